@@ -1,0 +1,130 @@
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import type { ChannelAdapters } from '../channels/registry';
+import { ChannelError } from '../channels/errors';
+import { appendAudit } from '../db/audit';
+import type { Db, PostStatus } from '../db/database';
+import type { Sealer } from '../db/sealing';
+import { FailureType } from '../workflows/messages';
+
+export interface PublishingDeps {
+  db: Db;
+  adapters: ChannelAdapters;
+  sealer: Sealer;
+}
+
+/** The I/O of scheduled publishing. Every activity here is safe to run twice. */
+export function createPublishingActivities({ db, adapters, sealer }: PublishingDeps) {
+  return {
+    async confirmPostStored({ postId }: { postId: string }): Promise<void> {
+      const post = await db.selectFrom('posts').select('id').where('id', '=', postId).executeTakeFirst();
+      if (!post) throw ApplicationFailure.retryable(`Post ${postId} is not in the database (yet)`, FailureType.PostNotFound);
+    },
+
+    async savePostSchedule({ postId, publishAt, actorId }: { postId: string; publishAt: string; actorId?: string }): Promise<void> {
+      await db.transaction().execute(async (trx) => {
+        const before = await trx.selectFrom('posts').select(['workspace_id', 'publish_at']).where('id', '=', postId).executeTakeFirstOrThrow();
+        await trx.updateTable('posts').set({ publish_at: publishAt, updated_at: new Date() }).where('id', '=', postId).execute();
+        await appendAudit(trx, {
+          workspaceId: before.workspace_id,
+          actorId: actorId ?? null,
+          action: 'post.rescheduled',
+          subjectType: 'post',
+          subjectId: postId,
+          before: { publishAt: before.publish_at.toISOString() },
+          after: { publishAt },
+        });
+      });
+    },
+
+    async markPostStatus({ postId, status, actorId }: { postId: string; status: PostStatus; actorId?: string }): Promise<void> {
+      await db.transaction().execute(async (trx) => {
+        const before = await trx.selectFrom('posts').select(['workspace_id', 'status']).where('id', '=', postId).executeTakeFirstOrThrow();
+        if (before.status === status) return;
+        await trx.updateTable('posts').set({ status, updated_at: new Date() }).where('id', '=', postId).execute();
+        if (status === 'cancelled') {
+          await trx.updateTable('post_targets').set({ status: 'cancelled', updated_at: new Date() }).where('post_id', '=', postId).where('status', '=', 'pending').execute();
+        }
+        await appendAudit(trx, { workspaceId: before.workspace_id, actorId: actorId ?? null, action: `post.${status}`, subjectType: 'post', subjectId: postId, before: { status: before.status }, after: { status } });
+      });
+    },
+
+    async recordTargetFailure({ targetId, reason }: { targetId: string; reason: string }): Promise<void> {
+      await db
+        .updateTable('post_targets')
+        .set({ status: 'failed', last_error: reason, updated_at: new Date() })
+        .where('id', '=', targetId)
+        .where('status', '!=', 'published')
+        .execute();
+    },
+
+    /**
+     * Publishes one target. Safe to retry: a target already marked published returns its stored
+     * result, and the adapter's idempotency key makes the network refuse a second copy.
+     */
+    async publishTarget({ postId, targetId }: { postId: string; targetId: string }): Promise<{ externalId: string; url: string | null }> {
+      const row = await db
+        .selectFrom('post_targets as t')
+        .innerJoin('posts as p', 'p.id', 't.post_id')
+        .innerJoin('channels as c', 'c.id', 't.channel_id')
+        .select([
+          't.id', 't.text', 't.status', 't.idempotency_key', 't.external_id', 't.external_url',
+          'p.publish_at', 'c.provider', 'c.name as channelName', 'c.credentials_sealed', 'c.deleted_at',
+        ])
+        .where('t.id', '=', targetId)
+        .where('t.post_id', '=', postId)
+        .executeTakeFirst();
+      if (!row) throw ApplicationFailure.nonRetryable(`Target ${targetId} of post ${postId} does not exist`, FailureType.PostNotFound);
+      if (row.status === 'published' && row.external_id) return { externalId: row.external_id, url: row.external_url };
+      if (row.deleted_at) throw ApplicationFailure.nonRetryable(`Channel "${row.channelName}" was removed before the post went out`, FailureType.ChannelRemoved);
+
+      const attempt = Context.current().info.attempt;
+      await db.updateTable('post_targets').set({ status: 'publishing', attempts: attempt, updated_at: new Date() }).where('id', '=', targetId).execute();
+
+      const adapter = adapters[row.provider];
+      const problems = adapter.validate(row.text);
+      if (problems.length > 0) throw ApplicationFailure.nonRetryable(problems.join('; '), FailureType.InvalidContent);
+
+      try {
+        const result = await adapter.publish(sealer.open(row.credentials_sealed), {
+          postId,
+          targetId,
+          text: row.text,
+          publishAt: row.publish_at.toISOString(),
+          idempotencyKey: row.idempotency_key,
+        });
+        await db
+          .updateTable('post_targets')
+          .set({ status: 'published', external_id: result.externalId, external_url: result.url, last_error: null, published_at: new Date(), updated_at: new Date() })
+          .where('id', '=', targetId)
+          .execute();
+        return result;
+      } catch (err) {
+        const failure = toApplicationFailure(err, row.channelName);
+        // Keep the latest reason visible while Temporal retries.
+        await db.updateTable('post_targets').set({ last_error: failure.message, updated_at: new Date() }).where('id', '=', targetId).execute();
+        throw failure;
+      }
+    },
+  };
+}
+
+export type PublishingActivities = ReturnType<typeof createPublishingActivities>;
+
+function toApplicationFailure(err: unknown, channelName: string): ApplicationFailure {
+  if (!(err instanceof ChannelError)) {
+    return ApplicationFailure.retryable(`${channelName}: ${err instanceof Error ? err.message : String(err)}`, FailureType.ChannelUnavailable);
+  }
+  const message = `${channelName}: ${err.message}`;
+  switch (err.kind) {
+    case 'invalid_content':
+      return ApplicationFailure.nonRetryable(message, FailureType.InvalidContent);
+    case 'auth_failed':
+      return ApplicationFailure.nonRetryable(message, FailureType.ChannelAuthFailed);
+    case 'rejected':
+      return ApplicationFailure.nonRetryable(message, FailureType.DeliveryRejected);
+    case 'rate_limited':
+      return ApplicationFailure.create({ type: FailureType.RateLimited, message, nextRetryDelay: err.retryAfterMs });
+    case 'transient':
+      return ApplicationFailure.retryable(message, FailureType.ChannelUnavailable);
+  }
+}

@@ -1,0 +1,51 @@
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { Client } from '@temporalio/client';
+import Fastify, { type FastifyServerOptions } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { ChannelAdapters } from '../channels/registry';
+import type { Db } from '../db/database';
+import type { Sealer } from '../db/sealing';
+import { errorsPlugin } from './plugins/errors';
+import { channelRoutes } from './routes/channels';
+import { healthRoutes } from './routes/health';
+import { postRoutes } from './routes/posts';
+
+export interface AppDeps {
+  db: Db;
+  temporal: Client;
+  adapters: ChannelAdapters;
+  sealer: Sealer;
+  taskQueue: string;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance extends AppDeps {}
+}
+
+/** The Chorus HTTP API as a Fastify instance, not yet listening (tests call `inject`). */
+export async function buildApp(deps: AppDeps, options: FastifyServerOptions = {}) {
+  const app = Fastify({ logger: { level: 'info' }, ...options }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  for (const [key, value] of Object.entries(deps)) app.decorate(key, value);
+
+  await app.register(errorsPlugin);
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Chorus API', version: '1', description: 'Publish, govern, listen and engage across social networks.' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
+
+  await app.register(healthRoutes);
+  await app.register(channelRoutes, { prefix: '/v1' });
+  await app.register(postRoutes, { prefix: '/v1' });
+  return app;
+}
+
+export type ChorusApp = Awaited<ReturnType<typeof buildApp>>;

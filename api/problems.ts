@@ -1,0 +1,52 @@
+/** One broken rule: which field, which rule, in words. */
+export interface FieldProblem {
+  field: string;
+  rule: string;
+  message: string;
+}
+
+/**
+ * An RFC 9457 problem document. Route code throws these; the error handler renders them as
+ * `application/problem+json`.
+ */
+export class Problem extends Error {
+  override name = 'Problem';
+
+  constructor(
+    readonly status: number,
+    readonly title: string,
+    readonly detail: string,
+    readonly errors: FieldProblem[] = [],
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(detail);
+  }
+
+  toJSON(instance?: string) {
+    return {
+      type: `https://chorus.dev/problems/${this.title.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`,
+      title: this.title,
+      status: this.status,
+      detail: this.detail,
+      ...(instance ? { instance } : {}),
+      ...(this.errors.length ? { errors: this.errors } : {}),
+    };
+  }
+}
+
+export const invalidField = (field: string, rule: string, message: string, status = 422) =>
+  new Problem(status, status === 400 ? 'Bad Request' : 'Unprocessable Content', `${field}: ${message}`, [{ field, rule, message }]);
+
+export const invalidFields = (errors: FieldProblem[], status = 422) =>
+  new Problem(status, status === 400 ? 'Bad Request' : 'Unprocessable Content', errors.map((e) => `${e.field}: ${e.message}`).join('; '), errors);
+
+export const notFound = (what: string) => new Problem(404, 'Not Found', `${what} not found`);
+
+export const unauthorized = (detail: string) =>
+  new Problem(401, 'Unauthorized', detail, [], { 'www-authenticate': 'Bearer realm="chorus"' });
+
+export const forbidden = (detail: string) => new Problem(403, 'Forbidden', detail);
+
+export const conflict = (detail: string, errors: FieldProblem[] = []) => new Problem(409, 'Conflict', detail, errors);
+
+export const unavailable = (detail: string) => new Problem(503, 'Service Unavailable', detail);

@@ -1,0 +1,257 @@
+import { randomUUID } from 'node:crypto';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { appendAudit } from '../../db/audit';
+import { findChannels } from '../../db/channels';
+import { POST_STATUSES, TARGET_STATUSES } from '../../db/database';
+import { findPost, findPosts } from '../../db/posts';
+import {
+  cancelUpdate,
+  postStatusQuery,
+  postWorkflowId,
+  PUBLISH_POST_WORKFLOW,
+  rescheduleUpdate,
+  SearchAttributes,
+  type PostWorkflowInput,
+  type PublishPostWorkflow,
+} from '../../workflows/messages';
+import { callerOf, requireRole, Roles } from '../plugins/auth';
+import { conflict, invalidField, invalidFields, notFound, unavailable, type FieldProblem } from '../problems';
+
+const isoInstant = z.iso.datetime({ offset: true, message: 'must be an ISO-8601 date-time with a UTC offset, e.g. 2026-12-01T09:00:00+01:00' });
+
+const targetView = z.object({
+  id: z.uuid(),
+  channelId: z.uuid(),
+  text: z.string(),
+  status: z.enum(TARGET_STATUSES),
+  attempts: z.number().int(),
+  lastError: z.string().nullable(),
+  externalId: z.string().nullable().describe('The network\'s id, e.g. the at:// URI of the Bluesky record'),
+  url: z.string().nullable(),
+  publishedAt: z.string().nullable(),
+});
+const postView = z.object({
+  id: z.uuid(),
+  workspaceId: z.uuid(),
+  authorId: z.uuid(),
+  text: z.string(),
+  publishAt: z.string(),
+  status: z.enum(POST_STATUSES),
+  workflowId: z.string(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  targets: z.array(targetView),
+});
+
+const createPostBody = z.object({
+  text: z.string().min(1, 'must not be empty'),
+  channelIds: z
+    .array(z.uuid())
+    .min(1, 'name at least one channel')
+    .max(50)
+    .refine((ids) => new Set(ids).size === ids.length, 'must not repeat a channel'),
+  variants: z.record(z.uuid(), z.string().min(1, 'must not be empty')).optional().describe('Per-channel text, by channel id'),
+  publishAt: isoInstant.optional().describe('When to publish; omit to publish now'),
+});
+
+const idParams = z.object({ id: z.uuid() });
+
+function mustBeFuture(publishAt: string, field = 'publishAt'): Date {
+  const at = new Date(publishAt);
+  if (at.getTime() <= Date.now()) throw invalidField(field, 'future', `must be in the future (it is ${publishAt}, now is ${new Date().toISOString()})`);
+  return at;
+}
+
+function summarise(text: string): string {
+  const oneLine = text.replace(/\s+/g, ' ').trim();
+  return oneLine.length > 60 ? `${oneLine.slice(0, 57)}…` : oneLine;
+}
+
+export const postRoutes: FastifyPluginAsyncZod = async (app) => {
+  app.post(
+    '/posts',
+    {
+      onRequest: requireRole(Roles.writeContent),
+      schema: {
+        summary: 'Schedule a post to one or more channels (now when publishAt is omitted)',
+        description: 'Stores the post and starts its workflow in one step: either both happen or neither.',
+        tags: ['posts'],
+        body: createPostBody,
+        response: { 201: postView },
+      },
+    },
+    async (request, reply) => {
+      const caller = callerOf(request);
+      const body = request.body;
+      const publishAt = body.publishAt ? mustBeFuture(body.publishAt) : new Date();
+
+      const variants = body.variants ?? {};
+      const problems: FieldProblem[] = Object.keys(variants)
+        .filter((id) => !body.channelIds.includes(id))
+        .map((id) => ({ field: `variants.${id}`, rule: 'in_channelIds', message: 'is a variant for a channel not listed in channelIds' }));
+
+      const channels = await findChannels(app.db, caller.workspaceId, body.channelIds);
+      body.channelIds.forEach((id, i) => {
+        if (!channels.some((c) => c.id === id)) problems.push({ field: `channelIds.${i}`, rule: 'exists', message: `no channel ${id} in this workspace` });
+      });
+      for (const channel of channels) {
+        const field = variants[channel.id] !== undefined ? `variants.${channel.id}` : 'text';
+        for (const message of app.adapters[channel.provider].validate(variants[channel.id] ?? body.text)) {
+          problems.push({ field, rule: 'channel_limits', message: `${message} (channel "${channel.name}")` });
+        }
+      }
+      if (problems.length > 0) throw invalidFields(problems);
+
+      const postId = randomUUID();
+      const workflowId = postWorkflowId(postId);
+      const targets = body.channelIds.map((channelId) => {
+        const channel = channels.find((c) => c.id === channelId)!;
+        const id = randomUUID();
+        return { id, channel, text: variants[channelId] ?? body.text, idempotencyKey: app.adapters[channel.provider].newIdempotencyKey(id) };
+      });
+      const input: PostWorkflowInput = {
+        postId,
+        workspaceId: caller.workspaceId,
+        publishAt: publishAt.toISOString(),
+        targets: targets.map((t) => ({ targetId: t.id, channelId: t.channel.id, provider: t.channel.provider })),
+      };
+
+      let started = false;
+      try {
+        await app.db.transaction().execute(async (trx) => {
+          await trx
+            .insertInto('posts')
+            .values({ id: postId, workspace_id: caller.workspaceId, author_id: caller.userId, text: body.text, publish_at: publishAt, status: 'scheduled', workflow_id: workflowId, updated_at: new Date() })
+            .execute();
+          await trx
+            .insertInto('post_targets')
+            .values(targets.map((t) => ({ id: t.id, post_id: postId, channel_id: t.channel.id, text: t.text, status: 'pending' as const, idempotency_key: t.idempotencyKey, updated_at: new Date() })))
+            .execute();
+          await appendAudit(trx, {
+            workspaceId: caller.workspaceId,
+            actorId: caller.userId,
+            action: 'post.created',
+            subjectType: 'post',
+            subjectId: postId,
+            after: { text: body.text, publishAt: input.publishAt, channelIds: body.channelIds },
+          });
+          // Started inside the transaction: if the start fails, nothing is stored; if the commit
+          // fails, the workflow finds no post and ends (and we terminate it below).
+          await app.temporal.workflow.start<PublishPostWorkflow>(PUBLISH_POST_WORKFLOW, {
+            workflowId,
+            taskQueue: app.taskQueue,
+            args: [input],
+            typedSearchAttributes: [
+              { key: SearchAttributes.workspace, value: caller.workspaceId },
+              { key: SearchAttributes.post, value: postId },
+              { key: SearchAttributes.channels, value: body.channelIds },
+              { key: SearchAttributes.postStatus, value: 'scheduled' },
+            ],
+            staticSummary: `Post "${summarise(body.text)}" → ${channels.map((c) => c.name).join(', ')}`,
+            staticDetails: `Workspace ${caller.workspaceId} · publish at ${input.publishAt} · author ${caller.userId}`,
+          });
+          started = true;
+        });
+      } catch (err) {
+        if (started) {
+          await app.temporal.workflow.getHandle(workflowId).terminate('post was not stored').catch(() => undefined);
+          throw err;
+        }
+        request.log.error({ err }, 'could not start the post workflow');
+        throw unavailable('The scheduler (Temporal) is unreachable; nothing was stored. Try again shortly.');
+      }
+      return reply.code(201).send((await findPost(app.db, caller.workspaceId, postId))!);
+    },
+  );
+
+  app.get(
+    '/posts',
+    {
+      onRequest: requireRole(Roles.read),
+      schema: {
+        summary: 'Posts by publish time, status and channel',
+        tags: ['posts'],
+        querystring: z.object({
+          from: isoInstant.optional(),
+          to: isoInstant.optional(),
+          status: z.enum(POST_STATUSES).optional(),
+          channelId: z.uuid().optional(),
+          limit: z.coerce.number().int().min(1).max(500).default(100),
+        }),
+        response: { 200: z.object({ posts: z.array(postView) }) },
+      },
+    },
+    async (request) => {
+      const q = request.query;
+      const from = q.from ? new Date(q.from) : undefined;
+      const to = q.to ? new Date(q.to) : undefined;
+      if (from && to && to <= from) throw invalidField('querystring.to', 'after_from', 'must be after from', 400);
+      return { posts: await findPosts(app.db, callerOf(request).workspaceId, { from, to, status: q.status, channelId: q.channelId, limit: q.limit }) };
+    },
+  );
+
+  app.get(
+    '/posts/:id',
+    { onRequest: requireRole(Roles.read), schema: { summary: 'A post and the status of each target', tags: ['posts'], params: idParams, response: { 200: postView } } },
+    async (request) => {
+      const post = await findPost(app.db, callerOf(request).workspaceId, request.params.id);
+      if (!post) throw notFound('Post');
+      return post;
+    },
+  );
+
+  app.get(
+    '/posts/:id/live',
+    { onRequest: requireRole(Roles.read), schema: { summary: 'Live status, straight from the post\'s workflow', tags: ['posts'], params: idParams } },
+    async (request) => {
+      const post = await findPost(app.db, callerOf(request).workspaceId, request.params.id);
+      if (!post) throw notFound('Post');
+      return app.temporal.workflow.getHandle(post.workflowId).query(postStatusQuery);
+    },
+  );
+
+  app.post(
+    '/posts/:id/reschedule',
+    {
+      onRequest: requireRole(Roles.writeContent),
+      schema: { summary: 'Move a scheduled post', tags: ['posts'], params: idParams, body: z.object({ publishAt: isoInstant }), response: { 200: postView } },
+    },
+    async (request) => {
+      const caller = callerOf(request);
+      const post = await findPost(app.db, caller.workspaceId, request.params.id);
+      if (!post) throw notFound('Post');
+      const publishAt = mustBeFuture(request.body.publishAt);
+      await runUpdate(post.status, () =>
+        app.temporal.workflow.getHandle(post.workflowId).executeUpdate(rescheduleUpdate, { args: [{ publishAt: publishAt.toISOString(), actorId: caller.userId }] }),
+      );
+      return (await findPost(app.db, caller.workspaceId, post.id))!;
+    },
+  );
+
+  app.post(
+    '/posts/:id/cancel',
+    { onRequest: requireRole(Roles.writeContent), schema: { summary: 'Cancel a scheduled post', tags: ['posts'], params: idParams, response: { 200: postView } } },
+    async (request) => {
+      const caller = callerOf(request);
+      const post = await findPost(app.db, caller.workspaceId, request.params.id);
+      if (!post) throw notFound('Post');
+      await runUpdate(post.status, () => app.temporal.workflow.getHandle(post.workflowId).executeUpdate(cancelUpdate, { args: [{ actorId: caller.userId }] }));
+      return (await findPost(app.db, caller.workspaceId, post.id))!;
+    },
+  );
+};
+
+/** Runs a workflow update; the workflow's validator has the last word, and its refusal becomes a 409. */
+async function runUpdate(status: string, update: () => Promise<unknown>): Promise<void> {
+  try {
+    await update();
+  } catch (err) {
+    if (err instanceof WorkflowUpdateFailedError) throw conflict(err.cause?.message ?? err.message);
+    if (err instanceof WorkflowNotFoundError || (err as { code?: number }).code === 5) {
+      throw conflict(`The post is ${status}; its workflow has finished`);
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,135 @@
+import { createHash } from 'node:crypto';
+import { AtpAgent, RichText } from '@atproto/api';
+import { TID } from '@atproto/common-web';
+import { XRPCError } from '@atproto/xrpc';
+import { z } from 'zod';
+import { validateAgainstLimits, type ChannelAdapter, type PublishRequest, type PublishResult } from './adapter';
+import { ChannelError, retryDelayFromHeaders } from './errors';
+
+export const blueskyCredentialsSchema = z.object({
+  service: z.url({ protocol: /^https?$/ }).default('https://bsky.social'),
+  identifier: z.string().min(1, 'is required: a handle or DID'),
+  password: z.string().min(1, 'is required: an app password'),
+});
+export type BlueskyCredentials = z.infer<typeof blueskyCredentialsSchema>;
+
+const POST_COLLECTION = 'app.bsky.feed.post';
+const AUTH_ERRORS = new Set(['AuthenticationRequired', 'ExpiredToken', 'InvalidToken', 'AccountTakedown', 'AccountDeactivated', 'AuthFactorTokenRequired']);
+
+/** Maps what @atproto/api throws to the failure kinds the publishing workflow acts on. */
+export function toChannelError(err: unknown): ChannelError {
+  if (err instanceof ChannelError) return err;
+  if (err instanceof XRPCError) {
+    const reason = `${err.error}: ${err.message}`;
+    if (err.status === 429) {
+      return new ChannelError('rate_limited', `Bluesky rate limit reached (${reason})`, retryDelayFromHeaders(err.headers ?? {}));
+    }
+    if (err.status === 401 || AUTH_ERRORS.has(err.error)) {
+      return new ChannelError('auth_failed', `Bluesky refused the credentials (${reason}); reconnect the channel with a new app password`);
+    }
+    if (err.status === 400 && (err.error === 'InvalidRequest' || err.error === 'InvalidRecord' || err.error === 'InvalidSwap')) {
+      return new ChannelError('invalid_content', `Bluesky rejected the post (${reason})`);
+    }
+    if (err.status >= 400 && err.status < 500) {
+      return new ChannelError('rejected', `Bluesky refused the request (${err.status} ${reason})`);
+    }
+    return new ChannelError('transient', `Bluesky is unavailable (${err.status} ${reason})`);
+  }
+  return new ChannelError('transient', `Could not reach Bluesky: ${err instanceof Error ? err.message : String(err)}`);
+}
+
+function credentialsKey(c: BlueskyCredentials): string {
+  return createHash('sha256').update(`${c.service}\n${c.identifier}\n${c.password}`).digest('hex');
+}
+
+/**
+ * Bluesky over the AT Protocol. Each target gets a TID record key when it is created; publishing
+ * writes the post under that key, so a retried or replayed publish finds the record already there
+ * instead of creating a second one.
+ */
+export class BlueskyAdapter implements ChannelAdapter<BlueskyCredentials> {
+  readonly provider = 'bluesky' as const;
+  readonly credentialsSchema = blueskyCredentialsSchema;
+  readonly limits = { maxGraphemes: 300, maxBytes: 3000 };
+  /** Logged-in agents by credentials, so a burst of posts reuses one session per account. */
+  private readonly sessions = new Map<string, Promise<AtpAgent>>();
+
+  validate(text: string): string[] {
+    return validateAgainstLimits(text, this.limits, 'Bluesky');
+  }
+
+  async verify(credentials: BlueskyCredentials): Promise<{ accountRef: string }> {
+    this.sessions.delete(credentialsKey(credentials));
+    const agent = await this.agentFor(credentials);
+    return { accountRef: agent.session?.did ?? credentials.identifier };
+  }
+
+  newIdempotencyKey(): string {
+    return TID.nextStr();
+  }
+
+  async publish(credentials: BlueskyCredentials, request: PublishRequest): Promise<PublishResult> {
+    const agent = await this.agentFor(credentials);
+    const repo = agent.session!.did;
+    const rkey = request.idempotencyKey;
+    const existing = await this.findPost(agent, repo, rkey);
+    if (existing) return existing;
+
+    try {
+      const richText = new RichText({ text: request.text });
+      await richText.detectFacets(agent);
+      const record = { $type: POST_COLLECTION, text: richText.text, facets: richText.facets, createdAt: new Date().toISOString() };
+      const created = await agent.com.atproto.repo.createRecord({ repo, collection: POST_COLLECTION, rkey, record, validate: true });
+      return { externalId: created.data.uri, url: postUrl(repo, rkey) };
+    } catch (err) {
+      // The PDS refuses a second record under the same key: if ours is there, an earlier attempt won.
+      const raced = await this.findPost(agent, repo, rkey).catch(() => undefined);
+      if (raced) return raced;
+      if (err instanceof XRPCError && err.status === 401) this.sessions.delete(credentialsKey(credentials));
+      throw toChannelError(err);
+    }
+  }
+
+  async delete(credentials: BlueskyCredentials, externalId: string): Promise<void> {
+    const agent = await this.agentFor(credentials);
+    const rkey = externalId.split('/').pop()!;
+    try {
+      await agent.com.atproto.repo.deleteRecord({ repo: agent.session!.did, collection: POST_COLLECTION, rkey });
+    } catch (err) {
+      throw toChannelError(err);
+    }
+  }
+
+  private async findPost(agent: AtpAgent, repo: string, rkey: string): Promise<PublishResult | undefined> {
+    try {
+      const found = await agent.com.atproto.repo.getRecord({ repo, collection: POST_COLLECTION, rkey });
+      return { externalId: found.data.uri, url: postUrl(repo, rkey) };
+    } catch (err) {
+      if (err instanceof XRPCError && err.status === 400 && /RecordNotFound|Could not locate record/i.test(`${err.error} ${err.message}`)) {
+        return undefined;
+      }
+      throw toChannelError(err);
+    }
+  }
+
+  private agentFor(credentials: BlueskyCredentials): Promise<AtpAgent> {
+    const key = credentialsKey(credentials);
+    let session = this.sessions.get(key);
+    if (!session) {
+      session = (async () => {
+        const agent = new AtpAgent({ service: credentials.service });
+        await agent.login({ identifier: credentials.identifier, password: credentials.password });
+        return agent;
+      })();
+      session.catch(() => this.sessions.delete(key));
+      this.sessions.set(key, session);
+    }
+    return session.catch((err: unknown) => {
+      throw toChannelError(err);
+    });
+  }
+}
+
+function postUrl(did: string, rkey: string): string {
+  return `https://bsky.app/profile/${did}/post/${rkey}`;
+}

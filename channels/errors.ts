@@ -1,0 +1,36 @@
+/**
+ * How a network refused or failed a call, in the terms the publishing workflow acts on:
+ * - `invalid_content` and `auth_failed` and `rejected` will not get better by retrying;
+ * - `rate_limited` retries after the network's stated delay;
+ * - `transient` retries with backoff.
+ */
+export type ChannelErrorKind = 'invalid_content' | 'auth_failed' | 'rejected' | 'rate_limited' | 'transient';
+
+export class ChannelError extends Error {
+  override name = 'ChannelError';
+
+  constructor(
+    readonly kind: ChannelErrorKind,
+    message: string,
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+  }
+}
+
+/** Reads Retry-After (seconds or an HTTP date) or RateLimit-Reset (epoch seconds) into a delay in ms. */
+export function retryDelayFromHeaders(headers: Record<string, string | undefined>, now = Date.now()): number | undefined {
+  const retryAfter = headers['retry-after'];
+  if (retryAfter !== undefined) {
+    const seconds = Number(retryAfter);
+    if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+    const date = Date.parse(retryAfter);
+    if (!Number.isNaN(date)) return Math.max(0, date - now);
+  }
+  const reset = Number(headers['ratelimit-reset'] ?? headers['x-ratelimit-reset']);
+  if (Number.isFinite(reset) && reset > 0) {
+    // RateLimit-Reset is an epoch time on Bluesky and most APIs; small values are delta seconds (IETF draft).
+    return reset > 1e9 ? Math.max(0, reset * 1000 - now) : reset * 1000;
+  }
+  return undefined;
+}

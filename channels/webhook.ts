@@ -1,0 +1,89 @@
+import { randomUUID } from 'node:crypto';
+import { Webhook } from 'standardwebhooks';
+import { z } from 'zod';
+import { validateAgainstLimits, type ChannelAdapter, type PublishRequest, type PublishResult } from './adapter';
+import { ChannelError, retryDelayFromHeaders } from './errors';
+
+/** Standard Webhooks secrets are 24 to 64 random bytes, base64, optionally prefixed `whsec_`. */
+const secretSchema = z.string().refine((s) => {
+  const bytes = Buffer.from(s.replace(/^whsec_/, ''), 'base64').length;
+  return bytes >= 24 && bytes <= 64;
+}, 'must be 24 to 64 bytes of base64, optionally prefixed whsec_');
+
+export const webhookCredentialsSchema = z.object({
+  url: z.url({ protocol: /^https?$/ }),
+  secret: secretSchema,
+});
+export type WebhookCredentials = z.infer<typeof webhookCredentialsSchema>;
+
+const TIMEOUT_MS = 15_000;
+
+/**
+ * Delivers posts as JSON to a URL, signed per Standard Webhooks (webhook-id, webhook-timestamp,
+ * webhook-signature). The webhook-id is the target's idempotency key, identical on every retry,
+ * so the receiver can drop repeats.
+ */
+export class WebhookAdapter implements ChannelAdapter<WebhookCredentials> {
+  readonly provider = 'webhook' as const;
+  readonly credentialsSchema = webhookCredentialsSchema;
+  readonly limits = { maxGraphemes: 100_000 };
+
+  validate(text: string): string[] {
+    return validateAgainstLimits(text, this.limits, 'Webhook');
+  }
+
+  async verify(credentials: WebhookCredentials): Promise<{ accountRef: string }> {
+    await this.deliver(credentials, `ping_${randomUUID()}`, { type: 'chorus.ping', timestamp: new Date().toISOString(), data: {} });
+    return { accountRef: new URL(credentials.url).host };
+  }
+
+  newIdempotencyKey(targetId: string): string {
+    return `msg_${targetId}`;
+  }
+
+  async publish(credentials: WebhookCredentials, request: PublishRequest): Promise<PublishResult> {
+    const payload = {
+      type: 'post.published',
+      timestamp: new Date().toISOString(),
+      data: { postId: request.postId, targetId: request.targetId, text: request.text, publishAt: request.publishAt },
+    };
+    await this.deliver(credentials, request.idempotencyKey, payload);
+    return { externalId: request.idempotencyKey, url: null };
+  }
+
+  async delete(credentials: WebhookCredentials, externalId: string): Promise<void> {
+    await this.deliver(credentials, `${externalId}_deleted`, { type: 'post.deleted', timestamp: new Date().toISOString(), data: { messageId: externalId } });
+  }
+
+  private async deliver(credentials: WebhookCredentials, messageId: string, payload: unknown): Promise<void> {
+    const body = JSON.stringify(payload);
+    const sentAt = new Date();
+    const signature = new Webhook(credentials.secret).sign(messageId, sentAt, body);
+    let response: Response;
+    try {
+      response = await fetch(credentials.url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'user-agent': 'Chorus-Webhooks/1',
+          'webhook-id': messageId,
+          'webhook-timestamp': String(Math.floor(sentAt.getTime() / 1000)),
+          'webhook-signature': signature,
+        },
+        body,
+        signal: AbortSignal.timeout(TIMEOUT_MS),
+      });
+    } catch (err) {
+      throw new ChannelError('transient', `Webhook ${credentials.url} unreachable: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    await response.body?.cancel();
+    if (response.ok) return;
+    const status = response.status;
+    if (status === 429 || status === 503) {
+      throw new ChannelError('rate_limited', `Webhook answered ${status}`, retryDelayFromHeaders(Object.fromEntries(response.headers)));
+    }
+    if (status === 408 || status >= 500) throw new ChannelError('transient', `Webhook answered ${status}`);
+    if (status === 401 || status === 403) throw new ChannelError('auth_failed', `Webhook refused the signature (${status}); check the channel's secret`);
+    throw new ChannelError('rejected', `Webhook refused the delivery (${status})`);
+  }
+}

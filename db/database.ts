@@ -1,0 +1,133 @@
+import { Kysely, PostgresDialect, type ColumnType, type Generated, type Insertable, type Selectable } from 'kysely';
+import pg from 'pg';
+
+// Timestamps come back as Date and go in as Date or ISO string.
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+
+export const ROLES = ['owner', 'admin', 'editor', 'approver', 'analyst'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const PROVIDERS = ['bluesky', 'webhook'] as const;
+export type Provider = (typeof PROVIDERS)[number];
+
+export const POST_STATUSES = ['scheduled', 'publishing', 'published', 'partially_published', 'failed', 'cancelled'] as const;
+export type PostStatus = (typeof POST_STATUSES)[number];
+
+export const TARGET_STATUSES = ['pending', 'publishing', 'published', 'failed', 'cancelled'] as const;
+export type TargetStatus = (typeof TARGET_STATUSES)[number];
+
+export interface WorkspacesTable {
+  id: Generated<string>;
+  name: string;
+  created_at: CreatedAt;
+}
+
+export interface UsersTable {
+  id: Generated<string>;
+  email: string;
+  name: string | null;
+  created_at: CreatedAt;
+}
+
+export interface MembershipsTable {
+  workspace_id: string;
+  user_id: string;
+  role: Role;
+  created_at: CreatedAt;
+}
+
+export interface ApiTokensTable {
+  id: Generated<string>;
+  user_id: string;
+  workspace_id: string;
+  name: string;
+  /** sha256 of the secret; the secret itself is shown once and never stored. */
+  token_hash: string;
+  prefix: string;
+  created_at: CreatedAt;
+  expires_at: Timestamp | null;
+  revoked_at: Timestamp | null;
+  last_used_at: Timestamp | null;
+}
+
+export interface ChannelsTable {
+  id: Generated<string>;
+  workspace_id: string;
+  provider: Provider;
+  name: string;
+  /** Who the channel posts as: a Bluesky DID, a webhook host. Never a secret. */
+  account_ref: string;
+  /** AES-256-GCM sealed JSON of the provider's credentials. */
+  credentials_sealed: string;
+  created_by: string;
+  created_at: CreatedAt;
+  deleted_at: Timestamp | null;
+}
+
+export interface PostsTable {
+  id: Generated<string>;
+  workspace_id: string;
+  author_id: string;
+  text: string;
+  publish_at: Timestamp;
+  status: PostStatus;
+  workflow_id: string;
+  campaign_id: string | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface PostTargetsTable {
+  id: Generated<string>;
+  post_id: string;
+  channel_id: string;
+  /** The text sent to this channel: the post's text or its per-channel variant. */
+  text: string;
+  status: TargetStatus;
+  attempts: Generated<number>;
+  last_error: string | null;
+  /** Key the network (or receiver) enforces, so a retried publish never posts twice. */
+  idempotency_key: string;
+  external_id: string | null;
+  external_url: string | null;
+  published_at: Timestamp | null;
+  updated_at: Timestamp;
+}
+
+export interface AuditLogTable {
+  id: Generated<string>;
+  workspace_id: string;
+  actor_id: string | null;
+  action: string;
+  subject_type: string;
+  subject_id: string;
+  at: Timestamp;
+  before: unknown;
+  after: unknown;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface Database {
+  workspaces: WorkspacesTable;
+  users: UsersTable;
+  memberships: MembershipsTable;
+  api_tokens: ApiTokensTable;
+  channels: ChannelsTable;
+  posts: PostsTable;
+  post_targets: PostTargetsTable;
+  audit_log: AuditLogTable;
+}
+
+export type Channel = Selectable<ChannelsTable>;
+export type Post = Selectable<PostsTable>;
+export type PostTarget = Selectable<PostTargetsTable>;
+export type NewPostTarget = Insertable<PostTargetsTable>;
+
+export type Db = Kysely<Database>;
+
+export function createDb(connectionString: string, poolSize = 10): Db {
+  const pool = new pg.Pool({ connectionString, max: poolSize });
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+}

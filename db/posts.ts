@@ -1,0 +1,87 @@
+import type { Db, Post, PostStatus, PostTarget, Provider } from './database';
+
+export interface PostTargetView {
+  id: string;
+  channelId: string;
+  text: string;
+  status: PostTarget['status'];
+  attempts: number;
+  lastError: string | null;
+  externalId: string | null;
+  url: string | null;
+  publishedAt: string | null;
+}
+
+export interface PostView {
+  id: string;
+  workspaceId: string;
+  authorId: string;
+  text: string;
+  publishAt: string;
+  status: PostStatus;
+  workflowId: string;
+  createdAt: string;
+  updatedAt: string;
+  targets: PostTargetView[];
+}
+
+export function toPostView(post: Post, targets: PostTarget[]): PostView {
+  return {
+    id: post.id,
+    workspaceId: post.workspace_id,
+    authorId: post.author_id,
+    text: post.text,
+    publishAt: post.publish_at.toISOString(),
+    status: post.status,
+    workflowId: post.workflow_id,
+    createdAt: post.created_at.toISOString(),
+    updatedAt: post.updated_at.toISOString(),
+    targets: targets.map((t) => ({
+      id: t.id,
+      channelId: t.channel_id,
+      text: t.text,
+      status: t.status,
+      attempts: t.attempts,
+      lastError: t.last_error,
+      externalId: t.external_id,
+      url: t.external_url,
+      publishedAt: t.published_at ? t.published_at.toISOString() : null,
+    })),
+  };
+}
+
+export interface NewPost {
+  id: string;
+  workspaceId: string;
+  authorId: string;
+  text: string;
+  publishAt: Date;
+  workflowId: string;
+  targets: { id: string; channelId: string; provider: Provider; text: string; idempotencyKey: string }[];
+}
+
+/** Posts with their targets, in the caller's workspace only. */
+export async function findPosts(
+  db: Db,
+  workspaceId: string,
+  filter: { ids?: string[]; from?: Date; to?: Date; status?: PostStatus; channelId?: string; limit?: number } = {},
+): Promise<PostView[]> {
+  let query = db.selectFrom('posts').selectAll().where('workspace_id', '=', workspaceId);
+  if (filter.ids) query = query.where('id', 'in', filter.ids);
+  if (filter.from) query = query.where('publish_at', '>=', filter.from);
+  if (filter.to) query = query.where('publish_at', '<', filter.to);
+  if (filter.status) query = query.where('status', '=', filter.status);
+  if (filter.channelId) {
+    const channelId = filter.channelId;
+    query = query.where((eb) => eb.exists(eb.selectFrom('post_targets').select('id').whereRef('post_targets.post_id', '=', 'posts.id').where('channel_id', '=', channelId)));
+  }
+  const posts = await query.orderBy('publish_at').orderBy('id').limit(filter.limit ?? 500).execute();
+  if (posts.length === 0) return [];
+  const targets = await db.selectFrom('post_targets').selectAll().where('post_id', 'in', posts.map((p) => p.id)).orderBy('id').execute();
+  return posts.map((p) => toPostView(p, targets.filter((t) => t.post_id === p.id)));
+}
+
+export async function findPost(db: Db, workspaceId: string, postId: string): Promise<PostView | undefined> {
+  const [post] = await findPosts(db, workspaceId, { ids: [postId] });
+  return post;
+}

@@ -1,0 +1,106 @@
+import { parseArgs } from 'node:util';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { buildApp } from '../api/app';
+import { createChannelAdapters } from '../channels/registry';
+import { dataPath, loadConfig } from '../config';
+import { insertChannel } from '../db/channels';
+import { openDatabase } from '../db/connect';
+import { loadOrCreateKey, Sealer } from '../db/sealing';
+import { createWorkspaceWithOwner } from '../db/workspaces';
+import { startLocalBluesky, type LocalBluesky } from '../sandbox/local-bluesky';
+import { connectClient, connectWorker, ensureSearchAttributes } from '../temporal/connection';
+import { startDevServer, type DevServer } from '../temporal/dev-server';
+import { configuredTemporal } from '../temporal/target';
+import { createChorusWorker } from '../workers/worker';
+
+/**
+ * Everything in one process: the Temporal dev server (unless TEMPORAL_ADDRESS is set), the
+ * database (embedded PGlite unless DATABASE_URL is set), migrations, a worker and the API.
+ * `--sandbox` adds a local Bluesky network with a demo account connected as a channel.
+ */
+async function main() {
+  const { values: flags } = parseArgs({ options: { sandbox: { type: 'boolean', default: false } } });
+  const config = loadConfig();
+  Runtime.install({ logger: new DefaultLogger(config.LOG_LEVEL === 'debug' || config.LOG_LEVEL === 'trace' ? 'DEBUG' : 'WARN') });
+  const cleanups: (() => Promise<unknown>)[] = [];
+  const shutdown = async (code: number) => {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch((err: unknown) => console.error(err));
+    process.exit(code);
+  };
+  process.once('SIGINT', () => void shutdown(0));
+  process.once('SIGTERM', () => void shutdown(0));
+
+  try {
+    let devServer: DevServer | undefined;
+    let target = configuredTemporal(config);
+    if (!target) {
+      console.log('Starting the Temporal dev server…');
+      devServer = await startDevServer({ dbFile: dataPath(config, 'temporal.sqlite'), port: config.TEMPORAL_PORT, uiPort: config.TEMPORAL_UI_PORT, namespace: config.TEMPORAL_NAMESPACE });
+      cleanups.push(() => devServer!.stop());
+      target = configuredTemporal(config, devServer.address)!;
+    }
+
+    const database = await openDatabase(config);
+    cleanups.push(() => database.close());
+    const sealer = new Sealer(loadOrCreateKey(config.CHORUS_ENCRYPTION_KEY, dataPath(config, 'encryption.key')));
+    const adapters = createChannelAdapters();
+
+    const temporal = await connectClient(target);
+    cleanups.push(() => temporal.connection.close());
+    await ensureSearchAttributes(temporal, target.namespace);
+    const workerConnection = await connectWorker(target);
+    const worker = await createChorusWorker({ connection: workerConnection, namespace: target.namespace, taskQueue: config.CHORUS_TASK_QUEUE, deps: { db: database.db, adapters, sealer } });
+    const running = worker.run();
+    cleanups.push(async () => {
+      worker.shutdown();
+      await running;
+      await workerConnection.close();
+    });
+
+    const app = await buildApp({ db: database.db, temporal, adapters, sealer, taskQueue: config.CHORUS_TASK_QUEUE }, { logger: { level: config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL } });
+    cleanups.push(() => app.close());
+    await app.listen({ host: config.API_HOST, port: config.API_PORT });
+    const api = `http://${config.API_HOST}:${config.API_PORT}`;
+
+    let sandbox: LocalBluesky | undefined;
+    if (flags.sandbox) {
+      sandbox = await startLocalBluesky();
+      cleanups.push(() => sandbox!.stop());
+    }
+
+    console.log(`
+Chorus is running.
+  API          ${api}
+  API docs     ${api}/docs  (OpenAPI: ${api}/openapi.json)
+  Temporal UI  ${devServer?.uiUrl ?? `(your cluster at ${target.address})`}
+  Temporal     ${target.address}, namespace ${target.namespace}
+  Database     ${database.embedded ? `embedded PGlite in ${dataPath(config, 'pglite')}, at ${database.url}` : 'DATABASE_URL'}
+`);
+
+    if (sandbox) {
+      const account = await sandbox.createAccount(`demo${Date.now().toString(36)}`);
+      const owner = await createWorkspaceWithOwner(database.db, { name: 'Sandbox', ownerEmail: `sandbox-${Date.now()}@example.test` });
+      const credentials = { service: sandbox.pdsUrl, identifier: account.handle, password: account.appPassword };
+      const { accountRef } = await adapters.bluesky.verify(credentials);
+      const channel = await insertChannel(database.db, { workspaceId: owner.workspaceId, actorId: owner.userId, provider: 'bluesky', name: `Bluesky ${account.handle}`, accountRef, credentialsSealed: sealer.seal(credentials) });
+      console.log(`Sandbox: a local Bluesky PDS at ${sandbox.pdsUrl} with the account ${account.handle} (${account.did}),
+connected as channel ${channel.id} of workspace ${owner.workspaceId}.
+
+  export CHORUS_TOKEN=${owner.token}
+  curl -s ${api}/v1/posts -H "authorization: Bearer $CHORUS_TOKEN" -H 'content-type: application/json' \\
+    -d '{"text":"Hello from Chorus #sandbox","channelIds":["${channel.id}"],"publishAt":"'$(date -u -d '+30 seconds' +%FT%TZ)'"}'
+  curl -s ${api}/v1/posts -H "authorization: Bearer $CHORUS_TOKEN"
+`);
+    }
+    console.log('Press Ctrl+C to stop.');
+    await running;
+  } catch (err) {
+    console.error(err);
+    await shutdown(1);
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,1 @@
+export { publishPost } from './post-publishing';

@@ -1,0 +1,86 @@
+/**
+ * Everything a client needs to talk to Chorus workflows: ids, task queue, search attributes,
+ * updates, queries and failure types. The API imports this module, never workflow code.
+ */
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type { PostStatus, Provider, TargetStatus } from '../db/database';
+
+export const DEFAULT_TASK_QUEUE = 'chorus-publishing';
+
+export const postWorkflowId = (postId: string): string => `post/${postId}`;
+
+export const SearchAttributes = {
+  workspace: defineSearchAttributeKey('ChorusWorkspace', SearchAttributeType.KEYWORD),
+  post: defineSearchAttributeKey('ChorusPost', SearchAttributeType.KEYWORD),
+  channels: defineSearchAttributeKey('ChorusChannels', SearchAttributeType.KEYWORD_LIST),
+  campaign: defineSearchAttributeKey('ChorusCampaign', SearchAttributeType.KEYWORD),
+  postStatus: defineSearchAttributeKey('ChorusPostStatus', SearchAttributeType.KEYWORD),
+} as const;
+
+export const ALL_SEARCH_ATTRIBUTES = Object.values(SearchAttributes);
+
+/** ApplicationFailure types raised by activities; the first three are never retried. */
+export const FailureType = {
+  InvalidContent: 'InvalidContent',
+  ChannelAuthFailed: 'ChannelAuthFailed',
+  DeliveryRejected: 'DeliveryRejected',
+  ChannelRemoved: 'ChannelRemoved',
+  RateLimited: 'RateLimited',
+  ChannelUnavailable: 'ChannelUnavailable',
+  PostNotFound: 'PostNotFound',
+} as const;
+export type FailureType = (typeof FailureType)[keyof typeof FailureType];
+
+export const NON_RETRYABLE_PUBLISH_FAILURES: FailureType[] = [
+  FailureType.InvalidContent,
+  FailureType.ChannelAuthFailed,
+  FailureType.DeliveryRejected,
+  FailureType.ChannelRemoved,
+];
+
+export interface PostWorkflowTarget {
+  targetId: string;
+  channelId: string;
+  provider: Provider;
+}
+
+export interface PostWorkflowInput {
+  postId: string;
+  workspaceId: string;
+  /** ISO-8601 instant. */
+  publishAt: string;
+  targets: PostWorkflowTarget[];
+  campaignId?: string | null;
+}
+
+export interface PostWorkflowTargetStatus extends PostWorkflowTarget {
+  status: TargetStatus;
+  externalId?: string;
+  url?: string | null;
+  error?: string;
+}
+
+export interface PostWorkflowStatus {
+  postId: string;
+  status: PostStatus;
+  publishAt: string;
+  targets: PostWorkflowTargetStatus[];
+}
+
+export interface RescheduleRequest {
+  publishAt: string;
+  /** The user asking, for the audit log. */
+  actorId?: string;
+}
+
+export interface CancelRequest {
+  actorId?: string;
+}
+
+export const PUBLISH_POST_WORKFLOW = 'publishPost';
+export type PublishPostWorkflow = (input: PostWorkflowInput) => Promise<PostWorkflowStatus>;
+
+export const rescheduleUpdate = defineUpdate<PostWorkflowStatus, [RescheduleRequest]>('reschedule');
+export const cancelUpdate = defineUpdate<PostWorkflowStatus, [CancelRequest]>('cancel');
+export const postStatusQuery = defineQuery<PostWorkflowStatus>('status');

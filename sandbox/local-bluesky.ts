@@ -48,7 +48,9 @@ export async function startLocalBluesky(options: { pdsPort?: number; plcPort?: n
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'chorus-pds-'));
   const previousTmp = process.env.TMPDIR;
   process.env.TMPDIR = tmp; // dev-env puts the PDS's data and blob folders under os.tmpdir()
-  const { TestNetworkNoAppView } = await import('@atproto/dev-env');
+  // Loaded on demand: @atproto/dev-env is a development dependency, absent from production images.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { TestNetworkNoAppView } = require('@atproto/dev-env') as typeof import('@atproto/dev-env');
   let network: TestNetworkNoAppView;
   try {
     network = await withLoopbackListen(() =>

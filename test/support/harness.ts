@@ -1,0 +1,107 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { pathToFileURL } from 'node:url';
+import type { Client } from '@temporalio/client';
+import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
+import { buildApp, type ChorusApp } from '../../api/app';
+import { createChannelAdapters, type ChannelAdapters } from '../../channels/registry';
+import { createDb, type Db, type Role } from '../../db/database';
+import { generateKey, Sealer } from '../../db/sealing';
+import { createWorkspaceWithOwner, hashToken } from '../../db/workspaces';
+import { connectClient } from '../../temporal/connection';
+import { createChorusWorker } from '../../workers/worker';
+import { testEnv } from '../setup/test-env';
+
+export interface Harness {
+  app: ChorusApp;
+  db: Db;
+  client: Client;
+  worker: Worker;
+  taskQueue: string;
+  adapters: ChannelAdapters;
+  sealer: Sealer;
+  close(): Promise<void>;
+}
+
+/**
+ * The real parts for one test file: the run's Temporal dev server and PostgreSQL database, a
+ * Chorus worker on a task queue of its own, and the API (called with `app.inject`).
+ */
+export async function startHarness(): Promise<Harness> {
+  quietTemporalLogs();
+  const db = createDb(testEnv('databaseUrl'), 10);
+  const client = await connectClient({ address: testEnv('temporalAddress'), namespace: 'default' });
+  const connection = await NativeConnection.connect({ address: testEnv('temporalAddress') });
+  const taskQueue = `test-${randomUUID()}`;
+  const adapters = createChannelAdapters();
+  const sealer = new Sealer(generateKey());
+  const worker = await createChorusWorker({
+    connection,
+    namespace: 'default',
+    taskQueue,
+    deps: { db, adapters, sealer },
+    workflowBundle: { codePath: pathToFileURL(testEnv('workflowBundle')).pathname },
+  });
+  const running = worker.run();
+  const app = await buildApp({ db, temporal: client, adapters, sealer, taskQueue }, { logger: false });
+  return {
+    app,
+    db,
+    client,
+    worker,
+    taskQueue,
+    adapters,
+    sealer,
+    async close() {
+      await app.close();
+      worker.shutdown();
+      await running;
+      await connection.close();
+      await client.connection.close();
+      await db.destroy();
+    },
+  };
+}
+
+let runtimeInstalled = false;
+function quietTemporalLogs() {
+  if (runtimeInstalled) return;
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  runtimeInstalled = true;
+}
+
+export interface TestWorkspace {
+  workspaceId: string;
+  userId: string;
+  token: string;
+}
+
+export function createWorkspace(h: Harness, name = 'Test workspace'): Promise<TestWorkspace> {
+  return createWorkspaceWithOwner(h.db, { name, ownerEmail: `owner-${randomUUID()}@example.test` });
+}
+
+/** Adds a member with `role` to the workspace and returns an API token of theirs. */
+export async function addMember(h: Harness, workspaceId: string, role: Role): Promise<TestWorkspace> {
+  const user = await h.db.insertInto('users').values({ email: `${role}-${randomUUID()}@example.test`, name: role }).returning('id').executeTakeFirstOrThrow();
+  await h.db.insertInto('memberships').values({ workspace_id: workspaceId, user_id: user.id, role }).execute();
+  const token = `chorus_${randomBytes(24).toString('base64url')}`;
+  await h.db.insertInto('api_tokens').values({ user_id: user.id, workspace_id: workspaceId, name: role, token_hash: hashToken(token), prefix: token.slice(0, 12) }).execute();
+  return { workspaceId, userId: user.id, token };
+}
+
+export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+/** Polls `probe` until it returns something truthy; fails naming `what` after the timeout. */
+export async function waitFor<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = 30_000, intervalMs = 100): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value) return value;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}

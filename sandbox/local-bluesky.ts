@@ -8,6 +8,8 @@ import type { TestNetworkNoAppView } from '@atproto/dev-env';
 export interface SandboxAccount {
   did: string;
   handle: string;
+  /** The account's own password (to manage it, e.g. revoke app passwords). */
+  password: string;
   /** An app password, as a user would create for Chorus. */
   appPassword: string;
 }
@@ -73,7 +75,7 @@ export async function startLocalBluesky(options: { pdsPort?: number; plcPort?: n
       const agent = new AtpAgent({ service: pdsUrl });
       await agent.createAccount({ email: `${name}@example.test`, handle, password });
       const appPassword = await agent.com.atproto.server.createAppPassword({ name: 'chorus' });
-      return { did: agent.session!.did, handle, appPassword: appPassword.data.password };
+      return { did: agent.session!.did, handle, password, appPassword: appPassword.data.password };
     },
     async listPosts(did) {
       const agent = new AtpAgent({ service: pdsUrl });

@@ -1,0 +1,127 @@
+import { AtpAgent } from '@atproto/api';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { createPublishingActivities } from '../activities/publishing';
+import { startLocalBluesky, type LocalBluesky } from '../sandbox/local-bluesky';
+import { connectBluesky, connectChannel } from './support/channels';
+import { bearer, createWorkspace, startHarness, waitFor, type Harness, type TestWorkspace } from './support/harness';
+import { startTcpProxy } from './support/tcp-proxy';
+import { startWebhookReceiver, type WebhookReceiver } from './support/webhook-receiver';
+
+let h: Harness;
+let pds: LocalBluesky;
+let hook: WebhookReceiver;
+let ws: TestWorkspace;
+
+beforeAll(async () => {
+  [h, pds, hook] = await Promise.all([startHarness(), startLocalBluesky(), startWebhookReceiver()]);
+  ws = await createWorkspace(h);
+});
+
+afterAll(async () => {
+  await h?.close();
+  await pds?.stop();
+  await hook?.close();
+});
+
+async function schedule(body: Record<string, unknown>) {
+  const res = await h.app.inject({ method: 'POST', url: '/v1/posts', headers: bearer(ws.token), payload: body });
+  expect(res.statusCode).toBe(201);
+  return res.json();
+}
+
+const getPost = async (id: string) => (await h.app.inject({ method: 'GET', url: `/v1/posts/${id}`, headers: bearer(ws.token) })).json();
+
+const finished = (id: string) =>
+  waitFor(`post ${id} to finish`, async () => {
+    const p = await getPost(id);
+    return ['published', 'failed', 'partially_published'].includes(p.status) && p;
+  });
+
+test('the publish activity run twice for one target creates one record on the PDS', async () => {
+  const account = await pds.createAccount('twice');
+  const channel = await connectBluesky(h, ws.token, pds, account);
+  const post = await schedule({ text: 'Exactly once', channelIds: [channel.id], publishAt: new Date(Date.now() + 3600_000).toISOString() });
+  const targetId = post.targets[0].id;
+  const activities = createPublishingActivities({ db: h.db, adapters: h.adapters, sealer: h.sealer });
+  const env = new MockActivityEnvironment();
+
+  const first = await env.run(activities.publishTarget, { postId: post.id, targetId });
+  // As if the first attempt's database write had been lost: the retry must find the record, not repost.
+  await h.db.updateTable('post_targets').set({ status: 'publishing', external_id: null }).where('id', '=', targetId).execute();
+  const second = await env.run(activities.publishTarget, { postId: post.id, targetId });
+
+  expect(second.externalId).toBe(first.externalId);
+  const records = await pds.listPosts(account.did);
+  expect(records).toHaveLength(1);
+  expect(records[0]!.uri).toBe(first.externalId);
+  await h.app.inject({ method: 'POST', url: `/v1/posts/${post.id}/cancel`, headers: bearer(ws.token) });
+});
+
+test('a PDS that goes away is retried until it is back, then the post lands once', async () => {
+  const account = await pds.createAccount('flaky');
+  const proxy = await startTcpProxy(pds.pdsUrl);
+  try {
+    const channel = await connectBluesky(h, ws.token, { pdsUrl: proxy.url }, account);
+    await proxy.stop();
+    const post = await schedule({ text: 'Through the outage', channelIds: [channel.id] });
+
+    const retrying = await waitFor('a second attempt while the PDS is down', async () => {
+      const p = await getPost(post.id);
+      return p.targets[0].attempts >= 2 && p;
+    });
+    expect(retrying.targets[0].status).toBe('publishing');
+    expect(retrying.targets[0].lastError).toMatch(/unavailable|reach/i);
+    expect(await pds.listPosts(account.did)).toHaveLength(0);
+
+    await proxy.start();
+    const done = await waitFor('the post to publish after the outage', async () => {
+      const p = await getPost(post.id);
+      return p.status === 'published' && p;
+    }, 60_000);
+    expect(done.targets[0].lastError).toBeNull();
+    expect(await pds.listPosts(account.did)).toHaveLength(1);
+  } finally {
+    await proxy.close();
+  }
+});
+
+test('revoked credentials fail fast, with a readable reason and no retries', async () => {
+  const account = await pds.createAccount('revoked');
+  const channel = await connectBluesky(h, ws.token, pds, account);
+  const owner = new AtpAgent({ service: pds.pdsUrl });
+  await owner.login({ identifier: account.handle, password: account.password });
+  await owner.com.atproto.server.revokeAppPassword({ name: 'chorus' });
+
+  const post = await schedule({ text: 'Will not go out', channelIds: [channel.id] });
+  const done = await finished(post.id);
+  expect(done.status).toBe('failed');
+  expect(done.targets[0]).toMatchObject({ status: 'failed', attempts: 1 });
+  expect(done.targets[0].lastError).toMatch(/Bluesky refused the credentials.*reconnect the channel/);
+  expect(await pds.listPosts(account.did)).toHaveLength(0);
+});
+
+test("a rate-limited webhook is retried after the receiver's Retry-After", async () => {
+  const channel = await connectChannel(h, ws.token, { provider: 'webhook', name: 'Limited', credentials: { url: hook.url, secret: hook.secret } });
+  hook.respondNext({ status: 429, headers: { 'retry-after': '2' } });
+  const post = await schedule({ text: `Rate limited ${Date.now()}`, channelIds: [channel.id] });
+  const done = await finished(post.id);
+  expect(done.status).toBe('published');
+  expect(done.targets[0].attempts).toBe(2);
+  const delivered = hook.deliveries.find((d) => d.id === done.targets[0].externalId)!;
+  // The first attempt was answered 429 right away; the second came no sooner than 2 s later.
+  expect(delivered.receivedAt - new Date(done.createdAt).getTime()).toBeGreaterThanOrEqual(2000);
+});
+
+test('a webhook that refuses the delivery fails that target only; the post is partially published', async () => {
+  const account = await pds.createAccount('partial');
+  const bluesky = await connectBluesky(h, ws.token, pds, account);
+  const refusing = await connectChannel(h, ws.token, { provider: 'webhook', name: 'Refusing', credentials: { url: hook.url, secret: hook.secret } });
+  hook.respondNext({ status: 400 });
+  const post = await schedule({ text: 'Half of it', channelIds: [bluesky.id, refusing.id] });
+  const done = await finished(post.id);
+  expect(done.status).toBe('partially_published');
+  const failed = done.targets.find((t: { channelId: string }) => t.channelId === refusing.id);
+  expect(failed).toMatchObject({ status: 'failed', attempts: 1 });
+  expect(failed.lastError).toContain('Refusing: Webhook refused the delivery (400)');
+  expect(await pds.listPosts(account.did)).toHaveLength(1);
+});

@@ -19,8 +19,8 @@ export default tseslint.config(
       'no-restricted-imports': ['error', {
         patterns: [
           { group: ['node:*', 'fs', 'path', 'http', 'https', 'net', 'crypto', 'child_process', 'os'], message: 'Workflows run in a deterministic sandbox: do I/O in an activity.' },
-          { group: ['pg', 'kysely', '@atproto/*', 'fastify', 'undici', 'standardwebhooks', '../db/*', '../channels/*', '../api/*'], message: 'Workflows must not do I/O: call an activity.' },
-          { group: ['../activities', '../activities/*'], allowTypeImports: true, message: 'Import activities into workflows as types only.' },
+          { group: ['pg', 'kysely', '@atproto/*', 'fastify', 'undici', 'standardwebhooks'], message: 'Workflows must not do I/O: call an activity.' },
+          { group: ['../activities', '../activities/*', '../db/*', '../channels/*', '../api/*'], allowTypeImports: true, message: 'Workflows may import these as types only: do I/O in an activity.' },
         ],
       }],
     },

@@ -20,6 +20,7 @@ export interface AppDeps {
 }
 
 declare module 'fastify' {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- merges the dependencies into Fastify's instance type
   interface FastifyInstance extends AppDeps {}
 }
 

@@ -37,10 +37,10 @@ export interface ChannelAdapter<Credentials = unknown> {
   delete(credentials: Credentials, externalId: string): Promise<void>;
 }
 
+const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' });
+
 export function graphemeLength(text: string): number {
-  let count = 0;
-  for (const _ of new Intl.Segmenter('en', { granularity: 'grapheme' }).segment(text)) count++;
-  return count;
+  return Array.from(graphemes.segment(text)).length;
 }
 
 /** Checks the limits every network shares: not blank, not over its length in graphemes and bytes. */

@@ -45,10 +45,10 @@ test('the publish activity run twice for one target creates one record on the PD
   const activities = createPublishingActivities({ db: h.db, adapters: h.adapters, sealer: h.sealer });
   const env = new MockActivityEnvironment();
 
-  const first = await env.run(activities.publishTarget, { postId: post.id, targetId });
+  const first = (await env.run(activities.publishTarget, { postId: post.id, targetId })) as { externalId: string };
   // As if the first attempt's database write had been lost: the retry must find the record, not repost.
   await h.db.updateTable('post_targets').set({ status: 'publishing', external_id: null }).where('id', '=', targetId).execute();
-  const second = await env.run(activities.publishTarget, { postId: post.id, targetId });
+  const second = (await env.run(activities.publishTarget, { postId: post.id, targetId })) as { externalId: string };
 
   expect(second.externalId).toBe(first.externalId);
   const records = await pds.listPosts(account.did);

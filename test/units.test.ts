@@ -19,7 +19,7 @@ describe('Sealer', () => {
     expect(sealed).not.toContain('app-pass');
     expect(sealer.open(sealed)).toEqual({ password: 'app-pass' });
     const [v, iv, tag, body] = sealed.split('.');
-    const flipped = `${v}.${iv}.${tag}.${Buffer.from(body!, 'base64url').map((b, i) => (i === 0 ? b ^ 1 : b)).toString('base64url')}`;
+    const flipped = `${v}.${iv}.${tag}.${Buffer.from(Buffer.from(body!, 'base64url').map((b, i) => (i === 0 ? b ^ 1 : b))).toString('base64url')}`;
     expect(() => sealer.open(flipped)).toThrow();
     expect(() => new Sealer(generateKey()).open(sealed)).toThrow();
   });

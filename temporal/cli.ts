@@ -57,7 +57,7 @@ export async function findOrBuildTemporalCli(
   log(`Building the Temporal CLI from source (${TEMPORAL_CLI_MODULE}) into ${binDir}; this takes a few minutes once.`);
   mkdirSync(binDir, { recursive: true });
   await promisify(execFile)(go, ['install', TEMPORAL_CLI_MODULE], {
-    env: { ...env, GOBIN: binDir, GOFLAGS: env.GOFLAGS ?? '-mod=mod' },
+    env: { ...env, GOBIN: binDir },
     maxBuffer: 64 * 1024 * 1024,
   });
   if (!isExecutable(cached)) throw new Error(`go install finished but ${cached} is missing`);

@@ -7,7 +7,10 @@ import type { ChannelAdapters } from '../channels/registry';
 import type { Db } from '../db/database';
 import type { Sealer } from '../db/sealing';
 import { errorsPlugin } from './plugins/errors';
+import { auditRoutes } from './routes/audit';
 import { channelRoutes } from './routes/channels';
+import { memberRoutes } from './routes/members';
+import { tokenRoutes } from './routes/tokens';
 import { healthRoutes } from './routes/health';
 import { postRoutes } from './routes/posts';
 
@@ -46,6 +49,9 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = {}
   await app.register(healthRoutes);
   await app.register(channelRoutes, { prefix: '/v1' });
   await app.register(postRoutes, { prefix: '/v1' });
+  await app.register(memberRoutes, { prefix: '/v1' });
+  await app.register(tokenRoutes, { prefix: '/v1' });
+  await app.register(auditRoutes, { prefix: '/v1' });
   return app;
 }
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { sql, type Transaction } from 'kysely';
-import type { Database } from './database';
+import type { Database, Db } from './database';
 
 export interface AuditEntry {
   workspaceId: string;
@@ -63,4 +63,70 @@ export async function appendAudit(trx: Transaction<Database>, entry: AuditEntry)
       hash,
     })
     .execute();
+}
+
+export interface AuditView {
+  id: string;
+  actorId: string | null;
+  action: string;
+  subjectType: string;
+  subjectId: string;
+  at: string;
+  before: unknown;
+  after: unknown;
+  hash: string;
+}
+
+export async function findAudit(
+  db: Db,
+  workspaceId: string,
+  filter: { subject?: string; actor?: string; from?: Date; to?: Date; limit?: number } = {},
+): Promise<AuditView[]> {
+  let query = db.selectFrom('audit_log').selectAll().where('workspace_id', '=', workspaceId);
+  if (filter.subject) query = query.where('subject_id', '=', filter.subject);
+  if (filter.actor) query = query.where('actor_id', '=', filter.actor);
+  if (filter.from) query = query.where('at', '>=', filter.from);
+  if (filter.to) query = query.where('at', '<', filter.to);
+  const rows = await query.orderBy('id', 'desc').limit(filter.limit ?? 200).execute();
+  return rows.map((r) => ({ id: r.id, actorId: r.actor_id, action: r.action, subjectType: r.subject_type, subjectId: r.subject_id, at: r.at.toISOString(), before: r.before, after: r.after, hash: r.hash }));
+}
+
+export interface AuditVerification {
+  ok: boolean;
+  checked: number;
+  /** The first row whose link or content does not match, and why. */
+  firstBroken?: { id: string; reason: string };
+}
+
+/**
+ * Walks a workspace's audit chain from its first row: each row must point at the previous row's
+ * hash and hash to what it stores. An edited, deleted or inserted row breaks the chain there.
+ */
+export async function verifyAuditChain(db: Db, workspaceId: string): Promise<AuditVerification> {
+  let prevHash = GENESIS;
+  let checked = 0;
+  let lastId: string | undefined;
+  for (;;) {
+    let page = db.selectFrom('audit_log').selectAll().where('workspace_id', '=', workspaceId).orderBy('id').limit(1000);
+    if (lastId) page = page.where('id', '>', lastId);
+    const rows = await page.execute();
+    for (const row of rows) {
+      if (row.prev_hash !== prevHash) return { ok: false, checked, firstBroken: { id: row.id, reason: 'does not link to the previous row (a row before it was removed or changed)' } };
+      const expected = auditRowHash(prevHash, {
+        workspaceId: row.workspace_id,
+        actorId: row.actor_id,
+        action: row.action,
+        subjectType: row.subject_type,
+        subjectId: row.subject_id,
+        at: row.at.toISOString(),
+        before: row.before,
+        after: row.after,
+      });
+      if (row.hash !== expected) return { ok: false, checked, firstBroken: { id: row.id, reason: 'its content does not match its hash (the row was altered)' } };
+      prevHash = row.hash;
+      checked++;
+    }
+    if (rows.length < 1000) return { ok: true, checked };
+    lastId = rows[rows.length - 1]!.id;
+  }
 }

@@ -1,36 +1,57 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config';
-import { createDb } from '../db/database';
+import { verifyAuditChain } from '../db/audit';
+import { createDb, type Db } from '../db/database';
 import { migrateToLatest } from '../db/migrate';
 import { createWorkspaceWithOwner } from '../db/workspaces';
 
 const USAGE = `Usage:
   chorus workspace create --name <name> --owner <email>   create a workspace; prints its id and an owner API token as JSON
+  chorus audit verify --workspace <id>                    check the workspace's audit hash chain; exits 1 naming the first broken row
 
 The database is DATABASE_URL, or the embedded one that a running \`npm start\` serves on PGLITE_PORT.`;
 
 /** The `chorus` command line: administration that precedes having an API token. */
 async function main(argv: string[]): Promise<number> {
   const [group, command, ...rest] = argv;
+  if (group === 'audit' && command === 'verify') {
+    const { values } = parseArgs({ args: rest, options: { workspace: { type: 'string' } } });
+    if (!values.workspace) {
+      console.error(`chorus audit verify needs --workspace <id>\n\n${USAGE}`);
+      return 2;
+    }
+    return withDb(async (db) => {
+      const result = await verifyAuditChain(db, values.workspace!);
+      console.log(JSON.stringify(result));
+      return result.ok ? 0 : 1;
+    });
+  }
   if (group === 'workspace' && command === 'create') {
     const { values } = parseArgs({ args: rest, options: { name: { type: 'string' }, owner: { type: 'string' } } });
     if (!values.name?.trim() || !values.owner || !/^[^@\s]+@[^@\s]+$/.test(values.owner)) {
       console.error(`chorus workspace create needs --name <name> and --owner <email>\n\n${USAGE}`);
       return 2;
     }
-    const config = loadConfig();
-    const db = createDb(config.DATABASE_URL ?? `postgres://postgres@127.0.0.1:${config.PGLITE_PORT}/postgres?sslmode=disable`, 2);
-    try {
-      await migrateToLatest(db);
-      const created = await createWorkspaceWithOwner(db, { name: values.name.trim(), ownerEmail: values.owner });
+    return withDb(async (db) => {
+      const created = await createWorkspaceWithOwner(db, { name: values.name!.trim(), ownerEmail: values.owner! });
       console.log(JSON.stringify(created));
       return 0;
-    } finally {
-      await db.destroy();
-    }
+    });
   }
   console.error(USAGE);
   return group === undefined || group === '--help' || group === 'help' ? 0 : 2;
+}
+
+/** DATABASE_URL, or the embedded database a running `npm start` serves; migrated first. */
+async function withDb(work: (db: Db) => Promise<number>): Promise<number> {
+  const config = loadConfig();
+  const db = createDb(config.DATABASE_URL ?? `postgres://postgres@127.0.0.1:${config.PGLITE_PORT}/postgres?sslmode=disable`, 2);
+  try {
+    await migrateToLatest(db);
+    return await work(db);
+  } finally {
+    await db.destroy();
+  }
 }
 
 main(process.argv.slice(2)).then(

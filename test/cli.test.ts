@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { createDb } from '../db/database';
-import { findCallerByToken } from '../db/workspaces';
+import { findCallerByToken } from '../db/tokens';
 import { testEnv } from './setup/test-env';
 
 const run = promisify(execFile);

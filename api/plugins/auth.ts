@@ -1,6 +1,6 @@
 import type { FastifyRequest, onRequestHookHandler } from 'fastify';
 import type { Role } from '../../db/database';
-import { findCallerByToken, type Caller } from '../../db/workspaces';
+import { findCallerByToken, type Caller } from '../../db/tokens';
 import { forbidden, unauthorized } from '../problems';
 
 declare module 'fastify' {
@@ -14,6 +14,8 @@ export const Roles = {
   read: ['owner', 'admin', 'editor', 'approver', 'analyst'],
   writeContent: ['owner', 'admin', 'editor'],
   manageChannels: ['owner', 'admin'],
+  manageMembers: ['owner', 'admin'],
+  audit: ['owner', 'admin', 'analyst'],
 } as const satisfies Record<string, readonly Role[]>;
 
 /**

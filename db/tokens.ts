@@ -1,0 +1,92 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { Db, Role } from './database';
+import type { Transaction } from 'kysely';
+import type { Database } from './database';
+import { appendAudit } from './audit';
+
+export interface Caller {
+  userId: string;
+  workspaceId: string;
+  role: Role;
+  tokenId: string;
+}
+
+const TOKEN_PREFIX = 'chorus_';
+
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+export interface TokenView {
+  id: string;
+  userId: string;
+  name: string;
+  prefix: string;
+  createdAt: string;
+  expiresAt: string | null;
+  revokedAt: string | null;
+  lastUsedAt: string | null;
+}
+
+/**
+ * Issues an API token for a user in a workspace. The secret is returned once; only its SHA-256 is
+ * stored, with a short prefix so people can tell their tokens apart.
+ */
+export async function issueToken(
+  trx: Transaction<Database>,
+  input: { userId: string; workspaceId: string; name: string; expiresAt?: Date | null; actorId: string },
+): Promise<{ token: string; view: TokenView }> {
+  const token = TOKEN_PREFIX + randomBytes(24).toString('base64url');
+  const row = await trx
+    .insertInto('api_tokens')
+    .values({ user_id: input.userId, workspace_id: input.workspaceId, name: input.name, token_hash: hashToken(token), prefix: token.slice(0, 12), expires_at: input.expiresAt ?? null })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  const view = toTokenView(row);
+  await appendAudit(trx, { workspaceId: input.workspaceId, actorId: input.actorId, action: 'token.created', subjectType: 'api_token', subjectId: row.id, after: { name: view.name, prefix: view.prefix, userId: view.userId, expiresAt: view.expiresAt } });
+  return { token, view };
+}
+
+export function toTokenView(row: { id: string; user_id: string; name: string; prefix: string; created_at: Date; expires_at: Date | null; revoked_at: Date | null; last_used_at: Date | null }): TokenView {
+  return {
+    id: row.id,
+    userId: row.user_id,
+    name: row.name,
+    prefix: row.prefix,
+    createdAt: row.created_at.toISOString(),
+    expiresAt: row.expires_at?.toISOString() ?? null,
+    revokedAt: row.revoked_at?.toISOString() ?? null,
+    lastUsedAt: row.last_used_at?.toISOString() ?? null,
+  };
+}
+
+export async function listTokens(db: Db, workspaceId: string, userId?: string): Promise<TokenView[]> {
+  let query = db.selectFrom('api_tokens').selectAll().where('workspace_id', '=', workspaceId);
+  if (userId) query = query.where('user_id', '=', userId);
+  return (await query.orderBy('created_at').execute()).map(toTokenView);
+}
+
+/** Revokes a token of the workspace (only the caller's own unless `anyUser`); false when there is none to revoke. */
+export async function revokeToken(db: Db, input: { workspaceId: string; tokenId: string; actorId: string; anyUser: boolean }): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    let query = trx.updateTable('api_tokens').set({ revoked_at: new Date() }).where('id', '=', input.tokenId).where('workspace_id', '=', input.workspaceId).where('revoked_at', 'is', null);
+    if (!input.anyUser) query = query.where('user_id', '=', input.actorId);
+    const row = await query.returningAll().executeTakeFirst();
+    if (!row) return false;
+    await appendAudit(trx, { workspaceId: input.workspaceId, actorId: input.actorId, action: 'token.revoked', subjectType: 'api_token', subjectId: row.id, before: { name: row.name, prefix: row.prefix, userId: row.user_id } });
+    return true;
+  });
+}
+
+/** Resolves a bearer token to its user, workspace and current role; undefined when unknown, revoked or expired. */
+export async function findCallerByToken(db: Db, token: string): Promise<Caller | undefined> {
+  if (!token.startsWith(TOKEN_PREFIX)) return undefined;
+  const row = await db
+    .selectFrom('api_tokens as t')
+    .innerJoin('memberships as m', (j) => j.onRef('m.user_id', '=', 't.user_id').onRef('m.workspace_id', '=', 't.workspace_id'))
+    .select(['t.id as tokenId', 't.user_id as userId', 't.workspace_id as workspaceId', 'm.role as role', 't.expires_at', 't.revoked_at'])
+    .where('t.token_hash', '=', hashToken(token))
+    .executeTakeFirst();
+  if (!row || row.revoked_at || (row.expires_at && row.expires_at.getTime() <= Date.now())) return undefined;
+  return { tokenId: row.tokenId, userId: row.userId, workspaceId: row.workspaceId, role: row.role };
+}

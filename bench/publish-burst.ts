@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import os from 'node:os';
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
+import type { Client } from '@temporalio/client';
 import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
 import pg from 'pg';
 import { buildApp, type ChorusApp } from '../api/app';
@@ -110,6 +111,8 @@ interface System {
   observer: Db;
   app: ChorusApp;
   pds: LocalBluesky;
+  temporal: Client;
+  taskQueue: string;
   temporalAddress: string;
   /** Throws if the worker has stopped on its own. */
   assertWorkerRunning(): void;
@@ -142,7 +145,17 @@ async function startSystem(config: Config, cleanups: Cleanup[]): Promise<System>
 
   const app = await buildApp({ db, temporal: client, adapters, sealer, taskQueue }, { logger: false });
   cleanups.push({ what: 'API', run: () => app.close() });
-  return { db, poolSize: config.DATABASE_POOL_SIZE, observer, app, pds, temporalAddress: target.address, assertWorkerRunning: worker.assertRunning };
+  return {
+    db,
+    poolSize: config.DATABASE_POOL_SIZE,
+    observer,
+    app,
+    pds,
+    temporal: client,
+    taskQueue,
+    temporalAddress: target.address,
+    assertWorkerRunning: worker.assertRunning,
+  };
 }
 
 async function startTemporal(config: Config, cleanups: Cleanup[]): Promise<TemporalTarget> {
@@ -325,6 +338,25 @@ async function waitUntilFinal(system: System, ids: string[], deadline: number, l
 const sleepMs = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 const signedSeconds = (ms: number) => `${ms >= 0 ? '+' : '−'}${(Math.abs(ms) / 1000).toFixed(1)} s`;
 
+/**
+ * The database says "published" one workflow task before the workflow closes. Letting the
+ * workflows close before teardown keeps the dev server from logging cancelled writes over the
+ * report; a workflow still open after the grace period is only mentioned.
+ */
+async function drainWorkflows(system: System, graceMs = 30_000): Promise<void> {
+  const query = `TaskQueue = '${system.taskQueue}' AND ExecutionStatus = 'Running'`;
+  const deadline = Date.now() + graceMs;
+  for (;;) {
+    const { count } = await system.temporal.workflow.count(query);
+    if (count === 0) return;
+    if (Date.now() > deadline) {
+      console.warn(`  ${count} workflow(s) still running ${graceMs / 1000} s after their posts were final`);
+      return;
+    }
+    await sleepMs(200);
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Measuring.
 
@@ -364,6 +396,41 @@ async function publishFigures(db: Db, ids: string[]): Promise<PublishFigures> {
     lastPublishedAt: times.length > 0 ? Math.max(...times) : undefined,
     sampleErrors: [...new Set(rows.map((r) => r.last_error).filter((e): e is string => !!e))].slice(0, 3),
   };
+}
+
+/**
+ * Where the lateness goes, per post, from the audit chain the workflow writes: due → the
+ * "publishing" mark (timer, workflow task, markPostStatus) → on the PDS (publishTarget) → the
+ * "published" mark (the final markPostStatus).
+ */
+interface PhaseFigures {
+  dueToMarkedPublishingMs: number[];
+  markedPublishingToOnPdsMs: number[];
+  onPdsToMarkedPublishedMs: number[];
+}
+
+async function phaseFigures(db: Db, ids: string[]): Promise<PhaseFigures> {
+  const phases: PhaseFigures = { dueToMarkedPublishingMs: [], markedPublishingToOnPdsMs: [], onPdsToMarkedPublishedMs: [] };
+  if (ids.length === 0) return phases;
+  const [audits, targets] = await Promise.all([
+    db.selectFrom('audit_log').select(['subject_id', 'action', 'at']).where('subject_id', 'in', ids).where('action', 'in', ['post.publishing', 'post.published']).execute(),
+    db
+      .selectFrom('post_targets as t')
+      .innerJoin('posts as p', 'p.id', 't.post_id')
+      .select(['p.id', 'p.publish_at', 't.published_at'])
+      .where('p.id', 'in', ids)
+      .execute(),
+  ]);
+  const markedAt = (postId: string, action: string) => audits.find((a) => a.subject_id === postId && a.action === action)?.at.getTime();
+  for (const t of targets) {
+    const publishing = markedAt(t.id, 'post.publishing');
+    const published = markedAt(t.id, 'post.published');
+    const onPds = t.published_at?.getTime();
+    if (publishing !== undefined) phases.dueToMarkedPublishingMs.push(publishing - t.publish_at.getTime());
+    if (publishing !== undefined && onPds !== undefined) phases.markedPublishingToOnPdsMs.push(onPds - publishing);
+    if (onPds !== undefined && published !== undefined) phases.onPdsToMarkedPublishedMs.push(published - onPds);
+  }
+  return phases;
 }
 
 interface PdsFigures {
@@ -490,6 +557,7 @@ interface Report {
   creation: Creation;
   plan: Plan;
   figures: PublishFigures;
+  phases: PhaseFigures;
   pds: PdsFigures;
   creationResources: ResourceFigures;
   burstResources: ResourceFigures;
@@ -507,7 +575,7 @@ function evaluate(report: Report): { pass: boolean; failed: string[] } {
 }
 
 function printReport(report: Report, machine: ReturnType<typeof machineDescription>, temporalAddress: string): { pass: boolean } {
-  const { options, creation, plan, figures, pds } = report;
+  const { options, creation, plan, figures, phases, pds } = report;
   const sorted = [...figures.latenessMs].sort((a, b) => a - b);
   const [p50, p95, p99] = [50, 95, 99].map((p) => percentile(sorted, p));
   const max = sorted.at(-1);
@@ -519,6 +587,16 @@ function printReport(report: Report, machine: ReturnType<typeof machineDescripti
   const verdict = evaluate(report);
   const peakRss = peakRssMiB();
   const ms = (v: number | undefined) => (v === undefined ? 'n/a' : `${v} ms`);
+  const spread = (values: number[]) => {
+    const s = [...values].sort((a, b) => a - b);
+    return { p50: percentile(s, 50), p99: percentile(s, 99) };
+  };
+  const phaseSpreads = {
+    dueToMarkedPublishing: spread(phases.dueToMarkedPublishingMs),
+    markedPublishingToOnPds: spread(phases.markedPublishingToOnPdsMs),
+    onPdsToMarkedPublished: spread(phases.onPdsToMarkedPublishedMs),
+  };
+  const phase = (p: { p50?: number; p99?: number }) => `p50 ${ms(p.p50)} / p99 ${ms(p.p99)}`;
   const res = (r: ResourceFigures) =>
     `process CPU ${r.processCpuPercentOfOneCore}% of one core, machine ${r.machineBusyPercent}% busy, event-loop delay p99 ${r.eventLoopDelayP99Ms} ms / max ${r.eventLoopDelayMaxMs} ms`;
 
@@ -530,6 +608,7 @@ Publish burst results
   due          ${new Date(plan.dueAt).toISOString()}; ${(actualLeadMs / 1000).toFixed(1)} s after creation ended (planned ${(plan.plannedLeadMs / 1000).toFixed(1)} s)
   publishing   ${figures.published} published, ${figures.failures} failed, ${figures.unfinished} unfinished, ${figures.retried} target(s) retried; last publish ${publishSpanMs === undefined ? 'n/a' : signedSeconds(publishSpanMs)} from due → throughput ${throughput.toFixed(1)} posts/s
   lateness     p50 ${ms(p50)}, p95 ${ms(p95)}, p99 ${ms(p99)}, max ${ms(max)}
+  phases       due → marked publishing ${phase(phaseSpreads.dueToMarkedPublishing)}; → on the PDS ${phase(phaseSpreads.markedPublishingToOnPds)}; → marked published ${phase(phaseSpreads.onPdsToMarkedPublished)}
   PDS          ${pds.records} records with the run marker, ${pds.duplicates} duplicates, ${pds.missing} missing
   resources    peak RSS ${peakRss} MiB (this process)
                creation: ${res(report.creationResources)}
@@ -558,6 +637,7 @@ Publish burst results
     retriedTargets: figures.retried,
     throughputPerSecond: round1(throughput),
     latenessMs: { p50, p95, p99, max },
+    phasesMs: phaseSpreads,
     pdsRecords: pds.records,
     duplicates: pds.duplicates,
     missing: pds.missing,
@@ -602,11 +682,13 @@ async function main(): Promise<void> {
     await waitUntilFinal(system, creation.ids, plan.dueAt + options.timeoutSeconds * 1000, 'burst', plan.dueAt);
     const burstResources = burstWindow.finish();
 
-    const [figures, pds] = await Promise.all([
+    const [figures, phases, pds] = await Promise.all([
       publishFigures(system.observer, creation.ids),
+      phaseFigures(system.observer, creation.ids),
       pdsFigures(system.pds, workspace.accounts, marker, options.posts),
     ]);
-    const verdict = printReport({ options, poolSize: system.poolSize, creation, plan, figures, pds, creationResources, burstResources }, machineDescription(), system.temporalAddress);
+    await drainWorkflows(system);
+    const verdict = printReport({ options, poolSize: system.poolSize, creation, plan, figures, phases, pds, creationResources, burstResources }, machineDescription(), system.temporalAddress);
     exitCode = verdict.pass ? 0 : 1;
   } finally {
     await runCleanups(cleanups);

@@ -421,10 +421,10 @@ async function phaseFigures(db: Db, ids: string[]): Promise<PhaseFigures> {
       .where('p.id', 'in', ids)
       .execute(),
   ]);
-  const markedAt = (postId: string, action: string) => audits.find((a) => a.subject_id === postId && a.action === action)?.at.getTime();
+  const marks = new Map(audits.map((a) => [`${a.subject_id} ${a.action}`, a.at.getTime()]));
   for (const t of targets) {
-    const publishing = markedAt(t.id, 'post.publishing');
-    const published = markedAt(t.id, 'post.published');
+    const publishing = marks.get(`${t.id} post.publishing`);
+    const published = marks.get(`${t.id} post.published`);
     const onPds = t.published_at?.getTime();
     if (publishing !== undefined) phases.dueToMarkedPublishingMs.push(publishing - t.publish_at.getTime());
     if (publishing !== undefined && onPds !== undefined) phases.markedPublishingToOnPdsMs.push(onPds - publishing);

@@ -40,11 +40,50 @@ export function createPublishingActivities({ db, adapters, sealer }: PublishingD
       await db.transaction().execute(async (trx) => {
         const before = await trx.selectFrom('posts').select(['workspace_id', 'status']).where('id', '=', postId).executeTakeFirstOrThrow();
         if (before.status === status) return;
-        await trx.updateTable('posts').set({ status, updated_at: new Date() }).where('id', '=', postId).execute();
+        await trx
+          .updateTable('posts')
+          .set({ status, updated_at: new Date(), ...(status === 'awaiting_approval' ? {} : { awaiting_user_ids: [] }) })
+          .where('id', '=', postId)
+          .execute();
         if (status === 'cancelled') {
           await trx.updateTable('post_targets').set({ status: 'cancelled', updated_at: new Date() }).where('post_id', '=', postId).where('status', '=', 'pending').execute();
         }
         await appendAudit(trx, { workspaceId: before.workspace_id, actorId: actorId ?? null, action: `post.${status}`, subjectType: 'post', subjectId: postId, before: { status: before.status }, after: { status } });
+      });
+    },
+
+    /** Stores one approval decision (once, whatever the retries) and who the chain waits on next. */
+    async recordApprovalDecision(input: {
+      postId: string;
+      step: number;
+      stepName: string;
+      userId: string;
+      decision: 'approve' | 'reject';
+      comment?: string;
+      awaitingUserIds: string[];
+    }): Promise<void> {
+      await db.transaction().execute(async (trx) => {
+        const inserted = await trx
+          .insertInto('approval_decisions')
+          .values({ post_id: input.postId, step: input.step, user_id: input.userId, decision: input.decision, comment: input.comment ?? null, at: new Date() })
+          .onConflict((oc) => oc.columns(['post_id', 'step', 'user_id']).doNothing())
+          .returning('id')
+          .executeTakeFirst();
+        if (!inserted) return;
+        const post = await trx
+          .updateTable('posts')
+          .set({ awaiting_user_ids: input.awaitingUserIds, updated_at: new Date() })
+          .where('id', '=', input.postId)
+          .returning('workspace_id')
+          .executeTakeFirstOrThrow();
+        await appendAudit(trx, {
+          workspaceId: post.workspace_id,
+          actorId: input.userId,
+          action: input.decision === 'approve' ? 'approval.approved' : 'approval.rejected',
+          subjectType: 'post',
+          subjectId: input.postId,
+          after: { step: input.step + 1, stepName: input.stepName, comment: input.comment ?? null },
+        });
       });
     },
 

@@ -7,6 +7,7 @@ import type { ChannelAdapters } from '../channels/registry';
 import type { Db } from '../db/database';
 import type { Sealer } from '../db/sealing';
 import { errorsPlugin } from './plugins/errors';
+import { approvalRoutes } from './routes/approvals';
 import { auditRoutes } from './routes/audit';
 import { channelRoutes } from './routes/channels';
 import { memberRoutes } from './routes/members';
@@ -52,6 +53,7 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = {}
   await app.register(memberRoutes, { prefix: '/v1' });
   await app.register(tokenRoutes, { prefix: '/v1' });
   await app.register(auditRoutes, { prefix: '/v1' });
+  await app.register(approvalRoutes, { prefix: '/v1' });
   return app;
 }
 

@@ -11,7 +11,7 @@ export type Role = (typeof ROLES)[number];
 export const PROVIDERS = ['bluesky', 'webhook'] as const;
 export type Provider = (typeof PROVIDERS)[number];
 
-export const POST_STATUSES = ['scheduled', 'publishing', 'published', 'partially_published', 'failed', 'cancelled'] as const;
+export const POST_STATUSES = ['awaiting_approval', 'scheduled', 'publishing', 'published', 'partially_published', 'failed', 'cancelled', 'rejected', 'expired'] as const;
 export type PostStatus = (typeof POST_STATUSES)[number];
 
 export const TARGET_STATUSES = ['pending', 'publishing', 'published', 'failed', 'cancelled'] as const;
@@ -74,6 +74,8 @@ export interface PostsTable {
   status: PostStatus;
   workflow_id: string;
   campaign_id: string | null;
+  /** Who the current approval step waits on (empty when none). */
+  awaiting_user_ids: ColumnType<string[], string[] | undefined, string[]>;
   created_at: CreatedAt;
   updated_at: Timestamp;
 }
@@ -109,6 +111,26 @@ export interface AuditLogTable {
   hash: string;
 }
 
+export interface ApprovalPoliciesTable {
+  id: Generated<string>;
+  workspace_id: string;
+  /** null: the workspace-wide policy; otherwise it overrides it for posts to this channel. */
+  channel_id: string | null;
+  steps: ColumnType<unknown, string, string>;
+  updated_by: string;
+  updated_at: Timestamp;
+}
+
+export interface ApprovalDecisionsTable {
+  id: Generated<string>;
+  post_id: string;
+  step: number;
+  user_id: string;
+  decision: 'approve' | 'reject';
+  comment: string | null;
+  at: Timestamp;
+}
+
 export interface Database {
   workspaces: WorkspacesTable;
   users: UsersTable;
@@ -118,6 +140,8 @@ export interface Database {
   posts: PostsTable;
   post_targets: PostTargetsTable;
   audit_log: AuditLogTable;
+  approval_policies: ApprovalPoliciesTable;
+  approval_decisions: ApprovalDecisionsTable;
 }
 
 export type Channel = Selectable<ChannelsTable>;

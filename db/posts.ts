@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db, Post, PostStatus, PostTarget, Provider } from './database';
 
 export interface PostTargetView {
@@ -64,13 +65,14 @@ export interface NewPost {
 export async function findPosts(
   db: Db,
   workspaceId: string,
-  filter: { ids?: string[]; from?: Date; to?: Date; status?: PostStatus; channelId?: string; limit?: number } = {},
+  filter: { ids?: string[]; from?: Date; to?: Date; status?: PostStatus; channelId?: string; awaitingUserId?: string; limit?: number } = {},
 ): Promise<PostView[]> {
   let query = db.selectFrom('posts').selectAll().where('workspace_id', '=', workspaceId);
   if (filter.ids) query = query.where('id', 'in', filter.ids);
   if (filter.from) query = query.where('publish_at', '>=', filter.from);
   if (filter.to) query = query.where('publish_at', '<', filter.to);
   if (filter.status) query = query.where('status', '=', filter.status);
+  if (filter.awaitingUserId) query = query.where(sql<boolean>`${filter.awaitingUserId}::uuid = any(awaiting_user_ids)`);
   if (filter.channelId) {
     const channelId = filter.channelId;
     query = query.where((eb) => eb.exists(eb.selectFrom('post_targets').select('id').whereRef('post_targets.post_id', '=', 'posts.id').where('channel_id', '=', channelId)));

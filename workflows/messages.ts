@@ -29,6 +29,7 @@ export const FailureType = {
   RateLimited: 'RateLimited',
   ChannelUnavailable: 'ChannelUnavailable',
   PostNotFound: 'PostNotFound',
+  NotEligible: 'NotEligible',
 } as const;
 export type FailureType = (typeof FailureType)[keyof typeof FailureType];
 
@@ -45,6 +46,46 @@ export interface PostWorkflowTarget {
   provider: Provider;
 }
 
+export const APPROVAL_MODES = ['any', 'all', 'quorum'] as const;
+export type ApprovalMode = (typeof APPROVAL_MODES)[number];
+
+/** One step of a post's approval chain, with its eligible approvers resolved when the post was created. */
+export interface ApprovalStep {
+  name: string;
+  mode: ApprovalMode;
+  /** Approvals needed for `quorum`. */
+  quorum?: number;
+  eligibleUserIds: string[];
+}
+
+export interface ApprovalDecision {
+  step: number;
+  userId: string;
+  decision: 'approve' | 'reject';
+  comment?: string;
+  at: string;
+}
+
+export interface ApprovalChainStatus {
+  state: 'pending' | 'approved' | 'rejected' | 'expired' | 'none';
+  currentStep: number | null;
+  steps: ApprovalStep[];
+  decisions: ApprovalDecision[];
+}
+
+export interface DecisionRequest {
+  userId: string;
+  decision: 'approve' | 'reject';
+  comment?: string;
+}
+
+/** Approvals a step needs before the chain moves on. */
+export function approvalsNeeded(step: ApprovalStep): number {
+  if (step.mode === 'any') return 1;
+  if (step.mode === 'all') return step.eligibleUserIds.length;
+  return step.quorum ?? 1;
+}
+
 export interface PostWorkflowInput {
   postId: string;
   workspaceId: string;
@@ -52,6 +93,10 @@ export interface PostWorkflowInput {
   publishAt: string;
   targets: PostWorkflowTarget[];
   campaignId?: string | null;
+  /** Present when a policy applies: the post cannot publish before every step approves. */
+  approval?: { authorId: string; steps: ApprovalStep[] };
+  /** No publish time was asked for: publish as soon as the chain approves (such a post never expires). */
+  publishOnApproval?: boolean;
 }
 
 export interface PostWorkflowTargetStatus extends PostWorkflowTarget {
@@ -84,3 +129,5 @@ export type PublishPostWorkflow = (input: PostWorkflowInput) => Promise<PostWork
 export const rescheduleUpdate = defineUpdate<PostWorkflowStatus, [RescheduleRequest]>('reschedule');
 export const cancelUpdate = defineUpdate<PostWorkflowStatus, [CancelRequest]>('cancel');
 export const postStatusQuery = defineQuery<PostWorkflowStatus>('status');
+export const decideUpdate = defineUpdate<ApprovalChainStatus, [DecisionRequest]>('decide');
+export const approvalQuery = defineQuery<ApprovalChainStatus>('approval');

@@ -12,12 +12,17 @@ import {
 import type { PublishingActivities } from '../activities/publishing';
 import type { PostStatus } from '../db/database';
 import {
+  approvalQuery,
+  approvalsNeeded,
   cancelUpdate,
+  decideUpdate,
   FailureType,
   NON_RETRYABLE_PUBLISH_FAILURES,
   postStatusQuery,
   rescheduleUpdate,
   SearchAttributes,
+  type ApprovalChainStatus,
+  type ApprovalDecision,
   type PostWorkflowInput,
   type PostWorkflowStatus,
   type PostWorkflowTargetStatus,
@@ -31,7 +36,7 @@ const { confirmPostStored } = proxyActivities<PublishingActivities>({
 });
 
 // Database bookkeeping: retried until the database is back.
-const { markPostStatus, recordTargetFailure, savePostSchedule } = proxyActivities<PublishingActivities>({
+const { markPostStatus, recordApprovalDecision, recordTargetFailure, savePostSchedule } = proxyActivities<PublishingActivities>({
   startToCloseTimeout: '30s',
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' },
 });
@@ -54,9 +59,15 @@ const { publishTarget } = proxyActivities<PublishingActivities>({
  * `cancel` can stop), then publishes every target in parallel and records the outcome.
  */
 export async function publishPost(input: PostWorkflowInput): Promise<PostWorkflowStatus> {
-  let status: PostStatus = 'scheduled';
+  const chain = input.approval;
+  let status: PostStatus = chain ? 'awaiting_approval' : 'scheduled';
   let publishAt = input.publishAt;
   let woken = false;
+  let approvalState: ApprovalChainStatus['state'] = chain ? 'pending' : 'none';
+  let currentStep: number | null = chain ? 0 : null;
+  const decisions: ApprovalDecision[] = [];
+  const approvalSnapshot = (): ApprovalChainStatus => ({ state: approvalState, currentStep, steps: chain?.steps ?? [], decisions: [...decisions] });
+  const waiting = () => status === 'scheduled' || status === 'awaiting_approval';
   const targets: PostWorkflowTargetStatus[] = input.targets.map((t) => ({ ...t, status: 'pending' }));
 
   const snapshot = (): PostWorkflowStatus => ({ postId: input.postId, status, publishAt, targets: targets.map((t) => ({ ...t })) });
@@ -67,6 +78,39 @@ export async function publishPost(input: PostWorkflowInput): Promise<PostWorkflo
   const describe = () => setCurrentDetails(`**${status}** · publish at ${publishAt} · ${targets.length} channel(s)`);
 
   setHandler(postStatusQuery, snapshot);
+  setHandler(approvalQuery, approvalSnapshot);
+
+  // Decisions are Updates: the validator refuses, synchronously and without a trace in history,
+  // anyone who may not decide now; the handler applies one decision at a time, so two approvers
+  // racing for the last slot of a step make exactly one transition.
+  setHandler(
+    decideUpdate,
+    async ({ userId, decision, comment }) => {
+      const stepIndex = currentStep!;
+      const step = chain!.steps[stepIndex]!;
+      decisions.push({ step: stepIndex, userId, decision, comment, at: new Date().toISOString() });
+      if (decision === 'reject') {
+        approvalState = 'rejected';
+        currentStep = null;
+      } else if (decisions.filter((d) => d.step === stepIndex && d.decision === 'approve').length >= approvalsNeeded(step)) {
+        currentStep = stepIndex + 1 < chain!.steps.length ? stepIndex + 1 : null;
+        if (currentStep === null) approvalState = 'approved';
+      }
+      woken = true;
+      const next = currentStep === null ? [] : chain!.steps[currentStep]!.eligibleUserIds.filter((id) => !decisions.some((d) => d.step === currentStep && d.userId === id));
+      await recordApprovalDecision({ postId: input.postId, step: stepIndex, stepName: step.name, userId, decision, comment, awaitingUserIds: next });
+      return approvalSnapshot();
+    },
+    {
+      validator: ({ userId }) => {
+        if (!chain || status !== 'awaiting_approval' || currentStep === null) throw new Error(`The post is ${status}; no approval is pending`);
+        const step = chain.steps[currentStep]!;
+        if (userId === chain.authorId) throw ApplicationFailure.nonRetryable('Authors cannot approve their own posts', FailureType.NotEligible);
+        if (!step.eligibleUserIds.includes(userId)) throw ApplicationFailure.nonRetryable(`You are not an approver of step ${currentStep + 1} ("${step.name}")`, FailureType.NotEligible);
+        if (decisions.some((d) => d.step === currentStep && d.userId === userId)) throw ApplicationFailure.nonRetryable(`You have already decided on step ${currentStep + 1} ("${step.name}")`, FailureType.NotEligible);
+      },
+    },
+  );
 
   setHandler(
     rescheduleUpdate,
@@ -79,7 +123,7 @@ export async function publishPost(input: PostWorkflowInput): Promise<PostWorkflo
     },
     {
       validator: ({ publishAt: next }) => {
-        if (status !== 'scheduled') throw new Error(`The post is ${status}; only a scheduled post can be rescheduled`);
+        if (!waiting()) throw new Error(`The post is ${status}; only a scheduled post can be rescheduled`);
         const at = Date.parse(next);
         if (Number.isNaN(at)) throw new Error('publishAt must be an ISO-8601 date-time');
         if (at <= Date.now()) throw new Error('publishAt must be in the future');
@@ -99,7 +143,7 @@ export async function publishPost(input: PostWorkflowInput): Promise<PostWorkflo
     },
     {
       validator: (_request) => {
-        if (status !== 'scheduled') throw new Error(`The post is ${status}; only a scheduled post can be cancelled`);
+        if (!waiting()) throw new Error(`The post is ${status}; only a scheduled post can be cancelled`);
       },
     },
   );
@@ -114,6 +158,28 @@ export async function publishPost(input: PostWorkflowInput): Promise<PostWorkflo
       nonRetryable: true,
       cause: err instanceof Error ? err : undefined,
     });
+  }
+
+  if (chain) {
+    // The publish timer cannot start before the whole chain has approved.
+    while (status === 'awaiting_approval' && approvalState === 'pending') {
+      const wait = Date.parse(publishAt) - Date.now();
+      if (wait <= 0 && !input.publishOnApproval) {
+        approvalState = 'expired';
+        break;
+      }
+      woken = false;
+      if (input.publishOnApproval) await condition(() => woken);
+      else await condition(() => woken, wait);
+    }
+    if (status === 'awaiting_approval') {
+      const decided = approvalState as ApprovalChainStatus['state']; // set by the decide handler
+      const outcome: PostStatus = decided === 'approved' ? 'scheduled' : decided === 'rejected' ? 'rejected' : 'expired';
+      if (outcome === 'scheduled' && input.publishOnApproval) publishAt = new Date(Date.now()).toISOString();
+      setStatus(outcome);
+      describe();
+      await markPostStatus({ postId: input.postId, status: outcome });
+    }
   }
 
   while (status === 'scheduled') {

@@ -5,8 +5,10 @@ import { z } from 'zod';
 import { appendAudit } from '../../db/audit';
 import { findChannels } from '../../db/channels';
 import { POST_STATUSES, TARGET_STATUSES } from '../../db/database';
+import { policyStepsFor, resolveSteps } from '../../db/approvals';
 import { findPost, findPosts } from '../../db/posts';
 import {
+  approvalsNeeded,
   cancelUpdate,
   postStatusQuery,
   postWorkflowId,
@@ -104,6 +106,16 @@ export const postRoutes: FastifyPluginAsyncZod = async (app) => {
       }
       if (problems.length > 0) throw invalidFields(problems);
 
+      // The approval chain is fixed when the post is created, approvers resolved among today's members.
+      const steps = await resolveSteps(app.db, caller.workspaceId, await policyStepsFor(app.db, caller.workspaceId, body.channelIds), caller.userId);
+      steps.forEach((step, i) => {
+        if (step.eligibleUserIds.length < approvalsNeeded(step)) {
+          problems.push({ field: 'channelIds', rule: 'approvable', message: `approval step ${i + 1} ("${step.name}") needs ${approvalsNeeded(step)} approver(s) other than you; it has ${step.eligibleUserIds.length}` });
+        }
+      });
+      if (problems.length > 0) throw invalidFields(problems);
+      const approval = steps.length > 0 ? { authorId: caller.userId, steps } : undefined;
+
       const postId = randomUUID();
       const workflowId = postWorkflowId(postId);
       const targets = body.channelIds.map((channelId) => {
@@ -116,14 +128,26 @@ export const postRoutes: FastifyPluginAsyncZod = async (app) => {
         workspaceId: caller.workspaceId,
         publishAt: publishAt.toISOString(),
         targets: targets.map((t) => ({ targetId: t.id, channelId: t.channel.id, provider: t.channel.provider })),
+        ...(approval ? { approval, publishOnApproval: !body.publishAt } : {}),
       };
+      const status = approval ? 'awaiting_approval' : 'scheduled';
 
       let started = false;
       try {
         await app.db.transaction().execute(async (trx) => {
           await trx
             .insertInto('posts')
-            .values({ id: postId, workspace_id: caller.workspaceId, author_id: caller.userId, text: body.text, publish_at: publishAt, status: 'scheduled', workflow_id: workflowId, updated_at: new Date() })
+            .values({
+              id: postId,
+              workspace_id: caller.workspaceId,
+              author_id: caller.userId,
+              text: body.text,
+              publish_at: publishAt,
+              status,
+              workflow_id: workflowId,
+              awaiting_user_ids: approval?.steps[0]!.eligibleUserIds ?? [],
+              updated_at: new Date(),
+            })
             .execute();
           await trx
             .insertInto('post_targets')
@@ -135,7 +159,7 @@ export const postRoutes: FastifyPluginAsyncZod = async (app) => {
             action: 'post.created',
             subjectType: 'post',
             subjectId: postId,
-            after: { text: body.text, publishAt: input.publishAt, channelIds: body.channelIds },
+            after: { text: body.text, publishAt: input.publishAt, channelIds: body.channelIds, approvalSteps: steps.map((st) => st.name) },
           });
           // Started inside the transaction: if the start fails, nothing is stored; if the commit
           // fails, the workflow finds no post and ends (and we terminate it below).
@@ -147,7 +171,7 @@ export const postRoutes: FastifyPluginAsyncZod = async (app) => {
               { key: SearchAttributes.workspace, value: caller.workspaceId },
               { key: SearchAttributes.post, value: postId },
               { key: SearchAttributes.channels, value: body.channelIds },
-              { key: SearchAttributes.postStatus, value: 'scheduled' },
+              { key: SearchAttributes.postStatus, value: status },
             ],
             staticSummary: `Post "${summarise(body.text)}" → ${channels.map((c) => c.name).join(', ')}`,
             staticDetails: `Workspace ${caller.workspaceId} · publish at ${input.publishAt} · author ${caller.userId}`,

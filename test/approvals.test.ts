@@ -1,0 +1,173 @@
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { startLocalBluesky, type LocalBluesky, type SandboxAccount } from '../sandbox/local-bluesky';
+import { connectBluesky } from './support/channels';
+import { addMember, bearer, createWorkspace, startHarness, waitFor, type Harness, type TestWorkspace } from './support/harness';
+
+let h: Harness;
+let pds: LocalBluesky;
+
+beforeAll(async () => {
+  [h, pds] = await Promise.all([startHarness(), startLocalBluesky()]);
+});
+
+afterAll(async () => {
+  await h?.close();
+  await pds?.stop();
+});
+
+interface Team {
+  owner: TestWorkspace;
+  author: TestWorkspace;
+  lead: TestWorkspace;
+  approvers: TestWorkspace[];
+  analyst: TestWorkspace;
+  account: SandboxAccount;
+  channelId: string;
+}
+
+/** A workspace with an author (editor), an editors' lead (admin), three approvers and an analyst. */
+async function team(name: string): Promise<Team> {
+  const owner = await createWorkspace(h, name);
+  const [author, lead, a1, a2, a3, analyst] = await Promise.all([
+    addMember(h, owner.workspaceId, 'editor'),
+    addMember(h, owner.workspaceId, 'admin'),
+    addMember(h, owner.workspaceId, 'approver'),
+    addMember(h, owner.workspaceId, 'approver'),
+    addMember(h, owner.workspaceId, 'approver'),
+    addMember(h, owner.workspaceId, 'analyst'),
+  ]);
+  const account = await pds.createAccount(name.toLowerCase().replace(/[^a-z0-9]/g, ''));
+  const channel = await connectBluesky(h, owner.token, pds, account);
+  return { owner, author, lead, approvers: [a1!, a2!, a3!], analyst: analyst!, account, channelId: channel.id };
+}
+
+const put = (token: string, payload: object) => h.app.inject({ method: 'PUT', url: '/v1/approval-policies', headers: bearer(token), payload });
+const decide = (token: string, postId: string, decision: 'approve' | 'reject', comment?: string) =>
+  h.app.inject({ method: 'POST', url: `/v1/posts/${postId}/approval`, headers: bearer(token), payload: { decision, comment } });
+const getPost = async (token: string, id: string) => (await h.app.inject({ method: 'GET', url: `/v1/posts/${id}`, headers: bearer(token) })).json();
+
+async function recordHistory(workflowId: string, name: string) {
+  if (!process.env.RECORD_HISTORIES) return;
+  const history = await h.client.workflow.getHandle(workflowId).fetchHistory();
+  writeFileSync(path.join(__dirname, 'histories', `${name}.json`), historyToJSON(history));
+}
+
+test('a two-step chain gates a real publish: nothing reaches the PDS before the last approval', async () => {
+  const t = await team('TwoStep');
+  const policy = await put(t.owner.token, {
+    steps: [
+      { name: "Editors' lead", mode: 'any', approvers: { userIds: [t.lead.userId] } },
+      { name: 'Brand', mode: 'all', approvers: { userIds: [t.approvers[0]!.userId, t.approvers[1]!.userId] } },
+    ],
+  });
+  expect(policy.statusCode).toBe(200);
+
+  const created = await h.app.inject({ method: 'POST', url: '/v1/posts', headers: bearer(t.author.token), payload: { text: 'Gated launch', channelIds: [t.channelId] } });
+  expect(created.statusCode).toBe(201);
+  const post = created.json();
+  expect(post.status).toBe('awaiting_approval');
+
+  const mine = async (token: string) => (await h.app.inject({ method: 'GET', url: '/v1/approvals?state=pending&mine=true', headers: bearer(token) })).json().posts.map((p: { id: string }) => p.id);
+  expect(await mine(t.lead.token)).toEqual([post.id]);
+  expect(await mine(t.approvers[0]!.token)).toEqual([]);
+
+  expect((await decide(t.author.token, post.id, 'approve')).statusCode).toBe(403); // no self-approval
+  expect((await decide(t.approvers[0]!.token, post.id, 'approve')).statusCode).toBe(403); // not step 1's approver
+  expect((await decide(t.lead.token, post.id, 'approve', 'Good copy')).statusCode).toBe(200);
+  expect(await mine(t.approvers[0]!.token)).toEqual([post.id]);
+  const half = await decide(t.approvers[0]!.token, post.id, 'approve');
+  expect(half.json()).toMatchObject({ state: 'pending', currentStep: 1 });
+  expect((await decide(t.approvers[0]!.token, post.id, 'approve')).statusCode).toBe(403); // once per step
+  expect((await getPost(t.owner.token, post.id)).status).toBe('awaiting_approval');
+  expect(await pds.listPosts(t.account.did)).toHaveLength(0);
+
+  expect((await decide(t.approvers[1]!.token, post.id, 'approve')).json()).toMatchObject({ state: 'approved', currentStep: null });
+  await waitFor('the approved post to publish', async () => (await getPost(t.owner.token, post.id)).status === 'published');
+  expect(await pds.listPosts(t.account.did)).toHaveLength(1);
+
+  const chain = (await h.app.inject({ method: 'GET', url: `/v1/posts/${post.id}/approval`, headers: bearer(t.analyst.token) })).json();
+  expect(chain.decisions).toEqual([
+    expect.objectContaining({ step: 0, userId: t.lead.userId, decision: 'approve', comment: 'Good copy', at: expect.any(String) }),
+    expect.objectContaining({ step: 1, userId: t.approvers[0]!.userId, decision: 'approve' }),
+    expect.objectContaining({ step: 1, userId: t.approvers[1]!.userId, decision: 'approve' }),
+  ]);
+  const audit = (await h.app.inject({ method: 'GET', url: `/v1/audit?subject=${post.id}`, headers: bearer(t.owner.token) })).json();
+  expect(audit.entries.filter((e: { action: string }) => e.action === 'approval.approved')).toHaveLength(3);
+  await recordHistory(post.workflowId, 'post-approved-two-steps');
+});
+
+test('quorum 2 of 3 by role; a rejection ends the chain and nothing is published', async () => {
+  const t = await team('Quorum');
+  expect((await put(t.owner.token, { steps: [{ name: 'Approvers', mode: 'quorum', quorum: 2, approvers: { roles: ['approver'] } }] })).statusCode).toBe(200);
+  const quorum = (await h.app.inject({ method: 'POST', url: '/v1/posts', headers: bearer(t.author.token), payload: { text: 'Two of three', channelIds: [t.channelId] } })).json();
+  expect((await decide(t.analyst.token, quorum.id, 'approve')).statusCode).toBe(403);
+  expect((await decide(t.approvers[2]!.token, quorum.id, 'approve')).json().state).toBe('pending');
+  expect((await decide(t.approvers[0]!.token, quorum.id, 'approve')).json().state).toBe('approved');
+  await waitFor('the quorum-approved post to publish', async () => (await getPost(t.owner.token, quorum.id)).status === 'published');
+
+  const rejected = (await h.app.inject({ method: 'POST', url: '/v1/posts', headers: bearer(t.author.token), payload: { text: 'Off brand', channelIds: [t.channelId] } })).json();
+  expect((await decide(t.approvers[1]!.token, rejected.id, 'reject', 'Off brand')).json().state).toBe('rejected');
+  const result = await h.client.workflow.getHandle(rejected.workflowId).result();
+  expect(result.status).toBe('rejected');
+  expect((await getPost(t.owner.token, rejected.id)).status).toBe('rejected');
+  expect((await decide(t.approvers[0]!.token, rejected.id, 'approve')).statusCode).toBe(409);
+  expect((await pds.listPosts(t.account.did)).map((p) => p.text)).toEqual(['Two of three']);
+});
+
+test('two approvers racing for the last slot make exactly one transition', async () => {
+  const t = await team('Race');
+  await put(t.owner.token, { steps: [{ name: 'Any approver', mode: 'any', approvers: { roles: ['approver'] } }] });
+  const post = (await h.app.inject({ method: 'POST', url: '/v1/posts', headers: bearer(t.author.token), payload: { text: 'Race', channelIds: [t.channelId], publishAt: new Date(Date.now() + 3600_000).toISOString() } })).json();
+  const answers = await Promise.all(t.approvers.map((a) => decide(a.token, post.id, 'approve')));
+  expect(answers.map((a) => a.statusCode).sort()).toEqual([200, 409, 409]);
+  const decisions = await h.db.selectFrom('approval_decisions').selectAll().where('post_id', '=', post.id).execute();
+  expect(decisions).toHaveLength(1);
+  expect((await getPost(t.owner.token, post.id)).status).toBe('scheduled');
+  await h.app.inject({ method: 'POST', url: `/v1/posts/${post.id}/cancel`, headers: bearer(t.owner.token) });
+});
+
+test('a post whose time passes while awaiting approval expires and never publishes', async () => {
+  const t = await team('Expiry');
+  await put(t.owner.token, { steps: [{ name: 'Legal', mode: 'any', approvers: { userIds: [t.approvers[0]!.userId] } }] });
+  const post = (await h.app.inject({ method: 'POST', url: '/v1/posts', headers: bearer(t.author.token), payload: { text: 'Too late', channelIds: [t.channelId], publishAt: new Date(Date.now() + 1500).toISOString() } })).json();
+  const result = await h.client.workflow.getHandle(post.workflowId).result();
+  expect(result.status).toBe('expired');
+  const expired = (await h.app.inject({ method: 'GET', url: '/v1/approvals?state=expired', headers: bearer(t.owner.token) })).json();
+  expect(expired.posts.map((p: { id: string }) => p.id)).toEqual([post.id]);
+  expect((await decide(t.approvers[0]!.token, post.id, 'approve')).statusCode).toBe(409);
+  expect(await pds.listPosts(t.account.did)).toHaveLength(0);
+  await recordHistory(post.workflowId, 'post-approval-expired');
+});
+
+test('policies are checked: quorum above the eligible set, no eligible approver, unknown role, foreign user', async () => {
+  const t = await team('PolicyRules');
+  const tooBig = await put(t.owner.token, { steps: [{ name: 'Q', mode: 'quorum', quorum: 4, approvers: { roles: ['approver'] } }] });
+  expect(tooBig.statusCode).toBe(422);
+  expect(tooBig.json().errors[0]).toMatchObject({ field: 'steps.0.quorum', rule: 'at_most_eligible' });
+  const nobody = await put(t.owner.token, { steps: [{ name: 'N', mode: 'any', approvers: { roles: [] } }] });
+  expect(nobody.json().errors[0]).toMatchObject({ field: 'steps.0.approvers', rule: 'eligible' });
+  const badRole = await put(t.owner.token, { steps: [{ name: 'R', mode: 'any', approvers: { roles: ['boss'] } }] });
+  expect(badRole.statusCode).toBe(400);
+  expect(badRole.json().errors[0].field).toBe('body.steps.0.approvers.roles.0');
+  const other = await createWorkspace(h, 'Elsewhere');
+  const foreign = await put(t.owner.token, { steps: [{ name: 'F', mode: 'any', approvers: { userIds: [other.userId] } }] });
+  expect(foreign.json().errors).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'steps.0.approvers.userIds.0', rule: 'member' })]));
+  expect((await put(t.author.token, { steps: [] })).statusCode).toBe(403);
+  expect((await h.app.inject({ method: 'GET', url: '/v1/approval-policies', headers: bearer(t.owner.token) })).json().policies).toEqual([]);
+});
+
+test('a channel policy overrides the workspace policy; the author alone cannot satisfy a step', async () => {
+  const t = await team('Override');
+  await put(t.owner.token, { steps: [{ name: 'Workspace', mode: 'any', approvers: { roles: ['approver'] } }] });
+  await put(t.owner.token, { channelId: t.channelId, steps: [{ name: 'Channel lead', mode: 'any', approvers: { userIds: [t.author.userId] } }] });
+  const res = await h.app.inject({ method: 'POST', url: '/v1/posts', headers: bearer(t.author.token), payload: { text: 'Mine', channelIds: [t.channelId] } });
+  expect(res.statusCode).toBe(422);
+  expect(res.json().errors[0]).toMatchObject({ field: 'channelIds', rule: 'approvable' });
+  const byLead = await h.app.inject({ method: 'POST', url: '/v1/posts', headers: bearer(t.lead.token), payload: { text: 'Lead posts', channelIds: [t.channelId], publishAt: new Date(Date.now() + 3600_000).toISOString() } });
+  expect(byLead.statusCode).toBe(201);
+  const chain = (await h.app.inject({ method: 'GET', url: `/v1/posts/${byLead.json().id}/approval`, headers: bearer(t.lead.token) })).json();
+  expect(chain.steps).toEqual([expect.objectContaining({ name: 'Channel lead', eligibleUserIds: [t.author.userId] })]);
+  await h.app.inject({ method: 'POST', url: `/v1/posts/${byLead.json().id}/cancel`, headers: bearer(t.owner.token) });
+});

@@ -1,9 +1,9 @@
-import type { PublishingDeps } from './publishing';
-import { createPublishingActivities } from './publishing';
+import { createApprovalActivities } from './approval';
+import { createPublishingActivities, type PublishingDeps } from './publishing';
 
 export type ActivityDeps = PublishingDeps;
 
 /** Every activity the Chorus worker registers. */
 export function createActivities(deps: ActivityDeps) {
-  return { ...createPublishingActivities(deps) };
+  return { ...createPublishingActivities(deps), ...createApprovalActivities(deps) };
 }

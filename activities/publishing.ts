@@ -4,7 +4,7 @@ import { ChannelError } from '../channels/errors';
 import { appendAudit } from '../db/audit';
 import type { Db, PostStatus } from '../db/database';
 import type { Sealer } from '../db/sealing';
-import { FailureType } from '../workflows/messages';
+import { FailureType, type DecisionKind } from '../workflows/messages';
 
 export interface PublishingDeps {
   db: Db;
@@ -36,13 +36,13 @@ export function createPublishingActivities({ db, adapters, sealer }: PublishingD
       });
     },
 
-    async markPostStatus({ postId, status, actorId }: { postId: string; status: PostStatus; actorId?: string }): Promise<void> {
+    async markPostStatus({ postId, status, actorId, awaitingUserIds }: { postId: string; status: PostStatus; actorId?: string; awaitingUserIds?: string[] }): Promise<void> {
       await db.transaction().execute(async (trx) => {
         const before = await trx.selectFrom('posts').select(['workspace_id', 'status']).where('id', '=', postId).executeTakeFirstOrThrow();
         if (before.status === status) return;
         await trx
           .updateTable('posts')
-          .set({ status, updated_at: new Date(), ...(status === 'awaiting_approval' ? {} : { awaiting_user_ids: [] }) })
+          .set({ status, updated_at: new Date(), awaiting_user_ids: status === 'awaiting_approval' ? (awaitingUserIds ?? []) : [] })
           .where('id', '=', postId)
           .execute();
         if (status === 'cancelled') {
@@ -55,18 +55,19 @@ export function createPublishingActivities({ db, adapters, sealer }: PublishingD
     /** Stores one approval decision (once, whatever the retries) and who the chain waits on next. */
     async recordApprovalDecision(input: {
       postId: string;
+      round?: number;
       step: number;
       stepName: string;
       userId: string;
-      decision: 'approve' | 'reject';
+      decision: DecisionKind;
       comment?: string;
       awaitingUserIds: string[];
     }): Promise<void> {
       await db.transaction().execute(async (trx) => {
         const inserted = await trx
           .insertInto('approval_decisions')
-          .values({ post_id: input.postId, step: input.step, user_id: input.userId, decision: input.decision, comment: input.comment ?? null, at: new Date() })
-          .onConflict((oc) => oc.columns(['post_id', 'step', 'user_id']).doNothing())
+          .values({ post_id: input.postId, round: input.round ?? 0, step: input.step, user_id: input.userId, decision: input.decision, comment: input.comment ?? null, at: new Date() })
+          .onConflict((oc) => oc.columns(['post_id', 'round', 'step', 'user_id']).doNothing())
           .returning('id')
           .executeTakeFirst();
         if (!inserted) return;
@@ -79,10 +80,10 @@ export function createPublishingActivities({ db, adapters, sealer }: PublishingD
         await appendAudit(trx, {
           workspaceId: post.workspace_id,
           actorId: input.userId,
-          action: input.decision === 'approve' ? 'approval.approved' : 'approval.rejected',
+          action: `approval.${input.decision === 'approve' ? 'approved' : input.decision === 'reject' ? 'rejected' : 'changes_requested'}`,
           subjectType: 'post',
           subjectId: input.postId,
-          after: { step: input.step + 1, stepName: input.stepName, comment: input.comment ?? null },
+          after: { round: input.round ?? 0, step: input.step + 1, stepName: input.stepName, comment: input.comment ?? null },
         });
       });
     },

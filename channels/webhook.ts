@@ -55,7 +55,8 @@ export class WebhookAdapter implements ChannelAdapter<WebhookCredentials> {
     await this.deliver(credentials, `${externalId}_deleted`, { type: 'post.deleted', timestamp: new Date().toISOString(), data: { messageId: externalId } });
   }
 
-  private async deliver(credentials: WebhookCredentials, messageId: string, payload: unknown): Promise<void> {
+  /** Delivers any signed event (e.g. a notification); `messageId` is the receiver's idempotency key. */
+  async deliver(credentials: WebhookCredentials, messageId: string, payload: unknown): Promise<void> {
     const body = JSON.stringify(payload);
     const sentAt = new Date();
     const signature = new Webhook(credentials.secret).sign(messageId, sentAt, body);

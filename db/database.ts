@@ -11,7 +11,7 @@ export type Role = (typeof ROLES)[number];
 export const PROVIDERS = ['bluesky', 'webhook'] as const;
 export type Provider = (typeof PROVIDERS)[number];
 
-export const POST_STATUSES = ['awaiting_approval', 'scheduled', 'publishing', 'published', 'partially_published', 'failed', 'cancelled', 'rejected', 'expired'] as const;
+export const POST_STATUSES = ['awaiting_approval', 'changes_requested', 'scheduled', 'publishing', 'published', 'partially_published', 'failed', 'cancelled', 'rejected', 'expired'] as const;
 export type PostStatus = (typeof POST_STATUSES)[number];
 
 export const TARGET_STATUSES = ['pending', 'publishing', 'published', 'failed', 'cancelled'] as const;
@@ -20,6 +20,8 @@ export type TargetStatus = (typeof TARGET_STATUSES)[number];
 export interface WorkspacesTable {
   id: Generated<string>;
   name: string;
+  /** Sealed `{url, secret}` of the Standard Webhooks endpoint that receives approval notifications. */
+  notification_webhook_sealed: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: CreatedAt;
 }
 
@@ -124,11 +126,37 @@ export interface ApprovalPoliciesTable {
 export interface ApprovalDecisionsTable {
   id: Generated<string>;
   post_id: string;
+  /** Each edit starts a new round of the chain. */
+  round: Generated<number>;
   step: number;
   user_id: string;
-  decision: 'approve' | 'reject';
+  decision: 'approve' | 'reject' | 'request_changes';
   comment: string | null;
   at: Timestamp;
+}
+
+export interface ContentRulesTable {
+  id: Generated<string>;
+  workspace_id: string;
+  name: string;
+  match: ColumnType<unknown, string, string>;
+  step: ColumnType<unknown, string, string>;
+  position: 'first' | 'last';
+  created_by: string;
+  created_at: CreatedAt;
+}
+
+export interface NotificationsTable {
+  id: Generated<string>;
+  workspace_id: string;
+  /** Idempotency key: one notification per workflow, kind, step and round, whatever the retries. */
+  key: string;
+  kind: string;
+  subject_id: string;
+  recipient_ids: string[];
+  payload: ColumnType<unknown, string, string>;
+  delivered_at: Timestamp | null;
+  created_at: CreatedAt;
 }
 
 export interface Database {
@@ -142,6 +170,8 @@ export interface Database {
   audit_log: AuditLogTable;
   approval_policies: ApprovalPoliciesTable;
   approval_decisions: ApprovalDecisionsTable;
+  content_rules: ContentRulesTable;
+  notifications: NotificationsTable;
 }
 
 export type Channel = Selectable<ChannelsTable>;

@@ -42,7 +42,7 @@ afterAll(async () => {
   await hook?.close();
 });
 
-type Call = { method: 'GET' | 'POST' | 'PATCH' | 'DELETE'; url: () => string; payload?: () => object };
+type Call = { method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'; url: () => string; payload?: () => object };
 
 /**
  * Every route, and the roles allowed on it. Calls that would change shared fixtures use ids that
@@ -65,6 +65,17 @@ const routes: [string, Call, Role[]][] = [
   ['list tokens', { method: 'GET', url: () => '/v1/tokens' }, ['owner', 'admin', 'editor', 'approver', 'analyst']],
   ['create a token', { method: 'POST', url: () => '/v1/tokens', payload: () => ({ name: '' }) }, ['owner', 'admin', 'editor', 'approver', 'analyst']],
   ['revoke a token', { method: 'DELETE', url: () => '/v1/tokens/00000000-0000-4000-8000-000000000000' }, ['owner', 'admin', 'editor', 'approver', 'analyst']],
+  ['edit a post', { method: 'POST', url: () => '/v1/posts/00000000-0000-4000-8000-000000000000/edit', payload: () => ({ text: 'x' }) }, ['owner', 'admin', 'editor']],
+  ['set an approval policy', { method: 'PUT', url: () => '/v1/approval-policies', payload: () => ({ steps: [{ name: 'x', mode: 'any', approvers: { roles: [] } }] }) }, ['owner', 'admin']],
+  ['list approval policies', { method: 'GET', url: () => '/v1/approval-policies' }, ['owner', 'admin', 'editor', 'approver', 'analyst']],
+  ['add a content rule', { method: 'POST', url: () => '/v1/content-rules', payload: () => ({ name: 'x', match: {}, step: { name: 'x', mode: 'any', approvers: {} } }) }, ['owner', 'admin']],
+  ['list content rules', { method: 'GET', url: () => '/v1/content-rules' }, ['owner', 'admin', 'editor', 'approver', 'analyst']],
+  ['remove a content rule', { method: 'DELETE', url: () => '/v1/content-rules/00000000-0000-4000-8000-000000000000' }, ['owner', 'admin']],
+  ['decide an approval', { method: 'POST', url: () => '/v1/posts/00000000-0000-4000-8000-000000000000/approval', payload: () => ({ decision: 'approve' }) }, ['owner', 'admin', 'editor', 'approver', 'analyst']],
+  ['read an approval chain', { method: 'GET', url: () => '/v1/posts/00000000-0000-4000-8000-000000000000/approval' }, ['owner', 'admin', 'editor', 'approver', 'analyst']],
+  ['list approvals', { method: 'GET', url: () => '/v1/approvals?state=pending&mine=true' }, ['owner', 'admin', 'editor', 'approver', 'analyst']],
+  ['set the notification webhook', { method: 'PUT', url: () => '/v1/notifications/webhook', payload: () => ({ url: 'http://127.0.0.1:1/x', secret: 'short' }) }, ['owner', 'admin']],
+  ['list notifications', { method: 'GET', url: () => '/v1/notifications' }, ['owner', 'admin', 'editor', 'approver', 'analyst']],
   ['read the audit log', { method: 'GET', url: () => '/v1/audit' }, ['owner', 'admin', 'analyst']],
   ['verify the audit log', { method: 'GET', url: () => '/v1/audit/verify' }, ['owner', 'admin', 'analyst']],
 ];
@@ -91,6 +102,9 @@ describe('workspace isolation: another workspace\'s resources answer 404', () =>
     ['live', { method: 'GET', url: () => `/v1/posts/${otherPostId}/live` }],
     ['reschedule', { method: 'POST', url: () => `/v1/posts/${otherPostId}/reschedule`, payload: () => ({ publishAt: inAnHour() }) }],
     ['cancel', { method: 'POST', url: () => `/v1/posts/${otherPostId}/cancel` }],
+    ['edit', { method: 'POST', url: () => `/v1/posts/${otherPostId}/edit`, payload: () => ({ text: 'mine now' }) }],
+    ['decide', { method: 'POST', url: () => `/v1/posts/${otherPostId}/approval`, payload: () => ({ decision: 'approve' }) }],
+    ['approval chain', { method: 'GET', url: () => `/v1/posts/${otherPostId}/approval` }],
     ['remove channel', { method: 'DELETE', url: () => `/v1/channels/${otherChannelId}` }],
     ['change member', { method: 'PATCH', url: () => `/v1/members/${other.userId}`, payload: () => ({ role: 'analyst' }) }],
     ['remove member', { method: 'DELETE', url: () => `/v1/members/${other.userId}` }],

@@ -4,6 +4,7 @@ import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { startLocalBluesky, type LocalBluesky, type SandboxAccount } from '../sandbox/local-bluesky';
 import { connectBluesky } from './support/channels';
 import { addMember, bearer, createWorkspace, startHarness, waitFor, type Harness, type TestWorkspace } from './support/harness';
+import { startWebhookReceiver } from './support/webhook-receiver';
 
 let h: Harness;
 let pds: LocalBluesky;
@@ -44,7 +45,7 @@ async function team(name: string): Promise<Team> {
 }
 
 const put = (token: string, payload: object) => h.app.inject({ method: 'PUT', url: '/v1/approval-policies', headers: bearer(token), payload });
-const decide = (token: string, postId: string, decision: 'approve' | 'reject', comment?: string) =>
+const decide = (token: string, postId: string, decision: 'approve' | 'reject' | 'request_changes', comment?: string) =>
   h.app.inject({ method: 'POST', url: `/v1/posts/${postId}/approval`, headers: bearer(token), payload: { decision, comment } });
 const getPost = async (token: string, id: string) => (await h.app.inject({ method: 'GET', url: `/v1/posts/${id}`, headers: bearer(token) })).json();
 
@@ -128,17 +129,120 @@ test('two approvers racing for the last slot make exactly one transition', async
   await h.app.inject({ method: 'POST', url: `/v1/posts/${post.id}/cancel`, headers: bearer(t.owner.token) });
 });
 
-test('a post whose time passes while awaiting approval expires and never publishes', async () => {
+test('a post whose time passes while awaiting approval expires, never publishes, and can be rescheduled back into its chain', async () => {
   const t = await team('Expiry');
   await put(t.owner.token, { steps: [{ name: 'Legal', mode: 'any', approvers: { userIds: [t.approvers[0]!.userId] } }] });
   const post = (await h.app.inject({ method: 'POST', url: '/v1/posts', headers: bearer(t.author.token), payload: { text: 'Too late', channelIds: [t.channelId], publishAt: new Date(Date.now() + 1500).toISOString() } })).json();
-  const result = await h.client.workflow.getHandle(post.workflowId).result();
-  expect(result.status).toBe('expired');
+  await waitFor('the post to expire', async () => (await getPost(t.owner.token, post.id)).status === 'expired');
   const expired = (await h.app.inject({ method: 'GET', url: '/v1/approvals?state=expired', headers: bearer(t.owner.token) })).json();
   expect(expired.posts.map((p: { id: string }) => p.id)).toEqual([post.id]);
   expect((await decide(t.approvers[0]!.token, post.id, 'approve')).statusCode).toBe(409);
   expect(await pds.listPosts(t.account.did)).toHaveLength(0);
-  await recordHistory(post.workflowId, 'post-approval-expired');
+
+  const moved = await h.app.inject({ method: 'POST', url: `/v1/posts/${post.id}/reschedule`, headers: bearer(t.author.token), payload: { publishAt: new Date(Date.now() + 3000).toISOString() } });
+  expect(moved.statusCode).toBe(200);
+  expect(moved.json().status).toBe('awaiting_approval');
+  expect((await decide(t.approvers[0]!.token, post.id, 'approve')).json().state).toBe('approved');
+  await waitFor('the rescheduled, approved post to publish', async () => (await getPost(t.owner.token, post.id)).status === 'published');
+  expect(await pds.listPosts(t.account.did)).toHaveLength(1);
+  await recordHistory(post.workflowId, 'post-expired-rescheduled-approved');
+});
+
+test('request changes sends the post back; an edit restarts the chain from step one; editing an approved post invalidates its approval', async () => {
+  const t = await team('Changes');
+  await put(t.owner.token, {
+    steps: [
+      { name: 'Lead', mode: 'any', approvers: { userIds: [t.lead.userId] } },
+      { name: 'Brand', mode: 'any', approvers: { roles: ['approver'] } },
+    ],
+  });
+  const post = (await h.app.inject({ method: 'POST', url: '/v1/posts', headers: bearer(t.author.token), payload: { text: 'Draft one', channelIds: [t.channelId], publishAt: new Date(Date.now() + 3600_000).toISOString() } })).json();
+  await decide(t.lead.token, post.id, 'approve');
+  expect((await decide(t.approvers[0]!.token, post.id, 'request_changes', 'Tone it down')).json()).toMatchObject({ state: 'changes_requested', currentStep: 1 });
+  await waitFor('changes_requested', async () => (await getPost(t.owner.token, post.id)).status === 'changes_requested');
+  expect((await decide(t.approvers[1]!.token, post.id, 'approve')).statusCode).toBe(409);
+
+  const tooLong = await h.app.inject({ method: 'POST', url: `/v1/posts/${post.id}/edit`, headers: bearer(t.author.token), payload: { text: 'x'.repeat(301) } });
+  expect(tooLong.statusCode).toBe(422);
+  const edited = await h.app.inject({ method: 'POST', url: `/v1/posts/${post.id}/edit`, headers: bearer(t.author.token), payload: { text: 'Draft two' } });
+  expect(edited.statusCode).toBe(200);
+  expect(edited.json()).toMatchObject({ status: 'awaiting_approval', text: 'Draft two' });
+  expect(edited.json().targets[0].text).toBe('Draft two');
+  let chain = (await h.app.inject({ method: 'GET', url: `/v1/posts/${post.id}/approval`, headers: bearer(t.owner.token) })).json();
+  expect(chain).toMatchObject({ state: 'pending', round: 1, currentStep: 0 });
+
+  // The lead may decide again in the new round.
+  await decide(t.lead.token, post.id, 'approve');
+  expect((await decide(t.approvers[1]!.token, post.id, 'approve')).json().state).toBe('approved');
+  await waitFor('scheduled', async () => (await getPost(t.owner.token, post.id)).status === 'scheduled');
+
+  // Approved, then edited: approval starts over.
+  const again = await h.app.inject({ method: 'POST', url: `/v1/posts/${post.id}/edit`, headers: bearer(t.author.token), payload: { text: 'Draft three' } });
+  expect(again.json().status).toBe('awaiting_approval');
+  chain = (await h.app.inject({ method: 'GET', url: `/v1/posts/${post.id}/approval`, headers: bearer(t.owner.token) })).json();
+  expect(chain).toMatchObject({ state: 'pending', round: 2, currentStep: 0 });
+  const audit = (await h.app.inject({ method: 'GET', url: `/v1/audit?subject=${post.id}`, headers: bearer(t.owner.token) })).json();
+  expect(audit.entries.map((e: { action: string }) => e.action)).toEqual(expect.arrayContaining(['approval.changes_requested', 'post.edited']));
+  await recordHistory(post.workflowId, 'post-changes-requested-edited');
+  await h.app.inject({ method: 'POST', url: `/v1/posts/${post.id}/cancel`, headers: bearer(t.owner.token) });
+});
+
+test('a step deadline sends a reminder before it and escalates at it; the escalation target can then decide', async () => {
+  const t = await team('Deadline');
+  const inbox = await startWebhookReceiver();
+  try {
+    expect((await h.app.inject({ method: 'PUT', url: '/v1/notifications/webhook', headers: bearer(t.owner.token), payload: { url: inbox.url, secret: inbox.secret } })).statusCode).toBe(204);
+    await put(t.owner.token, {
+      steps: [{ name: 'Legal', mode: 'any', approvers: { userIds: [t.approvers[0]!.userId] }, deadlineSeconds: 3, remindBeforeSeconds: 2, escalateTo: { userIds: [t.lead.userId] } }],
+    });
+    const post = (await h.app.inject({ method: 'POST', url: '/v1/posts', headers: bearer(t.author.token), payload: { text: 'Needs legal', channelIds: [t.channelId], publishAt: new Date(Date.now() + 3600_000).toISOString() } })).json();
+    expect((await decide(t.lead.token, post.id, 'approve')).statusCode).toBe(403);
+
+    const reminder = await waitFor('the reminder', async () => inbox.deliveries.find((d) => d.payload.type === 'approval.reminder'));
+    expect(reminder.payload.data).toMatchObject({ postId: post.id, stepName: 'Legal', recipientIds: [t.approvers[0]!.userId] });
+    const escalation = await waitFor('the escalation', async () => inbox.deliveries.find((d) => d.payload.type === 'approval.escalated'));
+    expect(escalation.payload.data).toMatchObject({ postId: post.id, recipientIds: [t.lead.userId] });
+    expect(escalation.receivedAt).toBeGreaterThan(reminder.receivedAt);
+    expect(inbox.deliveries.filter((d) => d.payload.type.startsWith('approval.'))).toHaveLength(2);
+
+    const mine = (await h.app.inject({ method: 'GET', url: '/v1/notifications?mine=true', headers: bearer(t.lead.token) })).json();
+    expect(mine.notifications.map((n: { kind: string }) => n.kind)).toEqual(['approval.escalated']);
+    const waiting = (await h.app.inject({ method: 'GET', url: '/v1/approvals?state=pending&mine=true', headers: bearer(t.lead.token) })).json();
+    expect(waiting.posts.map((p: { id: string }) => p.id)).toEqual([post.id]);
+    expect((await decide(t.lead.token, post.id, 'approve')).json().state).toBe('approved');
+    await h.app.inject({ method: 'POST', url: `/v1/posts/${post.id}/cancel`, headers: bearer(t.owner.token) });
+  } finally {
+    await inbox.close();
+  }
+});
+
+test('a content rule adds a legal step only to posts that match it', async () => {
+  const t = await team('Rules');
+  await put(t.owner.token, { steps: [{ name: 'Lead', mode: 'any', approvers: { userIds: [t.lead.userId] } }] });
+  const rule = await h.app.inject({
+    method: 'POST',
+    url: '/v1/content-rules',
+    headers: bearer(t.owner.token),
+    payload: { name: 'Legal review', match: { keywords: ['guarantee', 'lawsuit'], linkDomains: [] }, step: { name: 'Legal', mode: 'any', approvers: { userIds: [t.approvers[2]!.userId] } } },
+  });
+  expect(rule.statusCode).toBe(201);
+  const create = async (text: string) =>
+    (await h.app.inject({ method: 'POST', url: '/v1/posts', headers: bearer(t.author.token), payload: { text, channelIds: [t.channelId], publishAt: new Date(Date.now() + 3600_000).toISOString() } })).json();
+  const chainOf = async (id: string) => (await h.app.inject({ method: 'GET', url: `/v1/posts/${id}/approval`, headers: bearer(t.owner.token) })).json();
+
+  const plain = await create('Our spring collection is here');
+  const risky = await create('We GUARANTEE the best prices');
+  expect((await chainOf(plain.id)).steps.map((s: { name: string }) => s.name)).toEqual(['Lead']);
+  expect((await chainOf(risky.id)).steps).toEqual([
+    expect.objectContaining({ name: 'Lead' }),
+    expect.objectContaining({ name: 'Legal', source: 'rule:Legal review', eligibleUserIds: [t.approvers[2]!.userId] }),
+  ]);
+  const bad = await h.app.inject({ method: 'POST', url: '/v1/content-rules', headers: bearer(t.owner.token), payload: { name: 'Bad', match: { regex: '([a-z' }, step: { name: 'X', mode: 'any', approvers: { roles: ['approver'] } } } });
+  expect(bad.statusCode).toBe(400);
+  expect(bad.json().errors[0].field).toBe('body.match.regex');
+  const empty = await h.app.inject({ method: 'POST', url: '/v1/content-rules', headers: bearer(t.owner.token), payload: { name: 'Empty', match: {}, step: { name: 'X', mode: 'any', approvers: { roles: ['approver'] } } } });
+  expect(empty.statusCode).toBe(400);
+  for (const p of [plain, risky]) await h.app.inject({ method: 'POST', url: `/v1/posts/${p.id}/cancel`, headers: bearer(t.owner.token) });
 });
 
 test('policies are checked: quorum above the eligible set, no eligible approver, unknown role, foreign user', async () => {

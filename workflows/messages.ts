@@ -56,27 +56,47 @@ export interface ApprovalStep {
   /** Approvals needed for `quorum`. */
   quorum?: number;
   eligibleUserIds: string[];
+  /** Where the step came from: the policy, or the content rule that inserted it. */
+  source?: string;
+  /** Time the step may take; a reminder goes out `remindBeforeSeconds` before, escalation at the end. */
+  deadlineSeconds?: number;
+  remindBeforeSeconds?: number;
+  /** Notified at the deadline, and from then on eligible to decide the step. */
+  escalateToUserIds?: string[];
 }
 
+export type DecisionKind = 'approve' | 'reject' | 'request_changes';
+
 export interface ApprovalDecision {
+  round: number;
   step: number;
   userId: string;
-  decision: 'approve' | 'reject';
+  decision: DecisionKind;
   comment?: string;
   at: string;
 }
 
 export interface ApprovalChainStatus {
-  state: 'pending' | 'approved' | 'rejected' | 'expired' | 'none';
+  state: 'pending' | 'changes_requested' | 'approved' | 'rejected' | 'expired' | 'none';
+  /** Starts at 0; each edit of the content starts a new round from step one. */
+  round: number;
   currentStep: number | null;
   steps: ApprovalStep[];
+  /** Every decision of every round, oldest first. */
   decisions: ApprovalDecision[];
 }
 
 export interface DecisionRequest {
   userId: string;
-  decision: 'approve' | 'reject';
+  decision: DecisionKind;
   comment?: string;
+}
+
+/** New content for a post, already checked against every channel's limits by the API. */
+export interface EditRequest {
+  actorId: string;
+  text: string;
+  targets: { targetId: string; text: string }[];
 }
 
 /** Approvals a step needs before the chain moves on. */
@@ -131,3 +151,4 @@ export const cancelUpdate = defineUpdate<PostWorkflowStatus, [CancelRequest]>('c
 export const postStatusQuery = defineQuery<PostWorkflowStatus>('status');
 export const decideUpdate = defineUpdate<ApprovalChainStatus, [DecisionRequest]>('decide');
 export const approvalQuery = defineQuery<ApprovalChainStatus>('approval');
+export const editUpdate = defineUpdate<PostWorkflowStatus, [EditRequest]>('edit');

@@ -3,6 +3,7 @@ import {
   allHandlersFinished,
   ApplicationFailure,
   condition,
+  patched,
   proxyActivities,
   setCurrentDetails,
   setHandler,
@@ -10,12 +11,14 @@ import {
   upsertSearchAttributes,
 } from '@temporalio/workflow';
 import type { PublishingActivities } from '../activities/publishing';
+import type { ApprovalActivities } from '../activities/approval';
 import type { PostStatus } from '../db/database';
 import {
   approvalQuery,
   approvalsNeeded,
   cancelUpdate,
   decideUpdate,
+  editUpdate,
   FailureType,
   NON_RETRYABLE_PUBLISH_FAILURES,
   postStatusQuery,
@@ -23,6 +26,7 @@ import {
   SearchAttributes,
   type ApprovalChainStatus,
   type ApprovalDecision,
+  type ApprovalStep,
   type PostWorkflowInput,
   type PostWorkflowStatus,
   type PostWorkflowTargetStatus,
@@ -35,8 +39,12 @@ const { confirmPostStored } = proxyActivities<PublishingActivities>({
   retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: 10 },
 });
 
-// Database bookkeeping: retried until the database is back.
+// Database bookkeeping and notifications: retried until the database is back.
 const { markPostStatus, recordApprovalDecision, recordTargetFailure, savePostSchedule } = proxyActivities<PublishingActivities>({
+  startToCloseTimeout: '30s',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' },
+});
+const { notifyApprovers, savePostContent } = proxyActivities<ApprovalActivities>({
   startToCloseTimeout: '30s',
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' },
 });
@@ -54,28 +62,48 @@ const { publishTarget } = proxyActivities<PublishingActivities>({
   },
 });
 
+/** Workflows started before this change ended when approval expired; newer ones wait for a reschedule. */
+const EXPIRED_WAITS_FOR_RESCHEDULE = 'expired-posts-wait-for-reschedule';
+
 /**
- * One post, start to finish: waits durably until its publish time (which `reschedule` can move and
- * `cancel` can stop), then publishes every target in parallel and records the outcome.
+ * One post, start to finish. With an approval chain, it waits in the chain first: the publish
+ * timer cannot start until every step has approved. Then it waits durably until its publish time
+ * (which `reschedule` can move and `cancel` can stop), publishes every target in parallel and
+ * records the outcome.
+ *
+ * States: awaiting_approval → (changes_requested → awaiting_approval)* → scheduled → publishing →
+ * published | partially_published | failed; or rejected, expired (reschedulable), cancelled.
  */
 export async function publishPost(input: PostWorkflowInput): Promise<PostWorkflowStatus> {
   const chain = input.approval;
-  let status: PostStatus = chain ? 'awaiting_approval' : 'scheduled';
+  // A copy: escalation makes more users eligible for a step.
+  const steps: ApprovalStep[] = (chain?.steps ?? []).map((s) => ({ ...s, eligibleUserIds: [...s.eligibleUserIds] }));
+  let status = (chain ? 'awaiting_approval' : 'scheduled') as PostStatus;
   let publishAt = input.publishAt;
   let woken = false;
   let approvalState: ApprovalChainStatus['state'] = chain ? 'pending' : 'none';
+  let round = 0;
   let currentStep: number | null = chain ? 0 : null;
+  let stepStartedAt = Date.now();
   const decisions: ApprovalDecision[] = [];
-  const approvalSnapshot = (): ApprovalChainStatus => ({ state: approvalState, currentStep, steps: chain?.steps ?? [], decisions: [...decisions] });
-  const waiting = () => status === 'scheduled' || status === 'awaiting_approval';
+  const notified = new Set<string>();
   const targets: PostWorkflowTargetStatus[] = input.targets.map((t) => ({ ...t, status: 'pending' }));
 
   const snapshot = (): PostWorkflowStatus => ({ postId: input.postId, status, publishAt, targets: targets.map((t) => ({ ...t })) });
+  const approvalSnapshot = (): ApprovalChainStatus => ({ state: approvalState, round, currentStep, steps: steps.map((s) => ({ ...s })), decisions: [...decisions] });
   const setStatus = (next: PostStatus) => {
     status = next;
     upsertSearchAttributes([{ key: SearchAttributes.postStatus, value: next }]);
   };
   const describe = () => setCurrentDetails(`**${status}** · publish at ${publishAt} · ${targets.length} channel(s)`);
+  const wake = () => {
+    woken = true;
+    describe();
+  };
+  const editable = () => ['awaiting_approval', 'changes_requested', 'scheduled', 'expired'].includes(status);
+  const decidedThisStep = (userId: string) => decisions.some((d) => d.round === round && d.step === currentStep && d.userId === userId);
+  const pendingApprovers = () =>
+    currentStep === null ? [] : steps[currentStep]!.eligibleUserIds.filter((id) => !decidedThisStep(id));
 
   setHandler(postStatusQuery, snapshot);
   setHandler(approvalQuery, approvalSnapshot);
@@ -87,27 +115,30 @@ export async function publishPost(input: PostWorkflowInput): Promise<PostWorkflo
     decideUpdate,
     async ({ userId, decision, comment }) => {
       const stepIndex = currentStep!;
-      const step = chain!.steps[stepIndex]!;
-      decisions.push({ step: stepIndex, userId, decision, comment, at: new Date().toISOString() });
+      const step = steps[stepIndex]!;
+      decisions.push({ round, step: stepIndex, userId, decision, comment, at: new Date().toISOString() });
       if (decision === 'reject') {
         approvalState = 'rejected';
         currentStep = null;
-      } else if (decisions.filter((d) => d.step === stepIndex && d.decision === 'approve').length >= approvalsNeeded(step)) {
-        currentStep = stepIndex + 1 < chain!.steps.length ? stepIndex + 1 : null;
+      } else if (decision === 'request_changes') {
+        approvalState = 'changes_requested';
+      } else if (decisions.filter((d) => d.round === round && d.step === stepIndex && d.decision === 'approve').length >= approvalsNeeded(step)) {
+        currentStep = stepIndex + 1 < steps.length ? stepIndex + 1 : null;
+        stepStartedAt = Date.now();
         if (currentStep === null) approvalState = 'approved';
       }
-      woken = true;
-      const next = currentStep === null ? [] : chain!.steps[currentStep]!.eligibleUserIds.filter((id) => !decisions.some((d) => d.step === currentStep && d.userId === id));
-      await recordApprovalDecision({ postId: input.postId, step: stepIndex, stepName: step.name, userId, decision, comment, awaitingUserIds: next });
+      wake();
+      const awaitingUserIds = approvalState === 'pending' ? pendingApprovers() : [];
+      await recordApprovalDecision({ postId: input.postId, round, step: stepIndex, stepName: step.name, userId, decision, comment, awaitingUserIds });
       return approvalSnapshot();
     },
     {
       validator: ({ userId }) => {
         if (!chain || status !== 'awaiting_approval' || currentStep === null) throw new Error(`The post is ${status}; no approval is pending`);
-        const step = chain.steps[currentStep]!;
+        const step = steps[currentStep]!;
         if (userId === chain.authorId) throw ApplicationFailure.nonRetryable('Authors cannot approve their own posts', FailureType.NotEligible);
         if (!step.eligibleUserIds.includes(userId)) throw ApplicationFailure.nonRetryable(`You are not an approver of step ${currentStep + 1} ("${step.name}")`, FailureType.NotEligible);
-        if (decisions.some((d) => d.step === currentStep && d.userId === userId)) throw ApplicationFailure.nonRetryable(`You have already decided on step ${currentStep + 1} ("${step.name}")`, FailureType.NotEligible);
+        if (decidedThisStep(userId)) throw ApplicationFailure.nonRetryable(`You have already decided on step ${currentStep + 1} ("${step.name}")`, FailureType.NotEligible);
       },
     },
   );
@@ -116,14 +147,20 @@ export async function publishPost(input: PostWorkflowInput): Promise<PostWorkflo
     rescheduleUpdate,
     async ({ publishAt: next, actorId }) => {
       publishAt = new Date(next).toISOString();
-      woken = true;
-      describe();
+      if (status === 'expired') {
+        // Back into the chain where it stopped; the decisions made so far stand.
+        setStatus(approvalState === 'changes_requested' ? 'changes_requested' : 'awaiting_approval');
+        if (approvalState === 'expired') approvalState = 'pending';
+        stepStartedAt = Date.now();
+        await markPostStatus({ postId: input.postId, status, actorId, awaitingUserIds: pendingApprovers() });
+      }
+      wake();
       await savePostSchedule({ postId: input.postId, publishAt, actorId });
       return snapshot();
     },
     {
       validator: ({ publishAt: next }) => {
-        if (!waiting()) throw new Error(`The post is ${status}; only a scheduled post can be rescheduled`);
+        if (!editable()) throw new Error(`The post is ${status}; only a post that has not started publishing can be rescheduled`);
         const at = Date.parse(next);
         if (Number.isNaN(at)) throw new Error('publishAt must be an ISO-8601 date-time');
         if (at <= Date.now()) throw new Error('publishAt must be in the future');
@@ -132,21 +169,75 @@ export async function publishPost(input: PostWorkflowInput): Promise<PostWorkflo
   );
 
   setHandler(
+    editUpdate,
+    async ({ actorId, text, targets: texts }) => {
+      const restartChain = chain !== undefined;
+      if (restartChain) {
+        // New content needs new approval, from step one, whatever had been approved before.
+        round++;
+        currentStep = 0;
+        approvalState = 'pending';
+        stepStartedAt = Date.now();
+        setStatus('awaiting_approval');
+      }
+      wake();
+      await savePostContent({ postId: input.postId, actorId, text, targets: texts, status, round, awaitingUserIds: pendingApprovers() });
+      return snapshot();
+    },
+    {
+      validator: (_request) => {
+        if (!editable()) throw new Error(`The post is ${status}; its content can no longer change`);
+      },
+    },
+  );
+
+  setHandler(
     cancelUpdate,
     async ({ actorId }) => {
       setStatus('cancelled');
-      woken = true;
-      describe();
+      wake();
       for (const t of targets) t.status = 'cancelled';
       await markPostStatus({ postId: input.postId, status: 'cancelled', actorId });
       return snapshot();
     },
     {
       validator: (_request) => {
-        if (!waiting()) throw new Error(`The post is ${status}; only a scheduled post can be cancelled`);
+        if (!editable()) throw new Error(`The post is ${status}; only a post that has not started publishing can be cancelled`);
       },
     },
   );
+
+  /** Sends the step's reminder and escalation once each, when their time has come. */
+  async function notifyDueDeadlines(): Promise<void> {
+    if (currentStep === null || approvalState !== 'pending') return;
+    const step = steps[currentStep]!;
+    if (step.deadlineSeconds === undefined) return;
+    const deadline = stepStartedAt + step.deadlineSeconds * 1000;
+    const key = `${round}:${currentStep}`;
+    if (step.remindBeforeSeconds !== undefined && Date.now() >= deadline - step.remindBeforeSeconds * 1000 && !notified.has(`remind:${key}`)) {
+      notified.add(`remind:${key}`);
+      await notifyApprovers({ postId: input.postId, kind: 'approval.reminder', round, step: currentStep, stepName: step.name, recipientIds: pendingApprovers(), deadline: new Date(deadline).toISOString() });
+    }
+    if (Date.now() >= deadline && !notified.has(`escalate:${key}`)) {
+      notified.add(`escalate:${key}`);
+      const escalateTo = (step.escalateToUserIds ?? []).filter((id) => id !== chain!.authorId);
+      for (const id of escalateTo) if (!step.eligibleUserIds.includes(id)) step.eligibleUserIds.push(id);
+      await notifyApprovers({ postId: input.postId, kind: 'approval.escalated', round, step: currentStep, stepName: step.name, recipientIds: escalateTo, deadline: new Date(deadline).toISOString(), awaitingUserIds: pendingApprovers() });
+    }
+  }
+
+  /** The next reminder or escalation time of the current step, if one is still to come. */
+  function nextDeadline(): number | undefined {
+    if (currentStep === null || approvalState !== 'pending') return undefined;
+    const step = steps[currentStep]!;
+    if (step.deadlineSeconds === undefined) return undefined;
+    const deadline = stepStartedAt + step.deadlineSeconds * 1000;
+    const key = `${round}:${currentStep}`;
+    const times = [];
+    if (step.remindBeforeSeconds !== undefined && !notified.has(`remind:${key}`)) times.push(deadline - step.remindBeforeSeconds * 1000);
+    if (!notified.has(`escalate:${key}`)) times.push(deadline);
+    return times.length ? Math.min(...times) : undefined;
+  }
 
   describe();
   try {
@@ -160,44 +251,65 @@ export async function publishPost(input: PostWorkflowInput): Promise<PostWorkflo
     });
   }
 
-  if (chain) {
-    // The publish timer cannot start before the whole chain has approved.
-    while (status === 'awaiting_approval' && approvalState === 'pending') {
-      const wait = Date.parse(publishAt) - Date.now();
-      if (wait <= 0 && !input.publishOnApproval) {
-        approvalState = 'expired';
-        break;
+  for (;;) {
+    if (status === 'awaiting_approval' || status === 'changes_requested') {
+      const state = approvalState as ApprovalChainStatus['state']; // handlers change it while we wait
+      if (state === 'approved' || state === 'rejected') {
+        const outcome: PostStatus = state === 'approved' ? 'scheduled' : 'rejected';
+        if (outcome === 'scheduled' && input.publishOnApproval) publishAt = new Date(Date.now()).toISOString();
+        setStatus(outcome);
+        describe();
+        await markPostStatus({ postId: input.postId, status: outcome });
+        continue;
       }
+      if (state === 'changes_requested' && status === 'awaiting_approval') {
+        setStatus('changes_requested');
+        describe();
+        await markPostStatus({ postId: input.postId, status: 'changes_requested' });
+        continue;
+      }
+      await notifyDueDeadlines();
+      const untilPublish = Date.parse(publishAt) - Date.now();
+      if (untilPublish <= 0 && !input.publishOnApproval) {
+        // Its time passed before the chain approved: never publish unapproved, never late by surprise.
+        approvalState = 'expired';
+        setStatus('expired');
+        describe();
+        await markPostStatus({ postId: input.postId, status: 'expired' });
+        continue;
+      }
+      const deadline = nextDeadline();
+      const limits = [...(input.publishOnApproval ? [] : [untilPublish]), ...(deadline !== undefined ? [Math.max(0, deadline - Date.now())] : [])];
       woken = false;
-      if (input.publishOnApproval) await condition(() => woken);
-      else await condition(() => woken, wait);
+      if (limits.length === 0) await condition(() => woken);
+      else await condition(() => woken, Math.min(...limits));
+      continue;
     }
-    if (status === 'awaiting_approval') {
-      const decided = approvalState as ApprovalChainStatus['state']; // set by the decide handler
-      const outcome: PostStatus = decided === 'approved' ? 'scheduled' : decided === 'rejected' ? 'rejected' : 'expired';
-      if (outcome === 'scheduled' && input.publishOnApproval) publishAt = new Date(Date.now()).toISOString();
-      setStatus(outcome);
+
+    if (status === 'expired') {
+      if (!patched(EXPIRED_WAITS_FOR_RESCHEDULE)) break;
+      // Listed as expired until someone reschedules (back into the chain), edits or cancels it.
+      await condition(() => status !== 'expired');
+      continue;
+    }
+
+    if (status === 'scheduled') {
+      const wait = Date.parse(publishAt) - Date.now();
+      if (wait > 0) {
+        woken = false;
+        await condition(() => woken, wait);
+        continue;
+      }
+      setStatus('publishing');
       describe();
-      await markPostStatus({ postId: input.postId, status: outcome });
+      await markPostStatus({ postId: input.postId, status: 'publishing' });
+      await Promise.all(targets.map((target) => publishOne(input.postId, target)));
+      const published = targets.filter((t) => t.status === 'published').length;
+      setStatus(published === targets.length ? 'published' : published === 0 ? 'failed' : 'partially_published');
+      describe();
+      await markPostStatus({ postId: input.postId, status });
     }
-  }
-
-  while (status === 'scheduled') {
-    const wait = Date.parse(publishAt) - Date.now();
-    if (wait <= 0) break;
-    woken = false;
-    await condition(() => woken, wait);
-  }
-
-  if (status === 'scheduled') {
-    setStatus('publishing');
-    describe();
-    await markPostStatus({ postId: input.postId, status: 'publishing' });
-    await Promise.all(targets.map((target) => publishOne(input.postId, target)));
-    const published = targets.filter((t) => t.status === 'published').length;
-    setStatus(published === targets.length ? 'published' : published === 0 ? 'failed' : 'partially_published');
-    describe();
-    await markPostStatus({ postId: input.postId, status });
+    break;
   }
 
   await condition(allHandlersFinished);

@@ -1,23 +1,78 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { sql } from 'kysely';
 import { z } from 'zod';
 import { findChannels } from '../../db/channels';
 import { ROLES } from '../../db/database';
-import { listPolicies, resolveSteps, savePolicy } from '../../db/approvals';
+import { createContentRule, deleteContentRule, listContentRules, listPolicies, resolveSteps, savePolicy, type PolicyStep } from '../../db/approvals';
+import { appendAudit } from '../../db/audit';
+import type { Db } from '../../db/database';
+import { ChannelError } from '../../channels/errors';
+import { webhookCredentialsSchema } from '../../channels/webhook';
 import { findPost, findPosts } from '../../db/posts';
 import { approvalQuery, approvalsNeeded, APPROVAL_MODES, decideUpdate, FailureType } from '../../workflows/messages';
 import { callerOf, requireRole, Roles } from '../plugins/auth';
-import { conflict, forbidden, invalidFields, notFound, type FieldProblem } from '../problems';
+import { conflict, forbidden, invalidField, invalidFields, notFound, type FieldProblem } from '../problems';
 
+const approvers = z.object({ userIds: z.array(z.uuid()).optional(), roles: z.array(z.enum(ROLES)).optional() });
 const policyStep = z
   .object({
     name: z.string().trim().min(1).max(100),
     mode: z.enum(APPROVAL_MODES),
     quorum: z.number().int().min(1).optional(),
-    approvers: z.object({ userIds: z.array(z.uuid()).optional(), roles: z.array(z.enum(ROLES)).optional() }),
+    approvers,
+    deadlineSeconds: z.number().int().min(1).max(90 * 24 * 3600).optional().describe('Time the step may take before it escalates'),
+    remindBeforeSeconds: z.number().int().min(1).optional().describe('Remind pending approvers this long before the deadline'),
+    escalateTo: approvers.optional().describe('Notified at the deadline, and eligible to decide from then on'),
   })
-  .refine((s) => (s.mode === 'quorum') === (s.quorum !== undefined), { message: 'quorum is required with mode "quorum" and only then', path: ['quorum'] });
+  .refine((s) => (s.mode === 'quorum') === (s.quorum !== undefined), { message: 'quorum is required with mode "quorum" and only then', path: ['quorum'] })
+  .refine((s) => s.remindBeforeSeconds === undefined || (s.deadlineSeconds !== undefined && s.remindBeforeSeconds < s.deadlineSeconds), {
+    message: 'needs a deadlineSeconds larger than itself',
+    path: ['remindBeforeSeconds'],
+  })
+  .refine((s) => s.escalateTo === undefined || s.deadlineSeconds !== undefined, { message: 'needs a deadlineSeconds', path: ['escalateTo'] });
+
+/** Checks steps against today's members: named users must be members, and each step must be satisfiable. */
+async function checkSteps(db: Db, workspaceId: string, steps: PolicyStep[], prefix: string): Promise<FieldProblem[]> {
+  const problems: FieldProblem[] = [];
+  const resolved = await resolveSteps(db, workspaceId, steps);
+  resolved.forEach((step, i) => {
+    const named = [...(steps[i]!.approvers.userIds ?? []).map((id, j) => [id, `${prefix}${i}.approvers.userIds.${j}`]), ...(steps[i]!.escalateTo?.userIds ?? []).map((id, j) => [id, `${prefix}${i}.escalateTo.userIds.${j}`])];
+    const members = new Set([...step.eligibleUserIds, ...(step.escalateToUserIds ?? [])]);
+    for (const [id, field] of named) if (!members.has(id!)) problems.push({ field: field!, rule: 'member', message: `${id} is not a member of this workspace` });
+    if (step.eligibleUserIds.length === 0) problems.push({ field: `${prefix}${i}.approvers`, rule: 'eligible', message: 'no member is eligible to approve this step' });
+    else if (approvalsNeeded(step) > step.eligibleUserIds.length) {
+      problems.push({ field: `${prefix}${i}.quorum`, rule: 'at_most_eligible', message: `a quorum of ${step.quorum} is more than the ${step.eligibleUserIds.length} eligible approver(s)` });
+    }
+  });
+  return problems;
+}
+
+const ruleBody = z.object({
+  name: z.string().trim().min(1).max(100),
+  match: z
+    .object({
+      keywords: z.array(z.string().trim().min(1).max(100)).max(100).optional(),
+      regex: z
+        .string()
+        .max(200)
+        .refine((r) => {
+          try {
+            new RegExp(r, 'iu');
+            return true;
+          } catch {
+            return false;
+          }
+        }, 'must be a valid regular expression')
+        .optional(),
+      linkDomains: z.array(z.string().regex(/^(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)+$/i, 'must be a domain name such as example.com')).max(100).optional(),
+      channelIds: z.array(z.uuid()).max(50).optional(),
+    })
+    .refine((m) => Object.values(m).some((v) => v !== undefined && (!Array.isArray(v) || v.length > 0)), 'needs at least one condition'),
+  step: policyStep,
+  position: z.enum(['first', 'last']).default('last').describe('Where the step goes in the chain'),
+});
 
 const policyBody = z.object({
   channelId: z.uuid().nullable().default(null).describe('Omit or null for the workspace-wide policy'),
@@ -38,17 +93,7 @@ export const approvalRoutes: FastifyPluginAsyncZod = async (app) => {
       if (channelId && (await findChannels(app.db, caller.workspaceId, [channelId])).length === 0) {
         problems.push({ field: 'channelId', rule: 'exists', message: `no channel ${channelId} in this workspace` });
       }
-      const resolved = await resolveSteps(app.db, caller.workspaceId, steps);
-      resolved.forEach((step, i) => {
-        const named = steps[i]!.approvers.userIds ?? [];
-        named.forEach((id, j) => {
-          if (!step.eligibleUserIds.includes(id)) problems.push({ field: `steps.${i}.approvers.userIds.${j}`, rule: 'member', message: `${id} is not a member of this workspace` });
-        });
-        if (step.eligibleUserIds.length === 0) problems.push({ field: `steps.${i}.approvers`, rule: 'eligible', message: 'no member is eligible to approve this step' });
-        else if (approvalsNeeded(step) > step.eligibleUserIds.length) {
-          problems.push({ field: `steps.${i}.quorum`, rule: 'at_most_eligible', message: `a quorum of ${step.quorum} is more than the ${step.eligibleUserIds.length} eligible approver(s)` });
-        }
-      });
+      problems.push(...(await checkSteps(app.db, caller.workspaceId, steps, 'steps.')));
       if (problems.length > 0) throw invalidFields(problems);
       return savePolicy(app.db, { workspaceId: caller.workspaceId, channelId, steps, actorId: caller.userId });
     },
@@ -68,7 +113,7 @@ export const approvalRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Approve or reject the current step of a post\'s chain (eligible approvers, never the author, once per step)',
         tags: ['approvals'],
         params: z.object({ id: z.uuid() }),
-        body: z.object({ decision: z.enum(['approve', 'reject']), comment: z.string().max(2000).optional() }),
+        body: z.object({ decision: z.enum(['approve', 'reject', 'request_changes']), comment: z.string().max(2000).optional() }),
       },
     },
     async (request) => {
@@ -97,6 +142,82 @@ export const approvalRoutes: FastifyPluginAsyncZod = async (app) => {
       const post = await findPost(app.db, callerOf(request).workspaceId, request.params.id);
       if (!post) throw notFound('Post');
       return app.temporal.workflow.getHandle(post.workflowId).query(approvalQuery);
+    },
+  );
+
+  app.post(
+    '/content-rules',
+    {
+      onRequest: requireRole(Roles.manageMembers),
+      schema: { summary: 'Add a content rule: posts that match get its approval step (e.g. legal)', tags: ['approvals'], body: ruleBody },
+    },
+    async (request, reply) => {
+      const caller = callerOf(request);
+      const { match, step, name, position } = request.body;
+      const problems = await checkSteps(app.db, caller.workspaceId, [step], 'step.');
+      const known = match.channelIds?.length ? await findChannels(app.db, caller.workspaceId, match.channelIds) : [];
+      match.channelIds?.forEach((id, i) => {
+        if (!known.some((c) => c.id === id)) problems.push({ field: `match.channelIds.${i}`, rule: 'exists', message: `no channel ${id} in this workspace` });
+      });
+      if (problems.length > 0) throw invalidFields(problems.map((p) => ({ ...p, field: p.field.replace(/^step\.0\./, 'step.') })));
+      return reply.code(201).send(await createContentRule(app.db, { workspaceId: caller.workspaceId, actorId: caller.userId, name, match, step, position }));
+    },
+  );
+
+  app.get(
+    '/content-rules',
+    { onRequest: requireRole(Roles.read), schema: { summary: 'Content rules of your workspace', tags: ['approvals'] } },
+    async (request) => ({ rules: await listContentRules(app.db, callerOf(request).workspaceId) }),
+  );
+
+  app.delete(
+    '/content-rules/:id',
+    { onRequest: requireRole(Roles.manageMembers), schema: { summary: 'Remove a content rule (posts already created keep their chain)', tags: ['approvals'], params: z.object({ id: z.uuid() }) } },
+    async (request, reply) => {
+      const caller = callerOf(request);
+      if (!(await deleteContentRule(app.db, caller.workspaceId, request.params.id, caller.userId))) throw notFound('Content rule');
+      return reply.code(204).send();
+    },
+  );
+
+  app.put(
+    '/notifications/webhook',
+    {
+      onRequest: requireRole(Roles.manageMembers),
+      schema: {
+        summary: 'Where approval reminders and escalations are delivered (Standard Webhooks; verified with a ping)',
+        tags: ['approvals'],
+        body: webhookCredentialsSchema,
+      },
+    },
+    async (request, reply) => {
+      const caller = callerOf(request);
+      try {
+        await app.adapters.webhook.verify(request.body);
+      } catch (err) {
+        if (err instanceof ChannelError) throw invalidField('url', 'verified', `did not accept a signed ping: ${err.message}`);
+        throw err;
+      }
+      await app.db.transaction().execute(async (trx) => {
+        await trx.updateTable('workspaces').set({ notification_webhook_sealed: app.sealer.seal(request.body) }).where('id', '=', caller.workspaceId).execute();
+        await appendAudit(trx, { workspaceId: caller.workspaceId, actorId: caller.userId, action: 'notifications.webhook_set', subjectType: 'workspace', subjectId: caller.workspaceId, after: { host: new URL(request.body.url).host } });
+      });
+      return reply.code(204).send();
+    },
+  );
+
+  app.get(
+    '/notifications',
+    {
+      onRequest: requireRole(Roles.read),
+      schema: { summary: 'Approval reminders and escalations (mine=true: addressed to me)', tags: ['approvals'], querystring: z.object({ mine: z.enum(['true', 'false']).default('false') }) },
+    },
+    async (request) => {
+      const caller = callerOf(request);
+      let query = app.db.selectFrom('notifications').selectAll().where('workspace_id', '=', caller.workspaceId);
+      if (request.query.mine === 'true') query = query.where(sql<boolean>`${caller.userId}::uuid = any(recipient_ids)`);
+      const rows = await query.orderBy('id', 'desc').limit(200).execute();
+      return { notifications: rows.map((r) => ({ id: r.id, kind: r.kind, postId: r.subject_id, recipientIds: r.recipient_ids, payload: r.payload, deliveredAt: r.delivered_at?.toISOString() ?? null, createdAt: r.created_at.toISOString() })) };
     },
   );
 

@@ -1,15 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import type { FastifyInstance } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { appendAudit } from '../../db/audit';
 import { findChannels } from '../../db/channels';
 import { POST_STATUSES, TARGET_STATUSES } from '../../db/database';
-import { policyStepsFor, resolveSteps } from '../../db/approvals';
+import { chainFor, resolveSteps } from '../../db/approvals';
 import { findPost, findPosts } from '../../db/posts';
 import {
   approvalsNeeded,
   cancelUpdate,
+  editUpdate,
   postStatusQuery,
   postWorkflowId,
   PUBLISH_POST_WORKFLOW,
@@ -60,6 +62,29 @@ const createPostBody = z.object({
 
 const idParams = z.object({ id: z.uuid() });
 
+/**
+ * Checks what a post would send: every channel in the caller's workspace, variants only for listed
+ * channels, each text within its network's limits. Throws one problem naming every broken rule.
+ */
+async function checkContent(app: FastifyInstance, workspaceId: string, body: { text: string; channelIds: string[]; variants?: Record<string, string> }) {
+  const variants = body.variants ?? {};
+  const problems: FieldProblem[] = Object.keys(variants)
+    .filter((id) => !body.channelIds.includes(id))
+    .map((id) => ({ field: `variants.${id}`, rule: 'in_channelIds', message: 'is a variant for a channel not listed in channelIds' }));
+  const channels = await findChannels(app.db, workspaceId, body.channelIds);
+  body.channelIds.forEach((id, i) => {
+    if (!channels.some((c) => c.id === id)) problems.push({ field: `channelIds.${i}`, rule: 'exists', message: `no channel ${id} in this workspace` });
+  });
+  for (const channel of channels) {
+    const field = variants[channel.id] !== undefined ? `variants.${channel.id}` : 'text';
+    for (const message of app.adapters[channel.provider].validate(variants[channel.id] ?? body.text)) {
+      problems.push({ field, rule: 'channel_limits', message: `${message} (channel "${channel.name}")` });
+    }
+  }
+  if (problems.length > 0) throw invalidFields(problems);
+  return { channels, variants };
+}
+
 function mustBeFuture(publishAt: string, field = 'publishAt'): Date {
   const at = new Date(publishAt);
   if (at.getTime() <= Date.now()) throw invalidField(field, 'future', `must be in the future (it is ${publishAt}, now is ${new Date().toISOString()})`);
@@ -89,25 +114,14 @@ export const postRoutes: FastifyPluginAsyncZod = async (app) => {
       const body = request.body;
       const publishAt = body.publishAt ? mustBeFuture(body.publishAt) : new Date();
 
-      const variants = body.variants ?? {};
-      const problems: FieldProblem[] = Object.keys(variants)
-        .filter((id) => !body.channelIds.includes(id))
-        .map((id) => ({ field: `variants.${id}`, rule: 'in_channelIds', message: 'is a variant for a channel not listed in channelIds' }));
+      const { channels, variants } = await checkContent(app, caller.workspaceId, body);
 
-      const channels = await findChannels(app.db, caller.workspaceId, body.channelIds);
-      body.channelIds.forEach((id, i) => {
-        if (!channels.some((c) => c.id === id)) problems.push({ field: `channelIds.${i}`, rule: 'exists', message: `no channel ${id} in this workspace` });
-      });
-      for (const channel of channels) {
-        const field = variants[channel.id] !== undefined ? `variants.${channel.id}` : 'text';
-        for (const message of app.adapters[channel.provider].validate(variants[channel.id] ?? body.text)) {
-          problems.push({ field, rule: 'channel_limits', message: `${message} (channel "${channel.name}")` });
-        }
-      }
-      if (problems.length > 0) throw invalidFields(problems);
-
-      // The approval chain is fixed when the post is created, approvers resolved among today's members.
-      const steps = await resolveSteps(app.db, caller.workspaceId, await policyStepsFor(app.db, caller.workspaceId, body.channelIds), caller.userId);
+      // The approval chain is fixed when the post is created, approvers resolved among today's members:
+      // the policy's steps, plus a step for each content rule the post matches.
+      const texts = [body.text, ...Object.values(variants)];
+      const policySteps = await chainFor(app.db, caller.workspaceId, { channelIds: body.channelIds, texts });
+      const steps = await resolveSteps(app.db, caller.workspaceId, policySteps, caller.userId);
+      const problems: FieldProblem[] = [];
       steps.forEach((step, i) => {
         if (step.eligibleUserIds.length < approvalsNeeded(step)) {
           problems.push({ field: 'channelIds', rule: 'approvable', message: `approval step ${i + 1} ("${step.name}") needs ${approvalsNeeded(step)} approver(s) other than you; it has ${step.eligibleUserIds.length}` });
@@ -249,6 +263,32 @@ export const postRoutes: FastifyPluginAsyncZod = async (app) => {
       const publishAt = mustBeFuture(request.body.publishAt);
       await runUpdate(post.status, () =>
         app.temporal.workflow.getHandle(post.workflowId).executeUpdate(rescheduleUpdate, { args: [{ publishAt: publishAt.toISOString(), actorId: caller.userId }] }),
+      );
+      return (await findPost(app.db, caller.workspaceId, post.id))!;
+    },
+  );
+
+  app.post(
+    '/posts/:id/edit',
+    {
+      onRequest: requireRole(Roles.writeContent),
+      schema: {
+        summary: 'Change the text (and variants) of a post that has not started publishing; with an approval chain, approval starts over',
+        tags: ['posts'],
+        params: idParams,
+        body: z.object({ text: z.string().min(1, 'must not be empty'), variants: createPostBody.shape.variants }),
+        response: { 200: postView },
+      },
+    },
+    async (request) => {
+      const caller = callerOf(request);
+      const post = await findPost(app.db, caller.workspaceId, request.params.id);
+      if (!post) throw notFound('Post');
+      const channelIds = post.targets.map((t) => t.channelId);
+      const { variants } = await checkContent(app, caller.workspaceId, { ...request.body, channelIds });
+      const targets = post.targets.map((t) => ({ targetId: t.id, text: variants[t.channelId] ?? request.body.text }));
+      await runUpdate(post.status, () =>
+        app.temporal.workflow.getHandle(post.workflowId).executeUpdate(editUpdate, { args: [{ actorId: caller.userId, text: request.body.text, targets }] }),
       );
       return (await findPost(app.db, caller.workspaceId, post.id))!;
     },

@@ -1,0 +1,93 @@
+import type { ChannelAdapters } from '../channels/registry';
+import type { WebhookAdapter, WebhookCredentials } from '../channels/webhook';
+import { appendAudit } from '../db/audit';
+import type { Db, PostStatus } from '../db/database';
+import type { Sealer } from '../db/sealing';
+
+export interface ApprovalDeps {
+  db: Db;
+  adapters: ChannelAdapters;
+  sealer: Sealer;
+}
+
+export interface ApprovalNotification {
+  postId: string;
+  kind: 'approval.reminder' | 'approval.escalated';
+  round: number;
+  step: number;
+  stepName: string;
+  recipientIds: string[];
+  deadline: string;
+  /** Who the step waits on after this notification (escalation widens it). */
+  awaitingUserIds?: string[];
+}
+
+/** The I/O of approval chains: notifications and content edits. Safe to run twice. */
+export function createApprovalActivities({ db, adapters, sealer }: ApprovalDeps) {
+  return {
+    /**
+     * Records a reminder or escalation once (its key is unique per post, kind, round and step) and
+     * delivers it to the workspace's notification webhook when one is set; the key is also the
+     * webhook-id, so a retried delivery is recognisable as the same message.
+     */
+    async notifyApprovers(n: ApprovalNotification): Promise<void> {
+      const key = `${n.postId}:${n.kind}:${n.round}:${n.step}`;
+      const post = await db
+        .selectFrom('posts as p')
+        .innerJoin('workspaces as w', 'w.id', 'p.workspace_id')
+        .select(['p.workspace_id', 'p.text', 'w.notification_webhook_sealed'])
+        .where('p.id', '=', n.postId)
+        .executeTakeFirstOrThrow();
+      const payload = { type: n.kind, timestamp: new Date().toISOString(), data: { postId: n.postId, step: n.step + 1, stepName: n.stepName, round: n.round, recipientIds: n.recipientIds, deadline: n.deadline, text: post.text } };
+      const notification = await db.transaction().execute(async (trx) => {
+        await trx
+          .insertInto('notifications')
+          .values({ workspace_id: post.workspace_id, key, kind: n.kind, subject_id: n.postId, recipient_ids: n.recipientIds, payload: JSON.stringify(payload) })
+          .onConflict((oc) => oc.column('key').doNothing())
+          .execute();
+        if (n.awaitingUserIds) {
+          await trx.updateTable('posts').set({ awaiting_user_ids: n.awaitingUserIds }).where('id', '=', n.postId).where('status', '=', 'awaiting_approval').execute();
+        }
+        return trx.selectFrom('notifications').select(['id', 'delivered_at']).where('key', '=', key).executeTakeFirstOrThrow();
+      });
+      if (notification.delivered_at || !post.notification_webhook_sealed) return;
+      const webhook = adapters.webhook as unknown as WebhookAdapter;
+      await webhook.deliver(sealer.open<WebhookCredentials>(post.notification_webhook_sealed), `ntf_${notification.id}`, payload);
+      await db.updateTable('notifications').set({ delivered_at: new Date() }).where('id', '=', notification.id).execute();
+    },
+
+    /** Saves edited content (already checked against each channel's limits) and the chain's new state. */
+    async savePostContent(input: {
+      postId: string;
+      actorId: string;
+      text: string;
+      targets: { targetId: string; text: string }[];
+      status: PostStatus;
+      round: number;
+      awaitingUserIds: string[];
+    }): Promise<void> {
+      await db.transaction().execute(async (trx) => {
+        const before = await trx.selectFrom('posts').select(['workspace_id', 'text', 'status']).where('id', '=', input.postId).executeTakeFirstOrThrow();
+        await trx
+          .updateTable('posts')
+          .set({ text: input.text, status: input.status, awaiting_user_ids: input.status === 'awaiting_approval' ? input.awaitingUserIds : [], updated_at: new Date() })
+          .where('id', '=', input.postId)
+          .execute();
+        for (const t of input.targets) {
+          await trx.updateTable('post_targets').set({ text: t.text, updated_at: new Date() }).where('id', '=', t.targetId).where('post_id', '=', input.postId).execute();
+        }
+        await appendAudit(trx, {
+          workspaceId: before.workspace_id,
+          actorId: input.actorId,
+          action: 'post.edited',
+          subjectType: 'post',
+          subjectId: input.postId,
+          before: { text: before.text, status: before.status },
+          after: { text: input.text, status: input.status, approvalRound: input.round },
+        });
+      });
+    },
+  };
+}
+
+export type ApprovalActivities = ReturnType<typeof createApprovalActivities>;

@@ -7,7 +7,7 @@ const HISTORIES = path.join(__dirname, 'histories');
 /**
  * Every recorded workflow history must replay against today's workflow code. A change that would
  * break running workflows (non-determinism) fails here; guard such changes with `patched()`.
- * Record new histories with `RECORD_HISTORIES=1 npx jest test/publishing.test.ts`.
+ * Record new histories with `RECORD_HISTORIES=1 npx jest test/publishing.test.ts test/approvals.test.ts`.
  */
 describe('recorded histories replay on the current workflow code', () => {
   const files = readdirSync(HISTORIES).filter((f) => f.endsWith('.json'));

@@ -45,7 +45,11 @@ const FINAL_STATUSES: readonly PostStatus[] = ['published', 'failed', 'partially
 interface Options {
   posts: number;
   accounts: number;
-  /** Seconds between the end of scheduling and the due time; undefined = computed. */
+  /**
+   * Seconds between the end of scheduling and the due time, planned from the warm-up's creation
+   * rate (the due time must be fixed before the first post is created); the actual gap is printed.
+   * Undefined: computed, so that the due time is at least a minute out.
+   */
   leadSeconds: number | undefined;
   concurrency: number;
   warmup: number;

@@ -11,7 +11,7 @@ export type Role = (typeof ROLES)[number];
 export const PROVIDERS = ['bluesky', 'webhook'] as const;
 export type Provider = (typeof PROVIDERS)[number];
 
-export const POST_STATUSES = ['awaiting_approval', 'changes_requested', 'scheduled', 'publishing', 'published', 'partially_published', 'failed', 'cancelled', 'rejected', 'expired'] as const;
+export const POST_STATUSES = ['awaiting_approval', 'changes_requested', 'scheduled', 'held', 'publishing', 'published', 'partially_published', 'failed', 'cancelled', 'rejected', 'expired'] as const;
 export type PostStatus = (typeof POST_STATUSES)[number];
 
 export const TARGET_STATUSES = ['pending', 'publishing', 'published', 'failed', 'cancelled'] as const;
@@ -62,6 +62,11 @@ export interface ChannelsTable {
   account_ref: string;
   /** AES-256-GCM sealed JSON of the provider's credentials. */
   credentials_sealed: string;
+  /** IANA timezone the channel's queue slots are in. */
+  timezone: Generated<string>;
+  /** Weekly queue slots, local times: `[{ day: 1-7 (Monday = 1), time: 'HH:MM' }]`. */
+  slots: ColumnType<QueueSlot[], string | undefined, string>;
+  min_gap_minutes: Generated<number>;
   created_by: string;
   created_at: CreatedAt;
   deleted_at: Timestamp | null;
@@ -159,6 +164,40 @@ export interface NotificationsTable {
   created_at: CreatedAt;
 }
 
+export interface QueueSlot {
+  day: number;
+  time: string;
+}
+
+export const CAMPAIGN_STATUSES = ['draft', 'in_review', 'scheduled', 'live', 'paused', 'completed', 'cancelled', 'rejected'] as const;
+export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number];
+
+export interface CampaignUtm {
+  medium: string;
+  campaign: string;
+  /** utm_source per channel id; defaults to the channel's provider. */
+  sources?: Record<string, string>;
+}
+
+export interface CampaignsTable {
+  id: Generated<string>;
+  workspace_id: string;
+  name: string;
+  objective: string | null;
+  starts_at: Timestamp;
+  ends_at: Timestamp;
+  channel_ids: string[];
+  owner_id: string;
+  tags: ColumnType<string[], string[] | undefined, string[]>;
+  utm: ColumnType<CampaignUtm | null, string | null, string | null>;
+  /** Refuse posts outside the campaign's dates. */
+  enforce_dates: Generated<boolean>;
+  status: CampaignStatus;
+  workflow_id: string;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
 export interface Database {
   workspaces: WorkspacesTable;
   users: UsersTable;
@@ -172,6 +211,7 @@ export interface Database {
   approval_decisions: ApprovalDecisionsTable;
   content_rules: ContentRulesTable;
   notifications: NotificationsTable;
+  campaigns: CampaignsTable;
 }
 
 export type Channel = Selectable<ChannelsTable>;

@@ -13,9 +13,9 @@ import {
 import type { PublishingActivities } from '../activities/publishing';
 import type { ApprovalActivities } from '../activities/approval';
 import type { PostStatus } from '../db/database';
+import { ApprovalChain } from './approval-chain';
 import {
   approvalQuery,
-  approvalsNeeded,
   cancelUpdate,
   decideUpdate,
   editUpdate,
@@ -25,8 +25,6 @@ import {
   rescheduleUpdate,
   SearchAttributes,
   type ApprovalChainStatus,
-  type ApprovalDecision,
-  type ApprovalStep,
   type PostWorkflowInput,
   type PostWorkflowStatus,
   type PostWorkflowTargetStatus,
@@ -75,22 +73,14 @@ const EXPIRED_WAITS_FOR_RESCHEDULE = 'expired-posts-wait-for-reschedule';
  * published | partially_published | failed; or rejected, expired (reschedulable), cancelled.
  */
 export async function publishPost(input: PostWorkflowInput): Promise<PostWorkflowStatus> {
-  const chain = input.approval;
-  // A copy: escalation makes more users eligible for a step.
-  const steps: ApprovalStep[] = (chain?.steps ?? []).map((s) => ({ ...s, eligibleUserIds: [...s.eligibleUserIds] }));
+  const chain = input.approval ? new ApprovalChain(input.approval.authorId, input.approval.steps) : undefined;
   let status = (chain ? 'awaiting_approval' : 'scheduled') as PostStatus;
   let publishAt = input.publishAt;
   let woken = false;
-  let approvalState: ApprovalChainStatus['state'] = chain ? 'pending' : 'none';
-  let round = 0;
-  let currentStep: number | null = chain ? 0 : null;
-  let stepStartedAt = Date.now();
-  const decisions: ApprovalDecision[] = [];
-  const notified = new Set<string>();
   const targets: PostWorkflowTargetStatus[] = input.targets.map((t) => ({ ...t, status: 'pending' }));
 
   const snapshot = (): PostWorkflowStatus => ({ postId: input.postId, status, publishAt, targets: targets.map((t) => ({ ...t })) });
-  const approvalSnapshot = (): ApprovalChainStatus => ({ state: approvalState, round, currentStep, steps: steps.map((s) => ({ ...s })), decisions: [...decisions] });
+  const approvalSnapshot = (): ApprovalChainStatus => chain?.snapshot() ?? { state: 'none', round: 0, currentStep: null, steps: [], decisions: [] };
   const setStatus = (next: PostStatus) => {
     status = next;
     upsertSearchAttributes([{ key: SearchAttributes.postStatus, value: next }]);
@@ -101,9 +91,6 @@ export async function publishPost(input: PostWorkflowInput): Promise<PostWorkflo
     describe();
   };
   const editable = () => ['awaiting_approval', 'changes_requested', 'scheduled', 'expired'].includes(status);
-  const decidedThisStep = (userId: string) => decisions.some((d) => d.round === round && d.step === currentStep && d.userId === userId);
-  const pendingApprovers = () =>
-    currentStep === null ? [] : steps[currentStep]!.eligibleUserIds.filter((id) => !decidedThisStep(id));
 
   setHandler(postStatusQuery, snapshot);
   setHandler(approvalQuery, approvalSnapshot);
@@ -113,32 +100,25 @@ export async function publishPost(input: PostWorkflowInput): Promise<PostWorkflo
   // racing for the last slot of a step make exactly one transition.
   setHandler(
     decideUpdate,
-    async ({ userId, decision, comment }) => {
-      const stepIndex = currentStep!;
-      const step = steps[stepIndex]!;
-      decisions.push({ round, step: stepIndex, userId, decision, comment, at: new Date().toISOString() });
-      if (decision === 'reject') {
-        approvalState = 'rejected';
-        currentStep = null;
-      } else if (decision === 'request_changes') {
-        approvalState = 'changes_requested';
-      } else if (decisions.filter((d) => d.round === round && d.step === stepIndex && d.decision === 'approve').length >= approvalsNeeded(step)) {
-        currentStep = stepIndex + 1 < steps.length ? stepIndex + 1 : null;
-        stepStartedAt = Date.now();
-        if (currentStep === null) approvalState = 'approved';
-      }
+    async (request) => {
+      const { stepIndex, step } = chain!.apply(request);
       wake();
-      const awaitingUserIds = approvalState === 'pending' ? pendingApprovers() : [];
-      await recordApprovalDecision({ postId: input.postId, round, step: stepIndex, stepName: step.name, userId, decision, comment, awaitingUserIds });
+      await recordApprovalDecision({
+        postId: input.postId,
+        round: chain!.round,
+        step: stepIndex,
+        stepName: step.name,
+        userId: request.userId,
+        decision: request.decision,
+        comment: request.comment,
+        awaitingUserIds: chain!.pendingApprovers(),
+      });
       return approvalSnapshot();
     },
     {
       validator: ({ userId }) => {
-        if (!chain || status !== 'awaiting_approval' || currentStep === null) throw new Error(`The post is ${status}; no approval is pending`);
-        const step = steps[currentStep]!;
-        if (userId === chain.authorId) throw ApplicationFailure.nonRetryable('Authors cannot approve their own posts', FailureType.NotEligible);
-        if (!step.eligibleUserIds.includes(userId)) throw ApplicationFailure.nonRetryable(`You are not an approver of step ${currentStep + 1} ("${step.name}")`, FailureType.NotEligible);
-        if (decidedThisStep(userId)) throw ApplicationFailure.nonRetryable(`You have already decided on step ${currentStep + 1} ("${step.name}")`, FailureType.NotEligible);
+        if (!chain || status !== 'awaiting_approval') throw new Error(`The post is ${status}; no approval is pending`);
+        chain.validate(userId, `post is ${status}`);
       },
     },
   );
@@ -147,12 +127,11 @@ export async function publishPost(input: PostWorkflowInput): Promise<PostWorkflo
     rescheduleUpdate,
     async ({ publishAt: next, actorId }) => {
       publishAt = new Date(next).toISOString();
-      if (status === 'expired') {
+      if (status === 'expired' && chain) {
         // Back into the chain where it stopped; the decisions made so far stand.
-        setStatus(approvalState === 'changes_requested' ? 'changes_requested' : 'awaiting_approval');
-        if (approvalState === 'expired') approvalState = 'pending';
-        stepStartedAt = Date.now();
-        await markPostStatus({ postId: input.postId, status, actorId, awaitingUserIds: pendingApprovers() });
+        chain.resume();
+        setStatus(chain.state === 'changes_requested' ? 'changes_requested' : 'awaiting_approval');
+        await markPostStatus({ postId: input.postId, status, actorId, awaitingUserIds: chain.pendingApprovers() });
       }
       wake();
       await savePostSchedule({ postId: input.postId, publishAt, actorId });
@@ -171,17 +150,13 @@ export async function publishPost(input: PostWorkflowInput): Promise<PostWorkflo
   setHandler(
     editUpdate,
     async ({ actorId, text, targets: texts }) => {
-      const restartChain = chain !== undefined;
-      if (restartChain) {
+      if (chain) {
         // New content needs new approval, from step one, whatever had been approved before.
-        round++;
-        currentStep = 0;
-        approvalState = 'pending';
-        stepStartedAt = Date.now();
+        chain.restart();
         setStatus('awaiting_approval');
       }
       wake();
-      await savePostContent({ postId: input.postId, actorId, text, targets: texts, status, round, awaitingUserIds: pendingApprovers() });
+      await savePostContent({ postId: input.postId, actorId, text, targets: texts, status, round: chain?.round ?? 0, awaitingUserIds: chain?.pendingApprovers() ?? [] });
       return snapshot();
     },
     {
@@ -207,38 +182,6 @@ export async function publishPost(input: PostWorkflowInput): Promise<PostWorkflo
     },
   );
 
-  /** Sends the step's reminder and escalation once each, when their time has come. */
-  async function notifyDueDeadlines(): Promise<void> {
-    if (currentStep === null || approvalState !== 'pending') return;
-    const step = steps[currentStep]!;
-    if (step.deadlineSeconds === undefined) return;
-    const deadline = stepStartedAt + step.deadlineSeconds * 1000;
-    const key = `${round}:${currentStep}`;
-    if (step.remindBeforeSeconds !== undefined && Date.now() >= deadline - step.remindBeforeSeconds * 1000 && !notified.has(`remind:${key}`)) {
-      notified.add(`remind:${key}`);
-      await notifyApprovers({ postId: input.postId, kind: 'approval.reminder', round, step: currentStep, stepName: step.name, recipientIds: pendingApprovers(), deadline: new Date(deadline).toISOString() });
-    }
-    if (Date.now() >= deadline && !notified.has(`escalate:${key}`)) {
-      notified.add(`escalate:${key}`);
-      const escalateTo = (step.escalateToUserIds ?? []).filter((id) => id !== chain!.authorId);
-      for (const id of escalateTo) if (!step.eligibleUserIds.includes(id)) step.eligibleUserIds.push(id);
-      await notifyApprovers({ postId: input.postId, kind: 'approval.escalated', round, step: currentStep, stepName: step.name, recipientIds: escalateTo, deadline: new Date(deadline).toISOString(), awaitingUserIds: pendingApprovers() });
-    }
-  }
-
-  /** The next reminder or escalation time of the current step, if one is still to come. */
-  function nextDeadline(): number | undefined {
-    if (currentStep === null || approvalState !== 'pending') return undefined;
-    const step = steps[currentStep]!;
-    if (step.deadlineSeconds === undefined) return undefined;
-    const deadline = stepStartedAt + step.deadlineSeconds * 1000;
-    const key = `${round}:${currentStep}`;
-    const times = [];
-    if (step.remindBeforeSeconds !== undefined && !notified.has(`remind:${key}`)) times.push(deadline - step.remindBeforeSeconds * 1000);
-    if (!notified.has(`escalate:${key}`)) times.push(deadline);
-    return times.length ? Math.min(...times) : undefined;
-  }
-
   describe();
   try {
     await confirmPostStored({ postId: input.postId });
@@ -252,8 +195,8 @@ export async function publishPost(input: PostWorkflowInput): Promise<PostWorkflo
   }
 
   for (;;) {
-    if (status === 'awaiting_approval' || status === 'changes_requested') {
-      const state = approvalState as ApprovalChainStatus['state']; // handlers change it while we wait
+    if (chain && (status === 'awaiting_approval' || status === 'changes_requested')) {
+      const state = chain.state as ApprovalChainStatus['state']; // handlers change it while we wait
       if (state === 'approved' || state === 'rejected') {
         const outcome: PostStatus = state === 'approved' ? 'scheduled' : 'rejected';
         if (outcome === 'scheduled' && input.publishOnApproval) publishAt = new Date(Date.now()).toISOString();
@@ -268,17 +211,17 @@ export async function publishPost(input: PostWorkflowInput): Promise<PostWorkflo
         await markPostStatus({ postId: input.postId, status: 'changes_requested' });
         continue;
       }
-      await notifyDueDeadlines();
+      for (const due of chain.dueNotifications()) await notifyApprovers({ postId: input.postId, ...due });
       const untilPublish = Date.parse(publishAt) - Date.now();
       if (untilPublish <= 0 && !input.publishOnApproval) {
         // Its time passed before the chain approved: never publish unapproved, never late by surprise.
-        approvalState = 'expired';
+        chain.state = 'expired';
         setStatus('expired');
         describe();
         await markPostStatus({ postId: input.postId, status: 'expired' });
         continue;
       }
-      const deadline = nextDeadline();
+      const deadline = chain.nextDeadline();
       const limits = [...(input.publishOnApproval ? [] : [untilPublish]), ...(deadline !== undefined ? [Math.max(0, deadline - Date.now())] : [])];
       woken = false;
       if (limits.length === 0) await condition(() => woken);

@@ -1,0 +1,137 @@
+import { ApplicationFailure } from '@temporalio/workflow';
+import {
+  approvalsNeeded,
+  FailureType,
+  type ApprovalChainStatus,
+  type ApprovalDecision,
+  type ApprovalStep,
+  type DecisionRequest,
+} from './messages';
+
+export interface DueNotification {
+  kind: 'approval.reminder' | 'approval.escalated';
+  round: number;
+  step: number;
+  stepName: string;
+  recipientIds: string[];
+  deadline: string;
+  awaitingUserIds?: string[];
+}
+
+/**
+ * The state of one approval chain (a post's or a campaign's) inside a workflow: whose turn it is,
+ * who may decide, what each decision does. It issues no commands itself; the workflow that owns it
+ * waits, records and notifies, so the same rules serve every kind of subject.
+ */
+export class ApprovalChain {
+  state: ApprovalChainStatus['state'];
+  round = 0;
+  currentStep: number | null;
+  readonly steps: ApprovalStep[];
+  readonly decisions: ApprovalDecision[] = [];
+  private stepStartedAt = Date.now();
+  private readonly notified = new Set<string>();
+
+  constructor(
+    private readonly authorId: string | undefined,
+    steps: ApprovalStep[],
+  ) {
+    // A copy: escalation makes more users eligible for a step.
+    this.steps = steps.map((s) => ({ ...s, eligibleUserIds: [...s.eligibleUserIds] }));
+    this.state = steps.length > 0 ? 'pending' : 'none';
+    this.currentStep = steps.length > 0 ? 0 : null;
+  }
+
+  snapshot(): ApprovalChainStatus {
+    return { state: this.state, round: this.round, currentStep: this.currentStep, steps: this.steps.map((s) => ({ ...s })), decisions: [...this.decisions] };
+  }
+
+  /** Throws, for an Update validator, when this user may not decide now. */
+  validate(userId: string, subject: string): void {
+    if (this.state !== 'pending' || this.currentStep === null) throw new Error(`The ${subject}; no approval is pending`);
+    const step = this.steps[this.currentStep]!;
+    if (userId === this.authorId) throw ApplicationFailure.nonRetryable('Authors cannot approve their own work', FailureType.NotEligible);
+    if (!step.eligibleUserIds.includes(userId)) throw ApplicationFailure.nonRetryable(`You are not an approver of step ${this.currentStep + 1} ("${step.name}")`, FailureType.NotEligible);
+    if (this.decidedThisStep(userId)) throw ApplicationFailure.nonRetryable(`You have already decided on step ${this.currentStep + 1} ("${step.name}")`, FailureType.NotEligible);
+  }
+
+  /** Applies a validated decision; returns the step it was made on. */
+  apply({ userId, decision, comment }: DecisionRequest): { stepIndex: number; step: ApprovalStep } {
+    const stepIndex = this.currentStep!;
+    const step = this.steps[stepIndex]!;
+    this.decisions.push({ round: this.round, step: stepIndex, userId, decision, comment, at: new Date().toISOString() });
+    if (decision === 'reject') {
+      this.state = 'rejected';
+      this.currentStep = null;
+    } else if (decision === 'request_changes') {
+      this.state = 'changes_requested';
+    } else if (this.decisions.filter((d) => d.round === this.round && d.step === stepIndex && d.decision === 'approve').length >= approvalsNeeded(step)) {
+      this.currentStep = stepIndex + 1 < this.steps.length ? stepIndex + 1 : null;
+      this.stepStartedAt = Date.now();
+      if (this.currentStep === null) this.state = 'approved';
+    }
+    return { stepIndex, step };
+  }
+
+  /** New content: a new round from step one, whatever had been approved. */
+  restart(): void {
+    this.round++;
+    this.currentStep = 0;
+    this.state = 'pending';
+    this.stepStartedAt = Date.now();
+  }
+
+  /** Back into the chain where it stopped (after an expiry was rescheduled). */
+  resume(): void {
+    if (this.state === 'expired') this.state = 'pending';
+    this.stepStartedAt = Date.now();
+  }
+
+  /** Approvers of the current step who have not decided yet. */
+  pendingApprovers(): string[] {
+    if (this.currentStep === null || this.state !== 'pending') return [];
+    return this.steps[this.currentStep]!.eligibleUserIds.filter((id) => !this.decidedThisStep(id));
+  }
+
+  /** The reminder and escalation of the current step whose time has come, each returned once. */
+  dueNotifications(): DueNotification[] {
+    const due: DueNotification[] = [];
+    const timing = this.stepTiming();
+    if (!timing) return due;
+    const { step, index, deadline, key } = timing;
+    const base = { round: this.round, step: index, stepName: step.name, deadline: new Date(deadline).toISOString() };
+    if (step.remindBeforeSeconds !== undefined && Date.now() >= deadline - step.remindBeforeSeconds * 1000 && !this.notified.has(`remind:${key}`)) {
+      this.notified.add(`remind:${key}`);
+      due.push({ ...base, kind: 'approval.reminder', recipientIds: this.pendingApprovers() });
+    }
+    if (Date.now() >= deadline && !this.notified.has(`escalate:${key}`)) {
+      this.notified.add(`escalate:${key}`);
+      const escalateTo = (step.escalateToUserIds ?? []).filter((id) => id !== this.authorId);
+      for (const id of escalateTo) if (!step.eligibleUserIds.includes(id)) step.eligibleUserIds.push(id);
+      due.push({ ...base, kind: 'approval.escalated', recipientIds: escalateTo, awaitingUserIds: this.pendingApprovers() });
+    }
+    return due;
+  }
+
+  /** When the next reminder or escalation of the current step falls due, if one is still to come. */
+  nextDeadline(): number | undefined {
+    const timing = this.stepTiming();
+    if (!timing) return undefined;
+    const { step, deadline, key } = timing;
+    const times: number[] = [];
+    if (step.remindBeforeSeconds !== undefined && !this.notified.has(`remind:${key}`)) times.push(deadline - step.remindBeforeSeconds * 1000);
+    if (!this.notified.has(`escalate:${key}`)) times.push(deadline);
+    return times.length ? Math.min(...times) : undefined;
+  }
+
+  private stepTiming() {
+    if (this.currentStep === null || this.state !== 'pending') return undefined;
+    const step = this.steps[this.currentStep]!;
+    if (step.deadlineSeconds === undefined) return undefined;
+    return { step, index: this.currentStep, deadline: this.stepStartedAt + step.deadlineSeconds * 1000, key: `${this.round}:${this.currentStep}` };
+  }
+
+  private decidedThisStep(userId: string): boolean {
+    return this.decisions.some((d) => d.round === this.round && d.step === this.currentStep && d.userId === userId);
+  }
+}

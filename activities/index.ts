@@ -1,9 +1,10 @@
 import { createApprovalActivities } from './approval';
+import { createCampaignActivities } from './campaign';
 import { createPublishingActivities, type PublishingDeps } from './publishing';
 
 export type ActivityDeps = PublishingDeps;
 
 /** Every activity the Chorus worker registers. */
 export function createActivities(deps: ActivityDeps) {
-  return { ...createPublishingActivities(deps), ...createApprovalActivities(deps) };
+  return { ...createPublishingActivities(deps), ...createApprovalActivities(deps), ...createCampaignActivities(deps) };
 }

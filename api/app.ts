@@ -9,6 +9,8 @@ import type { Sealer } from '../db/sealing';
 import { errorsPlugin } from './plugins/errors';
 import { approvalRoutes } from './routes/approvals';
 import { auditRoutes } from './routes/audit';
+import { calendarRoutes } from './routes/calendar';
+import { campaignRoutes } from './routes/campaigns';
 import { channelRoutes } from './routes/channels';
 import { memberRoutes } from './routes/members';
 import { tokenRoutes } from './routes/tokens';
@@ -54,6 +56,8 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = {}
   await app.register(tokenRoutes, { prefix: '/v1' });
   await app.register(auditRoutes, { prefix: '/v1' });
   await app.register(approvalRoutes, { prefix: '/v1' });
+  await app.register(campaignRoutes, { prefix: '/v1' });
+  await app.register(calendarRoutes, { prefix: '/v1' });
   return app;
 }
 

@@ -1,4 +1,4 @@
-import type { Channel, Db, Provider } from './database';
+import type { Channel, Db, Provider, QueueSlot } from './database';
 import { appendAudit } from './audit';
 
 export interface ChannelView {
@@ -6,11 +6,23 @@ export interface ChannelView {
   provider: Provider;
   name: string;
   accountRef: string;
+  timezone: string;
+  slots: QueueSlot[];
+  minGapMinutes: number;
   createdAt: string;
 }
 
-export function toChannelView(row: Pick<Channel, 'id' | 'provider' | 'name' | 'account_ref' | 'created_at'>): ChannelView {
-  return { id: row.id, provider: row.provider, name: row.name, accountRef: row.account_ref, createdAt: row.created_at.toISOString() };
+export function toChannelView(row: Pick<Channel, 'id' | 'provider' | 'name' | 'account_ref' | 'timezone' | 'slots' | 'min_gap_minutes' | 'created_at'>): ChannelView {
+  return {
+    id: row.id,
+    provider: row.provider,
+    name: row.name,
+    accountRef: row.account_ref,
+    timezone: row.timezone,
+    slots: row.slots,
+    minGapMinutes: row.min_gap_minutes,
+    createdAt: row.created_at.toISOString(),
+  };
 }
 
 export async function insertChannel(

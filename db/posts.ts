@@ -21,6 +21,7 @@ export interface PostView {
   publishAt: string;
   status: PostStatus;
   workflowId: string;
+  campaignId: string | null;
   createdAt: string;
   updatedAt: string;
   targets: PostTargetView[];
@@ -35,6 +36,7 @@ export function toPostView(post: Post, targets: PostTarget[]): PostView {
     publishAt: post.publish_at.toISOString(),
     status: post.status,
     workflowId: post.workflow_id,
+    campaignId: post.campaign_id,
     createdAt: post.created_at.toISOString(),
     updatedAt: post.updated_at.toISOString(),
     targets: targets.map((t) => ({
@@ -65,13 +67,14 @@ export interface NewPost {
 export async function findPosts(
   db: Db,
   workspaceId: string,
-  filter: { ids?: string[]; from?: Date; to?: Date; status?: PostStatus; channelId?: string; awaitingUserId?: string; limit?: number } = {},
+  filter: { ids?: string[]; from?: Date; to?: Date; status?: PostStatus; channelId?: string; campaignId?: string; awaitingUserId?: string; limit?: number } = {},
 ): Promise<PostView[]> {
   let query = db.selectFrom('posts').selectAll().where('workspace_id', '=', workspaceId);
   if (filter.ids) query = query.where('id', 'in', filter.ids);
   if (filter.from) query = query.where('publish_at', '>=', filter.from);
   if (filter.to) query = query.where('publish_at', '<', filter.to);
   if (filter.status) query = query.where('status', '=', filter.status);
+  if (filter.campaignId) query = query.where('campaign_id', '=', filter.campaignId);
   if (filter.awaitingUserId) query = query.where(sql<boolean>`${filter.awaitingUserId}::uuid = any(awaiting_user_ids)`);
   if (filter.channelId) {
     const channelId = filter.channelId;

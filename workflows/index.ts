@@ -1,1 +1,2 @@
 export { publishPost } from './post-publishing';
+export { runCampaign } from './campaign';

@@ -3,12 +3,13 @@
  * updates, queries and failure types. The API imports this module, never workflow code.
  */
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type { PostStatus, Provider, TargetStatus } from '../db/database';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { CampaignStatus, PostStatus, Provider, TargetStatus } from '../db/database';
 
 export const DEFAULT_TASK_QUEUE = 'chorus-publishing';
 
 export const postWorkflowId = (postId: string): string => `post/${postId}`;
+export const campaignWorkflowId = (campaignId: string): string => `campaign/${campaignId}`;
 
 export const SearchAttributes = {
   workspace: defineSearchAttributeKey('ChorusWorkspace', SearchAttributeType.KEYWORD),
@@ -117,6 +118,8 @@ export interface PostWorkflowInput {
   approval?: { authorId: string; steps: ApprovalStep[] };
   /** No publish time was asked for: publish as soon as the chain approves (such a post never expires). */
   publishOnApproval?: boolean;
+  /** Part of a campaign that is not running yet (draft, in review, paused): wait for its release. */
+  held?: boolean;
 }
 
 export interface PostWorkflowTargetStatus extends PostWorkflowTarget {
@@ -152,3 +155,51 @@ export const postStatusQuery = defineQuery<PostWorkflowStatus>('status');
 export const decideUpdate = defineUpdate<ApprovalChainStatus, [DecisionRequest]>('decide');
 export const approvalQuery = defineQuery<ApprovalChainStatus>('approval');
 export const editUpdate = defineUpdate<PostWorkflowStatus, [EditRequest]>('edit');
+
+// Campaigns steer their posts with signals (a workflow cannot send Updates), and posts report back.
+export interface ReleaseRequest {
+  /** A new publish time, when the campaign's resume rule moved this post. */
+  publishAt?: string;
+}
+export const holdSignal = defineSignal('hold');
+export const releaseSignal = defineSignal<[ReleaseRequest]>('release');
+export const campaignCancelledSignal = defineSignal('campaignCancelled');
+export const joinCampaignSignal = defineSignal<[{ campaignId: string; held: boolean }]>('joinCampaign');
+
+export interface PostProgress {
+  postId: string;
+  status: PostStatus;
+}
+export const postProgressSignal = defineSignal<[PostProgress]>('postProgress');
+
+export interface CampaignWorkflowInput {
+  campaignId: string;
+  workspaceId: string;
+  ownerId: string;
+  startsAt: string;
+  endsAt: string;
+  /** State carried over by continue-as-new (the review is over by then; decisions are in the audit log). */
+  carried?: { status: CampaignStatus; published: boolean; pausedAt: string | null; resumeFrom: CampaignStatus };
+}
+
+export const RUN_CAMPAIGN_WORKFLOW = 'runCampaign';
+export type RunCampaignWorkflow = (input: CampaignWorkflowInput) => Promise<CampaignWorkflowStatus>;
+
+export interface CampaignWorkflowStatus {
+  campaignId: string;
+  status: CampaignStatus;
+  approval: ApprovalChainStatus;
+  pausedAt: string | null;
+}
+
+export interface SubmitRequest {
+  actorId: string;
+  /** The chain the plan goes through, resolved by the API from the workspace's policy. */
+  steps: ApprovalStep[];
+}
+
+export const submitCampaignUpdate = defineUpdate<CampaignWorkflowStatus, [SubmitRequest]>('submit');
+export const pauseCampaignUpdate = defineUpdate<CampaignWorkflowStatus, [{ actorId: string }]>('pause');
+export const resumeCampaignUpdate = defineUpdate<CampaignWorkflowStatus, [{ actorId: string }]>('resume');
+export const cancelCampaignUpdate = defineUpdate<CampaignWorkflowStatus, [{ actorId: string }]>('cancel');
+export const campaignStatusQuery = defineQuery<CampaignWorkflowStatus>('status');

@@ -3,6 +3,7 @@ import {
   allHandlersFinished,
   ApplicationFailure,
   condition,
+  getExternalWorkflowHandle,
   patched,
   proxyActivities,
   setCurrentDetails,
@@ -16,12 +17,18 @@ import type { PostStatus } from '../db/database';
 import { ApprovalChain } from './approval-chain';
 import {
   approvalQuery,
+  campaignCancelledSignal,
+  campaignWorkflowId,
   cancelUpdate,
   decideUpdate,
   editUpdate,
   FailureType,
+  holdSignal,
+  joinCampaignSignal,
   NON_RETRYABLE_PUBLISH_FAILURES,
+  postProgressSignal,
   postStatusQuery,
+  releaseSignal,
   rescheduleUpdate,
   SearchAttributes,
   type ApprovalChainStatus,
@@ -77,6 +84,9 @@ export async function publishPost(input: PostWorkflowInput): Promise<PostWorkflo
   let status = (chain ? 'awaiting_approval' : 'scheduled') as PostStatus;
   let publishAt = input.publishAt;
   let woken = false;
+  let campaignId = input.campaignId ?? null;
+  // Held by its campaign (not yet approved, or paused): it may not publish until released.
+  let held = input.held ?? false;
   const targets: PostWorkflowTargetStatus[] = input.targets.map((t) => ({ ...t, status: 'pending' }));
 
   const snapshot = (): PostWorkflowStatus => ({ postId: input.postId, status, publishAt, targets: targets.map((t) => ({ ...t })) });
@@ -90,7 +100,21 @@ export async function publishPost(input: PostWorkflowInput): Promise<PostWorkflo
     woken = true;
     describe();
   };
-  const editable = () => ['awaiting_approval', 'changes_requested', 'scheduled', 'expired'].includes(status);
+  const editable = () => ['awaiting_approval', 'changes_requested', 'scheduled', 'held', 'expired'].includes(status);
+  /** Tells the post's campaign (if any) how it went, so the campaign can go live and complete. */
+  const reportToCampaign = async () => {
+    if (!campaignId) return;
+    await getExternalWorkflowHandle(campaignWorkflowId(campaignId))
+      .signal(postProgressSignal, { postId: input.postId, status })
+      .catch(() => undefined); // a finished campaign no longer listens
+  };
+  const cancel = async (actorId?: string) => {
+    setStatus('cancelled');
+    wake();
+    for (const t of targets) t.status = 'cancelled';
+    await markPostStatus({ postId: input.postId, status: 'cancelled', actorId });
+    await reportToCampaign();
+  };
 
   setHandler(postStatusQuery, snapshot);
   setHandler(approvalQuery, approvalSnapshot);
@@ -169,10 +193,7 @@ export async function publishPost(input: PostWorkflowInput): Promise<PostWorkflo
   setHandler(
     cancelUpdate,
     async ({ actorId }) => {
-      setStatus('cancelled');
-      wake();
-      for (const t of targets) t.status = 'cancelled';
-      await markPostStatus({ postId: input.postId, status: 'cancelled', actorId });
+      await cancel(actorId);
       return snapshot();
     },
     {
@@ -181,6 +202,30 @@ export async function publishPost(input: PostWorkflowInput): Promise<PostWorkflo
       },
     },
   );
+
+  setHandler(holdSignal, () => {
+    if (editable()) {
+      held = true;
+      wake();
+    }
+  });
+  setHandler(releaseSignal, async ({ publishAt: next }) => {
+    if (!held) return;
+    held = false;
+    wake();
+    if (next && editable()) {
+      publishAt = new Date(next).toISOString();
+      await savePostSchedule({ postId: input.postId, publishAt });
+    }
+  });
+  setHandler(campaignCancelledSignal, async () => {
+    if (editable()) await cancel();
+  });
+  setHandler(joinCampaignSignal, ({ campaignId: joined, held: holdNow }) => {
+    campaignId = joined;
+    if (holdNow && editable()) held = true;
+    wake();
+  });
 
   describe();
   try {
@@ -203,6 +248,7 @@ export async function publishPost(input: PostWorkflowInput): Promise<PostWorkflo
         setStatus(outcome);
         describe();
         await markPostStatus({ postId: input.postId, status: outcome });
+        if (outcome === 'rejected') await reportToCampaign();
         continue;
       }
       if (state === 'changes_requested' && status === 'awaiting_approval') {
@@ -219,6 +265,7 @@ export async function publishPost(input: PostWorkflowInput): Promise<PostWorkflo
         setStatus('expired');
         describe();
         await markPostStatus({ postId: input.postId, status: 'expired' });
+        await reportToCampaign();
         continue;
       }
       const deadline = chain.nextDeadline();
@@ -236,6 +283,23 @@ export async function publishPost(input: PostWorkflowInput): Promise<PostWorkflo
       continue;
     }
 
+    if (status === 'held' || (status === 'scheduled' && held)) {
+      if (held) {
+        if (status !== 'held') {
+          setStatus('held');
+          describe();
+          await markPostStatus({ postId: input.postId, status: 'held' });
+        }
+        woken = false;
+        await condition(() => woken);
+        continue;
+      }
+      setStatus('scheduled');
+      describe();
+      await markPostStatus({ postId: input.postId, status: 'scheduled' });
+      continue;
+    }
+
     if (status === 'scheduled') {
       const wait = Date.parse(publishAt) - Date.now();
       if (wait > 0) {
@@ -246,11 +310,13 @@ export async function publishPost(input: PostWorkflowInput): Promise<PostWorkflo
       setStatus('publishing');
       describe();
       await markPostStatus({ postId: input.postId, status: 'publishing' });
+      await reportToCampaign();
       await Promise.all(targets.map((target) => publishOne(input.postId, target)));
       const published = targets.filter((t) => t.status === 'published').length;
       setStatus(published === targets.length ? 'published' : published === 0 ? 'failed' : 'partially_published');
       describe();
       await markPostStatus({ postId: input.postId, status });
+      await reportToCampaign();
     }
     break;
   }

@@ -3,6 +3,8 @@ import { z } from 'zod';
 import { blueskyCredentialsSchema } from '../../channels/bluesky';
 import { ChannelError } from '../../channels/errors';
 import { webhookCredentialsSchema } from '../../channels/webhook';
+import { isValidTimezone } from '../../content/queue-slots';
+import { appendAudit } from '../../db/audit';
 import { findChannels, insertChannel, removeChannel, toChannelView } from '../../db/channels';
 import { callerOf, requireRole, Roles } from '../plugins/auth';
 import { invalidField, notFound } from '../problems';
@@ -12,6 +14,9 @@ const channelView = z.object({
   provider: z.enum(['bluesky', 'webhook']),
   name: z.string(),
   accountRef: z.string().describe('Who the channel posts as: a Bluesky DID, a webhook host'),
+  timezone: z.string(),
+  slots: z.array(z.object({ day: z.number(), time: z.string() })),
+  minGapMinutes: z.number(),
   createdAt: z.string(),
 });
 
@@ -59,6 +64,45 @@ export const channelRoutes: FastifyPluginAsyncZod = async (app) => {
     '/channels',
     { onRequest: requireRole(Roles.read), schema: { summary: 'Channels of your workspace', tags: ['channels'], response: { 200: z.object({ channels: z.array(channelView) }) } } },
     async (request) => ({ channels: (await findChannels(app.db, callerOf(request).workspaceId)).map(toChannelView) }),
+  );
+
+  app.put(
+    '/channels/:id/slots',
+    {
+      onRequest: requireRole(Roles.manageChannels),
+      schema: {
+        summary: 'Set the channel\'s timezone, weekly queue slots (local times) and minimum gap between posts',
+        tags: ['channels'],
+        params: z.object({ id: z.uuid() }),
+        body: z.object({
+          timezone: z.string().min(1).describe('IANA timezone, e.g. Europe/Berlin'),
+          slots: z
+            .array(z.object({ day: z.number().int().min(1).max(7).describe('1 = Monday … 7 = Sunday'), time: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM between 00:00 and 23:59') }))
+            .max(7 * 48),
+          minGapMinutes: z.number().int().min(0).max(7 * 24 * 60).default(0),
+        }),
+      },
+    },
+    async (request) => {
+      const caller = callerOf(request);
+      const { timezone, slots, minGapMinutes } = request.body;
+      if (!isValidTimezone(timezone)) throw invalidField('timezone', 'iana', `"${timezone}" is not an IANA timezone`);
+      const unique = [...new Map(slots.map((s) => [`${s.day}@${s.time}`, s])).values()].sort((a, b) => a.day - b.day || a.time.localeCompare(b.time));
+      const updated = await app.db.transaction().execute(async (trx) => {
+        const row = await trx
+          .updateTable('channels')
+          .set({ timezone, slots: JSON.stringify(unique), min_gap_minutes: minGapMinutes })
+          .where('id', '=', request.params.id)
+          .where('workspace_id', '=', caller.workspaceId)
+          .where('deleted_at', 'is', null)
+          .returningAll()
+          .executeTakeFirst();
+        if (row) await appendAudit(trx, { workspaceId: caller.workspaceId, actorId: caller.userId, action: 'channel.slots_set', subjectType: 'channel', subjectId: row.id, after: { timezone, slots: unique, minGapMinutes } });
+        return row;
+      });
+      if (!updated) throw notFound('Channel');
+      return toChannelView(updated);
+    },
   );
 
   app.delete(

@@ -7,7 +7,11 @@ import { appendAudit } from '../../db/audit';
 import { findChannels } from '../../db/channels';
 import { POST_STATUSES, TARGET_STATUSES } from '../../db/database';
 import { chainFor, resolveSteps } from '../../db/approvals';
+import { findCampaign, type CampaignView } from '../../db/campaigns';
+import type { Channel, Db } from '../../db/database';
 import { findPost, findPosts } from '../../db/posts';
+import { addUtm } from '../../content/utm';
+import { nextFreeSlot } from '../../content/queue-slots';
 import {
   approvalsNeeded,
   cancelUpdate,
@@ -44,6 +48,7 @@ const postView = z.object({
   publishAt: z.string(),
   status: z.enum(POST_STATUSES),
   workflowId: z.string(),
+  campaignId: z.uuid().nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
   targets: z.array(targetView),
@@ -58,32 +63,11 @@ const createPostBody = z.object({
     .refine((ids) => new Set(ids).size === ids.length, 'must not repeat a channel'),
   variants: z.record(z.uuid(), z.string().min(1, 'must not be empty')).optional().describe('Per-channel text, by channel id'),
   publishAt: isoInstant.optional().describe('When to publish; omit to publish now'),
-});
+  queue: z.boolean().optional().describe('Take the next free queue slot shared by all the channels (instead of publishAt)'),
+  campaignId: z.uuid().optional().describe('Join a campaign: its links get the campaign\'s UTM tags, and it publishes only while the campaign runs'),
+}).refine((b) => !(b.queue && b.publishAt), { message: 'give either publishAt or queue, not both', path: ['queue'] });
 
 const idParams = z.object({ id: z.uuid() });
-
-/**
- * Checks what a post would send: every channel in the caller's workspace, variants only for listed
- * channels, each text within its network's limits. Throws one problem naming every broken rule.
- */
-async function checkContent(app: FastifyInstance, workspaceId: string, body: { text: string; channelIds: string[]; variants?: Record<string, string> }) {
-  const variants = body.variants ?? {};
-  const problems: FieldProblem[] = Object.keys(variants)
-    .filter((id) => !body.channelIds.includes(id))
-    .map((id) => ({ field: `variants.${id}`, rule: 'in_channelIds', message: 'is a variant for a channel not listed in channelIds' }));
-  const channels = await findChannels(app.db, workspaceId, body.channelIds);
-  body.channelIds.forEach((id, i) => {
-    if (!channels.some((c) => c.id === id)) problems.push({ field: `channelIds.${i}`, rule: 'exists', message: `no channel ${id} in this workspace` });
-  });
-  for (const channel of channels) {
-    const field = variants[channel.id] !== undefined ? `variants.${channel.id}` : 'text';
-    for (const message of app.adapters[channel.provider].validate(variants[channel.id] ?? body.text)) {
-      problems.push({ field, rule: 'channel_limits', message: `${message} (channel "${channel.name}")` });
-    }
-  }
-  if (problems.length > 0) throw invalidFields(problems);
-  return { channels, variants };
-}
 
 function mustBeFuture(publishAt: string, field = 'publishAt'): Date {
   const at = new Date(publishAt);
@@ -94,6 +78,79 @@ function mustBeFuture(publishAt: string, field = 'publishAt'): Date {
 function summarise(text: string): string {
   const oneLine = text.replace(/\s+/g, ' ').trim();
   return oneLine.length > 60 ? `${oneLine.slice(0, 57)}…` : oneLine;
+}
+
+/** Campaign posts: each channel's text gets the campaign's UTM tags (utm_source per channel). */
+function utmTagger(campaign: CampaignView): ((channel: Channel, text: string) => string) | undefined {
+  const utm = campaign.utm;
+  if (!utm) return undefined;
+  return (channel, text) => addUtm(text, { source: utm.sources?.[channel.id] ?? channel.provider, medium: utm.medium, campaign: utm.campaign });
+}
+
+/**
+ * Checks what a post would send: every channel in the caller's workspace, variants only for listed
+ * channels, each text (after `transform`, e.g. UTM tags) within its network's limits. Throws one
+ * problem naming every broken rule; returns the channels and the text each will get.
+ */
+async function checkContent(
+  app: FastifyInstance,
+  workspaceId: string,
+  body: { text: string; channelIds: string[]; variants?: Record<string, string> },
+  transform: (channel: Channel, text: string) => string = (_channel, text) => text,
+) {
+  const variants = body.variants ?? {};
+  const problems: FieldProblem[] = Object.keys(variants)
+    .filter((id) => !body.channelIds.includes(id))
+    .map((id) => ({ field: `variants.${id}`, rule: 'in_channelIds', message: 'is a variant for a channel not listed in channelIds' }));
+  const channels = await findChannels(app.db, workspaceId, body.channelIds);
+  body.channelIds.forEach((id, i) => {
+    if (!channels.some((c) => c.id === id)) problems.push({ field: `channelIds.${i}`, rule: 'exists', message: `no channel ${id} in this workspace` });
+  });
+  const texts: Record<string, string> = {};
+  for (const channel of channels) {
+    const field = variants[channel.id] !== undefined ? `variants.${channel.id}` : 'text';
+    const text = transform(channel, variants[channel.id] ?? body.text);
+    texts[channel.id] = text;
+    for (const message of app.adapters[channel.provider].validate(text)) {
+      problems.push({ field, rule: 'channel_limits', message: `${message} (channel "${channel.name}")` });
+    }
+  }
+  if (problems.length > 0) throw invalidFields(problems);
+  return { channels, texts };
+}
+
+/** Posts still to go out occupy their slot. */
+const SLOT_HOLDING_STATUSES = ['awaiting_approval', 'changes_requested', 'scheduled', 'held'] as const;
+const CAMPAIGN_RUNNING: string[] = ['scheduled', 'live'];
+
+/** The first queue slot free on every one of the channels (their slots must coincide). */
+async function nextSharedSlot(db: Db, channels: Channel[]): Promise<Date> {
+  const now = new Date();
+  const taken = await db
+    .selectFrom('post_targets as t')
+    .innerJoin('posts as p', 'p.id', 't.post_id')
+    .select(['t.channel_id', 'p.publish_at'])
+    .where('t.channel_id', 'in', channels.map((c) => c.id))
+    .where('p.status', 'in', [...SLOT_HOLDING_STATUSES])
+    .where('p.publish_at', '>', now)
+    .execute();
+  const takenOn = (id: string) => taken.filter((t) => t.channel_id === id).map((t) => t.publish_at);
+  const [first, ...others] = channels;
+  const horizon = new Date(now.getTime() + 8 * 7 * 24 * 3600_000);
+  let after = now;
+  for (;;) {
+    const candidate = nextFreeSlot(first!.slots, first!.timezone, after, takenOn(first!.id), first!.min_gap_minutes);
+    if (!candidate || candidate > horizon) {
+      const problem = first!.slots.length === 0 ? `channel "${first!.name}" has no queue slots; set them with PUT /v1/channels/${first!.id}/slots` : 'the channels share no free queue slot in the next eight weeks';
+      throw invalidField('queue', 'free_slot', problem);
+    }
+    const freeEverywhere = others.every((c) => {
+      const slot = nextFreeSlot(c.slots, c.timezone, new Date(candidate.getTime() - 1), takenOn(c.id), c.min_gap_minutes);
+      return slot?.getTime() === candidate.getTime();
+    });
+    if (freeEverywhere) return candidate;
+    after = candidate;
+  }
 }
 
 export const postRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -112,14 +169,21 @@ export const postRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request, reply) => {
       const caller = callerOf(request);
       const body = request.body;
-      const publishAt = body.publishAt ? mustBeFuture(body.publishAt) : new Date();
+      const requestedAt = body.publishAt ? mustBeFuture(body.publishAt) : undefined;
+      const campaign = body.campaignId ? await findCampaign(app.db, caller.workspaceId, body.campaignId) : undefined;
+      if (body.campaignId && !campaign) throw invalidField('campaignId', 'exists', `no campaign ${body.campaignId} in this workspace`);
+      if (campaign && ['completed', 'cancelled', 'rejected'].includes(campaign.status)) throw invalidField('campaignId', 'open', `the campaign is ${campaign.status}`);
 
-      const { channels, variants } = await checkContent(app, caller.workspaceId, body);
+      const { channels, texts } = await checkContent(app, caller.workspaceId, body, campaign ? utmTagger(campaign) : undefined);
+      const publishAt = requestedAt ?? (body.queue ? await nextSharedSlot(app.db, channels) : new Date());
+      if (campaign?.enforceDates && (publishAt < new Date(campaign.startsAt) || publishAt > new Date(campaign.endsAt))) {
+        throw invalidField(body.queue ? 'queue' : 'publishAt', 'within_campaign_dates', `${publishAt.toISOString()} is outside the campaign's dates (${campaign.startsAt} to ${campaign.endsAt})`);
+      }
+      const variants = body.variants ?? {};
 
       // The approval chain is fixed when the post is created, approvers resolved among today's members:
       // the policy's steps, plus a step for each content rule the post matches.
-      const texts = [body.text, ...Object.values(variants)];
-      const policySteps = await chainFor(app.db, caller.workspaceId, { channelIds: body.channelIds, texts });
+      const policySteps = await chainFor(app.db, caller.workspaceId, { channelIds: body.channelIds, texts: [body.text, ...Object.values(variants)] });
       const steps = await resolveSteps(app.db, caller.workspaceId, policySteps, caller.userId);
       const problems: FieldProblem[] = [];
       steps.forEach((step, i) => {
@@ -135,14 +199,15 @@ export const postRoutes: FastifyPluginAsyncZod = async (app) => {
       const targets = body.channelIds.map((channelId) => {
         const channel = channels.find((c) => c.id === channelId)!;
         const id = randomUUID();
-        return { id, channel, text: variants[channelId] ?? body.text, idempotencyKey: app.adapters[channel.provider].newIdempotencyKey(id) };
+        return { id, channel, text: texts[channelId]!, idempotencyKey: app.adapters[channel.provider].newIdempotencyKey(id) };
       });
       const input: PostWorkflowInput = {
         postId,
         workspaceId: caller.workspaceId,
         publishAt: publishAt.toISOString(),
         targets: targets.map((t) => ({ targetId: t.id, channelId: t.channel.id, provider: t.channel.provider })),
-        ...(approval ? { approval, publishOnApproval: !body.publishAt } : {}),
+        ...(approval ? { approval, publishOnApproval: !body.publishAt && !body.queue } : {}),
+        ...(campaign ? { campaignId: campaign.id, held: !CAMPAIGN_RUNNING.includes(campaign.status) } : {}),
       };
       const status = approval ? 'awaiting_approval' : 'scheduled';
 
@@ -159,6 +224,7 @@ export const postRoutes: FastifyPluginAsyncZod = async (app) => {
               publish_at: publishAt,
               status,
               workflow_id: workflowId,
+              campaign_id: campaign?.id ?? null,
               awaiting_user_ids: approval?.steps[0]!.eligibleUserIds ?? [],
               updated_at: new Date(),
             })
@@ -186,6 +252,7 @@ export const postRoutes: FastifyPluginAsyncZod = async (app) => {
               { key: SearchAttributes.post, value: postId },
               { key: SearchAttributes.channels, value: body.channelIds },
               { key: SearchAttributes.postStatus, value: status },
+              ...(campaign ? [{ key: SearchAttributes.campaign, value: campaign.id }] : []),
             ],
             staticSummary: `Post "${summarise(body.text)}" → ${channels.map((c) => c.name).join(', ')}`,
             staticDetails: `Workspace ${caller.workspaceId} · publish at ${input.publishAt} · author ${caller.userId}`,
@@ -285,8 +352,9 @@ export const postRoutes: FastifyPluginAsyncZod = async (app) => {
       const post = await findPost(app.db, caller.workspaceId, request.params.id);
       if (!post) throw notFound('Post');
       const channelIds = post.targets.map((t) => t.channelId);
-      const { variants } = await checkContent(app, caller.workspaceId, { ...request.body, channelIds });
-      const targets = post.targets.map((t) => ({ targetId: t.id, text: variants[t.channelId] ?? request.body.text }));
+      const campaign = post.campaignId ? await findCampaign(app.db, caller.workspaceId, post.campaignId) : undefined;
+      const { texts } = await checkContent(app, caller.workspaceId, { ...request.body, channelIds }, campaign ? utmTagger(campaign) : undefined);
+      const targets = post.targets.map((t) => ({ targetId: t.id, text: texts[t.channelId]! }));
       await runUpdate(post.status, () =>
         app.temporal.workflow.getHandle(post.workflowId).executeUpdate(editUpdate, { args: [{ actorId: caller.userId, text: request.body.text, targets }] }),
       );

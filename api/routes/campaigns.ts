@@ -1,0 +1,255 @@
+import { randomUUID } from 'node:crypto';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { policyStepsFor, resolveSteps } from '../../db/approvals';
+import { appendAudit } from '../../db/audit';
+import { campaignProgress, findCampaign, listCampaigns } from '../../db/campaigns';
+import { findChannels } from '../../db/channels';
+import { CAMPAIGN_STATUSES } from '../../db/database';
+import {
+  approvalQuery,
+  approvalsNeeded,
+  campaignStatusQuery,
+  campaignWorkflowId,
+  cancelCampaignUpdate,
+  decideUpdate,
+  FailureType,
+  joinCampaignSignal,
+  pauseCampaignUpdate,
+  resumeCampaignUpdate,
+  RUN_CAMPAIGN_WORKFLOW,
+  SearchAttributes,
+  submitCampaignUpdate,
+  type RunCampaignWorkflow,
+} from '../../workflows/messages';
+import { callerOf, requireRole, Roles } from '../plugins/auth';
+import { conflict, forbidden, invalidFields, notFound, unavailable, type FieldProblem } from '../problems';
+
+const isoInstant = z.iso.datetime({ offset: true, message: 'must be an ISO-8601 date-time with a UTC offset' });
+const idParams = z.object({ id: z.uuid() });
+
+const createCampaignBody = z.object({
+  name: z.string().trim().min(1).max(200),
+  objective: z.string().trim().max(2000).optional(),
+  startsAt: isoInstant,
+  endsAt: isoInstant,
+  channelIds: z.array(z.uuid()).min(1).max(50),
+  tags: z.array(z.string().trim().min(1).max(50)).max(50).default([]),
+  utm: z
+    .object({
+      medium: z.string().trim().min(1).max(100).default('social'),
+      campaign: z.string().trim().min(1).max(100).optional().describe('Defaults to the campaign name'),
+      sources: z.record(z.uuid(), z.string().trim().min(1).max(100)).optional().describe('utm_source per channel id; default: the channel\'s network'),
+    })
+    .optional(),
+  enforceDates: z.boolean().default(true).describe('Refuse posts outside the campaign\'s dates'),
+});
+
+/** Runs a campaign workflow update; refusals become 403 (not eligible) or 409 (wrong state). */
+async function runCampaignUpdate<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    if (err instanceof WorkflowUpdateFailedError) {
+      if (err.cause instanceof ApplicationFailure && err.cause.type === FailureType.NotEligible) throw forbidden(err.cause.message);
+      throw conflict(err.cause?.message ?? err.message);
+    }
+    if ((err as { code?: number }).code === 5) throw conflict('The campaign has finished');
+    throw err;
+  }
+}
+
+export const campaignRoutes: FastifyPluginAsyncZod = async (app) => {
+  const campaignOr404 = async (workspaceId: string, id: string) => {
+    const campaign = await findCampaign(app.db, workspaceId, id);
+    if (!campaign) throw notFound('Campaign');
+    return campaign;
+  };
+
+  app.post(
+    '/campaigns',
+    {
+      onRequest: requireRole(Roles.writeContent),
+      schema: { summary: 'Create a campaign (a draft); its workflow starts with it', tags: ['campaigns'], body: createCampaignBody },
+    },
+    async (request, reply) => {
+      const caller = callerOf(request);
+      const body = request.body;
+      const problems: FieldProblem[] = [];
+      if (Date.parse(body.endsAt) <= Date.parse(body.startsAt)) problems.push({ field: 'endsAt', rule: 'after_startsAt', message: 'must be after startsAt' });
+      const channels = await findChannels(app.db, caller.workspaceId, body.channelIds);
+      body.channelIds.forEach((id, i) => {
+        if (!channels.some((c) => c.id === id)) problems.push({ field: `channelIds.${i}`, rule: 'exists', message: `no channel ${id} in this workspace` });
+      });
+      Object.keys(body.utm?.sources ?? {}).forEach((id) => {
+        if (!body.channelIds.includes(id)) problems.push({ field: `utm.sources.${id}`, rule: 'in_channelIds', message: 'is not one of the campaign\'s channels' });
+      });
+      if (problems.length > 0) throw invalidFields(problems);
+
+      const id = randomUUID();
+      const workflowId = campaignWorkflowId(id);
+      const utm = body.utm ? { medium: body.utm.medium, campaign: body.utm.campaign ?? body.name, sources: body.utm.sources } : null;
+      let started = false;
+      try {
+        await app.db.transaction().execute(async (trx) => {
+          await trx
+            .insertInto('campaigns')
+            .values({
+              id,
+              workspace_id: caller.workspaceId,
+              name: body.name,
+              objective: body.objective ?? null,
+              starts_at: body.startsAt,
+              ends_at: body.endsAt,
+              channel_ids: body.channelIds,
+              owner_id: caller.userId,
+              tags: body.tags,
+              utm: utm ? JSON.stringify(utm) : null,
+              enforce_dates: body.enforceDates,
+              status: 'draft',
+              workflow_id: workflowId,
+              updated_at: new Date(),
+            })
+            .execute();
+          await appendAudit(trx, { workspaceId: caller.workspaceId, actorId: caller.userId, action: 'campaign.created', subjectType: 'campaign', subjectId: id, after: { name: body.name, startsAt: body.startsAt, endsAt: body.endsAt, channelIds: body.channelIds } });
+          await app.temporal.workflow.start<RunCampaignWorkflow>(RUN_CAMPAIGN_WORKFLOW, {
+            workflowId,
+            taskQueue: app.taskQueue,
+            args: [{ campaignId: id, workspaceId: caller.workspaceId, ownerId: caller.userId, startsAt: new Date(body.startsAt).toISOString(), endsAt: new Date(body.endsAt).toISOString() }],
+            typedSearchAttributes: [
+              { key: SearchAttributes.workspace, value: caller.workspaceId },
+              { key: SearchAttributes.campaign, value: id },
+              { key: SearchAttributes.channels, value: body.channelIds },
+            ],
+            staticSummary: `Campaign "${body.name}"`,
+            staticDetails: `Workspace ${caller.workspaceId} · ${body.startsAt} → ${body.endsAt} · owner ${caller.userId}`,
+          });
+          started = true;
+        });
+      } catch (err) {
+        if (started) {
+          await app.temporal.workflow.getHandle(workflowId).terminate('campaign was not stored').catch(() => undefined);
+          throw err;
+        }
+        request.log.error({ err }, 'could not start the campaign workflow');
+        throw unavailable('The scheduler (Temporal) is unreachable; nothing was stored. Try again shortly.');
+      }
+      return reply.code(201).send(await campaignOr404(caller.workspaceId, id));
+    },
+  );
+
+  app.get(
+    '/campaigns',
+    { onRequest: requireRole(Roles.read), schema: { summary: 'Campaigns of your workspace', tags: ['campaigns'], querystring: z.object({ status: z.enum(CAMPAIGN_STATUSES).optional() }) } },
+    async (request) => ({ campaigns: await listCampaigns(app.db, callerOf(request).workspaceId, request.query) }),
+  );
+
+  app.get(
+    '/campaigns/:id',
+    { onRequest: requireRole(Roles.read), schema: { summary: 'A campaign with its progress: posts by status, overall and per channel', tags: ['campaigns'], params: idParams } },
+    async (request) => {
+      const campaign = await campaignOr404(callerOf(request).workspaceId, request.params.id);
+      return { ...campaign, progress: await campaignProgress(app.db, campaign.id) };
+    },
+  );
+
+  app.post(
+    '/campaigns/:id/submit',
+    { onRequest: requireRole(Roles.writeContent), schema: { summary: 'Send the plan through the workspace\'s approval chain', tags: ['campaigns'], params: idParams } },
+    async (request) => {
+      const caller = callerOf(request);
+      const campaign = await campaignOr404(caller.workspaceId, request.params.id);
+      const steps = await resolveSteps(app.db, caller.workspaceId, await policyStepsFor(app.db, caller.workspaceId, []), campaign.ownerId);
+      const problems = steps
+        .map((step, i) => ({ step, i }))
+        .filter(({ step }) => step.eligibleUserIds.length < approvalsNeeded(step))
+        .map(({ step, i }) => ({ field: 'approval', rule: 'approvable', message: `approval step ${i + 1} ("${step.name}") has too few approvers besides the campaign's owner` }));
+      if (problems.length > 0) throw invalidFields(problems);
+      return runCampaignUpdate(() => app.temporal.workflow.getHandle(campaign.workflowId).executeUpdate(submitCampaignUpdate, { args: [{ actorId: caller.userId, steps }] }));
+    },
+  );
+
+  app.post(
+    '/campaigns/:id/approval',
+    {
+      onRequest: requireRole(Roles.read),
+      schema: { summary: 'Decide on the campaign plan\'s current approval step', tags: ['campaigns'], params: idParams, body: z.object({ decision: z.enum(['approve', 'reject', 'request_changes']), comment: z.string().max(2000).optional() }) },
+    },
+    async (request) => {
+      const caller = callerOf(request);
+      const campaign = await campaignOr404(caller.workspaceId, request.params.id);
+      return runCampaignUpdate(() =>
+        app.temporal.workflow.getHandle(campaign.workflowId).executeUpdate(decideUpdate, { args: [{ userId: caller.userId, decision: request.body.decision, comment: request.body.comment }] }),
+      );
+    },
+  );
+
+  app.get(
+    '/campaigns/:id/approval',
+    { onRequest: requireRole(Roles.read), schema: { summary: 'The campaign plan\'s approval chain', tags: ['campaigns'], params: idParams } },
+    async (request) => {
+      const campaign = await campaignOr404(callerOf(request).workspaceId, request.params.id);
+      return app.temporal.workflow.getHandle(campaign.workflowId).query(approvalQuery);
+    },
+  );
+
+  app.get(
+    '/campaigns/:id/live',
+    { onRequest: requireRole(Roles.read), schema: { summary: 'Live state, straight from the campaign\'s workflow', tags: ['campaigns'], params: idParams } },
+    async (request) => {
+      const campaign = await campaignOr404(callerOf(request).workspaceId, request.params.id);
+      return app.temporal.workflow.getHandle(campaign.workflowId).query(campaignStatusQuery);
+    },
+  );
+
+  for (const [action, update, summary] of [
+    ['pause', pauseCampaignUpdate, 'Hold every pending post of the campaign'],
+    ['resume', resumeCampaignUpdate, 'Release the held posts; those whose time passed go out from a minute after the resume, spaced per channel'],
+    ['cancel', cancelCampaignUpdate, 'Cancel the campaign and every pending post'],
+  ] as const) {
+    app.post(
+      `/campaigns/:id/${action}`,
+      { onRequest: requireRole(Roles.writeContent), schema: { summary, tags: ['campaigns'], params: idParams } },
+      async (request) => {
+        const caller = callerOf(request);
+        const campaign = await campaignOr404(caller.workspaceId, request.params.id);
+        return runCampaignUpdate(() => app.temporal.workflow.getHandle(campaign.workflowId).executeUpdate(update, { args: [{ actorId: caller.userId }] }));
+      },
+    );
+  }
+
+  app.post(
+    '/campaigns/:id/posts',
+    {
+      onRequest: requireRole(Roles.writeContent),
+      schema: { summary: 'Add existing posts to the campaign (their text is not re-tagged)', tags: ['campaigns'], params: idParams, body: z.object({ postIds: z.array(z.uuid()).min(1).max(500) }) },
+    },
+    async (request) => {
+      const caller = callerOf(request);
+      const campaign = await campaignOr404(caller.workspaceId, request.params.id);
+      if (['completed', 'cancelled', 'rejected'].includes(campaign.status)) throw conflict(`The campaign is ${campaign.status}`);
+      const posts = await app.db.selectFrom('posts').select(['id', 'workflow_id', 'status', 'campaign_id', 'publish_at']).where('workspace_id', '=', caller.workspaceId).where('id', 'in', request.body.postIds).execute();
+      const problems: FieldProblem[] = [];
+      request.body.postIds.forEach((id, i) => {
+        const post = posts.find((p) => p.id === id);
+        if (!post) problems.push({ field: `postIds.${i}`, rule: 'exists', message: `no post ${id} in this workspace` });
+        else if (!['awaiting_approval', 'changes_requested', 'scheduled', 'expired'].includes(post.status)) problems.push({ field: `postIds.${i}`, rule: 'pending', message: `the post is ${post.status}` });
+        else if (post.campaign_id && post.campaign_id !== campaign.id) problems.push({ field: `postIds.${i}`, rule: 'one_campaign', message: 'the post belongs to another campaign' });
+        else if (campaign.enforceDates && (post.publish_at < new Date(campaign.startsAt) || post.publish_at > new Date(campaign.endsAt))) {
+          problems.push({ field: `postIds.${i}`, rule: 'within_campaign_dates', message: 'the post is outside the campaign\'s dates' });
+        }
+      });
+      if (problems.length > 0) throw invalidFields(problems);
+      const held = ['draft', 'in_review', 'paused'].includes(campaign.status);
+      await app.db.transaction().execute(async (trx) => {
+        await trx.updateTable('posts').set({ campaign_id: campaign.id, updated_at: new Date() }).where('id', 'in', request.body.postIds).execute();
+        await appendAudit(trx, { workspaceId: caller.workspaceId, actorId: caller.userId, action: 'campaign.posts_added', subjectType: 'campaign', subjectId: campaign.id, after: { postIds: request.body.postIds } });
+      });
+      for (const post of posts) await app.temporal.workflow.getHandle(post.workflow_id).signal(joinCampaignSignal, { campaignId: campaign.id, held });
+      return { ...campaign, progress: await campaignProgress(app.db, campaign.id) };
+    },
+  );
+};
+

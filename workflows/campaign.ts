@@ -142,7 +142,9 @@ export async function runCampaign(input: CampaignWorkflowInput): Promise<Campaig
   const ended = () => Date.now() >= Date.parse(input.endsAt);
   for (;;) {
     if (status === 'in_review') {
-      if (chain.state === 'approved') {
+      // Let the decision that settled the chain be recorded before the campaign moves on.
+      if (chain.state !== 'pending') await condition(allHandlersFinished);
+      if (chain.state === 'approved' || chain.state === 'none') {
         await setStatus(published ? 'live' : 'scheduled');
         await releasePosts(null);
         continue;

@@ -1,5 +1,3 @@
-import { WorkflowUpdateFailedError } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { sql } from 'kysely';
 import { z } from 'zod';
@@ -11,9 +9,10 @@ import type { Db } from '../../db/database';
 import { ChannelError } from '../../channels/errors';
 import { webhookCredentialsSchema } from '../../channels/webhook';
 import { findPost, findPosts } from '../../db/posts';
-import { approvalQuery, approvalsNeeded, APPROVAL_MODES, decideUpdate, FailureType } from '../../workflows/messages';
+import { approvalQuery, approvalsNeeded, APPROVAL_MODES, decideUpdate } from '../../workflows/messages';
 import { callerOf, requireRole, Roles } from '../plugins/auth';
-import { conflict, forbidden, invalidField, invalidFields, notFound, type FieldProblem } from '../problems';
+import { invalidField, invalidFields, notFound, type FieldProblem } from '../problems';
+import { runWorkflowUpdate } from '../workflow-updates';
 
 const approvers = z.object({ userIds: z.array(z.uuid()).optional(), roles: z.array(z.enum(ROLES)).optional() });
 const policyStep = z
@@ -120,18 +119,10 @@ export const approvalRoutes: FastifyPluginAsyncZod = async (app) => {
       const caller = callerOf(request);
       const post = await findPost(app.db, caller.workspaceId, request.params.id);
       if (!post) throw notFound('Post');
-      try {
-        return await app.temporal.workflow
-          .getHandle(post.workflowId)
-          .executeUpdate(decideUpdate, { args: [{ userId: caller.userId, decision: request.body.decision, comment: request.body.comment }] });
-      } catch (err) {
-        if (err instanceof WorkflowUpdateFailedError) {
-          const cause = err.cause;
-          if (cause instanceof ApplicationFailure && cause.type === FailureType.NotEligible) throw forbidden(cause.message);
-          throw conflict(cause?.message ?? err.message);
-        }
-        throw conflict(`The post is ${post.status}; no approval is pending`);
-      }
+      return runWorkflowUpdate(
+        () => app.temporal.workflow.getHandle(post.workflowId).executeUpdate(decideUpdate, { args: [{ userId: caller.userId, decision: request.body.decision, comment: request.body.comment }] }),
+        `The post is ${post.status}; no approval is pending`,
+      );
     },
   );
 

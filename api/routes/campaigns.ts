@@ -1,6 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { WorkflowUpdateFailedError } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { policyStepsFor, resolveSteps } from '../../db/approvals';
@@ -15,7 +13,6 @@ import {
   campaignWorkflowId,
   cancelCampaignUpdate,
   decideUpdate,
-  FailureType,
   joinCampaignSignal,
   pauseCampaignUpdate,
   resumeCampaignUpdate,
@@ -25,7 +22,8 @@ import {
   type RunCampaignWorkflow,
 } from '../../workflows/messages';
 import { callerOf, requireRole, Roles } from '../plugins/auth';
-import { conflict, forbidden, invalidFields, notFound, unavailable, type FieldProblem } from '../problems';
+import { conflict, invalidFields, notFound, unavailable, type FieldProblem } from '../problems';
+import { runWorkflowUpdate } from '../workflow-updates';
 
 const isoInstant = z.iso.datetime({ offset: true, message: 'must be an ISO-8601 date-time with a UTC offset' });
 const idParams = z.object({ id: z.uuid() });
@@ -46,20 +44,6 @@ const createCampaignBody = z.object({
     .optional(),
   enforceDates: z.boolean().default(true).describe('Refuse posts outside the campaign\'s dates'),
 });
-
-/** Runs a campaign workflow update; refusals become 403 (not eligible) or 409 (wrong state). */
-async function runCampaignUpdate<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (err) {
-    if (err instanceof WorkflowUpdateFailedError) {
-      if (err.cause instanceof ApplicationFailure && err.cause.type === FailureType.NotEligible) throw forbidden(err.cause.message);
-      throw conflict(err.cause?.message ?? err.message);
-    }
-    if ((err as { code?: number }).code === 5) throw conflict('The campaign has finished');
-    throw err;
-  }
-}
 
 export const campaignRoutes: FastifyPluginAsyncZod = async (app) => {
   const campaignOr404 = async (workspaceId: string, id: string) => {
@@ -167,7 +151,7 @@ export const campaignRoutes: FastifyPluginAsyncZod = async (app) => {
         .filter(({ step }) => step.eligibleUserIds.length < approvalsNeeded(step))
         .map(({ step, i }) => ({ field: 'approval', rule: 'approvable', message: `approval step ${i + 1} ("${step.name}") has too few approvers besides the campaign's owner` }));
       if (problems.length > 0) throw invalidFields(problems);
-      return runCampaignUpdate(() => app.temporal.workflow.getHandle(campaign.workflowId).executeUpdate(submitCampaignUpdate, { args: [{ actorId: caller.userId, steps }] }));
+      return runWorkflowUpdate(() => app.temporal.workflow.getHandle(campaign.workflowId).executeUpdate(submitCampaignUpdate, { args: [{ actorId: caller.userId, steps }] }), 'The campaign has finished');
     },
   );
 
@@ -180,8 +164,9 @@ export const campaignRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request) => {
       const caller = callerOf(request);
       const campaign = await campaignOr404(caller.workspaceId, request.params.id);
-      return runCampaignUpdate(() =>
-        app.temporal.workflow.getHandle(campaign.workflowId).executeUpdate(decideUpdate, { args: [{ userId: caller.userId, decision: request.body.decision, comment: request.body.comment }] }),
+      return runWorkflowUpdate(
+        () => app.temporal.workflow.getHandle(campaign.workflowId).executeUpdate(decideUpdate, { args: [{ userId: caller.userId, decision: request.body.decision, comment: request.body.comment }] }),
+        'The campaign has finished',
       );
     },
   );
@@ -215,7 +200,7 @@ export const campaignRoutes: FastifyPluginAsyncZod = async (app) => {
       async (request) => {
         const caller = callerOf(request);
         const campaign = await campaignOr404(caller.workspaceId, request.params.id);
-        return runCampaignUpdate(() => app.temporal.workflow.getHandle(campaign.workflowId).executeUpdate(update, { args: [{ actorId: caller.userId }] }));
+        return runWorkflowUpdate(() => app.temporal.workflow.getHandle(campaign.workflowId).executeUpdate(update, { args: [{ actorId: caller.userId }] }), 'The campaign has finished');
       },
     );
   }

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -25,7 +24,8 @@ import {
   type PublishPostWorkflow,
 } from '../../workflows/messages';
 import { callerOf, requireRole, Roles } from '../plugins/auth';
-import { conflict, invalidField, invalidFields, notFound, unavailable, type FieldProblem } from '../problems';
+import { invalidField, invalidFields, notFound, unavailable, type FieldProblem } from '../problems';
+import { runWorkflowUpdate } from '../workflow-updates';
 
 const isoInstant = z.iso.datetime({ offset: true, message: 'must be an ISO-8601 date-time with a UTC offset, e.g. 2026-12-01T09:00:00+01:00' });
 
@@ -328,8 +328,9 @@ export const postRoutes: FastifyPluginAsyncZod = async (app) => {
       const post = await findPost(app.db, caller.workspaceId, request.params.id);
       if (!post) throw notFound('Post');
       const publishAt = mustBeFuture(request.body.publishAt);
-      await runUpdate(post.status, () =>
-        app.temporal.workflow.getHandle(post.workflowId).executeUpdate(rescheduleUpdate, { args: [{ publishAt: publishAt.toISOString(), actorId: caller.userId }] }),
+      await runWorkflowUpdate(
+        () => app.temporal.workflow.getHandle(post.workflowId).executeUpdate(rescheduleUpdate, { args: [{ publishAt: publishAt.toISOString(), actorId: caller.userId }] }),
+        `The post is ${post.status}; its workflow has finished`,
       );
       return (await findPost(app.db, caller.workspaceId, post.id))!;
     },
@@ -355,8 +356,9 @@ export const postRoutes: FastifyPluginAsyncZod = async (app) => {
       const campaign = post.campaignId ? await findCampaign(app.db, caller.workspaceId, post.campaignId) : undefined;
       const { texts } = await checkContent(app, caller.workspaceId, { ...request.body, channelIds }, campaign ? utmTagger(campaign) : undefined);
       const targets = post.targets.map((t) => ({ targetId: t.id, text: texts[t.channelId]! }));
-      await runUpdate(post.status, () =>
-        app.temporal.workflow.getHandle(post.workflowId).executeUpdate(editUpdate, { args: [{ actorId: caller.userId, text: request.body.text, targets }] }),
+      await runWorkflowUpdate(
+        () => app.temporal.workflow.getHandle(post.workflowId).executeUpdate(editUpdate, { args: [{ actorId: caller.userId, text: request.body.text, targets }] }),
+        `The post is ${post.status}; its workflow has finished`,
       );
       return (await findPost(app.db, caller.workspaceId, post.id))!;
     },
@@ -369,21 +371,11 @@ export const postRoutes: FastifyPluginAsyncZod = async (app) => {
       const caller = callerOf(request);
       const post = await findPost(app.db, caller.workspaceId, request.params.id);
       if (!post) throw notFound('Post');
-      await runUpdate(post.status, () => app.temporal.workflow.getHandle(post.workflowId).executeUpdate(cancelUpdate, { args: [{ actorId: caller.userId }] }));
+      await runWorkflowUpdate(
+        () => app.temporal.workflow.getHandle(post.workflowId).executeUpdate(cancelUpdate, { args: [{ actorId: caller.userId }] }),
+        `The post is ${post.status}; its workflow has finished`,
+      );
       return (await findPost(app.db, caller.workspaceId, post.id))!;
     },
   );
 };
-
-/** Runs a workflow update; the workflow's validator has the last word, and its refusal becomes a 409. */
-async function runUpdate(status: string, update: () => Promise<unknown>): Promise<void> {
-  try {
-    await update();
-  } catch (err) {
-    if (err instanceof WorkflowUpdateFailedError) throw conflict(err.cause?.message ?? err.message);
-    if (err instanceof WorkflowNotFoundError || (err as { code?: number }).code === 5) {
-      throw conflict(`The post is ${status}; its workflow has finished`);
-    }
-    throw err;
-  }
-}

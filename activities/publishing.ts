@@ -131,6 +131,7 @@ export function createPublishingActivities({ db, adapters, sealer }: PublishingD
           text: row.text,
           publishAt: row.publish_at.toISOString(),
           idempotencyKey: row.idempotency_key,
+          isRetry: attempt > 1,
         });
         await db
           .updateTable('post_targets')

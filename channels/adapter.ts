@@ -9,6 +9,8 @@ export interface PublishRequest {
   publishAt: string;
   /** Stable across retries; the network or receiver enforces it, so a retry never posts twice. */
   idempotencyKey: string;
+  /** A retry must first look for what an earlier attempt may have created; a first attempt need not. */
+  isRetry: boolean;
 }
 
 export interface PublishResult {

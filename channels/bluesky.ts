@@ -72,8 +72,10 @@ export class BlueskyAdapter implements ChannelAdapter<BlueskyCredentials> {
     const agent = await this.agentFor(credentials);
     const repo = agent.session!.did;
     const rkey = request.idempotencyKey;
-    const existing = await this.findPost(agent, repo, rkey);
-    if (existing) return existing;
+    if (request.isRetry) {
+      const existing = await this.findPost(agent, repo, rkey);
+      if (existing) return existing;
+    }
 
     try {
       const richText = new RichText({ text: request.text });

@@ -1,6 +1,4 @@
-import { writeFileSync } from 'node:fs';
-import path from 'node:path';
-import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { recordHistory } from './support/histories';
 import { startLocalBluesky, type LocalBluesky, type SandboxAccount } from '../sandbox/local-bluesky';
 import { connectBluesky } from './support/channels';
 import { addMember, bearer, createWorkspace, startHarness, waitFor, type Harness, type TestWorkspace } from './support/harness';
@@ -49,11 +47,6 @@ const decide = (token: string, postId: string, decision: 'approve' | 'reject' | 
   h.app.inject({ method: 'POST', url: `/v1/posts/${postId}/approval`, headers: bearer(token), payload: { decision, comment } });
 const getPost = async (token: string, id: string) => (await h.app.inject({ method: 'GET', url: `/v1/posts/${id}`, headers: bearer(token) })).json();
 
-async function recordHistory(workflowId: string, name: string) {
-  if (!process.env.RECORD_HISTORIES) return;
-  const history = await h.client.workflow.getHandle(workflowId).fetchHistory();
-  writeFileSync(path.join(__dirname, 'histories', `${name}.json`), historyToJSON(history));
-}
 
 test('a two-step chain gates a real publish: nothing reaches the PDS before the last approval', async () => {
   const t = await team('TwoStep');
@@ -96,7 +89,7 @@ test('a two-step chain gates a real publish: nothing reaches the PDS before the 
   ]);
   const audit = (await h.app.inject({ method: 'GET', url: `/v1/audit?subject=${post.id}`, headers: bearer(t.owner.token) })).json();
   expect(audit.entries.filter((e: { action: string }) => e.action === 'approval.approved')).toHaveLength(3);
-  await recordHistory(post.workflowId, 'post-approved-two-steps');
+  await recordHistory(h.client, post.workflowId, 'post-approved-two-steps');
 });
 
 test('quorum 2 of 3 by role; a rejection ends the chain and nothing is published', async () => {
@@ -145,7 +138,7 @@ test('a post whose time passes while awaiting approval expires, never publishes,
   expect((await decide(t.approvers[0]!.token, post.id, 'approve')).json().state).toBe('approved');
   await waitFor('the rescheduled, approved post to publish', async () => (await getPost(t.owner.token, post.id)).status === 'published');
   expect(await pds.listPosts(t.account.did)).toHaveLength(1);
-  await recordHistory(post.workflowId, 'post-expired-rescheduled-approved');
+  await recordHistory(h.client, post.workflowId, 'post-expired-rescheduled-approved');
 });
 
 test('request changes sends the post back; an edit restarts the chain from step one; editing an approved post invalidates its approval', async () => {
@@ -183,7 +176,7 @@ test('request changes sends the post back; an edit restarts the chain from step 
   expect(chain).toMatchObject({ state: 'pending', round: 2, currentStep: 0 });
   const audit = (await h.app.inject({ method: 'GET', url: `/v1/audit?subject=${post.id}`, headers: bearer(t.owner.token) })).json();
   expect(audit.entries.map((e: { action: string }) => e.action)).toEqual(expect.arrayContaining(['approval.changes_requested', 'post.edited']));
-  await recordHistory(post.workflowId, 'post-changes-requested-edited');
+  await recordHistory(h.client, post.workflowId, 'post-changes-requested-edited');
   await h.app.inject({ method: 'POST', url: `/v1/posts/${post.id}/cancel`, headers: bearer(t.owner.token) });
 });
 

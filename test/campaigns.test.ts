@@ -1,3 +1,4 @@
+import { recordHistory } from './support/histories';
 import { startLocalBluesky, type LocalBluesky, type SandboxAccount } from '../sandbox/local-bluesky';
 import { connectBluesky, connectChannel } from './support/channels';
 import { addMember, bearer, createWorkspace, startHarness, waitFor, type Harness, type TestWorkspace } from './support/harness';
@@ -92,6 +93,8 @@ test('a campaign goes draft → in review → scheduled → live → completed, 
 
   const audit = (await call(s.owner.token, 'GET', `/v1/audit?subject=${campaign.id}`)).json().entries.map((e: { action: string }) => e.action).reverse();
   expect(audit).toEqual(['campaign.created', 'campaign.in_review', 'campaign_approval.approve', 'campaign.scheduled', 'campaign.live', 'campaign.completed']);
+  await recordHistory(h.client, campaign.workflowId, 'campaign-completed');
+  await recordHistory(h.client, post.workflowId, 'post-in-campaign');
 });
 
 test('pause holds pending posts; resume moves the missed ones by the stated rule; cancel stops every pending post', async () => {
@@ -129,6 +132,7 @@ test('pause holds pending posts; resume moves the missed ones by the stated rule
   await waitFor('every pending post cancelled', async () => (await postOf(s, missed.id)).status === 'cancelled' && (await postOf(s, later.id)).status === 'cancelled');
   expect((await call(s.owner.token, 'POST', `/v1/campaigns/${campaign.id}/resume`)).statusCode).toBe(409);
   expect(await pds.listPosts(s.accounts[0]!.did)).toHaveLength(0);
+  await recordHistory(h.client, campaign.workflowId, 'campaign-paused-resumed-cancelled');
 });
 
 test('queue: true takes the next free slot; the calendar shows free slots and warnings', async () => {

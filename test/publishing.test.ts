@@ -1,6 +1,4 @@
-import { writeFileSync } from 'node:fs';
-import path from 'node:path';
-import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { recordHistory } from './support/histories';
 import { startLocalBluesky, type LocalBluesky, type SandboxAccount } from '../sandbox/local-bluesky';
 import { connectBluesky, connectChannel } from './support/channels';
 import { bearer, createWorkspace, startHarness, waitFor, type Harness, type TestWorkspace } from './support/harness';
@@ -43,12 +41,6 @@ async function getPost(id: string) {
   return (await h.app.inject({ method: 'GET', url: `/v1/posts/${id}`, headers: bearer(ws.token) })).json();
 }
 
-/** With RECORD_HISTORIES=1, saves the workflow's history for the replay test (test/replay.test.ts). */
-async function recordHistory(workflowId: string, name: string) {
-  if (!process.env.RECORD_HISTORIES) return;
-  const history = await h.client.workflow.getHandle(workflowId).fetchHistory();
-  writeFileSync(path.join(__dirname, 'histories', `${name}.json`), historyToJSON(history));
-}
 
 const postsOn = async (account: SandboxAccount, marker: string) => (await pds.listPosts(account.did)).filter((p) => p.text.includes(marker));
 
@@ -99,7 +91,7 @@ test('a post scheduled ahead lands once on each Bluesky account and once at the 
   const handle = h.client.workflow.getHandle(post.workflowId);
   const description = await handle.describe();
   expect(description.typedSearchAttributes.get({ name: 'ChorusWorkspace', type: 'KEYWORD' } as never)).toBe(ws.workspaceId);
-  await recordHistory(post.workflowId, 'post-publishing');
+  await recordHistory(h.client, post.workflowId, 'post-publishing');
 });
 
 test('reschedule moves a post; the new time is the one that counts', async () => {
@@ -116,7 +108,7 @@ test('reschedule moves a post; the new time is the one that counts', async () =>
   });
   expect(new Date(done.targets[0].publishedAt).getTime()).toBeGreaterThanOrEqual(new Date(newTime).getTime());
   expect(await postsOn(alice, marker)).toHaveLength(1);
-  await recordHistory(post.workflowId, 'post-rescheduled');
+  await recordHistory(h.client, post.workflowId, 'post-rescheduled');
 
   // After publishing, neither reschedule nor cancel is possible.
   const late = await h.app.inject({ method: 'POST', url: `/v1/posts/${post.id}/reschedule`, headers: bearer(ws.token), payload: { publishAt: inSeconds(60) } });
@@ -150,7 +142,7 @@ test('cancel stops a scheduled post: its workflow ends and nothing reaches the P
 
   const result = await h.client.workflow.getHandle(post.workflowId).result();
   expect(result.status).toBe('cancelled');
-  await recordHistory(post.workflowId, 'post-cancelled');
+  await recordHistory(h.client, post.workflowId, 'post-cancelled');
   expect(await postsOn(alice, marker)).toHaveLength(0);
   expect(hook.deliveries.filter((d) => String(d.payload.data.text).includes(marker))).toHaveLength(0);
 

@@ -6,6 +6,7 @@ import {
   getExternalWorkflowHandle,
   patched,
   proxyActivities,
+  proxyLocalActivities,
   setCurrentDetails,
   setHandler,
   TimeoutFailure,
@@ -66,6 +67,15 @@ const { publishTarget } = proxyActivities<PublishingActivities>({
     nonRetryableErrorTypes: NON_RETRYABLE_PUBLISH_FAILURES,
   },
 });
+
+// Same bookkeeping as a local activity: runs inside the workflow task, no round trip to the server.
+const { markPostStatus: markPostStatusLocally } = proxyLocalActivities<PublishingActivities>({
+  startToCloseTimeout: '30s',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' },
+});
+
+/** Workflows started before this change awaited the 'publishing' mark before publishing, as normal activities. */
+const LEAN_PUBLISHING = 'lean-publishing-bookkeeping';
 
 /** Workflows started before this change ended when approval expired; newer ones wait for a reschedule. */
 const EXPIRED_WAITS_FOR_RESCHEDULE = 'expired-posts-wait-for-reschedule';
@@ -309,13 +319,23 @@ export async function publishPost(input: PostWorkflowInput): Promise<PostWorkflo
       }
       setStatus('publishing');
       describe();
-      await markPostStatus({ postId: input.postId, status: 'publishing' });
-      await reportToCampaign();
-      await Promise.all(targets.map((target) => publishOne(input.postId, target)));
+      if (patched(LEAN_PUBLISHING)) {
+        // Bookkeeping as local activities, beside the publishes rather than before them: a burst of
+        // posts due at once costs the server two workflow tasks each instead of five.
+        await Promise.all([
+          markPostStatusLocally({ postId: input.postId, status: 'publishing' }).then(reportToCampaign),
+          ...targets.map((target) => publishOne(input.postId, target)),
+        ]);
+      } else {
+        await markPostStatus({ postId: input.postId, status: 'publishing' });
+        await reportToCampaign();
+        await Promise.all(targets.map((target) => publishOne(input.postId, target)));
+      }
       const published = targets.filter((t) => t.status === 'published').length;
       setStatus(published === targets.length ? 'published' : published === 0 ? 'failed' : 'partially_published');
       describe();
-      await markPostStatus({ postId: input.postId, status });
+      if (patched(LEAN_PUBLISHING)) await markPostStatusLocally({ postId: input.postId, status });
+      else await markPostStatus({ postId: input.postId, status });
       await reportToCampaign();
     }
     break;

@@ -49,4 +49,5 @@ export const forbidden = (detail: string) => new Problem(403, 'Forbidden', detai
 
 export const conflict = (detail: string, errors: FieldProblem[] = []) => new Problem(409, 'Conflict', detail, errors);
 
-export const unavailable = (detail: string) => new Problem(503, 'Service Unavailable', detail);
+/** 503; `cause` is logged by the error handler, never shown to the caller. */
+export const unavailable = (detail: string, cause?: unknown) => Object.assign(new Problem(503, 'Service Unavailable', detail), { cause });

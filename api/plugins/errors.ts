@@ -16,6 +16,7 @@ export const errorsPlugin = fp(async (app: FastifyInstance) => {
     let problem: Problem;
     if (error instanceof Problem) {
       problem = error;
+      if (problem.status >= 500) request.log.error({ err: problem.cause ?? problem }, problem.detail);
     } else if (hasZodFastifySchemaValidationErrors(error)) {
       const errors: FieldProblem[] = error.validation.map((v) => ({
         field: fieldName(error.validationContext, v.instancePath),

@@ -1,30 +1,12 @@
-import { randomUUID } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { appendAudit } from '../../db/audit';
-import { findChannels } from '../../db/channels';
 import { POST_STATUSES, TARGET_STATUSES } from '../../db/database';
-import { chainFor, resolveSteps } from '../../db/approvals';
-import { findCampaign, type CampaignView } from '../../db/campaigns';
-import type { Channel, Db } from '../../db/database';
+import { findCampaign } from '../../db/campaigns';
 import { findPost, findPosts } from '../../db/posts';
-import { addUtm } from '../../content/utm';
-import { nextFreeSlot } from '../../content/queue-slots';
-import {
-  approvalsNeeded,
-  cancelUpdate,
-  editUpdate,
-  postStatusQuery,
-  postWorkflowId,
-  PUBLISH_POST_WORKFLOW,
-  rescheduleUpdate,
-  SearchAttributes,
-  type PostWorkflowInput,
-  type PublishPostWorkflow,
-} from '../../workflows/messages';
+import { checkContent, createPlannedPost, mustBeFuture, planPost, utmTagger } from '../../services/posts';
+import { cancelUpdate, editUpdate, postStatusQuery, rescheduleUpdate } from '../../workflows/messages';
 import { callerOf, requireRole, Roles } from '../plugins/auth';
-import { invalidField, invalidFields, notFound, unavailable, type FieldProblem } from '../problems';
+import { invalidField, notFound } from '../problems';
 import { runWorkflowUpdate } from '../workflow-updates';
 
 const isoInstant = z.iso.datetime({ offset: true, message: 'must be an ISO-8601 date-time with a UTC offset, e.g. 2026-12-01T09:00:00+01:00' });
@@ -69,90 +51,6 @@ const createPostBody = z.object({
 
 const idParams = z.object({ id: z.uuid() });
 
-function mustBeFuture(publishAt: string, field = 'publishAt'): Date {
-  const at = new Date(publishAt);
-  if (at.getTime() <= Date.now()) throw invalidField(field, 'future', `must be in the future (it is ${publishAt}, now is ${new Date().toISOString()})`);
-  return at;
-}
-
-function summarise(text: string): string {
-  const oneLine = text.replace(/\s+/g, ' ').trim();
-  return oneLine.length > 60 ? `${oneLine.slice(0, 57)}…` : oneLine;
-}
-
-/** Campaign posts: each channel's text gets the campaign's UTM tags (utm_source per channel). */
-function utmTagger(campaign: CampaignView): ((channel: Channel, text: string) => string) | undefined {
-  const utm = campaign.utm;
-  if (!utm) return undefined;
-  return (channel, text) => addUtm(text, { source: utm.sources?.[channel.id] ?? channel.provider, medium: utm.medium, campaign: utm.campaign });
-}
-
-/**
- * Checks what a post would send: every channel in the caller's workspace, variants only for listed
- * channels, each text (after `transform`, e.g. UTM tags) within its network's limits. Throws one
- * problem naming every broken rule; returns the channels and the text each will get.
- */
-async function checkContent(
-  app: FastifyInstance,
-  workspaceId: string,
-  body: { text: string; channelIds: string[]; variants?: Record<string, string> },
-  transform: (channel: Channel, text: string) => string = (_channel, text) => text,
-) {
-  const variants = body.variants ?? {};
-  const problems: FieldProblem[] = Object.keys(variants)
-    .filter((id) => !body.channelIds.includes(id))
-    .map((id) => ({ field: `variants.${id}`, rule: 'in_channelIds', message: 'is a variant for a channel not listed in channelIds' }));
-  const channels = await findChannels(app.db, workspaceId, body.channelIds);
-  body.channelIds.forEach((id, i) => {
-    if (!channels.some((c) => c.id === id)) problems.push({ field: `channelIds.${i}`, rule: 'exists', message: `no channel ${id} in this workspace` });
-  });
-  const texts: Record<string, string> = {};
-  for (const channel of channels) {
-    const field = variants[channel.id] !== undefined ? `variants.${channel.id}` : 'text';
-    const text = transform(channel, variants[channel.id] ?? body.text);
-    texts[channel.id] = text;
-    for (const message of app.adapters[channel.provider].validate(text)) {
-      problems.push({ field, rule: 'channel_limits', message: `${message} (channel "${channel.name}")` });
-    }
-  }
-  if (problems.length > 0) throw invalidFields(problems);
-  return { channels, texts };
-}
-
-/** Posts still to go out occupy their slot. */
-const SLOT_HOLDING_STATUSES = ['awaiting_approval', 'changes_requested', 'scheduled', 'held'] as const;
-const CAMPAIGN_RUNNING: string[] = ['scheduled', 'live'];
-
-/** The first queue slot free on every one of the channels (their slots must coincide). */
-async function nextSharedSlot(db: Db, channels: Channel[]): Promise<Date> {
-  const now = new Date();
-  const taken = await db
-    .selectFrom('post_targets as t')
-    .innerJoin('posts as p', 'p.id', 't.post_id')
-    .select(['t.channel_id', 'p.publish_at'])
-    .where('t.channel_id', 'in', channels.map((c) => c.id))
-    .where('p.status', 'in', [...SLOT_HOLDING_STATUSES])
-    .where('p.publish_at', '>', now)
-    .execute();
-  const takenOn = (id: string) => taken.filter((t) => t.channel_id === id).map((t) => t.publish_at);
-  const [first, ...others] = channels;
-  const horizon = new Date(now.getTime() + 8 * 7 * 24 * 3600_000);
-  let after = now;
-  for (;;) {
-    const candidate = nextFreeSlot(first!.slots, first!.timezone, after, takenOn(first!.id), first!.min_gap_minutes);
-    if (!candidate || candidate > horizon) {
-      const problem = first!.slots.length === 0 ? `channel "${first!.name}" has no queue slots; set them with PUT /v1/channels/${first!.id}/slots` : 'the channels share no free queue slot in the next eight weeks';
-      throw invalidField('queue', 'free_slot', problem);
-    }
-    const freeEverywhere = others.every((c) => {
-      const slot = nextFreeSlot(c.slots, c.timezone, new Date(candidate.getTime() - 1), takenOn(c.id), c.min_gap_minutes);
-      return slot?.getTime() === candidate.getTime();
-    });
-    if (freeEverywhere) return candidate;
-    after = candidate;
-  }
-}
-
 export const postRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/posts',
@@ -168,105 +66,7 @@ export const postRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request, reply) => {
       const caller = callerOf(request);
-      const body = request.body;
-      const requestedAt = body.publishAt ? mustBeFuture(body.publishAt) : undefined;
-      const campaign = body.campaignId ? await findCampaign(app.db, caller.workspaceId, body.campaignId) : undefined;
-      if (body.campaignId && !campaign) throw invalidField('campaignId', 'exists', `no campaign ${body.campaignId} in this workspace`);
-      if (campaign && ['completed', 'cancelled', 'rejected'].includes(campaign.status)) throw invalidField('campaignId', 'open', `the campaign is ${campaign.status}`);
-
-      const { channels, texts } = await checkContent(app, caller.workspaceId, body, campaign ? utmTagger(campaign) : undefined);
-      const publishAt = requestedAt ?? (body.queue ? await nextSharedSlot(app.db, channels) : new Date());
-      if (campaign?.enforceDates && (publishAt < new Date(campaign.startsAt) || publishAt > new Date(campaign.endsAt))) {
-        throw invalidField(body.queue ? 'queue' : 'publishAt', 'within_campaign_dates', `${publishAt.toISOString()} is outside the campaign's dates (${campaign.startsAt} to ${campaign.endsAt})`);
-      }
-      const variants = body.variants ?? {};
-
-      // The approval chain is fixed when the post is created, approvers resolved among today's members:
-      // the policy's steps, plus a step for each content rule the post matches.
-      const policySteps = await chainFor(app.db, caller.workspaceId, { channelIds: body.channelIds, texts: [body.text, ...Object.values(variants)] });
-      const steps = await resolveSteps(app.db, caller.workspaceId, policySteps, caller.userId);
-      const problems: FieldProblem[] = [];
-      steps.forEach((step, i) => {
-        if (step.eligibleUserIds.length < approvalsNeeded(step)) {
-          problems.push({ field: 'channelIds', rule: 'approvable', message: `approval step ${i + 1} ("${step.name}") needs ${approvalsNeeded(step)} approver(s) other than you; it has ${step.eligibleUserIds.length}` });
-        }
-      });
-      if (problems.length > 0) throw invalidFields(problems);
-      const approval = steps.length > 0 ? { authorId: caller.userId, steps } : undefined;
-
-      const postId = randomUUID();
-      const workflowId = postWorkflowId(postId);
-      const targets = body.channelIds.map((channelId) => {
-        const channel = channels.find((c) => c.id === channelId)!;
-        const id = randomUUID();
-        return { id, channel, text: texts[channelId]!, idempotencyKey: app.adapters[channel.provider].newIdempotencyKey(id) };
-      });
-      const input: PostWorkflowInput = {
-        postId,
-        workspaceId: caller.workspaceId,
-        publishAt: publishAt.toISOString(),
-        targets: targets.map((t) => ({ targetId: t.id, channelId: t.channel.id, provider: t.channel.provider })),
-        ...(approval ? { approval, publishOnApproval: !body.publishAt && !body.queue } : {}),
-        ...(campaign ? { campaignId: campaign.id, held: !CAMPAIGN_RUNNING.includes(campaign.status) } : {}),
-      };
-      const status = approval ? 'awaiting_approval' : 'scheduled';
-
-      let started = false;
-      try {
-        await app.db.transaction().execute(async (trx) => {
-          await trx
-            .insertInto('posts')
-            .values({
-              id: postId,
-              workspace_id: caller.workspaceId,
-              author_id: caller.userId,
-              text: body.text,
-              publish_at: publishAt,
-              status,
-              workflow_id: workflowId,
-              campaign_id: campaign?.id ?? null,
-              awaiting_user_ids: approval?.steps[0]!.eligibleUserIds ?? [],
-              updated_at: new Date(),
-            })
-            .execute();
-          await trx
-            .insertInto('post_targets')
-            .values(targets.map((t) => ({ id: t.id, post_id: postId, channel_id: t.channel.id, text: t.text, status: 'pending' as const, idempotency_key: t.idempotencyKey, updated_at: new Date() })))
-            .execute();
-          await appendAudit(trx, {
-            workspaceId: caller.workspaceId,
-            actorId: caller.userId,
-            action: 'post.created',
-            subjectType: 'post',
-            subjectId: postId,
-            after: { text: body.text, publishAt: input.publishAt, channelIds: body.channelIds, approvalSteps: steps.map((st) => st.name) },
-          });
-          // Started inside the transaction: if the start fails, nothing is stored; if the commit
-          // fails, the workflow finds no post and ends (and we terminate it below).
-          await app.temporal.workflow.start<PublishPostWorkflow>(PUBLISH_POST_WORKFLOW, {
-            workflowId,
-            taskQueue: app.taskQueue,
-            args: [input],
-            typedSearchAttributes: [
-              { key: SearchAttributes.workspace, value: caller.workspaceId },
-              { key: SearchAttributes.post, value: postId },
-              { key: SearchAttributes.channels, value: body.channelIds },
-              { key: SearchAttributes.postStatus, value: status },
-              ...(campaign ? [{ key: SearchAttributes.campaign, value: campaign.id }] : []),
-            ],
-            staticSummary: `Post "${summarise(body.text)}" → ${channels.map((c) => c.name).join(', ')}`,
-            staticDetails: `Workspace ${caller.workspaceId} · publish at ${input.publishAt} · author ${caller.userId}`,
-          });
-          started = true;
-        });
-      } catch (err) {
-        if (started) {
-          await app.temporal.workflow.getHandle(workflowId).terminate('post was not stored').catch(() => undefined);
-          throw err;
-        }
-        request.log.error({ err }, 'could not start the post workflow');
-        throw unavailable('The scheduler (Temporal) is unreachable; nothing was stored. Try again shortly.');
-      }
+      const postId = await createPlannedPost(app, await planPost(app, caller, request.body));
       return reply.code(201).send((await findPost(app.db, caller.workspaceId, postId))!);
     },
   );

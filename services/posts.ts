@@ -1,0 +1,245 @@
+import { randomUUID } from 'node:crypto';
+import type { Client } from '@temporalio/client';
+import type { ChannelAdapters } from '../channels/registry';
+import { addUtm } from '../content/utm';
+import { nextFreeSlot } from '../content/queue-slots';
+import { chainFor, resolveSteps } from '../db/approvals';
+import { appendAudit } from '../db/audit';
+import { findCampaign, type CampaignView } from '../db/campaigns';
+import { findChannels } from '../db/channels';
+import type { Channel, Db, PostStatus } from '../db/database';
+import type { Caller } from '../db/tokens';
+import { invalidField, invalidFields, unavailable, type FieldProblem } from '../api/problems';
+import {
+  approvalsNeeded,
+  postWorkflowId,
+  PUBLISH_POST_WORKFLOW,
+  SearchAttributes,
+  type PostWorkflowInput,
+  type PublishPostWorkflow,
+} from '../workflows/messages';
+
+/** What creating a post needs: the API has all of it, and so does the import activity. */
+export interface PostCreationContext {
+  db: Db;
+  temporal: Client;
+  adapters: ChannelAdapters;
+  taskQueue: string;
+}
+
+export interface NewPostRequest {
+  text: string;
+  channelIds: string[];
+  variants?: Record<string, string>;
+  publishAt?: string;
+  queue?: boolean;
+  campaignId?: string;
+}
+
+/** A post that passed every check, ready to store and start. */
+export interface PlannedPost {
+  input: PostWorkflowInput;
+  text: string;
+  status: PostStatus;
+  channels: Channel[];
+  targets: { id: string; channel: Channel; text: string; idempotencyKey: string }[];
+  stepNames: string[];
+  authorId: string;
+}
+
+export function mustBeFuture(publishAt: string, field = 'publishAt'): Date {
+  const at = new Date(publishAt);
+  if (at.getTime() <= Date.now()) throw invalidField(field, 'future', `must be in the future (it is ${publishAt}, now is ${new Date().toISOString()})`);
+  return at;
+}
+
+function summarise(text: string): string {
+  const oneLine = text.replace(/\s+/g, ' ').trim();
+  return oneLine.length > 60 ? `${oneLine.slice(0, 57)}…` : oneLine;
+}
+
+/** Campaign posts: each channel's text gets the campaign's UTM tags (utm_source per channel). */
+export function utmTagger(campaign: CampaignView): ((channel: Channel, text: string) => string) | undefined {
+  const utm = campaign.utm;
+  if (!utm) return undefined;
+  return (channel, text) => addUtm(text, { source: utm.sources?.[channel.id] ?? channel.provider, medium: utm.medium, campaign: utm.campaign });
+}
+
+/**
+ * Checks what a post would send: every channel in the caller's workspace, variants only for listed
+ * channels, each text (after `transform`, e.g. UTM tags) within its network's limits. Throws one
+ * problem naming every broken rule; returns the channels and the text each will get.
+ */
+export async function checkContent(
+  app: Pick<PostCreationContext, 'db' | 'adapters'>,
+  workspaceId: string,
+  body: { text: string; channelIds: string[]; variants?: Record<string, string> },
+  transform: (channel: Channel, text: string) => string = (_channel, text) => text,
+) {
+  const variants = body.variants ?? {};
+  const problems: FieldProblem[] = Object.keys(variants)
+    .filter((id) => !body.channelIds.includes(id))
+    .map((id) => ({ field: `variants.${id}`, rule: 'in_channelIds', message: 'is a variant for a channel not listed in channelIds' }));
+  const channels = await findChannels(app.db, workspaceId, body.channelIds);
+  body.channelIds.forEach((id, i) => {
+    if (!channels.some((c) => c.id === id)) problems.push({ field: `channelIds.${i}`, rule: 'exists', message: `no channel ${id} in this workspace` });
+  });
+  const texts: Record<string, string> = {};
+  for (const channel of channels) {
+    const field = variants[channel.id] !== undefined ? `variants.${channel.id}` : 'text';
+    const text = transform(channel, variants[channel.id] ?? body.text);
+    texts[channel.id] = text;
+    for (const message of app.adapters[channel.provider].validate(text)) {
+      problems.push({ field, rule: 'channel_limits', message: `${message} (channel "${channel.name}")` });
+    }
+  }
+  if (problems.length > 0) throw invalidFields(problems);
+  return { channels, texts };
+}
+
+/** Posts still to go out occupy their slot. */
+const SLOT_HOLDING_STATUSES = ['awaiting_approval', 'changes_requested', 'scheduled', 'held'] as const;
+const CAMPAIGN_RUNNING: string[] = ['scheduled', 'live'];
+
+/** The first queue slot free on every one of the channels (their slots must coincide). */
+async function nextSharedSlot(db: Db, channels: Channel[]): Promise<Date> {
+  const now = new Date();
+  const taken = await db
+    .selectFrom('post_targets as t')
+    .innerJoin('posts as p', 'p.id', 't.post_id')
+    .select(['t.channel_id', 'p.publish_at'])
+    .where('t.channel_id', 'in', channels.map((c) => c.id))
+    .where('p.status', 'in', [...SLOT_HOLDING_STATUSES])
+    .where('p.publish_at', '>', now)
+    .execute();
+  const takenOn = (id: string) => taken.filter((t) => t.channel_id === id).map((t) => t.publish_at);
+  const [first, ...others] = channels;
+  const horizon = new Date(now.getTime() + 8 * 7 * 24 * 3600_000);
+  let after = now;
+  for (;;) {
+    const candidate = nextFreeSlot(first!.slots, first!.timezone, after, takenOn(first!.id), first!.min_gap_minutes);
+    if (!candidate || candidate > horizon) {
+      const problem = first!.slots.length === 0 ? `channel "${first!.name}" has no queue slots; set them with PUT /v1/channels/${first!.id}/slots` : 'the channels share no free queue slot in the next eight weeks';
+      throw invalidField('queue', 'free_slot', problem);
+    }
+    const freeEverywhere = others.every((c) => {
+      const slot = nextFreeSlot(c.slots, c.timezone, new Date(candidate.getTime() - 1), takenOn(c.id), c.min_gap_minutes);
+      return slot?.getTime() === candidate.getTime();
+    });
+    if (freeEverywhere) return candidate;
+    after = candidate;
+  }
+}
+
+
+/**
+ * Every check a new post must pass — content against each channel, campaign, queue slot,
+ * approval chain — without storing anything. Throws a Problem naming each broken rule.
+ */
+export async function planPost(ctx: PostCreationContext, caller: Caller, body: NewPostRequest): Promise<PlannedPost> {
+  const requestedAt = body.publishAt ? mustBeFuture(body.publishAt) : undefined;
+  const campaign = body.campaignId ? await findCampaign(ctx.db, caller.workspaceId, body.campaignId) : undefined;
+  if (body.campaignId && !campaign) throw invalidField('campaignId', 'exists', `no campaign ${body.campaignId} in this workspace`);
+  if (campaign && ['completed', 'cancelled', 'rejected'].includes(campaign.status)) throw invalidField('campaignId', 'open', `the campaign is ${campaign.status}`);
+
+  const { channels, texts } = await checkContent(ctx, caller.workspaceId, body, campaign ? utmTagger(campaign) : undefined);
+  const publishAt = requestedAt ?? (body.queue ? await nextSharedSlot(ctx.db, channels) : new Date());
+  if (campaign?.enforceDates && (publishAt < new Date(campaign.startsAt) || publishAt > new Date(campaign.endsAt))) {
+    throw invalidField(body.queue ? 'queue' : 'publishAt', 'within_campaign_dates', `${publishAt.toISOString()} is outside the campaign's dates (${campaign.startsAt} to ${campaign.endsAt})`);
+  }
+
+  // The approval chain is fixed when the post is created, approvers resolved among today's members:
+  // the policy's steps, plus a step for each content rule the post matches.
+  const policySteps = await chainFor(ctx.db, caller.workspaceId, { channelIds: body.channelIds, texts: [body.text, ...Object.values(body.variants ?? {})] });
+  const steps = await resolveSteps(ctx.db, caller.workspaceId, policySteps, caller.userId);
+  const problems: FieldProblem[] = steps
+    .map((step, i) => ({ step, i }))
+    .filter(({ step }) => step.eligibleUserIds.length < approvalsNeeded(step))
+    .map(({ step, i }) => ({
+      field: 'channelIds',
+      rule: 'approvable',
+      message: `approval step ${i + 1} ("${step.name}") needs ${approvalsNeeded(step)} approver(s) other than you; it has ${step.eligibleUserIds.length}`,
+    }));
+  if (problems.length > 0) throw invalidFields(problems);
+  const approval = steps.length > 0 ? { authorId: caller.userId, steps } : undefined;
+
+  const targets = body.channelIds.map((channelId) => {
+    const channel = channels.find((c) => c.id === channelId)!;
+    const id = randomUUID();
+    return { id, channel, text: texts[channelId]!, idempotencyKey: ctx.adapters[channel.provider].newIdempotencyKey(id) };
+  });
+  const input: PostWorkflowInput = {
+    postId: randomUUID(),
+    workspaceId: caller.workspaceId,
+    publishAt: publishAt.toISOString(),
+    targets: targets.map((t) => ({ targetId: t.id, channelId: t.channel.id, provider: t.channel.provider })),
+    ...(approval ? { approval, publishOnApproval: !body.publishAt && !body.queue } : {}),
+    ...(campaign ? { campaignId: campaign.id, held: !CAMPAIGN_RUNNING.includes(campaign.status) } : {}),
+  };
+  return { input, text: body.text, status: approval ? 'awaiting_approval' : 'scheduled', channels, targets, stepNames: steps.map((st) => st.name), authorId: caller.userId };
+}
+
+/**
+ * Stores a planned post and starts its workflow in one step: the workflow is started inside the
+ * database transaction, so if the start fails nothing is stored, and if the commit fails the
+ * workflow is terminated (and would find no post anyway). Returns the post's id.
+ */
+export async function createPlannedPost(ctx: PostCreationContext, plan: PlannedPost): Promise<string> {
+  const { input, status } = plan;
+  const workflowId = postWorkflowId(input.postId);
+  const channelIds = plan.channels.map((c) => c.id);
+  let started = false;
+  try {
+    await ctx.db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto('posts')
+        .values({
+          id: input.postId,
+          workspace_id: input.workspaceId,
+          author_id: plan.authorId,
+          text: plan.text,
+          publish_at: input.publishAt,
+          status,
+          workflow_id: workflowId,
+          campaign_id: input.campaignId ?? null,
+          awaiting_user_ids: input.approval?.steps[0]!.eligibleUserIds ?? [],
+          updated_at: new Date(),
+        })
+        .execute();
+      await trx
+        .insertInto('post_targets')
+        .values(plan.targets.map((t) => ({ id: t.id, post_id: input.postId, channel_id: t.channel.id, text: t.text, status: 'pending' as const, idempotency_key: t.idempotencyKey, updated_at: new Date() })))
+        .execute();
+      await appendAudit(trx, {
+        workspaceId: input.workspaceId,
+        actorId: plan.authorId,
+        action: 'post.created',
+        subjectType: 'post',
+        subjectId: input.postId,
+        after: { text: plan.text, publishAt: input.publishAt, channelIds, approvalSteps: plan.stepNames },
+      });
+      await ctx.temporal.workflow.start<PublishPostWorkflow>(PUBLISH_POST_WORKFLOW, {
+        workflowId,
+        taskQueue: ctx.taskQueue,
+        args: [input],
+        typedSearchAttributes: [
+          { key: SearchAttributes.workspace, value: input.workspaceId },
+          { key: SearchAttributes.post, value: input.postId },
+          { key: SearchAttributes.channels, value: channelIds },
+          { key: SearchAttributes.postStatus, value: status },
+          ...(input.campaignId ? [{ key: SearchAttributes.campaign, value: input.campaignId }] : []),
+        ],
+        staticSummary: `Post "${summarise(plan.text)}" → ${plan.channels.map((c) => c.name).join(', ')}`,
+        staticDetails: `Workspace ${input.workspaceId} · publish at ${input.publishAt} · author ${plan.authorId}`,
+      });
+      started = true;
+    });
+  } catch (err) {
+    if (started) {
+      await ctx.temporal.workflow.getHandle(workflowId).terminate('post was not stored').catch(() => undefined);
+      throw err;
+    }
+    throw unavailable('The scheduler (Temporal) is unreachable; nothing was stored. Try again shortly.', err);
+  }
+  return input.postId;
+}

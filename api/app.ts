@@ -15,6 +15,7 @@ import { channelRoutes } from './routes/channels';
 import { memberRoutes } from './routes/members';
 import { tokenRoutes } from './routes/tokens';
 import { healthRoutes } from './routes/health';
+import { importRoutes } from './routes/imports';
 import { postRoutes } from './routes/posts';
 
 export interface AppDeps {
@@ -52,6 +53,7 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = {}
   await app.register(healthRoutes);
   await app.register(channelRoutes, { prefix: '/v1' });
   await app.register(postRoutes, { prefix: '/v1' });
+  await app.register(importRoutes, { prefix: '/v1' });
   await app.register(memberRoutes, { prefix: '/v1' });
   await app.register(tokenRoutes, { prefix: '/v1' });
   await app.register(auditRoutes, { prefix: '/v1' });

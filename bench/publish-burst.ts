@@ -142,7 +142,7 @@ async function startSystem(config: Config, cleanups: Cleanup[]): Promise<System>
       cleanups.push({ what: 'local Bluesky', run: () => started.stop() });
       return started;
     }),
-    startWorker(target, taskQueue, { db, adapters, sealer }, cleanups),
+    startWorker(target, taskQueue, { db, adapters, sealer, temporal: client }, cleanups),
   ]);
   // Registered after the PDS so it runs before it: no activity is left talking to a closed PDS.
   cleanups.push(worker.stop);

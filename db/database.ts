@@ -198,6 +198,31 @@ export interface CampaignsTable {
   updated_at: Timestamp;
 }
 
+/** One CSV row, as parsed: its line in the file and its cells by column. */
+export interface ImportRow {
+  line: number;
+  cells: Record<string, string>;
+}
+
+export interface ImportJobsTable {
+  id: Generated<string>;
+  workspace_id: string;
+  created_by: string;
+  status: 'running' | 'completed' | 'failed';
+  rows: ColumnType<ImportRow[], string, string>;
+  total: number;
+  workflow_id: string;
+  created_at: CreatedAt;
+  finished_at: Timestamp | null;
+}
+
+export interface ImportJobRowsTable {
+  job_id: string;
+  line: number;
+  post_id: string | null;
+  errors: ColumnType<unknown, string | null, string | null>;
+}
+
 export interface Database {
   workspaces: WorkspacesTable;
   users: UsersTable;
@@ -212,6 +237,8 @@ export interface Database {
   content_rules: ContentRulesTable;
   notifications: NotificationsTable;
   campaigns: CampaignsTable;
+  import_jobs: ImportJobsTable;
+  import_job_rows: ImportJobRowsTable;
 }
 
 export type Channel = Selectable<ChannelsTable>;

@@ -49,7 +49,7 @@ async function main() {
     cleanups.push(() => temporal.connection.close());
     await ensureSearchAttributes(temporal, target.namespace);
     const workerConnection = await connectWorker(target);
-    const worker = await createChorusWorker({ connection: workerConnection, namespace: target.namespace, taskQueue: config.CHORUS_TASK_QUEUE, deps: { db: database.db, adapters, sealer } });
+    const worker = await createChorusWorker({ connection: workerConnection, namespace: target.namespace, taskQueue: config.CHORUS_TASK_QUEUE, deps: { db: database.db, adapters, sealer, temporal } });
     const running = worker.run();
     cleanups.push(async () => {
       worker.shutdown();

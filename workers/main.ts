@@ -20,7 +20,7 @@ async function main() {
       connection,
       namespace: target.namespace,
       taskQueue: config.CHORUS_TASK_QUEUE,
-      deps: { db: database.db, adapters: createChannelAdapters(), sealer: new Sealer(loadOrCreateKey(config.CHORUS_ENCRYPTION_KEY, dataPath(config, 'encryption.key'))) },
+      deps: { db: database.db, adapters: createChannelAdapters(), sealer: new Sealer(loadOrCreateKey(config.CHORUS_ENCRYPTION_KEY, dataPath(config, 'encryption.key'))), temporal: client },
     });
     console.log(`Chorus worker polling ${config.CHORUS_TASK_QUEUE} on ${target.address}`);
     await worker.run();

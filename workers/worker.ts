@@ -5,7 +5,8 @@ export interface ChorusWorkerOptions {
   connection: NativeConnection;
   namespace: string;
   taskQueue: string;
-  deps: ActivityDeps;
+  /** What activities need; the task queue is added here (imports start post workflows on it). */
+  deps: Omit<ActivityDeps, 'taskQueue'>;
   /** A prebuilt workflow bundle (tests build one once); otherwise workflows are bundled at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
 }
@@ -17,7 +18,7 @@ export function createChorusWorker(options: ChorusWorkerOptions): Promise<Worker
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
-    activities: createActivities(options.deps),
+    activities: createActivities({ ...options.deps, taskQueue: options.taskQueue }),
     // Publishing waits on the network, not the CPU: many in flight per worker.
     maxConcurrentActivityTaskExecutions: 200,
   });

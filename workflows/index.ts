@@ -1,2 +1,3 @@
 export { publishPost } from './post-publishing';
 export { runCampaign } from './campaign';
+export { importPosts } from './post-import';

@@ -10,6 +10,9 @@ export const DEFAULT_TASK_QUEUE = 'chorus-publishing';
 
 export const postWorkflowId = (postId: string): string => `post/${postId}`;
 export const campaignWorkflowId = (campaignId: string): string => `campaign/${campaignId}`;
+export const importWorkflowId = (jobId: string): string => `import/${jobId}`;
+export const IMPORT_POSTS_WORKFLOW = 'importPosts';
+export type ImportPostsWorkflow = (input: { jobId: string; total: number }) => Promise<void>;
 
 export const SearchAttributes = {
   workspace: defineSearchAttributeKey('ChorusWorkspace', SearchAttributeType.KEYWORD),

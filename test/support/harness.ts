@@ -39,7 +39,7 @@ export async function startHarness(): Promise<Harness> {
     connection,
     namespace: 'default',
     taskQueue,
-    deps: { db, adapters, sealer },
+    deps: { db, adapters, sealer, temporal: client },
     workflowBundle: { codePath: pathToFileURL(testEnv('workflowBundle')).pathname },
   });
   const running = worker.run();

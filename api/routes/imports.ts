@@ -1,0 +1,89 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { sql } from 'kysely';
+import { z } from 'zod';
+import { appendAudit } from '../../db/audit';
+import { importLookups, importRow, parseImportCsv, type RowOutcome } from '../../services/post-import';
+import { IMPORT_POSTS_WORKFLOW, importWorkflowId, SearchAttributes, type ImportPostsWorkflow } from '../../workflows/messages';
+import { callerOf, requireRole, Roles } from '../plugins/auth';
+import { invalidField, notFound, unavailable } from '../problems';
+
+const MAX_FILE_BYTES = 5 * 1024 * 1024;
+
+export const importRoutes: FastifyPluginAsyncZod = async (app) => {
+  app.addContentTypeParser(['text/csv', 'application/csv'], { parseAs: 'buffer', bodyLimit: MAX_FILE_BYTES }, (_request, body, done) => done(null, body));
+
+  app.post(
+    '/posts/import',
+    {
+      onRequest: requireRole(Roles.writeContent),
+      schema: {
+        summary: 'Bulk-create posts from a CSV file (text/csv, UTF-8)',
+        description:
+          'Columns: text, channels (names or ids separated by ;), publishAt (ISO-8601 with offset) or queue (true), campaign (name or id), media. ' +
+          'dryRun=true checks every row and reports each bad one with its line number; otherwise the good rows are created by an import job whose progress GET /v1/posts/import/{jobId} reports.',
+        tags: ['posts'],
+        querystring: z.object({ dryRun: z.enum(['true', 'false']).default('true') }),
+      },
+    },
+    async (request, reply) => {
+      const caller = callerOf(request);
+      if (!Buffer.isBuffer(request.body)) throw invalidField('body', 'csv', 'send the file as text/csv', 415);
+      const rows = parseImportCsv(request.body);
+      if (rows.length === 0) throw invalidField('body', 'rows', 'the file has a header but no rows');
+
+      if (request.query.dryRun === 'true') {
+        const lookups = await importLookups(app, caller.workspaceId);
+        const outcomes: RowOutcome[] = [];
+        for (const row of rows) outcomes.push(await importRow(app, caller, row, lookups));
+        const invalid = outcomes.filter((o) => o.errors);
+        return { dryRun: true, total: rows.length, valid: rows.length - invalid.length, invalid };
+      }
+
+      const jobId = randomUUID();
+      const workflowId = importWorkflowId(jobId);
+      try {
+        await app.db.transaction().execute(async (trx) => {
+          await trx.insertInto('import_jobs').values({ id: jobId, workspace_id: caller.workspaceId, created_by: caller.userId, status: 'running', rows: JSON.stringify(rows), total: rows.length, workflow_id: workflowId }).execute();
+          await appendAudit(trx, { workspaceId: caller.workspaceId, actorId: caller.userId, action: 'import.started', subjectType: 'import_job', subjectId: jobId, after: { rows: rows.length } });
+          await app.temporal.workflow.start<ImportPostsWorkflow>(IMPORT_POSTS_WORKFLOW, {
+            workflowId,
+            taskQueue: app.taskQueue,
+            args: [{ jobId, total: rows.length }],
+            typedSearchAttributes: [{ key: SearchAttributes.workspace, value: caller.workspaceId }],
+            staticSummary: `Import of ${rows.length} posts`,
+          });
+        });
+      } catch (err) {
+        throw unavailable('The scheduler (Temporal) is unreachable; nothing was stored. Try again shortly.', err);
+      }
+      return reply.code(202).header('location', `/v1/posts/import/${jobId}`).send({ jobId, status: 'running', total: rows.length });
+    },
+  );
+
+  app.get(
+    '/posts/import/:jobId',
+    { onRequest: requireRole(Roles.read), schema: { summary: 'Progress of an import: rows processed, posts created, bad rows with their line numbers', tags: ['posts'], params: z.object({ jobId: z.uuid() }) } },
+    async (request) => {
+      const caller = callerOf(request);
+      const job = await app.db.selectFrom('import_jobs').select(['id', 'status', 'total', 'created_at', 'finished_at']).where('id', '=', request.params.jobId).where('workspace_id', '=', caller.workspaceId).executeTakeFirst();
+      if (!job) throw notFound('Import job');
+      const counts = await app.db
+        .selectFrom('import_job_rows')
+        .select([sql<number>`count(*)::int`.as('processed'), sql<number>`count(post_id)::int`.as('created')])
+        .where('job_id', '=', job.id)
+        .executeTakeFirstOrThrow();
+      const failed = await app.db.selectFrom('import_job_rows').select(['line', 'errors']).where('job_id', '=', job.id).where('errors', 'is not', null).orderBy('line').execute();
+      return {
+        jobId: job.id,
+        status: job.status,
+        total: job.total,
+        processed: counts.processed,
+        created: counts.created,
+        failed: failed.map((f) => ({ line: f.line, errors: f.errors })),
+        startedAt: job.created_at.toISOString(),
+        finishedAt: job.finished_at?.toISOString() ?? null,
+      };
+    },
+  );
+};

@@ -2,10 +2,11 @@ import { createApprovalActivities } from './approval';
 import { createCampaignActivities } from './campaign';
 import { createImportActivities, type ImportDeps } from './import';
 import { createPublishingActivities, type PublishingDeps } from './publishing';
+import { createRecurrenceActivities } from './recurrence';
 
 export type ActivityDeps = PublishingDeps & ImportDeps;
 
 /** Every activity the Chorus worker registers. */
 export function createActivities(deps: ActivityDeps) {
-  return { ...createPublishingActivities(deps), ...createApprovalActivities(deps), ...createCampaignActivities(deps), ...createImportActivities(deps) };
+  return { ...createPublishingActivities(deps), ...createApprovalActivities(deps), ...createCampaignActivities(deps), ...createImportActivities(deps), ...createRecurrenceActivities(deps) };
 }

@@ -17,6 +17,7 @@ import { tokenRoutes } from './routes/tokens';
 import { healthRoutes } from './routes/health';
 import { importRoutes } from './routes/imports';
 import { postRoutes } from './routes/posts';
+import { recurrenceRoutes } from './routes/recurrences';
 
 export interface AppDeps {
   db: Db;
@@ -54,6 +55,7 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = {}
   await app.register(channelRoutes, { prefix: '/v1' });
   await app.register(postRoutes, { prefix: '/v1' });
   await app.register(importRoutes, { prefix: '/v1' });
+  await app.register(recurrenceRoutes, { prefix: '/v1' });
   await app.register(memberRoutes, { prefix: '/v1' });
   await app.register(tokenRoutes, { prefix: '/v1' });
   await app.register(auditRoutes, { prefix: '/v1' });

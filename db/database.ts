@@ -1,5 +1,6 @@
 import { Kysely, PostgresDialect, type ColumnType, type Generated, type Insertable, type Selectable } from 'kysely';
 import pg from 'pg';
+import type { RecurrenceRule } from '../content/recurrence';
 
 // Timestamps come back as Date and go in as Date or ISO string.
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -81,6 +82,9 @@ export interface PostsTable {
   status: PostStatus;
   workflow_id: string;
   campaign_id: string | null;
+  /** Set on posts that are occurrences of a recurring post. */
+  recurrence_id: ColumnType<string | null, string | null | undefined, string | null>;
+  occurrence: ColumnType<number | null, number | null | undefined, number | null>;
   /** Who the current approval step waits on (empty when none). */
   awaiting_user_ids: ColumnType<string[], string[] | undefined, string[]>;
   created_at: CreatedAt;
@@ -223,6 +227,20 @@ export interface ImportJobRowsTable {
   errors: ColumnType<unknown, string | null, string | null>;
 }
 
+export interface RecurrencesTable {
+  id: Generated<string>;
+  workspace_id: string;
+  author_id: string;
+  text: string;
+  channel_ids: string[];
+  variants: ColumnType<Record<string, string>, string | undefined, string>;
+  rule: ColumnType<RecurrenceRule, string, string>;
+  status: 'active' | 'paused' | 'stopped' | 'completed';
+  workflow_id: string;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
 export interface Database {
   workspaces: WorkspacesTable;
   users: UsersTable;
@@ -239,6 +257,7 @@ export interface Database {
   campaigns: CampaignsTable;
   import_jobs: ImportJobsTable;
   import_job_rows: ImportJobRowsTable;
+  recurrences: RecurrencesTable;
 }
 
 export type Channel = Selectable<ChannelsTable>;

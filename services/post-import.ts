@@ -1,11 +1,10 @@
-import { createHash } from 'node:crypto';
 import { parse } from 'csv-parse/sync';
 import { findChannels } from '../db/channels';
 import { listCampaigns } from '../db/campaigns';
 import type { ImportRow } from '../db/database';
 import type { Caller } from '../db/tokens';
 import { invalidField, Problem, type FieldProblem } from '../api/problems';
-import { createPlannedPost, planPost, type NewPostRequest, type PostCreationContext } from './posts';
+import { createPlannedPost, derivedPostId, planPost, type NewPostRequest, type PostCreationContext } from './posts';
 
 export const IMPORT_COLUMNS = ['text', 'channels', 'publishAt', 'queue', 'campaign', 'media'] as const;
 const REQUIRED_COLUMNS = ['text', 'channels'];
@@ -99,17 +98,11 @@ export async function importRow(ctx: PostCreationContext, caller: Caller, row: I
   try {
     const plan = await planPost(ctx, caller, request);
     if (!create) return { line: row.line };
-    plan.input.postId = importedPostId(create.jobId, row.line);
+    plan.input.postId = derivedPostId(`import:${create.jobId}:${row.line}`);
     const existing = await ctx.db.selectFrom('posts').select('id').where('id', '=', plan.input.postId).executeTakeFirst();
     return { line: row.line, postId: existing?.id ?? (await createPlannedPost(ctx, plan)) };
   } catch (err) {
     if (err instanceof Problem && err.status < 500) return { line: row.line, errors: err.errors.length ? err.errors : [{ field: 'row', rule: 'valid', message: err.detail }] };
     throw err;
   }
-}
-
-/** A stable UUID for the post made from one line of one import. */
-function importedPostId(jobId: string, line: number): string {
-  const hex = createHash('sha256').update(`${jobId}:${line}`).digest('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${((parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16)}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }

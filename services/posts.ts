@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { ChannelAdapters } from '../channels/registry';
 import { addUtm } from '../content/utm';
@@ -45,6 +45,17 @@ export interface PlannedPost {
   targets: { id: string; channel: Channel; text: string; idempotencyKey: string }[];
   stepNames: string[];
   authorId: string;
+  /** Set when the post is an occurrence of a recurring post. */
+  recurrence?: { id: string; occurrence: number };
+}
+
+/**
+ * A UUID derived from a stable key (an import line, a recurrence occurrence), so a retried job
+ * finds the post it already made instead of making another.
+ */
+export function derivedPostId(key: string): string {
+  const hex = createHash('sha256').update(key).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${((parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16)}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
 export function mustBeFuture(publishAt: string, field = 'publishAt'): Date {
@@ -202,6 +213,8 @@ export async function createPlannedPost(ctx: PostCreationContext, plan: PlannedP
           status,
           workflow_id: workflowId,
           campaign_id: input.campaignId ?? null,
+          recurrence_id: plan.recurrence?.id ?? null,
+          occurrence: plan.recurrence?.occurrence ?? null,
           awaiting_user_ids: input.approval?.steps[0]!.eligibleUserIds ?? [],
           updated_at: new Date(),
         })

@@ -91,6 +91,13 @@ const routes: [string, Call, Role[]][] = [
   ['add posts to a campaign', { method: 'POST', url: () => '/v1/campaigns/00000000-0000-4000-8000-000000000000/posts', payload: () => ({ postIds: ['00000000-0000-4000-8000-000000000000'] }) }, ['owner', 'admin', 'editor']],
   ['import posts', { method: 'POST', url: () => '/v1/posts/import?dryRun=true', payload: () => ({}) }, ['owner', 'admin', 'editor']],
   ['import progress', { method: 'GET', url: () => '/v1/posts/import/00000000-0000-4000-8000-000000000000' }, ['owner', 'admin', 'editor', 'approver', 'analyst']],
+  ['create a recurrence', { method: 'POST', url: () => '/v1/recurrences', payload: () => ({ text: 'x', channelIds: ['00000000-0000-4000-8000-000000000000'], rule: { frequency: 'daily', time: '09:00' }, startsOn: '2030-01-01' }) }, ['owner', 'admin', 'editor']],
+  ['list recurrences', { method: 'GET', url: () => '/v1/recurrences' }, ['owner', 'admin', 'editor', 'approver', 'analyst']],
+  ['read a recurrence', { method: 'GET', url: () => '/v1/recurrences/00000000-0000-4000-8000-000000000000' }, ['owner', 'admin', 'editor', 'approver', 'analyst']],
+  ['recurrence live state', { method: 'GET', url: () => '/v1/recurrences/00000000-0000-4000-8000-000000000000/live' }, ['owner', 'admin', 'editor', 'approver', 'analyst']],
+  ['pause a recurrence', { method: 'POST', url: () => '/v1/recurrences/00000000-0000-4000-8000-000000000000/pause' }, ['owner', 'admin', 'editor']],
+  ['resume a recurrence', { method: 'POST', url: () => '/v1/recurrences/00000000-0000-4000-8000-000000000000/resume' }, ['owner', 'admin', 'editor']],
+  ['stop a recurrence', { method: 'POST', url: () => '/v1/recurrences/00000000-0000-4000-8000-000000000000/stop' }, ['owner', 'admin', 'editor']],
   ['read the audit log', { method: 'GET', url: () => '/v1/audit' }, ['owner', 'admin', 'analyst']],
   ['verify the audit log', { method: 'GET', url: () => '/v1/audit/verify' }, ['owner', 'admin', 'analyst']],
 ];

@@ -125,7 +125,7 @@ test('two approvers racing for the last slot make exactly one transition', async
 test('a post whose time passes while awaiting approval expires, never publishes, and can be rescheduled back into its chain', async () => {
   const t = await team('Expiry');
   await put(t.owner.token, { steps: [{ name: 'Legal', mode: 'any', approvers: { userIds: [t.approvers[0]!.userId] } }] });
-  const post = (await h.app.inject({ method: 'POST', url: '/v1/posts', headers: bearer(t.author.token), payload: { text: 'Too late', channelIds: [t.channelId], publishAt: new Date(Date.now() + 1500).toISOString() } })).json();
+  const post = (await h.app.inject({ method: 'POST', url: '/v1/posts', headers: bearer(t.author.token), payload: { text: 'Too late', channelIds: [t.channelId], publishAt: new Date(Date.now() + 3000).toISOString() } })).json();
   await waitFor('the post to expire', async () => (await getPost(t.owner.token, post.id)).status === 'expired');
   const expired = (await h.app.inject({ method: 'GET', url: '/v1/approvals?state=expired', headers: bearer(t.owner.token) })).json();
   expect(expired.posts.map((p: { id: string }) => p.id)).toEqual([post.id]);
@@ -186,7 +186,7 @@ test('a step deadline sends a reminder before it and escalates at it; the escala
   try {
     expect((await h.app.inject({ method: 'PUT', url: '/v1/notifications/webhook', headers: bearer(t.owner.token), payload: { url: inbox.url, secret: inbox.secret } })).statusCode).toBe(204);
     await put(t.owner.token, {
-      steps: [{ name: 'Legal', mode: 'any', approvers: { userIds: [t.approvers[0]!.userId] }, deadlineSeconds: 3, remindBeforeSeconds: 2, escalateTo: { userIds: [t.lead.userId] } }],
+      steps: [{ name: 'Legal', mode: 'any', approvers: { userIds: [t.approvers[0]!.userId] }, deadlineSeconds: 6, remindBeforeSeconds: 4, escalateTo: { userIds: [t.lead.userId] } }],
     });
     const post = (await h.app.inject({ method: 'POST', url: '/v1/posts', headers: bearer(t.author.token), payload: { text: 'Needs legal', channelIds: [t.channelId], publishAt: new Date(Date.now() + 3600_000).toISOString() } })).json();
     expect((await decide(t.lead.token, post.id, 'approve')).statusCode).toBe(403);

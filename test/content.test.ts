@@ -1,4 +1,5 @@
 import { isValidTimezone, nextFreeSlot, slotOccurrences } from '../content/queue-slots';
+import { nthOccurrence } from '../content/recurrence';
 import { addUtm } from '../content/utm';
 
 describe('UTM tagging', () => {
@@ -55,5 +56,37 @@ describe('queue slots keep local time across daylight-saving changes', () => {
   test('timezones are checked', () => {
     expect(isValidTimezone('Europe/Berlin')).toBe(true);
     expect(isValidTimezone('Mars/Olympus')).toBe(false);
+  });
+});
+
+describe('recurrence keeps local time, and ends by count or date', () => {
+  const base = { frequency: 'daily' as const, interval: 1, time: '09:00', timezone: 'Europe/Berlin', startsOn: '2026-03-27' };
+  const first = (rule: object, n: number) => [...Array(n).keys()].map((i) => nthOccurrence({ ...base, ...rule }, i)?.toISOString());
+
+  test('daily across the Berlin spring-forward', () => {
+    expect(first({}, 4)).toEqual(['2026-03-27T08:00:00.000Z', '2026-03-28T08:00:00.000Z', '2026-03-29T07:00:00.000Z', '2026-03-30T07:00:00.000Z']);
+  });
+  test('weekly on Monday and Friday across the New York fall-back', () => {
+    expect(first({ frequency: 'weekly', weekdays: [1, 5], startsOn: '2026-10-20', timezone: 'America/New_York' }, 4)).toEqual([
+      '2026-10-23T13:00:00.000Z',
+      '2026-10-26T13:00:00.000Z',
+      '2026-10-30T13:00:00.000Z',
+      '2026-11-02T14:00:00.000Z',
+    ]);
+  });
+  test('every other week', () => {
+    expect(first({ frequency: 'weekly', interval: 2, startsOn: '2026-03-25' }, 3)).toEqual(['2026-03-25T08:00:00.000Z', '2026-04-08T07:00:00.000Z', '2026-04-22T07:00:00.000Z']);
+  });
+  test('monthly on the 31st falls on the last day of shorter months', () => {
+    expect(first({ frequency: 'monthly', monthDay: 31, startsOn: '2026-01-15' }, 4)).toEqual([
+      '2026-01-31T08:00:00.000Z',
+      '2026-02-28T08:00:00.000Z',
+      '2026-03-31T07:00:00.000Z',
+      '2026-04-30T07:00:00.000Z',
+    ]);
+  });
+  test('stops at its count and at its end date', () => {
+    expect(first({ count: 2 }, 3)).toEqual(['2026-03-27T08:00:00.000Z', '2026-03-28T08:00:00.000Z', undefined]);
+    expect(first({ until: '2026-03-29T07:00:00Z' }, 4)).toEqual(['2026-03-27T08:00:00.000Z', '2026-03-28T08:00:00.000Z', '2026-03-29T07:00:00.000Z', undefined]);
   });
 });

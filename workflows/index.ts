@@ -1,3 +1,4 @@
 export { publishPost } from './post-publishing';
 export { runCampaign } from './campaign';
 export { importPosts } from './post-import';
+export { runRecurrence } from './recurrence';

@@ -11,6 +11,7 @@ export const DEFAULT_TASK_QUEUE = 'chorus-publishing';
 export const postWorkflowId = (postId: string): string => `post/${postId}`;
 export const campaignWorkflowId = (campaignId: string): string => `campaign/${campaignId}`;
 export const importWorkflowId = (jobId: string): string => `import/${jobId}`;
+export const recurrenceWorkflowId = (recurrenceId: string): string => `recurrence/${recurrenceId}`;
 export const IMPORT_POSTS_WORKFLOW = 'importPosts';
 export type ImportPostsWorkflow = (input: { jobId: string; total: number }) => Promise<void>;
 
@@ -167,6 +168,8 @@ export interface ReleaseRequest {
 export const holdSignal = defineSignal('hold');
 export const releaseSignal = defineSignal<[ReleaseRequest]>('release');
 export const campaignCancelledSignal = defineSignal('campaignCancelled');
+/** Cancels a post that has not started publishing (sent by its recurrence when stopped). */
+export const cancelSignal = defineSignal('cancel');
 export const joinCampaignSignal = defineSignal<[{ campaignId: string; held: boolean }]>('joinCampaign');
 
 export interface PostProgress {
@@ -206,3 +209,33 @@ export const pauseCampaignUpdate = defineUpdate<CampaignWorkflowStatus, [{ actor
 export const resumeCampaignUpdate = defineUpdate<CampaignWorkflowStatus, [{ actorId: string }]>('resume');
 export const cancelCampaignUpdate = defineUpdate<CampaignWorkflowStatus, [{ actorId: string }]>('cancel');
 export const campaignStatusQuery = defineQuery<CampaignWorkflowStatus>('status');
+
+export interface RecurrenceWorkflowInput {
+  recurrenceId: string;
+  workspaceId: string;
+  /** Carried over by continue-as-new. */
+  carried?: { nextIndex: number; paused: boolean; pending: PendingOccurrence | null };
+}
+
+export interface PendingOccurrence {
+  index: number;
+  postId: string;
+  workflowId: string;
+  at: string;
+}
+
+export type RecurrenceStatus = 'active' | 'paused' | 'stopped' | 'completed';
+
+export interface RecurrenceWorkflowStatus {
+  recurrenceId: string;
+  status: RecurrenceStatus;
+  nextIndex: number;
+  pending: PendingOccurrence | null;
+}
+
+export const RUN_RECURRENCE_WORKFLOW = 'runRecurrence';
+export type RunRecurrenceWorkflow = (input: RecurrenceWorkflowInput) => Promise<RecurrenceWorkflowStatus>;
+export const pauseRecurrenceUpdate = defineUpdate<RecurrenceWorkflowStatus, [{ actorId: string }]>('pause');
+export const resumeRecurrenceUpdate = defineUpdate<RecurrenceWorkflowStatus, [{ actorId: string }]>('resume');
+export const stopRecurrenceUpdate = defineUpdate<RecurrenceWorkflowStatus, [{ actorId: string }]>('stop');
+export const recurrenceStatusQuery = defineQuery<RecurrenceWorkflowStatus>('status');

@@ -20,6 +20,7 @@ import {
   approvalQuery,
   campaignCancelledSignal,
   campaignWorkflowId,
+  cancelSignal,
   cancelUpdate,
   decideUpdate,
   editUpdate,
@@ -229,6 +230,9 @@ export async function publishPost(input: PostWorkflowInput): Promise<PostWorkflo
     }
   });
   setHandler(campaignCancelledSignal, async () => {
+    if (editable()) await cancel();
+  });
+  setHandler(cancelSignal, async () => {
     if (editable()) await cancel();
   });
   setHandler(joinCampaignSignal, ({ campaignId: joined, held: holdNow }) => {

@@ -1,0 +1,151 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { FREQUENCIES, nthOccurrence, type RecurrenceRule } from '../../content/recurrence';
+import { isValidTimezone } from '../../content/queue-slots';
+import { appendAudit } from '../../db/audit';
+import { findPosts } from '../../db/posts';
+import { checkContent } from '../../services/posts';
+import {
+  pauseRecurrenceUpdate,
+  recurrenceStatusQuery,
+  recurrenceWorkflowId,
+  resumeRecurrenceUpdate,
+  RUN_RECURRENCE_WORKFLOW,
+  SearchAttributes,
+  stopRecurrenceUpdate,
+  type RunRecurrenceWorkflow,
+} from '../../workflows/messages';
+import { callerOf, requireRole, Roles } from '../plugins/auth';
+import { invalidField, notFound, unavailable } from '../problems';
+import { runWorkflowUpdate } from '../workflow-updates';
+
+const idParams = z.object({ id: z.uuid() });
+
+const createBody = z.object({
+  text: z.string().min(1, 'must not be empty'),
+  channelIds: z.array(z.uuid()).min(1).max(50).refine((ids) => new Set(ids).size === ids.length, 'must not repeat a channel'),
+  variants: z.record(z.uuid(), z.string().min(1)).optional(),
+  rule: z
+    .object({
+      frequency: z.enum(FREQUENCIES),
+      interval: z.number().int().min(1).max(365).default(1),
+      weekdays: z.array(z.number().int().min(1).max(7)).min(1).max(7).optional().describe('weekly: 1 = Monday … 7 = Sunday'),
+      monthDay: z.number().int().min(1).max(31).optional().describe('monthly: in shorter months, their last day'),
+      time: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$/, 'must be HH:MM or HH:MM:SS, 24-hour'),
+      timezone: z.string().optional().describe('IANA timezone; default: the first channel\'s'),
+    })
+    .refine((r) => r.frequency === 'weekly' || r.weekdays === undefined, { message: 'only for weekly', path: ['weekdays'] })
+    .refine((r) => r.frequency === 'monthly' || r.monthDay === undefined, { message: 'only for monthly', path: ['monthDay'] }),
+  startsOn: z.iso.date().describe('First day, YYYY-MM-DD, in the rule\'s timezone'),
+  until: z.iso.datetime({ offset: true }).optional(),
+  count: z.number().int().min(1).max(10_000).optional(),
+});
+
+export const recurrenceRoutes: FastifyPluginAsyncZod = async (app) => {
+  const recurrenceOr404 = async (workspaceId: string, id: string) => {
+    const row = await app.db.selectFrom('recurrences').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', id).executeTakeFirst();
+    if (!row) throw notFound('Recurrence');
+    return row;
+  };
+  const view = (r: Awaited<ReturnType<typeof recurrenceOr404>>) => ({
+    id: r.id,
+    text: r.text,
+    channelIds: r.channel_ids,
+    variants: r.variants,
+    rule: r.rule,
+    status: r.status,
+    workflowId: r.workflow_id,
+    authorId: r.author_id,
+    createdAt: r.created_at.toISOString(),
+  });
+
+  app.post(
+    '/recurrences',
+    {
+      onRequest: requireRole(Roles.writeContent),
+      schema: { summary: 'A post that repeats (daily, weekly on given days, monthly) in a timezone, until a date or a count', tags: ['posts'], body: createBody },
+    },
+    async (request, reply) => {
+      const caller = callerOf(request);
+      const body = request.body;
+      const { channels } = await checkContent(app, caller.workspaceId, body);
+      const timezone = body.rule.timezone ?? channels[0]!.timezone;
+      if (!isValidTimezone(timezone)) throw invalidField('rule.timezone', 'iana', `"${timezone}" is not an IANA timezone`);
+      const rule: RecurrenceRule = { ...body.rule, timezone, startsOn: body.startsOn, until: body.until, count: body.count };
+      const first = nthOccurrence(rule, 0);
+      if (!first) throw invalidField(body.until ? 'until' : 'startsOn', 'occurs', 'the rule has no occurrence before it ends');
+
+      const id = randomUUID();
+      const workflowId = recurrenceWorkflowId(id);
+      try {
+        await app.db.transaction().execute(async (trx) => {
+          await trx
+            .insertInto('recurrences')
+            .values({ id, workspace_id: caller.workspaceId, author_id: caller.userId, text: body.text, channel_ids: body.channelIds, variants: JSON.stringify(body.variants ?? {}), rule: JSON.stringify(rule), status: 'active', workflow_id: workflowId, updated_at: new Date() })
+            .execute();
+          await appendAudit(trx, { workspaceId: caller.workspaceId, actorId: caller.userId, action: 'recurrence.created', subjectType: 'recurrence', subjectId: id, after: { text: body.text, channelIds: body.channelIds, rule } });
+          await app.temporal.workflow.start<RunRecurrenceWorkflow>(RUN_RECURRENCE_WORKFLOW, {
+            workflowId,
+            taskQueue: app.taskQueue,
+            args: [{ recurrenceId: id, workspaceId: caller.workspaceId }],
+            typedSearchAttributes: [
+              { key: SearchAttributes.workspace, value: caller.workspaceId },
+              { key: SearchAttributes.channels, value: body.channelIds },
+            ],
+            staticSummary: `Recurring post (${rule.frequency}, ${rule.time} ${timezone})`,
+          });
+        });
+      } catch (err) {
+        throw unavailable('The scheduler (Temporal) is unreachable; nothing was stored. Try again shortly.', err);
+      }
+      return reply.code(201).send({ ...view(await recurrenceOr404(caller.workspaceId, id)), firstOccurrence: first.toISOString() });
+    },
+  );
+
+  app.get(
+    '/recurrences',
+    { onRequest: requireRole(Roles.read), schema: { summary: 'Recurring posts of your workspace', tags: ['posts'] } },
+    async (request) => {
+      const rows = await app.db.selectFrom('recurrences').selectAll().where('workspace_id', '=', callerOf(request).workspaceId).orderBy('created_at').execute();
+      return { recurrences: rows.map(view) };
+    },
+  );
+
+  app.get(
+    '/recurrences/:id',
+    { onRequest: requireRole(Roles.read), schema: { summary: 'A recurring post and its occurrences so far, each a post with its own status', tags: ['posts'], params: idParams } },
+    async (request) => {
+      const caller = callerOf(request);
+      const r = await recurrenceOr404(caller.workspaceId, request.params.id);
+      const occurrences = await app.db.selectFrom('posts').select(['id', 'occurrence']).where('recurrence_id', '=', r.id).orderBy('occurrence').execute();
+      const posts = await findPosts(app.db, caller.workspaceId, { ids: occurrences.map((o) => o.id) });
+      return { ...view(r), occurrences: occurrences.map((o) => ({ occurrence: o.occurrence, post: posts.find((p) => p.id === o.id) })) };
+    },
+  );
+
+  app.get(
+    '/recurrences/:id/live',
+    { onRequest: requireRole(Roles.read), schema: { summary: 'Live state from the recurrence\'s workflow', tags: ['posts'], params: idParams } },
+    async (request) => {
+      const r = await recurrenceOr404(callerOf(request).workspaceId, request.params.id);
+      return app.temporal.workflow.getHandle(r.workflow_id).query(recurrenceStatusQuery);
+    },
+  );
+
+  for (const [action, update, summary] of [
+    ['pause', pauseRecurrenceUpdate, 'Pause: the upcoming occurrence is held; occurrences due while paused are skipped'],
+    ['resume', resumeRecurrenceUpdate, 'Resume: the held occurrence goes out if its time is still ahead'],
+    ['stop', stopRecurrenceUpdate, 'Stop for good: the upcoming occurrence is cancelled'],
+  ] as const) {
+    app.post(
+      `/recurrences/:id/${action}`,
+      { onRequest: requireRole(Roles.writeContent), schema: { summary, tags: ['posts'], params: idParams } },
+      async (request) => {
+        const caller = callerOf(request);
+        const r = await recurrenceOr404(caller.workspaceId, request.params.id);
+        return runWorkflowUpdate(() => app.temporal.workflow.getHandle(r.workflow_id).executeUpdate(update, { args: [{ actorId: caller.userId }] }), `The recurrence is ${r.status}`);
+      },
+    );
+  }
+};

@@ -63,31 +63,43 @@ export function createCampaignActivities({ db }: CampaignDeps) {
     },
 
     async recordCampaignDecision(input: { campaignId: string; round: number; step: number; stepName: string; userId: string; decision: DecisionKind; comment?: string }): Promise<void> {
-      await db.transaction().execute(async (trx) => {
-        const campaign = await trx.selectFrom('campaigns').select('workspace_id').where('id', '=', input.campaignId).executeTakeFirstOrThrow();
-        const action = `campaign_approval.${input.decision}`;
-        // Idempotent: the same decision on the same step and round is recorded once.
-        const existing = await trx
-          .selectFrom('audit_log')
-          .select('id')
-          .where('subject_id', '=', input.campaignId)
-          .where('action', '=', action)
-          .where('actor_id', '=', input.userId)
-          .where(sql<boolean>`after->>'key' = ${`${input.round}:${input.step}`}`)
-          .executeTakeFirst();
-        if (existing) return;
-        await appendAudit(trx, {
-          workspaceId: campaign.workspace_id,
-          actorId: input.userId,
-          action,
-          subjectType: 'campaign',
-          subjectId: input.campaignId,
-          after: { key: `${input.round}:${input.step}`, step: input.step + 1, stepName: input.stepName, comment: input.comment ?? null },
-        });
-      });
+      await recordDecisionInAudit(db, { subjectType: 'campaign', subjectId: input.campaignId, ...input });
     },
   };
 }
 
 export type CampaignActivities = ReturnType<typeof createCampaignActivities>;
 
+
+/**
+ * Records a decision on a campaign's or library item's chain in the audit log, once: the same
+ * decision on the same step and round is not written twice, whatever the retries.
+ */
+export async function recordDecisionInAudit(
+  db: Db,
+  input: { subjectType: 'campaign' | 'library_item'; subjectId: string; round: number; step: number; stepName: string; userId: string; decision: DecisionKind; comment?: string },
+): Promise<void> {
+  const table = input.subjectType === 'campaign' ? 'campaigns' : 'library_items';
+  await db.transaction().execute(async (trx) => {
+    const subject = await trx.selectFrom(table).select('workspace_id').where('id', '=', input.subjectId).executeTakeFirstOrThrow();
+    const action = `${input.subjectType === 'campaign' ? 'campaign_approval' : 'library_approval'}.${input.decision}`;
+    const key = `${input.round}:${input.step}`;
+    const existing = await trx
+      .selectFrom('audit_log')
+      .select('id')
+      .where('subject_id', '=', input.subjectId)
+      .where('action', '=', action)
+      .where('actor_id', '=', input.userId)
+      .where(sql<boolean>`after->>'key' = ${key}`)
+      .executeTakeFirst();
+    if (existing) return;
+    await appendAudit(trx, {
+      workspaceId: subject.workspace_id,
+      actorId: input.userId,
+      action,
+      subjectType: input.subjectType,
+      subjectId: input.subjectId,
+      after: { key, step: input.step + 1, stepName: input.stepName, comment: input.comment ?? null },
+    });
+  });
+}

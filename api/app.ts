@@ -4,6 +4,7 @@ import type { Client } from '@temporalio/client';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { ChannelAdapters } from '../channels/registry';
+import type { MediaStorage } from '../content/media';
 import type { Db } from '../db/database';
 import type { Sealer } from '../db/sealing';
 import { errorsPlugin } from './plugins/errors';
@@ -16,6 +17,7 @@ import { memberRoutes } from './routes/members';
 import { tokenRoutes } from './routes/tokens';
 import { healthRoutes } from './routes/health';
 import { importRoutes } from './routes/imports';
+import { libraryRoutes } from './routes/library';
 import { postRoutes } from './routes/posts';
 import { recurrenceRoutes } from './routes/recurrences';
 
@@ -25,6 +27,7 @@ export interface AppDeps {
   adapters: ChannelAdapters;
   sealer: Sealer;
   taskQueue: string;
+  media: MediaStorage;
 }
 
 declare module 'fastify' {
@@ -56,6 +59,7 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = {}
   await app.register(postRoutes, { prefix: '/v1' });
   await app.register(importRoutes, { prefix: '/v1' });
   await app.register(recurrenceRoutes, { prefix: '/v1' });
+  await app.register(libraryRoutes, { prefix: '/v1' });
   await app.register(memberRoutes, { prefix: '/v1' });
   await app.register(tokenRoutes, { prefix: '/v1' });
   await app.register(auditRoutes, { prefix: '/v1' });

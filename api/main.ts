@@ -1,5 +1,6 @@
 import { createChannelAdapters } from '../channels/registry';
-import { dataPath, loadConfig } from '../config';
+import { dataPath, loadConfig, mediaDir } from '../config';
+import { DiskMediaStorage } from '../content/media';
 import { openDatabase } from '../db/connect';
 import { loadOrCreateKey, Sealer } from '../db/sealing';
 import { connectClient } from '../temporal/connection';
@@ -20,6 +21,7 @@ async function main() {
       adapters: createChannelAdapters(),
       sealer: new Sealer(loadOrCreateKey(config.CHORUS_ENCRYPTION_KEY, dataPath(config, 'encryption.key'))),
       taskQueue: config.CHORUS_TASK_QUEUE,
+      media: new DiskMediaStorage(mediaDir(config)),
     },
     { logger: { level: config.LOG_LEVEL } },
   );

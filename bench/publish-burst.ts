@@ -7,6 +7,7 @@ import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
 import pg from 'pg';
 import { buildApp, type ChorusApp } from '../api/app';
 import { createChannelAdapters } from '../channels/registry';
+import { DiskMediaStorage } from '../content/media';
 import { loadConfig, type Config } from '../config';
 import { createDb, type Db, type PostStatus } from '../db/database';
 import { migrateToLatest } from '../db/migrate';
@@ -147,7 +148,7 @@ async function startSystem(config: Config, cleanups: Cleanup[]): Promise<System>
   // Registered after the PDS so it runs before it: no activity is left talking to a closed PDS.
   cleanups.push(worker.stop);
 
-  const app = await buildApp({ db, temporal: client, adapters, sealer, taskQueue }, { logger: false });
+  const app = await buildApp({ db, temporal: client, adapters, sealer, taskQueue, media: new DiskMediaStorage(`${os.tmpdir()}/chorus-bench-media`) }, { logger: false });
   cleanups.push({ what: 'API', run: () => app.close() });
   return {
     db,

@@ -19,6 +19,8 @@ const booleanFlag = z
  */
 export const configSchema = z.object({
   CHORUS_DATA_DIR: z.string().default('.chorus'),
+  /** Where uploaded media are kept; default CHORUS_DATA_DIR/media. */
+  MEDIA_DIR: optionalString,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 
   DATABASE_URL: optionalString.pipe(z.url({ protocol: /^postgres(ql)?$/ }).optional()),
@@ -66,4 +68,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 
 export function dataPath(config: Config, ...parts: string[]): string {
   return path.resolve(config.CHORUS_DATA_DIR, ...parts);
+}
+
+export function mediaDir(config: Config): string {
+  return config.MEDIA_DIR ? path.resolve(config.MEDIA_DIR) : dataPath(config, 'media');
 }

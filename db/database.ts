@@ -85,6 +85,9 @@ export interface PostsTable {
   /** Set on posts that are occurrences of a recurring post. */
   recurrence_id: ColumnType<string | null, string | null | undefined, string | null>;
   occurrence: ColumnType<number | null, number | null | undefined, number | null>;
+  /** The library item the post was made from, and whether its unchanged approved text skipped the chain. */
+  library_item_id: ColumnType<string | null, string | null | undefined, string | null>;
+  pre_approved: ColumnType<boolean, boolean | undefined, boolean>;
   /** Who the current approval step waits on (empty when none). */
   awaiting_user_ids: ColumnType<string[], string[] | undefined, string[]>;
   created_at: CreatedAt;
@@ -241,6 +244,40 @@ export interface RecurrencesTable {
   updated_at: Timestamp;
 }
 
+export interface MediaAssetsTable {
+  id: Generated<string>;
+  workspace_id: string;
+  owner_id: string;
+  filename: string;
+  content_type: string;
+  bytes: number;
+  width: number | null;
+  height: number | null;
+  sha256: string;
+  storage_key: string;
+  created_at: CreatedAt;
+}
+
+export const LIBRARY_ITEM_KINDS = ['snippet', 'template', 'media'] as const;
+export type LibraryItemKind = (typeof LIBRARY_ITEM_KINDS)[number];
+
+export interface LibraryItemsTable {
+  id: Generated<string>;
+  workspace_id: string;
+  kind: LibraryItemKind;
+  name: string;
+  body: string | null;
+  variables: ColumnType<string[], string[] | undefined, string[]>;
+  media_id: string | null;
+  tags: ColumnType<string[], string[] | undefined, string[]>;
+  owner_id: string;
+  expires_at: Timestamp | null;
+  status: 'awaiting_approval' | 'approved' | 'rejected';
+  workflow_id: string;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
 export interface Database {
   workspaces: WorkspacesTable;
   users: UsersTable;
@@ -258,6 +295,8 @@ export interface Database {
   import_jobs: ImportJobsTable;
   import_job_rows: ImportJobRowsTable;
   recurrences: RecurrencesTable;
+  media_assets: MediaAssetsTable;
+  library_items: LibraryItemsTable;
 }
 
 export type Channel = Selectable<ChannelsTable>;

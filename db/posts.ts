@@ -22,6 +22,9 @@ export interface PostView {
   status: PostStatus;
   workflowId: string;
   campaignId: string | null;
+  libraryItemId: string | null;
+  /** Made from an approved library item without changes, so it skipped its approval chain. */
+  preApproved: boolean;
   createdAt: string;
   updatedAt: string;
   targets: PostTargetView[];
@@ -37,6 +40,8 @@ export function toPostView(post: Post, targets: PostTarget[]): PostView {
     status: post.status,
     workflowId: post.workflow_id,
     campaignId: post.campaign_id,
+    libraryItemId: post.library_item_id,
+    preApproved: post.pre_approved,
     createdAt: post.created_at.toISOString(),
     updatedAt: post.updated_at.toISOString(),
     targets: targets.map((t) => ({

@@ -2,7 +2,8 @@ import { parseArgs } from 'node:util';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { buildApp } from '../api/app';
 import { createChannelAdapters } from '../channels/registry';
-import { dataPath, loadConfig } from '../config';
+import { dataPath, loadConfig, mediaDir } from '../config';
+import { DiskMediaStorage } from '../content/media';
 import { insertChannel } from '../db/channels';
 import { openDatabase } from '../db/connect';
 import { loadOrCreateKey, Sealer } from '../db/sealing';
@@ -57,7 +58,7 @@ async function main() {
       await workerConnection.close();
     });
 
-    const app = await buildApp({ db: database.db, temporal, adapters, sealer, taskQueue: config.CHORUS_TASK_QUEUE }, { logger: { level: config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL } });
+    const app = await buildApp({ db: database.db, temporal, adapters, sealer, taskQueue: config.CHORUS_TASK_QUEUE, media: new DiskMediaStorage(mediaDir(config)) }, { logger: { level: config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL } });
     cleanups.push(() => app.close());
     await app.listen({ host: config.API_HOST, port: config.API_PORT });
     const api = `http://${config.API_HOST}:${config.API_PORT}`;

@@ -7,6 +7,8 @@ import { chainFor, resolveSteps } from '../db/approvals';
 import { appendAudit } from '../db/audit';
 import { findCampaign, type CampaignView } from '../db/campaigns';
 import { findChannels } from '../db/channels';
+import { findLibraryItem } from '../db/library';
+import { renderTemplate } from '../content/templates';
 import type { Channel, Db, PostStatus } from '../db/database';
 import type { Caller } from '../db/tokens';
 import { invalidField, invalidFields, unavailable, type FieldProblem } from '../api/problems';
@@ -28,12 +30,17 @@ export interface PostCreationContext {
 }
 
 export interface NewPostRequest {
-  text: string;
+  /** Optional when the post is made from a library item: the item's text is used. */
+  text?: string;
   channelIds: string[];
   variants?: Record<string, string>;
   publishAt?: string;
   queue?: boolean;
   campaignId?: string;
+  /** Make the post from a snippet or template of the content library. */
+  libraryItemId?: string;
+  /** Values for the template's {{variables}}. */
+  variables?: Record<string, string>;
 }
 
 /** A post that passed every check, ready to store and start. */
@@ -47,6 +54,8 @@ export interface PlannedPost {
   authorId: string;
   /** Set when the post is an occurrence of a recurring post. */
   recurrence?: { id: string; occurrence: number };
+  /** The library item it was made from; `preApproved` when unchanged from the approved item. */
+  libraryItem?: { id: string; preApproved: boolean };
 }
 
 /**
@@ -147,7 +156,12 @@ async function nextSharedSlot(db: Db, channels: Channel[]): Promise<Date> {
  * Every check a new post must pass — content against each channel, campaign, queue slot,
  * approval chain — without storing anything. Throws a Problem naming each broken rule.
  */
-export async function planPost(ctx: PostCreationContext, caller: Caller, body: NewPostRequest): Promise<PlannedPost> {
+export async function planPost(ctx: PostCreationContext, caller: Caller, request: NewPostRequest): Promise<PlannedPost> {
+  const fromLibrary = request.libraryItemId ? await libraryText(ctx, caller.workspaceId, request) : undefined;
+  const body = { ...request, text: request.text ?? fromLibrary?.text ?? '' };
+  if (body.text === '') throw invalidField('text', 'required', 'give the text, or a libraryItemId to take it from');
+  // Unchanged text of an approved, unexpired item needs no approval again; any change does.
+  const preApproved = fromLibrary !== undefined && body.text === fromLibrary.text && Object.keys(body.variants ?? {}).length === 0;
   const requestedAt = body.publishAt ? mustBeFuture(body.publishAt) : undefined;
   const campaign = body.campaignId ? await findCampaign(ctx.db, caller.workspaceId, body.campaignId) : undefined;
   if (body.campaignId && !campaign) throw invalidField('campaignId', 'exists', `no campaign ${body.campaignId} in this workspace`);
@@ -161,7 +175,7 @@ export async function planPost(ctx: PostCreationContext, caller: Caller, body: N
 
   // The approval chain is fixed when the post is created, approvers resolved among today's members:
   // the policy's steps, plus a step for each content rule the post matches.
-  const policySteps = await chainFor(ctx.db, caller.workspaceId, { channelIds: body.channelIds, texts: [body.text, ...Object.values(body.variants ?? {})] });
+  const policySteps = preApproved ? [] : await chainFor(ctx.db, caller.workspaceId, { channelIds: body.channelIds, texts: [body.text, ...Object.values(body.variants ?? {})] });
   const steps = await resolveSteps(ctx.db, caller.workspaceId, policySteps, caller.userId);
   const problems: FieldProblem[] = steps
     .map((step, i) => ({ step, i }))
@@ -187,7 +201,28 @@ export async function planPost(ctx: PostCreationContext, caller: Caller, body: N
     ...(approval ? { approval, publishOnApproval: !body.publishAt && !body.queue } : {}),
     ...(campaign ? { campaignId: campaign.id, held: !CAMPAIGN_RUNNING.includes(campaign.status) } : {}),
   };
-  return { input, text: body.text, status: approval ? 'awaiting_approval' : 'scheduled', channels, targets, stepNames: steps.map((st) => st.name), authorId: caller.userId };
+  return {
+    input,
+    text: body.text,
+    status: approval ? 'awaiting_approval' : 'scheduled',
+    channels,
+    targets,
+    stepNames: steps.map((st) => st.name),
+    authorId: caller.userId,
+    ...(fromLibrary ? { libraryItem: { id: fromLibrary.itemId, preApproved } } : {}),
+  };
+}
+
+/** The text a library item gives a post: checked usable (approved, unexpired, text) and its template filled. */
+async function libraryText(ctx: Pick<PostCreationContext, 'db'>, workspaceId: string, request: NewPostRequest): Promise<{ itemId: string; text: string }> {
+  const item = await findLibraryItem(ctx.db, workspaceId, request.libraryItemId!);
+  if (!item) throw invalidField('libraryItemId', 'exists', `no library item ${request.libraryItemId} in this workspace`);
+  if (item.status !== 'approved') throw invalidField('libraryItemId', 'approved', `the item is ${item.status.replace('_', ' ')}`);
+  if (!item.usable) throw invalidField('libraryItemId', 'unexpired', `the item expired at ${item.expiresAt}`);
+  if (item.kind === 'media' || item.body === null) throw invalidField('libraryItemId', 'text_item', 'media items cannot be posted yet: attaching media to posts is not built');
+  const { text, missing } = renderTemplate(item.body, request.variables ?? {});
+  if (missing.length > 0) throw invalidFields(missing.map((name) => ({ field: `variables.${name}`, rule: 'required', message: `the template needs a value for {{${name}}}` })));
+  return { itemId: item.id, text };
 }
 
 /**
@@ -215,6 +250,8 @@ export async function createPlannedPost(ctx: PostCreationContext, plan: PlannedP
           campaign_id: input.campaignId ?? null,
           recurrence_id: plan.recurrence?.id ?? null,
           occurrence: plan.recurrence?.occurrence ?? null,
+          library_item_id: plan.libraryItem?.id ?? null,
+          pre_approved: plan.libraryItem?.preApproved ?? false,
           awaiting_user_ids: input.approval?.steps[0]!.eligibleUserIds ?? [],
           updated_at: new Date(),
         })
@@ -229,7 +266,13 @@ export async function createPlannedPost(ctx: PostCreationContext, plan: PlannedP
         action: 'post.created',
         subjectType: 'post',
         subjectId: input.postId,
-        after: { text: plan.text, publishAt: input.publishAt, channelIds, approvalSteps: plan.stepNames },
+        after: {
+          text: plan.text,
+          publishAt: input.publishAt,
+          channelIds,
+          approvalSteps: plan.stepNames,
+          ...(plan.libraryItem ? { libraryItemId: plan.libraryItem.id, preApprovedByLibraryItem: plan.libraryItem.preApproved } : {}),
+        },
       });
       await ctx.temporal.workflow.start<PublishPostWorkflow>(PUBLISH_POST_WORKFLOW, {
         workflowId,

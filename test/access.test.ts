@@ -98,6 +98,13 @@ const routes: [string, Call, Role[]][] = [
   ['pause a recurrence', { method: 'POST', url: () => '/v1/recurrences/00000000-0000-4000-8000-000000000000/pause' }, ['owner', 'admin', 'editor']],
   ['resume a recurrence', { method: 'POST', url: () => '/v1/recurrences/00000000-0000-4000-8000-000000000000/resume' }, ['owner', 'admin', 'editor']],
   ['stop a recurrence', { method: 'POST', url: () => '/v1/recurrences/00000000-0000-4000-8000-000000000000/stop' }, ['owner', 'admin', 'editor']],
+  ['upload media', { method: 'POST', url: () => '/v1/media', payload: () => ({}) }, ['owner', 'admin', 'editor']],
+  ['download media', { method: 'GET', url: () => '/v1/media/00000000-0000-4000-8000-000000000000/content' }, ['owner', 'admin', 'editor', 'approver', 'analyst']],
+  ['add a library item', { method: 'POST', url: () => '/v1/library', payload: () => ({ kind: 'snippet', name: 'x' }) }, ['owner', 'admin', 'editor']],
+  ['list the library', { method: 'GET', url: () => '/v1/library' }, ['owner', 'admin', 'editor', 'approver', 'analyst']],
+  ['read a library item', { method: 'GET', url: () => '/v1/library/00000000-0000-4000-8000-000000000000' }, ['owner', 'admin', 'editor', 'approver', 'analyst']],
+  ['decide on a library item', { method: 'POST', url: () => '/v1/library/00000000-0000-4000-8000-000000000000/approval', payload: () => ({ decision: 'approve' }) }, ['owner', 'admin', 'editor', 'approver', 'analyst']],
+  ['read a library item chain', { method: 'GET', url: () => '/v1/library/00000000-0000-4000-8000-000000000000/approval' }, ['owner', 'admin', 'editor', 'approver', 'analyst']],
   ['read the audit log', { method: 'GET', url: () => '/v1/audit' }, ['owner', 'admin', 'analyst']],
   ['verify the audit log', { method: 'GET', url: () => '/v1/audit/verify' }, ['owner', 'admin', 'analyst']],
 ];

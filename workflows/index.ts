@@ -2,3 +2,4 @@ export { publishPost } from './post-publishing';
 export { runCampaign } from './campaign';
 export { importPosts } from './post-import';
 export { runRecurrence } from './recurrence';
+export { reviewLibraryItem } from './library-item';

@@ -12,6 +12,7 @@ export const postWorkflowId = (postId: string): string => `post/${postId}`;
 export const campaignWorkflowId = (campaignId: string): string => `campaign/${campaignId}`;
 export const importWorkflowId = (jobId: string): string => `import/${jobId}`;
 export const recurrenceWorkflowId = (recurrenceId: string): string => `recurrence/${recurrenceId}`;
+export const libraryItemWorkflowId = (itemId: string): string => `library/${itemId}`;
 export const IMPORT_POSTS_WORKFLOW = 'importPosts';
 export type ImportPostsWorkflow = (input: { jobId: string; total: number }) => Promise<void>;
 
@@ -239,3 +240,12 @@ export const pauseRecurrenceUpdate = defineUpdate<RecurrenceWorkflowStatus, [{ a
 export const resumeRecurrenceUpdate = defineUpdate<RecurrenceWorkflowStatus, [{ actorId: string }]>('resume');
 export const stopRecurrenceUpdate = defineUpdate<RecurrenceWorkflowStatus, [{ actorId: string }]>('stop');
 export const recurrenceStatusQuery = defineQuery<RecurrenceWorkflowStatus>('status');
+
+export interface LibraryItemReviewInput {
+  itemId: string;
+  workspaceId: string;
+  ownerId: string;
+  steps: ApprovalStep[];
+}
+export const REVIEW_LIBRARY_ITEM_WORKFLOW = 'reviewLibraryItem';
+export type ReviewLibraryItemWorkflow = (input: LibraryItemReviewInput) => Promise<ApprovalChainStatus>;

@@ -31,13 +31,15 @@ const postView = z.object({
   status: z.enum(POST_STATUSES),
   workflowId: z.string(),
   campaignId: z.uuid().nullable(),
+  libraryItemId: z.uuid().nullable(),
+  preApproved: z.boolean(),
   createdAt: z.string(),
   updatedAt: z.string(),
   targets: z.array(targetView),
 });
 
 const createPostBody = z.object({
-  text: z.string().min(1, 'must not be empty'),
+  text: z.string().min(1, 'must not be empty').optional().describe('Required unless libraryItemId gives it'),
   channelIds: z
     .array(z.uuid())
     .min(1, 'name at least one channel')
@@ -47,7 +49,11 @@ const createPostBody = z.object({
   publishAt: isoInstant.optional().describe('When to publish; omit to publish now'),
   queue: z.boolean().optional().describe('Take the next free queue slot shared by all the channels (instead of publishAt)'),
   campaignId: z.uuid().optional().describe('Join a campaign: its links get the campaign\'s UTM tags, and it publishes only while the campaign runs'),
-}).refine((b) => !(b.queue && b.publishAt), { message: 'give either publishAt or queue, not both', path: ['queue'] });
+  libraryItemId: z.uuid().optional().describe('Make the post from an approved library snippet or template; unchanged, it skips approval'),
+  variables: z.record(z.string(), z.string()).optional().describe('Values for the template\'s {{variables}}'),
+})
+  .refine((b) => !(b.queue && b.publishAt), { message: 'give either publishAt or queue, not both', path: ['queue'] })
+  .refine((b) => b.text !== undefined || b.libraryItemId !== undefined, { message: 'give the text, or a libraryItemId to take it from', path: ['text'] });
 
 const idParams = z.object({ id: z.uuid() });
 

@@ -1,9 +1,13 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Client } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import { buildApp, type ChorusApp } from '../../api/app';
 import { createChannelAdapters, type ChannelAdapters } from '../../channels/registry';
+import { DiskMediaStorage } from '../../content/media';
 import { createDb, type Db, type Role } from '../../db/database';
 import { generateKey, Sealer } from '../../db/sealing';
 import { hashToken } from '../../db/tokens';
@@ -44,7 +48,7 @@ export async function startHarness(): Promise<Harness> {
   });
   const running = worker.run();
   // The API gets adapters of its own, as it would in its own process: no shared sessions.
-  const app = await buildApp({ db, temporal: client, adapters: createChannelAdapters(), sealer, taskQueue }, { logger: false });
+  const app = await buildApp({ db, temporal: client, adapters: createChannelAdapters(), sealer, taskQueue, media: new DiskMediaStorage(mkdtempSync(path.join(os.tmpdir(), 'chorus-media-'))) }, { logger: false });
   return {
     app,
     db,

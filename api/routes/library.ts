@@ -1,0 +1,185 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { inspectMedia, MAX_MEDIA_BYTES } from '../../content/media';
+import { templateVariables } from '../../content/templates';
+import { policyStepsFor, resolveSteps } from '../../db/approvals';
+import { appendAudit } from '../../db/audit';
+import { LIBRARY_ITEM_KINDS } from '../../db/database';
+import { findLibraryItem, listLibraryItems } from '../../db/library';
+import {
+  approvalQuery,
+  approvalsNeeded,
+  decideUpdate,
+  libraryItemWorkflowId,
+  REVIEW_LIBRARY_ITEM_WORKFLOW,
+  SearchAttributes,
+  type ReviewLibraryItemWorkflow,
+} from '../../workflows/messages';
+import { callerOf, requireRole, Roles } from '../plugins/auth';
+import { invalidField, invalidFields, notFound, unavailable } from '../problems';
+import { runWorkflowUpdate } from '../workflow-updates';
+
+const idParams = z.object({ id: z.uuid() });
+
+const createItemBody = z
+  .object({
+    kind: z.enum(LIBRARY_ITEM_KINDS),
+    name: z.string().trim().min(1).max(200),
+    body: z.string().min(1).max(10_000).optional().describe('Text of a snippet, or a template with {{variables}}'),
+    mediaId: z.uuid().optional().describe('An uploaded media asset (POST /v1/media), for kind "media"'),
+    tags: z.array(z.string().trim().min(1).max(50)).max(50).default([]),
+    expiresAt: z.iso.datetime({ offset: true }).optional(),
+  })
+  .refine((b) => (b.kind === 'media') === (b.mediaId !== undefined), { message: 'required for kind "media", and only then', path: ['mediaId'] })
+  .refine((b) => b.kind === 'media' || b.body !== undefined, { message: 'required for snippets and templates', path: ['body'] });
+
+export const libraryRoutes: FastifyPluginAsyncZod = async (app) => {
+  // Uploads arrive as the raw file with its own content type; the bytes decide what it really is.
+  app.addContentTypeParser(/^(image|video)\//, { parseAs: 'buffer', bodyLimit: MAX_MEDIA_BYTES }, (_request, body, done) => done(null, body));
+
+  app.post(
+    '/media',
+    {
+      onRequest: requireRole(Roles.writeContent),
+      schema: {
+        summary: 'Upload an image (PNG, JPEG, GIF, WebP; ≤ 10 MB, ≤ 8000 px a side) or an MP4 video (≤ 100 MB) as the request body',
+        tags: ['library'],
+        querystring: z.object({ filename: z.string().trim().min(1).max(200).default('upload') }),
+      },
+    },
+    async (request, reply) => {
+      const caller = callerOf(request);
+      if (!Buffer.isBuffer(request.body)) throw invalidField('body', 'media', 'send the file itself as the body, with its content type (e.g. image/png)', 415);
+      const { problems, media } = inspectMedia(request.body, request.headers['content-type'] ?? '');
+      if (!media) throw invalidField('body', 'media', problems.join('; '), problems[0]!.includes('not supported') ? 415 : problems[0]!.includes('at most') ? 413 : 422);
+      await app.media.put(media.sha256, request.body);
+      const row = await app.db.transaction().execute(async (trx) => {
+        const inserted = await trx
+          .insertInto('media_assets')
+          .values({ workspace_id: caller.workspaceId, owner_id: caller.userId, filename: request.query.filename, content_type: media.contentType, bytes: media.bytes, width: media.width, height: media.height, sha256: media.sha256, storage_key: media.sha256 })
+          .returningAll()
+          .executeTakeFirstOrThrow();
+        await appendAudit(trx, { workspaceId: caller.workspaceId, actorId: caller.userId, action: 'media.uploaded', subjectType: 'media', subjectId: inserted.id, after: { filename: inserted.filename, contentType: inserted.content_type, bytes: inserted.bytes } });
+        return inserted;
+      });
+      return reply.code(201).send({ id: row.id, filename: row.filename, contentType: row.content_type, bytes: row.bytes, width: row.width, height: row.height, sha256: row.sha256 });
+    },
+  );
+
+  app.get(
+    '/media/:id/content',
+    { onRequest: requireRole(Roles.read), schema: { summary: 'The uploaded file', tags: ['library'], params: idParams } },
+    async (request, reply) => {
+      const row = await app.db.selectFrom('media_assets').selectAll().where('id', '=', request.params.id).where('workspace_id', '=', callerOf(request).workspaceId).executeTakeFirst();
+      if (!row) throw notFound('Media');
+      return reply.type(row.content_type).send(await app.media.get(row.storage_key));
+    },
+  );
+
+  app.post(
+    '/library',
+    {
+      onRequest: requireRole(Roles.writeContent),
+      schema: { summary: 'Add a snippet, template or media item; it goes through the workspace\'s approval chain', tags: ['library'], body: createItemBody },
+    },
+    async (request, reply) => {
+      const caller = callerOf(request);
+      const body = request.body;
+      if (body.expiresAt && Date.parse(body.expiresAt) <= Date.now()) throw invalidField('expiresAt', 'future', 'must be in the future');
+      if (body.mediaId) {
+        const media = await app.db.selectFrom('media_assets').select('id').where('id', '=', body.mediaId).where('workspace_id', '=', caller.workspaceId).executeTakeFirst();
+        if (!media) throw invalidField('mediaId', 'exists', `no media ${body.mediaId} in this workspace`);
+      }
+      const steps = await resolveSteps(app.db, caller.workspaceId, await policyStepsFor(app.db, caller.workspaceId, []), caller.userId);
+      const unsatisfiable = steps.filter((s) => s.eligibleUserIds.length < approvalsNeeded(s));
+      if (unsatisfiable.length > 0) throw invalidFields(unsatisfiable.map((s) => ({ field: 'approval', rule: 'approvable', message: `approval step "${s.name}" has too few approvers besides you` })));
+
+      const id = randomUUID();
+      const workflowId = libraryItemWorkflowId(id);
+      try {
+        await app.db.transaction().execute(async (trx) => {
+          await trx
+            .insertInto('library_items')
+            .values({
+              id,
+              workspace_id: caller.workspaceId,
+              kind: body.kind,
+              name: body.name,
+              body: body.body ?? null,
+              variables: body.kind === 'template' && body.body ? templateVariables(body.body) : [],
+              media_id: body.mediaId ?? null,
+              tags: body.tags,
+              owner_id: caller.userId,
+              expires_at: body.expiresAt ?? null,
+              status: 'awaiting_approval',
+              workflow_id: workflowId,
+              updated_at: new Date(),
+            })
+            .execute();
+          await appendAudit(trx, { workspaceId: caller.workspaceId, actorId: caller.userId, action: 'library_item.created', subjectType: 'library_item', subjectId: id, after: { kind: body.kind, name: body.name, body: body.body ?? null, expiresAt: body.expiresAt ?? null } });
+          await app.temporal.workflow.start<ReviewLibraryItemWorkflow>(REVIEW_LIBRARY_ITEM_WORKFLOW, {
+            workflowId,
+            taskQueue: app.taskQueue,
+            args: [{ itemId: id, workspaceId: caller.workspaceId, ownerId: caller.userId, steps }],
+            typedSearchAttributes: [{ key: SearchAttributes.workspace, value: caller.workspaceId }],
+            staticSummary: `Library ${body.kind} "${body.name}"`,
+          });
+        });
+      } catch (err) {
+        throw unavailable('The scheduler (Temporal) is unreachable; nothing was stored. Try again shortly.', err);
+      }
+      return reply.code(201).send(await findLibraryItem(app.db, caller.workspaceId, id));
+    },
+  );
+
+  app.get(
+    '/library',
+    {
+      onRequest: requireRole(Roles.read),
+      schema: {
+        summary: 'Library items, by tag and kind; usable=true: approved and unexpired',
+        tags: ['library'],
+        querystring: z.object({ tag: z.string().optional(), kind: z.enum(LIBRARY_ITEM_KINDS).optional(), usable: z.enum(['true', 'false']).optional() }),
+      },
+    },
+    async (request) => ({ items: await listLibraryItems(app.db, callerOf(request).workspaceId, { ...request.query, usable: request.query.usable === 'true' }) }),
+  );
+
+  app.get(
+    '/library/:id',
+    { onRequest: requireRole(Roles.read), schema: { summary: 'A library item and the posts that used it', tags: ['library'], params: idParams } },
+    async (request) => {
+      const item = await findLibraryItem(app.db, callerOf(request).workspaceId, request.params.id);
+      if (!item) throw notFound('Library item');
+      return item;
+    },
+  );
+
+  app.post(
+    '/library/:id/approval',
+    {
+      onRequest: requireRole(Roles.read),
+      schema: { summary: 'Decide on a library item\'s approval', tags: ['library'], params: idParams, body: z.object({ decision: z.enum(['approve', 'reject', 'request_changes']), comment: z.string().max(2000).optional() }) },
+    },
+    async (request) => {
+      const caller = callerOf(request);
+      const item = await findLibraryItem(app.db, caller.workspaceId, request.params.id);
+      if (!item) throw notFound('Library item');
+      return runWorkflowUpdate(
+        () => app.temporal.workflow.getHandle(item.workflowId).executeUpdate(decideUpdate, { args: [{ userId: caller.userId, decision: request.body.decision, comment: request.body.comment }] }),
+        `The item is ${item.status}; no approval is pending`,
+      );
+    },
+  );
+
+  app.get(
+    '/library/:id/approval',
+    { onRequest: requireRole(Roles.read), schema: { summary: 'A library item\'s approval chain', tags: ['library'], params: idParams } },
+    async (request) => {
+      const item = await findLibraryItem(app.db, callerOf(request).workspaceId, request.params.id);
+      if (!item) throw notFound('Library item');
+      return app.temporal.workflow.getHandle(item.workflowId).query(approvalQuery);
+    },
+  );
+};

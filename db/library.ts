@@ -1,0 +1,52 @@
+import { sql } from 'kysely';
+import type { Db, LibraryItemKind } from './database';
+
+export interface LibraryItemView {
+  id: string;
+  kind: LibraryItemKind;
+  name: string;
+  body: string | null;
+  variables: string[];
+  mediaId: string | null;
+  tags: string[];
+  ownerId: string;
+  expiresAt: string | null;
+  status: 'awaiting_approval' | 'approved' | 'rejected';
+  /** Approved and not expired: posts made from it unchanged skip their approval. */
+  usable: boolean;
+  workflowId: string;
+  usedBy: string[];
+  createdAt: string;
+}
+
+export async function listLibraryItems(db: Db, workspaceId: string, filter: { tag?: string; kind?: LibraryItemKind; usable?: boolean; ids?: string[] } = {}): Promise<LibraryItemView[]> {
+  let query = db.selectFrom('library_items').selectAll().where('workspace_id', '=', workspaceId);
+  if (filter.ids) query = query.where('id', 'in', filter.ids);
+  if (filter.kind) query = query.where('kind', '=', filter.kind);
+  if (filter.tag) query = query.where(sql<boolean>`${filter.tag} = any(tags)`);
+  if (filter.usable) query = query.where('status', '=', 'approved').where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', new Date())]));
+  const rows = await query.orderBy('created_at').execute();
+  if (rows.length === 0) return [];
+  const usage = await db.selectFrom('posts').select(['id', 'library_item_id']).where('library_item_id', 'in', rows.map((r) => r.id)).execute();
+  return rows.map((r) => ({
+    id: r.id,
+    kind: r.kind,
+    name: r.name,
+    body: r.body,
+    variables: r.variables,
+    mediaId: r.media_id,
+    tags: r.tags,
+    ownerId: r.owner_id,
+    expiresAt: r.expires_at?.toISOString() ?? null,
+    status: r.status,
+    usable: r.status === 'approved' && (!r.expires_at || r.expires_at > new Date()),
+    workflowId: r.workflow_id,
+    usedBy: usage.filter((u) => u.library_item_id === r.id).map((u) => u.id),
+    createdAt: r.created_at.toISOString(),
+  }));
+}
+
+export async function findLibraryItem(db: Db, workspaceId: string, id: string): Promise<LibraryItemView | undefined> {
+  const [item] = await listLibraryItems(db, workspaceId, { ids: [id] });
+  return item;
+}

@@ -1,0 +1,123 @@
+import { deflateSync } from 'node:zlib';
+import { connectChannel } from './support/channels';
+import { addMember, bearer, createWorkspace, startHarness, waitFor, type Harness, type TestWorkspace } from './support/harness';
+import { startWebhookReceiver, type WebhookReceiver } from './support/webhook-receiver';
+
+let h: Harness;
+let hook: WebhookReceiver;
+let ws: TestWorkspace;
+let approver: TestWorkspace;
+let editor: TestWorkspace;
+let channelId: string;
+
+beforeAll(async () => {
+  [h, hook] = await Promise.all([startHarness(), startWebhookReceiver()]);
+  ws = await createWorkspace(h, 'Library');
+  [approver, editor] = await Promise.all([addMember(h, ws.workspaceId, 'approver'), addMember(h, ws.workspaceId, 'editor')]);
+  channelId = (await connectChannel(h, ws.token, { provider: 'webhook', name: 'Hook', credentials: { url: hook.url, secret: hook.secret } })).id;
+  await h.app.inject({ method: 'PUT', url: '/v1/approval-policies', headers: bearer(ws.token), payload: { steps: [{ name: 'Brand', mode: 'any', approvers: { roles: ['approver'] } }] } });
+});
+
+afterAll(async () => {
+  await h?.close();
+  await hook?.close();
+});
+
+const call = (token: string, method: 'GET' | 'POST', url: string, payload?: object) => h.app.inject({ method, url, headers: bearer(token), payload });
+
+/** A real PNG of the given size (one colour), built by hand so the test needs no image library. */
+function png(width: number, height: number): Buffer {
+  const crc = (buf: Buffer) => {
+    let c = ~0;
+    for (const byte of buf) {
+      c ^= byte;
+      for (let k = 0; k < 8; k++) c = (c >>> 1) ^ (0xedb88320 & -(c & 1));
+    }
+    return ~c >>> 0;
+  };
+  const chunk = (type: string, data: Buffer) => {
+    const body = Buffer.concat([Buffer.from(type), data]);
+    const out = Buffer.alloc(12 + data.length);
+    out.writeUInt32BE(data.length, 0);
+    body.copy(out, 4);
+    out.writeUInt32BE(crc(body), 8 + data.length);
+    return out;
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr.set([8, 2, 0, 0, 0], 8);
+  const rows = Buffer.alloc((width * 3 + 1) * height);
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(rows)), chunk('IEND', Buffer.alloc(0))]);
+}
+
+async function approvedItem(payload: object): Promise<{ id: string }> {
+  const created = await call(editor.token, 'POST', '/v1/library', payload);
+  expect(created.statusCode).toBe(201);
+  expect(created.json().status).toBe('awaiting_approval');
+  expect((await call(approver.token, 'POST', `/v1/library/${created.json().id}/approval`, { decision: 'approve' })).statusCode).toBe(200);
+  await waitFor('the item approved', async () => (await call(ws.token, 'GET', `/v1/library/${created.json().id}`)).json().status === 'approved');
+  return created.json();
+}
+
+test('a post from an approved item skips approval unchanged, and does not when edited; usage is tracked', async () => {
+  const item = await approvedItem({ kind: 'template', name: 'Store opening', body: 'Our {{city}} store opens today!', tags: ['retail'] });
+  expect((await call(ws.token, 'GET', `/v1/library/${item.id}`)).json().variables).toEqual(['city']);
+
+  const missing = await call(editor.token, 'POST', '/v1/posts', { channelIds: [channelId], libraryItemId: item.id, publishAt: new Date(Date.now() + 3600_000).toISOString() });
+  expect(missing.statusCode).toBe(422);
+  expect(missing.json().errors[0]).toMatchObject({ field: 'variables.city', rule: 'required' });
+
+  const unchanged = await call(editor.token, 'POST', '/v1/posts', { channelIds: [channelId], libraryItemId: item.id, variables: { city: 'Berlin' } });
+  expect(unchanged.statusCode).toBe(201);
+  expect(unchanged.json()).toMatchObject({ text: 'Our Berlin store opens today!', preApproved: true, libraryItemId: item.id });
+  await waitFor('the pre-approved post to publish', async () => (await call(ws.token, 'GET', `/v1/posts/${unchanged.json().id}`)).json().status === 'published');
+  expect(hook.deliveries.some((d) => d.payload.data.text === 'Our Berlin store opens today!')).toBe(true);
+  const audit = (await call(ws.token, 'GET', `/v1/audit?subject=${unchanged.json().id}`)).json().entries.find((e: { action: string }) => e.action === 'post.created');
+  expect(audit.after).toMatchObject({ libraryItemId: item.id, preApprovedByLibraryItem: true, approvalSteps: [] });
+
+  const edited = await call(editor.token, 'POST', '/v1/posts', { text: 'Our Berlin store opens today!!! Come early', channelIds: [channelId], libraryItemId: item.id, variables: { city: 'Berlin' }, publishAt: new Date(Date.now() + 3600_000).toISOString() });
+  expect(edited.json()).toMatchObject({ status: 'awaiting_approval', preApproved: false, libraryItemId: item.id });
+
+  const usage = (await call(ws.token, 'GET', `/v1/library/${item.id}`)).json().usedBy;
+  expect(usage.sort()).toEqual([unchanged.json().id, edited.json().id].sort());
+  await call(ws.token, 'POST', `/v1/posts/${edited.json().id}/cancel`);
+});
+
+test('an expired, unapproved or rejected item cannot be used', async () => {
+  const expiring = await approvedItem({ kind: 'snippet', name: 'Flash sale', body: 'Flash sale!', expiresAt: new Date(Date.now() + 1500).toISOString() });
+  await waitFor('the item to expire', async () => !(await call(ws.token, 'GET', `/v1/library/${expiring.id}`)).json().usable, 10_000);
+  const expired = await call(editor.token, 'POST', '/v1/posts', { channelIds: [channelId], libraryItemId: expiring.id });
+  expect(expired.statusCode).toBe(422);
+  expect(expired.json().errors[0]).toMatchObject({ field: 'libraryItemId', rule: 'unexpired' });
+
+  const pending = (await call(editor.token, 'POST', '/v1/library', { kind: 'snippet', name: 'Draft', body: 'Not yet' })).json();
+  expect((await call(editor.token, 'POST', '/v1/posts', { channelIds: [channelId], libraryItemId: pending.id })).json().errors[0]).toMatchObject({ rule: 'approved' });
+  expect((await call(editor.token, 'POST', `/v1/library/${pending.id}/approval`, { decision: 'approve' })).statusCode).toBe(403); // its owner
+  await call(approver.token, 'POST', `/v1/library/${pending.id}/approval`, { decision: 'reject', comment: 'Off brand' });
+  await waitFor('the item rejected', async () => (await call(ws.token, 'GET', `/v1/library/${pending.id}`)).json().status === 'rejected');
+  const usable = (await call(ws.token, 'GET', '/v1/library?usable=true')).json().items.map((i: { id: string }) => i.id);
+  expect(usable).not.toContain(pending.id);
+  expect(usable).not.toContain(expiring.id);
+});
+
+test('media uploads are checked by type, size and pixels, stored, and can be library items', async () => {
+  const image = png(640, 480);
+  const upload = (body: Buffer, type: string) => h.app.inject({ method: 'POST', url: '/v1/media?filename=hero.png', headers: { ...bearer(editor.token), 'content-type': type }, payload: body });
+  const ok = await upload(image, 'image/png');
+  expect(ok.statusCode).toBe(201);
+  expect(ok.json()).toMatchObject({ contentType: 'image/png', width: 640, height: 480, bytes: image.length });
+  const back = await h.app.inject({ method: 'GET', url: `/v1/media/${ok.json().id}/content`, headers: bearer(ws.token) });
+  expect(Buffer.compare(back.rawPayload, image)).toBe(0);
+
+  expect((await upload(image, 'image/jpeg')).json().detail).toContain('not image/jpeg');
+  expect((await upload(png(9000, 10), 'image/png')).json().detail).toContain('at most 8000×8000');
+  expect((await upload(Buffer.from('hello'), 'image/tiff')).statusCode).toBe(415);
+  expect((await upload(Buffer.from('not a video at all'), 'video/mp4')).statusCode).toBe(422);
+
+  const item = await call(editor.token, 'POST', '/v1/library', { kind: 'media', name: 'Hero image', mediaId: ok.json().id, tags: ['hero'] });
+  expect(item.statusCode).toBe(201);
+  expect((await call(ws.token, 'GET', '/v1/library?tag=hero')).json().items.map((i: { id: string }) => i.id)).toEqual([item.json().id]);
+  const noMedia = await call(editor.token, 'POST', '/v1/library', { kind: 'media', name: 'Nothing' });
+  expect(noMedia.json().errors[0]).toMatchObject({ field: 'body.mediaId' });
+});

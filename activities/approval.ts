@@ -3,6 +3,7 @@ import type { WebhookAdapter, WebhookCredentials } from '../channels/webhook';
 import { appendAudit } from '../db/audit';
 import type { Db, PostStatus } from '../db/database';
 import type { Sealer } from '../db/sealing';
+import type { DueNotification } from '../workflows/approval-chain';
 
 export interface ApprovalDeps {
   db: Db;
@@ -10,17 +11,8 @@ export interface ApprovalDeps {
   sealer: Sealer;
 }
 
-export interface ApprovalNotification {
-  postId: string;
-  kind: 'approval.reminder' | 'approval.escalated';
-  round: number;
-  step: number;
-  stepName: string;
-  recipientIds: string[];
-  deadline: string;
-  /** Who the step waits on after this notification (escalation widens it). */
-  awaitingUserIds?: string[];
-}
+/** A reminder or escalation that fell due in a post's chain. */
+export type ApprovalNotification = DueNotification & { postId: string };
 
 /** The I/O of approval chains: notifications and content edits. Safe to run twice. */
 export function createApprovalActivities({ db, adapters, sealer }: ApprovalDeps) {

@@ -2,6 +2,7 @@ import { createApprovalActivities } from './approval';
 import { createCampaignActivities } from './campaign';
 import { createImportActivities, type ImportDeps } from './import';
 import { createLibraryActivities } from './library';
+import { createListeningActivities } from './listening';
 import { createPublishingActivities, type PublishingDeps } from './publishing';
 import { createRecurrenceActivities } from './recurrence';
 
@@ -9,5 +10,5 @@ export type ActivityDeps = PublishingDeps & ImportDeps;
 
 /** Every activity the Chorus worker registers. */
 export function createActivities(deps: ActivityDeps) {
-  return { ...createPublishingActivities(deps), ...createApprovalActivities(deps), ...createCampaignActivities(deps), ...createImportActivities(deps), ...createRecurrenceActivities(deps), ...createLibraryActivities(deps) };
+  return { ...createPublishingActivities(deps), ...createApprovalActivities(deps), ...createCampaignActivities(deps), ...createImportActivities(deps), ...createRecurrenceActivities(deps), ...createLibraryActivities(deps), ...createListeningActivities(deps) };
 }

@@ -18,6 +18,7 @@ import { tokenRoutes } from './routes/tokens';
 import { healthRoutes } from './routes/health';
 import { importRoutes } from './routes/imports';
 import { libraryRoutes } from './routes/library';
+import { listeningRoutes } from './routes/listening';
 import { postRoutes } from './routes/posts';
 import { recurrenceRoutes } from './routes/recurrences';
 
@@ -28,6 +29,8 @@ export interface AppDeps {
   sealer: Sealer;
   taskQueue: string;
   media: MediaStorage;
+  /** How long each firehose read of a listening query runs before its loop takes stock (ms). */
+  listeningRunMs?: number;
 }
 
 declare module 'fastify' {
@@ -60,6 +63,7 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = {}
   await app.register(importRoutes, { prefix: '/v1' });
   await app.register(recurrenceRoutes, { prefix: '/v1' });
   await app.register(libraryRoutes, { prefix: '/v1' });
+  await app.register(listeningRoutes, { prefix: '/v1' });
   await app.register(memberRoutes, { prefix: '/v1' });
   await app.register(tokenRoutes, { prefix: '/v1' });
   await app.register(auditRoutes, { prefix: '/v1' });

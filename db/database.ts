@@ -278,6 +278,62 @@ export interface LibraryItemsTable {
   updated_at: Timestamp;
 }
 
+export interface ListeningSources {
+  /** A relay or PDS to read the firehose from (com.atproto.sync.subscribeRepos), and the PLC directory. */
+  bluesky?: { service: string; plcUrl?: string; fromCursor?: number };
+}
+
+export interface NoiseFilters {
+  minLength?: number;
+  languages?: string[];
+  blockAuthors?: string[];
+  blockDomains?: string[];
+}
+
+export interface ListeningQueriesTable {
+  id: Generated<string>;
+  workspace_id: string;
+  name: string;
+  expression: string;
+  kind: 'brand' | 'competitor' | 'topic';
+  sources: ColumnType<ListeningSources, string, string>;
+  filters: ColumnType<NoiseFilters, string, string>;
+  status: 'active' | 'paused' | 'deleted';
+  bluesky_cursor: ColumnType<string | null, string | number | null | undefined, string | number | null>;
+  workflow_id: string;
+  created_by: string;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface MentionsTable {
+  id: Generated<string>;
+  workspace_id: string;
+  query_id: string;
+  source: string;
+  source_id: string;
+  author: string;
+  text: string;
+  lang: string | null;
+  url: string | null;
+  posted_at: Timestamp;
+  sentiment_score: number;
+  sentiment_label: string;
+  /** A person's correction; statistics use it over the computed label. */
+  corrected_label: string | null;
+  lead: Generated<boolean>;
+  tags: ColumnType<string[], string[] | undefined, string[]>;
+  dedupe_key: string;
+  created_at: CreatedAt;
+}
+
+export interface ListeningFilteredTable {
+  query_id: string;
+  source_id: string;
+  reason: string;
+  at: CreatedAt;
+}
+
 export interface Database {
   workspaces: WorkspacesTable;
   users: UsersTable;
@@ -297,6 +353,9 @@ export interface Database {
   recurrences: RecurrencesTable;
   media_assets: MediaAssetsTable;
   library_items: LibraryItemsTable;
+  listening_queries: ListeningQueriesTable;
+  mentions: MentionsTable;
+  listening_filtered: ListeningFilteredTable;
 }
 
 export type Channel = Selectable<ChannelsTable>;

@@ -8,12 +8,20 @@ import { createWorkspaceWithOwner } from '../db/workspaces';
 const USAGE = `Usage:
   chorus workspace create --name <name> --owner <email>   create a workspace; prints its id and an owner API token as JSON
   chorus audit verify --workspace <id>                    check the workspace's audit hash chain; exits 1 naming the first broken row
+  chorus sentiment                                        score text lines from stdin: one JSON line {"score","label"} per line
 
 The database is DATABASE_URL, or the embedded one that a running \`npm start\` serves on PGLITE_PORT.`;
 
 /** The `chorus` command line: administration that precedes having an API token. */
 async function main(argv: string[]): Promise<number> {
   const [group, command, ...rest] = argv;
+  if (group === 'sentiment') {
+    // Loaded here, not at the top: only this command needs the analyzer and its lexicons.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { runSentimentCli } = require('./sentiment-cli') as typeof import('./sentiment-cli');
+    await runSentimentCli(process.stdin, process.stdout);
+    return 0;
+  }
   if (group === 'audit' && command === 'verify') {
     const { values } = parseArgs({ args: rest, options: { workspace: { type: 'string' } } });
     if (!values.workspace) {
@@ -55,7 +63,10 @@ async function withDb(work: (db: Db) => Promise<number>): Promise<number> {
 }
 
 main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
+  // exitCode, not exit(): output piped to a slow reader must be flushed before the process ends.
+  (code) => {
+    process.exitCode = code;
+  },
   (err: unknown) => {
     console.error(err instanceof Error ? err.message : err);
     process.exit(1);

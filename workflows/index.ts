@@ -3,3 +3,4 @@ export { runCampaign } from './campaign';
 export { importPosts } from './post-import';
 export { runRecurrence } from './recurrence';
 export { reviewLibraryItem } from './library-item';
+export { listenQuery } from './listening';

@@ -13,6 +13,7 @@ export const campaignWorkflowId = (campaignId: string): string => `campaign/${ca
 export const importWorkflowId = (jobId: string): string => `import/${jobId}`;
 export const recurrenceWorkflowId = (recurrenceId: string): string => `recurrence/${recurrenceId}`;
 export const libraryItemWorkflowId = (itemId: string): string => `library/${itemId}`;
+export const listeningWorkflowId = (queryId: string): string => `listening/${queryId}`;
 export const IMPORT_POSTS_WORKFLOW = 'importPosts';
 export type ImportPostsWorkflow = (input: { jobId: string; total: number }) => Promise<void>;
 
@@ -249,3 +250,36 @@ export interface LibraryItemReviewInput {
 }
 export const REVIEW_LIBRARY_ITEM_WORKFLOW = 'reviewLibraryItem';
 export type ReviewLibraryItemWorkflow = (input: LibraryItemReviewInput) => Promise<ApprovalChainStatus>;
+
+export interface ListeningWorkflowInput {
+  queryId: string;
+  workspaceId: string;
+  /** How long each firehose read runs before the loop takes stock (ms). */
+  runForMs?: number;
+  carried?: { counters: ListeningCounters; paused: boolean };
+}
+
+/** What one firehose read saw. */
+export interface ListeningRun {
+  processed: number;
+  stored: number;
+  filtered: number;
+  malformed: number;
+  /** Whether the source answered during the read. */
+  sourceHealthy: boolean;
+  lastError: string | null;
+}
+
+/** A listening loop's totals since it started. */
+export interface ListeningCounters extends ListeningRun {
+  runs: number;
+}
+
+export const LISTEN_QUERY_WORKFLOW = 'listenQuery';
+export type ListenQueryWorkflow = (input: ListeningWorkflowInput) => Promise<ListeningCounters>;
+export const pauseListeningSignal = defineSignal('pause');
+export const resumeListeningSignal = defineSignal('resume');
+/** The query's expression, filters or sources changed in the database: restart the read with them. */
+export const queryChangedSignal = defineSignal('queryChanged');
+export const stopListeningSignal = defineSignal('stop');
+export const listeningCountersQuery = defineQuery<ListeningCounters & { paused: boolean }>('counters');

@@ -24,6 +24,8 @@ export interface Harness {
   taskQueue: string;
   adapters: ChannelAdapters;
   sealer: Sealer;
+  /** Stops the worker (as a deploy or crash would) and starts a fresh one on the same task queue. */
+  restartWorker(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -39,24 +41,37 @@ export async function startHarness(): Promise<Harness> {
   const taskQueue = `test-${randomUUID()}`;
   const adapters = createChannelAdapters();
   const sealer = new Sealer(generateKey());
-  const worker = await createChorusWorker({
-    connection,
-    namespace: 'default',
-    taskQueue,
-    deps: { db, adapters, sealer, temporal: client },
-    workflowBundle: { codePath: pathToFileURL(testEnv('workflowBundle')).pathname },
-  });
-  const running = worker.run();
+  const startWorker = () =>
+    createChorusWorker({
+      connection,
+      namespace: 'default',
+      taskQueue,
+      deps: { db, adapters, sealer, temporal: client },
+      workflowBundle: { codePath: pathToFileURL(testEnv('workflowBundle')).pathname },
+    });
+  let worker = await startWorker();
+  let running = worker.run();
   // The API gets adapters of its own, as it would in its own process: no shared sessions.
-  const app = await buildApp({ db, temporal: client, adapters: createChannelAdapters(), sealer, taskQueue, media: new DiskMediaStorage(mkdtempSync(path.join(os.tmpdir(), 'chorus-media-'))) }, { logger: false });
+  const app = await buildApp(
+    { db, temporal: client, adapters: createChannelAdapters(), sealer, taskQueue, media: new DiskMediaStorage(mkdtempSync(path.join(os.tmpdir(), 'chorus-media-'))), listeningRunMs: 3000 },
+    { logger: false },
+  );
   return {
     app,
     db,
     client,
-    worker,
+    get worker() {
+      return worker;
+    },
     taskQueue,
     adapters,
     sealer,
+    async restartWorker() {
+      worker.shutdown();
+      await running;
+      worker = await startWorker();
+      running = worker.run();
+    },
     async close() {
       await app.close();
       worker.shutdown();

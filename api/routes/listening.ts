@@ -1,0 +1,286 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { sql } from 'kysely';
+import { z } from 'zod';
+import { appendAudit } from '../../db/audit';
+import { compileQuery, QuerySyntaxError } from '../../listening/query';
+import {
+  LISTEN_QUERY_WORKFLOW,
+  listeningCountersQuery,
+  listeningWorkflowId,
+  pauseListeningSignal,
+  queryChangedSignal,
+  resumeListeningSignal,
+  SearchAttributes,
+  stopListeningSignal,
+  type ListenQueryWorkflow,
+} from '../../workflows/messages';
+import { callerOf, requireRole, Roles } from '../plugins/auth';
+import { invalidField, notFound, Problem, unavailable } from '../problems';
+
+const SENTIMENTS = ['positive', 'negative', 'neutral'] as const;
+const idParams = z.object({ id: z.uuid() });
+
+const sources = z.object({
+  bluesky: z
+    .object({
+      service: z.url({ protocol: /^(wss?|https?)$/ }).default('wss://bsky.network').describe('A relay or PDS serving com.atproto.sync.subscribeRepos'),
+      plcUrl: z.url().optional().describe('PLC directory; default plc.directory'),
+      fromCursor: z.number().int().min(0).optional().describe('Backfill from this firehose sequence number'),
+    })
+    .optional(),
+});
+const filters = z.object({
+  minLength: z.number().int().min(0).max(1000).optional(),
+  languages: z.array(z.string().regex(/^[a-z]{2}$/, 'must be an ISO 639-1 code')).optional(),
+  blockAuthors: z.array(z.string().min(1)).optional(),
+  blockDomains: z.array(z.string().min(1)).optional(),
+});
+
+/** Compiles the expression, or answers 422 with where it broke and what was expected. */
+function checkExpression(expression: string): void {
+  try {
+    compileQuery(expression);
+  } catch (err) {
+    if (err instanceof QuerySyntaxError) {
+      throw new Problem(422, 'Unprocessable Content', `expression: ${err.message}`, [{ field: 'expression', rule: 'syntax', message: err.message }]);
+    }
+    throw err;
+  }
+}
+
+export const listeningRoutes: FastifyPluginAsyncZod = async (app) => {
+  const queryOr404 = async (workspaceId: string, id: string) => {
+    const row = await app.db.selectFrom('listening_queries').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', id).where('status', '!=', 'deleted').executeTakeFirst();
+    if (!row) throw notFound('Listening query');
+    return row;
+  };
+  const view = (q: Awaited<ReturnType<typeof queryOr404>>) => ({
+    id: q.id,
+    name: q.name,
+    expression: q.expression,
+    kind: q.kind,
+    sources: q.sources,
+    filters: q.filters,
+    status: q.status,
+    workflowId: q.workflow_id,
+    createdAt: q.created_at.toISOString(),
+  });
+
+  app.post(
+    '/listening/queries',
+    {
+      onRequest: requireRole(Roles.writeContent),
+      schema: {
+        summary: 'Start listening: a boolean query over sources, with noise filters; tagged brand or competitor for share of voice',
+        tags: ['listening'],
+        body: z.object({ name: z.string().trim().min(1).max(200), expression: z.string().min(1).max(2000), kind: z.enum(['brand', 'competitor', 'topic']).default('brand'), sources, filters: filters.default({}) }),
+      },
+    },
+    async (request, reply) => {
+      const caller = callerOf(request);
+      const body = request.body;
+      checkExpression(body.expression);
+      if (!body.sources.bluesky) throw invalidField('sources', 'one_source', 'name at least one source (bluesky)');
+      const id = randomUUID();
+      const workflowId = listeningWorkflowId(id);
+      try {
+        await app.db.transaction().execute(async (trx) => {
+          await trx
+            .insertInto('listening_queries')
+            .values({ id, workspace_id: caller.workspaceId, name: body.name, expression: body.expression, kind: body.kind, sources: JSON.stringify(body.sources), filters: JSON.stringify(body.filters), status: 'active', workflow_id: workflowId, created_by: caller.userId, updated_at: new Date() })
+            .execute();
+          await appendAudit(trx, { workspaceId: caller.workspaceId, actorId: caller.userId, action: 'listening_query.created', subjectType: 'listening_query', subjectId: id, after: { name: body.name, expression: body.expression, kind: body.kind } });
+          await app.temporal.workflow.start<ListenQueryWorkflow>(LISTEN_QUERY_WORKFLOW, {
+            workflowId,
+            taskQueue: app.taskQueue,
+            args: [{ queryId: id, workspaceId: caller.workspaceId, runForMs: app.listeningRunMs }],
+            typedSearchAttributes: [{ key: SearchAttributes.workspace, value: caller.workspaceId }],
+            staticSummary: `Listening "${body.name}": ${body.expression.slice(0, 80)}`,
+          });
+        });
+      } catch (err) {
+        throw unavailable('The scheduler (Temporal) is unreachable; nothing was stored. Try again shortly.', err);
+      }
+      return reply.code(201).send(view(await queryOr404(caller.workspaceId, id)));
+    },
+  );
+
+  app.get(
+    '/listening/queries',
+    { onRequest: requireRole(Roles.read), schema: { summary: 'Listening queries of your workspace', tags: ['listening'] } },
+    async (request) => {
+      const rows = await app.db.selectFrom('listening_queries').selectAll().where('workspace_id', '=', callerOf(request).workspaceId).where('status', '!=', 'deleted').orderBy('created_at').execute();
+      return { queries: rows.map(view) };
+    },
+  );
+
+  app.get(
+    '/listening/queries/:id',
+    { onRequest: requireRole(Roles.read), schema: { summary: 'A query with its counters: stored, filtered by reason, live loop state', tags: ['listening'], params: idParams } },
+    async (request) => {
+      const q = await queryOr404(callerOf(request).workspaceId, request.params.id);
+      const [stored, filtered, live] = await Promise.all([
+        app.db.selectFrom('mentions').select(sql<number>`count(*)::int`.as('n')).where('query_id', '=', q.id).executeTakeFirstOrThrow(),
+        app.db.selectFrom('listening_filtered').select(['reason', sql<number>`count(*)::int`.as('n')]).where('query_id', '=', q.id).groupBy('reason').execute(),
+        app.temporal.workflow.getHandle(q.workflow_id).query(listeningCountersQuery).catch(() => null),
+      ]);
+      return { ...view(q), mentions: stored.n, filteredByReason: Object.fromEntries(filtered.map((f) => [f.reason, f.n])), live };
+    },
+  );
+
+  app.patch(
+    '/listening/queries/:id',
+    {
+      onRequest: requireRole(Roles.writeContent),
+      schema: { summary: 'Change a query; the listening loop picks the change up at once', tags: ['listening'], params: idParams, body: z.object({ name: z.string().trim().min(1).max(200).optional(), expression: z.string().min(1).max(2000).optional(), filters: filters.optional() }) },
+    },
+    async (request) => {
+      const caller = callerOf(request);
+      const q = await queryOr404(caller.workspaceId, request.params.id);
+      if (request.body.expression) checkExpression(request.body.expression);
+      await app.db.transaction().execute(async (trx) => {
+        await trx
+          .updateTable('listening_queries')
+          .set({
+            ...(request.body.name ? { name: request.body.name } : {}),
+            ...(request.body.expression ? { expression: request.body.expression } : {}),
+            ...(request.body.filters ? { filters: JSON.stringify(request.body.filters) } : {}),
+            updated_at: new Date(),
+          })
+          .where('id', '=', q.id)
+          .execute();
+        await appendAudit(trx, { workspaceId: caller.workspaceId, actorId: caller.userId, action: 'listening_query.updated', subjectType: 'listening_query', subjectId: q.id, before: { name: q.name, expression: q.expression, filters: q.filters }, after: request.body });
+      });
+      await app.temporal.workflow.getHandle(q.workflow_id).signal(queryChangedSignal);
+      return view(await queryOr404(caller.workspaceId, q.id));
+    },
+  );
+
+  for (const [action, signal, status] of [
+    ['pause', pauseListeningSignal, 'paused'],
+    ['resume', resumeListeningSignal, 'active'],
+  ] as const) {
+    app.post(
+      `/listening/queries/:id/${action}`,
+      { onRequest: requireRole(Roles.writeContent), schema: { summary: `${action[0]!.toUpperCase()}${action.slice(1)} listening`, tags: ['listening'], params: idParams } },
+      async (request) => {
+        const caller = callerOf(request);
+        const q = await queryOr404(caller.workspaceId, request.params.id);
+        await app.db.updateTable('listening_queries').set({ status, updated_at: new Date() }).where('id', '=', q.id).execute();
+        await app.temporal.workflow.getHandle(q.workflow_id).signal(signal);
+        return view(await queryOr404(caller.workspaceId, q.id));
+      },
+    );
+  }
+
+  app.delete(
+    '/listening/queries/:id',
+    { onRequest: requireRole(Roles.writeContent), schema: { summary: 'Stop listening for good (mentions are kept)', tags: ['listening'], params: idParams } },
+    async (request, reply) => {
+      const caller = callerOf(request);
+      const q = await queryOr404(caller.workspaceId, request.params.id);
+      await app.db.updateTable('listening_queries').set({ status: 'deleted', updated_at: new Date() }).where('id', '=', q.id).execute();
+      await app.temporal.workflow.getHandle(q.workflow_id).signal(stopListeningSignal);
+      return reply.code(204).send();
+    },
+  );
+
+  app.get(
+    '/mentions',
+    {
+      onRequest: requireRole(Roles.read),
+      schema: {
+        summary: 'Mentions, newest first',
+        tags: ['listening'],
+        querystring: z.object({
+          queryId: z.uuid().optional(),
+          source: z.string().optional(),
+          sentiment: z.enum(SENTIMENTS).optional(),
+          from: z.iso.datetime({ offset: true }).optional(),
+          to: z.iso.datetime({ offset: true }).optional(),
+          lead: z.enum(['true', 'false']).optional().describe('Only mentions with buying intent'),
+          limit: z.coerce.number().int().min(1).max(1000).default(100),
+        }),
+      },
+    },
+    async (request) => {
+      const q = request.query;
+      let query = app.db.selectFrom('mentions').selectAll().where('workspace_id', '=', callerOf(request).workspaceId);
+      if (q.queryId) query = query.where('query_id', '=', q.queryId);
+      if (q.source) query = query.where('source', '=', q.source);
+      if (q.sentiment) query = query.where(sql<boolean>`coalesce(corrected_label, sentiment_label) = ${q.sentiment}`);
+      if (q.from) query = query.where('posted_at', '>=', new Date(q.from));
+      if (q.to) query = query.where('posted_at', '<', new Date(q.to));
+      if (q.lead) query = query.where('lead', '=', q.lead === 'true');
+      const rows = await query.orderBy('posted_at', 'desc').orderBy('id', 'desc').limit(q.limit).execute();
+      return {
+        mentions: rows.map((m) => ({
+          id: m.id,
+          queryId: m.query_id,
+          source: m.source,
+          sourceId: m.source_id,
+          author: m.author,
+          text: m.text,
+          lang: m.lang,
+          url: m.url,
+          postedAt: m.posted_at.toISOString(),
+          sentiment: { score: m.sentiment_score, label: m.corrected_label ?? m.sentiment_label, computed: m.sentiment_label, corrected: m.corrected_label !== null },
+          lead: m.lead,
+          tags: m.tags,
+        })),
+      };
+    },
+  );
+
+  app.patch(
+    '/mentions/:id',
+    {
+      onRequest: requireRole(Roles.writeContent),
+      schema: { summary: 'Correct a mention\'s sentiment (statistics use the correction) or tag it', tags: ['listening'], params: z.object({ id: z.string().regex(/^\d+$/) }), body: z.object({ sentiment: z.enum(SENTIMENTS).optional(), tags: z.array(z.string().trim().min(1).max(50)).max(50).optional() }) },
+    },
+    async (request) => {
+      const caller = callerOf(request);
+      const updated = await app.db
+        .updateTable('mentions')
+        .set({ ...(request.body.sentiment ? { corrected_label: request.body.sentiment } : {}), ...(request.body.tags ? { tags: request.body.tags } : {}) })
+        .where('id', '=', request.params.id)
+        .where('workspace_id', '=', caller.workspaceId)
+        .returning(['id', 'corrected_label', 'sentiment_label', 'tags'])
+        .executeTakeFirst();
+      if (!updated) throw notFound('Mention');
+      return { id: updated.id, sentiment: updated.corrected_label ?? updated.sentiment_label, tags: updated.tags };
+    },
+  );
+
+  app.get(
+    '/listening/stats',
+    {
+      onRequest: requireRole(Roles.read),
+      schema: {
+        summary: 'Volume and sentiment mix per query over time (corrections count)',
+        tags: ['listening'],
+        querystring: z.object({ queryId: z.uuid().optional(), from: z.iso.datetime({ offset: true }), to: z.iso.datetime({ offset: true }), interval: z.enum(['hour', 'day']).default('day') }),
+      },
+    },
+    async (request) => {
+      const q = request.query;
+      let query = app.db
+        .selectFrom('mentions')
+        .select([
+          'query_id',
+          sql<Date>`date_trunc(${q.interval}, posted_at)`.as('bucket'),
+          sql<number>`count(*)::int`.as('volume'),
+          sql<number>`count(*) filter (where coalesce(corrected_label, sentiment_label) = 'positive')::int`.as('positive'),
+          sql<number>`count(*) filter (where coalesce(corrected_label, sentiment_label) = 'negative')::int`.as('negative'),
+          sql<number>`count(*) filter (where coalesce(corrected_label, sentiment_label) = 'neutral')::int`.as('neutral'),
+        ])
+        .where('workspace_id', '=', callerOf(request).workspaceId)
+        .where('posted_at', '>=', new Date(q.from))
+        .where('posted_at', '<', new Date(q.to));
+      if (q.queryId) query = query.where('query_id', '=', q.queryId);
+      const rows = await query.groupBy(['query_id', 'bucket']).orderBy('bucket').execute();
+      return { series: rows.map((r) => ({ queryId: r.query_id, at: new Date(r.bucket).toISOString(), volume: r.volume, positive: r.positive, negative: r.negative, neutral: r.neutral })) };
+    },
+  );
+};

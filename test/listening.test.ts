@@ -1,0 +1,109 @@
+import { AtpAgent } from '@atproto/api';
+import { startLocalBluesky, type LocalBluesky, type SandboxAccount } from '../sandbox/local-bluesky';
+import { bearer, createWorkspace, startHarness, waitFor, type Harness, type TestWorkspace } from './support/harness';
+
+let h: Harness;
+let pds: LocalBluesky;
+let ws: TestWorkspace;
+let alice: SandboxAccount;
+let bob: SandboxAccount;
+
+beforeAll(async () => {
+  [h, pds] = await Promise.all([startHarness(), startLocalBluesky()]);
+  ws = await createWorkspace(h, 'Listeners');
+  [alice, bob] = await Promise.all([pds.createAccount('alicel'), pds.createAccount('bobl')]);
+});
+
+afterAll(async () => {
+  await h?.close();
+  await pds?.stop();
+});
+
+async function post(account: SandboxAccount, text: string) {
+  const agent = new AtpAgent({ service: pds.pdsUrl });
+  await agent.login({ identifier: account.handle, password: account.appPassword });
+  await agent.post({ text, createdAt: new Date().toISOString() });
+}
+
+const call = (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: object) => h.app.inject({ method, url, headers: bearer(ws.token), payload });
+const mentionsOf = async (queryId: string) => (await call('GET', `/v1/mentions?queryId=${queryId}&limit=1000`)).json().mentions as { id: string; text: string; author: string; sourceId: string; sentiment: { label: string; score: number }; lead: boolean }[];
+
+test('mentions on the local PDS are exactly the matching posts, each once, with sentiment, across a worker restart', async () => {
+  const created = await call('POST', '/v1/listening/queries', {
+    name: 'Chorus brand',
+    expression: '"chorus app" OR (launch AND #chorus)',
+    kind: 'brand',
+    sources: { bluesky: { service: pds.pdsUrl, plcUrl: pds.plcUrl, fromCursor: 0 } },
+    filters: { minLength: 5 },
+  });
+  expect(created.statusCode).toBe(201);
+  const query = created.json();
+
+  await post(alice, 'I love the Chorus app, it is great!');
+  await post(bob, 'The launch of #chorus was a total disaster. Awful.');
+  await post(alice, 'Nothing to see here');
+  await post(bob, 'launch day for something else');
+  await post(alice, '#chorus #launch #a #b #c #d');
+  await post(bob, 'Looking for an alternative to the chorus app, any recommendations?');
+
+  const first = await waitFor('three mentions', async () => {
+    const m = await mentionsOf(query.id);
+    return m.length >= 3 && m;
+  }, 60_000);
+  expect(first.map((m) => m.text).sort()).toEqual([
+    'I love the Chorus app, it is great!',
+    'Looking for an alternative to the chorus app, any recommendations?',
+    'The launch of #chorus was a total disaster. Awful.',
+  ]);
+  const byText = Object.fromEntries(first.map((m) => [m.text, m]));
+  expect(byText['I love the Chorus app, it is great!']!.sentiment.label).toBe('positive');
+  expect(byText['The launch of #chorus was a total disaster. Awful.']!.sentiment.label).toBe('negative');
+  expect(byText['Looking for an alternative to the chorus app, any recommendations?']!.lead).toBe(true);
+  expect(byText['I love the Chorus app, it is great!']!.author).toBe(alice.handle);
+  const details = await waitFor('the filtered count', async () => {
+    const d = (await call('GET', `/v1/listening/queries/${query.id}`)).json();
+    return d.filteredByReason.hashtag_stuffing === 1 && d;
+  });
+  expect(details.mentions).toBe(3);
+
+  // A deploy (or crash) mid-stream: the next worker resumes from the saved cursor.
+  await h.restartWorker();
+  await post(alice, 'Second day with the chorus app and still happy');
+  await post(bob, 'Not impressed by the launch of #chorus');
+  const all = await waitFor('five mentions after the restart', async () => {
+    const m = await mentionsOf(query.id);
+    return m.length >= 5 && m;
+  }, 60_000);
+  expect(all).toHaveLength(5);
+  expect(new Set(all.map((m) => m.sourceId)).size).toBe(5);
+  const records = [...(await pds.listPosts(alice.did)), ...(await pds.listPosts(bob.did))];
+  expect(records).toHaveLength(8);
+
+  // A correction counts in the statistics.
+  const negative = all.find((m) => m.text.startsWith('Not impressed'))!;
+  const corrected = await call('PATCH', `/v1/mentions/${negative.id}`, { sentiment: 'neutral', tags: ['reviewed'] });
+  expect(corrected.json()).toMatchObject({ sentiment: 'neutral', tags: ['reviewed'] });
+  const from = new Date(Date.now() - 3600_000).toISOString();
+  const to = new Date(Date.now() + 3600_000).toISOString();
+  const stats = (await call('GET', `/v1/listening/stats?queryId=${query.id}&from=${from}&to=${to}&interval=hour`)).json();
+  const totals = stats.series.reduce((t: Record<string, number>, s: Record<string, number>) => ({ volume: t.volume! + s.volume!, neutral: t.neutral! + s.neutral! }), { volume: 0, neutral: 0 });
+  expect(totals.volume).toBe(5);
+  expect((await mentionsOf(query.id)).find((m) => m.id === negative.id)!.sentiment.label).toBe('neutral');
+
+  // Pause stops storing; a changed expression applies at once.
+  expect((await call('PATCH', `/v1/listening/queries/${query.id}`, { expression: '"chorus app" OR disaster' })).statusCode).toBe(200);
+  await post(alice, 'What a disaster of a morning');
+  await waitFor('the changed expression to apply', async () => (await mentionsOf(query.id)).some((m) => m.text === 'What a disaster of a morning'), 60_000);
+
+  expect((await call('POST', `/v1/listening/queries/${query.id}/pause`)).json().status).toBe('paused');
+  await waitFor('the loop to pause', async () => (await call('GET', `/v1/listening/queries/${query.id}`)).json().live?.paused === true);
+  expect((await h.app.inject({ method: 'DELETE', url: `/v1/listening/queries/${query.id}`, headers: bearer(ws.token) })).statusCode).toBe(204);
+  await h.client.workflow.getHandle(query.workflowId).result();
+});
+
+test('a query that does not parse is refused with its position and what was expected', async () => {
+  const res = await call('POST', '/v1/listening/queries', { name: 'Broken', expression: '(brand AND', sources: { bluesky: { service: pds.pdsUrl } } });
+  expect(res.statusCode).toBe(422);
+  expect(res.json().errors[0]).toMatchObject({ field: 'expression', rule: 'syntax' });
+  expect(res.json().detail).toMatch(/position \d+/);
+});

@@ -1,0 +1,88 @@
+import {
+  allHandlersFinished,
+  CancellationScope,
+  condition,
+  continueAsNew,
+  isCancellation,
+  proxyActivities,
+  setCurrentDetails,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { ListeningActivities } from '../activities/listening';
+import {
+  listeningCountersQuery,
+  pauseListeningSignal,
+  queryChangedSignal,
+  resumeListeningSignal,
+  stopListeningSignal,
+  type ListeningCounters,
+  type ListeningWorkflowInput,
+} from './messages';
+
+const DEFAULT_RUN_MS = 60_000;
+
+const { listenBlueskyFirehose } = proxyActivities<ListeningActivities>({
+  startToCloseTimeout: '30m',
+  heartbeatTimeout: '20s',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' },
+});
+
+/**
+ * One listening query (`listening/<queryId>`): read the sources, match, filter, score, store, loop.
+ * Each read is a long-running activity that heartbeats its cursor; the loop keeps only counters,
+ * and continues-as-new before its history grows long. Pause, resume, stop and "query changed"
+ * are signals; a change cancels the read in progress, which resumes from the saved cursor.
+ */
+export async function listenQuery(input: ListeningWorkflowInput): Promise<ListeningCounters> {
+  const counters: ListeningCounters = input.carried?.counters ?? { runs: 0, processed: 0, stored: 0, filtered: 0, malformed: 0, sourceHealthy: true, lastError: null };
+  let paused = input.carried?.paused ?? false;
+  let stopped = false;
+  let reading: CancellationScope | undefined;
+  const describe = () =>
+    setCurrentDetails(`**${stopped ? 'stopped' : paused ? 'paused' : 'listening'}** · ${counters.stored} stored, ${counters.filtered} filtered, ${counters.processed} seen · source ${counters.sourceHealthy ? 'healthy' : 'unreachable'}`);
+  const interrupt = () => reading?.cancel();
+
+  setHandler(listeningCountersQuery, () => ({ ...counters, paused }));
+  setHandler(pauseListeningSignal, () => {
+    paused = true;
+    interrupt();
+  });
+  setHandler(resumeListeningSignal, () => {
+    paused = false;
+  });
+  setHandler(queryChangedSignal, interrupt);
+  setHandler(stopListeningSignal, () => {
+    stopped = true;
+    interrupt();
+  });
+
+  describe();
+  while (!stopped) {
+    if (paused) {
+      await condition(() => !paused || stopped);
+      continue;
+    }
+    reading = new CancellationScope();
+    try {
+      const run = await reading.run(() => listenBlueskyFirehose({ queryId: input.queryId, runForMs: input.runForMs ?? DEFAULT_RUN_MS }));
+      counters.runs++;
+      counters.processed += run.processed;
+      counters.stored += run.stored;
+      counters.filtered += run.filtered;
+      counters.malformed += run.malformed;
+      counters.sourceHealthy = run.sourceHealthy;
+      counters.lastError = run.lastError;
+    } catch (err) {
+      if (!isCancellation(err)) throw err;
+    } finally {
+      reading = undefined;
+    }
+    describe();
+    if (workflowInfo().continueAsNewSuggested) {
+      await condition(allHandlersFinished);
+      await continueAsNew<typeof listenQuery>({ ...input, carried: { counters, paused } });
+    }
+  }
+  return counters;
+}

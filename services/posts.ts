@@ -11,7 +11,8 @@ import { findLibraryItem } from '../db/library';
 import { renderTemplate } from '../content/templates';
 import type { Channel, Db, PostStatus } from '../db/database';
 import type { Caller } from '../db/tokens';
-import { invalidField, invalidFields, unavailable, type FieldProblem } from '../api/problems';
+import { invalidField, invalidFields, type FieldProblem } from '../api/problems';
+import { storeAndStart } from './store-and-start';
 import {
   approvalsNeeded,
   postWorkflowId,
@@ -225,56 +226,51 @@ async function libraryText(ctx: Pick<PostCreationContext, 'db'>, workspaceId: st
   return { itemId: item.id, text };
 }
 
-/**
- * Stores a planned post and starts its workflow in one step: the workflow is started inside the
- * database transaction, so if the start fails nothing is stored, and if the commit fails the
- * workflow is terminated (and would find no post anyway). Returns the post's id.
- */
+/** Stores a planned post and starts its workflow, neither without the other. Returns the post's id. */
 export async function createPlannedPost(ctx: PostCreationContext, plan: PlannedPost): Promise<string> {
   const { input, status } = plan;
   const workflowId = postWorkflowId(input.postId);
   const channelIds = plan.channels.map((c) => c.id);
-  let started = false;
-  try {
-    await ctx.db.transaction().execute(async (trx) => {
-      await trx
-        .insertInto('posts')
-        .values({
-          id: input.postId,
-          workspace_id: input.workspaceId,
-          author_id: plan.authorId,
-          text: plan.text,
-          publish_at: input.publishAt,
-          status,
-          workflow_id: workflowId,
-          campaign_id: input.campaignId ?? null,
-          recurrence_id: plan.recurrence?.id ?? null,
-          occurrence: plan.recurrence?.occurrence ?? null,
-          library_item_id: plan.libraryItem?.id ?? null,
-          pre_approved: plan.libraryItem?.preApproved ?? false,
-          awaiting_user_ids: input.approval?.steps[0]!.eligibleUserIds ?? [],
-          updated_at: new Date(),
-        })
-        .execute();
-      await trx
-        .insertInto('post_targets')
-        .values(plan.targets.map((t) => ({ id: t.id, post_id: input.postId, channel_id: t.channel.id, text: t.text, status: 'pending' as const, idempotency_key: t.idempotencyKey, updated_at: new Date() })))
-        .execute();
-      await appendAudit(trx, {
-        workspaceId: input.workspaceId,
-        actorId: plan.authorId,
-        action: 'post.created',
-        subjectType: 'post',
-        subjectId: input.postId,
-        after: {
-          text: plan.text,
-          publishAt: input.publishAt,
-          channelIds,
-          approvalSteps: plan.stepNames,
-          ...(plan.libraryItem ? { libraryItemId: plan.libraryItem.id, preApprovedByLibraryItem: plan.libraryItem.preApproved } : {}),
-        },
-      });
-      await ctx.temporal.workflow.start<PublishPostWorkflow>(PUBLISH_POST_WORKFLOW, {
+  await storeAndStart(ctx, workflowId, async (trx, start) => {
+    await trx
+      .insertInto('posts')
+      .values({
+        id: input.postId,
+        workspace_id: input.workspaceId,
+        author_id: plan.authorId,
+        text: plan.text,
+        publish_at: input.publishAt,
+        status,
+        workflow_id: workflowId,
+        campaign_id: input.campaignId ?? null,
+        recurrence_id: plan.recurrence?.id ?? null,
+        occurrence: plan.recurrence?.occurrence ?? null,
+        library_item_id: plan.libraryItem?.id ?? null,
+        pre_approved: plan.libraryItem?.preApproved ?? false,
+        awaiting_user_ids: input.approval?.steps[0]!.eligibleUserIds ?? [],
+        updated_at: new Date(),
+      })
+      .execute();
+    await trx
+      .insertInto('post_targets')
+      .values(plan.targets.map((t) => ({ id: t.id, post_id: input.postId, channel_id: t.channel.id, text: t.text, status: 'pending' as const, idempotency_key: t.idempotencyKey, updated_at: new Date() })))
+      .execute();
+    await appendAudit(trx, {
+      workspaceId: input.workspaceId,
+      actorId: plan.authorId,
+      action: 'post.created',
+      subjectType: 'post',
+      subjectId: input.postId,
+      after: {
+        text: plan.text,
+        publishAt: input.publishAt,
+        channelIds,
+        approvalSteps: plan.stepNames,
+        ...(plan.libraryItem ? { libraryItemId: plan.libraryItem.id, preApprovedByLibraryItem: plan.libraryItem.preApproved } : {}),
+      },
+    });
+    await start(() =>
+      ctx.temporal.workflow.start<PublishPostWorkflow>(PUBLISH_POST_WORKFLOW, {
         workflowId,
         taskQueue: ctx.taskQueue,
         args: [input],
@@ -287,15 +283,8 @@ export async function createPlannedPost(ctx: PostCreationContext, plan: PlannedP
         ],
         staticSummary: `Post "${summarise(plan.text)}" → ${plan.channels.map((c) => c.name).join(', ')}`,
         staticDetails: `Workspace ${input.workspaceId} · publish at ${input.publishAt} · author ${plan.authorId}`,
-      });
-      started = true;
-    });
-  } catch (err) {
-    if (started) {
-      await ctx.temporal.workflow.getHandle(workflowId).terminate('post was not stored').catch(() => undefined);
-      throw err;
-    }
-    throw unavailable('The scheduler (Temporal) is unreachable; nothing was stored. Try again shortly.', err);
-  }
+      }),
+    );
+  });
   return input.postId;
 }

@@ -21,8 +21,9 @@ import {
   submitCampaignUpdate,
   type RunCampaignWorkflow,
 } from '../../workflows/messages';
+import { storeAndStart } from '../../services/store-and-start';
 import { callerOf, requireRole, Roles } from '../plugins/auth';
-import { conflict, invalidFields, notFound, unavailable, type FieldProblem } from '../problems';
+import { conflict, invalidFields, notFound, type FieldProblem } from '../problems';
 import { runWorkflowUpdate } from '../workflow-updates';
 
 const isoInstant = z.iso.datetime({ offset: true, message: 'must be an ISO-8601 date-time with a UTC offset' });
@@ -75,30 +76,29 @@ export const campaignRoutes: FastifyPluginAsyncZod = async (app) => {
       const id = randomUUID();
       const workflowId = campaignWorkflowId(id);
       const utm = body.utm ? { medium: body.utm.medium, campaign: body.utm.campaign ?? body.name, sources: body.utm.sources } : null;
-      let started = false;
-      try {
-        await app.db.transaction().execute(async (trx) => {
-          await trx
-            .insertInto('campaigns')
-            .values({
-              id,
-              workspace_id: caller.workspaceId,
-              name: body.name,
-              objective: body.objective ?? null,
-              starts_at: body.startsAt,
-              ends_at: body.endsAt,
-              channel_ids: body.channelIds,
-              owner_id: caller.userId,
-              tags: body.tags,
-              utm: utm ? JSON.stringify(utm) : null,
-              enforce_dates: body.enforceDates,
-              status: 'draft',
-              workflow_id: workflowId,
-              updated_at: new Date(),
-            })
-            .execute();
-          await appendAudit(trx, { workspaceId: caller.workspaceId, actorId: caller.userId, action: 'campaign.created', subjectType: 'campaign', subjectId: id, after: { name: body.name, startsAt: body.startsAt, endsAt: body.endsAt, channelIds: body.channelIds } });
-          await app.temporal.workflow.start<RunCampaignWorkflow>(RUN_CAMPAIGN_WORKFLOW, {
+      await storeAndStart(app, workflowId, async (trx, start) => {
+        await trx
+          .insertInto('campaigns')
+          .values({
+            id,
+            workspace_id: caller.workspaceId,
+            name: body.name,
+            objective: body.objective ?? null,
+            starts_at: body.startsAt,
+            ends_at: body.endsAt,
+            channel_ids: body.channelIds,
+            owner_id: caller.userId,
+            tags: body.tags,
+            utm: utm ? JSON.stringify(utm) : null,
+            enforce_dates: body.enforceDates,
+            status: 'draft',
+            workflow_id: workflowId,
+            updated_at: new Date(),
+          })
+          .execute();
+        await appendAudit(trx, { workspaceId: caller.workspaceId, actorId: caller.userId, action: 'campaign.created', subjectType: 'campaign', subjectId: id, after: { name: body.name, startsAt: body.startsAt, endsAt: body.endsAt, channelIds: body.channelIds } });
+        await start(() =>
+          app.temporal.workflow.start<RunCampaignWorkflow>(RUN_CAMPAIGN_WORKFLOW, {
             workflowId,
             taskQueue: app.taskQueue,
             args: [{ campaignId: id, workspaceId: caller.workspaceId, ownerId: caller.userId, startsAt: new Date(body.startsAt).toISOString(), endsAt: new Date(body.endsAt).toISOString() }],
@@ -109,17 +109,9 @@ export const campaignRoutes: FastifyPluginAsyncZod = async (app) => {
             ],
             staticSummary: `Campaign "${body.name}"`,
             staticDetails: `Workspace ${caller.workspaceId} · ${body.startsAt} → ${body.endsAt} · owner ${caller.userId}`,
-          });
-          started = true;
-        });
-      } catch (err) {
-        if (started) {
-          await app.temporal.workflow.getHandle(workflowId).terminate('campaign was not stored').catch(() => undefined);
-          throw err;
-        }
-        request.log.error({ err }, 'could not start the campaign workflow');
-        throw unavailable('The scheduler (Temporal) is unreachable; nothing was stored. Try again shortly.');
-      }
+          }),
+        );
+      });
       return reply.code(201).send(await campaignOr404(caller.workspaceId, id));
     },
   );

@@ -5,8 +5,9 @@ import { z } from 'zod';
 import { appendAudit } from '../../db/audit';
 import { importLookups, importRow, parseImportCsv, type RowOutcome } from '../../services/post-import';
 import { IMPORT_POSTS_WORKFLOW, importWorkflowId, SearchAttributes, type ImportPostsWorkflow } from '../../workflows/messages';
+import { storeAndStart } from '../../services/store-and-start';
 import { callerOf, requireRole, Roles } from '../plugins/auth';
-import { invalidField, notFound, unavailable } from '../problems';
+import { invalidField, notFound } from '../problems';
 
 const MAX_FILE_BYTES = 5 * 1024 * 1024;
 
@@ -42,21 +43,19 @@ export const importRoutes: FastifyPluginAsyncZod = async (app) => {
 
       const jobId = randomUUID();
       const workflowId = importWorkflowId(jobId);
-      try {
-        await app.db.transaction().execute(async (trx) => {
-          await trx.insertInto('import_jobs').values({ id: jobId, workspace_id: caller.workspaceId, created_by: caller.userId, status: 'running', rows: JSON.stringify(rows), total: rows.length, workflow_id: workflowId }).execute();
-          await appendAudit(trx, { workspaceId: caller.workspaceId, actorId: caller.userId, action: 'import.started', subjectType: 'import_job', subjectId: jobId, after: { rows: rows.length } });
-          await app.temporal.workflow.start<ImportPostsWorkflow>(IMPORT_POSTS_WORKFLOW, {
+      await storeAndStart(app, workflowId, async (trx, start) => {
+        await trx.insertInto('import_jobs').values({ id: jobId, workspace_id: caller.workspaceId, created_by: caller.userId, status: 'running', rows: JSON.stringify(rows), total: rows.length, workflow_id: workflowId }).execute();
+        await appendAudit(trx, { workspaceId: caller.workspaceId, actorId: caller.userId, action: 'import.started', subjectType: 'import_job', subjectId: jobId, after: { rows: rows.length } });
+        await start(() =>
+          app.temporal.workflow.start<ImportPostsWorkflow>(IMPORT_POSTS_WORKFLOW, {
             workflowId,
             taskQueue: app.taskQueue,
             args: [{ jobId, total: rows.length }],
             typedSearchAttributes: [{ key: SearchAttributes.workspace, value: caller.workspaceId }],
             staticSummary: `Import of ${rows.length} posts`,
-          });
-        });
-      } catch (err) {
-        throw unavailable('The scheduler (Temporal) is unreachable; nothing was stored. Try again shortly.', err);
-      }
+          }),
+        );
+      });
       return reply.code(202).header('location', `/v1/posts/import/${jobId}`).send({ jobId, status: 'running', total: rows.length });
     },
   );

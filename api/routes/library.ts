@@ -16,8 +16,9 @@ import {
   SearchAttributes,
   type ReviewLibraryItemWorkflow,
 } from '../../workflows/messages';
+import { storeAndStart } from '../../services/store-and-start';
 import { callerOf, requireRole, Roles } from '../plugins/auth';
-import { invalidField, invalidFields, notFound, unavailable } from '../problems';
+import { invalidField, invalidFields, notFound } from '../problems';
 import { runWorkflowUpdate } from '../workflow-updates';
 
 const idParams = z.object({ id: z.uuid() });
@@ -97,38 +98,36 @@ export const libraryRoutes: FastifyPluginAsyncZod = async (app) => {
 
       const id = randomUUID();
       const workflowId = libraryItemWorkflowId(id);
-      try {
-        await app.db.transaction().execute(async (trx) => {
-          await trx
-            .insertInto('library_items')
-            .values({
-              id,
-              workspace_id: caller.workspaceId,
-              kind: body.kind,
-              name: body.name,
-              body: body.body ?? null,
-              variables: body.kind === 'template' && body.body ? templateVariables(body.body) : [],
-              media_id: body.mediaId ?? null,
-              tags: body.tags,
-              owner_id: caller.userId,
-              expires_at: body.expiresAt ?? null,
-              status: 'awaiting_approval',
-              workflow_id: workflowId,
-              updated_at: new Date(),
-            })
-            .execute();
-          await appendAudit(trx, { workspaceId: caller.workspaceId, actorId: caller.userId, action: 'library_item.created', subjectType: 'library_item', subjectId: id, after: { kind: body.kind, name: body.name, body: body.body ?? null, expiresAt: body.expiresAt ?? null } });
-          await app.temporal.workflow.start<ReviewLibraryItemWorkflow>(REVIEW_LIBRARY_ITEM_WORKFLOW, {
+      await storeAndStart(app, workflowId, async (trx, start) => {
+        await trx
+          .insertInto('library_items')
+          .values({
+            id,
+            workspace_id: caller.workspaceId,
+            kind: body.kind,
+            name: body.name,
+            body: body.body ?? null,
+            variables: body.kind === 'template' && body.body ? templateVariables(body.body) : [],
+            media_id: body.mediaId ?? null,
+            tags: body.tags,
+            owner_id: caller.userId,
+            expires_at: body.expiresAt ?? null,
+            status: 'awaiting_approval',
+            workflow_id: workflowId,
+            updated_at: new Date(),
+          })
+          .execute();
+        await appendAudit(trx, { workspaceId: caller.workspaceId, actorId: caller.userId, action: 'library_item.created', subjectType: 'library_item', subjectId: id, after: { kind: body.kind, name: body.name, body: body.body ?? null, expiresAt: body.expiresAt ?? null } });
+        await start(() =>
+          app.temporal.workflow.start<ReviewLibraryItemWorkflow>(REVIEW_LIBRARY_ITEM_WORKFLOW, {
             workflowId,
             taskQueue: app.taskQueue,
             args: [{ itemId: id, workspaceId: caller.workspaceId, ownerId: caller.userId, steps }],
             typedSearchAttributes: [{ key: SearchAttributes.workspace, value: caller.workspaceId }],
             staticSummary: `Library ${body.kind} "${body.name}"`,
-          });
-        });
-      } catch (err) {
-        throw unavailable('The scheduler (Temporal) is unreachable; nothing was stored. Try again shortly.', err);
-      }
+          }),
+        );
+      });
       return reply.code(201).send(await findLibraryItem(app.db, caller.workspaceId, id));
     },
   );

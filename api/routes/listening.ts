@@ -15,8 +15,9 @@ import {
   stopListeningSignal,
   type ListenQueryWorkflow,
 } from '../../workflows/messages';
+import { storeAndStart } from '../../services/store-and-start';
 import { callerOf, requireRole, Roles } from '../plugins/auth';
-import { invalidField, notFound, Problem, unavailable } from '../problems';
+import { invalidField, notFound, Problem } from '../problems';
 
 const SENTIMENTS = ['positive', 'negative', 'neutral'] as const;
 const idParams = z.object({ id: z.uuid() });
@@ -84,24 +85,22 @@ export const listeningRoutes: FastifyPluginAsyncZod = async (app) => {
       if (!body.sources.bluesky) throw invalidField('sources', 'one_source', 'name at least one source (bluesky)');
       const id = randomUUID();
       const workflowId = listeningWorkflowId(id);
-      try {
-        await app.db.transaction().execute(async (trx) => {
-          await trx
-            .insertInto('listening_queries')
-            .values({ id, workspace_id: caller.workspaceId, name: body.name, expression: body.expression, kind: body.kind, sources: JSON.stringify(body.sources), filters: JSON.stringify(body.filters), status: 'active', workflow_id: workflowId, created_by: caller.userId, updated_at: new Date() })
-            .execute();
-          await appendAudit(trx, { workspaceId: caller.workspaceId, actorId: caller.userId, action: 'listening_query.created', subjectType: 'listening_query', subjectId: id, after: { name: body.name, expression: body.expression, kind: body.kind } });
-          await app.temporal.workflow.start<ListenQueryWorkflow>(LISTEN_QUERY_WORKFLOW, {
+      await storeAndStart(app, workflowId, async (trx, start) => {
+        await trx
+          .insertInto('listening_queries')
+          .values({ id, workspace_id: caller.workspaceId, name: body.name, expression: body.expression, kind: body.kind, sources: JSON.stringify(body.sources), filters: JSON.stringify(body.filters), status: 'active', workflow_id: workflowId, created_by: caller.userId, updated_at: new Date() })
+          .execute();
+        await appendAudit(trx, { workspaceId: caller.workspaceId, actorId: caller.userId, action: 'listening_query.created', subjectType: 'listening_query', subjectId: id, after: { name: body.name, expression: body.expression, kind: body.kind } });
+        await start(() =>
+          app.temporal.workflow.start<ListenQueryWorkflow>(LISTEN_QUERY_WORKFLOW, {
             workflowId,
             taskQueue: app.taskQueue,
             args: [{ queryId: id, workspaceId: caller.workspaceId, runForMs: app.listeningRunMs }],
             typedSearchAttributes: [{ key: SearchAttributes.workspace, value: caller.workspaceId }],
             staticSummary: `Listening "${body.name}": ${body.expression.slice(0, 80)}`,
-          });
-        });
-      } catch (err) {
-        throw unavailable('The scheduler (Temporal) is unreachable; nothing was stored. Try again shortly.', err);
-      }
+          }),
+        );
+      });
       return reply.code(201).send(view(await queryOr404(caller.workspaceId, id)));
     },
   );

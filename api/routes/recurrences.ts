@@ -16,8 +16,9 @@ import {
   stopRecurrenceUpdate,
   type RunRecurrenceWorkflow,
 } from '../../workflows/messages';
+import { storeAndStart } from '../../services/store-and-start';
 import { callerOf, requireRole, Roles } from '../plugins/auth';
-import { invalidField, notFound, unavailable } from '../problems';
+import { invalidField, notFound } from '../problems';
 import { runWorkflowUpdate } from '../workflow-updates';
 
 const idParams = z.object({ id: z.uuid() });
@@ -78,14 +79,14 @@ export const recurrenceRoutes: FastifyPluginAsyncZod = async (app) => {
 
       const id = randomUUID();
       const workflowId = recurrenceWorkflowId(id);
-      try {
-        await app.db.transaction().execute(async (trx) => {
-          await trx
-            .insertInto('recurrences')
-            .values({ id, workspace_id: caller.workspaceId, author_id: caller.userId, text: body.text, channel_ids: body.channelIds, variants: JSON.stringify(body.variants ?? {}), rule: JSON.stringify(rule), status: 'active', workflow_id: workflowId, updated_at: new Date() })
-            .execute();
-          await appendAudit(trx, { workspaceId: caller.workspaceId, actorId: caller.userId, action: 'recurrence.created', subjectType: 'recurrence', subjectId: id, after: { text: body.text, channelIds: body.channelIds, rule } });
-          await app.temporal.workflow.start<RunRecurrenceWorkflow>(RUN_RECURRENCE_WORKFLOW, {
+      await storeAndStart(app, workflowId, async (trx, start) => {
+        await trx
+          .insertInto('recurrences')
+          .values({ id, workspace_id: caller.workspaceId, author_id: caller.userId, text: body.text, channel_ids: body.channelIds, variants: JSON.stringify(body.variants ?? {}), rule: JSON.stringify(rule), status: 'active', workflow_id: workflowId, updated_at: new Date() })
+          .execute();
+        await appendAudit(trx, { workspaceId: caller.workspaceId, actorId: caller.userId, action: 'recurrence.created', subjectType: 'recurrence', subjectId: id, after: { text: body.text, channelIds: body.channelIds, rule } });
+        await start(() =>
+          app.temporal.workflow.start<RunRecurrenceWorkflow>(RUN_RECURRENCE_WORKFLOW, {
             workflowId,
             taskQueue: app.taskQueue,
             args: [{ recurrenceId: id, workspaceId: caller.workspaceId }],
@@ -94,11 +95,9 @@ export const recurrenceRoutes: FastifyPluginAsyncZod = async (app) => {
               { key: SearchAttributes.channels, value: body.channelIds },
             ],
             staticSummary: `Recurring post (${rule.frequency}, ${rule.time} ${timezone})`,
-          });
-        });
-      } catch (err) {
-        throw unavailable('The scheduler (Temporal) is unreachable; nothing was stored. Try again shortly.', err);
-      }
+          }),
+        );
+      });
       return reply.code(201).send({ ...view(await recurrenceOr404(caller.workspaceId, id)), firstOccurrence: first.toISOString() });
     },
   );

@@ -1,0 +1,63 @@
+import type { Client } from '@temporalio/client';
+import { sql } from 'kysely';
+import { Problem } from '../api/problems';
+import { createDb, type Db } from '../db/database';
+import { storeAndStart } from '../services/store-and-start';
+import { testEnv } from './setup/test-env';
+
+let db: Db;
+beforeAll(() => {
+  db = createDb(testEnv('databaseUrl'), 2);
+});
+afterAll(() => db.destroy());
+
+/** A stand-in for the Temporal client: records terminations (no real server can be made to fail on cue). */
+function temporalStub() {
+  const terminated: string[] = [];
+  const client = { workflow: { getHandle: (id: string) => ({ terminate: async () => void terminated.push(id) }) } } as unknown as Client;
+  return { client, terminated };
+}
+
+const name = () => `store-and-start-${Math.random().toString(36).slice(2)}`;
+const stored = async (n: string) => (await db.selectFrom('workspaces').select('id').where('name', '=', n).execute()).length;
+
+test('a failed workflow start stores nothing and answers 503', async () => {
+  const { client, terminated } = temporalStub();
+  const n = name();
+  const attempt = storeAndStart({ db, temporal: client }, 'wf/1', async (trx, start) => {
+    await trx.insertInto('workspaces').values({ name: n }).execute();
+    await start(async () => {
+      throw new Error('connection refused');
+    });
+  });
+  await expect(attempt).rejects.toMatchObject({ status: 503 });
+  await expect(attempt).rejects.toBeInstanceOf(Problem);
+  expect(await stored(n)).toBe(0);
+  expect(terminated).toEqual([]);
+});
+
+test('a commit that fails after the start terminates the workflow', async () => {
+  const { client, terminated } = temporalStub();
+  const n = name();
+  const attempt = storeAndStart({ db, temporal: client }, 'wf/2', async (trx, start) => {
+    await trx.insertInto('workspaces').values({ name: n }).execute();
+    await start(async () => undefined);
+    // Make the commit itself fail, as a lost connection would: a constraint checked only at commit.
+    await sql`create temporary table t_check (x uuid references workspaces(id) deferrable initially deferred) on commit drop`.execute(trx);
+    await sql`insert into t_check values (gen_random_uuid())`.execute(trx);
+  });
+  await expect(attempt).rejects.toThrow();
+  expect(await stored(n)).toBe(0);
+  expect(terminated).toEqual(['wf/2']);
+});
+
+test('other errors pass through unchanged and store nothing', async () => {
+  const { client } = temporalStub();
+  const n = name();
+  const attempt = storeAndStart({ db, temporal: client }, 'wf/3', async (trx) => {
+    await trx.insertInto('workspaces').values({ name: n }).execute();
+    throw new Problem(422, 'Unprocessable Content', 'no');
+  });
+  await expect(attempt).rejects.toMatchObject({ status: 422 });
+  expect(await stored(n)).toBe(0);
+});

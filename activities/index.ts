@@ -1,3 +1,4 @@
+import { createAlertActivities } from './alerts';
 import { createApprovalActivities } from './approval';
 import { createCampaignActivities } from './campaign';
 import { createImportActivities, type ImportDeps } from './import';
@@ -10,5 +11,5 @@ export type ActivityDeps = PublishingDeps & ImportDeps;
 
 /** Every activity the Chorus worker registers. */
 export function createActivities(deps: ActivityDeps) {
-  return { ...createPublishingActivities(deps), ...createApprovalActivities(deps), ...createCampaignActivities(deps), ...createImportActivities(deps), ...createRecurrenceActivities(deps), ...createLibraryActivities(deps), ...createListeningActivities(deps) };
+  return { ...createPublishingActivities(deps), ...createApprovalActivities(deps), ...createCampaignActivities(deps), ...createImportActivities(deps), ...createRecurrenceActivities(deps), ...createLibraryActivities(deps), ...createListeningActivities(deps), ...createAlertActivities(deps) };
 }

@@ -290,6 +290,32 @@ export interface NoiseFilters {
   blockDomains?: string[];
 }
 
+/**
+ * Spike detection: the last window against the mean of the windows before it. A spike when the
+ * window has at least `minVolume` mentions and `volumeFactor` times the baseline, or when its share
+ * of negative mentions is at least 0.5 and `negativeShareIncrease` above the baseline's.
+ */
+export interface AlertingRule {
+  windowSeconds: number;
+  baselineWindows: number;
+  minVolume: number;
+  volumeFactor: number;
+  negativeShareIncrease: number;
+}
+
+export interface AlertsTable {
+  id: Generated<string>;
+  workspace_id: string;
+  query_id: string;
+  status: 'open' | 'closed';
+  reasons: string[];
+  details: ColumnType<unknown, string, string>;
+  opened_at: CreatedAt;
+  closed_at: Timestamp | null;
+  acknowledged_by: string | null;
+  acknowledged_at: Timestamp | null;
+}
+
 export interface ListeningQueriesTable {
   id: Generated<string>;
   workspace_id: string;
@@ -298,6 +324,7 @@ export interface ListeningQueriesTable {
   kind: 'brand' | 'competitor' | 'topic';
   sources: ColumnType<ListeningSources, string, string>;
   filters: ColumnType<NoiseFilters, string, string>;
+  alerting: ColumnType<Partial<AlertingRule>, string | undefined, string>;
   status: 'active' | 'paused' | 'deleted';
   bluesky_cursor: ColumnType<string | null, string | number | null | undefined, string | number | null>;
   workflow_id: string;
@@ -356,6 +383,7 @@ export interface Database {
   listening_queries: ListeningQueriesTable;
   mentions: MentionsTable;
   listening_filtered: ListeningFilteredTable;
+  alerts: AlertsTable;
 }
 
 export type Channel = Selectable<ChannelsTable>;

@@ -107,3 +107,37 @@ test('a query that does not parse is refused with its position and what was expe
   expect(res.json().errors[0]).toMatchObject({ field: 'expression', rule: 'syntax' });
   expect(res.json().detail).toMatch(/position \d+/);
 });
+
+describe('spike (crisis) alerts', () => {
+  const alerting = { windowSeconds: 600, baselineWindows: 6, minVolume: 5, volumeFactor: 3 };
+  const listen = async (name: string, expression: string) => {
+    const res = await call('POST', '/v1/listening/queries', { name, expression, sources: { bluesky: { service: pds.pdsUrl, plcUrl: pds.plcUrl, fromCursor: 0 } }, alerting });
+    expect(res.statusCode).toBe(201);
+    return res.json() as { id: string; workflowId: string };
+  };
+  const loopsDone = async (query: { id: string }, runs: number) =>
+    waitFor(`${runs} more listening loops`, async () => ((await call('GET', `/v1/listening/queries/${query.id}`)).json().live?.runs ?? 0) >= runs, 60_000);
+  const alertsOf = async (queryId: string) => (await call('GET', `/v1/alerts?queryId=${queryId}`)).json().alerts as { id: string; reasons: string[]; status: string }[];
+
+  test('a burst of negative posts raises one alert; a steady trickle raises none', async () => {
+    const burst = await listen('Burst', 'zorblax');
+    const trickle = await listen('Trickle', 'quindle');
+    for (const text of ['quindle is fine', 'quindle again, ok', 'another quindle day']) await post(alice, text);
+    for (let i = 0; i < 8; i++) await post(i % 2 ? alice : bob, `Zorblax is broken again, terrible outage #${i}. Worst service ever!`);
+
+    await waitFor('eight burst mentions', async () => (await mentionsOf(burst.id)).length === 8, 60_000);
+    await waitFor('three trickle mentions', async () => (await mentionsOf(trickle.id)).length === 3, 60_000);
+    const runsNow = (await call('GET', `/v1/listening/queries/${burst.id}`)).json().live.runs as number;
+    await loopsDone(burst, runsNow + 2); // detection ran after the burst, more than once
+
+    const raised = await alertsOf(burst.id);
+    expect(raised).toHaveLength(1);
+    expect(raised[0]).toMatchObject({ status: 'open', reasons: ['volume', 'negative_share'] });
+    expect(await alertsOf(trickle.id)).toEqual([]);
+
+    const ack = await call('POST', `/v1/alerts/${raised[0]!.id}/acknowledge`);
+    expect(ack.statusCode).toBe(200);
+    expect((await call('POST', `/v1/alerts/${raised[0]!.id}/acknowledge`)).statusCode).toBe(404);
+    for (const q of [burst, trickle]) await h.app.inject({ method: 'DELETE', url: `/v1/listening/queries/${q.id}`, headers: bearer(ws.token) });
+  });
+});

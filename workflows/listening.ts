@@ -9,6 +9,7 @@ import {
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
+import type { AlertActivities } from '../activities/alerts';
 import type { ListeningActivities } from '../activities/listening';
 import {
   listeningCountersQuery,
@@ -21,6 +22,11 @@ import {
 } from './messages';
 
 const DEFAULT_RUN_MS = 60_000;
+
+const { detectSpikes } = proxyActivities<AlertActivities>({
+  startToCloseTimeout: '1m',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' },
+});
 
 const { listenBlueskyFirehose } = proxyActivities<ListeningActivities>({
   startToCloseTimeout: '30m',
@@ -78,6 +84,8 @@ export async function listenQuery(input: ListeningWorkflowInput): Promise<Listen
     } finally {
       reading = undefined;
     }
+    // After each read: is this a spike (crisis) or has one ended?
+    await detectSpikes({ queryId: input.queryId });
     describe();
     if (workflowInfo().continueAsNewSuggested) {
       await condition(allHandlersFinished);

@@ -38,6 +38,14 @@ const filters = z.object({
   blockDomains: z.array(z.string().min(1)).optional(),
 });
 
+const alerting = z.object({
+  windowSeconds: z.number().int().min(10).max(7 * 24 * 3600).optional().describe('Window compared with the ones before it (default 3600)'),
+  baselineWindows: z.number().int().min(1).max(168).optional().describe('How many earlier windows form the baseline (default 12)'),
+  minVolume: z.number().int().min(1).optional().describe('Fewer mentions than this in the window never alert (default 10)'),
+  volumeFactor: z.number().min(1).optional().describe('Volume spike: more than this times the baseline mean (default 3)'),
+  negativeShareIncrease: z.number().min(0).max(1).optional().describe('Negative spike: share of negatives this much above the baseline\'s, and at least half (default 0.2)'),
+});
+
 /** Compiles the expression, or answers 422 with where it broke and what was expected. */
 function checkExpression(expression: string): void {
   try {
@@ -63,6 +71,7 @@ export const listeningRoutes: FastifyPluginAsyncZod = async (app) => {
     kind: q.kind,
     sources: q.sources,
     filters: q.filters,
+    alerting: q.alerting,
     status: q.status,
     workflowId: q.workflow_id,
     createdAt: q.created_at.toISOString(),
@@ -75,7 +84,7 @@ export const listeningRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         summary: 'Start listening: a boolean query over sources, with noise filters; tagged brand or competitor for share of voice',
         tags: ['listening'],
-        body: z.object({ name: z.string().trim().min(1).max(200), expression: z.string().min(1).max(2000), kind: z.enum(['brand', 'competitor', 'topic']).default('brand'), sources, filters: filters.default({}) }),
+        body: z.object({ name: z.string().trim().min(1).max(200), expression: z.string().min(1).max(2000), kind: z.enum(['brand', 'competitor', 'topic']).default('brand'), sources, filters: filters.default({}), alerting: alerting.default({}) }),
       },
     },
     async (request, reply) => {
@@ -88,7 +97,7 @@ export const listeningRoutes: FastifyPluginAsyncZod = async (app) => {
       await storeAndStart(app, workflowId, async (trx, start) => {
         await trx
           .insertInto('listening_queries')
-          .values({ id, workspace_id: caller.workspaceId, name: body.name, expression: body.expression, kind: body.kind, sources: JSON.stringify(body.sources), filters: JSON.stringify(body.filters), status: 'active', workflow_id: workflowId, created_by: caller.userId, updated_at: new Date() })
+          .values({ id, workspace_id: caller.workspaceId, name: body.name, expression: body.expression, kind: body.kind, sources: JSON.stringify(body.sources), filters: JSON.stringify(body.filters), alerting: JSON.stringify(body.alerting), status: 'active', workflow_id: workflowId, created_by: caller.userId, updated_at: new Date() })
           .execute();
         await appendAudit(trx, { workspaceId: caller.workspaceId, actorId: caller.userId, action: 'listening_query.created', subjectType: 'listening_query', subjectId: id, after: { name: body.name, expression: body.expression, kind: body.kind } });
         await start(() =>
@@ -132,7 +141,7 @@ export const listeningRoutes: FastifyPluginAsyncZod = async (app) => {
     '/listening/queries/:id',
     {
       onRequest: requireRole(Roles.writeContent),
-      schema: { summary: 'Change a query; the listening loop picks the change up at once', tags: ['listening'], params: idParams, body: z.object({ name: z.string().trim().min(1).max(200).optional(), expression: z.string().min(1).max(2000).optional(), filters: filters.optional() }) },
+      schema: { summary: 'Change a query; the listening loop picks the change up at once', tags: ['listening'], params: idParams, body: z.object({ name: z.string().trim().min(1).max(200).optional(), expression: z.string().min(1).max(2000).optional(), filters: filters.optional(), alerting: alerting.optional() }) },
     },
     async (request) => {
       const caller = callerOf(request);
@@ -145,6 +154,7 @@ export const listeningRoutes: FastifyPluginAsyncZod = async (app) => {
             ...(request.body.name ? { name: request.body.name } : {}),
             ...(request.body.expression ? { expression: request.body.expression } : {}),
             ...(request.body.filters ? { filters: JSON.stringify(request.body.filters) } : {}),
+            ...(request.body.alerting ? { alerting: JSON.stringify(request.body.alerting) } : {}),
             updated_at: new Date(),
           })
           .where('id', '=', q.id)
@@ -249,6 +259,55 @@ export const listeningRoutes: FastifyPluginAsyncZod = async (app) => {
         .executeTakeFirst();
       if (!updated) throw notFound('Mention');
       return { id: updated.id, sentiment: updated.corrected_label ?? updated.sentiment_label, tags: updated.tags };
+    },
+  );
+
+  app.get(
+    '/alerts',
+    {
+      onRequest: requireRole(Roles.read),
+      schema: { summary: 'Spike (crisis) alerts, newest first: one per episode', tags: ['listening'], querystring: z.object({ status: z.enum(['open', 'closed']).optional(), queryId: z.uuid().optional() }) },
+    },
+    async (request) => {
+      let query = app.db.selectFrom('alerts').selectAll().where('workspace_id', '=', callerOf(request).workspaceId);
+      if (request.query.status) query = query.where('status', '=', request.query.status);
+      if (request.query.queryId) query = query.where('query_id', '=', request.query.queryId);
+      const rows = await query.orderBy('opened_at', 'desc').limit(200).execute();
+      return {
+        alerts: rows.map((a) => ({
+          id: a.id,
+          queryId: a.query_id,
+          status: a.status,
+          reasons: a.reasons,
+          details: a.details,
+          openedAt: a.opened_at.toISOString(),
+          closedAt: a.closed_at?.toISOString() ?? null,
+          acknowledgedBy: a.acknowledged_by,
+          acknowledgedAt: a.acknowledged_at?.toISOString() ?? null,
+        })),
+      };
+    },
+  );
+
+  app.post(
+    '/alerts/:id/acknowledge',
+    { onRequest: requireRole(Roles.writeContent), schema: { summary: 'Acknowledge an alert (someone is on it)', tags: ['listening'], params: idParams } },
+    async (request) => {
+      const caller = callerOf(request);
+      const updated = await app.db.transaction().execute(async (trx) => {
+        const row = await trx
+          .updateTable('alerts')
+          .set({ acknowledged_by: caller.userId, acknowledged_at: new Date() })
+          .where('id', '=', request.params.id)
+          .where('workspace_id', '=', caller.workspaceId)
+          .where('acknowledged_at', 'is', null)
+          .returning(['id', 'query_id'])
+          .executeTakeFirst();
+        if (row) await appendAudit(trx, { workspaceId: caller.workspaceId, actorId: caller.userId, action: 'alert.acknowledged', subjectType: 'alert', subjectId: row.id });
+        return row;
+      });
+      if (!updated) throw notFound('Unacknowledged alert');
+      return { id: updated.id, acknowledgedBy: caller.userId };
     },
   );
 

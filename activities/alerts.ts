@@ -1,0 +1,90 @@
+import type { ChannelAdapters } from '../channels/registry';
+import type { WebhookAdapter, WebhookCredentials } from '../channels/webhook';
+import { appendAudit } from '../db/audit';
+import type { AlertingRule, Db } from '../db/database';
+import type { Sealer } from '../db/sealing';
+
+/** Last hour against the twelve before it, as the issue suggests; each query can change it. */
+export const DEFAULT_ALERTING: AlertingRule = { windowSeconds: 3600, baselineWindows: 12, minVolume: 10, volumeFactor: 3, negativeShareIncrease: 0.2 };
+
+interface WindowCounts {
+  volume: number;
+  negative: number;
+}
+
+/** Spike reasons for the current window against its baseline windows (pure, for tests and reuse). */
+export function spikeReasons(current: WindowCounts, baseline: WindowCounts[], rule: AlertingRule): string[] {
+  const reasons: string[] = [];
+  const mean = baseline.reduce((sum, w) => sum + w.volume, 0) / Math.max(1, baseline.length);
+  if (current.volume >= rule.minVolume && current.volume > rule.volumeFactor * Math.max(1, mean)) reasons.push('volume');
+  const baselineVolume = baseline.reduce((sum, w) => sum + w.volume, 0);
+  const baselineShare = baselineVolume === 0 ? 0 : baseline.reduce((sum, w) => sum + w.negative, 0) / baselineVolume;
+  const share = current.volume === 0 ? 0 : current.negative / current.volume;
+  if (current.volume >= rule.minVolume && share >= 0.5 && share >= baselineShare + rule.negativeShareIncrease) reasons.push('negative_share');
+  return reasons;
+}
+
+/** The I/O of crisis alerts: counting windows, opening and closing episodes, notifying. */
+export function createAlertActivities({ db, adapters, sealer }: { db: Db; adapters: ChannelAdapters; sealer: Sealer }) {
+  return {
+    /**
+     * Opens an alert when a spike starts (once per episode: a partial unique index allows one open
+     * alert per query) and closes it when the spike is over; a new episode can then raise a new one.
+     * Sentiment corrections count. Safe to run twice.
+     */
+    async detectSpikes({ queryId }: { queryId: string }): Promise<{ opened: boolean; closed: boolean }> {
+      const query = await db.selectFrom('listening_queries').select(['workspace_id', 'name', 'alerting']).where('id', '=', queryId).executeTakeFirstOrThrow();
+      const rule = { ...DEFAULT_ALERTING, ...query.alerting };
+      const now = Date.now();
+      const windowMs = rule.windowSeconds * 1000;
+      const since = new Date(now - windowMs * (rule.baselineWindows + 1));
+      const rows = await db
+        .selectFrom('mentions')
+        .select(['posted_at', 'sentiment_label', 'corrected_label'])
+        .where('query_id', '=', queryId)
+        .where('posted_at', '>=', since)
+        .execute();
+      const windows: WindowCounts[] = Array.from({ length: rule.baselineWindows + 1 }, () => ({ volume: 0, negative: 0 }));
+      for (const m of rows) {
+        const index = Math.floor((now - m.posted_at.getTime()) / windowMs);
+        if (index < 0 || index >= windows.length) continue;
+        windows[index]!.volume++;
+        if ((m.corrected_label ?? m.sentiment_label) === 'negative') windows[index]!.negative++;
+      }
+      const [current, ...baseline] = windows;
+      const reasons = spikeReasons(current!, baseline, rule);
+      const open = await db.selectFrom('alerts').select('id').where('query_id', '=', queryId).where('status', '=', 'open').executeTakeFirst();
+
+      if (reasons.length === 0) {
+        if (!open) return { opened: false, closed: false };
+        await db.updateTable('alerts').set({ status: 'closed', closed_at: new Date() }).where('id', '=', open.id).where('status', '=', 'open').execute();
+        return { opened: false, closed: true };
+      }
+      if (open) return { opened: false, closed: false };
+      const details = { window: current, baselineMean: baseline.reduce((s, w) => s + w.volume, 0) / Math.max(1, baseline.length), rule };
+      const alert = await db.transaction().execute(async (trx) => {
+        const inserted = await trx
+          .insertInto('alerts')
+          .values({ workspace_id: query.workspace_id, query_id: queryId, status: 'open', reasons, details: JSON.stringify(details) })
+          .onConflict((oc) => oc.column('query_id').where('status', '=', 'open').doNothing())
+          .returning('id')
+          .executeTakeFirst();
+        if (inserted) await appendAudit(trx, { workspaceId: query.workspace_id, actorId: null, action: 'alert.opened', subjectType: 'alert', subjectId: inserted.id, after: { queryId, reasons } });
+        return inserted;
+      });
+      if (!alert) return { opened: false, closed: false };
+      const workspace = await db.selectFrom('workspaces').select('notification_webhook_sealed').where('id', '=', query.workspace_id).executeTakeFirstOrThrow();
+      if (workspace.notification_webhook_sealed) {
+        const webhook = adapters.webhook as unknown as WebhookAdapter;
+        await webhook.deliver(sealer.open<WebhookCredentials>(workspace.notification_webhook_sealed), `alert_${alert.id}`, {
+          type: 'listening.spike',
+          timestamp: new Date().toISOString(),
+          data: { alertId: alert.id, queryId, query: query.name, reasons, ...details },
+        });
+      }
+      return { opened: true, closed: false };
+    },
+  };
+}
+
+export type AlertActivities = ReturnType<typeof createAlertActivities>;

@@ -109,7 +109,7 @@ function ratedLexicon(file: string, polarityField: 'polarity' | 'pol', posField:
 }
 
 /** natural's English stop words; its util index cannot be used (it loads dotenv), so load the list itself. */
-function naturalStopwords(): ReadonlySet<string> {
+export function naturalStopwords(): ReadonlySet<string> {
   const stopwordModule = loadFromNatural('natural/lib/natural/util/stopwords') as { words?: unknown };
   if (!Array.isArray(stopwordModule.words)) throw new Error("natural's stop-word list was not found");
   return new Set(stopwordModule.words.filter((w): w is string => typeof w === 'string'));

@@ -116,6 +116,8 @@ const routes: [string, Call, Role[]][] = [
   ['correct a mention', { method: 'PATCH', url: () => '/v1/mentions/999999999', payload: () => ({ sentiment: 'neutral' }) }, ['owner', 'admin', 'editor']],
   ['listening stats', { method: 'GET', url: () => `/v1/listening/stats?from=${new Date().toISOString()}&to=${inAnHour()}` }, ['owner', 'admin', 'editor', 'approver', 'analyst']],
   ['list alerts', { method: 'GET', url: () => '/v1/alerts' }, ['owner', 'admin', 'editor', 'approver', 'analyst']],
+  ['trends', { method: 'GET', url: () => '/v1/listening/trends' }, ['owner', 'admin', 'editor', 'approver', 'analyst']],
+  ['share of voice', { method: 'GET', url: () => `/v1/listening/share-of-voice?from=${new Date().toISOString()}&to=${inAnHour()}` }, ['owner', 'admin', 'editor', 'approver', 'analyst']],
   ['acknowledge an alert', { method: 'POST', url: () => '/v1/alerts/00000000-0000-4000-8000-000000000000/acknowledge' }, ['owner', 'admin', 'editor']],
   ['read the audit log', { method: 'GET', url: () => '/v1/audit' }, ['owner', 'admin', 'analyst']],
   ['verify the audit log', { method: 'GET', url: () => '/v1/audit/verify' }, ['owner', 'admin', 'analyst']],

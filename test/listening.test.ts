@@ -135,6 +135,23 @@ describe('spike (crisis) alerts', () => {
     expect(raised[0]).toMatchObject({ status: 'open', reasons: ['volume', 'negative_share'] });
     expect(await alertsOf(trickle.id)).toEqual([]);
 
+    // Trends: the burst's words and hashtags rise; share of voice splits brand and competitor volume.
+    const trends = (await call('GET', `/v1/listening/trends?queryId=${burst.id}&hours=1`)).json();
+    const risingMost = trends.terms.filter((t: { change: number }) => t.change === trends.terms[0].change).map((t: { value: string }) => t.value);
+    expect(risingMost).toEqual(expect.arrayContaining(['zorblax', 'broken', 'outage']));
+    expect(trends.terms.find((t: { value: string }) => t.value === 'zorblax')).toMatchObject({ count: 8, previous: 0, change: 8 });
+    expect(trends.authors.map((a: { value: string }) => a.value).sort()).toEqual([alice.handle, bob.handle].sort());
+    expect(trends.terms.map((t: { value: string }) => t.value)).not.toContain('the');
+    await call('PATCH', `/v1/listening/queries/${trickle.id}`, { name: 'Trickle (competitor)' });
+    await h.db.updateTable('listening_queries').set({ kind: 'competitor' }).where('id', '=', trickle.id).execute();
+    const range = `from=${new Date(Date.now() - 3600_000).toISOString()}&to=${new Date(Date.now() + 3600_000).toISOString()}&interval=day`;
+    const sov = (await call('GET', `/v1/listening/share-of-voice?${range}`)).json();
+    const today = sov.series.at(-1);
+    const shareOf = (id: string) => today.queries.find((q: { queryId: string }) => q.queryId === id);
+    expect(shareOf(burst.id)).toMatchObject({ kind: 'brand', volume: 8 });
+    expect(shareOf(trickle.id)).toMatchObject({ kind: 'competitor', volume: 3 });
+    expect(today.queries.reduce((sum: number, q: { share: number }) => sum + q.share, 0)).toBeCloseTo(1);
+
     const ack = await call('POST', `/v1/alerts/${raised[0]!.id}/acknowledge`);
     expect(ack.statusCode).toBe(200);
     expect((await call('POST', `/v1/alerts/${raised[0]!.id}/acknowledge`)).statusCode).toBe(404);

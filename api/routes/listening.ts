@@ -4,6 +4,7 @@ import { sql } from 'kysely';
 import { z } from 'zod';
 import { appendAudit } from '../../db/audit';
 import { compileQuery, QuerySyntaxError } from '../../listening/query';
+import { trends } from '../../listening/trends';
 import {
   LISTEN_QUERY_WORKFLOW,
   listeningCountersQuery,
@@ -308,6 +309,69 @@ export const listeningRoutes: FastifyPluginAsyncZod = async (app) => {
       });
       if (!updated) throw notFound('Unacknowledged alert');
       return { id: updated.id, acknowledgedBy: caller.userId };
+    },
+  );
+
+  app.get(
+    '/listening/trends',
+    {
+      onRequest: requireRole(Roles.read),
+      schema: {
+        summary: 'Top terms, hashtags, links and authors in a window against the previous one, rising first',
+        tags: ['listening'],
+        querystring: z.object({ queryId: z.uuid().optional(), hours: z.coerce.number().int().min(1).max(24 * 30).default(24), limit: z.coerce.number().int().min(1).max(100).default(20) }),
+      },
+    },
+    async (request) => {
+      const { queryId, hours, limit } = request.query;
+      const windowMs = hours * 3600_000;
+      const now = Date.now();
+      let query = app.db
+        .selectFrom('mentions')
+        .select(['text', 'author', 'posted_at'])
+        .where('workspace_id', '=', callerOf(request).workspaceId)
+        .where('posted_at', '>=', new Date(now - 2 * windowMs));
+      if (queryId) query = query.where('query_id', '=', queryId);
+      const rows = await query.limit(50_000).execute();
+      const cut = now - windowMs;
+      return {
+        window: { from: new Date(cut).toISOString(), to: new Date(now).toISOString(), previousFrom: new Date(now - 2 * windowMs).toISOString() },
+        ...trends(rows.filter((r) => r.posted_at.getTime() >= cut), rows.filter((r) => r.posted_at.getTime() < cut), limit),
+      };
+    },
+  );
+
+  app.get(
+    '/listening/share-of-voice',
+    {
+      onRequest: requireRole(Roles.read),
+      schema: {
+        summary: 'Share of voice over time across brand and competitor queries',
+        tags: ['listening'],
+        querystring: z.object({ from: z.iso.datetime({ offset: true }), to: z.iso.datetime({ offset: true }), interval: z.enum(['hour', 'day', 'week']).default('day') }),
+      },
+    },
+    async (request) => {
+      const q = request.query;
+      const rows = await app.db
+        .selectFrom('mentions as m')
+        .innerJoin('listening_queries as lq', 'lq.id', 'm.query_id')
+        .select(['lq.id as queryId', 'lq.name', 'lq.kind', sql<Date>`date_trunc(${q.interval}, m.posted_at)`.as('bucket'), sql<number>`count(*)::int`.as('volume')])
+        .where('m.workspace_id', '=', callerOf(request).workspaceId)
+        .where('lq.kind', 'in', ['brand', 'competitor'])
+        .where('m.posted_at', '>=', new Date(q.from))
+        .where('m.posted_at', '<', new Date(q.to))
+        .groupBy(['lq.id', 'lq.name', 'lq.kind', 'bucket'])
+        .orderBy('bucket')
+        .execute();
+      const buckets = [...new Set(rows.map((r) => new Date(r.bucket).toISOString()))];
+      return {
+        series: buckets.map((at) => {
+          const inBucket = rows.filter((r) => new Date(r.bucket).toISOString() === at);
+          const total = inBucket.reduce((sum, r) => sum + r.volume, 0);
+          return { at, total, queries: inBucket.map((r) => ({ queryId: r.queryId, name: r.name, kind: r.kind, volume: r.volume, share: total ? r.volume / total : 0 })) };
+        }),
+      };
     },
   );
 

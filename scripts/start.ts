@@ -91,6 +91,11 @@ connected as channel ${channel.id} of workspace ${owner.workspaceId}.
   curl -s ${api}/v1/posts -H "authorization: Bearer $CHORUS_TOKEN" -H 'content-type: application/json' \\
     -d '{"text":"Hello from Chorus #sandbox","channelIds":["${channel.id}"],"publishAt":"'$(date -u -d '+30 seconds' +%FT%TZ)'"}'
   curl -s ${api}/v1/posts -H "authorization: Bearer $CHORUS_TOKEN"
+
+Listen to the sandbox (its PLC directory is ${sandbox.plcUrl}):
+  curl -s ${api}/v1/listening/queries -H "authorization: Bearer $CHORUS_TOKEN" -H 'content-type: application/json' \
+    -d '{"name":"Sandbox","expression":"chorus OR sandbox","sources":{"bluesky":{"service":"${sandbox.pdsUrl}","plcUrl":"${sandbox.plcUrl}","fromCursor":0}}}'
+  curl -s ${api}/v1/mentions -H "authorization: Bearer $CHORUS_TOKEN"
 `);
     }
     console.log('Press Ctrl+C to stop.');

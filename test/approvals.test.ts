@@ -118,7 +118,8 @@ test('two approvers racing for the last slot make exactly one transition', async
   expect(answers.map((a) => a.statusCode).sort()).toEqual([200, 409, 409]);
   const decisions = await h.db.selectFrom('approval_decisions').selectAll().where('post_id', '=', post.id).execute();
   expect(decisions).toHaveLength(1);
-  expect((await getPost(t.owner.token, post.id)).status).toBe('scheduled');
+  // The workflow records the new status right after the update; wait for it rather than race it.
+  await waitFor('the post to be scheduled', async () => (await getPost(t.owner.token, post.id)).status === 'scheduled');
   await h.app.inject({ method: 'POST', url: `/v1/posts/${post.id}/cancel`, headers: bearer(t.owner.token) });
 });
 

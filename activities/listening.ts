@@ -1,8 +1,10 @@
 import { Context } from '@temporalio/activity';
 import { IdResolver } from '@atproto/identity';
 import { Firehose, FirehoseParseError, FirehoseValidationError, MemoryRunner, type Event } from '@atproto/sync';
-import type { Db } from '../db/database';
-import { compileQuery } from '../listening/query';
+import type { Selectable } from 'kysely';
+import type { Db, ListeningQueriesTable } from '../db/database';
+import { fetchFeed, NotAFeedError } from '../listening/feeds';
+import { compileQuery, type CompiledQuery } from '../listening/query';
 import { dedupeKey, isSalesLead, linksIn, noiseReason } from '../listening/noise';
 import { analyzeSentiment } from '../listening/sentiment';
 import type { ListeningRun } from '../workflows/messages';
@@ -21,8 +23,57 @@ const HEARTBEAT_MS = 2000;
 const toWebSocket = (service: string) => service.replace(/^http/, 'ws');
 
 /** The I/O of listening: reading sources, matching, filtering, scoring and storing mentions. */
+async function saveFeedState(db: Db, queryId: string, url: string, state: { etag: string | null; lastModified: string | null; error: string | null }) {
+  const values = { etag: state.etag, last_modified: state.lastModified, healthy: state.error === null, last_error: state.error, checked_at: new Date() };
+  await db
+    .insertInto('feed_states')
+    .values({ query_id: queryId, url, ...values })
+    .onConflict((oc) => oc.columns(['query_id', 'url']).doUpdateSet(values))
+    .execute();
+}
+
 export function createListeningActivities({ db }: { db: Db }) {
   return {
+    /**
+     * Polls the query's RSS/Atom feeds with conditional GET (ETag / Last-Modified), storing the
+     * matching items. A feed that fails is marked unhealthy with its error; the others go on.
+     */
+    async pollFeeds({ queryId }: { queryId: string }): Promise<ListeningRun> {
+      const query = await db.selectFrom('listening_queries').selectAll().where('id', '=', queryId).executeTakeFirstOrThrow();
+      const run: ListeningRun = { processed: 0, stored: 0, filtered: 0, malformed: 0, sourceHealthy: true, lastError: null };
+      if (query.status !== 'active' || !query.sources.rss?.length) return run;
+      const matcher = compileQuery(query.expression);
+      for (const url of query.sources.rss) {
+        const state = await db.selectFrom('feed_states').selectAll().where('query_id', '=', queryId).where('url', '=', url).executeTakeFirst();
+        try {
+          const fetched = await fetchFeed(url, { etag: state?.etag, lastModified: state?.last_modified });
+          if (fetched) {
+            for (const item of fetched.feed.items) {
+              run.processed++;
+              const outcome = await storeIfMatching(db, query, matcher, {
+                source: 'rss',
+                sourceId: `${url}#${item.id}`,
+                text: item.text,
+                author: item.author,
+                links: item.link ? [item.link] : [],
+                postedAt: item.publishedAt ?? new Date(),
+                url: item.link,
+              });
+              if (outcome === 'stored') run.stored++;
+              if (outcome === 'filtered') run.filtered++;
+            }
+          }
+          await saveFeedState(db, queryId, url, { etag: fetched ? fetched.etag : (state?.etag ?? null), lastModified: fetched ? fetched.lastModified : (state?.last_modified ?? null), error: null });
+        } catch (err) {
+          const message = err instanceof NotAFeedError ? `not a feed (${err.message})` : err instanceof Error ? err.message : String(err);
+          run.sourceHealthy = false;
+          run.lastError = `${url}: ${message}`;
+          await saveFeedState(db, queryId, url, { etag: state?.etag ?? null, lastModified: state?.last_modified ?? null, error: message });
+        }
+      }
+      return run;
+    },
+
     /**
      * Reads the Bluesky firehose for `runForMs`, storing the posts that match the query. The cursor
      * (last sequence number fully processed) is heartbeated and saved, so a retry or the next run
@@ -35,7 +86,12 @@ export function createListeningActivities({ db }: { db: Db }) {
       const query = await db.selectFrom('listening_queries').selectAll().where('id', '=', queryId).executeTakeFirstOrThrow();
       const run: ListeningRun = { processed: 0, stored: 0, filtered: 0, malformed: 0, sourceHealthy: true, lastError: null };
       const source = query.sources.bluesky;
-      if (query.status !== 'active' || !source) return run;
+      if (query.status !== 'active') return run;
+      if (!source) {
+        // Feeds only: keep the loop's pace (feeds are polled between reads).
+        await Promise.race([new Promise((resolve) => setTimeout(resolve, runForMs).unref()), ctx.cancelled.catch(() => undefined)]);
+        return run;
+      }
 
       const heartbeatCursor = (ctx.info.heartbeatDetails as { cursor?: number } | undefined)?.cursor;
       const savedCursor = query.bluesky_cursor === null ? undefined : Number(query.bluesky_cursor);
@@ -57,40 +113,19 @@ export function createListeningActivities({ db }: { db: Db }) {
         const record = evt.record as PostRecord;
         const text = typeof record.text === 'string' ? record.text : '';
         const links = [...new Set([...linksIn(text), ...(record.facets ?? []).flatMap((f) => (f.features ?? []).filter((x) => x.uri).map((x) => x.uri!))])];
-        const author = await handleOf(evt.did);
-        const lang = record.langs?.[0];
-        if (!matcher.matches({ text, authorHandle: author, lang, links })) return;
-        const sourceId = evt.uri.toString();
-        const reason = noiseReason({ text, author, lang, links }, query.filters);
-        if (reason) {
-          await db.insertInto('listening_filtered').values({ query_id: queryId, source_id: sourceId, reason }).onConflict((oc) => oc.doNothing()).execute();
-          run.filtered++;
-          return;
-        }
         const postedAt = record.createdAt && !Number.isNaN(Date.parse(record.createdAt)) ? new Date(record.createdAt) : new Date(evt.time);
-        const sentiment = analyzeSentiment(text);
-        const inserted = await db
-          .insertInto('mentions')
-          .values({
-            workspace_id: query.workspace_id,
-            query_id: queryId,
-            source: 'bluesky',
-            source_id: sourceId,
-            author,
-            text,
-            lang: lang ?? null,
-            url: `https://bsky.app/profile/${evt.did}/post/${evt.rkey}`,
-            posted_at: postedAt,
-            sentiment_score: sentiment.score,
-            sentiment_label: sentiment.label,
-            corrected_label: null,
-            lead: isSalesLead(text),
-            dedupe_key: dedupeKey({ text, author }, postedAt),
-          })
-          .onConflict((oc) => oc.doNothing())
-          .returning('id')
-          .executeTakeFirst();
-        if (inserted) run.stored++;
+        const outcome = await storeIfMatching(db, query, matcher, {
+          source: 'bluesky',
+          sourceId: evt.uri.toString(),
+          text,
+          author: await handleOf(evt.did),
+          lang: record.langs?.[0],
+          links,
+          postedAt,
+          url: `https://bsky.app/profile/${evt.did}/post/${evt.rkey}`,
+        });
+        if (outcome === 'stored') run.stored++;
+        if (outcome === 'filtered') run.filtered++;
       };
 
       const saveCursor = async (seq: number) => {
@@ -133,6 +168,55 @@ export function createListeningActivities({ db }: { db: Db }) {
       return run;
     },
   };
+}
+
+type ListeningQuery = Selectable<ListeningQueriesTable>;
+
+interface Candidate {
+  source: string;
+  sourceId: string;
+  text: string;
+  author: string;
+  lang?: string;
+  links: string[];
+  postedAt: Date;
+  url: string | null;
+}
+
+/**
+ * Matches, filters, scores and stores one item from any source. Stored once: the unique keys
+ * (source id; author + normalised text per day) make a second sighting a no-op.
+ */
+async function storeIfMatching(db: Db, query: ListeningQuery, matcher: CompiledQuery, item: Candidate): Promise<'unmatched' | 'filtered' | 'stored' | 'duplicate'> {
+  if (!matcher.matches({ text: item.text, authorHandle: item.author, lang: item.lang, links: item.links })) return 'unmatched';
+  const reason = noiseReason(item, query.filters);
+  if (reason) {
+    await db.insertInto('listening_filtered').values({ query_id: query.id, source_id: item.sourceId, reason }).onConflict((oc) => oc.doNothing()).execute();
+    return 'filtered';
+  }
+  const sentiment = analyzeSentiment(item.text);
+  const inserted = await db
+    .insertInto('mentions')
+    .values({
+      workspace_id: query.workspace_id,
+      query_id: query.id,
+      source: item.source,
+      source_id: item.sourceId,
+      author: item.author,
+      text: item.text,
+      lang: item.lang ?? null,
+      url: item.url,
+      posted_at: item.postedAt,
+      sentiment_score: sentiment.score,
+      sentiment_label: sentiment.label,
+      corrected_label: null,
+      lead: isSalesLead(item.text),
+      dedupe_key: dedupeKey(item, item.postedAt),
+    })
+    .onConflict((oc) => oc.doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  return inserted ? 'stored' : 'duplicate';
 }
 
 export type ListeningActivities = ReturnType<typeof createListeningActivities>;

@@ -281,6 +281,8 @@ export interface LibraryItemsTable {
 export interface ListeningSources {
   /** A relay or PDS to read the firehose from (com.atproto.sync.subscribeRepos), and the PLC directory. */
   bluesky?: { service: string; plcUrl?: string; fromCursor?: number };
+  /** RSS or Atom feeds, polled with conditional GET at each turn of the loop. */
+  rss?: string[];
 }
 
 export interface NoiseFilters {
@@ -301,6 +303,16 @@ export interface AlertingRule {
   minVolume: number;
   volumeFactor: number;
   negativeShareIncrease: number;
+}
+
+export interface FeedStatesTable {
+  query_id: string;
+  url: string;
+  etag: string | null;
+  last_modified: string | null;
+  healthy: Generated<boolean>;
+  last_error: string | null;
+  checked_at: Timestamp;
 }
 
 export interface AlertsTable {
@@ -384,6 +396,7 @@ export interface Database {
   mentions: MentionsTable;
   listening_filtered: ListeningFilteredTable;
   alerts: AlertsTable;
+  feed_states: FeedStatesTable;
 }
 
 export type Channel = Selectable<ChannelsTable>;

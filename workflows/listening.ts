@@ -28,6 +28,11 @@ const { detectSpikes } = proxyActivities<AlertActivities>({
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' },
 });
 
+const { pollFeeds } = proxyActivities<ListeningActivities>({
+  startToCloseTimeout: '5m',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' },
+});
+
 const { listenBlueskyFirehose } = proxyActivities<ListeningActivities>({
   startToCloseTimeout: '30m',
   heartbeatTimeout: '20s',
@@ -35,7 +40,8 @@ const { listenBlueskyFirehose } = proxyActivities<ListeningActivities>({
 });
 
 /**
- * One listening query (`listening/<queryId>`): read the sources, match, filter, score, store, loop.
+ * One listening query (`listening/<queryId>`): read the sources (the firehose for a while, then
+ * the feeds), match, filter, score, store, loop.
  * Each read is a long-running activity that heartbeats its cursor; the loop keeps only counters,
  * and continues-as-new before its history grows long. Pause, resume, stop and "query changed"
  * are signals; a change cancels the read in progress, which resumes from the saved cursor.
@@ -71,14 +77,17 @@ export async function listenQuery(input: ListeningWorkflowInput): Promise<Listen
     }
     reading = new CancellationScope();
     try {
-      const run = await reading.run(() => listenBlueskyFirehose({ queryId: input.queryId, runForMs: input.runForMs ?? DEFAULT_RUN_MS }));
+      const firehose = await reading.run(() => listenBlueskyFirehose({ queryId: input.queryId, runForMs: input.runForMs ?? DEFAULT_RUN_MS }));
+      const feeds = await reading.run(() => pollFeeds({ queryId: input.queryId }));
       counters.runs++;
-      counters.processed += run.processed;
-      counters.stored += run.stored;
-      counters.filtered += run.filtered;
-      counters.malformed += run.malformed;
-      counters.sourceHealthy = run.sourceHealthy;
-      counters.lastError = run.lastError;
+      for (const run of [firehose, feeds]) {
+        counters.processed += run.processed;
+        counters.stored += run.stored;
+        counters.filtered += run.filtered;
+        counters.malformed += run.malformed;
+      }
+      counters.sourceHealthy = firehose.sourceHealthy && feeds.sourceHealthy;
+      counters.lastError = feeds.lastError ?? firehose.lastError;
     } catch (err) {
       if (!isCancellation(err)) throw err;
     } finally {

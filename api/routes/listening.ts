@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { sql } from 'kysely';
 import { z } from 'zod';
 import { appendAudit } from '../../db/audit';
+import { fetchFeed, NotAFeedError } from '../../listening/feeds';
 import { compileQuery, QuerySyntaxError } from '../../listening/query';
 import { trends } from '../../listening/trends';
 import {
@@ -31,7 +32,25 @@ const sources = z.object({
       fromCursor: z.number().int().min(0).optional().describe('Backfill from this firehose sequence number'),
     })
     .optional(),
+  rss: z.array(z.url({ protocol: /^https?$/ })).max(50).optional().describe('RSS or Atom feeds, polled with conditional GET'),
 });
+
+/** Each feed must answer with RSS or Atom now; later failures are reported as the source's health. */
+async function checkFeeds(urls: string[]): Promise<void> {
+  const problems = await Promise.all(
+    urls.map(async (url, i) => {
+      try {
+        await fetchFeed(url);
+        return undefined;
+      } catch (err) {
+        const message = err instanceof NotAFeedError ? `is not an RSS or Atom feed (${err.message})` : `could not be fetched: ${err instanceof Error ? err.message : String(err)}`;
+        return { field: `sources.rss.${i}`, rule: 'feed', message };
+      }
+    }),
+  );
+  const found = problems.filter((p): p is NonNullable<typeof p> => p !== undefined);
+  if (found.length > 0) throw new Problem(422, 'Unprocessable Content', found.map((p) => `${p.field}: ${p.message}`).join('; '), found);
+}
 const filters = z.object({
   minLength: z.number().int().min(0).max(1000).optional(),
   languages: z.array(z.string().regex(/^[a-z]{2}$/, 'must be an ISO 639-1 code')).optional(),
@@ -92,7 +111,8 @@ export const listeningRoutes: FastifyPluginAsyncZod = async (app) => {
       const caller = callerOf(request);
       const body = request.body;
       checkExpression(body.expression);
-      if (!body.sources.bluesky) throw invalidField('sources', 'one_source', 'name at least one source (bluesky)');
+      if (!body.sources.bluesky && !body.sources.rss?.length) throw invalidField('sources', 'one_source', 'name at least one source (bluesky or rss)');
+      if (body.sources.rss?.length) await checkFeeds(body.sources.rss);
       const id = randomUUID();
       const workflowId = listeningWorkflowId(id);
       await storeAndStart(app, workflowId, async (trx, start) => {
@@ -134,7 +154,14 @@ export const listeningRoutes: FastifyPluginAsyncZod = async (app) => {
         app.db.selectFrom('listening_filtered').select(['reason', sql<number>`count(*)::int`.as('n')]).where('query_id', '=', q.id).groupBy('reason').execute(),
         app.temporal.workflow.getHandle(q.workflow_id).query(listeningCountersQuery).catch(() => null),
       ]);
-      return { ...view(q), mentions: stored.n, filteredByReason: Object.fromEntries(filtered.map((f) => [f.reason, f.n])), live };
+      const feeds = await app.db.selectFrom('feed_states').select(['url', 'healthy', 'last_error', 'checked_at']).where('query_id', '=', q.id).execute();
+      return {
+        ...view(q),
+        mentions: stored.n,
+        filteredByReason: Object.fromEntries(filtered.map((f) => [f.reason, f.n])),
+        feeds: feeds.map((f) => ({ url: f.url, healthy: f.healthy, lastError: f.last_error, checkedAt: f.checked_at.toISOString() })),
+        live,
+      };
     },
   );
 

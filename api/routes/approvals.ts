@@ -11,6 +11,7 @@ import { webhookCredentialsSchema } from '../../channels/webhook';
 import { findPost, findPosts } from '../../db/posts';
 import { approvalQuery, approvalsNeeded, APPROVAL_MODES, decideUpdate } from '../../workflows/messages';
 import { callerOf, requireRole, Roles } from '../plugins/auth';
+import { decisionBody } from '../schemas';
 import { invalidField, invalidFields, notFound, type FieldProblem } from '../problems';
 import { runWorkflowUpdate } from '../workflow-updates';
 
@@ -112,7 +113,7 @@ export const approvalRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Approve or reject the current step of a post\'s chain (eligible approvers, never the author, once per step)',
         tags: ['approvals'],
         params: z.object({ id: z.uuid() }),
-        body: z.object({ decision: z.enum(['approve', 'reject', 'request_changes']), comment: z.string().max(2000).optional() }),
+        body: decisionBody,
       },
     },
     async (request) => {

@@ -2,8 +2,8 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { findAudit, verifyAuditChain } from '../../db/audit';
 import { callerOf, requireRole, Roles } from '../plugins/auth';
+import { isoInstant } from '../schemas';
 
-const isoInstant = z.iso.datetime({ offset: true });
 
 export const auditRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(

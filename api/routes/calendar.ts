@@ -5,9 +5,9 @@ import { listCampaigns } from '../../db/campaigns';
 import { findChannels } from '../../db/channels';
 import { findPosts, type PostView } from '../../db/posts';
 import { callerOf, requireRole, Roles } from '../plugins/auth';
+import { isoInstant } from '../schemas';
 import { invalidField } from '../problems';
 
-const isoInstant = z.iso.datetime({ offset: true });
 const MAX_WINDOW_DAYS = 93;
 /** Same text on one channel within this many days is flagged. */
 const DUPLICATE_WINDOW_MS = 7 * 24 * 3600_000;

@@ -23,11 +23,10 @@ import {
 } from '../../workflows/messages';
 import { storeAndStart } from '../../services/store-and-start';
 import { callerOf, requireRole, Roles } from '../plugins/auth';
+import { decisionBody, idParams, isoInstant } from '../schemas';
 import { conflict, invalidFields, notFound, type FieldProblem } from '../problems';
 import { runWorkflowUpdate } from '../workflow-updates';
 
-const isoInstant = z.iso.datetime({ offset: true, message: 'must be an ISO-8601 date-time with a UTC offset' });
-const idParams = z.object({ id: z.uuid() });
 
 const createCampaignBody = z.object({
   name: z.string().trim().min(1).max(200),
@@ -151,7 +150,7 @@ export const campaignRoutes: FastifyPluginAsyncZod = async (app) => {
     '/campaigns/:id/approval',
     {
       onRequest: requireRole(Roles.read),
-      schema: { summary: 'Decide on the campaign plan\'s current approval step', tags: ['campaigns'], params: idParams, body: z.object({ decision: z.enum(['approve', 'reject', 'request_changes']), comment: z.string().max(2000).optional() }) },
+      schema: { summary: 'Decide on the campaign plan\'s current approval step', tags: ['campaigns'], params: idParams, body: decisionBody },
     },
     async (request) => {
       const caller = callerOf(request);

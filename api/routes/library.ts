@@ -18,10 +18,10 @@ import {
 } from '../../workflows/messages';
 import { storeAndStart } from '../../services/store-and-start';
 import { callerOf, requireRole, Roles } from '../plugins/auth';
+import { decisionBody, idParams, isoInstant } from '../schemas';
 import { invalidField, invalidFields, notFound } from '../problems';
 import { runWorkflowUpdate } from '../workflow-updates';
 
-const idParams = z.object({ id: z.uuid() });
 
 const createItemBody = z
   .object({
@@ -30,7 +30,7 @@ const createItemBody = z
     body: z.string().min(1).max(10_000).optional().describe('Text of a snippet, or a template with {{variables}}'),
     mediaId: z.uuid().optional().describe('An uploaded media asset (POST /v1/media), for kind "media"'),
     tags: z.array(z.string().trim().min(1).max(50)).max(50).default([]),
-    expiresAt: z.iso.datetime({ offset: true }).optional(),
+    expiresAt: isoInstant.optional(),
   })
   .refine((b) => (b.kind === 'media') === (b.mediaId !== undefined), { message: 'required for kind "media", and only then', path: ['mediaId'] })
   .refine((b) => b.kind === 'media' || b.body !== undefined, { message: 'required for snippets and templates', path: ['body'] });
@@ -159,7 +159,7 @@ export const libraryRoutes: FastifyPluginAsyncZod = async (app) => {
     '/library/:id/approval',
     {
       onRequest: requireRole(Roles.read),
-      schema: { summary: 'Decide on a library item\'s approval', tags: ['library'], params: idParams, body: z.object({ decision: z.enum(['approve', 'reject', 'request_changes']), comment: z.string().max(2000).optional() }) },
+      schema: { summary: 'Decide on a library item\'s approval', tags: ['library'], params: idParams, body: decisionBody },
     },
     async (request) => {
       const caller = callerOf(request);

@@ -19,10 +19,10 @@ import {
 } from '../../workflows/messages';
 import { storeAndStart } from '../../services/store-and-start';
 import { callerOf, requireRole, Roles } from '../plugins/auth';
+import { idParams, isoInstant } from '../schemas';
 import { invalidField, notFound, Problem } from '../problems';
 
 const SENTIMENTS = ['positive', 'negative', 'neutral'] as const;
-const idParams = z.object({ id: z.uuid() });
 
 const sources = z.object({
   bluesky: z
@@ -234,8 +234,8 @@ export const listeningRoutes: FastifyPluginAsyncZod = async (app) => {
           queryId: z.uuid().optional(),
           source: z.string().optional(),
           sentiment: z.enum(SENTIMENTS).optional(),
-          from: z.iso.datetime({ offset: true }).optional(),
-          to: z.iso.datetime({ offset: true }).optional(),
+          from: isoInstant.optional(),
+          to: isoInstant.optional(),
           lead: z.enum(['true', 'false']).optional().describe('Only mentions with buying intent'),
           limit: z.coerce.number().int().min(1).max(1000).default(100),
         }),
@@ -375,7 +375,7 @@ export const listeningRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         summary: 'Share of voice over time across brand and competitor queries',
         tags: ['listening'],
-        querystring: z.object({ from: z.iso.datetime({ offset: true }), to: z.iso.datetime({ offset: true }), interval: z.enum(['hour', 'day', 'week']).default('day') }),
+        querystring: z.object({ from: isoInstant, to: isoInstant, interval: z.enum(['hour', 'day', 'week']).default('day') }),
       },
     },
     async (request) => {
@@ -409,7 +409,7 @@ export const listeningRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         summary: 'Volume and sentiment mix per query over time (corrections count)',
         tags: ['listening'],
-        querystring: z.object({ queryId: z.uuid().optional(), from: z.iso.datetime({ offset: true }), to: z.iso.datetime({ offset: true }), interval: z.enum(['hour', 'day']).default('day') }),
+        querystring: z.object({ queryId: z.uuid().optional(), from: isoInstant, to: isoInstant, interval: z.enum(['hour', 'day']).default('day') }),
       },
     },
     async (request) => {

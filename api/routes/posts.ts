@@ -6,10 +6,10 @@ import { findPost, findPosts } from '../../db/posts';
 import { checkContent, createPlannedPost, mustBeFuture, planPost, utmTagger } from '../../services/posts';
 import { cancelUpdate, editUpdate, postStatusQuery, rescheduleUpdate } from '../../workflows/messages';
 import { callerOf, requireRole, Roles } from '../plugins/auth';
+import { idParams, isoInstant } from '../schemas';
 import { invalidField, notFound } from '../problems';
 import { runWorkflowUpdate } from '../workflow-updates';
 
-const isoInstant = z.iso.datetime({ offset: true, message: 'must be an ISO-8601 date-time with a UTC offset, e.g. 2026-12-01T09:00:00+01:00' });
 
 const targetView = z.object({
   id: z.uuid(),
@@ -55,7 +55,6 @@ const createPostBody = z.object({
   .refine((b) => !(b.queue && b.publishAt), { message: 'give either publishAt or queue, not both', path: ['queue'] })
   .refine((b) => b.text !== undefined || b.libraryItemId !== undefined, { message: 'give the text, or a libraryItemId to take it from', path: ['text'] });
 
-const idParams = z.object({ id: z.uuid() });
 
 export const postRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(

@@ -18,10 +18,10 @@ import {
 } from '../../workflows/messages';
 import { storeAndStart } from '../../services/store-and-start';
 import { callerOf, requireRole, Roles } from '../plugins/auth';
+import { idParams, isoInstant } from '../schemas';
 import { invalidField, notFound } from '../problems';
 import { runWorkflowUpdate } from '../workflow-updates';
 
-const idParams = z.object({ id: z.uuid() });
 
 const createBody = z.object({
   text: z.string().min(1, 'must not be empty'),
@@ -39,7 +39,7 @@ const createBody = z.object({
     .refine((r) => r.frequency === 'weekly' || r.weekdays === undefined, { message: 'only for weekly', path: ['weekdays'] })
     .refine((r) => r.frequency === 'monthly' || r.monthDay === undefined, { message: 'only for monthly', path: ['monthDay'] }),
   startsOn: z.iso.date().describe('First day, YYYY-MM-DD, in the rule\'s timezone'),
-  until: z.iso.datetime({ offset: true }).optional(),
+  until: isoInstant.optional(),
   count: z.number().int().min(1).max(10_000).optional(),
 });
 

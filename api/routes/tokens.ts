@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { issueToken, listTokens, revokeToken } from '../../db/tokens';
 import { callerOf, requireRole, Roles } from '../plugins/auth';
+import { isoInstant } from '../schemas';
 import { invalidField, notFound } from '../problems';
 
 const tokenView = z.object({
@@ -41,7 +42,7 @@ export const tokenRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         summary: 'Create an API token for yourself; the token is shown in this response only',
         tags: ['tokens'],
-        body: z.object({ name: z.string().trim().min(1).max(100), expiresAt: z.iso.datetime({ offset: true }).optional() }),
+        body: z.object({ name: z.string().trim().min(1).max(100), expiresAt: isoInstant.optional() }),
         response: { 201: tokenView.extend({ token: z.string() }) },
       },
     },

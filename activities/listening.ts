@@ -1,12 +1,13 @@
 import { Context } from '@temporalio/activity';
 import { IdResolver } from '@atproto/identity';
 import { Firehose, FirehoseParseError, FirehoseValidationError, MemoryRunner, type Event } from '@atproto/sync';
-import type { Selectable } from 'kysely';
-import type { Db, ListeningQueriesTable } from '../db/database';
+import type { Db } from '../db/database';
+import type { Sealer } from '../db/sealing';
 import { fetchFeed, NotAFeedError } from '../listening/feeds';
-import { compileQuery, type CompiledQuery } from '../listening/query';
-import { dedupeKey, isSalesLead, linksIn, noiseReason } from '../listening/noise';
-import { analyzeSentiment } from '../listening/sentiment';
+import { MastodonAuthRequired, MastodonRateLimited, NotMastodonError, readNewStatuses, timelineKey, toMention } from '../listening/mastodon';
+import { linksIn } from '../listening/noise';
+import { compileQuery } from '../listening/query';
+import { storeMentions, type StoreCounts } from '../services/mention-store';
 import type { ListeningRun } from '../workflows/messages';
 
 
@@ -32,7 +33,13 @@ async function saveFeedState(db: Db, queryId: string, url: string, state: { etag
     .execute();
 }
 
-export function createListeningActivities({ db }: { db: Db }) {
+const emptyRun = (): ListeningRun => ({ processed: 0, stored: 0, filtered: 0, malformed: 0, sourceHealthy: true, lastError: null });
+const addCounts = (run: ListeningRun, counts: StoreCounts) => {
+  run.stored += counts.stored;
+  run.filtered += counts.filtered;
+};
+
+export function createListeningActivities({ db, sealer }: { db: Db; sealer: Sealer }) {
   return {
     /**
      * Polls the query's RSS/Atom feeds with conditional GET (ETag / Last-Modified), storing the
@@ -40,7 +47,7 @@ export function createListeningActivities({ db }: { db: Db }) {
      */
     async pollFeeds({ queryId }: { queryId: string }): Promise<ListeningRun> {
       const query = await db.selectFrom('listening_queries').selectAll().where('id', '=', queryId).executeTakeFirstOrThrow();
-      const run: ListeningRun = { processed: 0, stored: 0, filtered: 0, malformed: 0, sourceHealthy: true, lastError: null };
+      const run = emptyRun();
       if (query.status !== 'active' || !query.sources.rss?.length) return run;
       const matcher = compileQuery(query.expression);
       for (const url of query.sources.rss) {
@@ -48,20 +55,17 @@ export function createListeningActivities({ db }: { db: Db }) {
         try {
           const fetched = await fetchFeed(url, { etag: state?.etag, lastModified: state?.last_modified });
           if (fetched) {
-            for (const item of fetched.feed.items) {
-              run.processed++;
-              const outcome = await storeIfMatching(db, query, matcher, {
-                source: 'rss',
-                sourceId: `${url}#${item.id}`,
-                text: item.text,
-                author: item.author,
-                links: item.link ? [item.link] : [],
-                postedAt: item.publishedAt ?? new Date(),
-                url: item.link,
-              });
-              if (outcome === 'stored') run.stored++;
-              if (outcome === 'filtered') run.filtered++;
-            }
+            run.processed += fetched.feed.items.length;
+            const items = fetched.feed.items.map((item) => ({
+              source: 'rss',
+              sourceId: `${url}#${item.id}`,
+              text: item.text,
+              author: item.author,
+              links: item.link ? [item.link] : [],
+              postedAt: item.publishedAt ?? new Date(),
+              url: item.link,
+            }));
+            addCounts(run, await storeMentions(db, query, matcher, items));
           }
           await saveFeedState(db, queryId, url, { etag: fetched ? fetched.etag : (state?.etag ?? null), lastModified: fetched ? fetched.lastModified : (state?.last_modified ?? null), error: null });
         } catch (err) {
@@ -69,6 +73,53 @@ export function createListeningActivities({ db }: { db: Db }) {
           run.sourceHealthy = false;
           run.lastError = `${url}: ${message}`;
           await saveFeedState(db, queryId, url, { etag: state?.etag ?? null, lastModified: state?.last_modified ?? null, error: message });
+        }
+      }
+      return run;
+    },
+
+    /**
+     * Reads the query's Mastodon timelines from where the last read stopped (`min_id`), storing
+     * each page before moving the saved position past it, so a retry re-reads at most one page and
+     * the unique keys absorb it. A used-up rate limit (X-RateLimit-Remaining 0, or a 429) parks the
+     * timeline until X-RateLimit-Reset; an error marks it unhealthy; the other timelines go on.
+     */
+    async pollMastodon({ queryId }: { queryId: string }): Promise<ListeningRun> {
+      const query = await db.selectFrom('listening_queries').selectAll().where('id', '=', queryId).executeTakeFirstOrThrow();
+      const run = emptyRun();
+      if (query.status !== 'active' || !query.sources.mastodon?.length) return run;
+      const matcher = compileQuery(query.expression);
+      for (const source of query.sources.mastodon) {
+        const timeline = { instance: source.instance, hashtag: source.hashtag, search: source.search, accessToken: source.accessTokenSealed ? sealer.open<string>(source.accessTokenSealed) : undefined };
+        const key = timelineKey(timeline);
+        const state = await db.selectFrom('mastodon_states').selectAll().where('query_id', '=', queryId).where('timeline', '=', key).executeTakeFirst();
+        if (state?.paused_until && state.paused_until.getTime() > Date.now()) continue;
+        const save = (values: { position?: string | null; paused_until?: Date | null; healthy: boolean; last_error: string | null }) =>
+          db
+            .insertInto('mastodon_states')
+            .values({ query_id: queryId, timeline: key, position: null, ...values, checked_at: new Date() })
+            .onConflict((oc) => oc.columns(['query_id', 'timeline']).doUpdateSet({ ...values, checked_at: new Date() }))
+            .execute();
+        let pausedUntil: Date | null = null;
+        try {
+          for await (const page of readNewStatuses(timeline, state?.position ?? null)) {
+            run.processed += page.statuses.length;
+            const items = page.statuses.map((status) => ({ source: 'mastodon', ...toMention(status, source.instance) }));
+            addCounts(run, await storeMentions(db, query, matcher, items));
+            pausedUntil = page.exhaustedUntil;
+            await save({ position: page.position, paused_until: pausedUntil, healthy: true, last_error: null });
+            Context.current().heartbeat();
+          }
+          if (pausedUntil === null) await save({ paused_until: null, healthy: true, last_error: null });
+        } catch (err) {
+          if (err instanceof MastodonRateLimited) {
+            await save({ paused_until: err.resetAt, healthy: true, last_error: err.message });
+            continue;
+          }
+          const message = err instanceof MastodonAuthRequired ? `needs a valid access token (${err.message})` : err instanceof NotMastodonError ? `not a Mastodon API (${err.message})` : err instanceof Error ? err.message : String(err);
+          run.sourceHealthy = false;
+          run.lastError = `${key}: ${message}`;
+          await save({ healthy: false, last_error: message });
         }
       }
       return run;
@@ -84,7 +135,7 @@ export function createListeningActivities({ db }: { db: Db }) {
     async listenBlueskyFirehose({ queryId, runForMs }: { queryId: string; runForMs: number }): Promise<ListeningRun> {
       const ctx = Context.current();
       const query = await db.selectFrom('listening_queries').selectAll().where('id', '=', queryId).executeTakeFirstOrThrow();
-      const run: ListeningRun = { processed: 0, stored: 0, filtered: 0, malformed: 0, sourceHealthy: true, lastError: null };
+      const run = emptyRun();
       const source = query.sources.bluesky;
       if (query.status !== 'active') return run;
       if (!source) {
@@ -114,7 +165,7 @@ export function createListeningActivities({ db }: { db: Db }) {
         const text = typeof record.text === 'string' ? record.text : '';
         const links = [...new Set([...linksIn(text), ...(record.facets ?? []).flatMap((f) => (f.features ?? []).filter((x) => x.uri).map((x) => x.uri!))])];
         const postedAt = record.createdAt && !Number.isNaN(Date.parse(record.createdAt)) ? new Date(record.createdAt) : new Date(evt.time);
-        const outcome = await storeIfMatching(db, query, matcher, {
+        const counts = await storeMentions(db, query, matcher, [{
           source: 'bluesky',
           sourceId: evt.uri.toString(),
           text,
@@ -123,9 +174,8 @@ export function createListeningActivities({ db }: { db: Db }) {
           links,
           postedAt,
           url: `https://bsky.app/profile/${evt.did}/post/${evt.rkey}`,
-        });
-        if (outcome === 'stored') run.stored++;
-        if (outcome === 'filtered') run.filtered++;
+        }]);
+        addCounts(run, counts);
       };
 
       const saveCursor = async (seq: number) => {
@@ -168,55 +218,6 @@ export function createListeningActivities({ db }: { db: Db }) {
       return run;
     },
   };
-}
-
-type ListeningQuery = Selectable<ListeningQueriesTable>;
-
-interface Candidate {
-  source: string;
-  sourceId: string;
-  text: string;
-  author: string;
-  lang?: string;
-  links: string[];
-  postedAt: Date;
-  url: string | null;
-}
-
-/**
- * Matches, filters, scores and stores one item from any source. Stored once: the unique keys
- * (source id; author + normalised text per day) make a second sighting a no-op.
- */
-async function storeIfMatching(db: Db, query: ListeningQuery, matcher: CompiledQuery, item: Candidate): Promise<'unmatched' | 'filtered' | 'stored' | 'duplicate'> {
-  if (!matcher.matches({ text: item.text, authorHandle: item.author, lang: item.lang, links: item.links })) return 'unmatched';
-  const reason = noiseReason(item, query.filters);
-  if (reason) {
-    await db.insertInto('listening_filtered').values({ query_id: query.id, source_id: item.sourceId, reason }).onConflict((oc) => oc.doNothing()).execute();
-    return 'filtered';
-  }
-  const sentiment = analyzeSentiment(item.text);
-  const inserted = await db
-    .insertInto('mentions')
-    .values({
-      workspace_id: query.workspace_id,
-      query_id: query.id,
-      source: item.source,
-      source_id: item.sourceId,
-      author: item.author,
-      text: item.text,
-      lang: item.lang ?? null,
-      url: item.url,
-      posted_at: item.postedAt,
-      sentiment_score: sentiment.score,
-      sentiment_label: sentiment.label,
-      corrected_label: null,
-      lead: isSalesLead(item.text),
-      dedupe_key: dedupeKey(item, item.postedAt),
-    })
-    .onConflict((oc) => oc.doNothing())
-    .returning('id')
-    .executeTakeFirst();
-  return inserted ? 'stored' : 'duplicate';
 }
 
 export type ListeningActivities = ReturnType<typeof createListeningActivities>;

@@ -283,6 +283,18 @@ export interface ListeningSources {
   bluesky?: { service: string; plcUrl?: string; fromCursor?: number };
   /** RSS or Atom feeds, polled with conditional GET at each turn of the loop. */
   rss?: string[];
+  /** Mastodon hashtag or search timelines; an access token is stored sealed, never in clear. */
+  mastodon?: MastodonSource[];
+  /** Match the mentions pushed to POST /v1/listening/ingest by the workspace's ingest keys. */
+  push?: boolean;
+}
+
+export interface MastodonSource {
+  instance: string;
+  hashtag?: string;
+  search?: string;
+  /** The access token, sealed with the credentials key (see db/sealing.ts). */
+  accessTokenSealed?: string;
 }
 
 export interface NoiseFilters {
@@ -303,6 +315,19 @@ export interface AlertingRule {
   minVolume: number;
   volumeFactor: number;
   negativeShareIncrease: number;
+}
+
+export interface MastodonStatesTable {
+  query_id: string;
+  /** See timelineKey in listening/mastodon.ts. */
+  timeline: string;
+  /** The newest status id read: the next read asks for statuses after it (min_id). */
+  position: string | null;
+  /** Rate limit used up: no request before this time. */
+  paused_until: Timestamp | null;
+  healthy: Generated<boolean>;
+  last_error: string | null;
+  checked_at: Timestamp;
 }
 
 export interface FeedStatesTable {
@@ -363,6 +388,8 @@ export interface MentionsTable {
   lead: Generated<boolean>;
   tags: ColumnType<string[], string[] | undefined, string[]>;
   dedupe_key: string;
+  /** Hash of the normalised words (texts of five words or more): finds the same text from many accounts. */
+  text_key: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: CreatedAt;
 }
 
@@ -397,6 +424,7 @@ export interface Database {
   listening_filtered: ListeningFilteredTable;
   alerts: AlertsTable;
   feed_states: FeedStatesTable;
+  mastodon_states: MastodonStatesTable;
 }
 
 export type Channel = Selectable<ChannelsTable>;

@@ -5,6 +5,8 @@ export interface CandidateMention {
   author: string;
   lang?: string;
   links: string[];
+  /** The source says the account is automated (Mastodon's `bot` flag). */
+  bot?: boolean;
 }
 
 const LINK = /\bhttps?:\/\/\S+/gi;
@@ -28,8 +30,9 @@ export function isSalesLead(text: string): boolean {
 
 /**
  * Why a matching post is noise, or undefined when it is worth keeping. Rules: the query's own
- * filters (blocked authors and link domains, languages, minimum length), then spam heuristics: a
- * post that is only links, and hashtag stuffing (at least 5 hashtags, more than half its words).
+ * filters (blocked authors and link domains, languages, minimum length), then bot and spam
+ * heuristics: an account the source flags as a bot, a post that is only links, and hashtag
+ * stuffing (at least 5 hashtags, more than half its words).
  * The same text from one account is stored once a day (see dedupeKey).
  */
 export function noiseReason(mention: CandidateMention, filters: NoiseFilters): string | undefined {
@@ -48,6 +51,7 @@ export function noiseReason(mention: CandidateMention, filters: NoiseFilters): s
     if (hosts.some((h) => blocked.some((d) => h === d || h.endsWith(`.${d}`)))) return 'blocked_domain';
   }
   if (filters.languages?.length && mention.lang && !filters.languages.includes(mention.lang)) return 'language';
+  if (mention.bot) return 'bot_account';
   if (mention.links.length > 0 && words.length === 0) return 'link_only';
   if (filters.minLength !== undefined && withoutLinks.length < filters.minLength) return 'too_short';
   const hashtags = (mention.text.match(HASHTAG) ?? []).length;
@@ -55,10 +59,14 @@ export function noiseReason(mention: CandidateMention, filters: NoiseFilters): s
   return undefined;
 }
 
+/** The words of a text, lower-cased, links left out: what "the same text" compares. */
+export function normalisedWords(text: string): string[] {
+  return text.toLowerCase().replace(LINK, ' ').match(WORD) ?? [];
+}
+
 /** Author + day + normalised words: the same text from the same account counts once a day. */
 export function dedupeKey(mention: { text: string; author: string }, postedAt: Date): string {
-  const words = (mention.text.toLowerCase().replace(LINK, ' ').match(WORD) ?? []).join(' ');
-  return `${mention.author.toLowerCase()}|${postedAt.toISOString().slice(0, 10)}|${words}`;
+  return `${mention.author.toLowerCase()}|${postedAt.toISOString().slice(0, 10)}|${normalisedWords(mention.text).join(' ')}`;
 }
 
 export function linksIn(text: string): string[] {

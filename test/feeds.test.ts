@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseFeed } from '../listening/feeds';
+import { recordHistory } from './support/histories';
 import { bearer, createWorkspace, startHarness, waitFor, type Harness, type TestWorkspace } from './support/harness';
 
 let h: Harness;
@@ -78,6 +79,8 @@ test('an RSS feed is polled with ETag: matching items are stored once, an unchan
     expect(unhealthy.live.sourceHealthy).toBe(false);
     expect(await mentions(query.id)).toHaveLength(3);
     await call('DELETE', `/v1/listening/queries/${query.id}`);
+    await h.client.workflow.getHandle(query.workflowId).result();
+    await recordHistory(h.client, query.workflowId, 'listening-feed');
   } finally {
     await feed.close();
   }

@@ -4,6 +4,7 @@ import {
   condition,
   continueAsNew,
   isCancellation,
+  patched,
   proxyActivities,
   setCurrentDetails,
   setHandler,
@@ -33,6 +34,13 @@ const { pollFeeds } = proxyActivities<ListeningActivities>({
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' },
 });
 
+/** Heartbeats after each page it stores. */
+const { pollMastodon } = proxyActivities<ListeningActivities>({
+  startToCloseTimeout: '10m',
+  heartbeatTimeout: '1m',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' },
+});
+
 const { listenBlueskyFirehose } = proxyActivities<ListeningActivities>({
   startToCloseTimeout: '30m',
   heartbeatTimeout: '20s',
@@ -41,7 +49,7 @@ const { listenBlueskyFirehose } = proxyActivities<ListeningActivities>({
 
 /**
  * One listening query (`listening/<queryId>`): read the sources (the firehose for a while, then
- * the feeds), match, filter, score, store, loop.
+ * the feeds, then Mastodon), match, filter, score, store, loop.
  * Each read is a long-running activity that heartbeats its cursor; the loop keeps only counters,
  * and continues-as-new before its history grows long. Pause, resume, stop and "query changed"
  * are signals; a change cancels the read in progress, which resumes from the saved cursor.
@@ -79,15 +87,17 @@ export async function listenQuery(input: ListeningWorkflowInput): Promise<Listen
     try {
       const firehose = await reading.run(() => listenBlueskyFirehose({ queryId: input.queryId, runForMs: input.runForMs ?? DEFAULT_RUN_MS }));
       const feeds = await reading.run(() => pollFeeds({ queryId: input.queryId }));
+      const runs = [firehose, feeds];
+      if (patched('mastodon-source')) runs.push(await reading.run(() => pollMastodon({ queryId: input.queryId })));
       counters.runs++;
-      for (const run of [firehose, feeds]) {
+      for (const run of runs) {
         counters.processed += run.processed;
         counters.stored += run.stored;
         counters.filtered += run.filtered;
         counters.malformed += run.malformed;
       }
-      counters.sourceHealthy = firehose.sourceHealthy && feeds.sourceHealthy;
-      counters.lastError = feeds.lastError ?? firehose.lastError;
+      counters.sourceHealthy = runs.every((run) => run.sourceHealthy);
+      counters.lastError = runs.map((run) => run.lastError).find((error) => error !== null) ?? null;
     } catch (err) {
       if (!isCancellation(err)) throw err;
     } finally {

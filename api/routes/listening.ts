@@ -3,7 +3,9 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { sql } from 'kysely';
 import { z } from 'zod';
 import { appendAudit } from '../../db/audit';
+import type { ListeningSources } from '../../db/database';
 import { fetchFeed, NotAFeedError } from '../../listening/feeds';
+import { checkTimeline, MastodonAuthRequired, MastodonRateLimited, NotMastodonError } from '../../listening/mastodon';
 import { compileQuery, QuerySyntaxError } from '../../listening/query';
 import { trends } from '../../listening/trends';
 import {
@@ -33,7 +35,41 @@ const sources = z.object({
     })
     .optional(),
   rss: z.array(z.url({ protocol: /^https?$/ })).max(50).optional().describe('RSS or Atom feeds, polled with conditional GET'),
+  mastodon: z
+    .array(
+      z
+        .object({
+          instance: z.url({ protocol: /^https?$/ }).describe('The instance, e.g. https://mastodon.social'),
+          hashtag: z.string().regex(/^#?[\p{L}\p{N}_]+$/u, 'must be a hashtag: letters, digits and _').transform((tag) => tag.replace(/^#/, '')).optional().describe('Read this hashtag\'s timeline'),
+          search: z.string().trim().min(1).max(500).optional().describe('Or read the statuses this search finds (needs an access token and an instance with full-text search)'),
+          accessToken: z.string().min(1).max(500).optional().describe('A token with the read:statuses scope; stored sealed, never returned'),
+        })
+        .refine((t) => (t.hashtag === undefined) !== (t.search === undefined), { message: 'give exactly one of hashtag or search', path: ['hashtag'] })
+        .refine((t) => t.search === undefined || t.accessToken !== undefined, { message: 'Mastodon only searches statuses for a signed-in user: give an access token', path: ['accessToken'] }),
+    )
+    .max(20)
+    .optional()
+    .describe('Mastodon hashtag or search timelines, read from where the last read stopped'),
+  push: z.boolean().optional().describe('Match the mentions other systems push to POST /v1/listening/ingest'),
 });
+type SourcesInput = z.infer<typeof sources>;
+
+/** Each Mastodon timeline must answer as Mastodon does, with the token given; later failures are reported as health. */
+async function checkMastodon(timelines: NonNullable<SourcesInput['mastodon']>): Promise<void> {
+  const found: { field: string; rule: string; message: string }[] = [];
+  await Promise.all(
+    timelines.map(async (t, i) => {
+      try {
+        await checkTimeline(t);
+      } catch (err) {
+        if (err instanceof MastodonAuthRequired) found.push({ field: `sources.mastodon.${i}.accessToken`, rule: 'mastodon_token', message: `the instance wants a valid access token for this timeline (${err.message})` });
+        else if (err instanceof NotMastodonError) found.push({ field: `sources.mastodon.${i}.instance`, rule: 'mastodon', message: `is not a Mastodon API (${err.message})` });
+        else if (!(err instanceof MastodonRateLimited)) found.push({ field: `sources.mastodon.${i}.instance`, rule: 'reachable', message: `could not be read: ${err instanceof Error ? err.message : String(err)}` });
+      }
+    }),
+  );
+  if (found.length > 0) throw new Problem(422, 'Unprocessable Content', found.map((p) => `${p.field}: ${p.message}`).join('; '), found);
+}
 
 /** Each feed must answer with RSS or Atom now; later failures are reported as the source's health. */
 async function checkFeeds(urls: string[]): Promise<void> {
@@ -84,12 +120,22 @@ export const listeningRoutes: FastifyPluginAsyncZod = async (app) => {
     if (!row) throw notFound('Listening query');
     return row;
   };
+  /** Sources as stored: Mastodon access tokens sealed. */
+  const sealSources = (input: SourcesInput): ListeningSources => ({
+    ...input,
+    mastodon: input.mastodon?.map(({ accessToken, ...t }) => ({ ...t, ...(accessToken ? { accessTokenSealed: app.sealer.seal(accessToken) } : {}) })),
+  });
+  /** Sources as shown: whether a token is set, never the token. */
+  const showSources = (stored: ListeningSources) => ({
+    ...stored,
+    mastodon: stored.mastodon?.map(({ accessTokenSealed, ...t }) => ({ ...t, hasAccessToken: accessTokenSealed !== undefined })),
+  });
   const view = (q: Awaited<ReturnType<typeof queryOr404>>) => ({
     id: q.id,
     name: q.name,
     expression: q.expression,
     kind: q.kind,
-    sources: q.sources,
+    sources: showSources(q.sources),
     filters: q.filters,
     alerting: q.alerting,
     status: q.status,
@@ -111,14 +157,16 @@ export const listeningRoutes: FastifyPluginAsyncZod = async (app) => {
       const caller = callerOf(request);
       const body = request.body;
       checkExpression(body.expression);
-      if (!body.sources.bluesky && !body.sources.rss?.length) throw invalidField('sources', 'one_source', 'name at least one source (bluesky or rss)');
-      if (body.sources.rss?.length) await checkFeeds(body.sources.rss);
+      if (!body.sources.bluesky && !body.sources.rss?.length && !body.sources.mastodon?.length && !body.sources.push) {
+        throw invalidField('sources', 'one_source', 'name at least one source (bluesky, rss, mastodon or push)');
+      }
+      await Promise.all([body.sources.rss?.length ? checkFeeds(body.sources.rss) : undefined, body.sources.mastodon?.length ? checkMastodon(body.sources.mastodon) : undefined]);
       const id = randomUUID();
       const workflowId = listeningWorkflowId(id);
       await storeAndStart(app, workflowId, async (trx, start) => {
         await trx
           .insertInto('listening_queries')
-          .values({ id, workspace_id: caller.workspaceId, name: body.name, expression: body.expression, kind: body.kind, sources: JSON.stringify(body.sources), filters: JSON.stringify(body.filters), alerting: JSON.stringify(body.alerting), status: 'active', workflow_id: workflowId, created_by: caller.userId, updated_at: new Date() })
+          .values({ id, workspace_id: caller.workspaceId, name: body.name, expression: body.expression, kind: body.kind, sources: JSON.stringify(sealSources(body.sources)), filters: JSON.stringify(body.filters), alerting: JSON.stringify(body.alerting), status: 'active', workflow_id: workflowId, created_by: caller.userId, updated_at: new Date() })
           .execute();
         await appendAudit(trx, { workspaceId: caller.workspaceId, actorId: caller.userId, action: 'listening_query.created', subjectType: 'listening_query', subjectId: id, after: { name: body.name, expression: body.expression, kind: body.kind } });
         await start(() =>
@@ -154,12 +202,16 @@ export const listeningRoutes: FastifyPluginAsyncZod = async (app) => {
         app.db.selectFrom('listening_filtered').select(['reason', sql<number>`count(*)::int`.as('n')]).where('query_id', '=', q.id).groupBy('reason').execute(),
         app.temporal.workflow.getHandle(q.workflow_id).query(listeningCountersQuery).catch(() => null),
       ]);
-      const feeds = await app.db.selectFrom('feed_states').select(['url', 'healthy', 'last_error', 'checked_at']).where('query_id', '=', q.id).execute();
+      const [feeds, timelines] = await Promise.all([
+        app.db.selectFrom('feed_states').select(['url', 'healthy', 'last_error', 'checked_at']).where('query_id', '=', q.id).execute(),
+        app.db.selectFrom('mastodon_states').selectAll().where('query_id', '=', q.id).execute(),
+      ]);
       return {
         ...view(q),
         mentions: stored.n,
         filteredByReason: Object.fromEntries(filtered.map((f) => [f.reason, f.n])),
         feeds: feeds.map((f) => ({ url: f.url, healthy: f.healthy, lastError: f.last_error, checkedAt: f.checked_at.toISOString() })),
+        mastodon: timelines.map((t) => ({ timeline: t.timeline, position: t.position, healthy: t.healthy, rateLimitedUntil: t.paused_until?.toISOString() ?? null, lastError: t.last_error, checkedAt: t.checked_at.toISOString() })),
         live,
       };
     },

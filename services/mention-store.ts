@@ -1,0 +1,128 @@
+import { createHash } from 'node:crypto';
+import { sql, type Selectable } from 'kysely';
+import type { Db, ListeningQueriesTable } from '../db/database';
+import type { CompiledQuery } from '../listening/query';
+import { dedupeKey, isSalesLead, noiseReason, normalisedWords } from '../listening/noise';
+import { analyzeSentiment } from '../listening/sentiment';
+
+export type ListeningQuery = Selectable<ListeningQueriesTable>;
+
+/** One item from any source (firehose, feed, Mastodon, push), before matching. */
+export interface Candidate {
+  source: string;
+  sourceId: string;
+  text: string;
+  author: string;
+  lang?: string;
+  links: string[];
+  postedAt: Date;
+  url: string | null;
+  bot?: boolean;
+}
+
+export interface StoreCounts {
+  unmatched: number;
+  filtered: number;
+  stored: number;
+  duplicate: number;
+}
+
+/** Copypasta: the same text (of at least this many words) … */
+const REPEATED_TEXT_MIN_WORDS = 5;
+/** … already posted by this many other accounts within the window is noise. */
+const REPEATED_TEXT_AUTHORS = 3;
+const REPEATED_TEXT_WINDOW_MS = 24 * 3600_000;
+
+const textKeyOf = (text: string): string | null => {
+  const words = normalisedWords(text);
+  return words.length >= REPEATED_TEXT_MIN_WORDS ? createHash('sha256').update(words.join(' ')).digest('base64url').slice(0, 22) : null;
+};
+
+/**
+ * Matches, filters, scores and stores a batch of items for one query, in two statements. Stored
+ * once: the unique keys (source id; author + normalised text per day) make a second sighting a
+ * no-op. Noise is recorded by reason, once per item; that includes the same text arriving from
+ * many accounts (more than three within a day), counted across earlier batches and this one.
+ */
+export async function storeMentions(db: Db, query: ListeningQuery, matcher: CompiledQuery, items: Candidate[]): Promise<StoreCounts> {
+  const counts: StoreCounts = { unmatched: 0, filtered: 0, stored: 0, duplicate: 0 };
+  const filtered: { source_id: string; reason: string }[] = [];
+  const kept: (Candidate & { textKey: string | null })[] = [];
+  for (const item of items) {
+    if (!matcher.matches({ text: item.text, authorHandle: item.author, lang: item.lang, links: item.links })) {
+      counts.unmatched++;
+      continue;
+    }
+    const reason = noiseReason(item, query.filters);
+    if (reason) filtered.push({ source_id: item.sourceId, reason });
+    else kept.push({ ...item, textKey: textKeyOf(item.text) });
+  }
+
+  const keys = [...new Set(kept.map((k) => k.textKey).filter((k): k is string => k !== null))];
+  if (keys.length) {
+    const earliest = new Date(Math.min(...kept.map((k) => k.postedAt.getTime())) - REPEATED_TEXT_WINDOW_MS);
+    const seen = await db
+      .selectFrom('mentions')
+      .select(['text_key', 'author'])
+      .distinct()
+      .where('query_id', '=', query.id)
+      .where('text_key', 'in', keys)
+      .where('posted_at', '>=', earliest)
+      .execute();
+    const authors = new Map<string, Set<string>>();
+    for (const row of seen) authors.set(row.text_key!, (authors.get(row.text_key!) ?? new Set()).add(row.author.toLowerCase()));
+    const survivors: typeof kept = [];
+    for (const item of kept) {
+      const others = item.textKey ? authors.get(item.textKey) ?? new Set<string>() : undefined;
+      const author = item.author.toLowerCase();
+      if (others && !others.has(author) && others.size >= REPEATED_TEXT_AUTHORS) {
+        filtered.push({ source_id: item.sourceId, reason: 'repeated_text' });
+        continue;
+      }
+      if (item.textKey && others) authors.set(item.textKey, others.add(author));
+      survivors.push(item);
+    }
+    kept.splice(0, kept.length, ...survivors);
+  }
+
+  if (filtered.length) {
+    await db
+      .insertInto('listening_filtered')
+      .values(filtered.map((f) => ({ query_id: query.id, ...f })))
+      .onConflict((oc) => oc.doNothing())
+      .execute();
+  }
+  counts.filtered = filtered.length;
+  if (kept.length) {
+    const inserted = await db
+      .insertInto('mentions')
+      .values(
+        kept.map((item) => {
+          const sentiment = analyzeSentiment(item.text);
+          return {
+            workspace_id: query.workspace_id,
+            query_id: query.id,
+            source: item.source,
+            source_id: item.sourceId,
+            author: item.author,
+            text: item.text,
+            lang: item.lang ?? null,
+            url: item.url,
+            posted_at: item.postedAt,
+            sentiment_score: sentiment.score,
+            sentiment_label: sentiment.label,
+            corrected_label: null,
+            lead: isSalesLead(item.text),
+            dedupe_key: dedupeKey(item, item.postedAt),
+            text_key: item.textKey,
+          };
+        }),
+      )
+      .onConflict((oc) => oc.doNothing())
+      .returning(sql<number>`1`.as('one'))
+      .execute();
+    counts.stored = inserted.length;
+    counts.duplicate = kept.length - inserted.length;
+  }
+  return counts;
+}

@@ -330,6 +330,26 @@ export interface MastodonStatesTable {
   checked_at: Timestamp;
 }
 
+export interface IngestKeysTable {
+  id: Generated<string>;
+  workspace_id: string;
+  name: string;
+  /** The Standard Webhooks secret (whsec_…), sealed: signatures are checked with it. */
+  secret_sealed: string;
+  created_by: string;
+  created_at: CreatedAt;
+  last_used_at: Timestamp | null;
+  revoked_at: Timestamp | null;
+}
+
+export interface IngestDeliveriesTable {
+  key_id: string;
+  delivery_id: string;
+  received_at: CreatedAt;
+  /** What the delivery did, answered again to a retry of it. */
+  result: ColumnType<unknown, string, string>;
+}
+
 export interface FeedStatesTable {
   query_id: string;
   url: string;
@@ -425,6 +445,8 @@ export interface Database {
   alerts: AlertsTable;
   feed_states: FeedStatesTable;
   mastodon_states: MastodonStatesTable;
+  ingest_keys: IngestKeysTable;
+  ingest_deliveries: IngestDeliveriesTable;
 }
 
 export type Channel = Selectable<ChannelsTable>;

@@ -118,6 +118,10 @@ const routes: [string, Call, Role[]][] = [
   ['list alerts', { method: 'GET', url: () => '/v1/alerts' }, ['owner', 'admin', 'editor', 'approver', 'analyst']],
   ['trends', { method: 'GET', url: () => '/v1/listening/trends' }, ['owner', 'admin', 'editor', 'approver', 'analyst']],
   ['share of voice', { method: 'GET', url: () => `/v1/listening/share-of-voice?from=${new Date().toISOString()}&to=${inAnHour()}` }, ['owner', 'admin', 'editor', 'approver', 'analyst']],
+  ['create an ingest key', { method: 'POST', url: () => '/v1/listening/ingest-keys', payload: () => ({ name: '' }) }, ['owner', 'admin']],
+  ['list ingest keys', { method: 'GET', url: () => '/v1/listening/ingest-keys' }, ['owner', 'admin']],
+  ['revoke an ingest key', { method: 'DELETE', url: () => '/v1/listening/ingest-keys/00000000-0000-4000-8000-000000000000' }, ['owner', 'admin']],
+  // POST /v1/listening/ingest takes no bearer token: it is signed with an ingest key (test/ingest.test.ts).
   ['acknowledge an alert', { method: 'POST', url: () => '/v1/alerts/00000000-0000-4000-8000-000000000000/acknowledge' }, ['owner', 'admin', 'editor']],
   ['read the audit log', { method: 'GET', url: () => '/v1/audit' }, ['owner', 'admin', 'analyst']],
   ['verify the audit log', { method: 'GET', url: () => '/v1/audit/verify' }, ['owner', 'admin', 'analyst']],

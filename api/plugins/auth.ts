@@ -15,6 +15,7 @@ export const Roles = {
   writeContent: ['owner', 'admin', 'editor'],
   manageChannels: ['owner', 'admin'],
   manageMembers: ['owner', 'admin'],
+  manageIntegrations: ['owner', 'admin'],
   audit: ['owner', 'admin', 'analyst'],
 } as const satisfies Record<string, readonly Role[]>;
 

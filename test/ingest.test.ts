@@ -1,0 +1,149 @@
+import { randomUUID } from 'node:crypto';
+import { Webhook } from 'standardwebhooks';
+import { bearer, createWorkspace, startHarness, waitFor, type Harness, type TestWorkspace } from './support/harness';
+
+let h: Harness;
+let ws: TestWorkspace;
+let other: TestWorkspace;
+let key: { id: string; secret: string };
+const queries: Record<'brand' | 'rival' | 'firehoseOnly' | 'elsewhere', string> = { brand: '', rival: '', firehoseOnly: '', elsewhere: '' };
+
+const call = (token: string, method: 'GET' | 'POST' | 'DELETE', url: string, payload?: object) => h.app.inject({ method, url, headers: bearer(token), payload });
+
+async function createQuery(token: string, name: string, expression: string, sources: object) {
+  const res = await call(token, 'POST', '/v1/listening/queries', { name, expression, sources });
+  expect(res.statusCode).toBe(201);
+  return res.json().id as string;
+}
+
+/** A signed push, as a sender following Standard Webhooks builds it. */
+function push(body: unknown, options: { key?: { id: string; secret: string }; id?: string; at?: Date; raw?: string; headers?: Record<string, string> } = {}) {
+  const k = options.key ?? key;
+  const payload = options.raw ?? JSON.stringify(body);
+  const id = options.id ?? `msg_${randomUUID()}`;
+  const at = options.at ?? new Date();
+  const signature = new Webhook(k.secret).sign(id, at, payload);
+  return h.app.inject({
+    method: 'POST',
+    url: '/v1/listening/ingest',
+    headers: { 'content-type': 'application/json', 'chorus-ingest-key': k.id, 'webhook-id': id, 'webhook-timestamp': String(Math.floor(at.getTime() / 1000)), 'webhook-signature': signature, ...options.headers },
+    payload,
+  });
+}
+
+const mentionsOf = async (queryId: string) => (await call(ws.token, 'GET', `/v1/mentions?queryId=${queryId}&limit=1000`)).json().mentions as { text: string; author: string; source: string; sourceId: string }[];
+
+beforeAll(async () => {
+  h = await startHarness();
+  [ws, other] = await Promise.all([createWorkspace(h, 'Pushers'), createWorkspace(h, 'Other pushers')]);
+  const created = await call(ws.token, 'POST', '/v1/listening/ingest-keys', { name: 'Support desk' });
+  expect(created.statusCode).toBe(201);
+  key = created.json();
+  queries.brand = await createQuery(ws.token, 'Brand', 'chorus', { push: true });
+  queries.rival = await createQuery(ws.token, 'Rival', 'hootsuite', { push: true });
+  queries.firehoseOnly = await createQuery(ws.token, 'Not pushed', 'chorus', { bluesky: { service: 'ws://127.0.0.1:1' } });
+  queries.elsewhere = await createQuery(other.token, 'Theirs', 'chorus', { push: true });
+});
+afterAll(async () => {
+  for (const [token, id] of [[ws.token, queries.brand], [ws.token, queries.rival], [ws.token, queries.firehoseOnly], [other.token, queries.elsewhere]] as const) {
+    if (id) await call(token, 'DELETE', `/v1/listening/queries/${id}`);
+  }
+  await h?.close();
+});
+
+test('an ingest key shows its secret once; lists never show it', async () => {
+  expect(key.secret).toMatch(/^whsec_/);
+  const listed = (await call(ws.token, 'GET', '/v1/listening/ingest-keys')).json();
+  expect(listed.keys.map((k: { id: string }) => k.id)).toEqual([key.id]);
+  expect(JSON.stringify(listed)).not.toContain(key.secret.slice(6));
+  const stored = await h.db.selectFrom('ingest_keys').select(['secret_sealed']).where('id', '=', key.id).executeTakeFirstOrThrow();
+  expect(stored.secret_sealed).not.toContain(key.secret.slice(6));
+  // Another workspace neither sees nor revokes it.
+  expect((await call(other.token, 'GET', '/v1/listening/ingest-keys')).json().keys).toEqual([]);
+  expect((await call(other.token, 'DELETE', `/v1/listening/ingest-keys/${key.id}`)).statusCode).toBe(404);
+});
+
+test("a signed push is matched against the workspace's push queries only, stored once per query, and a repeated delivery is answered without re-reading", async () => {
+  const body = {
+    mentions: [
+      { id: 'ticket-1', source: 'support-desk', text: 'Chorus support was quick and friendly, thanks!', author: 'dana@customer.example', postedAt: new Date().toISOString() },
+      { id: 'ticket-2', source: 'support-desk', text: 'Moving from Hootsuite next month', author: 'eli@customer.example' },
+      { id: 'ticket-3', source: 'support-desk', text: 'Printer is broken again', author: 'fay@customer.example' },
+    ],
+  };
+  const res = await push(body, { id: 'msg_first' });
+  expect(res.statusCode).toBe(200);
+  expect(res.json()).toMatchObject({
+    deliveryId: 'msg_first',
+    received: 3,
+    repeatedDelivery: false,
+    queries: [
+      { queryId: queries.brand, stored: 1, unmatched: 2, filtered: 0, duplicate: 0 },
+      { queryId: queries.rival, stored: 1, unmatched: 2, filtered: 0, duplicate: 0 },
+    ],
+  });
+  const brand = await mentionsOf(queries.brand);
+  expect(brand).toEqual([expect.objectContaining({ text: 'Chorus support was quick and friendly, thanks!', author: 'dana@customer.example', source: 'push:support-desk', sourceId: 'ticket-1' })]);
+  expect((await mentionsOf(queries.rival)).map((m) => m.sourceId)).toEqual(['ticket-2']);
+  expect(await mentionsOf(queries.firehoseOnly)).toEqual([]);
+  expect((await call(other.token, 'GET', `/v1/mentions?queryId=${queries.elsewhere}`)).json().mentions).toEqual([]);
+
+  // The sender retries the same delivery: the first answer again, nothing stored twice.
+  const retried = await push(body, { id: 'msg_first' });
+  expect(retried.json()).toMatchObject({ deliveryId: 'msg_first', repeatedDelivery: true, queries: [{ stored: 1 }, { stored: 1 }] });
+  // A new delivery carrying the same items: they are duplicates.
+  const again = await push(body);
+  expect(again.json().queries[0]).toMatchObject({ stored: 0, duplicate: 1 });
+  expect(await mentionsOf(queries.brand)).toHaveLength(1);
+});
+
+test('a burst of one text from many accounts is noise after the third account', async () => {
+  const text = 'Win a free Chorus subscription today just click the link below';
+  const res = await push({ mentions: ['a', 'b', 'c', 'd', 'e'].map((who) => ({ id: `spam-${who}`, text, author: `${who}@spam.example` })) });
+  expect(res.json().queries[0]).toMatchObject({ stored: 3, filtered: 2 });
+  const more = await push({ mentions: [{ id: 'spam-f', text: `${text}!!`, author: 'f@spam.example' }] });
+  expect(more.json().queries[0]).toMatchObject({ stored: 0, filtered: 1 });
+  const detail = (await call(ws.token, 'GET', `/v1/listening/queries/${queries.brand}`)).json();
+  expect(detail.filteredByReason.repeated_text).toBe(3);
+});
+
+describe('refused pushes store nothing', () => {
+  const one = { mentions: [{ id: 'refused-1', text: 'Chorus should never see this', author: 'mallory' }] };
+  const stored = async () => (await mentionsOf(queries.brand)).filter((m) => m.sourceId === 'refused-1').length;
+
+  test.each([
+    ['a wrong signature', () => push(one, { key: { id: key.id, secret: `whsec_${Buffer.alloc(32, 7).toString('base64')}` } })],
+    ['a body changed after signing', () => push(one, { headers: { 'webhook-signature': new Webhook(key.secret).sign('msg_x', new Date(), '{}') }, id: 'msg_x' })],
+    ['a timestamp ten minutes old', () => push(one, { at: new Date(Date.now() - 10 * 60_000) })],
+    ['no key header', () => push(one, { headers: { 'chorus-ingest-key': '' } })],
+    ['an unknown key', () => push(one, { key: { id: randomUUID(), secret: key.secret } })],
+    ['a bearer token instead of a signature', () => h.app.inject({ method: 'POST', url: '/v1/listening/ingest', headers: bearer(ws.token), payload: one })],
+  ])('%s: 401', async (_name, send) => {
+    const res = await send();
+    expect(res.statusCode).toBe(401);
+    expect(res.headers['content-type']).toContain('application/problem+json');
+    expect(await stored()).toBe(0);
+  });
+
+  test('bad JSON or a bad field, correctly signed: 400 naming it', async () => {
+    const broken = await push(undefined, { raw: '{"mentions": [' });
+    expect(broken.statusCode).toBe(400);
+    expect(broken.json().errors[0]).toMatchObject({ field: 'body', rule: 'json' });
+    const missing = await push({ mentions: [{ id: 'x', author: 'a' }] });
+    expect(missing.statusCode).toBe(400);
+    expect(missing.json().errors[0]).toMatchObject({ field: 'body.mentions.0.text' });
+    const badSource = await push({ mentions: [{ id: 'x', text: 'Chorus', author: 'a', source: 'Not A Name' }] });
+    expect(badSource.json().errors[0]).toMatchObject({ field: 'body.mentions.0.source' });
+  });
+
+  test('a revoked key is refused', async () => {
+    const temp = (await call(ws.token, 'POST', '/v1/listening/ingest-keys', { name: 'Temporary' })).json();
+    expect((await push({ mentions: [{ id: 'before-revoke', text: 'Chorus', author: 'x' }] }, { key: temp })).statusCode).toBe(200);
+    expect((await call(ws.token, 'DELETE', `/v1/listening/ingest-keys/${temp.id}`)).statusCode).toBe(204);
+    expect((await push({ mentions: [{ id: 'after-revoke', text: 'Chorus', author: 'x' }] }, { key: temp })).statusCode).toBe(401);
+    await waitFor('the revocation audited', async () => {
+      const audit = (await call(ws.token, 'GET', `/v1/audit?subject=${temp.id}`)).json();
+      return audit.entries.some((e: { action: string }) => e.action === 'ingest_key.revoked');
+    });
+  });
+});

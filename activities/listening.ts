@@ -1,9 +1,9 @@
 import { Context } from '@temporalio/activity';
 import { IdResolver } from '@atproto/identity';
-import { Firehose, FirehoseParseError, FirehoseValidationError, MemoryRunner, type Event } from '@atproto/sync';
 import type { Db } from '../db/database';
 import type { Sealer } from '../db/sealing';
 import { fetchFeed, NotAFeedError } from '../listening/feeds';
+import { readFirehose } from '../listening/firehose';
 import { MastodonAuthRequired, MastodonRateLimited, NotMastodonError, readNewStatuses, timelineKey, toMention } from '../listening/mastodon';
 import { linksIn } from '../listening/noise';
 import { compileQuery } from '../listening/query';
@@ -158,62 +158,44 @@ export function createListeningActivities({ db, sealer }: { db: Db; sealer: Seal
         return handles.get(did)!;
       };
 
-      const handleEvent = async (evt: Event) => {
-        if (evt.event !== 'create' || evt.collection !== 'app.bsky.feed.post') return;
-        run.processed++;
-        const record = evt.record as PostRecord;
-        const text = typeof record.text === 'string' ? record.text : '';
-        const links = [...new Set([...linksIn(text), ...(record.facets ?? []).flatMap((f) => (f.features ?? []).filter((x) => x.uri).map((x) => x.uri!))])];
-        const postedAt = record.createdAt && !Number.isNaN(Date.parse(record.createdAt)) ? new Date(record.createdAt) : new Date(evt.time);
-        const counts = await storeMentions(db, query, matcher, [{
-          source: 'bluesky',
-          sourceId: evt.uri.toString(),
-          text,
-          author: await handleOf(evt.did),
-          lang: record.langs?.[0],
-          links,
-          postedAt,
-          url: `https://bsky.app/profile/${evt.did}/post/${evt.rkey}`,
-        }]);
-        addCounts(run, counts);
-      };
-
-      const saveCursor = async (seq: number) => {
-        cursor = seq;
-        ctx.heartbeat({ cursor: seq });
-        await db.updateTable('listening_queries').set({ bluesky_cursor: seq }).where('id', '=', queryId).execute();
-      };
-      // One event at a time, in order: the cursor only ever moves past fully stored events.
-      const runner = new MemoryRunner({ startCursor: cursor, concurrency: 1, setCursor: saveCursor });
-      const firehose = new Firehose({
-        idResolver,
-        service: toWebSocket(source.service),
-        runner,
-        filterCollections: ['app.bsky.feed.post'],
-        excludeIdentity: true,
-        excludeAccount: true,
-        excludeSync: true,
-        subscriptionReconnectDelay: 1000,
-        handleEvent,
-        onError: (err: Error) => {
-          if (err instanceof FirehoseParseError || err instanceof FirehoseValidationError) {
-            run.malformed++;
-            return;
-          }
-          run.lastError = err.message;
-          if (!/handler/i.test(err.name)) run.sourceHealthy = false;
-        },
-      });
+      const stop = new AbortController();
       const keepAlive = setInterval(() => ctx.heartbeat({ cursor }), HEARTBEAT_MS);
-      let endOfRun: NodeJS.Timeout | undefined;
+      const endOfRun = setTimeout(() => stop.abort(), runForMs);
+      ctx.cancelled.catch(() => stop.abort());
       try {
-        void firehose.start();
-        await Promise.race([new Promise((resolve) => (endOfRun = setTimeout(resolve, runForMs))), ctx.cancelled.catch(() => undefined)]);
+        await readFirehose({
+          service: toWebSocket(source.service),
+          cursor,
+          collection: 'app.bsky.feed.post',
+          idResolver,
+          signal: stop.signal,
+          onCreate: async (evt) => {
+            run.processed++;
+            const record = evt.record as PostRecord;
+            const text = typeof record.text === 'string' ? record.text : '';
+            const links = [...new Set([...linksIn(text), ...(record.facets ?? []).flatMap((f) => (f.features ?? []).filter((x) => x.uri).map((x) => x.uri!))])];
+            const postedAt = record.createdAt && !Number.isNaN(Date.parse(record.createdAt)) ? new Date(record.createdAt) : new Date();
+            const counts = await storeMentions(db, query, matcher, [
+              { source: 'bluesky', sourceId: evt.uri.toString(), text, author: await handleOf(evt.did), lang: record.langs?.[0], links, postedAt, url: `https://bsky.app/profile/${evt.did}/post/${evt.rkey}` },
+            ]);
+            addCounts(run, counts);
+          },
+          onCursor: async (seq) => {
+            cursor = seq;
+            ctx.heartbeat({ cursor: seq });
+            await db.updateTable('listening_queries').set({ bluesky_cursor: seq }).where('id', '=', queryId).execute();
+          },
+          onMalformed: () => {
+            run.malformed++;
+          },
+          onSourceError: (err) => {
+            run.sourceHealthy = false;
+            run.lastError = err.message;
+          },
+        });
       } finally {
         clearInterval(keepAlive);
         clearTimeout(endOfRun);
-        await firehose.destroy();
-        await runner.processAll();
       }
       return run;
     },

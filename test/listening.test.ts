@@ -1,5 +1,6 @@
 import { AtpAgent } from '@atproto/api';
 import { startLocalBluesky, type LocalBluesky, type SandboxAccount } from '../sandbox/local-bluesky';
+import { startFirehoseProxy } from './support/firehose-proxy';
 import { bearer, createWorkspace, startHarness, waitFor, type Harness, type TestWorkspace } from './support/harness';
 
 let h: Harness;
@@ -99,6 +100,35 @@ test('mentions on the local PDS are exactly the matching posts, each once, with 
   await waitFor('the loop to pause', async () => (await call('GET', `/v1/listening/queries/${query.id}`)).json().live?.paused === true);
   expect((await h.app.inject({ method: 'DELETE', url: `/v1/listening/queries/${query.id}`, headers: bearer(ws.token) })).statusCode).toBe(204);
   await h.client.workflow.getHandle(query.workflowId).result();
+});
+
+test('malformed firehose frames are skipped and counted; the loop keeps going and misses nothing', async () => {
+  const proxy = await startFirehoseProxy(pds.pdsUrl);
+  try {
+    const created = await call('POST', '/v1/listening/queries', { name: 'Through bad frames', expression: 'glimmerwick', sources: { bluesky: { service: proxy.url, plcUrl: pds.plcUrl, fromCursor: 0 } } });
+    expect(created.statusCode).toBe(201);
+    const query = created.json();
+    await post(alice, 'Glimmerwick is out today');
+    await post(bob, 'unrelated words');
+    await post(bob, 'Trying glimmerwick now');
+    const stored = await waitFor('both mentions through the bad frames', async () => {
+      const m = await mentionsOf(query.id);
+      return m.length === 2 && m;
+    }, 60_000);
+    expect(stored.map((m) => m.text).sort()).toEqual(['Glimmerwick is out today', 'Trying glimmerwick now']);
+    const live = await waitFor('a loop past the bad frames', async () => {
+      const d = (await call('GET', `/v1/listening/queries/${query.id}`)).json();
+      return d.live?.runs >= 2 && d.live;
+    }, 60_000);
+    // Every bad frame sent in finished reads was counted, none stopped the reading.
+    expect(live.malformed).toBeGreaterThanOrEqual(3);
+    expect(live.malformed).toBeLessThanOrEqual(proxy.injected);
+    expect(live.sourceHealthy).toBe(true);
+    expect(await mentionsOf(query.id)).toHaveLength(2);
+    await call('DELETE', `/v1/listening/queries/${query.id}`);
+  } finally {
+    await proxy.close();
+  }
 });
 
 test('a query that does not parse is refused with its position and what was expected', async () => {

@@ -19,6 +19,7 @@ interface PostRecord {
 }
 
 const HEARTBEAT_MS = 2000;
+const CURSOR_SAVE_MS = 1000;
 
 /** `http(s)://` → `ws(s)://`: the firehose is a WebSocket subscription. */
 const toWebSocket = (service: string) => service.replace(/^http/, 'ws');
@@ -158,6 +159,18 @@ export function createListeningActivities({ db, sealer }: { db: Db; sealer: Seal
         return handles.get(did)!;
       };
 
+      // The cursor goes to the database at most once a second (and when the read ends), not once
+      // per event: a restart re-reads at most that second, and the unique keys absorb the repeats.
+      let cursorSavedAt = 0;
+      let savedSeq = cursor;
+      const saveCursor = async () => {
+        if (cursor === undefined || cursor === savedSeq) return;
+        const seq = cursor;
+        await db.updateTable('listening_queries').set({ bluesky_cursor: seq }).where('id', '=', queryId).execute();
+        savedSeq = seq;
+        cursorSavedAt = Date.now();
+      };
+
       const stop = new AbortController();
       const keepAlive = setInterval(() => ctx.heartbeat({ cursor }), HEARTBEAT_MS);
       const endOfRun = setTimeout(() => stop.abort(), runForMs);
@@ -183,7 +196,7 @@ export function createListeningActivities({ db, sealer }: { db: Db; sealer: Seal
           onCursor: async (seq) => {
             cursor = seq;
             ctx.heartbeat({ cursor: seq });
-            await db.updateTable('listening_queries').set({ bluesky_cursor: seq }).where('id', '=', queryId).execute();
+            if (Date.now() - cursorSavedAt >= CURSOR_SAVE_MS) await saveCursor();
           },
           onMalformed: () => {
             run.malformed++;
@@ -197,6 +210,7 @@ export function createListeningActivities({ db, sealer }: { db: Db; sealer: Seal
         clearInterval(keepAlive);
         clearTimeout(endOfRun);
       }
+      await saveCursor();
       return run;
     },
   };

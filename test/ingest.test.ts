@@ -107,6 +107,15 @@ test('a burst of one text from many accounts is noise after the third account', 
   expect(detail.filteredByReason.repeated_text).toBe(3);
 });
 
+test('texts survive the array round trip exactly (quotes, backslashes, braces, commas, NULL, emoji)', async () => {
+  const text = 'Chorus says "hi" \\ {a,b} NULL, \'ok\' 🎉\nsecond line';
+  const res = await push({ mentions: [{ id: 'tricky-1', text, author: 'tricky', lang: 'en' }, { id: 'tricky-2', text: 'Chorus NULL', author: 'NULL' }] });
+  expect(res.json().queries[0]).toMatchObject({ stored: 2 });
+  const stored = await mentionsOf(queries.brand);
+  expect(stored.find((m) => m.sourceId === 'tricky-1')).toMatchObject({ text, author: 'tricky' });
+  expect(stored.find((m) => m.sourceId === 'tricky-2')).toMatchObject({ text: 'Chorus NULL', author: 'NULL' });
+});
+
 describe('refused pushes store nothing', () => {
   const one = { mentions: [{ id: 'refused-1', text: 'Chorus should never see this', author: 'mallory' }] };
   const stored = async () => (await mentionsOf(queries.brand)).filter((m) => m.sourceId === 'refused-1').length;

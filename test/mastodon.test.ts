@@ -167,6 +167,26 @@ describe('Mastodon as a listening source', () => {
     await call('DELETE', `/v1/listening/queries/${query.id}`);
   });
 
+  test('sources can be changed on a running query; the token goes in sealed and stays out of the audit log', async () => {
+    const created = await call('POST', '/v1/listening/queries', { name: 'Grows', expression: 'chorus', sources: { push: true } });
+    expect(created.statusCode).toBe(201);
+    const query = created.json();
+    const changed = await h.app.inject({ method: 'PATCH', url: `/v1/listening/queries/${query.id}`, headers: bearer(ws.token), payload: { sources: { push: true, mastodon: [{ instance: fake.url, hashtag: 'growing', accessToken: fake.token }] } } });
+    expect(changed.statusCode).toBe(200);
+    expect(changed.json().sources.mastodon).toEqual([{ instance: fake.url, hashtag: 'growing', hasAccessToken: true }]);
+    await waitFor('the first read of the new timeline', async () => (await call('GET', `/v1/listening/queries/${query.id}`)).json().mastodon.length === 1, 30_000);
+    fake.post({ text: 'Chorus on a new timeline #growing', acct: 'gus', tags: ['growing'] });
+    await waitFor('the new source read', async () => (await mentionsOf(query.id)).length === 1, 30_000);
+    const audit = (await call('GET', `/v1/audit?subject=${query.id}`)).json();
+    expect(JSON.stringify(audit)).not.toContain(fake.token);
+    expect(audit.entries.some((e: { action: string }) => e.action === 'listening_query.updated')).toBe(true);
+
+    const none = await h.app.inject({ method: 'PATCH', url: `/v1/listening/queries/${query.id}`, headers: bearer(ws.token), payload: { sources: {} } });
+    expect(none.statusCode).toBe(422);
+    expect(none.json().errors[0]).toMatchObject({ field: 'sources', rule: 'one_source' });
+    await call('DELETE', `/v1/listening/queries/${query.id}`);
+  });
+
   test('an unreachable instance keeps the loop going and is reported unhealthy', async () => {
     const down = await startMastodonFake();
     const created = await call('POST', '/v1/listening/queries', { name: 'Goes down', expression: 'chorus', sources: { mastodon: [{ instance: down.url, hashtag: 'chorus' }] } });

@@ -102,6 +102,14 @@ const alerting = z.object({
   negativeShareIncrease: z.number().min(0).max(1).optional().describe('Negative spike: share of negatives this much above the baseline\'s, and at least half (default 0.2)'),
 });
 
+/** At least one source, and every feed and Mastodon timeline answering as it should now. */
+async function checkSources(given: SourcesInput): Promise<void> {
+  if (!given.bluesky && !given.rss?.length && !given.mastodon?.length && !given.push) {
+    throw invalidField('sources', 'one_source', 'name at least one source (bluesky, rss, mastodon or push)');
+  }
+  await Promise.all([given.rss?.length ? checkFeeds(given.rss) : undefined, given.mastodon?.length ? checkMastodon(given.mastodon) : undefined]);
+}
+
 /** Compiles the expression, or answers 422 with where it broke and what was expected. */
 function checkExpression(expression: string): void {
   try {
@@ -157,10 +165,7 @@ export const listeningRoutes: FastifyPluginAsyncZod = async (app) => {
       const caller = callerOf(request);
       const body = request.body;
       checkExpression(body.expression);
-      if (!body.sources.bluesky && !body.sources.rss?.length && !body.sources.mastodon?.length && !body.sources.push) {
-        throw invalidField('sources', 'one_source', 'name at least one source (bluesky, rss, mastodon or push)');
-      }
-      await Promise.all([body.sources.rss?.length ? checkFeeds(body.sources.rss) : undefined, body.sources.mastodon?.length ? checkMastodon(body.sources.mastodon) : undefined]);
+      await checkSources(body.sources);
       const id = randomUUID();
       const workflowId = listeningWorkflowId(id);
       await storeAndStart(app, workflowId, async (trx, start) => {
@@ -221,25 +226,45 @@ export const listeningRoutes: FastifyPluginAsyncZod = async (app) => {
     '/listening/queries/:id',
     {
       onRequest: requireRole(Roles.writeContent),
-      schema: { summary: 'Change a query; the listening loop picks the change up at once', tags: ['listening'], params: idParams, body: z.object({ name: z.string().trim().min(1).max(200).optional(), expression: z.string().min(1).max(2000).optional(), filters: filters.optional(), alerting: alerting.optional() }) },
+      schema: {
+        summary: 'Change a query; the listening loop picks the change up at once. `sources` replaces all sources (send Mastodon tokens again)',
+        tags: ['listening'],
+        params: idParams,
+        body: z.object({ name: z.string().trim().min(1).max(200).optional(), expression: z.string().min(1).max(2000).optional(), sources: sources.optional(), filters: filters.optional(), alerting: alerting.optional() }),
+      },
     },
     async (request) => {
       const caller = callerOf(request);
       const q = await queryOr404(caller.workspaceId, request.params.id);
-      if (request.body.expression) checkExpression(request.body.expression);
+      const body = request.body;
+      if (body.expression) checkExpression(body.expression);
+      if (body.sources) await checkSources(body.sources);
+      const sealed = body.sources ? sealSources(body.sources) : undefined;
+      // A firehose cursor belongs to its service: another service starts afresh (or at its fromCursor).
+      const serviceChanged = sealed !== undefined && (sealed.bluesky?.service !== q.sources.bluesky?.service || sealed.bluesky?.fromCursor !== q.sources.bluesky?.fromCursor);
       await app.db.transaction().execute(async (trx) => {
         await trx
           .updateTable('listening_queries')
           .set({
-            ...(request.body.name ? { name: request.body.name } : {}),
-            ...(request.body.expression ? { expression: request.body.expression } : {}),
-            ...(request.body.filters ? { filters: JSON.stringify(request.body.filters) } : {}),
-            ...(request.body.alerting ? { alerting: JSON.stringify(request.body.alerting) } : {}),
+            ...(body.name ? { name: body.name } : {}),
+            ...(body.expression ? { expression: body.expression } : {}),
+            ...(sealed ? { sources: JSON.stringify(sealed) } : {}),
+            ...(serviceChanged ? { bluesky_cursor: null } : {}),
+            ...(body.filters ? { filters: JSON.stringify(body.filters) } : {}),
+            ...(body.alerting ? { alerting: JSON.stringify(body.alerting) } : {}),
             updated_at: new Date(),
           })
           .where('id', '=', q.id)
           .execute();
-        await appendAudit(trx, { workspaceId: caller.workspaceId, actorId: caller.userId, action: 'listening_query.updated', subjectType: 'listening_query', subjectId: q.id, before: { name: q.name, expression: q.expression, filters: q.filters }, after: request.body });
+        await appendAudit(trx, {
+          workspaceId: caller.workspaceId,
+          actorId: caller.userId,
+          action: 'listening_query.updated',
+          subjectType: 'listening_query',
+          subjectId: q.id,
+          before: { name: q.name, expression: q.expression, filters: q.filters, ...(sealed ? { sources: showSources(q.sources) } : {}) },
+          after: { ...body, ...(sealed ? { sources: showSources(sealed) } : {}) },
+        });
       });
       await app.temporal.workflow.getHandle(q.workflow_id).signal(queryChangedSignal);
       return view(await queryOr404(caller.workspaceId, q.id));

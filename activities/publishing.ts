@@ -3,17 +3,21 @@ import type { ChannelAdapters } from '../channels/registry';
 import { ChannelError } from '../channels/errors';
 import { appendAudit } from '../db/audit';
 import type { Db, PostStatus } from '../db/database';
+import { findPostMedia } from '../db/posts';
 import type { Sealer } from '../db/sealing';
+import type { MediaStorage } from '../content/media';
 import { FailureType, type DecisionKind } from '../workflows/messages';
 
 export interface PublishingDeps {
   db: Db;
   adapters: ChannelAdapters;
   sealer: Sealer;
+  /** Where uploaded media are (the API stores them; publishing reads them). */
+  media: MediaStorage;
 }
 
 /** The I/O of scheduled publishing. Every activity here is safe to run twice. */
-export function createPublishingActivities({ db, adapters, sealer }: PublishingDeps) {
+export function createPublishingActivities({ db, adapters, sealer, media }: PublishingDeps) {
   return {
     async confirmPostStored({ postId }: { postId: string }): Promise<void> {
       const post = await db.selectFrom('posts').select('id').where('id', '=', postId).executeTakeFirst();
@@ -121,7 +125,8 @@ export function createPublishingActivities({ db, adapters, sealer }: PublishingD
       await db.updateTable('post_targets').set({ status: 'publishing', attempts: attempt, updated_at: new Date() }).where('id', '=', targetId).execute();
 
       const adapter = adapters[row.provider];
-      const problems = adapter.validate(row.text);
+      const attached = (await findPostMedia(db, [postId])).map((m) => ({ ...m, read: () => media.get(m.storageKey) }));
+      const problems = [...adapter.validate(row.text), ...adapter.validateMedia(attached)];
       if (problems.length > 0) throw ApplicationFailure.nonRetryable(problems.join('; '), FailureType.InvalidContent);
 
       try {
@@ -132,6 +137,7 @@ export function createPublishingActivities({ db, adapters, sealer }: PublishingD
           publishAt: row.publish_at.toISOString(),
           idempotencyKey: row.idempotency_key,
           isRetry: attempt > 1,
+          media: attached,
         });
         await db
           .updateTable('post_targets')

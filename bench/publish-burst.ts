@@ -138,17 +138,18 @@ async function startSystem(config: Config, cleanups: Cleanup[]): Promise<System>
   const adapters = createChannelAdapters();
   const sealer = new Sealer(generateKey());
   const taskQueue = `bench-${randomUUID()}`;
+  const media = new DiskMediaStorage(`${os.tmpdir()}/chorus-bench-media`);
   const [pds, worker] = await Promise.all([
     startLocalBluesky().then((started) => {
       cleanups.push({ what: 'local Bluesky', run: () => started.stop() });
       return started;
     }),
-    startWorker(target, taskQueue, { db, adapters, sealer, temporal: client }, cleanups),
+    startWorker(target, taskQueue, { db, adapters, sealer, temporal: client, media }, cleanups),
   ]);
   // Registered after the PDS so it runs before it: no activity is left talking to a closed PDS.
   cleanups.push(worker.stop);
 
-  const app = await buildApp({ db, temporal: client, adapters, sealer, taskQueue, media: new DiskMediaStorage(`${os.tmpdir()}/chorus-bench-media`) }, { logger: false });
+  const app = await buildApp({ db, temporal: client, adapters, sealer, taskQueue, media }, { logger: false });
   cleanups.push({ what: 'API', run: () => app.close() });
   return {
     db,

@@ -1,6 +1,22 @@
 import type { z } from 'zod';
 import type { Provider } from '../db/database';
 
+/** What validation needs to know about a medium attached to a post. */
+export interface MediaFacts {
+  contentType: string;
+  bytes: number;
+  width: number | null;
+  height: number | null;
+  alt: string;
+}
+
+/** A medium as publishing sees it: the facts, and its bytes on demand (only networks that upload read them). */
+export interface PublishMedia extends MediaFacts {
+  mediaId: string;
+  sha256: string;
+  read(): Promise<Buffer>;
+}
+
 /** What a publish needs to know about one target (one post on one channel). */
 export interface PublishRequest {
   postId: string;
@@ -11,6 +27,8 @@ export interface PublishRequest {
   idempotencyKey: string;
   /** A retry must first look for what an earlier attempt may have created; a first attempt need not. */
   isRetry: boolean;
+  /** Attached media, in order (already checked with validateMedia). */
+  media: PublishMedia[];
 }
 
 export interface PublishResult {
@@ -31,6 +49,8 @@ export interface ChannelAdapter<Credentials = unknown> {
   readonly limits: ChannelLimits;
   /** Problems with this text on this network; empty when it can be published. */
   validate(text: string): string[];
+  /** Problems with these attachments on this network (count, types, sizes); empty when fine. */
+  validateMedia(media: MediaFacts[]): string[];
   /** Proves the credentials work; returns who they post as. */
   verify(credentials: Credentials): Promise<{ accountRef: string }>;
   /** A key unique to one target, stored with it at creation and reused by every retry. */

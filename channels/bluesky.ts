@@ -3,7 +3,7 @@ import { AtpAgent, RichText } from '@atproto/api';
 import { TID } from '@atproto/common-web';
 import { XRPCError } from '@atproto/xrpc';
 import { z } from 'zod';
-import { validateAgainstLimits, type ChannelAdapter, type PublishRequest, type PublishResult } from './adapter';
+import { validateAgainstLimits, type ChannelAdapter, type MediaFacts, type PublishMedia, type PublishRequest, type PublishResult } from './adapter';
 import { ChannelError, retryDelayFromHeaders } from './errors';
 
 export const blueskyCredentialsSchema = z.object({
@@ -14,6 +14,9 @@ export const blueskyCredentialsSchema = z.object({
 export type BlueskyCredentials = z.infer<typeof blueskyCredentialsSchema>;
 
 const POST_COLLECTION = 'app.bsky.feed.post';
+/** app.bsky.embed.images: at most 4 images, each blob at most 1,000,000 bytes. */
+const MAX_IMAGES = 4;
+const MAX_IMAGE_BYTES = 1_000_000;
 const AUTH_ERRORS = new Set(['AuthenticationRequired', 'ExpiredToken', 'InvalidToken', 'AccountTakedown', 'AccountDeactivated', 'AuthFactorTokenRequired']);
 
 /** Maps what @atproto/api throws to the failure kinds the publishing workflow acts on. */
@@ -58,6 +61,21 @@ export class BlueskyAdapter implements ChannelAdapter<BlueskyCredentials> {
     return validateAgainstLimits(text, this.limits, 'Bluesky');
   }
 
+  validateMedia(media: MediaFacts[]): string[] {
+    const problems: string[] = [];
+    if (media.some((m) => m.contentType.startsWith('video/'))) {
+      problems.push("Bluesky videos go through Bluesky's video service, which Chorus does not use yet; attach images instead");
+    }
+    const images = media.filter((m) => m.contentType.startsWith('image/'));
+    if (images.length > MAX_IMAGES) problems.push(`Bluesky allows at most ${MAX_IMAGES} images per post; this post has ${images.length}`);
+    media.forEach((m, i) => {
+      if (m.contentType.startsWith('image/') && m.bytes > MAX_IMAGE_BYTES) {
+        problems.push(`Bluesky images may be at most ${MAX_IMAGE_BYTES.toLocaleString('en')} bytes; image ${i + 1} has ${m.bytes.toLocaleString('en')}`);
+      }
+    });
+    return problems;
+  }
+
   async verify(credentials: BlueskyCredentials): Promise<{ accountRef: string }> {
     this.sessions.delete(credentialsKey(credentials));
     const agent = await this.agentFor(credentials);
@@ -80,7 +98,8 @@ export class BlueskyAdapter implements ChannelAdapter<BlueskyCredentials> {
     try {
       const richText = new RichText({ text: request.text });
       await richText.detectFacets(agent);
-      const record = { $type: POST_COLLECTION, text: richText.text, facets: richText.facets, createdAt: new Date().toISOString() };
+      const embed = request.media.length > 0 ? await this.imagesEmbed(agent, request.media) : undefined;
+      const record = { $type: POST_COLLECTION, text: richText.text, facets: richText.facets, ...(embed ? { embed } : {}), createdAt: new Date().toISOString() };
       const created = await agent.com.atproto.repo.createRecord({ repo, collection: POST_COLLECTION, rkey, record, validate: true });
       return { externalId: created.data.uri, url: postUrl(repo, rkey) };
     } catch (err) {
@@ -100,6 +119,16 @@ export class BlueskyAdapter implements ChannelAdapter<BlueskyCredentials> {
     } catch (err) {
       throw toChannelError(err);
     }
+  }
+
+  /** Uploads each image as a blob (content-addressed: a retry uploads the same blob again, harmlessly). */
+  private async imagesEmbed(agent: AtpAgent, media: PublishMedia[]) {
+    const images = [];
+    for (const m of media) {
+      const uploaded = await agent.uploadBlob(await m.read(), { encoding: m.contentType });
+      images.push({ image: uploaded.data.blob, alt: m.alt, ...(m.width && m.height ? { aspectRatio: { width: m.width, height: m.height } } : {}) });
+    }
+    return { $type: 'app.bsky.embed.images', images };
   }
 
   private async findPost(agent: AtpAgent, repo: string, rkey: string): Promise<PublishResult | undefined> {

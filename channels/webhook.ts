@@ -32,6 +32,11 @@ export class WebhookAdapter implements ChannelAdapter<WebhookCredentials> {
     return validateAgainstLimits(text, this.limits, 'Webhook');
   }
 
+  /** The receiver gets each medium's facts and checksum (its bytes at GET /v1/media/:id/content); any media will do. */
+  validateMedia(): string[] {
+    return [];
+  }
+
   async verify(credentials: WebhookCredentials): Promise<{ accountRef: string }> {
     await this.deliver(credentials, `ping_${randomUUID()}`, { type: 'chorus.ping', timestamp: new Date().toISOString(), data: {} });
     return { accountRef: new URL(credentials.url).host };
@@ -45,7 +50,13 @@ export class WebhookAdapter implements ChannelAdapter<WebhookCredentials> {
     const payload = {
       type: 'post.published',
       timestamp: new Date().toISOString(),
-      data: { postId: request.postId, targetId: request.targetId, text: request.text, publishAt: request.publishAt },
+      data: {
+        postId: request.postId,
+        targetId: request.targetId,
+        text: request.text,
+        publishAt: request.publishAt,
+        media: request.media.map((m) => ({ mediaId: m.mediaId, contentType: m.contentType, bytes: m.bytes, width: m.width, height: m.height, alt: m.alt, sha256: m.sha256 })),
+      },
     };
     await this.deliver(credentials, request.idempotencyKey, payload);
     return { externalId: request.idempotencyKey, url: null };

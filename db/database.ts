@@ -258,6 +258,13 @@ export interface MediaAssetsTable {
   created_at: CreatedAt;
 }
 
+export interface PostMediaTable {
+  post_id: string;
+  position: number;
+  media_id: string;
+  alt: Generated<string>;
+}
+
 export const LIBRARY_ITEM_KINDS = ['snippet', 'template', 'media'] as const;
 export type LibraryItemKind = (typeof LIBRARY_ITEM_KINDS)[number];
 
@@ -438,6 +445,7 @@ export interface Database {
   import_job_rows: ImportJobRowsTable;
   recurrences: RecurrencesTable;
   media_assets: MediaAssetsTable;
+  post_media: PostMediaTable;
   library_items: LibraryItemsTable;
   listening_queries: ListeningQueriesTable;
   mentions: MentionsTable;

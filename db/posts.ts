@@ -13,6 +13,15 @@ export interface PostTargetView {
   publishedAt: string | null;
 }
 
+export interface PostMediaView {
+  mediaId: string;
+  alt: string;
+  contentType: string;
+  bytes: number;
+  width: number | null;
+  height: number | null;
+}
+
 export interface PostView {
   id: string;
   workspaceId: string;
@@ -27,10 +36,12 @@ export interface PostView {
   preApproved: boolean;
   createdAt: string;
   updatedAt: string;
+  /** Attached media, in order. */
+  media: PostMediaView[];
   targets: PostTargetView[];
 }
 
-export function toPostView(post: Post, targets: PostTarget[]): PostView {
+export function toPostView(post: Post, targets: PostTarget[], media: PostMediaView[] = []): PostView {
   return {
     id: post.id,
     workspaceId: post.workspace_id,
@@ -44,6 +55,7 @@ export function toPostView(post: Post, targets: PostTarget[]): PostView {
     preApproved: post.pre_approved,
     createdAt: post.created_at.toISOString(),
     updatedAt: post.updated_at.toISOString(),
+    media,
     targets: targets.map((t) => ({
       id: t.id,
       channelId: t.channel_id,
@@ -87,8 +99,26 @@ export async function findPosts(
   }
   const posts = await query.orderBy('publish_at').orderBy('id').limit(filter.limit ?? 500).execute();
   if (posts.length === 0) return [];
-  const targets = await db.selectFrom('post_targets').selectAll().where('post_id', 'in', posts.map((p) => p.id)).orderBy('id').execute();
-  return posts.map((p) => toPostView(p, targets.filter((t) => t.post_id === p.id)));
+  const ids = posts.map((p) => p.id);
+  const [targets, media] = await Promise.all([
+    db.selectFrom('post_targets').selectAll().where('post_id', 'in', ids).orderBy('id').execute(),
+    findPostMedia(db, ids),
+  ]);
+  return posts.map((p) => toPostView(p, targets.filter((t) => t.post_id === p.id), media.filter((m) => m.postId === p.id).map(({ postId: _, ...m }) => m)));
+}
+
+/** The media attached to these posts, in order, with what publishing and validation need to know. */
+export async function findPostMedia(db: Db, postIds: string[]): Promise<(PostMediaView & { postId: string; storageKey: string; sha256: string })[]> {
+  if (postIds.length === 0) return [];
+  const rows = await db
+    .selectFrom('post_media as pm')
+    .innerJoin('media_assets as m', 'm.id', 'pm.media_id')
+    .select(['pm.post_id', 'pm.media_id', 'pm.alt', 'm.content_type', 'm.bytes', 'm.width', 'm.height', 'm.storage_key', 'm.sha256'])
+    .where('pm.post_id', 'in', postIds)
+    .orderBy('pm.post_id')
+    .orderBy('pm.position')
+    .execute();
+  return rows.map((r) => ({ postId: r.post_id, mediaId: r.media_id, alt: r.alt, contentType: r.content_type, bytes: r.bytes, width: r.width, height: r.height, storageKey: r.storage_key, sha256: r.sha256 }));
 }
 
 export async function findPost(db: Db, workspaceId: string, postId: string): Promise<PostView | undefined> {

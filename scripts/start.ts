@@ -45,12 +45,13 @@ async function main() {
     cleanups.push(() => database.close());
     const sealer = new Sealer(loadOrCreateKey(config.CHORUS_ENCRYPTION_KEY, dataPath(config, 'encryption.key')));
     const adapters = createChannelAdapters();
+    const media = new DiskMediaStorage(mediaDir(config));
 
     const temporal = await connectClient(target);
     cleanups.push(() => temporal.connection.close());
     await ensureSearchAttributes(temporal, target.namespace);
     const workerConnection = await connectWorker(target);
-    const worker = await createChorusWorker({ connection: workerConnection, namespace: target.namespace, taskQueue: config.CHORUS_TASK_QUEUE, deps: { db: database.db, adapters, sealer, temporal } });
+    const worker = await createChorusWorker({ connection: workerConnection, namespace: target.namespace, taskQueue: config.CHORUS_TASK_QUEUE, deps: { db: database.db, adapters, sealer, temporal, media } });
     const running = worker.run();
     cleanups.push(async () => {
       worker.shutdown();
@@ -58,7 +59,7 @@ async function main() {
       await workerConnection.close();
     });
 
-    const app = await buildApp({ db: database.db, temporal, adapters, sealer, taskQueue: config.CHORUS_TASK_QUEUE, media: new DiskMediaStorage(mediaDir(config)) }, { logger: { level: config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL } });
+    const app = await buildApp({ db: database.db, temporal, adapters, sealer, taskQueue: config.CHORUS_TASK_QUEUE, media }, { logger: { level: config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL } });
     cleanups.push(() => app.close());
     await app.listen({ host: config.API_HOST, port: config.API_PORT });
     const api = `http://${config.API_HOST}:${config.API_PORT}`;

@@ -80,9 +80,24 @@ function toRequest(row: ImportRow, lookups: ImportLookups): NewPostRequest | Fie
   const campaignName = cell('campaign');
   const campaignId = campaignName ? (lookups.campaigns.get(campaignName.toLowerCase()) ?? lookups.campaigns.get(campaignName)) : undefined;
   if (campaignName && !campaignId) problems.push({ field: 'campaign', rule: 'exists', message: `no campaign "${campaignName}" in this workspace` });
-  if (cell('media')) problems.push({ field: 'media', rule: 'supported', message: 'media references are not supported yet (the content library is still to come)' });
+  // Media: uploaded media ids (POST /v1/media), separated by ; or |, attached in that order.
+  const media = cell('media')
+    .split(/[;|]/)
+    .map((m) => m.trim())
+    .filter(Boolean);
+  media.forEach((id, i) => {
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) problems.push({ field: `media.${i}`, rule: 'uuid', message: `"${id}" is not a media id (upload with POST /v1/media and use the id it returns)` });
+  });
+  if (media.length > 4) problems.push({ field: 'media', rule: 'max', message: `at most 4 media per post; this row has ${media.length}` });
   if (problems.length > 0) return problems;
-  return { text: cell('text'), channelIds: [...new Set(channelIds)], ...(publishAt ? { publishAt } : {}), ...(queue ? { queue } : {}), ...(campaignId ? { campaignId } : {}) };
+  return {
+    text: cell('text'),
+    channelIds: [...new Set(channelIds)],
+    ...(publishAt ? { publishAt } : {}),
+    ...(queue ? { queue } : {}),
+    ...(campaignId ? { campaignId } : {}),
+    ...(media.length ? { media: media.map((mediaId) => ({ mediaId })) } : {}),
+  };
 }
 
 export type RowOutcome = { line: number; postId?: string; errors?: FieldProblem[] };

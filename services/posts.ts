@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
+import type { MediaFacts } from '../channels/adapter';
 import type { ChannelAdapters } from '../channels/registry';
 import { addUtm } from '../content/utm';
 import { nextFreeSlot } from '../content/queue-slots';
@@ -42,6 +43,8 @@ export interface NewPostRequest {
   libraryItemId?: string;
   /** Values for the template's {{variables}}. */
   variables?: Record<string, string>;
+  /** Uploaded media (POST /v1/media) to attach, in order, each with its alt text. */
+  media?: { mediaId: string; alt?: string }[];
 }
 
 /** A post that passed every check, ready to store and start. */
@@ -57,6 +60,7 @@ export interface PlannedPost {
   recurrence?: { id: string; occurrence: number };
   /** The library item it was made from; `preApproved` when unchanged from the approved item. */
   libraryItem?: { id: string; preApproved: boolean };
+  media: { mediaId: string; alt: string }[];
 }
 
 /**
@@ -94,7 +98,7 @@ export function utmTagger(campaign: CampaignView): ((channel: Channel, text: str
 export async function checkContent(
   app: Pick<PostCreationContext, 'db' | 'adapters'>,
   workspaceId: string,
-  body: { text: string; channelIds: string[]; variants?: Record<string, string> },
+  body: { text: string; channelIds: string[]; variants?: Record<string, string>; media?: { mediaId: string; alt?: string }[] },
   transform: (channel: Channel, text: string) => string = (_channel, text) => text,
 ) {
   const variants = body.variants ?? {};
@@ -105,13 +109,27 @@ export async function checkContent(
   body.channelIds.forEach((id, i) => {
     if (!channels.some((c) => c.id === id)) problems.push({ field: `channelIds.${i}`, rule: 'exists', message: `no channel ${id} in this workspace` });
   });
+  const requested = body.media ?? [];
+  const assets = requested.length
+    ? await app.db.selectFrom('media_assets').select(['id', 'content_type', 'bytes', 'width', 'height']).where('workspace_id', '=', workspaceId).where('id', 'in', requested.map((m) => m.mediaId)).execute()
+    : [];
+  const media: MediaFacts[] = [];
+  requested.forEach((m, i) => {
+    const asset = assets.find((a) => a.id === m.mediaId);
+    if (!asset) problems.push({ field: `media.${i}.mediaId`, rule: 'exists', message: `no media ${m.mediaId} in this workspace (upload it with POST /v1/media)` });
+    else media.push({ contentType: asset.content_type, bytes: asset.bytes, width: asset.width, height: asset.height, alt: m.alt ?? '' });
+  });
   const texts: Record<string, string> = {};
   for (const channel of channels) {
     const field = variants[channel.id] !== undefined ? `variants.${channel.id}` : 'text';
     const text = transform(channel, variants[channel.id] ?? body.text);
     texts[channel.id] = text;
-    for (const message of app.adapters[channel.provider].validate(text)) {
+    const adapter = app.adapters[channel.provider];
+    for (const message of adapter.validate(text)) {
       problems.push({ field, rule: 'channel_limits', message: `${message} (channel "${channel.name}")` });
+    }
+    if (media.length === requested.length) {
+      for (const message of adapter.validateMedia(media)) problems.push({ field: 'media', rule: 'channel_media', message: `${message} (channel "${channel.name}")` });
     }
   }
   if (problems.length > 0) throw invalidFields(problems);
@@ -161,8 +179,8 @@ export async function planPost(ctx: PostCreationContext, caller: Caller, request
   const fromLibrary = request.libraryItemId ? await libraryText(ctx, caller.workspaceId, request) : undefined;
   const body = { ...request, text: request.text ?? fromLibrary?.text ?? '' };
   if (body.text === '') throw invalidField('text', 'required', 'give the text, or a libraryItemId to take it from');
-  // Unchanged text of an approved, unexpired item needs no approval again; any change does.
-  const preApproved = fromLibrary !== undefined && body.text === fromLibrary.text && Object.keys(body.variants ?? {}).length === 0;
+  // Unchanged text of an approved, unexpired item needs no approval again; any change (or added media) does.
+  const preApproved = fromLibrary !== undefined && body.text === fromLibrary.text && Object.keys(body.variants ?? {}).length === 0 && !body.media?.length;
   const requestedAt = body.publishAt ? mustBeFuture(body.publishAt) : undefined;
   const campaign = body.campaignId ? await findCampaign(ctx.db, caller.workspaceId, body.campaignId) : undefined;
   if (body.campaignId && !campaign) throw invalidField('campaignId', 'exists', `no campaign ${body.campaignId} in this workspace`);
@@ -211,6 +229,7 @@ export async function planPost(ctx: PostCreationContext, caller: Caller, request
     stepNames: steps.map((st) => st.name),
     authorId: caller.userId,
     ...(fromLibrary ? { libraryItem: { id: fromLibrary.itemId, preApproved } } : {}),
+    media: (body.media ?? []).map((m) => ({ mediaId: m.mediaId, alt: m.alt ?? '' })),
   };
 }
 
@@ -220,7 +239,7 @@ async function libraryText(ctx: Pick<PostCreationContext, 'db'>, workspaceId: st
   if (!item) throw invalidField('libraryItemId', 'exists', `no library item ${request.libraryItemId} in this workspace`);
   if (item.status !== 'approved') throw invalidField('libraryItemId', 'approved', `the item is ${item.status.replace('_', ' ')}`);
   if (!item.usable) throw invalidField('libraryItemId', 'unexpired', `the item expired at ${item.expiresAt}`);
-  if (item.kind === 'media' || item.body === null) throw invalidField('libraryItemId', 'text_item', 'media items cannot be posted yet: attaching media to posts is not built');
+  if (item.kind === 'media' || item.body === null) throw invalidField('libraryItemId', 'text_item', 'a media item has no text: attach its media with media: [{ mediaId }] and write the text');
   const { text, missing } = renderTemplate(item.body, request.variables ?? {});
   if (missing.length > 0) throw invalidFields(missing.map((name) => ({ field: `variables.${name}`, rule: 'required', message: `the template needs a value for {{${name}}}` })));
   return { itemId: item.id, text };
@@ -255,6 +274,12 @@ export async function createPlannedPost(ctx: PostCreationContext, plan: PlannedP
       .insertInto('post_targets')
       .values(plan.targets.map((t) => ({ id: t.id, post_id: input.postId, channel_id: t.channel.id, text: t.text, status: 'pending' as const, idempotency_key: t.idempotencyKey, updated_at: new Date() })))
       .execute();
+    if (plan.media.length > 0) {
+      await trx
+        .insertInto('post_media')
+        .values(plan.media.map((m, position) => ({ post_id: input.postId, position, media_id: m.mediaId, alt: m.alt })))
+        .execute();
+    }
     await appendAudit(trx, {
       workspaceId: input.workspaceId,
       actorId: plan.authorId,
@@ -266,6 +291,7 @@ export async function createPlannedPost(ctx: PostCreationContext, plan: PlannedP
         publishAt: input.publishAt,
         channelIds,
         approvalSteps: plan.stepNames,
+        ...(plan.media.length ? { media: plan.media } : {}),
         ...(plan.libraryItem ? { libraryItemId: plan.libraryItem.id, preApprovedByLibraryItem: plan.libraryItem.preApproved } : {}),
       },
     });

@@ -16,6 +16,7 @@ interface Service {
   environment?: Record<string, string | number | boolean | null> | string[];
   depends_on?: string[] | Record<string, { condition?: string }>;
   ports?: (string | number | { target?: number; published?: number | string })[];
+  volumes?: string[];
 }
 
 const compose = parse(readFileSync(path.join(root, 'docker-compose.yml'), 'utf8')) as {
@@ -156,4 +157,13 @@ describe('Dockerfile', () => {
     expect(users.length).toBeGreaterThan(0);
     expect(users[users.length - 1]).not.toMatch(/^(root|0)(:|$)/);
   });
+});
+
+test('the API and the worker share the media volume at MEDIA_DIR (the API stores uploads, the worker publishes them)', () => {
+  for (const name of ['chorus-api', 'chorus-worker']) {
+    const s = service(name);
+    const mediaDir = env(s).MEDIA_DIR;
+    expect(mediaDir).toBeTruthy();
+    expect(s.volumes ?? []).toContain(`chorus-media:${mediaDir}`);
+  }
 });

@@ -31,7 +31,7 @@ test('a 500-row CSV with 7 bad rows: the dry run names exactly those lines, the 
     [222, ['', 'Hook A', tomorrow(222), '', '', '']],
     [301, ['Both', 'Hook B', tomorrow(301), 'true', '', '']],
     [404, ['Unknown campaign', 'Hook B', tomorrow(404), '', 'No such campaign', '']],
-    [499, ['With media', 'Hook A', tomorrow(499), '', '', 'img-1.png']],
+    [499, ['Unknown media', 'Hook A', tomorrow(499), '', '', '00000000-0000-4000-8000-000000000000']],
   ]);
   const lines = ['text,channels,publishAt,queue,campaign,media'];
   for (let i = 0; i < 500; i++) {
@@ -53,7 +53,7 @@ test('a 500-row CSV with 7 bad rows: the dry run names exactly those lines, the 
     224: ['text:required'],
     303: ['queue:exclusive'],
     406: ['campaign:exists'],
-    501: ['media:supported'],
+    501: ['media.0.mediaId:exists'],
   });
   expect(await h.db.selectFrom('posts').select('id').where('workspace_id', '=', ws.workspaceId).execute()).toEqual([]);
 

@@ -195,7 +195,7 @@ describe('Mastodon as a listening source', () => {
     await down.close();
     const detail = await waitFor('the timeline reported unhealthy', async () => {
       const q = (await call('GET', `/v1/listening/queries/${query.id}`)).json();
-      return q.mastodon[0]?.healthy === false && q;
+      return q.mastodon[0]?.healthy === false && q.live?.sourceHealthy === false && q;
     }, 30_000);
     expect(detail.mastodon[0].lastError).toMatch(/fetch failed|ECONNREFUSED/);
     expect(detail.live.sourceHealthy).toBe(false);

@@ -42,7 +42,7 @@ test('the publish activity run twice for one target creates one record on the PD
   const channel = await connectBluesky(h, ws.token, pds, account);
   const post = await schedule({ text: 'Exactly once', channelIds: [channel.id], publishAt: new Date(Date.now() + 3600_000).toISOString() });
   const targetId = post.targets[0].id;
-  const activities = createPublishingActivities({ db: h.db, adapters: h.adapters, sealer: h.sealer });
+  const activities = createPublishingActivities({ db: h.db, adapters: h.adapters, sealer: h.sealer, media: h.media });
   const env = new MockActivityEnvironment();
 
   const first = (await env.run(activities.publishTarget, { postId: post.id, targetId })) as { externalId: string };

@@ -1,5 +1,6 @@
 import { createChannelAdapters } from '../channels/registry';
-import { dataPath, loadConfig } from '../config';
+import { dataPath, loadConfig, mediaDir } from '../config';
+import { DiskMediaStorage } from '../content/media';
 import { openDatabase } from '../db/connect';
 import { loadOrCreateKey, Sealer } from '../db/sealing';
 import { connectClient, connectWorker, ensureSearchAttributes } from '../temporal/connection';
@@ -20,7 +21,10 @@ async function main() {
       connection,
       namespace: target.namespace,
       taskQueue: config.CHORUS_TASK_QUEUE,
-      deps: { db: database.db, adapters: createChannelAdapters(), sealer: new Sealer(loadOrCreateKey(config.CHORUS_ENCRYPTION_KEY, dataPath(config, 'encryption.key'))), temporal: client },
+      deps: { db: database.db, adapters: createChannelAdapters(), sealer: new Sealer(loadOrCreateKey(config.CHORUS_ENCRYPTION_KEY, dataPath(config, 'encryption.key'))),
+        temporal: client,
+        media: new DiskMediaStorage(mediaDir(config)),
+      },
     });
     console.log(`Chorus worker polling ${config.CHORUS_TASK_QUEUE} on ${target.address}`);
     await worker.run();

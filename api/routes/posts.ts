@@ -35,6 +35,7 @@ const postView = z.object({
   preApproved: z.boolean(),
   createdAt: z.string(),
   updatedAt: z.string(),
+  media: z.array(z.object({ mediaId: z.uuid(), alt: z.string(), contentType: z.string(), bytes: z.number().int(), width: z.number().int().nullable(), height: z.number().int().nullable() })),
   targets: z.array(targetView),
 });
 
@@ -51,6 +52,12 @@ const createPostBody = z.object({
   campaignId: z.uuid().optional().describe('Join a campaign: its links get the campaign\'s UTM tags, and it publishes only while the campaign runs'),
   libraryItemId: z.uuid().optional().describe('Make the post from an approved library snippet or template; unchanged, it skips approval'),
   variables: z.record(z.string(), z.string()).optional().describe('Values for the template\'s {{variables}}'),
+  media: z
+    .array(z.object({ mediaId: z.uuid(), alt: z.string().max(2000).optional().describe('Alt text, for people who cannot see the image') }))
+    .max(4)
+    .refine((m) => new Set(m.map((x) => x.mediaId)).size === m.length, 'must not repeat a medium')
+    .optional()
+    .describe('Uploaded media (POST /v1/media) to attach, in order; each network checks its own rules (Bluesky: up to 4 images of at most 1,000,000 bytes)'),
 })
   .refine((b) => !(b.queue && b.publishAt), { message: 'give either publishAt or queue, not both', path: ['queue'] })
   .refine((b) => b.text !== undefined || b.libraryItemId !== undefined, { message: 'give the text, or a libraryItemId to take it from', path: ['text'] });

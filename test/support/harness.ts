@@ -7,7 +7,7 @@ import type { Client } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import { buildApp, type ChorusApp } from '../../api/app';
 import { createChannelAdapters, type ChannelAdapters } from '../../channels/registry';
-import { DiskMediaStorage } from '../../content/media';
+import { DiskMediaStorage, type MediaStorage } from '../../content/media';
 import { createDb, type Db, type Role } from '../../db/database';
 import { generateKey, Sealer } from '../../db/sealing';
 import { hashToken } from '../../db/tokens';
@@ -24,6 +24,7 @@ export interface Harness {
   taskQueue: string;
   adapters: ChannelAdapters;
   sealer: Sealer;
+  media: MediaStorage;
   /** Stops the worker (as a deploy or crash would) and starts a fresh one on the same task queue. */
   restartWorker(): Promise<void>;
   close(): Promise<void>;
@@ -41,19 +42,21 @@ export async function startHarness(): Promise<Harness> {
   const taskQueue = `test-${randomUUID()}`;
   const adapters = createChannelAdapters();
   const sealer = new Sealer(generateKey());
+  // API and worker share the media folder, as their processes share MEDIA_DIR.
+  const media = new DiskMediaStorage(mkdtempSync(path.join(os.tmpdir(), 'chorus-media-')));
   const startWorker = () =>
     createChorusWorker({
       connection,
       namespace: 'default',
       taskQueue,
-      deps: { db, adapters, sealer, temporal: client },
+      deps: { db, adapters, sealer, temporal: client, media },
       workflowBundle: { codePath: pathToFileURL(testEnv('workflowBundle')).pathname },
     });
   let worker = await startWorker();
   let running = worker.run();
   // The API gets adapters of its own, as it would in its own process: no shared sessions.
   const app = await buildApp(
-    { db, temporal: client, adapters: createChannelAdapters(), sealer, taskQueue, media: new DiskMediaStorage(mkdtempSync(path.join(os.tmpdir(), 'chorus-media-'))), listeningRunMs: 3000 },
+    { db, temporal: client, adapters: createChannelAdapters(), sealer, taskQueue, media, listeningRunMs: 3000 },
     { logger: false },
   );
   return {
@@ -66,6 +69,7 @@ export async function startHarness(): Promise<Harness> {
     taskQueue,
     adapters,
     sealer,
+    media,
     async restartWorker() {
       worker.shutdown();
       await running;

@@ -1,5 +1,5 @@
 import { createChannelAdapters } from '../channels/registry';
-import { dataPath, loadConfig, mediaDir } from '../config';
+import { adapterOptions, dataPath, loadConfig, mediaDir } from '../config';
 import { DiskMediaStorage } from '../content/media';
 import { openDatabase } from '../db/connect';
 import { loadOrCreateKey, Sealer } from '../db/sealing';
@@ -18,7 +18,7 @@ async function main() {
     {
       db: database.db,
       temporal,
-      adapters: createChannelAdapters(),
+      adapters: createChannelAdapters(adapterOptions(config)),
       sealer: new Sealer(loadOrCreateKey(config.CHORUS_ENCRYPTION_KEY, dataPath(config, 'encryption.key'))),
       taskQueue: config.CHORUS_TASK_QUEUE,
       media: new DiskMediaStorage(mediaDir(config)),

@@ -5,6 +5,7 @@ import { XRPCError } from '@atproto/xrpc';
 import { z } from 'zod';
 import { validateAgainstLimits, type ChannelAdapter, type MediaFacts, type PublishMedia, type PublishRequest, type PublishResult } from './adapter';
 import { ChannelError, retryDelayFromHeaders } from './errors';
+import { fetchLinkCard, type LinkCardOptions } from './link-card';
 
 export const blueskyCredentialsSchema = z.object({
   service: z.url({ protocol: /^https?$/ }).default('https://bsky.social'),
@@ -57,6 +58,9 @@ export class BlueskyAdapter implements ChannelAdapter<BlueskyCredentials> {
   /** Logged-in agents by credentials, so a burst of posts reuses one session per account. */
   private readonly sessions = new Map<string, Promise<AtpAgent>>();
 
+  /** `linkCards: false` publishes links without a card. */
+  constructor(private readonly options: { linkCards: LinkCardOptions | false } = { linkCards: { allowPrivateAddresses: false } }) {}
+
   validate(text: string): string[] {
     return validateAgainstLimits(text, this.limits, 'Bluesky');
   }
@@ -98,7 +102,7 @@ export class BlueskyAdapter implements ChannelAdapter<BlueskyCredentials> {
     try {
       const richText = new RichText({ text: request.text });
       await richText.detectFacets(agent);
-      const embed = request.media.length > 0 ? await this.imagesEmbed(agent, request.media) : undefined;
+      const embed = request.media.length > 0 ? await this.imagesEmbed(agent, request.media) : await this.linkCardEmbed(agent, richText);
       const record = { $type: POST_COLLECTION, text: richText.text, facets: richText.facets, ...(embed ? { embed } : {}), createdAt: new Date().toISOString() };
       const created = await agent.com.atproto.repo.createRecord({ repo, collection: POST_COLLECTION, rkey, record, validate: true });
       return { externalId: created.data.uri, url: postUrl(repo, rkey) };
@@ -129,6 +133,20 @@ export class BlueskyAdapter implements ChannelAdapter<BlueskyCredentials> {
       images.push({ image: uploaded.data.blob, alt: m.alt, ...(m.width && m.height ? { aspectRatio: { width: m.width, height: m.height } } : {}) });
     }
     return { $type: 'app.bsky.embed.images', images };
+  }
+
+  /**
+   * The first link's card (app.bsky.embed.external), as the Bluesky app makes one: title,
+   * description and thumbnail. Best effort: a page that cannot be read publishes without a card.
+   */
+  private async linkCardEmbed(agent: AtpAgent, richText: RichText) {
+    if (!this.options.linkCards) return undefined;
+    const link = richText.facets?.flatMap((f) => f.features).find((f): f is { $type: string; uri: string } => typeof (f as { uri?: unknown }).uri === 'string')?.uri;
+    if (!link) return undefined;
+    const card = await fetchLinkCard(link, this.options.linkCards).catch(() => undefined);
+    if (!card) return undefined;
+    const thumb = card.image ? (await agent.uploadBlob(card.image.bytes, { encoding: card.image.contentType })).data.blob : undefined;
+    return { $type: 'app.bsky.embed.external', external: { uri: card.uri, title: card.title, description: card.description, ...(thumb ? { thumb } : {}) } };
   }
 
   private async findPost(agent: AtpAgent, repo: string, rkey: string): Promise<PublishResult | undefined> {

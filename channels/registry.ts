@@ -1,14 +1,19 @@
 import type { Provider } from '../db/database';
 import type { ChannelAdapter } from './adapter';
 import { BlueskyAdapter } from './bluesky';
+import type { LinkCardOptions } from './link-card';
 import { WebhookAdapter } from './webhook';
 
 export type ChannelAdapters = Record<Provider, ChannelAdapter<unknown>>;
 
-/** One adapter per provider; adapters keep per-account sessions, so build this once per process. */
-export function createChannelAdapters(): ChannelAdapters {
+/**
+ * One adapter per provider; adapters keep per-account sessions, so build this once per process.
+ * `linkCards`: false to publish links without cards; by default cards are fetched from public
+ * addresses only.
+ */
+export function createChannelAdapters(options: { linkCards?: LinkCardOptions | false } = {}): ChannelAdapters {
   return {
-    bluesky: new BlueskyAdapter() as ChannelAdapter<unknown>,
+    bluesky: new BlueskyAdapter({ linkCards: options.linkCards ?? { allowPrivateAddresses: false } }) as ChannelAdapter<unknown>,
     webhook: new WebhookAdapter() as ChannelAdapter<unknown>,
   };
 }

@@ -39,6 +39,11 @@ export const configSchema = z.object({
   TEMPORAL_CLI_PATH: optionalString,
   CHORUS_TASK_QUEUE: z.string().min(1).default('chorus-publishing'),
 
+  /** Link cards on Bluesky posts: `off` publishes links without them. */
+  LINK_CARDS: z.enum(['on', 'off']).default('on'),
+  /** Let link cards fetch pages on private, loopback and link-local addresses (an intranet install). */
+  LINK_CARDS_ALLOW_PRIVATE: booleanFlag,
+
   API_HOST: z.string().default('127.0.0.1'),
   API_PORT: port(3000),
   /** 32 random bytes, base64. Without it the embedded setup keeps a generated key in CHORUS_DATA_DIR. */
@@ -68,6 +73,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 
 export function dataPath(config: Config, ...parts: string[]): string {
   return path.resolve(config.CHORUS_DATA_DIR, ...parts);
+}
+
+/** The channel adapters' options this configuration asks for. */
+export function adapterOptions(config: Config) {
+  return { linkCards: config.LINK_CARDS === 'on' ? { allowPrivateAddresses: config.LINK_CARDS_ALLOW_PRIVATE } : (false as const) };
 }
 
 export function mediaDir(config: Config): string {

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { buildApp } from '../api/app';
 import { createChannelAdapters } from '../channels/registry';
-import { dataPath, loadConfig, mediaDir } from '../config';
+import { adapterOptions, dataPath, loadConfig, mediaDir } from '../config';
 import { DiskMediaStorage } from '../content/media';
 import { insertChannel } from '../db/channels';
 import { openDatabase } from '../db/connect';
@@ -44,7 +44,7 @@ async function main() {
     const database = await openDatabase(config);
     cleanups.push(() => database.close());
     const sealer = new Sealer(loadOrCreateKey(config.CHORUS_ENCRYPTION_KEY, dataPath(config, 'encryption.key')));
-    const adapters = createChannelAdapters();
+    const adapters = createChannelAdapters(adapterOptions(config));
     const media = new DiskMediaStorage(mediaDir(config));
 
     const temporal = await connectClient(target);

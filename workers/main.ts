@@ -1,5 +1,5 @@
 import { createChannelAdapters } from '../channels/registry';
-import { dataPath, loadConfig, mediaDir } from '../config';
+import { adapterOptions, dataPath, loadConfig, mediaDir } from '../config';
 import { DiskMediaStorage } from '../content/media';
 import { openDatabase } from '../db/connect';
 import { loadOrCreateKey, Sealer } from '../db/sealing';
@@ -21,7 +21,7 @@ async function main() {
       connection,
       namespace: target.namespace,
       taskQueue: config.CHORUS_TASK_QUEUE,
-      deps: { db: database.db, adapters: createChannelAdapters(), sealer: new Sealer(loadOrCreateKey(config.CHORUS_ENCRYPTION_KEY, dataPath(config, 'encryption.key'))),
+      deps: { db: database.db, adapters: createChannelAdapters(adapterOptions(config)), sealer: new Sealer(loadOrCreateKey(config.CHORUS_ENCRYPTION_KEY, dataPath(config, 'encryption.key'))),
         temporal: client,
         media: new DiskMediaStorage(mediaDir(config)),
       },

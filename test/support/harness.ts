@@ -40,7 +40,8 @@ export async function startHarness(): Promise<Harness> {
   const client = await connectClient({ address: testEnv('temporalAddress'), namespace: 'default' });
   const connection = await NativeConnection.connect({ address: testEnv('temporalAddress') });
   const taskQueue = `test-${randomUUID()}`;
-  const adapters = createChannelAdapters();
+  // Test pages for link cards are served on 127.0.0.1.
+  const adapters = createChannelAdapters({ linkCards: { allowPrivateAddresses: true, timeoutMs: 2000 } });
   const sealer = new Sealer(generateKey());
   // API and worker share the media folder, as their processes share MEDIA_DIR.
   const media = new DiskMediaStorage(mkdtempSync(path.join(os.tmpdir(), 'chorus-media-')));

@@ -27,10 +27,14 @@ export function retryDelayFromHeaders(headers: Record<string, string | undefined
     const date = Date.parse(retryAfter);
     if (!Number.isNaN(date)) return Math.max(0, date - now);
   }
-  const reset = Number(headers['ratelimit-reset'] ?? headers['x-ratelimit-reset']);
+  const rawReset = headers['ratelimit-reset'] ?? headers['x-ratelimit-reset'];
+  const reset = Number(rawReset);
   if (Number.isFinite(reset) && reset > 0) {
     // RateLimit-Reset is an epoch time on Bluesky and most APIs; small values are delta seconds (IETF draft).
     return reset > 1e9 ? Math.max(0, reset * 1000 - now) : reset * 1000;
   }
+  // Mastodon sends X-RateLimit-Reset as an ISO 8601 time.
+  const resetAt = rawReset ? Date.parse(rawReset) : NaN;
+  if (!Number.isNaN(resetAt)) return Math.max(0, resetAt - now);
   return undefined;
 }

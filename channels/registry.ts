@@ -2,6 +2,7 @@ import type { Provider } from '../db/database';
 import type { ChannelAdapter } from './adapter';
 import { BlueskyAdapter } from './bluesky';
 import type { LinkCardOptions } from './link-card';
+import { MastodonAdapter } from './mastodon';
 import { WebhookAdapter } from './webhook';
 
 export type ChannelAdapters = Record<Provider, ChannelAdapter<unknown>>;
@@ -15,5 +16,6 @@ export function createChannelAdapters(options: { linkCards?: LinkCardOptions | f
   return {
     bluesky: new BlueskyAdapter({ linkCards: options.linkCards ?? { allowPrivateAddresses: false } }) as ChannelAdapter<unknown>,
     webhook: new WebhookAdapter() as ChannelAdapter<unknown>,
+    mastodon: new MastodonAdapter() as ChannelAdapter<unknown>,
   };
 }

@@ -9,7 +9,7 @@ type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
 export const ROLES = ['owner', 'admin', 'editor', 'approver', 'analyst'] as const;
 export type Role = (typeof ROLES)[number];
 
-export const PROVIDERS = ['bluesky', 'webhook'] as const;
+export const PROVIDERS = ['bluesky', 'webhook', 'mastodon'] as const;
 export type Provider = (typeof PROVIDERS)[number];
 
 export const POST_STATUSES = ['awaiting_approval', 'changes_requested', 'scheduled', 'held', 'publishing', 'published', 'partially_published', 'failed', 'cancelled', 'rejected', 'expired'] as const;

@@ -2,16 +2,18 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { blueskyCredentialsSchema } from '../../channels/bluesky';
 import { ChannelError } from '../../channels/errors';
+import { mastodonCredentialsSchema } from '../../channels/mastodon';
 import { webhookCredentialsSchema } from '../../channels/webhook';
 import { isValidTimezone } from '../../content/queue-slots';
 import { appendAudit } from '../../db/audit';
+import { PROVIDERS } from '../../db/database';
 import { findChannels, insertChannel, removeChannel, toChannelView } from '../../db/channels';
 import { callerOf, requireRole, Roles } from '../plugins/auth';
 import { invalidField, notFound } from '../problems';
 
 const channelView = z.object({
   id: z.uuid(),
-  provider: z.enum(['bluesky', 'webhook']),
+  provider: z.enum(PROVIDERS),
   name: z.string(),
   accountRef: z.string().describe('Who the channel posts as: a Bluesky DID, a webhook host'),
   timezone: z.string(),
@@ -24,6 +26,7 @@ const name = z.string().trim().min(1).max(100);
 const createChannelBody = z.discriminatedUnion('provider', [
   z.object({ provider: z.literal('bluesky'), name, credentials: blueskyCredentialsSchema }),
   z.object({ provider: z.literal('webhook'), name, credentials: webhookCredentialsSchema }),
+  z.object({ provider: z.literal('mastodon'), name, credentials: mastodonCredentialsSchema }),
 ]);
 
 export const channelRoutes: FastifyPluginAsyncZod = async (app) => {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -34,7 +35,27 @@ export interface MastodonFake {
   /** Requests allowed per window, and when the window resets. */
   rateLimit: { limit: number; remaining: number; resetAt: Date };
   post(input: { text: string; html?: string; acct: string; tags?: string[]; bot?: boolean; language?: string; reblogOf?: FakeStatus }): FakeStatus;
+  /** Statuses the token's own account (`chorus`) created through POST /api/v1/statuses. */
+  published(): (FakeStatus & { media: FakeAttachment[] })[];
+  /** Uploaded media; `processAsync` answers 202 and needs one more GET before it is ready. */
+  media: Map<string, FakeAttachment>;
+  processAsync: boolean;
+  /** Answer the next requests with these instead (e.g. a 429 with X-RateLimit-Reset). */
+  failNext(...responses: { status: number; headers?: Record<string, string>; body?: unknown }[]): void;
+  /** Create the next status, then drop the connection without answering (the answer is lost). */
+  loseNextAnswer: boolean;
+  /** Idempotency keys live an hour on Mastodon: forget them, as if that hour had passed. */
+  forgetIdempotencyKeys(): void;
   close(): Promise<void>;
+}
+
+export interface FakeAttachment {
+  id: string;
+  type: 'image' | 'video';
+  url: string | null;
+  description: string | null;
+  sha256: string;
+  polls: number;
 }
 
 const MAX_LIMIT = 40;
@@ -44,8 +65,14 @@ const ids = (base: bigint) => {
 };
 const cmp = (a: string, b: string) => (BigInt(a) < BigInt(b) ? -1 : BigInt(a) > BigInt(b) ? 1 : 0);
 
+/** Mastodon's counting: graphemes, every URL as 23, remote mentions as their local part. */
+const lengthOf = (text: string) => [...new Intl.Segmenter('en', { granularity: 'grapheme' }).segment(text.replace(/https?:\/\/\S+/g, 'x'.repeat(23)).replace(/@(\w+)@[\w.-]+\w/g, '@$1'))].length;
+
 export async function startMastodonFake(): Promise<MastodonFake> {
   const statuses: FakeStatus[] = [];
+  const statusMedia = new Map<string, FakeAttachment[]>();
+  const idempotency = new Map<string, FakeStatus>();
+  const failures: { status: number; headers?: Record<string, string>; body?: unknown }[] = [];
   const nextId = ids(113_000_000_000_000_000n);
   const fake: MastodonFake = {
     url: '',
@@ -73,8 +100,81 @@ export async function startMastodonFake(): Promise<MastodonFake> {
       statuses.push(status);
       return status;
     },
+    published: () => statuses.filter((st) => st.account.username === 'chorus').map((st) => ({ ...st, media: statusMedia.get(st.id) ?? [] })),
+    media: new Map(),
+    processAsync: false,
+    failNext: (...responses) => void failures.push(...responses),
+    loseNextAnswer: false,
+    forgetIdempotencyKeys: () => idempotency.clear(),
     close: async () => undefined,
   };
+
+  const readBody = (req: http.IncomingMessage) =>
+    new Promise<Buffer>((resolve) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => resolve(Buffer.concat(chunks)));
+    });
+  const mediaView = (a: FakeAttachment) => ({ id: a.id, type: a.type, url: a.url, preview_url: a.url, description: a.description });
+
+  /** The publishing side: verify_credentials, media, statuses (create, list, delete). */
+  async function publishing(req: http.IncomingMessage, url: URL, json: (status: number, body: unknown, headers?: Record<string, string>) => void, res: http.ServerResponse): Promise<boolean> {
+    const route = `${req.method} ${url.pathname}`;
+    const me = { id: '1', username: 'chorus', acct: 'chorus', display_name: 'Chorus', bot: false };
+    if (route === 'GET /api/v1/accounts/verify_credentials') return json(200, me), true;
+    if (route === 'POST /api/v2/media') {
+      const form = await new Request(fake.url, { method: 'POST', headers: req.headers as Record<string, string>, body: await readBody(req) }).formData();
+      const file = form.get('file');
+      if (!(file instanceof Blob)) return json(422, { error: 'Validation failed: File can\'t be blank' }), true;
+      const bytes = Buffer.from(await file.arrayBuffer());
+      const id = nextId();
+      const attachment: FakeAttachment = { id, type: file.type.startsWith('video/') ? 'video' : 'image', url: fake.processAsync ? null : `${fake.url}/media/${id}`, description: (form.get('description') as string | null) ?? null, sha256: createHash('sha256').update(bytes).digest('hex'), polls: 0 };
+      fake.media.set(id, attachment);
+      return json(fake.processAsync ? 202 : 200, mediaView(attachment)), true;
+    }
+    const mediaGet = /^GET \/api\/v1\/media\/(\d+)$/.exec(route);
+    if (mediaGet) {
+      const attachment = fake.media.get(mediaGet[1]!);
+      if (!attachment) return json(404, { error: 'Record not found' }), true;
+      if (attachment.url === null && ++attachment.polls >= 1) {
+        const answer = mediaView(attachment);
+        attachment.url = `${fake.url}/media/${attachment.id}`;
+        return json(206, answer), true;
+      }
+      return json(200, mediaView(attachment)), true;
+    }
+    if (route === 'POST /api/v1/statuses') {
+      const body = JSON.parse((await readBody(req)).toString('utf8')) as { status?: string; media_ids?: string[] };
+      const key = req.headers['idempotency-key'];
+      if (typeof key === 'string' && idempotency.has(key)) return json(200, idempotency.get(key)), true;
+      const text = body.status ?? '';
+      if (!text.trim() && !body.media_ids?.length) return json(422, { error: "Validation failed: Text can't be blank" }), true;
+      if (lengthOf(text) > 500) return json(422, { error: 'Validation failed: Text character limit of 500 exceeded' }), true;
+      const attachments = (body.media_ids ?? []).map((id) => fake.media.get(id));
+      if (attachments.some((a) => !a)) return json(422, { error: 'Validation failed: media not found' }), true;
+      if (attachments.some((a) => a!.url === null)) return json(422, { error: 'Cannot attach files that have not finished processing. Try again in a moment!' }), true;
+      const tags = [...text.matchAll(/#(\w+)/g)].map((m) => m[1]!);
+      const status = fake.post({ text, acct: 'chorus', tags });
+      statusMedia.set(status.id, attachments as FakeAttachment[]);
+      if (typeof key === 'string') idempotency.set(key, status);
+      if (fake.loseNextAnswer) {
+        fake.loseNextAnswer = false;
+        res.socket?.destroy();
+        return true;
+      }
+      return json(200, { ...status, media_attachments: (attachments as FakeAttachment[]).map(mediaView) }), true;
+    }
+    const ownStatuses = /^GET \/api\/v1\/accounts\/1\/statuses$/.exec(route);
+    if (ownStatuses) return json(200, fake.published().sort((a, b) => cmp(b.id, a.id)).slice(0, Number(url.searchParams.get('limit') ?? 20))), true;
+    const remove = /^DELETE \/api\/v1\/statuses\/(\d+)$/.exec(route);
+    if (remove) {
+      const i = statuses.findIndex((st) => st.id === remove[1]);
+      if (i < 0) return json(404, { error: 'Record not found' }), true;
+      const [removed] = statuses.splice(i, 1);
+      return json(200, removed), true;
+    }
+    return false;
+  }
 
   const page = (found: FakeStatus[], q: URLSearchParams) => {
     const limit = Math.min(Number(q.get('limit') ?? 20) || 20, MAX_LIMIT);
@@ -86,7 +186,7 @@ export async function startMastodonFake(): Promise<MastodonFake> {
     return list.sort((a, b) => cmp(b.id, a.id)).slice(0, limit);
   };
 
-  const server = http.createServer((req, res) => {
+  const server = http.createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', fake.url);
     const now = new Date();
     fake.requests.push({ path: `${url.pathname}${url.search}`, at: now });
@@ -95,10 +195,14 @@ export async function startMastodonFake(): Promise<MastodonFake> {
     const json = (status: number, body: unknown, headers: Record<string, string> = {}) => res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...limitHeaders(), ...headers }).end(JSON.stringify(body));
     if (fake.rateLimit.remaining <= 0) return json(429, { error: 'Too many requests' });
     fake.rateLimit.remaining--;
+    const failure = failures.shift();
+    if (failure) return json(failure.status, failure.body ?? { error: `HTTP ${failure.status}` }, failure.headers);
 
     const auth = req.headers.authorization;
     if (auth && auth !== `Bearer ${fake.token}`) return json(401, { error: 'The access token is invalid' });
     const signedIn = auth === `Bearer ${fake.token}`;
+    if (!signedIn && /^\/api\/v[12]\/(accounts|media|statuses)/.test(url.pathname)) return json(401, { error: 'The access token is invalid' });
+    if (await publishing(req, url, json, res)) return;
 
     const tag = /^\/api\/v1\/timelines\/tag\/([^/]+)$/.exec(url.pathname);
     if (tag) {

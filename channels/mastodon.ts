@@ -1,0 +1,148 @@
+import { z } from 'zod';
+import { htmlToText } from '../listening/html-text';
+import { graphemeLength, type ChannelAdapter, type MediaFacts, type PublishMedia, type PublishRequest, type PublishResult } from './adapter';
+import { ChannelError, retryDelayFromHeaders } from './errors';
+
+export const mastodonCredentialsSchema = z.object({
+  instance: z.url({ protocol: /^https?$/ }).describe('The instance, e.g. https://mastodon.social'),
+  accessToken: z.string().min(1, 'is required: a token with the write:statuses, write:media and read:accounts scopes'),
+});
+export type MastodonCredentials = z.infer<typeof mastodonCredentialsSchema>;
+
+/** Mastodon's defaults (an instance may raise them; /api/v2/instance says by how much). */
+const MAX_CHARACTERS = 500;
+/** Every link counts as this many characters, whatever its length. */
+const CHARACTERS_PER_URL = 23;
+const MAX_ATTACHMENTS = 4;
+const MAX_IMAGE_BYTES = 16 * 1024 * 1024;
+const MAX_VIDEO_BYTES = 99 * 1024 * 1024;
+const MAX_ALT_CHARACTERS = 1500;
+const TIMEOUT_MS = 30_000;
+/** Media still processing (202): how often and how long to wait for it. */
+const MEDIA_POLL_MS = 1000;
+const MEDIA_WAIT_MS = 60_000;
+
+const URL_PATTERN = /\bhttps?:\/\/[^\s<>"]+/gi;
+/** @user@domain counts only as @user. */
+const REMOTE_MENTION = /(^|[^\w/])@(\w+)@[\w.-]+\w/g;
+
+/** The length Mastodon counts: graphemes, with every URL as 23 and remote mentions as their local part. */
+export function mastodonLength(text: string): number {
+  return graphemeLength(text.replace(URL_PATTERN, 'x'.repeat(CHARACTERS_PER_URL)).replace(REMOTE_MENTION, '$1@$2'));
+}
+
+interface MastodonStatus {
+  id: string;
+  url: string | null;
+  uri: string;
+  content: string;
+  created_at: string;
+}
+
+/**
+ * Mastodon over its REST API (https://docs.joinmastodon.org/methods/statuses/#create). A status is
+ * posted with the target's key as `Idempotency-Key`, which the instance honours for an hour; a
+ * retry first looks among the account's latest statuses for the same text, so a retry after
+ * longer than that does not post twice either. Media go up first (`POST /api/v2/media`, waiting
+ * while the instance processes them), with their alt text as `description`.
+ */
+export class MastodonAdapter implements ChannelAdapter<MastodonCredentials> {
+  readonly provider = 'mastodon' as const;
+  readonly credentialsSchema = mastodonCredentialsSchema;
+  readonly limits = { maxGraphemes: MAX_CHARACTERS };
+
+  validate(text: string): string[] {
+    const problems: string[] = [];
+    if (text.trim() === '') problems.push('Mastodon posts need text');
+    const length = mastodonLength(text);
+    if (length > MAX_CHARACTERS) problems.push(`Mastodon allows at most ${MAX_CHARACTERS} characters (links count as ${CHARACTERS_PER_URL}); this text has ${length}`);
+    return problems;
+  }
+
+  validateMedia(media: MediaFacts[]): string[] {
+    const problems: string[] = [];
+    if (media.length > MAX_ATTACHMENTS) problems.push(`Mastodon allows at most ${MAX_ATTACHMENTS} attachments; this post has ${media.length}`);
+    const videos = media.filter((m) => m.contentType.startsWith('video/'));
+    if (videos.length > 0 && media.length > 1) problems.push('Mastodon takes one video alone, not with other attachments');
+    media.forEach((m, i) => {
+      const limit = m.contentType.startsWith('video/') ? MAX_VIDEO_BYTES : MAX_IMAGE_BYTES;
+      if (m.bytes > limit) problems.push(`Mastodon files of type ${m.contentType} may be at most ${limit / 1024 / 1024} MB; attachment ${i + 1} has ${(m.bytes / 1024 / 1024).toFixed(1)} MB`);
+      if (graphemeLength(m.alt) > MAX_ALT_CHARACTERS) problems.push(`Mastodon alt text may be at most ${MAX_ALT_CHARACTERS} characters (attachment ${i + 1})`);
+    });
+    return problems;
+  }
+
+  async verify(credentials: MastodonCredentials): Promise<{ accountRef: string }> {
+    const account = await this.call<{ acct: string }>(credentials, 'GET', '/api/v1/accounts/verify_credentials');
+    return { accountRef: account.acct.includes('@') ? account.acct : `${account.acct}@${new URL(credentials.instance).host}` };
+  }
+
+  newIdempotencyKey(targetId: string): string {
+    return `chorus-${targetId}`;
+  }
+
+  async publish(credentials: MastodonCredentials, request: PublishRequest): Promise<PublishResult> {
+    if (request.isRetry) {
+      const existing = await this.findRecentStatus(credentials, request.text);
+      if (existing) return { externalId: existing.id, url: existing.url ?? existing.uri };
+    }
+    const mediaIds = [];
+    for (const m of request.media) mediaIds.push(await this.uploadMedia(credentials, m));
+    const status = await this.call<MastodonStatus>(credentials, 'POST', '/api/v1/statuses', {
+      body: JSON.stringify({ status: request.text, media_ids: mediaIds, visibility: 'public' }),
+      headers: { 'content-type': 'application/json', 'idempotency-key': request.idempotencyKey },
+    });
+    return { externalId: status.id, url: status.url ?? status.uri };
+  }
+
+  async delete(credentials: MastodonCredentials, externalId: string): Promise<void> {
+    await this.call(credentials, 'DELETE', `/api/v1/statuses/${encodeURIComponent(externalId)}`);
+  }
+
+  /** The account's own status with this text among its latest twenty, if an earlier attempt made it. */
+  private async findRecentStatus(credentials: MastodonCredentials, text: string): Promise<MastodonStatus | undefined> {
+    const account = await this.call<{ id: string }>(credentials, 'GET', '/api/v1/accounts/verify_credentials');
+    const statuses = await this.call<MastodonStatus[]>(credentials, 'GET', `/api/v1/accounts/${encodeURIComponent(account.id)}/statuses?limit=20&exclude_reblogs=true`);
+    const normalise = (value: string) => value.replace(/\s+/g, ' ').trim();
+    return statuses.find((s) => normalise(htmlToText(s.content)) === normalise(text));
+  }
+
+  private async uploadMedia(credentials: MastodonCredentials, media: PublishMedia): Promise<string> {
+    const form = new FormData();
+    form.append('file', new Blob([await media.read()], { type: media.contentType }), `${media.mediaId}.${media.contentType.split('/')[1]}`);
+    if (media.alt) form.append('description', media.alt);
+    let attachment = await this.call<{ id: string; url: string | null }>(credentials, 'POST', '/api/v2/media', { body: form });
+    // 202: still processing; the attachment can be used once it has a URL.
+    const deadline = Date.now() + MEDIA_WAIT_MS;
+    while (attachment.url === null) {
+      if (Date.now() > deadline) throw new ChannelError('transient', `Mastodon is still processing media ${attachment.id}`);
+      await new Promise((resolve) => setTimeout(resolve, MEDIA_POLL_MS));
+      attachment = await this.call(credentials, 'GET', `/api/v1/media/${encodeURIComponent(attachment.id)}`, { allowPartial: true });
+    }
+    return attachment.id;
+  }
+
+  private async call<T>(credentials: MastodonCredentials, method: string, path: string, options: { body?: string | FormData; headers?: Record<string, string>; allowPartial?: boolean } = {}): Promise<T> {
+    let response: Response;
+    try {
+      response = await fetch(new URL(path, credentials.instance), {
+        method,
+        headers: { accept: 'application/json', authorization: `Bearer ${credentials.accessToken}`, 'user-agent': 'Chorus/1', ...options.headers },
+        body: options.body,
+        signal: AbortSignal.timeout(TIMEOUT_MS),
+        redirect: 'error',
+      });
+    } catch (err) {
+      throw new ChannelError('transient', `Could not reach Mastodon at ${credentials.instance}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    const body = (await response.json().catch(() => undefined)) as (T & { error?: string }) | undefined;
+    const reason = body && typeof body === 'object' && 'error' in body && body.error ? `: ${body.error}` : '';
+    if (response.ok || (options.allowPartial && response.status === 206)) return (response.status === 206 ? { ...body, url: null } : body) as T;
+    const status = response.status;
+    if (status === 429) throw new ChannelError('rate_limited', `Mastodon rate limit reached${reason}`, retryDelayFromHeaders(Object.fromEntries(response.headers)));
+    if (status === 401 || status === 403) throw new ChannelError('auth_failed', `Mastodon refused the access token (${status}${reason}); reconnect the channel with a new token`);
+    if (status === 422) throw new ChannelError('invalid_content', `Mastodon rejected the post (422${reason})`);
+    if (status >= 500 || status === 408) throw new ChannelError('transient', `Mastodon is unavailable (${status}${reason})`);
+    throw new ChannelError('rejected', `Mastodon refused the request (${status}${reason})`);
+  }
+}

@@ -1,6 +1,6 @@
 import { Context } from '@temporalio/activity';
 import { IdResolver } from '@atproto/identity';
-import type { Db } from '../db/database';
+import type { Db, ListeningSources } from '../db/database';
 import type { Sealer } from '../db/sealing';
 import { fetchFeed, NotAFeedError } from '../listening/feeds';
 import { readFirehose } from '../listening/firehose';
@@ -41,17 +41,23 @@ const addCounts = (run: ListeningRun, counts: StoreCounts) => {
 };
 
 export function createListeningActivities({ db, sealer }: { db: Db; sealer: Sealer }) {
+  /** The query and its matcher, when it is active and has the source this read is for. */
+  const activeQuery = async (queryId: string, hasSource: (sources: ListeningSources) => boolean) => {
+    const query = await db.selectFrom('listening_queries').selectAll().where('id', '=', queryId).executeTakeFirstOrThrow();
+    return query.status === 'active' && hasSource(query.sources) ? { query, matcher: compileQuery(query.expression) } : undefined;
+  };
+
   return {
     /**
      * Polls the query's RSS/Atom feeds with conditional GET (ETag / Last-Modified), storing the
      * matching items. A feed that fails is marked unhealthy with its error; the others go on.
      */
     async pollFeeds({ queryId }: { queryId: string }): Promise<ListeningRun> {
-      const query = await db.selectFrom('listening_queries').selectAll().where('id', '=', queryId).executeTakeFirstOrThrow();
       const run = emptyRun();
-      if (query.status !== 'active' || !query.sources.rss?.length) return run;
-      const matcher = compileQuery(query.expression);
-      for (const url of query.sources.rss) {
+      const active = await activeQuery(queryId, (sources) => !!sources.rss?.length);
+      if (!active) return run;
+      const { query, matcher } = active;
+      for (const url of query.sources.rss!) {
         const state = await db.selectFrom('feed_states').selectAll().where('query_id', '=', queryId).where('url', '=', url).executeTakeFirst();
         try {
           const fetched = await fetchFeed(url, { etag: state?.etag, lastModified: state?.last_modified });
@@ -86,11 +92,11 @@ export function createListeningActivities({ db, sealer }: { db: Db; sealer: Seal
      * timeline until X-RateLimit-Reset; an error marks it unhealthy; the other timelines go on.
      */
     async pollMastodon({ queryId }: { queryId: string }): Promise<ListeningRun> {
-      const query = await db.selectFrom('listening_queries').selectAll().where('id', '=', queryId).executeTakeFirstOrThrow();
       const run = emptyRun();
-      if (query.status !== 'active' || !query.sources.mastodon?.length) return run;
-      const matcher = compileQuery(query.expression);
-      for (const source of query.sources.mastodon) {
+      const active = await activeQuery(queryId, (sources) => !!sources.mastodon?.length);
+      if (!active) return run;
+      const { query, matcher } = active;
+      for (const source of query.sources.mastodon!) {
         const timeline = { instance: source.instance, hashtag: source.hashtag, search: source.search, accessToken: source.accessTokenSealed ? sealer.open<string>(source.accessTokenSealed) : undefined };
         const key = timelineKey(timeline);
         const state = await db.selectFrom('mastodon_states').selectAll().where('query_id', '=', queryId).where('timeline', '=', key).executeTakeFirst();

@@ -1,4 +1,5 @@
 import { hrefsIn, htmlToText } from './html-text';
+import type { SourceItem } from './source-item';
 
 /**
  * Mastodon's REST API as a listening source: hashtag timelines (`GET /api/v1/timelines/tag/:hashtag`,
@@ -32,16 +33,6 @@ export interface MastodonStatus {
   card?: { url?: string } | null;
 }
 
-export interface MastodonMention {
-  sourceId: string;
-  text: string;
-  author: string;
-  lang?: string;
-  links: string[];
-  postedAt: Date;
-  url: string;
-  bot: boolean;
-}
 
 export class MastodonRateLimited extends Error {
   override name = 'MastodonRateLimited';
@@ -203,7 +194,7 @@ export async function* readNewStatuses(t: MastodonTimeline, position: string | n
 }
 
 /** A status as a listening candidate: the original of a boost, plain text, links other than mentions and tags. */
-export function toMention(status: MastodonStatus, instance: string): MastodonMention {
+export function toMention(status: MastodonStatus, instance: string): SourceItem {
   const original = status.reblog ?? status;
   const host = new URL(instance).host;
   const body = htmlToText(original.content);

@@ -1,13 +1,7 @@
 import type { NoiseFilters } from '../db/database';
+import type { SourceItem } from './source-item';
 
-export interface CandidateMention {
-  text: string;
-  author: string;
-  lang?: string;
-  links: string[];
-  /** The source says the account is automated (Mastodon's `bot` flag). */
-  bot?: boolean;
-}
+export type CandidateMention = Pick<SourceItem, 'text' | 'author' | 'lang' | 'links' | 'bot'>;
 
 const LINK = /\bhttps?:\/\/\S+/gi;
 const HASHTAG = /(^|\s)#[\p{L}\p{N}_]+/gu;

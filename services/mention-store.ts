@@ -2,23 +2,14 @@ import { createHash } from 'node:crypto';
 import { sql, type Selectable } from 'kysely';
 import type { Db, ListeningQueriesTable } from '../db/database';
 import type { CompiledQuery } from '../listening/query';
+import type { SourceItem } from '../listening/source-item';
 import { dedupeKey, isSalesLead, noiseReason, normalisedWords } from '../listening/noise';
 import { analyzeSentiment } from '../listening/sentiment';
 
 export type ListeningQuery = Selectable<ListeningQueriesTable>;
 
-/** One item from any source (firehose, feed, Mastodon, push), before matching. */
-export interface Candidate {
-  source: string;
-  sourceId: string;
-  text: string;
-  author: string;
-  lang?: string;
-  links: string[];
-  postedAt: Date;
-  url: string | null;
-  bot?: boolean;
-}
+/** An item from any source, and which source: `bluesky`, `rss`, `mastodon`, `push:<name>`. */
+export type Candidate = SourceItem & { source: string };
 
 export interface StoreCounts {
   unmatched: number;

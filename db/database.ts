@@ -263,6 +263,8 @@ export interface PostMediaTable {
   position: number;
   media_id: string;
   alt: Generated<string>;
+  /** Set when the medium came from a library media item. */
+  library_item_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export const LIBRARY_ITEM_KINDS = ['snippet', 'template', 'media'] as const;

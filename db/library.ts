@@ -27,7 +27,14 @@ export async function listLibraryItems(db: Db, workspaceId: string, filter: { ta
   if (filter.usable) query = query.where('status', '=', 'approved').where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', new Date())]));
   const rows = await query.orderBy('created_at').execute();
   if (rows.length === 0) return [];
-  const usage = await db.selectFrom('posts').select(['id', 'library_item_id']).where('library_item_id', 'in', rows.map((r) => r.id)).execute();
+  const ids = rows.map((r) => r.id);
+  // Used by: posts made from the item (text), and posts carrying it as a medium.
+  const usage = await db
+    .selectFrom('posts')
+    .select(['id', 'library_item_id'])
+    .where('library_item_id', 'in', ids)
+    .union(db.selectFrom('post_media').select(['post_id as id', 'library_item_id']).where('library_item_id', 'in', ids))
+    .execute();
   return rows.map((r) => ({
     id: r.id,
     kind: r.kind,

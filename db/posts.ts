@@ -15,6 +15,8 @@ export interface PostTargetView {
 
 export interface PostMediaView {
   mediaId: string;
+  /** The library media item it came from, if any. */
+  libraryItemId: string | null;
   alt: string;
   contentType: string;
   bytes: number;
@@ -113,12 +115,12 @@ export async function findPostMedia(db: Db, postIds: string[]): Promise<(PostMed
   const rows = await db
     .selectFrom('post_media as pm')
     .innerJoin('media_assets as m', 'm.id', 'pm.media_id')
-    .select(['pm.post_id', 'pm.media_id', 'pm.alt', 'm.content_type', 'm.bytes', 'm.width', 'm.height', 'm.storage_key', 'm.sha256'])
+    .select(['pm.post_id', 'pm.media_id', 'pm.library_item_id', 'pm.alt', 'm.content_type', 'm.bytes', 'm.width', 'm.height', 'm.storage_key', 'm.sha256'])
     .where('pm.post_id', 'in', postIds)
     .orderBy('pm.post_id')
     .orderBy('pm.position')
     .execute();
-  return rows.map((r) => ({ postId: r.post_id, mediaId: r.media_id, alt: r.alt, contentType: r.content_type, bytes: r.bytes, width: r.width, height: r.height, storageKey: r.storage_key, sha256: r.sha256 }));
+  return rows.map((r) => ({ postId: r.post_id, mediaId: r.media_id, libraryItemId: r.library_item_id, alt: r.alt, contentType: r.content_type, bytes: r.bytes, width: r.width, height: r.height, storageKey: r.storage_key, sha256: r.sha256 }));
 }
 
 export async function findPost(db: Db, workspaceId: string, postId: string): Promise<PostView | undefined> {

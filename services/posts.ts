@@ -43,8 +43,8 @@ export interface NewPostRequest {
   libraryItemId?: string;
   /** Values for the template's {{variables}}. */
   variables?: Record<string, string>;
-  /** Uploaded media (POST /v1/media) to attach, in order, each with its alt text. */
-  media?: { mediaId: string; alt?: string }[];
+  /** Media to attach, in order, each with its alt text: uploaded (POST /v1/media) or a library media item. */
+  media?: (({ mediaId: string; libraryItemId?: undefined } | { libraryItemId: string; mediaId?: undefined }) & { alt?: string })[];
 }
 
 /** A post that passed every check, ready to store and start. */
@@ -60,7 +60,7 @@ export interface PlannedPost {
   recurrence?: { id: string; occurrence: number };
   /** The library item it was made from; `preApproved` when unchanged from the approved item. */
   libraryItem?: { id: string; preApproved: boolean };
-  media: { mediaId: string; alt: string }[];
+  media: { mediaId: string; alt: string; libraryItemId: string | null }[];
 }
 
 /**
@@ -177,10 +177,13 @@ async function nextSharedSlot(db: Db, channels: Channel[]): Promise<Date> {
  */
 export async function planPost(ctx: PostCreationContext, caller: Caller, request: NewPostRequest): Promise<PlannedPost> {
   const fromLibrary = request.libraryItemId ? await libraryText(ctx, caller.workspaceId, request) : undefined;
-  const body = { ...request, text: request.text ?? fromLibrary?.text ?? '' };
+  const media = await resolveMedia(ctx, caller.workspaceId, request.media ?? []);
+  const body = { ...request, text: request.text ?? fromLibrary?.text ?? '', media };
   if (body.text === '') throw invalidField('text', 'required', 'give the text, or a libraryItemId to take it from');
-  // Unchanged text of an approved, unexpired item needs no approval again; any change (or added media) does.
-  const preApproved = fromLibrary !== undefined && body.text === fromLibrary.text && Object.keys(body.variants ?? {}).length === 0 && !body.media?.length;
+  // All of it from approved, unexpired library items, unchanged, needs no approval again: the text
+  // of a snippet or template, and every medium from a media item. Any change or addition does.
+  const preApproved =
+    fromLibrary !== undefined && body.text === fromLibrary.text && Object.keys(body.variants ?? {}).length === 0 && media.every((m) => m.libraryItemId !== null);
   const requestedAt = body.publishAt ? mustBeFuture(body.publishAt) : undefined;
   const campaign = body.campaignId ? await findCampaign(ctx.db, caller.workspaceId, body.campaignId) : undefined;
   if (body.campaignId && !campaign) throw invalidField('campaignId', 'exists', `no campaign ${body.campaignId} in this workspace`);
@@ -229,8 +232,29 @@ export async function planPost(ctx: PostCreationContext, caller: Caller, request
     stepNames: steps.map((st) => st.name),
     authorId: caller.userId,
     ...(fromLibrary ? { libraryItem: { id: fromLibrary.itemId, preApproved } } : {}),
-    media: (body.media ?? []).map((m) => ({ mediaId: m.mediaId, alt: m.alt ?? '' })),
+    media,
   };
+}
+
+/** Each requested medium as a media id: uploaded ones as they are, library media items checked usable. */
+async function resolveMedia(ctx: Pick<PostCreationContext, 'db'>, workspaceId: string, requested: NonNullable<NewPostRequest['media']>): Promise<PlannedPost['media']> {
+  const problems: FieldProblem[] = [];
+  const media: PlannedPost['media'] = [];
+  for (const [i, m] of requested.entries()) {
+    if (m.mediaId !== undefined) {
+      media.push({ mediaId: m.mediaId, alt: m.alt ?? '', libraryItemId: null });
+      continue;
+    }
+    const field = `media.${i}.libraryItemId`;
+    const item = await findLibraryItem(ctx.db, workspaceId, m.libraryItemId);
+    if (!item) problems.push({ field, rule: 'exists', message: `no library item ${m.libraryItemId} in this workspace` });
+    else if (item.kind !== 'media' || !item.mediaId) problems.push({ field, rule: 'media_item', message: `the item is a ${item.kind}, not a media item` });
+    else if (item.status !== 'approved') problems.push({ field, rule: 'approved', message: `the item is ${item.status.replace('_', ' ')}` });
+    else if (!item.usable) problems.push({ field, rule: 'unexpired', message: `the item expired at ${item.expiresAt}` });
+    else media.push({ mediaId: item.mediaId, alt: m.alt ?? '', libraryItemId: item.id });
+  }
+  if (problems.length > 0) throw invalidFields(problems);
+  return media;
 }
 
 /** The text a library item gives a post: checked usable (approved, unexpired, text) and its template filled. */
@@ -239,7 +263,7 @@ async function libraryText(ctx: Pick<PostCreationContext, 'db'>, workspaceId: st
   if (!item) throw invalidField('libraryItemId', 'exists', `no library item ${request.libraryItemId} in this workspace`);
   if (item.status !== 'approved') throw invalidField('libraryItemId', 'approved', `the item is ${item.status.replace('_', ' ')}`);
   if (!item.usable) throw invalidField('libraryItemId', 'unexpired', `the item expired at ${item.expiresAt}`);
-  if (item.kind === 'media' || item.body === null) throw invalidField('libraryItemId', 'text_item', 'a media item has no text: attach its media with media: [{ mediaId }] and write the text');
+  if (item.kind === 'media' || item.body === null) throw invalidField('libraryItemId', 'text_item', 'a media item has no text: attach it with media: [{ libraryItemId }] beside a text');
   const { text, missing } = renderTemplate(item.body, request.variables ?? {});
   if (missing.length > 0) throw invalidFields(missing.map((name) => ({ field: `variables.${name}`, rule: 'required', message: `the template needs a value for {{${name}}}` })));
   return { itemId: item.id, text };
@@ -277,7 +301,7 @@ export async function createPlannedPost(ctx: PostCreationContext, plan: PlannedP
     if (plan.media.length > 0) {
       await trx
         .insertInto('post_media')
-        .values(plan.media.map((m, position) => ({ post_id: input.postId, position, media_id: m.mediaId, alt: m.alt })))
+        .values(plan.media.map((m, position) => ({ post_id: input.postId, position, media_id: m.mediaId, alt: m.alt, library_item_id: m.libraryItemId })))
         .execute();
     }
     await appendAudit(trx, {

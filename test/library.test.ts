@@ -95,3 +95,32 @@ test('media uploads are checked by type, size and pixels, stored, and can be lib
   const noMedia = await call(editor.token, 'POST', '/v1/library', { kind: 'media', name: 'Nothing' });
   expect(noMedia.json().errors[0]).toMatchObject({ field: 'body.mediaId' });
 });
+
+test('a post made wholly of approved items (a snippet and a media item) is pre-approved; own media or an expired media item are not', async () => {
+  const upload = async () => (await h.app.inject({ method: 'POST', url: '/v1/media?filename=logo.png', headers: { ...bearer(editor.token), 'content-type': 'image/png' }, payload: png(32, 32) })).json().id as string;
+  const snippet = await approvedItem({ kind: 'snippet', name: 'Tagline', body: 'Made with care.' });
+  const logo = await approvedItem({ kind: 'media', name: 'Logo', mediaId: await upload() });
+
+  const whole = await call(editor.token, 'POST', '/v1/posts', { channelIds: [channelId], libraryItemId: snippet.id, media: [{ libraryItemId: logo.id, alt: 'Our logo' }] });
+  expect(whole.statusCode).toBe(201);
+  expect(whole.json()).toMatchObject({ preApproved: true, status: 'scheduled', media: [{ libraryItemId: logo.id, alt: 'Our logo' }] });
+  await waitFor('the pre-approved post to publish', async () => (await call(ws.token, 'GET', `/v1/posts/${whole.json().id}`)).json().status === 'published');
+  const delivered = hook.deliveries.find((d) => d.payload.data.postId === whole.json().id)!;
+  expect(delivered.payload.data.media).toEqual([expect.objectContaining({ alt: 'Our logo', contentType: 'image/png' })]);
+  expect((await call(ws.token, 'GET', `/v1/library/${logo.id}`)).json().usedBy).toEqual([whole.json().id]);
+
+  // An upload of one's own is not pre-approved content: the chain comes back.
+  const ownMedia = await call(editor.token, 'POST', '/v1/posts', { channelIds: [channelId], libraryItemId: snippet.id, media: [{ mediaId: await upload() }], publishAt: new Date(Date.now() + 3600_000).toISOString() });
+  expect(ownMedia.json()).toMatchObject({ preApproved: false, status: 'awaiting_approval' });
+  await call(ws.token, 'POST', `/v1/posts/${ownMedia.json().id}/cancel`);
+
+  const expiring = await approvedItem({ kind: 'media', name: 'Old logo', mediaId: await upload(), expiresAt: new Date(Date.now() + 1500).toISOString() });
+  await waitFor('the media item to expire', async () => !(await call(ws.token, 'GET', `/v1/library/${expiring.id}`)).json().usable, 10_000);
+  const expired = await call(editor.token, 'POST', '/v1/posts', { text: 'Old look', channelIds: [channelId], media: [{ libraryItemId: expiring.id }] });
+  expect(expired.statusCode).toBe(422);
+  expect(expired.json().errors[0]).toMatchObject({ field: 'media.0.libraryItemId', rule: 'unexpired' });
+  const textAsMedia = await call(editor.token, 'POST', '/v1/posts', { text: 'Hm', channelIds: [channelId], media: [{ libraryItemId: snippet.id }] });
+  expect(textAsMedia.json().errors[0]).toMatchObject({ field: 'media.0.libraryItemId', rule: 'media_item' });
+  const both = await call(editor.token, 'POST', '/v1/posts', { text: 'Hm', channelIds: [channelId], media: [{ libraryItemId: logo.id, mediaId: await upload() }] });
+  expect(both.statusCode).toBe(400);
+});

@@ -50,8 +50,8 @@ test('images with alt text reach Bluesky as an images embed (blobs and aspect ra
   expect(created.statusCode).toBe(201);
   const post = created.json();
   expect(post.media).toEqual([
-    { mediaId: a.id, alt: 'The stage before doors opened', contentType: 'image/png', bytes: first.length, width: 320, height: 200 },
-    { mediaId: b.id, alt: '', contentType: 'image/png', bytes: second.length, width: 100, height: 400 },
+    { mediaId: a.id, libraryItemId: null, alt: 'The stage before doors opened', contentType: 'image/png', bytes: first.length, width: 320, height: 200 },
+    { mediaId: b.id, libraryItemId: null, alt: '', contentType: 'image/png', bytes: second.length, width: 100, height: 400 },
   ]);
 
   const published = await waitFor('the post published', async () => {

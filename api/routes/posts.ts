@@ -35,9 +35,11 @@ const postView = z.object({
   preApproved: z.boolean(),
   createdAt: z.string(),
   updatedAt: z.string(),
-  media: z.array(z.object({ mediaId: z.uuid(), alt: z.string(), contentType: z.string(), bytes: z.number().int(), width: z.number().int().nullable(), height: z.number().int().nullable() })),
+  media: z.array(z.object({ mediaId: z.uuid(), libraryItemId: z.uuid().nullable(), alt: z.string(), contentType: z.string(), bytes: z.number().int(), width: z.number().int().nullable(), height: z.number().int().nullable() })),
   targets: z.array(targetView),
 });
+
+const alt = z.string().max(2000).optional().describe('Alt text, for people who cannot see the image');
 
 const createPostBody = z.object({
   text: z.string().min(1, 'must not be empty').optional().describe('Required unless libraryItemId gives it'),
@@ -53,11 +55,16 @@ const createPostBody = z.object({
   libraryItemId: z.uuid().optional().describe('Make the post from an approved library snippet or template; unchanged, it skips approval'),
   variables: z.record(z.string(), z.string()).optional().describe('Values for the template\'s {{variables}}'),
   media: z
-    .array(z.object({ mediaId: z.uuid(), alt: z.string().max(2000).optional().describe('Alt text, for people who cannot see the image') }))
+    .array(
+      z.union([
+        z.strictObject({ mediaId: z.uuid().describe('An upload (POST /v1/media)'), alt }),
+        z.strictObject({ libraryItemId: z.uuid().describe('An approved, unexpired library media item'), alt }),
+      ]),
+    )
     .max(4)
-    .refine((m) => new Set(m.map((x) => x.mediaId)).size === m.length, 'must not repeat a medium')
+    .refine((m) => new Set(m.map((x) => ('mediaId' in x ? x.mediaId : x.libraryItemId))).size === m.length, 'must not repeat a medium')
     .optional()
-    .describe('Uploaded media (POST /v1/media) to attach, in order; each network checks its own rules (Bluesky: up to 4 images of at most 1,000,000 bytes)'),
+    .describe('Media to attach, in order, each an upload or a library media item; each network checks its own rules (Bluesky: up to 4 images of at most 1,000,000 bytes)'),
 })
   .refine((b) => !(b.queue && b.publishAt), { message: 'give either publishAt or queue, not both', path: ['queue'] })
   .refine((b) => b.text !== undefined || b.libraryItemId !== undefined, { message: 'give the text, or a libraryItemId to take it from', path: ['text'] });

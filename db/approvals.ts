@@ -41,6 +41,7 @@ export interface ContentRuleView {
 export interface PolicyView {
   id: string;
   channelId: string | null;
+  campaignId: string | null;
   steps: PolicyStep[];
   updatedBy: string;
   updatedAt: string;
@@ -65,15 +66,16 @@ export async function resolveSteps(db: Db, workspaceId: string, steps: PolicySte
   }));
 }
 
-export async function savePolicy(db: Db, input: { workspaceId: string; channelId: string | null; steps: PolicyStep[]; actorId: string }): Promise<PolicyView> {
+export async function savePolicy(db: Db, input: { workspaceId: string; channelId: string | null; campaignId: string | null; steps: PolicyStep[]; actorId: string }): Promise<PolicyView> {
   return db.transaction().execute(async (trx) => {
     let existingQuery = trx.selectFrom('approval_policies').selectAll().where('workspace_id', '=', input.workspaceId);
     existingQuery = input.channelId ? existingQuery.where('channel_id', '=', input.channelId) : existingQuery.where('channel_id', 'is', null);
+    existingQuery = input.campaignId ? existingQuery.where('campaign_id', '=', input.campaignId) : existingQuery.where('campaign_id', 'is', null);
     const existing = await existingQuery.forUpdate().executeTakeFirst();
     const values = { steps: JSON.stringify(input.steps), updated_by: input.actorId, updated_at: new Date() };
     const row = existing
       ? await trx.updateTable('approval_policies').set(values).where('id', '=', existing.id).returningAll().executeTakeFirstOrThrow()
-      : await trx.insertInto('approval_policies').values({ workspace_id: input.workspaceId, channel_id: input.channelId, ...values }).returningAll().executeTakeFirstOrThrow();
+      : await trx.insertInto('approval_policies').values({ workspace_id: input.workspaceId, channel_id: input.channelId, campaign_id: input.campaignId, ...values }).returningAll().executeTakeFirstOrThrow();
     await appendAudit(trx, {
       workspaceId: input.workspaceId,
       actorId: input.actorId,
@@ -81,14 +83,14 @@ export async function savePolicy(db: Db, input: { workspaceId: string; channelId
       subjectType: 'approval_policy',
       subjectId: row.id,
       before: existing ? { steps: existing.steps } : null,
-      after: { channelId: input.channelId, steps: input.steps },
+      after: { channelId: input.channelId, campaignId: input.campaignId, steps: input.steps },
     });
     return toPolicyView(row);
   });
 }
 
-function toPolicyView(row: { id: string; channel_id: string | null; steps: unknown; updated_by: string; updated_at: Date }): PolicyView {
-  return { id: row.id, channelId: row.channel_id, steps: row.steps as PolicyStep[], updatedBy: row.updated_by, updatedAt: row.updated_at.toISOString() };
+function toPolicyView(row: { id: string; channel_id: string | null; campaign_id: string | null; steps: unknown; updated_by: string; updated_at: Date }): PolicyView {
+  return { id: row.id, channelId: row.channel_id, campaignId: row.campaign_id, steps: row.steps as PolicyStep[], updatedBy: row.updated_by, updatedAt: row.updated_at.toISOString() };
 }
 
 export async function listPolicies(db: Db, workspaceId: string): Promise<PolicyView[]> {
@@ -96,22 +98,25 @@ export async function listPolicies(db: Db, workspaceId: string): Promise<PolicyV
 }
 
 /**
- * The chain a new post must pass: the policies of its channels (in channel order) when any has
- * one, otherwise the workspace-wide policy; empty when none applies.
+ * The chain a new post must pass: its campaign's policy when the campaign has one; else the
+ * policies of its channels (in channel order) when any has one; else the workspace-wide policy;
+ * empty when none applies.
  */
-export async function policyStepsFor(db: Db, workspaceId: string, channelIds: string[]): Promise<PolicyStep[]> {
+export async function policyStepsFor(db: Db, workspaceId: string, channelIds: string[], campaignId?: string): Promise<PolicyStep[]> {
   const policies = await listPolicies(db, workspaceId);
+  const forCampaign = campaignId ? policies.find((p) => p.campaignId === campaignId) : undefined;
+  if (forCampaign) return forCampaign.steps;
   const perChannel = channelIds.flatMap((id) => policies.find((p) => p.channelId === id)?.steps ?? []);
   if (perChannel.length > 0) return perChannel;
-  return policies.find((p) => p.channelId === null)?.steps ?? [];
+  return policies.find((p) => p.channelId === null && p.campaignId === null)?.steps ?? [];
 }
 
 /**
  * The chain a new post must pass: its policy's steps, with a step inserted (first or last) for
  * every content rule the post matches.
  */
-export async function chainFor(db: Db, workspaceId: string, post: { channelIds: string[]; texts: string[] }): Promise<PolicyStep[]> {
-  const base = await policyStepsFor(db, workspaceId, post.channelIds);
+export async function chainFor(db: Db, workspaceId: string, post: { channelIds: string[]; texts: string[]; campaignId?: string }): Promise<PolicyStep[]> {
+  const base = await policyStepsFor(db, workspaceId, post.channelIds, post.campaignId);
   const rules = (await listContentRules(db, workspaceId)).filter((rule) => ruleMatches(rule.match, post));
   const tagged = (rule: ContentRuleView): PolicyStep => ({ ...rule.step, source: `rule:${rule.name}` });
   return [...rules.filter((r) => r.position === 'first').map(tagged), ...base, ...rules.filter((r) => r.position === 'last').map(tagged)];

@@ -130,6 +130,8 @@ export interface ApprovalPoliciesTable {
   workspace_id: string;
   /** null: the workspace-wide policy; otherwise it overrides it for posts to this channel. */
   channel_id: string | null;
+  /** A campaign's policy: overrides the others for the campaign's posts and its plan's review. */
+  campaign_id: ColumnType<string | null, string | null | undefined, string | null>;
   steps: ColumnType<unknown, string, string>;
   updated_by: string;
   updated_at: Timestamp;

@@ -197,7 +197,7 @@ export async function planPost(ctx: PostCreationContext, caller: Caller, request
 
   // The approval chain is fixed when the post is created, approvers resolved among today's members:
   // the policy's steps, plus a step for each content rule the post matches.
-  const policySteps = preApproved ? [] : await chainFor(ctx.db, caller.workspaceId, { channelIds: body.channelIds, texts: [body.text, ...Object.values(body.variants ?? {})] });
+  const policySteps = preApproved ? [] : await chainFor(ctx.db, caller.workspaceId, { channelIds: body.channelIds, texts: [body.text, ...Object.values(body.variants ?? {})], campaignId: campaign?.id });
   const steps = await resolveSteps(ctx.db, caller.workspaceId, policySteps, caller.userId);
   const problems: FieldProblem[] = steps
     .map((step, i) => ({ step, i }))

@@ -239,6 +239,40 @@ test('a content rule adds a legal step only to posts that match it', async () =>
   for (const p of [plain, risky]) await h.app.inject({ method: 'POST', url: `/v1/posts/${p.id}/cancel`, headers: bearer(t.owner.token) });
 });
 
+test("a campaign's policy overrides the workspace's for the campaign's posts and its plan's review", async () => {
+  const t = await team('CampaignPolicy');
+  await put(t.owner.token, { steps: [{ name: 'Lead', mode: 'any', approvers: { userIds: [t.lead.userId] } }] });
+  const at = (ms: number) => new Date(Date.now() + ms).toISOString();
+  const campaign = (await h.app.inject({ method: 'POST', url: '/v1/campaigns', headers: bearer(t.owner.token), payload: { name: 'Launch', channelIds: [t.channelId], startsAt: at(60_000), endsAt: at(7 * 24 * 3600_000) } })).json();
+  const set = await put(t.owner.token, { campaignId: campaign.id, steps: [{ name: 'Campaign board', mode: 'quorum', quorum: 2, approvers: { roles: ['approver'] } }] });
+  expect(set.statusCode).toBe(200);
+  expect(set.json()).toMatchObject({ campaignId: campaign.id, channelId: null });
+
+  const create = async (body: object) =>
+    (await h.app.inject({ method: 'POST', url: '/v1/posts', headers: bearer(t.author.token), payload: { text: 'Launch week', channelIds: [t.channelId], publishAt: at(3 * 24 * 3600_000), ...body } })).json();
+  const chainOf = async (id: string) => (await h.app.inject({ method: 'GET', url: `/v1/posts/${id}/approval`, headers: bearer(t.owner.token) })).json().steps.map((s: { name: string }) => s.name);
+  const inCampaign = await create({ campaignId: campaign.id });
+  const outside = await create({});
+  expect(await chainOf(inCampaign.id)).toEqual(['Campaign board']);
+  expect(await chainOf(outside.id)).toEqual(['Lead']);
+
+  const submitted = await h.app.inject({ method: 'POST', url: `/v1/campaigns/${campaign.id}/submit`, headers: bearer(t.owner.token) });
+  expect(submitted.statusCode).toBeLessThan(300);
+  await waitFor('the plan in review', async () => {
+    const c = (await h.app.inject({ method: 'GET', url: `/v1/campaigns/${campaign.id}`, headers: bearer(t.owner.token) })).json();
+    return c.status === 'in_review';
+  });
+  const planChain = (await h.app.inject({ method: 'GET', url: `/v1/campaigns/${campaign.id}/approval`, headers: bearer(t.owner.token) })).json();
+  expect(planChain.steps.map((s: { name: string }) => s.name)).toEqual(['Campaign board']);
+
+  const both = await put(t.owner.token, { campaignId: campaign.id, channelId: t.channelId, steps: [] });
+  expect(both.statusCode).toBe(400);
+  const foreign = await put(t.owner.token, { campaignId: '00000000-0000-4000-8000-000000000000', steps: [] });
+  expect(foreign.json().errors[0]).toMatchObject({ field: 'campaignId', rule: 'exists' });
+  for (const p of [inCampaign, outside]) await h.app.inject({ method: 'POST', url: `/v1/posts/${p.id}/cancel`, headers: bearer(t.owner.token) });
+  await h.app.inject({ method: 'POST', url: `/v1/campaigns/${campaign.id}/cancel`, headers: bearer(t.owner.token) });
+});
+
 test('policies are checked: quorum above the eligible set, no eligible approver, unknown role, foreign user', async () => {
   const t = await team('PolicyRules');
   const tooBig = await put(t.owner.token, { steps: [{ name: 'Q', mode: 'quorum', quorum: 4, approvers: { roles: ['approver'] } }] });

@@ -8,6 +8,7 @@ import { appendAudit } from '../../db/audit';
 import type { Db } from '../../db/database';
 import { ChannelError } from '../../channels/errors';
 import { webhookCredentialsSchema } from '../../channels/webhook';
+import { findCampaign } from '../../db/campaigns';
 import { findPost, findPosts } from '../../db/posts';
 import { approvalQuery, approvalsNeeded, APPROVAL_MODES, decideUpdate } from '../../workflows/messages';
 import { callerOf, requireRole, Roles } from '../plugins/auth';
@@ -74,28 +75,34 @@ const ruleBody = z.object({
   position: z.enum(['first', 'last']).default('last').describe('Where the step goes in the chain'),
 });
 
-const policyBody = z.object({
-  channelId: z.uuid().nullable().default(null).describe('Omit or null for the workspace-wide policy'),
-  steps: z.array(policyStep).max(10).describe('Ordered; an empty list removes approval'),
-});
+const policyBody = z
+  .object({
+    channelId: z.uuid().nullable().default(null).describe('A channel\'s policy; omit both ids for the workspace-wide policy'),
+    campaignId: z.uuid().nullable().default(null).describe('A campaign\'s policy: its posts and its plan\'s review take it instead of any other'),
+    steps: z.array(policyStep).max(10).describe('Ordered; an empty list removes approval'),
+  })
+  .refine((b) => b.channelId === null || b.campaignId === null, { message: 'a policy is for a channel or for a campaign, not both', path: ['campaignId'] });
 
 export const approvalRoutes: FastifyPluginAsyncZod = async (app) => {
   app.put(
     '/approval-policies',
     {
       onRequest: requireRole(Roles.manageMembers),
-      schema: { summary: 'Set the approval chain for the workspace or for one channel', tags: ['approvals'], body: policyBody },
+      schema: { summary: 'Set the approval chain for the workspace, one channel or one campaign', tags: ['approvals'], body: policyBody },
     },
     async (request) => {
       const caller = callerOf(request);
-      const { channelId, steps } = request.body;
+      const { channelId, campaignId, steps } = request.body;
       const problems: FieldProblem[] = [];
       if (channelId && (await findChannels(app.db, caller.workspaceId, [channelId])).length === 0) {
         problems.push({ field: 'channelId', rule: 'exists', message: `no channel ${channelId} in this workspace` });
       }
+      if (campaignId && !(await findCampaign(app.db, caller.workspaceId, campaignId))) {
+        problems.push({ field: 'campaignId', rule: 'exists', message: `no campaign ${campaignId} in this workspace` });
+      }
       problems.push(...(await checkSteps(app.db, caller.workspaceId, steps, 'steps.')));
       if (problems.length > 0) throw invalidFields(problems);
-      return savePolicy(app.db, { workspaceId: caller.workspaceId, channelId, steps, actorId: caller.userId });
+      return savePolicy(app.db, { workspaceId: caller.workspaceId, channelId, campaignId, steps, actorId: caller.userId });
     },
   );
 

@@ -136,7 +136,7 @@ export const campaignRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request) => {
       const caller = callerOf(request);
       const campaign = await campaignOr404(caller.workspaceId, request.params.id);
-      const steps = await resolveSteps(app.db, caller.workspaceId, await policyStepsFor(app.db, caller.workspaceId, []), campaign.ownerId);
+      const steps = await resolveSteps(app.db, caller.workspaceId, await policyStepsFor(app.db, caller.workspaceId, [], campaign.id), campaign.ownerId);
       const problems = steps
         .map((step, i) => ({ step, i }))
         .filter(({ step }) => step.eligibleUserIds.length < approvalsNeeded(step))

@@ -1,8 +1,6 @@
-import type { ChannelAdapters } from '../channels/registry';
-import type { WebhookAdapter, WebhookCredentials } from '../channels/webhook';
 import { appendAudit } from '../db/audit';
-import type { AlertingRule, Db } from '../db/database';
-import type { Sealer } from '../db/sealing';
+import type { AlertingRule } from '../db/database';
+import { deliverNotification, type NotificationDeps } from '../notifications/deliver';
 
 /** Last hour against the twelve before it, as the issue suggests; each query can change it. */
 export const DEFAULT_ALERTING: AlertingRule = { windowSeconds: 3600, baselineWindows: 12, minVolume: 10, volumeFactor: 3, negativeShareIncrease: 0.2 };
@@ -25,12 +23,20 @@ export function spikeReasons(current: WindowCounts, baseline: WindowCounts[], ru
 }
 
 /** The I/O of crisis alerts: counting windows, opening and closing episodes, notifying. */
-export function createAlertActivities({ db, adapters, sealer }: { db: Db; adapters: ChannelAdapters; sealer: Sealer }) {
+export function createAlertActivities(deps: NotificationDeps) {
+  const { db } = deps;
+  /** The alert's notification, delivered by whatever route has not had it yet (a retry finishes the job). */
+  const notifyOpened = async (alertId: string) => {
+    const notification = await db.selectFrom('notifications').select('id').where('key', '=', `alert:${alertId}:opened`).executeTakeFirst();
+    if (notification) await deliverNotification(deps, notification.id);
+  };
+
   return {
     /**
      * Opens an alert when a spike starts (once per episode: a partial unique index allows one open
      * alert per query) and closes it when the spike is over; a new episode can then raise a new one.
-     * Sentiment corrections count. Safe to run twice.
+     * The workspace's owners and admins are notified (webhook and email), once. Sentiment
+     * corrections count. Safe to run twice.
      */
     async detectSpikes({ queryId }: { queryId: string }): Promise<{ opened: boolean; closed: boolean }> {
       const query = await db.selectFrom('listening_queries').select(['workspace_id', 'name', 'alerting']).where('id', '=', queryId).executeTakeFirstOrThrow();
@@ -60,7 +66,10 @@ export function createAlertActivities({ db, adapters, sealer }: { db: Db; adapte
         await db.updateTable('alerts').set({ status: 'closed', closed_at: new Date() }).where('id', '=', open.id).where('status', '=', 'open').execute();
         return { opened: false, closed: true };
       }
-      if (open) return { opened: false, closed: false };
+      if (open) {
+        await notifyOpened(open.id);
+        return { opened: false, closed: false };
+      }
       const details = { window: current, baselineMean: baseline.reduce((s, w) => s + w.volume, 0) / Math.max(1, baseline.length), rule };
       const alert = await db.transaction().execute(async (trx) => {
         const inserted = await trx
@@ -69,19 +78,19 @@ export function createAlertActivities({ db, adapters, sealer }: { db: Db; adapte
           .onConflict((oc) => oc.column('query_id').where('status', '=', 'open').doNothing())
           .returning('id')
           .executeTakeFirst();
-        if (inserted) await appendAudit(trx, { workspaceId: query.workspace_id, actorId: null, action: 'alert.opened', subjectType: 'alert', subjectId: inserted.id, after: { queryId, reasons } });
+        if (inserted) {
+          await appendAudit(trx, { workspaceId: query.workspace_id, actorId: null, action: 'alert.opened', subjectType: 'alert', subjectId: inserted.id, after: { queryId, reasons } });
+          const managers = await trx.selectFrom('memberships').select('user_id').where('workspace_id', '=', query.workspace_id).where('role', 'in', ['owner', 'admin']).execute();
+          const payload = { type: 'listening.spike', timestamp: new Date().toISOString(), data: { alertId: inserted.id, queryId, query: query.name, reasons, ...details } };
+          await trx
+            .insertInto('notifications')
+            .values({ workspace_id: query.workspace_id, key: `alert:${inserted.id}:opened`, kind: 'listening.spike', subject_id: inserted.id, recipient_ids: managers.map((m) => m.user_id), payload: JSON.stringify(payload) })
+            .execute();
+        }
         return inserted;
       });
       if (!alert) return { opened: false, closed: false };
-      const workspace = await db.selectFrom('workspaces').select('notification_webhook_sealed').where('id', '=', query.workspace_id).executeTakeFirstOrThrow();
-      if (workspace.notification_webhook_sealed) {
-        const webhook = adapters.webhook as unknown as WebhookAdapter;
-        await webhook.deliver(sealer.open<WebhookCredentials>(workspace.notification_webhook_sealed), `alert_${alert.id}`, {
-          type: 'listening.spike',
-          timestamp: new Date().toISOString(),
-          data: { alertId: alert.id, queryId, query: query.name, reasons, ...details },
-        });
-      }
+      await notifyOpened(alert.id);
       return { opened: true, closed: false };
     },
   };

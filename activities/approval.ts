@@ -1,33 +1,27 @@
-import type { ChannelAdapters } from '../channels/registry';
-import type { WebhookAdapter, WebhookCredentials } from '../channels/webhook';
 import { appendAudit } from '../db/audit';
-import type { Db, PostStatus } from '../db/database';
-import type { Sealer } from '../db/sealing';
+import type { PostStatus } from '../db/database';
+import { deliverNotification, type NotificationDeps } from '../notifications/deliver';
 import type { DueNotification } from '../workflows/approval-chain';
 
-export interface ApprovalDeps {
-  db: Db;
-  adapters: ChannelAdapters;
-  sealer: Sealer;
-}
+export type ApprovalDeps = NotificationDeps;
 
 /** A reminder or escalation that fell due in a post's chain. */
 export type ApprovalNotification = DueNotification & { postId: string };
 
 /** The I/O of approval chains: notifications and content edits. Safe to run twice. */
-export function createApprovalActivities({ db, adapters, sealer }: ApprovalDeps) {
+export function createApprovalActivities(deps: ApprovalDeps) {
+  const { db } = deps;
   return {
     /**
      * Records a reminder or escalation once (its key is unique per post, kind, round and step) and
-     * delivers it to the workspace's notification webhook when one is set; the key is also the
-     * webhook-id, so a retried delivery is recognisable as the same message.
+     * delivers it to the workspace's notification webhook and by email to its recipients, each
+     * once, whatever the retries.
      */
     async notifyApprovers(n: ApprovalNotification): Promise<void> {
       const key = `${n.postId}:${n.kind}:${n.round}:${n.step}`;
       const post = await db
         .selectFrom('posts as p')
-        .innerJoin('workspaces as w', 'w.id', 'p.workspace_id')
-        .select(['p.workspace_id', 'p.text', 'w.notification_webhook_sealed'])
+        .select(['p.workspace_id', 'p.text'])
         .where('p.id', '=', n.postId)
         .executeTakeFirstOrThrow();
       const payload = { type: n.kind, timestamp: new Date().toISOString(), data: { postId: n.postId, step: n.step + 1, stepName: n.stepName, round: n.round, recipientIds: n.recipientIds, deadline: n.deadline, text: post.text } };
@@ -40,12 +34,9 @@ export function createApprovalActivities({ db, adapters, sealer }: ApprovalDeps)
         if (n.awaitingUserIds) {
           await trx.updateTable('posts').set({ awaiting_user_ids: n.awaitingUserIds }).where('id', '=', n.postId).where('status', '=', 'awaiting_approval').execute();
         }
-        return trx.selectFrom('notifications').select(['id', 'delivered_at']).where('key', '=', key).executeTakeFirstOrThrow();
+        return trx.selectFrom('notifications').select('id').where('key', '=', key).executeTakeFirstOrThrow();
       });
-      if (notification.delivered_at || !post.notification_webhook_sealed) return;
-      const webhook = adapters.webhook as unknown as WebhookAdapter;
-      await webhook.deliver(sealer.open<WebhookCredentials>(post.notification_webhook_sealed), `ntf_${notification.id}`, payload);
-      await db.updateTable('notifications').set({ delivered_at: new Date() }).where('id', '=', notification.id).execute();
+      await deliverNotification(deps, notification.id);
     },
 
     /** Saves edited content (already checked against each channel's limits) and the chain's new state. */

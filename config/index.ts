@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { smtpMailer, type Mailer } from '../notifications/mailer';
 import { z } from 'zod';
 
 const optionalString = z
@@ -39,6 +40,9 @@ export const configSchema = z.object({
   TEMPORAL_CLI_PATH: optionalString,
   CHORUS_TASK_QUEUE: z.string().min(1).default('chorus-publishing'),
 
+  /** SMTP server for email notifications (smtp:// or smtps://, credentials in the URL); unset: webhook only. */
+  SMTP_URL: optionalString.pipe(z.url({ protocol: /^smtps?$/ }).optional()),
+  MAIL_FROM: z.string().min(3).default('Chorus <chorus@localhost>'),
   /** Link cards on Bluesky posts: `off` publishes links without them. */
   LINK_CARDS: z.enum(['on', 'off']).default('on'),
   /** Let link cards fetch pages on private, loopback and link-local addresses (an intranet install). */
@@ -73,6 +77,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 
 export function dataPath(config: Config, ...parts: string[]): string {
   return path.resolve(config.CHORUS_DATA_DIR, ...parts);
+}
+
+/** The mailer for email notifications, when SMTP is configured. */
+export function mailerFor(config: Config): Mailer | undefined {
+  return config.SMTP_URL ? smtpMailer(config.SMTP_URL, config.MAIL_FROM) : undefined;
 }
 
 /** The channel adapters' options this configuration asks for. */

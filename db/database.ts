@@ -169,7 +169,10 @@ export interface NotificationsTable {
   subject_id: string;
   recipient_ids: string[];
   payload: ColumnType<unknown, string, string>;
+  /** Delivered to the workspace's notification webhook. */
   delivered_at: Timestamp | null;
+  /** Emailed to the recipients. */
+  emailed_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   created_at: CreatedAt;
 }
 

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { buildApp } from '../api/app';
 import { createChannelAdapters } from '../channels/registry';
-import { adapterOptions, dataPath, loadConfig, mediaDir } from '../config';
+import { adapterOptions, dataPath, loadConfig, mailerFor, mediaDir } from '../config';
 import { DiskMediaStorage } from '../content/media';
 import { insertChannel } from '../db/channels';
 import { openDatabase } from '../db/connect';
@@ -51,7 +51,7 @@ async function main() {
     cleanups.push(() => temporal.connection.close());
     await ensureSearchAttributes(temporal, target.namespace);
     const workerConnection = await connectWorker(target);
-    const worker = await createChorusWorker({ connection: workerConnection, namespace: target.namespace, taskQueue: config.CHORUS_TASK_QUEUE, deps: { db: database.db, adapters, sealer, temporal, media } });
+    const worker = await createChorusWorker({ connection: workerConnection, namespace: target.namespace, taskQueue: config.CHORUS_TASK_QUEUE, deps: { db: database.db, adapters, sealer, temporal, media, mailer: mailerFor(config) } });
     const running = worker.run();
     cleanups.push(async () => {
       worker.shutdown();

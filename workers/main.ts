@@ -1,5 +1,5 @@
 import { createChannelAdapters } from '../channels/registry';
-import { adapterOptions, dataPath, loadConfig, mediaDir } from '../config';
+import { adapterOptions, dataPath, loadConfig, mailerFor, mediaDir } from '../config';
 import { DiskMediaStorage } from '../content/media';
 import { openDatabase } from '../db/connect';
 import { loadOrCreateKey, Sealer } from '../db/sealing';
@@ -24,6 +24,7 @@ async function main() {
       deps: { db: database.db, adapters: createChannelAdapters(adapterOptions(config)), sealer: new Sealer(loadOrCreateKey(config.CHORUS_ENCRYPTION_KEY, dataPath(config, 'encryption.key'))),
         temporal: client,
         media: new DiskMediaStorage(mediaDir(config)),
+        mailer: mailerFor(config),
       },
     });
     console.log(`Chorus worker polling ${config.CHORUS_TASK_QUEUE} on ${target.address}`);

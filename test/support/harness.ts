@@ -8,6 +8,7 @@ import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporal
 import { buildApp, type ChorusApp } from '../../api/app';
 import { createChannelAdapters, type ChannelAdapters } from '../../channels/registry';
 import { DiskMediaStorage, type MediaStorage } from '../../content/media';
+import { smtpMailer } from '../../notifications/mailer';
 import { createDb, type Db, type Role } from '../../db/database';
 import { generateKey, Sealer } from '../../db/sealing';
 import { hashToken } from '../../db/tokens';
@@ -34,7 +35,7 @@ export interface Harness {
  * The real parts for one test file: the run's Temporal dev server and PostgreSQL database, a
  * Chorus worker on a task queue of its own, and the API (called with `app.inject`).
  */
-export async function startHarness(): Promise<Harness> {
+export async function startHarness(options: { smtpUrl?: string } = {}): Promise<Harness> {
   quietTemporalLogs();
   const db = createDb(testEnv('databaseUrl'), 10);
   const client = await connectClient({ address: testEnv('temporalAddress'), namespace: 'default' });
@@ -50,7 +51,7 @@ export async function startHarness(): Promise<Harness> {
       connection,
       namespace: 'default',
       taskQueue,
-      deps: { db, adapters, sealer, temporal: client, media },
+      deps: { db, adapters, sealer, temporal: client, media, ...(options.smtpUrl ? { mailer: smtpMailer(options.smtpUrl, 'Chorus <chorus@example.test>') } : {}) },
       workflowBundle: { codePath: pathToFileURL(testEnv('workflowBundle')).pathname },
     });
   let worker = await startWorker();

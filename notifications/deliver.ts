@@ -1,0 +1,64 @@
+import type { ChannelAdapters } from '../channels/registry';
+import type { WebhookAdapter, WebhookCredentials } from '../channels/webhook';
+import type { Db } from '../db/database';
+import type { Sealer } from '../db/sealing';
+import type { Mailer } from './mailer';
+
+export interface NotificationDeps {
+  db: Db;
+  adapters: ChannelAdapters;
+  sealer: Sealer;
+  /** Set when SMTP is configured; without it notifications go to the webhook only. */
+  mailer?: Mailer;
+}
+
+interface Payload {
+  type: string;
+  data: Record<string, unknown>;
+}
+
+/** Subject and body of a notification's email. */
+export function emailFor(payload: Payload): { subject: string; text: string } {
+  const d = payload.data;
+  const quote = typeof d.text === 'string' ? `\n\n> ${d.text.split('\n').join('\n> ')}` : '';
+  switch (payload.type) {
+    case 'approval.reminder':
+      return { subject: `Reminder: your approval ("${String(d.stepName)}") is due ${String(d.deadline)}`, text: `A post waits for your decision at step ${String(d.step)} ("${String(d.stepName)}"), due ${String(d.deadline)}.\nPost ${String(d.postId)}${quote}` };
+    case 'approval.escalated':
+      return { subject: `Escalated to you: "${String(d.stepName)}" approval is overdue`, text: `Step ${String(d.step)} ("${String(d.stepName)}") passed its deadline (${String(d.deadline)}) and is now yours to decide.\nPost ${String(d.postId)}${quote}` };
+    case 'listening.spike':
+      return {
+        subject: `Spike on "${String(d.query)}": ${(d.reasons as string[]).join(' and ').replace('_', ' ')}`,
+        text: `Listening query "${String(d.query)}" is spiking (${(d.reasons as string[]).join(', ')}).\nAlert ${String(d.alertId)}: acknowledge it with POST /v1/alerts/${String(d.alertId)}/acknowledge.`,
+      };
+    default:
+      return { subject: `Chorus: ${payload.type}`, text: JSON.stringify(d, null, 2) };
+  }
+}
+
+/**
+ * Delivers a recorded notification by each route once: to the workspace's notification webhook
+ * (webhook-id `ntf_<id>`) and by email to its recipients (Message-ID `<ntf-<id>@chorus>`). Each
+ * route is marked when done, so calling this again after a failure sends only what is missing.
+ */
+export async function deliverNotification({ db, adapters, sealer, mailer }: NotificationDeps, notificationId: string): Promise<void> {
+  const n = await db
+    .selectFrom('notifications as n')
+    .innerJoin('workspaces as w', 'w.id', 'n.workspace_id')
+    .select(['n.id', 'n.payload', 'n.recipient_ids', 'n.delivered_at', 'n.emailed_at', 'w.notification_webhook_sealed'])
+    .where('n.id', '=', notificationId)
+    .executeTakeFirstOrThrow();
+  const payload = n.payload as Payload;
+  if (!n.delivered_at && n.notification_webhook_sealed) {
+    const webhook = adapters.webhook as unknown as WebhookAdapter;
+    await webhook.deliver(sealer.open<WebhookCredentials>(n.notification_webhook_sealed), `ntf_${n.id}`, payload);
+    await db.updateTable('notifications').set({ delivered_at: new Date() }).where('id', '=', n.id).execute();
+  }
+  if (mailer && !n.emailed_at && n.recipient_ids.length > 0) {
+    const recipients = await db.selectFrom('users').select('email').where('id', 'in', n.recipient_ids).execute();
+    if (recipients.length > 0) {
+      await mailer.send({ to: recipients.map((r) => r.email), ...emailFor(payload), messageId: `<ntf-${n.id}@chorus>` });
+      await db.updateTable('notifications').set({ emailed_at: new Date() }).where('id', '=', n.id).execute();
+    }
+  }
+}

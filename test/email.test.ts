@@ -1,0 +1,111 @@
+import type { AddressInfo } from 'node:net';
+import { SMTPServer } from 'smtp-server';
+import { startLocalBluesky, type LocalBluesky } from '../sandbox/local-bluesky';
+import { connectBluesky } from './support/channels';
+import { addMember, bearer, createWorkspace, startHarness, waitFor, type Harness } from './support/harness';
+import { startWebhookReceiver, type WebhookReceiver } from './support/webhook-receiver';
+
+/** A real SMTP server on 127.0.0.1 that keeps what it receives. */
+interface Mail {
+  to: string[];
+  raw: string;
+}
+let mails: Mail[] = [];
+let smtp: SMTPServer;
+let h: Harness;
+let pds: LocalBluesky;
+let hook: WebhookReceiver;
+
+/** The Subject header, unfolded and with its RFC 2047 encoded words (Q and B) decoded. */
+const subjectOf = (m: Mail) => {
+  const header = /^Subject: (.*(?:\r?\n[ \t].*)*)/im.exec(m.raw)?.[1] ?? '';
+  return header
+    .replace(/\?=\s+=\?/g, '?==?')
+    .replace(/=\?UTF-8\?([QB])\?([^?]*)\?=/gi, (_all, encoding: string, text: string) =>
+      encoding.toUpperCase() === 'B' ? Buffer.from(text, 'base64').toString('utf8') : Buffer.from(text.replace(/_/g, ' ').replace(/=([0-9A-F]{2})/gi, (_h, hex: string) => String.fromCharCode(parseInt(hex, 16))), 'latin1').toString('utf8'),
+    )
+    .replace(/\r?\n[ \t]/g, ' ');
+};
+const messageIdOf = (m: Mail) => /^Message-ID: (.*)$/im.exec(m.raw)?.[1]?.trim() ?? '';
+
+beforeAll(async () => {
+  smtp = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
+    onData(stream, session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('end', () => {
+        mails.push({ to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks).toString('utf8') });
+        callback();
+      });
+    },
+  });
+  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
+  const port = (smtp.server.address() as AddressInfo).port;
+  [h, pds, hook] = await Promise.all([startHarness({ smtpUrl: `smtp://127.0.0.1:${port}` }), startLocalBluesky(), startWebhookReceiver()]);
+});
+afterAll(async () => {
+  await h?.close();
+  await pds?.stop();
+  await hook?.close();
+  await new Promise<void>((resolve) => smtp.close(() => resolve()));
+});
+
+const emailOf = async (userId: string) => (await h.db.selectFrom('users').select('email').where('id', '=', userId).executeTakeFirstOrThrow()).email;
+
+test('approval reminders and escalations are emailed to their recipients, once each', async () => {
+  mails = [];
+  const owner = await createWorkspace(h, 'Mail approvals');
+  const [author, approver, lead] = await Promise.all([addMember(h, owner.workspaceId, 'editor'), addMember(h, owner.workspaceId, 'approver'), addMember(h, owner.workspaceId, 'admin')]);
+  const channel = await connectBluesky(h, owner.token, pds, await pds.createAccount('mailapprovals'));
+  await h.app.inject({
+    method: 'PUT',
+    url: '/v1/approval-policies',
+    headers: bearer(owner.token),
+    payload: { steps: [{ name: 'Legal', mode: 'any', approvers: { userIds: [approver.userId] }, deadlineSeconds: 6, remindBeforeSeconds: 4, escalateTo: { userIds: [lead.userId] } }] },
+  });
+  const post = (await h.app.inject({ method: 'POST', url: '/v1/posts', headers: bearer(author.token), payload: { text: 'Needs legal sign-off', channelIds: [channel.id], publishAt: new Date(Date.now() + 3600_000).toISOString() } })).json();
+
+  const reminder = await waitFor('the reminder email', async () => mails.find((m) => subjectOf(m).startsWith('Reminder')));
+  expect(reminder.to).toEqual([await emailOf(approver.userId)]);
+  expect(reminder.raw).toContain('Needs legal sign-off');
+  const escalation = await waitFor('the escalation email', async () => mails.find((m) => subjectOf(m).startsWith('Escalated to you')));
+  expect(escalation.to).toEqual([await emailOf(lead.userId)]);
+  expect(subjectOf(escalation)).toContain('"Legal"');
+  // Each once, with a Message-ID stable per notification.
+  expect(mails.filter((m) => /^(Reminder|Escalated)/.test(subjectOf(m)))).toHaveLength(2);
+  const recorded = await h.db.selectFrom('notifications').select(['id', 'emailed_at']).where('subject_id', '=', post.id).execute();
+  expect(recorded.every((n) => n.emailed_at !== null)).toBe(true);
+  expect(recorded.map((n) => `<ntf-${n.id}@chorus>`).sort()).toEqual([messageIdOf(reminder), messageIdOf(escalation)].sort());
+  await h.app.inject({ method: 'POST', url: `/v1/posts/${post.id}/cancel`, headers: bearer(owner.token) });
+});
+
+test("a spike alert is emailed to the workspace's owners and admins, and reaches the webhook, once, even when the first delivery failed", async () => {
+  mails = [];
+  const owner = await createWorkspace(h, 'Mail alerts');
+  const admin = await addMember(h, owner.workspaceId, 'admin');
+  await addMember(h, owner.workspaceId, 'editor');
+  expect((await h.app.inject({ method: 'PUT', url: '/v1/notifications/webhook', headers: bearer(owner.token), payload: { url: hook.url, secret: hook.secret } })).statusCode).toBe(204);
+  // The webhook refuses the first delivery: the retry must still deliver it (and email once).
+  hook.respondNext({ status: 500 });
+  const query = (
+    await h.app.inject({ method: 'POST', url: '/v1/listening/queries', headers: bearer(owner.token), payload: { name: 'Brand', expression: 'chorus', sources: { push: true }, alerting: { windowSeconds: 600, baselineWindows: 6, minVolume: 5 } } })
+  ).json();
+  const now = Date.now();
+  await h.db
+    .insertInto('mentions')
+    .values(Array.from({ length: 8 }, (_, i) => ({ workspace_id: owner.workspaceId, query_id: query.id, source: 'push:test', source_id: `m${i}`, author: `a${i}`, text: `chorus is down again ${i}`, url: null, lang: null, posted_at: new Date(now - i * 1000), sentiment_score: -0.8, sentiment_label: 'negative', corrected_label: null, dedupe_key: `k${i}` })))
+    .execute();
+
+  const alertMail = await waitFor('the alert email', async () => mails.find((m) => subjectOf(m).startsWith('Spike on "Brand"')), 30_000);
+  expect(alertMail.to.sort()).toEqual([await emailOf(owner.userId), await emailOf(admin.userId)].sort());
+  const delivered = await waitFor('the webhook delivery after the refused one', async () => hook.deliveries.find((d) => d.payload.type === 'listening.spike' && d.payload.data.queryId === query.id), 30_000);
+  expect(delivered.payload.data.reasons).toContain('volume');
+  const runs = (await h.app.inject({ method: 'GET', url: `/v1/listening/queries/${query.id}`, headers: bearer(owner.token) })).json().live.runs as number;
+  await waitFor('two more loops', async () => ((await h.app.inject({ method: 'GET', url: `/v1/listening/queries/${query.id}`, headers: bearer(owner.token) })).json().live?.runs ?? 0) >= runs + 2, 30_000);
+  expect(mails.filter((m) => subjectOf(m).startsWith('Spike on'))).toHaveLength(1);
+  expect(hook.deliveries.filter((d) => d.payload.type === 'listening.spike' && d.payload.data.queryId === query.id)).toHaveLength(1);
+  await h.app.inject({ method: 'DELETE', url: `/v1/listening/queries/${query.id}`, headers: bearer(owner.token) });
+});

@@ -145,7 +145,8 @@ export class BlueskyAdapter implements ChannelAdapter<BlueskyCredentials> {
     if (!link) return undefined;
     const card = await fetchLinkCard(link, this.options.linkCards).catch(() => undefined);
     if (!card) return undefined;
-    const thumb = card.image ? (await agent.uploadBlob(card.image.bytes, { encoding: card.image.contentType })).data.blob : undefined;
+    // A thumbnail the PDS will not take leaves the card without one; the post still goes out.
+    const thumb = card.image ? await agent.uploadBlob(card.image.bytes, { encoding: card.image.contentType }).then((r) => r.data.blob, () => undefined) : undefined;
     return { $type: 'app.bsky.embed.external', external: { uri: card.uri, title: card.title, description: card.description, ...(thumb ? { thumb } : {}) } };
   }
 

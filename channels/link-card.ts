@@ -32,16 +32,25 @@ export class RefusedAddressError extends Error {
   override name = 'RefusedAddressError';
 }
 
-/** Loopback, private (RFC 1918, ULA), link-local, CGNAT, unspecified, multicast and reserved ranges. */
+/**
+ * Addresses a link card never fetches from: loopback, private (RFC 1918, ULA), link-local, CGNAT,
+ * benchmarking, unspecified, multicast and reserved ranges; and, conservatively, every IPv6 form
+ * that embeds an IPv4 address (mapped, compatible, NAT64, 6to4), whatever address it embeds.
+ */
+// Two lists: a BlockList also matches IPv4 addresses against IPv6 rules (as mapped addresses).
+const PRIVATE_V4 = new net.BlockList();
+for (const [address, prefix] of [['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12], ['192.0.0.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15], ['224.0.0.0', 4], ['240.0.0.0', 4]] as const) {
+  PRIVATE_V4.addSubnet(address, prefix, 'ipv4');
+}
+const PRIVATE_V6 = new net.BlockList();
+for (const [address, prefix] of [['::', 96], ['::ffff:0:0', 96], ['64:ff9b::', 96], ['64:ff9b:1::', 48], ['2002::', 16], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8]] as const) {
+  PRIVATE_V6.addSubnet(address, prefix, 'ipv6');
+}
+
 export function isPrivateAddress(ip: string): boolean {
-  if (net.isIPv4(ip)) {
-    const [a, b] = ip.split('.').map(Number) as [number, number];
-    return a === 0 || a === 10 || a === 127 || a >= 224 || (a === 100 && b >= 64 && b <= 127) || (a === 169 && b === 254) || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168);
-  }
-  const lower = ip.toLowerCase();
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(lower);
-  if (mapped) return isPrivateAddress(mapped[1]!);
-  return lower === '::' || lower === '::1' || /^f[cd]/.test(lower) || /^fe[89ab]/.test(lower) || /^ff/.test(lower);
+  if (net.isIPv4(ip)) return PRIVATE_V4.check(ip, 'ipv4');
+  if (net.isIPv6(ip)) return PRIVATE_V6.check(ip, 'ipv6');
+  return true; // not an address: refuse rather than guess
 }
 
 type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | dns.LookupAddress[], family?: number) => void;
@@ -67,13 +76,20 @@ interface Fetched {
 
 /** GET with the address guard, a deadline, a size cap, and at most three redirects (each guarded). */
 async function guardedGet(url: URL, options: LinkCardOptions, maxBytes: number, accept: string): Promise<Fetched> {
+  // One deadline for the whole fetch, redirects and body included (a trickling server cannot hold it).
+  const deadline = AbortSignal.timeout(options.timeoutMs ?? 5000);
   for (let redirects = 0; ; redirects++) {
     if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new RefusedAddressError(`${url.protocol} links are not fetched`);
     const literal = url.hostname.replace(/^\[|\]$/g, '');
     if (net.isIP(literal) && !options.allowPrivateAddresses && isPrivateAddress(literal)) throw new RefusedAddressError(`${literal} is a private address`);
     const response = await new Promise<http.IncomingMessage>((resolve, reject) => {
-      const request = (url.protocol === 'https:' ? https : http).get(url, { headers: { 'user-agent': USER_AGENT, accept }, lookup: guardedLookup(options.allowPrivateAddresses) as never, timeout: options.timeoutMs ?? 5000 }, resolve);
-      request.on('timeout', () => request.destroy(new Error(`no answer from ${url.host} in time`)));
+      const request = (url.protocol === 'https:' ? https : http).get(url, { headers: { 'user-agent': USER_AGENT, accept }, lookup: guardedLookup(options.allowPrivateAddresses) as never, signal: deadline }, resolve);
+      // Belt and braces: the address actually connected to must be public too.
+      request.on('socket', (socket) => {
+        socket.once('connect', () => {
+          if (!options.allowPrivateAddresses && socket.remoteAddress && isPrivateAddress(socket.remoteAddress)) request.destroy(new RefusedAddressError(`${socket.remoteAddress} is a private address`));
+        });
+      });
       request.on('error', reject);
     });
     const location = response.headers.location;

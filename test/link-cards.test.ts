@@ -90,8 +90,13 @@ describe('reading cards', () => {
     await expect(fetchLinkCard(`${site.url}/article`, { allowPrivateAddresses: false })).rejects.toThrow(RefusedAddressError);
     await expect(fetchLinkCard('http://localhost:9/article', { allowPrivateAddresses: false })).rejects.toThrow(/private addresses/);
     await expect(fetchLinkCard('http://169.254.169.254/latest/meta-data', { allowPrivateAddresses: false })).rejects.toThrow(RefusedAddressError);
+    // IPv6 spellings of a local address, as URL literals (no DNS lookup happens for them).
+    const port = new URL(site.url).port;
+    for (const host of ['[::ffff:127.0.0.1]', '[::ffff:7f00:1]', '[::7f00:1]', '[::1]']) {
+      await expect(fetchLinkCard(`http://${host}:${port}/article`, { allowPrivateAddresses: false })).rejects.toThrow(RefusedAddressError);
+    }
     await expect(fetchLinkCard('file:///etc/passwd', { allowPrivateAddresses: true })).rejects.toThrow(/not fetched/);
-    for (const ip of ['127.0.0.1', '10.1.2.3', '172.20.0.1', '192.168.1.1', '169.254.169.254', '100.64.0.1', '0.0.0.0', '::1', 'fd00::1', 'fe80::1', '::ffff:127.0.0.1']) expect([ip, isPrivateAddress(ip)]).toEqual([ip, true]);
+    for (const ip of ['127.0.0.1', '10.1.2.3', '172.20.0.1', '192.168.1.1', '169.254.169.254', '100.64.0.1', '0.0.0.0', '::1', 'fd00::1', 'fe80::1', '::ffff:127.0.0.1', '::ffff:7f00:1', '::7f00:1', '64:ff9b::7f00:1', '2002:7f00:1::']) expect([ip, isPrivateAddress(ip)]).toEqual([ip, true]);
     for (const ip of ['93.184.216.34', '172.32.0.1', '2606:4700::1111']) expect([ip, isPrivateAddress(ip)]).toEqual([ip, false]);
   });
 });

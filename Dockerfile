@@ -26,7 +26,8 @@ WORKDIR /app
 COPY --from=build /app/package.json /app/package-lock.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
-RUN mkdir -p /app/.chorus && chown node:node /app/.chorus
+# The media volume (MEDIA_DIR in docker-compose.yml) mounts here: it must belong to `node` too.
+RUN mkdir -p /app/.chorus /var/lib/chorus/media && chown node:node /app/.chorus /var/lib/chorus/media
 
 USER node
 EXPOSE 3000

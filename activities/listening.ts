@@ -1,4 +1,5 @@
 import { Context } from '@temporalio/activity';
+import { sql } from 'kysely';
 import { IdResolver } from '@atproto/identity';
 import type { Db, ListeningSources } from '../db/database';
 import type { Sealer } from '../db/sealing';
@@ -97,19 +98,33 @@ export function createListeningActivities({ db, sealer }: { db: Db; sealer: Seal
       if (!active) return run;
       const { query, matcher } = active;
       for (const source of query.sources.mastodon!) {
-        const timeline = { instance: source.instance, hashtag: source.hashtag, search: source.search, accessToken: source.accessTokenSealed ? sealer.open<string>(source.accessTokenSealed) : undefined };
+        const timeline = { instance: source.instance, hashtag: source.hashtag, search: source.search };
         const key = timelineKey(timeline);
         const state = await db.selectFrom('mastodon_states').selectAll().where('query_id', '=', queryId).where('timeline', '=', key).executeTakeFirst();
         if (state?.paused_until && state.paused_until.getTime() > Date.now()) continue;
-        const save = (values: { position?: string | null; paused_until?: Date | null; healthy: boolean; last_error: string | null }) =>
-          db
+        // Saved only while the query still lists this timeline: a read winding down after a PATCH
+        // removed it must not bring its state back.
+        const listed = JSON.stringify([{ instance: source.instance, ...(source.hashtag ? { hashtag: source.hashtag } : { search: source.search }) }]);
+        const save = (values: { position?: string | null; paused_until?: Date | null; healthy: boolean; last_error: string | null }) => {
+          const row = { position: null, paused_until: null, ...values, checked_at: new Date() };
+          return db
             .insertInto('mastodon_states')
-            .values({ query_id: queryId, timeline: key, position: null, ...values, checked_at: new Date() })
-            .onConflict((oc) => oc.columns(['query_id', 'timeline']).doUpdateSet({ ...values, checked_at: new Date() }))
+            .columns(['query_id', 'timeline', 'position', 'paused_until', 'healthy', 'last_error', 'checked_at'])
+            .expression(
+              db
+                .selectFrom('listening_queries')
+                .select([sql<string>`${queryId}::uuid`.as('query_id'), sql<string>`${key}::text`.as('timeline'), sql<string | null>`${row.position}::text`.as('position'), sql<Date | null>`${row.paused_until}::timestamptz`.as('paused_until'), sql<boolean>`${row.healthy}::boolean`.as('healthy'), sql<string | null>`${row.last_error}::text`.as('last_error'), sql<Date>`${row.checked_at}::timestamptz`.as('checked_at')])
+                .where('id', '=', queryId)
+                .where(sql<boolean>`sources->'mastodon' @> ${listed}::jsonb`),
+            )
+            .onConflict((oc) => oc.columns(['query_id', 'timeline']).doUpdateSet({ ...values, checked_at: row.checked_at }))
             .execute();
+        };
         let pausedUntil: Date | null = null;
         try {
-          for await (const page of readNewStatuses(timeline, state?.position ?? null)) {
+          // Opened here, so a token that no longer opens (a changed key) is this timeline's error, not the loop's.
+          const accessToken = source.accessTokenSealed ? sealer.open<string>(source.accessTokenSealed) : undefined;
+          for await (const page of readNewStatuses({ ...timeline, accessToken }, state?.position ?? null)) {
             run.processed += page.statuses.length;
             const items = page.statuses.map((status) => ({ source: 'mastodon', ...toMention(status, source.instance) }));
             addCounts(run, await storeMentions(db, query, matcher, items));
@@ -172,7 +187,14 @@ export function createListeningActivities({ db, sealer }: { db: Db; sealer: Seal
       const saveCursor = async () => {
         if (cursor === undefined || cursor === savedSeq) return;
         const seq = cursor;
-        await db.updateTable('listening_queries').set({ bluesky_cursor: seq }).where('id', '=', queryId).execute();
+        // Only for the source this read is for: after a PATCH changed it (and reset the cursor), a read
+        // still winding down must not write its old position back; and a cursor never moves back.
+        await db
+          .updateTable('listening_queries')
+          .set({ bluesky_cursor: sql`greatest(coalesce(bluesky_cursor, -1), ${seq})` })
+          .where('id', '=', queryId)
+          .where(sql<boolean>`sources->'bluesky' = ${JSON.stringify(source)}::jsonb`)
+          .execute();
         savedSeq = seq;
         cursorSavedAt = Date.now();
       };

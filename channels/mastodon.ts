@@ -21,6 +21,8 @@ const TIMEOUT_MS = 30_000;
 /** Media still processing (202): how often and how long to wait for it. */
 const MEDIA_POLL_MS = 1000;
 const MEDIA_WAIT_MS = 60_000;
+/** How far the instance's clock may be behind ours when telling our status from an older one. */
+const CLOCK_SKEW_MS = 60_000;
 
 const URL_PATTERN = /\bhttps?:\/\/[^\s<>"]+/gi;
 /** @user@domain counts only as @user. */
@@ -83,7 +85,7 @@ export class MastodonAdapter implements ChannelAdapter<MastodonCredentials> {
 
   async publish(credentials: MastodonCredentials, request: PublishRequest): Promise<PublishResult> {
     if (request.isRetry) {
-      const existing = await this.findRecentStatus(credentials, request.text);
+      const existing = await this.findRecentStatus(credentials, request.text, new Date(request.publishAt));
       if (existing) return { externalId: existing.id, url: existing.url ?? existing.uri };
     }
     const mediaIds = [];
@@ -99,12 +101,18 @@ export class MastodonAdapter implements ChannelAdapter<MastodonCredentials> {
     await this.call(credentials, 'DELETE', `/api/v1/statuses/${encodeURIComponent(externalId)}`);
   }
 
-  /** The account's own status with this text among its latest twenty, if an earlier attempt made it. */
-  private async findRecentStatus(credentials: MastodonCredentials, text: string): Promise<MastodonStatus | undefined> {
+  /**
+   * The account's own status an earlier attempt made, if any: among its latest twenty, one created
+   * no earlier than a minute before the post was due (an older one with the same words is another
+   * post), whose text reads as ours does once Mastodon has rendered it (remote mentions shown as
+   * `@user`, whitespace as it lays it out).
+   */
+  private async findRecentStatus(credentials: MastodonCredentials, text: string, due: Date): Promise<MastodonStatus | undefined> {
     const account = await this.call<{ id: string }>(credentials, 'GET', '/api/v1/accounts/verify_credentials');
     const statuses = await this.call<MastodonStatus[]>(credentials, 'GET', `/api/v1/accounts/${encodeURIComponent(account.id)}/statuses?limit=20&exclude_reblogs=true`);
-    const normalise = (value: string) => value.replace(/\s+/g, ' ').trim();
-    return statuses.find((s) => normalise(htmlToText(s.content)) === normalise(text));
+    const rendered = (value: string) => value.replace(REMOTE_MENTION, '$1@$2').replace(/\s+/g, ' ').trim();
+    const notBefore = due.getTime() - CLOCK_SKEW_MS;
+    return statuses.find((s) => Date.parse(s.created_at) >= notBefore && rendered(htmlToText(s.content)) === rendered(text));
   }
 
   private async uploadMedia(credentials: MastodonCredentials, media: PublishMedia): Promise<string> {

@@ -6,8 +6,12 @@ import { WebSocketKeepAlive } from '@atproto/ws-client';
 import { Frame } from '@atproto/xrpc-server';
 
 const METHOD = 'com.atproto.sync.subscribeRepos';
-/** How often an identity (signing key) lookup may fail for one event before it is skipped as unverifiable. */
-const IDENTITY_ATTEMPTS = 3;
+/**
+ * How often an identity (signing key) lookup may fail for one event before it is skipped as
+ * unverifiable; the reads between attempts back off (1, 2, 4 … 30 s), about five minutes in all.
+ */
+const IDENTITY_ATTEMPTS = 12;
+const MAX_BACKOFF_MS = 30_000;
 
 export interface FirehoseHandlers {
   /** A verified record creation in the wanted collection. */
@@ -30,6 +34,12 @@ export interface FirehoseRead extends FirehoseHandlers {
   reconnectDelayMs?: number;
 }
 
+/**
+ * Identity failures per event (service and sequence number), kept across reads in this process:
+ * a read ends every minute or so, and the count must survive it for the event to be skipped at last.
+ */
+const identityFailures = new Map<string, number>();
+
 class IdentityUnavailable extends Error {
   override name = 'IdentityUnavailable';
 }
@@ -45,7 +55,7 @@ class IdentityUnavailable extends Error {
  */
 export async function readFirehose(read: FirehoseRead): Promise<void> {
   let cursor = read.cursor;
-  const identityFailures = new Map<number, number>();
+  let backoffMs = 0;
   const wanted = (collection: string) => collection === read.collection;
 
   const handle = async (chunk: Uint8Array) => {
@@ -77,6 +87,7 @@ export async function readFirehose(read: FirehoseRead): Promise<void> {
     if (evt.$type === `${METHOD}#commit`) {
       const commit = evt as Parameters<typeof parseCommitAuthenticated>[1];
       const touchesWanted = commit.ops.some((op) => wanted(op.path.split('/')[0]!));
+      const eventKey = `${read.service}#${commit.seq}`;
       if (touchesWanted) {
         let writes: CommitEvt[] = [];
         try {
@@ -85,13 +96,15 @@ export async function readFirehose(read: FirehoseRead): Promise<void> {
           });
           writes = await parseCommitAuthenticated(read.idResolver, commit, wanted);
         } catch (err) {
-          if (err instanceof IdentityUnavailable && (identityFailures.get(commit.seq) ?? 0) + 1 < IDENTITY_ATTEMPTS) {
-            identityFailures.set(commit.seq, (identityFailures.get(commit.seq) ?? 0) + 1);
-            throw err; // reconnect from the cursor and try this event again
+          const failures = (identityFailures.get(eventKey) ?? 0) + 1;
+          if (err instanceof IdentityUnavailable && failures < IDENTITY_ATTEMPTS) {
+            identityFailures.set(eventKey, failures);
+            backoffMs = Math.min(MAX_BACKOFF_MS, (read.reconnectDelayMs ?? 1000) * 2 ** (failures - 1));
+            throw err; // reconnect from the cursor, after the backoff, and try this event again
           }
           read.onMalformed(`commit ${commit.seq} of ${commit.repo} does not verify: ${err instanceof Error ? err.message : String(err)}`);
         }
-        identityFailures.delete(commit.seq);
+        identityFailures.delete(eventKey);
         for (const write of writes) if (write.event === 'create') await read.onCreate(write);
       }
     }
@@ -116,8 +129,10 @@ export async function readFirehose(read: FirehoseRead): Promise<void> {
       read.onSourceError(err instanceof Error ? err : new Error(String(err)));
     }
     // The source ended the stream (or failed): start again from the cursor after a pause.
+    const pause = backoffMs || (read.reconnectDelayMs ?? 1000);
+    backoffMs = 0;
     await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, read.reconnectDelayMs ?? 1000);
+      const timer = setTimeout(resolve, pause);
       read.signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
     });
   }

@@ -124,7 +124,7 @@ async function fetchPage(t: MastodonTimeline, url: URL, timeoutMs = 15_000): Pro
 
 function isStatus(value: unknown): boolean {
   const s = value as Partial<MastodonStatus> | null;
-  return !!s && typeof s.id === 'string' && typeof s.uri === 'string' && typeof s.content === 'string' && typeof s.created_at === 'string' && typeof s.account?.acct === 'string';
+  return !!s && typeof s.id === 'string' && /^\d+$/.test(s.id) && typeof s.uri === 'string' && typeof s.content === 'string' && typeof s.created_at === 'string' && !Number.isNaN(Date.parse(s.created_at)) && typeof s.account?.acct === 'string';
 }
 
 /** One request with `limit=1`: the instance answers as Mastodon does, with the token given. */
@@ -181,10 +181,13 @@ export async function* readNewStatuses(t: MastodonTimeline, position: string | n
       const fresh = page.statuses.filter((s) => compareIds(s.id, position!) > 0 && (!maxId || compareIds(s.id, maxId) < 0));
       if (fresh.length) top = newest([...(top === null ? [] : [top]), ...fresh.map((s) => s.id)]);
       exhausted = !!page.exhaustedUntil;
-      const done = fresh.length < PAGE_LIMIT || exhausted || pages >= maxPages;
-      // The position moves only once the whole range above it has been read.
-      yield { statuses: fresh, position: done && top !== null ? top : position, exhaustedUntil: page.exhaustedUntil };
-      if (done) break;
+      const complete = fresh.length < PAGE_LIMIT;
+      // The position moves only once the whole range above it has been read; a read cut short
+      // (rate limit, page budget) keeps it, and the next read goes over the range again (the
+      // statuses already stored are absorbed as duplicates).
+      yield { statuses: fresh, position: complete && top !== null ? top : position, exhaustedUntil: page.exhaustedUntil };
+      if (!complete && (exhausted || pages >= maxPages)) return;
+      if (complete) break;
       maxId = oldest(fresh.map((s) => s.id));
     }
     // A full first page may mean the instance answered the oldest page after the position: go on from the top.

@@ -165,5 +165,7 @@ test('the API and the worker share the media volume at MEDIA_DIR (the API stores
     const mediaDir = env(s).MEDIA_DIR;
     expect(mediaDir).toBeTruthy();
     expect(s.volumes ?? []).toContain(`chorus-media:${mediaDir}`);
+    // The image runs as `node`: the mount point must exist in it and be node's, or uploads fail.
+    expect(dockerfile).toMatch(new RegExp(`mkdir -p [^\\n]*${mediaDir}[^\\n]*&& chown node:node [^\\n]*${mediaDir}`));
   }
 });

@@ -127,6 +127,8 @@ describe('refused pushes store nothing', () => {
     ['no key header', () => push(one, { headers: { 'chorus-ingest-key': '' } })],
     ['an unknown key', () => push(one, { key: { id: randomUUID(), secret: key.secret } })],
     ['a bearer token instead of a signature', () => h.app.inject({ method: 'POST', url: '/v1/listening/ingest', headers: bearer(ws.token), payload: one })],
+    ['bad JSON without a key: refused before it is read', () => h.app.inject({ method: 'POST', url: '/v1/listening/ingest', headers: { 'content-type': 'application/json' }, payload: '{"mentions": [' })],
+    ['bad JSON with a key but no signature', () => h.app.inject({ method: 'POST', url: '/v1/listening/ingest', headers: { 'content-type': 'application/json', 'chorus-ingest-key': key.id }, payload: '{"mentions": [' })],
   ])('%s: 401', async (_name, send) => {
     const res = await send();
     expect(res.statusCode).toBe(401);

@@ -62,23 +62,38 @@ test('a 429 is retried after X-RateLimit-Reset, and the status is still made onc
   expect(fake.published().filter((t) => t.content.includes('After the rate limit'))).toHaveLength(1);
 });
 
-test('exactly once when the answer is lost: the Idempotency-Key within the hour, the account\'s own statuses after it', async () => {
+test('exactly once when the answer is lost: the retry gets the same status back by its Idempotency-Key', async () => {
   fake.loseNextAnswer = true;
   const lost = await createPost({ text: 'The answer to this one is lost', channelIds: [channelId] });
   expect((await published(lost.json().id)).status).toBe('published');
   expect(fake.published().filter((t) => t.content.includes('The answer to this one is lost'))).toHaveLength(1);
 
-  // A retry more than an hour later: the instance forgot the key; the adapter finds the status itself.
-  const later = await createPost({ text: 'Retried after the key expired', channelIds: [channelId], publishAt: new Date(Date.now() + 3600_000).toISOString() });
-  const targetId = later.json().targets[0].id;
+});
+
+test('after the key\'s hour a retry finds its status among the account\'s own (through remote mentions), and does not mistake an older one with the same words', async () => {
   const activities = createPublishingActivities({ db: h.db, adapters: h.adapters, sealer: h.sealer, media: h.media });
-  const first = (await new MockActivityEnvironment().run(activities.publishTarget, { postId: later.json().id, targetId })) as { externalId: string };
+  const due = async (text: string) => {
+    const created = await createPost({ text, channelIds: [channelId], publishAt: new Date(Date.now() + 3600_000).toISOString() });
+    const post = created.json();
+    await h.app.inject({ method: 'POST', url: `/v1/posts/${post.id}/cancel`, headers: bearer(ws.token) }); // the workflow stays out of it
+    await h.db.updateTable('posts').set({ publish_at: new Date(Date.now() - 1000) }).where('id', '=', post.id).execute();
+    await h.db.updateTable('post_targets').set({ status: 'publishing' }).where('post_id', '=', post.id).execute();
+    return { postId: post.id as string, targetId: post.targets[0].id as string };
+  };
+
+  const mention = await due('Thanks @ann@other.example for the tip');
+  const first = (await new MockActivityEnvironment().run(activities.publishTarget, mention)) as { externalId: string };
+  expect(fake.published().find((t) => t.id === first.externalId)!.content).toContain('class="u-url mention"');
   fake.forgetIdempotencyKeys();
-  await h.db.updateTable('post_targets').set({ status: 'publishing' }).where('id', '=', targetId).execute();
-  const retried = (await new MockActivityEnvironment({ attempt: 2 }).run(activities.publishTarget, { postId: later.json().id, targetId })) as { externalId: string };
+  const retried = (await new MockActivityEnvironment({ attempt: 2 }).run(activities.publishTarget, mention)) as { externalId: string };
   expect(retried.externalId).toBe(first.externalId);
-  expect(fake.published().filter((t) => t.content.includes('Retried after the key expired'))).toHaveLength(1);
-  await h.app.inject({ method: 'POST', url: `/v1/posts/${later.json().id}/cancel`, headers: bearer(ws.token) });
+
+  const old = fake.post({ text: 'Same words as last week', acct: 'chorus' });
+  old.created_at = new Date(Date.now() - 7 * 24 * 3600_000).toISOString();
+  const repeat = await due('Same words as last week');
+  const made = (await new MockActivityEnvironment({ attempt: 2 }).run(activities.publishTarget, repeat)) as { externalId: string };
+  expect(made.externalId).not.toBe(old.id);
+  expect(fake.published().filter((t) => t.content.includes('Same words as last week'))).toHaveLength(2);
 });
 
 describe("Mastodon's limits are checked when the post is created", () => {

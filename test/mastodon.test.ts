@@ -181,6 +181,10 @@ describe('Mastodon as a listening source', () => {
     expect(JSON.stringify(audit)).not.toContain(fake.token);
     expect(audit.entries.some((e: { action: string }) => e.action === 'listening_query.updated')).toBe(true);
 
+    // Dropping the timeline forgets its position and health.
+    expect((await h.app.inject({ method: 'PATCH', url: `/v1/listening/queries/${query.id}`, headers: bearer(ws.token), payload: { sources: { push: true } } })).statusCode).toBe(200);
+    expect((await call('GET', `/v1/listening/queries/${query.id}`)).json().mastodon).toEqual([]);
+
     const none = await h.app.inject({ method: 'PATCH', url: `/v1/listening/queries/${query.id}`, headers: bearer(ws.token), payload: { sources: {} } });
     expect(none.statusCode).toBe(422);
     expect(none.json().errors[0]).toMatchObject({ field: 'sources', rule: 'one_source' });

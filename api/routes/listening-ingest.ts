@@ -13,7 +13,7 @@ import { idParams, isoInstant } from '../schemas';
 declare module 'fastify' {
   interface FastifyRequest {
     rawBody?: string;
-    ingestKey?: { id: string; workspaceId: string };
+    ingestKey?: { id: string; workspaceId: string; secretSealed: string };
   }
 }
 
@@ -105,16 +105,12 @@ export const ingestRoutes: FastifyPluginAsyncZod = async (app) => {
     },
   );
 
-  // The signature covers the exact bytes sent, so this route keeps the raw body beside the parsed one.
+  // The signature covers the exact bytes sent: the body stays a string until it has verified.
   await app.register(async (scope) => {
     scope.removeContentTypeParser('application/json');
     scope.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: INGEST_BODY_LIMIT }, (request, body, done) => {
       request.rawBody = body as string;
-      try {
-        done(null, JSON.parse(body as string));
-      } catch (err) {
-        done(err as SyntaxError, undefined);
-      }
+      done(null, body);
     });
 
     scope.withTypeProvider<ZodTypeProvider>().post(
@@ -122,17 +118,21 @@ export const ingestRoutes: FastifyPluginAsyncZod = async (app) => {
       {
         bodyLimit: INGEST_BODY_LIMIT,
         /**
-         * Authenticated by signature, not bearer token: the `chorus-ingest-key` header names the key,
-         * and webhook-id / webhook-timestamp / webhook-signature must verify with its secret over the
-         * raw body, within five minutes of the timestamp.
+         * Authenticated by signature, not bearer token. Before the body is read: the
+         * `chorus-ingest-key` header must name an active key. Then webhook-id / webhook-timestamp /
+         * webhook-signature must verify with its secret over the raw body, within five minutes of
+         * the timestamp; only then is the body parsed and validated.
          */
-        preValidation: async (request) => {
+        onRequest: async (request) => {
           const keyId = request.headers[KEY_HEADER];
-          if (typeof keyId !== 'string' || !/^[0-9a-f-]{36}$/i.test(keyId)) throw refused(`Name your ingest key in the ${KEY_HEADER} header`);
+          if (typeof keyId !== 'string' || !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(keyId)) throw refused(`Name your ingest key in the ${KEY_HEADER} header`);
           const key = await app.db.selectFrom('ingest_keys').select(['id', 'workspace_id', 'secret_sealed']).where('id', '=', keyId).where('revoked_at', 'is', null).executeTakeFirst();
           if (!key) throw refused('The ingest key is unknown or revoked');
+          request.ingestKey = { id: key.id, workspaceId: key.workspace_id, secretSealed: key.secret_sealed };
+        },
+        preValidation: async (request) => {
           try {
-            new Webhook(app.sealer.open<string>(key.secret_sealed)).verify(request.rawBody ?? '', {
+            new Webhook(app.sealer.open<string>(request.ingestKey!.secretSealed)).verify(request.rawBody ?? '', {
               'webhook-id': String(request.headers['webhook-id'] ?? ''),
               'webhook-timestamp': String(request.headers['webhook-timestamp'] ?? ''),
               'webhook-signature': String(request.headers['webhook-signature'] ?? ''),
@@ -141,7 +141,11 @@ export const ingestRoutes: FastifyPluginAsyncZod = async (app) => {
             if (err instanceof WebhookVerificationError) throw refused(`The signature does not verify: ${err.message}`);
             throw err;
           }
-          request.ingestKey = { id: key.id, workspaceId: key.workspace_id };
+          try {
+            request.body = JSON.parse(request.rawBody ?? '');
+          } catch (err) {
+            throw new Problem(400, 'Bad Request', 'The request body is not valid JSON', [{ field: 'body', rule: 'json', message: err instanceof Error ? err.message : String(err) }]);
+          }
         },
         schema: {
           summary: 'Push mentions from another system (signed per Standard Webhooks with an ingest key)',
@@ -181,7 +185,8 @@ export const ingestRoutes: FastifyPluginAsyncZod = async (app) => {
             bot: m.bot,
           }));
           const perQuery = [];
-          for (const query of queries) perQuery.push({ queryId: query.id, name: query.name, ...(await storeMentions(trx, query, compileQuery(query.expression), items)) });
+          // Query ids only: the key's holder learns what its mentions did, not how the workspace listens.
+          for (const query of queries) perQuery.push({ queryId: query.id, ...(await storeMentions(trx, query, compileQuery(query.expression), items)) });
           const result = { deliveryId, received: items.length, queries: perQuery };
           await trx.updateTable('ingest_deliveries').set({ result: JSON.stringify(result) }).where('key_id', '=', key.id).where('delivery_id', '=', deliveryId).execute();
           await trx.updateTable('ingest_keys').set({ last_used_at: now }).where('id', '=', key.id).execute();

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { appendAudit } from '../../db/audit';
 import type { ListeningSources } from '../../db/database';
 import { fetchFeed, NotAFeedError } from '../../listening/feeds';
-import { checkTimeline, MastodonAuthRequired, MastodonRateLimited, NotMastodonError } from '../../listening/mastodon';
+import { checkTimeline, MastodonAuthRequired, MastodonRateLimited, NotMastodonError, timelineKey } from '../../listening/mastodon';
 import { compileQuery, QuerySyntaxError } from '../../listening/query';
 import { trends } from '../../listening/trends';
 import {
@@ -256,6 +256,16 @@ export const listeningRoutes: FastifyPluginAsyncZod = async (app) => {
           })
           .where('id', '=', q.id)
           .execute();
+        if (sealed) {
+          // Forget the read positions and health of sources no longer listed: re-adding one later starts afresh.
+          const timelines = (sealed.mastodon ?? []).map((t) => timelineKey(t));
+          let staleTimelines = trx.deleteFrom('mastodon_states').where('query_id', '=', q.id);
+          if (timelines.length) staleTimelines = staleTimelines.where('timeline', 'not in', timelines);
+          await staleTimelines.execute();
+          let staleFeeds = trx.deleteFrom('feed_states').where('query_id', '=', q.id);
+          if (sealed.rss?.length) staleFeeds = staleFeeds.where('url', 'not in', sealed.rss);
+          await staleFeeds.execute();
+        }
         await appendAudit(trx, {
           workspaceId: caller.workspaceId,
           actorId: caller.userId,

@@ -59,6 +59,15 @@ export interface FakeAttachment {
 }
 
 const MAX_LIMIT = 40;
+
+/** Status text as Mastodon renders it: escaped, in a paragraph, a remote mention shown as its local part. */
+const render = (text: string) =>
+  `<p>${text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/'/g, '&#39;')
+    .replace(/@(\w+)@([\w.-]+\w)/g, '<span class="h-card"><a href="https://$2/@$1" class="u-url mention">@<span>$1</span></a></span>')}</p>`;
 const ids = (base: bigint) => {
   let next = base;
   return () => String((next += 1n));
@@ -89,7 +98,7 @@ export async function startMastodonFake(): Promise<MastodonFake> {
         uri: `${fake.url}/users/${username}/statuses/${id}`,
         url: `${fake.url}/@${username}/${id}`,
         created_at: new Date().toISOString(),
-        content: reblogOf ? '' : html ?? `<p>${text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/'/g, '&#39;')}</p>`,
+        content: reblogOf ? '' : html ?? render(text),
         spoiler_text: '',
         language,
         account: { id: String(username.length), username, acct: acct.endsWith(`@${host}`) ? username : acct, bot },

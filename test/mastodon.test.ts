@@ -63,6 +63,26 @@ describe('reading a timeline', () => {
     expect(next.position).toBe(posted[84]);
   });
 
+  test('search read newest-first and cut short by the rate limit keeps its position; the next read completes the range', async () => {
+    fake.searchOrder = 'newest';
+    try {
+      const timeline = { instance: fake.url, search: 'ranged words', accessToken: fake.token };
+      fake.post({ text: 'ranged words zero', acct: 'rae' });
+      const start = (await readAll(timeline, null)).position!;
+      const posted = Array.from({ length: 85 }, (_, i) => fake.post({ text: `ranged words ${i}`, acct: 'rae' }).id);
+      fake.rateLimit = { ...fake.rateLimit, remaining: 1 }; // the first page spends the budget
+      const cut = await readAll(timeline, start);
+      expect(cut.statuses).toHaveLength(40); // the newest page only
+      expect(cut.position).toBe(start); // the 45 below it are still unread: no jump past them
+      fake.rateLimit = { ...fake.rateLimit, remaining: 300 };
+      const rest = await readAll(timeline, cut.position);
+      expect(rest.position).toBe(posted[84]);
+      expect(new Set([...cut.statuses, ...rest.statuses].map((s) => s.id))).toEqual(new Set(posted));
+    } finally {
+      fake.searchOrder = 'adjacent';
+    }
+  });
+
   test('Link headers, long ids and status bodies are read as Mastodon documents them', () => {
     expect(parseLinkHeader('<https://m.example/api/v1/timelines/tag/x?max_id=7>; rel="next", <https://m.example/api/v1/timelines/tag/x?min_id=9>; rel="prev"')).toEqual({
       next: 'https://m.example/api/v1/timelines/tag/x?max_id=7',

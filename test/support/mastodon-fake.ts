@@ -32,6 +32,8 @@ export interface MastodonFake {
   requests: { path: string; at: Date }[];
   /** Public timelines need a token (the instance turned public preview off). */
   previewDisabled: boolean;
+  /** How search answers `min_id`: the page right after it (as timelines do), or the newest page above it. */
+  searchOrder: 'adjacent' | 'newest';
   /** Requests allowed per window, and when the window resets. */
   rateLimit: { limit: number; remaining: number; resetAt: Date };
   post(input: { text: string; html?: string; acct: string; tags?: string[]; bot?: boolean; language?: string; reblogOf?: FakeStatus }): FakeStatus;
@@ -88,6 +90,7 @@ export async function startMastodonFake(): Promise<MastodonFake> {
     token: 'fake-mastodon-token',
     requests: [],
     previewDisabled: false,
+    searchOrder: 'adjacent',
     rateLimit: { limit: 300, remaining: 300, resetAt: new Date(Date.now() + 300_000) },
     post({ text, html, acct, tags = [], bot = false, language = 'en', reblogOf }) {
       const id = nextId();
@@ -185,10 +188,11 @@ export async function startMastodonFake(): Promise<MastodonFake> {
     return false;
   }
 
-  const page = (found: FakeStatus[], q: URLSearchParams) => {
+  const page = (found: FakeStatus[], q: URLSearchParams, order: 'adjacent' | 'newest' = 'adjacent') => {
     const limit = Math.min(Number(q.get('limit') ?? 20) || 20, MAX_LIMIT);
     let list = found.filter((s) => (!q.get('max_id') || cmp(s.id, q.get('max_id')!) < 0) && (!q.get('since_id') || cmp(s.id, q.get('since_id')!) > 0));
-    if (q.get('min_id')) {
+    if (q.get('min_id') && order === 'newest') list = list.filter((s) => cmp(s.id, q.get('min_id')!) > 0);
+    else if (q.get('min_id')) {
       // "Immediately newer than": the oldest `limit` after min_id, answered newest first.
       list = list.filter((s) => cmp(s.id, q.get('min_id')!) > 0).sort((a, b) => cmp(a.id, b.id)).slice(0, limit);
     }
@@ -229,7 +233,7 @@ export async function startMastodonFake(): Promise<MastodonFake> {
       if (!q) return json(400, { error: 'Validation failed: q is missing' });
       const type = url.searchParams.get('type');
       const words = q.split(/\s+/);
-      const found = signedIn && (!type || type === 'statuses') ? page(statuses.filter((s) => !s.reblog && words.every((w) => s.content.toLowerCase().includes(w))), url.searchParams) : [];
+      const found = signedIn && (!type || type === 'statuses') ? page(statuses.filter((s) => !s.reblog && words.every((w) => s.content.toLowerCase().includes(w))), url.searchParams, fake.searchOrder) : [];
       return json(200, { accounts: [], statuses: found, hashtags: [] });
     }
     return json(404, { error: 'Record not found' });

@@ -54,7 +54,8 @@ async function main() {
     const worker = await createChorusWorker({ connection: workerConnection, namespace: target.namespace, taskQueue: config.CHORUS_TASK_QUEUE, deps: { db: database.db, adapters, sealer, temporal, media, mailer: mailerFor(config) } });
     const running = worker.run();
     cleanups.push(async () => {
-      worker.shutdown();
+      // The Temporal runtime drains the worker on SIGINT/SIGTERM by itself; shut it down otherwise.
+      if (worker.getState() === 'RUNNING') worker.shutdown();
       await running;
       await workerConnection.close();
     });

@@ -59,8 +59,8 @@ export function normalisedWords(text: string): string[] {
 }
 
 /** Author + day + normalised words: the same text from the same account counts once a day. */
-export function dedupeKey(mention: { text: string; author: string }, postedAt: Date): string {
-  return `${mention.author.toLowerCase()}|${postedAt.toISOString().slice(0, 10)}|${normalisedWords(mention.text).join(' ')}`;
+export function dedupeKey(mention: { text: string; author: string }, postedAt: Date, words = normalisedWords(mention.text)): string {
+  return `${mention.author.toLowerCase()}|${postedAt.toISOString().slice(0, 10)}|${words.join(' ')}`;
 }
 
 export function linksIn(text: string): string[] {

@@ -24,10 +24,8 @@ const REPEATED_TEXT_MIN_WORDS = 5;
 const REPEATED_TEXT_AUTHORS = 3;
 const REPEATED_TEXT_WINDOW_MS = 24 * 3600_000;
 
-const textKeyOf = (text: string): string | null => {
-  const words = normalisedWords(text);
-  return words.length >= REPEATED_TEXT_MIN_WORDS ? createHash('sha256').update(words.join(' ')).digest('base64url').slice(0, 22) : null;
-};
+const textKeyOf = (words: string[]): string | null =>
+  words.length >= REPEATED_TEXT_MIN_WORDS ? createHash('sha256').update(words.join(' ')).digest('base64url').slice(0, 22) : null;
 
 /**
  * Matches, filters, scores and stores a batch of items for one query, in two statements. Stored
@@ -38,7 +36,7 @@ const textKeyOf = (text: string): string | null => {
 export async function storeMentions(db: Db, query: ListeningQuery, matcher: CompiledQuery, items: Candidate[]): Promise<StoreCounts> {
   const counts: StoreCounts = { unmatched: 0, filtered: 0, stored: 0, duplicate: 0 };
   const filtered: { source_id: string; reason: string }[] = [];
-  const kept: (Candidate & { textKey: string | null })[] = [];
+  const kept: (Candidate & { words: string[]; textKey: string | null })[] = [];
   for (const item of items) {
     if (!matcher.matches({ text: item.text, authorHandle: item.author, lang: item.lang, links: item.links })) {
       counts.unmatched++;
@@ -46,7 +44,10 @@ export async function storeMentions(db: Db, query: ListeningQuery, matcher: Comp
     }
     const reason = noiseReason(item, query.filters);
     if (reason) filtered.push({ source_id: item.sourceId, reason });
-    else kept.push({ ...item, textKey: textKeyOf(item.text) });
+    else {
+      const words = normalisedWords(item.text);
+      kept.push({ ...item, words, textKey: textKeyOf(words) });
+    }
   }
 
   const keys = [...new Set(kept.map((k) => k.textKey).filter((k): k is string => k !== null))];
@@ -89,7 +90,7 @@ export async function storeMentions(db: Db, query: ListeningQuery, matcher: Comp
     // not as 14 parameters per row, which keeps both building and planning it cheap.
     const rows = kept.map((item) => ({ item, sentiment: analyzeSentiment(item.text) }));
     const column = <T>(pick: (row: (typeof rows)[number]) => T) => rows.map(pick);
-    const inserted = await sql<{ one: number }>`
+    const inserted = await sql`
       insert into mentions (workspace_id, query_id, source, source_id, author, text, lang, url, posted_at, sentiment_score, sentiment_label, lead, dedupe_key, text_key)
       select ${query.workspace_id}::uuid, ${query.id}::uuid, r.*
       from unnest(
@@ -97,12 +98,11 @@ export async function storeMentions(db: Db, query: ListeningQuery, matcher: Comp
         ${column((r) => r.item.text)}::text[], ${column((r) => r.item.lang ?? null)}::text[], ${column((r) => r.item.url)}::text[],
         ${column((r) => r.item.postedAt.toISOString())}::timestamptz[], ${column((r) => r.sentiment.score)}::real[],
         ${column((r) => r.sentiment.label)}::text[], ${column((r) => isSalesLead(r.item.text))}::boolean[],
-        ${column((r) => dedupeKey(r.item, r.item.postedAt))}::text[], ${column((r) => r.item.textKey)}::text[]
+        ${column((r) => dedupeKey(r.item, r.item.postedAt, r.item.words))}::text[], ${column((r) => r.item.textKey)}::text[]
       ) as r
-      on conflict do nothing
-      returning 1 as one`.execute(db);
-    counts.stored = inserted.rows.length;
-    counts.duplicate = kept.length - inserted.rows.length;
+      on conflict do nothing`.execute(db);
+    counts.stored = Number(inserted.numAffectedRows ?? 0n);
+    counts.duplicate = kept.length - counts.stored;
   }
   return counts;
 }

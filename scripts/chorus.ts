@@ -9,6 +9,8 @@ const USAGE = `Usage:
   chorus workspace create --name <name> --owner <email>   create a workspace; prints its id and an owner API token as JSON
   chorus audit verify --workspace <id>                    check the workspace's audit hash chain; exits 1 naming the first broken row
   chorus sentiment                                        score text lines from stdin: one JSON line {"score","label"} per line
+  chorus ingest --key <id> [--api <url>]                  push mentions (JSON lines on stdin) to POST /v1/listening/ingest,
+                                                          signed with the key's secret from CHORUS_INGEST_SECRET
 
 The database is DATABASE_URL, or the embedded one that a running \`npm start\` serves on PGLITE_PORT.`;
 
@@ -21,6 +23,17 @@ async function main(argv: string[]): Promise<number> {
     const { runSentimentCli } = require('./sentiment-cli') as typeof import('./sentiment-cli');
     await runSentimentCli(process.stdin, process.stdout);
     return 0;
+  }
+  if (group === 'ingest') {
+    const { values } = parseArgs({ args: [command, ...rest].filter((a): a is string => a !== undefined), options: { key: { type: 'string' }, api: { type: 'string', default: 'http://127.0.0.1:3000' } } });
+    const secret = process.env.CHORUS_INGEST_SECRET;
+    if (!values.key || !secret) {
+      console.error(`chorus ingest needs --key <ingest key id> and the key's secret in CHORUS_INGEST_SECRET\n\n${USAGE}`);
+      return 2;
+    }
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { runIngestCli } = require('./ingest-cli') as typeof import('./ingest-cli');
+    return runIngestCli({ api: values.api, keyId: values.key, secret }, process.stdin, process.stdout, process.stderr);
   }
   if (group === 'audit' && command === 'verify') {
     const { values } = parseArgs({ args: rest, options: { workspace: { type: 'string' } } });

@@ -1,4 +1,7 @@
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+import path from 'node:path';
 import { Webhook } from 'standardwebhooks';
 import { bearer, createWorkspace, startHarness, waitFor, type Harness, type TestWorkspace } from './support/harness';
 
@@ -114,6 +117,31 @@ test('texts survive the array round trip exactly (quotes, backslashes, braces, c
   const stored = await mentionsOf(queries.brand);
   expect(stored.find((m) => m.sourceId === 'tricky-1')).toMatchObject({ text, author: 'tricky' });
   expect(stored.find((m) => m.sourceId === 'tricky-2')).toMatchObject({ text: 'Chorus NULL', author: 'NULL' });
+});
+
+test('chorus ingest pushes JSON lines in signed batches; a bad line or a wrong secret is reported and exits 1', async () => {
+  const address = await h.app.listen({ host: '127.0.0.1', port: 0 });
+  const cli = async (secret: string, lines: string[]) => {
+    const child = spawn('node', [path.join(__dirname, '..', 'bin', 'chorus.js'), 'ingest', '--key', key.id, '--api', address], { env: { ...process.env, CHORUS_INGEST_SECRET: secret } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.stdin.end(lines.join('\n'));
+    const [code] = (await once(child, 'exit')) as [number];
+    return { code, stdout, stderr };
+  };
+  const ok = await cli(key.secret, [JSON.stringify({ id: 'cli-1', source: 'forum', text: 'Chorus from the forum', author: 'fred' }), 'not json', JSON.stringify({ id: 'cli-2', source: 'forum', text: 'Hootsuite from the forum', author: 'gina' })]);
+  expect(ok.code).toBe(1);
+  expect(ok.stderr).toContain('line 2 is not JSON');
+  const answer = JSON.parse(ok.stdout.trim());
+  expect(answer).toMatchObject({ received: 2, queries: [{ queryId: queries.brand, stored: 1 }, { queryId: queries.rival, stored: 1 }] });
+  expect((await mentionsOf(queries.brand)).find((m) => m.sourceId === 'cli-1')).toMatchObject({ source: 'push:forum', author: 'fred' });
+
+  const wrong = await cli(`whsec_${Buffer.alloc(32, 9).toString('base64')}`, [JSON.stringify({ id: 'cli-3', text: 'Chorus', author: 'x' })]);
+  expect(wrong.code).toBe(1);
+  expect(wrong.stderr).toContain('refused (401)');
+  expect((await mentionsOf(queries.brand)).some((m) => m.sourceId === 'cli-3')).toBe(false);
 });
 
 describe('refused pushes store nothing', () => {

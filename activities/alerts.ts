@@ -1,3 +1,4 @@
+import { Context } from '@temporalio/activity';
 import { appendAudit } from '../db/audit';
 import type { AlertingRule } from '../db/database';
 import { deliverNotification, type NotificationDeps } from '../notifications/deliver';
@@ -28,7 +29,13 @@ export function createAlertActivities(deps: NotificationDeps) {
   /** The alert's notification, delivered by whatever route has not had it yet (a retry finishes the job). */
   const notifyOpened = async (alertId: string) => {
     const notification = await db.selectFrom('notifications').select('id').where('key', '=', `alert:${alertId}:opened`).executeTakeFirst();
-    if (notification) await deliverNotification(deps, notification.id);
+    if (!notification) return;
+    try {
+      await deliverNotification(deps, notification.id);
+    } catch (err) {
+      // Never a reason to stop listening: the next turn of the loop tries again while the alert is open.
+      Context.current().log.warn('Alert notification not delivered yet', { alertId, error: String(err) });
+    }
   };
 
   return {

@@ -1,9 +1,13 @@
+import { Context } from '@temporalio/activity';
 import { appendAudit } from '../db/audit';
 import type { PostStatus } from '../db/database';
 import { deliverNotification, type NotificationDeps } from '../notifications/deliver';
 import type { DueNotification } from '../workflows/approval-chain';
 
 export type ApprovalDeps = NotificationDeps;
+
+/** Delivery attempts of a reminder or escalation before the chain goes on without it. */
+const NOTIFY_ATTEMPTS = 5;
 
 /** A reminder or escalation that fell due in a post's chain. */
 export type ApprovalNotification = DueNotification & { postId: string };
@@ -36,7 +40,14 @@ export function createApprovalActivities(deps: ApprovalDeps) {
         }
         return trx.selectFrom('notifications').select('id').where('key', '=', key).executeTakeFirstOrThrow();
       });
-      await deliverNotification(deps, notification.id);
+      try {
+        await deliverNotification(deps, notification.id);
+      } catch (err) {
+        // Retried a few times; after that the chain goes on and the notification stays listed as
+        // not delivered (GET /v1/notifications), rather than a dead webhook holding the post up.
+        if (Context.current().info.attempt < NOTIFY_ATTEMPTS) throw err;
+        Context.current().log.warn('Notification not delivered; giving up', { notificationId: notification.id, error: String(err) });
+      }
     },
 
     /** Saves edited content (already checked against each channel's limits) and the chain's new state. */

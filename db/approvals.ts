@@ -98,14 +98,15 @@ export async function listPolicies(db: Db, workspaceId: string): Promise<PolicyV
 }
 
 /**
- * The chain a new post must pass: its campaign's policy when the campaign has one; else the
+ * The chain a new post must pass: its campaign's policy when the campaign has a non-empty one; else the
  * policies of its channels (in channel order) when any has one; else the workspace-wide policy;
  * empty when none applies.
  */
 export async function policyStepsFor(db: Db, workspaceId: string, channelIds: string[], campaignId?: string): Promise<PolicyStep[]> {
   const policies = await listPolicies(db, workspaceId);
+  // An empty campaign policy, like an empty channel policy, removes the override.
   const forCampaign = campaignId ? policies.find((p) => p.campaignId === campaignId) : undefined;
-  if (forCampaign) return forCampaign.steps;
+  if (forCampaign?.steps.length) return forCampaign.steps;
   const perChannel = channelIds.flatMap((id) => policies.find((p) => p.channelId === id)?.steps ?? []);
   if (perChannel.length > 0) return perChannel;
   return policies.find((p) => p.channelId === null && p.campaignId === null)?.steps ?? [];

@@ -45,20 +45,40 @@ export async function deliverNotification({ db, adapters, sealer, mailer }: Noti
   const n = await db
     .selectFrom('notifications as n')
     .innerJoin('workspaces as w', 'w.id', 'n.workspace_id')
-    .select(['n.id', 'n.payload', 'n.recipient_ids', 'n.delivered_at', 'n.emailed_at', 'w.notification_webhook_sealed'])
+    .select(['n.id', 'n.workspace_id', 'n.payload', 'n.recipient_ids', 'n.delivered_at', 'n.emailed_at', 'w.notification_webhook_sealed'])
     .where('n.id', '=', notificationId)
     .executeTakeFirstOrThrow();
   const payload = n.payload as Payload;
+  // Both routes are tried every time; one failing does not hold the other back.
+  const failures: string[] = [];
   if (!n.delivered_at && n.notification_webhook_sealed) {
-    const webhook = adapters.webhook as unknown as WebhookAdapter;
-    await webhook.deliver(sealer.open<WebhookCredentials>(n.notification_webhook_sealed), `ntf_${n.id}`, payload);
-    await db.updateTable('notifications').set({ delivered_at: new Date() }).where('id', '=', n.id).execute();
-  }
-  if (mailer && !n.emailed_at && n.recipient_ids.length > 0) {
-    const recipients = await db.selectFrom('users').select('email').where('id', 'in', n.recipient_ids).execute();
-    if (recipients.length > 0) {
-      await mailer.send({ to: recipients.map((r) => r.email), ...emailFor(payload), messageId: `<ntf-${n.id}@chorus>` });
-      await db.updateTable('notifications').set({ emailed_at: new Date() }).where('id', '=', n.id).execute();
+    try {
+      const webhook = adapters.webhook as unknown as WebhookAdapter;
+      await webhook.deliver(sealer.open<WebhookCredentials>(n.notification_webhook_sealed), `ntf_${n.id}`, payload);
+      await db.updateTable('notifications').set({ delivered_at: new Date() }).where('id', '=', n.id).execute();
+    } catch (err) {
+      failures.push(`webhook: ${err instanceof Error ? err.message : String(err)}`);
     }
   }
+  if (mailer && !n.emailed_at && n.recipient_ids.length > 0) {
+    try {
+      // Only people still in the workspace: a removed member no longer gets its posts quoted to them.
+      const recipients = await db
+        .selectFrom('users as u')
+        .innerJoin('memberships as m', 'm.user_id', 'u.id')
+        .select('u.email')
+        .where('m.workspace_id', '=', n.workspace_id)
+        .where('u.id', 'in', n.recipient_ids)
+        .execute();
+      if (recipients.length > 0) await mailer.send({ to: recipients.map((r) => r.email), ...emailFor(payload), messageId: `<ntf-${n.id}@chorus>` });
+      await db.updateTable('notifications').set({ emailed_at: new Date() }).where('id', '=', n.id).execute();
+    } catch (err) {
+      failures.push(`email: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+  if (failures.length > 0) throw new NotificationNotDelivered(failures.join('; '));
+}
+
+export class NotificationNotDelivered extends Error {
+  override name = 'NotificationNotDelivered';
 }

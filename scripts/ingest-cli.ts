@@ -3,10 +3,12 @@ import { createInterface } from 'node:readline';
 import { Webhook } from 'standardwebhooks';
 
 const BATCH = 1000;
+/** The route takes 5 MB a request: a batch is sent before it grows past this. */
+const BATCH_BYTES = 4.5 * 1024 * 1024;
 
 /**
  * `chorus ingest`: reads mentions as JSON lines (the objects of POST /v1/listening/ingest's
- * `mentions`) and pushes them in signed batches of up to 1,000, one Standard Webhooks signature
+ * `mentions`) and pushes them in signed batches of up to 1,000 (and 4.5 MB), one Standard Webhooks signature
  * and a fresh webhook-id per batch. Prints the API's answer per batch as one JSON line; returns
  * 1 when a line is not JSON or a batch is refused (the rest still go).
  */
@@ -15,25 +17,34 @@ export async function runIngestCli(options: { api: string; keyId: string; secret
   const endpoint = new URL('/v1/listening/ingest', options.api);
   let failed = false;
   let batch: unknown[] = [];
+  let batchBytes = 0;
   let line = 0;
 
   const send = async () => {
     if (batch.length === 0) return;
     const body = JSON.stringify({ mentions: batch });
     batch = [];
+    batchBytes = 0;
     const id = `msg_${randomUUID()}`;
     const at = new Date();
-    const response = await fetch(endpoint, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'chorus-ingest-key': options.keyId,
-        'webhook-id': id,
-        'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
-        'webhook-signature': signer.sign(id, at, body),
-      },
-      body,
-    });
+    let response: Response;
+    try {
+      response = await fetch(endpoint, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'chorus-ingest-key': options.keyId,
+          'webhook-id': id,
+          'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
+          'webhook-signature': signer.sign(id, at, body),
+        },
+        body,
+      });
+    } catch (err) {
+      failed = true;
+      errors.write(`batch ${id} not sent: ${err instanceof Error ? err.message : String(err)}\n`);
+      return;
+    }
     const answer = await response.text();
     if (!response.ok) {
       failed = true;
@@ -46,14 +57,18 @@ export async function runIngestCli(options: { api: string; keyId: string; secret
   for await (const text of createInterface({ input, crlfDelay: Infinity })) {
     line++;
     if (text.trim() === '') continue;
+    let mention: unknown;
     try {
-      batch.push(JSON.parse(text));
+      mention = JSON.parse(text);
     } catch {
       failed = true;
       errors.write(`line ${line} is not JSON; skipped\n`);
       continue;
     }
-    if (batch.length >= BATCH) await send();
+    const size = Buffer.byteLength(text) + 1;
+    if (batch.length >= BATCH || batchBytes + size > BATCH_BYTES) await send();
+    batch.push(mention);
+    batchBytes += size;
   }
   await send();
   return failed ? 1 : 0;

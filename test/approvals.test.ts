@@ -265,6 +265,16 @@ test("a campaign's policy overrides the workspace's for the campaign's posts and
   const planChain = (await h.app.inject({ method: 'GET', url: `/v1/campaigns/${campaign.id}/approval`, headers: bearer(t.owner.token) })).json();
   expect(planChain.steps.map((s: { name: string }) => s.name)).toEqual(['Campaign board']);
 
+  // Existing posts cannot slip into it without its chain.
+  const added = await h.app.inject({ method: 'POST', url: `/v1/campaigns/${campaign.id}/posts`, headers: bearer(t.owner.token), payload: { postIds: [outside.id] } });
+  expect(added.statusCode).toBe(422);
+  expect(added.json().errors[0]).toMatchObject({ field: 'postIds', rule: 'campaign_policy' });
+  // An empty campaign policy removes the override: the workspace's chain applies again.
+  expect((await put(t.owner.token, { campaignId: campaign.id, steps: [] })).statusCode).toBe(200);
+  const afterEmpty = await create({ campaignId: campaign.id });
+  expect(await chainOf(afterEmpty.id)).toEqual(['Lead']);
+  await h.app.inject({ method: 'POST', url: `/v1/posts/${afterEmpty.id}/cancel`, headers: bearer(t.owner.token) });
+
   const both = await put(t.owner.token, { campaignId: campaign.id, channelId: t.channelId, steps: [] });
   expect(both.statusCode).toBe(400);
   const foreign = await put(t.owner.token, { campaignId: '00000000-0000-4000-8000-000000000000', steps: [] });

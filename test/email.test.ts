@@ -101,6 +101,8 @@ test("a spike alert is emailed to the workspace's owners and admins, and reaches
 
   const alertMail = await waitFor('the alert email', async () => mails.find((m) => subjectOf(m).startsWith('Spike on "Brand"')), 30_000);
   expect(alertMail.to.sort()).toEqual([await emailOf(owner.userId), await emailOf(admin.userId)].sort());
+  // In Bcc: no recipient sees another's address.
+  expect(alertMail.raw).not.toContain(await emailOf(admin.userId));
   const delivered = await waitFor('the webhook delivery after the refused one', async () => hook.deliveries.find((d) => d.payload.type === 'listening.spike' && d.payload.data.queryId === query.id), 30_000);
   expect(delivered.payload.data.reasons).toContain('volume');
   const runs = (await h.app.inject({ method: 'GET', url: `/v1/listening/queries/${query.id}`, headers: bearer(owner.token) })).json().live.runs as number;

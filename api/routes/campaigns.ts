@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { policyStepsFor, resolveSteps } from '../../db/approvals';
+import { listPolicies, policyStepsFor, resolveSteps } from '../../db/approvals';
 import { appendAudit } from '../../db/audit';
 import { campaignProgress, findCampaign, listCampaigns } from '../../db/campaigns';
 import { findChannels } from '../../db/channels';
@@ -24,7 +24,7 @@ import {
 import { storeAndStart } from '../../services/store-and-start';
 import { callerOf, requireRole, Roles } from '../plugins/auth';
 import { decisionBody, idParams, isoInstant } from '../schemas';
-import { conflict, invalidFields, notFound, type FieldProblem } from '../problems';
+import { conflict, invalidField, invalidFields, notFound, type FieldProblem } from '../problems';
 import { runWorkflowUpdate } from '../workflow-updates';
 
 
@@ -208,6 +208,11 @@ export const campaignRoutes: FastifyPluginAsyncZod = async (app) => {
       if (['completed', 'cancelled', 'rejected'].includes(campaign.status)) throw conflict(`The campaign is ${campaign.status}`);
       const posts = await app.db.selectFrom('posts').select(['id', 'workflow_id', 'status', 'campaign_id', 'publish_at']).where('workspace_id', '=', caller.workspaceId).where('id', 'in', request.body.postIds).execute();
       const problems: FieldProblem[] = [];
+      // A post's chain is fixed when it is made: with a policy of its own, the campaign's posts must
+      // be made in it (campaignId at creation), or they would join without its approval board.
+      if ((await listPolicies(app.db, caller.workspaceId)).some((p) => p.campaignId === campaign.id && p.steps.length > 0)) {
+        throw invalidField('postIds', 'campaign_policy', 'this campaign has its own approval policy: create its posts with campaignId so they go through it');
+      }
       request.body.postIds.forEach((id, i) => {
         const post = posts.find((p) => p.id === id);
         if (!post) problems.push({ field: `postIds.${i}`, rule: 'exists', message: `no post ${id} in this workspace` });

@@ -121,6 +121,7 @@ export function createListeningActivities({ db, sealer }: { db: Db; sealer: Seal
             .execute();
         };
         let pausedUntil: Date | null = null;
+        let gap: string | null = null;
         try {
           // Opened here, so a token that no longer opens (a changed key) is this timeline's error, not the loop's.
           const accessToken = source.accessTokenSealed ? sealer.open<string>(source.accessTokenSealed) : undefined;
@@ -129,10 +130,12 @@ export function createListeningActivities({ db, sealer }: { db: Db; sealer: Seal
             const items = page.statuses.map((status) => ({ source: 'mastodon', ...toMention(status, source.instance) }));
             addCounts(run, await storeMentions(db, query, matcher, items));
             pausedUntil = page.exhaustedUntil;
-            await save({ position: page.position, paused_until: pausedUntil, healthy: true, last_error: null });
+            if (page.skipped) gap = 'more new statuses than one read pages through: the oldest of them were skipped';
+            if (gap) run.lastError = `${key}: ${gap}`;
+            await save({ position: page.position, paused_until: pausedUntil, healthy: true, last_error: gap });
             Context.current().heartbeat();
           }
-          if (pausedUntil === null) await save({ paused_until: null, healthy: true, last_error: null });
+          if (pausedUntil === null) await save({ paused_until: null, healthy: true, last_error: gap });
         } catch (err) {
           if (err instanceof MastodonRateLimited) {
             await save({ paused_until: err.resetAt, healthy: true, last_error: err.message });

@@ -137,6 +137,8 @@ export interface NewStatuses {
   /** Where the next read starts (`min_id`); only ever moves forward. */
   position: string | null;
   exhaustedUntil: Date | null;
+  /** Search only: more new statuses than one read may page through; the oldest of them were skipped. */
+  skipped?: boolean;
 }
 
 /**
@@ -146,7 +148,8 @@ export interface NewStatuses {
  * is the page after that. Search has no `Link` header and is read backwards from the newest with
  * `max_id` inside (position, ∞), so no status between two reads is skipped whatever order the
  * instance sorts by (a full first page means there may be more above: the next range starts at
- * its top). Stops early when the rate limit is used up; the caller stores each page.
+ * its top). A range cut short by the rate limit is read again after the reset; one larger than a
+ * read's page budget is given up at its top, and says so (`skipped`). Stops early when the rate limit is used up; the caller stores each page.
  */
 export async function* readNewStatuses(t: MastodonTimeline, position: string | null, maxPages = 10): AsyncGenerator<NewStatuses> {
   if (position === null) {
@@ -185,7 +188,10 @@ export async function* readNewStatuses(t: MastodonTimeline, position: string | n
       // The position moves only once the whole range above it has been read; a read cut short
       // (rate limit, page budget) keeps it, and the next read goes over the range again (the
       // statuses already stored are absorbed as duplicates).
-      yield { statuses: fresh, position: complete && top !== null ? top : position, exhaustedUntil: page.exhaustedUntil };
+      // Out of pages (not of rate limit) in the middle of a range: it would never be read to its
+      // end, so the position moves to its top and the rest is reported as skipped.
+      const outOfPages = !complete && !exhausted && pages >= maxPages;
+      yield { statuses: fresh, position: (complete || outOfPages) && top !== null ? top : position, exhaustedUntil: page.exhaustedUntil, ...(outOfPages ? { skipped: true } : {}) };
       if (!complete && (exhausted || pages >= maxPages)) return;
       if (complete) break;
       maxId = oldest(fresh.map((s) => s.id));

@@ -78,6 +78,12 @@ describe('reading a timeline', () => {
       const rest = await readAll(timeline, cut.position);
       expect(rest.position).toBe(posted[84]);
       expect(new Set([...cut.statuses, ...rest.statuses].map((s) => s.id))).toEqual(new Set(posted));
+
+      // More than a read's page budget: given up at its top, and reported.
+      const flood = Array.from({ length: 90 }, (_, i) => fake.post({ text: `ranged words flood ${i}`, acct: 'rae' }).id);
+      const pages: { position: string | null; skipped?: boolean }[] = [];
+      for await (const page of readNewStatuses(timeline, rest.position, 2)) pages.push(page);
+      expect(pages.at(-1)).toEqual(expect.objectContaining({ position: flood[89], skipped: true }));
     } finally {
       fake.searchOrder = 'adjacent';
     }

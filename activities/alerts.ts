@@ -1,4 +1,5 @@
 import { Context } from '@temporalio/activity';
+import { sql } from 'kysely';
 import { appendAudit } from '../db/audit';
 import type { AlertingRule } from '../db/database';
 import { deliverNotification, type NotificationDeps } from '../notifications/deliver';
@@ -51,18 +52,21 @@ export function createAlertActivities(deps: NotificationDeps) {
       const now = Date.now();
       const windowMs = rule.windowSeconds * 1000;
       const since = new Date(now - windowMs * (rule.baselineWindows + 1));
-      const rows = await db
+      // Counted in the database, one row per window: a busy query has many mentions in thirteen hours.
+      const counted = await db
         .selectFrom('mentions')
-        .select(['posted_at', 'sentiment_label', 'corrected_label'])
+        .select([
+          sql<number>`floor(extract(epoch from (${new Date(now)}::timestamptz - posted_at)) * 1000 / ${windowMs})::int`.as('window'),
+          sql<number>`count(*)::int`.as('volume'),
+          sql<number>`count(*) filter (where coalesce(corrected_label, sentiment_label) = 'negative')::int`.as('negative'),
+        ])
         .where('query_id', '=', queryId)
         .where('posted_at', '>=', since)
+        .groupBy('window')
         .execute();
       const windows: WindowCounts[] = Array.from({ length: rule.baselineWindows + 1 }, () => ({ volume: 0, negative: 0 }));
-      for (const m of rows) {
-        const index = Math.floor((now - m.posted_at.getTime()) / windowMs);
-        if (index < 0 || index >= windows.length) continue;
-        windows[index]!.volume++;
-        if ((m.corrected_label ?? m.sentiment_label) === 'negative') windows[index]!.negative++;
+      for (const w of counted) {
+        if (w.window >= 0 && w.window < windows.length) windows[w.window] = { volume: w.volume, negative: w.negative };
       }
       const [current, ...baseline] = windows;
       const reasons = spikeReasons(current!, baseline, rule);

@@ -1,6 +1,7 @@
-import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { FailureType } from '../workflows/messages';
+import type { Caller } from '../db/tokens';
+import { decideUpdate, FailureType, type DecisionKind } from '../workflows/messages';
 import { conflict, forbidden } from './problems';
 
 /**
@@ -18,4 +19,9 @@ export async function runWorkflowUpdate<T>(update: () => Promise<T>, finished: s
     if (err instanceof WorkflowNotFoundError) throw conflict(finished);
     throw err;
   }
+}
+
+/** A caller's decision on the approval chain a workflow runs (a post's, a campaign plan's, a library item's). */
+export function runDecision(temporal: Client, workflowId: string, caller: Caller, body: { decision: DecisionKind; comment?: string }, finished: string) {
+  return runWorkflowUpdate(() => temporal.workflow.getHandle(workflowId).executeUpdate(decideUpdate, { args: [{ userId: caller.userId, decision: body.decision, comment: body.comment }] }), finished);
 }

@@ -8,7 +8,7 @@ import { chainFor, resolveSteps } from '../db/approvals';
 import { appendAudit } from '../db/audit';
 import { findCampaign, type CampaignView } from '../db/campaigns';
 import { findChannels } from '../db/channels';
-import { findLibraryItem } from '../db/library';
+import { findLibraryItem, listLibraryItems } from '../db/library';
 import { renderTemplate } from '../content/templates';
 import type { Channel, Db, PostStatus } from '../db/database';
 import type { Caller } from '../db/tokens';
@@ -240,13 +240,15 @@ export async function planPost(ctx: PostCreationContext, caller: Caller, request
 async function resolveMedia(ctx: Pick<PostCreationContext, 'db'>, workspaceId: string, requested: NonNullable<NewPostRequest['media']>): Promise<PlannedPost['media']> {
   const problems: FieldProblem[] = [];
   const media: PlannedPost['media'] = [];
+  const itemIds = requested.flatMap((m) => (m.libraryItemId !== undefined ? [m.libraryItemId] : []));
+  const items = itemIds.length ? await listLibraryItems(ctx.db, workspaceId, { ids: itemIds }) : [];
   for (const [i, m] of requested.entries()) {
     if (m.mediaId !== undefined) {
       media.push({ mediaId: m.mediaId, alt: m.alt ?? '', libraryItemId: null });
       continue;
     }
     const field = `media.${i}.libraryItemId`;
-    const item = await findLibraryItem(ctx.db, workspaceId, m.libraryItemId);
+    const item = items.find((it) => it.id === m.libraryItemId);
     if (!item) problems.push({ field, rule: 'exists', message: `no library item ${m.libraryItemId} in this workspace` });
     else if (item.kind !== 'media' || !item.mediaId) problems.push({ field, rule: 'media_item', message: `the item is a ${item.kind}, not a media item` });
     else if (item.status !== 'approved') problems.push({ field, rule: 'approved', message: `the item is ${item.status.replace('_', ' ')}` });

@@ -10,11 +10,11 @@ import { ChannelError } from '../../channels/errors';
 import { webhookCredentialsSchema } from '../../channels/webhook';
 import { findCampaign } from '../../db/campaigns';
 import { findPost, findPosts } from '../../db/posts';
-import { approvalQuery, approvalsNeeded, APPROVAL_MODES, decideUpdate } from '../../workflows/messages';
+import { approvalQuery, approvalsNeeded, APPROVAL_MODES } from '../../workflows/messages';
 import { callerOf, requireRole, Roles } from '../plugins/auth';
 import { decisionBody } from '../schemas';
 import { invalidField, invalidFields, notFound, type FieldProblem } from '../problems';
-import { runWorkflowUpdate } from '../workflow-updates';
+import { runDecision } from '../workflow-updates';
 
 const approvers = z.object({ userIds: z.array(z.uuid()).optional(), roles: z.array(z.enum(ROLES)).optional() });
 const policyStep = z
@@ -127,10 +127,7 @@ export const approvalRoutes: FastifyPluginAsyncZod = async (app) => {
       const caller = callerOf(request);
       const post = await findPost(app.db, caller.workspaceId, request.params.id);
       if (!post) throw notFound('Post');
-      return runWorkflowUpdate(
-        () => app.temporal.workflow.getHandle(post.workflowId).executeUpdate(decideUpdate, { args: [{ userId: caller.userId, decision: request.body.decision, comment: request.body.comment }] }),
-        `The post is ${post.status}; no approval is pending`,
-      );
+      return runDecision(app.temporal, post.workflowId, caller, request.body, `The post is ${post.status}; no approval is pending`);
     },
   );
 

@@ -12,7 +12,6 @@ import {
   campaignStatusQuery,
   campaignWorkflowId,
   cancelCampaignUpdate,
-  decideUpdate,
   joinCampaignSignal,
   pauseCampaignUpdate,
   resumeCampaignUpdate,
@@ -25,7 +24,7 @@ import { storeAndStart } from '../../services/store-and-start';
 import { callerOf, requireRole, Roles } from '../plugins/auth';
 import { decisionBody, idParams, isoInstant } from '../schemas';
 import { conflict, invalidField, invalidFields, notFound, type FieldProblem } from '../problems';
-import { runWorkflowUpdate } from '../workflow-updates';
+import { runDecision, runWorkflowUpdate } from '../workflow-updates';
 
 
 const createCampaignBody = z.object({
@@ -155,10 +154,7 @@ export const campaignRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request) => {
       const caller = callerOf(request);
       const campaign = await campaignOr404(caller.workspaceId, request.params.id);
-      return runWorkflowUpdate(
-        () => app.temporal.workflow.getHandle(campaign.workflowId).executeUpdate(decideUpdate, { args: [{ userId: caller.userId, decision: request.body.decision, comment: request.body.comment }] }),
-        'The campaign has finished',
-      );
+      return runDecision(app.temporal, campaign.workflowId, caller, request.body, 'The campaign has finished');
     },
   );
 

@@ -10,7 +10,6 @@ import { findLibraryItem, listLibraryItems } from '../../db/library';
 import {
   approvalQuery,
   approvalsNeeded,
-  decideUpdate,
   libraryItemWorkflowId,
   REVIEW_LIBRARY_ITEM_WORKFLOW,
   SearchAttributes,
@@ -20,7 +19,7 @@ import { storeAndStart } from '../../services/store-and-start';
 import { callerOf, requireRole, Roles } from '../plugins/auth';
 import { decisionBody, idParams, isoInstant } from '../schemas';
 import { invalidField, invalidFields, notFound } from '../problems';
-import { runWorkflowUpdate } from '../workflow-updates';
+import { runDecision } from '../workflow-updates';
 
 
 const createItemBody = z
@@ -165,10 +164,7 @@ export const libraryRoutes: FastifyPluginAsyncZod = async (app) => {
       const caller = callerOf(request);
       const item = await findLibraryItem(app.db, caller.workspaceId, request.params.id);
       if (!item) throw notFound('Library item');
-      return runWorkflowUpdate(
-        () => app.temporal.workflow.getHandle(item.workflowId).executeUpdate(decideUpdate, { args: [{ userId: caller.userId, decision: request.body.decision, comment: request.body.comment }] }),
-        `The item is ${item.status}; no approval is pending`,
-      );
+      return runDecision(app.temporal, item.workflowId, caller, request.body, `The item is ${item.status}; no approval is pending`);
     },
   );
 

@@ -1,5 +1,6 @@
 import { Context } from '@temporalio/activity';
 import { appendAudit } from '../db/audit';
+import { isUnclaimed } from './publishing';
 import type { PostStatus } from '../db/database';
 import { deliverNotification, type NotificationDeps } from '../notifications/deliver';
 import type { DueNotification } from '../workflows/approval-chain';
@@ -50,7 +51,11 @@ export function createApprovalActivities(deps: ApprovalDeps) {
       }
     },
 
-    /** Saves edited content (already checked against each channel's limits) and the chain's new state. */
+    /**
+     * Saves edited content (already checked against each channel's limits) and the chain's new
+     * state. With `unlessClaimed` (a staged post), only if no publish has claimed it: returns false,
+     * changing nothing, when one has.
+     */
     async savePostContent(input: {
       postId: string;
       actorId: string;
@@ -59,9 +64,13 @@ export function createApprovalActivities(deps: ApprovalDeps) {
       status: PostStatus;
       round: number;
       awaitingUserIds: string[];
-    }): Promise<void> {
-      await db.transaction().execute(async (trx) => {
-        const before = await trx.selectFrom('posts').select(['workspace_id', 'text', 'status']).where('id', '=', input.postId).executeTakeFirstOrThrow();
+      unlessClaimed?: boolean;
+    }): Promise<boolean> {
+      return db.transaction().execute(async (trx) => {
+        const before = await trx.selectFrom('posts').select(['workspace_id', 'text', 'status']).where('id', '=', input.postId).forUpdate().executeTakeFirstOrThrow();
+        if (input.unlessClaimed && !isUnclaimed(before.status)) {
+          return before.text === input.text && before.status === input.status; // saved by an earlier attempt, or claimed
+        }
         await trx
           .updateTable('posts')
           .set({ text: input.text, status: input.status, awaiting_user_ids: input.status === 'awaiting_approval' ? input.awaitingUserIds : [], updated_at: new Date() })
@@ -79,6 +88,7 @@ export function createApprovalActivities(deps: ApprovalDeps) {
           before: { text: before.text, status: before.status },
           after: { text: input.text, status: input.status, approvalRound: input.round },
         });
+        return true;
       });
     },
   };

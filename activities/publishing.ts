@@ -16,17 +16,89 @@ export interface PublishingDeps {
   media: MediaStorage;
 }
 
+/**
+ * A staged post is claimed this long before its time: from the claim on it can no longer be
+ * cancelled, moved or edited, and its publishes go out at the time itself.
+ */
+export const CLAIM_AHEAD_MS = 2_000;
+const HEARTBEAT_EVERY_MS = 2_000;
+
+/** What a staged publish came to: published, or given up because the post changed before its claim. */
+export type StagedPublishResult = { withdrawn: false; externalId: string; url: string | null } | { withdrawn: true };
+
 /** The I/O of scheduled publishing. Every activity here is safe to run twice. */
 export function createPublishingActivities({ db, adapters, sealer, media }: PublishingDeps) {
+  /**
+   * Everything before the network call: loads the target, checks it and its media, and records the
+   * attempt. Returns the call itself, which records its outcome.
+   */
+  async function prepareTarget(postId: string, targetId: string, attempt: number): Promise<() => Promise<{ externalId: string; url: string | null }>> {
+    const row = await db
+      .selectFrom('post_targets as t')
+      .innerJoin('posts as p', 'p.id', 't.post_id')
+      .innerJoin('channels as c', 'c.id', 't.channel_id')
+      .select([
+        't.id', 't.text', 't.status', 't.idempotency_key', 't.external_id', 't.external_url',
+        'p.publish_at', 'c.provider', 'c.name as channelName', 'c.credentials_sealed', 'c.deleted_at',
+      ])
+      .where('t.id', '=', targetId)
+      .where('t.post_id', '=', postId)
+      .executeTakeFirst();
+    if (!row) throw ApplicationFailure.nonRetryable(`Target ${targetId} of post ${postId} does not exist`, FailureType.PostNotFound);
+    if (row.status === 'published' && row.external_id) {
+      const stored = { externalId: row.external_id, url: row.external_url };
+      return async () => stored;
+    }
+    if (row.deleted_at) throw ApplicationFailure.nonRetryable(`Channel "${row.channelName}" was removed before the post went out`, FailureType.ChannelRemoved);
+
+    await db.updateTable('post_targets').set({ status: 'publishing', attempts: attempt, updated_at: new Date() }).where('id', '=', targetId).execute();
+
+    const adapter = adapters[row.provider];
+    const attached = (await findPostMedia(db, [postId])).map((m) => ({ ...m, read: () => media.get(m.storageKey) }));
+    const problems = [...adapter.validate(row.text), ...adapter.validateMedia(attached)];
+    if (problems.length > 0) throw ApplicationFailure.nonRetryable(problems.join('; '), FailureType.InvalidContent);
+
+    return async () => {
+      try {
+        const result = await adapter.publish(sealer.open(row.credentials_sealed), {
+          postId,
+          targetId,
+          text: row.text,
+          publishAt: row.publish_at.toISOString(),
+          idempotencyKey: row.idempotency_key,
+          isRetry: attempt > 1,
+          media: attached,
+        });
+        await db
+          .updateTable('post_targets')
+          .set({ status: 'published', external_id: result.externalId, external_url: result.url, last_error: null, published_at: new Date(), updated_at: new Date() })
+          .where('id', '=', targetId)
+          .execute();
+        return result;
+      } catch (err) {
+        const failure = toApplicationFailure(err, row.channelName);
+        // Keep the latest reason visible while Temporal retries.
+        await db.updateTable('post_targets').set({ last_error: failure.message, updated_at: new Date() }).where('id', '=', targetId).execute();
+        throw failure;
+      }
+    };
+  }
+
   return {
     async confirmPostStored({ postId }: { postId: string }): Promise<void> {
       const post = await db.selectFrom('posts').select('id').where('id', '=', postId).executeTakeFirst();
       if (!post) throw ApplicationFailure.retryable(`Post ${postId} is not in the database (yet)`, FailureType.PostNotFound);
     },
 
-    async savePostSchedule({ postId, publishAt, actorId }: { postId: string; publishAt: string; actorId?: string }): Promise<void> {
-      await db.transaction().execute(async (trx) => {
-        const before = await trx.selectFrom('posts').select(['workspace_id', 'publish_at']).where('id', '=', postId).executeTakeFirstOrThrow();
+    /**
+     * Moves a post. With `unlessClaimed` (a staged post), only if no publish has claimed it: returns
+     * false, changing nothing, when one has.
+     */
+    async savePostSchedule({ postId, publishAt, actorId, unlessClaimed }: { postId: string; publishAt: string; actorId?: string; unlessClaimed?: boolean }): Promise<boolean> {
+      return db.transaction().execute(async (trx) => {
+        const before = await trx.selectFrom('posts').select(['workspace_id', 'publish_at', 'status']).where('id', '=', postId).forUpdate().executeTakeFirstOrThrow();
+        if (before.publish_at.getTime() === Date.parse(publishAt)) return true; // an earlier attempt saved it
+        if (unlessClaimed && !isUnclaimed(before.status)) return false;
         await trx.updateTable('posts').set({ publish_at: publishAt, updated_at: new Date() }).where('id', '=', postId).execute();
         await appendAudit(trx, {
           workspaceId: before.workspace_id,
@@ -37,13 +109,19 @@ export function createPublishingActivities({ db, adapters, sealer, media }: Publ
           before: { publishAt: before.publish_at.toISOString() },
           after: { publishAt },
         });
+        return true;
       });
     },
 
-    async markPostStatus({ postId, status, actorId, awaitingUserIds }: { postId: string; status: PostStatus; actorId?: string; awaitingUserIds?: string[] }): Promise<void> {
-      await db.transaction().execute(async (trx) => {
-        const before = await trx.selectFrom('posts').select(['workspace_id', 'status']).where('id', '=', postId).executeTakeFirstOrThrow();
-        if (before.status === status) return;
+    /**
+     * Sets a post's status. With `unlessClaimed` (a staged post), only if no publish has claimed
+     * it: returns false, changing nothing, when one has.
+     */
+    async markPostStatus({ postId, status, actorId, awaitingUserIds, unlessClaimed }: { postId: string; status: PostStatus; actorId?: string; awaitingUserIds?: string[]; unlessClaimed?: boolean }): Promise<boolean> {
+      return db.transaction().execute(async (trx) => {
+        const before = await trx.selectFrom('posts').select(['workspace_id', 'status']).where('id', '=', postId).forUpdate().executeTakeFirstOrThrow();
+        if (before.status === status) return true;
+        if (unlessClaimed && !isUnclaimed(before.status)) return false;
         await trx
           .updateTable('posts')
           .set({ status, updated_at: new Date(), awaiting_user_ids: status === 'awaiting_approval' ? (awaitingUserIds ?? []) : [] })
@@ -53,6 +131,7 @@ export function createPublishingActivities({ db, adapters, sealer, media }: Publ
           await trx.updateTable('post_targets').set({ status: 'cancelled', updated_at: new Date() }).where('post_id', '=', postId).where('status', '=', 'pending').execute();
         }
         await appendAudit(trx, { workspaceId: before.workspace_id, actorId: actorId ?? null, action: `post.${status}`, subjectType: 'post', subjectId: postId, before: { status: before.status }, after: { status } });
+        return true;
       });
     },
 
@@ -106,56 +185,73 @@ export function createPublishingActivities({ db, adapters, sealer, media }: Publ
      * result, and the adapter's idempotency key makes the network refuse a second copy.
      */
     async publishTarget({ postId, targetId }: { postId: string; targetId: string }): Promise<{ externalId: string; url: string | null }> {
-      const row = await db
-        .selectFrom('post_targets as t')
-        .innerJoin('posts as p', 'p.id', 't.post_id')
-        .innerJoin('channels as c', 'c.id', 't.channel_id')
-        .select([
-          't.id', 't.text', 't.status', 't.idempotency_key', 't.external_id', 't.external_url',
-          'p.publish_at', 'c.provider', 'c.name as channelName', 'c.credentials_sealed', 'c.deleted_at',
-        ])
-        .where('t.id', '=', targetId)
-        .where('t.post_id', '=', postId)
-        .executeTakeFirst();
-      if (!row) throw ApplicationFailure.nonRetryable(`Target ${targetId} of post ${postId} does not exist`, FailureType.PostNotFound);
-      if (row.status === 'published' && row.external_id) return { externalId: row.external_id, url: row.external_url };
-      if (row.deleted_at) throw ApplicationFailure.nonRetryable(`Channel "${row.channelName}" was removed before the post went out`, FailureType.ChannelRemoved);
+      const send = await prepareTarget(postId, targetId, Context.current().info.attempt);
+      return send();
+    },
 
-      const attempt = Context.current().info.attempt;
-      await db.updateTable('post_targets').set({ status: 'publishing', attempts: attempt, updated_at: new Date() }).where('id', '=', targetId).execute();
-
-      const adapter = adapters[row.provider];
-      const attached = (await findPostMedia(db, [postId])).map((m) => ({ ...m, read: () => media.get(m.storageKey) }));
-      const problems = [...adapter.validate(row.text), ...adapter.validateMedia(attached)];
-      if (problems.length > 0) throw ApplicationFailure.nonRetryable(problems.join('; '), FailureType.InvalidContent);
-
+    /**
+     * Publishes one target of a staged post at its time, from a worker that has held it since
+     * shortly before: waits, claims the post (unless a cancel, reschedule, edit or hold changed it
+     * first: then it returns `withdrawn` and publishes nothing), prepares the publish and sends it
+     * at `publishAt`, so a burst of posts due at once reaches the networks on time instead of
+     * queueing behind the workflow tasks that would otherwise start each publish.
+     */
+    async publishTargetWhenDue({ postId, targetId, publishAt }: { postId: string; targetId: string; publishAt: string }): Promise<StagedPublishResult> {
+      const context = Context.current();
+      const heartbeat = setInterval(() => context.heartbeat(), HEARTBEAT_EVERY_MS);
       try {
-        const result = await adapter.publish(sealer.open(row.credentials_sealed), {
-          postId,
-          targetId,
-          text: row.text,
-          publishAt: row.publish_at.toISOString(),
-          idempotencyKey: row.idempotency_key,
-          isRetry: attempt > 1,
-          media: attached,
-        });
-        await db
-          .updateTable('post_targets')
-          .set({ status: 'published', external_id: result.externalId, external_url: result.url, last_error: null, published_at: new Date(), updated_at: new Date() })
-          .where('id', '=', targetId)
-          .execute();
-        return result;
-      } catch (err) {
-        const failure = toApplicationFailure(err, row.channelName);
-        // Keep the latest reason visible while Temporal retries.
-        await db.updateTable('post_targets').set({ last_error: failure.message, updated_at: new Date() }).where('id', '=', targetId).execute();
-        throw failure;
+        const due = Date.parse(publishAt);
+        // Until the claim, the workflow may cancel this wait (it then changed the post itself).
+        const untilClaim = due - CLAIM_AHEAD_MS - Date.now();
+        if (untilClaim > 0) await context.sleep(untilClaim);
+        if (!(await claimPost(db, postId, publishAt))) return { withdrawn: true };
+        // Claimed: this post goes out now, whatever is asked of it from here on.
+        const send = await prepareTarget(postId, targetId, context.info.attempt);
+        const untilDue = due - Date.now();
+        if (untilDue > 0) await new Promise((resolve) => setTimeout(resolve, untilDue));
+        return { withdrawn: false, ...(await send()) };
+      } finally {
+        clearInterval(heartbeat);
       }
     },
   };
 }
 
 export type PublishingActivities = ReturnType<typeof createPublishingActivities>;
+
+/**
+ * A post no publish has claimed: a change to it may still be saved. (A staged post may be held in
+ * the database a moment before its workflow learns it, while a campaign pause is being saved.)
+ */
+export function isUnclaimed(status: PostStatus): boolean {
+  return status === 'scheduled' || status === 'held';
+}
+
+/**
+ * Claims a staged post for publishing: scheduled → publishing, if it is still scheduled for
+ * `publishAt`. The row lock orders the claim against every guarded change (cancel, reschedule,
+ * edit and hold save with `unlessClaimed`), so exactly one of them wins. True also when this post was
+ * claimed for this time already (by an earlier attempt or by a sibling target's publish).
+ */
+async function claimPost(db: Db, postId: string, publishAt: string): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    const due = new Date(publishAt);
+    const claimed = await trx
+      .updateTable('posts')
+      .set({ status: 'publishing', updated_at: new Date() })
+      .where('id', '=', postId)
+      .where('status', '=', 'scheduled')
+      .where('publish_at', '=', due)
+      .returning('workspace_id')
+      .executeTakeFirst();
+    if (claimed) {
+      await appendAudit(trx, { workspaceId: claimed.workspace_id, actorId: null, action: 'post.publishing', subjectType: 'post', subjectId: postId, before: { status: 'scheduled' }, after: { status: 'publishing' } });
+      return true;
+    }
+    const post = await trx.selectFrom('posts').select(['status', 'publish_at']).where('id', '=', postId).executeTakeFirst();
+    return post?.status === 'publishing' && post.publish_at.getTime() === due.getTime();
+  });
+}
 
 function toApplicationFailure(err: unknown, channelName: string): ApplicationFailure {
   if (!(err instanceof ChannelError)) {

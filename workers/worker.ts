@@ -19,7 +19,9 @@ export function createChorusWorker(options: ChorusWorkerOptions): Promise<Worker
     taskQueue: options.taskQueue,
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
     activities: createActivities({ ...options.deps, taskQueue: options.taskQueue }),
-    // Publishing waits on the network, not the CPU: many in flight per worker.
-    maxConcurrentActivityTaskExecutions: 200,
+    // Publishing waits on the network, not the CPU: many in flight per worker. Staged publishes
+    // wait here for up to a minute before their time, so a burst of posts due at once needs a slot
+    // each (beyond this many, the rest start as slots free up, and publish late).
+    maxConcurrentActivityTaskExecutions: 1000,
   });
 }

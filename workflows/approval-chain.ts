@@ -81,6 +81,17 @@ export class ApprovalChain {
     this.stepStartedAt = Date.now();
   }
 
+  /** Remembers where the chain is; calling the result puts it back there (a restart that could not be saved). */
+  checkpoint(): () => void {
+    const { round, currentStep, state, stepStartedAt } = this;
+    return () => {
+      this.round = round;
+      this.currentStep = currentStep;
+      this.state = state;
+      this.stepStartedAt = stepStartedAt;
+    };
+  }
+
   /** Back into the chain where it stopped (after an expiry was rescheduled). */
   resume(): void {
     if (this.state === 'expired') this.state = 'pending';

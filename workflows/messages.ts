@@ -37,6 +37,8 @@ export const FailureType = {
   ChannelUnavailable: 'ChannelUnavailable',
   PostNotFound: 'PostNotFound',
   NotEligible: 'NotEligible',
+  /** A staged post was claimed for publishing before a cancel, reschedule or edit could be saved. */
+  PublishingStarted: 'PublishingStarted',
 } as const;
 export type FailureType = (typeof FailureType)[keyof typeof FailureType];
 

@@ -2,8 +2,10 @@ import {
   ActivityFailure,
   allHandlersFinished,
   ApplicationFailure,
+  CancellationScope,
   condition,
   getExternalWorkflowHandle,
+  isCancellation,
   patched,
   proxyActivities,
   proxyLocalActivities,
@@ -69,6 +71,20 @@ const { publishTarget } = proxyActivities<PublishingActivities>({
   },
 });
 
+// A staged publish: held by a worker from STAGE_LEAD_MS before the post's time until it has gone
+// out, heartbeating so that calling it off (before its claim) reaches it.
+const { publishTargetWhenDue } = proxyActivities<PublishingActivities>({
+  startToCloseTimeout: '4m',
+  heartbeatTimeout: '20s',
+  scheduleToCloseTimeout: '24h',
+  retry: {
+    initialInterval: '1s',
+    backoffCoefficient: 2,
+    maximumInterval: '5m',
+    nonRetryableErrorTypes: NON_RETRYABLE_PUBLISH_FAILURES,
+  },
+});
+
 // Same bookkeeping as a local activity: runs inside the workflow task, no round trip to the server.
 const { markPostStatus: markPostStatusLocally } = proxyLocalActivities<PublishingActivities>({
   startToCloseTimeout: '30s',
@@ -80,6 +96,18 @@ const LEAN_PUBLISHING = 'lean-publishing-bookkeeping';
 
 /** Workflows started before this change ended when approval expired; newer ones wait for a reschedule. */
 const EXPIRED_WAITS_FOR_RESCHEDULE = 'expired-posts-wait-for-reschedule';
+
+/** Workflows started before this change started their publishes at the post's time, not before. */
+const STAGED_PUBLISHING = 'staged-publishing';
+
+/**
+ * How long before its time a post's publishes are handed to a worker, which sends them at the time
+ * itself: a burst of posts due at once then costs no workflow task at the due second.
+ */
+const STAGE_LEAD_MS = 60_000;
+
+/** When staged publishes were all withdrawn but the post looks unchanged, how long before staging again. */
+const RESTAGE_AFTER_MS = 60_000;
 
 /**
  * One post, start to finish. With an approval chain, it waits in the chain first: the publish
@@ -98,6 +126,9 @@ export async function publishPost(input: PostWorkflowInput): Promise<PostWorkflo
   let campaignId = input.campaignId ?? null;
   // Held by its campaign (not yet approved, or paused): it may not publish until released.
   let held = input.held ?? false;
+  // Its publishes are handed to a worker and wait there for the time: a change is saved only if the
+  // post is not claimed yet (`unlessClaimed`), and then the staged publishes are called off.
+  let staged = false;
   const targets: PostWorkflowTargetStatus[] = input.targets.map((t) => ({ ...t, status: 'pending' }));
 
   const snapshot = (): PostWorkflowStatus => ({ postId: input.postId, status, publishAt, targets: targets.map((t) => ({ ...t })) });
@@ -119,12 +150,62 @@ export async function publishPost(input: PostWorkflowInput): Promise<PostWorkflo
       .signal(postProgressSignal, { postId: input.postId, status })
       .catch(() => undefined); // a finished campaign no longer listens
   };
-  const cancel = async (actorId?: string) => {
+  /** False when the post was claimed for publishing first (it is going out; nothing changed). */
+  const cancel = async (actorId?: string): Promise<boolean> => {
+    if (staged) {
+      if (!(await markPostStatus({ postId: input.postId, status: 'cancelled', actorId, unlessClaimed: true }))) return false;
+      setStatus('cancelled');
+      wake();
+      for (const t of targets) t.status = 'cancelled';
+      await reportToCampaign();
+      return true;
+    }
     setStatus('cancelled');
     wake();
     for (const t of targets) t.status = 'cancelled';
     await markPostStatus({ postId: input.postId, status: 'cancelled', actorId });
     await reportToCampaign();
+    return true;
+  };
+
+  /**
+   * Hands every target to a worker that publishes it at `publishAt`. Until the worker claims the
+   * post (shortly before its time), cancel, reschedule, edit and hold still work: each saves its
+   * change only if the post is unclaimed, and then the staged publishes are called off. True when
+   * the post went out (each target published or failed), false when it was withdrawn.
+   */
+  const publishWhenDue = async (): Promise<boolean> => {
+    const stagedAt = publishAt;
+    const changed = () => status !== 'scheduled' || publishAt !== stagedAt;
+    let holdTried = false;
+    staged = true;
+    setCurrentDetails(`**staged** · publishes at ${publishAt} · ${targets.length} channel(s)`);
+    const scope = new CancellationScope();
+    const outcomes = scope.run(() => Promise.all(targets.map((target) => publishOneWhenDue(input.postId, target, stagedAt))));
+    try {
+      for (;;) {
+        const settled = await Promise.race([outcomes.then(() => true), condition(() => changed() || (held && !holdTried)).then(() => false)]);
+        if (settled) break;
+        if (changed()) {
+          scope.cancel();
+          break;
+        }
+        // A campaign pause: the post stays unpublished if it is not claimed yet.
+        holdTried = true;
+        if (await markPostStatus({ postId: input.postId, status: 'held', unlessClaimed: true })) {
+          setStatus('held');
+          describe();
+        }
+      }
+      const claimed = (await outcomes).some((outcome) => outcome === 'claimed');
+      if (!claimed && !changed()) {
+        // Withdrawn by a change this workflow has not applied yet: give its handler time.
+        await condition(changed, RESTAGE_AFTER_MS);
+      }
+      return claimed;
+    } finally {
+      staged = false;
+    }
   };
 
   setHandler(postStatusQuery, snapshot);
@@ -161,6 +242,13 @@ export async function publishPost(input: PostWorkflowInput): Promise<PostWorkflo
   setHandler(
     rescheduleUpdate,
     async ({ publishAt: next, actorId }) => {
+      if (staged) {
+        const moved = new Date(next).toISOString();
+        if (!(await savePostSchedule({ postId: input.postId, publishAt: moved, actorId, unlessClaimed: true }))) throw publishingStarted('rescheduled');
+        publishAt = moved;
+        wake();
+        return snapshot();
+      }
       publishAt = new Date(next).toISOString();
       if (status === 'expired' && chain) {
         // Back into the chain where it stopped; the decisions made so far stand.
@@ -185,6 +273,20 @@ export async function publishPost(input: PostWorkflowInput): Promise<PostWorkflo
   setHandler(
     editUpdate,
     async ({ actorId, text, targets: texts }) => {
+      if (staged) {
+        // Saved only while unclaimed; the staged publishes read the text after their claim.
+        const undo = chain?.checkpoint();
+        chain?.restart();
+        const next = chain ? 'awaiting_approval' : status;
+        const saved = await savePostContent({ postId: input.postId, actorId, text, targets: texts, status: next, round: chain?.round ?? 0, awaitingUserIds: chain?.pendingApprovers() ?? [], unlessClaimed: true });
+        if (!saved) {
+          undo?.();
+          throw publishingStarted('edited');
+        }
+        setStatus(next);
+        wake();
+        return snapshot();
+      }
       if (chain) {
         // New content needs new approval, from step one, whatever had been approved before.
         chain.restart();
@@ -204,7 +306,7 @@ export async function publishPost(input: PostWorkflowInput): Promise<PostWorkflo
   setHandler(
     cancelUpdate,
     async ({ actorId }) => {
-      await cancel(actorId);
+      if (!(await cancel(actorId))) throw publishingStarted('cancelled');
       return snapshot();
     },
     {
@@ -225,7 +327,12 @@ export async function publishPost(input: PostWorkflowInput): Promise<PostWorkflo
     held = false;
     wake();
     if (next && editable()) {
-      publishAt = new Date(next).toISOString();
+      const moved = new Date(next).toISOString();
+      if (staged) {
+        if (await savePostSchedule({ postId: input.postId, publishAt: moved, unlessClaimed: true })) publishAt = moved;
+        return;
+      }
+      publishAt = moved;
       await savePostSchedule({ postId: input.postId, publishAt });
     }
   });
@@ -315,25 +422,37 @@ export async function publishPost(input: PostWorkflowInput): Promise<PostWorkflo
     }
 
     if (status === 'scheduled') {
-      const wait = Date.parse(publishAt) - Date.now();
-      if (wait > 0) {
-        woken = false;
-        await condition(() => woken, wait);
-        continue;
-      }
-      setStatus('publishing');
-      describe();
-      if (patched(LEAN_PUBLISHING)) {
-        // Bookkeeping as local activities, beside the publishes rather than before them: a burst of
-        // posts due at once costs the server two workflow tasks each instead of five.
-        await Promise.all([
-          markPostStatusLocally({ postId: input.postId, status: 'publishing' }).then(reportToCampaign),
-          ...targets.map((target) => publishOne(input.postId, target)),
-        ]);
+      if (patched(STAGED_PUBLISHING)) {
+        const untilStaging = Date.parse(publishAt) - STAGE_LEAD_MS - Date.now();
+        if (untilStaging > 0) {
+          woken = false;
+          await condition(() => woken, untilStaging);
+          continue;
+        }
+        // Withdrawn: cancelled, moved, edited back into approval or held before its claim.
+        if (!(await publishWhenDue())) continue;
+        setStatus('publishing');
       } else {
-        await markPostStatus({ postId: input.postId, status: 'publishing' });
-        await reportToCampaign();
-        await Promise.all(targets.map((target) => publishOne(input.postId, target)));
+        const wait = Date.parse(publishAt) - Date.now();
+        if (wait > 0) {
+          woken = false;
+          await condition(() => woken, wait);
+          continue;
+        }
+        setStatus('publishing');
+        describe();
+        if (patched(LEAN_PUBLISHING)) {
+          // Bookkeeping as local activities, beside the publishes rather than before them: a burst of
+          // posts due at once costs the server two workflow tasks each instead of five.
+          await Promise.all([
+            markPostStatusLocally({ postId: input.postId, status: 'publishing' }).then(reportToCampaign),
+            ...targets.map((target) => publishOne(input.postId, target)),
+          ]);
+        } else {
+          await markPostStatus({ postId: input.postId, status: 'publishing' });
+          await reportToCampaign();
+          await Promise.all(targets.map((target) => publishOne(input.postId, target)));
+        }
       }
       const published = targets.filter((t) => t.status === 'published').length;
       setStatus(published === targets.length ? 'published' : published === 0 ? 'failed' : 'partially_published');
@@ -361,6 +480,32 @@ async function publishOne(postId: string, target: PostWorkflowTargetStatus): Pro
     target.error = failureReason(err);
     await recordTargetFailure({ targetId: target.targetId, reason: target.error });
   }
+}
+
+/** Publishes one target at its time through a staged activity; 'withdrawn' when it did not claim the post. */
+async function publishOneWhenDue(postId: string, target: PostWorkflowTargetStatus, publishAt: string): Promise<'claimed' | 'withdrawn'> {
+  try {
+    const result = await publishTargetWhenDue({ postId, targetId: target.targetId, publishAt });
+    if (result.withdrawn) return 'withdrawn';
+    target.status = 'published';
+    target.externalId = result.externalId;
+    target.url = result.url;
+  } catch (err) {
+    if (isCancellation(err)) return 'withdrawn';
+    target.status = 'failed';
+    target.error = failureReason(err);
+    await recordTargetFailure({ targetId: target.targetId, reason: target.error });
+  }
+  return 'claimed';
+}
+
+/** An Update that came too late for a staged post: it was claimed for publishing first. */
+function publishingStarted(what: string): ApplicationFailure {
+  return ApplicationFailure.create({
+    type: FailureType.PublishingStarted,
+    message: `The post is publishing (claimed a moment before its time); it can no longer be ${what}`,
+    nonRetryable: true,
+  });
 }
 
 function failureReason(err: unknown): string {

@@ -1,6 +1,6 @@
 import { Context } from '@temporalio/activity';
 import { appendAudit } from '../db/audit';
-import { isUnclaimed } from './publishing';
+import { isUnclaimed } from '../db/post-claims';
 import type { PostStatus } from '../db/database';
 import { deliverNotification, type NotificationDeps } from '../notifications/deliver';
 import type { DueNotification } from '../workflows/approval-chain';

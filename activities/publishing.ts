@@ -1,9 +1,11 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
+import type { PublishMedia, PublishResult } from '../channels/adapter';
 import type { ChannelAdapters } from '../channels/registry';
 import { ChannelError } from '../channels/errors';
 import { appendAudit } from '../db/audit';
 import type { Db, PostStatus } from '../db/database';
 import { findPostMedia } from '../db/posts';
+import { ClaimBatcher, isUnclaimed } from '../db/post-claims';
 import type { Sealer } from '../db/sealing';
 import type { MediaStorage } from '../content/media';
 import { FailureType, type DecisionKind } from '../workflows/messages';
@@ -24,15 +26,27 @@ export const CLAIM_AHEAD_MS = 2_000;
 const HEARTBEAT_EVERY_MS = 2_000;
 
 /** What a staged publish came to: published, or given up because the post changed before its claim. */
-export type StagedPublishResult = { withdrawn: false; externalId: string; url: string | null } | { withdrawn: true };
+export type StagedPublishResult = ({ withdrawn: false } & PublishResult) | { withdrawn: true };
+
+/** A target as publishing needs it, loaded and checked ahead of the network call. */
+interface LoadedTarget {
+  postId: string;
+  targetId: string;
+  channelName: string;
+  adapter: ChannelAdapters[keyof ChannelAdapters];
+  credentialsSealed: string;
+  text: string;
+  publishAt: Date;
+  idempotencyKey: string;
+  media: PublishMedia[];
+}
 
 /** The I/O of scheduled publishing. Every activity here is safe to run twice. */
 export function createPublishingActivities({ db, adapters, sealer, media }: PublishingDeps) {
-  /**
-   * Everything before the network call: loads the target, checks it and its media, and records the
-   * attempt. Returns the call itself, which records its outcome.
-   */
-  async function prepareTarget(postId: string, targetId: string, attempt: number): Promise<() => Promise<{ externalId: string; url: string | null }>> {
+  const claims = new ClaimBatcher(db);
+
+  /** Loads a target; its stored result when it was published already. */
+  async function loadTarget(postId: string, targetId: string): Promise<LoadedTarget | { published: PublishResult }> {
     const row = await db
       .selectFrom('post_targets as t')
       .innerJoin('posts as p', 'p.id', 't.post_id')
@@ -45,43 +59,52 @@ export function createPublishingActivities({ db, adapters, sealer, media }: Publ
       .where('t.post_id', '=', postId)
       .executeTakeFirst();
     if (!row) throw ApplicationFailure.nonRetryable(`Target ${targetId} of post ${postId} does not exist`, FailureType.PostNotFound);
-    if (row.status === 'published' && row.external_id) {
-      const stored = { externalId: row.external_id, url: row.external_url };
-      return async () => stored;
-    }
-    if (row.deleted_at) throw ApplicationFailure.nonRetryable(`Channel "${row.channelName}" was removed before the post went out`, FailureType.ChannelRemoved);
-
-    await db.updateTable('post_targets').set({ status: 'publishing', attempts: attempt, updated_at: new Date() }).where('id', '=', targetId).execute();
-
-    const adapter = adapters[row.provider];
+    if (row.status === 'published' && row.external_id) return { published: { externalId: row.external_id, url: row.external_url } };
+    if (row.deleted_at) throw channelRemoved(row.channelName);
     const attached = (await findPostMedia(db, [postId])).map((m) => ({ ...m, read: () => media.get(m.storageKey) }));
-    const problems = [...adapter.validate(row.text), ...adapter.validateMedia(attached)];
-    if (problems.length > 0) throw ApplicationFailure.nonRetryable(problems.join('; '), FailureType.InvalidContent);
-
-    return async () => {
-      try {
-        const result = await adapter.publish(sealer.open(row.credentials_sealed), {
-          postId,
-          targetId,
-          text: row.text,
-          publishAt: row.publish_at.toISOString(),
-          idempotencyKey: row.idempotency_key,
-          isRetry: attempt > 1,
-          media: attached,
-        });
-        await db
-          .updateTable('post_targets')
-          .set({ status: 'published', external_id: result.externalId, external_url: result.url, last_error: null, published_at: new Date(), updated_at: new Date() })
-          .where('id', '=', targetId)
-          .execute();
-        return result;
-      } catch (err) {
-        const failure = toApplicationFailure(err, row.channelName);
-        // Keep the latest reason visible while Temporal retries.
-        await db.updateTable('post_targets').set({ last_error: failure.message, updated_at: new Date() }).where('id', '=', targetId).execute();
-        throw failure;
-      }
+    return {
+      postId,
+      targetId,
+      channelName: row.channelName,
+      adapter: adapters[row.provider],
+      credentialsSealed: row.credentials_sealed,
+      text: row.text,
+      publishAt: row.publish_at,
+      idempotencyKey: row.idempotency_key,
+      media: attached,
     };
+  }
+
+  /** Refuses, for good, content the network would refuse. */
+  function checkContent(target: LoadedTarget): void {
+    const problems = [...target.adapter.validate(target.text), ...target.adapter.validateMedia(target.media)];
+    if (problems.length > 0) throw ApplicationFailure.nonRetryable(problems.join('; '), FailureType.InvalidContent);
+  }
+
+  /** The network call, and its outcome recorded on the target. */
+  async function sendTarget(target: LoadedTarget, attempt: number): Promise<PublishResult> {
+    try {
+      const result = await target.adapter.publish(sealer.open(target.credentialsSealed), {
+        postId: target.postId,
+        targetId: target.targetId,
+        text: target.text,
+        publishAt: target.publishAt.toISOString(),
+        idempotencyKey: target.idempotencyKey,
+        isRetry: attempt > 1,
+        media: target.media,
+      });
+      await db
+        .updateTable('post_targets')
+        .set({ status: 'published', external_id: result.externalId, external_url: result.url, last_error: null, published_at: new Date(), updated_at: new Date() })
+        .where('id', '=', target.targetId)
+        .execute();
+      return result;
+    } catch (err) {
+      const failure = toApplicationFailure(err, target.channelName);
+      // Keep the latest reason visible while Temporal retries.
+      await db.updateTable('post_targets').set({ last_error: failure.message, updated_at: new Date() }).where('id', '=', target.targetId).execute();
+      throw failure;
+    }
   }
 
   return {
@@ -114,23 +137,24 @@ export function createPublishingActivities({ db, adapters, sealer, media }: Publ
     },
 
     /**
-     * Sets a post's status. With `unlessClaimed` (a staged post), only if no publish has claimed
-     * it: returns false, changing nothing, when one has.
+     * Sets a post's status (and its publish time, when given). With `unlessClaimed` (a staged
+     * post), only if no publish has claimed it: returns false, changing nothing, when one has.
      */
-    async markPostStatus({ postId, status, actorId, awaitingUserIds, unlessClaimed }: { postId: string; status: PostStatus; actorId?: string; awaitingUserIds?: string[]; unlessClaimed?: boolean }): Promise<boolean> {
+    async markPostStatus(input: { postId: string; status: PostStatus; actorId?: string; awaitingUserIds?: string[]; unlessClaimed?: boolean; publishAt?: string }): Promise<boolean> {
+      const { postId, status, actorId, awaitingUserIds, unlessClaimed, publishAt } = input;
       return db.transaction().execute(async (trx) => {
         const before = await trx.selectFrom('posts').select(['workspace_id', 'status']).where('id', '=', postId).forUpdate().executeTakeFirstOrThrow();
         if (before.status === status) return true;
         if (unlessClaimed && !isUnclaimed(before.status)) return false;
         await trx
           .updateTable('posts')
-          .set({ status, updated_at: new Date(), awaiting_user_ids: status === 'awaiting_approval' ? (awaitingUserIds ?? []) : [] })
+          .set({ status, updated_at: new Date(), awaiting_user_ids: status === 'awaiting_approval' ? (awaitingUserIds ?? []) : [], ...(publishAt ? { publish_at: publishAt } : {}) })
           .where('id', '=', postId)
           .execute();
         if (status === 'cancelled') {
           await trx.updateTable('post_targets').set({ status: 'cancelled', updated_at: new Date() }).where('post_id', '=', postId).where('status', '=', 'pending').execute();
         }
-        await appendAudit(trx, { workspaceId: before.workspace_id, actorId: actorId ?? null, action: `post.${status}`, subjectType: 'post', subjectId: postId, before: { status: before.status }, after: { status } });
+        await appendAudit(trx, { workspaceId: before.workspace_id, actorId: actorId ?? null, action: `post.${status}`, subjectType: 'post', subjectId: postId, before: { status: before.status }, after: { status, ...(publishAt ? { publishAt } : {}) } });
         return true;
       });
     },
@@ -184,32 +208,41 @@ export function createPublishingActivities({ db, adapters, sealer, media }: Publ
      * Publishes one target. Safe to retry: a target already marked published returns its stored
      * result, and the adapter's idempotency key makes the network refuse a second copy.
      */
-    async publishTarget({ postId, targetId }: { postId: string; targetId: string }): Promise<{ externalId: string; url: string | null }> {
-      const send = await prepareTarget(postId, targetId, Context.current().info.attempt);
-      return send();
+    async publishTarget({ postId, targetId }: { postId: string; targetId: string }): Promise<PublishResult> {
+      const target = await loadTarget(postId, targetId);
+      if ('published' in target) return target.published;
+      const attempt = Context.current().info.attempt;
+      await db.updateTable('post_targets').set({ status: 'publishing', attempts: attempt, updated_at: new Date() }).where('id', '=', targetId).execute();
+      checkContent(target);
+      return sendTarget(target, attempt);
     },
 
     /**
      * Publishes one target of a staged post at its time, from a worker that has held it since
-     * shortly before: waits, claims the post (unless a cancel, reschedule, edit or hold changed it
-     * first: then it returns `withdrawn` and publishes nothing), prepares the publish and sends it
-     * at `publishAt`, so a burst of posts due at once reaches the networks on time instead of
+     * shortly before: loads and checks it, waits, claims the post (unless a cancel, reschedule,
+     * edit or hold changed it first: then it returns `withdrawn` and publishes nothing) and sends
+     * it at `publishAt`, so a burst of posts due at once reaches the networks on time instead of
      * queueing behind the workflow tasks that would otherwise start each publish.
      */
     async publishTargetWhenDue({ postId, targetId, publishAt }: { postId: string; targetId: string; publishAt: string }): Promise<StagedPublishResult> {
       const context = Context.current();
       const heartbeat = setInterval(() => context.heartbeat(), HEARTBEAT_EVERY_MS);
       try {
+        const target = await loadTarget(postId, targetId);
+        if ('published' in target) return { withdrawn: false, ...target.published };
         const due = Date.parse(publishAt);
         // Until the claim, the workflow may cancel this wait (it then changed the post itself).
         const untilClaim = due - CLAIM_AHEAD_MS - Date.now();
         if (untilClaim > 0) await context.sleep(untilClaim);
-        if (!(await claimPost(db, postId, publishAt))) return { withdrawn: true };
+        const claim = await claims.claim({ postId, publishAt, targetId, attempt: context.info.attempt });
+        if (!claim.claimed) return { withdrawn: true };
         // Claimed: this post goes out now, whatever is asked of it from here on.
-        const send = await prepareTarget(postId, targetId, context.info.attempt);
+        if (claim.channelRemoved) throw channelRemoved(target.channelName);
+        target.text = claim.text; // as edited up to the claim
+        checkContent(target);
         const untilDue = due - Date.now();
         if (untilDue > 0) await new Promise((resolve) => setTimeout(resolve, untilDue));
-        return { withdrawn: false, ...(await send()) };
+        return { withdrawn: false, ...(await sendTarget(target, context.info.attempt)) };
       } finally {
         clearInterval(heartbeat);
       }
@@ -219,38 +252,8 @@ export function createPublishingActivities({ db, adapters, sealer, media }: Publ
 
 export type PublishingActivities = ReturnType<typeof createPublishingActivities>;
 
-/**
- * A post no publish has claimed: a change to it may still be saved. (A staged post may be held in
- * the database a moment before its workflow learns it, while a campaign pause is being saved.)
- */
-export function isUnclaimed(status: PostStatus): boolean {
-  return status === 'scheduled' || status === 'held';
-}
-
-/**
- * Claims a staged post for publishing: scheduled → publishing, if it is still scheduled for
- * `publishAt`. The row lock orders the claim against every guarded change (cancel, reschedule,
- * edit and hold save with `unlessClaimed`), so exactly one of them wins. True also when this post was
- * claimed for this time already (by an earlier attempt or by a sibling target's publish).
- */
-async function claimPost(db: Db, postId: string, publishAt: string): Promise<boolean> {
-  return db.transaction().execute(async (trx) => {
-    const due = new Date(publishAt);
-    const claimed = await trx
-      .updateTable('posts')
-      .set({ status: 'publishing', updated_at: new Date() })
-      .where('id', '=', postId)
-      .where('status', '=', 'scheduled')
-      .where('publish_at', '=', due)
-      .returning('workspace_id')
-      .executeTakeFirst();
-    if (claimed) {
-      await appendAudit(trx, { workspaceId: claimed.workspace_id, actorId: null, action: 'post.publishing', subjectType: 'post', subjectId: postId, before: { status: 'scheduled' }, after: { status: 'publishing' } });
-      return true;
-    }
-    const post = await trx.selectFrom('posts').select(['status', 'publish_at']).where('id', '=', postId).executeTakeFirst();
-    return post?.status === 'publishing' && post.publish_at.getTime() === due.getTime();
-  });
+function channelRemoved(channelName: string): ApplicationFailure {
+  return ApplicationFailure.nonRetryable(`Channel "${channelName}" was removed before the post went out`, FailureType.ChannelRemoved);
 }
 
 function toApplicationFailure(err: unknown, channelName: string): ApplicationFailure {

@@ -13,7 +13,8 @@ import { createDb, type Db, type PostStatus } from '../db/database';
 import { migrateToLatest } from '../db/migrate';
 import { generateKey, Sealer } from '../db/sealing';
 import { createWorkspaceWithOwner } from '../db/workspaces';
-import { startLocalBluesky, type LocalBluesky, type SandboxAccount } from '../sandbox/local-bluesky';
+import type { SandboxAccount } from '../sandbox/local-bluesky';
+import { startLocalBlueskyProcess, type LocalBlueskyProcess } from '../sandbox/local-bluesky-process';
 import { connectClient, connectWorker, ensureSearchAttributes, type TemporalTarget } from '../temporal/connection';
 import { startDevServer } from '../temporal/dev-server';
 import { configuredTemporal } from '../temporal/target';
@@ -27,9 +28,10 @@ import { createChorusWorker } from '../workers/worker';
  *
  *   npm run bench:publish-burst -- --posts 1000 --accounts 5
  *
- * Everything but PostgreSQL runs in this process, as `npm start` runs it: the Temporal dev server
- * (a child process; TEMPORAL_ADDRESS to use another), a worker, the API and the PDS. PostgreSQL
- * is DATABASE_URL if set, else a throwaway database on the server the tests use.
+ * Chorus runs in this process, as `npm start` runs it: the Temporal dev server (a child process;
+ * TEMPORAL_ADDRESS to use another), a worker and the API. The PDS runs beside it in a child process
+ * of its own, as a real network would (in this process it would share the worker's event loop).
+ * PostgreSQL is DATABASE_URL if set, else a throwaway database on the server the tests use.
  */
 
 const TARGET_P99_LATENESS_MS = 2_000;
@@ -115,7 +117,7 @@ interface System {
   /** The bench's own connections, so watching the run takes none from the system under test. */
   observer: Db;
   app: ChorusApp;
-  pds: LocalBluesky;
+  pds: LocalBlueskyProcess;
   temporal: Client;
   taskQueue: string;
   temporalAddress: string;
@@ -140,7 +142,7 @@ async function startSystem(config: Config, cleanups: Cleanup[]): Promise<System>
   const taskQueue = `bench-${randomUUID()}`;
   const media = new DiskMediaStorage(`${os.tmpdir()}/chorus-bench-media`);
   const [pds, worker] = await Promise.all([
-    startLocalBluesky().then((started) => {
+    startLocalBlueskyProcess().then((started) => {
       cleanups.push({ what: 'local Bluesky', run: () => started.stop() });
       return started;
     }),
@@ -446,7 +448,7 @@ interface PdsFigures {
 }
 
 /** What actually landed on the PDS: every record carrying the run's marker, by post index. */
-async function pdsFigures(pds: LocalBluesky, accounts: SandboxAccount[], marker: string, expected: number): Promise<PdsFigures> {
+async function pdsFigures(pds: LocalBlueskyProcess, accounts: SandboxAccount[], marker: string, expected: number): Promise<PdsFigures> {
   const pattern = markerPattern(marker);
   const lists = await Promise.all(accounts.map((a) => pds.listPosts(a.did)));
   const indices = lists.flat().flatMap((record) => {

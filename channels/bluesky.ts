@@ -4,6 +4,7 @@ import { TID } from '@atproto/common-web';
 import { XRPCError } from '@atproto/xrpc';
 import { z } from 'zod';
 import { validateAgainstLimits, type ChannelAdapter, type MediaFacts, type PublishMedia, type PublishRequest, type PublishResult } from './adapter';
+import { RepoWriteBatcher } from './bluesky-write-batch';
 import { ChannelError, retryDelayFromHeaders } from './errors';
 import { fetchLinkCard, type LinkCardOptions } from './link-card';
 
@@ -57,6 +58,8 @@ export class BlueskyAdapter implements ChannelAdapter<BlueskyCredentials> {
   readonly limits = { maxGraphemes: 300, maxBytes: 3000 };
   /** Logged-in agents by credentials, so a burst of posts reuses one session per account. */
   private readonly sessions = new Map<string, Promise<AtpAgent>>();
+  /** Posts to one account at the same moment share commits. */
+  private readonly writes = new RepoWriteBatcher();
 
   /** `linkCards: false` publishes links without a card. */
   constructor(private readonly options: { linkCards: LinkCardOptions | false } = { linkCards: { allowPrivateAddresses: false } }) {}
@@ -104,8 +107,8 @@ export class BlueskyAdapter implements ChannelAdapter<BlueskyCredentials> {
       await richText.detectFacets(agent);
       const embed = request.media.length > 0 ? await this.imagesEmbed(agent, request.media) : await this.linkCardEmbed(agent, richText);
       const record = { $type: POST_COLLECTION, text: richText.text, facets: richText.facets, ...(embed ? { embed } : {}), createdAt: new Date().toISOString() };
-      const created = await agent.com.atproto.repo.createRecord({ repo, collection: POST_COLLECTION, rkey, record, validate: true });
-      return { externalId: created.data.uri, url: postUrl(repo, rkey) };
+      await this.writes.create(agent, repo, POST_COLLECTION, rkey, record);
+      return { externalId: `at://${repo}/${POST_COLLECTION}/${rkey}`, url: postUrl(repo, rkey) };
     } catch (err) {
       // The PDS refuses a second record under the same key: if ours is there, an earlier attempt won.
       const raced = await this.findPost(agent, repo, rkey).catch(() => undefined);

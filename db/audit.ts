@@ -35,34 +35,44 @@ export function auditRowHash(prevHash: string, row: { workspaceId: string; actor
  * the change and its audit row commit together; the advisory lock keeps the chain linear.
  */
 export async function appendAudit(trx: Transaction<Database>, entry: AuditEntry): Promise<void> {
-  await sql`select pg_advisory_xact_lock(hashtext(${'audit:' + entry.workspaceId}))`.execute(trx);
-  const last = await trx
-    .selectFrom('audit_log')
-    .select('hash')
-    .where('workspace_id', '=', entry.workspaceId)
-    .orderBy('id', 'desc')
-    .limit(1)
-    .executeTakeFirst();
-  const prevHash = last?.hash ?? GENESIS;
-  const at = new Date().toISOString();
-  const before = entry.before ?? null;
-  const after = entry.after ?? null;
-  const hash = auditRowHash(prevHash, { ...entry, at, before, after });
-  await trx
-    .insertInto('audit_log')
-    .values({
-      workspace_id: entry.workspaceId,
-      actor_id: entry.actorId,
-      action: entry.action,
-      subject_type: entry.subjectType,
-      subject_id: entry.subjectId,
-      at,
-      before: JSON.stringify(before),
-      after: JSON.stringify(after),
-      prev_hash: prevHash,
-      hash,
-    })
-    .execute();
+  await appendAuditEntries(trx, [entry]);
+}
+
+/**
+ * Appends several entries, in order, with one lock, one read of each chain's head and one insert
+ * per workspace: a batch of changes committed together (a burst of posts claimed at once).
+ */
+export async function appendAuditEntries(trx: Transaction<Database>, entries: AuditEntry[]): Promise<void> {
+  const byWorkspace = new Map<string, AuditEntry[]>();
+  for (const entry of entries) byWorkspace.set(entry.workspaceId, [...(byWorkspace.get(entry.workspaceId) ?? []), entry]);
+  // Locks in one order everywhere, so two batches over the same workspaces cannot deadlock.
+  for (const workspaceId of [...byWorkspace.keys()].sort()) {
+    await sql`select pg_advisory_xact_lock(hashtext(${'audit:' + workspaceId}))`.execute(trx);
+    const last = await trx.selectFrom('audit_log').select('hash').where('workspace_id', '=', workspaceId).orderBy('id', 'desc').limit(1).executeTakeFirst();
+    let prevHash = last?.hash ?? GENESIS;
+    const at = new Date().toISOString();
+    const rows = byWorkspace.get(workspaceId)!.map((entry) => {
+      const before = entry.before ?? null;
+      const after = entry.after ?? null;
+      const hash = auditRowHash(prevHash, { ...entry, at, before, after });
+      const row = {
+        workspace_id: workspaceId,
+        actor_id: entry.actorId,
+        action: entry.action,
+        subject_type: entry.subjectType,
+        subject_id: entry.subjectId,
+        at,
+        before: JSON.stringify(before),
+        after: JSON.stringify(after),
+        prev_hash: prevHash,
+        hash,
+      };
+      prevHash = hash;
+      return row;
+    });
+    // Ids are drawn in the order of the rows, which is the order of the chain.
+    await trx.insertInto('audit_log').values(rows).execute();
+  }
 }
 
 export interface AuditView {

@@ -104,7 +104,7 @@ test('pause holds pending posts; resume moves the missed ones by the stated rule
   await call(s.owner.token, 'POST', `/v1/campaigns/${campaign.id}/submit`);
   await waitFor('scheduled', async () => (await campaignOf(s, campaign.id)).status === 'scheduled');
 
-  const soon = at(2500);
+  const soon = at(6000); // more than CLAIM_AHEAD_MS ahead, or its claim could beat the pause
   const missed = (await call(s.owner.token, 'POST', '/v1/posts', { text: 'Missed during the pause', channelIds: [s.channels[0]], campaignId: campaign.id, publishAt: soon })).json();
   const later = (await call(s.owner.token, 'POST', '/v1/posts', { text: 'Still ahead', channelIds: [s.channels[0]], campaignId: campaign.id, publishAt: at(1800_000) })).json();
   expect((await call(s.owner.token, 'POST', `/v1/campaigns/${campaign.id}/pause`)).json().status).toBe('paused');

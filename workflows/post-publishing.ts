@@ -365,10 +365,12 @@ export async function publishPost(input: PostWorkflowInput): Promise<PostWorkflo
       const state = chain.state as ApprovalChainStatus['state']; // handlers change it while we wait
       if (state === 'approved' || state === 'rejected') {
         const outcome: PostStatus = state === 'approved' ? 'scheduled' : 'rejected';
-        if (outcome === 'scheduled' && input.publishOnApproval) publishAt = new Date(Date.now()).toISOString();
+        const publishNow = outcome === 'scheduled' && input.publishOnApproval;
+        if (publishNow) publishAt = new Date(Date.now()).toISOString();
         setStatus(outcome);
         describe();
-        await markPostStatus({ postId: input.postId, status: outcome });
+        // The time it publishes at is saved with it: a staged publish is claimed for that time.
+        await markPostStatus({ postId: input.postId, status: outcome, ...(publishNow ? { publishAt } : {}) });
         if (outcome === 'rejected') await reportToCampaign();
         continue;
       }

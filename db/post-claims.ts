@@ -1,0 +1,111 @@
+import { sql } from 'kysely';
+import { appendAuditEntries } from './audit';
+import type { Db, PostStatus } from './database';
+
+/**
+ * A post no publish has claimed: a change to it may still be saved. (A staged post may be held in
+ * the database a moment before its workflow learns it, while a campaign pause is being saved.)
+ */
+export function isUnclaimed(status: PostStatus): boolean {
+  return status === 'scheduled' || status === 'held';
+}
+
+/** One staged publish asking to go out: its post must still be scheduled for `publishAt`. */
+export interface ClaimRequest {
+  postId: string;
+  publishAt: string;
+  targetId: string;
+  attempt: number;
+}
+
+/** What a claim found: the target's text as it is now (an edit may have changed it before the claim). */
+export type ClaimOutcome = { claimed: false } | { claimed: true; text: string; channelRemoved: boolean };
+
+/**
+ * Claims staged posts for publishing, in one transaction for many: scheduled → publishing for
+ * every post still scheduled for its claim's time, its targets marked publishing (with the attempt)
+ * and an audit row each. The row locks order a claim against every guarded change (cancel,
+ * reschedule, edit and hold save only while `isUnclaimed`), so exactly one of them wins. A post
+ * claimed for that time already (by an earlier attempt, or by a sibling target's claim) counts as
+ * claimed.
+ */
+export async function claimPosts(db: Db, requests: ClaimRequest[]): Promise<ClaimOutcome[]> {
+  if (requests.length === 0) return [];
+  const postIds = requests.map((r) => r.postId);
+  const dueTimes = requests.map((r) => new Date(r.publishAt).toISOString());
+  return db.transaction().execute(async (trx) => {
+    const claimedNow = await sql<{ id: string; workspace_id: string }>`
+      update posts p set status = 'publishing', updated_at = now()
+      from (select distinct * from unnest(${postIds}::uuid[], ${dueTimes}::timestamptz[]) as w(id, publish_at)) w
+      where p.id = w.id and p.publish_at = w.publish_at and p.status = 'scheduled'
+      returning p.id, p.workspace_id`.execute(trx);
+    await appendAuditEntries(
+      trx,
+      claimedNow.rows.map((post) => ({ workspaceId: post.workspace_id, actorId: null, action: 'post.publishing', subjectType: 'post', subjectId: post.id, before: { status: 'scheduled' }, after: { status: 'publishing' } })),
+    );
+    const posts = await trx.selectFrom('posts').select(['id', 'status', 'publish_at']).where('id', 'in', postIds).execute();
+    const claimedFor = new Map(posts.filter((p) => p.status === 'publishing').map((p) => [p.id, p.publish_at.getTime()]));
+    const isClaimed = (r: ClaimRequest) => claimedFor.get(r.postId) === Date.parse(r.publishAt);
+
+    const granted = requests.filter(isClaimed);
+    const targets = granted.length === 0 ? [] : (
+      await sql<{ id: string; text: string; channel_removed: boolean }>`
+        update post_targets t set status = case when t.status = 'published' then t.status else 'publishing' end,
+          attempts = g.attempt, updated_at = now()
+        from unnest(${granted.map((r) => r.targetId)}::uuid[], ${granted.map((r) => r.attempt)}::int[]) as g(id, attempt), channels c
+        where t.id = g.id and c.id = t.channel_id
+        returning t.id, t.text, c.deleted_at is not null as channel_removed`.execute(trx)
+    ).rows;
+    const byTarget = new Map(targets.map((t) => [t.id, t]));
+    return requests.map((r): ClaimOutcome => {
+      const target = isClaimed(r) ? byTarget.get(r.targetId) : undefined;
+      return target ? { claimed: true, text: target.text, channelRemoved: target.channel_removed } : { claimed: false };
+    });
+  });
+}
+
+/** How long the first claim of a batch waits for others. */
+const CLAIM_GATHER_MS = 10;
+const MAX_CLAIMS_PER_BATCH = 500;
+
+/**
+ * Gathers the claims of one worker into batches (`claimPosts`): a burst of posts due at once is
+ * claimed in a few transactions instead of one each. One batch at a time, so two batches never
+ * wait on each other's row locks.
+ */
+export class ClaimBatcher {
+  private waiting: { request: ClaimRequest; resolve: (outcome: ClaimOutcome) => void; reject: (err: unknown) => void }[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private claiming = false;
+
+  constructor(private readonly db: Db) {}
+
+  claim(request: ClaimRequest): Promise<ClaimOutcome> {
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ request, resolve, reject });
+      if (this.claiming) return;
+      if (this.waiting.length >= MAX_CLAIMS_PER_BATCH) this.flush();
+      else this.timer ??= setTimeout(() => this.flush(), CLAIM_GATHER_MS);
+    });
+  }
+
+  private flush(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const batch = this.waiting.splice(0, MAX_CLAIMS_PER_BATCH);
+    if (batch.length === 0) return;
+    this.claiming = true;
+    claimPosts(
+      this.db,
+      batch.map((w) => w.request),
+    )
+      .then(
+        (outcomes) => batch.forEach((w, i) => w.resolve(outcomes[i]!)),
+        (err: unknown) => batch.forEach((w) => w.reject(err)),
+      )
+      .finally(() => {
+        this.claiming = false;
+        this.flush();
+      });
+  }
+}

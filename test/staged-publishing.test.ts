@@ -1,0 +1,161 @@
+import { BlueskyAdapter } from '../channels/bluesky';
+import { startLocalBluesky, type LocalBluesky, type SandboxAccount } from '../sandbox/local-bluesky';
+import { connectBluesky } from './support/channels';
+import { recordHistory } from './support/histories';
+import { addMember, bearer, createWorkspace, startHarness, waitFor, type Harness, type TestWorkspace } from './support/harness';
+
+/**
+ * A post's publishes are staged: handed to a worker a minute before the post's time, claimed two
+ * seconds before it (CLAIM_AHEAD_MS) and sent at the time itself. Until the claim the post can be
+ * cancelled, moved and edited; from the claim on it goes out, and such requests get a 409.
+ */
+let h: Harness;
+let pds: LocalBluesky;
+let ws: TestWorkspace;
+let carol: SandboxAccount;
+let channelId: string;
+
+beforeAll(async () => {
+  [h, pds] = await Promise.all([startHarness(), startLocalBluesky()]);
+  ws = await createWorkspace(h);
+  carol = await pds.createAccount('carol');
+  channelId = (await connectBluesky(h, ws.token, pds, carol)).id;
+});
+
+afterAll(async () => {
+  await h?.close();
+  await pds?.stop();
+});
+
+const inSeconds = (s: number) => new Date(Date.now() + s * 1000).toISOString();
+const call = (method: 'GET' | 'POST' | 'PUT', url: string, payload?: Record<string, unknown>, token = ws.token) => h.app.inject({ method, url, headers: bearer(token), payload });
+const getPost = async (id: string, token = ws.token) => (await call('GET', `/v1/posts/${id}`, undefined, token)).json();
+const postsWith = async (marker: string) => (await pds.listPosts(carol.did)).filter((p) => p.text.includes(marker));
+
+async function schedule(body: Record<string, unknown>, token = ws.token) {
+  const res = await call('POST', '/v1/posts', body, token);
+  expect(res.statusCode).toBe(201);
+  return res.json();
+}
+
+/** The post's publish activity is running on the worker, waiting for the post's time. */
+async function waitUntilStaged(workflowId: string) {
+  await waitFor('the publish to be staged on the worker', async () => {
+    const { raw } = await h.client.workflow.getHandle(workflowId).describe();
+    return (raw.pendingActivities ?? []).some((a) => a.activityType?.name === 'publishTargetWhenDue' && a.lastStartedTime != null);
+  });
+}
+
+test('once claimed, a post goes out: cancel, reschedule and edit get a 409 and change nothing', async () => {
+  const marker = `claimed-${Date.now()}`;
+  const publishAt = inSeconds(5);
+  const post = await schedule({ text: `Going out ${marker}`, channelIds: [channelId], publishAt });
+  // The claim happens two seconds before the time; the publish at the time.
+  await waitFor('the claim', async () => (await getPost(post.id)).status === 'publishing', 10_000, 20);
+  expect(Date.now()).toBeLessThan(Date.parse(publishAt));
+
+  const cancel = await call('POST', `/v1/posts/${post.id}/cancel`);
+  expect(cancel.statusCode).toBe(409);
+  expect(cancel.json().detail).toMatch(/publishing/);
+  expect((await call('POST', `/v1/posts/${post.id}/reschedule`, { publishAt: inSeconds(3600) })).statusCode).toBe(409);
+  expect((await call('POST', `/v1/posts/${post.id}/edit`, { text: `Changed ${marker}` })).statusCode).toBe(409);
+
+  const done = await waitFor('the post to publish', async () => {
+    const p = await getPost(post.id);
+    return p.status === 'published' && p;
+  });
+  expect(Date.parse(done.targets[0].publishedAt)).toBeGreaterThanOrEqual(Date.parse(publishAt));
+  expect(done.publishAt).toBe(publishAt);
+  expect((await postsWith(marker)).map((p) => p.text)).toEqual([`Going out ${marker}`]);
+  const audit = (await call('GET', `/v1/audit?subject=${post.id}`)).json();
+  expect(audit.entries.map((e: { action: string }) => e.action)).toEqual(expect.arrayContaining(['post.publishing', 'post.published']));
+  expect((await call('GET', '/v1/audit/verify')).json().ok).toBe(true);
+  await recordHistory(h.client, post.workflowId, 'post-staged-claimed');
+});
+
+test('before its claim a staged post can be moved and edited: it goes out once, with the new text, at the new time', async () => {
+  const marker = `moved-${Date.now()}`;
+  const post = await schedule({ text: `First draft ${marker}`, channelIds: [channelId], publishAt: inSeconds(30) });
+  await waitUntilStaged(post.workflowId);
+
+  const newTime = inSeconds(6);
+  const moved = await call('POST', `/v1/posts/${post.id}/reschedule`, { publishAt: newTime });
+  expect(moved.statusCode).toBe(200);
+  expect(moved.json().publishAt).toBe(newTime);
+  expect((await call('POST', `/v1/posts/${post.id}/edit`, { text: `Final copy ${marker}` })).statusCode).toBe(200);
+
+  const done = await waitFor('the moved post to publish', async () => {
+    const p = await getPost(post.id);
+    return p.status === 'published' && p;
+  });
+  expect(Date.parse(done.targets[0].publishedAt)).toBeGreaterThanOrEqual(Date.parse(newTime));
+  expect(Date.parse(done.targets[0].publishedAt)).toBeLessThan(Date.parse(newTime) + 20_000);
+  expect((await postsWith(marker)).map((p) => p.text)).toEqual([`Final copy ${marker}`]);
+  await recordHistory(h.client, post.workflowId, 'post-staged-moved-edited');
+});
+
+test('a staged post cancelled before its claim never goes out', async () => {
+  const marker = `called-off-${Date.now()}`;
+  const publishAt = inSeconds(6);
+  const post = await schedule({ text: `Called off ${marker}`, channelIds: [channelId], publishAt });
+  await waitUntilStaged(post.workflowId);
+  const res = await call('POST', `/v1/posts/${post.id}/cancel`);
+  expect(res.statusCode).toBe(200);
+  expect((await h.client.workflow.getHandle(post.workflowId).result()).status).toBe('cancelled');
+
+  // The staged activity may learn of its cancellation late; its claim must fail all the same.
+  await waitFor('the post time to pass', async () => Date.now() > Date.parse(publishAt) + 1_000, 15_000);
+  expect(await postsWith(marker)).toHaveLength(0);
+  expect((await getPost(post.id)).status).toBe('cancelled');
+});
+
+test('an edit of a staged post that needs approval sends it back into its chain; its time passes and it expires unpublished', async () => {
+  const team = await createWorkspace(h);
+  const approver = await addMember(h, team.workspaceId, 'approver');
+  expect((await call('PUT', '/v1/approval-policies', { steps: [{ name: 'Brand', mode: 'any', approvers: { roles: ['approver'] } }] }, team.token)).statusCode).toBe(200);
+  const channel = (await connectBluesky(h, team.token, pds, carol, 'carol (approved team)')).id;
+
+  const marker = `re-approve-${Date.now()}`;
+  const publishAt = inSeconds(12);
+  const post = await schedule({ text: `Approved copy ${marker}`, channelIds: [channel], publishAt }, team.token);
+  expect((await call('POST', `/v1/posts/${post.id}/approval`, { decision: 'approve' }, approver.token)).statusCode).toBe(200);
+  await waitUntilStaged(post.workflowId);
+
+  const edited = await call('POST', `/v1/posts/${post.id}/edit`, { text: `Unapproved copy ${marker}` }, team.token);
+  expect(edited.statusCode).toBe(200);
+  expect(edited.json().status).toBe('awaiting_approval');
+  await waitFor('the post to expire', async () => (await getPost(post.id, team.token)).status === 'expired', 30_000);
+  expect(await postsWith(marker)).toHaveLength(0);
+});
+
+test('posts to one account at the same moment share commits, and a record already there counts as published', async () => {
+  const adapter = new BlueskyAdapter({ linkCards: false });
+  const credentials = { service: pds.pdsUrl, identifier: carol.handle, password: carol.appPassword };
+  const marker = `batch-${Date.now()}`;
+  const keys = Array.from({ length: 12 }, () => adapter.newIdempotencyKey());
+  const request = (i: number) => ({ postId: `p${i}`, targetId: `t${i}`, text: `Batch ${marker} ${i}`, publishAt: new Date().toISOString(), idempotencyKey: keys[i]!, isRetry: false, media: [] });
+
+  // One of them went out before (an earlier attempt whose answer was lost).
+  const earlier = await adapter.publish(credentials, request(0));
+  const commitsBefore = await commitsOf(carol.did);
+  const results = await Promise.all(keys.map((_, i) => adapter.publish(credentials, request(i))));
+
+  expect(results[0]).toEqual(earlier);
+  expect(results.map((r) => r.externalId)).toEqual(keys.map((k) => `at://${carol.did}/app.bsky.feed.post/${k}`));
+  const landed = await postsWith(marker);
+  expect(landed).toHaveLength(12);
+  // The commit holding the duplicate fails as a whole; each record then goes on its own. Without
+  // the duplicate, the twelve go in a commit or two.
+  const cleanKeys = Array.from({ length: 12 }, () => adapter.newIdempotencyKey());
+  const commitsMid = await commitsOf(carol.did);
+  expect(commitsMid - commitsBefore).toBeLessThanOrEqual(12);
+  await Promise.all(cleanKeys.map((key, i) => adapter.publish(credentials, { ...request(i), idempotencyKey: key, text: `Clean ${marker} ${i}` })));
+  expect((await commitsOf(carol.did)) - commitsMid).toBeLessThanOrEqual(2);
+  expect(await postsWith(`Clean ${marker}`)).toHaveLength(12);
+});
+
+/** Commits the PDS has sequenced for one repository (what its firehose would carry). */
+async function commitsOf(did: string): Promise<number> {
+  const events = await pds.network.pds.ctx.sequencer.requestSeqRange({ earliestSeq: 0, limit: 100_000 });
+  return events.filter((e) => e.type === 'commit' && e.evt.repo === did).length;
+}

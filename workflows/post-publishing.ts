@@ -60,8 +60,7 @@ const { notifyApprovers, savePostContent } = proxyActivities<ApprovalActivities>
 
 // Network calls: exponential backoff for outages, the network's Retry-After for rate limits
 // (the activity sets nextRetryDelay), and no retry for content or credential problems.
-const { publishTarget } = proxyActivities<PublishingActivities>({
-  startToCloseTimeout: '2m',
+const publishing = {
   scheduleToCloseTimeout: '24h',
   retry: {
     initialInterval: '1s',
@@ -69,21 +68,11 @@ const { publishTarget } = proxyActivities<PublishingActivities>({
     maximumInterval: '5m',
     nonRetryableErrorTypes: NON_RETRYABLE_PUBLISH_FAILURES,
   },
-});
-
+} as const;
+const { publishTarget } = proxyActivities<PublishingActivities>({ ...publishing, startToCloseTimeout: '2m' });
 // A staged publish: held by a worker from STAGE_LEAD_MS before the post's time until it has gone
 // out, heartbeating so that calling it off (before its claim) reaches it.
-const { publishTargetWhenDue } = proxyActivities<PublishingActivities>({
-  startToCloseTimeout: '4m',
-  heartbeatTimeout: '20s',
-  scheduleToCloseTimeout: '24h',
-  retry: {
-    initialInterval: '1s',
-    backoffCoefficient: 2,
-    maximumInterval: '5m',
-    nonRetryableErrorTypes: NON_RETRYABLE_PUBLISH_FAILURES,
-  },
-});
+const { publishTargetWhenDue } = proxyActivities<PublishingActivities>({ ...publishing, startToCloseTimeout: '4m', heartbeatTimeout: '20s' });
 
 // Same bookkeeping as a local activity: runs inside the workflow task, no round trip to the server.
 const { markPostStatus: markPostStatusLocally } = proxyLocalActivities<PublishingActivities>({
@@ -111,8 +100,9 @@ const RESTAGE_AFTER_MS = 60_000;
 
 /**
  * One post, start to finish. With an approval chain, it waits in the chain first: the publish
- * timer cannot start until every step has approved. Then it waits durably until its publish time
- * (which `reschedule` can move and `cancel` can stop), publishes every target in parallel and
+ * timer cannot start until every step has approved. Then it waits durably until a minute before its
+ * publish time (which `reschedule` can move and `cancel` can stop), stages every target's publish
+ * on a worker, which claims the post two seconds ahead and publishes at the time itself, and
  * records the outcome.
  *
  * States: awaiting_approval → (changes_requested → awaiting_approval)* → scheduled → publishing →

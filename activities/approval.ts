@@ -1,6 +1,6 @@
 import { Context } from '@temporalio/activity';
 import { appendAudit } from '../db/audit';
-import { isUnclaimed } from '../db/post-claims';
+import { isUnclaimed, nextPublishStage } from '../db/post-claims';
 import type { PostStatus } from '../db/database';
 import { deliverNotification, type NotificationDeps } from '../notifications/deliver';
 import type { DueNotification } from '../workflows/approval-chain';
@@ -61,19 +61,30 @@ export function createApprovalActivities(deps: ApprovalDeps) {
       actorId: string;
       text: string;
       targets: { targetId: string; text: string }[];
-      status: PostStatus;
+      /** The status the edit leads to; unchanged when omitted. */
+      status?: PostStatus;
       round: number;
       awaitingUserIds: string[];
       unlessClaimed?: boolean;
     }): Promise<boolean> {
       return db.transaction().execute(async (trx) => {
         const before = await trx.selectFrom('posts').select(['workspace_id', 'text', 'status']).where('id', '=', input.postId).forUpdate().executeTakeFirstOrThrow();
-        if (input.unlessClaimed && !isUnclaimed(before.status)) {
-          return before.text === input.text && before.status === input.status; // saved by an earlier attempt, or claimed
+        const status = input.status ?? before.status;
+        if (input.unlessClaimed) {
+          if (before.text === input.text && before.status === status) return true; // saved by an earlier attempt
+          if (!isUnclaimed(before.status)) return false;
         }
         await trx
           .updateTable('posts')
-          .set({ text: input.text, status: input.status, awaiting_user_ids: input.status === 'awaiting_approval' ? input.awaitingUserIds : [], updated_at: new Date() })
+          .set({
+            text: input.text,
+            status,
+            awaiting_user_ids: status === 'awaiting_approval' ? input.awaitingUserIds : [],
+            updated_at: new Date(),
+            // Back into approval, a staged post's publishes may no longer claim it; an edit that
+            // leaves it scheduled keeps them (they read the text after their claim).
+            ...(input.unlessClaimed && status !== before.status ? nextPublishStage : {}),
+          })
           .where('id', '=', input.postId)
           .execute();
         for (const t of input.targets) {
@@ -86,7 +97,7 @@ export function createApprovalActivities(deps: ApprovalDeps) {
           subjectType: 'post',
           subjectId: input.postId,
           before: { text: before.text, status: before.status },
-          after: { text: input.text, status: input.status, approvalRound: input.round },
+          after: { text: input.text, status, approvalRound: input.round },
         });
         return true;
       });

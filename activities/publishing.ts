@@ -5,7 +5,7 @@ import { ChannelError } from '../channels/errors';
 import { appendAudit } from '../db/audit';
 import type { Db, PostStatus } from '../db/database';
 import { findPostMedia } from '../db/posts';
-import { ClaimBatcher, isUnclaimed } from '../db/post-claims';
+import { announcePublishStage, ClaimBatcher, isUnclaimed, nextPublishStage } from '../db/post-claims';
 import type { Sealer } from '../db/sealing';
 import type { MediaStorage } from '../content/media';
 import { FailureType, type DecisionKind } from '../workflows/messages';
@@ -45,8 +45,12 @@ interface LoadedTarget {
 export function createPublishingActivities({ db, adapters, sealer, media }: PublishingDeps) {
   const claims = new ClaimBatcher(db);
 
-  /** Loads a target; its stored result when it was published already. */
-  async function loadTarget(postId: string, targetId: string): Promise<LoadedTarget | { published: PublishResult }> {
+  /**
+   * Loads a target; its stored result when it was published already. A removed channel fails it,
+   * unless the caller checks that later (a staged publish, at its claim: until then the post may
+   * still be called off, and its other targets must not be failed for it).
+   */
+  async function loadTarget(postId: string, targetId: string, { channelCheckedLater = false } = {}): Promise<LoadedTarget | { published: PublishResult }> {
     const row = await db
       .selectFrom('post_targets as t')
       .innerJoin('posts as p', 'p.id', 't.post_id')
@@ -60,7 +64,7 @@ export function createPublishingActivities({ db, adapters, sealer, media }: Publ
       .executeTakeFirst();
     if (!row) throw ApplicationFailure.nonRetryable(`Target ${targetId} of post ${postId} does not exist`, FailureType.PostNotFound);
     if (row.status === 'published' && row.external_id) return { published: { externalId: row.external_id, url: row.external_url } };
-    if (row.deleted_at) throw channelRemoved(row.channelName);
+    if (row.deleted_at && !channelCheckedLater) throw channelRemoved(row.channelName);
     const attached = (await findPostMedia(db, [postId])).map((m) => ({ ...m, read: () => media.get(m.storageKey) }));
     return {
       postId,
@@ -122,7 +126,8 @@ export function createPublishingActivities({ db, adapters, sealer, media }: Publ
         const before = await trx.selectFrom('posts').select(['workspace_id', 'publish_at', 'status']).where('id', '=', postId).forUpdate().executeTakeFirstOrThrow();
         if (before.publish_at.getTime() === Date.parse(publishAt)) return true; // an earlier attempt saved it
         if (unlessClaimed && !isUnclaimed(before.status)) return false;
-        await trx.updateTable('posts').set({ publish_at: publishAt, updated_at: new Date() }).where('id', '=', postId).execute();
+        // A staged post's publishes were staged for the old time: they may no longer claim it.
+        await trx.updateTable('posts').set({ publish_at: publishAt, updated_at: new Date(), ...(unlessClaimed ? nextPublishStage : {}) }).where('id', '=', postId).execute();
         await appendAudit(trx, {
           workspaceId: before.workspace_id,
           actorId: actorId ?? null,
@@ -148,7 +153,14 @@ export function createPublishingActivities({ db, adapters, sealer, media }: Publ
         if (unlessClaimed && !isUnclaimed(before.status)) return false;
         await trx
           .updateTable('posts')
-          .set({ status, updated_at: new Date(), awaiting_user_ids: status === 'awaiting_approval' ? (awaitingUserIds ?? []) : [], ...(publishAt ? { publish_at: publishAt } : {}) })
+          .set({
+            status,
+            updated_at: new Date(),
+            awaiting_user_ids: status === 'awaiting_approval' ? (awaitingUserIds ?? []) : [],
+            ...(publishAt ? { publish_at: publishAt } : {}),
+            // A staged post called off (cancelled, held): its staged publishes may no longer claim it.
+            ...(unlessClaimed ? nextPublishStage : {}),
+          })
           .where('id', '=', postId)
           .execute();
         if (status === 'cancelled') {
@@ -204,6 +216,11 @@ export function createPublishingActivities({ db, adapters, sealer, media }: Publ
         .execute();
     },
 
+    /** Starts a new staging of the post's publishes; returns its number (see `announcePublishStage`). */
+    async announcePublishStage({ postId }: { postId: string }): Promise<number> {
+      return announcePublishStage(db, postId);
+    },
+
     /**
      * Publishes one target. Safe to retry: a target already marked published returns its stored
      * result, and the adapter's idempotency key makes the network refuse a second copy.
@@ -224,17 +241,17 @@ export function createPublishingActivities({ db, adapters, sealer, media }: Publ
      * it at `publishAt`, so a burst of posts due at once reaches the networks on time instead of
      * queueing behind the workflow tasks that would otherwise start each publish.
      */
-    async publishTargetWhenDue({ postId, targetId, publishAt }: { postId: string; targetId: string; publishAt: string }): Promise<StagedPublishResult> {
+    async publishTargetWhenDue({ postId, targetId, publishAt, stage }: { postId: string; targetId: string; publishAt: string; stage: number }): Promise<StagedPublishResult> {
       const context = Context.current();
       const heartbeat = setInterval(() => context.heartbeat(), HEARTBEAT_EVERY_MS);
       try {
-        const target = await loadTarget(postId, targetId);
+        const target = await loadTarget(postId, targetId, { channelCheckedLater: true });
         if ('published' in target) return { withdrawn: false, ...target.published };
         const due = Date.parse(publishAt);
         // Until the claim, the workflow may cancel this wait (it then changed the post itself).
         const untilClaim = due - CLAIM_AHEAD_MS - Date.now();
         if (untilClaim > 0) await context.sleep(untilClaim);
-        const claim = await claims.claim({ postId, publishAt, targetId, attempt: context.info.attempt });
+        const claim = await claims.claim({ postId, publishAt, stage, targetId, attempt: context.info.attempt });
         if (!claim.claimed) return { withdrawn: true };
         // Claimed: this post goes out now, whatever is asked of it from here on.
         if (claim.channelRemoved) throw channelRemoved(target.channelName);

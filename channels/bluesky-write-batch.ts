@@ -1,4 +1,5 @@
 import type { AtpAgent } from '@atproto/api';
+import { XRPCError } from '@atproto/xrpc';
 
 /**
  * The PDS takes at most 200 writes in one applyWrites call. Fewer per commit bring the first records
@@ -34,17 +35,23 @@ interface RepoQueue {
  * record waits at most GATHER_WINDOW_MS for company when nothing is in flight; a lone record is
  * sent with createRecord.
  *
- * A commit is all or nothing: when one fails (a duplicate key, an invalid record, an outage) each of
- * its records is sent again on its own, so one bad record cannot fail the others and each caller
- * gets its own record's outcome.
+ * A commit is all or nothing. When the PDS refuses one for its content (a duplicate key — which the
+ * reference PDS answers with a 500 —, an invalid record) each of its records is sent again on its
+ * own, so one bad record cannot fail the others and each caller gets its own record's outcome. A
+ * rate limit, refused credentials or an unreachable PDS fail every record of the commit with that
+ * error instead, so each publish is retried when the network says, without a burst of single
+ * requests first.
  */
 export class RepoWriteBatcher {
   private readonly queues = new Map<string, RepoQueue>();
 
-  /** Resolves once the record is in the repository; rejects with what the PDS said about it. */
-  create(agent: AtpAgent, repo: string, collection: string, rkey: string, record: Record<string, unknown>): Promise<void> {
+  /**
+   * Resolves once the record is in the repository; rejects with what the PDS said about it. Records
+   * share commits only with others of the same `session` (one login: the commit goes out with it).
+   */
+  create(agent: AtpAgent, session: string, repo: string, collection: string, rkey: string, record: Record<string, unknown>): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      const key = `${agent.serviceUrl.href} ${repo}`;
+      const key = `${session} ${repo}`;
       let queue = this.queues.get(key);
       if (!queue) {
         queue = { agent, repo, waiting: [], sending: false, timer: undefined };
@@ -82,7 +89,11 @@ export class RepoWriteBatcher {
         });
         for (const c of creates) c.done();
         return;
-      } catch {
+      } catch (err) {
+        if (!refusedForContent(err)) {
+          for (const c of creates) c.done(err ?? new Error('applyWrites failed'));
+          return;
+        }
         // Each on its own below, for its own outcome.
       }
     }
@@ -95,4 +106,9 @@ export class RepoWriteBatcher {
       ),
     );
   }
+}
+
+/** The PDS answered, and not about the rate or the credentials: something in the commit's records. */
+function refusedForContent(err: unknown): boolean {
+  return err instanceof XRPCError && err.status >= 400 && ![401, 403, 429].includes(err.status);
 }

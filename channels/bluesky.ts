@@ -107,7 +107,7 @@ export class BlueskyAdapter implements ChannelAdapter<BlueskyCredentials> {
       await richText.detectFacets(agent);
       const embed = request.media.length > 0 ? await this.imagesEmbed(agent, request.media) : await this.linkCardEmbed(agent, richText);
       const record = { $type: POST_COLLECTION, text: richText.text, facets: richText.facets, ...(embed ? { embed } : {}), createdAt: new Date().toISOString() };
-      await this.writes.create(agent, repo, POST_COLLECTION, rkey, record);
+      await this.writes.create(agent, credentialsKey(credentials), repo, POST_COLLECTION, rkey, record);
       return { externalId: `at://${repo}/${POST_COLLECTION}/${rkey}`, url: postUrl(repo, rkey) };
     } catch (err) {
       // The PDS refuses a second record under the same key: if ours is there, an earlier attempt won.

@@ -90,6 +90,8 @@ export interface PostsTable {
   pre_approved: ColumnType<boolean, boolean | undefined, boolean>;
   /** Who the current approval step waits on (empty when none). */
   awaiting_user_ids: ColumnType<string[], string[] | undefined, string[]>;
+  /** The latest staging of its publishes the workflow announced; only that staging may claim the post. */
+  publish_stage: ColumnType<number, number | undefined, number>;
   created_at: CreatedAt;
   updated_at: Timestamp;
 }

@@ -3,17 +3,34 @@ import { appendAuditEntries } from './audit';
 import type { Db, PostStatus } from './database';
 
 /**
- * A post no publish has claimed: a change to it may still be saved. (A staged post may be held in
- * the database a moment before its workflow learns it, while a campaign pause is being saved.)
+ * A post no publish has claimed and that is still waiting to publish: a change to it may still be
+ * saved. (A staged post may be held, or back in its approval chain, in the database a moment before
+ * its workflow learns it, while a concurrent change is being saved.)
  */
 export function isUnclaimed(status: PostStatus): boolean {
-  return status === 'scheduled' || status === 'held';
+  return status === 'scheduled' || status === 'held' || status === 'awaiting_approval' || status === 'changes_requested';
 }
 
-/** One staged publish asking to go out: its post must still be scheduled for `publishAt`. */
+/**
+ * Starts a new staging of the post's publishes and returns its number: only publishes carrying the
+ * latest number may claim the post. Every change that calls staged publishes off (cancel, hold,
+ * reschedule, an edit back into approval) moves the number on too (`nextPublishStage`), so a
+ * publish called off can never claim the post, even one whose worker has not heard yet, and even
+ * once the post is scheduled for the same time again.
+ */
+export async function announcePublishStage(db: Db, postId: string): Promise<number> {
+  const post = await db.updateTable('posts').set(nextPublishStage).where('id', '=', postId).returning('publish_stage').executeTakeFirstOrThrow();
+  return post.publish_stage;
+}
+
+/** The update that invalidates every staging so far (see `announcePublishStage`). */
+export const nextPublishStage = { publish_stage: sql<number>`publish_stage + 1` };
+
+/** One staged publish asking to go out: its post must still be scheduled for `publishAt`, by staging `stage`. */
 export interface ClaimRequest {
   postId: string;
   publishAt: string;
+  stage: number;
   targetId: string;
   attempt: number;
 }
@@ -23,29 +40,36 @@ export type ClaimOutcome = { claimed: false } | { claimed: true; text: string; c
 
 /**
  * Claims staged posts for publishing, in one transaction for many: scheduled → publishing for
- * every post still scheduled for its claim's time, its targets marked publishing (with the attempt)
- * and an audit row each. The row locks order a claim against every guarded change (cancel,
- * reschedule, edit and hold save only while `isUnclaimed`), so exactly one of them wins. A post
- * claimed for that time already (by an earlier attempt, or by a sibling target's claim) counts as
+ * every post still scheduled for its claim's time and staging, its targets marked publishing (with
+ * the attempt) and an audit row each. The row locks order a claim against every guarded change
+ * (cancel, reschedule, edit and hold save only while `isUnclaimed`), so exactly one of them wins;
+ * they are taken in id order, so batches from several workers cannot deadlock. A post claimed for
+ * that time and staging already (by an earlier attempt, or by a sibling target's claim) counts as
  * claimed.
  */
 export async function claimPosts(db: Db, requests: ClaimRequest[]): Promise<ClaimOutcome[]> {
   if (requests.length === 0) return [];
   const postIds = requests.map((r) => r.postId);
-  const dueTimes = requests.map((r) => new Date(r.publishAt).toISOString());
   return db.transaction().execute(async (trx) => {
+    await trx.selectFrom('posts').select('id').where('id', 'in', postIds).orderBy('id').forUpdate().execute();
     const claimedNow = await sql<{ id: string; workspace_id: string }>`
       update posts p set status = 'publishing', updated_at = now()
-      from (select distinct * from unnest(${postIds}::uuid[], ${dueTimes}::timestamptz[]) as w(id, publish_at)) w
-      where p.id = w.id and p.publish_at = w.publish_at and p.status = 'scheduled'
+      from (
+        select distinct * from unnest(${postIds}::uuid[], ${requests.map((r) => new Date(r.publishAt).toISOString())}::timestamptz[], ${requests.map((r) => r.stage)}::int[])
+          as w(id, publish_at, stage)
+      ) w
+      where p.id = w.id and p.publish_at = w.publish_at and p.publish_stage = w.stage and p.status = 'scheduled'
       returning p.id, p.workspace_id`.execute(trx);
     await appendAuditEntries(
       trx,
       claimedNow.rows.map((post) => ({ workspaceId: post.workspace_id, actorId: null, action: 'post.publishing', subjectType: 'post', subjectId: post.id, before: { status: 'scheduled' }, after: { status: 'publishing' } })),
     );
-    const posts = await trx.selectFrom('posts').select(['id', 'status', 'publish_at']).where('id', 'in', postIds).execute();
-    const claimedFor = new Map(posts.filter((p) => p.status === 'publishing').map((p) => [p.id, p.publish_at.getTime()]));
-    const isClaimed = (r: ClaimRequest) => claimedFor.get(r.postId) === Date.parse(r.publishAt);
+    const posts = await trx.selectFrom('posts').select(['id', 'status', 'publish_at', 'publish_stage']).where('id', 'in', postIds).execute();
+    const claimed = new Map(posts.filter((p) => p.status === 'publishing').map((p) => [p.id, p]));
+    const isClaimed = (r: ClaimRequest) => {
+      const post = claimed.get(r.postId);
+      return post !== undefined && post.publish_at.getTime() === Date.parse(r.publishAt) && post.publish_stage === r.stage;
+    };
 
     const granted = requests.filter(isClaimed);
     const targets = granted.length === 0 ? [] : (

@@ -1,8 +1,10 @@
 import { BlueskyAdapter } from '../channels/bluesky';
+import { announcePublishStage, claimPosts } from '../db/post-claims';
 import { startLocalBluesky, type LocalBluesky, type SandboxAccount } from '../sandbox/local-bluesky';
-import { connectBluesky } from './support/channels';
+import { connectBluesky, connectChannel } from './support/channels';
 import { recordHistory } from './support/histories';
 import { addMember, bearer, createWorkspace, startHarness, waitFor, type Harness, type TestWorkspace } from './support/harness';
+import { startWebhookReceiver, type WebhookReceiver } from './support/webhook-receiver';
 
 /**
  * A post's publishes are staged: handed to a worker a minute before the post's time, claimed two
@@ -14,17 +16,21 @@ let pds: LocalBluesky;
 let ws: TestWorkspace;
 let carol: SandboxAccount;
 let channelId: string;
+let hook: WebhookReceiver;
+let hookChannelId: string;
 
 beforeAll(async () => {
-  [h, pds] = await Promise.all([startHarness(), startLocalBluesky()]);
+  [h, pds, hook] = await Promise.all([startHarness(), startLocalBluesky(), startWebhookReceiver()]);
   ws = await createWorkspace(h);
   carol = await pds.createAccount('carol');
   channelId = (await connectBluesky(h, ws.token, pds, carol)).id;
+  hookChannelId = (await connectChannel(h, ws.token, { provider: 'webhook', name: 'CRM hook', credentials: { url: hook.url, secret: hook.secret } })).id;
 });
 
 afterAll(async () => {
   await h?.close();
   await pds?.stop();
+  await hook?.close();
 });
 
 const inSeconds = (s: number) => new Date(Date.now() + s * 1000).toISOString();
@@ -94,6 +100,21 @@ test('before its claim a staged post can be moved and edited: it goes out once, 
   await recordHistory(h.client, post.workflowId, 'post-staged-moved-edited');
 });
 
+test('moved away and back to the same time, a staged post goes out once: the publishes staged first can no longer claim it', async () => {
+  // The first staging's activities hear of being called off only at a heartbeat (seconds later);
+  // by then the post is scheduled for their time again.
+  const marker = `back-${Date.now()}`;
+  const publishAt = inSeconds(8);
+  const post = await schedule({ text: `Back again ${marker}`, channelIds: [hookChannelId], publishAt });
+  await waitUntilStaged(post.workflowId);
+  expect((await call('POST', `/v1/posts/${post.id}/reschedule`, { publishAt: inSeconds(40) })).statusCode).toBe(200);
+  expect((await call('POST', `/v1/posts/${post.id}/reschedule`, { publishAt })).statusCode).toBe(200);
+
+  await waitFor('the post to publish', async () => (await getPost(post.id)).status === 'published');
+  await waitFor('a moment after its time', async () => Date.now() > Date.parse(publishAt) + 2_000);
+  expect(hook.deliveries.filter((d) => String(d.payload.data.text).includes(marker))).toHaveLength(1);
+});
+
 test('a staged post cancelled before its claim never goes out', async () => {
   const marker = `called-off-${Date.now()}`;
   const publishAt = inSeconds(6);
@@ -126,6 +147,26 @@ test('an edit of a staged post that needs approval sends it back into its chain;
   expect(edited.json().status).toBe('awaiting_approval');
   await waitFor('the post to expire', async () => (await getPost(post.id, team.token)).status === 'expired', 30_000);
   expect(await postsWith(marker)).toHaveLength(0);
+});
+
+test('only the latest staging may claim a post, and only for the time it is scheduled for', async () => {
+  // Far ahead, so its workflow is not staging it: the claims below stand in for staged publishes.
+  const post = await schedule({ text: `Claimed by hand ${Date.now()}`, channelIds: [channelId], publishAt: inSeconds(3600) });
+  const targetId = post.targets[0].id;
+  const claim = (publishAt: string, stage: number, attempt = 1) => claimPosts(h.db, [{ postId: post.id, publishAt, stage, targetId, attempt }]);
+
+  const first = await announcePublishStage(h.db, post.id);
+  const latest = await announcePublishStage(h.db, post.id);
+  expect(latest).toBeGreaterThan(first);
+  expect(await claim(post.publishAt, first)).toEqual([{ claimed: false }]); // called off: an older staging
+  expect(await claim(inSeconds(3000), latest)).toEqual([{ claimed: false }]); // moved since
+  expect(await claim(post.publishAt, latest)).toEqual([{ claimed: true, text: post.text, channelRemoved: false }]);
+  // A retry, or a sibling target of the same staging, finds it claimed; others still do not.
+  expect(await claim(post.publishAt, latest, 2)).toEqual([{ claimed: true, text: post.text, channelRemoved: false }]);
+  expect(await claim(post.publishAt, first)).toEqual([{ claimed: false }]);
+  expect((await getPost(post.id)).status).toBe('publishing');
+  const claims = (await call('GET', `/v1/audit?subject=${post.id}`)).json().entries.filter((e: { action: string }) => e.action === 'post.publishing');
+  expect(claims).toHaveLength(1);
 });
 
 test('posts to one account at the same moment share commits, and a record already there counts as published', async () => {

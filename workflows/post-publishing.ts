@@ -71,11 +71,12 @@ const publishing = {
 } as const;
 const { publishTarget } = proxyActivities<PublishingActivities>({ ...publishing, startToCloseTimeout: '2m' });
 // A staged publish: held by a worker from STAGE_LEAD_MS before the post's time until it has gone
-// out, heartbeating so that calling it off (before its claim) reaches it.
+// out, heartbeating so that calling it off (before its claim) reaches it. (It could not claim the
+// post anyway: calling it off moved the post's publish stage on.)
 const { publishTargetWhenDue } = proxyActivities<PublishingActivities>({ ...publishing, startToCloseTimeout: '4m', heartbeatTimeout: '20s' });
 
 // Same bookkeeping as a local activity: runs inside the workflow task, no round trip to the server.
-const { markPostStatus: markPostStatusLocally } = proxyLocalActivities<PublishingActivities>({
+const { markPostStatus: markPostStatusLocally, announcePublishStage } = proxyLocalActivities<PublishingActivities>({
   startToCloseTimeout: '30s',
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' },
 });
@@ -168,10 +169,12 @@ export async function publishPost(input: PostWorkflowInput): Promise<PostWorkflo
     const stagedAt = publishAt;
     const changed = () => status !== 'scheduled' || publishAt !== stagedAt;
     let holdTried = false;
+    // Only publishes of this staging may claim the post; any change that calls them off moves it on.
+    const stage = await announcePublishStage({ postId: input.postId });
     staged = true;
     setCurrentDetails(`**staged** · publishes at ${publishAt} · ${targets.length} channel(s)`);
     const scope = new CancellationScope();
-    const outcomes = scope.run(() => Promise.all(targets.map((target) => publishOneWhenDue(input.postId, target, stagedAt))));
+    const outcomes = scope.run(() => Promise.all(targets.map((target) => publishOneWhenDue(input.postId, target, stagedAt, stage))));
     try {
       for (;;) {
         const settled = await Promise.race([outcomes.then(() => true), condition(() => changed() || (held && !holdTried)).then(() => false)]);
@@ -267,13 +270,13 @@ export async function publishPost(input: PostWorkflowInput): Promise<PostWorkflo
         // Saved only while unclaimed; the staged publishes read the text after their claim.
         const undo = chain?.checkpoint();
         chain?.restart();
-        const next = chain ? 'awaiting_approval' : status;
+        const next = chain ? 'awaiting_approval' : undefined; // without a chain the status stays as it is
         const saved = await savePostContent({ postId: input.postId, actorId, text, targets: texts, status: next, round: chain?.round ?? 0, awaitingUserIds: chain?.pendingApprovers() ?? [], unlessClaimed: true });
         if (!saved) {
           undo?.();
           throw publishingStarted('edited');
         }
-        setStatus(next);
+        if (next) setStatus(next);
         wake();
         return snapshot();
       }
@@ -474,10 +477,13 @@ async function publishOne(postId: string, target: PostWorkflowTargetStatus): Pro
   }
 }
 
-/** Publishes one target at its time through a staged activity; 'withdrawn' when it did not claim the post. */
-async function publishOneWhenDue(postId: string, target: PostWorkflowTargetStatus, publishAt: string): Promise<'claimed' | 'withdrawn'> {
+/**
+ * Publishes one target at its time through a staged activity; 'withdrawn' when it did not claim the
+ * post. (Its failures come after the claim: before it, the activity only waits and retries.)
+ */
+async function publishOneWhenDue(postId: string, target: PostWorkflowTargetStatus, publishAt: string, stage: number): Promise<'claimed' | 'withdrawn'> {
   try {
-    const result = await publishTargetWhenDue({ postId, targetId: target.targetId, publishAt });
+    const result = await publishTargetWhenDue({ postId, targetId: target.targetId, publishAt, stage });
     if (result.withdrawn) return 'withdrawn';
     target.status = 'published';
     target.externalId = result.externalId;
@@ -486,7 +492,8 @@ async function publishOneWhenDue(postId: string, target: PostWorkflowTargetStatu
     if (isCancellation(err)) return 'withdrawn';
     target.status = 'failed';
     target.error = failureReason(err);
-    await recordTargetFailure({ targetId: target.targetId, reason: target.error });
+    const reason = target.error;
+    await CancellationScope.nonCancellable(() => recordTargetFailure({ targetId: target.targetId, reason }));
   }
   return 'claimed';
 }

@@ -101,8 +101,9 @@ test('before its claim a staged post can be moved and edited: it goes out once, 
 });
 
 test('moved away and back to the same time, a staged post goes out once: the publishes staged first can no longer claim it', async () => {
-  // The first staging's activities hear of being called off only at a heartbeat (seconds later);
-  // by then the post is scheduled for their time again.
+  // The first staging's activities may hear of being called off only at a heartbeat; by then the
+  // post is scheduled for their time again, and only the latest staging may claim it (the claim
+  // itself is tested below).
   const marker = `back-${Date.now()}`;
   const publishAt = inSeconds(8);
   const post = await schedule({ text: `Back again ${marker}`, channelIds: [hookChannelId], publishAt });

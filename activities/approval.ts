@@ -71,7 +71,8 @@ export function createApprovalActivities(deps: ApprovalDeps) {
         const before = await trx.selectFrom('posts').select(['workspace_id', 'text', 'status']).where('id', '=', input.postId).forUpdate().executeTakeFirstOrThrow();
         const status = input.status ?? before.status;
         if (input.unlessClaimed) {
-          if (before.text === input.text && before.status === status) return true; // saved by an earlier attempt
+          // Back into approval already, with this text: saved by an earlier attempt.
+          if (input.status && before.status === input.status && before.text === input.text) return true;
           if (!isUnclaimed(before.status)) return false;
         }
         await trx

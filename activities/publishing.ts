@@ -142,15 +142,18 @@ export function createPublishingActivities({ db, adapters, sealer, media }: Publ
     },
 
     /**
-     * Sets a post's status (and its publish time, when given). With `unlessClaimed` (a staged
-     * post), only if no publish has claimed it: returns false, changing nothing, when one has.
+     * Sets a post's status (and its publish time, when given). For a staged post, `unlessClaimed`
+     * saves it only if no publish has claimed the post, `onlyFrom` only from that status: either
+     * returns false, changing nothing, otherwise.
      */
-    async markPostStatus(input: { postId: string; status: PostStatus; actorId?: string; awaitingUserIds?: string[]; unlessClaimed?: boolean; publishAt?: string }): Promise<boolean> {
-      const { postId, status, actorId, awaitingUserIds, unlessClaimed, publishAt } = input;
+    async markPostStatus(input: { postId: string; status: PostStatus; actorId?: string; awaitingUserIds?: string[]; unlessClaimed?: boolean; onlyFrom?: PostStatus; publishAt?: string }): Promise<boolean> {
+      const { postId, status, actorId, awaitingUserIds, onlyFrom, publishAt } = input;
+      const unlessClaimed = input.unlessClaimed || onlyFrom !== undefined;
       return db.transaction().execute(async (trx) => {
         const before = await trx.selectFrom('posts').select(['workspace_id', 'status']).where('id', '=', postId).forUpdate().executeTakeFirstOrThrow();
         if (before.status === status) return true;
         if (unlessClaimed && !isUnclaimed(before.status)) return false;
+        if (onlyFrom && before.status !== onlyFrom) return false;
         await trx
           .updateTable('posts')
           .set({

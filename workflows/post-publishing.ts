@@ -120,6 +120,14 @@ export async function publishPost(input: PostWorkflowInput): Promise<PostWorkflo
   // Its publishes are handed to a worker and wait there for the time: a change is saved only if the
   // post is not claimed yet (`unlessClaimed`), and then the staged publishes are called off.
   let staged = false;
+  // While staged, changes are saved one at a time, each seeing the last one's outcome, so the
+  // workflow's state and the database's cannot drift apart however handlers interleave.
+  let lastChange: Promise<unknown> = Promise.resolve();
+  const oneAtATime = <T>(change: () => Promise<T>): Promise<T> => {
+    const run = lastChange.then(change);
+    lastChange = run.catch(() => undefined);
+    return run;
+  };
   const targets: PostWorkflowTargetStatus[] = input.targets.map((t) => ({ ...t, status: 'pending' }));
 
   const snapshot = (): PostWorkflowStatus => ({ postId: input.postId, status, publishAt, targets: targets.map((t) => ({ ...t })) });
@@ -141,22 +149,27 @@ export async function publishPost(input: PostWorkflowInput): Promise<PostWorkflo
       .signal(postProgressSignal, { postId: input.postId, status })
       .catch(() => undefined); // a finished campaign no longer listens
   };
-  /** False when the post was claimed for publishing first (it is going out; nothing changed). */
-  const cancel = async (actorId?: string): Promise<boolean> => {
-    if (staged) {
-      if (!(await markPostStatus({ postId: input.postId, status: 'cancelled', actorId, unlessClaimed: true }))) return false;
-      setStatus('cancelled');
-      wake();
-      for (const t of targets) t.status = 'cancelled';
-      await reportToCampaign();
-      return true;
-    }
+  const cancelNow = async (actorId?: string): Promise<boolean> => {
     setStatus('cancelled');
     wake();
     for (const t of targets) t.status = 'cancelled';
     await markPostStatus({ postId: input.postId, status: 'cancelled', actorId });
     await reportToCampaign();
     return true;
+  };
+  /** False when the post was claimed for publishing first (it is going out; nothing changed). */
+  const cancel = async (actorId?: string): Promise<boolean> => {
+    if (!staged) return cancelNow(actorId);
+    return oneAtATime(async () => {
+      if (!editable()) return status === 'cancelled';
+      if (!staged) return cancelNow(actorId);
+      if (!(await markPostStatus({ postId: input.postId, status: 'cancelled', actorId, unlessClaimed: true }))) return false;
+      setStatus('cancelled');
+      wake();
+      for (const t of targets) t.status = 'cancelled';
+      await reportToCampaign();
+      return true;
+    });
   };
 
   /**
@@ -183,15 +196,20 @@ export async function publishPost(input: PostWorkflowInput): Promise<PostWorkflo
           scope.cancel();
           break;
         }
-        // A campaign pause: the post stays unpublished if it is not claimed yet.
+        // A campaign pause: the post stays unpublished if it is not claimed yet (nor changed since).
         holdTried = true;
-        if (await markPostStatus({ postId: input.postId, status: 'held', unlessClaimed: true })) {
-          setStatus('held');
-          describe();
-        }
+        await oneAtATime(async () => {
+          if (changed()) return;
+          if (await markPostStatus({ postId: input.postId, status: 'held', onlyFrom: 'scheduled' })) {
+            setStatus('held');
+            describe();
+          }
+        });
       }
       const claimed = (await outcomes).some((outcome) => outcome === 'claimed');
-      if (!claimed && !changed()) {
+      if (claimed) {
+        setStatus('publishing'); // at once: a change waiting its turn must find the post publishing
+      } else if (!changed()) {
         // Withdrawn by a change this workflow has not applied yet: give its handler time.
         await condition(changed, RESTAGE_AFTER_MS);
       }
@@ -235,23 +253,28 @@ export async function publishPost(input: PostWorkflowInput): Promise<PostWorkflo
   setHandler(
     rescheduleUpdate,
     async ({ publishAt: next, actorId }) => {
-      if (staged) {
+      const rescheduleNow = async () => {
+        publishAt = new Date(next).toISOString();
+        if (status === 'expired' && chain) {
+          // Back into the chain where it stopped; the decisions made so far stand.
+          chain.resume();
+          setStatus(chain.state === 'changes_requested' ? 'changes_requested' : 'awaiting_approval');
+          await markPostStatus({ postId: input.postId, status, actorId, awaitingUserIds: chain.pendingApprovers() });
+        }
+        wake();
+        await savePostSchedule({ postId: input.postId, publishAt, actorId });
+        return snapshot();
+      };
+      if (!staged) return rescheduleNow();
+      return oneAtATime(async () => {
+        if (!editable()) throw tooLate(status, 'rescheduled');
+        if (!staged) return rescheduleNow();
         const moved = new Date(next).toISOString();
-        if (!(await savePostSchedule({ postId: input.postId, publishAt: moved, actorId, unlessClaimed: true }))) throw publishingStarted('rescheduled');
+        if (!(await savePostSchedule({ postId: input.postId, publishAt: moved, actorId, unlessClaimed: true }))) throw tooLate(status, 'rescheduled');
         publishAt = moved;
         wake();
         return snapshot();
-      }
-      publishAt = new Date(next).toISOString();
-      if (status === 'expired' && chain) {
-        // Back into the chain where it stopped; the decisions made so far stand.
-        chain.resume();
-        setStatus(chain.state === 'changes_requested' ? 'changes_requested' : 'awaiting_approval');
-        await markPostStatus({ postId: input.postId, status, actorId, awaitingUserIds: chain.pendingApprovers() });
-      }
-      wake();
-      await savePostSchedule({ postId: input.postId, publishAt, actorId });
-      return snapshot();
+      });
     },
     {
       validator: ({ publishAt: next }) => {
@@ -266,7 +289,20 @@ export async function publishPost(input: PostWorkflowInput): Promise<PostWorkflo
   setHandler(
     editUpdate,
     async ({ actorId, text, targets: texts }) => {
-      if (staged) {
+      const editNow = async () => {
+        if (chain) {
+          // New content needs new approval, from step one, whatever had been approved before.
+          chain.restart();
+          setStatus('awaiting_approval');
+        }
+        wake();
+        await savePostContent({ postId: input.postId, actorId, text, targets: texts, status, round: chain?.round ?? 0, awaitingUserIds: chain?.pendingApprovers() ?? [] });
+        return snapshot();
+      };
+      if (!staged) return editNow();
+      return oneAtATime(async () => {
+        if (!editable()) throw tooLate(status, 'edited');
+        if (!staged) return editNow();
         // Saved only while unclaimed; the staged publishes read the text after their claim.
         const undo = chain?.checkpoint();
         chain?.restart();
@@ -274,20 +310,12 @@ export async function publishPost(input: PostWorkflowInput): Promise<PostWorkflo
         const saved = await savePostContent({ postId: input.postId, actorId, text, targets: texts, status: next, round: chain?.round ?? 0, awaitingUserIds: chain?.pendingApprovers() ?? [], unlessClaimed: true });
         if (!saved) {
           undo?.();
-          throw publishingStarted('edited');
+          throw tooLate(status, 'edited');
         }
         if (next) setStatus(next);
         wake();
         return snapshot();
-      }
-      if (chain) {
-        // New content needs new approval, from step one, whatever had been approved before.
-        chain.restart();
-        setStatus('awaiting_approval');
-      }
-      wake();
-      await savePostContent({ postId: input.postId, actorId, text, targets: texts, status, round: chain?.round ?? 0, awaitingUserIds: chain?.pendingApprovers() ?? [] });
-      return snapshot();
+      });
     },
     {
       validator: (_request) => {
@@ -299,7 +327,7 @@ export async function publishPost(input: PostWorkflowInput): Promise<PostWorkflo
   setHandler(
     cancelUpdate,
     async ({ actorId }) => {
-      if (!(await cancel(actorId))) throw publishingStarted('cancelled');
+      if (!(await cancel(actorId))) throw tooLate(status, 'cancelled');
       return snapshot();
     },
     {
@@ -322,7 +350,10 @@ export async function publishPost(input: PostWorkflowInput): Promise<PostWorkflo
     if (next && editable()) {
       const moved = new Date(next).toISOString();
       if (staged) {
-        if (await savePostSchedule({ postId: input.postId, publishAt: moved, unlessClaimed: true })) publishAt = moved;
+        await oneAtATime(async () => {
+          if (!editable()) return;
+          if (await savePostSchedule({ postId: input.postId, publishAt: moved, unlessClaimed: staged })) publishAt = moved;
+        });
         return;
       }
       publishAt = moved;
@@ -426,7 +457,6 @@ export async function publishPost(input: PostWorkflowInput): Promise<PostWorkflo
         }
         // Withdrawn: cancelled, moved, edited back into approval or held before its claim.
         if (!(await publishWhenDue())) continue;
-        setStatus('publishing');
       } else {
         const wait = Date.parse(publishAt) - Date.now();
         if (wait > 0) {
@@ -498,11 +528,15 @@ async function publishOneWhenDue(postId: string, target: PostWorkflowTargetStatu
   return 'claimed';
 }
 
-/** An Update that came too late for a staged post: it was claimed for publishing first. */
-function publishingStarted(what: string): ApplicationFailure {
+/**
+ * An Update that came too late for a staged post: it was claimed for publishing first (its status
+ * here may still say scheduled), or another change made while this one waited its turn ended it.
+ */
+function tooLate(status: PostStatus, what: string): ApplicationFailure {
+  const publishing = status === 'scheduled' || status === 'publishing';
   return ApplicationFailure.create({
     type: FailureType.PublishingStarted,
-    message: `The post is publishing (claimed a moment before its time); it can no longer be ${what}`,
+    message: publishing ? `The post is publishing (claimed a moment before its time); it can no longer be ${what}` : `The post is ${status}; it can no longer be ${what}`,
     nonRetryable: true,
   });
 }

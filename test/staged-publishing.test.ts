@@ -100,6 +100,17 @@ test('before its claim a staged post can be moved and edited: it goes out once, 
   await recordHistory(h.client, post.workflowId, 'post-staged-moved-edited');
 });
 
+test('an edit of a staged post that changes only its variant goes out with the variant', async () => {
+  const marker = `variant-${Date.now()}`;
+  const text = `Same main text ${marker}`;
+  const post = await schedule({ text, channelIds: [channelId], publishAt: inSeconds(8) });
+  await waitUntilStaged(post.workflowId);
+  const edited = await call('POST', `/v1/posts/${post.id}/edit`, { text, variants: { [channelId]: `Carol's own words ${marker}` } });
+  expect(edited.statusCode).toBe(200);
+  await waitFor('the post to publish', async () => (await getPost(post.id)).status === 'published');
+  expect((await postsWith(marker)).map((p) => p.text)).toEqual([`Carol's own words ${marker}`]);
+});
+
 test('moved away and back to the same time, a staged post goes out once: the publishes staged first can no longer claim it', async () => {
   // The first staging's activities may hear of being called off only at a heartbeat; by then the
   // post is scheduled for their time again, and only the latest staging may claim it (the claim

@@ -22,7 +22,7 @@ export interface PublishingDeps {
  * A staged post is claimed this long before its time: from the claim on it can no longer be
  * cancelled, moved or edited, and its publishes go out at the time itself.
  */
-export const CLAIM_AHEAD_MS = 2_000;
+const CLAIM_AHEAD_MS = 2_000;
 const HEARTBEAT_EVERY_MS = 2_000;
 
 /** What a staged publish came to: published, or given up because the post changed before its claim. */

@@ -407,9 +407,9 @@ async function publishFigures(db: Db, ids: string[]): Promise<PublishFigures> {
 }
 
 /**
- * Where the lateness goes, per post, from the audit chain the workflow writes: due → the
- * "publishing" mark (timer, workflow task, markPostStatus) → on the PDS (publishTarget) → the
- * "published" mark (the final markPostStatus).
+ * Where the lateness goes, per post, from the audit chain: due → the "publishing" mark (the
+ * staged publish's claim, two seconds ahead) → on the PDS (the send) → the "published" mark (the
+ * workflow's final markPostStatus).
  */
 interface PhaseFigures {
   dueToMarkedPublishingMs: number[];

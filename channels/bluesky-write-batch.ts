@@ -6,9 +6,9 @@ import { XRPCError } from '@atproto/xrpc';
  * back sooner but all of them later (bench/publish-burst: p50 1.8 s / p99 4.4 s at 100, 3.8 / 3.9 s
  * at 200).
  */
-export const MAX_WRITES_PER_COMMIT = 200;
+const MAX_WRITES_PER_COMMIT = 200;
 /** How long the first record of a batch waits for others to the same repository. */
-export const GATHER_WINDOW_MS = 15;
+const GATHER_WINDOW_MS = 15;
 
 interface PendingCreate {
   collection: string;

@@ -97,6 +97,12 @@ export async function listPolicies(db: Db, workspaceId: string): Promise<PolicyV
   return (await db.selectFrom('approval_policies').selectAll().where('workspace_id', '=', workspaceId).orderBy('updated_at').execute()).map(toPolicyView);
 }
 
+/** A campaign's own policy steps, if it has a non-empty one (an empty one, like an empty channel policy, removes the override). */
+export function campaignOverride(policies: { campaignId: string | null; steps: PolicyStep[] }[], campaignId: string): PolicyStep[] | undefined {
+  const steps = policies.find((p) => p.campaignId === campaignId)?.steps;
+  return steps?.length ? steps : undefined;
+}
+
 /**
  * The chain a new post must pass: its campaign's policy when the campaign has a non-empty one; else the
  * policies of its channels (in channel order) when any has one; else the workspace-wide policy;
@@ -104,9 +110,8 @@ export async function listPolicies(db: Db, workspaceId: string): Promise<PolicyV
  */
 export async function policyStepsFor(db: Db, workspaceId: string, channelIds: string[], campaignId?: string): Promise<PolicyStep[]> {
   const policies = await listPolicies(db, workspaceId);
-  // An empty campaign policy, like an empty channel policy, removes the override.
-  const forCampaign = campaignId ? policies.find((p) => p.campaignId === campaignId) : undefined;
-  if (forCampaign?.steps.length) return forCampaign.steps;
+  const forCampaign = campaignId ? campaignOverride(policies, campaignId) : undefined;
+  if (forCampaign) return forCampaign;
   const perChannel = channelIds.flatMap((id) => policies.find((p) => p.channelId === id)?.steps ?? []);
   if (perChannel.length > 0) return perChannel;
   return policies.find((p) => p.channelId === null && p.campaignId === null)?.steps ?? [];

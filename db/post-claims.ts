@@ -52,20 +52,25 @@ export async function claimPosts(db: Db, requests: ClaimRequest[]): Promise<Clai
   const postIds = requests.map((r) => r.postId);
   return db.transaction().execute(async (trx) => {
     await trx.selectFrom('posts').select('id').where('id', 'in', postIds).orderBy('id').forUpdate().execute();
-    const claimedNow = await sql<{ id: string; workspace_id: string }>`
+    const claimedNow = await sql<{ id: string; workspace_id: string; publish_at: Date; publish_stage: number }>`
       update posts p set status = 'publishing', updated_at = now()
       from (
         select distinct * from unnest(${postIds}::uuid[], ${requests.map((r) => new Date(r.publishAt).toISOString())}::timestamptz[], ${requests.map((r) => r.stage)}::int[])
           as w(id, publish_at, stage)
       ) w
       where p.id = w.id and p.publish_at = w.publish_at and p.publish_stage = w.stage and p.status = 'scheduled'
-      returning p.id, p.workspace_id`.execute(trx);
+      returning p.id, p.workspace_id, p.publish_at, p.publish_stage`.execute(trx);
     await appendAuditEntries(
       trx,
       claimedNow.rows.map((post) => ({ workspaceId: post.workspace_id, actorId: null, action: 'post.publishing', subjectType: 'post', subjectId: post.id, before: { status: 'scheduled' }, after: { status: 'publishing' } })),
     );
-    const posts = await trx.selectFrom('posts').select(['id', 'status', 'publish_at', 'publish_stage']).where('id', 'in', postIds).execute();
-    const claimed = new Map(posts.filter((p) => p.status === 'publishing').map((p) => [p.id, p]));
+    // Claimed by this update, or earlier (a retry, a sibling target): only the latter are read back.
+    const claimed = new Map<string, { publish_at: Date; publish_stage: number }>(claimedNow.rows.map((p) => [p.id, p]));
+    const others = postIds.filter((id) => !claimed.has(id));
+    if (others.length > 0) {
+      const earlier = await trx.selectFrom('posts').select(['id', 'publish_at', 'publish_stage']).where('id', 'in', others).where('status', '=', 'publishing').execute();
+      for (const post of earlier) claimed.set(post.id, post);
+    }
     const isClaimed = (r: ClaimRequest) => {
       const post = claimed.get(r.postId);
       return post !== undefined && post.publish_at.getTime() === Date.parse(r.publishAt) && post.publish_stage === r.stage;

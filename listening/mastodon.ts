@@ -1,3 +1,4 @@
+import { retryDelayFromHeaders } from '../channels/errors';
 import { hrefsIn, htmlToText } from './html-text';
 import type { SourceItem } from './source-item';
 
@@ -89,10 +90,7 @@ const newest = (ids: string[]) => ids.reduce((max, id) => (compareIds(id, max) >
 const oldest = (ids: string[]) => ids.reduce((min, id) => (compareIds(id, min) < 0 ? id : min));
 
 function resetTime(headers: Headers): Date {
-  const reset = Date.parse(headers.get('x-ratelimit-reset') ?? '');
-  if (!Number.isNaN(reset)) return new Date(reset);
-  const retryAfter = Number(headers.get('retry-after'));
-  return new Date(Date.now() + (Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : DEFAULT_RATE_LIMIT_WAIT_MS));
+  return new Date(Date.now() + (retryDelayFromHeaders(Object.fromEntries(headers)) ?? DEFAULT_RATE_LIMIT_WAIT_MS));
 }
 
 interface Page {

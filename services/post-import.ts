@@ -1,4 +1,5 @@
 import { parse } from 'csv-parse/sync';
+import { z } from 'zod';
 import { findChannels } from '../db/channels';
 import { listCampaigns } from '../db/campaigns';
 import type { ImportRow } from '../db/database';
@@ -86,7 +87,7 @@ function toRequest(row: ImportRow, lookups: ImportLookups): NewPostRequest | Fie
     .map((m) => m.trim())
     .filter(Boolean);
   media.forEach((id, i) => {
-    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) problems.push({ field: `media.${i}`, rule: 'uuid', message: `"${id}" is not a media id (upload with POST /v1/media and use the id it returns)` });
+    if (!z.uuid().safeParse(id).success) problems.push({ field: `media.${i}`, rule: 'uuid', message: `"${id}" is not a media id (upload with POST /v1/media and use the id it returns)` });
   });
   if (media.length > 4) problems.push({ field: 'media', rule: 'max', message: `at most 4 media per post; this row has ${media.length}` });
   if (problems.length > 0) return problems;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { listPolicies, policyStepsFor, resolveSteps } from '../../db/approvals';
+import { campaignOverride, listPolicies, policyStepsFor, resolveSteps } from '../../db/approvals';
 import { appendAudit } from '../../db/audit';
 import { campaignProgress, findCampaign, listCampaigns } from '../../db/campaigns';
 import { findChannels } from '../../db/channels';
@@ -206,7 +206,7 @@ export const campaignRoutes: FastifyPluginAsyncZod = async (app) => {
       const problems: FieldProblem[] = [];
       // A post's chain is fixed when it is made: with a policy of its own, the campaign's posts must
       // be made in it (campaignId at creation), or they would join without its approval board.
-      if ((await listPolicies(app.db, caller.workspaceId)).some((p) => p.campaignId === campaign.id && p.steps.length > 0)) {
+      if (campaignOverride(await listPolicies(app.db, caller.workspaceId), campaign.id)) {
         throw invalidField('postIds', 'campaign_policy', 'this campaign has its own approval policy: create its posts with campaignId so they go through it');
       }
       request.body.postIds.forEach((id, i) => {

@@ -125,7 +125,7 @@ export const ingestRoutes: FastifyPluginAsyncZod = async (app) => {
          */
         onRequest: async (request) => {
           const keyId = request.headers[KEY_HEADER];
-          if (typeof keyId !== 'string' || !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(keyId)) throw refused(`Name your ingest key in the ${KEY_HEADER} header`);
+          if (typeof keyId !== 'string' || !z.uuid().safeParse(keyId).success) throw refused(`Name your ingest key in the ${KEY_HEADER} header`);
           const key = await app.db.selectFrom('ingest_keys').select(['id', 'workspace_id', 'secret_sealed']).where('id', '=', keyId).where('revoked_at', 'is', null).executeTakeFirst();
           if (!key) throw refused('The ingest key is unknown or revoked');
           request.ingestKey = { id: key.id, workspaceId: key.workspace_id, secretSealed: key.secret_sealed };

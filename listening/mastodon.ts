@@ -90,7 +90,8 @@ const newest = (ids: string[]) => ids.reduce((max, id) => (compareIds(id, max) >
 const oldest = (ids: string[]) => ids.reduce((min, id) => (compareIds(id, min) < 0 ? id : min));
 
 function resetTime(headers: Headers): Date {
-  return new Date(Date.now() + (retryDelayFromHeaders(Object.fromEntries(headers)) ?? DEFAULT_RATE_LIMIT_WAIT_MS));
+  const now = Date.now(); // one clock reading, so an absolute reset time comes back exactly
+  return new Date(now + (retryDelayFromHeaders(Object.fromEntries(headers), now) ?? DEFAULT_RATE_LIMIT_WAIT_MS));
 }
 
 interface Page {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
+import { recordHistory } from './support/histories';
 import { bearer, createWorkspace, startHarness, waitFor, type Harness, type TestWorkspace } from './support/harness';
 
 /**
@@ -42,7 +43,7 @@ const mentions = (word: string, count: number, ago = 0) =>
 async function listen(name: string, word: string) {
   const res = await call('POST', '/v1/listening/queries', { name, expression: word, sources: { push: true }, alerting });
   expect(res.statusCode).toBe(201);
-  return res.json() as { id: string; createdAt: string; listeningSince: string; alertsFrom: string };
+  return res.json() as { id: string; workflowId: string; createdAt: string; listeningSince: string; alertsFrom: string };
 }
 
 /** Two more turns of the loop, so spike detection has run after what was just stored. */
@@ -77,6 +78,8 @@ test('a new query that receives a burst and a backfill of history does not alert
   await detectionRan(query.id);
   expect(await alertsOf(query.id)).toEqual([]);
   await call('DELETE', `/v1/listening/queries/${query.id}`);
+  await h.client.workflow.getHandle(query.workflowId).result();
+  await recordHistory(h.client, query.workflowId, 'listening-push-counted');
 });
 
 test('a query that listened through its baseline alerts on a spike; a pause starts its baseline again', async () => {

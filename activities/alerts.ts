@@ -2,10 +2,8 @@ import { Context } from '@temporalio/activity';
 import { sql } from 'kysely';
 import { appendAudit } from '../db/audit';
 import type { AlertingRule } from '../db/database';
+import { alertingRule, alertsFrom } from '../listening/alerting';
 import { deliverNotification, type NotificationDeps } from '../notifications/deliver';
-
-/** Last hour against the twelve before it, as the issue suggests; each query can change it. */
-export const DEFAULT_ALERTING: AlertingRule = { windowSeconds: 3600, baselineWindows: 12, minVolume: 10, volumeFactor: 3, negativeShareIncrease: 0.2 };
 
 interface WindowCounts {
   volume: number;
@@ -47,9 +45,13 @@ export function createAlertActivities(deps: NotificationDeps) {
      * corrections count. Safe to run twice.
      */
     async detectSpikes({ queryId }: { queryId: string }): Promise<{ opened: boolean; closed: boolean }> {
-      const query = await db.selectFrom('listening_queries').select(['workspace_id', 'name', 'alerting']).where('id', '=', queryId).executeTakeFirstOrThrow();
-      const rule = { ...DEFAULT_ALERTING, ...query.alerting };
+      const query = await db.selectFrom('listening_queries').select(['workspace_id', 'name', 'alerting', 'listening_since']).where('id', '=', queryId).executeTakeFirstOrThrow();
+      const rule = alertingRule(query.alerting);
       const now = Date.now();
+      // A baseline window the query did not listen through holds no real zero, and a backfill's old
+      // mentions arrive all at once: neither can make a spike. Until every window has been watched
+      // nothing is decided, so an open episode stays open too.
+      if (now < alertsFrom(query.listening_since, rule).getTime()) return { opened: false, closed: false };
       const windowMs = rule.windowSeconds * 1000;
       const since = new Date(now - windowMs * (rule.baselineWindows + 1));
       // Counted in the database, one row per window: a busy query has many mentions in thirteen hours.

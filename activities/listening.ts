@@ -2,6 +2,7 @@ import { Context } from '@temporalio/activity';
 import { sql } from 'kysely';
 import { IdResolver } from '@atproto/identity';
 import type { Db, ListeningSources } from '../db/database';
+import { storedCounts } from '../db/listening';
 import type { Sealer } from '../db/sealing';
 import { fetchFeed, NotAFeedError } from '../listening/feeds';
 import { readFirehose } from '../listening/firehose';
@@ -49,6 +50,15 @@ export function createListeningActivities({ db, sealer }: { db: Db; sealer: Seal
   };
 
   return {
+    /**
+     * The query's stored and filtered totals in the database, from every source: pushes are
+     * stored without the loop, and a read cut short by a change returns no counts.
+     */
+    async countStored({ queryId }: { queryId: string }): Promise<{ stored: number; filtered: number }> {
+      const { stored, filtered } = await storedCounts(db, queryId);
+      return { stored, filtered };
+    },
+
     /**
      * Polls the query's RSS/Atom feeds with conditional GET (ETag / Last-Modified), storing the
      * matching items. A feed that fails is marked unhealthy with its error; the others go on.

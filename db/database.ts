@@ -400,6 +400,8 @@ export interface ListeningQueriesTable {
   alerting: ColumnType<Partial<AlertingRule>, string | undefined, string>;
   status: 'active' | 'paused' | 'deleted';
   bluesky_cursor: ColumnType<string | null, string | number | null | undefined, string | number | null>;
+  /** Since when it has listened without a break (created, resumed, sources changed): the spike baseline starts here. */
+  listening_since: ColumnType<Date, Date | string | undefined, Date | string>;
   workflow_id: string;
   created_by: string;
   created_at: CreatedAt;

@@ -14,6 +14,7 @@ export { QuerySyntaxError } from './query-error';
 export { EXPECTED_NEAR_OPERAND, EXPECTED_OPERAND, formatQuery, KNOWN_FIELDS, parseQuery } from './query-parser';
 export type { QueryNode } from './query-parser';
 export type { MentionForMatching } from './query-matcher';
+export { queryWarnings, type QueryWarning } from './query-warnings';
 
 export interface CompiledQuery {
   source: string;

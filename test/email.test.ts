@@ -94,6 +94,8 @@ test("a spike alert is emailed to the workspace's owners and admins, and reaches
     await h.app.inject({ method: 'POST', url: '/v1/listening/queries', headers: bearer(owner.token), payload: { name: 'Brand', expression: 'chorus', sources: { push: true }, alerting: { windowSeconds: 600, baselineWindows: 6, minVolume: 5 } } })
   ).json();
   const now = Date.now();
+  // The query has listened through its baseline (two quiet hours): only then can it alert.
+  await h.db.updateTable('listening_queries').set({ listening_since: new Date(now - 2 * 3600_000) }).where('id', '=', query.id).execute();
   await h.db
     .insertInto('mentions')
     .values(Array.from({ length: 8 }, (_, i) => ({ workspace_id: owner.workspaceId, query_id: query.id, source: 'push:test', source_id: `m${i}`, author: `a${i}`, text: `chorus is down again ${i}`, url: null, lang: null, posted_at: new Date(now - i * 1000), sentiment_score: -0.8, sentiment_label: 'negative', corrected_label: null, dedupe_key: `k${i}` })))

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import path from 'node:path';
 import { Webhook } from 'standardwebhooks';
+import { listeningCountersQuery, listeningWorkflowId } from '../workflows/messages';
 import { bearer, createWorkspace, startHarness, waitFor, type Harness, type TestWorkspace } from './support/harness';
 
 let h: Harness;
@@ -98,6 +99,34 @@ test("a signed push is matched against the workspace's push queries only, stored
   const again = await push(body);
   expect(again.json().queries[0]).toMatchObject({ stored: 0, duplicate: 1 });
   expect(await mentionsOf(queries.brand)).toHaveLength(1);
+});
+
+test("pushed mentions move the query's live counters at once, and the loop's own counters at its next turn", async () => {
+  type Live = { runs: number; stored: number; filtered: number };
+  const detail = async () => (await call(ws.token, 'GET', `/v1/listening/queries/${queries.rival}`)).json() as { mentions: number; filteredByReason: Record<string, number>; live: Live | null };
+  const before = await waitFor('the loop to answer', async () => {
+    const d = await detail();
+    return d.live && d;
+  });
+  const res = await push({
+    mentions: [
+      { id: 'count-1', text: 'Hootsuite is on our list', author: 'hana@customer.example' },
+      { id: 'count-2', text: 'Comparing Hootsuite today', author: 'ivan@customer.example' },
+      { id: 'count-3', text: 'Hootsuite digest bot post', author: 'digest@customer.example', bot: true },
+    ],
+  });
+  expect(res.json().queries[1]).toMatchObject({ queryId: queries.rival, stored: 2, filtered: 1 });
+  const after = await detail();
+  expect(after.live).toMatchObject({ stored: before.live!.stored + 2, filtered: before.live!.filtered + 1 });
+  expect(after.live!.stored).toBe(after.mentions);
+  expect(after.live!.filtered).toBe(Object.values(after.filteredByReason).reduce((sum, n) => sum + n, 0));
+  // The workflow's own query (what the Temporal UI shows) catches up after its next read.
+  const loop = h.client.workflow.getHandle(listeningWorkflowId(queries.rival));
+  const counted = await waitFor('the loop to count the push', async () => {
+    const live = await loop.query(listeningCountersQuery);
+    return live.runs > before.live!.runs && live.stored === after.mentions && live;
+  });
+  expect(counted.filtered).toBe(after.live!.filtered);
 });
 
 test('a burst of one text from many accounts is noise after the third account', async () => {

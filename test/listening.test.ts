@@ -138,11 +138,36 @@ test('a query that does not parse is refused with its position and what was expe
   expect(res.json().detail).toMatch(/position \d+/);
 });
 
+test('a lower-case and/or/not is saved as written, with a warning suggesting the operator', async () => {
+  const created = await call('POST', '/v1/listening/queries', { name: 'Casual', expression: 'chorus or hootsuite', sources: { push: true } });
+  expect(created.statusCode).toBe(201);
+  expect(created.json()).toMatchObject({ expression: 'chorus or hootsuite', warnings: [{ field: 'expression', rule: 'lowercase_operator', message: expect.stringMatching(/"or" at position 7 .*write OR/) }] });
+  const id = created.json().id as string;
+  const changed = await call('PATCH', `/v1/listening/queries/${id}`, { expression: '(chorus OR hootsuite) and not spam' });
+  expect(changed.statusCode).toBe(200);
+  expect(changed.json().expression).toBe('(chorus OR hootsuite) and not spam');
+  expect(changed.json().warnings.map((w: { message: string }) => w.message)).toEqual([expect.stringContaining('write AND'), expect.stringContaining('write NOT')]);
+  const fixed = await call('PATCH', `/v1/listening/queries/${id}`, { expression: '(chorus OR hootsuite) AND NOT spam' });
+  expect(fixed.json().warnings).toEqual([]);
+  await call('DELETE', `/v1/listening/queries/${id}`);
+});
+
+test.each(['/v1/listening/stats', '/v1/listening/share-of-voice'])('%s without from or to says they are required', async (route) => {
+  const to = new Date().toISOString();
+  for (const [query, missing] of [[`?to=${to}`, 'from'], [`?from=${to}`, 'to'], ['', 'from']] as const) {
+    const res = await call('GET', `${route}${query}`);
+    expect(res.statusCode).toBe(400);
+    expect(res.json().errors).toContainEqual(expect.objectContaining({ field: `querystring.${missing}`, message: expect.stringMatching(/required/) }));
+  }
+});
+
 describe('spike (crisis) alerts', () => {
   const alerting = { windowSeconds: 600, baselineWindows: 6, minVolume: 5, volumeFactor: 3 };
+  /** A query that has listened through its whole baseline (two quiet hours): it may alert. */
   const listen = async (name: string, expression: string) => {
     const res = await call('POST', '/v1/listening/queries', { name, expression, sources: { bluesky: { service: pds.pdsUrl, plcUrl: pds.plcUrl, fromCursor: 0 } }, alerting });
     expect(res.statusCode).toBe(201);
+    await h.db.updateTable('listening_queries').set({ listening_since: new Date(Date.now() - 2 * 3600_000) }).where('id', '=', res.json().id).execute();
     return res.json() as { id: string; workflowId: string };
   };
   const loopsDone = async (query: { id: string }, runs: number) =>

@@ -6,6 +6,7 @@ import {
   MentionForMatching,
   parseQuery,
   QuerySyntaxError,
+  queryWarnings,
 } from '../listening/query';
 
 /** The query with its grouping made explicit, e.g. `(a OR (b AND c))`. */
@@ -83,6 +84,17 @@ describe('case rules', () => {
     expect(matches('#LaunchDay', 'it is #launchday')).toBe(true);
     expect(matches('@ALICE', 'hi @Alice')).toBe(true);
     expect(matches('Author:alice', 'x', { authorHandle: 'ALICE' })).toBe(true);
+  });
+
+  test('a lower-case and/or/not where an operator was probably meant gets a warning', () => {
+    const warned = (source: string) => queryWarnings(source).map((w) => w.message.split(' is ')[0]);
+    expect(warned('chorus or hootsuite')).toEqual(['"or" at position 7']);
+    expect(warned('(chorus OR #chorus) and launch')).toEqual(['"and" at position 20']);
+    expect(warned('chorus Not "free gift"')).toEqual(['"Not" at position 7']);
+    expect(warned('not spam')).toEqual(['"not" at position 0']);
+    expect(queryWarnings('cats or dogs')[0]).toMatchObject({ field: 'expression', rule: 'lowercase_operator', message: expect.stringContaining('write OR') });
+    // Upper-case operators, quoted words, and a word at either end are not warned about.
+    for (const fine of ['chorus OR hootsuite', '"rock and roll"', 'rock "and" roll', 'this and', 'or that', 'band AND orchestra']) expect(queryWarnings(fine)).toEqual([]);
   });
 });
 

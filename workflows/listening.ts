@@ -29,6 +29,11 @@ const { detectSpikes } = proxyActivities<AlertActivities>({
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' },
 });
 
+const { countStored } = proxyActivities<ListeningActivities>({
+  startToCloseTimeout: '1m',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' },
+});
+
 const { pollFeeds } = proxyActivities<ListeningActivities>({
   startToCloseTimeout: '5m',
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' },
@@ -103,6 +108,9 @@ export async function listenQuery(input: ListeningWorkflowInput): Promise<Listen
     } finally {
       reading = undefined;
     }
+    // Stored and filtered are what the database holds for the query: pushes are stored outside the
+    // loop, and a read cut short by a change or a pause returns no counts.
+    if (patched('counters-from-store')) Object.assign(counters, await countStored({ queryId: input.queryId }));
     // After each read: is this a spike (crisis) or has one ended?
     await detectSpikes({ queryId: input.queryId });
     describe();

@@ -272,7 +272,7 @@ export interface ListeningRun {
   lastError: string | null;
 }
 
-/** A listening loop's totals since it started. */
+/** A listening loop's totals since it started; `stored` and `filtered` are the query's totals in the database (every source). */
 export interface ListeningCounters extends ListeningRun {
   runs: number;
 }

@@ -4,9 +4,11 @@ import { sql } from 'kysely';
 import { z } from 'zod';
 import { appendAudit } from '../../db/audit';
 import type { ListeningSources } from '../../db/database';
+import { storedCounts } from '../../db/listening';
+import { alertingRule, alertsFrom } from '../../listening/alerting';
 import { fetchFeed, NotAFeedError } from '../../listening/feeds';
 import { checkTimeline, MastodonAuthRequired, MastodonRateLimited, NotMastodonError, timelineKey } from '../../listening/mastodon';
-import { compileQuery, QuerySyntaxError } from '../../listening/query';
+import { compileQuery, queryWarnings, QuerySyntaxError } from '../../listening/query';
 import { trends } from '../../listening/trends';
 import {
   LISTEN_QUERY_WORKFLOW,
@@ -102,6 +104,49 @@ const alerting = z.object({
   negativeShareIncrease: z.number().min(0).max(1).optional().describe('Negative spike: share of negatives this much above the baseline\'s, and at least half (default 0.2)'),
 });
 
+/** A query as answered: Mastodon tokens only as `hasAccessToken`. */
+const queryView = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  expression: z.string(),
+  kind: z.enum(['brand', 'competitor', 'topic']),
+  sources: z.object({
+    bluesky: z.object({ service: z.string(), plcUrl: z.string().optional(), fromCursor: z.number().optional() }).optional(),
+    rss: z.array(z.string()).optional(),
+    mastodon: z.array(z.object({ instance: z.string(), hashtag: z.string().optional(), search: z.string().optional(), hasAccessToken: z.boolean() })).optional(),
+    push: z.boolean().optional(),
+  }),
+  filters: z.object({ minLength: z.number().optional(), languages: z.array(z.string()).optional(), blockAuthors: z.array(z.string()).optional(), blockDomains: z.array(z.string()).optional() }),
+  alerting: z.object({ windowSeconds: z.number().optional(), baselineWindows: z.number().optional(), minVolume: z.number().optional(), volumeFactor: z.number().optional(), negativeShareIncrease: z.number().optional() }),
+  status: z.enum(['active', 'paused', 'deleted']),
+  workflowId: z.string(),
+  createdAt: z.string(),
+  listeningSince: z.string().describe('Since when the query has listened without a break (created, resumed, a source added)'),
+  alertsFrom: z.string().describe('From then on its spike baseline holds only windows it listened through, and it can alert'),
+});
+
+/** A saved query, with what in it probably does not mean what was meant (it is saved as written). */
+const savedQueryView = queryView.extend({
+  warnings: z.array(z.object({ field: z.string(), rule: z.string(), message: z.string() })).describe('e.g. a lower-case "or" that is searched for as a word'),
+});
+
+/** From and to of a time series: both required, and a missing one says so. */
+const requiredInstant = z.iso.datetime({
+  offset: true,
+  error: (issue) => (issue.input === undefined ? 'is required: an ISO-8601 date-time with a UTC offset, e.g. 2026-12-01T09:00:00+01:00' : 'must be an ISO-8601 date-time with a UTC offset, e.g. 2026-12-01T09:00:00+01:00'),
+});
+
+/** Whether `after` reads something `before` did not: its first read may bring history at once. */
+function addsSources(before: ListeningSources, after: ListeningSources): boolean {
+  const timelines = (s: ListeningSources) => (s.mastodon ?? []).map((t) => timelineKey(t));
+  return (
+    (after.bluesky !== undefined && (after.bluesky.service !== before.bluesky?.service || after.bluesky.fromCursor !== before.bluesky?.fromCursor)) ||
+    (after.rss ?? []).some((url) => !before.rss?.includes(url)) ||
+    timelines(after).some((t) => !timelines(before).includes(t)) ||
+    (after.push === true && before.push !== true)
+  );
+}
+
 /** At least one source, and every feed and Mastodon timeline answering as it should now. */
 async function checkSources(given: SourcesInput): Promise<void> {
   if (!given.bluesky && !given.rss?.length && !given.mastodon?.length && !given.push) {
@@ -149,7 +194,10 @@ export const listeningRoutes: FastifyPluginAsyncZod = async (app) => {
     status: q.status,
     workflowId: q.workflow_id,
     createdAt: q.created_at.toISOString(),
+    listeningSince: q.listening_since.toISOString(),
+    alertsFrom: alertsFrom(q.listening_since, alertingRule(q.alerting)).toISOString(),
   });
+  const savedView = (q: Awaited<ReturnType<typeof queryOr404>>) => ({ ...view(q), warnings: queryWarnings(q.expression) });
 
   app.post(
     '/listening/queries',
@@ -159,6 +207,7 @@ export const listeningRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Start listening: a boolean query over sources, with noise filters; tagged brand or competitor for share of voice',
         tags: ['listening'],
         body: z.object({ name: z.string().trim().min(1).max(200), expression: z.string().min(1).max(2000), kind: z.enum(['brand', 'competitor', 'topic']).default('brand'), sources, filters: filters.default({}), alerting: alerting.default({}) }),
+        response: { 201: savedQueryView },
       },
     },
     async (request, reply) => {
@@ -184,13 +233,13 @@ export const listeningRoutes: FastifyPluginAsyncZod = async (app) => {
           }),
         );
       });
-      return reply.code(201).send(view(await queryOr404(caller.workspaceId, id)));
+      return reply.code(201).send(savedView(await queryOr404(caller.workspaceId, id)));
     },
   );
 
   app.get(
     '/listening/queries',
-    { onRequest: requireRole(Roles.read), schema: { summary: 'Listening queries of your workspace', tags: ['listening'] } },
+    { onRequest: requireRole(Roles.read), schema: { summary: 'Listening queries of your workspace', tags: ['listening'], response: { 200: z.object({ queries: z.array(queryView) }) } } },
     async (request) => {
       const rows = await app.db.selectFrom('listening_queries').selectAll().where('workspace_id', '=', callerOf(request).workspaceId).where('status', '!=', 'deleted').orderBy('created_at').execute();
       return { queries: rows.map(view) };
@@ -199,22 +248,42 @@ export const listeningRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(
     '/listening/queries/:id',
-    { onRequest: requireRole(Roles.read), schema: { summary: 'A query with its counters: stored, filtered by reason, live loop state', tags: ['listening'], params: idParams } },
+    {
+      onRequest: requireRole(Roles.read),
+      schema: {
+        summary: 'A query with its counters: stored, filtered by reason, live loop state',
+        tags: ['listening'],
+        params: idParams,
+        response: {
+          200: queryView.extend({
+            mentions: z.number().int(),
+            filteredByReason: z.record(z.string(), z.number().int()),
+            feeds: z.array(z.object({ url: z.string(), healthy: z.boolean(), lastError: z.string().nullable(), checkedAt: z.string() })),
+            mastodon: z.array(z.object({ timeline: z.string(), position: z.string().nullable(), healthy: z.boolean(), rateLimitedUntil: z.string().nullable(), lastError: z.string().nullable(), checkedAt: z.string() })),
+            live: z
+              .object({ runs: z.number().int(), processed: z.number().int(), stored: z.number().int(), filtered: z.number().int(), malformed: z.number().int(), sourceHealthy: z.boolean(), lastError: z.string().nullable(), paused: z.boolean() })
+              .nullable()
+              .describe('The listening loop: its reads (runs, processed, malformed, health) and what the query has stored and filtered from every source'),
+          }),
+        },
+      },
+    },
     async (request) => {
       const q = await queryOr404(callerOf(request).workspaceId, request.params.id);
-      const [stored, filtered, live] = await Promise.all([
-        app.db.selectFrom('mentions').select(sql<number>`count(*)::int`.as('n')).where('query_id', '=', q.id).executeTakeFirstOrThrow(),
-        app.db.selectFrom('listening_filtered').select(['reason', sql<number>`count(*)::int`.as('n')]).where('query_id', '=', q.id).groupBy('reason').execute(),
+      const [counts, loop] = await Promise.all([
+        storedCounts(app.db, q.id),
         app.temporal.workflow.getHandle(q.workflow_id).query(listeningCountersQuery).catch(() => null),
       ]);
+      // Stored and filtered come from the database, so a push or a read still under way shows at once.
+      const live = loop && { ...loop, stored: counts.stored, filtered: counts.filtered };
       const [feeds, timelines] = await Promise.all([
         app.db.selectFrom('feed_states').select(['url', 'healthy', 'last_error', 'checked_at']).where('query_id', '=', q.id).execute(),
         app.db.selectFrom('mastodon_states').selectAll().where('query_id', '=', q.id).execute(),
       ]);
       return {
         ...view(q),
-        mentions: stored.n,
-        filteredByReason: Object.fromEntries(filtered.map((f) => [f.reason, f.n])),
+        mentions: counts.stored,
+        filteredByReason: counts.filteredByReason,
         feeds: feeds.map((f) => ({ url: f.url, healthy: f.healthy, lastError: f.last_error, checkedAt: f.checked_at.toISOString() })),
         mastodon: timelines.map((t) => ({ timeline: t.timeline, position: t.position, healthy: t.healthy, rateLimitedUntil: t.paused_until?.toISOString() ?? null, lastError: t.last_error, checkedAt: t.checked_at.toISOString() })),
         live,
@@ -231,6 +300,7 @@ export const listeningRoutes: FastifyPluginAsyncZod = async (app) => {
         tags: ['listening'],
         params: idParams,
         body: z.object({ name: z.string().trim().min(1).max(200).optional(), expression: z.string().min(1).max(2000).optional(), sources: sources.optional(), filters: filters.optional(), alerting: alerting.optional() }),
+        response: { 200: savedQueryView },
       },
     },
     async (request) => {
@@ -250,6 +320,8 @@ export const listeningRoutes: FastifyPluginAsyncZod = async (app) => {
             ...(body.expression ? { expression: body.expression } : {}),
             ...(sealed ? { sources: JSON.stringify(sealed) } : {}),
             ...(serviceChanged ? { bluesky_cursor: null } : {}),
+            // A new source's first read may bring history at once: the spike baseline starts again.
+            ...(sealed && addsSources(q.sources, sealed) ? { listening_since: new Date() } : {}),
             ...(body.filters ? { filters: JSON.stringify(body.filters) } : {}),
             ...(body.alerting ? { alerting: JSON.stringify(body.alerting) } : {}),
             updated_at: new Date(),
@@ -277,7 +349,7 @@ export const listeningRoutes: FastifyPluginAsyncZod = async (app) => {
         });
       });
       await app.temporal.workflow.getHandle(q.workflow_id).signal(queryChangedSignal);
-      return view(await queryOr404(caller.workspaceId, q.id));
+      return savedView(await queryOr404(caller.workspaceId, q.id));
     },
   );
 
@@ -287,11 +359,13 @@ export const listeningRoutes: FastifyPluginAsyncZod = async (app) => {
   ] as const) {
     app.post(
       `/listening/queries/:id/${action}`,
-      { onRequest: requireRole(Roles.writeContent), schema: { summary: `${action[0]!.toUpperCase()}${action.slice(1)} listening`, tags: ['listening'], params: idParams } },
+      { onRequest: requireRole(Roles.writeContent), schema: { summary: `${action[0]!.toUpperCase()}${action.slice(1)} listening`, tags: ['listening'], params: idParams, response: { 200: queryView } } },
       async (request) => {
         const caller = callerOf(request);
         const q = await queryOr404(caller.workspaceId, request.params.id);
-        await app.db.updateTable('listening_queries').set({ status, updated_at: new Date() }).where('id', '=', q.id).execute();
+        // The paused windows were not watched: after a pause the spike baseline starts again.
+        const resumed = status === 'active' && q.status === 'paused';
+        await app.db.updateTable('listening_queries').set({ status, ...(resumed ? { listening_since: new Date() } : {}), updated_at: new Date() }).where('id', '=', q.id).execute();
         await app.temporal.workflow.getHandle(q.workflow_id).signal(signal);
         return view(await queryOr404(caller.workspaceId, q.id));
       },
@@ -462,7 +536,12 @@ export const listeningRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         summary: 'Share of voice over time across brand and competitor queries',
         tags: ['listening'],
-        querystring: z.object({ from: isoInstant, to: isoInstant, interval: z.enum(['hour', 'day', 'week']).default('day') }),
+        querystring: z.strictObject({ from: requiredInstant, to: requiredInstant, interval: z.enum(['hour', 'day', 'week']).default('day') }),
+        response: {
+          200: z.object({
+            series: z.array(z.object({ at: z.string(), total: z.number().int(), queries: z.array(z.object({ queryId: z.uuid(), name: z.string(), kind: z.string(), volume: z.number().int(), share: z.number() })) })),
+          }),
+        },
       },
     },
     async (request) => {
@@ -496,7 +575,12 @@ export const listeningRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         summary: 'Volume and sentiment mix per query over time (corrections count)',
         tags: ['listening'],
-        querystring: z.object({ queryId: z.uuid().optional(), from: isoInstant, to: isoInstant, interval: z.enum(['hour', 'day']).default('day') }),
+        querystring: z.strictObject({ queryId: z.uuid().optional(), from: requiredInstant, to: requiredInstant, interval: z.enum(['hour', 'day']).default('day') }),
+        response: {
+          200: z.object({
+            series: z.array(z.object({ queryId: z.uuid(), at: z.string(), volume: z.number().int(), positive: z.number().int(), negative: z.number().int(), neutral: z.number().int() })),
+          }),
+        },
       },
     },
     async (request) => {

@@ -27,7 +27,7 @@ import { conflict, invalidField, invalidFields, notFound, type FieldProblem } fr
 import { runDecision, runWorkflowUpdate } from '../workflow-updates';
 
 
-const createCampaignBody = z.object({
+const createCampaignBody = z.strictObject({
   name: z.string().trim().min(1).max(200),
   objective: z.string().trim().max(2000).optional(),
   startsAt: isoInstant,
@@ -35,7 +35,7 @@ const createCampaignBody = z.object({
   channelIds: z.array(z.uuid()).min(1).max(50),
   tags: z.array(z.string().trim().min(1).max(50)).max(50).default([]),
   utm: z
-    .object({
+    .strictObject({
       medium: z.string().trim().min(1).max(100).default('social'),
       campaign: z.string().trim().min(1).max(100).optional().describe('Defaults to the campaign name'),
       sources: z.record(z.uuid(), z.string().trim().min(1).max(100)).optional().describe('utm_source per channel id; default: the channel\'s network'),
@@ -116,7 +116,7 @@ export const campaignRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(
     '/campaigns',
-    { onRequest: requireRole(Roles.read), schema: { summary: 'Campaigns of your workspace', tags: ['campaigns'], querystring: z.object({ status: z.enum(CAMPAIGN_STATUSES).optional() }) } },
+    { onRequest: requireRole(Roles.read), schema: { summary: 'Campaigns of your workspace', tags: ['campaigns'], querystring: z.strictObject({ status: z.enum(CAMPAIGN_STATUSES).optional() }) } },
     async (request) => ({ campaigns: await listCampaigns(app.db, callerOf(request).workspaceId, request.query) }),
   );
 
@@ -196,7 +196,7 @@ export const campaignRoutes: FastifyPluginAsyncZod = async (app) => {
     '/campaigns/:id/posts',
     {
       onRequest: requireRole(Roles.writeContent),
-      schema: { summary: 'Add existing posts to the campaign (their text is not re-tagged)', tags: ['campaigns'], params: idParams, body: z.object({ postIds: z.array(z.uuid()).min(1).max(500) }) },
+      schema: { summary: 'Add existing posts to the campaign (their text is not re-tagged)', tags: ['campaigns'], params: idParams, body: z.strictObject({ postIds: z.array(z.uuid()).min(1).max(500) }) },
     },
     async (request) => {
       const caller = callerOf(request);

@@ -41,7 +41,7 @@ const postView = z.object({
 
 const alt = z.string().max(2000).optional().describe('Alt text, for people who cannot see the image');
 
-const createPostBody = z.object({
+const createPostBody = z.strictObject({
   text: z.string().min(1, 'must not be empty').optional().describe('Required unless libraryItemId gives it'),
   channelIds: z
     .array(z.uuid())
@@ -97,7 +97,7 @@ export const postRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         summary: 'Posts by publish time, status and channel',
         tags: ['posts'],
-        querystring: z.object({
+        querystring: z.strictObject({
           from: isoInstant.optional(),
           to: isoInstant.optional(),
           status: z.enum(POST_STATUSES).optional(),
@@ -140,7 +140,7 @@ export const postRoutes: FastifyPluginAsyncZod = async (app) => {
     '/posts/:id/reschedule',
     {
       onRequest: requireRole(Roles.writeContent),
-      schema: { summary: 'Move a scheduled post', tags: ['posts'], params: idParams, body: z.object({ publishAt: isoInstant }), response: { 200: postView } },
+      schema: { summary: 'Move a scheduled post', tags: ['posts'], params: idParams, body: z.strictObject({ publishAt: isoInstant }), response: { 200: postView } },
     },
     async (request) => {
       const caller = callerOf(request);
@@ -163,7 +163,7 @@ export const postRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Change the text (and variants) of a post that has not started publishing; with an approval chain, approval starts over',
         tags: ['posts'],
         params: idParams,
-        body: z.object({ text: z.string().min(1, 'must not be empty'), variants: createPostBody.shape.variants }),
+        body: z.strictObject({ text: z.string().min(1, 'must not be empty'), variants: createPostBody.shape.variants }),
         response: { 200: postView },
       },
     },

@@ -23,12 +23,12 @@ import { invalidField, notFound } from '../problems';
 import { runWorkflowUpdate } from '../workflow-updates';
 
 
-const createBody = z.object({
+const createBody = z.strictObject({
   text: z.string().min(1, 'must not be empty'),
   channelIds: z.array(z.uuid()).min(1).max(50).refine((ids) => new Set(ids).size === ids.length, 'must not repeat a channel'),
   variants: z.record(z.uuid(), z.string().min(1)).optional(),
   rule: z
-    .object({
+    .strictObject({
       frequency: z.enum(FREQUENCIES),
       interval: z.number().int().min(1).max(365).default(1),
       weekdays: z.array(z.number().int().min(1).max(7)).min(1).max(7).optional().describe('weekly: 1 = Monday … 7 = Sunday'),

@@ -22,7 +22,7 @@ import {
 } from '../../workflows/messages';
 import { storeAndStart } from '../../services/store-and-start';
 import { callerOf, requireRole, Roles } from '../plugins/auth';
-import { decisionBody, idParams, isoInstant } from '../schemas';
+import { beyondHorizon, decisionBody, idParams, isoInstant } from '../schemas';
 import { conflict, invalidField, invalidFields, notFound, type FieldProblem } from '../problems';
 import { runDecision, runWorkflowUpdate } from '../workflow-updates';
 
@@ -62,6 +62,7 @@ export const campaignRoutes: FastifyPluginAsyncZod = async (app) => {
       const body = request.body;
       const problems: FieldProblem[] = [];
       if (Date.parse(body.endsAt) <= Date.parse(body.startsAt)) problems.push({ field: 'endsAt', rule: 'after_startsAt', message: 'must be after startsAt' });
+      problems.push(...beyondHorizon(new Date(body.startsAt), 'startsAt'), ...beyondHorizon(new Date(body.endsAt), 'endsAt'));
       const channels = await findChannels(app.db, caller.workspaceId, body.channelIds);
       body.channelIds.forEach((id, i) => {
         if (!channels.some((c) => c.id === id)) problems.push({ field: `channelIds.${i}`, rule: 'exists', message: `no channel ${id} in this workspace` });

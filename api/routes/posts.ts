@@ -95,13 +95,14 @@ export const postRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       onRequest: requireRole(Roles.read),
       schema: {
-        summary: 'Posts by publish time, status and channel',
+        summary: 'Posts by publish time, status, channel and campaign',
         tags: ['posts'],
         querystring: z.strictObject({
           from: isoInstant.optional(),
           to: isoInstant.optional(),
           status: z.enum(POST_STATUSES).optional(),
           channelId: z.uuid().optional(),
+          campaignId: z.uuid().optional(),
           limit: z.coerce.number().int().min(1).max(500).default(100),
         }),
         response: { 200: z.object({ posts: z.array(postView) }) },
@@ -112,7 +113,7 @@ export const postRoutes: FastifyPluginAsyncZod = async (app) => {
       const from = q.from ? new Date(q.from) : undefined;
       const to = q.to ? new Date(q.to) : undefined;
       if (from && to && to <= from) throw invalidField('querystring.to', 'after_from', 'must be after from', 400);
-      return { posts: await findPosts(app.db, callerOf(request).workspaceId, { from, to, status: q.status, channelId: q.channelId, limit: q.limit }) };
+      return { posts: await findPosts(app.db, callerOf(request).workspaceId, { from, to, status: q.status, channelId: q.channelId, campaignId: q.campaignId, limit: q.limit }) };
     },
   );
 

@@ -18,8 +18,8 @@ import {
 } from '../../workflows/messages';
 import { storeAndStart } from '../../services/store-and-start';
 import { callerOf, requireRole, Roles } from '../plugins/auth';
-import { idParams, isoInstant } from '../schemas';
-import { invalidField, notFound } from '../problems';
+import { beyondHorizon, idParams, isoInstant } from '../schemas';
+import { invalidField, invalidFields, notFound } from '../problems';
 import { runWorkflowUpdate } from '../workflow-updates';
 
 
@@ -76,6 +76,8 @@ export const recurrenceRoutes: FastifyPluginAsyncZod = async (app) => {
       const rule: RecurrenceRule = { ...body.rule, timezone, startsOn: body.startsOn, until: body.until, count: body.count };
       const first = nthOccurrence(rule, 0);
       if (!first) throw invalidField(body.until ? 'until' : 'startsOn', 'occurs', 'the rule has no occurrence before it ends');
+      const late = beyondHorizon(first, 'startsOn');
+      if (late.length > 0) throw invalidFields(late);
 
       const id = randomUUID();
       const workflowId = recurrenceWorkflowId(id);

@@ -15,6 +15,13 @@ import { invalidFields, type FieldProblem } from '../problems';
 
 const INPUT_PARTS = ['body', 'querystring', 'params'] as const;
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The body is a file sent with its own content type (a CSV, an image), which the route checks itself, not JSON. */
+    fileBody?: boolean;
+  }
+}
+
 /** Paths of the objects in an input schema that would drop (or keep) unknown keys instead of refusing them. */
 export function looseObjects(schema: $ZodType, path: string, seen = new Set<$ZodType>()): string[] {
   if (seen.has(schema)) return [];
@@ -156,7 +163,7 @@ function checkRoute(route: RouteOptions) {
   }
   // A query string the route does not read is still checked: an unknown key is refused, not ignored.
   schema.querystring ??= z.strictObject({});
-  if (schema.body === undefined) {
+  if (schema.body === undefined && !route.config?.fileBody) {
     const own = route.preValidation;
     route.preValidation = [refuseUnexpectedBody, ...(own === undefined ? [] : Array.isArray(own) ? own : [own])];
   }

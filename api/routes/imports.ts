@@ -18,6 +18,7 @@ export const importRoutes: FastifyPluginAsyncZod = async (app) => {
     '/posts/import',
     {
       onRequest: requireRole(Roles.writeContent),
+      config: { fileBody: true },
       schema: {
         summary: 'Bulk-create posts from a CSV file (text/csv, UTF-8)',
         description:

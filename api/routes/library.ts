@@ -42,6 +42,7 @@ export const libraryRoutes: FastifyPluginAsyncZod = async (app) => {
     '/media',
     {
       onRequest: requireRole(Roles.writeContent),
+      config: { fileBody: true },
       schema: {
         summary: 'Upload an image (PNG, JPEG, GIF, WebP; ≤ 10 MB, ≤ 8000 px a side) or an MP4 video (≤ 100 MB) as the request body',
         tags: ['library'],

@@ -2,12 +2,13 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { Client } from '@temporalio/client';
 import Fastify, { type FastifyServerOptions } from 'fastify';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { jsonSchemaTransform, serializerCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { ChannelAdapters } from '../channels/registry';
 import type { MediaStorage } from '../content/media';
 import type { Db } from '../db/database';
 import type { Sealer } from '../db/sealing';
 import { errorsPlugin } from './plugins/errors';
+import { inputPlugin, parseQueryString } from './plugins/input';
 import { approvalRoutes } from './routes/approvals';
 import { auditRoutes } from './routes/audit';
 import { calendarRoutes } from './routes/calendar';
@@ -41,12 +42,13 @@ declare module 'fastify' {
 
 /** The Chorus HTTP API as a Fastify instance, not yet listening (tests call `inject`). */
 export async function buildApp(deps: AppDeps, options: FastifyServerOptions = {}) {
-  const app = Fastify({ logger: { level: 'info' }, ...options }).withTypeProvider<ZodTypeProvider>();
-  app.setValidatorCompiler(validatorCompiler);
+  const app = Fastify({ logger: { level: 'info' }, routerOptions: { querystringParser: parseQueryString }, ...options }).withTypeProvider<ZodTypeProvider>();
   app.setSerializerCompiler(serializerCompiler);
   for (const [key, value] of Object.entries(deps)) app.decorate(key, value);
 
   await app.register(errorsPlugin);
+  // Before any route: it checks each route's input schemas as the route registers.
+  await app.register(inputPlugin);
   await app.register(swagger, {
     openapi: {
       info: { title: 'Chorus API', version: '1', description: 'Publish, govern, listen and engage across social networks.' },

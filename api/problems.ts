@@ -1,3 +1,8 @@
+import { STATUS_CODES } from 'node:http';
+
+/** The status's own reason phrase as a problem title (422 by its RFC 9110 name). */
+export const titleFor = (status: number) => (status === 422 ? 'Unprocessable Content' : (STATUS_CODES[status] ?? 'Error'));
+
 /** One broken rule: which field, which rule, in words. */
 export interface FieldProblem {
   field: string;
@@ -35,10 +40,10 @@ export class Problem extends Error {
 }
 
 export const invalidField = (field: string, rule: string, message: string, status = 422) =>
-  new Problem(status, status === 400 ? 'Bad Request' : 'Unprocessable Content', `${field}: ${message}`, [{ field, rule, message }]);
+  new Problem(status, titleFor(status), `${field}: ${message}`, [{ field, rule, message }]);
 
 export const invalidFields = (errors: FieldProblem[], status = 422) =>
-  new Problem(status, status === 400 ? 'Bad Request' : 'Unprocessable Content', errors.map((e) => `${e.field}: ${e.message}`).join('; '), errors);
+  new Problem(status, titleFor(status), errors.map((e) => `${e.field}: ${e.message}`).join('; '), errors);
 
 export const notFound = (what: string) => new Problem(404, 'Not Found', `${what} not found`);
 

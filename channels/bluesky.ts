@@ -8,7 +8,7 @@ import { RepoWriteBatcher } from './bluesky-write-batch';
 import { ChannelError, retryDelayFromHeaders } from './errors';
 import { fetchLinkCard, type LinkCardOptions } from './link-card';
 
-export const blueskyCredentialsSchema = z.object({
+export const blueskyCredentialsSchema = z.strictObject({
   service: z.url({ protocol: /^https?$/ }).default('https://bsky.social'),
   identifier: z.string().min(1, 'is required: a handle or DID'),
   password: z.string().min(1, 'is required: an app password'),

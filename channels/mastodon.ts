@@ -3,7 +3,7 @@ import { htmlToText } from '../listening/html-text';
 import { graphemeLength, type ChannelAdapter, type MediaFacts, type PublishMedia, type PublishRequest, type PublishResult } from './adapter';
 import { ChannelError, retryDelayFromHeaders } from './errors';
 
-export const mastodonCredentialsSchema = z.object({
+export const mastodonCredentialsSchema = z.strictObject({
   instance: z.url({ protocol: /^https?$/ }).describe('The instance, e.g. https://mastodon.social'),
   accessToken: z.string().min(1, 'is required: a token with the write:statuses, write:media and read:accounts scopes'),
 });

@@ -10,7 +10,7 @@ const secretSchema = z.string().refine((s) => {
   return bytes >= 24 && bytes <= 64;
 }, 'must be 24 to 64 bytes of base64, optionally prefixed whsec_');
 
-export const webhookCredentialsSchema = z.object({
+export const webhookCredentialsSchema = z.strictObject({
   url: z.url({ protocol: /^https?$/ }),
   secret: secretSchema,
 });

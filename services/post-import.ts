@@ -4,7 +4,7 @@ import { findChannels } from '../db/channels';
 import { listCampaigns } from '../db/campaigns';
 import type { ImportRow } from '../db/database';
 import type { Caller } from '../db/tokens';
-import { invalidField, Problem, type FieldProblem } from '../api/problems';
+import { invalidField, invalidFields, Problem, type FieldProblem } from '../api/problems';
 import { createPlannedPost, derivedPostId, planPost, type NewPostRequest, type PostCreationContext } from './posts';
 
 export const IMPORT_COLUMNS = ['text', 'channels', 'publishAt', 'queue', 'campaign', 'media'] as const;
@@ -22,6 +22,9 @@ export function parseImportCsv(body: Buffer): ImportRow[] {
   } catch {
     throw invalidField('body', 'utf8', 'the file is not valid UTF-8; save it as CSV UTF-8');
   }
+  // PostgreSQL cannot store a NUL: name the lines (as an editor numbers them) that hold one.
+  const nulLines = text.split(/\r\n|\n|\r/).flatMap((line, i) => (line.includes('\u0000') ? [i + 1] : []));
+  if (nulLines.length > 0) throw invalidFields(nulLines.map((line) => ({ field: `lines.${line}`, rule: 'no_nul', message: 'must not contain a NUL character (\\u0000)' })));
   let records: { record: Record<string, string>; info: { lines: number } }[];
   try {
     records = parse(text, { bom: true, columns: (header: string[]) => header.map((h) => h.trim()), skip_empty_lines: true, trim: true, info: true }) as never;

@@ -13,6 +13,7 @@ import { renderTemplate } from '../content/templates';
 import type { Channel, Db, PostStatus } from '../db/database';
 import type { Caller } from '../db/tokens';
 import { invalidField, invalidFields, type FieldProblem } from '../api/problems';
+import { beyondHorizon } from '../api/schemas';
 import { storeAndStart } from './store-and-start';
 import {
   approvalsNeeded,
@@ -75,6 +76,8 @@ export function derivedPostId(key: string): string {
 export function mustBeFuture(publishAt: string, field = 'publishAt'): Date {
   const at = new Date(publishAt);
   if (at.getTime() <= Date.now()) throw invalidField(field, 'future', `must be in the future (it is ${publishAt}, now is ${new Date().toISOString()})`);
+  const late = beyondHorizon(at, field);
+  if (late.length > 0) throw invalidFields(late);
   return at;
 }
 

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { startLocalBluesky, type LocalBluesky } from '../sandbox/local-bluesky';
 import { connectBluesky, connectChannel } from './support/channels';
 import { addMember, bearer, createWorkspace, startHarness, type Harness, type TestWorkspace } from './support/harness';
@@ -25,6 +26,7 @@ afterAll(async () => {
 });
 
 const inAnHour = () => new Date(Date.now() + 3600_000).toISOString();
+const inThreeYears = () => new Date(Date.now() + 3 * 365 * 86_400_000).toISOString();
 
 /** Nothing stored and no workflow started for this workspace. */
 async function expectNothingCreated(workspaceId: string) {
@@ -51,6 +53,12 @@ describe('POST /v1/posts refuses bad input with a problem document, storing noth
     ['the same channel twice', () => ({ text: 'hi', channelIds: [bluesky.id, bluesky.id] }), 400, 'body.channelIds', 'custom'],
     ['empty text', () => ({ text: '', channelIds: [bluesky.id] }), 400, 'body.text', 'too_small'],
     ['a variant for a channel not in the post', () => ({ text: 'hi', channelIds: [bluesky.id], variants: { [foreign.id]: 'x' } }), 422, () => `variants.${foreign.id}`, 'in_channelIds'],
+    // A misspelt field was dropped and the post published at once: an embargo broken.
+    ['a misspelt field (publish_at)', () => ({ text: 'hi', channelIds: [bluesky.id], publish_at: inThreeYears() }), 400, 'body.publish_at', 'unknown_key'],
+    ['a NUL in the text', () => ({ text: 'a\u0000b', channelIds: [bluesky.id], publishAt: inAnHour() }), 400, 'body.text', 'no_nul'],
+    ['a NUL in a variant', () => ({ text: 'hi', channelIds: [bluesky.id], variants: { [bluesky.id]: '\u0000' }, publishAt: inAnHour() }), 400, () => `body.variants.${bluesky.id}`, 'no_nul'],
+    ['no channelIds', () => ({ text: 'hi' }), 400, 'body.channelIds', 'required'],
+    ['publishAt more than two years ahead', () => ({ text: 'hi', channelIds: [bluesky.id], publishAt: inThreeYears() }), 422, 'publishAt', 'within_two_years'],
   ] as [string, () => unknown, number, string | (() => string), string][])('%s', async (_name, payload, status, fieldOf, rule) => {
     const field = typeof fieldOf === 'function' ? fieldOf() : fieldOf;
     const res = await post(payload());
@@ -161,6 +169,117 @@ describe('channels', () => {
     expect((await h.app.inject({ method: 'DELETE', url: `/v1/channels/${extra.id}`, headers: bearer(ws.token) })).statusCode).toBe(204);
     const list = (await h.app.inject({ method: 'GET', url: '/v1/channels', headers: bearer(ws.token) })).json();
     expect(list.channels.map((c: { id: string }) => c.id)).not.toContain(extra.id);
+  });
+});
+
+describe('strict input: unknown keys, NULs and invalid UTF-8 are refused, naming the field', () => {
+  const call = (method: 'GET' | 'POST', url: string, payload?: object, token = ws.token) => h.app.inject({ method, url, headers: bearer(token), ...(payload ? { payload } : {}) });
+  const errorsOf = (res: { json(): unknown }) => (res.json() as { errors: { field: string; rule: string; message: string }[] }).errors;
+
+  test('invalid UTF-8 in a JSON body names the field, instead of being replaced with U+FFFD', async () => {
+    const payload = Buffer.concat([Buffer.from('{"text":"Caf'), Buffer.from([0xe9]), Buffer.from(`","channelIds":["${bluesky.id}"],"publishAt":"${inAnHour()}"}`)]);
+    const res = await h.app.inject({ method: 'POST', url: '/v1/posts', headers: { ...bearer(ws.token), 'content-type': 'application/json' }, payload });
+    expect(res.statusCode).toBe(400);
+    expect(errorsOf(res)).toEqual([{ field: 'body.text', rule: 'utf8', message: 'must be valid UTF-8' }]);
+    await expectNothingCreated(ws.workspaceId);
+  });
+
+  test('a query string: an unknown key, a NUL and invalid percent-encoded UTF-8', async () => {
+    const unknown = await call('GET', '/v1/posts?campaign_id=x&limit=5');
+    expect(unknown.statusCode).toBe(400);
+    expect(errorsOf(unknown)).toEqual([{ field: 'querystring.campaign_id', rule: 'unknown_key', message: 'is not a known field' }]);
+    const nul = await call('GET', '/v1/audit?subject=a%00b');
+    expect(nul.statusCode).toBe(400);
+    expect(errorsOf(nul)).toEqual([expect.objectContaining({ field: 'querystring.subject', rule: 'no_nul' })]);
+    const latin1 = await call('GET', '/v1/library?tag=caf%E9');
+    expect(latin1.statusCode).toBe(400);
+    expect(errorsOf(latin1)).toEqual([expect.objectContaining({ field: 'querystring.tag', rule: 'utf8' })]);
+  });
+
+  test('POST /v1/tokens with a userId is refused, and no token is made', async () => {
+    const before = (await call('GET', '/v1/tokens?all=true')).json().tokens.length;
+    const res = await call('POST', '/v1/tokens', { name: 'For someone else', userId: randomUUID() });
+    expect(res.statusCode).toBe(400);
+    expect(errorsOf(res)).toEqual([{ field: 'body.userId', rule: 'unknown_key', message: 'is not a known field' }]);
+    expect((await call('GET', '/v1/tokens?all=true')).json().tokens).toHaveLength(before);
+  });
+
+  test('a route that takes no body refuses one', async () => {
+    const res = await call('POST', `/v1/posts/${randomUUID()}/cancel`, { force: true });
+    expect(res.statusCode).toBe(400);
+    expect(errorsOf(res)).toEqual([expect.objectContaining({ field: 'body.force', rule: 'unknown_key' })]);
+  });
+
+  test('a missing required field says "required"', async () => {
+    const res = await call('GET', '/v1/listening/stats?interval=day');
+    expect(res.statusCode).toBe(400);
+    expect(errorsOf(res)).toEqual([
+      { field: 'querystring.from', rule: 'required', message: 'is required' },
+      { field: 'querystring.to', rule: 'required', message: 'is required' },
+    ]);
+  });
+
+  test('413 and 415 are titled by their own status', async () => {
+    const tooLarge = await post({ text: 'a'.repeat(1_100_000), channelIds: [bluesky.id] });
+    expect(tooLarge.statusCode).toBe(413);
+    expect(tooLarge.json()).toMatchObject({ status: 413, title: 'Payload Too Large' });
+    for (const type of ['application/xml', 'text/plain']) {
+      const unsupported = await h.app.inject({ method: 'POST', url: '/v1/posts', headers: { ...bearer(ws.token), 'content-type': type }, payload: 'hi' });
+      expect(unsupported.statusCode).toBe(415);
+      expect(unsupported.json()).toMatchObject({ status: 415, title: 'Unsupported Media Type' });
+    }
+    const tiff = await h.app.inject({ method: 'POST', url: '/v1/media', headers: { ...bearer(ws.token), 'content-type': 'image/tiff' }, payload: Buffer.from('II*\u0000') });
+    expect(tiff.statusCode).toBe(415);
+    expect(tiff.json().title).toBe('Unsupported Media Type');
+  });
+
+  test('a CSV import with a NUL names its line', async () => {
+    const res = await h.app.inject({ method: 'POST', url: '/v1/posts/import?dryRun=true', headers: { ...bearer(ws.token), 'content-type': 'text/csv' }, payload: `text,channels,publishAt\nhi\u0000,Brand Bluesky,${inAnHour()}\n` });
+    expect(res.statusCode).toBe(422);
+    expect(errorsOf(res)).toEqual([expect.objectContaining({ field: 'lines.2', rule: 'no_nul' })]);
+  });
+});
+
+describe('in a workspace of its own (it creates posts)', () => {
+  let own: TestWorkspace;
+  let hookChannel: { id: string };
+  const call = (method: 'GET' | 'POST', url: string, payload?: object) => h.app.inject({ method, url, headers: bearer(own.token), ...(payload ? { payload } : {}) });
+
+  beforeAll(async () => {
+    own = await createWorkspace(h, 'Filters');
+    hookChannel = await connectChannel(h, own.token, { provider: 'webhook', name: 'Hook', credentials: { url: hook.url, secret: hook.secret } });
+  });
+
+  test('GET /v1/posts?campaignId= gives only the campaign\'s posts', async () => {
+    const campaign = await call('POST', '/v1/campaigns', { name: 'Launch', startsAt: new Date(Date.now() + 60_000).toISOString(), endsAt: new Date(Date.now() + 30 * 86_400_000).toISOString(), channelIds: [hookChannel.id] });
+    expect(campaign.statusCode).toBe(201);
+    const inside = await call('POST', '/v1/posts', { text: 'In the campaign', channelIds: [hookChannel.id], publishAt: new Date(Date.now() + 2 * 86_400_000).toISOString(), campaignId: campaign.json().id });
+    const outside = await call('POST', '/v1/posts', { text: 'Not in it', channelIds: [hookChannel.id], publishAt: new Date(Date.now() + 2 * 86_400_000).toISOString() });
+    expect([inside.statusCode, outside.statusCode]).toEqual([201, 201]);
+    const listed = await call('GET', `/v1/posts?campaignId=${campaign.json().id}`);
+    expect(listed.statusCode).toBe(200);
+    expect(listed.json().posts.map((p: { id: string }) => p.id)).toEqual([inside.json().id]);
+    expect((await call('GET', '/v1/posts')).json().posts).toHaveLength(2);
+  });
+
+  test('a publish time more than two years ahead is refused wherever one is given', async () => {
+    const scheduled = await call('POST', '/v1/posts', { text: 'Soon', channelIds: [hookChannel.id], publishAt: inAnHour() });
+    expect(scheduled.statusCode).toBe(201);
+    const reschedule = await call('POST', `/v1/posts/${scheduled.json().id}/reschedule`, { publishAt: inThreeYears() });
+    expect(reschedule.statusCode).toBe(422);
+    expect(reschedule.json().errors).toEqual([expect.objectContaining({ field: 'publishAt', rule: 'within_two_years' })]);
+
+    const campaign = await call('POST', '/v1/campaigns', { name: 'Far off', startsAt: inThreeYears(), endsAt: new Date(Date.now() + 4 * 365 * 86_400_000).toISOString(), channelIds: [hookChannel.id] });
+    expect(campaign.statusCode).toBe(422);
+    expect(campaign.json().errors).toEqual([expect.objectContaining({ field: 'startsAt', rule: 'within_two_years' }), expect.objectContaining({ field: 'endsAt', rule: 'within_two_years' })]);
+
+    const recurrence = await call('POST', '/v1/recurrences', { text: 'Weekly', channelIds: [hookChannel.id], rule: { frequency: 'daily', time: '09:00', timezone: 'UTC' }, startsOn: inThreeYears().slice(0, 10) });
+    expect(recurrence.statusCode).toBe(422);
+    expect(recurrence.json().errors).toEqual([expect.objectContaining({ field: 'startsOn', rule: 'within_two_years' })]);
+
+    const csv = await h.app.inject({ method: 'POST', url: '/v1/posts/import?dryRun=true', headers: { ...bearer(own.token), 'content-type': 'text/csv' }, payload: `text,channels,publishAt\nFar,Hook,${inThreeYears()}\n` });
+    expect(csv.statusCode).toBe(200);
+    expect(csv.json().invalid).toEqual([{ line: 2, errors: [expect.objectContaining({ field: 'publishAt', rule: 'within_two_years' })] }]);
   });
 });
 

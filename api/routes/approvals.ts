@@ -16,9 +16,9 @@ import { decisionBody } from '../schemas';
 import { invalidField, invalidFields, notFound, type FieldProblem } from '../problems';
 import { runDecision } from '../workflow-updates';
 
-const approvers = z.object({ userIds: z.array(z.uuid()).optional(), roles: z.array(z.enum(ROLES)).optional() });
+const approvers = z.strictObject({ userIds: z.array(z.uuid()).optional(), roles: z.array(z.enum(ROLES)).optional() });
 const policyStep = z
-  .object({
+  .strictObject({
     name: z.string().trim().min(1).max(100),
     mode: z.enum(APPROVAL_MODES),
     quorum: z.number().int().min(1).optional(),
@@ -50,10 +50,10 @@ async function checkSteps(db: Db, workspaceId: string, steps: PolicyStep[], pref
   return problems;
 }
 
-const ruleBody = z.object({
+const ruleBody = z.strictObject({
   name: z.string().trim().min(1).max(100),
   match: z
-    .object({
+    .strictObject({
       keywords: z.array(z.string().trim().min(1).max(100)).max(100).optional(),
       regex: z
         .string()
@@ -76,7 +76,7 @@ const ruleBody = z.object({
 });
 
 const policyBody = z
-  .object({
+  .strictObject({
     channelId: z.uuid().nullable().default(null).describe('A channel\'s policy; omit both ids for the workspace-wide policy'),
     campaignId: z.uuid().nullable().default(null).describe('A campaign\'s policy: its posts and its plan\'s review take it instead of any other'),
     steps: z.array(policyStep).max(10).describe('Ordered; an empty list removes approval'),
@@ -119,7 +119,7 @@ export const approvalRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         summary: 'Approve or reject the current step of a post\'s chain (eligible approvers, never the author, once per step)',
         tags: ['approvals'],
-        params: z.object({ id: z.uuid() }),
+        params: z.strictObject({ id: z.uuid() }),
         body: decisionBody,
       },
     },
@@ -133,7 +133,7 @@ export const approvalRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(
     '/posts/:id/approval',
-    { onRequest: requireRole(Roles.read), schema: { summary: 'The chain, its current step and every decision (who, when, comment)', tags: ['approvals'], params: z.object({ id: z.uuid() }) } },
+    { onRequest: requireRole(Roles.read), schema: { summary: 'The chain, its current step and every decision (who, when, comment)', tags: ['approvals'], params: z.strictObject({ id: z.uuid() }) } },
     async (request) => {
       const post = await findPost(app.db, callerOf(request).workspaceId, request.params.id);
       if (!post) throw notFound('Post');
@@ -168,7 +168,7 @@ export const approvalRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.delete(
     '/content-rules/:id',
-    { onRequest: requireRole(Roles.manageMembers), schema: { summary: 'Remove a content rule (posts already created keep their chain)', tags: ['approvals'], params: z.object({ id: z.uuid() }) } },
+    { onRequest: requireRole(Roles.manageMembers), schema: { summary: 'Remove a content rule (posts already created keep their chain)', tags: ['approvals'], params: z.strictObject({ id: z.uuid() }) } },
     async (request, reply) => {
       const caller = callerOf(request);
       if (!(await deleteContentRule(app.db, caller.workspaceId, request.params.id, caller.userId))) throw notFound('Content rule');
@@ -206,7 +206,7 @@ export const approvalRoutes: FastifyPluginAsyncZod = async (app) => {
     '/notifications',
     {
       onRequest: requireRole(Roles.read),
-      schema: { summary: 'Approval reminders and escalations (mine=true: addressed to me)', tags: ['approvals'], querystring: z.object({ mine: z.enum(['true', 'false']).default('false') }) },
+      schema: { summary: 'Approval reminders and escalations (mine=true: addressed to me)', tags: ['approvals'], querystring: z.strictObject({ mine: z.enum(['true', 'false']).default('false') }) },
     },
     async (request) => {
       const caller = callerOf(request);
@@ -224,7 +224,7 @@ export const approvalRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         summary: 'Posts awaiting approval (mine=true: waiting for me) or expired before approval',
         tags: ['approvals'],
-        querystring: z.object({ state: z.enum(['pending', 'expired']).default('pending'), mine: z.enum(['true', 'false']).default('false') }),
+        querystring: z.strictObject({ state: z.enum(['pending', 'expired']).default('pending'), mine: z.enum(['true', 'false']).default('false') }),
       },
     },
     async (request) => {

@@ -13,7 +13,7 @@ export const auditRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         summary: 'The audit log, newest first',
         tags: ['audit'],
-        querystring: z.object({
+        querystring: z.strictObject({
           subject: z.string().optional().describe('Subject id, e.g. a post id'),
           actor: z.uuid().optional().describe('User id'),
           from: isoInstant.optional(),

@@ -31,7 +31,7 @@ export const calendarRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         summary: 'Posts and free queue slots in a window, with the warnings a planner needs',
         tags: ['calendar'],
-        querystring: z.object({ from: isoInstant, to: isoInstant, channelId: z.uuid().optional(), campaignId: z.uuid().optional() }),
+        querystring: z.strictObject({ from: isoInstant, to: isoInstant, channelId: z.uuid().optional(), campaignId: z.uuid().optional() }),
       },
     },
     async (request) => {

@@ -22,12 +22,12 @@ import {
 } from '../../workflows/messages';
 import { storeAndStart } from '../../services/store-and-start';
 import { callerOf, requireRole, Roles } from '../plugins/auth';
-import { decisionBody, idParams, isoInstant } from '../schemas';
+import { beyondHorizon, decisionBody, idParams, isoInstant } from '../schemas';
 import { conflict, invalidField, invalidFields, notFound, type FieldProblem } from '../problems';
 import { runDecision, runWorkflowUpdate } from '../workflow-updates';
 
 
-const createCampaignBody = z.object({
+const createCampaignBody = z.strictObject({
   name: z.string().trim().min(1).max(200),
   objective: z.string().trim().max(2000).optional(),
   startsAt: isoInstant,
@@ -35,7 +35,7 @@ const createCampaignBody = z.object({
   channelIds: z.array(z.uuid()).min(1).max(50),
   tags: z.array(z.string().trim().min(1).max(50)).max(50).default([]),
   utm: z
-    .object({
+    .strictObject({
       medium: z.string().trim().min(1).max(100).default('social'),
       campaign: z.string().trim().min(1).max(100).optional().describe('Defaults to the campaign name'),
       sources: z.record(z.uuid(), z.string().trim().min(1).max(100)).optional().describe('utm_source per channel id; default: the channel\'s network'),
@@ -62,6 +62,7 @@ export const campaignRoutes: FastifyPluginAsyncZod = async (app) => {
       const body = request.body;
       const problems: FieldProblem[] = [];
       if (Date.parse(body.endsAt) <= Date.parse(body.startsAt)) problems.push({ field: 'endsAt', rule: 'after_startsAt', message: 'must be after startsAt' });
+      problems.push(...beyondHorizon(new Date(body.startsAt), 'startsAt'), ...beyondHorizon(new Date(body.endsAt), 'endsAt'));
       const channels = await findChannels(app.db, caller.workspaceId, body.channelIds);
       body.channelIds.forEach((id, i) => {
         if (!channels.some((c) => c.id === id)) problems.push({ field: `channelIds.${i}`, rule: 'exists', message: `no channel ${id} in this workspace` });
@@ -116,7 +117,7 @@ export const campaignRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(
     '/campaigns',
-    { onRequest: requireRole(Roles.read), schema: { summary: 'Campaigns of your workspace', tags: ['campaigns'], querystring: z.object({ status: z.enum(CAMPAIGN_STATUSES).optional() }) } },
+    { onRequest: requireRole(Roles.read), schema: { summary: 'Campaigns of your workspace', tags: ['campaigns'], querystring: z.strictObject({ status: z.enum(CAMPAIGN_STATUSES).optional() }) } },
     async (request) => ({ campaigns: await listCampaigns(app.db, callerOf(request).workspaceId, request.query) }),
   );
 
@@ -196,7 +197,7 @@ export const campaignRoutes: FastifyPluginAsyncZod = async (app) => {
     '/campaigns/:id/posts',
     {
       onRequest: requireRole(Roles.writeContent),
-      schema: { summary: 'Add existing posts to the campaign (their text is not re-tagged)', tags: ['campaigns'], params: idParams, body: z.object({ postIds: z.array(z.uuid()).min(1).max(500) }) },
+      schema: { summary: 'Add existing posts to the campaign (their text is not re-tagged)', tags: ['campaigns'], params: idParams, body: z.strictObject({ postIds: z.array(z.uuid()).min(1).max(500) }) },
     },
     async (request) => {
       const caller = callerOf(request);

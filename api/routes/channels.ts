@@ -24,9 +24,9 @@ const channelView = z.object({
 
 const name = z.string().trim().min(1).max(100);
 const createChannelBody = z.discriminatedUnion('provider', [
-  z.object({ provider: z.literal('bluesky'), name, credentials: blueskyCredentialsSchema }),
-  z.object({ provider: z.literal('webhook'), name, credentials: webhookCredentialsSchema }),
-  z.object({ provider: z.literal('mastodon'), name, credentials: mastodonCredentialsSchema }),
+  z.strictObject({ provider: z.literal('bluesky'), name, credentials: blueskyCredentialsSchema }),
+  z.strictObject({ provider: z.literal('webhook'), name, credentials: webhookCredentialsSchema }),
+  z.strictObject({ provider: z.literal('mastodon'), name, credentials: mastodonCredentialsSchema }),
 ]);
 
 export const channelRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -76,11 +76,11 @@ export const channelRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         summary: 'Set the channel\'s timezone, weekly queue slots (local times) and minimum gap between posts',
         tags: ['channels'],
-        params: z.object({ id: z.uuid() }),
-        body: z.object({
+        params: z.strictObject({ id: z.uuid() }),
+        body: z.strictObject({
           timezone: z.string().min(1).describe('IANA timezone, e.g. Europe/Berlin'),
           slots: z
-            .array(z.object({ day: z.number().int().min(1).max(7).describe('1 = Monday … 7 = Sunday'), time: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM between 00:00 and 23:59') }))
+            .array(z.strictObject({ day: z.number().int().min(1).max(7).describe('1 = Monday … 7 = Sunday'), time: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM between 00:00 and 23:59') }))
             .max(7 * 48),
           minGapMinutes: z.number().int().min(0).max(7 * 24 * 60).default(0),
         }),
@@ -112,7 +112,7 @@ export const channelRoutes: FastifyPluginAsyncZod = async (app) => {
     '/channels/:id',
     {
       onRequest: requireRole(Roles.manageChannels),
-      schema: { summary: 'Remove a channel; posts not yet published to it fail with a reason', tags: ['channels'], params: z.object({ id: z.uuid() }) },
+      schema: { summary: 'Remove a channel; posts not yet published to it fail with a reason', tags: ['channels'], params: z.strictObject({ id: z.uuid() }) },
     },
     async (request, reply) => {
       const caller = callerOf(request);

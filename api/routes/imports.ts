@@ -18,13 +18,14 @@ export const importRoutes: FastifyPluginAsyncZod = async (app) => {
     '/posts/import',
     {
       onRequest: requireRole(Roles.writeContent),
+      config: { fileBody: true },
       schema: {
         summary: 'Bulk-create posts from a CSV file (text/csv, UTF-8)',
         description:
           'Columns: text, channels (names or ids separated by ;), publishAt (ISO-8601 with offset) or queue (true), campaign (name or id), media. ' +
           'dryRun=true checks every row and reports each bad one with its line number; otherwise the good rows are created by an import job whose progress GET /v1/posts/import/{jobId} reports.',
         tags: ['posts'],
-        querystring: z.object({ dryRun: z.enum(['true', 'false']).default('true') }),
+        querystring: z.strictObject({ dryRun: z.enum(['true', 'false']).default('true') }),
       },
     },
     async (request, reply) => {
@@ -62,7 +63,7 @@ export const importRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(
     '/posts/import/:jobId',
-    { onRequest: requireRole(Roles.read), schema: { summary: 'Progress of an import: rows processed, posts created, bad rows with their line numbers', tags: ['posts'], params: z.object({ jobId: z.uuid() }) } },
+    { onRequest: requireRole(Roles.read), schema: { summary: 'Progress of an import: rows processed, posts created, bad rows with their line numbers', tags: ['posts'], params: z.strictObject({ jobId: z.uuid() }) } },
     async (request) => {
       const caller = callerOf(request);
       const job = await app.db.selectFrom('import_jobs').select(['id', 'status', 'total', 'created_at', 'finished_at']).where('id', '=', request.params.jobId).where('workspace_id', '=', caller.workspaceId).executeTakeFirst();

@@ -23,7 +23,7 @@ import { runDecision } from '../workflow-updates';
 
 
 const createItemBody = z
-  .object({
+  .strictObject({
     kind: z.enum(LIBRARY_ITEM_KINDS),
     name: z.string().trim().min(1).max(200),
     body: z.string().min(1).max(10_000).optional().describe('Text of a snippet, or a template with {{variables}}'),
@@ -42,10 +42,11 @@ export const libraryRoutes: FastifyPluginAsyncZod = async (app) => {
     '/media',
     {
       onRequest: requireRole(Roles.writeContent),
+      config: { fileBody: true },
       schema: {
         summary: 'Upload an image (PNG, JPEG, GIF, WebP; ≤ 10 MB, ≤ 8000 px a side) or an MP4 video (≤ 100 MB) as the request body',
         tags: ['library'],
-        querystring: z.object({ filename: z.string().trim().min(1).max(200).default('upload') }),
+        querystring: z.strictObject({ filename: z.string().trim().min(1).max(200).default('upload') }),
       },
     },
     async (request, reply) => {
@@ -138,7 +139,7 @@ export const libraryRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         summary: 'Library items, by tag and kind; usable=true: approved and unexpired',
         tags: ['library'],
-        querystring: z.object({ tag: z.string().optional(), kind: z.enum(LIBRARY_ITEM_KINDS).optional(), usable: z.enum(['true', 'false']).optional() }),
+        querystring: z.strictObject({ tag: z.string().optional(), kind: z.enum(LIBRARY_ITEM_KINDS).optional(), usable: z.enum(['true', 'false']).optional() }),
       },
     },
     async (request) => ({ items: await listLibraryItems(app.db, callerOf(request).workspaceId, { ...request.query, usable: request.query.usable === 'true' }) }),

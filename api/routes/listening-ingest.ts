@@ -6,6 +6,7 @@ import { appendAudit } from '../../db/audit';
 import { linksIn } from '../../listening/noise';
 import { compileQuery } from '../../listening/query';
 import { storeMentions } from '../../services/mention-store';
+import { decodeJsonBody } from '../plugins/input';
 import { callerOf, requireRole, Roles } from '../plugins/auth';
 import { Problem, notFound } from '../problems';
 import { idParams, isoInstant } from '../schemas';
@@ -22,7 +23,7 @@ const KEY_HEADER = 'chorus-ingest-key';
 
 const refused = (detail: string) => new Problem(401, 'Unauthorized', detail);
 
-const pushedMention = z.object({
+const pushedMention = z.strictObject({
   id: z.string().min(1).max(500).describe("The item's id at its source: a second push of it is stored once"),
   source: z
     .string()
@@ -56,7 +57,7 @@ export const ingestRoutes: FastifyPluginAsyncZod = async (app) => {
     '/listening/ingest-keys',
     {
       onRequest: requireRole(Roles.manageIntegrations),
-      schema: { summary: 'Create a key for pushing mentions; its signing secret is shown once', tags: ['listening'], body: z.object({ name: z.string().trim().min(1).max(100) }) },
+      schema: { summary: 'Create a key for pushing mentions; its signing secret is shown once', tags: ['listening'], body: z.strictObject({ name: z.string().trim().min(1).max(100) }) },
     },
     async (request, reply) => {
       const caller = callerOf(request);
@@ -108,9 +109,14 @@ export const ingestRoutes: FastifyPluginAsyncZod = async (app) => {
   // The signature covers the exact bytes sent: the body stays a string until it has verified.
   await app.register(async (scope) => {
     scope.removeContentTypeParser('application/json');
-    scope.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: INGEST_BODY_LIMIT }, (request, body, done) => {
-      request.rawBody = body as string;
-      done(null, body);
+    scope.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: INGEST_BODY_LIMIT }, (request, body, done) => {
+      try {
+        request.rawBody = decodeJsonBody(body as Buffer);
+      } catch (err) {
+        done(err as Error, undefined);
+        return;
+      }
+      done(null, request.rawBody);
     });
 
     scope.withTypeProvider<ZodTypeProvider>().post(
@@ -150,7 +156,7 @@ export const ingestRoutes: FastifyPluginAsyncZod = async (app) => {
         schema: {
           summary: 'Push mentions from another system (signed per Standard Webhooks with an ingest key)',
           tags: ['listening'],
-          body: z.object({ mentions: z.array(pushedMention).min(1).max(1000) }),
+          body: z.strictObject({ mentions: z.array(pushedMention).min(1).max(1000) }),
         },
       },
       async (request) => {

@@ -28,9 +28,9 @@ import { invalidField, notFound, Problem } from '../problems';
 
 const SENTIMENTS = ['positive', 'negative', 'neutral'] as const;
 
-const sources = z.object({
+const sources = z.strictObject({
   bluesky: z
-    .object({
+    .strictObject({
       service: z.url({ protocol: /^(wss?|https?)$/ }).default('wss://bsky.network').describe('A relay or PDS serving com.atproto.sync.subscribeRepos'),
       plcUrl: z.url().optional().describe('PLC directory; default plc.directory'),
       fromCursor: z.number().int().min(0).optional().describe('Backfill from this firehose sequence number'),
@@ -40,7 +40,7 @@ const sources = z.object({
   mastodon: z
     .array(
       z
-        .object({
+        .strictObject({
           instance: z.url({ protocol: /^https?$/ }).describe('The instance, e.g. https://mastodon.social'),
           hashtag: z.string().regex(/^#?[\p{L}\p{N}_]+$/u, 'must be a hashtag: letters, digits and _').transform((tag) => tag.replace(/^#/, '')).optional().describe('Read this hashtag\'s timeline'),
           search: z.string().trim().min(1).max(500).optional().describe('Or read the statuses this search finds (needs an access token and an instance with full-text search)'),
@@ -89,14 +89,14 @@ async function checkFeeds(urls: string[]): Promise<void> {
   const found = problems.filter((p): p is NonNullable<typeof p> => p !== undefined);
   if (found.length > 0) throw new Problem(422, 'Unprocessable Content', found.map((p) => `${p.field}: ${p.message}`).join('; '), found);
 }
-const filters = z.object({
+const filters = z.strictObject({
   minLength: z.number().int().min(0).max(1000).optional(),
   languages: z.array(z.string().regex(/^[a-z]{2}$/, 'must be an ISO 639-1 code')).optional(),
   blockAuthors: z.array(z.string().min(1)).optional(),
   blockDomains: z.array(z.string().min(1)).optional(),
 });
 
-const alerting = z.object({
+const alerting = z.strictObject({
   windowSeconds: z.number().int().min(10).max(7 * 24 * 3600).optional().describe('Window compared with the ones before it (default 3600)'),
   baselineWindows: z.number().int().min(1).max(168).optional().describe('How many earlier windows form the baseline (default 12)'),
   minVolume: z.number().int().min(1).optional().describe('Fewer mentions than this in the window never alert (default 10)'),
@@ -206,7 +206,7 @@ export const listeningRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         summary: 'Start listening: a boolean query over sources, with noise filters; tagged brand or competitor for share of voice',
         tags: ['listening'],
-        body: z.object({ name: z.string().trim().min(1).max(200), expression: z.string().min(1).max(2000), kind: z.enum(['brand', 'competitor', 'topic']).default('brand'), sources, filters: filters.default({}), alerting: alerting.default({}) }),
+        body: z.strictObject({ name: z.string().trim().min(1).max(200), expression: z.string().min(1).max(2000), kind: z.enum(['brand', 'competitor', 'topic']).default('brand'), sources, filters: filters.default({}), alerting: alerting.default({}) }),
         response: { 201: savedQueryView },
       },
     },
@@ -299,7 +299,7 @@ export const listeningRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Change a query; the listening loop picks the change up at once. `sources` replaces all sources (send Mastodon tokens again)',
         tags: ['listening'],
         params: idParams,
-        body: z.object({ name: z.string().trim().min(1).max(200).optional(), expression: z.string().min(1).max(2000).optional(), sources: sources.optional(), filters: filters.optional(), alerting: alerting.optional() }),
+        body: z.strictObject({ name: z.string().trim().min(1).max(200).optional(), expression: z.string().min(1).max(2000).optional(), sources: sources.optional(), filters: filters.optional(), alerting: alerting.optional() }),
         response: { 200: savedQueryView },
       },
     },
@@ -391,7 +391,7 @@ export const listeningRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         summary: 'Mentions, newest first',
         tags: ['listening'],
-        querystring: z.object({
+        querystring: z.strictObject({
           queryId: z.uuid().optional(),
           source: z.string().optional(),
           sentiment: z.enum(SENTIMENTS).optional(),
@@ -435,7 +435,7 @@ export const listeningRoutes: FastifyPluginAsyncZod = async (app) => {
     '/mentions/:id',
     {
       onRequest: requireRole(Roles.writeContent),
-      schema: { summary: 'Correct a mention\'s sentiment (statistics use the correction) or tag it', tags: ['listening'], params: z.object({ id: z.string().regex(/^\d+$/) }), body: z.object({ sentiment: z.enum(SENTIMENTS).optional(), tags: z.array(z.string().trim().min(1).max(50)).max(50).optional() }) },
+      schema: { summary: 'Correct a mention\'s sentiment (statistics use the correction) or tag it', tags: ['listening'], params: z.strictObject({ id: z.string().regex(/^\d+$/) }), body: z.strictObject({ sentiment: z.enum(SENTIMENTS).optional(), tags: z.array(z.string().trim().min(1).max(50)).max(50).optional() }) },
     },
     async (request) => {
       const caller = callerOf(request);
@@ -455,7 +455,7 @@ export const listeningRoutes: FastifyPluginAsyncZod = async (app) => {
     '/alerts',
     {
       onRequest: requireRole(Roles.read),
-      schema: { summary: 'Spike (crisis) alerts, newest first: one per episode', tags: ['listening'], querystring: z.object({ status: z.enum(['open', 'closed']).optional(), queryId: z.uuid().optional() }) },
+      schema: { summary: 'Spike (crisis) alerts, newest first: one per episode', tags: ['listening'], querystring: z.strictObject({ status: z.enum(['open', 'closed']).optional(), queryId: z.uuid().optional() }) },
     },
     async (request) => {
       let query = app.db.selectFrom('alerts').selectAll().where('workspace_id', '=', callerOf(request).workspaceId);
@@ -507,7 +507,7 @@ export const listeningRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         summary: 'Top terms, hashtags, links and authors in a window against the previous one, rising first',
         tags: ['listening'],
-        querystring: z.object({ queryId: z.uuid().optional(), hours: z.coerce.number().int().min(1).max(24 * 30).default(24), limit: z.coerce.number().int().min(1).max(100).default(20) }),
+        querystring: z.strictObject({ queryId: z.uuid().optional(), hours: z.coerce.number().int().min(1).max(24 * 30).default(24), limit: z.coerce.number().int().min(1).max(100).default(20) }),
       },
     },
     async (request) => {

@@ -6,7 +6,7 @@ import { callerOf, requireRole, Roles } from '../plugins/auth';
 import { conflict, forbidden, notFound } from '../problems';
 
 const memberView = z.object({ userId: z.uuid(), email: z.string(), name: z.string().nullable(), role: z.enum(ROLES), joinedAt: z.string() });
-const userParams = z.object({ userId: z.uuid() });
+const userParams = z.strictObject({ userId: z.uuid() });
 
 export const memberRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
@@ -22,7 +22,7 @@ export const memberRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         summary: 'Add a member with a role (only an owner can add an owner)',
         tags: ['members'],
-        body: z.object({ email: z.email(), name: z.string().trim().min(1).max(200).optional(), role: z.enum(ROLES) }),
+        body: z.strictObject({ email: z.email(), name: z.string().trim().min(1).max(200).optional(), role: z.enum(ROLES) }),
         response: { 201: memberView },
       },
     },
@@ -39,7 +39,7 @@ export const memberRoutes: FastifyPluginAsyncZod = async (app) => {
     '/members/:userId',
     {
       onRequest: requireRole(Roles.manageMembers),
-      schema: { summary: "Change a member's role", tags: ['members'], params: userParams, body: z.object({ role: z.enum(ROLES) }), response: { 200: memberView } },
+      schema: { summary: "Change a member's role", tags: ['members'], params: userParams, body: z.strictObject({ role: z.enum(ROLES) }), response: { 200: memberView } },
     },
     async (request) => {
       const caller = callerOf(request);

@@ -41,7 +41,7 @@ const postView = z.object({
 
 const alt = z.string().max(2000).optional().describe('Alt text, for people who cannot see the image');
 
-const createPostBody = z.object({
+const createPostBody = z.strictObject({
   text: z.string().min(1, 'must not be empty').optional().describe('Required unless libraryItemId gives it'),
   channelIds: z
     .array(z.uuid())
@@ -95,13 +95,14 @@ export const postRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       onRequest: requireRole(Roles.read),
       schema: {
-        summary: 'Posts by publish time, status and channel',
+        summary: 'Posts by publish time, status, channel and campaign',
         tags: ['posts'],
-        querystring: z.object({
+        querystring: z.strictObject({
           from: isoInstant.optional(),
           to: isoInstant.optional(),
           status: z.enum(POST_STATUSES).optional(),
           channelId: z.uuid().optional(),
+          campaignId: z.uuid().optional(),
           limit: z.coerce.number().int().min(1).max(500).default(100),
         }),
         response: { 200: z.object({ posts: z.array(postView) }) },
@@ -112,7 +113,7 @@ export const postRoutes: FastifyPluginAsyncZod = async (app) => {
       const from = q.from ? new Date(q.from) : undefined;
       const to = q.to ? new Date(q.to) : undefined;
       if (from && to && to <= from) throw invalidField('querystring.to', 'after_from', 'must be after from', 400);
-      return { posts: await findPosts(app.db, callerOf(request).workspaceId, { from, to, status: q.status, channelId: q.channelId, limit: q.limit }) };
+      return { posts: await findPosts(app.db, callerOf(request).workspaceId, { from, to, status: q.status, channelId: q.channelId, campaignId: q.campaignId, limit: q.limit }) };
     },
   );
 
@@ -140,7 +141,7 @@ export const postRoutes: FastifyPluginAsyncZod = async (app) => {
     '/posts/:id/reschedule',
     {
       onRequest: requireRole(Roles.writeContent),
-      schema: { summary: 'Move a scheduled post', tags: ['posts'], params: idParams, body: z.object({ publishAt: isoInstant }), response: { 200: postView } },
+      schema: { summary: 'Move a scheduled post', tags: ['posts'], params: idParams, body: z.strictObject({ publishAt: isoInstant }), response: { 200: postView } },
     },
     async (request) => {
       const caller = callerOf(request);
@@ -163,7 +164,7 @@ export const postRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Change the text (and variants) of a post that has not started publishing; with an approval chain, approval starts over',
         tags: ['posts'],
         params: idParams,
-        body: z.object({ text: z.string().min(1, 'must not be empty'), variants: createPostBody.shape.variants }),
+        body: z.strictObject({ text: z.string().min(1, 'must not be empty'), variants: createPostBody.shape.variants }),
         response: { 200: postView },
       },
     },

@@ -18,17 +18,17 @@ import {
 } from '../../workflows/messages';
 import { storeAndStart } from '../../services/store-and-start';
 import { callerOf, requireRole, Roles } from '../plugins/auth';
-import { idParams, isoInstant } from '../schemas';
-import { invalidField, notFound } from '../problems';
+import { beyondHorizon, idParams, isoInstant } from '../schemas';
+import { invalidField, invalidFields, notFound } from '../problems';
 import { runWorkflowUpdate } from '../workflow-updates';
 
 
-const createBody = z.object({
+const createBody = z.strictObject({
   text: z.string().min(1, 'must not be empty'),
   channelIds: z.array(z.uuid()).min(1).max(50).refine((ids) => new Set(ids).size === ids.length, 'must not repeat a channel'),
   variants: z.record(z.uuid(), z.string().min(1)).optional(),
   rule: z
-    .object({
+    .strictObject({
       frequency: z.enum(FREQUENCIES),
       interval: z.number().int().min(1).max(365).default(1),
       weekdays: z.array(z.number().int().min(1).max(7)).min(1).max(7).optional().describe('weekly: 1 = Monday … 7 = Sunday'),
@@ -76,6 +76,8 @@ export const recurrenceRoutes: FastifyPluginAsyncZod = async (app) => {
       const rule: RecurrenceRule = { ...body.rule, timezone, startsOn: body.startsOn, until: body.until, count: body.count };
       const first = nthOccurrence(rule, 0);
       if (!first) throw invalidField(body.until ? 'until' : 'startsOn', 'occurs', 'the rule has no occurrence before it ends');
+      const late = beyondHorizon(first, 'startsOn');
+      if (late.length > 0) throw invalidFields(late);
 
       const id = randomUUID();
       const workflowId = recurrenceWorkflowId(id);

@@ -24,7 +24,7 @@ export const tokenRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         summary: 'Your API tokens (owners and admins: everyone\'s, with all=true)',
         tags: ['tokens'],
-        querystring: z.object({ all: z.enum(['true', 'false']).default('false') }),
+        querystring: z.strictObject({ all: z.enum(['true', 'false']).default('false') }),
         response: { 200: z.object({ tokens: z.array(tokenView) }) },
       },
     },
@@ -42,7 +42,7 @@ export const tokenRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         summary: 'Create an API token for yourself; the token is shown in this response only',
         tags: ['tokens'],
-        body: z.object({ name: z.string().trim().min(1).max(100), expiresAt: isoInstant.optional() }),
+        body: z.strictObject({ name: z.string().trim().min(1).max(100), expiresAt: isoInstant.optional() }),
         response: { 201: tokenView.extend({ token: z.string() }) },
       },
     },
@@ -59,7 +59,7 @@ export const tokenRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.delete(
     '/tokens/:id',
-    { onRequest: requireRole(Roles.read), schema: { summary: 'Revoke a token (yours; owners and admins: anyone\'s)', tags: ['tokens'], params: z.object({ id: z.uuid() }) } },
+    { onRequest: requireRole(Roles.read), schema: { summary: 'Revoke a token (yours; owners and admins: anyone\'s)', tags: ['tokens'], params: z.strictObject({ id: z.uuid() }) } },
     async (request, reply) => {
       const caller = callerOf(request);
       const anyUser = (Roles.manageMembers as readonly string[]).includes(caller.role);

@@ -154,7 +154,7 @@ export const listeningRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/listening/queries',
     {
-      onRequest: requireRole(Roles.writeContent),
+      onRequest: requireRole(Roles.listen),
       schema: {
         summary: 'Start listening: a boolean query over sources, with noise filters; tagged brand or competitor for share of voice',
         tags: ['listening'],
@@ -225,7 +225,7 @@ export const listeningRoutes: FastifyPluginAsyncZod = async (app) => {
   app.patch(
     '/listening/queries/:id',
     {
-      onRequest: requireRole(Roles.writeContent),
+      onRequest: requireRole(Roles.listen),
       schema: {
         summary: 'Change a query; the listening loop picks the change up at once. `sources` replaces all sources (send Mastodon tokens again)',
         tags: ['listening'],
@@ -287,7 +287,7 @@ export const listeningRoutes: FastifyPluginAsyncZod = async (app) => {
   ] as const) {
     app.post(
       `/listening/queries/:id/${action}`,
-      { onRequest: requireRole(Roles.writeContent), schema: { summary: `${action[0]!.toUpperCase()}${action.slice(1)} listening`, tags: ['listening'], params: idParams } },
+      { onRequest: requireRole(Roles.listen), schema: { summary: `${action[0]!.toUpperCase()}${action.slice(1)} listening`, tags: ['listening'], params: idParams } },
       async (request) => {
         const caller = callerOf(request);
         const q = await queryOr404(caller.workspaceId, request.params.id);
@@ -300,7 +300,7 @@ export const listeningRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.delete(
     '/listening/queries/:id',
-    { onRequest: requireRole(Roles.writeContent), schema: { summary: 'Stop listening for good (mentions are kept)', tags: ['listening'], params: idParams } },
+    { onRequest: requireRole(Roles.listen), schema: { summary: 'Stop listening for good (mentions are kept)', tags: ['listening'], params: idParams } },
     async (request, reply) => {
       const caller = callerOf(request);
       const q = await queryOr404(caller.workspaceId, request.params.id);
@@ -360,7 +360,7 @@ export const listeningRoutes: FastifyPluginAsyncZod = async (app) => {
   app.patch(
     '/mentions/:id',
     {
-      onRequest: requireRole(Roles.writeContent),
+      onRequest: requireRole(Roles.listen),
       schema: { summary: 'Correct a mention\'s sentiment (statistics use the correction) or tag it', tags: ['listening'], params: z.object({ id: z.string().regex(/^\d+$/) }), body: z.object({ sentiment: z.enum(SENTIMENTS).optional(), tags: z.array(z.string().trim().min(1).max(50)).max(50).optional() }) },
     },
     async (request) => {
@@ -406,7 +406,7 @@ export const listeningRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.post(
     '/alerts/:id/acknowledge',
-    { onRequest: requireRole(Roles.writeContent), schema: { summary: 'Acknowledge an alert (someone is on it)', tags: ['listening'], params: idParams } },
+    { onRequest: requireRole(Roles.listen), schema: { summary: 'Acknowledge an alert (someone is on it)', tags: ['listening'], params: idParams } },
     async (request) => {
       const caller = callerOf(request);
       const updated = await app.db.transaction().execute(async (trx) => {

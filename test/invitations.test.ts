@@ -4,6 +4,8 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { SMTPServer } from 'smtp-server';
+import { deliverNotification } from '../notifications/deliver';
+import { smtpMailer } from '../notifications/mailer';
 import { connectChannel } from './support/channels';
 import { addMember, bearer, createWorkspace, startHarness, waitFor, type Harness, type TestWorkspace } from './support/harness';
 import { startWebhookReceiver, type WebhookReceiver } from './support/webhook-receiver';
@@ -222,6 +224,20 @@ describe('service accounts', () => {
     expect(refused.statusCode).toBe(403);
     expect(refused.json().errors[0]).toMatchObject({ rule: 'not_a_person' });
   });
+  test("notification emails go to the people among the recipients, never to a service account's made-up address", async () => {
+    const account = (await call(ws.token, 'POST', '/v1/service-accounts', { name: 'Approver bot', role: 'approver' })).json();
+    const person = await addMember(h, ws.workspaceId, 'approver');
+    const notification = await h.db
+      .insertInto('notifications')
+      .values({ workspace_id: ws.workspaceId, key: `test-${Date.now()}`, kind: 'approval.reminder', subject_id: ws.workspaceId, recipient_ids: [account.userId, person.userId], payload: JSON.stringify({ type: 'approval.reminder', data: { step: 1, stepName: 'Legal', deadline: 'soon', postId: 'x' } }) })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    mails = [];
+    const mailer = smtpMailer(`smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}`, 'Chorus <chorus@example.test>');
+    await deliverNotification({ db: h.db, adapters: h.adapters, sealer: h.sealer, mailer }, notification.id);
+    const personEmail = (await h.db.selectFrom('users').select('email').where('id', '=', person.userId).executeTakeFirstOrThrow()).email;
+    expect(mails.map((m) => m.to)).toEqual([[personEmail]]);
+  });
 });
 
 describe('token scopes', () => {
@@ -240,6 +256,10 @@ describe('token scopes', () => {
     // The owner's read-only token cannot see or revoke other people's tokens either.
     const all = (await call(readOnly, 'GET', '/v1/tokens?all=true')).json().tokens;
     expect(all.every((t: { userId: string }) => t.userId === ws.userId)).toBe(true);
+    const someone = await addMember(h, ws.workspaceId, 'editor');
+    const theirs = await h.db.selectFrom('api_tokens').select('id').where('user_id', '=', someone.userId).executeTakeFirstOrThrow();
+    expect((await call(readOnly, 'DELETE', `/v1/tokens/${theirs.id}`)).statusCode).toBe(404);
+    expect((await call(someone.token, 'GET', '/v1/members')).statusCode).toBe(200);
     expect((await call(ws.token, 'GET', '/v1/tokens')).json().tokens).toContainEqual(expect.objectContaining({ name: 'dashboard', scopes: ['read'] }));
   });
 

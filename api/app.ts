@@ -7,6 +7,7 @@ import type { ChannelAdapters } from '../channels/registry';
 import type { MediaStorage } from '../content/media';
 import type { Db } from '../db/database';
 import type { Sealer } from '../db/sealing';
+import type { Mailer } from '../notifications/mailer';
 import { errorsPlugin } from './plugins/errors';
 import { inputPlugin, parseQueryString } from './plugins/input';
 import { approvalRoutes } from './routes/approvals';
@@ -16,6 +17,7 @@ import { campaignRoutes } from './routes/campaigns';
 import { channelRoutes } from './routes/channels';
 import { memberRoutes } from './routes/members';
 import { tokenRoutes } from './routes/tokens';
+import { invitationRoutes } from './routes/invitations';
 import { healthRoutes } from './routes/health';
 import { importRoutes } from './routes/imports';
 import { libraryRoutes } from './routes/library';
@@ -31,6 +33,8 @@ export interface AppDeps {
   sealer: Sealer;
   taskQueue: string;
   media: MediaStorage;
+  /** Sends invitation codes by email, when SMTP is configured. */
+  mailer?: Mailer;
   /** How long each firehose read of a listening query runs before its loop takes stock (ms). */
   listeningRunMs?: number;
 }
@@ -70,6 +74,7 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = {}
   await app.register(ingestRoutes, { prefix: '/v1' });
   await app.register(memberRoutes, { prefix: '/v1' });
   await app.register(tokenRoutes, { prefix: '/v1' });
+  await app.register(invitationRoutes, { prefix: '/v1' });
   await app.register(auditRoutes, { prefix: '/v1' });
   await app.register(approvalRoutes, { prefix: '/v1' });
   await app.register(campaignRoutes, { prefix: '/v1' });

@@ -1,5 +1,5 @@
 import { createChannelAdapters } from '../channels/registry';
-import { adapterOptions, dataPath, loadConfig, mediaDir } from '../config';
+import { adapterOptions, dataPath, loadConfig, mailerFor, mediaDir } from '../config';
 import { DiskMediaStorage } from '../content/media';
 import { openDatabase } from '../db/connect';
 import { loadOrCreateKey, Sealer } from '../db/sealing';
@@ -22,6 +22,7 @@ async function main() {
       sealer: new Sealer(loadOrCreateKey(config.CHORUS_ENCRYPTION_KEY, dataPath(config, 'encryption.key'))),
       taskQueue: config.CHORUS_TASK_QUEUE,
       media: new DiskMediaStorage(mediaDir(config)),
+      mailer: mailerFor(config),
     },
     { logger: { level: config.LOG_LEVEL } },
   );

@@ -9,6 +9,13 @@ type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
 export const ROLES = ['owner', 'admin', 'editor', 'approver', 'analyst'] as const;
 export type Role = (typeof ROLES)[number];
 
+/** What a token may do, within its member's role; a token without scopes may do all the role allows. */
+export const SCOPES = ['read', 'publish', 'approve', 'listening', 'admin'] as const;
+export type Scope = (typeof SCOPES)[number];
+
+export const USER_KINDS = ['person', 'service'] as const;
+export type UserKind = (typeof USER_KINDS)[number];
+
 export const PROVIDERS = ['bluesky', 'webhook', 'mastodon'] as const;
 export type Provider = (typeof PROVIDERS)[number];
 
@@ -30,6 +37,8 @@ export interface UsersTable {
   id: Generated<string>;
   email: string;
   name: string | null;
+  /** A service account is a non-human member for an integration: tokens minted by admins, no invitations. */
+  kind: ColumnType<UserKind, UserKind | undefined, UserKind>;
   created_at: CreatedAt;
 }
 
@@ -52,6 +61,25 @@ export interface ApiTokensTable {
   expires_at: Timestamp | null;
   revoked_at: Timestamp | null;
   last_used_at: Timestamp | null;
+  /** null: everything the role allows. */
+  scopes: ColumnType<Scope[] | null, Scope[] | null | undefined, Scope[] | null>;
+}
+
+export interface InvitationsTable {
+  id: Generated<string>;
+  workspace_id: string;
+  /** The member the invitation lets in; the role is their membership's, read when the token is used. */
+  user_id: string;
+  /** sha256 of the code; the code is shown once to the inviter (and emailed), never stored. */
+  code_hash: string;
+  created_by: string;
+  created_at: CreatedAt;
+  expires_at: Timestamp;
+  accepted_at: Timestamp | null;
+  /** The token the code was redeemed for. */
+  token_id: string | null;
+  revoked_at: Timestamp | null;
+  revoked_reason: 'revoked' | 'reissued' | 'member_removed' | null;
 }
 
 export interface ChannelsTable {
@@ -443,6 +471,7 @@ export interface Database {
   users: UsersTable;
   memberships: MembershipsTable;
   api_tokens: ApiTokensTable;
+  invitations: InvitationsTable;
   channels: ChannelsTable;
   posts: PostsTable;
   post_targets: PostTargetsTable;

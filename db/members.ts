@@ -1,11 +1,15 @@
-import type { Db, Role } from './database';
+import { randomUUID } from 'node:crypto';
+import type { Db, Role, UserKind } from './database';
 import { appendAudit } from './audit';
+import { issueInvitation, revokeInvitationsOfRemovedMember, type IssuedInvitation } from './invitations';
 
 export interface MemberView {
   userId: string;
   email: string;
   name: string | null;
   role: Role;
+  /** 'service': a service account (an integration), not a person. */
+  kind: UserKind;
   joinedAt: string;
 }
 
@@ -13,27 +17,43 @@ export class LastOwnerError extends Error {
   override name = 'LastOwnerError';
 }
 
+/** The email given belongs to a service account: it cannot be added as a person. */
+export class ServiceAccountEmailError extends Error {
+  override name = 'ServiceAccountEmailError';
+}
+
 export async function listMembers(db: Db, workspaceId: string): Promise<MemberView[]> {
   const rows = await db
     .selectFrom('memberships as m')
     .innerJoin('users as u', 'u.id', 'm.user_id')
-    .select(['u.id', 'u.email', 'u.name', 'm.role', 'm.created_at'])
+    .select(['u.id', 'u.email', 'u.name', 'u.kind', 'm.role', 'm.created_at'])
     .where('m.workspace_id', '=', workspaceId)
     .orderBy('m.created_at')
     .execute();
-  return rows.map((r) => ({ userId: r.id, email: r.email, name: r.name, role: r.role, joinedAt: r.created_at.toISOString() }));
+  return rows.map((r) => ({ userId: r.id, email: r.email, name: r.name, role: r.role, kind: r.kind, joinedAt: r.created_at.toISOString() }));
 }
 
-/** Adds a user (created if the email is new) with a role; undefined when already a member. */
-export async function addMember(db: Db, input: { workspaceId: string; email: string; name?: string; role: Role; actorId: string }): Promise<MemberView | undefined> {
+export async function findMember(db: Db, workspaceId: string, userId: string): Promise<MemberView | undefined> {
+  return (await listMembers(db, workspaceId)).find((m) => m.userId === userId);
+}
+
+/**
+ * Adds a person (created if the email is new) with a role, and their invitation: the code they
+ * redeem for a token of their own. Undefined when already a member.
+ */
+export async function addMember(
+  db: Db,
+  input: { workspaceId: string; email: string; name?: string; role: Role; actorId: string },
+): Promise<{ member: MemberView; invitation: IssuedInvitation } | undefined> {
   return db.transaction().execute(async (trx) => {
     const email = input.email.trim().toLowerCase();
     const user = await trx
       .insertInto('users')
       .values({ email, name: input.name ?? null })
       .onConflict((oc) => oc.column('email').doUpdateSet({ email }))
-      .returning(['id', 'name'])
+      .returning(['id', 'name', 'kind'])
       .executeTakeFirstOrThrow();
+    if (user.kind !== 'person') throw new ServiceAccountEmailError('That address belongs to a service account; add people by their own email');
     const inserted = await trx
       .insertInto('memberships')
       .values({ workspace_id: input.workspaceId, user_id: user.id, role: input.role })
@@ -42,7 +62,23 @@ export async function addMember(db: Db, input: { workspaceId: string; email: str
       .executeTakeFirst();
     if (!inserted) return undefined;
     await appendAudit(trx, { workspaceId: input.workspaceId, actorId: input.actorId, action: 'member.added', subjectType: 'user', subjectId: user.id, after: { email, role: input.role } });
-    return { userId: user.id, email, name: user.name, role: input.role, joinedAt: inserted.created_at.toISOString() };
+    const invitation = await issueInvitation(trx, { workspaceId: input.workspaceId, userId: user.id, actorId: input.actorId });
+    return { member: { userId: user.id, email, name: user.name, role: input.role, kind: 'person', joinedAt: inserted.created_at.toISOString() }, invitation };
+  });
+}
+
+/**
+ * Creates a service account (a non-human member for an integration) with a role other than owner.
+ * Its address is made up and undeliverable (RFC 2606 `.invalid`): users are keyed by email, and no
+ * one can add it as a person or invite it.
+ */
+export async function createServiceAccount(db: Db, input: { workspaceId: string; name: string; role: Exclude<Role, 'owner'>; actorId: string }): Promise<MemberView> {
+  return db.transaction().execute(async (trx) => {
+    const email = `service-${randomUUID()}@service-accounts.chorus.invalid`;
+    const user = await trx.insertInto('users').values({ email, name: input.name, kind: 'service' }).returning('id').executeTakeFirstOrThrow();
+    const membership = await trx.insertInto('memberships').values({ workspace_id: input.workspaceId, user_id: user.id, role: input.role }).returning('created_at').executeTakeFirstOrThrow();
+    await appendAudit(trx, { workspaceId: input.workspaceId, actorId: input.actorId, action: 'service_account.created', subjectType: 'user', subjectId: user.id, after: { name: input.name, role: input.role } });
+    return { userId: user.id, email, name: input.name, role: input.role, kind: 'service', joinedAt: membership.created_at.toISOString() };
   });
 }
 
@@ -59,6 +95,7 @@ export async function changeMembership(db: Db, input: { workspaceId: string; use
     const owners = members.filter((m) => m.role === 'owner').length;
     if (current.role === 'owner' && input.role !== 'owner' && owners === 1) throw new LastOwnerError('A workspace must keep at least one owner');
     if (input.role === null) {
+      await revokeInvitationsOfRemovedMember(trx, { workspaceId: input.workspaceId, userId: input.userId, actorId: input.actorId });
       await trx.deleteFrom('memberships').where('workspace_id', '=', input.workspaceId).where('user_id', '=', input.userId).execute();
       await trx.updateTable('api_tokens').set({ revoked_at: new Date() }).where('workspace_id', '=', input.workspaceId).where('user_id', '=', input.userId).where('revoked_at', 'is', null).execute();
     } else {

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { Db, Role } from './database';
+import { SCOPES, type Db, type Role, type Scope } from './database';
 import type { Transaction } from 'kysely';
 import type { Database } from './database';
 import { appendAudit } from './audit';
@@ -9,6 +9,24 @@ export interface Caller {
   workspaceId: string;
   role: Role;
   tokenId: string;
+}
+
+/** A caller resolved from a bearer token, with what the token itself is limited to. */
+export interface TokenCaller extends Caller {
+  /** null: the token may do everything the role allows. */
+  scopes: Scope[] | null;
+  tokenExpiresAt: Date | null;
+}
+
+/** Whether a token's scopes allow `needed`: every scope includes reading; null allows everything. */
+export function scopesAllow(scopes: readonly Scope[] | null, needed: Scope): boolean {
+  return scopes === null || scopes.includes(needed) || (needed === 'read' && scopes.length > 0);
+}
+
+/** The scopes of `requested` that `held` does not cover (all of them spelled out when `requested` is null). */
+export function scopesBeyond(held: readonly Scope[] | null, requested: readonly Scope[] | null): Scope[] {
+  if (held === null) return [];
+  return (requested ?? SCOPES).filter((s) => !scopesAllow(held, s));
 }
 
 const TOKEN_PREFIX = 'chorus_';
@@ -26,6 +44,7 @@ export interface TokenView {
   expiresAt: string | null;
   revokedAt: string | null;
   lastUsedAt: string | null;
+  scopes: Scope[] | null;
 }
 
 /**
@@ -34,20 +53,20 @@ export interface TokenView {
  */
 export async function issueToken(
   trx: Transaction<Database>,
-  input: { userId: string; workspaceId: string; name: string; expiresAt?: Date | null; actorId: string },
+  input: { userId: string; workspaceId: string; name: string; expiresAt?: Date | null; scopes?: Scope[] | null; actorId: string },
 ): Promise<{ token: string; view: TokenView }> {
   const token = TOKEN_PREFIX + randomBytes(24).toString('base64url');
   const row = await trx
     .insertInto('api_tokens')
-    .values({ user_id: input.userId, workspace_id: input.workspaceId, name: input.name, token_hash: hashToken(token), prefix: token.slice(0, 12), expires_at: input.expiresAt ?? null })
+    .values({ user_id: input.userId, workspace_id: input.workspaceId, name: input.name, token_hash: hashToken(token), prefix: token.slice(0, 12), expires_at: input.expiresAt ?? null, scopes: input.scopes ?? null })
     .returningAll()
     .executeTakeFirstOrThrow();
   const view = toTokenView(row);
-  await appendAudit(trx, { workspaceId: input.workspaceId, actorId: input.actorId, action: 'token.created', subjectType: 'api_token', subjectId: row.id, after: { name: view.name, prefix: view.prefix, userId: view.userId, expiresAt: view.expiresAt } });
+  await appendAudit(trx, { workspaceId: input.workspaceId, actorId: input.actorId, action: 'token.created', subjectType: 'api_token', subjectId: row.id, after: { name: view.name, prefix: view.prefix, userId: view.userId, expiresAt: view.expiresAt, scopes: view.scopes } });
   return { token, view };
 }
 
-export function toTokenView(row: { id: string; user_id: string; name: string; prefix: string; created_at: Date; expires_at: Date | null; revoked_at: Date | null; last_used_at: Date | null }): TokenView {
+export function toTokenView(row: { id: string; user_id: string; name: string; prefix: string; created_at: Date; expires_at: Date | null; revoked_at: Date | null; last_used_at: Date | null; scopes: Scope[] | null }): TokenView {
   return {
     id: row.id,
     userId: row.user_id,
@@ -57,6 +76,7 @@ export function toTokenView(row: { id: string; user_id: string; name: string; pr
     expiresAt: row.expires_at?.toISOString() ?? null,
     revokedAt: row.revoked_at?.toISOString() ?? null,
     lastUsedAt: row.last_used_at?.toISOString() ?? null,
+    scopes: row.scopes,
   };
 }
 
@@ -79,14 +99,14 @@ export async function revokeToken(db: Db, input: { workspaceId: string; tokenId:
 }
 
 /** Resolves a bearer token to its user, workspace and current role; undefined when unknown, revoked or expired. */
-export async function findCallerByToken(db: Db, token: string): Promise<Caller | undefined> {
+export async function findCallerByToken(db: Db, token: string): Promise<TokenCaller | undefined> {
   if (!token.startsWith(TOKEN_PREFIX)) return undefined;
   const row = await db
     .selectFrom('api_tokens as t')
     .innerJoin('memberships as m', (j) => j.onRef('m.user_id', '=', 't.user_id').onRef('m.workspace_id', '=', 't.workspace_id'))
-    .select(['t.id as tokenId', 't.user_id as userId', 't.workspace_id as workspaceId', 'm.role as role', 't.expires_at', 't.revoked_at'])
+    .select(['t.id as tokenId', 't.user_id as userId', 't.workspace_id as workspaceId', 'm.role as role', 't.expires_at', 't.revoked_at', 't.scopes'])
     .where('t.token_hash', '=', hashToken(token))
     .executeTakeFirst();
   if (!row || row.revoked_at || (row.expires_at && row.expires_at.getTime() <= Date.now())) return undefined;
-  return { tokenId: row.tokenId, userId: row.userId, workspaceId: row.workspaceId, role: row.role };
+  return { tokenId: row.tokenId, userId: row.userId, workspaceId: row.workspaceId, role: row.role, scopes: row.scopes, tokenExpiresAt: row.expires_at };
 }

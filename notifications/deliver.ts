@@ -62,13 +62,15 @@ export async function deliverNotification({ db, adapters, sealer, mailer }: Noti
   }
   if (mailer && !n.emailed_at && n.recipient_ids.length > 0) {
     try {
-      // Only people still in the workspace: a removed member no longer gets its posts quoted to them.
+      // Only people still in the workspace: a removed member no longer gets its posts quoted to them,
+      // and a service account's made-up address is never mailed.
       const recipients = await db
         .selectFrom('users as u')
         .innerJoin('memberships as m', 'm.user_id', 'u.id')
         .select('u.email')
         .where('m.workspace_id', '=', n.workspace_id)
         .where('u.id', 'in', n.recipient_ids)
+        .where('u.kind', '=', 'person')
         .execute();
       if (recipients.length > 0) await mailer.send({ to: recipients.map((r) => r.email), ...emailFor(payload), messageId: `<ntf-${n.id}@chorus>` });
       await db.updateTable('notifications').set({ emailed_at: new Date() }).where('id', '=', n.id).execute();

@@ -31,3 +31,24 @@ export function smtpMailer(smtpUrl: string, from: string): Mailer {
     },
   };
 }
+
+/** The email that brings an invitation code to the person invited; the code works once, until `expiresAt`. */
+export function invitationEmail(input: { workspaceName: string; role: string; code: string; expiresAt: string; apiUrl: string }): { subject: string; text: string } {
+  return {
+    subject: `You are invited to ${input.workspaceName} on Chorus`,
+    text: [
+      `You have been added to the Chorus workspace "${input.workspaceName}" as ${input.role}.`,
+      '',
+      `Your invitation code (it works once, until ${input.expiresAt}):`,
+      '',
+      `  ${input.code}`,
+      '',
+      'Redeem it for an API token of your own:',
+      '',
+      `  npx chorus invite accept --code ${input.code} --api ${input.apiUrl}`,
+      '',
+      `or POST ${input.apiUrl}/v1/invitations/accept with {"code": "${input.code}"}.`,
+      'The token is shown once; keep it like a password. If you did not expect this, ignore this email.',
+    ].join('\n'),
+  };
+}

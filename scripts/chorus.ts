@@ -11,6 +11,8 @@ const USAGE = `Usage:
   chorus sentiment                                        score text lines from stdin: one JSON line {"score","label"} per line
   chorus ingest --key <id> [--api <url>]                  push mentions (JSON lines on stdin) to POST /v1/listening/ingest,
                                                           signed with the key's secret from CHORUS_INGEST_SECRET
+  chorus invite accept --code <code> [--api <url>] [--name <token name>]
+                                                          redeem an invitation; prints your new API token (shown once) as JSON
 
 The database is DATABASE_URL, or the embedded one that a running \`npm start\` serves on PGLITE_PORT.`;
 
@@ -34,6 +36,28 @@ async function main(argv: string[]): Promise<number> {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { runIngestCli } = require('./ingest-cli') as typeof import('./ingest-cli');
     return runIngestCli({ api: values.api, keyId: values.key, secret }, process.stdin, process.stdout, process.stderr);
+  }
+  if (group === 'invite' && command === 'accept') {
+    const { values } = parseArgs({ args: rest, options: { code: { type: 'string' }, api: { type: 'string', default: 'http://127.0.0.1:3000' }, name: { type: 'string' } } });
+    if (!values.code?.trim()) {
+      console.error(`chorus invite accept needs --code <invitation code>\n\n${USAGE}`);
+      return 2;
+    }
+    const endpoint = new URL('/v1/invitations/accept', values.api);
+    const response = await fetch(endpoint, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ code: values.code.trim(), ...(values.name ? { tokenName: values.name } : {}) }),
+    }).catch((err: unknown) => {
+      throw new Error(`Could not reach the Chorus API at ${endpoint.origin} (${err instanceof Error ? err.message : String(err)}); pass its address with --api <url>`);
+    });
+    const answer = await response.text();
+    if (!response.ok) {
+      console.error(`The invitation was refused (${response.status}): ${answer}`);
+      return 1;
+    }
+    console.log(answer);
+    return 0;
   }
   if (group === 'audit' && command === 'verify') {
     const { values } = parseArgs({ args: rest, options: { workspace: { type: 'string' } } });

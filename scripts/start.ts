@@ -60,7 +60,7 @@ async function main() {
       await workerConnection.close();
     });
 
-    const app = await buildApp({ db: database.db, temporal, adapters, sealer, taskQueue: config.CHORUS_TASK_QUEUE, media }, { logger: { level: config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL } });
+    const app = await buildApp({ db: database.db, temporal, adapters, sealer, taskQueue: config.CHORUS_TASK_QUEUE, media, mailer: mailerFor(config) }, { logger: { level: config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL } });
     cleanups.push(() => app.close());
     await app.listen({ host: config.API_HOST, port: config.API_PORT });
     const api = `http://${config.API_HOST}:${config.API_PORT}`;

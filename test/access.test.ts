@@ -17,6 +17,8 @@ let channelId: string;
 let postId: string;
 let otherPostId: string;
 let otherChannelId: string;
+let otherInvitationId: string;
+let otherServiceId: string;
 
 const inAnHour = () => new Date(Date.now() + 3600_000).toISOString();
 
@@ -31,6 +33,8 @@ beforeAll(async () => {
     (await h.app.inject({ method: 'POST', url: '/v1/posts', headers: bearer(token), payload: { text: 'Later', channelIds: [channel], publishAt: inAnHour() } })).json().id as string;
   postId = await created(ws.token, channelId);
   otherPostId = await created(other.token, otherChannelId);
+  otherInvitationId = (await h.app.inject({ method: 'POST', url: '/v1/members', headers: bearer(other.token), payload: { email: 'theirs@example.test', role: 'editor' } })).json().invitation.id;
+  otherServiceId = (await h.app.inject({ method: 'POST', url: '/v1/service-accounts', headers: bearer(other.token), payload: { name: 'Their bot', role: 'editor' } })).json().userId;
 });
 
 afterAll(async () => {
@@ -65,6 +69,13 @@ const routes: [string, Call, Role[]][] = [
   ['list tokens', { method: 'GET', url: () => '/v1/tokens' }, ['owner', 'admin', 'editor', 'approver', 'analyst']],
   ['create a token', { method: 'POST', url: () => '/v1/tokens', payload: () => ({ name: '' }) }, ['owner', 'admin', 'editor', 'approver', 'analyst']],
   ['revoke a token', { method: 'DELETE', url: () => '/v1/tokens/00000000-0000-4000-8000-000000000000' }, ['owner', 'admin', 'editor', 'approver', 'analyst']],
+  ['list invitations', { method: 'GET', url: () => '/v1/invitations' }, ['owner', 'admin']],
+  ['invite a member again', { method: 'POST', url: () => '/v1/invitations', payload: () => ({ userId: '00000000-0000-4000-8000-000000000000' }) }, ['owner', 'admin']],
+  ['reissue an invitation', { method: 'POST', url: () => '/v1/invitations/00000000-0000-4000-8000-000000000000/reissue' }, ['owner', 'admin']],
+  ['revoke an invitation', { method: 'DELETE', url: () => '/v1/invitations/00000000-0000-4000-8000-000000000000' }, ['owner', 'admin']],
+  // POST /v1/invitations/accept takes no bearer token: the invitation code is the credential (test/invitations.test.ts).
+  ['create a service account', { method: 'POST', url: () => '/v1/service-accounts', payload: () => ({ name: '', role: 'editor' }) }, ['owner', 'admin']],
+  ['mint a service account token', { method: 'POST', url: () => '/v1/service-accounts/00000000-0000-4000-8000-000000000000/tokens', payload: () => ({ name: 'x' }) }, ['owner', 'admin']],
   ['edit a post', { method: 'POST', url: () => '/v1/posts/00000000-0000-4000-8000-000000000000/edit', payload: () => ({ text: 'x' }) }, ['owner', 'admin', 'editor']],
   ['set an approval policy', { method: 'PUT', url: () => '/v1/approval-policies', payload: () => ({ steps: [{ name: 'x', mode: 'any', approvers: { roles: [] } }] }) }, ['owner', 'admin']],
   ['list approval policies', { method: 'GET', url: () => '/v1/approval-policies' }, ['owner', 'admin', 'editor', 'approver', 'analyst']],
@@ -155,6 +166,10 @@ describe('workspace isolation: another workspace\'s resources answer 404', () =>
     ['remove channel', { method: 'DELETE', url: () => `/v1/channels/${otherChannelId}` }],
     ['change member', { method: 'PATCH', url: () => `/v1/members/${other.userId}`, payload: () => ({ role: 'analyst' }) }],
     ['remove member', { method: 'DELETE', url: () => `/v1/members/${other.userId}` }],
+    ['invite member', { method: 'POST', url: () => '/v1/invitations', payload: () => ({ userId: other.userId }) }],
+    ['reissue invitation', { method: 'POST', url: () => `/v1/invitations/${otherInvitationId}/reissue` }],
+    ['revoke invitation', { method: 'DELETE', url: () => `/v1/invitations/${otherInvitationId}` }],
+    ['mint a service account token', { method: 'POST', url: () => `/v1/service-accounts/${otherServiceId}/tokens`, payload: () => ({ name: 'x' }) }],
   ] as [string, Call][])('%s', async (_name, call) => {
     const res = await h.app.inject({ method: call.method, url: call.url(), headers: bearer(ws.token), payload: call.payload?.() });
     expect(res.statusCode).toBe(404);
@@ -176,7 +191,7 @@ describe('members', () => {
     const added = await h.app.inject({ method: 'POST', url: '/v1/members', headers: bearer(ws.token), payload: { email: 'New.Person@example.test', role: 'editor' } });
     expect(added.statusCode).toBe(201);
     const member = added.json();
-    expect(member).toMatchObject({ email: 'new.person@example.test', role: 'editor' });
+    expect(member).toMatchObject({ email: 'new.person@example.test', role: 'editor', kind: 'person', invitation: { state: 'pending', code: expect.any(String), emailed: false } });
     const again = await h.app.inject({ method: 'POST', url: '/v1/members', headers: bearer(ws.token), payload: { email: 'new.person@example.test', role: 'analyst' } });
     expect(again.statusCode).toBe(409);
 

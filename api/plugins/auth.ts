@@ -1,44 +1,63 @@
 import type { FastifyRequest, onRequestHookHandler } from 'fastify';
-import type { Role } from '../../db/database';
-import { findCallerByToken, type Caller } from '../../db/tokens';
+import type { Role, Scope } from '../../db/database';
+import { findCallerByToken, scopesAllow, type TokenCaller } from '../../db/tokens';
 import { forbidden, unauthorized } from '../problems';
 
 declare module 'fastify' {
   interface FastifyRequest {
-    caller?: Caller;
+    caller?: TokenCaller;
   }
 }
 
-/** Who may do what, per workspace role. */
+/** Who may do something: the workspace roles allowed, and the token scope it needs. */
+export interface Access {
+  roles: readonly Role[];
+  scope: Scope;
+}
+
+/** Who may do what, per workspace role and token scope. */
 export const Roles = {
-  read: ['owner', 'admin', 'editor', 'approver', 'analyst'],
-  writeContent: ['owner', 'admin', 'editor'],
-  manageChannels: ['owner', 'admin'],
-  manageMembers: ['owner', 'admin'],
-  manageIntegrations: ['owner', 'admin'],
-  audit: ['owner', 'admin', 'analyst'],
-} as const satisfies Record<string, readonly Role[]>;
+  read: { roles: ['owner', 'admin', 'editor', 'approver', 'analyst'], scope: 'read' },
+  writeContent: { roles: ['owner', 'admin', 'editor'], scope: 'publish' },
+  /** Approval decisions (posts, campaigns, library items): any role may be named an approver. */
+  decide: { roles: ['owner', 'admin', 'editor', 'approver', 'analyst'], scope: 'approve' },
+  /** Listening queries, mention corrections and alerts. */
+  listen: { roles: ['owner', 'admin', 'editor'], scope: 'listening' },
+  manageChannels: { roles: ['owner', 'admin'], scope: 'admin' },
+  manageMembers: { roles: ['owner', 'admin'], scope: 'admin' },
+  /** Ingest keys: the integrations that push mentions into listening. */
+  manageIntegrations: { roles: ['owner', 'admin'], scope: 'listening' },
+  audit: { roles: ['owner', 'admin', 'analyst'], scope: 'read' },
+} as const satisfies Record<string, Access>;
+
+/** Whether the caller's role and token scopes allow `access`. */
+export function may(caller: TokenCaller, access: Access): boolean {
+  return access.roles.includes(caller.role) && scopesAllow(caller.scopes, access.scope);
+}
 
 /**
  * An onRequest hook (it runs before the body is parsed) that resolves the bearer token to a
- * caller and checks the caller's role in the token's workspace.
+ * caller and checks the caller's role in the token's workspace, then the token's scopes.
  */
-export function requireRole(allowed: readonly Role[]): onRequestHookHandler {
+export function requireRole(access: Access): onRequestHookHandler {
   return async function authenticate(request: FastifyRequest) {
     const header = request.headers.authorization;
     const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
     if (!match) throw unauthorized('Send an API token as "Authorization: Bearer <token>"');
     const caller = await findCallerByToken(this.db, match[1]!);
     if (!caller) throw unauthorized('The API token is unknown, revoked or expired');
-    if (!allowed.includes(caller.role)) {
-      throw forbidden(`Your role "${caller.role}" cannot do this; it needs one of: ${allowed.join(', ')}`);
+    if (!access.roles.includes(caller.role)) {
+      throw forbidden(`Your role "${caller.role}" cannot do this; it needs one of: ${access.roles.join(', ')}`);
+    }
+    if (!scopesAllow(caller.scopes, access.scope)) {
+      throw forbidden(`This token lacks the "${access.scope}" scope this needs (its scopes: ${caller.scopes!.join(', ')})`);
     }
     request.caller = caller;
   };
 }
 
 /** The caller set by requireRole; routes without it are a programming error. */
-export function callerOf(request: FastifyRequest): Caller {
+export function callerOf(request: FastifyRequest): TokenCaller {
   if (!request.caller) throw new Error('Route is missing requireRole');
   return request.caller;
 }

@@ -115,7 +115,7 @@ export const approvalRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/posts/:id/approval',
     {
-      onRequest: requireRole(Roles.read),
+      onRequest: requireRole(Roles.decide),
       schema: {
         summary: 'Approve or reject the current step of a post\'s chain (eligible approvers, never the author, once per step)',
         tags: ['approvals'],

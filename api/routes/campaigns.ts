@@ -149,7 +149,7 @@ export const campaignRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/campaigns/:id/approval',
     {
-      onRequest: requireRole(Roles.read),
+      onRequest: requireRole(Roles.decide),
       schema: { summary: 'Decide on the campaign plan\'s current approval step', tags: ['campaigns'], params: idParams, body: decisionBody },
     },
     async (request) => {

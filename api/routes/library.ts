@@ -158,7 +158,7 @@ export const libraryRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/library/:id/approval',
     {
-      onRequest: requireRole(Roles.read),
+      onRequest: requireRole(Roles.decide),
       schema: { summary: 'Decide on a library item\'s approval', tags: ['library'], params: idParams, body: decisionBody },
     },
     async (request) => {

@@ -202,7 +202,7 @@ export const listeningRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/listening/queries',
     {
-      onRequest: requireRole(Roles.writeContent),
+      onRequest: requireRole(Roles.listen),
       schema: {
         summary: 'Start listening: a boolean query over sources, with noise filters; tagged brand or competitor for share of voice',
         tags: ['listening'],
@@ -294,7 +294,7 @@ export const listeningRoutes: FastifyPluginAsyncZod = async (app) => {
   app.patch(
     '/listening/queries/:id',
     {
-      onRequest: requireRole(Roles.writeContent),
+      onRequest: requireRole(Roles.listen),
       schema: {
         summary: 'Change a query; the listening loop picks the change up at once. `sources` replaces all sources (send Mastodon tokens again)',
         tags: ['listening'],
@@ -359,7 +359,7 @@ export const listeningRoutes: FastifyPluginAsyncZod = async (app) => {
   ] as const) {
     app.post(
       `/listening/queries/:id/${action}`,
-      { onRequest: requireRole(Roles.writeContent), schema: { summary: `${action[0]!.toUpperCase()}${action.slice(1)} listening`, tags: ['listening'], params: idParams, response: { 200: queryView } } },
+      { onRequest: requireRole(Roles.listen), schema: { summary: `${action[0]!.toUpperCase()}${action.slice(1)} listening`, tags: ['listening'], params: idParams, response: { 200: queryView } } },
       async (request) => {
         const caller = callerOf(request);
         const q = await queryOr404(caller.workspaceId, request.params.id);
@@ -374,7 +374,7 @@ export const listeningRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.delete(
     '/listening/queries/:id',
-    { onRequest: requireRole(Roles.writeContent), schema: { summary: 'Stop listening for good (mentions are kept)', tags: ['listening'], params: idParams } },
+    { onRequest: requireRole(Roles.listen), schema: { summary: 'Stop listening for good (mentions are kept)', tags: ['listening'], params: idParams } },
     async (request, reply) => {
       const caller = callerOf(request);
       const q = await queryOr404(caller.workspaceId, request.params.id);
@@ -434,7 +434,7 @@ export const listeningRoutes: FastifyPluginAsyncZod = async (app) => {
   app.patch(
     '/mentions/:id',
     {
-      onRequest: requireRole(Roles.writeContent),
+      onRequest: requireRole(Roles.listen),
       schema: { summary: 'Correct a mention\'s sentiment (statistics use the correction) or tag it', tags: ['listening'], params: z.strictObject({ id: z.string().regex(/^\d+$/) }), body: z.strictObject({ sentiment: z.enum(SENTIMENTS).optional(), tags: z.array(z.string().trim().min(1).max(50)).max(50).optional() }) },
     },
     async (request) => {
@@ -480,7 +480,7 @@ export const listeningRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.post(
     '/alerts/:id/acknowledge',
-    { onRequest: requireRole(Roles.writeContent), schema: { summary: 'Acknowledge an alert (someone is on it)', tags: ['listening'], params: idParams } },
+    { onRequest: requireRole(Roles.listen), schema: { summary: 'Acknowledge an alert (someone is on it)', tags: ['listening'], params: idParams } },
     async (request) => {
       const caller = callerOf(request);
       const updated = await app.db.transaction().execute(async (trx) => {

@@ -1,11 +1,13 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { issueToken, listTokens, revokeToken } from '../../db/tokens';
-import { callerOf, requireRole, Roles } from '../plugins/auth';
+import { SCOPES, type Scope } from '../../db/database';
+import { findMember } from '../../db/members';
+import { issueToken, listTokens, revokeToken, scopesBeyond, type TokenCaller } from '../../db/tokens';
+import { callerOf, may, requireRole, Roles } from '../plugins/auth';
 import { isoInstant } from '../schemas';
-import { invalidField, notFound } from '../problems';
+import { forbidden, invalidField, notFound } from '../problems';
 
-const tokenView = z.object({
+export const tokenView = z.object({
   id: z.uuid(),
   userId: z.uuid(),
   name: z.string(),
@@ -14,7 +16,37 @@ const tokenView = z.object({
   expiresAt: z.string().nullable(),
   revokedAt: z.string().nullable(),
   lastUsedAt: z.string().nullable(),
+  scopes: z.array(z.enum(SCOPES)).nullable().describe('null: everything the role allows'),
 });
+
+const newToken = z.strictObject({
+  name: z.string().trim().min(1).max(100),
+  expiresAt: isoInstant.optional(),
+  scopes: z
+    .array(z.enum(SCOPES))
+    .min(1)
+    .max(SCOPES.length)
+    .optional()
+    .describe('Limits the token within the role: read, publish (content), approve (approval decisions), listening (queries, ingest keys), admin (members, channels, policies); every scope includes read. Omitted: everything the role allows'),
+});
+
+/**
+ * What a new token may be: never broader than the token asking for it, in scopes or in time (a
+ * token that expires makes tokens that expire no later, by default at the same moment).
+ */
+function mintable(caller: TokenCaller, body: z.infer<typeof newToken>): { scopes: Scope[] | null; expiresAt: Date | null } {
+  const scopes = body.scopes ? SCOPES.filter((s) => body.scopes!.includes(s)) : null;
+  const beyond = scopesBeyond(caller.scopes, scopes);
+  if (beyond.length > 0) {
+    throw forbidden(`This token is limited to the scopes ${caller.scopes!.join(', ')}; a token it makes cannot have ${beyond.map((s) => `"${s}"`).join(', ')}${scopes ? '' : ' (name its scopes)'}`);
+  }
+  const expiresAt = body.expiresAt ? new Date(body.expiresAt) : caller.tokenExpiresAt;
+  if (expiresAt && expiresAt.getTime() <= Date.now()) throw invalidField('expiresAt', 'future', 'must be in the future');
+  if (caller.tokenExpiresAt && expiresAt && expiresAt > caller.tokenExpiresAt) {
+    throw invalidField('expiresAt', 'within_token_expiry', `must not be later than the expiry of the token making it (${caller.tokenExpiresAt.toISOString()})`);
+  }
+  return { scopes, expiresAt };
+}
 
 export const tokenRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
@@ -30,7 +62,7 @@ export const tokenRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) => {
       const caller = callerOf(request);
-      const everyone = request.query.all === 'true' && (Roles.manageMembers as readonly string[]).includes(caller.role);
+      const everyone = request.query.all === 'true' && may(caller, Roles.manageMembers);
       return { tokens: await listTokens(app.db, caller.workspaceId, everyone ? undefined : caller.userId) };
     },
   );
@@ -40,18 +72,41 @@ export const tokenRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       onRequest: requireRole(Roles.read),
       schema: {
-        summary: 'Create an API token for yourself; the token is shown in this response only',
+        summary: 'Create an API token for yourself, optionally limited to scopes; the token is shown in this response only',
         tags: ['tokens'],
-        body: z.strictObject({ name: z.string().trim().min(1).max(100), expiresAt: isoInstant.optional() }),
+        body: newToken,
         response: { 201: tokenView.extend({ token: z.string() }) },
       },
     },
     async (request, reply) => {
       const caller = callerOf(request);
-      const expiresAt = request.body.expiresAt ? new Date(request.body.expiresAt) : null;
-      if (expiresAt && expiresAt.getTime() <= Date.now()) throw invalidField('expiresAt', 'future', 'must be in the future');
+      const { scopes, expiresAt } = mintable(caller, request.body);
       const { token, view } = await app.db.transaction().execute((trx) =>
-        issueToken(trx, { userId: caller.userId, workspaceId: caller.workspaceId, name: request.body.name, expiresAt, actorId: caller.userId }),
+        issueToken(trx, { userId: caller.userId, workspaceId: caller.workspaceId, name: request.body.name, expiresAt, scopes, actorId: caller.userId }),
+      );
+      return reply.code(201).send({ ...view, token });
+    },
+  );
+
+  app.post(
+    '/service-accounts/:userId/tokens',
+    {
+      onRequest: requireRole(Roles.manageMembers),
+      schema: {
+        summary: 'Mint an API token for a service account, optionally limited to scopes; the token is shown in this response only',
+        tags: ['tokens'],
+        params: z.strictObject({ userId: z.uuid() }),
+        body: newToken,
+        response: { 201: tokenView.extend({ token: z.string() }) },
+      },
+    },
+    async (request, reply) => {
+      const caller = callerOf(request);
+      const account = await findMember(app.db, caller.workspaceId, request.params.userId);
+      if (!account || account.kind !== 'service') throw notFound('Service account');
+      const { scopes, expiresAt } = mintable(caller, request.body);
+      const { token, view } = await app.db.transaction().execute((trx) =>
+        issueToken(trx, { userId: account.userId, workspaceId: caller.workspaceId, name: request.body.name, expiresAt, scopes, actorId: caller.userId }),
       );
       return reply.code(201).send({ ...view, token });
     },
@@ -62,7 +117,7 @@ export const tokenRoutes: FastifyPluginAsyncZod = async (app) => {
     { onRequest: requireRole(Roles.read), schema: { summary: 'Revoke a token (yours; owners and admins: anyone\'s)', tags: ['tokens'], params: z.strictObject({ id: z.uuid() }) } },
     async (request, reply) => {
       const caller = callerOf(request);
-      const anyUser = (Roles.manageMembers as readonly string[]).includes(caller.role);
+      const anyUser = may(caller, Roles.manageMembers);
       if (!(await revokeToken(app.db, { workspaceId: caller.workspaceId, tokenId: request.params.id, actorId: caller.userId, anyUser }))) throw notFound('Token');
       return reply.code(204).send();
     },

@@ -44,6 +44,7 @@ export async function startHarness(options: { smtpUrl?: string } = {}): Promise<
   // Test pages for link cards are served on 127.0.0.1.
   const adapters = createChannelAdapters({ linkCards: { allowPrivateAddresses: true, timeoutMs: 2000 } });
   const sealer = new Sealer(generateKey());
+  const mailer = options.smtpUrl ? smtpMailer(options.smtpUrl, 'Chorus <chorus@example.test>') : undefined;
   // API and worker share the media folder, as their processes share MEDIA_DIR.
   const media = new DiskMediaStorage(mkdtempSync(path.join(os.tmpdir(), 'chorus-media-')));
   const startWorker = () =>
@@ -51,14 +52,14 @@ export async function startHarness(options: { smtpUrl?: string } = {}): Promise<
       connection,
       namespace: 'default',
       taskQueue,
-      deps: { db, adapters, sealer, temporal: client, media, ...(options.smtpUrl ? { mailer: smtpMailer(options.smtpUrl, 'Chorus <chorus@example.test>') } : {}) },
+      deps: { db, adapters, sealer, temporal: client, media, ...(mailer ? { mailer } : {}) },
       workflowBundle: { codePath: pathToFileURL(testEnv('workflowBundle')).pathname },
     });
   let worker = await startWorker();
   let running = worker.run();
   // The API gets adapters of its own, as it would in its own process: no shared sessions.
   const app = await buildApp(
-    { db, temporal: client, adapters: createChannelAdapters(), sealer, taskQueue, media, listeningRunMs: 3000 },
+    { db, temporal: client, adapters: createChannelAdapters(), sealer, taskQueue, media, listeningRunMs: 3000, ...(mailer ? { mailer } : {}) },
     { logger: false },
   );
   return {

@@ -1,0 +1,172 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { ROLES } from '../../db/database';
+import { findInvitation, INVITATION_STATES, InvitationError, inviteMember, listInvitations, redeemInvitation, reissueInvitation, revokeInvitation, type IssuedInvitation } from '../../db/invitations';
+import { findMember } from '../../db/members';
+import { invitationEmail } from '../../notifications/mailer';
+import { callerOf, requireRole, Roles } from '../plugins/auth';
+import { forbidden, invalidField, notFound, Problem } from '../problems';
+import { tokenView } from './tokens';
+
+export const invitationView = z.object({
+  id: z.uuid(),
+  userId: z.uuid(),
+  email: z.string(),
+  name: z.string().nullable(),
+  role: z.enum(ROLES).nullable().describe('The member\'s current role; null once they left the workspace'),
+  state: z.enum(INVITATION_STATES),
+  revokedReason: z.enum(['revoked', 'reissued', 'member_removed']).nullable(),
+  createdBy: z.uuid(),
+  createdAt: z.string(),
+  expiresAt: z.string(),
+  acceptedAt: z.string().nullable(),
+  revokedAt: z.string().nullable(),
+});
+
+export const issuedInvitationView = invitationView.extend({
+  code: z.string().describe('Shown in this response only: the member redeems it with POST /v1/invitations/accept'),
+  emailed: z.boolean().describe('Whether the code was emailed to the member (SMTP configured and the send succeeded)'),
+});
+
+/** Emails the code to the member when a mailer is configured; the answer says whether it went. */
+export async function deliverInvitation(app: FastifyInstance, request: FastifyRequest, issued: IssuedInvitation): Promise<z.infer<typeof issuedInvitationView>> {
+  let emailed = false;
+  if (app.mailer) {
+    try {
+      // The member reaches the API where the inviter did.
+      const apiUrl = `${request.protocol}://${request.host}`;
+      const mail = invitationEmail({ workspaceName: issued.workspaceName, role: issued.invitation.role ?? 'member', code: issued.code, expiresAt: issued.invitation.expiresAt, apiUrl });
+      await app.mailer.send({ to: [issued.invitation.email], ...mail, messageId: `<inv-${issued.invitation.id}@chorus>` });
+      emailed = true;
+    } catch (err) {
+      // The invitation stands: the inviter has the code and can pass it on.
+      request.log.warn({ err, invitationId: issued.invitation.id }, 'invitation email not sent');
+    }
+  }
+  return { ...issued.invitation, code: issued.code, emailed };
+}
+
+/** An InvitationError as the problem a caller sees. */
+const TITLES: Record<number, string> = { 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict', 410: 'Gone' };
+
+/** Runs `work`, turning an InvitationError into a problem naming `field` and the reason as its rule. */
+async function orRefused<T>(work: () => Promise<T>, field: string, statusOf: (err: InvitationError) => number): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    if (!(err instanceof InvitationError)) throw err;
+    const status = statusOf(err);
+    throw new Problem(status, TITLES[status]!, err.message, [{ field, rule: err.reason, message: err.message }]);
+  }
+}
+
+export const invitationRoutes: FastifyPluginAsyncZod = async (app) => {
+  /** Only an owner may hand out (or take back) the way into an owner's account. */
+  const checkTarget = async (request: FastifyRequest, userId: string) => {
+    const caller = callerOf(request);
+    const member = await findMember(app.db, caller.workspaceId, userId);
+    if (!member) throw notFound('Member');
+    if (member.role === 'owner' && caller.role !== 'owner') throw forbidden('Only an owner can invite an owner');
+    if (member.kind !== 'person') throw invalidField('userId', 'person', 'is a service account; mint it a token with POST /v1/service-accounts/:userId/tokens');
+  };
+
+  app.get(
+    '/invitations',
+    {
+      onRequest: requireRole(Roles.manageMembers),
+      schema: {
+        summary: 'Invitations of your workspace, newest first (pending by default)',
+        tags: ['members'],
+        querystring: z.strictObject({ state: z.enum([...INVITATION_STATES, 'all']).default('pending') }),
+        response: { 200: z.object({ invitations: z.array(invitationView) }) },
+      },
+    },
+    async (request) => {
+      const { state } = request.query;
+      return { invitations: await listInvitations(app.db, callerOf(request).workspaceId, { state: state === 'all' ? undefined : state }) };
+    },
+  );
+
+  app.post(
+    '/invitations',
+    {
+      onRequest: requireRole(Roles.manageMembers),
+      schema: {
+        summary: 'Invite a member again (one added before invitations, or who lost their token); their open invitation stops working',
+        tags: ['members'],
+        body: z.strictObject({ userId: z.uuid() }),
+        response: { 201: issuedInvitationView },
+      },
+    },
+    async (request, reply) => {
+      const caller = callerOf(request);
+      await checkTarget(request, request.body.userId);
+      const issued = await orRefused(() => inviteMember(app.db, { workspaceId: caller.workspaceId, userId: request.body.userId, actorId: caller.userId }), 'userId', () => 409);
+      return reply.code(201).send(await deliverInvitation(app, request, issued));
+    },
+  );
+
+  app.post(
+    '/invitations/:id/reissue',
+    {
+      onRequest: requireRole(Roles.manageMembers),
+      schema: {
+        summary: 'A new code (and expiry) for an open invitation; the old code stops working',
+        tags: ['members'],
+        params: z.strictObject({ id: z.uuid() }),
+        response: { 201: issuedInvitationView },
+      },
+    },
+    async (request, reply) => {
+      const caller = callerOf(request);
+      const current = await findInvitation(app.db, caller.workspaceId, request.params.id);
+      if (!current) throw notFound('Invitation');
+      await checkTarget(request, current.userId);
+      const issued = await orRefused(() => reissueInvitation(app.db, { workspaceId: caller.workspaceId, invitationId: request.params.id, actorId: caller.userId }), 'id', () => 409);
+      if (!issued) throw notFound('Invitation');
+      return reply.code(201).send(await deliverInvitation(app, request, issued));
+    },
+  );
+
+  app.delete(
+    '/invitations/:id',
+    {
+      onRequest: requireRole(Roles.manageMembers),
+      schema: { summary: 'Revoke an open invitation: its code stops working', tags: ['members'], params: z.strictObject({ id: z.uuid() }), response: { 200: invitationView } },
+    },
+    async (request) => {
+      const caller = callerOf(request);
+      const current = await findInvitation(app.db, caller.workspaceId, request.params.id);
+      if (!current) throw notFound('Invitation');
+      if (current.role === 'owner' && caller.role !== 'owner') throw forbidden('Only an owner can revoke an owner\'s invitation');
+      const revoked = await orRefused(() => revokeInvitation(app.db, { workspaceId: caller.workspaceId, invitationId: request.params.id, actorId: caller.userId }), 'id', () => 409);
+      if (!revoked) throw notFound('Invitation');
+      return revoked;
+    },
+  );
+
+  app.post(
+    '/invitations/accept',
+    {
+      schema: {
+        summary: 'Redeem an invitation code for an API token of your own (no bearer token needed); the token is shown in this response only',
+        tags: ['members'],
+        security: [],
+        body: z.strictObject({
+          code: z.string().trim().min(1).max(200),
+          tokenName: z.string().trim().min(1).max(100).optional().describe('Defaults to "invitation"'),
+        }),
+        response: { 201: tokenView.extend({ token: z.string(), workspaceId: z.uuid(), email: z.string(), role: z.enum(ROLES) }) },
+      },
+    },
+    async (request, reply) => {
+      const redeemed = await orRefused(
+        () => redeemInvitation(app.db, { code: request.body.code, tokenName: request.body.tokenName ?? 'invitation' }),
+        'code',
+        (err) => (err.reason === 'unknown' ? 404 : err.reason === 'not_a_person' ? 403 : 410),
+      );
+      return reply.code(201).send({ ...redeemed.view, token: redeemed.token, workspaceId: redeemed.workspaceId, email: redeemed.email, role: redeemed.role });
+    },
+  );
+};

@@ -41,7 +41,7 @@ export async function addMember(db: Db, input: { workspaceId: string; email: str
       .returning('created_at')
       .executeTakeFirst();
     if (!inserted) return undefined;
-    await appendAudit(trx, { workspaceId: input.workspaceId, actorId: input.actorId, action: 'member.added', subjectType: 'user', subjectId: user.id, after: { email, role: input.role } });
+    await appendAudit(trx, { workspaceId: input.workspaceId, actorId: input.actorId, action: 'member.added', subjectType: 'member', subjectId: user.id, after: { email, role: input.role } });
     return { userId: user.id, email, name: user.name, role: input.role, joinedAt: inserted.created_at.toISOString() };
   });
 }
@@ -68,7 +68,7 @@ export async function changeMembership(db: Db, input: { workspaceId: string; use
       workspaceId: input.workspaceId,
       actorId: input.actorId,
       action: input.role === null ? 'member.removed' : 'member.role_changed',
-      subjectType: 'user',
+      subjectType: 'member',
       subjectId: input.userId,
       before: { role: current.role },
       after: input.role === null ? null : { role: input.role },

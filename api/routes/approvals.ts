@@ -196,7 +196,7 @@ export const approvalRoutes: FastifyPluginAsyncZod = async (app) => {
       }
       await app.db.transaction().execute(async (trx) => {
         await trx.updateTable('workspaces').set({ notification_webhook_sealed: app.sealer.seal(request.body) }).where('id', '=', caller.workspaceId).execute();
-        await appendAudit(trx, { workspaceId: caller.workspaceId, actorId: caller.userId, action: 'notifications.webhook_set', subjectType: 'workspace', subjectId: caller.workspaceId, after: { host: new URL(request.body.url).host } });
+        await appendAudit(trx, { workspaceId: caller.workspaceId, actorId: caller.userId, action: 'workspace.notification_webhook_set', subjectType: 'workspace', subjectId: caller.workspaceId, after: { host: new URL(request.body.url).host } });
       });
       return reply.code(204).send();
     },

@@ -93,6 +93,8 @@ export interface ApprovalChainStatus {
   steps: ApprovalStep[];
   /** Every decision of every round, oldest first. */
   decisions: ApprovalDecision[];
+  /** Approvers of the current step who have not decided yet. */
+  awaitingUserIds?: string[];
 }
 
 export interface DecisionRequest {

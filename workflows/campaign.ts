@@ -25,7 +25,6 @@ import {
   releaseSignal,
   resumeCampaignUpdate,
   SearchAttributes,
-  STATUS_SEARCH_ATTRIBUTE,
   submitCampaignUpdate,
   type CampaignWorkflowInput,
   type CampaignWorkflowStatus,
@@ -35,6 +34,9 @@ const { markCampaignStatus, pendingCampaignPosts, planResume, recordCampaignDeci
   startToCloseTimeout: '30s',
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' },
 });
+
+/** Workflows started before this change did not keep their status in a search attribute. */
+const STATUS_SEARCH_ATTRIBUTE = 'status-search-attribute';
 
 /**
  * A campaign's life: draft → in_review (its plan goes through the workspace's approval chain) →

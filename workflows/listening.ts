@@ -19,13 +19,15 @@ import {
   queryChangedSignal,
   resumeListeningSignal,
   SearchAttributes,
-  STATUS_SEARCH_ATTRIBUTE,
   stopListeningSignal,
   type ListeningCounters,
   type ListeningWorkflowInput,
 } from './messages';
 
 const DEFAULT_RUN_MS = 60_000;
+
+/** Workflows started before this change did not keep their status in a search attribute. */
+const STATUS_SEARCH_ATTRIBUTE = 'status-search-attribute';
 
 const { detectSpikes } = proxyActivities<AlertActivities>({
   startToCloseTimeout: '1m',

@@ -29,9 +29,6 @@ export const SearchAttributes = {
   listeningStatus: defineSearchAttributeKey('ChorusListeningStatus', SearchAttributeType.KEYWORD),
 } as const;
 
-/** Workflows started before this change did not keep their status in a search attribute. */
-export const STATUS_SEARCH_ATTRIBUTE = 'status-search-attribute';
-
 export const ALL_SEARCH_ATTRIBUTES = Object.values(SearchAttributes);
 
 /** ApplicationFailure types raised by activities; the first three are never retried. */

@@ -97,7 +97,7 @@ export function createAlertActivities(deps: NotificationDeps) {
           const payload = { type: 'listening.spike', timestamp: new Date().toISOString(), data: { alertId: inserted.id, queryId, query: query.name, reasons, ...details } };
           await trx
             .insertInto('notifications')
-            .values({ workspace_id: query.workspace_id, key: `alert:${inserted.id}:opened`, kind: 'listening.spike', subject_id: inserted.id, recipient_ids: managers.map((m) => m.user_id), payload: JSON.stringify(payload) })
+            .values({ workspace_id: query.workspace_id, key: `alert:${inserted.id}:opened`, kind: 'listening.spike', subject_type: 'alert', subject_id: inserted.id, recipient_ids: managers.map((m) => m.user_id), payload: JSON.stringify(payload) })
             .execute();
         }
         return inserted;

@@ -33,7 +33,7 @@ export function createApprovalActivities(deps: ApprovalDeps) {
       const notification = await db.transaction().execute(async (trx) => {
         await trx
           .insertInto('notifications')
-          .values({ workspace_id: post.workspace_id, key, kind: n.kind, subject_id: n.postId, recipient_ids: n.recipientIds, payload: JSON.stringify(payload) })
+          .values({ workspace_id: post.workspace_id, key, kind: n.kind, subject_type: 'post', subject_id: n.postId, recipient_ids: n.recipientIds, payload: JSON.stringify(payload) })
           .onConflict((oc) => oc.column('key').doNothing())
           .execute();
         if (n.awaitingUserIds) {

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { appendAudit } from '../db/audit';
+import { appendAudit, auditActionNames } from '../db/audit';
 import type { CampaignStatus, Db } from '../db/database';
 import type { DecisionKind } from '../workflows/messages';
 
@@ -20,7 +20,7 @@ export function createCampaignActivities({ db }: CampaignDeps) {
         const before = await trx.selectFrom('campaigns').select(['workspace_id', 'status']).where('id', '=', campaignId).executeTakeFirstOrThrow();
         if (before.status === status) return;
         await trx.updateTable('campaigns').set({ status, updated_at: new Date() }).where('id', '=', campaignId).execute();
-        await appendAudit(trx, { workspaceId: before.workspace_id, actorId: actorId ?? null, action: `campaign.${status}`, subjectType: 'campaign', subjectId: campaignId, before: { status: before.status }, after: { status } });
+        await appendAudit(trx, { workspaceId: before.workspace_id, actorId: actorId ?? null, action: 'campaign.status_changed', subjectType: 'campaign', subjectId: campaignId, before: { status: before.status }, after: { status } });
       });
     },
 
@@ -82,13 +82,14 @@ export async function recordDecisionInAudit(
   const table = input.subjectType === 'campaign' ? 'campaigns' : 'library_items';
   await db.transaction().execute(async (trx) => {
     const subject = await trx.selectFrom(table).select('workspace_id').where('id', '=', input.subjectId).executeTakeFirstOrThrow();
-    const action = `${input.subjectType === 'campaign' ? 'campaign_approval' : 'library_approval'}.${input.decision}`;
+    const audited = input.subjectType === 'campaign' ? ({ action: 'campaign.approval_decided', subjectType: 'campaign' } as const) : ({ action: 'library_item.approval_decided', subjectType: 'library_item' } as const);
     const key = `${input.round}:${input.step}`;
+    // One decision per approver and step: a row under this action's older names counts too.
     const existing = await trx
       .selectFrom('audit_log')
       .select('id')
       .where('subject_id', '=', input.subjectId)
-      .where('action', '=', action)
+      .where('action', 'in', auditActionNames(audited.action))
       .where('actor_id', '=', input.userId)
       .where(sql<boolean>`after->>'key' = ${key}`)
       .executeTakeFirst();
@@ -96,10 +97,9 @@ export async function recordDecisionInAudit(
     await appendAudit(trx, {
       workspaceId: subject.workspace_id,
       actorId: input.userId,
-      action,
-      subjectType: input.subjectType,
+      ...audited,
       subjectId: input.subjectId,
-      after: { key, step: input.step + 1, stepName: input.stepName, comment: input.comment ?? null },
+      after: { decision: input.decision, key, step: input.step + 1, stepName: input.stepName, comment: input.comment ?? null },
     });
   });
 }

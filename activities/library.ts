@@ -15,7 +15,7 @@ export function createLibraryActivities({ db }: { db: Db }) {
         const item = await trx.selectFrom('library_items').select(['workspace_id', 'status']).where('id', '=', itemId).executeTakeFirstOrThrow();
         if (item.status === status) return;
         await trx.updateTable('library_items').set({ status, updated_at: new Date() }).where('id', '=', itemId).execute();
-        await appendAudit(trx, { workspaceId: item.workspace_id, actorId: null, action: `library_item.${status}`, subjectType: 'library_item', subjectId: itemId, before: { status: item.status }, after: { status } });
+        await appendAudit(trx, { workspaceId: item.workspace_id, actorId: null, action: 'library_item.status_changed', subjectType: 'library_item', subjectId: itemId, before: { status: item.status }, after: { status } });
       });
     },
   };

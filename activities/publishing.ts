@@ -169,7 +169,7 @@ export function createPublishingActivities({ db, adapters, sealer, media }: Publ
         if (status === 'cancelled') {
           await trx.updateTable('post_targets').set({ status: 'cancelled', updated_at: new Date() }).where('post_id', '=', postId).where('status', '=', 'pending').execute();
         }
-        await appendAudit(trx, { workspaceId: before.workspace_id, actorId: actorId ?? null, action: `post.${status}`, subjectType: 'post', subjectId: postId, before: { status: before.status }, after: { status, ...(publishAt ? { publishAt } : {}) } });
+        await appendAudit(trx, { workspaceId: before.workspace_id, actorId: actorId ?? null, action: 'post.status_changed', subjectType: 'post', subjectId: postId, before: { status: before.status }, after: { status, ...(publishAt ? { publishAt } : {}) } });
         return true;
       });
     },
@@ -202,10 +202,10 @@ export function createPublishingActivities({ db, adapters, sealer, media }: Publ
         await appendAudit(trx, {
           workspaceId: post.workspace_id,
           actorId: input.userId,
-          action: `approval.${input.decision === 'approve' ? 'approved' : input.decision === 'reject' ? 'rejected' : 'changes_requested'}`,
+          action: 'post.approval_decided',
           subjectType: 'post',
           subjectId: input.postId,
-          after: { round: input.round ?? 0, step: input.step + 1, stepName: input.stepName, comment: input.comment ?? null },
+          after: { decision: input.decision, round: input.round ?? 0, step: input.step + 1, stepName: input.stepName, comment: input.comment ?? null },
         });
       });
     },

@@ -41,7 +41,7 @@ export function createRecurrenceActivities(ctx: PostCreationContext) {
         const before = await trx.selectFrom('recurrences').select(['workspace_id', 'status']).where('id', '=', recurrenceId).executeTakeFirstOrThrow();
         if (before.status === status) return;
         await trx.updateTable('recurrences').set({ status, updated_at: new Date() }).where('id', '=', recurrenceId).execute();
-        await appendAudit(trx, { workspaceId: before.workspace_id, actorId: actorId ?? null, action: `recurrence.${status}`, subjectType: 'recurrence', subjectId: recurrenceId, before: { status: before.status }, after: { status } });
+        await appendAudit(trx, { workspaceId: before.workspace_id, actorId: actorId ?? null, action: 'recurrence.status_changed', subjectType: 'recurrence', subjectId: recurrenceId, before: { status: before.status }, after: { status } });
       });
     },
   };

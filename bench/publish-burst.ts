@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import type { Client } from '@temporalio/client';
 import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
 import pg from 'pg';
+import { sql } from 'kysely';
 import { buildApp, type ChorusApp } from '../api/app';
 import { createChannelAdapters } from '../channels/registry';
 import { DiskMediaStorage } from '../content/media';
@@ -421,7 +422,13 @@ async function phaseFigures(db: Db, ids: string[]): Promise<PhaseFigures> {
   const phases: PhaseFigures = { dueToMarkedPublishingMs: [], markedPublishingToOnPdsMs: [], onPdsToMarkedPublishedMs: [] };
   if (ids.length === 0) return phases;
   const [audits, targets] = await Promise.all([
-    db.selectFrom('audit_log').select(['subject_id', 'action', 'at']).where('subject_id', 'in', ids).where('action', 'in', ['post.publishing', 'post.published']).execute(),
+    db
+      .selectFrom('audit_log')
+      .select(['subject_id', sql<string>`after->>'status'`.as('status'), 'at'])
+      .where('subject_id', 'in', ids)
+      .where('action', '=', 'post.status_changed')
+      .where(sql<string>`after->>'status'`, 'in', ['publishing', 'published'])
+      .execute(),
     db
       .selectFrom('post_targets as t')
       .innerJoin('posts as p', 'p.id', 't.post_id')
@@ -429,10 +436,10 @@ async function phaseFigures(db: Db, ids: string[]): Promise<PhaseFigures> {
       .where('p.id', 'in', ids)
       .execute(),
   ]);
-  const marks = new Map(audits.map((a) => [`${a.subject_id} ${a.action}`, a.at.getTime()]));
+  const marks = new Map(audits.map((a) => [`${a.subject_id} ${a.status}`, a.at.getTime()]));
   for (const t of targets) {
-    const publishing = marks.get(`${t.id} post.publishing`);
-    const published = marks.get(`${t.id} post.published`);
+    const publishing = marks.get(`${t.id} publishing`);
+    const published = marks.get(`${t.id} published`);
     const onPds = t.published_at?.getTime();
     if (publishing !== undefined) phases.dueToMarkedPublishingMs.push(publishing - t.publish_at.getTime());
     if (publishing !== undefined && onPds !== undefined) phases.markedPublishingToOnPdsMs.push(onPds - publishing);

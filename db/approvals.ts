@@ -79,7 +79,7 @@ export async function savePolicy(db: Db, input: { workspaceId: string; channelId
     await appendAudit(trx, {
       workspaceId: input.workspaceId,
       actorId: input.actorId,
-      action: existing ? 'policy.updated' : 'policy.created',
+      action: existing ? 'approval_policy.updated' : 'approval_policy.created',
       subjectType: 'approval_policy',
       subjectId: row.id,
       before: existing ? { steps: existing.steps } : null,

@@ -1,16 +1,100 @@
 import { createHash } from 'node:crypto';
 import { sql, type Transaction } from 'kysely';
-import type { Database, Db } from './database';
+import { CAMPAIGN_STATUSES, POST_STATUSES, type Database, type Db } from './database';
 
-export interface AuditEntry {
-  workspaceId: string;
-  actorId: string | null;
-  action: string;
-  subjectType: string;
-  subjectId: string;
-  before?: unknown;
-  after?: unknown;
+/**
+ * Every action the audit log records, named `<subject type>.<what happened, past tense>`; the part
+ * before the dot is the row's subject type. A status change is `<subject type>.status_changed`
+ * with the old and new status in before/after. Listed in the README (Audit log).
+ */
+export const AUDIT_ACTIONS = [
+  'workspace.created',
+  'workspace.notification_webhook_set',
+  'member.added',
+  'member.role_changed',
+  'member.removed',
+  'invitation.created',
+  'invitation.reissued',
+  'invitation.revoked',
+  'invitation.accepted',
+  'service_account.created',
+  'api_token.created',
+  'api_token.revoked',
+  'channel.created',
+  'channel.slots_set',
+  'channel.removed',
+  'post.created',
+  'post.edited',
+  'post.rescheduled',
+  'post.status_changed',
+  'post.approval_decided',
+  'campaign.created',
+  'campaign.posts_added',
+  'campaign.status_changed',
+  'campaign.approval_decided',
+  'recurrence.created',
+  'recurrence.status_changed',
+  'import_job.started',
+  'media.uploaded',
+  'library_item.created',
+  'library_item.status_changed',
+  'library_item.approval_decided',
+  'approval_policy.created',
+  'approval_policy.updated',
+  'content_rule.created',
+  'content_rule.deleted',
+  'listening_query.created',
+  'listening_query.updated',
+  'alert.opened',
+  'alert.acknowledged',
+  'ingest_key.created',
+  'ingest_key.revoked',
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+type SubjectOf<A extends string> = A extends `${infer S}.${string}` ? S : never;
+export type AuditSubjectType = SubjectOf<AuditAction>;
+
+const decisions = ['approve', 'reject', 'request_changes'];
+/**
+ * Names rows were stored under before the actions followed one pattern. Stored rows keep them (the
+ * hash chain covers the name); reading and filtering treat them as the current name.
+ */
+export const LEGACY_AUDIT_ACTIONS: Partial<Record<AuditAction, readonly string[]>> = {
+  'workspace.notification_webhook_set': ['notifications.webhook_set'],
+  'api_token.created': ['token.created'],
+  'api_token.revoked': ['token.revoked'],
+  'post.status_changed': POST_STATUSES.map((s) => `post.${s}`),
+  'post.approval_decided': ['approval.approved', 'approval.rejected', 'approval.changes_requested'],
+  'campaign.status_changed': CAMPAIGN_STATUSES.map((s) => `campaign.${s}`),
+  'campaign.approval_decided': decisions.map((d) => `campaign_approval.${d}`),
+  'recurrence.status_changed': ['active', 'paused', 'stopped', 'completed'].map((s) => `recurrence.${s}`),
+  'import_job.started': ['import.started'],
+  'library_item.status_changed': ['awaiting_approval', 'approved', 'rejected'].map((s) => `library_item.${s}`),
+  'library_item.approval_decided': decisions.map((d) => `library_approval.${d}`),
+  'approval_policy.created': ['policy.created'],
+  'approval_policy.updated': ['policy.updated'],
+};
+
+const currentName = new Map<string, AuditAction>(Object.entries(LEGACY_AUDIT_ACTIONS).flatMap(([action, old]) => old.map((name) => [name, action as AuditAction] as const)));
+
+/** Every name an action's rows may be stored under: its own and its legacy ones. */
+export function auditActionNames(action: AuditAction): string[] {
+  return [action, ...(LEGACY_AUDIT_ACTIONS[action] ?? [])];
 }
+
+/** One entry per action, its subject type the action's own prefix, so neither can stray. */
+export type AuditEntry = {
+  [A in AuditAction]: {
+    workspaceId: string;
+    actorId: string | null;
+    action: A;
+    subjectType: SubjectOf<A>;
+    subjectId: string;
+    before?: unknown;
+    after?: unknown;
+  };
+}[AuditAction];
 
 const GENESIS = '0'.repeat(64);
 
@@ -78,7 +162,10 @@ export async function appendAuditEntries(trx: Transaction<Database>, entries: Au
 export interface AuditView {
   id: string;
   actorId: string | null;
+  /** The current name (see AUDIT_ACTIONS), also for rows stored under a legacy one. */
   action: string;
+  /** The name the row was stored under, when it predates the current name. */
+  recordedAs?: string;
   subjectType: string;
   subjectId: string;
   at: string;
@@ -90,15 +177,19 @@ export interface AuditView {
 export async function findAudit(
   db: Db,
   workspaceId: string,
-  filter: { subject?: string; actor?: string; from?: Date; to?: Date; limit?: number } = {},
+  filter: { subject?: string; actor?: string; action?: AuditAction; from?: Date; to?: Date; limit?: number } = {},
 ): Promise<AuditView[]> {
   let query = db.selectFrom('audit_log').selectAll().where('workspace_id', '=', workspaceId);
   if (filter.subject) query = query.where('subject_id', '=', filter.subject);
+  if (filter.action) query = query.where('action', 'in', auditActionNames(filter.action));
   if (filter.actor) query = query.where('actor_id', '=', filter.actor);
   if (filter.from) query = query.where('at', '>=', filter.from);
   if (filter.to) query = query.where('at', '<', filter.to);
   const rows = await query.orderBy('id', 'desc').limit(filter.limit ?? 200).execute();
-  return rows.map((r) => ({ id: r.id, actorId: r.actor_id, action: r.action, subjectType: r.subject_type, subjectId: r.subject_id, at: r.at.toISOString(), before: r.before, after: r.after, hash: r.hash }));
+  return rows.map((r) => {
+    const renamed = currentName.get(r.action);
+    return { id: r.id, actorId: r.actor_id, action: renamed ?? r.action, ...(renamed ? { recordedAs: r.action } : {}), subjectType: r.subject_type, subjectId: r.subject_id, at: r.at.toISOString(), before: r.before, after: r.after, hash: r.hash };
+  });
 }
 
 export interface AuditVerification {

@@ -190,12 +190,16 @@ export interface ContentRulesTable {
   created_at: CreatedAt;
 }
 
+export const NOTIFICATION_SUBJECT_TYPES = ['post', 'campaign', 'library_item', 'alert'] as const;
+export type NotificationSubjectType = (typeof NOTIFICATION_SUBJECT_TYPES)[number];
+
 export interface NotificationsTable {
   id: Generated<string>;
   workspace_id: string;
   /** Idempotency key: one notification per workflow, kind, step and round, whatever the retries. */
   key: string;
   kind: string;
+  subject_type: NotificationSubjectType;
   subject_id: string;
   recipient_ids: string[];
   payload: ColumnType<unknown, string, string>;

@@ -61,7 +61,7 @@ export async function addMember(
       .returning('created_at')
       .executeTakeFirst();
     if (!inserted) return undefined;
-    await appendAudit(trx, { workspaceId: input.workspaceId, actorId: input.actorId, action: 'member.added', subjectType: 'user', subjectId: user.id, after: { email, role: input.role } });
+    await appendAudit(trx, { workspaceId: input.workspaceId, actorId: input.actorId, action: 'member.added', subjectType: 'member', subjectId: user.id, after: { email, role: input.role } });
     const invitation = await issueInvitation(trx, { workspaceId: input.workspaceId, userId: user.id, actorId: input.actorId });
     return { member: { userId: user.id, email, name: user.name, role: input.role, kind: 'person', joinedAt: inserted.created_at.toISOString() }, invitation };
   });
@@ -77,7 +77,7 @@ export async function createServiceAccount(db: Db, input: { workspaceId: string;
     const email = `service-${randomUUID()}@service-accounts.chorus.invalid`;
     const user = await trx.insertInto('users').values({ email, name: input.name, kind: 'service' }).returning('id').executeTakeFirstOrThrow();
     const membership = await trx.insertInto('memberships').values({ workspace_id: input.workspaceId, user_id: user.id, role: input.role }).returning('created_at').executeTakeFirstOrThrow();
-    await appendAudit(trx, { workspaceId: input.workspaceId, actorId: input.actorId, action: 'service_account.created', subjectType: 'user', subjectId: user.id, after: { name: input.name, role: input.role } });
+    await appendAudit(trx, { workspaceId: input.workspaceId, actorId: input.actorId, action: 'service_account.created', subjectType: 'service_account', subjectId: user.id, after: { name: input.name, role: input.role } });
     return { userId: user.id, email, name: input.name, role: input.role, kind: 'service', joinedAt: membership.created_at.toISOString() };
   });
 }
@@ -105,7 +105,7 @@ export async function changeMembership(db: Db, input: { workspaceId: string; use
       workspaceId: input.workspaceId,
       actorId: input.actorId,
       action: input.role === null ? 'member.removed' : 'member.role_changed',
-      subjectType: 'user',
+      subjectType: 'member',
       subjectId: input.userId,
       before: { role: current.role },
       after: input.role === null ? null : { role: input.role },

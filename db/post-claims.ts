@@ -62,7 +62,7 @@ export async function claimPosts(db: Db, requests: ClaimRequest[]): Promise<Clai
       returning p.id, p.workspace_id, p.publish_at, p.publish_stage`.execute(trx);
     await appendAuditEntries(
       trx,
-      claimedNow.rows.map((post) => ({ workspaceId: post.workspace_id, actorId: null, action: 'post.publishing', subjectType: 'post', subjectId: post.id, before: { status: 'scheduled' }, after: { status: 'publishing' } })),
+      claimedNow.rows.map((post) => ({ workspaceId: post.workspace_id, actorId: null, action: 'post.status_changed', subjectType: 'post', subjectId: post.id, before: { status: 'scheduled' }, after: { status: 'publishing' } })),
     );
     // Claimed by this update, or earlier (a retry, a sibling target): only the latter are read back.
     const claimed = new Map<string, { publish_at: Date; publish_stage: number }>(claimedNow.rows.map((p) => [p.id, p]));

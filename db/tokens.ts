@@ -62,7 +62,7 @@ export async function issueToken(
     .returningAll()
     .executeTakeFirstOrThrow();
   const view = toTokenView(row);
-  await appendAudit(trx, { workspaceId: input.workspaceId, actorId: input.actorId, action: 'token.created', subjectType: 'api_token', subjectId: row.id, after: { name: view.name, prefix: view.prefix, userId: view.userId, expiresAt: view.expiresAt, scopes: view.scopes } });
+  await appendAudit(trx, { workspaceId: input.workspaceId, actorId: input.actorId, action: 'api_token.created', subjectType: 'api_token', subjectId: row.id, after: { name: view.name, prefix: view.prefix, userId: view.userId, expiresAt: view.expiresAt, scopes: view.scopes } });
   return { token, view };
 }
 
@@ -93,7 +93,7 @@ export async function revokeToken(db: Db, input: { workspaceId: string; tokenId:
     if (!input.anyUser) query = query.where('user_id', '=', input.actorId);
     const row = await query.returningAll().executeTakeFirst();
     if (!row) return false;
-    await appendAudit(trx, { workspaceId: input.workspaceId, actorId: input.actorId, action: 'token.revoked', subjectType: 'api_token', subjectId: row.id, before: { name: row.name, prefix: row.prefix, userId: row.user_id } });
+    await appendAudit(trx, { workspaceId: input.workspaceId, actorId: input.actorId, action: 'api_token.revoked', subjectType: 'api_token', subjectId: row.id, before: { name: row.name, prefix: row.prefix, userId: row.user_id } });
     return true;
   });
 }

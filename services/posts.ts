@@ -8,6 +8,7 @@ import { chainFor, resolveSteps } from '../db/approvals';
 import { appendAudit } from '../db/audit';
 import { findCampaign, type CampaignView } from '../db/campaigns';
 import { findChannels } from '../db/channels';
+import { peopleByIds } from '../db/users';
 import { findLibraryItem, listLibraryItems } from '../db/library';
 import { renderTemplate } from '../content/templates';
 import type { Channel, Db, PostStatus } from '../db/database';
@@ -17,6 +18,7 @@ import { beyondHorizon } from '../api/schemas';
 import { storeAndStart } from './store-and-start';
 import {
   approvalsNeeded,
+  excerptOf,
   postWorkflowId,
   PUBLISH_POST_WORKFLOW,
   SearchAttributes,
@@ -79,11 +81,6 @@ export function mustBeFuture(publishAt: string, field = 'publishAt'): Date {
   const late = beyondHorizon(at, field);
   if (late.length > 0) throw invalidFields(late);
   return at;
-}
-
-function summarise(text: string): string {
-  const oneLine = text.replace(/\s+/g, ' ').trim();
-  return oneLine.length > 60 ? `${oneLine.slice(0, 57)}…` : oneLine;
 }
 
 /** Campaign posts: each channel's text gets the campaign's UTM tags (utm_source per channel). */
@@ -212,6 +209,8 @@ export async function planPost(ctx: PostCreationContext, caller: Caller, request
     }));
   if (problems.length > 0) throw invalidFields(problems);
   const approval = steps.length > 0 ? { authorId: caller.userId, steps } : undefined;
+  // Named in the workflow's details in the Temporal UI, with the text's first words.
+  const people = approval ? await peopleByIds(ctx.db, caller.workspaceId, steps.flatMap((s) => [...s.eligibleUserIds, ...(s.escalateToUserIds ?? [])])) : undefined;
 
   const targets = body.channelIds.map((channelId) => {
     const channel = channels.find((c) => c.id === channelId)!;
@@ -225,6 +224,8 @@ export async function planPost(ctx: PostCreationContext, caller: Caller, request
     targets: targets.map((t) => ({ targetId: t.id, channelId: t.channel.id, provider: t.channel.provider })),
     ...(approval ? { approval, publishOnApproval: !body.publishAt && !body.queue } : {}),
     ...(campaign ? { campaignId: campaign.id, held: !CAMPAIGN_RUNNING.includes(campaign.status) } : {}),
+    excerpt: excerptOf(body.text),
+    ...(people ? { people: Object.fromEntries([...people.values()].map((p) => [p.id, p.name ?? p.email ?? p.id])) } : {}),
   };
   return {
     input,
@@ -336,7 +337,7 @@ export async function createPlannedPost(ctx: PostCreationContext, plan: PlannedP
           { key: SearchAttributes.postStatus, value: status },
           ...(input.campaignId ? [{ key: SearchAttributes.campaign, value: input.campaignId }] : []),
         ],
-        staticSummary: `Post "${summarise(plan.text)}" → ${plan.channels.map((c) => c.name).join(', ')}`,
+        staticSummary: `Post "${excerptOf(plan.text)}" → ${plan.channels.map((c) => c.name).join(', ')}`,
         staticDetails: `Workspace ${input.workspaceId} · publish at ${input.publishAt} · author ${plan.authorId}`,
       }),
     );

@@ -88,7 +88,7 @@ test('a two-step chain gates a real publish: nothing reaches the PDS before the 
     expect.objectContaining({ step: 1, userId: t.approvers[1]!.userId, decision: 'approve' }),
   ]);
   const audit = (await h.app.inject({ method: 'GET', url: `/v1/audit?subject=${post.id}`, headers: bearer(t.owner.token) })).json();
-  expect(audit.entries.filter((e: { action: string }) => e.action === 'approval.approved')).toHaveLength(3);
+  expect(audit.entries.filter((e: { action: string; after: { decision?: string } }) => e.action === 'post.approval_decided' && e.after?.decision === 'approve')).toHaveLength(3);
   await recordHistory(h.client, post.workflowId, 'post-approved-two-steps');
 });
 
@@ -176,7 +176,7 @@ test('request changes sends the post back; an edit restarts the chain from step 
   chain = (await h.app.inject({ method: 'GET', url: `/v1/posts/${post.id}/approval`, headers: bearer(t.owner.token) })).json();
   expect(chain).toMatchObject({ state: 'pending', round: 2, currentStep: 0 });
   const audit = (await h.app.inject({ method: 'GET', url: `/v1/audit?subject=${post.id}`, headers: bearer(t.owner.token) })).json();
-  expect(audit.entries.map((e: { action: string }) => e.action)).toEqual(expect.arrayContaining(['approval.changes_requested', 'post.edited']));
+  expect(audit.entries.map((e: { action: string; after: { decision?: string } }) => `${e.action}${e.after?.decision ? ` ${e.after.decision}` : ''}`)).toEqual(expect.arrayContaining(['post.approval_decided request_changes', 'post.edited']));
   await recordHistory(h.client, post.workflowId, 'post-changes-requested-edited');
   await h.app.inject({ method: 'POST', url: `/v1/posts/${post.id}/cancel`, headers: bearer(t.owner.token) });
 });

@@ -91,8 +91,8 @@ test('a campaign goes draft → in review → scheduled → live → completed, 
   for (const account of s.accounts) expect((await pds.listPosts(account.did)).filter((p) => p.text.includes(marker))).toHaveLength(1);
   expect(hook.deliveries.filter((d) => String(d.payload.data.text).includes(marker))).toHaveLength(1);
 
-  const audit = (await call(s.owner.token, 'GET', `/v1/audit?subject=${campaign.id}`)).json().entries.map((e: { action: string }) => e.action).reverse();
-  expect(audit).toEqual(['campaign.created', 'campaign.in_review', 'campaign_approval.approve', 'campaign.scheduled', 'campaign.live', 'campaign.completed']);
+  const audit = (await call(s.owner.token, 'GET', `/v1/audit?subject=${campaign.id}`)).json().entries.map((e: { action: string; after: { status?: string; decision?: string } }) => `${e.action} ${e.after?.status ?? e.after?.decision ?? ''}`.trim()).reverse();
+  expect(audit).toEqual(['campaign.created', 'campaign.status_changed in_review', 'campaign.approval_decided approve', 'campaign.status_changed scheduled', 'campaign.status_changed live', 'campaign.status_changed completed']);
   await recordHistory(h.client, campaign.workflowId, 'campaign-completed');
   await recordHistory(h.client, post.workflowId, 'post-in-campaign');
 });

@@ -207,7 +207,7 @@ describe('service accounts', () => {
     expect((await call(token, 'POST', `/v1/posts/${post.json().id}/approval`, { decision: 'approve' })).statusCode).toBe(403);
 
     expect(await actionsOn(account.userId)).toEqual([{ action: 'service_account.created', actorId: ws.userId, after: { name: 'Zapier', role: 'editor' } }]);
-    expect(await actionsOn(id)).toEqual([{ action: 'token.created', actorId: ws.userId, after: expect.objectContaining({ userId: account.userId, scopes: ['publish'] }) }]);
+    expect(await actionsOn(id)).toEqual([{ action: 'api_token.created', actorId: ws.userId, after: expect.objectContaining({ userId: account.userId, scopes: ['publish'] }) }]);
 
     // Not invitable, not addable as a person, and a person gets no service token.
     const invited = await call(ws.token, 'POST', '/v1/invitations', { userId: account.userId });
@@ -229,7 +229,7 @@ describe('service accounts', () => {
     const person = await addMember(h, ws.workspaceId, 'approver');
     const notification = await h.db
       .insertInto('notifications')
-      .values({ workspace_id: ws.workspaceId, key: `test-${Date.now()}`, kind: 'approval.reminder', subject_id: ws.workspaceId, recipient_ids: [account.userId, person.userId], payload: JSON.stringify({ type: 'approval.reminder', data: { step: 1, stepName: 'Legal', deadline: 'soon', postId: 'x' } }) })
+      .values({ workspace_id: ws.workspaceId, key: `test-${Date.now()}`, kind: 'approval.reminder', subject_type: 'post', subject_id: ws.workspaceId, recipient_ids: [account.userId, person.userId], payload: JSON.stringify({ type: 'approval.reminder', data: { step: 1, stepName: 'Legal', deadline: 'soon', postId: 'x' } }) })
       .returning('id')
       .executeTakeFirstOrThrow();
     mails = [];

@@ -74,7 +74,7 @@ test('once claimed, a post goes out: cancel, reschedule and edit get a 409 and c
   expect(done.publishAt).toBe(publishAt);
   expect((await postsWith(marker)).map((p) => p.text)).toEqual([`Going out ${marker}`]);
   const audit = (await call('GET', `/v1/audit?subject=${post.id}`)).json();
-  expect(audit.entries.map((e: { action: string }) => e.action)).toEqual(expect.arrayContaining(['post.publishing', 'post.published']));
+  expect(audit.entries.map((e: { action: string; after: { status?: string } }) => `${e.action} ${e.after?.status}`)).toEqual(expect.arrayContaining(['post.status_changed publishing', 'post.status_changed published']));
   expect((await call('GET', '/v1/audit/verify')).json().ok).toBe(true);
   await recordHistory(h.client, post.workflowId, 'post-staged-claimed');
 });
@@ -177,7 +177,7 @@ test('only the latest staging may claim a post, and only for the time it is sche
   expect(await claim(post.publishAt, latest, 2)).toEqual([{ claimed: true, text: post.text, channelRemoved: false }]);
   expect(await claim(post.publishAt, first)).toEqual([{ claimed: false }]);
   expect((await getPost(post.id)).status).toBe('publishing');
-  const claims = (await call('GET', `/v1/audit?subject=${post.id}`)).json().entries.filter((e: { action: string }) => e.action === 'post.publishing');
+  const claims = (await call('GET', `/v1/audit?subject=${post.id}`)).json().entries.filter((e: { action: string; after: { status?: string } }) => e.action === 'post.status_changed' && e.after?.status === 'publishing');
   expect(claims).toHaveLength(1);
 });
 

@@ -43,7 +43,14 @@ export class ApprovalChain {
   }
 
   snapshot(): ApprovalChainStatus {
-    return { state: this.state, round: this.round, currentStep: this.currentStep, steps: this.steps.map((s) => ({ ...s })), decisions: [...this.decisions] };
+    return {
+      state: this.state,
+      round: this.round,
+      currentStep: this.currentStep,
+      steps: this.steps.map((s) => ({ ...s })),
+      decisions: [...this.decisions],
+      awaitingUserIds: this.pendingApprovers(),
+    };
   }
 
   /** Throws, for an Update validator, when this user may not decide now. */

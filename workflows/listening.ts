@@ -8,6 +8,7 @@ import {
   proxyActivities,
   setCurrentDetails,
   setHandler,
+  upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { AlertActivities } from '../activities/alerts';
@@ -17,12 +18,16 @@ import {
   pauseListeningSignal,
   queryChangedSignal,
   resumeListeningSignal,
+  SearchAttributes,
   stopListeningSignal,
   type ListeningCounters,
   type ListeningWorkflowInput,
 } from './messages';
 
 const DEFAULT_RUN_MS = 60_000;
+
+/** Workflows started before this change did not keep their status in a search attribute. */
+const STATUS_SEARCH_ATTRIBUTE = 'status-search-attribute';
 
 const { detectSpikes } = proxyActivities<AlertActivities>({
   startToCloseTimeout: '1m',
@@ -67,22 +72,34 @@ export async function listenQuery(input: ListeningWorkflowInput): Promise<Listen
   const describe = () =>
     setCurrentDetails(`**${stopped ? 'stopped' : paused ? 'paused' : 'listening'}** · ${counters.stored} stored, ${counters.filtered} filtered, ${counters.processed} seen · source ${counters.sourceHealthy ? 'healthy' : 'unreachable'}`);
   const interrupt = () => reading?.cancel();
+  /** Lets ops list listening queries by status in the Temporal UI (ChorusListeningStatus). */
+  let shownStatus: string | undefined;
+  const showStatus = () => {
+    const current = stopped ? 'stopped' : paused ? 'paused' : 'active';
+    if (current === shownStatus || !patched(STATUS_SEARCH_ATTRIBUTE)) return;
+    shownStatus = current;
+    upsertSearchAttributes([{ key: SearchAttributes.listeningStatus, value: current }]);
+  };
 
   setHandler(listeningCountersQuery, () => ({ ...counters, paused }));
   setHandler(pauseListeningSignal, () => {
     paused = true;
+    showStatus();
     interrupt();
   });
   setHandler(resumeListeningSignal, () => {
     paused = false;
+    showStatus();
   });
   setHandler(queryChangedSignal, interrupt);
   setHandler(stopListeningSignal, () => {
     stopped = true;
+    showStatus();
     interrupt();
   });
 
   describe();
+  showStatus();
   while (!stopped) {
     if (paused) {
       await condition(() => !paused || stopped);

@@ -23,6 +23,10 @@ export const SearchAttributes = {
   channels: defineSearchAttributeKey('ChorusChannels', SearchAttributeType.KEYWORD_LIST),
   campaign: defineSearchAttributeKey('ChorusCampaign', SearchAttributeType.KEYWORD),
   postStatus: defineSearchAttributeKey('ChorusPostStatus', SearchAttributeType.KEYWORD),
+  /** A campaign's status (draft, in_review, scheduled, live, paused, completed, cancelled, rejected). */
+  campaignStatus: defineSearchAttributeKey('ChorusCampaignStatus', SearchAttributeType.KEYWORD),
+  /** A listening query's loop: active, paused or stopped. */
+  listeningStatus: defineSearchAttributeKey('ChorusListeningStatus', SearchAttributeType.KEYWORD),
 } as const;
 
 export const ALL_SEARCH_ATTRIBUTES = Object.values(SearchAttributes);
@@ -93,6 +97,8 @@ export interface ApprovalChainStatus {
   steps: ApprovalStep[];
   /** Every decision of every round, oldest first. */
   decisions: ApprovalDecision[];
+  /** Approvers of the current step who have not decided yet. */
+  awaitingUserIds?: string[];
 }
 
 export interface DecisionRequest {
@@ -128,6 +134,19 @@ export interface PostWorkflowInput {
   publishOnApproval?: boolean;
   /** Part of a campaign that is not running yet (draft, in review, paused): wait for its release. */
   held?: boolean;
+  /** The text's first words (`excerptOf`), for the workflow's details in the Temporal UI. */
+  excerpt?: string;
+  /** Names (or emails) of the people in the approval chain by user id, for the same details. */
+  people?: Record<string, string>;
+}
+
+/** The first words of a text, on one line, cut at a word: what the Temporal UI shows of a post. */
+export function excerptOf(text: string): string {
+  const oneLine = text.replace(/\s+/g, ' ').trim();
+  if (oneLine.length <= 60) return oneLine;
+  const cut = oneLine.slice(0, 59);
+  const lastSpace = cut.lastIndexOf(' ');
+  return `${(lastSpace > 30 ? cut.slice(0, lastSpace) : cut).trimEnd()}…`;
 }
 
 export interface PostWorkflowTargetStatus extends PostWorkflowTarget {

@@ -26,6 +26,7 @@ import {
   cancelUpdate,
   decideUpdate,
   editUpdate,
+  excerptOf,
   FailureType,
   holdSignal,
   joinCampaignSignal,
@@ -136,7 +137,19 @@ export async function publishPost(input: PostWorkflowInput): Promise<PostWorkflo
     status = next;
     upsertSearchAttributes([{ key: SearchAttributes.postStatus, value: next }]);
   };
-  const describe = () => setCurrentDetails(`**${status}** · publish at ${publishAt} · ${targets.length} channel(s)`);
+  // What ops see in the Temporal UI: the state, the text's first words and who the chain waits for.
+  let excerpt = input.excerpt;
+  const describe = (state: string = status) => {
+    const parts = [`**${state}**`];
+    if (excerpt !== undefined) parts.push(`"${excerpt}"`);
+    if (chain && status === 'awaiting_approval' && chain.currentStep !== null) {
+      const step = chain.steps[chain.currentStep]!;
+      const waiting = chain.pendingApprovers().map((id) => input.people?.[id] ?? id);
+      parts.push(`step ${chain.currentStep + 1} of ${chain.steps.length} ("${step.name}") waits for ${waiting.join(', ') || 'nobody'}`);
+    }
+    parts.push(`publish${state === 'staged' ? 'es' : ''} at ${publishAt}`, `${targets.length} channel(s)`);
+    setCurrentDetails(parts.join(' · '));
+  };
   const wake = () => {
     woken = true;
     describe();
@@ -185,7 +198,7 @@ export async function publishPost(input: PostWorkflowInput): Promise<PostWorkflo
     // Only publishes of this staging may claim the post; any change that calls them off moves it on.
     const stage = await announcePublishStage({ postId: input.postId });
     staged = true;
-    setCurrentDetails(`**staged** · publishes at ${publishAt} · ${targets.length} channel(s)`);
+    describe('staged');
     const scope = new CancellationScope();
     const outcomes = scope.run(() => Promise.all(targets.map((target) => publishOneWhenDue(input.postId, target, stagedAt, stage))));
     try {
@@ -295,6 +308,7 @@ export async function publishPost(input: PostWorkflowInput): Promise<PostWorkflo
           chain.restart();
           setStatus('awaiting_approval');
         }
+        excerpt = excerptOf(text);
         wake();
         await savePostContent({ postId: input.postId, actorId, text, targets: texts, status, round: chain?.round ?? 0, awaitingUserIds: chain?.pendingApprovers() ?? [] });
         return snapshot();
@@ -313,6 +327,7 @@ export async function publishPost(input: PostWorkflowInput): Promise<PostWorkflo
           throw tooLate(status, 'edited');
         }
         if (next) setStatus(next);
+        excerpt = excerptOf(text);
         wake();
         return snapshot();
       });

@@ -1,20 +1,33 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { sql } from 'kysely';
 import { z } from 'zod';
 import { findChannels } from '../../db/channels';
-import { ROLES } from '../../db/database';
+import { NOTIFICATION_SUBJECT_TYPES, ROLES } from '../../db/database';
 import { createContentRule, deleteContentRule, listContentRules, listPolicies, resolveSteps, savePolicy, type PolicyStep } from '../../db/approvals';
 import { appendAudit } from '../../db/audit';
 import type { Db } from '../../db/database';
 import { ChannelError } from '../../channels/errors';
 import { webhookCredentialsSchema } from '../../channels/webhook';
 import { findCampaign } from '../../db/campaigns';
+import { listNotifications } from '../../db/notifications';
 import { findPost, findPosts } from '../../db/posts';
 import { approvalQuery, approvalsNeeded, APPROVAL_MODES } from '../../workflows/messages';
 import { callerOf, requireRole, Roles } from '../plugins/auth';
 import { decisionBody } from '../schemas';
 import { invalidField, invalidFields, notFound, type FieldProblem } from '../problems';
 import { runDecision } from '../workflow-updates';
+import { approvalViewSchema, approvalWithPeople, peopleNamer, personSchema } from '../people';
+
+const notificationSchema = z.object({
+  id: z.string(),
+  kind: z.string().describe('approval.reminder, approval.escalated, listening.spike'),
+  subjectType: z.enum(NOTIFICATION_SUBJECT_TYPES).describe('What subjectId is the id of'),
+  subjectId: z.string(),
+  recipientIds: z.array(z.string()),
+  recipients: z.array(personSchema),
+  payload: z.unknown(),
+  deliveredAt: z.string().nullable().describe('Delivered to the notification webhook'),
+  createdAt: z.string(),
+});
 
 const approvers = z.strictObject({ userIds: z.array(z.uuid()).optional(), roles: z.array(z.enum(ROLES)).optional() });
 const policyStep = z
@@ -133,11 +146,20 @@ export const approvalRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(
     '/posts/:id/approval',
-    { onRequest: requireRole(Roles.read), schema: { summary: 'The chain, its current step and every decision (who, when, comment)', tags: ['approvals'], params: z.strictObject({ id: z.uuid() }) } },
+    {
+      onRequest: requireRole(Roles.read),
+      schema: {
+        summary: 'The chain, its current step and every decision (who, when, comment), each person named',
+        tags: ['approvals'],
+        params: z.strictObject({ id: z.uuid() }),
+        response: { 200: approvalViewSchema },
+      },
+    },
     async (request) => {
-      const post = await findPost(app.db, callerOf(request).workspaceId, request.params.id);
+      const { workspaceId } = callerOf(request);
+      const post = await findPost(app.db, workspaceId, request.params.id);
       if (!post) throw notFound('Post');
-      return app.temporal.workflow.getHandle(post.workflowId).query(approvalQuery);
+      return approvalWithPeople(app.db, workspaceId, await app.temporal.workflow.getHandle(post.workflowId).query(approvalQuery));
     },
   );
 
@@ -196,7 +218,7 @@ export const approvalRoutes: FastifyPluginAsyncZod = async (app) => {
       }
       await app.db.transaction().execute(async (trx) => {
         await trx.updateTable('workspaces').set({ notification_webhook_sealed: app.sealer.seal(request.body) }).where('id', '=', caller.workspaceId).execute();
-        await appendAudit(trx, { workspaceId: caller.workspaceId, actorId: caller.userId, action: 'notifications.webhook_set', subjectType: 'workspace', subjectId: caller.workspaceId, after: { host: new URL(request.body.url).host } });
+        await appendAudit(trx, { workspaceId: caller.workspaceId, actorId: caller.userId, action: 'workspace.notification_webhook_set', subjectType: 'workspace', subjectId: caller.workspaceId, after: { host: new URL(request.body.url).host } });
       });
       return reply.code(204).send();
     },
@@ -206,14 +228,18 @@ export const approvalRoutes: FastifyPluginAsyncZod = async (app) => {
     '/notifications',
     {
       onRequest: requireRole(Roles.read),
-      schema: { summary: 'Approval reminders and escalations (mine=true: addressed to me)', tags: ['approvals'], querystring: z.strictObject({ mine: z.enum(['true', 'false']).default('false') }) },
+      schema: {
+        summary: 'Approval reminders and escalations, spike alerts (mine=true: addressed to me); each names its subject and its recipients',
+        tags: ['approvals'],
+        querystring: z.strictObject({ mine: z.enum(['true', 'false']).default('false') }),
+        response: { 200: z.object({ notifications: z.array(notificationSchema) }) },
+      },
     },
     async (request) => {
       const caller = callerOf(request);
-      let query = app.db.selectFrom('notifications').selectAll().where('workspace_id', '=', caller.workspaceId);
-      if (request.query.mine === 'true') query = query.where(sql<boolean>`${caller.userId}::uuid = any(recipient_ids)`);
-      const rows = await query.orderBy('id', 'desc').limit(200).execute();
-      return { notifications: rows.map((r) => ({ id: r.id, kind: r.kind, postId: r.subject_id, recipientIds: r.recipient_ids, payload: r.payload, deliveredAt: r.delivered_at?.toISOString() ?? null, createdAt: r.created_at.toISOString() })) };
+      const notifications = await listNotifications(app.db, caller.workspaceId, { recipientId: request.query.mine === 'true' ? caller.userId : undefined });
+      const person = await peopleNamer(app.db, caller.workspaceId, notifications.flatMap((n) => n.recipientIds));
+      return { notifications: notifications.map((n) => ({ ...n, recipients: n.recipientIds.map(person) })) };
     },
   );
 

@@ -46,7 +46,7 @@ export const importRoutes: FastifyPluginAsyncZod = async (app) => {
       const workflowId = importWorkflowId(jobId);
       await storeAndStart(app, workflowId, async (trx, start) => {
         await trx.insertInto('import_jobs').values({ id: jobId, workspace_id: caller.workspaceId, created_by: caller.userId, status: 'running', rows: JSON.stringify(rows), total: rows.length, workflow_id: workflowId }).execute();
-        await appendAudit(trx, { workspaceId: caller.workspaceId, actorId: caller.userId, action: 'import.started', subjectType: 'import_job', subjectId: jobId, after: { rows: rows.length } });
+        await appendAudit(trx, { workspaceId: caller.workspaceId, actorId: caller.userId, action: 'import_job.started', subjectType: 'import_job', subjectId: jobId, after: { rows: rows.length } });
         await start(() =>
           app.temporal.workflow.start<ImportPostsWorkflow>(IMPORT_POSTS_WORKFLOW, {
             workflowId,

@@ -1,0 +1,43 @@
+import { sql } from 'kysely';
+import type { Db } from './database';
+
+/** Who an id in a view stands for. `member` is false for someone removed from the workspace since. */
+export interface Person {
+  id: string;
+  name: string | null;
+  email: string | null;
+  member: boolean;
+}
+
+/**
+ * Name and email of each user id, in one query: members of the workspace, and people removed from
+ * it (their users row stays), never a user the workspace never had. Every id asked for gets an
+ * entry; one the workspace does not know has no name or email.
+ */
+export async function peopleByIds(db: Db, workspaceId: string, ids: Iterable<string | null | undefined>): Promise<Map<string, Person>> {
+  const wanted = [...new Set([...ids].filter((id): id is string => typeof id === 'string'))];
+  const people = new Map<string, Person>(wanted.map((id) => [id, { id, name: null, email: null, member: false }]));
+  if (wanted.length === 0) return people;
+  const rows = await db
+    .selectFrom('users as u')
+    .leftJoin('memberships as m', (join) => join.onRef('m.user_id', '=', 'u.id').on('m.workspace_id', '=', workspaceId))
+    .select(['u.id', 'u.name', 'u.email', 'm.role'])
+    .where(sql<boolean>`u.id::text = any(${wanted})`)
+    .where((eb) =>
+      eb.or([
+        eb('m.role', 'is not', null),
+        // A removed member: the workspace's audit log recorded the removal.
+        eb.exists(
+          eb
+            .selectFrom('audit_log as a')
+            .select(sql`1`.as('one'))
+            .where('a.workspace_id', '=', workspaceId)
+            .where('a.action', '=', 'member.removed')
+            .whereRef('a.subject_id', '=', sql`u.id::text`),
+        ),
+      ]),
+    )
+    .execute();
+  for (const r of rows) people.set(r.id, { id: r.id, name: r.name, email: r.email, member: r.role !== null });
+  return people;
+}

@@ -152,6 +152,8 @@ test('notifications say what they are about (post or alert) and name their recip
     await call(t.owner.token, 'POST', '/v1/listening/queries', { name: 'Brand', expression: 'chorus', sources: { push: true }, alerting: { windowSeconds: 600, baselineWindows: 6, minVolume: 5 } })
   ).json();
   const now = Date.now();
+  // The query has listened through its baseline windows (alerts wait for a baseline it watched).
+  await h.db.updateTable('listening_queries').set({ listening_since: new Date(now - 2 * 3600_000) }).where('id', '=', query.id).execute();
   const mention = (i: number, postedAt: number) => ({ workspace_id: t.owner.workspaceId, query_id: query.id, source: 'push:test', source_id: `m${i}`, author: `a${i}`, text: `chorus news ${i}`, url: null, lang: null, posted_at: new Date(postedAt), sentiment_score: 0, sentiment_label: 'neutral' as const, corrected_label: null, dedupe_key: `k${i}` });
   await h.db
     .insertInto('mentions')

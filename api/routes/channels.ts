@@ -48,7 +48,7 @@ export const channelRoutes: FastifyPluginAsyncZod = async (app) => {
       try {
         ({ accountRef } = await app.adapters[provider].verify(credentials));
       } catch (err) {
-        if (err instanceof ChannelError) throw invalidField('credentials', 'verified', `could not be verified with ${provider}: ${err.message}`);
+        if (err instanceof ChannelError) throw invalidField(err.field ? `credentials.${err.field}` : 'credentials', 'verified', `could not be verified with ${provider}: ${err.message}`);
         throw err;
       }
       const channel = await insertChannel(app.db, {

@@ -35,14 +35,16 @@ export interface Harness {
  * The real parts for one test file: the run's Temporal dev server and PostgreSQL database, a
  * Chorus worker on a task queue of its own, and the API (called with `app.inject`).
  */
-export async function startHarness(options: { smtpUrl?: string } = {}): Promise<Harness> {
+export async function startHarness(options: { smtpUrl?: string; webhooksAllowPrivate?: boolean } = {}): Promise<Harness> {
   quietTemporalLogs();
   const db = createDb(testEnv('databaseUrl'), 10);
   const client = await connectClient({ address: testEnv('temporalAddress'), namespace: 'default' });
   const connection = await NativeConnection.connect({ address: testEnv('temporalAddress') });
   const taskQueue = `test-${randomUUID()}`;
-  // Test pages for link cards are served on 127.0.0.1.
-  const adapters = createChannelAdapters({ linkCards: { allowPrivateAddresses: true, timeoutMs: 2000 } });
+  // Test pages for link cards and webhook receivers are served on 127.0.0.1 (WEBHOOKS_ALLOW_PRIVATE,
+  // unless a test of the address guard turns it off).
+  const webhooks = { allowPrivateAddresses: options.webhooksAllowPrivate ?? true };
+  const adapters = createChannelAdapters({ linkCards: { allowPrivateAddresses: true, timeoutMs: 2000 }, webhooks });
   const sealer = new Sealer(generateKey());
   // API and worker share the media folder, as their processes share MEDIA_DIR.
   const media = new DiskMediaStorage(mkdtempSync(path.join(os.tmpdir(), 'chorus-media-')));
@@ -58,7 +60,7 @@ export async function startHarness(options: { smtpUrl?: string } = {}): Promise<
   let running = worker.run();
   // The API gets adapters of its own, as it would in its own process: no shared sessions.
   const app = await buildApp(
-    { db, temporal: client, adapters: createChannelAdapters(), sealer, taskQueue, media, listeningRunMs: 3000 },
+    { db, temporal: client, adapters: createChannelAdapters({ webhooks }), sealer, taskQueue, media, listeningRunMs: 3000 },
     { logger: false },
   );
   return {

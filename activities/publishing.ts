@@ -5,7 +5,8 @@ import { ChannelError } from '../channels/errors';
 import { appendAudit } from '../db/audit';
 import type { Db, PostStatus } from '../db/database';
 import { findPostMedia } from '../db/posts';
-import { announcePublishStage, ClaimBatcher, isUnclaimed, nextPublishStage } from '../db/post-claims';
+import { recordChannelFailure, recordChannelSuccess } from '../db/channels';
+import { announcePublishStage, cancelRetries, ClaimBatcher, endFailedSend, isUnclaimed, nextPublishStage, type RetriesCancelled } from '../db/post-claims';
 import type { Sealer } from '../db/sealing';
 import type { MediaStorage } from '../content/media';
 import { FailureType, type DecisionKind } from '../workflows/messages';
@@ -32,6 +33,7 @@ export type StagedPublishResult = ({ withdrawn: false } & PublishResult) | { wit
 interface LoadedTarget {
   postId: string;
   targetId: string;
+  channelId: string;
   channelName: string;
   adapter: ChannelAdapters[keyof ChannelAdapters];
   credentialsSealed: string;
@@ -56,7 +58,7 @@ export function createPublishingActivities({ db, adapters, sealer, media }: Publ
       .innerJoin('posts as p', 'p.id', 't.post_id')
       .innerJoin('channels as c', 'c.id', 't.channel_id')
       .select([
-        't.id', 't.text', 't.status', 't.idempotency_key', 't.external_id', 't.external_url',
+        't.id', 't.channel_id', 't.text', 't.status', 't.idempotency_key', 't.external_id', 't.external_url',
         'p.publish_at', 'c.provider', 'c.name as channelName', 'c.credentials_sealed', 'c.deleted_at',
       ])
       .where('t.id', '=', targetId)
@@ -69,6 +71,7 @@ export function createPublishingActivities({ db, adapters, sealer, media }: Publ
     return {
       postId,
       targetId,
+      channelId: row.channel_id,
       channelName: row.channelName,
       adapter: adapters[row.provider],
       credentialsSealed: row.credentials_sealed,
@@ -85,7 +88,7 @@ export function createPublishingActivities({ db, adapters, sealer, media }: Publ
     if (problems.length > 0) throw ApplicationFailure.nonRetryable(problems.join('; '), FailureType.InvalidContent);
   }
 
-  /** The network call, and its outcome recorded on the target. */
+  /** The network call, and its outcome recorded on the target and on its channel's health. */
   async function sendTarget(target: LoadedTarget, attempt: number): Promise<PublishResult> {
     try {
       const result = await target.adapter.publish(sealer.open(target.credentialsSealed), {
@@ -99,14 +102,17 @@ export function createPublishingActivities({ db, adapters, sealer, media }: Publ
       });
       await db
         .updateTable('post_targets')
-        .set({ status: 'published', external_id: result.externalId, external_url: result.url, last_error: null, published_at: new Date(), updated_at: new Date() })
+        .set({ status: 'published', sending: false, external_id: result.externalId, external_url: result.url, last_error: null, published_at: new Date(), updated_at: new Date() })
         .where('id', '=', target.targetId)
         .execute();
+      await recordChannelSuccess(db, target.channelId);
       return result;
     } catch (err) {
       const failure = toApplicationFailure(err, target.channelName);
       // Keep the latest reason visible while Temporal retries.
       await db.updateTable('post_targets').set({ last_error: failure.message, updated_at: new Date() }).where('id', '=', target.targetId).execute();
+      // Failures of the channel, not of this post's content, count against its health.
+      if (CHANNEL_FAILURES.has(failure.type ?? '')) await recordChannelFailure(db, target.channelId, { error: failure.message, authFailed: failure.type === FailureType.ChannelAuthFailed });
       throw failure;
     }
   }
@@ -213,10 +219,15 @@ export function createPublishingActivities({ db, adapters, sealer, media }: Publ
     async recordTargetFailure({ targetId, reason }: { targetId: string; reason: string }): Promise<void> {
       await db
         .updateTable('post_targets')
-        .set({ status: 'failed', last_error: reason, updated_at: new Date() })
+        .set({ status: 'failed', sending: false, last_error: reason, updated_at: new Date() })
         .where('id', '=', targetId)
         .where('status', '!=', 'published')
         .execute();
+    },
+
+    /** Cancels a claimed post whose send waits to retry (see `cancelRetries`); refuses while its first sends are out. */
+    async cancelRetries({ postId, actorId }: { postId: string; actorId?: string }): Promise<RetriesCancelled> {
+      return cancelRetries(db, { postId, actorId });
     },
 
     /** Starts a new staging of the post's publishes; returns its number (see `announcePublishStage`). */
@@ -262,7 +273,13 @@ export function createPublishingActivities({ db, adapters, sealer, media }: Publ
         checkContent(target);
         const untilDue = due - Date.now();
         if (untilDue > 0) await new Promise((resolve) => setTimeout(resolve, untilDue));
-        return { withdrawn: false, ...(await sendTarget(target, context.info.attempt)) };
+        try {
+          return { withdrawn: false, ...(await sendTarget(target, context.info.attempt)) };
+        } catch (err) {
+          // Cancelled while this send was on the network: it failed, so the target ends cancelled.
+          if (await endFailedSend(db, { postId, targetId, stage })) return { withdrawn: true };
+          throw err;
+        }
       } finally {
         clearInterval(heartbeat);
       }
@@ -271,6 +288,9 @@ export function createPublishingActivities({ db, adapters, sealer, media }: Publ
 }
 
 export type PublishingActivities = ReturnType<typeof createPublishingActivities>;
+
+/** Failure types that say the channel itself is in trouble (not the post). */
+const CHANNEL_FAILURES = new Set<string>([FailureType.ChannelUnavailable, FailureType.RateLimited, FailureType.ChannelAuthFailed]);
 
 function channelRemoved(channelName: string): ApplicationFailure {
   return ApplicationFailure.nonRetryable(`Channel "${channelName}" was removed before the post went out`, FailureType.ChannelRemoved);

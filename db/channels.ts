@@ -1,4 +1,5 @@
 import type { Channel, Db, Provider, QueueSlot } from './database';
+import { sql } from 'kysely';
 import { appendAudit } from './audit';
 
 export interface ChannelView {
@@ -10,9 +11,20 @@ export interface ChannelView {
   slots: QueueSlot[];
   minGapMinutes: number;
   createdAt: string;
+  health: ChannelHealth;
 }
 
-export function toChannelView(row: Pick<Channel, 'id' | 'provider' | 'name' | 'account_ref' | 'timezone' | 'slots' | 'min_gap_minutes' | 'created_at'>): ChannelView {
+/** Whether the channel's sends go through: unhealthy after a run of failures or refused credentials. */
+export interface ChannelHealth {
+  healthy: boolean;
+  consecutiveFailures: number;
+  lastError: string | null;
+  failingSince: string | null;
+}
+
+type ChannelRow = Pick<Channel, 'id' | 'provider' | 'name' | 'account_ref' | 'timezone' | 'slots' | 'min_gap_minutes' | 'created_at' | 'healthy' | 'consecutive_failures' | 'last_error' | 'failing_since'>;
+
+export function toChannelView(row: ChannelRow): ChannelView {
   return {
     id: row.id,
     provider: row.provider,
@@ -22,7 +34,74 @@ export function toChannelView(row: Pick<Channel, 'id' | 'provider' | 'name' | 'a
     slots: row.slots,
     minGapMinutes: row.min_gap_minutes,
     createdAt: row.created_at.toISOString(),
+    health: { healthy: row.healthy, consecutiveFailures: row.consecutive_failures, lastError: row.last_error, failingSince: row.failing_since?.toISOString() ?? null },
   };
+}
+
+/** Failed sends in a row after which a channel shows as unhealthy (refused credentials: at once). */
+const UNHEALTHY_AFTER_FAILURES = 3;
+
+/** Counts a send that failed for the channel's sake (unreachable, rate limited, credentials refused). */
+export async function recordChannelFailure(db: Db, channelId: string, { error, authFailed }: { error: string; authFailed: boolean }): Promise<void> {
+  await db
+    .updateTable('channels')
+    .set((eb) => ({
+      consecutive_failures: eb('consecutive_failures', '+', 1),
+      last_error: error,
+      failing_since: eb.fn.coalesce('failing_since', sql<Date>`now()`),
+      // The count before this failure is what the expression sees.
+      healthy: authFailed ? false : sql<boolean>`healthy and consecutive_failures < ${UNHEALTHY_AFTER_FAILURES - 1}`,
+    }))
+    .where('id', '=', channelId)
+    .execute();
+}
+
+/** A send went through: the channel is healthy again. */
+export async function recordChannelSuccess(db: Db, channelId: string): Promise<void> {
+  await db
+    .updateTable('channels')
+    .set({ healthy: true, consecutive_failures: 0, last_error: null, failing_since: null })
+    .where('id', '=', channelId)
+    .where((eb) => eb.or([eb('healthy', '=', false), eb('consecutive_failures', '>', 0)]))
+    .execute();
+}
+
+export async function findChannel(db: Db, workspaceId: string, channelId: string) {
+  return db.selectFrom('channels').selectAll().where('id', '=', channelId).where('workspace_id', '=', workspaceId).where('deleted_at', 'is', null).executeTakeFirst();
+}
+
+/**
+ * Reconnects a channel with new (verified) credentials: resealed, healthy again, audited. Returns
+ * the posts held for it (claimed, with a target on this channel not published yet: waiting for
+ * this reconnect after refused credentials, or retrying), whose workflows are to be told.
+ */
+export async function reconnectChannel(
+  db: Db,
+  input: { workspaceId: string; channelId: string; actorId: string; credentialsSealed: string },
+): Promise<{ channel: ChannelView; heldWorkflowIds: string[] } | undefined> {
+  return db.transaction().execute(async (trx) => {
+    const row = await trx
+      .updateTable('channels')
+      .set({ credentials_sealed: input.credentialsSealed, healthy: true, consecutive_failures: 0, last_error: null, failing_since: null })
+      .where('id', '=', input.channelId)
+      .where('workspace_id', '=', input.workspaceId)
+      .where('deleted_at', 'is', null)
+      .returningAll()
+      .executeTakeFirst();
+    if (!row) return undefined;
+    const channel = toChannelView(row);
+    await appendAudit(trx, { workspaceId: input.workspaceId, actorId: input.actorId, action: 'channel.reconnected', subjectType: 'channel', subjectId: row.id, after: { accountRef: channel.accountRef } });
+    const held = await trx
+      .selectFrom('post_targets as t')
+      .innerJoin('posts as p', 'p.id', 't.post_id')
+      .select('p.workflow_id')
+      .distinct()
+      .where('t.channel_id', '=', input.channelId)
+      .where('t.status', '=', 'publishing')
+      .where('p.status', '=', 'publishing')
+      .execute();
+    return { channel, heldWorkflowIds: held.map((p) => p.workflow_id) };
+  });
 }
 
 export async function insertChannel(

@@ -1,4 +1,5 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
+import { ApplicationFailureCategory } from '@temporalio/common';
 import type { PublishMedia, PublishResult } from '../channels/adapter';
 import type { ChannelAdapters } from '../channels/registry';
 import { ChannelError } from '../channels/errors';
@@ -298,19 +299,22 @@ function channelRemoved(channelName: string): ApplicationFailure {
 
 function toApplicationFailure(err: unknown, channelName: string): ApplicationFailure {
   if (!(err instanceof ChannelError)) {
+    // Unexpected: retried like an outage, but logged with its stack.
     return ApplicationFailure.retryable(`${channelName}: ${err instanceof Error ? err.message : String(err)}`, FailureType.ChannelUnavailable);
   }
-  const message = `${channelName}: ${err.message}`;
+  // Expected outcomes of talking to a network: BENIGN, so the worker logs each in one line (workers/worker.ts).
+  const failure = (type: FailureType, nonRetryable: boolean, nextRetryDelay?: number) =>
+    ApplicationFailure.create({ type, message: `${channelName}: ${err.message}`, nonRetryable, nextRetryDelay, category: ApplicationFailureCategory.BENIGN });
   switch (err.kind) {
     case 'invalid_content':
-      return ApplicationFailure.nonRetryable(message, FailureType.InvalidContent);
+      return failure(FailureType.InvalidContent, true);
     case 'auth_failed':
-      return ApplicationFailure.nonRetryable(message, FailureType.ChannelAuthFailed);
+      return failure(FailureType.ChannelAuthFailed, true);
     case 'rejected':
-      return ApplicationFailure.nonRetryable(message, FailureType.DeliveryRejected);
+      return failure(FailureType.DeliveryRejected, true);
     case 'rate_limited':
-      return ApplicationFailure.create({ type: FailureType.RateLimited, message, nextRetryDelay: err.retryAfterMs });
+      return failure(FailureType.RateLimited, false, err.retryAfterMs);
     case 'transient':
-      return ApplicationFailure.retryable(message, FailureType.ChannelUnavailable);
+      return failure(FailureType.ChannelUnavailable, false);
   }
 }

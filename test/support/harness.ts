@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Client } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime, type Logger, type Worker } from '@temporalio/worker';
 import { buildApp, type ChorusApp } from '../../api/app';
 import { createChannelAdapters, type ChannelAdapters } from '../../channels/registry';
 import { DiskMediaStorage, type MediaStorage } from '../../content/media';
@@ -35,8 +35,8 @@ export interface Harness {
  * The real parts for one test file: the run's Temporal dev server and PostgreSQL database, a
  * Chorus worker on a task queue of its own, and the API (called with `app.inject`).
  */
-export async function startHarness(options: { smtpUrl?: string; webhooksAllowPrivate?: boolean } = {}): Promise<Harness> {
-  quietTemporalLogs();
+export async function startHarness(options: { smtpUrl?: string; webhooksAllowPrivate?: boolean; temporalLogger?: Logger } = {}): Promise<Harness> {
+  quietTemporalLogs(options.temporalLogger);
   const db = createDb(testEnv('databaseUrl'), 10);
   const client = await connectClient({ address: testEnv('temporalAddress'), namespace: 'default' });
   const connection = await NativeConnection.connect({ address: testEnv('temporalAddress') });
@@ -92,10 +92,11 @@ export async function startHarness(options: { smtpUrl?: string; webhooksAllowPri
 }
 
 let runtimeInstalled = false;
-function quietTemporalLogs() {
+/** `logger`: the worker's log for a test that reads it (the first harness of a test file installs it). */
+function quietTemporalLogs(logger?: Logger) {
   if (runtimeInstalled) return;
   // Activities that fail on purpose log at WARN; errors are still shown.
-  Runtime.install({ logger: new DefaultLogger('ERROR') });
+  Runtime.install({ logger: logger ?? new DefaultLogger('ERROR') });
   runtimeInstalled = true;
 }
 

@@ -72,6 +72,10 @@ test('a PDS that goes away is retried until it is back, then the post lands once
     });
     expect(retrying.targets[0].status).toBe('publishing');
     expect(retrying.targets[0].lastError).toMatch(/unavailable|reach/i);
+    await waitFor('the channel to show unhealthy', async () => {
+      const channels = (await h.app.inject({ method: 'GET', url: '/v1/channels', headers: bearer(ws.token) })).json().channels;
+      return channels.find((c: { id: string; health: { healthy: boolean } }) => c.id === channel.id && !c.health.healthy);
+    });
     expect(await pds.listPosts(account.did)).toHaveLength(0);
 
     await proxy.start();
@@ -81,6 +85,9 @@ test('a PDS that goes away is retried until it is back, then the post lands once
     }, 60_000);
     expect(done.targets[0].lastError).toBeNull();
     expect(await pds.listPosts(account.did)).toHaveLength(1);
+    // Unhealthy through the outage; the send that went through made it healthy again.
+    const listed = (await h.app.inject({ method: 'GET', url: '/v1/channels', headers: bearer(ws.token) })).json().channels.find((c: { id: string }) => c.id === channel.id);
+    expect(listed.health).toEqual({ healthy: true, consecutiveFailures: 0, lastError: null, failingSince: null });
   } finally {
     await proxy.close();
   }

@@ -1,4 +1,5 @@
-import type { Channel, Db, Provider, QueueSlot } from './database';
+import type { Transaction } from 'kysely';
+import type { Channel, Database, Db, Provider, QueueSlot } from './database';
 import { sql } from 'kysely';
 import { appendAudit } from './audit';
 
@@ -91,17 +92,22 @@ export async function reconnectChannel(
     if (!row) return undefined;
     const channel = toChannelView(row);
     await appendAudit(trx, { workspaceId: input.workspaceId, actorId: input.actorId, action: 'channel.reconnected', subjectType: 'channel', subjectId: row.id, after: { accountRef: channel.accountRef } });
-    const held = await trx
-      .selectFrom('post_targets as t')
-      .innerJoin('posts as p', 'p.id', 't.post_id')
-      .select('p.workflow_id')
-      .distinct()
-      .where('t.channel_id', '=', input.channelId)
-      .where('t.status', '=', 'publishing')
-      .where('p.status', '=', 'publishing')
-      .execute();
-    return { channel, heldWorkflowIds: held.map((p) => p.workflow_id) };
+    return { channel, heldWorkflowIds: await heldPostWorkflows(trx, input.channelId) };
   });
+}
+
+/** Workflows of claimed posts with a target on the channel not published yet (held for a reconnect, or retrying). */
+async function heldPostWorkflows(db: Db | Transaction<Database>, channelId: string): Promise<string[]> {
+  const held = await db
+    .selectFrom('post_targets as t')
+    .innerJoin('posts as p', 'p.id', 't.post_id')
+    .select('p.workflow_id')
+    .distinct()
+    .where('t.channel_id', '=', channelId)
+    .where('t.status', '=', 'publishing')
+    .where('p.status', '=', 'publishing')
+    .execute();
+  return held.map((p) => p.workflow_id);
 }
 
 export async function insertChannel(
@@ -137,8 +143,11 @@ export function findChannels(db: Db, workspaceId: string, ids?: string[]) {
   return query.orderBy('created_at').execute();
 }
 
-/** Removes a channel (kept for history: posts refer to it). Returns false when it is not in the workspace. */
-export async function removeChannel(db: Db, workspaceId: string, channelId: string, actorId: string): Promise<boolean> {
+/**
+ * Removes a channel (kept for history: posts refer to it). Returns the posts held for it (see
+ * `reconnectChannel`), whose workflows are to be told; undefined when it is not in the workspace.
+ */
+export async function removeChannel(db: Db, workspaceId: string, channelId: string, actorId: string): Promise<{ heldWorkflowIds: string[] } | undefined> {
   return db.transaction().execute(async (trx) => {
     const row = await trx
       .updateTable('channels')
@@ -148,8 +157,8 @@ export async function removeChannel(db: Db, workspaceId: string, channelId: stri
       .where('deleted_at', 'is', null)
       .returningAll()
       .executeTakeFirst();
-    if (!row) return false;
+    if (!row) return undefined;
     await appendAudit(trx, { workspaceId, actorId, action: 'channel.removed', subjectType: 'channel', subjectId: channelId, before: toChannelView(row) });
-    return true;
+    return { heldWorkflowIds: await heldPostWorkflows(trx, channelId) };
   });
 }

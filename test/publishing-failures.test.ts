@@ -147,6 +147,20 @@ test('revoked credentials hold the post, with a readable reason and no retries, 
   await recordHistory(h.client, post.workflowId, 'post-held-for-reconnect');
 });
 
+test('a post held for a reconnect fails that target when its channel is removed instead', async () => {
+  const account = await pds.createAccount('removed');
+  const channel = await connectBluesky(h, ws.token, pds, account);
+  const owner = new AtpAgent({ service: pds.pdsUrl });
+  await owner.login({ identifier: account.handle, password: account.password });
+  await owner.com.atproto.server.revokeAppPassword({ name: 'chorus' });
+  const post = await schedule({ text: 'Never reconnected', channelIds: [channel.id] });
+  await waitFor('the post to wait for a reconnect', async () => (await getPost(post.id)).targets[0].lastError);
+
+  expect((await h.app.inject({ method: 'DELETE', url: `/v1/channels/${channel.id}`, headers: bearer(ws.token) })).statusCode).toBe(204);
+  const done = await finished(post.id);
+  expect(done).toMatchObject({ status: 'failed', targets: [{ status: 'failed', lastError: expect.stringMatching(/was removed before the post went out/) }] });
+});
+
 test("a rate-limited webhook is retried after the receiver's Retry-After", async () => {
   const channel = await connectChannel(h, ws.token, { provider: 'webhook', name: 'Limited', credentials: { url: hook.url, secret: hook.secret } });
   hook.respondNext({ status: 429, headers: { 'retry-after': '2' } });

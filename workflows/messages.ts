@@ -175,7 +175,7 @@ export const campaignCancelledSignal = defineSignal('campaignCancelled');
 /** Cancels a post that has not started publishing (sent by its recurrence when stopped). */
 export const cancelSignal = defineSignal('cancel');
 export const joinCampaignSignal = defineSignal<[{ campaignId: string; held: boolean }]>('joinCampaign');
-/** A channel's credentials were replaced: a target waiting on it (after refused credentials) tries again. */
+/** A channel was reconnected (or removed): a target waiting on it after refused credentials tries again (or fails as removed). */
 export const channelReconnectedSignal = defineSignal<[{ channelId: string }]>('channelReconnected');
 
 export interface PostProgress {

@@ -40,6 +40,19 @@ const createChannelBody = z.discriminatedUnion('provider', [
 ]);
 
 export const channelRoutes: FastifyPluginAsyncZod = async (app) => {
+  /** Posts whose targets wait on this channel try again now (a finished workflow no longer listens). */
+  const releaseHeldPosts = (workflowIds: string[], channelId: string) =>
+    Promise.all(
+      workflowIds.map((id) =>
+        app.temporal.workflow
+          .getHandle(id)
+          .signal(channelReconnectedSignal, { channelId })
+          .catch((err: unknown) => {
+            if (!(err instanceof WorkflowNotFoundError)) throw err;
+          }),
+      ),
+    );
+
   app.post(
     '/channels',
     {
@@ -152,17 +165,7 @@ export const channelRoutes: FastifyPluginAsyncZod = async (app) => {
       }
       const reconnected = await reconnectChannel(app.db, { workspaceId: caller.workspaceId, channelId: existing.id, actorId: caller.userId, credentialsSealed: app.sealer.seal(parsed.data) });
       if (!reconnected) throw notFound('Channel');
-      // Posts whose targets wait on this channel try again now (a finished workflow no longer listens).
-      await Promise.all(
-        reconnected.heldWorkflowIds.map((id) =>
-          app.temporal.workflow
-            .getHandle(id)
-            .signal(channelReconnectedSignal, { channelId: existing.id })
-            .catch((err: unknown) => {
-              if (!(err instanceof WorkflowNotFoundError)) throw err;
-            }),
-        ),
-      );
+      await releaseHeldPosts(reconnected.heldWorkflowIds, existing.id);
       return reconnected.channel;
     },
   );
@@ -175,7 +178,10 @@ export const channelRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request, reply) => {
       const caller = callerOf(request);
-      if (!(await removeChannel(app.db, caller.workspaceId, request.params.id, caller.userId))) throw notFound('Channel');
+      const removed = await removeChannel(app.db, caller.workspaceId, request.params.id, caller.userId);
+      if (!removed) throw notFound('Channel');
+      // A post held for this channel's reconnect now fails that target (the channel was removed).
+      await releaseHeldPosts(removed.heldWorkflowIds, request.params.id);
       return reply.code(204).send();
     },
   );

@@ -62,7 +62,7 @@ export interface GuardedRequestOptions {
  */
 export function guardedRequest(url: URL, options: GuardedRequestOptions): Promise<http.IncomingMessage> {
   const allowPrivate = options.allowPrivateAddresses;
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return Promise.reject(new RefusedAddressError(`${url.protocol} URLs are not requested`));
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return Promise.reject(new RefusedAddressError(`${url.protocol} URLs are not fetched`));
   const literal = url.hostname.replace(/^\[|\]$/g, '');
   // WHATWG URL parsing already turned every IPv4 spelling (decimal, hex, short) into dotted form.
   if (net.isIP(literal) && !allowPrivate && isPrivateAddress(literal)) return Promise.reject(new RefusedAddressError(`${literal} is a private address`));

@@ -1,5 +1,5 @@
 import { Parser } from 'htmlparser2';
-import { guardedRequest, RefusedAddressError } from './address-guard';
+import { guardedRequest } from './address-guard';
 
 /**
  * Link cards: the title, description and image a page announces for itself (Open Graph, Twitter
@@ -36,7 +36,6 @@ async function guardedGet(url: URL, options: LinkCardOptions, maxBytes: number, 
   // One deadline for the whole fetch, redirects and body included (a trickling server cannot hold it).
   const deadline = AbortSignal.timeout(options.timeoutMs ?? 5000);
   for (let redirects = 0; ; redirects++) {
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new RefusedAddressError(`${url.protocol} links are not fetched`);
     const response = await guardedRequest(url, { allowPrivateAddresses: options.allowPrivateAddresses, headers: { 'user-agent': USER_AGENT, accept }, signal: deadline });
     const location = response.headers.location;
     if (response.statusCode && response.statusCode >= 300 && response.statusCode < 400 && location) {

@@ -1,11 +1,13 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
+import { ApplicationFailureCategory } from '@temporalio/common';
 import type { PublishMedia, PublishResult } from '../channels/adapter';
 import type { ChannelAdapters } from '../channels/registry';
 import { ChannelError } from '../channels/errors';
 import { appendAudit } from '../db/audit';
 import type { Db, PostStatus } from '../db/database';
 import { findPostMedia } from '../db/posts';
-import { announcePublishStage, ClaimBatcher, isUnclaimed, nextPublishStage } from '../db/post-claims';
+import { recordChannelFailure, recordChannelSuccess } from '../db/channels';
+import { announcePublishStage, cancelRetries, ClaimBatcher, endFailedSend, isUnclaimed, nextPublishStage, type RetriesCancelled } from '../db/post-claims';
 import type { Sealer } from '../db/sealing';
 import type { MediaStorage } from '../content/media';
 import { FailureType, type DecisionKind } from '../workflows/messages';
@@ -32,6 +34,7 @@ export type StagedPublishResult = ({ withdrawn: false } & PublishResult) | { wit
 interface LoadedTarget {
   postId: string;
   targetId: string;
+  channelId: string;
   channelName: string;
   adapter: ChannelAdapters[keyof ChannelAdapters];
   credentialsSealed: string;
@@ -56,7 +59,7 @@ export function createPublishingActivities({ db, adapters, sealer, media }: Publ
       .innerJoin('posts as p', 'p.id', 't.post_id')
       .innerJoin('channels as c', 'c.id', 't.channel_id')
       .select([
-        't.id', 't.text', 't.status', 't.idempotency_key', 't.external_id', 't.external_url',
+        't.id', 't.channel_id', 't.text', 't.status', 't.idempotency_key', 't.external_id', 't.external_url',
         'p.publish_at', 'c.provider', 'c.name as channelName', 'c.credentials_sealed', 'c.deleted_at',
       ])
       .where('t.id', '=', targetId)
@@ -69,6 +72,7 @@ export function createPublishingActivities({ db, adapters, sealer, media }: Publ
     return {
       postId,
       targetId,
+      channelId: row.channel_id,
       channelName: row.channelName,
       adapter: adapters[row.provider],
       credentialsSealed: row.credentials_sealed,
@@ -85,7 +89,7 @@ export function createPublishingActivities({ db, adapters, sealer, media }: Publ
     if (problems.length > 0) throw ApplicationFailure.nonRetryable(problems.join('; '), FailureType.InvalidContent);
   }
 
-  /** The network call, and its outcome recorded on the target. */
+  /** The network call, and its outcome recorded on the target and on its channel's health. */
   async function sendTarget(target: LoadedTarget, attempt: number): Promise<PublishResult> {
     try {
       const result = await target.adapter.publish(sealer.open(target.credentialsSealed), {
@@ -99,14 +103,17 @@ export function createPublishingActivities({ db, adapters, sealer, media }: Publ
       });
       await db
         .updateTable('post_targets')
-        .set({ status: 'published', external_id: result.externalId, external_url: result.url, last_error: null, published_at: new Date(), updated_at: new Date() })
+        .set({ status: 'published', sending: false, external_id: result.externalId, external_url: result.url, last_error: null, published_at: new Date(), updated_at: new Date() })
         .where('id', '=', target.targetId)
         .execute();
+      await recordChannelSuccess(db, target.channelId);
       return result;
     } catch (err) {
       const failure = toApplicationFailure(err, target.channelName);
       // Keep the latest reason visible while Temporal retries.
       await db.updateTable('post_targets').set({ last_error: failure.message, updated_at: new Date() }).where('id', '=', target.targetId).execute();
+      // Failures of the channel, not of this post's content, count against its health.
+      if (CHANNEL_FAILURES.has(failure.type ?? '')) await recordChannelFailure(db, target.channelId, { error: failure.message, authFailed: failure.type === FailureType.ChannelAuthFailed });
       throw failure;
     }
   }
@@ -213,10 +220,15 @@ export function createPublishingActivities({ db, adapters, sealer, media }: Publ
     async recordTargetFailure({ targetId, reason }: { targetId: string; reason: string }): Promise<void> {
       await db
         .updateTable('post_targets')
-        .set({ status: 'failed', last_error: reason, updated_at: new Date() })
+        .set({ status: 'failed', sending: false, last_error: reason, updated_at: new Date() })
         .where('id', '=', targetId)
         .where('status', '!=', 'published')
         .execute();
+    },
+
+    /** Cancels a claimed post whose send waits to retry (see `cancelRetries`); refuses while its first sends are out. */
+    async cancelRetries({ postId, actorId }: { postId: string; actorId?: string }): Promise<RetriesCancelled> {
+      return cancelRetries(db, { postId, actorId });
     },
 
     /** Starts a new staging of the post's publishes; returns its number (see `announcePublishStage`). */
@@ -262,7 +274,13 @@ export function createPublishingActivities({ db, adapters, sealer, media }: Publ
         checkContent(target);
         const untilDue = due - Date.now();
         if (untilDue > 0) await new Promise((resolve) => setTimeout(resolve, untilDue));
-        return { withdrawn: false, ...(await sendTarget(target, context.info.attempt)) };
+        try {
+          return { withdrawn: false, ...(await sendTarget(target, context.info.attempt)) };
+        } catch (err) {
+          // Cancelled while this send was on the network: it failed, so the target ends cancelled.
+          if (await endFailedSend(db, { postId, targetId, stage })) return { withdrawn: true };
+          throw err;
+        }
       } finally {
         clearInterval(heartbeat);
       }
@@ -272,25 +290,31 @@ export function createPublishingActivities({ db, adapters, sealer, media }: Publ
 
 export type PublishingActivities = ReturnType<typeof createPublishingActivities>;
 
+/** Failure types that say the channel itself is in trouble (not the post). */
+const CHANNEL_FAILURES = new Set<string>([FailureType.ChannelUnavailable, FailureType.RateLimited, FailureType.ChannelAuthFailed]);
+
 function channelRemoved(channelName: string): ApplicationFailure {
   return ApplicationFailure.nonRetryable(`Channel "${channelName}" was removed before the post went out`, FailureType.ChannelRemoved);
 }
 
 function toApplicationFailure(err: unknown, channelName: string): ApplicationFailure {
   if (!(err instanceof ChannelError)) {
+    // Unexpected: retried like an outage, but logged with its stack.
     return ApplicationFailure.retryable(`${channelName}: ${err instanceof Error ? err.message : String(err)}`, FailureType.ChannelUnavailable);
   }
-  const message = `${channelName}: ${err.message}`;
+  // Expected outcomes of talking to a network: BENIGN, so the worker logs each in one line (workers/worker.ts).
+  const failure = (type: FailureType, nonRetryable: boolean, nextRetryDelay?: number) =>
+    ApplicationFailure.create({ type, message: `${channelName}: ${err.message}`, nonRetryable, nextRetryDelay, category: ApplicationFailureCategory.BENIGN });
   switch (err.kind) {
     case 'invalid_content':
-      return ApplicationFailure.nonRetryable(message, FailureType.InvalidContent);
+      return failure(FailureType.InvalidContent, true);
     case 'auth_failed':
-      return ApplicationFailure.nonRetryable(message, FailureType.ChannelAuthFailed);
+      return failure(FailureType.ChannelAuthFailed, true);
     case 'rejected':
-      return ApplicationFailure.nonRetryable(message, FailureType.DeliveryRejected);
+      return failure(FailureType.DeliveryRejected, true);
     case 'rate_limited':
-      return ApplicationFailure.create({ type: FailureType.RateLimited, message, nextRetryDelay: err.retryAfterMs });
+      return failure(FailureType.RateLimited, false, err.retryAfterMs);
     case 'transient':
-      return ApplicationFailure.retryable(message, FailureType.ChannelUnavailable);
+      return failure(FailureType.ChannelUnavailable, false);
   }
 }

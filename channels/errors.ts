@@ -13,6 +13,8 @@ export class ChannelError extends Error {
     readonly kind: ChannelErrorKind,
     message: string,
     readonly retryAfterMs?: number,
+    /** The credential at fault, when one is (e.g. `url`: a webhook URL on a refused address). */
+    readonly field?: string,
   ) {
     super(message);
   }

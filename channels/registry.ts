@@ -3,19 +3,19 @@ import type { ChannelAdapter } from './adapter';
 import { BlueskyAdapter } from './bluesky';
 import type { LinkCardOptions } from './link-card';
 import { MastodonAdapter } from './mastodon';
-import { WebhookAdapter } from './webhook';
+import { WebhookAdapter, type WebhookOptions } from './webhook';
 
 export type ChannelAdapters = Record<Provider, ChannelAdapter<unknown>>;
 
 /**
  * One adapter per provider; adapters keep per-account sessions, so build this once per process.
  * `linkCards`: false to publish links without cards; by default cards are fetched from public
- * addresses only.
+ * addresses only. `webhooks`: by default deliveries go to public addresses only.
  */
-export function createChannelAdapters(options: { linkCards?: LinkCardOptions | false } = {}): ChannelAdapters {
+export function createChannelAdapters(options: { linkCards?: LinkCardOptions | false; webhooks?: WebhookOptions } = {}): ChannelAdapters {
   return {
     bluesky: new BlueskyAdapter({ linkCards: options.linkCards ?? { allowPrivateAddresses: false } }) as ChannelAdapter<unknown>,
-    webhook: new WebhookAdapter() as ChannelAdapter<unknown>,
+    webhook: new WebhookAdapter(options.webhooks ?? { allowPrivateAddresses: false }) as ChannelAdapter<unknown>,
     mastodon: new MastodonAdapter() as ChannelAdapter<unknown>,
   };
 }

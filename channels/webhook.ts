@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import { z } from 'zod';
 import { validateAgainstLimits, type ChannelAdapter, type PublishRequest, type PublishResult } from './adapter';
+import { guardedRequest, RefusedAddressError } from './address-guard';
 import { ChannelError, retryDelayFromHeaders } from './errors';
 
 /** Standard Webhooks secrets are 24 to 64 random bytes, base64, optionally prefixed `whsec_`. */
@@ -18,15 +19,23 @@ export type WebhookCredentials = z.infer<typeof webhookCredentialsSchema>;
 
 const TIMEOUT_MS = 15_000;
 
+export interface WebhookOptions {
+  /** Deliver to private, loopback and link-local addresses too (an intranet install, tests). */
+  allowPrivateAddresses: boolean;
+}
+
 /**
  * Delivers posts as JSON to a URL, signed per Standard Webhooks (webhook-id, webhook-timestamp,
  * webhook-signature). The webhook-id is the target's idempotency key, identical on every retry,
- * so the receiver can drop repeats.
+ * so the receiver can drop repeats. The URL is the user's choice, so deliveries (pings included)
+ * go through the address guard: a webhook is no way into the worker's own network.
  */
 export class WebhookAdapter implements ChannelAdapter<WebhookCredentials> {
   readonly provider = 'webhook' as const;
   readonly credentialsSchema = webhookCredentialsSchema;
   readonly limits = { maxGraphemes: 100_000 };
+
+  constructor(private readonly options: WebhookOptions = { allowPrivateAddresses: false }) {}
 
   validate(text: string): string[] {
     return validateAgainstLimits(text, this.limits, 'Webhook');
@@ -71,9 +80,11 @@ export class WebhookAdapter implements ChannelAdapter<WebhookCredentials> {
     const body = JSON.stringify(payload);
     const sentAt = new Date();
     const signature = new Webhook(credentials.secret).sign(messageId, sentAt, body);
-    let response: Response;
+    let status: number;
+    let headers: Record<string, string | undefined>;
     try {
-      response = await fetch(credentials.url, {
+      const response = await guardedRequest(new URL(credentials.url), {
+        allowPrivateAddresses: this.options.allowPrivateAddresses,
         method: 'POST',
         headers: {
           'content-type': 'application/json',
@@ -85,14 +96,17 @@ export class WebhookAdapter implements ChannelAdapter<WebhookCredentials> {
         body,
         signal: AbortSignal.timeout(TIMEOUT_MS),
       });
+      response.resume(); // the body is not read
+      status = response.statusCode ?? 0;
+      headers = response.headers as Record<string, string | undefined>;
     } catch (err) {
+      // Refused for good: the URL does not change between retries.
+      if (err instanceof RefusedAddressError) throw new ChannelError('rejected', `Webhook ${credentials.url} is not delivered to: ${err.message}`, undefined, 'url');
       throw new ChannelError('transient', `Webhook ${credentials.url} unreachable: ${err instanceof Error ? err.message : String(err)}`);
     }
-    await response.body?.cancel();
-    if (response.ok) return;
-    const status = response.status;
+    if (status >= 200 && status < 300) return;
     if (status === 429 || status === 503) {
-      throw new ChannelError('rate_limited', `Webhook answered ${status}`, retryDelayFromHeaders(Object.fromEntries(response.headers)));
+      throw new ChannelError('rate_limited', `Webhook answered ${status}`, retryDelayFromHeaders(headers));
     }
     if (status === 408 || status >= 500) throw new ChannelError('transient', `Webhook answered ${status}`);
     if (status === 401 || status === 403) throw new ChannelError('auth_failed', `Webhook refused the signature (${status}); check the channel's secret`);

@@ -47,6 +47,8 @@ export const configSchema = z.object({
   LINK_CARDS: z.enum(['on', 'off']).default('on'),
   /** Let link cards fetch pages on private, loopback and link-local addresses (an intranet install). */
   LINK_CARDS_ALLOW_PRIVATE: booleanFlag,
+  /** Let webhook channels and the notification webhook deliver to private, loopback and link-local addresses (an intranet install). */
+  WEBHOOKS_ALLOW_PRIVATE: booleanFlag,
 
   API_HOST: z.string().default('127.0.0.1'),
   API_PORT: port(3000),
@@ -86,7 +88,10 @@ export function mailerFor(config: Config): Mailer | undefined {
 
 /** The channel adapters' options this configuration asks for. */
 export function adapterOptions(config: Config) {
-  return { linkCards: config.LINK_CARDS === 'on' ? { allowPrivateAddresses: config.LINK_CARDS_ALLOW_PRIVATE } : (false as const) };
+  return {
+    linkCards: config.LINK_CARDS === 'on' ? { allowPrivateAddresses: config.LINK_CARDS_ALLOW_PRIVATE } : (false as const),
+    webhooks: { allowPrivateAddresses: config.WEBHOOKS_ALLOW_PRIVATE },
+  };
 }
 
 export function mediaDir(config: Config): string {

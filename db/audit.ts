@@ -22,6 +22,7 @@ export const AUDIT_ACTIONS = [
   'api_token.revoked',
   'channel.created',
   'channel.slots_set',
+  'channel.reconnected',
   'channel.removed',
   'post.created',
   'post.edited',

@@ -1,4 +1,6 @@
-import type { Channel, Db, Provider, QueueSlot } from './database';
+import type { Transaction } from 'kysely';
+import type { Channel, Database, Db, Provider, QueueSlot } from './database';
+import { sql } from 'kysely';
 import { appendAudit } from './audit';
 
 export interface ChannelView {
@@ -10,9 +12,20 @@ export interface ChannelView {
   slots: QueueSlot[];
   minGapMinutes: number;
   createdAt: string;
+  health: ChannelHealth;
 }
 
-export function toChannelView(row: Pick<Channel, 'id' | 'provider' | 'name' | 'account_ref' | 'timezone' | 'slots' | 'min_gap_minutes' | 'created_at'>): ChannelView {
+/** Whether the channel's sends go through: unhealthy after a run of failures or refused credentials. */
+export interface ChannelHealth {
+  healthy: boolean;
+  consecutiveFailures: number;
+  lastError: string | null;
+  failingSince: string | null;
+}
+
+type ChannelRow = Pick<Channel, 'id' | 'provider' | 'name' | 'account_ref' | 'timezone' | 'slots' | 'min_gap_minutes' | 'created_at' | 'healthy' | 'consecutive_failures' | 'last_error' | 'failing_since'>;
+
+export function toChannelView(row: ChannelRow): ChannelView {
   return {
     id: row.id,
     provider: row.provider,
@@ -22,7 +35,79 @@ export function toChannelView(row: Pick<Channel, 'id' | 'provider' | 'name' | 'a
     slots: row.slots,
     minGapMinutes: row.min_gap_minutes,
     createdAt: row.created_at.toISOString(),
+    health: { healthy: row.healthy, consecutiveFailures: row.consecutive_failures, lastError: row.last_error, failingSince: row.failing_since?.toISOString() ?? null },
   };
+}
+
+/** Failed sends in a row after which a channel shows as unhealthy (refused credentials: at once). */
+const UNHEALTHY_AFTER_FAILURES = 3;
+
+/** Counts a send that failed for the channel's sake (unreachable, rate limited, credentials refused). */
+export async function recordChannelFailure(db: Db, channelId: string, { error, authFailed }: { error: string; authFailed: boolean }): Promise<void> {
+  await db
+    .updateTable('channels')
+    .set((eb) => ({
+      consecutive_failures: eb('consecutive_failures', '+', 1),
+      last_error: error,
+      failing_since: eb.fn.coalesce('failing_since', sql<Date>`now()`),
+      // The count before this failure is what the expression sees.
+      healthy: authFailed ? false : sql<boolean>`healthy and consecutive_failures < ${UNHEALTHY_AFTER_FAILURES - 1}`,
+    }))
+    .where('id', '=', channelId)
+    .execute();
+}
+
+/** A send went through: the channel is healthy again. */
+export async function recordChannelSuccess(db: Db, channelId: string): Promise<void> {
+  await db
+    .updateTable('channels')
+    .set({ healthy: true, consecutive_failures: 0, last_error: null, failing_since: null })
+    .where('id', '=', channelId)
+    .where((eb) => eb.or([eb('healthy', '=', false), eb('consecutive_failures', '>', 0)]))
+    .execute();
+}
+
+export async function findChannel(db: Db, workspaceId: string, channelId: string) {
+  return db.selectFrom('channels').selectAll().where('id', '=', channelId).where('workspace_id', '=', workspaceId).where('deleted_at', 'is', null).executeTakeFirst();
+}
+
+/**
+ * Reconnects a channel with new (verified) credentials: resealed, healthy again, audited. Returns
+ * the posts held for it (claimed, with a target on this channel not published yet: waiting for
+ * this reconnect after refused credentials, or retrying), whose workflows are to be told.
+ */
+export async function reconnectChannel(
+  db: Db,
+  input: { workspaceId: string; channelId: string; actorId: string; credentialsSealed: string },
+): Promise<{ channel: ChannelView; heldWorkflowIds: string[] } | undefined> {
+  return db.transaction().execute(async (trx) => {
+    const row = await trx
+      .updateTable('channels')
+      .set({ credentials_sealed: input.credentialsSealed, healthy: true, consecutive_failures: 0, last_error: null, failing_since: null })
+      .where('id', '=', input.channelId)
+      .where('workspace_id', '=', input.workspaceId)
+      .where('deleted_at', 'is', null)
+      .returningAll()
+      .executeTakeFirst();
+    if (!row) return undefined;
+    const channel = toChannelView(row);
+    await appendAudit(trx, { workspaceId: input.workspaceId, actorId: input.actorId, action: 'channel.reconnected', subjectType: 'channel', subjectId: row.id, after: { accountRef: channel.accountRef } });
+    return { channel, heldWorkflowIds: await heldPostWorkflows(trx, input.channelId) };
+  });
+}
+
+/** Workflows of claimed posts with a target on the channel not published yet (held for a reconnect, or retrying). */
+async function heldPostWorkflows(db: Db | Transaction<Database>, channelId: string): Promise<string[]> {
+  const held = await db
+    .selectFrom('post_targets as t')
+    .innerJoin('posts as p', 'p.id', 't.post_id')
+    .select('p.workflow_id')
+    .distinct()
+    .where('t.channel_id', '=', channelId)
+    .where('t.status', '=', 'publishing')
+    .where('p.status', '=', 'publishing')
+    .execute();
+  return held.map((p) => p.workflow_id);
 }
 
 export async function insertChannel(
@@ -58,8 +143,11 @@ export function findChannels(db: Db, workspaceId: string, ids?: string[]) {
   return query.orderBy('created_at').execute();
 }
 
-/** Removes a channel (kept for history: posts refer to it). Returns false when it is not in the workspace. */
-export async function removeChannel(db: Db, workspaceId: string, channelId: string, actorId: string): Promise<boolean> {
+/**
+ * Removes a channel (kept for history: posts refer to it). Returns the posts held for it (see
+ * `reconnectChannel`), whose workflows are to be told; undefined when it is not in the workspace.
+ */
+export async function removeChannel(db: Db, workspaceId: string, channelId: string, actorId: string): Promise<{ heldWorkflowIds: string[] } | undefined> {
   return db.transaction().execute(async (trx) => {
     const row = await trx
       .updateTable('channels')
@@ -69,8 +157,8 @@ export async function removeChannel(db: Db, workspaceId: string, channelId: stri
       .where('deleted_at', 'is', null)
       .returningAll()
       .executeTakeFirst();
-    if (!row) return false;
+    if (!row) return undefined;
     await appendAudit(trx, { workspaceId, actorId, action: 'channel.removed', subjectType: 'channel', subjectId: channelId, before: toChannelView(row) });
-    return true;
+    return { heldWorkflowIds: await heldPostWorkflows(trx, channelId) };
   });
 }

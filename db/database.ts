@@ -99,6 +99,11 @@ export interface ChannelsTable {
   created_by: string;
   created_at: CreatedAt;
   deleted_at: Timestamp | null;
+  /** False after a run of failed sends (or refused credentials), until a send succeeds or a reconnect. */
+  healthy: Generated<boolean>;
+  consecutive_failures: Generated<number>;
+  last_error: string | null;
+  failing_since: Timestamp | null;
 }
 
 export interface PostsTable {
@@ -139,6 +144,8 @@ export interface PostTargetsTable {
   external_url: string | null;
   published_at: Timestamp | null;
   updated_at: Timestamp;
+  /** A send of this target is on the network right now (a cancel leaves it to finish). */
+  sending: Generated<boolean>;
 }
 
 export interface AuditLogTable {

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { appendAuditEntries } from './audit';
+import { appendAudit, appendAuditEntries } from './audit';
 import type { Db, PostStatus } from './database';
 
 /**
@@ -40,8 +40,9 @@ export type ClaimOutcome = { claimed: false } | { claimed: true; text: string; c
 
 /**
  * Claims staged posts for publishing, in one transaction for many: scheduled → publishing for
- * every post still scheduled for its claim's time and staging, its targets marked publishing (with
- * the attempt) and an audit row each. The row locks order a claim against every guarded change
+ * every post still scheduled for its claim's time and staging, its targets marked publishing and
+ * sending (with the attempt) and an audit row each. A retry's attempt claims again, which is what
+ * orders it against a cancel (`cancelRetries`). The row locks order a claim against every guarded change
  * (cancel, reschedule, edit and hold save only while `isUnclaimed`), so exactly one of them wins;
  * they are taken in id order, so batches from several workers cannot deadlock. A post claimed for
  * that time and staging already (by an earlier attempt, or by a sibling target's claim) counts as
@@ -80,7 +81,7 @@ export async function claimPosts(db: Db, requests: ClaimRequest[]): Promise<Clai
     const targets = granted.length === 0 ? [] : (
       await sql<{ id: string; text: string; channel_removed: boolean }>`
         update post_targets t set status = case when t.status = 'published' then t.status else 'publishing' end,
-          attempts = g.attempt, updated_at = now()
+          sending = t.status <> 'published', attempts = g.attempt, updated_at = now()
         from unnest(${granted.map((r) => r.targetId)}::uuid[], ${granted.map((r) => r.attempt)}::int[]) as g(id, attempt), channels c
         where t.id = g.id and c.id = t.channel_id
         returning t.id, t.text, c.deleted_at is not null as channel_removed`.execute(trx)
@@ -90,6 +91,51 @@ export async function claimPosts(db: Db, requests: ClaimRequest[]): Promise<Clai
       const target = isClaimed(r) ? byTarget.get(r.targetId) : undefined;
       return target ? { claimed: true, text: target.text, channelRemoved: target.channel_removed } : { claimed: false };
     });
+  });
+}
+
+/**
+ * A failed send of a claimed post is over: the target is no longer sending. True when the post was
+ * cancelled while the send was in flight (a cancel moves the publish stage on): the target is then
+ * cancelled instead of retried. Under the post's row lock, so it is ordered against the cancel.
+ */
+export async function endFailedSend(db: Db, { postId, targetId, stage }: { postId: string; targetId: string; stage: number }): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    const post = await trx.selectFrom('posts').select('publish_stage').where('id', '=', postId).forUpdate().executeTakeFirstOrThrow();
+    const cancelled = post.publish_stage !== stage;
+    await trx
+      .updateTable('post_targets')
+      .set({ sending: false, updated_at: new Date(), ...(cancelled ? { status: 'cancelled' as const } : {}) })
+      .where('id', '=', targetId)
+      .where('status', '!=', 'published')
+      .execute();
+    return cancelled;
+  });
+}
+
+/** What a cancel of a claimed post did: which targets it stopped, and which were on the network at that moment. */
+export type RetriesCancelled = { cancelled: false } | { cancelled: true; stopped: string[]; sending: string[] };
+
+/**
+ * Cancels a claimed post whose send failed and waits to retry (or for its channel to be
+ * reconnected). The claim orders only the first send: until one has failed there is nothing to
+ * stop, and this refuses. Under the post's row lock, as claims take it: every target not on the
+ * network now is cancelled (its next attempt's claim is refused: the post is no longer publishing,
+ * and the stage moved on); a target sending now finishes, and ends published if it got through or
+ * cancelled if it failed (`endFailedSend`).
+ */
+export async function cancelRetries(db: Db, { postId, actorId }: { postId: string; actorId?: string }): Promise<RetriesCancelled> {
+  return db.transaction().execute(async (trx) => {
+    const post = await trx.selectFrom('posts').select(['workspace_id', 'status']).where('id', '=', postId).forUpdate().executeTakeFirstOrThrow();
+    if (post.status !== 'publishing') return { cancelled: false };
+    const targets = await trx.selectFrom('post_targets').select(['id', 'status', 'sending']).where('post_id', '=', postId).execute();
+    if (!targets.some((t) => t.status === 'publishing' && !t.sending)) return { cancelled: false };
+    const stopped = targets.filter((t) => (t.status === 'publishing' || t.status === 'pending') && !t.sending).map((t) => t.id);
+    const sending = targets.filter((t) => t.status === 'publishing' && t.sending).map((t) => t.id);
+    await trx.updateTable('posts').set({ status: 'cancelled', updated_at: new Date(), ...nextPublishStage }).where('id', '=', postId).execute();
+    await trx.updateTable('post_targets').set({ status: 'cancelled', updated_at: new Date() }).where('id', 'in', stopped).execute();
+    await appendAudit(trx, { workspaceId: post.workspace_id, actorId: actorId ?? null, action: 'post.status_changed', subjectType: 'post', subjectId: postId, before: { status: 'publishing' }, after: { status: 'cancelled', stoppedTargetIds: stopped, sendingTargetIds: sending } });
+    return { cancelled: true, stopped, sending };
   });
 }
 

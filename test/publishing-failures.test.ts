@@ -3,6 +3,7 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { createPublishingActivities } from '../activities/publishing';
 import { startLocalBluesky, type LocalBluesky } from '../sandbox/local-bluesky';
 import { connectBluesky, connectChannel } from './support/channels';
+import { recordHistory } from './support/histories';
 import { bearer, createWorkspace, startHarness, waitFor, type Harness, type TestWorkspace } from './support/harness';
 import { startTcpProxy } from './support/tcp-proxy';
 import { startWebhookReceiver, type WebhookReceiver } from './support/webhook-receiver';
@@ -71,6 +72,10 @@ test('a PDS that goes away is retried until it is back, then the post lands once
     });
     expect(retrying.targets[0].status).toBe('publishing');
     expect(retrying.targets[0].lastError).toMatch(/unavailable|reach/i);
+    await waitFor('the channel to show unhealthy', async () => {
+      const channels = (await h.app.inject({ method: 'GET', url: '/v1/channels', headers: bearer(ws.token) })).json().channels;
+      return channels.find((c: { id: string; health: { healthy: boolean } }) => c.id === channel.id && !c.health.healthy);
+    });
     expect(await pds.listPosts(account.did)).toHaveLength(0);
 
     await proxy.start();
@@ -80,24 +85,80 @@ test('a PDS that goes away is retried until it is back, then the post lands once
     }, 60_000);
     expect(done.targets[0].lastError).toBeNull();
     expect(await pds.listPosts(account.did)).toHaveLength(1);
+    // Unhealthy through the outage; the send that went through made it healthy again.
+    const listed = (await h.app.inject({ method: 'GET', url: '/v1/channels', headers: bearer(ws.token) })).json().channels.find((c: { id: string }) => c.id === channel.id);
+    expect(listed.health).toEqual({ healthy: true, consecutiveFailures: 0, lastError: null, failingSince: null });
   } finally {
     await proxy.close();
   }
 });
 
-test('revoked credentials fail fast, with a readable reason and no retries', async () => {
+test('revoked credentials hold the post, with a readable reason and no retries, until the channel is reconnected', async () => {
   const account = await pds.createAccount('revoked');
+  const other = await pds.createAccount('someone-else');
   const channel = await connectBluesky(h, ws.token, pds, account);
   const owner = new AtpAgent({ service: pds.pdsUrl });
   await owner.login({ identifier: account.handle, password: account.password });
   await owner.com.atproto.server.revokeAppPassword({ name: 'chorus' });
 
-  const post = await schedule({ text: 'Will not go out', channelIds: [channel.id] });
+  const post = await schedule({ text: 'Goes out once reconnected', channelIds: [channel.id] });
+  const dropped = await schedule({ text: 'Cancelled while held', channelIds: [channel.id] });
+  const held = (id: string) =>
+    waitFor(`post ${id} to wait for a reconnect`, async () => {
+      const p = await getPost(id);
+      return p.targets[0].lastError && p;
+    });
+  const waiting = await held(post.id);
+  expect(waiting.status).toBe('publishing');
+  expect(waiting.targets[0]).toMatchObject({ status: 'publishing', attempts: 1 });
+  expect(waiting.targets[0].lastError).toMatch(/Bluesky refused the credentials.*reconnect the channel/);
+  // Not retried: nothing runs for it until the channel is reconnected.
+  await waitFor('no attempt pending', async () => ((await h.client.workflow.getHandle(post.workflowId).describe()).raw.pendingActivities ?? []).length === 0);
+  const listed = (await h.app.inject({ method: 'GET', url: '/v1/channels', headers: bearer(ws.token) })).json().channels.find((c: { id: string }) => c.id === channel.id);
+  expect(listed.health).toMatchObject({ healthy: false, lastError: expect.stringMatching(/refused the credentials/) });
+
+  // A held post can still be cancelled.
+  await held(dropped.id);
+  expect((await h.app.inject({ method: 'POST', url: `/v1/posts/${dropped.id}/cancel`, headers: bearer(ws.token) })).statusCode).toBe(200);
+
+  const reconnect = (credentials: Record<string, unknown>) => h.app.inject({ method: 'PUT', url: `/v1/channels/${channel.id}/credentials`, headers: bearer(ws.token), payload: { credentials } });
+  const refused = await reconnect({ service: pds.pdsUrl, identifier: account.handle, password: 'not-the-password' });
+  expect(refused.statusCode).toBe(422);
+  expect(refused.json().errors).toEqual([expect.objectContaining({ field: 'credentials', rule: 'verified' })]);
+  const incomplete = await reconnect({ service: pds.pdsUrl, password: 'x' });
+  expect(incomplete.statusCode).toBe(422);
+  expect(incomplete.json().errors).toEqual([expect.objectContaining({ field: 'credentials.identifier' })]);
+  const elsewhere = await reconnect({ service: pds.pdsUrl, identifier: other.handle, password: other.appPassword });
+  expect(elsewhere.statusCode).toBe(422);
+  expect(elsewhere.json().errors).toEqual([expect.objectContaining({ field: 'credentials', rule: 'same_account' })]);
+
+  const fresh = await owner.com.atproto.server.createAppPassword({ name: 'chorus-reconnected' });
+  const ok = await reconnect({ service: pds.pdsUrl, identifier: account.handle, password: fresh.data.password });
+  expect(ok.statusCode).toBe(200);
+  expect(ok.json()).toMatchObject({ id: channel.id, health: { healthy: true, consecutiveFailures: 0, lastError: null, failingSince: null } });
+
   const done = await finished(post.id);
-  expect(done.status).toBe('failed');
-  expect(done.targets[0]).toMatchObject({ status: 'failed', attempts: 1 });
-  expect(done.targets[0].lastError).toMatch(/Bluesky refused the credentials.*reconnect the channel/);
-  expect(await pds.listPosts(account.did)).toHaveLength(0);
+  expect(done.status).toBe('published');
+  expect(done.targets[0].lastError).toBeNull();
+  expect((await pds.listPosts(account.did)).map((r) => r.text)).toEqual(['Goes out once reconnected']);
+  expect(await getPost(dropped.id)).toMatchObject({ status: 'cancelled', targets: [{ status: 'cancelled' }] });
+  const audit = (await h.app.inject({ method: 'GET', url: `/v1/audit?subject=${channel.id}`, headers: bearer(ws.token) })).json();
+  expect(audit.entries.map((e: { action: string }) => e.action)).toContain('channel.reconnected');
+  await recordHistory(h.client, post.workflowId, 'post-held-for-reconnect');
+});
+
+test('a post held for a reconnect fails that target when its channel is removed instead', async () => {
+  const account = await pds.createAccount('removed');
+  const channel = await connectBluesky(h, ws.token, pds, account);
+  const owner = new AtpAgent({ service: pds.pdsUrl });
+  await owner.login({ identifier: account.handle, password: account.password });
+  await owner.com.atproto.server.revokeAppPassword({ name: 'chorus' });
+  const post = await schedule({ text: 'Never reconnected', channelIds: [channel.id] });
+  await waitFor('the post to wait for a reconnect', async () => (await getPost(post.id)).targets[0].lastError);
+
+  expect((await h.app.inject({ method: 'DELETE', url: `/v1/channels/${channel.id}`, headers: bearer(ws.token) })).statusCode).toBe(204);
+  const done = await finished(post.id);
+  expect(done).toMatchObject({ status: 'failed', targets: [{ status: 'failed', lastError: expect.stringMatching(/was removed before the post went out/) }] });
 });
 
 test("a rate-limited webhook is retried after the receiver's Retry-After", async () => {

@@ -1,9 +1,12 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { BlueskyAdapter } from '../channels/bluesky';
 import { announcePublishStage, claimPosts } from '../db/post-claims';
 import { startLocalBluesky, type LocalBluesky, type SandboxAccount } from '../sandbox/local-bluesky';
 import { connectBluesky, connectChannel } from './support/channels';
 import { recordHistory } from './support/histories';
 import { addMember, bearer, createWorkspace, startHarness, waitFor, type Harness, type TestWorkspace } from './support/harness';
+import { startTcpProxy } from './support/tcp-proxy';
 import { startWebhookReceiver, type WebhookReceiver } from './support/webhook-receiver';
 
 /**
@@ -212,3 +215,124 @@ async function commitsOf(did: string): Promise<number> {
   const events = await pds.network.pds.ctx.sequencer.requestSeqRange({ earliestSeq: 0, limit: 100_000 });
   return events.filter((e) => e.type === 'commit' && e.evt.repo === did).length;
 }
+
+/** A webhook endpoint that answers pings at once and holds each delivery until the test answers it. */
+async function startHoldingReceiver() {
+  const held: http.ServerResponse[] = [];
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      if ((JSON.parse(Buffer.concat(chunks).toString('utf8')) as { type: string }).type === 'chorus.ping') res.writeHead(204).end();
+      else held.push(res);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
+    held,
+    close: () => new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    }),
+  };
+}
+
+/** The target's send failed and it waits to retry: no attempt of it is on the network. */
+const waitingToRetry = (targetId: string, attempts = 2) =>
+  waitFor(`target ${targetId} to wait for a retry`, async () => {
+    const t = await h.db.selectFrom('post_targets').select(['attempts', 'sending', 'last_error']).where('id', '=', targetId).executeTakeFirstOrThrow();
+    return t.attempts >= attempts && !t.sending && t.last_error !== null;
+  });
+
+test('a post retrying after a network failure can be cancelled: the retry is called off and the channel shows unhealthy', async () => {
+  const down = await startTcpProxy(hook.url);
+  try {
+    // Saved while the receiver is reachable, through a proxy that then goes away.
+    const channel = await connectChannel(h, ws.token, { provider: 'webhook', name: 'Down hook', credentials: { url: `${down.url}/hooks/chorus`, secret: hook.secret } });
+    await down.stop();
+    const post = await schedule({ text: `Retrying ${Date.now()}`, channelIds: [channel.id] });
+    const targetId = post.targets[0].id;
+    await waitingToRetry(targetId, 3);
+
+    const listed = (await call('GET', '/v1/channels')).json().channels.find((c: { id: string }) => c.id === channel.id);
+    expect(listed.health).toMatchObject({ healthy: false, consecutiveFailures: expect.any(Number), lastError: expect.stringMatching(/unreachable/), failingSince: expect.any(String) });
+    expect(listed.health.consecutiveFailures).toBeGreaterThanOrEqual(3);
+
+    const cancel = await call('POST', `/v1/posts/${post.id}/cancel`);
+    expect(cancel.statusCode).toBe(200);
+    expect(cancel.json()).toMatchObject({ status: 'cancelled', targets: [{ status: 'cancelled' }] });
+    // The retry is called off: the workflow ends at once, no attempt pending, the target cancelled.
+    const handle = h.client.workflow.getHandle(post.workflowId);
+    expect(await handle.result()).toMatchObject({ status: 'cancelled', targets: [{ status: 'cancelled' }] });
+    expect((await handle.describe()).raw.pendingActivities ?? []).toHaveLength(0);
+    expect(await getPost(post.id)).toMatchObject({ status: 'cancelled', targets: [{ status: 'cancelled' }] });
+    const audit = (await call('GET', `/v1/audit?subject=${post.id}`)).json();
+    const statuses = audit.entries.filter((e: { action: string }) => e.action === 'post.status_changed').map((e: { after: { status: string } }) => e.after.status);
+    expect(statuses).toEqual(expect.arrayContaining(['publishing', 'cancelled']));
+    await recordHistory(h.client, post.workflowId, 'post-staged-retry-cancelled');
+  } finally {
+    await down.close();
+  }
+});
+
+test('cancelled while one target retries and another already went out, a post ends partially published', async () => {
+  const down = await startTcpProxy(hook.url);
+  try {
+    const channel = await connectChannel(h, ws.token, { provider: 'webhook', name: 'Down hook 2', credentials: { url: `${down.url}/hooks/chorus`, secret: hook.secret } });
+    await down.stop();
+    const marker = `half-${Date.now()}`;
+    const post = await schedule({ text: `Half ${marker}`, channelIds: [channelId, channel.id] });
+    const retrying = post.targets.find((t: { channelId: string }) => t.channelId === channel.id).id;
+    await waitFor('the Bluesky target to publish', async () => (await getPost(post.id)).targets.some((t: { channelId: string; status: string }) => t.channelId === channelId && t.status === 'published'));
+    await waitingToRetry(retrying);
+
+    expect((await call('POST', `/v1/posts/${post.id}/cancel`)).statusCode).toBe(200);
+    const done = await waitFor('the post to settle', async () => {
+      const p = await getPost(post.id);
+      return p.status === 'partially_published' && p;
+    });
+    expect(done.targets.map((t: { channelId: string; status: string }) => [t.channelId, t.status]).sort()).toEqual([[channelId, 'published'], [channel.id, 'cancelled']].sort());
+    expect(await postsWith(marker)).toHaveLength(1);
+  } finally {
+    await down.close();
+  }
+});
+
+test('a send on the network when the post is cancelled still counts: delivered, it is published; failed, it is cancelled, not retried', async () => {
+  const down = await startTcpProxy(hook.url);
+  const slow = await startHoldingReceiver();
+  try {
+    const failing = await connectChannel(h, ws.token, { provider: 'webhook', name: 'Down hook 3', credentials: { url: `${down.url}/hooks/chorus`, secret: hook.secret } });
+    const slowDelivered = await connectChannel(h, ws.token, { provider: 'webhook', name: 'Slow hook', credentials: { url: slow.url, secret: hook.secret } });
+    await down.stop();
+    const post = await schedule({ text: `In flight ${Date.now()}`, channelIds: [failing.id, slowDelivered.id] });
+    const target = (id: string) => post.targets.find((t: { channelId: string }) => t.channelId === id).id;
+    await waitingToRetry(target(failing.id));
+    await waitFor('the slow send to be on the network', async () => slow.held.length === 1);
+
+    // One target waits to retry, the other is being sent right now: the cancel is taken.
+    expect((await call('POST', `/v1/posts/${post.id}/cancel`)).statusCode).toBe(200);
+    expect((await getPost(post.id)).targets.find((t: { channelId: string }) => t.channelId === slowDelivered.id).status).toBe('publishing');
+    slow.held[0]!.writeHead(204).end(); // it got through after all
+    const done = await waitFor('the post to settle', async () => {
+      const p = await getPost(post.id);
+      return p.status === 'partially_published' && p;
+    });
+    expect(done.targets.find((t: { channelId: string }) => t.channelId === slowDelivered.id).status).toBe('published');
+    expect(done.targets.find((t: { channelId: string }) => t.channelId === failing.id).status).toBe('cancelled');
+
+    // The same with a send that fails: it is not retried, and the post ends cancelled.
+    const second = await schedule({ text: `In flight, failing ${Date.now()}`, channelIds: [failing.id, slowDelivered.id] });
+    await waitingToRetry(second.targets.find((t: { channelId: string }) => t.channelId === failing.id).id);
+    await waitFor('the slow send to be on the network', async () => slow.held.length === 2);
+    expect((await call('POST', `/v1/posts/${second.id}/cancel`)).statusCode).toBe(200);
+    slow.held[1]!.writeHead(500).end();
+    expect(await h.client.workflow.getHandle(second.workflowId).result()).toMatchObject({ status: 'cancelled' });
+    expect(await getPost(second.id)).toMatchObject({ status: 'cancelled', targets: [{ status: 'cancelled' }, { status: 'cancelled' }] });
+    expect(slow.held).toHaveLength(2);
+  } finally {
+    await down.close();
+    await slow.close();
+  }
+});

@@ -1,4 +1,5 @@
-import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { ApplicationFailure, ApplicationFailureCategory } from '@temporalio/common';
+import { NativeConnection, Runtime, Worker, type ActivityInterceptorsFactory, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities';
 
 export interface ChorusWorkerOptions {
@@ -23,5 +24,29 @@ export function createChorusWorker(options: ChorusWorkerOptions): Promise<Worker
     // wait here for up to a minute before their time, so a burst of posts due at once needs a slot
     // each (beyond this many, the rest start as slots free up, and publish late).
     maxConcurrentActivityTaskExecutions: 1000,
+    interceptors: { activity: [logExpectedFailures] },
   });
 }
+
+/**
+ * An expected failure (a network down, a 5xx, a rate limit, refused credentials) is thrown as a
+ * BENIGN ApplicationFailure, which the SDK logs only at DEBUG: it gets one WARN line here, without a
+ * stack, as an outage retried for hours would otherwise fill the log. Any other failure keeps the
+ * SDK's WARN with its stack.
+ */
+export const logExpectedFailures: ActivityInterceptorsFactory = (ctx) => ({
+  inbound: {
+    async execute(input, next) {
+      try {
+        return await next(input);
+      } catch (err) {
+        if (err instanceof ApplicationFailure && err.category === ApplicationFailureCategory.BENIGN) {
+          const { activityType, attempt, workflowExecution } = ctx.info;
+          const workflow = workflowExecution ? ` (workflow ${workflowExecution.workflowId})` : '';
+          Runtime.instance().logger.warn(`${activityType} attempt ${attempt}${workflow} failed: ${err.type}: ${err.message}${err.nonRetryable ? '' : '; will retry'}`);
+        }
+        throw err;
+      }
+    },
+  },
+});

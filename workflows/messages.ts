@@ -194,6 +194,8 @@ export const campaignCancelledSignal = defineSignal('campaignCancelled');
 /** Cancels a post that has not started publishing (sent by its recurrence when stopped). */
 export const cancelSignal = defineSignal('cancel');
 export const joinCampaignSignal = defineSignal<[{ campaignId: string; held: boolean }]>('joinCampaign');
+/** A channel was reconnected (or removed): a target waiting on it after refused credentials tries again (or fails as removed). */
+export const channelReconnectedSignal = defineSignal<[{ channelId: string }]>('channelReconnected');
 
 export interface PostProgress {
   postId: string;

@@ -24,6 +24,7 @@ import {
   campaignWorkflowId,
   cancelSignal,
   cancelUpdate,
+  channelReconnectedSignal,
   decideUpdate,
   editUpdate,
   excerptOf,
@@ -50,7 +51,7 @@ const { confirmPostStored } = proxyActivities<PublishingActivities>({
 });
 
 // Database bookkeeping and notifications: retried until the database is back.
-const { markPostStatus, recordApprovalDecision, recordTargetFailure, savePostSchedule } = proxyActivities<PublishingActivities>({
+const { cancelRetries, markPostStatus, recordApprovalDecision, recordTargetFailure, savePostSchedule } = proxyActivities<PublishingActivities>({
   startToCloseTimeout: '30s',
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' },
 });
@@ -91,6 +92,15 @@ const EXPIRED_WAITS_FOR_RESCHEDULE = 'expired-posts-wait-for-reschedule';
 /** Workflows started before this change started their publishes at the post's time, not before. */
 const STAGED_PUBLISHING = 'staged-publishing';
 
+/** Workflows started before this change could not be cancelled once claimed, even while a send waited to retry. */
+const CANCEL_RETRIES = 'cancel-during-retries';
+
+/** Workflows started before this change failed a target at once when its channel's credentials were refused. */
+const WAIT_FOR_RECONNECT = 'auth-failures-wait-for-reconnect';
+
+/** How long a target refused for its channel's credentials waits for the channel to be reconnected: the retry budget of an outage. */
+const RECONNECT_WAIT_MS = 24 * 60 * 60_000;
+
 /**
  * How long before its time a post's publishes are handed to a worker, which sends them at the time
  * itself: a burst of posts due at once then costs no workflow task at the due second.
@@ -130,6 +140,12 @@ export async function publishPost(input: PostWorkflowInput): Promise<PostWorkflo
     return run;
   };
   const targets: PostWorkflowTargetStatus[] = input.targets.map((t) => ({ ...t, status: 'pending' }));
+  // Each staged target's publish runs in a scope of its own: a cancel during retries stops those
+  // waiting to retry and leaves a send on the network to finish.
+  const targetScopes = new Map<string, CancellationScope>();
+  let retriesCancelled = false;
+  // Reconnects seen per channel: a target refused for its credentials waits for the next one.
+  const reconnects: Record<string, number> = {};
 
   const snapshot = (): PostWorkflowStatus => ({ postId: input.postId, status, publishAt, targets: targets.map((t) => ({ ...t })) });
   const approvalSnapshot = (): ApprovalChainStatus => chain?.snapshot() ?? { state: 'none', round: 0, currentStep: null, steps: [], decisions: [] };
@@ -176,7 +192,7 @@ export async function publishPost(input: PostWorkflowInput): Promise<PostWorkflo
     return oneAtATime(async () => {
       if (!editable()) return status === 'cancelled';
       if (!staged) return cancelNow(actorId);
-      if (!(await markPostStatus({ postId: input.postId, status: 'cancelled', actorId, unlessClaimed: true }))) return false;
+      if (!(await markPostStatus({ postId: input.postId, status: 'cancelled', actorId, unlessClaimed: true }))) return patched(CANCEL_RETRIES) && stopRetries(actorId);
       setStatus('cancelled');
       wake();
       for (const t of targets) t.status = 'cancelled';
@@ -184,6 +200,28 @@ export async function publishPost(input: PostWorkflowInput): Promise<PostWorkflo
       return true;
     });
   };
+
+  /**
+   * Claimed, but a send failed and waits to retry: the post is cancelled, the targets not on the
+   * network now are called off, and a send on the network finishes (publishWhenDue records how).
+   * False while the claim's first sends are out (nothing waits to retry yet).
+   */
+  const stopRetries = async (actorId?: string): Promise<boolean> => {
+    const outcome = await cancelRetries({ postId: input.postId, actorId });
+    if (!outcome.cancelled) return false;
+    retriesCancelled = true;
+    setStatus('cancelled');
+    wake();
+    for (const t of targets) {
+      if (!outcome.stopped.includes(t.targetId)) continue;
+      t.status = 'cancelled';
+      targetScopes.get(t.targetId)?.cancel();
+    }
+    return true;
+  };
+
+  /** A target refused for its channel's credentials waits for a reconnect newer than `seen`; false after RECONNECT_WAIT_MS. */
+  const reconnected = (channelId: string, seen: number) => condition(() => (reconnects[channelId] ?? 0) > seen, RECONNECT_WAIT_MS);
 
   /**
    * Hands every target to a worker that publishes it at `publishAt`. Until the worker claims the
@@ -200,12 +238,21 @@ export async function publishPost(input: PostWorkflowInput): Promise<PostWorkflo
     staged = true;
     describe('staged');
     const scope = new CancellationScope();
-    const outcomes = scope.run(() => Promise.all(targets.map((target) => publishOneWhenDue(input.postId, target, stagedAt, stage))));
+    const outcomes = scope.run(() =>
+      Promise.all(
+        targets.map((target) => {
+          const own = new CancellationScope();
+          targetScopes.set(target.targetId, own);
+          return own.run(() => publishOneWhenDue(input.postId, target, stagedAt, stage, reconnects, reconnected));
+        }),
+      ),
+    );
     try {
       for (;;) {
         const settled = await Promise.race([outcomes.then(() => true), condition(() => changed() || (held && !holdTried)).then(() => false)]);
         if (settled) break;
         if (changed()) {
+          if (retriesCancelled) break; // the sends still on the network finish
           scope.cancel();
           break;
         }
@@ -220,6 +267,18 @@ export async function publishPost(input: PostWorkflowInput): Promise<PostWorkflo
         });
       }
       const claimed = (await outcomes).some((outcome) => outcome === 'claimed');
+      if (retriesCancelled) {
+        // Cancelled during retries: what a send on the network at that moment did is what happened.
+        for (const t of targets) if (t.status !== 'published' && t.status !== 'failed') t.status = 'cancelled';
+        const published = targets.filter((t) => t.status === 'published').length;
+        if (published > 0) {
+          setStatus(published === targets.length ? 'published' : 'partially_published');
+          describe();
+          await markPostStatusLocally({ postId: input.postId, status });
+        }
+        await reportToCampaign();
+        return false;
+      }
       if (claimed) {
         setStatus('publishing'); // at once: a change waiting its turn must find the post publishing
       } else if (!changed()) {
@@ -381,6 +440,9 @@ export async function publishPost(input: PostWorkflowInput): Promise<PostWorkflo
   setHandler(cancelSignal, async () => {
     if (editable()) await cancel();
   });
+  setHandler(channelReconnectedSignal, ({ channelId }) => {
+    reconnects[channelId] = (reconnects[channelId] ?? 0) + 1;
+  });
   setHandler(joinCampaignSignal, ({ campaignId: joined, held: holdNow }) => {
     campaignId = joined;
     if (holdNow && editable()) held = true;
@@ -524,23 +586,49 @@ async function publishOne(postId: string, target: PostWorkflowTargetStatus): Pro
 
 /**
  * Publishes one target at its time through a staged activity; 'withdrawn' when it did not claim the
- * post. (Its failures come after the claim: before it, the activity only waits and retries.)
+ * post. (Its failures come after the claim: before it, the activity only waits and retries.) Refused
+ * credentials hold the target until its channel is reconnected (`reconnected`), then it tries again.
  */
-async function publishOneWhenDue(postId: string, target: PostWorkflowTargetStatus, publishAt: string, stage: number): Promise<'claimed' | 'withdrawn'> {
-  try {
-    const result = await publishTargetWhenDue({ postId, targetId: target.targetId, publishAt, stage });
-    if (result.withdrawn) return 'withdrawn';
-    target.status = 'published';
-    target.externalId = result.externalId;
-    target.url = result.url;
-  } catch (err) {
-    if (isCancellation(err)) return 'withdrawn';
-    target.status = 'failed';
-    target.error = failureReason(err);
-    const reason = target.error;
-    await CancellationScope.nonCancellable(() => recordTargetFailure({ targetId: target.targetId, reason }));
+async function publishOneWhenDue(
+  postId: string,
+  target: PostWorkflowTargetStatus,
+  publishAt: string,
+  stage: number,
+  reconnects: Record<string, number>,
+  reconnected: (channelId: string, seen: number) => Promise<boolean>,
+): Promise<'claimed' | 'withdrawn'> {
+  for (;;) {
+    const seen = reconnects[target.channelId] ?? 0;
+    try {
+      const result = await publishTargetWhenDue({ postId, targetId: target.targetId, publishAt, stage });
+      if (result.withdrawn) return 'withdrawn';
+      target.status = 'published';
+      target.externalId = result.externalId;
+      target.url = result.url;
+      target.error = undefined;
+    } catch (err) {
+      if (isCancellation(err)) return 'withdrawn';
+      target.error = failureReason(err);
+      if (isAuthFailure(err) && patched(WAIT_FOR_RECONNECT)) {
+        target.status = 'publishing';
+        try {
+          if (await reconnected(target.channelId, seen)) continue;
+        } catch (waitErr) {
+          if (isCancellation(waitErr)) return 'withdrawn';
+          throw waitErr;
+        }
+        target.error = `${target.error} (the channel was not reconnected within 24 hours)`;
+      }
+      target.status = 'failed';
+      const reason = target.error;
+      await CancellationScope.nonCancellable(() => recordTargetFailure({ targetId: target.targetId, reason }));
+    }
+    return 'claimed';
   }
-  return 'claimed';
+}
+
+function isAuthFailure(err: unknown): boolean {
+  return err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.type === FailureType.ChannelAuthFailed;
 }
 
 /**

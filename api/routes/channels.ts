@@ -1,3 +1,4 @@
+import { WorkflowNotFoundError } from '@temporalio/client';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { blueskyCredentialsSchema } from '../../channels/bluesky';
@@ -7,9 +8,10 @@ import { webhookCredentialsSchema } from '../../channels/webhook';
 import { isValidTimezone } from '../../content/queue-slots';
 import { appendAudit } from '../../db/audit';
 import { PROVIDERS } from '../../db/database';
-import { findChannels, insertChannel, removeChannel, toChannelView } from '../../db/channels';
+import { findChannel, findChannels, insertChannel, reconnectChannel, removeChannel, toChannelView } from '../../db/channels';
+import { channelReconnectedSignal } from '../../workflows/messages';
 import { callerOf, requireRole, Roles } from '../plugins/auth';
-import { invalidField, notFound } from '../problems';
+import { invalidField, invalidFields, notFound } from '../problems';
 
 const channelView = z.object({
   id: z.uuid(),
@@ -20,6 +22,14 @@ const channelView = z.object({
   slots: z.array(z.object({ day: z.number(), time: z.string() })),
   minGapMinutes: z.number(),
   createdAt: z.string(),
+  health: z
+    .object({
+      healthy: z.boolean().describe('False after three failed sends in a row, or refused credentials, until a send goes through or the channel is reconnected'),
+      consecutiveFailures: z.number(),
+      lastError: z.string().nullable(),
+      failingSince: z.string().nullable(),
+    })
+    .describe('Whether sends to this channel go through'),
 });
 
 const name = z.string().trim().min(1).max(100);
@@ -30,6 +40,19 @@ const createChannelBody = z.discriminatedUnion('provider', [
 ]);
 
 export const channelRoutes: FastifyPluginAsyncZod = async (app) => {
+  /** Posts whose targets wait on this channel try again now (a finished workflow no longer listens). */
+  const releaseHeldPosts = (workflowIds: string[], channelId: string) =>
+    Promise.all(
+      workflowIds.map((id) =>
+        app.temporal.workflow
+          .getHandle(id)
+          .signal(channelReconnectedSignal, { channelId })
+          .catch((err: unknown) => {
+            if (!(err instanceof WorkflowNotFoundError)) throw err;
+          }),
+      ),
+    );
+
   app.post(
     '/channels',
     {
@@ -48,7 +71,7 @@ export const channelRoutes: FastifyPluginAsyncZod = async (app) => {
       try {
         ({ accountRef } = await app.adapters[provider].verify(credentials));
       } catch (err) {
-        if (err instanceof ChannelError) throw invalidField('credentials', 'verified', `could not be verified with ${provider}: ${err.message}`);
+        if (err instanceof ChannelError) throw invalidField(err.field ? `credentials.${err.field}` : 'credentials', 'verified', `could not be verified with ${provider}: ${err.message}`);
         throw err;
       }
       const channel = await insertChannel(app.db, {
@@ -108,6 +131,45 @@ export const channelRoutes: FastifyPluginAsyncZod = async (app) => {
     },
   );
 
+  app.put(
+    '/channels/:id/credentials',
+    {
+      onRequest: requireRole(Roles.manageChannels),
+      schema: {
+        summary: 'Reconnect a channel with new credentials (verified with the network first, never returned); posts held for it go out',
+        tags: ['channels'],
+        params: z.strictObject({ id: z.uuid() }),
+        body: z.strictObject({ credentials: z.record(z.string(), z.unknown()).describe("The provider's credentials, as when connecting") }),
+        response: { 200: channelView },
+      },
+    },
+    async (request) => {
+      const caller = callerOf(request);
+      const existing = await findChannel(app.db, caller.workspaceId, request.params.id);
+      if (!existing) throw notFound('Channel');
+      const adapter = app.adapters[existing.provider];
+      const parsed = adapter.credentialsSchema.safeParse(request.body.credentials);
+      if (!parsed.success) {
+        throw invalidFields(parsed.error.issues.map((i) => ({ field: ['credentials', ...i.path.map(String)].join('.'), rule: i.code, message: i.message })));
+      }
+      let accountRef: string;
+      try {
+        ({ accountRef } = await adapter.verify(parsed.data));
+      } catch (err) {
+        if (err instanceof ChannelError) throw invalidField(err.field ? `credentials.${err.field}` : 'credentials', 'verified', `could not be verified with ${existing.provider}: ${err.message}`);
+        throw err;
+      }
+      // Held posts go out on reconnect: they must go out as the account they were written for.
+      if (accountRef !== existing.account_ref) {
+        throw invalidField('credentials', 'same_account', `these credentials are for ${accountRef}; the channel posts as ${existing.account_ref} (connect another channel for another account)`);
+      }
+      const reconnected = await reconnectChannel(app.db, { workspaceId: caller.workspaceId, channelId: existing.id, actorId: caller.userId, credentialsSealed: app.sealer.seal(parsed.data) });
+      if (!reconnected) throw notFound('Channel');
+      await releaseHeldPosts(reconnected.heldWorkflowIds, existing.id);
+      return reconnected.channel;
+    },
+  );
+
   app.delete(
     '/channels/:id',
     {
@@ -116,7 +178,10 @@ export const channelRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request, reply) => {
       const caller = callerOf(request);
-      if (!(await removeChannel(app.db, caller.workspaceId, request.params.id, caller.userId))) throw notFound('Channel');
+      const removed = await removeChannel(app.db, caller.workspaceId, request.params.id, caller.userId);
+      if (!removed) throw notFound('Channel');
+      // A post held for this channel's reconnect now fails that target (the channel was removed).
+      await releaseHeldPosts(removed.heldWorkflowIds, request.params.id);
       return reply.code(204).send();
     },
   );

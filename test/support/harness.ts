@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Client } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime, type Logger, type Worker } from '@temporalio/worker';
 import { buildApp, type ChorusApp } from '../../api/app';
 import { createChannelAdapters, type ChannelAdapters } from '../../channels/registry';
 import { DiskMediaStorage, type MediaStorage } from '../../content/media';
@@ -35,14 +35,16 @@ export interface Harness {
  * The real parts for one test file: the run's Temporal dev server and PostgreSQL database, a
  * Chorus worker on a task queue of its own, and the API (called with `app.inject`).
  */
-export async function startHarness(options: { smtpUrl?: string } = {}): Promise<Harness> {
-  quietTemporalLogs();
+export async function startHarness(options: { smtpUrl?: string; webhooksAllowPrivate?: boolean; temporalLogger?: Logger } = {}): Promise<Harness> {
+  quietTemporalLogs(options.temporalLogger);
   const db = createDb(testEnv('databaseUrl'), 10);
   const client = await connectClient({ address: testEnv('temporalAddress'), namespace: 'default' });
   const connection = await NativeConnection.connect({ address: testEnv('temporalAddress') });
   const taskQueue = `test-${randomUUID()}`;
-  // Test pages for link cards are served on 127.0.0.1.
-  const adapters = createChannelAdapters({ linkCards: { allowPrivateAddresses: true, timeoutMs: 2000 } });
+  // Test pages for link cards and webhook receivers are served on 127.0.0.1 (WEBHOOKS_ALLOW_PRIVATE,
+  // unless a test of the address guard turns it off).
+  const webhooks = { allowPrivateAddresses: options.webhooksAllowPrivate ?? true };
+  const adapters = createChannelAdapters({ linkCards: { allowPrivateAddresses: true, timeoutMs: 2000 }, webhooks });
   const sealer = new Sealer(generateKey());
   const mailer = options.smtpUrl ? smtpMailer(options.smtpUrl, 'Chorus <chorus@example.test>') : undefined;
   // API and worker share the media folder, as their processes share MEDIA_DIR.
@@ -59,7 +61,7 @@ export async function startHarness(options: { smtpUrl?: string } = {}): Promise<
   let running = worker.run();
   // The API gets adapters of its own, as it would in its own process: no shared sessions.
   const app = await buildApp(
-    { db, temporal: client, adapters: createChannelAdapters(), sealer, taskQueue, media, listeningRunMs: 3000, ...(mailer ? { mailer } : {}) },
+    { db, temporal: client, adapters: createChannelAdapters({ webhooks }), sealer, taskQueue, media, listeningRunMs: 3000, ...(mailer ? { mailer } : {}) },
     { logger: false },
   );
   return {
@@ -91,10 +93,11 @@ export async function startHarness(options: { smtpUrl?: string } = {}): Promise<
 }
 
 let runtimeInstalled = false;
-function quietTemporalLogs() {
+/** `logger`: the worker's log for a test that reads it (the first harness of a test file installs it). */
+function quietTemporalLogs(logger?: Logger) {
   if (runtimeInstalled) return;
   // Activities that fail on purpose log at WARN; errors are still shown.
-  Runtime.install({ logger: new DefaultLogger('ERROR') });
+  Runtime.install({ logger: logger ?? new DefaultLogger('ERROR') });
   runtimeInstalled = true;
 }
 

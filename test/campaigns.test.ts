@@ -70,12 +70,12 @@ test('a campaign goes draft → in review → scheduled → live → completed, 
   expect(texts[s.channels[2]!]).toContain('utm_source=webhook');
   // The post passes its own approval, then waits for its campaign's.
   expect(post.status).toBe('awaiting_approval');
-  expect((await call(s.approver.token, 'POST', `/v1/posts/${post.id}/approval`, { decision: 'approve' })).json().state).toBe('approved');
+  expect((await call(s.approver.token, 'POST', `/v1/posts/${post.id}/approval`, { decision: 'approve', step: 1, round: 0 })).json().state).toBe('approved');
   await waitFor('the post to be held by its draft campaign', async () => (await postOf(s, post.id)).status === 'held');
 
   expect((await call(s.owner.token, 'POST', `/v1/campaigns/${campaign.id}/submit`)).json()).toMatchObject({ status: 'in_review' });
-  expect((await call(s.owner.token, 'POST', `/v1/campaigns/${campaign.id}/approval`, { decision: 'approve' })).statusCode).toBe(403); // its owner
-  expect((await call(s.approver.token, 'POST', `/v1/campaigns/${campaign.id}/approval`, { decision: 'approve', comment: 'Go' })).json().state).toBe('approved');
+  expect((await call(s.owner.token, 'POST', `/v1/campaigns/${campaign.id}/approval`, { decision: 'approve', step: 1, round: 0 })).statusCode).toBe(403); // its owner
+  expect((await call(s.approver.token, 'POST', `/v1/campaigns/${campaign.id}/approval`, { decision: 'approve', step: 1, round: 0, comment: 'Go' })).json().state).toBe('approved');
   await waitFor('the campaign to be scheduled', async () => (await campaignOf(s, campaign.id)).status === 'scheduled');
   expect(await pds.listPosts(s.accounts[0]!.did)).toHaveLength(0);
 

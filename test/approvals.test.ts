@@ -214,6 +214,7 @@ test('a step deadline sends a reminder before it and escalates at it; the escala
     const waiting = (await h.app.inject({ method: 'GET', url: '/v1/approvals?state=pending&mine=true', headers: bearer(t.lead.token) })).json();
     expect(waiting.posts.map((p: { id: string }) => p.id)).toEqual([post.id]);
     expect((await decide(t.lead.token, post.id, 'approve')).json().state).toBe('approved');
+    await recordHistory(h.client, post.workflowId, 'post-deadline-escalated');
     await h.app.inject({ method: 'POST', url: `/v1/posts/${post.id}/cancel`, headers: bearer(t.owner.token) });
   } finally {
     await inbox.close();

@@ -75,6 +75,11 @@ test('a campaign goes draft → in review → scheduled → live → completed, 
 
   expect((await call(s.owner.token, 'POST', `/v1/campaigns/${campaign.id}/submit`)).json()).toMatchObject({ status: 'in_review' });
   expect((await call(s.owner.token, 'POST', `/v1/campaigns/${campaign.id}/approval`, { decision: 'approve', step: 1, round: 0 })).statusCode).toBe(403); // its owner
+  // A decision for a step the plan's chain is not at is stale (409), and the answer says which one is current (from 1).
+  const stale = await call(s.approver.token, 'POST', `/v1/campaigns/${campaign.id}/approval`, { decision: 'approve', step: 2, round: 0 });
+  expect(stale.statusCode).toBe(409);
+  expect(stale.json().errors[0]).toMatchObject({ field: 'step', rule: 'current', message: 'the current step is 1' });
+  expect((await call(s.owner.token, 'GET', `/v1/campaigns/${campaign.id}/approval`)).json()).toMatchObject({ state: 'pending', currentStep: 1, decisions: [] });
   expect((await call(s.approver.token, 'POST', `/v1/campaigns/${campaign.id}/approval`, { decision: 'approve', step: 1, round: 0, comment: 'Go' })).json().state).toBe('approved');
   await waitFor('the campaign to be scheduled', async () => (await campaignOf(s, campaign.id)).status === 'scheduled');
   expect(await pds.listPosts(s.accounts[0]!.did)).toHaveLength(0);

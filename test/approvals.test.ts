@@ -462,8 +462,7 @@ test('a retried decision with the same Idempotency-Key gets the first answer, re
   await cancelPost(t, post.id);
 });
 
-test('an escalation to nobody is refused at save; one whose targets left since goes to the owners, saying so', async () => {
-  const t = await team('Nobody');
+test('an escalation to nobody is refused at save, in a policy and in a content rule', async () => {
   const lonely = await createWorkspace(h, 'Lonely');
   const approver = await addMember(h, lonely.workspaceId, 'approver');
   const toAdmins = await put(lonely.token, { steps: [{ name: 'Legal', mode: 'any', approvers: { userIds: [approver.userId] }, deadlineSeconds: 60, escalateTo: { roles: ['admin'] } }] });
@@ -477,7 +476,10 @@ test('an escalation to nobody is refused at save; one whose targets left since g
   });
   expect(rule.statusCode).toBe(422);
   expect(rule.json().errors[0]).toMatchObject({ field: 'step.escalateTo', rule: 'has_members' });
+});
 
+test('an escalation whose targets left the workspace since goes to its owners, saying so', async () => {
+  const t = await team('Nobody');
   // Escalating to the lead, who is removed from the workspace before the deadline.
   await put(t.owner.token, { steps: [{ name: 'Legal', mode: 'any', approvers: { userIds: [t.approvers[0]!.userId] }, deadlineSeconds: 2, escalateTo: { userIds: [t.lead.userId] } }] });
   const post = await createPost(t.author.token, t.channelId, 'Who decides?');

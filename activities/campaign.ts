@@ -83,7 +83,7 @@ export async function recordDecisionInAudit(
   await db.transaction().execute(async (trx) => {
     const subject = await trx.selectFrom(table).select('workspace_id').where('id', '=', input.subjectId).executeTakeFirstOrThrow();
     const action = `${input.subjectType === 'campaign' ? 'campaign_approval' : 'library_approval'}.${input.decision}`;
-    const key = `${input.round}:${input.step}`;
+    const key = `${input.round}:${input.step + 1}`; // round and step as people see them (steps from 1)
     const existing = await trx
       .selectFrom('audit_log')
       .select('id')

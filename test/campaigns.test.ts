@@ -98,6 +98,9 @@ test('a campaign goes draft → in review → scheduled → live → completed, 
 
   const audit = (await call(s.owner.token, 'GET', `/v1/audit?subject=${campaign.id}`)).json().entries.map((e: { action: string }) => e.action).reverse();
   expect(audit).toEqual(['campaign.created', 'campaign.in_review', 'campaign_approval.approve', 'campaign.scheduled', 'campaign.live', 'campaign.completed']);
+  // The decision's entry numbers its step from 1, like the API.
+  const decided = (await call(s.owner.token, 'GET', `/v1/audit?subject=${campaign.id}`)).json().entries.find((e: { after: { stepName?: string } | null }) => e.after?.stepName !== undefined);
+  expect(decided.after).toMatchObject({ key: '0:1', step: 1, stepName: 'Brand' });
   await recordHistory(h.client, campaign.workflowId, 'campaign-completed');
   await recordHistory(h.client, post.workflowId, 'post-in-campaign');
 });

@@ -1,4 +1,5 @@
 import { Context } from '@temporalio/activity';
+import { currentMembers } from '../db/approvals';
 import { appendAudit } from '../db/audit';
 import { isUnclaimed, nextPublishStage } from '../db/post-claims';
 import type { PostStatus } from '../db/database';
@@ -29,7 +30,11 @@ export function createApprovalActivities(deps: ApprovalDeps) {
         .select(['p.workspace_id', 'p.text'])
         .where('p.id', '=', n.postId)
         .executeTakeFirstOrThrow();
-      const payload = { type: n.kind, timestamp: new Date().toISOString(), data: { postId: n.postId, step: n.step + 1, stepName: n.stepName, round: n.round, recipientIds: n.recipientIds, deadline: n.deadline, text: post.text } };
+      const payload = {
+        type: n.kind,
+        timestamp: new Date().toISOString(),
+        data: { postId: n.postId, step: n.step + 1, stepName: n.stepName, round: n.round, recipientIds: n.recipientIds, deadline: n.deadline, text: post.text, ...(n.fallback ? { fallback: n.fallback } : {}) },
+      };
       const notification = await db.transaction().execute(async (trx) => {
         await trx
           .insertInto('notifications')
@@ -49,6 +54,19 @@ export function createApprovalActivities(deps: ApprovalDeps) {
         if (Context.current().info.attempt < NOTIFY_ATTEMPTS) throw err;
         Context.current().log.warn('Notification not delivered; giving up', { notificationId: notification.id, error: String(err) });
       }
+    },
+
+    /**
+     * Who an escalation goes to now: those of its targets still in the workspace; if none is, the
+     * workspace's owners (never the excluded author), with the reason, so the step is not left
+     * to nobody.
+     */
+    async currentEscalationTargets(input: { workspaceId: string; userIds: string[]; excludeUserIds: string[] }): Promise<{ recipientIds: string[]; fallback?: string }> {
+      const members = await currentMembers(db, input.workspaceId);
+      const still = input.userIds.filter((id) => members.some((m) => m.userId === id));
+      if (still.length > 0) return { recipientIds: still };
+      const owners = members.filter((m) => m.role === 'owner' && !input.excludeUserIds.includes(m.userId)).map((m) => m.userId);
+      return { recipientIds: owners, fallback: "The step's escalation targets are no longer members of the workspace; escalated to the workspace's owners instead" };
     },
 
     /**

@@ -83,7 +83,7 @@ export async function recordDecisionInAudit(
   await db.transaction().execute(async (trx) => {
     const subject = await trx.selectFrom(table).select('workspace_id').where('id', '=', input.subjectId).executeTakeFirstOrThrow();
     const audited = input.subjectType === 'campaign' ? ({ action: 'campaign.approval_decided', subjectType: 'campaign' } as const) : ({ action: 'library_item.approval_decided', subjectType: 'library_item' } as const);
-    const key = `${input.round}:${input.step}`;
+    const key = `${input.round}:${input.step + 1}`; // round and step as people see them (steps from 1)
     // One decision per approver and step: a row under this action's older names counts too.
     const existing = await trx
       .selectFrom('audit_log')

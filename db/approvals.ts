@@ -1,6 +1,6 @@
 import type { Db, Role } from './database';
 import { appendAudit } from './audit';
-import type { ApprovalMode, ApprovalStep } from '../workflows/messages';
+import { approvalsNeeded, type ApprovalMode, type ApprovalStep } from '../workflows/messages';
 
 /** A policy step as configured: approvers named by user and/or role, resolved per post. */
 export interface Approvers {
@@ -43,8 +43,62 @@ export interface PolicyView {
   channelId: string | null;
   campaignId: string | null;
   steps: PolicyStep[];
+  /** One person approves at most one step of a round. */
+  distinctApprovers: boolean;
   updatedBy: string;
   updatedAt: string;
+}
+
+/** A policy's chain: its steps and whether one person may approve more than one of them in a round. */
+export interface PolicyChain {
+  steps: PolicyStep[];
+  distinctApprovers: boolean;
+}
+
+/** The workspace's members today. */
+export async function currentMembers(db: Db, workspaceId: string): Promise<{ userId: string; role: Role }[]> {
+  const rows = await db.selectFrom('memberships').select(['user_id', 'role']).where('workspace_id', '=', workspaceId).execute();
+  return rows.map((r) => ({ userId: r.user_id, role: r.role }));
+}
+
+/**
+ * With distinct approvers, a step that cannot get the approvals it needs from people who approve
+ * no other step of the round (a matching of distinct eligible people to every approval each step
+ * needs); undefined when every step can.
+ */
+export function stepWithoutDistinctApprovers(steps: ApprovalStep[]): number | undefined {
+  const slots = steps.flatMap((step, i) => Array.from({ length: approvalsNeeded(step) }, () => i));
+  const slotOf = new Map<string, number>();
+  // Kuhn's augmenting paths: a slot that finds none cannot be filled in any complete assignment.
+  const assign = (slot: number, seen: Set<string>): boolean => {
+    for (const userId of steps[slots[slot]!]!.eligibleUserIds) {
+      if (seen.has(userId)) continue;
+      seen.add(userId);
+      const taken = slotOf.get(userId);
+      if (taken === undefined || assign(taken, seen)) {
+        slotOf.set(userId, slot);
+        return true;
+      }
+    }
+    return false;
+  };
+  for (let slot = 0; slot < slots.length; slot++) if (!assign(slot, new Set())) return slots[slot];
+  return undefined;
+}
+
+/**
+ * Why a resolved chain cannot be satisfied by people other than its author (`besides`, e.g.
+ * "you"): a step with too few eligible approvers, or with distinct approvers, a step that cannot
+ * get its approvals from people the other steps do not need. Empty when it can be satisfied.
+ */
+export function unsatisfiableSteps(steps: ApprovalStep[], distinctApprovers: boolean, besides: string): string[] {
+  const short = steps
+    .map((step, i) => ({ step, i }))
+    .filter(({ step }) => step.eligibleUserIds.length < approvalsNeeded(step))
+    .map(({ step, i }) => `approval step ${i + 1} ("${step.name}") needs ${approvalsNeeded(step)} approver(s) other than ${besides}; it has ${step.eligibleUserIds.length}`);
+  const i = short.length === 0 && distinctApprovers ? stepWithoutDistinctApprovers(steps) : undefined;
+  if (i !== undefined) short.push(`approval step ${i + 1} ("${steps[i]!.name}") cannot get its ${approvalsNeeded(steps[i]!)} approval(s) from people other than ${besides} who approve no other step (the policy wants distinct approvers)`);
+  return short;
 }
 
 /** Resolves each step's approvers to user ids among the workspace's current members. */
@@ -66,13 +120,13 @@ export async function resolveSteps(db: Db, workspaceId: string, steps: PolicySte
   }));
 }
 
-export async function savePolicy(db: Db, input: { workspaceId: string; channelId: string | null; campaignId: string | null; steps: PolicyStep[]; actorId: string }): Promise<PolicyView> {
+export async function savePolicy(db: Db, input: { workspaceId: string; channelId: string | null; campaignId: string | null; steps: PolicyStep[]; distinctApprovers: boolean; actorId: string }): Promise<PolicyView> {
   return db.transaction().execute(async (trx) => {
     let existingQuery = trx.selectFrom('approval_policies').selectAll().where('workspace_id', '=', input.workspaceId);
     existingQuery = input.channelId ? existingQuery.where('channel_id', '=', input.channelId) : existingQuery.where('channel_id', 'is', null);
     existingQuery = input.campaignId ? existingQuery.where('campaign_id', '=', input.campaignId) : existingQuery.where('campaign_id', 'is', null);
     const existing = await existingQuery.forUpdate().executeTakeFirst();
-    const values = { steps: JSON.stringify(input.steps), updated_by: input.actorId, updated_at: new Date() };
+    const values = { steps: JSON.stringify(input.steps), distinct_approvers: input.distinctApprovers, updated_by: input.actorId, updated_at: new Date() };
     const row = existing
       ? await trx.updateTable('approval_policies').set(values).where('id', '=', existing.id).returningAll().executeTakeFirstOrThrow()
       : await trx.insertInto('approval_policies').values({ workspace_id: input.workspaceId, channel_id: input.channelId, campaign_id: input.campaignId, ...values }).returningAll().executeTakeFirstOrThrow();
@@ -82,50 +136,76 @@ export async function savePolicy(db: Db, input: { workspaceId: string; channelId
       action: existing ? 'approval_policy.updated' : 'approval_policy.created',
       subjectType: 'approval_policy',
       subjectId: row.id,
-      before: existing ? { steps: existing.steps } : null,
-      after: { channelId: input.channelId, campaignId: input.campaignId, steps: input.steps },
+      before: existing ? { steps: existing.steps, distinctApprovers: existing.distinct_approvers } : null,
+      after: { channelId: input.channelId, campaignId: input.campaignId, steps: input.steps, distinctApprovers: input.distinctApprovers },
     });
     return toPolicyView(row);
   });
 }
 
-function toPolicyView(row: { id: string; channel_id: string | null; campaign_id: string | null; steps: unknown; updated_by: string; updated_at: Date }): PolicyView {
-  return { id: row.id, channelId: row.channel_id, campaignId: row.campaign_id, steps: row.steps as PolicyStep[], updatedBy: row.updated_by, updatedAt: row.updated_at.toISOString() };
+function toPolicyView(row: { id: string; channel_id: string | null; campaign_id: string | null; steps: unknown; distinct_approvers: boolean; updated_by: string; updated_at: Date }): PolicyView {
+  return { id: row.id, channelId: row.channel_id, campaignId: row.campaign_id, steps: row.steps as PolicyStep[], distinctApprovers: row.distinct_approvers, updatedBy: row.updated_by, updatedAt: row.updated_at.toISOString() };
 }
 
 export async function listPolicies(db: Db, workspaceId: string): Promise<PolicyView[]> {
   return (await db.selectFrom('approval_policies').selectAll().where('workspace_id', '=', workspaceId).orderBy('updated_at').execute()).map(toPolicyView);
 }
 
-/** A campaign's own policy steps, if it has a non-empty one (an empty one, like an empty channel policy, removes the override). */
-export function campaignOverride(policies: { campaignId: string | null; steps: PolicyStep[] }[], campaignId: string): PolicyStep[] | undefined {
-  const steps = policies.find((p) => p.campaignId === campaignId)?.steps;
-  return steps?.length ? steps : undefined;
+/** A campaign's own policy, if it has a non-empty one (an empty one, like an empty channel policy, removes the override). */
+export function campaignOverride(policies: PolicyView[], campaignId: string): PolicyView | undefined {
+  const policy = policies.find((p) => p.campaignId === campaignId);
+  return policy?.steps.length ? policy : undefined;
 }
 
 /**
  * The chain a new post must pass: its campaign's policy when the campaign has a non-empty one; else the
  * policies of its channels (in channel order) when any has one; else the workspace-wide policy;
- * empty when none applies.
+ * empty when none applies. Approvers are distinct unless every policy that gave steps says otherwise.
  */
-export async function policyStepsFor(db: Db, workspaceId: string, channelIds: string[], campaignId?: string): Promise<PolicyStep[]> {
+export async function policyStepsFor(db: Db, workspaceId: string, channelIds: string[], campaignId?: string): Promise<PolicyChain> {
   const policies = await listPolicies(db, workspaceId);
+  const chainOf = (chosen: PolicyView[]): PolicyChain => ({ steps: chosen.flatMap((p) => p.steps), distinctApprovers: chosen.length === 0 || chosen.some((p) => p.distinctApprovers) });
   const forCampaign = campaignId ? campaignOverride(policies, campaignId) : undefined;
-  if (forCampaign) return forCampaign;
-  const perChannel = channelIds.flatMap((id) => policies.find((p) => p.channelId === id)?.steps ?? []);
-  if (perChannel.length > 0) return perChannel;
-  return policies.find((p) => p.channelId === null && p.campaignId === null)?.steps ?? [];
+  if (forCampaign) return chainOf([forCampaign]);
+  const perChannel = channelIds.flatMap((id) => policies.filter((p) => p.channelId === id && p.steps.length > 0));
+  if (perChannel.length > 0) return chainOf(perChannel);
+  return chainOf(policies.filter((p) => p.channelId === null && p.campaignId === null));
 }
 
 /**
  * The chain a new post must pass: its policy's steps, with a step inserted (first or last) for
  * every content rule the post matches.
  */
-export async function chainFor(db: Db, workspaceId: string, post: { channelIds: string[]; texts: string[]; campaignId?: string }): Promise<PolicyStep[]> {
+export async function chainFor(db: Db, workspaceId: string, post: { channelIds: string[]; texts: string[]; campaignId?: string }): Promise<PolicyChain> {
   const base = await policyStepsFor(db, workspaceId, post.channelIds, post.campaignId);
   const rules = (await listContentRules(db, workspaceId)).filter((rule) => ruleMatches(rule.match, post));
   const tagged = (rule: ContentRuleView): PolicyStep => ({ ...rule.step, source: `rule:${rule.name}` });
-  return [...rules.filter((r) => r.position === 'first').map(tagged), ...base, ...rules.filter((r) => r.position === 'last').map(tagged)];
+  return { steps: [...rules.filter((r) => r.position === 'first').map(tagged), ...base.steps, ...rules.filter((r) => r.position === 'last').map(tagged)], distinctApprovers: base.distinctApprovers };
+}
+
+/** The first answer given to a caller's request with this Idempotency-Key, if any. */
+export async function findIdempotentAnswer(db: Db, scope: { workspaceId: string; userId: string; key: string }): Promise<{ fingerprint: string; statusCode: number; body: unknown } | undefined> {
+  const row = await db
+    .selectFrom('idempotent_requests')
+    .select(['fingerprint', 'status_code', 'body'])
+    .where('workspace_id', '=', scope.workspaceId)
+    .where('user_id', '=', scope.userId)
+    .where('key', '=', scope.key)
+    .executeTakeFirst();
+  return row && { fingerprint: row.fingerprint, statusCode: row.status_code, body: row.body };
+}
+
+/** Keeps the first answer to a request with this key; a concurrent retry's answer loses to it. Returns the kept one. */
+export async function saveIdempotentAnswer(
+  db: Db,
+  answer: { workspaceId: string; userId: string; key: string; fingerprint: string; statusCode: number; body: unknown },
+): Promise<{ fingerprint: string; statusCode: number; body: unknown }> {
+  await db
+    .insertInto('idempotent_requests')
+    .values({ workspace_id: answer.workspaceId, user_id: answer.userId, key: answer.key, fingerprint: answer.fingerprint, status_code: answer.statusCode, body: JSON.stringify(answer.body) })
+    .onConflict((oc) => oc.columns(['workspace_id', 'user_id', 'key']).doNothing())
+    .execute();
+  return (await findIdempotentAnswer(db, answer))!;
 }
 
 const URL_PATTERN = /\bhttps?:\/\/[^\s<>"']+/gi;

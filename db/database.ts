@@ -170,8 +170,22 @@ export interface ApprovalPoliciesTable {
   /** A campaign's policy: overrides the others for the campaign's posts and its plan's review. */
   campaign_id: ColumnType<string | null, string | null | undefined, string | null>;
   steps: ColumnType<unknown, string, string>;
+  /** One person approves at most one step of a round. */
+  distinct_approvers: Generated<boolean>;
   updated_by: string;
   updated_at: Timestamp;
+}
+
+/** The first answer to a request sent with an Idempotency-Key, per caller and key. */
+export interface IdempotentRequestsTable {
+  workspace_id: string;
+  user_id: string;
+  key: string;
+  /** The request's method, path and body, hashed: the same key with another request is refused. */
+  fingerprint: string;
+  status_code: number;
+  body: ColumnType<unknown, string, string>;
+  created_at: CreatedAt;
 }
 
 export interface ApprovalDecisionsTable {
@@ -489,6 +503,7 @@ export interface Database {
   audit_log: AuditLogTable;
   approval_policies: ApprovalPoliciesTable;
   approval_decisions: ApprovalDecisionsTable;
+  idempotent_requests: IdempotentRequestsTable;
   content_rules: ContentRulesTable;
   notifications: NotificationsTable;
   campaigns: CampaignsTable;

@@ -4,7 +4,7 @@ import type { MediaFacts } from '../channels/adapter';
 import type { ChannelAdapters } from '../channels/registry';
 import { addUtm } from '../content/utm';
 import { nextFreeSlot } from '../content/queue-slots';
-import { chainFor, resolveSteps } from '../db/approvals';
+import { chainFor, resolveSteps, unsatisfiableSteps } from '../db/approvals';
 import { appendAudit } from '../db/audit';
 import { findCampaign, type CampaignView } from '../db/campaigns';
 import { findChannels } from '../db/channels';
@@ -17,7 +17,6 @@ import { invalidField, invalidFields, type FieldProblem } from '../api/problems'
 import { beyondHorizon } from '../api/schemas';
 import { storeAndStart } from './store-and-start';
 import {
-  approvalsNeeded,
   excerptOf,
   postWorkflowId,
   PUBLISH_POST_WORKFLOW,
@@ -197,18 +196,11 @@ export async function planPost(ctx: PostCreationContext, caller: Caller, request
 
   // The approval chain is fixed when the post is created, approvers resolved among today's members:
   // the policy's steps, plus a step for each content rule the post matches.
-  const policySteps = preApproved ? [] : await chainFor(ctx.db, caller.workspaceId, { channelIds: body.channelIds, texts: [body.text, ...Object.values(body.variants ?? {})], campaignId: campaign?.id });
-  const steps = await resolveSteps(ctx.db, caller.workspaceId, policySteps, caller.userId);
-  const problems: FieldProblem[] = steps
-    .map((step, i) => ({ step, i }))
-    .filter(({ step }) => step.eligibleUserIds.length < approvalsNeeded(step))
-    .map(({ step, i }) => ({
-      field: 'channelIds',
-      rule: 'approvable',
-      message: `approval step ${i + 1} ("${step.name}") needs ${approvalsNeeded(step)} approver(s) other than you; it has ${step.eligibleUserIds.length}`,
-    }));
+  const policy = preApproved ? { steps: [], distinctApprovers: true } : await chainFor(ctx.db, caller.workspaceId, { channelIds: body.channelIds, texts: [body.text, ...Object.values(body.variants ?? {})], campaignId: campaign?.id });
+  const steps = await resolveSteps(ctx.db, caller.workspaceId, policy.steps, caller.userId);
+  const problems: FieldProblem[] = unsatisfiableSteps(steps, policy.distinctApprovers, 'you').map((message) => ({ field: 'channelIds', rule: 'approvable', message }));
   if (problems.length > 0) throw invalidFields(problems);
-  const approval = steps.length > 0 ? { authorId: caller.userId, steps } : undefined;
+  const approval = steps.length > 0 ? { authorId: caller.userId, steps, distinctApprovers: policy.distinctApprovers } : undefined;
   // Named in the workflow's details in the Temporal UI, with the text's first words.
   const people = approval ? await peopleByIds(ctx.db, caller.workspaceId, steps.flatMap((s) => [...s.eligibleUserIds, ...(s.escalateToUserIds ?? [])])) : undefined;
 

@@ -1,3 +1,5 @@
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { approvalQuery, decideUpdate } from '../workflows/messages';
 import { recordHistory } from './support/histories';
 import { startLocalBluesky, type LocalBluesky, type SandboxAccount } from '../sandbox/local-bluesky';
 import { connectBluesky } from './support/channels';
@@ -43,8 +45,14 @@ async function team(name: string): Promise<Team> {
 }
 
 const put = (token: string, payload: object) => h.app.inject({ method: 'PUT', url: '/v1/approval-policies', headers: bearer(token), payload });
-const decide = (token: string, postId: string, decision: 'approve' | 'reject' | 'request_changes', comment?: string) =>
-  h.app.inject({ method: 'POST', url: `/v1/posts/${postId}/approval`, headers: bearer(token), payload: { decision, comment } });
+type Decision = 'approve' | 'reject' | 'request_changes';
+const chainOf = async (token: string, postId: string) => (await h.app.inject({ method: 'GET', url: `/v1/posts/${postId}/approval`, headers: bearer(token) })).json();
+/** A decision for the step and round given, or (like a client that just read the chain) the current ones. */
+const decide = async (token: string, postId: string, decision: Decision, comment?: string, at?: { step: number; round: number }, headers: Record<string, string> = {}) => {
+  const chain = at ? undefined : await chainOf(token, postId);
+  const { step, round } = at ?? { step: chain.currentStep ?? 1, round: chain.round };
+  return h.app.inject({ method: 'POST', url: `/v1/posts/${postId}/approval`, headers: { ...bearer(token), ...headers }, payload: { decision, step, round, comment } });
+};
 const getPost = async (token: string, id: string) => (await h.app.inject({ method: 'GET', url: `/v1/posts/${id}`, headers: bearer(token) })).json();
 
 
@@ -72,7 +80,7 @@ test('a two-step chain gates a real publish: nothing reaches the PDS before the 
   expect((await decide(t.lead.token, post.id, 'approve', 'Good copy')).statusCode).toBe(200);
   expect(await mine(t.approvers[0]!.token)).toEqual([post.id]);
   const half = await decide(t.approvers[0]!.token, post.id, 'approve');
-  expect(half.json()).toMatchObject({ state: 'pending', currentStep: 1 });
+  expect(half.json()).toMatchObject({ state: 'pending', currentStep: 2 });
   expect((await decide(t.approvers[0]!.token, post.id, 'approve')).statusCode).toBe(403); // once per step
   expect((await getPost(t.owner.token, post.id)).status).toBe('awaiting_approval');
   expect(await pds.listPosts(t.account.did)).toHaveLength(0);
@@ -82,13 +90,14 @@ test('a two-step chain gates a real publish: nothing reaches the PDS before the 
   expect(await pds.listPosts(t.account.did)).toHaveLength(1);
 
   const chain = (await h.app.inject({ method: 'GET', url: `/v1/posts/${post.id}/approval`, headers: bearer(t.analyst.token) })).json();
+  // Steps are numbered from 1 in the chain, its decisions and the audit log alike.
   expect(chain.decisions).toEqual([
-    expect.objectContaining({ step: 0, userId: t.lead.userId, decision: 'approve', comment: 'Good copy', at: expect.any(String) }),
-    expect.objectContaining({ step: 1, userId: t.approvers[0]!.userId, decision: 'approve' }),
-    expect.objectContaining({ step: 1, userId: t.approvers[1]!.userId, decision: 'approve' }),
+    expect.objectContaining({ step: 1, userId: t.lead.userId, decision: 'approve', comment: 'Good copy', at: expect.any(String) }),
+    expect.objectContaining({ step: 2, userId: t.approvers[0]!.userId, decision: 'approve' }),
+    expect.objectContaining({ step: 2, userId: t.approvers[1]!.userId, decision: 'approve' }),
   ]);
   const audit = (await h.app.inject({ method: 'GET', url: `/v1/audit?subject=${post.id}`, headers: bearer(t.owner.token) })).json();
-  expect(audit.entries.filter((e: { action: string; after: { decision?: string } }) => e.action === 'post.approval_decided' && e.after?.decision === 'approve')).toHaveLength(3);
+  expect(audit.entries.filter((e: { action: string; after: { decision?: string } }) => e.action === 'post.approval_decided' && e.after?.decision === 'approve').map((e: { after: { step: number } }) => e.after.step).sort()).toEqual([1, 2, 2]);
   await recordHistory(h.client, post.workflowId, 'post-approved-two-steps');
 });
 
@@ -152,7 +161,7 @@ test('request changes sends the post back; an edit restarts the chain from step 
   });
   const post = (await h.app.inject({ method: 'POST', url: '/v1/posts', headers: bearer(t.author.token), payload: { text: 'Draft one', channelIds: [t.channelId], publishAt: new Date(Date.now() + 3600_000).toISOString() } })).json();
   await decide(t.lead.token, post.id, 'approve');
-  expect((await decide(t.approvers[0]!.token, post.id, 'request_changes', 'Tone it down')).json()).toMatchObject({ state: 'changes_requested', currentStep: 1 });
+  expect((await decide(t.approvers[0]!.token, post.id, 'request_changes', 'Tone it down')).json()).toMatchObject({ state: 'changes_requested', currentStep: 2 });
   await waitFor('changes_requested', async () => (await getPost(t.owner.token, post.id)).status === 'changes_requested');
   expect((await decide(t.approvers[1]!.token, post.id, 'approve')).statusCode).toBe(409);
 
@@ -163,7 +172,7 @@ test('request changes sends the post back; an edit restarts the chain from step 
   expect(edited.json()).toMatchObject({ status: 'awaiting_approval', text: 'Draft two' });
   expect(edited.json().targets[0].text).toBe('Draft two');
   let chain = (await h.app.inject({ method: 'GET', url: `/v1/posts/${post.id}/approval`, headers: bearer(t.owner.token) })).json();
-  expect(chain).toMatchObject({ state: 'pending', round: 1, currentStep: 0 });
+  expect(chain).toMatchObject({ state: 'pending', round: 1, currentStep: 1 });
 
   // The lead may decide again in the new round.
   await decide(t.lead.token, post.id, 'approve');
@@ -174,7 +183,7 @@ test('request changes sends the post back; an edit restarts the chain from step 
   const again = await h.app.inject({ method: 'POST', url: `/v1/posts/${post.id}/edit`, headers: bearer(t.author.token), payload: { text: 'Draft three' } });
   expect(again.json().status).toBe('awaiting_approval');
   chain = (await h.app.inject({ method: 'GET', url: `/v1/posts/${post.id}/approval`, headers: bearer(t.owner.token) })).json();
-  expect(chain).toMatchObject({ state: 'pending', round: 2, currentStep: 0 });
+  expect(chain).toMatchObject({ state: 'pending', round: 2, currentStep: 1 });
   const audit = (await h.app.inject({ method: 'GET', url: `/v1/audit?subject=${post.id}`, headers: bearer(t.owner.token) })).json();
   expect(audit.entries.map((e: { action: string; after: { decision?: string } }) => `${e.action}${e.after?.decision ? ` ${e.after.decision}` : ''}`)).toEqual(expect.arrayContaining(['post.approval_decided request_changes', 'post.edited']));
   await recordHistory(h.client, post.workflowId, 'post-changes-requested-edited');
@@ -193,9 +202,10 @@ test('a step deadline sends a reminder before it and escalates at it; the escala
     expect((await decide(t.lead.token, post.id, 'approve')).statusCode).toBe(403);
 
     const reminder = await waitFor('the reminder', async () => inbox.deliveries.find((d) => d.payload.type === 'approval.reminder'));
-    expect(reminder.payload.data).toMatchObject({ postId: post.id, stepName: 'Legal', recipientIds: [t.approvers[0]!.userId] });
+    expect(reminder.payload.data).toMatchObject({ postId: post.id, step: 1, stepName: 'Legal', recipientIds: [t.approvers[0]!.userId] });
     const escalation = await waitFor('the escalation', async () => inbox.deliveries.find((d) => d.payload.type === 'approval.escalated'));
-    expect(escalation.payload.data).toMatchObject({ postId: post.id, recipientIds: [t.lead.userId] });
+    expect(escalation.payload.data).toMatchObject({ postId: post.id, step: 1, recipientIds: [t.lead.userId] });
+    expect(escalation.payload.data.fallback).toBeUndefined();
     expect(escalation.receivedAt).toBeGreaterThan(reminder.receivedAt);
     expect(inbox.deliveries.filter((d) => d.payload.type.startsWith('approval.'))).toHaveLength(2);
 
@@ -204,6 +214,7 @@ test('a step deadline sends a reminder before it and escalates at it; the escala
     const waiting = (await h.app.inject({ method: 'GET', url: '/v1/approvals?state=pending&mine=true', headers: bearer(t.lead.token) })).json();
     expect(waiting.posts.map((p: { id: string }) => p.id)).toEqual([post.id]);
     expect((await decide(t.lead.token, post.id, 'approve')).json().state).toBe('approved');
+    await recordHistory(h.client, post.workflowId, 'post-deadline-escalated');
     await h.app.inject({ method: 'POST', url: `/v1/posts/${post.id}/cancel`, headers: bearer(t.owner.token) });
   } finally {
     await inbox.close();
@@ -312,4 +323,218 @@ test('a channel policy overrides the workspace policy; the author alone cannot s
   const chain = (await h.app.inject({ method: 'GET', url: `/v1/posts/${byLead.json().id}/approval`, headers: bearer(t.lead.token) })).json();
   expect(chain.steps).toEqual([expect.objectContaining({ name: 'Channel lead', eligibleUserIds: [t.author.userId] })]);
   await h.app.inject({ method: 'POST', url: `/v1/posts/${byLead.json().id}/cancel`, headers: bearer(t.owner.token) });
+});
+
+const later = () => new Date(Date.now() + 3600_000).toISOString();
+const createPost = async (token: string, channelId: string, text: string) =>
+  (await h.app.inject({ method: 'POST', url: '/v1/posts', headers: bearer(token), payload: { text, channelIds: [channelId], publishAt: later() } })).json();
+const cancelPost = (t: Team, id: string) => h.app.inject({ method: 'POST', url: `/v1/posts/${id}/cancel`, headers: bearer(t.owner.token) });
+
+test('a repeated approval does not count for the next step: a decision names its step and round, and one person approves one step', async () => {
+  const t = await team('Repeat');
+  // The lead is eligible for both steps: as observed, a second "approve" 200 ms later used to satisfy step 2.
+  await put(t.owner.token, {
+    steps: [
+      { name: 'Lead', mode: 'any', approvers: { userIds: [t.lead.userId] } },
+      { name: 'Brand', mode: 'any', approvers: { userIds: [t.lead.userId, t.approvers[0]!.userId] } },
+    ],
+  });
+  const post = await createPost(t.author.token, t.channelId, 'Approve me once');
+  const first = await decide(t.lead.token, post.id, 'approve', undefined, { step: 1, round: 0 });
+  expect(first.statusCode).toBe(200);
+  expect(first.json()).toMatchObject({ state: 'pending', currentStep: 2, distinctApprovers: true });
+
+  // The same request again is stale: the chain has moved on, and the answer says where it is.
+  const repeated = await decide(t.lead.token, post.id, 'approve', undefined, { step: 1, round: 0 });
+  expect(repeated.statusCode).toBe(409);
+  expect(repeated.json().errors).toEqual([
+    { field: 'step', rule: 'current', message: 'the current step is 2' },
+    { field: 'round', rule: 'current', message: 'the current round is 0' },
+  ]);
+  expect((await decide(t.lead.token, post.id, 'approve', undefined, { step: 2, round: 1 })).statusCode).toBe(409); // no such round yet
+  // Naming step 2 on purpose: distinct approvers, so the lead may not approve a second step.
+  const second = await decide(t.lead.token, post.id, 'approve', undefined, { step: 2, round: 0 });
+  expect(second.statusCode).toBe(403);
+  expect(second.json().detail).toMatch(/approved step 1 of round 0/);
+  expect((await chainOf(t.owner.token, post.id)).state).toBe('pending');
+  expect((await decide(t.approvers[0]!.token, post.id, 'approve', undefined, { step: 2, round: 0 })).json().state).toBe('approved');
+  await recordHistory(h.client, post.workflowId, 'post-decisions-name-step-and-round');
+  await cancelPost(t, post.id);
+
+  // With distinctApprovers off, the lead may approve both steps (and a post created then keeps it).
+  expect((await put(t.owner.token, { distinctApprovers: false, steps: [{ name: 'Lead', mode: 'any', approvers: { userIds: [t.lead.userId] } }, { name: 'Lead again', mode: 'any', approvers: { userIds: [t.lead.userId] } }] })).statusCode).toBe(200);
+  const lenient = await createPost(t.author.token, t.channelId, 'Twice by the lead');
+  await decide(t.lead.token, lenient.id, 'approve', undefined, { step: 1, round: 0 });
+  expect((await decide(t.lead.token, lenient.id, 'approve', undefined, { step: 2, round: 0 })).json()).toMatchObject({ state: 'approved', distinctApprovers: false });
+  await cancelPost(t, lenient.id);
+});
+
+test('a chain distinct approvers cannot satisfy is refused when the policy is saved', async () => {
+  const t = await team('Distinct');
+  const [a0, a1] = [t.approvers[0]!.userId, t.approvers[1]!.userId];
+  const sameOne = await put(t.owner.token, { steps: [{ name: 'One', mode: 'any', approvers: { userIds: [t.lead.userId] } }, { name: 'Two', mode: 'any', approvers: { userIds: [t.lead.userId] } }] });
+  expect(sameOne.statusCode).toBe(422);
+  expect(sameOne.json().errors).toEqual([expect.objectContaining({ field: 'steps.1.approvers', rule: 'distinct_approvers' })]);
+  // Two people can fill "any of a0, a1" then "all of a0": a1 the first, a0 the second (a matching, not first come first served).
+  expect((await put(t.owner.token, { steps: [{ name: 'Any', mode: 'any', approvers: { userIds: [a0, a1] } }, { name: 'All', mode: 'all', approvers: { userIds: [a0] } }] })).statusCode).toBe(200);
+  const quorum = await put(t.owner.token, { steps: [{ name: 'Q', mode: 'quorum', quorum: 2, approvers: { roles: ['approver'] } }, { name: 'All', mode: 'all', approvers: { userIds: [a0, a1] } }] });
+  expect(quorum.statusCode).toBe(422);
+  expect(quorum.json().errors[0]).toMatchObject({ rule: 'distinct_approvers' });
+  const off = await put(t.owner.token, { distinctApprovers: false, steps: [{ name: 'One', mode: 'any', approvers: { userIds: [t.lead.userId] } }, { name: 'Two', mode: 'any', approvers: { userIds: [t.lead.userId] } }] });
+  expect(off.statusCode).toBe(200);
+  expect(off.json()).toMatchObject({ distinctApprovers: false });
+  const listed = (await h.app.inject({ method: 'GET', url: '/v1/approval-policies', headers: bearer(t.owner.token) })).json().policies;
+  expect(listed).toEqual([expect.objectContaining({ distinctApprovers: false })]);
+});
+
+test('whoever rewrote the post cannot approve it in that round, like its author', async () => {
+  const t = await team('Rewrite');
+  // The lead (an admin, so allowed to edit) is one of step 2's approvers.
+  await put(t.owner.token, {
+    steps: [
+      { name: 'Copy', mode: 'any', approvers: { userIds: [t.approvers[0]!.userId] } },
+      { name: 'Brand', mode: 'any', approvers: { userIds: [t.lead.userId, t.approvers[1]!.userId] } },
+    ],
+  });
+  const post = await createPost(t.author.token, t.channelId, 'Original text');
+  const edited = await h.app.inject({ method: 'POST', url: `/v1/posts/${post.id}/edit`, headers: bearer(t.lead.token), payload: { text: "The lead's text" } });
+  expect(edited.statusCode).toBe(200);
+  expect(await chainOf(t.owner.token, post.id)).toMatchObject({ round: 1, currentStep: 1, editorIds: [t.lead.userId] });
+  await decide(t.approvers[0]!.token, post.id, 'approve', undefined, { step: 1, round: 1 });
+  const mine = (await h.app.inject({ method: 'GET', url: '/v1/approvals?state=pending&mine=true', headers: bearer(t.lead.token) })).json().posts;
+  expect(mine).toEqual([]);
+  const byEditor = await decide(t.lead.token, post.id, 'approve', undefined, { step: 2, round: 1 });
+  expect(byEditor.statusCode).toBe(403);
+  expect(byEditor.json().detail).toMatch(/changed the content in round 1/);
+  expect((await decide(t.approvers[1]!.token, post.id, 'approve', undefined, { step: 2, round: 1 })).json().state).toBe('approved');
+  await cancelPost(t, post.id);
+});
+
+test('Temporal deduplicates a decide Update by id only when it was accepted; a refused one is validated again', async () => {
+  const t = await team('UpdateIds');
+  await put(t.owner.token, { steps: [{ name: 'Lead', mode: 'any', approvers: { userIds: [t.lead.userId] } }, { name: 'Brand', mode: 'any', approvers: { roles: ['approver'] } }] });
+  const post = await createPost(t.author.token, t.channelId, 'Update ids');
+  const handle = h.client.workflow.getHandle(post.workflowId);
+  const send = (updateId: string, userId: string, step: number) => handle.executeUpdate(decideUpdate, { updateId, args: [{ userId, decision: 'approve', step, round: 0 }] });
+
+  const accepted = await send('lead-1', t.lead.userId, 0);
+  // The same id again (even with other arguments): the first outcome, nothing applied twice.
+  expect(await send('lead-1', t.approvers[0]!.userId, 1)).toEqual(accepted);
+  expect((await handle.query(approvalQuery)).decisions).toHaveLength(1);
+
+  // Refused by the validator (stale: the chain is at step 2), then sent again once it would pass:
+  // the refusal left no trace, so the retry is validated anew and applied — not the first answer.
+  const early = send('a0-1', t.approvers[0]!.userId, 2);
+  await expect(early).rejects.toBeInstanceOf(WorkflowUpdateFailedError);
+  const retried = await send('a0-1', t.approvers[0]!.userId, 1);
+  expect(retried.state).toBe('approved');
+  await cancelPost(t, post.id);
+});
+
+test('a retried decision with the same Idempotency-Key gets the first answer, refusals included', async () => {
+  const t = await team('Idempotent');
+  await put(t.owner.token, { steps: [{ name: 'Lead', mode: 'any', approvers: { userIds: [t.lead.userId] } }, { name: 'Brand', mode: 'any', approvers: { roles: ['approver'] } }] });
+  const post = await createPost(t.author.token, t.channelId, 'Retry me');
+  const key = (k: string) => ({ 'idempotency-key': k });
+
+  const first = await decide(t.lead.token, post.id, 'approve', 'ok', { step: 1, round: 0 }, key('lead-approves'));
+  expect(first.statusCode).toBe(200);
+  const retry = await decide(t.lead.token, post.id, 'approve', 'ok', { step: 1, round: 0 }, key('lead-approves'));
+  expect(retry.statusCode).toBe(200);
+  expect(retry.json()).toEqual(first.json());
+  expect((await chainOf(t.owner.token, post.id)).decisions).toHaveLength(1);
+  // The key is the caller's: another person's request with the same key is its own.
+  expect((await decide(t.approvers[0]!.token, post.id, 'approve', undefined, { step: 1, round: 0 }, key('lead-approves'))).statusCode).toBe(409);
+
+  // Refused first (step 2 is not current yet): the retry gets that refusal, though it would now pass.
+  const early = await decide(t.approvers[1]!.token, post.id, 'approve', undefined, { step: 3, round: 0 }, key('a1'));
+  expect(early.statusCode).toBe(409);
+  const earlyRetry = await decide(t.approvers[1]!.token, post.id, 'approve', undefined, { step: 3, round: 0 }, key('a1'));
+  expect(earlyRetry.statusCode).toBe(409);
+  expect(earlyRetry.json()).toEqual(early.json());
+  expect(earlyRetry.headers['content-type']).toMatch(/application\/problem\+json/);
+
+  // The same key with another request is refused, naming the header.
+  const reused = await decide(t.lead.token, post.id, 'reject', 'changed my mind', { step: 1, round: 0 }, key('lead-approves'));
+  expect(reused.statusCode).toBe(422);
+  expect(reused.json().errors[0]).toMatchObject({ field: 'headers.idempotency-key', rule: 'same_request' });
+  expect((await chainOf(t.owner.token, post.id)).state).toBe('pending');
+  await cancelPost(t, post.id);
+});
+
+test('an escalation to nobody is refused at save, in a policy and in a content rule', async () => {
+  const lonely = await createWorkspace(h, 'Lonely');
+  const approver = await addMember(h, lonely.workspaceId, 'approver');
+  const toAdmins = await put(lonely.token, { steps: [{ name: 'Legal', mode: 'any', approvers: { userIds: [approver.userId] }, deadlineSeconds: 60, escalateTo: { roles: ['admin'] } }] });
+  expect(toAdmins.statusCode).toBe(422);
+  expect(toAdmins.json().errors).toEqual([expect.objectContaining({ field: 'steps.0.escalateTo', rule: 'has_members' })]);
+  const rule = await h.app.inject({
+    method: 'POST',
+    url: '/v1/content-rules',
+    headers: bearer(lonely.token),
+    payload: { name: 'Legal', match: { keywords: ['lawsuit'] }, step: { name: 'Legal', mode: 'any', approvers: { roles: ['approver'] }, deadlineSeconds: 60, escalateTo: { roles: ['admin'] } } },
+  });
+  expect(rule.statusCode).toBe(422);
+  expect(rule.json().errors[0]).toMatchObject({ field: 'step.escalateTo', rule: 'has_members' });
+});
+
+test('an escalation whose targets left the workspace since goes to its owners, saying so', async () => {
+  const t = await team('Nobody');
+  // Escalating to the lead, who is removed from the workspace before the deadline.
+  await put(t.owner.token, { steps: [{ name: 'Legal', mode: 'any', approvers: { userIds: [t.approvers[0]!.userId] }, deadlineSeconds: 2, escalateTo: { userIds: [t.lead.userId] } }] });
+  const post = await createPost(t.author.token, t.channelId, 'Who decides?');
+  expect((await h.app.inject({ method: 'DELETE', url: `/v1/members/${t.lead.userId}`, headers: bearer(t.owner.token) })).statusCode).toBe(204);
+  const escalated = await waitFor('the escalation', async () => {
+    const list = (await h.app.inject({ method: 'GET', url: '/v1/notifications?mine=true', headers: bearer(t.owner.token) })).json().notifications;
+    return list.find((n: { kind: string; postId: string }) => n.kind === 'approval.escalated' && n.postId === post.id);
+  });
+  expect(escalated.recipientIds).toEqual([t.owner.userId]);
+  expect(escalated.payload.data).toMatchObject({ step: 1, recipientIds: [t.owner.userId], fallback: expect.stringMatching(/no longer members.*owners/) });
+  expect((await decide(t.owner.token, post.id, 'approve')).json().state).toBe('approved');
+  await recordHistory(h.client, post.workflowId, 'post-escalated-to-owners');
+  await cancelPost(t, post.id);
+});
+
+test("bulk decisions on a campaign's posts: each validated and answered on its own", async () => {
+  const t = await team('Bulk');
+  await put(t.owner.token, { steps: [{ name: 'Brand', mode: 'any', approvers: { roles: ['approver'] } }] });
+  const at = (ms: number) => new Date(Date.now() + ms).toISOString();
+  const newCampaign = async (name: string) =>
+    (await h.app.inject({ method: 'POST', url: '/v1/campaigns', headers: bearer(t.owner.token), payload: { name, channelIds: [t.channelId], startsAt: at(60_000), endsAt: at(7 * 24 * 3600_000) } })).json();
+  const [campaign, otherCampaign] = [await newCampaign('Spring'), await newCampaign('Autumn')];
+  const inCampaign = async (c: { id: string }, text: string) =>
+    (await h.app.inject({ method: 'POST', url: '/v1/posts', headers: bearer(t.author.token), payload: { text, channelIds: [t.channelId], publishAt: at(24 * 3600_000), campaignId: c.id } })).json();
+  const [p1, p2, p3] = [await inCampaign(campaign, 'One'), await inCampaign(campaign, 'Two'), await inCampaign(campaign, 'Three')];
+  const elsewhere = await inCampaign(otherCampaign, 'Autumn post');
+  const stranger = await team('BulkStranger');
+  const foreign = await createPost(stranger.author.token, stranger.channelId, 'Not yours');
+
+  const bulk = (decisions: object[], headers: Record<string, string> = {}) =>
+    h.app.inject({ method: 'POST', url: `/v1/campaigns/${campaign.id}/posts/approval`, headers: { ...bearer(t.approvers[0]!.token), ...headers }, payload: { decisions } });
+  const d = (postId: string, decision: Decision, step = 1, round = 0) => ({ postId, decision, step, round });
+  const res = await bulk([d(p1.id, 'approve'), d(p2.id, 'reject'), d(p3.id, 'approve', 2), d(elsewhere.id, 'approve'), d(foreign.id, 'approve')], { 'idempotency-key': 'bulk-1' });
+  expect(res.statusCode).toBe(200);
+  const results = res.json().results;
+  expect(results.map((r: { postId: string; status: number }) => [r.postId, r.status])).toEqual([
+    [p1.id, 200],
+    [p2.id, 200],
+    [p3.id, 409],
+    [elsewhere.id, 422],
+    [foreign.id, 404],
+  ]);
+  expect(results[0].approval).toMatchObject({ state: 'approved', currentStep: null, decisions: [expect.objectContaining({ step: 1 })] });
+  expect(results[1].approval.state).toBe('rejected');
+  expect(results[2].problem.errors[0]).toMatchObject({ field: 'step', message: 'the current step is 1' });
+  expect(results[3].problem.errors[0]).toMatchObject({ field: 'decisions.3.postId', rule: 'in_campaign' });
+  expect(results[4].problem.title).toBe('Not Found');
+  expect((await chainOf(t.owner.token, p3.id)).state).toBe('pending');
+  expect((await chainOf(t.owner.token, elsewhere.id)).decisions).toEqual([]);
+  // A retry with the key gets the same answer, and decides nothing twice.
+  const retry = await bulk([d(p1.id, 'approve'), d(p2.id, 'reject'), d(p3.id, 'approve', 2), d(elsewhere.id, 'approve'), d(foreign.id, 'approve')], { 'idempotency-key': 'bulk-1' });
+  expect(retry.json()).toEqual(res.json());
+  const strict = await bulk([{ ...d(p3.id, 'approve'), extra: true }]);
+  expect(strict.statusCode).toBe(400);
+  for (const p of [p1, p3, elsewhere]) await cancelPost(t, p.id);
+  await cancelPost(stranger, foreign.id);
+  for (const c of [campaign, otherCampaign]) await h.app.inject({ method: 'POST', url: `/v1/campaigns/${c.id}/cancel`, headers: bearer(t.owner.token) });
 });

@@ -70,12 +70,17 @@ test('a campaign goes draft → in review → scheduled → live → completed, 
   expect(texts[s.channels[2]!]).toContain('utm_source=webhook');
   // The post passes its own approval, then waits for its campaign's.
   expect(post.status).toBe('awaiting_approval');
-  expect((await call(s.approver.token, 'POST', `/v1/posts/${post.id}/approval`, { decision: 'approve' })).json().state).toBe('approved');
+  expect((await call(s.approver.token, 'POST', `/v1/posts/${post.id}/approval`, { decision: 'approve', step: 1, round: 0 })).json().state).toBe('approved');
   await waitFor('the post to be held by its draft campaign', async () => (await postOf(s, post.id)).status === 'held');
 
   expect((await call(s.owner.token, 'POST', `/v1/campaigns/${campaign.id}/submit`)).json()).toMatchObject({ status: 'in_review' });
-  expect((await call(s.owner.token, 'POST', `/v1/campaigns/${campaign.id}/approval`, { decision: 'approve' })).statusCode).toBe(403); // its owner
-  expect((await call(s.approver.token, 'POST', `/v1/campaigns/${campaign.id}/approval`, { decision: 'approve', comment: 'Go' })).json().state).toBe('approved');
+  expect((await call(s.owner.token, 'POST', `/v1/campaigns/${campaign.id}/approval`, { decision: 'approve', step: 1, round: 0 })).statusCode).toBe(403); // its owner
+  // A decision for a step the plan's chain is not at is stale (409), and the answer says which one is current (from 1).
+  const stale = await call(s.approver.token, 'POST', `/v1/campaigns/${campaign.id}/approval`, { decision: 'approve', step: 2, round: 0 });
+  expect(stale.statusCode).toBe(409);
+  expect(stale.json().errors[0]).toMatchObject({ field: 'step', rule: 'current', message: 'the current step is 1' });
+  expect((await call(s.owner.token, 'GET', `/v1/campaigns/${campaign.id}/approval`)).json()).toMatchObject({ state: 'pending', currentStep: 1, decisions: [] });
+  expect((await call(s.approver.token, 'POST', `/v1/campaigns/${campaign.id}/approval`, { decision: 'approve', step: 1, round: 0, comment: 'Go' })).json().state).toBe('approved');
   await waitFor('the campaign to be scheduled', async () => (await campaignOf(s, campaign.id)).status === 'scheduled');
   expect(await pds.listPosts(s.accounts[0]!.did)).toHaveLength(0);
 
@@ -93,6 +98,9 @@ test('a campaign goes draft → in review → scheduled → live → completed, 
 
   const audit = (await call(s.owner.token, 'GET', `/v1/audit?subject=${campaign.id}`)).json().entries.map((e: { action: string; after: { status?: string; decision?: string } }) => `${e.action} ${e.after?.status ?? e.after?.decision ?? ''}`.trim()).reverse();
   expect(audit).toEqual(['campaign.created', 'campaign.status_changed in_review', 'campaign.approval_decided approve', 'campaign.status_changed scheduled', 'campaign.status_changed live', 'campaign.status_changed completed']);
+  // The decision's entry numbers its step from 1, like the API.
+  const decided = (await call(s.owner.token, 'GET', `/v1/audit?subject=${campaign.id}`)).json().entries.find((e: { after: { stepName?: string } | null }) => e.after?.stepName !== undefined);
+  expect(decided.after).toMatchObject({ key: '0:1', step: 1, stepName: 'Brand' });
   await recordHistory(h.client, campaign.workflowId, 'campaign-completed');
   await recordHistory(h.client, post.workflowId, 'post-in-campaign');
 });

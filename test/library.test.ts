@@ -29,7 +29,7 @@ async function approvedItem(payload: object): Promise<{ id: string }> {
   const created = await call(editor.token, 'POST', '/v1/library', payload);
   expect(created.statusCode).toBe(201);
   expect(created.json().status).toBe('awaiting_approval');
-  expect((await call(approver.token, 'POST', `/v1/library/${created.json().id}/approval`, { decision: 'approve' })).statusCode).toBe(200);
+  expect((await call(approver.token, 'POST', `/v1/library/${created.json().id}/approval`, { decision: 'approve', step: 1, round: 0 })).statusCode).toBe(200);
   await waitFor('the item approved', async () => (await call(ws.token, 'GET', `/v1/library/${created.json().id}`)).json().status === 'approved');
   return created.json();
 }
@@ -67,8 +67,11 @@ test('an expired, unapproved or rejected item cannot be used', async () => {
 
   const pending = (await call(editor.token, 'POST', '/v1/library', { kind: 'snippet', name: 'Draft', body: 'Not yet' })).json();
   expect((await call(editor.token, 'POST', '/v1/posts', { channelIds: [channelId], libraryItemId: pending.id })).json().errors[0]).toMatchObject({ rule: 'approved' });
-  expect((await call(editor.token, 'POST', `/v1/library/${pending.id}/approval`, { decision: 'approve' })).statusCode).toBe(403); // its owner
-  await call(approver.token, 'POST', `/v1/library/${pending.id}/approval`, { decision: 'reject', comment: 'Off brand' });
+  expect((await call(editor.token, 'POST', `/v1/library/${pending.id}/approval`, { decision: 'approve', step: 1, round: 0 })).statusCode).toBe(403); // its owner
+  const stale = await call(approver.token, 'POST', `/v1/library/${pending.id}/approval`, { decision: 'reject', step: 1, round: 1 }); // no such round
+  expect(stale.statusCode).toBe(409);
+  expect(stale.json().errors[1]).toMatchObject({ field: 'round', message: 'the current round is 0' });
+  await call(approver.token, 'POST', `/v1/library/${pending.id}/approval`, { decision: 'reject', step: 1, round: 0, comment: 'Off brand' });
   await waitFor('the item rejected', async () => (await call(ws.token, 'GET', `/v1/library/${pending.id}`)).json().status === 'rejected');
   const usable = (await call(ws.token, 'GET', '/v1/library?usable=true')).json().items.map((i: { id: string }) => i.id);
   expect(usable).not.toContain(pending.id);

@@ -154,7 +154,7 @@ test('an edit of a staged post that needs approval sends it back into its chain;
   const marker = `re-approve-${Date.now()}`;
   const publishAt = inSeconds(12);
   const post = await schedule({ text: `Approved copy ${marker}`, channelIds: [channel], publishAt }, team.token);
-  expect((await call('POST', `/v1/posts/${post.id}/approval`, { decision: 'approve' }, approver.token)).statusCode).toBe(200);
+  expect((await call('POST', `/v1/posts/${post.id}/approval`, { decision: 'approve', step: 1, round: 0 }, approver.token)).statusCode).toBe(200);
   await waitUntilStaged(post.workflowId);
 
   const edited = await call('POST', `/v1/posts/${post.id}/edit`, { text: `Unapproved copy ${marker}` }, team.token);

@@ -6,6 +6,7 @@ import {
   type ApprovalDecision,
   type ApprovalStep,
   type DecisionRequest,
+  type StaleDecisionDetails,
 } from './messages';
 
 export interface DueNotification {
@@ -16,6 +17,8 @@ export interface DueNotification {
   recipientIds: string[];
   deadline: string;
   awaitingUserIds?: string[];
+  /** Why the recipients are not the step's escalation targets (they left the workspace). */
+  fallback?: string;
 }
 
 /**
@@ -29,17 +32,23 @@ export class ApprovalChain {
   currentStep: number | null;
   readonly steps: ApprovalStep[];
   readonly decisions: ApprovalDecision[] = [];
+  /** Who changed the content, by round: they may not decide in that round. */
+  private readonly editors: { round: number; userId: string }[] = [];
+  private readonly distinctApprovers: boolean | undefined;
   private stepStartedAt = Date.now();
   private readonly notified = new Set<string>();
 
   constructor(
     private readonly authorId: string | undefined,
     steps: ApprovalStep[],
+    /** Undefined for chains started before the option existed: they behave as before (not distinct). */
+    options: { distinctApprovers?: boolean } = {},
   ) {
     // A copy: escalation makes more users eligible for a step.
     this.steps = steps.map((s) => ({ ...s, eligibleUserIds: [...s.eligibleUserIds] }));
     this.state = steps.length > 0 ? 'pending' : 'none';
     this.currentStep = steps.length > 0 ? 0 : null;
+    this.distinctApprovers = options.distinctApprovers;
   }
 
   snapshot(): ApprovalChainStatus {
@@ -50,16 +59,37 @@ export class ApprovalChain {
       steps: this.steps.map((s) => ({ ...s })),
       decisions: [...this.decisions],
       awaitingUserIds: this.pendingApprovers(),
+      ...(this.distinctApprovers !== undefined ? { distinctApprovers: this.distinctApprovers } : {}),
+      editorIds: this.roundEditors(),
     };
   }
 
-  /** Throws, for an Update validator, when this user may not decide now. */
-  validate(userId: string, subject: string): void {
-    if (this.state !== 'pending' || this.currentStep === null) throw new Error(`The ${subject}; no approval is pending`);
+  /**
+   * Throws, for an Update validator, when this decision may not be made now: a stale one (for
+   * another step or round than the current) with StaleDecision, a person who may not decide with
+   * NotEligible.
+   */
+  validate({ userId, step: forStep, round: forRound }: Pick<DecisionRequest, 'userId' | 'step' | 'round'>, subject: string): void {
+    const stale = (message: string) => {
+      const details: StaleDecisionDetails = { state: this.state, round: this.round, currentStep: this.currentStep };
+      return ApplicationFailure.create({ type: FailureType.StaleDecision, message, nonRetryable: true, details: [details] });
+    };
+    if (this.state !== 'pending' || this.currentStep === null) {
+      if (forStep !== undefined) throw stale(`The ${subject}; no approval is pending`);
+      throw new Error(`The ${subject}; no approval is pending`);
+    }
     const step = this.steps[this.currentStep]!;
+    const at = `step ${this.currentStep + 1} ("${step.name}") of round ${this.round}`;
+    if (forRound !== undefined && forRound !== this.round) throw stale(`This decision is for round ${forRound}; the chain is at ${at}`);
+    if (forStep !== undefined && forStep !== this.currentStep) throw stale(`This decision is for step ${forStep + 1}; the chain is at ${at}`);
     if (userId === this.authorId) throw ApplicationFailure.nonRetryable('Authors cannot approve their own work', FailureType.NotEligible);
+    if (this.roundEditors().includes(userId)) throw ApplicationFailure.nonRetryable(`You changed the content in round ${this.round}; someone else must decide on it`, FailureType.NotEligible);
     if (!step.eligibleUserIds.includes(userId)) throw ApplicationFailure.nonRetryable(`You are not an approver of step ${this.currentStep + 1} ("${step.name}")`, FailureType.NotEligible);
     if (this.decidedThisStep(userId)) throw ApplicationFailure.nonRetryable(`You have already decided on step ${this.currentStep + 1} ("${step.name}")`, FailureType.NotEligible);
+    const earlier = this.approvedEarlierStep(userId);
+    if (earlier !== undefined) {
+      throw ApplicationFailure.nonRetryable(`You approved step ${earlier + 1} of round ${this.round}; with distinct approvers one person approves at most one step of a round`, FailureType.NotEligible);
+    }
   }
 
   /** Applies a validated decision; returns the step it was made on. */
@@ -80,22 +110,25 @@ export class ApprovalChain {
     return { stepIndex, step };
   }
 
-  /** New content: a new round from step one, whatever had been approved. */
-  restart(): void {
+  /** New content (changed by `editorId`): a new round from step one, whatever had been approved. */
+  restart(editorId?: string): void {
     this.round++;
     this.currentStep = 0;
     this.state = 'pending';
     this.stepStartedAt = Date.now();
+    if (editorId) this.editors.push({ round: this.round, userId: editorId });
   }
 
   /** Remembers where the chain is; calling the result puts it back there (a restart that could not be saved). */
   checkpoint(): () => void {
     const { round, currentStep, state, stepStartedAt } = this;
+    const editors = this.editors.length;
     return () => {
       this.round = round;
       this.currentStep = currentStep;
       this.state = state;
       this.stepStartedAt = stepStartedAt;
+      this.editors.splice(editors);
     };
   }
 
@@ -105,13 +138,18 @@ export class ApprovalChain {
     this.stepStartedAt = Date.now();
   }
 
-  /** Approvers of the current step who have not decided yet. */
+  /** Approvers of the current step who have not decided yet and still may. */
   pendingApprovers(): string[] {
     if (this.currentStep === null || this.state !== 'pending') return [];
-    return this.steps[this.currentStep]!.eligibleUserIds.filter((id) => !this.decidedThisStep(id));
+    const editors = this.roundEditors();
+    return this.steps[this.currentStep]!.eligibleUserIds.filter((id) => !this.decidedThisStep(id) && !editors.includes(id) && this.approvedEarlierStep(id) === undefined);
   }
 
-  /** The reminder and escalation of the current step whose time has come, each returned once. */
+  /**
+   * The reminder and escalation of the current step whose time has come, each returned once. An
+   * escalation's recipients are the step's targets; the workflow passes it to `escalate` (with
+   * the targets still in the workspace) before notifying.
+   */
   dueNotifications(): DueNotification[] {
     const due: DueNotification[] = [];
     const timing = this.stepTiming();
@@ -124,11 +162,16 @@ export class ApprovalChain {
     }
     if (Date.now() >= deadline && !this.notified.has(`escalate:${key}`)) {
       this.notified.add(`escalate:${key}`);
-      const escalateTo = (step.escalateToUserIds ?? []).filter((id) => id !== this.authorId);
-      for (const id of escalateTo) if (!step.eligibleUserIds.includes(id)) step.eligibleUserIds.push(id);
-      due.push({ ...base, kind: 'approval.escalated', recipientIds: escalateTo, awaitingUserIds: this.pendingApprovers() });
+      due.push({ ...base, kind: 'approval.escalated', recipientIds: (step.escalateToUserIds ?? []).filter((id) => id !== this.authorId) });
     }
     return due;
+  }
+
+  /** Makes an escalation's recipients eligible for its step; sets who the step now awaits. */
+  escalate(due: DueNotification): void {
+    const step = this.steps[due.step]!;
+    for (const id of due.recipientIds) if (id !== this.authorId && !step.eligibleUserIds.includes(id)) step.eligibleUserIds.push(id);
+    due.awaitingUserIds = this.pendingApprovers();
   }
 
   /** When the next reminder or escalation of the current step falls due, if one is still to come. */
@@ -151,5 +194,15 @@ export class ApprovalChain {
 
   private decidedThisStep(userId: string): boolean {
     return this.decisions.some((d) => d.round === this.round && d.step === this.currentStep && d.userId === userId);
+  }
+
+  private roundEditors(): string[] {
+    return this.editors.filter((e) => e.round === this.round).map((e) => e.userId);
+  }
+
+  /** With distinct approvers, the earlier step of this round this user approved, if any. */
+  private approvedEarlierStep(userId: string): number | undefined {
+    if (!this.distinctApprovers) return undefined;
+    return this.decisions.find((d) => d.round === this.round && d.step !== this.currentStep && d.userId === userId && d.decision === 'approve')?.step;
   }
 }

@@ -86,8 +86,8 @@ export async function runCampaign(input: CampaignWorkflowInput): Promise<Campaig
 
   setHandler(
     submitCampaignUpdate,
-    async ({ actorId, steps }) => {
-      chain = new ApprovalChain(input.ownerId, steps);
+    async ({ actorId, steps, distinctApprovers }) => {
+      chain = new ApprovalChain(input.ownerId, steps, { distinctApprovers });
       await setStatus('in_review', actorId);
       return snapshot();
     },
@@ -103,9 +103,9 @@ export async function runCampaign(input: CampaignWorkflowInput): Promise<Campaig
       return chain.snapshot();
     },
     {
-      validator: ({ userId }) => {
-        if (status !== 'in_review') fail(`The campaign is ${status}; no approval is pending`);
-        chain.validate(userId, `campaign is ${status}`);
+      validator: (request) => {
+        if (status !== 'in_review' && chain.state === 'pending') fail(`The campaign is ${status}; no approval is pending`);
+        chain.validate(request, `campaign is ${status}`);
       },
     },
   );

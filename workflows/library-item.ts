@@ -14,7 +14,7 @@ const { markLibraryItemStatus, recordLibraryDecision } = proxyActivities<Library
  * a rejected one (or one sent back for changes) cannot be used at all.
  */
 export async function reviewLibraryItem(input: LibraryItemReviewInput): Promise<ApprovalChainStatus> {
-  const chain = new ApprovalChain(input.ownerId, input.steps);
+  const chain = new ApprovalChain(input.ownerId, input.steps, { distinctApprovers: input.distinctApprovers });
   setHandler(approvalQuery, () => chain.snapshot());
   setHandler(
     decideUpdate,
@@ -23,7 +23,7 @@ export async function reviewLibraryItem(input: LibraryItemReviewInput): Promise<
       await recordLibraryDecision({ itemId: input.itemId, round: chain.round, step: stepIndex, stepName: step.name, userId: request.userId, decision: request.decision, comment: request.comment });
       return chain.snapshot();
     },
-    { validator: ({ userId }) => chain.validate(userId, `item is ${chain.state}`) },
+    { validator: (request) => chain.validate(request, `item is ${chain.state}`) },
   );
 
   await condition(() => chain.state !== 'pending');

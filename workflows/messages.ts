@@ -41,6 +41,8 @@ export const FailureType = {
   ChannelUnavailable: 'ChannelUnavailable',
   PostNotFound: 'PostNotFound',
   NotEligible: 'NotEligible',
+  /** A decision named a step or round the chain is no longer at (details: the current ones). */
+  StaleDecision: 'StaleDecision',
   /** A staged post was claimed for publishing before a cancel, reschedule or edit could be saved. */
   PublishingStarted: 'PublishingStarted',
 } as const;
@@ -89,6 +91,11 @@ export interface ApprovalDecision {
   at: string;
 }
 
+/**
+ * Steps are numbered from 0 inside workflows (`currentStep`, `ApprovalDecision.step`,
+ * `DecisionRequest.step`) and from 1 in everything people and clients see; the API converts at
+ * its edge (api/workflow-updates.ts), activities when they write audit entries and notifications.
+ */
 export interface ApprovalChainStatus {
   state: 'pending' | 'changes_requested' | 'approved' | 'rejected' | 'expired' | 'none';
   /** Starts at 0; each edit of the content starts a new round from step one. */
@@ -99,12 +106,26 @@ export interface ApprovalChainStatus {
   decisions: ApprovalDecision[];
   /** Approvers of the current step who have not decided yet. */
   awaitingUserIds?: string[];
+  /** One person approves at most one step of a round (absent in chains started before it existed). */
+  distinctApprovers?: boolean;
+  /** Who changed the content in this round: they may not decide in it, like the author. */
+  editorIds?: string[];
 }
 
 export interface DecisionRequest {
   userId: string;
   decision: DecisionKind;
   comment?: string;
+  /** The step (from 0) and round the decision is for; a decision for any other is refused as stale. */
+  step?: number;
+  round?: number;
+}
+
+/** Details of a StaleDecision failure: where the chain is (step from 0). */
+export interface StaleDecisionDetails {
+  state: ApprovalChainStatus['state'];
+  round: number;
+  currentStep: number | null;
 }
 
 /** New content for a post, already checked against every channel's limits by the API. */
@@ -129,7 +150,7 @@ export interface PostWorkflowInput {
   targets: PostWorkflowTarget[];
   campaignId?: string | null;
   /** Present when a policy applies: the post cannot publish before every step approves. */
-  approval?: { authorId: string; steps: ApprovalStep[] };
+  approval?: { authorId: string; steps: ApprovalStep[]; distinctApprovers?: boolean };
   /** No publish time was asked for: publish as soon as the chain approves (such a post never expires). */
   publishOnApproval?: boolean;
   /** Part of a campaign that is not running yet (draft, in review, paused): wait for its release. */
@@ -227,6 +248,7 @@ export interface SubmitRequest {
   actorId: string;
   /** The chain the plan goes through, resolved by the API from the workspace's policy. */
   steps: ApprovalStep[];
+  distinctApprovers?: boolean;
 }
 
 export const submitCampaignUpdate = defineUpdate<CampaignWorkflowStatus, [SubmitRequest]>('submit');
@@ -270,6 +292,7 @@ export interface LibraryItemReviewInput {
   workspaceId: string;
   ownerId: string;
   steps: ApprovalStep[];
+  distinctApprovers?: boolean;
 }
 export const REVIEW_LIBRARY_ITEM_WORKFLOW = 'reviewLibraryItem';
 export type ReviewLibraryItemWorkflow = (input: LibraryItemReviewInput) => Promise<ApprovalChainStatus>;

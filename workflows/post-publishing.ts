@@ -55,7 +55,7 @@ const { cancelRetries, markPostStatus, recordApprovalDecision, recordTargetFailu
   startToCloseTimeout: '30s',
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' },
 });
-const { notifyApprovers, savePostContent } = proxyActivities<ApprovalActivities>({
+const { currentEscalationTargets, notifyApprovers, savePostContent } = proxyActivities<ApprovalActivities>({
   startToCloseTimeout: '30s',
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' },
 });
@@ -101,6 +101,9 @@ const WAIT_FOR_RECONNECT = 'auth-failures-wait-for-reconnect';
 /** How long a target refused for its channel's credentials waits for the channel to be reconnected: the retry budget of an outage. */
 const RECONNECT_WAIT_MS = 24 * 60 * 60_000;
 
+/** Workflows started before this change escalated to the step's targets even after they left the workspace. */
+const ESCALATION_FALLS_BACK_TO_OWNERS = 'escalation-falls-back-to-owners';
+
 /**
  * How long before its time a post's publishes are handed to a worker, which sends them at the time
  * itself: a burst of posts due at once then costs no workflow task at the due second.
@@ -121,7 +124,7 @@ const RESTAGE_AFTER_MS = 60_000;
  * published | partially_published | failed; or rejected, expired (reschedulable), cancelled.
  */
 export async function publishPost(input: PostWorkflowInput): Promise<PostWorkflowStatus> {
-  const chain = input.approval ? new ApprovalChain(input.approval.authorId, input.approval.steps) : undefined;
+  const chain = input.approval ? new ApprovalChain(input.approval.authorId, input.approval.steps, { distinctApprovers: input.approval.distinctApprovers }) : undefined;
   let status = (chain ? 'awaiting_approval' : 'scheduled') as PostStatus;
   let publishAt = input.publishAt;
   let woken = false;
@@ -315,9 +318,9 @@ export async function publishPost(input: PostWorkflowInput): Promise<PostWorkflo
       return approvalSnapshot();
     },
     {
-      validator: ({ userId }) => {
-        if (!chain || status !== 'awaiting_approval') throw new Error(`The post is ${status}; no approval is pending`);
-        chain.validate(userId, `post is ${status}`);
+      validator: (request) => {
+        if (!chain || (status !== 'awaiting_approval' && chain.state === 'pending')) throw new Error(`The post is ${status}; no approval is pending`);
+        chain.validate(request, `post is ${status}`);
       },
     },
   );
@@ -363,8 +366,8 @@ export async function publishPost(input: PostWorkflowInput): Promise<PostWorkflo
     async ({ actorId, text, targets: texts }) => {
       const editNow = async () => {
         if (chain) {
-          // New content needs new approval, from step one, whatever had been approved before.
-          chain.restart();
+          // New content needs new approval, from step one, whatever had been approved before; not from its editor.
+          chain.restart(actorId);
           setStatus('awaiting_approval');
         }
         excerpt = excerptOf(text);
@@ -378,7 +381,7 @@ export async function publishPost(input: PostWorkflowInput): Promise<PostWorkflo
         if (!staged) return editNow();
         // Saved only while unclaimed; the staged publishes read the text after their claim.
         const undo = chain?.checkpoint();
-        chain?.restart();
+        chain?.restart(actorId);
         const next = chain ? 'awaiting_approval' : undefined; // without a chain the status stays as it is
         const saved = await savePostContent({ postId: input.postId, actorId, text, targets: texts, status: next, round: chain?.round ?? 0, awaitingUserIds: chain?.pendingApprovers() ?? [], unlessClaimed: true });
         if (!saved) {
@@ -481,7 +484,14 @@ export async function publishPost(input: PostWorkflowInput): Promise<PostWorkflo
         await markPostStatus({ postId: input.postId, status: 'changes_requested' });
         continue;
       }
-      for (const due of chain.dueNotifications()) await notifyApprovers({ postId: input.postId, ...due });
+      for (const due of chain.dueNotifications()) {
+        if (due.kind === 'approval.escalated') {
+          // Targets resolved when the post was made may have left since: then the owners decide.
+          if (chain.steps[due.step]!.escalateToUserIds && patched(ESCALATION_FALLS_BACK_TO_OWNERS)) Object.assign(due, await currentEscalationTargets({ workspaceId: input.workspaceId, userIds: due.recipientIds, excludeUserIds: [input.approval!.authorId] }));
+          chain.escalate(due);
+        }
+        await notifyApprovers({ postId: input.postId, ...due });
+      }
       const untilPublish = Date.parse(publishAt) - Date.now();
       if (untilPublish <= 0 && !input.publishOnApproval) {
         // Its time passed before the chain approved: never publish unapproved, never late by surprise.

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { findChannels } from '../../db/channels';
 import { NOTIFICATION_SUBJECT_TYPES, ROLES } from '../../db/database';
-import { createContentRule, deleteContentRule, listContentRules, listPolicies, resolveSteps, savePolicy, type PolicyStep } from '../../db/approvals';
+import { createContentRule, deleteContentRule, listContentRules, listPolicies, resolveSteps, savePolicy, stepWithoutDistinctApprovers, type PolicyStep } from '../../db/approvals';
 import { appendAudit } from '../../db/audit';
 import type { Db } from '../../db/database';
 import { ChannelError } from '../../channels/errors';
@@ -14,7 +14,7 @@ import { approvalQuery, approvalsNeeded, APPROVAL_MODES } from '../../workflows/
 import { callerOf, requireRole, Roles } from '../plugins/auth';
 import { decisionBody } from '../schemas';
 import { invalidField, invalidFields, notFound, type FieldProblem } from '../problems';
-import { runDecision } from '../workflow-updates';
+import { answerOnce, approvalChainView, approvalView, idempotencyHeaders, runDecision } from '../workflow-updates';
 import { approvalViewSchema, approvalWithPeople, peopleNamer, personSchema } from '../people';
 
 const notificationSchema = z.object({
@@ -47,8 +47,12 @@ const policyStep = z
   })
   .refine((s) => s.escalateTo === undefined || s.deadlineSeconds !== undefined, { message: 'needs a deadlineSeconds', path: ['escalateTo'] });
 
-/** Checks steps against today's members: named users must be members, and each step must be satisfiable. */
-async function checkSteps(db: Db, workspaceId: string, steps: PolicyStep[], prefix: string): Promise<FieldProblem[]> {
+/**
+ * Checks steps against today's members: named users must be members, each step must be
+ * satisfiable, an escalation must reach someone, and with distinct approvers the chain must be
+ * satisfiable by different people for every approval it needs.
+ */
+async function checkSteps(db: Db, workspaceId: string, steps: PolicyStep[], prefix: string, distinctApprovers = false): Promise<FieldProblem[]> {
   const problems: FieldProblem[] = [];
   const resolved = await resolveSteps(db, workspaceId, steps);
   resolved.forEach((step, i) => {
@@ -59,7 +63,16 @@ async function checkSteps(db: Db, workspaceId: string, steps: PolicyStep[], pref
     else if (approvalsNeeded(step) > step.eligibleUserIds.length) {
       problems.push({ field: `${prefix}${i}.quorum`, rule: 'at_most_eligible', message: `a quorum of ${step.quorum} is more than the ${step.eligibleUserIds.length} eligible approver(s)` });
     }
+    if (steps[i]!.escalateTo && step.escalateToUserIds?.length === 0) problems.push({ field: `${prefix}${i}.escalateTo`, rule: 'has_members', message: 'no member of the workspace is among these users and roles: the escalation would reach nobody' });
   });
+  const short = distinctApprovers && problems.length === 0 ? stepWithoutDistinctApprovers(resolved) : undefined;
+  if (short !== undefined) {
+    problems.push({
+      field: `${prefix}${short}.approvers`,
+      rule: 'distinct_approvers',
+      message: `with distinctApprovers, one person approves at most one step of a round, and step ${short + 1} ("${resolved[short]!.name}") cannot get its ${approvalsNeeded(resolved[short]!)} approval(s) from people the earlier steps do not need; add approvers or set distinctApprovers to false`,
+    });
+  }
   return problems;
 }
 
@@ -93,6 +106,7 @@ const policyBody = z
     channelId: z.uuid().nullable().default(null).describe('A channel\'s policy; omit both ids for the workspace-wide policy'),
     campaignId: z.uuid().nullable().default(null).describe('A campaign\'s policy: its posts and its plan\'s review take it instead of any other'),
     steps: z.array(policyStep).max(10).describe('Ordered; an empty list removes approval'),
+    distinctApprovers: z.boolean().default(true).describe('One person approves at most one step of a round (as multi-tier approvals do); the chain must be satisfiable that way'),
   })
   .refine((b) => b.channelId === null || b.campaignId === null, { message: 'a policy is for a channel or for a campaign, not both', path: ['campaignId'] });
 
@@ -105,7 +119,7 @@ export const approvalRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) => {
       const caller = callerOf(request);
-      const { channelId, campaignId, steps } = request.body;
+      const { channelId, campaignId, steps, distinctApprovers } = request.body;
       const problems: FieldProblem[] = [];
       if (channelId && (await findChannels(app.db, caller.workspaceId, [channelId])).length === 0) {
         problems.push({ field: 'channelId', rule: 'exists', message: `no channel ${channelId} in this workspace` });
@@ -113,9 +127,9 @@ export const approvalRoutes: FastifyPluginAsyncZod = async (app) => {
       if (campaignId && !(await findCampaign(app.db, caller.workspaceId, campaignId))) {
         problems.push({ field: 'campaignId', rule: 'exists', message: `no campaign ${campaignId} in this workspace` });
       }
-      problems.push(...(await checkSteps(app.db, caller.workspaceId, steps, 'steps.')));
+      problems.push(...(await checkSteps(app.db, caller.workspaceId, steps, 'steps.', distinctApprovers)));
       if (problems.length > 0) throw invalidFields(problems);
-      return savePolicy(app.db, { workspaceId: caller.workspaceId, channelId, campaignId, steps, actorId: caller.userId });
+      return savePolicy(app.db, { workspaceId: caller.workspaceId, channelId, campaignId, steps, distinctApprovers, actorId: caller.userId });
     },
   );
 
@@ -130,18 +144,21 @@ export const approvalRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       onRequest: requireRole(Roles.decide),
       schema: {
-        summary: 'Approve or reject the current step of a post\'s chain (eligible approvers, never the author, once per step)',
+        summary: 'Approve or reject the current step of a post\'s chain (eligible approvers, never the author or an editor of the round, once per step)',
         tags: ['approvals'],
         params: z.strictObject({ id: z.uuid() }),
+        headers: idempotencyHeaders,
         body: decisionBody,
+        response: { 200: approvalChainView },
       },
     },
-    async (request) => {
-      const caller = callerOf(request);
-      const post = await findPost(app.db, caller.workspaceId, request.params.id);
-      if (!post) throw notFound('Post');
-      return runDecision(app.temporal, post.workflowId, caller, request.body, `The post is ${post.status}; no approval is pending`);
-    },
+    async (request, reply) =>
+      answerOnce(app, request, reply, async (updateId) => {
+        const caller = callerOf(request);
+        const post = await findPost(app.db, caller.workspaceId, request.params.id);
+        if (!post) throw notFound('Post');
+        return runDecision(app.temporal, post.workflowId, caller, request.body, `The post is ${post.status}; no approval is pending`, updateId);
+      }),
   );
 
   app.get(
@@ -149,7 +166,7 @@ export const approvalRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       onRequest: requireRole(Roles.read),
       schema: {
-        summary: 'The chain, its current step and every decision (who, when, comment), each person named',
+        summary: 'The chain, its current step (from 1) and round, and every decision (who, when, comment), each person named',
         tags: ['approvals'],
         params: z.strictObject({ id: z.uuid() }),
         response: { 200: approvalViewSchema },
@@ -159,7 +176,7 @@ export const approvalRoutes: FastifyPluginAsyncZod = async (app) => {
       const { workspaceId } = callerOf(request);
       const post = await findPost(app.db, workspaceId, request.params.id);
       if (!post) throw notFound('Post');
-      return approvalWithPeople(app.db, workspaceId, await app.temporal.workflow.getHandle(post.workflowId).query(approvalQuery));
+      return approvalWithPeople(app.db, workspaceId, approvalView(await app.temporal.workflow.getHandle(post.workflowId).query(approvalQuery)));
     },
   );
 

@@ -1,14 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { campaignOverride, listPolicies, policyStepsFor, resolveSteps } from '../../db/approvals';
+import { campaignOverride, listPolicies, policyStepsFor, resolveSteps, unsatisfiableSteps } from '../../db/approvals';
 import { appendAudit } from '../../db/audit';
 import { campaignProgress, findCampaign, listCampaigns } from '../../db/campaigns';
 import { findChannels } from '../../db/channels';
 import { CAMPAIGN_STATUSES } from '../../db/database';
 import {
   approvalQuery,
-  approvalsNeeded,
   campaignStatusQuery,
   campaignWorkflowId,
   cancelCampaignUpdate,
@@ -23,8 +22,9 @@ import {
 import { storeAndStart } from '../../services/store-and-start';
 import { callerOf, requireRole, Roles } from '../plugins/auth';
 import { beyondHorizon, decisionBody, idParams, isoInstant } from '../schemas';
-import { conflict, invalidField, invalidFields, notFound, type FieldProblem } from '../problems';
-import { runDecision, runWorkflowUpdate } from '../workflow-updates';
+import { conflict, invalidField, invalidFields, notFound, Problem, unavailable, type FieldProblem } from '../problems';
+import { answerOnce, approvalChainView, approvalView, idempotencyHeaders, runDecision, runWorkflowUpdate } from '../workflow-updates';
+import { approvalViewSchema, approvalWithPeople } from '../people';
 
 
 const createCampaignBody = z.strictObject({
@@ -43,6 +43,26 @@ const createCampaignBody = z.strictObject({
     .optional(),
   enforceDates: z.boolean().default(true).describe('Refuse posts outside the campaign\'s dates'),
 });
+
+const bulkDecisionBody = z.strictObject({
+  decisions: z
+    .array(z.strictObject({ postId: z.uuid(), ...decisionBody.shape }))
+    .min(1)
+    .max(100)
+    .describe('Each decided on its own, in order: one refused does not stop the others'),
+});
+
+const problemView = z.object({ type: z.string(), title: z.string(), status: z.number().int(), detail: z.string(), instance: z.string().optional(), errors: z.array(z.object({ field: z.string(), rule: z.string(), message: z.string() })).optional() });
+const bulkDecisionResult = z.object({
+  postId: z.uuid(),
+  status: z.number().int().describe('What this decision alone would have answered: 200, or the problem\'s status'),
+  approval: approvalChainView.optional().describe('The post\'s chain after the decision (status 200)'),
+  problem: problemView.optional().describe('Why the decision was refused (any other status)'),
+});
+type BulkDecisionResult = z.infer<typeof bulkDecisionResult>;
+
+/** The campaign's workflow's own view of itself. */
+const campaignLiveView = z.object({ campaignId: z.uuid(), status: z.enum(CAMPAIGN_STATUSES), approval: approvalChainView, pausedAt: z.string().nullable() });
 
 export const campaignRoutes: FastifyPluginAsyncZod = async (app) => {
   const campaignOr404 = async (workspaceId: string, id: string) => {
@@ -132,17 +152,19 @@ export const campaignRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.post(
     '/campaigns/:id/submit',
-    { onRequest: requireRole(Roles.writeContent), schema: { summary: 'Send the plan through the workspace\'s approval chain', tags: ['campaigns'], params: idParams } },
+    { onRequest: requireRole(Roles.writeContent), schema: { summary: 'Send the plan through the workspace\'s approval chain', tags: ['campaigns'], params: idParams, response: { 200: campaignLiveView } } },
     async (request) => {
       const caller = callerOf(request);
       const campaign = await campaignOr404(caller.workspaceId, request.params.id);
-      const steps = await resolveSteps(app.db, caller.workspaceId, await policyStepsFor(app.db, caller.workspaceId, [], campaign.id), campaign.ownerId);
-      const problems = steps
-        .map((step, i) => ({ step, i }))
-        .filter(({ step }) => step.eligibleUserIds.length < approvalsNeeded(step))
-        .map(({ step, i }) => ({ field: 'approval', rule: 'approvable', message: `approval step ${i + 1} ("${step.name}") has too few approvers besides the campaign's owner` }));
+      const policy = await policyStepsFor(app.db, caller.workspaceId, [], campaign.id);
+      const steps = await resolveSteps(app.db, caller.workspaceId, policy.steps, campaign.ownerId);
+      const problems = unsatisfiableSteps(steps, policy.distinctApprovers, "the campaign's owner").map((message) => ({ field: 'approval', rule: 'approvable', message }));
       if (problems.length > 0) throw invalidFields(problems);
-      return runWorkflowUpdate(() => app.temporal.workflow.getHandle(campaign.workflowId).executeUpdate(submitCampaignUpdate, { args: [{ actorId: caller.userId, steps }] }), 'The campaign has finished');
+      const status = await runWorkflowUpdate(
+        () => app.temporal.workflow.getHandle(campaign.workflowId).executeUpdate(submitCampaignUpdate, { args: [{ actorId: caller.userId, steps, distinctApprovers: policy.distinctApprovers }] }),
+        'The campaign has finished',
+      );
+      return { ...status, approval: approvalView(status.approval) };
     },
   );
 
@@ -150,30 +172,98 @@ export const campaignRoutes: FastifyPluginAsyncZod = async (app) => {
     '/campaigns/:id/approval',
     {
       onRequest: requireRole(Roles.decide),
-      schema: { summary: 'Decide on the campaign plan\'s current approval step', tags: ['campaigns'], params: idParams, body: decisionBody },
+      schema: {
+        summary: 'Decide on the campaign plan\'s current approval step (naming the step and round)',
+        tags: ['campaigns'],
+        params: idParams,
+        headers: idempotencyHeaders,
+        body: decisionBody,
+        response: { 200: approvalChainView },
+      },
     },
-    async (request) => {
+    async (request, reply) =>
+      answerOnce(app, request, reply, async (updateId) => {
+        const caller = callerOf(request);
+        const campaign = await campaignOr404(caller.workspaceId, request.params.id);
+        return runDecision(app.temporal, campaign.workflowId, caller, request.body, 'The campaign has finished', updateId);
+      }),
+  );
+
+  app.post(
+    '/campaigns/:id/posts/approval',
+    {
+      onRequest: requireRole(Roles.decide),
+      schema: {
+        summary: 'Decide on many of the campaign\'s posts at once; each decision is checked and answered on its own',
+        description: 'Never all-or-nothing: each result carries the status that decision alone would have had, with the post\'s chain (200) or the problem. Posts of other campaigns (422) or workspaces (404) are refused per item.',
+        tags: ['campaigns'],
+        params: idParams,
+        headers: idempotencyHeaders,
+        body: bulkDecisionBody,
+        response: { 200: z.object({ results: z.array(bulkDecisionResult) }) },
+      },
+    },
+    async (request, reply) => {
       const caller = callerOf(request);
       const campaign = await campaignOr404(caller.workspaceId, request.params.id);
-      return runDecision(app.temporal, campaign.workflowId, caller, request.body, 'The campaign has finished');
+      const { decisions } = request.body;
+      const posts = await app.db
+        .selectFrom('posts')
+        .select(['id', 'workflow_id', 'status', 'campaign_id'])
+        .where('workspace_id', '=', caller.workspaceId)
+        .where('id', 'in', decisions.map((d) => d.postId))
+        .execute();
+      return answerOnce(
+        app,
+        request,
+        reply,
+        async (updateId) => {
+          const results: BulkDecisionResult[] = [];
+          for (const [i, { postId, ...decision }] of decisions.entries()) {
+            try {
+              const post = posts.find((p) => p.id === postId);
+              if (!post) throw notFound('Post');
+              if (post.campaign_id !== campaign.id) throw invalidField(`decisions.${i}.postId`, 'in_campaign', 'the post is not one of this campaign\'s posts');
+              const approval = await runDecision(app.temporal, post.workflow_id, caller, decision, `The post is ${post.status}; no approval is pending`, updateId && `${updateId}:${i}:${postId}`);
+              results.push({ postId, status: 200, approval });
+            } catch (err) {
+              if (!(err instanceof Problem)) request.log.error({ err, postId }, 'bulk decision failed');
+              const problem = err instanceof Problem ? err : unavailable('The post\'s workflow could not be reached; try this decision again');
+              results.push({ postId, status: problem.status, problem: problem.toJSON() });
+            }
+          }
+          return { results };
+        },
+        (body) => (body as { results: BulkDecisionResult[] }).results.every((r) => r.status < 500),
+      );
     },
   );
 
   app.get(
     '/campaigns/:id/approval',
-    { onRequest: requireRole(Roles.read), schema: { summary: 'The campaign plan\'s approval chain', tags: ['campaigns'], params: idParams } },
+    { onRequest: requireRole(Roles.read), schema: { summary: 'The campaign plan\'s approval chain (steps from 1), each person named', tags: ['campaigns'], params: idParams, response: { 200: approvalViewSchema } } },
     async (request) => {
-      const campaign = await campaignOr404(callerOf(request).workspaceId, request.params.id);
-      return app.temporal.workflow.getHandle(campaign.workflowId).query(approvalQuery);
+      const { workspaceId } = callerOf(request);
+      const campaign = await campaignOr404(workspaceId, request.params.id);
+      return approvalWithPeople(app.db, workspaceId, approvalView(await app.temporal.workflow.getHandle(campaign.workflowId).query(approvalQuery)));
     },
   );
 
   app.get(
     '/campaigns/:id/live',
-    { onRequest: requireRole(Roles.read), schema: { summary: 'Live state, straight from the campaign\'s workflow', tags: ['campaigns'], params: idParams } },
+    {
+      onRequest: requireRole(Roles.read),
+      schema: {
+        summary: 'Live state, straight from the campaign\'s workflow',
+        tags: ['campaigns'],
+        params: idParams,
+        response: { 200: campaignLiveView },
+      },
+    },
     async (request) => {
       const campaign = await campaignOr404(callerOf(request).workspaceId, request.params.id);
-      return app.temporal.workflow.getHandle(campaign.workflowId).query(campaignStatusQuery);
+      const live = await app.temporal.workflow.getHandle(campaign.workflowId).query(campaignStatusQuery);
+      return { ...live, approval: approvalView(live.approval) };
     },
   );
 

@@ -3,13 +3,12 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { inspectMedia, MAX_MEDIA_BYTES } from '../../content/media';
 import { templateVariables } from '../../content/templates';
-import { policyStepsFor, resolveSteps } from '../../db/approvals';
+import { policyStepsFor, resolveSteps, unsatisfiableSteps } from '../../db/approvals';
 import { appendAudit } from '../../db/audit';
 import { LIBRARY_ITEM_KINDS } from '../../db/database';
 import { findLibraryItem, listLibraryItems } from '../../db/library';
 import {
   approvalQuery,
-  approvalsNeeded,
   libraryItemWorkflowId,
   REVIEW_LIBRARY_ITEM_WORKFLOW,
   SearchAttributes,
@@ -19,7 +18,8 @@ import { storeAndStart } from '../../services/store-and-start';
 import { callerOf, requireRole, Roles } from '../plugins/auth';
 import { decisionBody, idParams, isoInstant } from '../schemas';
 import { invalidField, invalidFields, notFound } from '../problems';
-import { runDecision } from '../workflow-updates';
+import { answerOnce, approvalChainView, approvalView, idempotencyHeaders, runDecision } from '../workflow-updates';
+import { approvalViewSchema, approvalWithPeople } from '../people';
 
 
 const createItemBody = z
@@ -92,9 +92,10 @@ export const libraryRoutes: FastifyPluginAsyncZod = async (app) => {
         const media = await app.db.selectFrom('media_assets').select('id').where('id', '=', body.mediaId).where('workspace_id', '=', caller.workspaceId).executeTakeFirst();
         if (!media) throw invalidField('mediaId', 'exists', `no media ${body.mediaId} in this workspace`);
       }
-      const steps = await resolveSteps(app.db, caller.workspaceId, await policyStepsFor(app.db, caller.workspaceId, []), caller.userId);
-      const unsatisfiable = steps.filter((s) => s.eligibleUserIds.length < approvalsNeeded(s));
-      if (unsatisfiable.length > 0) throw invalidFields(unsatisfiable.map((s) => ({ field: 'approval', rule: 'approvable', message: `approval step "${s.name}" has too few approvers besides you` })));
+      const policy = await policyStepsFor(app.db, caller.workspaceId, []);
+      const steps = await resolveSteps(app.db, caller.workspaceId, policy.steps, caller.userId);
+      const unsatisfiable = unsatisfiableSteps(steps, policy.distinctApprovers, 'you');
+      if (unsatisfiable.length > 0) throw invalidFields(unsatisfiable.map((message) => ({ field: 'approval', rule: 'approvable', message })));
 
       const id = randomUUID();
       const workflowId = libraryItemWorkflowId(id);
@@ -122,7 +123,7 @@ export const libraryRoutes: FastifyPluginAsyncZod = async (app) => {
           app.temporal.workflow.start<ReviewLibraryItemWorkflow>(REVIEW_LIBRARY_ITEM_WORKFLOW, {
             workflowId,
             taskQueue: app.taskQueue,
-            args: [{ itemId: id, workspaceId: caller.workspaceId, ownerId: caller.userId, steps }],
+            args: [{ itemId: id, workspaceId: caller.workspaceId, ownerId: caller.userId, steps, distinctApprovers: policy.distinctApprovers }],
             typedSearchAttributes: [{ key: SearchAttributes.workspace, value: caller.workspaceId }],
             staticSummary: `Library ${body.kind} "${body.name}"`,
           }),
@@ -159,23 +160,25 @@ export const libraryRoutes: FastifyPluginAsyncZod = async (app) => {
     '/library/:id/approval',
     {
       onRequest: requireRole(Roles.decide),
-      schema: { summary: 'Decide on a library item\'s approval', tags: ['library'], params: idParams, body: decisionBody },
+      schema: { summary: 'Decide on a library item\'s approval (naming the step and round)', tags: ['library'], params: idParams, headers: idempotencyHeaders, body: decisionBody, response: { 200: approvalChainView } },
     },
-    async (request) => {
-      const caller = callerOf(request);
-      const item = await findLibraryItem(app.db, caller.workspaceId, request.params.id);
-      if (!item) throw notFound('Library item');
-      return runDecision(app.temporal, item.workflowId, caller, request.body, `The item is ${item.status}; no approval is pending`);
-    },
+    async (request, reply) =>
+      answerOnce(app, request, reply, async (updateId) => {
+        const caller = callerOf(request);
+        const item = await findLibraryItem(app.db, caller.workspaceId, request.params.id);
+        if (!item) throw notFound('Library item');
+        return runDecision(app.temporal, item.workflowId, caller, request.body, `The item is ${item.status}; no approval is pending`, updateId);
+      }),
   );
 
   app.get(
     '/library/:id/approval',
-    { onRequest: requireRole(Roles.read), schema: { summary: 'A library item\'s approval chain', tags: ['library'], params: idParams } },
+    { onRequest: requireRole(Roles.read), schema: { summary: 'A library item\'s approval chain (steps from 1), each person named', tags: ['library'], params: idParams, response: { 200: approvalViewSchema } } },
     async (request) => {
-      const item = await findLibraryItem(app.db, callerOf(request).workspaceId, request.params.id);
+      const { workspaceId } = callerOf(request);
+      const item = await findLibraryItem(app.db, workspaceId, request.params.id);
       if (!item) throw notFound('Library item');
-      return app.temporal.workflow.getHandle(item.workflowId).query(approvalQuery);
+      return approvalWithPeople(app.db, workspaceId, approvalView(await app.temporal.workflow.getHandle(item.workflowId).query(approvalQuery)));
     },
   );
 };

@@ -486,7 +486,7 @@ test('an escalation whose targets left the workspace since goes to its owners, s
   expect((await h.app.inject({ method: 'DELETE', url: `/v1/members/${t.lead.userId}`, headers: bearer(t.owner.token) })).statusCode).toBe(204);
   const escalated = await waitFor('the escalation', async () => {
     const list = (await h.app.inject({ method: 'GET', url: '/v1/notifications?mine=true', headers: bearer(t.owner.token) })).json().notifications;
-    return list.find((n: { kind: string; postId: string }) => n.kind === 'approval.escalated' && n.postId === post.id);
+    return list.find((n: { kind: string; subjectId: string }) => n.kind === 'approval.escalated' && n.subjectId === post.id);
   });
   expect(escalated.recipientIds).toEqual([t.owner.userId]);
   expect(escalated.payload.data).toMatchObject({ step: 1, recipientIds: [t.owner.userId], fallback: expect.stringMatching(/no longer members.*owners/) });

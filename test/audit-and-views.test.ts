@@ -81,7 +81,7 @@ test('the approval view and the Temporal UI name the people of a post\'s chain; 
   const waitingForLead = `ChorusPostStatus = "awaiting_approval" AND ChorusWorkspace = "${t.owner.workspaceId}"`;
   expect(await waitFor('the post listed as awaiting approval', async () => (await listed(waitingForLead)).includes(post.workflowId) || undefined)).toBe(true);
 
-  expect((await call(t.ann.token, 'POST', `/v1/posts/${post.id}/approval`, { decision: 'approve', comment: 'Good copy' })).statusCode).toBe(200);
+  expect((await call(t.ann.token, 'POST', `/v1/posts/${post.id}/approval`, { decision: 'approve', step: 1, round: 0, comment: 'Good copy' })).statusCode).toBe(200);
   expect(await currentDetails(handle)).toMatch(/step 2 of 2 \("Brand"\) waits for (Bea Brand, Cy Brand|Cy Brand, Bea Brand) · /);
   expect((await call(t.owner.token, 'DELETE', `/v1/members/${t.ann.userId}`)).statusCode).toBe(204);
 

@@ -33,8 +33,10 @@ async function main() {
     for (const cleanup of cleanups.reverse()) await cleanup().catch((err: unknown) => console.error(err));
     process.exit(code);
   };
-  process.once('SIGINT', () => void shutdown(0));
-  process.once('SIGTERM', () => void shutdown(0));
+  // `on`, not `once`: under `npm start` one Ctrl+C arrives twice (to the terminal's process group,
+  // and forwarded by npm), and the second must not end the process in the middle of the shutdown.
+  process.on('SIGINT', () => void shutdown(0));
+  process.on('SIGTERM', () => void shutdown(0));
 
   try {
     let devServer: DevServer | undefined;

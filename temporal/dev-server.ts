@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -40,8 +40,13 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   const namespace = options.namespace ?? 'default';
   const uiUrl = options.uiPort !== undefined ? `http://127.0.0.1:${options.uiPort}` : undefined;
   if (cli) {
+    // Being in a group of its own, the server outlives a Chorus that is killed outright (SIGKILL):
+    // a persistent one records its pid, and the next start stops it before reusing its port and files.
+    const pidFile = options.dbFile ? `${options.dbFile}.pid` : undefined;
+    if (pidFile) await stopLeftover(pidFile);
     const port = options.port ?? (await freePort());
     const child = spawn(cli, devServerArgs({ ...options, port, namespace }), { detached: true, stdio: ['ignore', 'inherit', 'inherit'] });
+    if (pidFile && child.pid) writeFileSync(pidFile, String(child.pid));
     const address = `127.0.0.1:${port}`;
     // Chorus ending without stop() (an uncaught error, process.exit) must not leave the server behind.
     const killOnExit = () => child.kill('SIGKILL');
@@ -59,6 +64,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
       stop: async () => {
         process.removeListener('exit', killOnExit);
         await stopChild(child);
+        if (pidFile) rmSync(pidFile, { force: true });
       },
     };
   }
@@ -119,6 +125,34 @@ async function waitUntilServing(child: ChildProcess, address: string): Promise<v
       await sleep(100);
     }
   }
+}
+
+/** Stops the dev server a killed Chorus left running, if `pidFile` names one (checked on Linux; elsewhere left alone). */
+async function stopLeftover(pidFile: string): Promise<void> {
+  let pid: number;
+  try {
+    pid = Number(readFileSync(pidFile, 'utf8'));
+  } catch {
+    return;
+  }
+  const running = () => {
+    try {
+      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('start-dev');
+    } catch {
+      return false; // ended, or not Linux
+    }
+  };
+  const signal = (name: NodeJS.Signals) => {
+    try {
+      process.kill(pid, name);
+    } catch {
+      // it ended meanwhile
+    }
+  };
+  if (!Number.isInteger(pid) || !running()) return;
+  signal('SIGTERM');
+  for (let waited = 0; running() && waited < 10_000; waited += 100) await sleep(100);
+  if (running()) signal('SIGKILL');
 }
 
 /** SIGTERM, and the server's own clean shutdown; SIGKILL if that takes more than 10 s. */

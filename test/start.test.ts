@@ -48,8 +48,9 @@ function processGroup(pid: number): number | undefined {
 test('Ctrl+C on npm start: the Temporal dev server is not in the signalled group, is stopped by Chorus after its worker, and nothing is printed on stderr', async () => {
   const [apiPort, temporalPort, uiPort] = [await freePort(), await freePort(), await freePort()];
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'chorus-start-'));
-  // detached: its own process group, as a terminal's foreground job, so that SIGINT to the group is a Ctrl+C.
-  const chorus = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts', 'start.ts')], {
+  // `npm start` as a user runs it; detached: its own process group, as a terminal's foreground job,
+  // so that SIGINT to the group is a Ctrl+C (npm, and Chorus under it, each receive it).
+  const chorus = spawn('npm', ['start', '--silent'], {
     cwd: ROOT,
     detached: true,
     env: { ...process.env, CHORUS_DATA_DIR: dataDir, DATABASE_URL: testEnv('databaseUrl'), TEMPORAL_ADDRESS: '', API_PORT: String(apiPort), TEMPORAL_PORT: String(temporalPort), TEMPORAL_UI_PORT: String(uiPort) },
@@ -61,18 +62,21 @@ test('Ctrl+C on npm start: the Temporal dev server is not in the signalled group
   const exited = once(chorus, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
   try {
     await waitFor('Chorus to be running', async () => stdout.includes('Press Ctrl+C to stop.') || chorus.exitCode !== null, 90_000);
-    expect(stdout).toContain('Press Ctrl+C to stop.');
+    expect({ stdout, stderr }).toMatchObject({ stdout: expect.stringContaining('Press Ctrl+C to stop.') });
     const temporal = devServerPid(temporalPort);
     expect(temporal).toBeDefined();
     expect(processGroup(temporal!)).not.toBe(chorus.pid); // Ctrl+C does not reach it directly
 
     process.kill(-chorus.pid!, 'SIGINT');
     const [code, signal] = await exited;
-    expect({ code, signal }).toEqual({ code: 0, signal: null });
+    // npm re-raises the signal once its script has ended; Chorus under it exits 0.
+    expect(code === 0 || signal === 'SIGINT').toBe(true);
     expect(stderr).toBe('');
+    // The dev server's own message on the SIGTERM that Chorus sends it last, and waits for.
+    expect(stdout.slice(stdout.indexOf('Press Ctrl+C to stop.'))).toContain('Stopping server...');
     await waitFor('the Temporal dev server to have ended', async () => processGroup(temporal!) === undefined, 10_000);
   } finally {
-    if (chorus.exitCode === null) process.kill(-chorus.pid!, 'SIGKILL');
+    if (chorus.exitCode === null && chorus.signalCode === null) process.kill(-chorus.pid!, 'SIGKILL');
     const temporal = devServerPid(temporalPort);
     if (temporal) process.kill(temporal, 'SIGKILL');
     if (existsSync(dataDir)) rmSync(dataDir, { recursive: true, force: true });

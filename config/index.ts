@@ -50,6 +50,10 @@ export const configSchema = z.object({
   /** Let webhook channels and the notification webhook deliver to private, loopback and link-local addresses (an intranet install). */
   WEBHOOKS_ALLOW_PRIVATE: booleanFlag,
 
+  /** `npm start -- --sandbox`: fixed ports, so the local Bluesky's accounts and the channels on it survive restarts. */
+  SANDBOX_PDS_PORT: port(2583),
+  SANDBOX_PLC_PORT: port(2582),
+
   API_HOST: z.string().default('127.0.0.1'),
   API_PORT: port(3000),
   /** 32 random bytes, base64. Without it the embedded setup keeps a generated key in CHORUS_DATA_DIR. */

@@ -1,5 +1,6 @@
 import http from 'node:http';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { generateKeyPairSync } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { AtpAgent } from '@atproto/api';
@@ -42,14 +43,23 @@ async function withLoopbackListen<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
+/** A PLC operation as the directory's `GET /:did/log` gives it and `POST /:did` takes it. */
+type PlcOperation = Record<string, unknown>;
+
 /**
- * A local Bluesky network: the reference PLC directory and PDS from @atproto/dev-env, on 127.0.0.1,
- * keeping their files in a temporary folder that `stop` removes.
+ * A local Bluesky network: the reference PLC directory and PDS from @atproto/dev-env, on 127.0.0.1.
+ *
+ * Without `dataDir` its files live in a temporary folder that `stop` removes (tests, benchmarks).
+ * With `dataDir` (and fixed ports) it survives restarts: the PDS keeps its accounts, repositories
+ * and blobs there, and its PLC rotation key; dev-env's PLC directory only keeps DIDs in memory, so
+ * their operation logs are saved there too (after each account is made, and at `stop`) and posted
+ * to the new directory on the next start. Accounts, app passwords and DIDs then work as before.
  */
-export async function startLocalBluesky(options: { pdsPort?: number; plcPort?: number } = {}): Promise<LocalBluesky> {
+export async function startLocalBluesky(options: { pdsPort?: number; plcPort?: number; dataDir?: string } = {}): Promise<LocalBluesky> {
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'chorus-pds-'));
   const previousTmp = process.env.TMPDIR;
   process.env.TMPDIR = tmp; // dev-env puts the PDS's data and blob folders under os.tmpdir()
+  const persistent = options.dataDir ? persistentPds(options.dataDir) : {};
   // Loaded on demand: @atproto/dev-env is a development dependency, absent from production images.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { TestNetworkNoAppView } = require('@atproto/dev-env') as typeof import('@atproto/dev-env');
@@ -57,17 +67,52 @@ export async function startLocalBluesky(options: { pdsPort?: number; plcPort?: n
   try {
     network = await withLoopbackListen(() =>
       // Only defined keys: dev-env spreads these over its defaults, and `port: undefined` would win.
-      TestNetworkNoAppView.create({ pds: options.pdsPort ? { port: options.pdsPort } : {}, plc: options.plcPort ? { port: options.plcPort } : {} }),
+      TestNetworkNoAppView.create({ pds: { ...(options.pdsPort ? { port: options.pdsPort } : {}), ...persistent }, plc: options.plcPort ? { port: options.plcPort } : {} }),
     );
   } finally {
     if (previousTmp === undefined) delete process.env.TMPDIR;
     else process.env.TMPDIR = previousTmp;
   }
   const pdsUrl = network.pds.url.replace('localhost', '127.0.0.1');
+  const plcUrl = network.plc.url.replace('localhost', '127.0.0.1');
+  const plcLogFile = options.dataDir ? path.join(options.dataDir, 'plc-log.json') : undefined;
+
+  /** Every DID of the PDS's accounts with its PLC operation log, written to `plcLogFile`. */
+  const savePlcLog = async () => {
+    if (!plcLogFile) return;
+    const agent = new AtpAgent({ service: pdsUrl });
+    const logs: Record<string, PlcOperation[]> = {};
+    let cursor: string | undefined;
+    do {
+      const page = await agent.com.atproto.sync.listRepos({ limit: 1000, cursor });
+      for (const repo of page.data.repos) {
+        const response = await fetch(`${plcUrl}/${encodeURIComponent(repo.did)}/log`);
+        if (response.ok) logs[repo.did] = (await response.json()) as PlcOperation[];
+      }
+      cursor = page.data.repos.length === 1000 ? page.data.cursor : undefined;
+    } while (cursor);
+    writeFileSync(plcLogFile, JSON.stringify(logs));
+  };
+
+  if (plcLogFile && existsSync(plcLogFile)) {
+    try {
+      const logs = JSON.parse(readFileSync(plcLogFile, 'utf8')) as Record<string, PlcOperation[]>;
+      for (const [did, operations] of Object.entries(logs)) {
+        for (const operation of operations) {
+          const response = await fetch(`${plcUrl}/${encodeURIComponent(did)}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(operation) });
+          if (!response.ok) throw new Error(`the PLC directory refused ${did}'s saved operation: ${response.status} ${await response.text()}`);
+        }
+      }
+    } catch (err) {
+      await network.close();
+      rmSync(tmp, { recursive: true, force: true });
+      throw err;
+    }
+  }
 
   return {
     pdsUrl,
-    plcUrl: network.plc.url.replace('localhost', '127.0.0.1'),
+    plcUrl,
     network,
     async createAccount(name) {
       const handle = `${name}.test`;
@@ -75,6 +120,7 @@ export async function startLocalBluesky(options: { pdsPort?: number; plcPort?: n
       const agent = new AtpAgent({ service: pdsUrl });
       await agent.createAccount({ email: `${name}@example.test`, handle, password });
       const appPassword = await agent.com.atproto.server.createAppPassword({ name: 'chorus' });
+      await savePlcLog();
       return { did: agent.session!.did, handle, password, appPassword: appPassword.data.password };
     },
     async listPosts(did) {
@@ -89,8 +135,26 @@ export async function startLocalBluesky(options: { pdsPort?: number; plcPort?: n
       return posts;
     },
     async stop() {
+      // Accounts made on the PDS directly (not through createAccount) keep their DIDs too.
+      await savePlcLog().catch((err: unknown) => console.error(`The local Bluesky's DIDs were not saved: ${String(err)}`));
       await network.close();
       rmSync(tmp, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * The PDS settings that keep its state in `dataDir`: its databases and repositories, its blobs, and
+ * the PLC rotation key it signs its DIDs' updates with (made once, as a secp256k1 key in hex).
+ */
+function persistentPds(dataDir: string) {
+  mkdirSync(dataDir, { recursive: true });
+  const keyFile = path.join(dataDir, 'plc-rotation.key');
+  if (!existsSync(keyFile)) {
+    const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'secp256k1' });
+    writeFileSync(keyFile, Buffer.from(privateKey.export({ format: 'jwk' }).d!, 'base64url').toString('hex'), { mode: 0o600 });
+  }
+  const dataDirectory = path.join(dataDir, 'pds');
+  mkdirSync(dataDirectory, { recursive: true });
+  return { dataDirectory, blobstoreDiskLocation: path.join(dataDir, 'blobs'), plcRotationKeyK256PrivateKeyHex: readFileSync(keyFile, 'utf8').trim() };
 }

@@ -1,9 +1,9 @@
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../config';
-import { verifyAuditChain } from '../db/audit';
-import { createDb, type Db } from '../db/database';
-import { migrateToLatest } from '../db/migrate';
-import { createWorkspaceWithOwner } from '../db/workspaces';
+import type { Db } from '../db/database';
+
+// Modules are required where a command needs them, not imported here: `chorus --help` or
+// `chorus sentiment` would otherwise load the database layer, zod and the mailer for nothing.
+/* eslint-disable @typescript-eslint/no-require-imports */
 
 const USAGE = `Usage:
   chorus workspace create --name <name> --owner <email>   create a workspace; prints its id and an owner API token as JSON
@@ -14,14 +14,26 @@ const USAGE = `Usage:
   chorus invite accept --code <code> [--api <url>] [--name <token name>]
                                                           redeem an invitation; prints your new API token (shown once) as JSON
 
-The database is DATABASE_URL, or the embedded one that a running \`npm start\` serves on PGLITE_PORT.`;
+The database is DATABASE_URL, or the embedded one that a running \`npm start\` serves on PGLITE_PORT.
+A command that cannot reach it says so and exits 3.`;
+
+/** A database that does not answer within this is reported as unreachable, not waited on forever. */
+const CONNECT_TIMEOUT_MS = 5000;
+
+/** A failure the user can act on: its message is printed as is (no stack) and the process exits with `exitCode`. */
+class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: number,
+  ) {
+    super(message);
+  }
+}
 
 /** The `chorus` command line: administration that precedes having an API token. */
 async function main(argv: string[]): Promise<number> {
   const [group, command, ...rest] = argv;
   if (group === 'sentiment') {
-    // Loaded here, not at the top: only this command needs the analyzer and its lexicons.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { runSentimentCli } = require('./sentiment-cli') as typeof import('./sentiment-cli');
     await runSentimentCli(process.stdin, process.stdout);
     return 0;
@@ -33,7 +45,6 @@ async function main(argv: string[]): Promise<number> {
       console.error(`chorus ingest needs --key <ingest key id> and the key's secret in CHORUS_INGEST_SECRET\n\n${USAGE}`);
       return 2;
     }
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { runIngestCli } = require('./ingest-cli') as typeof import('./ingest-cli');
     return runIngestCli({ api: values.api, keyId: values.key, secret }, process.stdin, process.stdout, process.stderr);
   }
@@ -66,6 +77,7 @@ async function main(argv: string[]): Promise<number> {
       return 2;
     }
     return withDb(async (db) => {
+      const { verifyAuditChain } = require('../db/audit') as typeof import('../db/audit');
       const result = await verifyAuditChain(db, values.workspace!);
       console.log(JSON.stringify(result));
       return result.ok ? 0 : 1;
@@ -78,6 +90,7 @@ async function main(argv: string[]): Promise<number> {
       return 2;
     }
     return withDb(async (db) => {
+      const { createWorkspaceWithOwner } = require('../db/workspaces') as typeof import('../db/workspaces');
       const created = await createWorkspaceWithOwner(db, { name: values.name!.trim(), ownerEmail: values.owner! });
       console.log(JSON.stringify(created));
       return 0;
@@ -89,13 +102,53 @@ async function main(argv: string[]): Promise<number> {
 
 /** DATABASE_URL, or the embedded database a running `npm start` serves; migrated first. */
 async function withDb(work: (db: Db) => Promise<number>): Promise<number> {
+  const { loadConfig } = require('../config') as typeof import('../config');
   const config = loadConfig();
-  const db = createDb(config.DATABASE_URL ?? `postgres://postgres@127.0.0.1:${config.PGLITE_PORT}/postgres?sslmode=disable`, 2);
+  const url = config.DATABASE_URL ?? `postgres://postgres@127.0.0.1:${config.PGLITE_PORT}/postgres?sslmode=disable`;
+  await checkReachable(url, config.DATABASE_URL === undefined ? { pgLitePort: config.PGLITE_PORT } : undefined);
+  const { createDb } = require('../db/database') as typeof import('../db/database');
+  const { migrateToLatest } = require('../db/migrate') as typeof import('../db/migrate');
+  const db = createDb(url, 2);
   try {
     await migrateToLatest(db);
     return await work(db);
   } finally {
     await db.destroy();
+  }
+}
+
+/**
+ * Connects once, with a timeout, before any work: an unreachable database (nothing listening, a
+ * wrong host, a server that never answers, refused credentials) becomes one message saying how to
+ * start Chorus or point the command at a database, instead of a driver error or a wait forever.
+ */
+async function checkReachable(url: string, embedded: { pgLitePort: number } | undefined): Promise<void> {
+  const pg = require('pg') as typeof import('pg');
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+  client.on('error', () => undefined); // a failure is reported by connect() below
+  try {
+    await client.connect();
+  } catch (err) {
+    const reason = err instanceof Error ? err.message || (err as NodeJS.ErrnoException).code || err.name : String(err);
+    const message = embedded
+      ? `chorus: cannot reach the database at 127.0.0.1:${embedded.pgLitePort} (PGLITE_PORT, the embedded database of \`npm start\`): ${reason}.
+Start Chorus first (npm start, in another terminal); if it runs with another PGLITE_PORT, set the same one here.
+Or set DATABASE_URL to your PostgreSQL, e.g. DATABASE_URL=postgres://user:password@host:5432/chorus`
+      : `chorus: cannot reach the database at DATABASE_URL (${redactPassword(url)}): ${reason}.
+Check that PostgreSQL runs there and that DATABASE_URL is right, or unset it to use the embedded database of a running \`npm start\` (PGLITE_PORT).`;
+    throw new CliError(message, 3);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+function redactPassword(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return '(not a URL)';
   }
 }
 
@@ -106,6 +159,6 @@ main(process.argv.slice(2)).then(
   },
   (err: unknown) => {
     console.error(err instanceof Error ? err.message : err);
-    process.exit(1);
+    process.exit(err instanceof CliError ? err.exitCode : 1);
   },
 );

@@ -4,10 +4,9 @@ import { buildApp } from '../api/app';
 import { createChannelAdapters } from '../channels/registry';
 import { adapterOptions, dataPath, loadConfig, mailerFor, mediaDir } from '../config';
 import { DiskMediaStorage } from '../content/media';
-import { insertChannel } from '../db/channels';
 import { openDatabase } from '../db/connect';
 import { loadOrCreateKey, Sealer } from '../db/sealing';
-import { createWorkspaceWithOwner } from '../db/workspaces';
+import { ensureSandboxDemo } from '../sandbox/demo';
 import { startLocalBluesky, type LocalBluesky } from '../sandbox/local-bluesky';
 import { connectClient, connectWorker, ensureSearchAttributes } from '../temporal/connection';
 import { startDevServer, type DevServer } from '../temporal/dev-server';
@@ -23,13 +22,21 @@ async function main() {
   const { values: flags } = parseArgs({ options: { sandbox: { type: 'boolean', default: false } } });
   const config = loadConfig();
   Runtime.install({ logger: new DefaultLogger(config.LOG_LEVEL === 'debug' || config.LOG_LEVEL === 'trace' ? 'DEBUG' : 'WARN') });
+  // Undone in reverse order: the API and the worker (which drains its tasks) stop first, then what
+  // they use: the Temporal connection, the sandbox's PDS, the database and the Temporal dev server
+  // (which runs in its own process group, so Ctrl+C reaches it only through this).
   const cleanups: (() => Promise<unknown>)[] = [];
+  let stopping = false;
   const shutdown = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
     for (const cleanup of cleanups.reverse()) await cleanup().catch((err: unknown) => console.error(err));
     process.exit(code);
   };
-  process.once('SIGINT', () => void shutdown(0));
-  process.once('SIGTERM', () => void shutdown(0));
+  // `on`, not `once`: under `npm start` one Ctrl+C arrives twice (to the terminal's process group,
+  // and forwarded by npm), and the second must not end the process in the middle of the shutdown.
+  process.on('SIGINT', () => void shutdown(0));
+  process.on('SIGTERM', () => void shutdown(0));
 
   try {
     let devServer: DevServer | undefined;
@@ -46,6 +53,12 @@ async function main() {
     const sealer = new Sealer(loadOrCreateKey(config.CHORUS_ENCRYPTION_KEY, dataPath(config, 'encryption.key')));
     const adapters = createChannelAdapters(adapterOptions(config));
     const media = new DiskMediaStorage(mediaDir(config));
+
+    let sandbox: LocalBluesky | undefined;
+    if (flags.sandbox) {
+      sandbox = await startLocalBluesky({ dataDir: dataPath(config, 'sandbox'), pdsPort: config.SANDBOX_PDS_PORT, plcPort: config.SANDBOX_PLC_PORT });
+      cleanups.push(() => sandbox!.stop());
+    }
 
     const temporal = await connectClient(target);
     cleanups.push(() => temporal.connection.close());
@@ -65,12 +78,6 @@ async function main() {
     await app.listen({ host: config.API_HOST, port: config.API_PORT });
     const api = `http://${config.API_HOST}:${config.API_PORT}`;
 
-    let sandbox: LocalBluesky | undefined;
-    if (flags.sandbox) {
-      sandbox = await startLocalBluesky();
-      cleanups.push(() => sandbox!.stop());
-    }
-
     console.log(`
 Chorus is running.
   API          ${api}
@@ -81,17 +88,13 @@ Chorus is running.
 `);
 
     if (sandbox) {
-      const account = await sandbox.createAccount(`demo${Date.now().toString(36)}`);
-      const owner = await createWorkspaceWithOwner(database.db, { name: 'Sandbox', ownerEmail: `sandbox-${Date.now()}@example.test` });
-      const credentials = { service: sandbox.pdsUrl, identifier: account.handle, password: account.appPassword };
-      const { accountRef } = await adapters.bluesky.verify(credentials);
-      const channel = await insertChannel(database.db, { workspaceId: owner.workspaceId, actorId: owner.userId, provider: 'bluesky', name: `Bluesky ${account.handle}`, accountRef, credentialsSealed: sealer.seal(credentials) });
-      console.log(`Sandbox: a local Bluesky PDS at ${sandbox.pdsUrl} with the account ${account.handle} (${account.did}),
-connected as channel ${channel.id} of workspace ${owner.workspaceId}.
+      const demo = await ensureSandboxDemo({ dataDir: dataPath(config, 'sandbox'), sandbox, db: database.db, adapters, sealer });
+      console.log(`Sandbox: a local Bluesky PDS at ${sandbox.pdsUrl} with the account ${demo.account.handle} (${demo.account.did}),
+connected as channel ${demo.channelId} of workspace ${demo.workspaceId}${demo.reused ? ' (the same as last time: kept in ' + dataPath(config, 'sandbox') + ')' : ''}.
 
-  export CHORUS_TOKEN=${owner.token}
+  export CHORUS_TOKEN=${demo.token}
   curl -s ${api}/v1/posts -H "authorization: Bearer $CHORUS_TOKEN" -H 'content-type: application/json' \\
-    -d '{"text":"Hello from Chorus #sandbox","channelIds":["${channel.id}"],"publishAt":"'$(date -u -d '+30 seconds' +%FT%TZ)'"}'
+    -d '{"text":"Hello from Chorus #sandbox","channelIds":["${demo.channelId}"],"publishAt":"'$(date -u -d '+30 seconds' +%FT%TZ)'"}'
   curl -s ${api}/v1/posts -H "authorization: Bearer $CHORUS_TOKEN"
 
 Listen to the sandbox (its PLC directory is ${sandbox.plcUrl}):

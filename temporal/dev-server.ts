@@ -1,5 +1,11 @@
-import { mkdirSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Connection } from '@temporalio/client';
+import { TypedSearchAttributes } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { ALL_SEARCH_ATTRIBUTES } from '../workflows/messages';
 import { findOrBuildTemporalCli } from './cli';
@@ -20,16 +26,51 @@ export interface DevServer {
 }
 
 /**
- * Starts `temporal server start-dev` through the SDK, on 127.0.0.1, with Chorus's search
- * attributes registered, the Web UI on when a UI port is given, and SQLite persistence.
+ * Starts `temporal server start-dev` on 127.0.0.1, with Chorus's search attributes registered, the
+ * Web UI on when a UI port is given, and SQLite persistence.
+ *
+ * With a Temporal CLI at hand the server runs in its own process group, so Ctrl+C in a terminal
+ * (which signals the whole foreground group) reaches only Chorus, which stops its worker first and
+ * then this server, with SIGTERM so it shuts down cleanly. Without one, the SDK downloads the CLI
+ * and runs it in Chorus's group (and kills it on stop).
  */
 export async function startDevServer(options: DevServerOptions = {}): Promise<DevServer> {
   const cli = await findOrBuildTemporalCli();
   if (options.dbFile) mkdirSync(path.dirname(options.dbFile), { recursive: true });
   const namespace = options.namespace ?? 'default';
+  const uiUrl = options.uiPort !== undefined ? `http://127.0.0.1:${options.uiPort}` : undefined;
+  if (cli) {
+    // Being in a group of its own, the server outlives a Chorus that is killed outright (SIGKILL):
+    // a persistent one records its pid, and the next start stops it before reusing its port and files.
+    const pidFile = options.dbFile ? `${options.dbFile}.pid` : undefined;
+    if (pidFile) await stopLeftover(pidFile);
+    const port = options.port ?? (await freePort());
+    const child = spawn(cli, devServerArgs({ ...options, port, namespace }), { detached: true, stdio: ['ignore', 'inherit', 'inherit'] });
+    if (pidFile && child.pid) writeFileSync(pidFile, String(child.pid));
+    const address = `127.0.0.1:${port}`;
+    // Chorus ending without stop() (an uncaught error, process.exit) must not leave the server behind.
+    const killOnExit = () => child.kill('SIGKILL');
+    process.once('exit', killOnExit);
+    try {
+      await waitUntilServing(child, address);
+    } catch (err) {
+      child.kill('SIGKILL');
+      throw err;
+    }
+    return {
+      address,
+      uiUrl,
+      namespace,
+      stop: async () => {
+        process.removeListener('exit', killOnExit);
+        await stopChild(child);
+        if (pidFile) rmSync(pidFile, { force: true });
+      },
+    };
+  }
   const env = await TestWorkflowEnvironment.createLocal({
     server: {
-      executable: cli ? { type: 'existing-path', path: cli } : { type: 'cached-download' },
+      executable: { type: 'cached-download' },
       ip: '127.0.0.1',
       port: options.port,
       namespace,
@@ -40,10 +81,86 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
       extraArgs: ['--log-level', 'error'],
     },
   });
-  return {
-    address: env.address,
-    uiUrl: options.uiPort !== undefined ? `http://127.0.0.1:${options.uiPort}` : undefined,
-    namespace,
-    stop: () => env.teardown(),
+  return { address: env.address, uiUrl, namespace, stop: () => env.teardown() };
+}
+
+/** The arguments the SDK gives `start-dev` (its dynamic config included), for the same server either way. */
+function devServerArgs(options: DevServerOptions & { port: number; namespace: string }): string[] {
+  return [
+    'server', 'start-dev',
+    '--ip', '127.0.0.1',
+    '--port', String(options.port),
+    '--namespace', options.namespace,
+    '--log-format', 'pretty',
+    '--log-level', 'error',
+    '--dynamic-config-value', 'frontend.enableServerVersionCheck=false',
+    '--dynamic-config-value', 'frontend.enableUpdateWorkflowExecution=true',
+    '--dynamic-config-value', 'frontend.enableUpdateWorkflowExecutionAsyncAccepted=true',
+    ...(options.dbFile ? ['--db-filename', options.dbFile] : []),
+    ...(options.uiPort !== undefined ? ['--ui-port', String(options.uiPort)] : ['--headless']),
+    ...ALL_SEARCH_ATTRIBUTES.flatMap((a) => ['--search-attribute', `${a.name}=${TypedSearchAttributes.toMetadataType(a.type)}`]),
+  ];
+}
+
+async function freePort(): Promise<number> {
+  const server = net.createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as net.AddressInfo;
+  server.close();
+  await once(server, 'close');
+  return port;
+}
+
+/** Connects until the server answers (a first start with a new SQLite file takes a few seconds). */
+async function waitUntilServing(child: ChildProcess, address: string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`The Temporal dev server exited (${child.exitCode ?? child.signalCode}) before it served ${address}`);
+    try {
+      const connection = await Connection.connect({ address, connectTimeout: 1000 });
+      await connection.close();
+      return;
+    } catch (err) {
+      if (Date.now() > deadline) throw new Error(`The Temporal dev server did not serve ${address} within 60 s: ${String(err)}`);
+      await sleep(100);
+    }
+  }
+}
+
+/** Stops the dev server a killed Chorus left running, if `pidFile` names one (checked on Linux; elsewhere left alone). */
+async function stopLeftover(pidFile: string): Promise<void> {
+  let pid: number;
+  try {
+    pid = Number(readFileSync(pidFile, 'utf8'));
+  } catch {
+    return;
+  }
+  const running = () => {
+    try {
+      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('start-dev');
+    } catch {
+      return false; // ended, or not Linux
+    }
   };
+  const signal = (name: NodeJS.Signals) => {
+    try {
+      process.kill(pid, name);
+    } catch {
+      // it ended meanwhile
+    }
+  };
+  if (!Number.isInteger(pid) || !running()) return;
+  signal('SIGTERM');
+  for (let waited = 0; running() && waited < 10_000; waited += 100) await sleep(100);
+  if (running()) signal('SIGKILL');
+}
+
+/** SIGTERM, and the server's own clean shutdown; SIGKILL if that takes more than 10 s. */
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = once(child, 'exit');
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(timer);
 }

@@ -1,6 +1,7 @@
 import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { createDb } from '../db/database';
@@ -29,6 +30,59 @@ test('chorus workspace create prints the workspace id and a working owner token 
 
 test('chorus workspace create without --owner exits 2 with usage', async () => {
   await expect(run('node', [CLI, 'workspace', 'create', '--name', 'Acme'])).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('--owner <email>') });
+});
+
+describe('chorus without a reachable database', () => {
+  /** A loopback port that nothing listens on: bound once by the OS, then released. */
+  async function unusedPort(): Promise<number> {
+    const server = net.createServer().listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const { port } = server.address() as net.AddressInfo;
+    server.close();
+    await once(server, 'close');
+    return port;
+  }
+
+  const expectHelp = (err: { code: number; stderr: string }, ...mentions: string[]) => {
+    expect(err.code).toBe(3);
+    expect(err.stderr).toMatch(/^chorus: cannot reach the database at /);
+    for (const text of mentions) expect(err.stderr).toContain(text);
+    expect(err.stderr).not.toMatch(/^\s+at /m); // no stack trace
+  };
+
+  test('the embedded database not running: says to start Chorus, or set PGLITE_PORT or DATABASE_URL, and exits 3', async () => {
+    const port = await unusedPort();
+    const failure = await run('node', [CLI, 'workspace', 'create', '--name', 'Acme', '--owner', 'ops@acme.test'], { env: { ...process.env, DATABASE_URL: '', PGLITE_PORT: String(port) } }).then(
+      () => undefined,
+      (err: { code: number; stderr: string }) => err,
+    );
+    expectHelp(failure!, `127.0.0.1:${port}`, 'ECONNREFUSED', 'npm start', 'PGLITE_PORT', 'DATABASE_URL=');
+  });
+
+  test('DATABASE_URL where nothing listens: names it (password hidden) and exits 3', async () => {
+    const port = await unusedPort();
+    const failure = await run('node', [CLI, 'audit', 'verify', '--workspace', '00000000-0000-0000-0000-000000000000'], { env: { ...process.env, DATABASE_URL: `postgres://chorus:s3cret@127.0.0.1:${port}/chorus` } }).then(
+      () => undefined,
+      (err: { code: number; stderr: string }) => err,
+    );
+    expectHelp(failure!, `postgres://chorus:***@127.0.0.1:${port}/chorus`, 'ECONNREFUSED', 'DATABASE_URL');
+    expect(failure!.stderr).not.toContain('s3cret');
+  });
+
+  test('a port that accepts connections but never answers: gives up after the connect timeout instead of waiting forever', async () => {
+    const silent = net.createServer(() => undefined).listen(0, '127.0.0.1');
+    await once(silent, 'listening');
+    try {
+      const { port } = silent.address() as net.AddressInfo;
+      const failure = await run('node', [CLI, 'workspace', 'create', '--name', 'Acme', '--owner', 'ops@acme.test'], { env: { ...process.env, DATABASE_URL: '', PGLITE_PORT: String(port) }, timeout: 30_000 }).then(
+        () => undefined,
+        (err: { code: number; stderr: string }) => err,
+      );
+      expectHelp(failure!, `127.0.0.1:${port}`, 'timeout', 'npm start');
+    } finally {
+      silent.close();
+    }
+  });
 });
 
 test('chorus sentiment scores the development set through stdin and stdout, meeting the targets', async () => {

@@ -1,0 +1,67 @@
+import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { ensureSandboxDemo } from '../sandbox/demo';
+import { startLocalBluesky, type LocalBluesky } from '../sandbox/local-bluesky';
+import { bearer, startHarness, waitFor, type Harness } from './support/harness';
+
+let h: Harness;
+let dataDir: string;
+let sandbox: LocalBluesky | undefined;
+
+async function freePort(): Promise<number> {
+  const server = net.createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as net.AddressInfo;
+  server.close();
+  await once(server, 'close');
+  return port;
+}
+
+beforeAll(async () => {
+  h = await startHarness();
+  dataDir = mkdtempSync(path.join(os.tmpdir(), 'chorus-sandbox-'));
+});
+
+afterAll(async () => {
+  await sandbox?.stop();
+  await h?.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+test('npm start -- --sandbox restarted: the same account, workspace and channel, and a post scheduled after the restart publishes on the PDS', async () => {
+  const ports = { pdsPort: await freePort(), plcPort: await freePort() };
+  const start = () => startLocalBluesky({ dataDir, ...ports });
+  const demoOf = (network: LocalBluesky) => ensureSandboxDemo({ dataDir, sandbox: network, db: h.db, adapters: h.adapters, sealer: h.sealer });
+
+  sandbox = await start();
+  const first = await demoOf(sandbox);
+  expect(first.reused).toBe(false);
+  await sandbox.stop();
+  sandbox = undefined;
+
+  sandbox = await start(); // a new process would start from the same folder and ports
+  const second = await demoOf(sandbox);
+  expect(second).toEqual({ ...first, reused: true });
+  const channels = await h.db.selectFrom('channels').select('id').where('workspace_id', '=', first.workspaceId).execute();
+  expect(channels.map((c) => c.id)).toEqual([first.channelId]); // not one more per restart
+  // The DID resolves in the new PLC directory (listening verifies the firehose against it).
+  expect((await fetch(`${sandbox.plcUrl}/${first.account.did}`)).status).toBe(200);
+
+  const marker = `after-restart-${Date.now()}`;
+  const created = await h.app.inject({
+    method: 'POST',
+    url: '/v1/posts',
+    headers: bearer(second.token),
+    payload: { text: `Still here ${marker}`, channelIds: [second.channelId], publishAt: new Date(Date.now() + 2000).toISOString() },
+  });
+  expect(created.statusCode).toBe(201);
+  const postId = created.json().id as string;
+  await waitFor('the post to be published', async () => {
+    const post = (await h.app.inject({ method: 'GET', url: `/v1/posts/${postId}`, headers: bearer(second.token) })).json();
+    return post.status === 'published' || post.status === 'failed' ? post : undefined;
+  }).then((post) => expect(post.status).toBe('published'));
+  expect((await sandbox.listPosts(first.account.did)).filter((p) => p.text.includes(marker))).toHaveLength(1);
+});

@@ -1,0 +1,84 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { testEnv } from './setup/test-env';
+import { waitFor } from './support/harness';
+
+const ROOT = path.join(__dirname, '..');
+
+async function freePort(): Promise<number> {
+  const server = net.createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as net.AddressInfo;
+  server.close();
+  await once(server, 'close');
+  return port;
+}
+
+/** The pid of the `temporal server start-dev` serving `port`, read from /proc. */
+function devServerPid(port: number): number | undefined {
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let args: string[];
+    try {
+      args = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
+    } catch {
+      continue; // it ended meanwhile
+    }
+    const at = args.indexOf('--port');
+    if (args.includes('start-dev') && at >= 0 && args[at + 1] === String(port)) return Number(entry);
+  }
+  return undefined;
+}
+
+/** The process group of a live (not zombie) process, or undefined when it has ended. */
+function processGroup(pid: number): number | undefined {
+  try {
+    // /proc/<pid>/stat: "pid (comm) state ppid pgrp ...", comm may contain spaces.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+    return fields[0] === 'Z' ? undefined : Number(fields[2]);
+  } catch {
+    return undefined;
+  }
+}
+
+test('Ctrl+C on npm start: the Temporal dev server is not in the signalled group, is stopped by Chorus after its worker, and nothing is printed on stderr', async () => {
+  const [apiPort, temporalPort, uiPort] = [await freePort(), await freePort(), await freePort()];
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'chorus-start-'));
+  // `npm start` as a user runs it; detached: its own process group, as a terminal's foreground job,
+  // so that SIGINT to the group is a Ctrl+C (npm, and Chorus under it, each receive it).
+  const chorus = spawn('npm', ['start', '--silent'], {
+    cwd: ROOT,
+    detached: true,
+    env: { ...process.env, CHORUS_DATA_DIR: dataDir, DATABASE_URL: testEnv('databaseUrl'), TEMPORAL_ADDRESS: '', API_PORT: String(apiPort), TEMPORAL_PORT: String(temporalPort), TEMPORAL_UI_PORT: String(uiPort) },
+  });
+  let stdout = '';
+  let stderr = '';
+  chorus.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  chorus.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = once(chorus, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+  try {
+    await waitFor('Chorus to be running', async () => stdout.includes('Press Ctrl+C to stop.') || chorus.exitCode !== null, 90_000);
+    expect({ stdout, stderr }).toMatchObject({ stdout: expect.stringContaining('Press Ctrl+C to stop.') });
+    const temporal = devServerPid(temporalPort);
+    expect(temporal).toBeDefined();
+    expect(processGroup(temporal!)).not.toBe(chorus.pid); // Ctrl+C does not reach it directly
+
+    process.kill(-chorus.pid!, 'SIGINT');
+    const [code, signal] = await exited;
+    // npm re-raises the signal once its script has ended; Chorus under it exits 0.
+    expect(code === 0 || signal === 'SIGINT').toBe(true);
+    expect(stderr).toBe('');
+    // The dev server's own message on the SIGTERM that Chorus sends it last, and waits for.
+    expect(stdout.slice(stdout.indexOf('Press Ctrl+C to stop.'))).toContain('Stopping server...');
+    await waitFor('the Temporal dev server to have ended', async () => processGroup(temporal!) === undefined, 10_000);
+  } finally {
+    if (chorus.exitCode === null && chorus.signalCode === null) process.kill(-chorus.pid!, 'SIGKILL');
+    const temporal = devServerPid(temporalPort);
+    if (temporal) process.kill(temporal, 'SIGKILL');
+    if (existsSync(dataDir)) rmSync(dataDir, { recursive: true, force: true });
+  }
+});

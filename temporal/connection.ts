@@ -12,6 +12,8 @@ export interface TemporalTarget {
   tlsCertPath?: string;
   tlsKeyPath?: string;
   tlsCaPath?: string;
+  /** How long the first connection may take (the SDK's default is 10 s). */
+  connectTimeout?: ConnectionOptions['connectTimeout'];
 }
 
 function tlsOptions(target: TemporalTarget): ConnectionOptions['tls'] {
@@ -25,7 +27,7 @@ function tlsOptions(target: TemporalTarget): ConnectionOptions['tls'] {
 
 /** A client connection for the API (and tests); TLS and API key when the target asks for them. */
 export async function connectClient(target: TemporalTarget): Promise<Client> {
-  const connection = await Connection.connect({ address: target.address, tls: tlsOptions(target), apiKey: target.apiKey });
+  const connection = await Connection.connect({ address: target.address, tls: tlsOptions(target), apiKey: target.apiKey, connectTimeout: target.connectTimeout });
   return new Client({ connection, namespace: target.namespace });
 }
 

@@ -38,7 +38,8 @@ export interface Harness {
 export async function startHarness(options: { smtpUrl?: string; webhooksAllowPrivate?: boolean; temporalLogger?: Logger } = {}): Promise<Harness> {
   quietTemporalLogs(options.temporalLogger);
   const db = createDb(testEnv('databaseUrl'), 10);
-  const client = await connectClient({ address: testEnv('temporalAddress'), namespace: 'default' });
+  // Test files start the local PDS beside the harness; its start-up holds the event loop for seconds on a busy machine.
+  const client = await connectClient({ address: testEnv('temporalAddress'), namespace: 'default', connectTimeout: '60s' });
   const connection = await NativeConnection.connect({ address: testEnv('temporalAddress') });
   const taskQueue = `test-${randomUUID()}`;
   // Test pages for link cards and webhook receivers are served on 127.0.0.1 (WEBHOOKS_ALLOW_PRIVATE,

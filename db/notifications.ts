@@ -29,3 +29,42 @@ export async function listNotifications(db: Db, workspaceId: string, filter: { r
     createdAt: r.created_at.toISOString(),
   }));
 }
+
+export async function findNotificationIdByKey(db: Db, key: string): Promise<string | undefined> {
+  const notification = await db.selectFrom('notifications').select('id').where('key', '=', key).executeTakeFirst();
+  return notification?.id;
+}
+
+/** A notification with its workspace's webhook and which routes have delivered it. */
+export async function findNotificationToDeliver(db: Db, notificationId: string) {
+  return db
+    .selectFrom('notifications as n')
+    .innerJoin('workspaces as w', 'w.id', 'n.workspace_id')
+    .select(['n.id', 'n.workspace_id', 'n.payload', 'n.recipient_ids', 'n.delivered_at', 'n.emailed_at', 'w.notification_webhook_sealed'])
+    .where('n.id', '=', notificationId)
+    .executeTakeFirstOrThrow();
+}
+
+/**
+ * The email addresses of these users who are people still in the workspace: a removed member no
+ * longer gets its posts quoted to them, and a service account's made-up address is never mailed.
+ */
+export async function findEmailRecipients(db: Db, workspaceId: string, userIds: string[]): Promise<string[]> {
+  const recipients = await db
+    .selectFrom('users as u')
+    .innerJoin('memberships as m', 'm.user_id', 'u.id')
+    .select('u.email')
+    .where('m.workspace_id', '=', workspaceId)
+    .where('u.id', 'in', userIds)
+    .where('u.kind', '=', 'person')
+    .execute();
+  return recipients.map((r) => r.email);
+}
+
+export async function markNotificationDelivered(db: Db, notificationId: string): Promise<void> {
+  await db.updateTable('notifications').set({ delivered_at: new Date() }).where('id', '=', notificationId).execute();
+}
+
+export async function markNotificationEmailed(db: Db, notificationId: string): Promise<void> {
+  await db.updateTable('notifications').set({ emailed_at: new Date() }).where('id', '=', notificationId).execute();
+}

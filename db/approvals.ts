@@ -1,5 +1,6 @@
-import type { Db, Role } from './database';
-import { appendAudit } from './audit';
+import { sql } from 'kysely';
+import type { ApprovalDecisionsTable, Db, Role } from './database';
+import { appendAudit, auditActionNames } from './audit';
 import { approvalsNeeded, type ApprovalMode, type ApprovalStep } from '../workflows/messages';
 
 /** A policy step as configured: approvers named by user and/or role, resolved per post. */
@@ -257,5 +258,38 @@ export async function deleteContentRule(db: Db, workspaceId: string, ruleId: str
     if (!row) return false;
     await appendAudit(trx, { workspaceId, actorId, action: 'content_rule.deleted', subjectType: 'content_rule', subjectId: ruleId, before: { name: row.name, match: row.match, step: row.step } });
     return true;
+  });
+}
+
+/**
+ * Records a decision on a campaign's or library item's chain in the audit log, once: the same
+ * decision on the same step and round is not written twice, whatever the retries.
+ */
+export async function recordDecisionInAudit(
+  db: Db,
+  input: { subjectType: 'campaign' | 'library_item'; subjectId: string; round: number; step: number; stepName: string; userId: string; decision: ApprovalDecisionsTable['decision']; comment?: string },
+): Promise<void> {
+  const table = input.subjectType === 'campaign' ? 'campaigns' : 'library_items';
+  await db.transaction().execute(async (trx) => {
+    const subject = await trx.selectFrom(table).select('workspace_id').where('id', '=', input.subjectId).executeTakeFirstOrThrow();
+    const audited = input.subjectType === 'campaign' ? ({ action: 'campaign.approval_decided', subjectType: 'campaign' } as const) : ({ action: 'library_item.approval_decided', subjectType: 'library_item' } as const);
+    const key = `${input.round}:${input.step + 1}`; // round and step as people see them (steps from 1)
+    // One decision per approver and step: a row under this action's older names counts too.
+    const existing = await trx
+      .selectFrom('audit_log')
+      .select('id')
+      .where('subject_id', '=', input.subjectId)
+      .where('action', 'in', auditActionNames(audited.action))
+      .where('actor_id', '=', input.userId)
+      .where(sql<boolean>`after->>'key' = ${key}`)
+      .executeTakeFirst();
+    if (existing) return;
+    await appendAudit(trx, {
+      workspaceId: subject.workspace_id,
+      actorId: input.userId,
+      ...audited,
+      subjectId: input.subjectId,
+      after: { decision: input.decision, key, step: input.step + 1, stepName: input.stepName, comment: input.comment ?? null },
+    });
   });
 }

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db, LibraryItemKind } from './database';
+import { appendAudit } from './audit';
 
 export interface LibraryItemView {
   id: string;
@@ -56,4 +57,14 @@ export async function listLibraryItems(db: Db, workspaceId: string, filter: { ta
 export async function findLibraryItem(db: Db, workspaceId: string, id: string): Promise<LibraryItemView | undefined> {
   const [item] = await listLibraryItems(db, workspaceId, { ids: [id] });
   return item;
+}
+
+/** Sets a library item's status after its review, with its audit entry; nothing when it has it already. */
+export async function saveLibraryItemStatus(db: Db, { itemId, status }: { itemId: string; status: 'approved' | 'rejected' }): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const item = await trx.selectFrom('library_items').select(['workspace_id', 'status']).where('id', '=', itemId).executeTakeFirstOrThrow();
+    if (item.status === status) return;
+    await trx.updateTable('library_items').set({ status, updated_at: new Date() }).where('id', '=', itemId).execute();
+    await appendAudit(trx, { workspaceId: item.workspace_id, actorId: null, action: 'library_item.status_changed', subjectType: 'library_item', subjectId: itemId, before: { status: item.status }, after: { status } });
+  });
 }

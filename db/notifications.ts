@@ -68,3 +68,25 @@ export async function markNotificationDelivered(db: Db, notificationId: string):
 export async function markNotificationEmailed(db: Db, notificationId: string): Promise<void> {
   await db.updateTable('notifications').set({ emailed_at: new Date() }).where('id', '=', notificationId).execute();
 }
+
+/**
+ * Records an approval reminder or escalation of a post once (its key is unique), and who the chain
+ * now waits on when given (only while the post awaits approval); returns the notification's id.
+ */
+export async function recordApprovalNotification(
+  db: Db,
+  { workspaceId, key, kind, postId, recipientIds, payload, awaitingUserIds }: { workspaceId: string; key: string; kind: string; postId: string; recipientIds: string[]; payload: unknown; awaitingUserIds?: string[] },
+): Promise<string> {
+  const notification = await db.transaction().execute(async (trx) => {
+    await trx
+      .insertInto('notifications')
+      .values({ workspace_id: workspaceId, key, kind, subject_type: 'post', subject_id: postId, recipient_ids: recipientIds, payload: JSON.stringify(payload) })
+      .onConflict((oc) => oc.column('key').doNothing())
+      .execute();
+    if (awaitingUserIds) {
+      await trx.updateTable('posts').set({ awaiting_user_ids: awaitingUserIds }).where('id', '=', postId).where('status', '=', 'awaiting_approval').execute();
+    }
+    return trx.selectFrom('notifications').select('id').where('key', '=', key).executeTakeFirstOrThrow();
+  });
+  return notification.id;
+}

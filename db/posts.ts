@@ -263,3 +263,52 @@ export async function recordPostApprovalDecision(
     });
   });
 }
+
+export async function findPostWorkspaceAndText(db: Db, postId: string) {
+  return db.selectFrom('posts as p').select(['p.workspace_id', 'p.text']).where('p.id', '=', postId).executeTakeFirstOrThrow();
+}
+
+/**
+ * Saves edited content and the approval chain's new state. With `unlessClaimed` (a staged post),
+ * only if no publish has claimed it: returns false, changing nothing, when one has.
+ */
+export async function savePostContent(
+  db: Db,
+  input: { postId: string; actorId: string; text: string; targets: { targetId: string; text: string }[]; status?: PostStatus; round: number; awaitingUserIds: string[]; unlessClaimed?: boolean },
+): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    const before = await trx.selectFrom('posts').select(['workspace_id', 'text', 'status']).where('id', '=', input.postId).forUpdate().executeTakeFirstOrThrow();
+    const status = input.status ?? before.status;
+    if (input.unlessClaimed) {
+      // Back into approval already, with this text: saved by an earlier attempt.
+      if (input.status && before.status === input.status && before.text === input.text) return true;
+      if (!isUnclaimed(before.status)) return false;
+    }
+    await trx
+      .updateTable('posts')
+      .set({
+        text: input.text,
+        status,
+        awaiting_user_ids: status === 'awaiting_approval' ? input.awaitingUserIds : [],
+        updated_at: new Date(),
+        // Back into approval, a staged post's publishes may no longer claim it; an edit that
+        // leaves it scheduled keeps them (they read the text after their claim).
+        ...(input.unlessClaimed && status !== before.status ? nextPublishStage : {}),
+      })
+      .where('id', '=', input.postId)
+      .execute();
+    for (const t of input.targets) {
+      await trx.updateTable('post_targets').set({ text: t.text, updated_at: new Date() }).where('id', '=', t.targetId).where('post_id', '=', input.postId).execute();
+    }
+    await appendAudit(trx, {
+      workspaceId: before.workspace_id,
+      actorId: input.actorId,
+      action: 'post.edited',
+      subjectType: 'post',
+      subjectId: input.postId,
+      before: { text: before.text, status: before.status },
+      after: { text: input.text, status, approvalRound: input.round },
+    });
+    return true;
+  });
+}

@@ -113,3 +113,8 @@ export async function changeMembership(db: Db, input: { workspaceId: string; use
     return true;
   });
 }
+
+export async function findMemberRole(db: Db, workspaceId: string, userId: string): Promise<Role | undefined> {
+  const member = await db.selectFrom('memberships').select('role').where('workspace_id', '=', workspaceId).where('user_id', '=', userId).executeTakeFirst();
+  return member?.role;
+}

@@ -312,3 +312,8 @@ export async function savePostContent(
     return true;
   });
 }
+
+export async function findPostWorkflowId(db: Db, postId: string): Promise<string | undefined> {
+  const post = await db.selectFrom('posts').select('workflow_id').where('id', '=', postId).executeTakeFirst();
+  return post?.workflow_id;
+}

@@ -1,6 +1,6 @@
 import { Context } from '@temporalio/activity';
 import { closeAlert, countMentionWindows, findAlertingQuery, findOpenAlert, openAlert } from '../db/alerts';
-import type { AlertingRule } from '../db/database';
+import type { AlertingRule } from '../db/alerts';
 import { findNotificationIdByKey } from '../db/notifications';
 import { alertingRule, alertsFrom } from '../listening/alerting';
 import { deliverNotification, type NotificationDeps } from '../notifications/deliver';

@@ -1,6 +1,6 @@
 import { Context } from '@temporalio/activity';
 import { currentMembers } from '../db/approvals';
-import type { PostStatus } from '../db/database';
+import type { PostStatus } from '../db/posts.types';
 import { recordApprovalNotification } from '../db/notifications';
 import { findPostWorkspaceAndText, savePostContent } from '../db/posts';
 import { deliverNotification, type NotificationDeps } from '../notifications/deliver';

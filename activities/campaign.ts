@@ -1,6 +1,7 @@
 import { recordDecisionInAudit } from '../db/approvals';
 import { pendingCampaignPosts, pendingCampaignPostTimes, saveCampaignStatus, targetChannelGaps } from '../db/campaigns';
-import type { CampaignStatus, Db } from '../db/database';
+import type { Db } from '../db/database';
+import type { CampaignStatus } from '../db/campaigns.types';
 import type { DecisionKind } from '../workflows/messages';
 
 export interface CampaignDeps {

@@ -1,6 +1,7 @@
 import { Context } from '@temporalio/activity';
 import { IdResolver } from '@atproto/identity';
-import type { Db, ListeningSources } from '../db/database';
+import type { Db } from '../db/database';
+import type { ListeningSources } from '../db/listening';
 import { findFeedState, findListeningQuery, findMastodonState, saveBlueskyCursor, saveFeedState, saveMastodonState, storedCounts } from '../db/listening';
 import type { Sealer } from '../db/sealing';
 import { fetchFeed, NotAFeedError } from '../listening/feeds';

@@ -1,6 +1,33 @@
-import { sql } from 'kysely';
+import { sql, type ColumnType, type Generated } from 'kysely';
 import { appendAudit } from './audit';
 import type { Db } from './database';
+import type { CreatedAt, Timestamp } from './columns';
+
+/**
+ * Spike detection: the last window against the mean of the windows before it. A spike when the
+ * window has at least `minVolume` mentions and `volumeFactor` times the baseline, or when its share
+ * of negative mentions is at least 0.5 and `negativeShareIncrease` above the baseline's.
+ */
+export interface AlertingRule {
+  windowSeconds: number;
+  baselineWindows: number;
+  minVolume: number;
+  volumeFactor: number;
+  negativeShareIncrease: number;
+}
+
+export interface AlertsTable {
+  id: Generated<string>;
+  workspace_id: string;
+  query_id: string;
+  status: 'open' | 'closed';
+  reasons: string[];
+  details: ColumnType<unknown, string, string>;
+  opened_at: CreatedAt;
+  closed_at: Timestamp | null;
+  acknowledged_by: string | null;
+  acknowledged_at: Timestamp | null;
+}
 
 /** What spike detection needs of a listening query. */
 export async function findAlertingQuery(db: Db, queryId: string) {

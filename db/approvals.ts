@@ -1,7 +1,58 @@
-import { sql } from 'kysely';
-import type { ApprovalDecisionsTable, Db, Role } from './database';
+import { sql, type ColumnType, type Generated } from 'kysely';
+import type { Db } from './database';
+import type { Role } from './members';
 import { appendAudit, auditActionNames } from './audit';
 import { approvalsNeeded, type ApprovalMode, type ApprovalStep } from '../workflows/messages';
+import type { CreatedAt, Timestamp } from './columns';
+
+export interface ApprovalPoliciesTable {
+  id: Generated<string>;
+  workspace_id: string;
+  /** null: the workspace-wide policy; otherwise it overrides it for posts to this channel. */
+  channel_id: string | null;
+  /** A campaign's policy: overrides the others for the campaign's posts and its plan's review. */
+  campaign_id: ColumnType<string | null, string | null | undefined, string | null>;
+  steps: ColumnType<unknown, string, string>;
+  /** One person approves at most one step of a round. */
+  distinct_approvers: Generated<boolean>;
+  updated_by: string;
+  updated_at: Timestamp;
+}
+
+/** The first answer to a request sent with an Idempotency-Key, per caller and key. */
+export interface IdempotentRequestsTable {
+  workspace_id: string;
+  user_id: string;
+  key: string;
+  /** The request's method, path and body, hashed: the same key with another request is refused. */
+  fingerprint: string;
+  status_code: number;
+  body: ColumnType<unknown, string, string>;
+  created_at: CreatedAt;
+}
+
+export interface ApprovalDecisionsTable {
+  id: Generated<string>;
+  post_id: string;
+  /** Each edit starts a new round of the chain. */
+  round: Generated<number>;
+  step: number;
+  user_id: string;
+  decision: 'approve' | 'reject' | 'request_changes';
+  comment: string | null;
+  at: Timestamp;
+}
+
+export interface ContentRulesTable {
+  id: Generated<string>;
+  workspace_id: string;
+  name: string;
+  match: ColumnType<unknown, string, string>;
+  step: ColumnType<unknown, string, string>;
+  position: 'first' | 'last';
+  created_by: string;
+  created_at: CreatedAt;
+}
 
 /** A policy step as configured: approvers named by user and/or role, resolved per post. */
 export interface Approvers {

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { appendAudit } from './audit';
-import type { CampaignStatus, CampaignUtm, Db } from './database';
+import type { Db } from './database';
+import type { CampaignStatus, CampaignUtm } from './campaigns.types';
 
 export interface CampaignView {
   id: string;

@@ -1,4 +1,31 @@
 import type { Db } from './database';
+import type { ColumnType, Generated } from 'kysely';
+import type { CreatedAt, Timestamp } from './columns';
+
+/** One CSV row, as parsed: its line in the file and its cells by column. */
+export interface ImportRow {
+  line: number;
+  cells: Record<string, string>;
+}
+
+export interface ImportJobsTable {
+  id: Generated<string>;
+  workspace_id: string;
+  created_by: string;
+  status: 'running' | 'completed' | 'failed';
+  rows: ColumnType<ImportRow[], string, string>;
+  total: number;
+  workflow_id: string;
+  created_at: CreatedAt;
+  finished_at: Timestamp | null;
+}
+
+export interface ImportJobRowsTable {
+  job_id: string;
+  line: number;
+  post_id: string | null;
+  errors: ColumnType<unknown, string | null, string | null>;
+}
 
 export async function findImportJob(db: Db, jobId: string) {
   return db.selectFrom('import_jobs').select(['workspace_id', 'created_by', 'rows']).where('id', '=', jobId).executeTakeFirstOrThrow();

@@ -1,6 +1,27 @@
-import { sql } from 'kysely';
-import type { Db, LibraryItemKind } from './database';
+import { sql, type ColumnType, type Generated } from 'kysely';
+import type { Db } from './database';
 import { appendAudit } from './audit';
+import type { CreatedAt, Timestamp } from './columns';
+
+export const LIBRARY_ITEM_KINDS = ['snippet', 'template', 'media'] as const;
+export type LibraryItemKind = (typeof LIBRARY_ITEM_KINDS)[number];
+
+export interface LibraryItemsTable {
+  id: Generated<string>;
+  workspace_id: string;
+  kind: LibraryItemKind;
+  name: string;
+  body: string | null;
+  variables: ColumnType<string[], string[] | undefined, string[]>;
+  media_id: string | null;
+  tags: ColumnType<string[], string[] | undefined, string[]>;
+  owner_id: string;
+  expires_at: Timestamp | null;
+  status: 'awaiting_approval' | 'approved' | 'rejected';
+  workflow_id: string;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
 
 export interface LibraryItemView {
   id: string;

@@ -1,5 +1,125 @@
-import { sql } from 'kysely';
+import { sql, type ColumnType, type Generated } from 'kysely';
 import type { Db } from './database';
+import type { CreatedAt, Timestamp } from './columns';
+import type { AlertingRule } from './alerts';
+
+export interface ListeningSources {
+  /** A relay or PDS to read the firehose from (com.atproto.sync.subscribeRepos), and the PLC directory. */
+  bluesky?: { service: string; plcUrl?: string; fromCursor?: number };
+  /** RSS or Atom feeds, polled with conditional GET at each turn of the loop. */
+  rss?: string[];
+  /** Mastodon hashtag or search timelines; an access token is stored sealed, never in clear. */
+  mastodon?: MastodonSource[];
+  /** Match the mentions pushed to POST /v1/listening/ingest by the workspace's ingest keys. */
+  push?: boolean;
+}
+
+export interface MastodonSource {
+  instance: string;
+  hashtag?: string;
+  search?: string;
+  /** The access token, sealed with the credentials key (see db/sealing.ts). */
+  accessTokenSealed?: string;
+}
+
+export interface NoiseFilters {
+  minLength?: number;
+  languages?: string[];
+  blockAuthors?: string[];
+  blockDomains?: string[];
+}
+
+export interface MastodonStatesTable {
+  query_id: string;
+  /** See timelineKey in listening/mastodon.ts. */
+  timeline: string;
+  /** The newest status id read: the next read asks for statuses after it (min_id). */
+  position: string | null;
+  /** Rate limit used up: no request before this time. */
+  paused_until: Timestamp | null;
+  healthy: Generated<boolean>;
+  last_error: string | null;
+  checked_at: Timestamp;
+}
+
+export interface IngestKeysTable {
+  id: Generated<string>;
+  workspace_id: string;
+  name: string;
+  /** The Standard Webhooks secret (whsec_…), sealed: signatures are checked with it. */
+  secret_sealed: string;
+  created_by: string;
+  created_at: CreatedAt;
+  last_used_at: Timestamp | null;
+  revoked_at: Timestamp | null;
+}
+
+export interface IngestDeliveriesTable {
+  key_id: string;
+  delivery_id: string;
+  received_at: CreatedAt;
+  /** What the delivery did, answered again to a retry of it. */
+  result: ColumnType<unknown, string, string>;
+}
+
+export interface FeedStatesTable {
+  query_id: string;
+  url: string;
+  etag: string | null;
+  last_modified: string | null;
+  healthy: Generated<boolean>;
+  last_error: string | null;
+  checked_at: Timestamp;
+}
+
+export interface ListeningQueriesTable {
+  id: Generated<string>;
+  workspace_id: string;
+  name: string;
+  expression: string;
+  kind: 'brand' | 'competitor' | 'topic';
+  sources: ColumnType<ListeningSources, string, string>;
+  filters: ColumnType<NoiseFilters, string, string>;
+  alerting: ColumnType<Partial<AlertingRule>, string | undefined, string>;
+  status: 'active' | 'paused' | 'deleted';
+  bluesky_cursor: ColumnType<string | null, string | number | null | undefined, string | number | null>;
+  /** Since when it has listened without a break (created, resumed, sources changed): the spike baseline starts here. */
+  listening_since: ColumnType<Date, Date | string | undefined, Date | string>;
+  workflow_id: string;
+  created_by: string;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface MentionsTable {
+  id: Generated<string>;
+  workspace_id: string;
+  query_id: string;
+  source: string;
+  source_id: string;
+  author: string;
+  text: string;
+  lang: string | null;
+  url: string | null;
+  posted_at: Timestamp;
+  sentiment_score: number;
+  sentiment_label: string;
+  /** A person's correction; statistics use it over the computed label. */
+  corrected_label: string | null;
+  lead: Generated<boolean>;
+  tags: ColumnType<string[], string[] | undefined, string[]>;
+  dedupe_key: string;
+  /** Hash of the normalised words (texts of five words or more): finds the same text from many accounts. */
+  text_key: ColumnType<string | null, string | null | undefined, string | null>;
+  created_at: CreatedAt;
+}
+
+export interface ListeningFilteredTable {
+  query_id: string;
+  source_id: string;
+  reason: string;
+  at: CreatedAt;
+}
 
 /** What a query has stored, from every source (its reads, pushes): the database is the count. */
 export interface StoredCounts {

@@ -1,5 +1,26 @@
-import { sql } from 'kysely';
-import type { Db, NotificationSubjectType } from './database';
+import { sql, type ColumnType, type Generated } from 'kysely';
+import type { Db } from './database';
+import type { CreatedAt, Timestamp } from './columns';
+
+export const NOTIFICATION_SUBJECT_TYPES = ['post', 'campaign', 'library_item', 'alert'] as const;
+export type NotificationSubjectType = (typeof NOTIFICATION_SUBJECT_TYPES)[number];
+
+export interface NotificationsTable {
+  id: Generated<string>;
+  workspace_id: string;
+  /** Idempotency key: one notification per workflow, kind, step and round, whatever the retries. */
+  key: string;
+  kind: string;
+  subject_type: NotificationSubjectType;
+  subject_id: string;
+  recipient_ids: string[];
+  payload: ColumnType<unknown, string, string>;
+  /** Delivered to the workspace's notification webhook. */
+  delivered_at: Timestamp | null;
+  /** Emailed to the recipients. */
+  emailed_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  created_at: CreatedAt;
+}
 
 export interface NotificationView {
   id: string;

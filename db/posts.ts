@@ -1,5 +1,8 @@
 import { sql } from 'kysely';
-import type { ApprovalDecisionsTable, Db, Post, PostStatus, PostTarget, Provider } from './database';
+import type { Db } from './database';
+import type { ApprovalDecisionsTable } from './approvals';
+import type { Provider } from './channels';
+import type { Post, PostStatus, PostTarget } from './posts.types';
 import { appendAudit } from './audit';
 import { isUnclaimed, nextPublishStage } from './post-claims';
 

@@ -1,5 +1,22 @@
 import { appendAudit } from './audit';
-import type { Db, RecurrencesTable } from './database';
+import type { Db } from './database';
+import type { ColumnType, Generated } from 'kysely';
+import type { RecurrenceRule } from '../content/recurrence';
+import type { CreatedAt, Timestamp } from './columns';
+
+export interface RecurrencesTable {
+  id: Generated<string>;
+  workspace_id: string;
+  author_id: string;
+  text: string;
+  channel_ids: string[];
+  variants: ColumnType<Record<string, string>, string | undefined, string>;
+  rule: ColumnType<RecurrenceRule, string, string>;
+  status: 'active' | 'paused' | 'stopped' | 'completed';
+  workflow_id: string;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
 
 export async function findRecurrenceRule(db: Db, recurrenceId: string) {
   const recurrence = await db.selectFrom('recurrences').select('rule').where('id', '=', recurrenceId).executeTakeFirstOrThrow();

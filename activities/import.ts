@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { ChannelAdapters } from '../channels/registry';
 import type { Db } from '../db/database';
+import { findImportJob, finishImportJob, importedLines, recordImportRow } from '../db/imports';
 import { importLookups, importRow } from '../services/post-import';
 
 export interface ImportDeps {
@@ -15,23 +16,19 @@ export interface ImportDeps {
 export function createImportActivities(ctx: ImportDeps) {
   return {
     async importBatch({ jobId, from, count }: { jobId: string; from: number; count: number }): Promise<void> {
-      const job = await ctx.db.selectFrom('import_jobs').select(['workspace_id', 'created_by', 'rows']).where('id', '=', jobId).executeTakeFirstOrThrow();
-      const done = new Set((await ctx.db.selectFrom('import_job_rows').select('line').where('job_id', '=', jobId).execute()).map((r) => r.line));
+      const job = await findImportJob(ctx.db, jobId);
+      const done = await importedLines(ctx.db, jobId);
       const caller = { userId: job.created_by, workspaceId: job.workspace_id, role: 'editor' as const, tokenId: '' };
       const lookups = await importLookups(ctx, job.workspace_id);
       for (const row of job.rows.slice(from, from + count)) {
         if (done.has(row.line)) continue;
         const outcome = await importRow(ctx, caller, row, lookups, { jobId });
-        await ctx.db
-          .insertInto('import_job_rows')
-          .values({ job_id: jobId, line: row.line, post_id: outcome.postId ?? null, errors: outcome.errors ? JSON.stringify(outcome.errors) : null })
-          .onConflict((oc) => oc.columns(['job_id', 'line']).doNothing())
-          .execute();
+        await recordImportRow(ctx.db, { jobId, line: row.line, postId: outcome.postId, errors: outcome.errors });
       }
     },
 
     async finishImport({ jobId, status }: { jobId: string; status: 'completed' | 'failed' }): Promise<void> {
-      await ctx.db.updateTable('import_jobs').set({ status, finished_at: new Date() }).where('id', '=', jobId).where('status', '=', 'running').execute();
+      await finishImportJob(ctx.db, jobId, status);
     },
   };
 }

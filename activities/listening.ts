@@ -1,8 +1,8 @@
 import { Context } from '@temporalio/activity';
-import { sql } from 'kysely';
 import { IdResolver } from '@atproto/identity';
-import type { Db, ListeningSources } from '../db/database';
-import { storedCounts } from '../db/listening';
+import type { Db } from '../db/database';
+import type { ListeningSources } from '../db/listening';
+import { findFeedState, findListeningQuery, findMastodonState, saveBlueskyCursor, saveFeedState, saveMastodonState, storedCounts } from '../db/listening';
 import type { Sealer } from '../db/sealing';
 import { fetchFeed, NotAFeedError } from '../listening/feeds';
 import { readFirehose } from '../listening/firehose';
@@ -26,26 +26,17 @@ const CURSOR_SAVE_MS = 1000;
 /** `http(s)://` → `ws(s)://`: the firehose is a WebSocket subscription. */
 const toWebSocket = (service: string) => service.replace(/^http/, 'ws');
 
-/** The I/O of listening: reading sources, matching, filtering, scoring and storing mentions. */
-async function saveFeedState(db: Db, queryId: string, url: string, state: { etag: string | null; lastModified: string | null; error: string | null }) {
-  const values = { etag: state.etag, last_modified: state.lastModified, healthy: state.error === null, last_error: state.error, checked_at: new Date() };
-  await db
-    .insertInto('feed_states')
-    .values({ query_id: queryId, url, ...values })
-    .onConflict((oc) => oc.columns(['query_id', 'url']).doUpdateSet(values))
-    .execute();
-}
-
 const emptyRun = (): ListeningRun => ({ processed: 0, stored: 0, filtered: 0, malformed: 0, sourceHealthy: true, lastError: null });
 const addCounts = (run: ListeningRun, counts: StoreCounts) => {
   run.stored += counts.stored;
   run.filtered += counts.filtered;
 };
 
+/** The I/O of listening: reading sources, matching, filtering, scoring and storing mentions. */
 export function createListeningActivities({ db, sealer }: { db: Db; sealer: Sealer }) {
   /** The query and its matcher, when it is active and has the source this read is for. */
   const activeQuery = async (queryId: string, hasSource: (sources: ListeningSources) => boolean) => {
-    const query = await db.selectFrom('listening_queries').selectAll().where('id', '=', queryId).executeTakeFirstOrThrow();
+    const query = await findListeningQuery(db, queryId);
     return query.status === 'active' && hasSource(query.sources) ? { query, matcher: compileQuery(query.expression) } : undefined;
   };
 
@@ -69,7 +60,7 @@ export function createListeningActivities({ db, sealer }: { db: Db; sealer: Seal
       if (!active) return run;
       const { query, matcher } = active;
       for (const url of query.sources.rss!) {
-        const state = await db.selectFrom('feed_states').selectAll().where('query_id', '=', queryId).where('url', '=', url).executeTakeFirst();
+        const state = await findFeedState(db, queryId, url);
         try {
           const fetched = await fetchFeed(url, { etag: state?.etag, lastModified: state?.last_modified });
           if (fetched) {
@@ -110,26 +101,12 @@ export function createListeningActivities({ db, sealer }: { db: Db; sealer: Seal
       for (const source of query.sources.mastodon!) {
         const timeline = { instance: source.instance, hashtag: source.hashtag, search: source.search };
         const key = timelineKey(timeline);
-        const state = await db.selectFrom('mastodon_states').selectAll().where('query_id', '=', queryId).where('timeline', '=', key).executeTakeFirst();
+        const state = await findMastodonState(db, queryId, key);
         if (state?.paused_until && state.paused_until.getTime() > Date.now()) continue;
         // Saved only while the query still lists this timeline: a read winding down after a PATCH
         // removed it must not bring its state back.
         const listed = JSON.stringify([{ instance: source.instance, ...(source.hashtag ? { hashtag: source.hashtag } : { search: source.search }) }]);
-        const save = (values: { position?: string | null; paused_until?: Date | null; healthy: boolean; last_error: string | null }) => {
-          const row = { position: null, paused_until: null, ...values, checked_at: new Date() };
-          return db
-            .insertInto('mastodon_states')
-            .columns(['query_id', 'timeline', 'position', 'paused_until', 'healthy', 'last_error', 'checked_at'])
-            .expression(
-              db
-                .selectFrom('listening_queries')
-                .select([sql<string>`${queryId}::uuid`.as('query_id'), sql<string>`${key}::text`.as('timeline'), sql<string | null>`${row.position}::text`.as('position'), sql<Date | null>`${row.paused_until}::timestamptz`.as('paused_until'), sql<boolean>`${row.healthy}::boolean`.as('healthy'), sql<string | null>`${row.last_error}::text`.as('last_error'), sql<Date>`${row.checked_at}::timestamptz`.as('checked_at')])
-                .where('id', '=', queryId)
-                .where(sql<boolean>`sources->'mastodon' @> ${listed}::jsonb`),
-            )
-            .onConflict((oc) => oc.columns(['query_id', 'timeline']).doUpdateSet({ ...values, checked_at: row.checked_at }))
-            .execute();
-        };
+        const save = (values: Parameters<typeof saveMastodonState>[2]) => saveMastodonState(db, { queryId, timeline: key, listed }, values);
         let pausedUntil: Date | null = null;
         let gap: string | null = null;
         try {
@@ -169,7 +146,7 @@ export function createListeningActivities({ db, sealer }: { db: Db; sealer: Seal
      */
     async listenBlueskyFirehose({ queryId, runForMs }: { queryId: string; runForMs: number }): Promise<ListeningRun> {
       const ctx = Context.current();
-      const query = await db.selectFrom('listening_queries').selectAll().where('id', '=', queryId).executeTakeFirstOrThrow();
+      const query = await findListeningQuery(db, queryId);
       const run = emptyRun();
       const source = query.sources.bluesky;
       if (query.status !== 'active') return run;
@@ -200,14 +177,8 @@ export function createListeningActivities({ db, sealer }: { db: Db; sealer: Seal
       const saveCursor = async () => {
         if (cursor === undefined || cursor === savedSeq) return;
         const seq = cursor;
-        // Only for the source this read is for: after a PATCH changed it (and reset the cursor), a read
-        // still winding down must not write its old position back; and a cursor never moves back.
-        await db
-          .updateTable('listening_queries')
-          .set({ bluesky_cursor: sql`greatest(coalesce(bluesky_cursor, -1), ${seq})` })
-          .where('id', '=', queryId)
-          .where(sql<boolean>`sources->'bluesky' = ${JSON.stringify(source)}::jsonb`)
-          .execute();
+        // Only for the source this read is for (see `saveBlueskyCursor`).
+        await saveBlueskyCursor(db, queryId, JSON.stringify(source), seq);
         savedSeq = seq;
         cursorSavedAt = Date.now();
       };

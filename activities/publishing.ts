@@ -3,11 +3,11 @@ import { ApplicationFailureCategory } from '@temporalio/common';
 import type { PublishMedia, PublishResult } from '../channels/adapter';
 import type { ChannelAdapters } from '../channels/registry';
 import { ChannelError } from '../channels/errors';
-import { appendAudit } from '../db/audit';
-import type { Db, PostStatus } from '../db/database';
-import { findPostMedia } from '../db/posts';
+import type { Db } from '../db/database';
+import type { PostStatus } from '../db/posts.types';
+import { findPostMedia, findTargetToPublish, markTargetFailed, markTargetPublished, markTargetPublishing, postExists, recordPostApprovalDecision, savePostSchedule, savePostStatus, setTargetLastError } from '../db/posts';
 import { recordChannelFailure, recordChannelSuccess } from '../db/channels';
-import { announcePublishStage, cancelRetries, ClaimBatcher, endFailedSend, isUnclaimed, nextPublishStage, type RetriesCancelled } from '../db/post-claims';
+import { announcePublishStage, cancelRetries, ClaimBatcher, endFailedSend, type RetriesCancelled } from '../db/post-claims';
 import type { Sealer } from '../db/sealing';
 import type { MediaStorage } from '../content/media';
 import { FailureType, type DecisionKind } from '../workflows/messages';
@@ -54,17 +54,7 @@ export function createPublishingActivities({ db, adapters, sealer, media }: Publ
    * still be called off, and its other targets must not be failed for it).
    */
   async function loadTarget(postId: string, targetId: string, { channelCheckedLater = false } = {}): Promise<LoadedTarget | { published: PublishResult }> {
-    const row = await db
-      .selectFrom('post_targets as t')
-      .innerJoin('posts as p', 'p.id', 't.post_id')
-      .innerJoin('channels as c', 'c.id', 't.channel_id')
-      .select([
-        't.id', 't.channel_id', 't.text', 't.status', 't.idempotency_key', 't.external_id', 't.external_url',
-        'p.publish_at', 'c.provider', 'c.name as channelName', 'c.credentials_sealed', 'c.deleted_at',
-      ])
-      .where('t.id', '=', targetId)
-      .where('t.post_id', '=', postId)
-      .executeTakeFirst();
+    const row = await findTargetToPublish(db, postId, targetId);
     if (!row) throw ApplicationFailure.nonRetryable(`Target ${targetId} of post ${postId} does not exist`, FailureType.PostNotFound);
     if (row.status === 'published' && row.external_id) return { published: { externalId: row.external_id, url: row.external_url } };
     if (row.deleted_at && !channelCheckedLater) throw channelRemoved(row.channelName);
@@ -101,17 +91,13 @@ export function createPublishingActivities({ db, adapters, sealer, media }: Publ
         isRetry: attempt > 1,
         media: target.media,
       });
-      await db
-        .updateTable('post_targets')
-        .set({ status: 'published', sending: false, external_id: result.externalId, external_url: result.url, last_error: null, published_at: new Date(), updated_at: new Date() })
-        .where('id', '=', target.targetId)
-        .execute();
+      await markTargetPublished(db, target.targetId, result);
       await recordChannelSuccess(db, target.channelId);
       return result;
     } catch (err) {
       const failure = toApplicationFailure(err, target.channelName);
       // Keep the latest reason visible while Temporal retries.
-      await db.updateTable('post_targets').set({ last_error: failure.message, updated_at: new Date() }).where('id', '=', target.targetId).execute();
+      await setTargetLastError(db, target.targetId, failure.message);
       // Failures of the channel, not of this post's content, count against its health.
       if (CHANNEL_FAILURES.has(failure.type ?? '')) await recordChannelFailure(db, target.channelId, { error: failure.message, authFailed: failure.type === FailureType.ChannelAuthFailed });
       throw failure;
@@ -120,32 +106,15 @@ export function createPublishingActivities({ db, adapters, sealer, media }: Publ
 
   return {
     async confirmPostStored({ postId }: { postId: string }): Promise<void> {
-      const post = await db.selectFrom('posts').select('id').where('id', '=', postId).executeTakeFirst();
-      if (!post) throw ApplicationFailure.retryable(`Post ${postId} is not in the database (yet)`, FailureType.PostNotFound);
+      if (!(await postExists(db, postId))) throw ApplicationFailure.retryable(`Post ${postId} is not in the database (yet)`, FailureType.PostNotFound);
     },
 
     /**
      * Moves a post. With `unlessClaimed` (a staged post), only if no publish has claimed it: returns
      * false, changing nothing, when one has.
      */
-    async savePostSchedule({ postId, publishAt, actorId, unlessClaimed }: { postId: string; publishAt: string; actorId?: string; unlessClaimed?: boolean }): Promise<boolean> {
-      return db.transaction().execute(async (trx) => {
-        const before = await trx.selectFrom('posts').select(['workspace_id', 'publish_at', 'status']).where('id', '=', postId).forUpdate().executeTakeFirstOrThrow();
-        if (before.publish_at.getTime() === Date.parse(publishAt)) return true; // an earlier attempt saved it
-        if (unlessClaimed && !isUnclaimed(before.status)) return false;
-        // A staged post's publishes were staged for the old time: they may no longer claim it.
-        await trx.updateTable('posts').set({ publish_at: publishAt, updated_at: new Date(), ...(unlessClaimed ? nextPublishStage : {}) }).where('id', '=', postId).execute();
-        await appendAudit(trx, {
-          workspaceId: before.workspace_id,
-          actorId: actorId ?? null,
-          action: 'post.rescheduled',
-          subjectType: 'post',
-          subjectId: postId,
-          before: { publishAt: before.publish_at.toISOString() },
-          after: { publishAt },
-        });
-        return true;
-      });
+    async savePostSchedule(input: { postId: string; publishAt: string; actorId?: string; unlessClaimed?: boolean }): Promise<boolean> {
+      return savePostSchedule(db, input);
     },
 
     /**
@@ -156,29 +125,7 @@ export function createPublishingActivities({ db, adapters, sealer, media }: Publ
     async markPostStatus(input: { postId: string; status: PostStatus; actorId?: string; awaitingUserIds?: string[]; unlessClaimed?: boolean; onlyFrom?: PostStatus; publishAt?: string }): Promise<boolean> {
       const { postId, status, actorId, awaitingUserIds, onlyFrom, publishAt } = input;
       const unlessClaimed = input.unlessClaimed || onlyFrom !== undefined;
-      return db.transaction().execute(async (trx) => {
-        const before = await trx.selectFrom('posts').select(['workspace_id', 'status']).where('id', '=', postId).forUpdate().executeTakeFirstOrThrow();
-        if (before.status === status) return true;
-        if (unlessClaimed && !isUnclaimed(before.status)) return false;
-        if (onlyFrom && before.status !== onlyFrom) return false;
-        await trx
-          .updateTable('posts')
-          .set({
-            status,
-            updated_at: new Date(),
-            awaiting_user_ids: status === 'awaiting_approval' ? (awaitingUserIds ?? []) : [],
-            ...(publishAt ? { publish_at: publishAt } : {}),
-            // A staged post called off (cancelled, held): its staged publishes may no longer claim it.
-            ...(unlessClaimed ? nextPublishStage : {}),
-          })
-          .where('id', '=', postId)
-          .execute();
-        if (status === 'cancelled') {
-          await trx.updateTable('post_targets').set({ status: 'cancelled', updated_at: new Date() }).where('post_id', '=', postId).where('status', '=', 'pending').execute();
-        }
-        await appendAudit(trx, { workspaceId: before.workspace_id, actorId: actorId ?? null, action: 'post.status_changed', subjectType: 'post', subjectId: postId, before: { status: before.status }, after: { status, ...(publishAt ? { publishAt } : {}) } });
-        return true;
-      });
+      return savePostStatus(db, { postId, status, actorId, awaitingUserIds, unlessClaimed, onlyFrom, publishAt });
     },
 
     /** Stores one approval decision (once, whatever the retries) and who the chain waits on next. */
@@ -192,38 +139,11 @@ export function createPublishingActivities({ db, adapters, sealer, media }: Publ
       comment?: string;
       awaitingUserIds: string[];
     }): Promise<void> {
-      await db.transaction().execute(async (trx) => {
-        const inserted = await trx
-          .insertInto('approval_decisions')
-          .values({ post_id: input.postId, round: input.round ?? 0, step: input.step, user_id: input.userId, decision: input.decision, comment: input.comment ?? null, at: new Date() })
-          .onConflict((oc) => oc.columns(['post_id', 'round', 'step', 'user_id']).doNothing())
-          .returning('id')
-          .executeTakeFirst();
-        if (!inserted) return;
-        const post = await trx
-          .updateTable('posts')
-          .set({ awaiting_user_ids: input.awaitingUserIds, updated_at: new Date() })
-          .where('id', '=', input.postId)
-          .returning('workspace_id')
-          .executeTakeFirstOrThrow();
-        await appendAudit(trx, {
-          workspaceId: post.workspace_id,
-          actorId: input.userId,
-          action: 'post.approval_decided',
-          subjectType: 'post',
-          subjectId: input.postId,
-          after: { decision: input.decision, round: input.round ?? 0, step: input.step + 1, stepName: input.stepName, comment: input.comment ?? null },
-        });
-      });
+      await recordPostApprovalDecision(db, input);
     },
 
     async recordTargetFailure({ targetId, reason }: { targetId: string; reason: string }): Promise<void> {
-      await db
-        .updateTable('post_targets')
-        .set({ status: 'failed', sending: false, last_error: reason, updated_at: new Date() })
-        .where('id', '=', targetId)
-        .where('status', '!=', 'published')
-        .execute();
+      await markTargetFailed(db, targetId, reason);
     },
 
     /** Cancels a claimed post whose send waits to retry (see `cancelRetries`); refuses while its first sends are out. */
@@ -244,7 +164,7 @@ export function createPublishingActivities({ db, adapters, sealer, media }: Publ
       const target = await loadTarget(postId, targetId);
       if ('published' in target) return target.published;
       const attempt = Context.current().info.attempt;
-      await db.updateTable('post_targets').set({ status: 'publishing', attempts: attempt, updated_at: new Date() }).where('id', '=', targetId).execute();
+      await markTargetPublishing(db, targetId, attempt);
       checkContent(target);
       return sendTarget(target, attempt);
     },

@@ -1,6 +1,8 @@
 import { Problem } from '../api/problems';
 import { nthOccurrence } from '../content/recurrence';
-import { appendAudit } from '../db/audit';
+import { findMemberRole } from '../db/members';
+import { findPostWorkflowId } from '../db/posts';
+import { findRecurrence, findRecurrenceRule, saveRecurrenceStatus } from '../db/recurrences';
 import { createPlannedPost, derivedPostId, planPost, type PostCreationContext } from '../services/posts';
 import { postWorkflowId, type RecurrenceStatus } from '../workflows/messages';
 
@@ -8,8 +10,7 @@ import { postWorkflowId, type RecurrenceStatus } from '../workflows/messages';
 export function createRecurrenceActivities(ctx: PostCreationContext) {
   return {
     async planOccurrence({ recurrenceId, index }: { recurrenceId: string; index: number }): Promise<{ at: string } | null> {
-      const recurrence = await ctx.db.selectFrom('recurrences').select('rule').where('id', '=', recurrenceId).executeTakeFirstOrThrow();
-      const at = nthOccurrence(recurrence.rule, index);
+      const at = nthOccurrence(await findRecurrenceRule(ctx.db, recurrenceId), index);
       return at ? { at: at.toISOString() } : null;
     },
 
@@ -19,13 +20,13 @@ export function createRecurrenceActivities(ctx: PostCreationContext) {
      */
     async createOccurrence({ recurrenceId, index, at }: { recurrenceId: string; index: number; at: string }): Promise<{ postId?: string; workflowId?: string; skipped?: string }> {
       const postId = derivedPostId(`recurrence:${recurrenceId}:${index}`);
-      const existing = await ctx.db.selectFrom('posts').select('workflow_id').where('id', '=', postId).executeTakeFirst();
-      if (existing) return { postId, workflowId: existing.workflow_id };
-      const r = await ctx.db.selectFrom('recurrences').selectAll().where('id', '=', recurrenceId).executeTakeFirstOrThrow();
-      const author = await ctx.db.selectFrom('memberships').select('role').where('workspace_id', '=', r.workspace_id).where('user_id', '=', r.author_id).executeTakeFirst();
-      if (!author) return { skipped: 'its author is no longer a member of the workspace' };
+      const existing = await findPostWorkflowId(ctx.db, postId);
+      if (existing) return { postId, workflowId: existing };
+      const r = await findRecurrence(ctx.db, recurrenceId);
+      const authorRole = await findMemberRole(ctx.db, r.workspace_id, r.author_id);
+      if (!authorRole) return { skipped: 'its author is no longer a member of the workspace' };
       try {
-        const plan = await planPost(ctx, { userId: r.author_id, workspaceId: r.workspace_id, role: author.role, tokenId: '' }, { text: r.text, channelIds: r.channel_ids, variants: r.variants, publishAt: at });
+        const plan = await planPost(ctx, { userId: r.author_id, workspaceId: r.workspace_id, role: authorRole, tokenId: '' }, { text: r.text, channelIds: r.channel_ids, variants: r.variants, publishAt: at });
         plan.input.postId = postId;
         plan.recurrence = { id: recurrenceId, occurrence: index };
         await createPlannedPost(ctx, plan);
@@ -36,13 +37,8 @@ export function createRecurrenceActivities(ctx: PostCreationContext) {
       }
     },
 
-    async markRecurrenceStatus({ recurrenceId, status, actorId }: { recurrenceId: string; status: RecurrenceStatus; actorId?: string }): Promise<void> {
-      await ctx.db.transaction().execute(async (trx) => {
-        const before = await trx.selectFrom('recurrences').select(['workspace_id', 'status']).where('id', '=', recurrenceId).executeTakeFirstOrThrow();
-        if (before.status === status) return;
-        await trx.updateTable('recurrences').set({ status, updated_at: new Date() }).where('id', '=', recurrenceId).execute();
-        await appendAudit(trx, { workspaceId: before.workspace_id, actorId: actorId ?? null, action: 'recurrence.status_changed', subjectType: 'recurrence', subjectId: recurrenceId, before: { status: before.status }, after: { status } });
-      });
+    async markRecurrenceStatus(input: { recurrenceId: string; status: RecurrenceStatus; actorId?: string }): Promise<void> {
+      await saveRecurrenceStatus(ctx.db, input);
     },
   };
 }

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { Provider } from '../db/database';
+import type { Provider } from '../db/channels';
 
 /** What validation needs to know about a medium attached to a post. */
 export interface MediaFacts {

@@ -1,4 +1,4 @@
-import type { Provider } from '../db/database';
+import type { Provider } from '../db/channels';
 import type { ChannelAdapter } from './adapter';
 import { BlueskyAdapter } from './bluesky';
 import type { LinkCardOptions } from './link-card';

@@ -1,6 +1,58 @@
-import type { Db, Role } from './database';
-import { appendAudit } from './audit';
+import { sql, type ColumnType, type Generated } from 'kysely';
+import type { Db } from './database';
+import type { Role } from './members';
+import { appendAudit, auditActionNames } from './audit';
 import { approvalsNeeded, type ApprovalMode, type ApprovalStep } from '../workflows/messages';
+import type { CreatedAt, Timestamp } from './columns';
+
+export interface ApprovalPoliciesTable {
+  id: Generated<string>;
+  workspace_id: string;
+  /** null: the workspace-wide policy; otherwise it overrides it for posts to this channel. */
+  channel_id: string | null;
+  /** A campaign's policy: overrides the others for the campaign's posts and its plan's review. */
+  campaign_id: ColumnType<string | null, string | null | undefined, string | null>;
+  steps: ColumnType<unknown, string, string>;
+  /** One person approves at most one step of a round. */
+  distinct_approvers: Generated<boolean>;
+  updated_by: string;
+  updated_at: Timestamp;
+}
+
+/** The first answer to a request sent with an Idempotency-Key, per caller and key. */
+export interface IdempotentRequestsTable {
+  workspace_id: string;
+  user_id: string;
+  key: string;
+  /** The request's method, path and body, hashed: the same key with another request is refused. */
+  fingerprint: string;
+  status_code: number;
+  body: ColumnType<unknown, string, string>;
+  created_at: CreatedAt;
+}
+
+export interface ApprovalDecisionsTable {
+  id: Generated<string>;
+  post_id: string;
+  /** Each edit starts a new round of the chain. */
+  round: Generated<number>;
+  step: number;
+  user_id: string;
+  decision: 'approve' | 'reject' | 'request_changes';
+  comment: string | null;
+  at: Timestamp;
+}
+
+export interface ContentRulesTable {
+  id: Generated<string>;
+  workspace_id: string;
+  name: string;
+  match: ColumnType<unknown, string, string>;
+  step: ColumnType<unknown, string, string>;
+  position: 'first' | 'last';
+  created_by: string;
+  created_at: CreatedAt;
+}
 
 /** A policy step as configured: approvers named by user and/or role, resolved per post. */
 export interface Approvers {
@@ -257,5 +309,38 @@ export async function deleteContentRule(db: Db, workspaceId: string, ruleId: str
     if (!row) return false;
     await appendAudit(trx, { workspaceId, actorId, action: 'content_rule.deleted', subjectType: 'content_rule', subjectId: ruleId, before: { name: row.name, match: row.match, step: row.step } });
     return true;
+  });
+}
+
+/**
+ * Records a decision on a campaign's or library item's chain in the audit log, once: the same
+ * decision on the same step and round is not written twice, whatever the retries.
+ */
+export async function recordDecisionInAudit(
+  db: Db,
+  input: { subjectType: 'campaign' | 'library_item'; subjectId: string; round: number; step: number; stepName: string; userId: string; decision: ApprovalDecisionsTable['decision']; comment?: string },
+): Promise<void> {
+  const table = input.subjectType === 'campaign' ? 'campaigns' : 'library_items';
+  await db.transaction().execute(async (trx) => {
+    const subject = await trx.selectFrom(table).select('workspace_id').where('id', '=', input.subjectId).executeTakeFirstOrThrow();
+    const audited = input.subjectType === 'campaign' ? ({ action: 'campaign.approval_decided', subjectType: 'campaign' } as const) : ({ action: 'library_item.approval_decided', subjectType: 'library_item' } as const);
+    const key = `${input.round}:${input.step + 1}`; // round and step as people see them (steps from 1)
+    // One decision per approver and step: a row under this action's older names counts too.
+    const existing = await trx
+      .selectFrom('audit_log')
+      .select('id')
+      .where('subject_id', '=', input.subjectId)
+      .where('action', 'in', auditActionNames(audited.action))
+      .where('actor_id', '=', input.userId)
+      .where(sql<boolean>`after->>'key' = ${key}`)
+      .executeTakeFirst();
+    if (existing) return;
+    await appendAudit(trx, {
+      workspaceId: subject.workspace_id,
+      actorId: input.userId,
+      ...audited,
+      subjectId: input.subjectId,
+      after: { decision: input.decision, key, step: input.step + 1, stepName: input.stepName, comment: input.comment ?? null },
+    });
   });
 }

@@ -1,6 +1,23 @@
 import { createHash } from 'node:crypto';
-import { sql, type Transaction } from 'kysely';
-import { CAMPAIGN_STATUSES, POST_STATUSES, type Database, type Db } from './database';
+import { sql, type Transaction, type Generated } from 'kysely';
+import type { Database, Db } from './database';
+import { CAMPAIGN_STATUSES } from './campaigns.types';
+import { POST_STATUSES } from './posts.types';
+import type { Timestamp } from './columns';
+
+export interface AuditLogTable {
+  id: Generated<string>;
+  workspace_id: string;
+  actor_id: string | null;
+  action: string;
+  subject_type: string;
+  subject_id: string;
+  at: Timestamp;
+  before: unknown;
+  after: unknown;
+  prev_hash: string;
+  hash: string;
+}
 
 /**
  * Every action the audit log records, named `<subject type>.<what happened, past tense>`; the part

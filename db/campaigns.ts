@@ -1,5 +1,7 @@
 import { sql } from 'kysely';
-import type { CampaignStatus, CampaignUtm, Db } from './database';
+import { appendAudit } from './audit';
+import type { Db } from './database';
+import type { CampaignStatus, CampaignUtm } from './campaigns.types';
 
 export interface CampaignView {
   id: string;
@@ -85,4 +87,44 @@ export async function campaignProgress(db: Db, campaignId: string): Promise<Camp
     byStatus: Object.fromEntries(byStatus.map((r) => [r.status, r.n])),
     byChannel: channels,
   };
+}
+
+/** Posts that can still publish: what a pause holds, a cancel stops and completion waits for. */
+export const PENDING_POST_STATUSES = ['awaiting_approval', 'changes_requested', 'scheduled', 'held', 'publishing'] as const;
+
+/** Sets a campaign's status, with its audit entry; nothing when it has it already. */
+export async function saveCampaignStatus(db: Db, { campaignId, status, actorId }: { campaignId: string; status: CampaignStatus; actorId?: string }): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const before = await trx.selectFrom('campaigns').select(['workspace_id', 'status']).where('id', '=', campaignId).executeTakeFirstOrThrow();
+    if (before.status === status) return;
+    await trx.updateTable('campaigns').set({ status, updated_at: new Date() }).where('id', '=', campaignId).execute();
+    await appendAudit(trx, { workspaceId: before.workspace_id, actorId: actorId ?? null, action: 'campaign.status_changed', subjectType: 'campaign', subjectId: campaignId, before: { status: before.status }, after: { status } });
+  });
+}
+
+/** The campaign's posts that can still publish, by publish time. */
+export async function pendingCampaignPosts(db: Db, campaignId: string) {
+  return db.selectFrom('posts').select(['id', 'workflow_id']).where('campaign_id', '=', campaignId).where('status', 'in', [...PENDING_POST_STATUSES]).orderBy('publish_at').execute();
+}
+
+/** The campaign's posts that can still publish, in publish order, with their times. */
+export async function pendingCampaignPostTimes(db: Db, campaignId: string) {
+  return db
+    .selectFrom('posts')
+    .select(['id', 'workflow_id', 'publish_at'])
+    .where('campaign_id', '=', campaignId)
+    .where('status', 'in', [...PENDING_POST_STATUSES])
+    .orderBy('publish_at')
+    .orderBy('id')
+    .execute();
+}
+
+/** The channels of these posts' targets, with each channel's minimum gap between posts. */
+export async function targetChannelGaps(db: Db, postIds: string[]) {
+  return db
+    .selectFrom('post_targets as t')
+    .innerJoin('channels as c', 'c.id', 't.channel_id')
+    .select(['t.post_id', 't.channel_id', 'c.min_gap_minutes'])
+    .where('t.post_id', 'in', postIds)
+    .execute();
 }

@@ -1,7 +1,42 @@
 import type { Transaction } from 'kysely';
-import type { Channel, Database, Db, Provider, QueueSlot } from './database';
-import { sql } from 'kysely';
+import type { Database, Db } from './database';
+import { sql, type ColumnType, type Generated, type Selectable } from 'kysely';
 import { appendAudit } from './audit';
+import type { CreatedAt, Timestamp } from './columns';
+
+export const PROVIDERS = ['bluesky', 'webhook', 'mastodon'] as const;
+export type Provider = (typeof PROVIDERS)[number];
+
+export interface ChannelsTable {
+  id: Generated<string>;
+  workspace_id: string;
+  provider: Provider;
+  name: string;
+  /** Who the channel posts as: a Bluesky DID, a webhook host. Never a secret. */
+  account_ref: string;
+  /** AES-256-GCM sealed JSON of the provider's credentials. */
+  credentials_sealed: string;
+  /** IANA timezone the channel's queue slots are in. */
+  timezone: Generated<string>;
+  /** Weekly queue slots, local times: `[{ day: 1-7 (Monday = 1), time: 'HH:MM' }]`. */
+  slots: ColumnType<QueueSlot[], string | undefined, string>;
+  min_gap_minutes: Generated<number>;
+  created_by: string;
+  created_at: CreatedAt;
+  deleted_at: Timestamp | null;
+  /** False after a run of failed sends (or refused credentials), until a send succeeds or a reconnect. */
+  healthy: Generated<boolean>;
+  consecutive_failures: Generated<number>;
+  last_error: string | null;
+  failing_since: Timestamp | null;
+}
+
+export interface QueueSlot {
+  day: number;
+  time: string;
+}
+
+export type Channel = Selectable<ChannelsTable>;
 
 export interface ChannelView {
   id: string;

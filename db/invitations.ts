@@ -1,8 +1,27 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { sql, type Transaction } from 'kysely';
+import { sql, type Transaction, type Generated } from 'kysely';
 import { appendAudit } from './audit';
-import type { Database, Db, Role } from './database';
+import type { Database, Db } from './database';
+import type { Role } from './members';
 import { issueToken, type TokenView } from './tokens';
+import type { CreatedAt, Timestamp } from './columns';
+
+export interface InvitationsTable {
+  id: Generated<string>;
+  workspace_id: string;
+  /** The member the invitation lets in; the role is their membership's, read when the token is used. */
+  user_id: string;
+  /** sha256 of the code; the code is shown once to the inviter (and emailed), never stored. */
+  code_hash: string;
+  created_by: string;
+  created_at: CreatedAt;
+  expires_at: Timestamp;
+  accepted_at: Timestamp | null;
+  /** The token the code was redeemed for. */
+  token_id: string | null;
+  revoked_at: Timestamp | null;
+  revoked_reason: 'revoked' | 'reissued' | 'member_removed' | null;
+}
 
 /** How long an invitation code can be redeemed. */
 export const INVITATION_TTL_MS = 7 * 24 * 3600_000;

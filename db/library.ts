@@ -1,5 +1,27 @@
-import { sql } from 'kysely';
-import type { Db, LibraryItemKind } from './database';
+import { sql, type ColumnType, type Generated } from 'kysely';
+import type { Db } from './database';
+import { appendAudit } from './audit';
+import type { CreatedAt, Timestamp } from './columns';
+
+export const LIBRARY_ITEM_KINDS = ['snippet', 'template', 'media'] as const;
+export type LibraryItemKind = (typeof LIBRARY_ITEM_KINDS)[number];
+
+export interface LibraryItemsTable {
+  id: Generated<string>;
+  workspace_id: string;
+  kind: LibraryItemKind;
+  name: string;
+  body: string | null;
+  variables: ColumnType<string[], string[] | undefined, string[]>;
+  media_id: string | null;
+  tags: ColumnType<string[], string[] | undefined, string[]>;
+  owner_id: string;
+  expires_at: Timestamp | null;
+  status: 'awaiting_approval' | 'approved' | 'rejected';
+  workflow_id: string;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
 
 export interface LibraryItemView {
   id: string;
@@ -56,4 +78,14 @@ export async function listLibraryItems(db: Db, workspaceId: string, filter: { ta
 export async function findLibraryItem(db: Db, workspaceId: string, id: string): Promise<LibraryItemView | undefined> {
   const [item] = await listLibraryItems(db, workspaceId, { ids: [id] });
   return item;
+}
+
+/** Sets a library item's status after its review, with its audit entry; nothing when it has it already. */
+export async function saveLibraryItemStatus(db: Db, { itemId, status }: { itemId: string; status: 'approved' | 'rejected' }): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const item = await trx.selectFrom('library_items').select(['workspace_id', 'status']).where('id', '=', itemId).executeTakeFirstOrThrow();
+    if (item.status === status) return;
+    await trx.updateTable('library_items').set({ status, updated_at: new Date() }).where('id', '=', itemId).execute();
+    await appendAudit(trx, { workspaceId: item.workspace_id, actorId: null, action: 'library_item.status_changed', subjectType: 'library_item', subjectId: itemId, before: { status: item.status }, after: { status } });
+  });
 }

@@ -1,7 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import type { Db, Role, UserKind } from './database';
+import type { Db } from './database';
+import type { UserKind } from './users';
 import { appendAudit } from './audit';
 import { issueInvitation, revokeInvitationsOfRemovedMember, type IssuedInvitation } from './invitations';
+import type { CreatedAt } from './columns';
+
+export const ROLES = ['owner', 'admin', 'editor', 'approver', 'analyst'] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface MembershipsTable {
+  workspace_id: string;
+  user_id: string;
+  role: Role;
+  created_at: CreatedAt;
+}
 
 export interface MemberView {
   userId: string;
@@ -112,4 +124,9 @@ export async function changeMembership(db: Db, input: { workspaceId: string; use
     });
     return true;
   });
+}
+
+export async function findMemberRole(db: Db, workspaceId: string, userId: string): Promise<Role | undefined> {
+  const member = await db.selectFrom('memberships').select('role').where('workspace_id', '=', workspaceId).where('user_id', '=', userId).executeTakeFirst();
+  return member?.role;
 }

@@ -1,5 +1,26 @@
-import { sql } from 'kysely';
-import type { Db, NotificationSubjectType } from './database';
+import { sql, type ColumnType, type Generated } from 'kysely';
+import type { Db } from './database';
+import type { CreatedAt, Timestamp } from './columns';
+
+export const NOTIFICATION_SUBJECT_TYPES = ['post', 'campaign', 'library_item', 'alert'] as const;
+export type NotificationSubjectType = (typeof NOTIFICATION_SUBJECT_TYPES)[number];
+
+export interface NotificationsTable {
+  id: Generated<string>;
+  workspace_id: string;
+  /** Idempotency key: one notification per workflow, kind, step and round, whatever the retries. */
+  key: string;
+  kind: string;
+  subject_type: NotificationSubjectType;
+  subject_id: string;
+  recipient_ids: string[];
+  payload: ColumnType<unknown, string, string>;
+  /** Delivered to the workspace's notification webhook. */
+  delivered_at: Timestamp | null;
+  /** Emailed to the recipients. */
+  emailed_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  created_at: CreatedAt;
+}
 
 export interface NotificationView {
   id: string;
@@ -28,4 +49,65 @@ export async function listNotifications(db: Db, workspaceId: string, filter: { r
     deliveredAt: r.delivered_at?.toISOString() ?? null,
     createdAt: r.created_at.toISOString(),
   }));
+}
+
+export async function findNotificationIdByKey(db: Db, key: string): Promise<string | undefined> {
+  const notification = await db.selectFrom('notifications').select('id').where('key', '=', key).executeTakeFirst();
+  return notification?.id;
+}
+
+/** A notification with its workspace's webhook and which routes have delivered it. */
+export async function findNotificationToDeliver(db: Db, notificationId: string) {
+  return db
+    .selectFrom('notifications as n')
+    .innerJoin('workspaces as w', 'w.id', 'n.workspace_id')
+    .select(['n.id', 'n.workspace_id', 'n.payload', 'n.recipient_ids', 'n.delivered_at', 'n.emailed_at', 'w.notification_webhook_sealed'])
+    .where('n.id', '=', notificationId)
+    .executeTakeFirstOrThrow();
+}
+
+/**
+ * The email addresses of these users who are people still in the workspace: a removed member no
+ * longer gets its posts quoted to them, and a service account's made-up address is never mailed.
+ */
+export async function findEmailRecipients(db: Db, workspaceId: string, userIds: string[]): Promise<string[]> {
+  const recipients = await db
+    .selectFrom('users as u')
+    .innerJoin('memberships as m', 'm.user_id', 'u.id')
+    .select('u.email')
+    .where('m.workspace_id', '=', workspaceId)
+    .where('u.id', 'in', userIds)
+    .where('u.kind', '=', 'person')
+    .execute();
+  return recipients.map((r) => r.email);
+}
+
+export async function markNotificationDelivered(db: Db, notificationId: string): Promise<void> {
+  await db.updateTable('notifications').set({ delivered_at: new Date() }).where('id', '=', notificationId).execute();
+}
+
+export async function markNotificationEmailed(db: Db, notificationId: string): Promise<void> {
+  await db.updateTable('notifications').set({ emailed_at: new Date() }).where('id', '=', notificationId).execute();
+}
+
+/**
+ * Records an approval reminder or escalation of a post once (its key is unique), and who the chain
+ * now waits on when given (only while the post awaits approval); returns the notification's id.
+ */
+export async function recordApprovalNotification(
+  db: Db,
+  { workspaceId, key, kind, postId, recipientIds, payload, awaitingUserIds }: { workspaceId: string; key: string; kind: string; postId: string; recipientIds: string[]; payload: unknown; awaitingUserIds?: string[] },
+): Promise<string> {
+  const notification = await db.transaction().execute(async (trx) => {
+    await trx
+      .insertInto('notifications')
+      .values({ workspace_id: workspaceId, key, kind, subject_type: 'post', subject_id: postId, recipient_ids: recipientIds, payload: JSON.stringify(payload) })
+      .onConflict((oc) => oc.column('key').doNothing())
+      .execute();
+    if (awaitingUserIds) {
+      await trx.updateTable('posts').set({ awaiting_user_ids: awaitingUserIds }).where('id', '=', postId).where('status', '=', 'awaiting_approval').execute();
+    }
+    return trx.selectFrom('notifications').select('id').where('key', '=', key).executeTakeFirstOrThrow();
+  });
+  return notification.id;
 }

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { appendAudit, appendAuditEntries } from './audit';
-import type { Db, PostStatus } from './database';
+import type { Db } from './database';
+import type { PostStatus } from './posts.types';
 
 /**
  * A post no publish has claimed and that is still waiting to publish: a change to it may still be

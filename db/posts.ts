@@ -1,5 +1,10 @@
 import { sql } from 'kysely';
-import type { Db, Post, PostStatus, PostTarget, Provider } from './database';
+import type { Db } from './database';
+import type { ApprovalDecisionsTable } from './approvals';
+import type { Provider } from './channels';
+import type { Post, PostStatus, PostTarget } from './posts.types';
+import { appendAudit } from './audit';
+import { isUnclaimed, nextPublishStage } from './post-claims';
 
 export interface PostTargetView {
   id: string;
@@ -126,4 +131,192 @@ export async function findPostMedia(db: Db, postIds: string[]): Promise<(PostMed
 export async function findPost(db: Db, workspaceId: string, postId: string): Promise<PostView | undefined> {
   const [post] = await findPosts(db, workspaceId, { ids: [postId] });
   return post;
+}
+
+/** A target with its post's time and its channel, as publishing loads it ahead of the network call. */
+export async function findTargetToPublish(db: Db, postId: string, targetId: string) {
+  return db
+    .selectFrom('post_targets as t')
+    .innerJoin('posts as p', 'p.id', 't.post_id')
+    .innerJoin('channels as c', 'c.id', 't.channel_id')
+    .select([
+      't.id', 't.channel_id', 't.text', 't.status', 't.idempotency_key', 't.external_id', 't.external_url',
+      'p.publish_at', 'c.provider', 'c.name as channelName', 'c.credentials_sealed', 'c.deleted_at',
+    ])
+    .where('t.id', '=', targetId)
+    .where('t.post_id', '=', postId)
+    .executeTakeFirst();
+}
+
+export async function markTargetPublished(db: Db, targetId: string, result: { externalId: string; url: string | null }): Promise<void> {
+  await db
+    .updateTable('post_targets')
+    .set({ status: 'published', sending: false, external_id: result.externalId, external_url: result.url, last_error: null, published_at: new Date(), updated_at: new Date() })
+    .where('id', '=', targetId)
+    .execute();
+}
+
+export async function setTargetLastError(db: Db, targetId: string, error: string): Promise<void> {
+  await db.updateTable('post_targets').set({ last_error: error, updated_at: new Date() }).where('id', '=', targetId).execute();
+}
+
+export async function markTargetPublishing(db: Db, targetId: string, attempt: number): Promise<void> {
+  await db.updateTable('post_targets').set({ status: 'publishing', attempts: attempt, updated_at: new Date() }).where('id', '=', targetId).execute();
+}
+
+/** Fails a target for good, unless it was published. */
+export async function markTargetFailed(db: Db, targetId: string, reason: string): Promise<void> {
+  await db
+    .updateTable('post_targets')
+    .set({ status: 'failed', sending: false, last_error: reason, updated_at: new Date() })
+    .where('id', '=', targetId)
+    .where('status', '!=', 'published')
+    .execute();
+}
+
+export async function postExists(db: Db, postId: string): Promise<boolean> {
+  const post = await db.selectFrom('posts').select('id').where('id', '=', postId).executeTakeFirst();
+  return post !== undefined;
+}
+
+/**
+ * Moves a post. With `unlessClaimed` (a staged post), only if no publish has claimed it: returns
+ * false, changing nothing, when one has.
+ */
+export async function savePostSchedule(db: Db, { postId, publishAt, actorId, unlessClaimed }: { postId: string; publishAt: string; actorId?: string; unlessClaimed?: boolean }): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    const before = await trx.selectFrom('posts').select(['workspace_id', 'publish_at', 'status']).where('id', '=', postId).forUpdate().executeTakeFirstOrThrow();
+    if (before.publish_at.getTime() === Date.parse(publishAt)) return true; // an earlier attempt saved it
+    if (unlessClaimed && !isUnclaimed(before.status)) return false;
+    // A staged post's publishes were staged for the old time: they may no longer claim it.
+    await trx.updateTable('posts').set({ publish_at: publishAt, updated_at: new Date(), ...(unlessClaimed ? nextPublishStage : {}) }).where('id', '=', postId).execute();
+    await appendAudit(trx, {
+      workspaceId: before.workspace_id,
+      actorId: actorId ?? null,
+      action: 'post.rescheduled',
+      subjectType: 'post',
+      subjectId: postId,
+      before: { publishAt: before.publish_at.toISOString() },
+      after: { publishAt },
+    });
+    return true;
+  });
+}
+
+/**
+ * Sets a post's status (and its publish time, when given). With `unlessClaimed`, only if no publish
+ * has claimed the post, with `onlyFrom` only from that status: either returns false, changing
+ * nothing, otherwise.
+ */
+export async function savePostStatus(
+  db: Db,
+  { postId, status, actorId, awaitingUserIds, unlessClaimed, onlyFrom, publishAt }: { postId: string; status: PostStatus; actorId?: string; awaitingUserIds?: string[]; unlessClaimed: boolean; onlyFrom?: PostStatus; publishAt?: string },
+): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    const before = await trx.selectFrom('posts').select(['workspace_id', 'status']).where('id', '=', postId).forUpdate().executeTakeFirstOrThrow();
+    if (before.status === status) return true;
+    if (unlessClaimed && !isUnclaimed(before.status)) return false;
+    if (onlyFrom && before.status !== onlyFrom) return false;
+    await trx
+      .updateTable('posts')
+      .set({
+        status,
+        updated_at: new Date(),
+        awaiting_user_ids: status === 'awaiting_approval' ? (awaitingUserIds ?? []) : [],
+        ...(publishAt ? { publish_at: publishAt } : {}),
+        // A staged post called off (cancelled, held): its staged publishes may no longer claim it.
+        ...(unlessClaimed ? nextPublishStage : {}),
+      })
+      .where('id', '=', postId)
+      .execute();
+    if (status === 'cancelled') {
+      await trx.updateTable('post_targets').set({ status: 'cancelled', updated_at: new Date() }).where('post_id', '=', postId).where('status', '=', 'pending').execute();
+    }
+    await appendAudit(trx, { workspaceId: before.workspace_id, actorId: actorId ?? null, action: 'post.status_changed', subjectType: 'post', subjectId: postId, before: { status: before.status }, after: { status, ...(publishAt ? { publishAt } : {}) } });
+    return true;
+  });
+}
+
+/** Stores one approval decision on a post (once, whatever the retries) and who the chain waits on next. */
+export async function recordPostApprovalDecision(
+  db: Db,
+  input: { postId: string; round?: number; step: number; stepName: string; userId: string; decision: ApprovalDecisionsTable['decision']; comment?: string; awaitingUserIds: string[] },
+): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const inserted = await trx
+      .insertInto('approval_decisions')
+      .values({ post_id: input.postId, round: input.round ?? 0, step: input.step, user_id: input.userId, decision: input.decision, comment: input.comment ?? null, at: new Date() })
+      .onConflict((oc) => oc.columns(['post_id', 'round', 'step', 'user_id']).doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    if (!inserted) return;
+    const post = await trx
+      .updateTable('posts')
+      .set({ awaiting_user_ids: input.awaitingUserIds, updated_at: new Date() })
+      .where('id', '=', input.postId)
+      .returning('workspace_id')
+      .executeTakeFirstOrThrow();
+    await appendAudit(trx, {
+      workspaceId: post.workspace_id,
+      actorId: input.userId,
+      action: 'post.approval_decided',
+      subjectType: 'post',
+      subjectId: input.postId,
+      after: { decision: input.decision, round: input.round ?? 0, step: input.step + 1, stepName: input.stepName, comment: input.comment ?? null },
+    });
+  });
+}
+
+export async function findPostWorkspaceAndText(db: Db, postId: string) {
+  return db.selectFrom('posts as p').select(['p.workspace_id', 'p.text']).where('p.id', '=', postId).executeTakeFirstOrThrow();
+}
+
+/**
+ * Saves edited content and the approval chain's new state. With `unlessClaimed` (a staged post),
+ * only if no publish has claimed it: returns false, changing nothing, when one has.
+ */
+export async function savePostContent(
+  db: Db,
+  input: { postId: string; actorId: string; text: string; targets: { targetId: string; text: string }[]; status?: PostStatus; round: number; awaitingUserIds: string[]; unlessClaimed?: boolean },
+): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    const before = await trx.selectFrom('posts').select(['workspace_id', 'text', 'status']).where('id', '=', input.postId).forUpdate().executeTakeFirstOrThrow();
+    const status = input.status ?? before.status;
+    if (input.unlessClaimed) {
+      // Back into approval already, with this text: saved by an earlier attempt.
+      if (input.status && before.status === input.status && before.text === input.text) return true;
+      if (!isUnclaimed(before.status)) return false;
+    }
+    await trx
+      .updateTable('posts')
+      .set({
+        text: input.text,
+        status,
+        awaiting_user_ids: status === 'awaiting_approval' ? input.awaitingUserIds : [],
+        updated_at: new Date(),
+        // Back into approval, a staged post's publishes may no longer claim it; an edit that
+        // leaves it scheduled keeps them (they read the text after their claim).
+        ...(input.unlessClaimed && status !== before.status ? nextPublishStage : {}),
+      })
+      .where('id', '=', input.postId)
+      .execute();
+    for (const t of input.targets) {
+      await trx.updateTable('post_targets').set({ text: t.text, updated_at: new Date() }).where('id', '=', t.targetId).where('post_id', '=', input.postId).execute();
+    }
+    await appendAudit(trx, {
+      workspaceId: before.workspace_id,
+      actorId: input.actorId,
+      action: 'post.edited',
+      subjectType: 'post',
+      subjectId: input.postId,
+      before: { text: before.text, status: before.status },
+      after: { text: input.text, status, approvalRound: input.round },
+    });
+    return true;
+  });
+}
+
+export async function findPostWorkflowId(db: Db, postId: string): Promise<string | undefined> {
+  const post = await db.selectFrom('posts').select('workflow_id').where('id', '=', postId).executeTakeFirst();
+  return post?.workflow_id;
 }

@@ -1,8 +1,31 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { SCOPES, type Db, type Role, type Scope } from './database';
+import type { Db } from './database';
+import type { Role } from './members';
 import type { Transaction } from 'kysely';
 import type { Database } from './database';
 import { appendAudit } from './audit';
+import type { ColumnType, Generated } from 'kysely';
+import type { CreatedAt, Timestamp } from './columns';
+
+/** What a token may do, within its member's role; a token without scopes may do all the role allows. */
+export const SCOPES = ['read', 'publish', 'approve', 'listening', 'admin'] as const;
+export type Scope = (typeof SCOPES)[number];
+
+export interface ApiTokensTable {
+  id: Generated<string>;
+  user_id: string;
+  workspace_id: string;
+  name: string;
+  /** sha256 of the secret; the secret itself is shown once and never stored. */
+  token_hash: string;
+  prefix: string;
+  created_at: CreatedAt;
+  expires_at: Timestamp | null;
+  revoked_at: Timestamp | null;
+  last_used_at: Timestamp | null;
+  /** null: everything the role allows. */
+  scopes: ColumnType<Scope[] | null, Scope[] | null | undefined, Scope[] | null>;
+}
 
 export interface Caller {
   userId: string;

@@ -1,5 +1,18 @@
-import { sql } from 'kysely';
+import { sql, type ColumnType, type Generated } from 'kysely';
 import type { Db } from './database';
+import type { CreatedAt } from './columns';
+
+export const USER_KINDS = ['person', 'service'] as const;
+export type UserKind = (typeof USER_KINDS)[number];
+
+export interface UsersTable {
+  id: Generated<string>;
+  email: string;
+  name: string | null;
+  /** A service account is a non-human member for an integration: tokens minted by admins, no invitations. */
+  kind: ColumnType<UserKind, UserKind | undefined, UserKind>;
+  created_at: CreatedAt;
+}
 
 /** Who an id in a view stands for. `member` is false for someone removed from the workspace since. */
 export interface Person {

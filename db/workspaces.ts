@@ -1,6 +1,16 @@
 import type { Db } from './database';
 import { appendAudit } from './audit';
 import { issueToken } from './tokens';
+import type { ColumnType, Generated } from 'kysely';
+import type { CreatedAt } from './columns';
+
+export interface WorkspacesTable {
+  id: Generated<string>;
+  name: string;
+  /** Sealed `{url, secret}` of the Standard Webhooks endpoint that receives approval notifications. */
+  notification_webhook_sealed: ColumnType<string | null, string | null | undefined, string | null>;
+  created_at: CreatedAt;
+}
 
 /** Creates a workspace, its owner (reusing the user if the email is known) and an owner API token. */
 export async function createWorkspaceWithOwner(

@@ -1,4 +1,4 @@
-import type { AlertingRule } from '../db/database';
+import type { AlertingRule } from '../db/alerts';
 
 /** Last hour against the twelve before it, as the issue suggests; each query can change it. */
 export const DEFAULT_ALERTING: AlertingRule = { windowSeconds: 3600, baselineWindows: 12, minVolume: 10, volumeFactor: 3, negativeShareIncrease: 0.2 };

@@ -1,4 +1,4 @@
-import type { NoiseFilters } from '../db/database';
+import type { NoiseFilters } from '../db/listening';
 import type { SourceItem } from './source-item';
 
 export type CandidateMention = Pick<SourceItem, 'text' | 'author' | 'lang' | 'links' | 'bot'>;

@@ -1,6 +1,7 @@
 import type { ChannelAdapters } from '../channels/registry';
 import type { WebhookAdapter, WebhookCredentials } from '../channels/webhook';
 import type { Db } from '../db/database';
+import { findEmailRecipients, findNotificationToDeliver, markNotificationDelivered, markNotificationEmailed } from '../db/notifications';
 import type { Sealer } from '../db/sealing';
 import type { Mailer } from './mailer';
 
@@ -42,12 +43,7 @@ export function emailFor(payload: Payload): { subject: string; text: string } {
  * route is marked when done, so calling this again after a failure sends only what is missing.
  */
 export async function deliverNotification({ db, adapters, sealer, mailer }: NotificationDeps, notificationId: string): Promise<void> {
-  const n = await db
-    .selectFrom('notifications as n')
-    .innerJoin('workspaces as w', 'w.id', 'n.workspace_id')
-    .select(['n.id', 'n.workspace_id', 'n.payload', 'n.recipient_ids', 'n.delivered_at', 'n.emailed_at', 'w.notification_webhook_sealed'])
-    .where('n.id', '=', notificationId)
-    .executeTakeFirstOrThrow();
+  const n = await findNotificationToDeliver(db, notificationId);
   const payload = n.payload as Payload;
   // Both routes are tried every time; one failing does not hold the other back.
   const failures: string[] = [];
@@ -55,25 +51,17 @@ export async function deliverNotification({ db, adapters, sealer, mailer }: Noti
     try {
       const webhook = adapters.webhook as unknown as WebhookAdapter;
       await webhook.deliver(sealer.open<WebhookCredentials>(n.notification_webhook_sealed), `ntf_${n.id}`, payload);
-      await db.updateTable('notifications').set({ delivered_at: new Date() }).where('id', '=', n.id).execute();
+      await markNotificationDelivered(db, n.id);
     } catch (err) {
       failures.push(`webhook: ${err instanceof Error ? err.message : String(err)}`);
     }
   }
   if (mailer && !n.emailed_at && n.recipient_ids.length > 0) {
     try {
-      // Only people still in the workspace: a removed member no longer gets its posts quoted to them,
-      // and a service account's made-up address is never mailed.
-      const recipients = await db
-        .selectFrom('users as u')
-        .innerJoin('memberships as m', 'm.user_id', 'u.id')
-        .select('u.email')
-        .where('m.workspace_id', '=', n.workspace_id)
-        .where('u.id', 'in', n.recipient_ids)
-        .where('u.kind', '=', 'person')
-        .execute();
-      if (recipients.length > 0) await mailer.send({ to: recipients.map((r) => r.email), ...emailFor(payload), messageId: `<ntf-${n.id}@chorus>` });
-      await db.updateTable('notifications').set({ emailed_at: new Date() }).where('id', '=', n.id).execute();
+      // Only people still in the workspace (see `findEmailRecipients`).
+      const recipients = await findEmailRecipients(db, n.workspace_id, n.recipient_ids);
+      if (recipients.length > 0) await mailer.send({ to: recipients, ...emailFor(payload), messageId: `<ntf-${n.id}@chorus>` });
+      await markNotificationEmailed(db, n.id);
     } catch (err) {
       failures.push(`email: ${err instanceof Error ? err.message : String(err)}`);
     }

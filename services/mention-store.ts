@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { sql, type Selectable } from 'kysely';
-import type { Db, ListeningQueriesTable } from '../db/database';
+import type { Db } from '../db/database';
+import type { ListeningQueriesTable } from '../db/listening';
 import type { CompiledQuery } from '../listening/query';
 import type { SourceItem } from '../listening/source-item';
 import { dedupeKey, isSalesLead, noiseReason, normalisedWords } from '../listening/noise';

@@ -2,7 +2,7 @@ import { parse } from 'csv-parse/sync';
 import { z } from 'zod';
 import { findChannels } from '../db/channels';
 import { listCampaigns } from '../db/campaigns';
-import type { ImportRow } from '../db/database';
+import type { ImportRow } from '../db/imports';
 import type { Caller } from '../db/tokens';
 import { invalidField, invalidFields, Problem, type FieldProblem } from '../api/problems';
 import { createPlannedPost, derivedPostId, planPost, type NewPostRequest, type PostCreationContext } from './posts';

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { sql } from 'kysely';
-import type { Role } from '../db/database';
+import type { Role } from '../db/members';
 import { connectChannel } from './support/channels';
 import { addMember, bearer, createWorkspace, startHarness, type Harness, type TestWorkspace } from './support/harness';
 import { startWebhookReceiver, type WebhookReceiver } from './support/webhook-receiver';

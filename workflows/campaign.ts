@@ -11,7 +11,7 @@ import {
   upsertSearchAttributes,
 } from '@temporalio/workflow';
 import type { CampaignActivities } from '../activities/campaign';
-import type { CampaignStatus } from '../db/database';
+import type { CampaignStatus } from '../db/campaigns.types';
 import { ApprovalChain } from './approval-chain';
 import {
   approvalQuery,

@@ -4,7 +4,9 @@
  */
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { CampaignStatus, PostStatus, Provider, TargetStatus } from '../db/database';
+import type { CampaignStatus } from '../db/campaigns.types';
+import type { Provider } from '../db/channels';
+import type { PostStatus, TargetStatus } from '../db/posts.types';
 
 export const DEFAULT_TASK_QUEUE = 'chorus-publishing';
 

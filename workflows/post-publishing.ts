@@ -16,7 +16,7 @@ import {
 } from '@temporalio/workflow';
 import type { PublishingActivities } from '../activities/publishing';
 import type { ApprovalActivities } from '../activities/approval';
-import type { PostStatus } from '../db/database';
+import type { PostStatus } from '../db/posts.types';
 import { ApprovalChain } from './approval-chain';
 import {
   approvalQuery,

@@ -1,5 +1,6 @@
 import type { FastifyRequest, onRequestHookHandler } from 'fastify';
-import type { Role, Scope } from '../../db/database';
+import type { Role } from '../../db/members';
+import type { Scope } from '../../db/tokens';
 import { findCallerByToken, scopesAllow, type TokenCaller } from '../../db/tokens';
 import { forbidden, unauthorized } from '../problems';
 

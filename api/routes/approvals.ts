@@ -1,7 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { findChannels } from '../../db/channels';
-import { NOTIFICATION_SUBJECT_TYPES, ROLES } from '../../db/database';
+import { ROLES } from '../../db/members';
+import { NOTIFICATION_SUBJECT_TYPES } from '../../db/notifications';
 import { createContentRule, deleteContentRule, listContentRules, listPolicies, resolveSteps, savePolicy, stepWithoutDistinctApprovers, type PolicyStep } from '../../db/approvals';
 import { appendAudit } from '../../db/audit';
 import type { Db } from '../../db/database';

@@ -5,7 +5,7 @@ import { campaignOverride, listPolicies, policyStepsFor, resolveSteps, unsatisfi
 import { appendAudit } from '../../db/audit';
 import { campaignProgress, findCampaign, listCampaigns } from '../../db/campaigns';
 import { findChannels } from '../../db/channels';
-import { CAMPAIGN_STATUSES } from '../../db/database';
+import { CAMPAIGN_STATUSES } from '../../db/campaigns.types';
 import {
   approvalQuery,
   campaignStatusQuery,

@@ -7,7 +7,7 @@ import { mastodonCredentialsSchema } from '../../channels/mastodon';
 import { webhookCredentialsSchema } from '../../channels/webhook';
 import { isValidTimezone } from '../../content/queue-slots';
 import { appendAudit } from '../../db/audit';
-import { PROVIDERS } from '../../db/database';
+import { PROVIDERS } from '../../db/channels';
 import { findChannel, findChannels, insertChannel, reconnectChannel, removeChannel, toChannelView } from '../../db/channels';
 import { channelReconnectedSignal } from '../../workflows/messages';
 import { callerOf, requireRole, Roles } from '../plugins/auth';

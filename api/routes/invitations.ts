@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ROLES } from '../../db/database';
+import { ROLES } from '../../db/members';
 import { findInvitation, INVITATION_STATES, InvitationError, inviteMember, listInvitations, redeemInvitation, reissueInvitation, revokeInvitation, type IssuedInvitation } from '../../db/invitations';
 import { findMember } from '../../db/members';
 import { invitationEmail } from '../../notifications/mailer';

@@ -5,7 +5,7 @@ import { inspectMedia, MAX_MEDIA_BYTES } from '../../content/media';
 import { templateVariables } from '../../content/templates';
 import { policyStepsFor, resolveSteps, unsatisfiableSteps } from '../../db/approvals';
 import { appendAudit } from '../../db/audit';
-import { LIBRARY_ITEM_KINDS } from '../../db/database';
+import { LIBRARY_ITEM_KINDS } from '../../db/library';
 import { findLibraryItem, listLibraryItems } from '../../db/library';
 import {
   approvalQuery,

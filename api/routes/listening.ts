@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { sql } from 'kysely';
 import { z } from 'zod';
 import { appendAudit } from '../../db/audit';
-import type { ListeningSources } from '../../db/database';
+import type { ListeningSources } from '../../db/listening';
 import { storedCounts } from '../../db/listening';
 import { alertingRule, alertsFrom } from '../../listening/alerting';
 import { fetchFeed, NotAFeedError } from '../../listening/feeds';

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ROLES, USER_KINDS } from '../../db/database';
+import { ROLES } from '../../db/members';
+import { USER_KINDS } from '../../db/users';
 import { addMember, changeMembership, createServiceAccount, LastOwnerError, listMembers, ServiceAccountEmailError } from '../../db/members';
 import { callerOf, requireRole, Roles } from '../plugins/auth';
 import { conflict, forbidden, invalidField, notFound } from '../problems';

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { POST_STATUSES, TARGET_STATUSES } from '../../db/database';
+import { POST_STATUSES, TARGET_STATUSES } from '../../db/posts.types';
 import { findCampaign } from '../../db/campaigns';
 import { findPost, findPosts } from '../../db/posts';
 import { checkContent, createPlannedPost, mustBeFuture, planPost, utmTagger } from '../../services/posts';

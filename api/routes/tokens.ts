@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { SCOPES, type Scope } from '../../db/database';
+import { SCOPES, type Scope } from '../../db/tokens';
 import { findMember } from '../../db/members';
 import { issueToken, listTokens, revokeToken, scopesBeyond, type TokenCaller } from '../../db/tokens';
 import { callerOf, may, requireRole, Roles } from '../plugins/auth';

@@ -1,0 +1,33 @@
+// The campaigns tables, apart from their repository (db/campaigns.ts): db/audit.ts needs their statuses as it
+// loads, and the repository imports db/audit.ts.
+import type { ColumnType, Generated } from 'kysely';
+import type { CreatedAt, Timestamp } from './columns';
+
+export const CAMPAIGN_STATUSES = ['draft', 'in_review', 'scheduled', 'live', 'paused', 'completed', 'cancelled', 'rejected'] as const;
+export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number];
+
+export interface CampaignUtm {
+  medium: string;
+  campaign: string;
+  /** utm_source per channel id; defaults to the channel's provider. */
+  sources?: Record<string, string>;
+}
+
+export interface CampaignsTable {
+  id: Generated<string>;
+  workspace_id: string;
+  name: string;
+  objective: string | null;
+  starts_at: Timestamp;
+  ends_at: Timestamp;
+  channel_ids: string[];
+  owner_id: string;
+  tags: ColumnType<string[], string[] | undefined, string[]>;
+  utm: ColumnType<CampaignUtm | null, string | null, string | null>;
+  /** Refuse posts outside the campaign's dates. */
+  enforce_dates: Generated<boolean>;
+  status: CampaignStatus;
+  workflow_id: string;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}

@@ -4,7 +4,7 @@ import { appendAudit } from '../db/audit';
 import { isUnclaimed, nextPublishStage } from '../db/post-claims';
 import type { PostStatus } from '../db/database';
 import { deliverNotification, type NotificationDeps } from '../notifications/deliver';
-import type { DueNotification } from '../workflows/approval-chain';
+import type { DueNotification } from '../contracts/approval';
 
 export type ApprovalDeps = NotificationDeps;
 

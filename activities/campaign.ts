@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { appendAudit, auditActionNames } from '../db/audit';
 import type { CampaignStatus, Db } from '../db/database';
-import type { DecisionKind } from '../workflows/messages';
+import type { DecisionKind } from '../contracts/approval';
 
 export interface CampaignDeps {
   db: Db;

@@ -1,6 +1,6 @@
 import { appendAudit } from '../db/audit';
 import type { Db } from '../db/database';
-import type { DecisionKind } from '../workflows/messages';
+import type { DecisionKind } from '../contracts/approval';
 import { recordDecisionInAudit } from './campaign';
 
 /** The I/O of a library item's review. */

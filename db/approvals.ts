@@ -1,6 +1,6 @@
 import type { Db, Role } from './database';
 import { appendAudit } from './audit';
-import { approvalsNeeded, type ApprovalMode, type ApprovalStep } from '../workflows/messages';
+import { approvalsNeeded, type ApprovalMode, type ApprovalStep } from '../contracts/approval';
 
 /** A policy step as configured: approvers named by user and/or role, resolved per post. */
 export interface Approvers {

@@ -1,29 +1,15 @@
 import { Kysely, PostgresDialect, type ColumnType, type Generated, type Insertable, type Selectable } from 'kysely';
 import pg from 'pg';
 import type { RecurrenceRule } from '../content/recurrence';
+import type { Role, Scope, UserKind, Provider, PostStatus, TargetStatus, NotificationSubjectType, CampaignStatus, LibraryItemKind } from '../contracts/domain';
+
+// The domain's enums live in contracts/domain.ts (workflows and clients need them without the database); re-exported for the table types' users.
+export { ROLES, SCOPES, USER_KINDS, PROVIDERS, POST_STATUSES, TARGET_STATUSES, NOTIFICATION_SUBJECT_TYPES, CAMPAIGN_STATUSES, LIBRARY_ITEM_KINDS } from '../contracts/domain';
+export type { Role, Scope, UserKind, Provider, PostStatus, TargetStatus, NotificationSubjectType, CampaignStatus, LibraryItemKind } from '../contracts/domain';
 
 // Timestamps come back as Date and go in as Date or ISO string.
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
-
-export const ROLES = ['owner', 'admin', 'editor', 'approver', 'analyst'] as const;
-export type Role = (typeof ROLES)[number];
-
-/** What a token may do, within its member's role; a token without scopes may do all the role allows. */
-export const SCOPES = ['read', 'publish', 'approve', 'listening', 'admin'] as const;
-export type Scope = (typeof SCOPES)[number];
-
-export const USER_KINDS = ['person', 'service'] as const;
-export type UserKind = (typeof USER_KINDS)[number];
-
-export const PROVIDERS = ['bluesky', 'webhook', 'mastodon'] as const;
-export type Provider = (typeof PROVIDERS)[number];
-
-export const POST_STATUSES = ['awaiting_approval', 'changes_requested', 'scheduled', 'held', 'publishing', 'published', 'partially_published', 'failed', 'cancelled', 'rejected', 'expired'] as const;
-export type PostStatus = (typeof POST_STATUSES)[number];
-
-export const TARGET_STATUSES = ['pending', 'publishing', 'published', 'failed', 'cancelled'] as const;
-export type TargetStatus = (typeof TARGET_STATUSES)[number];
 
 export interface WorkspacesTable {
   id: Generated<string>;
@@ -211,9 +197,6 @@ export interface ContentRulesTable {
   created_at: CreatedAt;
 }
 
-export const NOTIFICATION_SUBJECT_TYPES = ['post', 'campaign', 'library_item', 'alert'] as const;
-export type NotificationSubjectType = (typeof NOTIFICATION_SUBJECT_TYPES)[number];
-
 export interface NotificationsTable {
   id: Generated<string>;
   workspace_id: string;
@@ -235,9 +218,6 @@ export interface QueueSlot {
   day: number;
   time: string;
 }
-
-export const CAMPAIGN_STATUSES = ['draft', 'in_review', 'scheduled', 'live', 'paused', 'completed', 'cancelled', 'rejected'] as const;
-export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number];
 
 export interface CampaignUtm {
   medium: string;
@@ -326,9 +306,6 @@ export interface PostMediaTable {
   /** Set when the medium came from a library media item. */
   library_item_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
-
-export const LIBRARY_ITEM_KINDS = ['snippet', 'template', 'media'] as const;
-export type LibraryItemKind = (typeof LIBRARY_ITEM_KINDS)[number];
 
 export interface LibraryItemsTable {
   id: Generated<string>;

@@ -13,17 +13,11 @@ import { findLibraryItem, listLibraryItems } from '../db/library';
 import { renderTemplate } from '../content/templates';
 import type { Channel, Db, PostStatus } from '../db/database';
 import type { Caller } from '../db/tokens';
-import { invalidField, invalidFields, type FieldProblem } from '../api/problems';
-import { beyondHorizon } from '../api/schemas';
+import { invalidField, invalidFields, type FieldError as FieldProblem } from '../contracts/errors';
+import { beyondHorizon } from '../content/publish-horizon';
 import { storeAndStart } from './store-and-start';
-import {
-  excerptOf,
-  postWorkflowId,
-  PUBLISH_POST_WORKFLOW,
-  SearchAttributes,
-  type PostWorkflowInput,
-  type PublishPostWorkflow,
-} from '../workflows/messages';
+import { excerptOf, postWorkflowId, PUBLISH_POST_WORKFLOW, type PostWorkflowInput, type PublishPostWorkflow } from '../contracts/post';
+import { SearchAttributes } from '../contracts/shared';
 
 /** What creating a post needs: the API has all of it, and so does the import activity. */
 export interface PostCreationContext {
@@ -172,7 +166,7 @@ async function nextSharedSlot(db: Db, channels: Channel[]): Promise<Date> {
 
 /**
  * Every check a new post must pass — content against each channel, campaign, queue slot,
- * approval chain — without storing anything. Throws a Problem naming each broken rule.
+ * approval chain — without storing anything. Throws Invalid naming each broken rule.
  */
 export async function planPost(ctx: PostCreationContext, caller: Caller, request: NewPostRequest): Promise<PlannedPost> {
   const fromLibrary = request.libraryItemId ? await libraryText(ctx, caller.workspaceId, request) : undefined;

@@ -6,22 +6,14 @@ import { appendAudit } from '../../db/audit';
 import { campaignProgress, findCampaign, listCampaigns } from '../../db/campaigns';
 import { findChannels } from '../../db/channels';
 import { CAMPAIGN_STATUSES } from '../../db/database';
-import {
-  approvalQuery,
-  campaignStatusQuery,
-  campaignWorkflowId,
-  cancelCampaignUpdate,
-  joinCampaignSignal,
-  pauseCampaignUpdate,
-  resumeCampaignUpdate,
-  RUN_CAMPAIGN_WORKFLOW,
-  SearchAttributes,
-  submitCampaignUpdate,
-  type RunCampaignWorkflow,
-} from '../../workflows/messages';
+import { approvalQuery } from '../../contracts/approval';
+import { campaignStatusQuery, campaignWorkflowId, cancelCampaignUpdate, pauseCampaignUpdate, resumeCampaignUpdate, RUN_CAMPAIGN_WORKFLOW, submitCampaignUpdate, type RunCampaignWorkflow } from '../../contracts/campaign';
+import { joinCampaignSignal } from '../../contracts/post';
+import { SearchAttributes } from '../../contracts/shared';
 import { storeAndStart } from '../../services/store-and-start';
 import { callerOf, requireRole, Roles } from '../plugins/auth';
-import { beyondHorizon, decisionBody, idParams, isoInstant } from '../schemas';
+import { beyondHorizon } from '../../content/publish-horizon';
+import { decisionBody, idParams, isoInstant } from '../schemas';
 import { conflict, invalidField, invalidFields, notFound, Problem, unavailable, type FieldProblem } from '../problems';
 import { answerOnce, approvalChainView, approvalView, idempotencyHeaders, runDecision, runWorkflowUpdate } from '../workflow-updates';
 import { approvalViewSchema, approvalWithPeople } from '../people';

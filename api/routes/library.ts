@@ -7,13 +7,9 @@ import { policyStepsFor, resolveSteps, unsatisfiableSteps } from '../../db/appro
 import { appendAudit } from '../../db/audit';
 import { LIBRARY_ITEM_KINDS } from '../../db/database';
 import { findLibraryItem, listLibraryItems } from '../../db/library';
-import {
-  approvalQuery,
-  libraryItemWorkflowId,
-  REVIEW_LIBRARY_ITEM_WORKFLOW,
-  SearchAttributes,
-  type ReviewLibraryItemWorkflow,
-} from '../../workflows/messages';
+import { approvalQuery } from '../../contracts/approval';
+import { libraryItemWorkflowId, REVIEW_LIBRARY_ITEM_WORKFLOW, type ReviewLibraryItemWorkflow } from '../../contracts/library-item';
+import { SearchAttributes } from '../../contracts/shared';
 import { storeAndStart } from '../../services/store-and-start';
 import { callerOf, requireRole, Roles } from '../plugins/auth';
 import { decisionBody, idParams, isoInstant } from '../schemas';

@@ -10,17 +10,8 @@ import { fetchFeed, NotAFeedError } from '../../listening/feeds';
 import { checkTimeline, MastodonAuthRequired, MastodonRateLimited, NotMastodonError, timelineKey } from '../../listening/mastodon';
 import { compileQuery, queryWarnings, QuerySyntaxError } from '../../listening/query';
 import { trends } from '../../listening/trends';
-import {
-  LISTEN_QUERY_WORKFLOW,
-  listeningCountersQuery,
-  listeningWorkflowId,
-  pauseListeningSignal,
-  queryChangedSignal,
-  resumeListeningSignal,
-  SearchAttributes,
-  stopListeningSignal,
-  type ListenQueryWorkflow,
-} from '../../workflows/messages';
+import { LISTEN_QUERY_WORKFLOW, listeningCountersQuery, listeningWorkflowId, pauseListeningSignal, queryChangedSignal, resumeListeningSignal, stopListeningSignal, type ListenQueryWorkflow } from '../../contracts/listening';
+import { SearchAttributes } from '../../contracts/shared';
 import { storeAndStart } from '../../services/store-and-start';
 import { callerOf, requireRole, Roles } from '../plugins/auth';
 import { idParams, isoInstant } from '../schemas';

@@ -6,19 +6,12 @@ import { isValidTimezone } from '../../content/queue-slots';
 import { appendAudit } from '../../db/audit';
 import { findPosts } from '../../db/posts';
 import { checkContent } from '../../services/posts';
-import {
-  pauseRecurrenceUpdate,
-  recurrenceStatusQuery,
-  recurrenceWorkflowId,
-  resumeRecurrenceUpdate,
-  RUN_RECURRENCE_WORKFLOW,
-  SearchAttributes,
-  stopRecurrenceUpdate,
-  type RunRecurrenceWorkflow,
-} from '../../workflows/messages';
+import { pauseRecurrenceUpdate, recurrenceStatusQuery, recurrenceWorkflowId, resumeRecurrenceUpdate, RUN_RECURRENCE_WORKFLOW, stopRecurrenceUpdate, type RunRecurrenceWorkflow } from '../../contracts/recurrence';
+import { SearchAttributes } from '../../contracts/shared';
 import { storeAndStart } from '../../services/store-and-start';
 import { callerOf, requireRole, Roles } from '../plugins/auth';
-import { beyondHorizon, idParams, isoInstant } from '../schemas';
+import { beyondHorizon } from '../../content/publish-horizon';
+import { idParams, isoInstant } from '../schemas';
 import { invalidField, invalidFields, notFound } from '../problems';
 import { runWorkflowUpdate } from '../workflow-updates';
 

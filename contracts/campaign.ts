@@ -21,9 +21,6 @@ export interface CampaignWorkflowInput {
   carried?: { status: CampaignStatus; published: boolean; pausedAt: string | null; resumeFrom: CampaignStatus };
 }
 
-export const RUN_CAMPAIGN_WORKFLOW = 'runCampaign';
-export type RunCampaignWorkflow = (input: CampaignWorkflowInput) => Promise<CampaignWorkflowStatus>;
-
 export interface CampaignWorkflowStatus {
   campaignId: string;
   status: CampaignStatus;

@@ -1,5 +1,5 @@
 /** The review workflow of a library item (workflows/library-item.ts); its messages are the approval chain's. */
-import type { ApprovalChainStatus, ApprovalStep } from './approval';
+import type { ApprovalStep } from './approval';
 
 export const libraryItemWorkflowId = (itemId: string): string => `library/${itemId}`;
 
@@ -10,5 +10,3 @@ export interface LibraryItemReviewInput {
   steps: ApprovalStep[];
   distinctApprovers?: boolean;
 }
-export const REVIEW_LIBRARY_ITEM_WORKFLOW = 'reviewLibraryItem';
-export type ReviewLibraryItemWorkflow = (input: LibraryItemReviewInput) => Promise<ApprovalChainStatus>;

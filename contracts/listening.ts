@@ -27,8 +27,6 @@ export interface ListeningCounters extends ListeningRun {
   runs: number;
 }
 
-export const LISTEN_QUERY_WORKFLOW = 'listenQuery';
-export type ListenQueryWorkflow = (input: ListeningWorkflowInput) => Promise<ListeningCounters>;
 export const pauseListeningSignal = defineSignal('pause');
 export const resumeListeningSignal = defineSignal('resume');
 /** The query's expression, filters or sources changed in the database: restart the read with them. */

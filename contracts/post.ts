@@ -78,9 +78,6 @@ export interface CancelRequest {
   actorId?: string;
 }
 
-export const PUBLISH_POST_WORKFLOW = 'publishPost';
-export type PublishPostWorkflow = (input: PostWorkflowInput) => Promise<PostWorkflowStatus>;
-
 export const rescheduleUpdate = defineUpdate<PostWorkflowStatus, [RescheduleRequest]>('reschedule');
 export const cancelUpdate = defineUpdate<PostWorkflowStatus, [CancelRequest]>('cancel');
 export const postStatusQuery = defineQuery<PostWorkflowStatus>('status');

@@ -26,8 +26,6 @@ export interface RecurrenceWorkflowStatus {
   pending: PendingOccurrence | null;
 }
 
-export const RUN_RECURRENCE_WORKFLOW = 'runRecurrence';
-export type RunRecurrenceWorkflow = (input: RecurrenceWorkflowInput) => Promise<RecurrenceWorkflowStatus>;
 export const pauseRecurrenceUpdate = defineUpdate<RecurrenceWorkflowStatus, [{ actorId: string }]>('pause');
 export const resumeRecurrenceUpdate = defineUpdate<RecurrenceWorkflowStatus, [{ actorId: string }]>('resume');
 export const stopRecurrenceUpdate = defineUpdate<RecurrenceWorkflowStatus, [{ actorId: string }]>('stop');

@@ -16,7 +16,8 @@ import type { Caller } from '../db/tokens';
 import { invalidField, invalidFields, type FieldError as FieldProblem } from '../contracts/errors';
 import { beyondHorizon } from '../content/publish-horizon';
 import { storeAndStart } from './store-and-start';
-import { excerptOf, postWorkflowId, PUBLISH_POST_WORKFLOW, type PostWorkflowInput, type PublishPostWorkflow } from '../contracts/post';
+import { excerptOf, postWorkflowId, type PostWorkflowInput } from '../contracts/post';
+import type { publishPost } from '../workflows/post-publishing';
 import { SearchAttributes } from '../contracts/shared';
 
 /** What creating a post needs: the API has all of it, and so does the import activity. */
@@ -312,7 +313,7 @@ export async function createPlannedPost(ctx: PostCreationContext, plan: PlannedP
       },
     });
     await start(() =>
-      ctx.temporal.workflow.start<PublishPostWorkflow>(PUBLISH_POST_WORKFLOW, {
+      ctx.temporal.workflow.start<typeof publishPost>('publishPost', {
         workflowId,
         taskQueue: ctx.taskQueue,
         args: [input],

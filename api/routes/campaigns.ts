@@ -7,7 +7,8 @@ import { campaignProgress, findCampaign, listCampaigns } from '../../db/campaign
 import { findChannels } from '../../db/channels';
 import { CAMPAIGN_STATUSES } from '../../db/database';
 import { approvalQuery } from '../../contracts/approval';
-import { campaignStatusQuery, campaignWorkflowId, cancelCampaignUpdate, pauseCampaignUpdate, resumeCampaignUpdate, RUN_CAMPAIGN_WORKFLOW, submitCampaignUpdate, type RunCampaignWorkflow } from '../../contracts/campaign';
+import { campaignStatusQuery, campaignWorkflowId, cancelCampaignUpdate, pauseCampaignUpdate, resumeCampaignUpdate, submitCampaignUpdate } from '../../contracts/campaign';
+import type { runCampaign } from '../../workflows/campaign';
 import { joinCampaignSignal } from '../../contracts/post';
 import { SearchAttributes } from '../../contracts/shared';
 import { storeAndStart } from '../../services/store-and-start';
@@ -109,7 +110,7 @@ export const campaignRoutes: FastifyPluginAsyncZod = async (app) => {
           .execute();
         await appendAudit(trx, { workspaceId: caller.workspaceId, actorId: caller.userId, action: 'campaign.created', subjectType: 'campaign', subjectId: id, after: { name: body.name, startsAt: body.startsAt, endsAt: body.endsAt, channelIds: body.channelIds } });
         await start(() =>
-          app.temporal.workflow.start<RunCampaignWorkflow>(RUN_CAMPAIGN_WORKFLOW, {
+          app.temporal.workflow.start<typeof runCampaign>('runCampaign', {
             workflowId,
             taskQueue: app.taskQueue,
             args: [{ campaignId: id, workspaceId: caller.workspaceId, ownerId: caller.userId, startsAt: new Date(body.startsAt).toISOString(), endsAt: new Date(body.endsAt).toISOString() }],

@@ -6,7 +6,8 @@ import { isValidTimezone } from '../../content/queue-slots';
 import { appendAudit } from '../../db/audit';
 import { findPosts } from '../../db/posts';
 import { checkContent } from '../../services/posts';
-import { pauseRecurrenceUpdate, recurrenceStatusQuery, recurrenceWorkflowId, resumeRecurrenceUpdate, RUN_RECURRENCE_WORKFLOW, stopRecurrenceUpdate, type RunRecurrenceWorkflow } from '../../contracts/recurrence';
+import { pauseRecurrenceUpdate, recurrenceStatusQuery, recurrenceWorkflowId, resumeRecurrenceUpdate, stopRecurrenceUpdate } from '../../contracts/recurrence';
+import type { runRecurrence } from '../../workflows/recurrence';
 import { SearchAttributes } from '../../contracts/shared';
 import { storeAndStart } from '../../services/store-and-start';
 import { callerOf, requireRole, Roles } from '../plugins/auth';
@@ -81,7 +82,7 @@ export const recurrenceRoutes: FastifyPluginAsyncZod = async (app) => {
           .execute();
         await appendAudit(trx, { workspaceId: caller.workspaceId, actorId: caller.userId, action: 'recurrence.created', subjectType: 'recurrence', subjectId: id, after: { text: body.text, channelIds: body.channelIds, rule } });
         await start(() =>
-          app.temporal.workflow.start<RunRecurrenceWorkflow>(RUN_RECURRENCE_WORKFLOW, {
+          app.temporal.workflow.start<typeof runRecurrence>('runRecurrence', {
             workflowId,
             taskQueue: app.taskQueue,
             args: [{ recurrenceId: id, workspaceId: caller.workspaceId }],

@@ -1,5 +1,50 @@
 import tseslint from 'typescript-eslint';
 
+/**
+ * The layers, bottom first: each folder names the folders it may import (value imports), and those
+ * it may import as types only. contracts/ imports nothing of ours, so every layer can use it; no
+ * folder imports one above it. Folders not listed (test/, bench/) may import anything.
+ */
+const LAYERS = {
+  contracts: { imports: [] },
+  config: { imports: ['contracts'] },
+  content: { imports: ['contracts'] },
+  db: { imports: ['contracts', 'config', 'content'] },
+  temporal: { imports: ['contracts', 'config'] },
+  channels: { imports: ['contracts', 'config', 'content', 'db'] },
+  listening: { imports: ['contracts', 'config', 'content', 'db', 'channels'] },
+  notifications: { imports: ['contracts', 'config', 'content', 'db', 'channels'] },
+  services: { imports: ['contracts', 'config', 'content', 'db', 'temporal', 'channels', 'listening', 'notifications'], types: ['workflows'] },
+  activities: { imports: ['contracts', 'config', 'content', 'db', 'temporal', 'channels', 'listening', 'notifications', 'services'], types: ['workflows'] },
+  // Workflow code is bundled into Temporal's deterministic sandbox: contracts only, activities as types.
+  workflows: { imports: ['contracts'], types: ['activities'] },
+  api: { imports: ['contracts', 'config', 'content', 'db', 'temporal', 'channels', 'listening', 'notifications', 'services', 'activities'], types: ['workflows'] },
+  workers: { imports: ['contracts', 'config', 'content', 'db', 'temporal', 'channels', 'listening', 'notifications', 'services', 'activities'], types: ['workflows'] },
+  sandbox: { imports: ['contracts', 'config', 'content', 'db', 'temporal', 'channels', 'listening', 'notifications', 'services', 'activities', 'api', 'workers'], types: ['workflows'] },
+  scripts: { imports: ['contracts', 'config', 'content', 'db', 'temporal', 'channels', 'listening', 'notifications', 'services', 'activities', 'api', 'workers', 'sandbox'], types: ['workflows'] },
+};
+const FOLDERS = Object.keys(LAYERS);
+
+// Code that runs in the workflow sandbox (workflows and the contracts they import): no Node built-ins, no I/O libraries.
+const SANDBOX_PATTERNS = [
+  { group: ['node:*', 'fs', 'path', 'http', 'https', 'net', 'crypto', 'child_process', 'os'], message: 'Workflows run in a deterministic sandbox: do I/O in an activity.' },
+  { group: ['pg', 'kysely', '@atproto/*', 'fastify', 'undici', 'standardwebhooks'], message: 'Workflows must not do I/O: call an activity.' },
+];
+
+/** One config entry per folder and depth, so `../` (or `../../`) + a folder name is exactly that top folder. */
+function layerRules() {
+  return Object.entries(LAYERS).flatMap(([folder, { imports, types = [] }]) => {
+    const above = FOLDERS.filter((f) => f !== folder && !imports.includes(f) && !types.includes(f));
+    return [1, 2, 3, 4].map((depth) => {
+      const up = `^(\\.\\./){${depth}}`;
+      const patterns = [...(folder === 'workflows' || folder === 'contracts' ? SANDBOX_PATTERNS : [])];
+      if (above.length) patterns.push({ regex: `${up}(${above.join('|')})(/|$)`, message: `Layer order: ${folder}/ ${imports.length ? `may import only ${imports.join(', ')}` : 'imports nothing of ours'}${types.length ? ` (and types from ${types.join(', ')})` : ''}. Move what both need down a layer.` });
+      if (types.length) patterns.push({ regex: `${up}(${types.join('|')})(/|$)`, allowTypeImports: true, message: `${folder}/ may import ${types.join(', ')} as types only (import type).` });
+      return { files: [`${folder}/${'*/'.repeat(depth - 1)}*.ts`], rules: { 'no-restricted-imports': ['error', { patterns }] } };
+    });
+  });
+}
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'bin/**', '*.js', '*.mjs'] },
   ...tseslint.configs.recommended,
@@ -11,18 +56,5 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
     },
   },
-  {
-    // Workflow code runs in Temporal's deterministic sandbox: no Node built-ins, no I/O libraries,
-    // and activities only as types.
-    files: ['workflows/**/*.ts'],
-    rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [
-          { group: ['node:*', 'fs', 'path', 'http', 'https', 'net', 'crypto', 'child_process', 'os'], message: 'Workflows run in a deterministic sandbox: do I/O in an activity.' },
-          { group: ['pg', 'kysely', '@atproto/*', 'fastify', 'undici', 'standardwebhooks'], message: 'Workflows must not do I/O: call an activity.' },
-          { group: ['../activities', '../activities/*', '../db/*', '../channels/*', '../api/*'], allowTypeImports: true, message: 'Workflows may import these as types only: do I/O in an activity.' },
-        ],
-      }],
-    },
-  },
+  ...layerRules(),
 );

@@ -4,7 +4,7 @@ import type { PostStatus } from '../db/posts.types';
 import { recordApprovalNotification } from '../db/notifications';
 import { findPostWorkspaceAndText, savePostContent } from '../db/posts';
 import { deliverNotification, type NotificationDeps } from '../notifications/deliver';
-import type { DueNotification } from '../workflows/approval-chain';
+import type { DueNotification } from '../contracts/approval';
 
 export type ApprovalDeps = NotificationDeps;
 

@@ -2,7 +2,7 @@ import { recordDecisionInAudit } from '../db/approvals';
 import { pendingCampaignPosts, pendingCampaignPostTimes, saveCampaignStatus, targetChannelGaps } from '../db/campaigns';
 import type { Db } from '../db/database';
 import type { CampaignStatus } from '../db/campaigns.types';
-import type { DecisionKind } from '../workflows/messages';
+import type { DecisionKind } from '../contracts/approval';
 
 export interface CampaignDeps {
   db: Db;

@@ -1,7 +1,7 @@
 import { recordDecisionInAudit } from '../db/approvals';
 import type { Db } from '../db/database';
 import { saveLibraryItemStatus } from '../db/library';
-import type { DecisionKind } from '../workflows/messages';
+import type { DecisionKind } from '../contracts/approval';
 
 /** The I/O of a library item's review. */
 export function createLibraryActivities({ db }: { db: Db }) {

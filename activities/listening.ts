@@ -10,7 +10,7 @@ import { MastodonAuthRequired, MastodonRateLimited, NotMastodonError, readNewSta
 import { linksIn } from '../listening/noise';
 import { compileQuery } from '../listening/query';
 import { storeMentions, type StoreCounts } from '../services/mention-store';
-import type { ListeningRun } from '../workflows/messages';
+import type { ListeningRun } from '../contracts/listening';
 
 
 interface PostRecord {

@@ -10,7 +10,8 @@ import { recordChannelFailure, recordChannelSuccess } from '../db/channels';
 import { announcePublishStage, cancelRetries, ClaimBatcher, endFailedSend, type RetriesCancelled } from '../db/post-claims';
 import type { Sealer } from '../db/sealing';
 import type { MediaStorage } from '../content/media';
-import { FailureType, type DecisionKind } from '../workflows/messages';
+import { FailureType } from '../contracts/shared';
+import type { DecisionKind } from '../contracts/approval';
 
 export interface PublishingDeps {
   db: Db;

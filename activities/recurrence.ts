@@ -1,10 +1,11 @@
-import { Problem } from '../api/problems';
+import { DomainError, Unavailable } from '../contracts/errors';
 import { nthOccurrence } from '../content/recurrence';
 import { findMemberRole } from '../db/members';
 import { findPostWorkflowId } from '../db/posts';
 import { findRecurrence, findRecurrenceRule, saveRecurrenceStatus } from '../db/recurrences';
 import { createPlannedPost, derivedPostId, planPost, type PostCreationContext } from '../services/posts';
-import { postWorkflowId, type RecurrenceStatus } from '../workflows/messages';
+import { postWorkflowId } from '../contracts/post';
+import type { RecurrenceStatus } from '../contracts/recurrence';
 
 /** The I/O of recurring posts: computing occurrences and creating each one's post, once. */
 export function createRecurrenceActivities(ctx: PostCreationContext) {
@@ -32,7 +33,7 @@ export function createRecurrenceActivities(ctx: PostCreationContext) {
         await createPlannedPost(ctx, plan);
         return { postId, workflowId: postWorkflowId(postId) };
       } catch (err) {
-        if (err instanceof Problem && err.status < 500) return { skipped: err.detail };
+        if (err instanceof DomainError && !(err instanceof Unavailable)) return { skipped: err.message };
         throw err;
       }
     },

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import type { FieldProblem } from './problems';
 
 /** Schemas several routes share, so the same input gets the same rule and message everywhere. */
 
@@ -14,12 +13,3 @@ export const decisionBody = z.strictObject({
   round: z.number().int().min(0).describe('The round it is for (the chain\'s round); after an edit started a new one it is refused (409)'),
   comment: z.string().max(2000).optional(),
 });
-
-const PUBLISH_HORIZON_YEARS = 2;
-
-/** The one rule for every publish time (posts, reschedules, imports, recurrences, campaigns): at most two years ahead, since a later one is almost always a mistyped year. */
-export function beyondHorizon(at: Date, field: string): FieldProblem[] {
-  const horizon = new Date();
-  horizon.setUTCFullYear(horizon.getUTCFullYear() + PUBLISH_HORIZON_YEARS);
-  return at > horizon ? [{ field, rule: 'within_two_years', message: `must be at most ${PUBLISH_HORIZON_YEARS} years ahead, no later than ${horizon.toISOString()} (it is ${at.toISOString()})` }] : [];
-}

@@ -5,7 +5,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { findIdempotentAnswer, saveIdempotentAnswer } from '../db/approvals';
 import type { Caller } from '../db/tokens';
-import { APPROVAL_MODES, decideUpdate, FailureType, type ApprovalChainStatus, type DecisionKind, type StaleDecisionDetails } from '../workflows/messages';
+import { APPROVAL_MODES, decideUpdate, type ApprovalChainStatus, type DecisionKind, type StaleDecisionDetails } from '../contracts/approval';
+import { FailureType } from '../contracts/shared';
 import { callerOf } from './plugins/auth';
 import { conflict, forbidden, invalidField, Problem } from './problems';
 

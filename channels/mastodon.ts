@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { htmlToText } from '../listening/html-text';
+import { htmlToText } from '../content/html-text';
 import { graphemeLength, type ChannelAdapter, type MediaFacts, type PublishMedia, type PublishRequest, type PublishResult } from './adapter';
 import { ChannelError, retryDelayFromHeaders } from './errors';
 

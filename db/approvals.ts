@@ -2,7 +2,7 @@ import { sql, type ColumnType, type Generated } from 'kysely';
 import type { Db } from './database';
 import type { Role } from './members';
 import { appendAudit, auditActionNames } from './audit';
-import { approvalsNeeded, type ApprovalMode, type ApprovalStep } from '../workflows/messages';
+import { approvalsNeeded, type ApprovalMode, type ApprovalStep } from '../contracts/approval';
 import type { CreatedAt, Timestamp } from './columns';
 
 export interface ApprovalPoliciesTable {

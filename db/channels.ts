@@ -3,9 +3,9 @@ import type { Database, Db } from './database';
 import { sql, type ColumnType, type Generated, type Selectable } from 'kysely';
 import { appendAudit } from './audit';
 import type { CreatedAt, Timestamp } from './columns';
-
-export const PROVIDERS = ['bluesky', 'webhook', 'mastodon'] as const;
-export type Provider = (typeof PROVIDERS)[number];
+import { PROVIDERS, type Provider } from '../contracts/domain';
+// The enum lives in contracts/domain.ts (workflows and clients need it without the database).
+export { PROVIDERS, type Provider };
 
 export interface ChannelsTable {
   id: Generated<string>;

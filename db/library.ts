@@ -2,9 +2,9 @@ import { sql, type ColumnType, type Generated } from 'kysely';
 import type { Db } from './database';
 import { appendAudit } from './audit';
 import type { CreatedAt, Timestamp } from './columns';
-
-export const LIBRARY_ITEM_KINDS = ['snippet', 'template', 'media'] as const;
-export type LibraryItemKind = (typeof LIBRARY_ITEM_KINDS)[number];
+import { LIBRARY_ITEM_KINDS, type LibraryItemKind } from '../contracts/domain';
+// The enum lives in contracts/domain.ts (workflows and clients need it without the database).
+export { LIBRARY_ITEM_KINDS, type LibraryItemKind };
 
 export interface LibraryItemsTable {
   id: Generated<string>;

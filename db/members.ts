@@ -4,9 +4,9 @@ import type { UserKind } from './users';
 import { appendAudit } from './audit';
 import { issueInvitation, revokeInvitationsOfRemovedMember, type IssuedInvitation } from './invitations';
 import type { CreatedAt } from './columns';
-
-export const ROLES = ['owner', 'admin', 'editor', 'approver', 'analyst'] as const;
-export type Role = (typeof ROLES)[number];
+import { ROLES, type Role } from '../contracts/domain';
+// The enum lives in contracts/domain.ts (workflows and clients need it without the database).
+export { ROLES, type Role };
 
 export interface MembershipsTable {
   workspace_id: string;

@@ -1,9 +1,9 @@
 import { sql, type ColumnType, type Generated } from 'kysely';
 import type { Db } from './database';
 import type { CreatedAt, Timestamp } from './columns';
-
-export const NOTIFICATION_SUBJECT_TYPES = ['post', 'campaign', 'library_item', 'alert'] as const;
-export type NotificationSubjectType = (typeof NOTIFICATION_SUBJECT_TYPES)[number];
+import { NOTIFICATION_SUBJECT_TYPES, type NotificationSubjectType } from '../contracts/domain';
+// The enum lives in contracts/domain.ts (workflows and clients need it without the database).
+export { NOTIFICATION_SUBJECT_TYPES, type NotificationSubjectType };
 
 export interface NotificationsTable {
   id: Generated<string>;

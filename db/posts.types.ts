@@ -2,12 +2,9 @@
 // loads, and the repository imports db/audit.ts.
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 import type { CreatedAt, Timestamp } from './columns';
-
-export const POST_STATUSES = ['awaiting_approval', 'changes_requested', 'scheduled', 'held', 'publishing', 'published', 'partially_published', 'failed', 'cancelled', 'rejected', 'expired'] as const;
-export type PostStatus = (typeof POST_STATUSES)[number];
-
-export const TARGET_STATUSES = ['pending', 'publishing', 'published', 'failed', 'cancelled'] as const;
-export type TargetStatus = (typeof TARGET_STATUSES)[number];
+import { POST_STATUSES, type PostStatus, TARGET_STATUSES, type TargetStatus } from '../contracts/domain';
+// The enum lives in contracts/domain.ts (workflows and clients need it without the database).
+export { POST_STATUSES, type PostStatus, TARGET_STATUSES, type TargetStatus };
 
 export interface PostsTable {
   id: Generated<string>;

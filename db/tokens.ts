@@ -6,10 +6,11 @@ import type { Database } from './database';
 import { appendAudit } from './audit';
 import type { ColumnType, Generated } from 'kysely';
 import type { CreatedAt, Timestamp } from './columns';
+import { SCOPES, type Scope } from '../contracts/domain';
+// The enum lives in contracts/domain.ts (workflows and clients need it without the database).
+export { SCOPES, type Scope };
 
 /** What a token may do, within its member's role; a token without scopes may do all the role allows. */
-export const SCOPES = ['read', 'publish', 'approve', 'listening', 'admin'] as const;
-export type Scope = (typeof SCOPES)[number];
 
 export interface ApiTokensTable {
   id: Generated<string>;

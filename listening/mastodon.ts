@@ -1,5 +1,5 @@
 import { retryDelayFromHeaders } from '../channels/errors';
-import { hrefsIn, htmlToText } from './html-text';
+import { hrefsIn, htmlToText } from '../content/html-text';
 import type { SourceItem } from './source-item';
 
 /**

@@ -1,4 +1,5 @@
 import nodemailer from 'nodemailer';
+import type { Config } from '../config';
 
 /** Sends one email; `messageId` is stable per notification, so a resend is recognisable. */
 export interface Mailer {
@@ -30,6 +31,11 @@ export function smtpMailer(smtpUrl: string, from: string): Mailer {
       await transport.sendMail({ from, bcc: to, subject, text, messageId });
     },
   };
+}
+
+/** The mailer for email notifications, when SMTP is configured. */
+export function mailerFor(config: Config): Mailer | undefined {
+  return config.SMTP_URL ? smtpMailer(config.SMTP_URL, config.MAIL_FROM) : undefined;
 }
 
 /** The email that brings an invitation code to the person invited; the code works once, until `expiresAt`. */

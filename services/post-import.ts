@@ -4,7 +4,7 @@ import { findChannels } from '../db/channels';
 import { listCampaigns } from '../db/campaigns';
 import type { ImportRow } from '../db/imports';
 import type { Caller } from '../db/tokens';
-import { invalidField, invalidFields, Problem, type FieldProblem } from '../api/problems';
+import { DomainError, Invalid, invalidField, invalidFields, Unavailable, type FieldError as FieldProblem } from '../contracts/errors';
 import { createPlannedPost, derivedPostId, planPost, type NewPostRequest, type PostCreationContext } from './posts';
 
 export const IMPORT_COLUMNS = ['text', 'channels', 'publishAt', 'queue', 'campaign', 'media'] as const;
@@ -13,7 +13,7 @@ export const MAX_IMPORT_ROWS = 10_000;
 
 /**
  * Reads an import file: UTF-8 (a BOM is allowed), a header row naming known columns, then one
- * post per row. Throws a Problem for the file as a whole (encoding, columns, size, CSV syntax).
+ * post per row. Throws Invalid for the file as a whole (encoding, columns, size, CSV syntax).
  */
 export function parseImportCsv(body: Buffer): ImportRow[] {
   let text: string;
@@ -39,7 +39,7 @@ export function parseImportCsv(body: Buffer): ImportRow[] {
       ...missing.map((c) => ({ field: `columns.${c}`, rule: 'required', message: `the column "${c}" is missing` })),
       ...unknown.map((c) => ({ field: `columns.${c}`, rule: 'known', message: `"${c}" is not a column; use ${IMPORT_COLUMNS.join(', ')}` })),
     ];
-    throw new Problem(422, 'Unprocessable Content', problems.map((p) => p.message).join('; '), problems);
+    throw new Invalid(problems.map((p) => p.message).join('; '), problems);
   }
   if (records.length > MAX_IMPORT_ROWS) throw invalidField('body', 'max_rows', `at most ${MAX_IMPORT_ROWS} rows per file; this one has ${records.length}`);
   return records.map((r) => ({ line: r.info.lines, cells: r.record }));
@@ -121,7 +121,7 @@ export async function importRow(ctx: PostCreationContext, caller: Caller, row: I
     const existing = await ctx.db.selectFrom('posts').select('id').where('id', '=', plan.input.postId).executeTakeFirst();
     return { line: row.line, postId: existing?.id ?? (await createPlannedPost(ctx, plan)) };
   } catch (err) {
-    if (err instanceof Problem && err.status < 500) return { line: row.line, errors: err.errors.length ? err.errors : [{ field: 'row', rule: 'valid', message: err.detail }] };
+    if (err instanceof DomainError && !(err instanceof Unavailable)) return { line: row.line, errors: err.errors.length ? err.errors : [{ field: 'row', rule: 'valid', message: err.message }] };
     throw err;
   }
 }

@@ -15,17 +15,12 @@ import type { Db } from '../db/database';
 import type { Channel } from '../db/channels';
 import type { PostStatus } from '../db/posts.types';
 import type { Caller } from '../db/tokens';
-import { invalidField, invalidFields, type FieldProblem } from '../api/problems';
-import { beyondHorizon } from '../api/schemas';
+import { invalidField, invalidFields, type FieldError as FieldProblem } from '../contracts/errors';
+import { beyondHorizon } from '../content/publish-horizon';
 import { storeAndStart } from './store-and-start';
-import {
-  excerptOf,
-  postWorkflowId,
-  PUBLISH_POST_WORKFLOW,
-  SearchAttributes,
-  type PostWorkflowInput,
-  type PublishPostWorkflow,
-} from '../workflows/messages';
+import { excerptOf, postWorkflowId, type PostWorkflowInput } from '../contracts/post';
+import type { publishPost } from '../workflows/post-publishing';
+import { SearchAttributes } from '../contracts/shared';
 
 /** What creating a post needs: the API has all of it, and so does the import activity. */
 export interface PostCreationContext {
@@ -174,7 +169,7 @@ async function nextSharedSlot(db: Db, channels: Channel[]): Promise<Date> {
 
 /**
  * Every check a new post must pass — content against each channel, campaign, queue slot,
- * approval chain — without storing anything. Throws a Problem naming each broken rule.
+ * approval chain — without storing anything. Throws Invalid naming each broken rule.
  */
 export async function planPost(ctx: PostCreationContext, caller: Caller, request: NewPostRequest): Promise<PlannedPost> {
   const fromLibrary = request.libraryItemId ? await libraryText(ctx, caller.workspaceId, request) : undefined;
@@ -320,7 +315,7 @@ export async function createPlannedPost(ctx: PostCreationContext, plan: PlannedP
       },
     });
     await start(() =>
-      ctx.temporal.workflow.start<PublishPostWorkflow>(PUBLISH_POST_WORKFLOW, {
+      ctx.temporal.workflow.start<typeof publishPost>('publishPost', {
         workflowId,
         taskQueue: ctx.taskQueue,
         args: [input],

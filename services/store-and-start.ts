@@ -1,6 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type { Transaction } from 'kysely';
-import { unavailable } from '../api/problems';
+import { Unavailable } from '../contracts/errors';
 import type { Database, Db } from '../db/database';
 
 /** Runs the workflow start inside `storeAndStart`'s transaction, marking what failed if it fails. */
@@ -32,7 +32,7 @@ export async function storeAndStart(
     await ctx.db.transaction().execute((trx) => work(trx, start));
   } catch (err) {
     if (started) await ctx.temporal.workflow.getHandle(workflowId).terminate('its record was not stored').catch(() => undefined);
-    if (startFailed) throw unavailable('The scheduler (Temporal) is unreachable; nothing was stored. Try again shortly.', err);
+    if (startFailed) throw new Unavailable('The scheduler (Temporal) is unreachable; nothing was stored. Try again shortly.', err);
     throw err;
   }
 }

@@ -7,7 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Connection } from '@temporalio/client';
 import { TypedSearchAttributes } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { ALL_SEARCH_ATTRIBUTES } from '../workflows/messages';
+import { ALL_SEARCH_ATTRIBUTES } from '../contracts/shared';
 import { findOrBuildTemporalCli } from './cli';
 
 export interface DevServerOptions {

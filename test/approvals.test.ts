@@ -1,5 +1,5 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
-import { approvalQuery, decideUpdate } from '../workflows/messages';
+import { approvalQuery, decideUpdate } from '../contracts/approval';
 import { recordHistory } from './support/histories';
 import { startLocalBluesky, type LocalBluesky, type SandboxAccount } from '../sandbox/local-bluesky';
 import { connectBluesky } from './support/channels';

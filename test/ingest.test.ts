@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import path from 'node:path';
 import { Webhook } from 'standardwebhooks';
-import { listeningCountersQuery, listeningWorkflowId } from '../workflows/messages';
+import { listeningCountersQuery, listeningWorkflowId } from '../contracts/listening';
 import { bearer, createWorkspace, startHarness, waitFor, type Harness, type TestWorkspace } from './support/harness';
 
 let h: Harness;

@@ -1,6 +1,6 @@
 import type { Client } from '@temporalio/client';
 import { sql } from 'kysely';
-import { Problem } from '../api/problems';
+import { Invalid, Unavailable } from '../contracts/errors';
 import { createDb, type Db } from '../db/database';
 import { storeAndStart } from '../services/store-and-start';
 import { testEnv } from './setup/test-env';
@@ -30,8 +30,7 @@ test('a failed workflow start stores nothing and answers 503', async () => {
       throw new Error('connection refused');
     });
   });
-  await expect(attempt).rejects.toMatchObject({ status: 503 });
-  await expect(attempt).rejects.toBeInstanceOf(Problem);
+  await expect(attempt).rejects.toBeInstanceOf(Unavailable);
   expect(await stored(n)).toBe(0);
   expect(terminated).toEqual([]);
 });
@@ -56,8 +55,8 @@ test('other errors pass through unchanged and store nothing', async () => {
   const n = name();
   const attempt = storeAndStart({ db, temporal: client }, 'wf/3', async (trx) => {
     await trx.insertInto('workspaces').values({ name: n }).execute();
-    throw new Problem(422, 'Unprocessable Content', 'no');
+    throw new Invalid('no');
   });
-  await expect(attempt).rejects.toMatchObject({ status: 422 });
+  await expect(attempt).rejects.toBeInstanceOf(Invalid);
   expect(await stored(n)).toBe(0);
 });

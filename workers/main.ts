@@ -1,5 +1,6 @@
 import { createChannelAdapters } from '../channels/registry';
-import { adapterOptions, dataPath, loadConfig, mailerFor, mediaDir } from '../config';
+import { adapterOptions, dataPath, loadConfig, mediaDir } from '../config';
+import { mailerFor } from '../notifications/mailer';
 import { DiskMediaStorage } from '../content/media';
 import { openDatabase } from '../db/connect';
 import { loadOrCreateKey, Sealer } from '../db/sealing';

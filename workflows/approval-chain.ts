@@ -1,25 +1,6 @@
 import { ApplicationFailure } from '@temporalio/workflow';
-import {
-  approvalsNeeded,
-  FailureType,
-  type ApprovalChainStatus,
-  type ApprovalDecision,
-  type ApprovalStep,
-  type DecisionRequest,
-  type StaleDecisionDetails,
-} from './messages';
-
-export interface DueNotification {
-  kind: 'approval.reminder' | 'approval.escalated';
-  round: number;
-  step: number;
-  stepName: string;
-  recipientIds: string[];
-  deadline: string;
-  awaitingUserIds?: string[];
-  /** Why the recipients are not the step's escalation targets (they left the workspace). */
-  fallback?: string;
-}
+import { approvalsNeeded, type ApprovalChainStatus, type ApprovalDecision, type ApprovalStep, type DecisionRequest, type DueNotification, type StaleDecisionDetails } from '../contracts/approval';
+import { FailureType } from '../contracts/shared';
 
 /**
  * The state of one approval chain (a post's or a campaign's) inside a workflow: whose turn it is,

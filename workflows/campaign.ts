@@ -11,24 +11,12 @@ import {
   upsertSearchAttributes,
 } from '@temporalio/workflow';
 import type { CampaignActivities } from '../activities/campaign';
-import type { CampaignStatus } from '../db/campaigns.types';
+import type { CampaignStatus } from '../contracts/domain';
 import { ApprovalChain } from './approval-chain';
-import {
-  approvalQuery,
-  campaignCancelledSignal,
-  campaignStatusQuery,
-  cancelCampaignUpdate,
-  decideUpdate,
-  holdSignal,
-  pauseCampaignUpdate,
-  postProgressSignal,
-  releaseSignal,
-  resumeCampaignUpdate,
-  SearchAttributes,
-  submitCampaignUpdate,
-  type CampaignWorkflowInput,
-  type CampaignWorkflowStatus,
-} from './messages';
+import { approvalQuery, decideUpdate } from '../contracts/approval';
+import { campaignCancelledSignal, holdSignal, releaseSignal } from '../contracts/post';
+import { campaignStatusQuery, cancelCampaignUpdate, pauseCampaignUpdate, postProgressSignal, resumeCampaignUpdate, submitCampaignUpdate, type CampaignWorkflowInput, type CampaignWorkflowStatus } from '../contracts/campaign';
+import { SearchAttributes } from '../contracts/shared';
 
 const { markCampaignStatus, pendingCampaignPosts, planResume, recordCampaignDecision } = proxyActivities<CampaignActivities>({
   startToCloseTimeout: '30s',

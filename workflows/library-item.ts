@@ -1,7 +1,8 @@
 import { allHandlersFinished, condition, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { LibraryActivities } from '../activities/library';
 import { ApprovalChain } from './approval-chain';
-import { approvalQuery, decideUpdate, type ApprovalChainStatus, type LibraryItemReviewInput } from './messages';
+import { approvalQuery, decideUpdate, type ApprovalChainStatus } from '../contracts/approval';
+import type { LibraryItemReviewInput } from '../contracts/library-item';
 
 const { markLibraryItemStatus, recordLibraryDecision } = proxyActivities<LibraryActivities>({
   startToCloseTimeout: '30s',

@@ -13,16 +13,8 @@ import {
 } from '@temporalio/workflow';
 import type { AlertActivities } from '../activities/alerts';
 import type { ListeningActivities } from '../activities/listening';
-import {
-  listeningCountersQuery,
-  pauseListeningSignal,
-  queryChangedSignal,
-  resumeListeningSignal,
-  SearchAttributes,
-  stopListeningSignal,
-  type ListeningCounters,
-  type ListeningWorkflowInput,
-} from './messages';
+import { listeningCountersQuery, pauseListeningSignal, queryChangedSignal, resumeListeningSignal, stopListeningSignal, type ListeningCounters, type ListeningWorkflowInput } from '../contracts/listening';
+import { SearchAttributes } from '../contracts/shared';
 
 const DEFAULT_RUN_MS = 60_000;
 

@@ -16,32 +16,12 @@ import {
 } from '@temporalio/workflow';
 import type { PublishingActivities } from '../activities/publishing';
 import type { ApprovalActivities } from '../activities/approval';
-import type { PostStatus } from '../db/posts.types';
+import type { PostStatus } from '../contracts/domain';
 import { ApprovalChain } from './approval-chain';
-import {
-  approvalQuery,
-  campaignCancelledSignal,
-  campaignWorkflowId,
-  cancelSignal,
-  cancelUpdate,
-  channelReconnectedSignal,
-  decideUpdate,
-  editUpdate,
-  excerptOf,
-  FailureType,
-  holdSignal,
-  joinCampaignSignal,
-  NON_RETRYABLE_PUBLISH_FAILURES,
-  postProgressSignal,
-  postStatusQuery,
-  releaseSignal,
-  rescheduleUpdate,
-  SearchAttributes,
-  type ApprovalChainStatus,
-  type PostWorkflowInput,
-  type PostWorkflowStatus,
-  type PostWorkflowTargetStatus,
-} from './messages';
+import { approvalQuery, decideUpdate, type ApprovalChainStatus } from '../contracts/approval';
+import { campaignCancelledSignal, cancelSignal, cancelUpdate, channelReconnectedSignal, editUpdate, excerptOf, holdSignal, joinCampaignSignal, NON_RETRYABLE_PUBLISH_FAILURES, postStatusQuery, releaseSignal, rescheduleUpdate, type PostWorkflowInput, type PostWorkflowStatus, type PostWorkflowTargetStatus } from '../contracts/post';
+import { campaignWorkflowId, postProgressSignal } from '../contracts/campaign';
+import { FailureType, SearchAttributes } from '../contracts/shared';
 
 // The API stores the post in the same transaction that starts this workflow; if that transaction
 // rolls back, the post never appears and this check gives up after about a minute.

@@ -9,19 +9,8 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { RecurrenceActivities } from '../activities/recurrence';
-import {
-  cancelSignal,
-  holdSignal,
-  pauseRecurrenceUpdate,
-  recurrenceStatusQuery,
-  releaseSignal,
-  resumeRecurrenceUpdate,
-  stopRecurrenceUpdate,
-  type PendingOccurrence,
-  type RecurrenceStatus,
-  type RecurrenceWorkflowInput,
-  type RecurrenceWorkflowStatus,
-} from './messages';
+import { cancelSignal, holdSignal, releaseSignal } from '../contracts/post';
+import { pauseRecurrenceUpdate, recurrenceStatusQuery, resumeRecurrenceUpdate, stopRecurrenceUpdate, type PendingOccurrence, type RecurrenceStatus, type RecurrenceWorkflowInput, type RecurrenceWorkflowStatus } from '../contracts/recurrence';
 
 const { createOccurrence, markRecurrenceStatus, planOccurrence } = proxyActivities<RecurrenceActivities>({
   startToCloseTimeout: '1m',

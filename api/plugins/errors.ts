@@ -1,7 +1,8 @@
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { Problem, titleFor, type FieldProblem } from '../problems';
+import { DomainError } from '../../contracts/errors';
+import { Problem, problemFrom, titleFor, type FieldProblem } from '../problems';
 
 const PROBLEM_JSON = 'application/problem+json';
 
@@ -26,8 +27,8 @@ function sentValue(request: FastifyRequest, context: string | undefined, instanc
 export const errorsPlugin = fp(async (app: FastifyInstance) => {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     let problem: Problem;
-    if (error instanceof Problem) {
-      problem = error;
+    if (error instanceof Problem || error instanceof DomainError) {
+      problem = error instanceof Problem ? error : problemFrom(error);
       if (problem.status >= 500) request.log.error({ err: problem.cause ?? problem }, problem.detail);
     } else if (hasZodFastifySchemaValidationErrors(error)) {
       const errors: FieldProblem[] = error.validation.flatMap((v) => {

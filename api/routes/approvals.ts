@@ -11,7 +11,7 @@ import { webhookCredentialsSchema } from '../../channels/webhook';
 import { findCampaign } from '../../db/campaigns';
 import { listNotifications } from '../../db/notifications';
 import { findPost, findPosts } from '../../db/posts';
-import { approvalQuery, approvalsNeeded, APPROVAL_MODES } from '../../workflows/messages';
+import { approvalQuery, approvalsNeeded, APPROVAL_MODES } from '../../contracts/approval';
 import { callerOf, requireRole, Roles } from '../plugins/auth';
 import { decisionBody } from '../schemas';
 import { invalidField, invalidFields, notFound, type FieldProblem } from '../problems';

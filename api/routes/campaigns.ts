@@ -6,22 +6,15 @@ import { appendAudit } from '../../db/audit';
 import { campaignProgress, findCampaign, listCampaigns } from '../../db/campaigns';
 import { findChannels } from '../../db/channels';
 import { CAMPAIGN_STATUSES } from '../../db/campaigns.types';
-import {
-  approvalQuery,
-  campaignStatusQuery,
-  campaignWorkflowId,
-  cancelCampaignUpdate,
-  joinCampaignSignal,
-  pauseCampaignUpdate,
-  resumeCampaignUpdate,
-  RUN_CAMPAIGN_WORKFLOW,
-  SearchAttributes,
-  submitCampaignUpdate,
-  type RunCampaignWorkflow,
-} from '../../workflows/messages';
+import { approvalQuery } from '../../contracts/approval';
+import { campaignStatusQuery, campaignWorkflowId, cancelCampaignUpdate, pauseCampaignUpdate, resumeCampaignUpdate, submitCampaignUpdate } from '../../contracts/campaign';
+import type { runCampaign } from '../../workflows/campaign';
+import { joinCampaignSignal } from '../../contracts/post';
+import { SearchAttributes } from '../../contracts/shared';
 import { storeAndStart } from '../../services/store-and-start';
 import { callerOf, requireRole, Roles } from '../plugins/auth';
-import { beyondHorizon, decisionBody, idParams, isoInstant } from '../schemas';
+import { beyondHorizon } from '../../content/publish-horizon';
+import { decisionBody, idParams, isoInstant } from '../schemas';
 import { conflict, invalidField, invalidFields, notFound, Problem, unavailable, type FieldProblem } from '../problems';
 import { answerOnce, approvalChainView, approvalView, idempotencyHeaders, runDecision, runWorkflowUpdate } from '../workflow-updates';
 import { approvalViewSchema, approvalWithPeople } from '../people';
@@ -117,7 +110,7 @@ export const campaignRoutes: FastifyPluginAsyncZod = async (app) => {
           .execute();
         await appendAudit(trx, { workspaceId: caller.workspaceId, actorId: caller.userId, action: 'campaign.created', subjectType: 'campaign', subjectId: id, after: { name: body.name, startsAt: body.startsAt, endsAt: body.endsAt, channelIds: body.channelIds } });
         await start(() =>
-          app.temporal.workflow.start<RunCampaignWorkflow>(RUN_CAMPAIGN_WORKFLOW, {
+          app.temporal.workflow.start<typeof runCampaign>('runCampaign', {
             workflowId,
             taskQueue: app.taskQueue,
             args: [{ campaignId: id, workspaceId: caller.workspaceId, ownerId: caller.userId, startsAt: new Date(body.startsAt).toISOString(), endsAt: new Date(body.endsAt).toISOString() }],

@@ -9,7 +9,7 @@ import { isValidTimezone } from '../../content/queue-slots';
 import { appendAudit } from '../../db/audit';
 import { PROVIDERS } from '../../db/channels';
 import { findChannel, findChannels, insertChannel, reconnectChannel, removeChannel, toChannelView } from '../../db/channels';
-import { channelReconnectedSignal } from '../../workflows/messages';
+import { channelReconnectedSignal } from '../../contracts/post';
 import { callerOf, requireRole, Roles } from '../plugins/auth';
 import { invalidField, invalidFields, notFound } from '../problems';
 

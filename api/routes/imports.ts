@@ -4,7 +4,9 @@ import { sql } from 'kysely';
 import { z } from 'zod';
 import { appendAudit } from '../../db/audit';
 import { importLookups, importRow, parseImportCsv, type RowOutcome } from '../../services/post-import';
-import { IMPORT_POSTS_WORKFLOW, importWorkflowId, SearchAttributes, type ImportPostsWorkflow } from '../../workflows/messages';
+import { importWorkflowId } from '../../contracts/import';
+import type { importPosts } from '../../workflows/post-import';
+import { SearchAttributes } from '../../contracts/shared';
 import { storeAndStart } from '../../services/store-and-start';
 import { callerOf, requireRole, Roles } from '../plugins/auth';
 import { invalidField, notFound } from '../problems';
@@ -48,7 +50,7 @@ export const importRoutes: FastifyPluginAsyncZod = async (app) => {
         await trx.insertInto('import_jobs').values({ id: jobId, workspace_id: caller.workspaceId, created_by: caller.userId, status: 'running', rows: JSON.stringify(rows), total: rows.length, workflow_id: workflowId }).execute();
         await appendAudit(trx, { workspaceId: caller.workspaceId, actorId: caller.userId, action: 'import_job.started', subjectType: 'import_job', subjectId: jobId, after: { rows: rows.length } });
         await start(() =>
-          app.temporal.workflow.start<ImportPostsWorkflow>(IMPORT_POSTS_WORKFLOW, {
+          app.temporal.workflow.start<typeof importPosts>('importPosts', {
             workflowId,
             taskQueue: app.taskQueue,
             args: [{ jobId, total: rows.length }],

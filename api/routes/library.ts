@@ -7,13 +7,10 @@ import { policyStepsFor, resolveSteps, unsatisfiableSteps } from '../../db/appro
 import { appendAudit } from '../../db/audit';
 import { LIBRARY_ITEM_KINDS } from '../../db/library';
 import { findLibraryItem, listLibraryItems } from '../../db/library';
-import {
-  approvalQuery,
-  libraryItemWorkflowId,
-  REVIEW_LIBRARY_ITEM_WORKFLOW,
-  SearchAttributes,
-  type ReviewLibraryItemWorkflow,
-} from '../../workflows/messages';
+import { approvalQuery } from '../../contracts/approval';
+import { libraryItemWorkflowId } from '../../contracts/library-item';
+import type { reviewLibraryItem } from '../../workflows/library-item';
+import { SearchAttributes } from '../../contracts/shared';
 import { storeAndStart } from '../../services/store-and-start';
 import { callerOf, requireRole, Roles } from '../plugins/auth';
 import { decisionBody, idParams, isoInstant } from '../schemas';
@@ -120,7 +117,7 @@ export const libraryRoutes: FastifyPluginAsyncZod = async (app) => {
           .execute();
         await appendAudit(trx, { workspaceId: caller.workspaceId, actorId: caller.userId, action: 'library_item.created', subjectType: 'library_item', subjectId: id, after: { kind: body.kind, name: body.name, body: body.body ?? null, expiresAt: body.expiresAt ?? null } });
         await start(() =>
-          app.temporal.workflow.start<ReviewLibraryItemWorkflow>(REVIEW_LIBRARY_ITEM_WORKFLOW, {
+          app.temporal.workflow.start<typeof reviewLibraryItem>('reviewLibraryItem', {
             workflowId,
             taskQueue: app.taskQueue,
             args: [{ itemId: id, workspaceId: caller.workspaceId, ownerId: caller.userId, steps, distinctApprovers: policy.distinctApprovers }],

@@ -10,17 +10,9 @@ import { fetchFeed, NotAFeedError } from '../../listening/feeds';
 import { checkTimeline, MastodonAuthRequired, MastodonRateLimited, NotMastodonError, timelineKey } from '../../listening/mastodon';
 import { compileQuery, queryWarnings, QuerySyntaxError } from '../../listening/query';
 import { trends } from '../../listening/trends';
-import {
-  LISTEN_QUERY_WORKFLOW,
-  listeningCountersQuery,
-  listeningWorkflowId,
-  pauseListeningSignal,
-  queryChangedSignal,
-  resumeListeningSignal,
-  SearchAttributes,
-  stopListeningSignal,
-  type ListenQueryWorkflow,
-} from '../../workflows/messages';
+import { listeningCountersQuery, listeningWorkflowId, pauseListeningSignal, queryChangedSignal, resumeListeningSignal, stopListeningSignal } from '../../contracts/listening';
+import type { listenQuery } from '../../workflows/listening';
+import { SearchAttributes } from '../../contracts/shared';
 import { storeAndStart } from '../../services/store-and-start';
 import { callerOf, requireRole, Roles } from '../plugins/auth';
 import { idParams, isoInstant } from '../schemas';
@@ -224,7 +216,7 @@ export const listeningRoutes: FastifyPluginAsyncZod = async (app) => {
           .execute();
         await appendAudit(trx, { workspaceId: caller.workspaceId, actorId: caller.userId, action: 'listening_query.created', subjectType: 'listening_query', subjectId: id, after: { name: body.name, expression: body.expression, kind: body.kind } });
         await start(() =>
-          app.temporal.workflow.start<ListenQueryWorkflow>(LISTEN_QUERY_WORKFLOW, {
+          app.temporal.workflow.start<typeof listenQuery>('listenQuery', {
             workflowId,
             taskQueue: app.taskQueue,
             args: [{ queryId: id, workspaceId: caller.workspaceId, runForMs: app.listeningRunMs }],

@@ -4,7 +4,7 @@ import { POST_STATUSES, TARGET_STATUSES } from '../../db/posts.types';
 import { findCampaign } from '../../db/campaigns';
 import { findPost, findPosts } from '../../db/posts';
 import { checkContent, createPlannedPost, mustBeFuture, planPost, utmTagger } from '../../services/posts';
-import { cancelUpdate, editUpdate, postStatusQuery, rescheduleUpdate } from '../../workflows/messages';
+import { cancelUpdate, editUpdate, postStatusQuery, rescheduleUpdate } from '../../contracts/post';
 import { callerOf, requireRole, Roles } from '../plugins/auth';
 import { idParams, isoInstant } from '../schemas';
 import { invalidField, notFound } from '../problems';

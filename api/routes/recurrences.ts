@@ -6,19 +6,13 @@ import { isValidTimezone } from '../../content/queue-slots';
 import { appendAudit } from '../../db/audit';
 import { findPosts } from '../../db/posts';
 import { checkContent } from '../../services/posts';
-import {
-  pauseRecurrenceUpdate,
-  recurrenceStatusQuery,
-  recurrenceWorkflowId,
-  resumeRecurrenceUpdate,
-  RUN_RECURRENCE_WORKFLOW,
-  SearchAttributes,
-  stopRecurrenceUpdate,
-  type RunRecurrenceWorkflow,
-} from '../../workflows/messages';
+import { pauseRecurrenceUpdate, recurrenceStatusQuery, recurrenceWorkflowId, resumeRecurrenceUpdate, stopRecurrenceUpdate } from '../../contracts/recurrence';
+import type { runRecurrence } from '../../workflows/recurrence';
+import { SearchAttributes } from '../../contracts/shared';
 import { storeAndStart } from '../../services/store-and-start';
 import { callerOf, requireRole, Roles } from '../plugins/auth';
-import { beyondHorizon, idParams, isoInstant } from '../schemas';
+import { beyondHorizon } from '../../content/publish-horizon';
+import { idParams, isoInstant } from '../schemas';
 import { invalidField, invalidFields, notFound } from '../problems';
 import { runWorkflowUpdate } from '../workflow-updates';
 
@@ -88,7 +82,7 @@ export const recurrenceRoutes: FastifyPluginAsyncZod = async (app) => {
           .execute();
         await appendAudit(trx, { workspaceId: caller.workspaceId, actorId: caller.userId, action: 'recurrence.created', subjectType: 'recurrence', subjectId: id, after: { text: body.text, channelIds: body.channelIds, rule } });
         await start(() =>
-          app.temporal.workflow.start<RunRecurrenceWorkflow>(RUN_RECURRENCE_WORKFLOW, {
+          app.temporal.workflow.start<typeof runRecurrence>('runRecurrence', {
             workflowId,
             taskQueue: app.taskQueue,
             args: [{ recurrenceId: id, workspaceId: caller.workspaceId }],

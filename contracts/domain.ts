@@ -1,0 +1,29 @@
+/** The domain's enums, shared by the tables (db/), the workflows' contracts and the API. */
+
+export const ROLES = ['owner', 'admin', 'editor', 'approver', 'analyst'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** What a token may do, within its member's role; a token without scopes may do all the role allows. */
+export const SCOPES = ['read', 'publish', 'approve', 'listening', 'admin'] as const;
+export type Scope = (typeof SCOPES)[number];
+
+export const USER_KINDS = ['person', 'service'] as const;
+export type UserKind = (typeof USER_KINDS)[number];
+
+export const PROVIDERS = ['bluesky', 'webhook', 'mastodon'] as const;
+export type Provider = (typeof PROVIDERS)[number];
+
+export const POST_STATUSES = ['awaiting_approval', 'changes_requested', 'scheduled', 'held', 'publishing', 'published', 'partially_published', 'failed', 'cancelled', 'rejected', 'expired'] as const;
+export type PostStatus = (typeof POST_STATUSES)[number];
+
+export const TARGET_STATUSES = ['pending', 'publishing', 'published', 'failed', 'cancelled'] as const;
+export type TargetStatus = (typeof TARGET_STATUSES)[number];
+
+export const NOTIFICATION_SUBJECT_TYPES = ['post', 'campaign', 'library_item', 'alert'] as const;
+export type NotificationSubjectType = (typeof NOTIFICATION_SUBJECT_TYPES)[number];
+
+export const CAMPAIGN_STATUSES = ['draft', 'in_review', 'scheduled', 'live', 'paused', 'completed', 'cancelled', 'rejected'] as const;
+export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number];
+
+export const LIBRARY_ITEM_KINDS = ['snippet', 'template', 'media'] as const;
+export type LibraryItemKind = (typeof LIBRARY_ITEM_KINDS)[number];

@@ -1,0 +1,3 @@
+/** The CSV import workflow (workflows/post-import.ts). */
+
+export const importWorkflowId = (jobId: string): string => `import/${jobId}`;

@@ -1,0 +1,38 @@
+/**
+ * What every client of Chorus workflows shares: the task queue, the search attributes and the
+ * ApplicationFailure types. Contracts import nothing of Chorus's own: every layer may import them.
+ */
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+
+export const DEFAULT_TASK_QUEUE = 'chorus-publishing';
+
+export const SearchAttributes = {
+  workspace: defineSearchAttributeKey('ChorusWorkspace', SearchAttributeType.KEYWORD),
+  post: defineSearchAttributeKey('ChorusPost', SearchAttributeType.KEYWORD),
+  channels: defineSearchAttributeKey('ChorusChannels', SearchAttributeType.KEYWORD_LIST),
+  campaign: defineSearchAttributeKey('ChorusCampaign', SearchAttributeType.KEYWORD),
+  postStatus: defineSearchAttributeKey('ChorusPostStatus', SearchAttributeType.KEYWORD),
+  /** A campaign's status (draft, in_review, scheduled, live, paused, completed, cancelled, rejected). */
+  campaignStatus: defineSearchAttributeKey('ChorusCampaignStatus', SearchAttributeType.KEYWORD),
+  /** A listening query's loop: active, paused or stopped. */
+  listeningStatus: defineSearchAttributeKey('ChorusListeningStatus', SearchAttributeType.KEYWORD),
+} as const;
+
+export const ALL_SEARCH_ATTRIBUTES = Object.values(SearchAttributes);
+
+/** ApplicationFailure types raised by activities; the first three are never retried. */
+export const FailureType = {
+  InvalidContent: 'InvalidContent',
+  ChannelAuthFailed: 'ChannelAuthFailed',
+  DeliveryRejected: 'DeliveryRejected',
+  ChannelRemoved: 'ChannelRemoved',
+  RateLimited: 'RateLimited',
+  ChannelUnavailable: 'ChannelUnavailable',
+  PostNotFound: 'PostNotFound',
+  NotEligible: 'NotEligible',
+  /** A decision named a step or round the chain is no longer at (details: the current ones). */
+  StaleDecision: 'StaleDecision',
+  /** A staged post was claimed for publishing before a cancel, reschedule or edit could be saved. */
+  PublishingStarted: 'PublishingStarted',
+} as const;
+export type FailureType = (typeof FailureType)[keyof typeof FailureType];

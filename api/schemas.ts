@@ -23,3 +23,6 @@ export function beyondHorizon(at: Date, field: string): FieldProblem[] {
   horizon.setUTCFullYear(horizon.getUTCFullYear() + PUBLISH_HORIZON_YEARS);
   return at > horizon ? [{ field, rule: 'within_two_years', message: `must be at most ${PUBLISH_HORIZON_YEARS} years ahead, no later than ${horizon.toISOString()} (it is ${at.toISOString()})` }] : [];
 }
+
+/** A 204's response: no body, said so in /openapi.json (send it with `reply.code(204).send(undefined)`). */
+export const noContent = (description: string) => z.null().optional().describe(description);

@@ -162,3 +162,19 @@ export async function removeChannel(db: Db, workspaceId: string, channelId: stri
     return { heldWorkflowIds: await heldPostWorkflows(trx, channelId) };
   });
 }
+
+/** Sets a channel's timezone, queue slots and minimum gap, audited; undefined when the workspace has no such channel. */
+export async function setChannelSlots(db: Db, input: { workspaceId: string; channelId: string; actorId: string; timezone: string; slots: QueueSlot[]; minGapMinutes: number }) {
+  return db.transaction().execute(async (trx) => {
+    const row = await trx
+      .updateTable('channels')
+      .set({ timezone: input.timezone, slots: JSON.stringify(input.slots), min_gap_minutes: input.minGapMinutes })
+      .where('id', '=', input.channelId)
+      .where('workspace_id', '=', input.workspaceId)
+      .where('deleted_at', 'is', null)
+      .returningAll()
+      .executeTakeFirst();
+    if (row) await appendAudit(trx, { workspaceId: input.workspaceId, actorId: input.actorId, action: 'channel.slots_set', subjectType: 'channel', subjectId: row.id, after: { timezone: input.timezone, slots: input.slots, minGapMinutes: input.minGapMinutes } });
+    return row;
+  });
+}

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { findChannels } from '../../db/channels';
 import { NOTIFICATION_SUBJECT_TYPES, ROLES } from '../../db/database';
 import { createContentRule, deleteContentRule, listContentRules, listPolicies, resolveSteps, savePolicy, stepWithoutDistinctApprovers, type PolicyStep } from '../../db/approvals';
-import { appendAudit } from '../../db/audit';
+import { setNotificationWebhook } from '../../db/workspaces';
 import type { Db } from '../../db/database';
 import { ChannelError } from '../../channels/errors';
 import { webhookCredentialsSchema } from '../../channels/webhook';
@@ -233,10 +233,7 @@ export const approvalRoutes: FastifyPluginAsyncZod = async (app) => {
         if (err instanceof ChannelError) throw invalidField('url', 'verified', `did not accept a signed ping: ${err.message}`);
         throw err;
       }
-      await app.db.transaction().execute(async (trx) => {
-        await trx.updateTable('workspaces').set({ notification_webhook_sealed: app.sealer.seal(request.body) }).where('id', '=', caller.workspaceId).execute();
-        await appendAudit(trx, { workspaceId: caller.workspaceId, actorId: caller.userId, action: 'workspace.notification_webhook_set', subjectType: 'workspace', subjectId: caller.workspaceId, after: { host: new URL(request.body.url).host } });
-      });
+      await setNotificationWebhook(app.db, { workspaceId: caller.workspaceId, actorId: caller.userId, webhookSealed: app.sealer.seal(request.body), host: new URL(request.body.url).host });
       return reply.code(204).send();
     },
   );

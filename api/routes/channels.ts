@@ -6,11 +6,11 @@ import { ChannelError } from '../../channels/errors';
 import { mastodonCredentialsSchema } from '../../channels/mastodon';
 import { webhookCredentialsSchema } from '../../channels/webhook';
 import { isValidTimezone } from '../../content/queue-slots';
-import { appendAudit } from '../../db/audit';
 import { PROVIDERS } from '../../db/database';
-import { findChannel, findChannels, insertChannel, reconnectChannel, removeChannel, toChannelView } from '../../db/channels';
+import { findChannel, findChannels, insertChannel, reconnectChannel, removeChannel, setChannelSlots, toChannelView } from '../../db/channels';
 import { channelReconnectedSignal } from '../../workflows/messages';
 import { callerOf, requireRole, Roles } from '../plugins/auth';
+import { ownedOr404 } from '../owned';
 import { invalidField, invalidFields, notFound } from '../problems';
 
 const channelView = z.object({
@@ -114,19 +114,7 @@ export const channelRoutes: FastifyPluginAsyncZod = async (app) => {
       const { timezone, slots, minGapMinutes } = request.body;
       if (!isValidTimezone(timezone)) throw invalidField('timezone', 'iana', `"${timezone}" is not an IANA timezone`);
       const unique = [...new Map(slots.map((s) => [`${s.day}@${s.time}`, s])).values()].sort((a, b) => a.day - b.day || a.time.localeCompare(b.time));
-      const updated = await app.db.transaction().execute(async (trx) => {
-        const row = await trx
-          .updateTable('channels')
-          .set({ timezone, slots: JSON.stringify(unique), min_gap_minutes: minGapMinutes })
-          .where('id', '=', request.params.id)
-          .where('workspace_id', '=', caller.workspaceId)
-          .where('deleted_at', 'is', null)
-          .returningAll()
-          .executeTakeFirst();
-        if (row) await appendAudit(trx, { workspaceId: caller.workspaceId, actorId: caller.userId, action: 'channel.slots_set', subjectType: 'channel', subjectId: row.id, after: { timezone, slots: unique, minGapMinutes } });
-        return row;
-      });
-      if (!updated) throw notFound('Channel');
+      const updated = await ownedOr404(setChannelSlots(app.db, { workspaceId: caller.workspaceId, channelId: request.params.id, actorId: caller.userId, timezone, slots: unique, minGapMinutes }), 'Channel');
       return toChannelView(updated);
     },
   );
@@ -145,8 +133,7 @@ export const channelRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) => {
       const caller = callerOf(request);
-      const existing = await findChannel(app.db, caller.workspaceId, request.params.id);
-      if (!existing) throw notFound('Channel');
+      const existing = await ownedOr404(findChannel(app.db, caller.workspaceId, request.params.id), 'Channel');
       const adapter = app.adapters[existing.provider];
       const parsed = adapter.credentialsSchema.safeParse(request.body.credentials);
       if (!parsed.success) {

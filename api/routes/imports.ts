@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { sql } from 'kysely';
 import { z } from 'zod';
 import { appendAudit } from '../../db/audit';
+import { importProgress, insertImportJob } from '../../db/imports';
 import { importLookups, importRow, parseImportCsv, type RowOutcome } from '../../services/post-import';
 import { IMPORT_POSTS_WORKFLOW, importWorkflowId, SearchAttributes, type ImportPostsWorkflow } from '../../workflows/messages';
 import { storeAndStart } from '../../services/store-and-start';
 import { callerOf, requireRole, Roles } from '../plugins/auth';
-import { invalidField, notFound } from '../problems';
+import { ownedOr404 } from '../owned';
+import { invalidField } from '../problems';
 
 const MAX_FILE_BYTES = 5 * 1024 * 1024;
 
@@ -45,7 +46,7 @@ export const importRoutes: FastifyPluginAsyncZod = async (app) => {
       const jobId = randomUUID();
       const workflowId = importWorkflowId(jobId);
       await storeAndStart(app, workflowId, async (trx, start) => {
-        await trx.insertInto('import_jobs').values({ id: jobId, workspace_id: caller.workspaceId, created_by: caller.userId, status: 'running', rows: JSON.stringify(rows), total: rows.length, workflow_id: workflowId }).execute();
+        await insertImportJob(trx, { id: jobId, workspace_id: caller.workspaceId, created_by: caller.userId, status: 'running', rows: JSON.stringify(rows), total: rows.length, workflow_id: workflowId });
         await appendAudit(trx, { workspaceId: caller.workspaceId, actorId: caller.userId, action: 'import_job.started', subjectType: 'import_job', subjectId: jobId, after: { rows: rows.length } });
         await start(() =>
           app.temporal.workflow.start<ImportPostsWorkflow>(IMPORT_POSTS_WORKFLOW, {
@@ -66,14 +67,7 @@ export const importRoutes: FastifyPluginAsyncZod = async (app) => {
     { onRequest: requireRole(Roles.read), schema: { summary: 'Progress of an import: rows processed, posts created, bad rows with their line numbers', tags: ['posts'], params: z.strictObject({ jobId: z.uuid() }) } },
     async (request) => {
       const caller = callerOf(request);
-      const job = await app.db.selectFrom('import_jobs').select(['id', 'status', 'total', 'created_at', 'finished_at']).where('id', '=', request.params.jobId).where('workspace_id', '=', caller.workspaceId).executeTakeFirst();
-      if (!job) throw notFound('Import job');
-      const counts = await app.db
-        .selectFrom('import_job_rows')
-        .select([sql<number>`count(*)::int`.as('processed'), sql<number>`count(post_id)::int`.as('created')])
-        .where('job_id', '=', job.id)
-        .executeTakeFirstOrThrow();
-      const failed = await app.db.selectFrom('import_job_rows').select(['line', 'errors']).where('job_id', '=', job.id).where('errors', 'is not', null).orderBy('line').execute();
+      const { job, counts, failed } = await ownedOr404(importProgress(app.db, caller.workspaceId, request.params.jobId), 'Import job');
       return {
         jobId: job.id,
         status: job.status,

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { POST_STATUSES, TARGET_STATUSES } from '../../db/database';
+import { POST_STATUSES } from '../../db/database';
 import { findCampaign } from '../../db/campaigns';
-import { findPost, findPosts } from '../../db/posts';
+import { findPost, findPosts, postView } from '../../db/posts';
 import { checkContent, createPlannedPost, mustBeFuture, planPost, utmTagger } from '../../services/posts';
 import { cancelUpdate, editUpdate, postStatusQuery, rescheduleUpdate } from '../../workflows/messages';
 import { callerOf, requireRole, Roles } from '../plugins/auth';
@@ -10,34 +10,6 @@ import { idParams, isoInstant } from '../schemas';
 import { invalidField, notFound } from '../problems';
 import { runWorkflowUpdate } from '../workflow-updates';
 
-
-const targetView = z.object({
-  id: z.uuid(),
-  channelId: z.uuid(),
-  text: z.string(),
-  status: z.enum(TARGET_STATUSES),
-  attempts: z.number().int(),
-  lastError: z.string().nullable(),
-  externalId: z.string().nullable().describe('The network\'s id, e.g. the at:// URI of the Bluesky record'),
-  url: z.string().nullable(),
-  publishedAt: z.string().nullable(),
-});
-const postView = z.object({
-  id: z.uuid(),
-  workspaceId: z.uuid(),
-  authorId: z.uuid(),
-  text: z.string(),
-  publishAt: z.string(),
-  status: z.enum(POST_STATUSES),
-  workflowId: z.string(),
-  campaignId: z.uuid().nullable(),
-  libraryItemId: z.uuid().nullable(),
-  preApproved: z.boolean(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-  media: z.array(z.object({ mediaId: z.uuid(), libraryItemId: z.uuid().nullable(), alt: z.string(), contentType: z.string(), bytes: z.number().int(), width: z.number().int().nullable(), height: z.number().int().nullable() })),
-  targets: z.array(targetView),
-});
 
 const alt = z.string().max(2000).optional().describe('Alt text, for people who cannot see the image');
 

@@ -26,3 +26,6 @@ export function beyondHorizon(at: Date, field: string): FieldProblem[] {
 
 /** A 204's response: no body, said so in /openapi.json (send it with `reply.code(204).send(undefined)`). */
 export const noContent = (description: string) => z.null().optional().describe(description);
+
+/** One broken rule, as problem documents and row reports name it. */
+export const fieldProblemView = z.object({ field: z.string(), rule: z.string(), message: z.string() });

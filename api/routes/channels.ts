@@ -11,6 +11,7 @@ import { findChannel, findChannels, insertChannel, reconnectChannel, removeChann
 import { channelReconnectedSignal } from '../../workflows/messages';
 import { callerOf, requireRole, Roles } from '../plugins/auth';
 import { ownedOr404 } from '../owned';
+import { noContent } from '../schemas';
 import { invalidField, invalidFields, notFound } from '../problems';
 
 const channelView = z.object({
@@ -107,6 +108,7 @@ export const channelRoutes: FastifyPluginAsyncZod = async (app) => {
             .max(7 * 48),
           minGapMinutes: z.number().int().min(0).max(7 * 24 * 60).default(0),
         }),
+        response: { 200: channelView },
       },
     },
     async (request) => {
@@ -161,7 +163,7 @@ export const channelRoutes: FastifyPluginAsyncZod = async (app) => {
     '/channels/:id',
     {
       onRequest: requireRole(Roles.manageChannels),
-      schema: { summary: 'Remove a channel; posts not yet published to it fail with a reason', tags: ['channels'], params: z.strictObject({ id: z.uuid() }) },
+      schema: { summary: 'Remove a channel; posts not yet published to it fail with a reason', tags: ['channels'], params: z.strictObject({ id: z.uuid() }), response: { 204: noContent('Removed') } },
     },
     async (request, reply) => {
       const caller = callerOf(request);
@@ -169,7 +171,7 @@ export const channelRoutes: FastifyPluginAsyncZod = async (app) => {
       if (!removed) throw notFound('Channel');
       // A post held for this channel's reconnect now fails that target (the channel was removed).
       await releaseHeldPosts(removed.heldWorkflowIds, request.params.id);
-      return reply.code(204).send();
+      return reply.code(204).send(undefined);
     },
   );
 };

@@ -8,7 +8,8 @@ import { IMPORT_POSTS_WORKFLOW, importWorkflowId, SearchAttributes, type ImportP
 import { storeAndStart } from '../../services/store-and-start';
 import { callerOf, requireRole, Roles } from '../plugins/auth';
 import { ownedOr404 } from '../owned';
-import { invalidField } from '../problems';
+import { fieldProblemView } from '../schemas';
+import { invalidField, type FieldProblem } from '../problems';
 
 const MAX_FILE_BYTES = 5 * 1024 * 1024;
 
@@ -27,6 +28,10 @@ export const importRoutes: FastifyPluginAsyncZod = async (app) => {
           'dryRun=true checks every row and reports each bad one with its line number; otherwise the good rows are created by an import job whose progress GET /v1/posts/import/{jobId} reports.',
         tags: ['posts'],
         querystring: z.strictObject({ dryRun: z.enum(['true', 'false']).default('true') }),
+        response: {
+          200: z.object({ dryRun: z.literal(true), total: z.number().int(), valid: z.number().int(), invalid: z.array(z.object({ line: z.number().int(), errors: z.array(fieldProblemView).optional() })) }).describe('dryRun=true: what the import would do'),
+          202: z.object({ jobId: z.uuid(), status: z.literal('running'), total: z.number().int() }).describe('The import job started; its progress is at the Location'),
+        },
       },
     },
     async (request, reply) => {
@@ -40,7 +45,7 @@ export const importRoutes: FastifyPluginAsyncZod = async (app) => {
         const outcomes: RowOutcome[] = [];
         for (const row of rows) outcomes.push(await importRow(app, caller, row, lookups));
         const invalid = outcomes.filter((o) => o.errors);
-        return { dryRun: true, total: rows.length, valid: rows.length - invalid.length, invalid };
+        return { dryRun: true as const, total: rows.length, valid: rows.length - invalid.length, invalid };
       }
 
       const jobId = randomUUID();
@@ -64,7 +69,26 @@ export const importRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(
     '/posts/import/:jobId',
-    { onRequest: requireRole(Roles.read), schema: { summary: 'Progress of an import: rows processed, posts created, bad rows with their line numbers', tags: ['posts'], params: z.strictObject({ jobId: z.uuid() }) } },
+    {
+      onRequest: requireRole(Roles.read),
+      schema: {
+        summary: 'Progress of an import: rows processed, posts created, bad rows with their line numbers',
+        tags: ['posts'],
+        params: z.strictObject({ jobId: z.uuid() }),
+        response: {
+          200: z.object({
+            jobId: z.uuid(),
+            status: z.enum(['running', 'completed', 'failed']),
+            total: z.number().int(),
+            processed: z.number().int(),
+            created: z.number().int(),
+            failed: z.array(z.object({ line: z.number().int(), errors: z.array(fieldProblemView) })),
+            startedAt: z.string(),
+            finishedAt: z.string().nullable(),
+          }),
+        },
+      },
+    },
     async (request) => {
       const caller = callerOf(request);
       const { job, counts, failed } = await ownedOr404(importProgress(app.db, caller.workspaceId, request.params.jobId), 'Import job');
@@ -74,7 +98,7 @@ export const importRoutes: FastifyPluginAsyncZod = async (app) => {
         total: job.total,
         processed: counts.processed,
         created: counts.created,
-        failed: failed.map((f) => ({ line: f.line, errors: f.errors })),
+        failed: failed.map((f) => ({ line: f.line, errors: f.errors as FieldProblem[] })),
         startedAt: job.created_at.toISOString(),
         finishedAt: job.finished_at?.toISOString() ?? null,
       };

@@ -4,6 +4,7 @@ import { ROLES, USER_KINDS } from '../../db/database';
 import { addMember, changeMembership, createServiceAccount, LastOwnerError, listMembers, ServiceAccountEmailError } from '../../db/members';
 import { callerOf, requireRole, Roles } from '../plugins/auth';
 import { conflict, forbidden, invalidField, notFound } from '../problems';
+import { noContent } from '../schemas';
 import { deliverInvitation, issuedInvitationView } from './invitations';
 
 const memberView = z.object({
@@ -86,14 +87,14 @@ export const memberRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.delete(
     '/members/:userId',
-    { onRequest: requireRole(Roles.manageMembers), schema: { summary: 'Remove a member; their tokens for this workspace are revoked and their open invitation stops working', tags: ['members'], params: userParams } },
+    { onRequest: requireRole(Roles.manageMembers), schema: { summary: 'Remove a member; their tokens for this workspace are revoked and their open invitation stops working', tags: ['members'], params: userParams, response: { 204: noContent('Removed') } } },
     async (request, reply) => {
       const caller = callerOf(request);
       const target = (await listMembers(app.db, caller.workspaceId)).find((m) => m.userId === request.params.userId);
       if (!target) throw notFound('Member');
       if (target.role === 'owner' && caller.role !== 'owner') throw forbidden('Only an owner can remove an owner');
       await change(() => changeMembership(app.db, { workspaceId: caller.workspaceId, userId: target.userId, role: null, actorId: caller.userId }));
-      return reply.code(204).send();
+      return reply.code(204).send(undefined);
     },
   );
 };

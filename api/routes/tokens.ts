@@ -4,7 +4,7 @@ import { SCOPES, type Scope } from '../../db/database';
 import { findMember } from '../../db/members';
 import { issueToken, listTokens, revokeToken, scopesBeyond, type TokenCaller } from '../../db/tokens';
 import { callerOf, may, requireRole, Roles } from '../plugins/auth';
-import { isoInstant } from '../schemas';
+import { isoInstant, noContent } from '../schemas';
 import { forbidden, invalidField, notFound } from '../problems';
 
 export const tokenView = z.object({
@@ -114,12 +114,12 @@ export const tokenRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.delete(
     '/tokens/:id',
-    { onRequest: requireRole(Roles.read), schema: { summary: 'Revoke a token (yours; owners and admins: anyone\'s)', tags: ['tokens'], params: z.strictObject({ id: z.uuid() }) } },
+    { onRequest: requireRole(Roles.read), schema: { summary: 'Revoke a token (yours; owners and admins: anyone\'s)', tags: ['tokens'], params: z.strictObject({ id: z.uuid() }), response: { 204: noContent('Revoked') } } },
     async (request, reply) => {
       const caller = callerOf(request);
       const anyUser = may(caller, Roles.manageMembers);
       if (!(await revokeToken(app.db, { workspaceId: caller.workspaceId, tokenId: request.params.id, actorId: caller.userId, anyUser }))) throw notFound('Token');
-      return reply.code(204).send();
+      return reply.code(204).send(undefined);
     },
   );
 };

@@ -1,27 +1,32 @@
 import type { Transaction } from 'kysely';
-import type { Channel, Database, Db, Provider, QueueSlot } from './database';
+import { z } from 'zod';
+import { PROVIDERS, type Channel, type Database, type Db, type Provider, type QueueSlot } from './database';
 import { sql } from 'kysely';
 import { appendAudit } from './audit';
 
-export interface ChannelView {
-  id: string;
-  provider: Provider;
-  name: string;
-  accountRef: string;
-  timezone: string;
-  slots: QueueSlot[];
-  minGapMinutes: number;
-  createdAt: string;
-  health: ChannelHealth;
-}
-
 /** Whether the channel's sends go through: unhealthy after a run of failures or refused credentials. */
-export interface ChannelHealth {
-  healthy: boolean;
-  consecutiveFailures: number;
-  lastError: string | null;
-  failingSince: string | null;
-}
+export const channelHealthView = z
+  .object({
+    healthy: z.boolean().describe('False after three failed sends in a row, or refused credentials, until a send goes through or the channel is reconnected'),
+    consecutiveFailures: z.number(),
+    lastError: z.string().nullable(),
+    failingSince: z.string().nullable(),
+  })
+  .describe('Whether sends to this channel go through');
+export type ChannelHealth = z.infer<typeof channelHealthView>;
+
+export const channelView = z.object({
+  id: z.uuid(),
+  provider: z.enum(PROVIDERS),
+  name: z.string(),
+  accountRef: z.string().describe('Who the channel posts as: a Bluesky DID, a webhook host'),
+  timezone: z.string(),
+  slots: z.array(z.object({ day: z.number(), time: z.string() })),
+  minGapMinutes: z.number(),
+  createdAt: z.string(),
+  health: channelHealthView,
+});
+export type ChannelView = z.infer<typeof channelView>;
 
 type ChannelRow = Pick<Channel, 'id' | 'provider' | 'name' | 'account_ref' | 'timezone' | 'slots' | 'min_gap_minutes' | 'created_at' | 'healthy' | 'consecutive_failures' | 'last_error' | 'failing_since'>;
 

@@ -1,17 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import type { Db, Role, UserKind } from './database';
+import { z } from 'zod';
+import { ROLES, USER_KINDS, type Db, type Role } from './database';
 import { appendAudit } from './audit';
 import { issueInvitation, revokeInvitationsOfRemovedMember, type IssuedInvitation } from './invitations';
 
-export interface MemberView {
-  userId: string;
-  email: string;
-  name: string | null;
-  role: Role;
-  /** 'service': a service account (an integration), not a person. */
-  kind: UserKind;
-  joinedAt: string;
-}
+export const memberView = z.object({
+  userId: z.uuid(),
+  email: z.string(),
+  name: z.string().nullable(),
+  role: z.enum(ROLES),
+  kind: z.enum(USER_KINDS).describe('service: a service account (an integration), not a person'),
+  joinedAt: z.string(),
+});
+export type MemberView = z.infer<typeof memberView>;
 
 export class LastOwnerError extends Error {
   override name = 'LastOwnerError';

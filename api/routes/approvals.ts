@@ -11,6 +11,7 @@ import { findCampaign } from '../../db/campaigns';
 import { listNotifications } from '../../db/notifications';
 import { findPost, findPosts, postView } from '../../db/posts';
 import { approvalQuery, approvalsNeeded, APPROVAL_MODES } from '../../workflows/messages';
+import { ownedOr404 } from '../owned';
 import { callerOf, requireRole, Roles } from '../plugins/auth';
 import { decisionBody, noContent } from '../schemas';
 import { invalidField, invalidFields, notFound, type FieldProblem } from '../problems';
@@ -185,8 +186,7 @@ export const approvalRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request, reply) =>
       answerOnce(app, request, reply, async (updateId) => {
         const caller = callerOf(request);
-        const post = await findPost(app.db, caller.workspaceId, request.params.id);
-        if (!post) throw notFound('Post');
+        const post = await ownedOr404(findPost(app.db, caller.workspaceId, request.params.id), 'Post');
         return runDecision(app.temporal, post.workflowId, caller, request.body, `The post is ${post.status}; no approval is pending`, updateId);
       }),
   );
@@ -204,8 +204,7 @@ export const approvalRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) => {
       const { workspaceId } = callerOf(request);
-      const post = await findPost(app.db, workspaceId, request.params.id);
-      if (!post) throw notFound('Post');
+      const post = await ownedOr404(findPost(app.db, workspaceId, request.params.id), 'Post');
       return approvalWithPeople(app.db, workspaceId, approvalView(await app.temporal.workflow.getHandle(post.workflowId).query(approvalQuery)));
     },
   );

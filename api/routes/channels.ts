@@ -6,32 +6,13 @@ import { ChannelError } from '../../channels/errors';
 import { mastodonCredentialsSchema } from '../../channels/mastodon';
 import { webhookCredentialsSchema } from '../../channels/webhook';
 import { isValidTimezone } from '../../content/queue-slots';
-import { PROVIDERS } from '../../db/database';
-import { findChannel, findChannels, insertChannel, reconnectChannel, removeChannel, setChannelSlots, toChannelView } from '../../db/channels';
+import { channelView, findChannel, findChannels, insertChannel, reconnectChannel, removeChannel, setChannelSlots, toChannelView } from '../../db/channels';
 import { channelReconnectedSignal } from '../../workflows/messages';
 import { callerOf, requireRole, Roles } from '../plugins/auth';
 import { ownedOr404 } from '../owned';
 import { noContent } from '../schemas';
 import { invalidField, invalidFields, notFound } from '../problems';
 
-const channelView = z.object({
-  id: z.uuid(),
-  provider: z.enum(PROVIDERS),
-  name: z.string(),
-  accountRef: z.string().describe('Who the channel posts as: a Bluesky DID, a webhook host'),
-  timezone: z.string(),
-  slots: z.array(z.object({ day: z.number(), time: z.string() })),
-  minGapMinutes: z.number(),
-  createdAt: z.string(),
-  health: z
-    .object({
-      healthy: z.boolean().describe('False after three failed sends in a row, or refused credentials, until a send goes through or the channel is reconnected'),
-      consecutiveFailures: z.number(),
-      lastError: z.string().nullable(),
-      failingSince: z.string().nullable(),
-    })
-    .describe('Whether sends to this channel go through'),
-});
 
 const name = z.string().trim().min(1).max(100);
 const createChannelBody = z.discriminatedUnion('provider', [

@@ -1,20 +1,12 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ROLES, USER_KINDS } from '../../db/database';
-import { addMember, changeMembership, createServiceAccount, LastOwnerError, listMembers, ServiceAccountEmailError } from '../../db/members';
+import { ROLES } from '../../db/database';
+import { addMember, changeMembership, createServiceAccount, LastOwnerError, listMembers, memberView, ServiceAccountEmailError } from '../../db/members';
 import { callerOf, requireRole, Roles } from '../plugins/auth';
 import { conflict, forbidden, invalidField, notFound } from '../problems';
 import { noContent } from '../schemas';
 import { deliverInvitation, issuedInvitationView } from './invitations';
 
-const memberView = z.object({
-  userId: z.uuid(),
-  email: z.string(),
-  name: z.string().nullable(),
-  role: z.enum(ROLES),
-  kind: z.enum(USER_KINDS).describe('service: a service account (an integration), not a person'),
-  joinedAt: z.string(),
-});
 const userParams = z.strictObject({ userId: z.uuid() });
 
 export const memberRoutes: FastifyPluginAsyncZod = async (app) => {

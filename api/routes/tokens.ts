@@ -2,22 +2,11 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { SCOPES, type Scope } from '../../db/database';
 import { findMember } from '../../db/members';
-import { issueToken, listTokens, revokeToken, scopesBeyond, type TokenCaller } from '../../db/tokens';
+import { issueToken, listTokens, revokeToken, scopesBeyond, tokenView, type TokenCaller } from '../../db/tokens';
 import { callerOf, may, requireRole, Roles } from '../plugins/auth';
 import { isoInstant, noContent } from '../schemas';
 import { forbidden, invalidField, notFound } from '../problems';
 
-export const tokenView = z.object({
-  id: z.uuid(),
-  userId: z.uuid(),
-  name: z.string(),
-  prefix: z.string().describe('The first characters of the token, to tell tokens apart'),
-  createdAt: z.string(),
-  expiresAt: z.string().nullable(),
-  revokedAt: z.string().nullable(),
-  lastUsedAt: z.string().nullable(),
-  scopes: z.array(z.enum(SCOPES)).nullable().describe('null: everything the role allows'),
-});
 
 const newToken = z.strictObject({
   name: z.string().trim().min(1).max(100),

@@ -2,7 +2,7 @@ import { Context } from '@temporalio/activity';
 import { IdResolver } from '@atproto/identity';
 import type { Db } from '../db/database';
 import type { ListeningSources } from '../db/listening';
-import { findFeedState, findListeningQuery, findMastodonState, saveBlueskyCursor, saveFeedState, saveMastodonState, storedCounts } from '../db/listening';
+import { findFeedState, loadListeningQuery, findMastodonState, saveBlueskyCursor, saveFeedState, saveMastodonState, storedCounts } from '../db/listening';
 import type { Sealer } from '../db/sealing';
 import { fetchFeed, NotAFeedError } from '../listening/feeds';
 import { readFirehose } from '../listening/firehose';
@@ -36,7 +36,7 @@ const addCounts = (run: ListeningRun, counts: StoreCounts) => {
 export function createListeningActivities({ db, sealer }: { db: Db; sealer: Sealer }) {
   /** The query and its matcher, when it is active and has the source this read is for. */
   const activeQuery = async (queryId: string, hasSource: (sources: ListeningSources) => boolean) => {
-    const query = await findListeningQuery(db, queryId);
+    const query = await loadListeningQuery(db, queryId);
     return query.status === 'active' && hasSource(query.sources) ? { query, matcher: compileQuery(query.expression) } : undefined;
   };
 
@@ -146,7 +146,7 @@ export function createListeningActivities({ db, sealer }: { db: Db; sealer: Seal
      */
     async listenBlueskyFirehose({ queryId, runForMs }: { queryId: string; runForMs: number }): Promise<ListeningRun> {
       const ctx = Context.current();
-      const query = await findListeningQuery(db, queryId);
+      const query = await loadListeningQuery(db, queryId);
       const run = emptyRun();
       const source = query.sources.bluesky;
       if (query.status !== 'active') return run;

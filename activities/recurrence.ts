@@ -2,7 +2,7 @@ import { DomainError, Unavailable } from '../contracts/errors';
 import { nthOccurrence } from '../content/recurrence';
 import { findMemberRole } from '../db/members';
 import { findPostWorkflowId } from '../db/posts';
-import { findRecurrence, findRecurrenceRule, saveRecurrenceStatus } from '../db/recurrences';
+import { findRecurrenceRule, loadRecurrence, saveRecurrenceStatus } from '../db/recurrences';
 import { createPlannedPost, derivedPostId, planPost, type PostCreationContext } from '../services/posts';
 import { postWorkflowId } from '../contracts/post';
 import type { RecurrenceStatus } from '../contracts/recurrence';
@@ -23,7 +23,7 @@ export function createRecurrenceActivities(ctx: PostCreationContext) {
       const postId = derivedPostId(`recurrence:${recurrenceId}:${index}`);
       const existing = await findPostWorkflowId(ctx.db, postId);
       if (existing) return { postId, workflowId: existing };
-      const r = await findRecurrence(ctx.db, recurrenceId);
+      const r = await loadRecurrence(ctx.db, recurrenceId);
       const authorRole = await findMemberRole(ctx.db, r.workspace_id, r.author_id);
       if (!authorRole) return { skipped: 'its author is no longer a member of the workspace' };
       try {

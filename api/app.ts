@@ -22,7 +22,6 @@ import { healthRoutes } from './routes/health';
 import { importRoutes } from './routes/imports';
 import { libraryRoutes } from './routes/library';
 import { listeningRoutes } from './routes/listening';
-import { ingestRoutes } from './routes/listening-ingest';
 import { postRoutes } from './routes/posts';
 import { recurrenceRoutes } from './routes/recurrences';
 
@@ -71,7 +70,6 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = {}
   await app.register(recurrenceRoutes, { prefix: '/v1' });
   await app.register(libraryRoutes, { prefix: '/v1' });
   await app.register(listeningRoutes, { prefix: '/v1' });
-  await app.register(ingestRoutes, { prefix: '/v1' });
   await app.register(memberRoutes, { prefix: '/v1' });
   await app.register(tokenRoutes, { prefix: '/v1' });
   await app.register(invitationRoutes, { prefix: '/v1' });

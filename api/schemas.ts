@@ -13,3 +13,9 @@ export const decisionBody = z.strictObject({
   round: z.number().int().min(0).describe('The round it is for (the chain\'s round); after an edit started a new one it is refused (409)'),
   comment: z.string().max(2000).optional(),
 });
+
+/** A 204's response: no body, said so in /openapi.json (send it with `reply.code(204).send(undefined)`). */
+export const noContent = (description: string) => z.null().optional().describe(description);
+
+/** One broken rule, as problem documents and row reports name it. */
+export const fieldProblemView = z.object({ field: z.string(), rule: z.string(), message: z.string() });

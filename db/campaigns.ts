@@ -1,29 +1,32 @@
-import { sql } from 'kysely';
+import { sql, type Insertable } from 'kysely';
+import { z } from 'zod';
 import { appendAudit } from './audit';
 import type { Db } from './database';
-import type { CampaignStatus, CampaignUtm } from './campaigns.types';
+import { CAMPAIGN_STATUSES, type CampaignsTable, type CampaignStatus, type CampaignUtm } from './campaigns.types';
 
-export interface CampaignView {
-  id: string;
-  name: string;
-  objective: string | null;
-  startsAt: string;
-  endsAt: string;
-  channelIds: string[];
-  ownerId: string;
-  tags: string[];
-  utm: CampaignUtm | null;
-  enforceDates: boolean;
-  status: CampaignStatus;
-  workflowId: string;
-  createdAt: string;
-}
+export const campaignView = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  objective: z.string().nullable(),
+  startsAt: z.string(),
+  endsAt: z.string(),
+  channelIds: z.array(z.uuid()),
+  ownerId: z.uuid(),
+  tags: z.array(z.string()),
+  utm: z.object({ medium: z.string(), campaign: z.string(), sources: z.record(z.string(), z.string()).optional() }).nullable(),
+  enforceDates: z.boolean(),
+  status: z.enum(CAMPAIGN_STATUSES),
+  workflowId: z.string(),
+  createdAt: z.string(),
+});
+export type CampaignView = z.infer<typeof campaignView>;
 
-export interface CampaignProgress {
-  total: number;
-  byStatus: Record<string, number>;
-  byChannel: Record<string, Record<string, number>>;
-}
+export const campaignProgressView = z.object({
+  total: z.number().int(),
+  byStatus: z.record(z.string(), z.number().int()),
+  byChannel: z.record(z.string(), z.record(z.string(), z.number().int())),
+});
+export type CampaignProgress = z.infer<typeof campaignProgressView>;
 
 type CampaignRow = {
   id: string;
@@ -127,4 +130,16 @@ export async function targetChannelGaps(db: Db, postIds: string[]) {
     .select(['t.post_id', 't.channel_id', 'c.min_gap_minutes'])
     .where('t.post_id', 'in', postIds)
     .execute();
+}
+
+export async function insertCampaign(db: Db, row: Insertable<CampaignsTable>): Promise<void> {
+  await db.insertInto('campaigns').values(row).execute();
+}
+
+/** Puts the posts in the campaign, audited. */
+export async function addPostsToCampaign(db: Db, input: { workspaceId: string; actorId: string; campaignId: string; postIds: string[] }): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await trx.updateTable('posts').set({ campaign_id: input.campaignId, updated_at: new Date() }).where('id', 'in', input.postIds).execute();
+    await appendAudit(trx, { workspaceId: input.workspaceId, actorId: input.actorId, action: 'campaign.posts_added', subjectType: 'campaign', subjectId: input.campaignId, after: { postIds: input.postIds } });
+  });
 }

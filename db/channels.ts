@@ -1,4 +1,5 @@
 import type { Transaction } from 'kysely';
+import { z } from 'zod';
 import type { Database, Db } from './database';
 import { sql, type ColumnType, type Generated, type Selectable } from 'kysely';
 import { appendAudit } from './audit';
@@ -38,25 +39,29 @@ export interface QueueSlot {
 
 export type Channel = Selectable<ChannelsTable>;
 
-export interface ChannelView {
-  id: string;
-  provider: Provider;
-  name: string;
-  accountRef: string;
-  timezone: string;
-  slots: QueueSlot[];
-  minGapMinutes: number;
-  createdAt: string;
-  health: ChannelHealth;
-}
-
 /** Whether the channel's sends go through: unhealthy after a run of failures or refused credentials. */
-export interface ChannelHealth {
-  healthy: boolean;
-  consecutiveFailures: number;
-  lastError: string | null;
-  failingSince: string | null;
-}
+export const channelHealthView = z
+  .object({
+    healthy: z.boolean().describe('False after three failed sends in a row, or refused credentials, until a send goes through or the channel is reconnected'),
+    consecutiveFailures: z.number(),
+    lastError: z.string().nullable(),
+    failingSince: z.string().nullable(),
+  })
+  .describe('Whether sends to this channel go through');
+export type ChannelHealth = z.infer<typeof channelHealthView>;
+
+export const channelView = z.object({
+  id: z.uuid(),
+  provider: z.enum(PROVIDERS),
+  name: z.string(),
+  accountRef: z.string().describe('Who the channel posts as: a Bluesky DID, a webhook host'),
+  timezone: z.string(),
+  slots: z.array(z.object({ day: z.number(), time: z.string() })),
+  minGapMinutes: z.number(),
+  createdAt: z.string(),
+  health: channelHealthView,
+});
+export type ChannelView = z.infer<typeof channelView>;
 
 type ChannelRow = Pick<Channel, 'id' | 'provider' | 'name' | 'account_ref' | 'timezone' | 'slots' | 'min_gap_minutes' | 'created_at' | 'healthy' | 'consecutive_failures' | 'last_error' | 'failing_since'>;
 
@@ -195,5 +200,21 @@ export async function removeChannel(db: Db, workspaceId: string, channelId: stri
     if (!row) return undefined;
     await appendAudit(trx, { workspaceId, actorId, action: 'channel.removed', subjectType: 'channel', subjectId: channelId, before: toChannelView(row) });
     return { heldWorkflowIds: await heldPostWorkflows(trx, channelId) };
+  });
+}
+
+/** Sets a channel's timezone, queue slots and minimum gap, audited; undefined when the workspace has no such channel. */
+export async function setChannelSlots(db: Db, input: { workspaceId: string; channelId: string; actorId: string; timezone: string; slots: QueueSlot[]; minGapMinutes: number }) {
+  return db.transaction().execute(async (trx) => {
+    const row = await trx
+      .updateTable('channels')
+      .set({ timezone: input.timezone, slots: JSON.stringify(input.slots), min_gap_minutes: input.minGapMinutes })
+      .where('id', '=', input.channelId)
+      .where('workspace_id', '=', input.workspaceId)
+      .where('deleted_at', 'is', null)
+      .returningAll()
+      .executeTakeFirst();
+    if (row) await appendAudit(trx, { workspaceId: input.workspaceId, actorId: input.actorId, action: 'channel.slots_set', subjectType: 'channel', subjectId: row.id, after: { timezone: input.timezone, slots: input.slots, minGapMinutes: input.minGapMinutes } });
+    return row;
   });
 }

@@ -1,5 +1,5 @@
+import { sql, type ColumnType, type Generated, type Insertable } from 'kysely';
 import type { Db } from './database';
-import type { ColumnType, Generated } from 'kysely';
 import type { CreatedAt, Timestamp } from './columns';
 
 /** One CSV row, as parsed: its line in the file and its cells by column. */
@@ -47,4 +47,21 @@ export async function recordImportRow(db: Db, { jobId, line, postId, errors }: {
 
 export async function finishImportJob(db: Db, jobId: string, status: 'completed' | 'failed'): Promise<void> {
   await db.updateTable('import_jobs').set({ status, finished_at: new Date() }).where('id', '=', jobId).where('status', '=', 'running').execute();
+}
+
+export async function insertImportJob(db: Db, row: Insertable<ImportJobsTable>): Promise<void> {
+  await db.insertInto('import_jobs').values(row).execute();
+}
+
+/** An import job of the workspace with its rows processed, posts created and bad rows; undefined when there is none. */
+export async function importProgress(db: Db, workspaceId: string, jobId: string) {
+  const job = await db.selectFrom('import_jobs').select(['id', 'status', 'total', 'created_at', 'finished_at']).where('id', '=', jobId).where('workspace_id', '=', workspaceId).executeTakeFirst();
+  if (!job) return undefined;
+  const counts = await db
+    .selectFrom('import_job_rows')
+    .select([sql<number>`count(*)::int`.as('processed'), sql<number>`count(post_id)::int`.as('created')])
+    .where('job_id', '=', job.id)
+    .executeTakeFirstOrThrow();
+  const failed = await db.selectFrom('import_job_rows').select(['line', 'errors']).where('job_id', '=', job.id).where('errors', 'is not', null).orderBy('line').execute();
+  return { job, counts, failed };
 }

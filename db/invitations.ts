@@ -1,8 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { sql, type Transaction, type Generated } from 'kysely';
 import { appendAudit } from './audit';
+import { z } from 'zod';
 import type { Database, Db } from './database';
-import type { Role } from './members';
+import { ROLES, type Role } from './members';
 import { issueToken, type TokenView } from './tokens';
 import type { CreatedAt, Timestamp } from './columns';
 
@@ -32,21 +33,21 @@ const CODE_PREFIX = 'chorusinv_';
 export const INVITATION_STATES = ['pending', 'expired', 'accepted', 'revoked'] as const;
 export type InvitationState = (typeof INVITATION_STATES)[number];
 
-export interface InvitationView {
-  id: string;
-  userId: string;
-  email: string;
-  name: string | null;
-  /** The member's current role; null once they are no longer a member. */
-  role: Role | null;
-  state: InvitationState;
-  revokedReason: 'revoked' | 'reissued' | 'member_removed' | null;
-  createdBy: string;
-  createdAt: string;
-  expiresAt: string;
-  acceptedAt: string | null;
-  revokedAt: string | null;
-}
+export const invitationView = z.object({
+  id: z.uuid(),
+  userId: z.uuid(),
+  email: z.string(),
+  name: z.string().nullable(),
+  role: z.enum(ROLES).nullable().describe('The member\'s current role; null once they left the workspace'),
+  state: z.enum(INVITATION_STATES),
+  revokedReason: z.enum(['revoked', 'reissued', 'member_removed']).nullable(),
+  createdBy: z.uuid(),
+  createdAt: z.string(),
+  expiresAt: z.string(),
+  acceptedAt: z.string().nullable(),
+  revokedAt: z.string().nullable(),
+});
+export type InvitationView = z.infer<typeof invitationView>;
 
 /** Why an invitation cannot be redeemed, re-issued or revoked; the route maps each to a 4xx. */
 export type InvitationRefusal = 'unknown' | 'used' | 'expired' | 'revoked' | 'reissued' | 'member_removed' | 'not_a_person' | 'not_a_member';

@@ -1,7 +1,9 @@
-import { sql, type ColumnType, type Generated } from 'kysely';
+import { sql, type ColumnType, type Generated, type Insertable, type Selectable } from 'kysely';
+import { z } from 'zod';
 import type { Db } from './database';
 import { appendAudit } from './audit';
 import type { CreatedAt, Timestamp } from './columns';
+import type { MediaAssetsTable } from './posts.types';
 import { LIBRARY_ITEM_KINDS, type LibraryItemKind } from '../contracts/domain';
 // The enum lives in contracts/domain.ts (workflows and clients need it without the database).
 export { LIBRARY_ITEM_KINDS, type LibraryItemKind };
@@ -23,23 +25,23 @@ export interface LibraryItemsTable {
   updated_at: Timestamp;
 }
 
-export interface LibraryItemView {
-  id: string;
-  kind: LibraryItemKind;
-  name: string;
-  body: string | null;
-  variables: string[];
-  mediaId: string | null;
-  tags: string[];
-  ownerId: string;
-  expiresAt: string | null;
-  status: 'awaiting_approval' | 'approved' | 'rejected';
-  /** Approved and not expired: posts made from it unchanged skip their approval. */
-  usable: boolean;
-  workflowId: string;
-  usedBy: string[];
-  createdAt: string;
-}
+export const libraryItemView = z.object({
+  id: z.uuid(),
+  kind: z.enum(LIBRARY_ITEM_KINDS),
+  name: z.string(),
+  body: z.string().nullable(),
+  variables: z.array(z.string()),
+  mediaId: z.uuid().nullable(),
+  tags: z.array(z.string()),
+  ownerId: z.uuid(),
+  expiresAt: z.string().nullable(),
+  status: z.enum(['awaiting_approval', 'approved', 'rejected']),
+  usable: z.boolean().describe('Approved and not expired: posts made from it unchanged skip their approval'),
+  workflowId: z.string(),
+  usedBy: z.array(z.uuid()).describe('The posts made from it or carrying it'),
+  createdAt: z.string(),
+});
+export type LibraryItemView = z.infer<typeof libraryItemView>;
 
 export async function listLibraryItems(db: Db, workspaceId: string, filter: { tag?: string; kind?: LibraryItemKind; usable?: boolean; ids?: string[] } = {}): Promise<LibraryItemView[]> {
   let query = db.selectFrom('library_items').selectAll().where('workspace_id', '=', workspaceId);
@@ -88,4 +90,28 @@ export async function saveLibraryItemStatus(db: Db, { itemId, status }: { itemId
     await trx.updateTable('library_items').set({ status, updated_at: new Date() }).where('id', '=', itemId).execute();
     await appendAudit(trx, { workspaceId: item.workspace_id, actorId: null, action: 'library_item.status_changed', subjectType: 'library_item', subjectId: itemId, before: { status: item.status }, after: { status } });
   });
+}
+
+export async function insertLibraryItem(db: Db, row: Insertable<LibraryItemsTable>): Promise<void> {
+  await db.insertInto('library_items').values(row).execute();
+}
+
+export type MediaAssetRow = Selectable<MediaAssetsTable>;
+
+/** Stores an uploaded file's facts, audited. */
+export async function insertMediaAsset(db: Db, row: Insertable<MediaAssetsTable>): Promise<MediaAssetRow> {
+  return db.transaction().execute(async (trx) => {
+    const inserted = await trx.insertInto('media_assets').values(row).returningAll().executeTakeFirstOrThrow();
+    await appendAudit(trx, { workspaceId: inserted.workspace_id, actorId: inserted.owner_id, action: 'media.uploaded', subjectType: 'media', subjectId: inserted.id, after: { filename: inserted.filename, contentType: inserted.content_type, bytes: inserted.bytes } });
+    return inserted;
+  });
+}
+
+export async function findMediaAsset(db: Db, workspaceId: string, id: string): Promise<MediaAssetRow | undefined> {
+  return db.selectFrom('media_assets').selectAll().where('id', '=', id).where('workspace_id', '=', workspaceId).executeTakeFirst();
+}
+
+/** What a post's checks need to know of its media: type, size and dimensions. */
+export async function findMediaAssets(db: Db, workspaceId: string, ids: string[]) {
+  return db.selectFrom('media_assets').select(['id', 'content_type', 'bytes', 'width', 'height']).where('workspace_id', '=', workspaceId).where('id', 'in', ids).execute();
 }

@@ -1,4 +1,5 @@
-import { sql, type ColumnType, type Generated } from 'kysely';
+import { sql, type ColumnType, type Generated, type Insertable, type Selectable, type Updateable } from 'kysely';
+import { appendAudit, type AuditEntry } from './audit';
 import type { Db } from './database';
 import type { CreatedAt, Timestamp } from './columns';
 import type { AlertingRule } from './alerts';
@@ -140,7 +141,8 @@ export async function storedCounts(db: Db, queryId: string): Promise<StoredCount
   };
 }
 
-export async function findListeningQuery(db: Db, queryId: string) {
+/** A query by id, whatever its workspace (its workflow's own). */
+export async function loadListeningQuery(db: Db, queryId: string) {
   return db.selectFrom('listening_queries').selectAll().where('id', '=', queryId).executeTakeFirstOrThrow();
 }
 
@@ -198,4 +200,157 @@ export async function saveBlueskyCursor(db: Db, queryId: string, source: string,
     .where('id', '=', queryId)
     .where(sql<boolean>`sources->'bluesky' = ${source}::jsonb`)
     .execute();
+}
+
+export type ListeningQueryRow = Selectable<ListeningQueriesTable>;
+
+/** A query of the workspace that is not deleted. */
+export async function findListeningQuery(db: Db, workspaceId: string, id: string): Promise<ListeningQueryRow | undefined> {
+  return db.selectFrom('listening_queries').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', id).where('status', '!=', 'deleted').executeTakeFirst();
+}
+
+export async function listListeningQueries(db: Db, workspaceId: string): Promise<ListeningQueryRow[]> {
+  return db.selectFrom('listening_queries').selectAll().where('workspace_id', '=', workspaceId).where('status', '!=', 'deleted').orderBy('created_at').execute();
+}
+
+/** The workspace's active queries, oldest first. */
+export async function listActiveQueries(db: Db, workspaceId: string): Promise<ListeningQueryRow[]> {
+  return db.selectFrom('listening_queries').selectAll().where('workspace_id', '=', workspaceId).where('status', '=', 'active').orderBy('created_at').execute();
+}
+
+export async function insertListeningQuery(db: Db, row: Insertable<ListeningQueriesTable>): Promise<void> {
+  await db.insertInto('listening_queries').values(row).execute();
+}
+
+/** The read positions and health of a query's feeds and Mastodon timelines. */
+export async function sourceStates(db: Db, queryId: string) {
+  const [feeds, timelines] = await Promise.all([
+    db.selectFrom('feed_states').select(['url', 'healthy', 'last_error', 'checked_at']).where('query_id', '=', queryId).execute(),
+    db.selectFrom('mastodon_states').selectAll().where('query_id', '=', queryId).execute(),
+  ]);
+  return { feeds, timelines };
+}
+
+/**
+ * Saves a change to a query and its audit entry at once. With `keptSources`, forgets the read
+ * positions and health of sources no longer listed: re-adding one later starts afresh.
+ */
+export async function changeListeningQuery(
+  db: Db,
+  queryId: string,
+  changes: Updateable<ListeningQueriesTable>,
+  keptSources: { timelines: string[]; rss: string[] } | undefined,
+  audit: AuditEntry,
+): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await trx.updateTable('listening_queries').set(changes).where('id', '=', queryId).execute();
+    if (keptSources) {
+      let staleTimelines = trx.deleteFrom('mastodon_states').where('query_id', '=', queryId);
+      if (keptSources.timelines.length) staleTimelines = staleTimelines.where('timeline', 'not in', keptSources.timelines);
+      await staleTimelines.execute();
+      let staleFeeds = trx.deleteFrom('feed_states').where('query_id', '=', queryId);
+      if (keptSources.rss.length) staleFeeds = staleFeeds.where('url', 'not in', keptSources.rss);
+      await staleFeeds.execute();
+    }
+    await appendAudit(trx, audit);
+  });
+}
+
+/** Pause, resume or delete; a resume from a pause restarts the spike baseline (`listening_since`). */
+export async function setListeningQueryStatus(db: Db, queryId: string, status: ListeningQueryRow['status'], { resumed = false } = {}): Promise<void> {
+  await db.updateTable('listening_queries').set({ status, ...(resumed ? { listening_since: new Date() } : {}), updated_at: new Date() }).where('id', '=', queryId).execute();
+}
+
+export type Sentiment = 'positive' | 'negative' | 'neutral';
+
+/** Mentions of the workspace, newest first; `sentiment` matches the correction where there is one. */
+export async function listMentions(
+  db: Db,
+  workspaceId: string,
+  filter: { queryId?: string; source?: string; sentiment?: Sentiment; from?: string; to?: string; lead?: boolean; limit: number },
+) {
+  let query = db.selectFrom('mentions').selectAll().where('workspace_id', '=', workspaceId);
+  if (filter.queryId) query = query.where('query_id', '=', filter.queryId);
+  if (filter.source) query = query.where('source', '=', filter.source);
+  if (filter.sentiment) query = query.where(sql<boolean>`coalesce(corrected_label, sentiment_label) = ${filter.sentiment}`);
+  if (filter.from) query = query.where('posted_at', '>=', new Date(filter.from));
+  if (filter.to) query = query.where('posted_at', '<', new Date(filter.to));
+  if (filter.lead !== undefined) query = query.where('lead', '=', filter.lead);
+  return query.orderBy('posted_at', 'desc').orderBy('id', 'desc').limit(filter.limit).execute();
+}
+
+/** Corrects a mention's sentiment and/or replaces its tags; undefined when the workspace has no such mention. */
+export async function correctMention(db: Db, workspaceId: string, mentionId: string, change: { sentiment?: Sentiment; tags?: string[] }) {
+  return db
+    .updateTable('mentions')
+    .set({ ...(change.sentiment ? { corrected_label: change.sentiment } : {}), ...(change.tags ? { tags: change.tags } : {}) })
+    .where('id', '=', mentionId)
+    .where('workspace_id', '=', workspaceId)
+    .returning(['id', 'corrected_label', 'sentiment_label', 'tags'])
+    .executeTakeFirst();
+}
+
+/** The text, author and time of the workspace's mentions since `since` (at most 50 000). */
+export async function mentionsSince(db: Db, workspaceId: string, since: Date, queryId?: string) {
+  let query = db.selectFrom('mentions').select(['text', 'author', 'posted_at']).where('workspace_id', '=', workspaceId).where('posted_at', '>=', since);
+  if (queryId) query = query.where('query_id', '=', queryId);
+  return query.limit(50_000).execute();
+}
+
+/** Mention volume per brand or competitor query and time bucket. */
+export async function volumeByQuery(db: Db, workspaceId: string, range: { from: string; to: string; interval: 'hour' | 'day' | 'week' }) {
+  return db
+    .selectFrom('mentions as m')
+    .innerJoin('listening_queries as lq', 'lq.id', 'm.query_id')
+    .select(['lq.id as queryId', 'lq.name', 'lq.kind', sql<Date>`date_trunc(${range.interval}, m.posted_at)`.as('bucket'), sql<number>`count(*)::int`.as('volume')])
+    .where('m.workspace_id', '=', workspaceId)
+    .where('lq.kind', 'in', ['brand', 'competitor'])
+    .where('m.posted_at', '>=', new Date(range.from))
+    .where('m.posted_at', '<', new Date(range.to))
+    .groupBy(['lq.id', 'lq.name', 'lq.kind', 'bucket'])
+    .orderBy('bucket')
+    .execute();
+}
+
+/** Volume and sentiment mix per query and time bucket (corrections count). */
+export async function sentimentByQuery(db: Db, workspaceId: string, range: { queryId?: string; from: string; to: string; interval: 'hour' | 'day' }) {
+  let query = db
+    .selectFrom('mentions')
+    .select([
+      'query_id',
+      sql<Date>`date_trunc(${range.interval}, posted_at)`.as('bucket'),
+      sql<number>`count(*)::int`.as('volume'),
+      sql<number>`count(*) filter (where coalesce(corrected_label, sentiment_label) = 'positive')::int`.as('positive'),
+      sql<number>`count(*) filter (where coalesce(corrected_label, sentiment_label) = 'negative')::int`.as('negative'),
+      sql<number>`count(*) filter (where coalesce(corrected_label, sentiment_label) = 'neutral')::int`.as('neutral'),
+    ])
+    .where('workspace_id', '=', workspaceId)
+    .where('posted_at', '>=', new Date(range.from))
+    .where('posted_at', '<', new Date(range.to));
+  if (range.queryId) query = query.where('query_id', '=', range.queryId);
+  return query.groupBy(['query_id', 'bucket']).orderBy('bucket').execute();
+}
+
+/** Alerts of the workspace, newest first (at most 200). */
+export async function listAlerts(db: Db, workspaceId: string, filter: { status?: 'open' | 'closed'; queryId?: string }) {
+  let query = db.selectFrom('alerts').selectAll().where('workspace_id', '=', workspaceId);
+  if (filter.status) query = query.where('status', '=', filter.status);
+  if (filter.queryId) query = query.where('query_id', '=', filter.queryId);
+  return query.orderBy('opened_at', 'desc').limit(200).execute();
+}
+
+/** Acknowledges an unacknowledged alert, audited; undefined when there is none by that id. */
+export async function acknowledgeAlert(db: Db, workspaceId: string, alertId: string, actorId: string) {
+  return db.transaction().execute(async (trx) => {
+    const row = await trx
+      .updateTable('alerts')
+      .set({ acknowledged_by: actorId, acknowledged_at: new Date() })
+      .where('id', '=', alertId)
+      .where('workspace_id', '=', workspaceId)
+      .where('acknowledged_at', 'is', null)
+      .returning(['id', 'query_id'])
+      .executeTakeFirst();
+    if (row) await appendAudit(trx, { workspaceId, actorId, action: 'alert.acknowledged', subjectType: 'alert', subjectId: row.id });
+    return row;
+  });
 }

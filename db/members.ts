@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
 import type { Db } from './database';
-import type { UserKind } from './users';
+import { USER_KINDS } from './users';
 import { appendAudit } from './audit';
 import { issueInvitation, revokeInvitationsOfRemovedMember, type IssuedInvitation } from './invitations';
 import type { CreatedAt } from './columns';
@@ -15,15 +16,15 @@ export interface MembershipsTable {
   created_at: CreatedAt;
 }
 
-export interface MemberView {
-  userId: string;
-  email: string;
-  name: string | null;
-  role: Role;
-  /** 'service': a service account (an integration), not a person. */
-  kind: UserKind;
-  joinedAt: string;
-}
+export const memberView = z.object({
+  userId: z.uuid(),
+  email: z.string(),
+  name: z.string().nullable(),
+  role: z.enum(ROLES),
+  kind: z.enum(USER_KINDS).describe('service: a service account (an integration), not a person'),
+  joinedAt: z.string(),
+});
+export type MemberView = z.infer<typeof memberView>;
 
 export class LastOwnerError extends Error {
   override name = 'LastOwnerError';

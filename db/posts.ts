@@ -1,52 +1,54 @@
-import { sql } from 'kysely';
+import { sql, type Insertable } from 'kysely';
+import { z } from 'zod';
 import type { Db } from './database';
 import type { ApprovalDecisionsTable } from './approvals';
 import type { Provider } from './channels';
-import type { Post, PostStatus, PostTarget } from './posts.types';
+import { POST_STATUSES, TARGET_STATUSES, type Post, type PostStatus, type PostTarget, type PostMediaTable, type PostsTable, type PostTargetsTable } from './posts.types';
 import { appendAudit } from './audit';
 import { isUnclaimed, nextPublishStage } from './post-claims';
 
-export interface PostTargetView {
-  id: string;
-  channelId: string;
-  text: string;
-  status: PostTarget['status'];
-  attempts: number;
-  lastError: string | null;
-  externalId: string | null;
-  url: string | null;
-  publishedAt: string | null;
-}
+export const postTargetView = z.object({
+  id: z.uuid(),
+  channelId: z.uuid(),
+  text: z.string(),
+  status: z.enum(TARGET_STATUSES),
+  attempts: z.number().int(),
+  lastError: z.string().nullable(),
+  externalId: z.string().nullable().describe('The network\'s id, e.g. the at:// URI of the Bluesky record'),
+  url: z.string().nullable(),
+  publishedAt: z.string().nullable(),
+});
+export type PostTargetView = z.infer<typeof postTargetView>;
 
-export interface PostMediaView {
-  mediaId: string;
-  /** The library media item it came from, if any. */
-  libraryItemId: string | null;
-  alt: string;
-  contentType: string;
-  bytes: number;
-  width: number | null;
-  height: number | null;
-}
+export const postMediaView = z.object({
+  mediaId: z.uuid(),
+  libraryItemId: z.uuid().nullable().describe('The library media item it came from, if any'),
+  alt: z.string(),
+  contentType: z.string(),
+  bytes: z.number().int(),
+  width: z.number().int().nullable(),
+  height: z.number().int().nullable(),
+});
+export type PostMediaView = z.infer<typeof postMediaView>;
 
-export interface PostView {
-  id: string;
-  workspaceId: string;
-  authorId: string;
-  text: string;
-  publishAt: string;
-  status: PostStatus;
-  workflowId: string;
-  campaignId: string | null;
-  libraryItemId: string | null;
-  /** Made from an approved library item without changes, so it skipped its approval chain. */
-  preApproved: boolean;
-  createdAt: string;
-  updatedAt: string;
-  /** Attached media, in order. */
-  media: PostMediaView[];
-  targets: PostTargetView[];
-}
+/** A post as the API shows it: the one definition of its view (the type is derived). */
+export const postView = z.object({
+  id: z.uuid(),
+  workspaceId: z.uuid(),
+  authorId: z.uuid(),
+  text: z.string(),
+  publishAt: z.string(),
+  status: z.enum(POST_STATUSES),
+  workflowId: z.string(),
+  campaignId: z.uuid().nullable(),
+  libraryItemId: z.uuid().nullable(),
+  preApproved: z.boolean().describe('Made from an approved library item without changes, so it skipped its approval chain'),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  media: z.array(postMediaView).describe('Attached media, in order'),
+  targets: z.array(postTargetView),
+});
+export type PostView = z.infer<typeof postView>;
 
 export function toPostView(post: Post, targets: PostTarget[], media: PostMediaView[] = []): PostView {
   return {
@@ -319,4 +321,38 @@ export async function savePostContent(
 export async function findPostWorkflowId(db: Db, postId: string): Promise<string | undefined> {
   const post = await db.selectFrom('posts').select('workflow_id').where('id', '=', postId).executeTakeFirst();
   return post?.workflow_id;
+}
+
+/** What routes need to act on posts through their workflows, for the given ids in the workspace. */
+export async function findPostHandles(db: Db, workspaceId: string, ids: string[]) {
+  return db.selectFrom('posts').select(['id', 'workflow_id', 'status', 'campaign_id', 'publish_at']).where('workspace_id', '=', workspaceId).where('id', 'in', ids).execute();
+}
+
+/** The publish times still to come on these channels, of posts in the given statuses. */
+export async function takenSlots(db: Db, channelIds: string[], statuses: readonly PostStatus[], after: Date) {
+  return db
+    .selectFrom('post_targets as t')
+    .innerJoin('posts as p', 'p.id', 't.post_id')
+    .select(['t.channel_id', 'p.publish_at'])
+    .where('t.channel_id', 'in', channelIds)
+    .where('p.status', 'in', [...statuses])
+    .where('p.publish_at', '>', after)
+    .execute();
+}
+
+/** Stores a post with its targets and media (in order). */
+export async function insertPost(
+  db: Db,
+  post: Insertable<PostsTable> & { id: string },
+  targets: Insertable<PostTargetsTable>[],
+  media: Omit<Insertable<PostMediaTable>, 'post_id' | 'position'>[],
+): Promise<void> {
+  await db.insertInto('posts').values(post).execute();
+  await db.insertInto('post_targets').values(targets).execute();
+  if (media.length > 0) {
+    await db
+      .insertInto('post_media')
+      .values(media.map((m, position) => ({ post_id: post.id, position, ...m })))
+      .execute();
+  }
 }

@@ -1,6 +1,6 @@
 import { appendAudit } from './audit';
 import type { Db } from './database';
-import type { ColumnType, Generated } from 'kysely';
+import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 import type { RecurrenceRule } from '../content/recurrence';
 import type { CreatedAt, Timestamp } from './columns';
 
@@ -23,7 +23,8 @@ export async function findRecurrenceRule(db: Db, recurrenceId: string) {
   return recurrence.rule;
 }
 
-export async function findRecurrence(db: Db, recurrenceId: string) {
+/** A recurrence by id, whatever its workspace (its workflow's own). */
+export async function loadRecurrence(db: Db, recurrenceId: string) {
   return db.selectFrom('recurrences').selectAll().where('id', '=', recurrenceId).executeTakeFirstOrThrow();
 }
 
@@ -35,4 +36,23 @@ export async function saveRecurrenceStatus(db: Db, { recurrenceId, status, actor
     await trx.updateTable('recurrences').set({ status, updated_at: new Date() }).where('id', '=', recurrenceId).execute();
     await appendAudit(trx, { workspaceId: before.workspace_id, actorId: actorId ?? null, action: 'recurrence.status_changed', subjectType: 'recurrence', subjectId: recurrenceId, before: { status: before.status }, after: { status } });
   });
+}
+
+export type RecurrenceRow = Selectable<RecurrencesTable>;
+
+export async function findRecurrence(db: Db, workspaceId: string, id: string): Promise<RecurrenceRow | undefined> {
+  return db.selectFrom('recurrences').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', id).executeTakeFirst();
+}
+
+export async function listRecurrences(db: Db, workspaceId: string): Promise<RecurrenceRow[]> {
+  return db.selectFrom('recurrences').selectAll().where('workspace_id', '=', workspaceId).orderBy('created_at').execute();
+}
+
+export async function insertRecurrence(db: Db, row: Insertable<RecurrencesTable>): Promise<void> {
+  await db.insertInto('recurrences').values(row).execute();
+}
+
+/** The posts a recurrence has made so far, by occurrence. */
+export async function recurrenceOccurrences(db: Db, recurrenceId: string) {
+  return db.selectFrom('posts').select(['id', 'occurrence']).where('recurrence_id', '=', recurrenceId).orderBy('occurrence').execute();
 }

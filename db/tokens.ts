@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { z } from 'zod';
 import type { Db } from './database';
 import type { Role } from './members';
 import type { Transaction } from 'kysely';
@@ -59,17 +60,18 @@ export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
-export interface TokenView {
-  id: string;
-  userId: string;
-  name: string;
-  prefix: string;
-  createdAt: string;
-  expiresAt: string | null;
-  revokedAt: string | null;
-  lastUsedAt: string | null;
-  scopes: Scope[] | null;
-}
+export const tokenView = z.object({
+  id: z.uuid(),
+  userId: z.uuid(),
+  name: z.string(),
+  prefix: z.string().describe('The first characters of the token, to tell tokens apart'),
+  createdAt: z.string(),
+  expiresAt: z.string().nullable(),
+  revokedAt: z.string().nullable(),
+  lastUsedAt: z.string().nullable(),
+  scopes: z.array(z.enum(SCOPES)).nullable().describe('null: everything the role allows'),
+});
+export type TokenView = z.infer<typeof tokenView>;
 
 /**
  * Issues an API token for a user in a workspace. The secret is returned once; only its SHA-256 is

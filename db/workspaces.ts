@@ -32,3 +32,11 @@ export async function createWorkspaceWithOwner(
     return { workspaceId: workspace.id, userId: user.id, token };
   });
 }
+
+/** Stores the workspace's notification webhook (sealed), audited by its host only. */
+export async function setNotificationWebhook(db: Db, input: { workspaceId: string; actorId: string; webhookSealed: string; host: string }): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await trx.updateTable('workspaces').set({ notification_webhook_sealed: input.webhookSealed }).where('id', '=', input.workspaceId).execute();
+    await appendAudit(trx, { workspaceId: input.workspaceId, actorId: input.actorId, action: 'workspace.notification_webhook_set', subjectType: 'workspace', subjectId: input.workspaceId, after: { host: input.host } });
+  });
+}

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { sql, type Selectable } from 'kysely';
+import type { Selectable } from 'kysely';
 import type { Db } from '../db/database';
 import type { ListeningQueriesTable } from '../db/listening';
+import { insertMentions, recordFiltered, textKeyAuthors } from '../db/mentions';
 import type { CompiledQuery } from '../listening/query';
 import type { SourceItem } from '../listening/source-item';
 import { dedupeKey, isSalesLead, noiseReason, normalisedWords } from '../listening/noise';
@@ -54,14 +55,7 @@ export async function storeMentions(db: Db, query: ListeningQuery, matcher: Comp
   const keys = [...new Set(kept.map((k) => k.textKey).filter((k): k is string => k !== null))];
   if (keys.length) {
     const earliest = new Date(Math.min(...kept.map((k) => k.postedAt.getTime())) - REPEATED_TEXT_WINDOW_MS);
-    const seen = await db
-      .selectFrom('mentions')
-      .select(['text_key', 'author'])
-      .distinct()
-      .where('query_id', '=', query.id)
-      .where('text_key', 'in', keys)
-      .where('posted_at', '>=', earliest)
-      .execute();
+    const seen = await textKeyAuthors(db, query.id, keys, earliest);
     const authors = new Map<string, Set<string>>();
     for (const row of seen) authors.set(row.text_key!, (authors.get(row.text_key!) ?? new Set()).add(row.author.toLowerCase()));
     const survivors: typeof kept = [];
@@ -78,31 +72,30 @@ export async function storeMentions(db: Db, query: ListeningQuery, matcher: Comp
     kept.splice(0, kept.length, ...survivors);
   }
 
-  if (filtered.length) {
-    await db
-      .insertInto('listening_filtered')
-      .values(filtered.map((f) => ({ query_id: query.id, ...f })))
-      .onConflict((oc) => oc.doNothing())
-      .execute();
-  }
+  if (filtered.length) await recordFiltered(db, query.id, filtered);
   counts.filtered = filtered.length;
   if (kept.length) {
-    // One statement whatever the batch size: the rows travel as one array per column (unnest),
-    // not as 14 parameters per row, which keeps both building and planning it cheap.
-    const rows = kept.map((item) => ({ item, sentiment: analyzeSentiment(item.text) }));
-    const column = <T>(pick: (row: (typeof rows)[number]) => T) => rows.map(pick);
-    const inserted = await sql`
-      insert into mentions (workspace_id, query_id, source, source_id, author, text, lang, url, posted_at, sentiment_score, sentiment_label, lead, dedupe_key, text_key)
-      select ${query.workspace_id}::uuid, ${query.id}::uuid, r.*
-      from unnest(
-        ${column((r) => r.item.source)}::text[], ${column((r) => r.item.sourceId)}::text[], ${column((r) => r.item.author)}::text[],
-        ${column((r) => r.item.text)}::text[], ${column((r) => r.item.lang ?? null)}::text[], ${column((r) => r.item.url)}::text[],
-        ${column((r) => r.item.postedAt.toISOString())}::timestamptz[], ${column((r) => r.sentiment.score)}::real[],
-        ${column((r) => r.sentiment.label)}::text[], ${column((r) => isSalesLead(r.item.text))}::boolean[],
-        ${column((r) => dedupeKey(r.item, r.item.postedAt, r.item.words))}::text[], ${column((r) => r.item.textKey)}::text[]
-      ) as r
-      on conflict do nothing`.execute(db);
-    counts.stored = Number(inserted.numAffectedRows ?? 0n);
+    counts.stored = await insertMentions(
+      db,
+      { workspaceId: query.workspace_id, queryId: query.id },
+      kept.map((item) => {
+        const sentiment = analyzeSentiment(item.text);
+        return {
+          source: item.source,
+          sourceId: item.sourceId,
+          author: item.author,
+          text: item.text,
+          lang: item.lang ?? null,
+          url: item.url,
+          postedAt: item.postedAt,
+          sentimentScore: sentiment.score,
+          sentimentLabel: sentiment.label,
+          lead: isSalesLead(item.text),
+          dedupeKey: dedupeKey(item, item.postedAt, item.words),
+          textKey: item.textKey,
+        };
+      }),
+    );
     counts.duplicate = kept.length - counts.stored;
   }
   return counts;

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { findChannels } from '../db/channels';
 import { listCampaigns } from '../db/campaigns';
 import type { ImportRow } from '../db/imports';
+import { postExists } from '../db/posts';
 import type { Caller } from '../db/tokens';
 import { DomainError, Invalid, invalidField, invalidFields, Unavailable, type FieldError as FieldProblem } from '../contracts/errors';
 import { createPlannedPost, derivedPostId, planPost, type NewPostRequest, type PostCreationContext } from './posts';
@@ -118,8 +119,7 @@ export async function importRow(ctx: PostCreationContext, caller: Caller, row: I
     const plan = await planPost(ctx, caller, request);
     if (!create) return { line: row.line };
     plan.input.postId = derivedPostId(`import:${create.jobId}:${row.line}`);
-    const existing = await ctx.db.selectFrom('posts').select('id').where('id', '=', plan.input.postId).executeTakeFirst();
-    return { line: row.line, postId: existing?.id ?? (await createPlannedPost(ctx, plan)) };
+    return { line: row.line, postId: (await postExists(ctx.db, plan.input.postId)) ? plan.input.postId : await createPlannedPost(ctx, plan) };
   } catch (err) {
     if (err instanceof DomainError && !(err instanceof Unavailable)) return { line: row.line, errors: err.errors.length ? err.errors : [{ field: 'row', rule: 'valid', message: err.message }] };
     throw err;

@@ -9,7 +9,8 @@ import { appendAudit } from '../db/audit';
 import { findCampaign, type CampaignView } from '../db/campaigns';
 import { findChannels } from '../db/channels';
 import { peopleByIds } from '../db/users';
-import { findLibraryItem, listLibraryItems } from '../db/library';
+import { findLibraryItem, findMediaAssets, listLibraryItems } from '../db/library';
+import { insertPost, takenSlots } from '../db/posts';
 import { renderTemplate } from '../content/templates';
 import type { Db } from '../db/database';
 import type { Channel } from '../db/channels';
@@ -107,7 +108,7 @@ export async function checkContent(
   });
   const requested = body.media ?? [];
   const assets = requested.length
-    ? await app.db.selectFrom('media_assets').select(['id', 'content_type', 'bytes', 'width', 'height']).where('workspace_id', '=', workspaceId).where('id', 'in', requested.map((m) => m.mediaId)).execute()
+    ? await findMediaAssets(app.db, workspaceId, requested.map((m) => m.mediaId))
     : [];
   const media: MediaFacts[] = [];
   requested.forEach((m, i) => {
@@ -139,14 +140,7 @@ const CAMPAIGN_RUNNING: string[] = ['scheduled', 'live'];
 /** The first queue slot free on every one of the channels (their slots must coincide). */
 async function nextSharedSlot(db: Db, channels: Channel[]): Promise<Date> {
   const now = new Date();
-  const taken = await db
-    .selectFrom('post_targets as t')
-    .innerJoin('posts as p', 'p.id', 't.post_id')
-    .select(['t.channel_id', 'p.publish_at'])
-    .where('t.channel_id', 'in', channels.map((c) => c.id))
-    .where('p.status', 'in', [...SLOT_HOLDING_STATUSES])
-    .where('p.publish_at', '>', now)
-    .execute();
+  const taken = await takenSlots(db, channels.map((c) => c.id), SLOT_HOLDING_STATUSES, now);
   const takenOn = (id: string) => taken.filter((t) => t.channel_id === id).map((t) => t.publish_at);
   const [first, ...others] = channels;
   const horizon = new Date(now.getTime() + 8 * 7 * 24 * 3600_000);
@@ -270,9 +264,9 @@ export async function createPlannedPost(ctx: PostCreationContext, plan: PlannedP
   const workflowId = postWorkflowId(input.postId);
   const channelIds = plan.channels.map((c) => c.id);
   await storeAndStart(ctx, workflowId, async (trx, start) => {
-    await trx
-      .insertInto('posts')
-      .values({
+    await insertPost(
+      trx,
+      {
         id: input.postId,
         workspace_id: input.workspaceId,
         author_id: plan.authorId,
@@ -287,18 +281,10 @@ export async function createPlannedPost(ctx: PostCreationContext, plan: PlannedP
         pre_approved: plan.libraryItem?.preApproved ?? false,
         awaiting_user_ids: input.approval?.steps[0]!.eligibleUserIds ?? [],
         updated_at: new Date(),
-      })
-      .execute();
-    await trx
-      .insertInto('post_targets')
-      .values(plan.targets.map((t) => ({ id: t.id, post_id: input.postId, channel_id: t.channel.id, text: t.text, status: 'pending' as const, idempotency_key: t.idempotencyKey, updated_at: new Date() })))
-      .execute();
-    if (plan.media.length > 0) {
-      await trx
-        .insertInto('post_media')
-        .values(plan.media.map((m, position) => ({ post_id: input.postId, position, media_id: m.mediaId, alt: m.alt, library_item_id: m.libraryItemId })))
-        .execute();
-    }
+      },
+      plan.targets.map((t) => ({ id: t.id, post_id: input.postId, channel_id: t.channel.id, text: t.text, status: 'pending' as const, idempotency_key: t.idempotencyKey, updated_at: new Date() })),
+      plan.media.map((m) => ({ media_id: m.mediaId, alt: m.alt, library_item_id: m.libraryItemId })),
+    );
     await appendAudit(trx, {
       workspaceId: input.workspaceId,
       actorId: plan.authorId,

@@ -4,16 +4,17 @@ import { findChannels } from '../../db/channels';
 import { ROLES } from '../../db/members';
 import { NOTIFICATION_SUBJECT_TYPES } from '../../db/notifications';
 import { createContentRule, deleteContentRule, listContentRules, listPolicies, resolveSteps, savePolicy, stepWithoutDistinctApprovers, type PolicyStep } from '../../db/approvals';
-import { appendAudit } from '../../db/audit';
+import { setNotificationWebhook } from '../../db/workspaces';
 import type { Db } from '../../db/database';
 import { ChannelError } from '../../channels/errors';
 import { webhookCredentialsSchema } from '../../channels/webhook';
 import { findCampaign } from '../../db/campaigns';
 import { listNotifications } from '../../db/notifications';
-import { findPost, findPosts } from '../../db/posts';
+import { findPost, findPosts, postView } from '../../db/posts';
 import { approvalQuery, approvalsNeeded, APPROVAL_MODES } from '../../contracts/approval';
+import { ownedOr404 } from '../owned';
 import { callerOf, requireRole, Roles } from '../plugins/auth';
-import { decisionBody } from '../schemas';
+import { decisionBody, noContent } from '../schemas';
 import { invalidField, invalidFields, notFound, type FieldProblem } from '../problems';
 import { answerOnce, approvalChainView, approvalView, idempotencyHeaders, runDecision } from '../workflow-updates';
 import { approvalViewSchema, approvalWithPeople, peopleNamer, personSchema } from '../people';
@@ -111,12 +112,42 @@ const policyBody = z
   })
   .refine((b) => b.channelId === null || b.campaignId === null, { message: 'a policy is for a channel or for a campaign, not both', path: ['campaignId'] });
 
+const approversView = z.object({ userIds: z.array(z.string()).optional(), roles: z.array(z.enum(ROLES)).optional() });
+const policyStepView = z.object({
+  name: z.string(),
+  mode: z.enum(APPROVAL_MODES),
+  quorum: z.number().int().optional(),
+  approvers: approversView,
+  deadlineSeconds: z.number().int().optional(),
+  remindBeforeSeconds: z.number().int().optional(),
+  escalateTo: approversView.optional(),
+  source: z.string().optional().describe('Set on steps a content rule inserted'),
+});
+const policyView = z.object({
+  id: z.uuid(),
+  channelId: z.uuid().nullable(),
+  campaignId: z.uuid().nullable(),
+  steps: z.array(policyStepView),
+  distinctApprovers: z.boolean(),
+  updatedBy: z.string(),
+  updatedAt: z.string(),
+});
+const contentRuleView = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  match: z.object({ keywords: z.array(z.string()).optional(), regex: z.string().optional(), linkDomains: z.array(z.string()).optional(), channelIds: z.array(z.uuid()).optional() }),
+  step: policyStepView,
+  position: z.enum(['first', 'last']),
+  createdBy: z.string(),
+  createdAt: z.string(),
+});
+
 export const approvalRoutes: FastifyPluginAsyncZod = async (app) => {
   app.put(
     '/approval-policies',
     {
       onRequest: requireRole(Roles.manageMembers),
-      schema: { summary: 'Set the approval chain for the workspace, one channel or one campaign', tags: ['approvals'], body: policyBody },
+      schema: { summary: 'Set the approval chain for the workspace, one channel or one campaign', tags: ['approvals'], body: policyBody, response: { 200: policyView } },
     },
     async (request) => {
       const caller = callerOf(request);
@@ -136,7 +167,7 @@ export const approvalRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(
     '/approval-policies',
-    { onRequest: requireRole(Roles.read), schema: { summary: 'Approval policies of your workspace', tags: ['approvals'] } },
+    { onRequest: requireRole(Roles.read), schema: { summary: 'Approval policies of your workspace', tags: ['approvals'], response: { 200: z.object({ policies: z.array(policyView) }) } } },
     async (request) => ({ policies: await listPolicies(app.db, callerOf(request).workspaceId) }),
   );
 
@@ -156,8 +187,7 @@ export const approvalRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request, reply) =>
       answerOnce(app, request, reply, async (updateId) => {
         const caller = callerOf(request);
-        const post = await findPost(app.db, caller.workspaceId, request.params.id);
-        if (!post) throw notFound('Post');
+        const post = await ownedOr404(findPost(app.db, caller.workspaceId, request.params.id), 'Post');
         return runDecision(app.temporal, post.workflowId, caller, request.body, `The post is ${post.status}; no approval is pending`, updateId);
       }),
   );
@@ -175,8 +205,7 @@ export const approvalRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) => {
       const { workspaceId } = callerOf(request);
-      const post = await findPost(app.db, workspaceId, request.params.id);
-      if (!post) throw notFound('Post');
+      const post = await ownedOr404(findPost(app.db, workspaceId, request.params.id), 'Post');
       return approvalWithPeople(app.db, workspaceId, approvalView(await app.temporal.workflow.getHandle(post.workflowId).query(approvalQuery)));
     },
   );
@@ -185,7 +214,7 @@ export const approvalRoutes: FastifyPluginAsyncZod = async (app) => {
     '/content-rules',
     {
       onRequest: requireRole(Roles.manageMembers),
-      schema: { summary: 'Add a content rule: posts that match get its approval step (e.g. legal)', tags: ['approvals'], body: ruleBody },
+      schema: { summary: 'Add a content rule: posts that match get its approval step (e.g. legal)', tags: ['approvals'], body: ruleBody, response: { 201: contentRuleView } },
     },
     async (request, reply) => {
       const caller = callerOf(request);
@@ -202,17 +231,17 @@ export const approvalRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(
     '/content-rules',
-    { onRequest: requireRole(Roles.read), schema: { summary: 'Content rules of your workspace', tags: ['approvals'] } },
+    { onRequest: requireRole(Roles.read), schema: { summary: 'Content rules of your workspace', tags: ['approvals'], response: { 200: z.object({ rules: z.array(contentRuleView) }) } } },
     async (request) => ({ rules: await listContentRules(app.db, callerOf(request).workspaceId) }),
   );
 
   app.delete(
     '/content-rules/:id',
-    { onRequest: requireRole(Roles.manageMembers), schema: { summary: 'Remove a content rule (posts already created keep their chain)', tags: ['approvals'], params: z.strictObject({ id: z.uuid() }) } },
+    { onRequest: requireRole(Roles.manageMembers), schema: { summary: 'Remove a content rule (posts already created keep their chain)', tags: ['approvals'], params: z.strictObject({ id: z.uuid() }), response: { 204: noContent('Removed') } } },
     async (request, reply) => {
       const caller = callerOf(request);
       if (!(await deleteContentRule(app.db, caller.workspaceId, request.params.id, caller.userId))) throw notFound('Content rule');
-      return reply.code(204).send();
+      return reply.code(204).send(undefined);
     },
   );
 
@@ -224,6 +253,7 @@ export const approvalRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Where approval reminders and escalations are delivered (Standard Webhooks; verified with a ping)',
         tags: ['approvals'],
         body: webhookCredentialsSchema,
+        response: { 204: noContent('Verified and saved') },
       },
     },
     async (request, reply) => {
@@ -234,11 +264,8 @@ export const approvalRoutes: FastifyPluginAsyncZod = async (app) => {
         if (err instanceof ChannelError) throw invalidField('url', 'verified', `did not accept a signed ping: ${err.message}`);
         throw err;
       }
-      await app.db.transaction().execute(async (trx) => {
-        await trx.updateTable('workspaces').set({ notification_webhook_sealed: app.sealer.seal(request.body) }).where('id', '=', caller.workspaceId).execute();
-        await appendAudit(trx, { workspaceId: caller.workspaceId, actorId: caller.userId, action: 'workspace.notification_webhook_set', subjectType: 'workspace', subjectId: caller.workspaceId, after: { host: new URL(request.body.url).host } });
-      });
-      return reply.code(204).send();
+      await setNotificationWebhook(app.db, { workspaceId: caller.workspaceId, actorId: caller.userId, webhookSealed: app.sealer.seal(request.body), host: new URL(request.body.url).host });
+      return reply.code(204).send(undefined);
     },
   );
 
@@ -269,6 +296,7 @@ export const approvalRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Posts awaiting approval (mine=true: waiting for me) or expired before approval',
         tags: ['approvals'],
         querystring: z.strictObject({ state: z.enum(['pending', 'expired']).default('pending'), mine: z.enum(['true', 'false']).default('false') }),
+        response: { 200: z.object({ posts: z.array(postView) }) },
       },
     },
     async (request) => {

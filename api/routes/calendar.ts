@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { slotOccurrences } from '../../content/queue-slots';
 import { listCampaigns } from '../../db/campaigns';
 import { findChannels } from '../../db/channels';
-import { findPosts, type PostView } from '../../db/posts';
+import { findPosts, postView, type PostView } from '../../db/posts';
 import { callerOf, requireRole, Roles } from '../plugins/auth';
 import { isoInstant } from '../schemas';
 import { invalidField } from '../problems';
@@ -14,12 +14,21 @@ const DUPLICATE_WINDOW_MS = 7 * 24 * 3600_000;
 /** A post still awaiting approval this close to its time is flagged. */
 const APPROVAL_NEAR_MS = 2 * 3600_000;
 
-export interface CalendarWarning {
-  kind: 'min_gap' | 'duplicate_text' | 'outside_campaign' | 'approval_near';
-  channelId?: string;
-  postIds: string[];
-  message: string;
-}
+const calendarWarning = z.object({
+  kind: z.enum(['min_gap', 'duplicate_text', 'outside_campaign', 'approval_near']),
+  channelId: z.uuid().optional(),
+  postIds: z.array(z.uuid()),
+  message: z.string(),
+});
+export type CalendarWarning = z.infer<typeof calendarWarning>;
+
+const calendarView = z.object({
+  from: z.string(),
+  to: z.string(),
+  posts: z.array(postView),
+  freeSlots: z.array(z.object({ channelId: z.uuid(), at: z.string() })).describe('Queue slots still free, after now'),
+  warnings: z.array(calendarWarning),
+});
 
 const LIVE = new Set(['awaiting_approval', 'changes_requested', 'scheduled', 'held', 'publishing', 'published', 'partially_published']);
 
@@ -32,6 +41,7 @@ export const calendarRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Posts and free queue slots in a window, with the warnings a planner needs',
         tags: ['calendar'],
         querystring: z.strictObject({ from: isoInstant, to: isoInstant, channelId: z.uuid().optional(), campaignId: z.uuid().optional() }),
+        response: { 200: calendarView },
       },
     },
     async (request) => {

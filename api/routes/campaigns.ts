@@ -3,7 +3,8 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { campaignOverride, listPolicies, policyStepsFor, resolveSteps, unsatisfiableSteps } from '../../db/approvals';
 import { appendAudit } from '../../db/audit';
-import { campaignProgress, findCampaign, listCampaigns } from '../../db/campaigns';
+import { addPostsToCampaign, campaignProgress, campaignProgressView, campaignView, findCampaign, insertCampaign, listCampaigns } from '../../db/campaigns';
+import { findPostHandles } from '../../db/posts';
 import { findChannels } from '../../db/channels';
 import { CAMPAIGN_STATUSES } from '../../db/campaigns.types';
 import { approvalQuery } from '../../contracts/approval';
@@ -12,6 +13,7 @@ import type { runCampaign } from '../../workflows/campaign';
 import { joinCampaignSignal } from '../../contracts/post';
 import { SearchAttributes } from '../../contracts/shared';
 import { storeAndStart } from '../../services/store-and-start';
+import { ownedOr404 } from '../owned';
 import { callerOf, requireRole, Roles } from '../plugins/auth';
 import { beyondHorizon } from '../../content/publish-horizon';
 import { decisionBody, idParams, isoInstant } from '../schemas';
@@ -57,18 +59,24 @@ type BulkDecisionResult = z.infer<typeof bulkDecisionResult>;
 /** The campaign's workflow's own view of itself. */
 const campaignLiveView = z.object({ campaignId: z.uuid(), status: z.enum(CAMPAIGN_STATUSES), approval: approvalChainView, pausedAt: z.string().nullable() });
 
+const campaignWithProgress = campaignView.extend({ progress: campaignProgressView });
+
+/** What pause, resume and cancel answer: the workflow's status as it holds it (its chain's steps from 0). */
+const campaignWorkflowStatus = z.object({
+  campaignId: z.uuid(),
+  status: z.enum(CAMPAIGN_STATUSES),
+  approval: z.looseObject({}).describe('The approval chain as the workflow holds it'),
+  pausedAt: z.string().nullable(),
+});
+
 export const campaignRoutes: FastifyPluginAsyncZod = async (app) => {
-  const campaignOr404 = async (workspaceId: string, id: string) => {
-    const campaign = await findCampaign(app.db, workspaceId, id);
-    if (!campaign) throw notFound('Campaign');
-    return campaign;
-  };
+  const campaignOr404 = (workspaceId: string, id: string) => ownedOr404(findCampaign(app.db, workspaceId, id), 'Campaign');
 
   app.post(
     '/campaigns',
     {
       onRequest: requireRole(Roles.writeContent),
-      schema: { summary: 'Create a campaign (a draft); its workflow starts with it', tags: ['campaigns'], body: createCampaignBody },
+      schema: { summary: 'Create a campaign (a draft); its workflow starts with it', tags: ['campaigns'], body: createCampaignBody, response: { 201: campaignView } },
     },
     async (request, reply) => {
       const caller = callerOf(request);
@@ -89,25 +97,22 @@ export const campaignRoutes: FastifyPluginAsyncZod = async (app) => {
       const workflowId = campaignWorkflowId(id);
       const utm = body.utm ? { medium: body.utm.medium, campaign: body.utm.campaign ?? body.name, sources: body.utm.sources } : null;
       await storeAndStart(app, workflowId, async (trx, start) => {
-        await trx
-          .insertInto('campaigns')
-          .values({
-            id,
-            workspace_id: caller.workspaceId,
-            name: body.name,
-            objective: body.objective ?? null,
-            starts_at: body.startsAt,
-            ends_at: body.endsAt,
-            channel_ids: body.channelIds,
-            owner_id: caller.userId,
-            tags: body.tags,
-            utm: utm ? JSON.stringify(utm) : null,
-            enforce_dates: body.enforceDates,
-            status: 'draft',
-            workflow_id: workflowId,
-            updated_at: new Date(),
-          })
-          .execute();
+        await insertCampaign(trx, {
+          id,
+          workspace_id: caller.workspaceId,
+          name: body.name,
+          objective: body.objective ?? null,
+          starts_at: body.startsAt,
+          ends_at: body.endsAt,
+          channel_ids: body.channelIds,
+          owner_id: caller.userId,
+          tags: body.tags,
+          utm: utm ? JSON.stringify(utm) : null,
+          enforce_dates: body.enforceDates,
+          status: 'draft',
+          workflow_id: workflowId,
+          updated_at: new Date(),
+        });
         await appendAudit(trx, { workspaceId: caller.workspaceId, actorId: caller.userId, action: 'campaign.created', subjectType: 'campaign', subjectId: id, after: { name: body.name, startsAt: body.startsAt, endsAt: body.endsAt, channelIds: body.channelIds } });
         await start(() =>
           app.temporal.workflow.start<typeof runCampaign>('runCampaign', {
@@ -130,13 +135,13 @@ export const campaignRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(
     '/campaigns',
-    { onRequest: requireRole(Roles.read), schema: { summary: 'Campaigns of your workspace', tags: ['campaigns'], querystring: z.strictObject({ status: z.enum(CAMPAIGN_STATUSES).optional() }) } },
+    { onRequest: requireRole(Roles.read), schema: { summary: 'Campaigns of your workspace', tags: ['campaigns'], querystring: z.strictObject({ status: z.enum(CAMPAIGN_STATUSES).optional() }), response: { 200: z.object({ campaigns: z.array(campaignView) }) } } },
     async (request) => ({ campaigns: await listCampaigns(app.db, callerOf(request).workspaceId, request.query) }),
   );
 
   app.get(
     '/campaigns/:id',
-    { onRequest: requireRole(Roles.read), schema: { summary: 'A campaign with its progress: posts by status, overall and per channel', tags: ['campaigns'], params: idParams } },
+    { onRequest: requireRole(Roles.read), schema: { summary: 'A campaign with its progress: posts by status, overall and per channel', tags: ['campaigns'], params: idParams, response: { 200: campaignWithProgress } } },
     async (request) => {
       const campaign = await campaignOr404(callerOf(request).workspaceId, request.params.id);
       return { ...campaign, progress: await campaignProgress(app.db, campaign.id) };
@@ -200,12 +205,7 @@ export const campaignRoutes: FastifyPluginAsyncZod = async (app) => {
       const caller = callerOf(request);
       const campaign = await campaignOr404(caller.workspaceId, request.params.id);
       const { decisions } = request.body;
-      const posts = await app.db
-        .selectFrom('posts')
-        .select(['id', 'workflow_id', 'status', 'campaign_id'])
-        .where('workspace_id', '=', caller.workspaceId)
-        .where('id', 'in', decisions.map((d) => d.postId))
-        .execute();
+      const posts = await findPostHandles(app.db, caller.workspaceId, decisions.map((d) => d.postId));
       return answerOnce(
         app,
         request,
@@ -267,11 +267,12 @@ export const campaignRoutes: FastifyPluginAsyncZod = async (app) => {
   ] as const) {
     app.post(
       `/campaigns/:id/${action}`,
-      { onRequest: requireRole(Roles.writeContent), schema: { summary, tags: ['campaigns'], params: idParams } },
+      { onRequest: requireRole(Roles.writeContent), schema: { summary, tags: ['campaigns'], params: idParams, response: { 200: campaignWorkflowStatus } } },
       async (request) => {
         const caller = callerOf(request);
         const campaign = await campaignOr404(caller.workspaceId, request.params.id);
-        return runWorkflowUpdate(() => app.temporal.workflow.getHandle(campaign.workflowId).executeUpdate(update, { args: [{ actorId: caller.userId }] }), 'The campaign has finished');
+        const { approval, ...status } = await runWorkflowUpdate(() => app.temporal.workflow.getHandle(campaign.workflowId).executeUpdate(update, { args: [{ actorId: caller.userId }] }), 'The campaign has finished');
+        return { ...status, approval: { ...approval } };
       },
     );
   }
@@ -280,13 +281,13 @@ export const campaignRoutes: FastifyPluginAsyncZod = async (app) => {
     '/campaigns/:id/posts',
     {
       onRequest: requireRole(Roles.writeContent),
-      schema: { summary: 'Add existing posts to the campaign (their text is not re-tagged)', tags: ['campaigns'], params: idParams, body: z.strictObject({ postIds: z.array(z.uuid()).min(1).max(500) }) },
+      schema: { summary: 'Add existing posts to the campaign (their text is not re-tagged)', tags: ['campaigns'], params: idParams, body: z.strictObject({ postIds: z.array(z.uuid()).min(1).max(500) }), response: { 200: campaignWithProgress } },
     },
     async (request) => {
       const caller = callerOf(request);
       const campaign = await campaignOr404(caller.workspaceId, request.params.id);
       if (['completed', 'cancelled', 'rejected'].includes(campaign.status)) throw conflict(`The campaign is ${campaign.status}`);
-      const posts = await app.db.selectFrom('posts').select(['id', 'workflow_id', 'status', 'campaign_id', 'publish_at']).where('workspace_id', '=', caller.workspaceId).where('id', 'in', request.body.postIds).execute();
+      const posts = await findPostHandles(app.db, caller.workspaceId, request.body.postIds);
       const problems: FieldProblem[] = [];
       // A post's chain is fixed when it is made: with a policy of its own, the campaign's posts must
       // be made in it (campaignId at creation), or they would join without its approval board.
@@ -304,10 +305,7 @@ export const campaignRoutes: FastifyPluginAsyncZod = async (app) => {
       });
       if (problems.length > 0) throw invalidFields(problems);
       const held = ['draft', 'in_review', 'paused'].includes(campaign.status);
-      await app.db.transaction().execute(async (trx) => {
-        await trx.updateTable('posts').set({ campaign_id: campaign.id, updated_at: new Date() }).where('id', 'in', request.body.postIds).execute();
-        await appendAudit(trx, { workspaceId: caller.workspaceId, actorId: caller.userId, action: 'campaign.posts_added', subjectType: 'campaign', subjectId: campaign.id, after: { postIds: request.body.postIds } });
-      });
+      await addPostsToCampaign(app.db, { workspaceId: caller.workspaceId, actorId: caller.userId, campaignId: campaign.id, postIds: request.body.postIds });
       for (const post of posts) await app.temporal.workflow.getHandle(post.workflow_id).signal(joinCampaignSignal, { campaignId: campaign.id, held });
       return { ...campaign, progress: await campaignProgress(app.db, campaign.id) };
     },

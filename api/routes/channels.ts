@@ -6,31 +6,13 @@ import { ChannelError } from '../../channels/errors';
 import { mastodonCredentialsSchema } from '../../channels/mastodon';
 import { webhookCredentialsSchema } from '../../channels/webhook';
 import { isValidTimezone } from '../../content/queue-slots';
-import { appendAudit } from '../../db/audit';
-import { PROVIDERS } from '../../db/channels';
-import { findChannel, findChannels, insertChannel, reconnectChannel, removeChannel, toChannelView } from '../../db/channels';
+import { channelView, findChannel, findChannels, insertChannel, reconnectChannel, removeChannel, setChannelSlots, toChannelView } from '../../db/channels';
 import { channelReconnectedSignal } from '../../contracts/post';
 import { callerOf, requireRole, Roles } from '../plugins/auth';
+import { ownedOr404 } from '../owned';
+import { noContent } from '../schemas';
 import { invalidField, invalidFields, notFound } from '../problems';
 
-const channelView = z.object({
-  id: z.uuid(),
-  provider: z.enum(PROVIDERS),
-  name: z.string(),
-  accountRef: z.string().describe('Who the channel posts as: a Bluesky DID, a webhook host'),
-  timezone: z.string(),
-  slots: z.array(z.object({ day: z.number(), time: z.string() })),
-  minGapMinutes: z.number(),
-  createdAt: z.string(),
-  health: z
-    .object({
-      healthy: z.boolean().describe('False after three failed sends in a row, or refused credentials, until a send goes through or the channel is reconnected'),
-      consecutiveFailures: z.number(),
-      lastError: z.string().nullable(),
-      failingSince: z.string().nullable(),
-    })
-    .describe('Whether sends to this channel go through'),
-});
 
 const name = z.string().trim().min(1).max(100);
 const createChannelBody = z.discriminatedUnion('provider', [
@@ -107,6 +89,7 @@ export const channelRoutes: FastifyPluginAsyncZod = async (app) => {
             .max(7 * 48),
           minGapMinutes: z.number().int().min(0).max(7 * 24 * 60).default(0),
         }),
+        response: { 200: channelView },
       },
     },
     async (request) => {
@@ -114,19 +97,7 @@ export const channelRoutes: FastifyPluginAsyncZod = async (app) => {
       const { timezone, slots, minGapMinutes } = request.body;
       if (!isValidTimezone(timezone)) throw invalidField('timezone', 'iana', `"${timezone}" is not an IANA timezone`);
       const unique = [...new Map(slots.map((s) => [`${s.day}@${s.time}`, s])).values()].sort((a, b) => a.day - b.day || a.time.localeCompare(b.time));
-      const updated = await app.db.transaction().execute(async (trx) => {
-        const row = await trx
-          .updateTable('channels')
-          .set({ timezone, slots: JSON.stringify(unique), min_gap_minutes: minGapMinutes })
-          .where('id', '=', request.params.id)
-          .where('workspace_id', '=', caller.workspaceId)
-          .where('deleted_at', 'is', null)
-          .returningAll()
-          .executeTakeFirst();
-        if (row) await appendAudit(trx, { workspaceId: caller.workspaceId, actorId: caller.userId, action: 'channel.slots_set', subjectType: 'channel', subjectId: row.id, after: { timezone, slots: unique, minGapMinutes } });
-        return row;
-      });
-      if (!updated) throw notFound('Channel');
+      const updated = await ownedOr404(setChannelSlots(app.db, { workspaceId: caller.workspaceId, channelId: request.params.id, actorId: caller.userId, timezone, slots: unique, minGapMinutes }), 'Channel');
       return toChannelView(updated);
     },
   );
@@ -145,8 +116,7 @@ export const channelRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) => {
       const caller = callerOf(request);
-      const existing = await findChannel(app.db, caller.workspaceId, request.params.id);
-      if (!existing) throw notFound('Channel');
+      const existing = await ownedOr404(findChannel(app.db, caller.workspaceId, request.params.id), 'Channel');
       const adapter = app.adapters[existing.provider];
       const parsed = adapter.credentialsSchema.safeParse(request.body.credentials);
       if (!parsed.success) {
@@ -174,7 +144,7 @@ export const channelRoutes: FastifyPluginAsyncZod = async (app) => {
     '/channels/:id',
     {
       onRequest: requireRole(Roles.manageChannels),
-      schema: { summary: 'Remove a channel; posts not yet published to it fail with a reason', tags: ['channels'], params: z.strictObject({ id: z.uuid() }) },
+      schema: { summary: 'Remove a channel; posts not yet published to it fail with a reason', tags: ['channels'], params: z.strictObject({ id: z.uuid() }), response: { 204: noContent('Removed') } },
     },
     async (request, reply) => {
       const caller = callerOf(request);
@@ -182,7 +152,7 @@ export const channelRoutes: FastifyPluginAsyncZod = async (app) => {
       if (!removed) throw notFound('Channel');
       // A post held for this channel's reconnect now fails that target (the channel was removed).
       await releaseHeldPosts(removed.heldWorkflowIds, request.params.id);
-      return reply.code(204).send();
+      return reply.code(204).send(undefined);
     },
   );
 };

@@ -1,6 +1,6 @@
-import { sql } from 'kysely';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { pingDatabase } from '../../db/health';
 import { unavailable } from '../problems';
 
 const CHECK_TIMEOUT_MS = 3000;
@@ -26,7 +26,7 @@ export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
     { schema: { summary: 'Database and Temporal reachable', tags: ['health'], security: [], response: { 200: z.object({ status: z.literal('ready'), database: z.string(), temporal: z.string() }) } } },
     async () => {
       const [database, temporal] = await Promise.all([
-        check(() => sql`select 1`.execute(app.db)),
+        check(() => pingDatabase(app.db)),
         check(() => app.temporal.workflowService.getSystemInfo({})),
       ]);
       if (database !== 'ok' || temporal !== 'ok') {

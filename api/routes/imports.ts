@@ -1,15 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { sql } from 'kysely';
 import { z } from 'zod';
 import { appendAudit } from '../../db/audit';
+import { importProgress, insertImportJob } from '../../db/imports';
 import { importLookups, importRow, parseImportCsv, type RowOutcome } from '../../services/post-import';
 import { importWorkflowId } from '../../contracts/import';
 import type { importPosts } from '../../workflows/post-import';
 import { SearchAttributes } from '../../contracts/shared';
 import { storeAndStart } from '../../services/store-and-start';
 import { callerOf, requireRole, Roles } from '../plugins/auth';
-import { invalidField, notFound } from '../problems';
+import { ownedOr404 } from '../owned';
+import { fieldProblemView } from '../schemas';
+import { invalidField, type FieldProblem } from '../problems';
 
 const MAX_FILE_BYTES = 5 * 1024 * 1024;
 
@@ -28,6 +30,10 @@ export const importRoutes: FastifyPluginAsyncZod = async (app) => {
           'dryRun=true checks every row and reports each bad one with its line number; otherwise the good rows are created by an import job whose progress GET /v1/posts/import/{jobId} reports.',
         tags: ['posts'],
         querystring: z.strictObject({ dryRun: z.enum(['true', 'false']).default('true') }),
+        response: {
+          200: z.object({ dryRun: z.literal(true), total: z.number().int(), valid: z.number().int(), invalid: z.array(z.object({ line: z.number().int(), errors: z.array(fieldProblemView).optional() })) }).describe('dryRun=true: what the import would do'),
+          202: z.object({ jobId: z.uuid(), status: z.literal('running'), total: z.number().int() }).describe('The import job started; its progress is at the Location'),
+        },
       },
     },
     async (request, reply) => {
@@ -41,13 +47,13 @@ export const importRoutes: FastifyPluginAsyncZod = async (app) => {
         const outcomes: RowOutcome[] = [];
         for (const row of rows) outcomes.push(await importRow(app, caller, row, lookups));
         const invalid = outcomes.filter((o) => o.errors);
-        return { dryRun: true, total: rows.length, valid: rows.length - invalid.length, invalid };
+        return { dryRun: true as const, total: rows.length, valid: rows.length - invalid.length, invalid };
       }
 
       const jobId = randomUUID();
       const workflowId = importWorkflowId(jobId);
       await storeAndStart(app, workflowId, async (trx, start) => {
-        await trx.insertInto('import_jobs').values({ id: jobId, workspace_id: caller.workspaceId, created_by: caller.userId, status: 'running', rows: JSON.stringify(rows), total: rows.length, workflow_id: workflowId }).execute();
+        await insertImportJob(trx, { id: jobId, workspace_id: caller.workspaceId, created_by: caller.userId, status: 'running', rows: JSON.stringify(rows), total: rows.length, workflow_id: workflowId });
         await appendAudit(trx, { workspaceId: caller.workspaceId, actorId: caller.userId, action: 'import_job.started', subjectType: 'import_job', subjectId: jobId, after: { rows: rows.length } });
         await start(() =>
           app.temporal.workflow.start<typeof importPosts>('importPosts', {
@@ -65,24 +71,36 @@ export const importRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(
     '/posts/import/:jobId',
-    { onRequest: requireRole(Roles.read), schema: { summary: 'Progress of an import: rows processed, posts created, bad rows with their line numbers', tags: ['posts'], params: z.strictObject({ jobId: z.uuid() }) } },
+    {
+      onRequest: requireRole(Roles.read),
+      schema: {
+        summary: 'Progress of an import: rows processed, posts created, bad rows with their line numbers',
+        tags: ['posts'],
+        params: z.strictObject({ jobId: z.uuid() }),
+        response: {
+          200: z.object({
+            jobId: z.uuid(),
+            status: z.enum(['running', 'completed', 'failed']),
+            total: z.number().int(),
+            processed: z.number().int(),
+            created: z.number().int(),
+            failed: z.array(z.object({ line: z.number().int(), errors: z.array(fieldProblemView) })),
+            startedAt: z.string(),
+            finishedAt: z.string().nullable(),
+          }),
+        },
+      },
+    },
     async (request) => {
       const caller = callerOf(request);
-      const job = await app.db.selectFrom('import_jobs').select(['id', 'status', 'total', 'created_at', 'finished_at']).where('id', '=', request.params.jobId).where('workspace_id', '=', caller.workspaceId).executeTakeFirst();
-      if (!job) throw notFound('Import job');
-      const counts = await app.db
-        .selectFrom('import_job_rows')
-        .select([sql<number>`count(*)::int`.as('processed'), sql<number>`count(post_id)::int`.as('created')])
-        .where('job_id', '=', job.id)
-        .executeTakeFirstOrThrow();
-      const failed = await app.db.selectFrom('import_job_rows').select(['line', 'errors']).where('job_id', '=', job.id).where('errors', 'is not', null).orderBy('line').execute();
+      const { job, counts, failed } = await ownedOr404(importProgress(app.db, caller.workspaceId, request.params.jobId), 'Import job');
       return {
         jobId: job.id,
         status: job.status,
         total: job.total,
         processed: counts.processed,
         created: counts.created,
-        failed: failed.map((f) => ({ line: f.line, errors: f.errors })),
+        failed: failed.map((f) => ({ line: f.line, errors: f.errors as FieldProblem[] })),
         startedAt: job.created_at.toISOString(),
         finishedAt: job.finished_at?.toISOString() ?? null,
       };

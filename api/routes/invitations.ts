@@ -2,27 +2,13 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ROLES } from '../../db/members';
-import { findInvitation, INVITATION_STATES, InvitationError, inviteMember, listInvitations, redeemInvitation, reissueInvitation, revokeInvitation, type IssuedInvitation } from '../../db/invitations';
+import { findInvitation, INVITATION_STATES, InvitationError, invitationView, inviteMember, listInvitations, redeemInvitation, reissueInvitation, revokeInvitation, type IssuedInvitation } from '../../db/invitations';
 import { findMember } from '../../db/members';
 import { invitationEmail } from '../../notifications/mailer';
+import { ownedOr404 } from '../owned';
 import { callerOf, requireRole, Roles } from '../plugins/auth';
 import { forbidden, invalidField, notFound, Problem } from '../problems';
-import { tokenView } from './tokens';
-
-export const invitationView = z.object({
-  id: z.uuid(),
-  userId: z.uuid(),
-  email: z.string(),
-  name: z.string().nullable(),
-  role: z.enum(ROLES).nullable().describe('The member\'s current role; null once they left the workspace'),
-  state: z.enum(INVITATION_STATES),
-  revokedReason: z.enum(['revoked', 'reissued', 'member_removed']).nullable(),
-  createdBy: z.uuid(),
-  createdAt: z.string(),
-  expiresAt: z.string(),
-  acceptedAt: z.string().nullable(),
-  revokedAt: z.string().nullable(),
-});
+import { tokenView } from '../../db/tokens';
 
 export const issuedInvitationView = invitationView.extend({
   code: z.string().describe('Shown in this response only: the member redeems it with POST /v1/invitations/accept'),
@@ -65,8 +51,7 @@ export const invitationRoutes: FastifyPluginAsyncZod = async (app) => {
   /** Only an owner may hand out (or take back) the way into an owner's account. */
   const checkTarget = async (request: FastifyRequest, userId: string) => {
     const caller = callerOf(request);
-    const member = await findMember(app.db, caller.workspaceId, userId);
-    if (!member) throw notFound('Member');
+    const member = await ownedOr404(findMember(app.db, caller.workspaceId, userId), 'Member');
     if (member.role === 'owner' && caller.role !== 'owner') throw forbidden('Only an owner can invite an owner');
     if (member.kind !== 'person') throw invalidField('userId', 'person', 'is a service account; mint it a token with POST /v1/service-accounts/:userId/tokens');
   };
@@ -120,8 +105,7 @@ export const invitationRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request, reply) => {
       const caller = callerOf(request);
-      const current = await findInvitation(app.db, caller.workspaceId, request.params.id);
-      if (!current) throw notFound('Invitation');
+      const current = await ownedOr404(findInvitation(app.db, caller.workspaceId, request.params.id), 'Invitation');
       await checkTarget(request, current.userId);
       const issued = await orRefused(() => reissueInvitation(app.db, { workspaceId: caller.workspaceId, invitationId: request.params.id, actorId: caller.userId }), 'id', () => 409);
       if (!issued) throw notFound('Invitation');
@@ -137,8 +121,7 @@ export const invitationRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) => {
       const caller = callerOf(request);
-      const current = await findInvitation(app.db, caller.workspaceId, request.params.id);
-      if (!current) throw notFound('Invitation');
+      const current = await ownedOr404(findInvitation(app.db, caller.workspaceId, request.params.id), 'Invitation');
       if (current.role === 'owner' && caller.role !== 'owner') throw forbidden('Only an owner can revoke an owner\'s invitation');
       const revoked = await orRefused(() => revokeInvitation(app.db, { workspaceId: caller.workspaceId, invitationId: request.params.id, actorId: caller.userId }), 'id', () => 409);
       if (!revoked) throw notFound('Invitation');

@@ -6,7 +6,7 @@ import { templateVariables } from '../../content/templates';
 import { policyStepsFor, resolveSteps, unsatisfiableSteps } from '../../db/approvals';
 import { appendAudit } from '../../db/audit';
 import { LIBRARY_ITEM_KINDS } from '../../db/library';
-import { findLibraryItem, listLibraryItems } from '../../db/library';
+import { findLibraryItem, findMediaAsset, insertLibraryItem, insertMediaAsset, libraryItemView, listLibraryItems } from '../../db/library';
 import { approvalQuery } from '../../contracts/approval';
 import { libraryItemWorkflowId } from '../../contracts/library-item';
 import type { reviewLibraryItem } from '../../workflows/library-item';
@@ -14,7 +14,8 @@ import { SearchAttributes } from '../../contracts/shared';
 import { storeAndStart } from '../../services/store-and-start';
 import { callerOf, requireRole, Roles } from '../plugins/auth';
 import { decisionBody, idParams, isoInstant } from '../schemas';
-import { invalidField, invalidFields, notFound } from '../problems';
+import { ownedOr404 } from '../owned';
+import { invalidField, invalidFields } from '../problems';
 import { answerOnce, approvalChainView, approvalView, idempotencyHeaders, runDecision } from '../workflow-updates';
 import { approvalViewSchema, approvalWithPeople } from '../people';
 
@@ -31,6 +32,9 @@ const createItemBody = z
   .refine((b) => (b.kind === 'media') === (b.mediaId !== undefined), { message: 'required for kind "media", and only then', path: ['mediaId'] })
   .refine((b) => b.kind === 'media' || b.body !== undefined, { message: 'required for snippets and templates', path: ['body'] });
 
+/** An upload as stored: its facts, not its bytes (GET /v1/media/{id}/content). */
+const mediaView = z.object({ id: z.uuid(), filename: z.string(), contentType: z.string(), bytes: z.number().int(), width: z.number().int().nullable(), height: z.number().int().nullable(), sha256: z.string() });
+
 export const libraryRoutes: FastifyPluginAsyncZod = async (app) => {
   // Uploads arrive as the raw file with its own content type; the bytes decide what it really is.
   app.addContentTypeParser(/^(image|video)\//, { parseAs: 'buffer', bodyLimit: MAX_MEDIA_BYTES }, (_request, body, done) => done(null, body));
@@ -44,6 +48,7 @@ export const libraryRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Upload an image (PNG, JPEG, GIF, WebP; ≤ 10 MB, ≤ 8000 px a side) or an MP4 video (≤ 100 MB) as the request body',
         tags: ['library'],
         querystring: z.strictObject({ filename: z.string().trim().min(1).max(200).default('upload') }),
+        response: { 201: mediaView },
       },
     },
     async (request, reply) => {
@@ -52,25 +57,16 @@ export const libraryRoutes: FastifyPluginAsyncZod = async (app) => {
       const { problems, media } = inspectMedia(request.body, request.headers['content-type'] ?? '');
       if (!media) throw invalidField('body', 'media', problems.join('; '), problems[0]!.includes('not supported') ? 415 : problems[0]!.includes('at most') ? 413 : 422);
       await app.media.put(media.sha256, request.body);
-      const row = await app.db.transaction().execute(async (trx) => {
-        const inserted = await trx
-          .insertInto('media_assets')
-          .values({ workspace_id: caller.workspaceId, owner_id: caller.userId, filename: request.query.filename, content_type: media.contentType, bytes: media.bytes, width: media.width, height: media.height, sha256: media.sha256, storage_key: media.sha256 })
-          .returningAll()
-          .executeTakeFirstOrThrow();
-        await appendAudit(trx, { workspaceId: caller.workspaceId, actorId: caller.userId, action: 'media.uploaded', subjectType: 'media', subjectId: inserted.id, after: { filename: inserted.filename, contentType: inserted.content_type, bytes: inserted.bytes } });
-        return inserted;
-      });
+      const row = await insertMediaAsset(app.db, { workspace_id: caller.workspaceId, owner_id: caller.userId, filename: request.query.filename, content_type: media.contentType, bytes: media.bytes, width: media.width, height: media.height, sha256: media.sha256, storage_key: media.sha256 });
       return reply.code(201).send({ id: row.id, filename: row.filename, contentType: row.content_type, bytes: row.bytes, width: row.width, height: row.height, sha256: row.sha256 });
     },
   );
 
   app.get(
     '/media/:id/content',
-    { onRequest: requireRole(Roles.read), schema: { summary: 'The uploaded file', tags: ['library'], params: idParams } },
+    { onRequest: requireRole(Roles.read), schema: { summary: 'The uploaded file', tags: ['library'], params: idParams, response: { 200: { description: 'The file, in its content type', content: { '*/*': { schema: z.any().describe('The file\'s bytes') } } } } } },
     async (request, reply) => {
-      const row = await app.db.selectFrom('media_assets').selectAll().where('id', '=', request.params.id).where('workspace_id', '=', callerOf(request).workspaceId).executeTakeFirst();
-      if (!row) throw notFound('Media');
+      const row = await ownedOr404(findMediaAsset(app.db, callerOf(request).workspaceId, request.params.id), 'Media');
       return reply.type(row.content_type).send(await app.media.get(row.storage_key));
     },
   );
@@ -79,14 +75,14 @@ export const libraryRoutes: FastifyPluginAsyncZod = async (app) => {
     '/library',
     {
       onRequest: requireRole(Roles.writeContent),
-      schema: { summary: 'Add a snippet, template or media item; it goes through the workspace\'s approval chain', tags: ['library'], body: createItemBody },
+      schema: { summary: 'Add a snippet, template or media item; it goes through the workspace\'s approval chain', tags: ['library'], body: createItemBody, response: { 201: libraryItemView } },
     },
     async (request, reply) => {
       const caller = callerOf(request);
       const body = request.body;
       if (body.expiresAt && Date.parse(body.expiresAt) <= Date.now()) throw invalidField('expiresAt', 'future', 'must be in the future');
       if (body.mediaId) {
-        const media = await app.db.selectFrom('media_assets').select('id').where('id', '=', body.mediaId).where('workspace_id', '=', caller.workspaceId).executeTakeFirst();
+        const media = await findMediaAsset(app.db, caller.workspaceId, body.mediaId);
         if (!media) throw invalidField('mediaId', 'exists', `no media ${body.mediaId} in this workspace`);
       }
       const policy = await policyStepsFor(app.db, caller.workspaceId, []);
@@ -97,24 +93,21 @@ export const libraryRoutes: FastifyPluginAsyncZod = async (app) => {
       const id = randomUUID();
       const workflowId = libraryItemWorkflowId(id);
       await storeAndStart(app, workflowId, async (trx, start) => {
-        await trx
-          .insertInto('library_items')
-          .values({
-            id,
-            workspace_id: caller.workspaceId,
-            kind: body.kind,
-            name: body.name,
-            body: body.body ?? null,
-            variables: body.kind === 'template' && body.body ? templateVariables(body.body) : [],
-            media_id: body.mediaId ?? null,
-            tags: body.tags,
-            owner_id: caller.userId,
-            expires_at: body.expiresAt ?? null,
-            status: 'awaiting_approval',
-            workflow_id: workflowId,
-            updated_at: new Date(),
-          })
-          .execute();
+        await insertLibraryItem(trx, {
+          id,
+          workspace_id: caller.workspaceId,
+          kind: body.kind,
+          name: body.name,
+          body: body.body ?? null,
+          variables: body.kind === 'template' && body.body ? templateVariables(body.body) : [],
+          media_id: body.mediaId ?? null,
+          tags: body.tags,
+          owner_id: caller.userId,
+          expires_at: body.expiresAt ?? null,
+          status: 'awaiting_approval',
+          workflow_id: workflowId,
+          updated_at: new Date(),
+        });
         await appendAudit(trx, { workspaceId: caller.workspaceId, actorId: caller.userId, action: 'library_item.created', subjectType: 'library_item', subjectId: id, after: { kind: body.kind, name: body.name, body: body.body ?? null, expiresAt: body.expiresAt ?? null } });
         await start(() =>
           app.temporal.workflow.start<typeof reviewLibraryItem>('reviewLibraryItem', {
@@ -126,7 +119,7 @@ export const libraryRoutes: FastifyPluginAsyncZod = async (app) => {
           }),
         );
       });
-      return reply.code(201).send(await findLibraryItem(app.db, caller.workspaceId, id));
+      return reply.code(201).send(await ownedOr404(findLibraryItem(app.db, caller.workspaceId, id), 'Library item'));
     },
   );
 
@@ -138,6 +131,7 @@ export const libraryRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Library items, by tag and kind; usable=true: approved and unexpired',
         tags: ['library'],
         querystring: z.strictObject({ tag: z.string().optional(), kind: z.enum(LIBRARY_ITEM_KINDS).optional(), usable: z.enum(['true', 'false']).optional() }),
+        response: { 200: z.object({ items: z.array(libraryItemView) }) },
       },
     },
     async (request) => ({ items: await listLibraryItems(app.db, callerOf(request).workspaceId, { ...request.query, usable: request.query.usable === 'true' }) }),
@@ -145,11 +139,9 @@ export const libraryRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(
     '/library/:id',
-    { onRequest: requireRole(Roles.read), schema: { summary: 'A library item and the posts that used it', tags: ['library'], params: idParams } },
+    { onRequest: requireRole(Roles.read), schema: { summary: 'A library item and the posts that used it', tags: ['library'], params: idParams, response: { 200: libraryItemView } } },
     async (request) => {
-      const item = await findLibraryItem(app.db, callerOf(request).workspaceId, request.params.id);
-      if (!item) throw notFound('Library item');
-      return item;
+      return ownedOr404(findLibraryItem(app.db, callerOf(request).workspaceId, request.params.id), 'Library item');
     },
   );
 
@@ -162,8 +154,7 @@ export const libraryRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request, reply) =>
       answerOnce(app, request, reply, async (updateId) => {
         const caller = callerOf(request);
-        const item = await findLibraryItem(app.db, caller.workspaceId, request.params.id);
-        if (!item) throw notFound('Library item');
+        const item = await ownedOr404(findLibraryItem(app.db, caller.workspaceId, request.params.id), 'Library item');
         return runDecision(app.temporal, item.workflowId, caller, request.body, `The item is ${item.status}; no approval is pending`, updateId);
       }),
   );
@@ -173,8 +164,7 @@ export const libraryRoutes: FastifyPluginAsyncZod = async (app) => {
     { onRequest: requireRole(Roles.read), schema: { summary: 'A library item\'s approval chain (steps from 1), each person named', tags: ['library'], params: idParams, response: { 200: approvalViewSchema } } },
     async (request) => {
       const { workspaceId } = callerOf(request);
-      const item = await findLibraryItem(app.db, workspaceId, request.params.id);
-      if (!item) throw notFound('Library item');
+      const item = await ownedOr404(findLibraryItem(app.db, workspaceId, request.params.id), 'Library item');
       return approvalWithPeople(app.db, workspaceId, approvalView(await app.temporal.workflow.getHandle(item.workflowId).query(approvalQuery)));
     },
   );

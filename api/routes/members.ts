@@ -1,20 +1,12 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ROLES } from '../../db/members';
-import { USER_KINDS } from '../../db/users';
-import { addMember, changeMembership, createServiceAccount, LastOwnerError, listMembers, ServiceAccountEmailError } from '../../db/members';
+import { addMember, changeMembership, createServiceAccount, LastOwnerError, listMembers, memberView, ServiceAccountEmailError } from '../../db/members';
 import { callerOf, requireRole, Roles } from '../plugins/auth';
 import { conflict, forbidden, invalidField, notFound } from '../problems';
+import { noContent } from '../schemas';
 import { deliverInvitation, issuedInvitationView } from './invitations';
 
-const memberView = z.object({
-  userId: z.uuid(),
-  email: z.string(),
-  name: z.string().nullable(),
-  role: z.enum(ROLES),
-  kind: z.enum(USER_KINDS).describe('service: a service account (an integration), not a person'),
-  joinedAt: z.string(),
-});
 const userParams = z.strictObject({ userId: z.uuid() });
 
 export const memberRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -87,14 +79,14 @@ export const memberRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.delete(
     '/members/:userId',
-    { onRequest: requireRole(Roles.manageMembers), schema: { summary: 'Remove a member; their tokens for this workspace are revoked and their open invitation stops working', tags: ['members'], params: userParams } },
+    { onRequest: requireRole(Roles.manageMembers), schema: { summary: 'Remove a member; their tokens for this workspace are revoked and their open invitation stops working', tags: ['members'], params: userParams, response: { 204: noContent('Removed') } } },
     async (request, reply) => {
       const caller = callerOf(request);
       const target = (await listMembers(app.db, caller.workspaceId)).find((m) => m.userId === request.params.userId);
       if (!target) throw notFound('Member');
       if (target.role === 'owner' && caller.role !== 'owner') throw forbidden('Only an owner can remove an owner');
       await change(() => changeMembership(app.db, { workspaceId: caller.workspaceId, userId: target.userId, role: null, actorId: caller.userId }));
-      return reply.code(204).send();
+      return reply.code(204).send(undefined);
     },
   );
 };

@@ -2,41 +2,22 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { POST_STATUSES, TARGET_STATUSES } from '../../db/posts.types';
 import { findCampaign } from '../../db/campaigns';
-import { findPost, findPosts } from '../../db/posts';
+import { findPost, findPosts, postView } from '../../db/posts';
 import { checkContent, createPlannedPost, mustBeFuture, planPost, utmTagger } from '../../services/posts';
 import { cancelUpdate, editUpdate, postStatusQuery, rescheduleUpdate } from '../../contracts/post';
+import { ownedOr404 } from '../owned';
 import { callerOf, requireRole, Roles } from '../plugins/auth';
 import { idParams, isoInstant } from '../schemas';
-import { invalidField, notFound } from '../problems';
+import { invalidField } from '../problems';
 import { runWorkflowUpdate } from '../workflow-updates';
 
 
-const targetView = z.object({
-  id: z.uuid(),
-  channelId: z.uuid(),
-  text: z.string(),
-  status: z.enum(TARGET_STATUSES),
-  attempts: z.number().int(),
-  lastError: z.string().nullable(),
-  externalId: z.string().nullable().describe('The network\'s id, e.g. the at:// URI of the Bluesky record'),
-  url: z.string().nullable(),
-  publishedAt: z.string().nullable(),
-});
-const postView = z.object({
-  id: z.uuid(),
-  workspaceId: z.uuid(),
-  authorId: z.uuid(),
-  text: z.string(),
-  publishAt: z.string(),
+/** The post's workflow as it answers (its own fields, as it holds them). */
+const postLiveView = z.looseObject({
+  postId: z.uuid(),
   status: z.enum(POST_STATUSES),
-  workflowId: z.string(),
-  campaignId: z.uuid().nullable(),
-  libraryItemId: z.uuid().nullable(),
-  preApproved: z.boolean(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-  media: z.array(z.object({ mediaId: z.uuid(), libraryItemId: z.uuid().nullable(), alt: z.string(), contentType: z.string(), bytes: z.number().int(), width: z.number().int().nullable(), height: z.number().int().nullable() })),
-  targets: z.array(targetView),
+  publishAt: z.string(),
+  targets: z.array(z.looseObject({ targetId: z.uuid(), channelId: z.uuid(), provider: z.string(), status: z.enum(TARGET_STATUSES), externalId: z.string().optional(), url: z.string().nullable().optional(), error: z.string().optional() })),
 });
 
 const alt = z.string().max(2000).optional().describe('Alt text, for people who cannot see the image');
@@ -121,19 +102,18 @@ export const postRoutes: FastifyPluginAsyncZod = async (app) => {
     '/posts/:id',
     { onRequest: requireRole(Roles.read), schema: { summary: 'A post and the status of each target', tags: ['posts'], params: idParams, response: { 200: postView } } },
     async (request) => {
-      const post = await findPost(app.db, callerOf(request).workspaceId, request.params.id);
-      if (!post) throw notFound('Post');
+      const post = await ownedOr404(findPost(app.db, callerOf(request).workspaceId, request.params.id), 'Post');
       return post;
     },
   );
 
   app.get(
     '/posts/:id/live',
-    { onRequest: requireRole(Roles.read), schema: { summary: 'Live status, straight from the post\'s workflow', tags: ['posts'], params: idParams } },
+    { onRequest: requireRole(Roles.read), schema: { summary: 'Live status, straight from the post\'s workflow', tags: ['posts'], params: idParams, response: { 200: postLiveView } } },
     async (request) => {
-      const post = await findPost(app.db, callerOf(request).workspaceId, request.params.id);
-      if (!post) throw notFound('Post');
-      return app.temporal.workflow.getHandle(post.workflowId).query(postStatusQuery);
+      const post = await ownedOr404(findPost(app.db, callerOf(request).workspaceId, request.params.id), 'Post');
+      const live = await app.temporal.workflow.getHandle(post.workflowId).query(postStatusQuery);
+      return { ...live, targets: live.targets.map((t) => ({ ...t })) };
     },
   );
 
@@ -145,8 +125,7 @@ export const postRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) => {
       const caller = callerOf(request);
-      const post = await findPost(app.db, caller.workspaceId, request.params.id);
-      if (!post) throw notFound('Post');
+      const post = await ownedOr404(findPost(app.db, caller.workspaceId, request.params.id), 'Post');
       const publishAt = mustBeFuture(request.body.publishAt);
       await runWorkflowUpdate(
         () => app.temporal.workflow.getHandle(post.workflowId).executeUpdate(rescheduleUpdate, { args: [{ publishAt: publishAt.toISOString(), actorId: caller.userId }] }),
@@ -170,8 +149,7 @@ export const postRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) => {
       const caller = callerOf(request);
-      const post = await findPost(app.db, caller.workspaceId, request.params.id);
-      if (!post) throw notFound('Post');
+      const post = await ownedOr404(findPost(app.db, caller.workspaceId, request.params.id), 'Post');
       const channelIds = post.targets.map((t) => t.channelId);
       const campaign = post.campaignId ? await findCampaign(app.db, caller.workspaceId, post.campaignId) : undefined;
       const { texts } = await checkContent(app, caller.workspaceId, { ...request.body, channelIds }, campaign ? utmTagger(campaign) : undefined);
@@ -189,8 +167,7 @@ export const postRoutes: FastifyPluginAsyncZod = async (app) => {
     { onRequest: requireRole(Roles.writeContent), schema: { summary: 'Cancel a scheduled post', tags: ['posts'], params: idParams, response: { 200: postView } } },
     async (request) => {
       const caller = callerOf(request);
-      const post = await findPost(app.db, caller.workspaceId, request.params.id);
-      if (!post) throw notFound('Post');
+      const post = await ownedOr404(findPost(app.db, caller.workspaceId, request.params.id), 'Post');
       await runWorkflowUpdate(
         () => app.temporal.workflow.getHandle(post.workflowId).executeUpdate(cancelUpdate, { args: [{ actorId: caller.userId }] }),
         `The post is ${post.status}; its workflow has finished`,

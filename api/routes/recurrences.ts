@@ -4,7 +4,8 @@ import { z } from 'zod';
 import { FREQUENCIES, nthOccurrence, type RecurrenceRule } from '../../content/recurrence';
 import { isValidTimezone } from '../../content/queue-slots';
 import { appendAudit } from '../../db/audit';
-import { findPosts } from '../../db/posts';
+import { findPosts, postView } from '../../db/posts';
+import { findRecurrence, insertRecurrence, listRecurrences, recurrenceOccurrences, type RecurrenceRow } from '../../db/recurrences';
 import { checkContent } from '../../services/posts';
 import { pauseRecurrenceUpdate, recurrenceStatusQuery, recurrenceWorkflowId, resumeRecurrenceUpdate, stopRecurrenceUpdate } from '../../contracts/recurrence';
 import type { runRecurrence } from '../../workflows/recurrence';
@@ -13,7 +14,8 @@ import { storeAndStart } from '../../services/store-and-start';
 import { callerOf, requireRole, Roles } from '../plugins/auth';
 import { beyondHorizon } from '../../content/publish-horizon';
 import { idParams, isoInstant } from '../schemas';
-import { invalidField, invalidFields, notFound } from '../problems';
+import { ownedOr404 } from '../owned';
+import { invalidField, invalidFields } from '../problems';
 import { runWorkflowUpdate } from '../workflow-updates';
 
 
@@ -37,13 +39,39 @@ const createBody = z.strictObject({
   count: z.number().int().min(1).max(10_000).optional(),
 });
 
+const recurrenceView = z.object({
+  id: z.uuid(),
+  text: z.string(),
+  channelIds: z.array(z.uuid()),
+  variants: z.record(z.string(), z.string()),
+  rule: z.object({
+    frequency: z.enum(FREQUENCIES),
+    interval: z.number().int(),
+    weekdays: z.array(z.number().int()).optional(),
+    monthDay: z.number().int().optional(),
+    time: z.string(),
+    timezone: z.string(),
+    startsOn: z.string(),
+    until: z.string().optional(),
+    count: z.number().int().optional(),
+  }),
+  status: z.enum(['active', 'paused', 'stopped', 'completed']),
+  workflowId: z.string(),
+  authorId: z.uuid(),
+  createdAt: z.string(),
+});
+
+/** The recurrence's workflow as it answers: the next occurrence and the one it holds. */
+const recurrenceLiveView = z.object({
+  recurrenceId: z.uuid(),
+  status: z.enum(['active', 'paused', 'stopped', 'completed']),
+  nextIndex: z.number().int(),
+  pending: z.object({ index: z.number().int(), postId: z.uuid(), workflowId: z.string(), at: z.string() }).nullable(),
+});
+
 export const recurrenceRoutes: FastifyPluginAsyncZod = async (app) => {
-  const recurrenceOr404 = async (workspaceId: string, id: string) => {
-    const row = await app.db.selectFrom('recurrences').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', id).executeTakeFirst();
-    if (!row) throw notFound('Recurrence');
-    return row;
-  };
-  const view = (r: Awaited<ReturnType<typeof recurrenceOr404>>) => ({
+  const recurrenceOr404 = (workspaceId: string, id: string) => ownedOr404(findRecurrence(app.db, workspaceId, id), 'Recurrence');
+  const view = (r: RecurrenceRow): z.infer<typeof recurrenceView> => ({
     id: r.id,
     text: r.text,
     channelIds: r.channel_ids,
@@ -59,7 +87,7 @@ export const recurrenceRoutes: FastifyPluginAsyncZod = async (app) => {
     '/recurrences',
     {
       onRequest: requireRole(Roles.writeContent),
-      schema: { summary: 'A post that repeats (daily, weekly on given days, monthly) in a timezone, until a date or a count', tags: ['posts'], body: createBody },
+      schema: { summary: 'A post that repeats (daily, weekly on given days, monthly) in a timezone, until a date or a count', tags: ['posts'], body: createBody, response: { 201: recurrenceView.extend({ firstOccurrence: z.string() }) } },
     },
     async (request, reply) => {
       const caller = callerOf(request);
@@ -76,10 +104,7 @@ export const recurrenceRoutes: FastifyPluginAsyncZod = async (app) => {
       const id = randomUUID();
       const workflowId = recurrenceWorkflowId(id);
       await storeAndStart(app, workflowId, async (trx, start) => {
-        await trx
-          .insertInto('recurrences')
-          .values({ id, workspace_id: caller.workspaceId, author_id: caller.userId, text: body.text, channel_ids: body.channelIds, variants: JSON.stringify(body.variants ?? {}), rule: JSON.stringify(rule), status: 'active', workflow_id: workflowId, updated_at: new Date() })
-          .execute();
+        await insertRecurrence(trx, { id, workspace_id: caller.workspaceId, author_id: caller.userId, text: body.text, channel_ids: body.channelIds, variants: JSON.stringify(body.variants ?? {}), rule: JSON.stringify(rule), status: 'active', workflow_id: workflowId, updated_at: new Date() });
         await appendAudit(trx, { workspaceId: caller.workspaceId, actorId: caller.userId, action: 'recurrence.created', subjectType: 'recurrence', subjectId: id, after: { text: body.text, channelIds: body.channelIds, rule } });
         await start(() =>
           app.temporal.workflow.start<typeof runRecurrence>('runRecurrence', {
@@ -100,20 +125,20 @@ export const recurrenceRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(
     '/recurrences',
-    { onRequest: requireRole(Roles.read), schema: { summary: 'Recurring posts of your workspace', tags: ['posts'] } },
+    { onRequest: requireRole(Roles.read), schema: { summary: 'Recurring posts of your workspace', tags: ['posts'], response: { 200: z.object({ recurrences: z.array(recurrenceView) }) } } },
     async (request) => {
-      const rows = await app.db.selectFrom('recurrences').selectAll().where('workspace_id', '=', callerOf(request).workspaceId).orderBy('created_at').execute();
+      const rows = await listRecurrences(app.db, callerOf(request).workspaceId);
       return { recurrences: rows.map(view) };
     },
   );
 
   app.get(
     '/recurrences/:id',
-    { onRequest: requireRole(Roles.read), schema: { summary: 'A recurring post and its occurrences so far, each a post with its own status', tags: ['posts'], params: idParams } },
+    { onRequest: requireRole(Roles.read), schema: { summary: 'A recurring post and its occurrences so far, each a post with its own status', tags: ['posts'], params: idParams, response: { 200: recurrenceView.extend({ occurrences: z.array(z.object({ occurrence: z.number().int().nullable(), post: postView.optional() })) }) } } },
     async (request) => {
       const caller = callerOf(request);
       const r = await recurrenceOr404(caller.workspaceId, request.params.id);
-      const occurrences = await app.db.selectFrom('posts').select(['id', 'occurrence']).where('recurrence_id', '=', r.id).orderBy('occurrence').execute();
+      const occurrences = await recurrenceOccurrences(app.db, r.id);
       const posts = await findPosts(app.db, caller.workspaceId, { ids: occurrences.map((o) => o.id) });
       return { ...view(r), occurrences: occurrences.map((o) => ({ occurrence: o.occurrence, post: posts.find((p) => p.id === o.id) })) };
     },
@@ -121,7 +146,7 @@ export const recurrenceRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(
     '/recurrences/:id/live',
-    { onRequest: requireRole(Roles.read), schema: { summary: 'Live state from the recurrence\'s workflow', tags: ['posts'], params: idParams } },
+    { onRequest: requireRole(Roles.read), schema: { summary: 'Live state from the recurrence\'s workflow', tags: ['posts'], params: idParams, response: { 200: recurrenceLiveView } } },
     async (request) => {
       const r = await recurrenceOr404(callerOf(request).workspaceId, request.params.id);
       return app.temporal.workflow.getHandle(r.workflow_id).query(recurrenceStatusQuery);
@@ -135,7 +160,7 @@ export const recurrenceRoutes: FastifyPluginAsyncZod = async (app) => {
   ] as const) {
     app.post(
       `/recurrences/:id/${action}`,
-      { onRequest: requireRole(Roles.writeContent), schema: { summary, tags: ['posts'], params: idParams } },
+      { onRequest: requireRole(Roles.writeContent), schema: { summary, tags: ['posts'], params: idParams, response: { 200: recurrenceLiveView } } },
       async (request) => {
         const caller = callerOf(request);
         const r = await recurrenceOr404(caller.workspaceId, request.params.id);

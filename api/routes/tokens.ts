@@ -2,22 +2,11 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { SCOPES, type Scope } from '../../db/tokens';
 import { findMember } from '../../db/members';
-import { issueToken, listTokens, revokeToken, scopesBeyond, type TokenCaller } from '../../db/tokens';
+import { issueToken, listTokens, revokeToken, scopesBeyond, tokenView, type TokenCaller } from '../../db/tokens';
 import { callerOf, may, requireRole, Roles } from '../plugins/auth';
-import { isoInstant } from '../schemas';
+import { isoInstant, noContent } from '../schemas';
 import { forbidden, invalidField, notFound } from '../problems';
 
-export const tokenView = z.object({
-  id: z.uuid(),
-  userId: z.uuid(),
-  name: z.string(),
-  prefix: z.string().describe('The first characters of the token, to tell tokens apart'),
-  createdAt: z.string(),
-  expiresAt: z.string().nullable(),
-  revokedAt: z.string().nullable(),
-  lastUsedAt: z.string().nullable(),
-  scopes: z.array(z.enum(SCOPES)).nullable().describe('null: everything the role allows'),
-});
 
 const newToken = z.strictObject({
   name: z.string().trim().min(1).max(100),
@@ -114,12 +103,12 @@ export const tokenRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.delete(
     '/tokens/:id',
-    { onRequest: requireRole(Roles.read), schema: { summary: 'Revoke a token (yours; owners and admins: anyone\'s)', tags: ['tokens'], params: z.strictObject({ id: z.uuid() }) } },
+    { onRequest: requireRole(Roles.read), schema: { summary: 'Revoke a token (yours; owners and admins: anyone\'s)', tags: ['tokens'], params: z.strictObject({ id: z.uuid() }), response: { 204: noContent('Revoked') } } },
     async (request, reply) => {
       const caller = callerOf(request);
       const anyUser = may(caller, Roles.manageMembers);
       if (!(await revokeToken(app.db, { workspaceId: caller.workspaceId, tokenId: request.params.id, actorId: caller.userId, anyUser }))) throw notFound('Token');
-      return reply.code(204).send();
+      return reply.code(204).send(undefined);
     },
   );
 };

@@ -1,5 +1,4 @@
 import path from 'node:path';
-import { smtpMailer, type Mailer } from '../notifications/mailer';
 import { z } from 'zod';
 
 const optionalString = z
@@ -83,11 +82,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 
 export function dataPath(config: Config, ...parts: string[]): string {
   return path.resolve(config.CHORUS_DATA_DIR, ...parts);
-}
-
-/** The mailer for email notifications, when SMTP is configured. */
-export function mailerFor(config: Config): Mailer | undefined {
-  return config.SMTP_URL ? smtpMailer(config.SMTP_URL, config.MAIL_FROM) : undefined;
 }
 
 /** The channel adapters' options this configuration asks for. */

@@ -17,6 +17,8 @@ export interface ChorusOptions {
   workspace?: string;
   /** Add one member per role to that workspace (`member(role)`), in this order. */
   members?: Role[];
+  /** Runs in the afterAll before the parts stop (terminating workflows the tests left running). */
+  beforeClose?: (chorus: Chorus) => Promise<void>;
 }
 
 export interface Chorus {
@@ -57,6 +59,7 @@ export function useChorus(options: ChorusOptions = {}): Chorus {
   });
 
   afterAll(async () => {
+    if (h && options.beforeClose) await options.beforeClose(chorus);
     await h?.close();
     await pds?.stop();
     await hook?.close();
@@ -66,7 +69,7 @@ export function useChorus(options: ChorusOptions = {}): Chorus {
     if (value === undefined) throw new Error(`useChorus: no ${what} (not asked for in the options, or used before beforeAll)`);
     return value;
   };
-  return {
+  const chorus: Chorus = {
     harness: () => started('harness', h),
     pds: () => started('local Bluesky (pds: true)', pds),
     hook: () => started('webhook receiver (hook: true)', hook),
@@ -74,4 +77,5 @@ export function useChorus(options: ChorusOptions = {}): Chorus {
     member: (role) => started(`member with role ${role} (members: [...])`, members.get(role)),
     call: (token, method, url, body) => started('harness', h).app.inject({ method, url, headers: token === undefined ? {} : bearer(token), ...(body === undefined ? {} : { payload: body }) }),
   };
+  return chorus;
 }

@@ -7,17 +7,15 @@ import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
 import pg from 'pg';
 import { sql } from 'kysely';
 import { buildApp, type ChorusApp } from '../api/app';
-import { createChannelAdapters } from '../channels/registry';
-import { DiskMediaStorage } from '../content/media';
 import { loadConfig, type Config } from '../config';
 import { createDb, type Db } from '../db/database';
 import type { PostStatus } from '../db/posts.types';
-import { migrateToLatest } from '../db/migrate';
-import { generateKey, Sealer } from '../db/sealing';
+import { generateKey } from '../db/sealing';
+import { createDeps, type ChorusDeps } from '../deps/create-deps';
 import { createWorkspaceWithOwner } from '../db/workspaces';
 import type { SandboxAccount } from '../sandbox/local-bluesky';
 import { startLocalBlueskyProcess, type LocalBlueskyProcess } from '../sandbox/local-bluesky-process';
-import { connectClient, connectWorker, ensureSearchAttributes, type TemporalTarget } from '../temporal/connection';
+import { ensureSearchAttributes, type TemporalTarget } from '../temporal/connection';
 import { startDevServer } from '../temporal/dev-server';
 import { configuredTemporal } from '../temporal/target';
 import { createChorusWorker } from '../workers/worker';
@@ -129,31 +127,27 @@ interface System {
 
 async function startSystem(config: Config, cleanups: Cleanup[]): Promise<System> {
   const [target, databaseUrl] = await Promise.all([startTemporal(config, cleanups), createBenchDatabase(config, cleanups)]);
-  const db = createDb(databaseUrl, config.DATABASE_POOL_SIZE);
-  cleanups.push({ what: 'database pool', run: () => db.destroy() });
+  const deps = await createDeps(
+    { ...config, DATABASE_URL: databaseUrl, CHORUS_TASK_QUEUE: `bench-${randomUUID()}`, MEDIA_DIR: `${os.tmpdir()}/chorus-bench-media` },
+    { temporalAddress: target.address, sealerKey: generateKey() },
+  );
+  cleanups.push({ what: 'database pool and Temporal connections', run: () => deps.close() });
+  const { db, taskQueue } = deps;
   const observer = createDb(databaseUrl, 2);
   cleanups.push({ what: 'observer pool', run: () => observer.destroy() });
-  await migrateToLatest(db);
+  await ensureSearchAttributes(deps.temporal, target.namespace);
 
-  const client = await connectClient(target);
-  cleanups.push({ what: 'Temporal client', run: () => client.connection.close() });
-  await ensureSearchAttributes(client, target.namespace);
-
-  const adapters = createChannelAdapters();
-  const sealer = new Sealer(generateKey());
-  const taskQueue = `bench-${randomUUID()}`;
-  const media = new DiskMediaStorage(`${os.tmpdir()}/chorus-bench-media`);
   const [pds, worker] = await Promise.all([
     startLocalBlueskyProcess().then((started) => {
       cleanups.push({ what: 'local Bluesky', run: () => started.stop() });
       return started;
     }),
-    startWorker(target, taskQueue, { db, adapters, sealer, temporal: client, media }, cleanups),
+    startWorker(target, taskQueue, deps),
   ]);
   // Registered after the PDS so it runs before it: no activity is left talking to a closed PDS.
   cleanups.push(worker.stop);
 
-  const app = await buildApp({ db, temporal: client, adapters, sealer, taskQueue, media }, { logger: false });
+  const app = await buildApp(deps.appDeps(), { logger: false });
   cleanups.push({ what: 'API', run: () => app.close() });
   return {
     db,
@@ -161,7 +155,7 @@ async function startSystem(config: Config, cleanups: Cleanup[]): Promise<System>
     observer,
     app,
     pds,
-    temporal: client,
+    temporal: deps.temporal,
     taskQueue,
     temporalAddress: target.address,
     assertWorkerRunning: worker.assertRunning,
@@ -198,16 +192,9 @@ async function withAdminClient<T>(fn: (admin: pg.Client) => Promise<T>): Promise
   }
 }
 
-async function startWorker(
-  target: TemporalTarget,
-  taskQueue: string,
-  deps: Parameters<typeof createChorusWorker>[0]['deps'],
-  cleanups: Cleanup[],
-): Promise<{ stop: Cleanup; assertRunning(): void }> {
-  const connection = await connectWorker(target);
-  cleanups.push({ what: 'worker connection', run: () => connection.close() });
+async function startWorker(target: TemporalTarget, taskQueue: string, deps: ChorusDeps): Promise<{ stop: Cleanup; assertRunning(): void }> {
   // Workflows are bundled at start, as `npm start` does.
-  const worker: Worker = await createChorusWorker({ connection, namespace: target.namespace, taskQueue, deps });
+  const worker: Worker = await createChorusWorker({ connection: await deps.workerConnection(), namespace: target.namespace, taskQueue, deps: deps.workerDeps() });
   let failure: unknown;
   const running = worker.run().catch((err: unknown) => {
     failure = err;

@@ -1,15 +1,11 @@
 import { parseArgs } from 'node:util';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { buildApp } from '../api/app';
-import { createChannelAdapters } from '../channels/registry';
-import { adapterOptions, dataPath, loadConfig, mediaDir } from '../config';
-import { mailerFor } from '../notifications/mailer';
-import { DiskMediaStorage } from '../content/media';
-import { openDatabase } from '../db/connect';
-import { loadOrCreateKey, Sealer } from '../db/sealing';
+import { dataPath, loadConfig } from '../config';
+import { createDeps } from '../deps/create-deps';
 import { ensureSandboxDemo } from '../sandbox/demo';
 import { startLocalBluesky, type LocalBluesky } from '../sandbox/local-bluesky';
-import { connectClient, connectWorker, ensureSearchAttributes } from '../temporal/connection';
+import { ensureSearchAttributes } from '../temporal/connection';
 import { startDevServer, type DevServer } from '../temporal/dev-server';
 import { configuredTemporal } from '../temporal/target';
 import { createChorusWorker } from '../workers/worker';
@@ -41,19 +37,15 @@ async function main() {
 
   try {
     let devServer: DevServer | undefined;
-    let target = configuredTemporal(config);
-    if (!target) {
+    if (!configuredTemporal(config)) {
       console.log('Starting the Temporal dev server…');
       devServer = await startDevServer({ dbFile: dataPath(config, 'temporal.sqlite'), port: config.TEMPORAL_PORT, uiPort: config.TEMPORAL_UI_PORT, namespace: config.TEMPORAL_NAMESPACE });
       cleanups.push(() => devServer!.stop());
-      target = configuredTemporal(config, devServer.address)!;
     }
 
-    const database = await openDatabase(config);
-    cleanups.push(() => database.close());
-    const sealer = new Sealer(loadOrCreateKey(config.CHORUS_ENCRYPTION_KEY, dataPath(config, 'encryption.key')));
-    const adapters = createChannelAdapters(adapterOptions(config));
-    const media = new DiskMediaStorage(mediaDir(config));
+    const deps = await createDeps(config, { temporalAddress: devServer?.address });
+    cleanups.push(() => deps.close());
+    const { database, target, temporal } = deps;
 
     let sandbox: LocalBluesky | undefined;
     if (flags.sandbox) {
@@ -61,20 +53,16 @@ async function main() {
       cleanups.push(() => sandbox!.stop());
     }
 
-    const temporal = await connectClient(target);
-    cleanups.push(() => temporal.connection.close());
     await ensureSearchAttributes(temporal, target.namespace);
-    const workerConnection = await connectWorker(target);
-    const worker = await createChorusWorker({ connection: workerConnection, namespace: target.namespace, taskQueue: config.CHORUS_TASK_QUEUE, deps: { db: database.db, adapters, sealer, temporal, media, mailer: mailerFor(config) } });
+    const worker = await createChorusWorker({ connection: await deps.workerConnection(), namespace: target.namespace, taskQueue: deps.taskQueue, deps: deps.workerDeps() });
     const running = worker.run();
     cleanups.push(async () => {
       // The Temporal runtime drains the worker on SIGINT/SIGTERM by itself; shut it down otherwise.
       if (worker.getState() === 'RUNNING') worker.shutdown();
       await running;
-      await workerConnection.close();
     });
 
-    const app = await buildApp({ db: database.db, temporal, adapters, sealer, taskQueue: config.CHORUS_TASK_QUEUE, media, mailer: mailerFor(config) }, { logger: { level: config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL } });
+    const app = await buildApp(deps.appDeps(), { logger: { level: config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL } });
     cleanups.push(() => app.close());
     await app.listen({ host: config.API_HOST, port: config.API_PORT });
     const api = `http://${config.API_HOST}:${config.API_PORT}`;
@@ -89,7 +77,7 @@ Chorus is running.
 `);
 
     if (sandbox) {
-      const demo = await ensureSandboxDemo({ dataDir: dataPath(config, 'sandbox'), sandbox, db: database.db, adapters, sealer });
+      const demo = await ensureSandboxDemo({ dataDir: dataPath(config, 'sandbox'), sandbox, db: database.db, adapters: deps.adapters, sealer: deps.sealer });
       console.log(`Sandbox: a local Bluesky PDS at ${sandbox.pdsUrl} with the account ${demo.account.handle} (${demo.account.did}),
 connected as channel ${demo.channelId} of workspace ${demo.workspaceId}${demo.reused ? ' (the same as last time: kept in ' + dataPath(config, 'sandbox') + ')' : ''}.
 

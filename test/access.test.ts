@@ -4,13 +4,21 @@ import { promisify } from 'node:util';
 import { sql } from 'kysely';
 import type { Role } from '../db/members';
 import { connectChannel } from './support/channels';
-import { addMember, bearer, createWorkspace, startHarness, type Harness, type TestWorkspace } from './support/harness';
-import { startWebhookReceiver, type WebhookReceiver } from './support/webhook-receiver';
+import { useChorus } from './support/chorus';
+import { addMember, createWorkspace, type TestWorkspace } from './support/harness';
 import { testEnv } from './setup/test-env';
 
-let h: Harness;
-let hook: WebhookReceiver;
-let ws: TestWorkspace;
+const { harness: h, hook, workspace: ws, member, call } = useChorus({
+  hook: true,
+  workspace: 'Ours',
+  members: ['admin', 'editor', 'approver', 'analyst'],
+  beforeClose: async () => {
+    for (const id of [postId, otherPostId]) {
+      const post = await h().db.selectFrom('posts').select(['workflow_id']).where('id', '=', id).executeTakeFirst();
+      if (post) await h().client.workflow.getHandle(post.workflow_id).terminate('test over').catch(() => undefined);
+    }
+  },
+});
 let other: TestWorkspace;
 const tokens = {} as Record<Role, TestWorkspace>;
 let channelId: string;
@@ -23,27 +31,17 @@ let otherServiceId: string;
 const inAnHour = () => new Date(Date.now() + 3600_000).toISOString();
 
 beforeAll(async () => {
-  [h, hook] = await Promise.all([startHarness(), startWebhookReceiver()]);
-  [ws, other] = await Promise.all([createWorkspace(h, 'Ours'), createWorkspace(h, 'Theirs')]);
-  tokens.owner = ws;
-  for (const role of ['admin', 'editor', 'approver', 'analyst'] as const) tokens[role] = await addMember(h, ws.workspaceId, role);
-  channelId = (await connectChannel(h, ws.token, { provider: 'webhook', name: 'Ours', credentials: { url: hook.url, secret: hook.secret } })).id;
-  otherChannelId = (await connectChannel(h, other.token, { provider: 'webhook', name: 'Theirs', credentials: { url: hook.url, secret: hook.secret } })).id;
+  other = await createWorkspace(h(), 'Theirs');
+  tokens.owner = ws();
+  for (const role of ['admin', 'editor', 'approver', 'analyst'] as const) tokens[role] = member(role);
+  channelId = (await connectChannel(h(), ws().token, { provider: 'webhook', name: 'Ours', credentials: { url: hook().url, secret: hook().secret } })).id;
+  otherChannelId = (await connectChannel(h(), other.token, { provider: 'webhook', name: 'Theirs', credentials: { url: hook().url, secret: hook().secret } })).id;
   const created = async (token: string, channel: string) =>
-    (await h.app.inject({ method: 'POST', url: '/v1/posts', headers: bearer(token), payload: { text: 'Later', channelIds: [channel], publishAt: inAnHour() } })).json().id as string;
-  postId = await created(ws.token, channelId);
+    (await call(token, 'POST', '/v1/posts', { text: 'Later', channelIds: [channel], publishAt: inAnHour() })).json().id as string;
+  postId = await created(ws().token, channelId);
   otherPostId = await created(other.token, otherChannelId);
-  otherInvitationId = (await h.app.inject({ method: 'POST', url: '/v1/members', headers: bearer(other.token), payload: { email: 'theirs@example.test', role: 'editor' } })).json().invitation.id;
-  otherServiceId = (await h.app.inject({ method: 'POST', url: '/v1/service-accounts', headers: bearer(other.token), payload: { name: 'Their bot', role: 'editor' } })).json().userId;
-});
-
-afterAll(async () => {
-  for (const id of [postId, otherPostId]) {
-    const post = await h.db.selectFrom('posts').select(['workflow_id']).where('id', '=', id).executeTakeFirst();
-    if (post) await h.client.workflow.getHandle(post.workflow_id).terminate('test over').catch(() => undefined);
-  }
-  await h?.close();
-  await hook?.close();
+  otherInvitationId = (await call(other.token, 'POST', '/v1/members', { email: 'theirs@example.test', role: 'editor' })).json().invitation.id;
+  otherServiceId = (await call(other.token, 'POST', '/v1/service-accounts', { name: 'Their bot', role: 'editor' })).json().userId;
 });
 
 type Call = { method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'; url: () => string; payload?: () => object };
@@ -54,7 +52,7 @@ type Call = { method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'; url: () => st
  */
 const routes: [string, Call, Role[]][] = [
   ['list channels', { method: 'GET', url: () => '/v1/channels' }, ['owner', 'admin', 'editor', 'approver', 'analyst']],
-  ['connect a channel', { method: 'POST', url: () => '/v1/channels', payload: () => ({ provider: 'webhook', name: 'x', credentials: { url: 'http://127.0.0.1:1/nothing', secret: hook.secret } }) }, ['owner', 'admin']],
+  ['connect a channel', { method: 'POST', url: () => '/v1/channels', payload: () => ({ provider: 'webhook', name: 'x', credentials: { url: 'http://127.0.0.1:1/nothing', secret: hook().secret } }) }, ['owner', 'admin']],
   ['remove a channel', { method: 'DELETE', url: () => '/v1/channels/00000000-0000-4000-8000-000000000000' }, ['owner', 'admin']],
   ['list posts', { method: 'GET', url: () => '/v1/posts' }, ['owner', 'admin', 'editor', 'approver', 'analyst']],
   ['read a post', { method: 'GET', url: () => `/v1/posts/${postId}` }, ['owner', 'admin', 'editor', 'approver', 'analyst']],
@@ -141,16 +139,16 @@ const routes: [string, Call, Role[]][] = [
 const ALL_ROLES: Role[] = ['owner', 'admin', 'editor', 'approver', 'analyst'];
 
 describe('role × route matrix', () => {
-  const cases = routes.flatMap(([name, call, allowed]) => ALL_ROLES.map((role) => [name, role, call, allowed.includes(role)] as const));
-  test.each(cases)('%s as %s', async (_name, role, call, allowed) => {
-    const res = await h.app.inject({ method: call.method, url: call.url(), headers: bearer(tokens[role].token), payload: call.payload?.() });
+  const cases = routes.flatMap(([name, route, allowed]) => ALL_ROLES.map((role) => [name, role, route, allowed.includes(role)] as const));
+  test.each(cases)('%s as %s', async (_name, role, route, allowed) => {
+    const res = await call(tokens[role].token, route.method, route.url(), route.payload?.());
     if (allowed) expect(res.statusCode).not.toBe(403);
     else expect(res.statusCode).toBe(403);
     expect(res.statusCode).toBeLessThan(500);
   });
 
   test.each(routes)('%s without a token is 401', async (_name, call) => {
-    const res = await h.app.inject({ method: call.method, url: call.url(), payload: call.payload?.() });
+    const res = await h().app.inject({ method: call.method, url: call.url(), payload: call.payload?.() });
     expect(res.statusCode).toBe(401);
   });
 });
@@ -171,52 +169,52 @@ describe('workspace isolation: another workspace\'s resources answer 404', () =>
     ['reissue invitation', { method: 'POST', url: () => `/v1/invitations/${otherInvitationId}/reissue` }],
     ['revoke invitation', { method: 'DELETE', url: () => `/v1/invitations/${otherInvitationId}` }],
     ['mint a service account token', { method: 'POST', url: () => `/v1/service-accounts/${otherServiceId}/tokens`, payload: () => ({ name: 'x' }) }],
-  ] as [string, Call][])('%s', async (_name, call) => {
-    const res = await h.app.inject({ method: call.method, url: call.url(), headers: bearer(ws.token), payload: call.payload?.() });
+  ] as [string, Call][])('%s', async (_name, route) => {
+    const res = await call(ws().token, route.method, route.url(), route.payload?.());
     expect(res.statusCode).toBe(404);
   });
 
   test('lists show only your workspace', async () => {
-    const posts = (await h.app.inject({ method: 'GET', url: '/v1/posts', headers: bearer(ws.token) })).json().posts.map((p: { id: string }) => p.id);
+    const posts = (await call(ws().token, 'GET', '/v1/posts')).json().posts.map((p: { id: string }) => p.id);
     expect(posts).toContain(postId);
     expect(posts).not.toContain(otherPostId);
-    const members = (await h.app.inject({ method: 'GET', url: '/v1/members', headers: bearer(ws.token) })).json().members.map((m: { userId: string }) => m.userId);
+    const members = (await call(ws().token, 'GET', '/v1/members')).json().members.map((m: { userId: string }) => m.userId);
     expect(members).not.toContain(other.userId);
-    const audit = (await h.app.inject({ method: 'GET', url: `/v1/audit?subject=${otherPostId}`, headers: bearer(ws.token) })).json();
+    const audit = (await call(ws().token, 'GET', `/v1/audit?subject=${otherPostId}`)).json();
     expect(audit.entries).toEqual([]);
   });
 });
 
 describe('members', () => {
   test('add, change role, remove; removing a member revokes their tokens', async () => {
-    const added = await h.app.inject({ method: 'POST', url: '/v1/members', headers: bearer(ws.token), payload: { email: 'New.Person@example.test', role: 'editor' } });
+    const added = await call(ws().token, 'POST', '/v1/members', { email: 'New.Person@example.test', role: 'editor' });
     expect(added.statusCode).toBe(201);
     const member = added.json();
     expect(member).toMatchObject({ email: 'new.person@example.test', role: 'editor', kind: 'person', invitation: { state: 'pending', code: expect.any(String), emailed: false } });
-    const again = await h.app.inject({ method: 'POST', url: '/v1/members', headers: bearer(ws.token), payload: { email: 'new.person@example.test', role: 'analyst' } });
+    const again = await call(ws().token, 'POST', '/v1/members', { email: 'new.person@example.test', role: 'analyst' });
     expect(again.statusCode).toBe(409);
 
-    const changed = await h.app.inject({ method: 'PATCH', url: `/v1/members/${member.userId}`, headers: bearer(tokens.admin.token), payload: { role: 'approver' } });
+    const changed = await call(tokens.admin.token, 'PATCH', `/v1/members/${member.userId}`, { role: 'approver' });
     expect(changed.json().role).toBe('approver');
 
-    const temp = await addMember(h, ws.workspaceId, 'analyst');
-    expect((await h.app.inject({ method: 'GET', url: '/v1/members', headers: bearer(temp.token) })).statusCode).toBe(200);
-    expect((await h.app.inject({ method: 'DELETE', url: `/v1/members/${temp.userId}`, headers: bearer(ws.token) })).statusCode).toBe(204);
-    expect((await h.app.inject({ method: 'GET', url: '/v1/members', headers: bearer(temp.token) })).statusCode).toBe(401);
+    const temp = await addMember(h(), ws().workspaceId, 'analyst');
+    expect((await call(temp.token, 'GET', '/v1/members')).statusCode).toBe(200);
+    expect((await call(ws().token, 'DELETE', `/v1/members/${temp.userId}`)).statusCode).toBe(204);
+    expect((await call(temp.token, 'GET', '/v1/members')).statusCode).toBe(401);
   });
 
   test('an admin cannot grant or remove the owner role; the last owner cannot be demoted', async () => {
-    const grant = await h.app.inject({ method: 'POST', url: '/v1/members', headers: bearer(tokens.admin.token), payload: { email: 'boss@example.test', role: 'owner' } });
+    const grant = await call(tokens.admin.token, 'POST', '/v1/members', { email: 'boss@example.test', role: 'owner' });
     expect(grant.statusCode).toBe(403);
-    const demoteByAdmin = await h.app.inject({ method: 'PATCH', url: `/v1/members/${ws.userId}`, headers: bearer(tokens.admin.token), payload: { role: 'editor' } });
+    const demoteByAdmin = await call(tokens.admin.token, 'PATCH', `/v1/members/${ws().userId}`, { role: 'editor' });
     expect(demoteByAdmin.statusCode).toBe(403);
-    const lastOwner = await h.app.inject({ method: 'PATCH', url: `/v1/members/${ws.userId}`, headers: bearer(ws.token), payload: { role: 'admin' } });
+    const lastOwner = await call(ws().token, 'PATCH', `/v1/members/${ws().userId}`, { role: 'admin' });
     expect(lastOwner.statusCode).toBe(409);
     expect(lastOwner.json().errors[0]).toMatchObject({ field: 'role', rule: 'keeps_an_owner' });
   });
 
   test('bad input names the field', async () => {
-    const res = await h.app.inject({ method: 'POST', url: '/v1/members', headers: bearer(ws.token), payload: { email: 'x@example.test', role: 'superuser' } });
+    const res = await call(ws().token, 'POST', '/v1/members', { email: 'x@example.test', role: 'superuser' });
     expect(res.statusCode).toBe(400);
     expect(res.json().errors[0]).toMatchObject({ field: 'body.role', rule: 'invalid_value' });
   });
@@ -224,47 +222,47 @@ describe('members', () => {
 
 describe('tokens', () => {
   test('shown once, stored hashed, usable, revocable', async () => {
-    const created = await h.app.inject({ method: 'POST', url: '/v1/tokens', headers: bearer(tokens.editor.token), payload: { name: 'CI bot' } });
+    const created = await call(tokens.editor.token, 'POST', '/v1/tokens', { name: 'CI bot' });
     expect(created.statusCode).toBe(201);
     const { token, id } = created.json();
     expect(token).toMatch(/^chorus_/);
-    const stored = await h.db.selectFrom('api_tokens').select(['token_hash']).where('id', '=', id).executeTakeFirstOrThrow();
+    const stored = await h().db.selectFrom('api_tokens').select(['token_hash']).where('id', '=', id).executeTakeFirstOrThrow();
     expect(stored.token_hash).not.toContain(token);
-    const list = (await h.app.inject({ method: 'GET', url: '/v1/tokens', headers: bearer(token) })).json();
+    const list = (await call(token, 'GET', '/v1/tokens')).json();
     expect(list.tokens.map((t: { id: string }) => t.id)).toContain(id);
     expect(JSON.stringify(list)).not.toContain(token);
-    expect((await h.app.inject({ method: 'DELETE', url: `/v1/tokens/${id}`, headers: bearer(token) })).statusCode).toBe(204);
-    expect((await h.app.inject({ method: 'GET', url: '/v1/tokens', headers: bearer(token) })).statusCode).toBe(401);
+    expect((await call(token, 'DELETE', `/v1/tokens/${id}`)).statusCode).toBe(204);
+    expect((await call(token, 'GET', '/v1/tokens')).statusCode).toBe(401);
   });
 
   test("an editor cannot revoke someone else's token; an expired token is refused", async () => {
-    const mine = (await h.app.inject({ method: 'POST', url: '/v1/tokens', headers: bearer(tokens.analyst.token), payload: { name: 'mine' } })).json();
-    expect((await h.app.inject({ method: 'DELETE', url: `/v1/tokens/${mine.id}`, headers: bearer(tokens.editor.token) })).statusCode).toBe(404);
-    await h.db.updateTable('api_tokens').set({ expires_at: new Date(Date.now() - 1000) }).where('id', '=', mine.id).execute();
-    expect((await h.app.inject({ method: 'GET', url: '/v1/tokens', headers: bearer(mine.token) })).statusCode).toBe(401);
-    const past = await h.app.inject({ method: 'POST', url: '/v1/tokens', headers: bearer(tokens.analyst.token), payload: { name: 'old', expiresAt: '2020-01-01T00:00:00Z' } });
+    const mine = (await call(tokens.analyst.token, 'POST', '/v1/tokens', { name: 'mine' })).json();
+    expect((await call(tokens.editor.token, 'DELETE', `/v1/tokens/${mine.id}`)).statusCode).toBe(404);
+    await h().db.updateTable('api_tokens').set({ expires_at: new Date(Date.now() - 1000) }).where('id', '=', mine.id).execute();
+    expect((await call(mine.token, 'GET', '/v1/tokens')).statusCode).toBe(401);
+    const past = await call(tokens.analyst.token, 'POST', '/v1/tokens', { name: 'old', expiresAt: '2020-01-01T00:00:00Z' });
     expect(past.statusCode).toBe(422);
   });
 });
 
 describe('audit log', () => {
   test('records changes with actor and subject, and filters by subject', async () => {
-    const res = await h.app.inject({ method: 'GET', url: `/v1/audit?subject=${postId}`, headers: bearer(ws.token) });
-    expect(res.json().entries).toEqual([expect.objectContaining({ action: 'post.created', actorId: ws.userId, subjectType: 'post', subjectId: postId })]);
-    const channel = await h.app.inject({ method: 'GET', url: `/v1/audit?subject=${channelId}&actor=${ws.userId}`, headers: bearer(tokens.analyst.token) });
+    const res = await call(ws().token, 'GET', `/v1/audit?subject=${postId}`);
+    expect(res.json().entries).toEqual([expect.objectContaining({ action: 'post.created', actorId: ws().userId, subjectType: 'post', subjectId: postId })]);
+    const channel = await call(tokens.analyst.token, 'GET', `/v1/audit?subject=${channelId}&actor=${ws().userId}`);
     expect(channel.json().entries.map((e: { action: string }) => e.action)).toEqual(['channel.created']);
   });
 
   test('the chain verifies; altering one row makes verify name it, by API and by CLI', async () => {
-    const own = await createWorkspace(h, 'Tamper');
-    for (const name of ['a', 'b', 'c']) await h.app.inject({ method: 'POST', url: '/v1/tokens', headers: bearer(own.token), payload: { name } });
-    const ok = (await h.app.inject({ method: 'GET', url: '/v1/audit/verify', headers: bearer(own.token) })).json();
+    const own = await createWorkspace(h(), 'Tamper');
+    for (const name of ['a', 'b', 'c']) await call(own.token, 'POST', '/v1/tokens', { name });
+    const ok = (await call(own.token, 'GET', '/v1/audit/verify')).json();
     expect(ok).toEqual({ ok: true, checked: 5 });
 
-    const rows = await h.db.selectFrom('audit_log').select(['id']).where('workspace_id', '=', own.workspaceId).orderBy('id').execute();
+    const rows = await h().db.selectFrom('audit_log').select(['id']).where('workspace_id', '=', own.workspaceId).orderBy('id').execute();
     const victim = rows[3]!.id;
-    await sql`update audit_log set after = jsonb_set(after, '{name}', '"z"') where id = ${victim}`.execute(h.db);
-    const broken = (await h.app.inject({ method: 'GET', url: '/v1/audit/verify', headers: bearer(own.token) })).json();
+    await sql`update audit_log set after = jsonb_set(after, '{name}', '"z"') where id = ${victim}`.execute(h().db);
+    const broken = (await call(own.token, 'GET', '/v1/audit/verify')).json();
     expect(broken).toMatchObject({ ok: false, checked: 3, firstBroken: { id: victim, reason: expect.stringContaining('altered') } });
 
     const cli = promisify(execFile)('node', [path.join(__dirname, '..', 'bin', 'chorus.js'), 'audit', 'verify', '--workspace', own.workspaceId], {
@@ -272,8 +270,8 @@ describe('audit log', () => {
     });
     await expect(cli).rejects.toMatchObject({ code: 1, stdout: expect.stringContaining(`"id":"${victim}"`) });
 
-    await sql`delete from audit_log where id = ${rows[1]!.id}`.execute(h.db);
-    const gap = (await h.app.inject({ method: 'GET', url: '/v1/audit/verify', headers: bearer(own.token) })).json();
+    await sql`delete from audit_log where id = ${rows[1]!.id}`.execute(h().db);
+    const gap = (await call(own.token, 'GET', '/v1/audit/verify')).json();
     expect(gap).toMatchObject({ ok: false, firstBroken: { id: rows[2]!.id, reason: expect.stringContaining('does not link') } });
   });
 });

@@ -1,22 +1,13 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { approvalQuery, decideUpdate } from '../contracts/approval';
 import { recordHistory } from './support/histories';
-import { startLocalBluesky, type LocalBluesky, type SandboxAccount } from '../sandbox/local-bluesky';
+import type { SandboxAccount } from '../sandbox/local-bluesky';
 import { connectBluesky } from './support/channels';
-import { addMember, bearer, createWorkspace, startHarness, waitFor, type Harness, type TestWorkspace } from './support/harness';
+import { useChorus } from './support/chorus';
+import { addMember, bearer, createWorkspace, waitFor, type TestWorkspace } from './support/harness';
 import { startWebhookReceiver } from './support/webhook-receiver';
 
-let h: Harness;
-let pds: LocalBluesky;
-
-beforeAll(async () => {
-  [h, pds] = await Promise.all([startHarness(), startLocalBluesky()]);
-});
-
-afterAll(async () => {
-  await h?.close();
-  await pds?.stop();
-});
+const { harness: h, pds, call } = useChorus({ pds: true });
 
 interface Team {
   owner: TestWorkspace;
@@ -30,30 +21,30 @@ interface Team {
 
 /** A workspace with an author (editor), an editors' lead (admin), three approvers and an analyst. */
 async function team(name: string): Promise<Team> {
-  const owner = await createWorkspace(h, name);
+  const owner = await createWorkspace(h(), name);
   const [author, lead, a1, a2, a3, analyst] = await Promise.all([
-    addMember(h, owner.workspaceId, 'editor'),
-    addMember(h, owner.workspaceId, 'admin'),
-    addMember(h, owner.workspaceId, 'approver'),
-    addMember(h, owner.workspaceId, 'approver'),
-    addMember(h, owner.workspaceId, 'approver'),
-    addMember(h, owner.workspaceId, 'analyst'),
+    addMember(h(), owner.workspaceId, 'editor'),
+    addMember(h(), owner.workspaceId, 'admin'),
+    addMember(h(), owner.workspaceId, 'approver'),
+    addMember(h(), owner.workspaceId, 'approver'),
+    addMember(h(), owner.workspaceId, 'approver'),
+    addMember(h(), owner.workspaceId, 'analyst'),
   ]);
-  const account = await pds.createAccount(name.toLowerCase().replace(/[^a-z0-9]/g, ''));
-  const channel = await connectBluesky(h, owner.token, pds, account);
+  const account = await pds().createAccount(name.toLowerCase().replace(/[^a-z0-9]/g, ''));
+  const channel = await connectBluesky(h(), owner.token, pds(), account);
   return { owner, author, lead, approvers: [a1!, a2!, a3!], analyst: analyst!, account, channelId: channel.id };
 }
 
-const put = (token: string, payload: object) => h.app.inject({ method: 'PUT', url: '/v1/approval-policies', headers: bearer(token), payload });
+const put = (token: string, payload: object) => call(token, 'PUT', '/v1/approval-policies', payload);
 type Decision = 'approve' | 'reject' | 'request_changes';
-const chainOf = async (token: string, postId: string) => (await h.app.inject({ method: 'GET', url: `/v1/posts/${postId}/approval`, headers: bearer(token) })).json();
+const chainOf = async (token: string, postId: string) => (await call(token, 'GET', `/v1/posts/${postId}/approval`)).json();
 /** A decision for the step and round given, or (like a client that just read the chain) the current ones. */
 const decide = async (token: string, postId: string, decision: Decision, comment?: string, at?: { step: number; round: number }, headers: Record<string, string> = {}) => {
   const chain = at ? undefined : await chainOf(token, postId);
   const { step, round } = at ?? { step: chain.currentStep ?? 1, round: chain.round };
-  return h.app.inject({ method: 'POST', url: `/v1/posts/${postId}/approval`, headers: { ...bearer(token), ...headers }, payload: { decision, step, round, comment } });
+  return h().app.inject({ method: 'POST', url: `/v1/posts/${postId}/approval`, headers: { ...bearer(token), ...headers }, payload: { decision, step, round, comment } });
 };
-const getPost = async (token: string, id: string) => (await h.app.inject({ method: 'GET', url: `/v1/posts/${id}`, headers: bearer(token) })).json();
+const getPost = async (token: string, id: string) => (await call(token, 'GET', `/v1/posts/${id}`)).json();
 
 
 test('a two-step chain gates a real publish: nothing reaches the PDS before the last approval', async () => {
@@ -66,12 +57,12 @@ test('a two-step chain gates a real publish: nothing reaches the PDS before the 
   });
   expect(policy.statusCode).toBe(200);
 
-  const created = await h.app.inject({ method: 'POST', url: '/v1/posts', headers: bearer(t.author.token), payload: { text: 'Gated launch', channelIds: [t.channelId] } });
+  const created = await call(t.author.token, 'POST', '/v1/posts', { text: 'Gated launch', channelIds: [t.channelId] });
   expect(created.statusCode).toBe(201);
   const post = created.json();
   expect(post.status).toBe('awaiting_approval');
 
-  const mine = async (token: string) => (await h.app.inject({ method: 'GET', url: '/v1/approvals?state=pending&mine=true', headers: bearer(token) })).json().posts.map((p: { id: string }) => p.id);
+  const mine = async (token: string) => (await call(token, 'GET', '/v1/approvals?state=pending&mine=true')).json().posts.map((p: { id: string }) => p.id);
   expect(await mine(t.lead.token)).toEqual([post.id]);
   expect(await mine(t.approvers[0]!.token)).toEqual([]);
 
@@ -83,72 +74,72 @@ test('a two-step chain gates a real publish: nothing reaches the PDS before the 
   expect(half.json()).toMatchObject({ state: 'pending', currentStep: 2 });
   expect((await decide(t.approvers[0]!.token, post.id, 'approve')).statusCode).toBe(403); // once per step
   expect((await getPost(t.owner.token, post.id)).status).toBe('awaiting_approval');
-  expect(await pds.listPosts(t.account.did)).toHaveLength(0);
+  expect(await pds().listPosts(t.account.did)).toHaveLength(0);
 
   expect((await decide(t.approvers[1]!.token, post.id, 'approve')).json()).toMatchObject({ state: 'approved', currentStep: null });
   await waitFor('the approved post to publish', async () => (await getPost(t.owner.token, post.id)).status === 'published');
-  expect(await pds.listPosts(t.account.did)).toHaveLength(1);
+  expect(await pds().listPosts(t.account.did)).toHaveLength(1);
 
-  const chain = (await h.app.inject({ method: 'GET', url: `/v1/posts/${post.id}/approval`, headers: bearer(t.analyst.token) })).json();
+  const chain = (await call(t.analyst.token, 'GET', `/v1/posts/${post.id}/approval`)).json();
   // Steps are numbered from 1 in the chain, its decisions and the audit log alike.
   expect(chain.decisions).toEqual([
     expect.objectContaining({ step: 1, userId: t.lead.userId, decision: 'approve', comment: 'Good copy', at: expect.any(String) }),
     expect.objectContaining({ step: 2, userId: t.approvers[0]!.userId, decision: 'approve' }),
     expect.objectContaining({ step: 2, userId: t.approvers[1]!.userId, decision: 'approve' }),
   ]);
-  const audit = (await h.app.inject({ method: 'GET', url: `/v1/audit?subject=${post.id}`, headers: bearer(t.owner.token) })).json();
+  const audit = (await call(t.owner.token, 'GET', `/v1/audit?subject=${post.id}`)).json();
   expect(audit.entries.filter((e: { action: string; after: { decision?: string } }) => e.action === 'post.approval_decided' && e.after?.decision === 'approve').map((e: { after: { step: number } }) => e.after.step).sort()).toEqual([1, 2, 2]);
-  await recordHistory(h.client, post.workflowId, 'post-approved-two-steps');
+  await recordHistory(h().client, post.workflowId, 'post-approved-two-steps');
 });
 
 test('quorum 2 of 3 by role; a rejection ends the chain and nothing is published', async () => {
   const t = await team('Quorum');
   expect((await put(t.owner.token, { steps: [{ name: 'Approvers', mode: 'quorum', quorum: 2, approvers: { roles: ['approver'] } }] })).statusCode).toBe(200);
-  const quorum = (await h.app.inject({ method: 'POST', url: '/v1/posts', headers: bearer(t.author.token), payload: { text: 'Two of three', channelIds: [t.channelId] } })).json();
+  const quorum = (await call(t.author.token, 'POST', '/v1/posts', { text: 'Two of three', channelIds: [t.channelId] })).json();
   expect((await decide(t.analyst.token, quorum.id, 'approve')).statusCode).toBe(403);
   expect((await decide(t.approvers[2]!.token, quorum.id, 'approve')).json().state).toBe('pending');
   expect((await decide(t.approvers[0]!.token, quorum.id, 'approve')).json().state).toBe('approved');
   await waitFor('the quorum-approved post to publish', async () => (await getPost(t.owner.token, quorum.id)).status === 'published');
 
-  const rejected = (await h.app.inject({ method: 'POST', url: '/v1/posts', headers: bearer(t.author.token), payload: { text: 'Off brand', channelIds: [t.channelId] } })).json();
+  const rejected = (await call(t.author.token, 'POST', '/v1/posts', { text: 'Off brand', channelIds: [t.channelId] })).json();
   expect((await decide(t.approvers[1]!.token, rejected.id, 'reject', 'Off brand')).json().state).toBe('rejected');
-  const result = await h.client.workflow.getHandle(rejected.workflowId).result();
+  const result = await h().client.workflow.getHandle(rejected.workflowId).result();
   expect(result.status).toBe('rejected');
   expect((await getPost(t.owner.token, rejected.id)).status).toBe('rejected');
   expect((await decide(t.approvers[0]!.token, rejected.id, 'approve')).statusCode).toBe(409);
-  expect((await pds.listPosts(t.account.did)).map((p) => p.text)).toEqual(['Two of three']);
+  expect((await pds().listPosts(t.account.did)).map((p) => p.text)).toEqual(['Two of three']);
 });
 
 test('two approvers racing for the last slot make exactly one transition', async () => {
   const t = await team('Race');
   await put(t.owner.token, { steps: [{ name: 'Any approver', mode: 'any', approvers: { roles: ['approver'] } }] });
-  const post = (await h.app.inject({ method: 'POST', url: '/v1/posts', headers: bearer(t.author.token), payload: { text: 'Race', channelIds: [t.channelId], publishAt: new Date(Date.now() + 3600_000).toISOString() } })).json();
+  const post = (await call(t.author.token, 'POST', '/v1/posts', { text: 'Race', channelIds: [t.channelId], publishAt: new Date(Date.now() + 3600_000).toISOString() })).json();
   const answers = await Promise.all(t.approvers.map((a) => decide(a.token, post.id, 'approve')));
   expect(answers.map((a) => a.statusCode).sort()).toEqual([200, 409, 409]);
-  const decisions = await h.db.selectFrom('approval_decisions').selectAll().where('post_id', '=', post.id).execute();
+  const decisions = await h().db.selectFrom('approval_decisions').selectAll().where('post_id', '=', post.id).execute();
   expect(decisions).toHaveLength(1);
   // The workflow records the new status right after the update; wait for it rather than race it.
   await waitFor('the post to be scheduled', async () => (await getPost(t.owner.token, post.id)).status === 'scheduled');
-  await h.app.inject({ method: 'POST', url: `/v1/posts/${post.id}/cancel`, headers: bearer(t.owner.token) });
+  await call(t.owner.token, 'POST', `/v1/posts/${post.id}/cancel`);
 });
 
 test('a post whose time passes while awaiting approval expires, never publishes, and can be rescheduled back into its chain', async () => {
   const t = await team('Expiry');
   await put(t.owner.token, { steps: [{ name: 'Legal', mode: 'any', approvers: { userIds: [t.approvers[0]!.userId] } }] });
-  const post = (await h.app.inject({ method: 'POST', url: '/v1/posts', headers: bearer(t.author.token), payload: { text: 'Too late', channelIds: [t.channelId], publishAt: new Date(Date.now() + 3000).toISOString() } })).json();
+  const post = (await call(t.author.token, 'POST', '/v1/posts', { text: 'Too late', channelIds: [t.channelId], publishAt: new Date(Date.now() + 3000).toISOString() })).json();
   await waitFor('the post to expire', async () => (await getPost(t.owner.token, post.id)).status === 'expired');
-  const expired = (await h.app.inject({ method: 'GET', url: '/v1/approvals?state=expired', headers: bearer(t.owner.token) })).json();
+  const expired = (await call(t.owner.token, 'GET', '/v1/approvals?state=expired')).json();
   expect(expired.posts.map((p: { id: string }) => p.id)).toEqual([post.id]);
   expect((await decide(t.approvers[0]!.token, post.id, 'approve')).statusCode).toBe(409);
-  expect(await pds.listPosts(t.account.did)).toHaveLength(0);
+  expect(await pds().listPosts(t.account.did)).toHaveLength(0);
 
-  const moved = await h.app.inject({ method: 'POST', url: `/v1/posts/${post.id}/reschedule`, headers: bearer(t.author.token), payload: { publishAt: new Date(Date.now() + 3000).toISOString() } });
+  const moved = await call(t.author.token, 'POST', `/v1/posts/${post.id}/reschedule`, { publishAt: new Date(Date.now() + 3000).toISOString() });
   expect(moved.statusCode).toBe(200);
   expect(moved.json().status).toBe('awaiting_approval');
   expect((await decide(t.approvers[0]!.token, post.id, 'approve')).json().state).toBe('approved');
   await waitFor('the rescheduled, approved post to publish', async () => (await getPost(t.owner.token, post.id)).status === 'published');
-  expect(await pds.listPosts(t.account.did)).toHaveLength(1);
-  await recordHistory(h.client, post.workflowId, 'post-expired-rescheduled-approved');
+  expect(await pds().listPosts(t.account.did)).toHaveLength(1);
+  await recordHistory(h().client, post.workflowId, 'post-expired-rescheduled-approved');
 });
 
 test('request changes sends the post back; an edit restarts the chain from step one; editing an approved post invalidates its approval', async () => {
@@ -159,19 +150,19 @@ test('request changes sends the post back; an edit restarts the chain from step 
       { name: 'Brand', mode: 'any', approvers: { roles: ['approver'] } },
     ],
   });
-  const post = (await h.app.inject({ method: 'POST', url: '/v1/posts', headers: bearer(t.author.token), payload: { text: 'Draft one', channelIds: [t.channelId], publishAt: new Date(Date.now() + 3600_000).toISOString() } })).json();
+  const post = (await call(t.author.token, 'POST', '/v1/posts', { text: 'Draft one', channelIds: [t.channelId], publishAt: new Date(Date.now() + 3600_000).toISOString() })).json();
   await decide(t.lead.token, post.id, 'approve');
   expect((await decide(t.approvers[0]!.token, post.id, 'request_changes', 'Tone it down')).json()).toMatchObject({ state: 'changes_requested', currentStep: 2 });
   await waitFor('changes_requested', async () => (await getPost(t.owner.token, post.id)).status === 'changes_requested');
   expect((await decide(t.approvers[1]!.token, post.id, 'approve')).statusCode).toBe(409);
 
-  const tooLong = await h.app.inject({ method: 'POST', url: `/v1/posts/${post.id}/edit`, headers: bearer(t.author.token), payload: { text: 'x'.repeat(301) } });
+  const tooLong = await call(t.author.token, 'POST', `/v1/posts/${post.id}/edit`, { text: 'x'.repeat(301) });
   expect(tooLong.statusCode).toBe(422);
-  const edited = await h.app.inject({ method: 'POST', url: `/v1/posts/${post.id}/edit`, headers: bearer(t.author.token), payload: { text: 'Draft two' } });
+  const edited = await call(t.author.token, 'POST', `/v1/posts/${post.id}/edit`, { text: 'Draft two' });
   expect(edited.statusCode).toBe(200);
   expect(edited.json()).toMatchObject({ status: 'awaiting_approval', text: 'Draft two' });
   expect(edited.json().targets[0].text).toBe('Draft two');
-  let chain = (await h.app.inject({ method: 'GET', url: `/v1/posts/${post.id}/approval`, headers: bearer(t.owner.token) })).json();
+  let chain = (await call(t.owner.token, 'GET', `/v1/posts/${post.id}/approval`)).json();
   expect(chain).toMatchObject({ state: 'pending', round: 1, currentStep: 1 });
 
   // The lead may decide again in the new round.
@@ -180,25 +171,25 @@ test('request changes sends the post back; an edit restarts the chain from step 
   await waitFor('scheduled', async () => (await getPost(t.owner.token, post.id)).status === 'scheduled');
 
   // Approved, then edited: approval starts over.
-  const again = await h.app.inject({ method: 'POST', url: `/v1/posts/${post.id}/edit`, headers: bearer(t.author.token), payload: { text: 'Draft three' } });
+  const again = await call(t.author.token, 'POST', `/v1/posts/${post.id}/edit`, { text: 'Draft three' });
   expect(again.json().status).toBe('awaiting_approval');
-  chain = (await h.app.inject({ method: 'GET', url: `/v1/posts/${post.id}/approval`, headers: bearer(t.owner.token) })).json();
+  chain = (await call(t.owner.token, 'GET', `/v1/posts/${post.id}/approval`)).json();
   expect(chain).toMatchObject({ state: 'pending', round: 2, currentStep: 1 });
-  const audit = (await h.app.inject({ method: 'GET', url: `/v1/audit?subject=${post.id}`, headers: bearer(t.owner.token) })).json();
+  const audit = (await call(t.owner.token, 'GET', `/v1/audit?subject=${post.id}`)).json();
   expect(audit.entries.map((e: { action: string; after: { decision?: string } }) => `${e.action}${e.after?.decision ? ` ${e.after.decision}` : ''}`)).toEqual(expect.arrayContaining(['post.approval_decided request_changes', 'post.edited']));
-  await recordHistory(h.client, post.workflowId, 'post-changes-requested-edited');
-  await h.app.inject({ method: 'POST', url: `/v1/posts/${post.id}/cancel`, headers: bearer(t.owner.token) });
+  await recordHistory(h().client, post.workflowId, 'post-changes-requested-edited');
+  await call(t.owner.token, 'POST', `/v1/posts/${post.id}/cancel`);
 });
 
 test('a step deadline sends a reminder before it and escalates at it; the escalation target can then decide', async () => {
   const t = await team('Deadline');
   const inbox = await startWebhookReceiver();
   try {
-    expect((await h.app.inject({ method: 'PUT', url: '/v1/notifications/webhook', headers: bearer(t.owner.token), payload: { url: inbox.url, secret: inbox.secret } })).statusCode).toBe(204);
+    expect((await call(t.owner.token, 'PUT', '/v1/notifications/webhook', { url: inbox.url, secret: inbox.secret })).statusCode).toBe(204);
     await put(t.owner.token, {
       steps: [{ name: 'Legal', mode: 'any', approvers: { userIds: [t.approvers[0]!.userId] }, deadlineSeconds: 6, remindBeforeSeconds: 4, escalateTo: { userIds: [t.lead.userId] } }],
     });
-    const post = (await h.app.inject({ method: 'POST', url: '/v1/posts', headers: bearer(t.author.token), payload: { text: 'Needs legal', channelIds: [t.channelId], publishAt: new Date(Date.now() + 3600_000).toISOString() } })).json();
+    const post = (await call(t.author.token, 'POST', '/v1/posts', { text: 'Needs legal', channelIds: [t.channelId], publishAt: new Date(Date.now() + 3600_000).toISOString() })).json();
     expect((await decide(t.lead.token, post.id, 'approve')).statusCode).toBe(403);
 
     const reminder = await waitFor('the reminder', async () => inbox.deliveries.find((d) => d.payload.type === 'approval.reminder'));
@@ -209,13 +200,13 @@ test('a step deadline sends a reminder before it and escalates at it; the escala
     expect(escalation.receivedAt).toBeGreaterThan(reminder.receivedAt);
     expect(inbox.deliveries.filter((d) => d.payload.type.startsWith('approval.'))).toHaveLength(2);
 
-    const mine = (await h.app.inject({ method: 'GET', url: '/v1/notifications?mine=true', headers: bearer(t.lead.token) })).json();
+    const mine = (await call(t.lead.token, 'GET', '/v1/notifications?mine=true')).json();
     expect(mine.notifications.map((n: { kind: string }) => n.kind)).toEqual(['approval.escalated']);
-    const waiting = (await h.app.inject({ method: 'GET', url: '/v1/approvals?state=pending&mine=true', headers: bearer(t.lead.token) })).json();
+    const waiting = (await call(t.lead.token, 'GET', '/v1/approvals?state=pending&mine=true')).json();
     expect(waiting.posts.map((p: { id: string }) => p.id)).toEqual([post.id]);
     expect((await decide(t.lead.token, post.id, 'approve')).json().state).toBe('approved');
-    await recordHistory(h.client, post.workflowId, 'post-deadline-escalated');
-    await h.app.inject({ method: 'POST', url: `/v1/posts/${post.id}/cancel`, headers: bearer(t.owner.token) });
+    await recordHistory(h().client, post.workflowId, 'post-deadline-escalated');
+    await call(t.owner.token, 'POST', `/v1/posts/${post.id}/cancel`);
   } finally {
     await inbox.close();
   }
@@ -224,16 +215,11 @@ test('a step deadline sends a reminder before it and escalates at it; the escala
 test('a content rule adds a legal step only to posts that match it', async () => {
   const t = await team('Rules');
   await put(t.owner.token, { steps: [{ name: 'Lead', mode: 'any', approvers: { userIds: [t.lead.userId] } }] });
-  const rule = await h.app.inject({
-    method: 'POST',
-    url: '/v1/content-rules',
-    headers: bearer(t.owner.token),
-    payload: { name: 'Legal review', match: { keywords: ['guarantee', 'lawsuit'], linkDomains: [] }, step: { name: 'Legal', mode: 'any', approvers: { userIds: [t.approvers[2]!.userId] } } },
-  });
+  const rule = await call(t.owner.token, 'POST', '/v1/content-rules', { name: 'Legal review', match: { keywords: ['guarantee', 'lawsuit'], linkDomains: [] }, step: { name: 'Legal', mode: 'any', approvers: { userIds: [t.approvers[2]!.userId] } } });
   expect(rule.statusCode).toBe(201);
   const create = async (text: string) =>
-    (await h.app.inject({ method: 'POST', url: '/v1/posts', headers: bearer(t.author.token), payload: { text, channelIds: [t.channelId], publishAt: new Date(Date.now() + 3600_000).toISOString() } })).json();
-  const chainOf = async (id: string) => (await h.app.inject({ method: 'GET', url: `/v1/posts/${id}/approval`, headers: bearer(t.owner.token) })).json();
+    (await call(t.author.token, 'POST', '/v1/posts', { text, channelIds: [t.channelId], publishAt: new Date(Date.now() + 3600_000).toISOString() })).json();
+  const chainOf = async (id: string) => (await call(t.owner.token, 'GET', `/v1/posts/${id}/approval`)).json();
 
   const plain = await create('Our spring collection is here');
   const risky = await create('We GUARANTEE the best prices');
@@ -242,56 +228,56 @@ test('a content rule adds a legal step only to posts that match it', async () =>
     expect.objectContaining({ name: 'Lead' }),
     expect.objectContaining({ name: 'Legal', source: 'rule:Legal review', eligibleUserIds: [t.approvers[2]!.userId] }),
   ]);
-  const bad = await h.app.inject({ method: 'POST', url: '/v1/content-rules', headers: bearer(t.owner.token), payload: { name: 'Bad', match: { regex: '([a-z' }, step: { name: 'X', mode: 'any', approvers: { roles: ['approver'] } } } });
+  const bad = await call(t.owner.token, 'POST', '/v1/content-rules', { name: 'Bad', match: { regex: '([a-z' }, step: { name: 'X', mode: 'any', approvers: { roles: ['approver'] } } });
   expect(bad.statusCode).toBe(400);
   expect(bad.json().errors[0].field).toBe('body.match.regex');
-  const empty = await h.app.inject({ method: 'POST', url: '/v1/content-rules', headers: bearer(t.owner.token), payload: { name: 'Empty', match: {}, step: { name: 'X', mode: 'any', approvers: { roles: ['approver'] } } } });
+  const empty = await call(t.owner.token, 'POST', '/v1/content-rules', { name: 'Empty', match: {}, step: { name: 'X', mode: 'any', approvers: { roles: ['approver'] } } });
   expect(empty.statusCode).toBe(400);
-  for (const p of [plain, risky]) await h.app.inject({ method: 'POST', url: `/v1/posts/${p.id}/cancel`, headers: bearer(t.owner.token) });
+  for (const p of [plain, risky]) await call(t.owner.token, 'POST', `/v1/posts/${p.id}/cancel`);
 });
 
 test("a campaign's policy overrides the workspace's for the campaign's posts and its plan's review", async () => {
   const t = await team('CampaignPolicy');
   await put(t.owner.token, { steps: [{ name: 'Lead', mode: 'any', approvers: { userIds: [t.lead.userId] } }] });
   const at = (ms: number) => new Date(Date.now() + ms).toISOString();
-  const campaign = (await h.app.inject({ method: 'POST', url: '/v1/campaigns', headers: bearer(t.owner.token), payload: { name: 'Launch', channelIds: [t.channelId], startsAt: at(60_000), endsAt: at(7 * 24 * 3600_000) } })).json();
+  const campaign = (await call(t.owner.token, 'POST', '/v1/campaigns', { name: 'Launch', channelIds: [t.channelId], startsAt: at(60_000), endsAt: at(7 * 24 * 3600_000) })).json();
   const set = await put(t.owner.token, { campaignId: campaign.id, steps: [{ name: 'Campaign board', mode: 'quorum', quorum: 2, approvers: { roles: ['approver'] } }] });
   expect(set.statusCode).toBe(200);
   expect(set.json()).toMatchObject({ campaignId: campaign.id, channelId: null });
 
   const create = async (body: object) =>
-    (await h.app.inject({ method: 'POST', url: '/v1/posts', headers: bearer(t.author.token), payload: { text: 'Launch week', channelIds: [t.channelId], publishAt: at(3 * 24 * 3600_000), ...body } })).json();
-  const chainOf = async (id: string) => (await h.app.inject({ method: 'GET', url: `/v1/posts/${id}/approval`, headers: bearer(t.owner.token) })).json().steps.map((s: { name: string }) => s.name);
+    (await call(t.author.token, 'POST', '/v1/posts', { text: 'Launch week', channelIds: [t.channelId], publishAt: at(3 * 24 * 3600_000), ...body })).json();
+  const chainOf = async (id: string) => (await call(t.owner.token, 'GET', `/v1/posts/${id}/approval`)).json().steps.map((s: { name: string }) => s.name);
   const inCampaign = await create({ campaignId: campaign.id });
   const outside = await create({});
   expect(await chainOf(inCampaign.id)).toEqual(['Campaign board']);
   expect(await chainOf(outside.id)).toEqual(['Lead']);
 
-  const submitted = await h.app.inject({ method: 'POST', url: `/v1/campaigns/${campaign.id}/submit`, headers: bearer(t.owner.token) });
+  const submitted = await call(t.owner.token, 'POST', `/v1/campaigns/${campaign.id}/submit`);
   expect(submitted.statusCode).toBeLessThan(300);
   await waitFor('the plan in review', async () => {
-    const c = (await h.app.inject({ method: 'GET', url: `/v1/campaigns/${campaign.id}`, headers: bearer(t.owner.token) })).json();
+    const c = (await call(t.owner.token, 'GET', `/v1/campaigns/${campaign.id}`)).json();
     return c.status === 'in_review';
   });
-  const planChain = (await h.app.inject({ method: 'GET', url: `/v1/campaigns/${campaign.id}/approval`, headers: bearer(t.owner.token) })).json();
+  const planChain = (await call(t.owner.token, 'GET', `/v1/campaigns/${campaign.id}/approval`)).json();
   expect(planChain.steps.map((s: { name: string }) => s.name)).toEqual(['Campaign board']);
 
   // Existing posts cannot slip into it without its chain.
-  const added = await h.app.inject({ method: 'POST', url: `/v1/campaigns/${campaign.id}/posts`, headers: bearer(t.owner.token), payload: { postIds: [outside.id] } });
+  const added = await call(t.owner.token, 'POST', `/v1/campaigns/${campaign.id}/posts`, { postIds: [outside.id] });
   expect(added.statusCode).toBe(422);
   expect(added.json().errors[0]).toMatchObject({ field: 'postIds', rule: 'campaign_policy' });
   // An empty campaign policy removes the override: the workspace's chain applies again.
   expect((await put(t.owner.token, { campaignId: campaign.id, steps: [] })).statusCode).toBe(200);
   const afterEmpty = await create({ campaignId: campaign.id });
   expect(await chainOf(afterEmpty.id)).toEqual(['Lead']);
-  await h.app.inject({ method: 'POST', url: `/v1/posts/${afterEmpty.id}/cancel`, headers: bearer(t.owner.token) });
+  await call(t.owner.token, 'POST', `/v1/posts/${afterEmpty.id}/cancel`);
 
   const both = await put(t.owner.token, { campaignId: campaign.id, channelId: t.channelId, steps: [] });
   expect(both.statusCode).toBe(400);
   const foreign = await put(t.owner.token, { campaignId: '00000000-0000-4000-8000-000000000000', steps: [] });
   expect(foreign.json().errors[0]).toMatchObject({ field: 'campaignId', rule: 'exists' });
-  for (const p of [inCampaign, outside]) await h.app.inject({ method: 'POST', url: `/v1/posts/${p.id}/cancel`, headers: bearer(t.owner.token) });
-  await h.app.inject({ method: 'POST', url: `/v1/campaigns/${campaign.id}/cancel`, headers: bearer(t.owner.token) });
+  for (const p of [inCampaign, outside]) await call(t.owner.token, 'POST', `/v1/posts/${p.id}/cancel`);
+  await call(t.owner.token, 'POST', `/v1/campaigns/${campaign.id}/cancel`);
 });
 
 test('policies are checked: quorum above the eligible set, no eligible approver, unknown role, foreign user', async () => {
@@ -304,31 +290,31 @@ test('policies are checked: quorum above the eligible set, no eligible approver,
   const badRole = await put(t.owner.token, { steps: [{ name: 'R', mode: 'any', approvers: { roles: ['boss'] } }] });
   expect(badRole.statusCode).toBe(400);
   expect(badRole.json().errors[0].field).toBe('body.steps.0.approvers.roles.0');
-  const other = await createWorkspace(h, 'Elsewhere');
+  const other = await createWorkspace(h(), 'Elsewhere');
   const foreign = await put(t.owner.token, { steps: [{ name: 'F', mode: 'any', approvers: { userIds: [other.userId] } }] });
   expect(foreign.json().errors).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'steps.0.approvers.userIds.0', rule: 'member' })]));
   expect((await put(t.author.token, { steps: [] })).statusCode).toBe(403);
-  expect((await h.app.inject({ method: 'GET', url: '/v1/approval-policies', headers: bearer(t.owner.token) })).json().policies).toEqual([]);
+  expect((await call(t.owner.token, 'GET', '/v1/approval-policies')).json().policies).toEqual([]);
 });
 
 test('a channel policy overrides the workspace policy; the author alone cannot satisfy a step', async () => {
   const t = await team('Override');
   await put(t.owner.token, { steps: [{ name: 'Workspace', mode: 'any', approvers: { roles: ['approver'] } }] });
   await put(t.owner.token, { channelId: t.channelId, steps: [{ name: 'Channel lead', mode: 'any', approvers: { userIds: [t.author.userId] } }] });
-  const res = await h.app.inject({ method: 'POST', url: '/v1/posts', headers: bearer(t.author.token), payload: { text: 'Mine', channelIds: [t.channelId] } });
+  const res = await call(t.author.token, 'POST', '/v1/posts', { text: 'Mine', channelIds: [t.channelId] });
   expect(res.statusCode).toBe(422);
   expect(res.json().errors[0]).toMatchObject({ field: 'channelIds', rule: 'approvable' });
-  const byLead = await h.app.inject({ method: 'POST', url: '/v1/posts', headers: bearer(t.lead.token), payload: { text: 'Lead posts', channelIds: [t.channelId], publishAt: new Date(Date.now() + 3600_000).toISOString() } });
+  const byLead = await call(t.lead.token, 'POST', '/v1/posts', { text: 'Lead posts', channelIds: [t.channelId], publishAt: new Date(Date.now() + 3600_000).toISOString() });
   expect(byLead.statusCode).toBe(201);
-  const chain = (await h.app.inject({ method: 'GET', url: `/v1/posts/${byLead.json().id}/approval`, headers: bearer(t.lead.token) })).json();
+  const chain = (await call(t.lead.token, 'GET', `/v1/posts/${byLead.json().id}/approval`)).json();
   expect(chain.steps).toEqual([expect.objectContaining({ name: 'Channel lead', eligibleUserIds: [t.author.userId] })]);
-  await h.app.inject({ method: 'POST', url: `/v1/posts/${byLead.json().id}/cancel`, headers: bearer(t.owner.token) });
+  await call(t.owner.token, 'POST', `/v1/posts/${byLead.json().id}/cancel`);
 });
 
 const later = () => new Date(Date.now() + 3600_000).toISOString();
 const createPost = async (token: string, channelId: string, text: string) =>
-  (await h.app.inject({ method: 'POST', url: '/v1/posts', headers: bearer(token), payload: { text, channelIds: [channelId], publishAt: later() } })).json();
-const cancelPost = (t: Team, id: string) => h.app.inject({ method: 'POST', url: `/v1/posts/${id}/cancel`, headers: bearer(t.owner.token) });
+  (await call(token, 'POST', '/v1/posts', { text, channelIds: [channelId], publishAt: later() })).json();
+const cancelPost = (t: Team, id: string) => call(t.owner.token, 'POST', `/v1/posts/${id}/cancel`);
 
 test('a repeated approval does not count for the next step: a decision names its step and round, and one person approves one step', async () => {
   const t = await team('Repeat');
@@ -358,7 +344,7 @@ test('a repeated approval does not count for the next step: a decision names its
   expect(second.json().detail).toMatch(/approved step 1 of round 0/);
   expect((await chainOf(t.owner.token, post.id)).state).toBe('pending');
   expect((await decide(t.approvers[0]!.token, post.id, 'approve', undefined, { step: 2, round: 0 })).json().state).toBe('approved');
-  await recordHistory(h.client, post.workflowId, 'post-decisions-name-step-and-round');
+  await recordHistory(h().client, post.workflowId, 'post-decisions-name-step-and-round');
   await cancelPost(t, post.id);
 
   // With distinctApprovers off, the lead may approve both steps (and a post created then keeps it).
@@ -383,7 +369,7 @@ test('a chain distinct approvers cannot satisfy is refused when the policy is sa
   const off = await put(t.owner.token, { distinctApprovers: false, steps: [{ name: 'One', mode: 'any', approvers: { userIds: [t.lead.userId] } }, { name: 'Two', mode: 'any', approvers: { userIds: [t.lead.userId] } }] });
   expect(off.statusCode).toBe(200);
   expect(off.json()).toMatchObject({ distinctApprovers: false });
-  const listed = (await h.app.inject({ method: 'GET', url: '/v1/approval-policies', headers: bearer(t.owner.token) })).json().policies;
+  const listed = (await call(t.owner.token, 'GET', '/v1/approval-policies')).json().policies;
   expect(listed).toEqual([expect.objectContaining({ distinctApprovers: false })]);
 });
 
@@ -397,11 +383,11 @@ test('whoever rewrote the post cannot approve it in that round, like its author'
     ],
   });
   const post = await createPost(t.author.token, t.channelId, 'Original text');
-  const edited = await h.app.inject({ method: 'POST', url: `/v1/posts/${post.id}/edit`, headers: bearer(t.lead.token), payload: { text: "The lead's text" } });
+  const edited = await call(t.lead.token, 'POST', `/v1/posts/${post.id}/edit`, { text: "The lead's text" });
   expect(edited.statusCode).toBe(200);
   expect(await chainOf(t.owner.token, post.id)).toMatchObject({ round: 1, currentStep: 1, editorIds: [t.lead.userId] });
   await decide(t.approvers[0]!.token, post.id, 'approve', undefined, { step: 1, round: 1 });
-  const mine = (await h.app.inject({ method: 'GET', url: '/v1/approvals?state=pending&mine=true', headers: bearer(t.lead.token) })).json().posts;
+  const mine = (await call(t.lead.token, 'GET', '/v1/approvals?state=pending&mine=true')).json().posts;
   expect(mine).toEqual([]);
   const byEditor = await decide(t.lead.token, post.id, 'approve', undefined, { step: 2, round: 1 });
   expect(byEditor.statusCode).toBe(403);
@@ -414,7 +400,7 @@ test('Temporal deduplicates a decide Update by id only when it was accepted; a r
   const t = await team('UpdateIds');
   await put(t.owner.token, { steps: [{ name: 'Lead', mode: 'any', approvers: { userIds: [t.lead.userId] } }, { name: 'Brand', mode: 'any', approvers: { roles: ['approver'] } }] });
   const post = await createPost(t.author.token, t.channelId, 'Update ids');
-  const handle = h.client.workflow.getHandle(post.workflowId);
+  const handle = h().client.workflow.getHandle(post.workflowId);
   const send = (updateId: string, userId: string, step: number) => handle.executeUpdate(decideUpdate, { updateId, args: [{ userId, decision: 'approve', step, round: 0 }] });
 
   const accepted = await send('lead-1', t.lead.userId, 0);
@@ -463,17 +449,12 @@ test('a retried decision with the same Idempotency-Key gets the first answer, re
 });
 
 test('an escalation to nobody is refused at save, in a policy and in a content rule', async () => {
-  const lonely = await createWorkspace(h, 'Lonely');
-  const approver = await addMember(h, lonely.workspaceId, 'approver');
+  const lonely = await createWorkspace(h(), 'Lonely');
+  const approver = await addMember(h(), lonely.workspaceId, 'approver');
   const toAdmins = await put(lonely.token, { steps: [{ name: 'Legal', mode: 'any', approvers: { userIds: [approver.userId] }, deadlineSeconds: 60, escalateTo: { roles: ['admin'] } }] });
   expect(toAdmins.statusCode).toBe(422);
   expect(toAdmins.json().errors).toEqual([expect.objectContaining({ field: 'steps.0.escalateTo', rule: 'has_members' })]);
-  const rule = await h.app.inject({
-    method: 'POST',
-    url: '/v1/content-rules',
-    headers: bearer(lonely.token),
-    payload: { name: 'Legal', match: { keywords: ['lawsuit'] }, step: { name: 'Legal', mode: 'any', approvers: { roles: ['approver'] }, deadlineSeconds: 60, escalateTo: { roles: ['admin'] } } },
-  });
+  const rule = await call(lonely.token, 'POST', '/v1/content-rules', { name: 'Legal', match: { keywords: ['lawsuit'] }, step: { name: 'Legal', mode: 'any', approvers: { roles: ['approver'] }, deadlineSeconds: 60, escalateTo: { roles: ['admin'] } } });
   expect(rule.statusCode).toBe(422);
   expect(rule.json().errors[0]).toMatchObject({ field: 'step.escalateTo', rule: 'has_members' });
 });
@@ -483,15 +464,15 @@ test('an escalation whose targets left the workspace since goes to its owners, s
   // Escalating to the lead, who is removed from the workspace before the deadline.
   await put(t.owner.token, { steps: [{ name: 'Legal', mode: 'any', approvers: { userIds: [t.approvers[0]!.userId] }, deadlineSeconds: 2, escalateTo: { userIds: [t.lead.userId] } }] });
   const post = await createPost(t.author.token, t.channelId, 'Who decides?');
-  expect((await h.app.inject({ method: 'DELETE', url: `/v1/members/${t.lead.userId}`, headers: bearer(t.owner.token) })).statusCode).toBe(204);
+  expect((await call(t.owner.token, 'DELETE', `/v1/members/${t.lead.userId}`)).statusCode).toBe(204);
   const escalated = await waitFor('the escalation', async () => {
-    const list = (await h.app.inject({ method: 'GET', url: '/v1/notifications?mine=true', headers: bearer(t.owner.token) })).json().notifications;
+    const list = (await call(t.owner.token, 'GET', '/v1/notifications?mine=true')).json().notifications;
     return list.find((n: { kind: string; subjectId: string }) => n.kind === 'approval.escalated' && n.subjectId === post.id);
   });
   expect(escalated.recipientIds).toEqual([t.owner.userId]);
   expect(escalated.payload.data).toMatchObject({ step: 1, recipientIds: [t.owner.userId], fallback: expect.stringMatching(/no longer members.*owners/) });
   expect((await decide(t.owner.token, post.id, 'approve')).json().state).toBe('approved');
-  await recordHistory(h.client, post.workflowId, 'post-escalated-to-owners');
+  await recordHistory(h().client, post.workflowId, 'post-escalated-to-owners');
   await cancelPost(t, post.id);
 });
 
@@ -500,17 +481,17 @@ test("bulk decisions on a campaign's posts: each validated and answered on its o
   await put(t.owner.token, { steps: [{ name: 'Brand', mode: 'any', approvers: { roles: ['approver'] } }] });
   const at = (ms: number) => new Date(Date.now() + ms).toISOString();
   const newCampaign = async (name: string) =>
-    (await h.app.inject({ method: 'POST', url: '/v1/campaigns', headers: bearer(t.owner.token), payload: { name, channelIds: [t.channelId], startsAt: at(60_000), endsAt: at(7 * 24 * 3600_000) } })).json();
+    (await call(t.owner.token, 'POST', '/v1/campaigns', { name, channelIds: [t.channelId], startsAt: at(60_000), endsAt: at(7 * 24 * 3600_000) })).json();
   const [campaign, otherCampaign] = [await newCampaign('Spring'), await newCampaign('Autumn')];
   const inCampaign = async (c: { id: string }, text: string) =>
-    (await h.app.inject({ method: 'POST', url: '/v1/posts', headers: bearer(t.author.token), payload: { text, channelIds: [t.channelId], publishAt: at(24 * 3600_000), campaignId: c.id } })).json();
+    (await call(t.author.token, 'POST', '/v1/posts', { text, channelIds: [t.channelId], publishAt: at(24 * 3600_000), campaignId: c.id })).json();
   const [p1, p2, p3] = [await inCampaign(campaign, 'One'), await inCampaign(campaign, 'Two'), await inCampaign(campaign, 'Three')];
   const elsewhere = await inCampaign(otherCampaign, 'Autumn post');
   const stranger = await team('BulkStranger');
   const foreign = await createPost(stranger.author.token, stranger.channelId, 'Not yours');
 
   const bulk = (decisions: object[], headers: Record<string, string> = {}) =>
-    h.app.inject({ method: 'POST', url: `/v1/campaigns/${campaign.id}/posts/approval`, headers: { ...bearer(t.approvers[0]!.token), ...headers }, payload: { decisions } });
+    h().app.inject({ method: 'POST', url: `/v1/campaigns/${campaign.id}/posts/approval`, headers: { ...bearer(t.approvers[0]!.token), ...headers }, payload: { decisions } });
   const d = (postId: string, decision: Decision, step = 1, round = 0) => ({ postId, decision, step, round });
   const res = await bulk([d(p1.id, 'approve'), d(p2.id, 'reject'), d(p3.id, 'approve', 2), d(elsewhere.id, 'approve'), d(foreign.id, 'approve')], { 'idempotency-key': 'bulk-1' });
   expect(res.statusCode).toBe(200);
@@ -536,5 +517,5 @@ test("bulk decisions on a campaign's posts: each validated and answered on its o
   expect(strict.statusCode).toBe(400);
   for (const p of [p1, p3, elsewhere]) await cancelPost(t, p.id);
   await cancelPost(stranger, foreign.id);
-  for (const c of [campaign, otherCampaign]) await h.app.inject({ method: 'POST', url: `/v1/campaigns/${c.id}/cancel`, headers: bearer(t.owner.token) });
+  for (const c of [campaign, otherCampaign]) await call(t.owner.token, 'POST', `/v1/campaigns/${c.id}/cancel`);
 });

@@ -3,22 +3,10 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { appendAuditEntries, AUDIT_ACTIONS, type AuditEntry } from '../db/audit';
 import { connectChannel } from './support/channels';
 import { recordHistory } from './support/histories';
-import { addMember, bearer, createWorkspace, startHarness, waitFor, type Harness, type TestWorkspace } from './support/harness';
-import { startWebhookReceiver, type WebhookReceiver } from './support/webhook-receiver';
+import { useChorus } from './support/chorus';
+import { addMember, createWorkspace, waitFor, type TestWorkspace } from './support/harness';
 
-let h: Harness;
-let hook: WebhookReceiver;
-
-beforeAll(async () => {
-  [h, hook] = await Promise.all([startHarness(), startWebhookReceiver()]);
-});
-
-afterAll(async () => {
-  await h?.close();
-  await hook?.close();
-});
-
-const call = (token: string, method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, payload?: object) => h.app.inject({ method, url, headers: bearer(token), payload });
+const { harness: h, hook, call } = useChorus({ hook: true });
 
 interface Team {
   owner: TestWorkspace;
@@ -32,17 +20,17 @@ interface Team {
 
 /** A workspace with an author and three named approvers (Ann Lead, Bea Brand, Cy Brand) and a webhook channel. */
 async function team(name: string): Promise<Team> {
-  const owner = await createWorkspace(h, name);
+  const owner = await createWorkspace(h(), name);
   const [author, ann, bea, cy] = await Promise.all([
-    addMember(h, owner.workspaceId, 'editor'),
-    addMember(h, owner.workspaceId, 'approver'),
-    addMember(h, owner.workspaceId, 'approver'),
-    addMember(h, owner.workspaceId, 'approver'),
+    addMember(h(), owner.workspaceId, 'editor'),
+    addMember(h(), owner.workspaceId, 'approver'),
+    addMember(h(), owner.workspaceId, 'approver'),
+    addMember(h(), owner.workspaceId, 'approver'),
   ]);
   const names: [TestWorkspace, string][] = [[ann!, 'Ann Lead'], [bea!, 'Bea Brand'], [cy!, 'Cy Brand']];
-  for (const [member, full] of names) await h.db.updateTable('users').set({ name: full }).where('id', '=', member.userId).execute();
-  const users = await h.db.selectFrom('users').select(['id', 'email']).where('id', 'in', [owner.userId, author!.userId, ann!.userId, bea!.userId, cy!.userId]).execute();
-  const channel = await connectChannel(h, owner.token, { provider: 'webhook', name: 'CRM', credentials: { url: hook.url, secret: hook.secret } });
+  for (const [member, full] of names) await h().db.updateTable('users').set({ name: full }).where('id', '=', member.userId).execute();
+  const users = await h().db.selectFrom('users').select(['id', 'email']).where('id', 'in', [owner.userId, author!.userId, ann!.userId, bea!.userId, cy!.userId]).execute();
+  const channel = await connectChannel(h(), owner.token, { provider: 'webhook', name: 'CRM', credentials: { url: hook().url, secret: hook().secret } });
   return { owner, author: author!, ann: ann!, bea: bea!, cy: cy!, channelId: channel.id, emails: Object.fromEntries(users.map((u) => [u.id, u.email])) };
 }
 
@@ -57,7 +45,7 @@ async function currentDetails(handle: WorkflowHandle): Promise<string> {
 /** Workflow ids a visibility query lists (visibility lags a little behind the workflow). */
 async function listed(query: string): Promise<string[]> {
   const ids: string[] = [];
-  for await (const execution of h.client.workflow.list({ query })) ids.push(execution.workflowId);
+  for await (const execution of h().client.workflow.list({ query })) ids.push(execution.workflowId);
   return ids;
 }
 
@@ -74,7 +62,7 @@ test('the approval view and the Temporal UI name the people of a post\'s chain; 
   const created = await call(t.author.token, 'POST', '/v1/posts', { text: 'Spring launch:   our new espresso blend is here, and it is strong enough for Mondays', channelIds: [t.channelId], publishAt });
   expect(created.statusCode).toBe(201);
   const post = created.json();
-  const handle = h.client.workflow.getHandle(post.workflowId);
+  const handle = h().client.workflow.getHandle(post.workflowId);
 
   const first = '"Spring launch: our new espresso blend is here, and it is…" · step 1 of 2 ("Lead") waits for Ann Lead';
   expect(await waitFor('the first details', async () => (await currentDetails(handle)).includes(first) || undefined)).toBe(true);
@@ -128,7 +116,7 @@ test('audit actions follow one pattern (their subject type, a dot, what happened
 
   // A row written before the rename (post.<status>) still counts as a status change; the chain holds.
   const legacy = { workspaceId: t.owner.workspaceId, actorId: t.owner.userId, action: 'post.published', subjectType: 'post', subjectId: randomUUID(), before: { status: 'publishing' }, after: { status: 'published' } };
-  await h.db.transaction().execute((trx) => appendAuditEntries(trx, [legacy as unknown as AuditEntry]));
+  await h().db.transaction().execute((trx) => appendAuditEntries(trx, [legacy as unknown as AuditEntry]));
   const found = (await call(t.owner.token, 'GET', `/v1/audit?action=post.status_changed&subject=${legacy.subjectId}`)).json();
   expect(found.entries).toEqual([expect.objectContaining({ action: 'post.status_changed', recordedAs: 'post.published', subjectId: legacy.subjectId })]);
   expect((await call(t.owner.token, 'GET', '/v1/audit/verify')).json()).toMatchObject({ ok: true });
@@ -153,9 +141,9 @@ test('notifications say what they are about (post or alert) and name their recip
   ).json();
   const now = Date.now();
   // The query has listened through its baseline windows (alerts wait for a baseline it watched).
-  await h.db.updateTable('listening_queries').set({ listening_since: new Date(now - 2 * 3600_000) }).where('id', '=', query.id).execute();
+  await h().db.updateTable('listening_queries').set({ listening_since: new Date(now - 2 * 3600_000) }).where('id', '=', query.id).execute();
   const mention = (i: number, postedAt: number) => ({ workspace_id: t.owner.workspaceId, query_id: query.id, source: 'push:test', source_id: `m${i}`, author: `a${i}`, text: `chorus news ${i}`, url: null, lang: null, posted_at: new Date(postedAt), sentiment_score: 0, sentiment_label: 'neutral' as const, corrected_label: null, dedupe_key: `k${i}` });
-  await h.db
+  await h().db
     .insertInto('mentions')
     .values([...Array.from({ length: 6 }, (_, i) => mention(100 + i, now - (i + 1) * 600_000 - 60_000)), ...Array.from({ length: 12 }, (_, i) => mention(i, now - i * 1000))])
     .execute();
@@ -181,7 +169,7 @@ test('ops list campaigns and listening queries by status in Temporal (ChorusCamp
   await listedAs('the query listed as active again', `ChorusListeningStatus = "active" AND ${ws}`, query.workflowId);
   await call(t.owner.token, 'DELETE', `/v1/listening/queries/${query.id}`);
   await listedAs('the query listed as stopped', `ChorusListeningStatus = "stopped" AND ${ws}`, query.workflowId);
-  await recordHistory(h.client, query.workflowId, 'listening-status-attribute');
+  await recordHistory(h().client, query.workflowId, 'listening-status-attribute');
 
   await call(t.owner.token, 'PUT', '/v1/approval-policies', { steps: [] });
   const campaign = (await call(t.owner.token, 'POST', '/v1/campaigns', { name: 'Spring', channelIds: [t.channelId], startsAt: new Date(Date.now() + 3600_000).toISOString(), endsAt: new Date(Date.now() + 7200_000).toISOString() })).json();
@@ -192,5 +180,5 @@ test('ops list campaigns and listening queries by status in Temporal (ChorusCamp
   await listedAs('the campaign listed as paused', `ChorusCampaignStatus = "paused" AND ${ws}`, campaign.workflowId);
   expect((await call(t.owner.token, 'POST', `/v1/campaigns/${campaign.id}/cancel`)).statusCode).toBe(200);
   await listedAs('the campaign listed as cancelled', `ChorusCampaignStatus = "cancelled" AND ${ws}`, campaign.workflowId);
-  await recordHistory(h.client, campaign.workflowId, 'campaign-status-attribute');
+  await recordHistory(h().client, campaign.workflowId, 'campaign-status-attribute');
 });

@@ -1,22 +1,10 @@
 import { recordHistory } from './support/histories';
-import { startLocalBluesky, type LocalBluesky, type SandboxAccount } from '../sandbox/local-bluesky';
+import type { SandboxAccount } from '../sandbox/local-bluesky';
 import { connectBluesky, connectChannel } from './support/channels';
-import { addMember, bearer, createWorkspace, startHarness, waitFor, type Harness, type TestWorkspace } from './support/harness';
-import { startWebhookReceiver, type WebhookReceiver } from './support/webhook-receiver';
+import { useChorus } from './support/chorus';
+import { addMember, createWorkspace, waitFor, type TestWorkspace } from './support/harness';
 
-let h: Harness;
-let pds: LocalBluesky;
-let hook: WebhookReceiver;
-
-beforeAll(async () => {
-  [h, pds, hook] = await Promise.all([startHarness(), startLocalBluesky(), startWebhookReceiver()]);
-});
-
-afterAll(async () => {
-  await h?.close();
-  await pds?.stop();
-  await hook?.close();
-});
+const { harness: h, pds, hook, call } = useChorus({ pds: true, hook: true });
 
 interface Setup {
   owner: TestWorkspace;
@@ -26,20 +14,19 @@ interface Setup {
 }
 
 async function setup(name: string): Promise<Setup> {
-  const owner = await createWorkspace(h, name);
-  const approver = await addMember(h, owner.workspaceId, 'approver');
-  const accounts = await Promise.all([pds.createAccount(`${name}a`), pds.createAccount(`${name}b`)]);
+  const owner = await createWorkspace(h(), name);
+  const approver = await addMember(h(), owner.workspaceId, 'approver');
+  const accounts = await Promise.all([pds().createAccount(`${name}a`), pds().createAccount(`${name}b`)]);
   const channels = [
-    (await connectBluesky(h, owner.token, pds, accounts[0]!)).id,
-    (await connectBluesky(h, owner.token, pds, accounts[1]!)).id,
-    (await connectChannel(h, owner.token, { provider: 'webhook', name: 'CRM', credentials: { url: hook.url, secret: hook.secret } })).id,
+    (await connectBluesky(h(), owner.token, pds(), accounts[0]!)).id,
+    (await connectBluesky(h(), owner.token, pds(), accounts[1]!)).id,
+    (await connectChannel(h(), owner.token, { provider: 'webhook', name: 'CRM', credentials: { url: hook().url, secret: hook().secret } })).id,
   ];
-  await h.app.inject({ method: 'PUT', url: '/v1/approval-policies', headers: bearer(owner.token), payload: { steps: [{ name: 'Brand', mode: 'any', approvers: { roles: ['approver'] } }] } });
+  await call(owner.token, 'PUT', '/v1/approval-policies', { steps: [{ name: 'Brand', mode: 'any', approvers: { roles: ['approver'] } }] });
   return { owner, approver, accounts, channels };
 }
 
 const at = (ms: number) => new Date(Date.now() + ms).toISOString();
-const call = (token: string, method: 'GET' | 'POST' | 'PUT', url: string, payload?: object) => h.app.inject({ method, url, headers: bearer(token), payload });
 
 async function createCampaign(s: Setup, body: Record<string, unknown>) {
   const res = await call(s.owner.token, 'POST', '/v1/campaigns', { name: 'Spring launch', channelIds: s.channels, utm: { medium: 'social' }, ...body });
@@ -82,7 +69,7 @@ test('a campaign goes draft → in review → scheduled → live → completed, 
   expect((await call(s.owner.token, 'GET', `/v1/campaigns/${campaign.id}/approval`)).json()).toMatchObject({ state: 'pending', currentStep: 1, decisions: [] });
   expect((await call(s.approver.token, 'POST', `/v1/campaigns/${campaign.id}/approval`, { decision: 'approve', step: 1, round: 0, comment: 'Go' })).json().state).toBe('approved');
   await waitFor('the campaign to be scheduled', async () => (await campaignOf(s, campaign.id)).status === 'scheduled');
-  expect(await pds.listPosts(s.accounts[0]!.did)).toHaveLength(0);
+  expect(await pds().listPosts(s.accounts[0]!.did)).toHaveLength(0);
 
   await waitFor('the campaign to go live', async () => (await campaignOf(s, campaign.id)).status === 'live', 30_000);
   const done = await waitFor('the campaign to complete', async () => {
@@ -93,21 +80,21 @@ test('a campaign goes draft → in review → scheduled → live → completed, 
   expect(Object.keys(done.progress.byChannel)).toHaveLength(3);
   const published = await postOf(s, post.id);
   for (const t of published.targets) expect(new Date(t.publishedAt).getTime()).toBeGreaterThanOrEqual(new Date(published.publishAt).getTime());
-  for (const account of s.accounts) expect((await pds.listPosts(account.did)).filter((p) => p.text.includes(marker))).toHaveLength(1);
-  expect(hook.deliveries.filter((d) => String(d.payload.data.text).includes(marker))).toHaveLength(1);
+  for (const account of s.accounts) expect((await pds().listPosts(account.did)).filter((p) => p.text.includes(marker))).toHaveLength(1);
+  expect(hook().deliveries.filter((d) => String(d.payload.data.text).includes(marker))).toHaveLength(1);
 
   const audit = (await call(s.owner.token, 'GET', `/v1/audit?subject=${campaign.id}`)).json().entries.map((e: { action: string; after: { status?: string; decision?: string } }) => `${e.action} ${e.after?.status ?? e.after?.decision ?? ''}`.trim()).reverse();
   expect(audit).toEqual(['campaign.created', 'campaign.status_changed in_review', 'campaign.approval_decided approve', 'campaign.status_changed scheduled', 'campaign.status_changed live', 'campaign.status_changed completed']);
   // The decision's entry numbers its step from 1, like the API.
   const decided = (await call(s.owner.token, 'GET', `/v1/audit?subject=${campaign.id}`)).json().entries.find((e: { after: { stepName?: string } | null }) => e.after?.stepName !== undefined);
   expect(decided.after).toMatchObject({ key: '0:1', step: 1, stepName: 'Brand' });
-  await recordHistory(h.client, campaign.workflowId, 'campaign-completed');
-  await recordHistory(h.client, post.workflowId, 'post-in-campaign');
+  await recordHistory(h().client, campaign.workflowId, 'campaign-completed');
+  await recordHistory(h().client, post.workflowId, 'post-in-campaign');
 });
 
 test('pause holds pending posts; resume moves the missed ones by the stated rule; cancel stops every pending post', async () => {
   const s = await setup('pause');
-  await h.app.inject({ method: 'PUT', url: '/v1/approval-policies', headers: bearer(s.owner.token), payload: { steps: [] } });
+  await call(s.owner.token, 'PUT', '/v1/approval-policies', { steps: [] });
   const campaign = await createCampaign(s, { startsAt: at(-60_000), endsAt: at(3600_000) });
   await call(s.owner.token, 'POST', `/v1/campaigns/${campaign.id}/submit`);
   await waitFor('scheduled', async () => (await campaignOf(s, campaign.id)).status === 'scheduled');
@@ -120,7 +107,7 @@ test('pause holds pending posts; resume moves the missed ones by the stated rule
 
   // Let the first post's time pass while the campaign is paused.
   await waitFor('the paused post to be overdue', async () => Date.now() > Date.parse(soon) + 500, 10_000);
-  expect(await pds.listPosts(s.accounts[0]!.did)).toHaveLength(0);
+  expect(await pds().listPosts(s.accounts[0]!.did)).toHaveLength(0);
 
   const resumedAt = Date.now();
   expect((await call(s.owner.token, 'POST', `/v1/campaigns/${campaign.id}/resume`)).json().status).toBe('scheduled');
@@ -139,8 +126,8 @@ test('pause holds pending posts; resume moves the missed ones by the stated rule
   expect((await call(s.owner.token, 'POST', `/v1/campaigns/${campaign.id}/cancel`)).json().status).toBe('cancelled');
   await waitFor('every pending post cancelled', async () => (await postOf(s, missed.id)).status === 'cancelled' && (await postOf(s, later.id)).status === 'cancelled');
   expect((await call(s.owner.token, 'POST', `/v1/campaigns/${campaign.id}/resume`)).statusCode).toBe(409);
-  expect(await pds.listPosts(s.accounts[0]!.did)).toHaveLength(0);
-  await recordHistory(h.client, campaign.workflowId, 'campaign-paused-resumed-cancelled');
+  expect(await pds().listPosts(s.accounts[0]!.did)).toHaveLength(0);
+  await recordHistory(h().client, campaign.workflowId, 'campaign-paused-resumed-cancelled');
 });
 
 test('queue: true takes the next free slot; the calendar shows free slots and warnings', async () => {
@@ -196,7 +183,7 @@ test('campaign bad input: end before start, posts outside its dates, unknown cha
   const outside = await call(s.owner.token, 'POST', '/v1/posts', { text: 'Too early', channelIds: [s.channels[0]], campaignId: campaign.id, publishAt: at(60_000) });
   expect(outside.statusCode).toBe(422);
   expect(outside.json().errors[0]).toMatchObject({ field: 'publishAt', rule: 'within_campaign_dates' });
-  const posts = await h.db.selectFrom('posts').select('id').where('workspace_id', '=', s.owner.workspaceId).execute();
+  const posts = await h().db.selectFrom('posts').select('id').where('workspace_id', '=', s.owner.workspaceId).execute();
   expect(posts).toEqual([]);
   await call(s.owner.token, 'POST', `/v1/campaigns/${campaign.id}/cancel`);
 });

@@ -2,10 +2,10 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseFeed } from '../listening/feeds';
 import { recordHistory } from './support/histories';
-import { bearer, createWorkspace, startHarness, waitFor, type Harness, type TestWorkspace } from './support/harness';
+import { useChorus } from './support/chorus';
+import { waitFor } from './support/harness';
 
-let h: Harness;
-let ws: TestWorkspace;
+const { harness: h, workspace: ws, call } = useChorus({ workspace: 'Feeds' });
 
 interface FakeFeed {
   url: string;
@@ -40,14 +40,7 @@ async function startFeed(): Promise<FakeFeed> {
   return feed;
 }
 
-beforeAll(async () => {
-  h = await startHarness();
-  ws = await createWorkspace(h, 'Feeds');
-});
-afterAll(() => h?.close());
-
-const call = (method: 'GET' | 'POST' | 'DELETE', url: string, payload?: object) => h.app.inject({ method, url, headers: bearer(ws.token), payload });
-const mentions = async (queryId: string) => (await call('GET', `/v1/mentions?queryId=${queryId}`)).json().mentions as { text: string; source: string }[];
+const mentions = async (queryId: string) => (await call(ws().token, 'GET', `/v1/mentions?queryId=${queryId}`)).json().mentions as { text: string; source: string }[];
 
 test('an RSS feed is polled with ETag: matching items are stored once, an unchanged feed answers 304, a failing one is reported', async () => {
   const feed = await startFeed();
@@ -57,7 +50,7 @@ test('an RSS feed is polled with ETag: matching items are stored once, an unchan
       { guid: 'a2', title: 'Weather today', description: 'Sunny.' },
       { guid: 'a3', title: 'Chorus ships listening', description: 'A great update.' },
     ];
-    const created = await call('POST', '/v1/listening/queries', { name: 'News', expression: 'chorus', sources: { rss: [feed.url] } });
+    const created = await call(ws().token, 'POST', '/v1/listening/queries', { name: 'News', expression: 'chorus', sources: { rss: [feed.url] } });
     expect(created.statusCode).toBe(201);
     const query = created.json();
 
@@ -73,15 +66,15 @@ test('an RSS feed is polled with ETag: matching items are stored once, an unchan
     feed.failing = true;
     // The feed's row turns unhealthy first; the loop's counters follow when its turn ends.
     const unhealthy = await waitFor('the feed reported unhealthy, on the feed and in the loop', async () => {
-      const q = (await call('GET', `/v1/listening/queries/${query.id}`)).json();
+      const q = (await call(ws().token, 'GET', `/v1/listening/queries/${query.id}`)).json();
       return q.feeds[0]?.healthy === false && q.live?.sourceHealthy === false && q;
     }, 30_000);
     expect(unhealthy.feeds[0].lastError).toContain('500');
     expect(unhealthy.live.lastError).toContain('500');
     expect(await mentions(query.id)).toHaveLength(3);
-    await call('DELETE', `/v1/listening/queries/${query.id}`);
-    await h.client.workflow.getHandle(query.workflowId).result();
-    await recordHistory(h.client, query.workflowId, 'listening-feed');
+    await call(ws().token, 'DELETE', `/v1/listening/queries/${query.id}`);
+    await h().client.workflow.getHandle(query.workflowId).result();
+    await recordHistory(h().client, query.workflowId, 'listening-feed');
   } finally {
     await feed.close();
   }
@@ -90,7 +83,7 @@ test('an RSS feed is polled with ETag: matching items are stored once, an unchan
 test('a feed URL that is not a feed is refused when the query is created', async () => {
   const feed = await startFeed();
   try {
-    const res = await call('POST', '/v1/listening/queries', { name: 'Bad', expression: 'chorus', sources: { rss: [feed.url.replace('/feed.xml', '/not-a-feed')] } });
+    const res = await call(ws().token, 'POST', '/v1/listening/queries', { name: 'Bad', expression: 'chorus', sources: { rss: [feed.url.replace('/feed.xml', '/not-a-feed')] } });
     expect(res.statusCode).toBe(422);
     expect(res.json().errors[0]).toMatchObject({ field: 'sources.rss.0', rule: 'feed' });
   } finally {

@@ -1,24 +1,15 @@
 import { connectChannel } from './support/channels';
-import { bearer, createWorkspace, startHarness, waitFor, type Harness, type TestWorkspace } from './support/harness';
-import { startWebhookReceiver, type WebhookReceiver } from './support/webhook-receiver';
+import { useChorus } from './support/chorus';
+import { bearer, waitFor } from './support/harness';
 
-let h: Harness;
-let hook: WebhookReceiver;
-let ws: TestWorkspace;
+const { harness: h, hook, workspace: ws, call } = useChorus({ hook: true, workspace: 'Importers' });
 
 beforeAll(async () => {
-  [h, hook] = await Promise.all([startHarness(), startWebhookReceiver()]);
-  ws = await createWorkspace(h, 'Importers');
-  for (const name of ['Hook A', 'Hook B']) await connectChannel(h, ws.token, { provider: 'webhook', name, credentials: { url: hook.url, secret: hook.secret } });
+  for (const name of ['Hook A', 'Hook B']) await connectChannel(h(), ws().token, { provider: 'webhook', name, credentials: { url: hook().url, secret: hook().secret } });
 });
 
-afterAll(async () => {
-  await h?.close();
-  await hook?.close();
-});
-
-const upload = (csv: string | Buffer, dryRun: boolean, token = ws.token) =>
-  h.app.inject({ method: 'POST', url: `/v1/posts/import?dryRun=${dryRun}`, headers: { ...bearer(token), 'content-type': 'text/csv' }, payload: csv });
+const upload = (csv: string | Buffer, dryRun: boolean, token = ws().token) =>
+  h().app.inject({ method: 'POST', url: `/v1/posts/import?dryRun=${dryRun}`, headers: { ...bearer(token), 'content-type': 'text/csv' }, payload: csv });
 
 const tomorrow = (minutes: number) => new Date(Date.now() + 24 * 3600_000 + minutes * 60_000).toISOString();
 const csvCell = (s: string) => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
@@ -55,22 +46,22 @@ test('a 500-row CSV with 7 bad rows: the dry run names exactly those lines, the 
     406: ['campaign:exists'],
     501: ['media.0.mediaId:exists'],
   });
-  expect(await h.db.selectFrom('posts').select('id').where('workspace_id', '=', ws.workspaceId).execute()).toEqual([]);
+  expect(await h().db.selectFrom('posts').select('id').where('workspace_id', '=', ws().workspaceId).execute()).toEqual([]);
 
   const started = await upload(csv, false);
   expect(started.statusCode).toBe(202);
   const { jobId } = started.json();
   expect(started.headers.location).toBe(`/v1/posts/import/${jobId}`);
   const done = await waitFor('the import to complete', async () => {
-    const job = (await h.app.inject({ method: 'GET', url: `/v1/posts/import/${jobId}`, headers: bearer(ws.token) })).json();
+    const job = (await call(ws().token, 'GET', `/v1/posts/import/${jobId}`)).json();
     return job.status === 'completed' && job;
   }, 110_000, 500);
   expect(done).toMatchObject({ total: 500, processed: 500, created: 493 });
   expect(done.failed.map((f: { line: number }) => f.line)).toEqual(badLines);
-  const posts = await h.db.selectFrom('posts').select(['id', 'text']).where('workspace_id', '=', ws.workspaceId).execute();
+  const posts = await h().db.selectFrom('posts').select(['id', 'text']).where('workspace_id', '=', ws().workspaceId).execute();
   expect(posts).toHaveLength(493);
   expect(posts.map((p) => p.text)).toContain('Post number 3, with a comma and "quotes"');
-  const twoChannels = await h.db.selectFrom('post_targets').select('post_id').where('post_id', 'in', posts.map((p) => p.id)).execute();
+  const twoChannels = await h().db.selectFrom('post_targets').select('post_id').where('post_id', 'in', posts.map((p) => p.id)).execute();
   const goodOddRows = [...Array(500).keys()].filter((i) => i % 2 === 1 && !bad.has(i)).length;
   expect(twoChannels).toHaveLength(493 + goodOddRows); // odd rows went to both channels
 }, 120_000);
@@ -91,6 +82,6 @@ test('a file with wrong columns or encoding is refused as a whole, naming the pr
   expect(encoding.json().errors[0]).toMatchObject({ field: 'body', rule: 'utf8' });
   const broken = await upload('text,channels,publishAt\n"unterminated,Hook A,x\n', true);
   expect(broken.json().errors[0]).toMatchObject({ field: 'body', rule: 'csv' });
-  const json = await h.app.inject({ method: 'POST', url: '/v1/posts/import', headers: bearer(ws.token), payload: { text: 'x' } });
+  const json = await call(ws().token, 'POST', '/v1/posts/import', { text: 'x' });
   expect(json.statusCode).toBe(415);
 });

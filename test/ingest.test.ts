@@ -4,15 +4,21 @@ import { once } from 'node:events';
 import path from 'node:path';
 import { Webhook } from 'standardwebhooks';
 import { listeningCountersQuery, listeningWorkflowId } from '../contracts/listening';
-import { bearer, createWorkspace, startHarness, waitFor, type Harness, type TestWorkspace } from './support/harness';
+import { useChorus } from './support/chorus';
+import { createWorkspace, waitFor, type TestWorkspace } from './support/harness';
 
-let h: Harness;
-let ws: TestWorkspace;
 let other: TestWorkspace;
 let key: { id: string; secret: string };
 const queries: Record<'brand' | 'rival' | 'firehoseOnly' | 'elsewhere', string> = { brand: '', rival: '', firehoseOnly: '', elsewhere: '' };
 
-const call = (token: string, method: 'GET' | 'POST' | 'DELETE', url: string, payload?: object) => h.app.inject({ method, url, headers: bearer(token), payload });
+const { harness: h, workspace: ws, call } = useChorus({
+  workspace: 'Pushers',
+  beforeClose: async () => {
+    for (const [token, id] of [[ws().token, queries.brand], [ws().token, queries.rival], [ws().token, queries.firehoseOnly], [other.token, queries.elsewhere]] as const) {
+      if (id) await call(token, 'DELETE', `/v1/listening/queries/${id}`);
+    }
+  },
+});
 
 async function createQuery(token: string, name: string, expression: string, sources: object) {
   const res = await call(token, 'POST', '/v1/listening/queries', { name, expression, sources });
@@ -27,7 +33,7 @@ function push(body: unknown, options: { key?: { id: string; secret: string }; id
   const id = options.id ?? `msg_${randomUUID()}`;
   const at = options.at ?? new Date();
   const signature = new Webhook(k.secret).sign(id, at, payload);
-  return h.app.inject({
+  return h().app.inject({
     method: 'POST',
     url: '/v1/listening/ingest',
     headers: { 'content-type': 'application/json', 'chorus-ingest-key': k.id, 'webhook-id': id, 'webhook-timestamp': String(Math.floor(at.getTime() / 1000)), 'webhook-signature': signature, ...options.headers },
@@ -35,32 +41,25 @@ function push(body: unknown, options: { key?: { id: string; secret: string }; id
   });
 }
 
-const mentionsOf = async (queryId: string) => (await call(ws.token, 'GET', `/v1/mentions?queryId=${queryId}&limit=1000`)).json().mentions as { text: string; author: string; source: string; sourceId: string }[];
+const mentionsOf = async (queryId: string) => (await call(ws().token, 'GET', `/v1/mentions?queryId=${queryId}&limit=1000`)).json().mentions as { text: string; author: string; source: string; sourceId: string }[];
 
 beforeAll(async () => {
-  h = await startHarness();
-  [ws, other] = await Promise.all([createWorkspace(h, 'Pushers'), createWorkspace(h, 'Other pushers')]);
-  const created = await call(ws.token, 'POST', '/v1/listening/ingest-keys', { name: 'Support desk' });
+  other = await createWorkspace(h(), 'Other pushers');
+  const created = await call(ws().token, 'POST', '/v1/listening/ingest-keys', { name: 'Support desk' });
   expect(created.statusCode).toBe(201);
   key = created.json();
-  queries.brand = await createQuery(ws.token, 'Brand', 'chorus', { push: true });
-  queries.rival = await createQuery(ws.token, 'Rival', 'hootsuite', { push: true });
-  queries.firehoseOnly = await createQuery(ws.token, 'Not pushed', 'chorus', { bluesky: { service: 'ws://127.0.0.1:1' } });
+  queries.brand = await createQuery(ws().token, 'Brand', 'chorus', { push: true });
+  queries.rival = await createQuery(ws().token, 'Rival', 'hootsuite', { push: true });
+  queries.firehoseOnly = await createQuery(ws().token, 'Not pushed', 'chorus', { bluesky: { service: 'ws://127.0.0.1:1' } });
   queries.elsewhere = await createQuery(other.token, 'Theirs', 'chorus', { push: true });
-});
-afterAll(async () => {
-  for (const [token, id] of [[ws.token, queries.brand], [ws.token, queries.rival], [ws.token, queries.firehoseOnly], [other.token, queries.elsewhere]] as const) {
-    if (id) await call(token, 'DELETE', `/v1/listening/queries/${id}`);
-  }
-  await h?.close();
 });
 
 test('an ingest key shows its secret once; lists never show it', async () => {
   expect(key.secret).toMatch(/^whsec_/);
-  const listed = (await call(ws.token, 'GET', '/v1/listening/ingest-keys')).json();
+  const listed = (await call(ws().token, 'GET', '/v1/listening/ingest-keys')).json();
   expect(listed.keys.map((k: { id: string }) => k.id)).toEqual([key.id]);
   expect(JSON.stringify(listed)).not.toContain(key.secret.slice(6));
-  const stored = await h.db.selectFrom('ingest_keys').select(['secret_sealed']).where('id', '=', key.id).executeTakeFirstOrThrow();
+  const stored = await h().db.selectFrom('ingest_keys').select(['secret_sealed']).where('id', '=', key.id).executeTakeFirstOrThrow();
   expect(stored.secret_sealed).not.toContain(key.secret.slice(6));
   // Another workspace neither sees nor revokes it.
   expect((await call(other.token, 'GET', '/v1/listening/ingest-keys')).json().keys).toEqual([]);
@@ -103,7 +102,7 @@ test("a signed push is matched against the workspace's push queries only, stored
 
 test("pushed mentions move the query's live counters at once, and the loop's own counters at its next turn", async () => {
   type Live = { runs: number; stored: number; filtered: number };
-  const detail = async () => (await call(ws.token, 'GET', `/v1/listening/queries/${queries.rival}`)).json() as { mentions: number; filteredByReason: Record<string, number>; live: Live | null };
+  const detail = async () => (await call(ws().token, 'GET', `/v1/listening/queries/${queries.rival}`)).json() as { mentions: number; filteredByReason: Record<string, number>; live: Live | null };
   const before = await waitFor('the loop to answer', async () => {
     const d = await detail();
     return d.live && d;
@@ -121,7 +120,7 @@ test("pushed mentions move the query's live counters at once, and the loop's own
   expect(after.live!.stored).toBe(after.mentions);
   expect(after.live!.filtered).toBe(Object.values(after.filteredByReason).reduce((sum, n) => sum + n, 0));
   // The workflow's own query (what the Temporal UI shows) catches up after its next read.
-  const loop = h.client.workflow.getHandle(listeningWorkflowId(queries.rival));
+  const loop = h().client.workflow.getHandle(listeningWorkflowId(queries.rival));
   const counted = await waitFor('the loop to count the push', async () => {
     const live = await loop.query(listeningCountersQuery);
     return live.runs > before.live!.runs && live.stored === after.mentions && live;
@@ -135,7 +134,7 @@ test('a burst of one text from many accounts is noise after the third account', 
   expect(res.json().queries[0]).toMatchObject({ stored: 3, filtered: 2 });
   const more = await push({ mentions: [{ id: 'spam-f', text: `${text}!!`, author: 'f@spam.example' }] });
   expect(more.json().queries[0]).toMatchObject({ stored: 0, filtered: 1 });
-  const detail = (await call(ws.token, 'GET', `/v1/listening/queries/${queries.brand}`)).json();
+  const detail = (await call(ws().token, 'GET', `/v1/listening/queries/${queries.brand}`)).json();
   expect(detail.filteredByReason.repeated_text).toBe(3);
 });
 
@@ -149,7 +148,7 @@ test('texts survive the array round trip exactly (quotes, backslashes, braces, c
 });
 
 test('chorus ingest pushes JSON lines in signed batches; a bad line or a wrong secret is reported and exits 1', async () => {
-  const address = await h.app.listen({ host: '127.0.0.1', port: 0 });
+  const address = await h().app.listen({ host: '127.0.0.1', port: 0 });
   const cli = async (secret: string, lines: string[]) => {
     const child = spawn('node', [path.join(__dirname, '..', 'bin', 'chorus.js'), 'ingest', '--key', key.id, '--api', address], { env: { ...process.env, CHORUS_INGEST_SECRET: secret } });
     let stdout = '';
@@ -183,9 +182,9 @@ describe('refused pushes store nothing', () => {
     ['a timestamp ten minutes old', () => push(one, { at: new Date(Date.now() - 10 * 60_000) })],
     ['no key header', () => push(one, { headers: { 'chorus-ingest-key': '' } })],
     ['an unknown key', () => push(one, { key: { id: randomUUID(), secret: key.secret } })],
-    ['a bearer token instead of a signature', () => h.app.inject({ method: 'POST', url: '/v1/listening/ingest', headers: bearer(ws.token), payload: one })],
-    ['bad JSON without a key: refused before it is read', () => h.app.inject({ method: 'POST', url: '/v1/listening/ingest', headers: { 'content-type': 'application/json' }, payload: '{"mentions": [' })],
-    ['bad JSON with a key but no signature', () => h.app.inject({ method: 'POST', url: '/v1/listening/ingest', headers: { 'content-type': 'application/json', 'chorus-ingest-key': key.id }, payload: '{"mentions": [' })],
+    ['a bearer token instead of a signature', () => call(ws().token, 'POST', '/v1/listening/ingest', one)],
+    ['bad JSON without a key: refused before it is read', () => h().app.inject({ method: 'POST', url: '/v1/listening/ingest', headers: { 'content-type': 'application/json' }, payload: '{"mentions": [' })],
+    ['bad JSON with a key but no signature', () => h().app.inject({ method: 'POST', url: '/v1/listening/ingest', headers: { 'content-type': 'application/json', 'chorus-ingest-key': key.id }, payload: '{"mentions": [' })],
   ])('%s: 401', async (_name, send) => {
     const res = await send();
     expect(res.statusCode).toBe(401);
@@ -205,12 +204,12 @@ describe('refused pushes store nothing', () => {
   });
 
   test('a revoked key is refused', async () => {
-    const temp = (await call(ws.token, 'POST', '/v1/listening/ingest-keys', { name: 'Temporary' })).json();
+    const temp = (await call(ws().token, 'POST', '/v1/listening/ingest-keys', { name: 'Temporary' })).json();
     expect((await push({ mentions: [{ id: 'before-revoke', text: 'Chorus', author: 'x' }] }, { key: temp })).statusCode).toBe(200);
-    expect((await call(ws.token, 'DELETE', `/v1/listening/ingest-keys/${temp.id}`)).statusCode).toBe(204);
+    expect((await call(ws().token, 'DELETE', `/v1/listening/ingest-keys/${temp.id}`)).statusCode).toBe(204);
     expect((await push({ mentions: [{ id: 'after-revoke', text: 'Chorus', author: 'x' }] }, { key: temp })).statusCode).toBe(401);
     await waitFor('the revocation audited', async () => {
-      const audit = (await call(ws.token, 'GET', `/v1/audit?subject=${temp.id}`)).json();
+      const audit = (await call(ws().token, 'GET', `/v1/audit?subject=${temp.id}`)).json();
       return audit.entries.some((e: { action: string }) => e.action === 'ingest_key.revoked');
     });
   });

@@ -4,14 +4,13 @@ import type { AddressInfo } from 'node:net';
 import { AtpAgent } from '@atproto/api';
 import { isPrivateAddress, RefusedAddressError } from '../channels/address-guard';
 import { fetchLinkCard, parseCardTags } from '../channels/link-card';
-import { startLocalBluesky, type LocalBluesky, type SandboxAccount } from '../sandbox/local-bluesky';
+import type { SandboxAccount } from '../sandbox/local-bluesky';
 import { connectBluesky } from './support/channels';
-import { bearer, createWorkspace, startHarness, waitFor, type Harness, type TestWorkspace } from './support/harness';
+import { useChorus } from './support/chorus';
+import { waitFor } from './support/harness';
 import { png } from './support/images';
 
-let h: Harness;
-let pds: LocalBluesky;
-let ws: TestWorkspace;
+const { harness: h, pds, workspace: ws, call } = useChorus({ pds: true, workspace: 'Cards' });
 let carol: SandboxAccount;
 let channelId: string;
 let site: { url: string; close(): Promise<void> };
@@ -38,25 +37,22 @@ async function startSite() {
 }
 
 beforeAll(async () => {
-  [h, pds, site] = await Promise.all([startHarness(), startLocalBluesky(), startSite()]);
-  ws = await createWorkspace(h, 'Cards');
-  carol = await pds.createAccount('carolcards');
-  channelId = (await connectBluesky(h, ws.token, pds, carol)).id;
+  site = await startSite();
+  carol = await pds().createAccount('carolcards');
+  channelId = (await connectBluesky(h(), ws().token, pds(), carol)).id;
 });
 afterAll(async () => {
-  await h?.close();
-  await pds?.stop();
   await site?.close();
 });
 
 async function publishAndRead(text: string) {
-  const created = await h.app.inject({ method: 'POST', url: '/v1/posts', headers: bearer(ws.token), payload: { text, channelIds: [channelId] } });
+  const created = await call(ws().token, 'POST', '/v1/posts', { text, channelIds: [channelId] });
   expect(created.statusCode).toBe(201);
   const post = await waitFor('published', async () => {
-    const p = (await h.app.inject({ method: 'GET', url: `/v1/posts/${created.json().id}`, headers: bearer(ws.token) })).json();
+    const p = (await call(ws().token, 'GET', `/v1/posts/${created.json().id}`)).json();
     return p.status === 'published' && p;
   }, 60_000);
-  const agent = new AtpAgent({ service: pds.pdsUrl });
+  const agent = new AtpAgent({ service: pds().pdsUrl });
   const rkey = post.targets[0].externalId.split('/').pop();
   return (await agent.com.atproto.repo.getRecord({ repo: carol.did, collection: 'app.bsky.feed.post', rkey })).data.value as {
     text: string;
@@ -68,7 +64,7 @@ test('a post with a link gets the page\'s card: title, description and thumbnail
   const record = await publishAndRead(`New on the blog: ${site.url}/article`);
   expect(record.embed).toMatchObject({ $type: 'app.bsky.embed.external', external: { uri: `${site.url}/article`, title: 'Chorus ships listening & more', description: 'Boolean queries, sentiment and crisis alerts.' } });
   expect(record.embed!.external.thumb!.mimeType).toBe('image/png');
-  const blob = await new AtpAgent({ service: pds.pdsUrl }).com.atproto.sync.getBlob({ did: carol.did, cid: record.embed!.external.thumb!.ref.toString() });
+  const blob = await new AtpAgent({ service: pds().pdsUrl }).com.atproto.sync.getBlob({ did: carol.did, cid: record.embed!.external.thumb!.ref.toString() });
   expect(createHash('sha256').update(blob.data).digest('hex')).toBe(createHash('sha256').update(thumbnail).digest('hex'));
 });
 

@@ -3,27 +3,25 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { createPublishingActivities } from '../activities/publishing';
 import { mastodonLength } from '../channels/mastodon';
 import { connectChannel } from './support/channels';
-import { bearer, createWorkspace, startHarness, waitFor, type Harness, type TestWorkspace } from './support/harness';
+import { useChorus } from './support/chorus';
+import { bearer, waitFor } from './support/harness';
 import { png } from './support/images';
 import { startMastodonFake, type MastodonFake } from './support/mastodon-fake';
 
-let h: Harness;
+const { harness: h, workspace: ws, call } = useChorus({ workspace: 'Toots' });
 let fake: MastodonFake;
-let ws: TestWorkspace;
 let channelId: string;
 
 beforeAll(async () => {
-  [h, fake] = await Promise.all([startHarness(), startMastodonFake()]);
-  ws = await createWorkspace(h, 'Toots');
-  channelId = (await connectChannel(h, ws.token, { provider: 'mastodon', name: 'Chorus on Mastodon', credentials: { instance: fake.url, accessToken: fake.token } })).id;
+  fake = await startMastodonFake();
+  channelId = (await connectChannel(h(), ws().token, { provider: 'mastodon', name: 'Chorus on Mastodon', credentials: { instance: fake.url, accessToken: fake.token } })).id;
 });
 afterAll(async () => {
-  await h?.close();
   await fake?.close();
 });
 
-const createPost = (body: object) => h.app.inject({ method: 'POST', url: '/v1/posts', headers: bearer(ws.token), payload: body });
-const getPost = async (id: string) => (await h.app.inject({ method: 'GET', url: `/v1/posts/${id}`, headers: bearer(ws.token) })).json();
+const createPost = (body: object) => call(ws().token, 'POST', '/v1/posts', body);
+const getPost = async (id: string) => (await call(ws().token, 'GET', `/v1/posts/${id}`)).json();
 const published = (id: string) => waitFor('the post published', async () => {
   const p = await getPost(id);
   return ['published', 'failed'].includes(p.status) && p;
@@ -31,9 +29,9 @@ const published = (id: string) => waitFor('the post published', async () => {
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
 test('a channel is verified with the token; a wrong token is refused naming credentials', async () => {
-  const channels = (await h.app.inject({ method: 'GET', url: '/v1/channels', headers: bearer(ws.token) })).json().channels;
+  const channels = (await call(ws().token, 'GET', '/v1/channels')).json().channels;
   expect(channels.find((c: { id: string }) => c.id === channelId)).toMatchObject({ provider: 'mastodon', accountRef: `chorus@${new URL(fake.url).host}` });
-  const wrong = await h.app.inject({ method: 'POST', url: '/v1/channels', headers: bearer(ws.token), payload: { provider: 'mastodon', name: 'Bad', credentials: { instance: fake.url, accessToken: 'nope' } } });
+  const wrong = await call(ws().token, 'POST', '/v1/channels', { provider: 'mastodon', name: 'Bad', credentials: { instance: fake.url, accessToken: 'nope' } });
   expect(wrong.statusCode).toBe(422);
   expect(wrong.json().errors[0]).toMatchObject({ field: 'credentials', rule: 'verified' });
 });
@@ -41,7 +39,7 @@ test('a channel is verified with the token; a wrong token is refused naming cred
 test('a post with an image reaches Mastodon once: media uploaded with its alt text (waiting while it processes), status with the Idempotency-Key', async () => {
   fake.processAsync = true;
   const image = png(64, 48);
-  const media = (await h.app.inject({ method: 'POST', url: '/v1/media?filename=a.png', headers: { ...bearer(ws.token), 'content-type': 'image/png' }, payload: image })).json();
+  const media = (await h().app.inject({ method: 'POST', url: '/v1/media?filename=a.png', headers: { ...bearer(ws().token), 'content-type': 'image/png' }, payload: image })).json();
   const created = await createPost({ text: 'Hello Mastodon from #Chorus', channelIds: [channelId], media: [{ mediaId: media.id, alt: 'A test card' }] });
   expect(created.statusCode).toBe(201);
   const post = await published(created.json().id);
@@ -71,13 +69,13 @@ test('exactly once when the answer is lost: the retry gets the same status back 
 });
 
 test('after the key\'s hour a retry finds its status among the account\'s own (through remote mentions), and does not mistake an older one with the same words', async () => {
-  const activities = createPublishingActivities({ db: h.db, adapters: h.adapters, sealer: h.sealer, media: h.media });
+  const activities = createPublishingActivities({ db: h().db, adapters: h().adapters, sealer: h().sealer, media: h().media });
   const due = async (text: string) => {
     const created = await createPost({ text, channelIds: [channelId], publishAt: new Date(Date.now() + 3600_000).toISOString() });
     const post = created.json();
-    await h.app.inject({ method: 'POST', url: `/v1/posts/${post.id}/cancel`, headers: bearer(ws.token) }); // the workflow stays out of it
-    await h.db.updateTable('posts').set({ publish_at: new Date(Date.now() - 1000) }).where('id', '=', post.id).execute();
-    await h.db.updateTable('post_targets').set({ status: 'publishing' }).where('post_id', '=', post.id).execute();
+    await call(ws().token, 'POST', `/v1/posts/${post.id}/cancel`); // the workflow stays out of it
+    await h().db.updateTable('posts').set({ publish_at: new Date(Date.now() - 1000) }).where('id', '=', post.id).execute();
+    await h().db.updateTable('post_targets').set({ status: 'publishing' }).where('post_id', '=', post.id).execute();
     return { postId: post.id as string, targetId: post.targets[0].id as string };
   };
 
@@ -104,14 +102,14 @@ describe("Mastodon's limits are checked when the post is created", () => {
     expect(mastodonLength('hi @someone@mastodon.social')).toBe('hi @someone'.length);
     const ok = await createPost({ text: fits, channelIds: [channelId], publishAt: new Date(Date.now() + 3600_000).toISOString() });
     expect(ok.statusCode).toBe(201);
-    await h.app.inject({ method: 'POST', url: `/v1/posts/${ok.json().id}/cancel`, headers: bearer(ws.token) });
+    await call(ws().token, 'POST', `/v1/posts/${ok.json().id}/cancel`);
     const tooLong = await createPost({ text: 'y'.repeat(501), channelIds: [channelId] });
     expect(tooLong.statusCode).toBe(422);
     expect(tooLong.json().errors[0]).toMatchObject({ field: 'text', rule: 'channel_limits', message: expect.stringContaining('at most 500 characters (links count as 23); this text has 501 (channel "Chorus on Mastodon")') });
   });
 
   test('a video with other attachments is refused', async () => {
-    const upload = async (bytes: Buffer, type: string) => (await h.app.inject({ method: 'POST', url: '/v1/media?filename=f', headers: { ...bearer(ws.token), 'content-type': type }, payload: bytes })).json().id as string;
+    const upload = async (bytes: Buffer, type: string) => (await h().app.inject({ method: 'POST', url: '/v1/media?filename=f', headers: { ...bearer(ws().token), 'content-type': type }, payload: bytes })).json().id as string;
     const video = await upload(Buffer.concat([Buffer.from([0, 0, 0, 0x18]), Buffer.from('ftypmp42'), Buffer.alloc(64)]), 'video/mp4');
     const image = await upload(png(8, 8), 'image/png');
     const res = await createPost({ text: 'Mixed', channelIds: [channelId], media: [{ mediaId: video }, { mediaId: image }] });

@@ -1,23 +1,20 @@
 import { compareIds, parseLinkHeader, readNewStatuses, toMention, type MastodonStatus, type MastodonTimeline } from '../listening/mastodon';
 import { recordHistory } from './support/histories';
-import { bearer, createWorkspace, startHarness, waitFor, type Harness, type TestWorkspace } from './support/harness';
+import { useChorus } from './support/chorus';
+import { waitFor } from './support/harness';
 import { startMastodonFake, type MastodonFake } from './support/mastodon-fake';
 
-let h: Harness;
-let ws: TestWorkspace;
+const { harness: h, workspace: ws, call } = useChorus({ workspace: 'Mastodon listeners' });
 let fake: MastodonFake;
 
 beforeAll(async () => {
-  [h, fake] = await Promise.all([startHarness(), startMastodonFake()]);
-  ws = await createWorkspace(h, 'Mastodon listeners');
+  fake = await startMastodonFake();
 });
 afterAll(async () => {
-  await h?.close();
   await fake?.close();
 });
 
-const call = (method: 'GET' | 'POST' | 'DELETE', url: string, payload?: object) => h.app.inject({ method, url, headers: bearer(ws.token), payload });
-const mentionsOf = async (queryId: string) => (await call('GET', `/v1/mentions?queryId=${queryId}&limit=1000`)).json().mentions as { text: string; author: string; source: string; sourceId: string; url: string }[];
+const mentionsOf = async (queryId: string) => (await call(ws().token, 'GET', `/v1/mentions?queryId=${queryId}&limit=1000`)).json().mentions as { text: string; author: string; source: string; sourceId: string; url: string }[];
 
 async function readAll(timeline: MastodonTimeline, position: string | null) {
   const statuses: MastodonStatus[] = [];
@@ -128,7 +125,7 @@ describe('reading a timeline', () => {
 describe('Mastodon as a listening source', () => {
   test('matching statuses of a hashtag timeline are stored once; bots are filtered; a spent rate limit parks the timeline until its reset', async () => {
     fake.post({ text: 'Before listening: chorus is fine #brandwatch', acct: 'old', tags: ['brandwatch'] });
-    const created = await call('POST', '/v1/listening/queries', { name: 'Mastodon brand', expression: 'chorus', sources: { mastodon: [{ instance: fake.url, hashtag: '#BrandWatch' }] } });
+    const created = await call(ws().token, 'POST', '/v1/listening/queries', { name: 'Mastodon brand', expression: 'chorus', sources: { mastodon: [{ instance: fake.url, hashtag: '#BrandWatch' }] } });
     expect(created.statusCode).toBe(201);
     const query = created.json();
     expect(query.sources.mastodon).toEqual([{ instance: fake.url, hashtag: 'BrandWatch', hasAccessToken: false }]);
@@ -149,7 +146,7 @@ describe('Mastodon as a listening source', () => {
       ['Chorus made our launch easy #brandwatch', `ann@${new URL(fake.url).host}`, 'mastodon'],
     ]);
     const detail = await waitFor('the bot counted as filtered', async () => {
-      const q = (await call('GET', `/v1/listening/queries/${query.id}`)).json();
+      const q = (await call(ws().token, 'GET', `/v1/listening/queries/${query.id}`)).json();
       return q.filteredByReason.bot_account === 1 && q;
     });
     expect(detail.mastodon[0]).toMatchObject({ healthy: true, rateLimitedUntil: null });
@@ -159,7 +156,7 @@ describe('Mastodon as a listening source', () => {
     fake.rateLimit = { limit: 300, remaining: 0, resetAt: new Date(Date.now() + 4000) };
     fake.post({ text: 'Chorus during the rate limit #brandwatch', acct: 'dee', tags: ['brandwatch'] });
     const limited = await waitFor('the timeline parked', async () => {
-      const q = (await call('GET', `/v1/listening/queries/${query.id}`)).json();
+      const q = (await call(ws().token, 'GET', `/v1/listening/queries/${query.id}`)).json();
       return q.mastodon[0]?.rateLimitedUntil && q;
     }, 30_000);
     expect(limited.mastodon[0].healthy).toBe(true);
@@ -171,71 +168,71 @@ describe('Mastodon as a listening source', () => {
     expect(beforeReset).toHaveLength(1);
     expect((await mentionsOf(query.id)).length).toBe(4);
 
-    expect((await call('DELETE', `/v1/listening/queries/${query.id}`)).statusCode).toBe(204);
-    await h.client.workflow.getHandle(query.workflowId).result();
-    await recordHistory(h.client, query.workflowId, 'listening-mastodon');
+    expect((await call(ws().token, 'DELETE', `/v1/listening/queries/${query.id}`)).statusCode).toBe(204);
+    await h().client.workflow.getHandle(query.workflowId).result();
+    await recordHistory(h().client, query.workflowId, 'listening-mastodon');
   });
 
   test('a search timeline reads with its access token, which is stored sealed and never shown', async () => {
-    const created = await call('POST', '/v1/listening/queries', { name: 'Search', expression: 'orchestra', sources: { mastodon: [{ instance: fake.url, search: 'orchestra', accessToken: fake.token }] } });
+    const created = await call(ws().token, 'POST', '/v1/listening/queries', { name: 'Search', expression: 'orchestra', sources: { mastodon: [{ instance: fake.url, search: 'orchestra', accessToken: fake.token }] } });
     expect(created.statusCode).toBe(201);
     const query = created.json();
     expect(JSON.stringify(query)).not.toContain(fake.token);
     expect(query.sources.mastodon[0].hasAccessToken).toBe(true);
-    const row = await h.db.selectFrom('listening_queries').select(['sources']).where('id', '=', query.id).executeTakeFirstOrThrow();
+    const row = await h().db.selectFrom('listening_queries').select(['sources']).where('id', '=', query.id).executeTakeFirstOrThrow();
     expect(JSON.stringify(row.sources)).not.toContain(fake.token);
     await waitFor('the first search read', async () => {
-      const q = (await call('GET', `/v1/listening/queries/${query.id}`)).json();
+      const q = (await call(ws().token, 'GET', `/v1/listening/queries/${query.id}`)).json();
       return q.mastodon.length === 1;
     });
     fake.post({ text: 'The orchestra played Chorus', acct: 'erin' });
     await waitFor('the searched status', async () => (await mentionsOf(query.id)).length === 1, 30_000);
-    await call('DELETE', `/v1/listening/queries/${query.id}`);
+    await call(ws().token, 'DELETE', `/v1/listening/queries/${query.id}`);
   });
 
   test('sources can be changed on a running query; the token goes in sealed and stays out of the audit log', async () => {
-    const created = await call('POST', '/v1/listening/queries', { name: 'Grows', expression: 'chorus', sources: { push: true } });
+    const created = await call(ws().token, 'POST', '/v1/listening/queries', { name: 'Grows', expression: 'chorus', sources: { push: true } });
     expect(created.statusCode).toBe(201);
     const query = created.json();
-    const changed = await h.app.inject({ method: 'PATCH', url: `/v1/listening/queries/${query.id}`, headers: bearer(ws.token), payload: { sources: { push: true, mastodon: [{ instance: fake.url, hashtag: 'growing', accessToken: fake.token }] } } });
+    const changed = await call(ws().token, 'PATCH', `/v1/listening/queries/${query.id}`, { sources: { push: true, mastodon: [{ instance: fake.url, hashtag: 'growing', accessToken: fake.token }] } });
     expect(changed.statusCode).toBe(200);
     expect(changed.json().sources.mastodon).toEqual([{ instance: fake.url, hashtag: 'growing', hasAccessToken: true }]);
-    await waitFor('the first read of the new timeline', async () => (await call('GET', `/v1/listening/queries/${query.id}`)).json().mastodon.length === 1, 30_000);
+    await waitFor('the first read of the new timeline', async () => (await call(ws().token, 'GET', `/v1/listening/queries/${query.id}`)).json().mastodon.length === 1, 30_000);
     fake.post({ text: 'Chorus on a new timeline #growing', acct: 'gus', tags: ['growing'] });
     await waitFor('the new source read', async () => (await mentionsOf(query.id)).length === 1, 30_000);
-    const audit = (await call('GET', `/v1/audit?subject=${query.id}`)).json();
+    const audit = (await call(ws().token, 'GET', `/v1/audit?subject=${query.id}`)).json();
     expect(JSON.stringify(audit)).not.toContain(fake.token);
     expect(audit.entries.some((e: { action: string }) => e.action === 'listening_query.updated')).toBe(true);
 
     // Dropping the timeline forgets its position and health.
-    expect((await h.app.inject({ method: 'PATCH', url: `/v1/listening/queries/${query.id}`, headers: bearer(ws.token), payload: { sources: { push: true } } })).statusCode).toBe(200);
-    expect((await call('GET', `/v1/listening/queries/${query.id}`)).json().mastodon).toEqual([]);
+    expect((await call(ws().token, 'PATCH', `/v1/listening/queries/${query.id}`, { sources: { push: true } })).statusCode).toBe(200);
+    expect((await call(ws().token, 'GET', `/v1/listening/queries/${query.id}`)).json().mastodon).toEqual([]);
 
-    const none = await h.app.inject({ method: 'PATCH', url: `/v1/listening/queries/${query.id}`, headers: bearer(ws.token), payload: { sources: {} } });
+    const none = await call(ws().token, 'PATCH', `/v1/listening/queries/${query.id}`, { sources: {} });
     expect(none.statusCode).toBe(422);
     expect(none.json().errors[0]).toMatchObject({ field: 'sources', rule: 'one_source' });
-    await call('DELETE', `/v1/listening/queries/${query.id}`);
+    await call(ws().token, 'DELETE', `/v1/listening/queries/${query.id}`);
   });
 
   test('an unreachable instance keeps the loop going and is reported unhealthy', async () => {
     const down = await startMastodonFake();
-    const created = await call('POST', '/v1/listening/queries', { name: 'Goes down', expression: 'chorus', sources: { mastodon: [{ instance: down.url, hashtag: 'chorus' }] } });
+    const created = await call(ws().token, 'POST', '/v1/listening/queries', { name: 'Goes down', expression: 'chorus', sources: { mastodon: [{ instance: down.url, hashtag: 'chorus' }] } });
     expect(created.statusCode).toBe(201);
     const query = created.json();
     await down.close();
     const detail = await waitFor('the timeline reported unhealthy', async () => {
-      const q = (await call('GET', `/v1/listening/queries/${query.id}`)).json();
+      const q = (await call(ws().token, 'GET', `/v1/listening/queries/${query.id}`)).json();
       return q.mastodon[0]?.healthy === false && q.live?.sourceHealthy === false && q;
     }, 30_000);
     expect(detail.mastodon[0].lastError).toMatch(/fetch failed|ECONNREFUSED/);
     expect(detail.live.sourceHealthy).toBe(false);
     expect(detail.live.runs).toBeGreaterThan(0);
-    await call('DELETE', `/v1/listening/queries/${query.id}`);
+    await call(ws().token, 'DELETE', `/v1/listening/queries/${query.id}`);
   });
 });
 
 describe('bad Mastodon sources are refused when the query is created', () => {
-  const create = (mastodon: object[]) => call('POST', '/v1/listening/queries', { name: 'Bad', expression: 'chorus', sources: { mastodon } });
+  const create = (mastodon: object[]) => call(ws().token, 'POST', '/v1/listening/queries', { name: 'Bad', expression: 'chorus', sources: { mastodon } });
 
   test.each([
     ['neither hashtag nor search', { instance: 'https://m.example' }, 'body.sources.mastodon.0.hashtag'],
@@ -265,7 +262,7 @@ describe('bad Mastodon sources are refused when the query is created', () => {
       expect(needsToken.json().errors[0].message).toContain('requires an authenticated user');
       const withToken = await create([{ instance: fake.url, hashtag: 'chorus', accessToken: fake.token }]);
       expect(withToken.statusCode).toBe(201);
-      await call('DELETE', `/v1/listening/queries/${withToken.json().id}`);
+      await call(ws().token, 'DELETE', `/v1/listening/queries/${withToken.json().id}`);
     } finally {
       fake.previewDisabled = false;
     }

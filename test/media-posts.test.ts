@@ -1,48 +1,38 @@
 import { createHash } from 'node:crypto';
 import { AtpAgent } from '@atproto/api';
-import { startLocalBluesky, type LocalBluesky, type SandboxAccount } from '../sandbox/local-bluesky';
+import type { SandboxAccount } from '../sandbox/local-bluesky';
 import { connectBluesky, connectChannel } from './support/channels';
-import { bearer, createWorkspace, startHarness, waitFor, type Harness, type TestWorkspace } from './support/harness';
+import { useChorus } from './support/chorus';
+import { bearer, createWorkspace, waitFor, type TestWorkspace } from './support/harness';
 import { png } from './support/images';
-import { startWebhookReceiver, type WebhookReceiver } from './support/webhook-receiver';
 
-let h: Harness;
-let pds: LocalBluesky;
-let hook: WebhookReceiver;
-let ws: TestWorkspace;
+const { harness: h, pds, hook, workspace: ws, call } = useChorus({ pds: true, hook: true, workspace: 'Media' });
 let other: TestWorkspace;
 let alice: SandboxAccount;
 let channels: { alice: string; hook: string };
 
 beforeAll(async () => {
-  [h, pds, hook] = await Promise.all([startHarness(), startLocalBluesky(), startWebhookReceiver()]);
-  [ws, other] = await Promise.all([createWorkspace(h, 'Media'), createWorkspace(h, 'Other media')]);
-  alice = await pds.createAccount('mediaalice');
+  other = await createWorkspace(h(), 'Other media');
+  alice = await pds().createAccount('mediaalice');
   channels = {
-    alice: (await connectBluesky(h, ws.token, pds, alice)).id,
-    hook: (await connectChannel(h, ws.token, { provider: 'webhook', name: 'CRM hook', credentials: { url: hook.url, secret: hook.secret } })).id,
+    alice: (await connectBluesky(h(), ws().token, pds(), alice)).id,
+    hook: (await connectChannel(h(), ws().token, { provider: 'webhook', name: 'CRM hook', credentials: { url: hook().url, secret: hook().secret } })).id,
   };
 });
 
-afterAll(async () => {
-  await h?.close();
-  await pds?.stop();
-  await hook?.close();
-});
-
 async function upload(token: string, bytes: Buffer, type: string, filename = 'image.png'): Promise<{ id: string }> {
-  const res = await h.app.inject({ method: 'POST', url: `/v1/media?filename=${filename}`, headers: { ...bearer(token), 'content-type': type }, payload: bytes });
+  const res = await h().app.inject({ method: 'POST', url: `/v1/media?filename=${filename}`, headers: { ...bearer(token), 'content-type': type }, payload: bytes });
   expect(res.statusCode).toBe(201);
   return res.json();
 }
-const createPost = (token: string, body: object) => h.app.inject({ method: 'POST', url: '/v1/posts', headers: bearer(token), payload: body });
+const createPost = (token: string, body: object) => call(token, 'POST', '/v1/posts', body);
 const sha256 = (bytes: Buffer | Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
 test('images with alt text reach Bluesky as an images embed (blobs and aspect ratios) and the webhook as facts with checksums', async () => {
   const first = png(320, 200);
   const second = png(100, 400, { noise: true });
-  const [a, b] = [await upload(ws.token, first, 'image/png'), await upload(ws.token, second, 'image/png')];
-  const created = await createPost(ws.token, {
+  const [a, b] = [await upload(ws().token, first, 'image/png'), await upload(ws().token, second, 'image/png')];
+  const created = await createPost(ws().token, {
     text: 'Two pictures from the launch',
     channelIds: [channels.alice, channels.hook],
     media: [{ mediaId: a.id, alt: 'The stage before doors opened' }, { mediaId: b.id }],
@@ -55,12 +45,12 @@ test('images with alt text reach Bluesky as an images embed (blobs and aspect ra
   ]);
 
   const published = await waitFor('the post published', async () => {
-    const p = (await h.app.inject({ method: 'GET', url: `/v1/posts/${post.id}`, headers: bearer(ws.token) })).json();
+    const p = (await call(ws().token, 'GET', `/v1/posts/${post.id}`)).json();
     return p.status === 'published' && p;
   }, 60_000);
 
   // On the PDS: one record, its embed in the order given, each blob the exact bytes uploaded.
-  const agent = new AtpAgent({ service: pds.pdsUrl });
+  const agent = new AtpAgent({ service: pds().pdsUrl });
   const bluesky = published.targets.find((t: { channelId: string }) => t.channelId === channels.alice);
   const rkey = bluesky.externalId.split('/').pop();
   const record = (await agent.com.atproto.repo.getRecord({ repo: alice.did, collection: 'app.bsky.feed.post', rkey })).data.value as {
@@ -77,9 +67,9 @@ test('images with alt text reach Bluesky as an images embed (blobs and aspect ra
     const blob = await agent.com.atproto.sync.getBlob({ did: alice.did, cid: record.embed.images[i]!.image.ref.toString() });
     expect(sha256(blob.data)).toBe(sha256(bytes));
   }
-  expect(await pds.listPosts(alice.did)).toHaveLength(1);
+  expect(await pds().listPosts(alice.did)).toHaveLength(1);
 
-  const delivery = hook.deliveries.find((d) => d.payload.type === 'post.published' && d.payload.data.postId === post.id)!;
+  const delivery = hook().deliveries.find((d) => d.payload.type === 'post.published' && d.payload.data.postId === post.id)!;
   expect(delivery.payload.data.media).toEqual([
     { mediaId: a.id, contentType: 'image/png', bytes: first.length, width: 320, height: 200, alt: 'The stage before doors opened', sha256: sha256(first) },
     { mediaId: b.id, contentType: 'image/png', bytes: second.length, width: 100, height: 400, alt: '', sha256: sha256(second) },
@@ -88,37 +78,37 @@ test('images with alt text reach Bluesky as an images embed (blobs and aspect ra
 
 describe('media each network cannot take are refused when the post is created, naming the channel', () => {
   test("an image over Bluesky's 1,000,000 bytes; a video on Bluesky; five images; another workspace's media", async () => {
-    const large = await upload(ws.token, png(600, 600, { noise: true }), 'image/png');
-    const tooLarge = await createPost(ws.token, { text: 'Big', channelIds: [channels.alice, channels.hook], media: [{ mediaId: large.id }] });
+    const large = await upload(ws().token, png(600, 600, { noise: true }), 'image/png');
+    const tooLarge = await createPost(ws().token, { text: 'Big', channelIds: [channels.alice, channels.hook], media: [{ mediaId: large.id }] });
     expect(tooLarge.statusCode).toBe(422);
     expect(tooLarge.json().errors).toEqual([expect.objectContaining({ field: 'media', rule: 'channel_media', message: expect.stringMatching(/at most 1,000,000 bytes; image 1 has .*\(channel "mediaalice/) })]);
     // The webhook takes it.
-    expect((await createPost(ws.token, { text: 'Big', channelIds: [channels.hook], media: [{ mediaId: large.id }], publishAt: new Date(Date.now() + 3600_000).toISOString() })).statusCode).toBe(201);
+    expect((await createPost(ws().token, { text: 'Big', channelIds: [channels.hook], media: [{ mediaId: large.id }], publishAt: new Date(Date.now() + 3600_000).toISOString() })).statusCode).toBe(201);
 
     const mp4 = Buffer.concat([Buffer.from([0, 0, 0, 0x18]), Buffer.from('ftypmp42'), Buffer.alloc(64)]);
-    const video = await upload(ws.token, mp4, 'video/mp4', 'clip.mp4');
-    const onBluesky = await createPost(ws.token, { text: 'Clip', channelIds: [channels.alice], media: [{ mediaId: video.id }] });
+    const video = await upload(ws().token, mp4, 'video/mp4', 'clip.mp4');
+    const onBluesky = await createPost(ws().token, { text: 'Clip', channelIds: [channels.alice], media: [{ mediaId: video.id }] });
     expect(onBluesky.statusCode).toBe(422);
     expect(onBluesky.json().errors[0].message).toContain("Bluesky videos go through Bluesky's video service");
 
-    const small = await Promise.all([1, 2, 3, 4, 5].map((n) => upload(ws.token, png(n, n), 'image/png')));
-    const five = await createPost(ws.token, { text: 'Five', channelIds: [channels.hook], media: small.map((m) => ({ mediaId: m.id })) });
+    const small = await Promise.all([1, 2, 3, 4, 5].map((n) => upload(ws().token, png(n, n), 'image/png')));
+    const five = await createPost(ws().token, { text: 'Five', channelIds: [channels.hook], media: small.map((m) => ({ mediaId: m.id })) });
     expect(five.statusCode).toBe(400);
     expect(five.json().errors[0]).toMatchObject({ field: 'body.media', rule: 'too_big' });
 
     const theirs = await upload(other.token, png(10, 10), 'image/png');
-    const foreign = await createPost(ws.token, { text: 'Not mine', channelIds: [channels.hook], media: [{ mediaId: theirs.id }] });
+    const foreign = await createPost(ws().token, { text: 'Not mine', channelIds: [channels.hook], media: [{ mediaId: theirs.id }] });
     expect(foreign.statusCode).toBe(422);
     expect(foreign.json().errors[0]).toMatchObject({ field: 'media.0.mediaId', rule: 'exists' });
-    expect(await h.db.selectFrom('posts').select('id').where('text', 'in', ['Clip', 'Not mine']).execute()).toEqual([]);
+    expect(await h().db.selectFrom('posts').select('id').where('text', 'in', ['Clip', 'Not mine']).execute()).toEqual([]);
   });
 });
 
 test('a CSV import attaches media by id, and names a row whose media id is unknown', async () => {
-  const image = await upload(ws.token, png(50, 50), 'image/png');
+  const image = await upload(ws().token, png(50, 50), 'image/png');
   const at = new Date(Date.now() + 3600_000).toISOString();
   const csv = ['text,channels,publishAt,media', `With a picture,CRM hook,${at},${image.id}`, `Unknown picture,CRM hook,${at},00000000-0000-4000-8000-000000000000`, `Not an id,CRM hook,${at},hero.png`].join('\n');
-  const res = await h.app.inject({ method: 'POST', url: '/v1/posts/import?dryRun=true', headers: { ...bearer(ws.token), 'content-type': 'text/csv' }, payload: csv });
+  const res = await h().app.inject({ method: 'POST', url: '/v1/posts/import?dryRun=true', headers: { ...bearer(ws().token), 'content-type': 'text/csv' }, payload: csv });
   expect(res.statusCode).toBe(200);
   expect(res.json().invalid).toEqual([
     { line: 3, errors: [expect.objectContaining({ field: 'media.0.mediaId', rule: 'exists' })] },

@@ -1,36 +1,21 @@
 import { AtpAgent } from '@atproto/api';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createPublishingActivities } from '../activities/publishing';
-import { startLocalBluesky, type LocalBluesky } from '../sandbox/local-bluesky';
 import { connectBluesky, connectChannel } from './support/channels';
 import { recordHistory } from './support/histories';
-import { bearer, createWorkspace, startHarness, waitFor, type Harness, type TestWorkspace } from './support/harness';
+import { useChorus } from './support/chorus';
+import { waitFor } from './support/harness';
 import { startTcpProxy } from './support/tcp-proxy';
-import { startWebhookReceiver, type WebhookReceiver } from './support/webhook-receiver';
 
-let h: Harness;
-let pds: LocalBluesky;
-let hook: WebhookReceiver;
-let ws: TestWorkspace;
-
-beforeAll(async () => {
-  [h, pds, hook] = await Promise.all([startHarness(), startLocalBluesky(), startWebhookReceiver()]);
-  ws = await createWorkspace(h);
-});
-
-afterAll(async () => {
-  await h?.close();
-  await pds?.stop();
-  await hook?.close();
-});
+const { harness: h, pds, hook, workspace: ws, call } = useChorus({ pds: true, hook: true, workspace: 'Test workspace' });
 
 async function schedule(body: Record<string, unknown>) {
-  const res = await h.app.inject({ method: 'POST', url: '/v1/posts', headers: bearer(ws.token), payload: body });
+  const res = await call(ws().token, 'POST', '/v1/posts', body);
   expect(res.statusCode).toBe(201);
   return res.json();
 }
 
-const getPost = async (id: string) => (await h.app.inject({ method: 'GET', url: `/v1/posts/${id}`, headers: bearer(ws.token) })).json();
+const getPost = async (id: string) => (await call(ws().token, 'GET', `/v1/posts/${id}`)).json();
 
 const finished = (id: string) =>
   waitFor(`post ${id} to finish`, async () => {
@@ -39,30 +24,30 @@ const finished = (id: string) =>
   });
 
 test('the publish activity run twice for one target creates one record on the PDS', async () => {
-  const account = await pds.createAccount('twice');
-  const channel = await connectBluesky(h, ws.token, pds, account);
+  const account = await pds().createAccount('twice');
+  const channel = await connectBluesky(h(), ws().token, pds(), account);
   const post = await schedule({ text: 'Exactly once', channelIds: [channel.id], publishAt: new Date(Date.now() + 3600_000).toISOString() });
   const targetId = post.targets[0].id;
-  const activities = createPublishingActivities({ db: h.db, adapters: h.adapters, sealer: h.sealer, media: h.media });
+  const activities = createPublishingActivities({ db: h().db, adapters: h().adapters, sealer: h().sealer, media: h().media });
   const env = new MockActivityEnvironment();
 
   const first = (await env.run(activities.publishTarget, { postId: post.id, targetId })) as { externalId: string };
   // As if the first attempt's database write had been lost: the retry must find the record, not repost.
-  await h.db.updateTable('post_targets').set({ status: 'publishing', external_id: null }).where('id', '=', targetId).execute();
+  await h().db.updateTable('post_targets').set({ status: 'publishing', external_id: null }).where('id', '=', targetId).execute();
   const second = (await env.run(activities.publishTarget, { postId: post.id, targetId })) as { externalId: string };
 
   expect(second.externalId).toBe(first.externalId);
-  const records = await pds.listPosts(account.did);
+  const records = await pds().listPosts(account.did);
   expect(records).toHaveLength(1);
   expect(records[0]!.uri).toBe(first.externalId);
-  await h.app.inject({ method: 'POST', url: `/v1/posts/${post.id}/cancel`, headers: bearer(ws.token) });
+  await call(ws().token, 'POST', `/v1/posts/${post.id}/cancel`);
 });
 
 test('a PDS that goes away is retried until it is back, then the post lands once', async () => {
-  const account = await pds.createAccount('flaky');
-  const proxy = await startTcpProxy(pds.pdsUrl);
+  const account = await pds().createAccount('flaky');
+  const proxy = await startTcpProxy(pds().pdsUrl);
   try {
-    const channel = await connectBluesky(h, ws.token, { pdsUrl: proxy.url }, account);
+    const channel = await connectBluesky(h(), ws().token, { pdsUrl: proxy.url }, account);
     await proxy.stop();
     const post = await schedule({ text: 'Through the outage', channelIds: [channel.id] });
 
@@ -73,10 +58,10 @@ test('a PDS that goes away is retried until it is back, then the post lands once
     expect(retrying.targets[0].status).toBe('publishing');
     expect(retrying.targets[0].lastError).toMatch(/unavailable|reach/i);
     await waitFor('the channel to show unhealthy', async () => {
-      const channels = (await h.app.inject({ method: 'GET', url: '/v1/channels', headers: bearer(ws.token) })).json().channels;
+      const channels = (await call(ws().token, 'GET', '/v1/channels')).json().channels;
       return channels.find((c: { id: string; health: { healthy: boolean } }) => c.id === channel.id && !c.health.healthy);
     });
-    expect(await pds.listPosts(account.did)).toHaveLength(0);
+    expect(await pds().listPosts(account.did)).toHaveLength(0);
 
     await proxy.start();
     const done = await waitFor('the post to publish after the outage', async () => {
@@ -84,9 +69,9 @@ test('a PDS that goes away is retried until it is back, then the post lands once
       return p.status === 'published' && p;
     }, 60_000);
     expect(done.targets[0].lastError).toBeNull();
-    expect(await pds.listPosts(account.did)).toHaveLength(1);
+    expect(await pds().listPosts(account.did)).toHaveLength(1);
     // Unhealthy through the outage; the send that went through made it healthy again.
-    const listed = (await h.app.inject({ method: 'GET', url: '/v1/channels', headers: bearer(ws.token) })).json().channels.find((c: { id: string }) => c.id === channel.id);
+    const listed = (await call(ws().token, 'GET', '/v1/channels')).json().channels.find((c: { id: string }) => c.id === channel.id);
     expect(listed.health).toEqual({ healthy: true, consecutiveFailures: 0, lastError: null, failingSince: null });
   } finally {
     await proxy.close();
@@ -94,10 +79,10 @@ test('a PDS that goes away is retried until it is back, then the post lands once
 });
 
 test('revoked credentials hold the post, with a readable reason and no retries, until the channel is reconnected', async () => {
-  const account = await pds.createAccount('revoked');
-  const other = await pds.createAccount('someone-else');
-  const channel = await connectBluesky(h, ws.token, pds, account);
-  const owner = new AtpAgent({ service: pds.pdsUrl });
+  const account = await pds().createAccount('revoked');
+  const other = await pds().createAccount('someone-else');
+  const channel = await connectBluesky(h(), ws().token, pds(), account);
+  const owner = new AtpAgent({ service: pds().pdsUrl });
   await owner.login({ identifier: account.handle, password: account.password });
   await owner.com.atproto.server.revokeAppPassword({ name: 'chorus' });
 
@@ -113,76 +98,76 @@ test('revoked credentials hold the post, with a readable reason and no retries, 
   expect(waiting.targets[0]).toMatchObject({ status: 'publishing', attempts: 1 });
   expect(waiting.targets[0].lastError).toMatch(/Bluesky refused the credentials.*reconnect the channel/);
   // Not retried: nothing runs for it until the channel is reconnected.
-  await waitFor('no attempt pending', async () => ((await h.client.workflow.getHandle(post.workflowId).describe()).raw.pendingActivities ?? []).length === 0);
-  const listed = (await h.app.inject({ method: 'GET', url: '/v1/channels', headers: bearer(ws.token) })).json().channels.find((c: { id: string }) => c.id === channel.id);
+  await waitFor('no attempt pending', async () => ((await h().client.workflow.getHandle(post.workflowId).describe()).raw.pendingActivities ?? []).length === 0);
+  const listed = (await call(ws().token, 'GET', '/v1/channels')).json().channels.find((c: { id: string }) => c.id === channel.id);
   expect(listed.health).toMatchObject({ healthy: false, lastError: expect.stringMatching(/refused the credentials/) });
 
   // A held post can still be cancelled.
   await held(dropped.id);
-  expect((await h.app.inject({ method: 'POST', url: `/v1/posts/${dropped.id}/cancel`, headers: bearer(ws.token) })).statusCode).toBe(200);
+  expect((await call(ws().token, 'POST', `/v1/posts/${dropped.id}/cancel`)).statusCode).toBe(200);
 
-  const reconnect = (credentials: Record<string, unknown>) => h.app.inject({ method: 'PUT', url: `/v1/channels/${channel.id}/credentials`, headers: bearer(ws.token), payload: { credentials } });
-  const refused = await reconnect({ service: pds.pdsUrl, identifier: account.handle, password: 'not-the-password' });
+  const reconnect = (credentials: Record<string, unknown>) => call(ws().token, 'PUT', `/v1/channels/${channel.id}/credentials`, { credentials });
+  const refused = await reconnect({ service: pds().pdsUrl, identifier: account.handle, password: 'not-the-password' });
   expect(refused.statusCode).toBe(422);
   expect(refused.json().errors).toEqual([expect.objectContaining({ field: 'credentials', rule: 'verified' })]);
-  const incomplete = await reconnect({ service: pds.pdsUrl, password: 'x' });
+  const incomplete = await reconnect({ service: pds().pdsUrl, password: 'x' });
   expect(incomplete.statusCode).toBe(422);
   expect(incomplete.json().errors).toEqual([expect.objectContaining({ field: 'credentials.identifier' })]);
-  const elsewhere = await reconnect({ service: pds.pdsUrl, identifier: other.handle, password: other.appPassword });
+  const elsewhere = await reconnect({ service: pds().pdsUrl, identifier: other.handle, password: other.appPassword });
   expect(elsewhere.statusCode).toBe(422);
   expect(elsewhere.json().errors).toEqual([expect.objectContaining({ field: 'credentials', rule: 'same_account' })]);
 
   const fresh = await owner.com.atproto.server.createAppPassword({ name: 'chorus-reconnected' });
-  const ok = await reconnect({ service: pds.pdsUrl, identifier: account.handle, password: fresh.data.password });
+  const ok = await reconnect({ service: pds().pdsUrl, identifier: account.handle, password: fresh.data.password });
   expect(ok.statusCode).toBe(200);
   expect(ok.json()).toMatchObject({ id: channel.id, health: { healthy: true, consecutiveFailures: 0, lastError: null, failingSince: null } });
 
   const done = await finished(post.id);
   expect(done.status).toBe('published');
   expect(done.targets[0].lastError).toBeNull();
-  expect((await pds.listPosts(account.did)).map((r) => r.text)).toEqual(['Goes out once reconnected']);
+  expect((await pds().listPosts(account.did)).map((r) => r.text)).toEqual(['Goes out once reconnected']);
   expect(await getPost(dropped.id)).toMatchObject({ status: 'cancelled', targets: [{ status: 'cancelled' }] });
-  const audit = (await h.app.inject({ method: 'GET', url: `/v1/audit?subject=${channel.id}`, headers: bearer(ws.token) })).json();
+  const audit = (await call(ws().token, 'GET', `/v1/audit?subject=${channel.id}`)).json();
   expect(audit.entries.map((e: { action: string }) => e.action)).toContain('channel.reconnected');
-  await recordHistory(h.client, post.workflowId, 'post-held-for-reconnect');
+  await recordHistory(h().client, post.workflowId, 'post-held-for-reconnect');
 });
 
 test('a post held for a reconnect fails that target when its channel is removed instead', async () => {
-  const account = await pds.createAccount('removed');
-  const channel = await connectBluesky(h, ws.token, pds, account);
-  const owner = new AtpAgent({ service: pds.pdsUrl });
+  const account = await pds().createAccount('removed');
+  const channel = await connectBluesky(h(), ws().token, pds(), account);
+  const owner = new AtpAgent({ service: pds().pdsUrl });
   await owner.login({ identifier: account.handle, password: account.password });
   await owner.com.atproto.server.revokeAppPassword({ name: 'chorus' });
   const post = await schedule({ text: 'Never reconnected', channelIds: [channel.id] });
   await waitFor('the post to wait for a reconnect', async () => (await getPost(post.id)).targets[0].lastError);
 
-  expect((await h.app.inject({ method: 'DELETE', url: `/v1/channels/${channel.id}`, headers: bearer(ws.token) })).statusCode).toBe(204);
+  expect((await call(ws().token, 'DELETE', `/v1/channels/${channel.id}`)).statusCode).toBe(204);
   const done = await finished(post.id);
   expect(done).toMatchObject({ status: 'failed', targets: [{ status: 'failed', lastError: expect.stringMatching(/was removed before the post went out/) }] });
 });
 
 test("a rate-limited webhook is retried after the receiver's Retry-After", async () => {
-  const channel = await connectChannel(h, ws.token, { provider: 'webhook', name: 'Limited', credentials: { url: hook.url, secret: hook.secret } });
-  hook.respondNext({ status: 429, headers: { 'retry-after': '2' } });
+  const channel = await connectChannel(h(), ws().token, { provider: 'webhook', name: 'Limited', credentials: { url: hook().url, secret: hook().secret } });
+  hook().respondNext({ status: 429, headers: { 'retry-after': '2' } });
   const post = await schedule({ text: `Rate limited ${Date.now()}`, channelIds: [channel.id] });
   const done = await finished(post.id);
   expect(done.status).toBe('published');
   expect(done.targets[0].attempts).toBe(2);
-  const delivered = hook.deliveries.find((d) => d.id === done.targets[0].externalId)!;
+  const delivered = hook().deliveries.find((d) => d.id === done.targets[0].externalId)!;
   // The first attempt was answered 429 right away; the second came no sooner than 2 s later.
   expect(delivered.receivedAt - new Date(done.createdAt).getTime()).toBeGreaterThanOrEqual(2000);
 });
 
 test('a webhook that refuses the delivery fails that target only; the post is partially published', async () => {
-  const account = await pds.createAccount('partial');
-  const bluesky = await connectBluesky(h, ws.token, pds, account);
-  const refusing = await connectChannel(h, ws.token, { provider: 'webhook', name: 'Refusing', credentials: { url: hook.url, secret: hook.secret } });
-  hook.respondNext({ status: 400 });
+  const account = await pds().createAccount('partial');
+  const bluesky = await connectBluesky(h(), ws().token, pds(), account);
+  const refusing = await connectChannel(h(), ws().token, { provider: 'webhook', name: 'Refusing', credentials: { url: hook().url, secret: hook().secret } });
+  hook().respondNext({ status: 400 });
   const post = await schedule({ text: 'Half of it', channelIds: [bluesky.id, refusing.id] });
   const done = await finished(post.id);
   expect(done.status).toBe('partially_published');
   const failed = done.targets.find((t: { channelId: string }) => t.channelId === refusing.id);
   expect(failed).toMatchObject({ status: 'failed', attempts: 1 });
   expect(failed.lastError).toContain('Refusing: Webhook refused the delivery (400)');
-  expect(await pds.listPosts(account.did)).toHaveLength(1);
+  expect(await pds().listPosts(account.did)).toHaveLength(1);
 });

@@ -1,30 +1,20 @@
 import { recordHistory } from './support/histories';
 import { connectChannel } from './support/channels';
-import { bearer, createWorkspace, startHarness, waitFor, type Harness, type TestWorkspace } from './support/harness';
-import { startWebhookReceiver, type WebhookReceiver } from './support/webhook-receiver';
+import { useChorus } from './support/chorus';
+import { waitFor } from './support/harness';
 
-let h: Harness;
-let hook: WebhookReceiver;
-let ws: TestWorkspace;
+const { harness: h, hook, workspace: ws, call } = useChorus({ hook: true, workspace: 'Recurring' });
 let channelId: string;
 
 beforeAll(async () => {
-  [h, hook] = await Promise.all([startHarness(), startWebhookReceiver()]);
-  ws = await createWorkspace(h, 'Recurring');
-  channelId = (await connectChannel(h, ws.token, { provider: 'webhook', name: 'Daily hook', credentials: { url: hook.url, secret: hook.secret } })).id;
+  channelId = (await connectChannel(h(), ws().token, { provider: 'webhook', name: 'Daily hook', credentials: { url: hook().url, secret: hook().secret } })).id;
 });
 
-afterAll(async () => {
-  await h?.close();
-  await hook?.close();
-});
-
-const call = (method: 'GET' | 'POST', url: string, payload?: object) => h.app.inject({ method, url, headers: bearer(ws.token), payload });
-const recurrence = async (id: string) => (await call('GET', `/v1/recurrences/${id}`)).json();
+const recurrence = async (id: string) => (await call(ws().token, 'GET', `/v1/recurrences/${id}`)).json();
 
 test('a daily post publishes its first occurrence, schedules the next, and pauses, resumes and stops', async () => {
   const due = new Date(Date.now() + 3000);
-  const created = await call('POST', '/v1/recurrences', {
+  const created = await call(ws().token, 'POST', '/v1/recurrences', {
     text: `Daily digest ${Date.now()}`,
     channelIds: [channelId],
     rule: { frequency: 'daily', time: due.toISOString().slice(11, 19), timezone: 'UTC' },
@@ -41,20 +31,20 @@ test('a daily post publishes its first occurrence, schedules the next, and pause
   });
   expect(after.occurrences[1]).toMatchObject({ occurrence: 1, post: { status: 'scheduled' } });
   expect(Date.parse(after.occurrences[1].post.publishAt) - Date.parse(after.occurrences[0].post.publishAt)).toBe(24 * 3600_000);
-  expect(hook.deliveries.filter((d) => d.payload.data.postId === after.occurrences[0].post.id)).toHaveLength(1);
+  expect(hook().deliveries.filter((d) => d.payload.data.postId === after.occurrences[0].post.id)).toHaveLength(1);
 
-  expect((await call('POST', `/v1/recurrences/${r.id}/pause`)).json().status).toBe('paused');
+  expect((await call(ws().token, 'POST', `/v1/recurrences/${r.id}/pause`)).json().status).toBe('paused');
   await waitFor('the next occurrence held', async () => (await recurrence(r.id)).occurrences[1].post.status === 'held');
-  expect((await call('POST', `/v1/recurrences/${r.id}/pause`)).statusCode).toBe(409);
-  expect((await call('POST', `/v1/recurrences/${r.id}/resume`)).json().status).toBe('active');
+  expect((await call(ws().token, 'POST', `/v1/recurrences/${r.id}/pause`)).statusCode).toBe(409);
+  expect((await call(ws().token, 'POST', `/v1/recurrences/${r.id}/resume`)).json().status).toBe('active');
   await waitFor('the next occurrence released', async () => (await recurrence(r.id)).occurrences[1].post.status === 'scheduled');
 
-  expect((await call('POST', `/v1/recurrences/${r.id}/stop`)).json().status).toBe('stopped');
+  expect((await call(ws().token, 'POST', `/v1/recurrences/${r.id}/stop`)).json().status).toBe('stopped');
   await waitFor('the next occurrence cancelled', async () => (await recurrence(r.id)).occurrences[1].post.status === 'cancelled');
-  const result = await h.client.workflow.getHandle(r.workflowId).result();
+  const result = await h().client.workflow.getHandle(r.workflowId).result();
   expect(result.status).toBe('stopped');
   expect((await recurrence(r.id)).status).toBe('stopped');
-  await recordHistory(h.client, r.workflowId, 'recurrence-stopped');
+  await recordHistory(h().client, r.workflowId, 'recurrence-stopped');
 });
 
 test('recurrence bad input names the field', async () => {
@@ -67,10 +57,10 @@ test('recurrence bad input names the field', async () => {
     [{ rule: { frequency: 'daily', time: '09:00' }, until: '2029-01-01T00:00:00Z' }, 'until', 'occurs'],
   ];
   for (const [body, field, rule] of cases) {
-    const res = await call('POST', '/v1/recurrences', { ...base, ...body });
+    const res = await call(ws().token, 'POST', '/v1/recurrences', { ...base, ...body });
     expect(res.statusCode).toBeGreaterThanOrEqual(400);
     expect(res.statusCode).toBeLessThan(500);
     expect(res.json().errors[0]).toMatchObject({ field, rule });
   }
-  expect((await call('GET', '/v1/recurrences')).json().recurrences).toHaveLength(1);
+  expect((await call(ws().token, 'GET', '/v1/recurrences')).json().recurrences).toHaveLength(1);
 });

@@ -5,9 +5,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { ensureSandboxDemo } from '../sandbox/demo';
 import { startLocalBluesky, type LocalBluesky } from '../sandbox/local-bluesky';
-import { bearer, startHarness, waitFor, type Harness } from './support/harness';
+import { useChorus } from './support/chorus';
+import { waitFor } from './support/harness';
 
-let h: Harness;
 let dataDir: string;
 let sandbox: LocalBluesky | undefined;
 
@@ -20,21 +20,25 @@ async function freePort(): Promise<number> {
   return port;
 }
 
+// The PDS stops before the worker that talks to it.
+const { harness: h, call } = useChorus({
+  beforeClose: async () => {
+    await sandbox?.stop();
+  },
+});
+
 beforeAll(async () => {
-  h = await startHarness();
   dataDir = mkdtempSync(path.join(os.tmpdir(), 'chorus-sandbox-'));
 });
 
 afterAll(async () => {
-  await sandbox?.stop();
-  await h?.close();
   rmSync(dataDir, { recursive: true, force: true });
 });
 
 test('npm start -- --sandbox restarted: the same account, workspace and channel, and a post scheduled after the restart publishes on the PDS', async () => {
   const ports = { pdsPort: await freePort(), plcPort: await freePort() };
   const start = () => startLocalBluesky({ dataDir, ...ports });
-  const demoOf = (network: LocalBluesky) => ensureSandboxDemo({ dataDir, sandbox: network, db: h.db, adapters: h.adapters, sealer: h.sealer });
+  const demoOf = (network: LocalBluesky) => ensureSandboxDemo({ dataDir, sandbox: network, db: h().db, adapters: h().adapters, sealer: h().sealer });
 
   sandbox = await start();
   const first = await demoOf(sandbox);
@@ -45,22 +49,17 @@ test('npm start -- --sandbox restarted: the same account, workspace and channel,
   sandbox = await start(); // a new process would start from the same folder and ports
   const second = await demoOf(sandbox);
   expect(second).toEqual({ ...first, reused: true });
-  const channels = await h.db.selectFrom('channels').select('id').where('workspace_id', '=', first.workspaceId).execute();
+  const channels = await h().db.selectFrom('channels').select('id').where('workspace_id', '=', first.workspaceId).execute();
   expect(channels.map((c) => c.id)).toEqual([first.channelId]); // not one more per restart
   // The DID resolves in the new PLC directory (listening verifies the firehose against it).
   expect((await fetch(`${sandbox.plcUrl}/${first.account.did}`)).status).toBe(200);
 
   const marker = `after-restart-${Date.now()}`;
-  const created = await h.app.inject({
-    method: 'POST',
-    url: '/v1/posts',
-    headers: bearer(second.token),
-    payload: { text: `Still here ${marker}`, channelIds: [second.channelId], publishAt: new Date(Date.now() + 2000).toISOString() },
-  });
+  const created = await call(second.token, 'POST', '/v1/posts', { text: `Still here ${marker}`, channelIds: [second.channelId], publishAt: new Date(Date.now() + 2000).toISOString() });
   expect(created.statusCode).toBe(201);
   const postId = created.json().id as string;
   await waitFor('the post to be published', async () => {
-    const post = (await h.app.inject({ method: 'GET', url: `/v1/posts/${postId}`, headers: bearer(second.token) })).json();
+    const post = (await call(second.token, 'GET', `/v1/posts/${postId}`)).json();
     return post.status === 'published' || post.status === 'failed' ? post : undefined;
   }).then((post) => expect(post.status).toBe('published'));
   expect((await sandbox.listPosts(first.account.did)).filter((p) => p.text.includes(marker))).toHaveLength(1);

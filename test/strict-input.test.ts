@@ -4,7 +4,8 @@ import { Webhook } from 'standardwebhooks';
 import { serializerCompiler } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { inputPlugin } from '../api/plugins/input';
-import { bearer, createWorkspace, startHarness, type Harness, type TestWorkspace } from './support/harness';
+import { useChorus } from './support/chorus';
+import { bearer } from './support/harness';
 
 /**
  * Generated from /openapi.json, so a new route is checked without anyone writing a test for it:
@@ -40,16 +41,13 @@ interface Route {
   body?: JsonSchema;
 }
 
-let h: Harness;
-let ws: TestWorkspace;
+const { harness: h, workspace: ws, call } = useChorus({ workspace: 'Strict input' });
 let ingestKey: { id: string; secret: string };
 let routes: Route[];
 
 beforeAll(async () => {
-  h = await startHarness();
-  ws = await createWorkspace(h, 'Strict input');
-  ingestKey = (await h.app.inject({ method: 'POST', url: '/v1/listening/ingest-keys', headers: bearer(ws.token), payload: { name: 'Generated check' } })).json();
-  const doc = (await h.app.inject({ method: 'GET', url: '/openapi.json' })).json() as { paths: Record<string, Record<string, Operation>> };
+  ingestKey = (await call(ws().token, 'POST', '/v1/listening/ingest-keys', { name: 'Generated check' })).json();
+  const doc = (await h().app.inject({ method: 'GET', url: '/openapi.json' })).json() as { paths: Record<string, Record<string, Operation>> };
   routes = Object.entries(doc.paths).flatMap(([path, operations]) =>
     Object.entries(operations).map(([method, op]) => ({
       method: method.toUpperCase(),
@@ -59,10 +57,6 @@ beforeAll(async () => {
       body: op.requestBody?.content['application/json']?.schema,
     })),
   );
-});
-
-afterAll(async () => {
-  await h?.close();
 });
 
 /** A value of the schema's shape, with every optional property filled in so that every string field is there to test. */
@@ -126,9 +120,9 @@ function send(route: Route, options: { query?: string; body?: unknown }) {
     const at = new Date();
     Object.assign(headers, { 'chorus-ingest-key': ingestKey.id, 'webhook-id': id, 'webhook-timestamp': String(Math.floor(at.getTime() / 1000)), 'webhook-signature': new Webhook(ingestKey.secret).sign(id, at, payload ?? '') });
   } else {
-    Object.assign(headers, bearer(ws.token));
+    Object.assign(headers, bearer(ws().token));
   }
-  return h.app.inject({ method: route.method as 'GET', url, headers, ...(payload === undefined ? {} : { payload }) });
+  return h().app.inject({ method: route.method as 'GET', url, headers, ...(payload === undefined ? {} : { payload }) });
 }
 
 /** What went wrong with one request, or undefined when it was refused with a 4xx problem naming the field. */

@@ -4,17 +4,17 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Client } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime, type Logger, type Worker } from '@temporalio/worker';
+import { DefaultLogger, Runtime, type Logger, type Worker } from '@temporalio/worker';
 import { buildApp, type ChorusApp } from '../../api/app';
-import { createChannelAdapters, type ChannelAdapters } from '../../channels/registry';
-import { DiskMediaStorage, type MediaStorage } from '../../content/media';
-import { smtpMailer } from '../../notifications/mailer';
-import { createDb, type Db } from '../../db/database';
+import type { ChannelAdapters } from '../../channels/registry';
+import { loadConfig } from '../../config';
+import type { MediaStorage } from '../../content/media';
+import type { Db } from '../../db/database';
 import type { Role } from '../../db/members';
-import { generateKey, Sealer } from '../../db/sealing';
+import { generateKey, type Sealer } from '../../db/sealing';
+import { createDeps } from '../../deps/create-deps';
 import { hashToken } from '../../db/tokens';
 import { createWorkspaceWithOwner } from '../../db/workspaces';
-import { connectClient } from '../../temporal/connection';
 import { createChorusWorker } from '../../workers/worker';
 import { testEnv } from '../setup/test-env';
 
@@ -38,34 +38,36 @@ export interface Harness {
  */
 export async function startHarness(options: { smtpUrl?: string; webhooksAllowPrivate?: boolean; temporalLogger?: Logger } = {}): Promise<Harness> {
   quietTemporalLogs(options.temporalLogger);
-  const db = createDb(testEnv('databaseUrl'), 10);
-  // Test files start the local PDS beside the harness; its start-up holds the event loop for seconds on a busy machine.
-  const client = await connectClient({ address: testEnv('temporalAddress'), namespace: 'default', connectTimeout: '60s' });
-  const connection = await NativeConnection.connect({ address: testEnv('temporalAddress') });
-  const taskQueue = `test-${randomUUID()}`;
-  // Test pages for link cards and webhook receivers are served on 127.0.0.1 (WEBHOOKS_ALLOW_PRIVATE,
-  // unless a test of the address guard turns it off).
-  const webhooks = { allowPrivateAddresses: options.webhooksAllowPrivate ?? true };
-  const adapters = createChannelAdapters({ linkCards: { allowPrivateAddresses: true, timeoutMs: 2000 }, webhooks });
-  const sealer = new Sealer(generateKey());
-  const mailer = options.smtpUrl ? smtpMailer(options.smtpUrl, 'Chorus <chorus@example.test>') : undefined;
-  // API and worker share the media folder, as their processes share MEDIA_DIR.
-  const media = new DiskMediaStorage(mkdtempSync(path.join(os.tmpdir(), 'chorus-media-')));
+  // temporalConnectTimeout: test files start the local PDS beside the harness; its start-up holds the
+  // event loop for seconds on a busy machine.
+  const config = loadConfig({
+    DATABASE_URL: testEnv('databaseUrl'),
+    TEMPORAL_ADDRESS: testEnv('temporalAddress'),
+    CHORUS_TASK_QUEUE: `test-${randomUUID()}`,
+    // API and worker share the media folder, as their processes share MEDIA_DIR.
+    MEDIA_DIR: mkdtempSync(path.join(os.tmpdir(), 'chorus-media-')),
+    // Test pages for link cards and webhook receivers are served on 127.0.0.1 (unless a test of
+    // the address guard turns webhooks off).
+    LINK_CARDS_ALLOW_PRIVATE: 'true',
+    WEBHOOKS_ALLOW_PRIVATE: String(options.webhooksAllowPrivate ?? true),
+    SMTP_URL: options.smtpUrl,
+    MAIL_FROM: 'Chorus <chorus@example.test>',
+  });
+  // The API gets adapters of its own, as it would in its own process: no shared sessions.
+  const deps = await createDeps(config, { sealerKey: generateKey(), linkCardTimeoutMs: 2000, separateApiAdapters: true, temporalConnectTimeout: '60s' });
+  const { db, temporal: client, taskQueue, adapters, sealer, media } = deps;
+  const connection = await deps.workerConnection();
   const startWorker = () =>
     createChorusWorker({
       connection,
-      namespace: 'default',
+      namespace: deps.target.namespace,
       taskQueue,
-      deps: { db, adapters, sealer, temporal: client, media, ...(mailer ? { mailer } : {}) },
+      deps: deps.workerDeps(),
       workflowBundle: { codePath: pathToFileURL(testEnv('workflowBundle')).pathname },
     });
   let worker = await startWorker();
   let running = worker.run();
-  // The API gets adapters of its own, as it would in its own process: no shared sessions.
-  const app = await buildApp(
-    { db, temporal: client, adapters: createChannelAdapters({ webhooks }), sealer, taskQueue, media, listeningRunMs: 3000, ...(mailer ? { mailer } : {}) },
-    { logger: false },
-  );
+  const app = await buildApp({ ...deps.appDeps(), listeningRunMs: 3000 }, { logger: false });
   return {
     app,
     db,
@@ -87,9 +89,7 @@ export async function startHarness(options: { smtpUrl?: string; webhooksAllowPri
       await app.close();
       worker.shutdown();
       await running;
-      await connection.close();
-      await client.connection.close();
-      await db.destroy();
+      await deps.close();
     },
   };
 }

@@ -1,0 +1,110 @@
+import type { Client } from '@temporalio/client';
+import type { NativeConnection } from '@temporalio/worker';
+import { createChannelAdapters, type ChannelAdapters } from '../channels/registry';
+import { adapterOptions, dataPath, mediaDir, type Config } from '../config';
+import { DiskMediaStorage, type MediaStorage } from '../content/media';
+import { openDatabase, type OpenDatabase } from '../db/connect';
+import type { Db } from '../db/database';
+import { loadOrCreateKey, Sealer } from '../db/sealing';
+import { smtpMailer, type Mailer } from '../notifications/mailer';
+import { connectClient, connectWorker, type TemporalTarget } from '../temporal/connection';
+import { configuredTemporal } from '../temporal/target';
+
+/** What an entry point may change beyond the configuration (tests, benches, the embedded dev server). */
+export interface DepsOverrides {
+  /** The Temporal address when it is not TEMPORAL_ADDRESS (a dev server started by this process). */
+  temporalAddress?: string;
+  /** The sealing key itself, instead of CHORUS_ENCRYPTION_KEY or the key file in CHORUS_DATA_DIR. */
+  sealerKey?: string;
+  /** How long a link card's page fetch may take (ms); the adapter's default otherwise. */
+  linkCardTimeoutMs?: number;
+  /**
+   * The API gets channel adapters of its own, as it has in its own process (adapters keep
+   * per-account sessions): tests check that nothing relies on the worker's sessions.
+   */
+  separateApiAdapters?: boolean;
+  /** How long the first Temporal connection may take (the SDK's default is 10 s). */
+  temporalConnectTimeout?: TemporalTarget['connectTimeout'];
+}
+
+/** Every dependency the API and the worker share, built once per process from the parsed configuration. */
+export interface ChorusDeps {
+  config: Config;
+  database: OpenDatabase;
+  db: Db;
+  target: TemporalTarget;
+  temporal: Client;
+  taskQueue: string;
+  sealer: Sealer;
+  /** The worker's adapters. */
+  adapters: ChannelAdapters;
+  /** The API's adapters: the worker's, unless `separateApiAdapters`. */
+  apiAdapters: ChannelAdapters;
+  media: MediaStorage;
+  mailer?: Mailer;
+  /** The worker's native connection, opened on first call (the API process needs none) and closed by `close`. */
+  workerConnection(): Promise<NativeConnection>;
+  /** What `buildApp` takes. */
+  appDeps(): { db: Db; temporal: Client; adapters: ChannelAdapters; sealer: Sealer; taskQueue: string; media: MediaStorage; mailer?: Mailer };
+  /** What `createChorusWorker` takes as `deps`. */
+  workerDeps(): { db: Db; temporal: Client; adapters: ChannelAdapters; sealer: Sealer; media: MediaStorage; mailer?: Mailer };
+  /** Closes the Temporal connections and the database, in that order; stop the worker and the API first. */
+  close(): Promise<void>;
+}
+
+/**
+ * The one place the dependencies are built: the API, the worker, `npm start`, the test harness and
+ * the benches all call this. Needs a database (DATABASE_URL, or the embedded PGlite) and a Temporal
+ * target (TEMPORAL_ADDRESS or `overrides.temporalAddress`).
+ */
+export async function createDeps(config: Config, overrides: DepsOverrides = {}): Promise<ChorusDeps> {
+  const target = configuredTemporal(config, overrides.temporalAddress ?? config.TEMPORAL_ADDRESS);
+  if (!target) throw new Error('No Temporal address: set TEMPORAL_ADDRESS');
+  const database = await openDatabase(config);
+  let temporal: Client;
+  try {
+    temporal = await connectClient({ ...target, connectTimeout: overrides.temporalConnectTimeout });
+  } catch (err) {
+    await database.close();
+    throw err;
+  }
+  const options = adapterOptions(config);
+  const linkCards = options.linkCards && overrides.linkCardTimeoutMs !== undefined ? { ...options.linkCards, timeoutMs: overrides.linkCardTimeoutMs } : options.linkCards;
+  const adapters = createChannelAdapters({ ...options, linkCards });
+  const apiAdapters = overrides.separateApiAdapters ? createChannelAdapters({ webhooks: options.webhooks }) : adapters;
+  const sealer = new Sealer(overrides.sealerKey ?? loadOrCreateKey(config.CHORUS_ENCRYPTION_KEY, dataPath(config, 'encryption.key')));
+  // API and worker share the media folder, as their processes share MEDIA_DIR.
+  const media = new DiskMediaStorage(mediaDir(config));
+  const mailer = config.SMTP_URL ? smtpMailer(config.SMTP_URL, config.MAIL_FROM) : undefined;
+  const withMailer = mailer ? { mailer } : {};
+  let connecting: Promise<NativeConnection> | undefined;
+
+  return {
+    config,
+    database,
+    db: database.db,
+    target,
+    temporal,
+    taskQueue: config.CHORUS_TASK_QUEUE,
+    sealer,
+    adapters,
+    apiAdapters,
+    media,
+    ...withMailer,
+    workerConnection() {
+      connecting ??= connectWorker(target);
+      return connecting;
+    },
+    appDeps() {
+      return { db: database.db, temporal, adapters: apiAdapters, sealer, taskQueue: config.CHORUS_TASK_QUEUE, media, ...withMailer };
+    },
+    workerDeps() {
+      return { db: database.db, temporal, adapters, sealer, media, ...withMailer };
+    },
+    async close() {
+      if (connecting) await (await connecting).close();
+      await temporal.connection.close();
+      await database.close();
+    },
+  };
+}

@@ -14,14 +14,16 @@ const LAYERS = {
   channels: { imports: ['contracts', 'config', 'content', 'db'] },
   listening: { imports: ['contracts', 'config', 'content', 'db', 'channels'] },
   notifications: { imports: ['contracts', 'config', 'content', 'db', 'channels'] },
+  // Builds what the entry points share (database, Temporal client, adapters, sealer, media, mailer) from the configuration.
+  deps: { imports: ['contracts', 'config', 'content', 'db', 'temporal', 'channels', 'listening', 'notifications'] },
   services: { imports: ['contracts', 'config', 'content', 'db', 'temporal', 'channels', 'listening', 'notifications'], types: ['workflows'] },
   activities: { imports: ['contracts', 'config', 'content', 'db', 'temporal', 'channels', 'listening', 'notifications', 'services'], types: ['workflows'] },
   // Workflow code is bundled into Temporal's deterministic sandbox: contracts only, activities as types.
   workflows: { imports: ['contracts'], types: ['activities'] },
-  api: { imports: ['contracts', 'config', 'content', 'db', 'temporal', 'channels', 'listening', 'notifications', 'services', 'activities'], types: ['workflows'] },
-  workers: { imports: ['contracts', 'config', 'content', 'db', 'temporal', 'channels', 'listening', 'notifications', 'services', 'activities'], types: ['workflows'] },
-  sandbox: { imports: ['contracts', 'config', 'content', 'db', 'temporal', 'channels', 'listening', 'notifications', 'services', 'activities', 'api', 'workers'], types: ['workflows'] },
-  scripts: { imports: ['contracts', 'config', 'content', 'db', 'temporal', 'channels', 'listening', 'notifications', 'services', 'activities', 'api', 'workers', 'sandbox'], types: ['workflows'] },
+  api: { imports: ['contracts', 'config', 'content', 'db', 'temporal', 'channels', 'listening', 'notifications', 'deps', 'services', 'activities'], types: ['workflows'] },
+  workers: { imports: ['contracts', 'config', 'content', 'db', 'temporal', 'channels', 'listening', 'notifications', 'deps', 'services', 'activities'], types: ['workflows'] },
+  sandbox: { imports: ['contracts', 'config', 'content', 'db', 'temporal', 'channels', 'listening', 'notifications', 'deps', 'services', 'activities', 'api', 'workers'], types: ['workflows'] },
+  scripts: { imports: ['contracts', 'config', 'content', 'db', 'temporal', 'channels', 'listening', 'notifications', 'deps', 'services', 'activities', 'api', 'workers', 'sandbox'], types: ['workflows'] },
 };
 const FOLDERS = Object.keys(LAYERS);
 

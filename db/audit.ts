@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { sql, type Transaction, type Generated } from 'kysely';
 import type { Database, Db } from './database';
-import { CAMPAIGN_STATUSES } from './campaigns.types';
-import { POST_STATUSES } from './posts.types';
+import { CAMPAIGN_STATUSES } from '../contracts/domain';
+import { POST_STATUSES } from '../contracts/domain';
 import type { Timestamp } from './columns';
 
 export interface AuditLogTable {

@@ -2,7 +2,8 @@ import { sql, type Insertable } from 'kysely';
 import { z } from 'zod';
 import { appendAudit } from './audit';
 import type { Db } from './database';
-import { CAMPAIGN_STATUSES, type CampaignsTable, type CampaignStatus, type CampaignUtm } from './campaigns.types';
+import { type CampaignsTable, type CampaignStatus, type CampaignUtm } from './campaigns.types';
+import { CAMPAIGN_STATUSES } from '../contracts/domain';
 
 export const campaignView = z.object({
   id: z.uuid(),

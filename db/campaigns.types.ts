@@ -2,9 +2,9 @@
 // loads, and the repository imports db/audit.ts.
 import type { ColumnType, Generated } from 'kysely';
 import type { CreatedAt, Timestamp } from './columns';
-import { CAMPAIGN_STATUSES, type CampaignStatus } from '../contracts/domain';
+import type { CampaignStatus } from '../contracts/domain';
 // The enum lives in contracts/domain.ts (workflows and clients need it without the database).
-export { CAMPAIGN_STATUSES, type CampaignStatus };
+export type { CampaignStatus };
 
 export interface CampaignUtm {
   medium: string;

@@ -6,7 +6,7 @@ import { appendAudit } from './audit';
 import type { CreatedAt, Timestamp } from './columns';
 import { PROVIDERS, type Provider } from '../contracts/domain';
 // The enum lives in contracts/domain.ts (workflows and clients need it without the database).
-export { PROVIDERS, type Provider };
+export type { Provider };
 
 export interface ChannelsTable {
   id: Generated<string>;

@@ -3,7 +3,8 @@ import { sql, type Transaction, type Generated } from 'kysely';
 import { appendAudit } from './audit';
 import { z } from 'zod';
 import type { Database, Db } from './database';
-import { ROLES, type Role } from './members';
+import { type Role } from './members';
+import { ROLES } from '../contracts/domain';
 import { issueToken, type TokenView } from './tokens';
 import type { CreatedAt, Timestamp } from './columns';
 

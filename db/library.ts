@@ -6,7 +6,7 @@ import type { CreatedAt, Timestamp } from './columns';
 import type { MediaAssetsTable } from './posts.types';
 import { LIBRARY_ITEM_KINDS, type LibraryItemKind } from '../contracts/domain';
 // The enum lives in contracts/domain.ts (workflows and clients need it without the database).
-export { LIBRARY_ITEM_KINDS, type LibraryItemKind };
+export type { LibraryItemKind };
 
 export interface LibraryItemsTable {
   id: Generated<string>;

@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { Db } from './database';
-import { USER_KINDS } from './users';
+import { USER_KINDS } from '../contracts/domain';
 import { appendAudit } from './audit';
 import { issueInvitation, revokeInvitationsOfRemovedMember, type IssuedInvitation } from './invitations';
 import type { CreatedAt } from './columns';
 import { ROLES, type Role } from '../contracts/domain';
 // The enum lives in contracts/domain.ts (workflows and clients need it without the database).
-export { ROLES, type Role };
+export type { Role };
 
 export interface MembershipsTable {
   workspace_id: string;

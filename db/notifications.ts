@@ -1,9 +1,9 @@
 import { sql, type ColumnType, type Generated } from 'kysely';
 import type { Db } from './database';
 import type { CreatedAt, Timestamp } from './columns';
-import { NOTIFICATION_SUBJECT_TYPES, type NotificationSubjectType } from '../contracts/domain';
+import type { NotificationSubjectType } from '../contracts/domain';
 // The enum lives in contracts/domain.ts (workflows and clients need it without the database).
-export { NOTIFICATION_SUBJECT_TYPES, type NotificationSubjectType };
+export type { NotificationSubjectType };
 
 export interface NotificationsTable {
   id: Generated<string>;

@@ -3,7 +3,8 @@ import { z } from 'zod';
 import type { Db } from './database';
 import type { ApprovalDecisionsTable } from './approvals';
 import type { Provider } from './channels';
-import { POST_STATUSES, TARGET_STATUSES, type Post, type PostStatus, type PostTarget, type PostMediaTable, type PostsTable, type PostTargetsTable } from './posts.types';
+import { type Post, type PostStatus, type PostTarget, type PostMediaTable, type PostsTable, type PostTargetsTable } from './posts.types';
+import { POST_STATUSES, TARGET_STATUSES } from '../contracts/domain';
 import { appendAudit } from './audit';
 import { isUnclaimed, nextPublishStage } from './post-claims';
 

@@ -2,9 +2,9 @@
 // loads, and the repository imports db/audit.ts.
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 import type { CreatedAt, Timestamp } from './columns';
-import { POST_STATUSES, type PostStatus, TARGET_STATUSES, type TargetStatus } from '../contracts/domain';
+import type { PostStatus, TargetStatus } from '../contracts/domain';
 // The enum lives in contracts/domain.ts (workflows and clients need it without the database).
-export { POST_STATUSES, type PostStatus, TARGET_STATUSES, type TargetStatus };
+export type { PostStatus, TargetStatus };
 
 export interface PostsTable {
   id: Generated<string>;

@@ -9,7 +9,7 @@ import type { ColumnType, Generated } from 'kysely';
 import type { CreatedAt, Timestamp } from './columns';
 import { SCOPES, type Scope } from '../contracts/domain';
 // The enum lives in contracts/domain.ts (workflows and clients need it without the database).
-export { SCOPES, type Scope };
+export type { Scope };
 
 /** What a token may do, within its member's role; a token without scopes may do all the role allows. */
 

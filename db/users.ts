@@ -1,9 +1,9 @@
 import { sql, type ColumnType, type Generated } from 'kysely';
 import type { Db } from './database';
 import type { CreatedAt } from './columns';
-import { USER_KINDS, type UserKind } from '../contracts/domain';
+import type { UserKind } from '../contracts/domain';
 // The enum lives in contracts/domain.ts (workflows and clients need it without the database).
-export { USER_KINDS, type UserKind };
+export type { UserKind };
 
 export interface UsersTable {
   id: Generated<string>;

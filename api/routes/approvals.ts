@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { findChannels } from '../../db/channels';
-import { ROLES } from '../../db/members';
-import { NOTIFICATION_SUBJECT_TYPES } from '../../db/notifications';
+import { ROLES } from '../../contracts/domain';
+import { NOTIFICATION_SUBJECT_TYPES } from '../../contracts/domain';
 import { createContentRule, deleteContentRule, listContentRules, listPolicies, resolveSteps, savePolicy, stepWithoutDistinctApprovers, type PolicyStep } from '../../db/approvals';
 import { setNotificationWebhook } from '../../db/workspaces';
 import type { Db } from '../../db/database';

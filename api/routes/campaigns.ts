@@ -6,7 +6,7 @@ import { appendAudit } from '../../db/audit';
 import { addPostsToCampaign, campaignProgress, campaignProgressView, campaignView, findCampaign, insertCampaign, listCampaigns } from '../../db/campaigns';
 import { findPostHandles } from '../../db/posts';
 import { findChannels } from '../../db/channels';
-import { CAMPAIGN_STATUSES } from '../../db/campaigns.types';
+import { CAMPAIGN_STATUSES } from '../../contracts/domain';
 import { approvalQuery } from '../../contracts/approval';
 import { campaignStatusQuery, campaignWorkflowId, cancelCampaignUpdate, pauseCampaignUpdate, resumeCampaignUpdate, submitCampaignUpdate } from '../../contracts/campaign';
 import type { runCampaign } from '../../workflows/campaign';

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ROLES } from '../../db/members';
+import { ROLES } from '../../contracts/domain';
 import { findInvitation, INVITATION_STATES, InvitationError, invitationView, inviteMember, listInvitations, redeemInvitation, reissueInvitation, revokeInvitation, type IssuedInvitation } from '../../db/invitations';
 import { findMember } from '../../db/members';
 import { invitationEmail } from '../../notifications/mailer';

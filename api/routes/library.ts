@@ -5,7 +5,7 @@ import { inspectMedia, MAX_MEDIA_BYTES } from '../../content/media';
 import { templateVariables } from '../../content/templates';
 import { policyStepsFor, resolveSteps, unsatisfiableSteps } from '../../db/approvals';
 import { appendAudit } from '../../db/audit';
-import { LIBRARY_ITEM_KINDS } from '../../db/library';
+import { LIBRARY_ITEM_KINDS } from '../../contracts/domain';
 import { findLibraryItem, findMediaAsset, insertLibraryItem, insertMediaAsset, libraryItemView, listLibraryItems } from '../../db/library';
 import { approvalQuery } from '../../contracts/approval';
 import { libraryItemWorkflowId } from '../../contracts/library-item';

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ROLES } from '../../db/members';
+import { ROLES } from '../../contracts/domain';
 import { addMember, changeMembership, createServiceAccount, LastOwnerError, listMembers, memberView, ServiceAccountEmailError } from '../../db/members';
 import { callerOf, requireRole, Roles } from '../plugins/auth';
 import { conflict, forbidden, invalidField, notFound } from '../problems';

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { POST_STATUSES, TARGET_STATUSES } from '../../db/posts.types';
+import { POST_STATUSES, TARGET_STATUSES } from '../../contracts/domain';
 import { findCampaign } from '../../db/campaigns';
 import { findPost, findPosts, postView } from '../../db/posts';
 import { checkContent, createPlannedPost, mustBeFuture, planPost, utmTagger } from '../../services/posts';

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { SCOPES, type Scope } from '../../db/tokens';
+import { type Scope } from '../../db/tokens';
+import { SCOPES } from '../../contracts/domain';
 import { findMember } from '../../db/members';
 import { issueToken, listTokens, revokeToken, scopesBeyond, tokenView, type TokenCaller } from '../../db/tokens';
 import { callerOf, may, requireRole, Roles } from '../plugins/auth';

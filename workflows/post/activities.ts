@@ -1,0 +1,44 @@
+import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
+import type { PublishingActivities } from '../../activities/publishing';
+import type { ApprovalActivities } from '../../activities/approval';
+import { NON_RETRYABLE_PUBLISH_FAILURES } from '../../contracts/post';
+
+// The API stores the post in the same transaction that starts this workflow; if that transaction
+// rolls back, the post never appears and this check gives up after about a minute.
+export const { confirmPostStored } = proxyActivities<PublishingActivities>({
+  startToCloseTimeout: '10s',
+  retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: 10 },
+});
+
+// Database bookkeeping and notifications: retried until the database is back.
+export const { cancelRetries, markPostStatus, recordApprovalDecision, recordTargetFailure, savePostSchedule } = proxyActivities<PublishingActivities>({
+  startToCloseTimeout: '30s',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' },
+});
+export const { currentEscalationTargets, notifyApprovers, savePostContent } = proxyActivities<ApprovalActivities>({
+  startToCloseTimeout: '30s',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' },
+});
+
+// Network calls: exponential backoff for outages, the network's Retry-After for rate limits
+// (the activity sets nextRetryDelay), and no retry for content or credential problems.
+const publishing = {
+  scheduleToCloseTimeout: '24h',
+  retry: {
+    initialInterval: '1s',
+    backoffCoefficient: 2,
+    maximumInterval: '5m',
+    nonRetryableErrorTypes: NON_RETRYABLE_PUBLISH_FAILURES,
+  },
+} as const;
+export const { publishTarget } = proxyActivities<PublishingActivities>({ ...publishing, startToCloseTimeout: '2m' });
+// A staged publish: held by a worker from STAGE_LEAD_MS before the post's time until it has gone
+// out, heartbeating so that calling it off (before its claim) reaches it. (It could not claim the
+// post anyway: calling it off moved the post's publish stage on.)
+export const { publishTargetWhenDue } = proxyActivities<PublishingActivities>({ ...publishing, startToCloseTimeout: '4m', heartbeatTimeout: '20s' });
+
+// Same bookkeeping as a local activity: runs inside the workflow task, no round trip to the server.
+export const { markPostStatus: markPostStatusLocally, announcePublishStage } = proxyLocalActivities<PublishingActivities>({
+  startToCloseTimeout: '30s',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' },
+});

@@ -102,7 +102,8 @@ function devServerArgs(options: DevServerOptions & { port: number; namespace: st
   ];
 }
 
-async function freePort(): Promise<number> {
+/** A loopback port free right now: bound once by the OS, then released. */
+export async function freePort(): Promise<number> {
   const server = net.createServer().listen(0, '127.0.0.1');
   await once(server, 'listening');
   const { port } = server.address() as net.AddressInfo;

@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import { createDb } from '../db/database';
 import { findCallerByToken } from '../db/tokens';
 import { parseRatedTsv, pearson, polarityAccuracy } from '../listening/sentiment-metrics';
+import { freePort } from '../temporal/dev-server';
 import { testEnv } from './setup/test-env';
 
 const run = promisify(execFile);
@@ -33,15 +34,8 @@ test('chorus workspace create without --owner exits 2 with usage', async () => {
 });
 
 describe('chorus without a reachable database', () => {
-  /** A loopback port that nothing listens on: bound once by the OS, then released. */
-  async function unusedPort(): Promise<number> {
-    const server = net.createServer().listen(0, '127.0.0.1');
-    await once(server, 'listening');
-    const { port } = server.address() as net.AddressInfo;
-    server.close();
-    await once(server, 'close');
-    return port;
-  }
+  /** A loopback port that nothing listens on. */
+  const unusedPort = freePort;
 
   const expectHelp = (err: { code: number; stderr: string }, ...mentions: string[]) => {
     expect(err.code).toBe(3);

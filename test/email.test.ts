@@ -1,7 +1,8 @@
 import type { AddressInfo } from 'node:net';
-import { SMTPServer } from 'smtp-server';
+import type { SMTPServer } from 'smtp-server';
 import { connectBluesky } from './support/channels';
 import { useChorus } from './support/chorus';
+import { startSmtpReceiver } from './support/smtp-receiver';
 import { addMember, createWorkspace, waitFor } from './support/harness';
 
 /** A real SMTP server on 127.0.0.1 that keeps what it receives. */
@@ -25,20 +26,7 @@ const subjectOf = (m: Mail) => {
 const messageIdOf = (m: Mail) => /^Message-ID: (.*)$/im.exec(m.raw)?.[1]?.trim() ?? '';
 
 beforeAll(async () => {
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => {
-        mails.push({ to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks).toString('utf8') });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
+  smtp = await startSmtpReceiver((mail) => mails.push(mail));
 });
 
 const { harness: h, pds, hook, call } = useChorus({ harness: () => ({ smtpUrl: `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}` }), pds: true, hook: true });

@@ -3,11 +3,12 @@ import { createHash } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { SMTPServer } from 'smtp-server';
+import type { SMTPServer } from 'smtp-server';
 import { deliverNotification } from '../notifications/deliver';
 import { smtpMailer } from '../notifications/mailer';
 import { connectChannel } from './support/channels';
 import { useChorus } from './support/chorus';
+import { startSmtpReceiver } from './support/smtp-receiver';
 import { addMember, waitFor } from './support/harness';
 
 /** Emails received by a real SMTP server on 127.0.0.1. */
@@ -17,20 +18,7 @@ let channelId: string;
 const workflowIds: string[] = [];
 
 beforeAll(async () => {
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => {
-        mails.push({ to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks).toString('utf8') });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
+  smtp = await startSmtpReceiver((mail) => mails.push(mail));
 });
 
 const { harness: h, hook, workspace: ws, call } = useChorus({

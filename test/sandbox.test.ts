@@ -1,24 +1,14 @@
-import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { ensureSandboxDemo } from '../sandbox/demo';
 import { startLocalBluesky, type LocalBluesky } from '../sandbox/local-bluesky';
 import { useChorus } from './support/chorus';
+import { freePort } from '../temporal/dev-server';
 import { waitFor } from './support/harness';
 
 let dataDir: string;
 let sandbox: LocalBluesky | undefined;
-
-async function freePort(): Promise<number> {
-  const server = net.createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as net.AddressInfo;
-  server.close();
-  await once(server, 'close');
-  return port;
-}
 
 // The PDS stops before the worker that talks to it.
 const { harness: h, call } = useChorus({

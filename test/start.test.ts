@@ -1,22 +1,13 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { testEnv } from './setup/test-env';
+import { freePort } from '../temporal/dev-server';
 import { waitFor } from './support/harness';
 
 const ROOT = path.join(__dirname, '..');
-
-async function freePort(): Promise<number> {
-  const server = net.createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as net.AddressInfo;
-  server.close();
-  await once(server, 'close');
-  return port;
-}
 
 /** The pid of the `temporal server start-dev` serving `port`, read from /proc. */
 function devServerPid(port: number): number | undefined {

@@ -16,21 +16,98 @@ const LAYERS = {
   notifications: { imports: ['contracts', 'config', 'content', 'db', 'channels'] },
   // Builds what the entry points share (database, Temporal client, adapters, sealer, media, mailer) from the configuration.
   deps: { imports: ['contracts', 'config', 'content', 'db', 'temporal', 'channels', 'listening', 'notifications'] },
-  services: { imports: ['contracts', 'config', 'content', 'db', 'temporal', 'channels', 'listening', 'notifications'], types: ['workflows'] },
-  activities: { imports: ['contracts', 'config', 'content', 'db', 'temporal', 'channels', 'listening', 'notifications', 'services'], types: ['workflows'] },
+  services: {
+    imports: ['contracts', 'config', 'content', 'db', 'temporal', 'channels', 'listening', 'notifications'],
+    types: ['workflows'],
+  },
+  activities: {
+    imports: ['contracts', 'config', 'content', 'db', 'temporal', 'channels', 'listening', 'notifications', 'services'],
+    types: ['workflows'],
+  },
   // Workflow code is bundled into Temporal's deterministic sandbox: contracts only, activities as types.
   workflows: { imports: ['contracts'], types: ['activities'] },
-  api: { imports: ['contracts', 'config', 'content', 'db', 'temporal', 'channels', 'listening', 'notifications', 'deps', 'services', 'activities'], types: ['workflows'] },
-  workers: { imports: ['contracts', 'config', 'content', 'db', 'temporal', 'channels', 'listening', 'notifications', 'deps', 'services', 'activities'], types: ['workflows'] },
-  sandbox: { imports: ['contracts', 'config', 'content', 'db', 'temporal', 'channels', 'listening', 'notifications', 'deps', 'services', 'activities', 'api', 'workers'], types: ['workflows'] },
-  scripts: { imports: ['contracts', 'config', 'content', 'db', 'temporal', 'channels', 'listening', 'notifications', 'deps', 'services', 'activities', 'api', 'workers', 'sandbox'], types: ['workflows'] },
+  api: {
+    imports: [
+      'contracts',
+      'config',
+      'content',
+      'db',
+      'temporal',
+      'channels',
+      'listening',
+      'notifications',
+      'deps',
+      'services',
+      'activities',
+    ],
+    types: ['workflows'],
+  },
+  workers: {
+    imports: [
+      'contracts',
+      'config',
+      'content',
+      'db',
+      'temporal',
+      'channels',
+      'listening',
+      'notifications',
+      'deps',
+      'services',
+      'activities',
+    ],
+    types: ['workflows'],
+  },
+  sandbox: {
+    imports: [
+      'contracts',
+      'config',
+      'content',
+      'db',
+      'temporal',
+      'channels',
+      'listening',
+      'notifications',
+      'deps',
+      'services',
+      'activities',
+      'api',
+      'workers',
+    ],
+    types: ['workflows'],
+  },
+  scripts: {
+    imports: [
+      'contracts',
+      'config',
+      'content',
+      'db',
+      'temporal',
+      'channels',
+      'listening',
+      'notifications',
+      'deps',
+      'services',
+      'activities',
+      'api',
+      'workers',
+      'sandbox',
+    ],
+    types: ['workflows'],
+  },
 };
 const FOLDERS = Object.keys(LAYERS);
 
 // Code that runs in the workflow sandbox (workflows and the contracts they import): no Node built-ins, no I/O libraries.
 const SANDBOX_PATTERNS = [
-  { group: ['node:*', 'fs', 'path', 'http', 'https', 'net', 'crypto', 'child_process', 'os'], message: 'Workflows run in a deterministic sandbox: do I/O in an activity.' },
-  { group: ['pg', 'kysely', '@atproto/*', 'fastify', 'undici', 'standardwebhooks'], message: 'Workflows must not do I/O: call an activity.' },
+  {
+    group: ['node:*', 'fs', 'path', 'http', 'https', 'net', 'crypto', 'child_process', 'os'],
+    message: 'Workflows run in a deterministic sandbox: do I/O in an activity.',
+  },
+  {
+    group: ['pg', 'kysely', '@atproto/*', 'fastify', 'undici', 'standardwebhooks'],
+    message: 'Workflows must not do I/O: call an activity.',
+  },
 ];
 
 /** One config entry per folder and depth, so `../` (or `../../`) + a folder name is exactly that top folder. */
@@ -40,9 +117,21 @@ function layerRules() {
     return [1, 2, 3, 4].map((depth) => {
       const up = `^(\\.\\./){${depth}}`;
       const patterns = [...(folder === 'workflows' || folder === 'contracts' ? SANDBOX_PATTERNS : [])];
-      if (above.length) patterns.push({ regex: `${up}(${above.join('|')})(/|$)`, message: `Layer order: ${folder}/ ${imports.length ? `may import only ${imports.join(', ')}` : 'imports nothing of ours'}${types.length ? ` (and types from ${types.join(', ')})` : ''}. Move what both need down a layer.` });
-      if (types.length) patterns.push({ regex: `${up}(${types.join('|')})(/|$)`, allowTypeImports: true, message: `${folder}/ may import ${types.join(', ')} as types only (import type).` });
-      return { files: [`${folder}/${'*/'.repeat(depth - 1)}*.ts`], rules: { 'no-restricted-imports': ['error', { patterns }] } };
+      if (above.length)
+        patterns.push({
+          regex: `${up}(${above.join('|')})(/|$)`,
+          message: `Layer order: ${folder}/ ${imports.length ? `may import only ${imports.join(', ')}` : 'imports nothing of ours'}${types.length ? ` (and types from ${types.join(', ')})` : ''}. Move what both need down a layer.`,
+        });
+      if (types.length)
+        patterns.push({
+          regex: `${up}(${types.join('|')})(/|$)`,
+          allowTypeImports: true,
+          message: `${folder}/ may import ${types.join(', ')} as types only (import type).`,
+        });
+      return {
+        files: [`${folder}/${'*/'.repeat(depth - 1)}*.ts`],
+        rules: { 'no-restricted-imports': ['error', { patterns }] },
+      };
     });
   });
 }

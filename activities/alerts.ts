@@ -14,11 +14,13 @@ interface WindowCounts {
 export function spikeReasons(current: WindowCounts, baseline: WindowCounts[], rule: AlertingRule): string[] {
   const reasons: string[] = [];
   const mean = baseline.reduce((sum, w) => sum + w.volume, 0) / Math.max(1, baseline.length);
-  if (current.volume >= rule.minVolume && current.volume > rule.volumeFactor * Math.max(1, mean)) reasons.push('volume');
+  if (current.volume >= rule.minVolume && current.volume > rule.volumeFactor * Math.max(1, mean))
+    reasons.push('volume');
   const baselineVolume = baseline.reduce((sum, w) => sum + w.volume, 0);
   const baselineShare = baselineVolume === 0 ? 0 : baseline.reduce((sum, w) => sum + w.negative, 0) / baselineVolume;
   const share = current.volume === 0 ? 0 : current.negative / current.volume;
-  if (current.volume >= rule.minVolume && share >= 0.5 && share >= baselineShare + rule.negativeShareIncrease) reasons.push('negative_share');
+  if (current.volume >= rule.minVolume && share >= 0.5 && share >= baselineShare + rule.negativeShareIncrease)
+    reasons.push('negative_share');
   return reasons;
 }
 
@@ -55,7 +57,10 @@ export function createAlertActivities(deps: NotificationDeps) {
       const windowMs = rule.windowSeconds * 1000;
       const since = new Date(now - windowMs * (rule.baselineWindows + 1));
       const counted = await countMentionWindows(db, { queryId, now, since, windowMs });
-      const windows: WindowCounts[] = Array.from({ length: rule.baselineWindows + 1 }, () => ({ volume: 0, negative: 0 }));
+      const windows: WindowCounts[] = Array.from({ length: rule.baselineWindows + 1 }, () => ({
+        volume: 0,
+        negative: 0,
+      }));
       for (const w of counted) {
         if (w.window >= 0 && w.window < windows.length) windows[w.window] = { volume: w.volume, negative: w.negative };
       }
@@ -72,8 +77,18 @@ export function createAlertActivities(deps: NotificationDeps) {
         await notifyOpened(open.id);
         return { opened: false, closed: false };
       }
-      const details = { window: current, baselineMean: baseline.reduce((s, w) => s + w.volume, 0) / Math.max(1, baseline.length), rule };
-      const alert = await openAlert(db, { workspaceId: query.workspace_id, queryId, queryName: query.name, reasons, details });
+      const details = {
+        window: current,
+        baselineMean: baseline.reduce((s, w) => s + w.volume, 0) / Math.max(1, baseline.length),
+        rule,
+      };
+      const alert = await openAlert(db, {
+        workspaceId: query.workspace_id,
+        queryId,
+        queryName: query.name,
+        reasons,
+        details,
+      });
       if (!alert) return { opened: false, closed: false };
       await notifyOpened(alert.id);
       return { opened: true, closed: false };

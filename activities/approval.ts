@@ -29,9 +29,26 @@ export function createApprovalActivities(deps: ApprovalDeps) {
       const payload = {
         type: n.kind,
         timestamp: new Date().toISOString(),
-        data: { postId: n.postId, step: n.step + 1, stepName: n.stepName, round: n.round, recipientIds: n.recipientIds, deadline: n.deadline, text: post.text, ...(n.fallback ? { fallback: n.fallback } : {}) },
+        data: {
+          postId: n.postId,
+          step: n.step + 1,
+          stepName: n.stepName,
+          round: n.round,
+          recipientIds: n.recipientIds,
+          deadline: n.deadline,
+          text: post.text,
+          ...(n.fallback ? { fallback: n.fallback } : {}),
+        },
       };
-      const notificationId = await recordApprovalNotification(db, { workspaceId: post.workspace_id, key, kind: n.kind, postId: n.postId, recipientIds: n.recipientIds, payload, awaitingUserIds: n.awaitingUserIds });
+      const notificationId = await recordApprovalNotification(db, {
+        workspaceId: post.workspace_id,
+        key,
+        kind: n.kind,
+        postId: n.postId,
+        recipientIds: n.recipientIds,
+        payload,
+        awaitingUserIds: n.awaitingUserIds,
+      });
       try {
         await deliverNotification(deps, notificationId);
       } catch (err) {
@@ -47,12 +64,22 @@ export function createApprovalActivities(deps: ApprovalDeps) {
      * workspace's owners (never the excluded author), with the reason, so the step is not left
      * to nobody.
      */
-    async currentEscalationTargets(input: { workspaceId: string; userIds: string[]; excludeUserIds: string[] }): Promise<{ recipientIds: string[]; fallback?: string }> {
+    async currentEscalationTargets(input: {
+      workspaceId: string;
+      userIds: string[];
+      excludeUserIds: string[];
+    }): Promise<{ recipientIds: string[]; fallback?: string }> {
       const members = await currentMembers(db, input.workspaceId);
       const still = input.userIds.filter((id) => members.some((m) => m.userId === id));
       if (still.length > 0) return { recipientIds: still };
-      const owners = members.filter((m) => m.role === 'owner' && !input.excludeUserIds.includes(m.userId)).map((m) => m.userId);
-      return { recipientIds: owners, fallback: "The step's escalation targets are no longer members of the workspace; escalated to the workspace's owners instead" };
+      const owners = members
+        .filter((m) => m.role === 'owner' && !input.excludeUserIds.includes(m.userId))
+        .map((m) => m.userId);
+      return {
+        recipientIds: owners,
+        fallback:
+          "The step's escalation targets are no longer members of the workspace; escalated to the workspace's owners instead",
+      };
     },
 
     /**

@@ -17,7 +17,11 @@ export function createCampaignActivities({ db }: CampaignDeps) {
       await saveCampaignStatus(db, input);
     },
 
-    async pendingCampaignPosts({ campaignId }: { campaignId: string }): Promise<{ postId: string; workflowId: string }[]> {
+    async pendingCampaignPosts({
+      campaignId,
+    }: {
+      campaignId: string;
+    }): Promise<{ postId: string; workflowId: string }[]> {
       const rows = await pendingCampaignPosts(db, campaignId);
       return rows.map((r) => ({ postId: r.id, workflowId: r.workflow_id }));
     },
@@ -28,22 +32,41 @@ export function createCampaignActivities({ db }: CampaignDeps) {
      * (and never less than five minutes) apart on each channel. Posts still ahead keep their time.
      * Returns every pending post, with a new time for those that moved.
      */
-    async planResume({ campaignId, resumedAt }: { campaignId: string; pausedAt: string | null; resumedAt: string }): Promise<{ workflowId: string; publishAt?: string }[]> {
+    async planResume({
+      campaignId,
+      resumedAt,
+    }: {
+      campaignId: string;
+      pausedAt: string | null;
+      resumedAt: string;
+    }): Promise<{ workflowId: string; publishAt?: string }[]> {
       const resumed = new Date(resumedAt).getTime();
       const posts = await pendingCampaignPostTimes(db, campaignId);
       if (posts.length === 0) return [];
-      const targets = await targetChannelGaps(db, posts.map((p) => p.id));
+      const targets = await targetChannelGaps(
+        db,
+        posts.map((p) => p.id),
+      );
       const nextFree = new Map<string, number>(); // channel → earliest time its next moved post may go
       return posts.map((post) => {
         if (post.publish_at.getTime() > resumed) return { workflowId: post.workflow_id };
         const own = targets.filter((t) => t.post_id === post.id);
         const at = Math.max(resumed + 60_000, ...own.map((t) => nextFree.get(t.channel_id) ?? 0));
-        for (const t of own) nextFree.set(t.channel_id, at + Math.max(t.min_gap_minutes, RESUME_SPACING_MINUTES) * 60_000);
+        for (const t of own)
+          nextFree.set(t.channel_id, at + Math.max(t.min_gap_minutes, RESUME_SPACING_MINUTES) * 60_000);
         return { workflowId: post.workflow_id, publishAt: new Date(at).toISOString() };
       });
     },
 
-    async recordCampaignDecision(input: { campaignId: string; round: number; step: number; stepName: string; userId: string; decision: DecisionKind; comment?: string }): Promise<void> {
+    async recordCampaignDecision(input: {
+      campaignId: string;
+      round: number;
+      step: number;
+      stepName: string;
+      userId: string;
+      decision: DecisionKind;
+      comment?: string;
+    }): Promise<void> {
       await recordDecisionInAudit(db, { subjectType: 'campaign', subjectId: input.campaignId, ...input });
     },
   };

@@ -12,5 +12,14 @@ export type ActivityDeps = PublishingDeps & ImportDeps & NotificationDeps;
 
 /** Every activity the Chorus worker registers. */
 export function createActivities(deps: ActivityDeps) {
-  return { ...createPublishingActivities(deps), ...createApprovalActivities(deps), ...createCampaignActivities(deps), ...createImportActivities(deps), ...createRecurrenceActivities(deps), ...createLibraryActivities(deps), ...createListeningActivities(deps), ...createAlertActivities(deps) };
+  return {
+    ...createPublishingActivities(deps),
+    ...createApprovalActivities(deps),
+    ...createCampaignActivities(deps),
+    ...createImportActivities(deps),
+    ...createRecurrenceActivities(deps),
+    ...createLibraryActivities(deps),
+    ...createListeningActivities(deps),
+    ...createAlertActivities(deps),
+  };
 }

@@ -6,7 +6,15 @@ import type { DecisionKind } from '../contracts/approval';
 /** The I/O of a library item's review. */
 export function createLibraryActivities({ db }: { db: Db }) {
   return {
-    async recordLibraryDecision(input: { itemId: string; round: number; step: number; stepName: string; userId: string; decision: DecisionKind; comment?: string }): Promise<void> {
+    async recordLibraryDecision(input: {
+      itemId: string;
+      round: number;
+      step: number;
+      stepName: string;
+      userId: string;
+      decision: DecisionKind;
+      comment?: string;
+    }): Promise<void> {
       await recordDecisionInAudit(db, { subjectType: 'library_item', subjectId: input.itemId, ...input });
     },
 

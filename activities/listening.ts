@@ -2,16 +2,30 @@ import { Context } from '@temporalio/activity';
 import { IdResolver } from '@atproto/identity';
 import type { Db } from '../db/database';
 import type { ListeningSources } from '../db/listening';
-import { findFeedState, loadListeningQuery, findMastodonState, saveBlueskyCursor, saveFeedState, saveMastodonState, storedCounts } from '../db/listening';
+import {
+  findFeedState,
+  loadListeningQuery,
+  findMastodonState,
+  saveBlueskyCursor,
+  saveFeedState,
+  saveMastodonState,
+  storedCounts,
+} from '../db/listening';
 import type { Sealer } from '../db/sealing';
 import { fetchFeed, NotAFeedError } from '../listening/feeds';
 import { readFirehose } from '../listening/firehose';
-import { MastodonAuthRequired, MastodonRateLimited, NotMastodonError, readNewStatuses, timelineKey, toMention } from '../listening/mastodon';
+import {
+  MastodonAuthRequired,
+  MastodonRateLimited,
+  NotMastodonError,
+  readNewStatuses,
+  timelineKey,
+  toMention,
+} from '../listening/mastodon';
 import { linksIn } from '../listening/noise';
 import { compileQuery } from '../listening/query';
 import { storeMentions, type StoreCounts } from '../services/mention-store';
 import type { ListeningRun } from '../contracts/listening';
-
 
 interface PostRecord {
   text?: string;
@@ -26,7 +40,14 @@ const CURSOR_SAVE_MS = 1000;
 /** `http(s)://` → `ws(s)://`: the firehose is a WebSocket subscription. */
 const toWebSocket = (service: string) => service.replace(/^http/, 'ws');
 
-const emptyRun = (): ListeningRun => ({ processed: 0, stored: 0, filtered: 0, malformed: 0, sourceHealthy: true, lastError: null });
+const emptyRun = (): ListeningRun => ({
+  processed: 0,
+  stored: 0,
+  filtered: 0,
+  malformed: 0,
+  sourceHealthy: true,
+  lastError: null,
+});
 const addCounts = (run: ListeningRun, counts: StoreCounts) => {
   run.stored += counts.stored;
   run.filtered += counts.filtered;
@@ -37,7 +58,9 @@ export function createListeningActivities({ db, sealer }: { db: Db; sealer: Seal
   /** The query and its matcher, when it is active and has the source this read is for. */
   const activeQuery = async (queryId: string, hasSource: (sources: ListeningSources) => boolean) => {
     const query = await loadListeningQuery(db, queryId);
-    return query.status === 'active' && hasSource(query.sources) ? { query, matcher: compileQuery(query.expression) } : undefined;
+    return query.status === 'active' && hasSource(query.sources)
+      ? { query, matcher: compileQuery(query.expression) }
+      : undefined;
   };
 
   return {
@@ -76,12 +99,25 @@ export function createListeningActivities({ db, sealer }: { db: Db; sealer: Seal
             }));
             addCounts(run, await storeMentions(db, query, matcher, items));
           }
-          await saveFeedState(db, queryId, url, { etag: fetched ? fetched.etag : (state?.etag ?? null), lastModified: fetched ? fetched.lastModified : (state?.last_modified ?? null), error: null });
+          await saveFeedState(db, queryId, url, {
+            etag: fetched ? fetched.etag : (state?.etag ?? null),
+            lastModified: fetched ? fetched.lastModified : (state?.last_modified ?? null),
+            error: null,
+          });
         } catch (err) {
-          const message = err instanceof NotAFeedError ? `not a feed (${err.message})` : err instanceof Error ? err.message : String(err);
+          const message =
+            err instanceof NotAFeedError
+              ? `not a feed (${err.message})`
+              : err instanceof Error
+                ? err.message
+                : String(err);
           run.sourceHealthy = false;
           run.lastError = `${url}: ${message}`;
-          await saveFeedState(db, queryId, url, { etag: state?.etag ?? null, lastModified: state?.last_modified ?? null, error: message });
+          await saveFeedState(db, queryId, url, {
+            etag: state?.etag ?? null,
+            lastModified: state?.last_modified ?? null,
+            error: message,
+          });
         }
       }
       return run;
@@ -105,8 +141,11 @@ export function createListeningActivities({ db, sealer }: { db: Db; sealer: Seal
         if (state?.paused_until && state.paused_until.getTime() > Date.now()) continue;
         // Saved only while the query still lists this timeline: a read winding down after a PATCH
         // removed it must not bring its state back.
-        const listed = JSON.stringify([{ instance: source.instance, ...(source.hashtag ? { hashtag: source.hashtag } : { search: source.search }) }]);
-        const save = (values: Parameters<typeof saveMastodonState>[2]) => saveMastodonState(db, { queryId, timeline: key, listed }, values);
+        const listed = JSON.stringify([
+          { instance: source.instance, ...(source.hashtag ? { hashtag: source.hashtag } : { search: source.search }) },
+        ]);
+        const save = (values: Parameters<typeof saveMastodonState>[2]) =>
+          saveMastodonState(db, { queryId, timeline: key, listed }, values);
         let pausedUntil: Date | null = null;
         let gap: string | null = null;
         try {
@@ -114,7 +153,10 @@ export function createListeningActivities({ db, sealer }: { db: Db; sealer: Seal
           const accessToken = source.accessTokenSealed ? sealer.open<string>(source.accessTokenSealed) : undefined;
           for await (const page of readNewStatuses({ ...timeline, accessToken }, state?.position ?? null)) {
             run.processed += page.statuses.length;
-            const items = page.statuses.map((status) => ({ source: 'mastodon', ...toMention(status, source.instance) }));
+            const items = page.statuses.map((status) => ({
+              source: 'mastodon',
+              ...toMention(status, source.instance),
+            }));
             addCounts(run, await storeMentions(db, query, matcher, items));
             pausedUntil = page.exhaustedUntil;
             if (page.skipped) gap = 'more new statuses than one read pages through: the oldest of them were skipped';
@@ -128,7 +170,14 @@ export function createListeningActivities({ db, sealer }: { db: Db; sealer: Seal
             await save({ paused_until: err.resetAt, healthy: true, last_error: err.message });
             continue;
           }
-          const message = err instanceof MastodonAuthRequired ? `needs a valid access token (${err.message})` : err instanceof NotMastodonError ? `not a Mastodon API (${err.message})` : err instanceof Error ? err.message : String(err);
+          const message =
+            err instanceof MastodonAuthRequired
+              ? `needs a valid access token (${err.message})`
+              : err instanceof NotMastodonError
+                ? `not a Mastodon API (${err.message})`
+                : err instanceof Error
+                  ? err.message
+                  : String(err);
           run.sourceHealthy = false;
           run.lastError = `${key}: ${message}`;
           await save({ healthy: false, last_error: message });
@@ -152,7 +201,10 @@ export function createListeningActivities({ db, sealer }: { db: Db; sealer: Seal
       if (query.status !== 'active') return run;
       if (!source) {
         // Feeds only: keep the loop's pace (feeds are polled between reads).
-        await Promise.race([new Promise((resolve) => setTimeout(resolve, runForMs).unref()), ctx.cancelled.catch(() => undefined)]);
+        await Promise.race([
+          new Promise((resolve) => setTimeout(resolve, runForMs).unref()),
+          ctx.cancelled.catch(() => undefined),
+        ]);
         return run;
       }
 
@@ -166,7 +218,8 @@ export function createListeningActivities({ db, sealer }: { db: Db; sealer: Seal
       const idResolver = new IdResolver({ plcUrl: source.plcUrl });
       const handles = new Map<string, string>();
       const handleOf = async (did: string) => {
-        if (!handles.has(did)) handles.set(did, (await idResolver.did.resolveAtprotoData(did).catch(() => undefined))?.handle ?? did);
+        if (!handles.has(did))
+          handles.set(did, (await idResolver.did.resolveAtprotoData(did).catch(() => undefined))?.handle ?? did);
         return handles.get(did)!;
       };
 
@@ -198,10 +251,25 @@ export function createListeningActivities({ db, sealer }: { db: Db; sealer: Seal
             run.processed++;
             const record = evt.record as PostRecord;
             const text = typeof record.text === 'string' ? record.text : '';
-            const links = [...new Set([...linksIn(text), ...(record.facets ?? []).flatMap((f) => (f.features ?? []).filter((x) => x.uri).map((x) => x.uri!))])];
-            const postedAt = record.createdAt && !Number.isNaN(Date.parse(record.createdAt)) ? new Date(record.createdAt) : new Date();
+            const links = [
+              ...new Set([
+                ...linksIn(text),
+                ...(record.facets ?? []).flatMap((f) => (f.features ?? []).filter((x) => x.uri).map((x) => x.uri!)),
+              ]),
+            ];
+            const postedAt =
+              record.createdAt && !Number.isNaN(Date.parse(record.createdAt)) ? new Date(record.createdAt) : new Date();
             const counts = await storeMentions(db, query, matcher, [
-              { source: 'bluesky', sourceId: evt.uri.toString(), text, author: await handleOf(evt.did), lang: record.langs?.[0], links, postedAt, url: `https://bsky.app/profile/${evt.did}/post/${evt.rkey}` },
+              {
+                source: 'bluesky',
+                sourceId: evt.uri.toString(),
+                text,
+                author: await handleOf(evt.did),
+                lang: record.langs?.[0],
+                links,
+                postedAt,
+                url: `https://bsky.app/profile/${evt.did}/post/${evt.rkey}`,
+              },
             ]);
             addCounts(run, counts);
           },

@@ -5,9 +5,26 @@ import type { ChannelAdapters } from '../channels/registry';
 import { ChannelError } from '../channels/errors';
 import type { Db } from '../db/database';
 import type { PostStatus } from '../db/posts.types';
-import { findPostMedia, findTargetToPublish, markTargetFailed, markTargetPublished, markTargetPublishing, postExists, recordPostApprovalDecision, savePostSchedule, savePostStatus, setTargetLastError } from '../db/posts';
+import {
+  findPostMedia,
+  findTargetToPublish,
+  markTargetFailed,
+  markTargetPublished,
+  markTargetPublishing,
+  postExists,
+  recordPostApprovalDecision,
+  savePostSchedule,
+  savePostStatus,
+  setTargetLastError,
+} from '../db/posts';
 import { recordChannelFailure, recordChannelSuccess } from '../db/channels';
-import { announcePublishStage, cancelRetries, ClaimBatcher, endFailedSend, type RetriesCancelled } from '../db/post-claims';
+import {
+  announcePublishStage,
+  cancelRetries,
+  ClaimBatcher,
+  endFailedSend,
+  type RetriesCancelled,
+} from '../db/post-claims';
 import type { Sealer } from '../db/sealing';
 import type { MediaStorage } from '../content/media';
 import { FailureType } from '../contracts/shared';
@@ -54,10 +71,19 @@ export function createPublishingActivities({ db, adapters, sealer, media }: Publ
    * unless the caller checks that later (a staged publish, at its claim: until then the post may
    * still be called off, and its other targets must not be failed for it).
    */
-  async function loadTarget(postId: string, targetId: string, { channelCheckedLater = false } = {}): Promise<LoadedTarget | { published: PublishResult }> {
+  async function loadTarget(
+    postId: string,
+    targetId: string,
+    { channelCheckedLater = false } = {},
+  ): Promise<LoadedTarget | { published: PublishResult }> {
     const row = await findTargetToPublish(db, postId, targetId);
-    if (!row) throw ApplicationFailure.nonRetryable(`Target ${targetId} of post ${postId} does not exist`, FailureType.PostNotFound);
-    if (row.status === 'published' && row.external_id) return { published: { externalId: row.external_id, url: row.external_url } };
+    if (!row)
+      throw ApplicationFailure.nonRetryable(
+        `Target ${targetId} of post ${postId} does not exist`,
+        FailureType.PostNotFound,
+      );
+    if (row.status === 'published' && row.external_id)
+      return { published: { externalId: row.external_id, url: row.external_url } };
     if (row.deleted_at && !channelCheckedLater) throw channelRemoved(row.channelName);
     const attached = (await findPostMedia(db, [postId])).map((m) => ({ ...m, read: () => media.get(m.storageKey) }));
     return {
@@ -100,21 +126,31 @@ export function createPublishingActivities({ db, adapters, sealer, media }: Publ
       // Keep the latest reason visible while Temporal retries.
       await setTargetLastError(db, target.targetId, failure.message);
       // Failures of the channel, not of this post's content, count against its health.
-      if (CHANNEL_FAILURES.has(failure.type ?? '')) await recordChannelFailure(db, target.channelId, { error: failure.message, authFailed: failure.type === FailureType.ChannelAuthFailed });
+      if (CHANNEL_FAILURES.has(failure.type ?? ''))
+        await recordChannelFailure(db, target.channelId, {
+          error: failure.message,
+          authFailed: failure.type === FailureType.ChannelAuthFailed,
+        });
       throw failure;
     }
   }
 
   return {
     async confirmPostStored({ postId }: { postId: string }): Promise<void> {
-      if (!(await postExists(db, postId))) throw ApplicationFailure.retryable(`Post ${postId} is not in the database (yet)`, FailureType.PostNotFound);
+      if (!(await postExists(db, postId)))
+        throw ApplicationFailure.retryable(`Post ${postId} is not in the database (yet)`, FailureType.PostNotFound);
     },
 
     /**
      * Moves a post. With `unlessClaimed` (a staged post), only if no publish has claimed it: returns
      * false, changing nothing, when one has.
      */
-    async savePostSchedule(input: { postId: string; publishAt: string; actorId?: string; unlessClaimed?: boolean }): Promise<boolean> {
+    async savePostSchedule(input: {
+      postId: string;
+      publishAt: string;
+      actorId?: string;
+      unlessClaimed?: boolean;
+    }): Promise<boolean> {
       return savePostSchedule(db, input);
     },
 
@@ -123,7 +159,15 @@ export function createPublishingActivities({ db, adapters, sealer, media }: Publ
      * saves it only if no publish has claimed the post, `onlyFrom` only from that status: either
      * returns false, changing nothing, otherwise.
      */
-    async markPostStatus(input: { postId: string; status: PostStatus; actorId?: string; awaitingUserIds?: string[]; unlessClaimed?: boolean; onlyFrom?: PostStatus; publishAt?: string }): Promise<boolean> {
+    async markPostStatus(input: {
+      postId: string;
+      status: PostStatus;
+      actorId?: string;
+      awaitingUserIds?: string[];
+      unlessClaimed?: boolean;
+      onlyFrom?: PostStatus;
+      publishAt?: string;
+    }): Promise<boolean> {
       const { postId, status, actorId, awaitingUserIds, onlyFrom, publishAt } = input;
       const unlessClaimed = input.unlessClaimed || onlyFrom !== undefined;
       return savePostStatus(db, { postId, status, actorId, awaitingUserIds, unlessClaimed, onlyFrom, publishAt });
@@ -177,7 +221,17 @@ export function createPublishingActivities({ db, adapters, sealer, media }: Publ
      * it at `publishAt`, so a burst of posts due at once reaches the networks on time instead of
      * queueing behind the workflow tasks that would otherwise start each publish.
      */
-    async publishTargetWhenDue({ postId, targetId, publishAt, stage }: { postId: string; targetId: string; publishAt: string; stage: number }): Promise<StagedPublishResult> {
+    async publishTargetWhenDue({
+      postId,
+      targetId,
+      publishAt,
+      stage,
+    }: {
+      postId: string;
+      targetId: string;
+      publishAt: string;
+      stage: number;
+    }): Promise<StagedPublishResult> {
       const context = Context.current();
       const heartbeat = setInterval(() => context.heartbeat(), HEARTBEAT_EVERY_MS);
       try {
@@ -212,20 +266,36 @@ export function createPublishingActivities({ db, adapters, sealer, media }: Publ
 export type PublishingActivities = ReturnType<typeof createPublishingActivities>;
 
 /** Failure types that say the channel itself is in trouble (not the post). */
-const CHANNEL_FAILURES = new Set<string>([FailureType.ChannelUnavailable, FailureType.RateLimited, FailureType.ChannelAuthFailed]);
+const CHANNEL_FAILURES = new Set<string>([
+  FailureType.ChannelUnavailable,
+  FailureType.RateLimited,
+  FailureType.ChannelAuthFailed,
+]);
 
 function channelRemoved(channelName: string): ApplicationFailure {
-  return ApplicationFailure.nonRetryable(`Channel "${channelName}" was removed before the post went out`, FailureType.ChannelRemoved);
+  return ApplicationFailure.nonRetryable(
+    `Channel "${channelName}" was removed before the post went out`,
+    FailureType.ChannelRemoved,
+  );
 }
 
 function toApplicationFailure(err: unknown, channelName: string): ApplicationFailure {
   if (!(err instanceof ChannelError)) {
     // Unexpected: retried like an outage, but logged with its stack.
-    return ApplicationFailure.retryable(`${channelName}: ${err instanceof Error ? err.message : String(err)}`, FailureType.ChannelUnavailable);
+    return ApplicationFailure.retryable(
+      `${channelName}: ${err instanceof Error ? err.message : String(err)}`,
+      FailureType.ChannelUnavailable,
+    );
   }
   // Expected outcomes of talking to a network: BENIGN, so the worker logs each in one line (workers/worker.ts).
   const failure = (type: FailureType, nonRetryable: boolean, nextRetryDelay?: number) =>
-    ApplicationFailure.create({ type, message: `${channelName}: ${err.message}`, nonRetryable, nextRetryDelay, category: ApplicationFailureCategory.BENIGN });
+    ApplicationFailure.create({
+      type,
+      message: `${channelName}: ${err.message}`,
+      nonRetryable,
+      nextRetryDelay,
+      category: ApplicationFailureCategory.BENIGN,
+    });
   switch (err.kind) {
     case 'invalid_content':
       return failure(FailureType.InvalidContent, true);

@@ -45,7 +45,11 @@ declare module 'fastify' {
 
 /** The Chorus HTTP API as a Fastify instance, not yet listening (tests call `inject`). */
 export async function buildApp(deps: AppDeps, options: FastifyServerOptions = {}) {
-  const app = Fastify({ logger: { level: 'info' }, routerOptions: { querystringParser: parseQueryString }, ...options }).withTypeProvider<ZodTypeProvider>();
+  const app = Fastify({
+    logger: { level: 'info' },
+    routerOptions: { querystringParser: parseQueryString },
+    ...options,
+  }).withTypeProvider<ZodTypeProvider>();
   app.setSerializerCompiler(serializerCompiler);
   for (const [key, value] of Object.entries(deps)) app.decorate(key, value);
 
@@ -54,7 +58,11 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = {}
   await app.register(inputPlugin);
   await app.register(swagger, {
     openapi: {
-      info: { title: 'Chorus API', version: '1', description: 'Publish, govern, listen and engage across social networks.' },
+      info: {
+        title: 'Chorus API',
+        version: '1',
+        description: 'Publish, govern, listen and engage across social networks.',
+      },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],
     },

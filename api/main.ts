@@ -5,7 +5,10 @@ import { buildApp } from './app';
 /** Production API process: needs DATABASE_URL and TEMPORAL_ADDRESS (npm start runs everything in one process instead). */
 async function main() {
   const config = loadConfig();
-  if (!config.DATABASE_URL || !config.TEMPORAL_ADDRESS) throw new Error('The standalone API needs DATABASE_URL and TEMPORAL_ADDRESS; use `npm start` for the embedded setup');
+  if (!config.DATABASE_URL || !config.TEMPORAL_ADDRESS)
+    throw new Error(
+      'The standalone API needs DATABASE_URL and TEMPORAL_ADDRESS; use `npm start` for the embedded setup',
+    );
   const deps = await createDeps(config);
   const app = await buildApp(deps.appDeps(), { logger: { level: config.LOG_LEVEL } });
   const close = async () => {

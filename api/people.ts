@@ -38,14 +38,22 @@ export async function approvalWithPeople(db: Db, workspaceId: string, chain: App
   const named = (ids: string[]) => ids.map(person);
   return {
     ...chain,
-    steps: chain.steps.map((s) => ({ ...s, approvers: named(s.eligibleUserIds), ...(s.escalateToUserIds ? { escalateTo: named(s.escalateToUserIds) } : {}) })),
+    steps: chain.steps.map((s) => ({
+      ...s,
+      approvers: named(s.eligibleUserIds),
+      ...(s.escalateToUserIds ? { escalateTo: named(s.escalateToUserIds) } : {}),
+    })),
     decisions: chain.decisions.map((d) => ({ ...d, user: person(d.userId) })),
     awaiting: named(chain.awaitingUserIds),
   };
 }
 
 /** Looks the ids up once; the answer names any of them (someone unknown to the workspace has no name). */
-export async function peopleNamer(db: Db, workspaceId: string, ids: Iterable<string | null>): Promise<(id: string) => Person> {
+export async function peopleNamer(
+  db: Db,
+  workspaceId: string,
+  ids: Iterable<string | null>,
+): Promise<(id: string) => Person> {
   const people = await peopleByIds(db, workspaceId, ids);
   return (id) => people.get(id) ?? unknownPerson(id);
 }

@@ -1,8 +1,17 @@
 import { STATUS_CODES } from 'node:http';
-import { Conflict, Forbidden, Invalid, NotFound, Unavailable, type DomainError, type FieldError } from '../contracts/errors';
+import {
+  Conflict,
+  Forbidden,
+  Invalid,
+  NotFound,
+  Unavailable,
+  type DomainError,
+  type FieldError,
+} from '../contracts/errors';
 
 /** The status's own reason phrase as a problem title (422 by its RFC 9110 name). */
-export const titleFor = (status: number) => (status === 422 ? 'Unprocessable Content' : (STATUS_CODES[status] ?? 'Error'));
+export const titleFor = (status: number) =>
+  status === 422 ? 'Unprocessable Content' : (STATUS_CODES[status] ?? 'Error');
 
 /** One broken rule: which field, which rule, in words. */
 export type FieldProblem = FieldError;
@@ -52,7 +61,8 @@ export const forbidden = (detail: string) => new Problem(403, 'Forbidden', detai
 export const conflict = (detail: string, errors: FieldProblem[] = []) => new Problem(409, 'Conflict', detail, errors);
 
 /** 503; `cause` is logged by the error handler, never shown to the caller. */
-export const unavailable = (detail: string, cause?: unknown) => Object.assign(new Problem(503, 'Service Unavailable', detail), { cause });
+export const unavailable = (detail: string, cause?: unknown) =>
+  Object.assign(new Problem(503, 'Service Unavailable', detail), { cause });
 
 /** A domain error as the problem the API answers: the only place domain errors meet HTTP. */
 export function problemFrom(error: DomainError): Problem {
@@ -61,5 +71,8 @@ export function problemFrom(error: DomainError): Problem {
   if (error instanceof Conflict) return new Problem(409, 'Conflict', error.message, error.errors);
   if (error instanceof Forbidden) return new Problem(403, 'Forbidden', error.message, error.errors);
   if (error instanceof Unavailable) return unavailable(error.message, error.cause);
-  return Object.assign(new Problem(500, 'Internal Server Error', 'Something went wrong on our side; the error has been logged'), { cause: error });
+  return Object.assign(
+    new Problem(500, 'Internal Server Error', 'Something went wrong on our side; the error has been logged'),
+    { cause: error },
+  );
 }

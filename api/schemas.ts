@@ -2,15 +2,26 @@ import { z } from 'zod';
 
 /** Schemas several routes share, so the same input gets the same rule and message everywhere. */
 
-export const isoInstant = z.iso.datetime({ offset: true, message: 'must be an ISO-8601 date-time with a UTC offset, e.g. 2026-12-01T09:00:00+01:00' });
+export const isoInstant = z.iso.datetime({
+  offset: true,
+  message: 'must be an ISO-8601 date-time with a UTC offset, e.g. 2026-12-01T09:00:00+01:00',
+});
 
 export const idParams = z.strictObject({ id: z.uuid() });
 
 /** A decision on an approval chain's current step (posts, campaigns, library items), naming the step and round it is for. */
 export const decisionBody = z.strictObject({
   decision: z.enum(['approve', 'reject', 'request_changes']),
-  step: z.number().int().min(1).describe('The step it is for, from 1 (the chain\'s currentStep); a decision for another step is refused (409)'),
-  round: z.number().int().min(0).describe('The round it is for (the chain\'s round); after an edit started a new one it is refused (409)'),
+  step: z
+    .number()
+    .int()
+    .min(1)
+    .describe("The step it is for, from 1 (the chain's currentStep); a decision for another step is refused (409)"),
+  round: z
+    .number()
+    .int()
+    .min(0)
+    .describe("The round it is for (the chain's round); after an edit started a new one it is refused (409)"),
   comment: z.string().max(2000).optional(),
 });
 

@@ -5,7 +5,13 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { findIdempotentAnswer, saveIdempotentAnswer } from '../db/approvals';
 import type { Caller } from '../db/tokens';
-import { APPROVAL_MODES, decideUpdate, type ApprovalChainStatus, type DecisionKind, type StaleDecisionDetails } from '../contracts/approval';
+import {
+  APPROVAL_MODES,
+  decideUpdate,
+  type ApprovalChainStatus,
+  type DecisionKind,
+  type StaleDecisionDetails,
+} from '../contracts/approval';
 import { FailureType } from '../contracts/shared';
 import { callerOf } from './plugins/auth';
 import { conflict, forbidden, invalidField, Problem } from './problems';
@@ -20,8 +26,10 @@ export async function runWorkflowUpdate<T>(update: () => Promise<T>, finished: s
     return await update();
   } catch (err) {
     if (err instanceof WorkflowUpdateFailedError) {
-      if (err.cause instanceof ApplicationFailure && err.cause.type === FailureType.NotEligible) throw forbidden(err.cause.message);
-      if (err.cause instanceof ApplicationFailure && err.cause.type === FailureType.StaleDecision) throw staleDecision(err.cause.message, err.cause.details?.[0] as StaleDecisionDetails | undefined);
+      if (err.cause instanceof ApplicationFailure && err.cause.type === FailureType.NotEligible)
+        throw forbidden(err.cause.message);
+      if (err.cause instanceof ApplicationFailure && err.cause.type === FailureType.StaleDecision)
+        throw staleDecision(err.cause.message, err.cause.details?.[0] as StaleDecisionDetails | undefined);
       throw conflict(err.cause?.message ?? err.message);
     }
     if (err instanceof WorkflowNotFoundError) throw conflict(finished);
@@ -31,7 +39,10 @@ export async function runWorkflowUpdate<T>(update: () => Promise<T>, finished: s
 
 function staleDecision(message: string, current: StaleDecisionDetails | undefined): Problem {
   if (!current) return conflict(message);
-  const step = current.currentStep === null ? `no step is pending (the chain is ${current.state})` : `the current step is ${current.currentStep + 1}`;
+  const step =
+    current.currentStep === null
+      ? `no step is pending (the chain is ${current.state})`
+      : `the current step is ${current.currentStep + 1}`;
   return conflict(message, [
     { field: 'step', rule: 'current', message: step },
     { field: 'round', rule: 'current', message: `the current round is ${current.round}` },
@@ -49,13 +60,24 @@ export const approvalStepView = z.object({
   escalateToUserIds: z.array(z.string()).optional(),
 });
 
-export const decisionView = z.object({ round: z.number().int(), step: z.number().int().describe('From 1'), userId: z.string(), decision: z.enum(['approve', 'reject', 'request_changes']), comment: z.string().optional(), at: z.string() });
+export const decisionView = z.object({
+  round: z.number().int(),
+  step: z.number().int().describe('From 1'),
+  userId: z.string(),
+  decision: z.enum(['approve', 'reject', 'request_changes']),
+  comment: z.string().optional(),
+  at: z.string(),
+});
 
 /** An approval chain as the API shows it: steps numbered from 1, like everywhere people see them. */
 export const approvalChainView = z.object({
   state: z.enum(['pending', 'changes_requested', 'approved', 'rejected', 'expired', 'none']),
   round: z.number().int().describe('From 0; each edit of the content starts a new round from step 1'),
-  currentStep: z.number().int().nullable().describe('The step waiting for decisions, from 1 (the index in steps plus one); null when none is'),
+  currentStep: z
+    .number()
+    .int()
+    .nullable()
+    .describe('The step waiting for decisions, from 1 (the index in steps plus one); null when none is'),
   steps: z.array(approvalStepView),
   decisions: z.array(decisionView),
   awaitingUserIds: z.array(z.string()).describe('Approvers of the current step who have not decided yet'),
@@ -88,15 +110,39 @@ export interface DecisionBody {
  * A caller's decision on the approval chain a workflow runs (a post's, a campaign plan's, a library
  * item's). With `updateId` (from an Idempotency-Key), Temporal applies it at most once per run.
  */
-export async function runDecision(temporal: Client, workflowId: string, caller: Caller, body: DecisionBody, finished: string, updateId?: string): Promise<ApprovalChainView> {
-  const request = { userId: caller.userId, decision: body.decision, comment: body.comment, step: body.step - 1, round: body.round };
-  const chain = await runWorkflowUpdate(() => temporal.workflow.getHandle(workflowId).executeUpdate(decideUpdate, { args: [request], ...(updateId ? { updateId } : {}) }), finished);
+export async function runDecision(
+  temporal: Client,
+  workflowId: string,
+  caller: Caller,
+  body: DecisionBody,
+  finished: string,
+  updateId?: string,
+): Promise<ApprovalChainView> {
+  const request = {
+    userId: caller.userId,
+    decision: body.decision,
+    comment: body.comment,
+    step: body.step - 1,
+    round: body.round,
+  };
+  const chain = await runWorkflowUpdate(
+    () =>
+      temporal.workflow
+        .getHandle(workflowId)
+        .executeUpdate(decideUpdate, { args: [request], ...(updateId ? { updateId } : {}) }),
+    finished,
+  );
   return approvalView(chain);
 }
 
 /** Declares the optional Idempotency-Key header on a route (other headers pass untouched). */
 export const idempotencyHeaders = z.looseObject({
-  'idempotency-key': z.string().min(1).max(255).optional().describe('A retry with the same key gets the first answer (same status and body)'),
+  'idempotency-key': z
+    .string()
+    .min(1)
+    .max(255)
+    .optional()
+    .describe('A retry with the same key gets the first answer (same status and body)'),
 });
 
 /**
@@ -118,7 +164,9 @@ export async function answerOnce<R extends FastifyReply>(
   if (typeof key !== 'string') return reply.send(await run()) as R;
   const caller = callerOf(request);
   const scope = { workspaceId: caller.workspaceId, userId: caller.userId, key };
-  const fingerprint = createHash('sha256').update(JSON.stringify([request.method, request.routeOptions.url, request.params, request.body])).digest('hex');
+  const fingerprint = createHash('sha256')
+    .update(JSON.stringify([request.method, request.routeOptions.url, request.params, request.body]))
+    .digest('hex');
   let answer = await findIdempotentAnswer(app.db, scope);
   if (!answer) {
     let statusCode = 200;
@@ -134,7 +182,13 @@ export async function answerOnce<R extends FastifyReply>(
     if (!keep(body)) return reply.code(statusCode).send(body) as R;
     answer = await saveIdempotentAnswer(app.db, { ...scope, fingerprint, statusCode, body });
   }
-  if (answer.fingerprint !== fingerprint) throw invalidField('headers.idempotency-key', 'same_request', 'was used with another request; use a new key for a new request');
-  if (answer.statusCode >= 400) return reply.code(answer.statusCode).type('application/problem+json').send(answer.body) as R;
+  if (answer.fingerprint !== fingerprint)
+    throw invalidField(
+      'headers.idempotency-key',
+      'same_request',
+      'was used with another request; use a new key for a new request',
+    );
+  if (answer.statusCode >= 400)
+    return reply.code(answer.statusCode).type('application/problem+json').send(answer.body) as R;
   return reply.code(answer.statusCode).send(answer.body) as R;
 }

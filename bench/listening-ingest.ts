@@ -36,12 +36,19 @@ const DEV_SET = path.join(__dirname, '..', '..', 'shared', 'data', 'sentiment', 
 const EXPRESSION = '(chorus OR "chorus app" OR #chorus) AND NOT (giveaway OR "promo code")';
 
 function options() {
-  const { values } = parseArgs({ options: { items: { type: 'string', default: '100000' }, batch: { type: 'string', default: '500' }, match: { type: 'string', default: '0.5' } } });
+  const { values } = parseArgs({
+    options: {
+      items: { type: 'string', default: '100000' },
+      batch: { type: 'string', default: '500' },
+      match: { type: 'string', default: '0.5' },
+    },
+  });
   const items = Number(values.items);
   const batch = Number(values.batch);
   const match = Number(values.match);
   if (!Number.isInteger(items) || items < 1) throw new Error('--items must be a positive integer');
-  if (!Number.isInteger(batch) || batch < 1 || batch > 5000) throw new Error('--batch must be an integer from 1 to 5000');
+  if (!Number.isInteger(batch) || batch < 1 || batch > 5000)
+    throw new Error('--batch must be an integer from 1 to 5000');
   if (!(match > 0 && match <= 1)) throw new Error('--match must be in (0, 1]');
   return { items, batch, match };
 }
@@ -64,7 +71,15 @@ function candidates(count: number, match: number, runId: string): Candidate[] {
     // Every 1/match-th item names the brand; the pass over the set is part of the text so the
     // "same text from many accounts" rule does not filter the repeats of the dev set.
     const text = (i % Math.round(1 / match) === 0 ? `Chorus: ${base}` : base) + ` (${Math.floor(i / texts.length)})`;
-    return { source: "bench", sourceId: `${runId}-${i}`, text, author: `author${i}.${runId}.example`, links: [], postedAt: new Date(now - (count - i) * 10), url: null };
+    return {
+      source: 'bench',
+      sourceId: `${runId}-${i}`,
+      text,
+      author: `author${i}.${runId}.example`,
+      links: [],
+      postedAt: new Date(now - (count - i) * 10),
+      url: null,
+    };
   });
 }
 
@@ -82,7 +97,19 @@ async function main() {
     const owner = await createWorkspaceWithOwner(db, { name: 'Ingest bench', ownerEmail: 'bench@chorus.example' });
     const query: ListeningQuery = await db
       .insertInto('listening_queries')
-      .values({ workspace_id: owner.workspaceId, name: 'Bench', expression: EXPRESSION, kind: 'brand', sources: JSON.stringify({ push: true }), filters: JSON.stringify({ minLength: 5 }), alerting: JSON.stringify({}), status: 'active', workflow_id: `listening/${runId}`, created_by: owner.userId, updated_at: new Date() })
+      .values({
+        workspace_id: owner.workspaceId,
+        name: 'Bench',
+        expression: EXPRESSION,
+        kind: 'brand',
+        sources: JSON.stringify({ push: true }),
+        filters: JSON.stringify({ minLength: 5 }),
+        alerting: JSON.stringify({}),
+        status: 'active',
+        workflow_id: `listening/${runId}`,
+        created_by: owner.userId,
+        updated_at: new Date(),
+      })
       .returningAll()
       .executeTakeFirstOrThrow();
     const matcher = compileQuery(EXPRESSION);
@@ -108,14 +135,47 @@ async function main() {
     // Without the server's CPU time the figure would flatter the pipeline: leave it out.
     const perCore = pgCpuSeconds === null ? null : totals.stored / (nodeCpuSeconds + pgCpuSeconds);
 
-    const stored = Number((await sql<{ n: string }>`select count(*) as n from mentions where query_id = ${query.id} and source_id like ${`${runId}-%`} and source_id not like ${`${runId}-warm%`}`.execute(db)).rows[0]!.n);
-    console.log(`Machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}`);
-    console.log(`Items: ${opts.items.toLocaleString('en')} in batches of ${opts.batch}; ${totals.stored.toLocaleString('en')} stored (${stored.toLocaleString('en')} in the table), ${totals.unmatched.toLocaleString('en')} unmatched, ${totals.filtered} filtered, ${totals.duplicate} duplicates`);
-    console.log(`Wall: ${wallSeconds.toFixed(2)} s → ${Math.round(opts.items / wallSeconds).toLocaleString('en')} items/s offered, ${Math.round(totals.stored / wallSeconds).toLocaleString('en')} mentions/s stored (one thread, one connection)`);
-    console.log(`CPU: Node ${nodeCpuSeconds.toFixed(2)} s + PostgreSQL backend ${pgCpuSeconds === null ? 'n/a (not on this machine)' : `${pgCpuSeconds.toFixed(2)} s`}`);
-    console.log(`Per core: ${perCore === null ? 'not measurable (PostgreSQL is not on this machine)' : Math.round(perCore).toLocaleString('en')} mentions matched + scored + stored per CPU-second (target ≥ ${TARGET_PER_CORE.toLocaleString('en')})`);
+    const stored = Number(
+      (
+        await sql<{
+          n: string;
+        }>`select count(*) as n from mentions where query_id = ${query.id} and source_id like ${`${runId}-%`} and source_id not like ${`${runId}-warm%`}`.execute(
+          db,
+        )
+      ).rows[0]!.n,
+    );
+    console.log(
+      `Machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}`,
+    );
+    console.log(
+      `Items: ${opts.items.toLocaleString('en')} in batches of ${opts.batch}; ${totals.stored.toLocaleString('en')} stored (${stored.toLocaleString('en')} in the table), ${totals.unmatched.toLocaleString('en')} unmatched, ${totals.filtered} filtered, ${totals.duplicate} duplicates`,
+    );
+    console.log(
+      `Wall: ${wallSeconds.toFixed(2)} s → ${Math.round(opts.items / wallSeconds).toLocaleString('en')} items/s offered, ${Math.round(totals.stored / wallSeconds).toLocaleString('en')} mentions/s stored (one thread, one connection)`,
+    );
+    console.log(
+      `CPU: Node ${nodeCpuSeconds.toFixed(2)} s + PostgreSQL backend ${pgCpuSeconds === null ? 'n/a (not on this machine)' : `${pgCpuSeconds.toFixed(2)} s`}`,
+    );
+    console.log(
+      `Per core: ${perCore === null ? 'not measurable (PostgreSQL is not on this machine)' : Math.round(perCore).toLocaleString('en')} mentions matched + scored + stored per CPU-second (target ≥ ${TARGET_PER_CORE.toLocaleString('en')})`,
+    );
     const met = perCore !== null && perCore >= TARGET_PER_CORE && stored === totals.stored;
-    console.log(JSON.stringify({ items: opts.items, batch: opts.batch, stored: totals.stored, unmatched: totals.unmatched, filtered: totals.filtered, wallSeconds: +wallSeconds.toFixed(3), nodeCpuSeconds: +nodeCpuSeconds.toFixed(3), pgCpuSeconds: pgCpuSeconds === null ? null : +pgCpuSeconds.toFixed(3), storedPerSecondWall: Math.round(totals.stored / wallSeconds), storedPerCpuSecond: perCore === null ? null : Math.round(perCore), target: TARGET_PER_CORE, met }));
+    console.log(
+      JSON.stringify({
+        items: opts.items,
+        batch: opts.batch,
+        stored: totals.stored,
+        unmatched: totals.unmatched,
+        filtered: totals.filtered,
+        wallSeconds: +wallSeconds.toFixed(3),
+        nodeCpuSeconds: +nodeCpuSeconds.toFixed(3),
+        pgCpuSeconds: pgCpuSeconds === null ? null : +pgCpuSeconds.toFixed(3),
+        storedPerSecondWall: Math.round(totals.stored / wallSeconds),
+        storedPerCpuSecond: perCore === null ? null : Math.round(perCore),
+        target: TARGET_PER_CORE,
+        met,
+      }),
+    );
     process.exitCode = met ? 0 : 1;
   } finally {
     await db.destroy();

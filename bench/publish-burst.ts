@@ -126,9 +126,17 @@ interface System {
 }
 
 async function startSystem(config: Config, cleanups: Cleanup[]): Promise<System> {
-  const [target, databaseUrl] = await Promise.all([startTemporal(config, cleanups), createBenchDatabase(config, cleanups)]);
+  const [target, databaseUrl] = await Promise.all([
+    startTemporal(config, cleanups),
+    createBenchDatabase(config, cleanups),
+  ]);
   const deps = await createDeps(
-    { ...config, DATABASE_URL: databaseUrl, CHORUS_TASK_QUEUE: `bench-${randomUUID()}`, MEDIA_DIR: `${os.tmpdir()}/chorus-bench-media` },
+    {
+      ...config,
+      DATABASE_URL: databaseUrl,
+      CHORUS_TASK_QUEUE: `bench-${randomUUID()}`,
+      MEDIA_DIR: `${os.tmpdir()}/chorus-bench-media`,
+    },
     { temporalAddress: target.address, sealerKey: generateKey() },
   );
   cleanups.push({ what: 'database pool and Temporal connections', run: () => deps.close() });
@@ -176,7 +184,10 @@ async function createBenchDatabase(config: Config, cleanups: Cleanup[]): Promise
   if (config.DATABASE_URL) return config.DATABASE_URL;
   const name = `chorus_bench_${Date.now()}`;
   await withAdminClient((admin) => admin.query(`create database ${name}`));
-  cleanups.push({ what: `drop database ${name}`, run: () => withAdminClient((admin) => admin.query(`drop database if exists ${name} with (force)`)) });
+  cleanups.push({
+    what: `drop database ${name}`,
+    run: () => withAdminClient((admin) => admin.query(`drop database if exists ${name} with (force)`)),
+  });
   const url = new URL(ADMIN_DATABASE_URL);
   url.pathname = `/${name}`;
   return url.toString();
@@ -192,9 +203,18 @@ async function withAdminClient<T>(fn: (admin: pg.Client) => Promise<T>): Promise
   }
 }
 
-async function startWorker(target: TemporalTarget, taskQueue: string, deps: ChorusDeps): Promise<{ stop: Cleanup; assertRunning(): void }> {
+async function startWorker(
+  target: TemporalTarget,
+  taskQueue: string,
+  deps: ChorusDeps,
+): Promise<{ stop: Cleanup; assertRunning(): void }> {
   // Workflows are bundled at start, as `npm start` does.
-  const worker: Worker = await createChorusWorker({ connection: await deps.workerConnection(), namespace: target.namespace, taskQueue, deps: deps.workerDeps() });
+  const worker: Worker = await createChorusWorker({
+    connection: await deps.workerConnection(),
+    namespace: target.namespace,
+    taskQueue,
+    deps: deps.workerDeps(),
+  });
   let failure: unknown;
   const running = worker.run().catch((err: unknown) => {
     failure = err;
@@ -208,7 +228,8 @@ async function startWorker(target: TemporalTarget, taskQueue: string, deps: Chor
       },
     },
     assertRunning() {
-      if (failure !== undefined || worker.getState() === 'FAILED') throw new Error(`The worker stopped: ${String(failure)}`);
+      if (failure !== undefined || worker.getState() === 'FAILED')
+        throw new Error(`The worker stopped: ${String(failure)}`);
     },
   };
 }
@@ -223,9 +244,14 @@ interface Workspace {
 }
 
 async function prepareWorkspace(system: System, accountCount: number, runId: string): Promise<Workspace> {
-  const owner = await createWorkspaceWithOwner(system.db, { name: 'Publish burst', ownerEmail: `bench-${runId}@example.test` });
+  const owner = await createWorkspaceWithOwner(system.db, {
+    name: 'Publish burst',
+    ownerEmail: `bench-${runId}@example.test`,
+  });
   // The PDS is fresh for every run, so short handles are unique (the PDS limits their length).
-  const accounts = await Promise.all(Array.from({ length: accountCount }, (_, i) => system.pds.createAccount(`bench${i}`)));
+  const accounts = await Promise.all(
+    Array.from({ length: accountCount }, (_, i) => system.pds.createAccount(`bench${i}`)),
+  );
   const channelIds: string[] = [];
   // One at a time, so the channels keep the accounts' order (round-robin relies on it).
   for (const account of accounts) channelIds.push(await connectBlueskyChannel(system, owner.token, account));
@@ -237,7 +263,11 @@ async function connectBlueskyChannel(system: System, token: string, account: San
     method: 'POST',
     url: '/v1/channels',
     headers: { authorization: `Bearer ${token}` },
-    payload: { provider: 'bluesky', name: account.handle, credentials: { service: system.pds.pdsUrl, identifier: account.handle, password: account.appPassword } },
+    payload: {
+      provider: 'bluesky',
+      name: account.handle,
+      credentials: { service: system.pds.pdsUrl, identifier: account.handle, password: account.appPassword },
+    },
   });
   if (res.statusCode !== 201) throw new Error(`POST /v1/channels answered ${res.statusCode}: ${res.body}`);
   return (res.json() as { id: string }).id;
@@ -257,12 +287,22 @@ interface Creation {
   endedAt: number;
 }
 
-const postText = (marker: string, index: number, total: number) => `Chorus publish burst ${marker} post ${index} of ${total}`;
+const postText = (marker: string, index: number, total: number) =>
+  `Chorus publish burst ${marker} post ${index} of ${total}`;
 const markerPattern = (marker: string) => new RegExp(`${marker} post (\\d+) of`);
 
-async function createPosts(system: System, workspace: Workspace, marker: string, count: number, concurrency: number, dueAt?: number): Promise<Creation> {
+async function createPosts(
+  system: System,
+  workspace: Workspace,
+  marker: string,
+  count: number,
+  concurrency: number,
+  dueAt?: number,
+): Promise<Creation> {
   const startedAt = Date.now();
-  const outcomes = await runBounded(count, concurrency, (index) => createPost(system, workspace, marker, index, count, dueAt));
+  const outcomes = await runBounded(count, concurrency, (index) =>
+    createPost(system, workspace, marker, index, count, dueAt),
+  );
   const creation: Creation = { ids: [], rejected: [], overran: 0, startedAt, endedAt: Date.now() };
   for (const outcome of outcomes) {
     if (outcome.ok) creation.ids.push(outcome.id);
@@ -272,13 +312,25 @@ async function createPosts(system: System, workspace: Workspace, marker: string,
   return creation;
 }
 
-async function createPost(system: System, workspace: Workspace, marker: string, index: number, total: number, dueAt?: number): Promise<CreateOutcome> {
+async function createPost(
+  system: System,
+  workspace: Workspace,
+  marker: string,
+  index: number,
+  total: number,
+  dueAt?: number,
+): Promise<CreateOutcome> {
   // Past the due time the API would refuse the post ("must be in the future"); don't bother it.
   if (dueAt !== undefined && Date.now() >= dueAt) return { ok: false, overran: true, status: 0, body: '' };
   const channelId = workspace.channelIds[index % workspace.channelIds.length]!;
   const payload: Record<string, unknown> = { text: postText(marker, index, total), channelIds: [channelId] };
   if (dueAt !== undefined) payload.publishAt = new Date(dueAt).toISOString();
-  const res = await system.app.inject({ method: 'POST', url: '/v1/posts', headers: { authorization: `Bearer ${workspace.token}` }, payload });
+  const res = await system.app.inject({
+    method: 'POST',
+    url: '/v1/posts',
+    headers: { authorization: `Bearer ${workspace.token}` },
+    payload,
+  });
   if (res.statusCode === 201) return { ok: true, id: (res.json() as { id: string }).id };
   const overran = res.statusCode === 422 && res.body.includes('"rule":"future"');
   return { ok: false, overran, status: res.statusCode, body: res.body.slice(0, 300) };
@@ -304,16 +356,28 @@ async function runBounded<T>(count: number, concurrency: number, task: (index: n
 async function statusCounts(db: Db, ids: string[]): Promise<Map<PostStatus, number>> {
   const counts = new Map<PostStatus, number>();
   if (ids.length === 0) return counts;
-  const rows = await db.selectFrom('posts').select(['status', (eb) => eb.fn.countAll<string>().as('n')]).where('id', 'in', ids).groupBy('status').execute();
+  const rows = await db
+    .selectFrom('posts')
+    .select(['status', (eb) => eb.fn.countAll<string>().as('n')])
+    .where('id', 'in', ids)
+    .groupBy('status')
+    .execute();
   for (const row of rows) counts.set(row.status, Number(row.n));
   return counts;
 }
 
-const finalCount = (counts: Map<PostStatus, number>) => FINAL_STATUSES.reduce((sum, s) => sum + (counts.get(s) ?? 0), 0);
+const finalCount = (counts: Map<PostStatus, number>) =>
+  FINAL_STATUSES.reduce((sum, s) => sum + (counts.get(s) ?? 0), 0);
 const formatCounts = (counts: Map<PostStatus, number>) => [...counts].map(([s, n]) => `${s} ${n}`).join(', ') || 'none';
 
 /** Polls until every post is final or the deadline passes; returns whether all became final. */
-async function waitUntilFinal(system: System, ids: string[], deadline: number, label: string, progressFrom?: number): Promise<boolean> {
+async function waitUntilFinal(
+  system: System,
+  ids: string[],
+  deadline: number,
+  label: string,
+  progressFrom?: number,
+): Promise<boolean> {
   let lastProgress = Date.now();
   for (;;) {
     system.assertWorkerRunning();
@@ -407,7 +471,11 @@ interface PhaseFigures {
 }
 
 async function phaseFigures(db: Db, ids: string[]): Promise<PhaseFigures> {
-  const phases: PhaseFigures = { dueToMarkedPublishingMs: [], markedPublishingToOnPdsMs: [], onPdsToMarkedPublishedMs: [] };
+  const phases: PhaseFigures = {
+    dueToMarkedPublishingMs: [],
+    markedPublishingToOnPdsMs: [],
+    onPdsToMarkedPublishedMs: [],
+  };
   if (ids.length === 0) return phases;
   const [audits, targets] = await Promise.all([
     db
@@ -443,7 +511,12 @@ interface PdsFigures {
 }
 
 /** What actually landed on the PDS: every record carrying the run's marker, by post index. */
-async function pdsFigures(pds: LocalBlueskyProcess, accounts: SandboxAccount[], marker: string, expected: number): Promise<PdsFigures> {
+async function pdsFigures(
+  pds: LocalBlueskyProcess,
+  accounts: SandboxAccount[],
+  marker: string,
+  expected: number,
+): Promise<PdsFigures> {
   const pattern = markerPattern(marker);
   const lists = await Promise.all(accounts.map((a) => pds.listPosts(a.did)));
   const indices = lists.flat().flatMap((record) => {
@@ -531,7 +604,10 @@ interface Plan {
  */
 function planDueTime(options: Options, warmupMsPerPost: number | undefined): Plan {
   const estimatedCreationMs = options.posts * (warmupMsPerPost ?? FALLBACK_CREATE_MS_PER_POST) * CREATION_SAFETY_FACTOR;
-  const plannedLeadMs = options.leadSeconds !== undefined ? options.leadSeconds * 1000 : Math.max(MIN_DEFAULT_LEAD_MS, DEFAULT_MIN_DUE_AHEAD_MS - estimatedCreationMs);
+  const plannedLeadMs =
+    options.leadSeconds !== undefined
+      ? options.leadSeconds * 1000
+      : Math.max(MIN_DEFAULT_LEAD_MS, DEFAULT_MIN_DUE_AHEAD_MS - estimatedCreationMs);
   // Rounded up to a whole second: "all due in the same second".
   const dueAt = Math.ceil((Date.now() + estimatedCreationMs + plannedLeadMs) / 1000) * 1000;
   return { dueAt, estimatedCreationMs, plannedLeadMs };
@@ -541,16 +617,29 @@ function planDueTime(options: Options, warmupMsPerPost: number | undefined): Pla
  * Publishes a few posts right away before the burst: proves the pipeline end to end before
  * committing to a long run, and measures the creation rate the due time is planned on.
  */
-async function warmUp(system: System, workspace: Workspace, options: Options, runId: string): Promise<number | undefined> {
+async function warmUp(
+  system: System,
+  workspace: Workspace,
+  options: Options,
+  runId: string,
+): Promise<number | undefined> {
   if (options.warmup === 0) return undefined;
   const count = options.warmup;
   const creation = await createPosts(system, workspace, `warmup-${runId}`, count, options.concurrency);
-  if (creation.rejected.length > 0) throw new Error(`Warm-up: the API refused ${creation.rejected.length} post(s), e.g. ${creation.rejected[0]!.status} ${creation.rejected[0]!.body}`);
+  if (creation.rejected.length > 0)
+    throw new Error(
+      `Warm-up: the API refused ${creation.rejected.length} post(s), e.g. ${creation.rejected[0]!.status} ${creation.rejected[0]!.body}`,
+    );
   const ok = await waitUntilFinal(system, creation.ids, Date.now() + 60_000, 'warm-up');
   const figures = await publishFigures(system.observer, creation.ids);
-  if (!ok || figures.published !== count) throw new Error(`Warm-up: ${figures.published}/${count} published (${formatCounts(figures.statuses)}); errors: ${figures.sampleErrors.join(' | ') || 'none'}`);
+  if (!ok || figures.published !== count)
+    throw new Error(
+      `Warm-up: ${figures.published}/${count} published (${formatCounts(figures.statuses)}); errors: ${figures.sampleErrors.join(' | ') || 'none'}`,
+    );
   const msPerPost = (creation.endedAt - creation.startedAt) / count;
-  console.log(`Warm-up: ${count} posts created in ${creation.endedAt - creation.startedAt} ms (${(1000 / msPerPost).toFixed(1)} posts/s) and published.`);
+  console.log(
+    `Warm-up: ${count} posts created in ${creation.endedAt - creation.startedAt} ms (${(1000 / msPerPost).toFixed(1)} posts/s) and published.`,
+  );
   return msPerPost;
 }
 
@@ -568,16 +657,26 @@ interface Report {
 
 function evaluate(report: Report): { pass: boolean; failed: string[] } {
   const failed: string[] = [];
-  const p99 = percentile([...report.figures.latenessMs].sort((a, b) => a - b), 99);
+  const p99 = percentile(
+    [...report.figures.latenessMs].sort((a, b) => a - b),
+    99,
+  );
   if (report.figures.published !== report.options.posts || report.pds.missing > 0) {
-    failed.push(`all published (${report.figures.published}/${report.options.posts} published, ${report.pds.missing} missing on the PDS)`);
+    failed.push(
+      `all published (${report.figures.published}/${report.options.posts} published, ${report.pds.missing} missing on the PDS)`,
+    );
   }
-  if (p99 === undefined || p99 > TARGET_P99_LATENESS_MS) failed.push(`p99 lateness ≤ ${TARGET_P99_LATENESS_MS} ms (${p99 ?? 'n/a'} ms)`);
+  if (p99 === undefined || p99 > TARGET_P99_LATENESS_MS)
+    failed.push(`p99 lateness ≤ ${TARGET_P99_LATENESS_MS} ms (${p99 ?? 'n/a'} ms)`);
   if (report.pds.duplicates > 0) failed.push(`0 duplicates (${report.pds.duplicates})`);
   return { pass: failed.length === 0, failed };
 }
 
-function printReport(report: Report, machine: ReturnType<typeof machineDescription>, temporalAddress: string): { pass: boolean } {
+function printReport(
+  report: Report,
+  machine: ReturnType<typeof machineDescription>,
+  temporalAddress: string,
+): { pass: boolean } {
   const { options, creation, plan, figures, phases, pds } = report;
   const sorted = [...figures.latenessMs].sort((a, b) => a - b);
   const [p50, p95, p99] = [50, 95, 99].map((p) => percentile(sorted, p));
@@ -586,7 +685,8 @@ function printReport(report: Report, machine: ReturnType<typeof machineDescripti
   const creationRate = creation.ids.length / Math.max(creationSeconds, 0.001);
   const actualLeadMs = plan.dueAt - creation.endedAt;
   const publishSpanMs = figures.lastPublishedAt !== undefined ? figures.lastPublishedAt - plan.dueAt : undefined;
-  const throughput = publishSpanMs !== undefined ? figures.latenessMs.length / Math.max(publishSpanMs / 1000, 0.001) : 0;
+  const throughput =
+    publishSpanMs !== undefined ? figures.latenessMs.length / Math.max(publishSpanMs / 1000, 0.001) : 0;
   const verdict = evaluate(report);
   const peakRss = peakRssMiB();
   const ms = (v: number | undefined) => (v === undefined ? 'n/a' : `${v} ms`);
@@ -617,8 +717,12 @@ Publish burst results
                creation: ${res(report.creationResources)}
                burst:    ${res(report.burstResources)}
   targets      ${verdict.pass ? 'met' : `MISSED: ${verdict.failed.join('; ')}`}`);
-  if (creation.overran > 0) console.warn(`  warning      creation overran the due time: ${creation.overran} post(s) not created`);
-  if (creation.rejected.length > 0) console.warn(`  warning      the API refused ${creation.rejected.length} post(s), e.g. ${creation.rejected[0]!.status} ${creation.rejected[0]!.body}`);
+  if (creation.overran > 0)
+    console.warn(`  warning      creation overran the due time: ${creation.overran} post(s) not created`);
+  if (creation.rejected.length > 0)
+    console.warn(
+      `  warning      the API refused ${creation.rejected.length} post(s), e.g. ${creation.rejected[0]!.status} ${creation.rejected[0]!.body}`,
+    );
   if (figures.sampleErrors.length > 0) console.warn(`  errors seen  ${figures.sampleErrors.join(' | ')}`);
 
   const summary = {
@@ -665,19 +769,26 @@ async function main(): Promise<void> {
   const cleanups: Cleanup[] = [];
   let exitCode = 1;
   try {
-    console.log(`Starting Temporal, PostgreSQL database, local Bluesky (${options.accounts} accounts), worker and API…`);
+    console.log(
+      `Starting Temporal, PostgreSQL database, local Bluesky (${options.accounts} accounts), worker and API…`,
+    );
     const system = await startSystem(config, cleanups);
     const workspace = await prepareWorkspace(system, options.accounts, runId);
     const msPerPost = await warmUp(system, workspace, options, runId);
 
     const plan = planDueTime(options, msPerPost);
-    console.log(`Scheduling ${options.posts} posts due at ${new Date(plan.dueAt).toISOString()} (${signedSeconds(plan.dueAt - Date.now())} from now)…`);
+    console.log(
+      `Scheduling ${options.posts} posts due at ${new Date(plan.dueAt).toISOString()} (${signedSeconds(plan.dueAt - Date.now())} from now)…`,
+    );
     const creationWindow = new ResourceWindow();
     const creation = await createPosts(system, workspace, marker, options.posts, options.concurrency, plan.dueAt);
     const creationResources = creationWindow.finish();
     const lead = plan.dueAt - creation.endedAt;
-    console.log(`  created ${creation.ids.length} in ${((creation.endedAt - creation.startedAt) / 1000).toFixed(1)} s; due ${signedSeconds(lead)} after that`);
-    if (lead < 0) console.warn(`  WARNING: creation overran the due time by ${-lead} ms (${creation.overran} post(s) not created)`);
+    console.log(
+      `  created ${creation.ids.length} in ${((creation.endedAt - creation.startedAt) / 1000).toFixed(1)} s; due ${signedSeconds(lead)} after that`,
+    );
+    if (lead < 0)
+      console.warn(`  WARNING: creation overran the due time by ${-lead} ms (${creation.overran} post(s) not created)`);
 
     // Settling before the due time is part of the scenario, not of the measurement.
     await sleepMs(plan.dueAt - Date.now());
@@ -691,7 +802,11 @@ async function main(): Promise<void> {
       pdsFigures(system.pds, workspace.accounts, marker, options.posts),
     ]);
     await drainWorkflows(system);
-    const verdict = printReport({ options, poolSize: system.poolSize, creation, plan, figures, phases, pds, creationResources, burstResources }, machineDescription(), system.temporalAddress);
+    const verdict = printReport(
+      { options, poolSize: system.poolSize, creation, plan, figures, phases, pds, creationResources, burstResources },
+      machineDescription(),
+      system.temporalAddress,
+    );
     exitCode = verdict.pass ? 0 : 1;
   } finally {
     await runCleanups(cleanups);

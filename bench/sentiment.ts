@@ -6,7 +6,13 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import type * as NaturalSentiment from 'natural/lib/natural/sentiment';
 import type * as NaturalTokenizers from 'natural/lib/natural/tokenizers';
-import { parseRatedTsv, scoreAnalyzer, type RatedText, type SentimentClass, type SentimentFigures } from '../listening/sentiment-metrics';
+import {
+  parseRatedTsv,
+  scoreAnalyzer,
+  type RatedText,
+  type SentimentClass,
+  type SentimentFigures,
+} from '../listening/sentiment-metrics';
 
 /**
  * Sentiment: accuracy against human ratings and throughput on one core, for Chorus's analyzer
@@ -45,7 +51,11 @@ function parseOptions(): Options {
     if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} must be a positive integer, got ${raw}`);
     return value;
   };
-  return { devSet: values['dev-set'], repeat: positive('repeat', values.repeat), rounds: positive('rounds', values.rounds) };
+  return {
+    devSet: values['dev-set'],
+    repeat: positive('repeat', values.repeat),
+    rounds: positive('rounds', values.rounds),
+  };
 }
 
 interface Analyzer {
@@ -60,7 +70,8 @@ interface VaderModule {
 
 const signClass = (score: number): SentimentClass => (score > 0 ? 'positive' : score < 0 ? 'negative' : 'neutral');
 /** vader-sentiment's documented thresholds for its compound score. */
-const vaderClass = (score: number): SentimentClass => (score >= 0.05 ? 'positive' : score <= -0.05 ? 'negative' : 'neutral');
+const vaderClass = (score: number): SentimentClass =>
+  score >= 0.05 ? 'positive' : score <= -0.05 ? 'negative' : 'neutral';
 
 /**
  * natural's SentimentAnalyzer (the class `require('natural').SentimentAnalyzer` exports) with AFINN
@@ -84,7 +95,11 @@ function naturalAfinn(load: NodeJS.Require): Analyzer {
 
 function vader(load: NodeJS.Require): Analyzer {
   const { SentimentIntensityAnalyzer } = load('vader-sentiment') as VaderModule;
-  return { name: 'vader-sentiment', score: (text) => SentimentIntensityAnalyzer.polarity_scores(text).compound, classify: vaderClass };
+  return {
+    name: 'vader-sentiment',
+    score: (text) => SentimentIntensityAnalyzer.polarity_scores(text).compound,
+    classify: vaderClass,
+  };
 }
 
 interface Throughput {
@@ -133,7 +148,9 @@ const fixed = (x: number, digits = 3): string => x.toFixed(digits);
 const thousands = (x: number): string => Math.round(x).toLocaleString('en-US');
 
 function printFigures(name: string, f: SentimentFigures): void {
-  console.log(`  ${name.padEnd(16)} r ${fixed(f.pearson)}   polarity accuracy ${fixed(f.accuracyReference)} (reference) / ${fixed(f.accuracyStrict)} (strict)   macro F1 ${fixed(f.macroF1)}`);
+  console.log(
+    `  ${name.padEnd(16)} r ${fixed(f.pearson)}   polarity accuracy ${fixed(f.accuracyReference)} (reference) / ${fixed(f.accuracyStrict)} (strict)   macro F1 ${fixed(f.macroF1)}`,
+  );
 }
 
 async function main(): Promise<number> {
@@ -161,14 +178,18 @@ async function main(): Promise<number> {
   const texts: string[] = [];
   for (let r = 0; r < options.repeat; r++) for (const row of rows) texts.push(row.text);
   const meanLength = rows.reduce((sum, row) => sum + row.text.length, 0) / rows.length;
-  console.log(`\nThroughput, one thread: ${thousands(texts.length)} texts (dev set × ${options.repeat}, mean ${Math.round(meanLength)} characters)`);
+  console.log(
+    `\nThroughput, one thread: ${thousands(texts.length)} texts (dev set × ${options.repeat}, mean ${Math.round(meanLength)} characters)`,
+  );
   console.log(`  Chorus lexicon compiled at load in ${Math.round(loadMs)} ms`);
   const speed = new Map<string, Throughput>();
   for (const analyzer of [ours, analyzers[2] as Analyzer]) {
     const rounds = analyzer === ours ? options.rounds : 1; // vader is ~15x slower: one round
     const result = measureThroughput(analyzer.score, texts, rounds);
     speed.set(analyzer.name, result);
-    console.log(`  ${analyzer.name.padEnd(16)} ${thousands(result.textsPerSecond).padStart(9)} texts/s   ${fixed(result.microsecondsPerText, 2)} µs/text   (${rounds === 1 ? '1 round' : `median of ${rounds} rounds`}, ${fixed(result.coresUsed, 2)} cores busy)`);
+    console.log(
+      `  ${analyzer.name.padEnd(16)} ${thousands(result.textsPerSecond).padStart(9)} texts/s   ${fixed(result.microsecondsPerText, 2)} µs/text   (${rounds === 1 ? '1 round' : `median of ${rounds} rounds`}, ${fixed(result.coresUsed, 2)} cores busy)`,
+    );
   }
 
   const mine = figures.get(ours.name) as SentimentFigures;
@@ -178,7 +199,9 @@ async function main(): Promise<number> {
     accuracy: mine.accuracyReference >= TARGETS.accuracy,
     throughput: mineSpeed.textsPerSecond >= TARGETS.textsPerSecond,
   };
-  console.log(`\nTargets: r >= ${TARGETS.pearson} ${met.pearson ? 'met' : 'MISSED'}, polarity accuracy >= ${TARGETS.accuracy} ${met.accuracy ? 'met' : 'MISSED'}, >= ${thousands(TARGETS.textsPerSecond)} texts/s ${met.throughput ? 'met' : 'MISSED'}`);
+  console.log(
+    `\nTargets: r >= ${TARGETS.pearson} ${met.pearson ? 'met' : 'MISSED'}, polarity accuracy >= ${TARGETS.accuracy} ${met.accuracy ? 'met' : 'MISSED'}, >= ${thousands(TARGETS.textsPerSecond)} texts/s ${met.throughput ? 'met' : 'MISSED'}`,
+  );
 
   const summary = {
     bench: 'sentiment',
@@ -189,7 +212,15 @@ async function main(): Promise<number> {
       texts: texts.length,
       meanCharacters: Math.round(meanLength),
       chorusLoadMs: Math.round(loadMs),
-      ...Object.fromEntries([...speed].map(([name, t]) => [name, { textsPerSecond: Math.round(t.textsPerSecond), microsecondsPerText: Number(fixed(t.microsecondsPerText, 3)) }])),
+      ...Object.fromEntries(
+        [...speed].map(([name, t]) => [
+          name,
+          {
+            textsPerSecond: Math.round(t.textsPerSecond),
+            microsecondsPerText: Number(fixed(t.microsecondsPerText, 3)),
+          },
+        ]),
+      ),
     },
     targets: TARGETS,
     met,
@@ -210,7 +241,7 @@ function roundFigures(f: SentimentFigures): Record<string, number> {
 main().then(
   (code) => process.exit(code),
   (err: unknown) => {
-    console.error(err instanceof Error ? err.stack ?? err.message : err);
+    console.error(err instanceof Error ? (err.stack ?? err.message) : err);
     process.exit(1);
   },
 );

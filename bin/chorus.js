@@ -27,7 +27,10 @@ function newestSource() {
 if (existsSync(built) && statSync(built).mtimeMs >= newestSource()) {
   require(built);
 } else {
-  if (existsSync(built) && process.stderr.isTTY) process.stderr.write('chorus: the source is newer than dist/; running it through tsx (`npm run build` to start faster)\n');
+  if (existsSync(built) && process.stderr.isTTY)
+    process.stderr.write(
+      'chorus: the source is newer than dist/; running it through tsx (`npm run build` to start faster)\n',
+    );
   require('tsx/cjs');
   require(path.join(root, 'scripts', 'chorus.ts'));
 }

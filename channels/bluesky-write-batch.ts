@@ -49,7 +49,14 @@ export class RepoWriteBatcher {
    * Resolves once the record is in the repository; rejects with what the PDS said about it. Records
    * share commits only with others of the same `session` (one login: the commit goes out with it).
    */
-  create(agent: AtpAgent, session: string, repo: string, collection: string, rkey: string, record: Record<string, unknown>): Promise<void> {
+  create(
+    agent: AtpAgent,
+    session: string,
+    repo: string,
+    collection: string,
+    rkey: string,
+    record: Record<string, unknown>,
+  ): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       const key = `${session} ${repo}`;
       let queue = this.queues.get(key);
@@ -85,7 +92,12 @@ export class RepoWriteBatcher {
         await agent.com.atproto.repo.applyWrites({
           repo,
           validate: true,
-          writes: creates.map((c) => ({ $type: 'com.atproto.repo.applyWrites#create' as const, collection: c.collection, rkey: c.rkey, value: c.record })),
+          writes: creates.map((c) => ({
+            $type: 'com.atproto.repo.applyWrites#create' as const,
+            collection: c.collection,
+            rkey: c.rkey,
+            value: c.record,
+          })),
         });
         for (const c of creates) c.done();
         return;
@@ -99,10 +111,12 @@ export class RepoWriteBatcher {
     }
     await Promise.all(
       creates.map((c) =>
-        agent.com.atproto.repo.createRecord({ repo, collection: c.collection, rkey: c.rkey, record: c.record, validate: true }).then(
-          () => c.done(),
-          (err: unknown) => c.done(err ?? new Error('createRecord failed')),
-        ),
+        agent.com.atproto.repo
+          .createRecord({ repo, collection: c.collection, rkey: c.rkey, record: c.record, validate: true })
+          .then(
+            () => c.done(),
+            (err: unknown) => c.done(err ?? new Error('createRecord failed')),
+          ),
       ),
     );
   }

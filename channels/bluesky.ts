@@ -3,7 +3,14 @@ import { AtpAgent, RichText } from '@atproto/api';
 import { TID } from '@atproto/common-web';
 import { XRPCError } from '@atproto/xrpc';
 import { z } from 'zod';
-import { validateAgainstLimits, type ChannelAdapter, type MediaFacts, type PublishMedia, type PublishRequest, type PublishResult } from './adapter';
+import {
+  validateAgainstLimits,
+  type ChannelAdapter,
+  type MediaFacts,
+  type PublishMedia,
+  type PublishRequest,
+  type PublishResult,
+} from './adapter';
 import { RepoWriteBatcher } from './bluesky-write-batch';
 import { ChannelError, retryDelayFromHeaders } from './errors';
 import { fetchLinkCard, type LinkCardOptions } from './link-card';
@@ -19,7 +26,14 @@ const POST_COLLECTION = 'app.bsky.feed.post';
 /** app.bsky.embed.images: at most 4 images, each blob at most 1,000,000 bytes. */
 const MAX_IMAGES = 4;
 const MAX_IMAGE_BYTES = 1_000_000;
-const AUTH_ERRORS = new Set(['AuthenticationRequired', 'ExpiredToken', 'InvalidToken', 'AccountTakedown', 'AccountDeactivated', 'AuthFactorTokenRequired']);
+const AUTH_ERRORS = new Set([
+  'AuthenticationRequired',
+  'ExpiredToken',
+  'InvalidToken',
+  'AccountTakedown',
+  'AccountDeactivated',
+  'AuthFactorTokenRequired',
+]);
 
 /** Maps what @atproto/api throws to the failure kinds the publishing workflow acts on. */
 export function toChannelError(err: unknown): ChannelError {
@@ -27,12 +41,22 @@ export function toChannelError(err: unknown): ChannelError {
   if (err instanceof XRPCError) {
     const reason = `${err.error}: ${err.message}`;
     if (err.status === 429) {
-      return new ChannelError('rate_limited', `Bluesky rate limit reached (${reason})`, retryDelayFromHeaders(err.headers ?? {}));
+      return new ChannelError(
+        'rate_limited',
+        `Bluesky rate limit reached (${reason})`,
+        retryDelayFromHeaders(err.headers ?? {}),
+      );
     }
     if (err.status === 401 || AUTH_ERRORS.has(err.error)) {
-      return new ChannelError('auth_failed', `Bluesky refused the credentials (${reason}); reconnect the channel with a new app password`);
+      return new ChannelError(
+        'auth_failed',
+        `Bluesky refused the credentials (${reason}); reconnect the channel with a new app password`,
+      );
     }
-    if (err.status === 400 && (err.error === 'InvalidRequest' || err.error === 'InvalidRecord' || err.error === 'InvalidSwap')) {
+    if (
+      err.status === 400 &&
+      (err.error === 'InvalidRequest' || err.error === 'InvalidRecord' || err.error === 'InvalidSwap')
+    ) {
       return new ChannelError('invalid_content', `Bluesky rejected the post (${reason})`);
     }
     if (err.status >= 400 && err.status < 500) {
@@ -62,7 +86,9 @@ export class BlueskyAdapter implements ChannelAdapter<BlueskyCredentials> {
   private readonly writes = new RepoWriteBatcher();
 
   /** `linkCards: false` publishes links without a card. */
-  constructor(private readonly options: { linkCards: LinkCardOptions | false } = { linkCards: { allowPrivateAddresses: false } }) {}
+  constructor(
+    private readonly options: { linkCards: LinkCardOptions | false } = { linkCards: { allowPrivateAddresses: false } },
+  ) {}
 
   validate(text: string): string[] {
     return validateAgainstLimits(text, this.limits, 'Bluesky');
@@ -71,13 +97,18 @@ export class BlueskyAdapter implements ChannelAdapter<BlueskyCredentials> {
   validateMedia(media: MediaFacts[]): string[] {
     const problems: string[] = [];
     if (media.some((m) => m.contentType.startsWith('video/'))) {
-      problems.push("Bluesky videos go through Bluesky's video service, which Chorus does not use yet; attach images instead");
+      problems.push(
+        "Bluesky videos go through Bluesky's video service, which Chorus does not use yet; attach images instead",
+      );
     }
     const images = media.filter((m) => m.contentType.startsWith('image/'));
-    if (images.length > MAX_IMAGES) problems.push(`Bluesky allows at most ${MAX_IMAGES} images per post; this post has ${images.length}`);
+    if (images.length > MAX_IMAGES)
+      problems.push(`Bluesky allows at most ${MAX_IMAGES} images per post; this post has ${images.length}`);
     media.forEach((m, i) => {
       if (m.contentType.startsWith('image/') && m.bytes > MAX_IMAGE_BYTES) {
-        problems.push(`Bluesky images may be at most ${MAX_IMAGE_BYTES.toLocaleString('en')} bytes; image ${i + 1} has ${m.bytes.toLocaleString('en')}`);
+        problems.push(
+          `Bluesky images may be at most ${MAX_IMAGE_BYTES.toLocaleString('en')} bytes; image ${i + 1} has ${m.bytes.toLocaleString('en')}`,
+        );
       }
     });
     return problems;
@@ -105,8 +136,17 @@ export class BlueskyAdapter implements ChannelAdapter<BlueskyCredentials> {
     try {
       const richText = new RichText({ text: request.text });
       await richText.detectFacets(agent);
-      const embed = request.media.length > 0 ? await this.imagesEmbed(agent, request.media) : await this.linkCardEmbed(agent, richText);
-      const record = { $type: POST_COLLECTION, text: richText.text, facets: richText.facets, ...(embed ? { embed } : {}), createdAt: new Date().toISOString() };
+      const embed =
+        request.media.length > 0
+          ? await this.imagesEmbed(agent, request.media)
+          : await this.linkCardEmbed(agent, richText);
+      const record = {
+        $type: POST_COLLECTION,
+        text: richText.text,
+        facets: richText.facets,
+        ...(embed ? { embed } : {}),
+        createdAt: new Date().toISOString(),
+      };
       await this.writes.create(agent, credentialsKey(credentials), repo, POST_COLLECTION, rkey, record);
       return { externalId: `at://${repo}/${POST_COLLECTION}/${rkey}`, url: postUrl(repo, rkey) };
     } catch (err) {
@@ -133,7 +173,11 @@ export class BlueskyAdapter implements ChannelAdapter<BlueskyCredentials> {
     const images = [];
     for (const m of media) {
       const uploaded = await agent.uploadBlob(await m.read(), { encoding: m.contentType });
-      images.push({ image: uploaded.data.blob, alt: m.alt, ...(m.width && m.height ? { aspectRatio: { width: m.width, height: m.height } } : {}) });
+      images.push({
+        image: uploaded.data.blob,
+        alt: m.alt,
+        ...(m.width && m.height ? { aspectRatio: { width: m.width, height: m.height } } : {}),
+      });
     }
     return { $type: 'app.bsky.embed.images', images };
   }
@@ -144,13 +188,23 @@ export class BlueskyAdapter implements ChannelAdapter<BlueskyCredentials> {
    */
   private async linkCardEmbed(agent: AtpAgent, richText: RichText) {
     if (!this.options.linkCards) return undefined;
-    const link = richText.facets?.flatMap((f) => f.features).find((f): f is { $type: string; uri: string } => typeof (f as { uri?: unknown }).uri === 'string')?.uri;
+    const link = richText.facets
+      ?.flatMap((f) => f.features)
+      .find((f): f is { $type: string; uri: string } => typeof (f as { uri?: unknown }).uri === 'string')?.uri;
     if (!link) return undefined;
     const card = await fetchLinkCard(link, this.options.linkCards).catch(() => undefined);
     if (!card) return undefined;
     // A thumbnail the PDS will not take leaves the card without one; the post still goes out.
-    const thumb = card.image ? await agent.uploadBlob(card.image.bytes, { encoding: card.image.contentType }).then((r) => r.data.blob, () => undefined) : undefined;
-    return { $type: 'app.bsky.embed.external', external: { uri: card.uri, title: card.title, description: card.description, ...(thumb ? { thumb } : {}) } };
+    const thumb = card.image
+      ? await agent.uploadBlob(card.image.bytes, { encoding: card.image.contentType }).then(
+          (r) => r.data.blob,
+          () => undefined,
+        )
+      : undefined;
+    return {
+      $type: 'app.bsky.embed.external',
+      external: { uri: card.uri, title: card.title, description: card.description, ...(thumb ? { thumb } : {}) },
+    };
   }
 
   private async findPost(agent: AtpAgent, repo: string, rkey: string): Promise<PublishResult | undefined> {
@@ -158,7 +212,11 @@ export class BlueskyAdapter implements ChannelAdapter<BlueskyCredentials> {
       const found = await agent.com.atproto.repo.getRecord({ repo, collection: POST_COLLECTION, rkey });
       return { externalId: found.data.uri, url: postUrl(repo, rkey) };
     } catch (err) {
-      if (err instanceof XRPCError && err.status === 400 && /RecordNotFound|Could not locate record/i.test(`${err.error} ${err.message}`)) {
+      if (
+        err instanceof XRPCError &&
+        err.status === 400 &&
+        /RecordNotFound|Could not locate record/i.test(`${err.error} ${err.message}`)
+      ) {
         return undefined;
       }
       throw toChannelError(err);

@@ -21,7 +21,10 @@ export class ChannelError extends Error {
 }
 
 /** Reads Retry-After (seconds or an HTTP date) or RateLimit-Reset (epoch seconds) into a delay in ms. */
-export function retryDelayFromHeaders(headers: Record<string, string | undefined>, now = Date.now()): number | undefined {
+export function retryDelayFromHeaders(
+  headers: Record<string, string | undefined>,
+  now = Date.now(),
+): number | undefined {
   const retryAfter = headers['retry-after'];
   if (retryAfter !== undefined) {
     const seconds = Number(retryAfter);

@@ -36,7 +36,11 @@ async function guardedGet(url: URL, options: LinkCardOptions, maxBytes: number, 
   // One deadline for the whole fetch, redirects and body included (a trickling server cannot hold it).
   const deadline = AbortSignal.timeout(options.timeoutMs ?? 5000);
   for (let redirects = 0; ; redirects++) {
-    const response = await guardedRequest(url, { allowPrivateAddresses: options.allowPrivateAddresses, headers: { 'user-agent': USER_AGENT, accept }, signal: deadline });
+    const response = await guardedRequest(url, {
+      allowPrivateAddresses: options.allowPrivateAddresses,
+      headers: { 'user-agent': USER_AGENT, accept },
+      signal: deadline,
+    });
     const location = response.headers.location;
     if (response.statusCode && response.statusCode >= 300 && response.statusCode < 400 && location) {
       response.resume();
@@ -61,7 +65,15 @@ async function guardedGet(url: URL, options: LinkCardOptions, maxBytes: number, 
       }
       chunks.push(chunk);
     }
-    return { url, contentType: String(response.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase(), body: Buffer.concat(chunks), truncated };
+    return {
+      url,
+      contentType: String(response.headers['content-type'] ?? '')
+        .split(';')[0]!
+        .trim()
+        .toLowerCase(),
+      body: Buffer.concat(chunks),
+      truncated,
+    };
   }
 }
 
@@ -106,11 +118,16 @@ export async function fetchLinkCard(link: string, options: LinkCardOptions): Pro
   if (page.contentType !== 'text/html' && page.contentType !== 'application/xhtml+xml') return undefined;
   const tags = parseCardTags(page.body.toString('utf8'));
   if (!tags.title) return undefined;
-  const card: LinkCard = { uri: link, title: tags.title.slice(0, 300), description: (tags.description ?? '').slice(0, 1000) };
+  const card: LinkCard = {
+    uri: link,
+    title: tags.title.slice(0, 300),
+    description: (tags.description ?? '').slice(0, 1000),
+  };
   if (tags.image) {
     try {
       const image = await guardedGet(new URL(tags.image, page.url), options, MAX_IMAGE_BYTES, 'image/*');
-      if (!image.truncated && /^image\/(png|jpeg|gif|webp)$/.test(image.contentType)) card.image = { bytes: image.body, contentType: image.contentType };
+      if (!image.truncated && /^image\/(png|jpeg|gif|webp)$/.test(image.contentType))
+        card.image = { bytes: image.body, contentType: image.contentType };
     } catch {
       // A card without its picture is still a card.
     }

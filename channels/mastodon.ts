@@ -1,6 +1,13 @@
 import { z } from 'zod';
 import { htmlToText } from '../content/html-text';
-import { graphemeLength, type ChannelAdapter, type MediaFacts, type PublishMedia, type PublishRequest, type PublishResult } from './adapter';
+import {
+  graphemeLength,
+  type ChannelAdapter,
+  type MediaFacts,
+  type PublishMedia,
+  type PublishRequest,
+  type PublishResult,
+} from './adapter';
 import { ChannelError, retryDelayFromHeaders } from './errors';
 
 export const mastodonCredentialsSchema = z.strictObject({
@@ -57,26 +64,37 @@ export class MastodonAdapter implements ChannelAdapter<MastodonCredentials> {
     const problems: string[] = [];
     if (text.trim() === '') problems.push('Mastodon posts need text');
     const length = mastodonLength(text);
-    if (length > MAX_CHARACTERS) problems.push(`Mastodon allows at most ${MAX_CHARACTERS} characters (links count as ${CHARACTERS_PER_URL}); this text has ${length}`);
+    if (length > MAX_CHARACTERS)
+      problems.push(
+        `Mastodon allows at most ${MAX_CHARACTERS} characters (links count as ${CHARACTERS_PER_URL}); this text has ${length}`,
+      );
     return problems;
   }
 
   validateMedia(media: MediaFacts[]): string[] {
     const problems: string[] = [];
-    if (media.length > MAX_ATTACHMENTS) problems.push(`Mastodon allows at most ${MAX_ATTACHMENTS} attachments; this post has ${media.length}`);
+    if (media.length > MAX_ATTACHMENTS)
+      problems.push(`Mastodon allows at most ${MAX_ATTACHMENTS} attachments; this post has ${media.length}`);
     const videos = media.filter((m) => m.contentType.startsWith('video/'));
-    if (videos.length > 0 && media.length > 1) problems.push('Mastodon takes one video alone, not with other attachments');
+    if (videos.length > 0 && media.length > 1)
+      problems.push('Mastodon takes one video alone, not with other attachments');
     media.forEach((m, i) => {
       const limit = m.contentType.startsWith('video/') ? MAX_VIDEO_BYTES : MAX_IMAGE_BYTES;
-      if (m.bytes > limit) problems.push(`Mastodon files of type ${m.contentType} may be at most ${limit / 1024 / 1024} MB; attachment ${i + 1} has ${(m.bytes / 1024 / 1024).toFixed(1)} MB`);
-      if (graphemeLength(m.alt) > MAX_ALT_CHARACTERS) problems.push(`Mastodon alt text may be at most ${MAX_ALT_CHARACTERS} characters (attachment ${i + 1})`);
+      if (m.bytes > limit)
+        problems.push(
+          `Mastodon files of type ${m.contentType} may be at most ${limit / 1024 / 1024} MB; attachment ${i + 1} has ${(m.bytes / 1024 / 1024).toFixed(1)} MB`,
+        );
+      if (graphemeLength(m.alt) > MAX_ALT_CHARACTERS)
+        problems.push(`Mastodon alt text may be at most ${MAX_ALT_CHARACTERS} characters (attachment ${i + 1})`);
     });
     return problems;
   }
 
   async verify(credentials: MastodonCredentials): Promise<{ accountRef: string }> {
     const account = await this.call<{ acct: string }>(credentials, 'GET', '/api/v1/accounts/verify_credentials');
-    return { accountRef: account.acct.includes('@') ? account.acct : `${account.acct}@${new URL(credentials.instance).host}` };
+    return {
+      accountRef: account.acct.includes('@') ? account.acct : `${account.acct}@${new URL(credentials.instance).host}`,
+    };
   }
 
   newIdempotencyKey(targetId: string): string {
@@ -107,50 +125,93 @@ export class MastodonAdapter implements ChannelAdapter<MastodonCredentials> {
    * post), whose text reads as ours does once Mastodon has rendered it (remote mentions shown as
    * `@user`, whitespace as it lays it out).
    */
-  private async findRecentStatus(credentials: MastodonCredentials, text: string, due: Date): Promise<MastodonStatus | undefined> {
+  private async findRecentStatus(
+    credentials: MastodonCredentials,
+    text: string,
+    due: Date,
+  ): Promise<MastodonStatus | undefined> {
     const account = await this.call<{ id: string }>(credentials, 'GET', '/api/v1/accounts/verify_credentials');
-    const statuses = await this.call<MastodonStatus[]>(credentials, 'GET', `/api/v1/accounts/${encodeURIComponent(account.id)}/statuses?limit=20&exclude_reblogs=true`);
+    const statuses = await this.call<MastodonStatus[]>(
+      credentials,
+      'GET',
+      `/api/v1/accounts/${encodeURIComponent(account.id)}/statuses?limit=20&exclude_reblogs=true`,
+    );
     const rendered = (value: string) => value.replace(REMOTE_MENTION, '$1@$2').replace(/\s+/g, ' ').trim();
     const notBefore = due.getTime() - CLOCK_SKEW_MS;
-    return statuses.find((s) => Date.parse(s.created_at) >= notBefore && rendered(htmlToText(s.content)) === rendered(text));
+    return statuses.find(
+      (s) => Date.parse(s.created_at) >= notBefore && rendered(htmlToText(s.content)) === rendered(text),
+    );
   }
 
   private async uploadMedia(credentials: MastodonCredentials, media: PublishMedia): Promise<string> {
     const form = new FormData();
-    form.append('file', new Blob([await media.read()], { type: media.contentType }), `${media.mediaId}.${media.contentType.split('/')[1]}`);
+    form.append(
+      'file',
+      new Blob([await media.read()], { type: media.contentType }),
+      `${media.mediaId}.${media.contentType.split('/')[1]}`,
+    );
     if (media.alt) form.append('description', media.alt);
-    let attachment = await this.call<{ id: string; url: string | null }>(credentials, 'POST', '/api/v2/media', { body: form });
+    let attachment = await this.call<{ id: string; url: string | null }>(credentials, 'POST', '/api/v2/media', {
+      body: form,
+    });
     // 202: still processing; the attachment can be used once it has a URL.
     const deadline = Date.now() + MEDIA_WAIT_MS;
     while (attachment.url === null) {
-      if (Date.now() > deadline) throw new ChannelError('transient', `Mastodon is still processing media ${attachment.id}`);
+      if (Date.now() > deadline)
+        throw new ChannelError('transient', `Mastodon is still processing media ${attachment.id}`);
       await new Promise((resolve) => setTimeout(resolve, MEDIA_POLL_MS));
-      attachment = await this.call(credentials, 'GET', `/api/v1/media/${encodeURIComponent(attachment.id)}`, { allowPartial: true });
+      attachment = await this.call(credentials, 'GET', `/api/v1/media/${encodeURIComponent(attachment.id)}`, {
+        allowPartial: true,
+      });
     }
     return attachment.id;
   }
 
-  private async call<T>(credentials: MastodonCredentials, method: string, path: string, options: { body?: string | FormData; headers?: Record<string, string>; allowPartial?: boolean } = {}): Promise<T> {
+  private async call<T>(
+    credentials: MastodonCredentials,
+    method: string,
+    path: string,
+    options: { body?: string | FormData; headers?: Record<string, string>; allowPartial?: boolean } = {},
+  ): Promise<T> {
     let response: Response;
     try {
       response = await fetch(new URL(path, credentials.instance), {
         method,
-        headers: { accept: 'application/json', authorization: `Bearer ${credentials.accessToken}`, 'user-agent': 'Chorus/1', ...options.headers },
+        headers: {
+          accept: 'application/json',
+          authorization: `Bearer ${credentials.accessToken}`,
+          'user-agent': 'Chorus/1',
+          ...options.headers,
+        },
         body: options.body,
         signal: AbortSignal.timeout(TIMEOUT_MS),
         redirect: 'error',
       });
     } catch (err) {
-      throw new ChannelError('transient', `Could not reach Mastodon at ${credentials.instance}: ${err instanceof Error ? err.message : String(err)}`);
+      throw new ChannelError(
+        'transient',
+        `Could not reach Mastodon at ${credentials.instance}: ${err instanceof Error ? err.message : String(err)}`,
+      );
     }
     const body = (await response.json().catch(() => undefined)) as (T & { error?: string }) | undefined;
     const reason = body && typeof body === 'object' && 'error' in body && body.error ? `: ${body.error}` : '';
-    if (response.ok || (options.allowPartial && response.status === 206)) return (response.status === 206 ? { ...body, url: null } : body) as T;
+    if (response.ok || (options.allowPartial && response.status === 206))
+      return (response.status === 206 ? { ...body, url: null } : body) as T;
     const status = response.status;
-    if (status === 429) throw new ChannelError('rate_limited', `Mastodon rate limit reached${reason}`, retryDelayFromHeaders(Object.fromEntries(response.headers)));
-    if (status === 401 || status === 403) throw new ChannelError('auth_failed', `Mastodon refused the access token (${status}${reason}); reconnect the channel with a new token`);
+    if (status === 429)
+      throw new ChannelError(
+        'rate_limited',
+        `Mastodon rate limit reached${reason}`,
+        retryDelayFromHeaders(Object.fromEntries(response.headers)),
+      );
+    if (status === 401 || status === 403)
+      throw new ChannelError(
+        'auth_failed',
+        `Mastodon refused the access token (${status}${reason}); reconnect the channel with a new token`,
+      );
     if (status === 422) throw new ChannelError('invalid_content', `Mastodon rejected the post (422${reason})`);
-    if (status >= 500 || status === 408) throw new ChannelError('transient', `Mastodon is unavailable (${status}${reason})`);
+    if (status >= 500 || status === 408)
+      throw new ChannelError('transient', `Mastodon is unavailable (${status}${reason})`);
     throw new ChannelError('rejected', `Mastodon refused the request (${status}${reason})`);
   }
 }

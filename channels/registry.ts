@@ -12,9 +12,13 @@ export type ChannelAdapters = Record<Provider, ChannelAdapter<unknown>>;
  * `linkCards`: false to publish links without cards; by default cards are fetched from public
  * addresses only. `webhooks`: by default deliveries go to public addresses only.
  */
-export function createChannelAdapters(options: { linkCards?: LinkCardOptions | false; webhooks?: WebhookOptions } = {}): ChannelAdapters {
+export function createChannelAdapters(
+  options: { linkCards?: LinkCardOptions | false; webhooks?: WebhookOptions } = {},
+): ChannelAdapters {
   return {
-    bluesky: new BlueskyAdapter({ linkCards: options.linkCards ?? { allowPrivateAddresses: false } }) as ChannelAdapter<unknown>,
+    bluesky: new BlueskyAdapter({
+      linkCards: options.linkCards ?? { allowPrivateAddresses: false },
+    }) as ChannelAdapter<unknown>,
     webhook: new WebhookAdapter(options.webhooks ?? { allowPrivateAddresses: false }) as ChannelAdapter<unknown>,
     mastodon: new MastodonAdapter() as ChannelAdapter<unknown>,
   };

@@ -47,7 +47,11 @@ export class WebhookAdapter implements ChannelAdapter<WebhookCredentials> {
   }
 
   async verify(credentials: WebhookCredentials): Promise<{ accountRef: string }> {
-    await this.deliver(credentials, `ping_${randomUUID()}`, { type: 'chorus.ping', timestamp: new Date().toISOString(), data: {} });
+    await this.deliver(credentials, `ping_${randomUUID()}`, {
+      type: 'chorus.ping',
+      timestamp: new Date().toISOString(),
+      data: {},
+    });
     return { accountRef: new URL(credentials.url).host };
   }
 
@@ -64,7 +68,15 @@ export class WebhookAdapter implements ChannelAdapter<WebhookCredentials> {
         targetId: request.targetId,
         text: request.text,
         publishAt: request.publishAt,
-        media: request.media.map((m) => ({ mediaId: m.mediaId, contentType: m.contentType, bytes: m.bytes, width: m.width, height: m.height, alt: m.alt, sha256: m.sha256 })),
+        media: request.media.map((m) => ({
+          mediaId: m.mediaId,
+          contentType: m.contentType,
+          bytes: m.bytes,
+          width: m.width,
+          height: m.height,
+          alt: m.alt,
+          sha256: m.sha256,
+        })),
       },
     };
     await this.deliver(credentials, request.idempotencyKey, payload);
@@ -72,7 +84,11 @@ export class WebhookAdapter implements ChannelAdapter<WebhookCredentials> {
   }
 
   async delete(credentials: WebhookCredentials, externalId: string): Promise<void> {
-    await this.deliver(credentials, `${externalId}_deleted`, { type: 'post.deleted', timestamp: new Date().toISOString(), data: { messageId: externalId } });
+    await this.deliver(credentials, `${externalId}_deleted`, {
+      type: 'post.deleted',
+      timestamp: new Date().toISOString(),
+      data: { messageId: externalId },
+    });
   }
 
   /** Delivers any signed event (e.g. a notification); `messageId` is the receiver's idempotency key. */
@@ -101,15 +117,25 @@ export class WebhookAdapter implements ChannelAdapter<WebhookCredentials> {
       headers = response.headers as Record<string, string | undefined>;
     } catch (err) {
       // Refused for good: the URL does not change between retries.
-      if (err instanceof RefusedAddressError) throw new ChannelError('rejected', `Webhook ${credentials.url} is not delivered to: ${err.message}`, undefined, 'url');
-      throw new ChannelError('transient', `Webhook ${credentials.url} unreachable: ${err instanceof Error ? err.message : String(err)}`);
+      if (err instanceof RefusedAddressError)
+        throw new ChannelError(
+          'rejected',
+          `Webhook ${credentials.url} is not delivered to: ${err.message}`,
+          undefined,
+          'url',
+        );
+      throw new ChannelError(
+        'transient',
+        `Webhook ${credentials.url} unreachable: ${err instanceof Error ? err.message : String(err)}`,
+      );
     }
     if (status >= 200 && status < 300) return;
     if (status === 429 || status === 503) {
       throw new ChannelError('rate_limited', `Webhook answered ${status}`, retryDelayFromHeaders(headers));
     }
     if (status === 408 || status >= 500) throw new ChannelError('transient', `Webhook answered ${status}`);
-    if (status === 401 || status === 403) throw new ChannelError('auth_failed', `Webhook refused the signature (${status}); check the channel's secret`);
+    if (status === 401 || status === 403)
+      throw new ChannelError('auth_failed', `Webhook refused the signature (${status}); check the channel's secret`);
     throw new ChannelError('rejected', `Webhook refused the delivery (${status})`);
   }
 }

@@ -87,7 +87,8 @@ export function dataPath(config: Config, ...parts: string[]): string {
 /** The channel adapters' options this configuration asks for. */
 export function adapterOptions(config: Config) {
   return {
-    linkCards: config.LINK_CARDS === 'on' ? { allowPrivateAddresses: config.LINK_CARDS_ALLOW_PRIVATE } : (false as const),
+    linkCards:
+      config.LINK_CARDS === 'on' ? { allowPrivateAddresses: config.LINK_CARDS_ALLOW_PRIVATE } : (false as const),
     webhooks: { allowPrivateAddresses: config.WEBHOOKS_ALLOW_PRIVATE },
   };
 }

@@ -61,9 +61,15 @@ export interface InspectedMedia {
 export function inspectMedia(bytes: Buffer, declaredType: string): { problems: string[]; media?: InspectedMedia } {
   const type = declaredType.split(';')[0]!.trim().toLowerCase();
   const limits = MEDIA_LIMITS[type];
-  if (!limits) return { problems: [`${type || 'that type'} is not supported; send ${Object.keys(MEDIA_LIMITS).join(', ')}`] };
+  if (!limits)
+    return { problems: [`${type || 'that type'} is not supported; send ${Object.keys(MEDIA_LIMITS).join(', ')}`] };
   if (bytes.length === 0) return { problems: ['the file is empty'] };
-  if (bytes.length > limits.maxBytes) return { problems: [`${type} files may be at most ${limits.maxBytes / 1024 / 1024} MB; this one is ${(bytes.length / 1024 / 1024).toFixed(1)} MB`] };
+  if (bytes.length > limits.maxBytes)
+    return {
+      problems: [
+        `${type} files may be at most ${limits.maxBytes / 1024 / 1024} MB; this one is ${(bytes.length / 1024 / 1024).toFixed(1)} MB`,
+      ],
+    };
   let width: number | null = null;
   let height: number | null = null;
   if (limits.sniff === 'mp4') {
@@ -77,7 +83,19 @@ export function inspectMedia(bytes: Buffer, declaredType: string): { problems: s
     } catch {
       return { problems: [`the file is not a readable ${type} image`] };
     }
-    if (width > limits.maxSide! || height > limits.maxSide!) return { problems: [`images may be at most ${limits.maxSide}×${limits.maxSide} pixels; this one is ${width}×${height}`] };
+    if (width > limits.maxSide! || height > limits.maxSide!)
+      return {
+        problems: [`images may be at most ${limits.maxSide}×${limits.maxSide} pixels; this one is ${width}×${height}`],
+      };
   }
-  return { problems: [], media: { contentType: type, bytes: bytes.length, width, height, sha256: createHash('sha256').update(bytes).digest('hex') } };
+  return {
+    problems: [],
+    media: {
+      contentType: type,
+      bytes: bytes.length,
+      width,
+      height,
+      sha256: createHash('sha256').update(bytes).digest('hex'),
+    },
+  };
 }

@@ -6,5 +6,13 @@ const PUBLISH_HORIZON_YEARS = 2;
 export function beyondHorizon(at: Date, field: string): FieldError[] {
   const horizon = new Date();
   horizon.setUTCFullYear(horizon.getUTCFullYear() + PUBLISH_HORIZON_YEARS);
-  return at > horizon ? [{ field, rule: 'within_two_years', message: `must be at most ${PUBLISH_HORIZON_YEARS} years ahead, no later than ${horizon.toISOString()} (it is ${at.toISOString()})` }] : [];
+  return at > horizon
+    ? [
+        {
+          field,
+          rule: 'within_two_years',
+          message: `must be at most ${PUBLISH_HORIZON_YEARS} years ahead, no later than ${horizon.toISOString()} (it is ${at.toISOString()})`,
+        },
+      ]
+    : [];
 }

@@ -37,8 +37,16 @@ export function slotOccurrences(slots: WeeklySlot[], zone: string, from: Date, t
  * The first slot after `after` that is at least `minGapMinutes` away from every taken time (a
  * slot holding a post is taken). Looks up to eight weeks ahead; undefined when there is none.
  */
-export function nextFreeSlot(slots: WeeklySlot[], zone: string, after: Date, taken: Date[], minGapMinutes: number): Date | undefined {
+export function nextFreeSlot(
+  slots: WeeklySlot[],
+  zone: string,
+  after: Date,
+  taken: Date[],
+  minGapMinutes: number,
+): Date | undefined {
   const gapMs = Math.max(minGapMinutes, 1) * 60_000;
   const horizon = new Date(after.getTime() + 8 * 7 * 24 * 3600_000);
-  return slotOccurrences(slots, zone, after, horizon).find((slot) => slot > after && taken.every((t) => Math.abs(t.getTime() - slot.getTime()) >= gapMs));
+  return slotOccurrences(slots, zone, after, horizon).find(
+    (slot) => slot > after && taken.every((t) => Math.abs(t.getTime() - slot.getTime()) >= gapMs),
+  );
 }

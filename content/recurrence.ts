@@ -39,7 +39,10 @@ export function nthOccurrence(rule: RecurrenceRule, n: number): Date | undefined
   for (let offset = 0; offset < MAX_SCAN_DAYS; offset++) {
     const day = start.plus({ days: offset });
     if (!occursOn(rule, start, day)) continue;
-    const at = DateTime.fromObject({ year: day.year, month: day.month, day: day.day, hour, minute, second }, { zone: rule.timezone }).toJSDate();
+    const at = DateTime.fromObject(
+      { year: day.year, month: day.month, day: day.day, hour, minute, second },
+      { zone: rule.timezone },
+    ).toJSDate();
     if (until && at > until) return undefined;
     if (++found === n) return at;
   }

@@ -26,8 +26,15 @@ function tagLink(link: string, utm: UtmParams): string {
   const beforeFragment = hashAt >= 0 ? link.slice(0, hashAt) : link;
   const queryAt = beforeFragment.indexOf('?');
   const query = queryAt >= 0 ? beforeFragment.slice(queryAt + 1) : '';
-  const present = new Set(query.split('&').filter(Boolean).map((pair) => decodeURIComponent(pair.split('=')[0]!.replace(/\+/g, ' '))));
-  const added = (Object.entries({ utm_source: utm.source, utm_medium: utm.medium, utm_campaign: utm.campaign }) as [string, string][])
+  const present = new Set(
+    query
+      .split('&')
+      .filter(Boolean)
+      .map((pair) => decodeURIComponent(pair.split('=')[0]!.replace(/\+/g, ' '))),
+  );
+  const added = (
+    Object.entries({ utm_source: utm.source, utm_medium: utm.medium, utm_campaign: utm.campaign }) as [string, string][]
+  )
     .filter(([key]) => !present.has(key))
     .map(([key, value]) => `${key}=${encodeURIComponent(value)}`);
   if (added.length === 0) return link;

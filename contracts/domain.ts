@@ -13,7 +13,19 @@ export type UserKind = (typeof USER_KINDS)[number];
 export const PROVIDERS = ['bluesky', 'webhook', 'mastodon'] as const;
 export type Provider = (typeof PROVIDERS)[number];
 
-export const POST_STATUSES = ['awaiting_approval', 'changes_requested', 'scheduled', 'held', 'publishing', 'published', 'partially_published', 'failed', 'cancelled', 'rejected', 'expired'] as const;
+export const POST_STATUSES = [
+  'awaiting_approval',
+  'changes_requested',
+  'scheduled',
+  'held',
+  'publishing',
+  'published',
+  'partially_published',
+  'failed',
+  'cancelled',
+  'rejected',
+  'expired',
+] as const;
 export type PostStatus = (typeof POST_STATUSES)[number];
 
 export const TARGET_STATUSES = ['pending', 'publishing', 'published', 'failed', 'cancelled'] as const;
@@ -22,7 +34,16 @@ export type TargetStatus = (typeof TARGET_STATUSES)[number];
 export const NOTIFICATION_SUBJECT_TYPES = ['post', 'campaign', 'library_item', 'alert'] as const;
 export type NotificationSubjectType = (typeof NOTIFICATION_SUBJECT_TYPES)[number];
 
-export const CAMPAIGN_STATUSES = ['draft', 'in_review', 'scheduled', 'live', 'paused', 'completed', 'cancelled', 'rejected'] as const;
+export const CAMPAIGN_STATUSES = [
+  'draft',
+  'in_review',
+  'scheduled',
+  'live',
+  'paused',
+  'completed',
+  'cancelled',
+  'rejected',
+] as const;
 export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number];
 
 export const LIBRARY_ITEM_KINDS = ['snippet', 'template', 'media'] as const;

@@ -52,7 +52,9 @@ export class Unavailable extends DomainError {
 }
 
 /** One field breaks one rule; the message says it as `field: message`. */
-export const invalidField = (field: string, rule: string, message: string) => new Invalid(`${field}: ${message}`, [{ field, rule, message }]);
+export const invalidField = (field: string, rule: string, message: string) =>
+  new Invalid(`${field}: ${message}`, [{ field, rule, message }]);
 
 /** Several fields break rules; the message joins them. */
-export const invalidFields = (errors: FieldError[]) => new Invalid(errors.map((e) => `${e.field}: ${e.message}`).join('; '), errors);
+export const invalidFields = (errors: FieldError[]) =>
+  new Invalid(errors.map((e) => `${e.field}: ${e.message}`).join('; '), errors);

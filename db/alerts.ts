@@ -31,18 +31,27 @@ export interface AlertsTable {
 
 /** What spike detection needs of a listening query. */
 export async function findAlertingQuery(db: Db, queryId: string) {
-  return db.selectFrom('listening_queries').select(['workspace_id', 'name', 'alerting', 'listening_since']).where('id', '=', queryId).executeTakeFirstOrThrow();
+  return db
+    .selectFrom('listening_queries')
+    .select(['workspace_id', 'name', 'alerting', 'listening_since'])
+    .where('id', '=', queryId)
+    .executeTakeFirstOrThrow();
 }
 
 /**
  * A query's mentions since `since`, counted per window of `windowMs` back from `now` (window 0 the
  * latest): in the database, one row per window, as a busy query has many mentions in thirteen hours.
  */
-export async function countMentionWindows(db: Db, { queryId, now, since, windowMs }: { queryId: string; now: number; since: Date; windowMs: number }) {
+export async function countMentionWindows(
+  db: Db,
+  { queryId, now, since, windowMs }: { queryId: string; now: number; since: Date; windowMs: number },
+) {
   return db
     .selectFrom('mentions')
     .select([
-      sql<number>`floor(extract(epoch from (${new Date(now)}::timestamptz - posted_at)) * 1000 / ${windowMs})::int`.as('window'),
+      sql<number>`floor(extract(epoch from (${new Date(now)}::timestamptz - posted_at)) * 1000 / ${windowMs})::int`.as(
+        'window',
+      ),
       sql<number>`count(*)::int`.as('volume'),
       sql<number>`count(*) filter (where coalesce(corrected_label, sentiment_label) = 'negative')::int`.as('negative'),
     ])
@@ -53,11 +62,21 @@ export async function countMentionWindows(db: Db, { queryId, now, since, windowM
 }
 
 export async function findOpenAlert(db: Db, queryId: string) {
-  return db.selectFrom('alerts').select('id').where('query_id', '=', queryId).where('status', '=', 'open').executeTakeFirst();
+  return db
+    .selectFrom('alerts')
+    .select('id')
+    .where('query_id', '=', queryId)
+    .where('status', '=', 'open')
+    .executeTakeFirst();
 }
 
 export async function closeAlert(db: Db, alertId: string): Promise<void> {
-  await db.updateTable('alerts').set({ status: 'closed', closed_at: new Date() }).where('id', '=', alertId).where('status', '=', 'open').execute();
+  await db
+    .updateTable('alerts')
+    .set({ status: 'closed', closed_at: new Date() })
+    .where('id', '=', alertId)
+    .where('status', '=', 'open')
+    .execute();
 }
 
 /**
@@ -66,22 +85,58 @@ export async function closeAlert(db: Db, alertId: string): Promise<void> {
  */
 export async function openAlert(
   db: Db,
-  { workspaceId, queryId, queryName, reasons, details }: { workspaceId: string; queryId: string; queryName: string; reasons: string[]; details: Record<string, unknown> },
+  {
+    workspaceId,
+    queryId,
+    queryName,
+    reasons,
+    details,
+  }: { workspaceId: string; queryId: string; queryName: string; reasons: string[]; details: Record<string, unknown> },
 ): Promise<{ id: string } | undefined> {
   return db.transaction().execute(async (trx) => {
     const inserted = await trx
       .insertInto('alerts')
-      .values({ workspace_id: workspaceId, query_id: queryId, status: 'open', reasons, details: JSON.stringify(details) })
+      .values({
+        workspace_id: workspaceId,
+        query_id: queryId,
+        status: 'open',
+        reasons,
+        details: JSON.stringify(details),
+      })
       .onConflict((oc) => oc.column('query_id').where('status', '=', 'open').doNothing())
       .returning('id')
       .executeTakeFirst();
     if (inserted) {
-      await appendAudit(trx, { workspaceId, actorId: null, action: 'alert.opened', subjectType: 'alert', subjectId: inserted.id, after: { queryId, reasons } });
-      const managers = await trx.selectFrom('memberships').select('user_id').where('workspace_id', '=', workspaceId).where('role', 'in', ['owner', 'admin']).execute();
-      const payload = { type: 'listening.spike', timestamp: new Date().toISOString(), data: { alertId: inserted.id, queryId, query: queryName, reasons, ...details } };
+      await appendAudit(trx, {
+        workspaceId,
+        actorId: null,
+        action: 'alert.opened',
+        subjectType: 'alert',
+        subjectId: inserted.id,
+        after: { queryId, reasons },
+      });
+      const managers = await trx
+        .selectFrom('memberships')
+        .select('user_id')
+        .where('workspace_id', '=', workspaceId)
+        .where('role', 'in', ['owner', 'admin'])
+        .execute();
+      const payload = {
+        type: 'listening.spike',
+        timestamp: new Date().toISOString(),
+        data: { alertId: inserted.id, queryId, query: queryName, reasons, ...details },
+      };
       await trx
         .insertInto('notifications')
-        .values({ workspace_id: workspaceId, key: `alert:${inserted.id}:opened`, kind: 'listening.spike', subject_type: 'alert', subject_id: inserted.id, recipient_ids: managers.map((m) => m.user_id), payload: JSON.stringify(payload) })
+        .values({
+          workspace_id: workspaceId,
+          key: `alert:${inserted.id}:opened`,
+          kind: 'listening.spike',
+          subject_type: 'alert',
+          subject_id: inserted.id,
+          recipient_ids: managers.map((m) => m.user_id),
+          payload: JSON.stringify(payload),
+        })
         .execute();
     }
     return inserted;

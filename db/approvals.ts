@@ -109,7 +109,11 @@ export interface PolicyChain {
 
 /** The workspace's members today. */
 export async function currentMembers(db: Db, workspaceId: string): Promise<{ userId: string; role: Role }[]> {
-  const rows = await db.selectFrom('memberships').select(['user_id', 'role']).where('workspace_id', '=', workspaceId).execute();
+  const rows = await db
+    .selectFrom('memberships')
+    .select(['user_id', 'role'])
+    .where('workspace_id', '=', workspaceId)
+    .execute();
   return rows.map((r) => ({ userId: r.user_id, role: r.role }));
 }
 
@@ -147,17 +151,38 @@ export function unsatisfiableSteps(steps: ApprovalStep[], distinctApprovers: boo
   const short = steps
     .map((step, i) => ({ step, i }))
     .filter(({ step }) => step.eligibleUserIds.length < approvalsNeeded(step))
-    .map(({ step, i }) => `approval step ${i + 1} ("${step.name}") needs ${approvalsNeeded(step)} approver(s) other than ${besides}; it has ${step.eligibleUserIds.length}`);
+    .map(
+      ({ step, i }) =>
+        `approval step ${i + 1} ("${step.name}") needs ${approvalsNeeded(step)} approver(s) other than ${besides}; it has ${step.eligibleUserIds.length}`,
+    );
   const i = short.length === 0 && distinctApprovers ? stepWithoutDistinctApprovers(steps) : undefined;
-  if (i !== undefined) short.push(`approval step ${i + 1} ("${steps[i]!.name}") cannot get its ${approvalsNeeded(steps[i]!)} approval(s) from people other than ${besides} who approve no other step (the policy wants distinct approvers)`);
+  if (i !== undefined)
+    short.push(
+      `approval step ${i + 1} ("${steps[i]!.name}") cannot get its ${approvalsNeeded(steps[i]!)} approval(s) from people other than ${besides} who approve no other step (the policy wants distinct approvers)`,
+    );
   return short;
 }
 
 /** Resolves each step's approvers to user ids among the workspace's current members. */
-export async function resolveSteps(db: Db, workspaceId: string, steps: PolicyStep[], excludeUserId?: string): Promise<ApprovalStep[]> {
-  const members = await db.selectFrom('memberships').select(['user_id', 'role']).where('workspace_id', '=', workspaceId).execute();
+export async function resolveSteps(
+  db: Db,
+  workspaceId: string,
+  steps: PolicyStep[],
+  excludeUserId?: string,
+): Promise<ApprovalStep[]> {
+  const members = await db
+    .selectFrom('memberships')
+    .select(['user_id', 'role'])
+    .where('workspace_id', '=', workspaceId)
+    .execute();
   const resolve = (approvers: Approvers) =>
-    [...new Set(members.filter((m) => approvers.userIds?.includes(m.user_id) || approvers.roles?.includes(m.role)).map((m) => m.user_id))]
+    [
+      ...new Set(
+        members
+          .filter((m) => approvers.userIds?.includes(m.user_id) || approvers.roles?.includes(m.role))
+          .map((m) => m.user_id),
+      ),
+    ]
       .filter((id) => id !== excludeUserId)
       .sort();
   return steps.map((step) => ({
@@ -172,16 +197,49 @@ export async function resolveSteps(db: Db, workspaceId: string, steps: PolicySte
   }));
 }
 
-export async function savePolicy(db: Db, input: { workspaceId: string; channelId: string | null; campaignId: string | null; steps: PolicyStep[]; distinctApprovers: boolean; actorId: string }): Promise<PolicyView> {
+export async function savePolicy(
+  db: Db,
+  input: {
+    workspaceId: string;
+    channelId: string | null;
+    campaignId: string | null;
+    steps: PolicyStep[];
+    distinctApprovers: boolean;
+    actorId: string;
+  },
+): Promise<PolicyView> {
   return db.transaction().execute(async (trx) => {
     let existingQuery = trx.selectFrom('approval_policies').selectAll().where('workspace_id', '=', input.workspaceId);
-    existingQuery = input.channelId ? existingQuery.where('channel_id', '=', input.channelId) : existingQuery.where('channel_id', 'is', null);
-    existingQuery = input.campaignId ? existingQuery.where('campaign_id', '=', input.campaignId) : existingQuery.where('campaign_id', 'is', null);
+    existingQuery = input.channelId
+      ? existingQuery.where('channel_id', '=', input.channelId)
+      : existingQuery.where('channel_id', 'is', null);
+    existingQuery = input.campaignId
+      ? existingQuery.where('campaign_id', '=', input.campaignId)
+      : existingQuery.where('campaign_id', 'is', null);
     const existing = await existingQuery.forUpdate().executeTakeFirst();
-    const values = { steps: JSON.stringify(input.steps), distinct_approvers: input.distinctApprovers, updated_by: input.actorId, updated_at: new Date() };
+    const values = {
+      steps: JSON.stringify(input.steps),
+      distinct_approvers: input.distinctApprovers,
+      updated_by: input.actorId,
+      updated_at: new Date(),
+    };
     const row = existing
-      ? await trx.updateTable('approval_policies').set(values).where('id', '=', existing.id).returningAll().executeTakeFirstOrThrow()
-      : await trx.insertInto('approval_policies').values({ workspace_id: input.workspaceId, channel_id: input.channelId, campaign_id: input.campaignId, ...values }).returningAll().executeTakeFirstOrThrow();
+      ? await trx
+          .updateTable('approval_policies')
+          .set(values)
+          .where('id', '=', existing.id)
+          .returningAll()
+          .executeTakeFirstOrThrow()
+      : await trx
+          .insertInto('approval_policies')
+          .values({
+            workspace_id: input.workspaceId,
+            channel_id: input.channelId,
+            campaign_id: input.campaignId,
+            ...values,
+          })
+          .returningAll()
+          .executeTakeFirstOrThrow();
     await appendAudit(trx, {
       workspaceId: input.workspaceId,
       actorId: input.actorId,
@@ -189,18 +247,46 @@ export async function savePolicy(db: Db, input: { workspaceId: string; channelId
       subjectType: 'approval_policy',
       subjectId: row.id,
       before: existing ? { steps: existing.steps, distinctApprovers: existing.distinct_approvers } : null,
-      after: { channelId: input.channelId, campaignId: input.campaignId, steps: input.steps, distinctApprovers: input.distinctApprovers },
+      after: {
+        channelId: input.channelId,
+        campaignId: input.campaignId,
+        steps: input.steps,
+        distinctApprovers: input.distinctApprovers,
+      },
     });
     return toPolicyView(row);
   });
 }
 
-function toPolicyView(row: { id: string; channel_id: string | null; campaign_id: string | null; steps: unknown; distinct_approvers: boolean; updated_by: string; updated_at: Date }): PolicyView {
-  return { id: row.id, channelId: row.channel_id, campaignId: row.campaign_id, steps: row.steps as PolicyStep[], distinctApprovers: row.distinct_approvers, updatedBy: row.updated_by, updatedAt: row.updated_at.toISOString() };
+function toPolicyView(row: {
+  id: string;
+  channel_id: string | null;
+  campaign_id: string | null;
+  steps: unknown;
+  distinct_approvers: boolean;
+  updated_by: string;
+  updated_at: Date;
+}): PolicyView {
+  return {
+    id: row.id,
+    channelId: row.channel_id,
+    campaignId: row.campaign_id,
+    steps: row.steps as PolicyStep[],
+    distinctApprovers: row.distinct_approvers,
+    updatedBy: row.updated_by,
+    updatedAt: row.updated_at.toISOString(),
+  };
 }
 
 export async function listPolicies(db: Db, workspaceId: string): Promise<PolicyView[]> {
-  return (await db.selectFrom('approval_policies').selectAll().where('workspace_id', '=', workspaceId).orderBy('updated_at').execute()).map(toPolicyView);
+  return (
+    await db
+      .selectFrom('approval_policies')
+      .selectAll()
+      .where('workspace_id', '=', workspaceId)
+      .orderBy('updated_at')
+      .execute()
+  ).map(toPolicyView);
 }
 
 /** A campaign's own policy, if it has a non-empty one (an empty one, like an empty channel policy, removes the override). */
@@ -214,9 +300,17 @@ export function campaignOverride(policies: PolicyView[], campaignId: string): Po
  * policies of its channels (in channel order) when any has one; else the workspace-wide policy;
  * empty when none applies. Approvers are distinct unless every policy that gave steps says otherwise.
  */
-export async function policyStepsFor(db: Db, workspaceId: string, channelIds: string[], campaignId?: string): Promise<PolicyChain> {
+export async function policyStepsFor(
+  db: Db,
+  workspaceId: string,
+  channelIds: string[],
+  campaignId?: string,
+): Promise<PolicyChain> {
   const policies = await listPolicies(db, workspaceId);
-  const chainOf = (chosen: PolicyView[]): PolicyChain => ({ steps: chosen.flatMap((p) => p.steps), distinctApprovers: chosen.length === 0 || chosen.some((p) => p.distinctApprovers) });
+  const chainOf = (chosen: PolicyView[]): PolicyChain => ({
+    steps: chosen.flatMap((p) => p.steps),
+    distinctApprovers: chosen.length === 0 || chosen.some((p) => p.distinctApprovers),
+  });
   const forCampaign = campaignId ? campaignOverride(policies, campaignId) : undefined;
   if (forCampaign) return chainOf([forCampaign]);
   const perChannel = channelIds.flatMap((id) => policies.filter((p) => p.channelId === id && p.steps.length > 0));
@@ -228,15 +322,29 @@ export async function policyStepsFor(db: Db, workspaceId: string, channelIds: st
  * The chain a new post must pass: its policy's steps, with a step inserted (first or last) for
  * every content rule the post matches.
  */
-export async function chainFor(db: Db, workspaceId: string, post: { channelIds: string[]; texts: string[]; campaignId?: string }): Promise<PolicyChain> {
+export async function chainFor(
+  db: Db,
+  workspaceId: string,
+  post: { channelIds: string[]; texts: string[]; campaignId?: string },
+): Promise<PolicyChain> {
   const base = await policyStepsFor(db, workspaceId, post.channelIds, post.campaignId);
   const rules = (await listContentRules(db, workspaceId)).filter((rule) => ruleMatches(rule.match, post));
   const tagged = (rule: ContentRuleView): PolicyStep => ({ ...rule.step, source: `rule:${rule.name}` });
-  return { steps: [...rules.filter((r) => r.position === 'first').map(tagged), ...base.steps, ...rules.filter((r) => r.position === 'last').map(tagged)], distinctApprovers: base.distinctApprovers };
+  return {
+    steps: [
+      ...rules.filter((r) => r.position === 'first').map(tagged),
+      ...base.steps,
+      ...rules.filter((r) => r.position === 'last').map(tagged),
+    ],
+    distinctApprovers: base.distinctApprovers,
+  };
 }
 
 /** The first answer given to a caller's request with this Idempotency-Key, if any. */
-export async function findIdempotentAnswer(db: Db, scope: { workspaceId: string; userId: string; key: string }): Promise<{ fingerprint: string; statusCode: number; body: unknown } | undefined> {
+export async function findIdempotentAnswer(
+  db: Db,
+  scope: { workspaceId: string; userId: string; key: string },
+): Promise<{ fingerprint: string; statusCode: number; body: unknown } | undefined> {
   const row = await db
     .selectFrom('idempotent_requests')
     .select(['fingerprint', 'status_code', 'body'])
@@ -254,7 +362,14 @@ export async function saveIdempotentAnswer(
 ): Promise<{ fingerprint: string; statusCode: number; body: unknown }> {
   await db
     .insertInto('idempotent_requests')
-    .values({ workspace_id: answer.workspaceId, user_id: answer.userId, key: answer.key, fingerprint: answer.fingerprint, status_code: answer.statusCode, body: JSON.stringify(answer.body) })
+    .values({
+      workspace_id: answer.workspaceId,
+      user_id: answer.userId,
+      key: answer.key,
+      fingerprint: answer.fingerprint,
+      status_code: answer.statusCode,
+      body: JSON.stringify(answer.body),
+    })
     .onConflict((oc) => oc.columns(['workspace_id', 'user_id', 'key']).doNothing())
     .execute();
   return (await findIdempotentAnswer(db, answer))!;
@@ -265,7 +380,13 @@ const URL_PATTERN = /\bhttps?:\/\/[^\s<>"']+/gi;
 export function ruleMatches(match: RuleMatch, post: { channelIds: string[]; texts: string[] }): boolean {
   const text = post.texts.join('\n');
   const lower = text.toLowerCase();
-  if (match.keywords?.length && !match.keywords.some((k) => new RegExp(`(^|[^\\p{L}\\p{N}])${escapeRegExp(k.toLowerCase())}($|[^\\p{L}\\p{N}])`, 'u').test(lower))) return false;
+  if (
+    match.keywords?.length &&
+    !match.keywords.some((k) =>
+      new RegExp(`(^|[^\\p{L}\\p{N}])${escapeRegExp(k.toLowerCase())}($|[^\\p{L}\\p{N}])`, 'u').test(lower),
+    )
+  )
+    return false;
   if (match.regex && !new RegExp(match.regex, 'iu').test(text)) return false;
   if (match.linkDomains?.length) {
     const hosts = (text.match(URL_PATTERN) ?? []).flatMap((u) => {
@@ -287,27 +408,89 @@ function escapeRegExp(s: string): string {
 }
 
 export async function listContentRules(db: Db, workspaceId: string): Promise<ContentRuleView[]> {
-  const rows = await db.selectFrom('content_rules').selectAll().where('workspace_id', '=', workspaceId).orderBy('created_at').execute();
-  return rows.map((r) => ({ id: r.id, name: r.name, match: r.match as RuleMatch, step: r.step as PolicyStep, position: r.position, createdBy: r.created_by, createdAt: r.created_at.toISOString() }));
+  const rows = await db
+    .selectFrom('content_rules')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .orderBy('created_at')
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    name: r.name,
+    match: r.match as RuleMatch,
+    step: r.step as PolicyStep,
+    position: r.position,
+    createdBy: r.created_by,
+    createdAt: r.created_at.toISOString(),
+  }));
 }
 
-export async function createContentRule(db: Db, input: { workspaceId: string; actorId: string; name: string; match: RuleMatch; step: PolicyStep; position: 'first' | 'last' }): Promise<ContentRuleView> {
+export async function createContentRule(
+  db: Db,
+  input: {
+    workspaceId: string;
+    actorId: string;
+    name: string;
+    match: RuleMatch;
+    step: PolicyStep;
+    position: 'first' | 'last';
+  },
+): Promise<ContentRuleView> {
   return db.transaction().execute(async (trx) => {
     const row = await trx
       .insertInto('content_rules')
-      .values({ workspace_id: input.workspaceId, name: input.name, match: JSON.stringify(input.match), step: JSON.stringify(input.step), position: input.position, created_by: input.actorId })
+      .values({
+        workspace_id: input.workspaceId,
+        name: input.name,
+        match: JSON.stringify(input.match),
+        step: JSON.stringify(input.step),
+        position: input.position,
+        created_by: input.actorId,
+      })
       .returningAll()
       .executeTakeFirstOrThrow();
-    await appendAudit(trx, { workspaceId: input.workspaceId, actorId: input.actorId, action: 'content_rule.created', subjectType: 'content_rule', subjectId: row.id, after: { name: input.name, match: input.match, step: input.step, position: input.position } });
-    return { id: row.id, name: row.name, match: input.match, step: input.step, position: row.position, createdBy: row.created_by, createdAt: row.created_at.toISOString() };
+    await appendAudit(trx, {
+      workspaceId: input.workspaceId,
+      actorId: input.actorId,
+      action: 'content_rule.created',
+      subjectType: 'content_rule',
+      subjectId: row.id,
+      after: { name: input.name, match: input.match, step: input.step, position: input.position },
+    });
+    return {
+      id: row.id,
+      name: row.name,
+      match: input.match,
+      step: input.step,
+      position: row.position,
+      createdBy: row.created_by,
+      createdAt: row.created_at.toISOString(),
+    };
   });
 }
 
-export async function deleteContentRule(db: Db, workspaceId: string, ruleId: string, actorId: string): Promise<boolean> {
+export async function deleteContentRule(
+  db: Db,
+  workspaceId: string,
+  ruleId: string,
+  actorId: string,
+): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
-    const row = await trx.deleteFrom('content_rules').where('id', '=', ruleId).where('workspace_id', '=', workspaceId).returningAll().executeTakeFirst();
+    const row = await trx
+      .deleteFrom('content_rules')
+      .where('id', '=', ruleId)
+      .where('workspace_id', '=', workspaceId)
+      .returningAll()
+      .executeTakeFirst();
     if (!row) return false;
-    await appendAudit(trx, { workspaceId, actorId, action: 'content_rule.deleted', subjectType: 'content_rule', subjectId: ruleId, before: { name: row.name, match: row.match, step: row.step } });
+    await appendAudit(trx, {
+      workspaceId,
+      actorId,
+      action: 'content_rule.deleted',
+      subjectType: 'content_rule',
+      subjectId: ruleId,
+      before: { name: row.name, match: row.match, step: row.step },
+    });
     return true;
   });
 }
@@ -318,12 +501,28 @@ export async function deleteContentRule(db: Db, workspaceId: string, ruleId: str
  */
 export async function recordDecisionInAudit(
   db: Db,
-  input: { subjectType: 'campaign' | 'library_item'; subjectId: string; round: number; step: number; stepName: string; userId: string; decision: ApprovalDecisionsTable['decision']; comment?: string },
+  input: {
+    subjectType: 'campaign' | 'library_item';
+    subjectId: string;
+    round: number;
+    step: number;
+    stepName: string;
+    userId: string;
+    decision: ApprovalDecisionsTable['decision'];
+    comment?: string;
+  },
 ): Promise<void> {
   const table = input.subjectType === 'campaign' ? 'campaigns' : 'library_items';
   await db.transaction().execute(async (trx) => {
-    const subject = await trx.selectFrom(table).select('workspace_id').where('id', '=', input.subjectId).executeTakeFirstOrThrow();
-    const audited = input.subjectType === 'campaign' ? ({ action: 'campaign.approval_decided', subjectType: 'campaign' } as const) : ({ action: 'library_item.approval_decided', subjectType: 'library_item' } as const);
+    const subject = await trx
+      .selectFrom(table)
+      .select('workspace_id')
+      .where('id', '=', input.subjectId)
+      .executeTakeFirstOrThrow();
+    const audited =
+      input.subjectType === 'campaign'
+        ? ({ action: 'campaign.approval_decided', subjectType: 'campaign' } as const)
+        : ({ action: 'library_item.approval_decided', subjectType: 'library_item' } as const);
     const key = `${input.round}:${input.step + 1}`; // round and step as people see them (steps from 1)
     // One decision per approver and step: a row under this action's older names counts too.
     const existing = await trx
@@ -340,7 +539,13 @@ export async function recordDecisionInAudit(
       actorId: input.userId,
       ...audited,
       subjectId: input.subjectId,
-      after: { decision: input.decision, key, step: input.step + 1, stepName: input.stepName, comment: input.comment ?? null },
+      after: {
+        decision: input.decision,
+        key,
+        step: input.step + 1,
+        stepName: input.stepName,
+        comment: input.comment ?? null,
+      },
     });
   });
 }

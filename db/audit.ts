@@ -94,7 +94,11 @@ export const LEGACY_AUDIT_ACTIONS: Partial<Record<AuditAction, readonly string[]
   'approval_policy.updated': ['policy.updated'],
 };
 
-const currentName = new Map<string, AuditAction>(Object.entries(LEGACY_AUDIT_ACTIONS).flatMap(([action, old]) => old.map((name) => [name, action as AuditAction] as const)));
+const currentName = new Map<string, AuditAction>(
+  Object.entries(LEGACY_AUDIT_ACTIONS).flatMap(([action, old]) =>
+    old.map((name) => [name, action as AuditAction] as const),
+  ),
+);
 
 /** Every name an action's rows may be stored under: its own and its legacy ones. */
 export function auditActionNames(action: AuditAction): string[] {
@@ -127,8 +131,30 @@ export function canonicalJson(value: unknown): string {
 }
 
 /** The hash a row must carry: sha256 over the previous row's hash and this row's content. */
-export function auditRowHash(prevHash: string, row: { workspaceId: string; actorId: string | null; action: string; subjectType: string; subjectId: string; at: string; before: unknown; after: unknown }): string {
-  const content = canonicalJson([prevHash, row.workspaceId, row.actorId, row.action, row.subjectType, row.subjectId, row.at, row.before ?? null, row.after ?? null]);
+export function auditRowHash(
+  prevHash: string,
+  row: {
+    workspaceId: string;
+    actorId: string | null;
+    action: string;
+    subjectType: string;
+    subjectId: string;
+    at: string;
+    before: unknown;
+    after: unknown;
+  },
+): string {
+  const content = canonicalJson([
+    prevHash,
+    row.workspaceId,
+    row.actorId,
+    row.action,
+    row.subjectType,
+    row.subjectId,
+    row.at,
+    row.before ?? null,
+    row.after ?? null,
+  ]);
   return createHash('sha256').update(content).digest('hex');
 }
 
@@ -146,11 +172,18 @@ export async function appendAudit(trx: Transaction<Database>, entry: AuditEntry)
  */
 export async function appendAuditEntries(trx: Transaction<Database>, entries: AuditEntry[]): Promise<void> {
   const byWorkspace = new Map<string, AuditEntry[]>();
-  for (const entry of entries) byWorkspace.set(entry.workspaceId, [...(byWorkspace.get(entry.workspaceId) ?? []), entry]);
+  for (const entry of entries)
+    byWorkspace.set(entry.workspaceId, [...(byWorkspace.get(entry.workspaceId) ?? []), entry]);
   // Locks in one order everywhere, so two batches over the same workspaces cannot deadlock.
   for (const workspaceId of [...byWorkspace.keys()].sort()) {
     await sql`select pg_advisory_xact_lock(hashtext(${'audit:' + workspaceId}))`.execute(trx);
-    const last = await trx.selectFrom('audit_log').select('hash').where('workspace_id', '=', workspaceId).orderBy('id', 'desc').limit(1).executeTakeFirst();
+    const last = await trx
+      .selectFrom('audit_log')
+      .select('hash')
+      .where('workspace_id', '=', workspaceId)
+      .orderBy('id', 'desc')
+      .limit(1)
+      .executeTakeFirst();
     let prevHash = last?.hash ?? GENESIS;
     const at = new Date().toISOString();
     const rows = byWorkspace.get(workspaceId)!.map((entry) => {
@@ -203,10 +236,24 @@ export async function findAudit(
   if (filter.actor) query = query.where('actor_id', '=', filter.actor);
   if (filter.from) query = query.where('at', '>=', filter.from);
   if (filter.to) query = query.where('at', '<', filter.to);
-  const rows = await query.orderBy('id', 'desc').limit(filter.limit ?? 200).execute();
+  const rows = await query
+    .orderBy('id', 'desc')
+    .limit(filter.limit ?? 200)
+    .execute();
   return rows.map((r) => {
     const renamed = currentName.get(r.action);
-    return { id: r.id, actorId: r.actor_id, action: renamed ?? r.action, ...(renamed ? { recordedAs: r.action } : {}), subjectType: r.subject_type, subjectId: r.subject_id, at: r.at.toISOString(), before: r.before, after: r.after, hash: r.hash };
+    return {
+      id: r.id,
+      actorId: r.actor_id,
+      action: renamed ?? r.action,
+      ...(renamed ? { recordedAs: r.action } : {}),
+      subjectType: r.subject_type,
+      subjectId: r.subject_id,
+      at: r.at.toISOString(),
+      before: r.before,
+      after: r.after,
+      hash: r.hash,
+    };
   });
 }
 
@@ -230,7 +277,15 @@ export async function verifyAuditChain(db: Db, workspaceId: string): Promise<Aud
     if (lastId) page = page.where('id', '>', lastId);
     const rows = await page.execute();
     for (const row of rows) {
-      if (row.prev_hash !== prevHash) return { ok: false, checked, firstBroken: { id: row.id, reason: 'does not link to the previous row (a row before it was removed or changed)' } };
+      if (row.prev_hash !== prevHash)
+        return {
+          ok: false,
+          checked,
+          firstBroken: {
+            id: row.id,
+            reason: 'does not link to the previous row (a row before it was removed or changed)',
+          },
+        };
       const expected = auditRowHash(prevHash, {
         workspaceId: row.workspace_id,
         actorId: row.actor_id,
@@ -241,7 +296,12 @@ export async function verifyAuditChain(db: Db, workspaceId: string): Promise<Aud
         before: row.before,
         after: row.after,
       });
-      if (row.hash !== expected) return { ok: false, checked, firstBroken: { id: row.id, reason: 'its content does not match its hash (the row was altered)' } };
+      if (row.hash !== expected)
+        return {
+          ok: false,
+          checked,
+          firstBroken: { id: row.id, reason: 'its content does not match its hash (the row was altered)' },
+        };
       prevHash = row.hash;
       checked++;
     }

@@ -14,7 +14,9 @@ export const campaignView = z.object({
   channelIds: z.array(z.uuid()),
   ownerId: z.uuid(),
   tags: z.array(z.string()),
-  utm: z.object({ medium: z.string(), campaign: z.string(), sources: z.record(z.string(), z.string()).optional() }).nullable(),
+  utm: z
+    .object({ medium: z.string(), campaign: z.string(), sources: z.record(z.string(), z.string()).optional() })
+    .nullable(),
   enforceDates: z.boolean(),
   status: z.enum(CAMPAIGN_STATUSES),
   workflowId: z.string(),
@@ -64,11 +66,20 @@ export function toCampaignView(r: CampaignRow): CampaignView {
 }
 
 export async function findCampaign(db: Db, workspaceId: string, campaignId: string): Promise<CampaignView | undefined> {
-  const row = await db.selectFrom('campaigns').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', campaignId).executeTakeFirst();
+  const row = await db
+    .selectFrom('campaigns')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', campaignId)
+    .executeTakeFirst();
   return row ? toCampaignView(row) : undefined;
 }
 
-export async function listCampaigns(db: Db, workspaceId: string, filter: { status?: CampaignStatus } = {}): Promise<CampaignView[]> {
+export async function listCampaigns(
+  db: Db,
+  workspaceId: string,
+  filter: { status?: CampaignStatus } = {},
+): Promise<CampaignView[]> {
   let query = db.selectFrom('campaigns').selectAll().where('workspace_id', '=', workspaceId);
   if (filter.status) query = query.where('status', '=', filter.status);
   return (await query.orderBy('starts_at').execute()).map(toCampaignView);
@@ -76,7 +87,12 @@ export async function listCampaigns(db: Db, workspaceId: string, filter: { statu
 
 /** Posts of a campaign by status, overall and per channel (a post counts once per channel it targets). */
 export async function campaignProgress(db: Db, campaignId: string): Promise<CampaignProgress> {
-  const byStatus = await db.selectFrom('posts').select(['status', sql<number>`count(*)::int`.as('n')]).where('campaign_id', '=', campaignId).groupBy('status').execute();
+  const byStatus = await db
+    .selectFrom('posts')
+    .select(['status', sql<number>`count(*)::int`.as('n')])
+    .where('campaign_id', '=', campaignId)
+    .groupBy('status')
+    .execute();
   const byChannel = await db
     .selectFrom('post_targets as t')
     .innerJoin('posts as p', 'p.id', 't.post_id')
@@ -94,21 +110,48 @@ export async function campaignProgress(db: Db, campaignId: string): Promise<Camp
 }
 
 /** Posts that can still publish: what a pause holds, a cancel stops and completion waits for. */
-export const PENDING_POST_STATUSES = ['awaiting_approval', 'changes_requested', 'scheduled', 'held', 'publishing'] as const;
+export const PENDING_POST_STATUSES = [
+  'awaiting_approval',
+  'changes_requested',
+  'scheduled',
+  'held',
+  'publishing',
+] as const;
 
 /** Sets a campaign's status, with its audit entry; nothing when it has it already. */
-export async function saveCampaignStatus(db: Db, { campaignId, status, actorId }: { campaignId: string; status: CampaignStatus; actorId?: string }): Promise<void> {
+export async function saveCampaignStatus(
+  db: Db,
+  { campaignId, status, actorId }: { campaignId: string; status: CampaignStatus; actorId?: string },
+): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    const before = await trx.selectFrom('campaigns').select(['workspace_id', 'status']).where('id', '=', campaignId).executeTakeFirstOrThrow();
+    const before = await trx
+      .selectFrom('campaigns')
+      .select(['workspace_id', 'status'])
+      .where('id', '=', campaignId)
+      .executeTakeFirstOrThrow();
     if (before.status === status) return;
     await trx.updateTable('campaigns').set({ status, updated_at: new Date() }).where('id', '=', campaignId).execute();
-    await appendAudit(trx, { workspaceId: before.workspace_id, actorId: actorId ?? null, action: 'campaign.status_changed', subjectType: 'campaign', subjectId: campaignId, before: { status: before.status }, after: { status } });
+    await appendAudit(trx, {
+      workspaceId: before.workspace_id,
+      actorId: actorId ?? null,
+      action: 'campaign.status_changed',
+      subjectType: 'campaign',
+      subjectId: campaignId,
+      before: { status: before.status },
+      after: { status },
+    });
   });
 }
 
 /** The campaign's posts that can still publish, by publish time. */
 export async function pendingCampaignPosts(db: Db, campaignId: string) {
-  return db.selectFrom('posts').select(['id', 'workflow_id']).where('campaign_id', '=', campaignId).where('status', 'in', [...PENDING_POST_STATUSES]).orderBy('publish_at').execute();
+  return db
+    .selectFrom('posts')
+    .select(['id', 'workflow_id'])
+    .where('campaign_id', '=', campaignId)
+    .where('status', 'in', [...PENDING_POST_STATUSES])
+    .orderBy('publish_at')
+    .execute();
 }
 
 /** The campaign's posts that can still publish, in publish order, with their times. */
@@ -138,9 +181,23 @@ export async function insertCampaign(db: Db, row: Insertable<CampaignsTable>): P
 }
 
 /** Puts the posts in the campaign, audited. */
-export async function addPostsToCampaign(db: Db, input: { workspaceId: string; actorId: string; campaignId: string; postIds: string[] }): Promise<void> {
+export async function addPostsToCampaign(
+  db: Db,
+  input: { workspaceId: string; actorId: string; campaignId: string; postIds: string[] },
+): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    await trx.updateTable('posts').set({ campaign_id: input.campaignId, updated_at: new Date() }).where('id', 'in', input.postIds).execute();
-    await appendAudit(trx, { workspaceId: input.workspaceId, actorId: input.actorId, action: 'campaign.posts_added', subjectType: 'campaign', subjectId: input.campaignId, after: { postIds: input.postIds } });
+    await trx
+      .updateTable('posts')
+      .set({ campaign_id: input.campaignId, updated_at: new Date() })
+      .where('id', 'in', input.postIds)
+      .execute();
+    await appendAudit(trx, {
+      workspaceId: input.workspaceId,
+      actorId: input.actorId,
+      action: 'campaign.posts_added',
+      subjectType: 'campaign',
+      subjectId: input.campaignId,
+      after: { postIds: input.postIds },
+    });
   });
 }

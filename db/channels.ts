@@ -42,7 +42,11 @@ export type Channel = Selectable<ChannelsTable>;
 /** Whether the channel's sends go through: unhealthy after a run of failures or refused credentials. */
 export const channelHealthView = z
   .object({
-    healthy: z.boolean().describe('False after three failed sends in a row, or refused credentials, until a send goes through or the channel is reconnected'),
+    healthy: z
+      .boolean()
+      .describe(
+        'False after three failed sends in a row, or refused credentials, until a send goes through or the channel is reconnected',
+      ),
     consecutiveFailures: z.number(),
     lastError: z.string().nullable(),
     failingSince: z.string().nullable(),
@@ -63,7 +67,21 @@ export const channelView = z.object({
 });
 export type ChannelView = z.infer<typeof channelView>;
 
-type ChannelRow = Pick<Channel, 'id' | 'provider' | 'name' | 'account_ref' | 'timezone' | 'slots' | 'min_gap_minutes' | 'created_at' | 'healthy' | 'consecutive_failures' | 'last_error' | 'failing_since'>;
+type ChannelRow = Pick<
+  Channel,
+  | 'id'
+  | 'provider'
+  | 'name'
+  | 'account_ref'
+  | 'timezone'
+  | 'slots'
+  | 'min_gap_minutes'
+  | 'created_at'
+  | 'healthy'
+  | 'consecutive_failures'
+  | 'last_error'
+  | 'failing_since'
+>;
 
 export function toChannelView(row: ChannelRow): ChannelView {
   return {
@@ -75,7 +93,12 @@ export function toChannelView(row: ChannelRow): ChannelView {
     slots: row.slots,
     minGapMinutes: row.min_gap_minutes,
     createdAt: row.created_at.toISOString(),
-    health: { healthy: row.healthy, consecutiveFailures: row.consecutive_failures, lastError: row.last_error, failingSince: row.failing_since?.toISOString() ?? null },
+    health: {
+      healthy: row.healthy,
+      consecutiveFailures: row.consecutive_failures,
+      lastError: row.last_error,
+      failingSince: row.failing_since?.toISOString() ?? null,
+    },
   };
 }
 
@@ -83,7 +106,11 @@ export function toChannelView(row: ChannelRow): ChannelView {
 const UNHEALTHY_AFTER_FAILURES = 3;
 
 /** Counts a send that failed for the channel's sake (unreachable, rate limited, credentials refused). */
-export async function recordChannelFailure(db: Db, channelId: string, { error, authFailed }: { error: string; authFailed: boolean }): Promise<void> {
+export async function recordChannelFailure(
+  db: Db,
+  channelId: string,
+  { error, authFailed }: { error: string; authFailed: boolean },
+): Promise<void> {
   await db
     .updateTable('channels')
     .set((eb) => ({
@@ -108,7 +135,13 @@ export async function recordChannelSuccess(db: Db, channelId: string): Promise<v
 }
 
 export async function findChannel(db: Db, workspaceId: string, channelId: string) {
-  return db.selectFrom('channels').selectAll().where('id', '=', channelId).where('workspace_id', '=', workspaceId).where('deleted_at', 'is', null).executeTakeFirst();
+  return db
+    .selectFrom('channels')
+    .selectAll()
+    .where('id', '=', channelId)
+    .where('workspace_id', '=', workspaceId)
+    .where('deleted_at', 'is', null)
+    .executeTakeFirst();
 }
 
 /**
@@ -123,7 +156,13 @@ export async function reconnectChannel(
   return db.transaction().execute(async (trx) => {
     const row = await trx
       .updateTable('channels')
-      .set({ credentials_sealed: input.credentialsSealed, healthy: true, consecutive_failures: 0, last_error: null, failing_since: null })
+      .set({
+        credentials_sealed: input.credentialsSealed,
+        healthy: true,
+        consecutive_failures: 0,
+        last_error: null,
+        failing_since: null,
+      })
       .where('id', '=', input.channelId)
       .where('workspace_id', '=', input.workspaceId)
       .where('deleted_at', 'is', null)
@@ -131,7 +170,14 @@ export async function reconnectChannel(
       .executeTakeFirst();
     if (!row) return undefined;
     const channel = toChannelView(row);
-    await appendAudit(trx, { workspaceId: input.workspaceId, actorId: input.actorId, action: 'channel.reconnected', subjectType: 'channel', subjectId: row.id, after: { accountRef: channel.accountRef } });
+    await appendAudit(trx, {
+      workspaceId: input.workspaceId,
+      actorId: input.actorId,
+      action: 'channel.reconnected',
+      subjectType: 'channel',
+      subjectId: row.id,
+      after: { accountRef: channel.accountRef },
+    });
     return { channel, heldWorkflowIds: await heldPostWorkflows(trx, input.channelId) };
   });
 }
@@ -152,7 +198,14 @@ async function heldPostWorkflows(db: Db | Transaction<Database>, channelId: stri
 
 export async function insertChannel(
   db: Db,
-  input: { workspaceId: string; actorId: string; provider: Provider; name: string; accountRef: string; credentialsSealed: string },
+  input: {
+    workspaceId: string;
+    actorId: string;
+    provider: Provider;
+    name: string;
+    accountRef: string;
+    credentialsSealed: string;
+  },
 ): Promise<ChannelView> {
   return db.transaction().execute(async (trx) => {
     const row = await trx
@@ -168,14 +221,25 @@ export async function insertChannel(
       .returningAll()
       .executeTakeFirstOrThrow();
     const view = toChannelView(row);
-    await appendAudit(trx, { workspaceId: input.workspaceId, actorId: input.actorId, action: 'channel.created', subjectType: 'channel', subjectId: row.id, after: view });
+    await appendAudit(trx, {
+      workspaceId: input.workspaceId,
+      actorId: input.actorId,
+      action: 'channel.created',
+      subjectType: 'channel',
+      subjectId: row.id,
+      after: view,
+    });
     return view;
   });
 }
 
 /** Live (not removed) channels of a workspace, optionally only the given ids. */
 export function findChannels(db: Db, workspaceId: string, ids?: string[]) {
-  let query = db.selectFrom('channels').selectAll().where('workspace_id', '=', workspaceId).where('deleted_at', 'is', null);
+  let query = db
+    .selectFrom('channels')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .where('deleted_at', 'is', null);
   if (ids) {
     if (ids.length === 0) return Promise.resolve([]);
     query = query.where('id', 'in', ids);
@@ -187,7 +251,12 @@ export function findChannels(db: Db, workspaceId: string, ids?: string[]) {
  * Removes a channel (kept for history: posts refer to it). Returns the posts held for it (see
  * `reconnectChannel`), whose workflows are to be told; undefined when it is not in the workspace.
  */
-export async function removeChannel(db: Db, workspaceId: string, channelId: string, actorId: string): Promise<{ heldWorkflowIds: string[] } | undefined> {
+export async function removeChannel(
+  db: Db,
+  workspaceId: string,
+  channelId: string,
+  actorId: string,
+): Promise<{ heldWorkflowIds: string[] } | undefined> {
   return db.transaction().execute(async (trx) => {
     const row = await trx
       .updateTable('channels')
@@ -198,13 +267,30 @@ export async function removeChannel(db: Db, workspaceId: string, channelId: stri
       .returningAll()
       .executeTakeFirst();
     if (!row) return undefined;
-    await appendAudit(trx, { workspaceId, actorId, action: 'channel.removed', subjectType: 'channel', subjectId: channelId, before: toChannelView(row) });
+    await appendAudit(trx, {
+      workspaceId,
+      actorId,
+      action: 'channel.removed',
+      subjectType: 'channel',
+      subjectId: channelId,
+      before: toChannelView(row),
+    });
     return { heldWorkflowIds: await heldPostWorkflows(trx, channelId) };
   });
 }
 
 /** Sets a channel's timezone, queue slots and minimum gap, audited; undefined when the workspace has no such channel. */
-export async function setChannelSlots(db: Db, input: { workspaceId: string; channelId: string; actorId: string; timezone: string; slots: QueueSlot[]; minGapMinutes: number }) {
+export async function setChannelSlots(
+  db: Db,
+  input: {
+    workspaceId: string;
+    channelId: string;
+    actorId: string;
+    timezone: string;
+    slots: QueueSlot[];
+    minGapMinutes: number;
+  },
+) {
   return db.transaction().execute(async (trx) => {
     const row = await trx
       .updateTable('channels')
@@ -214,7 +300,15 @@ export async function setChannelSlots(db: Db, input: { workspaceId: string; chan
       .where('deleted_at', 'is', null)
       .returningAll()
       .executeTakeFirst();
-    if (row) await appendAudit(trx, { workspaceId: input.workspaceId, actorId: input.actorId, action: 'channel.slots_set', subjectType: 'channel', subjectId: row.id, after: { timezone: input.timezone, slots: input.slots, minGapMinutes: input.minGapMinutes } });
+    if (row)
+      await appendAudit(trx, {
+        workspaceId: input.workspaceId,
+        actorId: input.actorId,
+        action: 'channel.slots_set',
+        subjectType: 'channel',
+        subjectId: row.id,
+        after: { timezone: input.timezone, slots: input.slots, minGapMinutes: input.minGapMinutes },
+      });
     return row;
   });
 }

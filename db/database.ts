@@ -1,14 +1,27 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { AlertsTable } from './alerts';
-import type { ApprovalDecisionsTable, ApprovalPoliciesTable, ContentRulesTable, IdempotentRequestsTable } from './approvals';
+import type {
+  ApprovalDecisionsTable,
+  ApprovalPoliciesTable,
+  ContentRulesTable,
+  IdempotentRequestsTable,
+} from './approvals';
 import type { AuditLogTable } from './audit';
 import type { CampaignsTable } from './campaigns.types';
 import type { ChannelsTable } from './channels';
 import type { ImportJobRowsTable, ImportJobsTable } from './imports';
 import type { InvitationsTable } from './invitations';
 import type { LibraryItemsTable } from './library';
-import type { FeedStatesTable, IngestDeliveriesTable, IngestKeysTable, ListeningFilteredTable, ListeningQueriesTable, MastodonStatesTable, MentionsTable } from './listening';
+import type {
+  FeedStatesTable,
+  IngestDeliveriesTable,
+  IngestKeysTable,
+  ListeningFilteredTable,
+  ListeningQueriesTable,
+  MastodonStatesTable,
+  MentionsTable,
+} from './listening';
 import type { MembershipsTable } from './members';
 import type { NotificationsTable } from './notifications';
 import type { MediaAssetsTable, PostMediaTable, PostTargetsTable, PostsTable } from './posts.types';

@@ -39,7 +39,7 @@ export const invitationView = z.object({
   userId: z.uuid(),
   email: z.string(),
   name: z.string().nullable(),
-  role: z.enum(ROLES).nullable().describe('The member\'s current role; null once they left the workspace'),
+  role: z.enum(ROLES).nullable().describe("The member's current role; null once they left the workspace"),
   state: z.enum(INVITATION_STATES),
   revokedReason: z.enum(['revoked', 'reissued', 'member_removed']).nullable(),
   createdBy: z.uuid(),
@@ -51,7 +51,8 @@ export const invitationView = z.object({
 export type InvitationView = z.infer<typeof invitationView>;
 
 /** Why an invitation cannot be redeemed, re-issued or revoked; the route maps each to a 4xx. */
-export type InvitationRefusal = 'unknown' | 'used' | 'expired' | 'revoked' | 'reissued' | 'member_removed' | 'not_a_person' | 'not_a_member';
+export type InvitationRefusal =
+  'unknown' | 'used' | 'expired' | 'revoked' | 'reissued' | 'member_removed' | 'not_a_person' | 'not_a_member';
 
 export class InvitationError extends Error {
   override name = 'InvitationError';
@@ -80,7 +81,10 @@ type InvitationRow = {
   revoked_reason: InvitationView['revokedReason'];
 };
 
-function stateOf(row: { expires_at: Date; accepted_at: Date | null; revoked_at: Date | null }, now = Date.now()): InvitationState {
+function stateOf(
+  row: { expires_at: Date; accepted_at: Date | null; revoked_at: Date | null },
+  now = Date.now(),
+): InvitationState {
   if (row.accepted_at) return 'accepted';
   if (row.revoked_at) return 'revoked';
   return row.expires_at.getTime() <= now ? 'expired' : 'pending';
@@ -107,8 +111,22 @@ function selectInvitations(db: Db | Transaction<Database>, workspaceId: string) 
   return db
     .selectFrom('invitations as i')
     .innerJoin('users as u', 'u.id', 'i.user_id')
-    .leftJoin('memberships as m', (j) => j.onRef('m.workspace_id', '=', 'i.workspace_id').onRef('m.user_id', '=', 'i.user_id'))
-    .select(['i.id', 'i.user_id', 'u.email', 'u.name', 'm.role', 'i.created_by', 'i.created_at', 'i.expires_at', 'i.accepted_at', 'i.revoked_at', 'i.revoked_reason'])
+    .leftJoin('memberships as m', (j) =>
+      j.onRef('m.workspace_id', '=', 'i.workspace_id').onRef('m.user_id', '=', 'i.user_id'),
+    )
+    .select([
+      'i.id',
+      'i.user_id',
+      'u.email',
+      'u.name',
+      'm.role',
+      'i.created_by',
+      'i.created_at',
+      'i.expires_at',
+      'i.accepted_at',
+      'i.revoked_at',
+      'i.revoked_reason',
+    ])
     .where('i.workspace_id', '=', workspaceId);
 }
 
@@ -139,7 +157,11 @@ export async function issueInvitation(
     .forUpdate('m')
     .executeTakeFirst();
   if (!member) throw new InvitationError('not_a_member', 'That user is not a member of this workspace');
-  if (member.kind !== 'person') throw new InvitationError('not_a_person', 'A service account cannot be invited; mint it a token with POST /v1/service-accounts/:userId/tokens');
+  if (member.kind !== 'person')
+    throw new InvitationError(
+      'not_a_person',
+      'A service account cannot be invited; mint it a token with POST /v1/service-accounts/:userId/tokens',
+    );
 
   const replaced = await trx
     .updateTable('invitations')
@@ -153,57 +175,121 @@ export async function issueInvitation(
   const code = CODE_PREFIX + randomBytes(24).toString('base64url');
   const row = await trx
     .insertInto('invitations')
-    .values({ workspace_id: input.workspaceId, user_id: input.userId, code_hash: hashCode(code), created_by: input.actorId, expires_at: new Date(Date.now() + INVITATION_TTL_MS) })
+    .values({
+      workspace_id: input.workspaceId,
+      user_id: input.userId,
+      code_hash: hashCode(code),
+      created_by: input.actorId,
+      expires_at: new Date(Date.now() + INVITATION_TTL_MS),
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
-  const invitation = toView((await selectInvitations(trx, input.workspaceId).where('i.id', '=', row.id).executeTakeFirstOrThrow()) as InvitationRow);
+  const invitation = toView(
+    (await selectInvitations(trx, input.workspaceId)
+      .where('i.id', '=', row.id)
+      .executeTakeFirstOrThrow()) as InvitationRow,
+  );
   await appendAudit(trx, {
     workspaceId: input.workspaceId,
     actorId: input.actorId,
     action: input.reissueOf ? 'invitation.reissued' : 'invitation.created',
     subjectType: 'invitation',
     subjectId: invitation.id,
-    after: { userId: input.userId, email: member.email, expiresAt: invitation.expiresAt, replaces: replaced.map((r) => r.id) },
+    after: {
+      userId: input.userId,
+      email: member.email,
+      expiresAt: invitation.expiresAt,
+      replaces: replaced.map((r) => r.id),
+    },
   });
   return { invitation, code, workspaceName: member.workspaceName };
 }
 
 /** A new invitation for a member already in the workspace (one added before invitations, or who lost their token). */
-export async function inviteMember(db: Db, input: { workspaceId: string; userId: string; actorId: string }): Promise<IssuedInvitation> {
+export async function inviteMember(
+  db: Db,
+  input: { workspaceId: string; userId: string; actorId: string },
+): Promise<IssuedInvitation> {
   return db.transaction().execute((trx) => issueInvitation(trx, input));
 }
 
 /** Locks an invitation of the workspace and checks that it is still open (pending or expired, never redeemed or revoked). */
 async function lockOpen(trx: Transaction<Database>, workspaceId: string, invitationId: string) {
-  const row = await trx.selectFrom('invitations').selectAll().where('id', '=', invitationId).where('workspace_id', '=', workspaceId).forUpdate().executeTakeFirst();
+  const row = await trx
+    .selectFrom('invitations')
+    .selectAll()
+    .where('id', '=', invitationId)
+    .where('workspace_id', '=', workspaceId)
+    .forUpdate()
+    .executeTakeFirst();
   if (!row) return undefined;
-  if (row.accepted_at) throw new InvitationError('used', 'The invitation was already used; invite the member again with POST /v1/invitations');
-  if (row.revoked_at) throw new InvitationError(row.revoked_reason ?? 'revoked', row.revoked_reason === 'reissued' ? 'The invitation was already replaced by a newer one' : 'The invitation was revoked; invite the member again with POST /v1/invitations');
+  if (row.accepted_at)
+    throw new InvitationError(
+      'used',
+      'The invitation was already used; invite the member again with POST /v1/invitations',
+    );
+  if (row.revoked_at)
+    throw new InvitationError(
+      row.revoked_reason ?? 'revoked',
+      row.revoked_reason === 'reissued'
+        ? 'The invitation was already replaced by a newer one'
+        : 'The invitation was revoked; invite the member again with POST /v1/invitations',
+    );
   return row;
 }
 
 /** A new code for an open invitation (pending or expired); the old code stops working. Undefined when there is no such invitation. */
-export async function reissueInvitation(db: Db, input: { workspaceId: string; invitationId: string; actorId: string }): Promise<IssuedInvitation | undefined> {
+export async function reissueInvitation(
+  db: Db,
+  input: { workspaceId: string; invitationId: string; actorId: string },
+): Promise<IssuedInvitation | undefined> {
   return db.transaction().execute(async (trx) => {
     const row = await lockOpen(trx, input.workspaceId, input.invitationId);
     if (!row) return undefined;
-    return issueInvitation(trx, { workspaceId: input.workspaceId, userId: row.user_id, actorId: input.actorId, reissueOf: row.id });
+    return issueInvitation(trx, {
+      workspaceId: input.workspaceId,
+      userId: row.user_id,
+      actorId: input.actorId,
+      reissueOf: row.id,
+    });
   });
 }
 
 /** Revokes an open invitation; undefined when there is no such invitation. */
-export async function revokeInvitation(db: Db, input: { workspaceId: string; invitationId: string; actorId: string }): Promise<InvitationView | undefined> {
+export async function revokeInvitation(
+  db: Db,
+  input: { workspaceId: string; invitationId: string; actorId: string },
+): Promise<InvitationView | undefined> {
   return db.transaction().execute(async (trx) => {
     const row = await lockOpen(trx, input.workspaceId, input.invitationId);
     if (!row) return undefined;
-    await trx.updateTable('invitations').set({ revoked_at: sql`now()`, revoked_reason: 'revoked' }).where('id', '=', row.id).execute();
-    await appendAudit(trx, { workspaceId: input.workspaceId, actorId: input.actorId, action: 'invitation.revoked', subjectType: 'invitation', subjectId: row.id, before: { userId: row.user_id }, after: { reason: 'revoked' } });
-    return toView((await selectInvitations(trx, input.workspaceId).where('i.id', '=', row.id).executeTakeFirstOrThrow()) as InvitationRow);
+    await trx
+      .updateTable('invitations')
+      .set({ revoked_at: sql`now()`, revoked_reason: 'revoked' })
+      .where('id', '=', row.id)
+      .execute();
+    await appendAudit(trx, {
+      workspaceId: input.workspaceId,
+      actorId: input.actorId,
+      action: 'invitation.revoked',
+      subjectType: 'invitation',
+      subjectId: row.id,
+      before: { userId: row.user_id },
+      after: { reason: 'revoked' },
+    });
+    return toView(
+      (await selectInvitations(trx, input.workspaceId)
+        .where('i.id', '=', row.id)
+        .executeTakeFirstOrThrow()) as InvitationRow,
+    );
   });
 }
 
 /** Ends a member's open invitations as they leave the workspace, in the removal's transaction. */
-export async function revokeInvitationsOfRemovedMember(trx: Transaction<Database>, input: { workspaceId: string; userId: string; actorId: string }): Promise<void> {
+export async function revokeInvitationsOfRemovedMember(
+  trx: Transaction<Database>,
+  input: { workspaceId: string; userId: string; actorId: string },
+): Promise<void> {
   const ended = await trx
     .updateTable('invitations')
     .set({ revoked_at: sql`now()`, revoked_reason: 'member_removed' })
@@ -214,22 +300,41 @@ export async function revokeInvitationsOfRemovedMember(trx: Transaction<Database
     .returning('id')
     .execute();
   for (const { id } of ended) {
-    await appendAudit(trx, { workspaceId: input.workspaceId, actorId: input.actorId, action: 'invitation.revoked', subjectType: 'invitation', subjectId: id, before: { userId: input.userId }, after: { reason: 'member_removed' } });
+    await appendAudit(trx, {
+      workspaceId: input.workspaceId,
+      actorId: input.actorId,
+      action: 'invitation.revoked',
+      subjectType: 'invitation',
+      subjectId: id,
+      before: { userId: input.userId },
+      after: { reason: 'member_removed' },
+    });
   }
 }
 
-export async function findInvitation(db: Db, workspaceId: string, invitationId: string): Promise<InvitationView | undefined> {
+export async function findInvitation(
+  db: Db,
+  workspaceId: string,
+  invitationId: string,
+): Promise<InvitationView | undefined> {
   const row = await selectInvitations(db, workspaceId).where('i.id', '=', invitationId).executeTakeFirst();
   return row ? toView(row as InvitationRow) : undefined;
 }
 
 /** The workspace's invitations, newest first, in one state or all. */
-export async function listInvitations(db: Db, workspaceId: string, filter: { state?: InvitationState }): Promise<InvitationView[]> {
+export async function listInvitations(
+  db: Db,
+  workspaceId: string,
+  filter: { state?: InvitationState },
+): Promise<InvitationView[]> {
   let query = selectInvitations(db, workspaceId);
   if (filter.state === 'accepted') query = query.where('i.accepted_at', 'is not', null);
   if (filter.state === 'revoked') query = query.where('i.revoked_at', 'is not', null);
   if (filter.state === 'pending' || filter.state === 'expired') {
-    query = query.where('i.accepted_at', 'is', null).where('i.revoked_at', 'is', null).where('i.expires_at', filter.state === 'pending' ? '>' : '<=', new Date());
+    query = query
+      .where('i.accepted_at', 'is', null)
+      .where('i.revoked_at', 'is', null)
+      .where('i.expires_at', filter.state === 'pending' ? '>' : '<=', new Date());
   }
   return ((await query.orderBy('i.created_at', 'desc').execute()) as InvitationRow[]).map(toView);
 }
@@ -258,7 +363,15 @@ export async function redeemInvitation(db: Db, input: { code: string; tokenName:
       .where('accepted_at', 'is', null)
       .where('revoked_at', 'is', null)
       .where('expires_at', '>', sql<Date>`now()`)
-      .where((eb) => eb.exists(eb.selectFrom('users').select('users.id').whereRef('users.id', '=', 'invitations.user_id').where('users.kind', '=', 'person')))
+      .where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom('users')
+            .select('users.id')
+            .whereRef('users.id', '=', 'invitations.user_id')
+            .where('users.kind', '=', 'person'),
+        ),
+      )
       .returning(['id', 'workspace_id', 'user_id'])
       .executeTakeFirst();
     if (!claimed) throw await whyNot(trx, codeHash);
@@ -270,11 +383,34 @@ export async function redeemInvitation(db: Db, input: { code: string; tokenName:
       .where('m.user_id', '=', claimed.user_id)
       .executeTakeFirst();
     // A removal ends the member's invitations in its own transaction; this guards the rest.
-    if (!member) throw new InvitationError('member_removed', 'You are no longer a member of that workspace; this invitation does not work any more');
-    const { token, view } = await issueToken(trx, { userId: claimed.user_id, workspaceId: claimed.workspace_id, name: input.tokenName, actorId: claimed.user_id });
+    if (!member)
+      throw new InvitationError(
+        'member_removed',
+        'You are no longer a member of that workspace; this invitation does not work any more',
+      );
+    const { token, view } = await issueToken(trx, {
+      userId: claimed.user_id,
+      workspaceId: claimed.workspace_id,
+      name: input.tokenName,
+      actorId: claimed.user_id,
+    });
     await trx.updateTable('invitations').set({ token_id: view.id }).where('id', '=', claimed.id).execute();
-    await appendAudit(trx, { workspaceId: claimed.workspace_id, actorId: claimed.user_id, action: 'invitation.accepted', subjectType: 'invitation', subjectId: claimed.id, after: { userId: claimed.user_id, tokenId: view.id } });
-    return { workspaceId: claimed.workspace_id, userId: claimed.user_id, email: member.email, role: member.role, token, view };
+    await appendAudit(trx, {
+      workspaceId: claimed.workspace_id,
+      actorId: claimed.user_id,
+      action: 'invitation.accepted',
+      subjectType: 'invitation',
+      subjectId: claimed.id,
+      after: { userId: claimed.user_id, tokenId: view.id },
+    });
+    return {
+      workspaceId: claimed.workspace_id,
+      userId: claimed.user_id,
+      email: member.email,
+      role: member.role,
+      token,
+      view,
+    };
   });
 }
 
@@ -286,10 +422,23 @@ async function whyNot(trx: Transaction<Database>, codeHash: string): Promise<Inv
     .where('i.code_hash', '=', codeHash)
     .executeTakeFirst();
   if (!row) return new InvitationError('unknown', 'No invitation has this code; check that it was copied whole');
-  if (row.accepted_at) return new InvitationError('used', 'This invitation was already used; ask an admin of the workspace for a new one');
-  if (row.revoked_reason === 'reissued') return new InvitationError('reissued', 'This code was replaced by a newer one; use the latest invitation you were sent');
-  if (row.revoked_reason === 'member_removed') return new InvitationError('member_removed', 'You were removed from the workspace; this invitation does not work any more');
+  if (row.accepted_at)
+    return new InvitationError('used', 'This invitation was already used; ask an admin of the workspace for a new one');
+  if (row.revoked_reason === 'reissued')
+    return new InvitationError(
+      'reissued',
+      'This code was replaced by a newer one; use the latest invitation you were sent',
+    );
+  if (row.revoked_reason === 'member_removed')
+    return new InvitationError(
+      'member_removed',
+      'You were removed from the workspace; this invitation does not work any more',
+    );
   if (row.revoked_at) return new InvitationError('revoked', 'This invitation was revoked by an admin of the workspace');
-  if (row.kind !== 'person') return new InvitationError('not_a_person', 'A service account cannot redeem an invitation');
-  return new InvitationError('expired', `This invitation expired at ${row.expires_at.toISOString()}; ask an admin of the workspace to re-issue it`);
+  if (row.kind !== 'person')
+    return new InvitationError('not_a_person', 'A service account cannot redeem an invitation');
+  return new InvitationError(
+    'expired',
+    `This invitation expired at ${row.expires_at.toISOString()}; ask an admin of the workspace to re-issue it`,
+  );
 }

@@ -43,12 +43,19 @@ export const libraryItemView = z.object({
 });
 export type LibraryItemView = z.infer<typeof libraryItemView>;
 
-export async function listLibraryItems(db: Db, workspaceId: string, filter: { tag?: string; kind?: LibraryItemKind; usable?: boolean; ids?: string[] } = {}): Promise<LibraryItemView[]> {
+export async function listLibraryItems(
+  db: Db,
+  workspaceId: string,
+  filter: { tag?: string; kind?: LibraryItemKind; usable?: boolean; ids?: string[] } = {},
+): Promise<LibraryItemView[]> {
   let query = db.selectFrom('library_items').selectAll().where('workspace_id', '=', workspaceId);
   if (filter.ids) query = query.where('id', 'in', filter.ids);
   if (filter.kind) query = query.where('kind', '=', filter.kind);
   if (filter.tag) query = query.where(sql<boolean>`${filter.tag} = any(tags)`);
-  if (filter.usable) query = query.where('status', '=', 'approved').where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', new Date())]));
+  if (filter.usable)
+    query = query
+      .where('status', '=', 'approved')
+      .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', new Date())]));
   const rows = await query.orderBy('created_at').execute();
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.id);
@@ -83,12 +90,27 @@ export async function findLibraryItem(db: Db, workspaceId: string, id: string): 
 }
 
 /** Sets a library item's status after its review, with its audit entry; nothing when it has it already. */
-export async function saveLibraryItemStatus(db: Db, { itemId, status }: { itemId: string; status: 'approved' | 'rejected' }): Promise<void> {
+export async function saveLibraryItemStatus(
+  db: Db,
+  { itemId, status }: { itemId: string; status: 'approved' | 'rejected' },
+): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    const item = await trx.selectFrom('library_items').select(['workspace_id', 'status']).where('id', '=', itemId).executeTakeFirstOrThrow();
+    const item = await trx
+      .selectFrom('library_items')
+      .select(['workspace_id', 'status'])
+      .where('id', '=', itemId)
+      .executeTakeFirstOrThrow();
     if (item.status === status) return;
     await trx.updateTable('library_items').set({ status, updated_at: new Date() }).where('id', '=', itemId).execute();
-    await appendAudit(trx, { workspaceId: item.workspace_id, actorId: null, action: 'library_item.status_changed', subjectType: 'library_item', subjectId: itemId, before: { status: item.status }, after: { status } });
+    await appendAudit(trx, {
+      workspaceId: item.workspace_id,
+      actorId: null,
+      action: 'library_item.status_changed',
+      subjectType: 'library_item',
+      subjectId: itemId,
+      before: { status: item.status },
+      after: { status },
+    });
   });
 }
 
@@ -102,16 +124,33 @@ export type MediaAssetRow = Selectable<MediaAssetsTable>;
 export async function insertMediaAsset(db: Db, row: Insertable<MediaAssetsTable>): Promise<MediaAssetRow> {
   return db.transaction().execute(async (trx) => {
     const inserted = await trx.insertInto('media_assets').values(row).returningAll().executeTakeFirstOrThrow();
-    await appendAudit(trx, { workspaceId: inserted.workspace_id, actorId: inserted.owner_id, action: 'media.uploaded', subjectType: 'media', subjectId: inserted.id, after: { filename: inserted.filename, contentType: inserted.content_type, bytes: inserted.bytes } });
+    await appendAudit(trx, {
+      workspaceId: inserted.workspace_id,
+      actorId: inserted.owner_id,
+      action: 'media.uploaded',
+      subjectType: 'media',
+      subjectId: inserted.id,
+      after: { filename: inserted.filename, contentType: inserted.content_type, bytes: inserted.bytes },
+    });
     return inserted;
   });
 }
 
 export async function findMediaAsset(db: Db, workspaceId: string, id: string): Promise<MediaAssetRow | undefined> {
-  return db.selectFrom('media_assets').selectAll().where('id', '=', id).where('workspace_id', '=', workspaceId).executeTakeFirst();
+  return db
+    .selectFrom('media_assets')
+    .selectAll()
+    .where('id', '=', id)
+    .where('workspace_id', '=', workspaceId)
+    .executeTakeFirst();
 }
 
 /** What a post's checks need to know of its media: type, size and dimensions. */
 export async function findMediaAssets(db: Db, workspaceId: string, ids: string[]) {
-  return db.selectFrom('media_assets').select(['id', 'content_type', 'bytes', 'width', 'height']).where('workspace_id', '=', workspaceId).where('id', 'in', ids).execute();
+  return db
+    .selectFrom('media_assets')
+    .select(['id', 'content_type', 'bytes', 'width', 'height'])
+    .where('workspace_id', '=', workspaceId)
+    .where('id', 'in', ids)
+    .execute();
 }

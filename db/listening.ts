@@ -131,8 +131,17 @@ export interface StoredCounts {
 
 export async function storedCounts(db: Db, queryId: string): Promise<StoredCounts> {
   const [stored, filtered] = await Promise.all([
-    db.selectFrom('mentions').select(sql<number>`count(*)::int`.as('n')).where('query_id', '=', queryId).executeTakeFirstOrThrow(),
-    db.selectFrom('listening_filtered').select(['reason', sql<number>`count(*)::int`.as('n')]).where('query_id', '=', queryId).groupBy('reason').execute(),
+    db
+      .selectFrom('mentions')
+      .select(sql<number>`count(*)::int`.as('n'))
+      .where('query_id', '=', queryId)
+      .executeTakeFirstOrThrow(),
+    db
+      .selectFrom('listening_filtered')
+      .select(['reason', sql<number>`count(*)::int`.as('n')])
+      .where('query_id', '=', queryId)
+      .groupBy('reason')
+      .execute(),
   ]);
   return {
     stored: stored.n,
@@ -147,11 +156,27 @@ export async function loadListeningQuery(db: Db, queryId: string) {
 }
 
 export async function findFeedState(db: Db, queryId: string, url: string) {
-  return db.selectFrom('feed_states').selectAll().where('query_id', '=', queryId).where('url', '=', url).executeTakeFirst();
+  return db
+    .selectFrom('feed_states')
+    .selectAll()
+    .where('query_id', '=', queryId)
+    .where('url', '=', url)
+    .executeTakeFirst();
 }
 
-export async function saveFeedState(db: Db, queryId: string, url: string, state: { etag: string | null; lastModified: string | null; error: string | null }) {
-  const values = { etag: state.etag, last_modified: state.lastModified, healthy: state.error === null, last_error: state.error, checked_at: new Date() };
+export async function saveFeedState(
+  db: Db,
+  queryId: string,
+  url: string,
+  state: { etag: string | null; lastModified: string | null; error: string | null },
+) {
+  const values = {
+    etag: state.etag,
+    last_modified: state.lastModified,
+    healthy: state.error === null,
+    last_error: state.error,
+    checked_at: new Date(),
+  };
   await db
     .insertInto('feed_states')
     .values({ query_id: queryId, url, ...values })
@@ -160,7 +185,12 @@ export async function saveFeedState(db: Db, queryId: string, url: string, state:
 }
 
 export async function findMastodonState(db: Db, queryId: string, timeline: string) {
-  return db.selectFrom('mastodon_states').selectAll().where('query_id', '=', queryId).where('timeline', '=', timeline).executeTakeFirst();
+  return db
+    .selectFrom('mastodon_states')
+    .selectAll()
+    .where('query_id', '=', queryId)
+    .where('timeline', '=', timeline)
+    .executeTakeFirst();
 }
 
 /**
@@ -180,7 +210,15 @@ export async function saveMastodonState(
     .expression(
       db
         .selectFrom('listening_queries')
-        .select([sql<string>`${queryId}::uuid`.as('query_id'), sql<string>`${timeline}::text`.as('timeline'), sql<string | null>`${row.position}::text`.as('position'), sql<Date | null>`${row.paused_until}::timestamptz`.as('paused_until'), sql<boolean>`${row.healthy}::boolean`.as('healthy'), sql<string | null>`${row.last_error}::text`.as('last_error'), sql<Date>`${row.checked_at}::timestamptz`.as('checked_at')])
+        .select([
+          sql<string>`${queryId}::uuid`.as('query_id'),
+          sql<string>`${timeline}::text`.as('timeline'),
+          sql<string | null>`${row.position}::text`.as('position'),
+          sql<Date | null>`${row.paused_until}::timestamptz`.as('paused_until'),
+          sql<boolean>`${row.healthy}::boolean`.as('healthy'),
+          sql<string | null>`${row.last_error}::text`.as('last_error'),
+          sql<Date>`${row.checked_at}::timestamptz`.as('checked_at'),
+        ])
         .where('id', '=', queryId)
         .where(sql<boolean>`sources->'mastodon' @> ${listed}::jsonb`),
     )
@@ -205,17 +243,39 @@ export async function saveBlueskyCursor(db: Db, queryId: string, source: string,
 export type ListeningQueryRow = Selectable<ListeningQueriesTable>;
 
 /** A query of the workspace that is not deleted. */
-export async function findListeningQuery(db: Db, workspaceId: string, id: string): Promise<ListeningQueryRow | undefined> {
-  return db.selectFrom('listening_queries').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', id).where('status', '!=', 'deleted').executeTakeFirst();
+export async function findListeningQuery(
+  db: Db,
+  workspaceId: string,
+  id: string,
+): Promise<ListeningQueryRow | undefined> {
+  return db
+    .selectFrom('listening_queries')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', id)
+    .where('status', '!=', 'deleted')
+    .executeTakeFirst();
 }
 
 export async function listListeningQueries(db: Db, workspaceId: string): Promise<ListeningQueryRow[]> {
-  return db.selectFrom('listening_queries').selectAll().where('workspace_id', '=', workspaceId).where('status', '!=', 'deleted').orderBy('created_at').execute();
+  return db
+    .selectFrom('listening_queries')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .where('status', '!=', 'deleted')
+    .orderBy('created_at')
+    .execute();
 }
 
 /** The workspace's active queries, oldest first. */
 export async function listActiveQueries(db: Db, workspaceId: string): Promise<ListeningQueryRow[]> {
-  return db.selectFrom('listening_queries').selectAll().where('workspace_id', '=', workspaceId).where('status', '=', 'active').orderBy('created_at').execute();
+  return db
+    .selectFrom('listening_queries')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .where('status', '=', 'active')
+    .orderBy('created_at')
+    .execute();
 }
 
 export async function insertListeningQuery(db: Db, row: Insertable<ListeningQueriesTable>): Promise<void> {
@@ -225,7 +285,11 @@ export async function insertListeningQuery(db: Db, row: Insertable<ListeningQuer
 /** The read positions and health of a query's feeds and Mastodon timelines. */
 export async function sourceStates(db: Db, queryId: string) {
   const [feeds, timelines] = await Promise.all([
-    db.selectFrom('feed_states').select(['url', 'healthy', 'last_error', 'checked_at']).where('query_id', '=', queryId).execute(),
+    db
+      .selectFrom('feed_states')
+      .select(['url', 'healthy', 'last_error', 'checked_at'])
+      .where('query_id', '=', queryId)
+      .execute(),
     db.selectFrom('mastodon_states').selectAll().where('query_id', '=', queryId).execute(),
   ]);
   return { feeds, timelines };
@@ -246,7 +310,8 @@ export async function changeListeningQuery(
     await trx.updateTable('listening_queries').set(changes).where('id', '=', queryId).execute();
     if (keptSources) {
       let staleTimelines = trx.deleteFrom('mastodon_states').where('query_id', '=', queryId);
-      if (keptSources.timelines.length) staleTimelines = staleTimelines.where('timeline', 'not in', keptSources.timelines);
+      if (keptSources.timelines.length)
+        staleTimelines = staleTimelines.where('timeline', 'not in', keptSources.timelines);
       await staleTimelines.execute();
       let staleFeeds = trx.deleteFrom('feed_states').where('query_id', '=', queryId);
       if (keptSources.rss.length) staleFeeds = staleFeeds.where('url', 'not in', keptSources.rss);
@@ -257,8 +322,17 @@ export async function changeListeningQuery(
 }
 
 /** Pause, resume or delete; a resume from a pause restarts the spike baseline (`listening_since`). */
-export async function setListeningQueryStatus(db: Db, queryId: string, status: ListeningQueryRow['status'], { resumed = false } = {}): Promise<void> {
-  await db.updateTable('listening_queries').set({ status, ...(resumed ? { listening_since: new Date() } : {}), updated_at: new Date() }).where('id', '=', queryId).execute();
+export async function setListeningQueryStatus(
+  db: Db,
+  queryId: string,
+  status: ListeningQueryRow['status'],
+  { resumed = false } = {},
+): Promise<void> {
+  await db
+    .updateTable('listening_queries')
+    .set({ status, ...(resumed ? { listening_since: new Date() } : {}), updated_at: new Date() })
+    .where('id', '=', queryId)
+    .execute();
 }
 
 export type Sentiment = 'positive' | 'negative' | 'neutral';
@@ -267,12 +341,21 @@ export type Sentiment = 'positive' | 'negative' | 'neutral';
 export async function listMentions(
   db: Db,
   workspaceId: string,
-  filter: { queryId?: string; source?: string; sentiment?: Sentiment; from?: string; to?: string; lead?: boolean; limit: number },
+  filter: {
+    queryId?: string;
+    source?: string;
+    sentiment?: Sentiment;
+    from?: string;
+    to?: string;
+    lead?: boolean;
+    limit: number;
+  },
 ) {
   let query = db.selectFrom('mentions').selectAll().where('workspace_id', '=', workspaceId);
   if (filter.queryId) query = query.where('query_id', '=', filter.queryId);
   if (filter.source) query = query.where('source', '=', filter.source);
-  if (filter.sentiment) query = query.where(sql<boolean>`coalesce(corrected_label, sentiment_label) = ${filter.sentiment}`);
+  if (filter.sentiment)
+    query = query.where(sql<boolean>`coalesce(corrected_label, sentiment_label) = ${filter.sentiment}`);
   if (filter.from) query = query.where('posted_at', '>=', new Date(filter.from));
   if (filter.to) query = query.where('posted_at', '<', new Date(filter.to));
   if (filter.lead !== undefined) query = query.where('lead', '=', filter.lead);
@@ -280,10 +363,18 @@ export async function listMentions(
 }
 
 /** Corrects a mention's sentiment and/or replaces its tags; undefined when the workspace has no such mention. */
-export async function correctMention(db: Db, workspaceId: string, mentionId: string, change: { sentiment?: Sentiment; tags?: string[] }) {
+export async function correctMention(
+  db: Db,
+  workspaceId: string,
+  mentionId: string,
+  change: { sentiment?: Sentiment; tags?: string[] },
+) {
   return db
     .updateTable('mentions')
-    .set({ ...(change.sentiment ? { corrected_label: change.sentiment } : {}), ...(change.tags ? { tags: change.tags } : {}) })
+    .set({
+      ...(change.sentiment ? { corrected_label: change.sentiment } : {}),
+      ...(change.tags ? { tags: change.tags } : {}),
+    })
     .where('id', '=', mentionId)
     .where('workspace_id', '=', workspaceId)
     .returning(['id', 'corrected_label', 'sentiment_label', 'tags'])
@@ -292,17 +383,31 @@ export async function correctMention(db: Db, workspaceId: string, mentionId: str
 
 /** The text, author and time of the workspace's mentions since `since` (at most 50 000). */
 export async function mentionsSince(db: Db, workspaceId: string, since: Date, queryId?: string) {
-  let query = db.selectFrom('mentions').select(['text', 'author', 'posted_at']).where('workspace_id', '=', workspaceId).where('posted_at', '>=', since);
+  let query = db
+    .selectFrom('mentions')
+    .select(['text', 'author', 'posted_at'])
+    .where('workspace_id', '=', workspaceId)
+    .where('posted_at', '>=', since);
   if (queryId) query = query.where('query_id', '=', queryId);
   return query.limit(50_000).execute();
 }
 
 /** Mention volume per brand or competitor query and time bucket. */
-export async function volumeByQuery(db: Db, workspaceId: string, range: { from: string; to: string; interval: 'hour' | 'day' | 'week' }) {
+export async function volumeByQuery(
+  db: Db,
+  workspaceId: string,
+  range: { from: string; to: string; interval: 'hour' | 'day' | 'week' },
+) {
   return db
     .selectFrom('mentions as m')
     .innerJoin('listening_queries as lq', 'lq.id', 'm.query_id')
-    .select(['lq.id as queryId', 'lq.name', 'lq.kind', sql<Date>`date_trunc(${range.interval}, m.posted_at)`.as('bucket'), sql<number>`count(*)::int`.as('volume')])
+    .select([
+      'lq.id as queryId',
+      'lq.name',
+      'lq.kind',
+      sql<Date>`date_trunc(${range.interval}, m.posted_at)`.as('bucket'),
+      sql<number>`count(*)::int`.as('volume'),
+    ])
     .where('m.workspace_id', '=', workspaceId)
     .where('lq.kind', 'in', ['brand', 'competitor'])
     .where('m.posted_at', '>=', new Date(range.from))
@@ -313,7 +418,11 @@ export async function volumeByQuery(db: Db, workspaceId: string, range: { from: 
 }
 
 /** Volume and sentiment mix per query and time bucket (corrections count). */
-export async function sentimentByQuery(db: Db, workspaceId: string, range: { queryId?: string; from: string; to: string; interval: 'hour' | 'day' }) {
+export async function sentimentByQuery(
+  db: Db,
+  workspaceId: string,
+  range: { queryId?: string; from: string; to: string; interval: 'hour' | 'day' },
+) {
   let query = db
     .selectFrom('mentions')
     .select([
@@ -332,7 +441,11 @@ export async function sentimentByQuery(db: Db, workspaceId: string, range: { que
 }
 
 /** Alerts of the workspace, newest first (at most 200). */
-export async function listAlerts(db: Db, workspaceId: string, filter: { status?: 'open' | 'closed'; queryId?: string }) {
+export async function listAlerts(
+  db: Db,
+  workspaceId: string,
+  filter: { status?: 'open' | 'closed'; queryId?: string },
+) {
   let query = db.selectFrom('alerts').selectAll().where('workspace_id', '=', workspaceId);
   if (filter.status) query = query.where('status', '=', filter.status);
   if (filter.queryId) query = query.where('query_id', '=', filter.queryId);
@@ -350,7 +463,14 @@ export async function acknowledgeAlert(db: Db, workspaceId: string, alertId: str
       .where('acknowledged_at', 'is', null)
       .returning(['id', 'query_id'])
       .executeTakeFirst();
-    if (row) await appendAudit(trx, { workspaceId, actorId, action: 'alert.acknowledged', subjectType: 'alert', subjectId: row.id });
+    if (row)
+      await appendAudit(trx, {
+        workspaceId,
+        actorId,
+        action: 'alert.acknowledged',
+        subjectType: 'alert',
+        subjectId: row.id,
+      });
     return row;
   });
 }

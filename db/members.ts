@@ -43,7 +43,14 @@ export async function listMembers(db: Db, workspaceId: string): Promise<MemberVi
     .where('m.workspace_id', '=', workspaceId)
     .orderBy('m.created_at')
     .execute();
-  return rows.map((r) => ({ userId: r.id, email: r.email, name: r.name, role: r.role, kind: r.kind, joinedAt: r.created_at.toISOString() }));
+  return rows.map((r) => ({
+    userId: r.id,
+    email: r.email,
+    name: r.name,
+    role: r.role,
+    kind: r.kind,
+    joinedAt: r.created_at.toISOString(),
+  }));
 }
 
 export async function findMember(db: Db, workspaceId: string, userId: string): Promise<MemberView | undefined> {
@@ -66,7 +73,8 @@ export async function addMember(
       .onConflict((oc) => oc.column('email').doUpdateSet({ email }))
       .returning(['id', 'name', 'kind'])
       .executeTakeFirstOrThrow();
-    if (user.kind !== 'person') throw new ServiceAccountEmailError('That address belongs to a service account; add people by their own email');
+    if (user.kind !== 'person')
+      throw new ServiceAccountEmailError('That address belongs to a service account; add people by their own email');
     const inserted = await trx
       .insertInto('memberships')
       .values({ workspace_id: input.workspaceId, user_id: user.id, role: input.role })
@@ -74,9 +82,30 @@ export async function addMember(
       .returning('created_at')
       .executeTakeFirst();
     if (!inserted) return undefined;
-    await appendAudit(trx, { workspaceId: input.workspaceId, actorId: input.actorId, action: 'member.added', subjectType: 'member', subjectId: user.id, after: { email, role: input.role } });
-    const invitation = await issueInvitation(trx, { workspaceId: input.workspaceId, userId: user.id, actorId: input.actorId });
-    return { member: { userId: user.id, email, name: user.name, role: input.role, kind: 'person', joinedAt: inserted.created_at.toISOString() }, invitation };
+    await appendAudit(trx, {
+      workspaceId: input.workspaceId,
+      actorId: input.actorId,
+      action: 'member.added',
+      subjectType: 'member',
+      subjectId: user.id,
+      after: { email, role: input.role },
+    });
+    const invitation = await issueInvitation(trx, {
+      workspaceId: input.workspaceId,
+      userId: user.id,
+      actorId: input.actorId,
+    });
+    return {
+      member: {
+        userId: user.id,
+        email,
+        name: user.name,
+        role: input.role,
+        kind: 'person',
+        joinedAt: inserted.created_at.toISOString(),
+      },
+      invitation,
+    };
   });
 }
 
@@ -85,13 +114,38 @@ export async function addMember(
  * Its address is made up and undeliverable (RFC 2606 `.invalid`): users are keyed by email, and no
  * one can add it as a person or invite it.
  */
-export async function createServiceAccount(db: Db, input: { workspaceId: string; name: string; role: Exclude<Role, 'owner'>; actorId: string }): Promise<MemberView> {
+export async function createServiceAccount(
+  db: Db,
+  input: { workspaceId: string; name: string; role: Exclude<Role, 'owner'>; actorId: string },
+): Promise<MemberView> {
   return db.transaction().execute(async (trx) => {
     const email = `service-${randomUUID()}@service-accounts.chorus.invalid`;
-    const user = await trx.insertInto('users').values({ email, name: input.name, kind: 'service' }).returning('id').executeTakeFirstOrThrow();
-    const membership = await trx.insertInto('memberships').values({ workspace_id: input.workspaceId, user_id: user.id, role: input.role }).returning('created_at').executeTakeFirstOrThrow();
-    await appendAudit(trx, { workspaceId: input.workspaceId, actorId: input.actorId, action: 'service_account.created', subjectType: 'service_account', subjectId: user.id, after: { name: input.name, role: input.role } });
-    return { userId: user.id, email, name: input.name, role: input.role, kind: 'service', joinedAt: membership.created_at.toISOString() };
+    const user = await trx
+      .insertInto('users')
+      .values({ email, name: input.name, kind: 'service' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const membership = await trx
+      .insertInto('memberships')
+      .values({ workspace_id: input.workspaceId, user_id: user.id, role: input.role })
+      .returning('created_at')
+      .executeTakeFirstOrThrow();
+    await appendAudit(trx, {
+      workspaceId: input.workspaceId,
+      actorId: input.actorId,
+      action: 'service_account.created',
+      subjectType: 'service_account',
+      subjectId: user.id,
+      after: { name: input.name, role: input.role },
+    });
+    return {
+      userId: user.id,
+      email,
+      name: input.name,
+      role: input.role,
+      kind: 'service',
+      joinedAt: membership.created_at.toISOString(),
+    };
   });
 }
 
@@ -99,20 +153,48 @@ export async function createServiceAccount(db: Db, input: { workspaceId: string;
  * Changes a member's role, or removes the member (role `null`). A workspace always keeps an owner:
  * the change that would leave none throws LastOwnerError. Returns false when the user is not a member.
  */
-export async function changeMembership(db: Db, input: { workspaceId: string; userId: string; role: Role | null; actorId: string }): Promise<boolean> {
+export async function changeMembership(
+  db: Db,
+  input: { workspaceId: string; userId: string; role: Role | null; actorId: string },
+): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
     // Lock the workspace's memberships so two demotions cannot each see "another owner remains".
-    const members = await trx.selectFrom('memberships').select(['user_id', 'role']).where('workspace_id', '=', input.workspaceId).forUpdate().execute();
+    const members = await trx
+      .selectFrom('memberships')
+      .select(['user_id', 'role'])
+      .where('workspace_id', '=', input.workspaceId)
+      .forUpdate()
+      .execute();
     const current = members.find((m) => m.user_id === input.userId);
     if (!current) return false;
     const owners = members.filter((m) => m.role === 'owner').length;
-    if (current.role === 'owner' && input.role !== 'owner' && owners === 1) throw new LastOwnerError('A workspace must keep at least one owner');
+    if (current.role === 'owner' && input.role !== 'owner' && owners === 1)
+      throw new LastOwnerError('A workspace must keep at least one owner');
     if (input.role === null) {
-      await revokeInvitationsOfRemovedMember(trx, { workspaceId: input.workspaceId, userId: input.userId, actorId: input.actorId });
-      await trx.deleteFrom('memberships').where('workspace_id', '=', input.workspaceId).where('user_id', '=', input.userId).execute();
-      await trx.updateTable('api_tokens').set({ revoked_at: new Date() }).where('workspace_id', '=', input.workspaceId).where('user_id', '=', input.userId).where('revoked_at', 'is', null).execute();
+      await revokeInvitationsOfRemovedMember(trx, {
+        workspaceId: input.workspaceId,
+        userId: input.userId,
+        actorId: input.actorId,
+      });
+      await trx
+        .deleteFrom('memberships')
+        .where('workspace_id', '=', input.workspaceId)
+        .where('user_id', '=', input.userId)
+        .execute();
+      await trx
+        .updateTable('api_tokens')
+        .set({ revoked_at: new Date() })
+        .where('workspace_id', '=', input.workspaceId)
+        .where('user_id', '=', input.userId)
+        .where('revoked_at', 'is', null)
+        .execute();
     } else {
-      await trx.updateTable('memberships').set({ role: input.role }).where('workspace_id', '=', input.workspaceId).where('user_id', '=', input.userId).execute();
+      await trx
+        .updateTable('memberships')
+        .set({ role: input.role })
+        .where('workspace_id', '=', input.workspaceId)
+        .where('user_id', '=', input.userId)
+        .execute();
     }
     await appendAudit(trx, {
       workspaceId: input.workspaceId,
@@ -128,6 +210,11 @@ export async function changeMembership(db: Db, input: { workspaceId: string; use
 }
 
 export async function findMemberRole(db: Db, workspaceId: string, userId: string): Promise<Role | undefined> {
-  const member = await db.selectFrom('memberships').select('role').where('workspace_id', '=', workspaceId).where('user_id', '=', userId).executeTakeFirst();
+  const member = await db
+    .selectFrom('memberships')
+    .select('role')
+    .where('workspace_id', '=', workspaceId)
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
   return member?.role;
 }

@@ -19,11 +19,22 @@ export interface NewMention {
 
 /** Who (author) already posted each of these texts (text keys) to the query since `since`. */
 export async function textKeyAuthors(db: Db, queryId: string, textKeys: string[], since: Date) {
-  return db.selectFrom('mentions').select(['text_key', 'author']).distinct().where('query_id', '=', queryId).where('text_key', 'in', textKeys).where('posted_at', '>=', since).execute();
+  return db
+    .selectFrom('mentions')
+    .select(['text_key', 'author'])
+    .distinct()
+    .where('query_id', '=', queryId)
+    .where('text_key', 'in', textKeys)
+    .where('posted_at', '>=', since)
+    .execute();
 }
 
 /** Records filtered items by reason, once per item. */
-export async function recordFiltered(db: Db, queryId: string, filtered: { source_id: string; reason: string }[]): Promise<void> {
+export async function recordFiltered(
+  db: Db,
+  queryId: string,
+  filtered: { source_id: string; reason: string }[],
+): Promise<void> {
   await db
     .insertInto('listening_filtered')
     .values(filtered.map((f) => ({ query_id: queryId, ...f })))
@@ -35,7 +46,11 @@ export async function recordFiltered(db: Db, queryId: string, filtered: { source
  * Stores mentions in one statement, a second sighting a no-op (unique source id; author + text per
  * day). Returns how many were new.
  */
-export async function insertMentions(db: Db, query: { workspaceId: string; queryId: string }, mentions: NewMention[]): Promise<number> {
+export async function insertMentions(
+  db: Db,
+  query: { workspaceId: string; queryId: string },
+  mentions: NewMention[],
+): Promise<number> {
   // One statement whatever the batch size: the rows travel as one array per column (unnest),
   // not as 14 parameters per row, which keeps both building and planning it cheap.
   const column = <T>(pick: (mention: NewMention) => T) => mentions.map(pick);

@@ -35,10 +35,17 @@ export interface NotificationView {
 }
 
 /** A workspace's latest notifications, newest first; with `recipientId`, only those addressed to that user. */
-export async function listNotifications(db: Db, workspaceId: string, filter: { recipientId?: string; limit?: number } = {}): Promise<NotificationView[]> {
+export async function listNotifications(
+  db: Db,
+  workspaceId: string,
+  filter: { recipientId?: string; limit?: number } = {},
+): Promise<NotificationView[]> {
   let query = db.selectFrom('notifications').selectAll().where('workspace_id', '=', workspaceId);
   if (filter.recipientId) query = query.where(sql<boolean>`${filter.recipientId}::uuid = any(recipient_ids)`);
-  const rows = await query.orderBy('id', 'desc').limit(filter.limit ?? 200).execute();
+  const rows = await query
+    .orderBy('id', 'desc')
+    .limit(filter.limit ?? 200)
+    .execute();
   return rows.map((r) => ({
     id: r.id,
     kind: r.kind,
@@ -61,7 +68,15 @@ export async function findNotificationToDeliver(db: Db, notificationId: string) 
   return db
     .selectFrom('notifications as n')
     .innerJoin('workspaces as w', 'w.id', 'n.workspace_id')
-    .select(['n.id', 'n.workspace_id', 'n.payload', 'n.recipient_ids', 'n.delivered_at', 'n.emailed_at', 'w.notification_webhook_sealed'])
+    .select([
+      'n.id',
+      'n.workspace_id',
+      'n.payload',
+      'n.recipient_ids',
+      'n.delivered_at',
+      'n.emailed_at',
+      'w.notification_webhook_sealed',
+    ])
     .where('n.id', '=', notificationId)
     .executeTakeFirstOrThrow();
 }
@@ -96,16 +111,45 @@ export async function markNotificationEmailed(db: Db, notificationId: string): P
  */
 export async function recordApprovalNotification(
   db: Db,
-  { workspaceId, key, kind, postId, recipientIds, payload, awaitingUserIds }: { workspaceId: string; key: string; kind: string; postId: string; recipientIds: string[]; payload: unknown; awaitingUserIds?: string[] },
+  {
+    workspaceId,
+    key,
+    kind,
+    postId,
+    recipientIds,
+    payload,
+    awaitingUserIds,
+  }: {
+    workspaceId: string;
+    key: string;
+    kind: string;
+    postId: string;
+    recipientIds: string[];
+    payload: unknown;
+    awaitingUserIds?: string[];
+  },
 ): Promise<string> {
   const notification = await db.transaction().execute(async (trx) => {
     await trx
       .insertInto('notifications')
-      .values({ workspace_id: workspaceId, key, kind, subject_type: 'post', subject_id: postId, recipient_ids: recipientIds, payload: JSON.stringify(payload) })
+      .values({
+        workspace_id: workspaceId,
+        key,
+        kind,
+        subject_type: 'post',
+        subject_id: postId,
+        recipient_ids: recipientIds,
+        payload: JSON.stringify(payload),
+      })
       .onConflict((oc) => oc.column('key').doNothing())
       .execute();
     if (awaitingUserIds) {
-      await trx.updateTable('posts').set({ awaiting_user_ids: awaitingUserIds }).where('id', '=', postId).where('status', '=', 'awaiting_approval').execute();
+      await trx
+        .updateTable('posts')
+        .set({ awaiting_user_ids: awaitingUserIds })
+        .where('id', '=', postId)
+        .where('status', '=', 'awaiting_approval')
+        .execute();
     }
     return trx.selectFrom('notifications').select('id').where('key', '=', key).executeTakeFirstOrThrow();
   });

@@ -9,7 +9,9 @@ import type { PostStatus } from './posts.types';
  * its workflow learns it, while a concurrent change is being saved.)
  */
 export function isUnclaimed(status: PostStatus): boolean {
-  return status === 'scheduled' || status === 'held' || status === 'awaiting_approval' || status === 'changes_requested';
+  return (
+    status === 'scheduled' || status === 'held' || status === 'awaiting_approval' || status === 'changes_requested'
+  );
 }
 
 /**
@@ -20,7 +22,12 @@ export function isUnclaimed(status: PostStatus): boolean {
  * once the post is scheduled for the same time again.
  */
 export async function announcePublishStage(db: Db, postId: string): Promise<number> {
-  const post = await db.updateTable('posts').set(nextPublishStage).where('id', '=', postId).returning('publish_stage').executeTakeFirstOrThrow();
+  const post = await db
+    .updateTable('posts')
+    .set(nextPublishStage)
+    .where('id', '=', postId)
+    .returning('publish_stage')
+    .executeTakeFirstOrThrow();
   return post.publish_stage;
 }
 
@@ -64,29 +71,47 @@ export async function claimPosts(db: Db, requests: ClaimRequest[]): Promise<Clai
       returning p.id, p.workspace_id, p.publish_at, p.publish_stage`.execute(trx);
     await appendAuditEntries(
       trx,
-      claimedNow.rows.map((post) => ({ workspaceId: post.workspace_id, actorId: null, action: 'post.status_changed', subjectType: 'post', subjectId: post.id, before: { status: 'scheduled' }, after: { status: 'publishing' } })),
+      claimedNow.rows.map((post) => ({
+        workspaceId: post.workspace_id,
+        actorId: null,
+        action: 'post.status_changed',
+        subjectType: 'post',
+        subjectId: post.id,
+        before: { status: 'scheduled' },
+        after: { status: 'publishing' },
+      })),
     );
     // Claimed by this update, or earlier (a retry, a sibling target): only the latter are read back.
     const claimed = new Map<string, { publish_at: Date; publish_stage: number }>(claimedNow.rows.map((p) => [p.id, p]));
     const others = postIds.filter((id) => !claimed.has(id));
     if (others.length > 0) {
-      const earlier = await trx.selectFrom('posts').select(['id', 'publish_at', 'publish_stage']).where('id', 'in', others).where('status', '=', 'publishing').execute();
+      const earlier = await trx
+        .selectFrom('posts')
+        .select(['id', 'publish_at', 'publish_stage'])
+        .where('id', 'in', others)
+        .where('status', '=', 'publishing')
+        .execute();
       for (const post of earlier) claimed.set(post.id, post);
     }
     const isClaimed = (r: ClaimRequest) => {
       const post = claimed.get(r.postId);
-      return post !== undefined && post.publish_at.getTime() === Date.parse(r.publishAt) && post.publish_stage === r.stage;
+      return (
+        post !== undefined && post.publish_at.getTime() === Date.parse(r.publishAt) && post.publish_stage === r.stage
+      );
     };
 
     const granted = requests.filter(isClaimed);
-    const targets = granted.length === 0 ? [] : (
-      await sql<{ id: string; text: string; channel_removed: boolean }>`
+    const targets =
+      granted.length === 0
+        ? []
+        : (
+            await sql<{ id: string; text: string; channel_removed: boolean }>`
         update post_targets t set status = case when t.status = 'published' then t.status else 'publishing' end,
           sending = t.status <> 'published', attempts = g.attempt, updated_at = now()
         from unnest(${granted.map((r) => r.targetId)}::uuid[], ${granted.map((r) => r.attempt)}::int[]) as g(id, attempt), channels c
         where t.id = g.id and c.id = t.channel_id
         returning t.id, t.text, c.deleted_at is not null as channel_removed`.execute(trx)
-    ).rows;
+          ).rows;
     const byTarget = new Map(targets.map((t) => [t.id, t]));
     return requests.map((r): ClaimOutcome => {
       const target = isClaimed(r) ? byTarget.get(r.targetId) : undefined;
@@ -100,9 +125,17 @@ export async function claimPosts(db: Db, requests: ClaimRequest[]): Promise<Clai
  * cancelled while the send was in flight (a cancel moves the publish stage on): the target is then
  * cancelled instead of retried. Under the post's row lock, so it is ordered against the cancel.
  */
-export async function endFailedSend(db: Db, { postId, targetId, stage }: { postId: string; targetId: string; stage: number }): Promise<boolean> {
+export async function endFailedSend(
+  db: Db,
+  { postId, targetId, stage }: { postId: string; targetId: string; stage: number },
+): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
-    const post = await trx.selectFrom('posts').select('publish_stage').where('id', '=', postId).forUpdate().executeTakeFirstOrThrow();
+    const post = await trx
+      .selectFrom('posts')
+      .select('publish_stage')
+      .where('id', '=', postId)
+      .forUpdate()
+      .executeTakeFirstOrThrow();
     const cancelled = post.publish_stage !== stage;
     await trx
       .updateTable('post_targets')
@@ -125,17 +158,47 @@ export type RetriesCancelled = { cancelled: false } | { cancelled: true; stopped
  * and the stage moved on); a target sending now finishes, and ends published if it got through or
  * cancelled if it failed (`endFailedSend`).
  */
-export async function cancelRetries(db: Db, { postId, actorId }: { postId: string; actorId?: string }): Promise<RetriesCancelled> {
+export async function cancelRetries(
+  db: Db,
+  { postId, actorId }: { postId: string; actorId?: string },
+): Promise<RetriesCancelled> {
   return db.transaction().execute(async (trx) => {
-    const post = await trx.selectFrom('posts').select(['workspace_id', 'status']).where('id', '=', postId).forUpdate().executeTakeFirstOrThrow();
+    const post = await trx
+      .selectFrom('posts')
+      .select(['workspace_id', 'status'])
+      .where('id', '=', postId)
+      .forUpdate()
+      .executeTakeFirstOrThrow();
     if (post.status !== 'publishing') return { cancelled: false };
-    const targets = await trx.selectFrom('post_targets').select(['id', 'status', 'sending']).where('post_id', '=', postId).execute();
+    const targets = await trx
+      .selectFrom('post_targets')
+      .select(['id', 'status', 'sending'])
+      .where('post_id', '=', postId)
+      .execute();
     if (!targets.some((t) => t.status === 'publishing' && !t.sending)) return { cancelled: false };
-    const stopped = targets.filter((t) => (t.status === 'publishing' || t.status === 'pending') && !t.sending).map((t) => t.id);
+    const stopped = targets
+      .filter((t) => (t.status === 'publishing' || t.status === 'pending') && !t.sending)
+      .map((t) => t.id);
     const sending = targets.filter((t) => t.status === 'publishing' && t.sending).map((t) => t.id);
-    await trx.updateTable('posts').set({ status: 'cancelled', updated_at: new Date(), ...nextPublishStage }).where('id', '=', postId).execute();
-    await trx.updateTable('post_targets').set({ status: 'cancelled', updated_at: new Date() }).where('id', 'in', stopped).execute();
-    await appendAudit(trx, { workspaceId: post.workspace_id, actorId: actorId ?? null, action: 'post.status_changed', subjectType: 'post', subjectId: postId, before: { status: 'publishing' }, after: { status: 'cancelled', stoppedTargetIds: stopped, sendingTargetIds: sending } });
+    await trx
+      .updateTable('posts')
+      .set({ status: 'cancelled', updated_at: new Date(), ...nextPublishStage })
+      .where('id', '=', postId)
+      .execute();
+    await trx
+      .updateTable('post_targets')
+      .set({ status: 'cancelled', updated_at: new Date() })
+      .where('id', 'in', stopped)
+      .execute();
+    await appendAudit(trx, {
+      workspaceId: post.workspace_id,
+      actorId: actorId ?? null,
+      action: 'post.status_changed',
+      subjectType: 'post',
+      subjectId: postId,
+      before: { status: 'publishing' },
+      after: { status: 'cancelled', stoppedTargetIds: stopped, sendingTargetIds: sending },
+    });
     return { cancelled: true, stopped, sending };
   });
 }
@@ -150,7 +213,11 @@ const MAX_CLAIMS_PER_BATCH = 500;
  * wait on each other's row locks.
  */
 export class ClaimBatcher {
-  private waiting: { request: ClaimRequest; resolve: (outcome: ClaimOutcome) => void; reject: (err: unknown) => void }[] = [];
+  private waiting: {
+    request: ClaimRequest;
+    resolve: (outcome: ClaimOutcome) => void;
+    reject: (err: unknown) => void;
+  }[] = [];
   private timer: NodeJS.Timeout | undefined;
   private claiming = false;
 

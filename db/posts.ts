@@ -3,7 +3,14 @@ import { z } from 'zod';
 import type { Db } from './database';
 import type { ApprovalDecisionsTable } from './approvals';
 import type { Provider } from './channels';
-import { type Post, type PostStatus, type PostTarget, type PostMediaTable, type PostsTable, type PostTargetsTable } from './posts.types';
+import {
+  type Post,
+  type PostStatus,
+  type PostTarget,
+  type PostMediaTable,
+  type PostsTable,
+  type PostTargetsTable,
+} from './posts.types';
 import { POST_STATUSES, TARGET_STATUSES } from '../contracts/domain';
 import { appendAudit } from './audit';
 import { isUnclaimed, nextPublishStage } from './post-claims';
@@ -15,7 +22,7 @@ export const postTargetView = z.object({
   status: z.enum(TARGET_STATUSES),
   attempts: z.number().int(),
   lastError: z.string().nullable(),
-  externalId: z.string().nullable().describe('The network\'s id, e.g. the at:// URI of the Bluesky record'),
+  externalId: z.string().nullable().describe("The network's id, e.g. the at:// URI of the Bluesky record"),
   url: z.string().nullable(),
   publishedAt: z.string().nullable(),
 });
@@ -43,7 +50,9 @@ export const postView = z.object({
   workflowId: z.string(),
   campaignId: z.uuid().nullable(),
   libraryItemId: z.uuid().nullable(),
-  preApproved: z.boolean().describe('Made from an approved library item without changes, so it skipped its approval chain'),
+  preApproved: z
+    .boolean()
+    .describe('Made from an approved library item without changes, so it skipped its approval chain'),
   createdAt: z.string(),
   updatedAt: z.string(),
   media: z.array(postMediaView).describe('Attached media, in order'),
@@ -94,7 +103,16 @@ export interface NewPost {
 export async function findPosts(
   db: Db,
   workspaceId: string,
-  filter: { ids?: string[]; from?: Date; to?: Date; status?: PostStatus; channelId?: string; campaignId?: string; awaitingUserId?: string; limit?: number } = {},
+  filter: {
+    ids?: string[];
+    from?: Date;
+    to?: Date;
+    status?: PostStatus;
+    channelId?: string;
+    campaignId?: string;
+    awaitingUserId?: string;
+    limit?: number;
+  } = {},
 ): Promise<PostView[]> {
   let query = db.selectFrom('posts').selectAll().where('workspace_id', '=', workspaceId);
   if (filter.ids) query = query.where('id', 'in', filter.ids);
@@ -105,30 +123,73 @@ export async function findPosts(
   if (filter.awaitingUserId) query = query.where(sql<boolean>`${filter.awaitingUserId}::uuid = any(awaiting_user_ids)`);
   if (filter.channelId) {
     const channelId = filter.channelId;
-    query = query.where((eb) => eb.exists(eb.selectFrom('post_targets').select('id').whereRef('post_targets.post_id', '=', 'posts.id').where('channel_id', '=', channelId)));
+    query = query.where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('post_targets')
+          .select('id')
+          .whereRef('post_targets.post_id', '=', 'posts.id')
+          .where('channel_id', '=', channelId),
+      ),
+    );
   }
-  const posts = await query.orderBy('publish_at').orderBy('id').limit(filter.limit ?? 500).execute();
+  const posts = await query
+    .orderBy('publish_at')
+    .orderBy('id')
+    .limit(filter.limit ?? 500)
+    .execute();
   if (posts.length === 0) return [];
   const ids = posts.map((p) => p.id);
   const [targets, media] = await Promise.all([
     db.selectFrom('post_targets').selectAll().where('post_id', 'in', ids).orderBy('id').execute(),
     findPostMedia(db, ids),
   ]);
-  return posts.map((p) => toPostView(p, targets.filter((t) => t.post_id === p.id), media.filter((m) => m.postId === p.id).map(({ postId: _, ...m }) => m)));
+  return posts.map((p) =>
+    toPostView(
+      p,
+      targets.filter((t) => t.post_id === p.id),
+      media.filter((m) => m.postId === p.id).map(({ postId: _, ...m }) => m),
+    ),
+  );
 }
 
 /** The media attached to these posts, in order, with what publishing and validation need to know. */
-export async function findPostMedia(db: Db, postIds: string[]): Promise<(PostMediaView & { postId: string; storageKey: string; sha256: string })[]> {
+export async function findPostMedia(
+  db: Db,
+  postIds: string[],
+): Promise<(PostMediaView & { postId: string; storageKey: string; sha256: string })[]> {
   if (postIds.length === 0) return [];
   const rows = await db
     .selectFrom('post_media as pm')
     .innerJoin('media_assets as m', 'm.id', 'pm.media_id')
-    .select(['pm.post_id', 'pm.media_id', 'pm.library_item_id', 'pm.alt', 'm.content_type', 'm.bytes', 'm.width', 'm.height', 'm.storage_key', 'm.sha256'])
+    .select([
+      'pm.post_id',
+      'pm.media_id',
+      'pm.library_item_id',
+      'pm.alt',
+      'm.content_type',
+      'm.bytes',
+      'm.width',
+      'm.height',
+      'm.storage_key',
+      'm.sha256',
+    ])
     .where('pm.post_id', 'in', postIds)
     .orderBy('pm.post_id')
     .orderBy('pm.position')
     .execute();
-  return rows.map((r) => ({ postId: r.post_id, mediaId: r.media_id, libraryItemId: r.library_item_id, alt: r.alt, contentType: r.content_type, bytes: r.bytes, width: r.width, height: r.height, storageKey: r.storage_key, sha256: r.sha256 }));
+  return rows.map((r) => ({
+    postId: r.post_id,
+    mediaId: r.media_id,
+    libraryItemId: r.library_item_id,
+    alt: r.alt,
+    contentType: r.content_type,
+    bytes: r.bytes,
+    width: r.width,
+    height: r.height,
+    storageKey: r.storage_key,
+    sha256: r.sha256,
+  }));
 }
 
 export async function findPost(db: Db, workspaceId: string, postId: string): Promise<PostView | undefined> {
@@ -143,28 +204,58 @@ export async function findTargetToPublish(db: Db, postId: string, targetId: stri
     .innerJoin('posts as p', 'p.id', 't.post_id')
     .innerJoin('channels as c', 'c.id', 't.channel_id')
     .select([
-      't.id', 't.channel_id', 't.text', 't.status', 't.idempotency_key', 't.external_id', 't.external_url',
-      'p.publish_at', 'c.provider', 'c.name as channelName', 'c.credentials_sealed', 'c.deleted_at',
+      't.id',
+      't.channel_id',
+      't.text',
+      't.status',
+      't.idempotency_key',
+      't.external_id',
+      't.external_url',
+      'p.publish_at',
+      'c.provider',
+      'c.name as channelName',
+      'c.credentials_sealed',
+      'c.deleted_at',
     ])
     .where('t.id', '=', targetId)
     .where('t.post_id', '=', postId)
     .executeTakeFirst();
 }
 
-export async function markTargetPublished(db: Db, targetId: string, result: { externalId: string; url: string | null }): Promise<void> {
+export async function markTargetPublished(
+  db: Db,
+  targetId: string,
+  result: { externalId: string; url: string | null },
+): Promise<void> {
   await db
     .updateTable('post_targets')
-    .set({ status: 'published', sending: false, external_id: result.externalId, external_url: result.url, last_error: null, published_at: new Date(), updated_at: new Date() })
+    .set({
+      status: 'published',
+      sending: false,
+      external_id: result.externalId,
+      external_url: result.url,
+      last_error: null,
+      published_at: new Date(),
+      updated_at: new Date(),
+    })
     .where('id', '=', targetId)
     .execute();
 }
 
 export async function setTargetLastError(db: Db, targetId: string, error: string): Promise<void> {
-  await db.updateTable('post_targets').set({ last_error: error, updated_at: new Date() }).where('id', '=', targetId).execute();
+  await db
+    .updateTable('post_targets')
+    .set({ last_error: error, updated_at: new Date() })
+    .where('id', '=', targetId)
+    .execute();
 }
 
 export async function markTargetPublishing(db: Db, targetId: string, attempt: number): Promise<void> {
-  await db.updateTable('post_targets').set({ status: 'publishing', attempts: attempt, updated_at: new Date() }).where('id', '=', targetId).execute();
+  await db
+    .updateTable('post_targets')
+    .set({ status: 'publishing', attempts: attempt, updated_at: new Date() })
+    .where('id', '=', targetId)
+    .execute();
 }
 
 /** Fails a target for good, unless it was published. */
@@ -186,13 +277,30 @@ export async function postExists(db: Db, postId: string): Promise<boolean> {
  * Moves a post. With `unlessClaimed` (a staged post), only if no publish has claimed it: returns
  * false, changing nothing, when one has.
  */
-export async function savePostSchedule(db: Db, { postId, publishAt, actorId, unlessClaimed }: { postId: string; publishAt: string; actorId?: string; unlessClaimed?: boolean }): Promise<boolean> {
+export async function savePostSchedule(
+  db: Db,
+  {
+    postId,
+    publishAt,
+    actorId,
+    unlessClaimed,
+  }: { postId: string; publishAt: string; actorId?: string; unlessClaimed?: boolean },
+): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
-    const before = await trx.selectFrom('posts').select(['workspace_id', 'publish_at', 'status']).where('id', '=', postId).forUpdate().executeTakeFirstOrThrow();
+    const before = await trx
+      .selectFrom('posts')
+      .select(['workspace_id', 'publish_at', 'status'])
+      .where('id', '=', postId)
+      .forUpdate()
+      .executeTakeFirstOrThrow();
     if (before.publish_at.getTime() === Date.parse(publishAt)) return true; // an earlier attempt saved it
     if (unlessClaimed && !isUnclaimed(before.status)) return false;
     // A staged post's publishes were staged for the old time: they may no longer claim it.
-    await trx.updateTable('posts').set({ publish_at: publishAt, updated_at: new Date(), ...(unlessClaimed ? nextPublishStage : {}) }).where('id', '=', postId).execute();
+    await trx
+      .updateTable('posts')
+      .set({ publish_at: publishAt, updated_at: new Date(), ...(unlessClaimed ? nextPublishStage : {}) })
+      .where('id', '=', postId)
+      .execute();
     await appendAudit(trx, {
       workspaceId: before.workspace_id,
       actorId: actorId ?? null,
@@ -213,10 +321,31 @@ export async function savePostSchedule(db: Db, { postId, publishAt, actorId, unl
  */
 export async function savePostStatus(
   db: Db,
-  { postId, status, actorId, awaitingUserIds, unlessClaimed, onlyFrom, publishAt }: { postId: string; status: PostStatus; actorId?: string; awaitingUserIds?: string[]; unlessClaimed: boolean; onlyFrom?: PostStatus; publishAt?: string },
+  {
+    postId,
+    status,
+    actorId,
+    awaitingUserIds,
+    unlessClaimed,
+    onlyFrom,
+    publishAt,
+  }: {
+    postId: string;
+    status: PostStatus;
+    actorId?: string;
+    awaitingUserIds?: string[];
+    unlessClaimed: boolean;
+    onlyFrom?: PostStatus;
+    publishAt?: string;
+  },
 ): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
-    const before = await trx.selectFrom('posts').select(['workspace_id', 'status']).where('id', '=', postId).forUpdate().executeTakeFirstOrThrow();
+    const before = await trx
+      .selectFrom('posts')
+      .select(['workspace_id', 'status'])
+      .where('id', '=', postId)
+      .forUpdate()
+      .executeTakeFirstOrThrow();
     if (before.status === status) return true;
     if (unlessClaimed && !isUnclaimed(before.status)) return false;
     if (onlyFrom && before.status !== onlyFrom) return false;
@@ -233,9 +362,22 @@ export async function savePostStatus(
       .where('id', '=', postId)
       .execute();
     if (status === 'cancelled') {
-      await trx.updateTable('post_targets').set({ status: 'cancelled', updated_at: new Date() }).where('post_id', '=', postId).where('status', '=', 'pending').execute();
+      await trx
+        .updateTable('post_targets')
+        .set({ status: 'cancelled', updated_at: new Date() })
+        .where('post_id', '=', postId)
+        .where('status', '=', 'pending')
+        .execute();
     }
-    await appendAudit(trx, { workspaceId: before.workspace_id, actorId: actorId ?? null, action: 'post.status_changed', subjectType: 'post', subjectId: postId, before: { status: before.status }, after: { status, ...(publishAt ? { publishAt } : {}) } });
+    await appendAudit(trx, {
+      workspaceId: before.workspace_id,
+      actorId: actorId ?? null,
+      action: 'post.status_changed',
+      subjectType: 'post',
+      subjectId: postId,
+      before: { status: before.status },
+      after: { status, ...(publishAt ? { publishAt } : {}) },
+    });
     return true;
   });
 }
@@ -243,12 +385,29 @@ export async function savePostStatus(
 /** Stores one approval decision on a post (once, whatever the retries) and who the chain waits on next. */
 export async function recordPostApprovalDecision(
   db: Db,
-  input: { postId: string; round?: number; step: number; stepName: string; userId: string; decision: ApprovalDecisionsTable['decision']; comment?: string; awaitingUserIds: string[] },
+  input: {
+    postId: string;
+    round?: number;
+    step: number;
+    stepName: string;
+    userId: string;
+    decision: ApprovalDecisionsTable['decision'];
+    comment?: string;
+    awaitingUserIds: string[];
+  },
 ): Promise<void> {
   await db.transaction().execute(async (trx) => {
     const inserted = await trx
       .insertInto('approval_decisions')
-      .values({ post_id: input.postId, round: input.round ?? 0, step: input.step, user_id: input.userId, decision: input.decision, comment: input.comment ?? null, at: new Date() })
+      .values({
+        post_id: input.postId,
+        round: input.round ?? 0,
+        step: input.step,
+        user_id: input.userId,
+        decision: input.decision,
+        comment: input.comment ?? null,
+        at: new Date(),
+      })
       .onConflict((oc) => oc.columns(['post_id', 'round', 'step', 'user_id']).doNothing())
       .returning('id')
       .executeTakeFirst();
@@ -265,13 +424,23 @@ export async function recordPostApprovalDecision(
       action: 'post.approval_decided',
       subjectType: 'post',
       subjectId: input.postId,
-      after: { decision: input.decision, round: input.round ?? 0, step: input.step + 1, stepName: input.stepName, comment: input.comment ?? null },
+      after: {
+        decision: input.decision,
+        round: input.round ?? 0,
+        step: input.step + 1,
+        stepName: input.stepName,
+        comment: input.comment ?? null,
+      },
     });
   });
 }
 
 export async function findPostWorkspaceAndText(db: Db, postId: string) {
-  return db.selectFrom('posts as p').select(['p.workspace_id', 'p.text']).where('p.id', '=', postId).executeTakeFirstOrThrow();
+  return db
+    .selectFrom('posts as p')
+    .select(['p.workspace_id', 'p.text'])
+    .where('p.id', '=', postId)
+    .executeTakeFirstOrThrow();
 }
 
 /**
@@ -280,10 +449,24 @@ export async function findPostWorkspaceAndText(db: Db, postId: string) {
  */
 export async function savePostContent(
   db: Db,
-  input: { postId: string; actorId: string; text: string; targets: { targetId: string; text: string }[]; status?: PostStatus; round: number; awaitingUserIds: string[]; unlessClaimed?: boolean },
+  input: {
+    postId: string;
+    actorId: string;
+    text: string;
+    targets: { targetId: string; text: string }[];
+    status?: PostStatus;
+    round: number;
+    awaitingUserIds: string[];
+    unlessClaimed?: boolean;
+  },
 ): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
-    const before = await trx.selectFrom('posts').select(['workspace_id', 'text', 'status']).where('id', '=', input.postId).forUpdate().executeTakeFirstOrThrow();
+    const before = await trx
+      .selectFrom('posts')
+      .select(['workspace_id', 'text', 'status'])
+      .where('id', '=', input.postId)
+      .forUpdate()
+      .executeTakeFirstOrThrow();
     const status = input.status ?? before.status;
     if (input.unlessClaimed) {
       // Back into approval already, with this text: saved by an earlier attempt.
@@ -304,7 +487,12 @@ export async function savePostContent(
       .where('id', '=', input.postId)
       .execute();
     for (const t of input.targets) {
-      await trx.updateTable('post_targets').set({ text: t.text, updated_at: new Date() }).where('id', '=', t.targetId).where('post_id', '=', input.postId).execute();
+      await trx
+        .updateTable('post_targets')
+        .set({ text: t.text, updated_at: new Date() })
+        .where('id', '=', t.targetId)
+        .where('post_id', '=', input.postId)
+        .execute();
     }
     await appendAudit(trx, {
       workspaceId: before.workspace_id,
@@ -326,7 +514,12 @@ export async function findPostWorkflowId(db: Db, postId: string): Promise<string
 
 /** What routes need to act on posts through their workflows, for the given ids in the workspace. */
 export async function findPostHandles(db: Db, workspaceId: string, ids: string[]) {
-  return db.selectFrom('posts').select(['id', 'workflow_id', 'status', 'campaign_id', 'publish_at']).where('workspace_id', '=', workspaceId).where('id', 'in', ids).execute();
+  return db
+    .selectFrom('posts')
+    .select(['id', 'workflow_id', 'status', 'campaign_id', 'publish_at'])
+    .where('workspace_id', '=', workspaceId)
+    .where('id', 'in', ids)
+    .execute();
 }
 
 /** The publish times still to come on these channels, of posts in the given statuses. */

@@ -79,20 +79,58 @@ export type TokenView = z.infer<typeof tokenView>;
  */
 export async function issueToken(
   trx: Transaction<Database>,
-  input: { userId: string; workspaceId: string; name: string; expiresAt?: Date | null; scopes?: Scope[] | null; actorId: string },
+  input: {
+    userId: string;
+    workspaceId: string;
+    name: string;
+    expiresAt?: Date | null;
+    scopes?: Scope[] | null;
+    actorId: string;
+  },
 ): Promise<{ token: string; view: TokenView }> {
   const token = TOKEN_PREFIX + randomBytes(24).toString('base64url');
   const row = await trx
     .insertInto('api_tokens')
-    .values({ user_id: input.userId, workspace_id: input.workspaceId, name: input.name, token_hash: hashToken(token), prefix: token.slice(0, 12), expires_at: input.expiresAt ?? null, scopes: input.scopes ?? null })
+    .values({
+      user_id: input.userId,
+      workspace_id: input.workspaceId,
+      name: input.name,
+      token_hash: hashToken(token),
+      prefix: token.slice(0, 12),
+      expires_at: input.expiresAt ?? null,
+      scopes: input.scopes ?? null,
+    })
     .returningAll()
     .executeTakeFirstOrThrow();
   const view = toTokenView(row);
-  await appendAudit(trx, { workspaceId: input.workspaceId, actorId: input.actorId, action: 'api_token.created', subjectType: 'api_token', subjectId: row.id, after: { name: view.name, prefix: view.prefix, userId: view.userId, expiresAt: view.expiresAt, scopes: view.scopes } });
+  await appendAudit(trx, {
+    workspaceId: input.workspaceId,
+    actorId: input.actorId,
+    action: 'api_token.created',
+    subjectType: 'api_token',
+    subjectId: row.id,
+    after: {
+      name: view.name,
+      prefix: view.prefix,
+      userId: view.userId,
+      expiresAt: view.expiresAt,
+      scopes: view.scopes,
+    },
+  });
   return { token, view };
 }
 
-export function toTokenView(row: { id: string; user_id: string; name: string; prefix: string; created_at: Date; expires_at: Date | null; revoked_at: Date | null; last_used_at: Date | null; scopes: Scope[] | null }): TokenView {
+export function toTokenView(row: {
+  id: string;
+  user_id: string;
+  name: string;
+  prefix: string;
+  created_at: Date;
+  expires_at: Date | null;
+  revoked_at: Date | null;
+  last_used_at: Date | null;
+  scopes: Scope[] | null;
+}): TokenView {
   return {
     id: row.id,
     userId: row.user_id,
@@ -113,13 +151,28 @@ export async function listTokens(db: Db, workspaceId: string, userId?: string): 
 }
 
 /** Revokes a token of the workspace (only the caller's own unless `anyUser`); false when there is none to revoke. */
-export async function revokeToken(db: Db, input: { workspaceId: string; tokenId: string; actorId: string; anyUser: boolean }): Promise<boolean> {
+export async function revokeToken(
+  db: Db,
+  input: { workspaceId: string; tokenId: string; actorId: string; anyUser: boolean },
+): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
-    let query = trx.updateTable('api_tokens').set({ revoked_at: new Date() }).where('id', '=', input.tokenId).where('workspace_id', '=', input.workspaceId).where('revoked_at', 'is', null);
+    let query = trx
+      .updateTable('api_tokens')
+      .set({ revoked_at: new Date() })
+      .where('id', '=', input.tokenId)
+      .where('workspace_id', '=', input.workspaceId)
+      .where('revoked_at', 'is', null);
     if (!input.anyUser) query = query.where('user_id', '=', input.actorId);
     const row = await query.returningAll().executeTakeFirst();
     if (!row) return false;
-    await appendAudit(trx, { workspaceId: input.workspaceId, actorId: input.actorId, action: 'api_token.revoked', subjectType: 'api_token', subjectId: row.id, before: { name: row.name, prefix: row.prefix, userId: row.user_id } });
+    await appendAudit(trx, {
+      workspaceId: input.workspaceId,
+      actorId: input.actorId,
+      action: 'api_token.revoked',
+      subjectType: 'api_token',
+      subjectId: row.id,
+      before: { name: row.name, prefix: row.prefix, userId: row.user_id },
+    });
     return true;
   });
 }
@@ -129,10 +182,27 @@ export async function findCallerByToken(db: Db, token: string): Promise<TokenCal
   if (!token.startsWith(TOKEN_PREFIX)) return undefined;
   const row = await db
     .selectFrom('api_tokens as t')
-    .innerJoin('memberships as m', (j) => j.onRef('m.user_id', '=', 't.user_id').onRef('m.workspace_id', '=', 't.workspace_id'))
-    .select(['t.id as tokenId', 't.user_id as userId', 't.workspace_id as workspaceId', 'm.role as role', 't.expires_at', 't.revoked_at', 't.scopes'])
+    .innerJoin('memberships as m', (j) =>
+      j.onRef('m.user_id', '=', 't.user_id').onRef('m.workspace_id', '=', 't.workspace_id'),
+    )
+    .select([
+      't.id as tokenId',
+      't.user_id as userId',
+      't.workspace_id as workspaceId',
+      'm.role as role',
+      't.expires_at',
+      't.revoked_at',
+      't.scopes',
+    ])
     .where('t.token_hash', '=', hashToken(token))
     .executeTakeFirst();
   if (!row || row.revoked_at || (row.expires_at && row.expires_at.getTime() <= Date.now())) return undefined;
-  return { tokenId: row.tokenId, userId: row.userId, workspaceId: row.workspaceId, role: row.role, scopes: row.scopes, tokenExpiresAt: row.expires_at };
+  return {
+    tokenId: row.tokenId,
+    userId: row.userId,
+    workspaceId: row.workspaceId,
+    role: row.role,
+    scopes: row.scopes,
+    tokenExpiresAt: row.expires_at,
+  };
 }

@@ -27,7 +27,11 @@ export interface Person {
  * it (their users row stays), never a user the workspace never had. Every id asked for gets an
  * entry; one the workspace does not know has no name or email.
  */
-export async function peopleByIds(db: Db, workspaceId: string, ids: Iterable<string | null | undefined>): Promise<Map<string, Person>> {
+export async function peopleByIds(
+  db: Db,
+  workspaceId: string,
+  ids: Iterable<string | null | undefined>,
+): Promise<Map<string, Person>> {
   const wanted = [...new Set([...ids].filter((id): id is string => typeof id === 'string'))];
   const people = new Map<string, Person>(wanted.map((id) => [id, { id, name: null, email: null, member: false }]));
   if (wanted.length === 0) return people;

@@ -18,7 +18,11 @@ export async function createWorkspaceWithOwner(
   input: { name: string; ownerEmail: string; ownerName?: string },
 ): Promise<{ workspaceId: string; userId: string; token: string }> {
   return db.transaction().execute(async (trx) => {
-    const workspace = await trx.insertInto('workspaces').values({ name: input.name }).returning('id').executeTakeFirstOrThrow();
+    const workspace = await trx
+      .insertInto('workspaces')
+      .values({ name: input.name })
+      .returning('id')
+      .executeTakeFirstOrThrow();
     const email = input.ownerEmail.trim().toLowerCase();
     const user = await trx
       .insertInto('users')
@@ -26,17 +30,46 @@ export async function createWorkspaceWithOwner(
       .onConflict((oc) => oc.column('email').doUpdateSet({ email }))
       .returning('id')
       .executeTakeFirstOrThrow();
-    await trx.insertInto('memberships').values({ workspace_id: workspace.id, user_id: user.id, role: 'owner' }).execute();
-    await appendAudit(trx, { workspaceId: workspace.id, actorId: user.id, action: 'workspace.created', subjectType: 'workspace', subjectId: workspace.id, after: { name: input.name, owner: email } });
-    const { token } = await issueToken(trx, { userId: user.id, workspaceId: workspace.id, name: 'owner', actorId: user.id });
+    await trx
+      .insertInto('memberships')
+      .values({ workspace_id: workspace.id, user_id: user.id, role: 'owner' })
+      .execute();
+    await appendAudit(trx, {
+      workspaceId: workspace.id,
+      actorId: user.id,
+      action: 'workspace.created',
+      subjectType: 'workspace',
+      subjectId: workspace.id,
+      after: { name: input.name, owner: email },
+    });
+    const { token } = await issueToken(trx, {
+      userId: user.id,
+      workspaceId: workspace.id,
+      name: 'owner',
+      actorId: user.id,
+    });
     return { workspaceId: workspace.id, userId: user.id, token };
   });
 }
 
 /** Stores the workspace's notification webhook (sealed), audited by its host only. */
-export async function setNotificationWebhook(db: Db, input: { workspaceId: string; actorId: string; webhookSealed: string; host: string }): Promise<void> {
+export async function setNotificationWebhook(
+  db: Db,
+  input: { workspaceId: string; actorId: string; webhookSealed: string; host: string },
+): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    await trx.updateTable('workspaces').set({ notification_webhook_sealed: input.webhookSealed }).where('id', '=', input.workspaceId).execute();
-    await appendAudit(trx, { workspaceId: input.workspaceId, actorId: input.actorId, action: 'workspace.notification_webhook_set', subjectType: 'workspace', subjectId: input.workspaceId, after: { host: input.host } });
+    await trx
+      .updateTable('workspaces')
+      .set({ notification_webhook_sealed: input.webhookSealed })
+      .where('id', '=', input.workspaceId)
+      .execute();
+    await appendAudit(trx, {
+      workspaceId: input.workspaceId,
+      actorId: input.actorId,
+      action: 'workspace.notification_webhook_set',
+      subjectType: 'workspace',
+      subjectId: input.workspaceId,
+      after: { host: input.host },
+    });
   });
 }

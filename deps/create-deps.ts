@@ -45,9 +45,24 @@ export interface ChorusDeps {
   /** The worker's native connection, opened on first call (the API process needs none) and closed by `close`. */
   workerConnection(): Promise<NativeConnection>;
   /** What `buildApp` takes. */
-  appDeps(): { db: Db; temporal: Client; adapters: ChannelAdapters; sealer: Sealer; taskQueue: string; media: MediaStorage; mailer?: Mailer };
+  appDeps(): {
+    db: Db;
+    temporal: Client;
+    adapters: ChannelAdapters;
+    sealer: Sealer;
+    taskQueue: string;
+    media: MediaStorage;
+    mailer?: Mailer;
+  };
   /** What `createChorusWorker` takes as `deps`. */
-  workerDeps(): { db: Db; temporal: Client; adapters: ChannelAdapters; sealer: Sealer; media: MediaStorage; mailer?: Mailer };
+  workerDeps(): {
+    db: Db;
+    temporal: Client;
+    adapters: ChannelAdapters;
+    sealer: Sealer;
+    media: MediaStorage;
+    mailer?: Mailer;
+  };
   /** Closes the Temporal connections and the database, in that order; stop the worker and the API first. */
   close(): Promise<void>;
 }
@@ -69,10 +84,15 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
     throw err;
   }
   const options = adapterOptions(config);
-  const linkCards = options.linkCards && overrides.linkCardTimeoutMs !== undefined ? { ...options.linkCards, timeoutMs: overrides.linkCardTimeoutMs } : options.linkCards;
+  const linkCards =
+    options.linkCards && overrides.linkCardTimeoutMs !== undefined
+      ? { ...options.linkCards, timeoutMs: overrides.linkCardTimeoutMs }
+      : options.linkCards;
   const adapters = createChannelAdapters({ ...options, linkCards });
   const apiAdapters = overrides.separateApiAdapters ? createChannelAdapters({ webhooks: options.webhooks }) : adapters;
-  const sealer = new Sealer(overrides.sealerKey ?? loadOrCreateKey(config.CHORUS_ENCRYPTION_KEY, dataPath(config, 'encryption.key')));
+  const sealer = new Sealer(
+    overrides.sealerKey ?? loadOrCreateKey(config.CHORUS_ENCRYPTION_KEY, dataPath(config, 'encryption.key')),
+  );
   // API and worker share the media folder, as their processes share MEDIA_DIR.
   const media = new DiskMediaStorage(mediaDir(config));
   const mailer = config.SMTP_URL ? smtpMailer(config.SMTP_URL, config.MAIL_FROM) : undefined;
@@ -96,7 +116,15 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
       return connecting;
     },
     appDeps() {
-      return { db: database.db, temporal, adapters: apiAdapters, sealer, taskQueue: config.CHORUS_TASK_QUEUE, media, ...withMailer };
+      return {
+        db: database.db,
+        temporal,
+        adapters: apiAdapters,
+        sealer,
+        taskQueue: config.CHORUS_TASK_QUEUE,
+        media,
+        ...withMailer,
+      };
     },
     workerDeps() {
       return { db: database.db, temporal, adapters, sealer, media, ...withMailer };

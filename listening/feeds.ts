@@ -9,16 +9,27 @@ export interface FeedItem {
   publishedAt: Date | null;
 }
 
-const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', textNodeName: '#text', processEntities: true });
+const parser = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: '@',
+  textNodeName: '#text',
+  processEntities: true,
+});
 
-const list = <T>(value: T | T[] | undefined): T[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
+const list = <T>(value: T | T[] | undefined): T[] =>
+  value === undefined ? [] : Array.isArray(value) ? value : [value];
 const text = (value: unknown): string => {
   if (value === undefined || value === null) return '';
   if (typeof value === 'string' || typeof value === 'number') return String(value);
-  if (typeof value === 'object' && '#text' in (value as Record<string, unknown>)) return String((value as Record<string, unknown>)['#text']);
+  if (typeof value === 'object' && '#text' in (value as Record<string, unknown>))
+    return String((value as Record<string, unknown>)['#text']);
   return '';
 };
-const stripHtml = (html: string) => html.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
+const stripHtml = (html: string) =>
+  html
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
 const date = (value: unknown) => {
   const parsed = Date.parse(text(value));
   return Number.isNaN(parsed) ? null : new Date(parsed);
@@ -60,7 +71,8 @@ export function parseFeed(xml: string): { title: string; items: FeedItem[] } {
       title: text(feed.title),
       items: list(feed.entry as Record<string, unknown>[] | Record<string, unknown>).map((entry) => {
         const links = list(entry.link as Record<string, unknown> | Record<string, unknown>[]);
-        const link = (links.find((l) => !l['@rel'] || l['@rel'] === 'alternate')?.['@href'] as string | undefined) ?? null;
+        const link =
+          (links.find((l) => !l['@rel'] || l['@rel'] === 'alternate')?.['@href'] as string | undefined) ?? null;
         const author = list(entry.author as Record<string, unknown> | Record<string, unknown>[])[0];
         return {
           id: text(entry.id) || link || text(entry.title),
@@ -89,5 +101,9 @@ export async function fetchFeed(url: string, validators: { etag?: string | null;
   });
   if (response.status === 304) return undefined;
   if (!response.ok) throw new Error(`answered ${response.status}`);
-  return { feed: parseFeed(await response.text()), etag: response.headers.get('etag'), lastModified: response.headers.get('last-modified') };
+  return {
+    feed: parseFeed(await response.text()),
+    etag: response.headers.get('etag'),
+    lastModified: response.headers.get('last-modified'),
+  };
 }

@@ -67,7 +67,9 @@ export async function readFirehose(read: FirehoseRead): Promise<void> {
       return;
     }
     if (frame.isError()) {
-      read.onSourceError(new Error(`the source sent an error frame: ${frame.code}${frame.message ? ` (${frame.message})` : ''}`));
+      read.onSourceError(
+        new Error(`the source sent an error frame: ${frame.code}${frame.message ? ` (${frame.message})` : ''}`),
+      );
       return;
     }
     const type = frame.header.t;
@@ -102,7 +104,9 @@ export async function readFirehose(read: FirehoseRead): Promise<void> {
             backoffMs = Math.min(MAX_BACKOFF_MS, (read.reconnectDelayMs ?? 1000) * 2 ** (failures - 1));
             throw err; // reconnect from the cursor, after the backoff, and try this event again
           }
-          read.onMalformed(`commit ${commit.seq} of ${commit.repo} does not verify: ${err instanceof Error ? err.message : String(err)}`);
+          read.onMalformed(
+            `commit ${commit.seq} of ${commit.repo} does not verify: ${err instanceof Error ? err.message : String(err)}`,
+          );
         }
         identityFailures.delete(eventKey);
         for (const write of writes) if (write.event === 'create') await read.onCreate(write);
@@ -116,7 +120,8 @@ export async function readFirehose(read: FirehoseRead): Promise<void> {
 
   while (!read.signal.aborted) {
     const socket = new WebSocketKeepAlive({
-      getUrl: async () => `${read.service.replace(/\/+$/, '')}/xrpc/${METHOD}${cursor !== undefined ? `?cursor=${cursor}` : ''}`,
+      getUrl: async () =>
+        `${read.service.replace(/\/+$/, '')}/xrpc/${METHOD}${cursor !== undefined ? `?cursor=${cursor}` : ''}`,
       signal: read.signal,
       maxReconnectSeconds: 30,
       heartbeatIntervalMs: 10_000,

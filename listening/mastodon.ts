@@ -34,7 +34,6 @@ export interface MastodonStatus {
   card?: { url?: string } | null;
 }
 
-
 export class MastodonRateLimited extends Error {
   override name = 'MastodonRateLimited';
   constructor(readonly resetAt: Date) {
@@ -55,12 +54,16 @@ const DEFAULT_RATE_LIMIT_WAIT_MS = 5 * 60_000;
 /** A stable name for the timeline: where its read position is kept. */
 export function timelineKey(t: MastodonTimeline): string {
   const base = t.instance.replace(/\/+$/, '');
-  return t.hashtag ? `${base}/tags/${t.hashtag.toLowerCase()}` : `${base}/search?q=${encodeURIComponent(t.search ?? '')}`;
+  return t.hashtag
+    ? `${base}/tags/${t.hashtag.toLowerCase()}`
+    : `${base}/search?q=${encodeURIComponent(t.search ?? '')}`;
 }
 
 function timelineUrl(t: MastodonTimeline, params: { minId?: string; maxId?: string; limit?: number }): URL {
   const base = t.instance.replace(/\/+$/, '');
-  const url = t.hashtag ? new URL(`${base}/api/v1/timelines/tag/${encodeURIComponent(t.hashtag)}`) : new URL(`${base}/api/v2/search`);
+  const url = t.hashtag
+    ? new URL(`${base}/api/v1/timelines/tag/${encodeURIComponent(t.hashtag)}`)
+    : new URL(`${base}/api/v2/search`);
   if (!t.hashtag) {
     url.searchParams.set('q', t.search ?? '');
     url.searchParams.set('type', 'statuses');
@@ -109,21 +112,40 @@ async function fetchPage(t: MastodonTimeline, url: URL, timeoutMs = 15_000): Pro
   });
   if (response.status === 429) throw new MastodonRateLimited(resetTime(response.headers));
   const body: unknown = await response.json().catch(() => undefined);
-  const error = body && typeof body === 'object' && 'error' in body ? String((body as { error: unknown }).error) : undefined;
-  if (response.status === 401 || response.status === 403 || (response.status === 422 && /authenticated/i.test(error ?? ''))) {
+  const error =
+    body && typeof body === 'object' && 'error' in body ? String((body as { error: unknown }).error) : undefined;
+  if (
+    response.status === 401 ||
+    response.status === 403 ||
+    (response.status === 422 && /authenticated/i.test(error ?? ''))
+  ) {
     throw new MastodonAuthRequired(error ?? `HTTP ${response.status}`);
   }
   if (response.status === 404) throw new NotMastodonError(`${url.pathname} answered 404: not a Mastodon API`);
   if (!response.ok) throw new Error(`HTTP ${response.status}${error ? `: ${error}` : ''}`);
   const statuses = t.hashtag ? body : (body as { statuses?: unknown } | undefined)?.statuses;
-  if (!Array.isArray(statuses) || statuses.some((s) => !isStatus(s))) throw new NotMastodonError(`${url.pathname} did not answer with Mastodon statuses`);
+  if (!Array.isArray(statuses) || statuses.some((s) => !isStatus(s)))
+    throw new NotMastodonError(`${url.pathname} did not answer with Mastodon statuses`);
   const remaining = response.headers.get('x-ratelimit-remaining');
-  return { statuses: statuses as MastodonStatus[], links: parseLinkHeader(response.headers.get('link')), exhaustedUntil: remaining !== null && Number(remaining) <= 0 ? resetTime(response.headers) : null };
+  return {
+    statuses: statuses as MastodonStatus[],
+    links: parseLinkHeader(response.headers.get('link')),
+    exhaustedUntil: remaining !== null && Number(remaining) <= 0 ? resetTime(response.headers) : null,
+  };
 }
 
 function isStatus(value: unknown): boolean {
   const s = value as Partial<MastodonStatus> | null;
-  return !!s && typeof s.id === 'string' && /^\d+$/.test(s.id) && typeof s.uri === 'string' && typeof s.content === 'string' && typeof s.created_at === 'string' && !Number.isNaN(Date.parse(s.created_at)) && typeof s.account?.acct === 'string';
+  return (
+    !!s &&
+    typeof s.id === 'string' &&
+    /^\d+$/.test(s.id) &&
+    typeof s.uri === 'string' &&
+    typeof s.content === 'string' &&
+    typeof s.created_at === 'string' &&
+    !Number.isNaN(Date.parse(s.created_at)) &&
+    typeof s.account?.acct === 'string'
+  );
 }
 
 /** One request with `limit=1`: the instance answers as Mastodon does, with the token given. */
@@ -150,10 +172,18 @@ export interface NewStatuses {
  * its top). A range cut short by the rate limit is read again after the reset; one larger than a
  * read's page budget is given up at its top, and says so (`skipped`). Stops early when the rate limit is used up; the caller stores each page.
  */
-export async function* readNewStatuses(t: MastodonTimeline, position: string | null, maxPages = 10): AsyncGenerator<NewStatuses> {
+export async function* readNewStatuses(
+  t: MastodonTimeline,
+  position: string | null,
+  maxPages = 10,
+): AsyncGenerator<NewStatuses> {
   if (position === null) {
     const page = await fetchPage(t, timelineUrl(t, {}));
-    yield { statuses: page.statuses, position: page.statuses.length ? newest(page.statuses.map((s) => s.id)) : null, exhaustedUntil: page.exhaustedUntil };
+    yield {
+      statuses: page.statuses,
+      position: page.statuses.length ? newest(page.statuses.map((s) => s.id)) : null,
+      exhaustedUntil: page.exhaustedUntil,
+    };
     return;
   }
   if (t.hashtag) {
@@ -180,7 +210,9 @@ export async function* readNewStatuses(t: MastodonTimeline, position: string | n
     for (;;) {
       const page = await fetchPage(t, timelineUrl(t, { minId: position, maxId }));
       if (pages++ === 0 || maxId === undefined) firstFull = page.statuses.length >= PAGE_LIMIT;
-      const fresh = page.statuses.filter((s) => compareIds(s.id, position!) > 0 && (!maxId || compareIds(s.id, maxId) < 0));
+      const fresh = page.statuses.filter(
+        (s) => compareIds(s.id, position!) > 0 && (!maxId || compareIds(s.id, maxId) < 0),
+      );
       if (fresh.length) top = newest([...(top === null ? [] : [top]), ...fresh.map((s) => s.id)]);
       exhausted = !!page.exhaustedUntil;
       const complete = fresh.length < PAGE_LIMIT;
@@ -190,7 +222,12 @@ export async function* readNewStatuses(t: MastodonTimeline, position: string | n
       // Out of pages (not of rate limit) in the middle of a range: it would never be read to its
       // end, so the position moves to its top and the rest is reported as skipped.
       const outOfPages = !complete && !exhausted && pages >= maxPages;
-      yield { statuses: fresh, position: (complete || outOfPages) && top !== null ? top : position, exhaustedUntil: page.exhaustedUntil, ...(outOfPages ? { skipped: true } : {}) };
+      yield {
+        statuses: fresh,
+        position: (complete || outOfPages) && top !== null ? top : position,
+        exhaustedUntil: page.exhaustedUntil,
+        ...(outOfPages ? { skipped: true } : {}),
+      };
       if (!complete && (exhausted || pages >= maxPages)) return;
       if (complete) break;
       maxId = oldest(fresh.map((s) => s.id));

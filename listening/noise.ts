@@ -32,7 +32,8 @@ export function isSalesLead(text: string): boolean {
 export function noiseReason(mention: CandidateMention, filters: NoiseFilters): string | undefined {
   const withoutLinks = mention.text.replace(LINK, ' ').trim();
   const words = withoutLinks.match(WORD) ?? [];
-  if (filters.blockAuthors?.some((a) => a.replace(/^@/, '').toLowerCase() === mention.author.toLowerCase())) return 'blocked_author';
+  if (filters.blockAuthors?.some((a) => a.replace(/^@/, '').toLowerCase() === mention.author.toLowerCase()))
+    return 'blocked_author';
   if (filters.blockDomains?.length) {
     const blocked = filters.blockDomains.map((d) => d.toLowerCase());
     const hosts = mention.links.flatMap((l) => {
@@ -59,7 +60,11 @@ export function normalisedWords(text: string): string[] {
 }
 
 /** Author + day + normalised words: the same text from the same account counts once a day. */
-export function dedupeKey(mention: { text: string; author: string }, postedAt: Date, words = normalisedWords(mention.text)): string {
+export function dedupeKey(
+  mention: { text: string; author: string },
+  postedAt: Date,
+  words = normalisedWords(mention.text),
+): string {
   return `${mention.author.toLowerCase()}|${postedAt.toISOString().slice(0, 10)}|${words.join(' ')}`;
 }
 

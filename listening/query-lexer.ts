@@ -56,7 +56,12 @@ function readPhrase(source: string, start: number): Token {
   let end = start + 1;
   while (end < source.length && !isQuote(source[end]!)) end++;
   if (end >= source.length) {
-    throw new QuerySyntaxError(source.length, 'a closing quote (")', 'end of query', `the phrase opened at position ${start} is never closed`);
+    throw new QuerySyntaxError(
+      source.length,
+      'a closing quote (")',
+      'end of query',
+      `the phrase opened at position ${start} is never closed`,
+    );
   }
   return { kind: 'phrase', position: start, text: source.slice(start, end + 1), body: source.slice(start + 1, end) };
 }
@@ -76,7 +81,14 @@ function classifyWord(source: string, position: number, text: string): Token {
   const field = FIELD.exec(text);
   if (field) {
     const name = field[1]!;
-    return { kind: 'field', position, text, name: name.toLowerCase(), value: text.slice(name.length + 1), valuePosition: position + name.length + 1 };
+    return {
+      kind: 'field',
+      position,
+      text,
+      name: name.toLowerCase(),
+      value: text.slice(name.length + 1),
+      valuePosition: position + name.length + 1,
+    };
   }
   return { kind: 'term', position, text };
 }
@@ -85,18 +97,33 @@ function classifyWord(source: string, position: number, text: string): Token {
 function readNear(source: string, position: number, text: string): Token {
   const slash = position + 'NEAR'.length;
   if (text === 'NEAR') {
-    throw new QuerySyntaxError(slash, '"/" and a number after NEAR', describeAt(source, slash), 'write NEAR/3 for "within 3 words"');
+    throw new QuerySyntaxError(
+      slash,
+      '"/" and a number after NEAR',
+      describeAt(source, slash),
+      'write NEAR/3 for "within 3 words"',
+    );
   }
   const digitsAt = slash + 1;
   const digits = /^\d*/.exec(text.slice('NEAR/'.length))![0];
   if (digits === '') throw new QuerySyntaxError(digitsAt, 'a number after NEAR/', describeAt(source, digitsAt));
   const after = digitsAt + digits.length;
   if (after < position + text.length) {
-    throw new QuerySyntaxError(after, `a space after NEAR/${digits}`, quote(text.slice(after - position)), 'NEAR/ takes a plain number of words');
+    throw new QuerySyntaxError(
+      after,
+      `a space after NEAR/${digits}`,
+      quote(text.slice(after - position)),
+      'NEAR/ takes a plain number of words',
+    );
   }
   const distance = Number(digits);
   if (distance < 1) {
-    throw new QuerySyntaxError(digitsAt, 'a number of 1 or more after NEAR/', quote(digits), 'for words right next to each other, use a "phrase"');
+    throw new QuerySyntaxError(
+      digitsAt,
+      'a number of 1 or more after NEAR/',
+      quote(digits),
+      'for words right next to each other, use a "phrase"',
+    );
   }
   return { kind: 'near', position, text, distance };
 }

@@ -1,5 +1,14 @@
 import { QueryNode } from './query-parser';
-import { containsUrl, handleMatches, hashtagsOf, mentionsOf, normaliseHandle, normaliseText, primaryLanguage, wordsOf } from './query-text';
+import {
+  containsUrl,
+  handleMatches,
+  hashtagsOf,
+  mentionsOf,
+  normaliseHandle,
+  normaliseText,
+  primaryLanguage,
+  wordsOf,
+} from './query-text';
 
 /**
  * The evaluator: compiles an AST once into nested closures, so matching a post is a few function
@@ -81,7 +90,8 @@ function compilePredicate(node: QueryNode): Predicate {
     }
     case 'author': {
       const { handle } = node;
-      return ({ mention }) => mention.authorHandle !== undefined && handleMatches(handle, normaliseHandle(mention.authorHandle));
+      return ({ mention }) =>
+        mention.authorHandle !== undefined && handleMatches(handle, normaliseHandle(mention.authorHandle));
     }
     case 'lang': {
       const { code } = node;

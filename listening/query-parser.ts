@@ -115,7 +115,8 @@ class Parser {
   private parseNearOperand(operator: Token): QueryNode {
     const start = this.peek();
     // A NOT here would otherwise be reported as a missing operand, which is less helpful.
-    if (start.kind === 'not' || start.kind === 'minus') throw this.error(start, EXPECTED_NEAR_OPERAND, nearOperandHint(operator));
+    if (start.kind === 'not' || start.kind === 'minus')
+      throw this.error(start, EXPECTED_NEAR_OPERAND, nearOperandHint(operator));
     const node = this.parsePrimary();
     if (!hasPosition(node)) throw this.error(start, EXPECTED_NEAR_OPERAND, nearOperandHint(operator));
     return node;
@@ -224,11 +225,17 @@ function termNode(position: number, text: string): QueryNode {
   const star = text.indexOf('*');
   const prefix = star === text.length - 1;
   if (star !== -1 && !prefix) {
-    throw new QuerySyntaxError(position + star, 'a "*" only at the end of a word', quote(text), 'wildcards match word endings, as in launch*');
+    throw new QuerySyntaxError(
+      position + star,
+      'a "*" only at the end of a word',
+      quote(text),
+      'wildcards match word endings, as in launch*',
+    );
   }
   const stem = prefix ? text.slice(0, -1) : text;
   const words = wordsOf(normaliseText(stem));
-  if (words.length === 0) throw new QuerySyntaxError(position, EXPECTED_OPERAND, quote(text), 'a term needs at least one letter or digit');
+  if (words.length === 0)
+    throw new QuerySyntaxError(position, EXPECTED_OPERAND, quote(text), 'a term needs at least one letter or digit');
   if (prefix && words.length > 1) {
     throw new QuerySyntaxError(position, 'a single word before "*"', quote(text), 'a wildcard applies to one word');
   }
@@ -238,7 +245,13 @@ function termNode(position: number, text: string): QueryNode {
 
 function phraseNode(position: number, body: string): QueryNode {
   const words = wordsOf(normaliseText(body));
-  if (words.length === 0) throw new QuerySyntaxError(position + 1, 'a word inside the quotes', quote(body), 'an empty phrase matches nothing');
+  if (words.length === 0)
+    throw new QuerySyntaxError(
+      position + 1,
+      'a word inside the quotes',
+      quote(body),
+      'an empty phrase matches nothing',
+    );
   return { type: 'phrase', position, words };
 }
 
@@ -247,16 +260,23 @@ function fieldNode(token: Extract<Token, { kind: 'field' }>): QueryNode {
   switch (name) {
     case 'author': {
       const handle = normaliseHandle(value);
-      if (!HANDLE_BODY.test(handle)) throw fieldValueError(token, 'a handle after author:', 'e.g. author:alice.bsky.social');
+      if (!HANDLE_BODY.test(handle))
+        throw fieldValueError(token, 'a handle after author:', 'e.g. author:alice.bsky.social');
       return { type: 'author', position, handle };
     }
     case 'lang': {
-      if (!/^[A-Za-z]{2}$/.test(value)) throw fieldValueError(token, 'a two-letter language code (ISO 639-1) after lang:', 'e.g. lang:en');
+      if (!/^[A-Za-z]{2}$/.test(value))
+        throw fieldValueError(token, 'a two-letter language code (ISO 639-1) after lang:', 'e.g. lang:en');
       return { type: 'lang', position, code: value.toLowerCase() };
     }
     case 'has': {
       const accepted = HAS_VALUES.find((v) => v === value.toLowerCase());
-      if (!accepted) throw fieldValueError(token, HAS_VALUES.map(quote).join(' or '), `supported: ${HAS_VALUES.map((v) => `has:${v}`).join(', ')}`);
+      if (!accepted)
+        throw fieldValueError(
+          token,
+          HAS_VALUES.map(quote).join(' or '),
+          `supported: ${HAS_VALUES.map((v) => `has:${v}`).join(', ')}`,
+        );
       return { type: 'has', position, value: accepted };
     }
     default:
@@ -275,13 +295,25 @@ function fieldValueError(token: Extract<Token, { kind: 'field' }>, expected: str
 
 function hashtagNode(position: number, body: string): QueryNode {
   const tag = normaliseText(body);
-  if (!HASHTAG_BODY.test(tag)) throw new QuerySyntaxError(position + 1, 'letters, digits or "_" after "#"', body ? quote(body) : 'nothing', 'e.g. #launchday');
+  if (!HASHTAG_BODY.test(tag))
+    throw new QuerySyntaxError(
+      position + 1,
+      'letters, digits or "_" after "#"',
+      body ? quote(body) : 'nothing',
+      'e.g. #launchday',
+    );
   return { type: 'hashtag', position, tag };
 }
 
 function mentionNode(position: number, body: string): QueryNode {
   const handle = normaliseText(body);
-  if (!HANDLE_BODY.test(handle)) throw new QuerySyntaxError(position + 1, 'a handle after "@"', body ? quote(body) : 'nothing', 'e.g. @alice.bsky.social');
+  if (!HANDLE_BODY.test(handle))
+    throw new QuerySyntaxError(
+      position + 1,
+      'a handle after "@"',
+      body ? quote(body) : 'nothing',
+      'e.g. @alice.bsky.social',
+    );
   return { type: 'mention', position, handle };
 }
 

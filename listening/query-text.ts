@@ -45,7 +45,7 @@ export function wordsOf(normalised: string): string[] {
     } else {
       const start = i;
       i += first;
-      for (let width; i < end && (width = charWidthIf(normalised, i, LETTER_DIGIT_OR_MARK)) > 0; ) i += width;
+      for (let width; i < end && (width = charWidthIf(normalised, i, LETTER_DIGIT_OR_MARK)) > 0;) i += width;
       words.push(normalised.slice(start, i));
     }
   }
@@ -58,7 +58,8 @@ export function wordsOf(normalised: string): string[] {
  */
 function charWidthIf(text: string, i: number, allowed: RegExp): number {
   const code = text.charCodeAt(i);
-  if (code < 128) return (code >= 97 && code <= 122) || (code >= 48 && code <= 57) || (code >= 65 && code <= 90) ? 1 : 0;
+  if (code < 128)
+    return (code >= 97 && code <= 122) || (code >= 48 && code <= 57) || (code >= 65 && code <= 90) ? 1 : 0;
   const width = code >= 0xd800 && code <= 0xdbff && i + 1 < text.length ? 2 : 1;
   return allowed.test(text.slice(i, i + width)) ? width : 0;
 }

@@ -9,7 +9,16 @@ export interface QueryWarning {
 
 const OPERATOR_LIKE = new Set(['and', 'or', 'not']);
 const ENDS_OPERAND = new Set<Token['kind']>(['term', 'phrase', 'hashtag', 'mention', 'field', 'rparen']);
-const STARTS_OPERAND = new Set<Token['kind']>(['term', 'phrase', 'hashtag', 'mention', 'field', 'lparen', 'minus', 'not']);
+const STARTS_OPERAND = new Set<Token['kind']>([
+  'term',
+  'phrase',
+  'hashtag',
+  'mention',
+  'field',
+  'lparen',
+  'minus',
+  'not',
+]);
 
 /**
  * Operators are upper case only, so `chorus or hootsuite` searches for the word "or" too (all

@@ -20,8 +20,20 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { PorterStemmer } from 'natural/lib/natural/stemmers';
 import {
-  BOOSTERS, BOOSTER_PHRASES, CONTRAST_WORDS, EMOJI, EMOTICONS, FALLBACK_STOPWORDS, INTERJECTIONS, NEGATORS, PHRASES, POST_BOOSTERS,
-  PREDICATIVE_CUES, PREDICATIVE_SLANG, SLANG, SLANG_OVERRIDES,
+  BOOSTERS,
+  BOOSTER_PHRASES,
+  CONTRAST_WORDS,
+  EMOJI,
+  EMOTICONS,
+  FALLBACK_STOPWORDS,
+  INTERJECTIONS,
+  NEGATORS,
+  PHRASES,
+  POST_BOOSTERS,
+  PREDICATIVE_CUES,
+  PREDICATIVE_SLANG,
+  SLANG,
+  SLANG_OVERRIDES,
 } from './lexicon';
 import { scanText } from './sentiment-tokenize';
 
@@ -99,7 +111,10 @@ export function afinnLexicon(): Map<string, number> {
  * their polarities, and the part of speech is needed to know which words are adjectives.
  */
 function ratedLexicon(file: string, polarityField: 'polarity' | 'pol', posField: 'pos'): Map<string, RatedEntry> {
-  const raw = loadFromNatural(`natural/lib/natural/sentiment/English/${file}`) as Record<string, Record<string, unknown>>;
+  const raw = loadFromNatural(`natural/lib/natural/sentiment/English/${file}`) as Record<
+    string,
+    Record<string, unknown>
+  >;
   const entries = new Map<string, RatedEntry>();
   for (const [word, entry] of Object.entries(raw)) {
     const polarity = Number(entry[polarityField]);
@@ -118,13 +133,21 @@ export function naturalStopwords(): ReadonlySet<string> {
 /** Splits a lexicon key into tokens exactly as analyzed text is split, so phrases match what the scanner emits. */
 function keyTokens(key: string): string[] {
   if (PLAIN_WORD.test(key)) return [key];
-  return scanText(key, NO_EMOTICONS).tokens.filter((t) => t.kind === 'word').map((t) => t.text);
+  return scanText(key, NO_EMOTICONS)
+    .tokens.filter((t) => t.kind === 'word')
+    .map((t) => t.text);
 }
 
 const PLAIN_WORD = /^[a-z]+$/;
 const NO_EMOTICONS: ReadonlyMap<string, number> = new Map();
 
-function addFallbackLexicon(words: Map<string, number>, entries: ReadonlyMap<string, RatedEntry>, scale: number, minimum: number, stopwords: ReadonlySet<string>): void {
+function addFallbackLexicon(
+  words: Map<string, number>,
+  entries: ReadonlyMap<string, RatedEntry>,
+  scale: number,
+  minimum: number,
+  stopwords: ReadonlySet<string>,
+): void {
   for (const [key, { polarity }] of entries) {
     if (Math.abs(polarity) < minimum) continue;
     const tokens = keyTokens(key);
@@ -138,8 +161,13 @@ const isVowel = (ch: string): boolean => ch === 'a' || ch === 'e' || ch === 'i' 
 /** Whether a final consonant doubles before a suffix: "sad" → "sadder", "stop" → "stopped". */
 function doublesFinalConsonant(word: string): boolean {
   const last = word[word.length - 1] ?? '';
-  return word.length >= 3 && !isVowel(last) && !'wxy'.includes(last)
-    && isVowel(word[word.length - 2] ?? '') && !isVowel(word[word.length - 3] ?? '');
+  return (
+    word.length >= 3 &&
+    !isVowel(last) &&
+    !'wxy'.includes(last) &&
+    isVowel(word[word.length - 2] ?? '') &&
+    !isVowel(word[word.length - 3] ?? '')
+  );
 }
 
 /** Comparative and superlative of an adjective: "cooler"/"coolest", "happier"/"happiest", "sadder"/"saddest". */
@@ -163,7 +191,17 @@ function adverbForm(adjective: string): string {
 }
 
 /** Adverbs that are discourse markers rather than evaluations ("honestly, I don't know"). */
-const DISCOURSE_ADVERBS: ReadonlySet<string> = new Set(['honestly', 'certainly', 'surely', 'clearly', 'frankly', 'freely', 'funnily', 'goodly', 'godly']);
+const DISCOURSE_ADVERBS: ReadonlySet<string> = new Set([
+  'honestly',
+  'certainly',
+  'surely',
+  'clearly',
+  'frankly',
+  'freely',
+  'funnily',
+  'goodly',
+  'godly',
+]);
 
 /**
  * Regular inflections of a base word: -s, -es, -ed, -ing (with the usual e-dropping, y→i and
@@ -174,7 +212,8 @@ function inflectionCandidates(word: string): string[] {
   const forms = [`${word}s`, `${word}es`, `${word}ed`, `${word}ing`];
   const last = word[word.length - 1] ?? '';
   if (last === 'e') forms.push(`${word}d`, `${word.slice(0, -1)}ing`);
-  if (last === 'y' && !isVowel(word[word.length - 2] ?? '')) forms.push(`${word.slice(0, -1)}ies`, `${word.slice(0, -1)}ied`);
+  if (last === 'y' && !isVowel(word[word.length - 2] ?? ''))
+    forms.push(`${word.slice(0, -1)}ies`, `${word.slice(0, -1)}ied`);
   if (doublesFinalConsonant(word)) forms.push(`${word}${last}ed`, `${word}${last}ing`);
   return forms;
 }
@@ -228,8 +267,11 @@ function addInflections(words: Map<string, number>, listed: ReadonlyMap<string, 
  * (Pattern "JJ", SentiCon "a") instead.
  */
 function addAdjectiveForms(
-  words: Map<string, number>, bases: ReadonlyMap<string, number>, isAdjective: (word: string) => boolean,
-  boosters: ReadonlySet<string>, comparatives: Set<string>,
+  words: Map<string, number>,
+  bases: ReadonlyMap<string, number>,
+  isAdjective: (word: string) => boolean,
+  boosters: ReadonlySet<string>,
+  comparatives: Set<string>,
 ): void {
   const added = new Map<string, number>();
   for (const [base, valence] of bases) {
@@ -261,7 +303,8 @@ export function compileLexicon(): CompiledLexicon {
   const afinn = afinnLexicon();
   const pattern = ratedLexicon('pattern-sentiment-en.json', 'polarity', 'pos');
   const senticon = ratedLexicon('senticon_en.json', 'pol', 'pos');
-  const isAdjective = (word: string): boolean => pattern.get(word)?.partOfSpeech === 'JJ' || senticon.get(word)?.partOfSpeech === 'a';
+  const isAdjective = (word: string): boolean =>
+    pattern.get(word)?.partOfSpeech === 'JJ' || senticon.get(word)?.partOfSpeech === 'a';
 
   const words = new Map<string, number>();
   addFallbackLexicon(words, senticon, SENTICON_SCALE, SENTICON_MIN_POLARITY, stopwords);

@@ -90,7 +90,10 @@ class Scan {
   questions = 0;
   hasLowercase = false;
 
-  constructor(readonly text: string, readonly emoticons: EmoticonTable) {}
+  constructor(
+    readonly text: string,
+    readonly emoticons: EmoticonTable,
+  ) {}
 
   push(token: Token): void {
     this.tokens.push(token);
@@ -121,7 +124,12 @@ export function scanText(rawText: string, emoticons: EmoticonTable): ScannedText
     scanChunk(scan, i, end);
     i = end;
   }
-  return { tokens: scan.tokens, exclamations: scan.exclamations, questions: scan.questions, hasLowercase: scan.hasLowercase };
+  return {
+    tokens: scan.tokens,
+    exclamations: scan.exclamations,
+    questions: scan.questions,
+    hasLowercase: scan.hasLowercase,
+  };
 }
 
 /** One whitespace-separated chunk: a URL, an emoticon, or words and punctuation (maybe ending in an emoticon). */
@@ -169,7 +177,10 @@ function countPunctuation(scan: Scan, start: number, end: number): void {
 function matchEmoticon(table: EmoticonTable, candidate: string): string | undefined {
   if (table.has(candidate)) return candidate;
   let shortened = candidate;
-  while (shortened.length > 2 && shortened.charCodeAt(shortened.length - 1) === shortened.charCodeAt(shortened.length - 2)) {
+  while (
+    shortened.length > 2 &&
+    shortened.charCodeAt(shortened.length - 1) === shortened.charCodeAt(shortened.length - 2)
+  ) {
     shortened = shortened.slice(0, -1);
     if (table.has(shortened)) return shortened;
   }
@@ -280,6 +291,7 @@ function scanAstralEmoji(scan: Scan, start: number, end: number): number {
       break;
     }
   }
-  if (base >= 0x1f000) scan.push({ kind: 'emoji', text: String.fromCodePoint(base), shouting: false, elongated: false });
+  if (base >= 0x1f000)
+    scan.push({ kind: 'emoji', text: String.fromCodePoint(base), shouting: false, elongated: false });
   return i;
 }

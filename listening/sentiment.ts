@@ -71,7 +71,15 @@ const LIKE_VERB_CUES: ReadonlySet<string> = new Set(LIKE_CUES);
 /** Articles do not use up a negator's or degree word's reach: "wouldn't be such a bad idea". */
 const ARTICLES: ReadonlySet<string> = new Set(['a', 'an', 'the']);
 const NEGATED_MODALS: ReadonlySet<string> = new Set([
-  "couldn't", 'couldnt', "can't", 'cant', 'cannot', "wouldn't", 'wouldnt', "won't", 'wont',
+  "couldn't",
+  'couldnt',
+  "can't",
+  'cant',
+  'cannot',
+  "wouldn't",
+  'wouldnt',
+  "won't",
+  'wont',
 ]);
 
 /** Scores one text: `score` in [-1, 1] and a label (neutral when |score| < 0.25). */
@@ -192,7 +200,9 @@ function collapseRuns(word: string, keep: number): string {
 }
 
 function isKnownForm(form: string): boolean {
-  return LEXICON.words.has(form) || LEXICON.boosters.has(form) || LEXICON.negators.has(form) || LEXICON.phrases.has(form);
+  return (
+    LEXICON.words.has(form) || LEXICON.boosters.has(form) || LEXICON.negators.has(form) || LEXICON.phrases.has(form)
+  );
 }
 
 /** Index of the word token right after `i` (not across punctuation), or -1. */
@@ -308,7 +318,9 @@ function isLikeVerbCue(before: string): boolean {
 }
 
 function isPredicativeCue(before: string): boolean {
-  return LEXICON.predicativeCues.has(before) || before.endsWith("'s") || before.endsWith("'re") || before.endsWith("'m");
+  return (
+    LEXICON.predicativeCues.has(before) || before.endsWith("'s") || before.endsWith("'re") || before.endsWith("'m")
+  );
 }
 
 /**

@@ -1,7 +1,12 @@
 import type { ChannelAdapters } from '../channels/registry';
 import type { WebhookAdapter, WebhookCredentials } from '../channels/webhook';
 import type { Db } from '../db/database';
-import { findEmailRecipients, findNotificationToDeliver, markNotificationDelivered, markNotificationEmailed } from '../db/notifications';
+import {
+  findEmailRecipients,
+  findNotificationToDeliver,
+  markNotificationDelivered,
+  markNotificationEmailed,
+} from '../db/notifications';
 import type { Sealer } from '../db/sealing';
 import type { Mailer } from './mailer';
 
@@ -24,9 +29,15 @@ export function emailFor(payload: Payload): { subject: string; text: string } {
   const quote = typeof d.text === 'string' ? `\n\n> ${d.text.split('\n').join('\n> ')}` : '';
   switch (payload.type) {
     case 'approval.reminder':
-      return { subject: `Reminder: your approval ("${String(d.stepName)}") is due ${String(d.deadline)}`, text: `A post waits for your decision at step ${String(d.step)} ("${String(d.stepName)}"), due ${String(d.deadline)}.\nPost ${String(d.postId)}${quote}` };
+      return {
+        subject: `Reminder: your approval ("${String(d.stepName)}") is due ${String(d.deadline)}`,
+        text: `A post waits for your decision at step ${String(d.step)} ("${String(d.stepName)}"), due ${String(d.deadline)}.\nPost ${String(d.postId)}${quote}`,
+      };
     case 'approval.escalated':
-      return { subject: `Escalated to you: "${String(d.stepName)}" approval is overdue`, text: `Step ${String(d.step)} ("${String(d.stepName)}") passed its deadline (${String(d.deadline)}) and is now yours to decide.\nPost ${String(d.postId)}${quote}` };
+      return {
+        subject: `Escalated to you: "${String(d.stepName)}" approval is overdue`,
+        text: `Step ${String(d.step)} ("${String(d.stepName)}") passed its deadline (${String(d.deadline)}) and is now yours to decide.\nPost ${String(d.postId)}${quote}`,
+      };
     case 'listening.spike':
       return {
         subject: `Spike on "${String(d.query)}": ${(d.reasons as string[]).join(' and ').replace('_', ' ')}`,
@@ -42,7 +53,10 @@ export function emailFor(payload: Payload): { subject: string; text: string } {
  * (webhook-id `ntf_<id>`) and by email to its recipients (Message-ID `<ntf-<id>@chorus>`). Each
  * route is marked when done, so calling this again after a failure sends only what is missing.
  */
-export async function deliverNotification({ db, adapters, sealer, mailer }: NotificationDeps, notificationId: string): Promise<void> {
+export async function deliverNotification(
+  { db, adapters, sealer, mailer }: NotificationDeps,
+  notificationId: string,
+): Promise<void> {
   const n = await findNotificationToDeliver(db, notificationId);
   const payload = n.payload as Payload;
   // Both routes are tried every time; one failing does not hold the other back.
@@ -60,7 +74,8 @@ export async function deliverNotification({ db, adapters, sealer, mailer }: Noti
     try {
       // Only people still in the workspace (see `findEmailRecipients`).
       const recipients = await findEmailRecipients(db, n.workspace_id, n.recipient_ids);
-      if (recipients.length > 0) await mailer.send({ to: recipients, ...emailFor(payload), messageId: `<ntf-${n.id}@chorus>` });
+      if (recipients.length > 0)
+        await mailer.send({ to: recipients, ...emailFor(payload), messageId: `<ntf-${n.id}@chorus>` });
       await markNotificationEmailed(db, n.id);
     } catch (err) {
       failures.push(`email: ${err instanceof Error ? err.message : String(err)}`);

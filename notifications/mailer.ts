@@ -39,7 +39,13 @@ export function mailerFor(config: Config): Mailer | undefined {
 }
 
 /** The email that brings an invitation code to the person invited; the code works once, until `expiresAt`. */
-export function invitationEmail(input: { workspaceName: string; role: string; code: string; expiresAt: string; apiUrl: string }): { subject: string; text: string } {
+export function invitationEmail(input: {
+  workspaceName: string;
+  role: string;
+  code: string;
+  expiresAt: string;
+  apiUrl: string;
+}): { subject: string; text: string } {
   return {
     subject: `You are invited to ${input.workspaceName} on Chorus`,
     text: [

@@ -24,13 +24,23 @@ export interface SandboxDemo {
  * channel are still in this database), otherwise new ones, saved for the next start. So restarts
  * keep one workspace and one channel, whose scheduled posts still publish.
  */
-export async function ensureSandboxDemo(input: { dataDir: string; sandbox: LocalBluesky; db: Db; adapters: ChannelAdapters; sealer: Sealer }): Promise<SandboxDemo & { reused: boolean }> {
+export async function ensureSandboxDemo(input: {
+  dataDir: string;
+  sandbox: LocalBluesky;
+  db: Db;
+  adapters: ChannelAdapters;
+  sealer: Sealer;
+}): Promise<SandboxDemo & { reused: boolean }> {
   const { sandbox, db, adapters, sealer } = input;
   const file = path.join(input.dataDir, 'demo.json');
   const saved = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as SandboxDemo) : undefined;
 
   let account = saved?.pdsUrl === sandbox.pdsUrl ? saved.account : undefined;
-  const credentials = (a: SandboxAccount) => ({ service: sandbox.pdsUrl, identifier: a.handle, password: a.appPassword });
+  const credentials = (a: SandboxAccount) => ({
+    service: sandbox.pdsUrl,
+    identifier: a.handle,
+    password: a.appPassword,
+  });
   let accountRef: string | undefined;
   if (account) {
     // A PDS whose data was removed no longer knows the account: make a new one.
@@ -47,11 +57,15 @@ export async function ensureSandboxDemo(input: { dataDir: string; sandbox: Local
 
   if (saved && saved.account.did === account.did) {
     const caller = await findCallerByToken(db, saved.token);
-    const [channel] = caller?.workspaceId === saved.workspaceId ? await findChannels(db, saved.workspaceId, [saved.channelId]) : [];
+    const [channel] =
+      caller?.workspaceId === saved.workspaceId ? await findChannels(db, saved.workspaceId, [saved.channelId]) : [];
     if (channel?.account_ref === accountRef) return { ...saved, reused: true };
   }
 
-  const owner = await createWorkspaceWithOwner(db, { name: 'Sandbox', ownerEmail: `sandbox-${Date.now()}@example.test` });
+  const owner = await createWorkspaceWithOwner(db, {
+    name: 'Sandbox',
+    ownerEmail: `sandbox-${Date.now()}@example.test`,
+  });
   const channel = await insertChannel(db, {
     workspaceId: owner.workspaceId,
     actorId: owner.userId,
@@ -60,7 +74,13 @@ export async function ensureSandboxDemo(input: { dataDir: string; sandbox: Local
     accountRef: accountRef!,
     credentialsSealed: sealer.seal(credentials(account)),
   });
-  const demo: SandboxDemo = { pdsUrl: sandbox.pdsUrl, account, workspaceId: owner.workspaceId, channelId: channel.id, token: owner.token };
+  const demo: SandboxDemo = {
+    pdsUrl: sandbox.pdsUrl,
+    account,
+    workspaceId: owner.workspaceId,
+    channelId: channel.id,
+    token: owner.token,
+  };
   writeFileSync(file, JSON.stringify(demo, null, 2), { mode: 0o600 });
   return { ...demo, reused: false };
 }

@@ -32,7 +32,8 @@ export interface LocalBluesky {
 async function withLoopbackListen<T>(fn: () => Promise<T>): Promise<T> {
   const original = http.Server.prototype.listen;
   http.Server.prototype.listen = function listen(this: http.Server, ...args: unknown[]) {
-    const portOnly = ['number', 'string', 'undefined'].includes(typeof args[0]) && (args.length <= 1 || typeof args[1] === 'function');
+    const portOnly =
+      ['number', 'string', 'undefined'].includes(typeof args[0]) && (args.length <= 1 || typeof args[1] === 'function');
     if (portOnly) args.splice(0, 2, args[0] ?? 0, '127.0.0.1', ...(typeof args[1] === 'function' ? [args[1]] : []));
     return (original as (...a: unknown[]) => http.Server).apply(this, args);
   } as typeof original;
@@ -55,7 +56,9 @@ type PlcOperation = Record<string, unknown>;
  * their operation logs are saved there too (after each account is made, and at `stop`) and posted
  * to the new directory on the next start. Accounts, app passwords and DIDs then work as before.
  */
-export async function startLocalBluesky(options: { pdsPort?: number; plcPort?: number; dataDir?: string } = {}): Promise<LocalBluesky> {
+export async function startLocalBluesky(
+  options: { pdsPort?: number; plcPort?: number; dataDir?: string } = {},
+): Promise<LocalBluesky> {
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'chorus-pds-'));
   const previousTmp = process.env.TMPDIR;
   process.env.TMPDIR = tmp; // dev-env puts the PDS's data and blob folders under os.tmpdir()
@@ -67,7 +70,10 @@ export async function startLocalBluesky(options: { pdsPort?: number; plcPort?: n
   try {
     network = await withLoopbackListen(() =>
       // Only defined keys: dev-env spreads these over its defaults, and `port: undefined` would win.
-      TestNetworkNoAppView.create({ pds: { ...(options.pdsPort ? { port: options.pdsPort } : {}), ...persistent }, plc: options.plcPort ? { port: options.plcPort } : {} }),
+      TestNetworkNoAppView.create({
+        pds: { ...(options.pdsPort ? { port: options.pdsPort } : {}), ...persistent },
+        plc: options.plcPort ? { port: options.plcPort } : {},
+      }),
     );
   } finally {
     if (previousTmp === undefined) delete process.env.TMPDIR;
@@ -99,8 +105,15 @@ export async function startLocalBluesky(options: { pdsPort?: number; plcPort?: n
       const logs = JSON.parse(readFileSync(plcLogFile, 'utf8')) as Record<string, PlcOperation[]>;
       for (const [did, operations] of Object.entries(logs)) {
         for (const operation of operations) {
-          const response = await fetch(`${plcUrl}/${encodeURIComponent(did)}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(operation) });
-          if (!response.ok) throw new Error(`the PLC directory refused ${did}'s saved operation: ${response.status} ${await response.text()}`);
+          const response = await fetch(`${plcUrl}/${encodeURIComponent(did)}`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify(operation),
+          });
+          if (!response.ok)
+            throw new Error(
+              `the PLC directory refused ${did}'s saved operation: ${response.status} ${await response.text()}`,
+            );
         }
       }
     } catch (err) {
@@ -128,7 +141,12 @@ export async function startLocalBluesky(options: { pdsPort?: number; plcPort?: n
       const posts: { uri: string; text: string }[] = [];
       let cursor: string | undefined;
       do {
-        const page = await agent.com.atproto.repo.listRecords({ repo: did, collection: 'app.bsky.feed.post', limit: 100, cursor });
+        const page = await agent.com.atproto.repo.listRecords({
+          repo: did,
+          collection: 'app.bsky.feed.post',
+          limit: 100,
+          cursor,
+        });
         for (const r of page.data.records) posts.push({ uri: r.uri, text: (r.value as { text: string }).text });
         cursor = page.data.records.length === 100 ? page.data.cursor : undefined;
       } while (cursor);
@@ -136,7 +154,9 @@ export async function startLocalBluesky(options: { pdsPort?: number; plcPort?: n
     },
     async stop() {
       // Accounts made on the PDS directly (not through createAccount) keep their DIDs too.
-      await savePlcLog().catch((err: unknown) => console.error(`The local Bluesky's DIDs were not saved: ${String(err)}`));
+      await savePlcLog().catch((err: unknown) =>
+        console.error(`The local Bluesky's DIDs were not saved: ${String(err)}`),
+      );
       await network.close();
       rmSync(tmp, { recursive: true, force: true });
     },
@@ -152,9 +172,15 @@ function persistentPds(dataDir: string) {
   const keyFile = path.join(dataDir, 'plc-rotation.key');
   if (!existsSync(keyFile)) {
     const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'secp256k1' });
-    writeFileSync(keyFile, Buffer.from(privateKey.export({ format: 'jwk' }).d!, 'base64url').toString('hex'), { mode: 0o600 });
+    writeFileSync(keyFile, Buffer.from(privateKey.export({ format: 'jwk' }).d!, 'base64url').toString('hex'), {
+      mode: 0o600,
+    });
   }
   const dataDirectory = path.join(dataDir, 'pds');
   mkdirSync(dataDirectory, { recursive: true });
-  return { dataDirectory, blobstoreDiskLocation: path.join(dataDir, 'blobs'), plcRotationKeyK256PrivateKeyHex: readFileSync(keyFile, 'utf8').trim() };
+  return {
+    dataDirectory,
+    blobstoreDiskLocation: path.join(dataDir, 'blobs'),
+    plcRotationKeyK256PrivateKeyHex: readFileSync(keyFile, 'utf8').trim(),
+  };
 }

@@ -39,17 +39,29 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (group === 'ingest') {
-    const { values } = parseArgs({ args: [command, ...rest].filter((a): a is string => a !== undefined), options: { key: { type: 'string' }, api: { type: 'string', default: 'http://127.0.0.1:3000' } } });
+    const { values } = parseArgs({
+      args: [command, ...rest].filter((a): a is string => a !== undefined),
+      options: { key: { type: 'string' }, api: { type: 'string', default: 'http://127.0.0.1:3000' } },
+    });
     const secret = process.env.CHORUS_INGEST_SECRET;
     if (!values.key || !secret) {
-      console.error(`chorus ingest needs --key <ingest key id> and the key's secret in CHORUS_INGEST_SECRET\n\n${USAGE}`);
+      console.error(
+        `chorus ingest needs --key <ingest key id> and the key's secret in CHORUS_INGEST_SECRET\n\n${USAGE}`,
+      );
       return 2;
     }
     const { runIngestCli } = require('./ingest-cli') as typeof import('./ingest-cli');
     return runIngestCli({ api: values.api, keyId: values.key, secret }, process.stdin, process.stdout, process.stderr);
   }
   if (group === 'invite' && command === 'accept') {
-    const { values } = parseArgs({ args: rest, options: { code: { type: 'string' }, api: { type: 'string', default: 'http://127.0.0.1:3000' }, name: { type: 'string' } } });
+    const { values } = parseArgs({
+      args: rest,
+      options: {
+        code: { type: 'string' },
+        api: { type: 'string', default: 'http://127.0.0.1:3000' },
+        name: { type: 'string' },
+      },
+    });
     if (!values.code?.trim()) {
       console.error(`chorus invite accept needs --code <invitation code>\n\n${USAGE}`);
       return 2;
@@ -60,7 +72,9 @@ async function main(argv: string[]): Promise<number> {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ code: values.code.trim(), ...(values.name ? { tokenName: values.name } : {}) }),
     }).catch((err: unknown) => {
-      throw new Error(`Could not reach the Chorus API at ${endpoint.origin} (${err instanceof Error ? err.message : String(err)}); pass its address with --api <url>`);
+      throw new Error(
+        `Could not reach the Chorus API at ${endpoint.origin} (${err instanceof Error ? err.message : String(err)}); pass its address with --api <url>`,
+      );
     });
     const answer = await response.text();
     if (!response.ok) {

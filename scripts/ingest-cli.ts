@@ -12,7 +12,12 @@ const BATCH_BYTES = 4.5 * 1024 * 1024;
  * and a fresh webhook-id per batch. Prints the API's answer per batch as one JSON line; returns
  * 1 when a line is not JSON or a batch is refused (the rest still go).
  */
-export async function runIngestCli(options: { api: string; keyId: string; secret: string }, input: NodeJS.ReadableStream, output: NodeJS.WritableStream, errors: NodeJS.WritableStream): Promise<number> {
+export async function runIngestCli(
+  options: { api: string; keyId: string; secret: string },
+  input: NodeJS.ReadableStream,
+  output: NodeJS.WritableStream,
+  errors: NodeJS.WritableStream,
+): Promise<number> {
   const signer = new Webhook(options.secret);
   const endpoint = new URL('/v1/listening/ingest', options.api);
   let failed = false;

@@ -18,7 +18,9 @@ import { createChorusWorker } from '../workers/worker';
 async function main() {
   const { values: flags } = parseArgs({ options: { sandbox: { type: 'boolean', default: false } } });
   const config = loadConfig();
-  Runtime.install({ logger: new DefaultLogger(config.LOG_LEVEL === 'debug' || config.LOG_LEVEL === 'trace' ? 'DEBUG' : 'WARN') });
+  Runtime.install({
+    logger: new DefaultLogger(config.LOG_LEVEL === 'debug' || config.LOG_LEVEL === 'trace' ? 'DEBUG' : 'WARN'),
+  });
   // Undone in reverse order: the API and the worker (which drains its tasks) stop first, then what
   // they use: the Temporal connection, the sandbox's PDS, the database and the Temporal dev server
   // (which runs in its own process group, so Ctrl+C reaches it only through this).
@@ -39,7 +41,12 @@ async function main() {
     let devServer: DevServer | undefined;
     if (!configuredTemporal(config)) {
       console.log('Starting the Temporal dev server…');
-      devServer = await startDevServer({ dbFile: dataPath(config, 'temporal.sqlite'), port: config.TEMPORAL_PORT, uiPort: config.TEMPORAL_UI_PORT, namespace: config.TEMPORAL_NAMESPACE });
+      devServer = await startDevServer({
+        dbFile: dataPath(config, 'temporal.sqlite'),
+        port: config.TEMPORAL_PORT,
+        uiPort: config.TEMPORAL_UI_PORT,
+        namespace: config.TEMPORAL_NAMESPACE,
+      });
       cleanups.push(() => devServer!.stop());
     }
 
@@ -49,12 +56,21 @@ async function main() {
 
     let sandbox: LocalBluesky | undefined;
     if (flags.sandbox) {
-      sandbox = await startLocalBluesky({ dataDir: dataPath(config, 'sandbox'), pdsPort: config.SANDBOX_PDS_PORT, plcPort: config.SANDBOX_PLC_PORT });
+      sandbox = await startLocalBluesky({
+        dataDir: dataPath(config, 'sandbox'),
+        pdsPort: config.SANDBOX_PDS_PORT,
+        plcPort: config.SANDBOX_PLC_PORT,
+      });
       cleanups.push(() => sandbox!.stop());
     }
 
     await ensureSearchAttributes(temporal, target.namespace);
-    const worker = await createChorusWorker({ connection: await deps.workerConnection(), namespace: target.namespace, taskQueue: deps.taskQueue, deps: deps.workerDeps() });
+    const worker = await createChorusWorker({
+      connection: await deps.workerConnection(),
+      namespace: target.namespace,
+      taskQueue: deps.taskQueue,
+      deps: deps.workerDeps(),
+    });
     const running = worker.run();
     cleanups.push(async () => {
       // The Temporal runtime drains the worker on SIGINT/SIGTERM by itself; shut it down otherwise.
@@ -62,7 +78,9 @@ async function main() {
       await running;
     });
 
-    const app = await buildApp(deps.appDeps(), { logger: { level: config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL } });
+    const app = await buildApp(deps.appDeps(), {
+      logger: { level: config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL },
+    });
     cleanups.push(() => app.close());
     await app.listen({ host: config.API_HOST, port: config.API_PORT });
     const api = `http://${config.API_HOST}:${config.API_PORT}`;
@@ -77,7 +95,13 @@ Chorus is running.
 `);
 
     if (sandbox) {
-      const demo = await ensureSandboxDemo({ dataDir: dataPath(config, 'sandbox'), sandbox, db: database.db, adapters: deps.adapters, sealer: deps.sealer });
+      const demo = await ensureSandboxDemo({
+        dataDir: dataPath(config, 'sandbox'),
+        sandbox,
+        db: database.db,
+        adapters: deps.adapters,
+        sealer: deps.sealer,
+      });
       console.log(`Sandbox: a local Bluesky PDS at ${sandbox.pdsUrl} with the account ${demo.account.handle} (${demo.account.did}),
 connected as channel ${demo.channelId} of workspace ${demo.workspaceId}${demo.reused ? ' (the same as last time: kept in ' + dataPath(config, 'sandbox') + ')' : ''}.
 

@@ -27,7 +27,9 @@ const REPEATED_TEXT_AUTHORS = 3;
 const REPEATED_TEXT_WINDOW_MS = 24 * 3600_000;
 
 const textKeyOf = (words: string[]): string | null =>
-  words.length >= REPEATED_TEXT_MIN_WORDS ? createHash('sha256').update(words.join(' ')).digest('base64url').slice(0, 22) : null;
+  words.length >= REPEATED_TEXT_MIN_WORDS
+    ? createHash('sha256').update(words.join(' ')).digest('base64url').slice(0, 22)
+    : null;
 
 /**
  * Matches, filters, scores and stores a batch of items for one query, in two statements. Stored
@@ -35,7 +37,12 @@ const textKeyOf = (words: string[]): string | null =>
  * no-op. Noise is recorded by reason, once per item; that includes the same text arriving from
  * many accounts (more than three within a day), counted across earlier batches and this one.
  */
-export async function storeMentions(db: Db, query: ListeningQuery, matcher: CompiledQuery, items: Candidate[]): Promise<StoreCounts> {
+export async function storeMentions(
+  db: Db,
+  query: ListeningQuery,
+  matcher: CompiledQuery,
+  items: Candidate[],
+): Promise<StoreCounts> {
   const counts: StoreCounts = { unmatched: 0, filtered: 0, stored: 0, duplicate: 0 };
   const filtered: { source_id: string; reason: string }[] = [];
   const kept: (Candidate & { words: string[]; textKey: string | null })[] = [];
@@ -57,10 +64,11 @@ export async function storeMentions(db: Db, query: ListeningQuery, matcher: Comp
     const earliest = new Date(Math.min(...kept.map((k) => k.postedAt.getTime())) - REPEATED_TEXT_WINDOW_MS);
     const seen = await textKeyAuthors(db, query.id, keys, earliest);
     const authors = new Map<string, Set<string>>();
-    for (const row of seen) authors.set(row.text_key!, (authors.get(row.text_key!) ?? new Set()).add(row.author.toLowerCase()));
+    for (const row of seen)
+      authors.set(row.text_key!, (authors.get(row.text_key!) ?? new Set()).add(row.author.toLowerCase()));
     const survivors: typeof kept = [];
     for (const item of kept) {
-      const others = item.textKey ? authors.get(item.textKey) ?? new Set<string>() : undefined;
+      const others = item.textKey ? (authors.get(item.textKey) ?? new Set<string>()) : undefined;
       const author = item.author.toLowerCase();
       if (others && !others.has(author) && others.size >= REPEATED_TEXT_AUTHORS) {
         filtered.push({ source_id: item.sourceId, reason: 'repeated_text' });

@@ -5,7 +5,14 @@ import { listCampaigns } from '../db/campaigns';
 import type { ImportRow } from '../db/imports';
 import { postExists } from '../db/posts';
 import type { Caller } from '../db/tokens';
-import { DomainError, Invalid, invalidField, invalidFields, Unavailable, type FieldError as FieldProblem } from '../contracts/errors';
+import {
+  DomainError,
+  Invalid,
+  invalidField,
+  invalidFields,
+  Unavailable,
+  type FieldError as FieldProblem,
+} from '../contracts/errors';
 import { createPlannedPost, derivedPostId, planPost, type NewPostRequest, type PostCreationContext } from './posts';
 
 export const IMPORT_COLUMNS = ['text', 'channels', 'publishAt', 'queue', 'campaign', 'media'] as const;
@@ -25,10 +32,23 @@ export function parseImportCsv(body: Buffer): ImportRow[] {
   }
   // PostgreSQL cannot store a NUL: name the lines (as an editor numbers them) that hold one.
   const nulLines = text.split(/\r\n|\n|\r/).flatMap((line, i) => (line.includes('\u0000') ? [i + 1] : []));
-  if (nulLines.length > 0) throw invalidFields(nulLines.map((line) => ({ field: `lines.${line}`, rule: 'no_nul', message: 'must not contain a NUL character (\\u0000)' })));
+  if (nulLines.length > 0)
+    throw invalidFields(
+      nulLines.map((line) => ({
+        field: `lines.${line}`,
+        rule: 'no_nul',
+        message: 'must not contain a NUL character (\\u0000)',
+      })),
+    );
   let records: { record: Record<string, string>; info: { lines: number } }[];
   try {
-    records = parse(text, { bom: true, columns: (header: string[]) => header.map((h) => h.trim()), skip_empty_lines: true, trim: true, info: true }) as never;
+    records = parse(text, {
+      bom: true,
+      columns: (header: string[]) => header.map((h) => h.trim()),
+      skip_empty_lines: true,
+      trim: true,
+      info: true,
+    }) as never;
   } catch (err) {
     throw invalidField('body', 'csv', `the file is not valid CSV: ${err instanceof Error ? err.message : String(err)}`);
   }
@@ -38,11 +58,16 @@ export function parseImportCsv(body: Buffer): ImportRow[] {
   if (unknown.length > 0 || missing.length > 0) {
     const problems: FieldProblem[] = [
       ...missing.map((c) => ({ field: `columns.${c}`, rule: 'required', message: `the column "${c}" is missing` })),
-      ...unknown.map((c) => ({ field: `columns.${c}`, rule: 'known', message: `"${c}" is not a column; use ${IMPORT_COLUMNS.join(', ')}` })),
+      ...unknown.map((c) => ({
+        field: `columns.${c}`,
+        rule: 'known',
+        message: `"${c}" is not a column; use ${IMPORT_COLUMNS.join(', ')}`,
+      })),
     ];
     throw new Invalid(problems.map((p) => p.message).join('; '), problems);
   }
-  if (records.length > MAX_IMPORT_ROWS) throw invalidField('body', 'max_rows', `at most ${MAX_IMPORT_ROWS} rows per file; this one has ${records.length}`);
+  if (records.length > MAX_IMPORT_ROWS)
+    throw invalidField('body', 'max_rows', `at most ${MAX_IMPORT_ROWS} rows per file; this one has ${records.length}`);
   return records.map((r) => ({ line: r.info.lines, cells: r.record }));
 }
 
@@ -53,8 +78,17 @@ export interface ImportLookups {
 }
 
 export async function importLookups(ctx: Pick<PostCreationContext, 'db'>, workspaceId: string): Promise<ImportLookups> {
-  const [channels, campaigns] = await Promise.all([findChannels(ctx.db, workspaceId), listCampaigns(ctx.db, workspaceId)]);
-  const byKey = <T extends { id: string; name: string }>(items: T[]) => new Map(items.flatMap((i) => [[i.id, i.id], [i.name.toLowerCase(), i.id]]));
+  const [channels, campaigns] = await Promise.all([
+    findChannels(ctx.db, workspaceId),
+    listCampaigns(ctx.db, workspaceId),
+  ]);
+  const byKey = <T extends { id: string; name: string }>(items: T[]) =>
+    new Map(
+      items.flatMap((i) => [
+        [i.id, i.id],
+        [i.name.toLowerCase(), i.id],
+      ]),
+    );
   return { channels: byKey(channels), campaigns: byKey(campaigns) };
 }
 
@@ -72,28 +106,49 @@ function toRequest(row: ImportRow, lookups: ImportLookups): NewPostRequest | Fie
       return id;
     })
     .filter((id): id is string => id !== undefined);
-  if (cell('channels') === '') problems.push({ field: 'channels', rule: 'required', message: 'name at least one channel (names or ids, separated by ;)' });
+  if (cell('channels') === '')
+    problems.push({
+      field: 'channels',
+      rule: 'required',
+      message: 'name at least one channel (names or ids, separated by ;)',
+    });
   if (cell('text') === '') problems.push({ field: 'text', rule: 'required', message: 'must not be empty' });
   const queue = /^(true|yes|1)$/i.test(cell('queue'));
-  if (cell('queue') !== '' && !queue && !/^(false|no|0)$/i.test(cell('queue'))) problems.push({ field: 'queue', rule: 'boolean', message: 'must be true or false' });
+  if (cell('queue') !== '' && !queue && !/^(false|no|0)$/i.test(cell('queue')))
+    problems.push({ field: 'queue', rule: 'boolean', message: 'must be true or false' });
   const publishAt = cell('publishAt');
   if (publishAt && !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(publishAt)) {
-    problems.push({ field: 'publishAt', rule: 'iso_datetime', message: 'must be an ISO-8601 date-time with a UTC offset, e.g. 2026-12-01T09:00:00+01:00' });
+    problems.push({
+      field: 'publishAt',
+      rule: 'iso_datetime',
+      message: 'must be an ISO-8601 date-time with a UTC offset, e.g. 2026-12-01T09:00:00+01:00',
+    });
   }
-  if (!publishAt && !queue) problems.push({ field: 'publishAt', rule: 'required', message: 'give publishAt or queue=true' });
-  if (publishAt && queue) problems.push({ field: 'queue', rule: 'exclusive', message: 'give either publishAt or queue, not both' });
+  if (!publishAt && !queue)
+    problems.push({ field: 'publishAt', rule: 'required', message: 'give publishAt or queue=true' });
+  if (publishAt && queue)
+    problems.push({ field: 'queue', rule: 'exclusive', message: 'give either publishAt or queue, not both' });
   const campaignName = cell('campaign');
-  const campaignId = campaignName ? (lookups.campaigns.get(campaignName.toLowerCase()) ?? lookups.campaigns.get(campaignName)) : undefined;
-  if (campaignName && !campaignId) problems.push({ field: 'campaign', rule: 'exists', message: `no campaign "${campaignName}" in this workspace` });
+  const campaignId = campaignName
+    ? (lookups.campaigns.get(campaignName.toLowerCase()) ?? lookups.campaigns.get(campaignName))
+    : undefined;
+  if (campaignName && !campaignId)
+    problems.push({ field: 'campaign', rule: 'exists', message: `no campaign "${campaignName}" in this workspace` });
   // Media: uploaded media ids (POST /v1/media), separated by ; or |, attached in that order.
   const media = cell('media')
     .split(/[;|]/)
     .map((m) => m.trim())
     .filter(Boolean);
   media.forEach((id, i) => {
-    if (!z.uuid().safeParse(id).success) problems.push({ field: `media.${i}`, rule: 'uuid', message: `"${id}" is not a media id (upload with POST /v1/media and use the id it returns)` });
+    if (!z.uuid().safeParse(id).success)
+      problems.push({
+        field: `media.${i}`,
+        rule: 'uuid',
+        message: `"${id}" is not a media id (upload with POST /v1/media and use the id it returns)`,
+      });
   });
-  if (media.length > 4) problems.push({ field: 'media', rule: 'max', message: `at most 4 media per post; this row has ${media.length}` });
+  if (media.length > 4)
+    problems.push({ field: 'media', rule: 'max', message: `at most 4 media per post; this row has ${media.length}` });
   if (problems.length > 0) return problems;
   return {
     text: cell('text'),
@@ -112,16 +167,29 @@ export type RowOutcome = { line: number; postId?: string; errors?: FieldProblem[
  * stores it and starts its workflow. The post id is derived from the job and line, so a retried
  * batch finds the post it already made instead of making another.
  */
-export async function importRow(ctx: PostCreationContext, caller: Caller, row: ImportRow, lookups: ImportLookups, create?: { jobId: string }): Promise<RowOutcome> {
+export async function importRow(
+  ctx: PostCreationContext,
+  caller: Caller,
+  row: ImportRow,
+  lookups: ImportLookups,
+  create?: { jobId: string },
+): Promise<RowOutcome> {
   const request = toRequest(row, lookups);
   if (Array.isArray(request)) return { line: row.line, errors: request };
   try {
     const plan = await planPost(ctx, caller, request);
     if (!create) return { line: row.line };
     plan.input.postId = derivedPostId(`import:${create.jobId}:${row.line}`);
-    return { line: row.line, postId: (await postExists(ctx.db, plan.input.postId)) ? plan.input.postId : await createPlannedPost(ctx, plan) };
+    return {
+      line: row.line,
+      postId: (await postExists(ctx.db, plan.input.postId)) ? plan.input.postId : await createPlannedPost(ctx, plan),
+    };
   } catch (err) {
-    if (err instanceof DomainError && !(err instanceof Unavailable)) return { line: row.line, errors: err.errors.length ? err.errors : [{ field: 'row', rule: 'valid', message: err.message }] };
+    if (err instanceof DomainError && !(err instanceof Unavailable))
+      return {
+        line: row.line,
+        errors: err.errors.length ? err.errors : [{ field: 'row', rule: 'valid', message: err.message }],
+      };
     throw err;
   }
 }

@@ -44,7 +44,9 @@ export interface NewPostRequest {
   /** Values for the template's {{variables}}. */
   variables?: Record<string, string>;
   /** Media to attach, in order, each with its alt text: uploaded (POST /v1/media) or a library media item. */
-  media?: (({ mediaId: string; libraryItemId?: undefined } | { libraryItemId: string; mediaId?: undefined }) & { alt?: string })[];
+  media?: (({ mediaId: string; libraryItemId?: undefined } | { libraryItemId: string; mediaId?: undefined }) & {
+    alt?: string;
+  })[];
 }
 
 /** A post that passed every check, ready to store and start. */
@@ -74,7 +76,12 @@ export function derivedPostId(key: string): string {
 
 export function mustBeFuture(publishAt: string, field = 'publishAt'): Date {
   const at = new Date(publishAt);
-  if (at.getTime() <= Date.now()) throw invalidField(field, 'future', `must be in the future (it is ${publishAt}, now is ${new Date().toISOString()})`);
+  if (at.getTime() <= Date.now())
+    throw invalidField(
+      field,
+      'future',
+      `must be in the future (it is ${publishAt}, now is ${new Date().toISOString()})`,
+    );
   const late = beyondHorizon(at, field);
   if (late.length > 0) throw invalidFields(late);
   return at;
@@ -84,7 +91,8 @@ export function mustBeFuture(publishAt: string, field = 'publishAt'): Date {
 export function utmTagger(campaign: CampaignView): ((channel: Channel, text: string) => string) | undefined {
   const utm = campaign.utm;
   if (!utm) return undefined;
-  return (channel, text) => addUtm(text, { source: utm.sources?.[channel.id] ?? channel.provider, medium: utm.medium, campaign: utm.campaign });
+  return (channel, text) =>
+    addUtm(text, { source: utm.sources?.[channel.id] ?? channel.provider, medium: utm.medium, campaign: utm.campaign });
 }
 
 /**
@@ -95,26 +103,52 @@ export function utmTagger(campaign: CampaignView): ((channel: Channel, text: str
 export async function checkContent(
   app: Pick<PostCreationContext, 'db' | 'adapters'>,
   workspaceId: string,
-  body: { text: string; channelIds: string[]; variants?: Record<string, string>; media?: { mediaId: string; alt?: string }[] },
+  body: {
+    text: string;
+    channelIds: string[];
+    variants?: Record<string, string>;
+    media?: { mediaId: string; alt?: string }[];
+  },
   transform: (channel: Channel, text: string) => string = (_channel, text) => text,
 ) {
   const variants = body.variants ?? {};
   const problems: FieldProblem[] = Object.keys(variants)
     .filter((id) => !body.channelIds.includes(id))
-    .map((id) => ({ field: `variants.${id}`, rule: 'in_channelIds', message: 'is a variant for a channel not listed in channelIds' }));
+    .map((id) => ({
+      field: `variants.${id}`,
+      rule: 'in_channelIds',
+      message: 'is a variant for a channel not listed in channelIds',
+    }));
   const channels = await findChannels(app.db, workspaceId, body.channelIds);
   body.channelIds.forEach((id, i) => {
-    if (!channels.some((c) => c.id === id)) problems.push({ field: `channelIds.${i}`, rule: 'exists', message: `no channel ${id} in this workspace` });
+    if (!channels.some((c) => c.id === id))
+      problems.push({ field: `channelIds.${i}`, rule: 'exists', message: `no channel ${id} in this workspace` });
   });
   const requested = body.media ?? [];
   const assets = requested.length
-    ? await findMediaAssets(app.db, workspaceId, requested.map((m) => m.mediaId))
+    ? await findMediaAssets(
+        app.db,
+        workspaceId,
+        requested.map((m) => m.mediaId),
+      )
     : [];
   const media: MediaFacts[] = [];
   requested.forEach((m, i) => {
     const asset = assets.find((a) => a.id === m.mediaId);
-    if (!asset) problems.push({ field: `media.${i}.mediaId`, rule: 'exists', message: `no media ${m.mediaId} in this workspace (upload it with POST /v1/media)` });
-    else media.push({ contentType: asset.content_type, bytes: asset.bytes, width: asset.width, height: asset.height, alt: m.alt ?? '' });
+    if (!asset)
+      problems.push({
+        field: `media.${i}.mediaId`,
+        rule: 'exists',
+        message: `no media ${m.mediaId} in this workspace (upload it with POST /v1/media)`,
+      });
+    else
+      media.push({
+        contentType: asset.content_type,
+        bytes: asset.bytes,
+        width: asset.width,
+        height: asset.height,
+        alt: m.alt ?? '',
+      });
   });
   const texts: Record<string, string> = {};
   for (const channel of channels) {
@@ -126,7 +160,8 @@ export async function checkContent(
       problems.push({ field, rule: 'channel_limits', message: `${message} (channel "${channel.name}")` });
     }
     if (media.length === requested.length) {
-      for (const message of adapter.validateMedia(media)) problems.push({ field: 'media', rule: 'channel_media', message: `${message} (channel "${channel.name}")` });
+      for (const message of adapter.validateMedia(media))
+        problems.push({ field: 'media', rule: 'channel_media', message: `${message} (channel "${channel.name}")` });
     }
   }
   if (problems.length > 0) throw invalidFields(problems);
@@ -140,7 +175,12 @@ const CAMPAIGN_RUNNING: string[] = ['scheduled', 'live'];
 /** The first queue slot free on every one of the channels (their slots must coincide). */
 async function nextSharedSlot(db: Db, channels: Channel[]): Promise<Date> {
   const now = new Date();
-  const taken = await takenSlots(db, channels.map((c) => c.id), SLOT_HOLDING_STATUSES, now);
+  const taken = await takenSlots(
+    db,
+    channels.map((c) => c.id),
+    SLOT_HOLDING_STATUSES,
+    now,
+  );
   const takenOn = (id: string) => taken.filter((t) => t.channel_id === id).map((t) => t.publish_at);
   const [first, ...others] = channels;
   const horizon = new Date(now.getTime() + 8 * 7 * 24 * 3600_000);
@@ -148,11 +188,20 @@ async function nextSharedSlot(db: Db, channels: Channel[]): Promise<Date> {
   for (;;) {
     const candidate = nextFreeSlot(first!.slots, first!.timezone, after, takenOn(first!.id), first!.min_gap_minutes);
     if (!candidate || candidate > horizon) {
-      const problem = first!.slots.length === 0 ? `channel "${first!.name}" has no queue slots; set them with PUT /v1/channels/${first!.id}/slots` : 'the channels share no free queue slot in the next eight weeks';
+      const problem =
+        first!.slots.length === 0
+          ? `channel "${first!.name}" has no queue slots; set them with PUT /v1/channels/${first!.id}/slots`
+          : 'the channels share no free queue slot in the next eight weeks';
       throw invalidField('queue', 'free_slot', problem);
     }
     const freeEverywhere = others.every((c) => {
-      const slot = nextFreeSlot(c.slots, c.timezone, new Date(candidate.getTime() - 1), takenOn(c.id), c.min_gap_minutes);
+      const slot = nextFreeSlot(
+        c.slots,
+        c.timezone,
+        new Date(candidate.getTime() - 1),
+        takenOn(c.id),
+        c.min_gap_minutes,
+      );
       return slot?.getTime() === candidate.getTime();
     });
     if (freeEverywhere) return candidate;
@@ -160,12 +209,15 @@ async function nextSharedSlot(db: Db, channels: Channel[]): Promise<Date> {
   }
 }
 
-
 /**
  * Every check a new post must pass — content against each channel, campaign, queue slot,
  * approval chain — without storing anything. Throws Invalid naming each broken rule.
  */
-export async function planPost(ctx: PostCreationContext, caller: Caller, request: NewPostRequest): Promise<PlannedPost> {
+export async function planPost(
+  ctx: PostCreationContext,
+  caller: Caller,
+  request: NewPostRequest,
+): Promise<PlannedPost> {
   const fromLibrary = request.libraryItemId ? await libraryText(ctx, caller.workspaceId, request) : undefined;
   const media = await resolveMedia(ctx, caller.workspaceId, request.media ?? []);
   const body = { ...request, text: request.text ?? fromLibrary?.text ?? '', media };
@@ -173,32 +225,68 @@ export async function planPost(ctx: PostCreationContext, caller: Caller, request
   // All of it from approved, unexpired library items, unchanged, needs no approval again: the text
   // of a snippet or template, and every medium from a media item. Any change or addition does.
   const preApproved =
-    fromLibrary !== undefined && body.text === fromLibrary.text && Object.keys(body.variants ?? {}).length === 0 && media.every((m) => m.libraryItemId !== null);
+    fromLibrary !== undefined &&
+    body.text === fromLibrary.text &&
+    Object.keys(body.variants ?? {}).length === 0 &&
+    media.every((m) => m.libraryItemId !== null);
   const requestedAt = body.publishAt ? mustBeFuture(body.publishAt) : undefined;
   const campaign = body.campaignId ? await findCampaign(ctx.db, caller.workspaceId, body.campaignId) : undefined;
-  if (body.campaignId && !campaign) throw invalidField('campaignId', 'exists', `no campaign ${body.campaignId} in this workspace`);
-  if (campaign && ['completed', 'cancelled', 'rejected'].includes(campaign.status)) throw invalidField('campaignId', 'open', `the campaign is ${campaign.status}`);
+  if (body.campaignId && !campaign)
+    throw invalidField('campaignId', 'exists', `no campaign ${body.campaignId} in this workspace`);
+  if (campaign && ['completed', 'cancelled', 'rejected'].includes(campaign.status))
+    throw invalidField('campaignId', 'open', `the campaign is ${campaign.status}`);
 
-  const { channels, texts } = await checkContent(ctx, caller.workspaceId, body, campaign ? utmTagger(campaign) : undefined);
+  const { channels, texts } = await checkContent(
+    ctx,
+    caller.workspaceId,
+    body,
+    campaign ? utmTagger(campaign) : undefined,
+  );
   const publishAt = requestedAt ?? (body.queue ? await nextSharedSlot(ctx.db, channels) : new Date());
   if (campaign?.enforceDates && (publishAt < new Date(campaign.startsAt) || publishAt > new Date(campaign.endsAt))) {
-    throw invalidField(body.queue ? 'queue' : 'publishAt', 'within_campaign_dates', `${publishAt.toISOString()} is outside the campaign's dates (${campaign.startsAt} to ${campaign.endsAt})`);
+    throw invalidField(
+      body.queue ? 'queue' : 'publishAt',
+      'within_campaign_dates',
+      `${publishAt.toISOString()} is outside the campaign's dates (${campaign.startsAt} to ${campaign.endsAt})`,
+    );
   }
 
   // The approval chain is fixed when the post is created, approvers resolved among today's members:
   // the policy's steps, plus a step for each content rule the post matches.
-  const policy = preApproved ? { steps: [], distinctApprovers: true } : await chainFor(ctx.db, caller.workspaceId, { channelIds: body.channelIds, texts: [body.text, ...Object.values(body.variants ?? {})], campaignId: campaign?.id });
+  const policy = preApproved
+    ? { steps: [], distinctApprovers: true }
+    : await chainFor(ctx.db, caller.workspaceId, {
+        channelIds: body.channelIds,
+        texts: [body.text, ...Object.values(body.variants ?? {})],
+        campaignId: campaign?.id,
+      });
   const steps = await resolveSteps(ctx.db, caller.workspaceId, policy.steps, caller.userId);
-  const problems: FieldProblem[] = unsatisfiableSteps(steps, policy.distinctApprovers, 'you').map((message) => ({ field: 'channelIds', rule: 'approvable', message }));
+  const problems: FieldProblem[] = unsatisfiableSteps(steps, policy.distinctApprovers, 'you').map((message) => ({
+    field: 'channelIds',
+    rule: 'approvable',
+    message,
+  }));
   if (problems.length > 0) throw invalidFields(problems);
-  const approval = steps.length > 0 ? { authorId: caller.userId, steps, distinctApprovers: policy.distinctApprovers } : undefined;
+  const approval =
+    steps.length > 0 ? { authorId: caller.userId, steps, distinctApprovers: policy.distinctApprovers } : undefined;
   // Named in the workflow's details in the Temporal UI, with the text's first words.
-  const people = approval ? await peopleByIds(ctx.db, caller.workspaceId, steps.flatMap((s) => [...s.eligibleUserIds, ...(s.escalateToUserIds ?? [])])) : undefined;
+  const people = approval
+    ? await peopleByIds(
+        ctx.db,
+        caller.workspaceId,
+        steps.flatMap((s) => [...s.eligibleUserIds, ...(s.escalateToUserIds ?? [])]),
+      )
+    : undefined;
 
   const targets = body.channelIds.map((channelId) => {
     const channel = channels.find((c) => c.id === channelId)!;
     const id = randomUUID();
-    return { id, channel, text: texts[channelId]!, idempotencyKey: ctx.adapters[channel.provider].newIdempotencyKey(id) };
+    return {
+      id,
+      channel,
+      text: texts[channelId]!,
+      idempotencyKey: ctx.adapters[channel.provider].newIdempotencyKey(id),
+    };
   });
   const input: PostWorkflowInput = {
     postId: randomUUID(),
@@ -208,7 +296,9 @@ export async function planPost(ctx: PostCreationContext, caller: Caller, request
     ...(approval ? { approval, publishOnApproval: !body.publishAt && !body.queue } : {}),
     ...(campaign ? { campaignId: campaign.id, held: !CAMPAIGN_RUNNING.includes(campaign.status) } : {}),
     excerpt: excerptOf(body.text),
-    ...(people ? { people: Object.fromEntries([...people.values()].map((p) => [p.id, p.name ?? p.email ?? p.id])) } : {}),
+    ...(people
+      ? { people: Object.fromEntries([...people.values()].map((p) => [p.id, p.name ?? p.email ?? p.id])) }
+      : {}),
   };
   return {
     input,
@@ -224,7 +314,11 @@ export async function planPost(ctx: PostCreationContext, caller: Caller, request
 }
 
 /** Each requested medium as a media id: uploaded ones as they are, library media items checked usable. */
-async function resolveMedia(ctx: Pick<PostCreationContext, 'db'>, workspaceId: string, requested: NonNullable<NewPostRequest['media']>): Promise<PlannedPost['media']> {
+async function resolveMedia(
+  ctx: Pick<PostCreationContext, 'db'>,
+  workspaceId: string,
+  requested: NonNullable<NewPostRequest['media']>,
+): Promise<PlannedPost['media']> {
   const problems: FieldProblem[] = [];
   const media: PlannedPost['media'] = [];
   const itemIds = requested.flatMap((m) => (m.libraryItemId !== undefined ? [m.libraryItemId] : []));
@@ -236,10 +330,14 @@ async function resolveMedia(ctx: Pick<PostCreationContext, 'db'>, workspaceId: s
     }
     const field = `media.${i}.libraryItemId`;
     const item = items.find((it) => it.id === m.libraryItemId);
-    if (!item) problems.push({ field, rule: 'exists', message: `no library item ${m.libraryItemId} in this workspace` });
-    else if (item.kind !== 'media' || !item.mediaId) problems.push({ field, rule: 'media_item', message: `the item is a ${item.kind}, not a media item` });
-    else if (item.status !== 'approved') problems.push({ field, rule: 'approved', message: `the item is ${item.status.replace('_', ' ')}` });
-    else if (!item.usable) problems.push({ field, rule: 'unexpired', message: `the item expired at ${item.expiresAt}` });
+    if (!item)
+      problems.push({ field, rule: 'exists', message: `no library item ${m.libraryItemId} in this workspace` });
+    else if (item.kind !== 'media' || !item.mediaId)
+      problems.push({ field, rule: 'media_item', message: `the item is a ${item.kind}, not a media item` });
+    else if (item.status !== 'approved')
+      problems.push({ field, rule: 'approved', message: `the item is ${item.status.replace('_', ' ')}` });
+    else if (!item.usable)
+      problems.push({ field, rule: 'unexpired', message: `the item expired at ${item.expiresAt}` });
     else media.push({ mediaId: item.mediaId, alt: m.alt ?? '', libraryItemId: item.id });
   }
   if (problems.length > 0) throw invalidFields(problems);
@@ -247,14 +345,32 @@ async function resolveMedia(ctx: Pick<PostCreationContext, 'db'>, workspaceId: s
 }
 
 /** The text a library item gives a post: checked usable (approved, unexpired, text) and its template filled. */
-async function libraryText(ctx: Pick<PostCreationContext, 'db'>, workspaceId: string, request: NewPostRequest): Promise<{ itemId: string; text: string }> {
+async function libraryText(
+  ctx: Pick<PostCreationContext, 'db'>,
+  workspaceId: string,
+  request: NewPostRequest,
+): Promise<{ itemId: string; text: string }> {
   const item = await findLibraryItem(ctx.db, workspaceId, request.libraryItemId!);
-  if (!item) throw invalidField('libraryItemId', 'exists', `no library item ${request.libraryItemId} in this workspace`);
-  if (item.status !== 'approved') throw invalidField('libraryItemId', 'approved', `the item is ${item.status.replace('_', ' ')}`);
+  if (!item)
+    throw invalidField('libraryItemId', 'exists', `no library item ${request.libraryItemId} in this workspace`);
+  if (item.status !== 'approved')
+    throw invalidField('libraryItemId', 'approved', `the item is ${item.status.replace('_', ' ')}`);
   if (!item.usable) throw invalidField('libraryItemId', 'unexpired', `the item expired at ${item.expiresAt}`);
-  if (item.kind === 'media' || item.body === null) throw invalidField('libraryItemId', 'text_item', 'a media item has no text: attach it with media: [{ libraryItemId }] beside a text');
+  if (item.kind === 'media' || item.body === null)
+    throw invalidField(
+      'libraryItemId',
+      'text_item',
+      'a media item has no text: attach it with media: [{ libraryItemId }] beside a text',
+    );
   const { text, missing } = renderTemplate(item.body, request.variables ?? {});
-  if (missing.length > 0) throw invalidFields(missing.map((name) => ({ field: `variables.${name}`, rule: 'required', message: `the template needs a value for {{${name}}}` })));
+  if (missing.length > 0)
+    throw invalidFields(
+      missing.map((name) => ({
+        field: `variables.${name}`,
+        rule: 'required',
+        message: `the template needs a value for {{${name}}}`,
+      })),
+    );
   return { itemId: item.id, text };
 }
 
@@ -282,7 +398,15 @@ export async function createPlannedPost(ctx: PostCreationContext, plan: PlannedP
         awaiting_user_ids: input.approval?.steps[0]!.eligibleUserIds ?? [],
         updated_at: new Date(),
       },
-      plan.targets.map((t) => ({ id: t.id, post_id: input.postId, channel_id: t.channel.id, text: t.text, status: 'pending' as const, idempotency_key: t.idempotencyKey, updated_at: new Date() })),
+      plan.targets.map((t) => ({
+        id: t.id,
+        post_id: input.postId,
+        channel_id: t.channel.id,
+        text: t.text,
+        status: 'pending' as const,
+        idempotency_key: t.idempotencyKey,
+        updated_at: new Date(),
+      })),
       plan.media.map((m) => ({ media_id: m.mediaId, alt: m.alt, library_item_id: m.libraryItemId })),
     );
     await appendAudit(trx, {
@@ -297,7 +421,9 @@ export async function createPlannedPost(ctx: PostCreationContext, plan: PlannedP
         channelIds,
         approvalSteps: plan.stepNames,
         ...(plan.media.length ? { media: plan.media } : {}),
-        ...(plan.libraryItem ? { libraryItemId: plan.libraryItem.id, preApprovedByLibraryItem: plan.libraryItem.preApproved } : {}),
+        ...(plan.libraryItem
+          ? { libraryItemId: plan.libraryItem.id, preApprovedByLibraryItem: plan.libraryItem.preApproved }
+          : {}),
       },
     });
     await start(() =>

@@ -31,8 +31,13 @@ export async function storeAndStart(
   try {
     await ctx.db.transaction().execute((trx) => work(trx, start));
   } catch (err) {
-    if (started) await ctx.temporal.workflow.getHandle(workflowId).terminate('its record was not stored').catch(() => undefined);
-    if (startFailed) throw new Unavailable('The scheduler (Temporal) is unreachable; nothing was stored. Try again shortly.', err);
+    if (started)
+      await ctx.temporal.workflow
+        .getHandle(workflowId)
+        .terminate('its record was not stored')
+        .catch(() => undefined);
+    if (startFailed)
+      throw new Unavailable('The scheduler (Temporal) is unreachable; nothing was stored. Try again shortly.', err);
     throw err;
   }
 }

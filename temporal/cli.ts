@@ -39,7 +39,8 @@ export async function findOrBuildTemporalCli(
   log: (line: string) => void = (line) => console.error(line),
 ): Promise<string | undefined> {
   if (env.TEMPORAL_CLI_PATH) {
-    if (!isExecutable(env.TEMPORAL_CLI_PATH)) throw new Error(`TEMPORAL_CLI_PATH=${env.TEMPORAL_CLI_PATH} is not an executable file`);
+    if (!isExecutable(env.TEMPORAL_CLI_PATH))
+      throw new Error(`TEMPORAL_CLI_PATH=${env.TEMPORAL_CLI_PATH} is not an executable file`);
     return path.resolve(env.TEMPORAL_CLI_PATH);
   }
   const found = onPath('temporal', env);

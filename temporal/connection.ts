@@ -21,13 +21,20 @@ function tlsOptions(target: TemporalTarget): ConnectionOptions['tls'] {
   if (!target.tls && !mtls && !target.tlsCaPath && !target.apiKey) return undefined;
   return {
     serverRootCACertificate: target.tlsCaPath ? readFileSync(target.tlsCaPath) : undefined,
-    clientCertPair: mtls ? { crt: readFileSync(target.tlsCertPath!), key: readFileSync(target.tlsKeyPath!) } : undefined,
+    clientCertPair: mtls
+      ? { crt: readFileSync(target.tlsCertPath!), key: readFileSync(target.tlsKeyPath!) }
+      : undefined,
   };
 }
 
 /** A client connection for the API (and tests); TLS and API key when the target asks for them. */
 export async function connectClient(target: TemporalTarget): Promise<Client> {
-  const connection = await Connection.connect({ address: target.address, tls: tlsOptions(target), apiKey: target.apiKey, connectTimeout: target.connectTimeout });
+  const connection = await Connection.connect({
+    address: target.address,
+    tls: tlsOptions(target),
+    apiKey: target.apiKey,
+    connectTimeout: target.connectTimeout,
+  });
   return new Client({ connection, namespace: target.namespace });
 }
 
@@ -50,7 +57,10 @@ const INDEXED_VALUE_TYPE: Record<string, number> = {
  */
 export async function ensureSearchAttributes(client: Client, namespace: string): Promise<void> {
   const existing = await client.connection.operatorService.listSearchAttributes({ namespace });
-  const known = new Set([...Object.keys(existing.customAttributes ?? {}), ...Object.keys(existing.systemAttributes ?? {})]);
+  const known = new Set([
+    ...Object.keys(existing.customAttributes ?? {}),
+    ...Object.keys(existing.systemAttributes ?? {}),
+  ]);
   const missing = ALL_SEARCH_ATTRIBUTES.filter((key) => !known.has(key.name));
   if (missing.length === 0) return;
   try {

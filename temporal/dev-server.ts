@@ -45,7 +45,10 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     const pidFile = options.dbFile ? `${options.dbFile}.pid` : undefined;
     if (pidFile) await stopLeftover(pidFile);
     const port = options.port ?? (await freePort());
-    const child = spawn(cli, devServerArgs({ ...options, port, namespace }), { detached: true, stdio: ['ignore', 'inherit', 'inherit'] });
+    const child = spawn(cli, devServerArgs({ ...options, port, namespace }), {
+      detached: true,
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
     if (pidFile && child.pid) writeFileSync(pidFile, String(child.pid));
     const address = `127.0.0.1:${port}`;
     // Chorus ending without stop() (an uncaught error, process.exit) must not leave the server behind.
@@ -87,18 +90,30 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
 /** The arguments the SDK gives `start-dev` (its dynamic config included), for the same server either way. */
 function devServerArgs(options: DevServerOptions & { port: number; namespace: string }): string[] {
   return [
-    'server', 'start-dev',
-    '--ip', '127.0.0.1',
-    '--port', String(options.port),
-    '--namespace', options.namespace,
-    '--log-format', 'pretty',
-    '--log-level', 'error',
-    '--dynamic-config-value', 'frontend.enableServerVersionCheck=false',
-    '--dynamic-config-value', 'frontend.enableUpdateWorkflowExecution=true',
-    '--dynamic-config-value', 'frontend.enableUpdateWorkflowExecutionAsyncAccepted=true',
+    'server',
+    'start-dev',
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(options.port),
+    '--namespace',
+    options.namespace,
+    '--log-format',
+    'pretty',
+    '--log-level',
+    'error',
+    '--dynamic-config-value',
+    'frontend.enableServerVersionCheck=false',
+    '--dynamic-config-value',
+    'frontend.enableUpdateWorkflowExecution=true',
+    '--dynamic-config-value',
+    'frontend.enableUpdateWorkflowExecutionAsyncAccepted=true',
     ...(options.dbFile ? ['--db-filename', options.dbFile] : []),
     ...(options.uiPort !== undefined ? ['--ui-port', String(options.uiPort)] : ['--headless']),
-    ...ALL_SEARCH_ATTRIBUTES.flatMap((a) => ['--search-attribute', `${a.name}=${TypedSearchAttributes.toMetadataType(a.type)}`]),
+    ...ALL_SEARCH_ATTRIBUTES.flatMap((a) => [
+      '--search-attribute',
+      `${a.name}=${TypedSearchAttributes.toMetadataType(a.type)}`,
+    ]),
   ];
 }
 
@@ -116,13 +131,17 @@ export async function freePort(): Promise<number> {
 async function waitUntilServing(child: ChildProcess, address: string): Promise<void> {
   const deadline = Date.now() + 60_000;
   for (;;) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`The Temporal dev server exited (${child.exitCode ?? child.signalCode}) before it served ${address}`);
+    if (child.exitCode !== null || child.signalCode !== null)
+      throw new Error(
+        `The Temporal dev server exited (${child.exitCode ?? child.signalCode}) before it served ${address}`,
+      );
     try {
       const connection = await Connection.connect({ address, connectTimeout: 1000 });
       await connection.close();
       return;
     } catch (err) {
-      if (Date.now() > deadline) throw new Error(`The Temporal dev server did not serve ${address} within 60 s: ${String(err)}`);
+      if (Date.now() > deadline)
+        throw new Error(`The Temporal dev server did not serve ${address} within 60 s: ${String(err)}`);
       await sleep(100);
     }
   }

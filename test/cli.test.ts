@@ -18,11 +18,22 @@ test('chorus workspace create prints the workspace id and a working owner token 
     env: { ...process.env, DATABASE_URL: testEnv('databaseUrl') },
   });
   const created = JSON.parse(stdout);
-  expect(created).toEqual({ workspaceId: expect.any(String), userId: expect.any(String), token: expect.stringMatching(/^chorus_/) });
+  expect(created).toEqual({
+    workspaceId: expect.any(String),
+    userId: expect.any(String),
+    token: expect.stringMatching(/^chorus_/),
+  });
   const db = createDb(testEnv('databaseUrl'), 1);
   try {
-    expect(await findCallerByToken(db, created.token)).toMatchObject({ workspaceId: created.workspaceId, role: 'owner' });
-    const user = await db.selectFrom('users').select('email').where('id', '=', created.userId).executeTakeFirstOrThrow();
+    expect(await findCallerByToken(db, created.token)).toMatchObject({
+      workspaceId: created.workspaceId,
+      role: 'owner',
+    });
+    const user = await db
+      .selectFrom('users')
+      .select('email')
+      .where('id', '=', created.userId)
+      .executeTakeFirstOrThrow();
     expect(user.email).toBe('ops@acme.test');
   } finally {
     await db.destroy();
@@ -30,7 +41,10 @@ test('chorus workspace create prints the workspace id and a working owner token 
 });
 
 test('chorus workspace create without --owner exits 2 with usage', async () => {
-  await expect(run('node', [CLI, 'workspace', 'create', '--name', 'Acme'])).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('--owner <email>') });
+  await expect(run('node', [CLI, 'workspace', 'create', '--name', 'Acme'])).rejects.toMatchObject({
+    code: 2,
+    stderr: expect.stringContaining('--owner <email>'),
+  });
 });
 
 describe('chorus without a reachable database', () => {
@@ -46,7 +60,9 @@ describe('chorus without a reachable database', () => {
 
   test('the embedded database not running: says to start Chorus, or set PGLITE_PORT or DATABASE_URL, and exits 3', async () => {
     const port = await unusedPort();
-    const failure = await run('node', [CLI, 'workspace', 'create', '--name', 'Acme', '--owner', 'ops@acme.test'], { env: { ...process.env, DATABASE_URL: '', PGLITE_PORT: String(port) } }).then(
+    const failure = await run('node', [CLI, 'workspace', 'create', '--name', 'Acme', '--owner', 'ops@acme.test'], {
+      env: { ...process.env, DATABASE_URL: '', PGLITE_PORT: String(port) },
+    }).then(
       () => undefined,
       (err: { code: number; stderr: string }) => err,
     );
@@ -55,7 +71,9 @@ describe('chorus without a reachable database', () => {
 
   test('DATABASE_URL where nothing listens: names it (password hidden) and exits 3', async () => {
     const port = await unusedPort();
-    const failure = await run('node', [CLI, 'audit', 'verify', '--workspace', '00000000-0000-0000-0000-000000000000'], { env: { ...process.env, DATABASE_URL: `postgres://chorus:s3cret@127.0.0.1:${port}/chorus` } }).then(
+    const failure = await run('node', [CLI, 'audit', 'verify', '--workspace', '00000000-0000-0000-0000-000000000000'], {
+      env: { ...process.env, DATABASE_URL: `postgres://chorus:s3cret@127.0.0.1:${port}/chorus` },
+    }).then(
       () => undefined,
       (err: { code: number; stderr: string }) => err,
     );
@@ -68,7 +86,10 @@ describe('chorus without a reachable database', () => {
     await once(silent, 'listening');
     try {
       const { port } = silent.address() as net.AddressInfo;
-      const failure = await run('node', [CLI, 'workspace', 'create', '--name', 'Acme', '--owner', 'ops@acme.test'], { env: { ...process.env, DATABASE_URL: '', PGLITE_PORT: String(port) }, timeout: 30_000 }).then(
+      const failure = await run('node', [CLI, 'workspace', 'create', '--name', 'Acme', '--owner', 'ops@acme.test'], {
+        env: { ...process.env, DATABASE_URL: '', PGLITE_PORT: String(port) },
+        timeout: 30_000,
+      }).then(
         () => undefined,
         (err: { code: number; stderr: string }) => err,
       );
@@ -80,7 +101,9 @@ describe('chorus without a reachable database', () => {
 });
 
 test('chorus sentiment scores the development set through stdin and stdout, meeting the targets', async () => {
-  const devSet = parseRatedTsv(readFileSync(path.join(__dirname, '..', '..', 'shared', 'data', 'sentiment', 'tweets-dev.tsv'), 'utf8'));
+  const devSet = parseRatedTsv(
+    readFileSync(path.join(__dirname, '..', '..', 'shared', 'data', 'sentiment', 'tweets-dev.tsv'), 'utf8'),
+  );
   const child = spawn('node', [CLI, 'sentiment'], { env: { ...process.env, DOTENV_CONFIG_QUIET: '' } });
   const stdout: Buffer[] = [];
   child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
@@ -90,9 +113,18 @@ test('chorus sentiment scores the development set through stdin and stdout, meet
   const lines = Buffer.concat(stdout).toString('utf8').trimEnd().split('\n');
   expect(lines).toHaveLength(devSet.length); // one JSON line per input and nothing else
   const scores = lines.map((l) => JSON.parse(l) as { score: number; label: string }).map((r) => r.score);
-  const r = pearson(devSet.map((t) => t.score), scores);
-  const accuracy = polarityAccuracy(devSet.map((t) => t.score), scores, 'reference');
-  console.log(`chorus sentiment on ${devSet.length} tweets: Pearson r ${r.toFixed(3)}, polarity accuracy ${accuracy.toFixed(3)}`);
+  const r = pearson(
+    devSet.map((t) => t.score),
+    scores,
+  );
+  const accuracy = polarityAccuracy(
+    devSet.map((t) => t.score),
+    scores,
+    'reference',
+  );
+  console.log(
+    `chorus sentiment on ${devSet.length} tweets: Pearson r ${r.toFixed(3)}, polarity accuracy ${accuracy.toFixed(3)}`,
+  );
   expect(r).toBeGreaterThanOrEqual(0.85);
   expect(accuracy).toBeGreaterThanOrEqual(0.96);
 });

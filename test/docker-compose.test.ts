@@ -51,9 +51,7 @@ function command(s: Service): string {
 function dependsOn(s: Service): Record<string, string> {
   const raw = s.depends_on ?? {};
   if (Array.isArray(raw)) return Object.fromEntries(raw.map((name) => [name, 'service_started']));
-  return Object.fromEntries(
-    Object.entries(raw).map(([name, spec]) => [name, spec?.condition ?? 'service_started']),
-  );
+  return Object.fromEntries(Object.entries(raw).map(([name, spec]) => [name, spec?.condition ?? 'service_started']));
 }
 
 function buildContext(s: Service): string | undefined {

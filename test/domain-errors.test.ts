@@ -15,10 +15,20 @@ test('a domain error becomes the problem the API answered before domain errors e
     { field: 'b', rule: 's', message: 'is worse' },
   ];
   expect(problemFrom(invalidFields(two))).toMatchObject({ status: 422, detail: 'a: is bad; b: is worse', errors: two });
-  expect(problemFrom(new NotFound('Post not found'))).toMatchObject({ status: 404, title: 'Not Found', detail: 'Post not found', errors: [] });
+  expect(problemFrom(new NotFound('Post not found'))).toMatchObject({
+    status: 404,
+    title: 'Not Found',
+    detail: 'Post not found',
+    errors: [],
+  });
   expect(problemFrom(new Conflict('The post is publishing'))).toMatchObject({ status: 409, title: 'Conflict' });
   expect(problemFrom(new Forbidden('Approvers only'))).toMatchObject({ status: 403, title: 'Forbidden' });
   const unavailable = problemFrom(new Unavailable('The scheduler (Temporal) is unreachable', cause));
-  expect(unavailable).toMatchObject({ status: 503, title: 'Service Unavailable', detail: 'The scheduler (Temporal) is unreachable', cause });
+  expect(unavailable).toMatchObject({
+    status: 503,
+    title: 'Service Unavailable',
+    detail: 'The scheduler (Temporal) is unreachable',
+    cause,
+  });
   expect(unavailable.toJSON()).not.toHaveProperty('cause');
 });

@@ -24,7 +24,11 @@ const freePort = () =>
 
 beforeAll(async () => {
   dataDir = mkdtempSync(path.join(os.tmpdir(), 'chorus-pglite-'));
-  child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'support', 'embedded-db-process.ts'), dataDir, String(await freePort())], { stdio: ['pipe', 'pipe', 'inherit'] });
+  child = spawn(
+    process.execPath,
+    ['--import', 'tsx', path.join(__dirname, 'support', 'embedded-db-process.ts'), dataDir, String(await freePort())],
+    { stdio: ['pipe', 'pipe', 'inherit'] },
+  );
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (chunk: Buffer) => {
@@ -50,14 +54,48 @@ test('every migration runs on the embedded database, and mentions are stored onc
   const owner = await createWorkspaceWithOwner(db, { name: 'Embedded', ownerEmail: 'embedded@chorus.example' });
   const query = await db
     .insertInto('listening_queries')
-    .values({ workspace_id: owner.workspaceId, name: 'Q', expression: 'chorus', kind: 'brand', sources: JSON.stringify({ push: true }), filters: JSON.stringify({}), alerting: JSON.stringify({}), status: 'active', workflow_id: 'listening/embedded', created_by: owner.userId, updated_at: new Date() })
+    .values({
+      workspace_id: owner.workspaceId,
+      name: 'Q',
+      expression: 'chorus',
+      kind: 'brand',
+      sources: JSON.stringify({ push: true }),
+      filters: JSON.stringify({}),
+      alerting: JSON.stringify({}),
+      status: 'active',
+      workflow_id: 'listening/embedded',
+      created_by: owner.userId,
+      updated_at: new Date(),
+    })
     .returningAll()
     .executeTakeFirstOrThrow();
-  const item = (id: string, text: string) => ({ source: 'push:test', sourceId: id, text, author: `${id}@example`, links: [], postedAt: new Date(), url: null });
+  const item = (id: string, text: string) => ({
+    source: 'push:test',
+    sourceId: id,
+    text,
+    author: `${id}@example`,
+    links: [],
+    postedAt: new Date(),
+    url: null,
+  });
   const batch = [item('1', 'Chorus "quoted" \\ {a,b} NULL 🎉'), item('2', 'not a match'), item('3', 'I love chorus')];
-  expect(await storeMentions(db, query, compileQuery('chorus'), batch)).toEqual({ stored: 2, unmatched: 1, filtered: 0, duplicate: 0 });
-  expect(await storeMentions(db, query, compileQuery('chorus'), batch)).toEqual({ stored: 0, unmatched: 1, filtered: 0, duplicate: 2 });
-  const rows = await db.selectFrom('mentions').select(['source_id', 'text', 'sentiment_label']).orderBy('source_id').execute();
+  expect(await storeMentions(db, query, compileQuery('chorus'), batch)).toEqual({
+    stored: 2,
+    unmatched: 1,
+    filtered: 0,
+    duplicate: 0,
+  });
+  expect(await storeMentions(db, query, compileQuery('chorus'), batch)).toEqual({
+    stored: 0,
+    unmatched: 1,
+    filtered: 0,
+    duplicate: 2,
+  });
+  const rows = await db
+    .selectFrom('mentions')
+    .select(['source_id', 'text', 'sentiment_label'])
+    .orderBy('source_id')
+    .execute();
   expect(rows).toEqual([
     { source_id: '1', text: 'Chorus "quoted" \\ {a,b} NULL 🎉', sentiment_label: expect.any(String) },
     { source_id: '3', text: 'I love chorus', sentiment_label: 'positive' },

@@ -5,11 +5,21 @@ import { bearer, waitFor } from './support/harness';
 const { harness: h, hook, workspace: ws, call } = useChorus({ hook: true, workspace: 'Importers' });
 
 beforeAll(async () => {
-  for (const name of ['Hook A', 'Hook B']) await connectChannel(h(), ws().token, { provider: 'webhook', name, credentials: { url: hook().url, secret: hook().secret } });
+  for (const name of ['Hook A', 'Hook B'])
+    await connectChannel(h(), ws().token, {
+      provider: 'webhook',
+      name,
+      credentials: { url: hook().url, secret: hook().secret },
+    });
 });
 
 const upload = (csv: string | Buffer, dryRun: boolean, token = ws().token) =>
-  h().app.inject({ method: 'POST', url: `/v1/posts/import?dryRun=${dryRun}`, headers: { ...bearer(token), 'content-type': 'text/csv' }, payload: csv });
+  h().app.inject({
+    method: 'POST',
+    url: `/v1/posts/import?dryRun=${dryRun}`,
+    headers: { ...bearer(token), 'content-type': 'text/csv' },
+    payload: csv,
+  });
 
 const tomorrow = (minutes: number) => new Date(Date.now() + 24 * 3600_000 + minutes * 60_000).toISOString();
 const csvCell = (s: string) => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
@@ -26,7 +36,14 @@ test('a 500-row CSV with 7 bad rows: the dry run names exactly those lines, the 
   ]);
   const lines = ['text,channels,publishAt,queue,campaign,media'];
   for (let i = 0; i < 500; i++) {
-    const row = bad.get(i) ?? [`Post number ${i}, with a comma and "quotes"`, i % 2 ? 'Hook A;Hook B' : 'hook a', tomorrow(i), '', '', ''];
+    const row = bad.get(i) ?? [
+      `Post number ${i}, with a comma and "quotes"`,
+      i % 2 ? 'Hook A;Hook B' : 'hook a',
+      tomorrow(i),
+      '',
+      '',
+      '',
+    ];
     lines.push(row.map(csvCell).join(','));
   }
   const csv = lines.join('\r\n') + '\r\n';
@@ -36,7 +53,14 @@ test('a 500-row CSV with 7 bad rows: the dry run names exactly those lines, the 
   expect(dry.statusCode).toBe(200);
   expect(dry.json()).toMatchObject({ dryRun: true, total: 500, valid: 493 });
   expect(dry.json().invalid.map((r: { line: number }) => r.line)).toEqual(badLines);
-  const reasons = Object.fromEntries(dry.json().invalid.map((r: { line: number; errors: { field: string; rule: string }[] }) => [r.line, r.errors.map((e) => `${e.field}:${e.rule}`)]));
+  const reasons = Object.fromEntries(
+    dry
+      .json()
+      .invalid.map((r: { line: number; errors: { field: string; rule: string }[] }) => [
+        r.line,
+        r.errors.map((e) => `${e.field}:${e.rule}`),
+      ]),
+  );
   expect(reasons).toEqual({
     12: ['channels:exists'],
     79: ['publishAt:future'],
@@ -46,22 +70,41 @@ test('a 500-row CSV with 7 bad rows: the dry run names exactly those lines, the 
     406: ['campaign:exists'],
     501: ['media.0.mediaId:exists'],
   });
-  expect(await h().db.selectFrom('posts').select('id').where('workspace_id', '=', ws().workspaceId).execute()).toEqual([]);
+  expect(await h().db.selectFrom('posts').select('id').where('workspace_id', '=', ws().workspaceId).execute()).toEqual(
+    [],
+  );
 
   const started = await upload(csv, false);
   expect(started.statusCode).toBe(202);
   const { jobId } = started.json();
   expect(started.headers.location).toBe(`/v1/posts/import/${jobId}`);
-  const done = await waitFor('the import to complete', async () => {
-    const job = (await call(ws().token, 'GET', `/v1/posts/import/${jobId}`)).json();
-    return job.status === 'completed' && job;
-  }, 110_000, 500);
+  const done = await waitFor(
+    'the import to complete',
+    async () => {
+      const job = (await call(ws().token, 'GET', `/v1/posts/import/${jobId}`)).json();
+      return job.status === 'completed' && job;
+    },
+    110_000,
+    500,
+  );
   expect(done).toMatchObject({ total: 500, processed: 500, created: 493 });
   expect(done.failed.map((f: { line: number }) => f.line)).toEqual(badLines);
-  const posts = await h().db.selectFrom('posts').select(['id', 'text']).where('workspace_id', '=', ws().workspaceId).execute();
+  const posts = await h()
+    .db.selectFrom('posts')
+    .select(['id', 'text'])
+    .where('workspace_id', '=', ws().workspaceId)
+    .execute();
   expect(posts).toHaveLength(493);
   expect(posts.map((p) => p.text)).toContain('Post number 3, with a comma and "quotes"');
-  const twoChannels = await h().db.selectFrom('post_targets').select('post_id').where('post_id', 'in', posts.map((p) => p.id)).execute();
+  const twoChannels = await h()
+    .db.selectFrom('post_targets')
+    .select('post_id')
+    .where(
+      'post_id',
+      'in',
+      posts.map((p) => p.id),
+    )
+    .execute();
   const goodOddRows = [...Array(500).keys()].filter((i) => i % 2 === 1 && !bad.has(i)).length;
   expect(twoChannels).toHaveLength(493 + goodOddRows); // odd rows went to both channels
 }, 120_000);
@@ -76,7 +119,11 @@ test('a file with wrong columns or encoding is refused as a whole, naming the pr
       expect.objectContaining({ field: 'columns.when', rule: 'known' }),
     ]),
   );
-  const latin1 = Buffer.concat([Buffer.from('text,channels,publishAt\nCaf'), Buffer.from([0xe9]), Buffer.from(`,Hook A,${tomorrow(1)}\n`)]);
+  const latin1 = Buffer.concat([
+    Buffer.from('text,channels,publishAt\nCaf'),
+    Buffer.from([0xe9]),
+    Buffer.from(`,Hook A,${tomorrow(1)}\n`),
+  ]);
   const encoding = await upload(latin1, true);
   expect(encoding.statusCode).toBe(422);
   expect(encoding.json().errors[0]).toMatchObject({ field: 'body', rule: 'utf8' });

@@ -18,7 +18,15 @@ async function post(account: SandboxAccount, text: string) {
   await agent.post({ text, createdAt: new Date().toISOString() });
 }
 
-const mentionsOf = async (queryId: string) => (await call(ws().token, 'GET', `/v1/mentions?queryId=${queryId}&limit=1000`)).json().mentions as { id: string; text: string; author: string; sourceId: string; sentiment: { label: string; score: number }; lead: boolean }[];
+const mentionsOf = async (queryId: string) =>
+  (await call(ws().token, 'GET', `/v1/mentions?queryId=${queryId}&limit=1000`)).json().mentions as {
+    id: string;
+    text: string;
+    author: string;
+    sourceId: string;
+    sentiment: { label: string; score: number };
+    lead: boolean;
+  }[];
 
 test('mentions on the local PDS are exactly the matching posts, each once, with sentiment, across a worker restart', async () => {
   const created = await call(ws().token, 'POST', '/v1/listening/queries', {
@@ -38,10 +46,14 @@ test('mentions on the local PDS are exactly the matching posts, each once, with 
   await post(alice, '#chorus #launch #a #b #c #d');
   await post(bob, 'Looking for an alternative to the chorus app, any recommendations?');
 
-  const first = await waitFor('three mentions', async () => {
-    const m = await mentionsOf(query.id);
-    return m.length >= 3 && m;
-  }, 60_000);
+  const first = await waitFor(
+    'three mentions',
+    async () => {
+      const m = await mentionsOf(query.id);
+      return m.length >= 3 && m;
+    },
+    60_000,
+  );
   expect(first.map((m) => m.text).sort()).toEqual([
     'I love the Chorus app, it is great!',
     'Looking for an alternative to the chorus app, any recommendations?',
@@ -62,10 +74,14 @@ test('mentions on the local PDS are exactly the matching posts, each once, with 
   await h().restartWorker();
   await post(alice, 'Second day with the chorus app and still happy');
   await post(bob, 'Not impressed by the launch of #chorus');
-  const all = await waitFor('five mentions after the restart', async () => {
-    const m = await mentionsOf(query.id);
-    return m.length >= 5 && m;
-  }, 60_000);
+  const all = await waitFor(
+    'five mentions after the restart',
+    async () => {
+      const m = await mentionsOf(query.id);
+      return m.length >= 5 && m;
+    },
+    60_000,
+  );
   expect(all).toHaveLength(5);
   expect(new Set(all.map((m) => m.sourceId)).size).toBe(5);
   const records = [...(await pds().listPosts(alice.did)), ...(await pds().listPosts(bob.did))];
@@ -73,22 +89,43 @@ test('mentions on the local PDS are exactly the matching posts, each once, with 
 
   // A correction counts in the statistics.
   const negative = all.find((m) => m.text.startsWith('Not impressed'))!;
-  const corrected = await call(ws().token, 'PATCH', `/v1/mentions/${negative.id}`, { sentiment: 'neutral', tags: ['reviewed'] });
+  const corrected = await call(ws().token, 'PATCH', `/v1/mentions/${negative.id}`, {
+    sentiment: 'neutral',
+    tags: ['reviewed'],
+  });
   expect(corrected.json()).toMatchObject({ sentiment: 'neutral', tags: ['reviewed'] });
   const from = new Date(Date.now() - 3600_000).toISOString();
   const to = new Date(Date.now() + 3600_000).toISOString();
-  const stats = (await call(ws().token, 'GET', `/v1/listening/stats?queryId=${query.id}&from=${from}&to=${to}&interval=hour`)).json();
-  const totals = stats.series.reduce((t: Record<string, number>, s: Record<string, number>) => ({ volume: t.volume! + s.volume!, neutral: t.neutral! + s.neutral! }), { volume: 0, neutral: 0 });
+  const stats = (
+    await call(ws().token, 'GET', `/v1/listening/stats?queryId=${query.id}&from=${from}&to=${to}&interval=hour`)
+  ).json();
+  const totals = stats.series.reduce(
+    (t: Record<string, number>, s: Record<string, number>) => ({
+      volume: t.volume! + s.volume!,
+      neutral: t.neutral! + s.neutral!,
+    }),
+    { volume: 0, neutral: 0 },
+  );
   expect(totals.volume).toBe(5);
   expect((await mentionsOf(query.id)).find((m) => m.id === negative.id)!.sentiment.label).toBe('neutral');
 
   // Pause stops storing; a changed expression applies at once.
-  expect((await call(ws().token, 'PATCH', `/v1/listening/queries/${query.id}`, { expression: '"chorus app" OR disaster' })).statusCode).toBe(200);
+  expect(
+    (await call(ws().token, 'PATCH', `/v1/listening/queries/${query.id}`, { expression: '"chorus app" OR disaster' }))
+      .statusCode,
+  ).toBe(200);
   await post(alice, 'What a disaster of a morning');
-  await waitFor('the changed expression to apply', async () => (await mentionsOf(query.id)).some((m) => m.text === 'What a disaster of a morning'), 60_000);
+  await waitFor(
+    'the changed expression to apply',
+    async () => (await mentionsOf(query.id)).some((m) => m.text === 'What a disaster of a morning'),
+    60_000,
+  );
 
   expect((await call(ws().token, 'POST', `/v1/listening/queries/${query.id}/pause`)).json().status).toBe('paused');
-  await waitFor('the loop to pause', async () => (await call(ws().token, 'GET', `/v1/listening/queries/${query.id}`)).json().live?.paused === true);
+  await waitFor(
+    'the loop to pause',
+    async () => (await call(ws().token, 'GET', `/v1/listening/queries/${query.id}`)).json().live?.paused === true,
+  );
   expect((await call(ws().token, 'DELETE', `/v1/listening/queries/${query.id}`)).statusCode).toBe(204);
   await h().client.workflow.getHandle(query.workflowId).result();
 });
@@ -96,21 +133,33 @@ test('mentions on the local PDS are exactly the matching posts, each once, with 
 test('malformed firehose frames are skipped and counted; the loop keeps going and misses nothing', async () => {
   const proxy = await startFirehoseProxy(pds().pdsUrl);
   try {
-    const created = await call(ws().token, 'POST', '/v1/listening/queries', { name: 'Through bad frames', expression: 'glimmerwick', sources: { bluesky: { service: proxy.url, plcUrl: pds().plcUrl, fromCursor: 0 } } });
+    const created = await call(ws().token, 'POST', '/v1/listening/queries', {
+      name: 'Through bad frames',
+      expression: 'glimmerwick',
+      sources: { bluesky: { service: proxy.url, plcUrl: pds().plcUrl, fromCursor: 0 } },
+    });
     expect(created.statusCode).toBe(201);
     const query = created.json();
     await post(alice, 'Glimmerwick is out today');
     await post(bob, 'unrelated words');
     await post(bob, 'Trying glimmerwick now');
-    const stored = await waitFor('both mentions through the bad frames', async () => {
-      const m = await mentionsOf(query.id);
-      return m.length === 2 && m;
-    }, 60_000);
+    const stored = await waitFor(
+      'both mentions through the bad frames',
+      async () => {
+        const m = await mentionsOf(query.id);
+        return m.length === 2 && m;
+      },
+      60_000,
+    );
     expect(stored.map((m) => m.text).sort()).toEqual(['Glimmerwick is out today', 'Trying glimmerwick now']);
-    const live = await waitFor('a loop past the bad frames', async () => {
-      const d = (await call(ws().token, 'GET', `/v1/listening/queries/${query.id}`)).json();
-      return d.live?.runs >= 2 && d.live;
-    }, 60_000);
+    const live = await waitFor(
+      'a loop past the bad frames',
+      async () => {
+        const d = (await call(ws().token, 'GET', `/v1/listening/queries/${query.id}`)).json();
+        return d.live?.runs >= 2 && d.live;
+      },
+      60_000,
+    );
     // Every bad frame sent in finished reads was counted, none stopped the reading.
     expect(live.malformed).toBeGreaterThanOrEqual(3);
     expect(live.malformed).toBeLessThanOrEqual(proxy.injected);
@@ -123,53 +172,105 @@ test('malformed firehose frames are skipped and counted; the loop keeps going an
 });
 
 test('a query that does not parse is refused with its position and what was expected', async () => {
-  const res = await call(ws().token, 'POST', '/v1/listening/queries', { name: 'Broken', expression: '(brand AND', sources: { bluesky: { service: pds().pdsUrl } } });
+  const res = await call(ws().token, 'POST', '/v1/listening/queries', {
+    name: 'Broken',
+    expression: '(brand AND',
+    sources: { bluesky: { service: pds().pdsUrl } },
+  });
   expect(res.statusCode).toBe(422);
   expect(res.json().errors[0]).toMatchObject({ field: 'expression', rule: 'syntax' });
   expect(res.json().detail).toMatch(/position \d+/);
 });
 
 test('a lower-case and/or/not is saved as written, with a warning suggesting the operator', async () => {
-  const created = await call(ws().token, 'POST', '/v1/listening/queries', { name: 'Casual', expression: 'chorus or hootsuite', sources: { push: true } });
+  const created = await call(ws().token, 'POST', '/v1/listening/queries', {
+    name: 'Casual',
+    expression: 'chorus or hootsuite',
+    sources: { push: true },
+  });
   expect(created.statusCode).toBe(201);
-  expect(created.json()).toMatchObject({ expression: 'chorus or hootsuite', warnings: [{ field: 'expression', rule: 'lowercase_operator', message: expect.stringMatching(/"or" at position 7 .*write OR/) }] });
+  expect(created.json()).toMatchObject({
+    expression: 'chorus or hootsuite',
+    warnings: [
+      {
+        field: 'expression',
+        rule: 'lowercase_operator',
+        message: expect.stringMatching(/"or" at position 7 .*write OR/),
+      },
+    ],
+  });
   const id = created.json().id as string;
-  const changed = await call(ws().token, 'PATCH', `/v1/listening/queries/${id}`, { expression: '(chorus OR hootsuite) and not spam' });
+  const changed = await call(ws().token, 'PATCH', `/v1/listening/queries/${id}`, {
+    expression: '(chorus OR hootsuite) and not spam',
+  });
   expect(changed.statusCode).toBe(200);
   expect(changed.json().expression).toBe('(chorus OR hootsuite) and not spam');
-  expect(changed.json().warnings.map((w: { message: string }) => w.message)).toEqual([expect.stringContaining('write AND'), expect.stringContaining('write NOT')]);
-  const fixed = await call(ws().token, 'PATCH', `/v1/listening/queries/${id}`, { expression: '(chorus OR hootsuite) AND NOT spam' });
+  expect(changed.json().warnings.map((w: { message: string }) => w.message)).toEqual([
+    expect.stringContaining('write AND'),
+    expect.stringContaining('write NOT'),
+  ]);
+  const fixed = await call(ws().token, 'PATCH', `/v1/listening/queries/${id}`, {
+    expression: '(chorus OR hootsuite) AND NOT spam',
+  });
   expect(fixed.json().warnings).toEqual([]);
   await call(ws().token, 'DELETE', `/v1/listening/queries/${id}`);
 });
 
-test.each(['/v1/listening/stats', '/v1/listening/share-of-voice'])('%s without from or to says they are required', async (route) => {
-  const to = new Date().toISOString();
-  for (const [query, missing] of [[`?to=${to}`, 'from'], [`?from=${to}`, 'to'], ['', 'from']] as const) {
-    const res = await call(ws().token, 'GET', `${route}${query}`);
-    expect(res.statusCode).toBe(400);
-    expect(res.json().errors).toContainEqual(expect.objectContaining({ field: `querystring.${missing}`, message: expect.stringMatching(/required/) }));
-  }
-});
+test.each(['/v1/listening/stats', '/v1/listening/share-of-voice'])(
+  '%s without from or to says they are required',
+  async (route) => {
+    const to = new Date().toISOString();
+    for (const [query, missing] of [
+      [`?to=${to}`, 'from'],
+      [`?from=${to}`, 'to'],
+      ['', 'from'],
+    ] as const) {
+      const res = await call(ws().token, 'GET', `${route}${query}`);
+      expect(res.statusCode).toBe(400);
+      expect(res.json().errors).toContainEqual(
+        expect.objectContaining({ field: `querystring.${missing}`, message: expect.stringMatching(/required/) }),
+      );
+    }
+  },
+);
 
 describe('spike (crisis) alerts', () => {
   const alerting = { windowSeconds: 600, baselineWindows: 6, minVolume: 5, volumeFactor: 3 };
   /** A query that has listened through its whole baseline (two quiet hours): it may alert. */
   const listen = async (name: string, expression: string) => {
-    const res = await call(ws().token, 'POST', '/v1/listening/queries', { name, expression, sources: { bluesky: { service: pds().pdsUrl, plcUrl: pds().plcUrl, fromCursor: 0 } }, alerting });
+    const res = await call(ws().token, 'POST', '/v1/listening/queries', {
+      name,
+      expression,
+      sources: { bluesky: { service: pds().pdsUrl, plcUrl: pds().plcUrl, fromCursor: 0 } },
+      alerting,
+    });
     expect(res.statusCode).toBe(201);
-    await h().db.updateTable('listening_queries').set({ listening_since: new Date(Date.now() - 2 * 3600_000) }).where('id', '=', res.json().id).execute();
+    await h()
+      .db.updateTable('listening_queries')
+      .set({ listening_since: new Date(Date.now() - 2 * 3600_000) })
+      .where('id', '=', res.json().id)
+      .execute();
     return res.json() as { id: string; workflowId: string };
   };
   const loopsDone = async (query: { id: string }, runs: number) =>
-    waitFor(`${runs} more listening loops`, async () => ((await call(ws().token, 'GET', `/v1/listening/queries/${query.id}`)).json().live?.runs ?? 0) >= runs, 60_000);
-  const alertsOf = async (queryId: string) => (await call(ws().token, 'GET', `/v1/alerts?queryId=${queryId}`)).json().alerts as { id: string; reasons: string[]; status: string }[];
+    waitFor(
+      `${runs} more listening loops`,
+      async () => ((await call(ws().token, 'GET', `/v1/listening/queries/${query.id}`)).json().live?.runs ?? 0) >= runs,
+      60_000,
+    );
+  const alertsOf = async (queryId: string) =>
+    (await call(ws().token, 'GET', `/v1/alerts?queryId=${queryId}`)).json().alerts as {
+      id: string;
+      reasons: string[];
+      status: string;
+    }[];
 
   test('a burst of negative posts raises one alert; a steady trickle raises none', async () => {
     const burst = await listen('Burst', 'zorblax');
     const trickle = await listen('Trickle', 'quindle');
     for (const text of ['quindle is fine', 'quindle again, ok', 'another quindle day']) await post(alice, text);
-    for (let i = 0; i < 8; i++) await post(i % 2 ? alice : bob, `Zorblax is broken again, terrible outage #${i}. Worst service ever!`);
+    for (let i = 0; i < 8; i++)
+      await post(i % 2 ? alice : bob, `Zorblax is broken again, terrible outage #${i}. Worst service ever!`);
 
     await waitFor('eight burst mentions', async () => (await mentionsOf(burst.id)).length === 8, 60_000);
     await waitFor('three trickle mentions', async () => (await mentionsOf(trickle.id)).length === 3, 60_000);
@@ -183,9 +284,15 @@ describe('spike (crisis) alerts', () => {
 
     // Trends: the burst's words and hashtags rise; share of voice splits brand and competitor volume.
     const trends = (await call(ws().token, 'GET', `/v1/listening/trends?queryId=${burst.id}&hours=1`)).json();
-    const risingMost = trends.terms.filter((t: { change: number }) => t.change === trends.terms[0].change).map((t: { value: string }) => t.value);
+    const risingMost = trends.terms
+      .filter((t: { change: number }) => t.change === trends.terms[0].change)
+      .map((t: { value: string }) => t.value);
     expect(risingMost).toEqual(expect.arrayContaining(['zorblax', 'broken', 'outage']));
-    expect(trends.terms.find((t: { value: string }) => t.value === 'zorblax')).toMatchObject({ count: 8, previous: 0, change: 8 });
+    expect(trends.terms.find((t: { value: string }) => t.value === 'zorblax')).toMatchObject({
+      count: 8,
+      previous: 0,
+      change: 8,
+    });
     expect(trends.authors.map((a: { value: string }) => a.value).sort()).toEqual([alice.handle, bob.handle].sort());
     expect(trends.terms.map((t: { value: string }) => t.value)).not.toContain('the');
     await call(ws().token, 'PATCH', `/v1/listening/queries/${trickle.id}`, { name: 'Trickle (competitor)' });

@@ -1,4 +1,11 @@
-import { compareIds, parseLinkHeader, readNewStatuses, toMention, type MastodonStatus, type MastodonTimeline } from '../listening/mastodon';
+import {
+  compareIds,
+  parseLinkHeader,
+  readNewStatuses,
+  toMention,
+  type MastodonStatus,
+  type MastodonTimeline,
+} from '../listening/mastodon';
 import { recordHistory } from './support/histories';
 import { useChorus } from './support/chorus';
 import { waitFor } from './support/harness';
@@ -14,7 +21,14 @@ afterAll(async () => {
   await fake?.close();
 });
 
-const mentionsOf = async (queryId: string) => (await call(ws().token, 'GET', `/v1/mentions?queryId=${queryId}&limit=1000`)).json().mentions as { text: string; author: string; source: string; sourceId: string; url: string }[];
+const mentionsOf = async (queryId: string) =>
+  (await call(ws().token, 'GET', `/v1/mentions?queryId=${queryId}&limit=1000`)).json().mentions as {
+    text: string;
+    author: string;
+    source: string;
+    sourceId: string;
+    url: string;
+  }[];
 
 async function readAll(timeline: MastodonTimeline, position: string | null) {
   const statuses: MastodonStatus[] = [];
@@ -34,7 +48,10 @@ describe('reading a timeline', () => {
     expect(first.statuses).toHaveLength(40); // listening starts now: only the newest page
     expect(first.position).toBe(first.statuses[0]!.id);
 
-    const posted = Array.from({ length: 95 }, (_, i) => fake.post({ text: `new ${i} #paging`, acct: 'later', tags: ['paging'] }).id);
+    const posted = Array.from(
+      { length: 95 },
+      (_, i) => fake.post({ text: `new ${i} #paging`, acct: 'later', tags: ['paging'] }).id,
+    );
     fake.requests.length = 0;
     const next = await readAll(timeline, first.position);
     expect(next.statuses.map((s) => s.id).sort(compareIds)).toEqual(posted);
@@ -77,7 +94,10 @@ describe('reading a timeline', () => {
       expect(new Set([...cut.statuses, ...rest.statuses].map((s) => s.id))).toEqual(new Set(posted));
 
       // More than a read's page budget: given up at its top, and reported.
-      const flood = Array.from({ length: 90 }, (_, i) => fake.post({ text: `ranged words flood ${i}`, acct: 'rae' }).id);
+      const flood = Array.from(
+        { length: 90 },
+        (_, i) => fake.post({ text: `ranged words flood ${i}`, acct: 'rae' }).id,
+      );
       const pages: { position: string | null; skipped?: boolean }[] = [];
       for await (const page of readNewStatuses(timeline, rest.position, 2)) pages.push(page);
       expect(pages.at(-1)).toEqual(expect.objectContaining({ position: flood[89], skipped: true }));
@@ -87,7 +107,11 @@ describe('reading a timeline', () => {
   });
 
   test('Link headers, long ids and status bodies are read as Mastodon documents them', () => {
-    expect(parseLinkHeader('<https://m.example/api/v1/timelines/tag/x?max_id=7>; rel="next", <https://m.example/api/v1/timelines/tag/x?min_id=9>; rel="prev"')).toEqual({
+    expect(
+      parseLinkHeader(
+        '<https://m.example/api/v1/timelines/tag/x?max_id=7>; rel="next", <https://m.example/api/v1/timelines/tag/x?min_id=9>; rel="prev"',
+      ),
+    ).toEqual({
       next: 'https://m.example/api/v1/timelines/tag/x?max_id=7',
       prev: 'https://m.example/api/v1/timelines/tag/x?min_id=9',
     });
@@ -107,7 +131,14 @@ describe('reading a timeline', () => {
       language: 'en',
       account: { acct: 'ann@other.example', bot: false },
     };
-    const boost: MastodonStatus = { ...original, id: '3', uri: 'https://m.example/users/carl/statuses/3/activity', content: '', account: { acct: 'carl' }, reblog: original };
+    const boost: MastodonStatus = {
+      ...original,
+      id: '3',
+      uri: 'https://m.example/users/carl/statuses/3/activity',
+      content: '',
+      account: { acct: 'carl' },
+      reblog: original,
+    };
     expect(toMention(boost, 'https://m.example')).toEqual({
       sourceId: 'https://other.example/users/ann/statuses/2',
       text: "Tried #chorus with @bob & it's great\n\nSee chorus.example/blog",
@@ -118,14 +149,20 @@ describe('reading a timeline', () => {
       url: 'https://other.example/@ann/2',
       bot: false,
     });
-    expect(toMention({ ...original, account: { acct: 'local', bot: true } }, 'https://m.example').author).toBe('local@m.example');
+    expect(toMention({ ...original, account: { acct: 'local', bot: true } }, 'https://m.example').author).toBe(
+      'local@m.example',
+    );
   });
 });
 
 describe('Mastodon as a listening source', () => {
   test('matching statuses of a hashtag timeline are stored once; bots are filtered; a spent rate limit parks the timeline until its reset', async () => {
     fake.post({ text: 'Before listening: chorus is fine #brandwatch', acct: 'old', tags: ['brandwatch'] });
-    const created = await call(ws().token, 'POST', '/v1/listening/queries', { name: 'Mastodon brand', expression: 'chorus', sources: { mastodon: [{ instance: fake.url, hashtag: '#BrandWatch' }] } });
+    const created = await call(ws().token, 'POST', '/v1/listening/queries', {
+      name: 'Mastodon brand',
+      expression: 'chorus',
+      sources: { mastodon: [{ instance: fake.url, hashtag: '#BrandWatch' }] },
+    });
     expect(created.statusCode).toBe(201);
     const query = created.json();
     expect(query.sources.mastodon).toEqual([{ instance: fake.url, hashtag: 'BrandWatch', hasAccessToken: false }]);
@@ -134,12 +171,21 @@ describe('Mastodon as a listening source', () => {
 
     fake.post({ text: 'Chorus made our launch easy #brandwatch', acct: 'ann', tags: ['brandwatch'] });
     fake.post({ text: 'Nothing about the brand #brandwatch', acct: 'bob', tags: ['brandwatch'] });
-    fake.post({ text: 'chorus chorus chorus buy now #brandwatch', acct: 'spambot@bots.example', tags: ['brandwatch'], bot: true });
+    fake.post({
+      text: 'chorus chorus chorus buy now #brandwatch',
+      acct: 'spambot@bots.example',
+      tags: ['brandwatch'],
+      bot: true,
+    });
     fake.post({ text: 'Chorus from a remote server #brandwatch', acct: 'cy@remote.example', tags: ['brandwatch'] });
-    const stored = await waitFor('two new mentions', async () => {
-      const m = await mentionsOf(query.id);
-      return m.length === 3 && m;
-    }, 30_000);
+    const stored = await waitFor(
+      'two new mentions',
+      async () => {
+        const m = await mentionsOf(query.id);
+        return m.length === 3 && m;
+      },
+      30_000,
+    );
     expect(stored.map((m) => [m.text, m.author, m.source]).sort()).toEqual([
       ['Before listening: chorus is fine #brandwatch', `old@${new URL(fake.url).host}`, 'mastodon'],
       ['Chorus from a remote server #brandwatch', 'cy@remote.example', 'mastodon'],
@@ -155,14 +201,22 @@ describe('Mastodon as a listening source', () => {
     const before = fake.requests.length;
     fake.rateLimit = { limit: 300, remaining: 0, resetAt: new Date(Date.now() + 4000) };
     fake.post({ text: 'Chorus during the rate limit #brandwatch', acct: 'dee', tags: ['brandwatch'] });
-    const limited = await waitFor('the timeline parked', async () => {
-      const q = (await call(ws().token, 'GET', `/v1/listening/queries/${query.id}`)).json();
-      return q.mastodon[0]?.rateLimitedUntil && q;
-    }, 30_000);
+    const limited = await waitFor(
+      'the timeline parked',
+      async () => {
+        const q = (await call(ws().token, 'GET', `/v1/listening/queries/${query.id}`)).json();
+        return q.mastodon[0]?.rateLimitedUntil && q;
+      },
+      30_000,
+    );
     expect(limited.mastodon[0].healthy).toBe(true);
     limited.resetAt = new Date(limited.mastodon[0].rateLimitedUntil);
     expect(limited.resetAt.getTime()).toBe(fake.rateLimit.resetAt.getTime());
-    await waitFor('the status after the reset', async () => (await mentionsOf(query.id)).some((m) => m.text.includes('during the rate limit')), 30_000);
+    await waitFor(
+      'the status after the reset',
+      async () => (await mentionsOf(query.id)).some((m) => m.text.includes('during the rate limit')),
+      30_000,
+    );
     // Parked means parked: one refused request, then nothing until the reset.
     const beforeReset = fake.requests.slice(before).filter((r) => r.at < limited.resetAt);
     expect(beforeReset).toHaveLength(1);
@@ -174,12 +228,20 @@ describe('Mastodon as a listening source', () => {
   });
 
   test('a search timeline reads with its access token, which is stored sealed and never shown', async () => {
-    const created = await call(ws().token, 'POST', '/v1/listening/queries', { name: 'Search', expression: 'orchestra', sources: { mastodon: [{ instance: fake.url, search: 'orchestra', accessToken: fake.token }] } });
+    const created = await call(ws().token, 'POST', '/v1/listening/queries', {
+      name: 'Search',
+      expression: 'orchestra',
+      sources: { mastodon: [{ instance: fake.url, search: 'orchestra', accessToken: fake.token }] },
+    });
     expect(created.statusCode).toBe(201);
     const query = created.json();
     expect(JSON.stringify(query)).not.toContain(fake.token);
     expect(query.sources.mastodon[0].hasAccessToken).toBe(true);
-    const row = await h().db.selectFrom('listening_queries').select(['sources']).where('id', '=', query.id).executeTakeFirstOrThrow();
+    const row = await h()
+      .db.selectFrom('listening_queries')
+      .select(['sources'])
+      .where('id', '=', query.id)
+      .executeTakeFirstOrThrow();
     expect(JSON.stringify(row.sources)).not.toContain(fake.token);
     await waitFor('the first search read', async () => {
       const q = (await call(ws().token, 'GET', `/v1/listening/queries/${query.id}`)).json();
@@ -191,13 +253,23 @@ describe('Mastodon as a listening source', () => {
   });
 
   test('sources can be changed on a running query; the token goes in sealed and stays out of the audit log', async () => {
-    const created = await call(ws().token, 'POST', '/v1/listening/queries', { name: 'Grows', expression: 'chorus', sources: { push: true } });
+    const created = await call(ws().token, 'POST', '/v1/listening/queries', {
+      name: 'Grows',
+      expression: 'chorus',
+      sources: { push: true },
+    });
     expect(created.statusCode).toBe(201);
     const query = created.json();
-    const changed = await call(ws().token, 'PATCH', `/v1/listening/queries/${query.id}`, { sources: { push: true, mastodon: [{ instance: fake.url, hashtag: 'growing', accessToken: fake.token }] } });
+    const changed = await call(ws().token, 'PATCH', `/v1/listening/queries/${query.id}`, {
+      sources: { push: true, mastodon: [{ instance: fake.url, hashtag: 'growing', accessToken: fake.token }] },
+    });
     expect(changed.statusCode).toBe(200);
     expect(changed.json().sources.mastodon).toEqual([{ instance: fake.url, hashtag: 'growing', hasAccessToken: true }]);
-    await waitFor('the first read of the new timeline', async () => (await call(ws().token, 'GET', `/v1/listening/queries/${query.id}`)).json().mastodon.length === 1, 30_000);
+    await waitFor(
+      'the first read of the new timeline',
+      async () => (await call(ws().token, 'GET', `/v1/listening/queries/${query.id}`)).json().mastodon.length === 1,
+      30_000,
+    );
     fake.post({ text: 'Chorus on a new timeline #growing', acct: 'gus', tags: ['growing'] });
     await waitFor('the new source read', async () => (await mentionsOf(query.id)).length === 1, 30_000);
     const audit = (await call(ws().token, 'GET', `/v1/audit?subject=${query.id}`)).json();
@@ -205,7 +277,9 @@ describe('Mastodon as a listening source', () => {
     expect(audit.entries.some((e: { action: string }) => e.action === 'listening_query.updated')).toBe(true);
 
     // Dropping the timeline forgets its position and health.
-    expect((await call(ws().token, 'PATCH', `/v1/listening/queries/${query.id}`, { sources: { push: true } })).statusCode).toBe(200);
+    expect(
+      (await call(ws().token, 'PATCH', `/v1/listening/queries/${query.id}`, { sources: { push: true } })).statusCode,
+    ).toBe(200);
     expect((await call(ws().token, 'GET', `/v1/listening/queries/${query.id}`)).json().mastodon).toEqual([]);
 
     const none = await call(ws().token, 'PATCH', `/v1/listening/queries/${query.id}`, { sources: {} });
@@ -216,14 +290,22 @@ describe('Mastodon as a listening source', () => {
 
   test('an unreachable instance keeps the loop going and is reported unhealthy', async () => {
     const down = await startMastodonFake();
-    const created = await call(ws().token, 'POST', '/v1/listening/queries', { name: 'Goes down', expression: 'chorus', sources: { mastodon: [{ instance: down.url, hashtag: 'chorus' }] } });
+    const created = await call(ws().token, 'POST', '/v1/listening/queries', {
+      name: 'Goes down',
+      expression: 'chorus',
+      sources: { mastodon: [{ instance: down.url, hashtag: 'chorus' }] },
+    });
     expect(created.statusCode).toBe(201);
     const query = created.json();
     await down.close();
-    const detail = await waitFor('the timeline reported unhealthy', async () => {
-      const q = (await call(ws().token, 'GET', `/v1/listening/queries/${query.id}`)).json();
-      return q.mastodon[0]?.healthy === false && q.live?.sourceHealthy === false && q;
-    }, 30_000);
+    const detail = await waitFor(
+      'the timeline reported unhealthy',
+      async () => {
+        const q = (await call(ws().token, 'GET', `/v1/listening/queries/${query.id}`)).json();
+        return q.mastodon[0]?.healthy === false && q.live?.sourceHealthy === false && q;
+      },
+      30_000,
+    );
     expect(detail.mastodon[0].lastError).toMatch(/fetch failed|ECONNREFUSED/);
     expect(detail.live.sourceHealthy).toBe(false);
     expect(detail.live.runs).toBeGreaterThan(0);
@@ -232,14 +314,31 @@ describe('Mastodon as a listening source', () => {
 });
 
 describe('bad Mastodon sources are refused when the query is created', () => {
-  const create = (mastodon: object[]) => call(ws().token, 'POST', '/v1/listening/queries', { name: 'Bad', expression: 'chorus', sources: { mastodon } });
+  const create = (mastodon: object[]) =>
+    call(ws().token, 'POST', '/v1/listening/queries', { name: 'Bad', expression: 'chorus', sources: { mastodon } });
 
   test.each([
     ['neither hashtag nor search', { instance: 'https://m.example' }, 'body.sources.mastodon.0.hashtag'],
-    ['both hashtag and search', { instance: 'https://m.example', hashtag: 'a', search: 'b', accessToken: 'x' }, 'body.sources.mastodon.0.hashtag'],
-    ['search without a token', { instance: 'https://m.example', search: 'chorus' }, 'body.sources.mastodon.0.accessToken'],
-    ['a hashtag with spaces', { instance: 'https://m.example', hashtag: 'two words' }, 'body.sources.mastodon.0.hashtag'],
-    ['an instance that is not a URL', { instance: 'mastodon.social', hashtag: 'chorus' }, 'body.sources.mastodon.0.instance'],
+    [
+      'both hashtag and search',
+      { instance: 'https://m.example', hashtag: 'a', search: 'b', accessToken: 'x' },
+      'body.sources.mastodon.0.hashtag',
+    ],
+    [
+      'search without a token',
+      { instance: 'https://m.example', search: 'chorus' },
+      'body.sources.mastodon.0.accessToken',
+    ],
+    [
+      'a hashtag with spaces',
+      { instance: 'https://m.example', hashtag: 'two words' },
+      'body.sources.mastodon.0.hashtag',
+    ],
+    [
+      'an instance that is not a URL',
+      { instance: 'mastodon.social', hashtag: 'chorus' },
+      'body.sources.mastodon.0.instance',
+    ],
   ])('%s: 400 naming the field', async (_name, source, field) => {
     const res = await create([source]);
     expect(res.statusCode).toBe(400);
@@ -253,7 +352,10 @@ describe('bad Mastodon sources are refused when the query is created', () => {
 
     const wrongToken = await create([{ instance: fake.url, hashtag: 'chorus', accessToken: 'wrong' }]);
     expect(wrongToken.statusCode).toBe(422);
-    expect(wrongToken.json().errors[0]).toMatchObject({ field: 'sources.mastodon.0.accessToken', rule: 'mastodon_token' });
+    expect(wrongToken.json().errors[0]).toMatchObject({
+      field: 'sources.mastodon.0.accessToken',
+      rule: 'mastodon_token',
+    });
 
     fake.previewDisabled = true;
     try {

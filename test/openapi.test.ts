@@ -13,14 +13,23 @@ test('every operation in /openapi.json declares a response schema for its succes
   // The document needs no database, Temporal or adapters: nothing here is called.
   const app = await buildApp({} as AppDeps, { logger: false });
   try {
-    const document = (await app.inject({ method: 'GET', url: '/openapi.json' })).json() as { paths: Record<string, Record<string, Operation>> };
-    const operations = Object.entries(document.paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, operation]) => ({ name: `${method.toUpperCase()} ${path}`, operation })));
+    const document = (await app.inject({ method: 'GET', url: '/openapi.json' })).json() as {
+      paths: Record<string, Record<string, Operation>>;
+    };
+    const operations = Object.entries(document.paths).flatMap(([path, methods]) =>
+      Object.entries(methods).map(([method, operation]) => ({ name: `${method.toUpperCase()} ${path}`, operation })),
+    );
     expect(operations.length).toBeGreaterThan(50);
     const undeclared = operations
       .filter(({ operation }) => {
         const success = Object.entries(operation.responses ?? {}).filter(([status]) => /^2\d\d$/.test(status));
         // Fastify's placeholder for a status no route declared is "Default Response" without a schema.
-        return success.length === 0 || success.some(([, response]) => !Object.values(response.content ?? {}).some((body) => body.schema !== undefined));
+        return (
+          success.length === 0 ||
+          success.some(
+            ([, response]) => !Object.values(response.content ?? {}).some((body) => body.schema !== undefined),
+          )
+        );
       })
       .map(({ name }) => name);
     expect(undeclared).toEqual([]);

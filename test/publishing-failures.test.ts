@@ -7,7 +7,13 @@ import { useChorus } from './support/chorus';
 import { waitFor } from './support/harness';
 import { startTcpProxy } from './support/tcp-proxy';
 
-const { harness: h, pds, hook, workspace: ws, call } = useChorus({ pds: true, hook: true, workspace: 'Test workspace' });
+const {
+  harness: h,
+  pds,
+  hook,
+  workspace: ws,
+  call,
+} = useChorus({ pds: true, hook: true, workspace: 'Test workspace' });
 
 async function schedule(body: Record<string, unknown>) {
   const res = await call(ws().token, 'POST', '/v1/posts', body);
@@ -26,14 +32,27 @@ const finished = (id: string) =>
 test('the publish activity run twice for one target creates one record on the PDS', async () => {
   const account = await pds().createAccount('twice');
   const channel = await connectBluesky(h(), ws().token, pds(), account);
-  const post = await schedule({ text: 'Exactly once', channelIds: [channel.id], publishAt: new Date(Date.now() + 3600_000).toISOString() });
+  const post = await schedule({
+    text: 'Exactly once',
+    channelIds: [channel.id],
+    publishAt: new Date(Date.now() + 3600_000).toISOString(),
+  });
   const targetId = post.targets[0].id;
-  const activities = createPublishingActivities({ db: h().db, adapters: h().adapters, sealer: h().sealer, media: h().media });
+  const activities = createPublishingActivities({
+    db: h().db,
+    adapters: h().adapters,
+    sealer: h().sealer,
+    media: h().media,
+  });
   const env = new MockActivityEnvironment();
 
   const first = (await env.run(activities.publishTarget, { postId: post.id, targetId })) as { externalId: string };
   // As if the first attempt's database write had been lost: the retry must find the record, not repost.
-  await h().db.updateTable('post_targets').set({ status: 'publishing', external_id: null }).where('id', '=', targetId).execute();
+  await h()
+    .db.updateTable('post_targets')
+    .set({ status: 'publishing', external_id: null })
+    .where('id', '=', targetId)
+    .execute();
   const second = (await env.run(activities.publishTarget, { postId: post.id, targetId })) as { externalId: string };
 
   expect(second.externalId).toBe(first.externalId);
@@ -59,19 +78,27 @@ test('a PDS that goes away is retried until it is back, then the post lands once
     expect(retrying.targets[0].lastError).toMatch(/unavailable|reach/i);
     await waitFor('the channel to show unhealthy', async () => {
       const channels = (await call(ws().token, 'GET', '/v1/channels')).json().channels;
-      return channels.find((c: { id: string; health: { healthy: boolean } }) => c.id === channel.id && !c.health.healthy);
+      return channels.find(
+        (c: { id: string; health: { healthy: boolean } }) => c.id === channel.id && !c.health.healthy,
+      );
     });
     expect(await pds().listPosts(account.did)).toHaveLength(0);
 
     await proxy.start();
-    const done = await waitFor('the post to publish after the outage', async () => {
-      const p = await getPost(post.id);
-      return p.status === 'published' && p;
-    }, 60_000);
+    const done = await waitFor(
+      'the post to publish after the outage',
+      async () => {
+        const p = await getPost(post.id);
+        return p.status === 'published' && p;
+      },
+      60_000,
+    );
     expect(done.targets[0].lastError).toBeNull();
     expect(await pds().listPosts(account.did)).toHaveLength(1);
     // Unhealthy through the outage; the send that went through made it healthy again.
-    const listed = (await call(ws().token, 'GET', '/v1/channels')).json().channels.find((c: { id: string }) => c.id === channel.id);
+    const listed = (await call(ws().token, 'GET', '/v1/channels'))
+      .json()
+      .channels.find((c: { id: string }) => c.id === channel.id);
     expect(listed.health).toEqual({ healthy: true, consecutiveFailures: 0, lastError: null, failingSince: null });
   } finally {
     await proxy.close();
@@ -98,15 +125,22 @@ test('revoked credentials hold the post, with a readable reason and no retries, 
   expect(waiting.targets[0]).toMatchObject({ status: 'publishing', attempts: 1 });
   expect(waiting.targets[0].lastError).toMatch(/Bluesky refused the credentials.*reconnect the channel/);
   // Not retried: nothing runs for it until the channel is reconnected.
-  await waitFor('no attempt pending', async () => ((await h().client.workflow.getHandle(post.workflowId).describe()).raw.pendingActivities ?? []).length === 0);
-  const listed = (await call(ws().token, 'GET', '/v1/channels')).json().channels.find((c: { id: string }) => c.id === channel.id);
+  await waitFor(
+    'no attempt pending',
+    async () =>
+      ((await h().client.workflow.getHandle(post.workflowId).describe()).raw.pendingActivities ?? []).length === 0,
+  );
+  const listed = (await call(ws().token, 'GET', '/v1/channels'))
+    .json()
+    .channels.find((c: { id: string }) => c.id === channel.id);
   expect(listed.health).toMatchObject({ healthy: false, lastError: expect.stringMatching(/refused the credentials/) });
 
   // A held post can still be cancelled.
   await held(dropped.id);
   expect((await call(ws().token, 'POST', `/v1/posts/${dropped.id}/cancel`)).statusCode).toBe(200);
 
-  const reconnect = (credentials: Record<string, unknown>) => call(ws().token, 'PUT', `/v1/channels/${channel.id}/credentials`, { credentials });
+  const reconnect = (credentials: Record<string, unknown>) =>
+    call(ws().token, 'PUT', `/v1/channels/${channel.id}/credentials`, { credentials });
   const refused = await reconnect({ service: pds().pdsUrl, identifier: account.handle, password: 'not-the-password' });
   expect(refused.statusCode).toBe(422);
   expect(refused.json().errors).toEqual([expect.objectContaining({ field: 'credentials', rule: 'verified' })]);
@@ -120,7 +154,10 @@ test('revoked credentials hold the post, with a readable reason and no retries, 
   const fresh = await owner.com.atproto.server.createAppPassword({ name: 'chorus-reconnected' });
   const ok = await reconnect({ service: pds().pdsUrl, identifier: account.handle, password: fresh.data.password });
   expect(ok.statusCode).toBe(200);
-  expect(ok.json()).toMatchObject({ id: channel.id, health: { healthy: true, consecutiveFailures: 0, lastError: null, failingSince: null } });
+  expect(ok.json()).toMatchObject({
+    id: channel.id,
+    health: { healthy: true, consecutiveFailures: 0, lastError: null, failingSince: null },
+  });
 
   const done = await finished(post.id);
   expect(done.status).toBe('published');
@@ -143,11 +180,18 @@ test('a post held for a reconnect fails that target when its channel is removed 
 
   expect((await call(ws().token, 'DELETE', `/v1/channels/${channel.id}`)).statusCode).toBe(204);
   const done = await finished(post.id);
-  expect(done).toMatchObject({ status: 'failed', targets: [{ status: 'failed', lastError: expect.stringMatching(/was removed before the post went out/) }] });
+  expect(done).toMatchObject({
+    status: 'failed',
+    targets: [{ status: 'failed', lastError: expect.stringMatching(/was removed before the post went out/) }],
+  });
 });
 
 test("a rate-limited webhook is retried after the receiver's Retry-After", async () => {
-  const channel = await connectChannel(h(), ws().token, { provider: 'webhook', name: 'Limited', credentials: { url: hook().url, secret: hook().secret } });
+  const channel = await connectChannel(h(), ws().token, {
+    provider: 'webhook',
+    name: 'Limited',
+    credentials: { url: hook().url, secret: hook().secret },
+  });
   hook().respondNext({ status: 429, headers: { 'retry-after': '2' } });
   const post = await schedule({ text: `Rate limited ${Date.now()}`, channelIds: [channel.id] });
   const done = await finished(post.id);
@@ -161,7 +205,11 @@ test("a rate-limited webhook is retried after the receiver's Retry-After", async
 test('a webhook that refuses the delivery fails that target only; the post is partially published', async () => {
   const account = await pds().createAccount('partial');
   const bluesky = await connectBluesky(h(), ws().token, pds(), account);
-  const refusing = await connectChannel(h(), ws().token, { provider: 'webhook', name: 'Refusing', credentials: { url: hook().url, secret: hook().secret } });
+  const refusing = await connectChannel(h(), ws().token, {
+    provider: 'webhook',
+    name: 'Refusing',
+    credentials: { url: hook().url, secret: hook().secret },
+  });
   hook().respondNext({ status: 400 });
   const post = await schedule({ text: 'Half of it', channelIds: [bluesky.id, refusing.id] });
   const done = await finished(post.id);

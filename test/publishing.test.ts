@@ -4,7 +4,13 @@ import { connectBluesky, connectChannel } from './support/channels';
 import { useChorus } from './support/chorus';
 import { waitFor } from './support/harness';
 
-const { harness: h, pds, hook, workspace: ws, call } = useChorus({ pds: true, hook: true, workspace: 'Test workspace' });
+const {
+  harness: h,
+  pds,
+  hook,
+  workspace: ws,
+  call,
+} = useChorus({ pds: true, hook: true, workspace: 'Test workspace' });
 let alice: SandboxAccount;
 let bob: SandboxAccount;
 let channels: { alice: string; bob: string; hook: string };
@@ -14,7 +20,13 @@ beforeAll(async () => {
   channels = {
     alice: (await connectBluesky(h(), ws().token, pds(), alice)).id,
     bob: (await connectBluesky(h(), ws().token, pds(), bob)).id,
-    hook: (await connectChannel(h(), ws().token, { provider: 'webhook', name: 'CRM hook', credentials: { url: hook().url, secret: hook().secret } })).id,
+    hook: (
+      await connectChannel(h(), ws().token, {
+        provider: 'webhook',
+        name: 'CRM hook',
+        credentials: { url: hook().url, secret: hook().secret },
+      })
+    ).id,
   };
 });
 
@@ -30,8 +42,8 @@ async function getPost(id: string) {
   return (await call(ws().token, 'GET', `/v1/posts/${id}`)).json();
 }
 
-
-const postsOn = async (account: SandboxAccount, marker: string) => (await pds().listPosts(account.did)).filter((p) => p.text.includes(marker));
+const postsOn = async (account: SandboxAccount, marker: string) =>
+  (await pds().listPosts(account.did)).filter((p) => p.text.includes(marker));
 
 test('a post scheduled ahead lands once on each Bluesky account and once at the webhook, at or after its time', async () => {
   const marker = `launch-${Date.now()}`;
@@ -73,13 +85,17 @@ test('a post scheduled ahead lands once on each Bluesky account and once at the 
   const agent = pds().network.pds.getClient();
   const rkey = onAlice[0]!.uri.split('/').pop()!;
   const record = await agent.com.atproto.repo.getRecord({ repo: alice.did, collection: 'app.bsky.feed.post', rkey });
-  const features = ((record.data.value as { facets?: { features: { $type: string }[] }[] }).facets ?? []).flatMap((f) => f.features.map((x) => x.$type));
+  const features = ((record.data.value as { facets?: { features: { $type: string }[] }[] }).facets ?? []).flatMap((f) =>
+    f.features.map((x) => x.$type),
+  );
   expect(features).toEqual(expect.arrayContaining(['app.bsky.richtext.facet#link', 'app.bsky.richtext.facet#tag']));
 
   // Ops can find the workflow by its search attributes.
   const handle = h().client.workflow.getHandle(post.workflowId);
   const description = await handle.describe();
-  expect(description.typedSearchAttributes.get({ name: 'ChorusWorkspace', type: 'KEYWORD' } as never)).toBe(ws().workspaceId);
+  expect(description.typedSearchAttributes.get({ name: 'ChorusWorkspace', type: 'KEYWORD' } as never)).toBe(
+    ws().workspaceId,
+  );
   await recordHistory(h().client, post.workflowId, 'post-publishing');
 });
 
@@ -123,7 +139,11 @@ test('reschedule to a later time keeps the post waiting and records the new time
 
 test('cancel stops a scheduled post: its workflow ends and nothing reaches the PDS', async () => {
   const marker = `cancelled-${Date.now()}`;
-  const post = await schedule({ text: `Never ${marker}`, channelIds: [channels.alice, channels.hook], publishAt: inSeconds(5) });
+  const post = await schedule({
+    text: `Never ${marker}`,
+    channelIds: [channels.alice, channels.hook],
+    publishAt: inSeconds(5),
+  });
   const res = await call(ws().token, 'POST', `/v1/posts/${post.id}/cancel`);
   expect(res.statusCode).toBe(200);
   expect(res.json().status).toBe('cancelled');
@@ -148,6 +168,8 @@ test('a post without publishAt goes out now, and the list filters by status and 
   const list = (await call(ws().token, 'GET', `/v1/posts?status=published&channelId=${channels.bob}`)).json();
   expect(list.posts.map((p: { id: string }) => p.id)).toContain(post.id);
   expect(list.posts.every((p: { status: string }) => p.status === 'published')).toBe(true);
-  const none = (await call(ws().token, 'GET', `/v1/posts?channelId=${channels.hook}&status=published&from=${inSeconds(86400)}`)).json();
+  const none = (
+    await call(ws().token, 'GET', `/v1/posts?channelId=${channels.hook}&status=published&from=${inSeconds(86400)}`)
+  ).json();
   expect(none.posts).toEqual([]);
 });

@@ -92,9 +92,21 @@ describe('case rules', () => {
     expect(warned('(chorus OR #chorus) and launch')).toEqual(['"and" at position 20']);
     expect(warned('chorus Not "free gift"')).toEqual(['"Not" at position 7']);
     expect(warned('not spam')).toEqual(['"not" at position 0']);
-    expect(queryWarnings('cats or dogs')[0]).toMatchObject({ field: 'expression', rule: 'lowercase_operator', message: expect.stringContaining('write OR') });
+    expect(queryWarnings('cats or dogs')[0]).toMatchObject({
+      field: 'expression',
+      rule: 'lowercase_operator',
+      message: expect.stringContaining('write OR'),
+    });
     // Upper-case operators, quoted words, and a word at either end are not warned about.
-    for (const fine of ['chorus OR hootsuite', '"rock and roll"', 'rock "and" roll', 'this and', 'or that', 'band AND orchestra']) expect(queryWarnings(fine)).toEqual([]);
+    for (const fine of [
+      'chorus OR hootsuite',
+      '"rock and roll"',
+      'rock "and" roll',
+      'this and',
+      'or that',
+      'band AND orchestra',
+    ])
+      expect(queryWarnings(fine)).toEqual([]);
   });
 });
 
@@ -258,7 +270,9 @@ describe('Unicode text', () => {
 
 describe('terms (for highlighting)', () => {
   test('plain terms and phrases, normalised, deduplicated, without negated ones', () => {
-    const q = compileQuery('(Chorus OR "Social  Media") launch* -spam NEAR/2 x #tag @bob author:a lang:en has:link chorus -(NOT kept)');
+    const q = compileQuery(
+      '(Chorus OR "Social  Media") launch* -spam NEAR/2 x #tag @bob author:a lang:en has:link chorus -(NOT kept)',
+    );
     expect(q.terms).toEqual(['chorus', 'social media', 'launch*', 'kept']);
     expect(q.source).toContain('Chorus OR');
     expect(q.ast.type).toBe('and');
@@ -307,8 +321,12 @@ describe('syntax errors give the position and what was expected', () => {
   });
 
   test('messages say what was found', () => {
-    expect(syntaxError('(brand OR product').message).toBe('Expected ")" at position 17 (found end of query): to close the "(" at position 0');
-    expect(syntaxError('brand has:video').message).toBe('Expected "link" at position 10 (found "video"): supported: has:link');
+    expect(syntaxError('(brand OR product').message).toBe(
+      'Expected ")" at position 17 (found end of query): to close the "(" at position 0',
+    );
+    expect(syntaxError('brand has:video').message).toBe(
+      'Expected "link" at position 10 (found "video"): supported: has:link',
+    );
     expect(syntaxError('brand foo:bar').found).toBe('"foo:"');
     expect(syntaxError('brand foo:bar').message).toContain('put it in quotes: "foo:bar"');
     expect(syntaxError('apple NEAR/0 pie').found).toBe('"0"');
@@ -348,5 +366,7 @@ test('throughput (printed, not asserted)', () => {
   for (let i = 0; i < runs; i++) if (query.matches(post)) matched++;
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   expect(matched).toBe(runs);
-  console.log(`listening query: ${Math.round(runs / seconds).toLocaleString('en')} matches/s (${post.text.split(/\s+/).length}-word post, 5-term query)`);
+  console.log(
+    `listening query: ${Math.round(runs / seconds).toLocaleString('en')} matches/s (${post.text.split(/\s+/).length}-word post, 5-term query)`,
+  );
 });

@@ -7,7 +7,13 @@ const { harness: h, hook, workspace: ws, call } = useChorus({ hook: true, worksp
 let channelId: string;
 
 beforeAll(async () => {
-  channelId = (await connectChannel(h(), ws().token, { provider: 'webhook', name: 'Daily hook', credentials: { url: hook().url, secret: hook().secret } })).id;
+  channelId = (
+    await connectChannel(h(), ws().token, {
+      provider: 'webhook',
+      name: 'Daily hook',
+      credentials: { url: hook().url, secret: hook().secret },
+    })
+  ).id;
 });
 
 const recurrence = async (id: string) => (await call(ws().token, 'GET', `/v1/recurrences/${id}`)).json();
@@ -30,17 +36,25 @@ test('a daily post publishes its first occurrence, schedules the next, and pause
     return now.occurrences.length === 2 && now.occurrences[0].post.status === 'published' && now;
   });
   expect(after.occurrences[1]).toMatchObject({ occurrence: 1, post: { status: 'scheduled' } });
-  expect(Date.parse(after.occurrences[1].post.publishAt) - Date.parse(after.occurrences[0].post.publishAt)).toBe(24 * 3600_000);
+  expect(Date.parse(after.occurrences[1].post.publishAt) - Date.parse(after.occurrences[0].post.publishAt)).toBe(
+    24 * 3600_000,
+  );
   expect(hook().deliveries.filter((d) => d.payload.data.postId === after.occurrences[0].post.id)).toHaveLength(1);
 
   expect((await call(ws().token, 'POST', `/v1/recurrences/${r.id}/pause`)).json().status).toBe('paused');
   await waitFor('the next occurrence held', async () => (await recurrence(r.id)).occurrences[1].post.status === 'held');
   expect((await call(ws().token, 'POST', `/v1/recurrences/${r.id}/pause`)).statusCode).toBe(409);
   expect((await call(ws().token, 'POST', `/v1/recurrences/${r.id}/resume`)).json().status).toBe('active');
-  await waitFor('the next occurrence released', async () => (await recurrence(r.id)).occurrences[1].post.status === 'scheduled');
+  await waitFor(
+    'the next occurrence released',
+    async () => (await recurrence(r.id)).occurrences[1].post.status === 'scheduled',
+  );
 
   expect((await call(ws().token, 'POST', `/v1/recurrences/${r.id}/stop`)).json().status).toBe('stopped');
-  await waitFor('the next occurrence cancelled', async () => (await recurrence(r.id)).occurrences[1].post.status === 'cancelled');
+  await waitFor(
+    'the next occurrence cancelled',
+    async () => (await recurrence(r.id)).occurrences[1].post.status === 'cancelled',
+  );
   const result = await h().client.workflow.getHandle(r.workflowId).result();
   expect(result.status).toBe('stopped');
   expect((await recurrence(r.id)).status).toBe('stopped');

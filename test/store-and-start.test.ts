@@ -14,12 +14,15 @@ afterAll(() => db.destroy());
 /** A stand-in for the Temporal client: records terminations (no real server can be made to fail on cue). */
 function temporalStub() {
   const terminated: string[] = [];
-  const client = { workflow: { getHandle: (id: string) => ({ terminate: async () => void terminated.push(id) }) } } as unknown as Client;
+  const client = {
+    workflow: { getHandle: (id: string) => ({ terminate: async () => void terminated.push(id) }) },
+  } as unknown as Client;
   return { client, terminated };
 }
 
 const name = () => `store-and-start-${Math.random().toString(36).slice(2)}`;
-const stored = async (n: string) => (await db.selectFrom('workspaces').select('id').where('name', '=', n).execute()).length;
+const stored = async (n: string) =>
+  (await db.selectFrom('workspaces').select('id').where('name', '=', n).execute()).length;
 
 test('a failed workflow start stores nothing and answers 503', async () => {
   const { client, terminated } = temporalStub();
@@ -42,7 +45,9 @@ test('a commit that fails after the start terminates the workflow', async () => 
     await trx.insertInto('workspaces').values({ name: n }).execute();
     await start(async () => undefined);
     // Make the commit itself fail, as a lost connection would: a constraint checked only at commit.
-    await sql`create temporary table t_check (x uuid references workspaces(id) deferrable initially deferred) on commit drop`.execute(trx);
+    await sql`create temporary table t_check (x uuid references workspaces(id) deferrable initially deferred) on commit drop`.execute(
+      trx,
+    );
     await sql`insert into t_check values (gen_random_uuid())`.execute(trx);
   });
   await expect(attempt).rejects.toThrow();

@@ -7,8 +7,10 @@ import { loadConfig } from '../config';
 describe('retryDelayFromHeaders', () => {
   const now = Date.parse('2026-01-01T00:00:00Z');
   test('Retry-After in seconds', () => expect(retryDelayFromHeaders({ 'retry-after': '30' }, now)).toBe(30_000));
-  test('Retry-After as an HTTP date', () => expect(retryDelayFromHeaders({ 'retry-after': 'Thu, 01 Jan 2026 00:01:00 GMT' }, now)).toBe(60_000));
-  test('Bluesky RateLimit-Reset as epoch seconds', () => expect(retryDelayFromHeaders({ 'ratelimit-reset': String(now / 1000 + 90) }, now)).toBe(90_000));
+  test('Retry-After as an HTTP date', () =>
+    expect(retryDelayFromHeaders({ 'retry-after': 'Thu, 01 Jan 2026 00:01:00 GMT' }, now)).toBe(60_000));
+  test('Bluesky RateLimit-Reset as epoch seconds', () =>
+    expect(retryDelayFromHeaders({ 'ratelimit-reset': String(now / 1000 + 90) }, now)).toBe(90_000));
   test('none', () => expect(retryDelayFromHeaders({}, now)).toBeUndefined());
 });
 
@@ -32,10 +34,23 @@ test('graphemeLength counts what people see', () => {
 });
 
 test('audit hashes do not depend on key order (jsonb reorders keys)', () => {
-  expect(canonicalJson({ b: 1, a: { d: 2, c: [1, { f: 1, e: 2 }] } })).toBe('{"a":{"c":[1,{"e":2,"f":1}],"d":2},"b":1}');
-  const row = { workspaceId: 'w', actorId: null, action: 'x', subjectType: 's', subjectId: '1', at: '2026-01-01T00:00:00.000Z' };
-  expect(auditRowHash('0', { ...row, before: { a: 1, b: 2 }, after: null })).toBe(auditRowHash('0', { ...row, before: { b: 2, a: 1 }, after: null }));
-  expect(auditRowHash('0', { ...row, before: null, after: null })).not.toBe(auditRowHash('1', { ...row, before: null, after: null }));
+  expect(canonicalJson({ b: 1, a: { d: 2, c: [1, { f: 1, e: 2 }] } })).toBe(
+    '{"a":{"c":[1,{"e":2,"f":1}],"d":2},"b":1}',
+  );
+  const row = {
+    workspaceId: 'w',
+    actorId: null,
+    action: 'x',
+    subjectType: 's',
+    subjectId: '1',
+    at: '2026-01-01T00:00:00.000Z',
+  };
+  expect(auditRowHash('0', { ...row, before: { a: 1, b: 2 }, after: null })).toBe(
+    auditRowHash('0', { ...row, before: { b: 2, a: 1 }, after: null }),
+  );
+  expect(auditRowHash('0', { ...row, before: null, after: null })).not.toBe(
+    auditRowHash('1', { ...row, before: null, after: null }),
+  );
 });
 
 describe('configuration', () => {
@@ -43,11 +58,17 @@ describe('configuration', () => {
     const config = loadConfig({});
     expect(config.DATABASE_URL).toBeUndefined();
     expect(config.TEMPORAL_ADDRESS).toBeUndefined();
-    expect(config).toMatchObject({ API_HOST: '127.0.0.1', API_PORT: 3000, TEMPORAL_PORT: 7233, TEMPORAL_UI_PORT: 8233, PGLITE_PORT: 54329 });
+    expect(config).toMatchObject({
+      API_HOST: '127.0.0.1',
+      API_PORT: 3000,
+      TEMPORAL_PORT: 7233,
+      TEMPORAL_UI_PORT: 8233,
+      PGLITE_PORT: 54329,
+    });
   });
   test('names every bad variable', () => {
-    expect(() => loadConfig({ DATABASE_URL: 'mysql://x', API_PORT: '99999', CHORUS_ENCRYPTION_KEY: 'c2hvcnQ=' })).toThrow(
-      /DATABASE_URL[\s\S]*API_PORT[\s\S]*CHORUS_ENCRYPTION_KEY: must be 32 bytes/,
-    );
+    expect(() =>
+      loadConfig({ DATABASE_URL: 'mysql://x', API_PORT: '99999', CHORUS_ENCRYPTION_KEY: 'c2hvcnQ=' }),
+    ).toThrow(/DATABASE_URL[\s\S]*API_PORT[\s\S]*CHORUS_ENCRYPTION_KEY: must be 32 bytes/);
   });
 });

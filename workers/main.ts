@@ -6,7 +6,10 @@ import { createChorusWorker } from './worker';
 /** Production worker process: needs DATABASE_URL and TEMPORAL_ADDRESS (npm start runs everything in one process instead). */
 async function main() {
   const config = loadConfig();
-  if (!config.DATABASE_URL || !config.TEMPORAL_ADDRESS) throw new Error('The standalone worker needs DATABASE_URL and TEMPORAL_ADDRESS; use `npm start` for the embedded setup');
+  if (!config.DATABASE_URL || !config.TEMPORAL_ADDRESS)
+    throw new Error(
+      'The standalone worker needs DATABASE_URL and TEMPORAL_ADDRESS; use `npm start` for the embedded setup',
+    );
   const deps = await createDeps(config);
   try {
     await ensureSearchAttributes(deps.temporal, deps.target.namespace);

@@ -1,5 +1,11 @@
 import { ApplicationFailure, ApplicationFailureCategory } from '@temporalio/common';
-import { NativeConnection, Runtime, Worker, type ActivityInterceptorsFactory, type WorkerOptions } from '@temporalio/worker';
+import {
+  NativeConnection,
+  Runtime,
+  Worker,
+  type ActivityInterceptorsFactory,
+  type WorkerOptions,
+} from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities';
 
 export interface ChorusWorkerOptions {
@@ -18,7 +24,9 @@ export function createChorusWorker(options: ChorusWorkerOptions): Promise<Worker
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
-    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
+    ...(options.workflowBundle
+      ? { workflowBundle: options.workflowBundle }
+      : { workflowsPath: require.resolve('../workflows') }),
     activities: createActivities({ ...options.deps, taskQueue: options.taskQueue }),
     // Publishing waits on the network, not the CPU: many in flight per worker. Staged publishes
     // wait here for up to a minute before their time, so a burst of posts due at once needs a slot
@@ -43,7 +51,9 @@ export const logExpectedFailures: ActivityInterceptorsFactory = (ctx) => ({
         if (err instanceof ApplicationFailure && err.category === ApplicationFailureCategory.BENIGN) {
           const { activityType, attempt, workflowExecution } = ctx.info;
           const workflow = workflowExecution ? ` (workflow ${workflowExecution.workflowId})` : '';
-          Runtime.instance().logger.warn(`${activityType} attempt ${attempt}${workflow} failed: ${err.type}: ${err.message}${err.nonRetryable ? '' : '; will retry'}`);
+          Runtime.instance().logger.warn(
+            `${activityType} attempt ${attempt}${workflow} failed: ${err.type}: ${err.message}${err.nonRetryable ? '' : '; will retry'}`,
+          );
         }
         throw err;
       }

@@ -1,5 +1,13 @@
 import { ApplicationFailure } from '@temporalio/workflow';
-import { approvalsNeeded, type ApprovalChainStatus, type ApprovalDecision, type ApprovalStep, type DecisionRequest, type DueNotification, type StaleDecisionDetails } from '../contracts/approval';
+import {
+  approvalsNeeded,
+  type ApprovalChainStatus,
+  type ApprovalDecision,
+  type ApprovalStep,
+  type DecisionRequest,
+  type DueNotification,
+  type StaleDecisionDetails,
+} from '../contracts/approval';
 import { FailureType } from '../contracts/shared';
 
 /**
@@ -50,10 +58,18 @@ export class ApprovalChain {
    * another step or round than the current) with StaleDecision, a person who may not decide with
    * NotEligible.
    */
-  validate({ userId, step: forStep, round: forRound }: Pick<DecisionRequest, 'userId' | 'step' | 'round'>, subject: string): void {
+  validate(
+    { userId, step: forStep, round: forRound }: Pick<DecisionRequest, 'userId' | 'step' | 'round'>,
+    subject: string,
+  ): void {
     const stale = (message: string) => {
       const details: StaleDecisionDetails = { state: this.state, round: this.round, currentStep: this.currentStep };
-      return ApplicationFailure.create({ type: FailureType.StaleDecision, message, nonRetryable: true, details: [details] });
+      return ApplicationFailure.create({
+        type: FailureType.StaleDecision,
+        message,
+        nonRetryable: true,
+        details: [details],
+      });
     };
     if (this.state !== 'pending' || this.currentStep === null) {
       if (forStep !== undefined) throw stale(`The ${subject}; no approval is pending`);
@@ -61,15 +77,33 @@ export class ApprovalChain {
     }
     const step = this.steps[this.currentStep]!;
     const at = `step ${this.currentStep + 1} ("${step.name}") of round ${this.round}`;
-    if (forRound !== undefined && forRound !== this.round) throw stale(`This decision is for round ${forRound}; the chain is at ${at}`);
-    if (forStep !== undefined && forStep !== this.currentStep) throw stale(`This decision is for step ${forStep + 1}; the chain is at ${at}`);
-    if (userId === this.authorId) throw ApplicationFailure.nonRetryable('Authors cannot approve their own work', FailureType.NotEligible);
-    if (this.roundEditors().includes(userId)) throw ApplicationFailure.nonRetryable(`You changed the content in round ${this.round}; someone else must decide on it`, FailureType.NotEligible);
-    if (!step.eligibleUserIds.includes(userId)) throw ApplicationFailure.nonRetryable(`You are not an approver of step ${this.currentStep + 1} ("${step.name}")`, FailureType.NotEligible);
-    if (this.decidedThisStep(userId)) throw ApplicationFailure.nonRetryable(`You have already decided on step ${this.currentStep + 1} ("${step.name}")`, FailureType.NotEligible);
+    if (forRound !== undefined && forRound !== this.round)
+      throw stale(`This decision is for round ${forRound}; the chain is at ${at}`);
+    if (forStep !== undefined && forStep !== this.currentStep)
+      throw stale(`This decision is for step ${forStep + 1}; the chain is at ${at}`);
+    if (userId === this.authorId)
+      throw ApplicationFailure.nonRetryable('Authors cannot approve their own work', FailureType.NotEligible);
+    if (this.roundEditors().includes(userId))
+      throw ApplicationFailure.nonRetryable(
+        `You changed the content in round ${this.round}; someone else must decide on it`,
+        FailureType.NotEligible,
+      );
+    if (!step.eligibleUserIds.includes(userId))
+      throw ApplicationFailure.nonRetryable(
+        `You are not an approver of step ${this.currentStep + 1} ("${step.name}")`,
+        FailureType.NotEligible,
+      );
+    if (this.decidedThisStep(userId))
+      throw ApplicationFailure.nonRetryable(
+        `You have already decided on step ${this.currentStep + 1} ("${step.name}")`,
+        FailureType.NotEligible,
+      );
     const earlier = this.approvedEarlierStep(userId);
     if (earlier !== undefined) {
-      throw ApplicationFailure.nonRetryable(`You approved step ${earlier + 1} of round ${this.round}; with distinct approvers one person approves at most one step of a round`, FailureType.NotEligible);
+      throw ApplicationFailure.nonRetryable(
+        `You approved step ${earlier + 1} of round ${this.round}; with distinct approvers one person approves at most one step of a round`,
+        FailureType.NotEligible,
+      );
     }
   }
 
@@ -77,13 +111,23 @@ export class ApprovalChain {
   apply({ userId, decision, comment }: DecisionRequest): { stepIndex: number; step: ApprovalStep } {
     const stepIndex = this.currentStep!;
     const step = this.steps[stepIndex]!;
-    this.decisions.push({ round: this.round, step: stepIndex, userId, decision, comment, at: new Date().toISOString() });
+    this.decisions.push({
+      round: this.round,
+      step: stepIndex,
+      userId,
+      decision,
+      comment,
+      at: new Date().toISOString(),
+    });
     if (decision === 'reject') {
       this.state = 'rejected';
       this.currentStep = null;
     } else if (decision === 'request_changes') {
       this.state = 'changes_requested';
-    } else if (this.decisions.filter((d) => d.round === this.round && d.step === stepIndex && d.decision === 'approve').length >= approvalsNeeded(step)) {
+    } else if (
+      this.decisions.filter((d) => d.round === this.round && d.step === stepIndex && d.decision === 'approve').length >=
+      approvalsNeeded(step)
+    ) {
       this.currentStep = stepIndex + 1 < this.steps.length ? stepIndex + 1 : null;
       this.stepStartedAt = Date.now();
       if (this.currentStep === null) this.state = 'approved';
@@ -123,7 +167,9 @@ export class ApprovalChain {
   pendingApprovers(): string[] {
     if (this.currentStep === null || this.state !== 'pending') return [];
     const editors = this.roundEditors();
-    return this.steps[this.currentStep]!.eligibleUserIds.filter((id) => !this.decidedThisStep(id) && !editors.includes(id) && this.approvedEarlierStep(id) === undefined);
+    return this.steps[this.currentStep]!.eligibleUserIds.filter(
+      (id) => !this.decidedThisStep(id) && !editors.includes(id) && this.approvedEarlierStep(id) === undefined,
+    );
   }
 
   /**
@@ -137,13 +183,21 @@ export class ApprovalChain {
     if (!timing) return due;
     const { step, index, deadline, key } = timing;
     const base = { round: this.round, step: index, stepName: step.name, deadline: new Date(deadline).toISOString() };
-    if (step.remindBeforeSeconds !== undefined && Date.now() >= deadline - step.remindBeforeSeconds * 1000 && !this.notified.has(`remind:${key}`)) {
+    if (
+      step.remindBeforeSeconds !== undefined &&
+      Date.now() >= deadline - step.remindBeforeSeconds * 1000 &&
+      !this.notified.has(`remind:${key}`)
+    ) {
       this.notified.add(`remind:${key}`);
       due.push({ ...base, kind: 'approval.reminder', recipientIds: this.pendingApprovers() });
     }
     if (Date.now() >= deadline && !this.notified.has(`escalate:${key}`)) {
       this.notified.add(`escalate:${key}`);
-      due.push({ ...base, kind: 'approval.escalated', recipientIds: (step.escalateToUserIds ?? []).filter((id) => id !== this.authorId) });
+      due.push({
+        ...base,
+        kind: 'approval.escalated',
+        recipientIds: (step.escalateToUserIds ?? []).filter((id) => id !== this.authorId),
+      });
     }
     return due;
   }
@@ -151,7 +205,8 @@ export class ApprovalChain {
   /** Makes an escalation's recipients eligible for its step; sets who the step now awaits. */
   escalate(due: DueNotification): void {
     const step = this.steps[due.step]!;
-    for (const id of due.recipientIds) if (id !== this.authorId && !step.eligibleUserIds.includes(id)) step.eligibleUserIds.push(id);
+    for (const id of due.recipientIds)
+      if (id !== this.authorId && !step.eligibleUserIds.includes(id)) step.eligibleUserIds.push(id);
     due.awaitingUserIds = this.pendingApprovers();
   }
 
@@ -161,7 +216,8 @@ export class ApprovalChain {
     if (!timing) return undefined;
     const { step, deadline, key } = timing;
     const times: number[] = [];
-    if (step.remindBeforeSeconds !== undefined && !this.notified.has(`remind:${key}`)) times.push(deadline - step.remindBeforeSeconds * 1000);
+    if (step.remindBeforeSeconds !== undefined && !this.notified.has(`remind:${key}`))
+      times.push(deadline - step.remindBeforeSeconds * 1000);
     if (!this.notified.has(`escalate:${key}`)) times.push(deadline);
     return times.length ? Math.min(...times) : undefined;
   }
@@ -170,7 +226,12 @@ export class ApprovalChain {
     if (this.currentStep === null || this.state !== 'pending') return undefined;
     const step = this.steps[this.currentStep]!;
     if (step.deadlineSeconds === undefined) return undefined;
-    return { step, index: this.currentStep, deadline: this.stepStartedAt + step.deadlineSeconds * 1000, key: `${this.round}:${this.currentStep}` };
+    return {
+      step,
+      index: this.currentStep,
+      deadline: this.stepStartedAt + step.deadlineSeconds * 1000,
+      key: `${this.round}:${this.currentStep}`,
+    };
   }
 
   private decidedThisStep(userId: string): boolean {
@@ -184,6 +245,8 @@ export class ApprovalChain {
   /** With distinct approvers, the earlier step of this round this user approved, if any. */
   private approvedEarlierStep(userId: string): number | undefined {
     if (!this.distinctApprovers) return undefined;
-    return this.decisions.find((d) => d.round === this.round && d.step !== this.currentStep && d.userId === userId && d.decision === 'approve')?.step;
+    return this.decisions.find(
+      (d) => d.round === this.round && d.step !== this.currentStep && d.userId === userId && d.decision === 'approve',
+    )?.step;
   }
 }

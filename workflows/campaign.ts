@@ -15,13 +15,23 @@ import type { CampaignStatus } from '../contracts/domain';
 import { ApprovalChain } from './approval-chain';
 import { approvalQuery, decideUpdate } from '../contracts/approval';
 import { campaignCancelledSignal, holdSignal, releaseSignal } from '../contracts/post';
-import { campaignStatusQuery, cancelCampaignUpdate, pauseCampaignUpdate, postProgressSignal, resumeCampaignUpdate, submitCampaignUpdate, type CampaignWorkflowInput, type CampaignWorkflowStatus } from '../contracts/campaign';
+import {
+  campaignStatusQuery,
+  cancelCampaignUpdate,
+  pauseCampaignUpdate,
+  postProgressSignal,
+  resumeCampaignUpdate,
+  submitCampaignUpdate,
+  type CampaignWorkflowInput,
+  type CampaignWorkflowStatus,
+} from '../contracts/campaign';
 import { SearchAttributes } from '../contracts/shared';
 
-const { markCampaignStatus, pendingCampaignPosts, planResume, recordCampaignDecision } = proxyActivities<CampaignActivities>({
-  startToCloseTimeout: '30s',
-  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' },
-});
+const { markCampaignStatus, pendingCampaignPosts, planResume, recordCampaignDecision } =
+  proxyActivities<CampaignActivities>({
+    startToCloseTimeout: '30s',
+    retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' },
+  });
 
 /** Workflows started before this change did not keep their status in a search attribute. */
 const STATUS_SEARCH_ATTRIBUTE = 'status-search-attribute';
@@ -41,7 +51,12 @@ export async function runCampaign(input: CampaignWorkflowInput): Promise<Campaig
   let woken = false;
   let published = input.carried?.published ?? false;
 
-  const snapshot = (): CampaignWorkflowStatus => ({ campaignId: input.campaignId, status, approval: chain.snapshot(), pausedAt });
+  const snapshot = (): CampaignWorkflowStatus => ({
+    campaignId: input.campaignId,
+    status,
+    approval: chain.snapshot(),
+    pausedAt,
+  });
   const describe = () => setCurrentDetails(`**${status}** · ${input.startsAt} → ${input.endsAt}`);
   const wake = () => {
     woken = true;
@@ -49,7 +64,8 @@ export async function runCampaign(input: CampaignWorkflowInput): Promise<Campaig
   };
   /** Lets ops list campaigns by status in the Temporal UI (ChorusCampaignStatus). */
   const showStatus = () => {
-    if (patched(STATUS_SEARCH_ATTRIBUTE)) upsertSearchAttributes([{ key: SearchAttributes.campaignStatus, value: status }]);
+    if (patched(STATUS_SEARCH_ATTRIBUTE))
+      upsertSearchAttributes([{ key: SearchAttributes.campaignStatus, value: status }]);
   };
   const setStatus = async (next: CampaignStatus, actorId?: string) => {
     status = next;
@@ -60,12 +76,20 @@ export async function runCampaign(input: CampaignWorkflowInput): Promise<Campaig
   /** Signals every pending post of the campaign. */
   const signalPosts = async (signal: typeof holdSignal | typeof campaignCancelledSignal) => {
     for (const post of await pendingCampaignPosts({ campaignId: input.campaignId })) {
-      await getExternalWorkflowHandle(post.workflowId).signal(signal).catch(() => undefined);
+      await getExternalWorkflowHandle(post.workflowId)
+        .signal(signal)
+        .catch(() => undefined);
     }
   };
   const releasePosts = async (pausedSince: string | null) => {
-    for (const move of await planResume({ campaignId: input.campaignId, pausedAt: pausedSince, resumedAt: new Date(Date.now()).toISOString() })) {
-      await getExternalWorkflowHandle(move.workflowId).signal(releaseSignal, { publishAt: move.publishAt }).catch(() => undefined);
+    for (const move of await planResume({
+      campaignId: input.campaignId,
+      pausedAt: pausedSince,
+      resumedAt: new Date(Date.now()).toISOString(),
+    })) {
+      await getExternalWorkflowHandle(move.workflowId)
+        .signal(releaseSignal, { publishAt: move.publishAt })
+        .catch(() => undefined);
     }
   };
 
@@ -79,7 +103,10 @@ export async function runCampaign(input: CampaignWorkflowInput): Promise<Campaig
       await setStatus('in_review', actorId);
       return snapshot();
     },
-    { validator: (_request) => void (status !== 'draft' && fail(`The campaign is ${status}; only a draft can be submitted`)) },
+    {
+      validator: (_request) =>
+        void (status !== 'draft' && fail(`The campaign is ${status}; only a draft can be submitted`)),
+    },
   );
 
   setHandler(
@@ -87,12 +114,21 @@ export async function runCampaign(input: CampaignWorkflowInput): Promise<Campaig
     async (request) => {
       const { stepIndex, step } = chain.apply(request);
       wake();
-      await recordCampaignDecision({ campaignId: input.campaignId, round: chain.round, step: stepIndex, stepName: step.name, userId: request.userId, decision: request.decision, comment: request.comment });
+      await recordCampaignDecision({
+        campaignId: input.campaignId,
+        round: chain.round,
+        step: stepIndex,
+        stepName: step.name,
+        userId: request.userId,
+        decision: request.decision,
+        comment: request.comment,
+      });
       return chain.snapshot();
     },
     {
       validator: (request) => {
-        if (status !== 'in_review' && chain.state === 'pending') fail(`The campaign is ${status}; no approval is pending`);
+        if (status !== 'in_review' && chain.state === 'pending')
+          fail(`The campaign is ${status}; no approval is pending`);
         chain.validate(request, `campaign is ${status}`);
       },
     },
@@ -107,7 +143,13 @@ export async function runCampaign(input: CampaignWorkflowInput): Promise<Campaig
       await signalPosts(holdSignal);
       return snapshot();
     },
-    { validator: (_request) => void (!['scheduled', 'live'].includes(status) && fail(`The campaign is ${status}; only a scheduled or live campaign can be paused`)) },
+    {
+      validator: (_request) =>
+        void (
+          !['scheduled', 'live'].includes(status) &&
+          fail(`The campaign is ${status}; only a scheduled or live campaign can be paused`)
+        ),
+    },
   );
 
   setHandler(
@@ -119,7 +161,10 @@ export async function runCampaign(input: CampaignWorkflowInput): Promise<Campaig
       await releasePosts(since);
       return snapshot();
     },
-    { validator: (_request) => void (status !== 'paused' && fail(`The campaign is ${status}; only a paused campaign can be resumed`)) },
+    {
+      validator: (_request) =>
+        void (status !== 'paused' && fail(`The campaign is ${status}; only a paused campaign can be resumed`)),
+    },
   );
 
   setHandler(
@@ -129,11 +174,15 @@ export async function runCampaign(input: CampaignWorkflowInput): Promise<Campaig
       await signalPosts(campaignCancelledSignal);
       return snapshot();
     },
-    { validator: (_request) => void (['completed', 'cancelled', 'rejected'].includes(status) && fail(`The campaign is already ${status}`)) },
+    {
+      validator: (_request) =>
+        void (['completed', 'cancelled', 'rejected'].includes(status) && fail(`The campaign is already ${status}`)),
+    },
   );
 
   setHandler(postProgressSignal, ({ status: postStatus }) => {
-    if (postStatus === 'publishing' || postStatus === 'published' || postStatus === 'partially_published') published = true;
+    if (postStatus === 'publishing' || postStatus === 'published' || postStatus === 'partially_published')
+      published = true;
     woken = true;
   });
 

@@ -21,7 +21,15 @@ export async function reviewLibraryItem(input: LibraryItemReviewInput): Promise<
     decideUpdate,
     async (request) => {
       const { stepIndex, step } = chain.apply(request);
-      await recordLibraryDecision({ itemId: input.itemId, round: chain.round, step: stepIndex, stepName: step.name, userId: request.userId, decision: request.decision, comment: request.comment });
+      await recordLibraryDecision({
+        itemId: input.itemId,
+        round: chain.round,
+        step: stepIndex,
+        stepName: step.name,
+        userId: request.userId,
+        decision: request.decision,
+        comment: request.comment,
+      });
       return chain.snapshot();
     },
     { validator: (request) => chain.validate(request, `item is ${chain.state}`) },
@@ -29,6 +37,9 @@ export async function reviewLibraryItem(input: LibraryItemReviewInput): Promise<
 
   await condition(() => chain.state !== 'pending');
   await condition(allHandlersFinished);
-  await markLibraryItemStatus({ itemId: input.itemId, status: chain.state === 'approved' || chain.state === 'none' ? 'approved' : 'rejected' });
+  await markLibraryItemStatus({
+    itemId: input.itemId,
+    status: chain.state === 'approved' || chain.state === 'none' ? 'approved' : 'rejected',
+  });
   return chain.snapshot();
 }

@@ -13,7 +13,15 @@ import {
 } from '@temporalio/workflow';
 import type { AlertActivities } from '../activities/alerts';
 import type { ListeningActivities } from '../activities/listening';
-import { listeningCountersQuery, pauseListeningSignal, queryChangedSignal, resumeListeningSignal, stopListeningSignal, type ListeningCounters, type ListeningWorkflowInput } from '../contracts/listening';
+import {
+  listeningCountersQuery,
+  pauseListeningSignal,
+  queryChangedSignal,
+  resumeListeningSignal,
+  stopListeningSignal,
+  type ListeningCounters,
+  type ListeningWorkflowInput,
+} from '../contracts/listening';
 import { SearchAttributes } from '../contracts/shared';
 
 const DEFAULT_RUN_MS = 60_000;
@@ -57,12 +65,22 @@ const { listenBlueskyFirehose } = proxyActivities<ListeningActivities>({
  * are signals; a change cancels the read in progress, which resumes from the saved cursor.
  */
 export async function listenQuery(input: ListeningWorkflowInput): Promise<ListeningCounters> {
-  const counters: ListeningCounters = input.carried?.counters ?? { runs: 0, processed: 0, stored: 0, filtered: 0, malformed: 0, sourceHealthy: true, lastError: null };
+  const counters: ListeningCounters = input.carried?.counters ?? {
+    runs: 0,
+    processed: 0,
+    stored: 0,
+    filtered: 0,
+    malformed: 0,
+    sourceHealthy: true,
+    lastError: null,
+  };
   let paused = input.carried?.paused ?? false;
   let stopped = false;
   let reading: CancellationScope | undefined;
   const describe = () =>
-    setCurrentDetails(`**${stopped ? 'stopped' : paused ? 'paused' : 'listening'}** · ${counters.stored} stored, ${counters.filtered} filtered, ${counters.processed} seen · source ${counters.sourceHealthy ? 'healthy' : 'unreachable'}`);
+    setCurrentDetails(
+      `**${stopped ? 'stopped' : paused ? 'paused' : 'listening'}** · ${counters.stored} stored, ${counters.filtered} filtered, ${counters.processed} seen · source ${counters.sourceHealthy ? 'healthy' : 'unreachable'}`,
+    );
   const interrupt = () => reading?.cancel();
   /** Lets ops list listening queries by status in the Temporal UI (ChorusListeningStatus). */
   let shownStatus: string | undefined;
@@ -99,7 +117,9 @@ export async function listenQuery(input: ListeningWorkflowInput): Promise<Listen
     }
     reading = new CancellationScope();
     try {
-      const firehose = await reading.run(() => listenBlueskyFirehose({ queryId: input.queryId, runForMs: input.runForMs ?? DEFAULT_RUN_MS }));
+      const firehose = await reading.run(() =>
+        listenBlueskyFirehose({ queryId: input.queryId, runForMs: input.runForMs ?? DEFAULT_RUN_MS }),
+      );
       const feeds = await reading.run(() => pollFeeds({ queryId: input.queryId }));
       const runs = [firehose, feeds];
       if (patched('mastodon-source')) runs.push(await reading.run(() => pollMastodon({ queryId: input.queryId })));

@@ -1,8 +1,27 @@
 import { allHandlersFinished, ApplicationFailure, condition, patched, setHandler } from '@temporalio/workflow';
 import { approvalQuery, decideUpdate } from '../contracts/approval';
-import { campaignCancelledSignal, cancelSignal, cancelUpdate, channelReconnectedSignal, editUpdate, holdSignal, joinCampaignSignal, postStatusQuery, releaseSignal, rescheduleUpdate, type PostWorkflowInput, type PostWorkflowStatus } from '../contracts/post';
+import {
+  campaignCancelledSignal,
+  cancelSignal,
+  cancelUpdate,
+  channelReconnectedSignal,
+  editUpdate,
+  holdSignal,
+  joinCampaignSignal,
+  postStatusQuery,
+  releaseSignal,
+  rescheduleUpdate,
+  type PostWorkflowInput,
+  type PostWorkflowStatus,
+} from '../contracts/post';
 import { FailureType } from '../contracts/shared';
-import { confirmPostStored, currentEscalationTargets, markPostStatus, markPostStatusLocally, notifyApprovers } from './post/activities';
+import {
+  confirmPostStored,
+  currentEscalationTargets,
+  markPostStatus,
+  markPostStatusLocally,
+  notifyApprovers,
+} from './post/activities';
 import { publishWhenDue } from './post/staged';
 import { PostState } from './post/state';
 import { publishOne } from './post/targets';
@@ -37,10 +56,16 @@ export async function publishPost(input: PostWorkflowInput): Promise<PostWorkflo
 
   setHandler(postStatusQuery, () => post.snapshot());
   setHandler(approvalQuery, () => post.approvalSnapshot());
-  setHandler(decideUpdate, (request) => post.decide(request), { validator: (request) => post.validateDecision(request) });
-  setHandler(rescheduleUpdate, (request) => post.reschedule(request), { validator: (request) => post.validateReschedule(request) });
+  setHandler(decideUpdate, (request) => post.decide(request), {
+    validator: (request) => post.validateDecision(request),
+  });
+  setHandler(rescheduleUpdate, (request) => post.reschedule(request), {
+    validator: (request) => post.validateReschedule(request),
+  });
   setHandler(editUpdate, (request) => post.edit(request), { validator: (_request) => post.validateEdit() });
-  setHandler(cancelUpdate, (request) => post.cancelByUpdate(request), { validator: (_request) => post.validateCancel() });
+  setHandler(cancelUpdate, (request) => post.cancelByUpdate(request), {
+    validator: (_request) => post.validateCancel(),
+  });
   setHandler(holdSignal, () => post.hold());
   setHandler(releaseSignal, (request) => post.release(request));
   setHandler(campaignCancelledSignal, () => post.cancelIfEditable());
@@ -76,7 +101,15 @@ export async function publishPost(input: PostWorkflowInput): Promise<PostWorkflo
       for (const due of chain.dueNotifications()) {
         if (due.kind === 'approval.escalated') {
           // Targets resolved when the post was made may have left since: then the owners decide.
-          if (chain.steps[due.step]!.escalateToUserIds && patched(ESCALATION_FALLS_BACK_TO_OWNERS)) Object.assign(due, await currentEscalationTargets({ workspaceId: input.workspaceId, userIds: due.recipientIds, excludeUserIds: [input.approval!.authorId] }));
+          if (chain.steps[due.step]!.escalateToUserIds && patched(ESCALATION_FALLS_BACK_TO_OWNERS))
+            Object.assign(
+              due,
+              await currentEscalationTargets({
+                workspaceId: input.workspaceId,
+                userIds: due.recipientIds,
+                excludeUserIds: [input.approval!.authorId],
+              }),
+            );
           chain.escalate(due);
         }
         await notifyApprovers({ postId: input.postId, ...due });

@@ -10,7 +10,16 @@ import {
 } from '@temporalio/workflow';
 import type { RecurrenceActivities } from '../activities/recurrence';
 import { cancelSignal, holdSignal, releaseSignal } from '../contracts/post';
-import { pauseRecurrenceUpdate, recurrenceStatusQuery, resumeRecurrenceUpdate, stopRecurrenceUpdate, type PendingOccurrence, type RecurrenceStatus, type RecurrenceWorkflowInput, type RecurrenceWorkflowStatus } from '../contracts/recurrence';
+import {
+  pauseRecurrenceUpdate,
+  recurrenceStatusQuery,
+  resumeRecurrenceUpdate,
+  stopRecurrenceUpdate,
+  type PendingOccurrence,
+  type RecurrenceStatus,
+  type RecurrenceWorkflowInput,
+  type RecurrenceWorkflowStatus,
+} from '../contracts/recurrence';
 
 const { createOccurrence, markRecurrenceStatus, planOccurrence } = proxyActivities<RecurrenceActivities>({
   startToCloseTimeout: '1m',
@@ -32,7 +41,10 @@ export async function runRecurrence(input: RecurrenceWorkflowInput): Promise<Rec
   let woken = false;
 
   const snapshot = (): RecurrenceWorkflowStatus => ({ recurrenceId: input.recurrenceId, status, nextIndex, pending });
-  const describe = () => setCurrentDetails(`**${status}** · next occurrence #${pending ? pending.index + 1 : nextIndex + 1}${pending ? ` at ${pending.at}` : ''}`);
+  const describe = () =>
+    setCurrentDetails(
+      `**${status}** · next occurrence #${pending ? pending.index + 1 : nextIndex + 1}${pending ? ` at ${pending.at}` : ''}`,
+    );
   const setStatus = async (next: RecurrenceStatus, actorId?: string) => {
     status = next;
     woken = true;
@@ -40,7 +52,10 @@ export async function runRecurrence(input: RecurrenceWorkflowInput): Promise<Rec
     await markRecurrenceStatus({ recurrenceId: input.recurrenceId, status: next, actorId });
   };
   const signalPending = async (signal: typeof holdSignal | typeof cancelSignal) => {
-    if (pending) await getExternalWorkflowHandle(pending.workflowId).signal(signal).catch(() => undefined);
+    if (pending)
+      await getExternalWorkflowHandle(pending.workflowId)
+        .signal(signal)
+        .catch(() => undefined);
   };
 
   setHandler(recurrenceStatusQuery, snapshot);
@@ -51,7 +66,10 @@ export async function runRecurrence(input: RecurrenceWorkflowInput): Promise<Rec
       await signalPending(holdSignal);
       return snapshot();
     },
-    { validator: (_request) => void (status !== 'active' && fail(`The recurrence is ${status}; only an active one can be paused`)) },
+    {
+      validator: (_request) =>
+        void (status !== 'active' && fail(`The recurrence is ${status}; only an active one can be paused`)),
+    },
   );
   setHandler(
     resumeRecurrenceUpdate,
@@ -62,11 +80,16 @@ export async function runRecurrence(input: RecurrenceWorkflowInput): Promise<Rec
         await signalPending(cancelSignal);
         pending = null;
       } else if (pending) {
-        await getExternalWorkflowHandle(pending.workflowId).signal(releaseSignal, {}).catch(() => undefined);
+        await getExternalWorkflowHandle(pending.workflowId)
+          .signal(releaseSignal, {})
+          .catch(() => undefined);
       }
       return snapshot();
     },
-    { validator: (_request) => void (status !== 'paused' && fail(`The recurrence is ${status}; only a paused one can be resumed`)) },
+    {
+      validator: (_request) =>
+        void (status !== 'paused' && fail(`The recurrence is ${status}; only a paused one can be resumed`)),
+    },
   );
   setHandler(
     stopRecurrenceUpdate,
@@ -76,7 +99,10 @@ export async function runRecurrence(input: RecurrenceWorkflowInput): Promise<Rec
       pending = null;
       return snapshot();
     },
-    { validator: (_request) => void ((status === 'stopped' || status === 'completed') && fail(`The recurrence is already ${status}`)) },
+    {
+      validator: (_request) =>
+        void ((status === 'stopped' || status === 'completed') && fail(`The recurrence is already ${status}`)),
+    },
   );
 
   describe();

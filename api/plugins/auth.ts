@@ -51,7 +51,9 @@ export function requireRole(access: Access): onRequestHookHandler {
       throw forbidden(`Your role "${caller.role}" cannot do this; it needs one of: ${access.roles.join(', ')}`);
     }
     if (!scopesAllow(caller.scopes, access.scope)) {
-      throw forbidden(`This token lacks the "${access.scope}" scope this needs (its scopes: ${caller.scopes!.join(', ')})`);
+      throw forbidden(
+        `This token lacks the "${access.scope}" scope this needs (its scopes: ${caller.scopes!.join(', ')})`,
+      );
     }
     request.caller = caller;
   };

@@ -31,14 +31,16 @@ export function looseObjects(schema: $ZodType, path: string, seen = new Set<$Zod
   if (def.type === 'object') {
     const catchall = def.catchall as $ZodType | undefined;
     if (catchall?._zod.def.type !== 'never') found.push(path);
-    for (const [key, child] of Object.entries(def.shape as Record<string, $ZodType>)) found.push(...looseObjects(child, `${path}.${key}`, seen));
+    for (const [key, child] of Object.entries(def.shape as Record<string, $ZodType>))
+      found.push(...looseObjects(child, `${path}.${key}`, seen));
     return found;
   }
   if (def.type === 'lazy') return looseObjects((def.getter as () => $ZodType)(), path, seen);
   // Every other wrapper (optional, default, array, union, pipe, record, tuple, ...) holds its inner schemas in its definition.
   for (const value of Object.values(def)) {
     for (const child of Array.isArray(value) ? value : [value]) {
-      if (child instanceof $ZodType) found.push(...looseObjects(child, def.type === 'array' ? `${path}[]` : path, seen));
+      if (child instanceof $ZodType)
+        found.push(...looseObjects(child, def.type === 'array' ? `${path}[]` : path, seen));
     }
   }
   return found;
@@ -56,7 +58,7 @@ function percentDecode(text: string): { text: string; valid: boolean } {
     return { text: decodeURIComponent(plus), valid: true };
   } catch {
     const bytes: number[] = [];
-    for (let i = 0; i < plus.length; ) {
+    for (let i = 0; i < plus.length;) {
       if (plus[i] === '%' && /^[0-9a-fA-F]{2}$/.test(plus.slice(i + 1, i + 3))) {
         bytes.push(parseInt(plus.slice(i + 1, i + 3), 16));
         i += 3;
@@ -81,7 +83,8 @@ export function parseQueryString(query: string): Record<string, string | string[
     const value = percentDecode(eq < 0 ? '' : pair.slice(eq + 1));
     if (!key.valid || !value.valid) invalid.push(key.text);
     const existing = parsed[key.text];
-    parsed[key.text] = existing === undefined ? value.text : [...(Array.isArray(existing) ? existing : [existing]), value.text];
+    parsed[key.text] =
+      existing === undefined ? value.text : [...(Array.isArray(existing) ? existing : [existing]), value.text];
   }
   Object.defineProperty(parsed, INVALID_QUERY_KEYS, { value: invalid, enumerable: false });
   return parsed;
@@ -91,7 +94,8 @@ export function parseQueryString(query: string): Record<string, string | string[
 function inputFlaws(data: unknown, path: string): FieldProblem[] {
   const flaws: FieldProblem[] = [];
   if (data !== null && typeof data === 'object') {
-    for (const key of ((data as Record<symbol, unknown>)[INVALID_QUERY_KEYS] as string[] | undefined) ?? []) flaws.push({ field: `${path}.${key}`, rule: 'utf8', message: UTF8_MESSAGE });
+    for (const key of ((data as Record<symbol, unknown>)[INVALID_QUERY_KEYS] as string[] | undefined) ?? [])
+      flaws.push({ field: `${path}.${key}`, rule: 'utf8', message: UTF8_MESSAGE });
   }
   const walk = (value: unknown, at: string) => {
     if (typeof value === 'string') {
@@ -134,7 +138,10 @@ export function decodeJsonBody(bytes: Buffer): string {
     } catch {
       // Not JSON either: the body as a whole is named.
     }
-    throw invalidFields((fields.length ? fields : ['body']).map((field) => ({ field, rule: 'utf8', message: UTF8_MESSAGE })), 400);
+    throw invalidFields(
+      (fields.length ? fields : ['body']).map((field) => ({ field, rule: 'utf8', message: UTF8_MESSAGE })),
+      400,
+    );
   }
 }
 
@@ -144,7 +151,15 @@ async function refuseUnexpectedBody(request: FastifyRequest) {
   if (body === undefined || body === null || Buffer.isBuffer(body)) return;
   if (typeof body === 'object' && !Array.isArray(body)) {
     const keys = Object.keys(body);
-    if (keys.length > 0) throw invalidFields(keys.map((key) => ({ field: `body.${key}`, rule: 'unknown_key', message: 'is not a known field; this request takes no body' })), 400);
+    if (keys.length > 0)
+      throw invalidFields(
+        keys.map((key) => ({
+          field: `body.${key}`,
+          rule: 'unknown_key',
+          message: 'is not a known field; this request takes no body',
+        })),
+        400,
+      );
     return;
   }
   throw invalidFields([{ field: 'body', rule: 'no_body', message: 'this request takes no body' }], 400);
@@ -155,10 +170,13 @@ function checkRoute(route: RouteOptions) {
   for (const part of INPUT_PARTS) {
     const partSchema = schema[part];
     if (partSchema === undefined) continue;
-    if (!(partSchema instanceof $ZodType)) throw new Error(`${String(route.method)} ${route.url}: the ${part} schema must be a zod schema`);
+    if (!(partSchema instanceof $ZodType))
+      throw new Error(`${String(route.method)} ${route.url}: the ${part} schema must be a zod schema`);
     const loose = [...new Set(looseObjects(partSchema, part))];
     if (loose.length > 0) {
-      throw new Error(`${String(route.method)} ${route.url}: ${loose.join(', ')} would drop unknown keys; input schemas use z.strictObject so an unknown key is refused`);
+      throw new Error(
+        `${String(route.method)} ${route.url}: ${loose.join(', ')} would drop unknown keys; input schemas use z.strictObject so an unknown key is refused`,
+      );
     }
   }
   // A query string the route does not read is still checked: an unknown key is refused, not ignored.
@@ -176,7 +194,10 @@ export const inputPlugin = fp(async (app: FastifyInstance) => {
     // checkRoute has made sure that every input schema is a zod schema.
     const validate = validatorCompiler(route as FastifyRouteSchemaDef<$ZodType>);
     return (data: unknown) => {
-      const part = route.httpPart === 'querystring' || route.httpPart === 'params' || route.httpPart === 'body' ? route.httpPart : undefined;
+      const part =
+        route.httpPart === 'querystring' || route.httpPart === 'params' || route.httpPart === 'body'
+          ? route.httpPart
+          : undefined;
       const flaws = part ? inputFlaws(data, part) : [];
       return flaws.length > 0 ? { error: invalidFields(flaws, 400) } : validate(data);
     };

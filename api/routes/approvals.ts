@@ -3,7 +3,16 @@ import { z } from 'zod';
 import { findChannels } from '../../db/channels';
 import { ROLES } from '../../contracts/domain';
 import { NOTIFICATION_SUBJECT_TYPES } from '../../contracts/domain';
-import { createContentRule, deleteContentRule, listContentRules, listPolicies, resolveSteps, savePolicy, stepWithoutDistinctApprovers, type PolicyStep } from '../../db/approvals';
+import {
+  createContentRule,
+  deleteContentRule,
+  listContentRules,
+  listPolicies,
+  resolveSteps,
+  savePolicy,
+  stepWithoutDistinctApprovers,
+  type PolicyStep,
+} from '../../db/approvals';
 import { setNotificationWebhook } from '../../db/workspaces';
 import type { Db } from '../../db/database';
 import { ChannelError } from '../../channels/errors';
@@ -38,34 +47,81 @@ const policyStep = z
     mode: z.enum(APPROVAL_MODES),
     quorum: z.number().int().min(1).optional(),
     approvers,
-    deadlineSeconds: z.number().int().min(1).max(90 * 24 * 3600).optional().describe('Time the step may take before it escalates'),
-    remindBeforeSeconds: z.number().int().min(1).optional().describe('Remind pending approvers this long before the deadline'),
+    deadlineSeconds: z
+      .number()
+      .int()
+      .min(1)
+      .max(90 * 24 * 3600)
+      .optional()
+      .describe('Time the step may take before it escalates'),
+    remindBeforeSeconds: z
+      .number()
+      .int()
+      .min(1)
+      .optional()
+      .describe('Remind pending approvers this long before the deadline'),
     escalateTo: approvers.optional().describe('Notified at the deadline, and eligible to decide from then on'),
   })
-  .refine((s) => (s.mode === 'quorum') === (s.quorum !== undefined), { message: 'quorum is required with mode "quorum" and only then', path: ['quorum'] })
-  .refine((s) => s.remindBeforeSeconds === undefined || (s.deadlineSeconds !== undefined && s.remindBeforeSeconds < s.deadlineSeconds), {
-    message: 'needs a deadlineSeconds larger than itself',
-    path: ['remindBeforeSeconds'],
+  .refine((s) => (s.mode === 'quorum') === (s.quorum !== undefined), {
+    message: 'quorum is required with mode "quorum" and only then',
+    path: ['quorum'],
   })
-  .refine((s) => s.escalateTo === undefined || s.deadlineSeconds !== undefined, { message: 'needs a deadlineSeconds', path: ['escalateTo'] });
+  .refine(
+    (s) =>
+      s.remindBeforeSeconds === undefined ||
+      (s.deadlineSeconds !== undefined && s.remindBeforeSeconds < s.deadlineSeconds),
+    {
+      message: 'needs a deadlineSeconds larger than itself',
+      path: ['remindBeforeSeconds'],
+    },
+  )
+  .refine((s) => s.escalateTo === undefined || s.deadlineSeconds !== undefined, {
+    message: 'needs a deadlineSeconds',
+    path: ['escalateTo'],
+  });
 
 /**
  * Checks steps against today's members: named users must be members, each step must be
  * satisfiable, an escalation must reach someone, and with distinct approvers the chain must be
  * satisfiable by different people for every approval it needs.
  */
-async function checkSteps(db: Db, workspaceId: string, steps: PolicyStep[], prefix: string, distinctApprovers = false): Promise<FieldProblem[]> {
+async function checkSteps(
+  db: Db,
+  workspaceId: string,
+  steps: PolicyStep[],
+  prefix: string,
+  distinctApprovers = false,
+): Promise<FieldProblem[]> {
   const problems: FieldProblem[] = [];
   const resolved = await resolveSteps(db, workspaceId, steps);
   resolved.forEach((step, i) => {
-    const named = [...(steps[i]!.approvers.userIds ?? []).map((id, j) => [id, `${prefix}${i}.approvers.userIds.${j}`]), ...(steps[i]!.escalateTo?.userIds ?? []).map((id, j) => [id, `${prefix}${i}.escalateTo.userIds.${j}`])];
+    const named = [
+      ...(steps[i]!.approvers.userIds ?? []).map((id, j) => [id, `${prefix}${i}.approvers.userIds.${j}`]),
+      ...(steps[i]!.escalateTo?.userIds ?? []).map((id, j) => [id, `${prefix}${i}.escalateTo.userIds.${j}`]),
+    ];
     const members = new Set([...step.eligibleUserIds, ...(step.escalateToUserIds ?? [])]);
-    for (const [id, field] of named) if (!members.has(id!)) problems.push({ field: field!, rule: 'member', message: `${id} is not a member of this workspace` });
-    if (step.eligibleUserIds.length === 0) problems.push({ field: `${prefix}${i}.approvers`, rule: 'eligible', message: 'no member is eligible to approve this step' });
+    for (const [id, field] of named)
+      if (!members.has(id!))
+        problems.push({ field: field!, rule: 'member', message: `${id} is not a member of this workspace` });
+    if (step.eligibleUserIds.length === 0)
+      problems.push({
+        field: `${prefix}${i}.approvers`,
+        rule: 'eligible',
+        message: 'no member is eligible to approve this step',
+      });
     else if (approvalsNeeded(step) > step.eligibleUserIds.length) {
-      problems.push({ field: `${prefix}${i}.quorum`, rule: 'at_most_eligible', message: `a quorum of ${step.quorum} is more than the ${step.eligibleUserIds.length} eligible approver(s)` });
+      problems.push({
+        field: `${prefix}${i}.quorum`,
+        rule: 'at_most_eligible',
+        message: `a quorum of ${step.quorum} is more than the ${step.eligibleUserIds.length} eligible approver(s)`,
+      });
     }
-    if (steps[i]!.escalateTo && step.escalateToUserIds?.length === 0) problems.push({ field: `${prefix}${i}.escalateTo`, rule: 'has_members', message: 'no member of the workspace is among these users and roles: the escalation would reach nobody' });
+    if (steps[i]!.escalateTo && step.escalateToUserIds?.length === 0)
+      problems.push({
+        field: `${prefix}${i}.escalateTo`,
+        rule: 'has_members',
+        message: 'no member of the workspace is among these users and roles: the escalation would reach nobody',
+      });
   });
   const short = distinctApprovers && problems.length === 0 ? stepWithoutDistinctApprovers(resolved) : undefined;
   if (short !== undefined) {
@@ -95,22 +151,44 @@ const ruleBody = z.strictObject({
           }
         }, 'must be a valid regular expression')
         .optional(),
-      linkDomains: z.array(z.string().regex(/^(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)+$/i, 'must be a domain name such as example.com')).max(100).optional(),
+      linkDomains: z
+        .array(z.string().regex(/^(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)+$/i, 'must be a domain name such as example.com'))
+        .max(100)
+        .optional(),
       channelIds: z.array(z.uuid()).max(50).optional(),
     })
-    .refine((m) => Object.values(m).some((v) => v !== undefined && (!Array.isArray(v) || v.length > 0)), 'needs at least one condition'),
+    .refine(
+      (m) => Object.values(m).some((v) => v !== undefined && (!Array.isArray(v) || v.length > 0)),
+      'needs at least one condition',
+    ),
   step: policyStep,
   position: z.enum(['first', 'last']).default('last').describe('Where the step goes in the chain'),
 });
 
 const policyBody = z
   .strictObject({
-    channelId: z.uuid().nullable().default(null).describe('A channel\'s policy; omit both ids for the workspace-wide policy'),
-    campaignId: z.uuid().nullable().default(null).describe('A campaign\'s policy: its posts and its plan\'s review take it instead of any other'),
+    channelId: z
+      .uuid()
+      .nullable()
+      .default(null)
+      .describe("A channel's policy; omit both ids for the workspace-wide policy"),
+    campaignId: z
+      .uuid()
+      .nullable()
+      .default(null)
+      .describe("A campaign's policy: its posts and its plan's review take it instead of any other"),
     steps: z.array(policyStep).max(10).describe('Ordered; an empty list removes approval'),
-    distinctApprovers: z.boolean().default(true).describe('One person approves at most one step of a round (as multi-tier approvals do); the chain must be satisfiable that way'),
+    distinctApprovers: z
+      .boolean()
+      .default(true)
+      .describe(
+        'One person approves at most one step of a round (as multi-tier approvals do); the chain must be satisfiable that way',
+      ),
   })
-  .refine((b) => b.channelId === null || b.campaignId === null, { message: 'a policy is for a channel or for a campaign, not both', path: ['campaignId'] });
+  .refine((b) => b.channelId === null || b.campaignId === null, {
+    message: 'a policy is for a channel or for a campaign, not both',
+    path: ['campaignId'],
+  });
 
 const approversView = z.object({ userIds: z.array(z.string()).optional(), roles: z.array(z.enum(ROLES)).optional() });
 const policyStepView = z.object({
@@ -135,7 +213,12 @@ const policyView = z.object({
 const contentRuleView = z.object({
   id: z.uuid(),
   name: z.string(),
-  match: z.object({ keywords: z.array(z.string()).optional(), regex: z.string().optional(), linkDomains: z.array(z.string()).optional(), channelIds: z.array(z.uuid()).optional() }),
+  match: z.object({
+    keywords: z.array(z.string()).optional(),
+    regex: z.string().optional(),
+    linkDomains: z.array(z.string()).optional(),
+    channelIds: z.array(z.uuid()).optional(),
+  }),
   step: policyStepView,
   position: z.enum(['first', 'last']),
   createdBy: z.string(),
@@ -147,7 +230,12 @@ export const approvalRoutes: FastifyPluginAsyncZod = async (app) => {
     '/approval-policies',
     {
       onRequest: requireRole(Roles.manageMembers),
-      schema: { summary: 'Set the approval chain for the workspace, one channel or one campaign', tags: ['approvals'], body: policyBody, response: { 200: policyView } },
+      schema: {
+        summary: 'Set the approval chain for the workspace, one channel or one campaign',
+        tags: ['approvals'],
+        body: policyBody,
+        response: { 200: policyView },
+      },
     },
     async (request) => {
       const caller = callerOf(request);
@@ -161,13 +249,27 @@ export const approvalRoutes: FastifyPluginAsyncZod = async (app) => {
       }
       problems.push(...(await checkSteps(app.db, caller.workspaceId, steps, 'steps.', distinctApprovers)));
       if (problems.length > 0) throw invalidFields(problems);
-      return savePolicy(app.db, { workspaceId: caller.workspaceId, channelId, campaignId, steps, distinctApprovers, actorId: caller.userId });
+      return savePolicy(app.db, {
+        workspaceId: caller.workspaceId,
+        channelId,
+        campaignId,
+        steps,
+        distinctApprovers,
+        actorId: caller.userId,
+      });
     },
   );
 
   app.get(
     '/approval-policies',
-    { onRequest: requireRole(Roles.read), schema: { summary: 'Approval policies of your workspace', tags: ['approvals'], response: { 200: z.object({ policies: z.array(policyView) }) } } },
+    {
+      onRequest: requireRole(Roles.read),
+      schema: {
+        summary: 'Approval policies of your workspace',
+        tags: ['approvals'],
+        response: { 200: z.object({ policies: z.array(policyView) }) },
+      },
+    },
     async (request) => ({ policies: await listPolicies(app.db, callerOf(request).workspaceId) }),
   );
 
@@ -176,7 +278,8 @@ export const approvalRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       onRequest: requireRole(Roles.decide),
       schema: {
-        summary: 'Approve or reject the current step of a post\'s chain (eligible approvers, never the author or an editor of the round, once per step)',
+        summary:
+          "Approve or reject the current step of a post's chain (eligible approvers, never the author or an editor of the round, once per step)",
         tags: ['approvals'],
         params: z.strictObject({ id: z.uuid() }),
         headers: idempotencyHeaders,
@@ -188,7 +291,14 @@ export const approvalRoutes: FastifyPluginAsyncZod = async (app) => {
       answerOnce(app, request, reply, async (updateId) => {
         const caller = callerOf(request);
         const post = await ownedOr404(findPost(app.db, caller.workspaceId, request.params.id), 'Post');
-        return runDecision(app.temporal, post.workflowId, caller, request.body, `The post is ${post.status}; no approval is pending`, updateId);
+        return runDecision(
+          app.temporal,
+          post.workflowId,
+          caller,
+          request.body,
+          `The post is ${post.status}; no approval is pending`,
+          updateId,
+        );
       }),
   );
 
@@ -197,7 +307,8 @@ export const approvalRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       onRequest: requireRole(Roles.read),
       schema: {
-        summary: 'The chain, its current step (from 1) and round, and every decision (who, when, comment), each person named',
+        summary:
+          'The chain, its current step (from 1) and round, and every decision (who, when, comment), each person named',
         tags: ['approvals'],
         params: z.strictObject({ id: z.uuid() }),
         response: { 200: approvalViewSchema },
@@ -206,7 +317,11 @@ export const approvalRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request) => {
       const { workspaceId } = callerOf(request);
       const post = await ownedOr404(findPost(app.db, workspaceId, request.params.id), 'Post');
-      return approvalWithPeople(app.db, workspaceId, approvalView(await app.temporal.workflow.getHandle(post.workflowId).query(approvalQuery)));
+      return approvalWithPeople(
+        app.db,
+        workspaceId,
+        approvalView(await app.temporal.workflow.getHandle(post.workflowId).query(approvalQuery)),
+      );
     },
   );
 
@@ -214,7 +329,12 @@ export const approvalRoutes: FastifyPluginAsyncZod = async (app) => {
     '/content-rules',
     {
       onRequest: requireRole(Roles.manageMembers),
-      schema: { summary: 'Add a content rule: posts that match get its approval step (e.g. legal)', tags: ['approvals'], body: ruleBody, response: { 201: contentRuleView } },
+      schema: {
+        summary: 'Add a content rule: posts that match get its approval step (e.g. legal)',
+        tags: ['approvals'],
+        body: ruleBody,
+        response: { 201: contentRuleView },
+      },
     },
     async (request, reply) => {
       const caller = callerOf(request);
@@ -222,25 +342,56 @@ export const approvalRoutes: FastifyPluginAsyncZod = async (app) => {
       const problems = await checkSteps(app.db, caller.workspaceId, [step], 'step.');
       const known = match.channelIds?.length ? await findChannels(app.db, caller.workspaceId, match.channelIds) : [];
       match.channelIds?.forEach((id, i) => {
-        if (!known.some((c) => c.id === id)) problems.push({ field: `match.channelIds.${i}`, rule: 'exists', message: `no channel ${id} in this workspace` });
+        if (!known.some((c) => c.id === id))
+          problems.push({
+            field: `match.channelIds.${i}`,
+            rule: 'exists',
+            message: `no channel ${id} in this workspace`,
+          });
       });
-      if (problems.length > 0) throw invalidFields(problems.map((p) => ({ ...p, field: p.field.replace(/^step\.0\./, 'step.') })));
-      return reply.code(201).send(await createContentRule(app.db, { workspaceId: caller.workspaceId, actorId: caller.userId, name, match, step, position }));
+      if (problems.length > 0)
+        throw invalidFields(problems.map((p) => ({ ...p, field: p.field.replace(/^step\.0\./, 'step.') })));
+      return reply.code(201).send(
+        await createContentRule(app.db, {
+          workspaceId: caller.workspaceId,
+          actorId: caller.userId,
+          name,
+          match,
+          step,
+          position,
+        }),
+      );
     },
   );
 
   app.get(
     '/content-rules',
-    { onRequest: requireRole(Roles.read), schema: { summary: 'Content rules of your workspace', tags: ['approvals'], response: { 200: z.object({ rules: z.array(contentRuleView) }) } } },
+    {
+      onRequest: requireRole(Roles.read),
+      schema: {
+        summary: 'Content rules of your workspace',
+        tags: ['approvals'],
+        response: { 200: z.object({ rules: z.array(contentRuleView) }) },
+      },
+    },
     async (request) => ({ rules: await listContentRules(app.db, callerOf(request).workspaceId) }),
   );
 
   app.delete(
     '/content-rules/:id',
-    { onRequest: requireRole(Roles.manageMembers), schema: { summary: 'Remove a content rule (posts already created keep their chain)', tags: ['approvals'], params: z.strictObject({ id: z.uuid() }), response: { 204: noContent('Removed') } } },
+    {
+      onRequest: requireRole(Roles.manageMembers),
+      schema: {
+        summary: 'Remove a content rule (posts already created keep their chain)',
+        tags: ['approvals'],
+        params: z.strictObject({ id: z.uuid() }),
+        response: { 204: noContent('Removed') },
+      },
+    },
     async (request, reply) => {
       const caller = callerOf(request);
-      if (!(await deleteContentRule(app.db, caller.workspaceId, request.params.id, caller.userId))) throw notFound('Content rule');
+      if (!(await deleteContentRule(app.db, caller.workspaceId, request.params.id, caller.userId)))
+        throw notFound('Content rule');
       return reply.code(204).send(undefined);
     },
   );
@@ -261,10 +412,16 @@ export const approvalRoutes: FastifyPluginAsyncZod = async (app) => {
       try {
         await app.adapters.webhook.verify(request.body);
       } catch (err) {
-        if (err instanceof ChannelError) throw invalidField('url', 'verified', `did not accept a signed ping: ${err.message}`);
+        if (err instanceof ChannelError)
+          throw invalidField('url', 'verified', `did not accept a signed ping: ${err.message}`);
         throw err;
       }
-      await setNotificationWebhook(app.db, { workspaceId: caller.workspaceId, actorId: caller.userId, webhookSealed: app.sealer.seal(request.body), host: new URL(request.body.url).host });
+      await setNotificationWebhook(app.db, {
+        workspaceId: caller.workspaceId,
+        actorId: caller.userId,
+        webhookSealed: app.sealer.seal(request.body),
+        host: new URL(request.body.url).host,
+      });
       return reply.code(204).send(undefined);
     },
   );
@@ -274,7 +431,8 @@ export const approvalRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       onRequest: requireRole(Roles.read),
       schema: {
-        summary: 'Approval reminders and escalations, spike alerts (mine=true: addressed to me); each names its subject and its recipients',
+        summary:
+          'Approval reminders and escalations, spike alerts (mine=true: addressed to me); each names its subject and its recipients',
         tags: ['approvals'],
         querystring: z.strictObject({ mine: z.enum(['true', 'false']).default('false') }),
         response: { 200: z.object({ notifications: z.array(notificationSchema) }) },
@@ -282,8 +440,14 @@ export const approvalRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) => {
       const caller = callerOf(request);
-      const notifications = await listNotifications(app.db, caller.workspaceId, { recipientId: request.query.mine === 'true' ? caller.userId : undefined });
-      const person = await peopleNamer(app.db, caller.workspaceId, notifications.flatMap((n) => n.recipientIds));
+      const notifications = await listNotifications(app.db, caller.workspaceId, {
+        recipientId: request.query.mine === 'true' ? caller.userId : undefined,
+      });
+      const person = await peopleNamer(
+        app.db,
+        caller.workspaceId,
+        notifications.flatMap((n) => n.recipientIds),
+      );
       return { notifications: notifications.map((n) => ({ ...n, recipients: n.recipientIds.map(person) })) };
     },
   );
@@ -295,7 +459,10 @@ export const approvalRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         summary: 'Posts awaiting approval (mine=true: waiting for me) or expired before approval',
         tags: ['approvals'],
-        querystring: z.strictObject({ state: z.enum(['pending', 'expired']).default('pending'), mine: z.enum(['true', 'false']).default('false') }),
+        querystring: z.strictObject({
+          state: z.enum(['pending', 'expired']).default('pending'),
+          mine: z.enum(['true', 'false']).default('false'),
+        }),
         response: { 200: z.object({ posts: z.array(postView) }) },
       },
     },

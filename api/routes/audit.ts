@@ -19,7 +19,6 @@ const auditEntrySchema = z.object({
   hash: z.string(),
 });
 
-
 export const auditRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/audit',
@@ -31,7 +30,7 @@ export const auditRoutes: FastifyPluginAsyncZod = async (app) => {
         querystring: z.strictObject({
           subject: z.string().optional().describe('Subject id, e.g. a post id'),
           actor: z.uuid().optional().describe('User id'),
-          action: z.enum(AUDIT_ACTIONS).optional().describe('Also finds rows stored under the action\'s older name'),
+          action: z.enum(AUDIT_ACTIONS).optional().describe("Also finds rows stored under the action's older name"),
           from: isoInstant.optional(),
           to: isoInstant.optional(),
           limit: z.coerce.number().int().min(1).max(1000).default(200),
@@ -50,7 +49,11 @@ export const auditRoutes: FastifyPluginAsyncZod = async (app) => {
         to: q.to ? new Date(q.to) : undefined,
         limit: q.limit,
       });
-      const person = await peopleNamer(app.db, workspaceId, entries.map((e) => e.actorId));
+      const person = await peopleNamer(
+        app.db,
+        workspaceId,
+        entries.map((e) => e.actorId),
+      );
       return { entries: entries.map((e) => ({ ...e, actor: e.actorId ? person(e.actorId) : null })) };
     },
   );
@@ -60,9 +63,15 @@ export const auditRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       onRequest: requireRole(Roles.audit),
       schema: {
-        summary: 'Check the hash chain of your workspace\'s audit log; names the first broken row',
+        summary: "Check the hash chain of your workspace's audit log; names the first broken row",
         tags: ['audit'],
-        response: { 200: z.object({ ok: z.boolean(), checked: z.number().int(), firstBroken: z.object({ id: z.string(), reason: z.string() }).optional() }) },
+        response: {
+          200: z.object({
+            ok: z.boolean(),
+            checked: z.number().int(),
+            firstBroken: z.object({ id: z.string(), reason: z.string() }).optional(),
+          }),
+        },
       },
     },
     async (request) => verifyAuditChain(app.db, callerOf(request).workspaceId),

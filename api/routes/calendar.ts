@@ -30,7 +30,15 @@ const calendarView = z.object({
   warnings: z.array(calendarWarning),
 });
 
-const LIVE = new Set(['awaiting_approval', 'changes_requested', 'scheduled', 'held', 'publishing', 'published', 'partially_published']);
+const LIVE = new Set([
+  'awaiting_approval',
+  'changes_requested',
+  'scheduled',
+  'held',
+  'publishing',
+  'published',
+  'partially_published',
+]);
 
 export const calendarRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
@@ -40,7 +48,12 @@ export const calendarRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         summary: 'Posts and free queue slots in a window, with the warnings a planner needs',
         tags: ['calendar'],
-        querystring: z.strictObject({ from: isoInstant, to: isoInstant, channelId: z.uuid().optional(), campaignId: z.uuid().optional() }),
+        querystring: z.strictObject({
+          from: isoInstant,
+          to: isoInstant,
+          channelId: z.uuid().optional(),
+          campaignId: z.uuid().optional(),
+        }),
         response: { 200: calendarView },
       },
     },
@@ -49,10 +62,16 @@ export const calendarRoutes: FastifyPluginAsyncZod = async (app) => {
       const from = new Date(request.query.from);
       const to = new Date(request.query.to);
       if (to <= from) throw invalidField('querystring.to', 'after_from', 'must be after from', 400);
-      if (to.getTime() - from.getTime() > MAX_WINDOW_DAYS * 24 * 3600_000) throw invalidField('querystring.to', 'window', `the window may span at most ${MAX_WINDOW_DAYS} days`, 400);
+      if (to.getTime() - from.getTime() > MAX_WINDOW_DAYS * 24 * 3600_000)
+        throw invalidField('querystring.to', 'window', `the window may span at most ${MAX_WINDOW_DAYS} days`, 400);
 
-      const [allChannels, campaigns] = await Promise.all([findChannels(app.db, caller.workspaceId), listCampaigns(app.db, caller.workspaceId)]);
-      const channels = request.query.channelId ? allChannels.filter((c) => c.id === request.query.channelId) : allChannels;
+      const [allChannels, campaigns] = await Promise.all([
+        findChannels(app.db, caller.workspaceId),
+        listCampaigns(app.db, caller.workspaceId),
+      ]);
+      const channels = request.query.channelId
+        ? allChannels.filter((c) => c.id === request.query.channelId)
+        : allChannels;
       // Look a week either side too, so gaps and duplicates across the window's edges are seen.
       const around = await findPosts(app.db, caller.workspaceId, {
         from: new Date(from.getTime() - DUPLICATE_WINDOW_MS),
@@ -65,7 +84,9 @@ export const calendarRoutes: FastifyPluginAsyncZod = async (app) => {
       const inWindow = around.filter((p) => new Date(p.publishAt) >= from && new Date(p.publishAt) < to);
 
       const freeSlots = channels.flatMap((channel) => {
-        const taken = live.filter((p) => p.targets.some((t) => t.channelId === channel.id)).map((p) => new Date(p.publishAt).getTime());
+        const taken = live
+          .filter((p) => p.targets.some((t) => t.channelId === channel.id))
+          .map((p) => new Date(p.publishAt).getTime());
         const gap = Math.max(channel.min_gap_minutes, 1) * 60_000;
         return slotOccurrences(channel.slots, channel.timezone, from, to)
           .filter((slot) => slot > new Date() && taken.every((t) => Math.abs(t - slot.getTime()) >= gap))
@@ -75,8 +96,14 @@ export const calendarRoutes: FastifyPluginAsyncZod = async (app) => {
       const warnings: CalendarWarning[] = [];
       const touchesWindow = (...posts: PostView[]) => posts.some((p) => inWindow.includes(p));
       for (const channel of channels) {
-        const onChannel = live.filter((p) => p.targets.some((t) => t.channelId === channel.id)).sort((a, b) => a.publishAt.localeCompare(b.publishAt));
-        const textOf = (p: PostView) => p.targets.find((t) => t.channelId === channel.id)!.text.trim().toLowerCase();
+        const onChannel = live
+          .filter((p) => p.targets.some((t) => t.channelId === channel.id))
+          .sort((a, b) => a.publishAt.localeCompare(b.publishAt));
+        const textOf = (p: PostView) =>
+          p.targets
+            .find((t) => t.channelId === channel.id)!
+            .text.trim()
+            .toLowerCase();
         for (let i = 0; i < onChannel.length; i++) {
           const a = onChannel[i]!;
           for (let j = i + 1; j < onChannel.length; j++) {
@@ -85,10 +112,20 @@ export const calendarRoutes: FastifyPluginAsyncZod = async (app) => {
             if (apart > DUPLICATE_WINDOW_MS) break;
             if (!touchesWindow(a, b)) continue;
             if (channel.min_gap_minutes > 0 && apart < channel.min_gap_minutes * 60_000) {
-              warnings.push({ kind: 'min_gap', channelId: channel.id, postIds: [a.id, b.id], message: `Posts ${Math.round(apart / 60_000)} min apart on "${channel.name}", which asks for at least ${channel.min_gap_minutes} min` });
+              warnings.push({
+                kind: 'min_gap',
+                channelId: channel.id,
+                postIds: [a.id, b.id],
+                message: `Posts ${Math.round(apart / 60_000)} min apart on "${channel.name}", which asks for at least ${channel.min_gap_minutes} min`,
+              });
             }
             if (textOf(a) === textOf(b)) {
-              warnings.push({ kind: 'duplicate_text', channelId: channel.id, postIds: [a.id, b.id], message: `The same text twice on "${channel.name}" within ${Math.round(apart / 3600_000)} h` });
+              warnings.push({
+                kind: 'duplicate_text',
+                channelId: channel.id,
+                postIds: [a.id, b.id],
+                message: `The same text twice on "${channel.name}" within ${Math.round(apart / 3600_000)} h`,
+              });
             }
           }
         }
@@ -96,11 +133,19 @@ export const calendarRoutes: FastifyPluginAsyncZod = async (app) => {
       for (const post of inWindow.filter((p) => LIVE.has(p.status))) {
         const campaign = post.campaignId ? campaigns.find((c) => c.id === post.campaignId) : undefined;
         if (campaign && (post.publishAt < campaign.startsAt || post.publishAt > campaign.endsAt)) {
-          warnings.push({ kind: 'outside_campaign', postIds: [post.id], message: `Publishes at ${post.publishAt}, outside campaign "${campaign.name}" (${campaign.startsAt} to ${campaign.endsAt})` });
+          warnings.push({
+            kind: 'outside_campaign',
+            postIds: [post.id],
+            message: `Publishes at ${post.publishAt}, outside campaign "${campaign.name}" (${campaign.startsAt} to ${campaign.endsAt})`,
+          });
         }
         const until = Date.parse(post.publishAt) - Date.now();
         if ((post.status === 'awaiting_approval' || post.status === 'changes_requested') && until < APPROVAL_NEAR_MS) {
-          warnings.push({ kind: 'approval_near', postIds: [post.id], message: `Still ${post.status.replace('_', ' ')}, ${Math.max(0, Math.round(until / 60_000))} min before its time` });
+          warnings.push({
+            kind: 'approval_near',
+            postIds: [post.id],
+            message: `Still ${post.status.replace('_', ' ')}, ${Math.max(0, Math.round(until / 60_000))} min before its time`,
+          });
         }
       }
       return { from: from.toISOString(), to: to.toISOString(), posts: inWindow, freeSlots, warnings };

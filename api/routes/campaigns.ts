@@ -3,12 +3,27 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { campaignOverride, listPolicies, policyStepsFor, resolveSteps, unsatisfiableSteps } from '../../db/approvals';
 import { appendAudit } from '../../db/audit';
-import { addPostsToCampaign, campaignProgress, campaignProgressView, campaignView, findCampaign, insertCampaign, listCampaigns } from '../../db/campaigns';
+import {
+  addPostsToCampaign,
+  campaignProgress,
+  campaignProgressView,
+  campaignView,
+  findCampaign,
+  insertCampaign,
+  listCampaigns,
+} from '../../db/campaigns';
 import { findPostHandles } from '../../db/posts';
 import { findChannels } from '../../db/channels';
 import { CAMPAIGN_STATUSES } from '../../contracts/domain';
 import { approvalQuery } from '../../contracts/approval';
-import { campaignStatusQuery, campaignWorkflowId, cancelCampaignUpdate, pauseCampaignUpdate, resumeCampaignUpdate, submitCampaignUpdate } from '../../contracts/campaign';
+import {
+  campaignStatusQuery,
+  campaignWorkflowId,
+  cancelCampaignUpdate,
+  pauseCampaignUpdate,
+  resumeCampaignUpdate,
+  submitCampaignUpdate,
+} from '../../contracts/campaign';
 import type { runCampaign } from '../../workflows/campaign';
 import { joinCampaignSignal } from '../../contracts/post';
 import { SearchAttributes } from '../../contracts/shared';
@@ -18,9 +33,15 @@ import { callerOf, requireRole, Roles } from '../plugins/auth';
 import { beyondHorizon } from '../../content/publish-horizon';
 import { decisionBody, idParams, isoInstant } from '../schemas';
 import { conflict, invalidField, invalidFields, notFound, Problem, unavailable, type FieldProblem } from '../problems';
-import { answerOnce, approvalChainView, approvalView, idempotencyHeaders, runDecision, runWorkflowUpdate } from '../workflow-updates';
+import {
+  answerOnce,
+  approvalChainView,
+  approvalView,
+  idempotencyHeaders,
+  runDecision,
+  runWorkflowUpdate,
+} from '../workflow-updates';
 import { approvalViewSchema, approvalWithPeople } from '../people';
-
 
 const createCampaignBody = z.strictObject({
   name: z.string().trim().min(1).max(200),
@@ -33,10 +54,13 @@ const createCampaignBody = z.strictObject({
     .strictObject({
       medium: z.string().trim().min(1).max(100).default('social'),
       campaign: z.string().trim().min(1).max(100).optional().describe('Defaults to the campaign name'),
-      sources: z.record(z.uuid(), z.string().trim().min(1).max(100)).optional().describe('utm_source per channel id; default: the channel\'s network'),
+      sources: z
+        .record(z.uuid(), z.string().trim().min(1).max(100))
+        .optional()
+        .describe("utm_source per channel id; default: the channel's network"),
     })
     .optional(),
-  enforceDates: z.boolean().default(true).describe('Refuse posts outside the campaign\'s dates'),
+  enforceDates: z.boolean().default(true).describe("Refuse posts outside the campaign's dates"),
 });
 
 const bulkDecisionBody = z.strictObject({
@@ -47,17 +71,29 @@ const bulkDecisionBody = z.strictObject({
     .describe('Each decided on its own, in order: one refused does not stop the others'),
 });
 
-const problemView = z.object({ type: z.string(), title: z.string(), status: z.number().int(), detail: z.string(), instance: z.string().optional(), errors: z.array(z.object({ field: z.string(), rule: z.string(), message: z.string() })).optional() });
+const problemView = z.object({
+  type: z.string(),
+  title: z.string(),
+  status: z.number().int(),
+  detail: z.string(),
+  instance: z.string().optional(),
+  errors: z.array(z.object({ field: z.string(), rule: z.string(), message: z.string() })).optional(),
+});
 const bulkDecisionResult = z.object({
   postId: z.uuid(),
-  status: z.number().int().describe('What this decision alone would have answered: 200, or the problem\'s status'),
-  approval: approvalChainView.optional().describe('The post\'s chain after the decision (status 200)'),
+  status: z.number().int().describe("What this decision alone would have answered: 200, or the problem's status"),
+  approval: approvalChainView.optional().describe("The post's chain after the decision (status 200)"),
   problem: problemView.optional().describe('Why the decision was refused (any other status)'),
 });
 type BulkDecisionResult = z.infer<typeof bulkDecisionResult>;
 
 /** The campaign's workflow's own view of itself. */
-const campaignLiveView = z.object({ campaignId: z.uuid(), status: z.enum(CAMPAIGN_STATUSES), approval: approvalChainView, pausedAt: z.string().nullable() });
+const campaignLiveView = z.object({
+  campaignId: z.uuid(),
+  status: z.enum(CAMPAIGN_STATUSES),
+  approval: approvalChainView,
+  pausedAt: z.string().nullable(),
+});
 
 const campaignWithProgress = campaignView.extend({ progress: campaignProgressView });
 
@@ -70,32 +106,50 @@ const campaignWorkflowStatus = z.object({
 });
 
 export const campaignRoutes: FastifyPluginAsyncZod = async (app) => {
-  const campaignOr404 = (workspaceId: string, id: string) => ownedOr404(findCampaign(app.db, workspaceId, id), 'Campaign');
+  const campaignOr404 = (workspaceId: string, id: string) =>
+    ownedOr404(findCampaign(app.db, workspaceId, id), 'Campaign');
 
   app.post(
     '/campaigns',
     {
       onRequest: requireRole(Roles.writeContent),
-      schema: { summary: 'Create a campaign (a draft); its workflow starts with it', tags: ['campaigns'], body: createCampaignBody, response: { 201: campaignView } },
+      schema: {
+        summary: 'Create a campaign (a draft); its workflow starts with it',
+        tags: ['campaigns'],
+        body: createCampaignBody,
+        response: { 201: campaignView },
+      },
     },
     async (request, reply) => {
       const caller = callerOf(request);
       const body = request.body;
       const problems: FieldProblem[] = [];
-      if (Date.parse(body.endsAt) <= Date.parse(body.startsAt)) problems.push({ field: 'endsAt', rule: 'after_startsAt', message: 'must be after startsAt' });
-      problems.push(...beyondHorizon(new Date(body.startsAt), 'startsAt'), ...beyondHorizon(new Date(body.endsAt), 'endsAt'));
+      if (Date.parse(body.endsAt) <= Date.parse(body.startsAt))
+        problems.push({ field: 'endsAt', rule: 'after_startsAt', message: 'must be after startsAt' });
+      problems.push(
+        ...beyondHorizon(new Date(body.startsAt), 'startsAt'),
+        ...beyondHorizon(new Date(body.endsAt), 'endsAt'),
+      );
       const channels = await findChannels(app.db, caller.workspaceId, body.channelIds);
       body.channelIds.forEach((id, i) => {
-        if (!channels.some((c) => c.id === id)) problems.push({ field: `channelIds.${i}`, rule: 'exists', message: `no channel ${id} in this workspace` });
+        if (!channels.some((c) => c.id === id))
+          problems.push({ field: `channelIds.${i}`, rule: 'exists', message: `no channel ${id} in this workspace` });
       });
       Object.keys(body.utm?.sources ?? {}).forEach((id) => {
-        if (!body.channelIds.includes(id)) problems.push({ field: `utm.sources.${id}`, rule: 'in_channelIds', message: 'is not one of the campaign\'s channels' });
+        if (!body.channelIds.includes(id))
+          problems.push({
+            field: `utm.sources.${id}`,
+            rule: 'in_channelIds',
+            message: "is not one of the campaign's channels",
+          });
       });
       if (problems.length > 0) throw invalidFields(problems);
 
       const id = randomUUID();
       const workflowId = campaignWorkflowId(id);
-      const utm = body.utm ? { medium: body.utm.medium, campaign: body.utm.campaign ?? body.name, sources: body.utm.sources } : null;
+      const utm = body.utm
+        ? { medium: body.utm.medium, campaign: body.utm.campaign ?? body.name, sources: body.utm.sources }
+        : null;
       await storeAndStart(app, workflowId, async (trx, start) => {
         await insertCampaign(trx, {
           id,
@@ -113,12 +167,27 @@ export const campaignRoutes: FastifyPluginAsyncZod = async (app) => {
           workflow_id: workflowId,
           updated_at: new Date(),
         });
-        await appendAudit(trx, { workspaceId: caller.workspaceId, actorId: caller.userId, action: 'campaign.created', subjectType: 'campaign', subjectId: id, after: { name: body.name, startsAt: body.startsAt, endsAt: body.endsAt, channelIds: body.channelIds } });
+        await appendAudit(trx, {
+          workspaceId: caller.workspaceId,
+          actorId: caller.userId,
+          action: 'campaign.created',
+          subjectType: 'campaign',
+          subjectId: id,
+          after: { name: body.name, startsAt: body.startsAt, endsAt: body.endsAt, channelIds: body.channelIds },
+        });
         await start(() =>
           app.temporal.workflow.start<typeof runCampaign>('runCampaign', {
             workflowId,
             taskQueue: app.taskQueue,
-            args: [{ campaignId: id, workspaceId: caller.workspaceId, ownerId: caller.userId, startsAt: new Date(body.startsAt).toISOString(), endsAt: new Date(body.endsAt).toISOString() }],
+            args: [
+              {
+                campaignId: id,
+                workspaceId: caller.workspaceId,
+                ownerId: caller.userId,
+                startsAt: new Date(body.startsAt).toISOString(),
+                endsAt: new Date(body.endsAt).toISOString(),
+              },
+            ],
             typedSearchAttributes: [
               { key: SearchAttributes.workspace, value: caller.workspaceId },
               { key: SearchAttributes.campaign, value: id },
@@ -135,13 +204,29 @@ export const campaignRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(
     '/campaigns',
-    { onRequest: requireRole(Roles.read), schema: { summary: 'Campaigns of your workspace', tags: ['campaigns'], querystring: z.strictObject({ status: z.enum(CAMPAIGN_STATUSES).optional() }), response: { 200: z.object({ campaigns: z.array(campaignView) }) } } },
+    {
+      onRequest: requireRole(Roles.read),
+      schema: {
+        summary: 'Campaigns of your workspace',
+        tags: ['campaigns'],
+        querystring: z.strictObject({ status: z.enum(CAMPAIGN_STATUSES).optional() }),
+        response: { 200: z.object({ campaigns: z.array(campaignView) }) },
+      },
+    },
     async (request) => ({ campaigns: await listCampaigns(app.db, callerOf(request).workspaceId, request.query) }),
   );
 
   app.get(
     '/campaigns/:id',
-    { onRequest: requireRole(Roles.read), schema: { summary: 'A campaign with its progress: posts by status, overall and per channel', tags: ['campaigns'], params: idParams, response: { 200: campaignWithProgress } } },
+    {
+      onRequest: requireRole(Roles.read),
+      schema: {
+        summary: 'A campaign with its progress: posts by status, overall and per channel',
+        tags: ['campaigns'],
+        params: idParams,
+        response: { 200: campaignWithProgress },
+      },
+    },
     async (request) => {
       const campaign = await campaignOr404(callerOf(request).workspaceId, request.params.id);
       return { ...campaign, progress: await campaignProgress(app.db, campaign.id) };
@@ -150,16 +235,31 @@ export const campaignRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.post(
     '/campaigns/:id/submit',
-    { onRequest: requireRole(Roles.writeContent), schema: { summary: 'Send the plan through the workspace\'s approval chain', tags: ['campaigns'], params: idParams, response: { 200: campaignLiveView } } },
+    {
+      onRequest: requireRole(Roles.writeContent),
+      schema: {
+        summary: "Send the plan through the workspace's approval chain",
+        tags: ['campaigns'],
+        params: idParams,
+        response: { 200: campaignLiveView },
+      },
+    },
     async (request) => {
       const caller = callerOf(request);
       const campaign = await campaignOr404(caller.workspaceId, request.params.id);
       const policy = await policyStepsFor(app.db, caller.workspaceId, [], campaign.id);
       const steps = await resolveSteps(app.db, caller.workspaceId, policy.steps, campaign.ownerId);
-      const problems = unsatisfiableSteps(steps, policy.distinctApprovers, "the campaign's owner").map((message) => ({ field: 'approval', rule: 'approvable', message }));
+      const problems = unsatisfiableSteps(steps, policy.distinctApprovers, "the campaign's owner").map((message) => ({
+        field: 'approval',
+        rule: 'approvable',
+        message,
+      }));
       if (problems.length > 0) throw invalidFields(problems);
       const status = await runWorkflowUpdate(
-        () => app.temporal.workflow.getHandle(campaign.workflowId).executeUpdate(submitCampaignUpdate, { args: [{ actorId: caller.userId, steps, distinctApprovers: policy.distinctApprovers }] }),
+        () =>
+          app.temporal.workflow.getHandle(campaign.workflowId).executeUpdate(submitCampaignUpdate, {
+            args: [{ actorId: caller.userId, steps, distinctApprovers: policy.distinctApprovers }],
+          }),
         'The campaign has finished',
       );
       return { ...status, approval: approvalView(status.approval) };
@@ -171,7 +271,7 @@ export const campaignRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       onRequest: requireRole(Roles.decide),
       schema: {
-        summary: 'Decide on the campaign plan\'s current approval step (naming the step and round)',
+        summary: "Decide on the campaign plan's current approval step (naming the step and round)",
         tags: ['campaigns'],
         params: idParams,
         headers: idempotencyHeaders,
@@ -183,7 +283,14 @@ export const campaignRoutes: FastifyPluginAsyncZod = async (app) => {
       answerOnce(app, request, reply, async (updateId) => {
         const caller = callerOf(request);
         const campaign = await campaignOr404(caller.workspaceId, request.params.id);
-        return runDecision(app.temporal, campaign.workflowId, caller, request.body, 'The campaign has finished', updateId);
+        return runDecision(
+          app.temporal,
+          campaign.workflowId,
+          caller,
+          request.body,
+          'The campaign has finished',
+          updateId,
+        );
       }),
   );
 
@@ -192,8 +299,9 @@ export const campaignRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       onRequest: requireRole(Roles.decide),
       schema: {
-        summary: 'Decide on many of the campaign\'s posts at once; each decision is checked and answered on its own',
-        description: 'Never all-or-nothing: each result carries the status that decision alone would have had, with the post\'s chain (200) or the problem. Posts of other campaigns (422) or workspaces (404) are refused per item.',
+        summary: "Decide on many of the campaign's posts at once; each decision is checked and answered on its own",
+        description:
+          "Never all-or-nothing: each result carries the status that decision alone would have had, with the post's chain (200) or the problem. Posts of other campaigns (422) or workspaces (404) are refused per item.",
         tags: ['campaigns'],
         params: idParams,
         headers: idempotencyHeaders,
@@ -205,7 +313,11 @@ export const campaignRoutes: FastifyPluginAsyncZod = async (app) => {
       const caller = callerOf(request);
       const campaign = await campaignOr404(caller.workspaceId, request.params.id);
       const { decisions } = request.body;
-      const posts = await findPostHandles(app.db, caller.workspaceId, decisions.map((d) => d.postId));
+      const posts = await findPostHandles(
+        app.db,
+        caller.workspaceId,
+        decisions.map((d) => d.postId),
+      );
       return answerOnce(
         app,
         request,
@@ -216,12 +328,27 @@ export const campaignRoutes: FastifyPluginAsyncZod = async (app) => {
             try {
               const post = posts.find((p) => p.id === postId);
               if (!post) throw notFound('Post');
-              if (post.campaign_id !== campaign.id) throw invalidField(`decisions.${i}.postId`, 'in_campaign', 'the post is not one of this campaign\'s posts');
-              const approval = await runDecision(app.temporal, post.workflow_id, caller, decision, `The post is ${post.status}; no approval is pending`, updateId && `${updateId}:${i}:${postId}`);
+              if (post.campaign_id !== campaign.id)
+                throw invalidField(
+                  `decisions.${i}.postId`,
+                  'in_campaign',
+                  "the post is not one of this campaign's posts",
+                );
+              const approval = await runDecision(
+                app.temporal,
+                post.workflow_id,
+                caller,
+                decision,
+                `The post is ${post.status}; no approval is pending`,
+                updateId && `${updateId}:${i}:${postId}`,
+              );
               results.push({ postId, status: 200, approval });
             } catch (err) {
               if (!(err instanceof Problem)) request.log.error({ err, postId }, 'bulk decision failed');
-              const problem = err instanceof Problem ? err : unavailable('The post\'s workflow could not be reached; try this decision again');
+              const problem =
+                err instanceof Problem
+                  ? err
+                  : unavailable("The post's workflow could not be reached; try this decision again");
               results.push({ postId, status: problem.status, problem: problem.toJSON() });
             }
           }
@@ -234,11 +361,23 @@ export const campaignRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(
     '/campaigns/:id/approval',
-    { onRequest: requireRole(Roles.read), schema: { summary: 'The campaign plan\'s approval chain (steps from 1), each person named', tags: ['campaigns'], params: idParams, response: { 200: approvalViewSchema } } },
+    {
+      onRequest: requireRole(Roles.read),
+      schema: {
+        summary: "The campaign plan's approval chain (steps from 1), each person named",
+        tags: ['campaigns'],
+        params: idParams,
+        response: { 200: approvalViewSchema },
+      },
+    },
     async (request) => {
       const { workspaceId } = callerOf(request);
       const campaign = await campaignOr404(workspaceId, request.params.id);
-      return approvalWithPeople(app.db, workspaceId, approvalView(await app.temporal.workflow.getHandle(campaign.workflowId).query(approvalQuery)));
+      return approvalWithPeople(
+        app.db,
+        workspaceId,
+        approvalView(await app.temporal.workflow.getHandle(campaign.workflowId).query(approvalQuery)),
+      );
     },
   );
 
@@ -247,7 +386,7 @@ export const campaignRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       onRequest: requireRole(Roles.read),
       schema: {
-        summary: 'Live state, straight from the campaign\'s workflow',
+        summary: "Live state, straight from the campaign's workflow",
         tags: ['campaigns'],
         params: idParams,
         response: { 200: campaignLiveView },
@@ -262,16 +401,29 @@ export const campaignRoutes: FastifyPluginAsyncZod = async (app) => {
 
   for (const [action, update, summary] of [
     ['pause', pauseCampaignUpdate, 'Hold every pending post of the campaign'],
-    ['resume', resumeCampaignUpdate, 'Release the held posts; those whose time passed go out from a minute after the resume, spaced per channel'],
+    [
+      'resume',
+      resumeCampaignUpdate,
+      'Release the held posts; those whose time passed go out from a minute after the resume, spaced per channel',
+    ],
     ['cancel', cancelCampaignUpdate, 'Cancel the campaign and every pending post'],
   ] as const) {
     app.post(
       `/campaigns/:id/${action}`,
-      { onRequest: requireRole(Roles.writeContent), schema: { summary, tags: ['campaigns'], params: idParams, response: { 200: campaignWorkflowStatus } } },
+      {
+        onRequest: requireRole(Roles.writeContent),
+        schema: { summary, tags: ['campaigns'], params: idParams, response: { 200: campaignWorkflowStatus } },
+      },
       async (request) => {
         const caller = callerOf(request);
         const campaign = await campaignOr404(caller.workspaceId, request.params.id);
-        const { approval, ...status } = await runWorkflowUpdate(() => app.temporal.workflow.getHandle(campaign.workflowId).executeUpdate(update, { args: [{ actorId: caller.userId }] }), 'The campaign has finished');
+        const { approval, ...status } = await runWorkflowUpdate(
+          () =>
+            app.temporal.workflow
+              .getHandle(campaign.workflowId)
+              .executeUpdate(update, { args: [{ actorId: caller.userId }] }),
+          'The campaign has finished',
+        );
         return { ...status, approval: { ...approval } };
       },
     );
@@ -281,34 +433,65 @@ export const campaignRoutes: FastifyPluginAsyncZod = async (app) => {
     '/campaigns/:id/posts',
     {
       onRequest: requireRole(Roles.writeContent),
-      schema: { summary: 'Add existing posts to the campaign (their text is not re-tagged)', tags: ['campaigns'], params: idParams, body: z.strictObject({ postIds: z.array(z.uuid()).min(1).max(500) }), response: { 200: campaignWithProgress } },
+      schema: {
+        summary: 'Add existing posts to the campaign (their text is not re-tagged)',
+        tags: ['campaigns'],
+        params: idParams,
+        body: z.strictObject({ postIds: z.array(z.uuid()).min(1).max(500) }),
+        response: { 200: campaignWithProgress },
+      },
     },
     async (request) => {
       const caller = callerOf(request);
       const campaign = await campaignOr404(caller.workspaceId, request.params.id);
-      if (['completed', 'cancelled', 'rejected'].includes(campaign.status)) throw conflict(`The campaign is ${campaign.status}`);
+      if (['completed', 'cancelled', 'rejected'].includes(campaign.status))
+        throw conflict(`The campaign is ${campaign.status}`);
       const posts = await findPostHandles(app.db, caller.workspaceId, request.body.postIds);
       const problems: FieldProblem[] = [];
       // A post's chain is fixed when it is made: with a policy of its own, the campaign's posts must
       // be made in it (campaignId at creation), or they would join without its approval board.
       if (campaignOverride(await listPolicies(app.db, caller.workspaceId), campaign.id)) {
-        throw invalidField('postIds', 'campaign_policy', 'this campaign has its own approval policy: create its posts with campaignId so they go through it');
+        throw invalidField(
+          'postIds',
+          'campaign_policy',
+          'this campaign has its own approval policy: create its posts with campaignId so they go through it',
+        );
       }
       request.body.postIds.forEach((id, i) => {
         const post = posts.find((p) => p.id === id);
         if (!post) problems.push({ field: `postIds.${i}`, rule: 'exists', message: `no post ${id} in this workspace` });
-        else if (!['awaiting_approval', 'changes_requested', 'scheduled', 'expired'].includes(post.status)) problems.push({ field: `postIds.${i}`, rule: 'pending', message: `the post is ${post.status}` });
-        else if (post.campaign_id && post.campaign_id !== campaign.id) problems.push({ field: `postIds.${i}`, rule: 'one_campaign', message: 'the post belongs to another campaign' });
-        else if (campaign.enforceDates && (post.publish_at < new Date(campaign.startsAt) || post.publish_at > new Date(campaign.endsAt))) {
-          problems.push({ field: `postIds.${i}`, rule: 'within_campaign_dates', message: 'the post is outside the campaign\'s dates' });
+        else if (!['awaiting_approval', 'changes_requested', 'scheduled', 'expired'].includes(post.status))
+          problems.push({ field: `postIds.${i}`, rule: 'pending', message: `the post is ${post.status}` });
+        else if (post.campaign_id && post.campaign_id !== campaign.id)
+          problems.push({
+            field: `postIds.${i}`,
+            rule: 'one_campaign',
+            message: 'the post belongs to another campaign',
+          });
+        else if (
+          campaign.enforceDates &&
+          (post.publish_at < new Date(campaign.startsAt) || post.publish_at > new Date(campaign.endsAt))
+        ) {
+          problems.push({
+            field: `postIds.${i}`,
+            rule: 'within_campaign_dates',
+            message: "the post is outside the campaign's dates",
+          });
         }
       });
       if (problems.length > 0) throw invalidFields(problems);
       const held = ['draft', 'in_review', 'paused'].includes(campaign.status);
-      await addPostsToCampaign(app.db, { workspaceId: caller.workspaceId, actorId: caller.userId, campaignId: campaign.id, postIds: request.body.postIds });
-      for (const post of posts) await app.temporal.workflow.getHandle(post.workflow_id).signal(joinCampaignSignal, { campaignId: campaign.id, held });
+      await addPostsToCampaign(app.db, {
+        workspaceId: caller.workspaceId,
+        actorId: caller.userId,
+        campaignId: campaign.id,
+        postIds: request.body.postIds,
+      });
+      for (const post of posts)
+        await app.temporal.workflow
+          .getHandle(post.workflow_id)
+          .signal(joinCampaignSignal, { campaignId: campaign.id, held });
       return { ...campaign, progress: await campaignProgress(app.db, campaign.id) };
     },
   );
 };
-

@@ -6,13 +6,21 @@ import { ChannelError } from '../../channels/errors';
 import { mastodonCredentialsSchema } from '../../channels/mastodon';
 import { webhookCredentialsSchema } from '../../channels/webhook';
 import { isValidTimezone } from '../../content/queue-slots';
-import { channelView, findChannel, findChannels, insertChannel, reconnectChannel, removeChannel, setChannelSlots, toChannelView } from '../../db/channels';
+import {
+  channelView,
+  findChannel,
+  findChannels,
+  insertChannel,
+  reconnectChannel,
+  removeChannel,
+  setChannelSlots,
+  toChannelView,
+} from '../../db/channels';
 import { channelReconnectedSignal } from '../../contracts/post';
 import { callerOf, requireRole, Roles } from '../plugins/auth';
 import { ownedOr404 } from '../owned';
 import { noContent } from '../schemas';
 import { invalidField, invalidFields, notFound } from '../problems';
-
 
 const name = z.string().trim().min(1).max(100);
 const createChannelBody = z.discriminatedUnion('provider', [
@@ -53,7 +61,12 @@ export const channelRoutes: FastifyPluginAsyncZod = async (app) => {
       try {
         ({ accountRef } = await app.adapters[provider].verify(credentials));
       } catch (err) {
-        if (err instanceof ChannelError) throw invalidField(err.field ? `credentials.${err.field}` : 'credentials', 'verified', `could not be verified with ${provider}: ${err.message}`);
+        if (err instanceof ChannelError)
+          throw invalidField(
+            err.field ? `credentials.${err.field}` : 'credentials',
+            'verified',
+            `could not be verified with ${provider}: ${err.message}`,
+          );
         throw err;
       }
       const channel = await insertChannel(app.db, {
@@ -70,7 +83,14 @@ export const channelRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(
     '/channels',
-    { onRequest: requireRole(Roles.read), schema: { summary: 'Channels of your workspace', tags: ['channels'], response: { 200: z.object({ channels: z.array(channelView) }) } } },
+    {
+      onRequest: requireRole(Roles.read),
+      schema: {
+        summary: 'Channels of your workspace',
+        tags: ['channels'],
+        response: { 200: z.object({ channels: z.array(channelView) }) },
+      },
+    },
     async (request) => ({ channels: (await findChannels(app.db, callerOf(request).workspaceId)).map(toChannelView) }),
   );
 
@@ -79,15 +99,25 @@ export const channelRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       onRequest: requireRole(Roles.manageChannels),
       schema: {
-        summary: 'Set the channel\'s timezone, weekly queue slots (local times) and minimum gap between posts',
+        summary: "Set the channel's timezone, weekly queue slots (local times) and minimum gap between posts",
         tags: ['channels'],
         params: z.strictObject({ id: z.uuid() }),
         body: z.strictObject({
           timezone: z.string().min(1).describe('IANA timezone, e.g. Europe/Berlin'),
           slots: z
-            .array(z.strictObject({ day: z.number().int().min(1).max(7).describe('1 = Monday … 7 = Sunday'), time: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM between 00:00 and 23:59') }))
+            .array(
+              z.strictObject({
+                day: z.number().int().min(1).max(7).describe('1 = Monday … 7 = Sunday'),
+                time: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM between 00:00 and 23:59'),
+              }),
+            )
             .max(7 * 48),
-          minGapMinutes: z.number().int().min(0).max(7 * 24 * 60).default(0),
+          minGapMinutes: z
+            .number()
+            .int()
+            .min(0)
+            .max(7 * 24 * 60)
+            .default(0),
         }),
         response: { 200: channelView },
       },
@@ -96,8 +126,20 @@ export const channelRoutes: FastifyPluginAsyncZod = async (app) => {
       const caller = callerOf(request);
       const { timezone, slots, minGapMinutes } = request.body;
       if (!isValidTimezone(timezone)) throw invalidField('timezone', 'iana', `"${timezone}" is not an IANA timezone`);
-      const unique = [...new Map(slots.map((s) => [`${s.day}@${s.time}`, s])).values()].sort((a, b) => a.day - b.day || a.time.localeCompare(b.time));
-      const updated = await ownedOr404(setChannelSlots(app.db, { workspaceId: caller.workspaceId, channelId: request.params.id, actorId: caller.userId, timezone, slots: unique, minGapMinutes }), 'Channel');
+      const unique = [...new Map(slots.map((s) => [`${s.day}@${s.time}`, s])).values()].sort(
+        (a, b) => a.day - b.day || a.time.localeCompare(b.time),
+      );
+      const updated = await ownedOr404(
+        setChannelSlots(app.db, {
+          workspaceId: caller.workspaceId,
+          channelId: request.params.id,
+          actorId: caller.userId,
+          timezone,
+          slots: unique,
+          minGapMinutes,
+        }),
+        'Channel',
+      );
       return toChannelView(updated);
     },
   );
@@ -107,10 +149,13 @@ export const channelRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       onRequest: requireRole(Roles.manageChannels),
       schema: {
-        summary: 'Reconnect a channel with new credentials (verified with the network first, never returned); posts held for it go out',
+        summary:
+          'Reconnect a channel with new credentials (verified with the network first, never returned); posts held for it go out',
         tags: ['channels'],
         params: z.strictObject({ id: z.uuid() }),
-        body: z.strictObject({ credentials: z.record(z.string(), z.unknown()).describe("The provider's credentials, as when connecting") }),
+        body: z.strictObject({
+          credentials: z.record(z.string(), z.unknown()).describe("The provider's credentials, as when connecting"),
+        }),
         response: { 200: channelView },
       },
     },
@@ -120,20 +165,40 @@ export const channelRoutes: FastifyPluginAsyncZod = async (app) => {
       const adapter = app.adapters[existing.provider];
       const parsed = adapter.credentialsSchema.safeParse(request.body.credentials);
       if (!parsed.success) {
-        throw invalidFields(parsed.error.issues.map((i) => ({ field: ['credentials', ...i.path.map(String)].join('.'), rule: i.code, message: i.message })));
+        throw invalidFields(
+          parsed.error.issues.map((i) => ({
+            field: ['credentials', ...i.path.map(String)].join('.'),
+            rule: i.code,
+            message: i.message,
+          })),
+        );
       }
       let accountRef: string;
       try {
         ({ accountRef } = await adapter.verify(parsed.data));
       } catch (err) {
-        if (err instanceof ChannelError) throw invalidField(err.field ? `credentials.${err.field}` : 'credentials', 'verified', `could not be verified with ${existing.provider}: ${err.message}`);
+        if (err instanceof ChannelError)
+          throw invalidField(
+            err.field ? `credentials.${err.field}` : 'credentials',
+            'verified',
+            `could not be verified with ${existing.provider}: ${err.message}`,
+          );
         throw err;
       }
       // Held posts go out on reconnect: they must go out as the account they were written for.
       if (accountRef !== existing.account_ref) {
-        throw invalidField('credentials', 'same_account', `these credentials are for ${accountRef}; the channel posts as ${existing.account_ref} (connect another channel for another account)`);
+        throw invalidField(
+          'credentials',
+          'same_account',
+          `these credentials are for ${accountRef}; the channel posts as ${existing.account_ref} (connect another channel for another account)`,
+        );
       }
-      const reconnected = await reconnectChannel(app.db, { workspaceId: caller.workspaceId, channelId: existing.id, actorId: caller.userId, credentialsSealed: app.sealer.seal(parsed.data) });
+      const reconnected = await reconnectChannel(app.db, {
+        workspaceId: caller.workspaceId,
+        channelId: existing.id,
+        actorId: caller.userId,
+        credentialsSealed: app.sealer.seal(parsed.data),
+      });
       if (!reconnected) throw notFound('Channel');
       await releaseHeldPosts(reconnected.heldWorkflowIds, existing.id);
       return reconnected.channel;
@@ -144,7 +209,12 @@ export const channelRoutes: FastifyPluginAsyncZod = async (app) => {
     '/channels/:id',
     {
       onRequest: requireRole(Roles.manageChannels),
-      schema: { summary: 'Remove a channel; posts not yet published to it fail with a reason', tags: ['channels'], params: z.strictObject({ id: z.uuid() }), response: { 204: noContent('Removed') } },
+      schema: {
+        summary: 'Remove a channel; posts not yet published to it fail with a reason',
+        tags: ['channels'],
+        params: z.strictObject({ id: z.uuid() }),
+        response: { 204: noContent('Removed') },
+      },
     },
     async (request, reply) => {
       const caller = callerOf(request);

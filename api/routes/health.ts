@@ -6,7 +6,10 @@ import { unavailable } from '../problems';
 const CHECK_TIMEOUT_MS = 3000;
 
 function withTimeout<T>(work: Promise<T>): Promise<T> {
-  return Promise.race([work, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timed out')), CHECK_TIMEOUT_MS).unref())]);
+  return Promise.race([
+    work,
+    new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timed out')), CHECK_TIMEOUT_MS).unref()),
+  ]);
 }
 
 async function check(work: () => Promise<unknown>): Promise<string> {
@@ -23,7 +26,14 @@ export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(
     '/readyz',
-    { schema: { summary: 'Database and Temporal reachable', tags: ['health'], security: [], response: { 200: z.object({ status: z.literal('ready'), database: z.string(), temporal: z.string() }) } } },
+    {
+      schema: {
+        summary: 'Database and Temporal reachable',
+        tags: ['health'],
+        security: [],
+        response: { 200: z.object({ status: z.literal('ready'), database: z.string(), temporal: z.string() }) },
+      },
+    },
     async () => {
       const [database, temporal] = await Promise.all([
         check(() => pingDatabase(app.db)),

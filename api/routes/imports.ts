@@ -16,7 +16,11 @@ import { invalidField, type FieldProblem } from '../problems';
 const MAX_FILE_BYTES = 5 * 1024 * 1024;
 
 export const importRoutes: FastifyPluginAsyncZod = async (app) => {
-  app.addContentTypeParser(['text/csv', 'application/csv'], { parseAs: 'buffer', bodyLimit: MAX_FILE_BYTES }, (_request, body, done) => done(null, body));
+  app.addContentTypeParser(
+    ['text/csv', 'application/csv'],
+    { parseAs: 'buffer', bodyLimit: MAX_FILE_BYTES },
+    (_request, body, done) => done(null, body),
+  );
 
   app.post(
     '/posts/import',
@@ -31,8 +35,17 @@ export const importRoutes: FastifyPluginAsyncZod = async (app) => {
         tags: ['posts'],
         querystring: z.strictObject({ dryRun: z.enum(['true', 'false']).default('true') }),
         response: {
-          200: z.object({ dryRun: z.literal(true), total: z.number().int(), valid: z.number().int(), invalid: z.array(z.object({ line: z.number().int(), errors: z.array(fieldProblemView).optional() })) }).describe('dryRun=true: what the import would do'),
-          202: z.object({ jobId: z.uuid(), status: z.literal('running'), total: z.number().int() }).describe('The import job started; its progress is at the Location'),
+          200: z
+            .object({
+              dryRun: z.literal(true),
+              total: z.number().int(),
+              valid: z.number().int(),
+              invalid: z.array(z.object({ line: z.number().int(), errors: z.array(fieldProblemView).optional() })),
+            })
+            .describe('dryRun=true: what the import would do'),
+          202: z
+            .object({ jobId: z.uuid(), status: z.literal('running'), total: z.number().int() })
+            .describe('The import job started; its progress is at the Location'),
         },
       },
     },
@@ -53,8 +66,23 @@ export const importRoutes: FastifyPluginAsyncZod = async (app) => {
       const jobId = randomUUID();
       const workflowId = importWorkflowId(jobId);
       await storeAndStart(app, workflowId, async (trx, start) => {
-        await insertImportJob(trx, { id: jobId, workspace_id: caller.workspaceId, created_by: caller.userId, status: 'running', rows: JSON.stringify(rows), total: rows.length, workflow_id: workflowId });
-        await appendAudit(trx, { workspaceId: caller.workspaceId, actorId: caller.userId, action: 'import_job.started', subjectType: 'import_job', subjectId: jobId, after: { rows: rows.length } });
+        await insertImportJob(trx, {
+          id: jobId,
+          workspace_id: caller.workspaceId,
+          created_by: caller.userId,
+          status: 'running',
+          rows: JSON.stringify(rows),
+          total: rows.length,
+          workflow_id: workflowId,
+        });
+        await appendAudit(trx, {
+          workspaceId: caller.workspaceId,
+          actorId: caller.userId,
+          action: 'import_job.started',
+          subjectType: 'import_job',
+          subjectId: jobId,
+          after: { rows: rows.length },
+        });
         await start(() =>
           app.temporal.workflow.start<typeof importPosts>('importPosts', {
             workflowId,
@@ -65,7 +93,10 @@ export const importRoutes: FastifyPluginAsyncZod = async (app) => {
           }),
         );
       });
-      return reply.code(202).header('location', `/v1/posts/import/${jobId}`).send({ jobId, status: 'running', total: rows.length });
+      return reply
+        .code(202)
+        .header('location', `/v1/posts/import/${jobId}`)
+        .send({ jobId, status: 'running', total: rows.length });
     },
   );
 
@@ -93,7 +124,10 @@ export const importRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) => {
       const caller = callerOf(request);
-      const { job, counts, failed } = await ownedOr404(importProgress(app.db, caller.workspaceId, request.params.jobId), 'Import job');
+      const { job, counts, failed } = await ownedOr404(
+        importProgress(app.db, caller.workspaceId, request.params.jobId),
+        'Import job',
+      );
       return {
         jobId: job.id,
         status: job.status,

@@ -2,7 +2,18 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ROLES } from '../../contracts/domain';
-import { findInvitation, INVITATION_STATES, InvitationError, invitationView, inviteMember, listInvitations, redeemInvitation, reissueInvitation, revokeInvitation, type IssuedInvitation } from '../../db/invitations';
+import {
+  findInvitation,
+  INVITATION_STATES,
+  InvitationError,
+  invitationView,
+  inviteMember,
+  listInvitations,
+  redeemInvitation,
+  reissueInvitation,
+  revokeInvitation,
+  type IssuedInvitation,
+} from '../../db/invitations';
 import { findMember } from '../../db/members';
 import { invitationEmail } from '../../notifications/mailer';
 import { ownedOr404 } from '../owned';
@@ -16,14 +27,28 @@ export const issuedInvitationView = invitationView.extend({
 });
 
 /** Emails the code to the member when a mailer is configured; the answer says whether it went. */
-export async function deliverInvitation(app: FastifyInstance, request: FastifyRequest, issued: IssuedInvitation): Promise<z.infer<typeof issuedInvitationView>> {
+export async function deliverInvitation(
+  app: FastifyInstance,
+  request: FastifyRequest,
+  issued: IssuedInvitation,
+): Promise<z.infer<typeof issuedInvitationView>> {
   let emailed = false;
   if (app.mailer) {
     try {
       // The member reaches the API where the inviter did.
       const apiUrl = `${request.protocol}://${request.host}`;
-      const mail = invitationEmail({ workspaceName: issued.workspaceName, role: issued.invitation.role ?? 'member', code: issued.code, expiresAt: issued.invitation.expiresAt, apiUrl });
-      await app.mailer.send({ to: [issued.invitation.email], ...mail, messageId: `<inv-${issued.invitation.id}@chorus>` });
+      const mail = invitationEmail({
+        workspaceName: issued.workspaceName,
+        role: issued.invitation.role ?? 'member',
+        code: issued.code,
+        expiresAt: issued.invitation.expiresAt,
+        apiUrl,
+      });
+      await app.mailer.send({
+        to: [issued.invitation.email],
+        ...mail,
+        messageId: `<inv-${issued.invitation.id}@chorus>`,
+      });
       emailed = true;
     } catch (err) {
       // The invitation stands: the inviter has the code and can pass it on.
@@ -37,7 +62,11 @@ export async function deliverInvitation(app: FastifyInstance, request: FastifyRe
 const TITLES: Record<number, string> = { 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict', 410: 'Gone' };
 
 /** Runs `work`, turning an InvitationError into a problem naming `field` and the reason as its rule. */
-async function orRefused<T>(work: () => Promise<T>, field: string, statusOf: (err: InvitationError) => number): Promise<T> {
+async function orRefused<T>(
+  work: () => Promise<T>,
+  field: string,
+  statusOf: (err: InvitationError) => number,
+): Promise<T> {
   try {
     return await work();
   } catch (err) {
@@ -53,7 +82,12 @@ export const invitationRoutes: FastifyPluginAsyncZod = async (app) => {
     const caller = callerOf(request);
     const member = await ownedOr404(findMember(app.db, caller.workspaceId, userId), 'Member');
     if (member.role === 'owner' && caller.role !== 'owner') throw forbidden('Only an owner can invite an owner');
-    if (member.kind !== 'person') throw invalidField('userId', 'person', 'is a service account; mint it a token with POST /v1/service-accounts/:userId/tokens');
+    if (member.kind !== 'person')
+      throw invalidField(
+        'userId',
+        'person',
+        'is a service account; mint it a token with POST /v1/service-accounts/:userId/tokens',
+      );
   };
 
   app.get(
@@ -69,7 +103,11 @@ export const invitationRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) => {
       const { state } = request.query;
-      return { invitations: await listInvitations(app.db, callerOf(request).workspaceId, { state: state === 'all' ? undefined : state }) };
+      return {
+        invitations: await listInvitations(app.db, callerOf(request).workspaceId, {
+          state: state === 'all' ? undefined : state,
+        }),
+      };
     },
   );
 
@@ -78,7 +116,8 @@ export const invitationRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       onRequest: requireRole(Roles.manageMembers),
       schema: {
-        summary: 'Invite a member again (one added before invitations, or who lost their token); their open invitation stops working',
+        summary:
+          'Invite a member again (one added before invitations, or who lost their token); their open invitation stops working',
         tags: ['members'],
         body: z.strictObject({ userId: z.uuid() }),
         response: { 201: issuedInvitationView },
@@ -87,7 +126,16 @@ export const invitationRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request, reply) => {
       const caller = callerOf(request);
       await checkTarget(request, request.body.userId);
-      const issued = await orRefused(() => inviteMember(app.db, { workspaceId: caller.workspaceId, userId: request.body.userId, actorId: caller.userId }), 'userId', () => 409);
+      const issued = await orRefused(
+        () =>
+          inviteMember(app.db, {
+            workspaceId: caller.workspaceId,
+            userId: request.body.userId,
+            actorId: caller.userId,
+          }),
+        'userId',
+        () => 409,
+      );
       return reply.code(201).send(await deliverInvitation(app, request, issued));
     },
   );
@@ -107,7 +155,16 @@ export const invitationRoutes: FastifyPluginAsyncZod = async (app) => {
       const caller = callerOf(request);
       const current = await ownedOr404(findInvitation(app.db, caller.workspaceId, request.params.id), 'Invitation');
       await checkTarget(request, current.userId);
-      const issued = await orRefused(() => reissueInvitation(app.db, { workspaceId: caller.workspaceId, invitationId: request.params.id, actorId: caller.userId }), 'id', () => 409);
+      const issued = await orRefused(
+        () =>
+          reissueInvitation(app.db, {
+            workspaceId: caller.workspaceId,
+            invitationId: request.params.id,
+            actorId: caller.userId,
+          }),
+        'id',
+        () => 409,
+      );
       if (!issued) throw notFound('Invitation');
       return reply.code(201).send(await deliverInvitation(app, request, issued));
     },
@@ -117,13 +174,28 @@ export const invitationRoutes: FastifyPluginAsyncZod = async (app) => {
     '/invitations/:id',
     {
       onRequest: requireRole(Roles.manageMembers),
-      schema: { summary: 'Revoke an open invitation: its code stops working', tags: ['members'], params: z.strictObject({ id: z.uuid() }), response: { 200: invitationView } },
+      schema: {
+        summary: 'Revoke an open invitation: its code stops working',
+        tags: ['members'],
+        params: z.strictObject({ id: z.uuid() }),
+        response: { 200: invitationView },
+      },
     },
     async (request) => {
       const caller = callerOf(request);
       const current = await ownedOr404(findInvitation(app.db, caller.workspaceId, request.params.id), 'Invitation');
-      if (current.role === 'owner' && caller.role !== 'owner') throw forbidden('Only an owner can revoke an owner\'s invitation');
-      const revoked = await orRefused(() => revokeInvitation(app.db, { workspaceId: caller.workspaceId, invitationId: request.params.id, actorId: caller.userId }), 'id', () => 409);
+      if (current.role === 'owner' && caller.role !== 'owner')
+        throw forbidden("Only an owner can revoke an owner's invitation");
+      const revoked = await orRefused(
+        () =>
+          revokeInvitation(app.db, {
+            workspaceId: caller.workspaceId,
+            invitationId: request.params.id,
+            actorId: caller.userId,
+          }),
+        'id',
+        () => 409,
+      );
       if (!revoked) throw notFound('Invitation');
       return revoked;
     },
@@ -133,14 +205,17 @@ export const invitationRoutes: FastifyPluginAsyncZod = async (app) => {
     '/invitations/accept',
     {
       schema: {
-        summary: 'Redeem an invitation code for an API token of your own (no bearer token needed); the token is shown in this response only',
+        summary:
+          'Redeem an invitation code for an API token of your own (no bearer token needed); the token is shown in this response only',
         tags: ['members'],
         security: [],
         body: z.strictObject({
           code: z.string().trim().min(1).max(200),
           tokenName: z.string().trim().min(1).max(100).optional().describe('Defaults to "invitation"'),
         }),
-        response: { 201: tokenView.extend({ token: z.string(), workspaceId: z.uuid(), email: z.string(), role: z.enum(ROLES) }) },
+        response: {
+          201: tokenView.extend({ token: z.string(), workspaceId: z.uuid(), email: z.string(), role: z.enum(ROLES) }),
+        },
       },
     },
     async (request, reply) => {
@@ -149,7 +224,13 @@ export const invitationRoutes: FastifyPluginAsyncZod = async (app) => {
         'code',
         (err) => (err.reason === 'unknown' ? 404 : err.reason === 'not_a_person' ? 403 : 410),
       );
-      return reply.code(201).send({ ...redeemed.view, token: redeemed.token, workspaceId: redeemed.workspaceId, email: redeemed.email, role: redeemed.role });
+      return reply.code(201).send({
+        ...redeemed.view,
+        token: redeemed.token,
+        workspaceId: redeemed.workspaceId,
+        email: redeemed.email,
+        role: redeemed.role,
+      });
     },
   );
 };

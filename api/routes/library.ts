@@ -6,7 +6,14 @@ import { templateVariables } from '../../content/templates';
 import { policyStepsFor, resolveSteps, unsatisfiableSteps } from '../../db/approvals';
 import { appendAudit } from '../../db/audit';
 import { LIBRARY_ITEM_KINDS } from '../../contracts/domain';
-import { findLibraryItem, findMediaAsset, insertLibraryItem, insertMediaAsset, libraryItemView, listLibraryItems } from '../../db/library';
+import {
+  findLibraryItem,
+  findMediaAsset,
+  insertLibraryItem,
+  insertMediaAsset,
+  libraryItemView,
+  listLibraryItems,
+} from '../../db/library';
 import { approvalQuery } from '../../contracts/approval';
 import { libraryItemWorkflowId } from '../../contracts/library-item';
 import type { reviewLibraryItem } from '../../workflows/library-item';
@@ -19,7 +26,6 @@ import { invalidField, invalidFields } from '../problems';
 import { answerOnce, approvalChainView, approvalView, idempotencyHeaders, runDecision } from '../workflow-updates';
 import { approvalViewSchema, approvalWithPeople } from '../people';
 
-
 const createItemBody = z
   .strictObject({
     kind: z.enum(LIBRARY_ITEM_KINDS),
@@ -29,15 +35,33 @@ const createItemBody = z
     tags: z.array(z.string().trim().min(1).max(50)).max(50).default([]),
     expiresAt: isoInstant.optional(),
   })
-  .refine((b) => (b.kind === 'media') === (b.mediaId !== undefined), { message: 'required for kind "media", and only then', path: ['mediaId'] })
-  .refine((b) => b.kind === 'media' || b.body !== undefined, { message: 'required for snippets and templates', path: ['body'] });
+  .refine((b) => (b.kind === 'media') === (b.mediaId !== undefined), {
+    message: 'required for kind "media", and only then',
+    path: ['mediaId'],
+  })
+  .refine((b) => b.kind === 'media' || b.body !== undefined, {
+    message: 'required for snippets and templates',
+    path: ['body'],
+  });
 
 /** An upload as stored: its facts, not its bytes (GET /v1/media/{id}/content). */
-const mediaView = z.object({ id: z.uuid(), filename: z.string(), contentType: z.string(), bytes: z.number().int(), width: z.number().int().nullable(), height: z.number().int().nullable(), sha256: z.string() });
+const mediaView = z.object({
+  id: z.uuid(),
+  filename: z.string(),
+  contentType: z.string(),
+  bytes: z.number().int(),
+  width: z.number().int().nullable(),
+  height: z.number().int().nullable(),
+  sha256: z.string(),
+});
 
 export const libraryRoutes: FastifyPluginAsyncZod = async (app) => {
   // Uploads arrive as the raw file with its own content type; the bytes decide what it really is.
-  app.addContentTypeParser(/^(image|video)\//, { parseAs: 'buffer', bodyLimit: MAX_MEDIA_BYTES }, (_request, body, done) => done(null, body));
+  app.addContentTypeParser(
+    /^(image|video)\//,
+    { parseAs: 'buffer', bodyLimit: MAX_MEDIA_BYTES },
+    (_request, body, done) => done(null, body),
+  );
 
   app.post(
     '/media',
@@ -45,7 +69,8 @@ export const libraryRoutes: FastifyPluginAsyncZod = async (app) => {
       onRequest: requireRole(Roles.writeContent),
       config: { fileBody: true },
       schema: {
-        summary: 'Upload an image (PNG, JPEG, GIF, WebP; ≤ 10 MB, ≤ 8000 px a side) or an MP4 video (≤ 100 MB) as the request body',
+        summary:
+          'Upload an image (PNG, JPEG, GIF, WebP; ≤ 10 MB, ≤ 8000 px a side) or an MP4 video (≤ 100 MB) as the request body',
         tags: ['library'],
         querystring: z.strictObject({ filename: z.string().trim().min(1).max(200).default('upload') }),
         response: { 201: mediaView },
@@ -53,18 +78,61 @@ export const libraryRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request, reply) => {
       const caller = callerOf(request);
-      if (!Buffer.isBuffer(request.body)) throw invalidField('body', 'media', 'send the file itself as the body, with its content type (e.g. image/png)', 415);
+      if (!Buffer.isBuffer(request.body))
+        throw invalidField(
+          'body',
+          'media',
+          'send the file itself as the body, with its content type (e.g. image/png)',
+          415,
+        );
       const { problems, media } = inspectMedia(request.body, request.headers['content-type'] ?? '');
-      if (!media) throw invalidField('body', 'media', problems.join('; '), problems[0]!.includes('not supported') ? 415 : problems[0]!.includes('at most') ? 413 : 422);
+      if (!media)
+        throw invalidField(
+          'body',
+          'media',
+          problems.join('; '),
+          problems[0]!.includes('not supported') ? 415 : problems[0]!.includes('at most') ? 413 : 422,
+        );
       await app.media.put(media.sha256, request.body);
-      const row = await insertMediaAsset(app.db, { workspace_id: caller.workspaceId, owner_id: caller.userId, filename: request.query.filename, content_type: media.contentType, bytes: media.bytes, width: media.width, height: media.height, sha256: media.sha256, storage_key: media.sha256 });
-      return reply.code(201).send({ id: row.id, filename: row.filename, contentType: row.content_type, bytes: row.bytes, width: row.width, height: row.height, sha256: row.sha256 });
+      const row = await insertMediaAsset(app.db, {
+        workspace_id: caller.workspaceId,
+        owner_id: caller.userId,
+        filename: request.query.filename,
+        content_type: media.contentType,
+        bytes: media.bytes,
+        width: media.width,
+        height: media.height,
+        sha256: media.sha256,
+        storage_key: media.sha256,
+      });
+      return reply.code(201).send({
+        id: row.id,
+        filename: row.filename,
+        contentType: row.content_type,
+        bytes: row.bytes,
+        width: row.width,
+        height: row.height,
+        sha256: row.sha256,
+      });
     },
   );
 
   app.get(
     '/media/:id/content',
-    { onRequest: requireRole(Roles.read), schema: { summary: 'The uploaded file', tags: ['library'], params: idParams, response: { 200: { description: 'The file, in its content type', content: { '*/*': { schema: z.any().describe('The file\'s bytes') } } } } } },
+    {
+      onRequest: requireRole(Roles.read),
+      schema: {
+        summary: 'The uploaded file',
+        tags: ['library'],
+        params: idParams,
+        response: {
+          200: {
+            description: 'The file, in its content type',
+            content: { '*/*': { schema: z.any().describe("The file's bytes") } },
+          },
+        },
+      },
+    },
     async (request, reply) => {
       const row = await ownedOr404(findMediaAsset(app.db, callerOf(request).workspaceId, request.params.id), 'Media');
       return reply.type(row.content_type).send(await app.media.get(row.storage_key));
@@ -75,12 +143,18 @@ export const libraryRoutes: FastifyPluginAsyncZod = async (app) => {
     '/library',
     {
       onRequest: requireRole(Roles.writeContent),
-      schema: { summary: 'Add a snippet, template or media item; it goes through the workspace\'s approval chain', tags: ['library'], body: createItemBody, response: { 201: libraryItemView } },
+      schema: {
+        summary: "Add a snippet, template or media item; it goes through the workspace's approval chain",
+        tags: ['library'],
+        body: createItemBody,
+        response: { 201: libraryItemView },
+      },
     },
     async (request, reply) => {
       const caller = callerOf(request);
       const body = request.body;
-      if (body.expiresAt && Date.parse(body.expiresAt) <= Date.now()) throw invalidField('expiresAt', 'future', 'must be in the future');
+      if (body.expiresAt && Date.parse(body.expiresAt) <= Date.now())
+        throw invalidField('expiresAt', 'future', 'must be in the future');
       if (body.mediaId) {
         const media = await findMediaAsset(app.db, caller.workspaceId, body.mediaId);
         if (!media) throw invalidField('mediaId', 'exists', `no media ${body.mediaId} in this workspace`);
@@ -88,7 +162,8 @@ export const libraryRoutes: FastifyPluginAsyncZod = async (app) => {
       const policy = await policyStepsFor(app.db, caller.workspaceId, []);
       const steps = await resolveSteps(app.db, caller.workspaceId, policy.steps, caller.userId);
       const unsatisfiable = unsatisfiableSteps(steps, policy.distinctApprovers, 'you');
-      if (unsatisfiable.length > 0) throw invalidFields(unsatisfiable.map((message) => ({ field: 'approval', rule: 'approvable', message })));
+      if (unsatisfiable.length > 0)
+        throw invalidFields(unsatisfiable.map((message) => ({ field: 'approval', rule: 'approvable', message })));
 
       const id = randomUUID();
       const workflowId = libraryItemWorkflowId(id);
@@ -108,12 +183,27 @@ export const libraryRoutes: FastifyPluginAsyncZod = async (app) => {
           workflow_id: workflowId,
           updated_at: new Date(),
         });
-        await appendAudit(trx, { workspaceId: caller.workspaceId, actorId: caller.userId, action: 'library_item.created', subjectType: 'library_item', subjectId: id, after: { kind: body.kind, name: body.name, body: body.body ?? null, expiresAt: body.expiresAt ?? null } });
+        await appendAudit(trx, {
+          workspaceId: caller.workspaceId,
+          actorId: caller.userId,
+          action: 'library_item.created',
+          subjectType: 'library_item',
+          subjectId: id,
+          after: { kind: body.kind, name: body.name, body: body.body ?? null, expiresAt: body.expiresAt ?? null },
+        });
         await start(() =>
           app.temporal.workflow.start<typeof reviewLibraryItem>('reviewLibraryItem', {
             workflowId,
             taskQueue: app.taskQueue,
-            args: [{ itemId: id, workspaceId: caller.workspaceId, ownerId: caller.userId, steps, distinctApprovers: policy.distinctApprovers }],
+            args: [
+              {
+                itemId: id,
+                workspaceId: caller.workspaceId,
+                ownerId: caller.userId,
+                steps,
+                distinctApprovers: policy.distinctApprovers,
+              },
+            ],
             typedSearchAttributes: [{ key: SearchAttributes.workspace, value: caller.workspaceId }],
             staticSummary: `Library ${body.kind} "${body.name}"`,
           }),
@@ -130,16 +220,33 @@ export const libraryRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         summary: 'Library items, by tag and kind; usable=true: approved and unexpired',
         tags: ['library'],
-        querystring: z.strictObject({ tag: z.string().optional(), kind: z.enum(LIBRARY_ITEM_KINDS).optional(), usable: z.enum(['true', 'false']).optional() }),
+        querystring: z.strictObject({
+          tag: z.string().optional(),
+          kind: z.enum(LIBRARY_ITEM_KINDS).optional(),
+          usable: z.enum(['true', 'false']).optional(),
+        }),
         response: { 200: z.object({ items: z.array(libraryItemView) }) },
       },
     },
-    async (request) => ({ items: await listLibraryItems(app.db, callerOf(request).workspaceId, { ...request.query, usable: request.query.usable === 'true' }) }),
+    async (request) => ({
+      items: await listLibraryItems(app.db, callerOf(request).workspaceId, {
+        ...request.query,
+        usable: request.query.usable === 'true',
+      }),
+    }),
   );
 
   app.get(
     '/library/:id',
-    { onRequest: requireRole(Roles.read), schema: { summary: 'A library item and the posts that used it', tags: ['library'], params: idParams, response: { 200: libraryItemView } } },
+    {
+      onRequest: requireRole(Roles.read),
+      schema: {
+        summary: 'A library item and the posts that used it',
+        tags: ['library'],
+        params: idParams,
+        response: { 200: libraryItemView },
+      },
+    },
     async (request) => {
       return ownedOr404(findLibraryItem(app.db, callerOf(request).workspaceId, request.params.id), 'Library item');
     },
@@ -149,23 +256,49 @@ export const libraryRoutes: FastifyPluginAsyncZod = async (app) => {
     '/library/:id/approval',
     {
       onRequest: requireRole(Roles.decide),
-      schema: { summary: 'Decide on a library item\'s approval (naming the step and round)', tags: ['library'], params: idParams, headers: idempotencyHeaders, body: decisionBody, response: { 200: approvalChainView } },
+      schema: {
+        summary: "Decide on a library item's approval (naming the step and round)",
+        tags: ['library'],
+        params: idParams,
+        headers: idempotencyHeaders,
+        body: decisionBody,
+        response: { 200: approvalChainView },
+      },
     },
     async (request, reply) =>
       answerOnce(app, request, reply, async (updateId) => {
         const caller = callerOf(request);
         const item = await ownedOr404(findLibraryItem(app.db, caller.workspaceId, request.params.id), 'Library item');
-        return runDecision(app.temporal, item.workflowId, caller, request.body, `The item is ${item.status}; no approval is pending`, updateId);
+        return runDecision(
+          app.temporal,
+          item.workflowId,
+          caller,
+          request.body,
+          `The item is ${item.status}; no approval is pending`,
+          updateId,
+        );
       }),
   );
 
   app.get(
     '/library/:id/approval',
-    { onRequest: requireRole(Roles.read), schema: { summary: 'A library item\'s approval chain (steps from 1), each person named', tags: ['library'], params: idParams, response: { 200: approvalViewSchema } } },
+    {
+      onRequest: requireRole(Roles.read),
+      schema: {
+        summary: "A library item's approval chain (steps from 1), each person named",
+        tags: ['library'],
+        params: idParams,
+        response: { 200: approvalViewSchema },
+      },
+    },
     async (request) => {
       const { workspaceId } = callerOf(request);
       const item = await ownedOr404(findLibraryItem(app.db, workspaceId, request.params.id), 'Library item');
-      return approvalWithPeople(app.db, workspaceId, approvalView(await app.temporal.workflow.getHandle(item.workflowId).query(approvalQuery)));
+      return approvalWithPeople(
+        app.db,
+        workspaceId,
+        approvalView(await app.temporal.workflow.getHandle(item.workflowId).query(approvalQuery)),
+      );
     },
   );
 };

@@ -11,45 +11,76 @@ import { idParams, isoInstant } from '../schemas';
 import { invalidField } from '../problems';
 import { runWorkflowUpdate } from '../workflow-updates';
 
-
 /** The post's workflow as it answers (its own fields, as it holds them). */
 const postLiveView = z.looseObject({
   postId: z.uuid(),
   status: z.enum(POST_STATUSES),
   publishAt: z.string(),
-  targets: z.array(z.looseObject({ targetId: z.uuid(), channelId: z.uuid(), provider: z.string(), status: z.enum(TARGET_STATUSES), externalId: z.string().optional(), url: z.string().nullable().optional(), error: z.string().optional() })),
+  targets: z.array(
+    z.looseObject({
+      targetId: z.uuid(),
+      channelId: z.uuid(),
+      provider: z.string(),
+      status: z.enum(TARGET_STATUSES),
+      externalId: z.string().optional(),
+      url: z.string().nullable().optional(),
+      error: z.string().optional(),
+    }),
+  ),
 });
 
 const alt = z.string().max(2000).optional().describe('Alt text, for people who cannot see the image');
 
-const createPostBody = z.strictObject({
-  text: z.string().min(1, 'must not be empty').optional().describe('Required unless libraryItemId gives it'),
-  channelIds: z
-    .array(z.uuid())
-    .min(1, 'name at least one channel')
-    .max(50)
-    .refine((ids) => new Set(ids).size === ids.length, 'must not repeat a channel'),
-  variants: z.record(z.uuid(), z.string().min(1, 'must not be empty')).optional().describe('Per-channel text, by channel id'),
-  publishAt: isoInstant.optional().describe('When to publish; omit to publish now'),
-  queue: z.boolean().optional().describe('Take the next free queue slot shared by all the channels (instead of publishAt)'),
-  campaignId: z.uuid().optional().describe('Join a campaign: its links get the campaign\'s UTM tags, and it publishes only while the campaign runs'),
-  libraryItemId: z.uuid().optional().describe('Make the post from an approved library snippet or template; unchanged, it skips approval'),
-  variables: z.record(z.string(), z.string()).optional().describe('Values for the template\'s {{variables}}'),
-  media: z
-    .array(
-      z.union([
-        z.strictObject({ mediaId: z.uuid().describe('An upload (POST /v1/media)'), alt }),
-        z.strictObject({ libraryItemId: z.uuid().describe('An approved, unexpired library media item'), alt }),
-      ]),
-    )
-    .max(4)
-    .refine((m) => new Set(m.map((x) => ('mediaId' in x ? x.mediaId : x.libraryItemId))).size === m.length, 'must not repeat a medium')
-    .optional()
-    .describe('Media to attach, in order, each an upload or a library media item; each network checks its own rules (Bluesky: up to 4 images of at most 1,000,000 bytes)'),
-})
+const createPostBody = z
+  .strictObject({
+    text: z.string().min(1, 'must not be empty').optional().describe('Required unless libraryItemId gives it'),
+    channelIds: z
+      .array(z.uuid())
+      .min(1, 'name at least one channel')
+      .max(50)
+      .refine((ids) => new Set(ids).size === ids.length, 'must not repeat a channel'),
+    variants: z
+      .record(z.uuid(), z.string().min(1, 'must not be empty'))
+      .optional()
+      .describe('Per-channel text, by channel id'),
+    publishAt: isoInstant.optional().describe('When to publish; omit to publish now'),
+    queue: z
+      .boolean()
+      .optional()
+      .describe('Take the next free queue slot shared by all the channels (instead of publishAt)'),
+    campaignId: z
+      .uuid()
+      .optional()
+      .describe(
+        "Join a campaign: its links get the campaign's UTM tags, and it publishes only while the campaign runs",
+      ),
+    libraryItemId: z
+      .uuid()
+      .optional()
+      .describe('Make the post from an approved library snippet or template; unchanged, it skips approval'),
+    variables: z.record(z.string(), z.string()).optional().describe("Values for the template's {{variables}}"),
+    media: z
+      .array(
+        z.union([
+          z.strictObject({ mediaId: z.uuid().describe('An upload (POST /v1/media)'), alt }),
+          z.strictObject({ libraryItemId: z.uuid().describe('An approved, unexpired library media item'), alt }),
+        ]),
+      )
+      .max(4)
+      .refine(
+        (m) => new Set(m.map((x) => ('mediaId' in x ? x.mediaId : x.libraryItemId))).size === m.length,
+        'must not repeat a medium',
+      )
+      .optional()
+      .describe(
+        'Media to attach, in order, each an upload or a library media item; each network checks its own rules (Bluesky: up to 4 images of at most 1,000,000 bytes)',
+      ),
+  })
   .refine((b) => !(b.queue && b.publishAt), { message: 'give either publishAt or queue, not both', path: ['queue'] })
-  .refine((b) => b.text !== undefined || b.libraryItemId !== undefined, { message: 'give the text, or a libraryItemId to take it from', path: ['text'] });
-
+  .refine((b) => b.text !== undefined || b.libraryItemId !== undefined, {
+    message: 'give the text, or a libraryItemId to take it from',
+    path: ['text'],
+  });
 
 export const postRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
@@ -94,13 +125,30 @@ export const postRoutes: FastifyPluginAsyncZod = async (app) => {
       const from = q.from ? new Date(q.from) : undefined;
       const to = q.to ? new Date(q.to) : undefined;
       if (from && to && to <= from) throw invalidField('querystring.to', 'after_from', 'must be after from', 400);
-      return { posts: await findPosts(app.db, callerOf(request).workspaceId, { from, to, status: q.status, channelId: q.channelId, campaignId: q.campaignId, limit: q.limit }) };
+      return {
+        posts: await findPosts(app.db, callerOf(request).workspaceId, {
+          from,
+          to,
+          status: q.status,
+          channelId: q.channelId,
+          campaignId: q.campaignId,
+          limit: q.limit,
+        }),
+      };
     },
   );
 
   app.get(
     '/posts/:id',
-    { onRequest: requireRole(Roles.read), schema: { summary: 'A post and the status of each target', tags: ['posts'], params: idParams, response: { 200: postView } } },
+    {
+      onRequest: requireRole(Roles.read),
+      schema: {
+        summary: 'A post and the status of each target',
+        tags: ['posts'],
+        params: idParams,
+        response: { 200: postView },
+      },
+    },
     async (request) => {
       const post = await ownedOr404(findPost(app.db, callerOf(request).workspaceId, request.params.id), 'Post');
       return post;
@@ -109,7 +157,15 @@ export const postRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(
     '/posts/:id/live',
-    { onRequest: requireRole(Roles.read), schema: { summary: 'Live status, straight from the post\'s workflow', tags: ['posts'], params: idParams, response: { 200: postLiveView } } },
+    {
+      onRequest: requireRole(Roles.read),
+      schema: {
+        summary: "Live status, straight from the post's workflow",
+        tags: ['posts'],
+        params: idParams,
+        response: { 200: postLiveView },
+      },
+    },
     async (request) => {
       const post = await ownedOr404(findPost(app.db, callerOf(request).workspaceId, request.params.id), 'Post');
       const live = await app.temporal.workflow.getHandle(post.workflowId).query(postStatusQuery);
@@ -121,14 +177,23 @@ export const postRoutes: FastifyPluginAsyncZod = async (app) => {
     '/posts/:id/reschedule',
     {
       onRequest: requireRole(Roles.writeContent),
-      schema: { summary: 'Move a scheduled post', tags: ['posts'], params: idParams, body: z.strictObject({ publishAt: isoInstant }), response: { 200: postView } },
+      schema: {
+        summary: 'Move a scheduled post',
+        tags: ['posts'],
+        params: idParams,
+        body: z.strictObject({ publishAt: isoInstant }),
+        response: { 200: postView },
+      },
     },
     async (request) => {
       const caller = callerOf(request);
       const post = await ownedOr404(findPost(app.db, caller.workspaceId, request.params.id), 'Post');
       const publishAt = mustBeFuture(request.body.publishAt);
       await runWorkflowUpdate(
-        () => app.temporal.workflow.getHandle(post.workflowId).executeUpdate(rescheduleUpdate, { args: [{ publishAt: publishAt.toISOString(), actorId: caller.userId }] }),
+        () =>
+          app.temporal.workflow.getHandle(post.workflowId).executeUpdate(rescheduleUpdate, {
+            args: [{ publishAt: publishAt.toISOString(), actorId: caller.userId }],
+          }),
         `The post is ${post.status}; its workflow has finished`,
       );
       return (await findPost(app.db, caller.workspaceId, post.id))!;
@@ -140,7 +205,8 @@ export const postRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       onRequest: requireRole(Roles.writeContent),
       schema: {
-        summary: 'Change the text (and variants) of a post that has not started publishing; with an approval chain, approval starts over',
+        summary:
+          'Change the text (and variants) of a post that has not started publishing; with an approval chain, approval starts over',
         tags: ['posts'],
         params: idParams,
         body: z.strictObject({ text: z.string().min(1, 'must not be empty'), variants: createPostBody.shape.variants }),
@@ -152,10 +218,18 @@ export const postRoutes: FastifyPluginAsyncZod = async (app) => {
       const post = await ownedOr404(findPost(app.db, caller.workspaceId, request.params.id), 'Post');
       const channelIds = post.targets.map((t) => t.channelId);
       const campaign = post.campaignId ? await findCampaign(app.db, caller.workspaceId, post.campaignId) : undefined;
-      const { texts } = await checkContent(app, caller.workspaceId, { ...request.body, channelIds }, campaign ? utmTagger(campaign) : undefined);
+      const { texts } = await checkContent(
+        app,
+        caller.workspaceId,
+        { ...request.body, channelIds },
+        campaign ? utmTagger(campaign) : undefined,
+      );
       const targets = post.targets.map((t) => ({ targetId: t.id, text: texts[t.channelId]! }));
       await runWorkflowUpdate(
-        () => app.temporal.workflow.getHandle(post.workflowId).executeUpdate(editUpdate, { args: [{ actorId: caller.userId, text: request.body.text, targets }] }),
+        () =>
+          app.temporal.workflow
+            .getHandle(post.workflowId)
+            .executeUpdate(editUpdate, { args: [{ actorId: caller.userId, text: request.body.text, targets }] }),
         `The post is ${post.status}; its workflow has finished`,
       );
       return (await findPost(app.db, caller.workspaceId, post.id))!;
@@ -164,12 +238,18 @@ export const postRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.post(
     '/posts/:id/cancel',
-    { onRequest: requireRole(Roles.writeContent), schema: { summary: 'Cancel a scheduled post', tags: ['posts'], params: idParams, response: { 200: postView } } },
+    {
+      onRequest: requireRole(Roles.writeContent),
+      schema: { summary: 'Cancel a scheduled post', tags: ['posts'], params: idParams, response: { 200: postView } },
+    },
     async (request) => {
       const caller = callerOf(request);
       const post = await ownedOr404(findPost(app.db, caller.workspaceId, request.params.id), 'Post');
       await runWorkflowUpdate(
-        () => app.temporal.workflow.getHandle(post.workflowId).executeUpdate(cancelUpdate, { args: [{ actorId: caller.userId }] }),
+        () =>
+          app.temporal.workflow
+            .getHandle(post.workflowId)
+            .executeUpdate(cancelUpdate, { args: [{ actorId: caller.userId }] }),
         `The post is ${post.status}; its workflow has finished`,
       );
       return (await findPost(app.db, caller.workspaceId, post.id))!;

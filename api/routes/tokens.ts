@@ -8,7 +8,6 @@ import { callerOf, may, requireRole, Roles } from '../plugins/auth';
 import { isoInstant, noContent } from '../schemas';
 import { forbidden, invalidField, notFound } from '../problems';
 
-
 const newToken = z.strictObject({
   name: z.string().trim().min(1).max(100),
   expiresAt: isoInstant.optional(),
@@ -17,23 +16,35 @@ const newToken = z.strictObject({
     .min(1)
     .max(SCOPES.length)
     .optional()
-    .describe('Limits the token within the role: read, publish (content), approve (approval decisions), listening (queries, ingest keys), admin (members, channels, policies); every scope includes read. Omitted: everything the role allows'),
+    .describe(
+      'Limits the token within the role: read, publish (content), approve (approval decisions), listening (queries, ingest keys), admin (members, channels, policies); every scope includes read. Omitted: everything the role allows',
+    ),
 });
 
 /**
  * What a new token may be: never broader than the token asking for it, in scopes or in time (a
  * token that expires makes tokens that expire no later, by default at the same moment).
  */
-function mintable(caller: TokenCaller, body: z.infer<typeof newToken>): { scopes: Scope[] | null; expiresAt: Date | null } {
+function mintable(
+  caller: TokenCaller,
+  body: z.infer<typeof newToken>,
+): { scopes: Scope[] | null; expiresAt: Date | null } {
   const scopes = body.scopes ? SCOPES.filter((s) => body.scopes!.includes(s)) : null;
   const beyond = scopesBeyond(caller.scopes, scopes);
   if (beyond.length > 0) {
-    throw forbidden(`This token is limited to the scopes ${caller.scopes!.join(', ')}; a token it makes cannot have ${beyond.map((s) => `"${s}"`).join(', ')}${scopes ? '' : ' (name its scopes)'}`);
+    throw forbidden(
+      `This token is limited to the scopes ${caller.scopes!.join(', ')}; a token it makes cannot have ${beyond.map((s) => `"${s}"`).join(', ')}${scopes ? '' : ' (name its scopes)'}`,
+    );
   }
   const expiresAt = body.expiresAt ? new Date(body.expiresAt) : caller.tokenExpiresAt;
-  if (expiresAt && expiresAt.getTime() <= Date.now()) throw invalidField('expiresAt', 'future', 'must be in the future');
+  if (expiresAt && expiresAt.getTime() <= Date.now())
+    throw invalidField('expiresAt', 'future', 'must be in the future');
   if (caller.tokenExpiresAt && expiresAt && expiresAt > caller.tokenExpiresAt) {
-    throw invalidField('expiresAt', 'within_token_expiry', `must not be later than the expiry of the token making it (${caller.tokenExpiresAt.toISOString()})`);
+    throw invalidField(
+      'expiresAt',
+      'within_token_expiry',
+      `must not be later than the expiry of the token making it (${caller.tokenExpiresAt.toISOString()})`,
+    );
   }
   return { scopes, expiresAt };
 }
@@ -44,7 +55,7 @@ export const tokenRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       onRequest: requireRole(Roles.read),
       schema: {
-        summary: 'Your API tokens (owners and admins: everyone\'s, with all=true)',
+        summary: "Your API tokens (owners and admins: everyone's, with all=true)",
         tags: ['tokens'],
         querystring: z.strictObject({ all: z.enum(['true', 'false']).default('false') }),
         response: { 200: z.object({ tokens: z.array(tokenView) }) },
@@ -62,7 +73,8 @@ export const tokenRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       onRequest: requireRole(Roles.read),
       schema: {
-        summary: 'Create an API token for yourself, optionally limited to scopes; the token is shown in this response only',
+        summary:
+          'Create an API token for yourself, optionally limited to scopes; the token is shown in this response only',
         tags: ['tokens'],
         body: newToken,
         response: { 201: tokenView.extend({ token: z.string() }) },
@@ -72,7 +84,14 @@ export const tokenRoutes: FastifyPluginAsyncZod = async (app) => {
       const caller = callerOf(request);
       const { scopes, expiresAt } = mintable(caller, request.body);
       const { token, view } = await app.db.transaction().execute((trx) =>
-        issueToken(trx, { userId: caller.userId, workspaceId: caller.workspaceId, name: request.body.name, expiresAt, scopes, actorId: caller.userId }),
+        issueToken(trx, {
+          userId: caller.userId,
+          workspaceId: caller.workspaceId,
+          name: request.body.name,
+          expiresAt,
+          scopes,
+          actorId: caller.userId,
+        }),
       );
       return reply.code(201).send({ ...view, token });
     },
@@ -83,7 +102,8 @@ export const tokenRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       onRequest: requireRole(Roles.manageMembers),
       schema: {
-        summary: 'Mint an API token for a service account, optionally limited to scopes; the token is shown in this response only',
+        summary:
+          'Mint an API token for a service account, optionally limited to scopes; the token is shown in this response only',
         tags: ['tokens'],
         params: z.strictObject({ userId: z.uuid() }),
         body: newToken,
@@ -96,7 +116,14 @@ export const tokenRoutes: FastifyPluginAsyncZod = async (app) => {
       if (!account || account.kind !== 'service') throw notFound('Service account');
       const { scopes, expiresAt } = mintable(caller, request.body);
       const { token, view } = await app.db.transaction().execute((trx) =>
-        issueToken(trx, { userId: account.userId, workspaceId: caller.workspaceId, name: request.body.name, expiresAt, scopes, actorId: caller.userId }),
+        issueToken(trx, {
+          userId: account.userId,
+          workspaceId: caller.workspaceId,
+          name: request.body.name,
+          expiresAt,
+          scopes,
+          actorId: caller.userId,
+        }),
       );
       return reply.code(201).send({ ...view, token });
     },
@@ -104,11 +131,27 @@ export const tokenRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.delete(
     '/tokens/:id',
-    { onRequest: requireRole(Roles.read), schema: { summary: 'Revoke a token (yours; owners and admins: anyone\'s)', tags: ['tokens'], params: z.strictObject({ id: z.uuid() }), response: { 204: noContent('Revoked') } } },
+    {
+      onRequest: requireRole(Roles.read),
+      schema: {
+        summary: "Revoke a token (yours; owners and admins: anyone's)",
+        tags: ['tokens'],
+        params: z.strictObject({ id: z.uuid() }),
+        response: { 204: noContent('Revoked') },
+      },
+    },
     async (request, reply) => {
       const caller = callerOf(request);
       const anyUser = may(caller, Roles.manageMembers);
-      if (!(await revokeToken(app.db, { workspaceId: caller.workspaceId, tokenId: request.params.id, actorId: caller.userId, anyUser }))) throw notFound('Token');
+      if (
+        !(await revokeToken(app.db, {
+          workspaceId: caller.workspaceId,
+          tokenId: request.params.id,
+          actorId: caller.userId,
+          anyUser,
+        }))
+      )
+        throw notFound('Token');
       return reply.code(204).send(undefined);
     },
   );

@@ -66,14 +66,20 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('text', 'text', (c) => c.notNull())
     .addColumn('publish_at', 'timestamptz', (c) => c.notNull())
     .addColumn('status', 'text', (c) =>
-      c.notNull().check(sql`status in ('scheduled', 'publishing', 'published', 'partially_published', 'failed', 'cancelled')`),
+      c
+        .notNull()
+        .check(sql`status in ('scheduled', 'publishing', 'published', 'partially_published', 'failed', 'cancelled')`),
     )
     .addColumn('workflow_id', 'text', (c) => c.notNull().unique())
     .addColumn('campaign_id', 'uuid')
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .execute();
-  await db.schema.createIndex('posts_workspace_publish_at_idx').on('posts').columns(['workspace_id', 'publish_at']).execute();
+  await db.schema
+    .createIndex('posts_workspace_publish_at_idx')
+    .on('posts')
+    .columns(['workspace_id', 'publish_at'])
+    .execute();
 
   await db.schema
     .createTable('post_targets')
@@ -114,7 +120,16 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const table of ['audit_log', 'post_targets', 'posts', 'channels', 'api_tokens', 'memberships', 'users', 'workspaces']) {
+  for (const table of [
+    'audit_log',
+    'post_targets',
+    'posts',
+    'channels',
+    'api_tokens',
+    'memberships',
+    'users',
+    'workspaces',
+  ]) {
     await db.schema.dropTable(table).execute();
   }
 }

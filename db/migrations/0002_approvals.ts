@@ -5,9 +5,14 @@ import { sql, type Kysely } from 'kysely';
 export async function up(db: Kysely<any>): Promise<void> {
   await sql`alter table posts drop constraint posts_status_check`.execute(db);
   await sql`alter table posts add constraint posts_status_check check (status in
-    ('awaiting_approval', 'scheduled', 'publishing', 'published', 'partially_published', 'failed', 'cancelled', 'rejected', 'expired'))`.execute(db);
+    ('awaiting_approval', 'scheduled', 'publishing', 'published', 'partially_published', 'failed', 'cancelled', 'rejected', 'expired'))`.execute(
+    db,
+  );
   // Who the post's current approval step waits on: answers "what waits for me" without asking Temporal.
-  await db.schema.alterTable('posts').addColumn('awaiting_user_ids', sql`uuid[]`, (c) => c.notNull().defaultTo(sql`'{}'`)).execute();
+  await db.schema
+    .alterTable('posts')
+    .addColumn('awaiting_user_ids', sql`uuid[]`, (c) => c.notNull().defaultTo(sql`'{}'`))
+    .execute();
 
   await db.schema
     .createTable('approval_policies')
@@ -19,7 +24,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .execute();
   // One workspace-wide policy and at most one per channel.
-  await sql`create unique index approval_policies_scope_uq on approval_policies (workspace_id, coalesce(channel_id, '00000000-0000-0000-0000-000000000000'))`.execute(db);
+  await sql`create unique index approval_policies_scope_uq on approval_policies (workspace_id, coalesce(channel_id, '00000000-0000-0000-0000-000000000000'))`.execute(
+    db,
+  );
 
   await db.schema
     .createTable('approval_decisions')

@@ -5,14 +5,24 @@ import { sql, type Kysely } from 'kysely';
 export async function up(db: Kysely<any>): Promise<void> {
   await sql`alter table posts drop constraint posts_status_check`.execute(db);
   await sql`alter table posts add constraint posts_status_check check (status in
-    ('awaiting_approval', 'changes_requested', 'scheduled', 'publishing', 'published', 'partially_published', 'failed', 'cancelled', 'rejected', 'expired'))`.execute(db);
+    ('awaiting_approval', 'changes_requested', 'scheduled', 'publishing', 'published', 'partially_published', 'failed', 'cancelled', 'rejected', 'expired'))`.execute(
+    db,
+  );
 
   // An edit restarts the chain: decisions belong to a round, once per user per step per round.
-  await db.schema.alterTable('approval_decisions').addColumn('round', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+  await db.schema
+    .alterTable('approval_decisions')
+    .addColumn('round', 'integer', (c) => c.notNull().defaultTo(0))
+    .execute();
   await db.schema.alterTable('approval_decisions').dropConstraint('approval_decisions_once_uq').execute();
-  await db.schema.alterTable('approval_decisions').addUniqueConstraint('approval_decisions_once_uq', ['post_id', 'round', 'step', 'user_id']).execute();
+  await db.schema
+    .alterTable('approval_decisions')
+    .addUniqueConstraint('approval_decisions_once_uq', ['post_id', 'round', 'step', 'user_id'])
+    .execute();
   await sql`alter table approval_decisions drop constraint approval_decisions_decision_check`.execute(db);
-  await sql`alter table approval_decisions add constraint approval_decisions_decision_check check (decision in ('approve', 'reject', 'request_changes'))`.execute(db);
+  await sql`alter table approval_decisions add constraint approval_decisions_decision_check check (decision in ('approve', 'reject', 'request_changes'))`.execute(
+    db,
+  );
 
   await db.schema
     .createTable('content_rules')
@@ -48,11 +58,18 @@ export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.alterTable('workspaces').dropColumn('notification_webhook_sealed').execute();
   await db.schema.dropTable('content_rules').execute();
   await sql`alter table approval_decisions drop constraint approval_decisions_decision_check`.execute(db);
-  await sql`alter table approval_decisions add constraint approval_decisions_decision_check check (decision in ('approve', 'reject'))`.execute(db);
+  await sql`alter table approval_decisions add constraint approval_decisions_decision_check check (decision in ('approve', 'reject'))`.execute(
+    db,
+  );
   await db.schema.alterTable('approval_decisions').dropConstraint('approval_decisions_once_uq').execute();
-  await db.schema.alterTable('approval_decisions').addUniqueConstraint('approval_decisions_once_uq', ['post_id', 'step', 'user_id']).execute();
+  await db.schema
+    .alterTable('approval_decisions')
+    .addUniqueConstraint('approval_decisions_once_uq', ['post_id', 'step', 'user_id'])
+    .execute();
   await db.schema.alterTable('approval_decisions').dropColumn('round').execute();
   await sql`alter table posts drop constraint posts_status_check`.execute(db);
   await sql`alter table posts add constraint posts_status_check check (status in
-    ('awaiting_approval', 'scheduled', 'publishing', 'published', 'partially_published', 'failed', 'cancelled', 'rejected', 'expired'))`.execute(db);
+    ('awaiting_approval', 'scheduled', 'publishing', 'published', 'partially_published', 'failed', 'cancelled', 'rejected', 'expired'))`.execute(
+    db,
+  );
 }

@@ -20,7 +20,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('utm', 'jsonb')
     .addColumn('enforce_dates', 'boolean', (c) => c.notNull().defaultTo(true))
     .addColumn('status', 'text', (c) =>
-      c.notNull().check(sql`status in ('draft', 'in_review', 'scheduled', 'live', 'paused', 'completed', 'cancelled', 'rejected')`),
+      c
+        .notNull()
+        .check(
+          sql`status in ('draft', 'in_review', 'scheduled', 'live', 'paused', 'completed', 'cancelled', 'rejected')`,
+        ),
     )
     .addColumn('workflow_id', 'text', (c) => c.notNull().unique())
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
@@ -30,12 +34,23 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.createIndex('posts_campaign_idx').on('posts').column('campaign_id').execute();
 
   await sql`alter table posts drop constraint posts_status_check`.execute(db);
-  await sql.raw(`alter table posts add constraint posts_status_check check (status in ${POST_STATUSES_AFTER})`).execute(db);
+  await sql
+    .raw(`alter table posts add constraint posts_status_check check (status in ${POST_STATUSES_AFTER})`)
+    .execute(db);
 
   // Queue slots: weekly local times in the channel's IANA timezone, and a minimum gap between posts.
-  await db.schema.alterTable('channels').addColumn('timezone', 'text', (c) => c.notNull().defaultTo('UTC')).execute();
-  await db.schema.alterTable('channels').addColumn('slots', 'jsonb', (c) => c.notNull().defaultTo(sql`'[]'`)).execute();
-  await db.schema.alterTable('channels').addColumn('min_gap_minutes', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+  await db.schema
+    .alterTable('channels')
+    .addColumn('timezone', 'text', (c) => c.notNull().defaultTo('UTC'))
+    .execute();
+  await db.schema
+    .alterTable('channels')
+    .addColumn('slots', 'jsonb', (c) => c.notNull().defaultTo(sql`'[]'`))
+    .execute();
+  await db.schema
+    .alterTable('channels')
+    .addColumn('min_gap_minutes', 'integer', (c) => c.notNull().defaultTo(0))
+    .execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
@@ -43,7 +58,9 @@ export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.alterTable('channels').dropColumn('slots').execute();
   await db.schema.alterTable('channels').dropColumn('timezone').execute();
   await sql`alter table posts drop constraint posts_status_check`.execute(db);
-  await sql.raw(`alter table posts add constraint posts_status_check check (status in ${POST_STATUSES_BEFORE})`).execute(db);
+  await sql
+    .raw(`alter table posts add constraint posts_status_check check (status in ${POST_STATUSES_BEFORE})`)
+    .execute(db);
   await db.schema.dropIndex('posts_campaign_idx').execute();
   await db.schema.dropTable('campaigns').execute();
 }

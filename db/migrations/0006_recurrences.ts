@@ -17,10 +17,18 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .execute();
-  await db.schema.alterTable('posts').addColumn('recurrence_id', 'uuid', (c) => c.references('recurrences.id')).execute();
+  await db.schema
+    .alterTable('posts')
+    .addColumn('recurrence_id', 'uuid', (c) => c.references('recurrences.id'))
+    .execute();
   await db.schema.alterTable('posts').addColumn('occurrence', 'integer').execute();
   // One post per occurrence, whatever the retries.
-  await db.schema.createIndex('posts_recurrence_occurrence_uq').on('posts').columns(['recurrence_id', 'occurrence']).unique().execute();
+  await db.schema
+    .createIndex('posts_recurrence_occurrence_uq')
+    .on('posts')
+    .columns(['recurrence_id', 'occurrence'])
+    .unique()
+    .execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

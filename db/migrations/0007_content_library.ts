@@ -37,8 +37,14 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
 
   // Usage: which posts were made from which item, and whether that skipped their approval.
-  await db.schema.alterTable('posts').addColumn('library_item_id', 'uuid', (c) => c.references('library_items.id')).execute();
-  await db.schema.alterTable('posts').addColumn('pre_approved', 'boolean', (c) => c.notNull().defaultTo(false)).execute();
+  await db.schema
+    .alterTable('posts')
+    .addColumn('library_item_id', 'uuid', (c) => c.references('library_items.id'))
+    .execute();
+  await db.schema
+    .alterTable('posts')
+    .addColumn('pre_approved', 'boolean', (c) => c.notNull().defaultTo(false))
+    .execute();
   await db.schema.createIndex('posts_library_item_idx').on('posts').column('library_item_id').execute();
 }
 

@@ -3,7 +3,10 @@ import { sql, type Kysely } from 'kysely';
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
 export async function up(db: Kysely<any>): Promise<void> {
-  await db.schema.alterTable('listening_queries').addColumn('alerting', 'jsonb', (c) => c.notNull().defaultTo(sql`'{}'`)).execute();
+  await db.schema
+    .alterTable('listening_queries')
+    .addColumn('alerting', 'jsonb', (c) => c.notNull().defaultTo(sql`'{}'`))
+    .execute();
   await db.schema
     .createTable('alerts')
     .addColumn('id', 'uuid', (c) => c.primaryKey().defaultTo(sql`gen_random_uuid()`))

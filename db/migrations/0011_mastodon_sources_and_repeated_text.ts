@@ -18,7 +18,12 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   // The same text from many accounts is noise (copypasta): mentions keep a key of their words.
   await db.schema.alterTable('mentions').addColumn('text_key', 'text').execute();
-  await db.schema.createIndex('mentions_text_key_idx').on('mentions').columns(['query_id', 'text_key', 'posted_at']).where(sql.ref('text_key'), 'is not', null).execute();
+  await db.schema
+    .createIndex('mentions_text_key_idx')
+    .on('mentions')
+    .columns(['query_id', 'text_key', 'posted_at'])
+    .where(sql.ref('text_key'), 'is not', null)
+    .execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

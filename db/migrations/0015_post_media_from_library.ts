@@ -4,7 +4,10 @@ import { type Kysely } from 'kysely';
 
 export async function up(db: Kysely<any>): Promise<void> {
   // A medium attached from a library media item: counts as that item's use, and can keep a post pre-approved.
-  await db.schema.alterTable('post_media').addColumn('library_item_id', 'uuid', (c) => c.references('library_items.id')).execute();
+  await db.schema
+    .alterTable('post_media')
+    .addColumn('library_item_id', 'uuid', (c) => c.references('library_items.id'))
+    .execute();
   await db.schema.createIndex('post_media_library_item_idx').on('post_media').column('library_item_id').execute();
 }
 

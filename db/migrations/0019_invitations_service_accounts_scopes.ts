@@ -7,13 +7,22 @@ export async function up(db: Kysely<any>): Promise<void> {
   // nobody mistakes one for a person: they never redeem invitations and are never owners.
   await db.schema
     .alterTable('users')
-    .addColumn('kind', 'text', (c) => c.notNull().defaultTo('person').check(sql`kind in ('person', 'service')`))
+    .addColumn('kind', 'text', (c) =>
+      c
+        .notNull()
+        .defaultTo('person')
+        .check(sql`kind in ('person', 'service')`),
+    )
     .execute();
 
   // null: everything the member's role allows; otherwise only what these scopes allow.
   await db.schema
     .alterTable('api_tokens')
-    .addColumn('scopes', sql`text[]`, (c) => c.check(sql`scopes is null or (cardinality(scopes) > 0 and scopes <@ array['read', 'publish', 'approve', 'listening', 'admin']::text[])`))
+    .addColumn('scopes', sql`text[]`, (c) =>
+      c.check(
+        sql`scopes is null or (cardinality(scopes) > 0 and scopes <@ array['read', 'publish', 'approve', 'listening', 'admin']::text[])`,
+      ),
+    )
     .execute();
 
   // A member redeems an invitation once for a token of their own; only the code's hash is kept.
@@ -29,7 +38,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('accepted_at', 'timestamptz')
     .addColumn('token_id', 'uuid', (c) => c.references('api_tokens.id').onDelete('set null'))
     .addColumn('revoked_at', 'timestamptz')
-    .addColumn('revoked_reason', 'text', (c) => c.check(sql`revoked_reason in ('revoked', 'reissued', 'member_removed')`))
+    .addColumn('revoked_reason', 'text', (c) =>
+      c.check(sql`revoked_reason in ('revoked', 'reissued', 'member_removed')`),
+    )
     .addCheckConstraint('invitations_ended_once', sql`accepted_at is null or revoked_at is null`)
     .execute();
   // At most one live code per member of a workspace: a new one ends the previous one first.

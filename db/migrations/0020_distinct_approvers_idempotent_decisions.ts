@@ -4,7 +4,10 @@ import { sql, type Kysely } from 'kysely';
 
 export async function up(db: Kysely<any>): Promise<void> {
   // One person approves at most one step of a round, unless a policy says otherwise.
-  await db.schema.alterTable('approval_policies').addColumn('distinct_approvers', 'boolean', (c) => c.notNull().defaultTo(true)).execute();
+  await db.schema
+    .alterTable('approval_policies')
+    .addColumn('distinct_approvers', 'boolean', (c) => c.notNull().defaultTo(true))
+    .execute();
   // The first answer to a request sent with an Idempotency-Key, given again to its retries.
   await db.schema
     .createTable('idempotent_requests')

@@ -8,11 +8,19 @@ export async function up(db: Kysely<any>): Promise<void> {
   // and spike alerts.
   await db.schema
     .alterTable('notifications')
-    .addColumn('subject_type', 'text', (col) => col.notNull().defaultTo('post').check(sql`subject_type in ('post', 'campaign', 'library_item', 'alert')`))
+    .addColumn('subject_type', 'text', (col) =>
+      col
+        .notNull()
+        .defaultTo('post')
+        .check(sql`subject_type in ('post', 'campaign', 'library_item', 'alert')`),
+    )
     .execute();
   await db.updateTable('notifications').set({ subject_type: 'alert' }).where('kind', '=', 'listening.spike').execute();
   // From now on every insert names it.
-  await db.schema.alterTable('notifications').alterColumn('subject_type', (col) => col.dropDefault()).execute();
+  await db.schema
+    .alterTable('notifications')
+    .alterColumn('subject_type', (col) => col.dropDefault())
+    .execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

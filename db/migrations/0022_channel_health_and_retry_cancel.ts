@@ -14,10 +14,19 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
   // A target's send is on the network right now (set by the claim that lets it go, cleared by its
   // outcome): a cancel stops the targets waiting to retry and leaves these to finish.
-  await db.schema.alterTable('post_targets').addColumn('sending', 'boolean', (col) => col.notNull().defaultTo(false)).execute();
+  await db.schema
+    .alterTable('post_targets')
+    .addColumn('sending', 'boolean', (col) => col.notNull().defaultTo(false))
+    .execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.alterTable('post_targets').dropColumn('sending').execute();
-  await db.schema.alterTable('channels').dropColumn('healthy').dropColumn('consecutive_failures').dropColumn('last_error').dropColumn('failing_since').execute();
+  await db.schema
+    .alterTable('channels')
+    .dropColumn('healthy')
+    .dropColumn('consecutive_failures')
+    .dropColumn('last_error')
+    .dropColumn('failing_since')
+    .execute();
 }

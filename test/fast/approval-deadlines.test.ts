@@ -23,23 +23,35 @@ let running: Promise<void>;
 const taskQueue = `fast-${randomUUID()}`;
 const calls: { name: string; args: unknown }[] = [];
 /** An activity that records its call and answers `result`. */
-const record = <T>(name: string, result: T) => async (args: unknown) => {
-  calls.push({ name, args });
-  return result;
-};
+const record =
+  <T>(name: string, result: T) =>
+  async (args: unknown) => {
+    calls.push({ name, args });
+    return result;
+  };
 
 beforeAll(async () => {
   Runtime.install({ logger: new DefaultLogger('WARN') });
   // The CLI the e2e tier's dev server runs; without one, createLocal downloads it.
   const cli = await findOrBuildTemporalCli();
-  env = await TestWorkflowEnvironment.createLocal({ server: { ...(cli ? { executable: { type: 'existing-path', path: cli } } : {}), searchAttributes: ALL_SEARCH_ATTRIBUTES } });
+  env = await TestWorkflowEnvironment.createLocal({
+    server: {
+      ...(cli ? { executable: { type: 'existing-path', path: cli } } : {}),
+      searchAttributes: ALL_SEARCH_ATTRIBUTES,
+    },
+  });
   const activities: Partial<Activities> = {
     confirmPostStored: async () => undefined,
     markPostStatus: record('markPostStatus', true),
     notifyApprovers: record('notifyApprovers', undefined),
     currentEscalationTargets: async ({ userIds }) => ({ recipientIds: userIds }),
   };
-  worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowsPath: require.resolve('../../workflows'), activities });
+  worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowsPath: require.resolve('../../workflows'),
+    activities,
+  });
   running = worker.run();
 }, 120_000);
 
@@ -49,7 +61,12 @@ afterAll(async () => {
   await env?.teardown();
 });
 
-const step = (over: Partial<ApprovalStep> = {}): ApprovalStep => ({ name: 'Brand', mode: 'any', eligibleUserIds: ['ann'], ...over });
+const step = (over: Partial<ApprovalStep> = {}): ApprovalStep => ({
+  name: 'Brand',
+  mode: 'any',
+  eligibleUserIds: ['ann'],
+  ...over,
+});
 
 function input(steps: ApprovalStep[], publishInMs: number): PostWorkflowInput {
   return {
@@ -65,9 +82,26 @@ const callsFor = (postId: string) => calls.filter((c) => (c.args as { postId?: s
 
 test('an unanswered step is reminded, then escalated to its targets at its deadline, and the post expires at its time', async () => {
   const post = input([step({ deadlineSeconds: 2, remindBeforeSeconds: 1, escalateToUserIds: ['owner'] })], 3000);
-  const handle = await env.client.workflow.start(publishPost, { taskQueue, workflowId: `post/${post.postId}`, args: [post] });
-  await waitFor('the post to expire', async () => callsFor(post.postId).some((c) => c.name === 'markPostStatus' && (c.args as { status: string }).status === 'expired'), 10_000, 20);
-  expect(callsFor(post.postId).map((c) => [c.name, (c.args as { kind?: string; status?: string }).kind ?? (c.args as { status: string }).status])).toEqual([
+  const handle = await env.client.workflow.start(publishPost, {
+    taskQueue,
+    workflowId: `post/${post.postId}`,
+    args: [post],
+  });
+  await waitFor(
+    'the post to expire',
+    async () =>
+      callsFor(post.postId).some(
+        (c) => c.name === 'markPostStatus' && (c.args as { status: string }).status === 'expired',
+      ),
+    10_000,
+    20,
+  );
+  expect(
+    callsFor(post.postId).map((c) => [
+      c.name,
+      (c.args as { kind?: string; status?: string }).kind ?? (c.args as { status: string }).status,
+    ]),
+  ).toEqual([
     ['notifyApprovers', 'approval.reminder'],
     ['notifyApprovers', 'approval.escalated'],
     ['markPostStatus', 'expired'],

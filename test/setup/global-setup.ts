@@ -14,7 +14,11 @@ import { adminDatabaseUrl, TestEnv } from './test-env';
  * test worker.
  */
 export default async function globalSetup(): Promise<void> {
-  const [temporal, databaseUrl, bundlePath] = await Promise.all([startDevServer(), createTestDatabase(), bundleWorkflows()]);
+  const [temporal, databaseUrl, bundlePath] = await Promise.all([
+    startDevServer(),
+    createTestDatabase(),
+    bundleWorkflows(),
+  ]);
   process.env[TestEnv.temporalAddress] = temporal.address;
   process.env[TestEnv.databaseUrl] = databaseUrl;
   process.env[TestEnv.workflowBundle] = bundlePath;
@@ -55,7 +59,10 @@ async function dropTestDatabase(url: string): Promise<void> {
 }
 
 async function bundleWorkflows(): Promise<string> {
-  const bundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: { info() {}, warn() {}, error: console.error, debug() {}, trace() {}, log() {} } });
+  const bundle = await bundleWorkflowCode({
+    workflowsPath: require.resolve('../../workflows'),
+    logger: { info() {}, warn() {}, error: console.error, debug() {}, trace() {}, log() {} },
+  });
   const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'chorus-bundle-')), 'workflows.js');
   writeFileSync(file, bundle.code);
   return file;

@@ -2,12 +2,26 @@ import type { SandboxAccount, LocalBluesky } from '../../sandbox/local-bluesky';
 import { bearer, type Harness } from './harness';
 
 /** Connects a channel through the API, as a user would; fails the test if the API refuses. */
-export async function connectChannel(h: Harness, token: string, body: Record<string, unknown>): Promise<{ id: string; name: string }> {
+export async function connectChannel(
+  h: Harness,
+  token: string,
+  body: Record<string, unknown>,
+): Promise<{ id: string; name: string }> {
   const res = await h.app.inject({ method: 'POST', url: '/v1/channels', headers: bearer(token), payload: body });
   if (res.statusCode !== 201) throw new Error(`POST /v1/channels answered ${res.statusCode}: ${res.body}`);
   return res.json();
 }
 
-export function connectBluesky(h: Harness, token: string, pds: LocalBluesky | { pdsUrl: string }, account: SandboxAccount, name = account.handle) {
-  return connectChannel(h, token, { provider: 'bluesky', name, credentials: { service: pds.pdsUrl, identifier: account.handle, password: account.appPassword } });
+export function connectBluesky(
+  h: Harness,
+  token: string,
+  pds: LocalBluesky | { pdsUrl: string },
+  account: SandboxAccount,
+  name = account.handle,
+) {
+  return connectChannel(h, token, {
+    provider: 'bluesky',
+    name,
+    credentials: { service: pds.pdsUrl, identifier: account.handle, password: account.appPassword },
+  });
 }

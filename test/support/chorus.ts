@@ -66,7 +66,8 @@ export function useChorus(options: ChorusOptions = {}): Chorus {
   });
 
   const started = <T>(what: string, value: T | undefined): T => {
-    if (value === undefined) throw new Error(`useChorus: no ${what} (not asked for in the options, or used before beforeAll)`);
+    if (value === undefined)
+      throw new Error(`useChorus: no ${what} (not asked for in the options, or used before beforeAll)`);
     return value;
   };
   const chorus: Chorus = {
@@ -75,7 +76,13 @@ export function useChorus(options: ChorusOptions = {}): Chorus {
     hook: () => started('webhook receiver (hook: true)', hook),
     workspace: () => started('workspace (workspace: name)', ws),
     member: (role) => started(`member with role ${role} (members: [...])`, members.get(role)),
-    call: (token, method, url, body) => started('harness', h).app.inject({ method, url, headers: token === undefined ? {} : bearer(token), ...(body === undefined ? {} : { payload: body }) }),
+    call: (token, method, url, body) =>
+      started('harness', h).app.inject({
+        method,
+        url,
+        headers: token === undefined ? {} : bearer(token),
+        ...(body === undefined ? {} : { payload: body }),
+      }),
   };
   return chorus;
 }

@@ -10,7 +10,8 @@ export interface FirehoseProxy {
   close(): Promise<void>;
 }
 
-const asBytes = (data: RawData): Uint8Array => (Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer));
+const asBytes = (data: RawData): Uint8Array =>
+  Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
 
 /**
  * Sits between Chorus and a real PDS's subscribeRepos and forwards every frame, adding bad ones:
@@ -32,7 +33,13 @@ export async function startFirehoseProxy(upstream: string): Promise<FirehoseProx
       const bytes = asBytes(data);
       const frame = Frame.fromBytes(bytes);
       if (frame.isMessage() && frame.header.t === '#commit') {
-        inject(client, new MessageFrame({ ...(frame.body as object), blocks: new Uint8Array([1, 2, 3, 4]) }, { type: '#commit' }).toBytes());
+        inject(
+          client,
+          new MessageFrame(
+            { ...(frame.body as object), blocks: new Uint8Array([1, 2, 3, 4]) },
+            { type: '#commit' },
+          ).toBytes(),
+        );
       }
       client.send(bytes);
     });

@@ -36,7 +36,9 @@ export interface Harness {
  * The real parts for one test file: the run's Temporal dev server and PostgreSQL database, a
  * Chorus worker on a task queue of its own, and the API (called with `app.inject`).
  */
-export async function startHarness(options: { smtpUrl?: string; webhooksAllowPrivate?: boolean; temporalLogger?: Logger } = {}): Promise<Harness> {
+export async function startHarness(
+  options: { smtpUrl?: string; webhooksAllowPrivate?: boolean; temporalLogger?: Logger } = {},
+): Promise<Harness> {
   quietTemporalLogs(options.temporalLogger);
   // temporalConnectTimeout: test files start the local PDS beside the harness; its start-up holds the
   // event loop for seconds on a busy machine.
@@ -54,7 +56,12 @@ export async function startHarness(options: { smtpUrl?: string; webhooksAllowPri
     MAIL_FROM: 'Chorus <chorus@example.test>',
   });
   // The API gets adapters of its own, as it would in its own process: no shared sessions.
-  const deps = await createDeps(config, { sealerKey: generateKey(), linkCardTimeoutMs: 2000, separateApiAdapters: true, temporalConnectTimeout: '60s' });
+  const deps = await createDeps(config, {
+    sealerKey: generateKey(),
+    linkCardTimeoutMs: 2000,
+    separateApiAdapters: true,
+    temporalConnectTimeout: '60s',
+  });
   const { db, temporal: client, taskQueue, adapters, sealer, media } = deps;
   const connection = await deps.workerConnection();
   const startWorker = () =>
@@ -115,17 +122,35 @@ export function createWorkspace(h: Harness, name = 'Test workspace'): Promise<Te
 
 /** Adds a member with `role` to the workspace and returns an API token of theirs. */
 export async function addMember(h: Harness, workspaceId: string, role: Role): Promise<TestWorkspace> {
-  const user = await h.db.insertInto('users').values({ email: `${role}-${randomUUID()}@example.test`, name: role }).returning('id').executeTakeFirstOrThrow();
+  const user = await h.db
+    .insertInto('users')
+    .values({ email: `${role}-${randomUUID()}@example.test`, name: role })
+    .returning('id')
+    .executeTakeFirstOrThrow();
   await h.db.insertInto('memberships').values({ workspace_id: workspaceId, user_id: user.id, role }).execute();
   const token = `chorus_${randomBytes(24).toString('base64url')}`;
-  await h.db.insertInto('api_tokens').values({ user_id: user.id, workspace_id: workspaceId, name: role, token_hash: hashToken(token), prefix: token.slice(0, 12) }).execute();
+  await h.db
+    .insertInto('api_tokens')
+    .values({
+      user_id: user.id,
+      workspace_id: workspaceId,
+      name: role,
+      token_hash: hashToken(token),
+      prefix: token.slice(0, 12),
+    })
+    .execute();
   return { workspaceId, userId: user.id, token };
 }
 
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
 /** Polls `probe` until it returns something truthy; fails naming `what` after the timeout. */
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = 30_000, intervalMs = 100): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | undefined | null | false>,
+  timeoutMs = 30_000,
+  intervalMs = 100,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -135,7 +160,8 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | undefine
     } catch (err) {
       last = err;
     }
-    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
 }

@@ -36,7 +36,15 @@ export interface MastodonFake {
   searchOrder: 'adjacent' | 'newest';
   /** Requests allowed per window, and when the window resets. */
   rateLimit: { limit: number; remaining: number; resetAt: Date };
-  post(input: { text: string; html?: string; acct: string; tags?: string[]; bot?: boolean; language?: string; reblogOf?: FakeStatus }): FakeStatus;
+  post(input: {
+    text: string;
+    html?: string;
+    acct: string;
+    tags?: string[];
+    bot?: boolean;
+    language?: string;
+    reblogOf?: FakeStatus;
+  }): FakeStatus;
   /** Statuses the token's own account (`chorus`) created through POST /api/v1/statuses. */
   published(): (FakeStatus & { media: FakeAttachment[] })[];
   /** Uploaded media; `processAsync` answers 202 and needs one more GET before it is ready. */
@@ -69,7 +77,10 @@ const render = (text: string) =>
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
     .replace(/'/g, '&#39;')
-    .replace(/@(\w+)@([\w.-]+\w)/g, '<span class="h-card"><a href="https://$2/@$1" class="u-url mention">@<span>$1</span></a></span>')}</p>`;
+    .replace(
+      /@(\w+)@([\w.-]+\w)/g,
+      '<span class="h-card"><a href="https://$2/@$1" class="u-url mention">@<span>$1</span></a></span>',
+    )}</p>`;
 const ids = (base: bigint) => {
   let next = base;
   return () => String((next += 1n));
@@ -77,7 +88,12 @@ const ids = (base: bigint) => {
 const cmp = (a: string, b: string) => (BigInt(a) < BigInt(b) ? -1 : BigInt(a) > BigInt(b) ? 1 : 0);
 
 /** Mastodon's counting: graphemes, every URL as 23, remote mentions as their local part. */
-const lengthOf = (text: string) => [...new Intl.Segmenter('en', { granularity: 'grapheme' }).segment(text.replace(/https?:\/\/\S+/g, 'x'.repeat(23)).replace(/@(\w+)@[\w.-]+\w/g, '@$1'))].length;
+const lengthOf = (text: string) =>
+  [
+    ...new Intl.Segmenter('en', { granularity: 'grapheme' }).segment(
+      text.replace(/https?:\/\/\S+/g, 'x'.repeat(23)).replace(/@(\w+)@[\w.-]+\w/g, '@$1'),
+    ),
+  ].length;
 
 export async function startMastodonFake(): Promise<MastodonFake> {
   const statuses: FakeStatus[] = [];
@@ -101,18 +117,21 @@ export async function startMastodonFake(): Promise<MastodonFake> {
         uri: `${fake.url}/users/${username}/statuses/${id}`,
         url: `${fake.url}/@${username}/${id}`,
         created_at: new Date().toISOString(),
-        content: reblogOf ? '' : html ?? render(text),
+        content: reblogOf ? '' : (html ?? render(text)),
         spoiler_text: '',
         language,
         account: { id: String(username.length), username, acct: acct.endsWith(`@${host}`) ? username : acct, bot },
         reblog: reblogOf ?? null,
-        tags: (reblogOf?.tags ?? tags.map((name) => ({ name: name.toLowerCase(), url: `${fake.url}/tags/${name}` }))),
+        tags: reblogOf?.tags ?? tags.map((name) => ({ name: name.toLowerCase(), url: `${fake.url}/tags/${name}` })),
         card: null,
       };
       statuses.push(status);
       return status;
     },
-    published: () => statuses.filter((st) => st.account.username === 'chorus').map((st) => ({ ...st, media: statusMedia.get(st.id) ?? [] })),
+    published: () =>
+      statuses
+        .filter((st) => st.account.username === 'chorus')
+        .map((st) => ({ ...st, media: statusMedia.get(st.id) ?? [] })),
     media: new Map(),
     processAsync: false,
     failNext: (...responses) => void failures.push(...responses),
@@ -127,44 +146,72 @@ export async function startMastodonFake(): Promise<MastodonFake> {
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => resolve(Buffer.concat(chunks)));
     });
-  const mediaView = (a: FakeAttachment) => ({ id: a.id, type: a.type, url: a.url, preview_url: a.url, description: a.description });
+  const mediaView = (a: FakeAttachment) => ({
+    id: a.id,
+    type: a.type,
+    url: a.url,
+    preview_url: a.url,
+    description: a.description,
+  });
 
   /** The publishing side: verify_credentials, media, statuses (create, list, delete). */
-  async function publishing(req: http.IncomingMessage, url: URL, json: (status: number, body: unknown, headers?: Record<string, string>) => void, res: http.ServerResponse): Promise<boolean> {
+  async function publishing(
+    req: http.IncomingMessage,
+    url: URL,
+    json: (status: number, body: unknown, headers?: Record<string, string>) => void,
+    res: http.ServerResponse,
+  ): Promise<boolean> {
     const route = `${req.method} ${url.pathname}`;
     const me = { id: '1', username: 'chorus', acct: 'chorus', display_name: 'Chorus', bot: false };
-    if (route === 'GET /api/v1/accounts/verify_credentials') return json(200, me), true;
+    if (route === 'GET /api/v1/accounts/verify_credentials') return (json(200, me), true);
     if (route === 'POST /api/v2/media') {
-      const form = await new Request(fake.url, { method: 'POST', headers: req.headers as Record<string, string>, body: await readBody(req) }).formData();
+      const form = await new Request(fake.url, {
+        method: 'POST',
+        headers: req.headers as Record<string, string>,
+        body: await readBody(req),
+      }).formData();
       const file = form.get('file');
-      if (!(file instanceof Blob)) return json(422, { error: 'Validation failed: File can\'t be blank' }), true;
+      if (!(file instanceof Blob)) return (json(422, { error: "Validation failed: File can't be blank" }), true);
       const bytes = Buffer.from(await file.arrayBuffer());
       const id = nextId();
-      const attachment: FakeAttachment = { id, type: file.type.startsWith('video/') ? 'video' : 'image', url: fake.processAsync ? null : `${fake.url}/media/${id}`, description: (form.get('description') as string | null) ?? null, sha256: createHash('sha256').update(bytes).digest('hex'), polls: 0 };
+      const attachment: FakeAttachment = {
+        id,
+        type: file.type.startsWith('video/') ? 'video' : 'image',
+        url: fake.processAsync ? null : `${fake.url}/media/${id}`,
+        description: (form.get('description') as string | null) ?? null,
+        sha256: createHash('sha256').update(bytes).digest('hex'),
+        polls: 0,
+      };
       fake.media.set(id, attachment);
-      return json(fake.processAsync ? 202 : 200, mediaView(attachment)), true;
+      return (json(fake.processAsync ? 202 : 200, mediaView(attachment)), true);
     }
     const mediaGet = /^GET \/api\/v1\/media\/(\d+)$/.exec(route);
     if (mediaGet) {
       const attachment = fake.media.get(mediaGet[1]!);
-      if (!attachment) return json(404, { error: 'Record not found' }), true;
+      if (!attachment) return (json(404, { error: 'Record not found' }), true);
       if (attachment.url === null && ++attachment.polls >= 1) {
         const answer = mediaView(attachment);
         attachment.url = `${fake.url}/media/${attachment.id}`;
-        return json(206, answer), true;
+        return (json(206, answer), true);
       }
-      return json(200, mediaView(attachment)), true;
+      return (json(200, mediaView(attachment)), true);
     }
     if (route === 'POST /api/v1/statuses') {
       const body = JSON.parse((await readBody(req)).toString('utf8')) as { status?: string; media_ids?: string[] };
       const key = req.headers['idempotency-key'];
-      if (typeof key === 'string' && idempotency.has(key)) return json(200, idempotency.get(key)), true;
+      if (typeof key === 'string' && idempotency.has(key)) return (json(200, idempotency.get(key)), true);
       const text = body.status ?? '';
-      if (!text.trim() && !body.media_ids?.length) return json(422, { error: "Validation failed: Text can't be blank" }), true;
-      if (lengthOf(text) > 500) return json(422, { error: 'Validation failed: Text character limit of 500 exceeded' }), true;
+      if (!text.trim() && !body.media_ids?.length)
+        return (json(422, { error: "Validation failed: Text can't be blank" }), true);
+      if (lengthOf(text) > 500)
+        return (json(422, { error: 'Validation failed: Text character limit of 500 exceeded' }), true);
       const attachments = (body.media_ids ?? []).map((id) => fake.media.get(id));
-      if (attachments.some((a) => !a)) return json(422, { error: 'Validation failed: media not found' }), true;
-      if (attachments.some((a) => a!.url === null)) return json(422, { error: 'Cannot attach files that have not finished processing. Try again in a moment!' }), true;
+      if (attachments.some((a) => !a)) return (json(422, { error: 'Validation failed: media not found' }), true);
+      if (attachments.some((a) => a!.url === null))
+        return (
+          json(422, { error: 'Cannot attach files that have not finished processing. Try again in a moment!' }),
+          true
+        );
       const tags = [...text.matchAll(/#(\w+)/g)].map((m) => m[1]!);
       const status = fake.post({ text, acct: 'chorus', tags });
       statusMedia.set(status.id, attachments as FakeAttachment[]);
@@ -174,27 +221,44 @@ export async function startMastodonFake(): Promise<MastodonFake> {
         res.socket?.destroy();
         return true;
       }
-      return json(200, { ...status, media_attachments: (attachments as FakeAttachment[]).map(mediaView) }), true;
+      return (json(200, { ...status, media_attachments: (attachments as FakeAttachment[]).map(mediaView) }), true);
     }
     const ownStatuses = /^GET \/api\/v1\/accounts\/1\/statuses$/.exec(route);
-    if (ownStatuses) return json(200, fake.published().sort((a, b) => cmp(b.id, a.id)).slice(0, Number(url.searchParams.get('limit') ?? 20))), true;
+    if (ownStatuses)
+      return (
+        json(
+          200,
+          fake
+            .published()
+            .sort((a, b) => cmp(b.id, a.id))
+            .slice(0, Number(url.searchParams.get('limit') ?? 20)),
+        ),
+        true
+      );
     const remove = /^DELETE \/api\/v1\/statuses\/(\d+)$/.exec(route);
     if (remove) {
       const i = statuses.findIndex((st) => st.id === remove[1]);
-      if (i < 0) return json(404, { error: 'Record not found' }), true;
+      if (i < 0) return (json(404, { error: 'Record not found' }), true);
       const [removed] = statuses.splice(i, 1);
-      return json(200, removed), true;
+      return (json(200, removed), true);
     }
     return false;
   }
 
   const page = (found: FakeStatus[], q: URLSearchParams, order: 'adjacent' | 'newest' = 'adjacent') => {
     const limit = Math.min(Number(q.get('limit') ?? 20) || 20, MAX_LIMIT);
-    let list = found.filter((s) => (!q.get('max_id') || cmp(s.id, q.get('max_id')!) < 0) && (!q.get('since_id') || cmp(s.id, q.get('since_id')!) > 0));
+    let list = found.filter(
+      (s) =>
+        (!q.get('max_id') || cmp(s.id, q.get('max_id')!) < 0) &&
+        (!q.get('since_id') || cmp(s.id, q.get('since_id')!) > 0),
+    );
     if (q.get('min_id') && order === 'newest') list = list.filter((s) => cmp(s.id, q.get('min_id')!) > 0);
     else if (q.get('min_id')) {
       // "Immediately newer than": the oldest `limit` after min_id, answered newest first.
-      list = list.filter((s) => cmp(s.id, q.get('min_id')!) > 0).sort((a, b) => cmp(a.id, b.id)).slice(0, limit);
+      list = list
+        .filter((s) => cmp(s.id, q.get('min_id')!) > 0)
+        .sort((a, b) => cmp(a.id, b.id))
+        .slice(0, limit);
     }
     return list.sort((a, b) => cmp(b.id, a.id)).slice(0, limit);
   };
@@ -203,9 +267,21 @@ export async function startMastodonFake(): Promise<MastodonFake> {
     const url = new URL(req.url ?? '/', fake.url);
     const now = new Date();
     fake.requests.push({ path: `${url.pathname}${url.search}`, at: now });
-    if (fake.rateLimit.resetAt <= now) fake.rateLimit = { ...fake.rateLimit, remaining: fake.rateLimit.limit, resetAt: new Date(now.getTime() + 300_000) };
-    const limitHeaders = () => ({ 'x-ratelimit-limit': String(fake.rateLimit.limit), 'x-ratelimit-remaining': String(fake.rateLimit.remaining), 'x-ratelimit-reset': fake.rateLimit.resetAt.toISOString() });
-    const json = (status: number, body: unknown, headers: Record<string, string> = {}) => res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...limitHeaders(), ...headers }).end(JSON.stringify(body));
+    if (fake.rateLimit.resetAt <= now)
+      fake.rateLimit = {
+        ...fake.rateLimit,
+        remaining: fake.rateLimit.limit,
+        resetAt: new Date(now.getTime() + 300_000),
+      };
+    const limitHeaders = () => ({
+      'x-ratelimit-limit': String(fake.rateLimit.limit),
+      'x-ratelimit-remaining': String(fake.rateLimit.remaining),
+      'x-ratelimit-reset': fake.rateLimit.resetAt.toISOString(),
+    });
+    const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
+      res
+        .writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...limitHeaders(), ...headers })
+        .end(JSON.stringify(body));
     if (fake.rateLimit.remaining <= 0) return json(429, { error: 'Too many requests' });
     fake.rateLimit.remaining--;
     const failure = failures.shift();
@@ -214,18 +290,29 @@ export async function startMastodonFake(): Promise<MastodonFake> {
     const auth = req.headers.authorization;
     if (auth && auth !== `Bearer ${fake.token}`) return json(401, { error: 'The access token is invalid' });
     const signedIn = auth === `Bearer ${fake.token}`;
-    if (!signedIn && /^\/api\/v[12]\/(accounts|media|statuses)/.test(url.pathname)) return json(401, { error: 'The access token is invalid' });
+    if (!signedIn && /^\/api\/v[12]\/(accounts|media|statuses)/.test(url.pathname))
+      return json(401, { error: 'The access token is invalid' });
     if (await publishing(req, url, json, res)) return;
 
     const tag = /^\/api\/v1\/timelines\/tag\/([^/]+)$/.exec(url.pathname);
     if (tag) {
       if (fake.previewDisabled && !signedIn) return json(422, { error: 'This method requires an authenticated user' });
       const name = decodeURIComponent(tag[1]!).toLowerCase();
-      const found = page(statuses.filter((s) => !s.reblog && s.tags.some((t) => t.name === name)), url.searchParams);
+      const found = page(
+        statuses.filter((s) => !s.reblog && s.tags.some((t) => t.name === name)),
+        url.searchParams,
+      );
       // Mastodon keeps `limit` (and local, remote, only_media) in its pagination links.
-      const kept = new URLSearchParams([...url.searchParams].filter(([k]) => ['limit', 'local', 'remote', 'only_media'].includes(k)));
-      const link = (key: string, id: string) => `<${fake.url}${url.pathname}?${new URLSearchParams([...kept, [key, id]])}>`;
-      const links: Record<string, string> = found.length ? { link: `${link('max_id', found[found.length - 1]!.id)}; rel="next", ${link('min_id', found[0]!.id)}; rel="prev"` } : {};
+      const kept = new URLSearchParams(
+        [...url.searchParams].filter(([k]) => ['limit', 'local', 'remote', 'only_media'].includes(k)),
+      );
+      const link = (key: string, id: string) =>
+        `<${fake.url}${url.pathname}?${new URLSearchParams([...kept, [key, id]])}>`;
+      const links: Record<string, string> = found.length
+        ? {
+            link: `${link('max_id', found[found.length - 1]!.id)}; rel="next", ${link('min_id', found[0]!.id)}; rel="prev"`,
+          }
+        : {};
       return json(200, found, links);
     }
     if (url.pathname === '/api/v2/search') {
@@ -233,7 +320,14 @@ export async function startMastodonFake(): Promise<MastodonFake> {
       if (!q) return json(400, { error: 'Validation failed: q is missing' });
       const type = url.searchParams.get('type');
       const words = q.split(/\s+/);
-      const found = signedIn && (!type || type === 'statuses') ? page(statuses.filter((s) => !s.reblog && words.every((w) => s.content.toLowerCase().includes(w))), url.searchParams, fake.searchOrder) : [];
+      const found =
+        signedIn && (!type || type === 'statuses')
+          ? page(
+              statuses.filter((s) => !s.reblog && words.every((w) => s.content.toLowerCase().includes(w))),
+              url.searchParams,
+              fake.searchOrder,
+            )
+          : [];
       return json(200, { accounts: [], statuses: found, hashtags: [] });
     }
     return json(404, { error: 'Record not found' });

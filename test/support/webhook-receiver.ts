@@ -53,7 +53,12 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
         res.writeHead(next.status, next.headers).end();
         return;
       }
-      receiver.deliveries.push({ id: String(req.headers['webhook-id']), timestamp: Number(req.headers['webhook-timestamp']), receivedAt: Date.now(), payload });
+      receiver.deliveries.push({
+        id: String(req.headers['webhook-id']),
+        timestamp: Number(req.headers['webhook-timestamp']),
+        receivedAt: Date.now(),
+        payload,
+      });
       res.writeHead(204).end();
     });
   });

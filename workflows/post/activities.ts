@@ -11,10 +11,11 @@ export const { confirmPostStored } = proxyActivities<PublishingActivities>({
 });
 
 // Database bookkeeping and notifications: retried until the database is back.
-export const { cancelRetries, markPostStatus, recordApprovalDecision, recordTargetFailure, savePostSchedule } = proxyActivities<PublishingActivities>({
-  startToCloseTimeout: '30s',
-  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' },
-});
+export const { cancelRetries, markPostStatus, recordApprovalDecision, recordTargetFailure, savePostSchedule } =
+  proxyActivities<PublishingActivities>({
+    startToCloseTimeout: '30s',
+    retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' },
+  });
 export const { currentEscalationTargets, notifyApprovers, savePostContent } = proxyActivities<ApprovalActivities>({
   startToCloseTimeout: '30s',
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' },
@@ -35,10 +36,15 @@ export const { publishTarget } = proxyActivities<PublishingActivities>({ ...publ
 // A staged publish: held by a worker from STAGE_LEAD_MS before the post's time until it has gone
 // out, heartbeating so that calling it off (before its claim) reaches it. (It could not claim the
 // post anyway: calling it off moved the post's publish stage on.)
-export const { publishTargetWhenDue } = proxyActivities<PublishingActivities>({ ...publishing, startToCloseTimeout: '4m', heartbeatTimeout: '20s' });
+export const { publishTargetWhenDue } = proxyActivities<PublishingActivities>({
+  ...publishing,
+  startToCloseTimeout: '4m',
+  heartbeatTimeout: '20s',
+});
 
 // Same bookkeeping as a local activity: runs inside the workflow task, no round trip to the server.
-export const { markPostStatus: markPostStatusLocally, announcePublishStage } = proxyLocalActivities<PublishingActivities>({
-  startToCloseTimeout: '30s',
-  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' },
-});
+export const { markPostStatus: markPostStatusLocally, announcePublishStage } =
+  proxyLocalActivities<PublishingActivities>({
+    startToCloseTimeout: '30s',
+    retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' },
+  });

@@ -26,13 +26,20 @@ export async function publishWhenDue(post: PostState): Promise<boolean> {
       post.targets.map((target) => {
         const own = new CancellationScope();
         post.targetScopes.set(target.targetId, own);
-        return own.run(() => publishOneWhenDue(post.postId, target, stagedAt, stage, post.reconnects, (channelId, seen) => post.reconnected(channelId, seen)));
+        return own.run(() =>
+          publishOneWhenDue(post.postId, target, stagedAt, stage, post.reconnects, (channelId, seen) =>
+            post.reconnected(channelId, seen),
+          ),
+        );
       }),
     ),
   );
   try {
     for (;;) {
-      const settled = await Promise.race([outcomes.then(() => true), condition(() => changed() || (post.held && !holdTried)).then(() => false)]);
+      const settled = await Promise.race([
+        outcomes.then(() => true),
+        condition(() => changed() || (post.held && !holdTried)).then(() => false),
+      ]);
       if (settled) break;
       if (changed()) {
         if (post.retriesCancelled) break; // the sends still on the network finish

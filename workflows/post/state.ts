@@ -11,7 +11,16 @@ import type { PostStatus } from '../../contracts/domain';
 import { ApprovalChain } from '../approval-chain';
 import { type ApprovalChainStatus, type DecisionRequest } from '../../contracts/approval';
 import { campaignWorkflowId, postProgressSignal } from '../../contracts/campaign';
-import { excerptOf, type CancelRequest, type EditRequest, type PostWorkflowInput, type PostWorkflowStatus, type PostWorkflowTargetStatus, type ReleaseRequest, type RescheduleRequest } from '../../contracts/post';
+import {
+  excerptOf,
+  type CancelRequest,
+  type EditRequest,
+  type PostWorkflowInput,
+  type PostWorkflowStatus,
+  type PostWorkflowTargetStatus,
+  type ReleaseRequest,
+  type RescheduleRequest,
+} from '../../contracts/post';
 import { FailureType, SearchAttributes } from '../../contracts/shared';
 import { cancelRetries, markPostStatus, recordApprovalDecision, savePostContent, savePostSchedule } from './activities';
 
@@ -65,7 +74,11 @@ export class PostState {
   private lastChange: Promise<unknown> = Promise.resolve();
 
   constructor(readonly input: PostWorkflowInput) {
-    this.chain = input.approval ? new ApprovalChain(input.approval.authorId, input.approval.steps, { distinctApprovers: input.approval.distinctApprovers }) : undefined;
+    this.chain = input.approval
+      ? new ApprovalChain(input.approval.authorId, input.approval.steps, {
+          distinctApprovers: input.approval.distinctApprovers,
+        })
+      : undefined;
     this.status = this.chain ? 'awaiting_approval' : 'scheduled';
     this.publishAt = input.publishAt;
     this.campaignId = input.campaignId ?? null;
@@ -79,7 +92,12 @@ export class PostState {
   }
 
   snapshot(): PostWorkflowStatus {
-    return { postId: this.input.postId, status: this.status, publishAt: this.publishAt, targets: this.targets.map((t) => ({ ...t })) };
+    return {
+      postId: this.input.postId,
+      status: this.status,
+      publishAt: this.publishAt,
+      targets: this.targets.map((t) => ({ ...t })),
+    };
   }
 
   approvalSnapshot(): ApprovalChainStatus {
@@ -99,7 +117,9 @@ export class PostState {
     if (chain && this.status === 'awaiting_approval' && chain.currentStep !== null) {
       const step = chain.steps[chain.currentStep]!;
       const waiting = chain.pendingApprovers().map((id) => this.input.people?.[id] ?? id);
-      parts.push(`step ${chain.currentStep + 1} of ${chain.steps.length} ("${step.name}") waits for ${waiting.join(', ') || 'nobody'}`);
+      parts.push(
+        `step ${chain.currentStep + 1} of ${chain.steps.length} ("${step.name}") waits for ${waiting.join(', ') || 'nobody'}`,
+      );
     }
     parts.push(`publish${state === 'staged' ? 'es' : ''} at ${this.publishAt}`, `${this.targets.length} channel(s)`);
     setCurrentDetails(parts.join(' · '));
@@ -146,7 +166,9 @@ export class PostState {
 
   /** The chain, while the post waits in it. */
   pendingChain(): ApprovalChain | undefined {
-    return this.chain && (this.status === 'awaiting_approval' || this.status === 'changes_requested') ? this.chain : undefined;
+    return this.chain && (this.status === 'awaiting_approval' || this.status === 'changes_requested')
+      ? this.chain
+      : undefined;
   }
 
   /** The chain approved or rejected the post: it is scheduled (publishing now, if asked) or rejected. */
@@ -171,7 +193,10 @@ export class PostState {
   approvalWait(): number | undefined {
     const untilPublish = Date.parse(this.publishAt) - Date.now();
     const deadline = this.chain!.nextDeadline();
-    const limits = [...(this.input.publishOnApproval ? [] : [untilPublish]), ...(deadline !== undefined ? [Math.max(0, deadline - Date.now())] : [])];
+    const limits = [
+      ...(this.input.publishOnApproval ? [] : [untilPublish]),
+      ...(deadline !== undefined ? [Math.max(0, deadline - Date.now())] : []),
+    ];
     return limits.length === 0 ? undefined : Math.min(...limits);
   }
 
@@ -185,7 +210,9 @@ export class PostState {
   /** After its publishes: published, partially published or failed, by how many targets went out. */
   settlePublishing(): void {
     const published = this.targets.filter((t) => t.status === 'published').length;
-    this.setStatus(published === this.targets.length ? 'published' : published === 0 ? 'failed' : 'partially_published');
+    this.setStatus(
+      published === this.targets.length ? 'published' : published === 0 ? 'failed' : 'partially_published',
+    );
     this.describe();
   }
 
@@ -202,7 +229,8 @@ export class PostState {
    * racing for the last slot of a step make exactly one transition.
    */
   validateDecision(request: DecisionRequest): void {
-    if (!this.chain || (this.status !== 'awaiting_approval' && this.chain.state === 'pending')) throw new Error(`The post is ${this.status}; no approval is pending`);
+    if (!this.chain || (this.status !== 'awaiting_approval' && this.chain.state === 'pending'))
+      throw new Error(`The post is ${this.status}; no approval is pending`);
     this.chain.validate(request, `post is ${this.status}`);
   }
 
@@ -224,7 +252,8 @@ export class PostState {
   }
 
   validateReschedule({ publishAt: next }: RescheduleRequest): void {
-    if (!this.editable()) throw new Error(`The post is ${this.status}; only a post that has not started publishing can be rescheduled`);
+    if (!this.editable())
+      throw new Error(`The post is ${this.status}; only a post that has not started publishing can be rescheduled`);
     const at = Date.parse(next);
     if (Number.isNaN(at)) throw new Error('publishAt must be an ISO-8601 date-time');
     if (at <= Date.now()) throw new Error('publishAt must be in the future');
@@ -236,7 +265,15 @@ export class PostState {
       if (!this.editable()) throw tooLate(this.status, 'rescheduled');
       if (!this.staged) return this.rescheduleNow(request);
       const moved = new Date(request.publishAt).toISOString();
-      if (!(await savePostSchedule({ postId: this.input.postId, publishAt: moved, actorId: request.actorId, unlessClaimed: true }))) throw tooLate(this.status, 'rescheduled');
+      if (
+        !(await savePostSchedule({
+          postId: this.input.postId,
+          publishAt: moved,
+          actorId: request.actorId,
+          unlessClaimed: true,
+        }))
+      )
+        throw tooLate(this.status, 'rescheduled');
       this.publishAt = moved;
       this.wake();
       return this.snapshot();
@@ -249,7 +286,12 @@ export class PostState {
       // Back into the chain where it stopped; the decisions made so far stand.
       this.chain.resume();
       this.setStatus(this.chain.state === 'changes_requested' ? 'changes_requested' : 'awaiting_approval');
-      await markPostStatus({ postId: this.input.postId, status: this.status, actorId, awaitingUserIds: this.chain.pendingApprovers() });
+      await markPostStatus({
+        postId: this.input.postId,
+        status: this.status,
+        actorId,
+        awaitingUserIds: this.chain.pendingApprovers(),
+      });
     }
     this.wake();
     await savePostSchedule({ postId: this.input.postId, publishAt: this.publishAt, actorId });
@@ -271,7 +313,16 @@ export class PostState {
       const undo = chain?.checkpoint();
       chain?.restart(actorId);
       const next = chain ? 'awaiting_approval' : undefined; // without a chain the status stays as it is
-      const saved = await savePostContent({ postId: this.input.postId, actorId, text, targets: texts, status: next, round: chain?.round ?? 0, awaitingUserIds: chain?.pendingApprovers() ?? [], unlessClaimed: true });
+      const saved = await savePostContent({
+        postId: this.input.postId,
+        actorId,
+        text,
+        targets: texts,
+        status: next,
+        round: chain?.round ?? 0,
+        awaitingUserIds: chain?.pendingApprovers() ?? [],
+        unlessClaimed: true,
+      });
       if (!saved) {
         undo?.();
         throw tooLate(this.status, 'edited');
@@ -292,12 +343,21 @@ export class PostState {
     }
     this.excerpt = excerptOf(text);
     this.wake();
-    await savePostContent({ postId: this.input.postId, actorId, text, targets: texts, status: this.status, round: chain?.round ?? 0, awaitingUserIds: chain?.pendingApprovers() ?? [] });
+    await savePostContent({
+      postId: this.input.postId,
+      actorId,
+      text,
+      targets: texts,
+      status: this.status,
+      round: chain?.round ?? 0,
+      awaitingUserIds: chain?.pendingApprovers() ?? [],
+    });
     return this.snapshot();
   }
 
   validateCancel(): void {
-    if (!this.editable()) throw new Error(`The post is ${this.status}; only a post that has not started publishing can be cancelled`);
+    if (!this.editable())
+      throw new Error(`The post is ${this.status}; only a post that has not started publishing can be cancelled`);
   }
 
   async cancelByUpdate({ actorId }: CancelRequest): Promise<PostWorkflowStatus> {
@@ -326,7 +386,8 @@ export class PostState {
       if (this.staged) {
         await this.oneAtATime(async () => {
           if (!this.editable()) return;
-          if (await savePostSchedule({ postId: this.input.postId, publishAt: moved, unlessClaimed: this.staged })) this.publishAt = moved;
+          if (await savePostSchedule({ postId: this.input.postId, publishAt: moved, unlessClaimed: this.staged }))
+            this.publishAt = moved;
         });
         return;
       }
@@ -353,7 +414,8 @@ export class PostState {
     return this.oneAtATime(async () => {
       if (!this.editable()) return this.status === 'cancelled';
       if (!this.staged) return this.cancelNow(actorId);
-      if (!(await markPostStatus({ postId: this.input.postId, status: 'cancelled', actorId, unlessClaimed: true }))) return patched(CANCEL_RETRIES) && this.stopRetries(actorId);
+      if (!(await markPostStatus({ postId: this.input.postId, status: 'cancelled', actorId, unlessClaimed: true })))
+        return patched(CANCEL_RETRIES) && this.stopRetries(actorId);
       this.setStatus('cancelled');
       this.wake();
       for (const t of this.targets) t.status = 'cancelled';
@@ -399,7 +461,9 @@ function tooLate(status: PostStatus, what: string): ApplicationFailure {
   const publishing = status === 'scheduled' || status === 'publishing';
   return ApplicationFailure.create({
     type: FailureType.PublishingStarted,
-    message: publishing ? `The post is publishing (claimed a moment before its time); it can no longer be ${what}` : `The post is ${status}; it can no longer be ${what}`,
+    message: publishing
+      ? `The post is publishing (claimed a moment before its time); it can no longer be ${what}`
+      : `The post is ${status}; it can no longer be ${what}`,
     nonRetryable: true,
   });
 }

@@ -1,4 +1,11 @@
-import { ActivityFailure, ApplicationFailure, CancellationScope, isCancellation, patched, TimeoutFailure } from '@temporalio/workflow';
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  CancellationScope,
+  isCancellation,
+  patched,
+  TimeoutFailure,
+} from '@temporalio/workflow';
 import { type PostWorkflowTargetStatus } from '../../contracts/post';
 import { FailureType } from '../../contracts/shared';
 import { publishTarget, publishTargetWhenDue, recordTargetFailure } from './activities';
@@ -65,13 +72,18 @@ export async function publishOneWhenDue(
 }
 
 function isAuthFailure(err: unknown): boolean {
-  return err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.type === FailureType.ChannelAuthFailed;
+  return (
+    err instanceof ActivityFailure &&
+    err.cause instanceof ApplicationFailure &&
+    err.cause.type === FailureType.ChannelAuthFailed
+  );
 }
 
 function failureReason(err: unknown): string {
   if (err instanceof ActivityFailure) {
     if (err.cause instanceof ApplicationFailure) return err.cause.message;
-    if (err.cause instanceof TimeoutFailure) return 'Gave up after retrying for 24 hours; the network stayed unavailable';
+    if (err.cause instanceof TimeoutFailure)
+      return 'Gave up after retrying for 24 hours; the network stayed unavailable';
     return err.cause?.message ?? err.message;
   }
   return err instanceof Error ? err.message : String(err);

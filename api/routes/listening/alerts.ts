@@ -52,11 +52,19 @@ export const alertRoutes: FastifyPluginAsyncZod = async (app) => {
     '/alerts/:id/acknowledge',
     {
       onRequest: requireRole(Roles.listen),
-      schema: { summary: 'Acknowledge an alert (someone is on it)', tags: ['listening'], params: idParams, response: { 200: z.object({ id: z.uuid(), acknowledgedBy: z.string() }) } },
+      schema: {
+        summary: 'Acknowledge an alert (someone is on it)',
+        tags: ['listening'],
+        params: idParams,
+        response: { 200: z.object({ id: z.uuid(), acknowledgedBy: z.string() }) },
+      },
     },
     async (request) => {
       const caller = callerOf(request);
-      const acknowledged = await ownedOr404(acknowledgeAlert(app.db, caller.workspaceId, request.params.id, caller.userId), 'Unacknowledged alert');
+      const acknowledged = await ownedOr404(
+        acknowledgeAlert(app.db, caller.workspaceId, request.params.id, caller.userId),
+        'Unacknowledged alert',
+      );
       return { id: acknowledged.id, acknowledgedBy: caller.userId };
     },
   );

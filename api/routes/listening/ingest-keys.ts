@@ -7,7 +7,13 @@ import { callerOf, requireRole, Roles } from '../../plugins/auth';
 import { idParams, noContent } from '../../schemas';
 import { INGEST_KEY_HEADER } from './ingest';
 
-const keyView = z.object({ id: z.uuid(), name: z.string(), createdAt: z.string(), lastUsedAt: z.string().nullable(), revokedAt: z.string().nullable() });
+const keyView = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  createdAt: z.string(),
+  lastUsedAt: z.string().nullable(),
+  revokedAt: z.string().nullable(),
+});
 
 const toKeyView = (k: IngestKeyRow): z.infer<typeof keyView> => ({
   id: k.id,
@@ -27,13 +33,23 @@ export const ingestKeyRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Create a key for pushing mentions; its signing secret is shown once',
         tags: ['listening'],
         body: z.strictObject({ name: z.string().trim().min(1).max(100) }),
-        response: { 201: keyView.extend({ secret: z.string().describe('The signing secret (whsec_…), shown only now'), header: z.string().describe('The header that names the key') }) },
+        response: {
+          201: keyView.extend({
+            secret: z.string().describe('The signing secret (whsec_…), shown only now'),
+            header: z.string().describe('The header that names the key'),
+          }),
+        },
       },
     },
     async (request, reply) => {
       const caller = callerOf(request);
       const secret = `whsec_${randomBytes(32).toString('base64')}`;
-      const key = await createIngestKey(app.db, { workspaceId: caller.workspaceId, name: request.body.name, secretSealed: app.sealer.seal(secret), actorId: caller.userId });
+      const key = await createIngestKey(app.db, {
+        workspaceId: caller.workspaceId,
+        name: request.body.name,
+        secretSealed: app.sealer.seal(secret),
+        actorId: caller.userId,
+      });
       return reply.code(201).send({ ...toKeyView(key), secret, header: INGEST_KEY_HEADER });
     },
   );
@@ -42,7 +58,11 @@ export const ingestKeyRoutes: FastifyPluginAsyncZod = async (app) => {
     '/listening/ingest-keys',
     {
       onRequest: requireRole(Roles.manageIntegrations),
-      schema: { summary: 'Ingest keys of your workspace (never their secrets)', tags: ['listening'], response: { 200: z.object({ keys: z.array(keyView) }) } },
+      schema: {
+        summary: 'Ingest keys of your workspace (never their secrets)',
+        tags: ['listening'],
+        response: { 200: z.object({ keys: z.array(keyView) }) },
+      },
     },
     async (request) => {
       const rows = await listIngestKeys(app.db, callerOf(request).workspaceId);
@@ -54,11 +74,19 @@ export const ingestKeyRoutes: FastifyPluginAsyncZod = async (app) => {
     '/listening/ingest-keys/:id',
     {
       onRequest: requireRole(Roles.manageIntegrations),
-      schema: { summary: 'Revoke an ingest key: its pushes are refused from now on', tags: ['listening'], params: idParams, response: { 204: noContent('Revoked') } },
+      schema: {
+        summary: 'Revoke an ingest key: its pushes are refused from now on',
+        tags: ['listening'],
+        params: idParams,
+        response: { 204: noContent('Revoked') },
+      },
     },
     async (request, reply) => {
       const caller = callerOf(request);
-      await ownedOr404(revokeIngestKey(app.db, caller.workspaceId, request.params.id, caller.userId), 'Active ingest key');
+      await ownedOr404(
+        revokeIngestKey(app.db, caller.workspaceId, request.params.id, caller.userId),
+        'Active ingest key',
+      );
       return reply.code(204).send(undefined);
     },
   );

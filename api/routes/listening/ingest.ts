@@ -32,7 +32,10 @@ const pushedMention = z.strictObject({
   text: z.string().trim().min(1).max(10_000),
   author: z.string().trim().min(1).max(200),
   url: z.url({ protocol: /^https?$/ }).optional(),
-  lang: z.string().regex(/^[a-z]{2}$/, 'must be an ISO 639-1 code').optional(),
+  lang: z
+    .string()
+    .regex(/^[a-z]{2}$/, 'must be an ISO 639-1 code')
+    .optional(),
   postedAt: isoInstant.optional().describe('Default: when it arrives'),
   links: z.array(z.url()).max(50).optional().describe('Default: the links in the text'),
   bot: z.boolean().optional().describe('The source says the author is automated'),
@@ -41,7 +44,15 @@ const pushedMention = z.strictObject({
 const deliveryView = z.object({
   deliveryId: z.string(),
   received: z.number().int(),
-  queries: z.array(z.object({ queryId: z.uuid(), unmatched: z.number().int(), filtered: z.number().int(), stored: z.number().int(), duplicate: z.number().int() })),
+  queries: z.array(
+    z.object({
+      queryId: z.uuid(),
+      unmatched: z.number().int(),
+      filtered: z.number().int(),
+      stored: z.number().int(),
+      duplicate: z.number().int(),
+    }),
+  ),
   repeatedDelivery: z.boolean().describe('A retry of a delivery already taken: its first answer, nothing stored again'),
 });
 
@@ -54,15 +65,19 @@ export const ingestRoutes: FastifyPluginAsyncZod = async (app) => {
   // The signature covers the exact bytes sent: the body stays a string until it has verified.
   await app.register(async (scope) => {
     scope.removeContentTypeParser('application/json');
-    scope.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: INGEST_BODY_LIMIT }, (request, body, done) => {
-      try {
-        request.rawBody = decodeJsonBody(body as Buffer);
-      } catch (err) {
-        done(err as Error, undefined);
-        return;
-      }
-      done(null, request.rawBody);
-    });
+    scope.addContentTypeParser(
+      'application/json',
+      { parseAs: 'buffer', bodyLimit: INGEST_BODY_LIMIT },
+      (request, body, done) => {
+        try {
+          request.rawBody = decodeJsonBody(body as Buffer);
+        } catch (err) {
+          done(err as Error, undefined);
+          return;
+        }
+        done(null, request.rawBody);
+      },
+    );
 
     scope.withTypeProvider<ZodTypeProvider>().post(
       '/listening/ingest',
@@ -76,7 +91,8 @@ export const ingestRoutes: FastifyPluginAsyncZod = async (app) => {
          */
         onRequest: async (request) => {
           const keyId = request.headers[INGEST_KEY_HEADER];
-          if (typeof keyId !== 'string' || !z.uuid().safeParse(keyId).success) throw refused(`Name your ingest key in the ${INGEST_KEY_HEADER} header`);
+          if (typeof keyId !== 'string' || !z.uuid().safeParse(keyId).success)
+            throw refused(`Name your ingest key in the ${INGEST_KEY_HEADER} header`);
           const key = await findActiveIngestKey(app.db, keyId);
           if (!key) throw refused('The ingest key is unknown or revoked');
           request.ingestKey = { id: key.id, workspaceId: key.workspace_id, secretSealed: key.secret_sealed };
@@ -95,7 +111,9 @@ export const ingestRoutes: FastifyPluginAsyncZod = async (app) => {
           try {
             request.body = JSON.parse(request.rawBody ?? '');
           } catch (err) {
-            throw new Problem(400, 'Bad Request', 'The request body is not valid JSON', [{ field: 'body', rule: 'json', message: err instanceof Error ? err.message : String(err) }]);
+            throw new Problem(400, 'Bad Request', 'The request body is not valid JSON', [
+              { field: 'body', rule: 'json', message: err instanceof Error ? err.message : String(err) },
+            ]);
           }
         },
         schema: {
@@ -124,7 +142,11 @@ export const ingestRoutes: FastifyPluginAsyncZod = async (app) => {
           }));
           const perQuery = [];
           // Query ids only: the key's holder learns what its mentions did, not how the workspace listens.
-          for (const query of queries) perQuery.push({ queryId: query.id, ...(await storeMentions(trx, query, compileQuery(query.expression), items)) });
+          for (const query of queries)
+            perQuery.push({
+              queryId: query.id,
+              ...(await storeMentions(trx, query, compileQuery(query.expression), items)),
+            });
           return { deliveryId, received: items.length, queries: perQuery };
         });
       },

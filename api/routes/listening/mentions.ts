@@ -50,7 +50,10 @@ export const mentionRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) => {
       const { lead, ...filter } = request.query;
-      const rows = await listMentions(app.db, callerOf(request).workspaceId, { ...filter, ...(lead ? { lead: lead === 'true' } : {}) });
+      const rows = await listMentions(app.db, callerOf(request).workspaceId, {
+        ...filter,
+        ...(lead ? { lead: lead === 'true' } : {}),
+      });
       return {
         mentions: rows.map((m): z.infer<typeof mentionView> => ({
           id: m.id,
@@ -62,7 +65,12 @@ export const mentionRoutes: FastifyPluginAsyncZod = async (app) => {
           lang: m.lang,
           url: m.url,
           postedAt: m.posted_at.toISOString(),
-          sentiment: { score: m.sentiment_score, label: m.corrected_label ?? m.sentiment_label, computed: m.sentiment_label, corrected: m.corrected_label !== null },
+          sentiment: {
+            score: m.sentiment_score,
+            label: m.corrected_label ?? m.sentiment_label,
+            computed: m.sentiment_label,
+            corrected: m.corrected_label !== null,
+          },
           lead: m.lead,
           tags: m.tags,
         })),
@@ -75,15 +83,21 @@ export const mentionRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       onRequest: requireRole(Roles.listen),
       schema: {
-        summary: 'Correct a mention\'s sentiment (statistics use the correction) or tag it',
+        summary: "Correct a mention's sentiment (statistics use the correction) or tag it",
         tags: ['listening'],
         params: z.strictObject({ id: z.string().regex(/^\d+$/) }),
-        body: z.strictObject({ sentiment: z.enum(SENTIMENTS).optional(), tags: z.array(z.string().trim().min(1).max(50)).max(50).optional() }),
+        body: z.strictObject({
+          sentiment: z.enum(SENTIMENTS).optional(),
+          tags: z.array(z.string().trim().min(1).max(50)).max(50).optional(),
+        }),
         response: { 200: z.object({ id: z.string(), sentiment: z.string(), tags: z.array(z.string()) }) },
       },
     },
     async (request) => {
-      const updated = await ownedOr404(correctMention(app.db, callerOf(request).workspaceId, request.params.id, request.body), 'Mention');
+      const updated = await ownedOr404(
+        correctMention(app.db, callerOf(request).workspaceId, request.params.id, request.body),
+        'Mention',
+      );
       return { id: updated.id, sentiment: updated.corrected_label ?? updated.sentiment_label, tags: updated.tags };
     },
   );

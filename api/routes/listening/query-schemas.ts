@@ -1,7 +1,13 @@
 import { z } from 'zod';
 import type { ListeningSources } from '../../../db/listening';
 import { fetchFeed, NotAFeedError } from '../../../listening/feeds';
-import { checkTimeline, MastodonAuthRequired, MastodonRateLimited, NotMastodonError, timelineKey } from '../../../listening/mastodon';
+import {
+  checkTimeline,
+  MastodonAuthRequired,
+  MastodonRateLimited,
+  NotMastodonError,
+  timelineKey,
+} from '../../../listening/mastodon';
 import { compileQuery, QuerySyntaxError } from '../../../listening/query';
 import { invalidField, Problem } from '../../problems';
 
@@ -10,23 +16,54 @@ import { invalidField, Problem } from '../../problems';
 export const sources = z.strictObject({
   bluesky: z
     .strictObject({
-      service: z.url({ protocol: /^(wss?|https?)$/ }).default('wss://bsky.network').describe('A relay or PDS serving com.atproto.sync.subscribeRepos'),
+      service: z
+        .url({ protocol: /^(wss?|https?)$/ })
+        .default('wss://bsky.network')
+        .describe('A relay or PDS serving com.atproto.sync.subscribeRepos'),
       plcUrl: z.url().optional().describe('PLC directory; default plc.directory'),
       fromCursor: z.number().int().min(0).optional().describe('Backfill from this firehose sequence number'),
     })
     .optional(),
-  rss: z.array(z.url({ protocol: /^https?$/ })).max(50).optional().describe('RSS or Atom feeds, polled with conditional GET'),
+  rss: z
+    .array(z.url({ protocol: /^https?$/ }))
+    .max(50)
+    .optional()
+    .describe('RSS or Atom feeds, polled with conditional GET'),
   mastodon: z
     .array(
       z
         .strictObject({
           instance: z.url({ protocol: /^https?$/ }).describe('The instance, e.g. https://mastodon.social'),
-          hashtag: z.string().regex(/^#?[\p{L}\p{N}_]+$/u, 'must be a hashtag: letters, digits and _').transform((tag) => tag.replace(/^#/, '')).optional().describe('Read this hashtag\'s timeline'),
-          search: z.string().trim().min(1).max(500).optional().describe('Or read the statuses this search finds (needs an access token and an instance with full-text search)'),
-          accessToken: z.string().min(1).max(500).optional().describe('A token with the read:statuses scope; stored sealed, never returned'),
+          hashtag: z
+            .string()
+            .regex(/^#?[\p{L}\p{N}_]+$/u, 'must be a hashtag: letters, digits and _')
+            .transform((tag) => tag.replace(/^#/, ''))
+            .optional()
+            .describe("Read this hashtag's timeline"),
+          search: z
+            .string()
+            .trim()
+            .min(1)
+            .max(500)
+            .optional()
+            .describe(
+              'Or read the statuses this search finds (needs an access token and an instance with full-text search)',
+            ),
+          accessToken: z
+            .string()
+            .min(1)
+            .max(500)
+            .optional()
+            .describe('A token with the read:statuses scope; stored sealed, never returned'),
         })
-        .refine((t) => (t.hashtag === undefined) !== (t.search === undefined), { message: 'give exactly one of hashtag or search', path: ['hashtag'] })
-        .refine((t) => t.search === undefined || t.accessToken !== undefined, { message: 'Mastodon only searches statuses for a signed-in user: give an access token', path: ['accessToken'] }),
+        .refine((t) => (t.hashtag === undefined) !== (t.search === undefined), {
+          message: 'give exactly one of hashtag or search',
+          path: ['hashtag'],
+        })
+        .refine((t) => t.search === undefined || t.accessToken !== undefined, {
+          message: 'Mastodon only searches statuses for a signed-in user: give an access token',
+          path: ['accessToken'],
+        }),
     )
     .max(20)
     .optional()
@@ -43,13 +80,29 @@ async function checkMastodon(timelines: NonNullable<SourcesInput['mastodon']>): 
       try {
         await checkTimeline(t);
       } catch (err) {
-        if (err instanceof MastodonAuthRequired) found.push({ field: `sources.mastodon.${i}.accessToken`, rule: 'mastodon_token', message: `the instance wants a valid access token for this timeline (${err.message})` });
-        else if (err instanceof NotMastodonError) found.push({ field: `sources.mastodon.${i}.instance`, rule: 'mastodon', message: `is not a Mastodon API (${err.message})` });
-        else if (!(err instanceof MastodonRateLimited)) found.push({ field: `sources.mastodon.${i}.instance`, rule: 'reachable', message: `could not be read: ${err instanceof Error ? err.message : String(err)}` });
+        if (err instanceof MastodonAuthRequired)
+          found.push({
+            field: `sources.mastodon.${i}.accessToken`,
+            rule: 'mastodon_token',
+            message: `the instance wants a valid access token for this timeline (${err.message})`,
+          });
+        else if (err instanceof NotMastodonError)
+          found.push({
+            field: `sources.mastodon.${i}.instance`,
+            rule: 'mastodon',
+            message: `is not a Mastodon API (${err.message})`,
+          });
+        else if (!(err instanceof MastodonRateLimited))
+          found.push({
+            field: `sources.mastodon.${i}.instance`,
+            rule: 'reachable',
+            message: `could not be read: ${err instanceof Error ? err.message : String(err)}`,
+          });
       }
     }),
   );
-  if (found.length > 0) throw new Problem(422, 'Unprocessable Content', found.map((p) => `${p.field}: ${p.message}`).join('; '), found);
+  if (found.length > 0)
+    throw new Problem(422, 'Unprocessable Content', found.map((p) => `${p.field}: ${p.message}`).join('; '), found);
 }
 
 /** Each feed must answer with RSS or Atom now; later failures are reported as the source's health. */
@@ -60,13 +113,17 @@ async function checkFeeds(urls: string[]): Promise<void> {
         await fetchFeed(url);
         return undefined;
       } catch (err) {
-        const message = err instanceof NotAFeedError ? `is not an RSS or Atom feed (${err.message})` : `could not be fetched: ${err instanceof Error ? err.message : String(err)}`;
+        const message =
+          err instanceof NotAFeedError
+            ? `is not an RSS or Atom feed (${err.message})`
+            : `could not be fetched: ${err instanceof Error ? err.message : String(err)}`;
         return { field: `sources.rss.${i}`, rule: 'feed', message };
       }
     }),
   );
   const found = problems.filter((p): p is NonNullable<typeof p> => p !== undefined);
-  if (found.length > 0) throw new Problem(422, 'Unprocessable Content', found.map((p) => `${p.field}: ${p.message}`).join('; '), found);
+  if (found.length > 0)
+    throw new Problem(422, 'Unprocessable Content', found.map((p) => `${p.field}: ${p.message}`).join('; '), found);
 }
 export const filters = z.strictObject({
   minLength: z.number().int().min(0).max(1000).optional(),
@@ -76,11 +133,37 @@ export const filters = z.strictObject({
 });
 
 export const alerting = z.strictObject({
-  windowSeconds: z.number().int().min(10).max(7 * 24 * 3600).optional().describe('Window compared with the ones before it (default 3600)'),
-  baselineWindows: z.number().int().min(1).max(168).optional().describe('How many earlier windows form the baseline (default 12)'),
-  minVolume: z.number().int().min(1).optional().describe('Fewer mentions than this in the window never alert (default 10)'),
-  volumeFactor: z.number().min(1).optional().describe('Volume spike: more than this times the baseline mean (default 3)'),
-  negativeShareIncrease: z.number().min(0).max(1).optional().describe('Negative spike: share of negatives this much above the baseline\'s, and at least half (default 0.2)'),
+  windowSeconds: z
+    .number()
+    .int()
+    .min(10)
+    .max(7 * 24 * 3600)
+    .optional()
+    .describe('Window compared with the ones before it (default 3600)'),
+  baselineWindows: z
+    .number()
+    .int()
+    .min(1)
+    .max(168)
+    .optional()
+    .describe('How many earlier windows form the baseline (default 12)'),
+  minVolume: z
+    .number()
+    .int()
+    .min(1)
+    .optional()
+    .describe('Fewer mentions than this in the window never alert (default 10)'),
+  volumeFactor: z
+    .number()
+    .min(1)
+    .optional()
+    .describe('Volume spike: more than this times the baseline mean (default 3)'),
+  negativeShareIncrease: z
+    .number()
+    .min(0)
+    .max(1)
+    .optional()
+    .describe("Negative spike: share of negatives this much above the baseline's, and at least half (default 0.2)"),
 });
 
 /** A query as answered: Mastodon tokens only as `hasAccessToken`. */
@@ -90,30 +173,59 @@ export const queryView = z.object({
   expression: z.string(),
   kind: z.enum(['brand', 'competitor', 'topic']),
   sources: z.object({
-    bluesky: z.object({ service: z.string(), plcUrl: z.string().optional(), fromCursor: z.number().optional() }).optional(),
+    bluesky: z
+      .object({ service: z.string(), plcUrl: z.string().optional(), fromCursor: z.number().optional() })
+      .optional(),
     rss: z.array(z.string()).optional(),
-    mastodon: z.array(z.object({ instance: z.string(), hashtag: z.string().optional(), search: z.string().optional(), hasAccessToken: z.boolean() })).optional(),
+    mastodon: z
+      .array(
+        z.object({
+          instance: z.string(),
+          hashtag: z.string().optional(),
+          search: z.string().optional(),
+          hasAccessToken: z.boolean(),
+        }),
+      )
+      .optional(),
     push: z.boolean().optional(),
   }),
-  filters: z.object({ minLength: z.number().optional(), languages: z.array(z.string()).optional(), blockAuthors: z.array(z.string()).optional(), blockDomains: z.array(z.string()).optional() }),
-  alerting: z.object({ windowSeconds: z.number().optional(), baselineWindows: z.number().optional(), minVolume: z.number().optional(), volumeFactor: z.number().optional(), negativeShareIncrease: z.number().optional() }),
+  filters: z.object({
+    minLength: z.number().optional(),
+    languages: z.array(z.string()).optional(),
+    blockAuthors: z.array(z.string()).optional(),
+    blockDomains: z.array(z.string()).optional(),
+  }),
+  alerting: z.object({
+    windowSeconds: z.number().optional(),
+    baselineWindows: z.number().optional(),
+    minVolume: z.number().optional(),
+    volumeFactor: z.number().optional(),
+    negativeShareIncrease: z.number().optional(),
+  }),
   status: z.enum(['active', 'paused', 'deleted']),
   workflowId: z.string(),
   createdAt: z.string(),
-  listeningSince: z.string().describe('Since when the query has listened without a break (created, resumed, a source added)'),
-  alertsFrom: z.string().describe('From then on its spike baseline holds only windows it listened through, and it can alert'),
+  listeningSince: z
+    .string()
+    .describe('Since when the query has listened without a break (created, resumed, a source added)'),
+  alertsFrom: z
+    .string()
+    .describe('From then on its spike baseline holds only windows it listened through, and it can alert'),
 });
 
 /** A saved query, with what in it probably does not mean what was meant (it is saved as written). */
 export const savedQueryView = queryView.extend({
-  warnings: z.array(z.object({ field: z.string(), rule: z.string(), message: z.string() })).describe('e.g. a lower-case "or" that is searched for as a word'),
+  warnings: z
+    .array(z.object({ field: z.string(), rule: z.string(), message: z.string() }))
+    .describe('e.g. a lower-case "or" that is searched for as a word'),
 });
 
 /** Whether `after` reads something `before` did not: its first read may bring history at once. */
 export function addsSources(before: ListeningSources, after: ListeningSources): boolean {
   const timelines = (s: ListeningSources) => (s.mastodon ?? []).map((t) => timelineKey(t));
   return (
-    (after.bluesky !== undefined && (after.bluesky.service !== before.bluesky?.service || after.bluesky.fromCursor !== before.bluesky?.fromCursor)) ||
+    (after.bluesky !== undefined &&
+      (after.bluesky.service !== before.bluesky?.service || after.bluesky.fromCursor !== before.bluesky?.fromCursor)) ||
     (after.rss ?? []).some((url) => !before.rss?.includes(url)) ||
     timelines(after).some((t) => !timelines(before).includes(t)) ||
     (after.push === true && before.push !== true)
@@ -125,7 +237,10 @@ export async function checkSources(given: SourcesInput): Promise<void> {
   if (!given.bluesky && !given.rss?.length && !given.mastodon?.length && !given.push) {
     throw invalidField('sources', 'one_source', 'name at least one source (bluesky, rss, mastodon or push)');
   }
-  await Promise.all([given.rss?.length ? checkFeeds(given.rss) : undefined, given.mastodon?.length ? checkMastodon(given.mastodon) : undefined]);
+  await Promise.all([
+    given.rss?.length ? checkFeeds(given.rss) : undefined,
+    given.mastodon?.length ? checkMastodon(given.mastodon) : undefined,
+  ]);
 }
 
 /** Compiles the expression, or answers 422 with where it broke and what was expected. */
@@ -134,7 +249,9 @@ export function checkExpression(expression: string): void {
     compileQuery(expression);
   } catch (err) {
     if (err instanceof QuerySyntaxError) {
-      throw new Problem(422, 'Unprocessable Content', `expression: ${err.message}`, [{ field: 'expression', rule: 'syntax', message: err.message }]);
+      throw new Problem(422, 'Unprocessable Content', `expression: ${err.message}`, [
+        { field: 'expression', rule: 'syntax', message: err.message },
+      ]);
     }
     throw err;
   }

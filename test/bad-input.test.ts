@@ -1,32 +1,21 @@
 import { randomUUID } from 'node:crypto';
-import { startLocalBluesky, type LocalBluesky } from '../sandbox/local-bluesky';
 import { connectBluesky, connectChannel } from './support/channels';
-import { addMember, bearer, createWorkspace, startHarness, type Harness, type TestWorkspace } from './support/harness';
-import { startWebhookReceiver, type WebhookReceiver } from './support/webhook-receiver';
+import { useChorus } from './support/chorus';
+import { addMember, bearer, createWorkspace, type TestWorkspace } from './support/harness';
 
-let h: Harness;
-let pds: LocalBluesky;
-let hook: WebhookReceiver;
-let ws: TestWorkspace;
+const { harness: h, pds, hook, workspace: ws, call } = useChorus({ pds: true, hook: true, workspace: 'Mine' });
 let other: TestWorkspace;
 let bluesky: { id: string };
 let foreign: { id: string };
 
 beforeAll(async () => {
-  [h, pds, hook] = await Promise.all([startHarness(), startLocalBluesky(), startWebhookReceiver()]);
-  [ws, other] = await Promise.all([createWorkspace(h, 'Mine'), createWorkspace(h, 'Theirs')]);
-  bluesky = await connectBluesky(h, ws.token, pds, await pds.createAccount('limits'), 'Brand Bluesky');
-  foreign = await connectChannel(h, other.token, {
+  other = await createWorkspace(h(), 'Theirs');
+  bluesky = await connectBluesky(h(), ws().token, pds(), await pds().createAccount('limits'), 'Brand Bluesky');
+  foreign = await connectChannel(h(), other.token, {
     provider: 'webhook',
     name: 'Their hook',
-    credentials: { url: hook.url, secret: hook.secret },
+    credentials: { url: hook().url, secret: hook().secret },
   });
-});
-
-afterAll(async () => {
-  await h?.close();
-  await pds?.stop();
-  await hook?.close();
 });
 
 const inAnHour = () => new Date(Date.now() + 3600_000).toISOString();
@@ -34,19 +23,14 @@ const inThreeYears = () => new Date(Date.now() + 3 * 365 * 86_400_000).toISOStri
 
 /** Nothing stored and no workflow started for this workspace. */
 async function expectNothingCreated(workspaceId: string) {
-  const posts = await h.db.selectFrom('posts').select('id').where('workspace_id', '=', workspaceId).execute();
+  const posts = await h().db.selectFrom('posts').select('id').where('workspace_id', '=', workspaceId).execute();
   expect(posts).toEqual([]);
-  const workflows = await h.client.workflow.count(`ChorusWorkspace = "${workspaceId}"`);
+  const workflows = await h().client.workflow.count(`ChorusWorkspace = "${workspaceId}"`);
   expect(workflows.count).toBe(0);
 }
 
-function post(payload: unknown, token = ws.token, headers: Record<string, string> = {}) {
-  return h.app.inject({
-    method: 'POST',
-    url: '/v1/posts',
-    headers: { ...bearer(token), ...headers },
-    payload: payload as object,
-  });
+function post(payload: unknown, token = ws().token) {
+  return call(token, 'POST', '/v1/posts', payload as object);
 }
 
 describe('POST /v1/posts refuses bad input with a problem document, storing nothing', () => {
@@ -150,7 +134,7 @@ describe('POST /v1/posts refuses bad input with a problem document, storing noth
       const problem = res.json();
       expect(problem.status).toBe(status);
       expect(problem.errors).toEqual(expect.arrayContaining([expect.objectContaining({ field, rule })]));
-      await expectNothingCreated(ws.workspaceId);
+      await expectNothingCreated(ws().workspaceId);
     },
   );
 
@@ -168,18 +152,18 @@ describe('POST /v1/posts refuses bad input with a problem document, storing noth
     expect(family.json().detail).toContain('3000 bytes');
     // 300 single emoji (1,200 bytes) fit, though they are 600 UTF-16 code units. Posted in a
     // workspace of its own, so the other cases here can assert that nothing was created.
-    const own = await createWorkspace(h, 'Emoji');
-    const channel = await connectBluesky(h, own.token, pds, await pds.createAccount('emoji'));
+    const own = await createWorkspace(h(), 'Emoji');
+    const channel = await connectBluesky(h(), own.token, pds(), await pds().createAccount('emoji'));
     const fits = await post({ text: '🎉'.repeat(300), channelIds: [channel.id], publishAt: inAnHour() }, own.token);
     expect(fits.statusCode).toBe(201);
-    await h.app.inject({ method: 'POST', url: `/v1/posts/${fits.json().id}/cancel`, headers: bearer(own.token) });
+    await call(own.token, 'POST', `/v1/posts/${fits.json().id}/cancel`);
   });
 
   test('malformed JSON', async () => {
-    const res = await h.app.inject({
+    const res = await h().app.inject({
       method: 'POST',
       url: '/v1/posts',
-      headers: { ...bearer(ws.token), 'content-type': 'application/json' },
+      headers: { ...bearer(ws().token), 'content-type': 'application/json' },
       payload: '{"text": "hi",',
     });
     expect(res.statusCode).toBe(400);
@@ -187,11 +171,7 @@ describe('POST /v1/posts refuses bad input with a problem document, storing noth
   });
 
   test('missing token', async () => {
-    const res = await h.app.inject({
-      method: 'POST',
-      url: '/v1/posts',
-      payload: { text: 'hi', channelIds: [bluesky.id] },
-    });
+    const res = await call(undefined, 'POST', '/v1/posts', { text: 'hi', channelIds: [bluesky.id] });
     expect(res.statusCode).toBe(401);
     expect(res.headers['www-authenticate']).toContain('Bearer');
     expect(res.headers['content-type']).toContain('application/problem+json');
@@ -200,66 +180,67 @@ describe('POST /v1/posts refuses bad input with a problem document, storing noth
   test('wrong token', async () => {
     const res = await post({ text: 'hi', channelIds: [bluesky.id] }, 'chorus_not-a-real-token');
     expect(res.statusCode).toBe(401);
-    await expectNothingCreated(ws.workspaceId);
+    await expectNothingCreated(ws().workspaceId);
   });
 
   test('a read-only role cannot post', async () => {
-    const analyst = await addMember(h, ws.workspaceId, 'analyst');
+    const analyst = await addMember(h(), ws().workspaceId, 'analyst');
     const res = await post({ text: 'hi', channelIds: [bluesky.id] }, analyst.token);
     expect(res.statusCode).toBe(403);
     expect(res.json().detail).toContain('"analyst"');
-    await expectNothingCreated(ws.workspaceId);
+    await expectNothingCreated(ws().workspaceId);
   });
 });
 
 describe('channels', () => {
   test('credentials that fail verification are refused and not saved', async () => {
-    const before = await h.db.selectFrom('channels').select('id').where('workspace_id', '=', ws.workspaceId).execute();
-    const res = await h.app.inject({
-      method: 'POST',
-      url: '/v1/channels',
-      headers: bearer(ws.token),
-      payload: {
-        provider: 'bluesky',
-        name: 'Bad',
-        credentials: { service: pds.pdsUrl, identifier: 'limits.test', password: 'wrong-wrong-wrong' },
-      },
+    const before = await h()
+      .db.selectFrom('channels')
+      .select('id')
+      .where('workspace_id', '=', ws().workspaceId)
+      .execute();
+    const res = await call(ws().token, 'POST', '/v1/channels', {
+      provider: 'bluesky',
+      name: 'Bad',
+      credentials: { service: pds().pdsUrl, identifier: 'limits.test', password: 'wrong-wrong-wrong' },
     });
     expect(res.statusCode).toBe(422);
     expect(res.json().errors[0]).toMatchObject({ field: 'credentials', rule: 'verified' });
     expect(res.json().detail).toContain('Bluesky refused the credentials');
-    const after = await h.db.selectFrom('channels').select('id').where('workspace_id', '=', ws.workspaceId).execute();
+    const after = await h()
+      .db.selectFrom('channels')
+      .select('id')
+      .where('workspace_id', '=', ws().workspaceId)
+      .execute();
     expect(after).toHaveLength(before.length);
   });
 
   test('a webhook that does not answer the verification ping is refused', async () => {
-    hook.respondNext({ status: 500 });
-    const res = await h.app.inject({
-      method: 'POST',
-      url: '/v1/channels',
-      headers: bearer(ws.token),
-      payload: { provider: 'webhook', name: 'Down', credentials: { url: hook.url, secret: hook.secret } },
+    hook().respondNext({ status: 500 });
+    const res = await call(ws().token, 'POST', '/v1/channels', {
+      provider: 'webhook',
+      name: 'Down',
+      credentials: { url: hook().url, secret: hook().secret },
     });
     expect(res.statusCode).toBe(422);
   });
 
   test('a webhook secret that is not Standard Webhooks base64 is refused by rule', async () => {
-    const res = await h.app.inject({
-      method: 'POST',
-      url: '/v1/channels',
-      headers: bearer(ws.token),
-      payload: { provider: 'webhook', name: 'Weak', credentials: { url: hook.url, secret: 'short' } },
+    const res = await call(ws().token, 'POST', '/v1/channels', {
+      provider: 'webhook',
+      name: 'Weak',
+      credentials: { url: hook().url, secret: 'short' },
     });
     expect(res.statusCode).toBe(400);
     expect(res.json().errors[0].field).toBe('body.credentials.secret');
   });
 
   test('credentials are sealed at rest and never returned', async () => {
-    const list = await h.app.inject({ method: 'GET', url: '/v1/channels', headers: bearer(ws.token) });
+    const list = await call(ws().token, 'GET', '/v1/channels');
     expect(list.statusCode).toBe(200);
     expect(list.body).not.toMatch(/password|secret|credentials/i);
-    const row = await h.db
-      .selectFrom('channels')
+    const row = await h()
+      .db.selectFrom('channels')
       .select('credentials_sealed')
       .where('id', '=', bluesky.id)
       .executeTakeFirstOrThrow();
@@ -268,37 +249,32 @@ describe('channels', () => {
   });
 
   test("another workspace's channel cannot be seen or removed", async () => {
-    const list = (await h.app.inject({ method: 'GET', url: '/v1/channels', headers: bearer(ws.token) })).json();
+    const list = (await call(ws().token, 'GET', '/v1/channels')).json();
     expect(list.channels.map((c: { id: string }) => c.id)).not.toContain(foreign.id);
-    const del = await h.app.inject({ method: 'DELETE', url: `/v1/channels/${foreign.id}`, headers: bearer(ws.token) });
+    const del = await call(ws().token, 'DELETE', `/v1/channels/${foreign.id}`);
     expect(del.statusCode).toBe(404);
   });
 
   test('an editor cannot connect channels; an owner can remove one', async () => {
-    const editor = await addMember(h, ws.workspaceId, 'editor');
-    const res = await h.app.inject({
-      method: 'POST',
-      url: '/v1/channels',
-      headers: bearer(editor.token),
-      payload: { provider: 'webhook', name: 'X', credentials: { url: hook.url, secret: hook.secret } },
+    const editor = await addMember(h(), ws().workspaceId, 'editor');
+    const res = await call(editor.token, 'POST', '/v1/channels', {
+      provider: 'webhook',
+      name: 'X',
+      credentials: { url: hook().url, secret: hook().secret },
     });
     expect(res.statusCode).toBe(403);
-    const extra = await connectChannel(h, ws.token, {
+    const extra = await connectChannel(h(), ws().token, {
       provider: 'webhook',
       name: 'Temporary',
-      credentials: { url: hook.url, secret: hook.secret },
+      credentials: { url: hook().url, secret: hook().secret },
     });
-    expect(
-      (await h.app.inject({ method: 'DELETE', url: `/v1/channels/${extra.id}`, headers: bearer(ws.token) })).statusCode,
-    ).toBe(204);
-    const list = (await h.app.inject({ method: 'GET', url: '/v1/channels', headers: bearer(ws.token) })).json();
+    expect((await call(ws().token, 'DELETE', `/v1/channels/${extra.id}`)).statusCode).toBe(204);
+    const list = (await call(ws().token, 'GET', '/v1/channels')).json();
     expect(list.channels.map((c: { id: string }) => c.id)).not.toContain(extra.id);
   });
 });
 
 describe('strict input: unknown keys, NULs and invalid UTF-8 are refused, naming the field', () => {
-  const call = (method: 'GET' | 'POST', url: string, payload?: object, token = ws.token) =>
-    h.app.inject({ method, url, headers: bearer(token), ...(payload ? { payload } : {}) });
   const errorsOf = (res: { json(): unknown }) =>
     (res.json() as { errors: { field: string; rule: string; message: string }[] }).errors;
 
@@ -308,47 +284,47 @@ describe('strict input: unknown keys, NULs and invalid UTF-8 are refused, naming
       Buffer.from([0xe9]),
       Buffer.from(`","channelIds":["${bluesky.id}"],"publishAt":"${inAnHour()}"}`),
     ]);
-    const res = await h.app.inject({
+    const res = await h().app.inject({
       method: 'POST',
       url: '/v1/posts',
-      headers: { ...bearer(ws.token), 'content-type': 'application/json' },
+      headers: { ...bearer(ws().token), 'content-type': 'application/json' },
       payload,
     });
     expect(res.statusCode).toBe(400);
     expect(errorsOf(res)).toEqual([{ field: 'body.text', rule: 'utf8', message: 'must be valid UTF-8' }]);
-    await expectNothingCreated(ws.workspaceId);
+    await expectNothingCreated(ws().workspaceId);
   });
 
   test('a query string: an unknown key, a NUL and invalid percent-encoded UTF-8', async () => {
-    const unknown = await call('GET', '/v1/posts?campaign_id=x&limit=5');
+    const unknown = await call(ws().token, 'GET', '/v1/posts?campaign_id=x&limit=5');
     expect(unknown.statusCode).toBe(400);
     expect(errorsOf(unknown)).toEqual([
       { field: 'querystring.campaign_id', rule: 'unknown_key', message: 'is not a known field' },
     ]);
-    const nul = await call('GET', '/v1/audit?subject=a%00b');
+    const nul = await call(ws().token, 'GET', '/v1/audit?subject=a%00b');
     expect(nul.statusCode).toBe(400);
     expect(errorsOf(nul)).toEqual([expect.objectContaining({ field: 'querystring.subject', rule: 'no_nul' })]);
-    const latin1 = await call('GET', '/v1/library?tag=caf%E9');
+    const latin1 = await call(ws().token, 'GET', '/v1/library?tag=caf%E9');
     expect(latin1.statusCode).toBe(400);
     expect(errorsOf(latin1)).toEqual([expect.objectContaining({ field: 'querystring.tag', rule: 'utf8' })]);
   });
 
   test('POST /v1/tokens with a userId is refused, and no token is made', async () => {
-    const before = (await call('GET', '/v1/tokens?all=true')).json().tokens.length;
-    const res = await call('POST', '/v1/tokens', { name: 'For someone else', userId: randomUUID() });
+    const before = (await call(ws().token, 'GET', '/v1/tokens?all=true')).json().tokens.length;
+    const res = await call(ws().token, 'POST', '/v1/tokens', { name: 'For someone else', userId: randomUUID() });
     expect(res.statusCode).toBe(400);
     expect(errorsOf(res)).toEqual([{ field: 'body.userId', rule: 'unknown_key', message: 'is not a known field' }]);
-    expect((await call('GET', '/v1/tokens?all=true')).json().tokens).toHaveLength(before);
+    expect((await call(ws().token, 'GET', '/v1/tokens?all=true')).json().tokens).toHaveLength(before);
   });
 
   test('a route that takes no body refuses one', async () => {
-    const res = await call('POST', `/v1/posts/${randomUUID()}/cancel`, { force: true });
+    const res = await call(ws().token, 'POST', `/v1/posts/${randomUUID()}/cancel`, { force: true });
     expect(res.statusCode).toBe(400);
     expect(errorsOf(res)).toEqual([expect.objectContaining({ field: 'body.force', rule: 'unknown_key' })]);
   });
 
   test('a missing required field says "required"', async () => {
-    const res = await call('GET', '/v1/listening/stats?interval=day');
+    const res = await call(ws().token, 'GET', '/v1/listening/stats?interval=day');
     expect(res.statusCode).toBe(400);
     expect(errorsOf(res)).toEqual([
       { field: 'querystring.from', rule: 'required', message: 'is required' },
@@ -361,19 +337,19 @@ describe('strict input: unknown keys, NULs and invalid UTF-8 are refused, naming
     expect(tooLarge.statusCode).toBe(413);
     expect(tooLarge.json()).toMatchObject({ status: 413, title: 'Payload Too Large' });
     for (const type of ['application/xml', 'text/plain']) {
-      const unsupported = await h.app.inject({
+      const unsupported = await h().app.inject({
         method: 'POST',
         url: '/v1/posts',
-        headers: { ...bearer(ws.token), 'content-type': type },
+        headers: { ...bearer(ws().token), 'content-type': type },
         payload: 'hi',
       });
       expect(unsupported.statusCode).toBe(415);
       expect(unsupported.json()).toMatchObject({ status: 415, title: 'Unsupported Media Type' });
     }
-    const tiff = await h.app.inject({
+    const tiff = await h().app.inject({
       method: 'POST',
       url: '/v1/media',
-      headers: { ...bearer(ws.token), 'content-type': 'image/tiff' },
+      headers: { ...bearer(ws().token), 'content-type': 'image/tiff' },
       payload: Buffer.from('II*\u0000'),
     });
     expect(tiff.statusCode).toBe(415);
@@ -381,10 +357,10 @@ describe('strict input: unknown keys, NULs and invalid UTF-8 are refused, naming
   });
 
   test('a CSV import with a NUL names its line', async () => {
-    const res = await h.app.inject({
+    const res = await h().app.inject({
       method: 'POST',
       url: '/v1/posts/import?dryRun=true',
-      headers: { ...bearer(ws.token), 'content-type': 'text/csv' },
+      headers: { ...bearer(ws().token), 'content-type': 'text/csv' },
       payload: `text,channels,publishAt\nhi\u0000,Brand Bluesky,${inAnHour()}\n`,
     });
     expect(res.statusCode).toBe(422);
@@ -395,58 +371,58 @@ describe('strict input: unknown keys, NULs and invalid UTF-8 are refused, naming
 describe('in a workspace of its own (it creates posts)', () => {
   let own: TestWorkspace;
   let hookChannel: { id: string };
-  const call = (method: 'GET' | 'POST', url: string, payload?: object) =>
-    h.app.inject({ method, url, headers: bearer(own.token), ...(payload ? { payload } : {}) });
 
   beforeAll(async () => {
-    own = await createWorkspace(h, 'Filters');
-    hookChannel = await connectChannel(h, own.token, {
+    own = await createWorkspace(h(), 'Filters');
+    hookChannel = await connectChannel(h(), own.token, {
       provider: 'webhook',
       name: 'Hook',
-      credentials: { url: hook.url, secret: hook.secret },
+      credentials: { url: hook().url, secret: hook().secret },
     });
   });
 
   test("GET /v1/posts?campaignId= gives only the campaign's posts", async () => {
-    const campaign = await call('POST', '/v1/campaigns', {
+    const campaign = await call(own.token, 'POST', '/v1/campaigns', {
       name: 'Launch',
       startsAt: new Date(Date.now() + 60_000).toISOString(),
       endsAt: new Date(Date.now() + 30 * 86_400_000).toISOString(),
       channelIds: [hookChannel.id],
     });
     expect(campaign.statusCode).toBe(201);
-    const inside = await call('POST', '/v1/posts', {
+    const inside = await call(own.token, 'POST', '/v1/posts', {
       text: 'In the campaign',
       channelIds: [hookChannel.id],
       publishAt: new Date(Date.now() + 2 * 86_400_000).toISOString(),
       campaignId: campaign.json().id,
     });
-    const outside = await call('POST', '/v1/posts', {
+    const outside = await call(own.token, 'POST', '/v1/posts', {
       text: 'Not in it',
       channelIds: [hookChannel.id],
       publishAt: new Date(Date.now() + 2 * 86_400_000).toISOString(),
     });
     expect([inside.statusCode, outside.statusCode]).toEqual([201, 201]);
-    const listed = await call('GET', `/v1/posts?campaignId=${campaign.json().id}`);
+    const listed = await call(own.token, 'GET', `/v1/posts?campaignId=${campaign.json().id}`);
     expect(listed.statusCode).toBe(200);
     expect(listed.json().posts.map((p: { id: string }) => p.id)).toEqual([inside.json().id]);
-    expect((await call('GET', '/v1/posts')).json().posts).toHaveLength(2);
+    expect((await call(own.token, 'GET', '/v1/posts')).json().posts).toHaveLength(2);
   });
 
   test('a publish time more than two years ahead is refused wherever one is given', async () => {
-    const scheduled = await call('POST', '/v1/posts', {
+    const scheduled = await call(own.token, 'POST', '/v1/posts', {
       text: 'Soon',
       channelIds: [hookChannel.id],
       publishAt: inAnHour(),
     });
     expect(scheduled.statusCode).toBe(201);
-    const reschedule = await call('POST', `/v1/posts/${scheduled.json().id}/reschedule`, { publishAt: inThreeYears() });
+    const reschedule = await call(own.token, 'POST', `/v1/posts/${scheduled.json().id}/reschedule`, {
+      publishAt: inThreeYears(),
+    });
     expect(reschedule.statusCode).toBe(422);
     expect(reschedule.json().errors).toEqual([
       expect.objectContaining({ field: 'publishAt', rule: 'within_two_years' }),
     ]);
 
-    const campaign = await call('POST', '/v1/campaigns', {
+    const campaign = await call(own.token, 'POST', '/v1/campaigns', {
       name: 'Far off',
       startsAt: inThreeYears(),
       endsAt: new Date(Date.now() + 4 * 365 * 86_400_000).toISOString(),
@@ -458,7 +434,7 @@ describe('in a workspace of its own (it creates posts)', () => {
       expect.objectContaining({ field: 'endsAt', rule: 'within_two_years' }),
     ]);
 
-    const recurrence = await call('POST', '/v1/recurrences', {
+    const recurrence = await call(own.token, 'POST', '/v1/recurrences', {
       text: 'Weekly',
       channelIds: [hookChannel.id],
       rule: { frequency: 'daily', time: '09:00', timezone: 'UTC' },
@@ -469,7 +445,7 @@ describe('in a workspace of its own (it creates posts)', () => {
       expect.objectContaining({ field: 'startsOn', rule: 'within_two_years' }),
     ]);
 
-    const csv = await h.app.inject({
+    const csv = await h().app.inject({
       method: 'POST',
       url: '/v1/posts/import?dryRun=true',
       headers: { ...bearer(own.token), 'content-type': 'text/csv' },
@@ -483,13 +459,13 @@ describe('in a workspace of its own (it creates posts)', () => {
 });
 
 test('health and readiness', async () => {
-  expect((await h.app.inject({ method: 'GET', url: '/healthz' })).json()).toEqual({ status: 'ok' });
-  expect((await h.app.inject({ method: 'GET', url: '/readyz' })).json()).toMatchObject({
+  expect((await call(undefined, 'GET', '/healthz')).json()).toEqual({ status: 'ok' });
+  expect((await call(undefined, 'GET', '/readyz')).json()).toMatchObject({
     status: 'ready',
     database: 'ok',
     temporal: 'ok',
   });
-  const spec = (await h.app.inject({ method: 'GET', url: '/openapi.json' })).json();
+  const spec = (await call(undefined, 'GET', '/openapi.json')).json();
   expect(Object.keys(spec.paths)).toEqual(
     expect.arrayContaining(['/v1/posts', '/v1/posts/{id}/reschedule', '/v1/channels']),
   );

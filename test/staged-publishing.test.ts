@@ -2,62 +2,47 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { BlueskyAdapter } from '../channels/bluesky';
 import { announcePublishStage, claimPosts } from '../db/post-claims';
-import { startLocalBluesky, type LocalBluesky, type SandboxAccount } from '../sandbox/local-bluesky';
+import type { SandboxAccount } from '../sandbox/local-bluesky';
 import { connectBluesky, connectChannel } from './support/channels';
+import { useChorus } from './support/chorus';
 import { recordHistory } from './support/histories';
-import {
-  addMember,
-  bearer,
-  createWorkspace,
-  startHarness,
-  waitFor,
-  type Harness,
-  type TestWorkspace,
-} from './support/harness';
+import { addMember, createWorkspace, waitFor } from './support/harness';
 import { startTcpProxy } from './support/tcp-proxy';
-import { startWebhookReceiver, type WebhookReceiver } from './support/webhook-receiver';
 
 /**
  * A post's publishes are staged: handed to a worker a minute before the post's time, claimed two
  * seconds before it (CLAIM_AHEAD_MS) and sent at the time itself. Until the claim the post can be
  * cancelled, moved and edited; from the claim on it goes out, and such requests get a 409.
  */
-let h: Harness;
-let pds: LocalBluesky;
-let ws: TestWorkspace;
+const {
+  harness: h,
+  pds,
+  hook,
+  workspace: ws,
+  call,
+} = useChorus({ pds: true, hook: true, workspace: 'Test workspace' });
 let carol: SandboxAccount;
 let channelId: string;
-let hook: WebhookReceiver;
 let hookChannelId: string;
 
 beforeAll(async () => {
-  [h, pds, hook] = await Promise.all([startHarness(), startLocalBluesky(), startWebhookReceiver()]);
-  ws = await createWorkspace(h);
-  carol = await pds.createAccount('carol');
-  channelId = (await connectBluesky(h, ws.token, pds, carol)).id;
+  carol = await pds().createAccount('carol');
+  channelId = (await connectBluesky(h(), ws().token, pds(), carol)).id;
   hookChannelId = (
-    await connectChannel(h, ws.token, {
+    await connectChannel(h(), ws().token, {
       provider: 'webhook',
       name: 'CRM hook',
-      credentials: { url: hook.url, secret: hook.secret },
+      credentials: { url: hook().url, secret: hook().secret },
     })
   ).id;
 });
 
-afterAll(async () => {
-  await h?.close();
-  await pds?.stop();
-  await hook?.close();
-});
-
 const inSeconds = (s: number) => new Date(Date.now() + s * 1000).toISOString();
-const call = (method: 'GET' | 'POST' | 'PUT', url: string, payload?: Record<string, unknown>, token = ws.token) =>
-  h.app.inject({ method, url, headers: bearer(token), payload });
-const getPost = async (id: string, token = ws.token) => (await call('GET', `/v1/posts/${id}`, undefined, token)).json();
-const postsWith = async (marker: string) => (await pds.listPosts(carol.did)).filter((p) => p.text.includes(marker));
+const getPost = async (id: string, token = ws().token) => (await call(token, 'GET', `/v1/posts/${id}`)).json();
+const postsWith = async (marker: string) => (await pds().listPosts(carol.did)).filter((p) => p.text.includes(marker));
 
-async function schedule(body: Record<string, unknown>, token = ws.token) {
-  const res = await call('POST', '/v1/posts', body, token);
+async function schedule(body: Record<string, unknown>, token = ws().token) {
+  const res = await call(token, 'POST', '/v1/posts', body);
   expect(res.statusCode).toBe(201);
   return res.json();
 }
@@ -65,7 +50,7 @@ async function schedule(body: Record<string, unknown>, token = ws.token) {
 /** The post's publish activity is running on the worker, waiting for the post's time. */
 async function waitUntilStaged(workflowId: string) {
   await waitFor('the publish to be staged on the worker', async () => {
-    const { raw } = await h.client.workflow.getHandle(workflowId).describe();
+    const { raw } = await h().client.workflow.getHandle(workflowId).describe();
     return (raw.pendingActivities ?? []).some(
       (a) => a.activityType?.name === 'publishTargetWhenDue' && a.lastStartedTime != null,
     );
@@ -80,11 +65,15 @@ test('once claimed, a post goes out: cancel, reschedule and edit get a 409 and c
   await waitFor('the claim', async () => (await getPost(post.id)).status === 'publishing', 10_000, 20);
   expect(Date.now()).toBeLessThan(Date.parse(publishAt));
 
-  const cancel = await call('POST', `/v1/posts/${post.id}/cancel`);
+  const cancel = await call(ws().token, 'POST', `/v1/posts/${post.id}/cancel`);
   expect(cancel.statusCode).toBe(409);
   expect(cancel.json().detail).toMatch(/publishing/);
-  expect((await call('POST', `/v1/posts/${post.id}/reschedule`, { publishAt: inSeconds(3600) })).statusCode).toBe(409);
-  expect((await call('POST', `/v1/posts/${post.id}/edit`, { text: `Changed ${marker}` })).statusCode).toBe(409);
+  expect(
+    (await call(ws().token, 'POST', `/v1/posts/${post.id}/reschedule`, { publishAt: inSeconds(3600) })).statusCode,
+  ).toBe(409);
+  expect((await call(ws().token, 'POST', `/v1/posts/${post.id}/edit`, { text: `Changed ${marker}` })).statusCode).toBe(
+    409,
+  );
 
   const done = await waitFor('the post to publish', async () => {
     const p = await getPost(post.id);
@@ -93,12 +82,12 @@ test('once claimed, a post goes out: cancel, reschedule and edit get a 409 and c
   expect(Date.parse(done.targets[0].publishedAt)).toBeGreaterThanOrEqual(Date.parse(publishAt));
   expect(done.publishAt).toBe(publishAt);
   expect((await postsWith(marker)).map((p) => p.text)).toEqual([`Going out ${marker}`]);
-  const audit = (await call('GET', `/v1/audit?subject=${post.id}`)).json();
+  const audit = (await call(ws().token, 'GET', `/v1/audit?subject=${post.id}`)).json();
   expect(
     audit.entries.map((e: { action: string; after: { status?: string } }) => `${e.action} ${e.after?.status}`),
   ).toEqual(expect.arrayContaining(['post.status_changed publishing', 'post.status_changed published']));
-  expect((await call('GET', '/v1/audit/verify')).json().ok).toBe(true);
-  await recordHistory(h.client, post.workflowId, 'post-staged-claimed');
+  expect((await call(ws().token, 'GET', '/v1/audit/verify')).json().ok).toBe(true);
+  await recordHistory(h().client, post.workflowId, 'post-staged-claimed');
 });
 
 test('before its claim a staged post can be moved and edited: it goes out once, with the new text, at the new time', async () => {
@@ -107,10 +96,12 @@ test('before its claim a staged post can be moved and edited: it goes out once, 
   await waitUntilStaged(post.workflowId);
 
   const newTime = inSeconds(6);
-  const moved = await call('POST', `/v1/posts/${post.id}/reschedule`, { publishAt: newTime });
+  const moved = await call(ws().token, 'POST', `/v1/posts/${post.id}/reschedule`, { publishAt: newTime });
   expect(moved.statusCode).toBe(200);
   expect(moved.json().publishAt).toBe(newTime);
-  expect((await call('POST', `/v1/posts/${post.id}/edit`, { text: `Final copy ${marker}` })).statusCode).toBe(200);
+  expect(
+    (await call(ws().token, 'POST', `/v1/posts/${post.id}/edit`, { text: `Final copy ${marker}` })).statusCode,
+  ).toBe(200);
 
   const done = await waitFor('the moved post to publish', async () => {
     const p = await getPost(post.id);
@@ -119,7 +110,7 @@ test('before its claim a staged post can be moved and edited: it goes out once, 
   expect(Date.parse(done.targets[0].publishedAt)).toBeGreaterThanOrEqual(Date.parse(newTime));
   expect(Date.parse(done.targets[0].publishedAt)).toBeLessThan(Date.parse(newTime) + 20_000);
   expect((await postsWith(marker)).map((p) => p.text)).toEqual([`Final copy ${marker}`]);
-  await recordHistory(h.client, post.workflowId, 'post-staged-moved-edited');
+  await recordHistory(h().client, post.workflowId, 'post-staged-moved-edited');
 });
 
 test('an edit of a staged post that changes only its variant goes out with the variant', async () => {
@@ -127,7 +118,7 @@ test('an edit of a staged post that changes only its variant goes out with the v
   const text = `Same main text ${marker}`;
   const post = await schedule({ text, channelIds: [channelId], publishAt: inSeconds(8) });
   await waitUntilStaged(post.workflowId);
-  const edited = await call('POST', `/v1/posts/${post.id}/edit`, {
+  const edited = await call(ws().token, 'POST', `/v1/posts/${post.id}/edit`, {
     text,
     variants: { [channelId]: `Carol's own words ${marker}` },
   });
@@ -144,12 +135,14 @@ test('moved away and back to the same time, a staged post goes out once: the pub
   const publishAt = inSeconds(8);
   const post = await schedule({ text: `Back again ${marker}`, channelIds: [hookChannelId], publishAt });
   await waitUntilStaged(post.workflowId);
-  expect((await call('POST', `/v1/posts/${post.id}/reschedule`, { publishAt: inSeconds(40) })).statusCode).toBe(200);
-  expect((await call('POST', `/v1/posts/${post.id}/reschedule`, { publishAt })).statusCode).toBe(200);
+  expect(
+    (await call(ws().token, 'POST', `/v1/posts/${post.id}/reschedule`, { publishAt: inSeconds(40) })).statusCode,
+  ).toBe(200);
+  expect((await call(ws().token, 'POST', `/v1/posts/${post.id}/reschedule`, { publishAt })).statusCode).toBe(200);
 
   await waitFor('the post to publish', async () => (await getPost(post.id)).status === 'published');
   await waitFor('a moment after its time', async () => Date.now() > Date.parse(publishAt) + 2_000);
-  expect(hook.deliveries.filter((d) => String(d.payload.data.text).includes(marker))).toHaveLength(1);
+  expect(hook().deliveries.filter((d) => String(d.payload.data.text).includes(marker))).toHaveLength(1);
 });
 
 test('a staged post cancelled before its claim never goes out', async () => {
@@ -157,9 +150,9 @@ test('a staged post cancelled before its claim never goes out', async () => {
   const publishAt = inSeconds(6);
   const post = await schedule({ text: `Called off ${marker}`, channelIds: [channelId], publishAt });
   await waitUntilStaged(post.workflowId);
-  const res = await call('POST', `/v1/posts/${post.id}/cancel`);
+  const res = await call(ws().token, 'POST', `/v1/posts/${post.id}/cancel`);
   expect(res.statusCode).toBe(200);
-  expect((await h.client.workflow.getHandle(post.workflowId).result()).status).toBe('cancelled');
+  expect((await h().client.workflow.getHandle(post.workflowId).result()).status).toBe('cancelled');
 
   // The staged activity may learn of its cancellation late; its claim must fail all the same.
   await waitFor('the post time to pass', async () => Date.now() > Date.parse(publishAt) + 1_000, 15_000);
@@ -168,30 +161,27 @@ test('a staged post cancelled before its claim never goes out', async () => {
 });
 
 test('an edit of a staged post that needs approval sends it back into its chain; its time passes and it expires unpublished', async () => {
-  const team = await createWorkspace(h);
-  const approver = await addMember(h, team.workspaceId, 'approver');
+  const team = await createWorkspace(h());
+  const approver = await addMember(h(), team.workspaceId, 'approver');
   expect(
     (
-      await call(
-        'PUT',
-        '/v1/approval-policies',
-        { steps: [{ name: 'Brand', mode: 'any', approvers: { roles: ['approver'] } }] },
-        team.token,
-      )
+      await call(team.token, 'PUT', '/v1/approval-policies', {
+        steps: [{ name: 'Brand', mode: 'any', approvers: { roles: ['approver'] } }],
+      })
     ).statusCode,
   ).toBe(200);
-  const channel = (await connectBluesky(h, team.token, pds, carol, 'carol (approved team)')).id;
+  const channel = (await connectBluesky(h(), team.token, pds(), carol, 'carol (approved team)')).id;
 
   const marker = `re-approve-${Date.now()}`;
   const publishAt = inSeconds(12);
   const post = await schedule({ text: `Approved copy ${marker}`, channelIds: [channel], publishAt }, team.token);
   expect(
-    (await call('POST', `/v1/posts/${post.id}/approval`, { decision: 'approve', step: 1, round: 0 }, approver.token))
+    (await call(approver.token, 'POST', `/v1/posts/${post.id}/approval`, { decision: 'approve', step: 1, round: 0 }))
       .statusCode,
   ).toBe(200);
   await waitUntilStaged(post.workflowId);
 
-  const edited = await call('POST', `/v1/posts/${post.id}/edit`, { text: `Unapproved copy ${marker}` }, team.token);
+  const edited = await call(team.token, 'POST', `/v1/posts/${post.id}/edit`, { text: `Unapproved copy ${marker}` });
   expect(edited.statusCode).toBe(200);
   expect(edited.json().status).toBe('awaiting_approval');
   await waitFor('the post to expire', async () => (await getPost(post.id, team.token)).status === 'expired', 30_000);
@@ -207,10 +197,10 @@ test('only the latest staging may claim a post, and only for the time it is sche
   });
   const targetId = post.targets[0].id;
   const claim = (publishAt: string, stage: number, attempt = 1) =>
-    claimPosts(h.db, [{ postId: post.id, publishAt, stage, targetId, attempt }]);
+    claimPosts(h().db, [{ postId: post.id, publishAt, stage, targetId, attempt }]);
 
-  const first = await announcePublishStage(h.db, post.id);
-  const latest = await announcePublishStage(h.db, post.id);
+  const first = await announcePublishStage(h().db, post.id);
+  const latest = await announcePublishStage(h().db, post.id);
   expect(latest).toBeGreaterThan(first);
   expect(await claim(post.publishAt, first)).toEqual([{ claimed: false }]); // called off: an older staging
   expect(await claim(inSeconds(3000), latest)).toEqual([{ claimed: false }]); // moved since
@@ -219,7 +209,7 @@ test('only the latest staging may claim a post, and only for the time it is sche
   expect(await claim(post.publishAt, latest, 2)).toEqual([{ claimed: true, text: post.text, channelRemoved: false }]);
   expect(await claim(post.publishAt, first)).toEqual([{ claimed: false }]);
   expect((await getPost(post.id)).status).toBe('publishing');
-  const claims = (await call('GET', `/v1/audit?subject=${post.id}`))
+  const claims = (await call(ws().token, 'GET', `/v1/audit?subject=${post.id}`))
     .json()
     .entries.filter(
       (e: { action: string; after: { status?: string } }) =>
@@ -230,7 +220,7 @@ test('only the latest staging may claim a post, and only for the time it is sche
 
 test('posts to one account at the same moment share commits, and a record already there counts as published', async () => {
   const adapter = new BlueskyAdapter({ linkCards: false });
-  const credentials = { service: pds.pdsUrl, identifier: carol.handle, password: carol.appPassword };
+  const credentials = { service: pds().pdsUrl, identifier: carol.handle, password: carol.appPassword };
   const marker = `batch-${Date.now()}`;
   const keys = Array.from({ length: 12 }, () => adapter.newIdempotencyKey());
   const request = (i: number) => ({
@@ -268,7 +258,7 @@ test('posts to one account at the same moment share commits, and a record alread
 
 /** Commits the PDS has sequenced for one repository (what its firehose would carry). */
 async function commitsOf(did: string): Promise<number> {
-  const events = await pds.network.pds.ctx.sequencer.requestSeqRange({ earliestSeq: 0, limit: 100_000 });
+  const events = await pds().network.pds.ctx.sequencer.requestSeqRange({ earliestSeq: 0, limit: 100_000 });
   return events.filter((e) => e.type === 'commit' && e.evt.repo === did).length;
 }
 
@@ -299,8 +289,8 @@ async function startHoldingReceiver() {
 /** The target's send failed and it waits to retry: no attempt of it is on the network. */
 const waitingToRetry = (targetId: string, attempts = 2) =>
   waitFor(`target ${targetId} to wait for a retry`, async () => {
-    const t = await h.db
-      .selectFrom('post_targets')
+    const t = await h()
+      .db.selectFrom('post_targets')
       .select(['attempts', 'sending', 'last_error'])
       .where('id', '=', targetId)
       .executeTakeFirstOrThrow();
@@ -308,20 +298,22 @@ const waitingToRetry = (targetId: string, attempts = 2) =>
   });
 
 test('a post retrying after a network failure can be cancelled: the retry is called off and the channel shows unhealthy', async () => {
-  const down = await startTcpProxy(hook.url);
+  const down = await startTcpProxy(hook().url);
   try {
     // Saved while the receiver is reachable, through a proxy that then goes away.
-    const channel = await connectChannel(h, ws.token, {
+    const channel = await connectChannel(h(), ws().token, {
       provider: 'webhook',
       name: 'Down hook',
-      credentials: { url: `${down.url}/hooks/chorus`, secret: hook.secret },
+      credentials: { url: `${down.url}/hooks/chorus`, secret: hook().secret },
     });
     await down.stop();
     const post = await schedule({ text: `Retrying ${Date.now()}`, channelIds: [channel.id] });
     const targetId = post.targets[0].id;
     await waitingToRetry(targetId, 3);
 
-    const listed = (await call('GET', '/v1/channels')).json().channels.find((c: { id: string }) => c.id === channel.id);
+    const listed = (await call(ws().token, 'GET', '/v1/channels'))
+      .json()
+      .channels.find((c: { id: string }) => c.id === channel.id);
     expect(listed.health).toMatchObject({
       healthy: false,
       consecutiveFailures: expect.any(Number),
@@ -330,32 +322,32 @@ test('a post retrying after a network failure can be cancelled: the retry is cal
     });
     expect(listed.health.consecutiveFailures).toBeGreaterThanOrEqual(3);
 
-    const cancel = await call('POST', `/v1/posts/${post.id}/cancel`);
+    const cancel = await call(ws().token, 'POST', `/v1/posts/${post.id}/cancel`);
     expect(cancel.statusCode).toBe(200);
     expect(cancel.json()).toMatchObject({ status: 'cancelled', targets: [{ status: 'cancelled' }] });
     // The retry is called off: the workflow ends at once, no attempt pending, the target cancelled.
-    const handle = h.client.workflow.getHandle(post.workflowId);
+    const handle = h().client.workflow.getHandle(post.workflowId);
     expect(await handle.result()).toMatchObject({ status: 'cancelled', targets: [{ status: 'cancelled' }] });
     expect((await handle.describe()).raw.pendingActivities ?? []).toHaveLength(0);
     expect(await getPost(post.id)).toMatchObject({ status: 'cancelled', targets: [{ status: 'cancelled' }] });
-    const audit = (await call('GET', `/v1/audit?subject=${post.id}`)).json();
+    const audit = (await call(ws().token, 'GET', `/v1/audit?subject=${post.id}`)).json();
     const statuses = audit.entries
       .filter((e: { action: string }) => e.action === 'post.status_changed')
       .map((e: { after: { status: string } }) => e.after.status);
     expect(statuses).toEqual(expect.arrayContaining(['publishing', 'cancelled']));
-    await recordHistory(h.client, post.workflowId, 'post-staged-retry-cancelled');
+    await recordHistory(h().client, post.workflowId, 'post-staged-retry-cancelled');
   } finally {
     await down.close();
   }
 });
 
 test('cancelled while one target retries and another already went out, a post ends partially published', async () => {
-  const down = await startTcpProxy(hook.url);
+  const down = await startTcpProxy(hook().url);
   try {
-    const channel = await connectChannel(h, ws.token, {
+    const channel = await connectChannel(h(), ws().token, {
       provider: 'webhook',
       name: 'Down hook 2',
-      credentials: { url: `${down.url}/hooks/chorus`, secret: hook.secret },
+      credentials: { url: `${down.url}/hooks/chorus`, secret: hook().secret },
     });
     await down.stop();
     const marker = `half-${Date.now()}`;
@@ -368,7 +360,7 @@ test('cancelled while one target retries and another already went out, a post en
     );
     await waitingToRetry(retrying);
 
-    expect((await call('POST', `/v1/posts/${post.id}/cancel`)).statusCode).toBe(200);
+    expect((await call(ws().token, 'POST', `/v1/posts/${post.id}/cancel`)).statusCode).toBe(200);
     const done = await waitFor('the post to settle', async () => {
       const p = await getPost(post.id);
       return p.status === 'partially_published' && p;
@@ -386,18 +378,18 @@ test('cancelled while one target retries and another already went out, a post en
 });
 
 test('a send on the network when the post is cancelled still counts: delivered, it is published; failed, it is cancelled, not retried', async () => {
-  const down = await startTcpProxy(hook.url);
+  const down = await startTcpProxy(hook().url);
   const slow = await startHoldingReceiver();
   try {
-    const failing = await connectChannel(h, ws.token, {
+    const failing = await connectChannel(h(), ws().token, {
       provider: 'webhook',
       name: 'Down hook 3',
-      credentials: { url: `${down.url}/hooks/chorus`, secret: hook.secret },
+      credentials: { url: `${down.url}/hooks/chorus`, secret: hook().secret },
     });
-    const slowDelivered = await connectChannel(h, ws.token, {
+    const slowDelivered = await connectChannel(h(), ws().token, {
       provider: 'webhook',
       name: 'Slow hook',
-      credentials: { url: slow.url, secret: hook.secret },
+      credentials: { url: slow.url, secret: hook().secret },
     });
     await down.stop();
     const post = await schedule({ text: `In flight ${Date.now()}`, channelIds: [failing.id, slowDelivered.id] });
@@ -406,7 +398,7 @@ test('a send on the network when the post is cancelled still counts: delivered, 
     await waitFor('the slow send to be on the network', async () => slow.held.length === 1);
 
     // One target waits to retry, the other is being sent right now: the cancel is taken.
-    expect((await call('POST', `/v1/posts/${post.id}/cancel`)).statusCode).toBe(200);
+    expect((await call(ws().token, 'POST', `/v1/posts/${post.id}/cancel`)).statusCode).toBe(200);
     expect(
       (await getPost(post.id)).targets.find((t: { channelId: string }) => t.channelId === slowDelivered.id).status,
     ).toBe('publishing');
@@ -425,9 +417,9 @@ test('a send on the network when the post is cancelled still counts: delivered, 
     });
     await waitingToRetry(second.targets.find((t: { channelId: string }) => t.channelId === failing.id).id);
     await waitFor('the slow send to be on the network', async () => slow.held.length === 2);
-    expect((await call('POST', `/v1/posts/${second.id}/cancel`)).statusCode).toBe(200);
+    expect((await call(ws().token, 'POST', `/v1/posts/${second.id}/cancel`)).statusCode).toBe(200);
     slow.held[1]!.writeHead(500).end();
-    expect(await h.client.workflow.getHandle(second.workflowId).result()).toMatchObject({ status: 'cancelled' });
+    expect(await h().client.workflow.getHandle(second.workflowId).result()).toMatchObject({ status: 'cancelled' });
     expect(await getPost(second.id)).toMatchObject({
       status: 'cancelled',
       targets: [{ status: 'cancelled' }, { status: 'cancelled' }],

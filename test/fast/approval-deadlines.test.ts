@@ -1,64 +1,31 @@
 import { randomUUID } from 'node:crypto';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import type { createApprovalActivities } from '../../activities/approval';
 import type { createPublishingActivities } from '../../activities/publishing';
-import { findOrBuildTemporalCli } from '../../temporal/cli';
 import { waitFor } from '../support/harness';
 import type { ApprovalStep } from '../../contracts/approval';
 import { postStatusQuery, type PostWorkflowInput } from '../../contracts/post';
-import { ALL_SEARCH_ATTRIBUTES } from '../../contracts/shared';
 import { publishPost } from '../../workflows/post-publishing';
+import { recorder, startFastEnv, type Calls, type FastEnv } from './fast-env';
 
-/**
- * The fast tier: workflows against mocked activities, no database, no API. The time-skipping test
- * server cannot be had offline here (it is downloaded on first use), so this runs on a local dev
- * server (createLocal, the Temporal CLI already on the machine) with deadlines of a second or two.
- */
+/** The fast tier (see fast-env.ts): the real publishPost workflow against mocked activities. */
 type Activities = ReturnType<typeof createPublishingActivities> & ReturnType<typeof createApprovalActivities>;
 
-let env: TestWorkflowEnvironment;
-let worker: Worker;
-let running: Promise<void>;
-const taskQueue = `fast-${randomUUID()}`;
-const calls: { name: string; args: unknown }[] = [];
-/** An activity that records its call and answers `result`. */
-const record =
-  <T>(name: string, result: T) =>
-  async (args: unknown) => {
-    calls.push({ name, args });
-    return result;
-  };
+let fast: FastEnv;
+const calls: Calls = [];
+const record = recorder(calls);
 
 beforeAll(async () => {
-  Runtime.install({ logger: new DefaultLogger('WARN') });
-  // The CLI the e2e tier's dev server runs; without one, createLocal downloads it.
-  const cli = await findOrBuildTemporalCli();
-  env = await TestWorkflowEnvironment.createLocal({
-    server: {
-      ...(cli ? { executable: { type: 'existing-path', path: cli } } : {}),
-      searchAttributes: ALL_SEARCH_ATTRIBUTES,
-    },
-  });
   const activities: Partial<Activities> = {
     confirmPostStored: async () => undefined,
     markPostStatus: record('markPostStatus', true),
     notifyApprovers: record('notifyApprovers', undefined),
     currentEscalationTargets: async ({ userIds }) => ({ recipientIds: userIds }),
   };
-  worker = await Worker.create({
-    connection: env.nativeConnection,
-    taskQueue,
-    workflowsPath: require.resolve('../../workflows'),
-    activities,
-  });
-  running = worker.run();
+  fast = await startFastEnv(activities);
 }, 120_000);
 
 afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await env?.teardown();
+  await fast?.stop();
 });
 
 const step = (over: Partial<ApprovalStep> = {}): ApprovalStep => ({
@@ -82,8 +49,8 @@ const callsFor = (postId: string) => calls.filter((c) => (c.args as { postId?: s
 
 test('an unanswered step is reminded, then escalated to its targets at its deadline, and the post expires at its time', async () => {
   const post = input([step({ deadlineSeconds: 2, remindBeforeSeconds: 1, escalateToUserIds: ['owner'] })], 3000);
-  const handle = await env.client.workflow.start(publishPost, {
-    taskQueue,
+  const handle = await fast.env.client.workflow.start(publishPost, {
+    taskQueue: fast.taskQueue,
     workflowId: `post/${post.postId}`,
     args: [post],
   });

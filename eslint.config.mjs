@@ -5,6 +5,9 @@ import tseslint from 'typescript-eslint';
  * it may import as types only. contracts/ imports nothing of ours, so every layer can use it; no
  * folder imports one above it. Folders not listed (test/, bench/) may import anything.
  */
+// What each layer may import, building on the layers below it.
+const PARTS = ['contracts', 'config', 'content', 'db', 'temporal', 'channels', 'listening', 'notifications'];
+const APP = [...PARTS, 'deps', 'services', 'activities'];
 const LAYERS = {
   contracts: { imports: [] },
   config: { imports: ['contracts'] },
@@ -15,86 +18,15 @@ const LAYERS = {
   listening: { imports: ['contracts', 'config', 'content', 'db', 'channels'] },
   notifications: { imports: ['contracts', 'config', 'content', 'db', 'channels'] },
   // Builds what the entry points share (database, Temporal client, adapters, sealer, media, mailer) from the configuration.
-  deps: { imports: ['contracts', 'config', 'content', 'db', 'temporal', 'channels', 'listening', 'notifications'] },
-  services: {
-    imports: ['contracts', 'config', 'content', 'db', 'temporal', 'channels', 'listening', 'notifications'],
-    types: ['workflows'],
-  },
-  activities: {
-    imports: ['contracts', 'config', 'content', 'db', 'temporal', 'channels', 'listening', 'notifications', 'services'],
-    types: ['workflows'],
-  },
+  deps: { imports: PARTS },
+  services: { imports: PARTS, types: ['workflows'] },
+  activities: { imports: [...PARTS, 'services'], types: ['workflows'] },
   // Workflow code is bundled into Temporal's deterministic sandbox: contracts only, activities as types.
   workflows: { imports: ['contracts'], types: ['activities'] },
-  api: {
-    imports: [
-      'contracts',
-      'config',
-      'content',
-      'db',
-      'temporal',
-      'channels',
-      'listening',
-      'notifications',
-      'deps',
-      'services',
-      'activities',
-    ],
-    types: ['workflows'],
-  },
-  workers: {
-    imports: [
-      'contracts',
-      'config',
-      'content',
-      'db',
-      'temporal',
-      'channels',
-      'listening',
-      'notifications',
-      'deps',
-      'services',
-      'activities',
-    ],
-    types: ['workflows'],
-  },
-  sandbox: {
-    imports: [
-      'contracts',
-      'config',
-      'content',
-      'db',
-      'temporal',
-      'channels',
-      'listening',
-      'notifications',
-      'deps',
-      'services',
-      'activities',
-      'api',
-      'workers',
-    ],
-    types: ['workflows'],
-  },
-  scripts: {
-    imports: [
-      'contracts',
-      'config',
-      'content',
-      'db',
-      'temporal',
-      'channels',
-      'listening',
-      'notifications',
-      'deps',
-      'services',
-      'activities',
-      'api',
-      'workers',
-      'sandbox',
-    ],
-    types: ['workflows'],
-  },
+  api: { imports: APP, types: ['workflows'] },
+  workers: { imports: APP, types: ['workflows'] },
+  sandbox: { imports: [...APP, 'api', 'workers'], types: ['workflows'] },
+  scripts: { imports: [...APP, 'api', 'workers', 'sandbox'], types: ['workflows'] },
 };
 const FOLDERS = Object.keys(LAYERS);
 

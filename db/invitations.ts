@@ -163,15 +163,7 @@ export async function issueInvitation(
       'A service account cannot be invited; mint it a token with POST /v1/service-accounts/:userId/tokens',
     );
 
-  const replaced = await trx
-    .updateTable('invitations')
-    .set({ revoked_at: sql`now()`, revoked_reason: 'reissued' })
-    .where('workspace_id', '=', input.workspaceId)
-    .where('user_id', '=', input.userId)
-    .where('accepted_at', 'is', null)
-    .where('revoked_at', 'is', null)
-    .returning('id')
-    .execute();
+  const replaced = await endOpenInvitations(trx, input, 'reissued');
   const code = CODE_PREFIX + randomBytes(24).toString('base64url');
   const row = await trx
     .insertInto('invitations')
@@ -285,20 +277,29 @@ export async function revokeInvitation(
   });
 }
 
+/** Ends a member's open invitations (a new code replaces them, or the member left); their ids. */
+async function endOpenInvitations(
+  trx: Transaction<Database>,
+  member: { workspaceId: string; userId: string },
+  reason: 'reissued' | 'member_removed',
+): Promise<{ id: string }[]> {
+  return trx
+    .updateTable('invitations')
+    .set({ revoked_at: sql`now()`, revoked_reason: reason })
+    .where('workspace_id', '=', member.workspaceId)
+    .where('user_id', '=', member.userId)
+    .where('accepted_at', 'is', null)
+    .where('revoked_at', 'is', null)
+    .returning('id')
+    .execute();
+}
+
 /** Ends a member's open invitations as they leave the workspace, in the removal's transaction. */
 export async function revokeInvitationsOfRemovedMember(
   trx: Transaction<Database>,
   input: { workspaceId: string; userId: string; actorId: string },
 ): Promise<void> {
-  const ended = await trx
-    .updateTable('invitations')
-    .set({ revoked_at: sql`now()`, revoked_reason: 'member_removed' })
-    .where('workspace_id', '=', input.workspaceId)
-    .where('user_id', '=', input.userId)
-    .where('accepted_at', 'is', null)
-    .where('revoked_at', 'is', null)
-    .returning('id')
-    .execute();
+  const ended = await endOpenInvitations(trx, input, 'member_removed');
   for (const { id } of ended) {
     await appendAudit(trx, {
       workspaceId: input.workspaceId,

@@ -67,7 +67,9 @@ test('Ctrl+C on npm start: the Temporal dev server is not in the signalled group
       async () => stdout.includes('Press Ctrl+C to stop.') || chorus.exitCode !== null,
       90_000,
     );
-    expect({ stdout, stderr }).toMatchObject({ stdout: expect.stringContaining('Press Ctrl+C to stop.') });
+    // Whatever stopped it is on stderr: show both when it did not start.
+    if (!stdout.includes('Press Ctrl+C to stop.'))
+      throw new Error(`npm start did not start.\nstdout:\n${stdout}\nstderr:\n${stderr}`);
     const temporal = devServerPid(temporalPort);
     expect(temporal).toBeDefined();
     expect(processGroup(temporal!)).not.toBe(chorus.pid); // Ctrl+C does not reach it directly

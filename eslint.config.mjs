@@ -1,3 +1,4 @@
+import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 /**
@@ -27,6 +28,8 @@ const LAYERS = {
   workers: { imports: APP, types: ['workflows'] },
   sandbox: { imports: [...APP, 'api', 'workers'], types: ['workflows'] },
   scripts: { imports: [...APP, 'api', 'workers', 'sandbox'], types: ['workflows'] },
+  // The browser app: the API's types come from /openapi.json (web/src/api/schema.d.ts); of our code only contracts.
+  web: { imports: ['contracts'] },
 };
 const FOLDERS = Object.keys(LAYERS);
 
@@ -61,7 +64,7 @@ function layerRules() {
           message: `${folder}/ may import ${types.join(', ')} as types only (import type).`,
         });
       return {
-        files: [`${folder}/${'*/'.repeat(depth - 1)}*.ts`],
+        files: [`${folder}/${'*/'.repeat(depth - 1)}*.{ts,tsx}`],
         rules: { 'no-restricted-imports': ['error', { patterns }] },
       };
     });
@@ -69,15 +72,27 @@ function layerRules() {
 }
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'bin/**', '*.js', '*.mjs'] },
+  {
+    ignores: [
+      'web/dist/**',
+      'web/src/api/schema.d.ts',
+      'dist/**',
+      'node_modules/**',
+      'coverage/**',
+      'bin/**',
+      '*.js',
+      '*.mjs',
+    ],
+  },
   ...tseslint.configs.recommended,
   {
-    files: ['**/*.ts'],
+    files: ['**/*.{ts,tsx,mts}'],
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
     },
   },
+  { files: ['web/**/*.{ts,tsx}'], ...reactHooks.configs.flat.recommended },
   ...layerRules(),
 );

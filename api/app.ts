@@ -24,6 +24,7 @@ import { libraryRoutes } from './routes/library';
 import { listeningRoutes } from './routes/listening';
 import { postRoutes } from './routes/posts';
 import { recurrenceRoutes } from './routes/recurrences';
+import { registerWeb } from './web';
 
 export interface AppDeps {
   db: Db;
@@ -34,6 +35,8 @@ export interface AppDeps {
   media: MediaStorage;
   /** Sends invitation codes by email, when SMTP is configured. */
   mailer?: Mailer;
+  /** The built web app to serve at `/` (api/web.ts defaultWebRoot); unset: the API alone. */
+  webRoot?: string;
   /** How long each firehose read of a listening query runs before its loop takes stock (ms). */
   listeningRunMs?: number;
 }
@@ -71,6 +74,7 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = {}
   await app.register(swaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
 
+  if (deps.webRoot) await registerWeb(app, deps.webRoot);
   await app.register(healthRoutes);
   await app.register(channelRoutes, { prefix: '/v1' });
   await app.register(postRoutes, { prefix: '/v1' });

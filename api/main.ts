@@ -1,6 +1,9 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { loadConfig } from '../config';
 import { createDeps } from '../deps/create-deps';
 import { buildApp } from './app';
+import { defaultWebRoot } from './web';
 
 /** Production API process: needs DATABASE_URL and TEMPORAL_ADDRESS (npm start runs everything in one process instead). */
 async function main() {
@@ -10,7 +13,9 @@ async function main() {
       'The standalone API needs DATABASE_URL and TEMPORAL_ADDRESS; use `npm start` for the embedded setup',
     );
   const deps = await createDeps(config);
-  const app = await buildApp(deps.appDeps(), { logger: { level: config.LOG_LEVEL } });
+  // The web app, when built (`npm run build:web`): served at `/` beside the API.
+  const webRoot = existsSync(path.join(defaultWebRoot(), 'index.html')) ? defaultWebRoot() : undefined;
+  const app = await buildApp({ ...deps.appDeps(), webRoot }, { logger: { level: config.LOG_LEVEL } });
   const close = async () => {
     await app.close();
     await deps.close();

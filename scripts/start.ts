@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { buildApp } from '../api/app';
+import { ensureWebBuilt } from './web-build';
 import { dataPath, loadConfig } from '../config';
 import { createDeps } from '../deps/create-deps';
 import { ensureSandboxDemo } from '../sandbox/demo';
@@ -78,16 +79,21 @@ async function main() {
       await running;
     });
 
-    const app = await buildApp(deps.appDeps(), {
-      logger: { level: config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL },
-    });
+    const webRoot = await ensureWebBuilt();
+    const app = await buildApp(
+      { ...deps.appDeps(), webRoot },
+      {
+        logger: { level: config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL },
+      },
+    );
     cleanups.push(() => app.close());
     await app.listen({ host: config.API_HOST, port: config.API_PORT });
     const api = `http://${config.API_HOST}:${config.API_PORT}`;
 
     console.log(`
 Chorus is running.
-  API          ${api}
+  App          ${api}/
+  API          ${api}/v1
   API docs     ${api}/docs  (OpenAPI: ${api}/openapi.json)
   Temporal UI  ${devServer?.uiUrl ?? `(your cluster at ${target.address})`}
   Temporal     ${target.address}, namespace ${target.namespace}

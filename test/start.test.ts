@@ -38,7 +38,7 @@ function processGroup(pid: number): number | undefined {
   }
 }
 
-test('Ctrl+C on npm start: the Temporal dev server is not in the signalled group, is stopped by Chorus after its worker, and nothing is printed on stderr', async () => {
+test('npm start serves the web app; Ctrl+C on npm start: the Temporal dev server is not in the signalled group, is stopped by Chorus after its worker, and nothing is printed on stderr', async () => {
   const [apiPort, temporalPort, uiPort] = [await freePort(), await freePort(), await freePort()];
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'chorus-start-'));
   // `npm start` as a user runs it; detached: its own process group, as a terminal's foreground job,
@@ -70,6 +70,15 @@ test('Ctrl+C on npm start: the Temporal dev server is not in the signalled group
     // Whatever stopped it is on stderr: show both when it did not start.
     if (!stdout.includes('Press Ctrl+C to stop.'))
       throw new Error(`npm start did not start.\nstdout:\n${stdout}\nstderr:\n${stderr}`);
+    // The web app at `/` and on its own paths; the API's unknown paths stay problem+json.
+    const page = await fetch(`http://127.0.0.1:${apiPort}/calendar`, { headers: { accept: 'text/html' } });
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<div id="root"></div>');
+    const missing = await fetch(`http://127.0.0.1:${apiPort}/v1/nothing-here`, { headers: { accept: 'text/html' } });
+    expect([missing.status, missing.headers.get('content-type')]).toEqual([
+      404,
+      'application/problem+json; charset=utf-8',
+    ]);
     const temporal = devServerPid(temporalPort);
     expect(temporal).toBeDefined();
     expect(processGroup(temporal!)).not.toBe(chorus.pid); // Ctrl+C does not reach it directly

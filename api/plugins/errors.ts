@@ -3,6 +3,7 @@ import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { DomainError } from '../../contracts/errors';
 import { Problem, problemFrom, titleFor, type FieldProblem } from '../problems';
+import { isAppPage, sendAppPage } from '../web';
 
 const PROBLEM_JSON = 'application/problem+json';
 
@@ -74,11 +75,15 @@ export const errorsPlugin = fp(async (app: FastifyInstance) => {
   });
 
   app.setNotFoundHandler((request, reply) =>
-    reply
-      .code(404)
-      .type(PROBLEM_JSON)
-      .send(
-        new Problem(404, 'Not Found', `No route ${request.method} ${request.url.split('?')[0]}`).toJSON(request.url),
-      ),
+    isAppPage(app, request)
+      ? sendAppPage(reply)
+      : reply
+          .code(404)
+          .type(PROBLEM_JSON)
+          .send(
+            new Problem(404, 'Not Found', `No route ${request.method} ${request.url.split('?')[0]}`).toJSON(
+              request.url,
+            ),
+          ),
   );
 });

@@ -5,6 +5,7 @@ import { bundleWorkflowCode } from '@temporalio/worker';
 import pg from 'pg';
 import { createDb } from '../../db/database';
 import { migrateToLatest } from '../../db/migrate';
+import { ensureWebBuilt } from '../../scripts/web-build';
 import { startDevServer } from '../../temporal/dev-server';
 import { adminDatabaseUrl, TestEnv } from './test-env';
 
@@ -18,6 +19,8 @@ export default async function globalSetup(): Promise<void> {
     startDevServer(),
     createTestDatabase(),
     bundleWorkflows(),
+    // The browser tests load the built app; a fresh clone has none yet.
+    ensureWebBuilt(),
   ]);
   process.env[TestEnv.temporalAddress] = temporal.address;
   process.env[TestEnv.databaseUrl] = databaseUrl;

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Client } from '@temporalio/client';
 import { DefaultLogger, Runtime, type Logger, type Worker } from '@temporalio/worker';
+import { defaultWebRoot } from '../../api/web';
 import { buildApp, type ChorusApp } from '../../api/app';
 import type { ChannelAdapters } from '../../channels/registry';
 import { loadConfig } from '../../config';
@@ -37,7 +38,13 @@ export interface Harness {
  * Chorus worker on a task queue of its own, and the API (called with `app.inject`).
  */
 export async function startHarness(
-  options: { smtpUrl?: string; webhooksAllowPrivate?: boolean; temporalLogger?: Logger } = {},
+  options: {
+    smtpUrl?: string;
+    webhooksAllowPrivate?: boolean;
+    temporalLogger?: Logger;
+    /** Serve the built web app (web/dist) at `/`, for the browser tests. */
+    web?: boolean;
+  } = {},
 ): Promise<Harness> {
   quietTemporalLogs(options.temporalLogger);
   // temporalConnectTimeout: test files start the local PDS beside the harness; its start-up holds the
@@ -74,7 +81,10 @@ export async function startHarness(
     });
   let worker = await startWorker();
   let running = worker.run();
-  const app = await buildApp({ ...deps.appDeps(), listeningRunMs: 3000 }, { logger: false });
+  const app = await buildApp(
+    { ...deps.appDeps(), listeningRunMs: 3000, ...(options.web ? { webRoot: defaultWebRoot() } : {}) },
+    { logger: false },
+  );
   return {
     app,
     db,

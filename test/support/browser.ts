@@ -1,0 +1,71 @@
+import AxeBuilder from '@axe-core/playwright';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Harness } from './harness';
+
+/** Debian's Chromium (`apt-get install chromium`); Playwright never downloads a browser here. */
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/** Where screenshots of each screen go; CI keeps the folder as an artifact. */
+export const SCREENSHOT_DIR = path.join(__dirname, '..', '..', '.ci', 'artifacts', 'screens');
+
+export const DESKTOP = { width: 1280, height: 800 };
+export const PHONE = { width: 390, height: 844 };
+
+/** Launches Chromium for a test file (beforeAll) and closes it (afterAll). */
+export function useBrowser(): () => Browser {
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: ['--no-sandbox'] });
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  return () => {
+    if (!browser) throw new Error('useBrowser: used before beforeAll');
+    return browser;
+  };
+}
+
+/** The harness's API (and the web app it serves) on a real port, for the browser; returns its base URL. */
+export async function serve(h: Harness): Promise<string> {
+  if (!h.app.server.listening) await h.app.listen({ host: '127.0.0.1', port: 0 });
+  const address = h.app.server.address();
+  if (!address || typeof address === 'string') throw new Error('The API is not listening on a port');
+  return `http://127.0.0.1:${address.port}`;
+}
+
+/** A fresh browser context (its own cookies) at a viewport, with the app's base URL set. */
+export async function newContext(
+  browser: Browser,
+  baseURL: string,
+  viewport: { width: number; height: number } = DESKTOP,
+): Promise<BrowserContext> {
+  const context = await browser.newContext({ baseURL, viewport, serviceWorkers: 'block' });
+  context.setDefaultTimeout(15_000);
+  return context;
+}
+
+/** Signs in through the sign-in page and waits for the signed-in shell. */
+export async function signIn(page: Page, email: string, password: string): Promise<void> {
+  await page.goto('/sign-in');
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('navigation', { name: 'Sections' }).waitFor({ state: 'attached' });
+}
+
+/** The serious and critical accessibility violations axe finds on the page as it is now (expect []). */
+export async function seriousViolations(page: Page): Promise<string[]> {
+  const results = await new AxeBuilder({ page }).analyze();
+  return results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+/** Saves a screenshot of the page as `<name>.png` among CI's artifacts. */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
+}

@@ -1,0 +1,5871 @@
+// Generated from /openapi.json by `npm run gen:api`; do not edit.
+export interface paths {
+    "/readyz": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Database and Temporal reachable */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            database: string;
+                            /** @enum {string} */
+                            status: "ready";
+                            temporal: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/alerts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Spike (crisis) alerts, newest first: one per episode */
+        get: {
+            parameters: {
+                query?: {
+                    queryId?: string;
+                    status?: "open" | "closed";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            alerts: {
+                                acknowledgedAt: string | null;
+                                acknowledgedBy: string | null;
+                                closedAt: string | null;
+                                /** @description What the window and its baseline held when the alert opened */
+                                details: unknown;
+                                /** Format: uuid */
+                                id: string;
+                                openedAt: string;
+                                /** Format: uuid */
+                                queryId: string;
+                                reasons: string[];
+                                /** @enum {string} */
+                                status: "open" | "closed";
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/alerts/{id}/acknowledge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Acknowledge an alert (someone is on it) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            acknowledgedBy: string;
+                            /** Format: uuid */
+                            id: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/approval-policies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Approval policies of your workspace */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            policies: {
+                                /** Format: uuid */
+                                campaignId: string | null;
+                                /** Format: uuid */
+                                channelId: string | null;
+                                distinctApprovers: boolean;
+                                /** Format: uuid */
+                                id: string;
+                                steps: {
+                                    approvers: {
+                                        roles?: ("owner" | "admin" | "editor" | "approver" | "analyst")[];
+                                        userIds?: string[];
+                                    };
+                                    deadlineSeconds?: number;
+                                    escalateTo?: {
+                                        roles?: ("owner" | "admin" | "editor" | "approver" | "analyst")[];
+                                        userIds?: string[];
+                                    };
+                                    /** @enum {string} */
+                                    mode: "any" | "all" | "quorum";
+                                    name: string;
+                                    quorum?: number;
+                                    remindBeforeSeconds?: number;
+                                    /** @description Set on steps a content rule inserted */
+                                    source?: string;
+                                }[];
+                                updatedAt: string;
+                                updatedBy: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        /** Set the approval chain for the workspace, one channel or one campaign */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * Format: uuid
+                         * @description A campaign's policy: its posts and its plan's review take it instead of any other
+                         * @default null
+                         */
+                        campaignId?: string | null;
+                        /**
+                         * Format: uuid
+                         * @description A channel's policy; omit both ids for the workspace-wide policy
+                         * @default null
+                         */
+                        channelId?: string | null;
+                        /**
+                         * @description One person approves at most one step of a round (as multi-tier approvals do); the chain must be satisfiable that way
+                         * @default true
+                         */
+                        distinctApprovers?: boolean;
+                        /** @description Ordered; an empty list removes approval */
+                        steps: {
+                            approvers: {
+                                roles?: ("owner" | "admin" | "editor" | "approver" | "analyst")[];
+                                userIds?: string[];
+                            };
+                            /** @description Time the step may take before it escalates */
+                            deadlineSeconds?: number;
+                            /** @description Notified at the deadline, and eligible to decide from then on */
+                            escalateTo?: {
+                                roles?: ("owner" | "admin" | "editor" | "approver" | "analyst")[];
+                                userIds?: string[];
+                            };
+                            /** @enum {string} */
+                            mode: "any" | "all" | "quorum";
+                            name: string;
+                            quorum?: number;
+                            /** @description Remind pending approvers this long before the deadline */
+                            remindBeforeSeconds?: number;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            campaignId: string | null;
+                            /** Format: uuid */
+                            channelId: string | null;
+                            distinctApprovers: boolean;
+                            /** Format: uuid */
+                            id: string;
+                            steps: {
+                                approvers: {
+                                    roles?: ("owner" | "admin" | "editor" | "approver" | "analyst")[];
+                                    userIds?: string[];
+                                };
+                                deadlineSeconds?: number;
+                                escalateTo?: {
+                                    roles?: ("owner" | "admin" | "editor" | "approver" | "analyst")[];
+                                    userIds?: string[];
+                                };
+                                /** @enum {string} */
+                                mode: "any" | "all" | "quorum";
+                                name: string;
+                                quorum?: number;
+                                remindBeforeSeconds?: number;
+                                /** @description Set on steps a content rule inserted */
+                                source?: string;
+                            }[];
+                            updatedAt: string;
+                            updatedBy: string;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/approvals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Posts awaiting approval (mine=true: waiting for me) or expired before approval */
+        get: {
+            parameters: {
+                query?: {
+                    mine?: "true" | "false";
+                    state?: "pending" | "expired";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            posts: {
+                                /** Format: uuid */
+                                authorId: string;
+                                /** Format: uuid */
+                                campaignId: string | null;
+                                createdAt: string;
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: uuid */
+                                libraryItemId: string | null;
+                                /** @description Attached media, in order */
+                                media: {
+                                    alt: string;
+                                    bytes: number;
+                                    contentType: string;
+                                    height: number | null;
+                                    /**
+                                     * Format: uuid
+                                     * @description The library media item it came from, if any
+                                     */
+                                    libraryItemId: string | null;
+                                    /** Format: uuid */
+                                    mediaId: string;
+                                    width: number | null;
+                                }[];
+                                /** @description Made from an approved library item without changes, so it skipped its approval chain */
+                                preApproved: boolean;
+                                publishAt: string;
+                                /** @enum {string} */
+                                status: "awaiting_approval" | "changes_requested" | "scheduled" | "held" | "publishing" | "published" | "partially_published" | "failed" | "cancelled" | "rejected" | "expired";
+                                targets: {
+                                    attempts: number;
+                                    /** Format: uuid */
+                                    channelId: string;
+                                    /** @description The network's id, e.g. the at:// URI of the Bluesky record */
+                                    externalId: string | null;
+                                    /** Format: uuid */
+                                    id: string;
+                                    lastError: string | null;
+                                    publishedAt: string | null;
+                                    /** @enum {string} */
+                                    status: "pending" | "publishing" | "published" | "failed" | "cancelled";
+                                    text: string;
+                                    url: string | null;
+                                }[];
+                                text: string;
+                                updatedAt: string;
+                                workflowId: string;
+                                /** Format: uuid */
+                                workspaceId: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The audit log, newest first */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Also finds rows stored under the action's older name */
+                    action?: "workspace.created" | "workspace.notification_webhook_set" | "member.added" | "member.role_changed" | "member.removed" | "invitation.created" | "invitation.reissued" | "invitation.revoked" | "invitation.accepted" | "service_account.created" | "api_token.created" | "api_token.revoked" | "channel.created" | "channel.slots_set" | "channel.reconnected" | "channel.removed" | "post.created" | "post.edited" | "post.rescheduled" | "post.status_changed" | "post.approval_decided" | "campaign.created" | "campaign.posts_added" | "campaign.status_changed" | "campaign.approval_decided" | "recurrence.created" | "recurrence.status_changed" | "import_job.started" | "media.uploaded" | "library_item.created" | "library_item.status_changed" | "library_item.approval_decided" | "approval_policy.created" | "approval_policy.updated" | "content_rule.created" | "content_rule.deleted" | "listening_query.created" | "listening_query.updated" | "alert.opened" | "alert.acknowledged" | "ingest_key.created" | "ingest_key.revoked";
+                    /** @description User id */
+                    actor?: string;
+                    from?: string;
+                    limit?: number;
+                    /** @description Subject id, e.g. a post id */
+                    subject?: string;
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            entries: {
+                                /** @description <subject type>.<what happened>; see the README for the list */
+                                action: string;
+                                actor: {
+                                    email: string | null;
+                                    id: string;
+                                    /** @description false: removed from the workspace since */
+                                    member: boolean;
+                                    name: string | null;
+                                } | null;
+                                /** @description null: done by Chorus itself (a workflow) */
+                                actorId: string | null;
+                                after: unknown;
+                                at: string;
+                                before: unknown;
+                                hash: string;
+                                id: string;
+                                /** @description The name an older row was stored under, when it differs from action */
+                                recordedAs?: string;
+                                subjectId: string;
+                                subjectType: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/audit/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Check the hash chain of your workspace's audit log; names the first broken row */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            checked: number;
+                            firstBroken?: {
+                                id: string;
+                                reason: string;
+                            };
+                            ok: boolean;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/calendar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Posts and free queue slots in a window, with the warnings a planner needs */
+        get: {
+            parameters: {
+                query: {
+                    campaignId?: string;
+                    channelId?: string;
+                    from: string;
+                    to: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Queue slots still free, after now */
+                            freeSlots: {
+                                at: string;
+                                /** Format: uuid */
+                                channelId: string;
+                            }[];
+                            from: string;
+                            posts: {
+                                /** Format: uuid */
+                                authorId: string;
+                                /** Format: uuid */
+                                campaignId: string | null;
+                                createdAt: string;
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: uuid */
+                                libraryItemId: string | null;
+                                /** @description Attached media, in order */
+                                media: {
+                                    alt: string;
+                                    bytes: number;
+                                    contentType: string;
+                                    height: number | null;
+                                    /**
+                                     * Format: uuid
+                                     * @description The library media item it came from, if any
+                                     */
+                                    libraryItemId: string | null;
+                                    /** Format: uuid */
+                                    mediaId: string;
+                                    width: number | null;
+                                }[];
+                                /** @description Made from an approved library item without changes, so it skipped its approval chain */
+                                preApproved: boolean;
+                                publishAt: string;
+                                /** @enum {string} */
+                                status: "awaiting_approval" | "changes_requested" | "scheduled" | "held" | "publishing" | "published" | "partially_published" | "failed" | "cancelled" | "rejected" | "expired";
+                                targets: {
+                                    attempts: number;
+                                    /** Format: uuid */
+                                    channelId: string;
+                                    /** @description The network's id, e.g. the at:// URI of the Bluesky record */
+                                    externalId: string | null;
+                                    /** Format: uuid */
+                                    id: string;
+                                    lastError: string | null;
+                                    publishedAt: string | null;
+                                    /** @enum {string} */
+                                    status: "pending" | "publishing" | "published" | "failed" | "cancelled";
+                                    text: string;
+                                    url: string | null;
+                                }[];
+                                text: string;
+                                updatedAt: string;
+                                workflowId: string;
+                                /** Format: uuid */
+                                workspaceId: string;
+                            }[];
+                            to: string;
+                            warnings: {
+                                /** Format: uuid */
+                                channelId?: string;
+                                /** @enum {string} */
+                                kind: "min_gap" | "duplicate_text" | "outside_campaign" | "approval_near";
+                                message: string;
+                                postIds: string[];
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/campaigns": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Campaigns of your workspace */
+        get: {
+            parameters: {
+                query?: {
+                    status?: "draft" | "in_review" | "scheduled" | "live" | "paused" | "completed" | "cancelled" | "rejected";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            campaigns: {
+                                channelIds: string[];
+                                createdAt: string;
+                                endsAt: string;
+                                enforceDates: boolean;
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                                objective: string | null;
+                                /** Format: uuid */
+                                ownerId: string;
+                                startsAt: string;
+                                /** @enum {string} */
+                                status: "draft" | "in_review" | "scheduled" | "live" | "paused" | "completed" | "cancelled" | "rejected";
+                                tags: string[];
+                                utm: {
+                                    campaign: string;
+                                    medium: string;
+                                    sources?: {
+                                        [key: string]: string;
+                                    };
+                                } | null;
+                                workflowId: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Create a campaign (a draft); its workflow starts with it */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        channelIds: string[];
+                        /** Format: date-time */
+                        endsAt: string;
+                        /**
+                         * @description Refuse posts outside the campaign's dates
+                         * @default true
+                         */
+                        enforceDates?: boolean;
+                        name: string;
+                        objective?: string;
+                        /** Format: date-time */
+                        startsAt: string;
+                        /** @default [] */
+                        tags?: string[];
+                        utm?: {
+                            /** @description Defaults to the campaign name */
+                            campaign?: string;
+                            /** @default social */
+                            medium?: string;
+                            /** @description utm_source per channel id; default: the channel's network */
+                            sources?: {
+                                [key: string]: string;
+                            };
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            channelIds: string[];
+                            createdAt: string;
+                            endsAt: string;
+                            enforceDates: boolean;
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            objective: string | null;
+                            /** Format: uuid */
+                            ownerId: string;
+                            startsAt: string;
+                            /** @enum {string} */
+                            status: "draft" | "in_review" | "scheduled" | "live" | "paused" | "completed" | "cancelled" | "rejected";
+                            tags: string[];
+                            utm: {
+                                campaign: string;
+                                medium: string;
+                                sources?: {
+                                    [key: string]: string;
+                                };
+                            } | null;
+                            workflowId: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/campaigns/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A campaign with its progress: posts by status, overall and per channel */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            channelIds: string[];
+                            createdAt: string;
+                            endsAt: string;
+                            enforceDates: boolean;
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            objective: string | null;
+                            /** Format: uuid */
+                            ownerId: string;
+                            progress: {
+                                byChannel: {
+                                    [key: string]: {
+                                        [key: string]: number;
+                                    };
+                                };
+                                byStatus: {
+                                    [key: string]: number;
+                                };
+                                total: number;
+                            };
+                            startsAt: string;
+                            /** @enum {string} */
+                            status: "draft" | "in_review" | "scheduled" | "live" | "paused" | "completed" | "cancelled" | "rejected";
+                            tags: string[];
+                            utm: {
+                                campaign: string;
+                                medium: string;
+                                sources?: {
+                                    [key: string]: string;
+                                };
+                            } | null;
+                            workflowId: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/campaigns/{id}/approval": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The campaign plan's approval chain (steps from 1), each person named */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            awaiting: {
+                                email: string | null;
+                                id: string;
+                                /** @description false: removed from the workspace since */
+                                member: boolean;
+                                name: string | null;
+                            }[];
+                            /** @description Approvers of the current step who have not decided yet */
+                            awaitingUserIds: string[];
+                            /** @description The step waiting for decisions, from 1 (the index in steps plus one); null when none is */
+                            currentStep: number | null;
+                            decisions: {
+                                at: string;
+                                comment?: string;
+                                /** @enum {string} */
+                                decision: "approve" | "reject" | "request_changes";
+                                round: number;
+                                /** @description From 1 */
+                                step: number;
+                                user: {
+                                    email: string | null;
+                                    id: string;
+                                    /** @description false: removed from the workspace since */
+                                    member: boolean;
+                                    name: string | null;
+                                };
+                                userId: string;
+                            }[];
+                            /** @description One person approves at most one step of a round */
+                            distinctApprovers: boolean;
+                            /** @description Who changed the content in this round: they may not decide in it */
+                            editorIds: string[];
+                            /** @description From 0; each edit of the content starts a new round from step 1 */
+                            round: number;
+                            /** @enum {string} */
+                            state: "pending" | "changes_requested" | "approved" | "rejected" | "expired" | "none";
+                            steps: {
+                                /** @description The eligible approvers (eligibleUserIds), named */
+                                approvers: {
+                                    email: string | null;
+                                    id: string;
+                                    /** @description false: removed from the workspace since */
+                                    member: boolean;
+                                    name: string | null;
+                                }[];
+                                deadlineSeconds?: number;
+                                eligibleUserIds: string[];
+                                escalateTo?: {
+                                    email: string | null;
+                                    id: string;
+                                    /** @description false: removed from the workspace since */
+                                    member: boolean;
+                                    name: string | null;
+                                }[];
+                                escalateToUserIds?: string[];
+                                /** @enum {string} */
+                                mode: "any" | "all" | "quorum";
+                                name: string;
+                                quorum?: number;
+                                remindBeforeSeconds?: number;
+                                source?: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Decide on the campaign plan's current approval step (naming the step and round) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description A retry with the same key gets the first answer (same status and body) */
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        comment?: string;
+                        /** @enum {string} */
+                        decision: "approve" | "reject" | "request_changes";
+                        /** @description The round it is for (the chain's round); after an edit started a new one it is refused (409) */
+                        round: number;
+                        /** @description The step it is for, from 1 (the chain's currentStep); a decision for another step is refused (409) */
+                        step: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Approvers of the current step who have not decided yet */
+                            awaitingUserIds: string[];
+                            /** @description The step waiting for decisions, from 1 (the index in steps plus one); null when none is */
+                            currentStep: number | null;
+                            decisions: {
+                                at: string;
+                                comment?: string;
+                                /** @enum {string} */
+                                decision: "approve" | "reject" | "request_changes";
+                                round: number;
+                                /** @description From 1 */
+                                step: number;
+                                userId: string;
+                            }[];
+                            /** @description One person approves at most one step of a round */
+                            distinctApprovers: boolean;
+                            /** @description Who changed the content in this round: they may not decide in it */
+                            editorIds: string[];
+                            /** @description From 0; each edit of the content starts a new round from step 1 */
+                            round: number;
+                            /** @enum {string} */
+                            state: "pending" | "changes_requested" | "approved" | "rejected" | "expired" | "none";
+                            steps: {
+                                deadlineSeconds?: number;
+                                eligibleUserIds: string[];
+                                escalateToUserIds?: string[];
+                                /** @enum {string} */
+                                mode: "any" | "all" | "quorum";
+                                name: string;
+                                quorum?: number;
+                                remindBeforeSeconds?: number;
+                                source?: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/campaigns/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel the campaign and every pending post */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The approval chain as the workflow holds it */
+                            approval: {
+                                [key: string]: unknown;
+                            };
+                            /** Format: uuid */
+                            campaignId: string;
+                            pausedAt: string | null;
+                            /** @enum {string} */
+                            status: "draft" | "in_review" | "scheduled" | "live" | "paused" | "completed" | "cancelled" | "rejected";
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/campaigns/{id}/live": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Live state, straight from the campaign's workflow */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            approval: {
+                                /** @description Approvers of the current step who have not decided yet */
+                                awaitingUserIds: string[];
+                                /** @description The step waiting for decisions, from 1 (the index in steps plus one); null when none is */
+                                currentStep: number | null;
+                                decisions: {
+                                    at: string;
+                                    comment?: string;
+                                    /** @enum {string} */
+                                    decision: "approve" | "reject" | "request_changes";
+                                    round: number;
+                                    /** @description From 1 */
+                                    step: number;
+                                    userId: string;
+                                }[];
+                                /** @description One person approves at most one step of a round */
+                                distinctApprovers: boolean;
+                                /** @description Who changed the content in this round: they may not decide in it */
+                                editorIds: string[];
+                                /** @description From 0; each edit of the content starts a new round from step 1 */
+                                round: number;
+                                /** @enum {string} */
+                                state: "pending" | "changes_requested" | "approved" | "rejected" | "expired" | "none";
+                                steps: {
+                                    deadlineSeconds?: number;
+                                    eligibleUserIds: string[];
+                                    escalateToUserIds?: string[];
+                                    /** @enum {string} */
+                                    mode: "any" | "all" | "quorum";
+                                    name: string;
+                                    quorum?: number;
+                                    remindBeforeSeconds?: number;
+                                    source?: string;
+                                }[];
+                            };
+                            /** Format: uuid */
+                            campaignId: string;
+                            pausedAt: string | null;
+                            /** @enum {string} */
+                            status: "draft" | "in_review" | "scheduled" | "live" | "paused" | "completed" | "cancelled" | "rejected";
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/campaigns/{id}/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Hold every pending post of the campaign */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The approval chain as the workflow holds it */
+                            approval: {
+                                [key: string]: unknown;
+                            };
+                            /** Format: uuid */
+                            campaignId: string;
+                            pausedAt: string | null;
+                            /** @enum {string} */
+                            status: "draft" | "in_review" | "scheduled" | "live" | "paused" | "completed" | "cancelled" | "rejected";
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/campaigns/{id}/posts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add existing posts to the campaign (their text is not re-tagged) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        postIds: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            channelIds: string[];
+                            createdAt: string;
+                            endsAt: string;
+                            enforceDates: boolean;
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            objective: string | null;
+                            /** Format: uuid */
+                            ownerId: string;
+                            progress: {
+                                byChannel: {
+                                    [key: string]: {
+                                        [key: string]: number;
+                                    };
+                                };
+                                byStatus: {
+                                    [key: string]: number;
+                                };
+                                total: number;
+                            };
+                            startsAt: string;
+                            /** @enum {string} */
+                            status: "draft" | "in_review" | "scheduled" | "live" | "paused" | "completed" | "cancelled" | "rejected";
+                            tags: string[];
+                            utm: {
+                                campaign: string;
+                                medium: string;
+                                sources?: {
+                                    [key: string]: string;
+                                };
+                            } | null;
+                            workflowId: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/campaigns/{id}/posts/approval": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Decide on many of the campaign's posts at once; each decision is checked and answered on its own
+         * @description Never all-or-nothing: each result carries the status that decision alone would have had, with the post's chain (200) or the problem. Posts of other campaigns (422) or workspaces (404) are refused per item.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description A retry with the same key gets the first answer (same status and body) */
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Each decided on its own, in order: one refused does not stop the others */
+                        decisions: {
+                            comment?: string;
+                            /** @enum {string} */
+                            decision: "approve" | "reject" | "request_changes";
+                            /** Format: uuid */
+                            postId: string;
+                            /** @description The round it is for (the chain's round); after an edit started a new one it is refused (409) */
+                            round: number;
+                            /** @description The step it is for, from 1 (the chain's currentStep); a decision for another step is refused (409) */
+                            step: number;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            results: {
+                                /** @description The post's chain after the decision (status 200) */
+                                approval?: {
+                                    /** @description Approvers of the current step who have not decided yet */
+                                    awaitingUserIds: string[];
+                                    /** @description The step waiting for decisions, from 1 (the index in steps plus one); null when none is */
+                                    currentStep: number | null;
+                                    decisions: {
+                                        at: string;
+                                        comment?: string;
+                                        /** @enum {string} */
+                                        decision: "approve" | "reject" | "request_changes";
+                                        round: number;
+                                        /** @description From 1 */
+                                        step: number;
+                                        userId: string;
+                                    }[];
+                                    /** @description One person approves at most one step of a round */
+                                    distinctApprovers: boolean;
+                                    /** @description Who changed the content in this round: they may not decide in it */
+                                    editorIds: string[];
+                                    /** @description From 0; each edit of the content starts a new round from step 1 */
+                                    round: number;
+                                    /** @enum {string} */
+                                    state: "pending" | "changes_requested" | "approved" | "rejected" | "expired" | "none";
+                                    steps: {
+                                        deadlineSeconds?: number;
+                                        eligibleUserIds: string[];
+                                        escalateToUserIds?: string[];
+                                        /** @enum {string} */
+                                        mode: "any" | "all" | "quorum";
+                                        name: string;
+                                        quorum?: number;
+                                        remindBeforeSeconds?: number;
+                                        source?: string;
+                                    }[];
+                                };
+                                /** Format: uuid */
+                                postId: string;
+                                /** @description Why the decision was refused (any other status) */
+                                problem?: {
+                                    detail: string;
+                                    errors?: {
+                                        field: string;
+                                        message: string;
+                                        rule: string;
+                                    }[];
+                                    instance?: string;
+                                    status: number;
+                                    title: string;
+                                    type: string;
+                                };
+                                /** @description What this decision alone would have answered: 200, or the problem's status */
+                                status: number;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/campaigns/{id}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Release the held posts; those whose time passed go out from a minute after the resume, spaced per channel */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The approval chain as the workflow holds it */
+                            approval: {
+                                [key: string]: unknown;
+                            };
+                            /** Format: uuid */
+                            campaignId: string;
+                            pausedAt: string | null;
+                            /** @enum {string} */
+                            status: "draft" | "in_review" | "scheduled" | "live" | "paused" | "completed" | "cancelled" | "rejected";
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/campaigns/{id}/submit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send the plan through the workspace's approval chain */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            approval: {
+                                /** @description Approvers of the current step who have not decided yet */
+                                awaitingUserIds: string[];
+                                /** @description The step waiting for decisions, from 1 (the index in steps plus one); null when none is */
+                                currentStep: number | null;
+                                decisions: {
+                                    at: string;
+                                    comment?: string;
+                                    /** @enum {string} */
+                                    decision: "approve" | "reject" | "request_changes";
+                                    round: number;
+                                    /** @description From 1 */
+                                    step: number;
+                                    userId: string;
+                                }[];
+                                /** @description One person approves at most one step of a round */
+                                distinctApprovers: boolean;
+                                /** @description Who changed the content in this round: they may not decide in it */
+                                editorIds: string[];
+                                /** @description From 0; each edit of the content starts a new round from step 1 */
+                                round: number;
+                                /** @enum {string} */
+                                state: "pending" | "changes_requested" | "approved" | "rejected" | "expired" | "none";
+                                steps: {
+                                    deadlineSeconds?: number;
+                                    eligibleUserIds: string[];
+                                    escalateToUserIds?: string[];
+                                    /** @enum {string} */
+                                    mode: "any" | "all" | "quorum";
+                                    name: string;
+                                    quorum?: number;
+                                    remindBeforeSeconds?: number;
+                                    source?: string;
+                                }[];
+                            };
+                            /** Format: uuid */
+                            campaignId: string;
+                            pausedAt: string | null;
+                            /** @enum {string} */
+                            status: "draft" | "in_review" | "scheduled" | "live" | "paused" | "completed" | "cancelled" | "rejected";
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/channels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Channels of your workspace */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            channels: {
+                                /** @description Who the channel posts as: a Bluesky DID, a webhook host */
+                                accountRef: string;
+                                createdAt: string;
+                                /** @description Whether sends to this channel go through */
+                                health: {
+                                    consecutiveFailures: number;
+                                    failingSince: string | null;
+                                    /** @description False after three failed sends in a row, or refused credentials, until a send goes through or the channel is reconnected */
+                                    healthy: boolean;
+                                    lastError: string | null;
+                                };
+                                /** Format: uuid */
+                                id: string;
+                                minGapMinutes: number;
+                                name: string;
+                                /** @enum {string} */
+                                provider: "bluesky" | "webhook" | "mastodon";
+                                slots: {
+                                    day: number;
+                                    time: string;
+                                }[];
+                                timezone: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Connect a channel; its credentials are verified against the network first and never returned */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        credentials: {
+                            identifier: string;
+                            password: string;
+                            /**
+                             * Format: uri
+                             * @default https://bsky.social
+                             */
+                            service?: string;
+                        };
+                        name: string;
+                        /** @enum {string} */
+                        provider: "bluesky";
+                    } | {
+                        credentials: {
+                            secret: string;
+                            /** Format: uri */
+                            url: string;
+                        };
+                        name: string;
+                        /** @enum {string} */
+                        provider: "webhook";
+                    } | {
+                        credentials: {
+                            accessToken: string;
+                            /**
+                             * Format: uri
+                             * @description The instance, e.g. https://mastodon.social
+                             */
+                            instance: string;
+                        };
+                        name: string;
+                        /** @enum {string} */
+                        provider: "mastodon";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Who the channel posts as: a Bluesky DID, a webhook host */
+                            accountRef: string;
+                            createdAt: string;
+                            /** @description Whether sends to this channel go through */
+                            health: {
+                                consecutiveFailures: number;
+                                failingSince: string | null;
+                                /** @description False after three failed sends in a row, or refused credentials, until a send goes through or the channel is reconnected */
+                                healthy: boolean;
+                                lastError: string | null;
+                            };
+                            /** Format: uuid */
+                            id: string;
+                            minGapMinutes: number;
+                            name: string;
+                            /** @enum {string} */
+                            provider: "bluesky" | "webhook" | "mastodon";
+                            slots: {
+                                day: number;
+                                time: string;
+                            }[];
+                            timezone: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/channels/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove a channel; posts not yet published to it fail with a reason */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Removed */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": null;
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/channels/{id}/credentials": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Reconnect a channel with new credentials (verified with the network first, never returned); posts held for it go out */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description The provider's credentials, as when connecting */
+                        credentials: {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Who the channel posts as: a Bluesky DID, a webhook host */
+                            accountRef: string;
+                            createdAt: string;
+                            /** @description Whether sends to this channel go through */
+                            health: {
+                                consecutiveFailures: number;
+                                failingSince: string | null;
+                                /** @description False after three failed sends in a row, or refused credentials, until a send goes through or the channel is reconnected */
+                                healthy: boolean;
+                                lastError: string | null;
+                            };
+                            /** Format: uuid */
+                            id: string;
+                            minGapMinutes: number;
+                            name: string;
+                            /** @enum {string} */
+                            provider: "bluesky" | "webhook" | "mastodon";
+                            slots: {
+                                day: number;
+                                time: string;
+                            }[];
+                            timezone: string;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/channels/{id}/slots": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Set the channel's timezone, weekly queue slots (local times) and minimum gap between posts */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @default 0 */
+                        minGapMinutes?: number;
+                        slots: {
+                            /** @description 1 = Monday … 7 = Sunday */
+                            day: number;
+                            time: string;
+                        }[];
+                        /** @description IANA timezone, e.g. Europe/Berlin */
+                        timezone: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Who the channel posts as: a Bluesky DID, a webhook host */
+                            accountRef: string;
+                            createdAt: string;
+                            /** @description Whether sends to this channel go through */
+                            health: {
+                                consecutiveFailures: number;
+                                failingSince: string | null;
+                                /** @description False after three failed sends in a row, or refused credentials, until a send goes through or the channel is reconnected */
+                                healthy: boolean;
+                                lastError: string | null;
+                            };
+                            /** Format: uuid */
+                            id: string;
+                            minGapMinutes: number;
+                            name: string;
+                            /** @enum {string} */
+                            provider: "bluesky" | "webhook" | "mastodon";
+                            slots: {
+                                day: number;
+                                time: string;
+                            }[];
+                            timezone: string;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/content-rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Content rules of your workspace */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            rules: {
+                                createdAt: string;
+                                createdBy: string;
+                                /** Format: uuid */
+                                id: string;
+                                match: {
+                                    channelIds?: string[];
+                                    keywords?: string[];
+                                    linkDomains?: string[];
+                                    regex?: string;
+                                };
+                                name: string;
+                                /** @enum {string} */
+                                position: "first" | "last";
+                                step: {
+                                    approvers: {
+                                        roles?: ("owner" | "admin" | "editor" | "approver" | "analyst")[];
+                                        userIds?: string[];
+                                    };
+                                    deadlineSeconds?: number;
+                                    escalateTo?: {
+                                        roles?: ("owner" | "admin" | "editor" | "approver" | "analyst")[];
+                                        userIds?: string[];
+                                    };
+                                    /** @enum {string} */
+                                    mode: "any" | "all" | "quorum";
+                                    name: string;
+                                    quorum?: number;
+                                    remindBeforeSeconds?: number;
+                                    /** @description Set on steps a content rule inserted */
+                                    source?: string;
+                                };
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Add a content rule: posts that match get its approval step (e.g. legal) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        match: {
+                            channelIds?: string[];
+                            keywords?: string[];
+                            linkDomains?: string[];
+                            regex?: string;
+                        };
+                        name: string;
+                        /**
+                         * @description Where the step goes in the chain
+                         * @default last
+                         * @enum {string}
+                         */
+                        position?: "first" | "last";
+                        step: {
+                            approvers: {
+                                roles?: ("owner" | "admin" | "editor" | "approver" | "analyst")[];
+                                userIds?: string[];
+                            };
+                            /** @description Time the step may take before it escalates */
+                            deadlineSeconds?: number;
+                            /** @description Notified at the deadline, and eligible to decide from then on */
+                            escalateTo?: {
+                                roles?: ("owner" | "admin" | "editor" | "approver" | "analyst")[];
+                                userIds?: string[];
+                            };
+                            /** @enum {string} */
+                            mode: "any" | "all" | "quorum";
+                            name: string;
+                            quorum?: number;
+                            /** @description Remind pending approvers this long before the deadline */
+                            remindBeforeSeconds?: number;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            createdAt: string;
+                            createdBy: string;
+                            /** Format: uuid */
+                            id: string;
+                            match: {
+                                channelIds?: string[];
+                                keywords?: string[];
+                                linkDomains?: string[];
+                                regex?: string;
+                            };
+                            name: string;
+                            /** @enum {string} */
+                            position: "first" | "last";
+                            step: {
+                                approvers: {
+                                    roles?: ("owner" | "admin" | "editor" | "approver" | "analyst")[];
+                                    userIds?: string[];
+                                };
+                                deadlineSeconds?: number;
+                                escalateTo?: {
+                                    roles?: ("owner" | "admin" | "editor" | "approver" | "analyst")[];
+                                    userIds?: string[];
+                                };
+                                /** @enum {string} */
+                                mode: "any" | "all" | "quorum";
+                                name: string;
+                                quorum?: number;
+                                remindBeforeSeconds?: number;
+                                /** @description Set on steps a content rule inserted */
+                                source?: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/content-rules/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove a content rule (posts already created keep their chain) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Removed */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": null;
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/invitations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Invitations of your workspace, newest first (pending by default) */
+        get: {
+            parameters: {
+                query?: {
+                    state?: "pending" | "expired" | "accepted" | "revoked" | "all";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            invitations: {
+                                acceptedAt: string | null;
+                                createdAt: string;
+                                /** Format: uuid */
+                                createdBy: string;
+                                email: string;
+                                expiresAt: string;
+                                /** Format: uuid */
+                                id: string;
+                                name: string | null;
+                                revokedAt: string | null;
+                                /** @enum {string|null} */
+                                revokedReason: "revoked" | "reissued" | "member_removed" | null;
+                                /**
+                                 * @description The member's current role; null once they left the workspace
+                                 * @enum {string|null}
+                                 */
+                                role: "owner" | "admin" | "editor" | "approver" | "analyst" | null;
+                                /** @enum {string} */
+                                state: "pending" | "expired" | "accepted" | "revoked";
+                                /** Format: uuid */
+                                userId: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Invite a member again (one added before invitations, or who lost their token); their open invitation stops working */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        userId: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            acceptedAt: string | null;
+                            /** @description Shown in this response only: the member redeems it with POST /v1/invitations/accept */
+                            code: string;
+                            createdAt: string;
+                            /** Format: uuid */
+                            createdBy: string;
+                            email: string;
+                            /** @description Whether the code was emailed to the member (SMTP configured and the send succeeded) */
+                            emailed: boolean;
+                            expiresAt: string;
+                            /** Format: uuid */
+                            id: string;
+                            name: string | null;
+                            revokedAt: string | null;
+                            /** @enum {string|null} */
+                            revokedReason: "revoked" | "reissued" | "member_removed" | null;
+                            /**
+                             * @description The member's current role; null once they left the workspace
+                             * @enum {string|null}
+                             */
+                            role: "owner" | "admin" | "editor" | "approver" | "analyst" | null;
+                            /** @enum {string} */
+                            state: "pending" | "expired" | "accepted" | "revoked";
+                            /** Format: uuid */
+                            userId: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/invitations/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke an open invitation: its code stops working */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            acceptedAt: string | null;
+                            createdAt: string;
+                            /** Format: uuid */
+                            createdBy: string;
+                            email: string;
+                            expiresAt: string;
+                            /** Format: uuid */
+                            id: string;
+                            name: string | null;
+                            revokedAt: string | null;
+                            /** @enum {string|null} */
+                            revokedReason: "revoked" | "reissued" | "member_removed" | null;
+                            /**
+                             * @description The member's current role; null once they left the workspace
+                             * @enum {string|null}
+                             */
+                            role: "owner" | "admin" | "editor" | "approver" | "analyst" | null;
+                            /** @enum {string} */
+                            state: "pending" | "expired" | "accepted" | "revoked";
+                            /** Format: uuid */
+                            userId: string;
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/invitations/{id}/reissue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A new code (and expiry) for an open invitation; the old code stops working */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            acceptedAt: string | null;
+                            /** @description Shown in this response only: the member redeems it with POST /v1/invitations/accept */
+                            code: string;
+                            createdAt: string;
+                            /** Format: uuid */
+                            createdBy: string;
+                            email: string;
+                            /** @description Whether the code was emailed to the member (SMTP configured and the send succeeded) */
+                            emailed: boolean;
+                            expiresAt: string;
+                            /** Format: uuid */
+                            id: string;
+                            name: string | null;
+                            revokedAt: string | null;
+                            /** @enum {string|null} */
+                            revokedReason: "revoked" | "reissued" | "member_removed" | null;
+                            /**
+                             * @description The member's current role; null once they left the workspace
+                             * @enum {string|null}
+                             */
+                            role: "owner" | "admin" | "editor" | "approver" | "analyst" | null;
+                            /** @enum {string} */
+                            state: "pending" | "expired" | "accepted" | "revoked";
+                            /** Format: uuid */
+                            userId: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/invitations/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Redeem an invitation code for an API token of your own (no bearer token needed); the token is shown in this response only */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        code: string;
+                        /** @description Defaults to "invitation" */
+                        tokenName?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            createdAt: string;
+                            email: string;
+                            expiresAt: string | null;
+                            /** Format: uuid */
+                            id: string;
+                            lastUsedAt: string | null;
+                            name: string;
+                            /** @description The first characters of the token, to tell tokens apart */
+                            prefix: string;
+                            revokedAt: string | null;
+                            /** @enum {string} */
+                            role: "owner" | "admin" | "editor" | "approver" | "analyst";
+                            /** @description null: everything the role allows */
+                            scopes: ("read" | "publish" | "approve" | "listening" | "admin")[] | null;
+                            token: string;
+                            /** Format: uuid */
+                            userId: string;
+                            /** Format: uuid */
+                            workspaceId: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/library": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Library items, by tag and kind; usable=true: approved and unexpired */
+        get: {
+            parameters: {
+                query?: {
+                    kind?: "snippet" | "template" | "media";
+                    tag?: string;
+                    usable?: "true" | "false";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                body: string | null;
+                                createdAt: string;
+                                expiresAt: string | null;
+                                /** Format: uuid */
+                                id: string;
+                                /** @enum {string} */
+                                kind: "snippet" | "template" | "media";
+                                /** Format: uuid */
+                                mediaId: string | null;
+                                name: string;
+                                /** Format: uuid */
+                                ownerId: string;
+                                /** @enum {string} */
+                                status: "awaiting_approval" | "approved" | "rejected";
+                                tags: string[];
+                                /** @description Approved and not expired: posts made from it unchanged skip their approval */
+                                usable: boolean;
+                                /** @description The posts made from it or carrying it */
+                                usedBy: string[];
+                                variables: string[];
+                                workflowId: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Add a snippet, template or media item; it goes through the workspace's approval chain */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Text of a snippet, or a template with {{variables}} */
+                        body?: string;
+                        /** Format: date-time */
+                        expiresAt?: string;
+                        /** @enum {string} */
+                        kind: "snippet" | "template" | "media";
+                        /**
+                         * Format: uuid
+                         * @description An uploaded media asset (POST /v1/media), for kind "media"
+                         */
+                        mediaId?: string;
+                        name: string;
+                        /** @default [] */
+                        tags?: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            body: string | null;
+                            createdAt: string;
+                            expiresAt: string | null;
+                            /** Format: uuid */
+                            id: string;
+                            /** @enum {string} */
+                            kind: "snippet" | "template" | "media";
+                            /** Format: uuid */
+                            mediaId: string | null;
+                            name: string;
+                            /** Format: uuid */
+                            ownerId: string;
+                            /** @enum {string} */
+                            status: "awaiting_approval" | "approved" | "rejected";
+                            tags: string[];
+                            /** @description Approved and not expired: posts made from it unchanged skip their approval */
+                            usable: boolean;
+                            /** @description The posts made from it or carrying it */
+                            usedBy: string[];
+                            variables: string[];
+                            workflowId: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/library/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A library item and the posts that used it */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            body: string | null;
+                            createdAt: string;
+                            expiresAt: string | null;
+                            /** Format: uuid */
+                            id: string;
+                            /** @enum {string} */
+                            kind: "snippet" | "template" | "media";
+                            /** Format: uuid */
+                            mediaId: string | null;
+                            name: string;
+                            /** Format: uuid */
+                            ownerId: string;
+                            /** @enum {string} */
+                            status: "awaiting_approval" | "approved" | "rejected";
+                            tags: string[];
+                            /** @description Approved and not expired: posts made from it unchanged skip their approval */
+                            usable: boolean;
+                            /** @description The posts made from it or carrying it */
+                            usedBy: string[];
+                            variables: string[];
+                            workflowId: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/library/{id}/approval": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A library item's approval chain (steps from 1), each person named */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            awaiting: {
+                                email: string | null;
+                                id: string;
+                                /** @description false: removed from the workspace since */
+                                member: boolean;
+                                name: string | null;
+                            }[];
+                            /** @description Approvers of the current step who have not decided yet */
+                            awaitingUserIds: string[];
+                            /** @description The step waiting for decisions, from 1 (the index in steps plus one); null when none is */
+                            currentStep: number | null;
+                            decisions: {
+                                at: string;
+                                comment?: string;
+                                /** @enum {string} */
+                                decision: "approve" | "reject" | "request_changes";
+                                round: number;
+                                /** @description From 1 */
+                                step: number;
+                                user: {
+                                    email: string | null;
+                                    id: string;
+                                    /** @description false: removed from the workspace since */
+                                    member: boolean;
+                                    name: string | null;
+                                };
+                                userId: string;
+                            }[];
+                            /** @description One person approves at most one step of a round */
+                            distinctApprovers: boolean;
+                            /** @description Who changed the content in this round: they may not decide in it */
+                            editorIds: string[];
+                            /** @description From 0; each edit of the content starts a new round from step 1 */
+                            round: number;
+                            /** @enum {string} */
+                            state: "pending" | "changes_requested" | "approved" | "rejected" | "expired" | "none";
+                            steps: {
+                                /** @description The eligible approvers (eligibleUserIds), named */
+                                approvers: {
+                                    email: string | null;
+                                    id: string;
+                                    /** @description false: removed from the workspace since */
+                                    member: boolean;
+                                    name: string | null;
+                                }[];
+                                deadlineSeconds?: number;
+                                eligibleUserIds: string[];
+                                escalateTo?: {
+                                    email: string | null;
+                                    id: string;
+                                    /** @description false: removed from the workspace since */
+                                    member: boolean;
+                                    name: string | null;
+                                }[];
+                                escalateToUserIds?: string[];
+                                /** @enum {string} */
+                                mode: "any" | "all" | "quorum";
+                                name: string;
+                                quorum?: number;
+                                remindBeforeSeconds?: number;
+                                source?: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Decide on a library item's approval (naming the step and round) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description A retry with the same key gets the first answer (same status and body) */
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        comment?: string;
+                        /** @enum {string} */
+                        decision: "approve" | "reject" | "request_changes";
+                        /** @description The round it is for (the chain's round); after an edit started a new one it is refused (409) */
+                        round: number;
+                        /** @description The step it is for, from 1 (the chain's currentStep); a decision for another step is refused (409) */
+                        step: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Approvers of the current step who have not decided yet */
+                            awaitingUserIds: string[];
+                            /** @description The step waiting for decisions, from 1 (the index in steps plus one); null when none is */
+                            currentStep: number | null;
+                            decisions: {
+                                at: string;
+                                comment?: string;
+                                /** @enum {string} */
+                                decision: "approve" | "reject" | "request_changes";
+                                round: number;
+                                /** @description From 1 */
+                                step: number;
+                                userId: string;
+                            }[];
+                            /** @description One person approves at most one step of a round */
+                            distinctApprovers: boolean;
+                            /** @description Who changed the content in this round: they may not decide in it */
+                            editorIds: string[];
+                            /** @description From 0; each edit of the content starts a new round from step 1 */
+                            round: number;
+                            /** @enum {string} */
+                            state: "pending" | "changes_requested" | "approved" | "rejected" | "expired" | "none";
+                            steps: {
+                                deadlineSeconds?: number;
+                                eligibleUserIds: string[];
+                                escalateToUserIds?: string[];
+                                /** @enum {string} */
+                                mode: "any" | "all" | "quorum";
+                                name: string;
+                                quorum?: number;
+                                remindBeforeSeconds?: number;
+                                source?: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/listening/ingest": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Push mentions from another system (signed per Standard Webhooks with an ingest key) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        mentions: {
+                            author: string;
+                            /** @description The source says the author is automated */
+                            bot?: boolean;
+                            /** @description The item's id at its source: a second push of it is stored once */
+                            id: string;
+                            lang?: string;
+                            /** @description Default: the links in the text */
+                            links?: string[];
+                            /**
+                             * Format: date-time
+                             * @description Default: when it arrives
+                             */
+                            postedAt?: string;
+                            /**
+                             * @description Where it comes from; stored as push:<source>
+                             * @default push
+                             */
+                            source?: string;
+                            text: string;
+                            /** Format: uri */
+                            url?: string;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            deliveryId: string;
+                            queries: {
+                                duplicate: number;
+                                filtered: number;
+                                /** Format: uuid */
+                                queryId: string;
+                                stored: number;
+                                unmatched: number;
+                            }[];
+                            received: number;
+                            /** @description A retry of a delivery already taken: its first answer, nothing stored again */
+                            repeatedDelivery: boolean;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/listening/ingest-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Ingest keys of your workspace (never their secrets) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            keys: {
+                                createdAt: string;
+                                /** Format: uuid */
+                                id: string;
+                                lastUsedAt: string | null;
+                                name: string;
+                                revokedAt: string | null;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Create a key for pushing mentions; its signing secret is shown once */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            createdAt: string;
+                            /** @description The header that names the key */
+                            header: string;
+                            /** Format: uuid */
+                            id: string;
+                            lastUsedAt: string | null;
+                            name: string;
+                            revokedAt: string | null;
+                            /** @description The signing secret (whsec_…), shown only now */
+                            secret: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/listening/ingest-keys/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke an ingest key: its pushes are refused from now on */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Revoked */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": null;
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/listening/queries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Listening queries of your workspace */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            queries: {
+                                alerting: {
+                                    baselineWindows?: number;
+                                    minVolume?: number;
+                                    negativeShareIncrease?: number;
+                                    volumeFactor?: number;
+                                    windowSeconds?: number;
+                                };
+                                /** @description From then on its spike baseline holds only windows it listened through, and it can alert */
+                                alertsFrom: string;
+                                createdAt: string;
+                                expression: string;
+                                filters: {
+                                    blockAuthors?: string[];
+                                    blockDomains?: string[];
+                                    languages?: string[];
+                                    minLength?: number;
+                                };
+                                /** Format: uuid */
+                                id: string;
+                                /** @enum {string} */
+                                kind: "brand" | "competitor" | "topic";
+                                /** @description Since when the query has listened without a break (created, resumed, a source added) */
+                                listeningSince: string;
+                                name: string;
+                                sources: {
+                                    bluesky?: {
+                                        fromCursor?: number;
+                                        plcUrl?: string;
+                                        service: string;
+                                    };
+                                    mastodon?: {
+                                        hasAccessToken: boolean;
+                                        hashtag?: string;
+                                        instance: string;
+                                        search?: string;
+                                    }[];
+                                    push?: boolean;
+                                    rss?: string[];
+                                };
+                                /** @enum {string} */
+                                status: "active" | "paused" | "deleted";
+                                workflowId: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Start listening: a boolean query over sources, with noise filters; tagged brand or competitor for share of voice */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @default {} */
+                        alerting?: {
+                            /** @description How many earlier windows form the baseline (default 12) */
+                            baselineWindows?: number;
+                            /** @description Fewer mentions than this in the window never alert (default 10) */
+                            minVolume?: number;
+                            /** @description Negative spike: share of negatives this much above the baseline's, and at least half (default 0.2) */
+                            negativeShareIncrease?: number;
+                            /** @description Volume spike: more than this times the baseline mean (default 3) */
+                            volumeFactor?: number;
+                            /** @description Window compared with the ones before it (default 3600) */
+                            windowSeconds?: number;
+                        };
+                        expression: string;
+                        /** @default {} */
+                        filters?: {
+                            blockAuthors?: string[];
+                            blockDomains?: string[];
+                            languages?: string[];
+                            minLength?: number;
+                        };
+                        /**
+                         * @default brand
+                         * @enum {string}
+                         */
+                        kind?: "brand" | "competitor" | "topic";
+                        name: string;
+                        sources: {
+                            bluesky?: {
+                                /** @description Backfill from this firehose sequence number */
+                                fromCursor?: number;
+                                /**
+                                 * Format: uri
+                                 * @description PLC directory; default plc.directory
+                                 */
+                                plcUrl?: string;
+                                /**
+                                 * Format: uri
+                                 * @description A relay or PDS serving com.atproto.sync.subscribeRepos
+                                 * @default wss://bsky.network
+                                 */
+                                service?: string;
+                            };
+                            /** @description Mastodon hashtag or search timelines, read from where the last read stopped */
+                            mastodon?: {
+                                /** @description A token with the read:statuses scope; stored sealed, never returned */
+                                accessToken?: string;
+                                /** @description Read this hashtag's timeline */
+                                hashtag?: string;
+                                /**
+                                 * Format: uri
+                                 * @description The instance, e.g. https://mastodon.social
+                                 */
+                                instance: string;
+                                /** @description Or read the statuses this search finds (needs an access token and an instance with full-text search) */
+                                search?: string;
+                            }[];
+                            /** @description Match the mentions other systems push to POST /v1/listening/ingest */
+                            push?: boolean;
+                            /** @description RSS or Atom feeds, polled with conditional GET */
+                            rss?: string[];
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            alerting: {
+                                baselineWindows?: number;
+                                minVolume?: number;
+                                negativeShareIncrease?: number;
+                                volumeFactor?: number;
+                                windowSeconds?: number;
+                            };
+                            /** @description From then on its spike baseline holds only windows it listened through, and it can alert */
+                            alertsFrom: string;
+                            createdAt: string;
+                            expression: string;
+                            filters: {
+                                blockAuthors?: string[];
+                                blockDomains?: string[];
+                                languages?: string[];
+                                minLength?: number;
+                            };
+                            /** Format: uuid */
+                            id: string;
+                            /** @enum {string} */
+                            kind: "brand" | "competitor" | "topic";
+                            /** @description Since when the query has listened without a break (created, resumed, a source added) */
+                            listeningSince: string;
+                            name: string;
+                            sources: {
+                                bluesky?: {
+                                    fromCursor?: number;
+                                    plcUrl?: string;
+                                    service: string;
+                                };
+                                mastodon?: {
+                                    hasAccessToken: boolean;
+                                    hashtag?: string;
+                                    instance: string;
+                                    search?: string;
+                                }[];
+                                push?: boolean;
+                                rss?: string[];
+                            };
+                            /** @enum {string} */
+                            status: "active" | "paused" | "deleted";
+                            /** @description e.g. a lower-case "or" that is searched for as a word */
+                            warnings: {
+                                field: string;
+                                message: string;
+                                rule: string;
+                            }[];
+                            workflowId: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/listening/queries/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A query with its counters: stored, filtered by reason, live loop state */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            alerting: {
+                                baselineWindows?: number;
+                                minVolume?: number;
+                                negativeShareIncrease?: number;
+                                volumeFactor?: number;
+                                windowSeconds?: number;
+                            };
+                            /** @description From then on its spike baseline holds only windows it listened through, and it can alert */
+                            alertsFrom: string;
+                            createdAt: string;
+                            expression: string;
+                            feeds: {
+                                checkedAt: string;
+                                healthy: boolean;
+                                lastError: string | null;
+                                url: string;
+                            }[];
+                            filteredByReason: {
+                                [key: string]: number;
+                            };
+                            filters: {
+                                blockAuthors?: string[];
+                                blockDomains?: string[];
+                                languages?: string[];
+                                minLength?: number;
+                            };
+                            /** Format: uuid */
+                            id: string;
+                            /** @enum {string} */
+                            kind: "brand" | "competitor" | "topic";
+                            /** @description Since when the query has listened without a break (created, resumed, a source added) */
+                            listeningSince: string;
+                            /** @description The listening loop: its reads (runs, processed, malformed, health) and what the query has stored and filtered from every source */
+                            live: {
+                                filtered: number;
+                                lastError: string | null;
+                                malformed: number;
+                                paused: boolean;
+                                processed: number;
+                                runs: number;
+                                sourceHealthy: boolean;
+                                stored: number;
+                            } | null;
+                            mastodon: {
+                                checkedAt: string;
+                                healthy: boolean;
+                                lastError: string | null;
+                                position: string | null;
+                                rateLimitedUntil: string | null;
+                                timeline: string;
+                            }[];
+                            mentions: number;
+                            name: string;
+                            sources: {
+                                bluesky?: {
+                                    fromCursor?: number;
+                                    plcUrl?: string;
+                                    service: string;
+                                };
+                                mastodon?: {
+                                    hasAccessToken: boolean;
+                                    hashtag?: string;
+                                    instance: string;
+                                    search?: string;
+                                }[];
+                                push?: boolean;
+                                rss?: string[];
+                            };
+                            /** @enum {string} */
+                            status: "active" | "paused" | "deleted";
+                            workflowId: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Stop listening for good (mentions are kept) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Stopped */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": null;
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Change a query; the listening loop picks the change up at once. `sources` replaces all sources (send Mastodon tokens again) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        alerting?: {
+                            /** @description How many earlier windows form the baseline (default 12) */
+                            baselineWindows?: number;
+                            /** @description Fewer mentions than this in the window never alert (default 10) */
+                            minVolume?: number;
+                            /** @description Negative spike: share of negatives this much above the baseline's, and at least half (default 0.2) */
+                            negativeShareIncrease?: number;
+                            /** @description Volume spike: more than this times the baseline mean (default 3) */
+                            volumeFactor?: number;
+                            /** @description Window compared with the ones before it (default 3600) */
+                            windowSeconds?: number;
+                        };
+                        expression?: string;
+                        filters?: {
+                            blockAuthors?: string[];
+                            blockDomains?: string[];
+                            languages?: string[];
+                            minLength?: number;
+                        };
+                        name?: string;
+                        sources?: {
+                            bluesky?: {
+                                /** @description Backfill from this firehose sequence number */
+                                fromCursor?: number;
+                                /**
+                                 * Format: uri
+                                 * @description PLC directory; default plc.directory
+                                 */
+                                plcUrl?: string;
+                                /**
+                                 * Format: uri
+                                 * @description A relay or PDS serving com.atproto.sync.subscribeRepos
+                                 * @default wss://bsky.network
+                                 */
+                                service?: string;
+                            };
+                            /** @description Mastodon hashtag or search timelines, read from where the last read stopped */
+                            mastodon?: {
+                                /** @description A token with the read:statuses scope; stored sealed, never returned */
+                                accessToken?: string;
+                                /** @description Read this hashtag's timeline */
+                                hashtag?: string;
+                                /**
+                                 * Format: uri
+                                 * @description The instance, e.g. https://mastodon.social
+                                 */
+                                instance: string;
+                                /** @description Or read the statuses this search finds (needs an access token and an instance with full-text search) */
+                                search?: string;
+                            }[];
+                            /** @description Match the mentions other systems push to POST /v1/listening/ingest */
+                            push?: boolean;
+                            /** @description RSS or Atom feeds, polled with conditional GET */
+                            rss?: string[];
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            alerting: {
+                                baselineWindows?: number;
+                                minVolume?: number;
+                                negativeShareIncrease?: number;
+                                volumeFactor?: number;
+                                windowSeconds?: number;
+                            };
+                            /** @description From then on its spike baseline holds only windows it listened through, and it can alert */
+                            alertsFrom: string;
+                            createdAt: string;
+                            expression: string;
+                            filters: {
+                                blockAuthors?: string[];
+                                blockDomains?: string[];
+                                languages?: string[];
+                                minLength?: number;
+                            };
+                            /** Format: uuid */
+                            id: string;
+                            /** @enum {string} */
+                            kind: "brand" | "competitor" | "topic";
+                            /** @description Since when the query has listened without a break (created, resumed, a source added) */
+                            listeningSince: string;
+                            name: string;
+                            sources: {
+                                bluesky?: {
+                                    fromCursor?: number;
+                                    plcUrl?: string;
+                                    service: string;
+                                };
+                                mastodon?: {
+                                    hasAccessToken: boolean;
+                                    hashtag?: string;
+                                    instance: string;
+                                    search?: string;
+                                }[];
+                                push?: boolean;
+                                rss?: string[];
+                            };
+                            /** @enum {string} */
+                            status: "active" | "paused" | "deleted";
+                            /** @description e.g. a lower-case "or" that is searched for as a word */
+                            warnings: {
+                                field: string;
+                                message: string;
+                                rule: string;
+                            }[];
+                            workflowId: string;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/v1/listening/queries/{id}/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Pause listening */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            alerting: {
+                                baselineWindows?: number;
+                                minVolume?: number;
+                                negativeShareIncrease?: number;
+                                volumeFactor?: number;
+                                windowSeconds?: number;
+                            };
+                            /** @description From then on its spike baseline holds only windows it listened through, and it can alert */
+                            alertsFrom: string;
+                            createdAt: string;
+                            expression: string;
+                            filters: {
+                                blockAuthors?: string[];
+                                blockDomains?: string[];
+                                languages?: string[];
+                                minLength?: number;
+                            };
+                            /** Format: uuid */
+                            id: string;
+                            /** @enum {string} */
+                            kind: "brand" | "competitor" | "topic";
+                            /** @description Since when the query has listened without a break (created, resumed, a source added) */
+                            listeningSince: string;
+                            name: string;
+                            sources: {
+                                bluesky?: {
+                                    fromCursor?: number;
+                                    plcUrl?: string;
+                                    service: string;
+                                };
+                                mastodon?: {
+                                    hasAccessToken: boolean;
+                                    hashtag?: string;
+                                    instance: string;
+                                    search?: string;
+                                }[];
+                                push?: boolean;
+                                rss?: string[];
+                            };
+                            /** @enum {string} */
+                            status: "active" | "paused" | "deleted";
+                            workflowId: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/listening/queries/{id}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Resume listening */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            alerting: {
+                                baselineWindows?: number;
+                                minVolume?: number;
+                                negativeShareIncrease?: number;
+                                volumeFactor?: number;
+                                windowSeconds?: number;
+                            };
+                            /** @description From then on its spike baseline holds only windows it listened through, and it can alert */
+                            alertsFrom: string;
+                            createdAt: string;
+                            expression: string;
+                            filters: {
+                                blockAuthors?: string[];
+                                blockDomains?: string[];
+                                languages?: string[];
+                                minLength?: number;
+                            };
+                            /** Format: uuid */
+                            id: string;
+                            /** @enum {string} */
+                            kind: "brand" | "competitor" | "topic";
+                            /** @description Since when the query has listened without a break (created, resumed, a source added) */
+                            listeningSince: string;
+                            name: string;
+                            sources: {
+                                bluesky?: {
+                                    fromCursor?: number;
+                                    plcUrl?: string;
+                                    service: string;
+                                };
+                                mastodon?: {
+                                    hasAccessToken: boolean;
+                                    hashtag?: string;
+                                    instance: string;
+                                    search?: string;
+                                }[];
+                                push?: boolean;
+                                rss?: string[];
+                            };
+                            /** @enum {string} */
+                            status: "active" | "paused" | "deleted";
+                            workflowId: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/listening/share-of-voice": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Share of voice over time across brand and competitor queries */
+        get: {
+            parameters: {
+                query: {
+                    from: string;
+                    interval?: "hour" | "day" | "week";
+                    to: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            series: {
+                                at: string;
+                                queries: {
+                                    kind: string;
+                                    name: string;
+                                    /** Format: uuid */
+                                    queryId: string;
+                                    share: number;
+                                    volume: number;
+                                }[];
+                                total: number;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/listening/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Volume and sentiment mix per query over time (corrections count) */
+        get: {
+            parameters: {
+                query: {
+                    from: string;
+                    interval?: "hour" | "day";
+                    queryId?: string;
+                    to: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            series: {
+                                at: string;
+                                negative: number;
+                                neutral: number;
+                                positive: number;
+                                /** Format: uuid */
+                                queryId: string;
+                                volume: number;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/listening/trends": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Top terms, hashtags, links and authors in a window against the previous one, rising first */
+        get: {
+            parameters: {
+                query?: {
+                    hours?: number;
+                    limit?: number;
+                    queryId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            authors: {
+                                /** @description count − previous */
+                                change: number;
+                                count: number;
+                                previous: number;
+                                value: string;
+                            }[];
+                            hashtags: {
+                                /** @description count − previous */
+                                change: number;
+                                count: number;
+                                previous: number;
+                                value: string;
+                            }[];
+                            links: {
+                                /** @description count − previous */
+                                change: number;
+                                count: number;
+                                previous: number;
+                                value: string;
+                            }[];
+                            terms: {
+                                /** @description count − previous */
+                                change: number;
+                                count: number;
+                                previous: number;
+                                value: string;
+                            }[];
+                            window: {
+                                from: string;
+                                previousFrom: string;
+                                to: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/media": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Upload an image (PNG, JPEG, GIF, WebP; ≤ 10 MB, ≤ 8000 px a side) or an MP4 video (≤ 100 MB) as the request body */
+        post: {
+            parameters: {
+                query?: {
+                    filename?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            bytes: number;
+                            contentType: string;
+                            filename: string;
+                            height: number | null;
+                            /** Format: uuid */
+                            id: string;
+                            sha256: string;
+                            width: number | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/media/{id}/content": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The uploaded file */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The file, in its content type */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "*/*": unknown;
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/members": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Members of your workspace and their roles */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            members: {
+                                email: string;
+                                joinedAt: string;
+                                /**
+                                 * @description service: a service account (an integration), not a person
+                                 * @enum {string}
+                                 */
+                                kind: "person" | "service";
+                                name: string | null;
+                                /** @enum {string} */
+                                role: "owner" | "admin" | "editor" | "approver" | "analyst";
+                                /** Format: uuid */
+                                userId: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Add a member with a role (only an owner can add an owner); the answer carries their invitation code, shown once and emailed when SMTP is set */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: email */
+                        email: string;
+                        name?: string;
+                        /** @enum {string} */
+                        role: "owner" | "admin" | "editor" | "approver" | "analyst";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            email: string;
+                            invitation: {
+                                acceptedAt: string | null;
+                                /** @description Shown in this response only: the member redeems it with POST /v1/invitations/accept */
+                                code: string;
+                                createdAt: string;
+                                /** Format: uuid */
+                                createdBy: string;
+                                email: string;
+                                /** @description Whether the code was emailed to the member (SMTP configured and the send succeeded) */
+                                emailed: boolean;
+                                expiresAt: string;
+                                /** Format: uuid */
+                                id: string;
+                                name: string | null;
+                                revokedAt: string | null;
+                                /** @enum {string|null} */
+                                revokedReason: "revoked" | "reissued" | "member_removed" | null;
+                                /**
+                                 * @description The member's current role; null once they left the workspace
+                                 * @enum {string|null}
+                                 */
+                                role: "owner" | "admin" | "editor" | "approver" | "analyst" | null;
+                                /** @enum {string} */
+                                state: "pending" | "expired" | "accepted" | "revoked";
+                                /** Format: uuid */
+                                userId: string;
+                            };
+                            joinedAt: string;
+                            /**
+                             * @description service: a service account (an integration), not a person
+                             * @enum {string}
+                             */
+                            kind: "person" | "service";
+                            name: string | null;
+                            /** @enum {string} */
+                            role: "owner" | "admin" | "editor" | "approver" | "analyst";
+                            /** Format: uuid */
+                            userId: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/members/{userId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove a member; their tokens for this workspace are revoked and their open invitation stops working */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    userId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Removed */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": null;
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Change a member's role */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    userId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        role: "owner" | "admin" | "editor" | "approver" | "analyst";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            email: string;
+                            joinedAt: string;
+                            /**
+                             * @description service: a service account (an integration), not a person
+                             * @enum {string}
+                             */
+                            kind: "person" | "service";
+                            name: string | null;
+                            /** @enum {string} */
+                            role: "owner" | "admin" | "editor" | "approver" | "analyst";
+                            /** Format: uuid */
+                            userId: string;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/v1/mentions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Mentions, newest first */
+        get: {
+            parameters: {
+                query?: {
+                    from?: string;
+                    /** @description Only mentions with buying intent */
+                    lead?: "true" | "false";
+                    limit?: number;
+                    queryId?: string;
+                    sentiment?: "positive" | "negative" | "neutral";
+                    source?: string;
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            mentions: {
+                                author: string;
+                                id: string;
+                                lang: string | null;
+                                /** @description Buying intent */
+                                lead: boolean;
+                                postedAt: string;
+                                /** Format: uuid */
+                                queryId: string;
+                                sentiment: {
+                                    computed: string;
+                                    corrected: boolean;
+                                    /** @description The correction where there is one, else the computed label */
+                                    label: string;
+                                    score: number;
+                                };
+                                source: string;
+                                sourceId: string;
+                                tags: string[];
+                                text: string;
+                                url: string | null;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/mentions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Correct a mention's sentiment (statistics use the correction) or tag it */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        sentiment?: "positive" | "negative" | "neutral";
+                        tags?: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            sentiment: string;
+                            tags: string[];
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/v1/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Approval reminders and escalations, spike alerts (mine=true: addressed to me); each names its subject and its recipients */
+        get: {
+            parameters: {
+                query?: {
+                    mine?: "true" | "false";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            notifications: {
+                                createdAt: string;
+                                /** @description Delivered to the notification webhook */
+                                deliveredAt: string | null;
+                                id: string;
+                                /** @description approval.reminder, approval.escalated, listening.spike */
+                                kind: string;
+                                payload: unknown;
+                                recipientIds: string[];
+                                recipients: {
+                                    email: string | null;
+                                    id: string;
+                                    /** @description false: removed from the workspace since */
+                                    member: boolean;
+                                    name: string | null;
+                                }[];
+                                subjectId: string;
+                                /**
+                                 * @description What subjectId is the id of
+                                 * @enum {string}
+                                 */
+                                subjectType: "post" | "campaign" | "library_item" | "alert";
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/notifications/webhook": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Where approval reminders and escalations are delivered (Standard Webhooks; verified with a ping) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        secret: string;
+                        /** Format: uri */
+                        url: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Verified and saved */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": null;
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/posts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Posts by publish time, status, channel and campaign */
+        get: {
+            parameters: {
+                query?: {
+                    campaignId?: string;
+                    channelId?: string;
+                    from?: string;
+                    limit?: number;
+                    status?: "awaiting_approval" | "changes_requested" | "scheduled" | "held" | "publishing" | "published" | "partially_published" | "failed" | "cancelled" | "rejected" | "expired";
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            posts: {
+                                /** Format: uuid */
+                                authorId: string;
+                                /** Format: uuid */
+                                campaignId: string | null;
+                                createdAt: string;
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: uuid */
+                                libraryItemId: string | null;
+                                /** @description Attached media, in order */
+                                media: {
+                                    alt: string;
+                                    bytes: number;
+                                    contentType: string;
+                                    height: number | null;
+                                    /**
+                                     * Format: uuid
+                                     * @description The library media item it came from, if any
+                                     */
+                                    libraryItemId: string | null;
+                                    /** Format: uuid */
+                                    mediaId: string;
+                                    width: number | null;
+                                }[];
+                                /** @description Made from an approved library item without changes, so it skipped its approval chain */
+                                preApproved: boolean;
+                                publishAt: string;
+                                /** @enum {string} */
+                                status: "awaiting_approval" | "changes_requested" | "scheduled" | "held" | "publishing" | "published" | "partially_published" | "failed" | "cancelled" | "rejected" | "expired";
+                                targets: {
+                                    attempts: number;
+                                    /** Format: uuid */
+                                    channelId: string;
+                                    /** @description The network's id, e.g. the at:// URI of the Bluesky record */
+                                    externalId: string | null;
+                                    /** Format: uuid */
+                                    id: string;
+                                    lastError: string | null;
+                                    publishedAt: string | null;
+                                    /** @enum {string} */
+                                    status: "pending" | "publishing" | "published" | "failed" | "cancelled";
+                                    text: string;
+                                    url: string | null;
+                                }[];
+                                text: string;
+                                updatedAt: string;
+                                workflowId: string;
+                                /** Format: uuid */
+                                workspaceId: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Schedule a post to one or more channels (now when publishAt is omitted)
+         * @description Stores the post and starts its workflow in one step: either both happen or neither.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * Format: uuid
+                         * @description Join a campaign: its links get the campaign's UTM tags, and it publishes only while the campaign runs
+                         */
+                        campaignId?: string;
+                        channelIds: string[];
+                        /**
+                         * Format: uuid
+                         * @description Make the post from an approved library snippet or template; unchanged, it skips approval
+                         */
+                        libraryItemId?: string;
+                        /** @description Media to attach, in order, each an upload or a library media item; each network checks its own rules (Bluesky: up to 4 images of at most 1,000,000 bytes) */
+                        media?: ({
+                            /** @description Alt text, for people who cannot see the image */
+                            alt?: string;
+                            /**
+                             * Format: uuid
+                             * @description An upload (POST /v1/media)
+                             */
+                            mediaId: string;
+                        } | {
+                            /** @description Alt text, for people who cannot see the image */
+                            alt?: string;
+                            /**
+                             * Format: uuid
+                             * @description An approved, unexpired library media item
+                             */
+                            libraryItemId: string;
+                        })[];
+                        /**
+                         * Format: date-time
+                         * @description When to publish; omit to publish now
+                         */
+                        publishAt?: string;
+                        /** @description Take the next free queue slot shared by all the channels (instead of publishAt) */
+                        queue?: boolean;
+                        /** @description Required unless libraryItemId gives it */
+                        text?: string;
+                        /** @description Values for the template's {{variables}} */
+                        variables?: {
+                            [key: string]: string;
+                        };
+                        /** @description Per-channel text, by channel id */
+                        variants?: {
+                            [key: string]: string;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            authorId: string;
+                            /** Format: uuid */
+                            campaignId: string | null;
+                            createdAt: string;
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            libraryItemId: string | null;
+                            /** @description Attached media, in order */
+                            media: {
+                                alt: string;
+                                bytes: number;
+                                contentType: string;
+                                height: number | null;
+                                /**
+                                 * Format: uuid
+                                 * @description The library media item it came from, if any
+                                 */
+                                libraryItemId: string | null;
+                                /** Format: uuid */
+                                mediaId: string;
+                                width: number | null;
+                            }[];
+                            /** @description Made from an approved library item without changes, so it skipped its approval chain */
+                            preApproved: boolean;
+                            publishAt: string;
+                            /** @enum {string} */
+                            status: "awaiting_approval" | "changes_requested" | "scheduled" | "held" | "publishing" | "published" | "partially_published" | "failed" | "cancelled" | "rejected" | "expired";
+                            targets: {
+                                attempts: number;
+                                /** Format: uuid */
+                                channelId: string;
+                                /** @description The network's id, e.g. the at:// URI of the Bluesky record */
+                                externalId: string | null;
+                                /** Format: uuid */
+                                id: string;
+                                lastError: string | null;
+                                publishedAt: string | null;
+                                /** @enum {string} */
+                                status: "pending" | "publishing" | "published" | "failed" | "cancelled";
+                                text: string;
+                                url: string | null;
+                            }[];
+                            text: string;
+                            updatedAt: string;
+                            workflowId: string;
+                            /** Format: uuid */
+                            workspaceId: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/posts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A post and the status of each target */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            authorId: string;
+                            /** Format: uuid */
+                            campaignId: string | null;
+                            createdAt: string;
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            libraryItemId: string | null;
+                            /** @description Attached media, in order */
+                            media: {
+                                alt: string;
+                                bytes: number;
+                                contentType: string;
+                                height: number | null;
+                                /**
+                                 * Format: uuid
+                                 * @description The library media item it came from, if any
+                                 */
+                                libraryItemId: string | null;
+                                /** Format: uuid */
+                                mediaId: string;
+                                width: number | null;
+                            }[];
+                            /** @description Made from an approved library item without changes, so it skipped its approval chain */
+                            preApproved: boolean;
+                            publishAt: string;
+                            /** @enum {string} */
+                            status: "awaiting_approval" | "changes_requested" | "scheduled" | "held" | "publishing" | "published" | "partially_published" | "failed" | "cancelled" | "rejected" | "expired";
+                            targets: {
+                                attempts: number;
+                                /** Format: uuid */
+                                channelId: string;
+                                /** @description The network's id, e.g. the at:// URI of the Bluesky record */
+                                externalId: string | null;
+                                /** Format: uuid */
+                                id: string;
+                                lastError: string | null;
+                                publishedAt: string | null;
+                                /** @enum {string} */
+                                status: "pending" | "publishing" | "published" | "failed" | "cancelled";
+                                text: string;
+                                url: string | null;
+                            }[];
+                            text: string;
+                            updatedAt: string;
+                            workflowId: string;
+                            /** Format: uuid */
+                            workspaceId: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/posts/{id}/approval": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The chain, its current step (from 1) and round, and every decision (who, when, comment), each person named */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            awaiting: {
+                                email: string | null;
+                                id: string;
+                                /** @description false: removed from the workspace since */
+                                member: boolean;
+                                name: string | null;
+                            }[];
+                            /** @description Approvers of the current step who have not decided yet */
+                            awaitingUserIds: string[];
+                            /** @description The step waiting for decisions, from 1 (the index in steps plus one); null when none is */
+                            currentStep: number | null;
+                            decisions: {
+                                at: string;
+                                comment?: string;
+                                /** @enum {string} */
+                                decision: "approve" | "reject" | "request_changes";
+                                round: number;
+                                /** @description From 1 */
+                                step: number;
+                                user: {
+                                    email: string | null;
+                                    id: string;
+                                    /** @description false: removed from the workspace since */
+                                    member: boolean;
+                                    name: string | null;
+                                };
+                                userId: string;
+                            }[];
+                            /** @description One person approves at most one step of a round */
+                            distinctApprovers: boolean;
+                            /** @description Who changed the content in this round: they may not decide in it */
+                            editorIds: string[];
+                            /** @description From 0; each edit of the content starts a new round from step 1 */
+                            round: number;
+                            /** @enum {string} */
+                            state: "pending" | "changes_requested" | "approved" | "rejected" | "expired" | "none";
+                            steps: {
+                                /** @description The eligible approvers (eligibleUserIds), named */
+                                approvers: {
+                                    email: string | null;
+                                    id: string;
+                                    /** @description false: removed from the workspace since */
+                                    member: boolean;
+                                    name: string | null;
+                                }[];
+                                deadlineSeconds?: number;
+                                eligibleUserIds: string[];
+                                escalateTo?: {
+                                    email: string | null;
+                                    id: string;
+                                    /** @description false: removed from the workspace since */
+                                    member: boolean;
+                                    name: string | null;
+                                }[];
+                                escalateToUserIds?: string[];
+                                /** @enum {string} */
+                                mode: "any" | "all" | "quorum";
+                                name: string;
+                                quorum?: number;
+                                remindBeforeSeconds?: number;
+                                source?: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Approve or reject the current step of a post's chain (eligible approvers, never the author or an editor of the round, once per step) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description A retry with the same key gets the first answer (same status and body) */
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        comment?: string;
+                        /** @enum {string} */
+                        decision: "approve" | "reject" | "request_changes";
+                        /** @description The round it is for (the chain's round); after an edit started a new one it is refused (409) */
+                        round: number;
+                        /** @description The step it is for, from 1 (the chain's currentStep); a decision for another step is refused (409) */
+                        step: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Approvers of the current step who have not decided yet */
+                            awaitingUserIds: string[];
+                            /** @description The step waiting for decisions, from 1 (the index in steps plus one); null when none is */
+                            currentStep: number | null;
+                            decisions: {
+                                at: string;
+                                comment?: string;
+                                /** @enum {string} */
+                                decision: "approve" | "reject" | "request_changes";
+                                round: number;
+                                /** @description From 1 */
+                                step: number;
+                                userId: string;
+                            }[];
+                            /** @description One person approves at most one step of a round */
+                            distinctApprovers: boolean;
+                            /** @description Who changed the content in this round: they may not decide in it */
+                            editorIds: string[];
+                            /** @description From 0; each edit of the content starts a new round from step 1 */
+                            round: number;
+                            /** @enum {string} */
+                            state: "pending" | "changes_requested" | "approved" | "rejected" | "expired" | "none";
+                            steps: {
+                                deadlineSeconds?: number;
+                                eligibleUserIds: string[];
+                                escalateToUserIds?: string[];
+                                /** @enum {string} */
+                                mode: "any" | "all" | "quorum";
+                                name: string;
+                                quorum?: number;
+                                remindBeforeSeconds?: number;
+                                source?: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/posts/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel a scheduled post */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            authorId: string;
+                            /** Format: uuid */
+                            campaignId: string | null;
+                            createdAt: string;
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            libraryItemId: string | null;
+                            /** @description Attached media, in order */
+                            media: {
+                                alt: string;
+                                bytes: number;
+                                contentType: string;
+                                height: number | null;
+                                /**
+                                 * Format: uuid
+                                 * @description The library media item it came from, if any
+                                 */
+                                libraryItemId: string | null;
+                                /** Format: uuid */
+                                mediaId: string;
+                                width: number | null;
+                            }[];
+                            /** @description Made from an approved library item without changes, so it skipped its approval chain */
+                            preApproved: boolean;
+                            publishAt: string;
+                            /** @enum {string} */
+                            status: "awaiting_approval" | "changes_requested" | "scheduled" | "held" | "publishing" | "published" | "partially_published" | "failed" | "cancelled" | "rejected" | "expired";
+                            targets: {
+                                attempts: number;
+                                /** Format: uuid */
+                                channelId: string;
+                                /** @description The network's id, e.g. the at:// URI of the Bluesky record */
+                                externalId: string | null;
+                                /** Format: uuid */
+                                id: string;
+                                lastError: string | null;
+                                publishedAt: string | null;
+                                /** @enum {string} */
+                                status: "pending" | "publishing" | "published" | "failed" | "cancelled";
+                                text: string;
+                                url: string | null;
+                            }[];
+                            text: string;
+                            updatedAt: string;
+                            workflowId: string;
+                            /** Format: uuid */
+                            workspaceId: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/posts/{id}/edit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Change the text (and variants) of a post that has not started publishing; with an approval chain, approval starts over */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        text: string;
+                        /** @description Per-channel text, by channel id */
+                        variants?: {
+                            [key: string]: string;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            authorId: string;
+                            /** Format: uuid */
+                            campaignId: string | null;
+                            createdAt: string;
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            libraryItemId: string | null;
+                            /** @description Attached media, in order */
+                            media: {
+                                alt: string;
+                                bytes: number;
+                                contentType: string;
+                                height: number | null;
+                                /**
+                                 * Format: uuid
+                                 * @description The library media item it came from, if any
+                                 */
+                                libraryItemId: string | null;
+                                /** Format: uuid */
+                                mediaId: string;
+                                width: number | null;
+                            }[];
+                            /** @description Made from an approved library item without changes, so it skipped its approval chain */
+                            preApproved: boolean;
+                            publishAt: string;
+                            /** @enum {string} */
+                            status: "awaiting_approval" | "changes_requested" | "scheduled" | "held" | "publishing" | "published" | "partially_published" | "failed" | "cancelled" | "rejected" | "expired";
+                            targets: {
+                                attempts: number;
+                                /** Format: uuid */
+                                channelId: string;
+                                /** @description The network's id, e.g. the at:// URI of the Bluesky record */
+                                externalId: string | null;
+                                /** Format: uuid */
+                                id: string;
+                                lastError: string | null;
+                                publishedAt: string | null;
+                                /** @enum {string} */
+                                status: "pending" | "publishing" | "published" | "failed" | "cancelled";
+                                text: string;
+                                url: string | null;
+                            }[];
+                            text: string;
+                            updatedAt: string;
+                            workflowId: string;
+                            /** Format: uuid */
+                            workspaceId: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/posts/{id}/live": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Live status, straight from the post's workflow */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            postId: string;
+                            publishAt: string;
+                            /** @enum {string} */
+                            status: "awaiting_approval" | "changes_requested" | "scheduled" | "held" | "publishing" | "published" | "partially_published" | "failed" | "cancelled" | "rejected" | "expired";
+                            targets: ({
+                                /** Format: uuid */
+                                channelId: string;
+                                error?: string;
+                                externalId?: string;
+                                provider: string;
+                                /** @enum {string} */
+                                status: "pending" | "publishing" | "published" | "failed" | "cancelled";
+                                /** Format: uuid */
+                                targetId: string;
+                                url?: string | null;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/posts/{id}/reschedule": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Move a scheduled post */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: date-time */
+                        publishAt: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            authorId: string;
+                            /** Format: uuid */
+                            campaignId: string | null;
+                            createdAt: string;
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            libraryItemId: string | null;
+                            /** @description Attached media, in order */
+                            media: {
+                                alt: string;
+                                bytes: number;
+                                contentType: string;
+                                height: number | null;
+                                /**
+                                 * Format: uuid
+                                 * @description The library media item it came from, if any
+                                 */
+                                libraryItemId: string | null;
+                                /** Format: uuid */
+                                mediaId: string;
+                                width: number | null;
+                            }[];
+                            /** @description Made from an approved library item without changes, so it skipped its approval chain */
+                            preApproved: boolean;
+                            publishAt: string;
+                            /** @enum {string} */
+                            status: "awaiting_approval" | "changes_requested" | "scheduled" | "held" | "publishing" | "published" | "partially_published" | "failed" | "cancelled" | "rejected" | "expired";
+                            targets: {
+                                attempts: number;
+                                /** Format: uuid */
+                                channelId: string;
+                                /** @description The network's id, e.g. the at:// URI of the Bluesky record */
+                                externalId: string | null;
+                                /** Format: uuid */
+                                id: string;
+                                lastError: string | null;
+                                publishedAt: string | null;
+                                /** @enum {string} */
+                                status: "pending" | "publishing" | "published" | "failed" | "cancelled";
+                                text: string;
+                                url: string | null;
+                            }[];
+                            text: string;
+                            updatedAt: string;
+                            workflowId: string;
+                            /** Format: uuid */
+                            workspaceId: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/posts/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Bulk-create posts from a CSV file (text/csv, UTF-8)
+         * @description Columns: text, channels (names or ids separated by ;), publishAt (ISO-8601 with offset) or queue (true), campaign (name or id), media. dryRun=true checks every row and reports each bad one with its line number; otherwise the good rows are created by an import job whose progress GET /v1/posts/import/{jobId} reports.
+         */
+        post: {
+            parameters: {
+                query?: {
+                    dryRun?: "true" | "false";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description dryRun=true: what the import would do */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            dryRun: true;
+                            invalid: {
+                                errors?: {
+                                    field: string;
+                                    message: string;
+                                    rule: string;
+                                }[];
+                                line: number;
+                            }[];
+                            total: number;
+                            valid: number;
+                        };
+                    };
+                };
+                /** @description The import job started; its progress is at the Location */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            jobId: string;
+                            /** @enum {string} */
+                            status: "running";
+                            total: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/posts/import/{jobId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Progress of an import: rows processed, posts created, bad rows with their line numbers */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    jobId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            created: number;
+                            failed: {
+                                errors: {
+                                    field: string;
+                                    message: string;
+                                    rule: string;
+                                }[];
+                                line: number;
+                            }[];
+                            finishedAt: string | null;
+                            /** Format: uuid */
+                            jobId: string;
+                            processed: number;
+                            startedAt: string;
+                            /** @enum {string} */
+                            status: "running" | "completed" | "failed";
+                            total: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/recurrences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Recurring posts of your workspace */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            recurrences: {
+                                /** Format: uuid */
+                                authorId: string;
+                                channelIds: string[];
+                                createdAt: string;
+                                /** Format: uuid */
+                                id: string;
+                                rule: {
+                                    count?: number;
+                                    /** @enum {string} */
+                                    frequency: "daily" | "weekly" | "monthly";
+                                    interval: number;
+                                    monthDay?: number;
+                                    startsOn: string;
+                                    time: string;
+                                    timezone: string;
+                                    until?: string;
+                                    weekdays?: number[];
+                                };
+                                /** @enum {string} */
+                                status: "active" | "paused" | "stopped" | "completed";
+                                text: string;
+                                variants: {
+                                    [key: string]: string;
+                                };
+                                workflowId: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** A post that repeats (daily, weekly on given days, monthly) in a timezone, until a date or a count */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        channelIds: string[];
+                        count?: number;
+                        rule: {
+                            /** @enum {string} */
+                            frequency: "daily" | "weekly" | "monthly";
+                            /** @default 1 */
+                            interval?: number;
+                            /** @description monthly: in shorter months, their last day */
+                            monthDay?: number;
+                            time: string;
+                            /** @description IANA timezone; default: the first channel's */
+                            timezone?: string;
+                            /** @description weekly: 1 = Monday … 7 = Sunday */
+                            weekdays?: number[];
+                        };
+                        /**
+                         * Format: date
+                         * @description First day, YYYY-MM-DD, in the rule's timezone
+                         */
+                        startsOn: string;
+                        text: string;
+                        /** Format: date-time */
+                        until?: string;
+                        variants?: {
+                            [key: string]: string;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            authorId: string;
+                            channelIds: string[];
+                            createdAt: string;
+                            firstOccurrence: string;
+                            /** Format: uuid */
+                            id: string;
+                            rule: {
+                                count?: number;
+                                /** @enum {string} */
+                                frequency: "daily" | "weekly" | "monthly";
+                                interval: number;
+                                monthDay?: number;
+                                startsOn: string;
+                                time: string;
+                                timezone: string;
+                                until?: string;
+                                weekdays?: number[];
+                            };
+                            /** @enum {string} */
+                            status: "active" | "paused" | "stopped" | "completed";
+                            text: string;
+                            variants: {
+                                [key: string]: string;
+                            };
+                            workflowId: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/recurrences/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A recurring post and its occurrences so far, each a post with its own status */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            authorId: string;
+                            channelIds: string[];
+                            createdAt: string;
+                            /** Format: uuid */
+                            id: string;
+                            occurrences: {
+                                occurrence: number | null;
+                                post?: {
+                                    /** Format: uuid */
+                                    authorId: string;
+                                    /** Format: uuid */
+                                    campaignId: string | null;
+                                    createdAt: string;
+                                    /** Format: uuid */
+                                    id: string;
+                                    /** Format: uuid */
+                                    libraryItemId: string | null;
+                                    /** @description Attached media, in order */
+                                    media: {
+                                        alt: string;
+                                        bytes: number;
+                                        contentType: string;
+                                        height: number | null;
+                                        /**
+                                         * Format: uuid
+                                         * @description The library media item it came from, if any
+                                         */
+                                        libraryItemId: string | null;
+                                        /** Format: uuid */
+                                        mediaId: string;
+                                        width: number | null;
+                                    }[];
+                                    /** @description Made from an approved library item without changes, so it skipped its approval chain */
+                                    preApproved: boolean;
+                                    publishAt: string;
+                                    /** @enum {string} */
+                                    status: "awaiting_approval" | "changes_requested" | "scheduled" | "held" | "publishing" | "published" | "partially_published" | "failed" | "cancelled" | "rejected" | "expired";
+                                    targets: {
+                                        attempts: number;
+                                        /** Format: uuid */
+                                        channelId: string;
+                                        /** @description The network's id, e.g. the at:// URI of the Bluesky record */
+                                        externalId: string | null;
+                                        /** Format: uuid */
+                                        id: string;
+                                        lastError: string | null;
+                                        publishedAt: string | null;
+                                        /** @enum {string} */
+                                        status: "pending" | "publishing" | "published" | "failed" | "cancelled";
+                                        text: string;
+                                        url: string | null;
+                                    }[];
+                                    text: string;
+                                    updatedAt: string;
+                                    workflowId: string;
+                                    /** Format: uuid */
+                                    workspaceId: string;
+                                };
+                            }[];
+                            rule: {
+                                count?: number;
+                                /** @enum {string} */
+                                frequency: "daily" | "weekly" | "monthly";
+                                interval: number;
+                                monthDay?: number;
+                                startsOn: string;
+                                time: string;
+                                timezone: string;
+                                until?: string;
+                                weekdays?: number[];
+                            };
+                            /** @enum {string} */
+                            status: "active" | "paused" | "stopped" | "completed";
+                            text: string;
+                            variants: {
+                                [key: string]: string;
+                            };
+                            workflowId: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/recurrences/{id}/live": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Live state from the recurrence's workflow */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            nextIndex: number;
+                            pending: {
+                                at: string;
+                                index: number;
+                                /** Format: uuid */
+                                postId: string;
+                                workflowId: string;
+                            } | null;
+                            /** Format: uuid */
+                            recurrenceId: string;
+                            /** @enum {string} */
+                            status: "active" | "paused" | "stopped" | "completed";
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/recurrences/{id}/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Pause: the upcoming occurrence is held; occurrences due while paused are skipped */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            nextIndex: number;
+                            pending: {
+                                at: string;
+                                index: number;
+                                /** Format: uuid */
+                                postId: string;
+                                workflowId: string;
+                            } | null;
+                            /** Format: uuid */
+                            recurrenceId: string;
+                            /** @enum {string} */
+                            status: "active" | "paused" | "stopped" | "completed";
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/recurrences/{id}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Resume: the held occurrence goes out if its time is still ahead */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            nextIndex: number;
+                            pending: {
+                                at: string;
+                                index: number;
+                                /** Format: uuid */
+                                postId: string;
+                                workflowId: string;
+                            } | null;
+                            /** Format: uuid */
+                            recurrenceId: string;
+                            /** @enum {string} */
+                            status: "active" | "paused" | "stopped" | "completed";
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/recurrences/{id}/stop": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Stop for good: the upcoming occurrence is cancelled */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            nextIndex: number;
+                            pending: {
+                                at: string;
+                                index: number;
+                                /** Format: uuid */
+                                postId: string;
+                                workflowId: string;
+                            } | null;
+                            /** Format: uuid */
+                            recurrenceId: string;
+                            /** @enum {string} */
+                            status: "active" | "paused" | "stopped" | "completed";
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/service-accounts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Create a service account: a member for an integration, with a role (never owner); mint its tokens with POST /v1/service-accounts/:userId/tokens */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        /** @enum {string} */
+                        role: "admin" | "editor" | "approver" | "analyst";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            email: string;
+                            joinedAt: string;
+                            /**
+                             * @description service: a service account (an integration), not a person
+                             * @enum {string}
+                             */
+                            kind: "person" | "service";
+                            name: string | null;
+                            /** @enum {string} */
+                            role: "owner" | "admin" | "editor" | "approver" | "analyst";
+                            /** Format: uuid */
+                            userId: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/service-accounts/{userId}/tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mint an API token for a service account, optionally limited to scopes; the token is shown in this response only */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    userId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: date-time */
+                        expiresAt?: string;
+                        name: string;
+                        /** @description Limits the token within the role: read, publish (content), approve (approval decisions), listening (queries, ingest keys), admin (members, channels, policies); every scope includes read. Omitted: everything the role allows */
+                        scopes?: ("read" | "publish" | "approve" | "listening" | "admin")[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            createdAt: string;
+                            expiresAt: string | null;
+                            /** Format: uuid */
+                            id: string;
+                            lastUsedAt: string | null;
+                            name: string;
+                            /** @description The first characters of the token, to tell tokens apart */
+                            prefix: string;
+                            revokedAt: string | null;
+                            /** @description null: everything the role allows */
+                            scopes: ("read" | "publish" | "approve" | "listening" | "admin")[] | null;
+                            token: string;
+                            /** Format: uuid */
+                            userId: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your API tokens (owners and admins: everyone's, with all=true) */
+        get: {
+            parameters: {
+                query?: {
+                    all?: "true" | "false";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            tokens: {
+                                createdAt: string;
+                                expiresAt: string | null;
+                                /** Format: uuid */
+                                id: string;
+                                lastUsedAt: string | null;
+                                name: string;
+                                /** @description The first characters of the token, to tell tokens apart */
+                                prefix: string;
+                                revokedAt: string | null;
+                                /** @description null: everything the role allows */
+                                scopes: ("read" | "publish" | "approve" | "listening" | "admin")[] | null;
+                                /** Format: uuid */
+                                userId: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Create an API token for yourself, optionally limited to scopes; the token is shown in this response only */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: date-time */
+                        expiresAt?: string;
+                        name: string;
+                        /** @description Limits the token within the role: read, publish (content), approve (approval decisions), listening (queries, ingest keys), admin (members, channels, policies); every scope includes read. Omitted: everything the role allows */
+                        scopes?: ("read" | "publish" | "approve" | "listening" | "admin")[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            createdAt: string;
+                            expiresAt: string | null;
+                            /** Format: uuid */
+                            id: string;
+                            lastUsedAt: string | null;
+                            name: string;
+                            /** @description The first characters of the token, to tell tokens apart */
+                            prefix: string;
+                            revokedAt: string | null;
+                            /** @description null: everything the role allows */
+                            scopes: ("read" | "publish" | "approve" | "listening" | "admin")[] | null;
+                            token: string;
+                            /** Format: uuid */
+                            userId: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tokens/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke a token (yours; owners and admins: anyone's) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Revoked */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": null;
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
+export type webhooks = Record<string, never>;
+export interface components {
+    schemas: never;
+    responses: never;
+    parameters: never;
+    requestBodies: never;
+    headers: never;
+    pathItems: never;
+}
+export type $defs = Record<string, never>;
+export type operations = Record<string, never>;

@@ -1,0 +1,29 @@
+import { ApiProblem } from '../api/client';
+
+/** What went wrong, in the server's words: title, detail and each field's rule. Never a stack trace. */
+export function ProblemMessage({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
+  const problem =
+    error instanceof ApiProblem
+      ? error.problem
+      : { title: 'Something went wrong', status: 0, detail: error instanceof Error ? error.message : undefined };
+  return (
+    <div role="alert" className="problem">
+      <strong>{problem.title}</strong>
+      {problem.detail && <p>{problem.detail}</p>}
+      {problem.errors && problem.errors.length > 0 && (
+        <ul>
+          {problem.errors.map((e) => (
+            <li key={`${e.field}:${e.message}`}>
+              <code>{e.field}</code>: {e.message}
+            </li>
+          ))}
+        </ul>
+      )}
+      {onRetry && (
+        <button type="button" onClick={onRetry}>
+          Retry
+        </button>
+      )}
+    </div>
+  );
+}

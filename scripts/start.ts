@@ -78,9 +78,14 @@ async function main() {
       await running;
     });
 
-    const app = await buildApp(deps.appDeps(), {
-      logger: { level: config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL },
-    });
+    // The web app links to the Temporal UI: TEMPORAL_UI_URL, or the dev server's started here.
+    const temporalUiUrl = config.TEMPORAL_UI_URL ?? devServer?.uiUrl ?? null;
+    const app = await buildApp(
+      { ...deps.appDeps(), temporalUiUrl },
+      {
+        logger: { level: config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL },
+      },
+    );
     cleanups.push(() => app.close());
     await app.listen({ host: config.API_HOST, port: config.API_PORT });
     const api = `http://${config.API_HOST}:${config.API_PORT}`;

@@ -18,7 +18,7 @@ export function createImportActivities(ctx: ImportDeps) {
     async importBatch({ jobId, from, count }: { jobId: string; from: number; count: number }): Promise<void> {
       const job = await findImportJob(ctx.db, jobId);
       const done = await importedLines(ctx.db, jobId);
-      const caller = { userId: job.created_by, workspaceId: job.workspace_id, role: 'editor' as const, tokenId: '' };
+      const caller = { userId: job.created_by, workspaceId: job.workspace_id, role: 'editor' as const, tokenId: null };
       const lookups = await importLookups(ctx, job.workspace_id);
       for (const row of job.rows.slice(from, from + count)) {
         if (done.has(row.line)) continue;

@@ -43,7 +43,7 @@ export function createRecurrenceActivities(ctx: PostCreationContext) {
       try {
         const plan = await planPost(
           ctx,
-          { userId: r.author_id, workspaceId: r.workspace_id, role: authorRole, tokenId: '' },
+          { userId: r.author_id, workspaceId: r.workspace_id, role: authorRole, tokenId: null },
           { text: r.text, channelIds: r.channel_ids, variants: r.variants, publishAt: at },
         );
         plan.input.postId = postId;

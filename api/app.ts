@@ -1,3 +1,5 @@
+import cookie from '@fastify/cookie';
+import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { Client } from '@temporalio/client';
@@ -7,8 +9,10 @@ import type { ChannelAdapters } from '../channels/registry';
 import type { MediaStorage } from '../content/media';
 import type { Db } from '../db/database';
 import type { Sealer } from '../db/sealing';
+import type { SessionPolicy } from '../db/sessions';
 import type { Mailer } from '../notifications/mailer';
 import { errorsPlugin } from './plugins/errors';
+import { Problem, titleFor } from './problems';
 import { inputPlugin, parseQueryString } from './plugins/input';
 import { approvalRoutes } from './routes/approvals';
 import { auditRoutes } from './routes/audit';
@@ -24,6 +28,7 @@ import { libraryRoutes } from './routes/library';
 import { listeningRoutes } from './routes/listening';
 import { postRoutes } from './routes/posts';
 import { recurrenceRoutes } from './routes/recurrences';
+import { sessionRoutes } from './routes/session';
 import { registerWeb } from './web';
 
 export interface AppDeps {
@@ -39,6 +44,10 @@ export interface AppDeps {
   webRoot?: string;
   /** How long each firehose read of a listening query runs before its loop takes stock (ms). */
   listeningRunMs?: number;
+  /** How long signed-in sessions last (SESSION_IDLE_HOURS, SESSION_MAX_DAYS); DEFAULT_SESSION_POLICY otherwise. */
+  sessionPolicy?: SessionPolicy;
+  /** The Temporal UI the web app links to (TEMPORAL_UI_URL, or the dev server's under `npm start`). */
+  temporalUiUrl?: string | null;
 }
 
 declare module 'fastify' {
@@ -59,6 +68,19 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = {}
   await app.register(errorsPlugin);
   // Before any route: it checks each route's input schemas as the route registers.
   await app.register(inputPlugin);
+  // Signed-in browsers carry the `chorus_session` cookie; routes opt in to rate limits (sign-in).
+  await app.register(cookie);
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_request, context) =>
+      new Problem(
+        context.statusCode,
+        titleFor(context.statusCode),
+        `Too many attempts; try again in ${context.after}`,
+        [],
+        { 'retry-after': String(Math.ceil(context.ttl / 1000)) },
+      ),
+  });
   await app.register(swagger, {
     openapi: {
       info: {
@@ -66,8 +88,13 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = {}
         version: '1',
         description: 'Publish, govern, listen and engage across social networks.',
       },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
-      security: [{ bearer: [] }],
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer' },
+          session: { type: 'apiKey', in: 'cookie', name: 'chorus_session' },
+        },
+      },
+      security: [{ bearer: [] }, { session: [] }],
     },
     transform: jsonSchemaTransform,
   });
@@ -85,6 +112,7 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = {}
   await app.register(memberRoutes, { prefix: '/v1' });
   await app.register(tokenRoutes, { prefix: '/v1' });
   await app.register(invitationRoutes, { prefix: '/v1' });
+  await app.register(sessionRoutes, { prefix: '/v1' });
   await app.register(auditRoutes, { prefix: '/v1' });
   await app.register(approvalRoutes, { prefix: '/v1' });
   await app.register(campaignRoutes, { prefix: '/v1' });

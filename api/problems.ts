@@ -29,13 +29,15 @@ export class Problem extends Error {
     readonly detail: string,
     readonly errors: FieldProblem[] = [],
     readonly headers: Record<string, string> = {},
+    /** The problem type's last path segment when it is more specific than the title (`session-expired`). */
+    readonly kind?: string,
   ) {
     super(detail);
   }
 
   toJSON(instance?: string) {
     return {
-      type: `https://chorus.dev/problems/${this.title.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`,
+      type: `https://chorus.dev/problems/${this.kind ?? this.title.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`,
       title: this.title,
       status: this.status,
       detail: this.detail,
@@ -55,6 +57,17 @@ export const notFound = (what: string) => new Problem(404, 'Not Found', `${what}
 
 export const unauthorized = (detail: string) =>
   new Problem(401, 'Unauthorized', detail, [], { 'www-authenticate': 'Bearer realm="chorus"' });
+
+/** A signed-in session that has run out (idle too long, or past its end): a type of its own, so the app can say so. */
+export const sessionExpired = (detail: string) =>
+  new Problem(
+    401,
+    'Unauthorized',
+    detail,
+    [{ field: 'cookie.chorus_session', rule: 'expired', message: 'the session expired' }],
+    {},
+    'session-expired',
+  );
 
 export const forbidden = (detail: string) => new Problem(403, 'Forbidden', detail);
 

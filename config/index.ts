@@ -55,6 +55,18 @@ export const configSchema = z.object({
 
   API_HOST: z.string().default('127.0.0.1'),
   API_PORT: port(3000),
+  /** Where people open the web app: the owner's sign-in link of `chorus workspace create` starts with it (default http://127.0.0.1:3000). */
+  CHORUS_APP_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
+  /** The Temporal UI the web app links to (`npm start` sets its dev server's); unset: no link. */
+  TEMPORAL_UI_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
+  /** A signed-in session ends after this many hours without a request... */
+  SESSION_IDLE_HOURS: z.coerce
+    .number()
+    .positive()
+    .max(24 * 365)
+    .default(12),
+  /** ...and this many days after sign-in at the latest. */
+  SESSION_MAX_DAYS: z.coerce.number().positive().max(365).default(7),
   /** 32 random bytes, base64. Without it the embedded setup keeps a generated key in CHORUS_DATA_DIR. */
   CHORUS_ENCRYPTION_KEY: optionalString.pipe(
     z
@@ -95,4 +107,9 @@ export function adapterOptions(config: Config) {
 
 export function mediaDir(config: Config): string {
   return config.MEDIA_DIR ? path.resolve(config.MEDIA_DIR) : dataPath(config, 'media');
+}
+
+/** How long signed-in sessions last, from SESSION_IDLE_HOURS and SESSION_MAX_DAYS. */
+export function sessionPolicy(config: Config): { idleMs: number; maxMs: number } {
+  return { idleMs: config.SESSION_IDLE_HOURS * 3600_000, maxMs: config.SESSION_MAX_DAYS * 24 * 3600_000 };
 }

@@ -26,6 +26,7 @@ import type { MembershipsTable } from './members';
 import type { NotificationsTable } from './notifications';
 import type { MediaAssetsTable, PostMediaTable, PostTargetsTable, PostsTable } from './posts.types';
 import type { RecurrencesTable } from './recurrences';
+import type { SessionsTable } from './sessions';
 import type { ApiTokensTable } from './tokens';
 import type { UsersTable } from './users';
 import type { WorkspacesTable } from './workspaces';
@@ -36,6 +37,7 @@ export interface Database {
   memberships: MembershipsTable;
   api_tokens: ApiTokensTable;
   invitations: InvitationsTable;
+  sessions: SessionsTable;
   channels: ChannelsTable;
   posts: PostsTable;
   post_targets: PostTargetsTable;

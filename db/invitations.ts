@@ -1,11 +1,14 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { sql, type Transaction, type Generated } from 'kysely';
+import { sql, type ColumnType, type Transaction, type Generated } from 'kysely';
 import { appendAudit } from './audit';
 import { z } from 'zod';
 import type { Database, Db } from './database';
 import { type Role } from './members';
 import { ROLES } from '../contracts/domain';
 import { issueToken, type TokenView } from './tokens';
+import { hashPassword, verifyPassword } from './passwords';
+import { startSession, type Session, type SessionPolicy } from './sessions';
+import { lockPasswordHash, setPassword } from './users';
 import type { CreatedAt, Timestamp } from './columns';
 
 export interface InvitationsTable {
@@ -23,6 +26,8 @@ export interface InvitationsTable {
   token_id: string | null;
   revoked_at: Timestamp | null;
   revoked_reason: 'revoked' | 'reissued' | 'member_removed' | null;
+  /** The owner's "set your password" code from `chorus workspace create`, issued by the operator, not by another member. */
+  owner_setup: ColumnType<boolean, boolean | undefined, boolean>;
 }
 
 /** How long an invitation code can be redeemed. */
@@ -52,7 +57,18 @@ export type InvitationView = z.infer<typeof invitationView>;
 
 /** Why an invitation cannot be redeemed, re-issued or revoked; the route maps each to a 4xx. */
 export type InvitationRefusal =
-  'unknown' | 'used' | 'expired' | 'revoked' | 'reissued' | 'member_removed' | 'not_a_person' | 'not_a_member';
+  | 'unknown'
+  | 'used'
+  | 'expired'
+  | 'revoked'
+  | 'reissued'
+  | 'member_removed'
+  | 'not_a_person'
+  | 'not_a_member'
+  /** The account has a password already and the one sent is not it. */
+  | 'wrong_password'
+  /** A member's invitation cannot set the first password of an account that belongs to other workspaces too. */
+  | 'other_workspaces';
 
 export class InvitationError extends Error {
   override name = 'InvitationError';
@@ -144,7 +160,7 @@ export interface IssuedInvitation {
  */
 export async function issueInvitation(
   trx: Transaction<Database>,
-  input: { workspaceId: string; userId: string; actorId: string; reissueOf?: string },
+  input: { workspaceId: string; userId: string; actorId: string; reissueOf?: string; ownerSetup?: boolean },
 ): Promise<IssuedInvitation> {
   // Locks the membership: a removal or a second invitation for this member waits for this one.
   const member = await trx
@@ -173,6 +189,7 @@ export async function issueInvitation(
       code_hash: hashCode(code),
       created_by: input.actorId,
       expires_at: new Date(Date.now() + INVITATION_TTL_MS),
+      owner_setup: input.ownerSetup ?? false,
     })
     .returning('id')
     .executeTakeFirstOrThrow();
@@ -192,6 +209,7 @@ export async function issueInvitation(
       email: member.email,
       expiresAt: invitation.expiresAt,
       replaces: replaced.map((r) => r.id),
+      ...(input.ownerSetup ? { ownerSetup: true } : {}),
     },
   });
   return { invitation, code, workspaceName: member.workspaceName };
@@ -349,46 +367,52 @@ export interface Redeemed {
   view: TokenView;
 }
 
+/** Claims an open invitation of a person (the claim is one conditional UPDATE) and reads their membership. */
+async function claimInvitation(trx: Transaction<Database>, code: string) {
+  const codeHash = hashCode(code.trim());
+  const claimed = await trx
+    .updateTable('invitations')
+    .set({ accepted_at: sql`now()` })
+    .where('code_hash', '=', codeHash)
+    .where('accepted_at', 'is', null)
+    .where('revoked_at', 'is', null)
+    .where('expires_at', '>', sql<Date>`now()`)
+    .where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('users')
+          .select('users.id')
+          .whereRef('users.id', '=', 'invitations.user_id')
+          .where('users.kind', '=', 'person'),
+      ),
+    )
+    .returning(['id', 'workspace_id', 'user_id', 'owner_setup'])
+    .executeTakeFirst();
+  if (!claimed) throw await whyNot(trx, codeHash);
+  const member = await trx
+    .selectFrom('memberships as m')
+    .innerJoin('users as u', 'u.id', 'm.user_id')
+    .select(['m.role', 'u.email'])
+    .where('m.workspace_id', '=', claimed.workspace_id)
+    .where('m.user_id', '=', claimed.user_id)
+    .executeTakeFirst();
+  // A removal ends the member's invitations in its own transaction; this guards the rest.
+  if (!member)
+    throw new InvitationError(
+      'member_removed',
+      'You are no longer a member of that workspace; this invitation does not work any more',
+    );
+  return { ...claimed, ...member };
+}
+
 /**
  * Redeems an invitation code for a token of the invited member (no one else's): the code works
  * once. The claim is one conditional UPDATE, so of two redemptions racing for one code the second
  * waits on the row lock, then finds it used. Throws InvitationError saying why a code does not work.
  */
 export async function redeemInvitation(db: Db, input: { code: string; tokenName: string }): Promise<Redeemed> {
-  const codeHash = hashCode(input.code.trim());
   return db.transaction().execute(async (trx) => {
-    const claimed = await trx
-      .updateTable('invitations')
-      .set({ accepted_at: sql`now()` })
-      .where('code_hash', '=', codeHash)
-      .where('accepted_at', 'is', null)
-      .where('revoked_at', 'is', null)
-      .where('expires_at', '>', sql<Date>`now()`)
-      .where((eb) =>
-        eb.exists(
-          eb
-            .selectFrom('users')
-            .select('users.id')
-            .whereRef('users.id', '=', 'invitations.user_id')
-            .where('users.kind', '=', 'person'),
-        ),
-      )
-      .returning(['id', 'workspace_id', 'user_id'])
-      .executeTakeFirst();
-    if (!claimed) throw await whyNot(trx, codeHash);
-    const member = await trx
-      .selectFrom('memberships as m')
-      .innerJoin('users as u', 'u.id', 'm.user_id')
-      .select(['m.role', 'u.email'])
-      .where('m.workspace_id', '=', claimed.workspace_id)
-      .where('m.user_id', '=', claimed.user_id)
-      .executeTakeFirst();
-    // A removal ends the member's invitations in its own transaction; this guards the rest.
-    if (!member)
-      throw new InvitationError(
-        'member_removed',
-        'You are no longer a member of that workspace; this invitation does not work any more',
-      );
+    const claimed = await claimInvitation(trx, input.code);
     const { token, view } = await issueToken(trx, {
       userId: claimed.user_id,
       workspaceId: claimed.workspace_id,
@@ -407,15 +431,133 @@ export async function redeemInvitation(db: Db, input: { code: string; tokenName:
     return {
       workspaceId: claimed.workspace_id,
       userId: claimed.user_id,
-      email: member.email,
-      role: member.role,
+      email: claimed.email,
+      role: claimed.role,
       token,
       view,
     };
   });
 }
 
-async function whyNot(trx: Transaction<Database>, codeHash: string): Promise<InvitationError> {
+export interface RedeemedWithPassword {
+  workspaceId: string;
+  userId: string;
+  email: string;
+  role: Role;
+  /** The session started in the invitation's workspace: `token` is the cookie's value. */
+  token: string;
+  session: Session;
+}
+
+/**
+ * Redeems an invitation code in the web app: the person sets their password (or, when their
+ * account has one already, proves it) and is signed in to the invitation's workspace. No API token
+ * is minted. A member's invitation (whose code its inviter saw) cannot set the first password of
+ * an account that belongs to other workspaces too: that would let the inviter into them; the
+ * owner's setup code from `chorus workspace create` can. Any refusal changes nothing.
+ */
+export async function redeemInvitationWithPassword(
+  db: Db,
+  input: { code: string; password: string; name?: string; policy: SessionPolicy },
+): Promise<RedeemedWithPassword> {
+  return db.transaction().execute(async (trx) => {
+    const claimed = await claimInvitation(trx, input.code);
+    const current = await lockPasswordHash(trx, claimed.user_id);
+    if (current !== null) {
+      if (!(await verifyPassword(input.password, current)))
+        throw new InvitationError(
+          'wrong_password',
+          'Your account already has a password, and this is not it: enter the password you sign in with',
+        );
+      if (input.name !== undefined)
+        await trx.updateTable('users').set({ name: input.name }).where('id', '=', claimed.user_id).execute();
+    } else {
+      if (!claimed.owner_setup) {
+        const elsewhere = await trx
+          .selectFrom('memberships')
+          .select('workspace_id')
+          .where('user_id', '=', claimed.user_id)
+          .where('workspace_id', '!=', claimed.workspace_id)
+          .executeTakeFirst();
+        if (elsewhere)
+          throw new InvitationError(
+            'other_workspaces',
+            'Your account belongs to other workspaces too, so an invitation cannot set its password; set it with the link from one of them that you already use, or redeem this code for an API token (chorus invite accept)',
+          );
+      }
+      await setPassword(trx, {
+        userId: claimed.user_id,
+        passwordHash: await hashPassword(input.password),
+        ...(input.name === undefined ? {} : { name: input.name }),
+      });
+      await appendAudit(trx, {
+        workspaceId: claimed.workspace_id,
+        actorId: claimed.user_id,
+        action: 'user.password_set',
+        subjectType: 'user',
+        subjectId: claimed.user_id,
+        after: { via: 'invitation', invitationId: claimed.id },
+      });
+    }
+    await appendAudit(trx, {
+      workspaceId: claimed.workspace_id,
+      actorId: claimed.user_id,
+      action: 'invitation.accepted',
+      subjectType: 'invitation',
+      subjectId: claimed.id,
+      after: { userId: claimed.user_id, via: 'password' },
+    });
+    const { token, session } = await startSession(trx, {
+      userId: claimed.user_id,
+      workspaceId: claimed.workspace_id,
+      policy: input.policy,
+      via: 'invitation',
+    });
+    return {
+      workspaceId: claimed.workspace_id,
+      userId: claimed.user_id,
+      email: claimed.email,
+      role: claimed.role,
+      token,
+      session,
+    };
+  });
+}
+
+export interface InvitationPreview {
+  workspaceName: string;
+  email: string;
+  role: Role;
+  expiresAt: string;
+}
+
+/** Who a code invites where, for the page that redeems it; InvitationError when it cannot be redeemed. Changes nothing. */
+export async function previewInvitation(db: Db, code: string): Promise<InvitationPreview> {
+  const codeHash = hashCode(code.trim());
+  const row = await db
+    .selectFrom('invitations as i')
+    .innerJoin('users as u', 'u.id', 'i.user_id')
+    .innerJoin('workspaces as w', 'w.id', 'i.workspace_id')
+    .innerJoin('memberships as m', (j) =>
+      j.onRef('m.workspace_id', '=', 'i.workspace_id').onRef('m.user_id', '=', 'i.user_id'),
+    )
+    .select(['w.name as workspaceName', 'u.email', 'm.role', 'i.expires_at'])
+    .where('i.code_hash', '=', codeHash)
+    .where('i.accepted_at', 'is', null)
+    .where('i.revoked_at', 'is', null)
+    .where('i.expires_at', '>', sql<Date>`now()`)
+    .where('u.kind', '=', 'person')
+    .executeTakeFirst();
+  if (!row) throw await whyNot(db, codeHash);
+  return {
+    workspaceName: row.workspaceName,
+    email: row.email,
+    role: row.role,
+    expiresAt: row.expires_at.toISOString(),
+  };
+}
+
+async function whyNot(trx: Db | Transaction<Database>, codeHash: string): Promise<InvitationError> {
   const row = await trx
     .selectFrom('invitations as i')
     .innerJoin('users as u', 'u.id', 'i.user_id')
@@ -438,6 +580,11 @@ async function whyNot(trx: Transaction<Database>, codeHash: string): Promise<Inv
   if (row.revoked_at) return new InvitationError('revoked', 'This invitation was revoked by an admin of the workspace');
   if (row.kind !== 'person')
     return new InvitationError('not_a_person', 'A service account cannot redeem an invitation');
+  if (row.expires_at.getTime() > Date.now())
+    return new InvitationError(
+      'member_removed',
+      'You are no longer a member of that workspace; this invitation does not work any more',
+    );
   return new InvitationError(
     'expired',
     `This invitation expired at ${row.expires_at.toISOString()}; ask an admin of the workspace to re-issue it`,

@@ -33,11 +33,14 @@ export interface Caller {
   userId: string;
   workspaceId: string;
   role: Role;
-  tokenId: string;
+  /** The API token the request came with; null for a signed-in browser (sessionId) or a workflow acting for someone. */
+  tokenId: string | null;
 }
 
-/** A caller resolved from a bearer token, with what the token itself is limited to. */
+/** A caller resolved from a bearer token (or a session cookie), with what the token itself is limited to. */
 export interface TokenCaller extends Caller {
+  /** The signed-in session the request came with (no token). */
+  sessionId: string | null;
   /** null: the token may do everything the role allows. */
   scopes: Scope[] | null;
   tokenExpiresAt: Date | null;
@@ -199,6 +202,7 @@ export async function findCallerByToken(db: Db, token: string): Promise<TokenCal
   if (!row || row.revoked_at || (row.expires_at && row.expires_at.getTime() <= Date.now())) return undefined;
   return {
     tokenId: row.tokenId,
+    sessionId: null,
     userId: row.userId,
     workspaceId: row.workspaceId,
     role: row.role,

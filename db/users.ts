@@ -1,5 +1,5 @@
-import { sql, type ColumnType, type Generated } from 'kysely';
-import type { Db } from './database';
+import { sql, type ColumnType, type Generated, type Transaction } from 'kysely';
+import type { Database, Db } from './database';
 import type { CreatedAt } from './columns';
 import type { UserKind } from '../contracts/domain';
 // The enum lives in contracts/domain.ts (workflows and clients need it without the database).
@@ -12,6 +12,8 @@ export interface UsersTable {
   /** A service account is a non-human member for an integration: tokens minted by admins, no invitations. */
   kind: ColumnType<UserKind, UserKind | undefined, UserKind>;
   created_at: CreatedAt;
+  /** scrypt hash (db/passwords.ts) of the password the person signs in with; null: none set yet. */
+  password_hash: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /** Who an id in a view stands for. `member` is false for someone removed from the workspace since. */
@@ -57,4 +59,40 @@ export async function peopleByIds(
     .execute();
   for (const r of rows) people.set(r.id, { id: r.id, name: r.name, email: r.email, member: r.role !== null });
   return people;
+}
+
+/** The person an email signs in as (emails are stored lowercased), with their password hash. */
+export async function findPersonByEmail(
+  db: Db,
+  email: string,
+): Promise<{ id: string; email: string; name: string | null; passwordHash: string | null } | undefined> {
+  return db
+    .selectFrom('users')
+    .select(['id', 'email', 'name', 'password_hash as passwordHash'])
+    .where('email', '=', email.trim().toLowerCase())
+    .where('kind', '=', 'person')
+    .executeTakeFirst();
+}
+
+/** The user's password hash (null: none set yet), locked until the transaction ends. */
+export async function lockPasswordHash(trx: Transaction<Database>, userId: string): Promise<string | null> {
+  const row = await trx
+    .selectFrom('users')
+    .select('password_hash')
+    .where('id', '=', userId)
+    .forUpdate()
+    .executeTakeFirstOrThrow();
+  return row.password_hash;
+}
+
+/** Sets the user's password hash, and their name when one is given. */
+export async function setPassword(
+  trx: Transaction<Database>,
+  input: { userId: string; passwordHash: string; name?: string },
+): Promise<void> {
+  await trx
+    .updateTable('users')
+    .set({ password_hash: input.passwordHash, ...(input.name === undefined ? {} : { name: input.name }) })
+    .where('id', '=', input.userId)
+    .execute();
 }

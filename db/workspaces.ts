@@ -1,6 +1,7 @@
 import type { Db } from './database';
 import { appendAudit } from './audit';
 import { issueToken } from './tokens';
+import { issueInvitation } from './invitations';
 import type { ColumnType, Generated } from 'kysely';
 import type { CreatedAt } from './columns';
 
@@ -12,11 +13,15 @@ export interface WorkspacesTable {
   created_at: CreatedAt;
 }
 
-/** Creates a workspace, its owner (reusing the user if the email is known) and an owner API token. */
+/**
+ * Creates a workspace, its owner (reusing the user if the email is known), an owner API token and
+ * the owner's setup code: an invitation of the owner (single use, valid 7 days) that the web
+ * app's /welcome page redeems to set the owner's password and sign them in.
+ */
 export async function createWorkspaceWithOwner(
   db: Db,
   input: { name: string; ownerEmail: string; ownerName?: string },
-): Promise<{ workspaceId: string; userId: string; token: string }> {
+): Promise<{ workspaceId: string; userId: string; token: string; setupCode: string; setupExpiresAt: string }> {
   return db.transaction().execute(async (trx) => {
     const workspace = await trx
       .insertInto('workspaces')
@@ -48,7 +53,19 @@ export async function createWorkspaceWithOwner(
       name: 'owner',
       actorId: user.id,
     });
-    return { workspaceId: workspace.id, userId: user.id, token };
+    const setup = await issueInvitation(trx, {
+      workspaceId: workspace.id,
+      userId: user.id,
+      actorId: user.id,
+      ownerSetup: true,
+    });
+    return {
+      workspaceId: workspace.id,
+      userId: user.id,
+      token,
+      setupCode: setup.code,
+      setupExpiresAt: setup.invitation.expiresAt,
+    };
   });
 }
 

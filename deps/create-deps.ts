@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { NativeConnection } from '@temporalio/worker';
 import { createChannelAdapters, type ChannelAdapters } from '../channels/registry';
-import { adapterOptions, dataPath, mediaDir, type Config } from '../config';
+import { adapterOptions, dataPath, mediaDir, sessionPolicy, type Config } from '../config';
 import { DiskMediaStorage, type MediaStorage } from '../content/media';
 import { openDatabase, type OpenDatabase } from '../db/connect';
 import type { Db } from '../db/database';
@@ -53,6 +53,8 @@ export interface ChorusDeps {
     taskQueue: string;
     media: MediaStorage;
     mailer?: Mailer;
+    sessionPolicy: { idleMs: number; maxMs: number };
+    temporalUiUrl: string | null;
   };
   /** What `createChorusWorker` takes as `deps`. */
   workerDeps(): {
@@ -124,6 +126,8 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
         taskQueue: config.CHORUS_TASK_QUEUE,
         media,
         ...withMailer,
+        sessionPolicy: sessionPolicy(config),
+        temporalUiUrl: config.TEMPORAL_UI_URL ?? null,
       };
     },
     workerDeps() {

@@ -6,7 +6,8 @@ import type { Db } from '../db/database';
 /* eslint-disable @typescript-eslint/no-require-imports */
 
 const USAGE = `Usage:
-  chorus workspace create --name <name> --owner <email>   create a workspace; prints its id and an owner API token as JSON
+  chorus workspace create --name <name> --owner <email>   create a workspace; prints its id, an owner API token and the owner's
+                                                          sign-in link (set a password in the web app; once, within 7 days) as JSON
   chorus audit verify --workspace <id>                    check the workspace's audit hash chain; exits 1 naming the first broken row
   chorus sentiment                                        score text lines from stdin: one JSON line {"score","label"} per line
   chorus ingest --key <id> [--api <url>]                  push mentions (JSON lines on stdin) to POST /v1/listening/ingest,
@@ -105,8 +106,17 @@ async function main(argv: string[]): Promise<number> {
     }
     return withDb(async (db) => {
       const { createWorkspaceWithOwner } = require('../db/workspaces') as typeof import('../db/workspaces');
+      const { loadConfig } = require('../config') as typeof import('../config');
       const created = await createWorkspaceWithOwner(db, { name: values.name!.trim(), ownerEmail: values.owner! });
-      console.log(JSON.stringify(created));
+      const appUrl = (loadConfig().CHORUS_APP_URL ?? 'http://127.0.0.1:3000').replace(/\/+$/, '');
+      console.log(
+        JSON.stringify({
+          workspaceId: created.workspaceId,
+          userId: created.userId,
+          token: created.token,
+          signInLink: `${appUrl}/welcome?code=${encodeURIComponent(created.setupCode)}`,
+        }),
+      );
       return 0;
     });
   }

@@ -80,8 +80,10 @@ async function main() {
     });
 
     const webRoot = await ensureWebBuilt();
+    // The web app links to the Temporal UI: TEMPORAL_UI_URL, or the dev server's started here.
+    const temporalUiUrl = config.TEMPORAL_UI_URL ?? devServer?.uiUrl ?? null;
     const app = await buildApp(
-      { ...deps.appDeps(), webRoot },
+      { ...deps.appDeps(), webRoot, temporalUiUrl },
       {
         logger: { level: config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL },
       },

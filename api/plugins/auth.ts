@@ -3,6 +3,7 @@ import type { Role } from '../../db/members';
 import type { Scope } from '../../db/tokens';
 import { findCallerByToken, scopesAllow, type TokenCaller } from '../../db/tokens';
 import { forbidden, unauthorized } from '../problems';
+import { notMemberAnyMore, SESSION_COOKIE, sessionOf } from '../sessions';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -37,16 +38,35 @@ export function may(caller: TokenCaller, access: Access): boolean {
 }
 
 /**
- * An onRequest hook (it runs before the body is parsed) that resolves the bearer token to a
- * caller and checks the caller's role in the token's workspace, then the token's scopes.
+ * An onRequest hook (it runs before the body is parsed) that resolves the bearer token (or, with
+ * no Authorization header, the session cookie) to a caller and checks the caller's role in the
+ * token's (session's) workspace, then the token's scopes. A state-changing request the cookie
+ * authenticates needs the session's CSRF token (sessionOf checks it first).
  */
 export function requireRole(access: Access): onRequestHookHandler {
   return async function authenticate(request: FastifyRequest) {
     const header = request.headers.authorization;
-    const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
-    if (!match) throw unauthorized('Send an API token as "Authorization: Bearer <token>"');
-    const caller = await findCallerByToken(this.db, match[1]!);
-    if (!caller) throw unauthorized('The API token is unknown, revoked or expired');
+    let caller: TokenCaller | undefined;
+    if (header === undefined && request.cookies[SESSION_COOKIE] !== undefined) {
+      // A signed-in browser: the member's role in the session's workspace, no scope limits.
+      const { session, role } = await sessionOf(request);
+      if (role === null) throw notMemberAnyMore();
+      caller = {
+        userId: session.userId,
+        workspaceId: session.workspaceId,
+        role,
+        tokenId: null,
+        sessionId: session.id,
+        scopes: null,
+        tokenExpiresAt: null,
+      };
+    } else {
+      const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
+      if (!match)
+        throw unauthorized('Send an API token as "Authorization: Bearer <token>", or sign in (POST /v1/session)');
+      caller = await findCallerByToken(this.db, match[1]!);
+      if (!caller) throw unauthorized('The API token is unknown, revoked or expired');
+    }
     if (!access.roles.includes(caller.role)) {
       throw forbidden(`Your role "${caller.role}" cannot do this; it needs one of: ${access.roles.join(', ')}`);
     }

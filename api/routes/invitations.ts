@@ -9,7 +9,9 @@ import {
   invitationView,
   inviteMember,
   listInvitations,
+  previewInvitation,
   redeemInvitation,
+  redeemInvitationWithPassword,
   reissueInvitation,
   revokeInvitation,
   type IssuedInvitation,
@@ -20,6 +22,8 @@ import { ownedOr404 } from '../owned';
 import { callerOf, requireRole, Roles } from '../plugins/auth';
 import { forbidden, invalidField, notFound, Problem } from '../problems';
 import { tokenView } from '../../db/tokens';
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../../db/passwords';
+import { policyOf, sessionView, sessionViewOf, setSessionCookie } from '../sessions';
 
 export const issuedInvitationView = invitationView.extend({
   code: z.string().describe('Shown in this response only: the member redeems it with POST /v1/invitations/accept'),
@@ -61,10 +65,10 @@ export async function deliverInvitation(
 /** An InvitationError as the problem a caller sees. */
 const TITLES: Record<number, string> = { 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict', 410: 'Gone' };
 
-/** Runs `work`, turning an InvitationError into a problem naming `field` and the reason as its rule. */
+/** Runs `work`, turning an InvitationError into a problem naming `field` (`password` for a password refused) and the reason as its rule. */
 async function orRefused<T>(
   work: () => Promise<T>,
-  field: string,
+  codeField: string,
   statusOf: (err: InvitationError) => number,
 ): Promise<T> {
   try {
@@ -72,6 +76,7 @@ async function orRefused<T>(
   } catch (err) {
     if (!(err instanceof InvitationError)) throw err;
     const status = statusOf(err);
+    const field = err.reason === 'wrong_password' || err.reason === 'other_workspaces' ? 'password' : codeField;
     throw new Problem(status, TITLES[status]!, err.message, [{ field, rule: err.reason, message: err.message }]);
   }
 }
@@ -201,35 +206,119 @@ export const invitationRoutes: FastifyPluginAsyncZod = async (app) => {
     },
   );
 
+  /** How a refused code is answered: unknown 404, not for this kind of account or password 403, ended 410. */
+  const acceptStatus = (err: InvitationError) =>
+    err.reason === 'unknown'
+      ? 404
+      : err.reason === 'not_a_person' || err.reason === 'wrong_password' || err.reason === 'other_workspaces'
+        ? 403
+        : 410;
+
+  app.get(
+    '/invitations/preview',
+    {
+      schema: {
+        summary: 'Who an invitation code invites to which workspace (no bearer token needed); it stays unused',
+        description:
+          'For the page that opens an invitation link: 404 for an unknown code, 410 for one used, revoked, replaced or expired.',
+        tags: ['members'],
+        security: [],
+        querystring: z.strictObject({ code: z.string().trim().min(1).max(200) }),
+        response: {
+          200: z.object({
+            workspaceName: z.string(),
+            email: z.string(),
+            role: z.enum(ROLES),
+            expiresAt: z.string(),
+          }),
+        },
+      },
+    },
+    async (request) => orRefused(() => previewInvitation(app.db, request.query.code), 'code', acceptStatus),
+  );
+
+  const tokenAnswer = tokenView.extend({
+    token: z.string(),
+    workspaceId: z.uuid(),
+    email: z.string(),
+    role: z.enum(ROLES),
+  });
+  const sessionAnswer = z.object({
+    workspaceId: z.uuid(),
+    userId: z.uuid(),
+    email: z.string(),
+    role: z.enum(ROLES),
+    session: sessionView.describe('The session started (its cookie is set); no API token is minted'),
+  });
+
   app.post(
     '/invitations/accept',
     {
       schema: {
         summary:
-          'Redeem an invitation code for an API token of your own (no bearer token needed); the token is shown in this response only',
+          'Redeem an invitation code (no bearer token needed): for an API token of your own (shown in this response only), or, with a password, to sign in',
+        description: `Without \`password\`: an API token (the CLI's \`chorus invite accept\`). With \`password\` (${PASSWORD_MIN_LENGTH}–${PASSWORD_MAX_LENGTH} characters): it becomes your password (or, when your account has one already, it must be that one), the chorus_session cookie is set and the answer carries the session. A member's invitation cannot set the first password of an account that belongs to other workspaces too (403 other_workspaces); the owner's link from \`chorus workspace create\` can. A refused code changes nothing.`,
         tags: ['members'],
         security: [],
         body: z.strictObject({
           code: z.string().trim().min(1).max(200),
-          tokenName: z.string().trim().min(1).max(100).optional().describe('Defaults to "invitation"'),
+          tokenName: z
+            .string()
+            .trim()
+            .min(1)
+            .max(100)
+            .optional()
+            .describe('Defaults to "invitation"; not with password'),
+          password: z.string().min(PASSWORD_MIN_LENGTH).max(PASSWORD_MAX_LENGTH).optional(),
+          name: z.string().trim().min(1).max(200).optional().describe('Your name, with password'),
         }),
-        response: {
-          201: tokenView.extend({ token: z.string(), workspaceId: z.uuid(), email: z.string(), role: z.enum(ROLES) }),
-        },
+        response: { 201: z.union([tokenAnswer, sessionAnswer]) },
       },
     },
     async (request, reply) => {
+      const { code, tokenName, password, name } = request.body;
+      if (password === undefined) {
+        if (name !== undefined) throw invalidField('name', 'with_password', 'goes with password', 400);
+        const redeemed = await orRefused(
+          () => redeemInvitation(app.db, { code, tokenName: tokenName ?? 'invitation' }),
+          'code',
+          acceptStatus,
+        );
+        return reply.code(201).send({
+          ...redeemed.view,
+          token: redeemed.token,
+          workspaceId: redeemed.workspaceId,
+          email: redeemed.email,
+          role: redeemed.role,
+        });
+      }
+      if (tokenName !== undefined)
+        throw invalidField(
+          'tokenName',
+          'without_password',
+          'names an API token; with password no token is minted',
+          400,
+        );
       const redeemed = await orRefused(
-        () => redeemInvitation(app.db, { code: request.body.code, tokenName: request.body.tokenName ?? 'invitation' }),
+        () =>
+          redeemInvitationWithPassword(app.db, {
+            code,
+            password,
+            ...(name === undefined ? {} : { name }),
+            policy: policyOf(app),
+          }),
         'code',
-        (err) => (err.reason === 'unknown' ? 404 : err.reason === 'not_a_person' ? 403 : 410),
+        acceptStatus,
       );
+      setSessionCookie(request, reply, redeemed.token, redeemed.session.expiresAt);
+      const view = await sessionViewOf(app, redeemed.session);
+      if (!view) throw notFound('Workspace');
       return reply.code(201).send({
-        ...redeemed.view,
-        token: redeemed.token,
         workspaceId: redeemed.workspaceId,
+        userId: redeemed.userId,
         email: redeemed.email,
         role: redeemed.role,
+        session: view,
       });
     },
   );

@@ -397,7 +397,7 @@ export interface paths {
             parameters: {
                 query?: {
                     /** @description Also finds rows stored under the action's older name */
-                    action?: "workspace.created" | "workspace.notification_webhook_set" | "member.added" | "member.role_changed" | "member.removed" | "invitation.created" | "invitation.reissued" | "invitation.revoked" | "invitation.accepted" | "service_account.created" | "api_token.created" | "api_token.revoked" | "channel.created" | "channel.slots_set" | "channel.reconnected" | "channel.removed" | "post.created" | "post.edited" | "post.rescheduled" | "post.status_changed" | "post.approval_decided" | "campaign.created" | "campaign.posts_added" | "campaign.status_changed" | "campaign.approval_decided" | "recurrence.created" | "recurrence.status_changed" | "import_job.started" | "media.uploaded" | "library_item.created" | "library_item.status_changed" | "library_item.approval_decided" | "approval_policy.created" | "approval_policy.updated" | "content_rule.created" | "content_rule.deleted" | "listening_query.created" | "listening_query.updated" | "alert.opened" | "alert.acknowledged" | "ingest_key.created" | "ingest_key.revoked";
+                    action?: "workspace.created" | "workspace.notification_webhook_set" | "member.added" | "member.role_changed" | "member.removed" | "invitation.created" | "invitation.reissued" | "invitation.revoked" | "invitation.accepted" | "service_account.created" | "api_token.created" | "api_token.revoked" | "session.created" | "session.switched" | "session.ended" | "user.password_set" | "channel.created" | "channel.slots_set" | "channel.reconnected" | "channel.removed" | "post.created" | "post.edited" | "post.rescheduled" | "post.status_changed" | "post.approval_decided" | "campaign.created" | "campaign.posts_added" | "campaign.status_changed" | "campaign.approval_decided" | "recurrence.created" | "recurrence.status_changed" | "import_job.started" | "media.uploaded" | "library_item.created" | "library_item.status_changed" | "library_item.approval_decided" | "approval_policy.created" | "approval_policy.updated" | "content_rule.created" | "content_rule.deleted" | "listening_query.created" | "listening_query.updated" | "alert.opened" | "alert.acknowledged" | "ingest_key.created" | "ingest_key.revoked";
                     /** @description User id */
                     actor?: string;
                     from?: string;
@@ -2252,7 +2252,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Redeem an invitation code for an API token of your own (no bearer token needed); the token is shown in this response only */
+        /**
+         * Redeem an invitation code (no bearer token needed): for an API token of your own (shown in this response only), or, with a password, to sign in
+         * @description Without `password`: an API token (the CLI's `chorus invite accept`). With `password` (10–200 characters): it becomes your password (or, when your account has one already, it must be that one), the chorus_session cookie is set and the answer carries the session. A member's invitation cannot set the first password of an account that belongs to other workspaces too (403 other_workspaces); the owner's link from `chorus workspace create` can. A refused code changes nothing.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -2264,7 +2267,10 @@ export interface paths {
                 content: {
                     "application/json": {
                         code: string;
-                        /** @description Defaults to "invitation" */
+                        /** @description Your name, with password */
+                        name?: string;
+                        password?: string;
+                        /** @description Defaults to "invitation"; not with password */
                         tokenName?: string;
                     };
                 };
@@ -2296,11 +2302,97 @@ export interface paths {
                             userId: string;
                             /** Format: uuid */
                             workspaceId: string;
+                        } | {
+                            email: string;
+                            /** @enum {string} */
+                            role: "owner" | "admin" | "editor" | "approver" | "analyst";
+                            /** @description The session started (its cookie is set); no API token is minted */
+                            session: {
+                                /** @description Send it as the x-csrf-token header with every POST, PUT, PATCH and DELETE the cookie authenticates */
+                                csrfToken: string;
+                                /** @description When the session ends at the latest (it ends sooner after a long idle time) */
+                                expiresAt: string;
+                                /** @description The Temporal UI of this installation, if known */
+                                temporalUiUrl: string | null;
+                                user: {
+                                    email: string;
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string | null;
+                                };
+                                /** @description The workspace the session acts in now */
+                                workspace: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string;
+                                    /** @enum {string} */
+                                    role: "owner" | "admin" | "editor" | "approver" | "analyst";
+                                };
+                                /** @description Every workspace you are a member of, by name */
+                                workspaces: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string;
+                                    /** @enum {string} */
+                                    role: "owner" | "admin" | "editor" | "approver" | "analyst";
+                                }[];
+                            };
+                            /** Format: uuid */
+                            userId: string;
+                            /** Format: uuid */
+                            workspaceId: string;
                         };
                     };
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/invitations/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Who an invitation code invites to which workspace (no bearer token needed); it stays unused
+         * @description For the page that opens an invitation link: 404 for an unknown code, 410 for one used, revoked, replaced or expired.
+         */
+        get: {
+            parameters: {
+                query: {
+                    code: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            email: string;
+                            expiresAt: string;
+                            /** @enum {string} */
+                            role: "owner" | "admin" | "editor" | "approver" | "analyst";
+                            workspaceName: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -5714,6 +5806,227 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your signed-in session: who you are, the workspace you act in, your workspaces and the CSRF token */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Send it as the x-csrf-token header with every POST, PUT, PATCH and DELETE the cookie authenticates */
+                            csrfToken: string;
+                            /** @description When the session ends at the latest (it ends sooner after a long idle time) */
+                            expiresAt: string;
+                            /** @description The Temporal UI of this installation, if known */
+                            temporalUiUrl: string | null;
+                            user: {
+                                email: string;
+                                /** Format: uuid */
+                                id: string;
+                                name: string | null;
+                            };
+                            /** @description The workspace the session acts in now */
+                            workspace: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                                /** @enum {string} */
+                                role: "owner" | "admin" | "editor" | "approver" | "analyst";
+                            };
+                            /** @description Every workspace you are a member of, by name */
+                            workspaces: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                                /** @enum {string} */
+                                role: "owner" | "admin" | "editor" | "approver" | "analyst";
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Sign in with email and password: sets the chorus_session cookie (HttpOnly, SameSite=Lax)
+         * @description At most 10 attempts per address and email in 15 minutes (then 429 with Retry-After). A wrong email, a wrong password, an account without a password or without that workspace all get the same 401.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        email: string;
+                        password: string;
+                        /**
+                         * Format: uuid
+                         * @description The workspace to act in; default: the first of yours by name
+                         */
+                        workspaceId?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Send it as the x-csrf-token header with every POST, PUT, PATCH and DELETE the cookie authenticates */
+                            csrfToken: string;
+                            /** @description When the session ends at the latest (it ends sooner after a long idle time) */
+                            expiresAt: string;
+                            /** @description The Temporal UI of this installation, if known */
+                            temporalUiUrl: string | null;
+                            user: {
+                                email: string;
+                                /** Format: uuid */
+                                id: string;
+                                name: string | null;
+                            };
+                            /** @description The workspace the session acts in now */
+                            workspace: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                                /** @enum {string} */
+                                role: "owner" | "admin" | "editor" | "approver" | "analyst";
+                            };
+                            /** @description Every workspace you are a member of, by name */
+                            workspaces: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                                /** @enum {string} */
+                                role: "owner" | "admin" | "editor" | "approver" | "analyst";
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        /** Sign out: the session stops working and the cookie is cleared (needs the x-csrf-token header) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Signed out */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": null;
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/session/workspace": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Act in another of your workspaces (needs the x-csrf-token header) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        workspaceId: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Send it as the x-csrf-token header with every POST, PUT, PATCH and DELETE the cookie authenticates */
+                            csrfToken: string;
+                            /** @description When the session ends at the latest (it ends sooner after a long idle time) */
+                            expiresAt: string;
+                            /** @description The Temporal UI of this installation, if known */
+                            temporalUiUrl: string | null;
+                            user: {
+                                email: string;
+                                /** Format: uuid */
+                                id: string;
+                                name: string | null;
+                            };
+                            /** @description The workspace the session acts in now */
+                            workspace: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                                /** @enum {string} */
+                                role: "owner" | "admin" | "editor" | "approver" | "analyst";
+                            };
+                            /** @description Every workspace you are a member of, by name */
+                            workspaces: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                                /** @enum {string} */
+                                role: "owner" | "admin" | "editor" | "approver" | "analyst";
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;

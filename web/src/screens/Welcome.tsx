@@ -26,7 +26,7 @@ export default function Welcome() {
         api.POST('/v1/invitations/accept', { body: { code, password, ...(name.trim() ? { name: name.trim() } : {}) } }),
       ),
     onSuccess: async (answer) => {
-      if (answer.session) {
+      if ('session' in answer) {
         setCsrfToken(answer.session.csrfToken);
         queryClient.setQueryData(SESSION_KEY, answer.session);
       }

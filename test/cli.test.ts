@@ -13,15 +13,17 @@ import { testEnv } from './setup/test-env';
 const run = promisify(execFile);
 const CLI = path.join(__dirname, '..', 'bin', 'chorus.js');
 
-test('chorus workspace create prints the workspace id and a working owner token as JSON', async () => {
+test("chorus workspace create prints the workspace id, a working owner token and the owner's sign-in link as JSON", async () => {
   const { stdout } = await run('node', [CLI, 'workspace', 'create', '--name', 'Acme', '--owner', 'Ops@Acme.test'], {
-    env: { ...process.env, DATABASE_URL: testEnv('databaseUrl') },
+    env: { ...process.env, DATABASE_URL: testEnv('databaseUrl'), CHORUS_APP_URL: '' },
   });
   const created = JSON.parse(stdout);
   expect(created).toEqual({
     workspaceId: expect.any(String),
     userId: expect.any(String),
     token: expect.stringMatching(/^chorus_/),
+    // CHORUS_APP_URL unset: the app is expected where the API listens by default.
+    signInLink: expect.stringMatching(/^http:\/\/127\.0\.0\.1:3000\/welcome\?code=chorusinv_/),
   });
   const db = createDb(testEnv('databaseUrl'), 1);
   try {

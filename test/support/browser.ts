@@ -2,7 +2,9 @@ import AxeBuilder from '@axe-core/playwright';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import type { Harness } from './harness';
+import { hashPassword } from '../../db/passwords';
+import { setPassword } from '../../db/users';
+import type { Harness, TestWorkspace } from './harness';
 
 /** Debian's Chromium (`apt-get install chromium`); Playwright never downloads a browser here. */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -47,13 +49,23 @@ export async function newContext(
   return context;
 }
 
+export const TEST_PASSWORD = 'correct horse battery staple';
+
+/** Gives a test member a password (TEST_PASSWORD) so they can sign in; returns their email. */
+export async function withPassword(h: Harness, member: TestWorkspace): Promise<string> {
+  const passwordHash = await hashPassword(TEST_PASSWORD);
+  await h.db.transaction().execute((trx) => setPassword(trx, { userId: member.userId, passwordHash }));
+  const user = await h.db.selectFrom('users').select('email').where('id', '=', member.userId).executeTakeFirstOrThrow();
+  return user.email;
+}
+
 /** Signs in through the sign-in page and waits for the signed-in shell. */
-export async function signIn(page: Page, email: string, password: string): Promise<void> {
+export async function signIn(page: Page, email: string, password = TEST_PASSWORD): Promise<void> {
   await page.goto('/sign-in');
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('navigation', { name: 'Sections' }).waitFor({ state: 'attached' });
+  await page.getByRole('button', { name: 'Sign out' }).waitFor();
 }
 
 /** The serious and critical accessibility violations axe finds on the page as it is now (expect []). */

@@ -22,6 +22,18 @@ export class ErrorBoundary extends Component<{ children: ReactNode }, { error: u
   }
 }
 
+/** A path inside the app that no screen answers. */
+export function NotFound() {
+  return (
+    <main className="screen">
+      <h1>No such page</h1>
+      <p>
+        <a href="/calendar">Back to the calendar</a>
+      </p>
+    </main>
+  );
+}
+
 /** The router's error element: a route that failed to load (a lost connection during an update, say). */
 export function RouteError() {
   const error = useRouteError();

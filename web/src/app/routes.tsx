@@ -1,5 +1,5 @@
 import { createBrowserRouter, Navigate, type RouteObject } from 'react-router';
-import { RouteError } from './ErrorBoundary';
+import { NotFound, RouteError } from './ErrorBoundary';
 import { SignedIn } from './Layout';
 
 type ScreenModule = { default: React.ComponentType };
@@ -27,7 +27,7 @@ export const router = createBrowserRouter([
       { path: 'library', ...screen(() => import('../screens/Library')) },
       { path: 'listening', ...screen(() => import('../screens/Listening')) },
       { path: 'settings/*', ...screen(() => import('../screens/Settings')) },
-      { path: '*', element: <RouteError /> },
+      { path: '*', element: <NotFound /> },
     ],
   },
 ]);

@@ -1,0 +1,78 @@
+import type { Page } from 'playwright-core';
+import { useChorus } from '../support/chorus';
+import {
+  newContext,
+  PHONE,
+  screenshot,
+  seriousViolations,
+  serve,
+  signIn,
+  TEST_PASSWORD,
+  useBrowser,
+  withPassword,
+} from '../support/browser';
+
+const chorus = useChorus({ harness: { web: true }, workspace: 'Shell', members: ['editor'] });
+const browser = useBrowser();
+let base: string;
+beforeAll(async () => {
+  base = await serve(chorus.harness());
+});
+
+async function page(viewport?: { width: number; height: number }): Promise<Page> {
+  const context = await newContext(browser(), base, viewport);
+  return context.newPage();
+}
+
+test('sign-in: a wrong password is refused on screen; the right one opens the calendar; sign-out ends the session', async () => {
+  const email = await withPassword(chorus.harness(), chorus.workspace());
+  const p = await page();
+  await p.goto('/calendar');
+  await p.waitForURL('**/sign-in');
+  expect(await seriousViolations(p)).toEqual([]);
+  await screenshot(p, 'sign-in-desktop');
+
+  await p.getByLabel('Email').fill(email);
+  await p.getByLabel('Password').fill('not the password');
+  await p.getByRole('button', { name: 'Sign in' }).click();
+  await p.getByRole('alert').getByText('Email or password is wrong').waitFor();
+
+  await p.getByLabel('Password').fill(TEST_PASSWORD);
+  await p.getByRole('button', { name: 'Sign in' }).click();
+  await p.waitForURL('**/calendar');
+  await p.getByRole('heading', { name: 'Calendar' }).waitFor();
+
+  await p.getByRole('button', { name: 'Sign out' }).click();
+  await p.waitForURL('**/sign-in');
+  // The cookie no longer opens anything.
+  const answer = await p.request.get('/v1/session');
+  expect(answer.status()).toBe(401);
+  await p.context().close();
+});
+
+test('on a phone the sections sit behind a menu button; an editor sees Compose, the workspace switcher lists the workspace', async () => {
+  const editor = chorus.member('editor');
+  const email = await withPassword(chorus.harness(), editor);
+  const p = await page(PHONE);
+  await signIn(p, email);
+  const nav = p.getByRole('navigation', { name: 'Sections' });
+  expect(await nav.isVisible()).toBe(false);
+  await p.getByRole('button', { name: 'Menu' }).click();
+  await nav.getByRole('link', { name: 'Compose' }).waitFor();
+  expect(await p.getByLabel('Workspace').inputValue()).toBe(editor.workspaceId);
+  expect(await seriousViolations(p)).toEqual([]);
+  await screenshot(p, 'shell-phone');
+  await p.context().close();
+});
+
+test('an unknown page inside the app says so instead of a blank page; the API keeps its problem+json 404s', async () => {
+  const email = await withPassword(chorus.harness(), chorus.workspace());
+  const p = await page();
+  await signIn(p, email);
+  await p.goto('/no-such-screen');
+  await p.getByRole('heading', { name: 'No such page' }).waitFor();
+  const api = await p.request.get('/v1/no-such-route', { headers: { accept: 'text/html' } });
+  expect(api.status()).toBe(404);
+  expect(api.headers()['content-type']).toContain('application/problem+json');
+  await p.context().close();
+});

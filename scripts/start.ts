@@ -51,7 +51,11 @@ async function main() {
       cleanups.push(() => devServer!.stop());
     }
 
-    const deps = await createDeps(config, { temporalAddress: devServer?.address });
+    // The dev server just started answers its first connection slowly on a busy machine: more than the SDK's 10 s default.
+    const deps = await createDeps(config, {
+      temporalAddress: devServer?.address,
+      temporalConnectTimeout: devServer ? '60s' : undefined,
+    });
     cleanups.push(() => deps.close());
     const { database, target, temporal } = deps;
 

@@ -1,10 +1,13 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ChannelAdapters } from '../channels/registry';
 import { findChannels, insertChannel } from '../db/channels';
 import type { Db } from '../db/database';
 import type { Sealer } from '../db/sealing';
+import { hashPassword } from '../db/passwords';
 import { findCallerByToken } from '../db/tokens';
+import { peopleByIds, setPassword } from '../db/users';
 import { createWorkspaceWithOwner } from '../db/workspaces';
 import type { LocalBluesky, SandboxAccount } from './local-bluesky';
 
@@ -16,6 +19,19 @@ export interface SandboxDemo {
   channelId: string;
   /** The owner's API token, printed at each start. */
   token: string;
+  /** The owner's sign-in for the web app, printed at each start (absent in demos made before the app). */
+  email?: string;
+  password?: string;
+}
+
+/** Gives the demo's owner a password of their own, so the sandbox can print how to sign in to the app. */
+async function withSignIn(db: Db, demo: SandboxDemo, userId: string): Promise<SandboxDemo> {
+  if (demo.email && demo.password) return demo;
+  const password = randomBytes(12).toString('base64url');
+  const passwordHash = await hashPassword(password);
+  await db.transaction().execute((trx) => setPassword(trx, { userId, passwordHash }));
+  const person = (await peopleByIds(db, demo.workspaceId, [userId])).get(userId);
+  return { ...demo, email: person?.email ?? undefined, password };
 }
 
 /**
@@ -59,7 +75,11 @@ export async function ensureSandboxDemo(input: {
     const caller = await findCallerByToken(db, saved.token);
     const [channel] =
       caller?.workspaceId === saved.workspaceId ? await findChannels(db, saved.workspaceId, [saved.channelId]) : [];
-    if (channel?.account_ref === accountRef) return { ...saved, reused: true };
+    if (channel?.account_ref === accountRef) {
+      const demo = await withSignIn(db, saved, caller!.userId);
+      if (demo !== saved) writeFileSync(file, JSON.stringify(demo, null, 2), { mode: 0o600 });
+      return { ...demo, reused: true };
+    }
   }
 
   const owner = await createWorkspaceWithOwner(db, {
@@ -74,13 +94,11 @@ export async function ensureSandboxDemo(input: {
     accountRef: accountRef!,
     credentialsSealed: sealer.seal(credentials(account)),
   });
-  const demo: SandboxDemo = {
-    pdsUrl: sandbox.pdsUrl,
-    account,
-    workspaceId: owner.workspaceId,
-    channelId: channel.id,
-    token: owner.token,
-  };
+  const demo = await withSignIn(
+    db,
+    { pdsUrl: sandbox.pdsUrl, account, workspaceId: owner.workspaceId, channelId: channel.id, token: owner.token },
+    owner.userId,
+  );
   writeFileSync(file, JSON.stringify(demo, null, 2), { mode: 0o600 });
   return { ...demo, reused: false };
 }

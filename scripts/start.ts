@@ -117,6 +117,9 @@ Chorus is running.
       console.log(`Sandbox: a local Bluesky PDS at ${sandbox.pdsUrl} with the account ${demo.account.handle} (${demo.account.did}),
 connected as channel ${demo.channelId} of workspace ${demo.workspaceId}${demo.reused ? ' (the same as last time: kept in ' + dataPath(config, 'sandbox') + ')' : ''}.
 
+Sign in to the app at ${api}/sign-in as ${demo.email} with the password ${demo.password}
+(kept in ${dataPath(config, 'sandbox')}/demo.json), or use the API:
+
   export CHORUS_TOKEN=${demo.token}
   curl -s ${api}/v1/posts -H "authorization: Bearer $CHORUS_TOKEN" -H 'content-type: application/json' \\
     -d '{"text":"Hello from Chorus #sandbox","channelIds":["${demo.channelId}"],"publishAt":"'$(date -u -d '+30 seconds' +%FT%TZ)'"}'

@@ -25,7 +25,7 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-test('npm start -- --sandbox restarted: the same account, workspace and channel, and a post scheduled after the restart publishes on the PDS', async () => {
+test('npm start -- --sandbox restarted: the same account, workspace, channel and sign-in, and a post scheduled after the restart publishes on the PDS', async () => {
   const ports = { pdsPort: await freePort(), plcPort: await freePort() };
   const start = () => startLocalBluesky({ dataDir, ...ports });
   const demoOf = (network: LocalBluesky) =>
@@ -46,6 +46,13 @@ test('npm start -- --sandbox restarted: the same account, workspace and channel,
     .where('workspace_id', '=', first.workspaceId)
     .execute();
   expect(channels.map((c) => c.id)).toEqual([first.channelId]); // not one more per restart
+  // The owner signs in to the web app with the printed email and password, before and after the restart.
+  const signIn = await h().app.inject({
+    method: 'POST',
+    url: '/v1/session',
+    payload: { email: second.email, password: second.password },
+  });
+  expect([signIn.statusCode, signIn.json().workspace.id]).toEqual([200, first.workspaceId]);
   // The DID resolves in the new PLC directory (listening verifies the firehose against it).
   expect((await fetch(`${sandbox.plcUrl}/${first.account.did}`)).status).toBe(200);
 

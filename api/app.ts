@@ -1,5 +1,6 @@
 import cookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
+import compress from '@fastify/compress';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { Client } from '@temporalio/client';
@@ -65,6 +66,8 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = {}
   app.setSerializerCompiler(serializerCompiler);
   for (const [key, value] of Object.entries(deps)) app.decorate(key, value);
 
+  // gzip or brotli for answers over 1 KiB when the client accepts it: the app's scripts, JSON lists.
+  await app.register(compress, { threshold: 1024 });
   await app.register(errorsPlugin);
   // Before any route: it checks each route's input schemas as the route registers.
   await app.register(inputPlugin);

@@ -73,7 +73,15 @@ test('npm start serves the web app; Ctrl+C on npm start: the Temporal dev server
     // The web app at `/` and on its own paths; the API's unknown paths stay problem+json.
     const page = await fetch(`http://127.0.0.1:${apiPort}/calendar`, { headers: { accept: 'text/html' } });
     expect(page.status).toBe(200);
-    expect(await page.text()).toContain('<div id="root"></div>');
+    const html = await page.text();
+    expect(html).toContain('<div id="root"></div>');
+    // Its script goes out compressed, and cached for good (its name changes with its content).
+    const script = await fetch(`http://127.0.0.1:${apiPort}${/src="(\/assets\/[^"]+\.js)"/.exec(html)![1]}`);
+    expect([script.status, script.headers.get('content-encoding'), script.headers.get('cache-control')]).toEqual([
+      200,
+      expect.stringMatching(/^(br|gzip)$/),
+      'public, max-age=31536000, immutable',
+    ]);
     const missing = await fetch(`http://127.0.0.1:${apiPort}/v1/nothing-here`, { headers: { accept: 'text/html' } });
     expect([missing.status, missing.headers.get('content-type')]).toEqual([
       404,

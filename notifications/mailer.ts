@@ -38,7 +38,11 @@ export function mailerFor(config: Config): Mailer | undefined {
   return config.SMTP_URL ? smtpMailer(config.SMTP_URL, config.MAIL_FROM) : undefined;
 }
 
-/** The email that brings an invitation code to the person invited; the code works once, until `expiresAt`. */
+/**
+ * The email that brings an invitation to the person invited: a link to the web app (served by the
+ * API's process, so at `apiUrl`) where they set a password, or the code for an API token; the code
+ * works once, until `expiresAt`.
+ */
 export function invitationEmail(input: {
   workspaceName: string;
   role: string;
@@ -51,11 +55,11 @@ export function invitationEmail(input: {
     text: [
       `You have been added to the Chorus workspace "${input.workspaceName}" as ${input.role}.`,
       '',
-      `Your invitation code (it works once, until ${input.expiresAt}):`,
+      `Open this link to choose your password and sign in (it works once, until ${input.expiresAt}):`,
       '',
-      `  ${input.code}`,
+      `  ${input.apiUrl}/welcome?code=${encodeURIComponent(input.code)}`,
       '',
-      'Redeem it for an API token of your own:',
+      `For scripts, the same code (${input.code}) can instead be redeemed for an API token of your own:`,
       '',
       `  npx chorus invite accept --code ${input.code} --api ${input.apiUrl}`,
       '',

@@ -101,6 +101,9 @@ describe('invitations', () => {
     const mail = await waitFor('the invitation email', async () => mails.find((m) => m.to.includes(member.email)));
     expect(mail.raw).toContain(code);
     expect(mail.raw).toContain('chorus invite accept');
+    // And the web app's link where they choose a password (the body is quoted-printable).
+    const body = mail.raw.replace(/=\r?\n/g, '').replaceAll('=3D', '=');
+    expect(body).toContain(`/welcome?code=${code}`);
     // Admins see it pending.
     const pending = (await call(ws().token, 'GET', '/v1/invitations')).json().invitations;
     expect(pending).toContainEqual(

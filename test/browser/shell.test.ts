@@ -76,3 +76,22 @@ test('an unknown page inside the app says so instead of a blank page; the API ke
   expect(api.headers()['content-type']).toContain('application/problem+json');
   await p.context().close();
 });
+
+test('installable on a phone: the manifest names the app with 192 and 512 px icons, and a service worker keeps the shell for offline starts', async () => {
+  // A context that allows service workers (the others block them, so every test loads fresh files).
+  const context = await browser().newContext({ baseURL: base, viewport: PHONE });
+  const p = await context.newPage();
+  await p.goto('/sign-in');
+  const manifest = (await (await p.request.get('/manifest.webmanifest')).json()) as {
+    name: string;
+    display: string;
+    icons: { sizes: string }[];
+  };
+  expect(manifest).toMatchObject({ name: 'Chorus', display: 'standalone' });
+  expect(manifest.icons.map((icon) => icon.sizes)).toEqual(expect.arrayContaining(['192x192', '512x512']));
+  expect(await p.evaluate('navigator.serviceWorker.ready.then((registration) => registration.scope)')).toBe(`${base}/`);
+  await context.setOffline(true);
+  await p.reload();
+  await p.getByRole('heading', { name: 'Sign in to Chorus' }).waitFor();
+  await context.close();
+});

@@ -1,5 +1,6 @@
 import type { Page } from 'playwright-core';
 import { useChorus } from '../support/chorus';
+import { createWorkspace, waitFor } from '../support/harness';
 import {
   newContext,
   PHONE,
@@ -94,4 +95,30 @@ test('installable on a phone: the manifest names the app with 192 and 512 px ico
   await p.reload();
   await p.getByRole('heading', { name: 'Sign in to Chorus' }).waitFor();
   await context.close();
+});
+
+test('a member of two workspaces switches between them in the top bar; the app then acts in the one chosen', async () => {
+  const h = chorus.harness();
+  const owner = chorus.workspace();
+  const email = await withPassword(h, owner);
+  const other = await createWorkspace(h, 'Second brand');
+  await h.db
+    .insertInto('memberships')
+    .values({ workspace_id: other.workspaceId, user_id: owner.userId, role: 'analyst' })
+    .execute();
+  const p = await page();
+  await signIn(p, email);
+  const switcher = p.getByLabel('Workspace');
+  expect(await switcher.locator('option').allTextContents()).toEqual(
+    expect.arrayContaining(['Shell (owner)', 'Second brand (analyst)']),
+  );
+  await switcher.selectOption(other.workspaceId);
+  await waitFor('the session to act in the second workspace', async () => {
+    const session = (await (await p.request.get('/v1/session')).json()) as { workspace: { id: string } };
+    return session.workspace.id === other.workspaceId || undefined;
+  });
+  // An analyst there: no Compose in the sections.
+  await p.getByRole('link', { name: 'Calendar' }).waitFor();
+  expect(await p.getByRole('link', { name: 'Compose' }).count()).toBe(0);
+  await p.context().close();
 });

@@ -1,6 +1,7 @@
 import { AtpAgent } from '@atproto/api';
 import type { SandboxAccount } from '../sandbox/local-bluesky';
 import { startFirehoseProxy } from './support/firehose-proxy';
+import { listenedForTwoHours } from './support/spikes';
 import { useChorus } from './support/chorus';
 import { waitFor } from './support/harness';
 
@@ -245,11 +246,7 @@ describe('spike (crisis) alerts', () => {
       alerting,
     });
     expect(res.statusCode).toBe(201);
-    await h()
-      .db.updateTable('listening_queries')
-      .set({ listening_since: new Date(Date.now() - 2 * 3600_000) })
-      .where('id', '=', res.json().id)
-      .execute();
+    await listenedForTwoHours(h(), res.json().id);
     return res.json() as { id: string; workflowId: string };
   };
   const loopsDone = async (query: { id: string }, runs: number) =>

@@ -2,7 +2,7 @@ import { sql, type ColumnType, type Generated } from 'kysely';
 import type { Db } from './database';
 import type { Role } from './members';
 import { appendAudit, auditActionNames } from './audit';
-import { approvalsNeeded, type ApprovalMode, type ApprovalStep } from '../contracts/approval';
+import { approvalsNeeded, type ApprovalMode, type ApprovalStep, type ChainDecision } from '../contracts/approval';
 import type { CreatedAt, Timestamp } from './columns';
 import { invalidFields } from '../contracts/errors';
 
@@ -520,16 +520,7 @@ export async function deleteContentRule(
  */
 export async function recordDecisionInAudit(
   db: Db,
-  input: {
-    subjectType: 'campaign' | 'library_item';
-    subjectId: string;
-    round: number;
-    step: number;
-    stepName: string;
-    userId: string;
-    decision: ApprovalDecisionsTable['decision'];
-    comment?: string;
-  },
+  input: ChainDecision & { subjectType: 'campaign' | 'library_item'; subjectId: string },
 ): Promise<void> {
   const table = input.subjectType === 'campaign' ? 'campaigns' : 'library_items';
   await db.transaction().execute(async (trx) => {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { WorkflowHandle } from '@temporalio/client';
 import { appendAuditEntries, AUDIT_ACTIONS, type AuditEntry } from '../db/audit';
-import { connectChannel } from './support/channels';
+import { connectWebhook } from './support/channels';
 import { recordHistory } from './support/histories';
 import { brandSpikeQuery, mentionRow } from './support/spikes';
 import { useChorus } from './support/chorus';
@@ -40,11 +40,7 @@ async function team(name: string): Promise<Team> {
     .select(['id', 'email'])
     .where('id', 'in', [owner.userId, author!.userId, ann!.userId, bea!.userId, cy!.userId])
     .execute();
-  const channel = await connectChannel(h(), owner.token, {
-    provider: 'webhook',
-    name: 'CRM',
-    credentials: { url: hook().url, secret: hook().secret },
-  });
+  const channel = await connectWebhook(h(), owner.token, hook(), 'CRM');
   return {
     owner,
     author: author!,

@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import type { SMTPServer } from 'smtp-server';
 import { deliverNotification } from '../notifications/deliver';
 import { smtpMailer } from '../notifications/mailer';
-import { connectChannel } from './support/channels';
+import { connectWebhook } from './support/channels';
 import { useChorus } from './support/chorus';
 import { startSmtpReceiver } from './support/smtp-receiver';
 import { addMember, waitFor } from './support/harness';
@@ -41,13 +41,7 @@ const {
 });
 
 beforeAll(async () => {
-  channelId = (
-    await connectChannel(h(), ws().token, {
-      provider: 'webhook',
-      name: 'Hook',
-      credentials: { url: hook().url, secret: hook().secret },
-    })
-  ).id;
+  channelId = (await connectWebhook(h(), ws().token, hook(), 'Hook')).id;
 });
 
 afterAll(async () => {

@@ -3,6 +3,7 @@ import type { SandboxAccount } from '../sandbox/local-bluesky';
 import { startFirehoseProxy } from './support/firehose-proxy';
 import { listenedForTwoHours } from './support/spikes';
 import { useChorus } from './support/chorus';
+import { listMentions } from './support/mentions';
 import { waitFor } from './support/harness';
 
 const { harness: h, pds, workspace: ws, call } = useChorus({ pds: true, workspace: 'Listeners' });
@@ -19,15 +20,7 @@ async function post(account: SandboxAccount, text: string) {
   await agent.post({ text, createdAt: new Date().toISOString() });
 }
 
-const mentionsOf = async (queryId: string) =>
-  (await call(ws().token, 'GET', `/v1/mentions?queryId=${queryId}&limit=1000`)).json().mentions as {
-    id: string;
-    text: string;
-    author: string;
-    sourceId: string;
-    sentiment: { label: string; score: number };
-    lead: boolean;
-  }[];
+const mentionsOf = (queryId: string) => listMentions(call, ws().token, queryId);
 
 test('mentions on the local PDS are exactly the matching posts, each once, with sentiment, across a worker restart', async () => {
   const created = await call(ws().token, 'POST', '/v1/listening/queries', {

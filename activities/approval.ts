@@ -1,8 +1,7 @@
 import { Context } from '@temporalio/activity';
 import { currentMembers } from '../db/approvals';
-import type { PostStatus } from '../db/posts.types';
 import { recordApprovalNotification } from '../db/notifications';
-import { findPostWorkspaceAndText, savePostContent } from '../db/posts';
+import { findPostWorkspaceAndText, savePostContent, type PostContentEdit } from '../db/posts';
 import { deliverNotification, type NotificationDeps } from '../notifications/deliver';
 import type { DueNotification } from '../contracts/approval';
 
@@ -87,17 +86,7 @@ export function createApprovalActivities(deps: ApprovalDeps) {
      * state. With `unlessClaimed` (a staged post), only if no publish has claimed it: returns false,
      * changing nothing, when one has.
      */
-    async savePostContent(input: {
-      postId: string;
-      actorId: string;
-      text: string;
-      targets: { targetId: string; text: string }[];
-      /** The status the edit leads to; unchanged when omitted. */
-      status?: PostStatus;
-      round: number;
-      awaitingUserIds: string[];
-      unlessClaimed?: boolean;
-    }): Promise<boolean> {
+    async savePostContent(input: PostContentEdit): Promise<boolean> {
       return savePostContent(db, input);
     },
   };

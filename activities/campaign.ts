@@ -1,8 +1,8 @@
 import { recordDecisionInAudit } from '../db/approvals';
+import type { ChainDecision } from '../contracts/approval';
 import { pendingCampaignPosts, pendingCampaignPostTimes, saveCampaignStatus, targetChannelGaps } from '../db/campaigns';
 import type { Db } from '../db/database';
 import type { CampaignStatus } from '../db/campaigns.types';
-import type { DecisionKind } from '../contracts/approval';
 
 export interface CampaignDeps {
   db: Db;
@@ -58,15 +58,7 @@ export function createCampaignActivities({ db }: CampaignDeps) {
       });
     },
 
-    async recordCampaignDecision(input: {
-      campaignId: string;
-      round: number;
-      step: number;
-      stepName: string;
-      userId: string;
-      decision: DecisionKind;
-      comment?: string;
-    }): Promise<void> {
+    async recordCampaignDecision(input: ChainDecision & { campaignId: string }): Promise<void> {
       await recordDecisionInAudit(db, { subjectType: 'campaign', subjectId: input.campaignId, ...input });
     },
   };

@@ -1,20 +1,12 @@
 import { recordDecisionInAudit } from '../db/approvals';
+import type { ChainDecision } from '../contracts/approval';
 import type { Db } from '../db/database';
 import { saveLibraryItemStatus } from '../db/library';
-import type { DecisionKind } from '../contracts/approval';
 
 /** The I/O of a library item's review. */
 export function createLibraryActivities({ db }: { db: Db }) {
   return {
-    async recordLibraryDecision(input: {
-      itemId: string;
-      round: number;
-      step: number;
-      stepName: string;
-      userId: string;
-      decision: DecisionKind;
-      comment?: string;
-    }): Promise<void> {
+    async recordLibraryDecision(input: ChainDecision & { itemId: string }): Promise<void> {
       await recordDecisionInAudit(db, { subjectType: 'library_item', subjectId: input.itemId, ...input });
     },
 

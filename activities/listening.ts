@@ -25,7 +25,7 @@ import {
 import { linksIn } from '../listening/noise';
 import { compileQuery } from '../listening/query';
 import { storeMentions, type StoreCounts } from '../services/mention-store';
-import type { ListeningRun } from '../contracts/listening';
+import { emptyListeningRun, type ListeningRun } from '../contracts/listening';
 
 interface PostRecord {
   text?: string;
@@ -40,14 +40,6 @@ const CURSOR_SAVE_MS = 1000;
 /** `http(s)://` → `ws(s)://`: the firehose is a WebSocket subscription. */
 const toWebSocket = (service: string) => service.replace(/^http/, 'ws');
 
-const emptyRun = (): ListeningRun => ({
-  processed: 0,
-  stored: 0,
-  filtered: 0,
-  malformed: 0,
-  sourceHealthy: true,
-  lastError: null,
-});
 const addCounts = (run: ListeningRun, counts: StoreCounts) => {
   run.stored += counts.stored;
   run.filtered += counts.filtered;
@@ -78,7 +70,7 @@ export function createListeningActivities({ db, sealer }: { db: Db; sealer: Seal
      * matching items. A feed that fails is marked unhealthy with its error; the others go on.
      */
     async pollFeeds({ queryId }: { queryId: string }): Promise<ListeningRun> {
-      const run = emptyRun();
+      const run = emptyListeningRun();
       const active = await activeQuery(queryId, (sources) => !!sources.rss?.length);
       if (!active) return run;
       const { query, matcher } = active;
@@ -130,7 +122,7 @@ export function createListeningActivities({ db, sealer }: { db: Db; sealer: Seal
      * timeline until X-RateLimit-Reset; an error marks it unhealthy; the other timelines go on.
      */
     async pollMastodon({ queryId }: { queryId: string }): Promise<ListeningRun> {
-      const run = emptyRun();
+      const run = emptyListeningRun();
       const active = await activeQuery(queryId, (sources) => !!sources.mastodon?.length);
       if (!active) return run;
       const { query, matcher } = active;
@@ -196,7 +188,7 @@ export function createListeningActivities({ db, sealer }: { db: Db; sealer: Seal
     async listenBlueskyFirehose({ queryId, runForMs }: { queryId: string; runForMs: number }): Promise<ListeningRun> {
       const ctx = Context.current();
       const query = await loadListeningQuery(db, queryId);
-      const run = emptyRun();
+      const run = emptyListeningRun();
       const source = query.sources.bluesky;
       if (query.status !== 'active') return run;
       if (!source) {

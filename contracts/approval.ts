@@ -31,6 +31,16 @@ export interface ApprovalDecision {
   at: string;
 }
 
+/** A decision a chain applied, as its workflow records it: the step (from 0) named. */
+export interface ChainDecision {
+  round: number;
+  step: number;
+  stepName: string;
+  userId: string;
+  decision: DecisionKind;
+  comment?: string;
+}
+
 /**
  * Steps are numbered from 0 inside workflows (`currentStep`, `ApprovalDecision.step`,
  * `DecisionRequest.step`) and from 1 in everything people and clients see; the API converts at

@@ -22,6 +22,16 @@ export interface ListeningRun {
   lastError: string | null;
 }
 
+/** A read before it has seen anything. */
+export const emptyListeningRun = (): ListeningRun => ({
+  processed: 0,
+  stored: 0,
+  filtered: 0,
+  malformed: 0,
+  sourceHealthy: true,
+  lastError: null,
+});
+
 /** A listening loop's totals since it started; `stored` and `filtered` are the query's totals in the database (every source). */
 export interface ListeningCounters extends ListeningRun {
   runs: number;

@@ -2,8 +2,9 @@ import { sql, type ColumnType, type Generated } from 'kysely';
 import type { Db } from './database';
 import type { Role } from './members';
 import { appendAudit, auditActionNames } from './audit';
-import { approvalsNeeded, type ApprovalMode, type ApprovalStep } from '../contracts/approval';
+import { approvalsNeeded, type ApprovalMode, type ApprovalStep, type ChainDecision } from '../contracts/approval';
 import type { CreatedAt, Timestamp } from './columns';
+import { invalidFields } from '../contracts/errors';
 
 export interface ApprovalPoliciesTable {
   id: Generated<string>;
@@ -161,6 +162,24 @@ export function unsatisfiableSteps(steps: ApprovalStep[], distinctApprovers: boo
       `approval step ${i + 1} ("${steps[i]!.name}") cannot get its ${approvalsNeeded(steps[i]!)} approval(s) from people other than ${besides} who approve no other step (the policy wants distinct approvers)`,
     );
   return short;
+}
+
+/**
+ * A chain's steps, approvers resolved among today's members other than its owner; refused as
+ * `field` breaking rule "approvable" when people other than the owner (`besides`, e.g. "you")
+ * cannot satisfy it.
+ */
+export async function approvableSteps(
+  db: Db,
+  workspaceId: string,
+  chain: PolicyChain,
+  owner: { userId: string; besides: string },
+  field: string,
+): Promise<ApprovalStep[]> {
+  const steps = await resolveSteps(db, workspaceId, chain.steps, owner.userId);
+  const problems = unsatisfiableSteps(steps, chain.distinctApprovers, owner.besides);
+  if (problems.length > 0) throw invalidFields(problems.map((message) => ({ field, rule: 'approvable', message })));
+  return steps;
 }
 
 /** Resolves each step's approvers to user ids among the workspace's current members. */
@@ -501,16 +520,7 @@ export async function deleteContentRule(
  */
 export async function recordDecisionInAudit(
   db: Db,
-  input: {
-    subjectType: 'campaign' | 'library_item';
-    subjectId: string;
-    round: number;
-    step: number;
-    stepName: string;
-    userId: string;
-    decision: ApprovalDecisionsTable['decision'];
-    comment?: string;
-  },
+  input: ChainDecision & { subjectType: 'campaign' | 'library_item'; subjectId: string },
 ): Promise<void> {
   const table = input.subjectType === 'campaign' ? 'campaigns' : 'library_items';
   await db.transaction().execute(async (trx) => {

@@ -443,23 +443,25 @@ export async function findPostWorkspaceAndText(db: Db, postId: string) {
     .executeTakeFirstOrThrow();
 }
 
+/** Edited content (already checked against each channel's limits) and the chain's new state. */
+export interface PostContentEdit {
+  postId: string;
+  actorId: string;
+  text: string;
+  targets: { targetId: string; text: string }[];
+  /** The status the edit leads to; unchanged when omitted. */
+  status?: PostStatus;
+  round: number;
+  awaitingUserIds: string[];
+  /** A staged post: save only if no publish has claimed it. */
+  unlessClaimed?: boolean;
+}
+
 /**
  * Saves edited content and the approval chain's new state. With `unlessClaimed` (a staged post),
  * only if no publish has claimed it: returns false, changing nothing, when one has.
  */
-export async function savePostContent(
-  db: Db,
-  input: {
-    postId: string;
-    actorId: string;
-    text: string;
-    targets: { targetId: string; text: string }[];
-    status?: PostStatus;
-    round: number;
-    awaitingUserIds: string[];
-    unlessClaimed?: boolean;
-  },
-): Promise<boolean> {
+export async function savePostContent(db: Db, input: PostContentEdit): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
     const before = await trx
       .selectFrom('posts')

@@ -4,7 +4,7 @@ import type { MediaFacts } from '../channels/adapter';
 import type { ChannelAdapters } from '../channels/registry';
 import { addUtm } from '../content/utm';
 import { nextFreeSlot } from '../content/queue-slots';
-import { chainFor, resolveSteps, unsatisfiableSteps } from '../db/approvals';
+import { approvableSteps, chainFor } from '../db/approvals';
 import { appendAudit } from '../db/audit';
 import { findCampaign, type CampaignView } from '../db/campaigns';
 import { findChannels } from '../db/channels';
@@ -260,13 +260,13 @@ export async function planPost(
         texts: [body.text, ...Object.values(body.variants ?? {})],
         campaignId: campaign?.id,
       });
-  const steps = await resolveSteps(ctx.db, caller.workspaceId, policy.steps, caller.userId);
-  const problems: FieldProblem[] = unsatisfiableSteps(steps, policy.distinctApprovers, 'you').map((message) => ({
-    field: 'channelIds',
-    rule: 'approvable',
-    message,
-  }));
-  if (problems.length > 0) throw invalidFields(problems);
+  const steps = await approvableSteps(
+    ctx.db,
+    caller.workspaceId,
+    policy,
+    { userId: caller.userId, besides: 'you' },
+    'channelIds',
+  );
   const approval =
     steps.length > 0 ? { authorId: caller.userId, steps, distinctApprovers: policy.distinctApprovers } : undefined;
   // Named in the workflow's details in the Temporal UI, with the text's first words.

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { sql } from 'kysely';
 import type { Role } from '../db/members';
-import { connectChannel } from './support/channels';
+import { connectWebhook } from './support/channels';
 import { useChorus } from './support/chorus';
 import { addMember, createWorkspace, type TestWorkspace } from './support/harness';
 import { testEnv } from './setup/test-env';
@@ -44,20 +44,8 @@ beforeAll(async () => {
   other = await createWorkspace(h(), 'Theirs');
   tokens.owner = ws();
   for (const role of ['admin', 'editor', 'approver', 'analyst'] as const) tokens[role] = member(role);
-  channelId = (
-    await connectChannel(h(), ws().token, {
-      provider: 'webhook',
-      name: 'Ours',
-      credentials: { url: hook().url, secret: hook().secret },
-    })
-  ).id;
-  otherChannelId = (
-    await connectChannel(h(), other.token, {
-      provider: 'webhook',
-      name: 'Theirs',
-      credentials: { url: hook().url, secret: hook().secret },
-    })
-  ).id;
+  channelId = (await connectWebhook(h(), ws().token, hook(), 'Ours')).id;
+  otherChannelId = (await connectWebhook(h(), other.token, hook(), 'Theirs')).id;
   const created = async (token: string, channel: string) =>
     (await call(token, 'POST', '/v1/posts', { text: 'Later', channelIds: [channel], publishAt: inAnHour() })).json()
       .id as string;
@@ -71,6 +59,13 @@ beforeAll(async () => {
   ).json().userId;
 });
 
+/** Role sets the table repeats: every member, those who write content, those who administer. */
+const EVERYONE: Role[] = ['owner', 'admin', 'editor', 'approver', 'analyst'];
+const WRITERS: Role[] = ['owner', 'admin', 'editor'];
+const ADMINS: Role[] = ['owner', 'admin'];
+/** An id no record has. */
+const NOBODY = '00000000-0000-4000-8000-000000000000';
+
 type Call = { method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'; url: () => string; payload?: () => object };
 
 /**
@@ -78,7 +73,7 @@ type Call = { method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'; url: () => st
  * do not exist, so an allowed role gets past the role check (404/422) while a refused one gets 403.
  */
 const routes: [string, Call, Role[]][] = [
-  ['list channels', { method: 'GET', url: () => '/v1/channels' }, ['owner', 'admin', 'editor', 'approver', 'analyst']],
+  ['list channels', { method: 'GET', url: () => '/v1/channels' }, EVERYONE],
   [
     'connect a channel',
     {
@@ -90,121 +85,85 @@ const routes: [string, Call, Role[]][] = [
         credentials: { url: 'http://127.0.0.1:1/nothing', secret: hook().secret },
       }),
     },
-    ['owner', 'admin'],
+    ADMINS,
   ],
-  [
-    'remove a channel',
-    { method: 'DELETE', url: () => '/v1/channels/00000000-0000-4000-8000-000000000000' },
-    ['owner', 'admin'],
-  ],
-  ['list posts', { method: 'GET', url: () => '/v1/posts' }, ['owner', 'admin', 'editor', 'approver', 'analyst']],
-  [
-    'read a post',
-    { method: 'GET', url: () => `/v1/posts/${postId}` },
-    ['owner', 'admin', 'editor', 'approver', 'analyst'],
-  ],
-  [
-    'live status',
-    { method: 'GET', url: () => `/v1/posts/${postId}/live` },
-    ['owner', 'admin', 'editor', 'approver', 'analyst'],
-  ],
+  ['remove a channel', { method: 'DELETE', url: () => `/v1/channels/${NOBODY}` }, ADMINS],
+  ['list posts', { method: 'GET', url: () => '/v1/posts' }, EVERYONE],
+  ['read a post', { method: 'GET', url: () => `/v1/posts/${postId}` }, EVERYONE],
+  ['live status', { method: 'GET', url: () => `/v1/posts/${postId}/live` }, EVERYONE],
   [
     'create a post',
     {
       method: 'POST',
       url: () => '/v1/posts',
-      payload: () => ({ text: 'x', channelIds: ['00000000-0000-4000-8000-000000000000'] }),
+      payload: () => ({ text: 'x', channelIds: [`${NOBODY}`] }),
     },
-    ['owner', 'admin', 'editor'],
+    WRITERS,
   ],
   [
     'reschedule',
     {
       method: 'POST',
-      url: () => '/v1/posts/00000000-0000-4000-8000-000000000000/reschedule',
+      url: () => `/v1/posts/${NOBODY}/reschedule`,
       payload: () => ({ publishAt: inAnHour() }),
     },
-    ['owner', 'admin', 'editor'],
+    WRITERS,
   ],
-  [
-    'cancel',
-    { method: 'POST', url: () => '/v1/posts/00000000-0000-4000-8000-000000000000/cancel' },
-    ['owner', 'admin', 'editor'],
-  ],
-  ['list members', { method: 'GET', url: () => '/v1/members' }, ['owner', 'admin', 'editor', 'approver', 'analyst']],
+  ['cancel', { method: 'POST', url: () => `/v1/posts/${NOBODY}/cancel` }, WRITERS],
+  ['list members', { method: 'GET', url: () => '/v1/members' }, EVERYONE],
   [
     'add a member',
     { method: 'POST', url: () => '/v1/members', payload: () => ({ email: 'not-an-email', role: 'editor' }) },
-    ['owner', 'admin'],
+    ADMINS,
   ],
   [
     'change a role',
     {
       method: 'PATCH',
-      url: () => '/v1/members/00000000-0000-4000-8000-000000000000',
+      url: () => `/v1/members/${NOBODY}`,
       payload: () => ({ role: 'editor' }),
     },
-    ['owner', 'admin'],
+    ADMINS,
   ],
-  [
-    'remove a member',
-    { method: 'DELETE', url: () => '/v1/members/00000000-0000-4000-8000-000000000000' },
-    ['owner', 'admin'],
-  ],
-  ['list tokens', { method: 'GET', url: () => '/v1/tokens' }, ['owner', 'admin', 'editor', 'approver', 'analyst']],
-  [
-    'create a token',
-    { method: 'POST', url: () => '/v1/tokens', payload: () => ({ name: '' }) },
-    ['owner', 'admin', 'editor', 'approver', 'analyst'],
-  ],
-  [
-    'revoke a token',
-    { method: 'DELETE', url: () => '/v1/tokens/00000000-0000-4000-8000-000000000000' },
-    ['owner', 'admin', 'editor', 'approver', 'analyst'],
-  ],
-  ['list invitations', { method: 'GET', url: () => '/v1/invitations' }, ['owner', 'admin']],
+  ['remove a member', { method: 'DELETE', url: () => `/v1/members/${NOBODY}` }, ADMINS],
+  ['list tokens', { method: 'GET', url: () => '/v1/tokens' }, EVERYONE],
+  ['create a token', { method: 'POST', url: () => '/v1/tokens', payload: () => ({ name: '' }) }, EVERYONE],
+  ['revoke a token', { method: 'DELETE', url: () => `/v1/tokens/${NOBODY}` }, EVERYONE],
+  ['list invitations', { method: 'GET', url: () => '/v1/invitations' }, ADMINS],
   [
     'invite a member again',
     {
       method: 'POST',
       url: () => '/v1/invitations',
-      payload: () => ({ userId: '00000000-0000-4000-8000-000000000000' }),
+      payload: () => ({ userId: `${NOBODY}` }),
     },
-    ['owner', 'admin'],
+    ADMINS,
   ],
-  [
-    'reissue an invitation',
-    { method: 'POST', url: () => '/v1/invitations/00000000-0000-4000-8000-000000000000/reissue' },
-    ['owner', 'admin'],
-  ],
-  [
-    'revoke an invitation',
-    { method: 'DELETE', url: () => '/v1/invitations/00000000-0000-4000-8000-000000000000' },
-    ['owner', 'admin'],
-  ],
+  ['reissue an invitation', { method: 'POST', url: () => `/v1/invitations/${NOBODY}/reissue` }, ADMINS],
+  ['revoke an invitation', { method: 'DELETE', url: () => `/v1/invitations/${NOBODY}` }, ADMINS],
   // POST /v1/invitations/accept takes no bearer token: the invitation code is the credential (test/invitations.test.ts).
   [
     'create a service account',
     { method: 'POST', url: () => '/v1/service-accounts', payload: () => ({ name: '', role: 'editor' }) },
-    ['owner', 'admin'],
+    ADMINS,
   ],
   [
     'mint a service account token',
     {
       method: 'POST',
-      url: () => '/v1/service-accounts/00000000-0000-4000-8000-000000000000/tokens',
+      url: () => `/v1/service-accounts/${NOBODY}/tokens`,
       payload: () => ({ name: 'x' }),
     },
-    ['owner', 'admin'],
+    ADMINS,
   ],
   [
     'edit a post',
     {
       method: 'POST',
-      url: () => '/v1/posts/00000000-0000-4000-8000-000000000000/edit',
+      url: () => `/v1/posts/${NOBODY}/edit`,
       payload: () => ({ text: 'x' }),
     },
-    ['owner', 'admin', 'editor'],
+    WRITERS,
   ],
   [
     'set an approval policy',
@@ -213,13 +172,9 @@ const routes: [string, Call, Role[]][] = [
       url: () => '/v1/approval-policies',
       payload: () => ({ steps: [{ name: 'x', mode: 'any', approvers: { roles: [] } }] }),
     },
-    ['owner', 'admin'],
+    ADMINS,
   ],
-  [
-    'list approval policies',
-    { method: 'GET', url: () => '/v1/approval-policies' },
-    ['owner', 'admin', 'editor', 'approver', 'analyst'],
-  ],
+  ['list approval policies', { method: 'GET', url: () => '/v1/approval-policies' }, EVERYONE],
   [
     'add a content rule',
     {
@@ -227,37 +182,21 @@ const routes: [string, Call, Role[]][] = [
       url: () => '/v1/content-rules',
       payload: () => ({ name: 'x', match: {}, step: { name: 'x', mode: 'any', approvers: {} } }),
     },
-    ['owner', 'admin'],
+    ADMINS,
   ],
-  [
-    'list content rules',
-    { method: 'GET', url: () => '/v1/content-rules' },
-    ['owner', 'admin', 'editor', 'approver', 'analyst'],
-  ],
-  [
-    'remove a content rule',
-    { method: 'DELETE', url: () => '/v1/content-rules/00000000-0000-4000-8000-000000000000' },
-    ['owner', 'admin'],
-  ],
+  ['list content rules', { method: 'GET', url: () => '/v1/content-rules' }, EVERYONE],
+  ['remove a content rule', { method: 'DELETE', url: () => `/v1/content-rules/${NOBODY}` }, ADMINS],
   [
     'decide an approval',
     {
       method: 'POST',
-      url: () => '/v1/posts/00000000-0000-4000-8000-000000000000/approval',
+      url: () => `/v1/posts/${NOBODY}/approval`,
       payload: () => ({ decision: 'approve', step: 1, round: 0 }),
     },
-    ['owner', 'admin', 'editor', 'approver', 'analyst'],
+    EVERYONE,
   ],
-  [
-    'read an approval chain',
-    { method: 'GET', url: () => '/v1/posts/00000000-0000-4000-8000-000000000000/approval' },
-    ['owner', 'admin', 'editor', 'approver', 'analyst'],
-  ],
-  [
-    'list approvals',
-    { method: 'GET', url: () => '/v1/approvals?state=pending&mine=true' },
-    ['owner', 'admin', 'editor', 'approver', 'analyst'],
-  ],
+  ['read an approval chain', { method: 'GET', url: () => `/v1/posts/${NOBODY}/approval` }, EVERYONE],
+  ['list approvals', { method: 'GET', url: () => '/v1/approvals?state=pending&mine=true' }, EVERYONE],
   [
     'set the notification webhook',
     {
@@ -265,26 +204,22 @@ const routes: [string, Call, Role[]][] = [
       url: () => '/v1/notifications/webhook',
       payload: () => ({ url: 'http://127.0.0.1:1/x', secret: 'short' }),
     },
-    ['owner', 'admin'],
+    ADMINS,
   ],
-  [
-    'list notifications',
-    { method: 'GET', url: () => '/v1/notifications' },
-    ['owner', 'admin', 'editor', 'approver', 'analyst'],
-  ],
+  ['list notifications', { method: 'GET', url: () => '/v1/notifications' }, EVERYONE],
   [
     'set queue slots',
     {
       method: 'PUT',
-      url: () => '/v1/channels/00000000-0000-4000-8000-000000000000/slots',
+      url: () => `/v1/channels/${NOBODY}/slots`,
       payload: () => ({ timezone: 'UTC', slots: [] }),
     },
-    ['owner', 'admin'],
+    ADMINS,
   ],
   [
     'calendar',
     { method: 'GET', url: () => `/v1/calendar?from=${new Date().toISOString()}&to=${inAnHour()}` },
-    ['owner', 'admin', 'editor', 'approver', 'analyst'],
+    EVERYONE,
   ],
   [
     'create a campaign',
@@ -293,92 +228,52 @@ const routes: [string, Call, Role[]][] = [
       url: () => '/v1/campaigns',
       payload: () => ({
         name: 'x',
-        channelIds: ['00000000-0000-4000-8000-000000000000'],
+        channelIds: [`${NOBODY}`],
         startsAt: inAnHour(),
         endsAt: inAnHour(),
       }),
     },
-    ['owner', 'admin', 'editor'],
+    WRITERS,
   ],
-  [
-    'list campaigns',
-    { method: 'GET', url: () => '/v1/campaigns' },
-    ['owner', 'admin', 'editor', 'approver', 'analyst'],
-  ],
-  [
-    'read a campaign',
-    { method: 'GET', url: () => '/v1/campaigns/00000000-0000-4000-8000-000000000000' },
-    ['owner', 'admin', 'editor', 'approver', 'analyst'],
-  ],
-  [
-    'campaign live state',
-    { method: 'GET', url: () => '/v1/campaigns/00000000-0000-4000-8000-000000000000/live' },
-    ['owner', 'admin', 'editor', 'approver', 'analyst'],
-  ],
-  [
-    'submit a campaign',
-    { method: 'POST', url: () => '/v1/campaigns/00000000-0000-4000-8000-000000000000/submit' },
-    ['owner', 'admin', 'editor'],
-  ],
+  ['list campaigns', { method: 'GET', url: () => '/v1/campaigns' }, EVERYONE],
+  ['read a campaign', { method: 'GET', url: () => `/v1/campaigns/${NOBODY}` }, EVERYONE],
+  ['campaign live state', { method: 'GET', url: () => `/v1/campaigns/${NOBODY}/live` }, EVERYONE],
+  ['submit a campaign', { method: 'POST', url: () => `/v1/campaigns/${NOBODY}/submit` }, WRITERS],
   [
     'decide on a campaign',
     {
       method: 'POST',
-      url: () => '/v1/campaigns/00000000-0000-4000-8000-000000000000/approval',
+      url: () => `/v1/campaigns/${NOBODY}/approval`,
       payload: () => ({ decision: 'approve', step: 1, round: 0 }),
     },
-    ['owner', 'admin', 'editor', 'approver', 'analyst'],
+    EVERYONE,
   ],
-  [
-    'read a campaign chain',
-    { method: 'GET', url: () => '/v1/campaigns/00000000-0000-4000-8000-000000000000/approval' },
-    ['owner', 'admin', 'editor', 'approver', 'analyst'],
-  ],
+  ['read a campaign chain', { method: 'GET', url: () => `/v1/campaigns/${NOBODY}/approval` }, EVERYONE],
   [
     'decide on campaign posts',
     {
       method: 'POST',
-      url: () => '/v1/campaigns/00000000-0000-4000-8000-000000000000/posts/approval',
+      url: () => `/v1/campaigns/${NOBODY}/posts/approval`,
       payload: () => ({
-        decisions: [{ postId: '00000000-0000-4000-8000-000000000000', decision: 'approve', step: 1, round: 0 }],
+        decisions: [{ postId: `${NOBODY}`, decision: 'approve', step: 1, round: 0 }],
       }),
     },
-    ['owner', 'admin', 'editor', 'approver', 'analyst'],
+    EVERYONE,
   ],
-  [
-    'pause a campaign',
-    { method: 'POST', url: () => '/v1/campaigns/00000000-0000-4000-8000-000000000000/pause' },
-    ['owner', 'admin', 'editor'],
-  ],
-  [
-    'resume a campaign',
-    { method: 'POST', url: () => '/v1/campaigns/00000000-0000-4000-8000-000000000000/resume' },
-    ['owner', 'admin', 'editor'],
-  ],
-  [
-    'cancel a campaign',
-    { method: 'POST', url: () => '/v1/campaigns/00000000-0000-4000-8000-000000000000/cancel' },
-    ['owner', 'admin', 'editor'],
-  ],
+  ['pause a campaign', { method: 'POST', url: () => `/v1/campaigns/${NOBODY}/pause` }, WRITERS],
+  ['resume a campaign', { method: 'POST', url: () => `/v1/campaigns/${NOBODY}/resume` }, WRITERS],
+  ['cancel a campaign', { method: 'POST', url: () => `/v1/campaigns/${NOBODY}/cancel` }, WRITERS],
   [
     'add posts to a campaign',
     {
       method: 'POST',
-      url: () => '/v1/campaigns/00000000-0000-4000-8000-000000000000/posts',
-      payload: () => ({ postIds: ['00000000-0000-4000-8000-000000000000'] }),
+      url: () => `/v1/campaigns/${NOBODY}/posts`,
+      payload: () => ({ postIds: [`${NOBODY}`] }),
     },
-    ['owner', 'admin', 'editor'],
+    WRITERS,
   ],
-  [
-    'import posts',
-    { method: 'POST', url: () => '/v1/posts/import?dryRun=true', payload: () => ({}) },
-    ['owner', 'admin', 'editor'],
-  ],
-  [
-    'import progress',
-    { method: 'GET', url: () => '/v1/posts/import/00000000-0000-4000-8000-000000000000' },
-    ['owner', 'admin', 'editor', 'approver', 'analyst'],
-  ],
+  ['import posts', { method: 'POST', url: () => '/v1/posts/import?dryRun=true', payload: () => ({}) }, WRITERS],
+  ['import progress', { method: 'GET', url: () => `/v1/posts/import/${NOBODY}` }, EVERYONE],
   [
     'create a recurrence',
     {
@@ -386,152 +281,84 @@ const routes: [string, Call, Role[]][] = [
       url: () => '/v1/recurrences',
       payload: () => ({
         text: 'x',
-        channelIds: ['00000000-0000-4000-8000-000000000000'],
+        channelIds: [`${NOBODY}`],
         rule: { frequency: 'daily', time: '09:00' },
         startsOn: '2030-01-01',
       }),
     },
-    ['owner', 'admin', 'editor'],
+    WRITERS,
   ],
-  [
-    'list recurrences',
-    { method: 'GET', url: () => '/v1/recurrences' },
-    ['owner', 'admin', 'editor', 'approver', 'analyst'],
-  ],
-  [
-    'read a recurrence',
-    { method: 'GET', url: () => '/v1/recurrences/00000000-0000-4000-8000-000000000000' },
-    ['owner', 'admin', 'editor', 'approver', 'analyst'],
-  ],
-  [
-    'recurrence live state',
-    { method: 'GET', url: () => '/v1/recurrences/00000000-0000-4000-8000-000000000000/live' },
-    ['owner', 'admin', 'editor', 'approver', 'analyst'],
-  ],
-  [
-    'pause a recurrence',
-    { method: 'POST', url: () => '/v1/recurrences/00000000-0000-4000-8000-000000000000/pause' },
-    ['owner', 'admin', 'editor'],
-  ],
-  [
-    'resume a recurrence',
-    { method: 'POST', url: () => '/v1/recurrences/00000000-0000-4000-8000-000000000000/resume' },
-    ['owner', 'admin', 'editor'],
-  ],
-  [
-    'stop a recurrence',
-    { method: 'POST', url: () => '/v1/recurrences/00000000-0000-4000-8000-000000000000/stop' },
-    ['owner', 'admin', 'editor'],
-  ],
-  ['upload media', { method: 'POST', url: () => '/v1/media', payload: () => ({}) }, ['owner', 'admin', 'editor']],
-  [
-    'download media',
-    { method: 'GET', url: () => '/v1/media/00000000-0000-4000-8000-000000000000/content' },
-    ['owner', 'admin', 'editor', 'approver', 'analyst'],
-  ],
+  ['list recurrences', { method: 'GET', url: () => '/v1/recurrences' }, EVERYONE],
+  ['read a recurrence', { method: 'GET', url: () => `/v1/recurrences/${NOBODY}` }, EVERYONE],
+  ['recurrence live state', { method: 'GET', url: () => `/v1/recurrences/${NOBODY}/live` }, EVERYONE],
+  ['pause a recurrence', { method: 'POST', url: () => `/v1/recurrences/${NOBODY}/pause` }, WRITERS],
+  ['resume a recurrence', { method: 'POST', url: () => `/v1/recurrences/${NOBODY}/resume` }, WRITERS],
+  ['stop a recurrence', { method: 'POST', url: () => `/v1/recurrences/${NOBODY}/stop` }, WRITERS],
+  ['upload media', { method: 'POST', url: () => '/v1/media', payload: () => ({}) }, WRITERS],
+  ['download media', { method: 'GET', url: () => `/v1/media/${NOBODY}/content` }, EVERYONE],
   [
     'add a library item',
     { method: 'POST', url: () => '/v1/library', payload: () => ({ kind: 'snippet', name: 'x' }) },
-    ['owner', 'admin', 'editor'],
+    WRITERS,
   ],
-  [
-    'list the library',
-    { method: 'GET', url: () => '/v1/library' },
-    ['owner', 'admin', 'editor', 'approver', 'analyst'],
-  ],
-  [
-    'read a library item',
-    { method: 'GET', url: () => '/v1/library/00000000-0000-4000-8000-000000000000' },
-    ['owner', 'admin', 'editor', 'approver', 'analyst'],
-  ],
+  ['list the library', { method: 'GET', url: () => '/v1/library' }, EVERYONE],
+  ['read a library item', { method: 'GET', url: () => `/v1/library/${NOBODY}` }, EVERYONE],
   [
     'decide on a library item',
     {
       method: 'POST',
-      url: () => '/v1/library/00000000-0000-4000-8000-000000000000/approval',
+      url: () => `/v1/library/${NOBODY}/approval`,
       payload: () => ({ decision: 'approve', step: 1, round: 0 }),
     },
-    ['owner', 'admin', 'editor', 'approver', 'analyst'],
+    EVERYONE,
   ],
-  [
-    'read a library item chain',
-    { method: 'GET', url: () => '/v1/library/00000000-0000-4000-8000-000000000000/approval' },
-    ['owner', 'admin', 'editor', 'approver', 'analyst'],
-  ],
+  ['read a library item chain', { method: 'GET', url: () => `/v1/library/${NOBODY}/approval` }, EVERYONE],
   [
     'create a listening query',
     { method: 'POST', url: () => '/v1/listening/queries', payload: () => ({ name: 'x', expression: '(' }) },
-    ['owner', 'admin', 'editor'],
+    WRITERS,
   ],
-  [
-    'list listening queries',
-    { method: 'GET', url: () => '/v1/listening/queries' },
-    ['owner', 'admin', 'editor', 'approver', 'analyst'],
-  ],
-  [
-    'read a listening query',
-    { method: 'GET', url: () => '/v1/listening/queries/00000000-0000-4000-8000-000000000000' },
-    ['owner', 'admin', 'editor', 'approver', 'analyst'],
-  ],
+  ['list listening queries', { method: 'GET', url: () => '/v1/listening/queries' }, EVERYONE],
+  ['read a listening query', { method: 'GET', url: () => `/v1/listening/queries/${NOBODY}` }, EVERYONE],
   [
     'change a listening query',
     {
       method: 'PATCH',
-      url: () => '/v1/listening/queries/00000000-0000-4000-8000-000000000000',
+      url: () => `/v1/listening/queries/${NOBODY}`,
       payload: () => ({ name: 'y' }),
     },
-    ['owner', 'admin', 'editor'],
+    WRITERS,
   ],
-  [
-    'pause listening',
-    { method: 'POST', url: () => '/v1/listening/queries/00000000-0000-4000-8000-000000000000/pause' },
-    ['owner', 'admin', 'editor'],
-  ],
-  [
-    'resume listening',
-    { method: 'POST', url: () => '/v1/listening/queries/00000000-0000-4000-8000-000000000000/resume' },
-    ['owner', 'admin', 'editor'],
-  ],
-  [
-    'stop listening',
-    { method: 'DELETE', url: () => '/v1/listening/queries/00000000-0000-4000-8000-000000000000' },
-    ['owner', 'admin', 'editor'],
-  ],
-  ['list mentions', { method: 'GET', url: () => '/v1/mentions' }, ['owner', 'admin', 'editor', 'approver', 'analyst']],
+  ['pause listening', { method: 'POST', url: () => `/v1/listening/queries/${NOBODY}/pause` }, WRITERS],
+  ['resume listening', { method: 'POST', url: () => `/v1/listening/queries/${NOBODY}/resume` }, WRITERS],
+  ['stop listening', { method: 'DELETE', url: () => `/v1/listening/queries/${NOBODY}` }, WRITERS],
+  ['list mentions', { method: 'GET', url: () => '/v1/mentions' }, EVERYONE],
   [
     'correct a mention',
     { method: 'PATCH', url: () => '/v1/mentions/999999999', payload: () => ({ sentiment: 'neutral' }) },
-    ['owner', 'admin', 'editor'],
+    WRITERS,
   ],
   [
     'listening stats',
     { method: 'GET', url: () => `/v1/listening/stats?from=${new Date().toISOString()}&to=${inAnHour()}` },
-    ['owner', 'admin', 'editor', 'approver', 'analyst'],
+    EVERYONE,
   ],
-  ['list alerts', { method: 'GET', url: () => '/v1/alerts' }, ['owner', 'admin', 'editor', 'approver', 'analyst']],
-  ['trends', { method: 'GET', url: () => '/v1/listening/trends' }, ['owner', 'admin', 'editor', 'approver', 'analyst']],
+  ['list alerts', { method: 'GET', url: () => '/v1/alerts' }, EVERYONE],
+  ['trends', { method: 'GET', url: () => '/v1/listening/trends' }, EVERYONE],
   [
     'share of voice',
     { method: 'GET', url: () => `/v1/listening/share-of-voice?from=${new Date().toISOString()}&to=${inAnHour()}` },
-    ['owner', 'admin', 'editor', 'approver', 'analyst'],
+    EVERYONE,
   ],
   [
     'create an ingest key',
     { method: 'POST', url: () => '/v1/listening/ingest-keys', payload: () => ({ name: '' }) },
-    ['owner', 'admin'],
+    ADMINS,
   ],
-  ['list ingest keys', { method: 'GET', url: () => '/v1/listening/ingest-keys' }, ['owner', 'admin']],
-  [
-    'revoke an ingest key',
-    { method: 'DELETE', url: () => '/v1/listening/ingest-keys/00000000-0000-4000-8000-000000000000' },
-    ['owner', 'admin'],
-  ],
+  ['list ingest keys', { method: 'GET', url: () => '/v1/listening/ingest-keys' }, ADMINS],
+  ['revoke an ingest key', { method: 'DELETE', url: () => `/v1/listening/ingest-keys/${NOBODY}` }, ADMINS],
   // POST /v1/listening/ingest takes no bearer token: it is signed with an ingest key (test/ingest.test.ts).
-  [
-    'acknowledge an alert',
-    { method: 'POST', url: () => '/v1/alerts/00000000-0000-4000-8000-000000000000/acknowledge' },
-    ['owner', 'admin', 'editor'],
-  ],
+  ['acknowledge an alert', { method: 'POST', url: () => `/v1/alerts/${NOBODY}/acknowledge` }, WRITERS],
   ['read the audit log', { method: 'GET', url: () => '/v1/audit' }, ['owner', 'admin', 'analyst']],
   ['verify the audit log', { method: 'GET', url: () => '/v1/audit/verify' }, ['owner', 'admin', 'analyst']],
 ];

@@ -1,5 +1,5 @@
 import { DefaultLogger, type LogEntry } from '@temporalio/worker';
-import { connectChannel } from './support/channels';
+import { connectWebhook } from './support/channels';
 import { useChorus } from './support/chorus';
 import { waitFor } from './support/harness';
 
@@ -17,11 +17,7 @@ const {
 });
 
 test('an expected retry (a 5xx) logs one line naming the attempt and the reason, without a stack trace', async () => {
-  const channel = await connectChannel(h(), ws().token, {
-    provider: 'webhook',
-    name: 'Flaky hook',
-    credentials: { url: hook().url, secret: hook().secret },
-  });
+  const channel = await connectWebhook(h(), ws().token, hook(), 'Flaky hook');
   hook().respondNext({ status: 502 });
   const res = await call(ws().token, 'POST', '/v1/posts', {
     text: `Retried once ${Date.now()}`,

@@ -57,7 +57,44 @@ const decide = async (
     payload: { decision, step, round, comment },
   });
 };
+/** One step, the first approver's, that escalates to the lead at its deadline. */
+const legalEscalatingToLead = (t: Team, timing: { deadlineSeconds: number; remindBeforeSeconds?: number }) => ({
+  steps: [
+    {
+      name: 'Legal',
+      mode: 'any',
+      approvers: { userIds: [t.approvers[0]!.userId] },
+      ...timing,
+      escalateTo: { userIds: [t.lead.userId] },
+    },
+  ],
+});
+/** The names of the steps of a post's chain. */
+const stepNames = async (t: Team, postId: string) =>
+  (await chainOf(t.owner.token, postId)).steps.map((s: { name: string }) => s.name);
 const getPost = async (token: string, id: string) => (await call(token, 'GET', `/v1/posts/${id}`)).json();
+const at = (ms: number) => new Date(Date.now() + ms).toISOString();
+/** A post by the token's holder on the channel, due in an hour unless `body` says otherwise. */
+const createPost = async (token: string, channelId: string, text: string, body: object = {}) =>
+  (await call(token, 'POST', '/v1/posts', { text, channelIds: [channelId], publishAt: at(3600_000), ...body })).json();
+const cancelPost = (t: Team, id: string) => call(t.owner.token, 'POST', `/v1/posts/${id}/cancel`);
+/** A campaign on the team's channel, from a minute from now for a week. */
+const createCampaign = async (t: Team, name: string) =>
+  (
+    await call(t.owner.token, 'POST', '/v1/campaigns', {
+      name,
+      channelIds: [t.channelId],
+      startsAt: at(60_000),
+      endsAt: at(7 * 24 * 3600_000),
+    })
+  ).json();
+/** The policy several tests use: the lead, then any approver. */
+const leadThenBrand = (t: Team) => ({
+  steps: [
+    { name: 'Lead', mode: 'any', approvers: { userIds: [t.lead.userId] } },
+    { name: 'Brand', mode: 'any', approvers: { roles: ['approver'] } },
+  ],
+});
 
 test('a two-step chain gates a real publish: nothing reaches the PDS before the last approval', async () => {
   const t = await team('TwoStep');
@@ -159,20 +196,14 @@ test('quorum 2 of 3 by role; a rejection ends the chain and nothing is published
 test('two approvers racing for the last slot make exactly one transition', async () => {
   const t = await team('Race');
   await put(t.owner.token, { steps: [{ name: 'Any approver', mode: 'any', approvers: { roles: ['approver'] } }] });
-  const post = (
-    await call(t.author.token, 'POST', '/v1/posts', {
-      text: 'Race',
-      channelIds: [t.channelId],
-      publishAt: new Date(Date.now() + 3600_000).toISOString(),
-    })
-  ).json();
+  const post = await createPost(t.author.token, t.channelId, 'Race');
   const answers = await Promise.all(t.approvers.map((a) => decide(a.token, post.id, 'approve')));
   expect(answers.map((a) => a.statusCode).sort()).toEqual([200, 409, 409]);
   const decisions = await h().db.selectFrom('approval_decisions').selectAll().where('post_id', '=', post.id).execute();
   expect(decisions).toHaveLength(1);
   // The workflow records the new status right after the update; wait for it rather than race it.
   await waitFor('the post to be scheduled', async () => (await getPost(t.owner.token, post.id)).status === 'scheduled');
-  await call(t.owner.token, 'POST', `/v1/posts/${post.id}/cancel`);
+  await cancelPost(t, post.id);
 });
 
 test('a post whose time passes while awaiting approval expires, never publishes, and can be rescheduled back into its chain', async () => {
@@ -180,13 +211,7 @@ test('a post whose time passes while awaiting approval expires, never publishes,
   await put(t.owner.token, {
     steps: [{ name: 'Legal', mode: 'any', approvers: { userIds: [t.approvers[0]!.userId] } }],
   });
-  const post = (
-    await call(t.author.token, 'POST', '/v1/posts', {
-      text: 'Too late',
-      channelIds: [t.channelId],
-      publishAt: new Date(Date.now() + 3000).toISOString(),
-    })
-  ).json();
+  const post = await createPost(t.author.token, t.channelId, 'Too late', { publishAt: at(3000) });
   await waitFor('the post to expire', async () => (await getPost(t.owner.token, post.id)).status === 'expired');
   const expired = (await call(t.owner.token, 'GET', '/v1/approvals?state=expired')).json();
   expect(expired.posts.map((p: { id: string }) => p.id)).toEqual([post.id]);
@@ -194,7 +219,7 @@ test('a post whose time passes while awaiting approval expires, never publishes,
   expect(await pds().listPosts(t.account.did)).toHaveLength(0);
 
   const moved = await call(t.author.token, 'POST', `/v1/posts/${post.id}/reschedule`, {
-    publishAt: new Date(Date.now() + 3000).toISOString(),
+    publishAt: at(3000),
   });
   expect(moved.statusCode).toBe(200);
   expect(moved.json().status).toBe('awaiting_approval');
@@ -209,19 +234,8 @@ test('a post whose time passes while awaiting approval expires, never publishes,
 
 test('request changes sends the post back; an edit restarts the chain from step one; editing an approved post invalidates its approval', async () => {
   const t = await team('Changes');
-  await put(t.owner.token, {
-    steps: [
-      { name: 'Lead', mode: 'any', approvers: { userIds: [t.lead.userId] } },
-      { name: 'Brand', mode: 'any', approvers: { roles: ['approver'] } },
-    ],
-  });
-  const post = (
-    await call(t.author.token, 'POST', '/v1/posts', {
-      text: 'Draft one',
-      channelIds: [t.channelId],
-      publishAt: new Date(Date.now() + 3600_000).toISOString(),
-    })
-  ).json();
+  await put(t.owner.token, leadThenBrand(t));
+  const post = await createPost(t.author.token, t.channelId, 'Draft one');
   await decide(t.lead.token, post.id, 'approve');
   expect((await decide(t.approvers[0]!.token, post.id, 'request_changes', 'Tone it down')).json()).toMatchObject({
     state: 'changes_requested',
@@ -260,7 +274,7 @@ test('request changes sends the post back; an edit restarts the chain from step 
     ),
   ).toEqual(expect.arrayContaining(['post.approval_decided request_changes', 'post.edited']));
   await recordHistory(h().client, post.workflowId, 'post-changes-requested-edited');
-  await call(t.owner.token, 'POST', `/v1/posts/${post.id}/cancel`);
+  await cancelPost(t, post.id);
 });
 
 test('a step deadline sends a reminder before it and escalates at it; the escalation target can then decide', async () => {
@@ -271,25 +285,8 @@ test('a step deadline sends a reminder before it and escalates at it; the escala
       (await call(t.owner.token, 'PUT', '/v1/notifications/webhook', { url: inbox.url, secret: inbox.secret }))
         .statusCode,
     ).toBe(204);
-    await put(t.owner.token, {
-      steps: [
-        {
-          name: 'Legal',
-          mode: 'any',
-          approvers: { userIds: [t.approvers[0]!.userId] },
-          deadlineSeconds: 6,
-          remindBeforeSeconds: 4,
-          escalateTo: { userIds: [t.lead.userId] },
-        },
-      ],
-    });
-    const post = (
-      await call(t.author.token, 'POST', '/v1/posts', {
-        text: 'Needs legal',
-        channelIds: [t.channelId],
-        publishAt: new Date(Date.now() + 3600_000).toISOString(),
-      })
-    ).json();
+    await put(t.owner.token, legalEscalatingToLead(t, { deadlineSeconds: 6, remindBeforeSeconds: 4 }));
+    const post = await createPost(t.author.token, t.channelId, 'Needs legal');
     expect((await decide(t.lead.token, post.id, 'approve')).statusCode).toBe(403);
 
     const reminder = await waitFor('the reminder', async () =>
@@ -315,7 +312,7 @@ test('a step deadline sends a reminder before it and escalates at it; the escala
     expect(waiting.posts.map((p: { id: string }) => p.id)).toEqual([post.id]);
     expect((await decide(t.lead.token, post.id, 'approve')).json().state).toBe('approved');
     await recordHistory(h().client, post.workflowId, 'post-deadline-escalated');
-    await call(t.owner.token, 'POST', `/v1/posts/${post.id}/cancel`);
+    await cancelPost(t, post.id);
   } finally {
     await inbox.close();
   }
@@ -330,20 +327,10 @@ test('a content rule adds a legal step only to posts that match it', async () =>
     step: { name: 'Legal', mode: 'any', approvers: { userIds: [t.approvers[2]!.userId] } },
   });
   expect(rule.statusCode).toBe(201);
-  const create = async (text: string) =>
-    (
-      await call(t.author.token, 'POST', '/v1/posts', {
-        text,
-        channelIds: [t.channelId],
-        publishAt: new Date(Date.now() + 3600_000).toISOString(),
-      })
-    ).json();
-  const chainOf = async (id: string) => (await call(t.owner.token, 'GET', `/v1/posts/${id}/approval`)).json();
-
-  const plain = await create('Our spring collection is here');
-  const risky = await create('We GUARANTEE the best prices');
-  expect((await chainOf(plain.id)).steps.map((s: { name: string }) => s.name)).toEqual(['Lead']);
-  expect((await chainOf(risky.id)).steps).toEqual([
+  const plain = await createPost(t.author.token, t.channelId, 'Our spring collection is here');
+  const risky = await createPost(t.author.token, t.channelId, 'We GUARANTEE the best prices');
+  expect(await stepNames(t, plain.id)).toEqual(['Lead']);
+  expect((await chainOf(t.owner.token, risky.id)).steps).toEqual([
     expect.objectContaining({ name: 'Lead' }),
     expect.objectContaining({ name: 'Legal', source: 'rule:Legal review', eligibleUserIds: [t.approvers[2]!.userId] }),
   ]);
@@ -360,21 +347,13 @@ test('a content rule adds a legal step only to posts that match it', async () =>
     step: { name: 'X', mode: 'any', approvers: { roles: ['approver'] } },
   });
   expect(empty.statusCode).toBe(400);
-  for (const p of [plain, risky]) await call(t.owner.token, 'POST', `/v1/posts/${p.id}/cancel`);
+  for (const p of [plain, risky]) await cancelPost(t, p.id);
 });
 
 test("a campaign's policy overrides the workspace's for the campaign's posts and its plan's review", async () => {
   const t = await team('CampaignPolicy');
   await put(t.owner.token, { steps: [{ name: 'Lead', mode: 'any', approvers: { userIds: [t.lead.userId] } }] });
-  const at = (ms: number) => new Date(Date.now() + ms).toISOString();
-  const campaign = (
-    await call(t.owner.token, 'POST', '/v1/campaigns', {
-      name: 'Launch',
-      channelIds: [t.channelId],
-      startsAt: at(60_000),
-      endsAt: at(7 * 24 * 3600_000),
-    })
-  ).json();
+  const campaign = await createCampaign(t, 'Launch');
   const set = await put(t.owner.token, {
     campaignId: campaign.id,
     steps: [{ name: 'Campaign board', mode: 'quorum', quorum: 2, approvers: { roles: ['approver'] } }],
@@ -382,21 +361,12 @@ test("a campaign's policy overrides the workspace's for the campaign's posts and
   expect(set.statusCode).toBe(200);
   expect(set.json()).toMatchObject({ campaignId: campaign.id, channelId: null });
 
-  const create = async (body: object) =>
-    (
-      await call(t.author.token, 'POST', '/v1/posts', {
-        text: 'Launch week',
-        channelIds: [t.channelId],
-        publishAt: at(3 * 24 * 3600_000),
-        ...body,
-      })
-    ).json();
-  const chainOf = async (id: string) =>
-    (await call(t.owner.token, 'GET', `/v1/posts/${id}/approval`)).json().steps.map((s: { name: string }) => s.name);
+  const create = (body: object) =>
+    createPost(t.author.token, t.channelId, 'Launch week', { publishAt: at(3 * 24 * 3600_000), ...body });
   const inCampaign = await create({ campaignId: campaign.id });
   const outside = await create({});
-  expect(await chainOf(inCampaign.id)).toEqual(['Campaign board']);
-  expect(await chainOf(outside.id)).toEqual(['Lead']);
+  expect(await stepNames(t, inCampaign.id)).toEqual(['Campaign board']);
+  expect(await stepNames(t, outside.id)).toEqual(['Lead']);
 
   const submitted = await call(t.owner.token, 'POST', `/v1/campaigns/${campaign.id}/submit`);
   expect(submitted.statusCode).toBeLessThan(300);
@@ -414,14 +384,14 @@ test("a campaign's policy overrides the workspace's for the campaign's posts and
   // An empty campaign policy removes the override: the workspace's chain applies again.
   expect((await put(t.owner.token, { campaignId: campaign.id, steps: [] })).statusCode).toBe(200);
   const afterEmpty = await create({ campaignId: campaign.id });
-  expect(await chainOf(afterEmpty.id)).toEqual(['Lead']);
-  await call(t.owner.token, 'POST', `/v1/posts/${afterEmpty.id}/cancel`);
+  expect(await stepNames(t, afterEmpty.id)).toEqual(['Lead']);
+  await cancelPost(t, afterEmpty.id);
 
   const both = await put(t.owner.token, { campaignId: campaign.id, channelId: t.channelId, steps: [] });
   expect(both.statusCode).toBe(400);
   const foreign = await put(t.owner.token, { campaignId: '00000000-0000-4000-8000-000000000000', steps: [] });
   expect(foreign.json().errors[0]).toMatchObject({ field: 'campaignId', rule: 'exists' });
-  for (const p of [inCampaign, outside]) await call(t.owner.token, 'POST', `/v1/posts/${p.id}/cancel`);
+  for (const p of [inCampaign, outside]) await cancelPost(t, p.id);
   await call(t.owner.token, 'POST', `/v1/campaigns/${campaign.id}/cancel`);
 });
 
@@ -461,18 +431,13 @@ test('a channel policy overrides the workspace policy; the author alone cannot s
   const byLead = await call(t.lead.token, 'POST', '/v1/posts', {
     text: 'Lead posts',
     channelIds: [t.channelId],
-    publishAt: new Date(Date.now() + 3600_000).toISOString(),
+    publishAt: at(3600_000),
   });
   expect(byLead.statusCode).toBe(201);
   const chain = (await call(t.lead.token, 'GET', `/v1/posts/${byLead.json().id}/approval`)).json();
   expect(chain.steps).toEqual([expect.objectContaining({ name: 'Channel lead', eligibleUserIds: [t.author.userId] })]);
-  await call(t.owner.token, 'POST', `/v1/posts/${byLead.json().id}/cancel`);
+  await cancelPost(t, byLead.json().id);
 });
-
-const later = () => new Date(Date.now() + 3600_000).toISOString();
-const createPost = async (token: string, channelId: string, text: string) =>
-  (await call(token, 'POST', '/v1/posts', { text, channelIds: [channelId], publishAt: later() })).json();
-const cancelPost = (t: Team, id: string) => call(t.owner.token, 'POST', `/v1/posts/${id}/cancel`);
 
 test('a repeated approval does not count for the next step: a decision names its step and round, and one person approves one step', async () => {
   const t = await team('Repeat');
@@ -600,12 +565,7 @@ test('whoever rewrote the post cannot approve it in that round, like its author'
 
 test('Temporal deduplicates a decide Update by id only when it was accepted; a refused one is validated again', async () => {
   const t = await team('UpdateIds');
-  await put(t.owner.token, {
-    steps: [
-      { name: 'Lead', mode: 'any', approvers: { userIds: [t.lead.userId] } },
-      { name: 'Brand', mode: 'any', approvers: { roles: ['approver'] } },
-    ],
-  });
+  await put(t.owner.token, leadThenBrand(t));
   const post = await createPost(t.author.token, t.channelId, 'Update ids');
   const handle = h().client.workflow.getHandle(post.workflowId);
   const send = (updateId: string, userId: string, step: number) =>
@@ -627,12 +587,7 @@ test('Temporal deduplicates a decide Update by id only when it was accepted; a r
 
 test('a retried decision with the same Idempotency-Key gets the first answer, refusals included', async () => {
   const t = await team('Idempotent');
-  await put(t.owner.token, {
-    steps: [
-      { name: 'Lead', mode: 'any', approvers: { userIds: [t.lead.userId] } },
-      { name: 'Brand', mode: 'any', approvers: { roles: ['approver'] } },
-    ],
-  });
+  await put(t.owner.token, leadThenBrand(t));
   const post = await createPost(t.author.token, t.channelId, 'Retry me');
   const key = (k: string) => ({ 'idempotency-key': k });
 
@@ -714,17 +669,7 @@ test('an escalation to nobody is refused at save, in a policy and in a content r
 test('an escalation whose targets left the workspace since goes to its owners, saying so', async () => {
   const t = await team('Nobody');
   // Escalating to the lead, who is removed from the workspace before the deadline.
-  await put(t.owner.token, {
-    steps: [
-      {
-        name: 'Legal',
-        mode: 'any',
-        approvers: { userIds: [t.approvers[0]!.userId] },
-        deadlineSeconds: 2,
-        escalateTo: { userIds: [t.lead.userId] },
-      },
-    ],
-  });
+  await put(t.owner.token, legalEscalatingToLead(t, { deadlineSeconds: 2 }));
   const post = await createPost(t.author.token, t.channelId, 'Who decides?');
   expect((await call(t.owner.token, 'DELETE', `/v1/members/${t.lead.userId}`)).statusCode).toBe(204);
   const escalated = await waitFor('the escalation', async () => {
@@ -747,26 +692,9 @@ test('an escalation whose targets left the workspace since goes to its owners, s
 test("bulk decisions on a campaign's posts: each validated and answered on its own", async () => {
   const t = await team('Bulk');
   await put(t.owner.token, { steps: [{ name: 'Brand', mode: 'any', approvers: { roles: ['approver'] } }] });
-  const at = (ms: number) => new Date(Date.now() + ms).toISOString();
-  const newCampaign = async (name: string) =>
-    (
-      await call(t.owner.token, 'POST', '/v1/campaigns', {
-        name,
-        channelIds: [t.channelId],
-        startsAt: at(60_000),
-        endsAt: at(7 * 24 * 3600_000),
-      })
-    ).json();
-  const [campaign, otherCampaign] = [await newCampaign('Spring'), await newCampaign('Autumn')];
-  const inCampaign = async (c: { id: string }, text: string) =>
-    (
-      await call(t.author.token, 'POST', '/v1/posts', {
-        text,
-        channelIds: [t.channelId],
-        publishAt: at(24 * 3600_000),
-        campaignId: c.id,
-      })
-    ).json();
+  const [campaign, otherCampaign] = [await createCampaign(t, 'Spring'), await createCampaign(t, 'Autumn')];
+  const inCampaign = (c: { id: string }, text: string) =>
+    createPost(t.author.token, t.channelId, text, { publishAt: at(24 * 3600_000), campaignId: c.id });
   const [p1, p2, p3] = [
     await inCampaign(campaign, 'One'),
     await inCampaign(campaign, 'Two'),
@@ -784,16 +712,14 @@ test("bulk decisions on a campaign's posts: each validated and answered on its o
       payload: { decisions },
     });
   const d = (postId: string, decision: Decision, step = 1, round = 0) => ({ postId, decision, step, round });
-  const res = await bulk(
-    [
-      d(p1.id, 'approve'),
-      d(p2.id, 'reject'),
-      d(p3.id, 'approve', 2),
-      d(elsewhere.id, 'approve'),
-      d(foreign.id, 'approve'),
-    ],
-    { 'idempotency-key': 'bulk-1' },
-  );
+  const decisions = [
+    d(p1.id, 'approve'),
+    d(p2.id, 'reject'),
+    d(p3.id, 'approve', 2),
+    d(elsewhere.id, 'approve'),
+    d(foreign.id, 'approve'),
+  ];
+  const res = await bulk(decisions, { 'idempotency-key': 'bulk-1' });
   expect(res.statusCode).toBe(200);
   const results = res.json().results;
   expect(results.map((r: { postId: string; status: number }) => [r.postId, r.status])).toEqual([
@@ -815,16 +741,7 @@ test("bulk decisions on a campaign's posts: each validated and answered on its o
   expect((await chainOf(t.owner.token, p3.id)).state).toBe('pending');
   expect((await chainOf(t.owner.token, elsewhere.id)).decisions).toEqual([]);
   // A retry with the key gets the same answer, and decides nothing twice.
-  const retry = await bulk(
-    [
-      d(p1.id, 'approve'),
-      d(p2.id, 'reject'),
-      d(p3.id, 'approve', 2),
-      d(elsewhere.id, 'approve'),
-      d(foreign.id, 'approve'),
-    ],
-    { 'idempotency-key': 'bulk-1' },
-  );
+  const retry = await bulk(decisions, { 'idempotency-key': 'bulk-1' });
   expect(retry.json()).toEqual(res.json());
   const strict = await bulk([{ ...d(p3.id, 'approve'), extra: true }]);
   expect(strict.statusCode).toBe(400);

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { WorkflowHandle } from '@temporalio/client';
 import { appendAuditEntries, AUDIT_ACTIONS, type AuditEntry } from '../db/audit';
-import { connectChannel } from './support/channels';
+import { connectWebhook } from './support/channels';
 import { recordHistory } from './support/histories';
+import { brandSpikeQuery, mentionRow } from './support/spikes';
 import { useChorus } from './support/chorus';
 import { addMember, createWorkspace, waitFor, type TestWorkspace } from './support/harness';
 
@@ -39,11 +40,7 @@ async function team(name: string): Promise<Team> {
     .select(['id', 'email'])
     .where('id', 'in', [owner.userId, author!.userId, ann!.userId, bea!.userId, cy!.userId])
     .execute();
-  const channel = await connectChannel(h(), owner.token, {
-    provider: 'webhook',
-    name: 'CRM',
-    credentials: { url: hook().url, secret: hook().secret },
-  });
+  const channel = await connectWebhook(h(), owner.token, hook(), 'CRM');
   return {
     owner,
     author: author!,
@@ -270,36 +267,11 @@ test('notifications say what they are about (post or alert) and name their recip
   expect(reminder).not.toHaveProperty('postId');
 
   // A spike: a query whose last window holds far more mentions than the windows before it.
-  const query = (
-    await call(t.owner.token, 'POST', '/v1/listening/queries', {
-      name: 'Brand',
-      expression: 'chorus',
-      sources: { push: true },
-      alerting: { windowSeconds: 600, baselineWindows: 6, minVolume: 5 },
-    })
-  ).json();
-  const now = Date.now();
   // The query has listened through its baseline windows (alerts wait for a baseline it watched).
-  await h()
-    .db.updateTable('listening_queries')
-    .set({ listening_since: new Date(now - 2 * 3600_000) })
-    .where('id', '=', query.id)
-    .execute();
-  const mention = (i: number, postedAt: number) => ({
-    workspace_id: t.owner.workspaceId,
-    query_id: query.id,
-    source: 'push:test',
-    source_id: `m${i}`,
-    author: `a${i}`,
-    text: `chorus news ${i}`,
-    url: null,
-    lang: null,
-    posted_at: new Date(postedAt),
-    sentiment_score: 0,
-    sentiment_label: 'neutral' as const,
-    corrected_label: null,
-    dedupe_key: `k${i}`,
-  });
+  const query = await brandSpikeQuery(h(), call, t.owner.token);
+  const now = Date.now();
+  const mention = (i: number, postedAt: number) =>
+    mentionRow({ workspaceId: t.owner.workspaceId, queryId: query.id }, i, postedAt, `chorus news ${i}`);
   await h()
     .db.insertInto('mentions')
     .values([

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { connectBluesky, connectChannel } from './support/channels';
+import { connectBluesky, connectWebhook } from './support/channels';
 import { useChorus } from './support/chorus';
 import { addMember, bearer, createWorkspace, type TestWorkspace } from './support/harness';
 
@@ -11,11 +11,7 @@ let foreign: { id: string };
 beforeAll(async () => {
   other = await createWorkspace(h(), 'Theirs');
   bluesky = await connectBluesky(h(), ws().token, pds(), await pds().createAccount('limits'), 'Brand Bluesky');
-  foreign = await connectChannel(h(), other.token, {
-    provider: 'webhook',
-    name: 'Their hook',
-    credentials: { url: hook().url, secret: hook().secret },
-  });
+  foreign = await connectWebhook(h(), other.token, hook(), 'Their hook');
 });
 
 const inAnHour = () => new Date(Date.now() + 3600_000).toISOString();
@@ -263,11 +259,7 @@ describe('channels', () => {
       credentials: { url: hook().url, secret: hook().secret },
     });
     expect(res.statusCode).toBe(403);
-    const extra = await connectChannel(h(), ws().token, {
-      provider: 'webhook',
-      name: 'Temporary',
-      credentials: { url: hook().url, secret: hook().secret },
-    });
+    const extra = await connectWebhook(h(), ws().token, hook(), 'Temporary');
     expect((await call(ws().token, 'DELETE', `/v1/channels/${extra.id}`)).statusCode).toBe(204);
     const list = (await call(ws().token, 'GET', '/v1/channels')).json();
     expect(list.channels.map((c: { id: string }) => c.id)).not.toContain(extra.id);
@@ -374,11 +366,7 @@ describe('in a workspace of its own (it creates posts)', () => {
 
   beforeAll(async () => {
     own = await createWorkspace(h(), 'Filters');
-    hookChannel = await connectChannel(h(), own.token, {
-      provider: 'webhook',
-      name: 'Hook',
-      credentials: { url: hook().url, secret: hook().secret },
-    });
+    hookChannel = await connectWebhook(h(), own.token, hook(), 'Hook');
   });
 
   test("GET /v1/posts?campaignId= gives only the campaign's posts", async () => {

@@ -1,6 +1,6 @@
 import { recordHistory } from './support/histories';
 import type { SandboxAccount } from '../sandbox/local-bluesky';
-import { connectBluesky, connectChannel } from './support/channels';
+import { connectBluesky, connectWebhook } from './support/channels';
 import { useChorus } from './support/chorus';
 import { addMember, createWorkspace, waitFor, type TestWorkspace } from './support/harness';
 
@@ -20,13 +20,7 @@ async function setup(name: string): Promise<Setup> {
   const channels = [
     (await connectBluesky(h(), owner.token, pds(), accounts[0]!)).id,
     (await connectBluesky(h(), owner.token, pds(), accounts[1]!)).id,
-    (
-      await connectChannel(h(), owner.token, {
-        provider: 'webhook',
-        name: 'CRM',
-        credentials: { url: hook().url, secret: hook().secret },
-      })
-    ).id,
+    (await connectWebhook(h(), owner.token, hook(), 'CRM')).id,
   ];
   await call(owner.token, 'PUT', '/v1/approval-policies', {
     steps: [{ name: 'Brand', mode: 'any', approvers: { roles: ['approver'] } }],

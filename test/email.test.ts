@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type { SMTPServer } from 'smtp-server';
 import { connectBluesky } from './support/channels';
+import { brandSpikeQuery, mentionRow } from './support/spikes';
 import { useChorus } from './support/chorus';
 import { startSmtpReceiver } from './support/smtp-receiver';
 import { addMember, createWorkspace, waitFor } from './support/harness';
@@ -118,39 +119,24 @@ test("a spike alert is emailed to the workspace's owners and admins, and reaches
   ).toBe(204);
   // The webhook refuses the first delivery: the retry must still deliver it (and email once).
   hook().respondNext({ status: 500 });
-  const query = (
-    await call(owner.token, 'POST', '/v1/listening/queries', {
-      name: 'Brand',
-      expression: 'chorus',
-      sources: { push: true },
-      alerting: { windowSeconds: 600, baselineWindows: 6, minVolume: 5 },
-    })
-  ).json();
-  const now = Date.now();
   // The query has listened through its baseline (two quiet hours): only then can it alert.
-  await h()
-    .db.updateTable('listening_queries')
-    .set({ listening_since: new Date(now - 2 * 3600_000) })
-    .where('id', '=', query.id)
-    .execute();
+  const query = await brandSpikeQuery(h(), call, owner.token);
+  const now = Date.now();
   await h()
     .db.insertInto('mentions')
     .values(
-      Array.from({ length: 8 }, (_, i) => ({
-        workspace_id: owner.workspaceId,
-        query_id: query.id,
-        source: 'push:test',
-        source_id: `m${i}`,
-        author: `a${i}`,
-        text: `chorus is down again ${i}`,
-        url: null,
-        lang: null,
-        posted_at: new Date(now - i * 1000),
-        sentiment_score: -0.8,
-        sentiment_label: 'negative',
-        corrected_label: null,
-        dedupe_key: `k${i}`,
-      })),
+      Array.from({ length: 8 }, (_, i) =>
+        mentionRow(
+          { workspaceId: owner.workspaceId, queryId: query.id },
+          i,
+          now - i * 1000,
+          `chorus is down again ${i}`,
+          {
+            score: -0.8,
+            label: 'negative',
+          },
+        ),
+      ),
     )
     .execute();
 

@@ -1,16 +1,11 @@
-import { connectChannel } from './support/channels';
+import { connectWebhook } from './support/channels';
 import { useChorus } from './support/chorus';
 import { bearer, waitFor } from './support/harness';
 
 const { harness: h, hook, workspace: ws, call } = useChorus({ hook: true, workspace: 'Importers' });
 
 beforeAll(async () => {
-  for (const name of ['Hook A', 'Hook B'])
-    await connectChannel(h(), ws().token, {
-      provider: 'webhook',
-      name,
-      credentials: { url: hook().url, secret: hook().secret },
-    });
+  for (const name of ['Hook A', 'Hook B']) await connectWebhook(h(), ws().token, hook(), name);
 });
 
 const upload = (csv: string | Buffer, dryRun: boolean, token = ws().token) =>

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { Webhook } from 'standardwebhooks';
 import { listeningCountersQuery, listeningWorkflowId } from '../contracts/listening';
 import { useChorus } from './support/chorus';
+import { listMentions } from './support/mentions';
 import { createWorkspace, waitFor, type TestWorkspace } from './support/harness';
 
 let other: TestWorkspace;
@@ -71,13 +72,7 @@ function push(
   });
 }
 
-const mentionsOf = async (queryId: string) =>
-  (await call(ws().token, 'GET', `/v1/mentions?queryId=${queryId}&limit=1000`)).json().mentions as {
-    text: string;
-    author: string;
-    source: string;
-    sourceId: string;
-  }[];
+const mentionsOf = (queryId: string) => listMentions(call, ws().token, queryId);
 
 beforeAll(async () => {
   other = await createWorkspace(h(), 'Other pushers');

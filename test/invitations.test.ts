@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import type { SMTPServer } from 'smtp-server';
 import { deliverNotification } from '../notifications/deliver';
 import { smtpMailer } from '../notifications/mailer';
-import { connectChannel } from './support/channels';
+import { connectWebhook } from './support/channels';
 import { useChorus } from './support/chorus';
 import { startSmtpReceiver } from './support/smtp-receiver';
 import { addMember, waitFor } from './support/harness';
@@ -41,13 +41,7 @@ const {
 });
 
 beforeAll(async () => {
-  channelId = (
-    await connectChannel(h(), ws().token, {
-      provider: 'webhook',
-      name: 'Hook',
-      credentials: { url: hook().url, secret: hook().secret },
-    })
-  ).id;
+  channelId = (await connectWebhook(h(), ws().token, hook(), 'Hook')).id;
 });
 
 afterAll(async () => {
@@ -58,6 +52,13 @@ const accept = (code: string, tokenName?: string) =>
   call(undefined, 'POST', '/v1/invitations/accept', { code, ...(tokenName ? { tokenName } : {}) });
 const inAnHour = () => new Date(Date.now() + 3600_000).toISOString();
 let people = 0;
+/** A post due in an hour, created with the token (a 201), its workflow ended when the file's tests are. */
+const createPost = async (token: string, text: string) => {
+  const post = await call(token, 'POST', '/v1/posts', { text, channelIds: [channelId], publishAt: inAnHour() });
+  expect(post.statusCode).toBe(201);
+  workflowIds.push(post.json().workflowId);
+  return post;
+};
 const invite = async (role = 'editor', token = ws().token) => {
   const res = await call(token, 'POST', '/v1/members', {
     email: `person-${++people}-${Date.now()}@example.test`,
@@ -123,21 +124,7 @@ describe('invitations', () => {
     });
 
     // The token acts as the member: a post they create is theirs; adding members is not for editors.
-    const post = await call(mine.token, 'POST', '/v1/posts', {
-      text: 'Written by the invited editor',
-      channelIds: [channelId],
-      publishAt: inAnHour(),
-    });
-    expect(post.statusCode).toBe(201);
-    workflowIds.push(
-      (
-        await h()
-          .db.selectFrom('posts')
-          .select('workflow_id')
-          .where('id', '=', post.json().id)
-          .executeTakeFirstOrThrow()
-      ).workflow_id,
-    );
+    const post = await createPost(mine.token, 'Written by the invited editor');
     expect(
       await h().db.selectFrom('posts').select('author_id').where('id', '=', post.json().id).executeTakeFirstOrThrow(),
     ).toEqual({ author_id: member.userId });
@@ -305,21 +292,7 @@ describe('service accounts', () => {
     const { token, id } = minted.json();
     expect(minted.json()).toMatchObject({ userId: account.userId, scopes: ['publish'] });
     expect((await call(token, 'GET', '/v1/posts')).statusCode).toBe(200);
-    const post = await call(token, 'POST', '/v1/posts', {
-      text: 'From the integration',
-      channelIds: [channelId],
-      publishAt: inAnHour(),
-    });
-    expect(post.statusCode).toBe(201);
-    workflowIds.push(
-      (
-        await h()
-          .db.selectFrom('posts')
-          .select('workflow_id')
-          .where('id', '=', post.json().id)
-          .executeTakeFirstOrThrow()
-      ).workflow_id,
-    );
+    const post = await createPost(token, 'From the integration');
     expect(
       (await call(token, 'POST', `/v1/posts/${post.json().id}/approval`, { decision: 'approve' })).statusCode,
     ).toBe(403);

@@ -1,4 +1,4 @@
-import { connectChannel } from './support/channels';
+import { connectWebhook } from './support/channels';
 import { png } from './support/images';
 import { useChorus } from './support/chorus';
 import { bearer, waitFor } from './support/harness';
@@ -15,13 +15,7 @@ const editor = () => member('editor');
 let channelId: string;
 
 beforeAll(async () => {
-  channelId = (
-    await connectChannel(h(), ws().token, {
-      provider: 'webhook',
-      name: 'Hook',
-      credentials: { url: hook().url, secret: hook().secret },
-    })
-  ).id;
+  channelId = (await connectWebhook(h(), ws().token, hook(), 'Hook')).id;
   await call(ws().token, 'PUT', '/v1/approval-policies', {
     steps: [{ name: 'Brand', mode: 'any', approvers: { roles: ['approver'] } }],
   });

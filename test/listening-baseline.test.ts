@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import { recordHistory } from './support/histories';
+import { listenedForTwoHours } from './support/spikes';
 import { useChorus } from './support/chorus';
 import { waitFor } from './support/harness';
 
@@ -102,11 +103,7 @@ test('a new query that receives a burst and a backfill of history does not alert
 test('a query that listened through its baseline alerts on a spike; a pause starts its baseline again', async () => {
   const query = await listen('Established', 'plonkett');
   // It has listened for two hours: its baseline windows are real, one mention in each.
-  await h()
-    .db.updateTable('listening_queries')
-    .set({ listening_since: new Date(Date.now() - 2 * 3600_000) })
-    .where('id', '=', query.id)
-    .execute();
+  await listenedForTwoHours(h(), query.id);
   await push([1, 2, 3, 4, 5, 6].flatMap((k) => mentions('plonkett', 1, k * WINDOW_MS + WINDOW_MS / 2)));
   await detectionRan(query.id);
   expect(await alertsOf(query.id)).toEqual([]);

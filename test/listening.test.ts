@@ -1,7 +1,9 @@
 import { AtpAgent } from '@atproto/api';
 import type { SandboxAccount } from '../sandbox/local-bluesky';
 import { startFirehoseProxy } from './support/firehose-proxy';
+import { listenedForTwoHours } from './support/spikes';
 import { useChorus } from './support/chorus';
+import { listMentions } from './support/mentions';
 import { waitFor } from './support/harness';
 
 const { harness: h, pds, workspace: ws, call } = useChorus({ pds: true, workspace: 'Listeners' });
@@ -18,15 +20,7 @@ async function post(account: SandboxAccount, text: string) {
   await agent.post({ text, createdAt: new Date().toISOString() });
 }
 
-const mentionsOf = async (queryId: string) =>
-  (await call(ws().token, 'GET', `/v1/mentions?queryId=${queryId}&limit=1000`)).json().mentions as {
-    id: string;
-    text: string;
-    author: string;
-    sourceId: string;
-    sentiment: { label: string; score: number };
-    lead: boolean;
-  }[];
+const mentionsOf = (queryId: string) => listMentions(call, ws().token, queryId);
 
 test('mentions on the local PDS are exactly the matching posts, each once, with sentiment, across a worker restart', async () => {
   const created = await call(ws().token, 'POST', '/v1/listening/queries', {
@@ -245,11 +239,7 @@ describe('spike (crisis) alerts', () => {
       alerting,
     });
     expect(res.statusCode).toBe(201);
-    await h()
-      .db.updateTable('listening_queries')
-      .set({ listening_since: new Date(Date.now() - 2 * 3600_000) })
-      .where('id', '=', res.json().id)
-      .execute();
+    await listenedForTwoHours(h(), res.json().id);
     return res.json() as { id: string; workflowId: string };
   };
   const loopsDone = async (query: { id: string }, runs: number) =>

@@ -8,6 +8,7 @@ import {
 } from '../listening/mastodon';
 import { recordHistory } from './support/histories';
 import { useChorus } from './support/chorus';
+import { listMentions } from './support/mentions';
 import { waitFor } from './support/harness';
 import { startMastodonFake, type MastodonFake } from './support/mastodon-fake';
 
@@ -21,14 +22,7 @@ afterAll(async () => {
   await fake?.close();
 });
 
-const mentionsOf = async (queryId: string) =>
-  (await call(ws().token, 'GET', `/v1/mentions?queryId=${queryId}&limit=1000`)).json().mentions as {
-    text: string;
-    author: string;
-    source: string;
-    sourceId: string;
-    url: string;
-  }[];
+const mentionsOf = (queryId: string) => listMentions(call, ws().token, queryId);
 
 async function readAll(timeline: MastodonTimeline, position: string | null) {
   const statuses: MastodonStatus[] = [];

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { AtpAgent } from '@atproto/api';
 import type { SandboxAccount } from '../sandbox/local-bluesky';
-import { connectBluesky, connectChannel } from './support/channels';
+import { connectBluesky, connectWebhook } from './support/channels';
 import { useChorus } from './support/chorus';
 import { bearer, createWorkspace, waitFor, type TestWorkspace } from './support/harness';
 import { png } from './support/images';
@@ -16,13 +16,7 @@ beforeAll(async () => {
   alice = await pds().createAccount('mediaalice');
   channels = {
     alice: (await connectBluesky(h(), ws().token, pds(), alice)).id,
-    hook: (
-      await connectChannel(h(), ws().token, {
-        provider: 'webhook',
-        name: 'CRM hook',
-        credentials: { url: hook().url, secret: hook().secret },
-      })
-    ).id,
+    hook: (await connectWebhook(h(), ws().token, hook(), 'CRM hook')).id,
   };
 });
 

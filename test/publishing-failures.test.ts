@@ -1,9 +1,10 @@
 import { AtpAgent } from '@atproto/api';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createPublishingActivities } from '../activities/publishing';
-import { connectBluesky, connectChannel } from './support/channels';
+import { connectBluesky, connectWebhook } from './support/channels';
 import { recordHistory } from './support/histories';
 import { useChorus } from './support/chorus';
+import { createdPost } from './support/posts';
 import { waitFor } from './support/harness';
 import { startTcpProxy } from './support/tcp-proxy';
 
@@ -15,11 +16,7 @@ const {
   call,
 } = useChorus({ pds: true, hook: true, workspace: 'Test workspace' });
 
-async function schedule(body: Record<string, unknown>) {
-  const res = await call(ws().token, 'POST', '/v1/posts', body);
-  expect(res.statusCode).toBe(201);
-  return res.json();
-}
+const schedule = (body: Record<string, unknown>) => createdPost(call, ws().token, body);
 
 const getPost = async (id: string) => (await call(ws().token, 'GET', `/v1/posts/${id}`)).json();
 
@@ -187,11 +184,7 @@ test('a post held for a reconnect fails that target when its channel is removed 
 });
 
 test("a rate-limited webhook is retried after the receiver's Retry-After", async () => {
-  const channel = await connectChannel(h(), ws().token, {
-    provider: 'webhook',
-    name: 'Limited',
-    credentials: { url: hook().url, secret: hook().secret },
-  });
+  const channel = await connectWebhook(h(), ws().token, hook(), 'Limited');
   hook().respondNext({ status: 429, headers: { 'retry-after': '2' } });
   const post = await schedule({ text: `Rate limited ${Date.now()}`, channelIds: [channel.id] });
   const done = await finished(post.id);
@@ -205,11 +198,7 @@ test("a rate-limited webhook is retried after the receiver's Retry-After", async
 test('a webhook that refuses the delivery fails that target only; the post is partially published', async () => {
   const account = await pds().createAccount('partial');
   const bluesky = await connectBluesky(h(), ws().token, pds(), account);
-  const refusing = await connectChannel(h(), ws().token, {
-    provider: 'webhook',
-    name: 'Refusing',
-    credentials: { url: hook().url, secret: hook().secret },
-  });
+  const refusing = await connectWebhook(h(), ws().token, hook(), 'Refusing');
   hook().respondNext({ status: 400 });
   const post = await schedule({ text: 'Half of it', channelIds: [bluesky.id, refusing.id] });
   const done = await finished(post.id);

@@ -1,7 +1,8 @@
 import { recordHistory } from './support/histories';
 import type { SandboxAccount } from '../sandbox/local-bluesky';
-import { connectBluesky, connectChannel } from './support/channels';
+import { connectBluesky, connectWebhook } from './support/channels';
 import { useChorus } from './support/chorus';
+import { createdPost } from './support/posts';
 import { waitFor } from './support/harness';
 
 const {
@@ -20,23 +21,13 @@ beforeAll(async () => {
   channels = {
     alice: (await connectBluesky(h(), ws().token, pds(), alice)).id,
     bob: (await connectBluesky(h(), ws().token, pds(), bob)).id,
-    hook: (
-      await connectChannel(h(), ws().token, {
-        provider: 'webhook',
-        name: 'CRM hook',
-        credentials: { url: hook().url, secret: hook().secret },
-      })
-    ).id,
+    hook: (await connectWebhook(h(), ws().token, hook(), 'CRM hook')).id,
   };
 });
 
 const inSeconds = (s: number) => new Date(Date.now() + s * 1000).toISOString();
 
-async function schedule(body: Record<string, unknown>) {
-  const res = await call(ws().token, 'POST', '/v1/posts', body);
-  expect(res.statusCode).toBe(201);
-  return res.json();
-}
+const schedule = (body: Record<string, unknown>) => createdPost(call, ws().token, body);
 
 async function getPost(id: string) {
   return (await call(ws().token, 'GET', `/v1/posts/${id}`)).json();

@@ -1,5 +1,5 @@
 import { recordHistory } from './support/histories';
-import { connectChannel } from './support/channels';
+import { connectWebhook } from './support/channels';
 import { useChorus } from './support/chorus';
 import { waitFor } from './support/harness';
 
@@ -7,13 +7,7 @@ const { harness: h, hook, workspace: ws, call } = useChorus({ hook: true, worksp
 let channelId: string;
 
 beforeAll(async () => {
-  channelId = (
-    await connectChannel(h(), ws().token, {
-      provider: 'webhook',
-      name: 'Daily hook',
-      credentials: { url: hook().url, secret: hook().secret },
-    })
-  ).id;
+  channelId = (await connectWebhook(h(), ws().token, hook(), 'Daily hook')).id;
 });
 
 const recurrence = async (id: string) => (await call(ws().token, 'GET', `/v1/recurrences/${id}`)).json();

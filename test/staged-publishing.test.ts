@@ -3,8 +3,9 @@ import type { AddressInfo } from 'node:net';
 import { BlueskyAdapter } from '../channels/bluesky';
 import { announcePublishStage, claimPosts } from '../db/post-claims';
 import type { SandboxAccount } from '../sandbox/local-bluesky';
-import { connectBluesky, connectChannel } from './support/channels';
+import { connectBluesky, connectChannel, connectWebhook } from './support/channels';
 import { useChorus } from './support/chorus';
+import { createdPost } from './support/posts';
 import { recordHistory } from './support/histories';
 import { addMember, createWorkspace, waitFor } from './support/harness';
 import { startTcpProxy } from './support/tcp-proxy';
@@ -28,24 +29,14 @@ let hookChannelId: string;
 beforeAll(async () => {
   carol = await pds().createAccount('carol');
   channelId = (await connectBluesky(h(), ws().token, pds(), carol)).id;
-  hookChannelId = (
-    await connectChannel(h(), ws().token, {
-      provider: 'webhook',
-      name: 'CRM hook',
-      credentials: { url: hook().url, secret: hook().secret },
-    })
-  ).id;
+  hookChannelId = (await connectWebhook(h(), ws().token, hook(), 'CRM hook')).id;
 });
 
 const inSeconds = (s: number) => new Date(Date.now() + s * 1000).toISOString();
 const getPost = async (id: string, token = ws().token) => (await call(token, 'GET', `/v1/posts/${id}`)).json();
 const postsWith = async (marker: string) => (await pds().listPosts(carol.did)).filter((p) => p.text.includes(marker));
 
-async function schedule(body: Record<string, unknown>, token = ws().token) {
-  const res = await call(token, 'POST', '/v1/posts', body);
-  expect(res.statusCode).toBe(201);
-  return res.json();
-}
+const schedule = (body: Record<string, unknown>, token = ws().token) => createdPost(call, token, body);
 
 /** The post's publish activity is running on the worker, waiting for the post's time. */
 async function waitUntilStaged(workflowId: string) {

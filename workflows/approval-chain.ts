@@ -4,6 +4,7 @@ import {
   type ApprovalChainStatus,
   type ApprovalDecision,
   type ApprovalStep,
+  type ChainDecision,
   type DecisionRequest,
   type DueNotification,
   type StaleDecisionDetails,
@@ -107,8 +108,8 @@ export class ApprovalChain {
     }
   }
 
-  /** Applies a validated decision; returns the step it was made on. */
-  apply({ userId, decision, comment }: DecisionRequest): { stepIndex: number; step: ApprovalStep } {
+  /** Applies a validated decision; returns it as the workflow records it, naming the step it was made on. */
+  apply({ userId, decision, comment }: DecisionRequest): ChainDecision {
     const stepIndex = this.currentStep!;
     const step = this.steps[stepIndex]!;
     this.decisions.push({
@@ -132,7 +133,7 @@ export class ApprovalChain {
       this.stepStartedAt = Date.now();
       if (this.currentStep === null) this.state = 'approved';
     }
-    return { stepIndex, step };
+    return { round: this.round, step: stepIndex, stepName: step.name, userId, decision, comment };
   }
 
   /** New content (changed by `editorId`): a new round from step one, whatever had been approved. */

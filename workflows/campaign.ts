@@ -112,17 +112,9 @@ export async function runCampaign(input: CampaignWorkflowInput): Promise<Campaig
   setHandler(
     decideUpdate,
     async (request) => {
-      const { stepIndex, step } = chain.apply(request);
+      const decided = chain.apply(request);
       wake();
-      await recordCampaignDecision({
-        campaignId: input.campaignId,
-        round: chain.round,
-        step: stepIndex,
-        stepName: step.name,
-        userId: request.userId,
-        decision: request.decision,
-        comment: request.comment,
-      });
+      await recordCampaignDecision({ campaignId: input.campaignId, ...decided });
       return chain.snapshot();
     },
     {

@@ -20,16 +20,7 @@ export async function reviewLibraryItem(input: LibraryItemReviewInput): Promise<
   setHandler(
     decideUpdate,
     async (request) => {
-      const { stepIndex, step } = chain.apply(request);
-      await recordLibraryDecision({
-        itemId: input.itemId,
-        round: chain.round,
-        step: stepIndex,
-        stepName: step.name,
-        userId: request.userId,
-        decision: request.decision,
-        comment: request.comment,
-      });
+      await recordLibraryDecision({ itemId: input.itemId, ...chain.apply(request) });
       return chain.snapshot();
     },
     { validator: (request) => chain.validate(request, `item is ${chain.state}`) },

@@ -14,6 +14,7 @@ import {
 import type { AlertActivities } from '../activities/alerts';
 import type { ListeningActivities } from '../activities/listening';
 import {
+  emptyListeningRun,
   listeningCountersQuery,
   pauseListeningSignal,
   queryChangedSignal,
@@ -65,15 +66,7 @@ const { listenBlueskyFirehose } = proxyActivities<ListeningActivities>({
  * are signals; a change cancels the read in progress, which resumes from the saved cursor.
  */
 export async function listenQuery(input: ListeningWorkflowInput): Promise<ListeningCounters> {
-  const counters: ListeningCounters = input.carried?.counters ?? {
-    runs: 0,
-    processed: 0,
-    stored: 0,
-    filtered: 0,
-    malformed: 0,
-    sourceHealthy: true,
-    lastError: null,
-  };
+  const counters: ListeningCounters = input.carried?.counters ?? { runs: 0, ...emptyListeningRun() };
   let paused = input.carried?.paused ?? false;
   let stopped = false;
   let reading: CancellationScope | undefined;

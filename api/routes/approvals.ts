@@ -20,13 +20,13 @@ import { webhookCredentialsSchema } from '../../channels/webhook';
 import { findCampaign } from '../../db/campaigns';
 import { listNotifications } from '../../db/notifications';
 import { findPost, findPosts, postView } from '../../db/posts';
-import { approvalQuery, approvalsNeeded, APPROVAL_MODES } from '../../contracts/approval';
+import { approvalsNeeded, APPROVAL_MODES } from '../../contracts/approval';
+import { chainRoutes } from '../chain-routes';
 import { ownedOr404 } from '../owned';
 import { callerOf, requireRole, Roles } from '../plugins/auth';
-import { decisionBody, noContent } from '../schemas';
+import { noContent } from '../schemas';
 import { invalidField, invalidFields, notFound, type FieldProblem } from '../problems';
-import { answerOnce, approvalChainView, approvalView, idempotencyHeaders, runDecision } from '../workflow-updates';
-import { approvalViewSchema, approvalWithPeople, peopleNamer, personSchema } from '../people';
+import { peopleNamer, personSchema } from '../people';
 
 const notificationSchema = z.object({
   id: z.string(),
@@ -273,57 +273,15 @@ export const approvalRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request) => ({ policies: await listPolicies(app.db, callerOf(request).workspaceId) }),
   );
 
-  app.post(
-    '/posts/:id/approval',
-    {
-      onRequest: requireRole(Roles.decide),
-      schema: {
-        summary:
-          "Approve or reject the current step of a post's chain (eligible approvers, never the author or an editor of the round, once per step)",
-        tags: ['approvals'],
-        params: z.strictObject({ id: z.uuid() }),
-        headers: idempotencyHeaders,
-        body: decisionBody,
-        response: { 200: approvalChainView },
-      },
-    },
-    async (request, reply) =>
-      answerOnce(app, request, reply, async (updateId) => {
-        const caller = callerOf(request);
-        const post = await ownedOr404(findPost(app.db, caller.workspaceId, request.params.id), 'Post');
-        return runDecision(
-          app.temporal,
-          post.workflowId,
-          caller,
-          request.body,
-          `The post is ${post.status}; no approval is pending`,
-          updateId,
-        );
-      }),
-  );
-
-  app.get(
-    '/posts/:id/approval',
-    {
-      onRequest: requireRole(Roles.read),
-      schema: {
-        summary:
-          'The chain, its current step (from 1) and round, and every decision (who, when, comment), each person named',
-        tags: ['approvals'],
-        params: z.strictObject({ id: z.uuid() }),
-        response: { 200: approvalViewSchema },
-      },
-    },
-    async (request) => {
-      const { workspaceId } = callerOf(request);
-      const post = await ownedOr404(findPost(app.db, workspaceId, request.params.id), 'Post');
-      return approvalWithPeople(
-        app.db,
-        workspaceId,
-        approvalView(await app.temporal.workflow.getHandle(post.workflowId).query(approvalQuery)),
-      );
-    },
-  );
+  chainRoutes(app, {
+    path: '/posts/:id/approval',
+    tags: ['approvals'],
+    decide:
+      "Approve or reject the current step of a post's chain (eligible approvers, never the author or an editor of the round, once per step)",
+    view: 'The chain, its current step (from 1) and round, and every decision (who, when, comment), each person named',
+    find: (workspaceId, id) => ownedOr404(findPost(app.db, workspaceId, id), 'Post'),
+    finished: (post) => `The post is ${post.status}; no approval is pending`,
+  });
 
   app.post(
     '/content-rules',

@@ -4,6 +4,7 @@ import { slotOccurrences } from '../../content/queue-slots';
 import { listCampaigns } from '../../db/campaigns';
 import { findChannels } from '../../db/channels';
 import { findPosts, postView, type PostView } from '../../db/posts';
+import { POST_STATUSES, type PostStatus } from '../../contracts/domain';
 import { callerOf, requireRole, Roles } from '../plugins/auth';
 import { isoInstant } from '../schemas';
 import { invalidField } from '../problems';
@@ -30,15 +31,9 @@ const calendarView = z.object({
   warnings: z.array(calendarWarning),
 });
 
-const LIVE = new Set([
-  'awaiting_approval',
-  'changes_requested',
-  'scheduled',
-  'held',
-  'publishing',
-  'published',
-  'partially_published',
-]);
+/** Every status but those of a post that ended without going out (failed, cancelled, rejected, expired). */
+const NOT_GONE_OUT: readonly PostStatus[] = ['failed', 'cancelled', 'rejected', 'expired'];
+const LIVE = new Set<string>(POST_STATUSES.filter((s) => !NOT_GONE_OUT.includes(s)));
 
 export const calendarRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(

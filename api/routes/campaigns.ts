@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { campaignOverride, listPolicies, policyStepsFor, resolveSteps, unsatisfiableSteps } from '../../db/approvals';
+import { approvableSteps, campaignOverride, listPolicies, policyStepsFor } from '../../db/approvals';
 import { appendAudit } from '../../db/audit';
 import {
   addPostsToCampaign,
@@ -15,7 +15,6 @@ import {
 import { findPostHandles } from '../../db/posts';
 import { findChannels } from '../../db/channels';
 import { CAMPAIGN_STATUSES } from '../../contracts/domain';
-import { approvalQuery } from '../../contracts/approval';
 import {
   campaignStatusQuery,
   campaignWorkflowId,
@@ -28,6 +27,7 @@ import type { runCampaign } from '../../workflows/campaign';
 import { joinCampaignSignal } from '../../contracts/post';
 import { SearchAttributes } from '../../contracts/shared';
 import { storeAndStart } from '../../services/store-and-start';
+import { chainRoutes } from '../chain-routes';
 import { ownedOr404 } from '../owned';
 import { callerOf, requireRole, Roles } from '../plugins/auth';
 import { beyondHorizon } from '../../content/publish-horizon';
@@ -41,7 +41,6 @@ import {
   runDecision,
   runWorkflowUpdate,
 } from '../workflow-updates';
-import { approvalViewSchema, approvalWithPeople } from '../people';
 
 const createCampaignBody = z.strictObject({
   name: z.string().trim().min(1).max(200),
@@ -248,13 +247,13 @@ export const campaignRoutes: FastifyPluginAsyncZod = async (app) => {
       const caller = callerOf(request);
       const campaign = await campaignOr404(caller.workspaceId, request.params.id);
       const policy = await policyStepsFor(app.db, caller.workspaceId, [], campaign.id);
-      const steps = await resolveSteps(app.db, caller.workspaceId, policy.steps, campaign.ownerId);
-      const problems = unsatisfiableSteps(steps, policy.distinctApprovers, "the campaign's owner").map((message) => ({
-        field: 'approval',
-        rule: 'approvable',
-        message,
-      }));
-      if (problems.length > 0) throw invalidFields(problems);
+      const steps = await approvableSteps(
+        app.db,
+        caller.workspaceId,
+        policy,
+        { userId: campaign.ownerId, besides: "the campaign's owner" },
+        'approval',
+      );
       const status = await runWorkflowUpdate(
         () =>
           app.temporal.workflow.getHandle(campaign.workflowId).executeUpdate(submitCampaignUpdate, {
@@ -266,33 +265,14 @@ export const campaignRoutes: FastifyPluginAsyncZod = async (app) => {
     },
   );
 
-  app.post(
-    '/campaigns/:id/approval',
-    {
-      onRequest: requireRole(Roles.decide),
-      schema: {
-        summary: "Decide on the campaign plan's current approval step (naming the step and round)",
-        tags: ['campaigns'],
-        params: idParams,
-        headers: idempotencyHeaders,
-        body: decisionBody,
-        response: { 200: approvalChainView },
-      },
-    },
-    async (request, reply) =>
-      answerOnce(app, request, reply, async (updateId) => {
-        const caller = callerOf(request);
-        const campaign = await campaignOr404(caller.workspaceId, request.params.id);
-        return runDecision(
-          app.temporal,
-          campaign.workflowId,
-          caller,
-          request.body,
-          'The campaign has finished',
-          updateId,
-        );
-      }),
-  );
+  chainRoutes(app, {
+    path: '/campaigns/:id/approval',
+    tags: ['campaigns'],
+    decide: "Decide on the campaign plan's current approval step (naming the step and round)",
+    view: "The campaign plan's approval chain (steps from 1), each person named",
+    find: campaignOr404,
+    finished: () => 'The campaign has finished',
+  });
 
   app.post(
     '/campaigns/:id/posts/approval',
@@ -355,28 +335,6 @@ export const campaignRoutes: FastifyPluginAsyncZod = async (app) => {
           return { results };
         },
         (body) => (body as { results: BulkDecisionResult[] }).results.every((r) => r.status < 500),
-      );
-    },
-  );
-
-  app.get(
-    '/campaigns/:id/approval',
-    {
-      onRequest: requireRole(Roles.read),
-      schema: {
-        summary: "The campaign plan's approval chain (steps from 1), each person named",
-        tags: ['campaigns'],
-        params: idParams,
-        response: { 200: approvalViewSchema },
-      },
-    },
-    async (request) => {
-      const { workspaceId } = callerOf(request);
-      const campaign = await campaignOr404(workspaceId, request.params.id);
-      return approvalWithPeople(
-        app.db,
-        workspaceId,
-        approvalView(await app.temporal.workflow.getHandle(campaign.workflowId).query(approvalQuery)),
       );
     },
   );

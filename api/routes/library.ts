@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { inspectMedia, MAX_MEDIA_BYTES } from '../../content/media';
 import { templateVariables } from '../../content/templates';
-import { policyStepsFor, resolveSteps, unsatisfiableSteps } from '../../db/approvals';
+import { approvableSteps, policyStepsFor } from '../../db/approvals';
 import { appendAudit } from '../../db/audit';
 import { LIBRARY_ITEM_KINDS } from '../../contracts/domain';
 import {
@@ -14,17 +14,15 @@ import {
   libraryItemView,
   listLibraryItems,
 } from '../../db/library';
-import { approvalQuery } from '../../contracts/approval';
 import { libraryItemWorkflowId } from '../../contracts/library-item';
 import type { reviewLibraryItem } from '../../workflows/library-item';
 import { SearchAttributes } from '../../contracts/shared';
 import { storeAndStart } from '../../services/store-and-start';
 import { callerOf, requireRole, Roles } from '../plugins/auth';
-import { decisionBody, idParams, isoInstant } from '../schemas';
+import { idParams, isoInstant } from '../schemas';
+import { chainRoutes } from '../chain-routes';
 import { ownedOr404 } from '../owned';
-import { invalidField, invalidFields } from '../problems';
-import { answerOnce, approvalChainView, approvalView, idempotencyHeaders, runDecision } from '../workflow-updates';
-import { approvalViewSchema, approvalWithPeople } from '../people';
+import { invalidField } from '../problems';
 
 const createItemBody = z
   .strictObject({
@@ -160,10 +158,13 @@ export const libraryRoutes: FastifyPluginAsyncZod = async (app) => {
         if (!media) throw invalidField('mediaId', 'exists', `no media ${body.mediaId} in this workspace`);
       }
       const policy = await policyStepsFor(app.db, caller.workspaceId, []);
-      const steps = await resolveSteps(app.db, caller.workspaceId, policy.steps, caller.userId);
-      const unsatisfiable = unsatisfiableSteps(steps, policy.distinctApprovers, 'you');
-      if (unsatisfiable.length > 0)
-        throw invalidFields(unsatisfiable.map((message) => ({ field: 'approval', rule: 'approvable', message })));
+      const steps = await approvableSteps(
+        app.db,
+        caller.workspaceId,
+        policy,
+        { userId: caller.userId, besides: 'you' },
+        'approval',
+      );
 
       const id = randomUUID();
       const workflowId = libraryItemWorkflowId(id);
@@ -252,53 +253,12 @@ export const libraryRoutes: FastifyPluginAsyncZod = async (app) => {
     },
   );
 
-  app.post(
-    '/library/:id/approval',
-    {
-      onRequest: requireRole(Roles.decide),
-      schema: {
-        summary: "Decide on a library item's approval (naming the step and round)",
-        tags: ['library'],
-        params: idParams,
-        headers: idempotencyHeaders,
-        body: decisionBody,
-        response: { 200: approvalChainView },
-      },
-    },
-    async (request, reply) =>
-      answerOnce(app, request, reply, async (updateId) => {
-        const caller = callerOf(request);
-        const item = await ownedOr404(findLibraryItem(app.db, caller.workspaceId, request.params.id), 'Library item');
-        return runDecision(
-          app.temporal,
-          item.workflowId,
-          caller,
-          request.body,
-          `The item is ${item.status}; no approval is pending`,
-          updateId,
-        );
-      }),
-  );
-
-  app.get(
-    '/library/:id/approval',
-    {
-      onRequest: requireRole(Roles.read),
-      schema: {
-        summary: "A library item's approval chain (steps from 1), each person named",
-        tags: ['library'],
-        params: idParams,
-        response: { 200: approvalViewSchema },
-      },
-    },
-    async (request) => {
-      const { workspaceId } = callerOf(request);
-      const item = await ownedOr404(findLibraryItem(app.db, workspaceId, request.params.id), 'Library item');
-      return approvalWithPeople(
-        app.db,
-        workspaceId,
-        approvalView(await app.temporal.workflow.getHandle(item.workflowId).query(approvalQuery)),
-      );
-    },
-  );
+  chainRoutes(app, {
+    path: '/library/:id/approval',
+    tags: ['library'],
+    decide: "Decide on a library item's approval (naming the step and round)",
+    view: "A library item's approval chain (steps from 1), each person named",
+    find: (workspaceId, id) => ownedOr404(findLibraryItem(app.db, workspaceId, id), 'Library item'),
+    finished: (item) => `The item is ${item.status}; no approval is pending`,
+  });
 };

@@ -50,6 +50,22 @@ function mintable(
 }
 
 export const tokenRoutes: FastifyPluginAsyncZod = async (app) => {
+  /** A new token of `userId` (the caller, or a service account) made by the caller: its secret is in this answer only. */
+  const mint = async (caller: TokenCaller, userId: string, body: z.infer<typeof newToken>) => {
+    const { scopes, expiresAt } = mintable(caller, body);
+    const { token, view } = await app.db.transaction().execute((trx) =>
+      issueToken(trx, {
+        userId,
+        workspaceId: caller.workspaceId,
+        name: body.name,
+        expiresAt,
+        scopes,
+        actorId: caller.userId,
+      }),
+    );
+    return { ...view, token };
+  };
+
   app.get(
     '/tokens',
     {
@@ -82,18 +98,7 @@ export const tokenRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request, reply) => {
       const caller = callerOf(request);
-      const { scopes, expiresAt } = mintable(caller, request.body);
-      const { token, view } = await app.db.transaction().execute((trx) =>
-        issueToken(trx, {
-          userId: caller.userId,
-          workspaceId: caller.workspaceId,
-          name: request.body.name,
-          expiresAt,
-          scopes,
-          actorId: caller.userId,
-        }),
-      );
-      return reply.code(201).send({ ...view, token });
+      return reply.code(201).send(await mint(caller, caller.userId, request.body));
     },
   );
 
@@ -114,18 +119,7 @@ export const tokenRoutes: FastifyPluginAsyncZod = async (app) => {
       const caller = callerOf(request);
       const account = await findMember(app.db, caller.workspaceId, request.params.userId);
       if (!account || account.kind !== 'service') throw notFound('Service account');
-      const { scopes, expiresAt } = mintable(caller, request.body);
-      const { token, view } = await app.db.transaction().execute((trx) =>
-        issueToken(trx, {
-          userId: account.userId,
-          workspaceId: caller.workspaceId,
-          name: request.body.name,
-          expiresAt,
-          scopes,
-          actorId: caller.userId,
-        }),
-      );
-      return reply.code(201).send({ ...view, token });
+      return reply.code(201).send(await mint(caller, account.userId, request.body));
     },
   );
 

@@ -12,6 +12,15 @@ export async function connectChannel(
   return res.json();
 }
 
+/** Connects a webhook channel that delivers to `receiver` (a test's webhook receiver). */
+export function connectWebhook(h: Harness, token: string, receiver: { url: string; secret: string }, name: string) {
+  return connectChannel(h, token, {
+    provider: 'webhook',
+    name,
+    credentials: { url: receiver.url, secret: receiver.secret },
+  });
+}
+
 export function connectBluesky(
   h: Harness,
   token: string,

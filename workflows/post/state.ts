@@ -236,18 +236,9 @@ export class PostState {
 
   async decide(request: DecisionRequest): Promise<ApprovalChainStatus> {
     const chain = this.chain!;
-    const { stepIndex, step } = chain.apply(request);
+    const decided = chain.apply(request);
     this.wake();
-    await recordApprovalDecision({
-      postId: this.input.postId,
-      round: chain.round,
-      step: stepIndex,
-      stepName: step.name,
-      userId: request.userId,
-      decision: request.decision,
-      comment: request.comment,
-      awaitingUserIds: chain.pendingApprovers(),
-    });
+    await recordApprovalDecision({ postId: this.input.postId, ...decided, awaitingUserIds: chain.pendingApprovers() });
     return this.approvalSnapshot();
   }
 

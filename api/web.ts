@@ -1,7 +1,7 @@
 import fastifyStatic from '@fastify/static';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 
 /** The built web app (`npm run build:web`), from the source tree (tsx) or from dist/ (compiled). */
 export function defaultWebRoot(): string {
@@ -13,36 +13,50 @@ export function defaultWebRoot(): string {
 const API_PATHS = /^\/(v1|docs|openapi\.json|health)(\/|$|\?)/;
 
 /**
- * Serves the web app's files at `/`. Hashed assets are cached for a year; the page, the service
- * worker and the manifest are revalidated on every load so a new build reaches users at once.
+ * Serves the web app at `/`: its files (hashed assets cached for a year; the page, the service
+ * worker and the manifest revalidated on every load, so a new build reaches users at once), and
+ * its page for every path of its own (`/calendar`, `/posts/…?status=…`: the router in the page
+ * takes it from there). Unknown API paths stay problem+json 404s.
  */
 export async function registerWeb(app: FastifyInstance, root: string): Promise<void> {
   await app.register(fastifyStatic, {
     root,
-    prefix: '/',
-    wildcard: true,
-    index: 'index.html',
+    serve: false,
     setHeaders(reply, file) {
       const immutable = file.includes(`${path.sep}assets${path.sep}`);
       reply.header('cache-control', immutable ? 'public, max-age=31536000, immutable' : 'no-cache');
     },
   });
+  app.route({
+    method: ['GET', 'HEAD'],
+    url: '/*',
+    // The app's pages keep their state in their query strings; nothing here reads them.
+    config: { appFiles: true },
+    schema: { hide: true },
+    handler(request, reply) {
+      const file = (request.params as { '*': string })['*'];
+      if (file && isFile(root, file)) return reply.sendFile(file);
+      if (isAppPage(request)) return reply.sendFile('index.html');
+      return reply.callNotFound();
+    },
+  });
 }
 
-/**
- * A browser navigating to one of the app's own paths (`/calendar`, `/posts/…`): the router in the
- * page takes it from there. Anything else that is not found stays a problem+json 404.
- */
-export function isAppPage(app: FastifyInstance, request: FastifyRequest): boolean {
+function isFile(root: string, file: string): boolean {
+  const full = path.resolve(root, file);
+  if (!full.startsWith(root + path.sep)) return false;
+  try {
+    return statSync(full).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** A browser navigating to one of the app's own paths: not the API's, not a file, asking for a page. */
+function isAppPage(request: FastifyRequest): boolean {
   return (
-    app.webRoot !== undefined &&
-    (request.method === 'GET' || request.method === 'HEAD') &&
     !API_PATHS.test(request.url) &&
     !path.extname(request.url.split('?')[0]!) &&
     (request.headers.accept ?? '').includes('text/html')
   );
-}
-
-export function sendAppPage(reply: FastifyReply) {
-  return reply.header('cache-control', 'no-cache').sendFile('index.html');
 }

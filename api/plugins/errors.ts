@@ -3,7 +3,6 @@ import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { DomainError } from '../../contracts/errors';
 import { Problem, problemFrom, titleFor, type FieldProblem } from '../problems';
-import { isAppPage, sendAppPage } from '../web';
 
 const PROBLEM_JSON = 'application/problem+json';
 
@@ -75,15 +74,11 @@ export const errorsPlugin = fp(async (app: FastifyInstance) => {
   });
 
   app.setNotFoundHandler((request, reply) =>
-    isAppPage(app, request)
-      ? sendAppPage(reply)
-      : reply
-          .code(404)
-          .type(PROBLEM_JSON)
-          .send(
-            new Problem(404, 'Not Found', `No route ${request.method} ${request.url.split('?')[0]}`).toJSON(
-              request.url,
-            ),
-          ),
+    reply
+      .code(404)
+      .type(PROBLEM_JSON)
+      .send(
+        new Problem(404, 'Not Found', `No route ${request.method} ${request.url.split('?')[0]}`).toJSON(request.url),
+      ),
   );
 });

@@ -19,6 +19,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** The body is a file sent with its own content type (a CSV, an image), which the route checks itself, not JSON. */
     fileBody?: boolean;
+    /** The web app's files and pages (api/web.ts): no input of ours; their query strings are the app's. */
+    appFiles?: boolean;
   }
 }
 
@@ -166,6 +168,8 @@ async function refuseUnexpectedBody(request: FastifyRequest) {
 }
 
 function checkRoute(route: RouteOptions) {
+  // The web app's files and pages (api/web.ts) take no input: their query strings belong to the app.
+  if (route.config?.appFiles) return;
   const schema: FastifySchema = (route.schema ??= {});
   for (const part of INPUT_PARTS) {
     const partSchema = schema[part];

@@ -70,6 +70,9 @@ test('an unknown page inside the app says so instead of a blank page; the API ke
   const email = await withPassword(chorus.harness(), chorus.workspace());
   const p = await page();
   await signIn(p, email);
+  // A page of the app with its state in the query string loads as itself (a reload, a shared link).
+  await p.goto('/calendar?view=month&channel=x');
+  await p.getByRole('heading', { name: 'Calendar' }).waitFor();
   await p.goto('/no-such-screen');
   await p.getByRole('heading', { name: 'No such page' }).waitFor();
   const api = await p.request.get('/v1/no-such-route', { headers: { accept: 'text/html' } });

@@ -198,6 +198,9 @@ export default function Calendar() {
           datesSet={onDatesSet}
           eventClick={onEventClick}
           eventDrop={onEventDrop}
+          // A post is a link (keyboard, open in a new tab); the browser's own link dragging would
+          // take the pointer away from the calendar's.
+          eventDidMount={(info) => info.el.setAttribute('draggable', 'false')}
           dayMaxEvents={4}
           nowIndicator
         />

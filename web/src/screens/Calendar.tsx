@@ -10,7 +10,7 @@ import '@fullcalendar/react/themes/classic/theme.css';
 import '@fullcalendar/react/themes/classic/palette.css';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
-import { Link, useNavigate, useSearchParams } from 'react-router';
+import { Link, useNavigate } from 'react-router';
 import { api, data } from '../api/client';
 import { formatDateTime } from '../app/format';
 import { LIVE_REFETCH_MS } from '../app/live';
@@ -31,9 +31,11 @@ export default function Calendar() {
   const { can } = useSession();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
-  const [params, setParams] = useSearchParams();
-  const channelId = params.get('channel') ?? '';
-  const campaignId = params.get('campaign') ?? '';
+  // Filters live in the screen's state, not the URL: the server refuses a query string on app pages
+  // (api/plugins/input.ts gives every route a strict one), so a reload with one would fail.
+  const [filters, setFilters] = useState({ channel: '', campaign: '' });
+  const channelId = filters.channel;
+  const campaignId = filters.campaign;
   const [range, setRange] = useState<{ from: string; to: string }>();
   const [moved, setMoved] = useState<Moved>();
   const mayMove = can('writeContent');
@@ -117,16 +119,8 @@ export default function Calendar() {
     if (!info.event.start) return info.revert();
     reschedule.mutate({ postId: info.event.id, publishAt: info.event.start.toISOString(), revert: info.revert });
   };
-  const setFilter = (key: 'channel' | 'campaign', value: string) =>
-    setParams(
-      (current) => {
-        const next = new URLSearchParams(current);
-        if (value) next.set(key, value);
-        else next.delete(key);
-        return next;
-      },
-      { replace: true },
-    );
+  const setFilter = (key: keyof typeof filters, value: string) =>
+    setFilters((current) => ({ ...current, [key]: value }));
 
   const warnings = calendar.data?.warnings ?? [];
   const postText = (id: string) => {

@@ -102,7 +102,7 @@ export default function PostDetail() {
           {p.media.length > 0 && <p>{p.media.length} attached media.</p>}
         </section>
 
-        {can('writeContent') && MOVABLE.has(p.status) && <PostActions post={p} />}
+        {can('writeContent') && <PostActions post={p} />}
 
         <section aria-labelledby="post-targets">
           <h2 id="post-targets">Targets</h2>
@@ -230,31 +230,38 @@ function PostActions({ post }: { post: PostView }) {
     reschedule.mutate(at.toISOString());
   };
   const busy = reschedule.isPending || cancel.isPending;
+  const movable = MOVABLE.has(post.status);
   return (
     <section aria-labelledby="post-actions" className="post-actions">
       <h2 id="post-actions">Actions</h2>
-      <form className="reschedule-form" onSubmit={submit}>
-        <label>
-          New publish time
-          <input type="datetime-local" required value={publishAt} onChange={(e) => setPublishAt(e.target.value)} />
-        </label>
-        <button type="submit" className="primary" disabled={busy}>
-          Reschedule
-        </button>
-      </form>
-      <div>
-        <button
-          type="button"
-          className="danger"
-          disabled={busy}
-          onClick={() => {
-            reschedule.reset();
-            cancel.mutate();
-          }}
-        >
-          Cancel post
-        </button>
-      </div>
+      {movable ? (
+        <>
+          <form className="reschedule-form" onSubmit={submit}>
+            <label>
+              New publish time
+              <input type="datetime-local" required value={publishAt} onChange={(e) => setPublishAt(e.target.value)} />
+            </label>
+            <button type="submit" className="primary" disabled={busy}>
+              Reschedule
+            </button>
+          </form>
+          <div>
+            <button
+              type="button"
+              className="danger"
+              disabled={busy}
+              onClick={() => {
+                reschedule.reset();
+                cancel.mutate();
+              }}
+            >
+              Cancel post
+            </button>
+          </div>
+        </>
+      ) : (
+        <p>The post is {statusText(post.status)}: it can no longer be moved or cancelled.</p>
+      )}
       <div aria-live="polite">
         {answer && (
           <p role="status" className="answer-ok">

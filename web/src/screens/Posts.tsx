@@ -1,5 +1,6 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { Link, useSearchParams } from 'react-router';
+import { useState } from 'react';
+import { Link } from 'react-router';
 import { POST_STATUSES, type PostStatus } from '../../../contracts/domain';
 import { api, data } from '../api/client';
 import { formatDateTime } from '../app/format';
@@ -16,11 +17,12 @@ const isStatus = (value: string | null): value is PostStatus =>
 
 export default function Posts() {
   const { can } = useSession();
-  const [params, setParams] = useSearchParams();
-  const statusParam = params.get('status');
-  const status = isStatus(statusParam) ? statusParam : undefined;
-  const channelId = params.get('channel') ?? '';
-  const campaignId = params.get('campaign') ?? '';
+  // Filters live in the screen's state, not the URL: the server refuses a query string on app pages
+  // (api/plugins/input.ts gives every route a strict one), so a reload of /posts?status=… would fail.
+  const [filters, setFilters] = useState({ status: '', channel: '', campaign: '' });
+  const status = isStatus(filters.status) ? filters.status : undefined;
+  const channelId = filters.channel;
+  const campaignId = filters.campaign;
   const channels = useChannels();
   const campaigns = useCampaigns();
   const posts = useQuery({
@@ -41,16 +43,8 @@ export default function Posts() {
     placeholderData: keepPreviousData,
   });
 
-  const setFilter = (key: 'status' | 'channel' | 'campaign', value: string) =>
-    setParams(
-      (current) => {
-        const next = new URLSearchParams(current);
-        if (value) next.set(key, value);
-        else next.delete(key);
-        return next;
-      },
-      { replace: true },
-    );
+  const setFilter = (key: keyof typeof filters, value: string) =>
+    setFilters((current) => ({ ...current, [key]: value }));
 
   const list = posts.data?.posts ?? [];
   return (

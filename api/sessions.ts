@@ -31,6 +31,11 @@ export const sessionView = z.object({
     .describe(`Send it as the ${CSRF_HEADER} header with every POST, PUT, PATCH and DELETE the cookie authenticates`),
   expiresAt: z.string().describe('When the session ends at the latest (it ends sooner after a long idle time)'),
   temporalUiUrl: z.string().nullable().describe('The Temporal UI of this installation, if known'),
+  temporalNamespace: z
+    .string()
+    .describe(
+      "The Temporal namespace Chorus's workflows run in: a workflow's page in the UI is <temporalUiUrl>/namespaces/<namespace>/workflows/<workflowId>",
+    ),
 });
 export type SessionView = z.infer<typeof sessionView>;
 
@@ -51,6 +56,7 @@ export async function sessionViewOf(app: FastifyInstance, session: Session): Pro
     csrfToken: session.csrfToken,
     expiresAt: session.expiresAt.toISOString(),
     temporalUiUrl: app.temporalUiUrl ?? null,
+    temporalNamespace: app.temporal.options.namespace,
   };
 }
 

@@ -42,6 +42,7 @@ interface SessionViewJson {
   csrfToken: string;
   expiresAt: string;
   temporalUiUrl: string | null;
+  temporalNamespace: string;
 }
 
 const sessionCookieOf = (res: LightMyRequestResponse) => res.cookies.find((c) => c.name === 'chorus_session');
@@ -81,6 +82,7 @@ describe('signing in', () => {
       csrfToken: expect.any(String),
       expiresAt: expect.any(String),
       temporalUiUrl: null,
+      temporalNamespace: 'default',
     });
     const days = (Date.parse(view.expiresAt) - Date.now()) / (24 * 3600_000);
     expect(days).toBeGreaterThan(6.9);

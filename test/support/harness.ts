@@ -44,6 +44,8 @@ export async function startHarness(
     temporalLogger?: Logger;
     /** Serve the built web app (web/dist) at `/`, for the browser tests. */
     web?: boolean;
+    /** The Temporal UI the web app links to (AppDeps.temporalUiUrl); unset: no link. */
+    temporalUiUrl?: string;
   } = {},
 ): Promise<Harness> {
   quietTemporalLogs(options.temporalLogger);
@@ -82,7 +84,12 @@ export async function startHarness(
   let worker = await startWorker();
   let running = worker.run();
   const app = await buildApp(
-    { ...deps.appDeps(), listeningRunMs: 3000, ...(options.web ? { webRoot: defaultWebRoot() } : {}) },
+    {
+      ...deps.appDeps(),
+      listeningRunMs: 3000,
+      ...(options.web ? { webRoot: defaultWebRoot() } : {}),
+      ...(options.temporalUiUrl ? { temporalUiUrl: options.temporalUiUrl } : {}),
+    },
     { logger: false },
   );
   return {

@@ -2312,6 +2312,8 @@ export interface paths {
                                 csrfToken: string;
                                 /** @description When the session ends at the latest (it ends sooner after a long idle time) */
                                 expiresAt: string;
+                                /** @description The Temporal namespace Chorus's workflows run in: a workflow's page in the UI is <temporalUiUrl>/namespaces/<namespace>/workflows/<workflowId> */
+                                temporalNamespace: string;
                                 /** @description The Temporal UI of this installation, if known */
                                 temporalUiUrl: string | null;
                                 user: {
@@ -5840,6 +5842,8 @@ export interface paths {
                             csrfToken: string;
                             /** @description When the session ends at the latest (it ends sooner after a long idle time) */
                             expiresAt: string;
+                            /** @description The Temporal namespace Chorus's workflows run in: a workflow's page in the UI is <temporalUiUrl>/namespaces/<namespace>/workflows/<workflowId> */
+                            temporalNamespace: string;
                             /** @description The Temporal UI of this installation, if known */
                             temporalUiUrl: string | null;
                             user: {
@@ -5906,6 +5910,8 @@ export interface paths {
                             csrfToken: string;
                             /** @description When the session ends at the latest (it ends sooner after a long idle time) */
                             expiresAt: string;
+                            /** @description The Temporal namespace Chorus's workflows run in: a workflow's page in the UI is <temporalUiUrl>/namespaces/<namespace>/workflows/<workflowId> */
+                            temporalNamespace: string;
                             /** @description The Temporal UI of this installation, if known */
                             temporalUiUrl: string | null;
                             user: {
@@ -5997,6 +6003,8 @@ export interface paths {
                             csrfToken: string;
                             /** @description When the session ends at the latest (it ends sooner after a long idle time) */
                             expiresAt: string;
+                            /** @description The Temporal namespace Chorus's workflows run in: a workflow's page in the UI is <temporalUiUrl>/namespaces/<namespace>/workflows/<workflowId> */
+                            temporalNamespace: string;
                             /** @description The Temporal UI of this installation, if known */
                             temporalUiUrl: string | null;
                             user: {

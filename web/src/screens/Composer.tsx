@@ -126,10 +126,12 @@ function Editor({ channels, post }: { channels: Channel[]; post?: Ok<'/v1/posts/
   }, [channelIds, text, template, libraryItemId, variables, variants, when, at, campaignId, media, post]);
   const bodyKey = JSON.stringify(body);
   const asked = useDebounced(bodyKey, PREVIEW_DELAY_MS);
+  const askedBody = useMemo(() => JSON.parse(asked) as CreateBody, [asked]);
   const preview = useQuery({
     queryKey: ['post-preview', asked],
-    queryFn: () => data(api.POST('/v1/posts/preview', { body: JSON.parse(asked) as CreateBody })),
-    enabled: channelIds.length > 0 && (body.text !== '' || template !== undefined),
+    queryFn: () => data(api.POST('/v1/posts/preview', { body: askedBody })),
+    // The API refuses an empty text or no channel outright (400): nothing to ask about yet.
+    enabled: askedBody.channelIds.length > 0 && (askedBody.text !== '' || askedBody.libraryItemId !== undefined),
     placeholderData: (previous) => previous,
     retry: false,
   });
@@ -147,6 +149,7 @@ function Editor({ channels, post }: { channels: Channel[]; post?: Ok<'/v1/posts/
     (when === 'at' && !body.publishAt && !post) ||
     !current ||
     current.problems.length > 0;
+  const nothingYet = channelIds.length === 0 || (!template && text === '');
 
   const save = useMutation({
     mutationFn: async () =>
@@ -257,16 +260,17 @@ function Editor({ channels, post }: { channels: Channel[]; post?: Ok<'/v1/posts/
               </button>
             </fieldset>
           ) : (
-            <label className="card">
-              Text
+            <div className="card">
+              <label htmlFor={`${ids}-text`}>Text</label>
               <textarea
+                id={`${ids}-text`}
                 ref={textArea}
                 rows={6}
                 value={text}
                 onChange={(e) => setText(e.target.value)}
                 aria-describedby={`${ids}-counters`}
               />
-            </label>
+            </div>
           )}
 
           <section className="card" aria-labelledby={`${ids}-counters-h`}>
@@ -357,9 +361,9 @@ function Editor({ channels, post }: { channels: Channel[]; post?: Ok<'/v1/posts/
 
         <aside className="composer-side">
           <BeforeSaving
-            preview={current}
-            pending={channelIds.length > 0 && !current && !preview.error}
-            error={preview.error}
+            preview={nothingYet ? undefined : current}
+            pending={!nothingYet && !current && !preview.error}
+            error={nothingYet ? null : preview.error}
             channels={channels}
             editing={post !== undefined}
           />
@@ -546,27 +550,31 @@ function Attachments({
       </label>
       {upload.isPending && <p role="status">Uploading…</p>}
       {upload.error && <ProblemMessage error={upload.error} />}
-      <ul className="attachments">
-        {media.map((m, i) => (
-          <li key={m.key}>
-            <img src={`/v1/media/${m.mediaId}/content`} alt="" />
-            <div>
-              <span>{m.label}</span>
-              <label>
-                Alt text for {m.label}
-                <textarea
-                  rows={2}
-                  value={m.alt}
-                  onChange={(e) => setMedia((all) => all.map((x, j) => (j === i ? { ...x, alt: e.target.value } : x)))}
-                />
-              </label>
-              <button type="button" onClick={() => setMedia((all) => all.filter((_, j) => j !== i))}>
-                Remove {m.label}
-              </button>
-            </div>
-          </li>
-        ))}
-      </ul>
+      {media.length > 0 && (
+        <ul className="attachments">
+          {media.map((m, i) => (
+            <li key={m.key}>
+              <img src={`/v1/media/${m.mediaId}/content`} alt="" />
+              <div>
+                <span>{m.label}</span>
+                <label>
+                  Alt text for {m.label}
+                  <textarea
+                    rows={2}
+                    value={m.alt}
+                    onChange={(e) =>
+                      setMedia((all) => all.map((x, j) => (j === i ? { ...x, alt: e.target.value } : x)))
+                    }
+                  />
+                </label>
+                <button type="button" onClick={() => setMedia((all) => all.filter((_, j) => j !== i))}>
+                  Remove {m.label}
+                </button>
+              </div>
+            </li>
+          ))}
+        </ul>
+      )}
       <p className="muted">Each network's media rules are checked by the server; its answers show per network.</p>
     </fieldset>
   );
@@ -649,6 +657,14 @@ function BeforeSaving({
   );
 }
 
+const hostOf = (url: string): string | undefined => {
+  try {
+    return new URL(url).host;
+  } catch {
+    return undefined;
+  }
+};
+
 const URL_IN_TEXT = /\bhttps?:\/\/[^\s<>"]+/g;
 
 /** The text with its links as links, as the networks show them. */
@@ -707,7 +723,7 @@ function NetworkPreview({
     );
   }
   const firstLink = text.match(URL_IN_TEXT)?.[0];
-  const linkHost = firstLink && URL.canParse(firstLink) ? new URL(firstLink).host : undefined;
+  const linkHost = firstLink ? hostOf(firstLink) : undefined;
   return (
     <article className={`preview ${channel.provider}`} aria-label={`Preview on ${heading}`}>
       <h3>{heading}</h3>

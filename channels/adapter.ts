@@ -1,5 +1,9 @@
 import type { z } from 'zod';
 import type { Provider } from '../db/channels';
+import type { ChannelLimits } from '../contracts/text-rules';
+
+// The text rules live in contracts/text-rules.ts, shared with the web app's composer.
+export { graphemeLength, validateAgainstLimits, type ChannelLimits } from '../contracts/text-rules';
 
 /** What validation needs to know about a medium attached to a post. */
 export interface MediaFacts {
@@ -37,12 +41,6 @@ export interface PublishResult {
   url: string | null;
 }
 
-export interface ChannelLimits {
-  /** User-perceived characters (grapheme clusters), as the network counts them. */
-  maxGraphemes: number;
-  maxBytes?: number;
-}
-
 export interface ChannelAdapter<Credentials = unknown> {
   readonly provider: Provider;
   readonly credentialsSchema: z.ZodType<Credentials>;
@@ -57,25 +55,4 @@ export interface ChannelAdapter<Credentials = unknown> {
   newIdempotencyKey(targetId: string): string;
   publish(credentials: Credentials, request: PublishRequest): Promise<PublishResult>;
   delete(credentials: Credentials, externalId: string): Promise<void>;
-}
-
-const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' });
-
-export function graphemeLength(text: string): number {
-  return Array.from(graphemes.segment(text)).length;
-}
-
-/** Checks the limits every network shares: not blank, not over its length in graphemes and bytes. */
-export function validateAgainstLimits(text: string, limits: ChannelLimits, networkName: string): string[] {
-  const problems: string[] = [];
-  if (text.trim() === '') problems.push(`${networkName} posts need text`);
-  const graphemes = graphemeLength(text);
-  if (graphemes > limits.maxGraphemes) {
-    problems.push(`${networkName} allows at most ${limits.maxGraphemes} characters; this text has ${graphemes}`);
-  }
-  const bytes = Buffer.byteLength(text, 'utf8');
-  if (limits.maxBytes !== undefined && bytes > limits.maxBytes) {
-    problems.push(`${networkName} allows at most ${limits.maxBytes} bytes of UTF-8; this text has ${bytes}`);
-  }
-  return problems;
 }

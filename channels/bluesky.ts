@@ -3,8 +3,8 @@ import { AtpAgent, RichText } from '@atproto/api';
 import { TID } from '@atproto/common-web';
 import { XRPCError } from '@atproto/xrpc';
 import { z } from 'zod';
+import { TEXT_RULES } from '../contracts/text-rules';
 import {
-  validateAgainstLimits,
   type ChannelAdapter,
   type MediaFacts,
   type PublishMedia,
@@ -79,7 +79,7 @@ function credentialsKey(c: BlueskyCredentials): string {
 export class BlueskyAdapter implements ChannelAdapter<BlueskyCredentials> {
   readonly provider = 'bluesky' as const;
   readonly credentialsSchema = blueskyCredentialsSchema;
-  readonly limits = { maxGraphemes: 300, maxBytes: 3000 };
+  readonly limits = TEXT_RULES.bluesky.limits;
   /** Logged-in agents by credentials, so a burst of posts reuses one session per account. */
   private readonly sessions = new Map<string, Promise<AtpAgent>>();
   /** Posts to one account at the same moment share commits. */
@@ -91,7 +91,7 @@ export class BlueskyAdapter implements ChannelAdapter<BlueskyCredentials> {
   ) {}
 
   validate(text: string): string[] {
-    return validateAgainstLimits(text, this.limits, 'Bluesky');
+    return TEXT_RULES.bluesky.validate(text);
   }
 
   validateMedia(media: MediaFacts[]): string[] {

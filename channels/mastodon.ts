@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { htmlToText } from '../content/html-text';
+import { graphemeLength, mastodonLength, REMOTE_MENTION, TEXT_RULES } from '../contracts/text-rules';
 import {
-  graphemeLength,
   type ChannelAdapter,
   type MediaFacts,
   type PublishMedia,
@@ -16,10 +16,7 @@ export const mastodonCredentialsSchema = z.strictObject({
 });
 export type MastodonCredentials = z.infer<typeof mastodonCredentialsSchema>;
 
-/** Mastodon's defaults (an instance may raise them; /api/v2/instance says by how much). */
-const MAX_CHARACTERS = 500;
-/** Every link counts as this many characters, whatever its length. */
-const CHARACTERS_PER_URL = 23;
+/** Mastodon's defaults (an instance may raise them; /api/v2/instance says by how much); text limits in contracts/text-rules.ts. */
 const MAX_ATTACHMENTS = 4;
 const MAX_IMAGE_BYTES = 16 * 1024 * 1024;
 const MAX_VIDEO_BYTES = 99 * 1024 * 1024;
@@ -31,14 +28,7 @@ const MEDIA_WAIT_MS = 60_000;
 /** How far the instance's clock may be behind ours when telling our status from an older one. */
 const CLOCK_SKEW_MS = 60_000;
 
-const URL_PATTERN = /\bhttps?:\/\/[^\s<>"]+/gi;
-/** @user@domain counts only as @user. */
-const REMOTE_MENTION = /(^|[^\w/])@(\w+)@[\w.-]+\w/g;
-
-/** The length Mastodon counts: graphemes, with every URL as 23 and remote mentions as their local part. */
-export function mastodonLength(text: string): number {
-  return graphemeLength(text.replace(URL_PATTERN, 'x'.repeat(CHARACTERS_PER_URL)).replace(REMOTE_MENTION, '$1@$2'));
-}
+export { mastodonLength };
 
 interface MastodonStatus {
   id: string;
@@ -58,17 +48,10 @@ interface MastodonStatus {
 export class MastodonAdapter implements ChannelAdapter<MastodonCredentials> {
   readonly provider = 'mastodon' as const;
   readonly credentialsSchema = mastodonCredentialsSchema;
-  readonly limits = { maxGraphemes: MAX_CHARACTERS };
+  readonly limits = TEXT_RULES.mastodon.limits;
 
   validate(text: string): string[] {
-    const problems: string[] = [];
-    if (text.trim() === '') problems.push('Mastodon posts need text');
-    const length = mastodonLength(text);
-    if (length > MAX_CHARACTERS)
-      problems.push(
-        `Mastodon allows at most ${MAX_CHARACTERS} characters (links count as ${CHARACTERS_PER_URL}); this text has ${length}`,
-      );
-    return problems;
+    return TEXT_RULES.mastodon.validate(text);
   }
 
   validateMedia(media: MediaFacts[]): string[] {

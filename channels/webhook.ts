@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import { z } from 'zod';
-import { validateAgainstLimits, type ChannelAdapter, type PublishRequest, type PublishResult } from './adapter';
+import { TEXT_RULES } from '../contracts/text-rules';
+import { type ChannelAdapter, type PublishRequest, type PublishResult } from './adapter';
 import { guardedRequest, RefusedAddressError } from './address-guard';
 import { ChannelError, retryDelayFromHeaders } from './errors';
 
@@ -33,12 +34,12 @@ export interface WebhookOptions {
 export class WebhookAdapter implements ChannelAdapter<WebhookCredentials> {
   readonly provider = 'webhook' as const;
   readonly credentialsSchema = webhookCredentialsSchema;
-  readonly limits = { maxGraphemes: 100_000 };
+  readonly limits = TEXT_RULES.webhook.limits;
 
   constructor(private readonly options: WebhookOptions = { allowPrivateAddresses: false }) {}
 
   validate(text: string): string[] {
-    return validateAgainstLimits(text, this.limits, 'Webhook');
+    return TEXT_RULES.webhook.validate(text);
   }
 
   /** The receiver gets each medium's facts and checksum (its bytes at GET /v1/media/:id/content); any media will do. */

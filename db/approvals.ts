@@ -106,6 +106,8 @@ export interface PolicyView {
 export interface PolicyChain {
   steps: PolicyStep[];
   distinctApprovers: boolean;
+  /** The policies the steps come from (a campaign's, the channels', or the workspace's); none for no chain. */
+  policies?: { id: string; channelId: string | null; campaignId: string | null }[];
 }
 
 /** The workspace's members today. */
@@ -329,6 +331,9 @@ export async function policyStepsFor(
   const chainOf = (chosen: PolicyView[]): PolicyChain => ({
     steps: chosen.flatMap((p) => p.steps),
     distinctApprovers: chosen.length === 0 || chosen.some((p) => p.distinctApprovers),
+    policies: chosen
+      .filter((p) => p.steps.length > 0)
+      .map((p) => ({ id: p.id, channelId: p.channelId, campaignId: p.campaignId })),
   });
   const forCampaign = campaignId ? campaignOverride(policies, campaignId) : undefined;
   if (forCampaign) return chainOf([forCampaign]);
@@ -356,6 +361,7 @@ export async function chainFor(
       ...rules.filter((r) => r.position === 'last').map(tagged),
     ],
     distinctApprovers: base.distinctApprovers,
+    policies: base.policies,
   };
 }
 

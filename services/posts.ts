@@ -4,7 +4,7 @@ import type { MediaFacts } from '../channels/adapter';
 import type { ChannelAdapters } from '../channels/registry';
 import { addUtm } from '../content/utm';
 import { nextFreeSlot } from '../content/queue-slots';
-import { approvableSteps, chainFor } from '../db/approvals';
+import { chainFor, resolveSteps, unsatisfiableSteps, type PolicyChain } from '../db/approvals';
 import { appendAudit } from '../db/audit';
 import { findCampaign, type CampaignView } from '../db/campaigns';
 import { findChannels } from '../db/channels';
@@ -15,8 +15,9 @@ import { renderTemplate } from '../content/templates';
 import type { Db } from '../db/database';
 import type { Channel } from '../db/channels';
 import type { PostStatus } from '../db/posts.types';
+import type { ApprovalStep } from '../contracts/approval';
 import type { Caller } from '../db/tokens';
-import { invalidField, invalidFields, type FieldError as FieldProblem } from '../contracts/errors';
+import { Invalid, invalidField, invalidFields, type FieldError as FieldProblem } from '../contracts/errors';
 import { beyondHorizon } from '../content/publish-horizon';
 import { storeAndStart } from './store-and-start';
 import { excerptOf, postWorkflowId, type PostWorkflowInput } from '../contracts/post';
@@ -57,6 +58,8 @@ export interface PlannedPost {
   channels: Channel[];
   targets: { id: string; channel: Channel; text: string; idempotencyKey: string }[];
   stepNames: string[];
+  /** The approval policies the chain comes from (none without a chain). */
+  policies?: PolicyChain['policies'];
   authorId: string;
   /** Set when the post is an occurrence of a recurring post. */
   recurrence?: { id: string; occurrence: number };
@@ -95,12 +98,19 @@ export function utmTagger(campaign: CampaignView): ((channel: Channel, text: str
     addUtm(text, { source: utm.sources?.[channel.id] ?? channel.provider, medium: utm.medium, campaign: utm.campaign });
 }
 
+/** One channel's share of a post: the text it would get, and what its network refuses (text and media). */
+export interface ChannelReview {
+  channelId: string;
+  text: string;
+  problems: FieldProblem[];
+}
+
 /**
- * Checks what a post would send: every channel in the caller's workspace, variants only for listed
- * channels, each text (after `transform`, e.g. UTM tags) within its network's limits. Throws one
- * problem naming every broken rule; returns the channels and the text each will get.
+ * Reviews what a post would send: every channel in the caller's workspace, variants only for listed
+ * channels, each text (after `transform`, e.g. UTM tags) within its network's limits, the media
+ * within its rules. Returns the problems that concern no one channel apart from each channel's own.
  */
-export async function checkContent(
+export async function reviewContent(
   app: Pick<PostCreationContext, 'db' | 'adapters'>,
   workspaceId: string,
   body: {
@@ -151,20 +161,42 @@ export async function checkContent(
       });
   });
   const texts: Record<string, string> = {};
+  const reviews: ChannelReview[] = [];
   for (const channel of channels) {
     const field = variants[channel.id] !== undefined ? `variants.${channel.id}` : 'text';
     const text = transform(channel, variants[channel.id] ?? body.text);
     texts[channel.id] = text;
+    const review: ChannelReview = { channelId: channel.id, text, problems: [] };
+    reviews.push(review);
     const adapter = app.adapters[channel.provider];
     for (const message of adapter.validate(text)) {
-      problems.push({ field, rule: 'channel_limits', message: `${message} (channel "${channel.name}")` });
+      review.problems.push({ field, rule: 'channel_limits', message: `${message} (channel "${channel.name}")` });
     }
     if (media.length === requested.length) {
       for (const message of adapter.validateMedia(media))
-        problems.push({ field: 'media', rule: 'channel_media', message: `${message} (channel "${channel.name}")` });
+        review.problems.push({
+          field: 'media',
+          rule: 'channel_media',
+          message: `${message} (channel "${channel.name}")`,
+        });
     }
   }
-  if (problems.length > 0) throw invalidFields(problems);
+  return { channels, texts, problems, reviews };
+}
+
+/**
+ * Checks what a post would send (see reviewContent). Throws one problem naming every broken rule;
+ * returns the channels and the text each will get.
+ */
+export async function checkContent(
+  app: Pick<PostCreationContext, 'db' | 'adapters'>,
+  workspaceId: string,
+  body: Parameters<typeof reviewContent>[2],
+  transform?: (channel: Channel, text: string) => string,
+) {
+  const { channels, texts, problems, reviews } = await reviewContent(app, workspaceId, body, transform);
+  const all = [...problems, ...reviews.flatMap((r) => r.problems)];
+  if (all.length > 0) throw invalidFields(all);
   return { channels, texts };
 }
 
@@ -251,24 +283,20 @@ export async function planPost(
     );
   }
 
-  // The approval chain is fixed when the post is created, approvers resolved among today's members:
-  // the policy's steps, plus a step for each content rule the post matches.
-  const policy = preApproved
-    ? { steps: [], distinctApprovers: true }
-    : await chainFor(ctx.db, caller.workspaceId, {
-        channelIds: body.channelIds,
-        texts: [body.text, ...Object.values(body.variants ?? {})],
-        campaignId: campaign?.id,
-      });
-  const steps = await approvableSteps(
-    ctx.db,
-    caller.workspaceId,
-    policy,
-    { userId: caller.userId, besides: 'you' },
-    'channelIds',
+  const chain = await approvalChain(
+    ctx,
+    caller,
+    {
+      channelIds: body.channelIds,
+      texts: [body.text, ...Object.values(body.variants ?? {})],
+      campaignId: campaign?.id,
+    },
+    preApproved,
   );
+  if (chain.problems.length > 0) throw invalidFields(chain.problems);
+  const steps = chain.steps;
   const approval =
-    steps.length > 0 ? { authorId: caller.userId, steps, distinctApprovers: policy.distinctApprovers } : undefined;
+    steps.length > 0 ? { authorId: caller.userId, steps, distinctApprovers: chain.distinctApprovers } : undefined;
   // Named in the workflow's details in the Temporal UI, with the text's first words.
   const people = approval
     ? await peopleByIds(
@@ -307,9 +335,129 @@ export async function planPost(
     channels,
     targets,
     stepNames: steps.map((st) => st.name),
+    policies: chain.policies,
     authorId: caller.userId,
     ...(fromLibrary ? { libraryItem: { id: fromLibrary.itemId, preApproved } } : {}),
     media,
+  };
+}
+
+/**
+ * The approval chain fixed when a post is created, approvers resolved among today's members: the
+ * policy's steps, plus a step for each content rule the post matches; none when it is pre-approved.
+ * `problems` names each step nobody but the author could decide.
+ */
+async function approvalChain(
+  ctx: Pick<PostCreationContext, 'db'>,
+  caller: Caller,
+  post: { channelIds: string[]; texts: string[]; campaignId?: string },
+  preApproved: boolean,
+) {
+  const policy: PolicyChain = preApproved
+    ? { steps: [], distinctApprovers: true, policies: [] }
+    : await chainFor(ctx.db, caller.workspaceId, post);
+  const steps = await resolveSteps(ctx.db, caller.workspaceId, policy.steps, caller.userId);
+  const problems: FieldProblem[] = unsatisfiableSteps(steps, policy.distinctApprovers, 'you').map((message) => ({
+    field: 'channelIds',
+    rule: 'approvable',
+    message,
+  }));
+  return { steps, distinctApprovers: policy.distinctApprovers, policies: policy.policies ?? [], problems };
+}
+
+/** What creating a post would do, stored nowhere (POST /v1/posts/preview). */
+export interface PostPreview {
+  /** Every broken rule, as creating the post would list them in its 422; empty when it can be created. */
+  problems: FieldProblem[];
+  /** Each channel's text (variant, template and UTM tags applied) and its network's problems with it. */
+  channels: ChannelReview[];
+  /** The chain that would apply (null: it publishes without approval). */
+  approval: {
+    steps: ApprovalStep[];
+    distinctApprovers: boolean;
+    policies: NonNullable<PolicyChain['policies']>;
+  } | null;
+  /** When it would publish (the queue slot resolved); null when that cannot be told yet. */
+  publishAt: string | null;
+  /** Its status once created: awaiting_approval or scheduled; null when it cannot be created. */
+  status: PostStatus | null;
+}
+
+/**
+ * Plans a post as creating it would, without storing or starting anything: its problems, each
+ * channel's text and problems, the approval chain and the publish time. Other rules still name the
+ * channels' problems and the chain when one rule fails.
+ */
+export async function previewPost(
+  ctx: PostCreationContext,
+  caller: Caller,
+  request: NewPostRequest,
+): Promise<PostPreview> {
+  const valid = async <T>(work: () => Promise<T>): Promise<T | undefined> => {
+    try {
+      return await work();
+    } catch (err) {
+      if (err instanceof Invalid) return undefined;
+      throw err;
+    }
+  };
+  let plan: PlannedPost | undefined;
+  let problems: FieldProblem[] = [];
+  try {
+    plan = await planPost(ctx, caller, request);
+  } catch (err) {
+    if (!(err instanceof Invalid)) throw err;
+    problems = err.errors;
+  }
+  const text =
+    request.text ??
+    (request.libraryItemId ? (await valid(() => libraryText(ctx, caller.workspaceId, request)))?.text : undefined);
+  const campaign = request.campaignId ? await findCampaign(ctx.db, caller.workspaceId, request.campaignId) : undefined;
+  const media = await valid(() => resolveMedia(ctx, caller.workspaceId, request.media ?? []));
+  const review =
+    text !== undefined
+      ? await reviewContent(
+          ctx,
+          caller.workspaceId,
+          { ...request, text, media: media ?? [] },
+          campaign ? utmTagger(campaign) : undefined,
+        )
+      : undefined;
+  if (plan) {
+    const approval = plan.input.approval;
+    return {
+      problems: [],
+      channels: review?.reviews ?? [],
+      approval: approval
+        ? {
+            steps: approval.steps,
+            distinctApprovers: approval.distinctApprovers ?? true,
+            policies: plan.policies ?? [],
+          }
+        : null,
+      publishAt: plan.input.publishOnApproval ? null : plan.input.publishAt,
+      status: plan.status,
+    };
+  }
+  const chain = await approvalChain(
+    ctx,
+    caller,
+    {
+      channelIds: request.channelIds,
+      texts: [text ?? '', ...Object.values(request.variants ?? {})],
+      campaignId: campaign?.id,
+    },
+    false,
+  );
+  return {
+    problems,
+    channels: review?.reviews ?? [],
+    approval:
+      chain.steps.length > 0
+        ? { steps: chain.steps, distinctApprovers: chain.distinctApprovers, policies: chain.policies }
+        : null,
+    publishAt: null,
+    status: null,
   };
 }
 

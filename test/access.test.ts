@@ -101,6 +101,15 @@ const routes: [string, Call, Role[]][] = [
     WRITERS,
   ],
   [
+    'preview a post',
+    {
+      method: 'POST',
+      url: () => '/v1/posts/preview',
+      payload: () => ({ text: 'x', channelIds: ['00000000-0000-4000-8000-000000000000'] }),
+    },
+    ['owner', 'admin', 'editor'],
+  ],
+  [
     'reschedule',
     {
       method: 'POST',

@@ -1,5 +1,9 @@
 import { retryDelayFromHeaders } from '../channels/errors';
 import { graphemeLength } from '../channels/adapter';
+import { BlueskyAdapter } from '../channels/bluesky';
+import { MastodonAdapter } from '../channels/mastodon';
+import { WebhookAdapter } from '../channels/webhook';
+import { mastodonLength, TEXT_RULES, utf8Length } from '../contracts/text-rules';
 import { auditRowHash, canonicalJson } from '../db/audit';
 import { generateKey, Sealer } from '../db/sealing';
 import { loadConfig } from '../config';
@@ -31,6 +35,40 @@ test('graphemeLength counts what people see', () => {
   expect(graphemeLength('👩‍👩‍👧')).toBe(1);
   expect(graphemeLength('é')).toBe(1);
   expect(graphemeLength('e\u0301')).toBe(1);
+});
+
+describe('text rules (contracts/text-rules.ts, shared by the adapters and the web composer)', () => {
+  test('UTF-8 bytes without Node APIs match Buffer.byteLength', () => {
+    for (const text of ['', 'abc', 'é', '👩‍👩‍👧', '日本語 https://example.com 🎉'])
+      expect(utf8Length(text)).toBe(Buffer.byteLength(text, 'utf8'));
+  });
+  test('each adapter validates and limits exactly as the shared rules', () => {
+    const adapters = { bluesky: new BlueskyAdapter(), mastodon: new MastodonAdapter(), webhook: new WebhookAdapter() };
+    const texts = [
+      '',
+      '   ',
+      'hi 🎉',
+      '🎉'.repeat(301),
+      'é'.repeat(1600),
+      `${'a'.repeat(480)} https://example.com/${'x'.repeat(100)}`,
+    ];
+    for (const [provider, adapter] of Object.entries(adapters)) {
+      expect(adapter.limits).toEqual(TEXT_RULES[provider as keyof typeof adapters].limits);
+      for (const text of texts)
+        expect(adapter.validate(text)).toEqual(TEXT_RULES[provider as keyof typeof adapters].validate(text));
+    }
+    expect(new BlueskyAdapter().validate('🎉'.repeat(301))).toEqual([
+      'Bluesky allows at most 300 characters; this text has 301',
+    ]);
+    expect(new BlueskyAdapter().validate('👩‍👩‍👧'.repeat(200))).toEqual([
+      'Bluesky allows at most 3000 bytes of UTF-8; this text has 3600',
+    ]);
+  });
+  test('Mastodon counts a link as 23 and a remote mention as its local part', () => {
+    expect(mastodonLength(`see https://example.com/${'x'.repeat(100)} 🎉`)).toBe(4 + 23 + 2);
+    expect(TEXT_RULES.mastodon.length('hi @someone@mastodon.social')).toBe('hi @someone'.length);
+    expect(TEXT_RULES.bluesky.length('see https://example.com 🎉')).toBe(25);
+  });
 });
 
 test('audit hashes do not depend on key order (jsonb reorders keys)', () => {

@@ -3,11 +3,13 @@ import { z } from 'zod';
 import { POST_STATUSES, TARGET_STATUSES } from '../../contracts/domain';
 import { findCampaign } from '../../db/campaigns';
 import { findPost, findPosts, postView } from '../../db/posts';
-import { checkContent, createPlannedPost, mustBeFuture, planPost, utmTagger } from '../../services/posts';
+import { checkContent, createPlannedPost, mustBeFuture, planPost, previewPost, utmTagger } from '../../services/posts';
 import { cancelUpdate, editUpdate, postStatusQuery, rescheduleUpdate } from '../../contracts/post';
 import { ownedOr404 } from '../owned';
 import { callerOf, requireRole, Roles } from '../plugins/auth';
-import { idParams, isoInstant } from '../schemas';
+import { fieldProblemView, idParams, isoInstant } from '../schemas';
+import { peopleNamer, personSchema } from '../people';
+import { approvalStepView } from '../workflow-updates';
 import { invalidField } from '../problems';
 import { runWorkflowUpdate } from '../workflow-updates';
 
@@ -82,7 +84,88 @@ const createPostBody = z
     path: ['text'],
   });
 
+/** What creating a post would do (POST /v1/posts/preview). */
+const postPreviewView = z.object({
+  problems: z
+    .array(fieldProblemView)
+    .describe('Every broken rule, as POST /v1/posts would list them in its 422; empty when it can be created'),
+  channels: z
+    .array(
+      z.object({
+        channelId: z.uuid(),
+        text: z
+          .string()
+          .describe('What this channel would get: its variant or the text, template and UTM tags applied'),
+        problems: z.array(fieldProblemView).describe("The network's problems with this text and media"),
+      }),
+    )
+    .describe('Each channel in the workspace, in channelIds order (empty when the text cannot be told yet)'),
+  approval: z
+    .object({
+      policies: z
+        .array(
+          z.object({
+            id: z.uuid(),
+            scope: z.enum(['campaign', 'channel', 'workspace']),
+            channelId: z.uuid().nullable(),
+            campaignId: z.uuid().nullable(),
+          }),
+        )
+        .describe('The approval policies the steps come from (content rules add steps with source "rule:<name>")'),
+      distinctApprovers: z.boolean(),
+      steps: z.array(
+        approvalStepView.extend({
+          step: z.number().int().describe('From 1'),
+          approvers: z.array(personSchema).describe('Who may decide the step (the author excluded)'),
+        }),
+      ),
+    })
+    .nullable()
+    .describe('The chain the post would wait for; null: it publishes without approval'),
+  publishAt: z
+    .string()
+    .nullable()
+    .describe('When it would publish (the queue slot resolved); null: as soon as approved, or not yet known'),
+  status: z.enum(POST_STATUSES).nullable().describe('Its status once created; null when it cannot be created'),
+});
+
 export const postRoutes: FastifyPluginAsyncZod = async (app) => {
+  app.post(
+    '/posts/preview',
+    {
+      onRequest: requireRole(Roles.writeContent),
+      schema: {
+        summary: 'What creating this post would do, stored nowhere: its problems, approval chain and publish time',
+        description:
+          'Takes the body of POST /v1/posts. Answers 200 even when the post could not be created: `problems` then lists why.',
+        tags: ['posts'],
+        body: createPostBody,
+        response: { 200: postPreviewView },
+      },
+    },
+    async (request) => {
+      const caller = callerOf(request);
+      const preview = await previewPost(app, caller, request.body);
+      const steps = preview.approval?.steps ?? [];
+      const person = await peopleNamer(
+        app.db,
+        caller.workspaceId,
+        steps.flatMap((s) => s.eligibleUserIds),
+      );
+      return {
+        ...preview,
+        approval: preview.approval && {
+          ...preview.approval,
+          policies: preview.approval.policies.map((p) => ({
+            ...p,
+            scope: p.campaignId ? ('campaign' as const) : p.channelId ? ('channel' as const) : ('workspace' as const),
+          })),
+          steps: steps.map((s, i) => ({ ...s, step: i + 1, approvers: s.eligibleUserIds.map(person) })),
+        },
+      };
+    },
+  );
+
   app.post(
     '/posts',
     {

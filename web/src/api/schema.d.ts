@@ -5230,6 +5230,159 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/posts/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * What creating this post would do, stored nowhere: its problems, approval chain and publish time
+         * @description Takes the body of POST /v1/posts. Answers 200 even when the post could not be created: `problems` then lists why.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * Format: uuid
+                         * @description Join a campaign: its links get the campaign's UTM tags, and it publishes only while the campaign runs
+                         */
+                        campaignId?: string;
+                        channelIds: string[];
+                        /**
+                         * Format: uuid
+                         * @description Make the post from an approved library snippet or template; unchanged, it skips approval
+                         */
+                        libraryItemId?: string;
+                        /** @description Media to attach, in order, each an upload or a library media item; each network checks its own rules (Bluesky: up to 4 images of at most 1,000,000 bytes) */
+                        media?: ({
+                            /** @description Alt text, for people who cannot see the image */
+                            alt?: string;
+                            /**
+                             * Format: uuid
+                             * @description An upload (POST /v1/media)
+                             */
+                            mediaId: string;
+                        } | {
+                            /** @description Alt text, for people who cannot see the image */
+                            alt?: string;
+                            /**
+                             * Format: uuid
+                             * @description An approved, unexpired library media item
+                             */
+                            libraryItemId: string;
+                        })[];
+                        /**
+                         * Format: date-time
+                         * @description When to publish; omit to publish now
+                         */
+                        publishAt?: string;
+                        /** @description Take the next free queue slot shared by all the channels (instead of publishAt) */
+                        queue?: boolean;
+                        /** @description Required unless libraryItemId gives it */
+                        text?: string;
+                        /** @description Values for the template's {{variables}} */
+                        variables?: {
+                            [key: string]: string;
+                        };
+                        /** @description Per-channel text, by channel id */
+                        variants?: {
+                            [key: string]: string;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The chain the post would wait for; null: it publishes without approval */
+                            approval: {
+                                distinctApprovers: boolean;
+                                /** @description The approval policies the steps come from (content rules add steps with source "rule:<name>") */
+                                policies: {
+                                    /** Format: uuid */
+                                    campaignId: string | null;
+                                    /** Format: uuid */
+                                    channelId: string | null;
+                                    /** Format: uuid */
+                                    id: string;
+                                    /** @enum {string} */
+                                    scope: "campaign" | "channel" | "workspace";
+                                }[];
+                                steps: {
+                                    /** @description Who may decide the step (the author excluded) */
+                                    approvers: {
+                                        email: string | null;
+                                        id: string;
+                                        /** @description false: removed from the workspace since */
+                                        member: boolean;
+                                        name: string | null;
+                                    }[];
+                                    deadlineSeconds?: number;
+                                    eligibleUserIds: string[];
+                                    escalateToUserIds?: string[];
+                                    /** @enum {string} */
+                                    mode: "any" | "all" | "quorum";
+                                    name: string;
+                                    quorum?: number;
+                                    remindBeforeSeconds?: number;
+                                    source?: string;
+                                    /** @description From 1 */
+                                    step: number;
+                                }[];
+                            } | null;
+                            /** @description Each channel in the workspace, in channelIds order (empty when the text cannot be told yet) */
+                            channels: {
+                                /** Format: uuid */
+                                channelId: string;
+                                /** @description The network's problems with this text and media */
+                                problems: {
+                                    field: string;
+                                    message: string;
+                                    rule: string;
+                                }[];
+                                /** @description What this channel would get: its variant or the text, template and UTM tags applied */
+                                text: string;
+                            }[];
+                            /** @description Every broken rule, as POST /v1/posts would list them in its 422; empty when it can be created */
+                            problems: {
+                                field: string;
+                                message: string;
+                                rule: string;
+                            }[];
+                            /** @description When it would publish (the queue slot resolved); null: as soon as approved, or not yet known */
+                            publishAt: string | null;
+                            /**
+                             * @description Its status once created; null when it cannot be created
+                             * @enum {string|null}
+                             */
+                            status: "awaiting_approval" | "changes_requested" | "scheduled" | "held" | "publishing" | "published" | "partially_published" | "failed" | "cancelled" | "rejected" | "expired" | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/recurrences": {
         parameters: {
             query?: never;

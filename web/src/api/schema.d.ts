@@ -1482,6 +1482,56 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/campaigns/{id}/utm-preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How a text's links will look on each of the campaign's channels, with the campaign's UTM tags */
+        get: {
+            parameters: {
+                query: {
+                    /** @description A link, or a post text with links */
+                    text: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            previews: {
+                                /** Format: uuid */
+                                channelId: string;
+                                channelName: string;
+                                text: string;
+                            }[];
+                            /** @description false: the campaign has no UTM settings, texts go out as written */
+                            tagged: boolean;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/channels": {
         parameters: {
             query?: never;
@@ -4597,7 +4647,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The chain, its current step (from 1) and round, and every decision (who, when, comment), each person named */
+        /** The chain, its current step (from 1) and round, and every decision (who, when, comment), each person named; the text under decision and the previous round's */
         get: {
             parameters: {
                 query?: never;
@@ -4648,6 +4698,11 @@ export interface paths {
                             distinctApprovers: boolean;
                             /** @description Who changed the content in this round: they may not decide in it */
                             editorIds: string[];
+                            /** @description The text the previous round decided on (replaced by the edit that started this round); null in round 0 */
+                            previousRound: {
+                                round: number;
+                                text: string;
+                            } | null;
                             /** @description From 0; each edit of the content starts a new round from step 1 */
                             round: number;
                             /** @enum {string} */
@@ -4678,6 +4733,8 @@ export interface paths {
                                 remindBeforeSeconds?: number;
                                 source?: string;
                             }[];
+                            /** @description The post's text now, the one this round decides on */
+                            text: string;
                         };
                     };
                 };

@@ -15,12 +15,13 @@ async function team(name: string) {
   return { owner, author, approver, channelId: channel.id, channelName: channel.name };
 }
 
-test("a post's approval view carries the text under decision and, after an edit, the previous round's text", async () => {
+test("a post's approval view carries the text under decision, the step's deadline and, after an edit, the previous round's text", async () => {
   const t = await team('DiffView');
   const policy = await call(t.owner.token, 'PUT', '/v1/approval-policies', {
-    steps: [{ name: 'Brand', mode: 'any', approvers: { userIds: [t.approver.userId] } }],
+    steps: [{ name: 'Brand', mode: 'any', approvers: { userIds: [t.approver.userId] }, deadlineSeconds: 86_400 }],
   });
   expect(policy.statusCode).toBe(200);
+  const before = Date.now();
   const created = await call(t.author.token, 'POST', '/v1/posts', {
     text: 'Launch on Monday',
     channelIds: [t.channelId],
@@ -30,6 +31,8 @@ test("a post's approval view carries the text under decision and, after an edit,
 
   const first = (await call(t.approver.token, 'GET', `/v1/posts/${postId}/approval`)).json();
   expect(first).toMatchObject({ round: 0, currentStep: 1, text: 'Launch on Monday', previousRound: null });
+  expect(Date.parse(first.deadline)).toBeGreaterThanOrEqual(before + 86_400_000);
+  expect(Date.parse(first.deadline)).toBeLessThanOrEqual(Date.now() + 86_400_000);
 
   const edited = await call(t.author.token, 'POST', `/v1/posts/${postId}/edit`, { text: 'Launch on Tuesday' });
   expect(edited.statusCode).toBe(200);
@@ -48,6 +51,15 @@ test("a post's approval view carries the text under decision and, after an edit,
     text: 'Launch on Wednesday',
     previousRound: { round: 1, text: 'Launch on Tuesday' },
   });
+
+  // Approved: no step is pending, so no deadline.
+  const decided = await call(t.approver.token, 'POST', `/v1/posts/${postId}/approval`, {
+    decision: 'approve',
+    step: 1,
+    round: 2,
+  });
+  expect(decided.statusCode).toBe(200);
+  expect(decided.json()).toMatchObject({ state: 'approved', deadline: null });
 });
 
 test("the UTM preview shows each channel's tagged links; a campaign without UTM settings leaves them as written", async () => {

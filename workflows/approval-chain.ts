@@ -41,6 +41,7 @@ export class ApprovalChain {
   }
 
   snapshot(): ApprovalChainStatus {
+    const timing = this.stepTiming();
     return {
       state: this.state,
       round: this.round,
@@ -50,6 +51,7 @@ export class ApprovalChain {
       awaitingUserIds: this.pendingApprovers(),
       ...(this.distinctApprovers !== undefined ? { distinctApprovers: this.distinctApprovers } : {}),
       editorIds: this.roundEditors(),
+      ...(timing ? { deadline: new Date(timing.deadline).toISOString() } : {}),
     };
   }
 

@@ -850,6 +850,8 @@ export interface paths {
                             awaitingUserIds: string[];
                             /** @description The step waiting for decisions, from 1 (the index in steps plus one); null when none is */
                             currentStep: number | null;
+                            /** @description When the current step escalates (its deadlineSeconds after it began); null without a deadline or when no step is pending */
+                            deadline: string | null;
                             decisions: {
                                 at: string;
                                 comment?: string;
@@ -945,6 +947,8 @@ export interface paths {
                             awaitingUserIds: string[];
                             /** @description The step waiting for decisions, from 1 (the index in steps plus one); null when none is */
                             currentStep: number | null;
+                            /** @description When the current step escalates (its deadlineSeconds after it began); null without a deadline or when no step is pending */
+                            deadline: string | null;
                             decisions: {
                                 at: string;
                                 comment?: string;
@@ -1064,6 +1068,8 @@ export interface paths {
                                 awaitingUserIds: string[];
                                 /** @description The step waiting for decisions, from 1 (the index in steps plus one); null when none is */
                                 currentStep: number | null;
+                                /** @description When the current step escalates (its deadlineSeconds after it began); null without a deadline or when no step is pending */
+                                deadline: string | null;
                                 decisions: {
                                     at: string;
                                     comment?: string;
@@ -1296,6 +1302,8 @@ export interface paths {
                                     awaitingUserIds: string[];
                                     /** @description The step waiting for decisions, from 1 (the index in steps plus one); null when none is */
                                     currentStep: number | null;
+                                    /** @description When the current step escalates (its deadlineSeconds after it began); null without a deadline or when no step is pending */
+                                    deadline: string | null;
                                     decisions: {
                                         at: string;
                                         comment?: string;
@@ -1436,6 +1444,8 @@ export interface paths {
                                 awaitingUserIds: string[];
                                 /** @description The step waiting for decisions, from 1 (the index in steps plus one); null when none is */
                                 currentStep: number | null;
+                                /** @description When the current step escalates (its deadlineSeconds after it began); null without a deadline or when no step is pending */
+                                deadline: string | null;
                                 decisions: {
                                     at: string;
                                     comment?: string;
@@ -2671,6 +2681,8 @@ export interface paths {
                             awaitingUserIds: string[];
                             /** @description The step waiting for decisions, from 1 (the index in steps plus one); null when none is */
                             currentStep: number | null;
+                            /** @description When the current step escalates (its deadlineSeconds after it began); null without a deadline or when no step is pending */
+                            deadline: string | null;
                             decisions: {
                                 at: string;
                                 comment?: string;
@@ -2766,6 +2778,8 @@ export interface paths {
                             awaitingUserIds: string[];
                             /** @description The step waiting for decisions, from 1 (the index in steps plus one); null when none is */
                             currentStep: number | null;
+                            /** @description When the current step escalates (its deadlineSeconds after it began); null without a deadline or when no step is pending */
+                            deadline: string | null;
                             decisions: {
                                 at: string;
                                 comment?: string;
@@ -4677,6 +4691,8 @@ export interface paths {
                             awaitingUserIds: string[];
                             /** @description The step waiting for decisions, from 1 (the index in steps plus one); null when none is */
                             currentStep: number | null;
+                            /** @description When the current step escalates (its deadlineSeconds after it began); null without a deadline or when no step is pending */
+                            deadline: string | null;
                             decisions: {
                                 at: string;
                                 comment?: string;
@@ -4779,6 +4795,8 @@ export interface paths {
                             awaitingUserIds: string[];
                             /** @description The step waiting for decisions, from 1 (the index in steps plus one); null when none is */
                             currentStep: number | null;
+                            /** @description When the current step escalates (its deadlineSeconds after it began); null without a deadline or when no step is pending */
+                            deadline: string | null;
                             decisions: {
                                 at: string;
                                 comment?: string;

@@ -45,7 +45,7 @@ export default function Campaigns() {
     >
       <label className="inline-filter">
         Status
-        <select value={status} onChange={(e) => setStatus(e.target.value as CampaignStatus | '')}>
+        <select aria-label="Status" value={status} onChange={(e) => setStatus(e.target.value as CampaignStatus | '')}>
           <option value="">Any</option>
           {CAMPAIGN_STATUSES.map((s) => (
             <option key={s} value={s}>

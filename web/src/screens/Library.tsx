@@ -53,7 +53,7 @@ export default function Library() {
       >
         <label>
           Kind
-          <select value={kind} onChange={(e) => setKind(e.target.value as LibraryItemKind | '')}>
+          <select aria-label="Kind" value={kind} onChange={(e) => setKind(e.target.value as LibraryItemKind | '')}>
             <option value="">Any</option>
             {LIBRARY_ITEM_KINDS.map((k) => (
               <option key={k} value={k}>
@@ -204,7 +204,7 @@ function CreateItem({ open, onClose }: { open: boolean; onClose: () => void }) {
           <p className="muted">It goes through the workspace's approval chain before posts may use it unchanged.</p>
           <label>
             Kind
-            <select value={kind} onChange={(e) => setKind(e.target.value as LibraryItemKind)}>
+            <select aria-label="Kind" value={kind} onChange={(e) => setKind(e.target.value as LibraryItemKind)}>
               <option value="snippet">Snippet (text to reuse)</option>
               <option value="template">Template (text with {'{{variables}}'})</option>
               <option value="media">Media (an image or video)</option>

@@ -24,6 +24,8 @@ export interface ChainRoutes<T extends ChainHolder> {
   find: (workspaceId: string, id: string) => Promise<T>;
   /** What a decision is told once the record's workflow has finished. */
   finished: (record: T) => string;
+  /** The record's route registers its own GET, with more than the chain (a post's texts, for a diff). */
+  ownView?: boolean;
 }
 
 /**
@@ -52,6 +54,7 @@ export function chainRoutes<T extends ChainHolder>(app: App, routes: ChainRoutes
       }),
   );
 
+  if (routes.ownView) return;
   app.get(
     routes.path,
     {

@@ -83,6 +83,12 @@ export const approvalChainView = z.object({
   awaitingUserIds: z.array(z.string()).describe('Approvers of the current step who have not decided yet'),
   distinctApprovers: z.boolean().describe('One person approves at most one step of a round'),
   editorIds: z.array(z.string()).describe('Who changed the content in this round: they may not decide in it'),
+  deadline: z
+    .string()
+    .nullable()
+    .describe(
+      'When the current step escalates (its deadlineSeconds after it began); null without a deadline or when no step is pending',
+    ),
 });
 export type ApprovalChainView = z.infer<typeof approvalChainView>;
 
@@ -95,6 +101,7 @@ export function approvalView(chain: ApprovalChainStatus): ApprovalChainView {
     distinctApprovers: chain.distinctApprovers ?? false,
     editorIds: chain.editorIds ?? [],
     awaitingUserIds: chain.awaitingUserIds ?? [],
+    deadline: chain.deadline ?? null,
   };
 }
 

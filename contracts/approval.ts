@@ -60,6 +60,8 @@ export interface ApprovalChainStatus {
   distinctApprovers?: boolean;
   /** Who changed the content in this round: they may not decide in it, like the author. */
   editorIds?: string[];
+  /** When the current step escalates (ISO), for a pending step with a deadline. */
+  deadline?: string;
 }
 
 export interface DecisionRequest {

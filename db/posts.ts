@@ -552,3 +552,28 @@ export async function insertPost(
       .execute();
   }
 }
+
+/**
+ * The text a post had in the round before `round`: what its last edit (the one that started
+ * `round`) replaced, from the audit log. Null in round 0, or when no edit started the round.
+ */
+export async function previousRoundText(
+  db: Db,
+  workspaceId: string,
+  postId: string,
+  round: number,
+): Promise<string | null> {
+  if (round < 1) return null;
+  const row = await db
+    .selectFrom('audit_log')
+    .select(sql<string | null>`before->>'text'`.as('text'))
+    .where('workspace_id', '=', workspaceId)
+    .where('subject_type', '=', 'post')
+    .where('subject_id', '=', postId)
+    .where('action', '=', 'post.edited')
+    .where(sql<boolean>`(after->>'approvalRound')::int = ${round}`)
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row?.text ?? null;
+}

@@ -42,6 +42,7 @@ export class ApprovalChain {
   }
 
   snapshot(): ApprovalChainStatus {
+    const timing = this.stepTiming();
     return {
       state: this.state,
       round: this.round,
@@ -51,6 +52,7 @@ export class ApprovalChain {
       awaitingUserIds: this.pendingApprovers(),
       ...(this.distinctApprovers !== undefined ? { distinctApprovers: this.distinctApprovers } : {}),
       editorIds: this.roundEditors(),
+      ...(timing ? { deadline: new Date(timing.deadline).toISOString() } : {}),
     };
   }
 

@@ -19,14 +19,15 @@ import { ChannelError } from '../../channels/errors';
 import { webhookCredentialsSchema } from '../../channels/webhook';
 import { findCampaign } from '../../db/campaigns';
 import { listNotifications } from '../../db/notifications';
-import { findPost, findPosts, postView } from '../../db/posts';
-import { approvalsNeeded, APPROVAL_MODES } from '../../contracts/approval';
+import { findPost, findPosts, postView, previousRoundText } from '../../db/posts';
+import { approvalQuery, approvalsNeeded, APPROVAL_MODES } from '../../contracts/approval';
 import { chainRoutes } from '../chain-routes';
 import { ownedOr404 } from '../owned';
 import { callerOf, requireRole, Roles } from '../plugins/auth';
 import { noContent } from '../schemas';
+import { approvalView } from '../workflow-updates';
 import { invalidField, invalidFields, notFound, type FieldProblem } from '../problems';
-import { peopleNamer, personSchema } from '../people';
+import { approvalViewSchema, approvalWithPeople, peopleNamer, personSchema } from '../people';
 
 const notificationSchema = z.object({
   id: z.string(),
@@ -38,6 +39,15 @@ const notificationSchema = z.object({
   payload: z.unknown(),
   deliveredAt: z.string().nullable().describe('Delivered to the notification webhook'),
   createdAt: z.string(),
+});
+
+/** A post's chain, with the text this round decides on and the one the previous round saw (for a diff). */
+const postApprovalView = approvalViewSchema.extend({
+  text: z.string().describe("The post's text now, the one this round decides on"),
+  previousRound: z
+    .object({ round: z.number().int(), text: z.string() })
+    .nullable()
+    .describe('The text the previous round decided on (replaced by the edit that started this round); null in round 0'),
 });
 
 const approvers = z.strictObject({ userIds: z.array(z.uuid()).optional(), roles: z.array(z.enum(ROLES)).optional() });
@@ -281,7 +291,37 @@ export const approvalRoutes: FastifyPluginAsyncZod = async (app) => {
     view: 'The chain, its current step (from 1) and round, and every decision (who, when, comment), each person named',
     find: (workspaceId, id) => ownedOr404(findPost(app.db, workspaceId, id), 'Post'),
     finished: (post) => `The post is ${post.status}; no approval is pending`,
+    ownView: true,
   });
+
+  app.get(
+    '/posts/:id/approval',
+    {
+      onRequest: requireRole(Roles.read),
+      schema: {
+        summary:
+          "The chain, its current step (from 1) and round, and every decision (who, when, comment), each person named; the text under decision and the previous round's",
+        tags: ['approvals'],
+        params: z.strictObject({ id: z.uuid() }),
+        response: { 200: postApprovalView },
+      },
+    },
+    async (request) => {
+      const { workspaceId } = callerOf(request);
+      const post = await ownedOr404(findPost(app.db, workspaceId, request.params.id), 'Post');
+      const chain = await approvalWithPeople(
+        app.db,
+        workspaceId,
+        approvalView(await app.temporal.workflow.getHandle(post.workflowId).query(approvalQuery)),
+      );
+      const previous = await previousRoundText(app.db, workspaceId, post.id, chain.round);
+      return {
+        ...chain,
+        text: post.text,
+        previousRound: previous === null ? null : { round: chain.round - 1, text: previous },
+      };
+    },
+  );
 
   app.post(
     '/content-rules',

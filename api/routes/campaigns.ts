@@ -13,6 +13,7 @@ import {
   listCampaigns,
 } from '../../db/campaigns';
 import { findPostHandles } from '../../db/posts';
+import { utmTagger } from '../../services/posts';
 import { findChannels } from '../../db/channels';
 import { CAMPAIGN_STATUSES } from '../../contracts/domain';
 import {
@@ -354,6 +355,41 @@ export const campaignRoutes: FastifyPluginAsyncZod = async (app) => {
       const campaign = await campaignOr404(callerOf(request).workspaceId, request.params.id);
       const live = await app.temporal.workflow.getHandle(campaign.workflowId).query(campaignStatusQuery);
       return { ...live, approval: approvalView(live.approval) };
+    },
+  );
+
+  app.get(
+    '/campaigns/:id/utm-preview',
+    {
+      onRequest: requireRole(Roles.read),
+      schema: {
+        summary: "How a text's links will look on each of the campaign's channels, with the campaign's UTM tags",
+        tags: ['campaigns'],
+        params: idParams,
+        querystring: z.strictObject({
+          text: z.string().min(1).max(10_000).describe('A link, or a post text with links'),
+        }),
+        response: {
+          200: z.object({
+            tagged: z.boolean().describe('false: the campaign has no UTM settings, texts go out as written'),
+            previews: z.array(z.object({ channelId: z.uuid(), channelName: z.string(), text: z.string() })),
+          }),
+        },
+      },
+    },
+    async (request) => {
+      const { workspaceId } = callerOf(request);
+      const campaign = await campaignOr404(workspaceId, request.params.id);
+      const tag = utmTagger(campaign);
+      const channels = await findChannels(app.db, workspaceId, campaign.channelIds);
+      return {
+        tagged: tag !== undefined,
+        previews: channels.map((channel) => ({
+          channelId: channel.id,
+          channelName: channel.name,
+          text: tag ? tag(channel, request.query.text) : request.query.text,
+        })),
+      };
     },
   );
 

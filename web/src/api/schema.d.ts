@@ -850,6 +850,8 @@ export interface paths {
                             awaitingUserIds: string[];
                             /** @description The step waiting for decisions, from 1 (the index in steps plus one); null when none is */
                             currentStep: number | null;
+                            /** @description When the current step escalates (its deadlineSeconds after it began); null without a deadline or when no step is pending */
+                            deadline: string | null;
                             decisions: {
                                 at: string;
                                 comment?: string;
@@ -945,6 +947,8 @@ export interface paths {
                             awaitingUserIds: string[];
                             /** @description The step waiting for decisions, from 1 (the index in steps plus one); null when none is */
                             currentStep: number | null;
+                            /** @description When the current step escalates (its deadlineSeconds after it began); null without a deadline or when no step is pending */
+                            deadline: string | null;
                             decisions: {
                                 at: string;
                                 comment?: string;
@@ -1064,6 +1068,8 @@ export interface paths {
                                 awaitingUserIds: string[];
                                 /** @description The step waiting for decisions, from 1 (the index in steps plus one); null when none is */
                                 currentStep: number | null;
+                                /** @description When the current step escalates (its deadlineSeconds after it began); null without a deadline or when no step is pending */
+                                deadline: string | null;
                                 decisions: {
                                     at: string;
                                     comment?: string;
@@ -1296,6 +1302,8 @@ export interface paths {
                                     awaitingUserIds: string[];
                                     /** @description The step waiting for decisions, from 1 (the index in steps plus one); null when none is */
                                     currentStep: number | null;
+                                    /** @description When the current step escalates (its deadlineSeconds after it began); null without a deadline or when no step is pending */
+                                    deadline: string | null;
                                     decisions: {
                                         at: string;
                                         comment?: string;
@@ -1436,6 +1444,8 @@ export interface paths {
                                 awaitingUserIds: string[];
                                 /** @description The step waiting for decisions, from 1 (the index in steps plus one); null when none is */
                                 currentStep: number | null;
+                                /** @description When the current step escalates (its deadlineSeconds after it began); null without a deadline or when no step is pending */
+                                deadline: string | null;
                                 decisions: {
                                     at: string;
                                     comment?: string;
@@ -1476,6 +1486,56 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/campaigns/{id}/utm-preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How a text's links will look on each of the campaign's channels, with the campaign's UTM tags */
+        get: {
+            parameters: {
+                query: {
+                    /** @description A link, or a post text with links */
+                    text: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            previews: {
+                                /** Format: uuid */
+                                channelId: string;
+                                channelName: string;
+                                text: string;
+                            }[];
+                            /** @description false: the campaign has no UTM settings, texts go out as written */
+                            tagged: boolean;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2623,6 +2683,8 @@ export interface paths {
                             awaitingUserIds: string[];
                             /** @description The step waiting for decisions, from 1 (the index in steps plus one); null when none is */
                             currentStep: number | null;
+                            /** @description When the current step escalates (its deadlineSeconds after it began); null without a deadline or when no step is pending */
+                            deadline: string | null;
                             decisions: {
                                 at: string;
                                 comment?: string;
@@ -2718,6 +2780,8 @@ export interface paths {
                             awaitingUserIds: string[];
                             /** @description The step waiting for decisions, from 1 (the index in steps plus one); null when none is */
                             currentStep: number | null;
+                            /** @description When the current step escalates (its deadlineSeconds after it began); null without a deadline or when no step is pending */
+                            deadline: string | null;
                             decisions: {
                                 at: string;
                                 comment?: string;
@@ -4599,7 +4663,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The chain, its current step (from 1) and round, and every decision (who, when, comment), each person named */
+        /** The chain, its current step (from 1) and round, and every decision (who, when, comment), each person named; the text under decision and the previous round's */
         get: {
             parameters: {
                 query?: never;
@@ -4629,6 +4693,8 @@ export interface paths {
                             awaitingUserIds: string[];
                             /** @description The step waiting for decisions, from 1 (the index in steps plus one); null when none is */
                             currentStep: number | null;
+                            /** @description When the current step escalates (its deadlineSeconds after it began); null without a deadline or when no step is pending */
+                            deadline: string | null;
                             decisions: {
                                 at: string;
                                 comment?: string;
@@ -4650,6 +4716,11 @@ export interface paths {
                             distinctApprovers: boolean;
                             /** @description Who changed the content in this round: they may not decide in it */
                             editorIds: string[];
+                            /** @description The text the previous round decided on (replaced by the edit that started this round); null in round 0 */
+                            previousRound: {
+                                round: number;
+                                text: string;
+                            } | null;
                             /** @description From 0; each edit of the content starts a new round from step 1 */
                             round: number;
                             /** @enum {string} */
@@ -4680,6 +4751,8 @@ export interface paths {
                                 remindBeforeSeconds?: number;
                                 source?: string;
                             }[];
+                            /** @description The post's text now, the one this round decides on */
+                            text: string;
                         };
                     };
                 };
@@ -4724,6 +4797,8 @@ export interface paths {
                             awaitingUserIds: string[];
                             /** @description The step waiting for decisions, from 1 (the index in steps plus one); null when none is */
                             currentStep: number | null;
+                            /** @description When the current step escalates (its deadlineSeconds after it began); null without a deadline or when no step is pending */
+                            deadline: string | null;
                             decisions: {
                                 at: string;
                                 comment?: string;

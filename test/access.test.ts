@@ -483,6 +483,11 @@ const routes: [string, Call, Role[]][] = [
     ['owner', 'admin', 'editor'],
   ],
   [
+    'check a query expression',
+    { method: 'POST', url: () => '/v1/listening/queries/parse', payload: () => ({ expression: 'chorus' }) },
+    ['owner', 'admin', 'editor'],
+  ],
+  [
     'pause listening',
     { method: 'POST', url: () => '/v1/listening/queries/00000000-0000-4000-8000-000000000000/pause' },
     ['owner', 'admin', 'editor'],

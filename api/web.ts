@@ -2,6 +2,7 @@ import fastifyStatic from '@fastify/static';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
 
 /** The built web app (`npm run build:web`), from the source tree (tsx) or from dist/ (compiled). */
 export function defaultWebRoot(): string {
@@ -17,6 +18,12 @@ const API_PATHS = /^\/(v1|docs|openapi\.json|health)(\/|$|\?)/;
  * worker and the manifest are revalidated on every load so a new build reaches users at once.
  */
 export async function registerWeb(app: FastifyInstance, root: string): Promise<void> {
+  // The app's pages take query strings the page reads (`/welcome?code=…`, `/listening?query=…`):
+  // the file routes accept any, where the input plugin's default would refuse every key (a 400 page).
+  app.addHook('onRoute', (route) => {
+    if (route.url === '/*' || route.url === '/')
+      route.schema = { ...route.schema, querystring: z.record(z.string(), z.unknown()) };
+  });
   await app.register(fastifyStatic, {
     root,
     prefix: '/',

@@ -83,7 +83,7 @@ test('the query editor marks a syntax error at its position as you type; a valid
   expect(await expression.getAttribute('aria-invalid')).toBe('true');
   expect(await p.getByRole('button', { name: 'Start listening' }).isDisabled()).toBe(true);
   await error.getByRole('button', { name: 'Go to the error' }).click();
-  expect(await expression.evaluate((el: HTMLTextAreaElement) => el.selectionStart)).toBe(11);
+  expect(await expression.evaluate((el) => (el as unknown as { selectionStart: number }).selectionStart)).toBe(11);
   expect(await seriousViolations(p)).toEqual([]);
   await screenshot(p, 'listening-editor-error-desktop');
 

@@ -1,23 +1,14 @@
 import { useQuery } from '@tanstack/react-query';
-import {
-  BarElement,
-  CategoryScale,
-  Chart as ChartJS,
-  Legend,
-  LinearScale,
-  LineElement,
-  PointElement,
-  Tooltip,
-} from 'chart.js';
+import { BarElement, CategoryScale, Chart as ChartJS, Legend, LinearScale, Tooltip } from 'chart.js';
 import { useId, useMemo, useState } from 'react';
-import { Bar, Line } from 'react-chartjs-2';
+import { Bar } from 'react-chartjs-2';
 import { api, data } from '../../api/client';
 import { LIVE_REFETCH_MS } from '../../app/live';
 import { ProblemMessage } from '../../components/ProblemMessage';
 import type { Query } from './types';
 
 // Only the pieces these charts use.
-ChartJS.register(CategoryScale, LinearScale, BarElement, LineElement, PointElement, Tooltip, Legend);
+ChartJS.register(CategoryScale, LinearScale, BarElement, Tooltip, Legend);
 
 const RANGES = {
   day: { label: 'Last 24 hours', hours: 24, interval: 'hour' as const },
@@ -153,13 +144,16 @@ export function Insights({ queries, queryId }: { queries: Query[]; queryId: stri
           {shareSeries.length === 0 && !share.isPending && <p className="muted">No brand or competitor mentions.</p>}
           {shareSeries.length > 0 && (
             <div className="chart-box">
-              <Line
+              <Bar
                 role="img"
                 aria-label={`Share of voice per ${interval} for ${[...shareNames.values()].join(', ')}`}
                 options={{
                   responsive: true,
                   maintainAspectRatio: false,
-                  scales: { y: { min: 0, max: 100, ticks: { callback: (v) => `${v}%` } } },
+                  scales: {
+                    x: { stacked: true },
+                    y: { stacked: true, min: 0, max: 100, ticks: { callback: (v) => `${v}%` } },
+                  },
                 }}
                 data={{
                   labels: shareSeries.map((b) => bucketLabel(b.at, interval)),

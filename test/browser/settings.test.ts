@@ -213,6 +213,11 @@ test('each settings section passes axe at desktop and phone size (screenshots ke
       await p.locator('.settings-section h2').first().waitFor();
       await p.waitForLoadState('networkidle');
       expect({ section, violations: await seriousViolations(p) }).toEqual({ section, violations: [] });
+      // Nothing widens the page past the phone's width (wide tables scroll in their own box).
+      const width = await p
+        .locator('html')
+        .evaluate((html) => (html as unknown as { scrollWidth: number }).scrollWidth);
+      expect({ section, width }).toEqual({ section, width: (viewport ?? { width: 1280 }).width });
       await screenshot(p, `settings-${section}-${suffix}`);
     }
     await p.context().close();

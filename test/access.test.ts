@@ -338,6 +338,11 @@ const routes: [string, Call, Role[]][] = [
     },
     WRITERS,
   ],
+  [
+    'check a query expression',
+    { method: 'POST', url: () => '/v1/listening/queries/parse', payload: () => ({ expression: 'chorus' }) },
+    WRITERS,
+  ],
   ['pause listening', { method: 'POST', url: () => `/v1/listening/queries/${NOBODY}/pause` }, WRITERS],
   ['resume listening', { method: 'POST', url: () => `/v1/listening/queries/${NOBODY}/resume` }, WRITERS],
   ['stop listening', { method: 'DELETE', url: () => `/v1/listening/queries/${NOBODY}` }, WRITERS],

@@ -36,6 +36,8 @@ import {
   checkExpression,
   checkSources,
   filters,
+  parseExpression,
+  parsedExpressionView,
   queryView,
   savedQueryView,
   sources,
@@ -175,6 +177,21 @@ export const listeningQueryRoutes: FastifyPluginAsyncZod = async (app) => {
       });
       return reply.code(201).send(savedView(await queryOr404(caller.workspaceId, id)));
     },
+  );
+
+  app.post(
+    '/listening/queries/parse',
+    {
+      onRequest: requireRole(Roles.listen),
+      schema: {
+        summary:
+          'Check a query expression without saving it: where it breaks and what was expected there, or the warnings a valid one carries',
+        tags: ['listening'],
+        body: z.strictObject({ expression: z.string().max(2000) }),
+        response: { 200: parsedExpressionView },
+      },
+    },
+    async (request) => parseExpression(request.body.expression),
   );
 
   app.get(

@@ -8,7 +8,7 @@ import {
   NotMastodonError,
   timelineKey,
 } from '../../../listening/mastodon';
-import { compileQuery, QuerySyntaxError } from '../../../listening/query';
+import { compileQuery, queryWarnings, QuerySyntaxError } from '../../../listening/query';
 import { invalidField, Problem } from '../../problems';
 
 /** What a listening query is made of (sources, filters, alerting), how it is shown, and the checks a new or changed one passes. */
@@ -254,5 +254,31 @@ export function checkExpression(expression: string): void {
       ]);
     }
     throw err;
+  }
+}
+
+export const parsedExpressionView = z.object({
+  ok: z.boolean(),
+  error: z
+    .object({
+      message: z.string(),
+      position: z.number().int().describe('0-based offset into the expression (UTF-16 units), where the caret belongs'),
+      expected: z.string(),
+      found: z.string(),
+    })
+    .nullable(),
+  warnings: z.array(z.object({ field: z.string(), rule: z.string(), message: z.string() })),
+  terms: z.array(z.string()).describe('The terms and phrases a matching mention contains, for highlighting'),
+});
+
+/** Parses an expression for an editor: where it breaks and what was expected there, or a valid one's warnings. */
+export function parseExpression(expression: string): z.infer<typeof parsedExpressionView> {
+  try {
+    const compiled = compileQuery(expression);
+    return { ok: true, error: null, warnings: queryWarnings(expression), terms: compiled.terms };
+  } catch (err) {
+    if (!(err instanceof QuerySyntaxError)) throw err;
+    const error = { message: err.message, position: err.position, expected: err.expected, found: err.found };
+    return { ok: false, error, warnings: [], terms: [] };
   }
 }

@@ -3661,6 +3661,64 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/listening/queries/parse": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Check a query expression without saving it: where it breaks and what was expected there, or the warnings a valid one carries */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        expression: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                expected: string;
+                                found: string;
+                                message: string;
+                                /** @description 0-based offset into the expression (UTF-16 units), where the caret belongs */
+                                position: number;
+                            } | null;
+                            ok: boolean;
+                            /** @description The terms and phrases a matching mention contains, for highlighting */
+                            terms: string[];
+                            warnings: {
+                                field: string;
+                                message: string;
+                                rule: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/listening/share-of-voice": {
         parameters: {
             query?: never;

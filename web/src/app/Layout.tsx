@@ -25,7 +25,17 @@ export function SignedIn() {
   if (query.isPending) return <p className="loading">Loading…</p>;
   if (query.error) {
     if (query.error instanceof ApiProblem && query.error.status === 401)
-      return <Navigate to="/sign-in" replace state={{ from: location.pathname + location.search }} />;
+      return (
+        <Navigate
+          to="/sign-in"
+          replace
+          state={{
+            from: location.pathname + location.search,
+            // An expired session says so on the sign-in page; a first visit needs no explanation.
+            reason: query.error.problem.type?.endsWith('/session-expired') ? query.error.problem.detail : undefined,
+          }}
+        />
+      );
     return (
       <main className="screen">
         <ProblemMessage error={query.error} onRetry={() => void query.refetch()} />

@@ -53,7 +53,7 @@ const localTimeAhead = (p: Page, seconds: number) =>
     return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
   }, seconds);
 
-test('compose to two Bluesky channels: exact counts, the server refuses an over-limit text, scheduled and published on both', async () => {
+test('compose to two Bluesky channels: exact counts, the server refuses an over-limit text; scheduled, on the calendar, and published on both with the page turning published by itself', async () => {
   const p = await composer('editor');
   await p.getByRole('heading', { name: 'Compose' }).waitFor();
   for (const c of channels) await channelBox(p, c.name).check();
@@ -103,6 +103,12 @@ test('compose to two Bluesky channels: exact counts, the server refuses an over-
   await schedule.click();
   await p.waitForURL(/\/posts\/[0-9a-f-]{36}$/);
   const postId = p.url().split('/').pop()!;
+  // The post's page stays open (a marker shows it is never reloaded) while the calendar, in a second tab, shows the post.
+  await p.evaluate('window.stillTheSamePage = true');
+  const calendar = await p.context().newPage();
+  await calendar.goto('/calendar');
+  await calendar.locator('a', { hasText: 'Composed in the browser' }).first().waitFor();
+  await calendar.close();
 
   const read = async () => (await chorus.call(chorus.workspace().token, 'GET', `/v1/posts/${postId}`)).json();
   const created = await read();
@@ -123,6 +129,15 @@ test('compose to two Bluesky channels: exact counts, the server refuses an over-
   expect(published.targets.map((t: { status: string }) => t.status)).toEqual(['published', 'published']);
   for (const account of accounts)
     expect((await chorus.pds().listPosts(account.did)).map((r) => r.text)).toContain(final);
+  // The open page turned published by itself, with each record's link.
+  await p.locator('.post-facts .badge', { hasText: 'published' }).waitFor({ timeout: 30_000 });
+  expect(await p.evaluate('window.stillTheSamePage')).toBe(true);
+  for (const [i, account] of accounts.entries()) {
+    const record = (await chorus.pds().listPosts(account.did)).find((r) => r.text === final)!;
+    const rkey = record.uri.split('/').pop();
+    const link = p.getByRole('link', { name: `View on ${channels[i]!.name}` });
+    expect([i, await link.getAttribute('href')]).toEqual([i, `https://bsky.app/profile/${account.did}/post/${rkey}`]);
+  }
   await p.context().close();
 });
 

@@ -1,6 +1,5 @@
 import type { FastifyRequest, onRequestHookHandler } from 'fastify';
-import type { Role } from '../../db/members';
-import type { Scope } from '../../db/tokens';
+import { Roles, type Access } from '../../contracts/access';
 import { findCallerByToken, scopesAllow, type TokenCaller } from '../../db/tokens';
 import { forbidden, unauthorized } from '../problems';
 import { notMemberAnyMore, SESSION_COOKIE, sessionOf } from '../sessions';
@@ -11,26 +10,8 @@ declare module 'fastify' {
   }
 }
 
-/** Who may do something: the workspace roles allowed, and the token scope it needs. */
-export interface Access {
-  roles: readonly Role[];
-  scope: Scope;
-}
-
-/** Who may do what, per workspace role and token scope. */
-export const Roles = {
-  read: { roles: ['owner', 'admin', 'editor', 'approver', 'analyst'], scope: 'read' },
-  writeContent: { roles: ['owner', 'admin', 'editor'], scope: 'publish' },
-  /** Approval decisions (posts, campaigns, library items): any role may be named an approver. */
-  decide: { roles: ['owner', 'admin', 'editor', 'approver', 'analyst'], scope: 'approve' },
-  /** Listening queries, mention corrections and alerts. */
-  listen: { roles: ['owner', 'admin', 'editor'], scope: 'listening' },
-  manageChannels: { roles: ['owner', 'admin'], scope: 'admin' },
-  manageMembers: { roles: ['owner', 'admin'], scope: 'admin' },
-  /** Ingest keys: the integrations that push mentions into listening. */
-  manageIntegrations: { roles: ['owner', 'admin'], scope: 'listening' },
-  audit: { roles: ['owner', 'admin', 'analyst'], scope: 'read' },
-} as const satisfies Record<string, Access>;
+// Who may do what (roles and token scopes): one table, which the web app reads too.
+export { Roles, type Access };
 
 /** Whether the caller's role and token scopes allow `access`. */
 export function may(caller: TokenCaller, access: Access): boolean {

@@ -1,27 +1,13 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import type { Role } from '../../db/members';
 import { connectBluesky } from '../support/channels';
-import { useChorus } from '../support/chorus';
-import {
-  DESKTOP,
-  newContext,
-  PHONE,
-  screenshot,
-  seriousViolations,
-  serve,
-  signIn,
-  useBrowser,
-  withPassword,
-} from '../support/browser';
+import { DESKTOP, PHONE, screenshot, seriousViolations, useApp } from '../support/browser';
 
-const chorus = useChorus({
-  harness: { web: true },
+const { chorus, signedIn } = useApp({
   pds: true,
   workspace: 'Approvals',
   members: ['editor', 'approver', 'admin', 'analyst'],
 });
-const browser = useBrowser();
-let base: string;
 let channelId: string;
 const contexts: BrowserContext[] = [];
 
@@ -34,7 +20,6 @@ const NAMES: Partial<Record<Role, string>> = {
 
 beforeAll(async () => {
   const h = chorus.harness();
-  base = await serve(h);
   for (const [role, name] of Object.entries(NAMES))
     await h.db
       .updateTable('users')
@@ -48,12 +33,9 @@ afterAll(async () => {
   await Promise.all(contexts.map((c) => c.close()));
 });
 
-async function signedIn(role: Role, viewport = DESKTOP): Promise<Page> {
-  const email = await withPassword(chorus.harness(), chorus.member(role));
-  const context = await newContext(browser(), base, viewport);
-  contexts.push(context);
-  const page = await context.newPage();
-  await signIn(page, email);
+async function signedInAs(role: Role, viewport = DESKTOP): Promise<Page> {
+  const page = await signedIn(chorus.member(role), viewport);
+  contexts.push(page.context());
   return page;
 }
 
@@ -80,7 +62,7 @@ test('a two-step chain decided from a phone and a desktop; the author watches it
   ).toBe(200);
 
   // The author: nothing waits for them; under "All pending" their post shows its chain, without decision buttons.
-  const authorPage = await signedIn('editor');
+  const authorPage = await signedInAs('editor');
   await authorPage.goto('/approvals');
   await authorPage.getByRole('tab', { name: 'Waiting for me (0)' }).waitFor();
   await authorPage.getByText('Nothing waits for your decision.').waitFor();
@@ -100,7 +82,7 @@ test('a two-step chain decided from a phone and a desktop; the author watches it
   expect(forced.headers()['content-type']).toContain('application/problem+json');
 
   // Step 1 from a phone: the diff between rounds, then Approve.
-  const phone = await signedIn('approver', PHONE);
+  const phone = await signedInAs('approver', PHONE);
   await phone.goto('/approvals');
   const phoneCard = phone.getByRole('article', { name: /Spring launch on Tuesday/ });
   const diff = phoneCard.getByLabel('Changes since round 1');
@@ -122,7 +104,7 @@ test('a two-step chain decided from a phone and a desktop; the author watches it
   await authorCard.getByText(/^Due /).waitFor();
 
   // Step 2 on a desktop.
-  const desktop = await signedIn('admin');
+  const desktop = await signedInAs('admin');
   await desktop.goto('/approvals');
   const desktopCard = desktop.getByRole('article', { name: /Spring launch on Tuesday/ });
   await desktopCard.getByText('Step 2 of 2').waitFor();
@@ -149,7 +131,7 @@ test('a two-step chain decided from a phone and a desktop; the author watches it
 });
 
 test('the expired list and a read-only analyst: no create or decision buttons on approvals, campaigns or the library', async () => {
-  const analyst = await signedIn('analyst');
+  const analyst = await signedInAs('analyst');
   await analyst.goto('/approvals');
   await analyst.getByRole('tab', { name: /All pending/ }).click();
   await analyst.getByRole('tab', { name: /Expired/ }).click();

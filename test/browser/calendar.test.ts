@@ -1,29 +1,20 @@
 import type { Page } from 'playwright-core';
 import { connectChannel } from '../support/channels';
-import { useChorus } from '../support/chorus';
 import { waitFor } from '../support/harness';
-import {
-  newContext,
-  PHONE,
-  screenshot,
-  seriousViolations,
-  serve,
-  signIn,
-  useBrowser,
-  withPassword,
-} from '../support/browser';
+import { PHONE, screenshot, seriousViolations, signIn, useApp, withPassword } from '../support/browser';
 
 /**
  * The calendar screen against the real API: posts drawn by channel and status, dragged to another
  * day (the reschedule route moves them), a drag the server refuses put back with its problem shown.
  */
-const chorus = useChorus({ harness: { web: true }, hook: true, workspace: 'Calendar', members: ['editor', 'analyst'] });
-const browser = useBrowser();
-let base: string;
+const { chorus, page } = useApp({
+  hook: true,
+  workspace: 'Calendar',
+  members: ['editor', 'analyst'],
+});
 let channelId: string;
 
 beforeAll(async () => {
-  base = await serve(chorus.harness());
   channelId = (
     await connectChannel(chorus.harness(), chorus.workspace().token, {
       provider: 'webhook',
@@ -35,11 +26,6 @@ beforeAll(async () => {
 
 /** Tall enough that a whole month (six weeks) is on screen: the mouse drags only within the viewport. */
 const TALL = { width: 1280, height: 1600 };
-
-async function page(viewport?: { width: number; height: number }): Promise<Page> {
-  const context = await newContext(browser(), base, viewport);
-  return context.newPage();
-}
 
 /** A day from now at 10:00 in this process's timezone (the browser's too), `days` ahead. */
 function dayAhead(days: number): Date {

@@ -1,25 +1,11 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import { connectBluesky } from '../support/channels';
-import { useChorus } from '../support/chorus';
-import {
-  DESKTOP,
-  newContext,
-  PHONE,
-  screenshot,
-  seriousViolations,
-  serve,
-  signIn,
-  useBrowser,
-  withPassword,
-} from '../support/browser';
+import { DESKTOP, PHONE, screenshot, seriousViolations, useApp } from '../support/browser';
 
-const chorus = useChorus({ harness: { web: true }, pds: true, workspace: 'Campaigns', members: ['editor'] });
-const browser = useBrowser();
-let base: string;
+const { chorus, signedIn } = useApp({ pds: true, workspace: 'Campaigns', members: ['editor'] });
 const contexts: BrowserContext[] = [];
 
 beforeAll(async () => {
-  base = await serve(chorus.harness());
   const account = await chorus.pds().createAccount('campaignsscreen');
   await connectBluesky(chorus.harness(), chorus.workspace().token, chorus.pds(), account, 'Brand Bluesky');
 });
@@ -28,11 +14,8 @@ afterAll(async () => {
 });
 
 async function editor(viewport = DESKTOP): Promise<Page> {
-  const email = await withPassword(chorus.harness(), chorus.member('editor'));
-  const context = await newContext(browser(), base, viewport);
-  contexts.push(context);
-  const page = await context.newPage();
-  await signIn(page, email);
+  const page = await signedIn(chorus.member('editor'), viewport);
+  contexts.push(page.context());
   return page;
 }
 

@@ -2,42 +2,25 @@ import type { Page } from 'playwright-core';
 import { TEXT_RULES } from '../../contracts/text-rules';
 import type { SandboxAccount } from '../../sandbox/local-bluesky';
 import { connectBluesky } from '../support/channels';
-import { useChorus } from '../support/chorus';
 import { waitFor } from '../support/harness';
-import {
-  newContext,
-  PHONE,
-  screenshot,
-  seriousViolations,
-  serve,
-  signIn,
-  useBrowser,
-  withPassword,
-} from '../support/browser';
+import { PHONE, screenshot, seriousViolations, useApp, type Viewport } from '../support/browser';
 
-const chorus = useChorus({
-  harness: { web: true },
+const { chorus, signedIn } = useApp({
   pds: true,
   workspace: 'Composer',
   members: ['editor', 'approver', 'analyst'],
 });
-const browser = useBrowser();
-let base: string;
 let accounts: SandboxAccount[];
 let channels: { id: string; name: string }[];
 beforeAll(async () => {
-  base = await serve(chorus.harness());
   accounts = await Promise.all([chorus.pds().createAccount('composera'), chorus.pds().createAccount('composerb')]);
   channels = [];
   for (const account of accounts)
     channels.push(await connectBluesky(chorus.harness(), chorus.workspace().token, chorus.pds(), account));
 });
 
-async function composer(role: 'editor' | 'analyst', viewport?: { width: number; height: number }): Promise<Page> {
-  const email = await withPassword(chorus.harness(), chorus.member(role));
-  const context = await newContext(browser(), base, viewport);
-  const p = await context.newPage();
-  await signIn(p, email);
+async function composer(role: 'editor' | 'analyst', viewport?: Viewport): Promise<Page> {
+  const p = await signedIn(chorus.member(role), viewport);
   await p.goto('/compose');
   return p;
 }

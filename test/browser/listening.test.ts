@@ -1,39 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import type { Locator, Page } from 'playwright-core';
+import type { Locator } from 'playwright-core';
 import { Webhook } from 'standardwebhooks';
-import { useChorus } from '../support/chorus';
 import { waitFor } from '../support/harness';
-import {
-  newContext,
-  PHONE,
-  screenshot,
-  seriousViolations,
-  serve,
-  signIn,
-  useBrowser,
-  withPassword,
-} from '../support/browser';
+import { PHONE, screenshot, seriousViolations, signIn, useApp, withPassword } from '../support/browser';
 
 const queryIds: string[] = [];
-const chorus = useChorus({
-  harness: { web: true },
+const { chorus, page } = useApp({
   workspace: 'Listening screen',
   members: ['analyst'],
   beforeClose: async (c) => {
     for (const id of queryIds) await c.call(c.workspace().token, 'DELETE', `/v1/listening/queries/${id}`);
   },
 });
-const browser = useBrowser();
-let base: string;
-beforeAll(async () => {
-  base = await serve(chorus.harness());
-});
-
-async function page(viewport?: { width: number; height: number }): Promise<Page> {
-  const context = await newContext(browser(), base, viewport);
-  return context.newPage();
-}
-
 /** Waits until the locator matches exactly `n` elements (the screens poll). */
 const countIs = (locator: Locator, n: number) =>
   waitFor(`${n} matching elements`, async () => (await locator.count()) === n, 15_000);

@@ -1,44 +1,26 @@
 import type { Page } from 'playwright-core';
 import type { SandboxAccount } from '../../sandbox/local-bluesky';
 import { connectBluesky } from '../support/channels';
-import { useChorus } from '../support/chorus';
-import {
-  newContext,
-  PHONE,
-  screenshot,
-  seriousViolations,
-  serve,
-  signIn,
-  useBrowser,
-  withPassword,
-} from '../support/browser';
+import { PHONE, screenshot, seriousViolations, signIn, useApp, withPassword } from '../support/browser';
 
 /**
  * The posts list and a post's page against the real API and a local Bluesky network: a post turns
  * published on screen without a reload, its link points at the record, ops get the Temporal UI link.
  */
 const TEMPORAL_UI = 'http://temporal-ui.test:8233';
-const chorus = useChorus({
-  harness: { web: true, temporalUiUrl: TEMPORAL_UI },
+const { chorus, page } = useApp({
+  harness: { temporalUiUrl: TEMPORAL_UI },
   pds: true,
   workspace: 'Posts',
   members: ['editor', 'analyst'],
 });
-const browser = useBrowser();
-let base: string;
 let alice: SandboxAccount;
 let channelId: string;
 
 beforeAll(async () => {
-  base = await serve(chorus.harness());
   alice = await chorus.pds().createAccount('alice');
   channelId = (await connectBluesky(chorus.harness(), chorus.workspace().token, chorus.pds(), alice)).id;
 });
-
-async function page(viewport?: { width: number; height: number }): Promise<Page> {
-  const context = await newContext(browser(), base, viewport);
-  return context.newPage();
-}
 
 const inSeconds = (s: number) => new Date(Date.now() + s * 1000).toISOString();
 

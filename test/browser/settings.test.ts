@@ -1,42 +1,12 @@
-import type { Locator, Page } from 'playwright-core';
-import { useChorus } from '../support/chorus';
+import type { Locator } from 'playwright-core';
 import { waitFor } from '../support/harness';
-import {
-  newContext,
-  PHONE,
-  screenshot,
-  seriousViolations,
-  serve,
-  signIn,
-  TEST_PASSWORD,
-  useBrowser,
-  withPassword,
-} from '../support/browser';
+import { PHONE, TEST_PASSWORD, screenshot, seriousViolations, useApp } from '../support/browser';
 
-const chorus = useChorus({
-  harness: { web: true },
+const { chorus, base, page, signedIn } = useApp({
   hook: true,
   workspace: 'Settings screen',
   members: ['admin', 'editor', 'analyst'],
 });
-const browser = useBrowser();
-let base: string;
-beforeAll(async () => {
-  base = await serve(chorus.harness());
-});
-
-async function page(viewport?: { width: number; height: number }): Promise<Page> {
-  const context = await newContext(browser(), base, viewport);
-  return context.newPage();
-}
-
-async function signedIn(member = chorus.workspace(), viewport?: { width: number; height: number }): Promise<Page> {
-  const email = await withPassword(chorus.harness(), member);
-  const p = await page(viewport);
-  await signIn(p, email);
-  return p;
-}
-
 const countIs = (locator: Locator, n: number) =>
   waitFor(`${n} matching elements`, async () => (await locator.count()) === n, 15_000);
 
@@ -53,7 +23,7 @@ test('invite flow: an admin invites an email and gets the link; the invitee sets
   const linkBox = p.getByLabel('Invitation link for new.person@example.com');
   await linkBox.waitFor();
   const link = await linkBox.inputValue();
-  expect(link).toMatch(new RegExp(`^${base.replace(/[.]/g, '\\.')}/welcome\\?code=.+`));
+  expect(link).toMatch(new RegExp(`^${base().replace(/[.]/g, '\\.')}/welcome\\?code=.+`));
   // The member and the pending invitation are listed.
   await p.getByRole('cell', { name: 'new.person@example.com' }).first().waitFor();
   await p.getByRole('button', { name: 'Revoke the invitation of new.person@example.com' }).waitFor();
@@ -134,7 +104,7 @@ test('an expired session sends the browser to sign in with a message', async () 
 });
 
 test('audit: "Verify chain" shows the chain is intact; filters narrow the log', async () => {
-  const p = await signedIn();
+  const p = await signedIn(chorus.workspace());
   await p.goto('/settings/audit');
   await p.getByRole('heading', { name: 'Audit log' }).waitFor();
   await p.getByRole('button', { name: 'Verify chain' }).click();
@@ -157,7 +127,7 @@ test('audit: "Verify chain" shows the chain is intact; filters narrow the log', 
 });
 
 test('channels, policies and the notification webhook: connect a webhook channel, save a policy with a deadline and escalation, verify the webhook', async () => {
-  const p = await signedIn();
+  const p = await signedIn(chorus.workspace());
   const hook = chorus.hook();
   await p.goto('/settings/channels');
   await p.getByRole('button', { name: 'Connect a channel' }).click();

@@ -1,30 +1,7 @@
-import type { Page } from 'playwright-core';
-import { useChorus } from '../support/chorus';
 import { createWorkspace, waitFor } from '../support/harness';
-import {
-  newContext,
-  PHONE,
-  screenshot,
-  seriousViolations,
-  serve,
-  signIn,
-  TEST_PASSWORD,
-  useBrowser,
-  withPassword,
-} from '../support/browser';
+import { PHONE, TEST_PASSWORD, screenshot, seriousViolations, signIn, useApp, withPassword } from '../support/browser';
 
-const chorus = useChorus({ harness: { web: true }, workspace: 'Shell', members: ['editor'] });
-const browser = useBrowser();
-let base: string;
-beforeAll(async () => {
-  base = await serve(chorus.harness());
-});
-
-async function page(viewport?: { width: number; height: number }): Promise<Page> {
-  const context = await newContext(browser(), base, viewport);
-  return context.newPage();
-}
-
+const { chorus, browser, base, page } = useApp({ workspace: 'Shell', members: ['editor'] });
 test('sign-in: a wrong password is refused on screen; the right one opens the calendar; sign-out ends the session', async () => {
   const email = await withPassword(chorus.harness(), chorus.workspace());
   const p = await page();
@@ -83,7 +60,7 @@ test('an unknown page inside the app says so instead of a blank page; the API ke
 
 test('installable on a phone: the manifest names the app with 192 and 512 px icons, and a service worker keeps the shell for offline starts', async () => {
   // A context that allows service workers (the others block them, so every test loads fresh files).
-  const context = await browser().newContext({ baseURL: base, viewport: PHONE });
+  const context = await browser().newContext({ baseURL: base(), viewport: PHONE });
   const p = await context.newPage();
   await p.goto('/sign-in');
   const manifest = (await (await p.request.get('/manifest.webmanifest')).json()) as {
@@ -93,7 +70,9 @@ test('installable on a phone: the manifest names the app with 192 and 512 px ico
   };
   expect(manifest).toMatchObject({ name: 'Chorus', display: 'standalone' });
   expect(manifest.icons.map((icon) => icon.sizes)).toEqual(expect.arrayContaining(['192x192', '512x512']));
-  expect(await p.evaluate('navigator.serviceWorker.ready.then((registration) => registration.scope)')).toBe(`${base}/`);
+  expect(await p.evaluate('navigator.serviceWorker.ready.then((registration) => registration.scope)')).toBe(
+    `${base()}/`,
+  );
   await context.setOffline(true);
   await p.reload();
   await p.getByRole('heading', { name: 'Sign in to Chorus' }).waitFor();

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { hashPassword } from '../../db/passwords';
 import { setPassword } from '../../db/users';
+import { useChorus, type Chorus, type ChorusOptions } from './chorus';
 import type { Harness, TestWorkspace } from './harness';
 
 /** Debian's Chromium (`apt-get install chromium`); Playwright never downloads a browser here. */
@@ -80,4 +81,49 @@ export async function seriousViolations(page: Page): Promise<string[]> {
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
+}
+
+export type Viewport = { width: number; height: number };
+
+/** A test file's Chorus (useChorus, serving the built app on a port) and its Chromium. */
+export interface BrowserApp {
+  chorus: Chorus;
+  browser: () => Browser;
+  /** The app's address, e.g. http://127.0.0.1:41234. */
+  base: () => string;
+  /** A page in a fresh context (its own cookies): signed out. */
+  page(viewport?: Viewport): Promise<Page>;
+  /** A page in a fresh context, signed in as this member (given TEST_PASSWORD first). */
+  signedIn(member: TestWorkspace, viewport?: Viewport): Promise<Page>;
+}
+
+/** The shared set-up of a browser test file: useChorus with the web app served, and useBrowser. */
+export function useApp(options: ChorusOptions = {}): BrowserApp {
+  const harness = options.harness;
+  const chorus = useChorus({
+    ...options,
+    harness: () => ({ ...(typeof harness === 'function' ? harness() : harness), web: true }),
+  });
+  const browser = useBrowser();
+  let address: string | undefined;
+  beforeAll(async () => {
+    address = await serve(chorus.harness());
+  });
+  const base = () => {
+    if (!address) throw new Error('useApp: used before beforeAll');
+    return address;
+  };
+  const page = async (viewport?: Viewport) => (await newContext(browser(), base(), viewport)).newPage();
+  return {
+    chorus,
+    browser,
+    base,
+    page,
+    async signedIn(member, viewport) {
+      const email = await withPassword(chorus.harness(), member);
+      const p = await page(viewport);
+      await signIn(p, email);
+      return p;
+    },
+  };
 }

@@ -224,8 +224,9 @@ async function main() {
       return { renderMs, usableMs, scriptBytes, scriptGzipBytes };
     };
 
-    const calendar = (page: Page) => page.locator('.fc-event, [data-event]').first().waitFor();
-    const mentions = (page: Page) => page.getByRole('article').first().waitFor();
+    // The month view with its posts on screen; the listening screen with its mention stream.
+    const calendar = (page: Page) => page.locator('.post-event').first().waitFor();
+    const mentions = (page: Page) => page.getByTestId('mention').first().waitFor();
     const results: Record<string, Awaited<ReturnType<typeof measure>>[]> = { calendar: [], listening: [] };
     for (let run = 0; run < opts.runs; run++) {
       results.calendar!.push(await measure('/calendar', calendar));

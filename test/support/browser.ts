@@ -113,7 +113,17 @@ export function useApp(options: ChorusOptions = {}): BrowserApp {
     if (!address) throw new Error('useApp: used before beforeAll');
     return address;
   };
-  const page = async (viewport?: Viewport) => (await newContext(browser(), base(), viewport)).newPage();
+  // An uncaught exception in any page of a test fails that test: a screen must never break silently.
+  const pageErrors: string[] = [];
+  afterEach(() => {
+    const seen = pageErrors.splice(0);
+    expect(seen).toEqual([]);
+  });
+  const page = async (viewport?: Viewport) => {
+    const p = await (await newContext(browser(), base(), viewport)).newPage();
+    p.on('pageerror', (error) => pageErrors.push(`${p.url()}: ${error.message}`));
+    return p;
+  };
   return {
     chorus,
     browser,

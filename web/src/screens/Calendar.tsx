@@ -1,3 +1,4 @@
+import { FilterSelect } from '../components/FilterSelect';
 import FullCalendar from '@fullcalendar/react';
 import type { DatesSetInfo, EventClickInfo, EventDropInfo, EventInput } from '@fullcalendar/react';
 import dayGridPlugin from '@fullcalendar/react/daygrid';
@@ -131,28 +132,20 @@ export default function Calendar() {
   return (
     <Screen title="Calendar">
       <div className="calendar-filters">
-        <label>
-          Channel
-          <select value={channelId} onChange={(e) => setFilter('channel', e.target.value)}>
-            <option value="">All channels</option>
-            {channels.data?.map((c) => (
-              <option key={c.id} value={c.id}>
-                {c.name}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Campaign
-          <select value={campaignId} onChange={(e) => setFilter('campaign', e.target.value)}>
-            <option value="">All campaigns</option>
-            {campaigns.data?.map((c) => (
-              <option key={c.id} value={c.id}>
-                {c.name}
-              </option>
-            ))}
-          </select>
-        </label>
+        <FilterSelect
+          label="Channel"
+          all="All channels"
+          value={channelId}
+          options={channels.data}
+          onChange={(v) => setFilter('channel', v)}
+        />
+        <FilterSelect
+          label="Campaign"
+          all="All campaigns"
+          value={campaignId}
+          options={campaigns.data}
+          onChange={(v) => setFilter('campaign', v)}
+        />
       </div>
       {channels.data && channels.data.length > 0 && (
         <ul className="channel-legend" aria-label="Channel colours">

@@ -1,3 +1,4 @@
+import { FilterSelect } from '../components/FilterSelect';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link } from 'react-router';
@@ -61,28 +62,20 @@ export default function Posts() {
             ))}
           </select>
         </label>
-        <label>
-          Channel
-          <select value={channelId} onChange={(e) => setFilter('channel', e.target.value)}>
-            <option value="">All channels</option>
-            {channels.data?.map((c) => (
-              <option key={c.id} value={c.id}>
-                {c.name}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Campaign
-          <select value={campaignId} onChange={(e) => setFilter('campaign', e.target.value)}>
-            <option value="">All campaigns</option>
-            {campaigns.data?.map((c) => (
-              <option key={c.id} value={c.id}>
-                {c.name}
-              </option>
-            ))}
-          </select>
-        </label>
+        <FilterSelect
+          label="Channel"
+          all="All channels"
+          value={channelId}
+          options={channels.data}
+          onChange={(v) => setFilter('channel', v)}
+        />
+        <FilterSelect
+          label="Campaign"
+          all="All campaigns"
+          value={campaignId}
+          options={campaigns.data}
+          onChange={(v) => setFilter('campaign', v)}
+        />
       </div>
       {posts.error && <ProblemMessage error={posts.error} onRetry={() => void posts.refetch()} />}
       {posts.isPending && <p className="loading">Loading…</p>}

@@ -2,6 +2,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import type { Role } from '../../db/members';
 import { connectBluesky } from '../support/channels';
 import { DESKTOP, PHONE, screenshot, seriousViolations, useApp } from '../support/browser';
+import { waitFor } from '../support/harness';
 
 const { chorus, signedIn } = useApp({
   pds: true,
@@ -122,9 +123,14 @@ test('a two-step chain decided from a phone and a desktop; the author watches it
     .waitFor({ timeout: 20_000 });
   expect(await authorPage.getByRole('article', { name: /Spring launch on Tuesday/ }).count()).toBe(0);
 
-  const chain = (await call(author.token, 'GET', `/v1/posts/${postId}/approval`)).json();
-  expect(chain.state).toBe('approved');
-  expect(chain.decisions.map((d: { user: { name: string }; comment?: string }) => [d.user.name, d.comment])).toEqual([
+  // The chain is a query on the post's workflow, which may have finished: the worker replays it to
+  // answer, which can take a moment on a loaded machine (an error names itself when this times out).
+  const chain = await waitFor('the approved chain', async () => {
+    const answer = await call(author.token, 'GET', `/v1/posts/${postId}/approval`);
+    expect({ status: answer.statusCode, state: answer.json().state }).toEqual({ status: 200, state: 'approved' });
+    return answer.json() as { decisions: { user: { name: string }; comment?: string }[] };
+  });
+  expect(chain.decisions.map((d) => [d.user.name, d.comment])).toEqual([
     ['Ada Approver', 'On brand'],
     ['Grace Legal', undefined],
   ]);

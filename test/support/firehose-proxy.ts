@@ -16,7 +16,9 @@ const asBytes = (data: RawData): Uint8Array =>
 /**
  * Sits between Chorus and a real PDS's subscribeRepos and forwards every frame, adding bad ones:
  * bytes that are not CBOR when a connection opens, a #commit message that breaks the lexicon, and
- * before each real commit, a copy of it whose CAR blocks are garbage (so it cannot verify).
+ * after each real commit, a copy of it whose CAR blocks are garbage (so it cannot verify). The copy
+ * comes after, not before: it carries the real commit's sequence number, and a read that ended
+ * between the two would resume past the real commit (a real source never repeats a number).
  */
 export async function startFirehoseProxy(upstream: string): Promise<FirehoseProxy> {
   const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
@@ -32,6 +34,7 @@ export async function startFirehoseProxy(upstream: string): Promise<FirehoseProx
     source.on('message', (data) => {
       const bytes = asBytes(data);
       const frame = Frame.fromBytes(bytes);
+      client.send(bytes);
       if (frame.isMessage() && frame.header.t === '#commit') {
         inject(
           client,
@@ -41,7 +44,6 @@ export async function startFirehoseProxy(upstream: string): Promise<FirehoseProx
           ).toBytes(),
         );
       }
-      client.send(bytes);
     });
     source.on('close', () => client.close());
     source.on('error', () => client.terminate());

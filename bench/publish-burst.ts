@@ -3,22 +3,27 @@ import os from 'node:os';
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import type { Client } from '@temporalio/client';
-import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
-import pg from 'pg';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { sql } from 'kysely';
 import { buildApp, type ChorusApp } from '../api/app';
 import { loadConfig, type Config } from '../config';
 import { createDb, type Db } from '../db/database';
 import type { PostStatus } from '../db/posts.types';
 import { generateKey } from '../db/sealing';
-import { createDeps, type ChorusDeps } from '../deps/create-deps';
+import { createDeps } from '../deps/create-deps';
 import { createWorkspaceWithOwner } from '../db/workspaces';
 import type { SandboxAccount } from '../sandbox/local-bluesky';
 import { startLocalBlueskyProcess, type LocalBlueskyProcess } from '../sandbox/local-bluesky-process';
-import { ensureSearchAttributes, type TemporalTarget } from '../temporal/connection';
-import { startDevServer } from '../temporal/dev-server';
-import { configuredTemporal } from '../temporal/target';
-import { createChorusWorker } from '../workers/worker';
+import { ensureSearchAttributes } from '../temporal/connection';
+import {
+  createBenchDatabase,
+  machineDescription,
+  percentile,
+  runCleanups,
+  startTemporal,
+  startWorker,
+  type Cleanup,
+} from './support';
 
 /**
  * Publish burst: N posts all due in the same second, spread round-robin over several accounts of a
@@ -35,7 +40,6 @@ import { createChorusWorker } from '../workers/worker';
  */
 
 const TARGET_P99_LATENESS_MS = 2_000;
-const ADMIN_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 /** Assumed creation cost when there is no warm-up to measure it. */
 const FALLBACK_CREATE_MS_PER_POST = 50;
 /** Headroom over the measured creation rate when picking the due time. */
@@ -90,21 +94,6 @@ function nonNegativeNumber(flag: string, raw: string): number {
   const value = Number(raw);
   if (!Number.isFinite(value) || value < 0) throw new Error(`--${flag} must be a number ≥ 0 (got "${raw}")`);
   return value;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Cleanup: everything started is registered here and closed in reverse order, even on failure.
-
-type Cleanup = { what: string; run: () => Promise<unknown> };
-
-async function runCleanups(cleanups: Cleanup[]): Promise<void> {
-  for (const cleanup of cleanups.reverse()) {
-    try {
-      await cleanup.run();
-    } catch (err) {
-      console.error(`Cleanup "${cleanup.what}" failed:`, err);
-    }
-  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -167,70 +156,6 @@ async function startSystem(config: Config, cleanups: Cleanup[]): Promise<System>
     taskQueue,
     temporalAddress: target.address,
     assertWorkerRunning: worker.assertRunning,
-  };
-}
-
-async function startTemporal(config: Config, cleanups: Cleanup[]): Promise<TemporalTarget> {
-  const configured = configuredTemporal(config);
-  if (configured) return configured;
-  // In memory and on a free port: the bench must not disturb a developer's `npm start`.
-  const server = await startDevServer();
-  cleanups.push({ what: 'Temporal dev server', run: () => server.stop() });
-  return configuredTemporal(config, server.address)!;
-}
-
-/** DATABASE_URL as is, or a fresh database of our own (the server is shared with test runs). */
-async function createBenchDatabase(config: Config, cleanups: Cleanup[]): Promise<string> {
-  if (config.DATABASE_URL) return config.DATABASE_URL;
-  const name = `chorus_bench_${Date.now()}`;
-  await withAdminClient((admin) => admin.query(`create database ${name}`));
-  cleanups.push({
-    what: `drop database ${name}`,
-    run: () => withAdminClient((admin) => admin.query(`drop database if exists ${name} with (force)`)),
-  });
-  const url = new URL(ADMIN_DATABASE_URL);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
-async function withAdminClient<T>(fn: (admin: pg.Client) => Promise<T>): Promise<T> {
-  const admin = new pg.Client({ connectionString: ADMIN_DATABASE_URL });
-  await admin.connect();
-  try {
-    return await fn(admin);
-  } finally {
-    await admin.end();
-  }
-}
-
-async function startWorker(
-  target: TemporalTarget,
-  taskQueue: string,
-  deps: ChorusDeps,
-): Promise<{ stop: Cleanup; assertRunning(): void }> {
-  // Workflows are bundled at start, as `npm start` does.
-  const worker: Worker = await createChorusWorker({
-    connection: await deps.workerConnection(),
-    namespace: target.namespace,
-    taskQueue,
-    deps: deps.workerDeps(),
-  });
-  let failure: unknown;
-  const running = worker.run().catch((err: unknown) => {
-    failure = err;
-  });
-  return {
-    stop: {
-      what: 'worker',
-      run: async () => {
-        if (worker.getState() === 'RUNNING') worker.shutdown();
-        await running;
-      },
-    },
-    assertRunning() {
-      if (failure !== undefined || worker.getState() === 'FAILED')
-        throw new Error(`The worker stopped: ${String(failure)}`);
-    },
   };
 }
 
@@ -528,12 +453,6 @@ async function pdsFigures(
   return { records: indices.length, duplicates: indices.length - distinct.size, missing: expected - found };
 }
 
-/** Nearest-rank percentile of an ascending list. */
-function percentile(sorted: number[], p: number): number | undefined {
-  if (sorted.length === 0) return undefined;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
-}
-
 /** CPU and event-loop figures for one window: the system shares this process's event loop. */
 class ResourceWindow {
   private readonly loop: IntervalHistogram = monitorEventLoopDelay({ resolution: 10 });
@@ -569,17 +488,6 @@ function machineCpuTimes(): { idle: number; total: number } {
     total += cpu.times.user + cpu.times.nice + cpu.times.sys + cpu.times.idle + cpu.times.irq;
   }
   return { idle, total };
-}
-
-function machineDescription() {
-  const cpus = os.cpus();
-  return {
-    cpus: cpus.length,
-    cpuModel: cpus[0]?.model.trim() ?? 'unknown',
-    totalMemoryGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
-    node: process.version,
-    platform: `${os.platform()} ${os.release()}`,
-  };
 }
 
 /** Peak resident set of this process (API, worker, PDS and the bench; not Temporal or PostgreSQL). */

@@ -1,0 +1,292 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import type { Client } from '@temporalio/client';
+import { loadConfig } from '../config';
+import { generateKey } from '../db/sealing';
+import { createWorkspaceWithOwner } from '../db/workspaces';
+import { createDeps } from '../deps/create-deps';
+import { ensureSearchAttributes } from '../temporal/connection';
+import {
+  createBenchDatabase,
+  machineDescription,
+  percentile,
+  runCleanups,
+  startTemporal,
+  startWorker,
+  type Cleanup,
+} from './support';
+
+/**
+ * The API under load, over HTTP, as users call it:
+ *
+ *   npm run bench:api-load                        # 10 s per phase
+ *   npm run bench:api-load -- --seconds 20 --profile
+ *
+ * The API runs in a process of its own (`api/main.ts`, default logging), as in production; the
+ * worker, the load generator (autocannon) and a webhook sink run in this one. Phases:
+ *   1. the Temporal dev server's own start rate from a bare client (10 in flight): the baseline;
+ *   2. `POST /v1/posts` at 10 connections (each a scheduled post: a row, its audit entry and its
+ *      workflow start);
+ *   3. `GET /v1/posts/:id` and `GET /v1/posts?limit=50` at 100 connections.
+ * `--profile` writes a CPU profile of the API process (`--cpu-prof`) to the printed folder.
+ * Exits 0 only when every target below is met.
+ */
+
+const TARGETS = {
+  /** Creates per second as a share of the dev server's own start rate in the same run. */
+  createShareOfBaseline: 0.8,
+  createP99Ms: 250,
+  byIdPerSecond: 3000,
+  byIdP99Ms: 50,
+  listPerSecond: 1000,
+  listP99Ms: 100,
+};
+const SEEDED_POSTS = 200;
+
+function options() {
+  const { values } = parseArgs({
+    options: {
+      seconds: { type: 'string', default: '10' },
+      profile: { type: 'boolean', default: false },
+    },
+  });
+  const seconds = Number(values.seconds);
+  if (!Number.isInteger(seconds) || seconds < 1) throw new Error('--seconds must be a whole number ≥ 1');
+  return { seconds, profile: values.profile };
+}
+
+interface Figures {
+  perSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  failures: number;
+}
+
+async function main() {
+  const opts = options();
+  const cleanups: Cleanup[] = [];
+  try {
+    const config = loadConfig({ LOG_LEVEL: 'warn' });
+    const [target, databaseUrl] = await Promise.all([
+      startTemporal(config, cleanups),
+      createBenchDatabase(config, cleanups),
+    ]);
+    const taskQueue = `bench-${randomUUID()}`;
+    const sealerKey = generateKey();
+    const deps = await createDeps(
+      { ...config, DATABASE_URL: databaseUrl, CHORUS_TASK_QUEUE: taskQueue },
+      { temporalAddress: target.address, sealerKey },
+    );
+    cleanups.push({ what: 'database pool and Temporal connections', run: () => deps.close() });
+    await ensureSearchAttributes(deps.temporal, target.namespace);
+    const worker = await startWorker(target, taskQueue, deps);
+    cleanups.push(worker.stop);
+    const sink = await startSink();
+    cleanups.push({ what: 'webhook sink', run: () => new Promise((resolve) => sink.close(resolve)) });
+
+    const profileDir = path.join(os.tmpdir(), `chorus-api-profile-${Date.now()}`);
+    const api = await startApi({
+      env: {
+        DATABASE_URL: databaseUrl,
+        TEMPORAL_ADDRESS: target.address,
+        TEMPORAL_NAMESPACE: target.namespace,
+        CHORUS_TASK_QUEUE: taskQueue,
+        CHORUS_ENCRYPTION_KEY: sealerKey,
+        WEBHOOKS_ALLOW_PRIVATE: 'true',
+      },
+      profileDir: opts.profile ? profileDir : undefined,
+    });
+    cleanups.push({ what: 'API process', run: () => api.stop() });
+
+    // --- Data: one workspace, one webhook channel, posts scheduled a week out.
+    const owner = await createWorkspaceWithOwner(deps.db, { name: 'API load', ownerEmail: 'bench@chorus.example' });
+    const headers = { authorization: `Bearer ${owner.token}`, 'content-type': 'application/json' };
+    const channel = await json<{ id: string }>(api.url, '/v1/channels', headers, {
+      provider: 'webhook',
+      name: 'Sink',
+      credentials: { url: sink.url, secret: `whsec_${randomBytes(32).toString('base64')}` },
+    });
+    const publishAt = new Date(Date.now() + 7 * 86_400_000).toISOString();
+    const postBody = (text: string) => JSON.stringify({ text, channelIds: [channel.id], publishAt });
+    const ids: string[] = [];
+    for (let i = 0; i < SEEDED_POSTS; i++)
+      ids.push((await json<{ id: string }>(api.url, '/v1/posts', headers, JSON.parse(postBody(`Seed ${i}`)))).id);
+
+    const machine = machineDescription();
+    console.log(`Machine: ${machine.cpus} × ${machine.cpuModel}, ${machine.totalMemoryGiB} GiB, Node ${machine.node}`);
+    console.log(`Phases of ${opts.seconds} s each.\n`);
+
+    const baseline = await bareStarts(deps.temporal, opts.seconds, 10);
+    report('Temporal dev server, bare starts (10 in flight)', baseline);
+
+    let created = 0;
+    const creates = await load(api.url, opts.seconds, 10, {
+      method: 'POST',
+      path: '/v1/posts',
+      headers,
+      setupRequest: (request) => ({ ...request, body: postBody(`Load ${created++} ${randomUUID()}`) }),
+    });
+    report('POST /v1/posts (10 connections)', creates);
+
+    let next = 0;
+    const byId = await load(api.url, opts.seconds, 100, {
+      method: 'GET',
+      path: `/v1/posts/${ids[0]}`,
+      headers,
+      setupRequest: (request) => ({ ...request, path: `/v1/posts/${ids[next++ % ids.length]}` }),
+    });
+    report('GET /v1/posts/:id (100 connections)', byId);
+
+    const list = await load(api.url, opts.seconds, 100, { method: 'GET', path: '/v1/posts?limit=50', headers });
+    report('GET /v1/posts?limit=50 (100 connections)', list);
+
+    const checks: [string, boolean][] = [
+      [
+        `creates ≥ ${TARGETS.createShareOfBaseline * 100} % of bare starts`,
+        creates.perSecond >= TARGETS.createShareOfBaseline * baseline.perSecond,
+      ],
+      [`create p99 ≤ ${TARGETS.createP99Ms} ms`, creates.p99Ms <= TARGETS.createP99Ms],
+      [`by id ≥ ${TARGETS.byIdPerSecond}/s`, byId.perSecond >= TARGETS.byIdPerSecond],
+      [`by id p99 ≤ ${TARGETS.byIdP99Ms} ms`, byId.p99Ms <= TARGETS.byIdP99Ms],
+      [`list ≥ ${TARGETS.listPerSecond}/s`, list.perSecond >= TARGETS.listPerSecond],
+      [`list p99 ≤ ${TARGETS.listP99Ms} ms`, list.p99Ms <= TARGETS.listP99Ms],
+      ['no failed request', [creates, byId, list].every((f) => f.failures === 0)],
+    ];
+    console.log(`\nCreates at ${ratio(creates.perSecond, baseline.perSecond)} of the bare start rate.`);
+    for (const [what, met] of checks) console.log(`${met ? 'met    ' : 'MISSED '} ${what}`);
+    if (opts.profile) console.log(`\nCPU profile of the API process: ${profileDir} (open in Chrome DevTools)`);
+    console.log(JSON.stringify({ machine, seconds: opts.seconds, baseline, creates, byId, list }));
+    process.exitCode = checks.every(([, met]) => met) ? 0 : 1;
+  } finally {
+    await runCleanups(cleanups);
+  }
+}
+
+/** The dev server's own rate: workflow starts from one client, `inFlight` at a time, no worker. */
+async function bareStarts(client: Client, seconds: number, inFlight: number): Promise<Figures> {
+  const latencies: number[] = [];
+  let failures = 0;
+  const end = Date.now() + seconds * 1000;
+  const startedAt = Date.now();
+  await Promise.all(
+    Array.from({ length: inFlight }, async () => {
+      while (Date.now() < end) {
+        const t0 = performance.now();
+        try {
+          await client.workflow.start('benchBaseline', { taskQueue: 'bench-baseline', workflowId: randomUUID() });
+          latencies.push(performance.now() - t0);
+        } catch {
+          failures++;
+        }
+      }
+    }),
+  );
+  latencies.sort((a, b) => a - b);
+  return {
+    perSecond: Math.round(latencies.length / ((Date.now() - startedAt) / 1000)),
+    p50Ms: Math.round(percentile(latencies, 50) ?? 0),
+    p99Ms: Math.round(percentile(latencies, 99) ?? 0),
+    failures,
+  };
+}
+
+async function load(
+  url: string,
+  seconds: number,
+  connections: number,
+  request: autocannon.Request & { path: string },
+): Promise<Figures> {
+  const result = await autocannon({ url, connections, duration: seconds, requests: [request] });
+  return {
+    perSecond: Math.round(result.requests.average),
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    failures: result.non2xx + result.errors + result.timeouts,
+  };
+}
+
+function report(what: string, f: Figures) {
+  console.log(
+    `${what.padEnd(50)} ${String(f.perSecond).padStart(6)}/s  p50 ${f.p50Ms} ms  p99 ${f.p99Ms} ms${f.failures ? `  ${f.failures} FAILED` : ''}`,
+  );
+}
+
+const ratio = (a: number, b: number) => (b > 0 ? `${Math.round((a / b) * 100)} %` : 'n/a');
+
+async function json<T>(base: string, route: string, headers: Record<string, string>, body: unknown): Promise<T> {
+  const res = await fetch(`${base}${route}`, { method: 'POST', headers, body: JSON.stringify(body) });
+  if (!res.ok) throw new Error(`POST ${route} answered ${res.status}: ${await res.text()}`);
+  return (await res.json()) as T;
+}
+
+/** A webhook receiver that accepts everything (the posts are a week out; nothing is delivered during the run). */
+async function startSink(): Promise<Server & { url: string }> {
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => res.writeHead(204).end());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return Object.assign(server, { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook` });
+}
+
+/** `api/main.ts` in its own process on a free port, ready when /healthz answers. */
+async function startApi(opts: {
+  env: Record<string, string>;
+  profileDir?: string;
+}): Promise<{ url: string; stop(): Promise<void> }> {
+  const port = await freePort();
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      ...(opts.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${opts.profileDir}`] : []),
+      path.join(__dirname, '..', 'api', 'main.ts'),
+    ],
+    {
+      env: { ...process.env, ...opts.env, API_HOST: '127.0.0.1', API_PORT: String(port) },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`The API process exited (${child.exitCode})`);
+    if (
+      await fetch(`${url}/healthz`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      break;
+    if (Date.now() > deadline) throw new Error('The API process did not answer /healthz within 60 s');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  return {
+    url,
+    async stop() {
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,4 +1,5 @@
 import { sql, type Insertable } from 'kysely';
+import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import { z } from 'zod';
 import type { Db } from './database';
 import type { ApprovalDecisionsTable } from './approvals';
@@ -114,6 +115,7 @@ export async function findPosts(
     limit?: number;
   } = {},
 ): Promise<PostView[]> {
+  if (filter.ids?.length === 0) return [];
   let query = db.selectFrom('posts').selectAll().where('workspace_id', '=', workspaceId);
   if (filter.ids) query = query.where('id', 'in', filter.ids);
   if (filter.from) query = query.where('publish_at', '>=', filter.from);
@@ -133,22 +135,43 @@ export async function findPosts(
       ),
     );
   }
-  const posts = await query
+  // One round trip: each post with its targets and media as JSON arrays (a list page was three).
+  const rows = await query
+    .select((eb) => [
+      jsonArrayFrom(
+        eb.selectFrom('post_targets as t').selectAll('t').whereRef('t.post_id', '=', 'posts.id').orderBy('t.id'),
+      ).as('targetRows'),
+      jsonArrayFrom(
+        eb
+          .selectFrom('post_media as pm')
+          .innerJoin('media_assets as m', 'm.id', 'pm.media_id')
+          .select([
+            'pm.media_id as mediaId',
+            'pm.library_item_id as libraryItemId',
+            'pm.alt',
+            'm.content_type as contentType',
+            'm.bytes',
+            'm.width',
+            'm.height',
+          ])
+          .whereRef('pm.post_id', '=', 'posts.id')
+          .orderBy('pm.position'),
+      ).as('media'),
+    ])
     .orderBy('publish_at')
     .orderBy('id')
     .limit(filter.limit ?? 500)
     .execute();
-  if (posts.length === 0) return [];
-  const ids = posts.map((p) => p.id);
-  const [targets, media] = await Promise.all([
-    db.selectFrom('post_targets').selectAll().where('post_id', 'in', ids).orderBy('id').execute(),
-    findPostMedia(db, ids),
-  ]);
-  return posts.map((p) =>
+  // JSON carries timestamps as text: back to Dates, as the row mapping expects.
+  return rows.map(({ targetRows, media, ...post }) =>
     toPostView(
-      p,
-      targets.filter((t) => t.post_id === p.id),
-      media.filter((m) => m.postId === p.id).map(({ postId: _, ...m }) => m),
+      post,
+      targetRows.map((t) => ({
+        ...t,
+        published_at: t.published_at === null ? null : new Date(t.published_at),
+        updated_at: new Date(t.updated_at),
+      })),
+      media,
     ),
   );
 }

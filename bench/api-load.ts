@@ -27,6 +27,7 @@ import {
  *
  *   npm run bench:api-load                        # 10 s per phase
  *   npm run bench:api-load -- --seconds 20 --profile
+ *   npm run bench:api-load -- --only reads           # or creates
  *
  * The API runs in a process of its own (`api/main.ts`, default logging), as in production; the
  * worker, the load generator (autocannon) and a webhook sink run in this one. Phases:
@@ -48,17 +49,22 @@ const TARGETS = {
   listP99Ms: 100,
 };
 const SEEDED_POSTS = 200;
+const PHASES = ['creates', 'reads'] as const;
+type Phase = (typeof PHASES)[number];
 
 function options() {
   const { values } = parseArgs({
     options: {
       seconds: { type: 'string', default: '10' },
       profile: { type: 'boolean', default: false },
+      only: { type: 'string' },
     },
   });
+  const only = values.only?.split(',');
+  if (only?.some((p) => !PHASES.includes(p as Phase))) throw new Error(`--only takes ${PHASES.join(', ')}`);
   const seconds = Number(values.seconds);
   if (!Number.isInteger(seconds) || seconds < 1) throw new Error('--seconds must be a whole number ≥ 1');
-  return { seconds, profile: values.profile };
+  return { seconds, profile: values.profile, phases: (only ?? PHASES) as readonly Phase[] };
 }
 
 interface Figures {
@@ -122,46 +128,53 @@ async function main() {
     console.log(`Machine: ${machine.cpus} × ${machine.cpuModel}, ${machine.totalMemoryGiB} GiB, Node ${machine.node}`);
     console.log(`Phases of ${opts.seconds} s each.\n`);
 
-    const baseline = await bareStarts(deps.temporal, opts.seconds, 10);
-    report('Temporal dev server, bare starts (10 in flight)', baseline);
-
-    let created = 0;
-    const creates = await load(api.url, opts.seconds, 10, {
-      method: 'POST',
-      path: '/v1/posts',
-      headers,
-      setupRequest: (request) => ({ ...request, body: postBody(`Load ${created++} ${randomUUID()}`) }),
-    });
-    report('POST /v1/posts (10 connections)', creates);
-
-    let next = 0;
-    const byId = await load(api.url, opts.seconds, 100, {
-      method: 'GET',
-      path: `/v1/posts/${ids[0]}`,
-      headers,
-      setupRequest: (request) => ({ ...request, path: `/v1/posts/${ids[next++ % ids.length]}` }),
-    });
-    report('GET /v1/posts/:id (100 connections)', byId);
-
-    const list = await load(api.url, opts.seconds, 100, { method: 'GET', path: '/v1/posts?limit=50', headers });
-    report('GET /v1/posts?limit=50 (100 connections)', list);
-
-    const checks: [string, boolean][] = [
-      [
-        `creates ≥ ${TARGETS.createShareOfBaseline * 100} % of bare starts`,
-        creates.perSecond >= TARGETS.createShareOfBaseline * baseline.perSecond,
-      ],
-      [`create p99 ≤ ${TARGETS.createP99Ms} ms`, creates.p99Ms <= TARGETS.createP99Ms],
-      [`by id ≥ ${TARGETS.byIdPerSecond}/s`, byId.perSecond >= TARGETS.byIdPerSecond],
-      [`by id p99 ≤ ${TARGETS.byIdP99Ms} ms`, byId.p99Ms <= TARGETS.byIdP99Ms],
-      [`list ≥ ${TARGETS.listPerSecond}/s`, list.perSecond >= TARGETS.listPerSecond],
-      [`list p99 ≤ ${TARGETS.listP99Ms} ms`, list.p99Ms <= TARGETS.listP99Ms],
-      ['no failed request', [creates, byId, list].every((f) => f.failures === 0)],
-    ];
-    console.log(`\nCreates at ${ratio(creates.perSecond, baseline.perSecond)} of the bare start rate.`);
+    const checks: [string, boolean][] = [];
+    const figures: Record<string, Figures> = {};
+    if (opts.phases.includes('creates')) {
+      const baseline = await bareStarts(deps.temporal, opts.seconds, 10);
+      report('Temporal dev server, bare starts (10 in flight)', baseline);
+      let created = 0;
+      const creates = await load(api.url, opts.seconds, 10, {
+        method: 'POST',
+        path: '/v1/posts',
+        headers,
+        setupRequest: (request) => ({ ...request, body: postBody(`Load ${created++} ${randomUUID()}`) }),
+      });
+      report('POST /v1/posts (10 connections)', creates);
+      console.log(`Creates at ${ratio(creates.perSecond, baseline.perSecond)} of the bare start rate.`);
+      checks.push(
+        [
+          `creates ≥ ${TARGETS.createShareOfBaseline * 100} % of bare starts`,
+          creates.perSecond >= TARGETS.createShareOfBaseline * baseline.perSecond,
+        ],
+        [`create p99 ≤ ${TARGETS.createP99Ms} ms`, creates.p99Ms <= TARGETS.createP99Ms],
+      );
+      Object.assign(figures, { baseline, creates });
+    }
+    if (opts.phases.includes('reads')) {
+      let next = 0;
+      const byId = await load(api.url, opts.seconds, 100, {
+        method: 'GET',
+        path: `/v1/posts/${ids[0]}`,
+        headers,
+        setupRequest: (request) => ({ ...request, path: `/v1/posts/${ids[next++ % ids.length]}` }),
+      });
+      report('GET /v1/posts/:id (100 connections)', byId);
+      const list = await load(api.url, opts.seconds, 100, { method: 'GET', path: '/v1/posts?limit=50', headers });
+      report('GET /v1/posts?limit=50 (100 connections)', list);
+      checks.push(
+        [`by id ≥ ${TARGETS.byIdPerSecond}/s`, byId.perSecond >= TARGETS.byIdPerSecond],
+        [`by id p99 ≤ ${TARGETS.byIdP99Ms} ms`, byId.p99Ms <= TARGETS.byIdP99Ms],
+        [`list ≥ ${TARGETS.listPerSecond}/s`, list.perSecond >= TARGETS.listPerSecond],
+        [`list p99 ≤ ${TARGETS.listP99Ms} ms`, list.p99Ms <= TARGETS.listP99Ms],
+      );
+      Object.assign(figures, { byId, list });
+    }
+    checks.push(['no failed request', Object.values(figures).every((f) => f.failures === 0)]);
+    console.log();
     for (const [what, met] of checks) console.log(`${met ? 'met    ' : 'MISSED '} ${what}`);
     if (opts.profile) console.log(`\nCPU profile of the API process: ${profileDir} (open in Chrome DevTools)`);
-    console.log(JSON.stringify({ machine, seconds: opts.seconds, baseline, creates, byId, list }));
+    console.log(JSON.stringify({ machine, seconds: opts.seconds, ...figures }));
     process.exitCode = checks.every(([, met]) => met) ? 0 : 1;
   } finally {
     await runCleanups(cleanups);

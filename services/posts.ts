@@ -528,6 +528,25 @@ export async function createPlannedPost(ctx: PostCreationContext, plan: PlannedP
   const workflowId = postWorkflowId(input.postId);
   const channelIds = plan.channels.map((c) => c.id);
   await storeAndStart(ctx, workflowId, async (trx, start) => {
+    // The start goes first and the rows are written while it is on its way (the commit waits for it);
+    // it is awaited before the audit entry, whose workspace lock is held until commit: a Temporal
+    // round trip under that lock made every create in a workspace wait for the one before.
+    const started = start(() =>
+      ctx.temporal.workflow.start<typeof publishPost>('publishPost', {
+        workflowId,
+        taskQueue: ctx.taskQueue,
+        args: [input],
+        typedSearchAttributes: [
+          { key: SearchAttributes.workspace, value: input.workspaceId },
+          { key: SearchAttributes.post, value: input.postId },
+          { key: SearchAttributes.channels, value: channelIds },
+          { key: SearchAttributes.postStatus, value: status },
+          ...(input.campaignId ? [{ key: SearchAttributes.campaign, value: input.campaignId }] : []),
+        ],
+        staticSummary: `Post "${excerptOf(plan.text)}" → ${plan.channels.map((c) => c.name).join(', ')}`,
+        staticDetails: `Workspace ${input.workspaceId} · publish at ${input.publishAt} · author ${plan.authorId}`,
+      }),
+    );
     await insertPost(
       trx,
       {
@@ -557,24 +576,7 @@ export async function createPlannedPost(ctx: PostCreationContext, plan: PlannedP
       })),
       plan.media.map((m) => ({ media_id: m.mediaId, alt: m.alt, library_item_id: m.libraryItemId })),
     );
-    // The start before the audit entry: the entry takes the workspace's audit lock until commit, and
-    // a Temporal round trip under that lock made every create in a workspace wait for the one before.
-    await start(() =>
-      ctx.temporal.workflow.start<typeof publishPost>('publishPost', {
-        workflowId,
-        taskQueue: ctx.taskQueue,
-        args: [input],
-        typedSearchAttributes: [
-          { key: SearchAttributes.workspace, value: input.workspaceId },
-          { key: SearchAttributes.post, value: input.postId },
-          { key: SearchAttributes.channels, value: channelIds },
-          { key: SearchAttributes.postStatus, value: status },
-          ...(input.campaignId ? [{ key: SearchAttributes.campaign, value: input.campaignId }] : []),
-        ],
-        staticSummary: `Post "${excerptOf(plan.text)}" → ${plan.channels.map((c) => c.name).join(', ')}`,
-        staticDetails: `Workspace ${input.workspaceId} · publish at ${input.publishAt} · author ${plan.authorId}`,
-      }),
-    );
+    await started;
     await appendAudit(trx, {
       workspaceId: input.workspaceId,
       actorId: plan.authorId,

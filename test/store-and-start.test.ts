@@ -65,3 +65,26 @@ test('other errors pass through unchanged and store nothing', async () => {
   await expect(attempt).rejects.toBeInstanceOf(Invalid);
   expect(await stored(n)).toBe(0);
 });
+
+test('a start on its way while the rows are written: a failed start stores nothing; a failed store terminates the start once it lands', async () => {
+  const { client, terminated } = temporalStub();
+  const late = <T>(value: () => T) => new Promise<T>((resolve) => setTimeout(() => resolve(value()), 50));
+
+  const n1 = name();
+  const failedStart = storeAndStart({ db, temporal: client }, 'wf/4', async (trx, start) => {
+    void start(() => late(() => Promise.reject(new Error('connection refused'))).then((p) => p));
+    await trx.insertInto('workspaces').values({ name: n1 }).execute();
+  });
+  await expect(failedStart).rejects.toBeInstanceOf(Unavailable);
+  expect(await stored(n1)).toBe(0);
+
+  const n2 = name();
+  const failedStore = storeAndStart({ db, temporal: client }, 'wf/5', async (trx, start) => {
+    void start(() => late(() => undefined));
+    await trx.insertInto('workspaces').values({ name: n2 }).execute();
+    throw new Invalid('the store failed');
+  });
+  await expect(failedStore).rejects.toBeInstanceOf(Invalid);
+  expect(await stored(n2)).toBe(0);
+  expect(terminated).toEqual(['wf/5']);
+});

@@ -98,6 +98,8 @@ let bSecrets: string[];
 let shared: { userId: string; email: string };
 let routes: Route[];
 let ownerSession: { cookie: string; csrf: string };
+/** What B's owner saw of B before the matrix ran. */
+let bBefore: Record<string, string>;
 
 const ok = (res: LightMyRequestResponse, what: string) => {
   if (res.statusCode >= 300) throw new Error(`${what} answered ${res.statusCode}: ${res.body}`);
@@ -166,6 +168,8 @@ async function seed(w: TestWorkspace, approver: TestWorkspace, mark: string): Pr
     }),
     'import',
   ).jobId;
+  // The import has run before the matrix starts: B's view of it holds still while A calls.
+  await waitFor('the import job', async () => (await as('GET', `/v1/posts/import/${job}`)).json().status !== 'running');
   const query = ok(
     await as('POST', '/v1/listening/queries', { name: `Query ${mark}`, expression: 'chorus', sources: { push: true } }),
     'listening query',
@@ -303,7 +307,45 @@ beforeAll(async () => {
       };
     }),
   );
+  bBefore = await bView();
 }, 120_000);
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The parts of an answer that change when a record is changed, moved or removed (not its timestamps or counters). */
+function fingerprint(body: string): string {
+  const found: string[] = [];
+  const walk = (value: unknown, key: string): void => {
+    if (typeof value === 'string') {
+      if (UUID.test(value) || value.toLowerCase().includes(MARK) || /^(status|state|role|decision|kind)$/.test(key))
+        found.push(`${key}=${value}`);
+    } else if (Array.isArray(value)) value.forEach((item) => walk(item, key));
+    else if (value !== null && typeof value === 'object') for (const [k, item] of Object.entries(value)) walk(item, k);
+  };
+  try {
+    walk(JSON.parse(body), '');
+  } catch {
+    return body;
+  }
+  return found.sort().join(' ');
+}
+
+/** What B's owner sees of B through every GET route (B's ids in the path): each answer's status and fingerprint. */
+async function bView(): Promise<Record<string, string>> {
+  const bBag = { ...bIds, workspace: b.workspaceId };
+  const seen: Record<string, string> = {};
+  for (const route of routes.filter((r) => r.method === 'GET' && r.access)) {
+    const query = route.query
+      .filter((q) => q.required)
+      .map((q) => `${q.name}=${encodeURIComponent(String(example(q.schema, bBag, q.name)))}`);
+    const url =
+      route.path.replace(/\{(\w+)\}/g, (_m, param: string) => bIds[kindOfParam(route.path, param)]) +
+      (query.length ? `?${query.join('&')}` : '');
+    const res = await call(b.token, 'GET', url);
+    seen[route.path] = `${res.statusCode} ${fingerprint(res.body)}`;
+  }
+  return seen;
+}
 
 /** The kind of record a path parameter names: the longest kind the path starts with. */
 function kindOfParam(path: string, param: string): Kind {
@@ -534,4 +576,10 @@ test("A's member list names the person both workspaces added only as A knows the
       (m) => m.userId === shared.userId,
     ),
   ).toMatchObject({ name: `Shared ${MARK}` });
+});
+
+test('B is as it was: every GET of B, as B sees it, answers as before the matrix ran', async () => {
+  const after = await bView();
+  expect(Object.keys(after).length).toBeGreaterThan(20);
+  expect(after).toEqual(bBefore);
 });

@@ -12,6 +12,8 @@ import type { Db } from '../db/database';
 import type { Sealer } from '../db/sealing';
 import type { SessionPolicy } from '../db/sessions';
 import type { Mailer } from '../notifications/mailer';
+import type { Access } from '../contracts/access';
+import { accessOf } from './plugins/auth';
 import { errorsPlugin } from './plugins/errors';
 import { Problem, titleFor } from './problems';
 import { inputPlugin, parseQueryString } from './plugins/input';
@@ -51,9 +53,19 @@ export interface AppDeps {
   temporalUiUrl?: string | null;
 }
 
+/** A route as registered: its method, URL and the access it declares (none: it takes no member). */
+export interface RouteAccess {
+  method: string;
+  url: string;
+  access: Access | undefined;
+}
+
 declare module 'fastify' {
-  // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- merges the dependencies into Fastify's instance type
-  interface FastifyInstance extends AppDeps {}
+  // Merges the dependencies into Fastify's instance type.
+  interface FastifyInstance extends AppDeps {
+    /** Every route registered, with the roles and scope its requireRole declares (tests read it). */
+    routeAccess: RouteAccess[];
+  }
 }
 
 /** The Chorus HTTP API as a Fastify instance, not yet listening (tests call `inject`). */
@@ -65,6 +77,12 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = {}
   }).withTypeProvider<ZodTypeProvider>();
   app.setSerializerCompiler(serializerCompiler);
   for (const [key, value] of Object.entries(deps)) app.decorate(key, value);
+  const routeAccess: RouteAccess[] = [];
+  app.decorate('routeAccess', routeAccess);
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat())
+      if (method !== 'HEAD') routeAccess.push({ method, url: route.url, access: accessOf(route) });
+  });
 
   // gzip or brotli for answers over 1 KiB when the client accepts it: the app's scripts, JSON lists.
   await app.register(compress, { threshold: 1024 });

@@ -44,7 +44,7 @@ export const policyOf = (app: FastifyInstance): SessionPolicy => app.sessionPoli
 /** The session as the app sees it; undefined when the user is no longer a member of its workspace. */
 export async function sessionViewOf(app: FastifyInstance, session: Session): Promise<SessionView | undefined> {
   const [user, workspaces] = await Promise.all([
-    sessionUser(app.db, session.userId),
+    sessionUser(app.db, session.userId, session.workspaceId),
     workspacesOf(app.db, session.userId),
   ]);
   const workspace = workspaces.find((w) => w.id === session.workspaceId);

@@ -8,7 +8,7 @@ import { ROLES } from '../contracts/domain';
 import { issueToken, type TokenView } from './tokens';
 import { hashPassword, verifyPassword } from './passwords';
 import { startSession, type Session, type SessionPolicy } from './sessions';
-import { lockPasswordHash, setPassword } from './users';
+import { lockPasswordHash, setMemberName, setPassword } from './users';
 import type { CreatedAt, Timestamp } from './columns';
 
 export interface InvitationsTable {
@@ -134,7 +134,7 @@ function selectInvitations(db: Db | Transaction<Database>, workspaceId: string) 
       'i.id',
       'i.user_id',
       'u.email',
-      'u.name',
+      'm.name',
       'm.role',
       'i.created_by',
       'i.created_at',
@@ -469,8 +469,6 @@ export async function redeemInvitationWithPassword(
           'wrong_password',
           'Your account already has a password, and this is not it: enter the password you sign in with',
         );
-      if (input.name !== undefined)
-        await trx.updateTable('users').set({ name: input.name }).where('id', '=', claimed.user_id).execute();
     } else {
       if (!claimed.owner_setup) {
         const elsewhere = await trx
@@ -485,11 +483,7 @@ export async function redeemInvitationWithPassword(
             'Your account belongs to other workspaces too, so an invitation cannot set its password; set it with the link from one of them that you already use, or redeem this code for an API token (chorus invite accept)',
           );
       }
-      await setPassword(trx, {
-        userId: claimed.user_id,
-        passwordHash: await hashPassword(input.password),
-        ...(input.name === undefined ? {} : { name: input.name }),
-      });
+      await setPassword(trx, { userId: claimed.user_id, passwordHash: await hashPassword(input.password) });
       await appendAudit(trx, {
         workspaceId: claimed.workspace_id,
         actorId: claimed.user_id,
@@ -499,6 +493,9 @@ export async function redeemInvitationWithPassword(
         after: { via: 'invitation', invitationId: claimed.id },
       });
     }
+    // The name they give is what this workspace calls them; their other workspaces keep theirs.
+    if (input.name !== undefined)
+      await setMemberName(trx, { workspaceId: claimed.workspace_id, userId: claimed.user_id, name: input.name });
     await appendAudit(trx, {
       workspaceId: claimed.workspace_id,
       actorId: claimed.user_id,

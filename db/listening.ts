@@ -369,6 +369,14 @@ export async function correctMention(
   mentionId: string,
   change: { sentiment?: Sentiment; tags?: string[] },
 ) {
+  // Nothing to change (an empty PATCH): the mention as it is; an UPDATE with no SET is no SQL.
+  if (!change.sentiment && !change.tags)
+    return db
+      .selectFrom('mentions')
+      .select(['id', 'corrected_label', 'sentiment_label', 'tags'])
+      .where('id', '=', mentionId)
+      .where('workspace_id', '=', workspaceId)
+      .executeTakeFirst();
   return db
     .updateTable('mentions')
     .set({

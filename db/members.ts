@@ -4,6 +4,7 @@ import type { Db } from './database';
 import { USER_KINDS } from '../contracts/domain';
 import { appendAudit } from './audit';
 import { issueInvitation, revokeInvitationsOfRemovedMember, type IssuedInvitation } from './invitations';
+import type { ColumnType } from 'kysely';
 import type { CreatedAt } from './columns';
 import { ROLES, type Role } from '../contracts/domain';
 // The enum lives in contracts/domain.ts (workflows and clients need it without the database).
@@ -13,6 +14,12 @@ export interface MembershipsTable {
   workspace_id: string;
   user_id: string;
   role: Role;
+  /**
+   * What this workspace calls the member: given by whoever added them, or set by the member on
+   * accepting this workspace's invitation. Per membership: one person, many workspaces, and no
+   * workspace reads the name another gave them (users has no name).
+   */
+  name: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: CreatedAt;
 }
 
@@ -39,7 +46,7 @@ export async function listMembers(db: Db, workspaceId: string): Promise<MemberVi
   const rows = await db
     .selectFrom('memberships as m')
     .innerJoin('users as u', 'u.id', 'm.user_id')
-    .select(['u.id', 'u.email', 'u.name', 'u.kind', 'm.role', 'm.created_at'])
+    .select(['u.id', 'u.email', 'm.name', 'u.kind', 'm.role', 'm.created_at'])
     .where('m.workspace_id', '=', workspaceId)
     .orderBy('m.created_at')
     .execute();
@@ -58,8 +65,9 @@ export async function findMember(db: Db, workspaceId: string, userId: string): P
 }
 
 /**
- * Adds a person (created if the email is new) with a role, and their invitation: the code they
- * redeem for a token of their own. Undefined when already a member.
+ * Adds a person (created if the email is new) with a role and the name this workspace gives them,
+ * and their invitation: the code they redeem for a token of their own. Undefined when already a
+ * member. Nothing of the person's other workspaces (their names there) is read or returned.
  */
 export async function addMember(
   db: Db,
@@ -69,15 +77,15 @@ export async function addMember(
     const email = input.email.trim().toLowerCase();
     const user = await trx
       .insertInto('users')
-      .values({ email, name: input.name ?? null })
+      .values({ email })
       .onConflict((oc) => oc.column('email').doUpdateSet({ email }))
-      .returning(['id', 'name', 'kind'])
+      .returning(['id', 'kind'])
       .executeTakeFirstOrThrow();
     if (user.kind !== 'person')
       throw new ServiceAccountEmailError('That address belongs to a service account; add people by their own email');
     const inserted = await trx
       .insertInto('memberships')
-      .values({ workspace_id: input.workspaceId, user_id: user.id, role: input.role })
+      .values({ workspace_id: input.workspaceId, user_id: user.id, role: input.role, name: input.name ?? null })
       .onConflict((oc) => oc.columns(['workspace_id', 'user_id']).doNothing())
       .returning('created_at')
       .executeTakeFirst();
@@ -99,7 +107,7 @@ export async function addMember(
       member: {
         userId: user.id,
         email,
-        name: user.name,
+        name: input.name ?? null,
         role: input.role,
         kind: 'person',
         joinedAt: inserted.created_at.toISOString(),
@@ -122,12 +130,12 @@ export async function createServiceAccount(
     const email = `service-${randomUUID()}@service-accounts.chorus.invalid`;
     const user = await trx
       .insertInto('users')
-      .values({ email, name: input.name, kind: 'service' })
+      .values({ email, kind: 'service' })
       .returning('id')
       .executeTakeFirstOrThrow();
     const membership = await trx
       .insertInto('memberships')
-      .values({ workspace_id: input.workspaceId, user_id: user.id, role: input.role })
+      .values({ workspace_id: input.workspaceId, user_id: user.id, role: input.role, name: input.name })
       .returning('created_at')
       .executeTakeFirstOrThrow();
     await appendAudit(trx, {
@@ -161,7 +169,7 @@ export async function changeMembership(
     // Lock the workspace's memberships so two demotions cannot each see "another owner remains".
     const members = await trx
       .selectFrom('memberships')
-      .select(['user_id', 'role'])
+      .select(['user_id', 'role', 'name'])
       .where('workspace_id', '=', input.workspaceId)
       .forUpdate()
       .execute();
@@ -202,7 +210,8 @@ export async function changeMembership(
       action: input.role === null ? 'member.removed' : 'member.role_changed',
       subjectType: 'member',
       subjectId: input.userId,
-      before: { role: current.role },
+      // A removal keeps the name the workspace knew them by: views of their past acts still name them.
+      before: input.role === null ? { role: current.role, name: current.name } : { role: current.role },
       after: input.role === null ? null : { role: input.role },
     });
     return true;

@@ -163,12 +163,19 @@ export async function workspacesOf(db: Db | Transaction<Database>, userId: strin
     .execute();
 }
 
-/** The user's id, email and name. */
+/** The user's id and email, and the name the session's workspace knows them by (null: none, or no longer a member). */
 export async function sessionUser(
   db: Db | Transaction<Database>,
   userId: string,
+  workspaceId: string,
 ): Promise<{ id: string; email: string; name: string | null }> {
-  return db.selectFrom('users').select(['id', 'email', 'name']).where('id', '=', userId).executeTakeFirstOrThrow();
+  const user = await db
+    .selectFrom('users as u')
+    .leftJoin('memberships as m', (j) => j.onRef('m.user_id', '=', 'u.id').on('m.workspace_id', '=', workspaceId))
+    .select(['u.id', 'u.email', 'm.name'])
+    .where('u.id', '=', userId)
+    .executeTakeFirstOrThrow();
+  return { id: user.id, email: user.email, name: user.name ?? null };
 }
 
 /**

@@ -8,7 +8,6 @@ export type { UserKind };
 export interface UsersTable {
   id: Generated<string>;
   email: string;
-  name: string | null;
   /** A service account is a non-human member for an integration: tokens minted by admins, no invitations. */
   kind: ColumnType<UserKind, UserKind | undefined, UserKind>;
   created_at: CreatedAt;
@@ -25,9 +24,10 @@ export interface Person {
 }
 
 /**
- * Name and email of each user id, in one query: members of the workspace, and people removed from
- * it (their users row stays), never a user the workspace never had. Every id asked for gets an
- * entry; one the workspace does not know has no name or email.
+ * Name and email of each user id, in one query: members of the workspace (by the name it gave
+ * them), and people removed from it (by the name it knew them by, kept in the removal's audit
+ * entry), never a user the workspace never had, nor a name another workspace gave. Every id asked
+ * for gets an entry; one the workspace does not know has no name or email.
  */
 export async function peopleByIds(
   db: Db,
@@ -40,22 +40,28 @@ export async function peopleByIds(
   const rows = await db
     .selectFrom('users as u')
     .leftJoin('memberships as m', (join) => join.onRef('m.user_id', '=', 'u.id').on('m.workspace_id', '=', workspaceId))
-    .select(['u.id', 'u.name', 'u.email', 'm.role'])
-    .where(sql<boolean>`u.id::text = any(${wanted})`)
-    .where((eb) =>
-      eb.or([
-        eb('m.role', 'is not', null),
-        // A removed member: the workspace's audit log recorded the removal.
-        eb.exists(
-          eb
-            .selectFrom('audit_log as a')
-            .select(sql`1`.as('one'))
-            .where('a.workspace_id', '=', workspaceId)
-            .where('a.action', '=', 'member.removed')
-            .whereRef('a.subject_id', '=', sql`u.id::text`),
-        ),
-      ]),
+    // A removed member: the workspace's audit log recorded the removal (the latest one, with the name).
+    .leftJoinLateral(
+      (eb) =>
+        eb
+          .selectFrom('audit_log as a')
+          .select([sql<number>`1`.as('found'), sql<string | null>`a.before->>'name'`.as('name')])
+          .where('a.workspace_id', '=', workspaceId)
+          .where('a.action', '=', 'member.removed')
+          .whereRef('a.subject_id', '=', sql`u.id::text`)
+          .orderBy('a.id', 'desc')
+          .limit(1)
+          .as('removed'),
+      (join) => join.onTrue(),
     )
+    .select([
+      'u.id',
+      'u.email',
+      'm.role',
+      sql<string | null>`case when m.role is not null then m.name else removed.name end`.as('name'),
+    ])
+    .where(sql<boolean>`u.id::text = any(${wanted})`)
+    .where((eb) => eb.or([eb('m.role', 'is not', null), eb('removed.found', 'is not', null)]))
     .execute();
   for (const r of rows) people.set(r.id, { id: r.id, name: r.name, email: r.email, member: r.role !== null });
   return people;
@@ -65,10 +71,10 @@ export async function peopleByIds(
 export async function findPersonByEmail(
   db: Db,
   email: string,
-): Promise<{ id: string; email: string; name: string | null; passwordHash: string | null } | undefined> {
+): Promise<{ id: string; email: string; passwordHash: string | null } | undefined> {
   return db
     .selectFrom('users')
-    .select(['id', 'email', 'name', 'password_hash as passwordHash'])
+    .select(['id', 'email', 'password_hash as passwordHash'])
     .where('email', '=', email.trim().toLowerCase())
     .where('kind', '=', 'person')
     .executeTakeFirst();
@@ -85,14 +91,23 @@ export async function lockPasswordHash(trx: Transaction<Database>, userId: strin
   return row.password_hash;
 }
 
-/** Sets the user's password hash, and their name when one is given. */
+/** Sets the user's password hash. */
 export async function setPassword(
   trx: Transaction<Database>,
-  input: { userId: string; passwordHash: string; name?: string },
+  input: { userId: string; passwordHash: string },
+): Promise<void> {
+  await trx.updateTable('users').set({ password_hash: input.passwordHash }).where('id', '=', input.userId).execute();
+}
+
+/** Sets the name one workspace knows its member by (the member's own choice, on accepting its invitation). */
+export async function setMemberName(
+  trx: Transaction<Database>,
+  input: { workspaceId: string; userId: string; name: string },
 ): Promise<void> {
   await trx
-    .updateTable('users')
-    .set({ password_hash: input.passwordHash, ...(input.name === undefined ? {} : { name: input.name }) })
-    .where('id', '=', input.userId)
+    .updateTable('memberships')
+    .set({ name: input.name })
+    .where('workspace_id', '=', input.workspaceId)
+    .where('user_id', '=', input.userId)
     .execute();
 }

@@ -31,13 +31,13 @@ export async function createWorkspaceWithOwner(
     const email = input.ownerEmail.trim().toLowerCase();
     const user = await trx
       .insertInto('users')
-      .values({ email, name: input.ownerName ?? null })
+      .values({ email })
       .onConflict((oc) => oc.column('email').doUpdateSet({ email }))
       .returning('id')
       .executeTakeFirstOrThrow();
     await trx
       .insertInto('memberships')
-      .values({ workspace_id: workspace.id, user_id: user.id, role: 'owner' })
+      .values({ workspace_id: workspace.id, user_id: user.id, role: 'owner', name: input.ownerName ?? null })
       .execute();
     await appendAudit(trx, {
       workspaceId: workspace.id,

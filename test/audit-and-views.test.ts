@@ -34,7 +34,12 @@ async function team(name: string): Promise<Team> {
     [cy!, 'Cy Brand'],
   ];
   for (const [member, full] of names)
-    await h().db.updateTable('users').set({ name: full }).where('id', '=', member.userId).execute();
+    await h()
+      .db.updateTable('memberships')
+      .set({ name: full })
+      .where('user_id', '=', member.userId)
+      .where('workspace_id', '=', member.workspaceId)
+      .execute();
   const users = await h()
     .db.selectFrom('users')
     .select(['id', 'email'])

@@ -1,4 +1,4 @@
-import type { FastifyRequest, onRequestHookHandler } from 'fastify';
+import type { FastifyInstance, FastifyRequest, onRequestHookHandler, RouteOptions } from 'fastify';
 import { Roles, type Access } from '../../contracts/access';
 import { findCallerByToken, scopesAllow, type TokenCaller } from '../../db/tokens';
 import { forbidden, unauthorized } from '../problems';
@@ -25,7 +25,7 @@ export function may(caller: TokenCaller, access: Access): boolean {
  * authenticates needs the session's CSRF token (sessionOf checks it first).
  */
 export function requireRole(access: Access): onRequestHookHandler {
-  return async function authenticate(request: FastifyRequest) {
+  const hook = async function authenticate(this: FastifyInstance, request: FastifyRequest) {
     const header = request.headers.authorization;
     let caller: TokenCaller | undefined;
     if (header === undefined && request.cookies[SESSION_COOKIE] !== undefined) {
@@ -58,6 +58,23 @@ export function requireRole(access: Access): onRequestHookHandler {
     }
     request.caller = caller;
   };
+  return Object.assign(hook, { [ACCESS]: access });
+}
+
+const ACCESS = Symbol('chorus.access');
+
+/**
+ * The access a route declares with `onRequest: requireRole(...)`; undefined for a route that does
+ * not take a member (sign-in, invitation codes, signed ingest, health). The route table
+ * (`app.routeAccess`) is built from it, so the declaration on the route stays the one source.
+ */
+export function accessOf(route: Pick<RouteOptions, 'onRequest'>): Access | undefined {
+  const hooks = route.onRequest === undefined ? [] : [route.onRequest].flat();
+  for (const hook of hooks) {
+    const access = (hook as { [ACCESS]?: Access })[ACCESS];
+    if (access) return access;
+  }
+  return undefined;
 }
 
 /** The caller set by requireRole; routes without it are a programming error. */

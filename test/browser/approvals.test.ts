@@ -23,9 +23,10 @@ beforeAll(async () => {
   const h = chorus.harness();
   for (const [role, name] of Object.entries(NAMES))
     await h.db
-      .updateTable('users')
+      .updateTable('memberships')
       .set({ name })
-      .where('id', '=', chorus.member(role as Role).userId)
+      .where('user_id', '=', chorus.member(role as Role).userId)
+      .where('workspace_id', '=', chorus.workspace().workspaceId)
       .execute();
   const account = await chorus.pds().createAccount('approvalsscreen');
   channelId = (await connectBluesky(h, chorus.workspace().token, chorus.pds(), account, 'Brand Bluesky')).id;

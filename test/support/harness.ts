@@ -141,10 +141,13 @@ export function createWorkspace(h: Harness, name = 'Test workspace'): Promise<Te
 export async function addMember(h: Harness, workspaceId: string, role: Role): Promise<TestWorkspace> {
   const user = await h.db
     .insertInto('users')
-    .values({ email: `${role}-${randomUUID()}@example.test`, name: role })
+    .values({ email: `${role}-${randomUUID()}@example.test` })
     .returning('id')
     .executeTakeFirstOrThrow();
-  await h.db.insertInto('memberships').values({ workspace_id: workspaceId, user_id: user.id, role }).execute();
+  await h.db
+    .insertInto('memberships')
+    .values({ workspace_id: workspaceId, user_id: user.id, role, name: role })
+    .execute();
   const token = `chorus_${randomBytes(24).toString('base64url')}`;
   await h.db
     .insertInto('api_tokens')

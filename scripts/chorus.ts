@@ -8,7 +8,8 @@ import type { Db } from '../db/database';
 const USAGE = `Usage:
   chorus workspace create --name <name> --owner <email>   create a workspace; prints its id, an owner API token and the owner's
                                                           sign-in link (set a password in the web app; once, within 7 days) as JSON
-  chorus audit verify --workspace <id>                    check the workspace's audit hash chain; exits 1 naming the first broken row
+  chorus audit verify --workspace <id>                    check the workspace's audit chain and checkpoints (needs the servers'
+                                                          CHORUS_ENCRYPTION_KEY); exits 1 naming the first broken row
   chorus sentiment                                        score text lines from stdin: one JSON line {"score","label"} per line
   chorus ingest --key <id> [--api <url>]                  push mentions (JSON lines on stdin) to POST /v1/listening/ingest,
                                                           signed with the key's secret from CHORUS_INGEST_SECRET
@@ -126,13 +127,18 @@ async function main(argv: string[]): Promise<number> {
 
 /** DATABASE_URL, or the embedded database a running `npm start` serves; migrated first. */
 async function withDb(work: (db: Db) => Promise<number>): Promise<number> {
-  const { loadConfig } = require('../config') as typeof import('../config');
+  const { dataPath, loadConfig } = require('../config') as typeof import('../config');
   const config = loadConfig();
   const url = config.DATABASE_URL ?? `postgres://postgres@127.0.0.1:${config.PGLITE_PORT}/postgres?sslmode=disable`;
   await checkReachable(url, config.DATABASE_URL === undefined ? { pgLitePort: config.PGLITE_PORT } : undefined);
   const { createDb } = require('../db/database') as typeof import('../db/database');
   const { migrateToLatest } = require('../db/migrate') as typeof import('../db/migrate');
-  const db = createDb(url, 2);
+  const { AuditKey, withAuditKey } = require('../db/audit') as typeof import('../db/audit');
+  const { loadOrCreateKey } = require('../db/sealing') as typeof import('../db/sealing');
+  // The servers' audit key (from CHORUS_ENCRYPTION_KEY, or the key file in CHORUS_DATA_DIR): rows
+  // this command writes are sealed, and the chain it verifies is checked, with the same key.
+  const auditKey = AuditKey.derive(loadOrCreateKey(config.CHORUS_ENCRYPTION_KEY, dataPath(config, 'encryption.key')));
+  const db = withAuditKey(createDb(url, 2), auditKey);
   try {
     await migrateToLatest(db);
     return await work(db);

@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { Db } from '../db/database';
 
@@ -134,10 +135,17 @@ async function withDb(work: (db: Db) => Promise<number>): Promise<number> {
   const { createDb } = require('../db/database') as typeof import('../db/database');
   const { migrateToLatest } = require('../db/migrate') as typeof import('../db/migrate');
   const { AuditKey, withAuditKey } = require('../db/audit') as typeof import('../db/audit');
-  const { loadOrCreateKey } = require('../db/sealing') as typeof import('../db/sealing');
-  // The servers' audit key (from CHORUS_ENCRYPTION_KEY, or the key file in CHORUS_DATA_DIR): rows
-  // this command writes are sealed, and the chain it verifies is checked, with the same key.
-  const auditKey = AuditKey.derive(loadOrCreateKey(config.CHORUS_ENCRYPTION_KEY, dataPath(config, 'encryption.key')));
+  // The servers' audit key (from CHORUS_ENCRYPTION_KEY, or the key file `npm start` keeps in
+  // CHORUS_DATA_DIR): rows this command writes are sealed, and the chain it verifies is checked,
+  // with the same key. Never a new key: rows sealed with it would fail every later check.
+  const keyFile = dataPath(config, 'encryption.key');
+  const keyMaterial = config.CHORUS_ENCRYPTION_KEY ?? (existsSync(keyFile) ? readFileSync(keyFile, 'utf8').trim() : '');
+  if (!keyMaterial)
+    throw new CliError(
+      `chorus: no key to seal and check the audit log with. Set CHORUS_ENCRYPTION_KEY to the servers' key, or run where \`npm start\` keeps its key file (${keyFile}, CHORUS_DATA_DIR).`,
+      2,
+    );
+  const auditKey = AuditKey.derive(keyMaterial);
   const db = withAuditKey(createDb(url, 2), auditKey);
   try {
     await migrateToLatest(db);

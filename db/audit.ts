@@ -408,7 +408,11 @@ export async function verifyAuditChain(db: Db, workspaceId: string): Promise<Aud
     .where('workspace_id', '=', workspaceId)
     .orderBy('id')
     .execute();
-  let brokenCheckpoint: AuditVerification['brokenCheckpoint'];
+  // Every checkpoint's first problem; the answer names the earliest checkpoint that has one.
+  const problems = new Map<string, string>();
+  const problem = (id: string, reason: string) => {
+    if (!problems.has(id)) problems.set(id, reason);
+  };
   const checkpoints: CheckpointRow[] = [];
   for (const c of stored) {
     const cp = { id: c.id, count: Number(c.count), headId: c.head_id, headHash: c.head_hash, at: c.at.toISOString() };
@@ -418,7 +422,7 @@ export async function verifyAuditChain(db: Db, workspaceId: string): Promise<Aud
         : !key.verify(checkpointContent({ workspaceId, ...cp }), c.signature)
           ? 'its signature does not match its content (the checkpoint was altered)'
           : undefined;
-    if (reason) brokenCheckpoint ??= { id: c.id, reason };
+    if (reason) problem(c.id, reason);
     else checkpoints.push(cp);
   }
   const byCount = new Map<number, CheckpointRow[]>();
@@ -467,10 +471,10 @@ export async function verifyAuditChain(db: Db, workspaceId: string): Promise<Aud
       checked++;
       for (const c of byCount.get(checked) ?? [])
         if (c.headId !== row.id || c.headHash !== row.hash)
-          brokenCheckpoint ??= {
-            id: c.id,
-            reason: `checkpoint of ${c.at} vouched for row ${c.headId} (${c.headHash}) as number ${c.count} of the chain, which is now row ${row.id} (${row.hash}): rows up to it were rewritten or removed`,
-          };
+          problem(
+            c.id,
+            `checkpoint of ${c.at} vouched for row ${c.headId} (${c.headHash}) as number ${c.count} of the chain, which is now row ${row.id} (${row.hash}): rows up to it were rewritten or removed`,
+          );
     }
     if (rows.length < 1000) break;
     lastId = rows[rows.length - 1]!.id;
@@ -478,10 +482,12 @@ export async function verifyAuditChain(db: Db, workspaceId: string): Promise<Aud
   if (!firstBroken)
     for (const c of checkpoints)
       if (c.count > checked)
-        brokenCheckpoint ??= {
-          id: c.id,
-          reason: `checkpoint of ${c.at} vouched for ${c.count} rows, the chain has ${checked}: its newest rows were deleted`,
-        };
+        problem(
+          c.id,
+          `checkpoint of ${c.at} vouched for ${c.count} rows, the chain has ${checked}: its newest rows were deleted`,
+        );
+  const earliest = [...problems.keys()].sort((a, b) => Number(a) - Number(b))[0];
+  const brokenCheckpoint = earliest === undefined ? undefined : { id: earliest, reason: problems.get(earliest)! };
   return {
     ok: !firstBroken && !brokenCheckpoint,
     checked,
@@ -525,12 +531,16 @@ function checkpointView(c: Selectable<AuditCheckpointsTable>): AuditCheckpointVi
  * Signs and stores a checkpoint of the workspace's chain as it is now, unless it has no rows or
  * its newest row is the one the last checkpoint names. Reads the committed chain without the
  * append lock: rows of a workspace commit in chain order (appends hold its lock until they commit),
- * so what one statement sees is a prefix of the chain. Two callers at once make one checkpoint. Not
+ * so what one statement sees is a prefix of the chain. Two callers at once make one checkpoint.
+ * Runs in its own transaction, or in `db` when it is one (with rows written in it). Not
  * when the newest row was sealed with another key (see findWorkspacesDueCheckpoint).
  */
-export async function createAuditCheckpoint(db: Db, workspaceId: string): Promise<AuditCheckpointView | undefined> {
+export async function createAuditCheckpoint(
+  db: Db | Transaction<Database>,
+  workspaceId: string,
+): Promise<AuditCheckpointView | undefined> {
   const key = auditKeyOf(db);
-  return db.transaction().execute(async (trx) => {
+  const inTransaction = async (trx: Transaction<Database>) => {
     await sql`select pg_advisory_xact_lock(hashtext(${'audit-checkpoint:' + workspaceId}))`.execute(trx);
     const head = await trx
       .selectFrom('audit_log')
@@ -572,7 +582,8 @@ export async function createAuditCheckpoint(db: Db, workspaceId: string): Promis
       .returningAll()
       .executeTakeFirstOrThrow();
     return checkpointView(row);
-  });
+  };
+  return db.isTransaction ? inTransaction(db as Transaction<Database>) : db.transaction().execute(inTransaction);
 }
 
 /**

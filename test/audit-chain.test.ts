@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { sql } from 'kysely';
-import { canonicalJson } from '../db/audit';
+import { sql, type Transaction } from 'kysely';
+import { appendAudit, canonicalJson, createAuditCheckpoint, verifyAuditChain } from '../db/audit';
+import type { Database } from '../db/database';
 import { useChorus } from './support/chorus';
 import { createWorkspace, type TestWorkspace } from './support/harness';
 
@@ -177,12 +178,11 @@ test('a checkpoint edited is detected; so is one deleted along with the rows it 
   expect(await verify(ws.token)).toMatchObject({ ok: true, checkpoints: 1 });
 });
 
-test('rows written before the chain was keyed stay verifiable, and are anchored by the first sealed row', async () => {
-  const ws = await createWorkspace(h(), 'Upgraded');
-  // As left by an older Chorus: an unkeyed sha256 chain (key_id null).
-  await sql`delete from audit_log where workspace_id = ${ws.workspaceId}`.execute(h().db);
+/** Replaces the workspace's chain by `names.length` rows as an older Chorus wrote them: the unkeyed sha256 chain, key_id null. */
+async function writeUnsealedChain(trx: Transaction<Database>, ws: TestWorkspace, names: string[]): Promise<string> {
+  await sql`delete from audit_log where workspace_id = ${ws.workspaceId}`.execute(trx);
   let prevHash = '0'.repeat(64);
-  for (const name of ['old-a', 'old-b', 'old-c']) {
+  for (const name of names) {
     const row = {
       workspace_id: ws.workspaceId,
       actor_id: ws.userId,
@@ -194,16 +194,36 @@ test('rows written before the chain was keyed stay verifiable, and are anchored 
       after: { name },
     };
     const hash = sha256Hash(prevHash, { ...row, id: '', prev_hash: prevHash, hash: '', key_id: null });
-    await h()
-      .db.insertInto('audit_log')
+    await trx
+      .insertInto('audit_log')
       .values({ ...row, after: JSON.stringify(row.after), prev_hash: prevHash, hash })
       .execute();
     prevHash = hash;
   }
-  expect(await verify(ws.token)).toMatchObject({ ok: true, checked: 3, unsealed: 3 });
-  expect((await call(ws.token, 'POST', '/v1/tokens', { name: 'new' })).statusCode).toBe(201);
+  return prevHash;
+}
+
+// Each writes its old rows and what anchors them in one transaction: the periodic checkpointer of
+// a test file running beside this one (another key) must not vouch for them in between.
+test('rows written before the chain was keyed stay verifiable, and are anchored by the first sealed row', async () => {
+  const ws = await createWorkspace(h(), 'Upgraded');
+  const oldHead = await h()
+    .db.transaction()
+    .execute(async (trx) => {
+      const head = await writeUnsealedChain(trx, ws, ['old-a', 'old-b', 'old-c']);
+      expect(await verifyAuditChain(trx, ws.workspaceId)).toMatchObject({ ok: true, checked: 3, unsealed: 3 });
+      await appendAudit(trx, {
+        workspaceId: ws.workspaceId,
+        actorId: ws.userId,
+        action: 'api_token.created',
+        subjectType: 'api_token',
+        subjectId: 'new',
+        after: { name: 'new' },
+      });
+      return head;
+    });
   const rows = await chain(ws.workspaceId);
-  expect(rows[3]).toMatchObject({ prev_hash: prevHash, key_id: expect.any(String) });
+  expect(rows[3]).toMatchObject({ prev_hash: oldHead, key_id: expect.any(String) });
   expect(await verify(ws.token)).toMatchObject({ ok: true, checked: 4, unsealed: 3 });
 
   // Rewriting the old rows (recomputing their sha256 chain) breaks the sealed row's link, and
@@ -213,5 +233,22 @@ test('rows written before the chain was keyed stay verifiable, and are anchored 
     ok: false,
     checked: 3,
     firstBroken: { id: rows[3]!.id, reason: expect.stringContaining('does not match its seal') },
+  });
+});
+
+test('a chain of only old rows is anchored by its first checkpoint', async () => {
+  const ws = await createWorkspace(h(), 'Dormant');
+  const signed = await h()
+    .db.transaction()
+    .execute(async (trx) => {
+      await writeUnsealedChain(trx, ws, ['old-a', 'old-b']);
+      return createAuditCheckpoint(trx, ws.workspaceId);
+    });
+  expect(await verify(ws.token)).toMatchObject({ ok: true, checked: 2, unsealed: 2, checkpoints: 1 });
+  await rewrite(ws.workspaceId, { index: 0, after: { name: 'forged' } });
+  expect(await verify(ws.token)).toMatchObject({
+    ok: false,
+    unsealed: 2,
+    brokenCheckpoint: { id: signed!.id, reason: expect.stringContaining('rewritten or removed') },
   });
 });

@@ -96,3 +96,27 @@ test('concurrent writes still chain correctly, and checkpoints taken meanwhile m
   expect(checkpoints.length).toBeGreaterThan(0);
   for (const c of checkpoints) expect(rowsA[c.count - 1]!.id).toBe(c.headId);
 });
+
+test('a checkpoint the webhook refused is sent again on a later round', async () => {
+  const ws = await workspaceWithRows('Refused once', 0);
+  expect(
+    (await call(ws.token, 'PUT', '/v1/notifications/webhook', { url: hook().url, secret: hook().secret })).statusCode,
+  ).toBe(204);
+  hook().respondNext({ status: 503 });
+  expect((await call(ws.token, 'POST', '/v1/tokens', { name: 'refused' })).statusCode).toBe(201);
+  const head = (await chain(ws.workspaceId)).at(-1)!;
+  const delivered = await waitFor('the refused checkpoint delivered', async () =>
+    hook().deliveries.find((d) => d.payload.type === 'audit.checkpoint' && d.payload.data.headId === head.id),
+  );
+  const checkpoints = (await call(ws.token, 'GET', '/v1/audit/checkpoints')).json().checkpoints as {
+    id: string;
+    deliveredAt: string | null;
+  }[];
+  expect(checkpoints.find((c) => c.id === String(delivered.payload.data.checkpointId))?.deliveredAt).toEqual(
+    expect.any(String),
+  );
+  // Delivered once: a later round does not send it again.
+  expect(
+    hook().deliveries.filter((d) => d.id === `audit_checkpoint_${String(delivered.payload.data.checkpointId)}`),
+  ).toHaveLength(1);
+});

@@ -5,7 +5,9 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
 import pg from 'pg';
+import { AuditKey, withAuditKey } from '../db/audit';
 import { createDb, type Db } from '../db/database';
+import { generateKey } from '../db/sealing';
 import { migrateToLatest } from '../db/migrate';
 import { createWorkspaceWithOwner } from '../db/workspaces';
 import { compileQuery } from '../listening/query';
@@ -91,7 +93,7 @@ async function main() {
   await admin.query(`create database ${runId}`);
   const url = new URL(ADMIN_DATABASE_URL);
   url.pathname = `/${runId}`;
-  const db: Db = createDb(url.toString(), 1);
+  const db: Db = withAuditKey(createDb(url.toString(), 1), AuditKey.derive(generateKey()));
   try {
     await migrateToLatest(db);
     const owner = await createWorkspaceWithOwner(db, { name: 'Ingest bench', ownerEmail: 'bench@chorus.example' });

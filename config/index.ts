@@ -67,7 +67,15 @@ export const configSchema = z.object({
     .default(12),
   /** ...and this many days after sign-in at the latest. */
   SESSION_MAX_DAYS: z.coerce.number().positive().max(365).default(7),
-  /** 32 random bytes, base64. Without it the embedded setup keeps a generated key in CHORUS_DATA_DIR. */
+  /**
+   * How often the worker signs a checkpoint of each audit chain that moved and sends it to the
+   * workspace's notification webhook: rows newer than the last checkpoint sent can be deleted unseen.
+   */
+  CHORUS_AUDIT_CHECKPOINT_SECONDS: z.coerce.number().min(1).max(86_400).default(60),
+  /**
+   * 32 random bytes, base64. Without it the embedded setup keeps a generated key in CHORUS_DATA_DIR.
+   * Seals channel credentials and (through a key derived from it) the audit chain.
+   */
   CHORUS_ENCRYPTION_KEY: optionalString.pipe(
     z
       .string()

@@ -22,6 +22,8 @@ export const Roles = {
   /** Ingest keys: the integrations that push mentions into listening. */
   manageIntegrations: { roles: ['owner', 'admin'], scope: 'listening' },
   audit: { roles: ['owner', 'admin', 'analyst'], scope: 'read' },
+  /** Signing and sending an audit checkpoint now (the worker does it periodically). */
+  auditCheckpoint: { roles: ['owner', 'admin'], scope: 'admin' },
 } as const satisfies Record<string, Access>;
 
 export type AccessName = keyof typeof Roles;

@@ -1,4 +1,5 @@
 import { dataPath, type Config } from '../config';
+import { AuditKey, withAuditKey } from './audit';
 import { createDb, type Db } from './database';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded';
 import { migrateToLatest } from './migrate';
@@ -12,9 +13,10 @@ export interface OpenDatabase {
 
 /**
  * DATABASE_URL when set; otherwise an embedded PGlite in CHORUS_DATA_DIR served on PGLITE_PORT.
- * Either way, migrated to the latest schema before it is returned.
+ * Either way, migrated to the latest schema before it is returned. `db` seals and checks the audit
+ * chain with `auditKey` (see AuditKey).
  */
-export async function openDatabase(config: Config): Promise<OpenDatabase> {
+export async function openDatabase(config: Config, auditKey: AuditKey): Promise<OpenDatabase> {
   let embedded: EmbeddedPostgres | undefined;
   let url = config.DATABASE_URL;
   if (!url) {
@@ -30,7 +32,7 @@ export async function openDatabase(config: Config): Promise<OpenDatabase> {
     throw err;
   }
   return {
-    db,
+    db: withAuditKey(db, auditKey),
     url,
     embedded: embedded !== undefined,
     async close() {

@@ -7,7 +7,7 @@ import type {
   ContentRulesTable,
   IdempotentRequestsTable,
 } from './approvals';
-import type { AuditLogTable } from './audit';
+import type { AuditCheckpointsTable, AuditLogTable } from './audit';
 import type { CampaignsTable } from './campaigns.types';
 import type { ChannelsTable } from './channels';
 import type { ImportJobRowsTable, ImportJobsTable } from './imports';
@@ -42,6 +42,7 @@ export interface Database {
   posts: PostsTable;
   post_targets: PostTargetsTable;
   audit_log: AuditLogTable;
+  audit_checkpoints: AuditCheckpointsTable;
   approval_policies: ApprovalPoliciesTable;
   approval_decisions: ApprovalDecisionsTable;
   idempotent_requests: IdempotentRequestsTable;

@@ -4,6 +4,7 @@ import { createChannelAdapters, type ChannelAdapters } from '../channels/registr
 import { adapterOptions, dataPath, mediaDir, sessionPolicy, type Config } from '../config';
 import { DiskMediaStorage, type MediaStorage } from '../content/media';
 import { openDatabase, type OpenDatabase } from '../db/connect';
+import { AuditKey } from '../db/audit';
 import type { Db } from '../db/database';
 import { loadOrCreateKey, Sealer } from '../db/sealing';
 import { smtpMailer, type Mailer } from '../notifications/mailer';
@@ -14,7 +15,10 @@ import { configuredTemporal } from '../temporal/target';
 export interface DepsOverrides {
   /** The Temporal address when it is not TEMPORAL_ADDRESS (a dev server started by this process). */
   temporalAddress?: string;
-  /** The sealing key itself, instead of CHORUS_ENCRYPTION_KEY or the key file in CHORUS_DATA_DIR. */
+  /**
+   * The sealing key itself, instead of CHORUS_ENCRYPTION_KEY or the key file in CHORUS_DATA_DIR
+   * (the audit key is derived from it as from those).
+   */
   sealerKey?: string;
   /** How long a link card's page fetch may take (ms); the adapter's default otherwise. */
   linkCardTimeoutMs?: number;
@@ -36,6 +40,8 @@ export interface ChorusDeps {
   temporal: Client;
   taskQueue: string;
   sealer: Sealer;
+  /** Seals the audit chain and signs its checkpoints; `db` carries it (see AuditKey). */
+  auditKey: AuditKey;
   /** The worker's adapters. */
   adapters: ChannelAdapters;
   /** The API's adapters: the worker's, unless `separateApiAdapters`. */
@@ -77,7 +83,12 @@ export interface ChorusDeps {
 export async function createDeps(config: Config, overrides: DepsOverrides = {}): Promise<ChorusDeps> {
   const target = configuredTemporal(config, overrides.temporalAddress ?? config.TEMPORAL_ADDRESS);
   if (!target) throw new Error('No Temporal address: set TEMPORAL_ADDRESS');
-  const database = await openDatabase(config);
+  // One key material, two keys: the credentials' sealing key, and the audit key derived from it.
+  const keyMaterial =
+    overrides.sealerKey ?? loadOrCreateKey(config.CHORUS_ENCRYPTION_KEY, dataPath(config, 'encryption.key'));
+  const sealer = new Sealer(keyMaterial);
+  const auditKey = AuditKey.derive(keyMaterial);
+  const database = await openDatabase(config, auditKey);
   let temporal: Client;
   try {
     temporal = await connectClient({ ...target, connectTimeout: overrides.temporalConnectTimeout });
@@ -92,9 +103,6 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
       : options.linkCards;
   const adapters = createChannelAdapters({ ...options, linkCards });
   const apiAdapters = overrides.separateApiAdapters ? createChannelAdapters({ webhooks: options.webhooks }) : adapters;
-  const sealer = new Sealer(
-    overrides.sealerKey ?? loadOrCreateKey(config.CHORUS_ENCRYPTION_KEY, dataPath(config, 'encryption.key')),
-  );
   // API and worker share the media folder, as their processes share MEDIA_DIR.
   const media = new DiskMediaStorage(mediaDir(config));
   const mailer = config.SMTP_URL ? smtpMailer(config.SMTP_URL, config.MAIL_FROM) : undefined;
@@ -109,6 +117,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
     temporal,
     taskQueue: config.CHORUS_TASK_QUEUE,
     sealer,
+    auditKey,
     adapters,
     apiAdapters,
     media,

@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { Db } from '../db/database';
 
@@ -8,7 +9,8 @@ import type { Db } from '../db/database';
 const USAGE = `Usage:
   chorus workspace create --name <name> --owner <email>   create a workspace; prints its id, an owner API token and the owner's
                                                           sign-in link (set a password in the web app; once, within 7 days) as JSON
-  chorus audit verify --workspace <id>                    check the workspace's audit hash chain; exits 1 naming the first broken row
+  chorus audit verify --workspace <id>                    check the workspace's audit chain and checkpoints (needs the servers'
+                                                          CHORUS_ENCRYPTION_KEY); exits 1 naming the first broken row
   chorus sentiment                                        score text lines from stdin: one JSON line {"score","label"} per line
   chorus ingest --key <id> [--api <url>]                  push mentions (JSON lines on stdin) to POST /v1/listening/ingest,
                                                           signed with the key's secret from CHORUS_INGEST_SECRET
@@ -126,13 +128,25 @@ async function main(argv: string[]): Promise<number> {
 
 /** DATABASE_URL, or the embedded database a running `npm start` serves; migrated first. */
 async function withDb(work: (db: Db) => Promise<number>): Promise<number> {
-  const { loadConfig } = require('../config') as typeof import('../config');
+  const { dataPath, loadConfig } = require('../config') as typeof import('../config');
   const config = loadConfig();
   const url = config.DATABASE_URL ?? `postgres://postgres@127.0.0.1:${config.PGLITE_PORT}/postgres?sslmode=disable`;
   await checkReachable(url, config.DATABASE_URL === undefined ? { pgLitePort: config.PGLITE_PORT } : undefined);
   const { createDb } = require('../db/database') as typeof import('../db/database');
   const { migrateToLatest } = require('../db/migrate') as typeof import('../db/migrate');
-  const db = createDb(url, 2);
+  const { AuditKey, withAuditKey } = require('../db/audit') as typeof import('../db/audit');
+  // The servers' audit key (from CHORUS_ENCRYPTION_KEY, or the key file `npm start` keeps in
+  // CHORUS_DATA_DIR): rows this command writes are sealed, and the chain it verifies is checked,
+  // with the same key. Never a new key: rows sealed with it would fail every later check.
+  const keyFile = dataPath(config, 'encryption.key');
+  const keyMaterial = config.CHORUS_ENCRYPTION_KEY ?? (existsSync(keyFile) ? readFileSync(keyFile, 'utf8').trim() : '');
+  if (!keyMaterial)
+    throw new CliError(
+      `chorus: no key to seal and check the audit log with. Set CHORUS_ENCRYPTION_KEY to the servers' key, or run where \`npm start\` keeps its key file (${keyFile}, CHORUS_DATA_DIR).`,
+      2,
+    );
+  const auditKey = AuditKey.derive(keyMaterial);
+  const db = withAuditKey(createDb(url, 2), auditKey);
   try {
     await migrateToLatest(db);
     return await work(db);

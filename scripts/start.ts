@@ -4,6 +4,7 @@ import { buildApp } from '../api/app';
 import { ensureWebBuilt } from './web-build';
 import { dataPath, loadConfig } from '../config';
 import { createDeps } from '../deps/create-deps';
+import { startAuditCheckpoints } from '../notifications/audit-checkpoints';
 import { ensureSandboxDemo } from '../sandbox/demo';
 import { startLocalBluesky, type LocalBluesky } from '../sandbox/local-bluesky';
 import { ensureSearchAttributes } from '../temporal/connection';
@@ -82,6 +83,11 @@ async function main() {
       if (worker.getState() === 'RUNNING') worker.shutdown();
       await running;
     });
+    const checkpoints = startAuditCheckpoints(deps.workerDeps(), {
+      intervalMs: config.CHORUS_AUDIT_CHECKPOINT_SECONDS * 1000,
+      onError: (err) => console.error(err),
+    });
+    cleanups.push(() => checkpoints.stop());
 
     const webRoot = await ensureWebBuilt();
     // The web app links to the Temporal UI: TEMPORAL_UI_URL, or the dev server's started here.

@@ -375,6 +375,8 @@ const routes: [string, Call, Role[]][] = [
   ['acknowledge an alert', { method: 'POST', url: () => `/v1/alerts/${NOBODY}/acknowledge` }, WRITERS],
   ['read the audit log', { method: 'GET', url: () => '/v1/audit' }, ['owner', 'admin', 'analyst']],
   ['verify the audit log', { method: 'GET', url: () => '/v1/audit/verify' }, ['owner', 'admin', 'analyst']],
+  ['list audit checkpoints', { method: 'GET', url: () => '/v1/audit/checkpoints' }, ['owner', 'admin', 'analyst']],
+  ['sign an audit checkpoint now', { method: 'POST', url: () => '/v1/audit/checkpoints' }, ADMINS],
 ];
 const ALL_ROLES: Role[] = ['owner', 'admin', 'editor', 'approver', 'analyst'];
 
@@ -536,7 +538,7 @@ describe('audit log', () => {
     for (const name of ['a', 'b', 'c']) await call(own.token, 'POST', '/v1/tokens', { name });
     const ok = (await call(own.token, 'GET', '/v1/audit/verify')).json();
     // workspace.created, the owner's token and setup code (invitation.created), then the three tokens.
-    expect(ok).toEqual({ ok: true, checked: 6 });
+    expect(ok).toEqual({ ok: true, checked: 6, unsealed: 0, keyId: expect.any(String), checkpoints: 0 });
 
     const rows = await h()
       .db.selectFrom('audit_log')
@@ -557,7 +559,8 @@ describe('audit log', () => {
       'node',
       [path.join(__dirname, '..', 'bin', 'chorus.js'), 'audit', 'verify', '--workspace', own.workspaceId],
       {
-        env: { ...process.env, DATABASE_URL: testEnv('databaseUrl') },
+        // The servers' key: the CLI checks the chain's seals with the audit key derived from it.
+        env: { ...process.env, DATABASE_URL: testEnv('databaseUrl'), CHORUS_ENCRYPTION_KEY: h().encryptionKey },
       },
     );
     await expect(cli).rejects.toMatchObject({ code: 1, stdout: expect.stringContaining(`"id":"${victim}"`) });

@@ -5,6 +5,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { createDb } from '../db/database';
+import { generateKey } from '../db/sealing';
 import { findCallerByToken } from '../db/tokens';
 import { parseRatedTsv, pearson, polarityAccuracy } from '../listening/sentiment-metrics';
 import { freePort } from '../temporal/dev-server';
@@ -14,8 +15,10 @@ const run = promisify(execFile);
 const CLI = path.join(__dirname, '..', 'bin', 'chorus.js');
 
 test("chorus workspace create prints the workspace id, a working owner token and the owner's sign-in link as JSON", async () => {
+  // The servers' key: the workspace's first audit rows are sealed with the audit key derived from it.
+  const env = { ...process.env, DATABASE_URL: testEnv('databaseUrl'), CHORUS_ENCRYPTION_KEY: generateKey() };
   const { stdout } = await run('node', [CLI, 'workspace', 'create', '--name', 'Acme', '--owner', 'Ops@Acme.test'], {
-    env: { ...process.env, DATABASE_URL: testEnv('databaseUrl'), CHORUS_APP_URL: '' },
+    env: { ...env, CHORUS_APP_URL: '' },
   });
   const created = JSON.parse(stdout);
   expect(created).toEqual({
@@ -40,6 +43,19 @@ test("chorus workspace create prints the workspace id, a working owner token and
   } finally {
     await db.destroy();
   }
+  const verified = await run('node', [CLI, 'audit', 'verify', '--workspace', created.workspaceId], { env });
+  expect(JSON.parse(verified.stdout)).toMatchObject({ ok: true, unsealed: 0 });
+  // Another key does not vouch for these rows; no key at all is refused before anything is written.
+  await expect(
+    run('node', [CLI, 'audit', 'verify', '--workspace', created.workspaceId], {
+      env: { ...env, CHORUS_ENCRYPTION_KEY: generateKey() },
+    }),
+  ).rejects.toMatchObject({ code: 1, stdout: expect.stringContaining('sealed with another audit key') });
+  await expect(
+    run('node', [CLI, 'workspace', 'create', '--name', 'Keyless', '--owner', 'ops@acme.test'], {
+      env: { ...env, CHORUS_ENCRYPTION_KEY: '', CHORUS_DATA_DIR: path.join(__dirname, 'no-such-dir') },
+    }),
+  ).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('CHORUS_ENCRYPTION_KEY') });
 });
 
 test('chorus workspace create without --owner exits 2 with usage', async () => {

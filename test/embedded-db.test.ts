@@ -3,7 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { AuditKey, withAuditKey } from '../db/audit';
 import { createDb, type Db } from '../db/database';
+import { generateKey } from '../db/sealing';
 import { migrateToLatest } from '../db/migrate';
 import { createWorkspaceWithOwner } from '../db/workspaces';
 import { compileQuery } from '../listening/query';
@@ -37,7 +39,8 @@ beforeAll(async () => {
     });
     child.once('exit', (code) => reject(new Error(`the embedded database exited with ${code}`)));
   });
-  db = createDb(url, 2);
+  // Audit rows are sealed with a key, as Chorus's own handle (openDatabase) does.
+  db = withAuditKey(createDb(url, 2), AuditKey.derive(generateKey()));
 }, 60_000);
 afterAll(async () => {
   await db?.destroy();

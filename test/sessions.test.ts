@@ -508,7 +508,14 @@ describe('invitation links', () => {
         '--owner',
         newEmail(),
       ],
-      { env: { ...process.env, DATABASE_URL: testEnv('databaseUrl'), CHORUS_APP_URL: 'https://chorus.example.test/' } },
+      {
+        env: {
+          ...process.env,
+          DATABASE_URL: testEnv('databaseUrl'),
+          CHORUS_APP_URL: 'https://chorus.example.test/',
+          CHORUS_ENCRYPTION_KEY: h().encryptionKey,
+        },
+      },
     );
     const created = JSON.parse(stdout) as { workspaceId: string; signInLink: string };
     const link = new URL(created.signInLink);

@@ -1,5 +1,6 @@
 import { loadConfig } from '../config';
 import { createDeps } from '../deps/create-deps';
+import { startAuditCheckpoints } from '../notifications/audit-checkpoints';
 import { ensureSearchAttributes } from '../temporal/connection';
 import { createChorusWorker } from './worker';
 
@@ -20,7 +21,16 @@ async function main() {
       deps: deps.workerDeps(),
     });
     console.log(`Chorus worker polling ${deps.taskQueue} on ${deps.target.address}`);
-    await worker.run();
+    // Audit checkpoints are signed and sent from the worker process (not the API's).
+    const checkpoints = startAuditCheckpoints(deps.workerDeps(), {
+      intervalMs: config.CHORUS_AUDIT_CHECKPOINT_SECONDS * 1000,
+      onError: (err) => console.error(err),
+    });
+    try {
+      await worker.run();
+    } finally {
+      await checkpoints.stop();
+    }
   } finally {
     await deps.close();
   }

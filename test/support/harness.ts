@@ -14,6 +14,7 @@ import type { Db } from '../../db/database';
 import type { Role } from '../../db/members';
 import { generateKey, type Sealer } from '../../db/sealing';
 import { createDeps } from '../../deps/create-deps';
+import { startAuditCheckpoints } from '../../notifications/audit-checkpoints';
 import { hashToken } from '../../db/tokens';
 import { createWorkspaceWithOwner } from '../../db/workspaces';
 import { createChorusWorker } from '../../workers/worker';
@@ -27,6 +28,8 @@ export interface Harness {
   taskQueue: string;
   adapters: ChannelAdapters;
   sealer: Sealer;
+  /** The key material (CHORUS_ENCRYPTION_KEY) of the sealer and of the audit key derived from it. */
+  encryptionKey: string;
   media: MediaStorage;
   /** Stops the worker (as a deploy or crash would) and starts a fresh one on the same task queue. */
   restartWorker(): Promise<void>;
@@ -46,6 +49,8 @@ export async function startHarness(
     web?: boolean;
     /** The Temporal UI the web app links to (AppDeps.temporalUiUrl); unset: no link. */
     temporalUiUrl?: string;
+    /** Run the worker process's audit checkpointer at this interval (ms), as the entry points do; unset: not run. */
+    auditCheckpointMs?: number;
   } = {},
 ): Promise<Harness> {
   quietTemporalLogs(options.temporalLogger);
@@ -65,8 +70,9 @@ export async function startHarness(
     MAIL_FROM: 'Chorus <chorus@example.test>',
   });
   // The API gets adapters of its own, as it would in its own process: no shared sessions.
+  const encryptionKey = generateKey();
   const deps = await createDeps(config, {
-    sealerKey: generateKey(),
+    sealerKey: encryptionKey,
     linkCardTimeoutMs: 2000,
     separateApiAdapters: true,
     temporalConnectTimeout: '60s',
@@ -83,6 +89,10 @@ export async function startHarness(
     });
   let worker = await startWorker();
   let running = worker.run();
+  const checkpoints =
+    options.auditCheckpointMs === undefined
+      ? undefined
+      : startAuditCheckpoints(deps.workerDeps(), { intervalMs: options.auditCheckpointMs, onError: () => undefined });
   const app = await buildApp(
     {
       ...deps.appDeps(),
@@ -102,6 +112,7 @@ export async function startHarness(
     taskQueue,
     adapters,
     sealer,
+    encryptionKey,
     media,
     async restartWorker() {
       worker.shutdown();
@@ -110,6 +121,7 @@ export async function startHarness(
       running = worker.run();
     },
     async close() {
+      await checkpoints?.stop();
       await app.close();
       worker.shutdown();
       await running;

@@ -454,6 +454,131 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/audit/checkpoints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Your workspace's signed audit checkpoints, newest first
+         * @description Each vouches for the chain's length and newest row when it was made; the worker makes one when the chain moved (CHORUS_AUDIT_CHECKPOINT_SECONDS) and sends it to the notification webhook as `audit.checkpoint`.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            checkpoints: {
+                                at: string;
+                                /** @description Rows in the chain when the checkpoint was made */
+                                count: number;
+                                /** @description When it reached the workspace's notification webhook; null: not (yet) sent */
+                                deliveredAt: string | null;
+                                /** @description That row's hash (its seal) */
+                                headHash: string;
+                                /** @description The newest of those rows */
+                                headId: string;
+                                id: string;
+                                /** @description The audit key's fingerprint */
+                                keyId: string;
+                                /** @description HMAC-SHA256 under the audit key over the workspace id, count, head and time, hex */
+                                signature: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Sign a checkpoint of the audit chain now and send it to the notification webhook
+         * @description As the worker does periodically. 201 with the new checkpoint; 200 with the newest one when the chain has not moved since.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description null: the chain has no rows yet */
+                            checkpoint: {
+                                at: string;
+                                /** @description Rows in the chain when the checkpoint was made */
+                                count: number;
+                                /** @description When it reached the workspace's notification webhook; null: not (yet) sent */
+                                deliveredAt: string | null;
+                                /** @description That row's hash (its seal) */
+                                headHash: string;
+                                /** @description The newest of those rows */
+                                headId: string;
+                                id: string;
+                                /** @description The audit key's fingerprint */
+                                keyId: string;
+                                /** @description HMAC-SHA256 under the audit key over the workspace id, count, head and time, hex */
+                                signature: string;
+                            } | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            checkpoint: {
+                                at: string;
+                                /** @description Rows in the chain when the checkpoint was made */
+                                count: number;
+                                /** @description When it reached the workspace's notification webhook; null: not (yet) sent */
+                                deliveredAt: string | null;
+                                /** @description That row's hash (its seal) */
+                                headHash: string;
+                                /** @description The newest of those rows */
+                                headId: string;
+                                id: string;
+                                /** @description The audit key's fingerprint */
+                                keyId: string;
+                                /** @description HMAC-SHA256 under the audit key over the workspace id, count, head and time, hex */
+                                signature: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/audit/verify": {
         parameters: {
             query?: never;
@@ -461,7 +586,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Check the hash chain of your workspace's audit log; names the first broken row */
+        /** Check your workspace's audit chain and its checkpoints; names the first broken row or checkpoint */
         get: {
             parameters: {
                 query?: never;
@@ -478,12 +603,25 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @description The first checkpoint that was altered, or that the chain no longer matches (rows deleted or rewritten) */
+                            brokenCheckpoint?: {
+                                id: string;
+                                reason: string;
+                            };
+                            /** @description Rows that verified, from the first */
                             checked: number;
+                            /** @description Checkpoints checked against the chain */
+                            checkpoints: number;
+                            /** @description The first row that is not what was written, and why */
                             firstBroken?: {
                                 id: string;
                                 reason: string;
                             };
+                            /** @description The audit key's fingerprint that rows and checkpoints must carry */
+                            keyId: string;
                             ok: boolean;
+                            /** @description Of the rows checked, those written before the chain was keyed (anchored by the rows after them) */
+                            unsealed: number;
                         };
                     };
                 };

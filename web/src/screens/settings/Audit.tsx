@@ -45,16 +45,24 @@ export function AuditSection() {
         {verify.error && <ProblemMessage error={verify.error} />}
         {verify.data?.ok && (
           <p className="chain-ok" data-testid="chain-result">
-            The chain is intact: {verify.data.checked} entries checked, each hash follows from the one before.
+            The chain is intact: {verify.data.checked} entries checked, each sealed with the audit key and following
+            from the one before; {verify.data.checkpoints} signed checkpoints match it.
           </p>
         )}
         {verify.data && !verify.data.ok && (
           <div className="problem" data-testid="chain-result">
             <strong>The chain is broken</strong>
-            <p>
-              {verify.data.checked} entries checked; the first broken one is {verify.data.firstBroken?.id}:{' '}
-              {verify.data.firstBroken?.reason}
-            </p>
+            {verify.data.firstBroken && (
+              <p>
+                {verify.data.checked} entries checked; the first broken one is {verify.data.firstBroken.id}:{' '}
+                {verify.data.firstBroken.reason}
+              </p>
+            )}
+            {verify.data.brokenCheckpoint && (
+              <p>
+                Checkpoint {verify.data.brokenCheckpoint.id}: {verify.data.brokenCheckpoint.reason}
+              </p>
+            )}
           </div>
         )}
       </div>

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { sql, type Transaction } from 'kysely';
 import { appendAudit, canonicalJson, createAuditCheckpoint, verifyAuditChain } from '../db/audit';
 import type { Database } from '../db/database';
+import { verifyAudit, workspaceWithAuditRows } from './support/audit';
 import { useChorus } from './support/chorus';
 import { createWorkspace, type TestWorkspace } from './support/harness';
 
@@ -56,15 +57,8 @@ async function rewrite(
   return rows;
 }
 
-const verify = async (token: string) => (await call(token, 'GET', '/v1/audit/verify')).json();
-
-/** A workspace with `tokens` more audit rows than its creation writes (each POST /v1/tokens writes one). */
-async function workspaceWithRows(name: string, tokens = 4): Promise<TestWorkspace> {
-  const ws = await createWorkspace(h(), name);
-  for (let i = 0; i < tokens; i++)
-    expect((await call(ws.token, 'POST', '/v1/tokens', { name: `t${i}` })).statusCode).toBe(201);
-  return ws;
-}
+const verify = (token: string) => verifyAudit(call, token);
+const workspaceWithRows = (name: string, tokens?: number) => workspaceWithAuditRows({ harness: h, call }, name, tokens);
 
 /** Signs a checkpoint now (the API's button for what the worker does periodically). */
 async function checkpoint(ws: TestWorkspace) {

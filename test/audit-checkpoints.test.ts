@@ -1,5 +1,6 @@
+import { verifyAudit, workspaceWithAuditRows } from './support/audit';
 import { useChorus } from './support/chorus';
-import { addMember, createWorkspace, waitFor, type TestWorkspace } from './support/harness';
+import { addMember, createWorkspace, waitFor } from './support/harness';
 
 // The worker's checkpointer runs here as in production, every half second.
 const { harness: h, hook, call } = useChorus({ hook: true, harness: { auditCheckpointMs: 500 } });
@@ -8,15 +9,8 @@ function chain(workspaceId: string) {
   return h().db.selectFrom('audit_log').selectAll().where('workspace_id', '=', workspaceId).orderBy('id').execute();
 }
 
-const verify = async (token: string) => (await call(token, 'GET', '/v1/audit/verify')).json();
-
-/** A workspace with `tokens` more audit rows than its creation writes (each POST /v1/tokens writes one). */
-async function workspaceWithRows(name: string, tokens = 4): Promise<TestWorkspace> {
-  const ws = await createWorkspace(h(), name);
-  for (let i = 0; i < tokens; i++)
-    expect((await call(ws.token, 'POST', '/v1/tokens', { name: `t${i}` })).statusCode).toBe(201);
-  return ws;
-}
+const verify = (token: string) => verifyAudit(call, token);
+const workspaceWithRows = (name: string, tokens?: number) => workspaceWithAuditRows({ harness: h, call }, name, tokens);
 
 test('checkpoints are made periodically, served by the API and sent to the notification webhook', async () => {
   const ws = await workspaceWithRows('Witnessed', 1);

@@ -52,6 +52,14 @@ const NUL_MESSAGE = 'must not contain a NUL character (\\u0000)';
 /** How deep a body's arrays and objects may nest: deeper is no input of ours, and would overflow the stack of any check that walks it. */
 export const MAX_INPUT_DEPTH = 32;
 const UTF8_MESSAGE = 'must be valid UTF-8';
+/**
+ * A JSON escape such as "\\ud800" decodes to half a surrogate pair, which UTF-8 cannot encode:
+ * PostgreSQL would store U+FFFD in a text column (the text silently changed) and refuse it in jsonb
+ * (an edit's audit entry failed and its workflow update never finished).
+ */
+const UNPAIRED_SURROGATE = /\p{Cs}/u;
+const SURROGATE_MESSAGE =
+  'must be valid UTF-8: half of a surrogate pair (\\ud800-\\udfff) on its own cannot be encoded';
 
 /** Keys of a parsed query string whose percent-encoding is not valid UTF-8 (the parser keeps a lossy value). */
 const INVALID_QUERY_KEYS = Symbol('invalidQueryKeys');
@@ -96,7 +104,7 @@ export function parseQueryString(query: string): Record<string, string | string[
   return parsed;
 }
 
-/** Every NUL in the strings (keys and values) of a request part, every query key that was not UTF-8, and nesting too deep. */
+/** Every NUL and unpaired surrogate in the strings (keys and values) of a request part, every query key that was not UTF-8, and nesting too deep. */
 function inputFlaws(data: unknown, path: string): FieldProblem[] {
   const flaws: FieldProblem[] = [];
   if (data !== null && typeof data === 'object') {
@@ -106,6 +114,7 @@ function inputFlaws(data: unknown, path: string): FieldProblem[] {
   const walk = (value: unknown, at: string, depth: number) => {
     if (typeof value === 'string') {
       if (value.includes('\u0000')) flaws.push({ field: at, rule: 'no_nul', message: NUL_MESSAGE });
+      if (UNPAIRED_SURROGATE.test(value)) flaws.push({ field: at, rule: 'utf8', message: SURROGATE_MESSAGE });
       return;
     }
     if (value === null || typeof value !== 'object' || Buffer.isBuffer(value)) return;
@@ -117,6 +126,8 @@ function inputFlaws(data: unknown, path: string): FieldProblem[] {
       for (const [key, item] of Object.entries(value)) {
         const name = key.replace(/\u0000/g, '\\u0000');
         if (key.includes('\u0000')) flaws.push({ field: `${at}.${name}`, rule: 'no_nul', message: NUL_MESSAGE });
+        if (UNPAIRED_SURROGATE.test(key))
+          flaws.push({ field: `${at}.${name}`, rule: 'utf8', message: SURROGATE_MESSAGE });
         walk(item, `${at}.${name}`, depth + 1);
       }
     }

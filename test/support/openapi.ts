@@ -40,6 +40,8 @@ export interface Route {
   /** Each query parameter's schema. */
   querySchemas: Record<string, JsonSchema>;
   pathParams: Record<string, JsonSchema>;
+  /** The names of the headers it reads (`idempotency-key`). */
+  headers: string[];
   /** The JSON body's schema; undefined when the route takes none (or takes a file). */
   body?: JsonSchema;
 }
@@ -60,6 +62,7 @@ export async function documentedRoutes(h: Harness): Promise<Route[]> {
         pathParams: Object.fromEntries(
           (op.parameters ?? []).filter((p) => p.in === 'path').map((p) => [p.name, p.schema]),
         ),
+        headers: (op.parameters ?? []).filter((p) => p.in === 'header').map((p) => p.name),
         body: op.requestBody?.content['application/json']?.schema,
       };
     }),
@@ -140,6 +143,8 @@ export interface RawRequest {
   /** The body as sent, with `contentType`. */
   payload?: string | Buffer;
   contentType?: string;
+  /** More headers (the route's own, such as `idempotency-key`). */
+  headers?: Record<string, string>;
 }
 
 /**
@@ -172,5 +177,6 @@ export function callRoute(
   } else {
     Object.assign(headers, bearer(auth.token));
   }
+  Object.assign(headers, request.headers);
   return h.app.inject({ method: route.method as 'GET', url, headers, ...(payload === undefined ? {} : { payload }) });
 }

@@ -14,7 +14,7 @@ import type { SessionPolicy } from '../db/sessions';
 import type { Mailer } from '../notifications/mailer';
 import type { Access } from '../contracts/access';
 import { accessOf } from './plugins/auth';
-import { errorsPlugin } from './plugins/errors';
+import { answerClientError, answerFrameworkError, errorsPlugin } from './plugins/errors';
 import { Problem, titleFor } from './problems';
 import { inputPlugin, parseQueryString } from './plugins/input';
 import { approvalRoutes } from './routes/approvals';
@@ -73,6 +73,9 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = {}
   const app = Fastify({
     logger: { level: 'info' },
     routerOptions: { querystringParser: parseQueryString },
+    // What fails before a route is found (a bad path, an over-long one, an over-large request line) is a problem document too.
+    frameworkErrors: answerFrameworkError,
+    clientErrorHandler: answerClientError,
     ...options,
   }).withTypeProvider<ZodTypeProvider>();
   app.setSerializerCompiler(serializerCompiler);

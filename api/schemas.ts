@@ -9,6 +9,18 @@ export const isoInstant = z.iso.datetime({
 
 export const idParams = z.strictObject({ id: z.uuid() });
 
+/** PostgreSQL's largest bigint: an id past it is no row's, and PostgreSQL refuses to compare with it (a 500). */
+const MAX_BIGINT = 9223372036854775807n;
+
+/** The id of a row keyed by a bigint (mentions), as a string of digits within bigint range. */
+export const bigintId = z
+  .string()
+  .regex(/^\d+$/, 'must be a whole number of digits')
+  .refine((id) => !/^\d+$/.test(id) || BigInt(id) <= MAX_BIGINT, {
+    message: `must be at most ${MAX_BIGINT}`,
+    params: { rule: 'too_big' },
+  });
+
 /** A decision on an approval chain's current step (posts, campaigns, library items), naming the step and round it is for. */
 export const decisionBody = z.strictObject({
   decision: z.enum(['approve', 'reject', 'request_changes']),

@@ -1,5 +1,6 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
+import { EmptyListPlugin } from './empty-lists';
 import type { AlertsTable } from './alerts';
 import type {
   ApprovalDecisionsTable,
@@ -69,5 +70,6 @@ export type Db = Kysely<Database>;
 
 export function createDb(connectionString: string, poolSize = 10): Db {
   const pool = new pg.Pool({ connectionString, max: poolSize });
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  // No repository has to guard its `in (...)` lists: an empty one means "none" (db/empty-lists.ts).
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [new EmptyListPlugin()] });
 }

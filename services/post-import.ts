@@ -30,16 +30,8 @@ export function parseImportCsv(body: Buffer): ImportRow[] {
   } catch {
     throw invalidField('body', 'utf8', 'the file is not valid UTF-8; save it as CSV UTF-8');
   }
-  // PostgreSQL cannot store a NUL: name the lines (as an editor numbers them) that hold one.
-  const nulLines = text.split(/\r\n|\n|\r/).flatMap((line, i) => (line.includes('\u0000') ? [i + 1] : []));
-  if (nulLines.length > 0)
-    throw invalidFields(
-      nulLines.map((line) => ({
-        field: `lines.${line}`,
-        rule: 'no_nul',
-        message: 'must not contain a NUL character (\\u0000)',
-      })),
-    );
+  // PostgreSQL cannot store a NUL: name each cell (line, as an editor numbers them, and column) that holds one.
+  if (text.includes('\u0000')) throw invalidFields(nulCells(text));
   let records: { record: Record<string, string>; info: { lines: number } }[];
   try {
     records = parse(text, {
@@ -69,6 +61,31 @@ export function parseImportCsv(body: Buffer): ImportRow[] {
   if (records.length > MAX_IMPORT_ROWS)
     throw invalidField('body', 'max_rows', `at most ${MAX_IMPORT_ROWS} rows per file; this one has ${records.length}`);
   return records.map((r) => ({ line: r.info.lines, cells: r.record }));
+}
+
+const NUL_MESSAGE = 'must not contain a NUL character (\\u0000)';
+
+/** The cells holding a NUL, as `lines.<line>.<column>` (header cells as `columns.<position>`); by line where the file is not CSV. */
+function nulCells(text: string): FieldProblem[] {
+  const nul = (field: string) => ({ field, rule: 'no_nul', message: NUL_MESSAGE });
+  try {
+    const rows = parse(text, { bom: true, relax_column_count: true, info: true }) as unknown as {
+      record: string[];
+      info: { lines: number };
+    }[];
+    const header = rows[0]?.record.map((h) => h.trim()) ?? [];
+    const problems = rows.flatMap(({ record, info }, row) =>
+      record.flatMap((cell, i) =>
+        !cell.includes('\u0000')
+          ? []
+          : [nul(row === 0 ? `columns.${i + 1}` : `lines.${info.lines}.${header[i] || `column${i + 1}`}`)],
+      ),
+    );
+    if (problems.length > 0) return problems;
+  } catch {
+    // Not CSV: the lines are named below.
+  }
+  return text.split(/\r\n|\n|\r/).flatMap((line, i) => (line.includes('\u0000') ? [nul(`lines.${i + 1}`)] : []));
 }
 
 /** Channel and campaign names of a workspace, to read the `channels` and `campaign` cells. */

@@ -348,7 +348,7 @@ describe('strict input: unknown keys, NULs and invalid UTF-8 are refused, naming
     expect(tiff.json().title).toBe('Unsupported Media Type');
   });
 
-  test('a CSV import with a NUL names its line', async () => {
+  test('a CSV import with a NUL names its line and column', async () => {
     const res = await h().app.inject({
       method: 'POST',
       url: '/v1/posts/import?dryRun=true',
@@ -356,7 +356,7 @@ describe('strict input: unknown keys, NULs and invalid UTF-8 are refused, naming
       payload: `text,channels,publishAt\nhi\u0000,Brand Bluesky,${inAnHour()}\n`,
     });
     expect(res.statusCode).toBe(422);
-    expect(errorsOf(res)).toEqual([expect.objectContaining({ field: 'lines.2', rule: 'no_nul' })]);
+    expect(errorsOf(res)).toEqual([expect.objectContaining({ field: 'lines.2.text', rule: 'no_nul' })]);
   });
 });
 

@@ -1,11 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import Fastify from 'fastify';
-import { Webhook } from 'standardwebhooks';
 import { serializerCompiler } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { inputPlugin } from '../api/plugins/input';
 import { useChorus } from './support/chorus';
-import { bearer } from './support/harness';
+import { callRoute, documentedRoutes, example, stringPaths, withValueAt, type Route } from './support/openapi';
 
 /**
  * Generated from /openapi.json, so a new route is checked without anyone writing a test for it:
@@ -13,108 +11,14 @@ import { bearer } from './support/harness';
  * field, and nothing answers 5xx.
  */
 
-interface JsonSchema {
-  type?: string | string[];
-  properties?: Record<string, JsonSchema>;
-  additionalProperties?: boolean | JsonSchema;
-  propertyNames?: JsonSchema;
-  items?: JsonSchema;
-  oneOf?: JsonSchema[];
-  anyOf?: JsonSchema[];
-  allOf?: JsonSchema[];
-  enum?: unknown[];
-  const?: unknown;
-  format?: string;
-  pattern?: string;
-  minLength?: number;
-  minimum?: number;
-}
-interface Operation {
-  parameters?: { in: 'query' | 'path' | 'header'; name: string; schema: JsonSchema }[];
-  requestBody?: { content: Record<string, { schema: JsonSchema }> };
-}
-interface Route {
-  method: string;
-  path: string;
-  query: string[];
-  pathParams: Record<string, JsonSchema>;
-  body?: JsonSchema;
-}
-
 const { harness: h, workspace: ws, call } = useChorus({ workspace: 'Strict input' });
 let ingestKey: { id: string; secret: string };
 let routes: Route[];
 
 beforeAll(async () => {
   ingestKey = (await call(ws().token, 'POST', '/v1/listening/ingest-keys', { name: 'Generated check' })).json();
-  const doc = (await h().app.inject({ method: 'GET', url: '/openapi.json' })).json() as {
-    paths: Record<string, Record<string, Operation>>;
-  };
-  routes = Object.entries(doc.paths).flatMap(([path, operations]) =>
-    Object.entries(operations).map(([method, op]) => ({
-      method: method.toUpperCase(),
-      path,
-      query: (op.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name),
-      pathParams: Object.fromEntries(
-        (op.parameters ?? []).filter((p) => p.in === 'path').map((p) => [p.name, p.schema]),
-      ),
-      body: op.requestBody?.content['application/json']?.schema,
-    })),
-  );
+  routes = await documentedRoutes(h());
 });
-
-/** A value of the schema's shape, with every optional property filled in so that every string field is there to test. */
-function example(schema: JsonSchema): unknown {
-  if (schema.const !== undefined) return schema.const;
-  if (schema.enum) return schema.enum[0];
-  const options = schema.oneOf ?? schema.anyOf ?? schema.allOf;
-  if (options) return example(options.find((o) => o.type !== 'null') ?? options[0]!);
-  const type = Array.isArray(schema.type) ? schema.type.find((t) => t !== 'null') : schema.type;
-  switch (type) {
-    case 'object':
-      if (schema.properties)
-        return Object.fromEntries(Object.entries(schema.properties).map(([key, value]) => [key, example(value)]));
-      if (typeof schema.additionalProperties === 'object')
-        return {
-          [schema.propertyNames?.format === 'uuid' ? randomUUID() : 'key']: example(schema.additionalProperties),
-        };
-      return {};
-    case 'array':
-      return schema.items ? [example(schema.items)] : [];
-    case 'integer':
-    case 'number':
-      return schema.minimum ?? 1;
-    case 'boolean':
-      return false;
-    case 'string':
-      if (schema.format === 'uuid') return randomUUID();
-      if (schema.format === 'date-time') return new Date(Date.now() + 3600_000).toISOString();
-      if (schema.format === 'date') return new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
-      if (schema.format === 'email') return 'someone@example.test';
-      if (schema.format === 'uri') return 'https://example.test/';
-      if (schema.pattern === '^\\d+$') return '1';
-      return 'x'.repeat(Math.max(1, schema.minLength ?? 1));
-    default:
-      return null;
-  }
-}
-
-/** Dot paths of every string in a value, as the problem document names fields. */
-function stringPaths(value: unknown, at: string[] = []): string[][] {
-  if (typeof value === 'string') return [at];
-  if (Array.isArray(value)) return value.flatMap((item, i) => stringPaths(item, [...at, String(i)]));
-  if (value !== null && typeof value === 'object')
-    return Object.entries(value).flatMap(([key, item]) => stringPaths(item, [...at, key]));
-  return [];
-}
-
-function withValueAt(value: unknown, path: string[], replace: (old: string) => string): unknown {
-  if (path.length === 0) return replace(value as string);
-  const [head, ...rest] = path as [string, ...string[]];
-  if (Array.isArray(value))
-    return value.map((item, i) => (String(i) === head ? withValueAt(item, rest, replace) : item));
-  return { ...(value as object), [head]: withValueAt((value as Record<string, unknown>)[head], rest, replace) };
-}
 
 /** The routes requests were sent to, counted to show that the check covered every route that takes input. */
 const sent = new Set<string>();
@@ -122,24 +26,7 @@ const sent = new Set<string>();
 /** Sends a request as its route authenticates: a bearer token, or for pushed mentions an ingest key's signature. */
 function send(route: Route, options: { query?: string; body?: unknown }) {
   sent.add(`${route.method} ${route.path}`);
-  const url =
-    route.path.replace(/\{(\w+)\}/g, (_m, name: string) => String(example(route.pathParams[name]!))) +
-    (options.query ? `?${options.query}` : '');
-  const payload = options.body === undefined ? undefined : JSON.stringify(options.body);
-  const headers: Record<string, string> = payload === undefined ? {} : { 'content-type': 'application/json' };
-  if (route.path === '/v1/listening/ingest') {
-    const id = `msg_${randomUUID()}`;
-    const at = new Date();
-    Object.assign(headers, {
-      'chorus-ingest-key': ingestKey.id,
-      'webhook-id': id,
-      'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
-      'webhook-signature': new Webhook(ingestKey.secret).sign(id, at, payload ?? ''),
-    });
-  } else {
-    Object.assign(headers, bearer(ws().token));
-  }
-  return h().app.inject({ method: route.method as 'GET', url, headers, ...(payload === undefined ? {} : { payload }) });
+  return callRoute(h(), { token: ws().token, ingestKey }, route, options);
 }
 
 /** What went wrong with one request, or undefined when it was refused with a 4xx problem naming the field. */
@@ -186,7 +73,7 @@ test('every route with a body or a query string refuses an unknown key and a NUL
           await refusal(
             route,
             `a NUL in body.${path.join('.')}`,
-            { body: withValueAt(body, path, (old) => `${old}\u0000`) },
+            { body: withValueAt(body, path, (old) => `${String(old)}\u0000`) },
             ['body', ...path].join('.'),
             'no_nul',
           ),

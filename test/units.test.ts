@@ -37,6 +37,43 @@ test('graphemeLength counts what people see', () => {
   expect(graphemeLength('e\u0301')).toBe(1);
 });
 
+test('graphemeLength counts long texts quickly, and as one pass over the whole text would', () => {
+  // One pass copies the text into every segment: 100,000 characters ran the process out of memory.
+  const started = Date.now();
+  expect(graphemeLength('x'.repeat(200_000))).toBe(200_000);
+  expect(graphemeLength('👩‍👩‍👧'.repeat(20_000))).toBe(20_000);
+  expect(graphemeLength(`e${'\u0301'.repeat(50_000)}`)).toBe(1);
+  expect(Date.now() - started).toBeLessThan(2000);
+  // Texts mixing what windows could cut wrongly: surrogate pairs, ZWJ sequences, flags, CR LF, conjuncts.
+  const pieces = [
+    'a',
+    '👩‍👩‍👧',
+    'e\u0301',
+    '\r\n',
+    '\r',
+    '\n',
+    '🇫🇷',
+    '🇫',
+    '\u0301',
+    ' ',
+    '😀',
+    '\u200d',
+    'क्',
+    'ष',
+    '\ud800',
+  ];
+  const onePass = new Intl.Segmenter('en', { granularity: 'grapheme' });
+  let seed = 13;
+  const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+  for (let i = 0; i < 300; i++) {
+    const text = Array.from(
+      { length: Math.floor(next() * 400) },
+      () => pieces[Math.floor(next() * pieces.length)],
+    ).join('');
+    expect([text, graphemeLength(text)]).toEqual([text, Array.from(onePass.segment(text)).length]);
+  }
+});
+
 describe('text rules (contracts/text-rules.ts, shared by the adapters and the web composer)', () => {
   test('UTF-8 bytes without Node APIs match Buffer.byteLength', () => {
     for (const text of ['', 'abc', 'é', '👩‍👩‍👧', '日本語 https://example.com 🎉'])

@@ -1,4 +1,5 @@
-import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
+import type { Socket } from 'node:net';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { DomainError } from '../../contracts/errors';
@@ -28,6 +29,56 @@ function sentValue(request: FastifyRequest, context: string | undefined, instanc
     );
 }
 
+/** A refinement's rule: its own name where it gives one (`refine(check, { params: { rule } })`), else zod's code. */
+function ruleOf(v: { keyword: string; params: Record<string, unknown> }): string {
+  const own = (v.params.params as { rule?: unknown } | undefined)?.rule;
+  return v.keyword === 'custom' && typeof own === 'string' ? own : v.keyword;
+}
+
+/**
+ * The errors Fastify meets before a request reaches a route, as problem documents (the server
+ * option `frameworkErrors`): a path that is not valid percent-encoded UTF-8, a path segment over
+ * the router's limit (`maxParamLength`, 100 characters).
+ */
+export function answerFrameworkError(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  const problem =
+    error.code === 'FST_ERR_BAD_URL'
+      ? new Problem(400, 'Bad Request', 'The path is not valid percent-encoded UTF-8', [
+          { field: 'path', rule: 'percent_encoding', message: 'must be valid percent-encoded UTF-8' },
+        ])
+      : error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+        ? new Problem(414, titleFor(414), 'A path segment is longer than 100 characters', [
+            { field: 'path', rule: 'max_length', message: 'each path segment must be at most 100 characters' },
+          ])
+        : Object.assign(
+            new Problem(500, 'Internal Server Error', 'Something went wrong on our side; the error has been logged'),
+            { cause: error },
+          );
+  if (problem.status >= 500) request.log.error({ err: error }, 'framework error');
+  void reply.code(problem.status).type(PROBLEM_JSON).send(problem.toJSON(request.url));
+}
+
+/**
+ * What Node's HTTP parser refuses before Fastify sees a request (the server option
+ * `clientErrorHandler`): headers or a request line over the size limit (431), a request too slow
+ * (408), a malformed request (400); answered as problem documents, then the connection is closed.
+ */
+export function answerClientError(error: Error & { code?: string }, socket: Socket) {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, detail] =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'The request line and headers are larger than the server takes (16 KiB)']
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'The request took too long to arrive']
+        : [400, 'The request is not valid HTTP'];
+  const body = JSON.stringify(new Problem(status, titleFor(status), detail).toJSON());
+  if (socket.writable)
+    socket.write(
+      `HTTP/1.1 ${status} ${titleFor(status)}\r\nContent-Type: ${PROBLEM_JSON}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  socket.destroy(error);
+}
+
 /** Turns every error into an RFC 9457 problem document; only unknown errors become a 500, and say nothing inside. */
 export const errorsPlugin = fp(async (app: FastifyInstance) => {
   app.setErrorHandler((error: FastifyError, request, reply) => {
@@ -47,7 +98,7 @@ export const errorsPlugin = fp(async (app: FastifyInstance) => {
           }));
         if (MISSING_CODES.has(v.keyword) && sentValue(request, error.validationContext, v.instancePath) === undefined)
           return [{ field, rule: 'required', message: 'is required' }];
-        return [{ field, rule: v.keyword, message: v.message ?? 'is invalid' }];
+        return [{ field, rule: ruleOf(v), message: v.message ?? 'is invalid' }];
       });
       problem = new Problem(400, 'Bad Request', errors.map((e) => `${e.field}: ${e.message}`).join('; '), errors);
     } else if (

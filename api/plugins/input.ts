@@ -49,7 +49,17 @@ export function looseObjects(schema: $ZodType, path: string, seen = new Set<$Zod
 }
 
 const NUL_MESSAGE = 'must not contain a NUL character (\\u0000)';
+/** How deep a body's arrays and objects may nest: deeper is no input of ours, and would overflow the stack of any check that walks it. */
+export const MAX_INPUT_DEPTH = 32;
 const UTF8_MESSAGE = 'must be valid UTF-8';
+/**
+ * A JSON escape such as "\\ud800" decodes to half a surrogate pair, which UTF-8 cannot encode:
+ * PostgreSQL would store U+FFFD in a text column (the text silently changed) and refuse it in jsonb
+ * (an edit's audit entry failed and its workflow update never finished).
+ */
+const UNPAIRED_SURROGATE = /\p{Cs}/u;
+const SURROGATE_MESSAGE =
+  'must be valid UTF-8: half of a surrogate pair (\\ud800-\\udfff) on its own cannot be encoded';
 
 /** Keys of a parsed query string whose percent-encoding is not valid UTF-8 (the parser keeps a lossy value). */
 const INVALID_QUERY_KEYS = Symbol('invalidQueryKeys');
@@ -85,34 +95,44 @@ export function parseQueryString(query: string): Record<string, string | string[
     const value = percentDecode(eq < 0 ? '' : pair.slice(eq + 1));
     if (!key.valid || !value.valid) invalid.push(key.text);
     const existing = parsed[key.text];
-    parsed[key.text] =
-      existing === undefined ? value.text : [...(Array.isArray(existing) ? existing : [existing]), value.text];
+    // Appended in place: copying the array for each repeat took seconds for a query string of a key repeated 20,000 times.
+    if (existing === undefined) parsed[key.text] = value.text;
+    else if (Array.isArray(existing)) existing.push(value.text);
+    else parsed[key.text] = [existing, value.text];
   }
   Object.defineProperty(parsed, INVALID_QUERY_KEYS, { value: invalid, enumerable: false });
   return parsed;
 }
 
-/** Every NUL in the strings (keys and values) of a request part, and every query key that was not UTF-8. */
+/** Every NUL and unpaired surrogate in the strings (keys and values) of a request part, every query key that was not UTF-8, and nesting too deep. */
 function inputFlaws(data: unknown, path: string): FieldProblem[] {
   const flaws: FieldProblem[] = [];
   if (data !== null && typeof data === 'object') {
     for (const key of ((data as Record<symbol, unknown>)[INVALID_QUERY_KEYS] as string[] | undefined) ?? [])
       flaws.push({ field: `${path}.${key}`, rule: 'utf8', message: UTF8_MESSAGE });
   }
-  const walk = (value: unknown, at: string) => {
+  const walk = (value: unknown, at: string, depth: number) => {
     if (typeof value === 'string') {
       if (value.includes('\u0000')) flaws.push({ field: at, rule: 'no_nul', message: NUL_MESSAGE });
+      if (UNPAIRED_SURROGATE.test(value)) flaws.push({ field: at, rule: 'utf8', message: SURROGATE_MESSAGE });
+      return;
+    }
+    if (value === null || typeof value !== 'object' || Buffer.isBuffer(value)) return;
+    if (depth >= MAX_INPUT_DEPTH) {
+      flaws.push({ field: at, rule: 'max_depth', message: `must not nest more than ${MAX_INPUT_DEPTH} levels deep` });
     } else if (Array.isArray(value)) {
-      value.forEach((item, i) => walk(item, `${at}.${i}`));
-    } else if (value !== null && typeof value === 'object' && !Buffer.isBuffer(value)) {
+      value.forEach((item, i) => walk(item, `${at}.${i}`, depth + 1));
+    } else {
       for (const [key, item] of Object.entries(value)) {
         const name = key.replace(/\u0000/g, '\\u0000');
         if (key.includes('\u0000')) flaws.push({ field: `${at}.${name}`, rule: 'no_nul', message: NUL_MESSAGE });
-        walk(item, `${at}.${name}`);
+        if (UNPAIRED_SURROGATE.test(key))
+          flaws.push({ field: `${at}.${name}`, rule: 'utf8', message: SURROGATE_MESSAGE });
+        walk(item, `${at}.${name}`, depth + 1);
       }
     }
   };
-  walk(data, path);
+  walk(data, path, 0);
   return flaws;
 }
 
@@ -167,6 +187,17 @@ async function refuseUnexpectedBody(request: FastifyRequest) {
   throw invalidFields([{ field: 'body', rule: 'no_body', message: 'this request takes no body' }], 400);
 }
 
+/**
+ * A PATCH changes the fields it sends: one that sends none is a client's mistake (a form sent
+ * before anything was filled in, a field misnamed and so dropped), refused rather than answered
+ * as if something had changed. Every PATCH route gets this, before its schema is checked.
+ */
+async function refuseEmptyPatch(request: FastifyRequest) {
+  const body: unknown = request.body;
+  if (body !== null && typeof body === 'object' && !Array.isArray(body) && Object.keys(body).length === 0)
+    throw invalidFields([{ field: 'body', rule: 'not_empty', message: 'must change at least one field' }], 422);
+}
+
 function checkRoute(route: RouteOptions) {
   // The web app's files and pages (api/web.ts) take no input: their query strings belong to the app.
   if (route.config?.appFiles) return;
@@ -185,9 +216,16 @@ function checkRoute(route: RouteOptions) {
   }
   // A query string the route does not read is still checked: an unknown key is refused, not ignored.
   schema.querystring ??= z.strictObject({});
-  if (schema.body === undefined && !route.config?.fileBody) {
+  const methods = Array.isArray(route.method) ? route.method : [route.method];
+  const first =
+    schema.body === undefined && !route.config?.fileBody
+      ? refuseUnexpectedBody
+      : methods.includes('PATCH')
+        ? refuseEmptyPatch
+        : undefined;
+  if (first) {
     const own = route.preValidation;
-    route.preValidation = [refuseUnexpectedBody, ...(own === undefined ? [] : Array.isArray(own) ? own : [own])];
+    route.preValidation = [first, ...(own === undefined ? [] : Array.isArray(own) ? own : [own])];
   }
 }
 

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { correctMention, listMentions } from '../../../db/listening';
 import { ownedOr404 } from '../../owned';
 import { callerOf, requireRole, Roles } from '../../plugins/auth';
-import { isoInstant } from '../../schemas';
+import { bigintId, isoInstant } from '../../schemas';
 
 const SENTIMENTS = ['positive', 'negative', 'neutral'] as const;
 
@@ -85,7 +85,7 @@ export const mentionRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         summary: "Correct a mention's sentiment (statistics use the correction) or tag it",
         tags: ['listening'],
-        params: z.strictObject({ id: z.string().regex(/^\d+$/) }),
+        params: z.strictObject({ id: bigintId }),
         body: z.strictObject({
           sentiment: z.enum(SENTIMENTS).optional(),
           tags: z.array(z.string().trim().min(1).max(50)).max(50).optional(),

@@ -10,6 +10,7 @@ import { useChorus, type Method } from './support/chorus';
 import { addMember, bearer, createWorkspace, waitFor, type TestWorkspace } from './support/harness';
 import { png } from './support/images';
 import { listMentions } from './support/mentions';
+import type { JsonSchema, Operation } from './support/openapi';
 import { createdPost } from './support/posts';
 
 /**
@@ -30,26 +31,6 @@ const {
   call,
 } = useChorus({ hook: true, workspace: 'Tenancy A', members: ['admin', 'editor', 'approver', 'analyst'] });
 
-interface JsonSchema {
-  type?: string | string[];
-  properties?: Record<string, JsonSchema>;
-  required?: string[];
-  additionalProperties?: boolean | JsonSchema;
-  items?: JsonSchema;
-  oneOf?: JsonSchema[];
-  anyOf?: JsonSchema[];
-  allOf?: JsonSchema[];
-  enum?: unknown[];
-  const?: unknown;
-  format?: string;
-  pattern?: string;
-  minLength?: number;
-  minimum?: number;
-}
-interface Operation {
-  parameters?: { in: 'query' | 'path' | 'header'; name: string; required?: boolean; schema: JsonSchema }[];
-  requestBody?: { content: Record<string, { schema: JsonSchema }> };
-}
 interface Route {
   method: Method;
   path: string;

@@ -27,7 +27,8 @@ export interface JsonSchema {
   minimum?: number;
 }
 
-interface Operation {
+/** One operation of /openapi.json, as far as the tests read it. */
+export interface Operation {
   parameters?: { in: 'query' | 'path' | 'header'; name: string; required?: boolean; schema: JsonSchema }[];
   requestBody?: { content: Record<string, { schema: JsonSchema }> };
 }

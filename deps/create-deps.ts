@@ -7,7 +7,7 @@ import { openDatabase, type OpenDatabase } from '../db/connect';
 import type { Db } from '../db/database';
 import { loadOrCreateKey, Sealer } from '../db/sealing';
 import { smtpMailer, type Mailer } from '../notifications/mailer';
-import { connectClient, connectWorker, type TemporalTarget } from '../temporal/connection';
+import { apiClient, connectClient, connectWorker, type TemporalTarget } from '../temporal/connection';
 import { configuredTemporal } from '../temporal/target';
 
 /** What an entry point may change beyond the configuration (tests, benches, the embedded dev server). */
@@ -33,7 +33,10 @@ export interface ChorusDeps {
   database: OpenDatabase;
   db: Db;
   target: TemporalTarget;
+  /** The worker's client (activities signal and start workflows with it). */
   temporal: Client;
+  /** The API's client: each call bounded by a deadline, so an unreachable Temporal is a fast 503 (temporal/connection.ts `apiClient`). */
+  apiTemporal: Client;
   taskQueue: string;
   sealer: Sealer;
   /** The worker's adapters. */
@@ -85,6 +88,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
     await database.close();
     throw err;
   }
+  const apiTemporal = apiClient(target);
   const options = adapterOptions(config);
   const linkCards =
     options.linkCards && overrides.linkCardTimeoutMs !== undefined
@@ -107,6 +111,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
     db: database.db,
     target,
     temporal,
+    apiTemporal,
     taskQueue: config.CHORUS_TASK_QUEUE,
     sealer,
     adapters,
@@ -120,7 +125,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
     appDeps() {
       return {
         db: database.db,
-        temporal,
+        temporal: apiTemporal,
         adapters: apiAdapters,
         sealer,
         taskQueue: config.CHORUS_TASK_QUEUE,
@@ -135,6 +140,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
     },
     async close() {
       if (connecting) await (await connecting).close();
+      await apiTemporal.connection.close();
       await temporal.connection.close();
       await database.close();
     },

@@ -16,6 +16,7 @@ import { generateKey, type Sealer } from '../../db/sealing';
 import { createDeps } from '../../deps/create-deps';
 import { hashToken } from '../../db/tokens';
 import { createWorkspaceWithOwner } from '../../db/workspaces';
+import { apiClient } from '../../temporal/connection';
 import { createChorusWorker } from '../../workers/worker';
 import { testEnv } from '../setup/test-env';
 
@@ -46,13 +47,17 @@ export async function startHarness(
     web?: boolean;
     /** The Temporal UI the web app links to (AppDeps.temporalUiUrl); unset: no link. */
     temporalUiUrl?: string;
+    /** The database the API and the worker use (a TCP proxy in front of the run's, to cut it); the run's otherwise. */
+    databaseUrl?: string;
+    /** Where the API's Temporal client connects (a proxy, to cut Temporal off from the API alone); the worker stays on the run's server. */
+    apiTemporalAddress?: string;
   } = {},
 ): Promise<Harness> {
   quietTemporalLogs(options.temporalLogger);
   // temporalConnectTimeout: test files start the local PDS beside the harness; its start-up holds the
   // event loop for seconds on a busy machine.
   const config = loadConfig({
-    DATABASE_URL: testEnv('databaseUrl'),
+    DATABASE_URL: options.databaseUrl ?? testEnv('databaseUrl'),
     TEMPORAL_ADDRESS: testEnv('temporalAddress'),
     CHORUS_TASK_QUEUE: `test-${randomUUID()}`,
     // API and worker share the media folder, as their processes share MEDIA_DIR.
@@ -83,9 +88,13 @@ export async function startHarness(
     });
   let worker = await startWorker();
   let running = worker.run();
+  const apiTemporal = options.apiTemporalAddress
+    ? apiClient({ ...deps.target, address: options.apiTemporalAddress })
+    : undefined;
   const app = await buildApp(
     {
       ...deps.appDeps(),
+      ...(apiTemporal ? { temporal: apiTemporal } : {}),
       listeningRunMs: 3000,
       ...(options.web ? { webRoot: defaultWebRoot() } : {}),
       ...(options.temporalUiUrl ? { temporalUiUrl: options.temporalUiUrl } : {}),
@@ -113,6 +122,7 @@ export async function startHarness(
       await app.close();
       worker.shutdown();
       await running;
+      await apiTemporal?.connection.close();
       await deps.close();
     },
   };

@@ -1,6 +1,9 @@
+import { ServiceError, WorkflowNotFoundError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
 import type { LightMyRequestResponse } from 'fastify';
+import { Unavailable } from '../contracts/errors';
 import { SearchAttributes } from '../contracts/shared';
-import { createDb, type Db } from '../db/database';
+import { createDb, isConnectionError, type Db } from '../db/database';
+import { temporalOutage } from '../temporal/connection';
 import { connectWebhook } from './support/channels';
 import { useChorus, type Method } from './support/chorus';
 import { createWorkspace, waitFor, type TestWorkspace } from './support/harness';
@@ -80,6 +83,41 @@ const postRows = async (workspaceId: string) =>
 async function warmPool() {
   await Promise.all(Array.from({ length: 4 }, () => call(ws().token, 'GET', '/v1/posts')));
 }
+
+describe('what counts as an outage', () => {
+  test('connection-class PostgreSQL errors, not errors about the query', () => {
+    const coded = (code: string, message = 'x') => Object.assign(new Error(message), { code });
+    for (const err of [
+      coded('ECONNREFUSED'),
+      coded('ECONNRESET'),
+      coded('57P01', 'terminating connection due to administrator command'),
+      coded('57P03', 'the database system is starting up'),
+      coded('08006'),
+      new Error('Connection terminated unexpectedly'),
+      new Error('timeout exceeded when trying to connect'),
+      new Error('Connection terminated due to connection timeout', { cause: coded('ETIMEDOUT') }),
+      new AggregateError([coded('ECONNREFUSED')], ''),
+    ])
+      expect([err.message, isConnectionError(err)]).toEqual([err.message, true]);
+    for (const err of [
+      coded('23505', 'duplicate key value violates unique constraint'),
+      coded('42P01', 'relation "nope" does not exist'),
+      new Error('Something else'),
+      undefined,
+    ])
+      expect(isConnectionError(err)).toBe(false);
+  });
+
+  test('Temporal unreachable, out of time or too busy, not a refusal from Temporal', () => {
+    const grpc = (code: number) => Object.assign(new Error(`${code} status`), { code, details: '', metadata: {} });
+    expect(temporalOutage(new ServiceError('Failed to start', { cause: grpc(14) }))).toBeInstanceOf(Unavailable);
+    expect(temporalOutage(grpc(4))).toBeInstanceOf(Unavailable);
+    expect(temporalOutage(new WorkflowUpdateRPCTimeoutOrCancelledError('timed out'))).toBeInstanceOf(Unavailable);
+    expect(temporalOutage(new ServiceError('Query buffer full', { cause: grpc(8) }))?.message).toMatch(/busy/);
+    expect(temporalOutage(new ServiceError('Not found', { cause: grpc(5) }))).toBeUndefined();
+    expect(temporalOutage(new WorkflowNotFoundError('gone', 'post/1', undefined))).toBeUndefined();
+  });
+});
 
 describe('PostgreSQL down', () => {
   test('reads and writes answer 503 with Retry-After within 2.5 s, and succeed again once it is back', async () => {

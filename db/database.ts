@@ -69,15 +69,21 @@ export type Db = Kysely<Database>;
 
 export interface DbOptions {
   /**
-   * How long taking a connection may last, a new one's connect included (ms): past it, the query
-   * fails with `Unavailable` instead of waiting on a database that is not there.
+   * How long opening a connection may take (ms): past it, the query fails with `Unavailable`
+   * instead of waiting on a database that does not answer (a refused connection fails at once).
    */
   connectTimeoutMs?: number;
+  /**
+   * How long a query may wait for a pooled connection when all are in use (ms), then `Unavailable`:
+   * long enough for a burst of work to queue, short of a request waiting forever.
+   */
+  acquireTimeoutMs?: number;
   /** Where a connection lost outside any query is reported (it is dropped, and the next query connects anew). */
   onConnectionError?: (err: Error) => void;
 }
 
 export const DEFAULT_CONNECT_TIMEOUT_MS = 2000;
+export const DEFAULT_ACQUIRE_TIMEOUT_MS = 10_000;
 
 /** Node socket errors that mean the server is not there (or went away). */
 const NETWORK_CODES = new Set([
@@ -99,7 +105,7 @@ const SERVER_GONE_STATES = new Set(['57P01', '57P02', '57P03', '53300']);
 
 /** What node-postgres and pg-pool say (as plain `Error`s) when a connection is lost or never made. */
 const LOST_CONNECTION =
-  /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Client was closed and is not queryable|Connection terminated due to connection timeout)/;
+  /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Client was closed and is not queryable|Connection terminated due to connection timeout|timeout expired$)/;
 
 /**
  * True when `err` (or an error it wraps) says PostgreSQL is unreachable, not that a query is wrong.
@@ -161,16 +167,27 @@ const logLost = (err: Error) =>
 
 /**
  * A Kysely over a pg pool that rides out an outage: connections the server drops are discarded
- * (reported, never an unhandled 'error' that ends the process), a connection is waited for at most
+ * (reported, never an unhandled 'error' that ends the process), opening a connection takes at most
  * `connectTimeoutMs`, and a query that cannot reach the server fails with `Unavailable`. Once the
  * server is back the next query connects again; nothing needs restarting.
  */
 export function createDb(connectionString: string, poolSize = 10, options: DbOptions = {}): Db {
   const onError = reporter(options.onConnectionError ?? logLost);
+  const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+  // pg-pool's connectionTimeoutMillis bounds the wait for a free connection; the client's own, its connect.
+  class BoundedClient extends pg.Client {
+    constructor(config?: string | pg.ClientConfig) {
+      super({
+        ...(typeof config === 'string' ? { connectionString: config } : config),
+        connectionTimeoutMillis: connectTimeoutMs,
+      });
+    }
+  }
   const pool = new pg.Pool({
     connectionString,
     max: poolSize,
-    connectionTimeoutMillis: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+    Client: BoundedClient,
+    connectionTimeoutMillis: options.acquireTimeoutMs ?? DEFAULT_ACQUIRE_TIMEOUT_MS,
     // A server that vanishes without closing the connection is noticed by TCP keepalive.
     keepAlive: true,
   });

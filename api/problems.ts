@@ -73,9 +73,28 @@ export const forbidden = (detail: string) => new Problem(403, 'Forbidden', detai
 
 export const conflict = (detail: string, errors: FieldProblem[] = []) => new Problem(409, 'Conflict', detail, errors);
 
-/** 503; `cause` is logged by the error handler, never shown to the caller. */
+/** How long a client should wait before trying again after a 503 (seconds): an outage's usual length. */
+export const RETRY_AFTER_SECONDS = 5;
+
+/** 503, with Retry-After; `cause` is logged by the error handler, never shown to the caller. */
 export const unavailable = (detail: string, cause?: unknown) =>
-  Object.assign(new Problem(503, 'Service Unavailable', detail), { cause });
+  Object.assign(new Problem(503, 'Service Unavailable', detail, [], { 'retry-after': String(RETRY_AFTER_SECONDS) }), {
+    cause,
+  });
+
+/** A 503 that also names the state of each part it depends on (`{ database: 'ok', temporal: 'unreachable: …' }`). */
+export class PartsProblem extends Problem {
+  constructor(
+    detail: string,
+    readonly parts: Record<string, string>,
+  ) {
+    super(503, 'Service Unavailable', detail, [], { 'retry-after': String(RETRY_AFTER_SECONDS) });
+  }
+
+  override toJSON(instance?: string) {
+    return { ...super.toJSON(instance), ...this.parts };
+  }
+}
 
 /** A domain error as the problem the API answers: the only place domain errors meet HTTP. */
 export function problemFrom(error: DomainError): Problem {

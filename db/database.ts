@@ -1,5 +1,6 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
+import { Unavailable } from '../contracts/errors';
 import { EmptyListPlugin } from './empty-lists';
 import type { AlertsTable } from './alerts';
 import type {
@@ -68,8 +69,141 @@ export interface Database {
 
 export type Db = Kysely<Database>;
 
-export function createDb(connectionString: string, poolSize = 10): Db {
-  const pool = new pg.Pool({ connectionString, max: poolSize });
-  // No repository has to guard its `in (...)` lists: an empty one means "none" (db/empty-lists.ts).
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [new EmptyListPlugin()] });
+export interface DbOptions {
+  /**
+   * How long opening a connection may take (ms): past it, the query fails with `Unavailable`
+   * instead of waiting on a database that does not answer (a refused connection fails at once).
+   */
+  connectTimeoutMs?: number;
+  /**
+   * How long a query may wait for a pooled connection when all are in use (ms), then `Unavailable`:
+   * long enough for a burst of work to queue, short of a request waiting forever.
+   */
+  acquireTimeoutMs?: number;
+  /** Where a connection lost outside any query is reported (it is dropped, and the next query connects anew). */
+  onConnectionError?: (err: Error) => void;
+}
+
+export const DEFAULT_CONNECT_TIMEOUT_MS = 2000;
+export const DEFAULT_ACQUIRE_TIMEOUT_MS = 10_000;
+
+/** Node socket errors that mean the server is not there (or went away). */
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ECONNABORTED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'EHOSTDOWN',
+  'ENETUNREACH',
+  'ENETDOWN',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
+
+/** SQLSTATEs of a server shutting down, starting up or refusing connections (class 08: connection exception). */
+const SERVER_GONE_STATES = new Set(['57P01', '57P02', '57P03', '53300']);
+
+/** What node-postgres and pg-pool say (as plain `Error`s) when a connection is lost or never made. */
+const LOST_CONNECTION =
+  /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Client was closed and is not queryable|Connection terminated due to connection timeout|timeout expired$)/;
+
+/**
+ * True when `err` (or an error it wraps) says PostgreSQL is unreachable, not that a query is wrong.
+ * Read by shape, not `instanceof Error`: Node's socket errors may come from another realm (jest's).
+ */
+export function isConnectionError(err: unknown): boolean {
+  for (let e = err, depth = 0; typeof e === 'object' && e !== null && depth < 5; depth++) {
+    const { code, message, errors, cause } = e as {
+      code?: unknown;
+      message?: unknown;
+      errors?: unknown;
+      cause?: unknown;
+    };
+    if (typeof code === 'string' && (NETWORK_CODES.has(code) || SERVER_GONE_STATES.has(code) || code.startsWith('08')))
+      return true;
+    if (typeof message === 'string' && LOST_CONNECTION.test(message)) return true;
+    // Connecting to a host name with several addresses fails with one error per address.
+    if (Array.isArray(errors) && errors.some(isConnectionError)) return true;
+    e = cause;
+  }
+  return false;
+}
+
+/** A lost or refused connection as the domain's `Unavailable` (the API answers 503); other errors unchanged. */
+function asOutage(err: unknown): unknown {
+  return err instanceof Unavailable || !isConnectionError(err)
+    ? err
+    : new Unavailable('The database (PostgreSQL) is unreachable; try again shortly.', err);
+}
+
+type Query = (...args: unknown[]) => unknown;
+
+/**
+ * Every query of this client rejects with `Unavailable` when its connection is lost; and a loss
+ * between queries (the client checked out, in a transaction waiting on Temporal) is reported
+ * instead of being an unhandled 'error' event that ends the process.
+ */
+function guardClient(client: pg.PoolClient, onError: (err: Error) => void) {
+  client.on('error', onError);
+  const query = client.query.bind(client) as Query;
+  (client as unknown as { query: Query }).query = (...args) => {
+    const result = query(...args);
+    return result instanceof Promise ? result.catch((err: unknown) => Promise.reject(asOutage(err))) : result;
+  };
+}
+
+/** Reports connection errors, once per burst: an outage drops every pooled connection at once. */
+function reporter(report: (err: Error) => void): (err: Error) => void {
+  let last = 0;
+  return (err) => {
+    const now = Date.now();
+    if (now - last > 5000) report(err);
+    last = now;
+  };
+}
+
+const logLost = (err: Error) =>
+  console.error(`PostgreSQL connection lost (${err.message}); the next query connects again`);
+
+/**
+ * A Kysely over a pg pool that rides out an outage: connections the server drops are discarded
+ * (reported, never an unhandled 'error' that ends the process), opening a connection takes at most
+ * `connectTimeoutMs`, and a query that cannot reach the server fails with `Unavailable`. Once the
+ * server is back the next query connects again; nothing needs restarting.
+ */
+export function createDb(connectionString: string, poolSize = 10, options: DbOptions = {}): Db {
+  const onError = reporter(options.onConnectionError ?? logLost);
+  const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+  // pg-pool's connectionTimeoutMillis bounds the wait for a free connection; the client's own, its connect.
+  class BoundedClient extends pg.Client {
+    constructor(config?: string | pg.ClientConfig) {
+      super({
+        ...(typeof config === 'string' ? { connectionString: config } : config),
+        connectionTimeoutMillis: connectTimeoutMs,
+      });
+    }
+  }
+  const pool = new pg.Pool({
+    connectionString,
+    max: poolSize,
+    Client: BoundedClient,
+    connectionTimeoutMillis: options.acquireTimeoutMs ?? DEFAULT_ACQUIRE_TIMEOUT_MS,
+    // A server that vanishes without closing the connection is noticed by TCP keepalive.
+    keepAlive: true,
+  });
+  // An idle connection the server drops: pg-pool discards it and emits 'error' here.
+  pool.on('error', onError);
+  pool.on('connect', (client) => guardClient(client, onError));
+  return new Kysely<Database>({
+    dialect: new PostgresDialect({
+      pool: {
+        connect: () => pool.connect().catch((err: unknown) => Promise.reject(asOutage(err))),
+        end: () => pool.end(),
+      },
+    }),
+    // No repository has to guard its `in (...)` lists: an empty one means "none" (db/empty-lists.ts).
+    plugins: [new EmptyListPlugin()],
+  });
 }

@@ -8,7 +8,7 @@ import { AuditKey } from '../db/audit';
 import type { Db } from '../db/database';
 import { loadOrCreateKey, Sealer } from '../db/sealing';
 import { smtpMailer, type Mailer } from '../notifications/mailer';
-import { connectClient, connectWorker, type TemporalTarget } from '../temporal/connection';
+import { apiClient, connectClient, connectWorker, type TemporalTarget } from '../temporal/connection';
 import { configuredTemporal } from '../temporal/target';
 
 /** What an entry point may change beyond the configuration (tests, benches, the embedded dev server). */
@@ -37,7 +37,10 @@ export interface ChorusDeps {
   database: OpenDatabase;
   db: Db;
   target: TemporalTarget;
+  /** The worker's client (activities signal and start workflows with it). */
   temporal: Client;
+  /** The API's client: each call bounded by a deadline, so an unreachable Temporal is a fast 503 (temporal/connection.ts `apiClient`). */
+  apiTemporal: Client;
   taskQueue: string;
   sealer: Sealer;
   /** Seals the audit chain and signs its checkpoints; `db` carries it (see AuditKey). */
@@ -96,6 +99,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
     await database.close();
     throw err;
   }
+  const apiTemporal = apiClient(target);
   const options = adapterOptions(config);
   const linkCards =
     options.linkCards && overrides.linkCardTimeoutMs !== undefined
@@ -115,6 +119,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
     db: database.db,
     target,
     temporal,
+    apiTemporal,
     taskQueue: config.CHORUS_TASK_QUEUE,
     sealer,
     auditKey,
@@ -129,7 +134,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
     appDeps() {
       return {
         db: database.db,
-        temporal,
+        temporal: apiTemporal,
         adapters: apiAdapters,
         sealer,
         taskQueue: config.CHORUS_TASK_QUEUE,
@@ -144,6 +149,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
     },
     async close() {
       if (connecting) await (await connecting).close();
+      await apiTemporal.connection.close();
       await temporal.connection.close();
       await database.close();
     },

@@ -31,4 +31,6 @@ test('a domain error becomes the problem the API answered before domain errors e
     cause,
   });
   expect(unavailable.toJSON()).not.toHaveProperty('cause');
+  // Every 503 says when to try again.
+  expect(unavailable.headers).toEqual({ 'retry-after': expect.stringMatching(/^\d+$/) });
 });

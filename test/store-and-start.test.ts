@@ -1,8 +1,9 @@
-import type { Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { sql } from 'kysely';
 import { Invalid, Unavailable } from '../contracts/errors';
 import { createDb, type Db } from '../db/database';
 import { storeAndStart } from '../services/store-and-start';
+import { waitFor } from './support/harness';
 import { testEnv } from './setup/test-env';
 
 let db: Db;
@@ -24,7 +25,7 @@ const name = () => `store-and-start-${Math.random().toString(36).slice(2)}`;
 const stored = async (n: string) =>
   (await db.selectFrom('workspaces').select('id').where('name', '=', n).execute()).length;
 
-test('a failed workflow start stores nothing and answers 503', async () => {
+test('a failed workflow start stores nothing, answers 503 and ends the workflow in case it started', async () => {
   const { client, terminated } = temporalStub();
   const n = name();
   const attempt = storeAndStart({ db, temporal: client }, 'wf/1', async (trx, start) => {
@@ -35,6 +36,21 @@ test('a failed workflow start stores nothing and answers 503', async () => {
   });
   await expect(attempt).rejects.toBeInstanceOf(Unavailable);
   expect(await stored(n)).toBe(0);
+  // The answer may have been lost, not the start: the workflow is ended in the background.
+  await waitFor('the terminate', async () => terminated.length > 0);
+  expect(terminated).toEqual(['wf/1']);
+});
+
+test('a start refused because the id is in use leaves that workflow alone', async () => {
+  const { client, terminated } = temporalStub();
+  const attempt = storeAndStart({ db, temporal: client }, 'wf/4', async (trx, start) => {
+    await trx.insertInto('workspaces').values({ name: name() }).execute();
+    await start(async () => {
+      throw new WorkflowExecutionAlreadyStartedError('already started', 'wf/4', 'publishPost');
+    });
+  });
+  await expect(attempt).rejects.toBeInstanceOf(Unavailable);
+  await new Promise((resolve) => setTimeout(resolve, 50)); // nothing to await: give a wrong terminate its chance
   expect(terminated).toEqual([]);
 });
 

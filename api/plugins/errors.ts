@@ -2,7 +2,9 @@ import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { DomainError } from '../../contracts/errors';
+import { DomainError, Unavailable } from '../../contracts/errors';
+import { isConnectionError } from '../../db/database';
+import { temporalOutage } from '../../temporal/connection';
 import { Problem, problemFrom, titleFor, type FieldProblem } from '../problems';
 
 const PROBLEM_JSON = 'application/problem+json';
@@ -81,8 +83,17 @@ export function answerClientError(error: Error & { code?: string }, socket: Sock
 
 /** Turns every error into an RFC 9457 problem document; only unknown errors become a 500, and say nothing inside. */
 export const errorsPlugin = fp(async (app: FastifyInstance) => {
-  app.setErrorHandler((error: FastifyError, request, reply) => {
+  app.setErrorHandler((raised: FastifyError, request, reply) => {
     let problem: Problem;
+    // A part that cannot be reached (Temporal; PostgreSQL outside the repositories, which say so
+    // themselves) is an outage, not a bug: the domain's Unavailable (503), not a 500.
+    const error: FastifyError | DomainError =
+      raised instanceof Problem || raised instanceof DomainError
+        ? raised
+        : (temporalOutage(raised) ??
+          (isConnectionError(raised)
+            ? new Unavailable('The database (PostgreSQL) is unreachable; try again shortly.', raised)
+            : raised));
     if (error instanceof Problem || error instanceof DomainError) {
       problem = error instanceof Problem ? error : problemFrom(error);
       if (problem.status >= 500) request.log.error({ err: problem.cause ?? problem }, problem.detail);

@@ -17,6 +17,7 @@ import { createDeps } from '../../deps/create-deps';
 import { startAuditCheckpoints } from '../../notifications/audit-checkpoints';
 import { hashToken } from '../../db/tokens';
 import { createWorkspaceWithOwner } from '../../db/workspaces';
+import { apiClient } from '../../temporal/connection';
 import { createChorusWorker } from '../../workers/worker';
 import { testEnv } from '../setup/test-env';
 
@@ -51,13 +52,17 @@ export async function startHarness(
     temporalUiUrl?: string;
     /** Run the worker process's audit checkpointer at this interval (ms), as the entry points do; unset: not run. */
     auditCheckpointMs?: number;
+    /** The database the API and the worker use (a TCP proxy in front of the run's, to cut it); the run's otherwise. */
+    databaseUrl?: string;
+    /** Where the API's Temporal client connects (a proxy, to cut Temporal off from the API alone); the worker stays on the run's server. */
+    apiTemporalAddress?: string;
   } = {},
 ): Promise<Harness> {
   quietTemporalLogs(options.temporalLogger);
   // temporalConnectTimeout: test files start the local PDS beside the harness; its start-up holds the
   // event loop for seconds on a busy machine.
   const config = loadConfig({
-    DATABASE_URL: testEnv('databaseUrl'),
+    DATABASE_URL: options.databaseUrl ?? testEnv('databaseUrl'),
     TEMPORAL_ADDRESS: testEnv('temporalAddress'),
     CHORUS_TASK_QUEUE: `test-${randomUUID()}`,
     // API and worker share the media folder, as their processes share MEDIA_DIR.
@@ -93,9 +98,13 @@ export async function startHarness(
     options.auditCheckpointMs === undefined
       ? undefined
       : startAuditCheckpoints(deps.workerDeps(), { intervalMs: options.auditCheckpointMs, onError: () => undefined });
+  const apiTemporal = options.apiTemporalAddress
+    ? apiClient({ ...deps.target, address: options.apiTemporalAddress })
+    : undefined;
   const app = await buildApp(
     {
       ...deps.appDeps(),
+      ...(apiTemporal ? { temporal: apiTemporal } : {}),
       listeningRunMs: 3000,
       ...(options.web ? { webRoot: defaultWebRoot() } : {}),
       ...(options.temporalUiUrl ? { temporalUiUrl: options.temporalUiUrl } : {}),
@@ -125,6 +134,7 @@ export async function startHarness(
       await app.close();
       worker.shutdown();
       await running;
+      await apiTemporal?.connection.close();
       await deps.close();
     },
   };

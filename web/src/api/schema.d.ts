@@ -7,7 +7,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Database and Temporal reachable */
+        /**
+         * Database and Temporal reachable
+         * @description Answers 200 when both are; otherwise 503 problem+json with Retry-After, naming the state of each (`database`, `temporal`). The process rides out either outage and resumes by itself.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -24,9 +27,11 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @description 'ok', or 'unreachable: ' and the reason */
                             database: string;
                             /** @enum {string} */
                             status: "ready";
+                            /** @description 'ok', or 'unreachable: ' and the reason */
                             temporal: string;
                         };
                     };

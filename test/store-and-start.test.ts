@@ -95,6 +95,7 @@ test('a start on its way while the rows are written: a failed start stores nothi
   expect(await stored(n1)).toBe(0);
 
   const n2 = name();
+  terminated.length = 0; // (a failed start is ended in the background too: it may have happened)
   const failedStore = storeAndStart({ db, temporal: client }, 'wf/5', async (trx, start) => {
     void start(() => late(() => undefined));
     await trx.insertInto('workspaces').values({ name: n2 }).execute();
@@ -102,5 +103,5 @@ test('a start on its way while the rows are written: a failed start stores nothi
   });
   await expect(failedStore).rejects.toBeInstanceOf(Invalid);
   expect(await stored(n2)).toBe(0);
-  expect(terminated).toEqual(['wf/5']);
+  expect(terminated).toContain('wf/5');
 });

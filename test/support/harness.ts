@@ -8,7 +8,7 @@ import { DefaultLogger, Runtime, type Logger, type Worker } from '@temporalio/wo
 import { defaultWebRoot } from '../../api/web';
 import { buildApp, type ChorusApp } from '../../api/app';
 import type { ChannelAdapters } from '../../channels/registry';
-import { loadConfig } from '../../config';
+import { loadConfig, type Config } from '../../config';
 import type { MediaStorage } from '../../content/media';
 import type { Db } from '../../db/database';
 import type { Role } from '../../db/members';
@@ -23,8 +23,13 @@ export interface Harness {
   app: ChorusApp;
   db: Db;
   client: Client;
+  /** The in-process worker (none with `worker: false`: the test runs worker processes, test/support/worker-process.ts). */
   worker: Worker;
   taskQueue: string;
+  /** What a worker process of this harness is configured with (its task queue, database, media folder). */
+  config: Config;
+  /** The key channel credentials are sealed with, which a worker process needs too. */
+  sealerKey: string;
   adapters: ChannelAdapters;
   sealer: Sealer;
   media: MediaStorage;
@@ -46,6 +51,8 @@ export async function startHarness(
     web?: boolean;
     /** The Temporal UI the web app links to (AppDeps.temporalUiUrl); unset: no link. */
     temporalUiUrl?: string;
+    /** False: no worker in this process (the test starts worker processes of its own). */
+    worker?: boolean;
   } = {},
 ): Promise<Harness> {
   quietTemporalLogs(options.temporalLogger);
@@ -65,8 +72,9 @@ export async function startHarness(
     MAIL_FROM: 'Chorus <chorus@example.test>',
   });
   // The API gets adapters of its own, as it would in its own process: no shared sessions.
+  const sealerKey = generateKey();
   const deps = await createDeps(config, {
-    sealerKey: generateKey(),
+    sealerKey,
     linkCardTimeoutMs: 2000,
     separateApiAdapters: true,
     temporalConnectTimeout: '60s',
@@ -81,8 +89,9 @@ export async function startHarness(
       deps: deps.workerDeps(),
       workflowBundle: { codePath: pathToFileURL(testEnv('workflowBundle')).pathname },
     });
-  let worker = await startWorker();
-  let running = worker.run();
+  const inProcess = options.worker ?? true;
+  let worker = inProcess ? await startWorker() : undefined;
+  let running = worker?.run();
   const app = await buildApp(
     {
       ...deps.appDeps(),
@@ -97,13 +106,17 @@ export async function startHarness(
     db,
     client,
     get worker() {
+      if (!worker) throw new Error('startHarness: no in-process worker (worker: false)');
       return worker;
     },
     taskQueue,
+    config,
+    sealerKey,
     adapters,
     sealer,
     media,
     async restartWorker() {
+      if (!worker) throw new Error('startHarness: no in-process worker (worker: false)');
       worker.shutdown();
       await running;
       worker = await startWorker();
@@ -111,7 +124,7 @@ export async function startHarness(
     },
     async close() {
       await app.close();
-      worker.shutdown();
+      worker?.shutdown();
       await running;
       await deps.close();
     },

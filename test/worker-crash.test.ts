@@ -39,8 +39,9 @@ const targetOf = (d: Delivery) => String(d.payload.data.targetId);
 test('a worker killed mid-burst: what it recorded is not sent again, nothing is lost, all go out within 10 s of its replacement', async () => {
   const channel = await connectWebhook(h(), ws().token, hook(), 'Crash drill hook');
   const published = () => hook().deliveries.filter((d) => d.payload.type === 'post.published'); // not the ping
-  const lost = await startWorkerProcess(h());
-  workers.push(lost);
+  // The replacement is loaded ahead, so that its start is a moment, not a process's start-up on a busy machine.
+  const [lost, replacement] = await Promise.all([startWorkerProcess(h()), startWorkerProcess(h(), { standby: true })]);
+  workers.push(lost, replacement);
   const publishAt = new Date(Date.now() + 8_000 + POSTS * 150).toISOString();
   const posts: { id: string; targets: { id: string }[] }[] = [];
   for (let i = 0; i < POSTS; i += 10)
@@ -84,7 +85,7 @@ test('a worker killed mid-burst: what it recorded is not sent again, nothing is 
   );
 
   const startedAt = Date.now();
-  workers.push(await startWorkerProcess(h()));
+  await replacement.start();
   const readyAt = Date.now();
   const postIds = posts.map((p) => p.id);
   await waitFor(
@@ -113,8 +114,8 @@ test('a worker killed mid-burst: what it recorded is not sent again, nothing is 
       `${killedAt - Date.parse(publishAt)} ms after the due time, with ${answeredBeforeKill.length} answered ` +
       `(${answeredLongBefore.length} of them ${RECORDED_WITHIN_MS} ms before) and ${recorded.size} recorded; ` +
       `${repeats.length} delivered twice (${repeats.filter((id) => recorded.has(id)).length} of them recorded). ` +
-      `Replacement ready ${readyAt - startedAt} ms after its start; from then every target delivered in ` +
-      `${allDeliveredAt - readyAt} ms and every post published in ${allPublishedAt - readyAt} ms ` +
+      `Replacement polling ${readyAt - startedAt} ms after its start; from its start every target delivered in ` +
+      `${allDeliveredAt - startedAt} ms and every post published in ${allPublishedAt - startedAt} ms ` +
       `(${allPublishedAt - killedAt} ms after the kill)`,
   );
 
@@ -124,6 +125,6 @@ test('a worker killed mid-burst: what it recorded is not sent again, nothing is 
   // Nothing lost.
   expect([...counts.keys()].sort()).toEqual([...targetIds].sort());
   // Recovered within seconds of the new worker.
-  expect(allDeliveredAt - readyAt).toBeLessThan(RECOVERY_MS);
-  expect(allPublishedAt - readyAt).toBeLessThan(RECOVERY_MS);
+  expect(allDeliveredAt - startedAt).toBeLessThan(RECOVERY_MS);
+  expect(allPublishedAt - startedAt).toBeLessThan(RECOVERY_MS);
 });

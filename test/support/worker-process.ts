@@ -4,6 +4,8 @@ import type { Harness } from './harness';
 
 export interface WorkerProcess {
   pid: number;
+  /** A standby process starts polling (resolves once it does); a running one is already polling. */
+  start(): Promise<void>;
   /** Kills the process at once (SIGKILL), as a crashed host would: nothing is finished or handed back. */
   kill(): Promise<void>;
   /** Shuts it down gracefully (SIGTERM) and waits for it to exit. */
@@ -12,9 +14,10 @@ export interface WorkerProcess {
 
 /**
  * Starts a Chorus worker process on the harness's task queue, database and sealing key (start the
- * harness with `worker: false` so that it is the only worker); resolves once it polls.
+ * harness with `worker: false` so that it is the only worker); resolves once it polls, or, with
+ * `standby`, once it is loaded and waits for `start()` (a replacement ready to take over at once).
  */
-export async function startWorkerProcess(h: Harness): Promise<WorkerProcess> {
+export async function startWorkerProcess(h: Harness, { standby = false } = {}): Promise<WorkerProcess> {
   const { config } = h;
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'worker-process-main.ts')], {
     env: definedOnly({
@@ -26,33 +29,43 @@ export async function startWorkerProcess(h: Harness): Promise<WorkerProcess> {
       MEDIA_DIR: config.MEDIA_DIR,
       LINK_CARDS_ALLOW_PRIVATE: String(config.LINK_CARDS_ALLOW_PRIVATE),
       WEBHOOKS_ALLOW_PRIVATE: String(config.WEBHOOKS_ALLOW_PRIVATE),
+      CHORUS_TEST_WORKER_STANDBY: standby ? '1' : undefined,
       DOTENV_CONFIG_QUIET: 'true',
     }),
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['pipe', 'pipe', 'pipe'],
   });
   let output = '';
-  child.stderr!.on('data', (chunk: Buffer) => {
+  const seen: ((text: string) => void)[] = [];
+  const collect = (chunk: Buffer) => {
     output += chunk.toString();
-    if (process.env.WORKER_LOG) process.stderr.write(chunk);
+    seen.forEach((check) => check(output));
+  };
+  child.stdout!.on('data', collect);
+  child.stderr!.on('data', (chunk: Buffer) => {
+    collect(chunk);
+    if (process.env.CHORUS_TEST_WORKER_LOG) process.stderr.write(chunk);
   });
-  await new Promise<void>((resolve, reject) => {
-    child.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes('ready')) resolve();
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const printed = (line: string) =>
+    new Promise<void>((resolve, reject) => {
+      if (output.includes(line)) return resolve();
+      seen.push((text) => text.includes(line) && resolve());
+      void exited.then(() => reject(new Error(`The worker process exited before it printed ${line}:\n${output}`)));
     });
-    child.once('exit', (code, signal) =>
-      reject(new Error(`The worker process exited (${code ?? signal}) before it was ready:\n${output}`)),
-    );
-  });
-  const exited = new Promise<void>((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) resolve();
-    else child.once('exit', () => resolve());
-  });
+  await printed(standby ? 'loaded' : 'polling');
   const signal = async (name: NodeJS.Signals) => {
     if (child.exitCode === null && child.signalCode === null) child.kill(name);
     await exited;
   };
-  return { pid: child.pid!, kill: () => signal('SIGKILL'), stop: () => signal('SIGTERM') };
+  return {
+    pid: child.pid!,
+    start: async () => {
+      if (standby) child.stdin!.write('start\n');
+      await printed('polling');
+    },
+    kill: () => signal('SIGKILL'),
+    stop: () => signal('SIGTERM'),
+  };
 }
 
 function definedOnly(env: Record<string, string | undefined>): Record<string, string> {

@@ -37,7 +37,7 @@ const publishing = {
 // most): a worker lost mid-burst is noticed within HEARTBEAT_TIMEOUT and its publishes retried on
 // another, which sends only what the lost one had not recorded as delivered. Recovery in seconds,
 // not the minutes of startToClose (sized to the longest send: media uploads of 30 s each).
-const HEARTBEAT_TIMEOUT = '6s';
+const HEARTBEAT_TIMEOUT = '5s';
 export const { publishTarget } = proxyActivities<PublishingActivities>({
   ...publishing,
   startToCloseTimeout: '2m',

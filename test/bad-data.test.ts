@@ -8,6 +8,7 @@ import { FailureType } from '../contracts/shared';
 import { connectWebhook } from './support/channels';
 import { useChorus } from './support/chorus';
 import { waitFor } from './support/harness';
+import { recordHistory } from './support/histories';
 import { createdPost } from './support/posts';
 
 /**
@@ -96,6 +97,7 @@ test('an edit the database refuses to a post not staged yet is undone; the post 
   const publishAt = inSeconds(3);
   expect((await handle.executeUpdate(rescheduleUpdate, { args: [{ publishAt }] })).publishAt).toBe(publishAt);
   await expectCompletedAfterPublishing(post.id, post.workflowId, text);
+  await recordHistory(h().client, post.workflowId, 'post-edit-refused-by-database');
 });
 
 test('every activity fails for good on data the database refuses (one wrapper), and retries racy integrity violations a few times', async () => {

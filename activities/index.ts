@@ -1,6 +1,7 @@
 import { createAlertActivities } from './alerts';
 import { createApprovalActivities } from './approval';
 import { createCampaignActivities } from './campaign';
+import { failBadDataForGood } from './failures';
 import type { NotificationDeps } from '../notifications/deliver';
 import { createImportActivities, type ImportDeps } from './import';
 import { createLibraryActivities } from './library';
@@ -10,9 +11,12 @@ import { createRecurrenceActivities } from './recurrence';
 
 export type ActivityDeps = PublishingDeps & ImportDeps & NotificationDeps;
 
-/** Every activity the Chorus worker registers. */
+/**
+ * Every activity the Chorus worker registers; each fails for good on data the database refuses
+ * (`failBadDataForGood`) rather than retrying it forever.
+ */
 export function createActivities(deps: ActivityDeps) {
-  return {
+  return failBadDataForGood({
     ...createPublishingActivities(deps),
     ...createApprovalActivities(deps),
     ...createCampaignActivities(deps),
@@ -21,5 +25,5 @@ export function createActivities(deps: ActivityDeps) {
     ...createLibraryActivities(deps),
     ...createListeningActivities(deps),
     ...createAlertActivities(deps),
-  };
+  });
 }

@@ -9,7 +9,6 @@ import {
   findPostMedia,
   findTargetToPublish,
   markTargetFailed,
-  markTargetPublished,
   markTargetPublishing,
   postExists,
   recordPostApprovalDecision,
@@ -17,7 +16,8 @@ import {
   savePostStatus,
   setTargetLastError,
 } from '../db/posts';
-import { recordChannelFailure, recordChannelSuccess } from '../db/channels';
+import { recordChannelFailure } from '../db/channels';
+import { DeliveryRecorder } from '../db/post-deliveries';
 import {
   announcePublishStage,
   cancelRetries,
@@ -43,7 +43,11 @@ export interface PublishingDeps {
  * cancelled, moved or edited, and its publishes go out at the time itself.
  */
 const CLAIM_AHEAD_MS = 2_000;
-const HEARTBEAT_EVERY_MS = 2_000;
+/**
+ * A publish heartbeats this often while it waits and sends, well inside its heartbeat timeout
+ * (workflows/post/activities.ts), so that a lost worker's publishes move to another within seconds.
+ */
+const HEARTBEAT_EVERY_MS = 1_000;
 
 /** What a staged publish came to: published, or given up because the post changed before its claim. */
 export type StagedPublishResult = ({ withdrawn: false } & PublishResult) | { withdrawn: true };
@@ -65,6 +69,7 @@ interface LoadedTarget {
 /** The I/O of scheduled publishing. Every activity here is safe to run twice. */
 export function createPublishingActivities({ db, adapters, sealer, media }: PublishingDeps) {
   const claims = new ClaimBatcher(db);
+  const deliveries = new DeliveryRecorder(db);
 
   /**
    * Loads a target; its stored result when it was published already. A removed channel fails it,
@@ -108,8 +113,9 @@ export function createPublishingActivities({ db, adapters, sealer, media }: Publ
 
   /** The network call, and its outcome recorded on the target and on its channel's health. */
   async function sendTarget(target: LoadedTarget, attempt: number): Promise<PublishResult> {
+    let result: PublishResult;
     try {
-      const result = await target.adapter.publish(sealer.open(target.credentialsSealed), {
+      result = await target.adapter.publish(sealer.open(target.credentialsSealed), {
         postId: target.postId,
         targetId: target.targetId,
         text: target.text,
@@ -118,9 +124,6 @@ export function createPublishingActivities({ db, adapters, sealer, media }: Publ
         isRetry: attempt > 1,
         media: target.media,
       });
-      await markTargetPublished(db, target.targetId, result);
-      await recordChannelSuccess(db, target.channelId);
-      return result;
     } catch (err) {
       const failure = toApplicationFailure(err, target.channelName);
       // Keep the latest reason visible while Temporal retries.
@@ -133,6 +136,9 @@ export function createPublishingActivities({ db, adapters, sealer, media }: Publ
         });
       throw failure;
     }
+    // Delivered: recorded at once, so that a retry after a lost worker does not send it again.
+    await deliveries.record({ targetId: target.targetId, channelId: target.channelId, ...result });
+    return result;
   }
 
   return {
@@ -206,12 +212,14 @@ export function createPublishingActivities({ db, adapters, sealer, media }: Publ
      * result, and the adapter's idempotency key makes the network refuse a second copy.
      */
     async publishTarget({ postId, targetId }: { postId: string; targetId: string }): Promise<PublishResult> {
-      const target = await loadTarget(postId, targetId);
-      if ('published' in target) return target.published;
-      const attempt = Context.current().info.attempt;
-      await markTargetPublishing(db, targetId, attempt);
-      checkContent(target);
-      return sendTarget(target, attempt);
+      return heartbeating(async () => {
+        const target = await loadTarget(postId, targetId);
+        if ('published' in target) return target.published;
+        const attempt = Context.current().info.attempt;
+        await markTargetPublishing(db, targetId, attempt);
+        checkContent(target);
+        return sendTarget(target, attempt);
+      });
     },
 
     /**
@@ -233,8 +241,7 @@ export function createPublishingActivities({ db, adapters, sealer, media }: Publ
       stage: number;
     }): Promise<StagedPublishResult> {
       const context = Context.current();
-      const heartbeat = setInterval(() => context.heartbeat(), HEARTBEAT_EVERY_MS);
-      try {
+      return heartbeating(async () => {
         const target = await loadTarget(postId, targetId, { channelCheckedLater: true });
         if ('published' in target) return { withdrawn: false, ...target.published };
         const due = Date.parse(publishAt);
@@ -256,14 +263,24 @@ export function createPublishingActivities({ db, adapters, sealer, media }: Publ
           if (await endFailedSend(db, { postId, targetId, stage })) return { withdrawn: true };
           throw err;
         }
-      } finally {
-        clearInterval(heartbeat);
-      }
+      });
     },
   };
 }
 
 export type PublishingActivities = ReturnType<typeof createPublishingActivities>;
+
+/** Runs `work` heartbeating every HEARTBEAT_EVERY_MS: the server learns within seconds when its worker is lost. */
+async function heartbeating<T>(work: () => Promise<T>): Promise<T> {
+  const context = Context.current();
+  context.heartbeat();
+  const heartbeat = setInterval(() => context.heartbeat(), HEARTBEAT_EVERY_MS);
+  try {
+    return await work();
+  } finally {
+    clearInterval(heartbeat);
+  }
+}
 
 /** Failure types that say the channel itself is in trouble (not the post). */
 const CHANNEL_FAILURES = new Set<string>([

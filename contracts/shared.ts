@@ -34,5 +34,9 @@ export const FailureType = {
   StaleDecision: 'StaleDecision',
   /** A staged post was claimed for publishing before a cancel, reschedule or edit could be saved. */
   PublishingStarted: 'PublishingStarted',
+  /** The database refused the data itself (PostgreSQL class 22: a NUL in a text, an invalid uuid): never retried. */
+  BadData: 'BadData',
+  /** The change breaks an integrity rule (PostgreSQL class 23) that retrying will not mend: never retried. */
+  IntegrityViolation: 'IntegrityViolation',
 } as const;
 export type FailureType = (typeof FailureType)[keyof typeof FailureType];

@@ -124,16 +124,6 @@ export async function recordChannelFailure(
     .execute();
 }
 
-/** A send went through: the channel is healthy again. */
-export async function recordChannelSuccess(db: Db, channelId: string): Promise<void> {
-  await db
-    .updateTable('channels')
-    .set({ healthy: true, consecutive_failures: 0, last_error: null, failing_since: null })
-    .where('id', '=', channelId)
-    .where((eb) => eb.or([eb('healthy', '=', false), eb('consecutive_failures', '>', 0)]))
-    .execute();
-}
-
 export async function findChannel(db: Db, workspaceId: string, channelId: string) {
   return db
     .selectFrom('channels')

@@ -245,26 +245,6 @@ export async function findTargetToPublish(db: Db, postId: string, targetId: stri
     .executeTakeFirst();
 }
 
-export async function markTargetPublished(
-  db: Db,
-  targetId: string,
-  result: { externalId: string; url: string | null },
-): Promise<void> {
-  await db
-    .updateTable('post_targets')
-    .set({
-      status: 'published',
-      sending: false,
-      external_id: result.externalId,
-      external_url: result.url,
-      last_error: null,
-      published_at: new Date(),
-      updated_at: new Date(),
-    })
-    .where('id', '=', targetId)
-    .execute();
-}
-
 export async function setTargetLastError(db: Db, targetId: string, error: string): Promise<void> {
   await db
     .updateTable('post_targets')

@@ -536,6 +536,9 @@ export async function createPlannedPost(ctx: PostCreationContext, plan: PlannedP
         workflowId,
         taskQueue: ctx.taskQueue,
         args: [input],
+        // A workflow task its worker took down with it is retried elsewhere after this (the default
+        // is 10 s): a post's tasks take milliseconds, and a lost worker's posts recover within 10 s.
+        workflowTaskTimeout: '5s',
         typedSearchAttributes: [
           { key: SearchAttributes.workspace, value: input.workspaceId },
           { key: SearchAttributes.post, value: input.postId },

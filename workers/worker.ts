@@ -32,6 +32,14 @@ export function createChorusWorker(options: ChorusWorkerOptions): Promise<Worker
     // wait here for up to a minute before their time, so a burst of posts due at once needs a slot
     // each (beyond this many, the rest start as slots free up, and publish late).
     maxConcurrentActivityTaskExecutions: 1000,
+    // Publishes heartbeat every second with a 5 s timeout (workflows/post/activities.ts): sent every
+    // 2 s at most (the SDK's 0.8 of the timeout would leave a busy event loop 1 s of slack, this 3 s).
+    maxHeartbeatThrottleInterval: '2s',
+    // A workflow task for a lost worker's workflows waits this long on its (dead) sticky queue
+    // before any worker may take it: 3 s instead of the SDK's 10 s keeps recovering from a lost
+    // worker under 10 s. (A task that waits this long behind a busy worker's backlog is replayed
+    // from its history elsewhere: more work, not less correct.)
+    stickyQueueScheduleToStartTimeout: '3s',
     interceptors: { activity: [logExpectedFailures] },
   });
 }

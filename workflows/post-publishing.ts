@@ -38,6 +38,12 @@ const STAGED_PUBLISHING = 'staged-publishing';
 /** Workflows started before this change escalated to the step's targets even after they left the workspace. */
 const ESCALATION_FALLS_BACK_TO_OWNERS = 'escalation-falls-back-to-owners';
 
+/** Workflows started before this change waited for their handlers without end, even one retrying forever. */
+const HANDLERS_BOUNDED = 'post-outlives-no-handler';
+
+/** How long a finished post's workflow waits for an Update still saving a change (one the post no longer needs). */
+const HANDLERS_GRACE_MS = 60_000;
+
 /**
  * One post, start to finish. With an approval chain, it waits in the chain first: the publish
  * timer cannot start until every step has approved. Then it waits durably until a minute before its
@@ -178,6 +184,9 @@ export async function publishPost(input: PostWorkflowInput): Promise<PostWorkflo
     break;
   }
 
-  await condition(allHandlersFinished);
+  if (patched(HANDLERS_BOUNDED)) {
+    // The post is done: a change still being saved gets a while, then the workflow ends regardless.
+    if (!allHandlersFinished()) await condition(allHandlersFinished, HANDLERS_GRACE_MS);
+  } else await condition(allHandlersFinished);
   return post.snapshot();
 }

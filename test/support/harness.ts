@@ -8,7 +8,7 @@ import { DefaultLogger, Runtime, type Logger, type Worker } from '@temporalio/wo
 import { defaultWebRoot } from '../../api/web';
 import { buildApp, type ChorusApp } from '../../api/app';
 import type { ChannelAdapters } from '../../channels/registry';
-import { loadConfig } from '../../config';
+import { loadConfig, type Config } from '../../config';
 import type { MediaStorage } from '../../content/media';
 import type { Db } from '../../db/database';
 import type { Role } from '../../db/members';
@@ -25,8 +25,11 @@ export interface Harness {
   app: ChorusApp;
   db: Db;
   client: Client;
+  /** The in-process worker (none with `worker: false`: the test runs worker processes, test/support/worker-process.ts). */
   worker: Worker;
   taskQueue: string;
+  /** What a worker process of this harness is configured with (its task queue, database, media folder). */
+  config: Config;
   adapters: ChannelAdapters;
   sealer: Sealer;
   /** The key material (CHORUS_ENCRYPTION_KEY) of the sealer and of the audit key derived from it. */
@@ -56,6 +59,8 @@ export async function startHarness(
     databaseUrl?: string;
     /** Where the API's Temporal client connects (a proxy, to cut Temporal off from the API alone); the worker stays on the run's server. */
     apiTemporalAddress?: string;
+    /** False: no worker in this process (the test starts worker processes of its own). */
+    worker?: boolean;
   } = {},
 ): Promise<Harness> {
   quietTemporalLogs(options.temporalLogger);
@@ -92,8 +97,9 @@ export async function startHarness(
       deps: deps.workerDeps(),
       workflowBundle: { codePath: pathToFileURL(testEnv('workflowBundle')).pathname },
     });
-  let worker = await startWorker();
-  let running = worker.run();
+  const inProcess = options.worker ?? true;
+  let worker = inProcess ? await startWorker() : undefined;
+  let running = worker?.run();
   const checkpoints =
     options.auditCheckpointMs === undefined
       ? undefined
@@ -116,14 +122,17 @@ export async function startHarness(
     db,
     client,
     get worker() {
+      if (!worker) throw new Error('startHarness: no in-process worker (worker: false)');
       return worker;
     },
     taskQueue,
+    config,
     adapters,
     sealer,
     encryptionKey,
     media,
     async restartWorker() {
+      if (!worker) throw new Error('startHarness: no in-process worker (worker: false)');
       worker.shutdown();
       await running;
       worker = await startWorker();
@@ -132,7 +141,7 @@ export async function startHarness(
     async close() {
       await checkpoints?.stop();
       await app.close();
-      worker.shutdown();
+      worker?.shutdown();
       await running;
       await apiTemporal?.connection.close();
       await deps.close();

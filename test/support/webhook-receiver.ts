@@ -7,6 +7,8 @@ export interface Delivery {
   id: string;
   timestamp: number;
   receivedAt: number;
+  /** When the receiver answered it (204), if it has. */
+  answeredAt?: number;
   payload: { type: string; data: Record<string, unknown> };
 }
 
@@ -19,6 +21,10 @@ export interface WebhookReceiver {
   rejected: number;
   /** Queue responses to send before answering 204, e.g. `{ status: 429, headers: { 'retry-after': '1' } }`. */
   respondNext(...responses: { status: number; headers?: Record<string, string> }[]): void;
+  /** Called with each verified delivery as it is accepted, before it is answered (a test may crash the sender here). */
+  onDelivery?: (delivery: Delivery) => void;
+  /** How long to wait before answering the nth verified delivery (from 1): a slow receiver; none unless set. */
+  answerAfter?: (nth: number) => number;
   close(): Promise<void>;
 }
 
@@ -53,13 +59,21 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
         res.writeHead(next.status, next.headers).end();
         return;
       }
-      receiver.deliveries.push({
+      const delivery: Delivery = {
         id: String(req.headers['webhook-id']),
         timestamp: Number(req.headers['webhook-timestamp']),
         receivedAt: Date.now(),
         payload,
-      });
-      res.writeHead(204).end();
+      };
+      receiver.deliveries.push(delivery);
+      receiver.onDelivery?.(delivery);
+      const answer = () => {
+        res.writeHead(204).end();
+        delivery.answeredAt = Date.now();
+      };
+      const delay = receiver.answerAfter?.(receiver.deliveries.length) ?? 0;
+      if (delay > 0) setTimeout(answer, delay);
+      else answer();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -10,10 +10,11 @@ export const { confirmPostStored } = proxyActivities<PublishingActivities>({
   retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: 10 },
 });
 
-// Database bookkeeping and notifications: retried until the database is back.
+// Database bookkeeping and notifications: retried until the database is back. (A statement or two
+// each: a lost worker's are retried elsewhere after 10 s.)
 export const { cancelRetries, markPostStatus, recordApprovalDecision, recordTargetFailure, savePostSchedule } =
   proxyActivities<PublishingActivities>({
-    startToCloseTimeout: '30s',
+    startToCloseTimeout: '10s',
     retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' },
   });
 export const { currentEscalationTargets, notifyApprovers, savePostContent } = proxyActivities<ApprovalActivities>({
@@ -32,14 +33,24 @@ const publishing = {
     nonRetryableErrorTypes: NON_RETRYABLE_PUBLISH_FAILURES,
   },
 } as const;
-export const { publishTarget } = proxyActivities<PublishingActivities>({ ...publishing, startToCloseTimeout: '2m' });
+// Publishes heartbeat every second (activities/publishing.ts; the worker sends one every two at
+// most): a worker lost mid-burst is noticed within HEARTBEAT_TIMEOUT and its publishes retried on
+// another, which sends only what the lost one had not recorded as delivered. Recovery in seconds,
+// not the minutes of startToClose (sized to the longest send: media uploads of 30 s each).
+const HEARTBEAT_TIMEOUT = '5s';
+export const { publishTarget } = proxyActivities<PublishingActivities>({
+  ...publishing,
+  startToCloseTimeout: '2m',
+  heartbeatTimeout: HEARTBEAT_TIMEOUT,
+});
 // A staged publish: held by a worker from STAGE_LEAD_MS before the post's time until it has gone
-// out, heartbeating so that calling it off (before its claim) reaches it. (It could not claim the
-// post anyway: calling it off moved the post's publish stage on.)
+// out, heartbeating so that calling it off (before its claim) reaches it, and a lost worker is
+// noticed while it waits too. (It could not claim the post anyway: calling it off moved the post's
+// publish stage on.) startToClose: the minute's wait, then the send.
 export const { publishTargetWhenDue } = proxyActivities<PublishingActivities>({
   ...publishing,
   startToCloseTimeout: '4m',
-  heartbeatTimeout: '20s',
+  heartbeatTimeout: HEARTBEAT_TIMEOUT,
 });
 
 // Same bookkeeping as a local activity: runs inside the workflow task, no round trip to the server.

@@ -1,4 +1,5 @@
 import {
+  ActivityFailure,
   ApplicationFailure,
   CancellationScope,
   condition,
@@ -26,6 +27,9 @@ import { cancelRetries, markPostStatus, recordApprovalDecision, savePostContent,
 
 /** Workflows started before this change could not be cancelled once claimed, even while a send waited to retry. */
 const CANCEL_RETRIES = 'cancel-during-retries';
+
+/** Workflows started before this change could not fail an edit (its save was retried forever). */
+const UNSAVED_EDITS_UNDONE = 'unsaved-edits-undone';
 
 /** How long a target refused for its channel's credentials waits for the channel to be reconnected: the retry budget of an outage. */
 const RECONNECT_WAIT_MS = 24 * 60 * 60_000;
@@ -304,16 +308,22 @@ export class PostState {
       const undo = chain?.checkpoint();
       chain?.restart(actorId);
       const next = chain ? 'awaiting_approval' : undefined; // without a chain the status stays as it is
-      const saved = await savePostContent({
-        postId: this.input.postId,
-        actorId,
-        text,
-        targets: texts,
-        status: next,
-        round: chain?.round ?? 0,
-        awaitingUserIds: chain?.pendingApprovers() ?? [],
-        unlessClaimed: true,
-      });
+      let saved: boolean;
+      try {
+        saved = await savePostContent({
+          postId: this.input.postId,
+          actorId,
+          text,
+          targets: texts,
+          status: next,
+          round: chain?.round ?? 0,
+          awaitingUserIds: chain?.pendingApprovers() ?? [],
+          unlessClaimed: true,
+        });
+      } catch (err) {
+        undo?.();
+        throw editNotSaved(err);
+      }
       if (!saved) {
         undo?.();
         throw tooLate(this.status, 'edited');
@@ -327,22 +337,36 @@ export class PostState {
 
   private async editNow({ actorId, text, targets: texts }: EditRequest): Promise<PostWorkflowStatus> {
     const chain = this.chain;
+    const before = { undo: chain?.checkpoint(), status: this.status, excerpt: this.excerpt };
     if (chain) {
       // New content needs new approval, from step one, whatever had been approved before; not from its editor.
       chain.restart(actorId);
       this.setStatus('awaiting_approval');
     }
+    const round = chain?.round;
     this.excerpt = excerptOf(text);
     this.wake();
-    await savePostContent({
-      postId: this.input.postId,
-      actorId,
-      text,
-      targets: texts,
-      status: this.status,
-      round: chain?.round ?? 0,
-      awaitingUserIds: chain?.pendingApprovers() ?? [],
-    });
+    try {
+      await savePostContent({
+        postId: this.input.postId,
+        actorId,
+        text,
+        targets: texts,
+        status: this.status,
+        round: chain?.round ?? 0,
+        awaitingUserIds: chain?.pendingApprovers() ?? [],
+      });
+    } catch (err) {
+      // Not saved (the database refused the content): the post stays as the database has it, unless
+      // another change came since.
+      if (patched(UNSAVED_EDITS_UNDONE) && chain?.round === round) {
+        before.undo?.();
+        if (this.status !== before.status) this.setStatus(before.status);
+        this.excerpt = before.excerpt;
+        this.wake();
+      }
+      throw editNotSaved(err);
+    }
     return this.snapshot();
   }
 
@@ -457,4 +481,23 @@ function tooLate(status: PostStatus, what: string): ApplicationFailure {
       : `The post is ${status}; it can no longer be ${what}`,
     nonRetryable: true,
   });
+}
+
+/**
+ * An edit whose content the database refused for good (`BadData`, `IntegrityViolation`): the Update
+ * fails saying so, and the post goes on as it was. Any other failure fails the Update as it is.
+ */
+function editNotSaved(err: unknown): unknown {
+  const cause = err instanceof ActivityFailure ? err.cause : undefined;
+  if (
+    cause instanceof ApplicationFailure &&
+    (cause.type === FailureType.BadData || cause.type === FailureType.IntegrityViolation)
+  )
+    return ApplicationFailure.create({
+      type: cause.type,
+      message: `The edit was not saved: ${cause.message}`,
+      nonRetryable: true,
+      details: cause.details ?? undefined,
+    });
+  return err;
 }

@@ -1,0 +1,73 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import type { Harness } from './harness';
+
+export interface WorkerProcess {
+  pid: number;
+  /** A standby process starts polling (resolves once it does); a running one is already polling. */
+  start(): Promise<void>;
+  /** Kills the process at once (SIGKILL), as a crashed host would: nothing is finished or handed back. */
+  kill(): Promise<void>;
+  /** Shuts it down gracefully (SIGTERM) and waits for it to exit. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a Chorus worker process on the harness's task queue, database and sealing key (start the
+ * harness with `worker: false` so that it is the only worker); resolves once it polls, or, with
+ * `standby`, once it is loaded and waits for `start()` (a replacement ready to take over at once).
+ */
+export async function startWorkerProcess(h: Harness, { standby = false } = {}): Promise<WorkerProcess> {
+  const { config } = h;
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'worker-process-main.ts')], {
+    env: definedOnly({
+      ...process.env,
+      DATABASE_URL: config.DATABASE_URL,
+      TEMPORAL_ADDRESS: config.TEMPORAL_ADDRESS,
+      CHORUS_TASK_QUEUE: h.taskQueue,
+      CHORUS_ENCRYPTION_KEY: h.encryptionKey,
+      MEDIA_DIR: config.MEDIA_DIR,
+      LINK_CARDS_ALLOW_PRIVATE: String(config.LINK_CARDS_ALLOW_PRIVATE),
+      WEBHOOKS_ALLOW_PRIVATE: String(config.WEBHOOKS_ALLOW_PRIVATE),
+      CHORUS_TEST_WORKER_STANDBY: standby ? '1' : undefined,
+      DOTENV_CONFIG_QUIET: 'true',
+    }),
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const seen: ((text: string) => void)[] = [];
+  const collect = (chunk: Buffer) => {
+    output += chunk.toString();
+    seen.forEach((check) => check(output));
+  };
+  child.stdout!.on('data', collect);
+  child.stderr!.on('data', (chunk: Buffer) => {
+    collect(chunk);
+    if (process.env.CHORUS_TEST_WORKER_LOG) process.stderr.write(chunk);
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const printed = (line: string) =>
+    new Promise<void>((resolve, reject) => {
+      if (output.includes(line)) return resolve();
+      seen.push((text) => text.includes(line) && resolve());
+      void exited.then(() => reject(new Error(`The worker process exited before it printed ${line}:\n${output}`)));
+    });
+  await printed(standby ? 'loaded' : 'polling');
+  const signal = async (name: NodeJS.Signals) => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(name);
+    await exited;
+  };
+  return {
+    pid: child.pid!,
+    start: async () => {
+      if (standby) child.stdin!.write('start\n');
+      await printed('polling');
+    },
+    kill: () => signal('SIGKILL'),
+    stop: () => signal('SIGTERM'),
+  };
+}
+
+function definedOnly(env: Record<string, string | undefined>): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined));
+}

@@ -201,14 +201,21 @@ class Fleet {
   async start(kind: 'api' | 'worker', label: string): Promise<ChorusProcess> {
     const proc = await startChorusProcess({ kind, label, env: this.env, logDir: this.logDir });
     this.all.push(proc);
-    void proc.exited.then(({ code, signal }) => {
+    void proc.exited.then(async ({ code, signal }) => {
       if (this.stopping || this.deliberate.has(proc)) return;
       const again = `${label}-r${++this.restarts}`;
       this.event(`${label} (pid ${proc.pid}) exited on its own (${signal ?? `code ${code}`}); restarting as ${again}`);
-      this.start(kind, again).then(
-        (p) => this.event(`${p.label} (pid ${p.pid}) ready`),
-        (err: unknown) => this.event(`${again} failed to start: ${String(err)}`),
-      );
+      // As a supervisor would: again every 2 s until it starts (it cannot while what it needs is down).
+      for (let attempt = 1; !this.stopping; attempt++) {
+        try {
+          const restarted = await this.start(kind, again);
+          this.event(`${again} (pid ${restarted.pid}) ready after ${attempt} start(s)`);
+          return;
+        } catch (err) {
+          if (attempt === 1) this.event(`${again} failed to start (${firstLine(err)}); trying every 2 s`);
+          await sleep(2000);
+        }
+      }
     });
     return proc;
   }
@@ -253,6 +260,8 @@ interface DrillResult {
   duplicated: number;
   redelivered: number;
   refusedByReceiver: number;
+  /** Reads of GET /v1/posts each API answered during the drill, one a second per API (as the web app polls). */
+  apiReads: { ok: number; failed: number };
   latenessMs: { p50: number | null; p99: number | null; max: number | null };
   chorusStatuses: Record<string, number>;
   byWorker: Record<string, number>;
@@ -357,6 +366,22 @@ async function runDrill(name: DrillName, shared: Shared): Promise<DrillResult> {
     if (Date.now() > t0 - 2000) event('WARNING: creation ran into the burst (raise --lead)');
 
     // --- The damage, mid-burst.
+    // As the web app polls: every API answers a read a second from now on (and holds pooled connections).
+    const reads = { ok: 0, failed: 0 };
+    let reading = true;
+    const readers = apis.map(async (api) => {
+      while (reading) {
+        const answered = await fetch(`${api.url}/v1/posts?limit=10`, {
+          headers,
+          signal: AbortSignal.timeout(5000),
+        }).then(
+          (r) => r.ok,
+          () => false,
+        );
+        reads[answered ? 'ok' : 'failed']++;
+        await sleep(1000);
+      }
+    });
     await sleepUntil(t0);
     event('first posts due');
     await sleepUntil(t0 + options.faultAtSeconds * 1000);
@@ -386,12 +411,15 @@ async function runDrill(name: DrillName, shared: Shared): Promise<DrillResult> {
     }
     event('every post received and recorded (or timed out); 3 s more for late redeliveries');
     await sleep(3000);
+    reading = false;
+    await Promise.all(readers);
     const byWorker = await publishedBy(shared.temporal, created, fleet);
     return {
       ...figures(name, options.posts, created, mine()),
       chorusStatuses: statuses,
       byWorker,
       byApi: count(created.map((c) => c.api)),
+      apiReads: reads,
       events,
     };
   } finally {
@@ -454,7 +482,7 @@ function figures(
   posts: number,
   created: CreatedPost[],
   deliveries: Delivery[],
-): Omit<DrillResult, 'chorusStatuses' | 'byWorker' | 'byApi' | 'events'> {
+): Omit<DrillResult, 'chorusStatuses' | 'byWorker' | 'byApi' | 'apiReads' | 'events'> {
   const dueByIndex = new Map(created.map((c) => [c.index, c.dueAt]));
   const firstOk = new Map<number, Delivery>();
   const idsByIndex = new Map<number, Set<string>>();
@@ -586,6 +614,7 @@ async function main() {
           chorusStatuses: {},
           byWorker: {},
           byApi: {},
+          apiReads: { ok: 0, failed: 0 },
           events: [],
           error: String(err),
         });
@@ -619,8 +648,10 @@ function report(r: DrillResult) {
   console.log(`  Chorus's post statuses: ${list(r.chorusStatuses)}`);
   console.log(`  publish completed by (Temporal history): ${list(r.byWorker)}`);
   console.log(`  created through: ${list(r.byApi)}`);
+  console.log(`  API reads during the drill: ${r.apiReads.ok} answered, ${r.apiReads.failed} failed`);
 }
 
+const firstLine = (err: unknown) => String(err).split('\n')[0]!.slice(0, 160);
 const describe = (procs: ChorusProcess[]) => procs.map((p) => `${p.label} (pid ${p.pid})`).join(', ');
 const list = (counts: Record<string, number>) =>
   Object.entries(counts)

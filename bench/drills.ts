@@ -264,6 +264,9 @@ interface DrillResult {
   apiReads: { ok: number; failed: number };
   latenessMs: { p50: number | null; p99: number | null; max: number | null };
   chorusStatuses: Record<string, number>;
+  /** Which worker held each post's staged publish 4 s before the first due time. */
+  heldBy: Record<string, number>;
+  /** Which worker completed each post's publish. */
   byWorker: Record<string, number>;
   byApi: Record<string, number>;
   events: string[];
@@ -382,6 +385,10 @@ async function runDrill(name: DrillName, shared: Shared): Promise<DrillResult> {
         await sleep(1000);
       }
     });
+    // Which worker holds each staged publish, just before the burst (and the fault).
+    await sleepUntil(t0 - 4000);
+    const heldBy = await inTemporal(shared.temporal, (client) => heldByWorker(client, created, fleet));
+    event(`staged publishes held by (pending activities in Temporal): ${list(heldBy)}`);
     await sleepUntil(t0);
     event('first posts due');
     await sleepUntil(t0 + options.faultAtSeconds * 1000);
@@ -413,10 +420,11 @@ async function runDrill(name: DrillName, shared: Shared): Promise<DrillResult> {
     await sleep(3000);
     reading = false;
     await Promise.all(readers);
-    const byWorker = await publishedBy(shared.temporal, created, fleet);
+    const byWorker = await inTemporal(shared.temporal, (client) => publishedBy(client, created, fleet));
     return {
       ...figures(name, options.posts, created, mine()),
       chorusStatuses: statuses,
+      heldBy,
       byWorker,
       byApi: count(created.map((c) => c.api)),
       apiReads: reads,
@@ -482,7 +490,7 @@ function figures(
   posts: number,
   created: CreatedPost[],
   deliveries: Delivery[],
-): Omit<DrillResult, 'chorusStatuses' | 'byWorker' | 'byApi' | 'apiReads' | 'events'> {
+): Omit<DrillResult, 'chorusStatuses' | 'heldBy' | 'byWorker' | 'byApi' | 'apiReads' | 'events'> {
   const dueByIndex = new Map(created.map((c) => [c.index, c.dueAt]));
   const firstOk = new Map<number, Delivery>();
   const idsByIndex = new Map<number, Set<string>>();
@@ -536,45 +544,62 @@ async function chorusStatuses(databaseUrl: string, workspaceId: string): Promise
   }
 }
 
-/**
- * Which worker process completed each post's publish: the identity (`pid@host`) on the
- * ActivityTaskCompleted (or Failed) event of `publishTargetWhenDue` in the post's workflow history.
- */
-async function publishedBy(
-  temporal: RestartableTemporal,
-  created: CreatedPost[],
-  fleet: Fleet,
-): Promise<Record<string, number>> {
+/** A short-lived client of the drill's Temporal server. */
+async function inTemporal<T>(temporal: RestartableTemporal, fn: (client: Client) => Promise<T>): Promise<T> {
   const connection = await Connection.connect({ address: temporal.address });
   try {
-    const client = new Client({ connection, namespace: temporal.namespace });
-    const labels: string[] = [];
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: 8 }, async () => {
-        for (let i = next++; i < created.length; i = next++) {
-          try {
-            const history = await client.workflow.getHandle(postWorkflowId(created[i]!.id)).fetchHistory();
-            const scheduled = new Map<string, string>();
-            let identity: string | undefined;
-            for (const e of history.events ?? []) {
-              const s = e.activityTaskScheduledEventAttributes;
-              if (s) scheduled.set(String(e.eventId), s.activityType?.name ?? '');
-              const done = e.activityTaskCompletedEventAttributes ?? e.activityTaskFailedEventAttributes;
-              if (done && scheduled.get(String(done.scheduledEventId)) === 'publishTargetWhenDue')
-                identity = done.identity ?? undefined;
-            }
-            labels.push(identity ? fleet.labelOfPid(Number(identity.split('@')[0])) : 'not completed');
-          } catch (err) {
-            labels.push(`history unreadable (${err instanceof Error ? err.name : 'error'})`);
-          }
-        }
-      }),
-    );
-    return count(labels);
+    return await fn(new Client({ connection, namespace: temporal.namespace }));
   } finally {
     await connection.close();
   }
+}
+
+/** For each post, one label from its workflow (8 at a time); a workflow that cannot be read is counted as such. */
+async function labelEach(
+  created: CreatedPost[],
+  label: (post: CreatedPost) => Promise<string>,
+): Promise<Record<string, number>> {
+  const labels: string[] = [];
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 8 }, async () => {
+      for (let i = next++; i < created.length; i = next++)
+        labels.push(await label(created[i]!).catch((err: unknown) => `unreadable (${firstLine(err).slice(0, 60)})`));
+    }),
+  );
+  return count(labels);
+}
+
+const workerOf = (identity: string | null | undefined, fleet: Fleet) =>
+  identity ? fleet.labelOfPid(Number(identity.split('@')[0])) : 'none';
+
+/** The worker holding each post's staged publish now: `lastWorkerIdentity` of its pending activity. */
+function heldByWorker(client: Client, created: CreatedPost[], fleet: Fleet): Promise<Record<string, number>> {
+  return labelEach(created, async (post) => {
+    const { raw } = await client.workflow.getHandle(postWorkflowId(post.id)).describe();
+    const pending = (raw.pendingActivities ?? []).find((a) => a.activityType?.name === 'publishTargetWhenDue');
+    return pending ? workerOf(pending.lastWorkerIdentity, fleet) : 'not staged';
+  });
+}
+
+/**
+ * The worker process that completed each post's publish: the identity (`pid@host`) on the
+ * ActivityTaskCompleted (or Failed) event of `publishTargetWhenDue` in the post's workflow history.
+ */
+function publishedBy(client: Client, created: CreatedPost[], fleet: Fleet): Promise<Record<string, number>> {
+  return labelEach(created, async (post) => {
+    const history = await client.workflow.getHandle(postWorkflowId(post.id)).fetchHistory();
+    const scheduled = new Map<string, string>();
+    let identity: string | undefined;
+    for (const e of history.events ?? []) {
+      const s = e.activityTaskScheduledEventAttributes;
+      if (s) scheduled.set(String(e.eventId), s.activityType?.name ?? '');
+      const done = e.activityTaskCompletedEventAttributes ?? e.activityTaskFailedEventAttributes;
+      if (done && scheduled.get(String(done.scheduledEventId)) === 'publishTargetWhenDue')
+        identity = done.identity ?? undefined;
+    }
+    return identity ? workerOf(identity, fleet) : 'not completed';
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -612,6 +637,7 @@ async function main() {
         results.push({
           ...figures(name, options.posts, [], []),
           chorusStatuses: {},
+          heldBy: {},
           byWorker: {},
           byApi: {},
           apiReads: { ok: 0, failed: 0 },

@@ -81,7 +81,7 @@ function parseOptions(): Options {
     options: {
       drill: { type: 'string', default: DRILLS.join(',') },
       posts: { type: 'string', default: '100' },
-      lead: { type: 'string', default: '20' },
+      lead: { type: 'string', default: '30' },
       spread: { type: 'string', default: '4' },
       'fault-at': { type: 'string', default: '1' },
       down: { type: 'string', default: '3' },
@@ -571,7 +571,7 @@ async function labelEach(
 }
 
 const workerOf = (identity: string | null | undefined, fleet: Fleet) =>
-  identity ? fleet.labelOfPid(Number(identity.split('@')[0])) : 'none';
+  identity ? fleet.labelOfPid(Number(identity.split('@')[0])) : 'not started';
 
 /** The worker holding each post's staged publish now: `lastWorkerIdentity` of its pending activity. */
 function heldByWorker(client: Client, created: CreatedPost[], fleet: Fleet): Promise<Record<string, number>> {

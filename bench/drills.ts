@@ -198,8 +198,8 @@ class Fleet {
     private readonly event: (line: string) => void,
   ) {}
 
-  async start(kind: 'api' | 'worker', label: string): Promise<ChorusProcess> {
-    const proc = await startChorusProcess({ kind, label, env: this.env, logDir: this.logDir });
+  async start(kind: 'api' | 'worker', label: string, port?: number): Promise<ChorusProcess> {
+    const proc = await startChorusProcess({ kind, label, env: this.env, logDir: this.logDir, port });
     this.all.push(proc);
     void proc.exited.then(async ({ code, signal }) => {
       if (this.stopping || this.deliberate.has(proc)) return;
@@ -208,7 +208,8 @@ class Fleet {
       // As a supervisor would: again every 2 s until it starts (it cannot while what it needs is down).
       for (let attempt = 1; !this.stopping; attempt++) {
         try {
-          const restarted = await this.start(kind, again);
+          // On the same port: the load balancer (here, the drill's readers) keeps its address.
+          const restarted = await this.start(kind, again, proc.url ? Number(new URL(proc.url).port) : undefined);
           this.event(`${again} (pid ${restarted.pid}) ready after ${attempt} start(s)`);
           return;
         } catch (err) {

@@ -154,8 +154,10 @@ export async function startChorusProcess(opts: {
   env: Record<string, string>;
   logDir: string;
   readyTimeoutMs?: number;
+  /** The API's port (a restart keeps its predecessor's); a free one otherwise. */
+  port?: number;
 }): Promise<ChorusProcess> {
-  const port = opts.kind === 'api' ? await freePort() : undefined;
+  const port = opts.kind === 'api' ? (opts.port ?? (await freePort())) : undefined;
   const entry = path.join(__dirname, '..', opts.kind === 'api' ? 'api/main.ts' : 'workers/main.ts');
   mkdirSync(opts.logDir, { recursive: true });
   const logFile = path.join(opts.logDir, `${opts.label}.log`);

@@ -386,14 +386,24 @@ async function runDrill(name: DrillName, shared: Shared): Promise<DrillResult> {
         await sleep(1000);
       }
     });
-    // Which worker holds each staged publish, just before the burst (and the fault).
+    // The damage, at --fault-at from the first due time (before it, when negative). Its failure is
+    // kept, and thrown once the drill gets to it.
+    const fault = sleepUntil(t0 + options.faultAtSeconds * 1000)
+      .then(() => injectFault(name, shared, fleet, event))
+      .then(
+        () => undefined,
+        (err: unknown) => err,
+      );
+    // Which worker holds each staged publish, just before the burst (and a fault at its time).
     await sleepUntil(t0 - 4000);
-    const heldBy = await inTemporal(shared.temporal, (client) => heldByWorker(client, created, fleet));
+    const heldBy = await inTemporal(shared.temporal, (client) => heldByWorker(client, created, fleet)).catch(
+      (err: unknown) => ({ [`unreadable (${firstLine(err).slice(0, 60)})`]: created.length }),
+    );
     event(`staged publishes held by (pending activities in Temporal): ${list(heldBy)}`);
     await sleepUntil(t0);
     event('first posts due');
-    await sleepUntil(t0 + options.faultAtSeconds * 1000);
-    await injectFault(name, shared, fleet, event);
+    const faultError = await fault;
+    if (faultError) throw faultError;
 
     // --- Wait for every post to arrive and Chorus to record its outcome.
     const mine = () => receiver.deliveries.filter((d) => d.marker === marker);

@@ -105,7 +105,7 @@ function parseOptions(): Options {
     posts: Math.floor(num('posts', values.posts, 1)),
     leadSeconds: num('lead', values.lead, 5),
     spreadSeconds: num('spread', values.spread, 0),
-    faultAtSeconds: num('fault-at', values['fault-at'], -10),
+    faultAtSeconds: num('fault-at', values['fault-at'], -3600),
     downSeconds: num('down', values.down, 0),
     timeoutSeconds: num('timeout', values.timeout, 10),
     storm429: num('storm-429', values['storm-429'], 0, 1),
@@ -114,6 +114,8 @@ function parseOptions(): Options {
     concurrency: Math.floor(num('concurrency', values.concurrency, 1)),
   };
   if (options.storm429 + options.storm5xx > 1) throw new Error('--storm-429 + --storm-5xx must be ≤ 1');
+  if (options.faultAtSeconds <= -options.leadSeconds)
+    throw new Error('--fault-at must come after the posts are created (greater than minus --lead)');
   return options;
 }
 

@@ -52,8 +52,10 @@ import {
  *
  * Printed per drill: published / lost / duplicated (a post received under two webhook-ids: really
  * twice on the network) / redelivered (a webhook-id received again after a 2xx) / lateness p50,
- * p99, max (first 2xx receipt minus due time), Chorus's own post statuses, which worker completed
- * each publish (the identity in the Temporal history) and which API created each post. Exits
+ * p99, max (first 2xx receipt minus due time), Chorus's own post statuses, which worker held each
+ * staged publish before the burst (Temporal's pending activities) and which completed it (the
+ * identity in the workflow history), which API created each post, and how many of the reads each
+ * API answered (one a second per API, as the web app polls). Exits
  * non-zero on any loss or duplicate (or a drill that could not run); redeliveries and lateness
  * are reported, not judged. Logs of every process are kept in the folder printed at the start.
  */

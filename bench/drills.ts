@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import pg from 'pg';
 import { postWorkflowId } from '../contracts/post';
+import { AuditKey, withAuditKey } from '../db/audit';
 import { createDb } from '../db/database';
 import { generateKey } from '../db/sealing';
 import { createWorkspaceWithOwner } from '../db/workspaces';
@@ -321,7 +322,8 @@ async function runDrill(name: DrillName, shared: Shared): Promise<DrillResult> {
     event(`processes ready in ${((Date.now() - startedAt) / 1000).toFixed(1)} s: ${describe(fleet.all)}`);
     const apis = fleet.running('api');
 
-    const setupDb = createDb(databaseUrl, 1);
+    // The audit chain is sealed with a key derived from the processes' encryption key, as createDeps does.
+    const setupDb = withAuditKey(createDb(databaseUrl, 1), AuditKey.derive(shared.encryptionKey));
     const owner = await createWorkspaceWithOwner(setupDb, {
       name: `Drill ${name}`,
       ownerEmail: `drill-${name}@chorus.example`,

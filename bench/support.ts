@@ -1,10 +1,24 @@
+import { execFile, execFileSync, spawn } from 'node:child_process';
+import {
+  chmodSync,
+  chownSync,
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+} from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { promisify } from 'node:util';
 import pg from 'pg';
 import type { Worker } from '@temporalio/worker';
 import type { Config } from '../config';
 import type { ChorusDeps } from '../deps/create-deps';
 import type { TemporalTarget } from '../temporal/connection';
-import { startDevServer } from '../temporal/dev-server';
+import { freePort, startDevServer } from '../temporal/dev-server';
 import { configuredTemporal } from '../temporal/target';
 import { createChorusWorker } from '../workers/worker';
 
@@ -106,4 +120,238 @@ export async function startTemporal(config: Config, cleanups: Cleanup[]): Promis
   const server = await startDevServer();
   cleanups.push({ what: 'Temporal dev server', run: () => server.stop() });
   return configuredTemporal(config, server.address)!;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Chorus as separate real processes, and the parts under it that a drill kills and restarts.
+
+/** A process the drills start: Chorus's API or worker, with its output in a log file. */
+export interface ChorusProcess {
+  label: string;
+  kind: 'api' | 'worker';
+  pid: number;
+  /** The API's base URL (API processes only). */
+  url?: string;
+  logFile: string;
+  /** Settles when the process ends, however. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** True once it has ended. */
+  hasExited(): boolean;
+  /** kill -9: no shutdown of any kind. */
+  kill9(): Promise<void>;
+  /** SIGTERM, then SIGKILL after 10 s. */
+  stop(): Promise<void>;
+}
+
+/**
+ * `node --import tsx api/main.ts` or `workers/main.ts` in a process of its own, as production runs
+ * them (both need DATABASE_URL and TEMPORAL_ADDRESS in `env`). Ready when the API answers /healthz
+ * or the worker prints that it polls.
+ */
+export async function startChorusProcess(opts: {
+  kind: 'api' | 'worker';
+  label: string;
+  env: Record<string, string>;
+  logDir: string;
+  readyTimeoutMs?: number;
+  /** The API's port (a restart keeps its predecessor's); a free one otherwise. */
+  port?: number;
+}): Promise<ChorusProcess> {
+  const port = opts.kind === 'api' ? (opts.port ?? (await freePort())) : undefined;
+  const entry = path.join(__dirname, '..', opts.kind === 'api' ? 'api/main.ts' : 'workers/main.ts');
+  mkdirSync(opts.logDir, { recursive: true });
+  const logFile = path.join(opts.logDir, `${opts.label}.log`);
+  const log = createWriteStream(logFile, { flags: 'a' });
+  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+    env: {
+      ...process.env,
+      ...opts.env,
+      ...(port !== undefined ? { API_HOST: '127.0.0.1', API_PORT: String(port) } : {}),
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  let polling = false;
+  child.stdout!.on('data', (chunk: Buffer) => {
+    log.write(chunk);
+    if (!polling) {
+      output = (output + chunk.toString()).slice(-4096);
+      polling = output.includes('Chorus worker polling');
+    }
+  });
+  child.stderr!.on('data', (chunk: Buffer) => log.write(chunk));
+  let ended = false;
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => {
+      ended = true;
+      log.end();
+      resolve({ code, signal });
+    }),
+  );
+  const url = port !== undefined ? `http://127.0.0.1:${port}` : undefined;
+  const proc: ChorusProcess = {
+    label: opts.label,
+    kind: opts.kind,
+    pid: child.pid!,
+    url,
+    logFile,
+    exited,
+    hasExited: () => ended,
+    async kill9() {
+      if (ended) return;
+      child.kill('SIGKILL');
+      await exited;
+    },
+    async stop() {
+      if (ended) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+  const deadline = Date.now() + (opts.readyTimeoutMs ?? 180_000);
+  for (;;) {
+    if (ended) throw new Error(`${opts.label} exited before it was ready; see ${logFile}`);
+    if (opts.kind === 'worker' ? polling : await answers(`${url}/healthz`)) return proc;
+    if (Date.now() > deadline) {
+      await proc.kill9();
+      throw new Error(
+        `${opts.label} was not ready within ${(opts.readyTimeoutMs ?? 180_000) / 1000} s; see ${logFile}`,
+      );
+    }
+    await sleep(200);
+  }
+}
+
+const answers = (url: string) =>
+  fetch(url, { signal: AbortSignal.timeout(2000) }).then(
+    (r) => r.ok,
+    () => false,
+  );
+
+/** A Temporal dev server keeping its state in a SQLite file, on a fixed port: it can be killed and restarted as it was. */
+export interface RestartableTemporal {
+  address: string;
+  namespace: string;
+  /** kill -9 of the server process. */
+  kill9(): Promise<void>;
+  /** Starts it again on the same port and file; resolves when it serves. */
+  restart(): Promise<void>;
+}
+
+export async function startRestartableTemporal(dir: string, cleanups: Cleanup[]): Promise<RestartableTemporal> {
+  const dbFile = path.join(dir, 'temporal.sqlite');
+  const port = await freePort();
+  let server = await startDevServer({ dbFile, port });
+  cleanups.push({ what: 'Temporal dev server', run: () => server.stop() });
+  return {
+    address: server.address,
+    namespace: server.namespace,
+    async kill9() {
+      // startDevServer records the server's pid beside its file.
+      const pid = Number(readFileSync(`${dbFile}.pid`, 'utf8'));
+      process.kill(pid, 'SIGKILL');
+      while (isRunning(pid)) await sleep(50);
+    },
+    async restart() {
+      server = await startDevServer({ dbFile, port });
+    },
+  };
+}
+
+/** Alive and not a zombie. */
+function isRunning(pid: number): boolean {
+  try {
+    return !/^\S+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+}
+
+/** A PostgreSQL cluster of the bench's own (initdb) on a free port, that it can stop hard and start again. */
+export interface PostgresCluster {
+  port: number;
+  /** A URL for `database` on this cluster (user postgres, trust authentication). */
+  url(database?: string): string;
+  createDatabase(name: string): Promise<string>;
+  /** `pg_ctl stop -m immediate`: every backend killed, no checkpoint (crash recovery on the next start). */
+  stopImmediately(): Promise<void>;
+  start(): Promise<void>;
+}
+
+/**
+ * initdb into a folder of its own and pg_ctl start on a free port. The binaries come from PATH,
+ * else `pg_config --bindir`, else the newest /usr/lib/postgresql/N/bin (Debian). As root, they
+ * run as the `postgres` user (initdb refuses root).
+ */
+export async function startPostgresCluster(dir: string, cleanups: Cleanup[]): Promise<PostgresCluster> {
+  const bin = postgresBinDir();
+  const asRoot = process.getuid?.() === 0;
+  mkdirSync(dir, { recursive: true });
+  const data = path.join(dir, 'data');
+  const sockets = path.join(dir, 'sockets');
+  mkdirSync(sockets, { recursive: true });
+  if (asRoot) {
+    const uid = Number(execFileSync('id', ['-u', 'postgres']).toString().trim());
+    const gid = Number(execFileSync('id', ['-g', 'postgres']).toString().trim());
+    chmodSync(dir, 0o755);
+    chownSync(dir, uid, gid);
+    chownSync(sockets, uid, gid);
+  }
+  const run = async (tool: string, args: string[]) => {
+    const [file, argv] = asRoot
+      ? ['runuser', ['-u', 'postgres', '--', path.join(bin, tool), ...args]]
+      : [path.join(bin, tool), args];
+    await promisify(execFile)(file, argv, { cwd: dir, timeout: 120_000 });
+  };
+  const port = await freePort();
+  await run('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync']);
+  const options = `-p ${port} -c listen_addresses=127.0.0.1 -k ${sockets} -c max_connections=200`;
+  const start = () =>
+    run('pg_ctl', ['-D', data, '-l', path.join(dir, 'postgres.log'), '-o', options, '-w', '-t', '60', 'start']);
+  await start();
+  cleanups.push({
+    what: `PostgreSQL cluster in ${dir}`,
+    run: async () => {
+      await run('pg_ctl', ['-D', data, '-m', 'fast', '-w', 'stop']).catch(() => undefined);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  });
+  const url = (database = 'postgres') => `postgres://postgres@127.0.0.1:${port}/${database}`;
+  return {
+    port,
+    url,
+    async createDatabase(name) {
+      const client = new pg.Client({ connectionString: url() });
+      await client.connect();
+      try {
+        await client.query(`create database ${name}`);
+      } finally {
+        await client.end();
+      }
+      return url(name);
+    },
+    stopImmediately: () => run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']),
+    start,
+  };
+}
+
+function postgresBinDir(): string {
+  for (const dir of (process.env.PATH ?? '').split(path.delimiter))
+    if (dir && existsSync(path.join(dir, 'initdb')) && existsSync(path.join(dir, 'pg_ctl'))) return dir;
+  try {
+    const dir = execFileSync('pg_config', ['--bindir']).toString().trim();
+    if (existsSync(path.join(dir, 'initdb'))) return dir;
+  } catch {
+    // no pg_config
+  }
+  const debian = '/usr/lib/postgresql';
+  const versions = existsSync(debian)
+    ? readdirSync(debian)
+        .filter((v) => existsSync(path.join(debian, v, 'bin', 'initdb')))
+        .sort((a, b) => Number(b) - Number(a))
+    : [];
+  if (versions[0]) return path.join(debian, versions[0], 'bin');
+  throw new Error('No initdb/pg_ctl found (PATH, pg_config --bindir, /usr/lib/postgresql/N/bin): install PostgreSQL');
 }

@@ -27,6 +27,7 @@ import {
 } from '../db/post-claims';
 import type { Sealer } from '../db/sealing';
 import type { MediaStorage } from '../content/media';
+import { Unavailable } from '../contracts/errors';
 import { FailureType } from '../contracts/shared';
 import type { DecisionKind } from '../contracts/approval';
 
@@ -43,6 +44,10 @@ export interface PublishingDeps {
  * cancelled, moved or edited, and its publishes go out at the time itself.
  */
 const CLAIM_AHEAD_MS = 2_000;
+/** Pauses between attempts to record a delivery while the database is unreachable (the activity's own timeout bounds them). */
+const RECORD_RETRY_FIRST_MS = 250;
+const RECORD_RETRY_MAX_MS = 5_000;
+
 /**
  * A publish heartbeats this often while it waits and sends, well inside its heartbeat timeout
  * (workflows/post/activities.ts), so that a lost worker's publishes move to another within seconds.
@@ -136,9 +141,19 @@ export function createPublishingActivities({ db, adapters, sealer, media }: Publ
         });
       throw failure;
     }
-    // Delivered: recorded at once, so that a retry after a lost worker does not send it again.
-    await deliveries.record({ targetId: target.targetId, channelId: target.channelId, ...result });
-    return result;
+    // Delivered: recorded at once, so that a retry after a lost worker does not send it again. While
+    // the database is unreachable the record is tried again here, not the attempt: its retry would
+    // find the target unpublished and send it again (bench/drills postgres-restart).
+    const delivery = { targetId: target.targetId, channelId: target.channelId, ...result };
+    for (let pauseMs = RECORD_RETRY_FIRST_MS; ; pauseMs = Math.min(pauseMs * 2, RECORD_RETRY_MAX_MS)) {
+      try {
+        await deliveries.record(delivery);
+        return result;
+      } catch (err) {
+        if (!(err instanceof Unavailable)) throw err;
+        await Context.current().sleep(pauseMs); // heartbeats go on; a cancel ends the wait
+      }
+    }
   }
 
   return {

@@ -620,7 +620,11 @@ export async function listAuditCheckpoints(
   return rows.map(checkpointView);
 }
 
-/** Checkpoints not yet sent, oldest first, of workspaces that have a notification webhook, with it (sealed). */
+/**
+ * Checkpoints not yet sent, oldest first, of workspaces that have a notification webhook, with it
+ * (sealed); only those signed with this handle's key: a server with another key (another
+ * deployment on the same database, a misconfiguration) cannot open that webhook's secret either.
+ */
 export async function findUndeliveredCheckpoints(
   db: Db,
   { workspaceId, limit = 100 }: { workspaceId?: string; limit?: number } = {},
@@ -631,6 +635,7 @@ export async function findUndeliveredCheckpoints(
     .selectAll('c')
     .select('w.notification_webhook_sealed as webhook')
     .where('c.delivered_at', 'is', null)
+    .where('c.key_id', '=', auditKeyOf(db).id)
     .where('w.notification_webhook_sealed', 'is not', null);
   if (workspaceId) query = query.where('c.workspace_id', '=', workspaceId);
   const rows = await query.orderBy('c.id').limit(limit).execute();

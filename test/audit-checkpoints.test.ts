@@ -1,3 +1,4 @@
+import { publishAuditCheckpoints } from '../notifications/audit-checkpoints';
 import { verifyAudit, workspaceWithAuditRows } from './support/audit';
 import { useChorus } from './support/chorus';
 import { addMember, createWorkspace, waitFor } from './support/harness';
@@ -113,4 +114,38 @@ test('a checkpoint the webhook refused is sent again on a later round', async ()
   expect(
     hook().deliveries.filter((d) => d.id === `audit_checkpoint_${String(delivered.payload.data.checkpointId)}`),
   ).toHaveLength(1);
+});
+
+test("a checkpoint signed with another audit key is left to that key's server (it could not open the webhook's secret either)", async () => {
+  const ws = await workspaceWithRows('Shared database');
+  expect(
+    (await call(ws.token, 'PUT', '/v1/notifications/webhook', { url: hook().url, secret: hook().secret })).statusCode,
+  ).toBe(204);
+  const head = (await chain(ws.workspaceId)).at(-1)!;
+  const foreign = await h()
+    .db.insertInto('audit_checkpoints')
+    .values({
+      workspace_id: ws.workspaceId,
+      count: 1,
+      head_id: head.id,
+      head_hash: head.hash,
+      at: new Date(),
+      key_id: 'another-deployments-key',
+      signature: '0'.repeat(64),
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+
+  const run = await publishAuditCheckpoints(
+    { db: h().db, adapters: h().adapters, sealer: h().sealer },
+    { workspaceId: ws.workspaceId },
+  );
+  expect(run.failures).toEqual([]);
+  const row = await h()
+    .db.selectFrom('audit_checkpoints')
+    .select('delivered_at')
+    .where('id', '=', foreign.id)
+    .executeTakeFirstOrThrow();
+  expect(row.delivered_at).toBeNull();
+  expect(hook().deliveries.some((d) => d.id === `audit_checkpoint_${foreign.id}`)).toBe(false);
 });

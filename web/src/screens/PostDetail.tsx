@@ -108,7 +108,7 @@ export default function PostDetail() {
           <h2 id="post-targets">Targets</h2>
           {channels.error && <ProblemMessage error={channels.error} />}
           <div className="table-scroll">
-            <table className="posts-table">
+            <table className="stacked-table">
               <thead>
                 <tr>
                   <th scope="col">Channel</th>

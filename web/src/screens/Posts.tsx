@@ -82,7 +82,7 @@ export default function Posts() {
       {posts.data && list.length === 0 && <p>No posts match.</p>}
       {list.length > 0 && (
         <div className="table-scroll">
-          <table className="posts-table">
+          <table className="stacked-table">
             <caption className="visually-hidden">Posts, by publish time</caption>
             <thead>
               <tr>

@@ -109,7 +109,7 @@ export function AuditSection() {
       {entries.data?.entries.length === 0 && <p className="muted">No entries match.</p>}
       {entries.data && entries.data.entries.length > 0 && (
         <div className="table-scroll">
-          <table>
+          <table className="stacked-table">
             <thead>
               <tr>
                 <th scope="col">When</th>
@@ -122,15 +122,15 @@ export function AuditSection() {
             <tbody>
               {entries.data.entries.map((e) => (
                 <tr key={e.id} data-testid="audit-entry">
-                  <td>{formatDateTime(e.at)}</td>
-                  <td>{e.actor ? (e.actor.name ?? e.actor.email ?? e.actor.id) : 'Chorus'}</td>
-                  <td>
+                  <td data-label="When">{formatDateTime(e.at)}</td>
+                  <td data-label="Who">{e.actor ? (e.actor.name ?? e.actor.email ?? e.actor.id) : 'Chorus'}</td>
+                  <td data-label="Action">
                     <code>{e.action}</code>
                   </td>
-                  <td>
+                  <td data-label="Subject">
                     {e.subjectType} <code>{e.subjectId.slice(0, 8)}</code>
                   </td>
-                  <td>
+                  <td data-label="Change">
                     {(e.before != null || e.after != null) && (
                       <details>
                         <summary>Details</summary>

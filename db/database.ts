@@ -12,6 +12,18 @@ import type {
 import type { AuditCheckpointsTable, AuditLogTable } from './audit';
 import type { CampaignsTable } from './campaigns.types';
 import type { ChannelsTable } from './channels';
+import type {
+  InboxAssignmentRulesTable,
+  InboxContactsTable,
+  InboxConversationsTable,
+  InboxCursorsTable,
+  InboxMessagesTable,
+  InboxNotesTable,
+  InboxRepliesTable,
+  InboxReplyLeasesTable,
+  InboxSettingsTable,
+  InboxSlaTargetsTable,
+} from './inbox.types';
 import type { ImportJobRowsTable, ImportJobsTable } from './imports';
 import type { InvitationsTable } from './invitations';
 import type { LibraryItemsTable } from './library';
@@ -65,6 +77,16 @@ export interface Database {
   mastodon_states: MastodonStatesTable;
   ingest_keys: IngestKeysTable;
   ingest_deliveries: IngestDeliveriesTable;
+  inbox_contacts: InboxContactsTable;
+  inbox_conversations: InboxConversationsTable;
+  inbox_messages: InboxMessagesTable;
+  inbox_cursors: InboxCursorsTable;
+  inbox_notes: InboxNotesTable;
+  inbox_replies: InboxRepliesTable;
+  inbox_reply_leases: InboxReplyLeasesTable;
+  inbox_sla_targets: InboxSlaTargetsTable;
+  inbox_assignment_rules: InboxAssignmentRulesTable;
+  inbox_settings: InboxSettingsTable;
 }
 
 export type Db = Kysely<Database>;

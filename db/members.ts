@@ -4,7 +4,7 @@ import type { Db } from './database';
 import { USER_KINDS } from '../contracts/domain';
 import { appendAudit } from './audit';
 import { issueInvitation, revokeInvitationsOfRemovedMember, type IssuedInvitation } from './invitations';
-import type { ColumnType } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 import type { CreatedAt } from './columns';
 import { ROLES, type Role } from '../contracts/domain';
 // The enum lives in contracts/domain.ts (workflows and clients need it without the database).
@@ -20,6 +20,8 @@ export interface MembershipsTable {
    * workspace reads the name another gave them (users has no name).
    */
   name: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Away (holiday, off shift): round-robin assignment in the inbox skips the member. */
+  away: Generated<boolean>;
   created_at: CreatedAt;
 }
 

@@ -4,3 +4,4 @@ export { importPosts } from './post-import';
 export { runRecurrence } from './recurrence';
 export { reviewLibraryItem } from './library-item';
 export { listenQuery } from './listening';
+export { conversationWorkflow } from './conversation';

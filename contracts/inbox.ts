@@ -1,0 +1,110 @@
+/**
+ * The engagement inbox: its enums, and the contracts of its two workflows — the inbound read of one
+ * channel (`inbox/<channelId>`, workflows/inbox-channel.ts) and the life of one conversation
+ * (`conversation/<id>`, workflows/conversation.ts: SLA timers, assignment, replies and their approval).
+ */
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { ApprovalChainStatus, ApprovalStep, DecisionRequest } from './approval';
+import type { Role } from './domain';
+
+export const INBOX_NETWORKS = ['bluesky', 'mastodon', 'push'] as const;
+export type InboxNetwork = (typeof INBOX_NETWORKS)[number];
+
+/** A thread on a network (replies, mentions, quotes) or a direct conversation. */
+export const CONVERSATION_KINDS = ['thread', 'direct'] as const;
+export type ConversationKind = (typeof CONVERSATION_KINDS)[number];
+
+export const CONVERSATION_STATUSES = ['open', 'pending', 'closed'] as const;
+export type ConversationStatus = (typeof CONVERSATION_STATUSES)[number];
+
+export const PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
+export type Priority = (typeof PRIORITIES)[number];
+
+export const MESSAGE_DIRECTIONS = ['in', 'out'] as const;
+export type MessageDirection = (typeof MESSAGE_DIRECTIONS)[number];
+
+export const MESSAGE_KINDS = ['reply', 'mention', 'quote', 'direct', 'push', 'reply_out'] as const;
+export type MessageKind = (typeof MESSAGE_KINDS)[number];
+
+export const REPLY_STATUSES = ['awaiting_approval', 'sending', 'sent', 'failed', 'rejected'] as const;
+export type ReplyStatus = (typeof REPLY_STATUSES)[number];
+
+/** What a rule matches a new conversation on: every condition given must hold. */
+export interface AssignmentConditions {
+  channelIds?: string[];
+  /** Any of these words in the first message (case-insensitive, whole words). */
+  keywords?: string[];
+  sentiment?: 'positive' | 'negative' | 'neutral';
+  lead?: boolean;
+}
+
+/** Who a rule assigns to, in turn, skipping members who are away. */
+export type AssignmentPool = { role: Role } | { userIds: string[] };
+
+/** Which replies go through an approval chain before they are sent. */
+export type ReplyApprovalPolicy =
+  | { mode: 'none' }
+  | { mode: 'all'; steps: ApprovalStep[] }
+  /** Replies written by members with these roles. */
+  | { mode: 'roles'; roles: Role[]; steps: ApprovalStep[] }
+  /** Replies the workspace's content rules flag. */
+  | { mode: 'rules'; steps: ApprovalStep[] };
+
+// ---- inbox/<channelId>: the inbound read of one connected channel ----
+
+export const inboxWorkflowId = (channelId: string): string => `inbox/${channelId}`;
+
+export interface InboxWorkflowInput {
+  channelId: string;
+  workspaceId: string;
+  /** Carried over continue-as-new. */
+  carried?: { counters: InboxCounters };
+}
+
+export interface InboxCounters {
+  reads: number;
+  /** Items stored (new messages), and items seen again and skipped. */
+  stored: number;
+  skipped: number;
+  /** Items dropped as noise (authors closed as spam). */
+  filtered: number;
+  lastError: string | null;
+}
+
+export const stopInboxSignal = defineSignal('stop');
+export const inboxCountersQuery = defineQuery<InboxCounters>('counters');
+
+// ---- conversation/<id>: one conversation's SLA, assignment and replies ----
+
+export const conversationWorkflowId = (conversationId: string): string => `conversation/${conversationId}`;
+
+export interface ConversationWorkflowInput {
+  conversationId: string;
+  workspaceId: string;
+}
+
+/**
+ * Something about the conversation changed in the database (a new inbound message, status,
+ * priority or assignee, SLA targets): the workflow reloads it and resets its timers.
+ */
+export const conversationChangedSignal = defineSignal<[{ reason: string }]>('conversationChanged');
+
+/** A reply the API stored (`inbox_replies`, status `awaiting_approval` or `sending`): approve if needed, then send. */
+export const replyRequestedSignal = defineSignal<[{ replyId: string }]>('replyRequested');
+
+/** A decision on a reply's approval chain. */
+export const decideReplyUpdate = defineUpdate<ApprovalChainStatus, [DecisionRequest & { replyId: string }]>(
+  'decideReply',
+);
+
+export interface ConversationState {
+  status: ConversationStatus;
+  firstResponseDueAt: string | null;
+  resolutionDueAt: string | null;
+  /** Replies waiting on approval or being sent. */
+  pendingReplies: { replyId: string; status: ReplyStatus; approval?: ApprovalChainStatus }[];
+}
+export const conversationStateQuery = defineQuery<ConversationState>('state');
+
+/** Like an inbound message on its network, as the channel's account (once, however often asked). */
+export const likeMessageUpdate = defineUpdate<{ liked: true }, [{ messageId: string; actorId: string }]>('likeMessage');

@@ -26,3 +26,39 @@ export function FilterSelect({
     </label>
   );
 }
+
+type Named = { id: string; name: string }[] | undefined;
+
+/** The channel and campaign filters the posts, the calendar and the inbox share. */
+export function ChannelCampaignFilters({
+  channelId,
+  campaignId,
+  channels,
+  campaigns,
+  onChange,
+}: {
+  channelId: string;
+  campaignId: string;
+  channels: Named;
+  campaigns: Named;
+  onChange: (filter: 'channel' | 'campaign', value: string) => void;
+}) {
+  return (
+    <>
+      <FilterSelect
+        label="Channel"
+        all="All channels"
+        value={channelId}
+        options={channels}
+        onChange={(v) => onChange('channel', v)}
+      />
+      <FilterSelect
+        label="Campaign"
+        all="All campaigns"
+        value={campaignId}
+        options={campaigns}
+        onChange={(v) => onChange('campaign', v)}
+      />
+    </>
+  );
+}

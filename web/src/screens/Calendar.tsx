@@ -1,4 +1,4 @@
-import { FilterSelect } from '../components/FilterSelect';
+import { ChannelCampaignFilters } from '../components/FilterSelect';
 import FullCalendar from '@fullcalendar/react';
 import type { DatesSetInfo, EventClickInfo, EventDropInfo, EventInput } from '@fullcalendar/react';
 import dayGridPlugin from '@fullcalendar/react/daygrid';
@@ -132,19 +132,12 @@ export default function Calendar() {
   return (
     <Screen title="Calendar">
       <div className="calendar-filters">
-        <FilterSelect
-          label="Channel"
-          all="All channels"
-          value={channelId}
-          options={channels.data}
-          onChange={(v) => setFilter('channel', v)}
-        />
-        <FilterSelect
-          label="Campaign"
-          all="All campaigns"
-          value={campaignId}
-          options={campaigns.data}
-          onChange={(v) => setFilter('campaign', v)}
+        <ChannelCampaignFilters
+          channelId={channelId}
+          campaignId={campaignId}
+          channels={channels.data}
+          campaigns={campaigns.data}
+          onChange={setFilter}
         />
       </div>
       {channels.data && channels.data.length > 0 && (

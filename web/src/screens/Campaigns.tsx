@@ -1,6 +1,5 @@
-import { Dialog, DialogPanel, DialogTitle } from '@headlessui/react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { CAMPAIGN_STATUSES, type CampaignStatus } from '../../../contracts/domain';
 import { api, data } from '../api/client';
@@ -8,6 +7,7 @@ import type { paths } from '../api/schema';
 import { LIVE_REFETCH_MS } from '../app/live';
 import { formatDateTime } from '../app/format';
 import { useSession } from '../app/session';
+import { FormDialog } from '../components/FormDialog';
 import { ProblemMessage } from '../components/ProblemMessage';
 import { Screen } from '../components/Screen';
 import { StatusBadge } from '../components/StatusBadge';
@@ -133,109 +133,97 @@ function CreateCampaign({ open, onClose }: { open: boolean; onClose: () => void 
       await navigate(`/campaigns/${campaign.id}`);
     },
   });
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    create.mutate();
-  };
   const toggle = (id: string, on: boolean) =>
     setChannelIds((ids) => (on ? [...ids, id] : ids.filter((other) => other !== id)));
   return (
-    <Dialog open={open} onClose={onClose} className="dialog">
-      <div className="dialog-backdrop" aria-hidden="true" />
-      <div className="dialog-frame">
-        <DialogPanel as="form" className="card dialog-panel" onSubmit={submit}>
-          <DialogTitle as="h2">New campaign</DialogTitle>
-          <label>
-            Name
-            <input required maxLength={200} value={name} onChange={(e) => setName(e.target.value)} />
-          </label>
-          <label>
-            Objective (optional)
-            <textarea rows={2} maxLength={2000} value={objective} onChange={(e) => setObjective(e.target.value)} />
-          </label>
-          <div className="two-columns">
-            <label>
-              Starts
-              <input type="datetime-local" required value={startsAt} onChange={(e) => setStartsAt(e.target.value)} />
-            </label>
-            <label>
-              Ends
-              <input type="datetime-local" required value={endsAt} onChange={(e) => setEndsAt(e.target.value)} />
-            </label>
-          </div>
-          <fieldset>
-            <legend>Channels</legend>
-            {channels.error && <ProblemMessage error={channels.error} />}
-            {channels.data?.channels.length === 0 && <p>Connect a channel in Settings first.</p>}
-            {channels.data?.channels.map((c) => (
-              <label key={c.id} className="check">
-                <input
-                  type="checkbox"
-                  checked={channelIds.includes(c.id)}
-                  onChange={(e) => toggle(c.id, e.target.checked)}
-                />
-                {c.name} <span className="muted">({c.provider})</span>
-              </label>
-            ))}
-          </fieldset>
-          <label>
-            Tags (comma-separated)
-            <input value={tags} onChange={(e) => setTags(e.target.value)} />
-          </label>
-          <label className="check">
-            <input type="checkbox" checked={enforceDates} onChange={(e) => setEnforceDates(e.target.checked)} />
-            Refuse posts outside the campaign's dates
-          </label>
-          <fieldset>
-            <legend>UTM tags on links</legend>
-            <label className="check">
-              <input type="checkbox" checked={utmOn} onChange={(e) => setUtmOn(e.target.checked)} />
-              Add utm_source, utm_medium and utm_campaign to the links of the campaign's posts
-            </label>
-            {utmOn && (
-              <>
-                <div className="two-columns">
-                  <label>
-                    utm_medium
-                    <input maxLength={100} value={medium} onChange={(e) => setMedium(e.target.value)} />
-                  </label>
-                  <label>
-                    utm_campaign
-                    <input
-                      maxLength={100}
-                      placeholder={name || 'the campaign name'}
-                      value={utmCampaign}
-                      onChange={(e) => setUtmCampaign(e.target.value)}
-                    />
-                  </label>
-                </div>
-                {channels.data?.channels
-                  .filter((c) => channelIds.includes(c.id))
-                  .map((c) => (
-                    <label key={c.id}>
-                      utm_source for {c.name}
-                      <input
-                        maxLength={100}
-                        placeholder={c.provider}
-                        value={sources[c.id] ?? ''}
-                        onChange={(e) => setSources((s) => ({ ...s, [c.id]: e.target.value }))}
-                      />
-                    </label>
-                  ))}
-              </>
-            )}
-          </fieldset>
-          {create.error && <ProblemMessage error={create.error} />}
-          <div className="actions">
-            <button type="submit" className="primary" disabled={create.isPending}>
-              {create.isPending ? 'Creating…' : 'Create campaign'}
-            </button>
-            <button type="button" onClick={onClose}>
-              Cancel
-            </button>
-          </div>
-        </DialogPanel>
+    <FormDialog
+      open={open}
+      onClose={onClose}
+      title="New campaign"
+      submission={create}
+      submitLabel="Create campaign"
+      pendingLabel="Creating…"
+    >
+      <label>
+        Name
+        <input required maxLength={200} value={name} onChange={(e) => setName(e.target.value)} />
+      </label>
+      <label>
+        Objective (optional)
+        <textarea rows={2} maxLength={2000} value={objective} onChange={(e) => setObjective(e.target.value)} />
+      </label>
+      <div className="two-columns">
+        <label>
+          Starts
+          <input type="datetime-local" required value={startsAt} onChange={(e) => setStartsAt(e.target.value)} />
+        </label>
+        <label>
+          Ends
+          <input type="datetime-local" required value={endsAt} onChange={(e) => setEndsAt(e.target.value)} />
+        </label>
       </div>
-    </Dialog>
+      <fieldset>
+        <legend>Channels</legend>
+        {channels.error && <ProblemMessage error={channels.error} />}
+        {channels.data?.channels.length === 0 && <p>Connect a channel in Settings first.</p>}
+        {channels.data?.channels.map((c) => (
+          <label key={c.id} className="check">
+            <input
+              type="checkbox"
+              checked={channelIds.includes(c.id)}
+              onChange={(e) => toggle(c.id, e.target.checked)}
+            />
+            {c.name} <span className="muted">({c.provider})</span>
+          </label>
+        ))}
+      </fieldset>
+      <label>
+        Tags (comma-separated)
+        <input value={tags} onChange={(e) => setTags(e.target.value)} />
+      </label>
+      <label className="check">
+        <input type="checkbox" checked={enforceDates} onChange={(e) => setEnforceDates(e.target.checked)} />
+        Refuse posts outside the campaign's dates
+      </label>
+      <fieldset>
+        <legend>UTM tags on links</legend>
+        <label className="check">
+          <input type="checkbox" checked={utmOn} onChange={(e) => setUtmOn(e.target.checked)} />
+          Add utm_source, utm_medium and utm_campaign to the links of the campaign's posts
+        </label>
+        {utmOn && (
+          <>
+            <div className="two-columns">
+              <label>
+                utm_medium
+                <input maxLength={100} value={medium} onChange={(e) => setMedium(e.target.value)} />
+              </label>
+              <label>
+                utm_campaign
+                <input
+                  maxLength={100}
+                  placeholder={name || 'the campaign name'}
+                  value={utmCampaign}
+                  onChange={(e) => setUtmCampaign(e.target.value)}
+                />
+              </label>
+            </div>
+            {channels.data?.channels
+              .filter((c) => channelIds.includes(c.id))
+              .map((c) => (
+                <label key={c.id}>
+                  utm_source for {c.name}
+                  <input
+                    maxLength={100}
+                    placeholder={c.provider}
+                    value={sources[c.id] ?? ''}
+                    onChange={(e) => setSources((s) => ({ ...s, [c.id]: e.target.value }))}
+                  />
+                </label>
+              ))}
+          </>
+        )}
+      </fieldset>
+    </FormDialog>
   );
 }

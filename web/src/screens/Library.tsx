@@ -1,6 +1,5 @@
-import { Dialog, DialogPanel, DialogTitle } from '@headlessui/react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useId, useState, type FormEvent } from 'react';
+import { useId, useState } from 'react';
 import { LIBRARY_ITEM_KINDS, type LibraryItemKind } from '../../../contracts/domain';
 import { api, data, type Ok } from '../api/client';
 import type { paths } from '../api/schema';
@@ -8,6 +7,7 @@ import { LIVE_REFETCH_MS } from '../app/live';
 import { formatDateTime } from '../app/format';
 import { useSession } from '../app/session';
 import { ApprovalChainPanel } from '../components/ApprovalChainPanel';
+import { FormDialog } from '../components/FormDialog';
 import { ProblemMessage } from '../components/ProblemMessage';
 import { Screen } from '../components/Screen';
 import { StatusBadge } from '../components/StatusBadge';
@@ -191,64 +191,52 @@ function CreateItem({ open, onClose }: { open: boolean; onClose: () => void }) {
       onClose();
     },
   });
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    create.mutate();
-  };
   return (
-    <Dialog open={open} onClose={onClose} className="dialog">
-      <div className="dialog-backdrop" aria-hidden="true" />
-      <div className="dialog-frame">
-        <DialogPanel as="form" className="card dialog-panel" onSubmit={submit}>
-          <DialogTitle as="h2">New library item</DialogTitle>
-          <p className="muted">It goes through the workspace's approval chain before posts may use it unchanged.</p>
-          <label>
-            Kind
-            <select aria-label="Kind" value={kind} onChange={(e) => setKind(e.target.value as LibraryItemKind)}>
-              <option value="snippet">Snippet (text to reuse)</option>
-              <option value="template">Template (text with {'{{variables}}'})</option>
-              <option value="media">Media (an image or video)</option>
-            </select>
-          </label>
-          <label>
-            Name
-            <input required maxLength={200} value={name} onChange={(e) => setName(e.target.value)} />
-          </label>
-          {kind === 'media' ? (
-            <label>
-              File (PNG, JPEG, GIF, WebP or MP4)
-              <input
-                type="file"
-                required
-                accept="image/png,image/jpeg,image/gif,image/webp,video/mp4"
-                onChange={(e) => setFile(e.target.files?.[0] ?? null)}
-              />
-            </label>
-          ) : (
-            <label>
-              {kind === 'template' ? 'Template text (variables as {{name}})' : 'Text'}
-              <textarea required rows={4} maxLength={10_000} value={body} onChange={(e) => setBody(e.target.value)} />
-            </label>
-          )}
-          <label>
-            Tags (comma-separated)
-            <input value={tags} onChange={(e) => setTags(e.target.value)} />
-          </label>
-          <label>
-            Expires (optional)
-            <input type="datetime-local" value={expiresAt} onChange={(e) => setExpiresAt(e.target.value)} />
-          </label>
-          {create.error && <ProblemMessage error={create.error} />}
-          <div className="actions">
-            <button type="submit" className="primary" disabled={create.isPending}>
-              {create.isPending ? 'Adding…' : 'Add to library'}
-            </button>
-            <button type="button" onClick={onClose}>
-              Cancel
-            </button>
-          </div>
-        </DialogPanel>
-      </div>
-    </Dialog>
+    <FormDialog
+      open={open}
+      onClose={onClose}
+      title="New library item"
+      submission={create}
+      submitLabel="Add to library"
+      pendingLabel="Adding…"
+    >
+      <p className="muted">It goes through the workspace's approval chain before posts may use it unchanged.</p>
+      <label>
+        Kind
+        <select aria-label="Kind" value={kind} onChange={(e) => setKind(e.target.value as LibraryItemKind)}>
+          <option value="snippet">Snippet (text to reuse)</option>
+          <option value="template">Template (text with {'{{variables}}'})</option>
+          <option value="media">Media (an image or video)</option>
+        </select>
+      </label>
+      <label>
+        Name
+        <input required maxLength={200} value={name} onChange={(e) => setName(e.target.value)} />
+      </label>
+      {kind === 'media' ? (
+        <label>
+          File (PNG, JPEG, GIF, WebP or MP4)
+          <input
+            type="file"
+            required
+            accept="image/png,image/jpeg,image/gif,image/webp,video/mp4"
+            onChange={(e) => setFile(e.target.files?.[0] ?? null)}
+          />
+        </label>
+      ) : (
+        <label>
+          {kind === 'template' ? 'Template text (variables as {{name}})' : 'Text'}
+          <textarea required rows={4} maxLength={10_000} value={body} onChange={(e) => setBody(e.target.value)} />
+        </label>
+      )}
+      <label>
+        Tags (comma-separated)
+        <input value={tags} onChange={(e) => setTags(e.target.value)} />
+      </label>
+      <label>
+        Expires (optional)
+        <input type="datetime-local" value={expiresAt} onChange={(e) => setExpiresAt(e.target.value)} />
+      </label>
+    </FormDialog>
   );
 }

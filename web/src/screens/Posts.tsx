@@ -1,4 +1,4 @@
-import { FilterSelect } from '../components/FilterSelect';
+import { ChannelCampaignFilters } from '../components/FilterSelect';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link } from 'react-router';
@@ -62,19 +62,12 @@ export default function Posts() {
             ))}
           </select>
         </label>
-        <FilterSelect
-          label="Channel"
-          all="All channels"
-          value={channelId}
-          options={channels.data}
-          onChange={(v) => setFilter('channel', v)}
-        />
-        <FilterSelect
-          label="Campaign"
-          all="All campaigns"
-          value={campaignId}
-          options={campaigns.data}
-          onChange={(v) => setFilter('campaign', v)}
+        <ChannelCampaignFilters
+          channelId={channelId}
+          campaignId={campaignId}
+          channels={channels.data}
+          campaigns={campaigns.data}
+          onChange={setFilter}
         />
       </div>
       {posts.error && <ProblemMessage error={posts.error} onRetry={() => void posts.refetch()} />}

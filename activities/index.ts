@@ -4,12 +4,13 @@ import { createCampaignActivities } from './campaign';
 import { failBadDataForGood } from './failures';
 import type { NotificationDeps } from '../notifications/deliver';
 import { createImportActivities, type ImportDeps } from './import';
+import { createInboxActivities, type InboxReadOptions } from './inbox';
 import { createLibraryActivities } from './library';
 import { createListeningActivities } from './listening';
 import { createPublishingActivities, type PublishingDeps } from './publishing';
 import { createRecurrenceActivities } from './recurrence';
 
-export type ActivityDeps = PublishingDeps & ImportDeps & NotificationDeps;
+export type ActivityDeps = PublishingDeps & ImportDeps & NotificationDeps & { inbox?: InboxReadOptions };
 
 /**
  * Every activity the Chorus worker registers; each fails for good on data the database refuses
@@ -25,5 +26,6 @@ export function createActivities(deps: ActivityDeps) {
     ...createLibraryActivities(deps),
     ...createListeningActivities(deps),
     ...createAlertActivities(deps),
+    ...createInboxActivities(deps),
   });
 }

@@ -61,6 +61,8 @@ export async function startHarness(
     apiTemporalAddress?: string;
     /** False: no worker in this process (the test starts worker processes of its own). */
     worker?: boolean;
+    /** The appview the inbox reads Bluesky notifications from (`atproto-proxy`); unset: the PDS's own. */
+    blueskyAppviewDid?: string;
   } = {},
 ): Promise<Harness> {
   quietTemporalLogs(options.temporalLogger);
@@ -78,6 +80,9 @@ export async function startHarness(
     WEBHOOKS_ALLOW_PRIVATE: String(options.webhooksAllowPrivate ?? true),
     SMTP_URL: options.smtpUrl,
     MAIL_FROM: 'Chorus <chorus@example.test>',
+    // The inbox's reads of connected channels: often, so that tests see inbound items in seconds.
+    CHORUS_INBOX_POLL_SECONDS: '0.5',
+    BLUESKY_APPVIEW_DID: options.blueskyAppviewDid,
   });
   // The API gets adapters of its own, as it would in its own process: no shared sessions.
   const encryptionKey = generateKey();

@@ -1,6 +1,7 @@
 import { createAlertActivities } from './alerts';
 import { createApprovalActivities } from './approval';
 import { createCampaignActivities } from './campaign';
+import { createConversationActivities } from './conversation';
 import { failBadDataForGood } from './failures';
 import type { NotificationDeps } from '../notifications/deliver';
 import { createImportActivities, type ImportDeps } from './import';
@@ -27,5 +28,6 @@ export function createActivities(deps: ActivityDeps) {
     ...createListeningActivities(deps),
     ...createAlertActivities(deps),
     ...createInboxActivities(deps),
+    ...createConversationActivities(deps),
   });
 }

@@ -311,7 +311,8 @@ function channelRemoved(channelName: string): ApplicationFailure {
   );
 }
 
-function toApplicationFailure(err: unknown, channelName: string): ApplicationFailure {
+/** A network's refusal or failure as the ApplicationFailure the workflows act on (Retry-After as nextRetryDelay). */
+export function toApplicationFailure(err: unknown, channelName: string): ApplicationFailure {
   if (!(err instanceof ChannelError)) {
     // Unexpected: retried like an outage, but logged with its stack.
     return ApplicationFailure.retryable(

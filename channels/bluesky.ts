@@ -223,7 +223,8 @@ export class BlueskyAdapter implements ChannelAdapter<BlueskyCredentials> {
     }
   }
 
-  private agentFor(credentials: BlueskyCredentials): Promise<AtpAgent> {
+  /** A logged-in agent for these credentials (one session per account; the inbox's replies and likes use it too). */
+  agentFor(credentials: BlueskyCredentials): Promise<AtpAgent> {
     const key = credentialsKey(credentials);
     let session = this.sessions.get(key);
     if (!session) {

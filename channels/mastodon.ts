@@ -150,7 +150,8 @@ export class MastodonAdapter implements ChannelAdapter<MastodonCredentials> {
     return attachment.id;
   }
 
-  private async call<T>(
+  /** One call to the instance's API, its refusals mapped to ChannelError (the inbox's replies and likes use it too). */
+  async call<T>(
     credentials: MastodonCredentials,
     method: string,
     path: string,

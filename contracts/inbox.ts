@@ -81,6 +81,20 @@ export const conversationWorkflowId = (conversationId: string): string => `conve
 export interface ConversationWorkflowInput {
   conversationId: string;
   workspaceId: string;
+  /** How long one minute of the SLA targets lasts, in ms (default 60 000); tests shorten it. */
+  slaMinuteMs?: number;
+  /** Carried over continue-as-new. */
+  carried?: ConversationCarried;
+}
+
+/** What a conversation's workflow remembers across continue-as-new (JSON). */
+export interface ConversationCarried {
+  /** The status it last saw: a closed conversation seen open again was reopened. */
+  status: ConversationStatus | null;
+  /** Assignment by rules was tried already (it is tried once per run, on first sight). */
+  assignmentTried: boolean;
+  /** SLA reminders and breaches already handled, by `<clock>.<event>:<deadline>`. */
+  fired: string[];
 }
 
 /**

@@ -60,6 +60,8 @@ export interface InboxConversationsTable {
   resolution_due_at: Timestamp | null;
   first_response_breached_at: Timestamp | null;
   resolution_breached_at: Timestamp | null;
+  /** When the current SLA cycle began (migration 0029): the first inbound message, or the last reopen. */
+  sla_started_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   version: Generated<number>;
   created_at: CreatedAt;
   updated_at: Generated<Timestamp>;

@@ -23,6 +23,8 @@ export interface FakeStatus {
   reblog: FakeStatus | null;
   tags: { name: string; url: string }[];
   card: { url: string } | null;
+  /** The status it replies to (POST /api/v1/statuses with `in_reply_to_id`). */
+  in_reply_to_id?: string | null;
 }
 
 export interface MastodonFake {
@@ -54,6 +56,8 @@ export interface MastodonFake {
   failNext(...responses: { status: number; headers?: Record<string, string>; body?: unknown }[]): void;
   /** Create the next status, then drop the connection without answering (the answer is lost). */
   loseNextAnswer: boolean;
+  /** Status ids the token's account favourited (POST /api/v1/statuses/:id/favourite), each once. */
+  favourited: Set<string>;
   /** Idempotency keys live an hour on Mastodon: forget them, as if that hour had passed. */
   forgetIdempotencyKeys(): void;
   close(): Promise<void>;
@@ -136,6 +140,7 @@ export async function startMastodonFake(): Promise<MastodonFake> {
     processAsync: false,
     failNext: (...responses) => void failures.push(...responses),
     loseNextAnswer: false,
+    favourited: new Set(),
     forgetIdempotencyKeys: () => idempotency.clear(),
     close: async () => undefined,
   };
@@ -197,7 +202,11 @@ export async function startMastodonFake(): Promise<MastodonFake> {
       return (json(200, mediaView(attachment)), true);
     }
     if (route === 'POST /api/v1/statuses') {
-      const body = JSON.parse((await readBody(req)).toString('utf8')) as { status?: string; media_ids?: string[] };
+      const body = JSON.parse((await readBody(req)).toString('utf8')) as {
+        status?: string;
+        media_ids?: string[];
+        in_reply_to_id?: string;
+      };
       const key = req.headers['idempotency-key'];
       if (typeof key === 'string' && idempotency.has(key)) return (json(200, idempotency.get(key)), true);
       const text = body.status ?? '';
@@ -212,8 +221,12 @@ export async function startMastodonFake(): Promise<MastodonFake> {
           json(422, { error: 'Cannot attach files that have not finished processing. Try again in a moment!' }),
           true
         );
+      // A reply to a status that does not exist (deleted): 404, as Mastodon answers.
+      if (body.in_reply_to_id && !statuses.some((st) => st.id === body.in_reply_to_id))
+        return (json(404, { error: 'The post you are trying to reply to does not appear to exist.' }), true);
       const tags = [...text.matchAll(/#(\w+)/g)].map((m) => m[1]!);
       const status = fake.post({ text, acct: 'chorus', tags });
+      status.in_reply_to_id = body.in_reply_to_id ?? null;
       statusMedia.set(status.id, attachments as FakeAttachment[]);
       if (typeof key === 'string') idempotency.set(key, status);
       if (fake.loseNextAnswer) {
@@ -235,6 +248,14 @@ export async function startMastodonFake(): Promise<MastodonFake> {
         ),
         true
       );
+    // https://docs.joinmastodon.org/methods/statuses/#favourite: a second favourite changes nothing.
+    const favourite = /^POST \/api\/v1\/statuses\/(\d+)\/favourite$/.exec(route);
+    if (favourite) {
+      const status = statuses.find((st) => st.id === favourite[1]);
+      if (!status) return (json(404, { error: 'Record not found' }), true);
+      fake.favourited.add(status.id);
+      return (json(200, { ...status, favourited: true }), true);
+    }
     const remove = /^DELETE \/api\/v1\/statuses\/(\d+)$/.exec(route);
     if (remove) {
       const i = statuses.findIndex((st) => st.id === remove[1]);

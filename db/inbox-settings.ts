@@ -3,7 +3,6 @@
 import { sql, type Transaction } from 'kysely';
 import type { Database, Db } from './database';
 import { appendAudit } from './audit';
-import type { Timestamp } from './columns';
 import { approvableSteps, listContentRules, ruleMatches, type PolicyStep } from './approvals';
 import type { ApprovalStep } from '../contracts/approval';
 import type { Role } from '../contracts/domain';

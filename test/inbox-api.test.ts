@@ -681,20 +681,27 @@ describe('assignment rules and away', () => {
   });
 
   test('a member marks themselves away; an admin may mark another, an editor may not', async () => {
-    const away = (token: string, body: object) => call(token, 'PUT', '/v1/inbox/away', body);
+    const away = (token: string, body: object, userId?: string) =>
+      call(token, 'PUT', `/v1/inbox/away${userId ? `/${userId}` : ''}`, body);
     expect((await away(member('editor').token, { away: true })).json()).toEqual({
       userId: member('editor').userId,
       away: true,
     });
-    expect((await away(member('editor').token, { away: true, userId: member('approver').userId })).statusCode).toBe(
-      403,
-    );
-    expect((await away(member('admin').token, { away: true, userId: member('approver').userId })).statusCode).toBe(200);
-    expect((await away(member('admin').token, { away: true, userId: other.userId })).statusCode).toBe(422);
+    expect((await away(member('editor').token, { away: true }, member('approver').userId)).statusCode).toBe(403);
+    expect((await away(member('admin').token, { away: true }, member('approver').userId)).statusCode).toBe(200);
+    expect((await away(member('admin').token, { away: true }, other.userId)).statusCode).toBe(404);
+    expect((await away(member('admin').token, { away: true, userId: other.userId })).statusCode).toBe(400);
     expect((await call(ws().token, 'GET', '/v1/inbox/away')).json().awayUserIds.sort()).toEqual(
       [member('editor').userId, member('approver').userId].sort(),
     );
+    const memberships = await h()
+      .db.selectFrom('memberships')
+      .select(['user_id', 'away'])
+      .where('workspace_id', '=', ws().workspaceId)
+      .where('away', '=', true)
+      .execute();
+    expect(memberships).toHaveLength(2);
     await away(member('editor').token, { away: false });
-    await away(ws().token, { away: false, userId: member('approver').userId });
+    await away(ws().token, { away: false }, member('approver').userId);
   });
 });

@@ -20,8 +20,8 @@ import {
 } from '../../../db/inbox-settings';
 import { changed, signalConversation } from '../../inbox-workflow';
 import { ownedOr404 } from '../../owned';
-import { callerOf, may, requireRole, Roles } from '../../plugins/auth';
-import { forbidden, invalidFields, notFound, type FieldProblem } from '../../problems';
+import { callerOf, requireRole, Roles } from '../../plugins/auth';
+import { invalidFields, notFound, type FieldProblem } from '../../problems';
 import { idParams, isoInstant, noContent } from '../../schemas';
 import { checkSteps, policyStep, policyStepView } from '../approvals';
 
@@ -82,6 +82,7 @@ const slaReportView = z.object({
 });
 
 const SENTIMENTS = ['positive', 'negative', 'neutral'] as const;
+const awayView = z.object({ userId: z.uuid(), away: z.boolean() });
 const conditions = z
   .strictObject({
     channelIds: z.array(z.uuid()).min(1).max(50).optional(),
@@ -402,30 +403,48 @@ export const inboxSettingsRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       onRequest: requireRole(Roles.read),
       schema: {
-        summary: 'Mark yourself (or, as an owner or admin, another member) away or back',
+        summary: 'Mark yourself away (round-robin assignment skips you) or back',
         tags: ['inbox'],
-        body: z.strictObject({
-          away: z.boolean(),
-          userId: z.uuid().optional().describe('Another member (owners and admins); omitted: yourself'),
-        }),
-        response: { 200: z.object({ userId: z.uuid(), away: z.boolean() }) },
+        body: z.strictObject({ away: z.boolean() }),
+        response: { 200: awayView },
       },
     },
     async (request) => {
       const caller = callerOf(request);
-      const userId = request.body.userId ?? caller.userId;
-      if (userId !== caller.userId && !may(caller, Roles.manageInbox))
-        throw forbidden('Only an owner or admin may mark another member away');
-      const done = await setAway(app.db, {
+      await setAway(app.db, {
         workspaceId: caller.workspaceId,
         actorId: caller.userId,
-        userId,
+        userId: caller.userId,
         away: request.body.away,
       });
-      if (!done)
-        throw invalidFields([
-          { field: 'userId', rule: 'member', message: `${userId} is not a member of this workspace` },
-        ]);
+      return { userId: caller.userId, away: request.body.away };
+    },
+  );
+
+  app.put(
+    '/inbox/away/:userId',
+    {
+      onRequest: requireRole(Roles.manageInbox),
+      schema: {
+        summary: 'Mark another member away or back (owners and admins)',
+        tags: ['inbox'],
+        params: z.strictObject({ userId: z.uuid() }),
+        body: z.strictObject({ away: z.boolean() }),
+        response: { 200: awayView },
+      },
+    },
+    async (request) => {
+      const caller = callerOf(request);
+      const { userId } = request.params;
+      if (
+        !(await setAway(app.db, {
+          workspaceId: caller.workspaceId,
+          actorId: caller.userId,
+          userId,
+          away: request.body.away,
+        }))
+      )
+        throw notFound('Member');
       return { userId, away: request.body.away };
     },
   );

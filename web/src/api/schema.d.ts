@@ -402,7 +402,7 @@ export interface paths {
             parameters: {
                 query?: {
                     /** @description Also finds rows stored under the action's older name */
-                    action?: "workspace.created" | "workspace.notification_webhook_set" | "member.added" | "member.role_changed" | "member.removed" | "invitation.created" | "invitation.reissued" | "invitation.revoked" | "invitation.accepted" | "service_account.created" | "api_token.created" | "api_token.revoked" | "session.created" | "session.switched" | "session.ended" | "user.password_set" | "channel.created" | "channel.slots_set" | "channel.reconnected" | "channel.removed" | "post.created" | "post.edited" | "post.rescheduled" | "post.status_changed" | "post.approval_decided" | "campaign.created" | "campaign.posts_added" | "campaign.status_changed" | "campaign.approval_decided" | "recurrence.created" | "recurrence.status_changed" | "import_job.started" | "media.uploaded" | "library_item.created" | "library_item.status_changed" | "library_item.approval_decided" | "approval_policy.created" | "approval_policy.updated" | "content_rule.created" | "content_rule.deleted" | "listening_query.created" | "listening_query.updated" | "alert.opened" | "alert.acknowledged" | "ingest_key.created" | "ingest_key.revoked";
+                    action?: "workspace.created" | "workspace.notification_webhook_set" | "member.added" | "member.role_changed" | "member.removed" | "invitation.created" | "invitation.reissued" | "invitation.revoked" | "invitation.accepted" | "service_account.created" | "api_token.created" | "api_token.revoked" | "session.created" | "session.switched" | "session.ended" | "user.password_set" | "channel.created" | "channel.slots_set" | "channel.reconnected" | "channel.removed" | "post.created" | "post.edited" | "post.rescheduled" | "post.status_changed" | "post.approval_decided" | "campaign.created" | "campaign.posts_added" | "campaign.status_changed" | "campaign.approval_decided" | "recurrence.created" | "recurrence.status_changed" | "import_job.started" | "media.uploaded" | "library_item.created" | "library_item.status_changed" | "library_item.approval_decided" | "approval_policy.created" | "approval_policy.updated" | "content_rule.created" | "content_rule.deleted" | "listening_query.created" | "listening_query.updated" | "alert.opened" | "alert.acknowledged" | "ingest_key.created" | "ingest_key.revoked" | "conversation.updated" | "conversation.note_added" | "conversation.reply_requested" | "conversation.marked_spam" | "inbox_settings.updated" | "inbox_settings.sla_targets_set" | "assignment_rule.created" | "assignment_rule.updated" | "assignment_rule.deleted" | "member.away_set";
                     /** @description User id */
                     actor?: string;
                     from?: string;
@@ -2207,6 +2207,1676 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/inbox/assignment-rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Rules that assign new conversations, in order (the first that matches assigns) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            rules: {
+                                assignees: {
+                                    /** @enum {string} */
+                                    role: "owner" | "admin" | "editor" | "approver" | "analyst";
+                                } | {
+                                    userIds: string[];
+                                };
+                                conditions: {
+                                    channelIds?: string[];
+                                    keywords?: string[];
+                                    lead?: boolean;
+                                    /** @enum {string} */
+                                    sentiment?: "positive" | "negative" | "neutral";
+                                };
+                                createdAt: string;
+                                enabled: boolean;
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: uuid */
+                                lastAssignedId: string | null;
+                                name: string;
+                                position: number;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Add an assignment rule (by channel, keywords, sentiment, lead; round-robin among its members) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Round-robin among a role's members, or a list of members, skipping those away */
+                        assignees: {
+                            /** @enum {string} */
+                            role: "owner" | "admin" | "editor" | "approver" | "analyst";
+                        } | {
+                            userIds: string[];
+                        };
+                        /** @description Every condition given must hold; none: every new conversation */
+                        conditions: {
+                            channelIds?: string[];
+                            /** @description Any of these words */
+                            keywords?: string[];
+                            lead?: boolean;
+                            /** @enum {string} */
+                            sentiment?: "positive" | "negative" | "neutral";
+                        };
+                        /** @default true */
+                        enabled?: boolean;
+                        name: string;
+                        /** @description From 1 (first match wins); omitted: last */
+                        position?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            assignees: {
+                                /** @enum {string} */
+                                role: "owner" | "admin" | "editor" | "approver" | "analyst";
+                            } | {
+                                userIds: string[];
+                            };
+                            conditions: {
+                                channelIds?: string[];
+                                keywords?: string[];
+                                lead?: boolean;
+                                /** @enum {string} */
+                                sentiment?: "positive" | "negative" | "neutral";
+                            };
+                            createdAt: string;
+                            enabled: boolean;
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            lastAssignedId: string | null;
+                            name: string;
+                            position: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/inbox/assignment-rules/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Replace an assignment rule */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Round-robin among a role's members, or a list of members, skipping those away */
+                        assignees: {
+                            /** @enum {string} */
+                            role: "owner" | "admin" | "editor" | "approver" | "analyst";
+                        } | {
+                            userIds: string[];
+                        };
+                        /** @description Every condition given must hold; none: every new conversation */
+                        conditions: {
+                            channelIds?: string[];
+                            /** @description Any of these words */
+                            keywords?: string[];
+                            lead?: boolean;
+                            /** @enum {string} */
+                            sentiment?: "positive" | "negative" | "neutral";
+                        };
+                        /** @default true */
+                        enabled?: boolean;
+                        name: string;
+                        /** @description From 1 (first match wins); omitted: last */
+                        position?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            assignees: {
+                                /** @enum {string} */
+                                role: "owner" | "admin" | "editor" | "approver" | "analyst";
+                            } | {
+                                userIds: string[];
+                            };
+                            conditions: {
+                                channelIds?: string[];
+                                keywords?: string[];
+                                lead?: boolean;
+                                /** @enum {string} */
+                                sentiment?: "positive" | "negative" | "neutral";
+                            };
+                            createdAt: string;
+                            enabled: boolean;
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            lastAssignedId: string | null;
+                            name: string;
+                            position: number;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** Remove an assignment rule */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Removed */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": null;
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/inbox/away": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Members away (round-robin assignment skips them) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            awayUserIds: string[];
+                        };
+                    };
+                };
+            };
+        };
+        /** Mark yourself away (round-robin assignment skips you) or back */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        away: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            away: boolean;
+                            /** Format: uuid */
+                            userId: string;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/inbox/away/{userId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Mark another member away or back (owners and admins) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    userId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        away: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            away: boolean;
+                            /** Format: uuid */
+                            userId: string;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/inbox/contacts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A contact's profile and their conversations with the workspace */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            avatarUrl: string | null;
+                            /** @description Their conversations with the workspace, newest first */
+                            conversations: {
+                                /** Format: uuid */
+                                channelId: string | null;
+                                id: string;
+                                lastMessageAt: string;
+                                messageCount: number;
+                                preview: string;
+                                /** @enum {string} */
+                                status: "open" | "pending" | "closed";
+                            }[];
+                            createdAt: string;
+                            displayName: string | null;
+                            handle: string;
+                            id: string;
+                            /** @enum {string} */
+                            network: "bluesky" | "mastodon" | "push";
+                            profileUrl: string | null;
+                            /** @description Closed as spam: their later items are dropped as noise */
+                            spam: boolean;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/inbox/conversations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Conversations of your workspace, newest activity first, filtered; with the filter bar's counts */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description "me", "unassigned", or a member's user id */
+                    assignee?: ("me" | "unassigned") | string;
+                    /** @description Past an SLA deadline (first response or resolution) */
+                    breached?: "true" | "false";
+                    /** @description Conversations on the posts of this campaign */
+                    campaignId?: string;
+                    channelId?: string;
+                    /** @description The previous page's `next` */
+                    cursor?: string;
+                    /** @description Conversations with (or without) buying intent */
+                    lead?: "true" | "false";
+                    limit?: number;
+                    network?: "bluesky" | "mastodon" | "push";
+                    priority?: "low" | "normal" | "high" | "urgent";
+                    /** @description Text in a message or note, or the author's handle or name (case-insensitive) */
+                    q?: string;
+                    sentiment?: "positive" | "negative" | "neutral";
+                    status?: "open" | "pending" | "closed";
+                    tag?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            conversations: {
+                                /** Format: uuid */
+                                assigneeId: string | null;
+                                /** Format: uuid */
+                                campaignId: string | null;
+                                /**
+                                 * Format: uuid
+                                 * @description The connected channel it came through; null for pushed items
+                                 */
+                                channelId: string | null;
+                                channelName: string | null;
+                                closedAt: string | null;
+                                contact: {
+                                    avatarUrl: string | null;
+                                    displayName: string | null;
+                                    handle: string;
+                                    id: string;
+                                    /** @enum {string} */
+                                    network: "bluesky" | "mastodon" | "push";
+                                    profileUrl: string | null;
+                                    /** @description Closed as spam: their later items are dropped as noise */
+                                    spam: boolean;
+                                };
+                                firstInboundAt: string;
+                                firstResponseAt: string | null;
+                                id: string;
+                                /** @enum {string} */
+                                kind: "thread" | "direct";
+                                lastInboundAt: string;
+                                lastMessageAt: string;
+                                lead: boolean;
+                                messageCount: number;
+                                /** @enum {string} */
+                                network: "bluesky" | "mastodon" | "push";
+                                /**
+                                 * Format: uuid
+                                 * @description The Chorus post it answers
+                                 */
+                                postId: string | null;
+                                /** @description The latest message's text, shortened (plain text, never HTML) */
+                                preview: string;
+                                /** @enum {string} */
+                                priority: "low" | "normal" | "high" | "urgent";
+                                /** @description The latest inbound message's sentiment */
+                                sentiment: {
+                                    label: string;
+                                    score: number | null;
+                                } | null;
+                                sla: {
+                                    breached: boolean;
+                                    firstResponseBreachedAt: string | null;
+                                    firstResponseDueAt: string | null;
+                                    resolutionBreachedAt: string | null;
+                                    resolutionDueAt: string | null;
+                                };
+                                spam: boolean;
+                                /** @enum {string} */
+                                status: "open" | "pending" | "closed";
+                                tags: string[];
+                                updatedAt: string;
+                                /** @description Bumped by every new message in or out; a reply names the version it answers */
+                                version: number;
+                            }[];
+                            counts: {
+                                /** @description Open or pending, past an SLA deadline */
+                                breached: number;
+                                closed: number;
+                                /** @description Open or pending, assigned to you */
+                                mine: number;
+                                open: number;
+                                pending: number;
+                                /** @description Open or pending, assigned to no one */
+                                unassigned: number;
+                            };
+                            /** @description Pass as `cursor` for the next page; null on the last */
+                            next: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/inbox/conversations/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One conversation: its thread (in and out), notes, replies and their status, the contact and their past conversations, who is replying, its version */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            contact: {
+                                avatarUrl: string | null;
+                                /** @description Their conversations with the workspace, newest first */
+                                conversations: {
+                                    /** Format: uuid */
+                                    channelId: string | null;
+                                    id: string;
+                                    lastMessageAt: string;
+                                    messageCount: number;
+                                    preview: string;
+                                    /** @enum {string} */
+                                    status: "open" | "pending" | "closed";
+                                }[];
+                                createdAt: string;
+                                displayName: string | null;
+                                handle: string;
+                                id: string;
+                                /** @enum {string} */
+                                network: "bluesky" | "mastodon" | "push";
+                                profileUrl: string | null;
+                                /** @description Closed as spam: their later items are dropped as noise */
+                                spam: boolean;
+                            };
+                            conversation: {
+                                /** Format: uuid */
+                                assigneeId: string | null;
+                                /** Format: uuid */
+                                campaignId: string | null;
+                                /**
+                                 * Format: uuid
+                                 * @description The connected channel it came through; null for pushed items
+                                 */
+                                channelId: string | null;
+                                channelName: string | null;
+                                closedAt: string | null;
+                                contact: {
+                                    avatarUrl: string | null;
+                                    displayName: string | null;
+                                    handle: string;
+                                    id: string;
+                                    /** @enum {string} */
+                                    network: "bluesky" | "mastodon" | "push";
+                                    profileUrl: string | null;
+                                    /** @description Closed as spam: their later items are dropped as noise */
+                                    spam: boolean;
+                                };
+                                firstInboundAt: string;
+                                firstResponseAt: string | null;
+                                id: string;
+                                /** @enum {string} */
+                                kind: "thread" | "direct";
+                                lastInboundAt: string;
+                                lastMessageAt: string;
+                                lead: boolean;
+                                messageCount: number;
+                                /** @enum {string} */
+                                network: "bluesky" | "mastodon" | "push";
+                                /**
+                                 * Format: uuid
+                                 * @description The Chorus post it answers
+                                 */
+                                postId: string | null;
+                                /** @description The latest message's text, shortened (plain text, never HTML) */
+                                preview: string;
+                                /** @enum {string} */
+                                priority: "low" | "normal" | "high" | "urgent";
+                                /** @description The latest inbound message's sentiment */
+                                sentiment: {
+                                    label: string;
+                                    score: number | null;
+                                } | null;
+                                sla: {
+                                    breached: boolean;
+                                    firstResponseBreachedAt: string | null;
+                                    firstResponseDueAt: string | null;
+                                    resolutionBreachedAt: string | null;
+                                    resolutionDueAt: string | null;
+                                };
+                                spam: boolean;
+                                /** @enum {string} */
+                                status: "open" | "pending" | "closed";
+                                tags: string[];
+                                updatedAt: string;
+                                /** @description Bumped by every new message in or out; a reply names the version it answers */
+                                version: number;
+                            };
+                            /** @description The thread, in and out, oldest first */
+                            messages: {
+                                /**
+                                 * Format: uuid
+                                 * @description Outbound: the member whose reply it was
+                                 */
+                                authorId: string | null;
+                                /** @description Inbound: who wrote it */
+                                contactId: string | null;
+                                /** @description Deleted on the network since */
+                                deleted: boolean;
+                                /** @enum {string} */
+                                direction: "in" | "out";
+                                externalId: string;
+                                id: string;
+                                /** @enum {string} */
+                                kind: "reply" | "mention" | "quote" | "direct" | "push" | "reply_out";
+                                lead: boolean;
+                                parentExternalId: string | null;
+                                receivedAt: string;
+                                sentAt: string;
+                                sentiment: {
+                                    label: string;
+                                    score: number | null;
+                                } | null;
+                                /** @description As received: plain text, never HTML */
+                                text: string;
+                                url: string | null;
+                            }[];
+                            notes: {
+                                /** Format: uuid */
+                                authorId: string;
+                                body: string;
+                                createdAt: string;
+                                id: string;
+                                mentionedUserIds: string[];
+                            }[];
+                            /** @description The team's replies and their status, oldest first */
+                            replies: {
+                                /** Format: uuid */
+                                authorId: string;
+                                conversationId: string;
+                                /** @description The version it was written against */
+                                conversationVersion: number;
+                                createdAt: string;
+                                error: string | null;
+                                id: string;
+                                inReplyToMessageId: string;
+                                /** Format: uuid */
+                                savedReplyId: string | null;
+                                sentAt: string | null;
+                                /** @enum {string} */
+                                status: "awaiting_approval" | "sending" | "sent" | "failed" | "rejected";
+                                text: string;
+                                url: string | null;
+                            }[];
+                            /** @description Members with the reply box open now (their lease not expired) */
+                            replying: {
+                                expiresAt: string;
+                                name: string | null;
+                                /** Format: uuid */
+                                userId: string;
+                            }[];
+                            version: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change status, priority, tags or assignee (audited; the SLA timers follow) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * Format: uuid
+                         * @description A member's user id; null unassigns
+                         */
+                        assigneeId?: string | null;
+                        /** @enum {string} */
+                        priority?: "low" | "normal" | "high" | "urgent";
+                        /** @enum {string} */
+                        status?: "open" | "pending" | "closed";
+                        tags?: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            assigneeId: string | null;
+                            /** Format: uuid */
+                            campaignId: string | null;
+                            /**
+                             * Format: uuid
+                             * @description The connected channel it came through; null for pushed items
+                             */
+                            channelId: string | null;
+                            channelName: string | null;
+                            closedAt: string | null;
+                            contact: {
+                                avatarUrl: string | null;
+                                displayName: string | null;
+                                handle: string;
+                                id: string;
+                                /** @enum {string} */
+                                network: "bluesky" | "mastodon" | "push";
+                                profileUrl: string | null;
+                                /** @description Closed as spam: their later items are dropped as noise */
+                                spam: boolean;
+                            };
+                            firstInboundAt: string;
+                            firstResponseAt: string | null;
+                            id: string;
+                            /** @enum {string} */
+                            kind: "thread" | "direct";
+                            lastInboundAt: string;
+                            lastMessageAt: string;
+                            lead: boolean;
+                            messageCount: number;
+                            /** @enum {string} */
+                            network: "bluesky" | "mastodon" | "push";
+                            /**
+                             * Format: uuid
+                             * @description The Chorus post it answers
+                             */
+                            postId: string | null;
+                            /** @description The latest message's text, shortened (plain text, never HTML) */
+                            preview: string;
+                            /** @enum {string} */
+                            priority: "low" | "normal" | "high" | "urgent";
+                            /** @description The latest inbound message's sentiment */
+                            sentiment: {
+                                label: string;
+                                score: number | null;
+                            } | null;
+                            sla: {
+                                breached: boolean;
+                                firstResponseBreachedAt: string | null;
+                                firstResponseDueAt: string | null;
+                                resolutionBreachedAt: string | null;
+                                resolutionDueAt: string | null;
+                            };
+                            spam: boolean;
+                            /** @enum {string} */
+                            status: "open" | "pending" | "closed";
+                            tags: string[];
+                            updatedAt: string;
+                            /** @description Bumped by every new message in or out; a reply names the version it answers */
+                            version: number;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/v1/inbox/conversations/{id}/lease": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Open or renew your reply box (a lease of about 30 s); answers who else is replying */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Renew before then (PUT again) while the reply box stays open */
+                            expiresAt: string;
+                            /** @description The other members with the reply box open */
+                            replying: {
+                                expiresAt: string;
+                                name: string | null;
+                                /** Format: uuid */
+                                userId: string;
+                            }[];
+                            /** @description The conversation's version now: send it with the reply */
+                            version: number;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** Close your reply box: you no longer show as replying */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Closed */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": null;
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/inbox/conversations/{id}/notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add an internal note; each @member it mentions (by email, its local part, or name) is notified */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        body: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            authorId: string;
+                            body: string;
+                            createdAt: string;
+                            id: string;
+                            mentionedUserIds: string[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/inbox/conversations/{id}/replies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reply (written against the conversation's version): sent through the channel, or first approved when the workspace's policy asks */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description The conversation's message it answers; omitted: its latest inbound message */
+                        inReplyToMessageId?: string;
+                        /**
+                         * Format: uuid
+                         * @description The saved reply it started from (an approved one)
+                         */
+                        savedReplyId?: string;
+                        /** @description Plain text; checked against the channel's network limits */
+                        text: string;
+                        /** @description The conversation's version the reply was written against (detail or lease); older: 409 */
+                        version: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            reply: {
+                                /** Format: uuid */
+                                authorId: string;
+                                conversationId: string;
+                                /** @description The version it was written against */
+                                conversationVersion: number;
+                                createdAt: string;
+                                error: string | null;
+                                id: string;
+                                inReplyToMessageId: string;
+                                /** Format: uuid */
+                                savedReplyId: string | null;
+                                sentAt: string | null;
+                                /** @enum {string} */
+                                status: "awaiting_approval" | "sending" | "sent" | "failed" | "rejected";
+                                text: string;
+                                url: string | null;
+                            };
+                            version: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/inbox/conversations/{id}/saved-replies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The workspace's approved saved replies, rendered for this conversation */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            savedReplies: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                                tags: string[];
+                                template: string;
+                                /** @description Rendered with the conversation's author name and handle and the post's link */
+                                text: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/inbox/conversations/{id}/spam": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Close as spam: the conversation closes and its author's later items are dropped as noise (audited) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            assigneeId: string | null;
+                            /** Format: uuid */
+                            campaignId: string | null;
+                            /**
+                             * Format: uuid
+                             * @description The connected channel it came through; null for pushed items
+                             */
+                            channelId: string | null;
+                            channelName: string | null;
+                            closedAt: string | null;
+                            contact: {
+                                avatarUrl: string | null;
+                                displayName: string | null;
+                                handle: string;
+                                id: string;
+                                /** @enum {string} */
+                                network: "bluesky" | "mastodon" | "push";
+                                profileUrl: string | null;
+                                /** @description Closed as spam: their later items are dropped as noise */
+                                spam: boolean;
+                            };
+                            firstInboundAt: string;
+                            firstResponseAt: string | null;
+                            id: string;
+                            /** @enum {string} */
+                            kind: "thread" | "direct";
+                            lastInboundAt: string;
+                            lastMessageAt: string;
+                            lead: boolean;
+                            messageCount: number;
+                            /** @enum {string} */
+                            network: "bluesky" | "mastodon" | "push";
+                            /**
+                             * Format: uuid
+                             * @description The Chorus post it answers
+                             */
+                            postId: string | null;
+                            /** @description The latest message's text, shortened (plain text, never HTML) */
+                            preview: string;
+                            /** @enum {string} */
+                            priority: "low" | "normal" | "high" | "urgent";
+                            /** @description The latest inbound message's sentiment */
+                            sentiment: {
+                                label: string;
+                                score: number | null;
+                            } | null;
+                            sla: {
+                                breached: boolean;
+                                firstResponseBreachedAt: string | null;
+                                firstResponseDueAt: string | null;
+                                resolutionBreachedAt: string | null;
+                                resolutionDueAt: string | null;
+                            };
+                            spam: boolean;
+                            /** @enum {string} */
+                            status: "open" | "pending" | "closed";
+                            tags: string[];
+                            updatedAt: string;
+                            /** @description Bumped by every new message in or out; a reply names the version it answers */
+                            version: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/inbox/messages/{id}/like": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Like an inbound message on its network, as the channel's account (once, however often asked) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            liked: true;
+                            message: {
+                                id: string;
+                                url: string | null;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/inbox/replies/{id}/decisions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approve or reject the current step of a reply's approval chain (its approvers, never its author) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description A retry with the same key gets the first answer (same status and body) */
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        comment?: string;
+                        /** @enum {string} */
+                        decision: "approve" | "reject" | "request_changes";
+                        /** @description The round it is for (the chain's round); after an edit started a new one it is refused (409) */
+                        round: number;
+                        /** @description The step it is for, from 1 (the chain's currentStep); a decision for another step is refused (409) */
+                        step: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Approvers of the current step who have not decided yet */
+                            awaitingUserIds: string[];
+                            /** @description The step waiting for decisions, from 1 (the index in steps plus one); null when none is */
+                            currentStep: number | null;
+                            /** @description When the current step escalates (its deadlineSeconds after it began); null without a deadline or when no step is pending */
+                            deadline: string | null;
+                            decisions: {
+                                at: string;
+                                comment?: string;
+                                /** @enum {string} */
+                                decision: "approve" | "reject" | "request_changes";
+                                round: number;
+                                /** @description From 1 */
+                                step: number;
+                                userId: string;
+                            }[];
+                            /** @description One person approves at most one step of a round */
+                            distinctApprovers: boolean;
+                            /** @description Who changed the content in this round: they may not decide in it */
+                            editorIds: string[];
+                            /** @description From 0; each edit of the content starts a new round from step 1 */
+                            round: number;
+                            /** @enum {string} */
+                            state: "pending" | "changes_requested" | "approved" | "rejected" | "expired" | "none";
+                            steps: {
+                                deadlineSeconds?: number;
+                                eligibleUserIds: string[];
+                                escalateToUserIds?: string[];
+                                /** @enum {string} */
+                                mode: "any" | "all" | "quorum";
+                                name: string;
+                                quorum?: number;
+                                remindBeforeSeconds?: number;
+                                source?: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/inbox/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The inbox's settings: which replies need approval before they are sent */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            replyApproval: {
+                                /** @enum {string} */
+                                mode: "none" | "all" | "roles" | "rules";
+                                roles?: ("owner" | "admin" | "editor" | "approver" | "analyst")[];
+                                steps?: {
+                                    approvers: {
+                                        roles?: ("owner" | "admin" | "editor" | "approver" | "analyst")[];
+                                        userIds?: string[];
+                                    };
+                                    deadlineSeconds?: number;
+                                    escalateTo?: {
+                                        roles?: ("owner" | "admin" | "editor" | "approver" | "analyst")[];
+                                        userIds?: string[];
+                                    };
+                                    /** @enum {string} */
+                                    mode: "any" | "all" | "quorum";
+                                    name: string;
+                                    quorum?: number;
+                                    remindBeforeSeconds?: number;
+                                    /** @description Set on steps a content rule inserted */
+                                    source?: string;
+                                }[];
+                            };
+                            updatedAt: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        /** Set the reply approval policy: none, all replies, replies by some roles, or replies content rules flag */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        replyApproval: {
+                            /** @enum {string} */
+                            mode: "none";
+                        } | {
+                            /** @enum {string} */
+                            mode: "all";
+                            steps: {
+                                approvers: {
+                                    roles?: ("owner" | "admin" | "editor" | "approver" | "analyst")[];
+                                    userIds?: string[];
+                                };
+                                /** @description Time the step may take before it escalates */
+                                deadlineSeconds?: number;
+                                /** @description Notified at the deadline, and eligible to decide from then on */
+                                escalateTo?: {
+                                    roles?: ("owner" | "admin" | "editor" | "approver" | "analyst")[];
+                                    userIds?: string[];
+                                };
+                                /** @enum {string} */
+                                mode: "any" | "all" | "quorum";
+                                name: string;
+                                quorum?: number;
+                                /** @description Remind pending approvers this long before the deadline */
+                                remindBeforeSeconds?: number;
+                            }[];
+                        } | {
+                            /** @enum {string} */
+                            mode: "roles";
+                            /** @description Replies written by members with these roles need approval */
+                            roles: ("owner" | "admin" | "editor" | "approver" | "analyst")[];
+                            steps: {
+                                approvers: {
+                                    roles?: ("owner" | "admin" | "editor" | "approver" | "analyst")[];
+                                    userIds?: string[];
+                                };
+                                /** @description Time the step may take before it escalates */
+                                deadlineSeconds?: number;
+                                /** @description Notified at the deadline, and eligible to decide from then on */
+                                escalateTo?: {
+                                    roles?: ("owner" | "admin" | "editor" | "approver" | "analyst")[];
+                                    userIds?: string[];
+                                };
+                                /** @enum {string} */
+                                mode: "any" | "all" | "quorum";
+                                name: string;
+                                quorum?: number;
+                                /** @description Remind pending approvers this long before the deadline */
+                                remindBeforeSeconds?: number;
+                            }[];
+                        } | {
+                            /** @enum {string} */
+                            mode: "rules";
+                            /** @description Before the steps of the content rules a reply matches (those rules' steps follow) */
+                            steps: {
+                                approvers: {
+                                    roles?: ("owner" | "admin" | "editor" | "approver" | "analyst")[];
+                                    userIds?: string[];
+                                };
+                                /** @description Time the step may take before it escalates */
+                                deadlineSeconds?: number;
+                                /** @description Notified at the deadline, and eligible to decide from then on */
+                                escalateTo?: {
+                                    roles?: ("owner" | "admin" | "editor" | "approver" | "analyst")[];
+                                    userIds?: string[];
+                                };
+                                /** @enum {string} */
+                                mode: "any" | "all" | "quorum";
+                                name: string;
+                                quorum?: number;
+                                /** @description Remind pending approvers this long before the deadline */
+                                remindBeforeSeconds?: number;
+                            }[];
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            replyApproval: {
+                                /** @enum {string} */
+                                mode: "none" | "all" | "roles" | "rules";
+                                roles?: ("owner" | "admin" | "editor" | "approver" | "analyst")[];
+                                steps?: {
+                                    approvers: {
+                                        roles?: ("owner" | "admin" | "editor" | "approver" | "analyst")[];
+                                        userIds?: string[];
+                                    };
+                                    deadlineSeconds?: number;
+                                    escalateTo?: {
+                                        roles?: ("owner" | "admin" | "editor" | "approver" | "analyst")[];
+                                        userIds?: string[];
+                                    };
+                                    /** @enum {string} */
+                                    mode: "any" | "all" | "quorum";
+                                    name: string;
+                                    quorum?: number;
+                                    remindBeforeSeconds?: number;
+                                    /** @description Set on steps a content rule inserted */
+                                    source?: string;
+                                }[];
+                            };
+                            updatedAt: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/inbox/sla-report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** SLA figures of the conversations that started in a period: median and p90 first-response time, breaches, per member (assignee) and per channel */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Default: 30 days before `to` */
+                    from?: string;
+                    /** @description Default: now */
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            channels: {
+                                /**
+                                 * Format: uuid
+                                 * @description null: pushed items
+                                 */
+                                channelId: string | null;
+                                /** @description Conversations that started in the period */
+                                conversations: number;
+                                firstResponseBreaches: number;
+                                medianFirstResponseSeconds: number | null;
+                                name: string | null;
+                                p90FirstResponseSeconds: number | null;
+                                resolutionBreaches: number;
+                                resolved: number;
+                                responded: number;
+                            }[];
+                            from: string;
+                            members: {
+                                /** @description Conversations that started in the period */
+                                conversations: number;
+                                firstResponseBreaches: number;
+                                medianFirstResponseSeconds: number | null;
+                                name: string | null;
+                                p90FirstResponseSeconds: number | null;
+                                resolutionBreaches: number;
+                                resolved: number;
+                                responded: number;
+                                /**
+                                 * Format: uuid
+                                 * @description null: unassigned
+                                 */
+                                userId: string | null;
+                            }[];
+                            to: string;
+                            total: {
+                                /** @description Conversations that started in the period */
+                                conversations: number;
+                                firstResponseBreaches: number;
+                                medianFirstResponseSeconds: number | null;
+                                p90FirstResponseSeconds: number | null;
+                                resolutionBreaches: number;
+                                resolved: number;
+                                responded: number;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/inbox/sla-targets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Response-time targets per priority (minutes); a priority without one has no SLA */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            targets: {
+                                firstResponseMinutes: number;
+                                /** @enum {string} */
+                                priority: "low" | "normal" | "high" | "urgent";
+                                remindBeforeMinutes: number;
+                                resolutionMinutes: number;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        /** Replace the SLA targets; open conversations' deadlines follow */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        targets: {
+                            firstResponseMinutes: number;
+                            /** @enum {string} */
+                            priority: "low" | "normal" | "high" | "urgent";
+                            /**
+                             * @description Remind the assignee this long before each deadline (0: no reminder)
+                             * @default 0
+                             */
+                            remindBeforeMinutes?: number;
+                            resolutionMinutes: number;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            targets: {
+                                firstResponseMinutes: number;
+                                /** @enum {string} */
+                                priority: "low" | "normal" | "high" | "urgent";
+                                remindBeforeMinutes: number;
+                                resolutionMinutes: number;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/invitations": {
         parameters: {
             query?: never;
@@ -2615,7 +4285,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    kind?: "snippet" | "template" | "media";
+                    kind?: "snippet" | "template" | "media" | "saved_reply";
                     tag?: string;
                     usable?: "true" | "false";
                 };
@@ -2639,7 +4309,7 @@ export interface paths {
                                 /** Format: uuid */
                                 id: string;
                                 /** @enum {string} */
-                                kind: "snippet" | "template" | "media";
+                                kind: "snippet" | "template" | "media" | "saved_reply";
                                 /** Format: uuid */
                                 mediaId: string | null;
                                 name: string;
@@ -2661,7 +4331,7 @@ export interface paths {
             };
         };
         put?: never;
-        /** Add a snippet, template or media item; it goes through the workspace's approval chain */
+        /** Add a snippet, template, media item or saved reply; it goes through the workspace's approval chain */
         post: {
             parameters: {
                 query?: never;
@@ -2677,7 +4347,7 @@ export interface paths {
                         /** Format: date-time */
                         expiresAt?: string;
                         /** @enum {string} */
-                        kind: "snippet" | "template" | "media";
+                        kind: "snippet" | "template" | "media" | "saved_reply";
                         /**
                          * Format: uuid
                          * @description An uploaded media asset (POST /v1/media), for kind "media"
@@ -2703,7 +4373,7 @@ export interface paths {
                             /** Format: uuid */
                             id: string;
                             /** @enum {string} */
-                            kind: "snippet" | "template" | "media";
+                            kind: "snippet" | "template" | "media" | "saved_reply";
                             /** Format: uuid */
                             mediaId: string | null;
                             name: string;
@@ -2761,7 +4431,7 @@ export interface paths {
                             /** Format: uuid */
                             id: string;
                             /** @enum {string} */
-                            kind: "snippet" | "template" | "media";
+                            kind: "snippet" | "template" | "media" | "saved_reply";
                             /** Format: uuid */
                             mediaId: string | null;
                             name: string;
@@ -4491,7 +6161,7 @@ export interface paths {
                                  * @description What subjectId is the id of
                                  * @enum {string}
                                  */
-                                subjectType: "post" | "campaign" | "library_item" | "alert";
+                                subjectType: "post" | "campaign" | "library_item" | "alert" | "conversation";
                             }[];
                         };
                     };

@@ -27,6 +27,7 @@ import { tokenRoutes } from './routes/tokens';
 import { invitationRoutes } from './routes/invitations';
 import { healthRoutes } from './routes/health';
 import { importRoutes } from './routes/imports';
+import { inboxRoutes } from './routes/inbox';
 import { libraryRoutes } from './routes/library';
 import { listeningRoutes } from './routes/listening';
 import { postRoutes } from './routes/posts';
@@ -141,6 +142,7 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = {}
   await app.register(approvalRoutes, { prefix: '/v1' });
   await app.register(campaignRoutes, { prefix: '/v1' });
   await app.register(calendarRoutes, { prefix: '/v1' });
+  await app.register(inboxRoutes, { prefix: '/v1' });
   return app;
 }
 

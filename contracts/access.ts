@@ -17,6 +17,10 @@ export const Roles = {
   decide: { roles: ['owner', 'admin', 'editor', 'approver', 'analyst'], scope: 'approve' },
   /** Listening queries, mention corrections and alerts. */
   listen: { roles: ['owner', 'admin', 'editor'], scope: 'listening' },
+  /** The inbox's team work: replying, notes, assignment, status, likes, spam. */
+  engage: { roles: ['owner', 'admin', 'editor'], scope: 'publish' },
+  /** The inbox's settings: SLA targets, assignment rules, the reply approval policy, others' away. */
+  manageInbox: { roles: ['owner', 'admin'], scope: 'admin' },
   manageChannels: { roles: ['owner', 'admin'], scope: 'admin' },
   manageMembers: { roles: ['owner', 'admin'], scope: 'admin' },
   /** Ingest keys: the integrations that push mentions into listening. */

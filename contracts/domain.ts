@@ -46,5 +46,6 @@ export const CAMPAIGN_STATUSES = [
 ] as const;
 export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number];
 
-export const LIBRARY_ITEM_KINDS = ['snippet', 'template', 'media'] as const;
+/** A saved reply is the inbox's canned answer, with {{author.name}}, {{author.handle}} and {{post.link}}. */
+export const LIBRARY_ITEM_KINDS = ['snippet', 'template', 'media', 'saved_reply'] as const;
 export type LibraryItemKind = (typeof LIBRARY_ITEM_KINDS)[number];

@@ -100,6 +100,16 @@ export const AUDIT_ACTIONS = [
   'alert.acknowledged',
   'ingest_key.created',
   'ingest_key.revoked',
+  'conversation.updated',
+  'conversation.note_added',
+  'conversation.reply_requested',
+  'conversation.marked_spam',
+  'inbox_settings.updated',
+  'inbox_settings.sla_targets_set',
+  'assignment_rule.created',
+  'assignment_rule.updated',
+  'assignment_rule.deleted',
+  'member.away_set',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { inspectMedia, MAX_MEDIA_BYTES } from '../../content/media';
 import { templateVariables } from '../../content/templates';
+import { SAVED_REPLY_VARIABLES, savedReplyVariables, unknownSavedReplyVariables } from '../../content/saved-replies';
 import { approvableSteps, policyStepsFor } from '../../db/approvals';
 import { appendAudit } from '../../db/audit';
 import { LIBRARY_ITEM_KINDS } from '../../contracts/domain';
@@ -38,7 +39,11 @@ const createItemBody = z
     path: ['mediaId'],
   })
   .refine((b) => b.kind === 'media' || b.body !== undefined, {
-    message: 'required for snippets and templates',
+    message: 'required for snippets, templates and saved replies',
+    path: ['body'],
+  })
+  .refine((b) => b.kind !== 'saved_reply' || unknownSavedReplyVariables(b.body ?? '').length === 0, {
+    message: `a saved reply's variables are ${SAVED_REPLY_VARIABLES.map((v) => `{{${v}}}`).join(', ')}`,
     path: ['body'],
   });
 
@@ -142,7 +147,7 @@ export const libraryRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       onRequest: requireRole(Roles.writeContent),
       schema: {
-        summary: "Add a snippet, template or media item; it goes through the workspace's approval chain",
+        summary: "Add a snippet, template, media item or saved reply; it goes through the workspace's approval chain",
         tags: ['library'],
         body: createItemBody,
         response: { 201: libraryItemView },
@@ -175,7 +180,12 @@ export const libraryRoutes: FastifyPluginAsyncZod = async (app) => {
           kind: body.kind,
           name: body.name,
           body: body.body ?? null,
-          variables: body.kind === 'template' && body.body ? templateVariables(body.body) : [],
+          variables:
+            body.kind === 'template' && body.body
+              ? templateVariables(body.body)
+              : body.kind === 'saved_reply' && body.body
+                ? savedReplyVariables(body.body)
+                : [],
           media_id: body.mediaId ?? null,
           tags: body.tags,
           owner_id: caller.userId,

@@ -402,7 +402,7 @@ export interface paths {
             parameters: {
                 query?: {
                     /** @description Also finds rows stored under the action's older name */
-                    action?: "workspace.created" | "workspace.notification_webhook_set" | "member.added" | "member.role_changed" | "member.removed" | "invitation.created" | "invitation.reissued" | "invitation.revoked" | "invitation.accepted" | "service_account.created" | "api_token.created" | "api_token.revoked" | "session.created" | "session.switched" | "session.ended" | "user.password_set" | "channel.created" | "channel.slots_set" | "channel.reconnected" | "channel.removed" | "post.created" | "post.edited" | "post.rescheduled" | "post.status_changed" | "post.approval_decided" | "campaign.created" | "campaign.posts_added" | "campaign.status_changed" | "campaign.approval_decided" | "recurrence.created" | "recurrence.status_changed" | "import_job.started" | "media.uploaded" | "library_item.created" | "library_item.status_changed" | "library_item.approval_decided" | "approval_policy.created" | "approval_policy.updated" | "content_rule.created" | "content_rule.deleted" | "listening_query.created" | "listening_query.updated" | "alert.opened" | "alert.acknowledged" | "ingest_key.created" | "ingest_key.revoked";
+                    action?: "workspace.created" | "workspace.notification_webhook_set" | "member.added" | "member.role_changed" | "member.removed" | "invitation.created" | "invitation.reissued" | "invitation.revoked" | "invitation.accepted" | "service_account.created" | "api_token.created" | "api_token.revoked" | "session.created" | "session.switched" | "session.ended" | "user.password_set" | "channel.created" | "channel.slots_set" | "channel.reconnected" | "channel.removed" | "post.created" | "post.edited" | "post.rescheduled" | "post.status_changed" | "post.approval_decided" | "campaign.created" | "campaign.posts_added" | "campaign.status_changed" | "campaign.approval_decided" | "recurrence.created" | "recurrence.status_changed" | "import_job.started" | "media.uploaded" | "library_item.created" | "library_item.status_changed" | "library_item.approval_decided" | "approval_policy.created" | "approval_policy.updated" | "content_rule.created" | "content_rule.deleted" | "listening_query.created" | "listening_query.updated" | "alert.opened" | "alert.acknowledged" | "ingest_key.created" | "ingest_key.revoked" | "conversation.updated" | "conversation.note_added" | "conversation.reply_requested" | "conversation.marked_spam" | "inbox_settings.updated" | "inbox_settings.sla_targets_set" | "assignment_rule.created" | "assignment_rule.updated" | "assignment_rule.deleted" | "member.away_set";
                     /** @description User id */
                     actor?: string;
                     from?: string;
@@ -2207,6 +2207,710 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/inbox/contacts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A contact's profile and their conversations with the workspace */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            avatarUrl: string | null;
+                            /** @description Their conversations with the workspace, newest first */
+                            conversations: {
+                                /** Format: uuid */
+                                channelId: string | null;
+                                id: string;
+                                lastMessageAt: string;
+                                messageCount: number;
+                                preview: string;
+                                /** @enum {string} */
+                                status: "open" | "pending" | "closed";
+                            }[];
+                            createdAt: string;
+                            displayName: string | null;
+                            handle: string;
+                            id: string;
+                            /** @enum {string} */
+                            network: "bluesky" | "mastodon" | "push";
+                            profileUrl: string | null;
+                            /** @description Closed as spam: their later items are dropped as noise */
+                            spam: boolean;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/inbox/conversations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Conversations of your workspace, newest activity first, filtered; with the filter bar's counts */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description "me", "unassigned", or a member's user id */
+                    assignee?: ("me" | "unassigned") | string;
+                    /** @description Past an SLA deadline (first response or resolution) */
+                    breached?: "true" | "false";
+                    /** @description Conversations on the posts of this campaign */
+                    campaignId?: string;
+                    channelId?: string;
+                    /** @description The previous page's `next` */
+                    cursor?: string;
+                    /** @description Conversations with (or without) buying intent */
+                    lead?: "true" | "false";
+                    limit?: number;
+                    network?: "bluesky" | "mastodon" | "push";
+                    priority?: "low" | "normal" | "high" | "urgent";
+                    /** @description Text in a message or note, or the author's handle or name (case-insensitive) */
+                    q?: string;
+                    sentiment?: "positive" | "negative" | "neutral";
+                    status?: "open" | "pending" | "closed";
+                    tag?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            conversations: {
+                                /** Format: uuid */
+                                assigneeId: string | null;
+                                /** Format: uuid */
+                                campaignId: string | null;
+                                /**
+                                 * Format: uuid
+                                 * @description The connected channel it came through; null for pushed items
+                                 */
+                                channelId: string | null;
+                                channelName: string | null;
+                                closedAt: string | null;
+                                contact: {
+                                    avatarUrl: string | null;
+                                    displayName: string | null;
+                                    handle: string;
+                                    id: string;
+                                    /** @enum {string} */
+                                    network: "bluesky" | "mastodon" | "push";
+                                    profileUrl: string | null;
+                                    /** @description Closed as spam: their later items are dropped as noise */
+                                    spam: boolean;
+                                };
+                                firstInboundAt: string;
+                                firstResponseAt: string | null;
+                                id: string;
+                                /** @enum {string} */
+                                kind: "thread" | "direct";
+                                lastInboundAt: string;
+                                lastMessageAt: string;
+                                lead: boolean;
+                                messageCount: number;
+                                /** @enum {string} */
+                                network: "bluesky" | "mastodon" | "push";
+                                /**
+                                 * Format: uuid
+                                 * @description The Chorus post it answers
+                                 */
+                                postId: string | null;
+                                /** @description The latest message's text, shortened (plain text, never HTML) */
+                                preview: string;
+                                /** @enum {string} */
+                                priority: "low" | "normal" | "high" | "urgent";
+                                /** @description The latest inbound message's sentiment */
+                                sentiment: {
+                                    label: string;
+                                    score: number | null;
+                                } | null;
+                                sla: {
+                                    breached: boolean;
+                                    firstResponseBreachedAt: string | null;
+                                    firstResponseDueAt: string | null;
+                                    resolutionBreachedAt: string | null;
+                                    resolutionDueAt: string | null;
+                                };
+                                spam: boolean;
+                                /** @enum {string} */
+                                status: "open" | "pending" | "closed";
+                                tags: string[];
+                                updatedAt: string;
+                                /** @description Bumped by every new message in or out; a reply names the version it answers */
+                                version: number;
+                            }[];
+                            counts: {
+                                /** @description Open or pending, past an SLA deadline */
+                                breached: number;
+                                closed: number;
+                                /** @description Open or pending, assigned to you */
+                                mine: number;
+                                open: number;
+                                pending: number;
+                                /** @description Open or pending, assigned to no one */
+                                unassigned: number;
+                            };
+                            /** @description Pass as `cursor` for the next page; null on the last */
+                            next: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/inbox/conversations/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One conversation: its thread (in and out), notes, replies and their status, the contact and their past conversations, who is replying, its version */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            contact: {
+                                avatarUrl: string | null;
+                                /** @description Their conversations with the workspace, newest first */
+                                conversations: {
+                                    /** Format: uuid */
+                                    channelId: string | null;
+                                    id: string;
+                                    lastMessageAt: string;
+                                    messageCount: number;
+                                    preview: string;
+                                    /** @enum {string} */
+                                    status: "open" | "pending" | "closed";
+                                }[];
+                                createdAt: string;
+                                displayName: string | null;
+                                handle: string;
+                                id: string;
+                                /** @enum {string} */
+                                network: "bluesky" | "mastodon" | "push";
+                                profileUrl: string | null;
+                                /** @description Closed as spam: their later items are dropped as noise */
+                                spam: boolean;
+                            };
+                            conversation: {
+                                /** Format: uuid */
+                                assigneeId: string | null;
+                                /** Format: uuid */
+                                campaignId: string | null;
+                                /**
+                                 * Format: uuid
+                                 * @description The connected channel it came through; null for pushed items
+                                 */
+                                channelId: string | null;
+                                channelName: string | null;
+                                closedAt: string | null;
+                                contact: {
+                                    avatarUrl: string | null;
+                                    displayName: string | null;
+                                    handle: string;
+                                    id: string;
+                                    /** @enum {string} */
+                                    network: "bluesky" | "mastodon" | "push";
+                                    profileUrl: string | null;
+                                    /** @description Closed as spam: their later items are dropped as noise */
+                                    spam: boolean;
+                                };
+                                firstInboundAt: string;
+                                firstResponseAt: string | null;
+                                id: string;
+                                /** @enum {string} */
+                                kind: "thread" | "direct";
+                                lastInboundAt: string;
+                                lastMessageAt: string;
+                                lead: boolean;
+                                messageCount: number;
+                                /** @enum {string} */
+                                network: "bluesky" | "mastodon" | "push";
+                                /**
+                                 * Format: uuid
+                                 * @description The Chorus post it answers
+                                 */
+                                postId: string | null;
+                                /** @description The latest message's text, shortened (plain text, never HTML) */
+                                preview: string;
+                                /** @enum {string} */
+                                priority: "low" | "normal" | "high" | "urgent";
+                                /** @description The latest inbound message's sentiment */
+                                sentiment: {
+                                    label: string;
+                                    score: number | null;
+                                } | null;
+                                sla: {
+                                    breached: boolean;
+                                    firstResponseBreachedAt: string | null;
+                                    firstResponseDueAt: string | null;
+                                    resolutionBreachedAt: string | null;
+                                    resolutionDueAt: string | null;
+                                };
+                                spam: boolean;
+                                /** @enum {string} */
+                                status: "open" | "pending" | "closed";
+                                tags: string[];
+                                updatedAt: string;
+                                /** @description Bumped by every new message in or out; a reply names the version it answers */
+                                version: number;
+                            };
+                            /** @description The thread, in and out, oldest first */
+                            messages: {
+                                /**
+                                 * Format: uuid
+                                 * @description Outbound: the member whose reply it was
+                                 */
+                                authorId: string | null;
+                                /** @description Inbound: who wrote it */
+                                contactId: string | null;
+                                /** @description Deleted on the network since */
+                                deleted: boolean;
+                                /** @enum {string} */
+                                direction: "in" | "out";
+                                externalId: string;
+                                id: string;
+                                /** @enum {string} */
+                                kind: "reply" | "mention" | "quote" | "direct" | "push" | "reply_out";
+                                lead: boolean;
+                                parentExternalId: string | null;
+                                receivedAt: string;
+                                sentAt: string;
+                                sentiment: {
+                                    label: string;
+                                    score: number | null;
+                                } | null;
+                                /** @description As received: plain text, never HTML */
+                                text: string;
+                                url: string | null;
+                            }[];
+                            notes: {
+                                /** Format: uuid */
+                                authorId: string;
+                                body: string;
+                                createdAt: string;
+                                id: string;
+                                mentionedUserIds: string[];
+                            }[];
+                            /** @description The team's replies and their status, oldest first */
+                            replies: {
+                                /** Format: uuid */
+                                authorId: string;
+                                conversationId: string;
+                                /** @description The version it was written against */
+                                conversationVersion: number;
+                                createdAt: string;
+                                error: string | null;
+                                id: string;
+                                inReplyToMessageId: string;
+                                /** Format: uuid */
+                                savedReplyId: string | null;
+                                sentAt: string | null;
+                                /** @enum {string} */
+                                status: "awaiting_approval" | "sending" | "sent" | "failed" | "rejected";
+                                text: string;
+                                url: string | null;
+                            }[];
+                            /** @description Members with the reply box open now (their lease not expired) */
+                            replying: {
+                                expiresAt: string;
+                                name: string | null;
+                                /** Format: uuid */
+                                userId: string;
+                            }[];
+                            version: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change status, priority, tags or assignee (audited; the SLA timers follow) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * Format: uuid
+                         * @description A member's user id; null unassigns
+                         */
+                        assigneeId?: string | null;
+                        /** @enum {string} */
+                        priority?: "low" | "normal" | "high" | "urgent";
+                        /** @enum {string} */
+                        status?: "open" | "pending" | "closed";
+                        tags?: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            assigneeId: string | null;
+                            /** Format: uuid */
+                            campaignId: string | null;
+                            /**
+                             * Format: uuid
+                             * @description The connected channel it came through; null for pushed items
+                             */
+                            channelId: string | null;
+                            channelName: string | null;
+                            closedAt: string | null;
+                            contact: {
+                                avatarUrl: string | null;
+                                displayName: string | null;
+                                handle: string;
+                                id: string;
+                                /** @enum {string} */
+                                network: "bluesky" | "mastodon" | "push";
+                                profileUrl: string | null;
+                                /** @description Closed as spam: their later items are dropped as noise */
+                                spam: boolean;
+                            };
+                            firstInboundAt: string;
+                            firstResponseAt: string | null;
+                            id: string;
+                            /** @enum {string} */
+                            kind: "thread" | "direct";
+                            lastInboundAt: string;
+                            lastMessageAt: string;
+                            lead: boolean;
+                            messageCount: number;
+                            /** @enum {string} */
+                            network: "bluesky" | "mastodon" | "push";
+                            /**
+                             * Format: uuid
+                             * @description The Chorus post it answers
+                             */
+                            postId: string | null;
+                            /** @description The latest message's text, shortened (plain text, never HTML) */
+                            preview: string;
+                            /** @enum {string} */
+                            priority: "low" | "normal" | "high" | "urgent";
+                            /** @description The latest inbound message's sentiment */
+                            sentiment: {
+                                label: string;
+                                score: number | null;
+                            } | null;
+                            sla: {
+                                breached: boolean;
+                                firstResponseBreachedAt: string | null;
+                                firstResponseDueAt: string | null;
+                                resolutionBreachedAt: string | null;
+                                resolutionDueAt: string | null;
+                            };
+                            spam: boolean;
+                            /** @enum {string} */
+                            status: "open" | "pending" | "closed";
+                            tags: string[];
+                            updatedAt: string;
+                            /** @description Bumped by every new message in or out; a reply names the version it answers */
+                            version: number;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/v1/inbox/conversations/{id}/lease": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Open or renew your reply box (a lease of about 30 s); answers who else is replying */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Renew before then (PUT again) while the reply box stays open */
+                            expiresAt: string;
+                            /** @description The other members with the reply box open */
+                            replying: {
+                                expiresAt: string;
+                                name: string | null;
+                                /** Format: uuid */
+                                userId: string;
+                            }[];
+                            /** @description The conversation's version now: send it with the reply */
+                            version: number;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** Close your reply box: you no longer show as replying */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Closed */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": null;
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/inbox/conversations/{id}/notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add an internal note; each @member it mentions (by email, its local part, or name) is notified */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        body: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            authorId: string;
+                            body: string;
+                            createdAt: string;
+                            id: string;
+                            mentionedUserIds: string[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/inbox/conversations/{id}/spam": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Close as spam: the conversation closes and its author's later items are dropped as noise (audited) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            assigneeId: string | null;
+                            /** Format: uuid */
+                            campaignId: string | null;
+                            /**
+                             * Format: uuid
+                             * @description The connected channel it came through; null for pushed items
+                             */
+                            channelId: string | null;
+                            channelName: string | null;
+                            closedAt: string | null;
+                            contact: {
+                                avatarUrl: string | null;
+                                displayName: string | null;
+                                handle: string;
+                                id: string;
+                                /** @enum {string} */
+                                network: "bluesky" | "mastodon" | "push";
+                                profileUrl: string | null;
+                                /** @description Closed as spam: their later items are dropped as noise */
+                                spam: boolean;
+                            };
+                            firstInboundAt: string;
+                            firstResponseAt: string | null;
+                            id: string;
+                            /** @enum {string} */
+                            kind: "thread" | "direct";
+                            lastInboundAt: string;
+                            lastMessageAt: string;
+                            lead: boolean;
+                            messageCount: number;
+                            /** @enum {string} */
+                            network: "bluesky" | "mastodon" | "push";
+                            /**
+                             * Format: uuid
+                             * @description The Chorus post it answers
+                             */
+                            postId: string | null;
+                            /** @description The latest message's text, shortened (plain text, never HTML) */
+                            preview: string;
+                            /** @enum {string} */
+                            priority: "low" | "normal" | "high" | "urgent";
+                            /** @description The latest inbound message's sentiment */
+                            sentiment: {
+                                label: string;
+                                score: number | null;
+                            } | null;
+                            sla: {
+                                breached: boolean;
+                                firstResponseBreachedAt: string | null;
+                                firstResponseDueAt: string | null;
+                                resolutionBreachedAt: string | null;
+                                resolutionDueAt: string | null;
+                            };
+                            spam: boolean;
+                            /** @enum {string} */
+                            status: "open" | "pending" | "closed";
+                            tags: string[];
+                            updatedAt: string;
+                            /** @description Bumped by every new message in or out; a reply names the version it answers */
+                            version: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/invitations": {
         parameters: {
             query?: never;
@@ -2615,7 +3319,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    kind?: "snippet" | "template" | "media";
+                    kind?: "snippet" | "template" | "media" | "saved_reply";
                     tag?: string;
                     usable?: "true" | "false";
                 };
@@ -2639,7 +3343,7 @@ export interface paths {
                                 /** Format: uuid */
                                 id: string;
                                 /** @enum {string} */
-                                kind: "snippet" | "template" | "media";
+                                kind: "snippet" | "template" | "media" | "saved_reply";
                                 /** Format: uuid */
                                 mediaId: string | null;
                                 name: string;
@@ -2661,7 +3365,7 @@ export interface paths {
             };
         };
         put?: never;
-        /** Add a snippet, template or media item; it goes through the workspace's approval chain */
+        /** Add a snippet, template, media item or saved reply; it goes through the workspace's approval chain */
         post: {
             parameters: {
                 query?: never;
@@ -2677,7 +3381,7 @@ export interface paths {
                         /** Format: date-time */
                         expiresAt?: string;
                         /** @enum {string} */
-                        kind: "snippet" | "template" | "media";
+                        kind: "snippet" | "template" | "media" | "saved_reply";
                         /**
                          * Format: uuid
                          * @description An uploaded media asset (POST /v1/media), for kind "media"
@@ -2703,7 +3407,7 @@ export interface paths {
                             /** Format: uuid */
                             id: string;
                             /** @enum {string} */
-                            kind: "snippet" | "template" | "media";
+                            kind: "snippet" | "template" | "media" | "saved_reply";
                             /** Format: uuid */
                             mediaId: string | null;
                             name: string;
@@ -2761,7 +3465,7 @@ export interface paths {
                             /** Format: uuid */
                             id: string;
                             /** @enum {string} */
-                            kind: "snippet" | "template" | "media";
+                            kind: "snippet" | "template" | "media" | "saved_reply";
                             /** Format: uuid */
                             mediaId: string | null;
                             name: string;
@@ -4491,7 +5195,7 @@ export interface paths {
                                  * @description What subjectId is the id of
                                  * @enum {string}
                                  */
-                                subjectType: "post" | "campaign" | "library_item" | "alert";
+                                subjectType: "post" | "campaign" | "library_item" | "alert" | "conversation";
                             }[];
                         };
                     };

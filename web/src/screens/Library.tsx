@@ -207,6 +207,9 @@ function CreateItem({ open, onClose }: { open: boolean; onClose: () => void }) {
           <option value="snippet">Snippet (text to reuse)</option>
           <option value="template">Template (text with {'{{variables}}'})</option>
           <option value="media">Media (an image or video)</option>
+          <option value="saved_reply">
+            Saved reply (inbox; {'{{author.name}}'}, {'{{author.handle}}'}, {'{{post.link}}'})
+          </option>
         </select>
       </label>
       <label>
@@ -225,7 +228,11 @@ function CreateItem({ open, onClose }: { open: boolean; onClose: () => void }) {
         </label>
       ) : (
         <label>
-          {kind === 'template' ? 'Template text (variables as {{name}})' : 'Text'}
+          {kind === 'template'
+            ? 'Template text (variables as {{name}})'
+            : kind === 'saved_reply'
+              ? 'Reply text (variables: {{author.name}}, {{author.handle}}, {{post.link}})'
+              : 'Text'}
           <textarea required rows={4} maxLength={10_000} value={body} onChange={(e) => setBody(e.target.value)} />
         </label>
       )}

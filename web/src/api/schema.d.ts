@@ -2207,6 +2207,315 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/inbox/assignment-rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Rules that assign new conversations, in order (the first that matches assigns) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            rules: {
+                                assignees: {
+                                    /** @enum {string} */
+                                    role: "owner" | "admin" | "editor" | "approver" | "analyst";
+                                } | {
+                                    userIds: string[];
+                                };
+                                conditions: {
+                                    channelIds?: string[];
+                                    keywords?: string[];
+                                    lead?: boolean;
+                                    /** @enum {string} */
+                                    sentiment?: "positive" | "negative" | "neutral";
+                                };
+                                createdAt: string;
+                                enabled: boolean;
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: uuid */
+                                lastAssignedId: string | null;
+                                name: string;
+                                position: number;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Add an assignment rule (by channel, keywords, sentiment, lead; round-robin among its members) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Round-robin among a role's members, or a list of members, skipping those away */
+                        assignees: {
+                            /** @enum {string} */
+                            role: "owner" | "admin" | "editor" | "approver" | "analyst";
+                        } | {
+                            userIds: string[];
+                        };
+                        /** @description Every condition given must hold; none: every new conversation */
+                        conditions: {
+                            channelIds?: string[];
+                            /** @description Any of these words */
+                            keywords?: string[];
+                            lead?: boolean;
+                            /** @enum {string} */
+                            sentiment?: "positive" | "negative" | "neutral";
+                        };
+                        /** @default true */
+                        enabled?: boolean;
+                        name: string;
+                        /** @description From 1 (first match wins); omitted: last */
+                        position?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            assignees: {
+                                /** @enum {string} */
+                                role: "owner" | "admin" | "editor" | "approver" | "analyst";
+                            } | {
+                                userIds: string[];
+                            };
+                            conditions: {
+                                channelIds?: string[];
+                                keywords?: string[];
+                                lead?: boolean;
+                                /** @enum {string} */
+                                sentiment?: "positive" | "negative" | "neutral";
+                            };
+                            createdAt: string;
+                            enabled: boolean;
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            lastAssignedId: string | null;
+                            name: string;
+                            position: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/inbox/assignment-rules/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Replace an assignment rule */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Round-robin among a role's members, or a list of members, skipping those away */
+                        assignees: {
+                            /** @enum {string} */
+                            role: "owner" | "admin" | "editor" | "approver" | "analyst";
+                        } | {
+                            userIds: string[];
+                        };
+                        /** @description Every condition given must hold; none: every new conversation */
+                        conditions: {
+                            channelIds?: string[];
+                            /** @description Any of these words */
+                            keywords?: string[];
+                            lead?: boolean;
+                            /** @enum {string} */
+                            sentiment?: "positive" | "negative" | "neutral";
+                        };
+                        /** @default true */
+                        enabled?: boolean;
+                        name: string;
+                        /** @description From 1 (first match wins); omitted: last */
+                        position?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            assignees: {
+                                /** @enum {string} */
+                                role: "owner" | "admin" | "editor" | "approver" | "analyst";
+                            } | {
+                                userIds: string[];
+                            };
+                            conditions: {
+                                channelIds?: string[];
+                                keywords?: string[];
+                                lead?: boolean;
+                                /** @enum {string} */
+                                sentiment?: "positive" | "negative" | "neutral";
+                            };
+                            createdAt: string;
+                            enabled: boolean;
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            lastAssignedId: string | null;
+                            name: string;
+                            position: number;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** Remove an assignment rule */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Removed */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": null;
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/inbox/away": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Members away (round-robin assignment skips them) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            awayUserIds: string[];
+                        };
+                    };
+                };
+            };
+        };
+        /** Mark yourself (or, as an owner or admin, another member) away or back */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        away: boolean;
+                        /**
+                         * Format: uuid
+                         * @description Another member (owners and admins); omitted: yourself
+                         */
+                        userId?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            away: boolean;
+                            /** Format: uuid */
+                            userId: string;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/inbox/contacts/{id}": {
         parameters: {
             query?: never;
@@ -2811,6 +3120,128 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/inbox/conversations/{id}/replies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reply (written against the conversation's version): sent through the channel, or first approved when the workspace's policy asks */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description The conversation's message it answers; omitted: its latest inbound message */
+                        inReplyToMessageId?: string;
+                        /**
+                         * Format: uuid
+                         * @description The saved reply it started from (an approved one)
+                         */
+                        savedReplyId?: string;
+                        /** @description Plain text; checked against the channel's network limits */
+                        text: string;
+                        /** @description The conversation's version the reply was written against (detail or lease); older: 409 */
+                        version: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            reply: {
+                                /** Format: uuid */
+                                authorId: string;
+                                conversationId: string;
+                                /** @description The version it was written against */
+                                conversationVersion: number;
+                                createdAt: string;
+                                error: string | null;
+                                id: string;
+                                inReplyToMessageId: string;
+                                /** Format: uuid */
+                                savedReplyId: string | null;
+                                sentAt: string | null;
+                                /** @enum {string} */
+                                status: "awaiting_approval" | "sending" | "sent" | "failed" | "rejected";
+                                text: string;
+                                url: string | null;
+                            };
+                            version: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/inbox/conversations/{id}/saved-replies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The workspace's approved saved replies, rendered for this conversation */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            savedReplies: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                                tags: string[];
+                                template: string;
+                                /** @description Rendered with the conversation's author name and handle and the post's link */
+                                text: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/inbox/conversations/{id}/spam": {
         parameters: {
             query?: never;
@@ -2905,6 +3336,498 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/inbox/messages/{id}/like": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Like an inbound message on its network, as the channel's account (once, however often asked) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            liked: true;
+                            message: {
+                                id: string;
+                                url: string | null;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/inbox/replies/{id}/decisions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approve or reject the current step of a reply's approval chain (its approvers, never its author) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description A retry with the same key gets the first answer (same status and body) */
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        comment?: string;
+                        /** @enum {string} */
+                        decision: "approve" | "reject" | "request_changes";
+                        /** @description The round it is for (the chain's round); after an edit started a new one it is refused (409) */
+                        round: number;
+                        /** @description The step it is for, from 1 (the chain's currentStep); a decision for another step is refused (409) */
+                        step: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Approvers of the current step who have not decided yet */
+                            awaitingUserIds: string[];
+                            /** @description The step waiting for decisions, from 1 (the index in steps plus one); null when none is */
+                            currentStep: number | null;
+                            /** @description When the current step escalates (its deadlineSeconds after it began); null without a deadline or when no step is pending */
+                            deadline: string | null;
+                            decisions: {
+                                at: string;
+                                comment?: string;
+                                /** @enum {string} */
+                                decision: "approve" | "reject" | "request_changes";
+                                round: number;
+                                /** @description From 1 */
+                                step: number;
+                                userId: string;
+                            }[];
+                            /** @description One person approves at most one step of a round */
+                            distinctApprovers: boolean;
+                            /** @description Who changed the content in this round: they may not decide in it */
+                            editorIds: string[];
+                            /** @description From 0; each edit of the content starts a new round from step 1 */
+                            round: number;
+                            /** @enum {string} */
+                            state: "pending" | "changes_requested" | "approved" | "rejected" | "expired" | "none";
+                            steps: {
+                                deadlineSeconds?: number;
+                                eligibleUserIds: string[];
+                                escalateToUserIds?: string[];
+                                /** @enum {string} */
+                                mode: "any" | "all" | "quorum";
+                                name: string;
+                                quorum?: number;
+                                remindBeforeSeconds?: number;
+                                source?: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/inbox/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The inbox's settings: which replies need approval before they are sent */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            replyApproval: {
+                                /** @enum {string} */
+                                mode: "none" | "all" | "roles" | "rules";
+                                roles?: ("owner" | "admin" | "editor" | "approver" | "analyst")[];
+                                steps?: {
+                                    approvers: {
+                                        roles?: ("owner" | "admin" | "editor" | "approver" | "analyst")[];
+                                        userIds?: string[];
+                                    };
+                                    deadlineSeconds?: number;
+                                    escalateTo?: {
+                                        roles?: ("owner" | "admin" | "editor" | "approver" | "analyst")[];
+                                        userIds?: string[];
+                                    };
+                                    /** @enum {string} */
+                                    mode: "any" | "all" | "quorum";
+                                    name: string;
+                                    quorum?: number;
+                                    remindBeforeSeconds?: number;
+                                    /** @description Set on steps a content rule inserted */
+                                    source?: string;
+                                }[];
+                            };
+                            updatedAt: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        /** Set the reply approval policy: none, all replies, replies by some roles, or replies content rules flag */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        replyApproval: {
+                            /** @enum {string} */
+                            mode: "none";
+                        } | {
+                            /** @enum {string} */
+                            mode: "all";
+                            steps: {
+                                approvers: {
+                                    roles?: ("owner" | "admin" | "editor" | "approver" | "analyst")[];
+                                    userIds?: string[];
+                                };
+                                /** @description Time the step may take before it escalates */
+                                deadlineSeconds?: number;
+                                /** @description Notified at the deadline, and eligible to decide from then on */
+                                escalateTo?: {
+                                    roles?: ("owner" | "admin" | "editor" | "approver" | "analyst")[];
+                                    userIds?: string[];
+                                };
+                                /** @enum {string} */
+                                mode: "any" | "all" | "quorum";
+                                name: string;
+                                quorum?: number;
+                                /** @description Remind pending approvers this long before the deadline */
+                                remindBeforeSeconds?: number;
+                            }[];
+                        } | {
+                            /** @enum {string} */
+                            mode: "roles";
+                            /** @description Replies written by members with these roles need approval */
+                            roles: ("owner" | "admin" | "editor" | "approver" | "analyst")[];
+                            steps: {
+                                approvers: {
+                                    roles?: ("owner" | "admin" | "editor" | "approver" | "analyst")[];
+                                    userIds?: string[];
+                                };
+                                /** @description Time the step may take before it escalates */
+                                deadlineSeconds?: number;
+                                /** @description Notified at the deadline, and eligible to decide from then on */
+                                escalateTo?: {
+                                    roles?: ("owner" | "admin" | "editor" | "approver" | "analyst")[];
+                                    userIds?: string[];
+                                };
+                                /** @enum {string} */
+                                mode: "any" | "all" | "quorum";
+                                name: string;
+                                quorum?: number;
+                                /** @description Remind pending approvers this long before the deadline */
+                                remindBeforeSeconds?: number;
+                            }[];
+                        } | {
+                            /** @enum {string} */
+                            mode: "rules";
+                            /** @description Before the steps of the content rules a reply matches (those rules' steps follow) */
+                            steps: {
+                                approvers: {
+                                    roles?: ("owner" | "admin" | "editor" | "approver" | "analyst")[];
+                                    userIds?: string[];
+                                };
+                                /** @description Time the step may take before it escalates */
+                                deadlineSeconds?: number;
+                                /** @description Notified at the deadline, and eligible to decide from then on */
+                                escalateTo?: {
+                                    roles?: ("owner" | "admin" | "editor" | "approver" | "analyst")[];
+                                    userIds?: string[];
+                                };
+                                /** @enum {string} */
+                                mode: "any" | "all" | "quorum";
+                                name: string;
+                                quorum?: number;
+                                /** @description Remind pending approvers this long before the deadline */
+                                remindBeforeSeconds?: number;
+                            }[];
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            replyApproval: {
+                                /** @enum {string} */
+                                mode: "none" | "all" | "roles" | "rules";
+                                roles?: ("owner" | "admin" | "editor" | "approver" | "analyst")[];
+                                steps?: {
+                                    approvers: {
+                                        roles?: ("owner" | "admin" | "editor" | "approver" | "analyst")[];
+                                        userIds?: string[];
+                                    };
+                                    deadlineSeconds?: number;
+                                    escalateTo?: {
+                                        roles?: ("owner" | "admin" | "editor" | "approver" | "analyst")[];
+                                        userIds?: string[];
+                                    };
+                                    /** @enum {string} */
+                                    mode: "any" | "all" | "quorum";
+                                    name: string;
+                                    quorum?: number;
+                                    remindBeforeSeconds?: number;
+                                    /** @description Set on steps a content rule inserted */
+                                    source?: string;
+                                }[];
+                            };
+                            updatedAt: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/inbox/sla-report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** SLA figures of the conversations that started in a period: median and p90 first-response time, breaches, per member (assignee) and per channel */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Default: 30 days before `to` */
+                    from?: string;
+                    /** @description Default: now */
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            channels: {
+                                /**
+                                 * Format: uuid
+                                 * @description null: pushed items
+                                 */
+                                channelId: string | null;
+                                /** @description Conversations that started in the period */
+                                conversations: number;
+                                firstResponseBreaches: number;
+                                medianFirstResponseSeconds: number | null;
+                                name: string | null;
+                                p90FirstResponseSeconds: number | null;
+                                resolutionBreaches: number;
+                                resolved: number;
+                                responded: number;
+                            }[];
+                            from: string;
+                            members: {
+                                /** @description Conversations that started in the period */
+                                conversations: number;
+                                firstResponseBreaches: number;
+                                medianFirstResponseSeconds: number | null;
+                                name: string | null;
+                                p90FirstResponseSeconds: number | null;
+                                resolutionBreaches: number;
+                                resolved: number;
+                                responded: number;
+                                /**
+                                 * Format: uuid
+                                 * @description null: unassigned
+                                 */
+                                userId: string | null;
+                            }[];
+                            to: string;
+                            total: {
+                                /** @description Conversations that started in the period */
+                                conversations: number;
+                                firstResponseBreaches: number;
+                                medianFirstResponseSeconds: number | null;
+                                p90FirstResponseSeconds: number | null;
+                                resolutionBreaches: number;
+                                resolved: number;
+                                responded: number;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/inbox/sla-targets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Response-time targets per priority (minutes); a priority without one has no SLA */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            targets: {
+                                firstResponseMinutes: number;
+                                /** @enum {string} */
+                                priority: "low" | "normal" | "high" | "urgent";
+                                remindBeforeMinutes: number;
+                                resolutionMinutes: number;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        /** Replace the SLA targets; open conversations' deadlines follow */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        targets: {
+                            firstResponseMinutes: number;
+                            /** @enum {string} */
+                            priority: "low" | "normal" | "high" | "urgent";
+                            /**
+                             * @description Remind the assignee this long before each deadline (0: no reminder)
+                             * @default 0
+                             */
+                            remindBeforeMinutes?: number;
+                            resolutionMinutes: number;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            targets: {
+                                firstResponseMinutes: number;
+                                /** @enum {string} */
+                                priority: "low" | "normal" | "high" | "urgent";
+                                remindBeforeMinutes: number;
+                                resolutionMinutes: number;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;

@@ -1,0 +1,242 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { Locator, Page } from 'playwright-core';
+import { waitFor } from '../support/harness';
+import { DESKTOP, PHONE, screenshot, seriousViolations, useApp } from '../support/browser';
+import { seedChannel, seedConversation, seedInboundMessage } from '../support/inbox';
+
+const { chorus, signedIn } = useApp({ workspace: 'Inbox screens', members: ['editor', 'analyst'] });
+
+/** Waits until the locator matches exactly `n` elements (the screens poll). */
+const countIs = (locator: Locator, n: number) =>
+  waitFor(`${n} matching elements`, async () => (await locator.count()) === n, 15_000);
+
+/** Extra screenshots for reviewing the screens by eye (SCREENSHOTS=/tmp/web-shots); CI keeps its own. */
+async function shot(p: Page, name: string) {
+  await screenshot(p, name);
+  const dir = process.env.SCREENSHOTS;
+  if (dir) {
+    mkdirSync(dir, { recursive: true });
+    await p.screenshot({ path: path.join(dir, `${name}.png`), fullPage: true });
+  }
+}
+
+/**
+ * The controls on screen a finger taps that are less than 44 px high (a checkbox counts its label's
+ * height: the label is what a finger hits).
+ */
+async function smallTargets(p: Page): Promise<string[]> {
+  return p.evaluate(() =>
+    [...document.querySelectorAll('main button, main select, main input, main textarea, main summary')]
+      .filter((el) => el.checkVisibility() && !el.closest('.visually-hidden'))
+      .map((el) => ({ el, target: el.matches('[type=checkbox], [type=radio]') ? (el.closest('label') ?? el) : el }))
+      .filter(({ target }) => target.getBoundingClientRect().height < 44)
+      .map(
+        ({ el }) =>
+          `${el.tagName.toLowerCase()} "${el.getAttribute('aria-label') ?? el.textContent?.trim().slice(0, 40)}"`,
+      ),
+  );
+}
+
+test('at phone size, an editor finds the customer in the inbox, reads the thread as text, sees a teammate replying, survives a collision and answers; notes and status work', async () => {
+  const h = chorus.harness();
+  const owner = chorus.workspace();
+  const editor = chorus.member('editor');
+  const channelId = await seedChannel(h, {
+    workspaceId: owner.workspaceId,
+    createdBy: owner.userId,
+    provider: 'bluesky',
+    name: 'Brand on Bluesky',
+  });
+  // The customer: a past conversation (closed) and today's, whose text tries to be HTML.
+  const hostile = 'My order <img src=x onerror="window.__pwned=1"> never came <b>at all</b>';
+  const past = await seedConversation(h, {
+    workspaceId: owner.workspaceId,
+    channelId,
+    handle: 'rosa.bsky.test',
+    displayName: 'Rosa Díaz',
+    messages: [{ text: 'Love the new release!' }],
+    status: 'closed',
+    startedAt: new Date(Date.now() - 7 * 86_400_000),
+    closedAfterMinutes: 60,
+  });
+  const conversation = await seedConversation(h, {
+    workspaceId: owner.workspaceId,
+    channelId,
+    contactId: past.contactId,
+    messages: [{ text: 'Hello, anyone there?' }, { text: hostile }],
+    sentiment: 'negative',
+    priority: 'high',
+  });
+  // Someone else's conversation, past its SLA: counted as breached.
+  await seedConversation(h, {
+    workspaceId: owner.workspaceId,
+    channelId,
+    handle: 'sam.bsky.test',
+    displayName: 'Sam',
+    messages: [{ text: 'Is there a student discount?' }],
+    lead: true,
+    firstResponseBreached: true,
+  });
+
+  const p = await signedIn(editor, PHONE);
+  // One hand: the menu, then the inbox.
+  await p.getByRole('button', { name: 'Menu' }).click();
+  await p.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Inbox' }).click();
+  await p.getByRole('heading', { name: 'Inbox' }).waitFor();
+  const views = p.getByRole('navigation', { name: 'Inbox views' });
+  await views.getByRole('button', { name: 'Open 2' }).waitFor();
+  await views.getByRole('button', { name: 'Unassigned 2' }).waitFor();
+  await views.getByRole('button', { name: 'Breached 1' }).waitFor();
+  await views.getByRole('button', { name: 'Closed 1' }).waitFor();
+  const items = p.getByTestId('conversation');
+  await countIs(items, 2);
+  const rosa = items.filter({ hasText: 'Rosa Díaz' });
+  await rosa.getByText('negative').waitFor();
+  await rosa.getByText('high', { exact: true }).waitFor();
+  await items.filter({ hasText: 'Sam' }).getByText('SLA breached').waitFor();
+  await items.filter({ hasText: 'Sam' }).getByText('lead', { exact: true }).waitFor();
+  expect(await smallTargets(p)).toEqual([]);
+  expect(await seriousViolations(p)).toEqual([]);
+  await shot(p, 'inbox-phone');
+
+  await views.getByRole('button', { name: /^Breached/ }).click();
+  await countIs(items, 1);
+  await views.getByRole('button', { name: /^Open/ }).click();
+  await countIs(items, 2);
+
+  // The conversation: the hostile text is shown as the characters it is, and nothing of it runs.
+  await rosa.getByRole('link').click();
+  await p.getByRole('heading', { name: 'Rosa Díaz' }).waitFor();
+  const messages = p.getByTestId('message');
+  await countIs(messages, 2);
+  await messages.nth(1).getByText(hostile, { exact: true }).waitFor();
+  expect(await p.locator('.thread img, .thread b').count()).toBe(0);
+  expect(await p.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+  // The contact card lists the past conversation.
+  await p.getByRole('link', { name: 'Love the new release!' }).waitFor();
+
+  // A teammate has the reply box open: the editor sees who.
+  await h.db
+    .insertInto('inbox_reply_leases')
+    .values({ conversation_id: conversation.id, user_id: owner.userId, expires_at: new Date(Date.now() + 60_000) })
+    .execute();
+  const owners = await h.db
+    .selectFrom('memberships')
+    .select('name')
+    .where('user_id', '=', owner.userId)
+    .executeTakeFirstOrThrow();
+  await p.getByText(`${owners.name ?? 'A teammate'} is replying`).waitFor();
+
+  // Opening the box takes the editor's own lease.
+  const box = p.getByRole('textbox', { name: /^Reply to/ });
+  await box.click();
+  await waitFor(
+    'the editor’s lease',
+    async () =>
+      (await h.db
+        .selectFrom('inbox_reply_leases')
+        .select('user_id')
+        .where('conversation_id', '=', conversation.id)
+        .where('user_id', '=', editor.userId)
+        .executeTakeFirst()) !== undefined,
+  );
+  const draft = 'Hi Rosa, sorry about that: we are sending a new one today.';
+  await box.fill(draft);
+  await p.getByText(`${draft.length} / 300`).waitFor();
+
+  // The customer writes again before the reply goes: refused, the draft kept, the new message marked.
+  await seedInboundMessage(h, conversation.id, 'Hello??');
+  await p.getByRole('button', { name: 'Send reply' }).click();
+  await p.getByText('New messages arrived while you were writing.').waitFor();
+  expect(await box.inputValue()).toBe(draft);
+  const fresh = messages.filter({ hasText: 'Hello??' });
+  await fresh.getByText('New', { exact: true }).waitFor();
+  expect(await seriousViolations(p)).toEqual([]);
+  await shot(p, 'inbox-conversation-collision-phone');
+  await p.getByRole('button', { name: 'I have read them' }).click();
+  await p.getByRole('button', { name: 'Send reply' }).click();
+
+  // The reply is stored against the thread as the editor saw it and shown with its status; sending
+  // it on the network is the conversation workflow's work (its own tests).
+  await p.getByTestId('reply').filter({ hasText: draft }).waitFor();
+  expect(await box.inputValue()).toBe('');
+  const stored = await h.db
+    .selectFrom('inbox_replies')
+    .selectAll()
+    .where('conversation_id', '=', conversation.id)
+    .execute();
+  expect(stored).toEqual([
+    expect.objectContaining({ text: draft, author_id: editor.userId, conversation_version: conversation.version + 1 }),
+  ]);
+  await p
+    .getByTestId('reply')
+    .getByText(/Awaiting approval|Sending|Sent/)
+    .waitFor();
+
+  // A note mentioning the analyst, and the conversation set to pending and assigned to the editor.
+  const analystEmail = (
+    await h.db
+      .selectFrom('users')
+      .select('email')
+      .where('id', '=', chorus.member('analyst').userId)
+      .executeTakeFirstOrThrow()
+  ).email;
+  await p.getByLabel(/^Add a note/).fill(`Replacement sent, @${analystEmail.split('@')[0]} please check stock`);
+  await p.getByRole('button', { name: 'Add note' }).click();
+  await p.locator('.note').getByText('please check stock').waitFor();
+  const notes = await h.db
+    .selectFrom('inbox_notes')
+    .selectAll()
+    .where('conversation_id', '=', conversation.id)
+    .execute();
+  expect(notes[0]!.mentioned_user_ids).toEqual([chorus.member('analyst').userId]);
+  await p.getByRole('button', { name: 'Assign to me' }).click();
+  await p.getByLabel('Status').selectOption('pending');
+  await waitFor('the conversation pending and the editor’s', async () => {
+    const row = await h.db
+      .selectFrom('inbox_conversations')
+      .select(['status', 'assignee_id'])
+      .where('id', '=', conversation.id)
+      .executeTakeFirstOrThrow();
+    return row.status === 'pending' && row.assignee_id === editor.userId;
+  });
+  expect(await smallTargets(p)).toEqual([]);
+  expect(await seriousViolations(p)).toEqual([]);
+  await shot(p, 'inbox-conversation-phone');
+
+  // Back to the list, one tap.
+  await p.getByRole('link', { name: '← Inbox' }).click();
+  await views.getByRole('button', { name: 'Mine 1' }).waitFor();
+  await p.context().close();
+
+  // The same screens at desktop size.
+  const d = await signedIn(editor, DESKTOP);
+  await d.goto('/inbox');
+  await d.getByTestId('conversation').first().waitFor();
+  expect(await seriousViolations(d)).toEqual([]);
+  await shot(d, 'inbox-desktop');
+  await d.goto(`/inbox/${conversation.id}`);
+  await d.getByRole('heading', { name: 'Rosa Díaz' }).waitFor();
+  await shot(d, 'inbox-conversation-desktop');
+  await d.context().close();
+});
+
+test('an analyst reads the inbox and a conversation without the controls only the team that engages has', async () => {
+  const owner = chorus.workspace();
+  const seeded = await seedConversation(chorus.harness(), {
+    workspaceId: owner.workspaceId,
+    handle: 'reader.bsky.test',
+    displayName: 'Quiet Reader',
+    messages: [{ text: 'Just saying hi' }],
+  });
+  const p = await signedIn(chorus.member('analyst'), PHONE);
+  await p.goto(`/inbox/${seeded.id}`);
+  await p.getByRole('heading', { name: 'Quiet Reader' }).waitFor();
+  await p.getByText('Just saying hi').waitFor();
+  expect(await p.getByRole('textbox', { name: /^Reply to/ }).count()).toBe(0);
+  expect(await p.getByRole('button', { name: 'Mark as spam' }).count()).toBe(0);
+  expect(await p.getByLabel('Status').count()).toBe(0);
+  expect(await seriousViolations(p)).toEqual([]);
+  await p.context().close();
+});

@@ -79,6 +79,21 @@ test('at phone size, an editor finds the customer in the inbox, reads the thread
     firstResponseBreached: true,
   });
 
+  // An approved saved reply, as the library's approval chain leaves one.
+  await h.db
+    .insertInto('library_items')
+    .values({
+      workspace_id: owner.workspaceId,
+      kind: 'saved_reply',
+      name: 'Sorry for the trouble',
+      body: 'Hi {{author.name}}, sorry for the trouble! ',
+      variables: ['author.name'],
+      owner_id: owner.userId,
+      status: 'approved',
+      workflow_id: `seeded-saved-reply/${conversation.id}`,
+    })
+    .execute();
+
   const p = await signedIn(editor, PHONE);
   // One hand: the menu, then the inbox.
   await p.getByRole('button', { name: 'Menu' }).click();
@@ -141,7 +156,13 @@ test('at phone size, an editor finds the customer in the inbox, reads the thread
         .where('user_id', '=', editor.userId)
         .executeTakeFirst()) !== undefined,
   );
-  const draft = 'Hi Rosa, sorry about that: we are sending a new one today.';
+  // The saved reply goes in filled in for this customer; the editor writes on.
+  await p.getByLabel('Saved reply').selectOption({ label: 'Sorry for the trouble' });
+  await waitFor(
+    'the saved reply in the box',
+    async () => (await box.inputValue()) === 'Hi Rosa Díaz, sorry for the trouble! ',
+  );
+  const draft = 'Hi Rosa Díaz, sorry for the trouble! We are sending a new one today.';
   await box.fill(draft);
   await p.getByText(`${draft.length} / 300`).waitFor();
 
@@ -167,7 +188,12 @@ test('at phone size, an editor finds the customer in the inbox, reads the thread
     .where('conversation_id', '=', conversation.id)
     .execute();
   expect(stored).toEqual([
-    expect.objectContaining({ text: draft, author_id: editor.userId, conversation_version: conversation.version + 1 }),
+    expect.objectContaining({
+      text: draft,
+      author_id: editor.userId,
+      conversation_version: conversation.version + 1,
+      saved_reply_id: expect.any(String),
+    }),
   ]);
   await p
     .getByTestId('reply')
@@ -238,5 +264,90 @@ test('an analyst reads the inbox and a conversation without the controls only th
   expect(await p.getByRole('button', { name: 'Mark as spam' }).count()).toBe(0);
   expect(await p.getByLabel('Status').count()).toBe(0);
   expect(await seriousViolations(p)).toEqual([]);
+  await p.context().close();
+});
+
+test('an owner sets the inbox up from a phone (away, SLA targets, an assignment rule, reply approval) and reads the SLA report', async () => {
+  const h = chorus.harness();
+  const owner = chorus.workspace();
+  const editor = chorus.member('editor');
+  // Answered after 10 minutes by the editor: the report's figures.
+  await seedConversation(h, {
+    workspaceId: owner.workspaceId,
+    handle: 'fast.bsky.test',
+    displayName: 'Answered Fast',
+    assigneeId: editor.userId,
+    startedAt: new Date(Date.now() - 2 * 3600_000),
+    messages: [{ text: 'Quick question' }, { text: 'Sure!', direction: 'out', atMinute: 10, authorId: editor.userId }],
+    firstResponseAfterMinutes: 10,
+  });
+  const p = await signedIn(owner, PHONE);
+  await p.goto('/settings/inbox');
+  await p.getByRole('heading', { name: 'Inbox', exact: true }).waitFor();
+
+  await p.getByLabel('I’m away').check();
+  await waitFor('the owner away', async () => {
+    const m = await h.db
+      .selectFrom('memberships')
+      .select('away')
+      .where('user_id', '=', owner.userId)
+      .where('workspace_id', '=', owner.workspaceId)
+      .executeTakeFirstOrThrow();
+    return m.away;
+  });
+
+  const urgent = p.getByRole('row', { name: /urgent/ });
+  await urgent.getByRole('checkbox').check();
+  await p.getByLabel('urgent: first response in minutes').fill('15');
+  await p.getByLabel('urgent: resolution in minutes').fill('240');
+  await p.getByLabel('urgent: remind before in minutes').fill('5');
+  await p.getByRole('button', { name: 'Save targets' }).click();
+  await p.getByText('Saved; open conversations’ deadlines follow.').waitFor();
+  const targets = await h.db
+    .selectFrom('inbox_sla_targets')
+    .selectAll()
+    .where('workspace_id', '=', owner.workspaceId)
+    .execute();
+  expect(targets).toEqual([
+    expect.objectContaining({
+      priority: 'urgent',
+      first_response_minutes: 15,
+      resolution_minutes: 240,
+      remind_before_minutes: 5,
+    }),
+  ]);
+
+  await p.getByRole('button', { name: 'New rule' }).click();
+  await p.getByLabel('Rule name').fill('Refunds');
+  await p.getByLabel('Says any of these words (comma-separated)').fill('refund, money back');
+  await p.getByRole('combobox', { name: /^Role/ }).selectOption('editor');
+  await p.getByRole('button', { name: 'Save rule' }).click();
+  await p.getByText('saying “refund” or “money back” → in turn among every editor').waitFor();
+
+  await p.getByLabel('Which replies need approval').selectOption('all');
+  // The new step's approvers: every owner (the workspace has no admin).
+  await p.getByLabel('Every owner').check();
+  await p.getByLabel('Every admin').uncheck();
+  await p.getByRole('button', { name: 'Save reply approval' }).click();
+  await p.getByText('Saved.', { exact: true }).waitFor();
+  const settings = await h.db
+    .selectFrom('inbox_settings')
+    .select('reply_approval')
+    .where('workspace_id', '=', owner.workspaceId)
+    .executeTakeFirstOrThrow();
+  expect(settings.reply_approval).toMatchObject({ mode: 'all', steps: [expect.objectContaining({ name: 'Review' })] });
+  expect(await smallTargets(p)).toEqual([]);
+  expect(await seriousViolations(p)).toEqual([]);
+  await shot(p, 'inbox-settings-phone');
+
+  await p.goto('/inbox/report');
+  await p.getByRole('heading', { name: 'SLA report' }).waitFor();
+  const perMember = p.getByRole('region', { name: 'Per member' });
+  const row = perMember.getByRole('row', { name: /editor/ });
+  await row.getByRole('cell', { name: '10 min' }).first().waitFor();
+  expect(await seriousViolations(p)).toEqual([]);
+  await shot(p, 'inbox-sla-report-phone');
+  await p.setViewportSize(DESKTOP);
+  await shot(p, 'inbox-sla-report-desktop');
   await p.context().close();
 });

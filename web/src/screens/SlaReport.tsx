@@ -63,10 +63,12 @@ export default function SlaReport() {
         <>
           <FiguresTable
             title="Whole workspace"
+            who="Scope"
             rows={[{ key: 'total', name: 'All conversations', figures: report.data.total }]}
           />
           <FiguresTable
             title="Per member"
+            who="Assignee"
             rows={report.data.members.map((m) => ({
               key: m.userId ?? 'unassigned',
               name: m.userId ? (m.name ?? 'A member without a name') : 'Unassigned',
@@ -75,6 +77,7 @@ export default function SlaReport() {
           />
           <FiguresTable
             title="Per channel"
+            who="Channel"
             rows={report.data.channels.map((c) => ({
               key: c.channelId ?? 'pushed',
               name: c.channelId ? (c.name ?? 'A removed channel') : 'Pushed by other systems',
@@ -87,7 +90,16 @@ export default function SlaReport() {
   );
 }
 
-function FiguresTable({ title, rows }: { title: string; rows: { key: string; name: string; figures: Figures }[] }) {
+function FiguresTable({
+  title,
+  who,
+  rows,
+}: {
+  title: string;
+  /** What the rows are: their column's heading. */
+  who: string;
+  rows: { key: string; name: string; figures: Figures }[];
+}) {
   const id = title.toLowerCase().replace(/\W+/g, '-');
   return (
     <section className="report-section" aria-labelledby={id}>
@@ -99,7 +111,7 @@ function FiguresTable({ title, rows }: { title: string; rows: { key: string; nam
           <table className="stacked-table">
             <thead>
               <tr>
-                <th scope="col">Who</th>
+                <th scope="col">{who}</th>
                 <th scope="col">Conversations</th>
                 <th scope="col">Answered</th>
                 <th scope="col">Median first response</th>
@@ -112,9 +124,7 @@ function FiguresTable({ title, rows }: { title: string; rows: { key: string; nam
             <tbody>
               {rows.map(({ key, name, figures: f }) => (
                 <tr key={key}>
-                  <th scope="row" data-label="Who">
-                    {name}
-                  </th>
+                  <th scope="row">{name}</th>
                   <td data-label="Conversations" className="num">
                     {f.conversations}
                   </td>

@@ -44,7 +44,15 @@ function AwayCard({ members }: { members: Member[] }) {
           body: { away: input.away, ...(input.userId === session.user.id ? {} : { userId: input.userId }) },
         }),
       ),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['inbox', 'away'] }),
+    onSuccess: (answer) => {
+      queryClient.setQueryData(['inbox', 'away'], (old: { awayUserIds: string[] } | undefined) => ({
+        awayUserIds: [
+          ...(old?.awayUserIds ?? []).filter((id) => id !== answer.userId),
+          ...(answer.away ? [answer.userId] : []),
+        ],
+      }));
+      return queryClient.invalidateQueries({ queryKey: ['inbox', 'away'] });
+    },
   });
   const awayIds = new Set(away.data?.awayUserIds ?? []);
   const me = session.user.id;
@@ -59,7 +67,8 @@ function AwayCard({ members }: { members: Member[] }) {
       <label className="check">
         <input
           type="checkbox"
-          checked={awayIds.has(me)}
+          // While the change is on its way the box shows it already (a checkbox that lags reads as broken).
+          checked={set.isPending && set.variables.userId === me ? set.variables.away : awayIds.has(me)}
           disabled={!away.data || set.isPending}
           onChange={(e) => set.mutate({ userId: me, away: e.target.checked })}
         />

@@ -2,6 +2,7 @@ import net from 'node:net';
 import { findPosts } from '../db/posts';
 import { connectWebhook } from './support/channels';
 import { useChorus } from './support/chorus';
+import { seedChannel, seedConversation } from './support/inbox';
 import {
   callRoute,
   documentedRoutes,
@@ -134,6 +135,27 @@ beforeAll(async () => {
       sources: { push: true },
     }),
   );
+  // The inbox: a conversation (on a Bluesky channel row, so replies reach their checks) with a reply, and a rule.
+  const bluesky = await seedChannel(h(), {
+    workspaceId: ws().workspaceId,
+    createdBy: ws().userId,
+    provider: 'bluesky',
+  });
+  known.set('bluesky', bluesky);
+  const conversation = await seedConversation(h(), { workspaceId: ws().workspaceId, channelId: bluesky });
+  known.set('/v1/inbox/conversations/{id}', conversation.id);
+  known.set('/v1/inbox/contacts/{id}', conversation.contactId);
+  known.set('/v1/inbox/messages/{id}', conversation.messageIds[0]!);
+  const reply = await call(token, 'POST', `/v1/inbox/conversations/${conversation.id}/replies`, {
+    text: 'Fuzz',
+    version: conversation.version,
+  });
+  if (reply.statusCode !== 201) throw new Error(`POST replies answered ${reply.statusCode}: ${reply.body}`);
+  known.set('/v1/inbox/replies/{id}', reply.json().reply.id);
+  known.set(
+    '/v1/inbox/assignment-rules/{id}',
+    await created('/v1/inbox/assignment-rules', { name: 'Fuzz', conditions: {}, assignees: { role: 'editor' } }),
+  );
   routes = await documentedRoutes(h());
 });
 
@@ -220,6 +242,31 @@ function acceptedBody(route: Route): unknown {
           bot: false,
         },
       ],
+    }),
+    'POST /v1/inbox/conversations/{id}/replies': () => ({ text: 'Hello', version: 1 }),
+    'PATCH /v1/inbox/conversations/{id}': () => ({
+      status: 'pending',
+      priority: 'high',
+      tags: ['x'],
+      assigneeId: ws().userId,
+    }),
+    'PUT /v1/inbox/settings': () => ({ replyApproval: { mode: 'roles', roles: ['editor'], steps: [step] } }),
+    'PUT /v1/inbox/sla-targets': () => ({
+      targets: [{ priority: 'normal', firstResponseMinutes: 60, resolutionMinutes: 120, remindBeforeMinutes: 10 }],
+    }),
+    'POST /v1/inbox/assignment-rules': () => ({
+      name: 'Rule',
+      enabled: true,
+      conditions: { channelIds: [known.get('bluesky')], keywords: ['refund'], sentiment: 'negative', lead: true },
+      assignees: { userIds: [ws().userId] },
+      position: 1,
+    }),
+    'PUT /v1/inbox/assignment-rules/{id}': () => ({
+      name: 'Rule',
+      enabled: false,
+      conditions: { keywords: ['refund'] },
+      assignees: { userIds: [ws().userId] },
+      position: 1,
     }),
     'POST /v1/invitations/accept': () => ({ code: 'not-a-code', password: 'a long password', name: 'Someone' }),
     'PUT /v1/approval-policies': () => ({ channelId: channel, steps: [step], distinctApprovers: false }),

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { conversationWorkflowId } from '../contracts/inbox';
 import { useChorus } from './support/chorus';
-import { createWorkspace, type TestWorkspace } from './support/harness';
+import { createWorkspace, waitFor, type TestWorkspace } from './support/harness';
 import { seedChannel, seedConversation, seedInboundMessage } from './support/inbox';
 
 /**
@@ -298,5 +298,410 @@ describe('one conversation', () => {
     const c = await seedConversation(h(), { workspaceId: ws().workspaceId, channelId: bluesky });
     await seedInboundMessage(h(), c.id, 'One more thing');
     expect((await call(ws().token, 'GET', `/v1/inbox/conversations/${c.id}`)).json().version).toBe(c.version + 1);
+  });
+});
+
+describe('replies', () => {
+  const repliesOf = (conversationId: string) =>
+    h().db.selectFrom('inbox_replies').selectAll().where('conversation_id', '=', conversationId).execute();
+  const versionOf = async (conversationId: string) =>
+    (
+      await h()
+        .db.selectFrom('inbox_conversations')
+        .select('version')
+        .where('id', '=', conversationId)
+        .executeTakeFirstOrThrow()
+    ).version;
+
+  test('two members reply on the same version: the first is stored and signalled, the second gets 409 with it', async () => {
+    const c = await seedConversation(h(), { workspaceId: ws().workspaceId, channelId: bluesky });
+    const url = `/v1/inbox/conversations/${c.id}/replies`;
+    const [first, second] = [
+      await call(member('editor').token, 'POST', url, { text: 'We will look into it', version: c.version }),
+      await call(member('admin').token, 'POST', url, { text: 'Looking now!', version: c.version }),
+    ];
+    expect(first.statusCode).toBe(201);
+    expect(first.json()).toMatchObject({
+      reply: { status: 'sending', text: 'We will look into it', inReplyToMessageId: c.messageIds[0] },
+      version: c.version + 1,
+    });
+    expect(second.statusCode).toBe(409);
+    expect(second.headers['content-type']).toContain('application/problem+json');
+    expect(second.json()).toMatchObject({
+      status: 409,
+      version: c.version + 1,
+      errors: [{ field: 'version', rule: 'current' }],
+      newReplies: [{ text: 'We will look into it', authorId: member('editor').userId }],
+    });
+    expect(await repliesOf(c.id)).toHaveLength(1);
+    const history = await h().client.workflow.getHandle(conversationWorkflowId(c.id)).fetchHistory();
+    expect(JSON.stringify(history.events)).toContain('replyRequested');
+
+    // A new inbound message since the reply box opened: refused, the message shown.
+    const newer = await seedInboundMessage(h(), c.id, 'Hello? Anyone?');
+    const stale = await call(member('admin').token, 'POST', url, { text: 'Sorry!', version: c.version + 1 });
+    expect(stale.statusCode).toBe(409);
+    expect(stale.json().newMessages).toEqual([
+      expect.objectContaining({ id: newer.messageId, text: 'Hello? Anyone?' }),
+    ]);
+    const fresh = await call(member('admin').token, 'POST', url, { text: 'Sorry!', version: newer.version });
+    expect(fresh.statusCode).toBe(201);
+    expect(fresh.json().reply.inReplyToMessageId).toBe(newer.messageId);
+    // A version the conversation never had.
+    const future = await call(member('admin').token, 'POST', url, { text: 'Hm', version: 999 });
+    expect(future.statusCode).toBe(422);
+    expect(future.json().errors[0]).toMatchObject({ field: 'version', rule: 'known' });
+  });
+
+  test('refused, with nothing stored: over the limit, a deleted parent, failed or removed channel, wrong role, another workspace', async () => {
+    const c = await seedConversation(h(), {
+      workspaceId: ws().workspaceId,
+      channelId: bluesky,
+      messages: [{ text: 'Gone soon', deleted: true }, { text: 'Still here' }],
+    });
+    const url = `/v1/inbox/conversations/${c.id}/replies`;
+    const refused = async (token: string, body: object, status: number, field?: string, rule?: string) => {
+      const res = await call(token, 'POST', url, { version: c.version, text: 'Hi', ...body });
+      expect(res.statusCode).toBe(status);
+      if (field) expect(res.json().errors).toEqual(expect.arrayContaining([expect.objectContaining({ field, rule })]));
+      return res;
+    };
+    const long = await refused(ws().token, { text: 'x'.repeat(301) }, 422, 'text', 'limit');
+    expect(long.json().detail).toContain('300');
+    await refused(ws().token, { inReplyToMessageId: c.messageIds[0] }, 422, 'inReplyToMessageId', 'not_deleted');
+    await refused(ws().token, { inReplyToMessageId: '99999999' }, 422, 'inReplyToMessageId', 'in_conversation');
+    await refused(ws().token, { savedReplyId: randomUUID() }, 422, 'savedReplyId', 'exists');
+    await refused(member('analyst').token, {}, 403);
+    await refused(member('approver').token, {}, 403);
+    await refused(other.token, {}, 404);
+    await refused(ws().token, { text: 'Hi', colour: 'red' }, 400);
+
+    // Mastodon counts its own way: 500 characters.
+    const onMastodon = await seedConversation(h(), {
+      workspaceId: ws().workspaceId,
+      channelId: mastodon,
+      network: 'mastodon',
+    });
+    const tooLong = await call(ws().token, 'POST', `/v1/inbox/conversations/${onMastodon.id}/replies`, {
+      text: 'y'.repeat(501),
+      version: onMastodon.version,
+    });
+    expect(tooLong.statusCode).toBe(422);
+    expect(tooLong.json().errors[0]).toMatchObject({ field: 'text' });
+
+    // A channel whose credentials were refused, and one removed since.
+    const failing = await seedChannel(h(), {
+      workspaceId: ws().workspaceId,
+      createdBy: ws().userId,
+      provider: 'bluesky',
+      healthy: false,
+    });
+    const onFailing = await seedConversation(h(), { workspaceId: ws().workspaceId, channelId: failing });
+    const res = await call(ws().token, 'POST', `/v1/inbox/conversations/${onFailing.id}/replies`, {
+      text: 'Hi',
+      version: onFailing.version,
+    });
+    expect(res.statusCode).toBe(422);
+    expect(res.json().errors[0]).toMatchObject({ field: 'channel', rule: 'healthy' });
+    const removed = await seedChannel(h(), {
+      workspaceId: ws().workspaceId,
+      createdBy: ws().userId,
+      provider: 'bluesky',
+    });
+    const onRemoved = await seedConversation(h(), { workspaceId: ws().workspaceId, channelId: removed });
+    await h().db.updateTable('channels').set({ deleted_at: new Date() }).where('id', '=', removed).execute();
+    const gone = await call(ws().token, 'POST', `/v1/inbox/conversations/${onRemoved.id}/replies`, {
+      text: 'Hi',
+      version: onRemoved.version,
+    });
+    expect(gone.json().errors[0]).toMatchObject({ field: 'channel', rule: 'removed' });
+    // A pushed conversation has no channel to reply through.
+    const pushed = await seedConversation(h(), { workspaceId: ws().workspaceId, network: 'push' });
+    const noChannel = await call(ws().token, 'POST', `/v1/inbox/conversations/${pushed.id}/replies`, {
+      text: 'Hi',
+      version: pushed.version,
+    });
+    expect(noChannel.json().errors[0]).toMatchObject({ field: 'channel', rule: 'replyable' });
+
+    for (const id of [c.id, onMastodon.id, onFailing.id, onRemoved.id, pushed.id])
+      expect(await repliesOf(id)).toEqual([]);
+    expect(await versionOf(c.id)).toBe(c.version);
+  });
+
+  test("the workspace's approval policy decides whether a reply waits for approval", async () => {
+    const put = (token: string, replyApproval: object) => call(token, 'PUT', '/v1/inbox/settings', { replyApproval });
+    const step = { name: 'Lead', mode: 'any', approvers: { roles: ['admin'] } };
+    expect((await put(member('editor').token, { mode: 'none' })).statusCode).toBe(403);
+    const notMember = await put(ws().token, {
+      mode: 'all',
+      steps: [{ name: 'X', mode: 'any', approvers: { userIds: [other.userId] } }],
+    });
+    expect(notMember.statusCode).toBe(422);
+    expect(notMember.json().errors[0]).toMatchObject({
+      field: 'replyApproval.steps.0.approvers.userIds.0',
+      rule: 'member',
+    });
+    expect((await put(ws().token, { mode: 'roles', roles: [], steps: [step] })).statusCode).toBe(400);
+    expect((await put(ws().token, { mode: 'all', steps: [] })).statusCode).toBe(400);
+
+    const set = await put(ws().token, { mode: 'roles', roles: ['editor'], steps: [step] });
+    expect(set.statusCode).toBe(200);
+    expect((await call(member('analyst').token, 'GET', '/v1/inbox/settings')).json().replyApproval).toMatchObject({
+      mode: 'roles',
+      roles: ['editor'],
+    });
+    try {
+      const c = await seedConversation(h(), { workspaceId: ws().workspaceId, channelId: bluesky });
+      const url = `/v1/inbox/conversations/${c.id}/replies`;
+      const byEditor = await call(member('editor').token, 'POST', url, { text: 'Draft answer', version: c.version });
+      expect(byEditor.json().reply.status).toBe('awaiting_approval');
+      const stored = await h()
+        .db.selectFrom('inbox_replies')
+        .select('approval_steps')
+        .where('id', '=', byEditor.json().reply.id)
+        .executeTakeFirstOrThrow();
+      expect(stored.approval_steps).toEqual([
+        expect.objectContaining({ name: 'Lead', eligibleUserIds: [member('admin').userId] }),
+      ]);
+      const byOwner = await call(ws().token, 'POST', url, { text: 'Straight out', version: c.version + 1 });
+      expect(byOwner.json().reply.status).toBe('sending');
+
+      // Decisions go to the conversation's workflow; one not awaiting approval, or another workspace's, is refused.
+      const decide = (token: string, replyId: string) =>
+        call(token, 'POST', `/v1/inbox/replies/${replyId}/decisions`, { decision: 'approve', step: 1, round: 0 });
+      expect((await decide(member('admin').token, byOwner.json().reply.id)).statusCode).toBe(409);
+      expect((await decide(other.token, byEditor.json().reply.id)).statusCode).toBe(404);
+
+      // Mode "all": the approver's own reply needs someone else, and no one else can: refused.
+      await put(ws().token, {
+        mode: 'all',
+        steps: [{ name: 'Only admin', mode: 'any', approvers: { roles: ['admin'] } }],
+      });
+      const byAdmin = await call(member('admin').token, 'POST', url, { text: 'Mine', version: c.version + 2 });
+      expect(byAdmin.statusCode).toBe(422);
+      expect(byAdmin.json().errors[0]).toMatchObject({ field: 'text', rule: 'approvable' });
+    } finally {
+      await put(ws().token, { mode: 'none' });
+    }
+  });
+
+  test('likes go to the conversation of an inbound message of the workspace', async () => {
+    const c = await seedConversation(h(), {
+      workspaceId: ws().workspaceId,
+      channelId: bluesky,
+      messages: [{ text: 'Love it' }, { text: 'Thanks', direction: 'out' }],
+    });
+    expect((await call(other.token, 'POST', `/v1/inbox/messages/${c.messageIds[0]}/like`)).statusCode).toBe(404);
+    const own = await call(ws().token, 'POST', `/v1/inbox/messages/${c.messageIds[1]}/like`);
+    expect(own.statusCode).toBe(422);
+    expect((await call(member('analyst').token, 'POST', `/v1/inbox/messages/${c.messageIds[0]}/like`)).statusCode).toBe(
+      403,
+    );
+  });
+
+  test('saved replies live in the library and are rendered for the conversation', async () => {
+    const unknown = await call(ws().token, 'POST', '/v1/library', {
+      kind: 'saved_reply',
+      name: 'Bad',
+      body: 'Hi {{author.age}}',
+    });
+    expect(unknown.statusCode).toBe(400);
+    expect(unknown.json().errors[0]).toMatchObject({ field: 'body.body' });
+    const created = await call(ws().token, 'POST', '/v1/library', {
+      kind: 'saved_reply',
+      name: 'Thanks',
+      body: 'Thanks {{author.name}} ({{ author.handle }})! See {{post.link}}',
+    });
+    expect(created.statusCode).toBe(201);
+    expect(created.json().variables).toEqual(['author.name', 'author.handle', 'post.link']);
+    const id = created.json().id as string;
+    const approved = async () =>
+      (await call(ws().token, 'GET', `/v1/library?kind=saved_reply`))
+        .json()
+        .items.find((i: { id: string; status: string }) => i.id === id && i.status === 'approved');
+    await waitFor('the saved reply approved', approved);
+
+    const c = await seedConversation(h(), {
+      workspaceId: ws().workspaceId,
+      channelId: bluesky,
+      handle: 'grace.test',
+      displayName: 'Grace',
+    });
+    const res = await call(member('analyst').token, 'GET', `/v1/inbox/conversations/${c.id}/saved-replies`);
+    expect(res.statusCode).toBe(200);
+    expect(res.json().savedReplies).toEqual([
+      expect.objectContaining({ id, name: 'Thanks', text: 'Thanks Grace (@grace.test)! See ' }),
+    ]);
+    const reply = await call(member('editor').token, 'POST', `/v1/inbox/conversations/${c.id}/replies`, {
+      text: 'Thanks Grace!',
+      savedReplyId: id,
+      version: c.version,
+    });
+    expect(reply.json().reply.savedReplyId).toBe(id);
+    expect((await call(other.token, 'GET', `/v1/inbox/conversations/${c.id}/saved-replies`)).statusCode).toBe(404);
+  });
+});
+
+describe('SLA', () => {
+  test('targets per priority are validated and replaced; the report gives median, p90 and breaches per member and channel', async () => {
+    const put = (token: string, targets: object[]) => call(token, 'PUT', '/v1/inbox/sla-targets', { targets });
+    const normal = { priority: 'normal', firstResponseMinutes: 60, resolutionMinutes: 480, remindBeforeMinutes: 15 };
+    expect((await put(member('editor').token, [normal])).statusCode).toBe(403);
+    expect((await put(ws().token, [normal, normal])).statusCode).toBe(400);
+    const backwards = await put(ws().token, [{ ...normal, resolutionMinutes: 30 }]);
+    expect(backwards.statusCode).toBe(400);
+    expect(backwards.json().errors[0].field).toBe('body.targets.0.resolutionMinutes');
+    expect((await put(ws().token, [{ ...normal, remindBeforeMinutes: 60 }])).statusCode).toBe(400);
+    const set = await put(ws().token, [normal, { priority: 'urgent', firstResponseMinutes: 5, resolutionMinutes: 60 }]);
+    expect(set.statusCode).toBe(200);
+    expect(set.json().targets).toEqual([
+      { priority: 'urgent', firstResponseMinutes: 5, resolutionMinutes: 60, remindBeforeMinutes: 0 },
+      normal,
+    ]);
+    expect((await call(member('analyst').token, 'GET', '/v1/inbox/sla-targets')).json().targets).toHaveLength(2);
+
+    // Figures from seeded conversations in a window of their own.
+    const start = new Date('2020-03-02T09:00:00Z');
+    const at = (hours: number) => new Date(start.getTime() + hours * 3600_000);
+    const agent = member('editor').userId;
+    const seeded = async (input: Partial<Parameters<typeof seedConversation>[1]>) =>
+      seedConversation(h(), { workspaceId: ws().workspaceId, channelId: bluesky, assigneeId: agent, ...input });
+    await seeded({ startedAt: at(0), firstResponseAfterMinutes: 10, closedAfterMinutes: 60 });
+    await seeded({ startedAt: at(1), firstResponseAfterMinutes: 20, firstResponseBreached: true });
+    await seeded({ startedAt: at(2), firstResponseAfterMinutes: 30, resolutionBreached: true });
+    await seeded({ startedAt: at(3), firstResponseAfterMinutes: 40 });
+    await seeded({ startedAt: at(4), channelId: mastodon, network: 'mastodon', assigneeId: member('admin').userId });
+    await seeded({ startedAt: new Date('2020-05-01T00:00:00Z'), firstResponseAfterMinutes: 1 }); // outside
+
+    const report = await call(
+      member('analyst').token,
+      'GET',
+      '/v1/inbox/sla-report?from=2020-03-01T00:00:00Z&to=2020-04-01T00:00:00Z',
+    );
+    expect(report.statusCode).toBe(200);
+    const body = report.json();
+    expect(body.total).toEqual({
+      conversations: 5,
+      responded: 4,
+      medianFirstResponseSeconds: 1500,
+      p90FirstResponseSeconds: 2220,
+      firstResponseBreaches: 1,
+      resolutionBreaches: 1,
+      resolved: 1,
+    });
+    expect(body.members).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ userId: agent, name: 'editor', conversations: 4, medianFirstResponseSeconds: 1500 }),
+        expect.objectContaining({
+          userId: member('admin').userId,
+          conversations: 1,
+          responded: 0,
+          medianFirstResponseSeconds: null,
+        }),
+      ]),
+    );
+    expect(body.channels).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          channelId: bluesky,
+          conversations: 4,
+          p90FirstResponseSeconds: 2220,
+          firstResponseBreaches: 1,
+        }),
+        expect.objectContaining({ channelId: mastodon, conversations: 1 }),
+      ]),
+    );
+    const backwardsReport = await call(
+      ws().token,
+      'GET',
+      '/v1/inbox/sla-report?from=2020-04-01T00:00:00Z&to=2020-03-01T00:00:00Z',
+    );
+    expect(backwardsReport.statusCode).toBe(400);
+    // Another workspace's report holds none of these.
+    expect(
+      (await call(other.token, 'GET', '/v1/inbox/sla-report?from=2020-03-01T00:00:00Z&to=2020-04-01T00:00:00Z')).json()
+        .total.conversations,
+    ).toBe(0);
+  });
+});
+
+describe('assignment rules and away', () => {
+  test('rules are validated strictly, kept in order, replaced and removed', async () => {
+    const post = (token: string, body: object) => call(token, 'POST', '/v1/inbox/assignment-rules', body);
+    const rule = {
+      name: 'Billing',
+      conditions: { keywords: ['invoice', 'refund'], channelIds: [bluesky] },
+      assignees: { userIds: [member('editor').userId, member('admin').userId] },
+    };
+    expect((await post(member('editor').token, rule)).statusCode).toBe(403);
+    const stranger = await post(ws().token, {
+      ...rule,
+      conditions: { channelIds: [randomUUID()] },
+      assignees: { userIds: [other.userId] },
+    });
+    expect(stranger.statusCode).toBe(422);
+    expect(
+      stranger
+        .json()
+        .errors.map((e: { field: string }) => e.field)
+        .sort(),
+    ).toEqual(['assignees.userIds.0', 'conditions.channelIds.0'].sort());
+    expect((await post(ws().token, { ...rule, conditions: { mood: 'happy' } })).statusCode).toBe(400);
+    expect((await post(ws().token, { ...rule, assignees: { role: 'editor', userIds: [] } })).statusCode).toBe(400);
+    expect((await post(ws().token, { ...rule, assignees: { userIds: [] } })).statusCode).toBe(400);
+    expect((await post(ws().token, { ...rule, conditions: { sentiment: 'angry' } })).statusCode).toBe(400);
+
+    const billing = (await post(ws().token, rule)).json();
+    expect(billing).toMatchObject({ name: 'Billing', position: 1, enabled: true });
+    const leads = (
+      await post(member('admin').token, {
+        name: 'Leads',
+        conditions: { lead: true },
+        assignees: { role: 'editor' },
+        position: 1,
+      })
+    ).json();
+    const listed = (await call(member('analyst').token, 'GET', '/v1/inbox/assignment-rules')).json().rules;
+    expect(listed.map((r: { name: string; position: number }) => [r.name, r.position])).toEqual([
+      ['Leads', 1],
+      ['Billing', 2],
+    ]);
+    const replaced = await call(ws().token, 'PUT', `/v1/inbox/assignment-rules/${billing.id}`, {
+      ...rule,
+      enabled: false,
+      position: 1,
+    });
+    expect(replaced.json()).toMatchObject({ position: 1, enabled: false });
+    expect((await call(other.token, 'PUT', `/v1/inbox/assignment-rules/${billing.id}`, rule)).statusCode).toBe(404);
+    expect((await call(other.token, 'DELETE', `/v1/inbox/assignment-rules/${billing.id}`)).statusCode).toBe(404);
+    expect((await call(ws().token, 'DELETE', `/v1/inbox/assignment-rules/${billing.id}`)).statusCode).toBe(204);
+    expect((await call(ws().token, 'GET', '/v1/inbox/assignment-rules')).json().rules).toEqual([
+      expect.objectContaining({ id: leads.id, position: 1 }),
+    ]);
+  });
+
+  test('a member marks themselves away; an admin may mark another, an editor may not', async () => {
+    const away = (token: string, body: object, userId?: string) =>
+      call(token, 'PUT', `/v1/inbox/away${userId ? `/${userId}` : ''}`, body);
+    expect((await away(member('editor').token, { away: true })).json()).toEqual({
+      userId: member('editor').userId,
+      away: true,
+    });
+    expect((await away(member('editor').token, { away: true }, member('approver').userId)).statusCode).toBe(403);
+    expect((await away(member('admin').token, { away: true }, member('approver').userId)).statusCode).toBe(200);
+    expect((await away(member('admin').token, { away: true }, other.userId)).statusCode).toBe(404);
+    expect((await away(member('admin').token, { away: true, userId: other.userId })).statusCode).toBe(400);
+    expect((await call(ws().token, 'GET', '/v1/inbox/away')).json().awayUserIds.sort()).toEqual(
+      [member('editor').userId, member('approver').userId].sort(),
+    );
+    const memberships = await h()
+      .db.selectFrom('memberships')
+      .select(['user_id', 'away'])
+      .where('workspace_id', '=', ws().workspaceId)
+      .where('away', '=', true)
+      .execute();
+    expect(memberships).toHaveLength(2);
+    await away(member('editor').token, { away: false });
+    await away(ws().token, { away: false }, member('approver').userId);
   });
 });

@@ -9,6 +9,7 @@ import { connectWebhook } from './support/channels';
 import { useChorus, type Method } from './support/chorus';
 import { addMember, bearer, createWorkspace, waitFor, type TestWorkspace } from './support/harness';
 import { png } from './support/images';
+import { seedConversation } from './support/inbox';
 import { listMentions } from './support/mentions';
 import type { JsonSchema, Operation } from './support/openapi';
 import { createdPost } from './support/posts';
@@ -61,6 +62,11 @@ const KINDS = [
   'listening/ingest-keys',
   'content-rules',
   'media',
+  'inbox/conversations',
+  'inbox/contacts',
+  'inbox/replies',
+  'inbox/messages',
+  'inbox/assignment-rules',
 ] as const;
 type Kind = (typeof KINDS)[number];
 
@@ -191,6 +197,37 @@ async function seed(w: TestWorkspace, approver: TestWorkspace, mark: string): Pr
     'service account',
   ).userId;
   const token = ok(await as('POST', '/v1/tokens', { name: `Token ${mark}` }), 'token').id;
+  // The inbox: a conversation as the inbound read stores one, a note and a reply on it, a rule.
+  const conversation = await seedConversation(h(), {
+    workspaceId: w.workspaceId,
+    channelId: channel,
+    handle: `${mark}.test`,
+    displayName: `Contact ${mark}`,
+    tags: [mark],
+    messages: [{ text: `Message ${mark}` }],
+  });
+  ok(await as('POST', `/v1/inbox/conversations/${conversation.id}/notes`, { body: `Note ${mark}` }), 'inbox note');
+  const reply = await h()
+    .db.insertInto('inbox_replies')
+    .values({
+      workspace_id: w.workspaceId,
+      conversation_id: conversation.id,
+      in_reply_to_message_id: conversation.messageIds[0]!,
+      author_id: w.userId,
+      text: `Reply ${mark}`,
+      status: 'awaiting_approval',
+      conversation_version: conversation.version,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const assignmentRule = ok(
+    await as('POST', '/v1/inbox/assignment-rules', {
+      name: `Assign ${mark}`,
+      conditions: { keywords: [mark] },
+      assignees: { role: 'editor' },
+    }),
+    'assignment rule',
+  ).id;
   return {
     posts: post,
     campaigns: campaign,
@@ -208,6 +245,11 @@ async function seed(w: TestWorkspace, approver: TestWorkspace, mark: string): Pr
     'listening/ingest-keys': key.id,
     'content-rules': rule,
     media,
+    'inbox/conversations': conversation.id,
+    'inbox/contacts': conversation.contactId,
+    'inbox/replies': reply.id,
+    'inbox/messages': conversation.messageIds[0]!,
+    'inbox/assignment-rules': assignmentRule,
   };
 }
 
@@ -331,6 +373,7 @@ async function bView(): Promise<Record<string, string>> {
 /** The kind of record a path parameter names: the longest kind the path starts with. */
 function kindOfParam(path: string, param: string): Kind {
   if (param === 'jobId') return 'posts/import';
+  if (param === 'userId') return 'members';
   const rest = path.replace(/^\/v1\//, '');
   const kind = [...KINDS].sort((x, y) => y.length - x.length).find((k) => rest.startsWith(`${k}/`));
   if (!kind) throw new Error(`No record kind for {${param}} in ${path}; add one to KINDS and seed()`);
@@ -350,7 +393,9 @@ function kindOfField(key: string): Kind {
   if (k.startsWith('mention')) return 'mentions';
   if (k.startsWith('token')) return 'tokens';
   if (k.startsWith('rule')) return 'content-rules';
-  if (/^(user|owner|author|actor|createdby|approver|recipient)/.test(k)) return 'members';
+  if (k.startsWith('inreplytomessage') || k.startsWith('message')) return 'inbox/messages';
+  if (k.startsWith('savedreply')) return 'library';
+  if (/^(user|owner|author|actor|createdby|approver|recipient|assignee)/.test(k)) return 'members';
   return 'posts';
 }
 

@@ -51,7 +51,7 @@ const postApprovalView = approvalViewSchema.extend({
 });
 
 const approvers = z.strictObject({ userIds: z.array(z.uuid()).optional(), roles: z.array(z.enum(ROLES)).optional() });
-const policyStep = z
+export const policyStep = z
   .strictObject({
     name: z.string().trim().min(1).max(100),
     mode: z.enum(APPROVAL_MODES),
@@ -95,7 +95,7 @@ const policyStep = z
  * satisfiable, an escalation must reach someone, and with distinct approvers the chain must be
  * satisfiable by different people for every approval it needs.
  */
-async function checkSteps(
+export async function checkSteps(
   db: Db,
   workspaceId: string,
   steps: PolicyStep[],
@@ -201,7 +201,7 @@ const policyBody = z
   });
 
 const approversView = z.object({ userIds: z.array(z.string()).optional(), roles: z.array(z.enum(ROLES)).optional() });
-const policyStepView = z.object({
+export const policyStepView = z.object({
   name: z.string(),
   mode: z.enum(APPROVAL_MODES),
   quorum: z.number().int().optional(),

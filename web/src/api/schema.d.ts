@@ -2473,7 +2473,7 @@ export interface paths {
                 };
             };
         };
-        /** Mark yourself (or, as an owner or admin, another member) away or back */
+        /** Mark yourself away (round-robin assignment skips you) or back */
         put: {
             parameters: {
                 query?: never;
@@ -2485,11 +2485,54 @@ export interface paths {
                 content: {
                     "application/json": {
                         away: boolean;
-                        /**
-                         * Format: uuid
-                         * @description Another member (owners and admins); omitted: yourself
-                         */
-                        userId?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            away: boolean;
+                            /** Format: uuid */
+                            userId: string;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/inbox/away/{userId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Mark another member away or back (owners and admins) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    userId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        away: boolean;
                     };
                 };
             };

@@ -39,11 +39,14 @@ function AwayCard({ members }: { members: Member[] }) {
   const away = useQuery({ queryKey: ['inbox', 'away'], queryFn: () => data(api.GET('/v1/inbox/away')) });
   const set = useMutation({
     mutationFn: (input: { userId: string; away: boolean }) =>
-      data(
-        api.PUT('/v1/inbox/away', {
-          body: { away: input.away, ...(input.userId === session.user.id ? {} : { userId: input.userId }) },
-        }),
-      ),
+      input.userId === session.user.id
+        ? data(api.PUT('/v1/inbox/away', { body: { away: input.away } }))
+        : data(
+            api.PUT('/v1/inbox/away/{userId}', {
+              params: { path: { userId: input.userId } },
+              body: { away: input.away },
+            }),
+          ),
     onSuccess: (answer) => {
       queryClient.setQueryData(['inbox', 'away'], (old: { awayUserIds: string[] } | undefined) => ({
         awayUserIds: [

@@ -351,3 +351,43 @@ test('an owner sets the inbox up from a phone (away, SLA targets, an assignment 
   await shot(p, 'inbox-sla-report-desktop');
   await p.context().close();
 });
+
+test('a reply awaiting approval shows its status to its author and the decision to the others', async () => {
+  const h = chorus.harness();
+  const owner = chorus.workspace();
+  const editor = chorus.member('editor');
+  const seeded = await seedConversation(h, {
+    workspaceId: owner.workspaceId,
+    handle: 'waiting.bsky.test',
+    displayName: 'Waiting Customer',
+    messages: [{ text: 'Can I get a refund?' }],
+  });
+  // As the reply route leaves a reply the workspace's policy holds for approval (the route has its own tests).
+  await h.db
+    .insertInto('inbox_replies')
+    .values({
+      workspace_id: owner.workspaceId,
+      conversation_id: seeded.id,
+      in_reply_to_message_id: seeded.messageIds[0]!,
+      author_id: editor.userId,
+      text: 'Yes, within 30 days.',
+      status: 'awaiting_approval',
+      conversation_version: seeded.version,
+    })
+    .execute();
+  const author = await signedIn(editor, PHONE);
+  await author.goto(`/inbox/${seeded.id}`);
+  const reply = author.getByTestId('reply').filter({ hasText: 'Yes, within 30 days.' });
+  await reply.getByText('Awaiting approval').waitFor();
+  expect(await reply.getByRole('button', { name: 'Approve reply' }).count()).toBe(0);
+  await author.context().close();
+
+  const approver = await signedIn(owner, PHONE);
+  await approver.goto(`/inbox/${seeded.id}`);
+  const pending = approver.getByTestId('reply').filter({ hasText: 'Yes, within 30 days.' });
+  await pending.getByRole('button', { name: 'Approve reply' }).waitFor();
+  await pending.getByRole('button', { name: 'Reject reply' }).waitFor();
+  expect(await seriousViolations(approver)).toEqual([]);
+  await shot(approver, 'inbox-reply-approval-phone');
+  await approver.context().close();
+});

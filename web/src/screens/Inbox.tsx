@@ -78,6 +78,8 @@ export default function Inbox() {
   const channels = useChannels();
   const campaigns = useCampaigns();
   const members = useMembers();
+  // One clock for the whole list: SLA deadlines read "in 12 min" and move on while the screen is open.
+  const now = useNow();
   const query = listQuery(filters);
   const list = useInfiniteQuery({
     queryKey: ['inbox', 'conversations', query],
@@ -184,7 +186,7 @@ export default function Inbox() {
       {conversations.length > 0 && (
         <ol className="conversation-list" aria-label="Conversations, newest first">
           {conversations.map((c) => (
-            <ConversationRow key={c.id} conversation={c} assignee={memberLabel(members.data, c.assigneeId)} />
+            <ConversationRow key={c.id} conversation={c} assignee={memberLabel(members.data, c.assigneeId)} now={now} />
           ))}
         </ol>
       )}
@@ -199,8 +201,15 @@ export default function Inbox() {
   );
 }
 
-function ConversationRow({ conversation: c, assignee }: { conversation: ConversationItem; assignee: string }) {
-  const now = useNow();
+function ConversationRow({
+  conversation: c,
+  assignee,
+  now,
+}: {
+  conversation: ConversationItem;
+  assignee: string;
+  now: number;
+}) {
   const sla = slaState(c, now);
   const who = contactName(c.contact);
   return (

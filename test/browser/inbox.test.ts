@@ -391,3 +391,33 @@ test('a reply awaiting approval shows its status to its author and the decision 
   await shot(approver, 'inbox-reply-approval-phone');
   await approver.context().close();
 });
+
+test('a filter narrows the list and "More conversations" pages on past the first thirty', async () => {
+  const h = chorus.harness();
+  const owner = chorus.workspace();
+  for (let i = 0; i < 31; i++)
+    await seedConversation(h, {
+      workspaceId: owner.workspaceId,
+      handle: `bulk-${i}.bsky.test`,
+      displayName: `Bulk ${i}`,
+      tags: ['bulk'],
+      startedAt: new Date(Date.now() - (i + 1) * 60_000),
+      messages: [{ text: `Bulk message ${i}` }],
+    });
+  const p = await signedIn(chorus.member('editor'), PHONE);
+  await p.goto('/inbox');
+  await p.getByText('Filters', { exact: true }).click();
+  await p.getByLabel('Tag').fill('bulk');
+  await p.getByText('Filters (1 on)').waitFor();
+  const items = p.getByTestId('conversation');
+  await countIs(items, 30);
+  expect(await seriousViolations(p)).toEqual([]);
+  await shot(p, 'inbox-filters-phone');
+  await p.getByRole('button', { name: 'More conversations' }).click();
+  await countIs(items, 31);
+  // Newest first: the oldest of them is last, and nothing repeats across the pages.
+  await items.last().getByText('Bulk 30').waitFor();
+  expect(new Set(await items.locator('.conversation-author').allTextContents()).size).toBe(31);
+  expect(await p.getByRole('button', { name: 'More conversations' }).count()).toBe(0);
+  await p.context().close();
+});

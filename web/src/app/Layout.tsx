@@ -9,6 +9,7 @@ import type { AccessName } from '../../../contracts/access';
 /** The app's sections, in the navigation's order; `access` hides a section from roles that cannot use it. */
 const SECTIONS: { to: string; label: string; access?: AccessName }[] = [
   { to: '/calendar', label: 'Calendar' },
+  { to: '/inbox', label: 'Inbox' },
   { to: '/compose', label: 'Compose', access: 'writeContent' },
   { to: '/posts', label: 'Posts' },
   { to: '/approvals', label: 'Approvals' },

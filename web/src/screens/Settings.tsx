@@ -4,6 +4,7 @@ import { useSession } from '../app/session';
 import { Screen } from '../components/Screen';
 import { AuditSection } from './settings/Audit';
 import { ChannelsSection } from './settings/Channels';
+import { InboxSection } from './settings/Inbox';
 import { NotForYourRole } from './settings/common';
 import { MembersSection } from './settings/Members';
 import { NotificationsSection } from './settings/Notifications';
@@ -18,10 +19,11 @@ const SECTIONS: { path: string; label: string; access: AccessName; element: Reac
   { path: 'tokens', label: 'My tokens', access: 'read', element: <TokensSection /> },
   { path: 'policies', label: 'Policies', access: 'read', element: <PoliciesSection /> },
   { path: 'notifications', label: 'Notifications', access: 'read', element: <NotificationsSection /> },
+  { path: 'inbox', label: 'Inbox', access: 'read', element: <InboxSection /> },
   { path: 'audit', label: 'Audit log', access: 'audit', element: <AuditSection /> },
 ];
 
-/** Workspace settings: channels, members, tokens, approval policies, notifications and the audit log. */
+/** Workspace settings: channels, members, tokens, approval policies, notifications, the inbox and the audit log. */
 export default function Settings() {
   const { can } = useSession();
   const visible = SECTIONS.filter((s) => can(s.access));

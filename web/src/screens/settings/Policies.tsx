@@ -7,14 +7,14 @@ import { ProblemMessage } from '../../components/ProblemMessage';
 import { memberName, type Body, type Channel, type Member } from './common';
 
 type PolicyBody = Body<'/v1/approval-policies', 'put'>;
-type Step = PolicyBody['steps'][number];
+export type Step = PolicyBody['steps'][number];
 type Approvers = Step['approvers'];
 type Policy = Ok<'/v1/approval-policies', 'get'>['policies'][number];
 type RuleBody = Body<'/v1/content-rules', 'post'>;
 type Rule = Ok<'/v1/content-rules', 'get'>['rules'][number];
 
 const HOUR = 3600;
-const newStep = (): Step => ({ name: 'Review', mode: 'any', approvers: { roles: ['admin'] } });
+export const newStep = (): Step => ({ name: 'Review', mode: 'any', approvers: { roles: ['admin'] } });
 
 /** Seconds as hours in a number field; empty for none. */
 const hoursOf = (seconds: number | undefined) => (seconds === undefined ? '' : String(seconds / HOUR));
@@ -67,7 +67,7 @@ function ApproversPicker({
 }
 
 /** One approval step: its name, how many must approve, who, the deadline and who it escalates to. */
-function StepEditor({
+export function StepEditor({
   step,
   index,
   members,
@@ -192,7 +192,7 @@ function StepEditor({
 }
 
 /** Steps without the empty lists and fields the API would refuse. */
-function cleanStep(step: Step): Step {
+export function cleanStep(step: Step): Step {
   const approvers = (a: Approvers): Approvers => ({
     ...(a.roles?.length ? { roles: a.roles } : {}),
     ...(a.userIds?.length ? { userIds: a.userIds } : {}),

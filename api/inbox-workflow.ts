@@ -9,6 +9,7 @@ import {
 } from '../contracts/inbox';
 import { Unavailable } from '../contracts/errors';
 import { SearchAttributes } from '../contracts/shared';
+import { temporalOutage } from '../temporal/connection';
 import type { Database } from '../db/database';
 import type { conversationWorkflow } from '../workflows/conversation';
 
@@ -29,8 +30,8 @@ export const replyRequested = (replyId: string): Signal => pair(replyRequestedSi
  * Stores a change to a conversation and tells its workflow (`conversation/<id>`, started if it is
  * not running), so that neither happens without the other — the pattern of
  * services/store-and-start.ts, with a signal: the signal is sent inside the transaction, after the
- * change is written and before it commits. A signal Temporal refuses rolls the change back (503,
- * nothing stored). A commit that fails after the signal leaves the workflow told of a change it
+ * change is written and before it commits. A signal that cannot reach Temporal rolls the change
+ * back (503, nothing stored). A commit that fails after the signal leaves the workflow told of a change it
  * will not find (a reply id with no row): the workflow ignores what it cannot load, and unlike a
  * fresh record's workflow, a conversation's is never terminated for it (it holds the
  * conversation's SLA timers and other replies).
@@ -69,7 +70,9 @@ export async function signalConversation(
       staticSummary: `Conversation ${conversation.id}`,
     });
   } catch (err) {
-    throw new Unavailable('The scheduler (Temporal) is unreachable; nothing was stored. Try again shortly.', err);
+    if (temporalOutage(err))
+      throw new Unavailable('The scheduler (Temporal) is unreachable; nothing was stored. Try again shortly.', err);
+    throw err;
   }
 }
 

@@ -347,6 +347,15 @@ describe('replies', () => {
     const fresh = await call(member('admin').token, 'POST', url, { text: 'Sorry!', version: newer.version });
     expect(fresh.statusCode).toBe(201);
     expect(fresh.json().reply.inReplyToMessageId).toBe(newer.messageId);
+    // At the same instant: one wins, whichever it is, and the other is told.
+    const now = await versionOf(c.id);
+    const racing = await Promise.all(
+      [member('editor'), member('admin'), ws()].map((m) =>
+        call(m.token, 'POST', url, { text: `Racing ${m.userId}`, version: now }),
+      ),
+    );
+    expect(racing.map((r) => r.statusCode).sort()).toEqual([201, 409, 409]);
+    expect(await versionOf(c.id)).toBe(now + 1);
     // A version the conversation never had.
     const future = await call(member('admin').token, 'POST', url, { text: 'Hm', version: 999 });
     expect(future.statusCode).toBe(422);
@@ -472,12 +481,32 @@ describe('replies', () => {
       expect((await decide(member('admin').token, byOwner.json().reply.id)).statusCode).toBe(409);
       expect((await decide(other.token, byEditor.json().reply.id)).statusCode).toBe(404);
 
+      // Mode "rules": only replies a content rule flags wait, with that rule's step.
+      const rule = await call(ws().token, 'POST', '/v1/content-rules', {
+        name: 'Refunds',
+        match: { keywords: ['refund'] },
+        step: { name: 'Finance', mode: 'any', approvers: { roles: ['admin'] } },
+      });
+      expect(rule.statusCode).toBe(201);
+      try {
+        expect((await put(ws().token, { mode: 'rules', steps: [] })).statusCode).toBe(200);
+        const flagged = await call(member('editor').token, 'POST', url, {
+          text: 'You will get a refund',
+          version: c.version + 2,
+        });
+        expect(flagged.json().reply.status).toBe('awaiting_approval');
+        const plain = await call(member('editor').token, 'POST', url, { text: 'Thanks!', version: c.version + 3 });
+        expect(plain.json().reply.status).toBe('sending');
+      } finally {
+        await call(ws().token, 'DELETE', `/v1/content-rules/${rule.json().id}`);
+      }
+
       // Mode "all": the approver's own reply needs someone else, and no one else can: refused.
       await put(ws().token, {
         mode: 'all',
         steps: [{ name: 'Only admin', mode: 'any', approvers: { roles: ['admin'] } }],
       });
-      const byAdmin = await call(member('admin').token, 'POST', url, { text: 'Mine', version: c.version + 2 });
+      const byAdmin = await call(member('admin').token, 'POST', url, { text: 'Mine', version: c.version + 4 });
       expect(byAdmin.statusCode).toBe(422);
       expect(byAdmin.json().errors[0]).toMatchObject({ field: 'text', rule: 'approvable' });
     } finally {

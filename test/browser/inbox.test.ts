@@ -230,6 +230,15 @@ test('at phone size, an editor finds the customer in the inbox, reads the thread
   expect(await seriousViolations(p)).toEqual([]);
   await shot(p, 'inbox-conversation-phone');
 
+  // The contact card opens the customer's past conversation; nothing of this one's open reply box comes along.
+  await box.click();
+  await box.fill('half a thought');
+  await p.getByRole('link', { name: 'Love the new release!' }).click();
+  await countIs(messages, 1);
+  await messages.getByText('Love the new release!').waitFor();
+  expect(await p.getByText('New', { exact: true }).count()).toBe(0);
+  expect(await p.getByRole('textbox', { name: /^Reply to/ }).inputValue()).toBe('');
+
   // Back to the list, one tap.
   await p.getByRole('link', { name: '← Inbox' }).click();
   await views.getByRole('button', { name: 'Mine 1' }).waitFor();

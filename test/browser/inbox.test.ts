@@ -207,9 +207,20 @@ test('at phone size, an editor finds the customer in the inbox, reads the thread
       .where('id', '=', chorus.member('analyst').userId)
       .executeTakeFirstOrThrow()
   ).email;
-  await p.getByLabel(/^Add a note/).fill(`Replacement sent, @${analystEmail.split('@')[0]} please check stock`);
+  // Typing "@" and part of a name offers the members it fits; a tap completes the mention.
+  const note = p.getByLabel(/^Add a note/);
+  await note.fill('Replacement sent, @analy');
+  await p
+    .getByRole('list', { name: 'Mention a teammate' })
+    .getByRole('button', { name: /^analyst/ })
+    .click();
+  const mention = `@${analystEmail.split('@')[0]}`;
+  expect(await note.inputValue()).toBe(`Replacement sent, ${mention} `);
+  await note.press('End');
+  await note.pressSequentially('please check stock');
   await p.getByRole('button', { name: 'Add note' }).click();
   await p.locator('.note').getByText('please check stock').waitFor();
+  await p.locator('.note strong', { hasText: mention }).waitFor();
   const notes = await h.db
     .selectFrom('inbox_notes')
     .selectAll()

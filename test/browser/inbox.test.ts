@@ -440,3 +440,32 @@ test('a filter narrows the list and "More conversations" pages on past the first
   expect(await p.getByRole('button', { name: 'More conversations' }).count()).toBe(0);
   await p.context().close();
 });
+
+test('mark as spam asks first, closes the conversation, marks its author and goes back to the inbox', async () => {
+  const h = chorus.harness();
+  const owner = chorus.workspace();
+  const seeded = await seedConversation(h, {
+    workspaceId: owner.workspaceId,
+    handle: 'spammer.bsky.test',
+    displayName: 'Cheap Followers',
+    messages: [{ text: 'Buy 10k followers now!!!' }],
+  });
+  const p = await signedIn(chorus.member('editor'), PHONE);
+  await p.goto(`/inbox/${seeded.id}`);
+  const dialogs: string[] = [];
+  p.once('dialog', (dialog) => {
+    dialogs.push(dialog.message());
+    void dialog.accept();
+  });
+  await p.getByRole('button', { name: 'Mark as spam' }).click();
+  await p.getByRole('heading', { name: 'Inbox' }).waitFor();
+  expect(dialogs).toEqual(['Close this conversation as spam? Later messages from Cheap Followers will be dropped.']);
+  const row = await h.db
+    .selectFrom('inbox_conversations as c')
+    .innerJoin('inbox_contacts as ct', 'ct.id', 'c.contact_id')
+    .select(['c.status', 'c.spam', 'ct.spam as contactSpam'])
+    .where('c.id', '=', seeded.id)
+    .executeTakeFirstOrThrow();
+  expect(row).toEqual({ status: 'closed', spam: true, contactSpam: true });
+  await p.context().close();
+});

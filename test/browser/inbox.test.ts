@@ -26,16 +26,14 @@ async function shot(p: Page, name: string) {
  * height: the label is what a finger hits).
  */
 async function smallTargets(p: Page): Promise<string[]> {
-  return p.evaluate(() =>
+  // A string, evaluated in the page: this file is compiled without the DOM's types.
+  return p.evaluate<string[]>(`
     [...document.querySelectorAll('main button, main select, main input, main textarea, main summary')]
       .filter((el) => el.checkVisibility() && !el.closest('.visually-hidden'))
       .map((el) => ({ el, target: el.matches('[type=checkbox], [type=radio]') ? (el.closest('label') ?? el) : el }))
       .filter(({ target }) => target.getBoundingClientRect().height < 44)
-      .map(
-        ({ el }) =>
-          `${el.tagName.toLowerCase()} "${el.getAttribute('aria-label') ?? el.textContent?.trim().slice(0, 40)}"`,
-      ),
-  );
+      .map(({ el }) => el.tagName.toLowerCase() + ' "' + (el.getAttribute('aria-label') ?? el.textContent.trim().slice(0, 40)) + '"')
+  `);
 }
 
 test('at phone size, an editor finds the customer in the inbox, reads the thread as text, sees a teammate replying, survives a collision and answers; notes and status work', async () => {
@@ -91,6 +89,7 @@ test('at phone size, an editor finds the customer in the inbox, reads the thread
       owner_id: owner.userId,
       status: 'approved',
       workflow_id: `seeded-saved-reply/${conversation.id}`,
+      updated_at: new Date(),
     })
     .execute();
 
@@ -127,7 +126,7 @@ test('at phone size, an editor finds the customer in the inbox, reads the thread
   await countIs(messages, 2);
   await messages.nth(1).getByText(hostile, { exact: true }).waitFor();
   expect(await p.locator('.thread img, .thread b').count()).toBe(0);
-  expect(await p.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+  expect(await p.evaluate('window.__pwned')).toBeUndefined();
   // The contact card lists the past conversation.
   await p.getByRole('link', { name: 'Love the new release!' }).waitFor();
 
@@ -208,9 +207,20 @@ test('at phone size, an editor finds the customer in the inbox, reads the thread
       .where('id', '=', chorus.member('analyst').userId)
       .executeTakeFirstOrThrow()
   ).email;
-  await p.getByLabel(/^Add a note/).fill(`Replacement sent, @${analystEmail.split('@')[0]} please check stock`);
+  // Typing "@" and part of a name offers the members it fits; a tap completes the mention.
+  const note = p.getByLabel(/^Add a note/);
+  await note.fill('Replacement sent, @analy');
+  await p
+    .getByRole('list', { name: 'Mention a teammate' })
+    .getByRole('button', { name: /^analyst/ })
+    .click();
+  const mention = `@${analystEmail.split('@')[0]}`;
+  expect(await note.inputValue()).toBe(`Replacement sent, ${mention} `);
+  await note.press('End');
+  await note.pressSequentially('please check stock');
   await p.getByRole('button', { name: 'Add note' }).click();
   await p.locator('.note').getByText('please check stock').waitFor();
+  await p.locator('.note strong', { hasText: mention }).waitFor();
   const notes = await h.db
     .selectFrom('inbox_notes')
     .selectAll()
@@ -230,6 +240,15 @@ test('at phone size, an editor finds the customer in the inbox, reads the thread
   expect(await smallTargets(p)).toEqual([]);
   expect(await seriousViolations(p)).toEqual([]);
   await shot(p, 'inbox-conversation-phone');
+
+  // The contact card opens the customer's past conversation; nothing of this one's open reply box comes along.
+  await box.click();
+  await box.fill('half a thought');
+  await p.getByRole('link', { name: 'Love the new release!' }).click();
+  await countIs(messages, 1);
+  await messages.getByText('Love the new release!').waitFor();
+  expect(await p.getByText('New', { exact: true }).count()).toBe(0);
+  expect(await p.getByRole('textbox', { name: /^Reply to/ }).inputValue()).toBe('');
 
   // Back to the list, one tap.
   await p.getByRole('link', { name: '← Inbox' }).click();
@@ -419,5 +438,34 @@ test('a filter narrows the list and "More conversations" pages on past the first
   await items.last().getByText('Bulk 30').waitFor();
   expect(new Set(await items.locator('.conversation-author').allTextContents()).size).toBe(31);
   expect(await p.getByRole('button', { name: 'More conversations' }).count()).toBe(0);
+  await p.context().close();
+});
+
+test('mark as spam asks first, closes the conversation, marks its author and goes back to the inbox', async () => {
+  const h = chorus.harness();
+  const owner = chorus.workspace();
+  const seeded = await seedConversation(h, {
+    workspaceId: owner.workspaceId,
+    handle: 'spammer.bsky.test',
+    displayName: 'Cheap Followers',
+    messages: [{ text: 'Buy 10k followers now!!!' }],
+  });
+  const p = await signedIn(chorus.member('editor'), PHONE);
+  await p.goto(`/inbox/${seeded.id}`);
+  const dialogs: string[] = [];
+  p.once('dialog', (dialog) => {
+    dialogs.push(dialog.message());
+    void dialog.accept();
+  });
+  await p.getByRole('button', { name: 'Mark as spam' }).click();
+  await p.getByRole('heading', { name: 'Inbox' }).waitFor();
+  expect(dialogs).toEqual(['Close this conversation as spam? Later messages from Cheap Followers will be dropped.']);
+  const row = await h.db
+    .selectFrom('inbox_conversations as c')
+    .innerJoin('inbox_contacts as ct', 'ct.id', 'c.contact_id')
+    .select(['c.status', 'c.spam', 'ct.spam as contactSpam'])
+    .where('c.id', '=', seeded.id)
+    .executeTakeFirstOrThrow();
+  expect(row).toEqual({ status: 'closed', spam: true, contactSpam: true });
   await p.context().close();
 });

@@ -26,6 +26,11 @@ import './inbox.css';
 /** One conversation: the thread, the reply box, and the team's controls, notes and the contact beside it. */
 export default function Conversation() {
   const { conversationId = '' } = useParams();
+  // A fresh screen per conversation (a past one opened from the contact card): no draft or "seen" carried over.
+  return <ConversationScreen key={conversationId} conversationId={conversationId} />;
+}
+
+function ConversationScreen({ conversationId }: { conversationId: string }) {
   const { can } = useSession();
   const members = useMembers();
   const now = useNow();

@@ -15,6 +15,7 @@ import type { conversationWorkflow } from '../workflows/conversation';
 import { connectBluesky, connectChannel } from './support/channels';
 import { useChorus } from './support/chorus';
 import { seedConversation, seedReply, signalConversation } from './support/conversations';
+import { recordHistory } from './support/histories';
 import { addMember, waitFor, type TestWorkspace } from './support/harness';
 import { startMastodonFake, type MastodonFake } from './support/mastodon-fake';
 
@@ -87,20 +88,21 @@ const notificationsOf = (conversationId: string) =>
 const activities = () => createConversationActivities({ db: h().db, adapters: h().adapters, sealer: h().sealer });
 
 /**
- * Waits until the workflow has reloaded after the latest signal and gone back to sleep: its
- * history has an activity completed after the signal, then a workflow task completed that
- * scheduled nothing more.
+ * Waits until the workflow has reloaded after the latest signal and gone back to sleep: after the
+ * signal it scheduled an activity (the reload), every activity it scheduled has completed, and a
+ * workflow task completed after the last of them.
  */
 async function reloadedAndQuiet(handle: WorkflowHandle) {
   await waitFor('the workflow reloaded and asleep', async () => {
     const events = (await handle.fetchHistory()).events ?? [];
-    const signalled = events.findLastIndex((e) => e.workflowExecutionSignaledEventAttributes);
-    const loaded = events.findIndex((e, i) => i > signalled && e.activityTaskCompletedEventAttributes);
-    if (loaded < 0) return false;
-    const after = events.slice(loaded + 1);
+    const after = events.slice(events.findLastIndex((e) => e.workflowExecutionSignaledEventAttributes));
+    const scheduled = after.filter((e) => e.activityTaskScheduledEventAttributes).length;
+    const completed = after.filter((e) => e.activityTaskCompletedEventAttributes).length;
+    const lastCompleted = after.findLastIndex((e) => e.activityTaskCompletedEventAttributes);
     return (
-      after.some((e) => e.workflowTaskCompletedEventAttributes) &&
-      after.every((e) => !e.activityTaskScheduledEventAttributes)
+      scheduled > 0 &&
+      completed >= scheduled &&
+      after.slice(lastCompleted + 1).some((e) => e.workflowTaskCompletedEventAttributes)
     );
   });
 }
@@ -280,9 +282,13 @@ describe('replies out', () => {
       authorId: member('editor').userId,
       text: '@someone@elsewhere.test It is back up, sorry!',
     });
+    // Rate limited at first: the retry waits the instance's Retry-After.
+    fake.failNext({ status: 429, headers: { 'retry-after': '2' }, body: { error: 'Too many requests' } });
     const handle = await start(seeded.conversationId, { replyId });
     const sent = await settled(replyId);
     expect(sent.status).toBe('sent');
+    const attempts = fake.requests.filter((r) => r.path === '/api/v1/statuses').map((r) => r.at.getTime());
+    expect(attempts.at(-1)! - attempts.at(-2)!).toBeGreaterThanOrEqual(2000);
     const replies = fake.published().filter((s) => s.in_reply_to_id === status.id);
     expect(replies).toHaveLength(1);
     expect(replies[0]!.id).toBe(sent.external_id);
@@ -300,6 +306,26 @@ describe('replies out', () => {
       args: [{ messageId: seeded.messageId, actorId: member('editor').userId }],
     });
     expect(fake.favourited.has(status.id)).toBe(true);
+
+    // A status deleted before the reply went out: Mastodon answers 404; the reply fails, saying so.
+    const gone = await seedConversation(h().db, {
+      workspaceId: ws().workspaceId,
+      channelId: mastodonChannelId,
+      network: 'mastodon',
+      message: { externalId: '1', text: 'Deleted since', kind: 'mention' },
+    });
+    const unsent = await seedReply(h().db, {
+      workspaceId: ws().workspaceId,
+      ...gone,
+      authorId: member('editor').userId,
+      text: 'Into the void',
+    });
+    await start(gone.conversationId, { replyId: unsent });
+    expect(await settled(unsent)).toMatchObject({
+      status: 'failed',
+      error: expect.stringMatching(/deleted on Mastodon/),
+    });
+    expect(fake.published().filter((s) => s.in_reply_to_id === '1')).toHaveLength(0);
   });
 });
 
@@ -352,6 +378,30 @@ describe('reply approval', () => {
     expect(await settled(rejected)).toMatchObject({ status: 'rejected', error: 'Rejected: Tone', external_id: null });
     const out = fake.published().filter((s) => s.in_reply_to_id === status.id);
     expect(out.map((s) => s.content)).toEqual(['<p>Approved words</p>']);
+
+    // A step with a deadline: reminded, then escalated to the owner, who may then decide, as for posts.
+    const overdue = await seedReply(h().db, {
+      workspaceId: ws().workspaceId,
+      ...seeded,
+      authorId: member('editor').userId,
+      text: 'Overdue words',
+      status: 'awaiting_approval',
+      approvalSteps: [{ ...steps[0]!, deadlineSeconds: 2, remindBeforeSeconds: 1, escalateToUserIds: [ws().userId] }],
+    });
+    await handle.signal('replyRequested', { replyId: overdue });
+    const escalated = await waitFor('the approval escalated', async () => {
+      const sent = await notificationsOf(seeded.conversationId);
+      return sent.some((n) => n.kind === 'approval.escalated') && sent;
+    });
+    expect(escalated.map((n) => [n.kind, n.recipient_ids])).toEqual([
+      ['approval.reminder', [member('approver').userId]],
+      ['approval.escalated', [ws().userId]],
+    ]);
+    await handle.executeUpdate(decideReplyUpdate, {
+      args: [{ replyId: overdue, userId: ws().userId, decision: 'approve' }],
+    });
+    expect(await settled(overdue)).toMatchObject({ status: 'sent' });
+    await recordHistory(h().client, handle.workflowId, 'conversation-replies-approved-rejected-escalated');
   });
 });
 
@@ -417,6 +467,7 @@ describe('SLA', () => {
       .execute();
     await answeredHandle.signal(conversationChangedSignal, { reason: 'closed' });
     await answeredHandle.result();
+    await recordHistory(h().client, answeredHandle.workflowId, 'conversation-answered-closed');
 
     await waitFor(
       'resolution breached',
@@ -427,6 +478,7 @@ describe('SLA', () => {
     await lateHandle.signal(conversationChangedSignal, { reason: 'priority' });
     await reloadedAndQuiet(lateHandle);
 
+    await recordHistory(h().client, lateHandle.workflowId, 'conversation-sla-breached');
     const sent = await notificationsOf(late.conversationId);
     expect(sent.map((n) => n.kind)).toEqual([
       'sla.first_response.reminder',

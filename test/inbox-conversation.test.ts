@@ -469,6 +469,21 @@ describe('SLA', () => {
     await answeredHandle.result();
     await recordHistory(h().client, answeredHandle.workflowId, 'conversation-answered-closed');
 
+    // Reopened (a new message, say): its workflow starts again, with a new SLA cycle from now.
+    const closedRow = await conversation(answered.conversationId);
+    await h()
+      .db.updateTable('inbox_conversations')
+      .set({ status: 'open' })
+      .where('id', '=', answered.conversationId)
+      .execute();
+    await start(answered.conversationId, undefined, 500);
+    const reopened = await waitFor('a new SLA cycle', async () => {
+      const c = await conversation(answered.conversationId);
+      return c.sla_started_at! > closedRow.closed_at! && c;
+    });
+    expect(reopened.first_response_at).toBeNull();
+    expect(reopened.first_response_due_at!.getTime() - reopened.sla_started_at!.getTime()).toBe(6000);
+
     await waitFor(
       'resolution breached',
       async () => (await conversation(late.conversationId)).resolution_breached_at,
@@ -491,8 +506,9 @@ describe('SLA', () => {
     const c = await conversation(late.conversationId);
     expect(c.first_response_breached_at!.getTime()).toBeGreaterThanOrEqual(c.first_response_due_at!.getTime());
 
+    // Before its reopening, the answered conversation was neither reminded nor escalated.
     const quiet = await notificationsOf(answered.conversationId);
-    expect(quiet.map((n) => n.kind)).toEqual([]);
+    expect(quiet.filter((n) => n.created_at < reopened.sla_started_at!).map((n) => n.kind)).toEqual([]);
 
     const figures = await slaFigures(h().db, ws().workspaceId, { from: new Date(0), to: new Date(Date.now() + 1000) });
     expect(figures.byMember.find((r) => r.id === assignee)).toMatchObject({

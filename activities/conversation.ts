@@ -9,6 +9,7 @@ import {
   type InboxReplyRequest,
 } from '../channels/inbox-replies';
 import type { MastodonAdapter, MastodonCredentials } from '../channels/mastodon';
+import { recordChannelFailure } from '../db/channels';
 import { assignByRules } from '../db/inbox-assignment';
 import { recordConversationNotification } from '../db/inbox-notifications';
 import {
@@ -32,6 +33,13 @@ import type { DueNotification } from '../contracts/approval';
 import type { ReplyStatus } from '../contracts/inbox';
 import { FailureType } from '../contracts/shared';
 import { toApplicationFailure } from './publishing';
+
+/** Failure types that say the channel itself is in trouble (not the reply). */
+const CHANNEL_FAILURES = new Set<string>([
+  FailureType.ChannelUnavailable,
+  FailureType.RateLimited,
+  FailureType.ChannelAuthFailed,
+]);
 
 /** Delivery attempts of a notification before the workflow goes on without it (as approval notifications). */
 const NOTIFY_ATTEMPTS = 5;
@@ -183,7 +191,14 @@ export function createConversationActivities(deps: NotificationDeps) {
         else throw notFound(`Channel "${reply.channel_name}" (${reply.provider}) cannot reply to messages`);
       } catch (err) {
         if (err instanceof ApplicationFailure) throw err;
-        throw toApplicationFailure(err, reply.channel_name!);
+        const failure = toApplicationFailure(err, reply.channel_name!);
+        // Failures of the channel (not of this reply) count against its health, as a post's do.
+        if (CHANNEL_FAILURES.has(failure.type ?? ''))
+          await recordChannelFailure(db, reply.channel_id, {
+            error: failure.message,
+            authFailed: failure.type === FailureType.ChannelAuthFailed,
+          });
+        throw failure;
       }
       await recordReplySent(db, { replyId, ...sent });
       return { externalId: sent.externalId, url: sent.url };

@@ -27,16 +27,38 @@ interface Payload {
 export function emailFor(payload: Payload): { subject: string; text: string } {
   const d = payload.data;
   const quote = typeof d.text === 'string' ? `\n\n> ${d.text.split('\n').join('\n> ')}` : '';
+  // What an approval is of: a post, or a reply written in the inbox.
+  const approvalOf =
+    d.replyId !== undefined
+      ? `Reply ${String(d.replyId)} to conversation ${String(d.conversationId)}`
+      : `Post ${String(d.postId)}`;
   switch (payload.type) {
     case 'approval.reminder':
       return {
         subject: `Reminder: your approval ("${String(d.stepName)}") is due ${String(d.deadline)}`,
-        text: `A post waits for your decision at step ${String(d.step)} ("${String(d.stepName)}"), due ${String(d.deadline)}.\nPost ${String(d.postId)}${quote}`,
+        text: `A ${d.replyId !== undefined ? 'reply' : 'post'} waits for your decision at step ${String(d.step)} ("${String(d.stepName)}"), due ${String(d.deadline)}.\n${approvalOf}${quote}`,
       };
     case 'approval.escalated':
       return {
         subject: `Escalated to you: "${String(d.stepName)}" approval is overdue`,
-        text: `Step ${String(d.step)} ("${String(d.stepName)}") passed its deadline (${String(d.deadline)}) and is now yours to decide.\nPost ${String(d.postId)}${quote}`,
+        text: `Step ${String(d.step)} ("${String(d.stepName)}") passed its deadline (${String(d.deadline)}) and is now yours to decide.\n${approvalOf}${quote}`,
+      };
+    case 'conversation.assigned':
+      return {
+        subject: 'A conversation was assigned to you',
+        text: `Conversation ${String(d.conversationId)} is yours (rule "${String(d.rule)}").${quote}`,
+      };
+    case 'sla.first_response.reminder':
+    case 'sla.resolution.reminder':
+      return {
+        subject: `Reminder: a conversation's ${payload.type.includes('first_response') ? 'first response' : 'resolution'} is due ${String(d.deadline)}`,
+        text: `Conversation ${String(d.conversationId)} (${String(d.priority)} priority) is due ${String(d.deadline)}.`,
+      };
+    case 'sla.first_response.breached':
+    case 'sla.resolution.breached':
+      return {
+        subject: `Escalated: a conversation missed its ${payload.type.includes('first_response') ? 'first-response' : 'resolution'} target`,
+        text: `Conversation ${String(d.conversationId)} (${String(d.priority)} priority) passed its deadline (${String(d.deadline)}).`,
       };
     case 'listening.spike':
       return {

@@ -15,6 +15,7 @@ import type { conversationWorkflow } from '../workflows/conversation';
 import { connectBluesky, connectChannel } from './support/channels';
 import { useChorus } from './support/chorus';
 import { seedConversation, seedReply, signalConversation } from './support/conversations';
+import { recordHistory } from './support/histories';
 import { addMember, waitFor, type TestWorkspace } from './support/harness';
 import { startMastodonFake, type MastodonFake } from './support/mastodon-fake';
 
@@ -87,20 +88,21 @@ const notificationsOf = (conversationId: string) =>
 const activities = () => createConversationActivities({ db: h().db, adapters: h().adapters, sealer: h().sealer });
 
 /**
- * Waits until the workflow has reloaded after the latest signal and gone back to sleep: its
- * history has an activity completed after the signal, then a workflow task completed that
- * scheduled nothing more.
+ * Waits until the workflow has reloaded after the latest signal and gone back to sleep: after the
+ * signal it scheduled an activity (the reload), every activity it scheduled has completed, and a
+ * workflow task completed after the last of them.
  */
 async function reloadedAndQuiet(handle: WorkflowHandle) {
   await waitFor('the workflow reloaded and asleep', async () => {
     const events = (await handle.fetchHistory()).events ?? [];
-    const signalled = events.findLastIndex((e) => e.workflowExecutionSignaledEventAttributes);
-    const loaded = events.findIndex((e, i) => i > signalled && e.activityTaskCompletedEventAttributes);
-    if (loaded < 0) return false;
-    const after = events.slice(loaded + 1);
+    const after = events.slice(events.findLastIndex((e) => e.workflowExecutionSignaledEventAttributes));
+    const scheduled = after.filter((e) => e.activityTaskScheduledEventAttributes).length;
+    const completed = after.filter((e) => e.activityTaskCompletedEventAttributes).length;
+    const lastCompleted = after.findLastIndex((e) => e.activityTaskCompletedEventAttributes);
     return (
-      after.some((e) => e.workflowTaskCompletedEventAttributes) &&
-      after.every((e) => !e.activityTaskScheduledEventAttributes)
+      scheduled > 0 &&
+      completed >= scheduled &&
+      after.slice(lastCompleted + 1).some((e) => e.workflowTaskCompletedEventAttributes)
     );
   });
 }
@@ -280,9 +282,13 @@ describe('replies out', () => {
       authorId: member('editor').userId,
       text: '@someone@elsewhere.test It is back up, sorry!',
     });
+    // Rate limited at first: the retry waits the instance's Retry-After.
+    fake.failNext({ status: 429, headers: { 'retry-after': '2' }, body: { error: 'Too many requests' } });
     const handle = await start(seeded.conversationId, { replyId });
     const sent = await settled(replyId);
     expect(sent.status).toBe('sent');
+    const attempts = fake.requests.filter((r) => r.path === '/api/v1/statuses').map((r) => r.at.getTime());
+    expect(attempts.at(-1)! - attempts.at(-2)!).toBeGreaterThanOrEqual(2000);
     const replies = fake.published().filter((s) => s.in_reply_to_id === status.id);
     expect(replies).toHaveLength(1);
     expect(replies[0]!.id).toBe(sent.external_id);
@@ -300,6 +306,26 @@ describe('replies out', () => {
       args: [{ messageId: seeded.messageId, actorId: member('editor').userId }],
     });
     expect(fake.favourited.has(status.id)).toBe(true);
+
+    // A status deleted before the reply went out: Mastodon answers 404; the reply fails, saying so.
+    const gone = await seedConversation(h().db, {
+      workspaceId: ws().workspaceId,
+      channelId: mastodonChannelId,
+      network: 'mastodon',
+      message: { externalId: '1', text: 'Deleted since', kind: 'mention' },
+    });
+    const unsent = await seedReply(h().db, {
+      workspaceId: ws().workspaceId,
+      ...gone,
+      authorId: member('editor').userId,
+      text: 'Into the void',
+    });
+    await start(gone.conversationId, { replyId: unsent });
+    expect(await settled(unsent)).toMatchObject({
+      status: 'failed',
+      error: expect.stringMatching(/deleted on Mastodon/),
+    });
+    expect(fake.published().filter((s) => s.in_reply_to_id === '1')).toHaveLength(0);
   });
 });
 
@@ -352,12 +378,37 @@ describe('reply approval', () => {
     expect(await settled(rejected)).toMatchObject({ status: 'rejected', error: 'Rejected: Tone', external_id: null });
     const out = fake.published().filter((s) => s.in_reply_to_id === status.id);
     expect(out.map((s) => s.content)).toEqual(['<p>Approved words</p>']);
+
+    // A step with a deadline: reminded, then escalated to the owner, who may then decide, as for posts.
+    const overdue = await seedReply(h().db, {
+      workspaceId: ws().workspaceId,
+      ...seeded,
+      authorId: member('editor').userId,
+      text: 'Overdue words',
+      status: 'awaiting_approval',
+      approvalSteps: [{ ...steps[0]!, deadlineSeconds: 2, remindBeforeSeconds: 1, escalateToUserIds: [ws().userId] }],
+    });
+    await handle.signal('replyRequested', { replyId: overdue });
+    const escalated = await waitFor('the approval escalated', async () => {
+      const sent = await notificationsOf(seeded.conversationId);
+      return sent.some((n) => n.kind === 'approval.escalated') && sent;
+    });
+    expect(escalated.map((n) => [n.kind, n.recipient_ids])).toEqual([
+      ['approval.reminder', [member('approver').userId]],
+      ['approval.escalated', [ws().userId]],
+    ]);
+    await handle.executeUpdate(decideReplyUpdate, {
+      args: [{ replyId: overdue, userId: ws().userId, decision: 'approve' }],
+    });
+    expect(await settled(overdue)).toMatchObject({ status: 'sent' });
+    await recordHistory(h().client, handle.workflowId, 'conversation-replies-approved-rejected-escalated');
   });
 });
 
 describe('SLA', () => {
   test('with short targets the reminders and breach escalations fire once each, also across a worker restart', async () => {
-    // One SLA minute lasts 500 ms here: first response due at 4 s (reminded at 2 s), resolution at 8 s (at 6 s).
+    // One SLA minute lasts 500 ms here: first response due at 4 s (reminded at 2 s), resolution at 12 s
+    // (at 10 s): time for the worker's restart between the two.
     await h()
       .db.insertInto('inbox_sla_targets')
       .values([
@@ -365,7 +416,7 @@ describe('SLA', () => {
           workspace_id: ws().workspaceId,
           priority: 'high',
           first_response_minutes: 8,
-          resolution_minutes: 16,
+          resolution_minutes: 24,
           remind_before_minutes: 4,
         },
         {
@@ -386,7 +437,7 @@ describe('SLA', () => {
     const answered = await seedConversation(h().db, {
       workspaceId: ws().workspaceId,
       priority: 'urgent',
-      assigneeId: assignee,
+      assigneeId: member('approver').userId,
     });
     const lateHandle = await start(late.conversationId, undefined, 500);
     const answeredHandle = await start(answered.conversationId, undefined, 500);
@@ -395,7 +446,7 @@ describe('SLA', () => {
       return c.first_response_due_at && c;
     });
     expect(armed.first_response_due_at!.getTime() - armed.first_inbound_at.getTime()).toBe(4000);
-    expect(armed.resolution_due_at!.getTime() - armed.first_inbound_at.getTime()).toBe(8000);
+    expect(armed.resolution_due_at!.getTime() - armed.first_inbound_at.getTime()).toBe(12000);
 
     // The other is answered at once (its first-response timer stops), then closed (all stop, it ends).
     await h()
@@ -417,6 +468,22 @@ describe('SLA', () => {
       .execute();
     await answeredHandle.signal(conversationChangedSignal, { reason: 'closed' });
     await answeredHandle.result();
+    await recordHistory(h().client, answeredHandle.workflowId, 'conversation-answered-closed');
+
+    // Reopened (a new message, say): its workflow starts again, with a new SLA cycle from now.
+    const closedRow = await conversation(answered.conversationId);
+    await h()
+      .db.updateTable('inbox_conversations')
+      .set({ status: 'open' })
+      .where('id', '=', answered.conversationId)
+      .execute();
+    await start(answered.conversationId, undefined, 500);
+    const reopened = await waitFor('a new SLA cycle', async () => {
+      const c = await conversation(answered.conversationId);
+      return c.sla_started_at! > closedRow.closed_at! && c;
+    });
+    expect(reopened.first_response_at).toBeNull();
+    expect(reopened.first_response_due_at!.getTime() - reopened.sla_started_at!.getTime()).toBe(6000);
 
     await waitFor(
       'resolution breached',
@@ -427,6 +494,7 @@ describe('SLA', () => {
     await lateHandle.signal(conversationChangedSignal, { reason: 'priority' });
     await reloadedAndQuiet(lateHandle);
 
+    await recordHistory(h().client, lateHandle.workflowId, 'conversation-sla-breached');
     const sent = await notificationsOf(late.conversationId);
     expect(sent.map((n) => n.kind)).toEqual([
       'sla.first_response.reminder',
@@ -439,14 +507,20 @@ describe('SLA', () => {
     const c = await conversation(late.conversationId);
     expect(c.first_response_breached_at!.getTime()).toBeGreaterThanOrEqual(c.first_response_due_at!.getTime());
 
+    // Before its reopening, the answered conversation was neither reminded nor escalated.
     const quiet = await notificationsOf(answered.conversationId);
-    expect(quiet.map((n) => n.kind)).toEqual([]);
+    expect(quiet.filter((n) => n.created_at < reopened.sla_started_at!).map((n) => n.kind)).toEqual([]);
 
     const figures = await slaFigures(h().db, ws().workspaceId, { from: new Date(0), to: new Date(Date.now() + 1000) });
     expect(figures.byMember.find((r) => r.id === assignee)).toMatchObject({
       firstResponseBreaches: 1,
       resolutionBreaches: 1,
     });
+    // The Bluesky conversations answered above count in their channel's first-response times.
+    const bluesky = figures.byChannel.find((r) => r.id === blueskyChannelId)!;
+    expect(bluesky.responded).toBeGreaterThanOrEqual(1);
+    expect(bluesky.medianFirstResponseMs).toBeGreaterThan(0);
+    expect(bluesky.p90FirstResponseMs).toBeGreaterThanOrEqual(bluesky.medianFirstResponseMs!);
   });
 });
 

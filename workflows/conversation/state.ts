@@ -1,4 +1,10 @@
-import { ActivityFailure, ApplicationFailure, condition, TimeoutFailure } from '@temporalio/workflow';
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  condition,
+  setCurrentDetails,
+  TimeoutFailure,
+} from '@temporalio/workflow';
 import type { ConversationActivities } from '../../activities/conversation';
 import type { ApprovalChainStatus, DecisionRequest } from '../../contracts/approval';
 import type {
@@ -99,6 +105,21 @@ export class ConversationFlow {
     this.woken = true;
   }
 
+  /** What ops see in the Temporal UI: the status, the owner, the next deadline and the replies in flight. */
+  describe(): void {
+    const c = this.conversation;
+    if (!c) return;
+    const parts = [
+      `**${c.status}**`,
+      `${c.priority} priority`,
+      c.assigneeId ? `assigned to ${c.assigneeId}` : 'unassigned',
+    ];
+    const next = this.slaSchedule().find((d) => !this.fired.has(d.key) && d.event === 'breach');
+    if (next) parts.push(`${next.clock.replace('_', ' ')} due ${next.dueAt}`);
+    if (this.replies.size > 0) parts.push(`${this.replies.size} reply(ies) in flight`);
+    setCurrentDetails(parts.join(' · '));
+  }
+
   /** The main loop's wait until a handler wakes it, or `ms` passes. */
   sleep(ms?: number): Promise<unknown> {
     this.woken = false;
@@ -123,6 +144,7 @@ export class ConversationFlow {
       loaded = await loadConversation({ conversationId: this.conversationId, minuteMs: this.minuteMs, reopened: true });
     this.conversation = loaded;
     if (loaded) this.lastStatus = loaded.status;
+    this.describe();
     return loaded !== null;
   }
 
@@ -133,6 +155,7 @@ export class ConversationFlow {
     this.assignmentTried = true;
     const { assigneeId } = await assignConversation({ conversationId: this.conversationId });
     conversation.assigneeId = assigneeId;
+    this.describe();
   }
 
   closed(): boolean {

@@ -27,7 +27,6 @@ import {
   type SlaClock,
   type SlaEvent,
 } from '../db/inbox-sla';
-import { closeConversationAsSpam } from '../db/inbox-spam';
 import { deliverNotification, type NotificationDeps } from '../notifications/deliver';
 import type { DueNotification } from '../contracts/approval';
 import type { ReplyStatus } from '../contracts/inbox';
@@ -232,11 +231,6 @@ export function createConversationActivities(deps: NotificationDeps) {
         if (err instanceof ApplicationFailure) throw err;
         throw toApplicationFailure(err, message.channel_name!);
       }
-    },
-
-    /** Closes a conversation (and its author's other open ones) as spam; returns the ids closed. */
-    async closeConversationAsSpam(input: { workspaceId: string; conversationId: string }): Promise<string[]> {
-      return closeConversationAsSpam(db, input);
     },
   };
 }

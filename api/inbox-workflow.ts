@@ -1,4 +1,5 @@
-import type { SignalDefinition } from '@temporalio/common';
+import { WithStartWorkflowOperation } from '@temporalio/client';
+import type { SignalDefinition, UpdateDefinition } from '@temporalio/common';
 import type { FastifyInstance } from 'fastify';
 import type { Transaction } from 'kysely';
 import {
@@ -76,7 +77,31 @@ export async function signalConversation(
   }
 }
 
-/** The workflow of a conversation for an Update (a decision, a like); none running is a 409. */
+/**
+ * Runs an Update on the conversation's workflow, starting it first when it is not running (a
+ * closed conversation's workflow has ended; a like on it still goes through the workflow).
+ */
+export function updateConversationWithStart<Ret, Args extends unknown[]>(
+  app: FastifyInstance,
+  conversation: { id: string; workspaceId: string },
+  update: UpdateDefinition<Ret, Args>,
+  args: Args,
+): Promise<Ret> {
+  const input: ConversationWorkflowInput = { conversationId: conversation.id, workspaceId: conversation.workspaceId };
+  return app.temporal.workflow.executeUpdateWithStart(update, {
+    args,
+    startWorkflowOperation: new WithStartWorkflowOperation<typeof conversationWorkflow>('conversationWorkflow', {
+      workflowId: conversationWorkflowId(conversation.id),
+      taskQueue: app.taskQueue,
+      args: [input],
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      typedSearchAttributes: [{ key: SearchAttributes.workspace, value: conversation.workspaceId }],
+      staticSummary: `Conversation ${conversation.id}`,
+    }),
+  });
+}
+
+/** The workflow of a conversation for an Update (a decision); none running is a 409. */
 export function conversationHandle(app: FastifyInstance, conversationId: string) {
   return app.temporal.workflow.getHandle(conversationWorkflowId(conversationId));
 }

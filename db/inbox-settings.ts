@@ -186,16 +186,17 @@ export interface SlaFigures {
 
 /**
  * Response-time figures of the conversations that started in [from, to): for the workspace, per
- * assignee and per channel. First response time: from the first inbound message to the team's
- * first reply; percentiles over the conversations answered.
+ * assignee and per channel. First response time: from the start of the conversation's SLA cycle (its
+ * first inbound message, or its last reopening) to the team's first reply; percentiles over the
+ * conversations answered.
  */
 export async function slaReport(db: Db, workspaceId: string, from: Date, to: Date) {
   const figures = sql<string>`
     count(*)::int as conversations,
     count(first_response_at)::int as responded,
-    percentile_cont(0.5) within group (order by extract(epoch from first_response_at - first_inbound_at))
+    percentile_cont(0.5) within group (order by extract(epoch from first_response_at - coalesce(sla_started_at, first_inbound_at)))
       filter (where first_response_at is not null) as median,
-    percentile_cont(0.9) within group (order by extract(epoch from first_response_at - first_inbound_at))
+    percentile_cont(0.9) within group (order by extract(epoch from first_response_at - coalesce(sla_started_at, first_inbound_at)))
       filter (where first_response_at is not null) as p90,
     count(first_response_breached_at)::int as first_response_breaches,
     count(resolution_breached_at)::int as resolution_breaches,

@@ -533,7 +533,10 @@ export async function updateConversation(
     .set({
       ...(status !== undefined ? { status } : {}),
       ...(status === 'closed' && before.status !== 'closed' ? { closed_at: new Date() } : {}),
-      ...(status !== undefined && status !== 'closed' ? { closed_at: null } : {}),
+      // Reopened: a new SLA cycle starts now, its first response owed again.
+      ...(status !== undefined && status !== 'closed' && before.status === 'closed'
+        ? { closed_at: null, first_response_at: null, sla_started_at: new Date() }
+        : {}),
       ...(priority !== undefined ? { priority } : {}),
       ...(tags !== undefined ? { tags } : {}),
       ...(assigneeId !== undefined ? { assignee_id: assigneeId } : {}),
@@ -559,12 +562,30 @@ export async function updateConversation(
   return { before, after };
 }
 
-/** Closes the conversation as spam and marks its author so their later items are dropped as noise. */
+/**
+ * Closes the conversation as spam: its author's contact is marked spam (the inbound read drops their
+ * later items as noise) and every open conversation of theirs in the workspace is closed and flagged.
+ * Returns the ids of the conversations closed, whose workflows the caller tells; undefined when the
+ * conversation is not in the workspace.
+ */
 export async function markConversationSpam(
   trx: Transaction<Database>,
   input: { workspaceId: string; conversationId: string; actorId: string },
-): Promise<boolean> {
+): Promise<string[] | undefined> {
   const conversation = await trx
+    .selectFrom('inbox_conversations')
+    .select(['id', 'contact_id'])
+    .where('workspace_id', '=', input.workspaceId)
+    .where('id', '=', input.conversationId)
+    .executeTakeFirst();
+  if (!conversation) return undefined;
+  const contact = await trx
+    .updateTable('inbox_contacts')
+    .set({ spam: true, updated_at: now() })
+    .where('id', '=', conversation.contact_id)
+    .returning(['network', 'handle', 'external_id'])
+    .executeTakeFirstOrThrow();
+  const closed = await trx
     .updateTable('inbox_conversations')
     .set((eb) => ({
       spam: true,
@@ -573,25 +594,24 @@ export async function markConversationSpam(
       updated_at: now(),
     }))
     .where('workspace_id', '=', input.workspaceId)
-    .where('id', '=', input.conversationId)
-    .returning(['contact_id'])
-    .executeTakeFirst();
-  if (!conversation) return false;
-  const contact = await trx
-    .updateTable('inbox_contacts')
-    .set({ spam: true, updated_at: now() })
-    .where('id', '=', conversation.contact_id)
-    .returning(['network', 'handle', 'external_id'])
-    .executeTakeFirstOrThrow();
+    .where('contact_id', '=', conversation.contact_id)
+    .where((eb) => eb.or([eb('id', '=', input.conversationId), eb('status', '!=', 'closed')]))
+    .returning('id')
+    .execute();
   await appendAudit(trx, {
     workspaceId: input.workspaceId,
     actorId: input.actorId,
     action: 'conversation.marked_spam',
     subjectType: 'conversation',
     subjectId: input.conversationId,
-    after: { contactId: conversation.contact_id, network: contact.network, handle: contact.handle },
+    after: {
+      contactId: conversation.contact_id,
+      network: contact.network,
+      handle: contact.handle,
+      closed: closed.map((c) => c.id),
+    },
   });
-  return true;
+  return closed.map((c) => c.id);
 }
 
 /** Stores a note (its mentions resolved to member ids) and its notification to those mentioned. */

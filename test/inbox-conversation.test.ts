@@ -8,8 +8,8 @@ import {
   decideReplyUpdate,
   likeMessageUpdate,
 } from '../contracts/inbox';
-import { closeConversationAsSpam } from '../db/inbox-spam';
-import { slaFigures } from '../db/inbox-sla';
+import { markConversationSpam } from '../db/inbox';
+import { slaReport } from '../db/inbox-settings';
 import type { SandboxAccount } from '../sandbox/local-bluesky';
 import type { conversationWorkflow } from '../workflows/conversation';
 import { connectBluesky, connectChannel } from './support/channels';
@@ -511,16 +511,16 @@ describe('SLA', () => {
     const quiet = await notificationsOf(answered.conversationId);
     expect(quiet.filter((n) => n.created_at < reopened.sla_started_at!).map((n) => n.kind)).toEqual([]);
 
-    const figures = await slaFigures(h().db, ws().workspaceId, { from: new Date(0), to: new Date(Date.now() + 1000) });
-    expect(figures.byMember.find((r) => r.id === assignee)).toMatchObject({
+    const figures = await slaReport(h().db, ws().workspaceId, new Date(0), new Date(Date.now() + 1000));
+    expect(figures.members.find((r) => r.userId === assignee)).toMatchObject({
       firstResponseBreaches: 1,
       resolutionBreaches: 1,
     });
     // The Bluesky conversations answered above count in their channel's first-response times.
-    const bluesky = figures.byChannel.find((r) => r.id === blueskyChannelId)!;
+    const bluesky = figures.channels.find((r) => r.channelId === blueskyChannelId)!;
     expect(bluesky.responded).toBeGreaterThanOrEqual(1);
-    expect(bluesky.medianFirstResponseMs).toBeGreaterThan(0);
-    expect(bluesky.p90FirstResponseMs).toBeGreaterThanOrEqual(bluesky.medianFirstResponseMs!);
+    expect(bluesky.medianFirstResponseSeconds).toBeGreaterThanOrEqual(0);
+    expect(bluesky.p90FirstResponseSeconds).toBeGreaterThanOrEqual(bluesky.medianFirstResponseSeconds!);
   });
 });
 
@@ -579,11 +579,16 @@ describe('assignment', () => {
     const one = await seedConversation(h().db, { workspaceId: ws().workspaceId, contact });
     const two = await seedConversation(h().db, { workspaceId: ws().workspaceId, contact });
     const handle = await start(one.conversationId);
-    const closed = await closeConversationAsSpam(h().db, {
-      workspaceId: ws().workspaceId,
-      conversationId: one.conversationId,
-    });
-    expect(closed.sort()).toEqual([one.conversationId, two.conversationId].sort());
+    const closed = await h()
+      .db.transaction()
+      .execute((trx) =>
+        markConversationSpam(trx, {
+          workspaceId: ws().workspaceId,
+          conversationId: one.conversationId,
+          actorId: ws().userId,
+        }),
+      );
+    expect(closed!.sort()).toEqual([one.conversationId, two.conversationId].sort());
     await handle.signal(conversationChangedSignal, { reason: 'spam' });
     await handle.result();
     const author = await h()

@@ -23,7 +23,7 @@ import {
   updateConversation,
   type ConversationCursor,
 } from '../../../db/inbox';
-import { changed, storeAndSignal } from '../../inbox-workflow';
+import { changed, signalConversation, storeAndSignal } from '../../inbox-workflow';
 import { ownedOr404 } from '../../owned';
 import { callerOf, requireRole, Roles } from '../../plugins/auth';
 import { invalidField, notFound } from '../../problems';
@@ -286,21 +286,21 @@ export const conversationRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request) => {
       const caller = callerOf(request);
       const { id } = request.params;
-      await ownedOr404(
+      const closed = await ownedOr404(
         storeAndSignal(
           app,
           { id, workspaceId: caller.workspaceId },
-          async (trx) =>
-            (await markConversationSpam(trx, {
-              workspaceId: caller.workspaceId,
-              conversationId: id,
-              actorId: caller.userId,
-            }))
-              ? true
-              : undefined,
+          (trx) =>
+            markConversationSpam(trx, { workspaceId: caller.workspaceId, conversationId: id, actorId: caller.userId }),
           () => changed('spam'),
         ),
         'Conversation',
+      );
+      // The author's other open conversations closed with it: their workflows stop their timers.
+      await Promise.all(
+        closed
+          .filter((other) => other !== id)
+          .map((other) => signalConversation(app, { id: other, workspaceId: caller.workspaceId }, changed('spam'))),
       );
       return ownedOr404(findConversation(app.db, caller.workspaceId, id), 'Conversation');
     },

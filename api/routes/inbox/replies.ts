@@ -17,7 +17,7 @@ import {
   savedReplyValues,
 } from '../../../db/inbox-replies';
 import { replyApprovalSteps } from '../../../db/inbox-settings';
-import { conversationHandle, replyRequested, storeAndSignal } from '../../inbox-workflow';
+import { conversationHandle, replyRequested, storeAndSignal, updateConversationWithStart } from '../../inbox-workflow';
 import { ownedOr404 } from '../../owned';
 import { callerOf, requireRole, Roles } from '../../plugins/auth';
 import { conflict, invalidField, invalidFields, notFound, Problem, type FieldProblem } from '../../problems';
@@ -279,9 +279,12 @@ export const replyRoutes: FastifyPluginAsyncZod = async (app) => {
       if (message.deleted) throw invalidField('id', 'not_deleted', 'the message was deleted on the network');
       await runWorkflowUpdate(
         () =>
-          conversationHandle(app, message.conversation_id).executeUpdate(likeMessageUpdate, {
-            args: [{ messageId: message.id, actorId: caller.userId }],
-          }),
+          updateConversationWithStart(
+            app,
+            { id: message.conversation_id, workspaceId: caller.workspaceId },
+            likeMessageUpdate,
+            [{ messageId: message.id, actorId: caller.userId }],
+          ),
         "The conversation's workflow is not running; try again shortly",
       );
       return { liked: true as const, message: { id: message.id, url: message.url } };

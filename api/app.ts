@@ -29,6 +29,7 @@ import { healthRoutes } from './routes/health';
 import { importRoutes } from './routes/imports';
 import { inboxRoutes } from './routes/inbox';
 import { libraryRoutes } from './routes/library';
+import { inboxIngestRoutes } from './routes/inbox-ingest';
 import { listeningRoutes } from './routes/listening';
 import { postRoutes } from './routes/posts';
 import { recurrenceRoutes } from './routes/recurrences';
@@ -143,6 +144,7 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = {}
   await app.register(campaignRoutes, { prefix: '/v1' });
   await app.register(calendarRoutes, { prefix: '/v1' });
   await app.register(inboxRoutes, { prefix: '/v1' });
+  await app.register(inboxIngestRoutes, { prefix: '/v1' });
   return app;
 }
 

@@ -6,8 +6,10 @@ import { seedChannel, seedConversation, seedInboundMessage } from './support/inb
 
 /**
  * The inbox API (/v1/inbox/...) over real PostgreSQL and Temporal: conversations are seeded as the
- * inbound read stores them (its own tests cover the networks); the conversation's workflow here is
- * whichever is registered (it takes the signals the API sends).
+ * inbound read stores them (its own tests cover the networks). The seeded channels hold no real
+ * credentials: the conversation's workflow fails to send what the API accepts (and counts it against
+ * the channel's health), so each test seeds its own channels.
+ * test/inbox-conversation.test.ts sends for real.
  */
 const {
   harness: h,
@@ -36,10 +38,14 @@ let other: TestWorkspace;
 let bluesky: string;
 let mastodon: string;
 
-beforeAll(async () => {
-  other = await createWorkspace(h(), 'Inbox other');
+const seedChannels = async () => {
   bluesky = await seedChannel(h(), { workspaceId: ws().workspaceId, createdBy: ws().userId, provider: 'bluesky' });
   mastodon = await seedChannel(h(), { workspaceId: ws().workspaceId, createdBy: ws().userId, provider: 'mastodon' });
+};
+
+beforeAll(async () => {
+  other = await createWorkspace(h(), 'Inbox other');
+  await seedChannels();
 });
 
 const list = async (token: string, query = '') => {
@@ -302,6 +308,9 @@ describe('one conversation', () => {
 });
 
 describe('replies', () => {
+  // Fresh channels for each test: the replies a test makes fail to send and count against its channel.
+  beforeEach(seedChannels);
+
   const repliesOf = (conversationId: string) =>
     h().db.selectFrom('inbox_replies').selectAll().where('conversation_id', '=', conversationId).execute();
   const versionOf = async (conversationId: string) =>
@@ -460,7 +469,12 @@ describe('replies', () => {
       roles: ['editor'],
     });
     try {
-      const c = await seedConversation(h(), { workspaceId: ws().workspaceId, channelId: bluesky });
+      const fresh = await seedChannel(h(), {
+        workspaceId: ws().workspaceId,
+        createdBy: ws().userId,
+        provider: 'bluesky',
+      });
+      const c = await seedConversation(h(), { workspaceId: ws().workspaceId, channelId: fresh });
       const url = `/v1/inbox/conversations/${c.id}/replies`;
       const byEditor = await call(member('editor').token, 'POST', url, { text: 'Draft answer', version: c.version });
       expect(byEditor.json().reply.status).toBe('awaiting_approval');
@@ -552,7 +566,7 @@ describe('replies', () => {
 
     const c = await seedConversation(h(), {
       workspaceId: ws().workspaceId,
-      channelId: bluesky,
+      channelId: await seedChannel(h(), { workspaceId: ws().workspaceId, createdBy: ws().userId, provider: 'bluesky' }),
       handle: 'grace.test',
       displayName: 'Grace',
     });

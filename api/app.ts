@@ -29,7 +29,7 @@ import { healthRoutes } from './routes/health';
 import { importRoutes } from './routes/imports';
 import { inboxRoutes } from './routes/inbox';
 import { libraryRoutes } from './routes/library';
-import { inboxIngestRoutes } from './routes/inbox-ingest';
+import { inboxIngestRoutes } from './routes/inbox/ingest';
 import { listeningRoutes } from './routes/listening';
 import { postRoutes } from './routes/posts';
 import { recurrenceRoutes } from './routes/recurrences';

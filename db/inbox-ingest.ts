@@ -161,8 +161,10 @@ async function storeOne(
       sentiment_label: item.sentiment.label,
       sentiment_score: item.sentiment.score,
       lead: sql<boolean>`lead or ${item.lead}`,
-      // A closed conversation that hears again is open again, its first response to come.
+      // A closed conversation that hears again is open again: a new SLA cycle starts now, its first
+      // response to come.
       first_response_at: sql<Date | null>`case when status = 'closed' then null else first_response_at end`,
+      sla_started_at: sql<Date | null>`case when status = 'closed' then now() else sla_started_at end`,
       closed_at: sql<Date | null>`case when status = 'closed' then null else closed_at end`,
       status: sql<'open' | 'pending' | 'closed'>`case when status = 'closed' then 'open' else status end`,
       updated_at: sql<never>`now()`,

@@ -1,4 +1,5 @@
 import type { Client } from '@temporalio/client';
+import { SearchAttributes } from '../contracts/shared';
 import {
   conversationChangedSignal,
   conversationWorkflowId,
@@ -64,6 +65,9 @@ export async function signalConversations(
         args: [{ conversationId, workspaceId }],
         signal: conversationChangedSignal,
         signalArgs: [{ reason: 'inbound' }],
+        // As the API starts it (api/inbox-workflow.ts): found by workspace in the Temporal UI.
+        typedSearchAttributes: [{ key: SearchAttributes.workspace, value: workspaceId }],
+        staticSummary: `Conversation ${conversationId}`,
       }),
     ),
   );

@@ -1,11 +1,11 @@
 import type { FastifyPluginAsyncZod, ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { InboundItem } from '../../contracts/inbox-inbound';
-import { deliverOnce } from '../../db/ingest';
-import { storeInboundItems } from '../../db/inbox-ingest';
-import { scoreInbound, signalConversations } from '../../services/inbox-store';
-import { isoInstant } from '../schemas';
-import { INGEST_BODY_LIMIT, keepRawJson, signedIngestHooks } from './listening/ingest';
+import type { InboundItem } from '../../../contracts/inbox-inbound';
+import { deliverOnce } from '../../../db/ingest';
+import { storeInboundItems } from '../../../db/inbox-ingest';
+import { scoreInbound, signalConversations } from '../../../services/inbox-store';
+import { isoInstant } from '../../schemas';
+import { INGEST_BODY_LIMIT, keepRawJson, signedIngestHooks } from '../listening/ingest';
 
 const sourceName = z
   .string()

@@ -71,8 +71,9 @@ export interface CallBounds {
 
 export const API_CALL_BOUNDS: CallBounds = { retryForMs: 1500, answerMs: 1500, workerAnswerMs: 10_000 };
 
-/** The WorkflowService methods whose answer comes from a worker. */
-const ANSWERED_BY_WORKER = /\/(QueryWorkflow|UpdateWorkflowExecution|PollWorkflowExecutionUpdate)$/;
+/** The WorkflowService methods whose answer comes from a worker (ExecuteMultiOperation: update-with-start). */
+const ANSWERED_BY_WORKER =
+  /\/(QueryWorkflow|UpdateWorkflowExecution|PollWorkflowExecutionUpdate|ExecuteMultiOperation)$/;
 
 type GrpcInterceptor = NonNullable<ConnectionOptions['interceptors']>[number];
 

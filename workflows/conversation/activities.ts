@@ -22,5 +22,11 @@ const network = {
   },
 } as const;
 export const { sendReply } = proxyActivities<ConversationActivities>({ ...network, scheduleToCloseTimeout: '24h' });
-// A like answers a member waiting on the API: a few minutes, not a day.
-export const { likeMessage } = proxyActivities<ConversationActivities>({ ...network, scheduleToCloseTimeout: '5m' });
+// A like answers a member waiting on the API, whose Update waits 10 s: one not made within 8 s
+// fails back to them (409 with the network's reason: try again), instead of the request timing out
+// while the like lands minutes later unseen.
+export const { likeMessage } = proxyActivities<ConversationActivities>({
+  ...network,
+  startToCloseTimeout: '8s',
+  scheduleToCloseTimeout: '8s',
+});

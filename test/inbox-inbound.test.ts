@@ -25,7 +25,8 @@ const {
   workspace: ws,
   call,
 } = useChorus({
-  harness: { worker: false },
+  // The inbox reads every half second, so items show in seconds.
+  harness: { worker: false, inboxPollSeconds: 0.5 },
   pds: { appview: true },
   workspace: 'Inbox inbound',
   beforeClose: async () => {

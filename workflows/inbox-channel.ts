@@ -13,10 +13,13 @@ import { inboxCountersQuery, stopInboxSignal, type InboxCounters, type InboxWork
 /** Reads per run before continuing as new: a few events each, so the history stays short. */
 const READS_PER_RUN = 200;
 
-/** Heartbeats after each page it stores: a lost worker's read moves to another within seconds. */
+/**
+ * Heartbeats after each page it stores: a lost worker's read moves to another within 10 s (a page,
+ * its thread look-ups and its transaction take well under that).
+ */
 const { readInbox } = proxyActivities<InboxActivities>({
   startToCloseTimeout: '10m',
-  heartbeatTimeout: '20s',
+  heartbeatTimeout: '10s',
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' },
 });
 

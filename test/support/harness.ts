@@ -63,6 +63,12 @@ export async function startHarness(
     worker?: boolean;
     /** The appview the inbox reads Bluesky notifications from (`atproto-proxy`); unset: the PDS's own. */
     blueskyAppviewDid?: string;
+    /**
+     * How often the inbox reads connected channels (seconds). Default 30, as in production: a test
+     * of the inbox sets it short; others would have their Mastodon fake's queued failures and rate
+     * budget taken by the inbox's reads.
+     */
+    inboxPollSeconds?: number;
   } = {},
 ): Promise<Harness> {
   quietTemporalLogs(options.temporalLogger);
@@ -80,8 +86,7 @@ export async function startHarness(
     WEBHOOKS_ALLOW_PRIVATE: String(options.webhooksAllowPrivate ?? true),
     SMTP_URL: options.smtpUrl,
     MAIL_FROM: 'Chorus <chorus@example.test>',
-    // The inbox's reads of connected channels: often, so that tests see inbound items in seconds.
-    CHORUS_INBOX_POLL_SECONDS: '0.5',
+    CHORUS_INBOX_POLL_SECONDS: String(options.inboxPollSeconds ?? 30),
     BLUESKY_APPVIEW_DID: options.blueskyAppviewDid,
   });
   // The API gets adapters of its own, as it would in its own process: no shared sessions.

@@ -6,18 +6,21 @@ import type { NotificationDeps } from '../notifications/deliver';
 import { createImportActivities, type ImportDeps } from './import';
 import { createLibraryActivities } from './library';
 import { createListeningActivities } from './listening';
+import { createMetricsActivities, MetricsNotifier, type MetricsDeps } from './metrics';
 import { createPublishingActivities, type PublishingDeps } from './publishing';
 import { createRecurrenceActivities } from './recurrence';
 
-export type ActivityDeps = PublishingDeps & ImportDeps & NotificationDeps;
+export type ActivityDeps = PublishingDeps & ImportDeps & NotificationDeps & MetricsDeps;
 
 /**
  * Every activity the Chorus worker registers; each fails for good on data the database refuses
  * (`failBadDataForGood`) rather than retrying it forever.
  */
 export function createActivities(deps: ActivityDeps) {
+  // Each publish tells its workspace's analytics collector (started by the first one).
+  const metrics = new MetricsNotifier(deps);
   return failBadDataForGood({
-    ...createPublishingActivities(deps),
+    ...createPublishingActivities({ ...deps, onPublished: deps.onPublished ?? metrics.published }),
     ...createApprovalActivities(deps),
     ...createCampaignActivities(deps),
     ...createImportActivities(deps),
@@ -25,5 +28,6 @@ export function createActivities(deps: ActivityDeps) {
     ...createLibraryActivities(deps),
     ...createListeningActivities(deps),
     ...createAlertActivities(deps),
+    ...createMetricsActivities(deps),
   });
 }

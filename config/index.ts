@@ -49,6 +49,17 @@ export const configSchema = z.object({
   /** Let webhook channels and the notification webhook deliver to private, loopback and link-local addresses (an intranet install). */
   WEBHOOKS_ALLOW_PRIVATE: booleanFlag,
 
+  /** The Bluesky appview channels read counts and followers from, through their PDS (atproto-proxy). */
+  BLUESKY_APPVIEW_DID: z
+    .string()
+    .regex(/^did:[a-z]+:\S+$/, 'must be a DID')
+    .default('did:web:api.bsky.app'),
+  /**
+   * Divides the analytics intervals (snapshots at +1h ... +30d, the daily followers read): 1 in
+   * production; 3600 makes an hour a second (tests, demos).
+   */
+  METRICS_TIME_SCALE: z.coerce.number().min(1).max(86_400).default(1),
+
   /** `npm start -- --sandbox`: fixed ports, so the local Bluesky's accounts and the channels on it survive restarts. */
   SANDBOX_PDS_PORT: port(2583),
   SANDBOX_PLC_PORT: port(2582),
@@ -110,6 +121,7 @@ export function adapterOptions(config: Config) {
     linkCards:
       config.LINK_CARDS === 'on' ? { allowPrivateAddresses: config.LINK_CARDS_ALLOW_PRIVATE } : (false as const),
     webhooks: { allowPrivateAddresses: config.WEBHOOKS_ALLOW_PRIVATE },
+    blueskyAppviewDid: config.BLUESKY_APPVIEW_DID,
   };
 }
 

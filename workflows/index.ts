@@ -5,3 +5,4 @@ export { runRecurrence } from './recurrence';
 export { reviewLibraryItem } from './library-item';
 export { listenQuery } from './listening';
 export { conversationWorkflow } from './conversation';
+export { collectMetrics } from './metrics';

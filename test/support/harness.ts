@@ -61,6 +61,10 @@ export async function startHarness(
     apiTemporalAddress?: string;
     /** False: no worker in this process (the test starts worker processes of its own). */
     worker?: boolean;
+    /** METRICS_TIME_SCALE: 3600 makes the analytics collector's hours seconds. */
+    metricsTimeScale?: number;
+    /** BLUESKY_APPVIEW_DID: the local network's appview, for counts and followers. */
+    blueskyAppviewDid?: string;
   } = {},
 ): Promise<Harness> {
   quietTemporalLogs(options.temporalLogger);
@@ -78,6 +82,8 @@ export async function startHarness(
     WEBHOOKS_ALLOW_PRIVATE: String(options.webhooksAllowPrivate ?? true),
     SMTP_URL: options.smtpUrl,
     MAIL_FROM: 'Chorus <chorus@example.test>',
+    METRICS_TIME_SCALE: options.metricsTimeScale === undefined ? undefined : String(options.metricsTimeScale),
+    BLUESKY_APPVIEW_DID: options.blueskyAppviewDid,
   });
   // The API gets adapters of its own, as it would in its own process: no shared sessions.
   const encryptionKey = generateKey();

@@ -23,11 +23,17 @@ export interface FakeStatus {
   reblog: FakeStatus | null;
   tags: { name: string; url: string }[];
   card: { url: string } | null;
+  /** Set them to what a test needs (GET /api/v1/statuses/:id reads them). */
+  favourites_count: number;
+  reblogs_count: number;
+  replies_count: number;
 }
 
 export interface MastodonFake {
   url: string;
   token: string;
+  /** The `chorus` account's followers_count. */
+  followers: number;
   /** Requests received: path + query, and when. */
   requests: { path: string; at: Date }[];
   /** Public timelines need a token (the instance turned public preview off). */
@@ -45,6 +51,8 @@ export interface MastodonFake {
     language?: string;
     reblogOf?: FakeStatus;
   }): FakeStatus;
+  /** The stored status itself (a test sets its counts on it), or undefined once deleted. */
+  status(id: string): FakeStatus | undefined;
   /** Statuses the token's own account (`chorus`) created through POST /api/v1/statuses. */
   published(): (FakeStatus & { media: FakeAttachment[] })[];
   /** Uploaded media; `processAsync` answers 202 and needs one more GET before it is ready. */
@@ -104,6 +112,7 @@ export async function startMastodonFake(): Promise<MastodonFake> {
   const fake: MastodonFake = {
     url: '',
     token: 'fake-mastodon-token',
+    followers: 0,
     requests: [],
     previewDisabled: false,
     searchOrder: 'adjacent',
@@ -124,10 +133,14 @@ export async function startMastodonFake(): Promise<MastodonFake> {
         reblog: reblogOf ?? null,
         tags: reblogOf?.tags ?? tags.map((name) => ({ name: name.toLowerCase(), url: `${fake.url}/tags/${name}` })),
         card: null,
+        favourites_count: 0,
+        reblogs_count: 0,
+        replies_count: 0,
       };
       statuses.push(status);
       return status;
     },
+    status: (id) => statuses.find((st) => st.id === id),
     published: () =>
       statuses
         .filter((st) => st.account.username === 'chorus')
@@ -163,7 +176,13 @@ export async function startMastodonFake(): Promise<MastodonFake> {
   ): Promise<boolean> {
     const route = `${req.method} ${url.pathname}`;
     const me = { id: '1', username: 'chorus', acct: 'chorus', display_name: 'Chorus', bot: false };
-    if (route === 'GET /api/v1/accounts/verify_credentials') return (json(200, me), true);
+    if (route === 'GET /api/v1/accounts/verify_credentials')
+      return (json(200, { ...me, followers_count: fake.followers }), true);
+    const statusGet = /^GET \/api\/v1\/statuses\/(\d+)$/.exec(route);
+    if (statusGet) {
+      const found = statuses.find((st) => st.id === statusGet[1]);
+      return (found ? json(200, found) : json(404, { error: 'Record not found' }), true);
+    }
     if (route === 'POST /api/v2/media') {
       const form = await new Request(fake.url, {
         method: 'POST',

@@ -231,3 +231,147 @@ export async function findTargetWorkspace(db: Db, targetId: string): Promise<str
     .executeTakeFirst();
   return row?.workspace_id;
 }
+
+// ---- Reports ----
+
+/** One published target with its latest counts, its followers at publishing and its clicks. */
+export interface TargetFigures {
+  targetId: string;
+  postId: string;
+  campaignId: string | null;
+  channelId: string;
+  channelName: string;
+  provider: Provider;
+  publishedAt: Date;
+  /** The latest snapshot's status; null before the first. */
+  status: MetricStatus | null;
+  /** The latest snapshot with counts (a deleted post keeps what it had). */
+  offsetLabel: OffsetLabel | null;
+  likes: number;
+  reposts: number;
+  replies: number;
+  quotes: number;
+  /** The channel's followers read last at or before publishing (else the first read after); null: never read. */
+  followersAtPublish: number | null;
+  clicks: number;
+}
+
+type TargetFilter =
+  | { postId: string }
+  | { channelId: string; from: Date; to: Date }
+  | { campaignIds: string[] }
+  | { from: Date; to: Date };
+
+/** The published targets of a workspace that the filter selects, with their figures. */
+export async function targetFigures(db: Db, workspaceId: string, filter: TargetFilter): Promise<TargetFigures[]> {
+  const where =
+    'postId' in filter
+      ? sql`t.post_id = ${filter.postId}`
+      : 'campaignIds' in filter
+        ? sql`p.campaign_id = any(${sql.val(filter.campaignIds)}::uuid[])`
+        : 'channelId' in filter
+          ? sql`t.channel_id = ${filter.channelId} and t.published_at >= ${filter.from} and t.published_at < ${filter.to}`
+          : sql`t.published_at >= ${filter.from} and t.published_at < ${filter.to}`;
+  const { rows } = await sql<{
+    target_id: string;
+    post_id: string;
+    campaign_id: string | null;
+    channel_id: string;
+    channel_name: string;
+    provider: Provider;
+    published_at: Date;
+    status: MetricStatus | null;
+    offset_label: OffsetLabel | null;
+    likes: number | null;
+    reposts: number | null;
+    replies: number | null;
+    quotes: number | null;
+    followers: number | null;
+    clicks: number;
+  }>`
+    select t.id as target_id, t.post_id, p.campaign_id, t.channel_id, c.name as channel_name, c.provider,
+      t.published_at, latest.status, counted.offset_label, counted.likes, counted.reposts, counted.replies,
+      counted.quotes, audience.followers, clicks.clicks
+    from post_targets t
+    join posts p on p.id = t.post_id
+    join channels c on c.id = t.channel_id
+    left join lateral (
+      select s.status from metric_snapshots s where s.target_id = t.id order by s.taken_at desc, s.id desc limit 1
+    ) latest on true
+    left join lateral (
+      select s.offset_label, s.likes, s.reposts, s.replies, s.quotes from metric_snapshots s
+      where s.target_id = t.id and s.status = 'ok' order by s.taken_at desc, s.id desc limit 1
+    ) counted on true
+    left join lateral (
+      select a.followers from audience_snapshots a where a.channel_id = t.channel_id
+      order by a.taken_at > t.published_at, abs(extract(epoch from a.taken_at - t.published_at)) limit 1
+    ) audience on true
+    left join lateral (
+      select count(k.id)::int as clicks from short_links l join short_link_clicks k on k.code = l.code
+      where l.post_id = t.post_id and l.channel_id = t.channel_id and k.excluded is null
+    ) clicks on true
+    where p.workspace_id = ${workspaceId} and t.status = 'published' and t.published_at is not null and ${where}
+    order by t.published_at, t.id
+    limit 20000`.execute(db);
+  return rows.map((r) => ({
+    targetId: r.target_id,
+    postId: r.post_id,
+    campaignId: r.campaign_id,
+    channelId: r.channel_id,
+    channelName: r.channel_name,
+    provider: r.provider,
+    publishedAt: r.published_at,
+    status: r.status,
+    offsetLabel: r.offset_label,
+    likes: r.likes ?? 0,
+    reposts: r.reposts ?? 0,
+    replies: r.replies ?? 0,
+    quotes: r.quotes ?? 0,
+    followersAtPublish: r.followers,
+    clicks: r.clicks,
+  }));
+}
+
+/** Every snapshot of these targets, oldest first (a post's growth over time). */
+export async function snapshotSeries(db: Db, workspaceId: string, targetIds: string[]) {
+  if (targetIds.length === 0) return [];
+  return db
+    .selectFrom('metric_snapshots')
+    .select(['target_id', 'offset_label', 'taken_at', 'status', 'likes', 'reposts', 'replies', 'quotes'])
+    .where('workspace_id', '=', workspaceId)
+    .where('target_id', 'in', targetIds)
+    .orderBy('taken_at')
+    .orderBy('id')
+    .execute();
+}
+
+/** Each channel's followers per local day in `timeZone` (the day's last read), in [from, to). */
+export async function audienceByDay(
+  db: Db,
+  input: { workspaceId: string; channelIds: string[]; from: Date; to: Date; timeZone: string },
+) {
+  if (input.channelIds.length === 0) return [];
+  const { rows } = await sql<{ channel_id: string; day: string; followers: number }>`
+    select distinct on (a.channel_id, day) a.channel_id,
+      to_char((a.taken_at at time zone ${input.timeZone})::date, 'YYYY-MM-DD') as day, a.followers
+    from audience_snapshots a
+    where a.workspace_id = ${input.workspaceId} and a.channel_id = any(${sql.val(input.channelIds)}::uuid[])
+      and a.taken_at >= ${input.from} and a.taken_at < ${input.to}
+    order by a.channel_id, day, a.taken_at desc`.execute(db);
+  return rows;
+}
+
+/** Clicks counted on a workspace's short links, by campaign (links of no campaign left out). */
+export async function campaignClicks(db: Db, workspaceId: string, campaignIds: string[]): Promise<Map<string, number>> {
+  if (campaignIds.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('short_links as l')
+    .innerJoin('short_link_clicks as k', 'k.code', 'l.code')
+    .select(['l.campaign_id', sql<number>`count(k.id)::int`.as('clicks')])
+    .where('l.workspace_id', '=', workspaceId)
+    .where('l.campaign_id', 'in', campaignIds)
+    .where('k.excluded', 'is', null)
+    .groupBy('l.campaign_id')
+    .execute();
+  return new Map(rows.map((r) => [r.campaign_id!, r.clicks]));
+}

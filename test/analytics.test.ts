@@ -3,7 +3,7 @@ import { scaledOffsets } from '../activities/metrics';
 import { dueSnapshots } from '../db/metrics';
 import { connectChannel } from './support/channels';
 import { useChorus } from './support/chorus';
-import { waitFor } from './support/harness';
+import { createWorkspace, waitFor } from './support/harness';
 import { startMastodonFake, type MastodonFake } from './support/mastodon-fake';
 import { createdPost } from './support/posts';
 
@@ -43,15 +43,20 @@ afterAll(async () => {
   await fake?.close();
 });
 
+let last: string | undefined;
 const published = (id: string) =>
   waitFor(
     'the post published',
     async () => {
       const p = (await call(ws().token, 'GET', `/v1/posts/${id}`)).json();
+      if (p.status === 'failed') throw new Error(`the post failed: ${JSON.stringify(p.targets)}`);
+      last = p.status;
       return p.status === 'published' && p;
     },
-    60_000,
-  );
+    30_000,
+  ).catch((err: Error) => {
+    throw new Error(`${err.message} (last status ${last})`);
+  });
 
 const snapshots = (targetId: string) =>
   h().db.selectFrom('metric_snapshots').selectAll().where('target_id', '=', targetId).orderBy('taken_at').execute();
@@ -93,4 +98,194 @@ test('Mastodon: favourites, boosts and replies read per snapshot; a deleted stat
     limit: 100,
   });
   expect(later.flatMap((c) => c.targets).map((t) => t.targetId)).not.toContain(target.id);
+});
+
+describe('reports', () => {
+  let campaigns: { a: string; b: string };
+  let posts: { a1: Target; a2: Target; b1: Target };
+  interface Target {
+    postId: string;
+    targetId: string;
+    externalId: string;
+  }
+
+  /** A campaign on the Mastodon channel, submitted (no approval policy: it is scheduled at once). */
+  const campaign = async (name: string) => {
+    const created = await call(ws().token, 'POST', '/v1/campaigns', {
+      name,
+      channelIds: [mastodonId],
+      startsAt: new Date(Date.now() - 60_000).toISOString(),
+      endsAt: new Date(Date.now() + 3600_000).toISOString(),
+      utm: { medium: 'social' },
+    });
+    expect(created.statusCode).toBe(201);
+    const id = created.json().id as string;
+    await call(ws().token, 'POST', `/v1/campaigns/${id}/submit`);
+    await waitFor('the campaign under way', async () =>
+      ['scheduled', 'live'].includes((await call(ws().token, 'GET', `/v1/campaigns/${id}`)).json().status),
+    );
+    return id;
+  };
+  const publishIn = async (campaignId: string, text: string): Promise<Target> => {
+    const post = await published(
+      (await createdPost(call, ws().token, { text, channelIds: [mastodonId], campaignId })).id,
+    );
+    return { postId: post.id, targetId: post.targets[0].id, externalId: post.targets[0].externalId };
+  };
+  /** Sets a status's counts on the instance, then waits for a snapshot that has read them. */
+  const engage = async (
+    t: Target,
+    counts: { favourites_count: number; reblogs_count: number; replies_count: number },
+  ) => {
+    Object.assign(fake.status(t.externalId)!, counts);
+    const setAt = new Date();
+    await waitFor('a snapshot with the new counts', async () =>
+      (await snapshots(t.targetId)).find((s) => s.taken_at > setAt && s.likes === counts.favourites_count),
+    );
+  };
+
+  beforeAll(async () => {
+    campaigns = { a: await campaign('Spring'), b: await campaign('Summer') };
+    const [a1, a2, b1] = await Promise.all([
+      publishIn(campaigns.a, 'Spring is here'),
+      publishIn(campaigns.a, 'Spring, again'),
+      publishIn(campaigns.b, 'Summer is here'),
+    ]);
+    posts = { a1: a1!, a2: a2!, b1: b1! };
+    await Promise.all([
+      engage(posts.a1, { favourites_count: 5, reblogs_count: 1, replies_count: 0 }),
+      engage(posts.a2, { favourites_count: 3, reblogs_count: 0, replies_count: 2 }),
+      engage(posts.b1, { favourites_count: 10, reblogs_count: 0, replies_count: 0 }),
+    ]);
+  });
+
+  test("a campaign report's totals are the sum of its posts, per channel and per post; its CSV has a row per post", async () => {
+    const res = await call(ws().token, 'GET', `/v1/analytics/campaigns/${campaigns.a}`);
+    expect(res.statusCode).toBe(200);
+    const report = res.json();
+    expect(report.posts).toHaveLength(2);
+    const sum = (key: string) => report.posts.reduce((acc: number, p: Record<string, number>) => acc + p[key]!, 0);
+    for (const key of ['likes', 'reposts', 'replies', 'quotes', 'engagements', 'clicks', 'targets'])
+      expect(report.totals[key]).toBe(sum(key));
+    expect(report.totals).toMatchObject({ posts: 2, likes: 8, reposts: 1, replies: 2, engagements: 11 });
+    expect(report.totals.followersAtPublish).toBe(80);
+    expect(report.totals.engagementRate).toBeCloseTo(11 / 80);
+    expect(report.channels).toEqual([expect.objectContaining({ channelId: mastodonId, engagements: 11 })]);
+    expect(report.overTime.byOffset.map((o: { offsetLabel: string }) => o.offsetLabel)).toContain('+1h');
+
+    const csv = await call(ws().token, 'GET', `/v1/analytics/campaigns/${campaigns.a}?format=csv`);
+    expect(csv.headers['content-type']).toMatch(/^text\/csv/);
+    const lines = csv.body.trim().split('\r\n');
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toContain('engagements');
+  });
+
+  test('two campaigns compared side by side, per post and per follower', async () => {
+    const res = await call(ws().token, 'GET', `/v1/analytics/campaigns/compare?ids=${campaigns.a}&ids=${campaigns.b}`);
+    expect(res.statusCode).toBe(200);
+    const [a, b] = res.json().campaigns;
+    expect(a).toMatchObject({
+      campaignId: campaigns.a,
+      name: 'Spring',
+      posts: 2,
+      engagements: 11,
+      engagementsPerPost: 5.5,
+    });
+    expect(b).toMatchObject({
+      campaignId: campaigns.b,
+      name: 'Summer',
+      posts: 1,
+      engagements: 10,
+      engagementsPerPost: 10,
+    });
+    expect(a.engagementsPerFollower).toBeCloseTo(11 / 80);
+    expect(b.engagementsPerFollower).toBeCloseTo(10 / 40);
+  });
+
+  test("a post's report has each snapshot; a channel's its posts, days and followers", async () => {
+    const post = (await call(ws().token, 'GET', `/v1/analytics/posts/${posts.b1.postId}`)).json();
+    expect(post.targets[0]).toMatchObject({ likes: 10, engagements: 10, followersAtPublish: 40, engagementRate: 0.25 });
+    expect(post.targets[0].snapshots[0]).toMatchObject({ offsetLabel: '+1h', status: 'ok' });
+    const channel = (
+      await call(ws().token, 'GET', `/v1/analytics/channels/${mastodonId}?timeZone=Europe/Berlin`)
+    ).json();
+    expect(channel.targets.map((t: { postId: string }) => t.postId)).toEqual(
+      expect.arrayContaining([posts.a1.postId, posts.a2.postId, posts.b1.postId]),
+    );
+    expect(channel.audience[0]).toMatchObject({ followers: 40, change: null });
+    const audience = (await call(ws().token, 'GET', `/v1/analytics/audience?channelId=${mastodonId}&format=csv`)).body;
+    expect(audience.split('\r\n')[0]).toBe('channelId,channelName,day,followers,change');
+  });
+
+  test('bad ranges, time zones and ids are refused naming the field', async () => {
+    const errorsOf = async (url: string, status: number) => {
+      const res = await call(ws().token, 'GET', url);
+      expect(res.statusCode).toBe(status);
+      return res.json().errors;
+    };
+    const channel = `/v1/analytics/channels/${mastodonId}`;
+    expect(await errorsOf(`${channel}?from=2026-03-01T00:00:00Z&to=2026-02-01T00:00:00Z`, 400)).toEqual([
+      expect.objectContaining({ field: 'querystring.to', rule: 'after_from' }),
+    ]);
+    expect(await errorsOf(`${channel}?from=2024-01-01T00:00:00Z&to=2026-02-01T00:00:00Z`, 400)).toEqual([
+      expect.objectContaining({
+        field: 'querystring.to',
+        rule: 'max_range',
+        message: expect.stringContaining('366 days'),
+      }),
+    ]);
+    expect(await errorsOf(`${channel}?timeZone=Mars/Olympus`, 400)).toEqual([
+      expect.objectContaining({ field: 'querystring.timeZone', rule: 'iana' }),
+    ]);
+    expect(await errorsOf(`/v1/analytics/campaigns/${mastodonId}`, 404)).toEqual([
+      expect.objectContaining({ field: 'params.id', rule: 'exists' }),
+    ]);
+    expect(await errorsOf(`/v1/analytics/campaigns/compare?ids=${campaigns.a}&ids=${mastodonId}`, 404)).toEqual([
+      expect.objectContaining({ field: 'querystring.ids.1', rule: 'exists' }),
+    ]);
+    expect(await errorsOf(`/v1/analytics/posts/${posts.a1.postId}?extra=1`, 400)).toEqual([
+      expect.objectContaining({ field: 'querystring.extra', rule: 'unknown_key' }),
+    ]);
+    // Another workspace's post is not found, as an unknown one is.
+    const other = await createWorkspace(h(), 'Other');
+    const foreign = await call(other.token, 'GET', `/v1/analytics/posts/${posts.a1.postId}`);
+    expect(foreign.statusCode).toBe(404);
+    expect(foreign.json().errors).toEqual([expect.objectContaining({ field: 'params.id' })]);
+  });
+
+  test('short links: the redirect keeps the UTM; clicks are counted once per visitor, bots left out', async () => {
+    const target = 'https://shop.example/spring?utm_source=mastodon&utm_medium=social&utm_campaign=Spring#top';
+    const created = await call(ws().token, 'POST', '/v1/analytics/short-links', {
+      url: target,
+      postId: posts.a1.postId,
+      channelId: mastodonId,
+    });
+    expect(created.statusCode).toBe(201);
+    const link = created.json();
+    expect(link).toMatchObject({ campaignId: campaigns.a, shortUrl: `/l/${link.code}` });
+    const click = (agent: string, ip = '203.0.113.7') =>
+      h().app.inject({ method: 'GET', url: link.shortUrl, headers: { 'user-agent': agent }, remoteAddress: ip });
+    const browser = 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0';
+    const first = await click(browser);
+    expect(first.statusCode).toBe(302);
+    expect(first.headers.location).toBe(target);
+    await click(browser); // the same visitor again, within the window
+    await click('Mozilla/5.0 (compatible; Bluesky Cardyb/1.1; +mailto:support@bsky.app)');
+    await click('http.rb/5.1.1 (Mastodon/4.3.0; +https://mastodon.example/)');
+    await click(browser, '198.51.100.9');
+    expect((await h().app.inject({ method: 'GET', url: '/l/nosuchcode' })).statusCode).toBe(404);
+
+    const links = (await call(ws().token, 'GET', `/v1/analytics/short-links?postId=${posts.a1.postId}`)).json().links;
+    expect(links).toEqual([expect.objectContaining({ code: link.code, clicks: 2 })]);
+    const stored = await h()
+      .db.selectFrom('short_link_clicks')
+      .select('excluded')
+      .where('code', '=', link.code)
+      .execute();
+    expect(stored.map((c) => c.excluded ?? 'counted').sort()).toEqual(['bot', 'bot', 'counted', 'counted', 'repeat']);
+    const post = (await call(ws().token, 'GET', `/v1/analytics/posts/${posts.a1.postId}`)).json();
+    expect(post.targets[0].clicks).toBe(2);
+    const report = (await call(ws().token, 'GET', `/v1/analytics/campaigns/${campaigns.a}`)).json();
+    expect(report.totals.clicks).toBe(2);
+  });
 });

@@ -61,6 +61,7 @@ const KINDS = [
   'listening/ingest-keys',
   'content-rules',
   'media',
+  'short-links',
 ] as const;
 type Kind = (typeof KINDS)[number];
 
@@ -191,6 +192,10 @@ async function seed(w: TestWorkspace, approver: TestWorkspace, mark: string): Pr
     'service account',
   ).userId;
   const token = ok(await as('POST', '/v1/tokens', { name: `Token ${mark}` }), 'token').id;
+  const shortLink = ok(
+    await as('POST', '/v1/analytics/short-links', { url: `https://shop.example/${mark}`, postId: post }),
+    'short link',
+  ).code;
   return {
     posts: post,
     campaigns: campaign,
@@ -208,6 +213,7 @@ async function seed(w: TestWorkspace, approver: TestWorkspace, mark: string): Pr
     'listening/ingest-keys': key.id,
     'content-rules': rule,
     media,
+    'short-links': shortLink,
   };
 }
 
@@ -331,7 +337,9 @@ async function bView(): Promise<Record<string, string>> {
 /** The kind of record a path parameter names: the longest kind the path starts with. */
 function kindOfParam(path: string, param: string): Kind {
   if (param === 'jobId') return 'posts/import';
-  const rest = path.replace(/^\/v1\//, '');
+  // A short link's redirect (/l/{code}); the analytics reports address posts, channels, campaigns.
+  if (param === 'code') return 'short-links';
+  const rest = path.replace(/^\/v1\/(analytics\/)?/, '');
   const kind = [...KINDS].sort((x, y) => y.length - x.length).find((k) => rest.startsWith(`${k}/`));
   if (!kind) throw new Error(`No record kind for {${param}} in ${path}; add one to KINDS and seed()`);
   return kind;
@@ -611,7 +619,7 @@ test('the route table knows every route the API serves, each with the access its
       .sort(),
   );
   const open = routes.filter((r) => !r.access).map((r) => `${r.method} ${r.path}`);
-  // The routes that take no member: signing in and out, invitation codes, signed pushes, health.
+  // The routes that take no member: signing in and out, invitation codes, signed pushes, health, short links' redirect.
   expect(open.sort()).toEqual(
     [
       'GET /readyz',
@@ -622,6 +630,7 @@ test('the route table knows every route the API serves, each with the access its
       'GET /v1/invitations/preview',
       'POST /v1/invitations/accept',
       'POST /v1/listening/ingest',
+      'GET /l/{code}',
     ].sort(),
   );
 });

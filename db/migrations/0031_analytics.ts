@@ -69,7 +69,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.createIndex('short_links_campaign_idx').on('short_links').column('campaign_id').execute();
 
   // Every click, counted or not: a bot's or a repeat's row says why it is not counted, so the
-  // rule can be audited. The visitor is a keyed hash of address and user agent, never the address.
+  // rule can be audited. The visitor is a hash of address and user agent, never the address itself.
   await db.schema
     .createTable('short_link_clicks')
     .addColumn('id', 'bigserial', (c) => c.primaryKey())

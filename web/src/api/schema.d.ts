@@ -1,5 +1,43 @@
 // Generated from /openapi.json by `npm run gen:api`; do not edit.
 export interface paths {
+    "/l/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Follow a Chorus short link (302 to its target, UTM parameters kept) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    code: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Location: the target URL */
+                302: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": null;
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/readyz": {
         parameters: {
             query?: never;
@@ -132,6 +170,662 @@ export interface paths {
                             acknowledgedBy: string;
                             /** Format: uuid */
                             id: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/analytics/audience": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Each channel's followers per day and its growth over a range
+         * @description With `format=csv`: the same figures as a CSV table (text/csv). One row per channel and day. The range is at most 366 days.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Channel ids (the key repeated); default: every channel */
+                    channelId?: string | string[];
+                    /** @description csv: the same figures as a CSV table (text/csv), one row per item */
+                    format?: "json" | "csv";
+                    /** @description Default: 30 days before to */
+                    from?: string;
+                    /** @description IANA time zone the days are counted in; default UTC */
+                    timeZone?: string;
+                    /** @description Default: now */
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            channels: {
+                                /** Format: uuid */
+                                channelId: string;
+                                channelName: string;
+                                days: {
+                                    /** @description Since the previous day with a read; null on the first */
+                                    change: number | null;
+                                    day: string;
+                                    followers: number;
+                                }[];
+                                /** @description Last day minus first day; null with fewer than one read */
+                                growth: number | null;
+                            }[];
+                            from: string;
+                            timeZone: string;
+                            to: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/analytics/campaigns/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A campaign's figures: totals, per channel, per post, and over time
+         * @description With `format=csv`: the same figures as a CSV table (text/csv). The CSV has one row per post.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description csv: the same figures as a CSV table (text/csv), one row per item */
+                    format?: "json" | "csv";
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            campaignId: string;
+                            channels: {
+                                /** Format: uuid */
+                                channelId: string;
+                                channelName: string;
+                                /** @description Short-link clicks, bots and repeats excluded */
+                                clicks: number;
+                                /** @description Engagements of the targets with a followers read / their followersAtPublish; null when none has one */
+                                engagementRate: number | null;
+                                /** @description likes + reposts + replies + quotes */
+                                engagements: number;
+                                /** @description Sum over targets of the channel's followers when each was published (targets with a read) */
+                                followersAtPublish: number;
+                                likes: number;
+                                /** @description Published posts */
+                                posts: number;
+                                /** @description Bluesky only; 0 on Mastodon, which has no quote count */
+                                quotes: number;
+                                replies: number;
+                                reposts: number;
+                                /** @description Published posts × channels */
+                                targets: number;
+                            }[];
+                            name: string;
+                            overTime: {
+                                /** @description By day of publishing (UTC) */
+                                byDay: {
+                                    /** @description Short-link clicks, bots and repeats excluded */
+                                    clicks: number;
+                                    /** @description YYYY-MM-DD in the timeZone asked for */
+                                    day: string;
+                                    /** @description Engagements of the targets with a followers read / their followersAtPublish; null when none has one */
+                                    engagementRate: number | null;
+                                    /** @description likes + reposts + replies + quotes */
+                                    engagements: number;
+                                    /** @description Sum over targets of the channel's followers when each was published (targets with a read) */
+                                    followersAtPublish: number;
+                                    likes: number;
+                                    /** @description Published posts */
+                                    posts: number;
+                                    /** @description Bluesky only; 0 on Mastodon, which has no quote count */
+                                    quotes: number;
+                                    replies: number;
+                                    reposts: number;
+                                    /** @description Published posts × channels */
+                                    targets: number;
+                                }[];
+                                /** @description Counts at +1h, +6h, ... summed over the targets read then */
+                                byOffset: {
+                                    engagements: number;
+                                    likes: number;
+                                    /** @enum {string} */
+                                    offsetLabel: "+1h" | "+6h" | "+24h" | "+3d" | "+7d" | "+30d";
+                                    quotes: number;
+                                    replies: number;
+                                    reposts: number;
+                                    /** @description Targets with counts at this offset */
+                                    targets: number;
+                                }[];
+                            };
+                            posts: {
+                                /** @description Short-link clicks, bots and repeats excluded */
+                                clicks: number;
+                                /** @description Engagements of the targets with a followers read / their followersAtPublish; null when none has one */
+                                engagementRate: number | null;
+                                /** @description likes + reposts + replies + quotes */
+                                engagements: number;
+                                /** @description Sum over targets of the channel's followers when each was published (targets with a read) */
+                                followersAtPublish: number;
+                                likes: number;
+                                /** Format: uuid */
+                                postId: string;
+                                /** @description Published posts */
+                                posts: number;
+                                publishedAt: string;
+                                /** @description Bluesky only; 0 on Mastodon, which has no quote count */
+                                quotes: number;
+                                replies: number;
+                                reposts: number;
+                                /** @description Published posts × channels */
+                                targets: number;
+                            }[];
+                            /** @description Sums over published targets, from the latest snapshot with counts of each */
+                            totals: {
+                                /** @description Short-link clicks, bots and repeats excluded */
+                                clicks: number;
+                                /** @description Engagements of the targets with a followers read / their followersAtPublish; null when none has one */
+                                engagementRate: number | null;
+                                /** @description likes + reposts + replies + quotes */
+                                engagements: number;
+                                /** @description Sum over targets of the channel's followers when each was published (targets with a read) */
+                                followersAtPublish: number;
+                                likes: number;
+                                /** @description Published posts */
+                                posts: number;
+                                /** @description Bluesky only; 0 on Mastodon, which has no quote count */
+                                quotes: number;
+                                replies: number;
+                                reposts: number;
+                                /** @description Published posts × channels */
+                                targets: number;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/analytics/campaigns/compare": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Campaigns side by side, normalised per post and per follower
+         * @description With `format=csv`: the same figures as a CSV table (text/csv).
+         */
+        get: {
+            parameters: {
+                query: {
+                    /** @description csv: the same figures as a CSV table (text/csv), one row per item */
+                    format?: "json" | "csv";
+                    /** @description Campaign ids, the key repeated (`ids=…&ids=…`): 1 to 10 */
+                    ids: string | string[];
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            campaigns: {
+                                /** Format: uuid */
+                                campaignId: string;
+                                /** @description Short-link clicks, bots and repeats excluded */
+                                clicks: number;
+                                clicksPerPost: number | null;
+                                /** @description Engagements of the targets with a followers read / their followersAtPublish; null when none has one */
+                                engagementRate: number | null;
+                                /** @description likes + reposts + replies + quotes */
+                                engagements: number;
+                                /** @description Same as engagementRate: engagements / followers at publishing */
+                                engagementsPerFollower: number | null;
+                                engagementsPerPost: number | null;
+                                /** @description Sum over targets of the channel's followers when each was published (targets with a read) */
+                                followersAtPublish: number;
+                                likes: number;
+                                name: string;
+                                /** @description Published posts */
+                                posts: number;
+                                /** @description Bluesky only; 0 on Mastodon, which has no quote count */
+                                quotes: number;
+                                replies: number;
+                                reposts: number;
+                                /** @description Published posts × channels */
+                                targets: number;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/analytics/channels/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A channel's figures over a range: per post, per day, and its followers
+         * @description With `format=csv`: the same figures as a CSV table (text/csv). The range is at most 366 days.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description csv: the same figures as a CSV table (text/csv), one row per item */
+                    format?: "json" | "csv";
+                    /** @description Default: 30 days before to */
+                    from?: string;
+                    /** @description IANA time zone the days are counted in; default UTC */
+                    timeZone?: string;
+                    /** @description Default: now */
+                    to?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            audience: {
+                                /** @description Since the previous day with a read; null on the first */
+                                change: number | null;
+                                day: string;
+                                followers: number;
+                            }[];
+                            /** @description By day of publishing */
+                            byDay: {
+                                /** @description Short-link clicks, bots and repeats excluded */
+                                clicks: number;
+                                /** @description YYYY-MM-DD in the timeZone asked for */
+                                day: string;
+                                /** @description Engagements of the targets with a followers read / their followersAtPublish; null when none has one */
+                                engagementRate: number | null;
+                                /** @description likes + reposts + replies + quotes */
+                                engagements: number;
+                                /** @description Sum over targets of the channel's followers when each was published (targets with a read) */
+                                followersAtPublish: number;
+                                likes: number;
+                                /** @description Published posts */
+                                posts: number;
+                                /** @description Bluesky only; 0 on Mastodon, which has no quote count */
+                                quotes: number;
+                                replies: number;
+                                reposts: number;
+                                /** @description Published posts × channels */
+                                targets: number;
+                            }[];
+                            /** Format: uuid */
+                            channelId: string;
+                            channelName: string;
+                            from: string;
+                            targets: {
+                                /** Format: uuid */
+                                campaignId: string | null;
+                                /** Format: uuid */
+                                channelId: string;
+                                channelName: string;
+                                /** @description Short-link clicks, bots and repeats excluded */
+                                clicks: number;
+                                /** @description engagements / followersAtPublish */
+                                engagementRate: number | null;
+                                /** @description likes + reposts + replies + quotes */
+                                engagements: number;
+                                followersAtPublish: number | null;
+                                likes: number;
+                                /**
+                                 * @description The offset of the snapshot the counts come from
+                                 * @enum {string|null}
+                                 */
+                                offsetLabel: "+1h" | "+6h" | "+24h" | "+3d" | "+7d" | "+30d" | null;
+                                /** Format: uuid */
+                                postId: string;
+                                /** @enum {string} */
+                                provider: "bluesky" | "webhook" | "mastodon";
+                                publishedAt: string;
+                                /** @description Bluesky only; 0 on Mastodon, which has no quote count */
+                                quotes: number;
+                                replies: number;
+                                reposts: number;
+                                /**
+                                 * @description The latest snapshot: ok, missing (the network does not show it), deleted; null before the first
+                                 * @enum {string|null}
+                                 */
+                                status: "ok" | "missing" | "deleted" | null;
+                                /** Format: uuid */
+                                targetId: string;
+                            }[];
+                            timeZone: string;
+                            to: string;
+                            /** @description Sums over published targets, from the latest snapshot with counts of each */
+                            totals: {
+                                /** @description Short-link clicks, bots and repeats excluded */
+                                clicks: number;
+                                /** @description Engagements of the targets with a followers read / their followersAtPublish; null when none has one */
+                                engagementRate: number | null;
+                                /** @description likes + reposts + replies + quotes */
+                                engagements: number;
+                                /** @description Sum over targets of the channel's followers when each was published (targets with a read) */
+                                followersAtPublish: number;
+                                likes: number;
+                                /** @description Published posts */
+                                posts: number;
+                                /** @description Bluesky only; 0 on Mastodon, which has no quote count */
+                                quotes: number;
+                                replies: number;
+                                reposts: number;
+                                /** @description Published posts × channels */
+                                targets: number;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/analytics/posts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A post's figures per channel: counts, engagement rate, clicks, and each snapshot
+         * @description With `format=csv`: the same figures as a CSV table (text/csv).
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description csv: the same figures as a CSV table (text/csv), one row per item */
+                    format?: "json" | "csv";
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            campaignId: string | null;
+                            /** Format: uuid */
+                            postId: string;
+                            targets: {
+                                /** Format: uuid */
+                                campaignId: string | null;
+                                /** Format: uuid */
+                                channelId: string;
+                                channelName: string;
+                                /** @description Short-link clicks, bots and repeats excluded */
+                                clicks: number;
+                                /** @description engagements / followersAtPublish */
+                                engagementRate: number | null;
+                                /** @description likes + reposts + replies + quotes */
+                                engagements: number;
+                                followersAtPublish: number | null;
+                                likes: number;
+                                /**
+                                 * @description The offset of the snapshot the counts come from
+                                 * @enum {string|null}
+                                 */
+                                offsetLabel: "+1h" | "+6h" | "+24h" | "+3d" | "+7d" | "+30d" | null;
+                                /** Format: uuid */
+                                postId: string;
+                                /** @enum {string} */
+                                provider: "bluesky" | "webhook" | "mastodon";
+                                publishedAt: string;
+                                /** @description Bluesky only; 0 on Mastodon, which has no quote count */
+                                quotes: number;
+                                replies: number;
+                                reposts: number;
+                                /** @description Growth over time */
+                                snapshots: {
+                                    likes: number | null;
+                                    /** @enum {string} */
+                                    offsetLabel: "+1h" | "+6h" | "+24h" | "+3d" | "+7d" | "+30d";
+                                    quotes: number | null;
+                                    replies: number | null;
+                                    reposts: number | null;
+                                    /** @enum {string} */
+                                    status: "ok" | "missing" | "deleted";
+                                    takenAt: string;
+                                }[];
+                                /**
+                                 * @description The latest snapshot: ok, missing (the network does not show it), deleted; null before the first
+                                 * @enum {string|null}
+                                 */
+                                status: "ok" | "missing" | "deleted" | null;
+                                /** Format: uuid */
+                                targetId: string;
+                            }[];
+                            /** @description Sums over published targets, from the latest snapshot with counts of each */
+                            totals: {
+                                /** @description Short-link clicks, bots and repeats excluded */
+                                clicks: number;
+                                /** @description Engagements of the targets with a followers read / their followersAtPublish; null when none has one */
+                                engagementRate: number | null;
+                                /** @description likes + reposts + replies + quotes */
+                                engagements: number;
+                                /** @description Sum over targets of the channel's followers when each was published (targets with a read) */
+                                followersAtPublish: number;
+                                likes: number;
+                                /** @description Published posts */
+                                posts: number;
+                                /** @description Bluesky only; 0 on Mastodon, which has no quote count */
+                                quotes: number;
+                                replies: number;
+                                reposts: number;
+                                /** @description Published posts × channels */
+                                targets: number;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/analytics/short-links": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The workspace's short links with their counted clicks, newest first (at most 1,000)
+         * @description With `format=csv`: the same figures as a CSV table (text/csv).
+         */
+        get: {
+            parameters: {
+                query?: {
+                    campaignId?: string;
+                    /** @description csv: the same figures as a CSV table (text/csv), one row per item */
+                    format?: "json" | "csv";
+                    postId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            links: {
+                                /** Format: uuid */
+                                campaignId: string | null;
+                                /** Format: uuid */
+                                channelId: string | null;
+                                /** @description Bots and repeats within 30 minutes excluded */
+                                clicks: number;
+                                code: string;
+                                createdAt: string;
+                                /** Format: uuid */
+                                postId: string | null;
+                                /** @description `/l/<code>` on this server */
+                                shortUrl: string;
+                                /** @description Where the redirect goes, UTM parameters included */
+                                targetUrl: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Make a Chorus short link (`/l/<code>`) whose clicks are counted
+         * @description The target URL is kept as given, UTM parameters included; the redirect sends visitors there. Name the campaign, post and channel the clicks count for.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        campaignId?: string;
+                        /** Format: uuid */
+                        channelId?: string;
+                        /** Format: uuid */
+                        postId?: string;
+                        /** Format: uri */
+                        url: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            campaignId: string | null;
+                            /** Format: uuid */
+                            channelId: string | null;
+                            /** @description Bots and repeats within 30 minutes excluded */
+                            clicks: number;
+                            code: string;
+                            createdAt: string;
+                            /** Format: uuid */
+                            postId: string | null;
+                            /** @description `/l/<code>` on this server */
+                            shortUrl: string;
+                            /** @description Where the redirect goes, UTM parameters included */
+                            targetUrl: string;
                         };
                     };
                 };
@@ -4491,7 +5185,7 @@ export interface paths {
                                  * @description What subjectId is the id of
                                  * @enum {string}
                                  */
-                                subjectType: "post" | "campaign" | "library_item" | "alert";
+                                subjectType: "post" | "campaign" | "library_item" | "alert" | "conversation";
                             }[];
                         };
                     };

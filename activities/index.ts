@@ -4,13 +4,14 @@ import { createCampaignActivities } from './campaign';
 import { failBadDataForGood } from './failures';
 import type { NotificationDeps } from '../notifications/deliver';
 import { createImportActivities, type ImportDeps } from './import';
+import { createInboxActivities, type InboxReadOptions } from './inbox';
 import { createLibraryActivities } from './library';
 import { createListeningActivities } from './listening';
 import { createMetricsActivities, MetricsNotifier, type MetricsDeps } from './metrics';
 import { createPublishingActivities, type PublishingDeps } from './publishing';
 import { createRecurrenceActivities } from './recurrence';
 
-export type ActivityDeps = PublishingDeps & ImportDeps & NotificationDeps & MetricsDeps;
+export type ActivityDeps = PublishingDeps & ImportDeps & NotificationDeps & MetricsDeps & { inbox?: InboxReadOptions };
 
 /**
  * Every activity the Chorus worker registers; each fails for good on data the database refuses
@@ -29,5 +30,6 @@ export function createActivities(deps: ActivityDeps) {
     ...createListeningActivities(deps),
     ...createAlertActivities(deps),
     ...createMetricsActivities(deps),
+    ...createInboxActivities(deps),
   });
 }

@@ -26,8 +26,6 @@ export type BlueskyCredentials = z.infer<typeof blueskyCredentialsSchema>;
 const POST_COLLECTION = 'app.bsky.feed.post';
 /** app.bsky.feed.getPosts takes at most 25 URIs a call. */
 const GET_POSTS_MAX = 25;
-/** Bluesky's own appview, which bsky.social's PDS proxies `app.bsky.*` reads to. */
-export const DEFAULT_APPVIEW_DID = 'did:web:api.bsky.app';
 /** app.bsky.embed.images: at most 4 images, each blob at most 1,000,000 bytes. */
 const MAX_IMAGES = 4;
 const MAX_IMAGE_BYTES = 1_000_000;
@@ -93,7 +91,7 @@ export class BlueskyAdapter implements ChannelAdapter<BlueskyCredentials> {
   /** `linkCards: false` publishes links without a card. */
   /**
    * `appviewDid`: the appview the account's PDS proxies counts and profiles to (the
-   * `atproto-proxy` header), Bluesky's own unless set (BLUESKY_APPVIEW_DID).
+   * `atproto-proxy` header, BLUESKY_APPVIEW_DID); unset: the PDS's own choice.
    */
   constructor(
     private readonly options: { linkCards: LinkCardOptions | false; appviewDid?: string } = {
@@ -101,8 +99,8 @@ export class BlueskyAdapter implements ChannelAdapter<BlueskyCredentials> {
     },
   ) {}
 
-  private get proxy() {
-    return { 'atproto-proxy': `${this.options.appviewDid ?? DEFAULT_APPVIEW_DID}#bsky_appview` };
+  private get proxy(): Record<string, string> {
+    return this.options.appviewDid ? { 'atproto-proxy': `${this.options.appviewDid}#bsky_appview` } : {};
   }
 
   validate(text: string): string[] {

@@ -49,11 +49,18 @@ export const configSchema = z.object({
   /** Let webhook channels and the notification webhook deliver to private, loopback and link-local addresses (an intranet install). */
   WEBHOOKS_ALLOW_PRIVATE: booleanFlag,
 
-  /** The Bluesky appview channels read counts and followers from, through their PDS (atproto-proxy). */
-  BLUESKY_APPVIEW_DID: z
-    .string()
-    .regex(/^did:[a-z]+:\S+$/, 'must be a DID')
-    .default('did:web:api.bsky.app'),
+  /** How often the inbox reads each connected Bluesky and Mastodon channel (seconds; fractions for tests). */
+  CHORUS_INBOX_POLL_SECONDS: z.coerce.number().min(0.1).max(3600).default(30),
+  /**
+   * The Bluesky appview the inbox reads notifications from, through each account's PDS
+   * (`atproto-proxy: <did>#bsky_appview`), e.g. did:web:api.bsky.app; unset: the PDS's own choice.
+   */
+  BLUESKY_APPVIEW_DID: optionalString.pipe(
+    z
+      .string()
+      .regex(/^did:[a-z]+:[A-Za-z0-9._:%-]+$/, 'must be a DID such as did:web:api.bsky.app')
+      .optional(),
+  ),
   /**
    * Divides the analytics intervals (snapshots at +1h ... +30d, the daily followers read): 1 in
    * production; 3600 makes an hour a second (tests, demos).
@@ -113,6 +120,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 
 export function dataPath(config: Config, ...parts: string[]): string {
   return path.resolve(config.CHORUS_DATA_DIR, ...parts);
+}
+
+/** How the worker's inbound inbox read runs (activities/inbox.ts). */
+export function inboxReadOptions(config: Config) {
+  return {
+    pollMs: Math.round(config.CHORUS_INBOX_POLL_SECONDS * 1000),
+    ...(config.BLUESKY_APPVIEW_DID ? { blueskyAppviewDid: config.BLUESKY_APPVIEW_DID } : {}),
+  };
 }
 
 /** The channel adapters' options this configuration asks for. */

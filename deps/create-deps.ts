@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { NativeConnection } from '@temporalio/worker';
 import { createChannelAdapters, type ChannelAdapters } from '../channels/registry';
-import { adapterOptions, dataPath, mediaDir, sessionPolicy, type Config } from '../config';
+import { adapterOptions, dataPath, inboxReadOptions, mediaDir, sessionPolicy, type Config } from '../config';
 import { DiskMediaStorage, type MediaStorage } from '../content/media';
 import { openDatabase, type OpenDatabase } from '../db/connect';
 import { AuditKey } from '../db/audit';
@@ -73,6 +73,8 @@ export interface ChorusDeps {
     sealer: Sealer;
     media: MediaStorage;
     mailer?: Mailer;
+    /** How the inbox's inbound read runs. */
+    inbox: ReturnType<typeof inboxReadOptions>;
   };
   /** Closes the Temporal connections and the database, in that order; stop the worker and the API first. */
   close(): Promise<void>;
@@ -155,6 +157,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
         media,
         metricsTimeScale: config.METRICS_TIME_SCALE,
         ...withMailer,
+        inbox: inboxReadOptions(config),
       };
     },
     async close() {

@@ -2,7 +2,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { startLocalBluesky, type LocalBluesky, type SandboxAccount } from './local-bluesky';
 
 /** A local Bluesky network in a child process: the same servers, on their own event loop and core. */
-export type LocalBlueskyProcess = Omit<LocalBluesky, 'network'>;
+export type LocalBlueskyProcess = Omit<LocalBluesky, 'network' | 'appview' | 'processAll'>;
 
 type Call = { op: 'createAccount'; name: string } | { op: 'listPosts'; did: string };
 type Request = Call & { id: number };

@@ -4,7 +4,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import os from 'node:os';
 import path from 'node:path';
 import { AtpAgent } from '@atproto/api';
-import type { TestNetworkNoAppView } from '@atproto/dev-env';
+import type { TestNetwork, TestNetworkNoAppView } from '@atproto/dev-env';
+import pg from 'pg';
 
 export interface SandboxAccount {
   did: string;
@@ -19,6 +20,10 @@ export interface LocalBluesky {
   pdsUrl: string;
   plcUrl: string;
   network: TestNetworkNoAppView;
+  /** With `appview`: the appview (Bluesky's read side: notifications, threads, profiles) and its DID. */
+  appview?: { url: string; did: string; network: TestNetwork };
+  /** With `appview`: waits until the appview has indexed everything written so far. */
+  processAll(): Promise<void>;
   createAccount(name: string): Promise<SandboxAccount>;
   /** Post records in an account's repository, read straight from the PDS. */
   listPosts(did: string): Promise<{ uri: string; text: string }[]>;
@@ -57,24 +62,51 @@ type PlcOperation = Record<string, unknown>;
  * to the new directory on the next start. Accounts, app passwords and DIDs then work as before.
  */
 export async function startLocalBluesky(
-  options: { pdsPort?: number; plcPort?: number; dataDir?: string } = {},
+  options: {
+    pdsPort?: number;
+    plcPort?: number;
+    dataDir?: string;
+    /**
+     * Also run Bluesky's appview (dev-env's TestNetwork): it indexes the PDS's repositories into
+     * PostgreSQL at this URL, in schemas of its own (made here, dropped at `stop`). Not with `dataDir`.
+     */
+    appview?: { postgresUrl: string };
+  } = {},
 ): Promise<LocalBluesky> {
+  if (options.appview && options.dataDir)
+    throw new Error('startLocalBluesky: the appview is for tests, not with dataDir');
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'chorus-pds-'));
   const previousTmp = process.env.TMPDIR;
   process.env.TMPDIR = tmp; // dev-env puts the PDS's data and blob folders under os.tmpdir()
   const persistent = options.dataDir ? persistentPds(options.dataDir) : {};
   // Loaded on demand: @atproto/dev-env is a development dependency, absent from production images.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { TestNetworkNoAppView } = require('@atproto/dev-env') as typeof import('@atproto/dev-env');
+  const { TestNetwork, TestNetworkNoAppView } = require('@atproto/dev-env') as typeof import('@atproto/dev-env');
   let network: TestNetworkNoAppView;
+  // The appview's schemas (`appview_<name>`, `ozone_<name>`): dev-env takes letters and underscores only.
+  const schema = options.appview
+    ? `chorus_${Array.from({ length: 12 }, () => String.fromCharCode(97 + Math.floor(Math.random() * 26))).join('')}`
+    : undefined;
   try {
     network = await withLoopbackListen(() =>
       // Only defined keys: dev-env spreads these over its defaults, and `port: undefined` would win.
-      TestNetworkNoAppView.create({
-        pds: { ...(options.pdsPort ? { port: options.pdsPort } : {}), ...persistent },
-        plc: options.plcPort ? { port: options.plcPort } : {},
-      }),
+      options.appview
+        ? withRedisHost(() =>
+            TestNetwork.create({
+              dbPostgresUrl: options.appview!.postgresUrl,
+              dbPostgresSchema: schema,
+              pds: options.pdsPort ? { port: options.pdsPort } : {},
+              plc: options.plcPort ? { port: options.plcPort } : {},
+            }),
+          )
+        : TestNetworkNoAppView.create({
+            pds: { ...(options.pdsPort ? { port: options.pdsPort } : {}), ...persistent },
+            plc: options.plcPort ? { port: options.plcPort } : {},
+          }),
     );
+  } catch (err) {
+    if (options.appview) await dropSchemas(options.appview.postgresUrl, schema!).catch(() => undefined);
+    throw err;
   } finally {
     if (previousTmp === undefined) delete process.env.TMPDIR;
     else process.env.TMPDIR = previousTmp;
@@ -123,10 +155,24 @@ export async function startLocalBluesky(
     }
   }
 
+  const withAppview = options.appview ? (network as TestNetwork) : undefined;
   return {
     pdsUrl,
     plcUrl,
     network,
+    ...(withAppview
+      ? {
+          appview: {
+            url: withAppview.bsky.url.replace('localhost', '127.0.0.1'),
+            did: withAppview.bsky.serverDid,
+            network: withAppview,
+          },
+        }
+      : {}),
+    async processAll() {
+      if (withAppview) await withAppview.processAll();
+      else await network.processAll();
+    },
     async createAccount(name) {
       const handle = `${name}.test`;
       const password = `${name}-password-${Math.random().toString(36).slice(2)}`;
@@ -159,8 +205,35 @@ export async function startLocalBluesky(
       );
       await network.close();
       rmSync(tmp, { recursive: true, force: true });
+      if (options.appview) await dropSchemas(options.appview.postgresUrl, schema!);
     },
   };
+}
+
+/**
+ * dev-env asserts REDIS_HOST is set before it builds a TestNetwork, though its appview and ozone
+ * as configured there never connect to Redis: a placeholder when unset.
+ */
+async function withRedisHost<T>(fn: () => Promise<T>): Promise<T> {
+  if (process.env.REDIS_HOST) return fn();
+  process.env.REDIS_HOST = '127.0.0.1:6379';
+  try {
+    return await fn();
+  } finally {
+    delete process.env.REDIS_HOST;
+  }
+}
+
+/** The appview's and ozone's schemas, left behind by their services otherwise. */
+async function dropSchemas(postgresUrl: string, schema: string): Promise<void> {
+  const client = new pg.Client({ connectionString: postgresUrl });
+  await client.connect();
+  try {
+    for (const name of [`appview_${schema}`, `ozone_${schema}`])
+      await client.query(`drop schema if exists "${name}" cascade`);
+  } finally {
+    await client.end();
+  }
 }
 
 /**

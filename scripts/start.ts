@@ -10,6 +10,7 @@ import { startLocalBluesky, type LocalBluesky } from '../sandbox/local-bluesky';
 import { ensureSearchAttributes } from '../temporal/connection';
 import { startDevServer, type DevServer } from '../temporal/dev-server';
 import { configuredTemporal } from '../temporal/target';
+import { ensureInboxReaders } from '../services/inbox-store';
 import { createChorusWorker } from '../workers/worker';
 
 /**
@@ -78,6 +79,8 @@ async function main() {
       deps: deps.workerDeps(),
     });
     const running = worker.run();
+    // Channels connected before the inbox existed, or whose read ended: read from now on (idempotent).
+    await ensureInboxReaders(deps);
     cleanups.push(async () => {
       // The Temporal runtime drains the worker on SIGINT/SIGTERM by itself; shut it down otherwise.
       if (worker.getState() === 'RUNNING') worker.shutdown();

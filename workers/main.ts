@@ -2,6 +2,7 @@ import { loadConfig } from '../config';
 import { createDeps } from '../deps/create-deps';
 import { startAuditCheckpoints } from '../notifications/audit-checkpoints';
 import { ensureSearchAttributes } from '../temporal/connection';
+import { ensureInboxReaders } from '../services/inbox-store';
 import { createChorusWorker } from './worker';
 
 /** Production worker process: needs DATABASE_URL and TEMPORAL_ADDRESS (npm start runs everything in one process instead). */
@@ -20,6 +21,8 @@ async function main() {
       taskQueue: deps.taskQueue,
       deps: deps.workerDeps(),
     });
+    // Channels connected before the inbox existed, or whose read ended: read from now on (idempotent).
+    await ensureInboxReaders(deps);
     console.log(`Chorus worker polling ${deps.taskQueue} on ${deps.target.address}`);
     // Audit checkpoints are signed and sent from the worker process (not the API's).
     const checkpoints = startAuditCheckpoints(deps.workerDeps(), {

@@ -6,3 +6,4 @@ export { reviewLibraryItem } from './library-item';
 export { listenQuery } from './listening';
 export { conversationWorkflow } from './conversation';
 export { collectMetrics } from './metrics';
+export { inboxChannelWorkflow } from './inbox-channel';

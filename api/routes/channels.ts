@@ -17,6 +17,7 @@ import {
   toChannelView,
 } from '../../db/channels';
 import { channelReconnectedSignal } from '../../contracts/post';
+import { startInboxReader, stopInboxReader } from '../../services/inbox-store';
 import { callerOf, requireRole, Roles } from '../plugins/auth';
 import { ownedOr404 } from '../owned';
 import { noContent } from '../schemas';
@@ -77,6 +78,8 @@ export const channelRoutes: FastifyPluginAsyncZod = async (app) => {
         accountRef,
         credentialsSealed: app.sealer.seal(credentials),
       });
+      // Its inbox is read from now on (replies, mentions, direct messages); a webhook has none.
+      await startInboxReader(app, { id: channel.id, workspaceId: caller.workspaceId, provider });
       return reply.code(201).send(channel);
     },
   );
@@ -222,6 +225,7 @@ export const channelRoutes: FastifyPluginAsyncZod = async (app) => {
       if (!removed) throw notFound('Channel');
       // A post held for this channel's reconnect now fails that target (the channel was removed).
       await releaseHeldPosts(removed.heldWorkflowIds, request.params.id);
+      await stopInboxReader(app, request.params.id);
       return reply.code(204).send(undefined);
     },
   );

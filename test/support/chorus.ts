@@ -3,14 +3,19 @@ import type { Role } from '../../db/members';
 import { startLocalBluesky, type LocalBluesky } from '../../sandbox/local-bluesky';
 import { addMember, bearer, createWorkspace, startHarness, type Harness, type TestWorkspace } from './harness';
 import { startWebhookReceiver, type WebhookReceiver } from './webhook-receiver';
+import { testEnv } from '../setup/test-env';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 export interface ChorusOptions {
   /** startHarness's options; a function when they are known only in an earlier beforeAll (an SMTP port). */
   harness?: Parameters<typeof startHarness>[0] | (() => Parameters<typeof startHarness>[0]);
-  /** Start a local Bluesky network beside the harness. */
-  pds?: boolean;
+  /**
+   * Start a local Bluesky network beside the harness; `{ appview: true }` with Bluesky's appview
+   * (notifications, threads, profiles) on the test database, which the harness's inbox reads through
+   * (`atproto-proxy` naming it). `pds().processAll()` waits for the appview to index what was written.
+   */
+  pds?: boolean | { appview: boolean };
   /** Start a webhook receiver beside the harness. */
   hook?: boolean;
   /** Create a workspace of this name (its owner is `workspace()`). */
@@ -47,11 +52,20 @@ export function useChorus(options: ChorusOptions = {}): Chorus {
 
   beforeAll(async () => {
     const harnessOptions = typeof options.harness === 'function' ? options.harness() : options.harness;
-    [h, pds, hook] = await Promise.all([
-      startHarness(harnessOptions),
-      options.pds ? startLocalBluesky() : undefined,
-      options.hook ? startWebhookReceiver() : undefined,
-    ]);
+    const appview = typeof options.pds === 'object' && options.pds.appview;
+    if (appview) {
+      // First: the harness's worker is told the appview's DID.
+      pds = await startLocalBluesky({ appview: { postgresUrl: testEnv('databaseUrl') } });
+      [h, hook] = await Promise.all([
+        startHarness({ ...harnessOptions, blueskyAppviewDid: pds.appview!.did }),
+        options.hook ? startWebhookReceiver() : undefined,
+      ]);
+    } else
+      [h, pds, hook] = await Promise.all([
+        startHarness(harnessOptions),
+        options.pds ? startLocalBluesky() : undefined,
+        options.hook ? startWebhookReceiver() : undefined,
+      ]);
     if (options.workspace === undefined) return;
     ws = await createWorkspace(h, options.workspace);
     const added = await Promise.all((options.members ?? []).map((role) => addMember(h!, ws!.workspaceId, role)));

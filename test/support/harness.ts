@@ -63,7 +63,7 @@ export async function startHarness(
     worker?: boolean;
     /** METRICS_TIME_SCALE: 3600 makes the analytics collector's hours seconds. */
     metricsTimeScale?: number;
-    /** BLUESKY_APPVIEW_DID: the local network's appview, for counts and followers. */
+    /** The appview the inbox reads Bluesky notifications from (`atproto-proxy`); unset: the PDS's own. */
     blueskyAppviewDid?: string;
   } = {},
 ): Promise<Harness> {
@@ -83,6 +83,8 @@ export async function startHarness(
     SMTP_URL: options.smtpUrl,
     MAIL_FROM: 'Chorus <chorus@example.test>',
     METRICS_TIME_SCALE: options.metricsTimeScale === undefined ? undefined : String(options.metricsTimeScale),
+    // The inbox's reads of connected channels: often, so that tests see inbound items in seconds.
+    CHORUS_INBOX_POLL_SECONDS: '0.5',
     BLUESKY_APPVIEW_DID: options.blueskyAppviewDid,
   });
   // The API gets adapters of its own, as it would in its own process: no shared sessions.

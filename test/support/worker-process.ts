@@ -29,6 +29,8 @@ export async function startWorkerProcess(h: Harness, { standby = false } = {}): 
       MEDIA_DIR: config.MEDIA_DIR,
       LINK_CARDS_ALLOW_PRIVATE: String(config.LINK_CARDS_ALLOW_PRIVATE),
       WEBHOOKS_ALLOW_PRIVATE: String(config.WEBHOOKS_ALLOW_PRIVATE),
+      CHORUS_INBOX_POLL_SECONDS: String(config.CHORUS_INBOX_POLL_SECONDS),
+      BLUESKY_APPVIEW_DID: config.BLUESKY_APPVIEW_DID,
       CHORUS_TEST_WORKER_STANDBY: standby ? '1' : undefined,
       DOTENV_CONFIG_QUIET: 'true',
     }),

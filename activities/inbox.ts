@@ -1,0 +1,92 @@
+import { Context } from '@temporalio/activity';
+import type { Client } from '@temporalio/client';
+import type { BlueskyCredentials } from '../channels/bluesky';
+import { ChannelError } from '../channels/errors';
+import { BlueskyInboxReader, type InboundPage } from '../channels/inbox-bluesky';
+import { MastodonInboxReader, MastodonReadPaused } from '../channels/inbox-mastodon';
+import type { MastodonCredentials } from '../channels/mastodon';
+import type { InboundCounts } from '../contracts/inbox-inbound';
+import { findChannel, recordChannelFailure } from '../db/channels';
+import type { Db } from '../db/database';
+import { loadInboxCursors } from '../db/inbox-ingest';
+import type { Sealer } from '../db/sealing';
+import { storeInbound } from '../services/inbox-store';
+
+/** How the inbound read runs (config: CHORUS_INBOX_POLL_SECONDS, BLUESKY_APPVIEW_DID). */
+export interface InboxReadOptions {
+  /** The pause between two reads of a channel. */
+  pollMs: number;
+  /** Sent as `atproto-proxy: <did>#bsky_appview`; unset: the appview the account's PDS is configured with. */
+  blueskyAppviewDid?: string;
+}
+
+export const DEFAULT_INBOX_POLL_MS = 30_000;
+
+export interface InboxDeps {
+  db: Db;
+  sealer: Sealer;
+  temporal: Client;
+  taskQueue: string;
+  inbox?: InboxReadOptions;
+}
+
+/** One read of a channel: what it stored, and when to read again. */
+export interface InboxRead extends InboundCounts {
+  /** The channel was removed (or never was in that workspace): the read ends for good. */
+  gone: boolean;
+  lastError: string | null;
+  pollAfterMs: number;
+}
+
+/** The I/O of the inbox's inbound read: one read of a channel's streams, storing page by page. */
+export function createInboxActivities(deps: InboxDeps) {
+  const pollMs = deps.inbox?.pollMs ?? DEFAULT_INBOX_POLL_MS;
+  const bluesky = new BlueskyInboxReader({ appviewDid: deps.inbox?.blueskyAppviewDid });
+  const mastodon = new MastodonInboxReader();
+
+  return {
+    /**
+     * Reads the channel's streams from their saved positions; each page is stored with its
+     * position in one transaction, and the conversations it changed are told. A network that
+     * refuses or fails ends the read with `lastError` (the next read tries again; refused
+     * credentials also mark the channel unhealthy); a rate limit, after the network's delay.
+     */
+    async readInbox({ channelId, workspaceId }: { channelId: string; workspaceId: string }): Promise<InboxRead> {
+      const read: InboxRead = { stored: 0, skipped: 0, filtered: 0, gone: false, lastError: null, pollAfterMs: pollMs };
+      const channel = await findChannel(deps.db, workspaceId, channelId);
+      if (!channel || (channel.provider !== 'bluesky' && channel.provider !== 'mastodon'))
+        return { ...read, gone: true };
+      const cursors = await loadInboxCursors(deps.db, channelId);
+      const source = { workspaceId, channelId, network: channel.provider };
+      const onPage = async (page: InboundPage) => {
+        const stored = await storeInbound(deps, source, page.items, page.cursor);
+        read.stored += stored.stored;
+        read.skipped += stored.skipped;
+        read.filtered += stored.filtered;
+        heartbeat();
+      };
+      try {
+        if (channel.provider === 'bluesky')
+          await bluesky.read(deps.sealer.open<BlueskyCredentials>(channel.credentials_sealed), cursors, onPage);
+        else await mastodon.read(deps.sealer.open<MastodonCredentials>(channel.credentials_sealed), cursors, onPage);
+      } catch (err) {
+        if (err instanceof MastodonReadPaused) return { ...read, pollAfterMs: Math.max(pollMs, err.resumeAfterMs) };
+        if (!(err instanceof ChannelError)) throw err;
+        if (err.kind === 'auth_failed')
+          await recordChannelFailure(deps.db, channelId, { error: err.message, authFailed: true });
+        return { ...read, lastError: err.message, pollAfterMs: Math.max(pollMs, err.retryAfterMs ?? 0) };
+      }
+      return read;
+    },
+  };
+}
+
+function heartbeat() {
+  try {
+    Context.current().heartbeat();
+  } catch {
+    // Not in an activity (a bench or test calling the function directly).
+  }
+}
+
+export type InboxActivities = ReturnType<typeof createInboxActivities>;

@@ -1,0 +1,64 @@
+import {
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  proxyActivities,
+  setCurrentDetails,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { InboxActivities } from '../activities/inbox';
+import { inboxCountersQuery, stopInboxSignal, type InboxCounters, type InboxWorkflowInput } from '../contracts/inbox';
+
+/** Reads per run before continuing as new: a few events each, so the history stays short. */
+const READS_PER_RUN = 200;
+
+/** Heartbeats after each page it stores: a lost worker's read moves to another within seconds. */
+const { readInbox } = proxyActivities<InboxActivities>({
+  startToCloseTimeout: '10m',
+  heartbeatTimeout: '20s',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' },
+});
+
+/**
+ * The inbound read of one connected channel (`inbox/<channelId>`): read (replies, mentions,
+ * quotes, direct messages, from the saved positions), wait the poll interval (a durable timer; the
+ * read says how long, longer after a rate limit), again. Each page is stored with its position in
+ * one transaction by the read, so a restart anywhere neither skips nor repeats; the workflow keeps
+ * only counters. Ends on the stop signal (the channel removed) or when the channel is gone.
+ */
+export async function inboxChannelWorkflow(input: InboxWorkflowInput): Promise<InboxCounters> {
+  const counters: InboxCounters = input.carried?.counters ?? {
+    reads: 0,
+    stored: 0,
+    skipped: 0,
+    filtered: 0,
+    lastError: null,
+  };
+  let stopped = false;
+  setHandler(inboxCountersQuery, () => counters);
+  setHandler(stopInboxSignal, () => void (stopped = true));
+  const describe = () =>
+    setCurrentDetails(
+      `**${stopped ? 'stopped' : 'reading'}** · ${counters.reads} reads, ${counters.stored} stored, ${counters.skipped} seen again, ${counters.filtered} filtered${counters.lastError ? ` · last error: ${counters.lastError}` : ''}`,
+    );
+
+  for (let reads = 0; !stopped; reads++) {
+    if (reads >= READS_PER_RUN || workflowInfo().continueAsNewSuggested) {
+      await condition(allHandlersFinished);
+      await continueAsNew<typeof inboxChannelWorkflow>({ ...input, carried: { counters } });
+    }
+    const read = await readInbox({ channelId: input.channelId, workspaceId: input.workspaceId });
+    counters.reads++;
+    counters.stored += read.stored;
+    counters.skipped += read.skipped;
+    counters.filtered += read.filtered;
+    counters.lastError = read.lastError;
+    describe();
+    if (read.gone) break;
+    await condition(() => stopped, read.pollAfterMs);
+  }
+  stopped = true;
+  describe();
+  return counters;
+}

@@ -1,7 +1,8 @@
 import { metricsWorkflowId, stopMetricsSignal } from '../contracts/analytics';
 import { scaledOffsets } from '../activities/metrics';
 import { dueSnapshots } from '../db/metrics';
-import { connectChannel } from './support/channels';
+import { AtpAgent } from '@atproto/api';
+import { connectBluesky, connectChannel } from './support/channels';
 import { useChorus } from './support/chorus';
 import { createWorkspace, waitFor } from './support/harness';
 import { startMastodonFake, type MastodonFake } from './support/mastodon-fake';
@@ -11,10 +12,12 @@ import { createdPost } from './support/posts';
 // daily followers read every 12 s.
 const {
   harness: h,
+  pds,
   workspace: ws,
   call,
 } = useChorus({
   workspace: 'Analytics',
+  pds: { appview: true },
   harness: { metricsTimeScale: 7200 },
   beforeClose: async (chorus) => {
     await chorus
@@ -98,6 +101,52 @@ test('Mastodon: favourites, boosts and replies read per snapshot; a deleted stat
     limit: 100,
   });
   expect(later.flatMap((c) => c.targets).map((t) => t.targetId)).not.toContain(target.id);
+});
+
+test('Bluesky: likes and reposts by two other accounts appear after the next snapshot; a deleted post is marked deleted', async () => {
+  const [brand, fan1, fan2] = await Promise.all(['brand', 'fan1', 'fan2'].map((n) => pds().createAccount(n)));
+  const agentOf = async (account: { handle: string; password: string }) => {
+    const agent = new AtpAgent({ service: pds().pdsUrl });
+    await agent.login({ identifier: account.handle, password: account.password });
+    return agent;
+  };
+  const [brandAgent, fan1Agent, fan2Agent] = await Promise.all([agentOf(brand!), agentOf(fan1!), agentOf(fan2!)]);
+  await fan1Agent.follow(brand!.did);
+  await pds().processAll();
+  const channelId = (await connectBluesky(h(), ws().token, pds(), brand!)).id;
+
+  const post = await published(
+    (await createdPost(call, ws().token, { text: 'Counting on Bluesky', channelIds: [channelId] })).id,
+  );
+  const target = post.targets[0];
+  const uri = target.externalId as string;
+  const rkey = uri.split('/').pop()!;
+  const { cid } = (
+    await brandAgent.com.atproto.repo.getRecord({ repo: brand!.did, collection: 'app.bsky.feed.post', rkey })
+  ).data;
+  for (const fan of [fan1Agent, fan2Agent]) {
+    await fan.like(uri, cid!);
+    await fan.repost(uri, cid!);
+  }
+  await pds().processAll();
+  const engagedAt = new Date();
+  const counted = await waitFor('a snapshot with the likes and reposts', async () =>
+    (await snapshots(target.id)).find((s) => s.taken_at > engagedAt),
+  );
+  expect(counted).toMatchObject({ status: 'ok', likes: 2, reposts: 2, replies: 0, quotes: 0 });
+  const report = (await call(ws().token, 'GET', `/v1/analytics/posts/${post.id}`)).json();
+  expect(report.targets[0]).toMatchObject({ likes: 2, reposts: 2, engagements: 4, followersAtPublish: 1 });
+  expect(report.targets[0].engagementRate).toBe(4);
+
+  await brandAgent.com.atproto.repo.deleteRecord({ repo: brand!.did, collection: 'app.bsky.feed.post', rkey });
+  await pds().processAll();
+  const marked = await waitFor('the deleted snapshot', async () =>
+    (await snapshots(target.id)).find((s) => s.status === 'deleted'),
+  );
+  expect(marked).toMatchObject({ likes: null, reposts: null, replies: null, quotes: null });
+  const after = (await call(ws().token, 'GET', `/v1/analytics/posts/${post.id}`)).json();
+  // Deleted, and the counts it had before are kept.
+  expect(after.targets[0]).toMatchObject({ status: 'deleted', likes: 2, reposts: 2 });
 });
 
 describe('reports', () => {

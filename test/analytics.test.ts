@@ -6,6 +6,7 @@ import { connectBluesky, connectChannel } from './support/channels';
 import { useChorus } from './support/chorus';
 import { createWorkspace, waitFor } from './support/harness';
 import { startMastodonFake, type MastodonFake } from './support/mastodon-fake';
+import { recordHistory } from './support/histories';
 import { createdPost } from './support/posts';
 
 // 7200: the collector's +1h comes half a second after publishing, +6h at 3 s, +24h at 12 s; its
@@ -337,4 +338,16 @@ describe('reports', () => {
     const report = (await call(ws().token, 'GET', `/v1/analytics/campaigns/${campaigns.a}`)).json();
     expect(report.totals.clicks).toBe(2);
   });
+});
+
+test('the collector stops on its signal with its counters; its history is recorded for the replay test', async () => {
+  const handle = h().client.workflow.getHandle(metricsWorkflowId(ws().workspaceId));
+  await handle.signal(stopMetricsSignal);
+  const counters = await handle.result();
+  expect(counters.rounds).toBeGreaterThan(0);
+  expect(counters.snapshots).toBeGreaterThan(0);
+  expect(counters.audience).toBeGreaterThan(0);
+  // Batched: fewer calls than snapshots (a round reads each due post once, whatever its offsets).
+  expect(counters.calls).toBeGreaterThan(0);
+  await recordHistory(h().client, metricsWorkflowId(ws().workspaceId), 'metrics-collector');
 });

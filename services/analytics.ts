@@ -385,3 +385,104 @@ export async function audienceReport(
     }),
   };
 }
+
+// ---- Best time to post ----
+
+/** A weekday × hour slot is ranked only with at least this many posts with an engagement rate. */
+export const MIN_SLOT_SAMPLE = 3;
+/** Below this many posts in the range, suggestions come with a note that the data is thin. */
+export const MIN_TOTAL_SAMPLE = 20;
+const SUGGESTIONS = 3;
+
+const slotView = z.object({
+  day: z.number().int().describe('1 = Monday … 7 = Sunday, in the channel’s time zone'),
+  hour: z.number().int().describe('0–23, in the channel’s time zone'),
+  posts: z.number().int().describe('Posts published in this slot with an engagement rate'),
+  engagementRate: z.number().describe('Mean of their engagement rates'),
+});
+
+export const bestTimesView = z.object({
+  channelId: z.uuid(),
+  channelName: z.string(),
+  timeZone: z.string().describe("The channel's time zone (its queue's)"),
+  from: z.string(),
+  to: z.string(),
+  sample: z.number().int().describe('Posts in the range with counts and a followers read'),
+  confidence: z
+    .enum(['enough', 'thin', 'none'])
+    .describe(
+      `none: no slot has ${MIN_SLOT_SAMPLE} posts; thin: fewer than ${MIN_TOTAL_SAMPLE} posts in all, or the best slot has fewer than 5`,
+    ),
+  note: z.string().nullable().describe('Why the suggestions should be taken with care, when they should'),
+  slots: z.array(slotView).describe('Every slot with posts, best first'),
+  suggestions: z
+    .array(z.object({ day: z.number().int(), time: z.string(), posts: z.number().int(), engagementRate: z.number() }))
+    .describe(`Up to ${SUGGESTIONS} queue slots (ranked slots with at least ${MIN_SLOT_SAMPLE} posts), best first`),
+});
+export type BestTimes = z.infer<typeof bestTimesView>;
+
+const WEEKDAYS: Record<string, number> = { Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6, Sun: 7 };
+
+/** The weekday (Monday = 1) and hour of an instant in a time zone. */
+function localSlot(date: Date, timeZone: string): { day: number; hour: number } {
+  const parts = new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'short', hour: '2-digit', hourCycle: 'h23' })
+    .formatToParts(date)
+    .reduce<Record<string, string>>((acc, p) => ({ ...acc, [p.type]: p.value }), {});
+  return { day: WEEKDAYS[parts.weekday!]!, hour: Number(parts.hour) };
+}
+
+/**
+ * Engagement rate by weekday × hour of publishing, in the channel's time zone, from the
+ * workspace's own published posts on it: each post's rate is its engagements over the channel's
+ * followers when it was published (posts without both are left out).
+ */
+export async function bestTimes(
+  db: Db,
+  workspaceId: string,
+  channelId: string,
+  range: ReportRange,
+): Promise<BestTimes> {
+  const channel = await findChannel(db, workspaceId, channelId);
+  if (!channel) throw missing('params.id', 'Channel');
+  const rows = (await targetFigures(db, workspaceId, { channelId, from: range.from, to: range.to })).filter(
+    (t) => t.status !== null && t.followersAtPublish !== null && t.followersAtPublish > 0,
+  );
+  const bySlot = groupBy(rows, (t) => {
+    const { day, hour } = localSlot(t.publishedAt, channel.timezone);
+    return day * 100 + hour;
+  });
+  const slots = [...bySlot]
+    .map(([key, group]) => ({
+      day: Math.floor(key / 100),
+      hour: key % 100,
+      posts: group.length,
+      engagementRate: group.reduce((acc, t) => acc + engagementsOf(t) / t.followersAtPublish!, 0) / group.length,
+    }))
+    .sort((a, b) => b.engagementRate - a.engagementRate || b.posts - a.posts);
+  const ranked = slots.filter((s) => s.posts >= MIN_SLOT_SAMPLE);
+  const confidence =
+    ranked.length === 0 ? 'none' : rows.length < MIN_TOTAL_SAMPLE || ranked[0]!.posts < 5 ? 'thin' : 'enough';
+  const note =
+    confidence === 'none'
+      ? `No weekday and hour has ${MIN_SLOT_SAMPLE} posts with counts yet (${rows.length} in all): publish at varied times and look again`
+      : confidence === 'thin'
+        ? `Thin data: ${rows.length} posts with counts in all, ${ranked[0]!.posts} in the best slot; take the suggestions as a hint, not a finding`
+        : null;
+  return {
+    channelId,
+    channelName: channel.name,
+    timeZone: channel.timezone,
+    from: range.from.toISOString(),
+    to: range.to.toISOString(),
+    sample: rows.length,
+    confidence,
+    note,
+    slots,
+    suggestions: ranked.slice(0, SUGGESTIONS).map((s) => ({
+      day: s.day,
+      time: `${String(s.hour).padStart(2, '0')}:00`,
+      posts: s.posts,
+      engagementRate: s.engagementRate,
+    })),
+  };
+}

@@ -1,4 +1,4 @@
-import { metricsWorkflowId, stopMetricsSignal } from '../contracts/analytics';
+import { metricsWorkflowId, OFFSET_LABELS, stopMetricsSignal } from '../contracts/analytics';
 import { scaledOffsets } from '../activities/metrics';
 import { dueSnapshots } from '../db/metrics';
 import { AtpAgent } from '@atproto/api';
@@ -9,8 +9,8 @@ import { startMastodonFake, type MastodonFake } from './support/mastodon-fake';
 import { recordHistory } from './support/histories';
 import { createdPost } from './support/posts';
 
-// 7200: the collector's +1h comes half a second after publishing, +6h at 3 s, +24h at 12 s; its
-// daily followers read every 12 s.
+// 14,400: the collector's +1h comes a quarter second after publishing, +6h at 1.5 s, +24h at 6 s; its
+// daily followers read every 6 s.
 const {
   harness: h,
   pds,
@@ -19,7 +19,7 @@ const {
 } = useChorus({
   workspace: 'Analytics',
   pds: { appview: true },
-  harness: { metricsTimeScale: 7200 },
+  harness: { metricsTimeScale: 14_400 },
   beforeClose: async (chorus) => {
     await chorus
       .harness()
@@ -97,7 +97,7 @@ test('Mastodon: favourites, boosts and replies read per snapshot; a deleted stat
   expect(marked).toMatchObject({ likes: null, reposts: null, replies: null, quotes: null });
   const later = await dueSnapshots(h().db, {
     workspaceId: ws().workspaceId,
-    offsets: scaledOffsets(7200),
+    offsets: scaledOffsets(14_400),
     now: new Date(Date.now() + 86_400_000),
     limit: 100,
   });
@@ -337,6 +337,148 @@ describe('reports', () => {
     expect(post.targets[0].clicks).toBe(2);
     const report = (await call(ws().token, 'GET', `/v1/analytics/campaigns/${campaigns.a}`)).json();
     expect(report.totals.clicks).toBe(2);
+  });
+});
+
+describe('best time to post', () => {
+  let channelId: string;
+  const ZONE = 'America/New_York';
+
+  /** Published posts on the channel at these local times (weeks back), each with its counts at every offset. */
+  const seed = async (at: { weekday: number; hour: number; engagements: number }[], weeksBack: number) => {
+    for (const [i, slot] of at.entries()) {
+      // Local wall time in New York: a known Monday (2026-10-05, EDT, UTC-4) plus days and hours.
+      const monday = Date.UTC(2026, 9, 5, 4) - weeksBack * 7 * 86_400_000 - (i % 3) * 7 * 86_400_000;
+      const publishedAt = new Date(monday + (slot.weekday - 1) * 86_400_000 + slot.hour * 3600_000);
+      const post = await h()
+        .db.insertInto('posts')
+        .values({
+          workspace_id: ws().workspaceId,
+          author_id: ws().userId,
+          text: `History ${i}`,
+          publish_at: publishedAt,
+          status: 'published',
+          workflow_id: `seeded-${publishedAt.getTime()}-${i}`,
+          campaign_id: null,
+          updated_at: publishedAt,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      const target = await h()
+        .db.insertInto('post_targets')
+        .values({
+          post_id: post.id,
+          channel_id: channelId,
+          text: `History ${i}`,
+          status: 'published',
+          last_error: null,
+          idempotency_key: `seeded-${post.id}`,
+          external_id: `seeded-${post.id}`,
+          external_url: null,
+          published_at: publishedAt,
+          updated_at: publishedAt,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await h()
+        .db.insertInto('metric_snapshots')
+        .values(
+          OFFSET_LABELS.map((label) => ({
+            workspace_id: ws().workspaceId,
+            target_id: target.id,
+            offset_label: label,
+            taken_at: publishedAt,
+            status: 'ok' as const,
+            likes: slot.engagements,
+            reposts: 0,
+            replies: 0,
+            quotes: null,
+          })),
+        )
+        .execute();
+    }
+  };
+
+  beforeAll(async () => {
+    channelId = (
+      await connectChannel(h(), ws().token, {
+        provider: 'mastodon',
+        name: 'History',
+        credentials: { instance: fake.url, accessToken: fake.token },
+      })
+    ).id;
+    await call(ws().token, 'PUT', `/v1/channels/${channelId}/slots`, { timezone: ZONE, slots: [] });
+    await h()
+      .db.insertInto('audience_snapshots')
+      .values({
+        workspace_id: ws().workspaceId,
+        channel_id: channelId,
+        taken_at: '2026-01-01T00:00:00Z',
+        followers: 100,
+      })
+      .execute();
+  });
+
+  const bestOf = async () => {
+    const res = await call(
+      ws().token,
+      'GET',
+      `/v1/analytics/channels/${channelId}/best-times?from=2026-01-02T00:00:00Z&to=2026-11-01T00:00:00Z`,
+    );
+    expect(res.statusCode).toBe(200);
+    return res.json();
+  };
+
+  test("from seeded history, the best slot in the channel's time zone; thin data flagged, then not", async () => {
+    await seed(
+      [
+        ...Array.from({ length: 4 }, () => ({ weekday: 2, hour: 9, engagements: 10 })),
+        ...Array.from({ length: 4 }, () => ({ weekday: 4, hour: 18, engagements: 2 })),
+        // The best rate, but too few posts to rank.
+        ...Array.from({ length: 2 }, () => ({ weekday: 6, hour: 7, engagements: 50 })),
+      ],
+      4,
+    );
+    const thin = await bestOf();
+    expect(thin).toMatchObject({ timeZone: ZONE, sample: 10, confidence: 'thin' });
+    expect(thin.note).toMatch(/Thin data: 10 posts/);
+    expect(thin.slots[0]).toMatchObject({ day: 6, hour: 7, posts: 2 });
+    expect(thin.suggestions[0]).toMatchObject({ day: 2, time: '09:00', posts: 4, engagementRate: 0.1 });
+    expect(thin.suggestions[1]).toMatchObject({ day: 4, time: '18:00' });
+
+    await seed(
+      Array.from({ length: 12 }, () => ({ weekday: 2, hour: 9, engagements: 10 })),
+      12,
+    );
+    const enough = await bestOf();
+    expect(enough).toMatchObject({ sample: 22, confidence: 'enough', note: null });
+    expect(enough.suggestions[0]).toMatchObject({ day: 2, time: '09:00', posts: 16 });
+
+    const csv = await call(
+      ws().token,
+      'GET',
+      `/v1/analytics/channels/${channelId}/best-times?from=2026-01-02T00:00:00Z&to=2026-11-01T00:00:00Z&format=csv`,
+    );
+    expect(csv.body.split('\r\n')[0]).toBe('day,hour,posts,engagementRate');
+  });
+
+  test('the suggestions become queue slots in one call; a channel without any is refused', async () => {
+    const accepted = await call(ws().token, 'POST', `/v1/analytics/channels/${channelId}/best-times/accept`, {});
+    expect(accepted.statusCode).toBe(200);
+    expect(accepted.json().slots).toEqual(
+      expect.arrayContaining([
+        { day: 2, time: '09:00' },
+        { day: 4, time: '18:00' },
+      ]),
+    );
+    const fresh = await connectChannel(h(), ws().token, {
+      provider: 'mastodon',
+      name: 'Fresh',
+      credentials: { instance: fake.url, accessToken: fake.token },
+    });
+    const none = await call(ws().token, 'POST', `/v1/analytics/channels/${fresh.id}/best-times/accept`, {});
+    expect(none.statusCode).toBe(409);
+    expect(none.json().errors).toEqual([expect.objectContaining({ field: 'params.id', rule: 'suggestions' })]);
   });
 });
 

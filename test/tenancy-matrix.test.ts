@@ -337,8 +337,7 @@ async function bView(): Promise<Record<string, string>> {
 /** The kind of record a path parameter names: the longest kind the path starts with. */
 function kindOfParam(path: string, param: string): Kind {
   if (param === 'jobId') return 'posts/import';
-  // A short link's redirect (/l/{code}); the analytics reports address posts, channels, campaigns.
-  if (param === 'code') return 'short-links';
+  // The analytics reports address posts, channels, campaigns.
   const rest = path.replace(/^\/v1\/(analytics\/)?/, '');
   const kind = [...KINDS].sort((x, y) => y.length - x.length).find((k) => rest.startsWith(`${k}/`));
   if (!kind) throw new Error(`No record kind for {${param}} in ${path}; add one to KINDS and seed()`);
@@ -619,7 +618,7 @@ test('the route table knows every route the API serves, each with the access its
       .sort(),
   );
   const open = routes.filter((r) => !r.access).map((r) => `${r.method} ${r.path}`);
-  // The routes that take no member: signing in and out, invitation codes, signed pushes, health, short links' redirect.
+  // The routes that take no member: signing in and out, invitation codes, signed pushes, health.
   expect(open.sort()).toEqual(
     [
       'GET /readyz',
@@ -630,7 +629,6 @@ test('the route table knows every route the API serves, each with the access its
       'GET /v1/invitations/preview',
       'POST /v1/invitations/accept',
       'POST /v1/listening/ingest',
-      'GET /l/{code}',
     ].sort(),
   );
 });

@@ -3,12 +3,14 @@ import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { findCampaign } from '../../db/campaigns';
-import { findChannel } from '../../db/channels';
+import { channelView, findChannel, setChannelSlots, toChannelView } from '../../db/channels';
 import { findPost } from '../../db/posts';
 import { findShortLink, insertShortLink, listShortLinks, recordClick } from '../../db/short-links';
 import {
   audienceReport,
   audienceReportView,
+  bestTimes,
+  bestTimesView,
   campaignReport,
   campaignReportView,
   channelReport,
@@ -22,7 +24,7 @@ import {
   type ReportRange,
 } from '../../services/analytics';
 import { callerOf, requireRole, Roles } from '../plugins/auth';
-import { invalidField, invalidFields, notFound } from '../problems';
+import { conflict, invalidField, invalidFields, notFound } from '../problems';
 import { idParams, isoInstant } from '../schemas';
 
 const format = z
@@ -37,9 +39,12 @@ const rangeQuery = {
 };
 
 /** The range asked for, checked: `from` before `to`, at most MAX_RANGE_DAYS apart, a known time zone. */
-function reportRange(query: { from?: string; to?: string; timeZone?: string }): ReportRange {
+function reportRange(
+  query: { from?: string; to?: string; timeZone?: string },
+  defaultDays = DEFAULT_RANGE_DAYS,
+): ReportRange {
   const to = query.to ? new Date(query.to) : new Date();
-  const from = query.from ? new Date(query.from) : new Date(to.getTime() - DEFAULT_RANGE_DAYS * 86_400_000);
+  const from = query.from ? new Date(query.from) : new Date(to.getTime() - defaultDays * 86_400_000);
   const timeZone = query.timeZone ?? 'UTC';
   const problems = [];
   try {
@@ -95,6 +100,9 @@ function flat(record: Record<string, unknown>, prefix = ''): Record<string, Cell
   }
   return out;
 }
+
+/** Best times look further back than the other reports by default: a slot needs several posts. */
+const BEST_TIMES_DAYS = 180;
 
 const csvNote = 'With `format=csv`: the same figures as a CSV table (text/csv).';
 
@@ -170,6 +178,68 @@ export const analyticsRoutes: FastifyPluginAsyncZod = async (app) => {
           report.targets.map((t) => flat(t)),
         );
       return report;
+    },
+  );
+
+  app.get(
+    '/analytics/channels/:id/best-times',
+    {
+      onRequest: requireRole(Roles.read),
+      schema: {
+        summary: 'Best times to post on a channel: engagement rate by weekday × hour, and suggested queue slots',
+        description: `From the workspace's own posts on the channel in the range (default: the last ${BEST_TIMES_DAYS} days), in the channel's time zone. ${csvNote}`,
+        tags: ['analytics'],
+        params: idParams,
+        querystring: z.strictObject({ from: rangeQuery.from, to: rangeQuery.to, format }),
+        response: { 200: bestTimesView },
+      },
+    },
+    async (request, reply) => {
+      const range = reportRange(request.query, BEST_TIMES_DAYS);
+      const report = await bestTimes(app.db, callerOf(request).workspaceId, request.params.id, range);
+      if (request.query.format === 'csv') return sendCsv(reply, `best-times-${report.channelId}`, report.slots);
+      return report;
+    },
+  );
+
+  app.post(
+    '/analytics/channels/:id/best-times/accept',
+    {
+      onRequest: requireRole(Roles.manageChannels),
+      schema: {
+        summary: "Add the suggested best times to the channel's queue slots, in one call",
+        description:
+          'The suggestions of GET …/best-times (default range) are added to the queue slots (or replace them with `replace: true`); refused (409) when there are none.',
+        tags: ['analytics'],
+        params: idParams,
+        body: z.strictObject({ replace: z.boolean().default(false).describe('Replace the queue slots instead') }),
+        response: { 200: channelView },
+      },
+    },
+    async (request) => {
+      const caller = callerOf(request);
+      const report = await bestTimes(app.db, caller.workspaceId, request.params.id, reportRange({}, BEST_TIMES_DAYS));
+      if (report.suggestions.length === 0)
+        throw conflict(report.note ?? 'No suggested times yet', [
+          { field: 'params.id', rule: 'suggestions', message: 'the channel has no suggested times yet' },
+        ]);
+      const channel = (await findChannel(app.db, caller.workspaceId, request.params.id))!;
+      const suggested = report.suggestions.map(({ day, time }) => ({ day, time }));
+      const slots = [
+        ...new Map(
+          [...(request.body.replace ? [] : channel.slots), ...suggested].map((s) => [`${s.day}@${s.time}`, s]),
+        ).values(),
+      ].sort((a, b) => a.day - b.day || a.time.localeCompare(b.time));
+      const updated = await setChannelSlots(app.db, {
+        workspaceId: caller.workspaceId,
+        channelId: channel.id,
+        actorId: caller.userId,
+        timezone: channel.timezone,
+        slots,
+        minGapMinutes: channel.min_gap_minutes,
+      });
+      if (!updated) throw notFound('Channel');
+      return toChannelView(updated);
     },
   );
 
@@ -362,6 +432,8 @@ export const shortLinkRedirect: FastifyPluginAsyncZod = async (app) => {
     '/l/:code',
     {
       schema: {
+        // Not part of the API: the address people follow from a post, as /healthz is for probes.
+        hide: true,
         summary: 'Follow a Chorus short link (302 to its target, UTM parameters kept)',
         tags: ['analytics'],
         params: z.strictObject({ code: z.string().regex(/^[A-Za-z0-9_-]{4,32}$/, 'is not a short-link code') }),

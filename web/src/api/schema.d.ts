@@ -1,43 +1,5 @@
 // Generated from /openapi.json by `npm run gen:api`; do not edit.
 export interface paths {
-    "/l/{code}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Follow a Chorus short link (302 to its target, UTM parameters kept) */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    code: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Location: the target URL */
-                302: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": null;
-                    };
-                };
-            };
-        };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/readyz": {
         parameters: {
             query?: never;
@@ -602,6 +564,163 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/analytics/channels/{id}/best-times": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Best times to post on a channel: engagement rate by weekday × hour, and suggested queue slots
+         * @description From the workspace's own posts on the channel in the range (default: the last 180 days), in the channel's time zone. With `format=csv`: the same figures as a CSV table (text/csv).
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description csv: the same figures as a CSV table (text/csv), one row per item */
+                    format?: "json" | "csv";
+                    /** @description Default: 30 days before to */
+                    from?: string;
+                    /** @description Default: now */
+                    to?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            channelId: string;
+                            channelName: string;
+                            /**
+                             * @description none: no slot has 3 posts; thin: fewer than 20 posts in all, or the best slot has fewer than 5
+                             * @enum {string}
+                             */
+                            confidence: "enough" | "thin" | "none";
+                            from: string;
+                            /** @description Why the suggestions should be taken with care, when they should */
+                            note: string | null;
+                            /** @description Posts in the range with counts and a followers read */
+                            sample: number;
+                            /** @description Every slot with posts, best first */
+                            slots: {
+                                /** @description 1 = Monday … 7 = Sunday, in the channel’s time zone */
+                                day: number;
+                                /** @description Mean of their engagement rates */
+                                engagementRate: number;
+                                /** @description 0–23, in the channel’s time zone */
+                                hour: number;
+                                /** @description Posts published in this slot with an engagement rate */
+                                posts: number;
+                            }[];
+                            /** @description Up to 3 queue slots (ranked slots with at least 3 posts), best first */
+                            suggestions: {
+                                day: number;
+                                engagementRate: number;
+                                posts: number;
+                                time: string;
+                            }[];
+                            /** @description The channel's time zone (its queue's) */
+                            timeZone: string;
+                            to: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/analytics/channels/{id}/best-times/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add the suggested best times to the channel's queue slots, in one call
+         * @description The suggestions of GET …/best-times (default range) are added to the queue slots (or replace them with `replace: true`); refused (409) when there are none.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description Replace the queue slots instead
+                         * @default false
+                         */
+                        replace?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Who the channel posts as: a Bluesky DID, a webhook host */
+                            accountRef: string;
+                            createdAt: string;
+                            /** @description Whether sends to this channel go through */
+                            health: {
+                                consecutiveFailures: number;
+                                failingSince: string | null;
+                                /** @description False after three failed sends in a row, or refused credentials, until a send goes through or the channel is reconnected */
+                                healthy: boolean;
+                                lastError: string | null;
+                            };
+                            /** Format: uuid */
+                            id: string;
+                            minGapMinutes: number;
+                            name: string;
+                            /** @enum {string} */
+                            provider: "bluesky" | "webhook" | "mastodon";
+                            slots: {
+                                day: number;
+                                time: string;
+                            }[];
+                            timezone: string;
+                        };
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;

@@ -101,9 +101,11 @@ export function createMetricsActivities({ db, adapters, sealer }: MetricsDeps) {
       }
 
       const now = new Date();
+      // A channel whose counts could not be read this round is not asked again for its followers.
+      const failedAlready = new Set(round.failures.map((f) => f.channelId));
       for (const channel of await audienceDue(db, { workspaceId, now, everyMs: audienceEveryMs })) {
         const adapter = adapters[channel.provider];
-        if (!adapter.readFollowers) continue;
+        if (!adapter.readFollowers || failedAlready.has(channel.channelId)) continue;
         try {
           round.calls++;
           const followers = await adapter.readFollowers(sealer.open(channel.credentialsSealed));

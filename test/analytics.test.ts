@@ -1,5 +1,6 @@
-import { metricsWorkflowId, OFFSET_LABELS, stopMetricsSignal } from '../contracts/analytics';
-import { scaledOffsets } from '../activities/metrics';
+import { metricsWorkflowId, OFFSET_LABELS, stopMetricsSignal, type MetricsRound } from '../contracts/analytics';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { createMetricsActivities, scaledOffsets } from '../activities/metrics';
 import { dueSnapshots } from '../db/metrics';
 import { AtpAgent } from '@atproto/api';
 import { connectBluesky, connectChannel } from './support/channels';
@@ -338,6 +339,92 @@ describe('reports', () => {
     const report = (await call(ws().token, 'GET', `/v1/analytics/campaigns/${campaigns.a}`)).json();
     expect(report.totals.clicks).toBe(2);
   });
+});
+
+test("a rate limit stops that channel's reads for the delay its instance gives; the other channels' go on", async () => {
+  // A workspace of its own with no collector running: the round is run here, as the collector would.
+  const other = await createWorkspace(h(), 'Rate limits');
+  const limited = await startMastodonFake();
+  try {
+    const connect = (instance: MastodonFake, name: string) =>
+      connectChannel(h(), other.token, {
+        provider: 'mastodon',
+        name,
+        credentials: { instance: instance.url, accessToken: instance.token },
+      });
+    const [open, throttled] = [await connect(fake, 'Open'), await connect(limited, 'Throttled')];
+    const publishedAt = new Date(Date.now() - 2 * 3600_000);
+    const seedTarget = async (channelId: string, externalId: string) => {
+      const post = await h()
+        .db.insertInto('posts')
+        .values({
+          workspace_id: other.workspaceId,
+          author_id: other.userId,
+          text: 'Seeded',
+          publish_at: publishedAt,
+          status: 'published',
+          workflow_id: `seeded-${externalId}-${channelId}`,
+          campaign_id: null,
+          updated_at: publishedAt,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      return (
+        await h()
+          .db.insertInto('post_targets')
+          .values({
+            post_id: post.id,
+            channel_id: channelId,
+            text: 'Seeded',
+            status: 'published',
+            last_error: null,
+            idempotency_key: `seeded-${post.id}`,
+            external_id: externalId,
+            external_url: null,
+            published_at: publishedAt,
+            updated_at: publishedAt,
+          })
+          .returning('id')
+          .executeTakeFirstOrThrow()
+      ).id;
+    };
+    const openStatus = fake.post({ text: 'Open', acct: 'chorus' });
+    openStatus.favourites_count = 3;
+    const limitedStatus = limited.post({ text: 'Throttled', acct: 'chorus' });
+    const [openTarget, limitedTarget] = [
+      await seedTarget(open.id, openStatus.id),
+      await seedTarget(throttled.id, limitedStatus.id),
+    ];
+    // The instance's budget is spent for the next two seconds (every caller gets its 429 until then).
+    limited.rateLimit = { ...limited.rateLimit, remaining: 0, resetAt: new Date(Date.now() + 2000) };
+
+    const activities = createMetricsActivities({
+      db: h().db,
+      adapters: h().adapters,
+      sealer: h().sealer,
+      temporal: h().client,
+      taskQueue: h().taskQueue,
+    });
+    const round = (await new MockActivityEnvironment().run(activities.collectMetricsRound, {
+      workspaceId: other.workspaceId,
+      timeScale: 1,
+    })) as MetricsRound;
+    expect(round.failures).toEqual([expect.objectContaining({ channelId: throttled.id, kind: 'rate_limited' })]);
+    expect(round.wakeInMs).toBeLessThanOrEqual(2000);
+    expect(await snapshots(openTarget)).toEqual([expect.objectContaining({ offset_label: '+1h', likes: 3 })]);
+    expect(await snapshots(limitedTarget)).toEqual([]);
+
+    // Once the window has reset, the next round reads it.
+    await waitFor('the rate-limit window to reset', async () => Date.now() > limited.rateLimit.resetAt.getTime());
+    const next = (await new MockActivityEnvironment().run(activities.collectMetricsRound, {
+      workspaceId: other.workspaceId,
+      timeScale: 1,
+    })) as MetricsRound;
+    expect(next.failures).toEqual([]);
+    expect(await snapshots(limitedTarget)).toEqual([expect.objectContaining({ offset_label: '+1h', status: 'ok' })]);
+  } finally {
+    await limited.close();
+  }
 });
 
 describe('best time to post', () => {

@@ -111,10 +111,11 @@ export const CLICK_REPEAT_WINDOW_MS = 30 * 60_000;
 
 /**
  * User agents of link-preview fetchers, crawlers and scripts: the networks fetch every link of a
- * post for its card (Bluesky's cardyb, Mastodon's http.rb), which are not people clicking.
+ * post for its card (Bluesky's cardyb, Mastodon's http.rb, Chorus's own link cards), which are not
+ * people clicking.
  */
 const BOT_AGENT =
-  /bot|crawl|spider|slurp|preview|facebookexternalhit|embedly|cardyb|mastodon\/|pleroma|misskey|curl\/|wget|python-|httpclient|okhttp|go-http-client|node-fetch|undici|axios|headless|lighthouse|pingdom|uptime/i;
+  /bot|crawl|spider|slurp|preview|facebookexternalhit|embedly|cardyb|mastodon\/|pleroma|misskey|chorus[-/]|curl\/|wget|python-|httpclient|okhttp|go-http-client|node-fetch|undici|axios|headless|lighthouse|pingdom|uptime/i;
 
 export const isBotAgent = (agent: string | undefined) => !agent || agent.trim().length < 8 || BOT_AGENT.test(agent);
 

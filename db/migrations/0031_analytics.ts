@@ -3,7 +3,7 @@ import { sql, type Kysely } from 'kysely';
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
 // Analytics (issue 15): what each published target's counts were at fixed offsets after
-// publishing, each channel's followers per day, and Chorus short links with their clicks.
+// publishing, each channel's followers over time, and Chorus short links with their clicks.
 export async function up(db: Kysely<any>): Promise<void> {
   const workspaceId = (c: any) => c.notNull().references('workspaces.id').onDelete('cascade');
 
@@ -47,12 +47,6 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addPrimaryKeyConstraint('audience_snapshots_pk', ['channel_id', 'taken_at'])
     .execute();
 
-  // Campaigns may turn on Chorus short links for the links of their posts.
-  await db.schema
-    .alterTable('campaigns')
-    .addColumn('short_links', 'boolean', (c) => c.notNull().defaultTo(false))
-    .execute();
-
   await db.schema
     .createTable('short_links')
     .addColumn('code', 'text', (c) => c.primaryKey().check(sql`code ~ '^[A-Za-z0-9_-]{4,32}$'`))
@@ -88,7 +82,6 @@ export async function up(db: Kysely<any>): Promise<void> {
 export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.dropTable('short_link_clicks').execute();
   await db.schema.dropTable('short_links').execute();
-  await db.schema.alterTable('campaigns').dropColumn('short_links').execute();
   await db.schema.dropTable('audience_snapshots').execute();
   await db.schema.dropTable('metric_snapshots').execute();
 }

@@ -43,6 +43,8 @@ const RATE_LIMIT_BACKOFF_MS = 60_000;
  * that snapshot at most this late even if the publish's wake-up signal was lost.
  */
 const MAX_SLEEP_MS = 15 * 60_000;
+/** How late a snapshot may be taken to share its round (and its calls) with those due just after it. */
+const BATCH_WINDOW_MS = 2 * 60_000;
 
 export const scaledOffsets = (timeScale: number): ScaledOffset[] =>
   SNAPSHOT_OFFSETS.map((o) => ({ label: o.label, afterMs: Math.round(o.afterMs / timeScale) }));
@@ -128,8 +130,14 @@ export function createMetricsActivities({ db, adapters, sealer }: MetricsDeps) {
         nextAudienceDue(db, { workspaceId, everyMs: audienceEveryMs, skip }),
       ]);
       const end = Date.now();
+      // A round waits a little past the next due time, so that the posts falling due just after it
+      // (a burst published together) are read in the same calls rather than a round each.
+      const batchWindowMs = Math.round(BATCH_WINDOW_MS / timeScale);
       const untilDue = Math.min(
-        ...[snapshotDue, followersDue].filter((d): d is Date => d !== undefined).map((d) => d.getTime() - end),
+        ...[snapshotDue, followersDue]
+          .filter((d): d is Date => d !== undefined)
+          // Still due after the round: it stopped at its limit, so the next one starts at once.
+          .map((d) => (d.getTime() <= end ? 0 : d.getTime() - end + batchWindowMs)),
         retryInMs,
         Math.round(MAX_SLEEP_MS / timeScale),
       );

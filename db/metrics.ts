@@ -375,3 +375,49 @@ export async function campaignClicks(db: Db, workspaceId: string, campaignIds: s
     .execute();
   return new Map(rows.map((r) => [r.campaign_id!, r.clicks]));
 }
+
+/**
+ * The listening and engagement figures the analytics overview puts beside publishing's: mentions
+ * stored in the range by sentiment (a person's correction over the computed label), and the inbox's
+ * conversations that started in it, with their first responses against the SLA.
+ */
+export async function listeningAndInboxFigures(db: Db, input: { workspaceId: string; from: Date; to: Date }) {
+  const [mentions, conversations] = await Promise.all([
+    sql<{ label: string; mentions: number; leads: number }>`
+      select coalesce(corrected_label, sentiment_label) as label, count(*)::int as mentions,
+        count(*) filter (where lead)::int as leads
+      from mentions
+      where workspace_id = ${input.workspaceId} and posted_at >= ${input.from} and posted_at < ${input.to}
+      group by 1 order by 1`.execute(db),
+    sql<{
+      conversations: number;
+      responded: number;
+      breached: number;
+      median_first_response_minutes: number | null;
+    }>`
+      select count(*)::int as conversations,
+        count(first_response_at)::int as responded,
+        count(first_response_breached_at)::int as breached,
+        (percentile_cont(0.5) within group (
+          order by extract(epoch from first_response_at - first_inbound_at) / 60
+        ) filter (where first_response_at is not null))::float8 as median_first_response_minutes
+      from inbox_conversations
+      where workspace_id = ${input.workspaceId} and not spam
+        and first_inbound_at >= ${input.from} and first_inbound_at < ${input.to}`.execute(db),
+  ]);
+  return { mentions: mentions.rows, conversations: conversations.rows[0]! };
+}
+
+/** Each measurable channel's latest followers read, and its first in the range (for growth). */
+export async function audienceNow(db: Db, input: { workspaceId: string; from: Date; to: Date }) {
+  const { rows } = await sql<{ channel_id: string; latest: number | null; first: number | null }>`
+    select c.id as channel_id,
+      (select a.followers from audience_snapshots a where a.channel_id = c.id and a.taken_at < ${input.to}
+        order by a.taken_at desc limit 1) as latest,
+      (select a.followers from audience_snapshots a where a.channel_id = c.id and a.taken_at >= ${input.from}
+        and a.taken_at < ${input.to} order by a.taken_at limit 1) as first
+    from channels c
+    where c.workspace_id = ${input.workspaceId} and c.deleted_at is null
+      and c.provider = any(${sql.val([...MEASURED_PROVIDERS])}::text[])`.execute(db);
+  return rows;
+}

@@ -2,7 +2,14 @@ import { z } from 'zod';
 import { findCampaign } from '../db/campaigns';
 import { findChannel, findChannels } from '../db/channels';
 import type { Db } from '../db/database';
-import { audienceByDay, snapshotSeries, targetFigures, type TargetFigures } from '../db/metrics';
+import {
+  audienceByDay,
+  audienceNow,
+  listeningAndInboxFigures,
+  snapshotSeries,
+  targetFigures,
+  type TargetFigures,
+} from '../db/metrics';
 import { findPost } from '../db/posts';
 import { NotFound } from '../contracts/errors';
 import { METRIC_STATUSES, OFFSET_LABELS } from '../contracts/analytics';
@@ -484,5 +491,60 @@ export async function bestTimes(
       posts: s.posts,
       engagementRate: s.engagementRate,
     })),
+  };
+}
+
+// ---- The overview: publishing, audience, listening and the inbox side by side ----
+
+export const overviewView = z.object({
+  from: z.string(),
+  to: z.string(),
+  publishing: totalsView.describe('Posts published in the range (their latest counts)'),
+  audience: z.object({
+    channels: z.number().int().describe('Bluesky and Mastodon channels'),
+    followers: z.number().int().describe("Sum of each channel's latest followers read"),
+    growth: z.number().int().describe('Followers gained in the range, over the channels with reads in it'),
+  }),
+  listening: z.object({
+    mentions: z.number().int().describe('Mentions posted in the range, every query'),
+    leads: z.number().int(),
+    bySentiment: z.record(z.string(), z.number().int()).describe("By label (a person's correction first)"),
+  }),
+  inbox: z.object({
+    conversations: z.number().int().describe('Conversations that started in the range (spam left out)'),
+    responded: z.number().int().describe('Of those, answered'),
+    firstResponseBreached: z.number().int().describe('Of those, first response later than the SLA target'),
+    medianFirstResponseMinutes: z.number().nullable(),
+  }),
+});
+
+/** Publishing, audience, listening and inbox figures of a range, for one dashboard. */
+export async function overview(db: Db, workspaceId: string, range: ReportRange): Promise<z.infer<typeof overviewView>> {
+  const [rows, audience, other] = await Promise.all([
+    targetFigures(db, workspaceId, { from: range.from, to: range.to }),
+    audienceNow(db, { workspaceId, ...range }),
+    listeningAndInboxFigures(db, { workspaceId, ...range }),
+  ]);
+  const c = other.conversations;
+  return {
+    from: range.from.toISOString(),
+    to: range.to.toISOString(),
+    publishing: totalsOf(rows),
+    audience: {
+      channels: audience.length,
+      followers: audience.reduce((acc, a) => acc + (a.latest ?? 0), 0),
+      growth: audience.reduce((acc, a) => acc + (a.first !== null && a.latest !== null ? a.latest - a.first : 0), 0),
+    },
+    listening: {
+      mentions: other.mentions.reduce((acc, m) => acc + m.mentions, 0),
+      leads: other.mentions.reduce((acc, m) => acc + m.leads, 0),
+      bySentiment: Object.fromEntries(other.mentions.map((m) => [m.label, m.mentions])),
+    },
+    inbox: {
+      conversations: c.conversations,
+      responded: c.responded,
+      firstResponseBreached: c.breached,
+      medianFirstResponseMinutes: c.median_first_response_minutes,
+    },
   };
 }

@@ -268,6 +268,21 @@ describe('reports', () => {
     expect(audience.split('\r\n')[0]).toBe('channelId,channelName,day,followers,change');
   });
 
+  test('the overview puts publishing, audience, listening and inbox figures of a range side by side', async () => {
+    const res = await call(ws().token, 'GET', '/v1/analytics/overview');
+    expect(res.statusCode).toBe(200);
+    const figures = res.json();
+    expect(figures.publishing.posts).toBeGreaterThanOrEqual(3);
+    expect(figures.publishing.engagements).toBeGreaterThanOrEqual(21);
+    expect(figures.audience.followers).toBeGreaterThanOrEqual(40);
+    expect(figures.listening).toEqual({ mentions: 0, leads: 0, bySentiment: {} });
+    expect(figures.inbox).toMatchObject({ conversations: expect.any(Number), firstResponseBreached: 0 });
+    const csv = (await call(ws().token, 'GET', '/v1/analytics/overview?format=csv')).body.split('\r\n');
+    expect(csv[0]).toContain('publishing.engagements');
+    expect(csv[0]).toContain('inbox.medianFirstResponseMinutes');
+    expect(csv.filter(Boolean)).toHaveLength(2);
+  });
+
   test('bad ranges, time zones and ids are refused naming the field', async () => {
     const errorsOf = async (url: string, status: number) => {
       const res = await call(ws().token, 'GET', url);

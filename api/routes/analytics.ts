@@ -19,6 +19,8 @@ import {
   comparisonView,
   DEFAULT_RANGE_DAYS,
   MAX_RANGE_DAYS,
+  overview,
+  overviewView,
   postReport,
   postReportView,
   type ReportRange,
@@ -89,13 +91,13 @@ function sendCsv(reply: FastifyReply, name: string, rows: Record<string, Cell>[]
     .send(toCsv(rows));
 }
 
-/** Objects flattened one level (`totals.likes`), arrays left out: one CSV row. */
+/** Nested objects flattened (`totals.likes`), arrays left out: one CSV row. */
 function flat(record: Record<string, unknown>, prefix = ''): Record<string, Cell> {
   const out: Record<string, Cell> = {};
   for (const [key, value] of Object.entries(record)) {
     if (Array.isArray(value)) continue;
     if (value !== null && typeof value === 'object')
-      Object.assign(out, flat(value as Record<string, unknown>, `${key}.`));
+      Object.assign(out, flat(value as Record<string, unknown>, `${prefix}${key}.`));
     else out[`${prefix}${key}`] = value as Cell;
   }
   return out;
@@ -131,6 +133,25 @@ const shortLinkView = z.object({
 });
 
 export const analyticsRoutes: FastifyPluginAsyncZod = async (app) => {
+  app.get(
+    '/analytics/overview',
+    {
+      onRequest: requireRole(Roles.read),
+      schema: {
+        summary: 'The dashboard: publishing, audience, listening and inbox figures of a range',
+        description: `${csvNote} One row. The range is at most ${MAX_RANGE_DAYS} days.`,
+        tags: ['analytics'],
+        querystring: z.strictObject({ ...rangeQuery, format }),
+        response: { 200: overviewView },
+      },
+    },
+    async (request, reply) => {
+      const report = await overview(app.db, callerOf(request).workspaceId, reportRange(request.query));
+      if (request.query.format === 'csv') return sendCsv(reply, 'overview', [flat(report)]);
+      return report;
+    },
+  );
+
   app.get(
     '/analytics/posts/:id',
     {

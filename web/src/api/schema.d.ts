@@ -727,6 +727,103 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/analytics/overview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The dashboard: publishing, audience, listening and inbox figures of a range
+         * @description With `format=csv`: the same figures as a CSV table (text/csv). One row. The range is at most 366 days.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description csv: the same figures as a CSV table (text/csv), one row per item */
+                    format?: "json" | "csv";
+                    /** @description Default: 30 days before to */
+                    from?: string;
+                    /** @description IANA time zone the days are counted in; default UTC */
+                    timeZone?: string;
+                    /** @description Default: now */
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            audience: {
+                                /** @description Bluesky and Mastodon channels */
+                                channels: number;
+                                /** @description Sum of each channel's latest followers read */
+                                followers: number;
+                                /** @description Followers gained in the range, over the channels with reads in it */
+                                growth: number;
+                            };
+                            from: string;
+                            inbox: {
+                                /** @description Conversations that started in the range (spam left out) */
+                                conversations: number;
+                                /** @description Of those, first response later than the SLA target */
+                                firstResponseBreached: number;
+                                medianFirstResponseMinutes: number | null;
+                                /** @description Of those, answered */
+                                responded: number;
+                            };
+                            listening: {
+                                /** @description By label (a person's correction first) */
+                                bySentiment: {
+                                    [key: string]: number;
+                                };
+                                leads: number;
+                                /** @description Mentions posted in the range, every query */
+                                mentions: number;
+                            };
+                            /** @description Posts published in the range (their latest counts) */
+                            publishing: {
+                                /** @description Short-link clicks, bots and repeats excluded */
+                                clicks: number;
+                                /** @description Engagements of the targets with a followers read / their followersAtPublish; null when none has one */
+                                engagementRate: number | null;
+                                /** @description likes + reposts + replies + quotes */
+                                engagements: number;
+                                /** @description Sum over targets of the channel's followers when each was published (targets with a read) */
+                                followersAtPublish: number;
+                                likes: number;
+                                /** @description Published posts */
+                                posts: number;
+                                /** @description Bluesky only; 0 on Mastodon, which has no quote count */
+                                quotes: number;
+                                replies: number;
+                                reposts: number;
+                                /** @description Published posts × channels */
+                                targets: number;
+                            };
+                            to: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/analytics/posts/{id}": {
         parameters: {
             query?: never;

@@ -29,6 +29,7 @@ import { invitationRoutes } from './routes/invitations';
 import { healthRoutes } from './routes/health';
 import { importRoutes } from './routes/imports';
 import { libraryRoutes } from './routes/library';
+import { inboxIngestRoutes } from './routes/inbox-ingest';
 import { listeningRoutes } from './routes/listening';
 import { postRoutes } from './routes/posts';
 import { recurrenceRoutes } from './routes/recurrences';
@@ -144,6 +145,7 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = {}
   await app.register(calendarRoutes, { prefix: '/v1' });
   await app.register(analyticsRoutes, { prefix: '/v1' });
   await app.register(shortLinkRedirect);
+  await app.register(inboxIngestRoutes, { prefix: '/v1' });
   return app;
 }
 

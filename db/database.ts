@@ -173,6 +173,17 @@ type Query = (...args: unknown[]) => unknown;
  * between queries (the client checked out, in a transaction waiting on Temporal) is reported
  * instead of being an unhandled 'error' event that ends the process.
  */
+/**
+ * bigint columns (ids, counts) come back as strings, pg's default, whatever else in the process
+ * changed pg's global parsers: Bluesky's appview, run in-process by tests, parses them as numbers.
+ */
+const INT8_AS_TEXT: pg.CustomTypesConfig = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === pg.types.builtins.INT8
+      ? (value: string) => value
+      : pg.types.getTypeParser(oid, format)) as pg.CustomTypesConfig['getTypeParser'],
+};
+
 function guardClient(client: pg.PoolClient, onError: (err: Error) => void) {
   client.on('error', onError);
   const query = client.query.bind(client) as Query;
@@ -220,6 +231,7 @@ export function createDb(connectionString: string, poolSize = 10, options: DbOpt
     connectionTimeoutMillis: options.acquireTimeoutMs ?? DEFAULT_ACQUIRE_TIMEOUT_MS,
     // A server that vanishes without closing the connection is noticed by TCP keepalive.
     keepAlive: true,
+    types: INT8_AS_TEXT,
   });
   // An idle connection the server drops: pg-pool discards it and emits 'error' here.
   pool.on('error', onError);

@@ -44,12 +44,15 @@ export async function loadInboxCursors(db: Db, channelId: string): Promise<Recor
  *   message, and a closed conversation reopens.
  */
 export async function storeInboundItems(
-  db: Db,
+  db: Db | Transaction<Database>,
   source: InboundSource,
   items: ScoredInboundItem[],
   cursor?: InboundCursor,
 ): Promise<StoredInbound> {
-  return db.transaction().execute(async (trx) => {
+  // Inside a caller's transaction (a push delivery stored once) or a transaction of its own.
+  const inTransaction = <T>(work: (trx: Transaction<Database>) => Promise<T>) =>
+    db.isTransaction ? work(db as Transaction<Database>) : db.transaction().execute(work);
+  return inTransaction(async (trx) => {
     const result: StoredInbound = { stored: 0, skipped: 0, filtered: 0, changedConversationIds: [] };
     const changed = new Set<string>();
     for (const item of items) {

@@ -7,7 +7,13 @@ import {
 } from '../contracts/inbox';
 import type { InboundCursor, InboundItem } from '../contracts/inbox-inbound';
 import type { Db } from '../db/database';
-import { listInboxChannels, storeInboundItems, type InboundSource, type StoredInbound } from '../db/inbox-ingest';
+import {
+  listInboxChannels,
+  storeInboundItems,
+  type InboundSource,
+  type ScoredInboundItem,
+  type StoredInbound,
+} from '../db/inbox-ingest';
 import { analyzeSentiment } from '../listening/sentiment';
 import { isSalesLead } from '../listening/noise';
 import type { conversationWorkflow } from '../workflows/conversation';
@@ -38,6 +44,11 @@ export async function storeInbound(
   const stored = await storeInboundItems(deps.db, source, scored, cursor);
   await signalConversations(deps, source.workspaceId, stored.changedConversationIds);
   return stored;
+}
+
+/** Each item's sentiment (the listening analyzer) and whether it reads as a sales lead. */
+export function scoreInbound(items: InboundItem[]): ScoredInboundItem[] {
+  return items.map((item) => ({ ...item, sentiment: analyzeSentiment(item.text), lead: isSalesLead(item.text) }));
 }
 
 export async function signalConversations(

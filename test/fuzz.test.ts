@@ -221,6 +221,19 @@ function acceptedBody(route: Route): unknown {
         },
       ],
     }),
+    'POST /v1/inbox/ingest': () => ({
+      items: [
+        {
+          id: 'fuzz-1',
+          source: 'fuzz',
+          thread: 'ticket-1',
+          text: 'where is my order?',
+          author: { id: 'someone', name: 'Someone', handle: 'someone', url: 'https://example.test/someone' },
+          url: 'https://example.test/1',
+          postedAt: new Date().toISOString(),
+        },
+      ],
+    }),
     'POST /v1/invitations/accept': () => ({ code: 'not-a-code', password: 'a long password', name: 'Someone' }),
     'PUT /v1/approval-policies': () => ({ channelId: channel, steps: [step], distinctApprovers: false }),
     'POST /v1/content-rules': () => ({

@@ -27,6 +27,18 @@ export interface FakeStatus {
   favourites_count: number;
   reblogs_count: number;
   replies_count: number;
+  in_reply_to_id: string | null;
+  visibility: 'public' | 'unlisted' | 'private' | 'direct';
+  mentions: { id: string; username: string; acct: string; url: string }[];
+}
+
+/** A Notification entity (https://docs.joinmastodon.org/entities/Notification/), mentions only here. */
+export interface FakeNotification {
+  id: string;
+  type: 'mention';
+  created_at: string;
+  account: FakeStatus['account'];
+  status: FakeStatus;
 }
 
 export interface MastodonFake {
@@ -50,9 +62,20 @@ export interface MastodonFake {
     bot?: boolean;
     language?: string;
     reblogOf?: FakeStatus;
+    /** A reply to this status (its thread is the root's). */
+    inReplyTo?: FakeStatus;
+    /** `direct`: a private mention, part of a direct conversation of its thread. */
+    visibility?: FakeStatus['visibility'];
   }): FakeStatus;
   /** The stored status itself (a test sets its counts on it), or undefined once deleted. */
   status(id: string): FakeStatus | undefined;
+  /**
+   * What the token's account (`chorus`) was notified of: a status by someone else that mentions
+   * `@chorus` notifies it (GET /api/v1/notifications), and a direct one also joins (or starts) the
+   * direct conversation of its thread (GET /api/v1/conversations).
+   */
+  notifications: FakeNotification[];
+  conversations: Map<string, { id: string; lastStatus: FakeStatus; accounts: FakeStatus['account'][] }>;
   /** Statuses the token's own account (`chorus`) created through POST /api/v1/statuses. */
   published(): (FakeStatus & { media: FakeAttachment[] })[];
   /** Uploaded media; `processAsync` answers 202 and needs one more GET before it is ready. */
@@ -109,6 +132,23 @@ export async function startMastodonFake(): Promise<MastodonFake> {
   const idempotency = new Map<string, FakeStatus>();
   const failures: { status: number; headers?: Record<string, string>; body?: unknown }[] = [];
   const nextId = ids(113_000_000_000_000_000n);
+  const nextNotificationId = ids(500_000n);
+  // Account ids as an instance gives them: stable per account, the token's own (`chorus`) is 1.
+  const accountIds = new Map<string, string>([['chorus', '1']]);
+  const accountId = (username: string) => {
+    if (!accountIds.has(username)) accountIds.set(username, String(100 + accountIds.size));
+    return accountIds.get(username)!;
+  };
+  const conversationIds = new Map<string, string>();
+  const rootOf = (status: FakeStatus): FakeStatus => {
+    let current = status;
+    while (current.in_reply_to_id) {
+      const parent = statuses.find((s) => s.id === current.in_reply_to_id);
+      if (!parent) break;
+      current = parent;
+    }
+    return current;
+  };
   const fake: MastodonFake = {
     url: '',
     token: 'fake-mastodon-token',
@@ -117,10 +157,11 @@ export async function startMastodonFake(): Promise<MastodonFake> {
     previewDisabled: false,
     searchOrder: 'adjacent',
     rateLimit: { limit: 300, remaining: 300, resetAt: new Date(Date.now() + 300_000) },
-    post({ text, html, acct, tags = [], bot = false, language = 'en', reblogOf }) {
+    post({ text, html, acct, tags = [], bot = false, language = 'en', reblogOf, inReplyTo, visibility = 'public' }) {
       const id = nextId();
       const host = new URL(fake.url).host;
       const username = acct.split('@')[0]!;
+      const mentioned = [...text.matchAll(/(?:^|[^\w@])@(\w+)(?:@([\w.-]+\w))?/g)].map((m) => m[1]!);
       const status: FakeStatus = {
         id,
         uri: `${fake.url}/users/${username}/statuses/${id}`,
@@ -129,18 +170,46 @@ export async function startMastodonFake(): Promise<MastodonFake> {
         content: reblogOf ? '' : (html ?? render(text)),
         spoiler_text: '',
         language,
-        account: { id: String(username.length), username, acct: acct.endsWith(`@${host}`) ? username : acct, bot },
+        account: { id: accountId(username), username, acct: acct.endsWith(`@${host}`) ? username : acct, bot },
         reblog: reblogOf ?? null,
         tags: reblogOf?.tags ?? tags.map((name) => ({ name: name.toLowerCase(), url: `${fake.url}/tags/${name}` })),
         card: null,
         favourites_count: 0,
         reblogs_count: 0,
         replies_count: 0,
+        in_reply_to_id: inReplyTo?.id ?? null,
+        visibility,
+        mentions: mentioned.map((name) => ({
+          id: accountId(name),
+          username: name,
+          acct: name,
+          url: `${fake.url}/@${name}`,
+        })),
       };
       statuses.push(status);
+      if (username !== 'chorus' && mentioned.includes('chorus')) {
+        fake.notifications.push({
+          id: nextNotificationId(),
+          type: 'mention',
+          created_at: status.created_at,
+          account: status.account,
+          status,
+        });
+      }
+      if (visibility === 'direct' && (username === 'chorus' || mentioned.includes('chorus'))) {
+        const root = rootOf(status);
+        const conversationId = conversationIds.get(root.id) ?? String(conversationIds.size + 1);
+        conversationIds.set(root.id, conversationId);
+        const earlier = fake.conversations.get(conversationId);
+        const others = [...(earlier?.accounts ?? [])];
+        if (username !== 'chorus' && !others.some((a) => a.id === status.account.id)) others.push(status.account);
+        fake.conversations.set(conversationId, { id: conversationId, lastStatus: status, accounts: others });
+      }
       return status;
     },
     status: (id) => statuses.find((st) => st.id === id),
+    notifications: [],
+    conversations: new Map(),
     published: () =>
       statuses
         .filter((st) => st.account.username === 'chorus')
@@ -349,8 +418,86 @@ export async function startMastodonFake(): Promise<MastodonFake> {
           : [];
       return json(200, { accounts: [], statuses: found, hashtags: [] });
     }
+    if (await inbox(url, json, signedIn)) return;
     return json(404, { error: 'Record not found' });
   });
+
+  /**
+   * What the token's account hears (https://docs.joinmastodon.org/methods/notifications/,
+   * /methods/conversations/, /methods/statuses/#context): notifications newest first, filtered by
+   * `types[]` (and `exclude_types[]`), default 40 and at most 80, paged by `max_id` / `since_id` /
+   * `min_id` with a `Link` header; conversations by their last status, newest first, default 20 and
+   * at most 40, paged the same way on the last status's id; a status's context (ancestors oldest first).
+   */
+  async function inbox(
+    url: URL,
+    json: (status: number, body: unknown, headers?: Record<string, string>) => void,
+    signedIn: boolean,
+  ): Promise<boolean> {
+    const inboxPaths = /^\/api\/v1\/(notifications|conversations|statuses\/\d+\/context)$/;
+    if (!inboxPaths.test(url.pathname)) return false;
+    if (!signedIn) return (json(401, { error: 'The access token is invalid' }), true);
+    const q = url.searchParams;
+    const linkFor = (key: string, id: string) => {
+      const kept = new URLSearchParams([...q].filter(([k]) => !['max_id', 'min_id', 'since_id'].includes(k)));
+      kept.append(key, id);
+      return `<${fake.url}${url.pathname}?${kept}>`;
+    };
+    const paged = <T>(all: T[], idOf: (item: T) => string, defaultLimit: number, maxLimit: number) => {
+      const limit = Math.min(Number(q.get('limit') ?? defaultLimit) || defaultLimit, maxLimit);
+      let list = all.filter(
+        (item) =>
+          (!q.get('max_id') || cmp(idOf(item), q.get('max_id')!) < 0) &&
+          (!q.get('since_id') || cmp(idOf(item), q.get('since_id')!) > 0),
+      );
+      if (q.get('min_id'))
+        list = list
+          .filter((item) => cmp(idOf(item), q.get('min_id')!) > 0)
+          .sort((a, b) => cmp(idOf(a), idOf(b)))
+          .slice(0, limit);
+      const found = list.sort((a, b) => cmp(idOf(b), idOf(a))).slice(0, limit);
+      const headers: Record<string, string> = found.length
+        ? {
+            link: `${linkFor('max_id', idOf(found[found.length - 1]!))}; rel="next", ${linkFor('min_id', idOf(found[0]!))}; rel="prev"`,
+          }
+        : {};
+      return { found, headers };
+    };
+    if (url.pathname === '/api/v1/notifications') {
+      const types = q.getAll('types[]');
+      const excluded = q.getAll('exclude_types[]');
+      const { found, headers } = paged(
+        fake.notifications.filter((n) => (!types.length || types.includes(n.type)) && !excluded.includes(n.type)),
+        (n) => n.id,
+        40,
+        80,
+      );
+      return (json(200, found, headers), true);
+    }
+    if (url.pathname === '/api/v1/conversations') {
+      const { found, headers } = paged([...fake.conversations.values()], (c) => c.lastStatus.id, 20, 40);
+      return (
+        json(
+          200,
+          found.map((c) => ({ id: c.id, unread: true, accounts: c.accounts, last_status: c.lastStatus })),
+          headers,
+        ),
+        true
+      );
+    }
+    const id = url.pathname.split('/')[4]!;
+    const status = statuses.find((s) => s.id === id);
+    if (!status) return (json(404, { error: 'Record not found' }), true);
+    const ancestors: FakeStatus[] = [];
+    for (let current = status; current.in_reply_to_id;) {
+      const parent = statuses.find((s) => s.id === current.in_reply_to_id);
+      if (!parent) break;
+      ancestors.unshift(parent);
+      current = parent;
+    }
+    const descendants = statuses.filter((s) => rootOf(s).id === status.id && s.id !== status.id);
+    return (json(200, { ancestors, descendants }), true);
+  }
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   fake.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   fake.close = () => new Promise((resolve) => server.close(() => resolve()));

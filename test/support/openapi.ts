@@ -149,8 +149,8 @@ export interface RawRequest {
 }
 
 /**
- * Calls a route as its callers authenticate: `token`'s bearer, or for pushed mentions an ingest
- * key's signature.
+ * Calls a route as its callers authenticate: `token`'s bearer, or for pushed mentions and inbox
+ * items an ingest key's signature.
  */
 export function callRoute(
   h: Harness,
@@ -166,7 +166,7 @@ export function callRoute(
   const payload = request.payload ?? (request.body === undefined ? undefined : JSON.stringify(request.body));
   const headers: Record<string, string> =
     payload === undefined ? {} : { 'content-type': request.contentType ?? 'application/json' };
-  if (route.path === '/v1/listening/ingest' && auth.ingestKey) {
+  if ((route.path === '/v1/listening/ingest' || route.path === '/v1/inbox/ingest') && auth.ingestKey) {
     const id = `msg_${uuid()}`;
     const at = new Date();
     Object.assign(headers, {

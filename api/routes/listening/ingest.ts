@@ -1,3 +1,4 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod, ZodTypeProvider } from 'fastify-type-provider-zod';
 import { Webhook, WebhookVerificationError } from 'standardwebhooks';
 import { z } from 'zod';
@@ -17,7 +18,7 @@ declare module 'fastify' {
   }
 }
 
-const INGEST_BODY_LIMIT = 5 * 1024 * 1024;
+export const INGEST_BODY_LIMIT = 5 * 1024 * 1024;
 export const INGEST_KEY_HEADER = 'chorus-ingest-key';
 
 const refused = (detail: string) => new Problem(401, 'Unauthorized', detail);
@@ -56,66 +57,77 @@ const deliveryView = z.object({
   repeatedDelivery: z.boolean().describe('A retry of a delivery already taken: its first answer, nothing stored again'),
 });
 
+/** The signature covers the exact bytes sent: in `scope`, a JSON body stays a string (`rawBody`) until it has verified. */
+export function keepRawJson(scope: FastifyInstance): void {
+  scope.removeContentTypeParser('application/json');
+  scope.addContentTypeParser(
+    'application/json',
+    { parseAs: 'buffer', bodyLimit: INGEST_BODY_LIMIT },
+    (request, body, done) => {
+      try {
+        request.rawBody = decodeJsonBody(body as Buffer);
+      } catch (err) {
+        done(err as Error, undefined);
+        return;
+      }
+      done(null, request.rawBody);
+    },
+  );
+}
+
+/**
+ * Authenticated by signature, not bearer token. Before the body is read: the `chorus-ingest-key`
+ * header must name an active key. Then webhook-id / webhook-timestamp / webhook-signature must
+ * verify with its secret over the raw body, within five minutes of the timestamp; only then is
+ * the body parsed (and validated by the route's schema). Sets `request.ingestKey`.
+ */
+export function signedIngestHooks(app: FastifyInstance) {
+  return {
+    onRequest: async (request: FastifyRequest) => {
+      const keyId = request.headers[INGEST_KEY_HEADER];
+      if (typeof keyId !== 'string' || !z.uuid().safeParse(keyId).success)
+        throw refused(`Name your ingest key in the ${INGEST_KEY_HEADER} header`);
+      const key = await findActiveIngestKey(app.db, keyId);
+      if (!key) throw refused('The ingest key is unknown or revoked');
+      request.ingestKey = { id: key.id, workspaceId: key.workspace_id, secretSealed: key.secret_sealed };
+    },
+    preValidation: async (request: FastifyRequest) => {
+      try {
+        new Webhook(app.sealer.open<string>(request.ingestKey!.secretSealed)).verify(request.rawBody ?? '', {
+          'webhook-id': String(request.headers['webhook-id'] ?? ''),
+          'webhook-timestamp': String(request.headers['webhook-timestamp'] ?? ''),
+          'webhook-signature': String(request.headers['webhook-signature'] ?? ''),
+        });
+      } catch (err) {
+        if (err instanceof WebhookVerificationError) throw refused(`The signature does not verify: ${err.message}`);
+        throw err;
+      }
+      try {
+        request.body = JSON.parse(request.rawBody ?? '');
+      } catch (err) {
+        throw new Problem(400, 'Bad Request', 'The request body is not valid JSON', [
+          { field: 'body', rule: 'json', message: err instanceof Error ? err.message : String(err) },
+        ]);
+      }
+    },
+  };
+}
+
 /**
  * Push ingest: other systems send mentions, signed per Standard Webhooks with an ingest key's
  * secret, and Chorus matches them against every active query of the key's workspace that takes
  * pushed mentions (`sources.push`), through the same filter-score-store path as its own sources.
  */
 export const ingestRoutes: FastifyPluginAsyncZod = async (app) => {
-  // The signature covers the exact bytes sent: the body stays a string until it has verified.
   await app.register(async (scope) => {
-    scope.removeContentTypeParser('application/json');
-    scope.addContentTypeParser(
-      'application/json',
-      { parseAs: 'buffer', bodyLimit: INGEST_BODY_LIMIT },
-      (request, body, done) => {
-        try {
-          request.rawBody = decodeJsonBody(body as Buffer);
-        } catch (err) {
-          done(err as Error, undefined);
-          return;
-        }
-        done(null, request.rawBody);
-      },
-    );
+    keepRawJson(scope);
 
     scope.withTypeProvider<ZodTypeProvider>().post(
       '/listening/ingest',
       {
         bodyLimit: INGEST_BODY_LIMIT,
-        /**
-         * Authenticated by signature, not bearer token. Before the body is read: the
-         * `chorus-ingest-key` header must name an active key. Then webhook-id / webhook-timestamp /
-         * webhook-signature must verify with its secret over the raw body, within five minutes of
-         * the timestamp; only then is the body parsed and validated.
-         */
-        onRequest: async (request) => {
-          const keyId = request.headers[INGEST_KEY_HEADER];
-          if (typeof keyId !== 'string' || !z.uuid().safeParse(keyId).success)
-            throw refused(`Name your ingest key in the ${INGEST_KEY_HEADER} header`);
-          const key = await findActiveIngestKey(app.db, keyId);
-          if (!key) throw refused('The ingest key is unknown or revoked');
-          request.ingestKey = { id: key.id, workspaceId: key.workspace_id, secretSealed: key.secret_sealed };
-        },
-        preValidation: async (request) => {
-          try {
-            new Webhook(app.sealer.open<string>(request.ingestKey!.secretSealed)).verify(request.rawBody ?? '', {
-              'webhook-id': String(request.headers['webhook-id'] ?? ''),
-              'webhook-timestamp': String(request.headers['webhook-timestamp'] ?? ''),
-              'webhook-signature': String(request.headers['webhook-signature'] ?? ''),
-            });
-          } catch (err) {
-            if (err instanceof WebhookVerificationError) throw refused(`The signature does not verify: ${err.message}`);
-            throw err;
-          }
-          try {
-            request.body = JSON.parse(request.rawBody ?? '');
-          } catch (err) {
-            throw new Problem(400, 'Bad Request', 'The request body is not valid JSON', [
-              { field: 'body', rule: 'json', message: err instanceof Error ? err.message : String(err) },
-            ]);
-          }
-        },
+        // Authenticated by signature, not bearer token (see signedIngestHooks).
+        ...signedIngestHooks(app),
         schema: {
           summary: 'Push mentions from another system (signed per Standard Webhooks with an ingest key)',
           tags: ['listening'],

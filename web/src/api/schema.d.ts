@@ -3117,6 +3117,90 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/inbox/ingest": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Push items to the inbox from another system (signed per Standard Webhooks with an ingest key) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        items: {
+                            author: {
+                                /** Format: uri */
+                                avatarUrl?: string;
+                                /** @description Default: the id */
+                                handle?: string;
+                                /** @description The author's id at the source (one contact per source and id) */
+                                id: string;
+                                name?: string;
+                                /** Format: uri */
+                                url?: string;
+                            };
+                            /** @description The item's id at its source: a second push of it is stored once */
+                            id: string;
+                            /**
+                             * Format: date-time
+                             * @description Default: when it arrives
+                             */
+                            postedAt?: string;
+                            /**
+                             * @description The pushing system; ids and threads are kept apart per source
+                             * @default push
+                             */
+                            source?: string;
+                            /** @description Kept as plain text: control characters dropped, cut at 10,000 */
+                            text: string;
+                            /** @description What groups items into one conversation at the source (a ticket id); default: the item's own id */
+                            thread?: string;
+                            /** Format: uri */
+                            url?: string;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Conversations that got a new message */
+                            conversationIds: string[];
+                            deliveryId: string;
+                            /** @description Items by authors the team closed as spam */
+                            filtered: number;
+                            received: number;
+                            /** @description A retry of a delivery already taken: its first answer, nothing stored again */
+                            repeatedDelivery: boolean;
+                            /** @description Items pushed before (same source and id) */
+                            skipped: number;
+                            stored: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/invitations": {
         parameters: {
             query?: never;

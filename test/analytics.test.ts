@@ -35,6 +35,8 @@ let mastodonId: string;
 
 beforeAll(async () => {
   fake = await startMastodonFake();
+  // The inbox reads every connected channel twice a second here: a budget they cannot spend.
+  fake.rateLimit = { limit: 100_000, remaining: 100_000, resetAt: new Date(Date.now() + 3600_000) };
   fake.followers = 40;
   mastodonId = (
     await connectChannel(h(), ws().token, {
@@ -411,7 +413,8 @@ test("a rate limit stops that channel's reads for the delay its instance gives; 
       await seedTarget(throttled.id, limitedStatus.id),
     ];
     // The instance's budget is spent for the next two seconds (every caller gets its 429 until then).
-    limited.rateLimit = { ...limited.rateLimit, remaining: 0, resetAt: new Date(Date.now() + 2000) };
+    const resetAt = new Date(Date.now() + 2000);
+    limited.rateLimit = { ...limited.rateLimit, remaining: 0, resetAt };
 
     const activities = createMetricsActivities({
       db: h().db,
@@ -430,7 +433,8 @@ test("a rate limit stops that channel's reads for the delay its instance gives; 
     expect(await snapshots(limitedTarget)).toEqual([]);
 
     // Once the window has reset, the next round reads it.
-    await waitFor('the rate-limit window to reset', async () => Date.now() > limited.rateLimit.resetAt.getTime());
+    // (The fake moves its own resetAt on once a request comes after it: the inbox's reads do.)
+    await waitFor('the rate-limit window to reset', async () => Date.now() > resetAt.getTime());
     const next = (await new MockActivityEnvironment().run(activities.collectMetricsRound, {
       workspaceId: other.workspaceId,
       timeScale: 1,

@@ -47,10 +47,16 @@ export interface DueChannel {
   targets: DueTarget[];
 }
 
-/** The pairs (target, offset) still to take: published, measurable, not known deleted. */
+/**
+ * The pairs (target, offset) still to take: published, measurable, not known deleted. Only targets
+ * published within twice the last offset are looked at: older ones are done (or, after an outage
+ * that long, their late snapshots would no longer say what the offset means), so a round's cost
+ * does not grow with the workspace's whole history.
+ */
 function pendingPairs(db: Db, workspaceId: string, offsets: ScaledOffset[]) {
   const labels = offsets.map((o) => o.label);
   const afters = offsets.map((o) => o.afterMs);
+  const horizonMs = 2 * Math.max(...afters);
   return db
     .selectFrom('post_targets as t')
     .innerJoin('posts as p', 'p.id', 't.post_id')
@@ -66,6 +72,7 @@ function pendingPairs(db: Db, workspaceId: string, offsets: ScaledOffset[]) {
     )
     .where('p.workspace_id', '=', workspaceId)
     .where('t.status', '=', 'published')
+    .where('t.published_at', '>', sql<Date>`now() - ${horizonMs} * interval '1 millisecond'`)
     .where('t.external_id', 'is not', null)
     .where('c.deleted_at', 'is', null)
     .where('c.provider', 'in', MEASURED_PROVIDERS)

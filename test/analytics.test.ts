@@ -341,6 +341,8 @@ describe('reports', () => {
     await click('Mozilla/5.0 (compatible; Bluesky Cardyb/1.1; +mailto:support@bsky.app)');
     await click('http.rb/5.1.1 (Mastodon/4.3.0; +https://mastodon.example/)');
     await click(browser, '198.51.100.9');
+    const probe = await h().app.inject({ method: 'HEAD', url: link.shortUrl, headers: { 'user-agent': browser } });
+    expect(probe.headers.location).toBe(target);
     expect((await h().app.inject({ method: 'GET', url: '/l/nosuchcode' })).statusCode).toBe(404);
 
     const links = (await call(ws().token, 'GET', `/v1/analytics/short-links?postId=${posts.a1.postId}`)).json().links;

@@ -465,6 +465,9 @@ export const shortLinkRedirect: FastifyPluginAsyncZod = async (app) => {
     async (request, reply) => {
       const link = await findShortLink(app.db, request.params.code);
       if (!link) throw notFound('Short link');
+      // A HEAD (a checker or preview probing the link) is answered but is no click.
+      if (request.method === 'HEAD')
+        return reply.code(302).header('location', link.target_url).header('cache-control', 'no-store').send(undefined);
       const agent = request.headers['user-agent'];
       const visitor = createHash('sha256')
         .update(`${request.ip}\n${agent ?? ''}`)

@@ -8,18 +8,21 @@ import { createImportActivities, type ImportDeps } from './import';
 import { createInboxActivities, type InboxReadOptions } from './inbox';
 import { createLibraryActivities } from './library';
 import { createListeningActivities } from './listening';
+import { createMetricsActivities, MetricsNotifier, type MetricsDeps } from './metrics';
 import { createPublishingActivities, type PublishingDeps } from './publishing';
 import { createRecurrenceActivities } from './recurrence';
 
-export type ActivityDeps = PublishingDeps & ImportDeps & NotificationDeps & { inbox?: InboxReadOptions };
+export type ActivityDeps = PublishingDeps & ImportDeps & NotificationDeps & MetricsDeps & { inbox?: InboxReadOptions };
 
 /**
  * Every activity the Chorus worker registers; each fails for good on data the database refuses
  * (`failBadDataForGood`) rather than retrying it forever.
  */
 export function createActivities(deps: ActivityDeps) {
+  // Each publish tells its workspace's analytics collector (started by the first one).
+  const metrics = new MetricsNotifier(deps);
   return failBadDataForGood({
-    ...createPublishingActivities(deps),
+    ...createPublishingActivities({ ...deps, onPublished: deps.onPublished ?? metrics.published }),
     ...createApprovalActivities(deps),
     ...createCampaignActivities(deps),
     ...createImportActivities(deps),
@@ -27,6 +30,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createLibraryActivities(deps),
     ...createListeningActivities(deps),
     ...createAlertActivities(deps),
+    ...createMetricsActivities(deps),
     ...createInboxActivities(deps),
     ...createConversationActivities(deps),
   });

@@ -37,6 +37,8 @@ export interface PublishingDeps {
   sealer: Sealer;
   /** Where uploaded media are (the API stores them; publishing reads them). */
   media: MediaStorage;
+  /** Told of each target once its delivery is recorded (the analytics collector); must not throw or block. */
+  onPublished?: (published: { workspaceId: string; targetId: string }) => void;
 }
 
 /**
@@ -59,6 +61,7 @@ export type StagedPublishResult = ({ withdrawn: false } & PublishResult) | { wit
 
 /** A target as publishing needs it, loaded and checked ahead of the network call. */
 interface LoadedTarget {
+  workspaceId: string;
   postId: string;
   targetId: string;
   channelId: string;
@@ -72,7 +75,7 @@ interface LoadedTarget {
 }
 
 /** The I/O of scheduled publishing. Every activity here is safe to run twice. */
-export function createPublishingActivities({ db, adapters, sealer, media }: PublishingDeps) {
+export function createPublishingActivities({ db, adapters, sealer, media, onPublished }: PublishingDeps) {
   const claims = new ClaimBatcher(db);
   const deliveries = new DeliveryRecorder(db);
 
@@ -97,6 +100,7 @@ export function createPublishingActivities({ db, adapters, sealer, media }: Publ
     if (row.deleted_at && !channelCheckedLater) throw channelRemoved(row.channelName);
     const attached = (await findPostMedia(db, [postId])).map((m) => ({ ...m, read: () => media.get(m.storageKey) }));
     return {
+      workspaceId: row.workspace_id,
       postId,
       targetId,
       channelId: row.channel_id,
@@ -148,6 +152,7 @@ export function createPublishingActivities({ db, adapters, sealer, media }: Publ
     for (let pauseMs = RECORD_RETRY_FIRST_MS; ; pauseMs = Math.min(pauseMs * 2, RECORD_RETRY_MAX_MS)) {
       try {
         await deliveries.record(delivery);
+        onPublished?.({ workspaceId: target.workspaceId, targetId: target.targetId });
         return result;
       } catch (err) {
         if (!(err instanceof Unavailable)) throw err;

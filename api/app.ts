@@ -17,6 +17,7 @@ import { accessOf } from './plugins/auth';
 import { answerClientError, answerFrameworkError, errorsPlugin } from './plugins/errors';
 import { Problem, titleFor } from './problems';
 import { inputPlugin, parseQueryString } from './plugins/input';
+import { analyticsRoutes, shortLinkRedirect } from './routes/analytics';
 import { approvalRoutes } from './routes/approvals';
 import { auditRoutes } from './routes/audit';
 import { calendarRoutes } from './routes/calendar';
@@ -144,6 +145,8 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = {}
   await app.register(campaignRoutes, { prefix: '/v1' });
   await app.register(calendarRoutes, { prefix: '/v1' });
   await app.register(inboxRoutes, { prefix: '/v1' });
+  await app.register(analyticsRoutes, { prefix: '/v1' });
+  await app.register(shortLinkRedirect);
   await app.register(inboxIngestRoutes, { prefix: '/v1' });
   return app;
 }

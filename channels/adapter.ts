@@ -41,6 +41,17 @@ export interface PublishResult {
   url: string | null;
 }
 
+/** A post's counts as the network shows them; quotes where the network has them (Bluesky). */
+export interface PostCounts {
+  likes: number;
+  reposts: number;
+  replies: number;
+  quotes: number | null;
+}
+
+/** What the network says of a published post: its counts, or that it is gone, or not shown. */
+export type PostMetrics = { status: 'ok'; counts: PostCounts } | { status: 'missing' } | { status: 'deleted' };
+
 export interface ChannelAdapter<Credentials = unknown> {
   readonly provider: Provider;
   readonly credentialsSchema: z.ZodType<Credentials>;
@@ -55,4 +66,14 @@ export interface ChannelAdapter<Credentials = unknown> {
   newIdempotencyKey(targetId: string): string;
   publish(credentials: Credentials, request: PublishRequest): Promise<PublishResult>;
   delete(credentials: Credentials, externalId: string): Promise<void>;
+  /**
+   * Counts of published posts by their external ids (networks that have them): every id asked
+   * for is in the answer. `calls` is how many network calls it took. Throws ChannelError.
+   */
+  readMetrics?(
+    credentials: Credentials,
+    externalIds: string[],
+  ): Promise<{ metrics: Map<string, PostMetrics>; calls: number }>;
+  /** How many accounts follow the channel's account. */
+  readFollowers?(credentials: Credentials): Promise<number>;
 }

@@ -7,6 +7,7 @@ import { TEXT_RULES } from '../contracts/text-rules';
 import {
   type ChannelAdapter,
   type MediaFacts,
+  type PostMetrics,
   type PublishMedia,
   type PublishRequest,
   type PublishResult,
@@ -23,6 +24,8 @@ export const blueskyCredentialsSchema = z.strictObject({
 export type BlueskyCredentials = z.infer<typeof blueskyCredentialsSchema>;
 
 const POST_COLLECTION = 'app.bsky.feed.post';
+/** app.bsky.feed.getPosts takes at most 25 URIs a call. */
+const GET_POSTS_MAX = 25;
 /** app.bsky.embed.images: at most 4 images, each blob at most 1,000,000 bytes. */
 const MAX_IMAGES = 4;
 const MAX_IMAGE_BYTES = 1_000_000;
@@ -86,9 +89,19 @@ export class BlueskyAdapter implements ChannelAdapter<BlueskyCredentials> {
   private readonly writes = new RepoWriteBatcher();
 
   /** `linkCards: false` publishes links without a card. */
+  /**
+   * `appviewDid`: the appview the account's PDS proxies counts and profiles to (the
+   * `atproto-proxy` header, BLUESKY_APPVIEW_DID); unset: the PDS's own choice.
+   */
   constructor(
-    private readonly options: { linkCards: LinkCardOptions | false } = { linkCards: { allowPrivateAddresses: false } },
+    private readonly options: { linkCards: LinkCardOptions | false; appviewDid?: string } = {
+      linkCards: { allowPrivateAddresses: false },
+    },
   ) {}
+
+  private get proxy(): Record<string, string> {
+    return this.options.appviewDid ? { 'atproto-proxy': `${this.options.appviewDid}#bsky_appview` } : {};
+  }
 
   validate(text: string): string[] {
     return TEXT_RULES.bluesky.validate(text);
@@ -164,6 +177,61 @@ export class BlueskyAdapter implements ChannelAdapter<BlueskyCredentials> {
     try {
       await agent.com.atproto.repo.deleteRecord({ repo: agent.session!.did, collection: POST_COLLECTION, rkey });
     } catch (err) {
+      throw toChannelError(err);
+    }
+  }
+
+  /**
+   * Counts from the appview (app.bsky.feed.getPosts, 25 URIs a call, through the account's PDS).
+   * A URI the appview leaves out is `deleted` when the repository no longer has the record, and
+   * `missing` when it does (not indexed yet, or hidden by moderation).
+   */
+  async readMetrics(
+    credentials: BlueskyCredentials,
+    uris: string[],
+  ): Promise<{ metrics: Map<string, PostMetrics>; calls: number }> {
+    const agent = await this.agentFor(credentials);
+    const metrics = new Map<string, PostMetrics>();
+    let calls = 0;
+    try {
+      for (let i = 0; i < uris.length; i += GET_POSTS_MAX) {
+        const batch = uris.slice(i, i + GET_POSTS_MAX);
+        calls++;
+        const { data } = await agent.app.bsky.feed.getPosts({ uris: batch }, { headers: this.proxy });
+        for (const post of data.posts) {
+          metrics.set(post.uri, {
+            status: 'ok',
+            counts: {
+              likes: post.likeCount ?? 0,
+              reposts: post.repostCount ?? 0,
+              replies: post.replyCount ?? 0,
+              quotes: post.quoteCount ?? 0,
+            },
+          });
+        }
+        for (const uri of batch) {
+          if (metrics.has(uri)) continue;
+          const [, , repo, , rkey] = uri.split('/');
+          calls++;
+          const found = await this.findPost(agent, repo!, rkey!);
+          metrics.set(uri, found ? { status: 'missing' } : { status: 'deleted' });
+        }
+      }
+    } catch (err) {
+      if (err instanceof XRPCError && err.status === 401) this.sessions.delete(credentialsKey(credentials));
+      throw toChannelError(err);
+    }
+    return { metrics, calls };
+  }
+
+  /** followersCount of the account's profile, from the appview. */
+  async readFollowers(credentials: BlueskyCredentials): Promise<number> {
+    const agent = await this.agentFor(credentials);
+    try {
+      const { data } = await agent.app.bsky.actor.getProfile({ actor: agent.session!.did }, { headers: this.proxy });
+      return data.followersCount ?? 0;
+    } catch (err) {
+      if (err instanceof XRPCError && err.status === 401) this.sessions.delete(credentialsKey(credentials));
       throw toChannelError(err);
     }
   }

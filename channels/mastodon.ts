@@ -4,6 +4,7 @@ import { graphemeLength, mastodonLength, REMOTE_MENTION, TEXT_RULES } from '../c
 import {
   type ChannelAdapter,
   type MediaFacts,
+  type PostMetrics,
   type PublishMedia,
   type PublishRequest,
   type PublishResult,
@@ -100,6 +101,54 @@ export class MastodonAdapter implements ChannelAdapter<MastodonCredentials> {
 
   async delete(credentials: MastodonCredentials, externalId: string): Promise<void> {
     await this.call(credentials, 'DELETE', `/api/v1/statuses/${encodeURIComponent(externalId)}`);
+  }
+
+  /**
+   * Counts of the account's statuses, one `GET /api/v1/statuses/:id` each
+   * (https://docs.joinmastodon.org/methods/statuses/#get): favourites, boosts and replies. A 404
+   * is a deleted status; Mastodon has no quote count. A 429 stops the read with the instance's
+   * delay (a ChannelError `rate_limited`), so the caller retries after it.
+   */
+  async readMetrics(
+    credentials: MastodonCredentials,
+    ids: string[],
+  ): Promise<{ metrics: Map<string, PostMetrics>; calls: number }> {
+    const metrics = new Map<string, PostMetrics>();
+    let calls = 0;
+    for (const id of ids) {
+      calls++;
+      try {
+        const status = await this.call<{ favourites_count: number; reblogs_count: number; replies_count: number }>(
+          credentials,
+          'GET',
+          `/api/v1/statuses/${encodeURIComponent(id)}`,
+        );
+        metrics.set(id, {
+          status: 'ok',
+          counts: {
+            likes: status.favourites_count,
+            reposts: status.reblogs_count,
+            replies: status.replies_count,
+            quotes: null,
+          },
+        });
+      } catch (err) {
+        if (!(err instanceof ChannelError) || err.kind !== 'rejected') throw err;
+        // 404: deleted (or its account suspended); any other refusal of this one status: not shown.
+        metrics.set(id, { status: /\(404[:)]/.test(err.message) ? 'deleted' : 'missing' });
+      }
+    }
+    return { metrics, calls };
+  }
+
+  /** The account's followers_count (https://docs.joinmastodon.org/entities/Account/#followers_count). */
+  async readFollowers(credentials: MastodonCredentials): Promise<number> {
+    const account = await this.call<{ followers_count: number }>(
+      credentials,
+      'GET',
+      '/api/v1/accounts/verify_credentials',
+    );
+    return account.followers_count;
   }
 
   /**

@@ -13,11 +13,12 @@ export type ChannelAdapters = Record<Provider, ChannelAdapter<unknown>>;
  * addresses only. `webhooks`: by default deliveries go to public addresses only.
  */
 export function createChannelAdapters(
-  options: { linkCards?: LinkCardOptions | false; webhooks?: WebhookOptions } = {},
+  options: { linkCards?: LinkCardOptions | false; webhooks?: WebhookOptions; blueskyAppviewDid?: string } = {},
 ): ChannelAdapters {
   return {
     bluesky: new BlueskyAdapter({
       linkCards: options.linkCards ?? { allowPrivateAddresses: false },
+      ...(options.blueskyAppviewDid ? { appviewDid: options.blueskyAppviewDid } : {}),
     }) as ChannelAdapter<unknown>,
     webhook: new WebhookAdapter(options.webhooks ?? { allowPrivateAddresses: false }) as ChannelAdapter<unknown>,
     mastodon: new MastodonAdapter() as ChannelAdapter<unknown>,

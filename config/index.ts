@@ -61,6 +61,11 @@ export const configSchema = z.object({
       .regex(/^did:[a-z]+:[A-Za-z0-9._:%-]+$/, 'must be a DID such as did:web:api.bsky.app')
       .optional(),
   ),
+  /**
+   * Divides the analytics intervals (snapshots at +1h ... +30d, the daily followers read): 1 in
+   * production; 3600 makes an hour a second (tests, demos).
+   */
+  METRICS_TIME_SCALE: z.coerce.number().min(1).max(86_400).default(1),
 
   /** `npm start -- --sandbox`: fixed ports, so the local Bluesky's accounts and the channels on it survive restarts. */
   SANDBOX_PDS_PORT: port(2583),
@@ -131,6 +136,7 @@ export function adapterOptions(config: Config) {
     linkCards:
       config.LINK_CARDS === 'on' ? { allowPrivateAddresses: config.LINK_CARDS_ALLOW_PRIVATE } : (false as const),
     webhooks: { allowPrivateAddresses: config.WEBHOOKS_ALLOW_PRIVATE },
+    blueskyAppviewDid: config.BLUESKY_APPVIEW_DID,
   };
 }
 

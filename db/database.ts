@@ -37,10 +37,12 @@ import type {
   MentionsTable,
 } from './listening';
 import type { MembershipsTable } from './members';
+import type { AudienceSnapshotsTable, MetricSnapshotsTable } from './metrics';
 import type { NotificationsTable } from './notifications';
 import type { MediaAssetsTable, PostMediaTable, PostTargetsTable, PostsTable } from './posts.types';
 import type { RecurrencesTable } from './recurrences';
 import type { SessionsTable } from './sessions';
+import type { ShortLinkClicksTable, ShortLinksTable } from './short-links';
 import type { ApiTokensTable } from './tokens';
 import type { UsersTable } from './users';
 import type { WorkspacesTable } from './workspaces';
@@ -87,6 +89,10 @@ export interface Database {
   inbox_sla_targets: InboxSlaTargetsTable;
   inbox_assignment_rules: InboxAssignmentRulesTable;
   inbox_settings: InboxSettingsTable;
+  metric_snapshots: MetricSnapshotsTable;
+  audience_snapshots: AudienceSnapshotsTable;
+  short_links: ShortLinksTable;
+  short_link_clicks: ShortLinkClicksTable;
 }
 
 export type Db = Kysely<Database>;

@@ -235,6 +235,7 @@ export async function findTargetToPublish(db: Db, postId: string, targetId: stri
       't.external_id',
       't.external_url',
       'p.publish_at',
+      'p.workspace_id',
       'c.provider',
       'c.name as channelName',
       'c.credentials_sealed',

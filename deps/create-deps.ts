@@ -108,7 +108,9 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
       ? { ...options.linkCards, timeoutMs: overrides.linkCardTimeoutMs }
       : options.linkCards;
   const adapters = createChannelAdapters({ ...options, linkCards });
-  const apiAdapters = overrides.separateApiAdapters ? createChannelAdapters({ webhooks: options.webhooks }) : adapters;
+  const apiAdapters = overrides.separateApiAdapters
+    ? createChannelAdapters({ webhooks: options.webhooks, blueskyAppviewDid: options.blueskyAppviewDid })
+    : adapters;
   // API and worker share the media folder, as their processes share MEDIA_DIR.
   const media = new DiskMediaStorage(mediaDir(config));
   const mailer = config.SMTP_URL ? smtpMailer(config.SMTP_URL, config.MAIL_FROM) : undefined;
@@ -147,7 +149,16 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
       };
     },
     workerDeps() {
-      return { db: database.db, temporal, adapters, sealer, media, ...withMailer, inbox: inboxReadOptions(config) };
+      return {
+        db: database.db,
+        temporal,
+        adapters,
+        sealer,
+        media,
+        metricsTimeScale: config.METRICS_TIME_SCALE,
+        ...withMailer,
+        inbox: inboxReadOptions(config),
+      };
     },
     async close() {
       if (connecting) await (await connecting).close();

@@ -67,6 +67,7 @@ const KINDS = [
   'inbox/replies',
   'inbox/messages',
   'inbox/assignment-rules',
+  'short-links',
 ] as const;
 type Kind = (typeof KINDS)[number];
 
@@ -228,6 +229,10 @@ async function seed(w: TestWorkspace, approver: TestWorkspace, mark: string): Pr
     }),
     'assignment rule',
   ).id;
+  const shortLink = ok(
+    await as('POST', '/v1/analytics/short-links', { url: `https://shop.example/${mark}`, postId: post }),
+    'short link',
+  ).code;
   return {
     posts: post,
     campaigns: campaign,
@@ -250,6 +255,7 @@ async function seed(w: TestWorkspace, approver: TestWorkspace, mark: string): Pr
     'inbox/replies': reply.id,
     'inbox/messages': conversation.messageIds[0]!,
     'inbox/assignment-rules': assignmentRule,
+    'short-links': shortLink,
   };
 }
 
@@ -374,7 +380,8 @@ async function bView(): Promise<Record<string, string>> {
 function kindOfParam(path: string, param: string): Kind {
   if (param === 'jobId') return 'posts/import';
   if (param === 'userId') return 'members';
-  const rest = path.replace(/^\/v1\//, '');
+  // The analytics reports address posts, channels, campaigns.
+  const rest = path.replace(/^\/v1\/(analytics\/)?/, '');
   const kind = [...KINDS].sort((x, y) => y.length - x.length).find((k) => rest.startsWith(`${k}/`));
   if (!kind) throw new Error(`No record kind for {${param}} in ${path}; add one to KINDS and seed()`);
   return kind;

@@ -5,4 +5,5 @@ export { runRecurrence } from './recurrence';
 export { reviewLibraryItem } from './library-item';
 export { listenQuery } from './listening';
 export { conversationWorkflow } from './conversation';
+export { collectMetrics } from './metrics';
 export { inboxChannelWorkflow } from './inbox-channel';

@@ -61,6 +61,8 @@ export async function startHarness(
     apiTemporalAddress?: string;
     /** False: no worker in this process (the test starts worker processes of its own). */
     worker?: boolean;
+    /** METRICS_TIME_SCALE: 3600 makes the analytics collector's hours seconds. */
+    metricsTimeScale?: number;
     /** The appview the inbox reads Bluesky notifications from (`atproto-proxy`); unset: the PDS's own. */
     blueskyAppviewDid?: string;
     /**
@@ -87,6 +89,7 @@ export async function startHarness(
     SMTP_URL: options.smtpUrl,
     MAIL_FROM: 'Chorus <chorus@example.test>',
     CHORUS_INBOX_POLL_SECONDS: String(options.inboxPollSeconds ?? 30),
+    METRICS_TIME_SCALE: options.metricsTimeScale === undefined ? undefined : String(options.metricsTimeScale),
     BLUESKY_APPVIEW_DID: options.blueskyAppviewDid,
   });
   // The API gets adapters of its own, as it would in its own process: no shared sessions.

@@ -23,6 +23,10 @@ export interface FakeStatus {
   reblog: FakeStatus | null;
   tags: { name: string; url: string }[];
   card: { url: string } | null;
+  /** Set them to what a test needs (GET /api/v1/statuses/:id reads them). */
+  favourites_count: number;
+  reblogs_count: number;
+  replies_count: number;
   in_reply_to_id: string | null;
   visibility: 'public' | 'unlisted' | 'private' | 'direct';
   mentions: { id: string; username: string; acct: string; url: string }[];
@@ -40,6 +44,8 @@ export interface FakeNotification {
 export interface MastodonFake {
   url: string;
   token: string;
+  /** The `chorus` account's followers_count. */
+  followers: number;
   /** Requests received: path + query, and when. */
   requests: { path: string; at: Date }[];
   /** Public timelines need a token (the instance turned public preview off). */
@@ -61,6 +67,8 @@ export interface MastodonFake {
     /** `direct`: a private mention, part of a direct conversation of its thread. */
     visibility?: FakeStatus['visibility'];
   }): FakeStatus;
+  /** The stored status itself (a test sets its counts on it), or undefined once deleted. */
+  status(id: string): FakeStatus | undefined;
   /**
    * What the token's account (`chorus`) was notified of: a status by someone else that mentions
    * `@chorus` notifies it (GET /api/v1/notifications), and a direct one also joins (or starts) the
@@ -146,6 +154,7 @@ export async function startMastodonFake(): Promise<MastodonFake> {
   const fake: MastodonFake = {
     url: '',
     token: 'fake-mastodon-token',
+    followers: 0,
     requests: [],
     previewDisabled: false,
     searchOrder: 'adjacent',
@@ -167,6 +176,9 @@ export async function startMastodonFake(): Promise<MastodonFake> {
         reblog: reblogOf ?? null,
         tags: reblogOf?.tags ?? tags.map((name) => ({ name: name.toLowerCase(), url: `${fake.url}/tags/${name}` })),
         card: null,
+        favourites_count: 0,
+        reblogs_count: 0,
+        replies_count: 0,
         in_reply_to_id: inReplyTo?.id ?? null,
         visibility,
         mentions: mentioned.map((name) => ({
@@ -197,6 +209,7 @@ export async function startMastodonFake(): Promise<MastodonFake> {
       }
       return status;
     },
+    status: (id) => statuses.find((st) => st.id === id),
     notifications: [],
     conversations: new Map(),
     published: () =>
@@ -235,7 +248,13 @@ export async function startMastodonFake(): Promise<MastodonFake> {
   ): Promise<boolean> {
     const route = `${req.method} ${url.pathname}`;
     const me = { id: '1', username: 'chorus', acct: 'chorus', display_name: 'Chorus', bot: false };
-    if (route === 'GET /api/v1/accounts/verify_credentials') return (json(200, me), true);
+    if (route === 'GET /api/v1/accounts/verify_credentials')
+      return (json(200, { ...me, followers_count: fake.followers }), true);
+    const statusGet = /^GET \/api\/v1\/statuses\/(\d+)$/.exec(route);
+    if (statusGet) {
+      const found = statuses.find((st) => st.id === statusGet[1]);
+      return (found ? json(200, found) : json(404, { error: 'Record not found' }), true);
+    }
     if (route === 'POST /api/v2/media') {
       const form = await new Request(fake.url, {
         method: 'POST',

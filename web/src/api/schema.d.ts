@@ -143,6 +143,916 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/analytics/audience": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Each channel's followers per day and its growth over a range
+         * @description With `format=csv`: the same figures as a CSV table (text/csv). One row per channel and day. The range is at most 366 days.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Channel ids (the key repeated); default: every channel */
+                    channelId?: string | string[];
+                    /** @description csv: the same figures as a CSV table (text/csv), one row per item */
+                    format?: "json" | "csv";
+                    /** @description Default: 30 days before to */
+                    from?: string;
+                    /** @description IANA time zone the days are counted in; default UTC */
+                    timeZone?: string;
+                    /** @description Default: now */
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            channels: {
+                                /** Format: uuid */
+                                channelId: string;
+                                channelName: string;
+                                days: {
+                                    /** @description Since the previous day with a read; null on the first */
+                                    change: number | null;
+                                    day: string;
+                                    followers: number;
+                                }[];
+                                /** @description Last day minus first day; null with fewer than one read */
+                                growth: number | null;
+                            }[];
+                            from: string;
+                            timeZone: string;
+                            to: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/analytics/campaigns/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A campaign's figures: totals, per channel, per post, and over time
+         * @description With `format=csv`: the same figures as a CSV table (text/csv). The CSV has one row per post.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description csv: the same figures as a CSV table (text/csv), one row per item */
+                    format?: "json" | "csv";
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            campaignId: string;
+                            channels: {
+                                /** Format: uuid */
+                                channelId: string;
+                                channelName: string;
+                                /** @description Short-link clicks, bots and repeats excluded */
+                                clicks: number;
+                                /** @description Engagements of the targets with a followers read / their followersAtPublish; null when none has one */
+                                engagementRate: number | null;
+                                /** @description likes + reposts + replies + quotes */
+                                engagements: number;
+                                /** @description Sum over targets of the channel's followers when each was published (targets with a read) */
+                                followersAtPublish: number;
+                                likes: number;
+                                /** @description Published posts */
+                                posts: number;
+                                /** @description Bluesky only; 0 on Mastodon, which has no quote count */
+                                quotes: number;
+                                replies: number;
+                                reposts: number;
+                                /** @description Published posts × channels */
+                                targets: number;
+                            }[];
+                            name: string;
+                            overTime: {
+                                /** @description By day of publishing (UTC) */
+                                byDay: {
+                                    /** @description Short-link clicks, bots and repeats excluded */
+                                    clicks: number;
+                                    /** @description YYYY-MM-DD in the timeZone asked for */
+                                    day: string;
+                                    /** @description Engagements of the targets with a followers read / their followersAtPublish; null when none has one */
+                                    engagementRate: number | null;
+                                    /** @description likes + reposts + replies + quotes */
+                                    engagements: number;
+                                    /** @description Sum over targets of the channel's followers when each was published (targets with a read) */
+                                    followersAtPublish: number;
+                                    likes: number;
+                                    /** @description Published posts */
+                                    posts: number;
+                                    /** @description Bluesky only; 0 on Mastodon, which has no quote count */
+                                    quotes: number;
+                                    replies: number;
+                                    reposts: number;
+                                    /** @description Published posts × channels */
+                                    targets: number;
+                                }[];
+                                /** @description Counts at +1h, +6h, ... summed over the targets read then */
+                                byOffset: {
+                                    engagements: number;
+                                    likes: number;
+                                    /** @enum {string} */
+                                    offsetLabel: "+1h" | "+6h" | "+24h" | "+3d" | "+7d" | "+30d";
+                                    quotes: number;
+                                    replies: number;
+                                    reposts: number;
+                                    /** @description Targets with counts at this offset */
+                                    targets: number;
+                                }[];
+                            };
+                            posts: {
+                                /** @description Short-link clicks, bots and repeats excluded */
+                                clicks: number;
+                                /** @description Engagements of the targets with a followers read / their followersAtPublish; null when none has one */
+                                engagementRate: number | null;
+                                /** @description likes + reposts + replies + quotes */
+                                engagements: number;
+                                /** @description Sum over targets of the channel's followers when each was published (targets with a read) */
+                                followersAtPublish: number;
+                                likes: number;
+                                /** Format: uuid */
+                                postId: string;
+                                /** @description Published posts */
+                                posts: number;
+                                publishedAt: string;
+                                /** @description Bluesky only; 0 on Mastodon, which has no quote count */
+                                quotes: number;
+                                replies: number;
+                                reposts: number;
+                                /** @description Published posts × channels */
+                                targets: number;
+                            }[];
+                            /** @description Sums over published targets, from the latest snapshot with counts of each */
+                            totals: {
+                                /** @description Short-link clicks, bots and repeats excluded */
+                                clicks: number;
+                                /** @description Engagements of the targets with a followers read / their followersAtPublish; null when none has one */
+                                engagementRate: number | null;
+                                /** @description likes + reposts + replies + quotes */
+                                engagements: number;
+                                /** @description Sum over targets of the channel's followers when each was published (targets with a read) */
+                                followersAtPublish: number;
+                                likes: number;
+                                /** @description Published posts */
+                                posts: number;
+                                /** @description Bluesky only; 0 on Mastodon, which has no quote count */
+                                quotes: number;
+                                replies: number;
+                                reposts: number;
+                                /** @description Published posts × channels */
+                                targets: number;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/analytics/campaigns/compare": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Campaigns side by side, normalised per post and per follower
+         * @description With `format=csv`: the same figures as a CSV table (text/csv).
+         */
+        get: {
+            parameters: {
+                query: {
+                    /** @description csv: the same figures as a CSV table (text/csv), one row per item */
+                    format?: "json" | "csv";
+                    /** @description Campaign ids, the key repeated (`ids=…&ids=…`): 1 to 10 */
+                    ids: string | string[];
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            campaigns: {
+                                /** Format: uuid */
+                                campaignId: string;
+                                /** @description Short-link clicks, bots and repeats excluded */
+                                clicks: number;
+                                clicksPerPost: number | null;
+                                /** @description Engagements of the targets with a followers read / their followersAtPublish; null when none has one */
+                                engagementRate: number | null;
+                                /** @description likes + reposts + replies + quotes */
+                                engagements: number;
+                                /** @description Same as engagementRate: engagements / followers at publishing */
+                                engagementsPerFollower: number | null;
+                                engagementsPerPost: number | null;
+                                /** @description Sum over targets of the channel's followers when each was published (targets with a read) */
+                                followersAtPublish: number;
+                                likes: number;
+                                name: string;
+                                /** @description Published posts */
+                                posts: number;
+                                /** @description Bluesky only; 0 on Mastodon, which has no quote count */
+                                quotes: number;
+                                replies: number;
+                                reposts: number;
+                                /** @description Published posts × channels */
+                                targets: number;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/analytics/channels/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A channel's figures over a range: per post, per day, and its followers
+         * @description With `format=csv`: the same figures as a CSV table (text/csv). The range is at most 366 days.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description csv: the same figures as a CSV table (text/csv), one row per item */
+                    format?: "json" | "csv";
+                    /** @description Default: 30 days before to */
+                    from?: string;
+                    /** @description IANA time zone the days are counted in; default UTC */
+                    timeZone?: string;
+                    /** @description Default: now */
+                    to?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            audience: {
+                                /** @description Since the previous day with a read; null on the first */
+                                change: number | null;
+                                day: string;
+                                followers: number;
+                            }[];
+                            /** @description By day of publishing */
+                            byDay: {
+                                /** @description Short-link clicks, bots and repeats excluded */
+                                clicks: number;
+                                /** @description YYYY-MM-DD in the timeZone asked for */
+                                day: string;
+                                /** @description Engagements of the targets with a followers read / their followersAtPublish; null when none has one */
+                                engagementRate: number | null;
+                                /** @description likes + reposts + replies + quotes */
+                                engagements: number;
+                                /** @description Sum over targets of the channel's followers when each was published (targets with a read) */
+                                followersAtPublish: number;
+                                likes: number;
+                                /** @description Published posts */
+                                posts: number;
+                                /** @description Bluesky only; 0 on Mastodon, which has no quote count */
+                                quotes: number;
+                                replies: number;
+                                reposts: number;
+                                /** @description Published posts × channels */
+                                targets: number;
+                            }[];
+                            /** Format: uuid */
+                            channelId: string;
+                            channelName: string;
+                            from: string;
+                            targets: {
+                                /** Format: uuid */
+                                campaignId: string | null;
+                                /** Format: uuid */
+                                channelId: string;
+                                channelName: string;
+                                /** @description Short-link clicks, bots and repeats excluded */
+                                clicks: number;
+                                /** @description engagements / followersAtPublish */
+                                engagementRate: number | null;
+                                /** @description likes + reposts + replies + quotes */
+                                engagements: number;
+                                followersAtPublish: number | null;
+                                likes: number;
+                                /**
+                                 * @description The offset of the snapshot the counts come from
+                                 * @enum {string|null}
+                                 */
+                                offsetLabel: "+1h" | "+6h" | "+24h" | "+3d" | "+7d" | "+30d" | null;
+                                /** Format: uuid */
+                                postId: string;
+                                /** @enum {string} */
+                                provider: "bluesky" | "webhook" | "mastodon";
+                                publishedAt: string;
+                                /** @description Bluesky only; 0 on Mastodon, which has no quote count */
+                                quotes: number;
+                                replies: number;
+                                reposts: number;
+                                /**
+                                 * @description The latest snapshot: ok, missing (the network does not show it), deleted; null before the first
+                                 * @enum {string|null}
+                                 */
+                                status: "ok" | "missing" | "deleted" | null;
+                                /** Format: uuid */
+                                targetId: string;
+                            }[];
+                            timeZone: string;
+                            to: string;
+                            /** @description Sums over published targets, from the latest snapshot with counts of each */
+                            totals: {
+                                /** @description Short-link clicks, bots and repeats excluded */
+                                clicks: number;
+                                /** @description Engagements of the targets with a followers read / their followersAtPublish; null when none has one */
+                                engagementRate: number | null;
+                                /** @description likes + reposts + replies + quotes */
+                                engagements: number;
+                                /** @description Sum over targets of the channel's followers when each was published (targets with a read) */
+                                followersAtPublish: number;
+                                likes: number;
+                                /** @description Published posts */
+                                posts: number;
+                                /** @description Bluesky only; 0 on Mastodon, which has no quote count */
+                                quotes: number;
+                                replies: number;
+                                reposts: number;
+                                /** @description Published posts × channels */
+                                targets: number;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/analytics/channels/{id}/best-times": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Best times to post on a channel: engagement rate by weekday × hour, and suggested queue slots
+         * @description From the workspace's own posts on the channel in the range (default: the last 180 days), in the channel's time zone. With `format=csv`: the same figures as a CSV table (text/csv).
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description csv: the same figures as a CSV table (text/csv), one row per item */
+                    format?: "json" | "csv";
+                    /** @description Default: 30 days before to */
+                    from?: string;
+                    /** @description Default: now */
+                    to?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            channelId: string;
+                            channelName: string;
+                            /**
+                             * @description none: no slot has 3 posts; thin: fewer than 20 posts in all, or the best slot has fewer than 5
+                             * @enum {string}
+                             */
+                            confidence: "enough" | "thin" | "none";
+                            from: string;
+                            /** @description Why the suggestions should be taken with care, when they should */
+                            note: string | null;
+                            /** @description Posts in the range with counts and a followers read */
+                            sample: number;
+                            /** @description Every slot with posts, best first */
+                            slots: {
+                                /** @description 1 = Monday … 7 = Sunday, in the channel’s time zone */
+                                day: number;
+                                /** @description Mean of their engagement rates */
+                                engagementRate: number;
+                                /** @description 0–23, in the channel’s time zone */
+                                hour: number;
+                                /** @description Posts published in this slot with an engagement rate */
+                                posts: number;
+                            }[];
+                            /** @description Up to 3 queue slots (ranked slots with at least 3 posts), best first */
+                            suggestions: {
+                                day: number;
+                                engagementRate: number;
+                                posts: number;
+                                time: string;
+                            }[];
+                            /** @description The channel's time zone (its queue's) */
+                            timeZone: string;
+                            to: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/analytics/channels/{id}/best-times/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add the suggested best times to the channel's queue slots, in one call
+         * @description The suggestions of GET …/best-times (default range) are added to the queue slots (or replace them with `replace: true`); refused (409) when there are none.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description Replace the queue slots instead
+                         * @default false
+                         */
+                        replace?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Who the channel posts as: a Bluesky DID, a webhook host */
+                            accountRef: string;
+                            createdAt: string;
+                            /** @description Whether sends to this channel go through */
+                            health: {
+                                consecutiveFailures: number;
+                                failingSince: string | null;
+                                /** @description False after three failed sends in a row, or refused credentials, until a send goes through or the channel is reconnected */
+                                healthy: boolean;
+                                lastError: string | null;
+                            };
+                            /** Format: uuid */
+                            id: string;
+                            minGapMinutes: number;
+                            name: string;
+                            /** @enum {string} */
+                            provider: "bluesky" | "webhook" | "mastodon";
+                            slots: {
+                                day: number;
+                                time: string;
+                            }[];
+                            timezone: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/analytics/overview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The dashboard: publishing, audience, listening and inbox figures of a range
+         * @description With `format=csv`: the same figures as a CSV table (text/csv). One row. The range is at most 366 days.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description csv: the same figures as a CSV table (text/csv), one row per item */
+                    format?: "json" | "csv";
+                    /** @description Default: 30 days before to */
+                    from?: string;
+                    /** @description IANA time zone the days are counted in; default UTC */
+                    timeZone?: string;
+                    /** @description Default: now */
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            audience: {
+                                /** @description Bluesky and Mastodon channels */
+                                channels: number;
+                                /** @description Sum of each channel's latest followers read */
+                                followers: number;
+                                /** @description Followers gained in the range, over the channels with reads in it */
+                                growth: number;
+                            };
+                            from: string;
+                            inbox: {
+                                /** @description Conversations that started in the range (spam left out) */
+                                conversations: number;
+                                /** @description Of those, first response later than the SLA target */
+                                firstResponseBreached: number;
+                                medianFirstResponseMinutes: number | null;
+                                /** @description Of those, answered */
+                                responded: number;
+                            };
+                            listening: {
+                                /** @description By label (a person's correction first) */
+                                bySentiment: {
+                                    [key: string]: number;
+                                };
+                                leads: number;
+                                /** @description Mentions posted in the range, every query */
+                                mentions: number;
+                            };
+                            /** @description Posts published in the range (their latest counts) */
+                            publishing: {
+                                /** @description Short-link clicks, bots and repeats excluded */
+                                clicks: number;
+                                /** @description Engagements of the targets with a followers read / their followersAtPublish; null when none has one */
+                                engagementRate: number | null;
+                                /** @description likes + reposts + replies + quotes */
+                                engagements: number;
+                                /** @description Sum over targets of the channel's followers when each was published (targets with a read) */
+                                followersAtPublish: number;
+                                likes: number;
+                                /** @description Published posts */
+                                posts: number;
+                                /** @description Bluesky only; 0 on Mastodon, which has no quote count */
+                                quotes: number;
+                                replies: number;
+                                reposts: number;
+                                /** @description Published posts × channels */
+                                targets: number;
+                            };
+                            to: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/analytics/posts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A post's figures per channel: counts, engagement rate, clicks, and each snapshot
+         * @description With `format=csv`: the same figures as a CSV table (text/csv).
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description csv: the same figures as a CSV table (text/csv), one row per item */
+                    format?: "json" | "csv";
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            campaignId: string | null;
+                            /** Format: uuid */
+                            postId: string;
+                            targets: {
+                                /** Format: uuid */
+                                campaignId: string | null;
+                                /** Format: uuid */
+                                channelId: string;
+                                channelName: string;
+                                /** @description Short-link clicks, bots and repeats excluded */
+                                clicks: number;
+                                /** @description engagements / followersAtPublish */
+                                engagementRate: number | null;
+                                /** @description likes + reposts + replies + quotes */
+                                engagements: number;
+                                followersAtPublish: number | null;
+                                likes: number;
+                                /**
+                                 * @description The offset of the snapshot the counts come from
+                                 * @enum {string|null}
+                                 */
+                                offsetLabel: "+1h" | "+6h" | "+24h" | "+3d" | "+7d" | "+30d" | null;
+                                /** Format: uuid */
+                                postId: string;
+                                /** @enum {string} */
+                                provider: "bluesky" | "webhook" | "mastodon";
+                                publishedAt: string;
+                                /** @description Bluesky only; 0 on Mastodon, which has no quote count */
+                                quotes: number;
+                                replies: number;
+                                reposts: number;
+                                /** @description Growth over time */
+                                snapshots: {
+                                    likes: number | null;
+                                    /** @enum {string} */
+                                    offsetLabel: "+1h" | "+6h" | "+24h" | "+3d" | "+7d" | "+30d";
+                                    quotes: number | null;
+                                    replies: number | null;
+                                    reposts: number | null;
+                                    /** @enum {string} */
+                                    status: "ok" | "missing" | "deleted";
+                                    takenAt: string;
+                                }[];
+                                /**
+                                 * @description The latest snapshot: ok, missing (the network does not show it), deleted; null before the first
+                                 * @enum {string|null}
+                                 */
+                                status: "ok" | "missing" | "deleted" | null;
+                                /** Format: uuid */
+                                targetId: string;
+                            }[];
+                            /** @description Sums over published targets, from the latest snapshot with counts of each */
+                            totals: {
+                                /** @description Short-link clicks, bots and repeats excluded */
+                                clicks: number;
+                                /** @description Engagements of the targets with a followers read / their followersAtPublish; null when none has one */
+                                engagementRate: number | null;
+                                /** @description likes + reposts + replies + quotes */
+                                engagements: number;
+                                /** @description Sum over targets of the channel's followers when each was published (targets with a read) */
+                                followersAtPublish: number;
+                                likes: number;
+                                /** @description Published posts */
+                                posts: number;
+                                /** @description Bluesky only; 0 on Mastodon, which has no quote count */
+                                quotes: number;
+                                replies: number;
+                                reposts: number;
+                                /** @description Published posts × channels */
+                                targets: number;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/analytics/short-links": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The workspace's short links with their counted clicks, newest first (at most 1,000)
+         * @description With `format=csv`: the same figures as a CSV table (text/csv).
+         */
+        get: {
+            parameters: {
+                query?: {
+                    campaignId?: string;
+                    /** @description csv: the same figures as a CSV table (text/csv), one row per item */
+                    format?: "json" | "csv";
+                    postId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            links: {
+                                /** Format: uuid */
+                                campaignId: string | null;
+                                /** Format: uuid */
+                                channelId: string | null;
+                                /** @description Bots and repeats within 30 minutes excluded */
+                                clicks: number;
+                                code: string;
+                                createdAt: string;
+                                /** Format: uuid */
+                                postId: string | null;
+                                /** @description `/l/<code>` on this server */
+                                shortUrl: string;
+                                /** @description Where the redirect goes, UTM parameters included */
+                                targetUrl: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Make a Chorus short link (`/l/<code>`) whose clicks are counted
+         * @description The target URL is kept as given, UTM parameters included; the redirect sends visitors there. Name the campaign, post and channel the clicks count for.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        campaignId?: string;
+                        /** Format: uuid */
+                        channelId?: string;
+                        /** Format: uuid */
+                        postId?: string;
+                        /** Format: uri */
+                        url: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            campaignId: string | null;
+                            /** Format: uuid */
+                            channelId: string | null;
+                            /** @description Bots and repeats within 30 minutes excluded */
+                            clicks: number;
+                            code: string;
+                            createdAt: string;
+                            /** Format: uuid */
+                            postId: string | null;
+                            /** @description `/l/<code>` on this server */
+                            shortUrl: string;
+                            /** @description Where the redirect goes, UTM parameters included */
+                            targetUrl: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/approval-policies": {
         parameters: {
             query?: never;

@@ -1,0 +1,430 @@
+import { sql, type Generated } from 'kysely';
+import type { Timestamp } from './columns';
+import type { Db } from './database';
+import type { Provider } from '../contracts/domain';
+import type { MetricStatus, OffsetLabel } from '../contracts/analytics';
+
+export interface MetricSnapshotsTable {
+  id: Generated<string>;
+  workspace_id: string;
+  target_id: string;
+  offset_label: OffsetLabel;
+  taken_at: Timestamp;
+  status: MetricStatus;
+  likes: number | null;
+  reposts: number | null;
+  replies: number | null;
+  quotes: number | null;
+}
+
+export interface AudienceSnapshotsTable {
+  workspace_id: string;
+  channel_id: string;
+  taken_at: Timestamp;
+  followers: number;
+}
+
+/** An offset after publishing, already scaled (tests shrink hours to seconds). */
+export interface ScaledOffset {
+  label: OffsetLabel;
+  afterMs: number;
+}
+
+/** Networks Chorus reads counts from (a webhook has none). */
+export const MEASURED_PROVIDERS = ['bluesky', 'mastodon'] as const satisfies readonly Provider[];
+
+/** A published target with the offsets whose snapshot is due and not yet taken. */
+export interface DueTarget {
+  targetId: string;
+  externalId: string;
+  labels: OffsetLabel[];
+}
+
+export interface DueChannel {
+  channelId: string;
+  provider: Provider;
+  credentialsSealed: string;
+  targets: DueTarget[];
+}
+
+/**
+ * The pairs (target, offset) still to take: published, measurable, not known deleted. Only targets
+ * published within twice the last offset are looked at: older ones are done (or, after an outage
+ * that long, their late snapshots would no longer say what the offset means), so a round's cost
+ * does not grow with the workspace's whole history.
+ */
+function pendingPairs(db: Db, workspaceId: string, offsets: ScaledOffset[]) {
+  const labels = offsets.map((o) => o.label);
+  const afters = offsets.map((o) => o.afterMs);
+  const horizonMs = 2 * Math.max(...afters);
+  return db
+    .selectFrom('post_targets as t')
+    .innerJoin('posts as p', 'p.id', 't.post_id')
+    .innerJoin('channels as c', 'c.id', 't.channel_id')
+    .innerJoin(
+      sql<{
+        label: OffsetLabel;
+        after_ms: number;
+      }>`(select * from unnest(${sql.val(labels)}::text[], ${sql.val(afters)}::bigint[]) as x(label, after_ms))`.as(
+        'o',
+      ),
+      (join) => join.onTrue(),
+    )
+    .where('p.workspace_id', '=', workspaceId)
+    .where('t.status', '=', 'published')
+    .where('t.published_at', '>', sql<Date>`now() - ${horizonMs} * interval '1 millisecond'`)
+    .where('t.external_id', 'is not', null)
+    .where('c.deleted_at', 'is', null)
+    .where('c.provider', 'in', MEASURED_PROVIDERS)
+    .where(
+      sql<boolean>`not exists (select 1 from metric_snapshots s where s.target_id = t.id and (s.offset_label = o.label or s.status = 'deleted'))`,
+    );
+}
+
+const dueAt = sql<Date>`t.published_at + o.after_ms * interval '1 millisecond'`;
+
+/**
+ * Targets whose snapshots are due at `now`, grouped by channel: at most `limit` targets a round
+ * (the rest are due again at once). Channels in `skip` are left out (they failed this round).
+ */
+export async function dueSnapshots(
+  db: Db,
+  input: { workspaceId: string; offsets: ScaledOffset[]; now: Date; limit: number },
+): Promise<DueChannel[]> {
+  const rows = await pendingPairs(db, input.workspaceId, input.offsets)
+    .where(dueAt, '<=', input.now)
+    .select([
+      't.id as targetId',
+      't.external_id as externalId',
+      'c.id as channelId',
+      'c.provider',
+      'c.credentials_sealed as credentialsSealed',
+      sql<OffsetLabel[]>`array_agg(o.label order by o.after_ms)`.as('labels'),
+    ])
+    .groupBy(['t.id', 'c.id'])
+    .orderBy('c.id')
+    .orderBy('t.id')
+    .limit(input.limit)
+    .execute();
+  const channels = new Map<string, DueChannel>();
+  for (const row of rows) {
+    let channel = channels.get(row.channelId);
+    if (!channel) {
+      channel = {
+        channelId: row.channelId,
+        provider: row.provider,
+        credentialsSealed: row.credentialsSealed,
+        targets: [],
+      };
+      channels.set(row.channelId, channel);
+    }
+    channel.targets.push({ targetId: row.targetId, externalId: row.externalId!, labels: row.labels });
+  }
+  return [...channels.values()];
+}
+
+/** When the next pending snapshot falls due (channels in `skip` left out); undefined when none is pending. */
+export async function nextSnapshotDue(
+  db: Db,
+  input: { workspaceId: string; offsets: ScaledOffset[]; skip: string[] },
+): Promise<Date | undefined> {
+  let query = pendingPairs(db, input.workspaceId, input.offsets);
+  if (input.skip.length > 0) query = query.where('c.id', 'not in', input.skip);
+  const row = await query.select(sql<Date | null>`min(${dueAt})`.as('due')).executeTakeFirst();
+  return row?.due ?? undefined;
+}
+
+export interface NewSnapshot {
+  targetId: string;
+  label: OffsetLabel;
+  status: MetricStatus;
+  counts: { likes: number; reposts: number; replies: number; quotes: number | null } | null;
+}
+
+/** Writes snapshots; one already taken for the same target and offset stays as it was (a retried round). */
+export async function insertSnapshots(
+  db: Db,
+  workspaceId: string,
+  takenAt: Date,
+  snapshots: NewSnapshot[],
+): Promise<number> {
+  if (snapshots.length === 0) return 0;
+  const result = await db
+    .insertInto('metric_snapshots')
+    .values(
+      snapshots.map((s) => ({
+        workspace_id: workspaceId,
+        target_id: s.targetId,
+        offset_label: s.label,
+        taken_at: takenAt,
+        status: s.status,
+        likes: s.counts?.likes ?? null,
+        reposts: s.counts?.reposts ?? null,
+        replies: s.counts?.replies ?? null,
+        quotes: s.counts?.quotes ?? null,
+      })),
+    )
+    .onConflict((oc) => oc.columns(['target_id', 'offset_label']).doNothing())
+    .returning('id')
+    .execute();
+  return result.length;
+}
+
+/** Measurable channels of the workspace whose last audience read is older than `everyMs` (or missing). */
+export async function audienceDue(db: Db, input: { workspaceId: string; now: Date; everyMs: number }) {
+  const since = new Date(input.now.getTime() - input.everyMs);
+  return db
+    .selectFrom('channels as c')
+    .select(['c.id as channelId', 'c.provider', 'c.credentials_sealed as credentialsSealed'])
+    .where('c.workspace_id', '=', input.workspaceId)
+    .where('c.deleted_at', 'is', null)
+    .where('c.provider', 'in', MEASURED_PROVIDERS)
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('audience_snapshots as a')
+            .select('a.channel_id')
+            .whereRef('a.channel_id', '=', 'c.id')
+            .where('a.taken_at', '>', since),
+        ),
+      ),
+    )
+    .orderBy('c.id')
+    .execute();
+}
+
+/** When the next audience read falls due; undefined when the workspace has no measurable channel. */
+export async function nextAudienceDue(
+  db: Db,
+  input: { workspaceId: string; everyMs: number; skip: string[] },
+): Promise<Date | undefined> {
+  let query = db
+    .selectFrom('channels as c')
+    .leftJoin('audience_snapshots as a', 'a.channel_id', 'c.id')
+    .where('c.workspace_id', '=', input.workspaceId)
+    .where('c.deleted_at', 'is', null)
+    .where('c.provider', 'in', MEASURED_PROVIDERS)
+    .groupBy('c.id')
+    .select(sql<Date | null>`max(a.taken_at)`.as('last'));
+  if (input.skip.length > 0) query = query.where('c.id', 'not in', input.skip);
+  const rows = await query.execute();
+  if (rows.length === 0) return undefined;
+  return new Date(Math.min(...rows.map((r) => (r.last ? new Date(r.last).getTime() + input.everyMs : 0))));
+}
+
+export async function insertAudienceSnapshot(
+  db: Db,
+  row: { workspaceId: string; channelId: string; takenAt: Date; followers: number },
+): Promise<void> {
+  await db
+    .insertInto('audience_snapshots')
+    .values({
+      workspace_id: row.workspaceId,
+      channel_id: row.channelId,
+      taken_at: row.takenAt,
+      followers: row.followers,
+    })
+    .onConflict((oc) => oc.columns(['channel_id', 'taken_at']).doNothing())
+    .execute();
+}
+
+/** The workspace a target belongs to (the publishing activity tells that workspace's collector). */
+export async function findTargetWorkspace(db: Db, targetId: string): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('post_targets as t')
+    .innerJoin('posts as p', 'p.id', 't.post_id')
+    .select('p.workspace_id')
+    .where('t.id', '=', targetId)
+    .executeTakeFirst();
+  return row?.workspace_id;
+}
+
+// ---- Reports ----
+
+/** One published target with its latest counts, its followers at publishing and its clicks. */
+export interface TargetFigures {
+  targetId: string;
+  postId: string;
+  campaignId: string | null;
+  channelId: string;
+  channelName: string;
+  provider: Provider;
+  publishedAt: Date;
+  /** The latest snapshot's status; null before the first. */
+  status: MetricStatus | null;
+  /** The latest snapshot with counts (a deleted post keeps what it had). */
+  offsetLabel: OffsetLabel | null;
+  likes: number;
+  reposts: number;
+  replies: number;
+  quotes: number;
+  /** The channel's followers read last at or before publishing (else the first read after); null: never read. */
+  followersAtPublish: number | null;
+  clicks: number;
+}
+
+type TargetFilter =
+  | { postId: string }
+  | { channelId: string; from: Date; to: Date }
+  | { campaignIds: string[] }
+  | { from: Date; to: Date };
+
+/** The published targets of a workspace that the filter selects, with their figures. */
+export async function targetFigures(db: Db, workspaceId: string, filter: TargetFilter): Promise<TargetFigures[]> {
+  const where =
+    'postId' in filter
+      ? sql`t.post_id = ${filter.postId}`
+      : 'campaignIds' in filter
+        ? sql`p.campaign_id = any(${sql.val(filter.campaignIds)}::uuid[])`
+        : 'channelId' in filter
+          ? sql`t.channel_id = ${filter.channelId} and t.published_at >= ${filter.from} and t.published_at < ${filter.to}`
+          : sql`t.published_at >= ${filter.from} and t.published_at < ${filter.to}`;
+  const { rows } = await sql<{
+    target_id: string;
+    post_id: string;
+    campaign_id: string | null;
+    channel_id: string;
+    channel_name: string;
+    provider: Provider;
+    published_at: Date;
+    status: MetricStatus | null;
+    offset_label: OffsetLabel | null;
+    likes: number | null;
+    reposts: number | null;
+    replies: number | null;
+    quotes: number | null;
+    followers: number | null;
+    clicks: number;
+  }>`
+    select t.id as target_id, t.post_id, p.campaign_id, t.channel_id, c.name as channel_name, c.provider,
+      t.published_at, latest.status, counted.offset_label, counted.likes, counted.reposts, counted.replies,
+      counted.quotes, audience.followers, clicks.clicks
+    from post_targets t
+    join posts p on p.id = t.post_id
+    join channels c on c.id = t.channel_id
+    left join lateral (
+      select s.status from metric_snapshots s where s.target_id = t.id order by s.taken_at desc, s.id desc limit 1
+    ) latest on true
+    left join lateral (
+      select s.offset_label, s.likes, s.reposts, s.replies, s.quotes from metric_snapshots s
+      where s.target_id = t.id and s.status = 'ok' order by s.taken_at desc, s.id desc limit 1
+    ) counted on true
+    left join lateral (
+      select a.followers from audience_snapshots a where a.channel_id = t.channel_id
+      order by a.taken_at > t.published_at, abs(extract(epoch from a.taken_at - t.published_at)) limit 1
+    ) audience on true
+    left join lateral (
+      select count(k.id)::int as clicks from short_links l join short_link_clicks k on k.code = l.code
+      where l.post_id = t.post_id and l.channel_id = t.channel_id and k.excluded is null
+    ) clicks on true
+    where p.workspace_id = ${workspaceId} and t.status = 'published' and t.published_at is not null and ${where}
+    order by t.published_at, t.id
+    limit 20000`.execute(db);
+  return rows.map((r) => ({
+    targetId: r.target_id,
+    postId: r.post_id,
+    campaignId: r.campaign_id,
+    channelId: r.channel_id,
+    channelName: r.channel_name,
+    provider: r.provider,
+    publishedAt: r.published_at,
+    status: r.status,
+    offsetLabel: r.offset_label,
+    likes: r.likes ?? 0,
+    reposts: r.reposts ?? 0,
+    replies: r.replies ?? 0,
+    quotes: r.quotes ?? 0,
+    followersAtPublish: r.followers,
+    clicks: r.clicks,
+  }));
+}
+
+/** Every snapshot of these targets, oldest first (a post's growth over time). */
+export async function snapshotSeries(db: Db, workspaceId: string, targetIds: string[]) {
+  if (targetIds.length === 0) return [];
+  return db
+    .selectFrom('metric_snapshots')
+    .select(['target_id', 'offset_label', 'taken_at', 'status', 'likes', 'reposts', 'replies', 'quotes'])
+    .where('workspace_id', '=', workspaceId)
+    .where('target_id', 'in', targetIds)
+    .orderBy('taken_at')
+    .orderBy('id')
+    .execute();
+}
+
+/** Each channel's followers per local day in `timeZone` (the day's last read), in [from, to). */
+export async function audienceByDay(
+  db: Db,
+  input: { workspaceId: string; channelIds: string[]; from: Date; to: Date; timeZone: string },
+) {
+  if (input.channelIds.length === 0) return [];
+  const { rows } = await sql<{ channel_id: string; day: string; followers: number }>`
+    select distinct on (a.channel_id, day) a.channel_id,
+      to_char((a.taken_at at time zone ${input.timeZone})::date, 'YYYY-MM-DD') as day, a.followers
+    from audience_snapshots a
+    where a.workspace_id = ${input.workspaceId} and a.channel_id = any(${sql.val(input.channelIds)}::uuid[])
+      and a.taken_at >= ${input.from} and a.taken_at < ${input.to}
+    order by a.channel_id, day, a.taken_at desc`.execute(db);
+  return rows;
+}
+
+/** Clicks counted on a workspace's short links, by campaign (links of no campaign left out). */
+export async function campaignClicks(db: Db, workspaceId: string, campaignIds: string[]): Promise<Map<string, number>> {
+  if (campaignIds.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('short_links as l')
+    .innerJoin('short_link_clicks as k', 'k.code', 'l.code')
+    .select(['l.campaign_id', sql<number>`count(k.id)::int`.as('clicks')])
+    .where('l.workspace_id', '=', workspaceId)
+    .where('l.campaign_id', 'in', campaignIds)
+    .where('k.excluded', 'is', null)
+    .groupBy('l.campaign_id')
+    .execute();
+  return new Map(rows.map((r) => [r.campaign_id!, r.clicks]));
+}
+
+/**
+ * The listening and engagement figures the analytics overview puts beside publishing's: mentions
+ * stored in the range by sentiment (a person's correction over the computed label), and the inbox's
+ * conversations that started in it, with their first responses against the SLA.
+ */
+export async function listeningAndInboxFigures(db: Db, input: { workspaceId: string; from: Date; to: Date }) {
+  const [mentions, conversations] = await Promise.all([
+    sql<{ label: string; mentions: number; leads: number }>`
+      select coalesce(corrected_label, sentiment_label) as label, count(*)::int as mentions,
+        count(*) filter (where lead)::int as leads
+      from mentions
+      where workspace_id = ${input.workspaceId} and posted_at >= ${input.from} and posted_at < ${input.to}
+      group by 1 order by 1`.execute(db),
+    sql<{
+      conversations: number;
+      responded: number;
+      breached: number;
+      median_first_response_minutes: number | null;
+    }>`
+      select count(*)::int as conversations,
+        count(first_response_at)::int as responded,
+        count(first_response_breached_at)::int as breached,
+        (percentile_cont(0.5) within group (
+          order by extract(epoch from first_response_at - first_inbound_at) / 60
+        ) filter (where first_response_at is not null))::float8 as median_first_response_minutes
+      from inbox_conversations
+      where workspace_id = ${input.workspaceId} and not spam
+        and first_inbound_at >= ${input.from} and first_inbound_at < ${input.to}`.execute(db),
+  ]);
+  return { mentions: mentions.rows, conversations: conversations.rows[0]! };
+}
+
+/** Each measurable channel's latest followers read, and its first in the range (for growth). */
+export async function audienceNow(db: Db, input: { workspaceId: string; from: Date; to: Date }) {
+  const { rows } = await sql<{ channel_id: string; latest: number | null; first: number | null }>`
+    select c.id as channel_id,
+      (select a.followers from audience_snapshots a where a.channel_id = c.id and a.taken_at < ${input.to}
+        order by a.taken_at desc limit 1) as latest,
+      (select a.followers from audience_snapshots a where a.channel_id = c.id and a.taken_at >= ${input.from}
+        and a.taken_at < ${input.to} order by a.taken_at limit 1) as first
+    from channels c
+    where c.workspace_id = ${input.workspaceId} and c.deleted_at is null
+      and c.provider = any(${sql.val([...MEASURED_PROVIDERS])}::text[])`.execute(db);
+  return rows;
+}

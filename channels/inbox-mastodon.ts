@@ -139,6 +139,7 @@ export class MastodonInboxReader {
   ) {
     const ownId = await this.ownId(credentials);
     const found: { conversation: Conversation; status: Status }[] = [];
+    const changed: { conversation: Conversation; status: Status }[] = [];
     let next: string | undefined = `/api/v1/conversations?limit=${CONVERSATIONS_LIMIT}`;
     let newest = saved;
     for (let page = 0; next && page < MAX_PAGES; page++) {
@@ -155,11 +156,23 @@ export class MastodonInboxReader {
           continue;
         }
         if (!newest || newer(status.id, newest)) newest = status.id;
+        changed.push({ conversation, status });
         if (status.account.id !== ownId) found.push({ conversation, status });
       }
       // Newest first: past the saved position, or no saved position (its latest page only).
       if (reachedSaved || !saved || body.length === 0) break;
       next = links.next;
+    }
+    // Only a conversation's last status is listed: earlier ones since the saved position are in its context.
+    for (const { conversation, status } of changed) {
+      if (!saved || !status.in_reply_to_id) continue;
+      const context = await this.call<{ ancestors: Status[] }>(
+        credentials,
+        `/api/v1/statuses/${encodeURIComponent(status.id)}/context`,
+      );
+      for (const earlier of context.body.ancestors)
+        if (newer(earlier.id, saved) && earlier.account.id !== ownId && earlier.visibility === 'direct')
+          found.push({ conversation, status: earlier });
     }
     found.sort((a, b) => (newer(a.status.id, b.status.id) ? 1 : -1));
     const items = found.map(({ conversation, status }) => ({

@@ -123,7 +123,7 @@ export class MastodonInboxReader {
     }
     const quoted = status.quote?.quoted_status?.id;
     return {
-      ...statusItem(status),
+      ...statusItem(status, credentials.instance),
       kind: status.in_reply_to_id ? 'reply' : quoted ? 'quote' : 'mention',
       conversationKind: 'thread',
       threadKey: root,
@@ -176,7 +176,7 @@ export class MastodonInboxReader {
     }
     found.sort((a, b) => (newer(a.status.id, b.status.id) ? 1 : -1));
     const items = found.map(({ conversation, status }) => ({
-      ...statusItem(status),
+      ...statusItem(status, credentials.instance),
       kind: 'direct' as const,
       conversationKind: 'direct' as const,
       threadKey: conversation.id,
@@ -252,7 +252,15 @@ function parseLinks(header: string | undefined): Record<string, string> {
   return links;
 }
 
-function statusItem(status: Status) {
+/**
+ * A Mastodon account id is the instance's own: the same id on two instances is two people. A
+ * contact is keyed by the account's address (`user@host`, the host added for a local account).
+ */
+function accountKey(account: Account, instance: string): string {
+  return account.acct.includes('@') ? account.acct : `${account.acct}@${new URL(instance).host}`;
+}
+
+function statusItem(status: Status, instance: string) {
   const text = [status.spoiler_text, htmlToText(status.content)].filter((t) => t && t.trim() !== '').join('\n\n');
   return {
     network: 'mastodon' as const,
@@ -261,7 +269,7 @@ function statusItem(status: Status) {
     url: status.url ?? status.uri,
     parent: status.in_reply_to_id ? { id: status.in_reply_to_id, cid: null } : null,
     author: {
-      externalId: status.account.id,
+      externalId: accountKey(status.account, instance),
       handle: status.account.acct,
       displayName: status.account.display_name || null,
       avatarUrl: status.account.avatar ?? null,

@@ -78,8 +78,9 @@ export class BlueskyInboxReader {
         mark,
       );
       if (wanted.length === 0) {
-        if (newest && newest !== mark)
-          await onPage({ items: [], cursor: { stream: NOTIFICATIONS_STREAM, cursor: newest } });
+        // Nothing yet on a first read: everything from now on is new (paged back to the start next time).
+        const position = newest ?? new Date(0).toISOString();
+        if (position !== mark) await onPage({ items: [], cursor: { stream: NOTIFICATIONS_STREAM, cursor: position } });
         return;
       }
       const profiles = await this.profiles(agent, [...new Set(wanted.map((n) => n.author.did))], proxy);

@@ -96,7 +96,11 @@ export class MastodonInboxReader {
         credentials,
         next,
       );
-      if (body.length === 0) break;
+      if (body.length === 0) {
+        // Nothing yet on a first read: everything from now on is new (read from the start next time).
+        if (!position) await onPage({ items: [], cursor: { stream: MENTIONS_STREAM, cursor: '0' } });
+        break;
+      }
       const oldestFirst: Notification[] = [...body].sort((a, b) => (newer(a.id, b.id) ? 1 : -1));
       const items: InboundItem[] = [];
       for (const n of oldestFirst) {
@@ -184,6 +188,8 @@ export class MastodonInboxReader {
       root: null,
     }));
     if (newest && newest !== saved) await onPage({ items, cursor: { stream: CONVERSATIONS_STREAM, cursor: newest } });
+    // No conversation yet on a first read: every one from now on is new.
+    else if (!newest) await onPage({ items: [], cursor: { stream: CONVERSATIONS_STREAM, cursor: '0' } });
   }
 
   private ownId(credentials: MastodonCredentials): Promise<string> {

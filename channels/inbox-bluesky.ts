@@ -16,6 +16,8 @@ const CHUNK = 25;
 /** app.bsky.actor.getProfiles takes at most 25 actors. */
 const PROFILES_PER_CALL = 25;
 export const NOTIFICATIONS_STREAM = 'notifications';
+/** How far before the saved position each read looks again. */
+const LOOK_BACK_MS = 10 * 60_000;
 
 export interface InboundPage {
   items: InboundItem[];
@@ -50,7 +52,11 @@ export class BlueskyInboxReader {
     onPage: (page: InboundPage) => Promise<void>,
   ): Promise<void> {
     const agent = await this.agentFor(credentials);
-    const mark = cursors[NOTIFICATIONS_STREAM];
+    const saved = cursors[NOTIFICATIONS_STREAM];
+    // A notification's time is its post's createdAt (when not later than its indexing), so the appview
+    // may index one after a newer-dated one was read: each read looks back a while before the saved
+    // position (what it sees again is skipped by the unique item key).
+    const mark = saved === undefined ? undefined : new Date(Date.parse(saved) - LOOK_BACK_MS).toISOString();
     const proxy = this.options.appviewDid
       ? { headers: { 'atproto-proxy': `${this.options.appviewDid}#bsky_appview` } }
       : {};
@@ -75,11 +81,12 @@ export class BlueskyInboxReader {
       // The newest seen, even when none of them is wanted (it still moves the position on).
       const newest = found.reduce<string | undefined>(
         (max, n) => (!max || n.indexedAt > max ? n.indexedAt : max),
-        mark,
+        saved,
       );
       if (wanted.length === 0) {
-        if (newest && newest !== mark)
-          await onPage({ items: [], cursor: { stream: NOTIFICATIONS_STREAM, cursor: newest } });
+        // Nothing yet on a first read: everything from now on is new (paged back to the start next time).
+        const position = newest ?? new Date(0).toISOString();
+        if (position !== saved) await onPage({ items: [], cursor: { stream: NOTIFICATIONS_STREAM, cursor: position } });
         return;
       }
       const profiles = await this.profiles(agent, [...new Set(wanted.map((n) => n.author.did))], proxy);
@@ -88,7 +95,11 @@ export class BlueskyInboxReader {
         const last = i + CHUNK >= wanted.length;
         await onPage({
           items: chunk.map((n) => toItem(n, profiles.get(n.author.did))),
-          cursor: { stream: NOTIFICATIONS_STREAM, cursor: last ? newest! : chunk[chunk.length - 1]!.indexedAt },
+          // Never behind the saved position (the look-back re-reads older ones).
+          cursor: {
+            stream: NOTIFICATIONS_STREAM,
+            cursor: last ? newest! : [saved ?? '', chunk[chunk.length - 1]!.indexedAt].sort()[1]!,
+          },
         });
       }
     } catch (err) {

@@ -96,7 +96,11 @@ export class MastodonInboxReader {
         credentials,
         next,
       );
-      if (body.length === 0) break;
+      if (body.length === 0) {
+        // Nothing yet on a first read: everything from now on is new (read from the start next time).
+        if (!position) await onPage({ items: [], cursor: { stream: MENTIONS_STREAM, cursor: '0' } });
+        break;
+      }
       const oldestFirst: Notification[] = [...body].sort((a, b) => (newer(a.id, b.id) ? 1 : -1));
       const items: InboundItem[] = [];
       for (const n of oldestFirst) {
@@ -123,7 +127,7 @@ export class MastodonInboxReader {
     }
     const quoted = status.quote?.quoted_status?.id;
     return {
-      ...statusItem(status),
+      ...statusItem(status, credentials.instance),
       kind: status.in_reply_to_id ? 'reply' : quoted ? 'quote' : 'mention',
       conversationKind: 'thread',
       threadKey: root,
@@ -139,6 +143,7 @@ export class MastodonInboxReader {
   ) {
     const ownId = await this.ownId(credentials);
     const found: { conversation: Conversation; status: Status }[] = [];
+    const changed: { conversation: Conversation; status: Status }[] = [];
     let next: string | undefined = `/api/v1/conversations?limit=${CONVERSATIONS_LIMIT}`;
     let newest = saved;
     for (let page = 0; next && page < MAX_PAGES; page++) {
@@ -155,15 +160,27 @@ export class MastodonInboxReader {
           continue;
         }
         if (!newest || newer(status.id, newest)) newest = status.id;
+        changed.push({ conversation, status });
         if (status.account.id !== ownId) found.push({ conversation, status });
       }
       // Newest first: past the saved position, or no saved position (its latest page only).
       if (reachedSaved || !saved || body.length === 0) break;
       next = links.next;
     }
+    // Only a conversation's last status is listed: earlier ones since the saved position are in its context.
+    for (const { conversation, status } of changed) {
+      if (!saved || !status.in_reply_to_id) continue;
+      const context = await this.call<{ ancestors: Status[] }>(
+        credentials,
+        `/api/v1/statuses/${encodeURIComponent(status.id)}/context`,
+      );
+      for (const earlier of context.body.ancestors)
+        if (newer(earlier.id, saved) && earlier.account.id !== ownId && earlier.visibility === 'direct')
+          found.push({ conversation, status: earlier });
+    }
     found.sort((a, b) => (newer(a.status.id, b.status.id) ? 1 : -1));
     const items = found.map(({ conversation, status }) => ({
-      ...statusItem(status),
+      ...statusItem(status, credentials.instance),
       kind: 'direct' as const,
       conversationKind: 'direct' as const,
       threadKey: conversation.id,
@@ -171,6 +188,8 @@ export class MastodonInboxReader {
       root: null,
     }));
     if (newest && newest !== saved) await onPage({ items, cursor: { stream: CONVERSATIONS_STREAM, cursor: newest } });
+    // No conversation yet on a first read: every one from now on is new.
+    else if (!newest) await onPage({ items: [], cursor: { stream: CONVERSATIONS_STREAM, cursor: '0' } });
   }
 
   private ownId(credentials: MastodonCredentials): Promise<string> {
@@ -239,7 +258,15 @@ function parseLinks(header: string | undefined): Record<string, string> {
   return links;
 }
 
-function statusItem(status: Status) {
+/**
+ * A Mastodon account id is the instance's own: the same id on two instances is two people. A
+ * contact is keyed by the account's address (`user@host`, the host added for a local account).
+ */
+function accountKey(account: Account, instance: string): string {
+  return account.acct.includes('@') ? account.acct : `${account.acct}@${new URL(instance).host}`;
+}
+
+function statusItem(status: Status, instance: string) {
   const text = [status.spoiler_text, htmlToText(status.content)].filter((t) => t && t.trim() !== '').join('\n\n');
   return {
     network: 'mastodon' as const,
@@ -248,7 +275,7 @@ function statusItem(status: Status) {
     url: status.url ?? status.uri,
     parent: status.in_reply_to_id ? { id: status.in_reply_to_id, cid: null } : null,
     author: {
-      externalId: status.account.id,
+      externalId: accountKey(status.account, instance),
       handle: status.account.acct,
       displayName: status.account.display_name || null,
       avatarUrl: status.account.avatar ?? null,

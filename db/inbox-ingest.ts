@@ -55,7 +55,12 @@ export async function storeInboundItems(
   return inTransaction(async (trx) => {
     const result: StoredInbound = { stored: 0, skipped: 0, filtered: 0, changedConversationIds: [] };
     const changed = new Set<string>();
-    for (const item of items) {
+    // Contacts are shared by every channel of the workspace: rows locked in one order, so two reads
+    // storing the same authors at once wait for each other instead of deadlocking.
+    const ordered = [...items].sort((a, b) =>
+      a.author.externalId < b.author.externalId ? -1 : a.author.externalId > b.author.externalId ? 1 : 0,
+    );
+    for (const item of ordered) {
       const outcome = await storeOne(trx, source, item);
       if (outcome === 'filtered') result.filtered++;
       else if (outcome === 'skipped') result.skipped++;

@@ -349,10 +349,36 @@ describe('push: POST /v1/inbox/ingest', () => {
     expect(conversation).toMatchObject({ network: 'push', thread_key: 'helpdesk:ticket-42', message_count: 2 });
   });
 
+  test('an author closed as spam is dropped as noise; a closed conversation that hears again reopens', async () => {
+    await push({ items: [{ ...item('s1', 'buy followers now'), thread: 'ticket-spam', author: { id: 'spammer' } }] });
+    await h()
+      .db.updateTable('inbox_contacts')
+      .set({ spam: true })
+      .where('workspace_id', '=', ws().workspaceId)
+      .where('external_id', '=', 'helpdesk:spammer')
+      .execute();
+    const dropped = await push({
+      items: [{ ...item('s2', 'cheap followers'), thread: 'ticket-spam', author: { id: 'spammer' } }],
+    });
+    expect(dropped.json()).toMatchObject({ stored: 0, filtered: 1 });
+
+    const [ticket] = (await conversationsOf(null)).filter((c) => c.thread_key === 'helpdesk:ticket-42');
+    await h()
+      .db.updateTable('inbox_conversations')
+      .set({ status: 'closed', closed_at: new Date(), first_response_at: new Date() })
+      .where('id', '=', ticket!.id)
+      .execute();
+    const reopened = await push({ items: [item('3', 'It is still wrong')] });
+    expect(reopened.json()).toMatchObject({ stored: 1, conversationIds: [ticket!.id] });
+    const after = (await conversationsOf(null)).find((c) => c.id === ticket!.id)!;
+    expect(after).toMatchObject({ status: 'open', closed_at: null, first_response_at: null, message_count: 3 });
+    expect(after.version).toBe(ticket!.version + 1);
+  });
+
   test('a wrong signature is 401; a bad body is 400 naming the field; nothing is stored', async () => {
     const before = (await messagesOf(null)).length;
     const forged = await push(
-      { items: [item('3', 'hi')] },
+      { items: [item('forged', 'hi')] },
       { secret: `whsec_${Buffer.from('another secret of 32 bytes ......').toString('base64')}` },
     );
     expect(forged.statusCode).toBe(401);

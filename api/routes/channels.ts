@@ -78,8 +78,11 @@ export const channelRoutes: FastifyPluginAsyncZod = async (app) => {
         accountRef,
         credentialsSealed: app.sealer.seal(credentials),
       });
-      // Its inbox is read from now on (replies, mentions, direct messages); a webhook has none.
-      await startInboxReader(app, { id: channel.id, workspaceId: caller.workspaceId, provider });
+      // Its inbox is read from now on (replies, mentions, direct messages); a webhook has none. The
+      // channel is connected either way: a read that could not start now starts at the next worker start.
+      await startInboxReader(app, { id: channel.id, workspaceId: caller.workspaceId, provider }).catch((err: unknown) =>
+        request.log.warn({ err, channelId: channel.id }, 'the inbox read of the new channel did not start'),
+      );
       return reply.code(201).send(channel);
     },
   );

@@ -3,7 +3,15 @@ import type { ConversationActivities } from '../../activities/conversation';
 import { NON_RETRYABLE_PUBLISH_FAILURES } from '../../contracts/post';
 
 // Database bookkeeping and notifications: retried until the database is back.
-export const { assignConversation, loadConversation, loadReply, notifyReplyApprovers, notifySla, setReplyStatus } =
+export const {
+  assignConversation,
+  loadConversation,
+  loadReply,
+  notifyReplyApprovers,
+  notifySla,
+  recordReplyDecision,
+  setReplyStatus,
+} =
   proxyActivities<ConversationActivities>({
     startToCloseTimeout: '30s',
     retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' },

@@ -431,23 +431,20 @@ test("a reply awaiting approval shows its chain to its author, and to its approv
     // The second step's decision names step 2: the first step's would be refused (409).
     await pending.getByText('Step 2 of 2').waitFor();
     await pending.getByRole('button', { name: 'Approve', exact: true }).click();
-    await waitFor('the reply approved', async () => {
-      const row = await h.db
-        .selectFrom('inbox_replies')
-        .select('status')
-        .where('id', '=', stored.id)
-        .executeTakeFirst();
-      return row?.status !== 'awaiting_approval';
+    // Each decision is audited by the conversation's workflow, beside the reply going on its way.
+    const audited = await waitFor('both decisions audited', async () => {
+      const rows = await h.db
+        .selectFrom('audit_log')
+        .select(['action', 'after'])
+        .where('subject_id', '=', stored.id)
+        .execute();
+      return rows.length >= 2 && rows;
     });
-    const audited = await h.db
-      .selectFrom('audit_log')
-      .select(['action', 'after'])
-      .where('subject_id', '=', stored.id)
-      .execute();
     expect(audited.map((a) => [a.action, (a.after as { step: number }).step]).sort()).toEqual([
       ['reply.approval_decided', 1],
       ['reply.approval_decided', 2],
     ]);
+    await pending.getByText(/Sending|Sent|Failed/).waitFor();
     await approver.context().close();
   } finally {
     await workflow.terminate('test over').catch(() => undefined);

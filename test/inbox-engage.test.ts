@@ -3,6 +3,7 @@ import { conversationWorkflowId } from '../contracts/inbox';
 import type { SandboxAccount } from '../sandbox/local-bluesky';
 import { connectBluesky, connectChannel } from './support/channels';
 import { useChorus } from './support/chorus';
+import { recordHistory } from './support/histories';
 import { seedConversation, seedReply, signalConversation } from './support/conversations';
 import { bearer, createWorkspace, waitFor, type TestWorkspace } from './support/harness';
 import { startMastodonFake, type MastodonFake } from './support/mastodon-fake';
@@ -154,6 +155,12 @@ describe('reply approval through the API', () => {
       [approver.userId, 'reply', 1],
       [ws().userId, 'reply', 2],
     ]);
+    // A history with the audit's activity after each decision (the patch), for test/replay.test.ts.
+    await recordHistory(
+      h().client,
+      conversationWorkflowId(seeded.conversationId),
+      'conversation-reply-decisions-audited',
+    );
   });
 });
 

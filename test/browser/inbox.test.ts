@@ -436,6 +436,7 @@ test("a reply awaiting approval shows its chain to its author, and to its approv
       const rows = await h.db
         .selectFrom('audit_log')
         .select(['action', 'after'])
+        .where('subject_type', '=', 'reply')
         .where('subject_id', '=', stored.id)
         .execute();
       return rows.length >= 2 && rows;

@@ -11,11 +11,10 @@ export const {
   notifySla,
   recordReplyDecision,
   setReplyStatus,
-} =
-  proxyActivities<ConversationActivities>({
-    startToCloseTimeout: '30s',
-    retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' },
-  });
+} = proxyActivities<ConversationActivities>({
+  startToCloseTimeout: '30s',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' },
+});
 
 // Network calls, as posts' publishes: exponential backoff for outages, the network's Retry-After for
 // rate limits (the activity sets nextRetryDelay), no retry for content, credentials or a deleted

@@ -222,7 +222,11 @@ export function ReplyBox({
             Discard
           </button>
         )}
-        <button type="submit" className="primary" disabled={send.isPending || collided || over || draft.trim() === greeting.trim()}>
+        <button
+          type="submit"
+          className="primary"
+          disabled={send.isPending || collided || over || draft.trim() === greeting.trim()}
+        >
           {send.isPending ? 'Sending…' : 'Send reply'}
         </button>
       </div>

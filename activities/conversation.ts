@@ -28,7 +28,8 @@ import {
   type SlaEvent,
 } from '../db/inbox-sla';
 import { deliverNotification, type NotificationDeps } from '../notifications/deliver';
-import type { DueNotification } from '../contracts/approval';
+import type { ChainDecision, DueNotification } from '../contracts/approval';
+import { recordDecisionInAudit } from '../db/approvals';
 import type { ReplyStatus } from '../contracts/inbox';
 import { FailureType } from '../contracts/shared';
 import { toApplicationFailure } from './publishing';
@@ -106,6 +107,11 @@ export function createConversationActivities(deps: NotificationDeps) {
       error?: string;
     }): Promise<boolean> {
       return setReplyStatus(db, input);
+    },
+
+    /** Writes a decision on a reply's approval chain to the audit log, once per approver, round and step. */
+    async recordReplyDecision(input: ChainDecision & { replyId: string }): Promise<void> {
+      await recordDecisionInAudit(db, { subjectType: 'reply', subjectId: input.replyId, ...input });
     },
 
     /** Records and delivers a reminder or escalation of a reply's approval chain, once per kind, round and step. */

@@ -520,32 +520,34 @@ export async function deleteContentRule(
   });
 }
 
+const audited = {
+  campaign: { table: 'campaigns', action: 'campaign.approval_decided', subjectType: 'campaign' },
+  library_item: { table: 'library_items', action: 'library_item.approval_decided', subjectType: 'library_item' },
+  reply: { table: 'inbox_replies', action: 'reply.approval_decided', subjectType: 'reply' },
+} as const;
+
 /**
- * Records a decision on a campaign's or library item's chain in the audit log, once: the same
- * decision on the same step and round is not written twice, whatever the retries.
+ * Records a decision on a campaign's, library item's or inbox reply's chain in the audit log, once:
+ * the same decision on the same step and round is not written twice, whatever the retries.
  */
 export async function recordDecisionInAudit(
   db: Db,
-  input: ChainDecision & { subjectType: 'campaign' | 'library_item'; subjectId: string },
+  input: ChainDecision & { subjectType: keyof typeof audited; subjectId: string },
 ): Promise<void> {
-  const table = input.subjectType === 'campaign' ? 'campaigns' : 'library_items';
+  const { table, ...action } = audited[input.subjectType];
   await db.transaction().execute(async (trx) => {
     const subject = await trx
       .selectFrom(table)
       .select('workspace_id')
       .where('id', '=', input.subjectId)
       .executeTakeFirstOrThrow();
-    const audited =
-      input.subjectType === 'campaign'
-        ? ({ action: 'campaign.approval_decided', subjectType: 'campaign' } as const)
-        : ({ action: 'library_item.approval_decided', subjectType: 'library_item' } as const);
     const key = `${input.round}:${input.step + 1}`; // round and step as people see them (steps from 1)
     // One decision per approver and step: a row under this action's older names counts too.
     const existing = await trx
       .selectFrom('audit_log')
       .select('id')
       .where('subject_id', '=', input.subjectId)
-      .where('action', 'in', auditActionNames(audited.action))
+      .where('action', 'in', auditActionNames(action.action))
       .where('actor_id', '=', input.userId)
       .where(sql<boolean>`after->>'key' = ${key}`)
       .executeTakeFirst();
@@ -553,7 +555,7 @@ export async function recordDecisionInAudit(
     await appendAudit(trx, {
       workspaceId: subject.workspace_id,
       actorId: input.userId,
-      ...audited,
+      ...action,
       subjectId: input.subjectId,
       after: {
         decision: input.decision,

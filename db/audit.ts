@@ -104,6 +104,7 @@ export const AUDIT_ACTIONS = [
   'conversation.note_added',
   'conversation.reply_requested',
   'conversation.marked_spam',
+  'reply.approval_decided',
   'inbox_settings.updated',
   'inbox_settings.sla_targets_set',
   'assignment_rule.created',

@@ -148,6 +148,11 @@ export const conversationDetailView = z.object({
   replies: z.array(replyView).describe("The team's replies and their status, oldest first"),
   contact: contactView,
   replying: z.array(replyingView).describe('Members with the reply box open now (their lease not expired)'),
+  post: z
+    .object({ id: z.uuid(), text: z.string().describe('Its first 200 characters') })
+    .nullable()
+    .describe('The Chorus post the conversation answers'),
+  campaign: z.object({ id: z.uuid(), name: z.string() }).nullable().describe("That post's campaign"),
   version: z.number().int(),
 });
 
@@ -479,12 +484,28 @@ export async function findContact(db: Db, workspaceId: string, contactId: string
 export async function findConversationDetail(db: Db, workspaceId: string, id: string) {
   const conversation = await findConversation(db, workspaceId, id);
   if (!conversation) return undefined;
-  const [messages, notes, replies, contact, replying] = await Promise.all([
+  const [messages, notes, replies, contact, replying, post, campaign] = await Promise.all([
     messagesOf(db, id),
     db.selectFrom('inbox_notes').selectAll().where('conversation_id', '=', id).orderBy('id').execute(),
     repliesOf(db, id),
     findContact(db, workspaceId, conversation.contact.id),
     findReplying(db, workspaceId, id),
+    conversation.postId === null
+      ? undefined
+      : db
+          .selectFrom('posts')
+          .select(['id', sql<string>`left(text, ${PREVIEW_CHARS})`.as('text')])
+          .where('workspace_id', '=', workspaceId)
+          .where('id', '=', conversation.postId)
+          .executeTakeFirst(),
+    conversation.campaignId === null
+      ? undefined
+      : db
+          .selectFrom('campaigns')
+          .select(['id', 'name'])
+          .where('workspace_id', '=', workspaceId)
+          .where('id', '=', conversation.campaignId)
+          .executeTakeFirst(),
   ]);
   return {
     conversation,
@@ -499,6 +520,8 @@ export async function findConversationDetail(db: Db, workspaceId: string, id: st
     replies: replies.map(toReplyView),
     contact: contact!,
     replying,
+    post: post ?? null,
+    campaign: campaign ?? null,
     version: conversation.version,
   };
 }

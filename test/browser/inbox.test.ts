@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { waitFor } from '../support/harness';
 import { DESKTOP, PHONE, screenshot, seriousViolations, useApp } from '../support/browser';
+import { signalConversation } from '../support/conversations';
 import { seedChannel, seedConversation, seedInboundMessage } from '../support/inbox';
 
 const { chorus, signedIn } = useApp({ workspace: 'Inbox screens', members: ['editor', 'analyst'] });
@@ -371,18 +372,26 @@ test('an owner sets the inbox up from a phone (away, SLA targets, an assignment 
   await p.context().close();
 });
 
-test('a reply awaiting approval shows its status to its author and the decision to the others', async () => {
+test("a reply awaiting approval shows its chain to its author, and to its approver each step's decision in turn", async () => {
   const h = chorus.harness();
   const owner = chorus.workspace();
   const editor = chorus.member('editor');
+  const channelId = await seedChannel(h, {
+    workspaceId: owner.workspaceId,
+    createdBy: owner.userId,
+    provider: 'bluesky',
+  });
   const seeded = await seedConversation(h, {
     workspaceId: owner.workspaceId,
+    channelId,
     handle: 'waiting.bsky.test',
     displayName: 'Waiting Customer',
     messages: [{ text: 'Can I get a refund?' }],
   });
-  // As the reply route leaves a reply the workspace's policy holds for approval (the route has its own tests).
-  await h.db
+  // As the reply route leaves a reply the workspace's policy holds for approval (the route has its own
+  // tests), and its conversation's workflow told: a chain of two steps, both the owner's.
+  const steps = ['Review', 'Sign-off'].map((name) => ({ name, mode: 'any', eligibleUserIds: [owner.userId] }));
+  const stored = await h.db
     .insertInto('inbox_replies')
     .values({
       workspace_id: owner.workspaceId,
@@ -391,24 +400,104 @@ test('a reply awaiting approval shows its status to its author and the decision 
       author_id: editor.userId,
       text: 'Yes, within 30 days.',
       status: 'awaiting_approval',
+      approval_steps: JSON.stringify(steps),
       conversation_version: seeded.version,
     })
-    .execute();
-  const author = await signedIn(editor, PHONE);
-  await author.goto(`/inbox/${seeded.id}`);
-  const reply = author.getByTestId('reply').filter({ hasText: 'Yes, within 30 days.' });
-  await reply.getByText('Awaiting approval').waitFor();
-  expect(await reply.getByRole('button', { name: 'Approve reply' }).count()).toBe(0);
-  await author.context().close();
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const workflow = await signalConversation(
+    h.client,
+    h.taskQueue,
+    { conversationId: seeded.id, workspaceId: owner.workspaceId },
+    { replyId: stored.id },
+  );
+  try {
+    const author = await signedIn(editor, PHONE);
+    await author.goto(`/inbox/${seeded.id}`);
+    const reply = author.getByTestId('reply').filter({ hasText: 'Yes, within 30 days.' });
+    await reply.getByText('Awaiting approval').waitFor();
+    await reply.getByText('Step 1 of 2').waitFor();
+    expect(await reply.getByRole('button', { name: 'Approve', exact: true }).count()).toBe(0);
+    await author.context().close();
 
-  const approver = await signedIn(owner, PHONE);
-  await approver.goto(`/inbox/${seeded.id}`);
-  const pending = approver.getByTestId('reply').filter({ hasText: 'Yes, within 30 days.' });
-  await pending.getByRole('button', { name: 'Approve reply' }).waitFor();
-  await pending.getByRole('button', { name: 'Reject reply' }).waitFor();
-  expect(await seriousViolations(approver)).toEqual([]);
-  await shot(approver, 'inbox-reply-approval-phone');
-  await approver.context().close();
+    const approver = await signedIn(owner, PHONE);
+    await approver.goto(`/inbox/${seeded.id}`);
+    const pending = approver.getByTestId('reply').filter({ hasText: 'Yes, within 30 days.' });
+    await pending.getByText('Step 1 of 2').waitFor();
+    await pending.getByRole('button', { name: 'Reject' }).waitFor();
+    expect(await seriousViolations(approver)).toEqual([]);
+    await shot(approver, 'inbox-reply-approval-phone');
+    await pending.getByRole('button', { name: 'Approve', exact: true }).click();
+    // The second step's decision names step 2: the first step's would be refused (409).
+    await pending.getByText('Step 2 of 2').waitFor();
+    await pending.getByRole('button', { name: 'Approve', exact: true }).click();
+    // Each decision is audited by the conversation's workflow, beside the reply going on its way.
+    const audited = await waitFor('both decisions audited', async () => {
+      const rows = await h.db
+        .selectFrom('audit_log')
+        .select(['action', 'after'])
+        .where('subject_type', '=', 'reply')
+        .where('subject_id', '=', stored.id)
+        .execute();
+      return rows.length >= 2 && rows;
+    });
+    expect(audited.map((a) => [a.action, (a.after as { step: number }).step]).sort()).toEqual([
+      ['reply.approval_decided', 1],
+      ['reply.approval_decided', 2],
+    ]);
+    await pending.getByText(/Sending|Sent|Failed/).waitFor();
+    await approver.context().close();
+  } finally {
+    await workflow.terminate('test over').catch(() => undefined);
+  }
+});
+
+test("on Mastodon the reply box starts with the author's @acct; the conversation links to the post and campaign it answers", async () => {
+  const owner = chorus.workspace();
+  const h = chorus.harness();
+  const channelId = await seedChannel(h, {
+    workspaceId: owner.workspaceId,
+    createdBy: owner.userId,
+    provider: 'mastodon',
+  });
+  const campaign = await chorus.call(owner.token, 'POST', '/v1/campaigns', {
+    name: 'Autumn menu',
+    startsAt: new Date(Date.now() + 60_000).toISOString(),
+    endsAt: new Date(Date.now() + 7 * 86_400_000).toISOString(),
+    channelIds: [channelId],
+  });
+  expect(campaign.statusCode).toBe(201);
+  const post = await chorus.call(owner.token, 'POST', '/v1/posts', {
+    text: 'Pumpkin soup is back',
+    channelIds: [channelId],
+    publishAt: new Date(Date.now() + 3600_000).toISOString(),
+    campaignId: campaign.json().id,
+  });
+  expect(post.statusCode).toBe(201);
+  const seeded = await seedConversation(h, {
+    workspaceId: owner.workspaceId,
+    channelId,
+    network: 'mastodon',
+    handle: 'souplover@elsewhere.test',
+    displayName: 'Soup Lover',
+    messages: [{ text: 'Is it vegan?' }],
+    postId: post.json().id,
+    campaignId: campaign.json().id,
+  });
+  const p = await signedIn(owner, PHONE);
+  await p.goto(`/inbox/${seeded.id}`);
+  const box = p.getByRole('textbox', { name: /Reply to/ });
+  await box.waitFor();
+  expect(await box.inputValue()).toBe('@souplover@elsewhere.test ');
+  // The mention alone is no reply.
+  expect(await p.getByRole('button', { name: 'Send reply' }).isDisabled()).toBe(true);
+  await p.getByRole('link', { name: /Pumpkin soup is back/ }).click();
+  await p.waitForURL(`**/posts/${post.json().id}`);
+  await p.goBack();
+  await p.getByRole('link', { name: 'Autumn menu' }).click();
+  await p.waitForURL(`**/campaigns/${campaign.json().id}`);
+  await p.context().close();
+  await chorus.call(owner.token, 'POST', `/v1/posts/${post.json().id}/cancel`);
 });
 
 test('a filter narrows the list and "More conversations" pages on past the first thirty', async () => {

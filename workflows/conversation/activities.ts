@@ -3,11 +3,18 @@ import type { ConversationActivities } from '../../activities/conversation';
 import { NON_RETRYABLE_PUBLISH_FAILURES } from '../../contracts/post';
 
 // Database bookkeeping and notifications: retried until the database is back.
-export const { assignConversation, loadConversation, loadReply, notifyReplyApprovers, notifySla, setReplyStatus } =
-  proxyActivities<ConversationActivities>({
-    startToCloseTimeout: '30s',
-    retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' },
-  });
+export const {
+  assignConversation,
+  loadConversation,
+  loadReply,
+  notifyReplyApprovers,
+  notifySla,
+  recordReplyDecision,
+  setReplyStatus,
+} = proxyActivities<ConversationActivities>({
+  startToCloseTimeout: '30s',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' },
+});
 
 // Network calls, as posts' publishes: exponential backoff for outages, the network's Retry-After for
 // rate limits (the activity sets nextRetryDelay), no retry for content, credentials or a deleted

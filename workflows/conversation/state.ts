@@ -2,6 +2,7 @@ import {
   ActivityFailure,
   ApplicationFailure,
   condition,
+  patched,
   setCurrentDetails,
   TimeoutFailure,
 } from '@temporalio/workflow';
@@ -21,6 +22,7 @@ import {
   loadReply,
   notifyReplyApprovers,
   notifySla,
+  recordReplyDecision,
   sendReply,
   setReplyStatus,
 } from './activities';
@@ -302,10 +304,14 @@ export class ConversationFlow {
     entry.chain.validate(request, `reply is ${entry.status}`);
   }
 
-  decide({ replyId, ...request }: DecisionRequest & { replyId: string }): ApprovalChainStatus {
+  /** Applies a decision and audits it as posts' and library items' decisions are (the author's reply, the approver's call). */
+  async decide({ replyId, ...request }: DecisionRequest & { replyId: string }): Promise<ApprovalChainStatus> {
     const chain = this.replies.get(replyId)!.chain!;
-    chain.apply(request);
-    return chain.snapshot();
+    const decided = chain.apply(request);
+    const status = chain.snapshot();
+    // Decisions taken before they were audited ran no activity here; their histories replay unchanged.
+    if (patched('inbox-reply-decision-audit')) await recordReplyDecision({ replyId, ...decided });
+    return status;
   }
 
   // --- likes ---

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { renderSavedReply } from '../../../content/saved-replies';
-import { decideReplyUpdate, likeMessageUpdate } from '../../../contracts/inbox';
+import { conversationStateQuery, decideReplyUpdate, likeMessageUpdate } from '../../../contracts/inbox';
 import { TEXT_RULES } from '../../../contracts/text-rules';
 import { messageView, replyView } from '../../../db/inbox';
 import {
@@ -19,6 +19,7 @@ import {
 import { replyApprovalSteps } from '../../../db/inbox-settings';
 import { conversationHandle, replyRequested, storeAndSignal, updateConversationWithStart } from '../../inbox-workflow';
 import { ownedOr404 } from '../../owned';
+import { approvalViewSchema, approvalWithPeople } from '../../people';
 import { callerOf, requireRole, Roles } from '../../plugins/auth';
 import { conflict, invalidField, invalidFields, notFound, Problem, type FieldProblem } from '../../problems';
 import { bigintId, decisionBody } from '../../schemas';
@@ -257,6 +258,34 @@ export const replyRoutes: FastifyPluginAsyncZod = async (app) => {
         );
         return approvalView(chain);
       }),
+  );
+
+  app.get(
+    '/inbox/replies/:id/approval',
+    {
+      onRequest: requireRole(Roles.read),
+      schema: {
+        summary:
+          "A reply's approval chain as its conversation's workflow holds it (steps from 1, each person named): the step and round a decision names",
+        tags: ['inbox'],
+        params: conversationParams,
+        response: { 200: approvalViewSchema },
+      },
+    },
+    async (request) => {
+      const { workspaceId } = callerOf(request);
+      const found = await ownedOr404(findReply(app.db, workspaceId, request.params.id), 'Reply');
+      if (found.status !== 'awaiting_approval')
+        throw conflict(`The reply is ${found.status.replace('_', ' ')}; it has no approval pending`);
+      const state = await runWorkflowUpdate(
+        () => conversationHandle(app, found.conversation_id).query(conversationStateQuery),
+        "The conversation's workflow is not running; the reply's approval cannot be read now",
+      );
+      const chain = state.pendingReplies.find((r) => r.replyId === found.id)?.approval;
+      // Stored, but its workflow has not loaded it yet (a moment after the reply was written).
+      if (!chain) throw conflict("The reply's approval chain has not started yet; try again in a moment");
+      return approvalWithPeople(app.db, workspaceId, approvalView(chain));
+    },
   );
 
   app.post(

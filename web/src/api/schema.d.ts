@@ -1312,7 +1312,7 @@ export interface paths {
             parameters: {
                 query?: {
                     /** @description Also finds rows stored under the action's older name */
-                    action?: "workspace.created" | "workspace.notification_webhook_set" | "member.added" | "member.role_changed" | "member.removed" | "invitation.created" | "invitation.reissued" | "invitation.revoked" | "invitation.accepted" | "service_account.created" | "api_token.created" | "api_token.revoked" | "session.created" | "session.switched" | "session.ended" | "user.password_set" | "channel.created" | "channel.slots_set" | "channel.reconnected" | "channel.removed" | "post.created" | "post.edited" | "post.rescheduled" | "post.status_changed" | "post.approval_decided" | "campaign.created" | "campaign.posts_added" | "campaign.status_changed" | "campaign.approval_decided" | "recurrence.created" | "recurrence.status_changed" | "import_job.started" | "media.uploaded" | "library_item.created" | "library_item.status_changed" | "library_item.approval_decided" | "approval_policy.created" | "approval_policy.updated" | "content_rule.created" | "content_rule.deleted" | "listening_query.created" | "listening_query.updated" | "alert.opened" | "alert.acknowledged" | "ingest_key.created" | "ingest_key.revoked" | "conversation.updated" | "conversation.note_added" | "conversation.reply_requested" | "conversation.marked_spam" | "inbox_settings.updated" | "inbox_settings.sla_targets_set" | "assignment_rule.created" | "assignment_rule.updated" | "assignment_rule.deleted" | "member.away_set";
+                    action?: "workspace.created" | "workspace.notification_webhook_set" | "member.added" | "member.role_changed" | "member.removed" | "invitation.created" | "invitation.reissued" | "invitation.revoked" | "invitation.accepted" | "service_account.created" | "api_token.created" | "api_token.revoked" | "session.created" | "session.switched" | "session.ended" | "user.password_set" | "channel.created" | "channel.slots_set" | "channel.reconnected" | "channel.removed" | "post.created" | "post.edited" | "post.rescheduled" | "post.status_changed" | "post.approval_decided" | "campaign.created" | "campaign.posts_added" | "campaign.status_changed" | "campaign.approval_decided" | "recurrence.created" | "recurrence.status_changed" | "import_job.started" | "media.uploaded" | "library_item.created" | "library_item.status_changed" | "library_item.approval_decided" | "approval_policy.created" | "approval_policy.updated" | "content_rule.created" | "content_rule.deleted" | "listening_query.created" | "listening_query.updated" | "alert.opened" | "alert.acknowledged" | "ingest_key.created" | "ingest_key.revoked" | "conversation.updated" | "conversation.note_added" | "conversation.reply_requested" | "conversation.marked_spam" | "reply.approval_decided" | "inbox_settings.updated" | "inbox_settings.sla_targets_set" | "assignment_rule.created" | "assignment_rule.updated" | "assignment_rule.deleted" | "member.away_set";
                     /** @description User id */
                     actor?: string;
                     from?: string;
@@ -3688,6 +3688,12 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @description That post's campaign */
+                            campaign: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                            } | null;
                             contact: {
                                 avatarUrl: string | null;
                                 /** @description Their conversations with the workspace, newest first */
@@ -3811,6 +3817,13 @@ export interface paths {
                                 id: string;
                                 mentionedUserIds: string[];
                             }[];
+                            /** @description The Chorus post the conversation answers */
+                            post: {
+                                /** Format: uuid */
+                                id: string;
+                                /** @description Its first 200 characters */
+                                text: string;
+                            } | null;
                             /** @description The team's replies and their status, oldest first */
                             replies: {
                                 /** Format: uuid */
@@ -4418,6 +4431,109 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/inbox/replies/{id}/approval": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A reply's approval chain as its conversation's workflow holds it (steps from 1, each person named): the step and round a decision names */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            awaiting: {
+                                email: string | null;
+                                id: string;
+                                /** @description false: removed from the workspace since */
+                                member: boolean;
+                                name: string | null;
+                            }[];
+                            /** @description Approvers of the current step who have not decided yet */
+                            awaitingUserIds: string[];
+                            /** @description The step waiting for decisions, from 1 (the index in steps plus one); null when none is */
+                            currentStep: number | null;
+                            /** @description When the current step escalates (its deadlineSeconds after it began); null without a deadline or when no step is pending */
+                            deadline: string | null;
+                            decisions: {
+                                at: string;
+                                comment?: string;
+                                /** @enum {string} */
+                                decision: "approve" | "reject" | "request_changes";
+                                round: number;
+                                /** @description From 1 */
+                                step: number;
+                                user: {
+                                    email: string | null;
+                                    id: string;
+                                    /** @description false: removed from the workspace since */
+                                    member: boolean;
+                                    name: string | null;
+                                };
+                                userId: string;
+                            }[];
+                            /** @description One person approves at most one step of a round */
+                            distinctApprovers: boolean;
+                            /** @description Who changed the content in this round: they may not decide in it */
+                            editorIds: string[];
+                            /** @description From 0; each edit of the content starts a new round from step 1 */
+                            round: number;
+                            /** @enum {string} */
+                            state: "pending" | "changes_requested" | "approved" | "rejected" | "expired" | "none";
+                            steps: {
+                                /** @description The eligible approvers (eligibleUserIds), named */
+                                approvers: {
+                                    email: string | null;
+                                    id: string;
+                                    /** @description false: removed from the workspace since */
+                                    member: boolean;
+                                    name: string | null;
+                                }[];
+                                deadlineSeconds?: number;
+                                eligibleUserIds: string[];
+                                escalateTo?: {
+                                    email: string | null;
+                                    id: string;
+                                    /** @description false: removed from the workspace since */
+                                    member: boolean;
+                                    name: string | null;
+                                }[];
+                                escalateToUserIds?: string[];
+                                /** @enum {string} */
+                                mode: "any" | "all" | "quorum";
+                                name: string;
+                                quorum?: number;
+                                remindBeforeSeconds?: number;
+                                source?: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;

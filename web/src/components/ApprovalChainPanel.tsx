@@ -15,7 +15,7 @@ type Decision = 'approve' | 'reject' | 'request_changes';
 
 /** What the chain decides on: the route its decisions go to, and who made it (they never decide on it). */
 export interface ApprovalSubject {
-  kind: 'post' | 'campaign' | 'library';
+  kind: 'post' | 'campaign' | 'library' | 'reply';
   id: string;
   ownerId: string;
 }
@@ -142,6 +142,7 @@ function DecisionForm({ chain, subject }: { chain: ApprovalChain; subject: Appro
       const params = { path: { id: subject.id }, header: { 'idempotency-key': attempt.current.key } };
       if (subject.kind === 'post') return data(api.POST('/v1/posts/{id}/approval', { params, body }));
       if (subject.kind === 'campaign') return data(api.POST('/v1/campaigns/{id}/approval', { params, body }));
+      if (subject.kind === 'reply') return data(api.POST('/v1/inbox/replies/{id}/decisions', { params, body }));
       return data(api.POST('/v1/library/{id}/approval', { params, body }));
     },
     onSuccess: async () => {

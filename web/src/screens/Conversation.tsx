@@ -1,10 +1,11 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
-import { api, data } from '../api/client';
+import { api, ApiProblem, data } from '../api/client';
 import { formatDateTime } from '../app/format';
 import { LIVE_REFETCH_MS } from '../app/live';
 import { useSession } from '../app/session';
+import { ApprovalChainPanel } from '../components/ApprovalChainPanel';
 import { ProblemMessage } from '../components/ProblemMessage';
 import { Screen } from '../components/Screen';
 import { StatusBadge } from '../components/StatusBadge';
@@ -73,6 +74,7 @@ function ConversationScreen({ conversationId }: { conversationId: string }) {
           </span>
         </span>
       </div>
+      <Answers detail={d} />
       <div className="conversation-layout">
         <div className="conversation-main">
           <Thread detail={d} members={members.data ?? []} seen={seen} />
@@ -191,23 +193,8 @@ const REPLY_STATUS: Record<Reply['status'], string> = {
   rejected: 'Rejected',
 };
 
-/** A reply on its way: its status, and for an approver the decision. */
+/** A reply on its way: its status, and while it awaits approval its chain (with the decision for those awaited). */
 function ReplyItem({ reply, author }: { reply: Reply; author: string }) {
-  const { can, session } = useSession();
-  const queryClient = useQueryClient();
-  const decide = useMutation({
-    // The reply's chain is not in the conversation's view yet: the decision is for its first step and
-    // round, and the server refuses (409, shown) one that no longer applies.
-    mutationFn: (decision: 'approve' | 'reject') =>
-      data(
-        api.POST('/v1/inbox/replies/{id}/decisions', {
-          params: { path: { id: reply.id } },
-          body: { decision, step: 1, round: 0 },
-        }),
-      ),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['inbox'] }),
-  });
-  const mayDecide = reply.status === 'awaiting_approval' && can('decide') && reply.authorId !== session.user.id;
   return (
     <li className={`message out reply-${reply.status}`} data-testid="reply">
       <div className="message-head">
@@ -217,25 +204,54 @@ function ReplyItem({ reply, author }: { reply: Reply; author: string }) {
       </div>
       <p className="message-text">{reply.text}</p>
       {reply.error && <p className="last-error">{reply.error}</p>}
-      {mayDecide && (
-        <div className="actions">
-          <button
-            type="button"
-            className="primary"
-            disabled={decide.isPending}
-            onClick={() => decide.mutate('approve')}
-          >
-            Approve reply
-          </button>
-          <button type="button" className="danger" disabled={decide.isPending} onClick={() => decide.mutate('reject')}>
-            Reject reply
-          </button>
-        </div>
-      )}
-      {decide.error && <ProblemMessage error={decide.error} />}
+      {reply.status === 'awaiting_approval' && <ReplyApproval reply={reply} />}
     </li>
   );
 }
+
+/**
+ * The reply's chain as its conversation's workflow holds it: the decision names the chain's current
+ * step and round (a later step or round is refused if it named the first).
+ */
+function ReplyApproval({ reply }: { reply: Reply }) {
+  const chain = useQuery({
+    queryKey: ['inbox', 'reply-approval', reply.id],
+    queryFn: () => data(api.GET('/v1/inbox/replies/{id}/approval', { params: { path: { id: reply.id } } })),
+    refetchInterval: LIVE_REFETCH_MS,
+  });
+  if (chain.data)
+    return (
+      <section className="reply-approval" aria-label="Approval of this reply">
+        <ApprovalChainPanel chain={chain.data} subject={{ kind: 'reply', id: reply.id, ownerId: reply.authorId }} />
+      </section>
+    );
+  // A moment after the reply is written its workflow has not started the chain yet (409): the next poll shows it.
+  if (chain.error && !(chain.error instanceof ApiProblem && chain.error.status === 409))
+    return <ProblemMessage error={chain.error} onRetry={() => void chain.refetch()} />;
+  return <p className="muted">Loading its approval…</p>;
+}
+
+/** The Chorus post the conversation answers, and its campaign, when it answers one. */
+function Answers({ detail }: { detail: ConversationDetail }) {
+  if (!detail.post && !detail.campaign) return null;
+  return (
+    <p className="conversation-answers">
+      {detail.post && (
+        <>
+          Answers <Link to={`/posts/${detail.post.id}`}>the post “{clip(detail.post.text)}”</Link>
+        </>
+      )}
+      {detail.post && detail.campaign && ' · '}
+      {detail.campaign && (
+        <>
+          Campaign <Link to={`/campaigns/${detail.campaign.id}`}>{detail.campaign.name}</Link>
+        </>
+      )}
+    </p>
+  );
+}
+
+const clip = (text: string) => (text.length > 60 ? `${text.slice(0, 59)}…` : text);
 
 /** Closing as spam also teaches the noise filter to drop the author's later items: asked for once, plainly. */
 function SpamAction({ detail }: { detail: ConversationDetail }) {

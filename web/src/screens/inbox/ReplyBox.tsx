@@ -11,6 +11,19 @@ import { replyRules } from './shared';
 const LEASE_RENEW_MS = 10_000;
 
 /**
+ * What a reply's draft starts with. On Mastodon a reply notifies only the accounts its text
+ * mentions (`in_reply_to_id` alone threads it but tells no one), so a reply to a customer starts
+ * with `@acct ` of the author of the message answered — the conversation's contact, whose handle
+ * is their acct (`user@instance`, or `user` on the channel's own instance). Bluesky notifies the
+ * parent's author of any reply: nothing to add there.
+ */
+export function mentionOf(detail: ConversationDetail): string {
+  if (detail.conversation.network !== 'mastodon') return '';
+  const acct = detail.contact.handle.replace(/^@/, '');
+  return acct ? `@${acct} ` : '';
+}
+
+/**
  * The reply box: the draft, saved replies inserted already filled in, the count against the
  * network's limit, who else is replying, and the collision answer — a reply written against an
  * older thread is refused (409); the draft stays and the new messages are marked in the thread.
@@ -27,7 +40,8 @@ export function ReplyBox({
   const queryClient = useQueryClient();
   const { session } = useSession();
   const conversation = detail.conversation;
-  const [draft, setDraft] = useState('');
+  const greeting = mentionOf(detail);
+  const [draft, setDraft] = useState(greeting);
   const [savedReplyId, setSavedReplyId] = useState<string | undefined>(undefined);
   // The version the member is answering: set when the box opens and after they have seen a collision,
   // never by the screen's polling (that would let a reply through over a message its writer never saw).
@@ -42,7 +56,7 @@ export function ReplyBox({
     onSeen(detail.messages.map((m) => m.id));
   };
   const closeBox = () => {
-    setDraft('');
+    setDraft(greeting);
     setSavedReplyId(undefined);
     setVersion(undefined);
     setCollided(false);
@@ -208,7 +222,11 @@ export function ReplyBox({
             Discard
           </button>
         )}
-        <button type="submit" className="primary" disabled={send.isPending || collided || over || !draft.trim()}>
+        <button
+          type="submit"
+          className="primary"
+          disabled={send.isPending || collided || over || draft.trim() === greeting.trim()}
+        >
           {send.isPending ? 'Sending…' : 'Send reply'}
         </button>
       </div>

@@ -386,7 +386,9 @@ describe('reply approval', () => {
       authorId: member('editor').userId,
       text: 'Overdue words',
       status: 'awaiting_approval',
-      approvalSteps: [{ ...steps[0]!, deadlineSeconds: 2, remindBeforeSeconds: 1, escalateToUserIds: [ws().userId] }],
+      // Three seconds between the reminder and the deadline: a reminder whose deadline has passed by the
+      // time the workflow runs (a loaded machine) is skipped.
+      approvalSteps: [{ ...steps[0]!, deadlineSeconds: 6, remindBeforeSeconds: 3, escalateToUserIds: [ws().userId] }],
     });
     await handle.signal('replyRequested', { replyId: overdue });
     const escalated = await waitFor('the approval escalated', async () => {

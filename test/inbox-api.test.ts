@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { conversationWorkflowId } from '../contracts/inbox';
 import { useChorus } from './support/chorus';
 import { createWorkspace, waitFor, type TestWorkspace } from './support/harness';
-import { seedChannel, seedConversation, seedInboundMessage } from './support/inbox';
+import { seedChannel, seedConversation, seedInboundMessage, terminateConversations } from './support/inbox';
 
 /**
  * The inbox API (/v1/inbox/...) over real PostgreSQL and Temporal: conversations are seeded as the
@@ -19,19 +19,7 @@ const {
 } = useChorus({
   workspace: 'Inbox',
   members: ['admin', 'editor', 'approver', 'analyst'],
-  beforeClose: async (c) => {
-    // The conversations' workflows the tests started run until told otherwise.
-    const ids = await c.harness().db.selectFrom('inbox_conversations').select('id').execute();
-    await Promise.all(
-      ids.map((r) =>
-        c
-          .harness()
-          .client.workflow.getHandle(conversationWorkflowId(r.id))
-          .terminate('test over')
-          .catch(() => undefined),
-      ),
-    );
-  },
+  beforeClose: (c) => terminateConversations(c.harness()),
 });
 
 let other: TestWorkspace;

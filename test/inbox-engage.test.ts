@@ -5,6 +5,7 @@ import { connectBluesky, connectChannel } from './support/channels';
 import { useChorus } from './support/chorus';
 import { recordHistory } from './support/histories';
 import { seedConversation, seedReply, signalConversation } from './support/conversations';
+import { terminateConversations } from './support/inbox';
 import { bearer, createWorkspace, waitFor, type TestWorkspace } from './support/harness';
 import { startMastodonFake, type MastodonFake } from './support/mastodon-fake';
 
@@ -18,19 +19,7 @@ const chorus = useChorus({
   pds: true,
   workspace: 'Inbox engage',
   members: ['editor', 'approver'],
-  beforeClose: async (c) => {
-    // The conversations' workflows the tests started run until told otherwise.
-    const ids = await c.harness().db.selectFrom('inbox_conversations').select('id').execute();
-    await Promise.all(
-      ids.map((r) =>
-        c
-          .harness()
-          .client.workflow.getHandle(conversationWorkflowId(r.id))
-          .terminate('test over')
-          .catch(() => undefined),
-      ),
-    );
-  },
+  beforeClose: (c) => terminateConversations(c.harness()),
 });
 const { harness: h, workspace: ws, member, call } = chorus;
 

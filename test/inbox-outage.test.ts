@@ -1,7 +1,6 @@
-import { conversationWorkflowId } from '../contracts/inbox';
 import { useChorus } from './support/chorus';
 import { waitFor } from './support/harness';
-import { seedChannel, seedConversation } from './support/inbox';
+import { seedChannel, seedConversation, terminateConversations } from './support/inbox';
 import { startTcpProxy, type TcpProxy } from './support/tcp-proxy';
 import { testEnv } from './setup/test-env';
 
@@ -25,18 +24,7 @@ const {
 } = useChorus({
   workspace: 'Inbox outage',
   harness: () => ({ apiTemporalAddress: new URL(temporalProxy.url).host }),
-  beforeClose: async (c) => {
-    const ids = await c.harness().db.selectFrom('inbox_conversations').select('id').execute();
-    await Promise.all(
-      ids.map((r) =>
-        c
-          .harness()
-          .client.workflow.getHandle(conversationWorkflowId(r.id))
-          .terminate('test over')
-          .catch(() => undefined),
-      ),
-    );
-  },
+  beforeClose: (c) => terminateConversations(c.harness()),
 });
 
 test('with Temporal unreachable, a reply, a change and a spam close answer 503 and store nothing; then they go through', async () => {

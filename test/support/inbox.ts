@@ -181,3 +181,23 @@ export async function seedInboundMessage(h: Harness, conversationId: string, tex
     return { messageId: m.id, version: c.version };
   });
 }
+
+/**
+ * Terminates the conversations' workflows this test file's worker runs (they run until told
+ * otherwise). Found by the file's own task queue: the database is shared with test files running
+ * beside it, whose conversations are not this file's to end.
+ */
+export async function terminateConversations(h: Harness): Promise<void> {
+  const running = h.client.workflow.list({
+    query: `WorkflowType = 'conversationWorkflow' AND TaskQueue = '${h.taskQueue}' AND ExecutionStatus = 'Running'`,
+  });
+  const ends: Promise<unknown>[] = [];
+  for await (const workflow of running)
+    ends.push(
+      h.client.workflow
+        .getHandle(workflow.workflowId)
+        .terminate('test over')
+        .catch(() => undefined),
+    );
+  await Promise.all(ends);
+}

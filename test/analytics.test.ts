@@ -3,7 +3,7 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { createMetricsActivities, scaledOffsets } from '../activities/metrics';
 import { dueSnapshots } from '../db/metrics';
 import { AtpAgent } from '@atproto/api';
-import { connectBluesky, connectChannel } from './support/channels';
+import { connectBluesky, connectChannel, connectMastodon } from './support/channels';
 import { useChorus } from './support/chorus';
 import { createWorkspace, waitFor } from './support/harness';
 import { startMastodonFake, type MastodonFake } from './support/mastodon-fake';
@@ -38,13 +38,7 @@ beforeAll(async () => {
   // The inbox reads every connected channel twice a second here: a budget they cannot spend.
   fake.rateLimit = { limit: 100_000, remaining: 100_000, resetAt: new Date(Date.now() + 3600_000) };
   fake.followers = 40;
-  mastodonId = (
-    await connectChannel(h(), ws().token, {
-      provider: 'mastodon',
-      name: 'Chorus on Mastodon',
-      credentials: { instance: fake.url, accessToken: fake.token },
-    })
-  ).id;
+  mastodonId = (await connectMastodon(h(), ws().token, fake)).id;
 });
 afterAll(async () => {
   await fake?.close();

@@ -12,7 +12,7 @@ import { markConversationSpam } from '../db/inbox';
 import { slaReport } from '../db/inbox-settings';
 import type { SandboxAccount } from '../sandbox/local-bluesky';
 import type { conversationWorkflow } from '../workflows/conversation';
-import { connectBluesky, connectChannel } from './support/channels';
+import { connectBluesky, connectMastodon } from './support/channels';
 import { useChorus } from './support/chorus';
 import { seedConversation, seedReply, signalConversation } from './support/conversations';
 import { recordHistory } from './support/histories';
@@ -46,13 +46,7 @@ beforeAll(async () => {
   await customerAgent.login({ identifier: customer.handle, password: customer.password });
   blueskyChannelId = (await connectBluesky(h(), ws().token, chorus.pds(), brand)).id;
   fake = await startMastodonFake();
-  mastodonChannelId = (
-    await connectChannel(h(), ws().token, {
-      provider: 'mastodon',
-      name: 'Chorus on Mastodon',
-      credentials: { instance: fake.url, accessToken: fake.token },
-    })
-  ).id;
+  mastodonChannelId = (await connectMastodon(h(), ws().token, fake)).id;
 });
 afterAll(async () => {
   await fake?.close();

@@ -1,7 +1,7 @@
 import { AtpAgent } from '@atproto/api';
 import { conversationWorkflowId } from '../contracts/inbox';
 import type { SandboxAccount } from '../sandbox/local-bluesky';
-import { connectBluesky, connectChannel } from './support/channels';
+import { connectBluesky, connectMastodon } from './support/channels';
 import { useChorus } from './support/chorus';
 import { recordHistory } from './support/histories';
 import { seedConversation, seedReply, signalConversation } from './support/conversations';
@@ -41,13 +41,7 @@ beforeAll(async () => {
   await customerAgent.login({ identifier: customer.handle, password: customer.password });
   blueskyChannelId = (await connectBluesky(h(), ws().token, chorus.pds(), brand)).id;
   fake = await startMastodonFake();
-  mastodonChannelId = (
-    await connectChannel(h(), ws().token, {
-      provider: 'mastodon',
-      name: 'Chorus on Mastodon',
-      credentials: { instance: fake.url, accessToken: fake.token },
-    })
-  ).id;
+  mastodonChannelId = (await connectMastodon(h(), ws().token, fake)).id;
 });
 afterAll(async () => {
   await fake?.close();

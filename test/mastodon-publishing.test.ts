@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createPublishingActivities } from '../activities/publishing';
 import { mastodonLength } from '../channels/mastodon';
-import { connectChannel } from './support/channels';
+import { connectMastodon } from './support/channels';
 import { useChorus } from './support/chorus';
 import { bearer, waitFor } from './support/harness';
 import { png } from './support/images';
@@ -14,13 +14,7 @@ let channelId: string;
 
 beforeAll(async () => {
   fake = await startMastodonFake();
-  channelId = (
-    await connectChannel(h(), ws().token, {
-      provider: 'mastodon',
-      name: 'Chorus on Mastodon',
-      credentials: { instance: fake.url, accessToken: fake.token },
-    })
-  ).id;
+  channelId = (await connectMastodon(h(), ws().token, fake)).id;
 });
 afterAll(async () => {
   await fake?.close();

@@ -1,5 +1,6 @@
 import type { SandboxAccount, LocalBluesky } from '../../sandbox/local-bluesky';
 import { bearer, type Harness } from './harness';
+import type { MastodonFake } from './mastodon-fake';
 
 /** Connects a channel through the API, as a user would; fails the test if the API refuses. */
 export async function connectChannel(
@@ -32,5 +33,14 @@ export function connectBluesky(
     provider: 'bluesky',
     name,
     credentials: { service: pds.pdsUrl, identifier: account.handle, password: account.appPassword },
+  });
+}
+
+/** Connects a Mastodon channel posting as the fake instance's own account. */
+export function connectMastodon(h: Harness, token: string, fake: MastodonFake, name = 'Chorus on Mastodon') {
+  return connectChannel(h, token, {
+    provider: 'mastodon',
+    name,
+    credentials: { instance: fake.url, accessToken: fake.token },
   });
 }

@@ -16,6 +16,7 @@ const SECTIONS: { to: string; label: string; access?: AccessName }[] = [
   { to: '/campaigns', label: 'Campaigns' },
   { to: '/library', label: 'Library' },
   { to: '/listening', label: 'Listening' },
+  { to: '/analytics', label: 'Analytics' },
   { to: '/settings', label: 'Settings' },
 ];
 

@@ -29,6 +29,8 @@ export const router = createBrowserRouter([
       { path: 'inbox/report', ...screen(() => import('../screens/SlaReport')) },
       { path: 'inbox/:conversationId', ...screen(() => import('../screens/Conversation')) },
       { path: 'listening', ...screen(() => import('../screens/Listening')) },
+      { path: 'analytics', ...screen(() => import('../screens/Analytics')) },
+      { path: 'analytics/compare', ...screen(() => import('../screens/AnalyticsCompare')) },
       { path: 'settings/*', ...screen(() => import('../screens/Settings')) },
       { path: '*', element: <NotFound /> },
     ],

@@ -9,6 +9,7 @@ import { ApprovalChainPanel } from '../components/ApprovalChainPanel';
 import { ProblemMessage } from '../components/ProblemMessage';
 import { Screen } from '../components/Screen';
 import { StatusBadge } from '../components/StatusBadge';
+import { CampaignReport } from './analytics/CampaignReport';
 import './campaigns.css';
 
 type Campaign = Ok<'/v1/campaigns/{id}', 'get'>;
@@ -38,6 +39,16 @@ export default function CampaignDetail() {
   });
   const channels = useQuery({ queryKey: ['channels'], queryFn: () => data(api.GET('/v1/channels')) });
   const channelName = (id: string) => channels.data?.channels.find((c) => c.id === id)?.name ?? id;
+  // The same query as the posts table below, so the results name each post by its text at no extra call.
+  const posts = useQuery({
+    queryKey: ['posts', { campaignId }],
+    refetchInterval: LIVE_REFETCH_MS,
+    queryFn: () => data(api.GET('/v1/posts', { params: { query: { campaignId, limit: 500 } } })),
+  });
+  const postText = (id: string) => {
+    const text = posts.data?.posts.find((p) => p.id === id)?.text ?? 'Post';
+    return text.length > 60 ? `${text.slice(0, 57)}…` : text;
+  };
 
   if (campaign.error)
     return (
@@ -103,6 +114,7 @@ export default function CampaignDetail() {
         <UtmPreview campaignId={c.id} />
       </div>
       <CampaignPosts campaignId={c.id} channelName={channelName} />
+      <CampaignReport campaignId={c.id} postText={postText} />
     </Screen>
   );
 }

@@ -201,7 +201,8 @@ test('the overview, audience growth and best times show the seeded figures; CSV 
     .getByRole('status')
     .getByText(/Tue 09:00/)
     .waitFor();
-  const channel = (await chorus.call(chorus.workspace().token, 'GET', `/v1/channels/${channelId}`)).json();
+  const { channels } = (await chorus.call(chorus.workspace().token, 'GET', '/v1/channels')).json();
+  const channel = channels.find((c: { id: string }) => c.id === channelId);
   expect(channel.slots).toEqual([{ day: 2, time: '09:00' }]);
 
   const phone = await owner(PHONE);

@@ -92,7 +92,11 @@ function Overview({ range }: { range: ReturnType<typeof rangeOf> }) {
           </dl>
           <h3>Audience</h3>
           <dl className="figures" aria-label="Audience">
-            <Figure label="Followers" value={number(o.audience.followers)} hint={`${o.audience.channels} channels`} />
+            <Figure
+              label="Followers"
+              value={number(o.audience.followers)}
+              hint={`${o.audience.channels} channel${o.audience.channels === 1 ? '' : 's'}`}
+            />
             <Figure
               label="Follower growth"
               value={`${o.audience.growth > 0 ? '+' : ''}${number(o.audience.growth)}`}
@@ -264,7 +268,6 @@ function BestTimes() {
           </p>
           {b.note && (
             <p className="notice" role="note">
-              {b.confidence === 'none' ? 'Not enough data: ' : 'Thin data: '}
               {b.note}
             </p>
           )}

@@ -81,7 +81,10 @@ export interface MastodonFake {
   /** Uploaded media; `processAsync` answers 202 and needs one more GET before it is ready. */
   media: Map<string, FakeAttachment>;
   processAsync: boolean;
-  /** Answer the next requests with these instead (e.g. a 429 with X-RateLimit-Reset). */
+  /**
+   * Answer the next writes (POST, PUT, DELETE) with these instead (e.g. a 429 with X-RateLimit-Reset):
+   * reads by the inbox and the metrics collector, which poll on their own clocks, pass untouched.
+   */
   failNext(...responses: { status: number; headers?: Record<string, string>; body?: unknown }[]): void;
   /** Create the next status, then drop the connection without answering (the answer is lost). */
   loseNextAnswer: boolean;
@@ -391,7 +394,7 @@ export async function startMastodonFake(): Promise<MastodonFake> {
         .end(JSON.stringify(body));
     if (fake.rateLimit.remaining <= 0) return json(429, { error: 'Too many requests' });
     fake.rateLimit.remaining--;
-    const failure = failures.shift();
+    const failure = req.method === 'GET' ? undefined : failures.shift();
     if (failure) return json(failure.status, failure.body ?? { error: `HTTP ${failure.status}` }, failure.headers);
 
     const auth = req.headers.authorization;

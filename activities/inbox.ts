@@ -56,7 +56,7 @@ export function createInboxActivities(deps: InboxDeps) {
       const channel = await findChannel(deps.db, workspaceId, channelId);
       if (!channel || (channel.provider !== 'bluesky' && channel.provider !== 'mastodon'))
         return { ...read, gone: true };
-      const cursors = await loadInboxCursors(deps.db, channelId);
+      let cursors = await loadInboxCursors(deps.db, channelId);
       const source = { workspaceId, channelId, network: channel.provider };
       const credentials = channel.credentials_sealed;
       // The conversations each page changed are signalled beside the read (bounded), and awaited
@@ -72,6 +72,16 @@ export function createInboxActivities(deps: InboxDeps) {
       let outcome: InboxRead;
       try {
         outcome = await readStreams(onPage);
+        // While signals are still going out (the Temporal server starts workflows slower than a read
+        // stores), the read goes on storing what arrives instead of waiting idle for them, within a
+        // budget well under the activity's timeout; it stops on an error or a network's pause.
+        const until = Date.now() + READ_ON_WHILE_SIGNALLING_MS;
+        while (signals.pending && outcome.lastError === null && outcome.pollAfterMs === pollMs && Date.now() < until) {
+          await signals.idleWithin(pollMs);
+          if (!signals.pending) break;
+          cursors = await loadInboxCursors(deps.db, channelId);
+          outcome = await readStreams(onPage);
+        }
       } catch (err) {
         // What was stored before the failure is still signalled; the read's own error is the one reported.
         await signals.drain().catch(() => undefined);
@@ -100,6 +110,8 @@ export function createInboxActivities(deps: InboxDeps) {
 
 /** Conversation workflows signalled at once by one read (the Temporal server is the bottleneck). */
 const SIGNAL_CONCURRENCY = 8;
+/** How long a read goes on reading while its signals drain (the activity's start-to-close is 10 min). */
+const READ_ON_WHILE_SIGNALLING_MS = 4 * 60_000;
 
 function heartbeat() {
   try {

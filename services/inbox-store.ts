@@ -81,6 +81,22 @@ export class ConversationSignals {
     this.pump();
   }
 
+  /** Signals queued or under way. */
+  get pending(): boolean {
+    return this.running > 0 || this.queue.length > 0;
+  }
+
+  /** Resolves when every queued signal is sent, or after `ms`, whichever comes first. */
+  async idleWithin(ms: number): Promise<void> {
+    if (!this.pending) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      new Promise<void>((resolve) => this.idle.push(resolve)),
+      new Promise<void>((resolve) => (timer = setTimeout(resolve, ms))),
+    ]);
+    clearTimeout(timer);
+  }
+
   /** Resolves when every queued signal is sent; rejects with the first that failed. */
   async drain(): Promise<void> {
     if (this.running > 0 || this.queue.length > 0) await new Promise<void>((resolve) => this.idle.push(resolve));

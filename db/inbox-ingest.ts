@@ -353,7 +353,7 @@ function validDate(value: string): Date {
 export function listInboxChannels(db: Db) {
   return db
     .selectFrom('channels')
-    .select(['id', 'workspace_id as workspaceId', 'provider'])
+    .select(['id', 'workspace_id as workspaceId', 'provider', 'credentials_sealed as credentialsSealed'])
     .where('deleted_at', 'is', null)
     .where('provider', 'in', ['bluesky', 'mastodon'])
     .execute();

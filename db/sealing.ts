@@ -31,6 +31,16 @@ export class Sealer {
     const plain = Buffer.concat([decipher.update(Buffer.from(ciphertext, 'base64url')), decipher.final()]);
     return JSON.parse(plain.toString('utf8')) as T;
   }
+
+  /** Whether this key opens the value (false: sealed by another key, or tampered with). */
+  opens(sealed: string): boolean {
+    try {
+      this.open(sealed);
+      return true;
+    } catch {
+      return false;
+    }
+  }
 }
 
 export function generateKey(): string {

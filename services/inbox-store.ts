@@ -8,6 +8,7 @@ import {
 } from '../contracts/inbox';
 import type { InboundCursor, InboundItem } from '../contracts/inbox-inbound';
 import type { Db } from '../db/database';
+import type { Sealer } from '../db/sealing';
 import {
   listInboxChannels,
   storeInboundItems,
@@ -187,8 +188,12 @@ export async function stopInboxReader(
  * Starts the inbound read of every live Bluesky and Mastodon channel that has none running (a
  * channel connected before the inbox existed, or a read that ended): at a worker's start, idempotent.
  */
-export async function ensureInboxReaders(deps: Pick<InboxStoreDeps, 'db' | 'temporal' | 'taskQueue'>): Promise<number> {
-  const channels = await listInboxChannels(deps.db);
+export async function ensureInboxReaders(
+  deps: Pick<InboxStoreDeps, 'db' | 'temporal' | 'taskQueue'> & { sealer: Sealer },
+): Promise<number> {
+  // Only the channels whose credentials this deployment's key opens: one sealed with another key
+  // belongs to another deployment on the same database, whose own workers read it.
+  const channels = (await listInboxChannels(deps.db)).filter((c) => deps.sealer.opens(c.credentialsSealed));
   for (const channel of channels) await startInboxReader(deps, channel);
   return channels.length;
 }

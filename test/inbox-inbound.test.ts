@@ -74,6 +74,10 @@ beforeAll(async () => {
     rkey: uri.split('/').pop()!,
   });
   post = { id: created.id, uri, cid: record.data.cid! };
+  // The appview indexes each repository on its own: a reply indexed before its parent (written a few
+  // milliseconds earlier, in another repository) makes no notification. A customer answers a post
+  // the appview has long indexed; so do the tests.
+  await pds().processAll();
 }, 120_000);
 
 const conversationsOf = (channelId: string | null) =>

@@ -10,7 +10,7 @@ import { findChannel, recordChannelFailure } from '../db/channels';
 import type { Db } from '../db/database';
 import { loadInboxCursors } from '../db/inbox-ingest';
 import type { Sealer } from '../db/sealing';
-import { storeInbound } from '../services/inbox-store';
+import { ConversationSignals, storeInbound } from '../services/inbox-store';
 
 /** How the inbound read runs (config: CHORUS_INBOX_POLL_SECONDS, BLUESKY_APPVIEW_DID). */
 export interface InboxReadOptions {
@@ -56,30 +56,62 @@ export function createInboxActivities(deps: InboxDeps) {
       const channel = await findChannel(deps.db, workspaceId, channelId);
       if (!channel || (channel.provider !== 'bluesky' && channel.provider !== 'mastodon'))
         return { ...read, gone: true };
-      const cursors = await loadInboxCursors(deps.db, channelId);
+      let cursors = await loadInboxCursors(deps.db, channelId);
       const source = { workspaceId, channelId, network: channel.provider };
+      const credentials = channel.credentials_sealed;
+      // The conversations each page changed are signalled beside the read (bounded), and awaited
+      // before the read returns: see ConversationSignals for what a crash in between loses.
+      const signals = new ConversationSignals(deps, SIGNAL_CONCURRENCY, heartbeat);
       const onPage = async (page: InboundPage) => {
-        const stored = await storeInbound(deps, source, page.items, page.cursor);
+        const stored = await storeInbound(deps, source, page.items, page.cursor, signals);
         read.stored += stored.stored;
         read.skipped += stored.skipped;
         read.filtered += stored.filtered;
         heartbeat();
       };
+      let outcome: InboxRead;
       try {
-        if (channel.provider === 'bluesky')
-          await bluesky.read(deps.sealer.open<BlueskyCredentials>(channel.credentials_sealed), cursors, onPage);
-        else await mastodon.read(deps.sealer.open<MastodonCredentials>(channel.credentials_sealed), cursors, onPage);
+        outcome = await readStreams(onPage);
+        // While signals are still going out (the Temporal server starts workflows slower than a read
+        // stores), the read goes on storing what arrives instead of waiting idle for them, within a
+        // budget well under the activity's timeout; it stops on an error or a network's pause.
+        const until = Date.now() + READ_ON_WHILE_SIGNALLING_MS;
+        while (signals.pending && outcome.lastError === null && outcome.pollAfterMs === pollMs && Date.now() < until) {
+          await signals.idleWithin(pollMs);
+          if (!signals.pending) break;
+          cursors = await loadInboxCursors(deps.db, channelId);
+          outcome = await readStreams(onPage);
+        }
       } catch (err) {
-        if (err instanceof MastodonReadPaused) return { ...read, pollAfterMs: Math.max(pollMs, err.resumeAfterMs) };
-        if (!(err instanceof ChannelError)) throw err;
-        if (err.kind === 'auth_failed')
-          await recordChannelFailure(deps.db, channelId, { error: err.message, authFailed: true });
-        return { ...read, lastError: err.message, pollAfterMs: Math.max(pollMs, err.retryAfterMs ?? 0) };
+        // What was stored before the failure is still signalled; the read's own error is the one reported.
+        await signals.drain().catch(() => undefined);
+        throw err;
       }
-      return read;
+      await signals.drain();
+      return outcome;
+
+      async function readStreams(onPage: (page: InboundPage) => Promise<void>): Promise<InboxRead> {
+        try {
+          if (source.network === 'bluesky')
+            await bluesky.read(deps.sealer.open<BlueskyCredentials>(credentials), cursors, onPage);
+          else await mastodon.read(deps.sealer.open<MastodonCredentials>(credentials), cursors, onPage);
+        } catch (err) {
+          if (err instanceof MastodonReadPaused) return { ...read, pollAfterMs: Math.max(pollMs, err.resumeAfterMs) };
+          if (!(err instanceof ChannelError)) throw err;
+          if (err.kind === 'auth_failed')
+            await recordChannelFailure(deps.db, channelId, { error: err.message, authFailed: true });
+          return { ...read, lastError: err.message, pollAfterMs: Math.max(pollMs, err.retryAfterMs ?? 0) };
+        }
+        return read;
+      }
     },
   };
 }
+
+/** Conversation workflows signalled at once by one read (the Temporal server is the bottleneck). */
+const SIGNAL_CONCURRENCY = 8;
+/** How long a read goes on reading while its signals drain (the activity's start-to-close is 10 min). */
+const READ_ON_WHILE_SIGNALLING_MS = 4 * 60_000;
 
 function heartbeat() {
   try {

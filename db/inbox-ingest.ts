@@ -42,6 +42,8 @@ export async function loadInboxCursors(db: Db, channelId: string): Promise<Recor
  * - the message is inserted once: a repeat (the unique item key) is `skipped`;
  * - the conversation's version, counts and times move on, its sentiment and lead flag follow the
  *   message, and a closed conversation reopens.
+ * A page takes a fixed handful of statements whatever its size (one per step above, each over all
+ * the page's rows): per-item round trips held the read to about 100 items/s (docs/benchmarks.md).
  */
 export async function storeInboundItems(
   db: Db | Transaction<Database>,
@@ -53,24 +55,8 @@ export async function storeInboundItems(
   const inTransaction = <T>(work: (trx: Transaction<Database>) => Promise<T>) =>
     db.isTransaction ? work(db as Transaction<Database>) : db.transaction().execute(work);
   return inTransaction(async (trx) => {
-    const result: StoredInbound = { stored: 0, skipped: 0, filtered: 0, changedConversationIds: [] };
-    const changed = new Set<string>();
-    // Contacts are shared by every channel of the workspace: rows locked in one order, so two reads
-    // storing the same authors at once wait for each other instead of deadlocking.
-    const ordered = [...items].sort((a, b) =>
-      a.author.externalId < b.author.externalId ? -1 : a.author.externalId > b.author.externalId ? 1 : 0,
-    );
-    for (const item of ordered) {
-      const outcome = await storeOne(trx, source, item);
-      if (outcome === 'filtered') result.filtered++;
-      else if (outcome === 'skipped') result.skipped++;
-      else {
-        result.stored++;
-        changed.add(outcome);
-      }
-    }
+    const result = await storePage(trx, source, items);
     if (cursor && source.channelId) await saveCursor(trx, source.channelId, cursor);
-    result.changedConversationIds = [...changed];
     return result;
   });
 }
@@ -83,149 +69,259 @@ async function saveCursor(trx: Transaction<Database>, channelId: string, { strea
     .execute();
 }
 
-/** The conversation id it was stored in, or why it was not. */
-async function storeOne(
+/** An item made safe to store, with the keys the page's statements match it by. */
+interface PageItem {
+  item: ScoredInboundItem;
+  externalId: string;
+  authorKey: string;
+  threadKey: string;
+  sentAt: Date;
+}
+
+const byKey =
+  <T>(key: (v: T) => string) =>
+  (a: T, b: T) =>
+    key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0;
+
+async function storePage(
   trx: Transaction<Database>,
   source: InboundSource,
-  item: ScoredInboundItem,
-): Promise<string | 'filtered' | 'skipped'> {
-  const externalId = safeInboundField(item.externalId, 1000) ?? '';
-  // Seen before: nothing to do, not even the contact (a read after a restart repeats a page).
-  const seen = await trx
+  items: ScoredInboundItem[],
+): Promise<StoredInbound> {
+  const result: StoredInbound = { stored: 0, skipped: 0, filtered: 0, changedConversationIds: [] };
+  // Items in their authors' order, as contacts are locked below; within the page, a later item
+  // wins where they disagree (the profile as last seen, the conversation's sentiment).
+  const page: PageItem[] = [...items].sort(byKey((i) => i.author.externalId)).map((item) => {
+    const externalId = safeInboundField(item.externalId, 1000) ?? '';
+    return {
+      item,
+      externalId,
+      authorKey: safeInboundField(item.author.externalId, 500) ?? 'unknown',
+      threadKey: safeInboundField(item.threadKey, 1000) ?? externalId,
+      sentAt: validDate(item.sentAt),
+    };
+  });
+  if (page.length === 0) return result;
+
+  // Seen before: nothing to do, not even the contact (a read after a restart repeats a page). An
+  // item repeated within the page is seen from its second time on.
+  const seenRows = await trx
     .selectFrom('inbox_messages')
-    .select('id')
+    .select('external_id')
     .where('workspace_id', '=', source.workspaceId)
     .where(sql<boolean>`channel_id is not distinct from ${source.channelId}`)
     .where('network', '=', source.network)
-    .where('external_id', '=', externalId)
-    .executeTakeFirst();
-  if (seen) return 'skipped';
+    .where('external_id', 'in', [...new Set(page.map((p) => p.externalId))])
+    .execute();
+  const seen = new Set(seenRows.map((r) => r.external_id));
+  const fresh: PageItem[] = [];
+  for (const p of page) {
+    if (seen.has(p.externalId)) result.skipped++;
+    else {
+      seen.add(p.externalId);
+      fresh.push(p);
+    }
+  }
+  if (fresh.length === 0) return result;
 
+  // Contacts are shared by every channel of the workspace: one row per author, in one order, so two
+  // reads storing the same authors at once wait for each other instead of deadlocking.
+  const profiles = new Map<string, PageItem>();
+  for (const p of fresh) profiles.set(p.authorKey, p);
+  const contactRows = await trx
+    .insertInto('inbox_contacts')
+    .values(
+      [...profiles.keys()].sort().map((authorKey) => ({
+        workspace_id: source.workspaceId,
+        network: source.network,
+        external_id: authorKey,
+        ...profileOf(profiles.get(authorKey)!.item),
+      })),
+    )
+    .onConflict((oc) =>
+      oc.columns(['workspace_id', 'network', 'external_id']).doUpdateSet((eb) => ({
+        handle: eb.ref('excluded.handle'),
+        display_name: eb.ref('excluded.display_name'),
+        avatar_url: eb.ref('excluded.avatar_url'),
+        profile_url: eb.ref('excluded.profile_url'),
+        updated_at: sql`now()`,
+      })),
+    )
+    .returning(['id', 'spam', 'external_id'])
+    .execute();
+  const contacts = new Map(contactRows.map((c) => [c.external_id, c]));
+  const kept: (PageItem & { contactId: string })[] = [];
+  for (const p of fresh) {
+    const contact = contacts.get(p.authorKey)!;
+    if (contact.spam) result.filtered++;
+    else kept.push({ ...p, contactId: contact.id });
+  }
+  if (kept.length === 0) return result;
+
+  const conversations = await findOrCreateConversations(trx, source, kept);
+
+  const inserted = await trx
+    .insertInto('inbox_messages')
+    .values(
+      kept.map(({ item, externalId, threadKey, contactId, sentAt }) => ({
+        workspace_id: source.workspaceId,
+        conversation_id: conversations.get(threadKey)!,
+        channel_id: source.channelId,
+        network: source.network,
+        direction: 'in' as const,
+        kind: item.kind,
+        external_id: externalId,
+        external_cid: safeInboundField(item.externalCid, 200),
+        url: safeInboundField(item.url, 2000),
+        parent_external_id: safeInboundField(item.parent?.id, 1000),
+        parent_cid: safeInboundField(item.parent?.cid, 200),
+        root_external_id: safeInboundField(item.root?.id, 1000),
+        root_cid: safeInboundField(item.root?.cid, 200),
+        contact_id: contactId,
+        text: safeInboundText(item.text),
+        sentiment_label: item.sentiment.label,
+        sentiment_score: item.sentiment.score,
+        lead: item.lead,
+        sent_at: sentAt,
+      })),
+    )
+    .onConflict((oc) => oc.constraint('inbox_messages_item_uq').doNothing())
+    .returning('external_id')
+    .execute();
+  // Not inserted: stored by another transaction since the select above (a repeat after all).
+  const insertedIds = new Set(inserted.map((r) => r.external_id));
+
+  // Per conversation, what its new messages change: their number, the latest time, the last
+  // message's sentiment, and a lead if any of them is one.
+  const changes = new Map<string, { n: number; lastAt: Date; label: string; score: number; lead: boolean }>();
+  for (const p of kept) {
+    if (!insertedIds.has(p.externalId)) {
+      result.skipped++;
+      continue;
+    }
+    result.stored++;
+    const id = conversations.get(p.threadKey)!;
+    const { label, score } = p.item.sentiment;
+    const before = changes.get(id);
+    changes.set(id, {
+      n: (before?.n ?? 0) + 1,
+      lastAt: before && before.lastAt > p.sentAt ? before.lastAt : p.sentAt,
+      label,
+      score,
+      lead: (before?.lead ?? false) || p.item.lead,
+    });
+  }
+  if (changes.size === 0) return result;
+
+  const ids = [...changes.keys()].sort();
+  const values = sql.join(
+    ids.map((id) => {
+      const c = changes.get(id)!;
+      return sql`(${id}::bigint, ${c.n}::integer, ${c.lastAt}::timestamptz, ${c.label}::text, ${c.score}::real, ${c.lead}::boolean)`;
+    }),
+  );
+  // A closed conversation that hears again is open again: a new SLA cycle starts now, its first
+  // response to come.
+  await sql`
+    update inbox_conversations c set
+      version = c.version + v.n,
+      message_count = c.message_count + v.n,
+      last_inbound_at = greatest(c.last_inbound_at, v.last_at),
+      last_message_at = greatest(c.last_message_at, v.last_at),
+      sentiment_label = v.label,
+      sentiment_score = v.score,
+      lead = c.lead or v.lead,
+      first_response_at = case when c.status = 'closed' then null else c.first_response_at end,
+      sla_started_at = case when c.status = 'closed' then now() else c.sla_started_at end,
+      closed_at = case when c.status = 'closed' then null else c.closed_at end,
+      status = case when c.status = 'closed' then 'open' else c.status end,
+      updated_at = now()
+    from (values ${values}) as v(id, n, last_at, label, score, lead)
+    where c.id = v.id`.execute(trx);
+  result.changedConversationIds = ids;
+  return result;
+}
+
+function profileOf(item: ScoredInboundItem) {
   const author = item.author;
-  const profile = {
+  return {
     handle: safeInboundField(author.handle, 300) ?? safeInboundField(author.externalId, 300) ?? 'unknown',
     display_name: safeInboundField(author.displayName, 300),
     avatar_url: safeInboundField(author.avatarUrl, 2000),
     profile_url: safeInboundField(author.profileUrl, 2000),
   };
-  const contact = await trx
-    .insertInto('inbox_contacts')
-    .values({
-      workspace_id: source.workspaceId,
-      network: source.network,
-      external_id: safeInboundField(author.externalId, 500) ?? 'unknown',
-      ...profile,
-    })
-    .onConflict((oc) =>
-      oc.columns(['workspace_id', 'network', 'external_id']).doUpdateSet({ ...profile, updated_at: sql`now()` }),
-    )
-    .returning(['id', 'spam'])
-    .executeTakeFirstOrThrow();
-  if (contact.spam) return 'filtered';
-
-  const sentAt = validDate(item.sentAt);
-  const threadKey = safeInboundField(item.threadKey, 1000) ?? externalId;
-  const conversationId = await findOrCreateConversation(trx, source, item, threadKey, contact.id, sentAt);
-
-  const text = safeInboundText(item.text);
-  const inserted = await trx
-    .insertInto('inbox_messages')
-    .values({
-      workspace_id: source.workspaceId,
-      conversation_id: conversationId,
-      channel_id: source.channelId,
-      network: source.network,
-      direction: 'in',
-      kind: item.kind,
-      external_id: externalId,
-      external_cid: safeInboundField(item.externalCid, 200),
-      url: safeInboundField(item.url, 2000),
-      parent_external_id: safeInboundField(item.parent?.id, 1000),
-      parent_cid: safeInboundField(item.parent?.cid, 200),
-      root_external_id: safeInboundField(item.root?.id, 1000),
-      root_cid: safeInboundField(item.root?.cid, 200),
-      contact_id: contact.id,
-      text,
-      sentiment_label: item.sentiment.label,
-      sentiment_score: item.sentiment.score,
-      lead: item.lead,
-      sent_at: sentAt,
-    })
-    .onConflict((oc) => oc.constraint('inbox_messages_item_uq').doNothing())
-    .returning('id')
-    .executeTakeFirst();
-  if (!inserted) return 'skipped';
-
-  await trx
-    .updateTable('inbox_conversations')
-    .set((eb) => ({
-      version: eb('version', '+', 1),
-      message_count: eb('message_count', '+', 1),
-      last_inbound_at: sql<Date>`greatest(last_inbound_at, ${sentAt})`,
-      last_message_at: sql<Date>`greatest(last_message_at, ${sentAt})`,
-      sentiment_label: item.sentiment.label,
-      sentiment_score: item.sentiment.score,
-      lead: sql<boolean>`lead or ${item.lead}`,
-      // A closed conversation that hears again is open again: a new SLA cycle starts now, its first
-      // response to come.
-      first_response_at: sql<Date | null>`case when status = 'closed' then null else first_response_at end`,
-      sla_started_at: sql<Date | null>`case when status = 'closed' then now() else sla_started_at end`,
-      closed_at: sql<Date | null>`case when status = 'closed' then null else closed_at end`,
-      status: sql<'open' | 'pending' | 'closed'>`case when status = 'closed' then 'open' else status end`,
-      updated_at: sql<never>`now()`,
-    }))
-    .where('id', '=', conversationId)
-    .execute();
-  return conversationId;
 }
 
-async function findOrCreateConversation(
+/** Each thread key's conversation id: found, or created by the first of the page's items in it. */
+async function findOrCreateConversations(
   trx: Transaction<Database>,
   source: InboundSource,
-  item: ScoredInboundItem,
-  threadKey: string,
-  contactId: string,
-  sentAt: Date,
-): Promise<string> {
-  const existing = () =>
-    trx
+  items: (PageItem & { contactId: string })[],
+): Promise<Map<string, string>> {
+  const firsts = new Map<string, PageItem & { contactId: string }>();
+  for (const p of items) if (!firsts.has(p.threadKey)) firsts.set(p.threadKey, p);
+  const existing = async (threadKeys: string[]) => {
+    const rows = await trx
       .selectFrom('inbox_conversations')
-      .select('id')
+      .select(['id', 'thread_key'])
       .where('workspace_id', '=', source.workspaceId)
       .where(sql<boolean>`channel_id is not distinct from ${source.channelId}`)
       .where('network', '=', source.network)
-      .where('thread_key', '=', threadKey)
-      .executeTakeFirst();
-  const found = await existing();
-  if (found) return found.id;
-  const post = await answeredPost(trx, source, item.answers);
+      .where('thread_key', 'in', threadKeys)
+      .execute();
+    for (const row of rows) found.set(row.thread_key, row.id);
+  };
+  const found = new Map<string, string>();
+  await existing([...firsts.keys()]);
+  // New threads in one order, so a push and a read creating the same ones at once do not deadlock.
+  const missing = [...firsts.keys()].filter((k) => !found.has(k)).sort();
+  if (missing.length === 0) return found;
+  const posts = await answeredPosts(
+    trx,
+    source,
+    missing.flatMap((k) => firsts.get(k)!.item.answers),
+  );
   const created = await trx
     .insertInto('inbox_conversations')
-    .values({
-      workspace_id: source.workspaceId,
-      channel_id: source.channelId,
-      network: source.network,
-      kind: item.conversationKind,
-      thread_key: threadKey,
-      post_id: post?.postId ?? null,
-      campaign_id: post?.campaignId ?? null,
-      contact_id: contactId,
-      first_inbound_at: sentAt,
-      last_inbound_at: sentAt,
-      last_message_at: sentAt,
-    })
+    .values(
+      missing.map((threadKey) => {
+        const { item, contactId, sentAt } = firsts.get(threadKey)!;
+        const post = answeredPost(posts, item.answers);
+        return {
+          workspace_id: source.workspaceId,
+          channel_id: source.channelId,
+          network: source.network,
+          kind: item.conversationKind,
+          thread_key: threadKey,
+          post_id: post?.postId ?? null,
+          campaign_id: post?.campaignId ?? null,
+          contact_id: contactId,
+          first_inbound_at: sentAt,
+          last_inbound_at: sentAt,
+          last_message_at: sentAt,
+        };
+      }),
+    )
     .onConflict((oc) => oc.constraint('inbox_conversations_thread_uq').doNothing())
-    .returning('id')
-    .executeTakeFirst();
-  if (created) return created.id;
-  // Another transaction made it in the meantime (a push and a read at once): theirs it is.
-  return (await existing())!.id;
+    .returning(['id', 'thread_key'])
+    .execute();
+  for (const row of created) found.set(row.thread_key, row.id);
+  // Another transaction made some in the meantime (a push and a read at once): theirs they are.
+  const raced = missing.filter((k) => !found.has(k));
+  if (raced.length > 0) await existing(raced);
+  return found;
 }
 
-/** The Chorus post whose published target (on this channel, for a channel's items) is one of `answers`. */
-async function answeredPost(trx: Transaction<Database>, source: InboundSource, answers: string[]) {
-  const ids = answers.filter((a) => a.length > 0);
-  if (ids.length === 0) return undefined;
+type AnsweredPost = { postId: string; campaignId: string | null; external_id: string | null };
+
+/** The Chorus posts whose published target (on this channel, for a channel's items) is one of `answers`. */
+async function answeredPosts(
+  trx: Transaction<Database>,
+  source: InboundSource,
+  answers: string[],
+): Promise<AnsweredPost[]> {
+  const ids = [...new Set(answers.filter((a) => a.length > 0))];
+  if (ids.length === 0) return [];
   let query = trx
     .selectFrom('post_targets as t')
     .innerJoin('posts as p', 'p.id', 't.post_id')
@@ -233,10 +329,14 @@ async function answeredPost(trx: Transaction<Database>, source: InboundSource, a
     .where('p.workspace_id', '=', source.workspaceId)
     .where('t.external_id', 'in', ids);
   if (source.channelId) query = query.where('t.channel_id', '=', source.channelId);
-  const rows = await query.execute();
-  // The first answer (the thread's root) wins over a quoted post.
-  for (const id of ids) {
-    const row = rows.find((r) => r.external_id === id);
+  return query.execute();
+}
+
+/** The post an item answers: the first answer (the thread's root) wins over a quoted post. */
+function answeredPost(posts: AnsweredPost[], answers: string[]) {
+  for (const id of answers) {
+    if (id.length === 0) continue;
+    const row = posts.find((r) => r.external_id === id);
     if (row) return row;
   }
   return undefined;

@@ -30,22 +30,97 @@ export interface InboxStoreDeps {
 /**
  * Stores inbound items (with their sentiment and lead flag, and the stream's position, in one
  * transaction), then tells each conversation that got a new message: its workflow is started if it
- * is not running (signal-with-start), and reloads the conversation.
+ * is not running (signal-with-start), and reloads the conversation. With `signals`, the telling is
+ * queued there and this returns once the page is stored (the caller awaits `signals.drain()`);
+ * without, it is done before this returns.
  */
 export async function storeInbound(
   deps: InboxStoreDeps,
   source: InboundSource,
   items: InboundItem[],
   cursor?: InboundCursor,
+  signals?: ConversationSignals,
 ): Promise<StoredInbound> {
-  const scored = items.map((item) => ({
-    ...item,
-    sentiment: analyzeSentiment(item.text),
-    lead: isSalesLead(item.text),
-  }));
-  const stored = await storeInboundItems(deps.db, source, scored, cursor);
-  await signalConversations(deps, source.workspaceId, stored.changedConversationIds);
+  const stored = await storeInboundItems(deps.db, source, scoreInbound(items), cursor);
+  if (signals) signals.add(source.workspaceId, stored.changedConversationIds);
+  else await signalConversations(deps, source.workspaceId, stored.changedConversationIds);
   return stored;
+}
+
+/**
+ * Signals changed conversations' workflows beside a read that goes on storing, a few at a time:
+ * the Temporal server starts workflows far slower than a read stores items (about 50/s on the dev
+ * server), so signalling each page before reading the next held the read to that pace. A
+ * conversation already waiting for its signal is not queued twice (the signal only says "reload").
+ *
+ * As before, the signals follow the commit: a crash (or a failed signal) after a page is committed
+ * and before its conversations are signalled loses only those reloads; the retried read finds the
+ * items stored and does not signal them again, and the conversation's workflow is started by the
+ * next message or the API. Queuing does not widen that: the activity awaits `drain()` before it
+ * returns, so a read that returns has signalled everything it stored.
+ */
+export class ConversationSignals {
+  private readonly queue: { workspaceId: string; conversationId: string }[] = [];
+  private readonly queued = new Set<string>();
+  private running = 0;
+  private error: unknown;
+  private idle: (() => void)[] = [];
+
+  constructor(
+    private readonly deps: InboxStoreDeps,
+    private readonly concurrency = 8,
+    /** Called as each signal completes (an activity's heartbeat while it drains). */
+    private readonly onProgress: () => void = () => undefined,
+  ) {}
+
+  add(workspaceId: string, conversationIds: string[]): void {
+    for (const conversationId of conversationIds) {
+      if (this.queued.has(conversationId)) continue;
+      this.queued.add(conversationId);
+      this.queue.push({ workspaceId, conversationId });
+    }
+    this.pump();
+  }
+
+  /** Signals queued or under way. */
+  get pending(): boolean {
+    return this.running > 0 || this.queue.length > 0;
+  }
+
+  /** Resolves when every queued signal is sent, or after `ms`, whichever comes first. */
+  async idleWithin(ms: number): Promise<void> {
+    if (!this.pending) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      new Promise<void>((resolve) => this.idle.push(resolve)),
+      new Promise<void>((resolve) => (timer = setTimeout(resolve, ms))),
+    ]);
+    clearTimeout(timer);
+  }
+
+  /** Resolves when every queued signal is sent; rejects with the first that failed. */
+  async drain(): Promise<void> {
+    if (this.running > 0 || this.queue.length > 0) await new Promise<void>((resolve) => this.idle.push(resolve));
+    if (this.error !== undefined) throw this.error;
+  }
+
+  private pump(): void {
+    while (this.running < this.concurrency && this.queue.length > 0) {
+      const { workspaceId, conversationId } = this.queue.shift()!;
+      this.queued.delete(conversationId);
+      this.running++;
+      signalConversations(this.deps, workspaceId, [conversationId])
+        .catch((err: unknown) => {
+          this.error ??= err;
+        })
+        .finally(() => {
+          this.running--;
+          this.onProgress();
+          this.pump();
+          if (this.running === 0 && this.queue.length === 0) for (const resolve of this.idle.splice(0)) resolve();
+        });
+    }
+  }
 }
 
 /** Each item's sentiment (the listening analyzer) and whether it reads as a sales lead. */

@@ -10,14 +10,12 @@ import {
 } from '../contracts/inbox';
 import { markConversationSpam } from '../db/inbox';
 import { slaReport } from '../db/inbox-settings';
-import type { SandboxAccount } from '../sandbox/local-bluesky';
 import type { conversationWorkflow } from '../workflows/conversation';
-import { connectBluesky, connectMastodon } from './support/channels';
+import { connectBluesky } from './support/channels';
 import { useChorus } from './support/chorus';
-import { seedConversation, seedReply, signalConversation } from './support/conversations';
+import { seedConversation, seedReply, signalConversation, useInboxAccounts } from './support/conversations';
 import { recordHistory } from './support/histories';
 import { addMember, waitFor, type TestWorkspace } from './support/harness';
-import { startMastodonFake, type MastodonFake } from './support/mastodon-fake';
 
 const started: WorkflowHandle<typeof conversationWorkflow>[] = [];
 const chorus = useChorus({
@@ -30,27 +28,7 @@ const chorus = useChorus({
 });
 const { harness: h, workspace: ws, member } = chorus;
 
-let brand: SandboxAccount;
-let customer: SandboxAccount;
-let brandAgent: AtpAgent;
-let customerAgent: AtpAgent;
-let blueskyChannelId: string;
-let fake: MastodonFake;
-let mastodonChannelId: string;
-
-beforeAll(async () => {
-  [brand, customer] = [await chorus.pds().createAccount('brand'), await chorus.pds().createAccount('customer')];
-  brandAgent = new AtpAgent({ service: chorus.pds().pdsUrl });
-  await brandAgent.login({ identifier: brand.handle, password: brand.password });
-  customerAgent = new AtpAgent({ service: chorus.pds().pdsUrl });
-  await customerAgent.login({ identifier: customer.handle, password: customer.password });
-  blueskyChannelId = (await connectBluesky(h(), ws().token, chorus.pds(), brand)).id;
-  fake = await startMastodonFake();
-  mastodonChannelId = (await connectMastodon(h(), ws().token, fake)).id;
-});
-afterAll(async () => {
-  await fake?.close();
-});
+const net = useInboxAccounts(chorus);
 
 const start = async (conversationId: string, signal?: { replyId: string }, slaMinuteMs?: number) => {
   const handle = await signalConversation(
@@ -103,8 +81,8 @@ async function reloadedAndQuiet(handle: WorkflowHandle) {
 
 /** The brand's posts on the PDS with this text, with their reply refs and facets. */
 async function brandPosts(text: string) {
-  const page = await brandAgent.com.atproto.repo.listRecords({
-    repo: brand.did,
+  const page = await net.brandAgent.com.atproto.repo.listRecords({
+    repo: net.brand.did,
     collection: 'app.bsky.feed.post',
     limit: 100,
   });
@@ -115,13 +93,13 @@ async function brandPosts(text: string) {
 
 /** A customer's reply to one of the brand's posts, stored as the inbound read stores it. */
 async function customerThread(text: string) {
-  const root = await brandAgent.post({ text: `Launch day ${Math.random()}` });
-  const parent = await customerAgent.post({ text, reply: { root, parent: root } });
+  const root = await net.brandAgent.post({ text: `Launch day ${Math.random()}` });
+  const parent = await net.customerAgent.post({ text, reply: { root, parent: root } });
   const seeded = await seedConversation(h().db, {
     workspaceId: ws().workspaceId,
-    channelId: blueskyChannelId,
+    channelId: net.blueskyChannelId,
     network: 'bluesky',
-    contact: { externalId: customer.did, handle: customer.handle },
+    contact: { externalId: net.customer.did, handle: net.customer.handle },
     message: { externalId: parent.uri, cid: parent.cid, rootExternalId: root.uri, rootCid: root.cid, text },
   });
   return { root, parent, ...seeded };
@@ -130,7 +108,7 @@ async function customerThread(text: string) {
 describe('replies out', () => {
   test('a Bluesky reply appears once, in the right thread with its facets, also when its send runs twice', async () => {
     const thread = await customerThread('When does it ship?');
-    const text = `Next week, @${customer.handle}! https://example.test/ship`;
+    const text = `Next week, @${net.customer.handle}! https://example.test/ship`;
     const replyId = await seedReply(h().db, {
       workspaceId: ws().workspaceId,
       conversationId: thread.conversationId,
@@ -154,7 +132,7 @@ describe('replies out', () => {
     );
     expect(features).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ $type: 'app.bsky.richtext.facet#mention', did: customer.did }),
+        expect.objectContaining({ $type: 'app.bsky.richtext.facet#mention', did: net.customer.did }),
         expect.objectContaining({ $type: 'app.bsky.richtext.facet#link' }),
       ]),
     );
@@ -210,7 +188,10 @@ describe('replies out', () => {
       await handle.executeUpdate(likeMessageUpdate, {
         args: [{ messageId: thread.messageId, actorId: member('editor').userId }],
       });
-    const likes = await brandAgent.com.atproto.repo.listRecords({ repo: brand.did, collection: 'app.bsky.feed.like' });
+    const likes = await net.brandAgent.com.atproto.repo.listRecords({
+      repo: net.brand.did,
+      collection: 'app.bsky.feed.like',
+    });
     expect(likes.data.records.map((r) => (r.value as { subject: { uri: string } }).subject.uri)).toEqual([
       thread.parent.uri,
     ]);
@@ -218,7 +199,7 @@ describe('replies out', () => {
 
   test('a reply to a deleted post fails saying so, and nothing is sent', async () => {
     const thread = await customerThread('Never mind');
-    await customerAgent.deletePost(thread.parent.uri);
+    await net.customerAgent.deletePost(thread.parent.uri);
     const replyId = await seedReply(h().db, {
       workspaceId: ws().workspaceId,
       conversationId: thread.conversationId,
@@ -240,12 +221,12 @@ describe('replies out', () => {
     const owner = new AtpAgent({ service: chorus.pds().pdsUrl });
     await owner.login({ identifier: revoked.handle, password: revoked.password });
     await owner.com.atproto.server.revokeAppPassword({ name: 'chorus' });
-    const parent = await customerAgent.post({ text: 'Anyone there?' });
+    const parent = await net.customerAgent.post({ text: 'Anyone there?' });
     const seeded = await seedConversation(h().db, {
       workspaceId: ws().workspaceId,
       channelId,
       network: 'bluesky',
-      contact: { externalId: customer.did, handle: customer.handle },
+      contact: { externalId: net.customer.did, handle: net.customer.handle },
       message: { externalId: parent.uri, cid: parent.cid, text: 'Anyone there?', kind: 'mention' },
     });
     const replyId = await seedReply(h().db, {
@@ -263,10 +244,10 @@ describe('replies out', () => {
   });
 
   test('a Mastodon reply goes out with in_reply_to_id and an Idempotency-Key, once; a like favourites', async () => {
-    const status = fake.post({ text: 'Is the app down?', acct: 'someone@elsewhere.test' });
+    const status = net.fake.post({ text: 'Is the app down?', acct: 'someone@elsewhere.test' });
     const seeded = await seedConversation(h().db, {
       workspaceId: ws().workspaceId,
-      channelId: mastodonChannelId,
+      channelId: net.mastodonChannelId,
       network: 'mastodon',
       message: { externalId: status.id, text: 'Is the app down?', kind: 'mention' },
     });
@@ -277,34 +258,34 @@ describe('replies out', () => {
       text: '@someone@elsewhere.test It is back up, sorry!',
     });
     // Rate limited at first: the retry waits the instance's Retry-After.
-    fake.failNext({ status: 429, headers: { 'retry-after': '2' }, body: { error: 'Too many requests' } });
+    net.fake.failNext({ status: 429, headers: { 'retry-after': '2' }, body: { error: 'Too many requests' } });
     const handle = await start(seeded.conversationId, { replyId });
     const sent = await settled(replyId);
     expect(sent.status).toBe('sent');
-    const attempts = fake.requests.filter((r) => r.path === '/api/v1/statuses').map((r) => r.at.getTime());
+    const attempts = net.fake.requests.filter((r) => r.path === '/api/v1/statuses').map((r) => r.at.getTime());
     expect(attempts.at(-1)! - attempts.at(-2)!).toBeGreaterThanOrEqual(2000);
-    const replies = fake.published().filter((s) => s.in_reply_to_id === status.id);
+    const replies = net.fake.published().filter((s) => s.in_reply_to_id === status.id);
     expect(replies).toHaveLength(1);
     expect(replies[0]!.id).toBe(sent.external_id);
 
     // The send run again after the hour of its Idempotency-Key: the reply is found, not sent again.
-    fake.forgetIdempotencyKeys();
+    net.fake.forgetIdempotencyKeys();
     await h().db.updateTable('inbox_replies').set({ status: 'sending' }).where('id', '=', replyId).execute();
     const again = (await new MockActivityEnvironment({ attempt: 2 }).run(activities().sendReply, { replyId })) as {
       externalId: string;
     };
     expect(again.externalId).toBe(sent.external_id);
-    expect(fake.published().filter((s) => s.in_reply_to_id === status.id)).toHaveLength(1);
+    expect(net.fake.published().filter((s) => s.in_reply_to_id === status.id)).toHaveLength(1);
 
     await handle.executeUpdate(likeMessageUpdate, {
       args: [{ messageId: seeded.messageId, actorId: member('editor').userId }],
     });
-    expect(fake.favourited.has(status.id)).toBe(true);
+    expect(net.fake.favourited.has(status.id)).toBe(true);
 
     // A status deleted before the reply went out: Mastodon answers 404; the reply fails, saying so.
     const gone = await seedConversation(h().db, {
       workspaceId: ws().workspaceId,
-      channelId: mastodonChannelId,
+      channelId: net.mastodonChannelId,
       network: 'mastodon',
       message: { externalId: '1', text: 'Deleted since', kind: 'mention' },
     });
@@ -319,16 +300,16 @@ describe('replies out', () => {
       status: 'failed',
       error: expect.stringMatching(/deleted on Mastodon/),
     });
-    expect(fake.published().filter((s) => s.in_reply_to_id === '1')).toHaveLength(0);
+    expect(net.fake.published().filter((s) => s.in_reply_to_id === '1')).toHaveLength(0);
   });
 });
 
 describe('reply approval', () => {
   test('approval gates the send: approved goes out, rejected never does; the author may not approve', async () => {
-    const status = fake.post({ text: 'I want a refund', acct: 'angry@elsewhere.test' });
+    const status = net.fake.post({ text: 'I want a refund', acct: 'angry@elsewhere.test' });
     const seeded = await seedConversation(h().db, {
       workspaceId: ws().workspaceId,
-      channelId: mastodonChannelId,
+      channelId: net.mastodonChannelId,
       network: 'mastodon',
       message: { externalId: status.id, text: 'I want a refund', kind: 'mention' },
     });
@@ -355,7 +336,7 @@ describe('reply approval', () => {
       const state = await handle.query(conversationStateQuery);
       return state.pendingReplies.filter((r) => r.approval?.state === 'pending').length === 2;
     });
-    expect(fake.published().filter((s) => s.in_reply_to_id === status.id)).toHaveLength(0);
+    expect(net.fake.published().filter((s) => s.in_reply_to_id === status.id)).toHaveLength(0);
 
     await expect(
       handle.executeUpdate(decideReplyUpdate, {
@@ -370,7 +351,7 @@ describe('reply approval', () => {
     });
     expect(await settled(approved)).toMatchObject({ status: 'sent' });
     expect(await settled(rejected)).toMatchObject({ status: 'rejected', error: 'Rejected: Tone', external_id: null });
-    const out = fake.published().filter((s) => s.in_reply_to_id === status.id);
+    const out = net.fake.published().filter((s) => s.in_reply_to_id === status.id);
     expect(out.map((s) => s.content)).toEqual(['<p>Approved words</p>']);
 
     // A step with a deadline: reminded, then escalated to the owner, who may then decide, as for posts.
@@ -514,7 +495,7 @@ describe('SLA', () => {
       resolutionBreaches: 1,
     });
     // The Bluesky conversations answered above count in their channel's first-response times.
-    const bluesky = figures.channels.find((r) => r.channelId === blueskyChannelId)!;
+    const bluesky = figures.channels.find((r) => r.channelId === net.blueskyChannelId)!;
     expect(bluesky.responded).toBeGreaterThanOrEqual(1);
     expect(bluesky.medianFirstResponseSeconds).toBeGreaterThanOrEqual(0);
     expect(bluesky.p90FirstResponseSeconds).toBeGreaterThanOrEqual(bluesky.medianFirstResponseSeconds!);

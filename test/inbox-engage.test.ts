@@ -1,13 +1,9 @@
-import { AtpAgent } from '@atproto/api';
 import { conversationWorkflowId } from '../contracts/inbox';
-import type { SandboxAccount } from '../sandbox/local-bluesky';
-import { connectBluesky, connectMastodon } from './support/channels';
 import { useChorus } from './support/chorus';
 import { recordHistory } from './support/histories';
-import { seedConversation, seedReply, signalConversation } from './support/conversations';
+import { seedConversation, seedReply, signalConversation, useInboxAccounts } from './support/conversations';
 import { terminateConversations } from './support/inbox';
 import { bearer, createWorkspace, waitFor, type TestWorkspace } from './support/harness';
-import { startMastodonFake, type MastodonFake } from './support/mastodon-fake';
 
 /**
  * The inbox's engagement routes end to end, through the API: a reply's approval chain as the web
@@ -24,27 +20,10 @@ const chorus = useChorus({
 const { harness: h, workspace: ws, member, call } = chorus;
 
 let other: TestWorkspace;
-let brand: SandboxAccount;
-let customer: SandboxAccount;
-let brandAgent: AtpAgent;
-let customerAgent: AtpAgent;
-let blueskyChannelId: string;
-let fake: MastodonFake;
-let mastodonChannelId: string;
+const net = useInboxAccounts(chorus);
 
 beforeAll(async () => {
   other = await createWorkspace(h(), 'Inbox engage other');
-  [brand, customer] = [await chorus.pds().createAccount('brand'), await chorus.pds().createAccount('customer')];
-  brandAgent = new AtpAgent({ service: chorus.pds().pdsUrl });
-  await brandAgent.login({ identifier: brand.handle, password: brand.password });
-  customerAgent = new AtpAgent({ service: chorus.pds().pdsUrl });
-  await customerAgent.login({ identifier: customer.handle, password: customer.password });
-  blueskyChannelId = (await connectBluesky(h(), ws().token, chorus.pds(), brand)).id;
-  fake = await startMastodonFake();
-  mastodonChannelId = (await connectMastodon(h(), ws().token, fake)).id;
-});
-afterAll(async () => {
-  await fake?.close();
 });
 
 const replyRow = (replyId: string) =>
@@ -52,10 +31,10 @@ const replyRow = (replyId: string) =>
 
 describe('reply approval through the API', () => {
   test('a two-step chain: the API shows each step as the workflow holds it, decisions name it, each is audited once, then the reply goes out', async () => {
-    const status = fake.post({ text: 'Where is my order?', acct: 'buyer@elsewhere.test' });
+    const status = net.fake.post({ text: 'Where is my order?', acct: 'buyer@elsewhere.test' });
     const seeded = await seedConversation(h().db, {
       workspaceId: ws().workspaceId,
-      channelId: mastodonChannelId,
+      channelId: net.mastodonChannelId,
       network: 'mastodon',
       message: { externalId: status.id, text: 'Where is my order?', kind: 'mention' },
     });
@@ -116,14 +95,14 @@ describe('reply approval through the API', () => {
     const second = (await chainOf(ws().token)).json();
     expect(second).toMatchObject({ currentStep: 2, awaitingUserIds: [ws().userId] });
     expect(second.decisions).toEqual([expect.objectContaining({ step: 1, round: 0, userId: approver.userId })]);
-    expect(fake.published().filter((s) => s.in_reply_to_id === status.id)).toHaveLength(0);
+    expect(net.fake.published().filter((s) => s.in_reply_to_id === status.id)).toHaveLength(0);
 
     expect((await decide(ws().token, 2)).json()).toMatchObject({ state: 'approved' });
     const sent = await waitFor('the reply sent', async () => {
       const r = await replyRow(replyId);
       return r.status === 'sent' && r;
     });
-    expect(fake.published().filter((s) => s.in_reply_to_id === status.id)).toEqual([
+    expect(net.fake.published().filter((s) => s.in_reply_to_id === status.id)).toEqual([
       expect.objectContaining({ id: sent.external_id }),
     ]);
     // Nothing pending any more: the route says so.
@@ -149,13 +128,13 @@ describe('reply approval through the API', () => {
 
 /** A customer's reply to one of the brand's posts, stored as the inbound read stores it. */
 async function customerThread(text: string) {
-  const root = await brandAgent.post({ text: `Launch day ${Math.random()}` });
-  const parent = await customerAgent.post({ text, reply: { root, parent: root } });
+  const root = await net.brandAgent.post({ text: `Launch day ${Math.random()}` });
+  const parent = await net.customerAgent.post({ text, reply: { root, parent: root } });
   const seeded = await seedConversation(h().db, {
     workspaceId: ws().workspaceId,
-    channelId: blueskyChannelId,
+    channelId: net.blueskyChannelId,
     network: 'bluesky',
-    contact: { externalId: customer.did, handle: customer.handle },
+    contact: { externalId: net.customer.did, handle: net.customer.handle },
     message: { externalId: parent.uri, cid: parent.cid, rootExternalId: root.uri, rootCid: root.cid, text },
   });
   return { root, parent, ...seeded };
@@ -163,8 +142,8 @@ async function customerThread(text: string) {
 
 /** The brand's like records on the PDS for a post. */
 async function likesOf(uri: string) {
-  const page = await brandAgent.com.atproto.repo.listRecords({
-    repo: brand.did,
+  const page = await net.brandAgent.com.atproto.repo.listRecords({
+    repo: net.brand.did,
     collection: 'app.bsky.feed.like',
     limit: 100,
   });
@@ -217,12 +196,12 @@ describe('the Chorus post a conversation answers', () => {
       name: 'Spring sale',
       startsAt: new Date(Date.now() + 60_000).toISOString(),
       endsAt: new Date(Date.now() + 7 * 86_400_000).toISOString(),
-      channelIds: [blueskyChannelId],
+      channelIds: [net.blueskyChannelId],
     });
     expect(campaign.statusCode).toBe(201);
     const post = await call(ws().token, 'POST', '/v1/posts', {
       text: 'Spring sale starts now',
-      channelIds: [blueskyChannelId],
+      channelIds: [net.blueskyChannelId],
       publishAt: new Date(Date.now() + 3600_000).toISOString(),
       campaignId: campaign.json().id,
     });

@@ -1,8 +1,6 @@
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
-import type { Locator, Page } from 'playwright-core';
+import type { Locator } from 'playwright-core';
 import { waitFor } from '../support/harness';
-import { DESKTOP, PHONE, screenshot, seriousViolations, useApp } from '../support/browser';
+import { DESKTOP, PHONE, screenshot, seriousViolations, smallTouchTargets, useApp } from '../support/browser';
 import { signalConversation } from '../support/conversations';
 import { seedChannel, seedConversation, seedInboundMessage } from '../support/inbox';
 
@@ -11,31 +9,6 @@ const { chorus, signedIn } = useApp({ workspace: 'Inbox screens', members: ['edi
 /** Waits until the locator matches exactly `n` elements (the screens poll). */
 const countIs = (locator: Locator, n: number) =>
   waitFor(`${n} matching elements`, async () => (await locator.count()) === n, 15_000);
-
-/** Extra screenshots for reviewing the screens by eye (SCREENSHOTS=/tmp/web-shots); CI keeps its own. */
-async function shot(p: Page, name: string) {
-  await screenshot(p, name);
-  const dir = process.env.SCREENSHOTS;
-  if (dir) {
-    mkdirSync(dir, { recursive: true });
-    await p.screenshot({ path: path.join(dir, `${name}.png`), fullPage: true });
-  }
-}
-
-/**
- * The controls on screen a finger taps that are less than 44 px high (a checkbox counts its label's
- * height: the label is what a finger hits).
- */
-async function smallTargets(p: Page): Promise<string[]> {
-  // A string, evaluated in the page: this file is compiled without the DOM's types.
-  return p.evaluate<string[]>(`
-    [...document.querySelectorAll('main button, main select, main input, main textarea, main summary')]
-      .filter((el) => el.checkVisibility() && !el.closest('.visually-hidden'))
-      .map((el) => ({ el, target: el.matches('[type=checkbox], [type=radio]') ? (el.closest('label') ?? el) : el }))
-      .filter(({ target }) => target.getBoundingClientRect().height < 44)
-      .map(({ el }) => el.tagName.toLowerCase() + ' "' + (el.getAttribute('aria-label') ?? el.textContent.trim().slice(0, 40)) + '"')
-  `);
-}
 
 test('at phone size, an editor finds the customer in the inbox, reads the thread as text, sees a teammate replying, survives a collision and answers; notes and status work', async () => {
   const h = chorus.harness();
@@ -111,9 +84,9 @@ test('at phone size, an editor finds the customer in the inbox, reads the thread
   await rosa.getByText('high', { exact: true }).waitFor();
   await items.filter({ hasText: 'Sam' }).getByText('SLA breached').waitFor();
   await items.filter({ hasText: 'Sam' }).getByText('lead', { exact: true }).waitFor();
-  expect(await smallTargets(p)).toEqual([]);
+  expect(await smallTouchTargets(p)).toEqual([]);
   expect(await seriousViolations(p)).toEqual([]);
-  await shot(p, 'inbox-phone');
+  await screenshot(p, 'inbox-phone');
 
   await views.getByRole('button', { name: /^Breached/ }).click();
   await countIs(items, 1);
@@ -174,7 +147,7 @@ test('at phone size, an editor finds the customer in the inbox, reads the thread
   const fresh = messages.filter({ hasText: 'Hello??' });
   await fresh.getByText('New', { exact: true }).waitFor();
   expect(await seriousViolations(p)).toEqual([]);
-  await shot(p, 'inbox-conversation-collision-phone');
+  await screenshot(p, 'inbox-conversation-collision-phone');
   await p.getByRole('button', { name: 'I have read them' }).click();
   await p.getByRole('button', { name: 'Send reply' }).click();
 
@@ -238,9 +211,9 @@ test('at phone size, an editor finds the customer in the inbox, reads the thread
       .executeTakeFirstOrThrow();
     return row.status === 'pending' && row.assignee_id === editor.userId;
   });
-  expect(await smallTargets(p)).toEqual([]);
+  expect(await smallTouchTargets(p)).toEqual([]);
   expect(await seriousViolations(p)).toEqual([]);
-  await shot(p, 'inbox-conversation-phone');
+  await screenshot(p, 'inbox-conversation-phone');
 
   // The contact card opens the customer's past conversation; nothing of this one's open reply box comes along.
   await box.click();
@@ -261,10 +234,10 @@ test('at phone size, an editor finds the customer in the inbox, reads the thread
   await d.goto('/inbox');
   await d.getByTestId('conversation').first().waitFor();
   expect(await seriousViolations(d)).toEqual([]);
-  await shot(d, 'inbox-desktop');
+  await screenshot(d, 'inbox-desktop');
   await d.goto(`/inbox/${conversation.id}`);
   await d.getByRole('heading', { name: 'Rosa Díaz' }).waitFor();
-  await shot(d, 'inbox-conversation-desktop');
+  await screenshot(d, 'inbox-conversation-desktop');
   await d.context().close();
 });
 
@@ -356,9 +329,9 @@ test('an owner sets the inbox up from a phone (away, SLA targets, an assignment 
     .where('workspace_id', '=', owner.workspaceId)
     .executeTakeFirstOrThrow();
   expect(settings.reply_approval).toMatchObject({ mode: 'all', steps: [expect.objectContaining({ name: 'Review' })] });
-  expect(await smallTargets(p)).toEqual([]);
+  expect(await smallTouchTargets(p)).toEqual([]);
   expect(await seriousViolations(p)).toEqual([]);
-  await shot(p, 'inbox-settings-phone');
+  await screenshot(p, 'inbox-settings-phone');
 
   await p.goto('/inbox/report');
   await p.getByRole('heading', { name: 'SLA report' }).waitFor();
@@ -366,9 +339,9 @@ test('an owner sets the inbox up from a phone (away, SLA targets, an assignment 
   const row = perMember.getByRole('row', { name: /editor/ });
   await row.getByRole('cell', { name: '10 min' }).first().waitFor();
   expect(await seriousViolations(p)).toEqual([]);
-  await shot(p, 'inbox-sla-report-phone');
+  await screenshot(p, 'inbox-sla-report-phone');
   await p.setViewportSize(DESKTOP);
-  await shot(p, 'inbox-sla-report-desktop');
+  await screenshot(p, 'inbox-sla-report-desktop');
   await p.context().close();
 });
 
@@ -426,7 +399,7 @@ test("a reply awaiting approval shows its chain to its author, and to its approv
     await pending.getByText('Step 1 of 2').waitFor();
     await pending.getByRole('button', { name: 'Reject' }).waitFor();
     expect(await seriousViolations(approver)).toEqual([]);
-    await shot(approver, 'inbox-reply-approval-phone');
+    await screenshot(approver, 'inbox-reply-approval-phone');
     await pending.getByRole('button', { name: 'Approve', exact: true }).click();
     // The second step's decision names step 2: the first step's would be refused (409).
     await pending.getByText('Step 2 of 2').waitFor();
@@ -520,7 +493,7 @@ test('a filter narrows the list and "More conversations" pages on past the first
   const items = p.getByTestId('conversation');
   await countIs(items, 30);
   expect(await seriousViolations(p)).toEqual([]);
-  await shot(p, 'inbox-filters-phone');
+  await screenshot(p, 'inbox-filters-phone');
   await p.getByRole('button', { name: 'More conversations' }).click();
   await countIs(items, 31);
   // Newest first: the oldest of them is last, and nothing repeats across the pages.

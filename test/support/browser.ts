@@ -81,6 +81,30 @@ export async function seriousViolations(page: Page): Promise<string[]> {
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
+  // A second copy where a reviewer asked for one (SCREENSHOTS=/tmp/shots), to look at by eye.
+  const extra = process.env.SCREENSHOTS;
+  if (extra) {
+    mkdirSync(extra, { recursive: true });
+    await page.screenshot({ path: path.join(extra, `${name}.png`), fullPage: true });
+  }
+}
+
+/** What a finger taps on the screens: buttons, fields, disclosure summaries. */
+export const TAPPABLE = 'main button, main select, main input, main textarea, main summary';
+
+/**
+ * The controls on screen a finger taps (`selector`) that are less than 44 px high; a checkbox or
+ * radio counts its label's height, since the label is what a finger hits.
+ */
+export async function smallTouchTargets(page: Page, selector = TAPPABLE): Promise<string[]> {
+  // A string, evaluated in the page: this file is compiled without the DOM's types.
+  return page.evaluate<string[]>(`
+    [...document.querySelectorAll(${JSON.stringify(selector)})]
+      .filter((el) => el.checkVisibility() && !el.closest('.visually-hidden'))
+      .map((el) => ({ el, target: el.matches('[type=checkbox], [type=radio]') ? (el.closest('label') ?? el) : el }))
+      .filter(({ target }) => target.getBoundingClientRect().height < 44)
+      .map(({ el }) => el.tagName.toLowerCase() + ' "' + (el.getAttribute('aria-label') ?? el.textContent.trim().slice(0, 40)) + '"')
+  `);
 }
 
 export type Viewport = { width: number; height: number };

@@ -1,3 +1,4 @@
+import { AtpAgent } from '@atproto/api';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import type { ApprovalStep } from '../../contracts/approval';
 import {
@@ -11,10 +12,16 @@ import {
 } from '../../contracts/inbox';
 import type { Db } from '../../db/database';
 import type { conversationWorkflow } from '../../workflows/conversation';
+import type { SandboxAccount } from '../../sandbox/local-bluesky';
+import { connectBluesky, connectMastodon } from './channels';
+import type { Chorus } from './chorus';
+import { seedConversation as seedInboxConversation } from './inbox';
+import { startMastodonFake, type MastodonFake } from './mastodon-fake';
 
 /**
- * Conversations, messages and replies written straight to the database, as the inbound read and
- * the API would store them, for tests of the conversation workflow.
+ * A conversation as the inbound read stores it, for tests of the conversation workflow: the
+ * inbox seeder (test/support/inbox.ts) with this file's defaults (a push item that arrived now,
+ * version 0) and the network refs a reply needs.
  */
 export async function seedConversation(
   db: Db,
@@ -34,66 +41,43 @@ export async function seedConversation(
     };
     priority?: Priority;
     assigneeId?: string;
-    sentiment?: string;
+    sentiment?: 'positive' | 'negative' | 'neutral';
     lead?: boolean;
     firstInboundAt?: Date;
   },
 ): Promise<{ conversationId: string; messageId: string; contactId: string }> {
   const network = input.network ?? 'push';
   const unique = `${Date.now()}-${Math.random().toString(36).slice(2)}`;
-  const at = input.firstInboundAt ?? new Date();
-  const contact = await db
-    .insertInto('inbox_contacts')
-    .values({
-      workspace_id: input.workspaceId,
+  const externalId = input.message?.externalId ?? `item-${unique}`;
+  const author = input.contact ?? { externalId: `author-${unique}`, handle: `author-${unique}` };
+  const seeded = await seedInboxConversation(
+    { db },
+    {
+      workspaceId: input.workspaceId,
+      channelId: input.channelId ?? null,
       network,
-      external_id: input.contact?.externalId ?? `author-${unique}`,
-      handle: input.contact?.handle ?? `author-${unique}`,
-    })
-    .onConflict((oc) => oc.constraint('inbox_contacts_uq').doUpdateSet({ handle: (eb) => eb.ref('excluded.handle') }))
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  const messageExternalId = input.message?.externalId ?? `item-${unique}`;
-  const conversation = await db
-    .insertInto('inbox_conversations')
-    .values({
-      workspace_id: input.workspaceId,
-      channel_id: input.channelId ?? null,
-      network,
-      kind: 'thread',
-      thread_key: input.threadKey ?? input.message?.rootExternalId ?? messageExternalId,
-      contact_id: contact.id,
-      priority: input.priority ?? 'normal',
-      assignee_id: input.assigneeId ?? null,
-      sentiment_label: input.sentiment ?? null,
-      lead: input.lead ?? false,
-      message_count: 1,
-      first_inbound_at: at,
-      last_inbound_at: at,
-      last_message_at: at,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  const message = await db
-    .insertInto('inbox_messages')
-    .values({
-      workspace_id: input.workspaceId,
-      conversation_id: conversation.id,
-      channel_id: input.channelId ?? null,
-      network,
-      direction: 'in',
-      kind: input.message?.kind ?? (network === 'push' ? 'push' : 'reply'),
-      external_id: messageExternalId,
-      external_cid: input.message?.cid ?? null,
-      root_external_id: input.message?.rootExternalId ?? null,
-      root_cid: input.message?.rootCid ?? null,
-      contact_id: contact.id,
-      text: input.message?.text ?? 'Hello?',
-      sent_at: at,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  return { conversationId: conversation.id, messageId: message.id, contactId: contact.id };
+      threadKey: input.threadKey ?? input.message?.rootExternalId ?? externalId,
+      contactExternalId: author.externalId,
+      handle: author.handle,
+      priority: input.priority,
+      assigneeId: input.assigneeId,
+      sentiment: input.sentiment,
+      lead: input.lead,
+      startedAt: input.firstInboundAt ?? new Date(),
+      version: 0,
+      messages: [
+        {
+          text: input.message?.text ?? 'Hello?',
+          kind: input.message?.kind ?? (network === 'push' ? 'push' : 'reply'),
+          externalId,
+          cid: input.message?.cid ?? null,
+          rootExternalId: input.message?.rootExternalId,
+          rootCid: input.message?.rootCid,
+        },
+      ],
+    },
+  );
+  return { conversationId: seeded.id, messageId: seeded.messageIds[0]!, contactId: seeded.contactId };
 }
 
 /** A reply as the API stores it before signalling the workflow. */
@@ -149,4 +133,46 @@ export function signalConversation(
         signal: conversationChangedSignal,
         signalArgs: [signal],
       });
+}
+
+/** What useInboxAccounts sets up: valid in tests and in hooks registered after it. */
+export interface InboxAccounts {
+  brand: SandboxAccount;
+  customer: SandboxAccount;
+  brandAgent: AtpAgent;
+  customerAgent: AtpAgent;
+  /** The brand account connected as the workspace's Bluesky channel. */
+  blueskyChannelId: string;
+  fake: MastodonFake;
+  mastodonChannelId: string;
+}
+
+/**
+ * A brand and a customer on the test PDS, each signed in, the brand connected as a Bluesky
+ * channel of the fixture's workspace, and a Mastodon fake connected as a second channel: the
+ * networks of the conversation tests. Registers its own beforeAll and afterAll.
+ */
+export function useInboxAccounts(chorus: Chorus): InboxAccounts {
+  const accounts = {} as InboxAccounts;
+  beforeAll(async () => {
+    const h = chorus.harness();
+    const token = chorus.workspace().token;
+    accounts.brand = await chorus.pds().createAccount('brand');
+    accounts.customer = await chorus.pds().createAccount('customer');
+    accounts.brandAgent = await signIn(chorus, accounts.brand);
+    accounts.customerAgent = await signIn(chorus, accounts.customer);
+    accounts.blueskyChannelId = (await connectBluesky(h, token, chorus.pds(), accounts.brand)).id;
+    accounts.fake = await startMastodonFake();
+    accounts.mastodonChannelId = (await connectMastodon(h, token, accounts.fake)).id;
+  });
+  afterAll(async () => {
+    await accounts.fake?.close();
+  });
+  return accounts;
+}
+
+async function signIn(chorus: Chorus, account: SandboxAccount): Promise<AtpAgent> {
+  const agent = new AtpAgent({ service: chorus.pds().pdsUrl });
+  await agent.login({ identifier: account.handle, password: account.password });
+  return agent;
 }

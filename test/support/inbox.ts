@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { InboxNetwork, Priority, ConversationStatus } from '../../contracts/inbox';
+import type { InboxNetwork, Priority, ConversationStatus, MessageKind } from '../../contracts/inbox';
 import type { Harness } from './harness';
 
 /**
@@ -35,6 +35,12 @@ export interface SeededMessage {
   atMinute?: number;
   deleted?: boolean;
   authorId?: string;
+  /** The network's refs of the item (defaults: a made-up at:// URI and CID). */
+  externalId?: string;
+  cid?: string | null;
+  rootExternalId?: string;
+  rootCid?: string;
+  kind?: MessageKind;
 }
 
 export interface SeedConversation {
@@ -43,8 +49,11 @@ export interface SeedConversation {
   network?: InboxNetwork;
   handle?: string;
   displayName?: string;
+  /** The author's id on the network; seeding the same one twice reuses their contact. */
+  contactExternalId?: string;
   /** An existing contact (their past conversations). */
   contactId?: string;
+  threadKey?: string;
   messages?: SeededMessage[];
   status?: ConversationStatus;
   priority?: Priority;
@@ -60,13 +69,15 @@ export interface SeedConversation {
   firstResponseBreached?: boolean;
   resolutionBreached?: boolean;
   closedAfterMinutes?: number;
+  /** Default: the number of messages, as the inbound read leaves it. */
+  version?: number;
 }
 
 /**
  * A conversation as the inbound read (h14-inbound) would store it: its contact, messages and
  * counters, version = its message count. Tests of the API seed them directly.
  */
-export async function seedConversation(h: Harness, input: SeedConversation) {
+export async function seedConversation(h: Pick<Harness, 'db'>, input: SeedConversation) {
   const network = input.network ?? 'bluesky';
   const start = input.startedAt ?? new Date(Date.now() - 3600_000);
   const at = (minutes: number) => new Date(start.getTime() + minutes * 60_000);
@@ -80,10 +91,13 @@ export async function seedConversation(h: Harness, input: SeedConversation) {
           .values({
             workspace_id: input.workspaceId,
             network,
-            external_id: `did:plc:${randomUUID()}`,
+            external_id: input.contactExternalId ?? `did:plc:${randomUUID()}`,
             handle: input.handle ?? `someone-${randomUUID().slice(0, 6)}.test`,
             display_name: input.displayName ?? 'Someone',
           })
+          .onConflict((oc) =>
+            oc.constraint('inbox_contacts_uq').doUpdateSet({ handle: (eb) => eb.ref('excluded.handle') }),
+          )
           .returning('id')
           .executeTakeFirstOrThrow()
       ).id;
@@ -97,7 +111,7 @@ export async function seedConversation(h: Harness, input: SeedConversation) {
         channel_id: input.channelId ?? null,
         network,
         kind: 'thread',
-        thread_key: `at://thread/${randomUUID()}`,
+        thread_key: input.threadKey ?? `at://thread/${randomUUID()}`,
         post_id: input.postId ?? null,
         campaign_id: input.campaignId ?? null,
         contact_id: contactId,
@@ -116,7 +130,7 @@ export async function seedConversation(h: Harness, input: SeedConversation) {
         closed_at: input.closedAfterMinutes === undefined ? null : at(input.closedAfterMinutes),
         first_response_breached_at: input.firstResponseBreached ? at(30) : null,
         resolution_breached_at: input.resolutionBreached ? at(120) : null,
-        version: messages.length,
+        version: input.version ?? messages.length,
       })
       .returning(['id', 'version'])
       .executeTakeFirstOrThrow();
@@ -131,9 +145,11 @@ export async function seedConversation(h: Harness, input: SeedConversation) {
           channel_id: input.channelId ?? null,
           network,
           direction: out ? 'out' : 'in',
-          kind: out ? 'reply_out' : 'reply',
-          external_id: `at://item/${randomUUID()}`,
-          external_cid: 'bafy-seeded',
+          kind: m.kind ?? (out ? 'reply_out' : 'reply'),
+          external_id: m.externalId ?? `at://item/${randomUUID()}`,
+          external_cid: m.cid === undefined ? 'bafy-seeded' : m.cid,
+          root_external_id: m.rootExternalId ?? null,
+          root_cid: m.rootCid ?? null,
           contact_id: out ? null : contactId,
           author_id: out ? (m.authorId ?? null) : null,
           text: m.text,

@@ -137,7 +137,9 @@ export function useApp(options: ChorusOptions = {}): BrowserApp {
     if (!address) throw new Error('useApp: used before beforeAll');
     return address;
   };
-  // An uncaught exception in any page of a test fails that test: a screen must never break silently.
+  // An uncaught exception or a console error in any page of a test fails that test: a screen must
+  // never break silently. The browser's own line for an HTTP error answer is not one: the tests
+  // provoke 4xx answers (a collision's 409) that the screens show.
   const pageErrors: string[] = [];
   afterEach(() => {
     const seen = pageErrors.splice(0);
@@ -146,6 +148,10 @@ export function useApp(options: ChorusOptions = {}): BrowserApp {
   const page = async (viewport?: Viewport) => {
     const p = await (await newContext(browser(), base(), viewport)).newPage();
     p.on('pageerror', (error) => pageErrors.push(`${p.url()}: ${error.message}`));
+    p.on('console', (message) => {
+      if (message.type() === 'error' && !message.text().startsWith('Failed to load resource:'))
+        pageErrors.push(`${p.url()}: console: ${message.text()}`);
+    });
     return p;
   };
   return {

@@ -49,8 +49,8 @@ export interface XFake {
   requests: { method: string; path: string; at: number }[];
   /** Answer the next writes (POST, PUT, DELETE but the token endpoint) with these instead. */
   failNext(...responses: { status: number; headers?: Record<string, string>; body?: unknown }[]): void;
-  /** Create the next tweet, then drop the connection without answering. */
-  loseNextAnswer: boolean;
+  /** Create the next tweet whose text includes `match`, then drop the connection without answering. */
+  loseAnswer(match: string): void;
   /** Finalize answers with processing_info `in_progress`; the first STATUS read says `succeeded`. */
   processAsync: boolean;
   close(): Promise<void>;
@@ -73,6 +73,7 @@ export async function startXFake(): Promise<XFake> {
     { type: string; total: number; chunks: Buffer[]; finalized: boolean; ready: boolean; alt: string | null }
   >();
   const failures: { status: number; headers?: Record<string, string>; body?: unknown }[] = [];
+  let losing: string | null = null;
   const issueAccess = (scopes: string[]) => {
     const token = `x-at-${randomBytes(12).toString('hex')}`;
     accessTokens.set(token, { expiresAt: Date.now() + 7200_000, scopes });
@@ -95,7 +96,7 @@ export async function startXFake(): Promise<XFake> {
     published: () => fake.tweets.filter((t) => t.author_id === fake.user.id),
     requests: [],
     failNext: (...responses) => void failures.push(...responses),
-    loseNextAnswer: false,
+    loseAnswer: (match) => void (losing = match),
     processAsync: false,
     close: async () => undefined,
   };
@@ -261,8 +262,8 @@ export async function startXFake(): Promise<XFake> {
         public_metrics: { like_count: 0, retweet_count: 0, reply_count: 0, quote_count: 0 },
       };
       fake.tweets.push(tweet);
-      if (fake.loseNextAnswer) {
-        fake.loseNextAnswer = false;
+      if (losing !== null && text.includes(losing)) {
+        losing = null;
         res.socket?.destroy();
         return;
       }

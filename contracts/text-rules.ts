@@ -119,7 +119,12 @@ export function splitXThread(text: string): string[] {
  * every URL 23, after Unicode NFC normalisation. Of a thread, its longest post's.
  */
 export function xLength(text: string): number {
-  return Math.max(...splitXThread(text).map((part) => twitterText.parseTweet(part).weightedLength));
+  return Math.max(...splitXThread(text).map(xPostLength));
+}
+
+/** One X post's weighted length (twitter-text's parseTweet). */
+export function xPostLength(post: string): number {
+  return twitterText.parseTweet(post).weightedLength;
 }
 
 export function validateXText(text: string): string[] {
@@ -128,7 +133,7 @@ export function validateXText(text: string): string[] {
   const how = `${X_LIMITS.maxGraphemes} characters (links count as 23, CJK characters and emoji as 2)`;
   if (parts.length === 1) {
     if (parts[0] === '') problems.push('X posts need text');
-    const length = twitterText.parseTweet(parts[0]!).weightedLength;
+    const length = xPostLength(parts[0]!);
     if (length > X_LIMITS.maxGraphemes) problems.push(`X allows at most ${how}; this text has ${length}`);
     return problems;
   }
@@ -137,7 +142,7 @@ export function validateXText(text: string): string[] {
   parts.forEach((part, i) => {
     const which = `post ${i + 1} of the thread`;
     if (part === '') problems.push(`X posts need text; ${which} is empty`);
-    const length = twitterText.parseTweet(part).weightedLength;
+    const length = xPostLength(part);
     if (length > X_LIMITS.maxGraphemes) problems.push(`X allows at most ${how} per post; ${which} has ${length}`);
   });
   return problems;

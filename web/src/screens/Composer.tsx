@@ -435,6 +435,9 @@ function ChannelCounter({
           </span>
         )}
       </div>
+      {channel.provider === 'x' && thread.length === 1 && (
+        <p className="muted">A line of --- alone starts the next post of a thread.</p>
+      )}
       {thread.length > 1 && (
         <ol className="thread-counts" aria-label={`${channel.name}: a thread of ${thread.length} posts`}>
           {thread.map((part, i) => {

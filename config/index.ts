@@ -67,6 +67,20 @@ export const configSchema = z.object({
    */
   METRICS_TIME_SCALE: z.coerce.number().min(1).max(86_400).default(1),
 
+  /** X's API (posts, media, users, the OAuth 2.0 token endpoint /2/oauth2/token); tests point it at a fake. */
+  X_API_URL: z.url({ protocol: /^https?$/ }).default('https://api.x.com'),
+  /** X's authorization page, where a user grants Chorus access. */
+  X_AUTHORIZE_URL: z.url({ protocol: /^https?$/ }).default('https://x.com/i/oauth2/authorize'),
+  /** LinkedIn's API (the versioned /rest endpoints and /v2/userinfo). */
+  LINKEDIN_API_URL: z.url({ protocol: /^https?$/ }).default('https://api.linkedin.com'),
+  /** LinkedIn's OAuth 2.0 endpoints: <this>/authorization and <this>/accessToken. */
+  LINKEDIN_OAUTH_URL: z.url({ protocol: /^https?$/ }).default('https://www.linkedin.com/oauth/v2'),
+  /** The LinkedIn-Version (YYYYMM) Chorus speaks; LinkedIn supports each version for a year. */
+  LINKEDIN_VERSION: z
+    .string()
+    .regex(/^\d{6}$/, 'must be a LinkedIn API version as YYYYMM, e.g. 202510')
+    .default('202510'),
+
   /** `npm start -- --sandbox`: fixed ports, so the local Bluesky's accounts and the channels on it survive restarts. */
   SANDBOX_PDS_PORT: port(2583),
   SANDBOX_PLC_PORT: port(2582),
@@ -137,6 +151,19 @@ export function adapterOptions(config: Config) {
       config.LINK_CARDS === 'on' ? { allowPrivateAddresses: config.LINK_CARDS_ALLOW_PRIVATE } : (false as const),
     webhooks: { allowPrivateAddresses: config.WEBHOOKS_ALLOW_PRIVATE },
     blueskyAppviewDid: config.BLUESKY_APPVIEW_DID,
+    ...networkEndpoints(config),
+  };
+}
+
+/** Where the OAuth networks' APIs and authorization pages are (the adapters and OAuth providers take them). */
+export function networkEndpoints(config: Config) {
+  return {
+    x: { apiUrl: config.X_API_URL, authorizeUrl: config.X_AUTHORIZE_URL },
+    linkedin: {
+      apiUrl: config.LINKEDIN_API_URL,
+      oauthUrl: config.LINKEDIN_OAUTH_URL,
+      version: config.LINKEDIN_VERSION,
+    },
   };
 }
 

@@ -3,6 +3,7 @@
  * the channel adapters (channels/) when the API checks a post and by the web app's composer for its
  * live counter. Pure and portable: no Node APIs (TextEncoder, Intl.Segmenter), so browsers run it too.
  */
+import twitterText from 'twitter-text';
 import type { Provider } from './domain';
 
 export interface ChannelLimits {
@@ -101,6 +102,55 @@ export function validateMastodonText(text: string): string[] {
   return problems;
 }
 
+/** X's limit, in its weighted characters (https://docs.x.com/resources/fundamentals/counting-characters). */
+export const X_LIMITS: ChannelLimits = { maxGraphemes: 280 };
+/** How many posts one X thread may have: Chorus's own bound, X documents none. */
+export const X_MAX_THREAD_POSTS = 25;
+/** A line holding only `---` separates the posts of an X thread (each part a reply to the one before). */
+const X_THREAD_BREAK = /^[ \t]*---[ \t]*$/m;
+
+/** The posts of an X thread: the text split at each `---` line, each part trimmed; one part for a plain post. */
+export function splitXThread(text: string): string[] {
+  return text.split(X_THREAD_BREAK).map((part) => part.trim());
+}
+
+/**
+ * X's own count (the twitter-text library X publishes): most characters count 1, CJK and emoji 2,
+ * every URL 23, after Unicode NFC normalisation. Of a thread, its longest post's.
+ */
+export function xLength(text: string): number {
+  return Math.max(...splitXThread(text).map(xPostLength));
+}
+
+/** One X post's weighted length (twitter-text's parseTweet). */
+export function xPostLength(post: string): number {
+  return twitterText.parseTweet(post).weightedLength;
+}
+
+export function validateXText(text: string): string[] {
+  const parts = splitXThread(text);
+  const problems: string[] = [];
+  const how = `${X_LIMITS.maxGraphemes} characters (links count as 23, CJK characters and emoji as 2)`;
+  if (parts.length === 1) {
+    if (parts[0] === '') problems.push('X posts need text');
+    const length = xPostLength(parts[0]!);
+    if (length > X_LIMITS.maxGraphemes) problems.push(`X allows at most ${how}; this text has ${length}`);
+    return problems;
+  }
+  if (parts.length > X_MAX_THREAD_POSTS)
+    problems.push(`X threads in Chorus have at most ${X_MAX_THREAD_POSTS} posts; this one has ${parts.length}`);
+  parts.forEach((part, i) => {
+    const which = `post ${i + 1} of the thread`;
+    if (part === '') problems.push(`X posts need text; ${which} is empty`);
+    const length = xPostLength(part);
+    if (length > X_LIMITS.maxGraphemes) problems.push(`X allows at most ${how} per post; ${which} has ${length}`);
+  });
+  return problems;
+}
+
+/** LinkedIn's limit for a post's commentary (https://learn.microsoft.com/linkedin/marketing/community-management/shares/posts-api). */
+export const LINKEDIN_LIMITS: ChannelLimits = { maxGraphemes: 3000 };
+
 /** One network's text rules: its limits, how it counts a text, and its problems with one. */
 export interface TextRules {
   limits: ChannelLimits;
@@ -117,6 +167,12 @@ export const TEXT_RULES: Record<Provider, TextRules> = {
     validate: (text) => validateAgainstLimits(text, BLUESKY_LIMITS, 'Bluesky'),
   },
   mastodon: { limits: MASTODON_LIMITS, length: mastodonLength, validate: validateMastodonText },
+  x: { limits: X_LIMITS, length: xLength, validate: validateXText },
+  linkedin: {
+    limits: LINKEDIN_LIMITS,
+    length: graphemeLength,
+    validate: (text) => validateAgainstLimits(text, LINKEDIN_LIMITS, 'LinkedIn'),
+  },
   webhook: {
     limits: WEBHOOK_LIMITS,
     length: graphemeLength,

@@ -109,7 +109,12 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
       : options.linkCards;
   const adapters = createChannelAdapters({ ...options, linkCards });
   const apiAdapters = overrides.separateApiAdapters
-    ? createChannelAdapters({ webhooks: options.webhooks, blueskyAppviewDid: options.blueskyAppviewDid })
+    ? createChannelAdapters({
+        webhooks: options.webhooks,
+        blueskyAppviewDid: options.blueskyAppviewDid,
+        x: options.x,
+        linkedin: options.linkedin,
+      })
     : adapters;
   // API and worker share the media folder, as their processes share MEDIA_DIR.
   const media = new DiskMediaStorage(mediaDir(config));

@@ -1,5 +1,8 @@
 import type { SandboxAccount, LocalBluesky } from '../../sandbox/local-bluesky';
-import { bearer, type Harness } from './harness';
+import type { Provider } from '../../contracts/domain';
+import type { OAuthCredentials } from '../../contracts/oauth';
+import { insertChannel } from '../../db/channels';
+import { bearer, type Harness, type TestWorkspace } from './harness';
 import type { MastodonFake } from './mastodon-fake';
 
 /** Connects a channel through the API, as a user would; fails the test if the API refuses. */
@@ -43,4 +46,40 @@ export function connectMastodon(h: Harness, token: string, fake: MastodonFake, n
     name,
     credentials: { instance: fake.url, accessToken: fake.token },
   });
+}
+
+/**
+ * A channel of an OAuth network (X, LinkedIn) with these credentials sealed, as the connect flow
+ * stores it once the user consented (that flow is tested on its own): verified with the network first.
+ */
+export async function connectOAuthChannel(
+  h: Harness,
+  ws: TestWorkspace,
+  provider: Provider,
+  name: string,
+  credentials: OAuthCredentials,
+): Promise<{ id: string; name: string }> {
+  const { accountRef } = await h.adapters[provider].verify(credentials);
+  return insertChannel(h.db, {
+    workspaceId: ws.workspaceId,
+    actorId: ws.userId,
+    provider,
+    name,
+    accountRef,
+    credentialsSealed: h.sealer.seal(credentials),
+  });
+}
+
+/** Credentials as an OAuth network's token endpoint grants them, for the account `account`. */
+export function oauthCredentials(accessToken: string, account: OAuthCredentials['account']): OAuthCredentials {
+  return {
+    tokens: {
+      accessToken,
+      accessTokenExpiresAt: new Date(Date.now() + 7200_000).toISOString(),
+      refreshToken: null,
+      refreshTokenExpiresAt: null,
+      scopes: [],
+    },
+    account,
+  };
 }

@@ -71,6 +71,8 @@ export async function startHarness(
      * budget taken by the inbox's reads.
      */
     inboxPollSeconds?: number;
+    /** More configuration (e.g. X_API_URL pointing at a test's fake network). */
+    env?: Record<string, string>;
   } = {},
 ): Promise<Harness> {
   quietTemporalLogs(options.temporalLogger);
@@ -91,6 +93,7 @@ export async function startHarness(
     CHORUS_INBOX_POLL_SECONDS: String(options.inboxPollSeconds ?? 30),
     METRICS_TIME_SCALE: options.metricsTimeScale === undefined ? undefined : String(options.metricsTimeScale),
     BLUESKY_APPVIEW_DID: options.blueskyAppviewDid,
+    ...options.env,
   });
   // The API gets adapters of its own, as it would in its own process: no shared sessions.
   const encryptionKey = generateKey();

@@ -521,7 +521,7 @@ export interface paths {
                                 /** Format: uuid */
                                 postId: string;
                                 /** @enum {string} */
-                                provider: "bluesky" | "webhook" | "mastodon";
+                                provider: "bluesky" | "webhook" | "mastodon" | "x" | "linkedin";
                                 publishedAt: string;
                                 /** @description Bluesky only; 0 on Mastodon, which has no quote count */
                                 quotes: number;
@@ -710,7 +710,7 @@ export interface paths {
                             minGapMinutes: number;
                             name: string;
                             /** @enum {string} */
-                            provider: "bluesky" | "webhook" | "mastodon";
+                            provider: "bluesky" | "webhook" | "mastodon" | "x" | "linkedin";
                             slots: {
                                 day: number;
                                 time: string;
@@ -882,7 +882,7 @@ export interface paths {
                                 /** Format: uuid */
                                 postId: string;
                                 /** @enum {string} */
-                                provider: "bluesky" | "webhook" | "mastodon";
+                                provider: "bluesky" | "webhook" | "mastodon" | "x" | "linkedin";
                                 publishedAt: string;
                                 /** @description Bluesky only; 0 on Mastodon, which has no quote count */
                                 quotes: number;
@@ -2636,7 +2636,7 @@ export interface paths {
                                 minGapMinutes: number;
                                 name: string;
                                 /** @enum {string} */
-                                provider: "bluesky" | "webhook" | "mastodon";
+                                provider: "bluesky" | "webhook" | "mastodon" | "x" | "linkedin";
                                 slots: {
                                     day: number;
                                     time: string;
@@ -2720,7 +2720,7 @@ export interface paths {
                             minGapMinutes: number;
                             name: string;
                             /** @enum {string} */
-                            provider: "bluesky" | "webhook" | "mastodon";
+                            provider: "bluesky" | "webhook" | "mastodon" | "x" | "linkedin";
                             slots: {
                                 day: number;
                                 time: string;
@@ -2827,7 +2827,7 @@ export interface paths {
                             minGapMinutes: number;
                             name: string;
                             /** @enum {string} */
-                            provider: "bluesky" | "webhook" | "mastodon";
+                            provider: "bluesky" | "webhook" | "mastodon" | "x" | "linkedin";
                             slots: {
                                 day: number;
                                 time: string;
@@ -2902,7 +2902,7 @@ export interface paths {
                             minGapMinutes: number;
                             name: string;
                             /** @enum {string} */
-                            provider: "bluesky" | "webhook" | "mastodon";
+                            provider: "bluesky" | "webhook" | "mastodon" | "x" | "linkedin";
                             slots: {
                                 day: number;
                                 time: string;

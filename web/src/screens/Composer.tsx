@@ -1,7 +1,7 @@
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useEffect, useId, useMemo, useRef, useState, type FormEvent } from 'react';
 import { useNavigate, useSearchParams } from 'react-router';
-import { TEXT_RULES, utf8Length } from '../../../contracts/text-rules';
+import { splitXThread, TEXT_RULES, utf8Length, xPostLength } from '../../../contracts/text-rules';
 import { api, data, type Ok } from '../api/client';
 import type { paths } from '../api/schema';
 import { formatDateTime } from '../app/format';
@@ -408,6 +408,8 @@ function ChannelCounter({
   const rules = TEXT_RULES[channel.provider];
   const length = rules.length(text);
   const bytes = utf8Length(text);
+  // An X text with `---` lines is a thread: each post is counted on its own (the counter shows the longest).
+  const thread = channel.provider === 'x' ? splitXThread(text) : [];
   const over = length > rules.limits.maxGraphemes || (rules.limits.maxBytes ?? Infinity) < bytes;
   // The server names the channel after each message; the same rule's message from the shared code says the rest.
   const suffix = ` (channel "${channel.name}")`;
@@ -433,6 +435,21 @@ function ChannelCounter({
           </span>
         )}
       </div>
+      {channel.provider === 'x' && thread.length === 1 && (
+        <p className="muted">A line of --- alone starts the next post of a thread.</p>
+      )}
+      {thread.length > 1 && (
+        <ol className="thread-counts" aria-label={`${channel.name}: a thread of ${thread.length} posts`}>
+          {thread.map((part, i) => {
+            const n = xPostLength(part);
+            return (
+              <li key={i} className={n > rules.limits.maxGraphemes ? 'over' : undefined}>
+                Post {i + 1}: {n} / {rules.limits.maxGraphemes}
+              </li>
+            );
+          })}
+        </ol>
+      )}
       {messages.length > 0 && (
         <ul className="counter-problems" role="status">
           {messages.map((m) => (
@@ -724,6 +741,7 @@ function NetworkPreview({
   }
   const firstLink = text.match(URL_IN_TEXT)?.[0];
   const linkHost = firstLink ? hostOf(firstLink) : undefined;
+  if (channel.provider === 'x') return <XThreadPreview channel={channel} heading={heading} text={text} media={media} />;
   return (
     <article className={`preview ${channel.provider}`} aria-label={`Preview on ${heading}`}>
       <h3>{heading}</h3>
@@ -736,7 +754,13 @@ function NetworkPreview({
             <strong>{channel.name}</strong>
             <span className="muted">
               {' '}
-              {channel.provider === 'mastodon' ? `@${channel.accountRef}` : channel.accountRef}
+              {channel.provider === 'mastodon'
+                ? `@${channel.accountRef}`
+                : channel.provider === 'linkedin'
+                  ? channel.accountRef.startsWith('urn:li:organization:')
+                    ? 'Company page'
+                    : 'Member'
+                  : channel.accountRef}
             </span>
           </span>
         </div>
@@ -748,7 +772,7 @@ function NetworkPreview({
             ))}
           </div>
         ) : (
-          channel.provider === 'bluesky' &&
+          (channel.provider === 'bluesky' || channel.provider === 'linkedin') &&
           linkHost && (
             <div className="link-card">
               <span className="muted">Link card</span>
@@ -757,6 +781,51 @@ function NetworkPreview({
           )
         )}
       </div>
+    </article>
+  );
+}
+
+/** An X post, or a thread as X shows it: each post under the one it replies to, the media on the first. */
+function XThreadPreview({
+  channel,
+  heading,
+  text,
+  media,
+}: {
+  channel: Channel;
+  heading: string;
+  text: string;
+  media: Attachment[];
+}) {
+  const posts = splitXThread(text);
+  return (
+    <article className="preview x" aria-label={`Preview on ${heading}`}>
+      <h3>{heading}</h3>
+      {posts.map((post, i) => (
+        <div
+          className="preview-post"
+          key={i}
+          aria-label={posts.length > 1 ? `Post ${i + 1} of ${posts.length}` : undefined}
+        >
+          <div className="preview-author">
+            <span className="avatar" aria-hidden="true">
+              {channel.name.slice(0, 1).toUpperCase()}
+            </span>
+            <span>
+              <strong>{channel.name}</strong>
+              <span className="muted"> {channel.accountRef}</span>
+            </span>
+          </div>
+          <Linked text={post} />
+          {i === 0 && media.length > 0 && (
+            <div className={`preview-media n${Math.min(media.length, 4)}`}>
+              {media.map((m) => (
+                <img key={m.key} src={`/v1/media/${m.mediaId}/content`} alt={m.alt} />
+              ))}
+            </div>
+          )}
+        </div>
+      ))}
     </article>
   );
 }

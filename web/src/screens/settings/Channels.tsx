@@ -6,8 +6,11 @@ import { useSession } from '../../app/session';
 import { ProblemMessage } from '../../components/ProblemMessage';
 import { newWebhookSecret, type Body, type Channel } from './common';
 
-type Provider = Channel['provider'];
 type NewChannel = Body<'/v1/channels', 'post'>;
+/** Providers connected with credentials typed in here; the OAuth networks (X, LinkedIn, …) connect through their consent page. */
+type Provider = NewChannel['provider'];
+const TOKEN_PROVIDERS: readonly string[] = ['bluesky', 'mastodon', 'webhook'] satisfies Provider[];
+const isTokenProvider = (provider: Channel['provider']): provider is Provider => TOKEN_PROVIDERS.includes(provider);
 
 interface Credentials {
   service: string;
@@ -164,7 +167,11 @@ function ChannelRow({ channel }: { channel: Channel }) {
       data(
         api.PUT('/v1/channels/{id}/credentials', {
           params: { path: { id: channel.id } },
-          body: { credentials: credentialsOf(channel.provider, credentials) as Record<string, unknown> },
+          body: {
+            credentials: isTokenProvider(channel.provider)
+              ? (credentialsOf(channel.provider, credentials) as Record<string, unknown>)
+              : {},
+          },
         }),
       ),
     onSuccess: async () => {
@@ -197,9 +204,11 @@ function ChannelRow({ channel }: { channel: Channel }) {
       )}
       {can('manageChannels') && (
         <div className="actions">
-          <button type="button" onClick={() => setReconnecting((r) => !r)} aria-expanded={reconnecting}>
-            Reconnect<span className="visually-hidden"> {channel.name}</span>
-          </button>
+          {isTokenProvider(channel.provider) && (
+            <button type="button" onClick={() => setReconnecting((r) => !r)} aria-expanded={reconnecting}>
+              Reconnect<span className="visually-hidden"> {channel.name}</span>
+            </button>
+          )}
           <button
             type="button"
             className="danger"
@@ -212,7 +221,7 @@ function ChannelRow({ channel }: { channel: Channel }) {
           </button>
         </div>
       )}
-      {reconnecting && (
+      {reconnecting && isTokenProvider(channel.provider) && (
         <form
           className="field-row"
           aria-label={`Reconnect ${channel.name}`}

@@ -1,0 +1,284 @@
+import { createHash, randomBytes } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * A local stand-in for LinkedIn, following its documents where Chorus uses it:
+ * - 3-legged OAuth (https://learn.microsoft.com/linkedin/shared/authentication/authorization-code-flow,
+ *   /programmatic-refresh-tokens): `POST /oauth/v2/accessToken` (form, client_id and client_secret),
+ *   single-use codes, access tokens of 60 days, and a refresh token of a year whose refresh returns
+ *   a new access token and the same refresh token with what is left of its year;
+ * - `GET /v2/userinfo` (OpenID), `GET /rest/organizationAcls?q=roleAssignee`, `GET /rest/organizations/:id`;
+ * - the Posts API (`POST /rest/posts`: 201, the post's URN in `x-restli-id`; `GET /rest/posts?q=author`;
+ *   `DELETE /rest/posts/:urn`: 204), needing `LinkedIn-Version` and `X-Restli-Protocol-Version: 2.0.0`;
+ *   commentary over 3,000 characters refused (422), a duplicate of a recent post refused (422 naming it);
+ * - the Images API (`POST /rest/images?action=initializeUpload`, then a PUT of the bytes to its uploadUrl);
+ * - Rest.li error bodies (`status`, `serviceErrorCode`, `code`, `message`) and 429 when throttled.
+ */
+export interface FakeLinkedInPost {
+  id: string;
+  author: string;
+  commentary: string;
+  createdAt: number;
+  content?: { media?: { id: string; altText?: string }; multiImage?: { images: { id: string; altText?: string }[] } };
+}
+
+export interface LinkedInFake {
+  url: string;
+  /** The OAuth endpoints' base (LINKEDIN_OAUTH_URL). */
+  oauthUrl: string;
+  member: { sub: string; name: string };
+  organizations: { id: string; name: string }[];
+  clientId: string;
+  clientSecret: string;
+  accessToken: string;
+  /** A code for a consent to these scopes, as LinkedIn sends it back to redirectUri. */
+  authorize(request: { redirectUri: string; scopes?: string[] }): string;
+  /** Whether the app has r_member_social (few do): without it reading a member's posts is 403. */
+  memberPostsReadable: boolean;
+  posts: FakeLinkedInPost[];
+  /** Uploaded images by URN: their bytes' hash once PUT. */
+  images: Map<string, { owner: string; sha256: string | null }>;
+  requests: { method: string; path: string; at: number; headers: http.IncomingHttpHeaders }[];
+  failNext(...responses: { status: number; headers?: Record<string, string>; body?: unknown }[]): void;
+  loseNextAnswer: boolean;
+  close(): Promise<void>;
+}
+
+const restliError = (status: number, message: string, code?: string, serviceErrorCode = 0) => ({
+  status,
+  serviceErrorCode,
+  ...(code ? { code } : {}),
+  message,
+});
+
+export async function startLinkedInFake(): Promise<LinkedInFake> {
+  let nextId = 7_300_000_000_000_000_000n;
+  const newId = () => String((nextId += 1n));
+  const accessTokens = new Map<string, number>();
+  const refreshTokens = new Map<string, number>(); // token → expiry (ms)
+  const codes = new Map<string, { redirectUri: string; scopes: string[] }>();
+  const failures: { status: number; headers?: Record<string, string>; body?: unknown }[] = [];
+  const issueAccess = () => {
+    const token = `li-at-${randomBytes(12).toString('hex')}`;
+    accessTokens.set(token, Date.now() + 5_184_000_000);
+    return token;
+  };
+  const fake: LinkedInFake = {
+    url: '',
+    oauthUrl: '',
+    member: { sub: 'abC1dEf2', name: 'Ann Chorus' },
+    organizations: [{ id: '5515715', name: 'Chorus Inc.' }],
+    clientId: 'li-client-id',
+    clientSecret: 'li-client-secret',
+    accessToken: issueAccess(),
+    authorize({ redirectUri, scopes = ['openid', 'profile', 'w_member_social', 'w_organization_social'] }) {
+      const code = `li-code-${randomBytes(8).toString('hex')}`;
+      codes.set(code, { redirectUri, scopes });
+      return code;
+    },
+    memberPostsReadable: false,
+    posts: [],
+    images: new Map(),
+    requests: [],
+    failNext: (...responses) => void failures.push(...responses),
+    loseNextAnswer: false,
+    close: async () => undefined,
+  };
+
+  const readBody = (req: http.IncomingMessage) =>
+    new Promise<Buffer>((resolve) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => resolve(Buffer.concat(chunks)));
+    });
+  const memberUrn = () => `urn:li:person:${fake.member.sub}`;
+  /** What LinkedIn shows of a commentary: little text's escapes undone, hashtags as #tag. */
+  const shown = (commentary: string) => commentary.replace(/\{hashtag\|\\#\|([^}]*)\}/g, '#$1').replace(/\\(.)/g, '$1');
+
+  const server = http.createServer(async (req, res) => {
+    const url = new URL(req.url ?? '/', fake.url);
+    const route = `${req.method} ${url.pathname}`;
+    fake.requests.push({
+      method: req.method ?? 'GET',
+      path: `${url.pathname}${url.search}`,
+      at: Date.now(),
+      headers: req.headers,
+    });
+    const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
+      res
+        .writeHead(status, { 'content-type': 'application/json', ...headers })
+        .end(body === undefined ? undefined : JSON.stringify(body));
+
+    if (route === 'POST /oauth/v2/accessToken') return token(req, json);
+    const failure = req.method === 'GET' ? undefined : failures.shift();
+    if (failure) return json(failure.status, failure.body ?? restliError(failure.status, 'Error'), failure.headers);
+
+    const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+    const expiry = bearer ? accessTokens.get(bearer) : undefined;
+    if (!expiry || expiry < Date.now())
+      return json(401, restliError(401, 'Invalid access token', 'INVALID_ACCESS_TOKEN', 65600));
+
+    if (route === 'GET /v2/userinfo')
+      return json(200, { sub: fake.member.sub, name: fake.member.name, given_name: 'Ann', family_name: 'Chorus' });
+    if (url.pathname.startsWith('/rest/')) {
+      if (!/^\d{6}$/.test(String(req.headers['linkedin-version'] ?? '')))
+        return json(
+          400,
+          restliError(
+            400,
+            'A version must be present. Please specify a version by adding the LinkedIn-Version header.',
+            'VERSION_MISSING',
+          ),
+        );
+      if (req.headers['x-restli-protocol-version'] !== '2.0.0' && req.method !== 'PUT')
+        return json(400, restliError(400, 'X-Restli-Protocol-Version 2.0.0 is required'));
+    }
+    if (route === 'GET /rest/organizationAcls')
+      return json(200, {
+        elements: fake.organizations.map((o) => ({
+          organization: `urn:li:organization:${o.id}`,
+          role: 'ADMINISTRATOR',
+          state: 'APPROVED',
+          roleAssignee: memberUrn(),
+        })),
+        paging: { count: 10, start: 0, total: fake.organizations.length },
+      });
+    const org = /^GET \/rest\/organizations\/(\d+)$/.exec(route);
+    if (org) {
+      const found = fake.organizations.find((o) => o.id === org[1]);
+      return found
+        ? json(200, { id: Number(found.id), localizedName: found.name, vanityName: found.name.toLowerCase() })
+        : json(404, restliError(404, 'Not found'));
+    }
+    if (route === 'POST /rest/images' && url.searchParams.get('action') === 'initializeUpload') {
+      const body = JSON.parse((await readBody(req)).toString('utf8')) as {
+        initializeUploadRequest?: { owner?: string };
+      };
+      const owner = body.initializeUploadRequest?.owner;
+      if (!owner) return json(422, restliError(422, 'owner is required'));
+      const image = `urn:li:image:C4E${randomBytes(6).toString('hex')}`;
+      fake.images.set(image, { owner, sha256: null });
+      return json(200, {
+        value: {
+          uploadUrlExpiresAt: Date.now() + 3600_000,
+          uploadUrl: `${fake.url}/dms-uploads/${encodeURIComponent(image)}`,
+          image,
+        },
+      });
+    }
+    const upload = /^PUT \/dms-uploads\/(.+)$/.exec(route);
+    if (upload) {
+      const image = fake.images.get(decodeURIComponent(upload[1]!));
+      if (!image) return json(404, restliError(404, 'Not found'));
+      image.sha256 = createHash('sha256')
+        .update(await readBody(req))
+        .digest('hex');
+      return json(201, undefined);
+    }
+    if (route === 'POST /rest/posts') {
+      const body = JSON.parse((await readBody(req)).toString('utf8')) as Omit<FakeLinkedInPost, 'id' | 'createdAt'> & {
+        lifecycleState?: string;
+        visibility?: string;
+      };
+      const inputError = (fieldPath: string, description: string) =>
+        json(422, {
+          errorDetailType: 'com.linkedin.common.error.BadRequest',
+          message: `${description} [/${fieldPath}]`,
+          errorDetails: { inputErrors: [{ description, input: { inputPath: { fieldPath } }, code: 'INVALID_VALUE' }] },
+          status: 422,
+        });
+      if (body.author !== memberUrn() && !fake.organizations.some((o) => body.author === `urn:li:organization:${o.id}`))
+        return json(403, restliError(403, `Not enough permissions to post as ${body.author}`, 'ACCESS_DENIED', 100));
+      if (!body.lifecycleState || !body.visibility) return inputError('lifecycleState', 'is required');
+      if ([...new Intl.Segmenter().segment(shown(body.commentary ?? ''))].length > 3000)
+        return inputError('commentary', 'Text length exceeds the maximum of 3000 characters');
+      const images = [body.content?.media, ...(body.content?.multiImage?.images ?? [])].filter((m) => m !== undefined);
+      if (images.some((m) => fake.images.get(m.id)?.sha256 == null))
+        return inputError('content', 'Image not found or not uploaded');
+      const duplicate = fake.posts.find(
+        (p) => p.author === body.author && p.commentary === body.commentary && Date.now() - p.createdAt < 3600_000,
+      );
+      if (duplicate) return json(422, restliError(422, `Content is a duplicate of ${duplicate.id}`, 'DUPLICATE_POST'));
+      const post: FakeLinkedInPost = {
+        id: `urn:li:share:${newId()}`,
+        author: body.author,
+        commentary: body.commentary ?? '',
+        createdAt: Date.now(),
+        ...(body.content ? { content: body.content } : {}),
+      };
+      fake.posts.push(post);
+      if (fake.loseNextAnswer) {
+        fake.loseNextAnswer = false;
+        res.socket?.destroy();
+        return;
+      }
+      return res.writeHead(201, { 'x-restli-id': post.id, 'x-linkedin-id': post.id }).end();
+    }
+    if (route === 'GET /rest/posts' && url.searchParams.get('q') === 'author') {
+      const author = url.searchParams.get('author') ?? '';
+      if (author.startsWith('urn:li:person:') && !fake.memberPostsReadable)
+        return json(
+          403,
+          restliError(
+            403,
+            'Not enough permissions to access: partnerApiPostsExternal.FINDER-author',
+            'ACCESS_DENIED',
+            100,
+          ),
+        );
+      const count = Math.min(Number(url.searchParams.get('count') ?? 10), 100);
+      const elements = fake.posts
+        .filter((p) => p.author === author)
+        .sort((a, b) => b.createdAt - a.createdAt)
+        .slice(0, count)
+        .map((p) => ({ ...p, lifecycleState: 'PUBLISHED', visibility: 'PUBLIC', lastModifiedAt: p.createdAt }));
+      return json(200, { elements, paging: { count, start: 0, links: [] } });
+    }
+    const remove = /^DELETE \/rest\/posts\/(.+)$/.exec(route);
+    if (remove) {
+      const i = fake.posts.findIndex((p) => p.id === decodeURIComponent(remove[1]!));
+      if (i >= 0) fake.posts.splice(i, 1);
+      return res.writeHead(204).end();
+    }
+    return json(404, restliError(404, `No resource ${route}`));
+  });
+
+  async function token(req: http.IncomingMessage, json: (status: number, body: unknown) => void) {
+    const form = new URLSearchParams((await readBody(req)).toString('utf8'));
+    if (form.get('client_id') !== fake.clientId || form.get('client_secret') !== fake.clientSecret)
+      return json(401, { error: 'invalid_client', error_description: 'Client authentication failed' });
+    const invalid = () =>
+      json(400, {
+        error: 'invalid_request',
+        error_description: 'The provided authorization grant or refresh token is invalid, expired or revoked',
+      });
+    let refresh: string;
+    let scopes = 'openid,profile,w_member_social,w_organization_social';
+    if (form.get('grant_type') === 'authorization_code') {
+      const code = codes.get(form.get('code') ?? '');
+      codes.delete(form.get('code') ?? '');
+      if (!code || form.get('redirect_uri') !== code.redirectUri) return invalid();
+      refresh = `li-rt-${randomBytes(12).toString('hex')}`;
+      refreshTokens.set(refresh, Date.now() + 31_536_000_000);
+      scopes = code.scopes.join(',');
+    } else if (form.get('grant_type') === 'refresh_token') {
+      refresh = form.get('refresh_token') ?? '';
+      const expiresAt = refreshTokens.get(refresh);
+      if (!expiresAt || expiresAt < Date.now()) return invalid();
+    } else return json(400, { error: 'unsupported_grant_type', error_description: 'grant_type is invalid' });
+    return json(200, {
+      access_token: issueAccess(),
+      expires_in: 5_184_000,
+      refresh_token: refresh,
+      refresh_token_expires_in: Math.floor((refreshTokens.get(refresh)! - Date.now()) / 1000),
+      scope: scopes,
+    });
+  }
+
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  fake.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  fake.oauthUrl = `${fake.url}/oauth/v2`;
+  fake.close = () => new Promise((resolve) => server.close(() => resolve()));
+  return fake;
+}

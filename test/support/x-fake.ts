@@ -1,0 +1,388 @@
+import { createHash, randomBytes } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import twitterText from 'twitter-text';
+
+/**
+ * A local stand-in for X's API v2, following its documents where Chorus uses it:
+ * - OAuth 2.0 with PKCE (https://docs.x.com/resources/fundamentals/authentication/oauth-2-0/authorization-code):
+ *   `POST /2/oauth2/token` (form; Basic auth for a confidential client, `client_id` for a public
+ *   one), codes single use and checked against their S256 challenge and redirect URI, access
+ *   tokens of 7200 s, and refresh tokens that rotate: each is good for one refresh;
+ * - `POST /2/tweets` (201 `{ data: { id, text, edit_history_tweet_ids } }`; 280 weighted characters;
+ *   403 for duplicate content; `reply.in_reply_to_tweet_id`, `media.media_ids`);
+ * - the chunked media upload (`/2/media/upload/initialize`, `/{id}/append`, `/{id}/finalize`,
+ *   `GET /2/media/upload?command=STATUS`) and `POST /2/media/metadata` for alt text;
+ * - `GET /2/users/me`, `GET /2/users/:id/tweets` (newest first, max_results 5 to 100, text with
+ *   links as t.co and `&<>` as entities), `GET /2/tweets?ids=` (public_metrics, "Not Found Error"
+ *   per missing id), `DELETE /2/tweets/:id`;
+ * - problem documents (`title`, `detail`, `type`, `status`) and `x-rate-limit-limit`, `-remaining`
+ *   and `-reset` (epoch seconds) on every answer.
+ */
+export interface FakeTweet {
+  id: string;
+  text: string;
+  author_id: string;
+  created_at: string;
+  in_reply_to: string | null;
+  media: { id: string; alt: string | null; sha256: string; type: string }[];
+  public_metrics: { like_count: number; retweet_count: number; reply_count: number; quote_count: number };
+}
+
+export interface XFake {
+  url: string;
+  user: { id: string; username: string; name: string; followers: number };
+  clientId: string;
+  clientSecret: string;
+  /** A valid access token for the user (as a connected channel holds it). */
+  accessToken: string;
+  /** A code for this authorization request, as the consent screen would send back to redirectUri. */
+  authorize(request: { codeChallenge: string; redirectUri: string; scopes?: string[] }): string;
+  /** The refresh tokens issued so far, and whether each is still good. */
+  refreshTokens: Map<string, boolean>;
+  /** Make this access token expired (X answers 401 with it). */
+  expire(accessToken: string): void;
+  tweets: FakeTweet[];
+  /** The user's own tweets, oldest first. */
+  published(): FakeTweet[];
+  /** Requests received: method, path + query, and when. */
+  requests: { method: string; path: string; at: number }[];
+  /** Answer the next writes (POST, PUT, DELETE but the token endpoint) with these instead. */
+  failNext(...responses: { status: number; headers?: Record<string, string>; body?: unknown }[]): void;
+  /** Create the next tweet whose text includes `match`, then drop the connection without answering. */
+  loseAnswer(match: string): void;
+  /** Finalize answers with processing_info `in_progress`; the first STATUS read says `succeeded`. */
+  processAsync: boolean;
+  close(): Promise<void>;
+}
+
+const problem = (status: number, title: string, detail: string, type = 'about:blank') => ({
+  title,
+  detail,
+  type,
+  status,
+});
+
+export async function startXFake(): Promise<XFake> {
+  let nextId = 1_860_000_000_000_000_000n;
+  const newId = () => String((nextId += 1n));
+  const accessTokens = new Map<string, { expiresAt: number; scopes: string[] }>();
+  const codes = new Map<string, { challenge: string; redirectUri: string; scopes: string[] }>();
+  const media = new Map<
+    string,
+    { type: string; total: number; chunks: Buffer[]; finalized: boolean; ready: boolean; alt: string | null }
+  >();
+  const failures: { status: number; headers?: Record<string, string>; body?: unknown }[] = [];
+  let losing: string | null = null;
+  const issueAccess = (scopes: string[]) => {
+    const token = `x-at-${randomBytes(12).toString('hex')}`;
+    accessTokens.set(token, { expiresAt: Date.now() + 7200_000, scopes });
+    return token;
+  };
+  const fake: XFake = {
+    url: '',
+    user: { id: '1500000000000000001', username: 'chorus_app', name: 'Chorus', followers: 0 },
+    clientId: 'x-client-id',
+    clientSecret: 'x-client-secret',
+    accessToken: '',
+    authorize({ codeChallenge, redirectUri, scopes = ['tweet.read', 'tweet.write', 'users.read', 'offline.access'] }) {
+      const code = `x-code-${randomBytes(8).toString('hex')}`;
+      codes.set(code, { challenge: codeChallenge, redirectUri, scopes });
+      return code;
+    },
+    refreshTokens: new Map(),
+    expire: (token) => void accessTokens.set(token, { ...accessTokens.get(token)!, expiresAt: 0 }),
+    tweets: [],
+    published: () => fake.tweets.filter((t) => t.author_id === fake.user.id),
+    requests: [],
+    failNext: (...responses) => void failures.push(...responses),
+    loseAnswer: (match) => void (losing = match),
+    processAsync: false,
+    close: async () => undefined,
+  };
+  fake.accessToken = issueAccess(['tweet.read', 'tweet.write', 'users.read', 'media.write', 'offline.access']);
+
+  const readBody = (req: http.IncomingMessage) =>
+    new Promise<Buffer>((resolve) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => resolve(Buffer.concat(chunks)));
+    });
+  /** Text as X returns it: links shortened to t.co, `&<>` as HTML entities. */
+  const returned = (text: string) =>
+    text
+      .replace(/&/g, '&amp;')
+      .replace(/</g, '&lt;')
+      .replace(/>/g, '&gt;')
+      .replace(/https?:\/\/\S+/g, () => `https://t.co/${randomBytes(5).toString('hex')}`);
+  const view = (t: FakeTweet, fields: string[]) => ({
+    id: t.id,
+    text: returned(t.text),
+    edit_history_tweet_ids: [t.id],
+    ...(fields.includes('created_at') ? { created_at: t.created_at } : {}),
+    ...(fields.includes('author_id') ? { author_id: t.author_id } : {}),
+    ...(fields.includes('public_metrics') ? { public_metrics: { ...t.public_metrics, impression_count: 0 } } : {}),
+    ...(fields.includes('referenced_tweets') && t.in_reply_to
+      ? { referenced_tweets: [{ type: 'replied_to', id: t.in_reply_to }] }
+      : {}),
+  });
+
+  const server = http.createServer(async (req, res) => {
+    const url = new URL(req.url ?? '/', fake.url);
+    const route = `${req.method} ${url.pathname}`;
+    fake.requests.push({ method: req.method ?? 'GET', path: `${url.pathname}${url.search}`, at: Date.now() });
+    const resetAt = Math.ceil(Date.now() / 1000) + 900;
+    const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
+      res
+        .writeHead(status, {
+          'content-type': 'application/json; charset=utf-8',
+          'x-rate-limit-limit': '100',
+          'x-rate-limit-remaining': '99',
+          'x-rate-limit-reset': String(resetAt),
+          ...headers,
+        })
+        .end(body === undefined ? undefined : JSON.stringify(body));
+
+    if (route === 'POST /2/oauth2/token') return token(req, json);
+    const failure = req.method === 'GET' ? undefined : failures.shift();
+    if (failure)
+      return json(failure.status, failure.body ?? problem(failure.status, 'Error', 'Error'), failure.headers);
+
+    const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+    const grant = bearer ? accessTokens.get(bearer) : undefined;
+    if (!grant || grant.expiresAt < Date.now()) return json(401, problem(401, 'Unauthorized', 'Unauthorized'));
+    const fields = (url.searchParams.get('tweet.fields') ?? '').split(',');
+
+    if (route === 'GET /2/users/me')
+      return json(200, {
+        data: {
+          id: fake.user.id,
+          name: fake.user.name,
+          username: fake.user.username,
+          ...((url.searchParams.get('user.fields') ?? '').includes('public_metrics')
+            ? { public_metrics: { followers_count: fake.user.followers, following_count: 0, tweet_count: 0 } }
+            : {}),
+        },
+      });
+    const timeline = /^GET \/2\/users\/(\d+)\/tweets$/.exec(route);
+    if (timeline) {
+      const max = Number(url.searchParams.get('max_results') ?? 10);
+      if (!Number.isInteger(max) || max < 5 || max > 100)
+        return json(400, {
+          errors: [
+            {
+              parameters: { max_results: [String(max)] },
+              message: 'The `max_results` query parameter value is not between 5 and 100',
+            },
+          ],
+          title: 'Invalid Request',
+          detail: 'One or more parameters to your request was invalid.',
+          type: 'https://api.twitter.com/2/problems/invalid-request',
+        });
+      const own = fake.tweets
+        .filter((t) => t.author_id === timeline[1])
+        .reverse()
+        .slice(0, max);
+      return json(
+        200,
+        own.length
+          ? { data: own.map((t) => view(t, fields)), meta: { result_count: own.length } }
+          : { meta: { result_count: 0 } },
+      );
+    }
+    if (route === 'GET /2/tweets') {
+      const ids = (url.searchParams.get('ids') ?? '').split(',').filter(Boolean);
+      if (ids.length < 1 || ids.length > 100)
+        return json(
+          400,
+          problem(
+            400,
+            'Invalid Request',
+            'ids must have 1 to 100 ids',
+            'https://api.twitter.com/2/problems/invalid-request',
+          ),
+        );
+      const found = ids.map((id) => fake.tweets.find((t) => t.id === id));
+      const errors = ids
+        .filter((_id, i) => !found[i])
+        .map((id) => ({
+          value: id,
+          detail: `Could not find tweet with ids: [${id}].`,
+          title: 'Not Found Error',
+          resource_type: 'tweet',
+          parameter: 'ids',
+          resource_id: id,
+          type: 'https://api.twitter.com/2/problems/resource-not-found',
+        }));
+      const data = found.filter((t): t is FakeTweet => !!t).map((t) => view(t, fields));
+      return json(200, { ...(data.length ? { data } : {}), ...(errors.length ? { errors } : {}) });
+    }
+    if (route === 'POST /2/tweets') {
+      const body = JSON.parse((await readBody(req)).toString('utf8')) as {
+        text?: string;
+        media?: { media_ids?: string[] };
+        reply?: { in_reply_to_tweet_id?: string };
+      };
+      const text = body.text ?? '';
+      const invalid = (parameter: string, message: string) =>
+        json(400, {
+          errors: [{ parameters: { [parameter]: [] }, message }],
+          title: 'Invalid Request',
+          detail: 'One or more parameters to your request was invalid.',
+          type: 'https://api.twitter.com/2/problems/invalid-request',
+        });
+      if (!text && !body.media?.media_ids?.length) return invalid('text', 'Post text or media is required');
+      if (twitterText.parseTweet(text).weightedLength > 280) return invalid('text', 'Your Post text is too long.');
+      const mediaIds = body.media?.media_ids ?? [];
+      if (mediaIds.some((id) => !media.get(id)?.ready))
+        return invalid('media.media_ids', 'Your media IDs are invalid.');
+      const parent = body.reply?.in_reply_to_tweet_id;
+      if (parent && !fake.tweets.some((t) => t.id === parent))
+        return invalid(
+          'reply.in_reply_to_tweet_id',
+          'The post you are replying to has been deleted or is not visible to you.',
+        );
+      if (fake.published().some((t) => t.text === text))
+        return json(403, problem(403, 'Forbidden', 'You are not allowed to create a Tweet with duplicate content.'));
+      const tweet: FakeTweet = {
+        id: newId(),
+        text,
+        author_id: fake.user.id,
+        created_at: new Date().toISOString(),
+        in_reply_to: parent ?? null,
+        media: mediaIds.map((id) => {
+          const m = media.get(id)!;
+          return {
+            id,
+            alt: m.alt,
+            type: m.type,
+            sha256: createHash('sha256').update(Buffer.concat(m.chunks)).digest('hex'),
+          };
+        }),
+        public_metrics: { like_count: 0, retweet_count: 0, reply_count: 0, quote_count: 0 },
+      };
+      fake.tweets.push(tweet);
+      if (losing !== null && text.includes(losing)) {
+        losing = null;
+        res.socket?.destroy();
+        return;
+      }
+      return json(201, { data: { id: tweet.id, text: returned(text), edit_history_tweet_ids: [tweet.id] } });
+    }
+    const remove = /^DELETE \/2\/tweets\/(\d+)$/.exec(route);
+    if (remove) {
+      const i = fake.tweets.findIndex((t) => t.id === remove[1] && t.author_id === fake.user.id);
+      if (i >= 0) fake.tweets.splice(i, 1);
+      return json(200, { data: { deleted: i >= 0 } });
+    }
+    if (route === 'POST /2/media/upload/initialize') {
+      const body = JSON.parse((await readBody(req)).toString('utf8')) as { media_type?: string; total_bytes?: number };
+      if (!body.media_type || !body.total_bytes)
+        return json(400, problem(400, 'Invalid Request', 'media_type and total_bytes are required'));
+      const id = newId();
+      media.set(id, {
+        type: body.media_type,
+        total: body.total_bytes,
+        chunks: [],
+        finalized: false,
+        ready: false,
+        alt: null,
+      });
+      return json(200, { data: { id, media_key: `3_${id}`, expires_after_secs: 86400 } });
+    }
+    const append = /^POST \/2\/media\/upload\/(\d+)\/(append|finalize)$/.exec(route);
+    if (append) {
+      const m = media.get(append[1]!);
+      if (!m) return json(400, problem(400, 'Invalid Request', 'Invalid media_id'));
+      if (append[2] === 'append') {
+        const form = await new Request(fake.url, {
+          method: 'POST',
+          headers: req.headers as Record<string, string>,
+          body: await readBody(req),
+        }).formData();
+        const chunk = form.get('media');
+        if (!(chunk instanceof Blob)) return json(400, problem(400, 'Invalid Request', 'media is required'));
+        m.chunks[Number(form.get('segment_index'))] = Buffer.from(await chunk.arrayBuffer());
+        return json(200, {});
+      }
+      const size = m.chunks.reduce((n, c) => n + c.length, 0);
+      if (size !== m.total)
+        return json(400, problem(400, 'Invalid Request', `File size mismatch: ${size} received, ${m.total} declared`));
+      m.finalized = true;
+      m.ready = !fake.processAsync;
+      return json(200, {
+        data: {
+          id: append[1],
+          media_key: `3_${append[1]}`,
+          size,
+          expires_after_secs: 86400,
+          ...(m.ready ? {} : { processing_info: { state: 'in_progress', check_after_secs: 1 } }),
+        },
+      });
+    }
+    if (route === 'GET /2/media/upload' && url.searchParams.get('command') === 'STATUS') {
+      const m = media.get(url.searchParams.get('media_id') ?? '');
+      if (!m?.finalized) return json(400, problem(400, 'Invalid Request', 'Invalid media_id'));
+      m.ready = true;
+      return json(200, {
+        data: { id: url.searchParams.get('media_id'), processing_info: { state: 'succeeded', progress_percent: 100 } },
+      });
+    }
+    if (route === 'POST /2/media/metadata') {
+      const body = JSON.parse((await readBody(req)).toString('utf8')) as {
+        id: string;
+        metadata?: { alt_text?: { text?: string } };
+      };
+      const m = media.get(body.id);
+      if (!m) return json(400, problem(400, 'Invalid Request', 'Invalid media id'));
+      const alt = body.metadata?.alt_text?.text ?? null;
+      if (alt && alt.length > 1000)
+        return json(400, problem(400, 'Invalid Request', 'alt_text must be at most 1000 characters'));
+      m.alt = alt;
+      return json(200, { data: { associated_metadata: true, id: body.id } });
+    }
+    return json(404, problem(404, 'Not Found', `No route ${route}`));
+  });
+
+  /** The token endpoint: codes (PKCE S256, the same redirect URI, single use) and rotating refresh tokens. */
+  async function token(req: http.IncomingMessage, json: (status: number, body: unknown) => void) {
+    const form = new URLSearchParams((await readBody(req)).toString('utf8'));
+    const basic = /^Basic (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+    const [id, secret] = basic
+      ? Buffer.from(basic, 'base64').toString('utf8').split(':').map(decodeURIComponent)
+      : [form.get('client_id')];
+    if (id !== fake.clientId || (basic && secret !== fake.clientSecret))
+      return json(401, { error: 'unauthorized_client', error_description: 'Missing valid authorization header' });
+    const invalid = (what: string) =>
+      json(400, { error: 'invalid_request', error_description: `Value passed for the ${what} was invalid.` });
+    let scopes: string[];
+    if (form.get('grant_type') === 'authorization_code') {
+      const code = codes.get(form.get('code') ?? '');
+      codes.delete(form.get('code') ?? '');
+      if (!code) return invalid('authorization code');
+      const verifier = form.get('code_verifier') ?? '';
+      if (createHash('sha256').update(verifier).digest('base64url') !== code.challenge) return invalid('code verifier');
+      if (form.get('redirect_uri') !== code.redirectUri) return invalid('redirect uri');
+      scopes = code.scopes;
+    } else if (form.get('grant_type') === 'refresh_token') {
+      const old = form.get('refresh_token') ?? '';
+      if (fake.refreshTokens.get(old) !== true) return invalid('token');
+      fake.refreshTokens.set(old, false); // rotated: good once
+      scopes = ['tweet.read', 'tweet.write', 'users.read', 'offline.access'];
+    } else return json(400, { error: 'unsupported_grant_type', error_description: 'Unsupported grant type' });
+    const refresh = scopes.includes('offline.access') ? `x-rt-${randomBytes(12).toString('hex')}` : undefined;
+    if (refresh) fake.refreshTokens.set(refresh, true);
+    return json(200, {
+      token_type: 'bearer',
+      expires_in: 7200,
+      access_token: issueAccess(scopes),
+      scope: scopes.join(' '),
+      ...(refresh ? { refresh_token: refresh } : {}),
+    });
+  }
+
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  fake.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  fake.close = () => new Promise((resolve) => server.close(() => resolve()));
+  return fake;
+}

@@ -255,10 +255,8 @@ export class BlueskyAdapter implements ChannelAdapter<BlueskyCredentials> {
   /**
    * The first link's card (app.bsky.embed.external), as the Bluesky app makes one: title,
    * description and thumbnail. Best effort: a page that cannot be read publishes without a card.
-   */
-  /**
-   * The card of the text's first link. A short link's card is read from the page it redirects to
-   * (no click is made through it) and points at the short link, so a click on the card is counted.
+   * A short link's card is read from the page it redirects to (no click is made through it) and
+   * points at the short link, so a click on the card is counted.
    */
   private async linkCardEmbed(agent: AtpAgent, richText: RichText, shortLinks: Record<string, string>) {
     if (!this.options.linkCards) return undefined;

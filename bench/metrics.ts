@@ -1,13 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { sql } from 'kysely';
 import { createMetricsActivities } from '../activities/metrics';
-import { BlueskyAdapter } from '../channels/bluesky';
-import { MastodonAdapter } from '../channels/mastodon';
-import type { ChannelAdapters } from '../channels/registry';
-import { WebhookAdapter } from '../channels/webhook';
+import { createChannelAdapters } from '../channels/registry';
 import { loadConfig } from '../config';
 import { OFFSET_LABELS, type MetricsRound } from '../contracts/analytics';
+import { AuditKey, withAuditKey } from '../db/audit';
 import { insertChannel } from '../db/channels';
 import { createDb, type Db } from '../db/database';
 import { migrateToLatest } from '../db/migrate';
@@ -22,7 +21,7 @@ import {
   postReport,
   type ReportRange,
 } from '../services/analytics';
-import { startBlueskyAppviewFake, type BlueskyAppviewFake } from '../test/support/bluesky-appview-fake';
+import { startBlueskyAppviewFake } from '../test/support/bluesky-appview-fake';
 import { startMastodonFake, type MastodonFake } from '../test/support/mastodon-fake';
 import { createBenchDatabase, machineDescription, percentile, runCleanups, type Cleanup } from './support';
 
@@ -122,25 +121,19 @@ async function seedPosts(
     await sql`
       with r as (
         select * from unnest(
+          ${sql.val(rows.map(() => randomUUID()))}::uuid[],
           ${sql.val(rows.map((r) => r.channelId))}::uuid[], ${sql.val(rows.map((r) => r.externalId))}::text[],
           ${sql.val(rows.map((r) => r.publishedAt.toISOString()))}::timestamptz[],
           ${sql.val(rows.map((r) => r.campaignId))}::uuid[]
-        ) as x(channel_id, external_id, published_at, campaign_id)
+        ) as x(id, channel_id, external_id, published_at, campaign_id)
       ), p as (
         insert into posts (id, workspace_id, author_id, text, publish_at, status, workflow_id, campaign_id)
-        select gen_random_uuid(), ${input.workspaceId}, ${input.authorId}, 'Bench post', published_at, 'published',
-          'bench/' || gen_random_uuid(), campaign_id
+        select id, ${input.workspaceId}, ${input.authorId}, 'Bench post', published_at, 'published', 'bench/' || id,
+          campaign_id
         from r
-        returning id, publish_at
-      ), numbered as (
-        select p.id, row_number() over (order by p.id) as n from p
       )
       insert into post_targets (post_id, channel_id, text, status, idempotency_key, external_id, published_at)
-      select p.id, r.channel_id, 'Bench post', 'published', gen_random_uuid()::text, r.external_id, r.published_at
-      from (select *, row_number() over (order by published_at, external_id) as n from r) r
-      join (select p.id, p.publish_at, row_number() over (order by p.publish_at, p.id) as n from p) p on p.n = r.n`.execute(
-      db,
-    );
+      select id, channel_id, 'Bench post', 'published', id::text, external_id, published_at from r`.execute(db);
   }
 }
 
@@ -188,7 +181,8 @@ async function collectorBench(
   );
   const uri = (c: number, n: number) => `at://did:plc:bench${String(c).padStart(19, '0')}/app.bsky.feed.post/3k${n}`;
   for (let c = 0; c < blueskyCount; c++)
-    for (let n = 0; n < perChannel; n++) bluesky.posts.set(uri(c, n), { likes: n % 7, reposts: n % 3, replies: 1, quotes: 0 });
+    for (let n = 0; n < perChannel; n++)
+      bluesky.posts.set(uri(c, n), { likes: n % 7, reposts: n % 3, replies: 1, quotes: 0 });
   const published = new Date(Date.now() - HOUR - 60_000);
   await seedPosts(db, {
     workspaceId: owner.workspaceId,
@@ -199,11 +193,7 @@ async function collectorBench(
     publishedAt: (i) => new Date(published.getTime() + (i % 1000)), // all within a second
   });
 
-  const adapters = {
-    bluesky: new BlueskyAdapter({ linkCards: false }),
-    mastodon: new MastodonAdapter(),
-    webhook: new WebhookAdapter({ allowPrivateAddresses: true }),
-  } as unknown as ChannelAdapters;
+  const adapters = createChannelAdapters({ linkCards: false });
   const activities = createMetricsActivities({
     db,
     adapters,
@@ -212,7 +202,9 @@ async function collectorBench(
     taskQueue: 'bench',
   });
   const run = () =>
-    new MockActivityEnvironment().run(activities.collectMetricsRound, { workspaceId: owner.workspaceId }) as Promise<MetricsRound>;
+    new MockActivityEnvironment().run(activities.collectMetricsRound, {
+      workspaceId: owner.workspaceId,
+    }) as Promise<MetricsRound>;
   // The daily followers reads first (and every Bluesky session), as they would have been taken already.
   for (const c of channelIds)
     await db
@@ -250,8 +242,14 @@ async function collectorBench(
     calls,
     callsByKind: {
       ...Object.fromEntries(bluesky.calls),
-      mastodonStatusLists: mastodons.reduce((a, f) => a + f.requests.filter((r) => r.path.startsWith('/api/v1/statuses?')).length, 0),
-      mastodonOther: mastodons.reduce((a, f) => a + f.requests.filter((r) => !r.path.startsWith('/api/v1/statuses?')).length, 0),
+      mastodonStatusLists: mastodons.reduce(
+        (a, f) => a + f.requests.filter((r) => r.path.startsWith('/api/v1/statuses?')).length,
+        0,
+      ),
+      mastodonOther: mastodons.reduce(
+        (a, f) => a + f.requests.filter((r) => !r.path.startsWith('/api/v1/statuses?')).length,
+        0,
+      ),
     },
     roundSeconds: Math.round(roundMs) / 1000,
     bytesPer10000Snapshots: snapshots > 0 ? Math.round((growth / snapshots) * 10_000) : null,
@@ -312,7 +310,7 @@ async function reportsBench(db: Db, opts: ReturnType<typeof options>): Promise<R
     channelIds,
     count: posts,
     externalId: (c, n) => `bench-${c}-${n}`,
-    publishedAt: (i) => new Date(now - 31 * 24 * HOUR * 0 - Math.round((i / posts) * yearMs) - HOUR),
+    publishedAt: (i) => new Date(now - Math.round((i / posts) * yearMs) - HOUR),
     campaignOf: (i) => (i < 10_000 ? campaigns[Math.floor(i / 100)]! : null),
   });
   await sql`
@@ -329,9 +327,9 @@ async function reportsBench(db: Db, opts: ReturnType<typeof options>): Promise<R
   await sql`analyze`.execute(db);
   const seedSeconds = Math.round(performance.now() - t0) / 1000;
   const [{ count }] = (
-    await sql<{ count: number }>`select count(*)::int as count from metric_snapshots where workspace_id = ${owner.workspaceId}`.execute(
-      db,
-    )
+    await sql<{
+      count: number;
+    }>`select count(*)::int as count from metric_snapshots where workspace_id = ${owner.workspaceId}`.execute(db)
   ).rows as [{ count: number }];
 
   const postIds = (
@@ -370,7 +368,11 @@ async function reportsBench(db: Db, opts: ReturnType<typeof options>): Promise<R
     times.sort((a, b) => a - b);
     all.push(...times);
     const ms = (v: number | undefined) => Math.round((v ?? 0) * 10) / 10;
-    byReport[name] = { p50: ms(percentile(times, 50)), p95: ms(percentile(times, 95)), max: ms(times[times.length - 1]) };
+    byReport[name] = {
+      p50: ms(percentile(times, 50)),
+      p95: ms(percentile(times, 95)),
+      max: ms(times[times.length - 1]),
+    };
   }
   all.sort((a, b) => a - b);
   const p95 = Math.round(percentile(all, 95)! * 10) / 10;
@@ -394,9 +396,10 @@ async function main() {
       ...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL } : {}),
     });
     const databaseUrl = await createBenchDatabase(config, cleanups);
-    const db = createDb(databaseUrl, 4);
-    cleanups.push({ what: 'database pool', run: () => db.destroy() });
-    await migrateToLatest(db);
+    const pool = createDb(databaseUrl, 4);
+    cleanups.push({ what: 'database pool', run: () => pool.destroy() });
+    await migrateToLatest(pool);
+    const db = withAuditKey(pool, AuditKey.derive(generateKey()));
     console.log(`Collector: ${opts.posts} posts over ${opts.channels} channels (${opts.mastodon} Mastodon)…`);
     const collector = await collectorBench(db, opts, cleanups);
     console.log(JSON.stringify(collector, null, 2));
@@ -410,7 +413,10 @@ async function main() {
     console.log(JSON.stringify(summary));
     const targets = collector.targets as { calls: { met: boolean }; round: { met: boolean }; allRead: boolean };
     const met =
-      targets.calls.met && targets.round.met && targets.allRead && (!reports || (reports.target as { met: boolean }).met);
+      targets.calls.met &&
+      targets.round.met &&
+      targets.allRead &&
+      (!reports || (reports.target as { met: boolean }).met);
     process.exitCode = met ? 0 : 1;
   } finally {
     await runCleanups(cleanups);

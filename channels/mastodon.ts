@@ -279,5 +279,10 @@ interface CountedStatus {
 
 const countsOf = (status: CountedStatus): PostMetrics => ({
   status: 'ok',
-  counts: { likes: status.favourites_count, reposts: status.reblogs_count, replies: status.replies_count, quotes: null },
+  counts: {
+    likes: status.favourites_count,
+    reposts: status.reblogs_count,
+    replies: status.replies_count,
+    quotes: null,
+  },
 });

@@ -310,8 +310,13 @@ export async function targetFigures(db: Db, workspaceId: string, filter: TargetF
       where s.target_id = t.id and s.status = 'ok' order by s.taken_at desc, s.id desc limit 1
     ) counted on true
     left join lateral (
-      select a.followers from audience_snapshots a where a.channel_id = t.channel_id
-      order by a.taken_at > t.published_at, abs(extract(epoch from a.taken_at - t.published_at)) limit 1
+      -- Two index probes (audience_snapshots_pk), not a sort of the channel's every read per target.
+      select coalesce(
+        (select a.followers from audience_snapshots a where a.channel_id = t.channel_id and a.taken_at <= t.published_at
+          order by a.taken_at desc limit 1),
+        (select a.followers from audience_snapshots a where a.channel_id = t.channel_id and a.taken_at > t.published_at
+          order by a.taken_at limit 1)
+      ) as followers
     ) audience on true
     left join lateral (
       select count(k.id)::int as clicks from short_links l join short_link_clicks k on k.code = l.code

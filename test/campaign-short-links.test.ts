@@ -97,7 +97,9 @@ test('the composer preview shows the short link; the post goes out with it in te
   const preview = await call(ws().token, 'POST', '/v1/posts/preview', { text, channelIds: [channelId], campaignId });
   expect(preview.statusCode).toBe(200);
   const [channel] = preview.json().channels;
-  expect(channel.text).toBe(`Spring sale: ${site.url}/spring?utm_source=bluesky&utm_medium=social&utm_campaign=Spring.`);
+  expect(channel.text).toBe(
+    `Spring sale: ${site.url}/spring?utm_source=bluesky&utm_medium=social&utm_campaign=Spring.`,
+  );
   expect(channel.asPublished).toBe('Spring sale: http://127.0.0.1:3000/l/xxxxxxxx.');
 
   const created = await call(ws().token, 'POST', '/v1/posts', { text, channelIds: [channelId], campaignId });

@@ -60,7 +60,10 @@ export async function startBlueskyAppviewFake(): Promise<BlueskyAppviewFake> {
     if (method === 'app.bsky.feed.getPosts') {
       const uris = url.searchParams.getAll('uris');
       if (uris.length > GET_POSTS_MAX)
-        return json(400, { error: 'InvalidRequest', message: `uris must not have more than ${GET_POSTS_MAX} elements` });
+        return json(400, {
+          error: 'InvalidRequest',
+          message: `uris must not have more than ${GET_POSTS_MAX} elements`,
+        });
       const posts = uris.flatMap((uri) => {
         const counts = fake.posts.get(uri);
         if (!counts) return [];

@@ -265,7 +265,13 @@ export async function startMastodonFake(): Promise<MastodonFake> {
       if (fake.before43) return (json(404, { error: 'Record not found' }), true);
       const ids = [...new Set(url.searchParams.getAll('id[]'))];
       if (ids.length > 20) return (json(422, { error: 'Validation failed: at most 20 ids' }), true);
-      return (json(200, ids.flatMap((id) => statuses.filter((st) => st.id === id))), true);
+      return (
+        json(
+          200,
+          ids.flatMap((id) => statuses.filter((st) => st.id === id)),
+        ),
+        true
+      );
     }
     const statusGet = /^GET \/api\/v1\/statuses\/(\d+)$/.exec(route);
     if (statusGet) {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { sql } from 'kysely';
@@ -205,20 +206,44 @@ async function collectorBench(
     new MockActivityEnvironment().run(activities.collectMetricsRound, {
       workspaceId: owner.workspaceId,
     }) as Promise<MetricsRound>;
-  // The daily followers reads first (and every Bluesky session), as they would have been taken already.
-  for (const c of channelIds)
-    await db
-      .insertInto('audience_snapshots')
-      .values({ workspace_id: owner.workspaceId, channel_id: c, taken_at: new Date(), followers: 1000 })
-      .execute();
   const networkCalls = () =>
     [...bluesky.calls.values()].reduce((a, b) => a + b, 0) + mastodons.reduce((a, f) => a + f.requests.length, 0);
+  // The daily followers reads first, as a running worker would have taken them (signing in to each
+  // Bluesky account, a session it keeps): the round measured is the snapshots'.
+  const signIns = networkCalls();
+  for (const [c, channelId] of channelIds.entries()) {
+    const credentials = sealer.open(
+      (
+        await db
+          .selectFrom('channels')
+          .select('credentials_sealed')
+          .where('id', '=', channelId)
+          .executeTakeFirstOrThrow()
+      ).credentials_sealed,
+    );
+    const followers = await adapters[c < blueskyCount ? 'bluesky' : 'mastodon'].readFollowers!(credentials);
+    await db
+      .insertInto('audience_snapshots')
+      .values({ workspace_id: owner.workspaceId, channel_id: channelId, taken_at: new Date(), followers })
+      .execute();
+  }
+  const followersCalls = networkCalls() - signIns;
+  const mastodonKind = (path: string) => `mastodon ${path.split('?')[0]!.replace(/\d+/g, ':id')}`;
+  const callsByKind = () => {
+    const kinds = new Map(bluesky.calls);
+    for (const r of mastodons.flatMap((f) => f.requests))
+      kinds.set(mastodonKind(r.path), (kinds.get(mastodonKind(r.path)) ?? 0) + 1);
+    return kinds;
+  };
+  const kindsBefore = callsByKind();
 
   bluesky.latencyMs = opts.latencyMs;
   mastodons.forEach((f) => (f.latencyMs = opts.latencyMs));
   const before = await tableBytes(db, 'metric_snapshots');
   const callsBefore = networkCalls();
   const rounds: MetricsRound[] = [];
+  const load = os.loadavg()[0]!;
+  const cpu = process.cpuUsage();
   const started = performance.now();
   for (;;) {
     const round = await run();
@@ -226,6 +251,7 @@ async function collectorBench(
     if (round.ok + round.missing + round.deleted === 0 || round.wakeInMs > 0) break;
   }
   const roundMs = performance.now() - started;
+  const { user, system } = process.cpuUsage(cpu);
   const calls = networkCalls() - callsBefore;
   const snapshots = rounds.reduce((a, r) => a + r.ok + r.missing + r.deleted, 0);
   await sql`vacuum analyze metric_snapshots`.execute(db);
@@ -240,18 +266,15 @@ async function collectorBench(
     ok: rounds.reduce((a, r) => a + r.ok, 0),
     failures,
     calls,
-    callsByKind: {
-      ...Object.fromEntries(bluesky.calls),
-      mastodonStatusLists: mastodons.reduce(
-        (a, f) => a + f.requests.filter((r) => r.path.startsWith('/api/v1/statuses?')).length,
-        0,
-      ),
-      mastodonOther: mastodons.reduce(
-        (a, f) => a + f.requests.filter((r) => !r.path.startsWith('/api/v1/statuses?')).length,
-        0,
-      ),
-    },
+    callsByKind: Object.fromEntries(
+      [...callsByKind()].map(([kind, n]) => [kind, n - (kindsBefore.get(kind) ?? 0)]).filter(([, n]) => n !== 0),
+    ),
+    followersReadsBefore: followersCalls,
     roundSeconds: Math.round(roundMs) / 1000,
+    // This process's CPU (Chorus's activity, the adapters and the fakes), and the machine's load
+    // when the round started: the machine is shared, and its load stretches the wall-clock time.
+    processCpuSeconds: Math.round((user + system) / 1000) / 1000,
+    loadAverage1m: Math.round(load * 10) / 10,
     bytesPer10000Snapshots: snapshots > 0 ? Math.round((growth / snapshots) * 10_000) : null,
     targets: {
       calls: { target: TARGET_CALLS, met: calls <= TARGET_CALLS },

@@ -24,8 +24,9 @@ const MAX_VIDEO_BYTES = 99 * 1024 * 1024;
 const MAX_ALT_CHARACTERS = 1500;
 const TIMEOUT_MS = 30_000;
 /**
- * Statuses asked for in one `GET /api/v1/statuses?id[]=…`: Mastodon's page size for statuses
- * (DEFAULT_STATUSES_LIMIT, 20); the method's documentation names no limit of its own.
+ * Statuses asked for in one `GET /api/v1/statuses?id[]=…`: Mastodon refuses more than its
+ * DEFAULT_STATUSES_LIMIT, 20, with a 422 (Api::V1::StatusesController#check_statuses_limit); the
+ * method's documentation names no limit.
  */
 const GET_STATUSES_MAX = 20;
 /** Media still processing (202): how often and how long to wait for it. */

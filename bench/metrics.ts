@@ -228,7 +228,7 @@ async function collectorBench(
       .execute();
   }
   const followersCalls = networkCalls() - signIns;
-  const mastodonKind = (path: string) => `mastodon ${path.split('?')[0]!.replace(/\d+/g, ':id')}`;
+  const mastodonKind = (path: string) => `mastodon ${path.split('?')[0]!.replace(/\/\d+(?=\/|$)/g, '/:id')}`;
   const callsByKind = () => {
     const kinds = new Map(bluesky.calls);
     for (const r of mastodons.flatMap((f) => f.requests))

@@ -26,6 +26,8 @@ import {
   type RetriesCancelled,
 } from '../db/post-claims';
 import type { Sealer } from '../db/sealing';
+import { shortLinkCampaignOf, targetShortLinks } from '../db/short-links';
+import { DEFAULT_SHORT_LINK_BASE, linksIn, newShortLinkCode, shortUrl, withShortLinks } from '../content/short-links';
 import type { MediaStorage } from '../content/media';
 import { Unavailable } from '../contracts/errors';
 import { FailureType } from '../contracts/shared';
@@ -39,6 +41,8 @@ export interface PublishingDeps {
   media: MediaStorage;
   /** Told of each target once its delivery is recorded (the analytics collector); must not throw or block. */
   onPublished?: (published: { workspaceId: string; targetId: string }) => void;
+  /** Where Chorus's short links (`/l/<code>`) are served: CHORUS_APP_URL; default http://127.0.0.1:3000. */
+  shortLinkBase?: string;
 }
 
 /**
@@ -72,10 +76,19 @@ interface LoadedTarget {
   publishAt: Date;
   idempotencyKey: string;
   media: PublishMedia[];
+  /** The short links in `text` (a campaign with short links on), each with the URL it stands for. */
+  shortLinks?: Map<string, string>;
 }
 
 /** The I/O of scheduled publishing. Every activity here is safe to run twice. */
-export function createPublishingActivities({ db, adapters, sealer, media, onPublished }: PublishingDeps) {
+export function createPublishingActivities({
+  db,
+  adapters,
+  sealer,
+  media,
+  onPublished,
+  shortLinkBase = DEFAULT_SHORT_LINK_BASE,
+}: PublishingDeps) {
   const claims = new ClaimBatcher(db);
   const deliveries = new DeliveryRecorder(db);
 
@@ -120,6 +133,37 @@ export function createPublishingActivities({ db, adapters, sealer, media, onPubl
     if (problems.length > 0) throw ApplicationFailure.nonRetryable(problems.join('; '), FailureType.InvalidContent);
   }
 
+  /**
+   * A post of a campaign with short links on goes out with each link as a Chorus short link: one
+   * per target and URL (the URL as stored, the campaign's UTM tags for this channel included), made
+   * at the first attempt and found again by every retry, so the text sent is the same each time.
+   */
+  async function shortenLinks(target: LoadedTarget): Promise<void> {
+    const urls = linksIn(target.text);
+    if (urls.length === 0) return;
+    const campaignId = await shortLinkCampaignOf(db, target.postId);
+    if (!campaignId) return;
+    const codes = await targetShortLinks(db, {
+      workspaceId: target.workspaceId,
+      targetId: target.targetId,
+      postId: target.postId,
+      channelId: target.channelId,
+      campaignId,
+      urls,
+      newCode: newShortLinkCode,
+    });
+    const shortened = withShortLinks(
+      target.text,
+      (url) => {
+        const code = codes.get(url);
+        return code === undefined ? undefined : shortUrl(shortLinkBase, code);
+      },
+      (text) => target.adapter.validate(text),
+    );
+    target.text = shortened.text;
+    target.shortLinks = shortened.replaced;
+  }
+
   /** The network call, and its outcome recorded on the target and on its channel's health. */
   async function sendTarget(target: LoadedTarget, attempt: number): Promise<PublishResult> {
     let result: PublishResult;
@@ -132,6 +176,7 @@ export function createPublishingActivities({ db, adapters, sealer, media, onPubl
         idempotencyKey: target.idempotencyKey,
         isRetry: attempt > 1,
         media: target.media,
+        ...(target.shortLinks?.size ? { shortLinks: Object.fromEntries(target.shortLinks) } : {}),
       });
     } catch (err) {
       const failure = toApplicationFailure(err, target.channelName);
@@ -238,6 +283,7 @@ export function createPublishingActivities({ db, adapters, sealer, media, onPubl
         const attempt = Context.current().info.attempt;
         await markTargetPublishing(db, targetId, attempt);
         checkContent(target);
+        await shortenLinks(target);
         return sendTarget(target, attempt);
       });
     },
@@ -274,6 +320,7 @@ export function createPublishingActivities({ db, adapters, sealer, media, onPubl
         if (claim.channelRemoved) throw channelRemoved(target.channelName);
         target.text = claim.text; // as edited up to the claim
         checkContent(target);
+        await shortenLinks(target);
         const untilDue = due - Date.now();
         if (untilDue > 0) await new Promise((resolve) => setTimeout(resolve, untilDue));
         try {

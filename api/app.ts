@@ -54,6 +54,8 @@ export interface AppDeps {
   sessionPolicy?: SessionPolicy;
   /** The Temporal UI the web app links to (TEMPORAL_UI_URL, or the dev server's under `npm start`). */
   temporalUiUrl?: string | null;
+  /** Where Chorus's short links (`/l/<code>`) are served (CHORUS_APP_URL); previews show campaign links on it. */
+  shortLinkBase?: string;
 }
 
 /** A route as registered: its method, URL and the access it declares (none: it takes no member). */

@@ -33,6 +33,8 @@ export interface PublishRequest {
   isRetry: boolean;
   /** Attached media, in order (already checked with validateMedia). */
   media: PublishMedia[];
+  /** Chorus short links in `text` (a campaign with short links on), each with the URL it redirects to. */
+  shortLinks?: Record<string, string>;
 }
 
 export interface PublishResult {

@@ -149,10 +149,12 @@ export class BlueskyAdapter implements ChannelAdapter<BlueskyCredentials> {
     try {
       const richText = new RichText({ text: request.text });
       await richText.detectFacets(agent);
+      const shortLinks = request.shortLinks ?? {};
+      fitShortLinkFacets(richText, Object.keys(shortLinks));
       const embed =
         request.media.length > 0
           ? await this.imagesEmbed(agent, request.media)
-          : await this.linkCardEmbed(agent, richText);
+          : await this.linkCardEmbed(agent, richText, shortLinks);
       const record = {
         $type: POST_COLLECTION,
         text: richText.text,
@@ -253,14 +255,20 @@ export class BlueskyAdapter implements ChannelAdapter<BlueskyCredentials> {
   /**
    * The first link's card (app.bsky.embed.external), as the Bluesky app makes one: title,
    * description and thumbnail. Best effort: a page that cannot be read publishes without a card.
+   * A short link's card is read from the page it redirects to (no click is made through it) and
+   * points at the short link, so a click on the card is counted.
    */
-  private async linkCardEmbed(agent: AtpAgent, richText: RichText) {
+  private async linkCardEmbed(agent: AtpAgent, richText: RichText, shortLinks: Record<string, string>) {
     if (!this.options.linkCards) return undefined;
     const link = richText.facets
       ?.flatMap((f) => f.features)
       .find((f): f is { $type: string; uri: string } => typeof (f as { uri?: unknown }).uri === 'string')?.uri;
     if (!link) return undefined;
-    const card = await fetchLinkCard(link, this.options.linkCards).catch(() => undefined);
+    const page = shortLinks[link];
+    const card = await fetchLinkCard(page ?? link, this.options.linkCards).then(
+      (c) => (c && page ? { ...c, uri: link } : c),
+      () => undefined,
+    );
     if (!card) return undefined;
     // A thumbnail the PDS will not take leaves the card without one; the post still goes out.
     const thumb = card.image
@@ -312,4 +320,24 @@ export class BlueskyAdapter implements ChannelAdapter<BlueskyCredentials> {
 
 function postUrl(did: string, rkey: string): string {
   return `https://bsky.app/profile/${did}/post/${rkey}`;
+}
+
+/**
+ * Makes each link facet that runs over a short link end where the short link ends: Bluesky's
+ * detection leaves a closing quote or bracket after a link inside the link, where Chorus's link
+ * reading (content/short-links.ts) does not.
+ */
+function fitShortLinkFacets(richText: RichText, shortUrls: string[]): void {
+  if (shortUrls.length === 0) return;
+  const bytes = new TextEncoder();
+  for (const facet of richText.facets ?? []) {
+    for (const feature of facet.features) {
+      const uri = (feature as { uri?: unknown }).uri;
+      if (typeof uri !== 'string') continue;
+      const short = shortUrls.find((s) => uri !== s && uri.startsWith(s) && /^[^\w/?#-]+$/.test(uri.slice(s.length)));
+      if (!short) continue;
+      (feature as { uri: string }).uri = short;
+      facet.index.byteEnd -= bytes.encode(uri.slice(short.length)).length;
+    }
+  }
 }

@@ -18,6 +18,9 @@ export const campaignView = z.object({
     .object({ medium: z.string(), campaign: z.string(), sources: z.record(z.string(), z.string()).optional() })
     .nullable(),
   enforceDates: z.boolean(),
+  shortLinks: z
+    .boolean()
+    .describe("Every link of the campaign's posts goes out as a Chorus short link (`/l/<code>`), its clicks counted"),
   status: z.enum(CAMPAIGN_STATUSES),
   workflowId: z.string(),
   createdAt: z.string(),
@@ -42,6 +45,7 @@ type CampaignRow = {
   tags: string[];
   utm: CampaignUtm | null;
   enforce_dates: boolean;
+  short_links: boolean;
   status: CampaignStatus;
   workflow_id: string;
   created_at: Date;
@@ -59,6 +63,7 @@ export function toCampaignView(r: CampaignRow): CampaignView {
     tags: r.tags,
     utm: r.utm,
     enforceDates: r.enforce_dates,
+    shortLinks: r.short_links,
     status: r.status,
     workflowId: r.workflow_id,
     createdAt: r.created_at.toISOString(),

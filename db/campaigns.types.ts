@@ -26,6 +26,8 @@ export interface CampaignsTable {
   utm: ColumnType<CampaignUtm | null, string | null, string | null>;
   /** Refuse posts outside the campaign's dates. */
   enforce_dates: Generated<boolean>;
+  /** Publish every link of the campaign's posts as a Chorus short link (migration 0036). */
+  short_links: Generated<boolean>;
   status: CampaignStatus;
   workflow_id: string;
   created_at: CreatedAt;

@@ -11,6 +11,8 @@ export interface ShortLinksTable {
   channel_id: string | null;
   created_by: string | null;
   created_at: CreatedAt;
+  /** The target (post × channel) a campaign's publish made this link for (migration 0036); null for links made by hand. */
+  target_id: Generated<string | null>;
 }
 
 export type ClickExclusion = 'bot' | 'repeat';
@@ -97,4 +99,60 @@ export async function recordClick(
     returning excluded`.execute(tx);
     return row.rows[0]?.excluded ?? null;
   });
+}
+
+/** The campaign whose posts publish their links as short links, when this post is in one (else undefined). */
+export async function shortLinkCampaignOf(db: Db, postId: string): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('posts as p')
+    .innerJoin('campaigns as c', 'c.id', 'p.campaign_id')
+    .select('c.id')
+    .where('p.id', '=', postId)
+    .where('c.short_links', '=', true)
+    .executeTakeFirst();
+  return row?.id;
+}
+
+/**
+ * The short link of each URL of one target, made the first time and found again after: the key is
+ * (target, URL), so a retried or replayed publish reuses the codes, and the text it sends is the same.
+ * `newCode` is asked for a code per URL not linked yet.
+ */
+export async function targetShortLinks(
+  db: Db,
+  input: {
+    workspaceId: string;
+    targetId: string;
+    postId: string;
+    channelId: string;
+    campaignId: string;
+    urls: string[];
+    newCode: () => string;
+  },
+): Promise<Map<string, string>> {
+  const urls = [...new Set(input.urls)];
+  if (urls.length === 0) return new Map();
+  await db
+    .insertInto('short_links')
+    .values(
+      urls.map((url) => ({
+        code: input.newCode(),
+        workspace_id: input.workspaceId,
+        target_url: url,
+        campaign_id: input.campaignId,
+        post_id: input.postId,
+        channel_id: input.channelId,
+        created_by: null,
+        target_id: input.targetId,
+      })),
+    )
+    .onConflict((oc) => oc.columns(['target_id', 'target_url']).where('target_id', 'is not', null).doNothing())
+    .execute();
+  const rows = await db
+    .selectFrom('short_links')
+    .select(['code', 'target_url'])
+    .where('target_id', '=', input.targetId)
+    .where('target_url', 'in', urls)
+    .execute();
+  return new Map(rows.map((r) => [r.target_url, r.code]));
 }

@@ -151,6 +151,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
         ...withMailer,
         sessionPolicy: sessionPolicy(config),
         temporalUiUrl: config.TEMPORAL_UI_URL ?? null,
+        shortLinkBase: config.CHORUS_APP_URL,
       };
     },
     workerDeps() {
@@ -161,6 +162,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
         sealer,
         media,
         metricsTimeScale: config.METRICS_TIME_SCALE,
+        shortLinkBase: config.CHORUS_APP_URL,
         ...withMailer,
         inbox: inboxReadOptions(config),
       };

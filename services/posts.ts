@@ -3,6 +3,7 @@ import type { Client } from '@temporalio/client';
 import type { MediaFacts } from '../channels/adapter';
 import type { ChannelAdapters } from '../channels/registry';
 import { addUtm } from '../content/utm';
+import { DEFAULT_SHORT_LINK_BASE, SHORT_LINK_CODE_PLACEHOLDER, shortUrl, withShortLinks } from '../content/short-links';
 import { nextFreeSlot } from '../content/queue-slots';
 import { chainFor, resolveSteps, unsatisfiableSteps, type PolicyChain } from '../db/approvals';
 import { appendAudit } from '../db/audit';
@@ -30,6 +31,8 @@ export interface PostCreationContext {
   temporal: Client;
   adapters: ChannelAdapters;
   taskQueue: string;
+  /** Where short links are served (CHORUS_APP_URL): previews show a campaign's links on it. */
+  shortLinkBase?: string;
 }
 
 export interface NewPostRequest {
@@ -365,12 +368,35 @@ async function approvalChain(
   return { steps, distinctApprovers: policy.distinctApprovers, policies: policy.policies ?? [], problems };
 }
 
+/**
+ * A channel's text as a campaign with short links on publishes it: each link as `<base>/l/<code>`,
+ * the code shown as a placeholder as long as a real one (codes are made at publishing), so the
+ * networks' counts on it are exact. Links a short link would push over the limit stay as written.
+ */
+function previewShortLinks(
+  ctx: Pick<PostCreationContext, 'adapters' | 'shortLinkBase'>,
+  channels: Channel[],
+  review: ChannelReview,
+) {
+  const channel = channels.find((c) => c.id === review.channelId);
+  if (!channel) return null;
+  const base = ctx.shortLinkBase ?? DEFAULT_SHORT_LINK_BASE;
+  return withShortLinks(
+    review.text,
+    () => shortUrl(base, SHORT_LINK_CODE_PLACEHOLDER),
+    (text) => ctx.adapters[channel.provider].validate(text),
+  ).text;
+}
+
 /** What creating a post would do, stored nowhere (POST /v1/posts/preview). */
 export interface PostPreview {
   /** Every broken rule, as creating the post would list them in its 422; empty when it can be created. */
   problems: FieldProblem[];
-  /** Each channel's text (variant, template and UTM tags applied) and its network's problems with it. */
-  channels: ChannelReview[];
+  /**
+   * Each channel's text (variant, template and UTM tags applied) and its network's problems with it;
+   * `asPublished`: the text as it will go out when that differs (a campaign's links as short links).
+   */
+  channels: (ChannelReview & { asPublished: string | null })[];
   /** The chain that would apply (null: it publishes without approval). */
   approval: {
     steps: ApprovalStep[];
@@ -423,11 +449,15 @@ export async function previewPost(
           campaign ? utmTagger(campaign) : undefined,
         )
       : undefined;
+  const reviews = (review?.reviews ?? []).map((r) => ({
+    ...r,
+    asPublished: campaign?.shortLinks ? previewShortLinks(ctx, review!.channels, r) : null,
+  }));
   if (plan) {
     const approval = plan.input.approval;
     return {
       problems: [],
-      channels: review?.reviews ?? [],
+      channels: reviews,
       approval: approval
         ? {
             steps: approval.steps,
@@ -451,7 +481,7 @@ export async function previewPost(
   );
   return {
     problems,
-    channels: review?.reviews ?? [],
+    channels: reviews,
     approval:
       chain.steps.length > 0
         ? { steps: chain.steps, distinctApprovers: chain.distinctApprovers, policies: chain.policies }

@@ -31,7 +31,7 @@ test('a preview answers as creating would, stores nothing, and names the approva
   expect(plain.statusCode).toBe(200);
   expect(plain.json()).toEqual({
     problems: [],
-    channels: s.channels.map((channelId) => ({ channelId, text: body.text, problems: [] })),
+    channels: s.channels.map((channelId) => ({ channelId, text: body.text, problems: [], asPublished: null })),
     approval: null,
     publishAt: inAnHour,
     status: 'scheduled',

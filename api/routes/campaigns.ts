@@ -61,6 +61,12 @@ const createCampaignBody = z.strictObject({
     })
     .optional(),
   enforceDates: z.boolean().default(true).describe("Refuse posts outside the campaign's dates"),
+  shortLinks: z
+    .boolean()
+    .default(false)
+    .describe(
+      "Publish every link of the campaign's posts as a Chorus short link (one per post, channel and link, UTM tags kept in its target), so clicks are counted per post, channel and campaign",
+    ),
 });
 
 const bulkDecisionBody = z.strictObject({
@@ -163,6 +169,7 @@ export const campaignRoutes: FastifyPluginAsyncZod = async (app) => {
           tags: body.tags,
           utm: utm ? JSON.stringify(utm) : null,
           enforce_dates: body.enforceDates,
+          short_links: body.shortLinks,
           status: 'draft',
           workflow_id: workflowId,
           updated_at: new Date(),

@@ -97,6 +97,12 @@ const postPreviewView = z.object({
           .string()
           .describe('What this channel would get: its variant or the text, template and UTM tags applied'),
         problems: z.array(fieldProblemView).describe("The network's problems with this text and media"),
+        asPublished: z
+          .string()
+          .nullable()
+          .describe(
+            'The text as it will be published when that differs: in a campaign with short links on, each link as `<app>/l/<code>` (the code, made at publishing, shown as xxxxxxxx); null: as `text`',
+          ),
       }),
     )
     .describe('Each channel in the workspace, in channelIds order (empty when the text cannot be told yet)'),

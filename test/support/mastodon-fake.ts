@@ -92,6 +92,10 @@ export interface MastodonFake {
   favourited: Set<string>;
   /** Idempotency keys live an hour on Mastodon: forget them, as if that hour had passed. */
   forgetIdempotencyKeys(): void;
+  /** Behave as an instance older than 4.3: no `GET /api/v1/statuses?id[]=` (a 404). */
+  before43: boolean;
+  /** Wait this long before each answer (a network's round trip; benches). */
+  latencyMs: number;
   close(): Promise<void>;
 }
 
@@ -223,6 +227,8 @@ export async function startMastodonFake(): Promise<MastodonFake> {
     processAsync: false,
     failNext: (...responses) => void failures.push(...responses),
     loseNextAnswer: false,
+    before43: false,
+    latencyMs: 0,
     favourited: new Set(),
     forgetIdempotencyKeys: () => idempotency.clear(),
     close: async () => undefined,
@@ -253,6 +259,20 @@ export async function startMastodonFake(): Promise<MastodonFake> {
     const me = { id: '1', username: 'chorus', acct: 'chorus', display_name: 'Chorus', bot: false };
     if (route === 'GET /api/v1/accounts/verify_credentials')
       return (json(200, { ...me, followers_count: fake.followers }), true);
+    // https://docs.joinmastodon.org/methods/statuses/#index (4.3): the statuses that exist, in the
+    // order asked; those that do not are left out. More than Mastodon's 20 a page is refused here.
+    if (route === 'GET /api/v1/statuses') {
+      if (fake.before43) return (json(404, { error: 'Record not found' }), true);
+      const ids = [...new Set(url.searchParams.getAll('id[]'))];
+      if (ids.length > 20) return (json(422, { error: 'Validation failed: at most 20 ids' }), true);
+      return (
+        json(
+          200,
+          ids.flatMap((id) => statuses.filter((st) => st.id === id)),
+        ),
+        true
+      );
+    }
     const statusGet = /^GET \/api\/v1\/statuses\/(\d+)$/.exec(route);
     if (statusGet) {
       const found = statuses.find((st) => st.id === statusGet[1]);
@@ -375,6 +395,7 @@ export async function startMastodonFake(): Promise<MastodonFake> {
 
   const server = http.createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', fake.url);
+    if (fake.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, fake.latencyMs));
     const now = new Date();
     fake.requests.push({ path: `${url.pathname}${url.search}`, at: now });
     if (fake.rateLimit.resetAt <= now)

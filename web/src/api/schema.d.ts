@@ -1696,6 +1696,8 @@ export interface paths {
                                 objective: string | null;
                                 /** Format: uuid */
                                 ownerId: string;
+                                /** @description Every link of the campaign's posts goes out as a Chorus short link (`/l/<code>`), its clicks counted */
+                                shortLinks: boolean;
                                 startsAt: string;
                                 /** @enum {string} */
                                 status: "draft" | "in_review" | "scheduled" | "live" | "paused" | "completed" | "cancelled" | "rejected";
@@ -1736,6 +1738,11 @@ export interface paths {
                         enforceDates?: boolean;
                         name: string;
                         objective?: string;
+                        /**
+                         * @description Publish every link of the campaign's posts as a Chorus short link (one per post, channel and link, UTM tags kept in its target), so clicks are counted per post, channel and campaign
+                         * @default false
+                         */
+                        shortLinks?: boolean;
                         /** Format: date-time */
                         startsAt: string;
                         /** @default [] */
@@ -1771,6 +1778,8 @@ export interface paths {
                             objective: string | null;
                             /** Format: uuid */
                             ownerId: string;
+                            /** @description Every link of the campaign's posts goes out as a Chorus short link (`/l/<code>`), its clicks counted */
+                            shortLinks: boolean;
                             startsAt: string;
                             /** @enum {string} */
                             status: "draft" | "in_review" | "scheduled" | "live" | "paused" | "completed" | "cancelled" | "rejected";
@@ -1841,6 +1850,8 @@ export interface paths {
                                 };
                                 total: number;
                             };
+                            /** @description Every link of the campaign's posts goes out as a Chorus short link (`/l/<code>`), its clicks counted */
+                            shortLinks: boolean;
                             startsAt: string;
                             /** @enum {string} */
                             status: "draft" | "in_review" | "scheduled" | "live" | "paused" | "completed" | "cancelled" | "rejected";
@@ -2274,6 +2285,8 @@ export interface paths {
                                 };
                                 total: number;
                             };
+                            /** @description Every link of the campaign's posts goes out as a Chorus short link (`/l/<code>`), its clicks counted */
+                            shortLinks: boolean;
                             startsAt: string;
                             /** @enum {string} */
                             status: "draft" | "in_review" | "scheduled" | "live" | "paused" | "completed" | "cancelled" | "rejected";
@@ -8404,6 +8417,8 @@ export interface paths {
                             } | null;
                             /** @description Each channel in the workspace, in channelIds order (empty when the text cannot be told yet) */
                             channels: {
+                                /** @description The text as it will be published when that differs: in a campaign with short links on, each link as `<app>/l/<code>` (the code, made at publishing, shown as xxxxxxxx); null: as `text` */
+                                asPublished: string | null;
                                 /** Format: uuid */
                                 channelId: string;
                                 /** @description The network's problems with this text and media */

@@ -96,6 +96,7 @@ function CreateCampaign({ open, onClose }: { open: boolean; onClose: () => void 
   const [tags, setTags] = useState('');
   const [enforceDates, setEnforceDates] = useState(true);
   const [utmOn, setUtmOn] = useState(true);
+  const [shortLinks, setShortLinks] = useState(false);
   const [medium, setMedium] = useState('social');
   const [utmCampaign, setUtmCampaign] = useState('');
   const [sources, setSources] = useState<Record<string, string>>({});
@@ -115,6 +116,7 @@ function CreateCampaign({ open, onClose }: { open: boolean; onClose: () => void 
           .map((t) => t.trim())
           .filter(Boolean),
         enforceDates,
+        shortLinks,
         ...(utmOn
           ? {
               utm: {
@@ -223,6 +225,10 @@ function CreateCampaign({ open, onClose }: { open: boolean; onClose: () => void 
               ))}
           </>
         )}
+        <label className="check">
+          <input type="checkbox" checked={shortLinks} onChange={(e) => setShortLinks(e.target.checked)} />
+          Publish links as Chorus short links, to count their clicks per post and channel
+        </label>
       </fieldset>
     </FormDialog>
   );

@@ -377,7 +377,8 @@ function Editor({ channels, post }: { channels: Channel[]; post?: Ok<'/v1/posts/
               <NetworkPreview
                 key={c.id}
                 channel={c}
-                text={textFor(c)}
+                // A campaign with short links on: its links as they will go out (`…/l/<code>`).
+                text={current?.channels.find((x) => x.channelId === c.id)?.asPublished ?? textFor(c)}
                 media={media}
                 publishAt={current?.publishAt ?? null}
               />

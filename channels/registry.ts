@@ -1,8 +1,11 @@
 import type { Provider } from '../db/channels';
-import type { ChannelAdapter } from './adapter';
+import type { ChannelAdapter, MediaUrls } from './adapter';
 import { BlueskyAdapter } from './bluesky';
+import { FacebookAdapter } from './facebook';
+import { InstagramAdapter } from './instagram';
 import type { LinkCardOptions } from './link-card';
 import { MastodonAdapter } from './mastodon';
+import { ThreadsAdapter } from './threads';
 import { WebhookAdapter, type WebhookOptions } from './webhook';
 
 export type ChannelAdapters = Record<Provider, ChannelAdapter<unknown>>;
@@ -10,11 +13,20 @@ export type ChannelAdapters = Record<Provider, ChannelAdapter<unknown>>;
 /**
  * One adapter per provider; adapters keep per-account sessions, so build this once per process.
  * `linkCards`: false to publish links without cards; by default cards are fetched from public
- * addresses only. `webhooks`: by default deliveries go to public addresses only.
+ * addresses only. `webhooks`: by default deliveries go to public addresses only. `meta`: the Graph
+ * and Threads API base URLs (Meta's by default); `mediaUrls`: the signed URLs Instagram and Threads
+ * fetch media from (without them, their posts with media fail).
  */
 export function createChannelAdapters(
-  options: { linkCards?: LinkCardOptions | false; webhooks?: WebhookOptions; blueskyAppviewDid?: string } = {},
+  options: {
+    linkCards?: LinkCardOptions | false;
+    webhooks?: WebhookOptions;
+    blueskyAppviewDid?: string;
+    meta?: { graphUrl: string; threadsUrl: string };
+    mediaUrls?: MediaUrls;
+  } = {},
 ): ChannelAdapters {
+  const meta = options.meta ?? META_DEFAULTS;
   return {
     bluesky: new BlueskyAdapter({
       linkCards: options.linkCards ?? { allowPrivateAddresses: false },
@@ -22,5 +34,11 @@ export function createChannelAdapters(
     }) as ChannelAdapter<unknown>,
     webhook: new WebhookAdapter(options.webhooks ?? { allowPrivateAddresses: false }) as ChannelAdapter<unknown>,
     mastodon: new MastodonAdapter() as ChannelAdapter<unknown>,
+    facebook: new FacebookAdapter({ graphUrl: meta.graphUrl }) as ChannelAdapter<unknown>,
+    instagram: new InstagramAdapter({ graphUrl: meta.graphUrl }, options.mediaUrls) as ChannelAdapter<unknown>,
+    threads: new ThreadsAdapter({ threadsUrl: meta.threadsUrl }, options.mediaUrls) as ChannelAdapter<unknown>,
   };
 }
+
+/** Meta's production endpoints (config/index.ts FACEBOOK_GRAPH_URL and THREADS_API_URL default to the same). */
+const META_DEFAULTS = { graphUrl: 'https://graph.facebook.com/v26.0', threadsUrl: 'https://graph.threads.net/v1.0' };

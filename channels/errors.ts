@@ -7,12 +7,7 @@
  *   after `retryAfterMs`, without counting it against the channel's health.
  */
 export type ChannelErrorKind =
-  | 'invalid_content'
-  | 'auth_failed'
-  | 'rejected'
-  | 'rate_limited'
-  | 'transient'
-  | 'processing';
+  'invalid_content' | 'auth_failed' | 'rejected' | 'rate_limited' | 'transient' | 'processing';
 
 export class ChannelError extends Error {
   override name = 'ChannelError';

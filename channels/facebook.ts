@@ -67,8 +67,11 @@ export class FacebookAdapter implements ChannelAdapter<OAuthCredentials> {
           `Facebook Page posts take JPEG, PNG or GIF photos; attachment ${i + 1} is ${m.contentType} (videos are not supported yet)`,
         );
       else if (m.bytes > MAX_PHOTO_BYTES)
-        problems.push(`Facebook photos may be at most 4 MB; attachment ${i + 1} has ${(m.bytes / 1024 / 1024).toFixed(1)} MB`);
-      if (graphemeLength(m.alt) > 1000) problems.push(`Facebook alt text may be at most 1000 characters (attachment ${i + 1})`);
+        problems.push(
+          `Facebook photos may be at most 4 MB; attachment ${i + 1} has ${(m.bytes / 1024 / 1024).toFixed(1)} MB`,
+        );
+      if (graphemeLength(m.alt) > 1000)
+        problems.push(`Facebook alt text may be at most 1000 characters (attachment ${i + 1})`);
     });
     return problems;
   }
@@ -98,7 +101,11 @@ export class FacebookAdapter implements ChannelAdapter<OAuthCredentials> {
     const photoIds: string[] = Array.isArray(saved?.photoIds) ? (saved.photoIds as string[]) : [];
     for (const m of request.media.slice(photoIds.length)) {
       const form = new FormData();
-      form.append('source', new Blob([await m.read()], { type: m.contentType }), `${m.mediaId}.${m.contentType.split('/')[1]}`);
+      form.append(
+        'source',
+        new Blob([await m.read()], { type: m.contentType }),
+        `${m.mediaId}.${m.contentType.split('/')[1]}`,
+      );
       form.append('published', 'false');
       if (m.alt) form.append('alt_text_custom', m.alt);
       const photo = await this.graph.call<{ id: string }>({ method: 'POST', path: `/${pageId}/photos`, token, form });
@@ -110,7 +117,12 @@ export class FacebookAdapter implements ChannelAdapter<OAuthCredentials> {
     photoIds.forEach((id, i) => (params[`attached_media[${i}]`] = JSON.stringify({ media_fbid: id })));
     const post = await this.graph.call<{ id: string }>({ method: 'POST', path: `/${pageId}/feed`, token, params });
     const read = await this.graph
-      .call<{ permalink_url?: string }>({ method: 'GET', path: `/${encodeURIComponent(post.id)}`, token, params: { fields: 'permalink_url' } })
+      .call<{ permalink_url?: string }>({
+        method: 'GET',
+        path: `/${encodeURIComponent(post.id)}`,
+        token,
+        params: { fields: 'permalink_url' },
+      })
       .catch(() => ({ permalink_url: undefined }));
     return { externalId: post.id, url: read.permalink_url ?? `https://www.facebook.com/${post.id}` };
   }
@@ -246,7 +258,10 @@ export class FacebookOAuthProvider implements OAuthProvider {
     return url.toString();
   }
 
-  async exchangeCode(config: OAuthClientConfig, grant: { code: string }): Promise<OAuthTokens> {
+  async exchangeCode(
+    config: OAuthClientConfig,
+    grant: { code: string; codeVerifier: string | null },
+  ): Promise<OAuthTokens> {
     const short = await this.graph.call<MetaTokenAnswer>({
       method: 'GET',
       path: '/oauth/access_token',

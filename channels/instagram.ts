@@ -74,19 +74,22 @@ export class InstagramAdapter implements ChannelAdapter<OAuthCredentials> {
       const n = i + 1;
       if (IMAGE_TYPES.has(m.contentType)) {
         if (m.bytes > MAX_IMAGE_BYTES)
-          problems.push(`Instagram images may be at most 8 MB; attachment ${n} has ${(m.bytes / 1024 / 1024).toFixed(1)} MB`);
+          problems.push(
+            `Instagram images may be at most 8 MB; attachment ${n} has ${(m.bytes / 1024 / 1024).toFixed(1)} MB`,
+          );
         if (m.width && m.height) {
           const ratio = m.width / m.height;
           if (ratio < MIN_RATIO - 0.005 || ratio > MAX_RATIO + 0.005)
-            problems.push(
-              `Instagram images must be between 4:5 and 1.91:1; attachment ${n} is ${m.width}×${m.height}`,
-            );
+            problems.push(`Instagram images must be between 4:5 and 1.91:1; attachment ${n} is ${m.width}×${m.height}`);
         }
       } else if (VIDEO_TYPES.has(m.contentType)) {
         if (m.bytes > MAX_VIDEO_BYTES)
-          problems.push(`Instagram videos may be at most 100 MB; attachment ${n} has ${(m.bytes / 1024 / 1024).toFixed(1)} MB`);
+          problems.push(
+            `Instagram videos may be at most 100 MB; attachment ${n} has ${(m.bytes / 1024 / 1024).toFixed(1)} MB`,
+          );
       } else problems.push(`Instagram takes JPEG images and MP4 videos; attachment ${n} is ${m.contentType}`);
-      if (graphemeLength(m.alt) > 1000) problems.push(`Instagram alt text may be at most 1000 characters (attachment ${n})`);
+      if (graphemeLength(m.alt) > 1000)
+        problems.push(`Instagram alt text may be at most 1000 characters (attachment ${n})`);
     });
     return problems;
   }
@@ -152,7 +155,12 @@ export class InstagramAdapter implements ChannelAdapter<OAuthCredentials> {
         permalink: async (id) =>
           (
             await this.graph
-              .call<{ permalink?: string }>({ method: 'GET', path: `/${encodeURIComponent(id)}`, token, params: { fields: 'permalink' } })
+              .call<{ permalink?: string }>({
+                method: 'GET',
+                path: `/${encodeURIComponent(id)}`,
+                token,
+                params: { fields: 'permalink' },
+              })
               .catch(() => ({ permalink: undefined }))
           ).permalink ?? null,
       },
@@ -163,7 +171,10 @@ export class InstagramAdapter implements ChannelAdapter<OAuthCredentials> {
   /** One medium as container parameters: an image URL (with alt text), or a video as a reel. */
   private item(m: PublishMedia): Record<string, string | undefined> {
     if (!this.mediaUrls)
-      throw new ChannelError('invalid_content', 'Instagram fetches media from a URL, and this Chorus serves none (set CHORUS_APP_URL)');
+      throw new ChannelError(
+        'invalid_content',
+        'Instagram fetches media from a URL, and this Chorus serves none (set CHORUS_APP_URL)',
+      );
     const url = this.mediaUrls.urlFor(m);
     if (VIDEO_TYPES.has(m.contentType)) return { media_type: 'REELS', video_url: url };
     return { image_url: url, alt_text: m.alt || undefined };

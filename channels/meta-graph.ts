@@ -16,6 +16,7 @@ import type { NetworkState } from './adapter';
 const TIMEOUT_MS = 30_000;
 /** Throttled without a stated time (or with 0): ask again after this long. */
 const DEFAULT_THROTTLE_MS = 60_000;
+const MIN_THROTTLE_MS = 1000;
 const THROTTLING_CODES = new Set([4, 17, 32, 613]);
 const AUTH_CODES = new Set([102, 190, 10]);
 
@@ -65,7 +66,11 @@ export class GraphClient {
     try {
       response = await fetch(url, {
         method,
-        headers: { accept: 'application/json', 'user-agent': 'Chorus/1', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        headers: {
+          accept: 'application/json',
+          'user-agent': 'Chorus/1',
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+        },
         body,
         signal: AbortSignal.timeout(TIMEOUT_MS),
         redirect: 'error',
@@ -78,7 +83,8 @@ export class GraphClient {
     }
     const json = (await response.json().catch(() => undefined)) as (T & GraphErrorBody) | undefined;
     if (response.ok && !json?.error) {
-      if (json === undefined) throw new ChannelError('transient', `${this.network} answered ${response.status} without JSON`);
+      if (json === undefined)
+        throw new ChannelError('transient', `${this.network} answered ${response.status} without JSON`);
       return json;
     }
     throw graphError(this.network, response.status, json?.error, response.headers);
@@ -101,10 +107,7 @@ export function graphError(
   if (status === 429 || (code !== undefined && (THROTTLING_CODES.has(code) || (code >= 80001 && code <= 80014))))
     return new ChannelError('rate_limited', `${network} is throttling calls ${detail}`, throttleDelay(headers, now));
   if ((code !== undefined && (AUTH_CODES.has(code) || (code >= 200 && code <= 299))) || status === 401)
-    return new ChannelError(
-      'auth_failed',
-      `${network} refused the access token ${detail}; reconnect the channel`,
-    );
+    return new ChannelError('auth_failed', `${network} refused the access token ${detail}; reconnect the channel`);
   if (status >= 500 || error?.is_transient || code === 1 || code === 2)
     return new ChannelError('transient', `${network} is unavailable ${detail}`);
   // Instagram's media errors (2207xxx: a URL it could not fetch, a format or size it does not take).
@@ -118,7 +121,7 @@ export function graphError(
  * X-Business-Use-Case-Usage (or the Instagram/Page variants), else Retry-After, else a minute.
  */
 export function throttleDelay(headers: Headers, now = Date.now()): number {
-  let minutes = 0;
+  let minutes: number | undefined;
   for (const name of ['x-business-use-case-usage', 'x-ad-account-usage', 'x-page-usage', 'x-app-usage']) {
     const raw = headers.get(name);
     if (!raw) continue;
@@ -126,13 +129,15 @@ export function throttleDelay(headers: Headers, now = Date.now()): number {
       const usage = JSON.parse(raw) as unknown;
       for (const entry of usageEntries(usage)) {
         const estimate = Number(entry.estimated_time_to_regain_access);
-        if (Number.isFinite(estimate)) minutes = Math.max(minutes, estimate);
+        if (entry.estimated_time_to_regain_access !== undefined && Number.isFinite(estimate))
+          minutes = Math.max(minutes ?? 0, estimate);
       }
     } catch {
       // An unreadable header says nothing about the wait.
     }
   }
-  if (minutes > 0) return minutes * 60_000;
+  // 0 minutes: access is back about now; a second's pause (a zero delay would not be a delay to Temporal).
+  if (minutes !== undefined) return Math.max(MIN_THROTTLE_MS, minutes * 60_000);
   const retryAfter = headers.get('retry-after');
   if (retryAfter !== null) {
     const seconds = Number(retryAfter);
@@ -216,7 +221,7 @@ export async function publishThroughContainer(
     if (status === 'ERROR')
       throw new ChannelError(
         'invalid_content',
-        `${flow.network} could not process the post's media (container ${containerId}: ${message || 'ERROR'})`,
+        `${flow.network} could not process the post's media (container ${containerId} ended in ERROR${message ? `: ${message}` : ''})`,
       );
     if (status === 'EXPIRED') {
       // Unpublished for 24 hours: the next attempt starts a new container.

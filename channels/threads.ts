@@ -68,8 +68,11 @@ export class ThreadsAdapter implements ChannelAdapter<OAuthCredentials> {
       if (!IMAGE_TYPES.has(m.contentType))
         problems.push(`Threads posts from Chorus take JPEG or PNG images; attachment ${i + 1} is ${m.contentType}`);
       else if (m.bytes > MAX_IMAGE_BYTES)
-        problems.push(`Threads images may be at most 8 MB; attachment ${i + 1} has ${(m.bytes / 1024 / 1024).toFixed(1)} MB`);
-      if (graphemeLength(m.alt) > 1000) problems.push(`Threads alt text may be at most 1000 characters (attachment ${i + 1})`);
+        problems.push(
+          `Threads images may be at most 8 MB; attachment ${i + 1} has ${(m.bytes / 1024 / 1024).toFixed(1)} MB`,
+        );
+      if (graphemeLength(m.alt) > 1000)
+        problems.push(`Threads alt text may be at most 1000 characters (attachment ${i + 1})`);
     });
     return problems;
   }
@@ -135,7 +138,12 @@ export class ThreadsAdapter implements ChannelAdapter<OAuthCredentials> {
         permalink: async (id) =>
           (
             await this.api
-              .call<{ permalink?: string }>({ method: 'GET', path: `/${encodeURIComponent(id)}`, token, params: { fields: 'permalink' } })
+              .call<{ permalink?: string }>({
+                method: 'GET',
+                path: `/${encodeURIComponent(id)}`,
+                token,
+                params: { fields: 'permalink' },
+              })
               .catch(() => ({ permalink: undefined }))
           ).permalink ?? null,
       },
@@ -145,13 +153,20 @@ export class ThreadsAdapter implements ChannelAdapter<OAuthCredentials> {
 
   private item(m: PublishMedia): Record<string, string | undefined> {
     if (!this.mediaUrls)
-      throw new ChannelError('invalid_content', 'Threads fetches media from a URL, and this Chorus serves none (set CHORUS_APP_URL)');
+      throw new ChannelError(
+        'invalid_content',
+        'Threads fetches media from a URL, and this Chorus serves none (set CHORUS_APP_URL)',
+      );
     return { media_type: 'IMAGE', image_url: this.mediaUrls.urlFor(m), alt_text: m.alt || undefined };
   }
 
   /** `DELETE /{threads-media-id}` (needs the threads_delete permission). */
   async delete(credentials: OAuthCredentials, externalId: string): Promise<void> {
-    await this.api.call({ method: 'DELETE', path: `/${encodeURIComponent(externalId)}`, token: credentials.tokens.accessToken });
+    await this.api.call({
+      method: 'DELETE',
+      path: `/${encodeURIComponent(externalId)}`,
+      token: credentials.tokens.accessToken,
+    });
   }
 
   /** Likes, replies, reposts and quotes of each post (`GET /{media}/insights`). */
@@ -164,7 +179,9 @@ export class ThreadsAdapter implements ChannelAdapter<OAuthCredentials> {
     for (const id of ids) {
       calls++;
       try {
-        const answer = await this.api.call<{ data: { name: string; values?: { value: number }[]; total_value?: { value: number } }[] }>({
+        const answer = await this.api.call<{
+          data: { name: string; values?: { value: number }[]; total_value?: { value: number } }[];
+        }>({
           method: 'GET',
           path: `/${encodeURIComponent(id)}/insights`,
           token: credentials.tokens.accessToken,
@@ -176,7 +193,12 @@ export class ThreadsAdapter implements ChannelAdapter<OAuthCredentials> {
         };
         metrics.set(id, {
           status: 'ok',
-          counts: { likes: value('likes'), replies: value('replies'), reposts: value('reposts'), quotes: value('quotes') },
+          counts: {
+            likes: value('likes'),
+            replies: value('replies'),
+            reposts: value('reposts'),
+            quotes: value('quotes'),
+          },
         });
       } catch (err) {
         if (!(err instanceof ChannelError) || err.kind !== 'rejected') throw err;
@@ -232,7 +254,10 @@ export class ThreadsOAuthProvider implements OAuthProvider {
     return url.toString();
   }
 
-  async exchangeCode(config: OAuthClientConfig, grant: { code: string }): Promise<OAuthTokens> {
+  async exchangeCode(
+    config: OAuthClientConfig,
+    grant: { code: string; codeVerifier: string | null },
+  ): Promise<OAuthTokens> {
     const short = await this.api.call<{ access_token: string; user_id?: string }>({
       method: 'POST',
       path: this.root('/oauth/access_token'),
@@ -247,7 +272,11 @@ export class ThreadsOAuthProvider implements OAuthProvider {
     const long = await this.api.call<{ access_token: string; expires_in?: number }>({
       method: 'GET',
       path: this.root('/access_token'),
-      params: { grant_type: 'th_exchange_token', client_secret: config.clientSecret ?? undefined, access_token: short.access_token },
+      params: {
+        grant_type: 'th_exchange_token',
+        client_secret: config.clientSecret ?? undefined,
+        access_token: short.access_token,
+      },
     });
     return metaTokens(long, this.scopes);
   }

@@ -72,7 +72,12 @@ export const configSchema = z.object({
   /** The Threads API, versioned. */
   THREADS_API_URL: z.url({ protocol: /^https?$/ }).default('https://graph.threads.net/v1.0'),
   /** How long a signed media URL handed to Instagram or Threads stays valid (seconds). */
-  MEDIA_URL_TTL_SECONDS: z.coerce.number().int().min(60).max(7 * 86_400).default(86_400),
+  MEDIA_URL_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .max(7 * 86_400)
+    .default(86_400),
 
   /** `npm start -- --sandbox`: fixed ports, so the local Bluesky's accounts and the channels on it survive restarts. */
   SANDBOX_PDS_PORT: port(2583),

@@ -148,7 +148,8 @@ export const libraryRoutes: FastifyPluginAsyncZod = async (app) => {
     '/media/:id/shared',
     {
       schema: {
-        summary: 'An uploaded file at a signed, expiring URL (for networks that fetch media themselves: Instagram, Threads)',
+        summary:
+          'An uploaded file at a signed, expiring URL (for networks that fetch media themselves: Instagram, Threads)',
         description:
           'No sign-in: the URL is the authority. Chorus hands such URLs to the network when it publishes a post with media; they expire after MEDIA_URL_TTL_SECONDS.',
         tags: ['library'],

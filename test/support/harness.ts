@@ -71,6 +71,10 @@ export async function startHarness(
      * budget taken by the inbox's reads.
      */
     inboxPollSeconds?: number;
+    /** FACEBOOK_GRAPH_URL and THREADS_API_URL (a Meta fake, test/support/meta-fake.ts). */
+    meta?: { graphUrl: string; threadsUrl: string };
+    /** CHORUS_APP_URL: where networks fetch signed media URLs (the test then has the API listen there). */
+    appUrl?: string;
   } = {},
 ): Promise<Harness> {
   quietTemporalLogs(options.temporalLogger);
@@ -91,6 +95,9 @@ export async function startHarness(
     CHORUS_INBOX_POLL_SECONDS: String(options.inboxPollSeconds ?? 30),
     METRICS_TIME_SCALE: options.metricsTimeScale === undefined ? undefined : String(options.metricsTimeScale),
     BLUESKY_APPVIEW_DID: options.blueskyAppviewDid,
+    FACEBOOK_GRAPH_URL: options.meta?.graphUrl,
+    THREADS_API_URL: options.meta?.threadsUrl,
+    CHORUS_APP_URL: options.appUrl,
   });
   // The API gets adapters of its own, as it would in its own process: no shared sessions.
   const encryptionKey = generateKey();

@@ -11,9 +11,11 @@ export async function publishTimesBetween(
   channelIds: string[],
   from: Date,
   to: Date,
+  /** A post being moved: its current time is not counted. */
+  exceptPostId?: string,
 ): Promise<{ channel_id: string; publish_at: Date }[]> {
   if (channelIds.length === 0) return [];
-  return db
+  let query = db
     .selectFrom('post_targets as t')
     .innerJoin('posts as p', 'p.id', 't.post_id')
     .select(['t.channel_id', 'p.publish_at'])
@@ -21,6 +23,7 @@ export async function publishTimesBetween(
     .where('t.status', 'in', [...COUNTING_TARGETS])
     .where('p.status', 'not in', [...NOT_COUNTING_POSTS])
     .where('p.publish_at', '>=', from)
-    .where('p.publish_at', '<=', to)
-    .execute();
+    .where('p.publish_at', '<=', to);
+  if (exceptPostId) query = query.where('p.id', '!=', exceptPostId);
+  return query.execute();
 }

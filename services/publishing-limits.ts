@@ -1,4 +1,4 @@
-import type { Channel } from '../db/channels';
+import { findChannels, type Channel } from '../db/channels';
 import type { Db } from '../db/database';
 import { publishTimesBetween } from '../db/publishing-limits';
 import { invalidField } from '../contracts/errors';
@@ -20,12 +20,34 @@ export function busiestDayWith(times: number[], at: number): number {
   return Math.max(...ends.map((end) => 1 + times.filter((t) => t > end - DAY_MS && t <= end).length));
 }
 
+/** The channels of a post being moved, checked at its new time (POST /v1/posts/{id}/reschedule). */
+export async function checkDailyPublishingLimitsOnMove(
+  db: Db,
+  workspaceId: string,
+  post: { id: string; targets: { channelId: string }[] },
+  publishAt: Date,
+) {
+  const channels = await findChannels(
+    db,
+    workspaceId,
+    post.targets.map((t) => t.channelId),
+  );
+  await checkDailyPublishingLimits(db, channels, publishAt, 'publishAt', post.id);
+}
+
 /**
  * Refuses a post that would take a channel past its network's daily publishing limit (Instagram
  * 100, Threads 250 API-published posts in any 24 hours): the network would refuse the excess at
  * publish time, so Chorus says so when the post is scheduled. Throws Invalid naming the limit.
  */
-export async function checkDailyPublishingLimits(db: Db, channels: Channel[], publishAt: Date, field = 'publishAt') {
+export async function checkDailyPublishingLimits(
+  db: Db,
+  channels: Pick<Channel, 'id' | 'name' | 'provider'>[],
+  publishAt: Date,
+  field = 'publishAt',
+  /** Moving an existing post: its current time is not counted. */
+  exceptPostId?: string,
+) {
   const limited = channels.filter((c) => DAILY_PUBLISHING_LIMITS[c.provider] !== undefined);
   if (limited.length === 0) return;
   const at = publishAt.getTime();
@@ -34,6 +56,7 @@ export async function checkDailyPublishingLimits(db: Db, channels: Channel[], pu
     limited.map((c) => c.id),
     new Date(at - DAY_MS),
     new Date(at + DAY_MS),
+    exceptPostId,
   );
   for (const channel of limited) {
     const limit = DAILY_PUBLISHING_LIMITS[channel.provider]!;

@@ -14,6 +14,9 @@ import { useChorus } from './support/chorus';
 import { bearer, waitFor } from './support/harness';
 import { png } from './support/images';
 import { jpeg, startMetaFake, type MetaFake } from './support/meta-fake';
+import { hashtagCount, mentionCount, threadsLength } from '../contracts/text-rules';
+import { throttleDelay } from '../channels/meta-graph';
+import { busiestDayWith } from '../services/publishing-limits';
 
 let fake: MetaFake;
 let appPort: number;
@@ -368,6 +371,13 @@ describe('Instagram', () => {
       publishAt: new Date(at + 86_400_000).toISOString(),
     });
     expect(later.statusCode).toBe(201);
+    // Moving it into the full day is refused the same way; it stays where it was.
+    const moved = await call(ws().token, 'POST', `/v1/posts/${later.json().id}/reschedule`, {
+      publishAt: new Date(at).toISOString(),
+    });
+    expect(moved.statusCode).toBe(422);
+    expect(moved.json().errors[0]).toMatchObject({ field: 'publishAt', rule: 'daily_publishing_limit' });
+    expect((await getPost(later.json().id)).publishAt).toBe(new Date(at + 86_400_000).toISOString());
     await call(ws().token, 'POST', `/v1/posts/${later.json().id}/cancel`);
     await h().db.deleteFrom('posts').where('workflow_id', 'like', `meta-filler-%-${at}`).execute();
   });
@@ -533,4 +543,34 @@ test('a retried publish activity with a saved container publishes that container
   const made = fake.media.filter((m) => m.caption === 'Run twice');
   expect(made.map((m) => m.id)).toEqual([retried.externalId]);
   expect([...fake.containers.values()].filter((c) => c.caption === 'Run twice')).toHaveLength(1);
+});
+
+describe('the rules, counted as each network counts them', () => {
+  test("Threads counts an emoji as its UTF-8 bytes; Instagram's hashtags and @tags", () => {
+    expect(threadsLength('hi')).toBe(2);
+    expect(threadsLength('👋')).toBe(4);
+    expect(threadsLength('👋🏽')).toBe(8); // one grapheme, 8 bytes
+    expect(threadsLength('é')).toBe(1);
+    expect(hashtagCount('#one #two c#not &#38; #café')).toBe(3);
+    expect(mentionCount('@ann and @bob.smith, not mail@example.com')).toBe(2);
+  });
+
+  test('throttling waits: the longest estimated_time_to_regain_access, else Retry-After, else a minute', () => {
+    const headers = (h: Record<string, string>) => new Headers(h);
+    const buc = JSON.stringify({
+      '1': [{ type: 'pages', call_count: 100, estimated_time_to_regain_access: 2 }],
+      '2': [{ type: 'instagram', call_count: 90, estimated_time_to_regain_access: 5 }],
+    });
+    expect(throttleDelay(headers({ 'x-business-use-case-usage': buc }))).toBe(300_000);
+    expect(throttleDelay(headers({ 'retry-after': '7' }))).toBe(7000);
+    expect(throttleDelay(headers({ 'x-app-usage': '{"call_count":100}' }))).toBe(60_000);
+  });
+
+  test('the moving 24 hours: a post counts with those in any day-long window it falls in', () => {
+    const h = 3600_000;
+    expect(busiestDayWith([], 0)).toBe(1);
+    // Two before (within a day), one after: windows ending at 0 hold 3, ending at +23h hold 2.
+    expect(busiestDayWith([-23 * h, -1 * h, 23 * h], 0)).toBe(3);
+    expect(busiestDayWith([-25 * h, 25 * h], 0)).toBe(1);
+  });
 });

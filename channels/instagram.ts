@@ -121,7 +121,8 @@ export class InstagramAdapter implements ChannelAdapter<OAuthCredentials> {
         create: async () => {
           if (media.length === 1) return (await container({ ...this.item(media[0]!), caption: request.text })).id;
           const children: string[] = [];
-          for (const m of media) children.push((await container({ ...this.item(m), is_carousel_item: 'true' })).id);
+          for (const m of media)
+            children.push((await container({ ...this.item(m, true), is_carousel_item: 'true' })).id);
           return (await container({ media_type: 'CAROUSEL', children: children.join(','), caption: request.text })).id;
         },
         status: async (id) => {
@@ -168,15 +169,15 @@ export class InstagramAdapter implements ChannelAdapter<OAuthCredentials> {
     );
   }
 
-  /** One medium as container parameters: an image URL (with alt text), or a video as a reel. */
-  private item(m: PublishMedia): Record<string, string | undefined> {
+  /** One medium as container parameters: an image URL (with alt text), or a video (a reel, or a carousel's VIDEO item). */
+  private item(m: PublishMedia, inCarousel = false): Record<string, string | undefined> {
     if (!this.mediaUrls)
       throw new ChannelError(
         'invalid_content',
         'Instagram fetches media from a URL, and this Chorus serves none (set CHORUS_APP_URL)',
       );
     const url = this.mediaUrls.urlFor(m);
-    if (VIDEO_TYPES.has(m.contentType)) return { media_type: 'REELS', video_url: url };
+    if (VIDEO_TYPES.has(m.contentType)) return { media_type: inCarousel ? 'VIDEO' : 'REELS', video_url: url };
     return { image_url: url, alt_text: m.alt || undefined };
   }
 

@@ -457,11 +457,14 @@ function ChannelCounter({
         )}
       </div>
       {messages.length > 0 && (
-        <ul className="counter-problems" role="status">
-          {messages.map((m) => (
-            <li key={m}>{m}</li>
-          ))}
-        </ul>
+        // role=status on the list itself would hide its items from assistive technology (axe: listitem).
+        <div role="status">
+          <ul className="counter-problems">
+            {messages.map((m) => (
+              <li key={m}>{m}</li>
+            ))}
+          </ul>
+        </div>
       )}
       {canVary &&
         (variant === undefined ? (

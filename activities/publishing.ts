@@ -17,6 +17,7 @@ import {
   setTargetLastError,
 } from '../db/posts';
 import { recordChannelFailure } from '../db/channels';
+import { findTargetNetworkState, saveTargetNetworkState } from '../db/publish-network-state';
 import { DeliveryRecorder } from '../db/post-deliveries';
 import {
   announcePublishStage,
@@ -177,6 +178,10 @@ export function createPublishingActivities({
         isRetry: attempt > 1,
         media: target.media,
         ...(target.shortLinks?.size ? { shortLinks: Object.fromEntries(target.shortLinks) } : {}),
+        networkState: {
+          saved: await findTargetNetworkState(db, target.targetId),
+          save: (state) => saveTargetNetworkState(db, target.targetId, state),
+        },
       });
     } catch (err) {
       const failure = toApplicationFailure(err, target.channelName);
@@ -392,5 +397,7 @@ export function toApplicationFailure(err: unknown, channelName: string): Applica
       return failure(FailureType.RateLimited, false, err.retryAfterMs);
     case 'transient':
       return failure(FailureType.ChannelUnavailable, false);
+    case 'processing':
+      return failure(FailureType.NetworkProcessing, false, err.retryAfterMs);
   }
 }

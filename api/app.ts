@@ -8,6 +8,7 @@ import Fastify, { type FastifyServerOptions } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { ChannelAdapters } from '../channels/registry';
 import type { MediaStorage } from '../content/media';
+import type { MediaUrlSigner } from '../content/media-urls';
 import type { Db } from '../db/database';
 import type { Sealer } from '../db/sealing';
 import type { SessionPolicy } from '../db/sessions';
@@ -44,6 +45,8 @@ export interface AppDeps {
   sealer: Sealer;
   taskQueue: string;
   media: MediaStorage;
+  /** Checks the signed media URLs Instagram and Threads fetch (GET /v1/media/{id}/shared); unset: none are served. */
+  mediaUrls?: MediaUrlSigner;
   /** Sends invitation codes by email, when SMTP is configured. */
   mailer?: Mailer;
   /** The built web app to serve at `/` (api/web.ts defaultWebRoot); unset: the API alone. */

@@ -21,6 +21,14 @@ export interface PublishMedia extends MediaFacts {
   read(): Promise<Buffer>;
 }
 
+/**
+ * Signed, expiring public URLs of uploaded media, for networks that fetch media themselves
+ * (Instagram, Threads): served by the API under CHORUS_APP_URL (content/media-urls.ts).
+ */
+export interface MediaUrls {
+  urlFor(media: { mediaId: string }): string;
+}
+
 /** What a publish needs to know about one target (one post on one channel). */
 export interface PublishRequest {
   postId: string;
@@ -35,6 +43,19 @@ export interface PublishRequest {
   media: PublishMedia[];
   /** Chorus short links in `text` (a campaign with short links on), each with the URL it redirects to. */
   shortLinks?: Record<string, string>;
+  /**
+   * Work an earlier attempt left on the network (a Meta media container's id), and how to keep it
+   * before going on: networks without idempotency keys resume from it instead of creating a
+   * second copy. Absent where nothing stores it (the adapter then starts afresh).
+   */
+  networkState?: NetworkState;
+}
+
+export interface NetworkState {
+  /** What the last attempt saved; null on a first attempt. */
+  saved: Record<string, unknown> | null;
+  /** Saves it durably (before the network is asked to act on it). */
+  save(state: Record<string, unknown>): Promise<void>;
 }
 
 export interface PublishResult {

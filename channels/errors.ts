@@ -2,9 +2,12 @@
  * How a network refused or failed a call, in the terms the publishing workflow acts on:
  * - `invalid_content` and `auth_failed` and `rejected` will not get better by retrying;
  * - `rate_limited` retries after the network's stated delay;
- * - `transient` retries with backoff.
+ * - `transient` retries with backoff;
+ * - `processing`: the network is still working on what was sent (a media container); ask again
+ *   after `retryAfterMs`, without counting it against the channel's health.
  */
-export type ChannelErrorKind = 'invalid_content' | 'auth_failed' | 'rejected' | 'rate_limited' | 'transient';
+export type ChannelErrorKind =
+  'invalid_content' | 'auth_failed' | 'rejected' | 'rate_limited' | 'transient' | 'processing';
 
 export class ChannelError extends Error {
   override name = 'ChannelError';

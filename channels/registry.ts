@@ -1,9 +1,12 @@
 import type { Provider } from '../db/channels';
-import type { ChannelAdapter } from './adapter';
+import type { ChannelAdapter, MediaUrls } from './adapter';
 import { BlueskyAdapter } from './bluesky';
+import { FacebookAdapter } from './facebook';
+import { InstagramAdapter } from './instagram';
 import type { LinkCardOptions } from './link-card';
 import { LinkedInAdapter, LINKEDIN_DEFAULTS, type LinkedInOptions } from './linkedin';
 import { MastodonAdapter } from './mastodon';
+import { ThreadsAdapter } from './threads';
 import { WebhookAdapter, type WebhookOptions } from './webhook';
 import { XAdapter, X_DEFAULTS, type XOptions } from './x';
 
@@ -13,7 +16,9 @@ export type ChannelAdapters = Record<Provider, ChannelAdapter<unknown>>;
  * One adapter per provider; adapters keep per-account sessions, so build this once per process.
  * `linkCards`: false to publish links without cards; by default cards are fetched from public
  * addresses only. `webhooks`: by default deliveries go to public addresses only. `x`, `linkedin`: the
- * networks' API addresses (default: the real ones).
+ * networks' API addresses (default: the real ones). `meta`: the Graph
+ * and Threads API base URLs (Meta's by default); `mediaUrls`: the signed URLs Instagram and Threads
+ * fetch media from (without them, their posts with media fail).
  */
 export function createChannelAdapters(
   options: {
@@ -23,8 +28,11 @@ export function createChannelAdapters(
     /** Where X's and LinkedIn's APIs are (config/index.ts networkEndpoints). */
     x?: XOptions;
     linkedin?: LinkedInOptions;
+    meta?: { graphUrl: string; threadsUrl: string };
+    mediaUrls?: MediaUrls;
   } = {},
 ): ChannelAdapters {
+  const meta = options.meta ?? META_DEFAULTS;
   return {
     bluesky: new BlueskyAdapter({
       linkCards: options.linkCards ?? { allowPrivateAddresses: false },
@@ -34,5 +42,11 @@ export function createChannelAdapters(
     mastodon: new MastodonAdapter() as ChannelAdapter<unknown>,
     x: new XAdapter(options.x ?? X_DEFAULTS) as ChannelAdapter<unknown>,
     linkedin: new LinkedInAdapter(options.linkedin ?? LINKEDIN_DEFAULTS) as ChannelAdapter<unknown>,
+    facebook: new FacebookAdapter({ graphUrl: meta.graphUrl }) as ChannelAdapter<unknown>,
+    instagram: new InstagramAdapter({ graphUrl: meta.graphUrl }, options.mediaUrls) as ChannelAdapter<unknown>,
+    threads: new ThreadsAdapter({ threadsUrl: meta.threadsUrl }, options.mediaUrls) as ChannelAdapter<unknown>,
   };
 }
+
+/** Meta's production endpoints (config/index.ts FACEBOOK_GRAPH_URL and THREADS_API_URL default to the same). */
+const META_DEFAULTS = { graphUrl: 'https://graph.facebook.com/v26.0', threadsUrl: 'https://graph.threads.net/v1.0' };

@@ -80,6 +80,17 @@ export const configSchema = z.object({
     .string()
     .regex(/^\d{6}$/, 'must be a LinkedIn API version as YYYYMM, e.g. 202510')
     .default('202510'),
+  /** Facebook's Graph API, versioned (Facebook Pages and Instagram channels; tests point it at a fake). */
+  FACEBOOK_GRAPH_URL: z.url({ protocol: /^https?$/ }).default('https://graph.facebook.com/v26.0'),
+  /** The Threads API, versioned. */
+  THREADS_API_URL: z.url({ protocol: /^https?$/ }).default('https://graph.threads.net/v1.0'),
+  /** How long a signed media URL handed to Instagram or Threads stays valid (seconds). */
+  MEDIA_URL_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .max(7 * 86_400)
+    .default(86_400),
 
   /** `npm start -- --sandbox`: fixed ports, so the local Bluesky's accounts and the channels on it survive restarts. */
   SANDBOX_PDS_PORT: port(2583),
@@ -164,7 +175,13 @@ export function networkEndpoints(config: Config) {
       oauthUrl: config.LINKEDIN_OAUTH_URL,
       version: config.LINKEDIN_VERSION,
     },
+    meta: { graphUrl: config.FACEBOOK_GRAPH_URL, threadsUrl: config.THREADS_API_URL },
   };
+}
+
+/** Where people (and networks fetching media) reach the API: CHORUS_APP_URL, without a trailing slash. */
+export function appUrl(config: Config): string {
+  return (config.CHORUS_APP_URL ?? 'http://127.0.0.1:3000').replace(/\/+$/, '');
 }
 
 export function mediaDir(config: Config): string {

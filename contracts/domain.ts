@@ -10,7 +10,16 @@ export type Scope = (typeof SCOPES)[number];
 export const USER_KINDS = ['person', 'service'] as const;
 export type UserKind = (typeof USER_KINDS)[number];
 
-export const PROVIDERS = ['bluesky', 'webhook', 'mastodon', 'x', 'linkedin'] as const;
+export const PROVIDERS = [
+  'bluesky',
+  'webhook',
+  'mastodon',
+  'x',
+  'linkedin',
+  'facebook',
+  'instagram',
+  'threads',
+] as const;
 export type Provider = (typeof PROVIDERS)[number];
 
 export const POST_STATUSES = [

@@ -28,6 +28,8 @@ export const FailureType = {
   ChannelRemoved: 'ChannelRemoved',
   RateLimited: 'RateLimited',
   ChannelUnavailable: 'ChannelUnavailable',
+  /** The network is still processing what was sent (a Meta media container): asked again later. */
+  NetworkProcessing: 'NetworkProcessing',
   PostNotFound: 'PostNotFound',
   NotEligible: 'NotEligible',
   /** A decision named a step or round the chain is no longer at (details: the current ones). */

@@ -150,6 +150,67 @@ export function validateXText(text: string): string[] {
 
 /** LinkedIn's limit for a post's commentary (https://learn.microsoft.com/linkedin/marketing/community-management/shares/posts-api). */
 export const LINKEDIN_LIMITS: ChannelLimits = { maxGraphemes: 3000 };
+/** Facebook Page posts: 63,206 characters. */
+export const FACEBOOK_LIMITS: ChannelLimits = { maxGraphemes: 63_206 };
+/** Instagram captions: 2,200 characters, at most 30 hashtags and 20 @tags (Instagram's content publishing guide). */
+export const INSTAGRAM_LIMITS: ChannelLimits = { maxGraphemes: 2200 };
+export const INSTAGRAM_MAX_HASHTAGS = 30;
+export const INSTAGRAM_MAX_MENTIONS = 20;
+/** Threads posts: 500 characters, an emoji counting as its UTF-8 bytes; at most 5 distinct links. */
+export const THREADS_LIMITS: ChannelLimits = { maxGraphemes: 500 };
+export const THREADS_MAX_LINKS = 5;
+
+/**
+ * Posts each account may publish through the API in any 24 hours (Instagram `content_publishing_limit`,
+ * Threads `threads_publishing_limit`; a carousel counts as one): checked when a post is scheduled.
+ */
+export const DAILY_PUBLISHING_LIMITS: Partial<Record<Provider, number>> = { instagram: 100, threads: 250 };
+
+const HASHTAG = /(^|[^\p{L}\p{N}_&])#[\p{L}\p{N}_]+/gu;
+const MENTION = /(^|[^\w.@])@[A-Za-z0-9._]{1,30}/g;
+
+export function hashtagCount(text: string): number {
+  return text.match(HASHTAG)?.length ?? 0;
+}
+
+export function mentionCount(text: string): number {
+  return text.match(MENTION)?.length ?? 0;
+}
+
+export function validateInstagramText(text: string): string[] {
+  const problems = validateAgainstLimits(text, INSTAGRAM_LIMITS, 'Instagram');
+  const hashtags = hashtagCount(text);
+  if (hashtags > INSTAGRAM_MAX_HASHTAGS)
+    problems.push(`Instagram allows at most ${INSTAGRAM_MAX_HASHTAGS} hashtags; this text has ${hashtags}`);
+  const mentions = mentionCount(text);
+  if (mentions > INSTAGRAM_MAX_MENTIONS)
+    problems.push(`Instagram allows at most ${INSTAGRAM_MAX_MENTIONS} @tags; this text has ${mentions}`);
+  return problems;
+}
+
+/** RGI emoji sequences (one grapheme each); built at run time so that older targets compile the `v` flag. */
+const EMOJI = new RegExp('\\p{RGI_Emoji}', 'gv');
+
+/** The length Threads counts: characters, with each emoji counted as its UTF-8 bytes (Threads API, "Posts"). */
+export function threadsLength(text: string): number {
+  let extra = 0;
+  for (const emoji of text.match(EMOJI) ?? []) extra += utf8Length(emoji) - 1;
+  return graphemeLength(text) + extra;
+}
+
+export function validateThreadsText(text: string): string[] {
+  const problems: string[] = [];
+  if (text.trim() === '') problems.push('Threads posts need text');
+  const length = threadsLength(text);
+  if (length > THREADS_LIMITS.maxGraphemes)
+    problems.push(
+      `Threads allows at most ${THREADS_LIMITS.maxGraphemes} characters (an emoji counts as its UTF-8 bytes); this text has ${length}`,
+    );
+  const links = new Set(text.match(URL_PATTERN) ?? []).size;
+  if (links > THREADS_MAX_LINKS)
+    problems.push(`Threads allows at most ${THREADS_MAX_LINKS} links in a post; this text has ${links}`);
+  return problems;
+}
 
 /** One network's text rules: its limits, how it counts a text, and its problems with one. */
 export interface TextRules {
@@ -173,6 +234,13 @@ export const TEXT_RULES: Record<Provider, TextRules> = {
     length: graphemeLength,
     validate: (text) => validateAgainstLimits(text, LINKEDIN_LIMITS, 'LinkedIn'),
   },
+  facebook: {
+    limits: FACEBOOK_LIMITS,
+    length: graphemeLength,
+    validate: (text) => validateAgainstLimits(text, FACEBOOK_LIMITS, 'Facebook'),
+  },
+  instagram: { limits: INSTAGRAM_LIMITS, length: graphemeLength, validate: validateInstagramText },
+  threads: { limits: THREADS_LIMITS, length: threadsLength, validate: validateThreadsText },
   webhook: {
     limits: WEBHOOK_LIMITS,
     length: graphemeLength,

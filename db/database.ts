@@ -40,6 +40,7 @@ import type { MembershipsTable } from './members';
 import type { AudienceSnapshotsTable, MetricSnapshotsTable } from './metrics';
 import type { NotificationsTable } from './notifications';
 import type { MediaAssetsTable, PostMediaTable, PostTargetsTable, PostsTable } from './posts.types';
+import type { PostTargetNetworkStateTable } from './publish-network-state';
 import type { RecurrencesTable } from './recurrences';
 import type { SessionsTable } from './sessions';
 import type { ShortLinkClicksTable, ShortLinksTable } from './short-links';
@@ -57,6 +58,7 @@ export interface Database {
   channels: ChannelsTable;
   posts: PostsTable;
   post_targets: PostTargetsTable;
+  post_target_network_state: PostTargetNetworkStateTable;
   audit_log: AuditLogTable;
   audit_checkpoints: AuditCheckpointsTable;
   approval_policies: ApprovalPoliciesTable;

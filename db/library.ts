@@ -145,6 +145,11 @@ export async function findMediaAsset(db: Db, workspaceId: string, id: string): P
     .executeTakeFirst();
 }
 
+/** An upload by id alone, whatever its workspace: only for a signed media URL, whose signature is the authority. */
+export async function findMediaAssetById(db: Db, id: string): Promise<MediaAssetRow | undefined> {
+  return db.selectFrom('media_assets').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
 /** What a post's checks need to know of its media: type, size and dimensions. */
 export async function findMediaAssets(db: Db, workspaceId: string, ids: string[]) {
   return db

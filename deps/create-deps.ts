@@ -1,8 +1,9 @@
 import type { Client } from '@temporalio/client';
 import type { NativeConnection } from '@temporalio/worker';
 import { createChannelAdapters, type ChannelAdapters } from '../channels/registry';
-import { adapterOptions, dataPath, inboxReadOptions, mediaDir, sessionPolicy, type Config } from '../config';
+import { adapterOptions, appUrl, dataPath, inboxReadOptions, mediaDir, sessionPolicy, type Config } from '../config';
 import { DiskMediaStorage, type MediaStorage } from '../content/media';
+import { MediaUrlSigner } from '../content/media-urls';
 import { openDatabase, type OpenDatabase } from '../db/connect';
 import { AuditKey } from '../db/audit';
 import type { Db } from '../db/database';
@@ -50,6 +51,8 @@ export interface ChorusDeps {
   /** The API's adapters: the worker's, unless `separateApiAdapters`. */
   apiAdapters: ChannelAdapters;
   media: MediaStorage;
+  /** Signs the media URLs Instagram and Threads fetch; the API checks them. */
+  mediaUrls: MediaUrlSigner;
   mailer?: Mailer;
   /** The worker's native connection, opened on first call (the API process needs none) and closed by `close`. */
   workerConnection(): Promise<NativeConnection>;
@@ -61,6 +64,7 @@ export interface ChorusDeps {
     sealer: Sealer;
     taskQueue: string;
     media: MediaStorage;
+    mediaUrls: MediaUrlSigner;
     mailer?: Mailer;
     sessionPolicy: { idleMs: number; maxMs: number };
     temporalUiUrl: string | null;
@@ -107,13 +111,17 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
     options.linkCards && overrides.linkCardTimeoutMs !== undefined
       ? { ...options.linkCards, timeoutMs: overrides.linkCardTimeoutMs }
       : options.linkCards;
-  const adapters = createChannelAdapters({ ...options, linkCards });
+  // Instagram and Threads fetch a post's media from signed URLs the API serves (GET /v1/media/{id}/shared).
+  const mediaUrls = new MediaUrlSigner(keyMaterial, appUrl(config), config.MEDIA_URL_TTL_SECONDS * 1000);
+  const adapters = createChannelAdapters({ ...options, linkCards, mediaUrls });
   const apiAdapters = overrides.separateApiAdapters
     ? createChannelAdapters({
         webhooks: options.webhooks,
         blueskyAppviewDid: options.blueskyAppviewDid,
         x: options.x,
         linkedin: options.linkedin,
+        meta: options.meta,
+        mediaUrls,
       })
     : adapters;
   // API and worker share the media folder, as their processes share MEDIA_DIR.
@@ -135,6 +143,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
     adapters,
     apiAdapters,
     media,
+    mediaUrls,
     ...withMailer,
     workerConnection() {
       connecting ??= connectWorker(target);
@@ -148,6 +157,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
         sealer,
         taskQueue: config.CHORUS_TASK_QUEUE,
         media,
+        mediaUrls,
         ...withMailer,
         sessionPolicy: sessionPolicy(config),
         temporalUiUrl: config.TEMPORAL_UI_URL ?? null,

@@ -20,6 +20,7 @@ import type { ApprovalStep } from '../contracts/approval';
 import type { Caller } from '../db/tokens';
 import { Invalid, invalidField, invalidFields, type FieldError as FieldProblem } from '../contracts/errors';
 import { beyondHorizon } from '../content/publish-horizon';
+import { checkDailyPublishingLimits } from './publishing-limits';
 import { storeAndStart } from './store-and-start';
 import { excerptOf, postWorkflowId, type PostWorkflowInput } from '../contracts/post';
 import type { publishPost } from '../workflows/post-publishing';
@@ -278,6 +279,7 @@ export async function planPost(
     campaign ? utmTagger(campaign) : undefined,
   );
   const publishAt = requestedAt ?? (body.queue ? await nextSharedSlot(ctx.db, channels) : new Date());
+  await checkDailyPublishingLimits(ctx.db, channels, publishAt, body.queue ? 'queue' : 'publishAt');
   if (campaign?.enforceDates && (publishAt < new Date(campaign.startsAt) || publishAt > new Date(campaign.endsAt))) {
     throw invalidField(
       body.queue ? 'queue' : 'publishAt',

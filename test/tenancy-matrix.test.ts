@@ -672,6 +672,7 @@ test('the route table knows every route the API serves, each with the access its
       'POST /v1/session',
       'PUT /v1/session/workspace',
       'GET /v1/invitations/preview',
+      'GET /v1/media/{id}/shared',
       'POST /v1/inbox/ingest',
       'POST /v1/invitations/accept',
       'POST /v1/listening/ingest',

@@ -10,6 +10,7 @@ import { LIBRARY_ITEM_KINDS } from '../../contracts/domain';
 import {
   findLibraryItem,
   findMediaAsset,
+  findMediaAssetById,
   insertLibraryItem,
   insertMediaAsset,
   libraryItemView,
@@ -24,6 +25,7 @@ import { idParams, isoInstant } from '../schemas';
 import { chainRoutes } from '../chain-routes';
 import { ownedOr404 } from '../owned';
 import { invalidField } from '../problems';
+import { NotFound } from '../../contracts/errors';
 
 const createItemBody = z
   .strictObject({
@@ -139,6 +141,42 @@ export const libraryRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request, reply) => {
       const row = await ownedOr404(findMediaAsset(app.db, callerOf(request).workspaceId, request.params.id), 'Media');
       return reply.type(row.content_type).send(await app.media.get(row.storage_key));
+    },
+  );
+
+  app.get(
+    '/media/:id/shared',
+    {
+      schema: {
+        summary:
+          'An uploaded file at a signed, expiring URL (for networks that fetch media themselves: Instagram, Threads)',
+        description:
+          'No sign-in: the URL is the authority. Chorus hands such URLs to the network when it publishes a post with media; they expire after MEDIA_URL_TTL_SECONDS.',
+        tags: ['library'],
+        params: idParams,
+        querystring: z.strictObject({
+          expires: z.coerce.number().int().describe('When the URL stops working (Unix seconds)'),
+          signature: z.string().max(100).describe('HMAC of the id and the expiry'),
+        }),
+        response: {
+          200: {
+            description: 'The file, in its content type',
+            content: { '*/*': { schema: z.any().describe("The file's bytes") } },
+          },
+        },
+      },
+    },
+    async (request, reply) => {
+      const { expires, signature } = request.query;
+      // One answer for a wrong, expired or unknown URL: nothing tells them apart.
+      const gone = () => new NotFound('No such media URL (or it has expired)');
+      if (!app.mediaUrls?.verify(request.params.id, expires, signature)) throw gone();
+      const row = await findMediaAssetById(app.db, request.params.id);
+      if (!row) throw gone();
+      return reply
+        .type(row.content_type)
+        .header('cache-control', 'private, max-age=300')
+        .send(await app.media.get(row.storage_key));
     },
   );
 

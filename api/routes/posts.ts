@@ -5,6 +5,7 @@ import { findCampaign } from '../../db/campaigns';
 import { findPost, findPosts, postView } from '../../db/posts';
 import { checkContent, createPlannedPost, mustBeFuture, planPost, previewPost, utmTagger } from '../../services/posts';
 import { cancelUpdate, editUpdate, postStatusQuery, rescheduleUpdate } from '../../contracts/post';
+import { checkDailyPublishingLimitsOnMove } from '../../services/publishing-limits';
 import { ownedOr404 } from '../owned';
 import { callerOf, requireRole, Roles } from '../plugins/auth';
 import { fieldProblemView, idParams, isoInstant } from '../schemas';
@@ -278,6 +279,7 @@ export const postRoutes: FastifyPluginAsyncZod = async (app) => {
       const caller = callerOf(request);
       const post = await ownedOr404(findPost(app.db, caller.workspaceId, request.params.id), 'Post');
       const publishAt = mustBeFuture(request.body.publishAt);
+      await checkDailyPublishingLimitsOnMove(app.db, caller.workspaceId, post, publishAt);
       await runWorkflowUpdate(
         () =>
           app.temporal.workflow.getHandle(post.workflowId).executeUpdate(rescheduleUpdate, {

@@ -73,6 +73,10 @@ export async function startHarness(
     inboxPollSeconds?: number;
     /** More configuration (e.g. X_API_URL pointing at a test's fake network). */
     env?: Record<string, string>;
+    /** FACEBOOK_GRAPH_URL and THREADS_API_URL (a Meta fake, test/support/meta-fake.ts). */
+    meta?: { graphUrl: string; threadsUrl: string };
+    /** CHORUS_APP_URL: where networks fetch signed media URLs (the test then has the API listen there). */
+    appUrl?: string;
   } = {},
 ): Promise<Harness> {
   quietTemporalLogs(options.temporalLogger);
@@ -94,6 +98,9 @@ export async function startHarness(
     METRICS_TIME_SCALE: options.metricsTimeScale === undefined ? undefined : String(options.metricsTimeScale),
     BLUESKY_APPVIEW_DID: options.blueskyAppviewDid,
     ...options.env,
+    FACEBOOK_GRAPH_URL: options.meta?.graphUrl,
+    THREADS_API_URL: options.meta?.threadsUrl,
+    CHORUS_APP_URL: options.appUrl,
   });
   // The API gets adapters of its own, as it would in its own process: no shared sessions.
   const encryptionKey = generateKey();

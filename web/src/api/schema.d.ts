@@ -521,7 +521,7 @@ export interface paths {
                                 /** Format: uuid */
                                 postId: string;
                                 /** @enum {string} */
-                                provider: "bluesky" | "webhook" | "mastodon" | "x" | "linkedin";
+                                provider: "bluesky" | "webhook" | "mastodon" | "x" | "linkedin" | "facebook" | "instagram" | "threads";
                                 publishedAt: string;
                                 /** @description Bluesky only; 0 on Mastodon, which has no quote count */
                                 quotes: number;
@@ -710,7 +710,7 @@ export interface paths {
                             minGapMinutes: number;
                             name: string;
                             /** @enum {string} */
-                            provider: "bluesky" | "webhook" | "mastodon" | "x" | "linkedin";
+                            provider: "bluesky" | "webhook" | "mastodon" | "x" | "linkedin" | "facebook" | "instagram" | "threads";
                             slots: {
                                 day: number;
                                 time: string;
@@ -882,7 +882,7 @@ export interface paths {
                                 /** Format: uuid */
                                 postId: string;
                                 /** @enum {string} */
-                                provider: "bluesky" | "webhook" | "mastodon" | "x" | "linkedin";
+                                provider: "bluesky" | "webhook" | "mastodon" | "x" | "linkedin" | "facebook" | "instagram" | "threads";
                                 publishedAt: string;
                                 /** @description Bluesky only; 0 on Mastodon, which has no quote count */
                                 quotes: number;
@@ -2649,7 +2649,7 @@ export interface paths {
                                 minGapMinutes: number;
                                 name: string;
                                 /** @enum {string} */
-                                provider: "bluesky" | "webhook" | "mastodon" | "x" | "linkedin";
+                                provider: "bluesky" | "webhook" | "mastodon" | "x" | "linkedin" | "facebook" | "instagram" | "threads";
                                 slots: {
                                     day: number;
                                     time: string;
@@ -2733,7 +2733,7 @@ export interface paths {
                             minGapMinutes: number;
                             name: string;
                             /** @enum {string} */
-                            provider: "bluesky" | "webhook" | "mastodon" | "x" | "linkedin";
+                            provider: "bluesky" | "webhook" | "mastodon" | "x" | "linkedin" | "facebook" | "instagram" | "threads";
                             slots: {
                                 day: number;
                                 time: string;
@@ -2840,7 +2840,7 @@ export interface paths {
                             minGapMinutes: number;
                             name: string;
                             /** @enum {string} */
-                            provider: "bluesky" | "webhook" | "mastodon" | "x" | "linkedin";
+                            provider: "bluesky" | "webhook" | "mastodon" | "x" | "linkedin" | "facebook" | "instagram" | "threads";
                             slots: {
                                 day: number;
                                 time: string;
@@ -2915,7 +2915,7 @@ export interface paths {
                             minGapMinutes: number;
                             name: string;
                             /** @enum {string} */
-                            provider: "bluesky" | "webhook" | "mastodon" | "x" | "linkedin";
+                            provider: "bluesky" | "webhook" | "mastodon" | "x" | "linkedin" | "facebook" | "instagram" | "threads";
                             slots: {
                                 day: number;
                                 time: string;
@@ -6891,6 +6891,52 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The file, in its content type */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "*/*": unknown;
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/media/{id}/shared": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An uploaded file at a signed, expiring URL (for networks that fetch media themselves: Instagram, Threads)
+         * @description No sign-in: the URL is the authority. Chorus hands such URLs to the network when it publishes a post with media; they expire after MEDIA_URL_TTL_SECONDS.
+         */
+        get: {
+            parameters: {
+                query: {
+                    /** @description When the URL stops working (Unix seconds) */
+                    expires: number;
+                    /** @description HMAC of the id and the expiry */
+                    signature: string;
+                };
                 header?: never;
                 path: {
                     id: string;

@@ -12,6 +12,7 @@ import '@fullcalendar/react/themes/classic/palette.css';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
+import { DAILY_PUBLISHING_LIMITS } from '../../../contracts/text-rules';
 import { api, data } from '../api/client';
 import { formatDateTime } from '../app/format';
 import { LIVE_REFETCH_MS } from '../app/live';
@@ -27,6 +28,45 @@ const NARROW_PX = 700;
 const SLOT_MINUTES = 30;
 
 type Moved = { postId: string; publishAt: string };
+
+/** Posts that will not go out do not count against a network's daily limit. */
+const NOT_COUNTED = new Set(['cancelled', 'rejected', 'expired', 'failed']);
+
+/**
+ * One all-day marker per channel and day for networks with a daily publishing limit (Instagram 100,
+ * Threads 250): that day's posts against the limit. The API checks the moving 24 hours itself when a
+ * post is scheduled; this shows how close a day is.
+ */
+function publishingLimitEvents(
+  posts: { status: string; publishAt: string; targets: { channelId: string }[] }[],
+  channels: { id: string; name: string; provider: keyof typeof DAILY_PUBLISHING_LIMITS }[],
+): EventInput[] {
+  const counts = new Map<string, { channel: (typeof channels)[number]; day: string; n: number }>();
+  for (const post of posts) {
+    if (NOT_COUNTED.has(post.status)) continue;
+    const at = new Date(post.publishAt);
+    const day = `${at.getFullYear()}-${String(at.getMonth() + 1).padStart(2, '0')}-${String(at.getDate()).padStart(2, '0')}`;
+    for (const target of post.targets) {
+      const channel = channels.find((c) => c.id === target.channelId);
+      if (!channel || DAILY_PUBLISHING_LIMITS[channel.provider] === undefined) continue;
+      const key = `${channel.id}:${day}`;
+      const entry = counts.get(key) ?? { channel, day, n: 0 };
+      entry.n++;
+      counts.set(key, entry);
+    }
+  }
+  return [...counts.values()].map(({ channel, day, n }) => {
+    const limit = DAILY_PUBLISHING_LIMITS[channel.provider]!;
+    return {
+      id: `limit:${channel.id}:${day}`,
+      title: `${channel.name}: ${n} / ${limit} posts (daily limit)`,
+      start: day,
+      allDay: true,
+      editable: false,
+      className: n >= limit ? 'limit-event full' : n >= limit * 0.8 ? 'limit-event near' : 'limit-event',
+    };
+  });
+}
 
 export default function Calendar() {
   const { can } = useSession();
@@ -104,7 +144,7 @@ export default function Calendar() {
       color: channelColor(channels.data, slot.channelId),
       className: 'slot-event',
     }));
-    return [...posts, ...slots];
+    return [...posts, ...slots, ...publishingLimitEvents(answer.posts, channels.data ?? [])];
   }, [calendar.data, channels.data, channelId, mayMove]);
 
   const onDatesSet = (info: DatesSetInfo) => {

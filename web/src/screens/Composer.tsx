@@ -1,7 +1,16 @@
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useEffect, useId, useMemo, useRef, useState, type FormEvent } from 'react';
 import { useNavigate, useSearchParams } from 'react-router';
-import { splitXThread, TEXT_RULES, utf8Length, xPostLength } from '../../../contracts/text-rules';
+import {
+  hashtagCount,
+  INSTAGRAM_MAX_HASHTAGS,
+  INSTAGRAM_MAX_MENTIONS,
+  mentionCount,
+  splitXThread,
+  TEXT_RULES,
+  utf8Length,
+  xPostLength,
+} from '../../../contracts/text-rules';
 import { api, data, type Ok } from '../api/client';
 import type { paths } from '../api/schema';
 import { formatDateTime } from '../app/format';
@@ -435,6 +444,22 @@ function ChannelCounter({
             {bytes} / {rules.limits.maxBytes} bytes
           </span>
         )}
+        {channel.provider === 'instagram' && (
+          <>
+            <span
+              className={hashtagCount(text) > INSTAGRAM_MAX_HASHTAGS ? 'count over' : 'muted'}
+              aria-label={`${channel.name}: ${hashtagCount(text)} of ${INSTAGRAM_MAX_HASHTAGS} hashtags`}
+            >
+              # {hashtagCount(text)} / {INSTAGRAM_MAX_HASHTAGS}
+            </span>
+            <span
+              className={mentionCount(text) > INSTAGRAM_MAX_MENTIONS ? 'count over' : 'muted'}
+              aria-label={`${channel.name}: ${mentionCount(text)} of ${INSTAGRAM_MAX_MENTIONS} @tags`}
+            >
+              @ {mentionCount(text)} / {INSTAGRAM_MAX_MENTIONS}
+            </span>
+          </>
+        )}
       </div>
       {channel.provider === 'x' && thread.length === 1 && (
         <p className="muted">A line of --- alone starts the next post of a thread.</p>
@@ -452,11 +477,14 @@ function ChannelCounter({
         </ol>
       )}
       {messages.length > 0 && (
-        <ul className="counter-problems" role="status">
-          {messages.map((m) => (
-            <li key={m}>{m}</li>
-          ))}
-        </ul>
+        // role=status on the list itself would hide its items from assistive technology (axe: listitem).
+        <div role="status">
+          <ul className="counter-problems">
+            {messages.map((m) => (
+              <li key={m}>{m}</li>
+            ))}
+          </ul>
+        </div>
       )}
       {canVary &&
         (variant === undefined ? (
@@ -743,6 +771,7 @@ function NetworkPreview({
   const firstLink = text.match(URL_IN_TEXT)?.[0];
   const linkHost = firstLink ? hostOf(firstLink) : undefined;
   if (channel.provider === 'x') return <XThreadPreview channel={channel} heading={heading} text={text} media={media} />;
+  if (channel.provider === 'instagram') return <InstagramPreview channel={channel} text={text} media={media} />;
   return (
     <article className={`preview ${channel.provider}`} aria-label={`Preview on ${heading}`}>
       <h3>{heading}</h3>
@@ -773,14 +802,52 @@ function NetworkPreview({
             ))}
           </div>
         ) : (
-          (channel.provider === 'bluesky' || channel.provider === 'linkedin') &&
+          ['bluesky', 'linkedin', 'facebook', 'threads'].includes(channel.provider) &&
           linkHost && (
             <div className="link-card">
-              <span className="muted">Link card</span>
+              <span className="muted">{channel.provider === 'bluesky' ? 'Link card' : 'Link preview'}</span>
               <span>{linkHost}</span>
             </div>
           )
         )}
+        {channel.provider === 'threads' && media.length > 1 && (
+          <span className="muted">Carousel of {media.length}</span>
+        )}
+      </div>
+    </article>
+  );
+}
+
+/** Instagram shows the media first (a carousel swipes), then the caption, cut after about 125 characters with "more". */
+const INSTAGRAM_FOLD = 125;
+
+function InstagramPreview({ channel, text, media }: { channel: Channel; text: string; media: Attachment[] }) {
+  const heading = `${channel.name} (instagram)`;
+  const folded = [...text].length > INSTAGRAM_FOLD ? `${[...text].slice(0, INSTAGRAM_FOLD).join('')}…` : text;
+  return (
+    <article className="preview instagram" aria-label={`Preview on ${heading}`}>
+      <h3>{heading}</h3>
+      <div className="preview-post">
+        <div className="preview-author">
+          <span className="avatar" aria-hidden="true">
+            {channel.name.slice(0, 1).toUpperCase()}
+          </span>
+          <strong>{channel.accountRef}</strong>
+        </div>
+        {media.length === 0 ? (
+          <p className="preview-missing" role="status">
+            Instagram posts need an image or a video
+          </p>
+        ) : (
+          <div className="preview-media n1 instagram-media">
+            <img src={`/v1/media/${media[0]!.mediaId}/content`} alt={media[0]!.alt} />
+            {media.length > 1 && <span className="muted">1 / {media.length} (carousel)</span>}
+          </div>
+        )}
+        <p className="preview-text">
+          <strong>{channel.accountRef.replace(/^@/, '')}</strong> {folded}
+          {folded !== text && <span className="muted"> more</span>}
+        </p>
       </div>
     </article>
   );

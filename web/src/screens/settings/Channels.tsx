@@ -40,6 +40,9 @@ function credentialsOf(provider: Provider, c: Credentials): NewChannel['credenti
       return { instance: c.instance.trim(), accessToken: c.accessToken.trim() };
     case 'webhook':
       return { url: c.url.trim(), secret: c.secret.trim() };
+    default:
+      // Facebook, Instagram, Threads: no typed-in credentials; they connect through their OAuth flow.
+      throw new Error(`${provider} channels connect through their network's sign-in, not with credentials`);
   }
 }
 

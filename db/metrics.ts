@@ -269,8 +269,16 @@ type TargetFilter =
   | { campaignIds: string[] }
   | { from: Date; to: Date };
 
-/** The published targets of a workspace that the filter selects, with their figures. */
-export async function targetFigures(db: Db, workspaceId: string, filter: TargetFilter): Promise<TargetFigures[]> {
+/**
+ * The published targets of a workspace that the filter selects, with their figures. `page`: at most
+ * `limit` of them, those after `after` in (publishedAt, targetId) order (the export's keyset pages).
+ */
+export async function targetFigures(
+  db: Db,
+  workspaceId: string,
+  filter: TargetFilter,
+  page?: { after?: { publishedAt: Date; targetId: string }; limit: number },
+): Promise<TargetFigures[]> {
   const where =
     'postId' in filter
       ? sql`t.post_id = ${filter.postId}`
@@ -318,8 +326,9 @@ export async function targetFigures(db: Db, workspaceId: string, filter: TargetF
       where l.post_id = t.post_id and l.channel_id = t.channel_id and k.excluded is null
     ) clicks on true
     where p.workspace_id = ${workspaceId} and t.status = 'published' and t.published_at is not null and ${where}
+      and ${page?.after ? sql`(t.published_at, t.id) > (${page.after.publishedAt}, ${page.after.targetId}::uuid)` : sql`true`}
     order by t.published_at, t.id
-    limit 20000`.execute(db);
+    limit ${page?.limit ?? 20000}`.execute(db);
   return rows.map((r) => ({
     targetId: r.target_id,
     postId: r.post_id,

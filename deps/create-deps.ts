@@ -156,6 +156,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
         sealer,
         media,
         metricsTimeScale: config.METRICS_TIME_SCALE,
+        appUrl: config.CHORUS_APP_URL,
         ...withMailer,
         inbox: inboxReadOptions(config),
       };

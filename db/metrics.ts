@@ -271,7 +271,8 @@ type TargetFilter =
 
 /**
  * The published targets of a workspace that the filter selects, with their figures. `page`: at most
- * `limit` of them, those after `after` in (publishedAt, targetId) order (the export's keyset pages).
+ * `limit` of them, those after `after` in (publishedAt, targetId) order (the export's keyset pages;
+ * published_at to the millisecond, as a cursor's Date holds it).
  */
 export async function targetFigures(
   db: Db,
@@ -326,8 +327,8 @@ export async function targetFigures(
       where l.post_id = t.post_id and l.channel_id = t.channel_id and k.excluded is null
     ) clicks on true
     where p.workspace_id = ${workspaceId} and t.status = 'published' and t.published_at is not null and ${where}
-      and ${page?.after ? sql`(t.published_at, t.id) > (${page.after.publishedAt}, ${page.after.targetId}::uuid)` : sql`true`}
-    order by t.published_at, t.id
+      and ${page?.after ? sql`(date_trunc('milliseconds', t.published_at), t.id) > (${page.after.publishedAt}, ${page.after.targetId}::uuid)` : sql`true`}
+    order by ${page ? sql`date_trunc('milliseconds', t.published_at)` : sql`t.published_at`}, t.id
     limit ${page?.limit ?? 20000}`.execute(db);
   return rows.map((r) => ({
     targetId: r.target_id,

@@ -64,6 +64,8 @@ export interface ChorusDeps {
     mailer?: Mailer;
     sessionPolicy: { idleMs: number; maxMs: number };
     temporalUiUrl: string | null;
+    metricsTimeScale: number;
+    appUrl: string | undefined;
   };
   /** What `createChorusWorker` takes as `deps`. */
   workerDeps(): {
@@ -73,6 +75,9 @@ export interface ChorusDeps {
     sealer: Sealer;
     media: MediaStorage;
     mailer?: Mailer;
+    /** METRICS_TIME_SCALE and CHORUS_APP_URL, for the analytics collector and the weekly report. */
+    metricsTimeScale: number;
+    appUrl: string | undefined;
     /** How the inbox's inbound read runs. */
     inbox: ReturnType<typeof inboxReadOptions>;
   };
@@ -146,6 +151,8 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
         ...withMailer,
         sessionPolicy: sessionPolicy(config),
         temporalUiUrl: config.TEMPORAL_UI_URL ?? null,
+        metricsTimeScale: config.METRICS_TIME_SCALE,
+        appUrl: config.CHORUS_APP_URL,
       };
     },
     workerDeps() {

@@ -21,8 +21,8 @@ import { campaignReport } from '../services/analytics';
 import { buildWeeklyReport, nextWeeklyReport } from '../services/weekly-report';
 
 export interface AnalyticsReportDeps extends NotificationDeps {
-  /** METRICS_TIME_SCALE: a test's week is 7 days ÷ this. */
-  metricsTimeScale?: number;
+  /** WEEKLY_REPORT_TIME_SCALE (else METRICS_TIME_SCALE): a test's week is 7 days ÷ this. */
+  weeklyReportTimeScale?: number;
   /** Where the web app is (CHORUS_APP_URL): the report links to its dashboard. */
   appUrl?: string;
 }
@@ -45,7 +45,7 @@ export function createWeeklyReportActivities(deps: AnalyticsReportDeps) {
       if (!settings.enabled) return null;
       let now = new Date();
       for (;;) {
-        const next = nextWeeklyReport(settings, now, deps.metricsTimeScale ?? 1);
+        const next = nextWeeklyReport(settings, now, deps.weeklyReportTimeScale ?? 1);
         if (!(await findNotificationIdByKey(db, weeklyReportKey(workspaceId, next.periodKey)))) return next;
         now = new Date(next.periodEnd);
       }

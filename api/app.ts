@@ -55,8 +55,8 @@ export interface AppDeps {
   sessionPolicy?: SessionPolicy;
   /** The Temporal UI the web app links to (TEMPORAL_UI_URL, or the dev server's under `npm start`). */
   temporalUiUrl?: string | null;
-  /** METRICS_TIME_SCALE: the weekly report's "next" is told at the worker's scale. */
-  metricsTimeScale?: number;
+  /** WEEKLY_REPORT_TIME_SCALE: the weekly report's "next" is told at the worker's scale. */
+  weeklyReportTimeScale?: number;
   /** CHORUS_APP_URL: where the weekly report's dashboard link points. */
   appUrl?: string;
 }

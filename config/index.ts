@@ -66,6 +66,8 @@ export const configSchema = z.object({
    * production; 3600 makes an hour a second (tests, demos).
    */
   METRICS_TIME_SCALE: z.coerce.number().min(1).max(86_400).default(1),
+  /** Divides the weekly report's week (tests: 151,200 makes it 4 s); unset: METRICS_TIME_SCALE. */
+  WEEKLY_REPORT_TIME_SCALE: optionalString.pipe(z.coerce.number<string | undefined>().min(1).max(604_800).optional()),
 
   /** `npm start -- --sandbox`: fixed ports, so the local Bluesky's accounts and the channels on it survive restarts. */
   SANDBOX_PDS_PORT: port(2583),

@@ -65,6 +65,7 @@ export interface ChorusDeps {
     sessionPolicy: { idleMs: number; maxMs: number };
     temporalUiUrl: string | null;
     metricsTimeScale: number;
+    weeklyReportTimeScale: number;
     appUrl: string | undefined;
   };
   /** What `createChorusWorker` takes as `deps`. */
@@ -75,8 +76,9 @@ export interface ChorusDeps {
     sealer: Sealer;
     media: MediaStorage;
     mailer?: Mailer;
-    /** METRICS_TIME_SCALE and CHORUS_APP_URL, for the analytics collector and the weekly report. */
+    /** METRICS_TIME_SCALE, WEEKLY_REPORT_TIME_SCALE and CHORUS_APP_URL, for the analytics collector and the weekly report. */
     metricsTimeScale: number;
+    weeklyReportTimeScale: number;
     appUrl: string | undefined;
     /** How the inbox's inbound read runs. */
     inbox: ReturnType<typeof inboxReadOptions>;
@@ -152,6 +154,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
         sessionPolicy: sessionPolicy(config),
         temporalUiUrl: config.TEMPORAL_UI_URL ?? null,
         metricsTimeScale: config.METRICS_TIME_SCALE,
+        weeklyReportTimeScale: config.WEEKLY_REPORT_TIME_SCALE ?? config.METRICS_TIME_SCALE,
         appUrl: config.CHORUS_APP_URL,
       };
     },
@@ -163,6 +166,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
         sealer,
         media,
         metricsTimeScale: config.METRICS_TIME_SCALE,
+        weeklyReportTimeScale: config.WEEKLY_REPORT_TIME_SCALE ?? config.METRICS_TIME_SCALE,
         appUrl: config.CHORUS_APP_URL,
         ...withMailer,
         inbox: inboxReadOptions(config),

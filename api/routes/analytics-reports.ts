@@ -44,7 +44,7 @@ const RECIPIENTS =
 const MAX_EXPORT_LIMIT = 5000;
 
 export const analyticsReportRoutes: FastifyPluginAsyncZod = async (app) => {
-  const timeScale = app.metricsTimeScale ?? 1;
+  const timeScale = app.weeklyReportTimeScale ?? 1;
   const view = (s: Awaited<ReturnType<typeof findWeeklyReportSettings>>) => {
     const next = s.enabled ? nextWeeklyReport(s, new Date(), timeScale) : null;
     return {

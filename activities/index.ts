@@ -1,4 +1,5 @@
 import { createAlertActivities } from './alerts';
+import { createWeeklyReportActivities } from './analytics-reports';
 import { createApprovalActivities } from './approval';
 import { createCampaignActivities } from './campaign';
 import { createConversationActivities } from './conversation';
@@ -31,6 +32,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createListeningActivities(deps),
     ...createAlertActivities(deps),
     ...createMetricsActivities(deps),
+    ...createWeeklyReportActivities(deps),
     ...createInboxActivities(deps),
     ...createConversationActivities(deps),
   });

@@ -22,6 +22,7 @@ import {
   type MetricsRound,
 } from '../contracts/analytics';
 import type { collectMetrics } from '../workflows/metrics';
+import { deliverAnalyticsEvents, recordCampaignCompletedEvents, recordPostMetricsEvents } from './analytics-reports';
 
 export interface MetricsDeps {
   db: Db;
@@ -31,6 +32,8 @@ export interface MetricsDeps {
   taskQueue: string;
   /** METRICS_TIME_SCALE (1 unless set). */
   metricsTimeScale?: number;
+  /** CHORUS_APP_URL: campaign.completed events link to the campaign's page. */
+  appUrl?: string;
 }
 
 /** Targets one round reads at most; more due than this and the next round starts at once. */
@@ -52,7 +55,7 @@ export const scaledOffsets = (timeScale: number): ScaledOffset[] =>
   SNAPSHOT_OFFSETS.map((o) => ({ label: o.label, afterMs: Math.round(o.afterMs / timeScale) }));
 
 /** The I/O of the analytics collector (workflows/metrics.ts): one round of reads, batched per channel. */
-export function createMetricsActivities({ db, adapters, sealer }: MetricsDeps) {
+export function createMetricsActivities({ db, adapters, sealer, appUrl }: MetricsDeps) {
   return {
     /**
      * Takes every snapshot due in the workspace: per channel, its due targets in as few calls as
@@ -98,7 +101,16 @@ export function createMetricsActivities({ db, adapters, sealer }: MetricsDeps) {
               counts: read.status === 'ok' ? read.counts : null,
             }));
           });
-          await insertSnapshots(db, workspaceId, new Date(), snapshots);
+          // The post.metrics events with the snapshots they tell of: both or neither.
+          const takenAt = new Date();
+          await db.transaction().execute(async (trx) => {
+            await insertSnapshots(trx, workspaceId, takenAt, snapshots);
+            await recordPostMetricsEvents(trx, {
+              workspaceId,
+              takenAt,
+              targetIds: channel.targets.map((t) => t.targetId),
+            });
+          });
           for (const s of snapshots) round[s.status]++;
         } catch (err) {
           failed(channel.channelId, err);
@@ -127,6 +139,17 @@ export function createMetricsActivities({ db, adapters, sealer }: MetricsDeps) {
         }
         context.heartbeat();
       }
+
+      // Outbound analytics events (post.metrics of this round, campaign.completed): a receiver
+      // that fails keeps them for the next round, and never fails this one.
+      try {
+        await recordCampaignCompletedEvents(db, workspaceId, appUrl);
+        const sent = await deliverAnalyticsEvents({ db, adapters, sealer }, workspaceId);
+        if (sent.failure) context.log.warn('Analytics events not delivered yet', { workspaceId, error: sent.failure });
+      } catch (err) {
+        context.log.warn('Analytics events not delivered yet', { workspaceId, error: String(err) });
+      }
+      context.heartbeat();
 
       const skip = [...new Set(round.failures.map((f) => f.channelId))];
       const [snapshotDue, followersDue] = await Promise.all([

@@ -19,6 +19,7 @@ import { answerClientError, answerFrameworkError, errorsPlugin } from './plugins
 import { Problem, titleFor } from './problems';
 import { inputPlugin, parseQueryString } from './plugins/input';
 import { analyticsRoutes, shortLinkRedirect } from './routes/analytics';
+import { analyticsReportRoutes } from './routes/analytics-reports';
 import { approvalRoutes } from './routes/approvals';
 import { auditRoutes } from './routes/audit';
 import { calendarRoutes } from './routes/calendar';
@@ -59,6 +60,10 @@ export interface AppDeps {
   temporalUiUrl?: string | null;
   /** Where Chorus's short links (`/l/<code>`) are served (CHORUS_APP_URL); previews show campaign links on it. */
   shortLinkBase?: string;
+  /** WEEKLY_REPORT_TIME_SCALE: the weekly report's "next" is told at the worker's scale. */
+  weeklyReportTimeScale?: number;
+  /** CHORUS_APP_URL: where the weekly report's dashboard link points. */
+  appUrl?: string;
 }
 
 /** A route as registered: its method, URL and the access it declares (none: it takes no member). */
@@ -151,6 +156,7 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = {}
   await app.register(calendarRoutes, { prefix: '/v1' });
   await app.register(inboxRoutes, { prefix: '/v1' });
   await app.register(analyticsRoutes, { prefix: '/v1' });
+  await app.register(analyticsReportRoutes, { prefix: '/v1' });
   await app.register(shortLinkRedirect);
   await app.register(inboxIngestRoutes, { prefix: '/v1' });
   return app;

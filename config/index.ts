@@ -66,6 +66,8 @@ export const configSchema = z.object({
    * production; 3600 makes an hour a second (tests, demos).
    */
   METRICS_TIME_SCALE: z.coerce.number().min(1).max(86_400).default(1),
+  /** Divides the weekly report's week (tests: 151,200 makes it 4 s); unset: METRICS_TIME_SCALE. */
+  WEEKLY_REPORT_TIME_SCALE: optionalString.pipe(z.coerce.number<string | undefined>().min(1).max(604_800).optional()),
 
   /** X's API (posts, media, users, the OAuth 2.0 token endpoint /2/oauth2/token); tests point it at a fake. */
   X_API_URL: z.url({ protocol: /^https?$/ }).default('https://api.x.com'),

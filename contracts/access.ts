@@ -22,6 +22,8 @@ export const Roles = {
   /** The inbox's settings: SLA targets, assignment rules, the reply approval policy, others' away. */
   manageInbox: { roles: ['owner', 'admin'], scope: 'admin' },
   manageChannels: { roles: ['owner', 'admin'], scope: 'admin' },
+  /** The weekly analytics report's settings (on/off, when, in which zone). */
+  manageReports: { roles: ['owner', 'admin'], scope: 'admin' },
   manageMembers: { roles: ['owner', 'admin'], scope: 'admin' },
   /** Ingest keys: the integrations that push mentions into listening. */
   manageIntegrations: { roles: ['owner', 'admin'], scope: 'listening' },

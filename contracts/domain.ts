@@ -40,7 +40,14 @@ export type PostStatus = (typeof POST_STATUSES)[number];
 export const TARGET_STATUSES = ['pending', 'publishing', 'published', 'failed', 'cancelled'] as const;
 export type TargetStatus = (typeof TARGET_STATUSES)[number];
 
-export const NOTIFICATION_SUBJECT_TYPES = ['post', 'campaign', 'library_item', 'alert', 'conversation'] as const;
+export const NOTIFICATION_SUBJECT_TYPES = [
+  'post',
+  'campaign',
+  'library_item',
+  'alert',
+  'conversation',
+  'workspace',
+] as const;
 export type NotificationSubjectType = (typeof NOTIFICATION_SUBJECT_TYPES)[number];
 
 export const CAMPAIGN_STATUSES = [

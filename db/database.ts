@@ -3,6 +3,7 @@ import pg from 'pg';
 import { Unavailable } from '../contracts/errors';
 import { EmptyListPlugin } from './empty-lists';
 import type { AlertsTable } from './alerts';
+import type { AnalyticsEventsTable, WeeklyReportSettingsTable } from './analytics-events';
 import type {
   ApprovalDecisionsTable,
   ApprovalPoliciesTable,
@@ -95,6 +96,8 @@ export interface Database {
   audience_snapshots: AudienceSnapshotsTable;
   short_links: ShortLinksTable;
   short_link_clicks: ShortLinkClicksTable;
+  weekly_report_settings: WeeklyReportSettingsTable;
+  analytics_events: AnalyticsEventsTable;
 }
 
 export type Db = Kysely<Database>;

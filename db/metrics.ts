@@ -269,8 +269,17 @@ type TargetFilter =
   | { campaignIds: string[] }
   | { from: Date; to: Date };
 
-/** The published targets of a workspace that the filter selects, with their figures. */
-export async function targetFigures(db: Db, workspaceId: string, filter: TargetFilter): Promise<TargetFigures[]> {
+/**
+ * The published targets of a workspace that the filter selects, with their figures. `page`: at most
+ * `limit` of them, those after `after` in (publishedAt, targetId) order (the export's keyset pages;
+ * published_at to the millisecond, as a cursor's Date holds it).
+ */
+export async function targetFigures(
+  db: Db,
+  workspaceId: string,
+  filter: TargetFilter,
+  page?: { after?: { publishedAt: Date; targetId: string }; limit: number },
+): Promise<TargetFigures[]> {
   // The workspace is checked on the channel (a target's channel is its post's workspace's), and the
   // post read per target by its key: a join on posts made PostgreSQL read every post of the
   // workspace for a month's report (bench/metrics: 166,667 posts).
@@ -328,8 +337,9 @@ export async function targetFigures(db: Db, workspaceId: string, filter: TargetF
       where l.post_id = t.post_id and l.channel_id = t.channel_id and k.excluded is null
     ) clicks on true
     where c.workspace_id = ${workspaceId} and t.status = 'published' and t.published_at is not null and ${where}
-    order by t.published_at, t.id
-    limit 20000`.execute(db);
+      and ${page?.after ? sql`(date_trunc('milliseconds', t.published_at), t.id) > (${page.after.publishedAt}, ${page.after.targetId}::uuid)` : sql`true`}
+    order by ${page ? sql`date_trunc('milliseconds', t.published_at)` : sql`t.published_at`}, t.id
+    limit ${page?.limit ?? 20000}`.execute(db);
   return rows.map((r) => ({
     targetId: r.target_id,
     postId: r.post_id,

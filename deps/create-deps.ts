@@ -68,6 +68,9 @@ export interface ChorusDeps {
     mailer?: Mailer;
     sessionPolicy: { idleMs: number; maxMs: number };
     temporalUiUrl: string | null;
+    metricsTimeScale: number;
+    weeklyReportTimeScale: number;
+    appUrl: string | undefined;
   };
   /** What `createChorusWorker` takes as `deps`. */
   workerDeps(): {
@@ -77,6 +80,10 @@ export interface ChorusDeps {
     sealer: Sealer;
     media: MediaStorage;
     mailer?: Mailer;
+    /** METRICS_TIME_SCALE, WEEKLY_REPORT_TIME_SCALE and CHORUS_APP_URL, for the analytics collector and the weekly report. */
+    metricsTimeScale: number;
+    weeklyReportTimeScale: number;
+    appUrl: string | undefined;
     /** How the inbox's inbound read runs. */
     inbox: ReturnType<typeof inboxReadOptions>;
   };
@@ -162,6 +169,9 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
         sessionPolicy: sessionPolicy(config),
         temporalUiUrl: config.TEMPORAL_UI_URL ?? null,
         shortLinkBase: config.CHORUS_APP_URL,
+        metricsTimeScale: config.METRICS_TIME_SCALE,
+        weeklyReportTimeScale: config.WEEKLY_REPORT_TIME_SCALE ?? config.METRICS_TIME_SCALE,
+        appUrl: config.CHORUS_APP_URL,
       };
     },
     workerDeps() {
@@ -173,6 +183,8 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
         media,
         metricsTimeScale: config.METRICS_TIME_SCALE,
         shortLinkBase: config.CHORUS_APP_URL,
+        weeklyReportTimeScale: config.WEEKLY_REPORT_TIME_SCALE ?? config.METRICS_TIME_SCALE,
+        appUrl: config.CHORUS_APP_URL,
         ...withMailer,
         inbox: inboxReadOptions(config),
       };

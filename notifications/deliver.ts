@@ -65,6 +65,12 @@ export function emailFor(payload: Payload): { subject: string; text: string } {
         subject: `Spike on "${String(d.query)}": ${(d.reasons as string[]).join(' and ').replace('_', ' ')}`,
         text: `Listening query "${String(d.query)}" is spiking (${(d.reasons as string[]).join(', ')}).\nAlert ${String(d.alertId)}: acknowledge it with POST /v1/alerts/${String(d.alertId)}/acknowledge.`,
       };
+    case 'analytics.weekly_report':
+      // The report carries its own plain-text rendering (services/weekly-report.ts).
+      return {
+        subject: `Your week on Chorus: ${String(d.workspaceName)} (${String(d.from).slice(0, 10)} to ${String(d.to).slice(0, 10)})`,
+        text: String(d.summary),
+      };
     default:
       return { subject: `Chorus: ${payload.type}`, text: JSON.stringify(d, null, 2) };
   }

@@ -41,7 +41,7 @@ const rangeQuery = {
 };
 
 /** The range asked for, checked: `from` before `to`, at most MAX_RANGE_DAYS apart, a known time zone. */
-function reportRange(
+export function reportRange(
   query: { from?: string; to?: string; timeZone?: string },
   defaultDays = DEFAULT_RANGE_DAYS,
 ): ReportRange {
@@ -69,10 +69,10 @@ function reportRange(
   return { from, to, timeZone };
 }
 
-type Cell = string | number | boolean | null | undefined;
+export type Cell = string | number | boolean | null | undefined;
 
 /** RFC 4180: fields with a comma, quote or line break quoted, quotes doubled; a leading =+-@ defused for spreadsheets. */
-function toCsv(rows: Record<string, Cell>[]): string {
+export function toCsv(rows: Record<string, Cell>[]): string {
   if (rows.length === 0) return '';
   const headers = Object.keys(rows[0]!);
   const cell = (value: Cell) => {

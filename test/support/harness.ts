@@ -63,6 +63,8 @@ export async function startHarness(
     worker?: boolean;
     /** METRICS_TIME_SCALE: 3600 makes the analytics collector's hours seconds. */
     metricsTimeScale?: number;
+    /** WEEKLY_REPORT_TIME_SCALE: 151,200 makes the weekly report's week 4 s. */
+    weeklyReportTimeScale?: number;
     /** The appview the inbox reads Bluesky notifications from (`atproto-proxy`); unset: the PDS's own. */
     blueskyAppviewDid?: string;
     /**
@@ -96,6 +98,8 @@ export async function startHarness(
     MAIL_FROM: 'Chorus <chorus@example.test>',
     CHORUS_INBOX_POLL_SECONDS: String(options.inboxPollSeconds ?? 30),
     METRICS_TIME_SCALE: options.metricsTimeScale === undefined ? undefined : String(options.metricsTimeScale),
+    WEEKLY_REPORT_TIME_SCALE:
+      options.weeklyReportTimeScale === undefined ? undefined : String(options.weeklyReportTimeScale),
     BLUESKY_APPVIEW_DID: options.blueskyAppviewDid,
     ...options.env,
     FACEBOOK_GRAPH_URL: options.meta?.graphUrl,

@@ -727,6 +727,166 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/analytics/export/{dataset}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Raw analytics rows for BI tools and CRMs, in keyset pages (JSON, NDJSON or CSV)
+         * @description Datasets: `snapshots`: every metrics snapshot taken in the range (a post target at an offset), by id; `posts`: every published post target of the range with its latest counts, engagement rate and clicks, by publishing time; `campaigns`: campaigns running in the range with their totals, by start (pages of at most 100); `audience`: every followers read of the workspace's channels in the range, by time; `clicks`: every short-link click in the range, counted or not, by id.
+         *
+         *     Pages: pass the previous page's `nextCursor` as `cursor` (same dataset, same range) until it is null. With NDJSON and CSV the next cursor is in the `Chorus-Next-Cursor` header (absent on the last page) and in a `Link: <…>; rel="next"` header.
+         *
+         *     Range: `from`/`to` (default the last 30 days, at most 366 days).
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description The previous page's nextCursor */
+                    cursor?: string;
+                    format?: "json" | "ndjson" | "csv";
+                    from?: string;
+                    /** @description Rows per page, at most 5000 (campaigns: at most 100) */
+                    limit?: number;
+                    to?: string;
+                };
+                header?: never;
+                path: {
+                    /** @description What to export */
+                    dataset: "snapshots" | "posts" | "campaigns" | "audience" | "clicks";
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: ({
+                                /** Format: uuid */
+                                campaignId: string | null;
+                                /** Format: uuid */
+                                channelId: string;
+                                likes: number | null;
+                                /** @enum {string} */
+                                offsetLabel: "+1h" | "+6h" | "+24h" | "+3d" | "+7d" | "+30d";
+                                /** Format: uuid */
+                                postId: string;
+                                quotes: number | null;
+                                replies: number | null;
+                                reposts: number | null;
+                                snapshotId: string;
+                                /** @enum {string} */
+                                status: "ok" | "missing" | "deleted";
+                                takenAt: string;
+                                /** Format: uuid */
+                                targetId: string;
+                            } | {
+                                /** Format: uuid */
+                                campaignId: string | null;
+                                /** Format: uuid */
+                                channelId: string;
+                                channelName: string;
+                                clicks: number;
+                                engagementRate: number | null;
+                                engagements: number;
+                                followersAtPublish: number | null;
+                                likes: number;
+                                /** @enum {string|null} */
+                                offsetLabel: "+1h" | "+6h" | "+24h" | "+3d" | "+7d" | "+30d" | null;
+                                /** Format: uuid */
+                                postId: string;
+                                /** @enum {string} */
+                                provider: "bluesky" | "webhook" | "mastodon" | "x" | "linkedin" | "facebook" | "instagram" | "threads";
+                                publishedAt: string;
+                                quotes: number;
+                                replies: number;
+                                reposts: number;
+                                /** @enum {string|null} */
+                                status: "ok" | "missing" | "deleted" | null;
+                                /** Format: uuid */
+                                targetId: string;
+                            } | {
+                                /** Format: uuid */
+                                campaignId: string;
+                                /** @description Short-link clicks, bots and repeats excluded */
+                                clicks: number;
+                                endsAt: string;
+                                /** @description Engagements of the targets with a followers read / their followersAtPublish; null when none has one */
+                                engagementRate: number | null;
+                                /** @description likes + reposts + replies + quotes */
+                                engagements: number;
+                                /** @description Sum over targets of the channel's followers when each was published (targets with a read) */
+                                followersAtPublish: number;
+                                likes: number;
+                                name: string;
+                                /** @description Published posts */
+                                posts: number;
+                                /** @description Bluesky only; 0 on Mastodon, which has no quote count */
+                                quotes: number;
+                                replies: number;
+                                reposts: number;
+                                startsAt: string;
+                                /** @enum {string} */
+                                status: "draft" | "in_review" | "scheduled" | "live" | "paused" | "completed" | "cancelled" | "rejected";
+                                /** @description Comma-separated */
+                                tags: string;
+                                /** @description Published posts × channels */
+                                targets: number;
+                            } | {
+                                /** Format: uuid */
+                                channelId: string;
+                                channelName: string;
+                                followers: number;
+                                /** @enum {string} */
+                                provider: "bluesky" | "webhook" | "mastodon" | "x" | "linkedin" | "facebook" | "instagram" | "threads";
+                                takenAt: string;
+                            } | {
+                                /** Format: uuid */
+                                campaignId: string | null;
+                                /** Format: uuid */
+                                channelId: string | null;
+                                clickedAt: string;
+                                clickId: string;
+                                code: string;
+                                counted: boolean;
+                                /**
+                                 * @description Why the click is not counted
+                                 * @enum {string|null}
+                                 */
+                                excluded: "bot" | "repeat" | null;
+                                /** Format: uuid */
+                                postId: string | null;
+                                targetUrl: string;
+                                /** @description A hash of address and user agent, never the address */
+                                visitor: string;
+                            })[];
+                            /** @enum {string} */
+                            dataset: "snapshots" | "posts" | "campaigns" | "audience" | "clicks";
+                            from: string;
+                            /** @description null on the last page */
+                            nextCursor: string | null;
+                            to: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/analytics/overview": {
         parameters: {
             query?: never;
@@ -1047,6 +1207,323 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/analytics/weekly-report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The weekly report's settings and when the next one goes out */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            enabled: boolean;
+                            /** @description Hour it goes out (local to timeZone) */
+                            hour: number;
+                            /** @description When the next report goes out and the week it covers; null while off */
+                            next: {
+                                at: string;
+                                from: string;
+                                periodKey: string;
+                                to: string;
+                            } | null;
+                            /** @description Who gets it */
+                            recipients: string;
+                            /** @description IANA time zone, e.g. Europe/Berlin */
+                            timeZone: string;
+                            /** @description null: never set (the defaults, off) */
+                            updatedAt: string | null;
+                            /** @description ISO weekday the report goes out: 1 = Monday … 7 = Sunday */
+                            weekday: number;
+                        };
+                    };
+                };
+            };
+        };
+        /**
+         * Turn the weekly report on or off, and say when it goes out
+         * @description The workspace's notification webhook (signed, type analytics.weekly_report), and by email (when SMTP is set) its owners and admins. It covers the seven days before it goes out, compared with the seven before those; once per week, whatever the changes in between.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        enabled: boolean;
+                        /** @description Hour it goes out (local to timeZone) */
+                        hour: number;
+                        /** @description IANA time zone, e.g. Europe/Berlin */
+                        timeZone: string;
+                        /** @description ISO weekday the report goes out: 1 = Monday … 7 = Sunday */
+                        weekday: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            enabled: boolean;
+                            /** @description Hour it goes out (local to timeZone) */
+                            hour: number;
+                            /** @description When the next report goes out and the week it covers; null while off */
+                            next: {
+                                at: string;
+                                from: string;
+                                periodKey: string;
+                                to: string;
+                            } | null;
+                            /** @description Who gets it */
+                            recipients: string;
+                            /** @description IANA time zone, e.g. Europe/Berlin */
+                            timeZone: string;
+                            /** @description null: never set (the defaults, off) */
+                            updatedAt: string | null;
+                            /** @description ISO weekday the report goes out: 1 = Monday … 7 = Sunday */
+                            weekday: number;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/analytics/weekly-report/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The weekly report of the last seven days, as it would be sent (nothing is sent) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            audience: {
+                                /** Format: uuid */
+                                channelId: string;
+                                channelName: string;
+                                followers: number | null;
+                                growth: number | null;
+                            }[];
+                            compared: {
+                                clicks: {
+                                    /** @description current − previous; null when either is */
+                                    change: number | null;
+                                    current: number | null;
+                                    previous: number | null;
+                                };
+                                engagementRate: {
+                                    /** @description current − previous; null when either is */
+                                    change: number | null;
+                                    current: number | null;
+                                    previous: number | null;
+                                };
+                                engagements: {
+                                    /** @description current − previous; null when either is */
+                                    change: number | null;
+                                    current: number | null;
+                                    previous: number | null;
+                                };
+                                firstResponseBreached: {
+                                    /** @description current − previous; null when either is */
+                                    change: number | null;
+                                    current: number | null;
+                                    previous: number | null;
+                                };
+                                followerGrowth: {
+                                    /** @description current − previous; null when either is */
+                                    change: number | null;
+                                    current: number | null;
+                                    previous: number | null;
+                                };
+                                mentions: {
+                                    /** @description current − previous; null when either is */
+                                    change: number | null;
+                                    current: number | null;
+                                    previous: number | null;
+                                };
+                                posts: {
+                                    /** @description current − previous; null when either is */
+                                    change: number | null;
+                                    current: number | null;
+                                    previous: number | null;
+                                };
+                            };
+                            dashboardUrl: string;
+                            from: string;
+                            periodKey: string;
+                            /** @description The same, as plain text (the email body) */
+                            summary: string;
+                            thisWeek: {
+                                audience: {
+                                    /** @description Bluesky and Mastodon channels */
+                                    channels: number;
+                                    /** @description Sum of each channel's latest followers read */
+                                    followers: number;
+                                    /** @description Followers gained in the range, over the channels with reads in it */
+                                    growth: number;
+                                };
+                                from: string;
+                                inbox: {
+                                    /** @description Conversations that started in the range (spam left out) */
+                                    conversations: number;
+                                    /** @description Of those, first response later than the SLA target */
+                                    firstResponseBreached: number;
+                                    medianFirstResponseMinutes: number | null;
+                                    /** @description Of those, answered */
+                                    responded: number;
+                                };
+                                listening: {
+                                    /** @description By label (a person's correction first) */
+                                    bySentiment: {
+                                        [key: string]: number;
+                                    };
+                                    leads: number;
+                                    /** @description Mentions posted in the range, every query */
+                                    mentions: number;
+                                };
+                                /** @description Posts published in the range (their latest counts) */
+                                publishing: {
+                                    /** @description Short-link clicks, bots and repeats excluded */
+                                    clicks: number;
+                                    /** @description Engagements of the targets with a followers read / their followersAtPublish; null when none has one */
+                                    engagementRate: number | null;
+                                    /** @description likes + reposts + replies + quotes */
+                                    engagements: number;
+                                    /** @description Sum over targets of the channel's followers when each was published (targets with a read) */
+                                    followersAtPublish: number;
+                                    likes: number;
+                                    /** @description Published posts */
+                                    posts: number;
+                                    /** @description Bluesky only; 0 on Mastodon, which has no quote count */
+                                    quotes: number;
+                                    replies: number;
+                                    reposts: number;
+                                    /** @description Published posts × channels */
+                                    targets: number;
+                                };
+                                to: string;
+                            };
+                            timeZone: string;
+                            to: string;
+                            topPosts: {
+                                channels: string[];
+                                clicks: number;
+                                engagementRate: number | null;
+                                engagements: number;
+                                /** Format: uuid */
+                                postId: string;
+                                text: string;
+                                url: string;
+                            }[];
+                            weekBefore: {
+                                audience: {
+                                    /** @description Bluesky and Mastodon channels */
+                                    channels: number;
+                                    /** @description Sum of each channel's latest followers read */
+                                    followers: number;
+                                    /** @description Followers gained in the range, over the channels with reads in it */
+                                    growth: number;
+                                };
+                                from: string;
+                                inbox: {
+                                    /** @description Conversations that started in the range (spam left out) */
+                                    conversations: number;
+                                    /** @description Of those, first response later than the SLA target */
+                                    firstResponseBreached: number;
+                                    medianFirstResponseMinutes: number | null;
+                                    /** @description Of those, answered */
+                                    responded: number;
+                                };
+                                listening: {
+                                    /** @description By label (a person's correction first) */
+                                    bySentiment: {
+                                        [key: string]: number;
+                                    };
+                                    leads: number;
+                                    /** @description Mentions posted in the range, every query */
+                                    mentions: number;
+                                };
+                                /** @description Posts published in the range (their latest counts) */
+                                publishing: {
+                                    /** @description Short-link clicks, bots and repeats excluded */
+                                    clicks: number;
+                                    /** @description Engagements of the targets with a followers read / their followersAtPublish; null when none has one */
+                                    engagementRate: number | null;
+                                    /** @description likes + reposts + replies + quotes */
+                                    engagements: number;
+                                    /** @description Sum over targets of the channel's followers when each was published (targets with a read) */
+                                    followersAtPublish: number;
+                                    likes: number;
+                                    /** @description Published posts */
+                                    posts: number;
+                                    /** @description Bluesky only; 0 on Mastodon, which has no quote count */
+                                    quotes: number;
+                                    replies: number;
+                                    reposts: number;
+                                    /** @description Published posts × channels */
+                                    targets: number;
+                                };
+                                to: string;
+                            };
+                            /** Format: uuid */
+                            workspaceId: string;
+                            workspaceName: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -7330,7 +7807,7 @@ export interface paths {
                                  * @description What subjectId is the id of
                                  * @enum {string}
                                  */
-                                subjectType: "post" | "campaign" | "library_item" | "alert" | "conversation";
+                                subjectType: "post" | "campaign" | "library_item" | "alert" | "conversation" | "workspace";
                             }[];
                         };
                     };

@@ -9,6 +9,7 @@ import { NotForYourRole } from './settings/common';
 import { MembersSection } from './settings/Members';
 import { NotificationsSection } from './settings/Notifications';
 import { PoliciesSection } from './settings/Policies';
+import { ReportsSection } from './settings/Reports';
 import { TokensSection } from './settings/Tokens';
 import './settings.css';
 
@@ -20,6 +21,7 @@ const SECTIONS: { path: string; label: string; access: AccessName; element: Reac
   { path: 'policies', label: 'Policies', access: 'read', element: <PoliciesSection /> },
   { path: 'notifications', label: 'Notifications', access: 'read', element: <NotificationsSection /> },
   { path: 'inbox', label: 'Inbox', access: 'read', element: <InboxSection /> },
+  { path: 'reports', label: 'Weekly report', access: 'read', element: <ReportsSection /> },
   { path: 'audit', label: 'Audit log', access: 'audit', element: <AuditSection /> },
 ];
 

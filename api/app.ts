@@ -7,6 +7,7 @@ import type { Client } from '@temporalio/client';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { ChannelAdapters } from '../channels/registry';
+import type { OAuthSetup } from '../channels/oauth-registry';
 import type { MediaStorage } from '../content/media';
 import type { Db } from '../db/database';
 import type { Sealer } from '../db/sealing';
@@ -23,6 +24,7 @@ import { auditRoutes } from './routes/audit';
 import { calendarRoutes } from './routes/calendar';
 import { campaignRoutes } from './routes/campaigns';
 import { channelRoutes } from './routes/channels';
+import { channelConnectRoutes } from './routes/channel-connect';
 import { memberRoutes } from './routes/members';
 import { tokenRoutes } from './routes/tokens';
 import { invitationRoutes } from './routes/invitations';
@@ -54,6 +56,10 @@ export interface AppDeps {
   sessionPolicy?: SessionPolicy;
   /** The Temporal UI the web app links to (TEMPORAL_UI_URL, or the dev server's under `npm start`). */
   temporalUiUrl?: string | null;
+  /** The OAuth networks' providers and configured clients; unset: none configured. */
+  oauth?: OAuthSetup;
+  /** Where people open the web app (CHORUS_APP_URL): the OAuth callback sends the browser back there. */
+  appUrl?: string;
 }
 
 /** A route as registered: its method, URL and the access it declares (none: it takes no member). */
@@ -131,6 +137,7 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = {}
   if (deps.webRoot) await registerWeb(app, deps.webRoot);
   await app.register(healthRoutes);
   await app.register(channelRoutes, { prefix: '/v1' });
+  await app.register(channelConnectRoutes, { prefix: '/v1' });
   await app.register(postRoutes, { prefix: '/v1' });
   await app.register(importRoutes, { prefix: '/v1' });
   await app.register(recurrenceRoutes, { prefix: '/v1' });

@@ -3,6 +3,7 @@ import type { ChannelAdapter } from './adapter';
 import { BlueskyAdapter } from './bluesky';
 import type { LinkCardOptions } from './link-card';
 import { MastodonAdapter } from './mastodon';
+import { unbuiltOAuthAdapters } from './oauth-unbuilt';
 import { WebhookAdapter, type WebhookOptions } from './webhook';
 
 export type ChannelAdapters = Record<Provider, ChannelAdapter<unknown>>;
@@ -16,6 +17,8 @@ export function createChannelAdapters(
   options: { linkCards?: LinkCardOptions | false; webhooks?: WebhookOptions; blueskyAppviewDid?: string } = {},
 ): ChannelAdapters {
   return {
+    // Replaced by each OAuth network's own adapter below, as they are built.
+    ...unbuiltOAuthAdapters(),
     bluesky: new BlueskyAdapter({
       linkCards: options.linkCards ?? { allowPrivateAddresses: false },
       ...(options.blueskyAppviewDid ? { appviewDid: options.blueskyAppviewDid } : {}),

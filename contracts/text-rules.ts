@@ -110,7 +110,23 @@ export interface TextRules {
   validate(text: string): string[];
 }
 
+/** An OAuth network whose own rules are not written yet: a conservative 280 characters, and says so. */
+const unbuiltRules = (network: string): TextRules => {
+  const limits: ChannelLimits = { maxGraphemes: 280 };
+  return { limits, length: graphemeLength, validate: (text) => validateAgainstLimits(text, limits, network) };
+};
+
+const UNBUILT_RULES = {
+  x: unbuiltRules('X'),
+  linkedin: unbuiltRules('LinkedIn'),
+  facebook: unbuiltRules('Facebook'),
+  instagram: unbuiltRules('Instagram'),
+  threads: unbuiltRules('Threads'),
+};
+
 export const TEXT_RULES: Record<Provider, TextRules> = {
+  // Replaced by each network's own rules below, as they are written.
+  ...UNBUILT_RULES,
   bluesky: {
     limits: BLUESKY_LIMITS,
     length: graphemeLength,

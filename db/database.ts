@@ -39,6 +39,7 @@ import type {
 import type { MembershipsTable } from './members';
 import type { AudienceSnapshotsTable, MetricSnapshotsTable } from './metrics';
 import type { NotificationsTable } from './notifications';
+import type { OAuthPendingConnectionsTable, OAuthStatesTable } from './oauth';
 import type { MediaAssetsTable, PostMediaTable, PostTargetsTable, PostsTable } from './posts.types';
 import type { RecurrencesTable } from './recurrences';
 import type { SessionsTable } from './sessions';
@@ -55,6 +56,8 @@ export interface Database {
   invitations: InvitationsTable;
   sessions: SessionsTable;
   channels: ChannelsTable;
+  oauth_states: OAuthStatesTable;
+  oauth_pending_connections: OAuthPendingConnectionsTable;
   posts: PostsTable;
   post_targets: PostTargetsTable;
   audit_log: AuditLogTable;

@@ -1,7 +1,19 @@
 import type { Client } from '@temporalio/client';
 import type { NativeConnection } from '@temporalio/worker';
 import { createChannelAdapters, type ChannelAdapters } from '../channels/registry';
-import { adapterOptions, dataPath, inboxReadOptions, mediaDir, sessionPolicy, type Config } from '../config';
+import { createOAuthProviders, type OAuthProviders, type OAuthSetup } from '../channels/oauth-registry';
+import type { OAuthClientConfig } from '../channels/oauth';
+import type { Provider } from '../contracts/domain';
+import {
+  adapterOptions,
+  appUrl,
+  dataPath,
+  inboxReadOptions,
+  mediaDir,
+  oauthClients,
+  sessionPolicy,
+  type Config,
+} from '../config';
 import { DiskMediaStorage, type MediaStorage } from '../content/media';
 import { openDatabase, type OpenDatabase } from '../db/connect';
 import { AuditKey } from '../db/audit';
@@ -29,6 +41,10 @@ export interface DepsOverrides {
   separateApiAdapters?: boolean;
   /** How long the first Temporal connection may take (the SDK's default is 10 s). */
   temporalConnectTimeout?: TemporalTarget['connectTimeout'];
+  /** Adapters replacing the configured ones, by network (tests: a network's stand-in). */
+  adapters?: Partial<ChannelAdapters>;
+  /** OAuth providers and clients replacing the configured ones, by network (tests: a local authorization server). */
+  oauth?: { providers?: OAuthProviders; clients?: Partial<Record<Provider, OAuthClientConfig>> };
 }
 
 /** Every dependency the API and the worker share, built once per process from the parsed configuration. */
@@ -51,6 +67,8 @@ export interface ChorusDeps {
   apiAdapters: ChannelAdapters;
   media: MediaStorage;
   mailer?: Mailer;
+  /** The OAuth networks' providers and configured clients (connect flow, token refresh). */
+  oauth: OAuthSetup;
   /** The worker's native connection, opened on first call (the API process needs none) and closed by `close`. */
   workerConnection(): Promise<NativeConnection>;
   /** What `buildApp` takes. */
@@ -64,6 +82,8 @@ export interface ChorusDeps {
     mailer?: Mailer;
     sessionPolicy: { idleMs: number; maxMs: number };
     temporalUiUrl: string | null;
+    oauth: OAuthSetup;
+    appUrl: string;
   };
   /** What `createChorusWorker` takes as `deps`. */
   workerDeps(): {
@@ -75,6 +95,7 @@ export interface ChorusDeps {
     mailer?: Mailer;
     /** How the inbox's inbound read runs. */
     inbox: ReturnType<typeof inboxReadOptions>;
+    oauth: OAuthSetup;
   };
   /** Closes the Temporal connections and the database, in that order; stop the worker and the API first. */
   close(): Promise<void>;
@@ -107,10 +128,17 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
     options.linkCards && overrides.linkCardTimeoutMs !== undefined
       ? { ...options.linkCards, timeoutMs: overrides.linkCardTimeoutMs }
       : options.linkCards;
-  const adapters = createChannelAdapters({ ...options, linkCards });
+  const adapters = { ...createChannelAdapters({ ...options, linkCards }), ...overrides.adapters };
   const apiAdapters = overrides.separateApiAdapters
-    ? createChannelAdapters({ webhooks: options.webhooks, blueskyAppviewDid: options.blueskyAppviewDid })
+    ? {
+        ...createChannelAdapters({ webhooks: options.webhooks, blueskyAppviewDid: options.blueskyAppviewDid }),
+        ...overrides.adapters,
+      }
     : adapters;
+  const oauth: OAuthSetup = {
+    providers: { ...createOAuthProviders(), ...overrides.oauth?.providers },
+    clients: { ...oauthClients(config), ...overrides.oauth?.clients },
+  };
   // API and worker share the media folder, as their processes share MEDIA_DIR.
   const media = new DiskMediaStorage(mediaDir(config));
   const mailer = config.SMTP_URL ? smtpMailer(config.SMTP_URL, config.MAIL_FROM) : undefined;
@@ -131,6 +159,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
     apiAdapters,
     media,
     ...withMailer,
+    oauth,
     workerConnection() {
       connecting ??= connectWorker(target);
       return connecting;
@@ -146,6 +175,8 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
         ...withMailer,
         sessionPolicy: sessionPolicy(config),
         temporalUiUrl: config.TEMPORAL_UI_URL ?? null,
+        oauth,
+        appUrl: appUrl(config),
       };
     },
     workerDeps() {
@@ -158,6 +189,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
         metricsTimeScale: config.METRICS_TIME_SCALE,
         ...withMailer,
         inbox: inboxReadOptions(config),
+        oauth,
       };
     },
     async close() {

@@ -65,6 +65,11 @@ export function emailFor(payload: Payload): { subject: string; text: string } {
         subject: `Spike on "${String(d.query)}": ${(d.reasons as string[]).join(' and ').replace('_', ' ')}`,
         text: `Listening query "${String(d.query)}" is spiking (${(d.reasons as string[]).join(', ')}).\nAlert ${String(d.alertId)}: acknowledge it with POST /v1/alerts/${String(d.alertId)}/acknowledge.`,
       };
+    case 'channel.needs_reconnect':
+      return {
+        subject: `Reconnect "${String(d.channelName)}": ${String(d.provider)} stopped accepting Chorus's access`,
+        text: `${String(d.reason)}\n\nIts posts wait until it is reconnected (${String(d.postsWaiting)} now): open Settings → Channels and press Reconnect, then grant access as the same account. Posts held for more than 24 hours fail with this reason.`,
+      };
     default:
       return { subject: `Chorus: ${payload.type}`, text: JSON.stringify(d, null, 2) };
   }

@@ -7,3 +7,4 @@ export { listenQuery } from './listening';
 export { conversationWorkflow } from './conversation';
 export { collectMetrics } from './metrics';
 export { inboxChannelWorkflow } from './inbox-channel';
+export { channelTokensWorkflow } from './channel-tokens';

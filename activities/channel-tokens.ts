@@ -6,7 +6,7 @@ import { ChannelError } from '../channels/errors';
 import { oauthNetwork, type OAuthSetup } from '../channels/oauth-registry';
 import type { ChannelAdapters } from '../channels/registry';
 import type { RefreshOutcome, TokenPlan } from '../contracts/channel-tokens';
-import { isOAuthProvider } from '../contracts/domain';
+import { isOAuthProvider, OAUTH_NETWORK_NAMES } from '../contracts/domain';
 import { Unavailable } from '../contracts/errors';
 import { oauthCredentialsSchema, type OAuthCredentials } from '../contracts/oauth';
 import { channelReconnectedSignal } from '../contracts/post';
@@ -104,6 +104,7 @@ export function createChannelTokenActivities(deps: ChannelTokenDeps) {
       const credentials = open(row.credentials_sealed);
       if (!credentials) return { outcome: 'gone' };
       const network = isOAuthProvider(row.provider) && deps.oauth ? oauthNetwork(deps.oauth, row.provider) : undefined;
+      const networkName = isOAuthProvider(row.provider) ? OAUTH_NETWORK_NAMES[row.provider] : row.provider;
       const needsReconnect = async (reason: string, lostAnswer: boolean) => {
         const marked = await markChannelNeedsReconnect(db, {
           channelId,
@@ -116,7 +117,7 @@ export function createChannelTokenActivities(deps: ChannelTokenDeps) {
       };
       if (!network)
         return needsReconnect(
-          `${row.provider} is not configured on this deployment (${row.provider.toUpperCase()}_CLIENT_ID), so its tokens cannot be renewed`,
+          `${networkName} is not configured on this deployment (${row.provider.toUpperCase()}_CLIENT_ID), so its tokens cannot be renewed`,
           false,
         );
 
@@ -129,8 +130,8 @@ export function createChannelTokenActivities(deps: ChannelTokenDeps) {
       } catch (err) {
         if (err instanceof ChannelError && err.kind === 'auth_failed') {
           const reason = lostBefore
-            ? `The answer to a token refresh sent at ${lostBefore.toISOString()} was lost before Chorus could save it, and ${row.provider} no longer accepts the refresh token it replaced (${err.message}). Reconnect the channel.`
-            : `${row.provider} refused to renew Chorus's access (${err.message}). Reconnect the channel.`;
+            ? `The answer to a token refresh sent at ${lostBefore.toISOString()} was lost before Chorus could save it, and ${networkName} no longer accepts the refresh token it replaced (${err.message}). Reconnect the channel.`
+            : `${networkName} refused to renew Chorus's access (${err.message}). Reconnect the channel.`;
           return needsReconnect(reason, lostBefore !== null);
         }
         // Unreachable, rate limited, a 5xx: the marker stays (the request may have reached the

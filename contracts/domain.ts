@@ -17,6 +17,15 @@ export type OAuthProviderName = (typeof OAUTH_PROVIDERS)[number];
 export const PROVIDERS = ['bluesky', 'webhook', 'mastodon', ...OAUTH_PROVIDERS] as const;
 export type Provider = (typeof PROVIDERS)[number];
 
+/** The OAuth networks as people name them. */
+export const OAUTH_NETWORK_NAMES: Record<OAuthProviderName, string> = {
+  x: 'X',
+  linkedin: 'LinkedIn',
+  facebook: 'Facebook',
+  instagram: 'Instagram',
+  threads: 'Threads',
+};
+
 export const isOAuthProvider = (provider: string): provider is OAuthProviderName =>
   (OAUTH_PROVIDERS as readonly string[]).includes(provider);
 

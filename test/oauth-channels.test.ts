@@ -339,7 +339,7 @@ describe('keeping tokens valid', () => {
       const r = await channelRow(id);
       return r.status === 'needs_reconnect' && r;
     });
-    expect(row.last_error).toMatch(/x refused to renew Chorus's access \(invalid_grant: the grant was revoked\)/);
+    expect(row.last_error).toMatch(/X refused to renew Chorus's access \(invalid_grant: the grant was revoked\)/);
     const listed = (await call(ws().token, 'GET', '/v1/channels'))
       .json()
       .channels.find((c: { id: string }) => c.id === id);
@@ -435,7 +435,7 @@ describe('keeping tokens valid', () => {
     });
     expect(provider.crashAfterNextAnswer).toBe(false);
     expect(row.last_error).toMatch(
-      /The answer to a token refresh sent at .* was lost before Chorus could save it, and x no longer accepts the refresh token it replaced/,
+      /The answer to a token refresh sent at .* was lost before Chorus could save it, and X no longer accepts the refresh token it replaced/,
     );
     expect(row.token_refresh_started_at).toBeNull();
     const note = await h()

@@ -5,7 +5,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ChannelError } from '../../channels/errors';
 import { oauthNetwork, type OAuthSetup } from '../../channels/oauth-registry';
-import { OAUTH_PROVIDERS, type OAuthProviderName } from '../../contracts/domain';
+import { OAUTH_NETWORK_NAMES, OAUTH_PROVIDERS, type OAuthProviderName } from '../../contracts/domain';
 import { oauthAccountSchema, oauthTokensSchema, type OAuthAccount, type OAuthTokens } from '../../contracts/oauth';
 import { channelReconnectedSignal } from '../../contracts/post';
 import { roleMay } from '../../contracts/access';
@@ -33,13 +33,7 @@ const PENDING_TTL_MS = 15 * 60_000;
 /** Where the callback sends the browser: the app's channel screen, which shows the outcome. */
 const CHANNELS_SCREEN = '/settings/channels';
 
-const NETWORK_NAMES: Record<OAuthProviderName, string> = {
-  x: 'X',
-  linkedin: 'LinkedIn',
-  facebook: 'Facebook',
-  instagram: 'Instagram',
-  threads: 'Threads',
-};
+const NETWORK_NAMES = OAUTH_NETWORK_NAMES;
 
 const providerParams = z.strictObject({ provider: z.enum(OAUTH_PROVIDERS) });
 

@@ -5,6 +5,7 @@ import { hashPassword } from '../db/passwords';
 import { setPassword } from '../db/users';
 import { useChorus } from './support/chorus';
 import { waitFor } from './support/harness';
+import { recordHistory } from './support/histories';
 import { TestOAuthProvider, testOAuthAdapter } from './support/oauth-network';
 import { startOAuthServer, type OAuthServer } from './support/oauth-server';
 import { createdPost } from './support/posts';
@@ -379,6 +380,7 @@ describe('keeping tokens valid', () => {
     );
     expect(server.posts.filter((p) => p.text === 'Held, then out once')).toHaveLength(0);
     expect((await h().client.workflow.getHandle(channelTokensWorkflowId(id)).describe()).status.name).toBe('COMPLETED');
+    await recordHistory(h().client, channelTokensWorkflowId(id), 'channel-tokens-refused');
 
     // Reconnected through the flow as the same account: same channel, connected, the post goes out once.
     expect(await connect()).toBe(id);
@@ -444,6 +446,12 @@ describe('keeping tokens valid', () => {
       .where('subject_id', '=', id)
       .executeTakeFirst();
     expect(note?.kind).toBe('channel.needs_reconnect');
+    await waitFor(
+      'the token workflow to end',
+      async () =>
+        (await h().client.workflow.getHandle(channelTokensWorkflowId(id)).describe()).status.name === 'COMPLETED',
+    );
+    await recordHistory(h().client, channelTokensWorkflowId(id), 'channel-tokens-lost-answer');
     // Reconnecting mends it.
     expect(await connect()).toBe(id);
     expect((await channelRow(id)).status).toBe('connected');

@@ -663,10 +663,12 @@ test('the route table knows every route the API serves, each with the access its
       .sort(),
   );
   const open = routes.filter((r) => !r.access).map((r) => `${r.method} ${r.path}`);
-  // The routes that take no member: signing in and out, invitation codes, signed pushes, health.
+  // The routes that take no member: signing in and out, invitation codes, signed pushes, health, and
+  // the OAuth callback (the browser comes from the network; its one-use state stands for the member).
   expect(open.sort()).toEqual(
     [
       'GET /readyz',
+      'GET /v1/channels/callback/{provider}',
       'DELETE /v1/session',
       'GET /v1/session',
       'POST /v1/session',

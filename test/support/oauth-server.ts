@@ -50,6 +50,11 @@ export interface OAuthServer {
   setAccessTokenTtl(seconds: number): void;
   setRefreshGrace(seconds: number): void;
   /**
+   * Awaited after a refresh has rotated the tokens and before the answer is written: a test kills
+   * the client there, and the answer goes to a dead connection, as in a crash after the network acted.
+   */
+  beforeRefreshAnswer: (() => Promise<void>) | null;
+  /**
    * Follows an authorization URL as a user would: the consent page, then Allow or Deny. Returns the
    * redirect it answers with (the client's redirect URI with code and state, or error and state).
    */
@@ -216,7 +221,13 @@ export async function startOAuthServer(options: OAuthServerOptions = {}): Promis
           }
           found.rotatedAt ??= Date.now();
           stats.refreshed++;
-          return json(res, 200, issue(grant.id));
+          const answer = issue(grant.id);
+          const hold = api.beforeRefreshAnswer;
+          if (hold) {
+            api.beforeRefreshAnswer = null;
+            await hold();
+          }
+          return json(res, 200, answer);
         }
         return json(res, 400, { error: 'unsupported_grant_type' });
       }
@@ -245,10 +256,11 @@ export async function startOAuthServer(options: OAuthServerOptions = {}): Promis
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-  return {
+  const api: OAuthServer = {
     url,
     clientId,
     clientSecret,
+    beforeRefreshAnswer: null,
     stats,
     posts,
     liveRefreshTokens: () =>
@@ -276,4 +288,5 @@ export async function startOAuthServer(options: OAuthServerOptions = {}): Promis
         server.close(() => resolve());
       }),
   };
+  return api;
 }

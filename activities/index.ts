@@ -1,6 +1,7 @@
 import { createAlertActivities } from './alerts';
 import { createWeeklyReportActivities } from './analytics-reports';
 import { createApprovalActivities } from './approval';
+import { createChannelTokenActivities, type ChannelTokenDeps } from './channel-tokens';
 import { createCampaignActivities } from './campaign';
 import { createConversationActivities } from './conversation';
 import { failBadDataForGood } from './failures';
@@ -13,7 +14,10 @@ import { createMetricsActivities, MetricsNotifier, type MetricsDeps } from './me
 import { createPublishingActivities, type PublishingDeps } from './publishing';
 import { createRecurrenceActivities } from './recurrence';
 
-export type ActivityDeps = PublishingDeps & ImportDeps & NotificationDeps & MetricsDeps & { inbox?: InboxReadOptions };
+export type ActivityDeps = PublishingDeps &
+  ImportDeps &
+  NotificationDeps &
+  MetricsDeps & { inbox?: InboxReadOptions; oauth?: ChannelTokenDeps['oauth'] };
 
 /**
  * Every activity the Chorus worker registers; each fails for good on data the database refuses
@@ -35,5 +39,6 @@ export function createActivities(deps: ActivityDeps) {
     ...createWeeklyReportActivities(deps),
     ...createInboxActivities(deps),
     ...createConversationActivities(deps),
+    ...createChannelTokenActivities(deps),
   });
 }

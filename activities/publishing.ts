@@ -16,8 +16,9 @@ import {
   savePostStatus,
   setTargetLastError,
 } from '../db/posts';
-import { recordChannelFailure } from '../db/channels';
+import { findChannelSendState, recordChannelFailure } from '../db/channels';
 import { findTargetNetworkState, saveTargetNetworkState } from '../db/publish-network-state';
+import { isOAuthProvider } from '../contracts/domain';
 import { DeliveryRecorder } from '../db/post-deliveries';
 import {
   announcePublishStage,
@@ -71,8 +72,12 @@ interface LoadedTarget {
   targetId: string;
   channelId: string;
   channelName: string;
+  /** An OAuth channel: its tokens are renewed under it, so they are read again right before the send. */
+  oauth: boolean;
   adapter: ChannelAdapters[keyof ChannelAdapters];
   credentialsSealed: string;
+  /** Why the channel cannot be sent to until it is reconnected (needs_reconnect); null when it can. */
+  needsReconnect: string | null;
   text: string;
   publishAt: Date;
   idempotencyKey: string;
@@ -119,8 +124,10 @@ export function createPublishingActivities({
       targetId,
       channelId: row.channel_id,
       channelName: row.channelName,
+      oauth: isOAuthProvider(row.provider),
       adapter: adapters[row.provider],
       credentialsSealed: row.credentials_sealed,
+      needsReconnect: row.channelStatus === 'needs_reconnect' ? (row.channelError ?? 'its access was refused') : null,
       text: row.text,
       publishAt: row.publish_at,
       idempotencyKey: row.idempotency_key,
@@ -167,6 +174,25 @@ export function createPublishingActivities({
 
   /** The network call, and its outcome recorded on the target and on its channel's health. */
   async function sendTarget(target: LoadedTarget, attempt: number): Promise<PublishResult> {
+    if (target.oauth) {
+      // A staged send was loaded up to a minute ago: the token workflow may have renewed the tokens
+      // (some networks end the old access token then) or found the grant refused since.
+      const now = await findChannelSendState(db, target.channelId);
+      target.credentialsSealed = now.credentials_sealed;
+      target.needsReconnect = now.status === 'needs_reconnect' ? (now.last_error ?? 'its access was refused') : null;
+    }
+    if (target.needsReconnect !== null) {
+      // Not sent with credentials the network no longer takes: held (as after refused credentials)
+      // until the channel is reconnected, which tells this post's workflow.
+      const message = `${target.channelName}: the channel needs reconnecting (${target.needsReconnect}); the post waits until an owner or admin reconnects it`;
+      await setTargetLastError(db, target.targetId, message);
+      throw ApplicationFailure.create({
+        type: FailureType.ChannelAuthFailed,
+        message,
+        nonRetryable: true,
+        category: ApplicationFailureCategory.BENIGN,
+      });
+    }
     let result: PublishResult;
     try {
       result = await target.adapter.publish(sealer.open(target.credentialsSealed), {

@@ -7,6 +7,7 @@ import type { Client } from '@temporalio/client';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { ChannelAdapters } from '../channels/registry';
+import type { OAuthSetup } from '../channels/oauth-registry';
 import type { MediaStorage } from '../content/media';
 import type { MediaUrlSigner } from '../content/media-urls';
 import type { Db } from '../db/database';
@@ -25,6 +26,7 @@ import { auditRoutes } from './routes/audit';
 import { calendarRoutes } from './routes/calendar';
 import { campaignRoutes } from './routes/campaigns';
 import { channelRoutes } from './routes/channels';
+import { channelConnectRoutes } from './routes/channel-connect';
 import { memberRoutes } from './routes/members';
 import { tokenRoutes } from './routes/tokens';
 import { invitationRoutes } from './routes/invitations';
@@ -62,7 +64,12 @@ export interface AppDeps {
   shortLinkBase?: string;
   /** WEEKLY_REPORT_TIME_SCALE: the weekly report's "next" is told at the worker's scale. */
   weeklyReportTimeScale?: number;
-  /** CHORUS_APP_URL: where the weekly report's dashboard link points. */
+  /** The OAuth networks' providers and configured clients; unset: none configured. */
+  oauth?: OAuthSetup;
+  /**
+   * Where people open the web app (CHORUS_APP_URL): the OAuth callback sends the browser back there,
+   * and the weekly report's dashboard link points there.
+   */
   appUrl?: string;
 }
 
@@ -141,6 +148,7 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = {}
   if (deps.webRoot) await registerWeb(app, deps.webRoot);
   await app.register(healthRoutes);
   await app.register(channelRoutes, { prefix: '/v1' });
+  await app.register(channelConnectRoutes, { prefix: '/v1' });
   await app.register(postRoutes, { prefix: '/v1' });
   await app.register(importRoutes, { prefix: '/v1' });
   await app.register(recurrenceRoutes, { prefix: '/v1' });

@@ -246,3 +246,9 @@ export function sameText(a: string | undefined, b: string): boolean {
   const norm = (v: string) => v.replace(/\s+/g, ' ').trim();
   return norm(a ?? '') === norm(b);
 }
+
+/** Meta's production endpoints (config/index.ts FACEBOOK_GRAPH_URL and THREADS_API_URL default to the same). */
+export const META_DEFAULTS = {
+  graphUrl: 'https://graph.facebook.com/v26.0',
+  threadsUrl: 'https://graph.threads.net/v1.0',
+};

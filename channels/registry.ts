@@ -6,6 +6,7 @@ import { InstagramAdapter } from './instagram';
 import type { LinkCardOptions } from './link-card';
 import { LinkedInAdapter, LINKEDIN_DEFAULTS, type LinkedInOptions } from './linkedin';
 import { MastodonAdapter } from './mastodon';
+import { META_DEFAULTS } from './meta-graph';
 import { ThreadsAdapter } from './threads';
 import { WebhookAdapter, type WebhookOptions } from './webhook';
 import { XAdapter, X_DEFAULTS, type XOptions } from './x';
@@ -47,6 +48,3 @@ export function createChannelAdapters(
     threads: new ThreadsAdapter({ threadsUrl: meta.threadsUrl }, options.mediaUrls) as ChannelAdapter<unknown>,
   };
 }
-
-/** Meta's production endpoints (config/index.ts FACEBOOK_GRAPH_URL and THREADS_API_URL default to the same). */
-const META_DEFAULTS = { graphUrl: 'https://graph.facebook.com/v26.0', threadsUrl: 'https://graph.threads.net/v1.0' };

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { OAUTH_PROVIDERS, type OAuthProviderName } from '../contracts/domain';
 
 const optionalString = z
   .string()
@@ -118,6 +119,23 @@ export const configSchema = z.object({
    */
   CHORUS_AUDIT_CHECKPOINT_SECONDS: z.coerce.number().min(1).max(86_400).default(60),
   /**
+   * Each OAuth network's app (its developer portal's client id and secret). A network without its
+   * client id is listed as not configured. Redirect URI to register: CHORUS_APP_URL +
+   * /v1/channels/callback/<network>. Instagram (Instagram API with Facebook Login) is an app of
+   * Meta's like Facebook's: unset, it uses FACEBOOK_CLIENT_ID and FACEBOOK_CLIENT_SECRET. Threads
+   * has an app id of its own.
+   */
+  X_CLIENT_ID: optionalString,
+  X_CLIENT_SECRET: optionalString,
+  LINKEDIN_CLIENT_ID: optionalString,
+  LINKEDIN_CLIENT_SECRET: optionalString,
+  FACEBOOK_CLIENT_ID: optionalString,
+  FACEBOOK_CLIENT_SECRET: optionalString,
+  INSTAGRAM_CLIENT_ID: optionalString,
+  INSTAGRAM_CLIENT_SECRET: optionalString,
+  THREADS_CLIENT_ID: optionalString,
+  THREADS_CLIENT_SECRET: optionalString,
+  /**
    * 32 random bytes, base64. Without it the embedded setup keeps a generated key in CHORUS_DATA_DIR.
    * Seals channel credentials and (through a key derived from it) the audit chain.
    */
@@ -130,6 +148,48 @@ export const configSchema = z.object({
 });
 
 export type Config = z.infer<typeof configSchema>;
+
+/** Where people open the web app and networks fetch media (CHORUS_APP_URL), without a trailing slash. */
+export function appUrl(config: Pick<Config, 'CHORUS_APP_URL'>): string {
+  return (config.CHORUS_APP_URL ?? 'http://127.0.0.1:3000').replace(/\/+$/, '');
+}
+
+/** One network's OAuth client (channels/oauth.ts OAuthClientConfig). */
+interface OAuthClient {
+  clientId: string;
+  clientSecret: string | null;
+  redirectUri: string;
+}
+
+/** Each OAuth network's client, from `<NETWORK>_CLIENT_ID` and `<NETWORK>_CLIENT_SECRET`; absent when not configured. */
+export function oauthClients(config: Config): Partial<Record<OAuthProviderName, OAuthClient>> {
+  const meta = { id: config.FACEBOOK_CLIENT_ID, secret: config.FACEBOOK_CLIENT_SECRET };
+  const apps: Record<OAuthProviderName, { id: string | undefined; secret: string | undefined }> = {
+    x: { id: config.X_CLIENT_ID, secret: config.X_CLIENT_SECRET },
+    linkedin: { id: config.LINKEDIN_CLIENT_ID, secret: config.LINKEDIN_CLIENT_SECRET },
+    facebook: meta,
+    instagram: config.INSTAGRAM_CLIENT_ID
+      ? { id: config.INSTAGRAM_CLIENT_ID, secret: config.INSTAGRAM_CLIENT_SECRET }
+      : meta,
+    threads: { id: config.THREADS_CLIENT_ID, secret: config.THREADS_CLIENT_SECRET },
+  };
+  const clients: Partial<Record<OAuthProviderName, OAuthClient>> = {};
+  for (const provider of OAUTH_PROVIDERS) {
+    const app = apps[provider];
+    if (app.id)
+      clients[provider] = {
+        clientId: app.id,
+        clientSecret: app.secret ?? null,
+        redirectUri: oauthRedirectUri(config, provider),
+      };
+  }
+  return clients;
+}
+
+/** Where a network sends the browser back after its consent page: register this URL with the network's app. */
+export function oauthRedirectUri(config: Pick<Config, 'CHORUS_APP_URL'>, provider: OAuthProviderName): string {
+  return `${appUrl(config)}/v1/channels/callback/${provider}`;
+}
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -179,11 +239,6 @@ export function networkEndpoints(config: Config) {
     },
     meta: { graphUrl: config.FACEBOOK_GRAPH_URL, threadsUrl: config.THREADS_API_URL },
   };
-}
-
-/** Where people (and networks fetching media) reach the API: CHORUS_APP_URL, without a trailing slash. */
-export function appUrl(config: Config): string {
-  return (config.CHORUS_APP_URL ?? 'http://127.0.0.1:3000').replace(/\/+$/, '');
 }
 
 export function mediaDir(config: Config): string {

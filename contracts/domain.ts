@@ -10,17 +10,31 @@ export type Scope = (typeof SCOPES)[number];
 export const USER_KINDS = ['person', 'service'] as const;
 export type UserKind = (typeof USER_KINDS)[number];
 
-export const PROVIDERS = [
-  'bluesky',
-  'webhook',
-  'mastodon',
-  'x',
-  'linkedin',
-  'facebook',
-  'instagram',
-  'threads',
-] as const;
+/** The networks connected through OAuth (POST /v1/channels/connect/:provider), not with credentials typed in. */
+export const OAUTH_PROVIDERS = ['x', 'linkedin', 'facebook', 'instagram', 'threads'] as const;
+export type OAuthProviderName = (typeof OAUTH_PROVIDERS)[number];
+
+export const PROVIDERS = ['bluesky', 'webhook', 'mastodon', ...OAUTH_PROVIDERS] as const;
 export type Provider = (typeof PROVIDERS)[number];
+
+/** The OAuth networks as people name them. */
+export const OAUTH_NETWORK_NAMES: Record<OAuthProviderName, string> = {
+  x: 'X',
+  linkedin: 'LinkedIn',
+  facebook: 'Facebook',
+  instagram: 'Instagram',
+  threads: 'Threads',
+};
+
+export const isOAuthProvider = (provider: string): provider is OAuthProviderName =>
+  (OAUTH_PROVIDERS as readonly string[]).includes(provider);
+
+/**
+ * A channel's connection: `connected`, or `needs_reconnect` once its network refused to renew
+ * Chorus's access for good (an OAuth channel whose refresh failed): its posts wait until it is reconnected.
+ */
+export const CHANNEL_STATUSES = ['connected', 'needs_reconnect'] as const;
+export type ChannelStatus = (typeof CHANNEL_STATUSES)[number];
 
 export const POST_STATUSES = [
   'awaiting_approval',
@@ -47,6 +61,7 @@ export const NOTIFICATION_SUBJECT_TYPES = [
   'alert',
   'conversation',
   'workspace',
+  'channel',
 ] as const;
 export type NotificationSubjectType = (typeof NOTIFICATION_SUBJECT_TYPES)[number];
 

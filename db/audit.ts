@@ -73,6 +73,7 @@ export const AUDIT_ACTIONS = [
   'channel.created',
   'channel.slots_set',
   'channel.reconnected',
+  'channel.needs_reconnect',
   'channel.removed',
   'post.created',
   'post.edited',

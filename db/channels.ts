@@ -4,7 +4,7 @@ import type { Database, Db } from './database';
 import { sql, type ColumnType, type Generated, type Selectable } from 'kysely';
 import { appendAudit } from './audit';
 import type { CreatedAt, Timestamp } from './columns';
-import { PROVIDERS, type Provider } from '../contracts/domain';
+import { CHANNEL_STATUSES, PROVIDERS, type ChannelStatus, type Provider } from '../contracts/domain';
 // The enum lives in contracts/domain.ts (workflows and clients need it without the database).
 export type { Provider };
 
@@ -30,6 +30,10 @@ export interface ChannelsTable {
   consecutive_failures: Generated<number>;
   last_error: string | null;
   failing_since: Timestamp | null;
+  /** `needs_reconnect` once the network refused to renew an OAuth channel's tokens for good. */
+  status: ColumnType<ChannelStatus, ChannelStatus | undefined, ChannelStatus>;
+  /** Set while a token refresh is on the network, cleared by the save of its answer (db/oauth.ts). */
+  token_refresh_started_at: Timestamp | null;
 }
 
 export interface QueueSlot {
@@ -63,6 +67,11 @@ export const channelView = z.object({
   slots: z.array(z.object({ day: z.number(), time: z.string() })),
   minGapMinutes: z.number(),
   createdAt: z.string(),
+  status: z
+    .enum(CHANNEL_STATUSES)
+    .describe(
+      "`needs_reconnect`: the network stopped accepting Chorus's access (an OAuth channel whose token refresh was refused); its posts wait until an owner or admin reconnects it (POST /v1/channels/connect/{provider})",
+    ),
   health: channelHealthView,
 });
 export type ChannelView = z.infer<typeof channelView>;
@@ -81,6 +90,7 @@ type ChannelRow = Pick<
   | 'consecutive_failures'
   | 'last_error'
   | 'failing_since'
+  | 'status'
 >;
 
 export function toChannelView(row: ChannelRow): ChannelView {
@@ -93,6 +103,7 @@ export function toChannelView(row: ChannelRow): ChannelView {
     slots: row.slots,
     minGapMinutes: row.min_gap_minutes,
     createdAt: row.created_at.toISOString(),
+    status: row.status,
     health: {
       healthy: row.healthy,
       consecutiveFailures: row.consecutive_failures,
@@ -124,6 +135,15 @@ export async function recordChannelFailure(
     .execute();
 }
 
+/** What a send needs of its channel at the moment it goes: its credentials as now, and its status. */
+export function findChannelSendState(db: Db, channelId: string) {
+  return db
+    .selectFrom('channels')
+    .select(['credentials_sealed', 'status', 'last_error'])
+    .where('id', '=', channelId)
+    .executeTakeFirstOrThrow();
+}
+
 export async function findChannel(db: Db, workspaceId: string, channelId: string) {
   return db
     .selectFrom('channels')
@@ -152,6 +172,8 @@ export async function reconnectChannel(
         consecutive_failures: 0,
         last_error: null,
         failing_since: null,
+        status: 'connected',
+        token_refresh_started_at: null,
       })
       .where('id', '=', input.channelId)
       .where('workspace_id', '=', input.workspaceId)
@@ -173,7 +195,7 @@ export async function reconnectChannel(
 }
 
 /** Workflows of claimed posts with a target on the channel not published yet (held for a reconnect, or retrying). */
-async function heldPostWorkflows(db: Db | Transaction<Database>, channelId: string): Promise<string[]> {
+export async function heldPostWorkflows(db: Db | Transaction<Database>, channelId: string): Promise<string[]> {
   const held = await db
     .selectFrom('post_targets as t')
     .innerJoin('posts as p', 'p.id', 't.post_id')

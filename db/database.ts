@@ -40,6 +40,7 @@ import type {
 import type { MembershipsTable } from './members';
 import type { AudienceSnapshotsTable, MetricSnapshotsTable } from './metrics';
 import type { NotificationsTable } from './notifications';
+import type { OAuthPendingConnectionsTable, OAuthStatesTable } from './oauth';
 import type { MediaAssetsTable, PostMediaTable, PostTargetsTable, PostsTable } from './posts.types';
 import type { PostTargetNetworkStateTable } from './publish-network-state';
 import type { RecurrencesTable } from './recurrences';
@@ -57,6 +58,8 @@ export interface Database {
   invitations: InvitationsTable;
   sessions: SessionsTable;
   channels: ChannelsTable;
+  oauth_states: OAuthStatesTable;
+  oauth_pending_connections: OAuthPendingConnectionsTable;
   posts: PostsTable;
   post_targets: PostTargetsTable;
   post_target_network_state: PostTargetNetworkStateTable;

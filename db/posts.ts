@@ -240,6 +240,8 @@ export async function findTargetToPublish(db: Db, postId: string, targetId: stri
       'c.name as channelName',
       'c.credentials_sealed',
       'c.deleted_at',
+      'c.status as channelStatus',
+      'c.last_error as channelError',
     ])
     .where('t.id', '=', targetId)
     .where('t.post_id', '=', postId)

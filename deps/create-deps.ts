@@ -1,7 +1,19 @@
 import type { Client } from '@temporalio/client';
 import type { NativeConnection } from '@temporalio/worker';
 import { createChannelAdapters, type ChannelAdapters } from '../channels/registry';
-import { adapterOptions, appUrl, dataPath, inboxReadOptions, mediaDir, sessionPolicy, type Config } from '../config';
+import { createOAuthProviders, type OAuthProviders, type OAuthSetup } from '../channels/oauth-registry';
+import type { OAuthClientConfig } from '../channels/oauth';
+import type { Provider } from '../contracts/domain';
+import {
+  adapterOptions,
+  appUrl,
+  dataPath,
+  inboxReadOptions,
+  mediaDir,
+  oauthClients,
+  sessionPolicy,
+  type Config,
+} from '../config';
 import { DiskMediaStorage, type MediaStorage } from '../content/media';
 import { MediaUrlSigner } from '../content/media-urls';
 import { openDatabase, type OpenDatabase } from '../db/connect';
@@ -30,6 +42,10 @@ export interface DepsOverrides {
   separateApiAdapters?: boolean;
   /** How long the first Temporal connection may take (the SDK's default is 10 s). */
   temporalConnectTimeout?: TemporalTarget['connectTimeout'];
+  /** Adapters replacing the configured ones, by network (tests: a network's stand-in). */
+  adapters?: Partial<ChannelAdapters>;
+  /** OAuth providers and clients replacing the configured ones, by network (tests: a local authorization server). */
+  oauth?: { providers?: OAuthProviders; clients?: Partial<Record<Provider, OAuthClientConfig>> };
 }
 
 /** Every dependency the API and the worker share, built once per process from the parsed configuration. */
@@ -54,6 +70,8 @@ export interface ChorusDeps {
   /** Signs the media URLs Instagram and Threads fetch; the API checks them. */
   mediaUrls: MediaUrlSigner;
   mailer?: Mailer;
+  /** The OAuth networks' providers and configured clients (connect flow, token refresh). */
+  oauth: OAuthSetup;
   /** The worker's native connection, opened on first call (the API process needs none) and closed by `close`. */
   workerConnection(): Promise<NativeConnection>;
   /** What `buildApp` takes. */
@@ -70,7 +88,8 @@ export interface ChorusDeps {
     temporalUiUrl: string | null;
     metricsTimeScale: number;
     weeklyReportTimeScale: number;
-    appUrl: string | undefined;
+    oauth: OAuthSetup;
+    appUrl: string;
   };
   /** What `createChorusWorker` takes as `deps`. */
   workerDeps(): {
@@ -86,6 +105,7 @@ export interface ChorusDeps {
     appUrl: string | undefined;
     /** How the inbox's inbound read runs. */
     inbox: ReturnType<typeof inboxReadOptions>;
+    oauth: OAuthSetup;
   };
   /** Closes the Temporal connections and the database, in that order; stop the worker and the API first. */
   close(): Promise<void>;
@@ -120,17 +140,27 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
       : options.linkCards;
   // Instagram and Threads fetch a post's media from signed URLs the API serves (GET /v1/media/{id}/shared).
   const mediaUrls = new MediaUrlSigner(keyMaterial, appUrl(config), config.MEDIA_URL_TTL_SECONDS * 1000);
-  const adapters = createChannelAdapters({ ...options, linkCards, mediaUrls });
+  const adapters = { ...createChannelAdapters({ ...options, linkCards, mediaUrls }), ...overrides.adapters };
   const apiAdapters = overrides.separateApiAdapters
-    ? createChannelAdapters({
-        webhooks: options.webhooks,
-        blueskyAppviewDid: options.blueskyAppviewDid,
-        x: options.x,
-        linkedin: options.linkedin,
-        meta: options.meta,
-        mediaUrls,
-      })
+    ? {
+        ...createChannelAdapters({
+          webhooks: options.webhooks,
+          blueskyAppviewDid: options.blueskyAppviewDid,
+          x: options.x,
+          linkedin: options.linkedin,
+          meta: options.meta,
+          mediaUrls,
+        }),
+        ...overrides.adapters,
+      }
     : adapters;
+  const oauth: OAuthSetup = {
+    providers: {
+      ...createOAuthProviders({ x: options.x, linkedin: options.linkedin, meta: options.meta }),
+      ...overrides.oauth?.providers,
+    },
+    clients: { ...oauthClients(config), ...overrides.oauth?.clients },
+  };
   // API and worker share the media folder, as their processes share MEDIA_DIR.
   const media = new DiskMediaStorage(mediaDir(config));
   const mailer = config.SMTP_URL ? smtpMailer(config.SMTP_URL, config.MAIL_FROM) : undefined;
@@ -152,6 +182,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
     media,
     mediaUrls,
     ...withMailer,
+    oauth,
     workerConnection() {
       connecting ??= connectWorker(target);
       return connecting;
@@ -171,7 +202,8 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
         shortLinkBase: config.CHORUS_APP_URL,
         metricsTimeScale: config.METRICS_TIME_SCALE,
         weeklyReportTimeScale: config.WEEKLY_REPORT_TIME_SCALE ?? config.METRICS_TIME_SCALE,
-        appUrl: config.CHORUS_APP_URL,
+        oauth,
+        appUrl: appUrl(config),
       };
     },
     workerDeps() {
@@ -187,6 +219,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
         appUrl: config.CHORUS_APP_URL,
         ...withMailer,
         inbox: inboxReadOptions(config),
+        oauth,
       };
     },
     async close() {

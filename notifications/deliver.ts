@@ -71,6 +71,11 @@ export function emailFor(payload: Payload): { subject: string; text: string } {
         subject: `Your week on Chorus: ${String(d.workspaceName)} (${String(d.from).slice(0, 10)} to ${String(d.to).slice(0, 10)})`,
         text: String(d.summary),
       };
+    case 'channel.needs_reconnect':
+      return {
+        subject: `Reconnect "${String(d.channelName)}": ${String(d.provider)} stopped accepting Chorus's access`,
+        text: `${String(d.reason)}\n\nIts posts wait until it is reconnected (${String(d.postsWaiting)} now): open Settings → Channels and press Reconnect, then grant access as the same account. Posts held for more than 24 hours fail with this reason.`,
+      };
     default:
       return { subject: `Chorus: ${payload.type}`, text: JSON.stringify(d, null, 2) };
   }

@@ -11,6 +11,7 @@ import { ensureSearchAttributes } from '../temporal/connection';
 import { startDevServer, type DevServer } from '../temporal/dev-server';
 import { configuredTemporal } from '../temporal/target';
 import { ensureInboxReaders } from '../services/inbox-store';
+import { ensureChannelTokenWorkflows } from '../services/channel-tokens';
 import { createChorusWorker } from '../workers/worker';
 
 /**
@@ -81,6 +82,8 @@ async function main() {
     const running = worker.run();
     // Channels connected before the inbox existed, or whose read ended: read from now on (idempotent).
     await ensureInboxReaders(deps);
+    // OAuth channels' tokens are kept fresh by a workflow each (idempotent: running ones go on).
+    await ensureChannelTokenWorkflows(deps);
     cleanups.push(async () => {
       // The Temporal runtime drains the worker on SIGINT/SIGTERM by itself; shut it down otherwise.
       if (worker.getState() === 'RUNNING') worker.shutdown();

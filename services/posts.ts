@@ -135,8 +135,16 @@ export async function reviewContent(
     }));
   const channels = await findChannels(app.db, workspaceId, body.channelIds);
   body.channelIds.forEach((id, i) => {
-    if (!channels.some((c) => c.id === id))
+    const channel = channels.find((c) => c.id === id);
+    if (!channel)
       problems.push({ field: `channelIds.${i}`, rule: 'exists', message: `no channel ${id} in this workspace` });
+    else if (channel.status === 'needs_reconnect')
+      // Refused rather than accepted to wait: nothing would tell its author that it will not go out.
+      problems.push({
+        field: `channelIds.${i}`,
+        rule: 'channel_connected',
+        message: `channel "${channel.name}" needs reconnecting (${channel.last_error ?? "its network refused Chorus's access"}): an owner or admin reconnects it in Settings → Channels (POST /v1/channels/connect/${channel.provider}), then schedule this post`,
+      });
   });
   const requested = body.media ?? [];
   const assets = requested.length

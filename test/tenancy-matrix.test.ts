@@ -368,12 +368,17 @@ async function bView(): Promise<Record<string, string>> {
       .filter((q) => q.required)
       .map((q) => `${q.name}=${encodeURIComponent(String(example(q.schema, bBag, q.name)))}`);
     const url =
-      route.path.replace(/\{(\w+)\}/g, (_m, param: string) => bIds[kindOfParam(route.path, param)]) +
+      route.path.replace(/\{(\w+)\}/g, (_m, param: string) => pathValue(bIds, route.path, param)) +
       (query.length ? `?${query.join('&')}` : '');
     const res = await call(b.token, 'GET', url);
     seen[route.path] = `${res.statusCode} ${fingerprint(res.body)}`;
   }
   return seen;
+}
+
+/** A path parameter's value: the record of its kind, or (`{provider}`, an OAuth network) a network every workspace may name. */
+function pathValue(ids: Records, path: string, param: string): string {
+  return param === 'provider' ? 'x' : ids[kindOfParam(path, param)];
 }
 
 /** The kind of record a path parameter names: the longest kind the path starts with. */
@@ -520,7 +525,7 @@ interface Variant {
 /** The requests a route gets: B's ids in the path; A's in the path and B's in the body; then B's in each id filter. */
 function variants(route: Route): Variant[] {
   const withIds = (ids: Records) =>
-    route.path.replace(/\{(\w+)\}/g, (_m, param: string) => ids[kindOfParam(route.path, param)]);
+    route.path.replace(/\{(\w+)\}/g, (_m, param: string) => pathValue(ids, route.path, param));
   const bBag = { ...bIds, workspace: b.workspaceId };
   const aBag = { ...a, workspace: ws().workspaceId };
   const requiredQuery = (bag: typeof aBag) =>
@@ -663,10 +668,12 @@ test('the route table knows every route the API serves, each with the access its
       .sort(),
   );
   const open = routes.filter((r) => !r.access).map((r) => `${r.method} ${r.path}`);
-  // The routes that take no member: signing in and out, invitation codes, signed pushes, health.
+  // The routes that take no member: signing in and out, invitation codes, signed pushes, health, and
+  // the OAuth callback (the browser comes from the network; its one-use state stands for the member).
   expect(open.sort()).toEqual(
     [
       'GET /readyz',
+      'GET /v1/channels/callback/{provider}',
       'DELETE /v1/session',
       'GET /v1/session',
       'POST /v1/session',

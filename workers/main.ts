@@ -3,6 +3,7 @@ import { createDeps } from '../deps/create-deps';
 import { startAuditCheckpoints } from '../notifications/audit-checkpoints';
 import { ensureSearchAttributes } from '../temporal/connection';
 import { ensureInboxReaders } from '../services/inbox-store';
+import { ensureChannelTokenWorkflows } from '../services/channel-tokens';
 import { createChorusWorker } from './worker';
 
 /** Production worker process: needs DATABASE_URL and TEMPORAL_ADDRESS (npm start runs everything in one process instead). */
@@ -23,6 +24,8 @@ async function main() {
     });
     // Channels connected before the inbox existed, or whose read ended: read from now on (idempotent).
     await ensureInboxReaders(deps);
+    // OAuth channels' tokens are kept fresh by a workflow each (idempotent: running ones go on).
+    await ensureChannelTokenWorkflows(deps);
     console.log(`Chorus worker polling ${deps.taskQueue} on ${deps.target.address}`);
     // Audit checkpoints are signed and sent from the worker process (not the API's).
     const checkpoints = startAuditCheckpoints(deps.workerDeps(), {

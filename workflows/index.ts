@@ -8,3 +8,4 @@ export { conversationWorkflow } from './conversation';
 export { collectMetrics } from './metrics';
 export { inboxChannelWorkflow } from './inbox-channel';
 export { weeklyReport } from './weekly-report';
+export { channelTokensWorkflow } from './channel-tokens';

@@ -18,10 +18,12 @@ import {
 } from '../../db/channels';
 import { channelReconnectedSignal } from '../../contracts/post';
 import { startInboxReader, stopInboxReader } from '../../services/inbox-store';
+import { stopChannelTokens } from '../../services/channel-tokens';
+import { isOAuthProvider } from '../../contracts/domain';
 import { callerOf, requireRole, Roles } from '../plugins/auth';
 import { ownedOr404 } from '../owned';
 import { noContent } from '../schemas';
-import { invalidField, invalidFields, notFound } from '../problems';
+import { conflict, invalidField, invalidFields, notFound } from '../problems';
 
 const name = z.string().trim().min(1).max(100);
 const createChannelBody = z.discriminatedUnion('provider', [
@@ -168,6 +170,10 @@ export const channelRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request) => {
       const caller = callerOf(request);
       const existing = await ownedOr404(findChannel(app.db, caller.workspaceId, request.params.id), 'Channel');
+      if (isOAuthProvider(existing.provider))
+        throw conflict(
+          `A ${existing.provider} channel is reconnected through ${existing.provider}'s authorization page: POST /v1/channels/connect/${existing.provider}, then grant access as the same account`,
+        );
       const adapter = app.adapters[existing.provider];
       const parsed = adapter.credentialsSchema.safeParse(request.body.credentials);
       if (!parsed.success) {
@@ -229,6 +235,7 @@ export const channelRoutes: FastifyPluginAsyncZod = async (app) => {
       // A post held for this channel's reconnect now fails that target (the channel was removed).
       await releaseHeldPosts(removed.heldWorkflowIds, request.params.id);
       await stopInboxReader(app, request.params.id);
+      await stopChannelTokens(app, request.params.id);
       return reply.code(204).send(undefined);
     },
   );

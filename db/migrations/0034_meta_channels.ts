@@ -23,7 +23,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.dropTable('post_target_network_state').execute();
   await sql`alter table channels drop constraint channels_provider_check`.execute(db);
-  await sql`alter table channels add constraint channels_provider_check check (provider in ('bluesky', 'webhook', 'mastodon', 'x', 'linkedin'))`.execute(
+  await sql`alter table channels add constraint channels_provider_check check (provider in ('bluesky', 'webhook', 'mastodon', 'x', 'linkedin', 'facebook', 'instagram', 'threads'))`.execute(
     db,
   );
 }

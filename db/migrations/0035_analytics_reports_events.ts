@@ -36,14 +36,16 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await sql`alter table notifications drop constraint if exists notifications_subject_type_check`.execute(db);
   await sql`alter table notifications add constraint notifications_subject_type_check
-    check (subject_type in ('post', 'campaign', 'library_item', 'alert', 'conversation', 'workspace'))`.execute(db);
+    check (subject_type in ('post', 'campaign', 'library_item', 'alert', 'conversation', 'channel', 'workspace'))`.execute(
+    db,
+  );
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
   await sql`delete from notifications where subject_type = 'workspace'`.execute(db);
   await sql`alter table notifications drop constraint if exists notifications_subject_type_check`.execute(db);
   await sql`alter table notifications add constraint notifications_subject_type_check
-    check (subject_type in ('post', 'campaign', 'library_item', 'alert', 'conversation'))`.execute(db);
+    check (subject_type in ('post', 'campaign', 'library_item', 'alert', 'conversation', 'channel'))`.execute(db);
   await db.schema.dropTable('analytics_events').execute();
   await db.schema.dropTable('weekly_report_settings').execute();
 }

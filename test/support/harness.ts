@@ -13,7 +13,7 @@ import type { MediaStorage } from '../../content/media';
 import type { Db } from '../../db/database';
 import type { Role } from '../../db/members';
 import { generateKey, type Sealer } from '../../db/sealing';
-import { createDeps } from '../../deps/create-deps';
+import { createDeps, type DepsOverrides } from '../../deps/create-deps';
 import { startAuditCheckpoints } from '../../notifications/audit-checkpoints';
 import { hashToken } from '../../db/tokens';
 import { createWorkspaceWithOwner } from '../../db/workspaces';
@@ -79,6 +79,10 @@ export async function startHarness(
     meta?: { graphUrl: string; threadsUrl: string };
     /** CHORUS_APP_URL: where networks fetch signed media URLs (the test then has the API listen there). */
     appUrl?: string;
+    /** Adapters replacing the configured ones, by network (a network's stand-in). */
+    adapters?: DepsOverrides['adapters'];
+    /** OAuth providers and clients, by network (a local authorization server's). */
+    oauth?: DepsOverrides['oauth'];
   } = {},
 ): Promise<Harness> {
   quietTemporalLogs(options.temporalLogger);
@@ -113,6 +117,8 @@ export async function startHarness(
     linkCardTimeoutMs: 2000,
     separateApiAdapters: true,
     temporalConnectTimeout: '60s',
+    adapters: options.adapters,
+    oauth: options.oauth,
   });
   const { db, temporal: client, taskQueue, adapters, sealer, media } = deps;
   const connection = await deps.workerConnection();

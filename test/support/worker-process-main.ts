@@ -4,6 +4,24 @@ import { loadConfig } from '../../config';
 import { createDeps } from '../../deps/create-deps';
 import { createChorusWorker } from '../../workers/worker';
 import { testEnv } from '../setup/test-env';
+import { TestOAuthProvider, testOAuthAdapter } from './oauth-network';
+import type { OAuthServer } from './oauth-server';
+
+/** CHORUS_TEST_OAUTH_X: `{ url, clientId, clientSecret, redirectUri }` of a test authorization server standing in for X. */
+function oauthOverrides() {
+  if (!process.env.CHORUS_TEST_OAUTH_X) return {};
+  const { url, ...client } = JSON.parse(process.env.CHORUS_TEST_OAUTH_X) as {
+    url: string;
+    clientId: string;
+    clientSecret: string;
+    redirectUri: string;
+  };
+  const server = { url } as OAuthServer;
+  return {
+    adapters: { x: testOAuthAdapter('x', server) },
+    oauth: { providers: { x: new TestOAuthProvider('x', server) }, clients: { x: client } },
+  };
+}
 
 /**
  * A Chorus worker in a process of its own, as workers/main.ts runs one, configured from the
@@ -14,7 +32,7 @@ import { testEnv } from '../setup/test-env';
  */
 async function main() {
   Runtime.install({ logger: new DefaultLogger(process.env.CHORUS_TEST_WORKER_LOG ? 'WARN' : 'ERROR') });
-  const deps = await createDeps(loadConfig());
+  const deps = await createDeps(loadConfig(), oauthOverrides());
   const worker = await createChorusWorker({
     connection: await deps.workerConnection(),
     namespace: deps.target.namespace,

@@ -17,7 +17,10 @@ export interface WorkerProcess {
  * harness with `worker: false` so that it is the only worker); resolves once it polls, or, with
  * `standby`, once it is loaded and waits for `start()` (a replacement ready to take over at once).
  */
-export async function startWorkerProcess(h: Harness, { standby = false } = {}): Promise<WorkerProcess> {
+export async function startWorkerProcess(
+  h: Harness,
+  { standby = false, env = {} }: { standby?: boolean; env?: Record<string, string> } = {},
+): Promise<WorkerProcess> {
   const { config } = h;
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'worker-process-main.ts')], {
     env: definedOnly({
@@ -33,6 +36,7 @@ export async function startWorkerProcess(h: Harness, { standby = false } = {}): 
       BLUESKY_APPVIEW_DID: config.BLUESKY_APPVIEW_DID,
       CHORUS_TEST_WORKER_STANDBY: standby ? '1' : undefined,
       DOTENV_CONFIG_QUIET: 'true',
+      ...env,
     }),
     stdio: ['pipe', 'pipe', 'pipe'],
   });

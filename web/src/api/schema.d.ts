@@ -715,6 +715,11 @@ export interface paths {
                                 day: number;
                                 time: string;
                             }[];
+                            /**
+                             * @description `needs_reconnect`: the network stopped accepting Chorus's access (an OAuth channel whose token refresh was refused); its posts wait until an owner or admin reconnects it (POST /v1/channels/connect/{provider})
+                             * @enum {string}
+                             */
+                            status: "connected" | "needs_reconnect";
                             timezone: string;
                         };
                     };
@@ -1789,7 +1794,7 @@ export interface paths {
             parameters: {
                 query?: {
                     /** @description Also finds rows stored under the action's older name */
-                    action?: "workspace.created" | "workspace.notification_webhook_set" | "member.added" | "member.role_changed" | "member.removed" | "invitation.created" | "invitation.reissued" | "invitation.revoked" | "invitation.accepted" | "service_account.created" | "api_token.created" | "api_token.revoked" | "session.created" | "session.switched" | "session.ended" | "user.password_set" | "channel.created" | "channel.slots_set" | "channel.reconnected" | "channel.removed" | "post.created" | "post.edited" | "post.rescheduled" | "post.status_changed" | "post.approval_decided" | "campaign.created" | "campaign.posts_added" | "campaign.status_changed" | "campaign.approval_decided" | "recurrence.created" | "recurrence.status_changed" | "import_job.started" | "media.uploaded" | "library_item.created" | "library_item.status_changed" | "library_item.approval_decided" | "approval_policy.created" | "approval_policy.updated" | "content_rule.created" | "content_rule.deleted" | "listening_query.created" | "listening_query.updated" | "alert.opened" | "alert.acknowledged" | "ingest_key.created" | "ingest_key.revoked" | "conversation.updated" | "conversation.note_added" | "conversation.reply_requested" | "conversation.marked_spam" | "reply.approval_decided" | "inbox_settings.updated" | "inbox_settings.sla_targets_set" | "assignment_rule.created" | "assignment_rule.updated" | "assignment_rule.deleted" | "member.away_set";
+                    action?: "workspace.created" | "workspace.notification_webhook_set" | "member.added" | "member.role_changed" | "member.removed" | "invitation.created" | "invitation.reissued" | "invitation.revoked" | "invitation.accepted" | "service_account.created" | "api_token.created" | "api_token.revoked" | "session.created" | "session.switched" | "session.ended" | "user.password_set" | "channel.created" | "channel.slots_set" | "channel.reconnected" | "channel.needs_reconnect" | "channel.removed" | "post.created" | "post.edited" | "post.rescheduled" | "post.status_changed" | "post.approval_decided" | "campaign.created" | "campaign.posts_added" | "campaign.status_changed" | "campaign.approval_decided" | "recurrence.created" | "recurrence.status_changed" | "import_job.started" | "media.uploaded" | "library_item.created" | "library_item.status_changed" | "library_item.approval_decided" | "approval_policy.created" | "approval_policy.updated" | "content_rule.created" | "content_rule.deleted" | "listening_query.created" | "listening_query.updated" | "alert.opened" | "alert.acknowledged" | "ingest_key.created" | "ingest_key.revoked" | "conversation.updated" | "conversation.note_added" | "conversation.reply_requested" | "conversation.marked_spam" | "reply.approval_decided" | "inbox_settings.updated" | "inbox_settings.sla_targets_set" | "assignment_rule.created" | "assignment_rule.updated" | "assignment_rule.deleted" | "member.away_set";
                     /** @description User id */
                     actor?: string;
                     from?: string;
@@ -3131,6 +3136,11 @@ export interface paths {
                                     day: number;
                                     time: string;
                                 }[];
+                                /**
+                                 * @description `needs_reconnect`: the network stopped accepting Chorus's access (an OAuth channel whose token refresh was refused); its posts wait until an owner or admin reconnects it (POST /v1/channels/connect/{provider})
+                                 * @enum {string}
+                                 */
+                                status: "connected" | "needs_reconnect";
                                 timezone: string;
                             }[];
                         };
@@ -3215,6 +3225,11 @@ export interface paths {
                                 day: number;
                                 time: string;
                             }[];
+                            /**
+                             * @description `needs_reconnect`: the network stopped accepting Chorus's access (an OAuth channel whose token refresh was refused); its posts wait until an owner or admin reconnects it (POST /v1/channels/connect/{provider})
+                             * @enum {string}
+                             */
+                            status: "connected" | "needs_reconnect";
                             timezone: string;
                         };
                     };
@@ -3322,6 +3337,11 @@ export interface paths {
                                 day: number;
                                 time: string;
                             }[];
+                            /**
+                             * @description `needs_reconnect`: the network stopped accepting Chorus's access (an OAuth channel whose token refresh was refused); its posts wait until an owner or admin reconnects it (POST /v1/channels/connect/{provider})
+                             * @enum {string}
+                             */
+                            status: "connected" | "needs_reconnect";
                             timezone: string;
                         };
                     };
@@ -3397,12 +3417,313 @@ export interface paths {
                                 day: number;
                                 time: string;
                             }[];
+                            /**
+                             * @description `needs_reconnect`: the network stopped accepting Chorus's access (an OAuth channel whose token refresh was refused); its posts wait until an owner or admin reconnects it (POST /v1/channels/connect/{provider})
+                             * @enum {string}
+                             */
+                            status: "connected" | "needs_reconnect";
                             timezone: string;
                         };
                     };
                 };
             };
         };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/channels/callback/{provider}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Where the network sends the browser back (register it with the network's app): connects the channel and redirects to the app's channel screen */
+        get: {
+            parameters: {
+                query?: {
+                    code?: string;
+                    denied_scopes?: string;
+                    error?: string;
+                    error_description?: string;
+                    error_reason?: string;
+                    error_uri?: string;
+                    granted_scopes?: string;
+                    iss?: string;
+                    scope?: string;
+                    state?: string;
+                };
+                header?: never;
+                path: {
+                    provider: "x" | "linkedin" | "facebook" | "instagram" | "threads";
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description To the app's channel screen, with the outcome */
+                302: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": null;
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/channels/connect/{provider}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start connecting (or reconnecting) a channel: the network's authorization page to send the browser to; single use, valid 10 minutes */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    provider: "x" | "linkedin" | "facebook" | "instagram" | "threads";
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            authorizationUrl: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/channels/connect/{provider}/complete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Connect the account picked from a grant with several (an account already connected in the workspace is reconnected) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    provider: "x" | "linkedin" | "facebook" | "instagram" | "threads";
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        accountId: string;
+                        /** Format: uuid */
+                        pendingId: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Who the channel posts as: a Bluesky DID, a webhook host */
+                            accountRef: string;
+                            createdAt: string;
+                            /** @description Whether sends to this channel go through */
+                            health: {
+                                consecutiveFailures: number;
+                                failingSince: string | null;
+                                /** @description False after three failed sends in a row, or refused credentials, until a send goes through or the channel is reconnected */
+                                healthy: boolean;
+                                lastError: string | null;
+                            };
+                            /** Format: uuid */
+                            id: string;
+                            minGapMinutes: number;
+                            name: string;
+                            /** @enum {string} */
+                            provider: "bluesky" | "webhook" | "mastodon" | "x" | "linkedin" | "facebook" | "instagram" | "threads";
+                            slots: {
+                                day: number;
+                                time: string;
+                            }[];
+                            /**
+                             * @description `needs_reconnect`: the network stopped accepting Chorus's access (an OAuth channel whose token refresh was refused); its posts wait until an owner or admin reconnects it (POST /v1/channels/connect/{provider})
+                             * @enum {string}
+                             */
+                            status: "connected" | "needs_reconnect";
+                            timezone: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Who the channel posts as: a Bluesky DID, a webhook host */
+                            accountRef: string;
+                            createdAt: string;
+                            /** @description Whether sends to this channel go through */
+                            health: {
+                                consecutiveFailures: number;
+                                failingSince: string | null;
+                                /** @description False after three failed sends in a row, or refused credentials, until a send goes through or the channel is reconnected */
+                                healthy: boolean;
+                                lastError: string | null;
+                            };
+                            /** Format: uuid */
+                            id: string;
+                            minGapMinutes: number;
+                            name: string;
+                            /** @enum {string} */
+                            provider: "bluesky" | "webhook" | "mastodon" | "x" | "linkedin" | "facebook" | "instagram" | "threads";
+                            slots: {
+                                day: number;
+                                time: string;
+                            }[];
+                            /**
+                             * @description `needs_reconnect`: the network stopped accepting Chorus's access (an OAuth channel whose token refresh was refused); its posts wait until an owner or admin reconnects it (POST /v1/channels/connect/{provider})
+                             * @enum {string}
+                             */
+                            status: "connected" | "needs_reconnect";
+                            timezone: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/channels/connect/pending/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The accounts a grant with several can connect (Facebook Pages, …): pick one with …/complete */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            accounts: {
+                                id: string;
+                                kind: string;
+                                name: string;
+                            }[];
+                            expiresAt: string;
+                            /** Format: uuid */
+                            id: string;
+                            /** @enum {string} */
+                            provider: "x" | "linkedin" | "facebook" | "instagram" | "threads";
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/channels/providers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The networks connected through their authorization page, and which this deployment has configured */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            providers: {
+                                /** @description Whether this deployment can connect it: the network is built in and its <NETWORK>_CLIENT_ID is set */
+                                configured: boolean;
+                                /** @description The network, as people name it */
+                                name: string;
+                                /** @enum {string} */
+                                provider: "x" | "linkedin" | "facebook" | "instagram" | "threads";
+                                /** @description The callback to register with the network's app (null when not configured) */
+                                redirectUri: string | null;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -7807,7 +8128,7 @@ export interface paths {
                                  * @description What subjectId is the id of
                                  * @enum {string}
                                  */
-                                subjectType: "post" | "campaign" | "library_item" | "alert" | "conversation" | "workspace";
+                                subjectType: "post" | "campaign" | "library_item" | "alert" | "conversation" | "workspace" | "channel";
                             }[];
                         };
                     };

@@ -1,5 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
+import { useSearchParams } from 'react-router';
 import { api, data } from '../../api/client';
 import { formatDateTime } from '../../app/format';
 import { useSession } from '../../app/session';
@@ -7,10 +8,12 @@ import { ProblemMessage } from '../../components/ProblemMessage';
 import { newWebhookSecret, type Body, type Channel } from './common';
 
 type NewChannel = Body<'/v1/channels', 'post'>;
-/** Providers connected with credentials typed in here; the OAuth networks (X, LinkedIn, …) connect through their consent page. */
+/** The networks connected with credentials typed in; the others go through their authorization page. */
 type Provider = NewChannel['provider'];
-const TOKEN_PROVIDERS: readonly string[] = ['bluesky', 'mastodon', 'webhook'] satisfies Provider[];
-const isTokenProvider = (provider: Channel['provider']): provider is Provider => TOKEN_PROVIDERS.includes(provider);
+type OAuthProvider = Exclude<Channel['provider'], Provider>;
+const CREDENTIAL_PROVIDERS: readonly string[] = ['bluesky', 'mastodon', 'webhook'] satisfies Provider[];
+const usesOAuth = (provider: Channel['provider']): provider is OAuthProvider =>
+  !CREDENTIAL_PROVIDERS.includes(provider);
 
 interface Credentials {
   service: string;
@@ -159,8 +162,116 @@ function ConnectForm({ onDone }: { onDone: () => void }) {
   );
 }
 
+/** Sends the browser to the network's authorization page; it comes back to this screen with the outcome. */
+function useAuthorize() {
+  return useMutation({
+    mutationFn: (provider: OAuthProvider) =>
+      data(api.POST('/v1/channels/connect/{provider}', { params: { path: { provider } } })),
+    onSuccess: ({ authorizationUrl }) => window.location.assign(authorizationUrl),
+  });
+}
+
+/** "Connect X", "Connect LinkedIn", …: one button per network this deployment has configured. */
+function OAuthConnectButtons() {
+  const providers = useQuery({
+    queryKey: ['channel-providers'],
+    queryFn: () => data(api.GET('/v1/channels/providers')),
+  });
+  const authorize = useAuthorize();
+  const configured = providers.data?.providers.filter((p) => p.configured) ?? [];
+  if (configured.length === 0) return null;
+  return (
+    <div className="card" aria-label="Connect through the network">
+      <div className="actions">
+        {configured.map((p) => (
+          <button
+            key={p.provider}
+            type="button"
+            disabled={authorize.isPending}
+            onClick={() => authorize.mutate(p.provider)}
+          >
+            Connect {p.name}
+          </button>
+        ))}
+      </div>
+      <p className="hint">You sign in on the network and grant Chorus access; you come back here.</p>
+      {authorize.error && <ProblemMessage error={authorize.error} />}
+    </div>
+  );
+}
+
+/** A grant with several accounts (Facebook Pages, …): the user picks the one the channel publishes as. */
+function AccountPicker({
+  pendingId,
+  provider,
+  onDone,
+}: {
+  pendingId: string;
+  provider: OAuthProvider;
+  onDone: (message: string) => void;
+}) {
+  const queryClient = useQueryClient();
+  const [accountId, setAccountId] = useState('');
+  const pending = useQuery({
+    queryKey: ['pending-connection', pendingId],
+    queryFn: () => data(api.GET('/v1/channels/connect/pending/{id}', { params: { path: { id: pendingId } } })),
+  });
+  const complete = useMutation({
+    mutationFn: () =>
+      data(
+        api.POST('/v1/channels/connect/{provider}/complete', {
+          params: { path: { provider } },
+          body: { pendingId, accountId },
+        }),
+      ),
+    onSuccess: async (channel) => {
+      await queryClient.invalidateQueries({ queryKey: ['channels'] });
+      onDone(`Connected ${channel.name}.`);
+    },
+  });
+  if (pending.error) return <ProblemMessage error={pending.error} />;
+  if (!pending.data) return <p role="status">Loading the accounts…</p>;
+  return (
+    <form
+      className="card"
+      aria-label="Pick the account to connect"
+      onSubmit={(e) => {
+        e.preventDefault();
+        complete.mutate();
+      }}
+    >
+      <h3>Which account should this channel publish as?</h3>
+      <fieldset>
+        <legend className="visually-hidden">Accounts</legend>
+        {pending.data.accounts.map((a) => (
+          <label key={a.id}>
+            <input
+              type="radio"
+              name="account"
+              value={a.id}
+              checked={accountId === a.id}
+              onChange={() => setAccountId(a.id)}
+            />
+            {a.name} <span className="muted">({a.kind})</span>
+          </label>
+        ))}
+      </fieldset>
+      {complete.error && <ProblemMessage error={complete.error} />}
+      <div className="actions">
+        <button type="submit" className="primary" disabled={!accountId || complete.isPending}>
+          Connect this account
+        </button>
+        <button type="button" onClick={() => onDone('')}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}
+
 function ChannelRow({ channel }: { channel: Channel }) {
   const { can } = useSession();
+  const authorize = useAuthorize();
   const queryClient = useQueryClient();
   const [reconnecting, setReconnecting] = useState(false);
   const [credentials, setCredentials] = useState(emptyCredentials);
@@ -171,9 +282,9 @@ function ChannelRow({ channel }: { channel: Channel }) {
         api.PUT('/v1/channels/{id}/credentials', {
           params: { path: { id: channel.id } },
           body: {
-            credentials: isTokenProvider(channel.provider)
-              ? (credentialsOf(channel.provider, credentials) as Record<string, unknown>)
-              : {},
+            credentials: usesOAuth(channel.provider)
+              ? {}
+              : (credentialsOf(channel.provider, credentials) as Record<string, unknown>),
           },
         }),
       ),
@@ -194,11 +305,21 @@ function ChannelRow({ channel }: { channel: Channel }) {
         <span className="muted">
           {channel.provider} · {channel.accountRef}
         </span>
-        <span className={health.healthy ? 'badge active' : 'badge failed'}>
-          {health.healthy ? 'healthy' : 'failing'}
-        </span>
+        {channel.status === 'needs_reconnect' ? (
+          <span className="badge failed">needs reconnecting</span>
+        ) : (
+          <span className={health.healthy ? 'badge active' : 'badge failed'}>
+            {health.healthy ? 'healthy' : 'failing'}
+          </span>
+        )}
       </div>
-      {!health.healthy && (
+      {channel.status === 'needs_reconnect' && (
+        <p className="muted">
+          {health.lastError ?? "The network stopped accepting Chorus's access."} Its posts wait until it is reconnected;
+          new posts to it are refused until then.
+        </p>
+      )}
+      {!health.healthy && channel.status !== 'needs_reconnect' && (
         <p className="muted">
           {health.consecutiveFailures} failed send(s)
           {health.failingSince ? ` since ${formatDateTime(health.failingSince)}` : ''}
@@ -207,7 +328,16 @@ function ChannelRow({ channel }: { channel: Channel }) {
       )}
       {can('manageChannels') && (
         <div className="actions">
-          {isTokenProvider(channel.provider) && (
+          {usesOAuth(channel.provider) ? (
+            <button
+              type="button"
+              className={channel.status === 'needs_reconnect' ? 'primary' : undefined}
+              disabled={authorize.isPending}
+              onClick={() => authorize.mutate(channel.provider as OAuthProvider)}
+            >
+              Reconnect<span className="visually-hidden"> {channel.name}</span>
+            </button>
+          ) : (
             <button type="button" onClick={() => setReconnecting((r) => !r)} aria-expanded={reconnecting}>
               Reconnect<span className="visually-hidden"> {channel.name}</span>
             </button>
@@ -224,7 +354,7 @@ function ChannelRow({ channel }: { channel: Channel }) {
           </button>
         </div>
       )}
-      {reconnecting && isTokenProvider(channel.provider) && (
+      {reconnecting && !usesOAuth(channel.provider) && (
         <form
           className="field-row"
           aria-label={`Reconnect ${channel.name}`}
@@ -233,7 +363,7 @@ function ChannelRow({ channel }: { channel: Channel }) {
             reconnect.mutate();
           }}
         >
-          <CredentialFields provider={channel.provider} value={credentials} onChange={setCredentials} />
+          <CredentialFields provider={channel.provider as Provider} value={credentials} onChange={setCredentials} />
           <div className="actions">
             <button type="submit" className="primary" disabled={reconnect.isPending}>
               Save new credentials
@@ -241,7 +371,9 @@ function ChannelRow({ channel }: { channel: Channel }) {
           </div>
         </form>
       )}
-      {(reconnect.error ?? remove.error) && <ProblemMessage error={reconnect.error ?? remove.error} />}
+      {(reconnect.error ?? remove.error ?? authorize.error) && (
+        <ProblemMessage error={reconnect.error ?? remove.error ?? authorize.error} />
+      )}
     </li>
   );
 }
@@ -251,6 +383,18 @@ export function ChannelsSection() {
   const { can } = useSession();
   const [connecting, setConnecting] = useState(false);
   const channels = useQuery({ queryKey: ['channels'], queryFn: () => data(api.GET('/v1/channels')) });
+  // Back from a network's authorization page: the callback says what came of it in the query string.
+  const [search, setSearch] = useSearchParams();
+  const [notice, setNotice] = useState('');
+  const returned = search.get('provider');
+  const pendingId = search.get('pending');
+  const oauthError = search.get('oauth_error');
+  const connectedId = search.get('connected');
+  const connected = connectedId ? channels.data?.channels.find((c) => c.id === connectedId) : undefined;
+  const clearReturn = (message: string) => {
+    setNotice(message);
+    setSearch({}, { replace: true });
+  };
   return (
     <section aria-labelledby="channels-title" className="settings-section">
       <div className="section-head">
@@ -261,6 +405,27 @@ export function ChannelsSection() {
           </button>
         )}
       </div>
+      {oauthError && (
+        <div role="alert" className="problem">
+          <strong>Not connected.</strong> {search.get('message') ?? oauthError}{' '}
+          <button type="button" onClick={() => clearReturn('')}>
+            Dismiss
+          </button>
+        </div>
+      )}
+      {connected && (
+        <p role="status">
+          Connected {connected.name}.{' '}
+          <button type="button" onClick={() => clearReturn('')}>
+            Dismiss
+          </button>
+        </p>
+      )}
+      {notice && <p role="status">{notice}</p>}
+      {pendingId && returned && usesOAuth(returned as Channel['provider']) && (
+        <AccountPicker pendingId={pendingId} provider={returned as OAuthProvider} onDone={clearReturn} />
+      )}
+      {can('manageChannels') && <OAuthConnectButtons />}
       {connecting && <ConnectForm onDone={() => setConnecting(false)} />}
       {channels.error && <ProblemMessage error={channels.error} onRetry={() => void channels.refetch()} />}
       {channels.data?.channels.length === 0 && <p className="muted">No channels yet.</p>}

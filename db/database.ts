@@ -37,7 +37,7 @@ import type {
   MentionsTable,
 } from './listening';
 import type { MembershipsTable } from './members';
-import type { AudienceSnapshotsTable, MetricSnapshotsTable } from './metrics';
+import type { AudienceSnapshotsTable, MetricSnapshotsTable, TargetMetricsTable } from './metrics';
 import type { NotificationsTable } from './notifications';
 import type { MediaAssetsTable, PostMediaTable, PostTargetsTable, PostsTable } from './posts.types';
 import type { RecurrencesTable } from './recurrences';
@@ -90,6 +90,7 @@ export interface Database {
   inbox_assignment_rules: InboxAssignmentRulesTable;
   inbox_settings: InboxSettingsTable;
   metric_snapshots: MetricSnapshotsTable;
+  target_metrics: TargetMetricsTable;
   audience_snapshots: AudienceSnapshotsTable;
   short_links: ShortLinksTable;
   short_link_clicks: ShortLinkClicksTable;

@@ -161,7 +161,11 @@ export interface NewSnapshot {
   counts: { likes: number; reposts: number; replies: number; quotes: number | null } | null;
 }
 
-/** Writes snapshots; one already taken for the same target and offset stays as it was (a retried round). */
+/**
+ * Writes snapshots; one already taken for the same target and offset stays as it was (a retried
+ * round). The same statement brings each written target's row of target_metrics up to date (the
+ * trigger of migration 0037), which the reports read.
+ */
 export async function insertSnapshots(
   db: Db,
   workspaceId: string,
@@ -297,11 +301,13 @@ export type TargetFilter =
 function selectedTargets(workspaceId: string, filter: TargetFilter, withCampaign: boolean) {
   // The workspace is checked on the channel (a target's channel is its post's workspace's): a join
   // on posts made PostgreSQL read every post of the workspace for a month's report (bench/metrics).
+  // A campaign's posts are found first and their targets read by key (an array, not `in (select)`,
+  // which PostgreSQL answered by reading every target through a hash join).
   const where =
     'postId' in filter
       ? sql`t.post_id = ${filter.postId}`
       : 'campaignIds' in filter
-        ? sql`t.post_id in (select id from posts where workspace_id = ${workspaceId} and campaign_id = any(${sql.val(filter.campaignIds)}::uuid[]))`
+        ? sql`t.post_id = any(array(select id from posts where workspace_id = ${workspaceId} and campaign_id = any(${sql.val(filter.campaignIds)}::uuid[])))`
         : 'channelId' in filter
           ? sql`t.channel_id = ${filter.channelId} and t.published_at >= ${filter.from} and t.published_at < ${filter.to}`
           : sql`t.published_at >= ${filter.from} and t.published_at < ${filter.to}`;

@@ -163,8 +163,8 @@ const engagementsOf = (t: Pick<TargetFigures, 'likes' | 'reposts' | 'replies' | 
 const ratio = (a: number, b: number) => (b > 0 ? a / b : null);
 
 /** A report's totals from PostgreSQL's sums (the engagement rate over the targets with a followers read). */
-export function totalsOf(sums: TargetSums | undefined): Totals {
-  if (!sums) return totalsOf({ ...EMPTY_SUMS });
+export function totalsOf(found: TargetSums | undefined): Totals {
+  const sums = found ?? EMPTY_SUMS;
   return {
     posts: sums.posts,
     targets: sums.targets,

@@ -38,7 +38,7 @@ import type {
   MentionsTable,
 } from './listening';
 import type { MembershipsTable } from './members';
-import type { AudienceSnapshotsTable, MetricSnapshotsTable } from './metrics';
+import type { AudienceSnapshotsTable, MetricSnapshotsTable, TargetMetricsTable } from './metrics';
 import type { NotificationsTable } from './notifications';
 import type { OAuthPendingConnectionsTable, OAuthStatesTable } from './oauth';
 import type { MediaAssetsTable, PostMediaTable, PostTargetsTable, PostsTable } from './posts.types';
@@ -96,6 +96,7 @@ export interface Database {
   inbox_assignment_rules: InboxAssignmentRulesTable;
   inbox_settings: InboxSettingsTable;
   metric_snapshots: MetricSnapshotsTable;
+  target_metrics: TargetMetricsTable;
   audience_snapshots: AudienceSnapshotsTable;
   short_links: ShortLinksTable;
   short_link_clicks: ShortLinkClicksTable;

@@ -1,4 +1,4 @@
-import { sql, type Generated } from 'kysely';
+import { sql, type Generated, type RawBuilder } from 'kysely';
 import type { Timestamp } from './columns';
 import type { Db } from './database';
 import type { Provider } from '../contracts/domain';
@@ -15,6 +15,26 @@ export interface MetricSnapshotsTable {
   reposts: number | null;
   replies: number | null;
   quotes: number | null;
+}
+
+/**
+ * Each measured target's latest figures (migration 0037): kept by a trigger on metric_snapshots in
+ * the statement that writes them, so reports read one row a target and sum in SQL.
+ */
+export interface TargetMetricsTable {
+  target_id: string;
+  workspace_id: string;
+  /** The latest snapshot's status. */
+  status: MetricStatus;
+  /** The latest snapshot with counts (null: none yet); a deleted post keeps what it had. */
+  offset_label: OffsetLabel | null;
+  likes: number | null;
+  reposts: number | null;
+  replies: number | null;
+  quotes: number | null;
+  /** Null while the channel had no followers read (reports then look again). */
+  followers_at_publish: number | null;
+  snapshot_taken_at: Timestamp;
 }
 
 export interface AudienceSnapshotsTable {
@@ -141,7 +161,11 @@ export interface NewSnapshot {
   counts: { likes: number; reposts: number; replies: number; quotes: number | null } | null;
 }
 
-/** Writes snapshots; one already taken for the same target and offset stays as it was (a retried round). */
+/**
+ * Writes snapshots; one already taken for the same target and offset stays as it was (a retried
+ * round). The same statement brings each written target's row of target_metrics up to date (the
+ * trigger of migration 0037), which the reports read.
+ */
 export async function insertSnapshots(
   db: Db,
   workspaceId: string,
@@ -263,11 +287,51 @@ export interface TargetFigures {
   clicks: number;
 }
 
-type TargetFilter =
+export type TargetFilter =
   | { postId: string }
   | { channelId: string; from: Date; to: Date }
   | { campaignIds: string[] }
   | { from: Date; to: Date };
+
+/**
+ * The published targets of a workspace that the filter selects, one row each with its figures:
+ * the latest counts and followers at publishing from target_metrics (one row a target, kept with
+ * each snapshot), its clicks counted on its short links. Ordered by publishing (`rn`).
+ */
+function selectedTargets(workspaceId: string, filter: TargetFilter, withCampaign: boolean) {
+  // The workspace is checked on the channel (a target's channel is its post's workspace's): a join
+  // on posts made PostgreSQL read every post of the workspace for a month's report (bench/metrics).
+  // A campaign's posts are found first and their targets read by key (an array, not `in (select)`,
+  // which PostgreSQL answered by reading every target through a hash join).
+  const where =
+    'postId' in filter
+      ? sql`t.post_id = ${filter.postId}`
+      : 'campaignIds' in filter
+        ? sql`t.post_id = any(array(select id from posts where workspace_id = ${workspaceId} and campaign_id = any(${sql.val(filter.campaignIds)}::uuid[])))`
+        : 'channelId' in filter
+          ? sql`t.channel_id = ${filter.channelId} and t.published_at >= ${filter.from} and t.published_at < ${filter.to}`
+          : sql`t.published_at >= ${filter.from} and t.published_at < ${filter.to}`;
+  const campaign = withCampaign ? sql`(select p.campaign_id from posts p where p.id = t.post_id)` : sql`null::uuid`;
+  return sql`
+    select t.id as target_id, t.post_id, ${campaign} as campaign_id, t.channel_id, c.name as channel_name, c.provider,
+      t.published_at, m.status, m.offset_label, coalesce(m.likes, 0) as likes, coalesce(m.reposts, 0) as reposts,
+      coalesce(m.replies, 0) as replies, coalesce(m.quotes, 0) as quotes,
+      -- Settled on the row once the channel has a read; looked for here only while it had none
+      -- (coalesce runs the probes only then).
+      coalesce(m.followers_at_publish,
+        (select a.followers from audience_snapshots a where a.channel_id = t.channel_id and a.taken_at <= t.published_at
+          order by a.taken_at desc limit 1),
+        (select a.followers from audience_snapshots a where a.channel_id = t.channel_id and a.taken_at > t.published_at
+          order by a.taken_at limit 1)
+      ) as followers,
+      (select count(k.id)::int from short_links l join short_link_clicks k on k.code = l.code
+        where l.post_id = t.post_id and l.channel_id = t.channel_id and k.excluded is null) as clicks,
+      row_number() over (order by t.published_at, t.id) as rn
+    from post_targets t
+    join channels c on c.id = t.channel_id
+    left join target_metrics m on m.target_id = t.id
+    where c.workspace_id = ${workspaceId} and t.status = 'published' and t.published_at is not null and ${where}`;
+}
 
 /**
  * The published targets of a workspace that the filter selects, with their figures. `page`: at most
@@ -280,17 +344,6 @@ export async function targetFigures(
   filter: TargetFilter,
   page?: { after?: { publishedAt: Date; targetId: string }; limit: number },
 ): Promise<TargetFigures[]> {
-  // The workspace is checked on the channel (a target's channel is its post's workspace's), and the
-  // post read per target by its key: a join on posts made PostgreSQL read every post of the
-  // workspace for a month's report (bench/metrics: 166,667 posts).
-  const where =
-    'postId' in filter
-      ? sql`t.post_id = ${filter.postId}`
-      : 'campaignIds' in filter
-        ? sql`t.post_id in (select id from posts where workspace_id = ${workspaceId} and campaign_id = any(${sql.val(filter.campaignIds)}::uuid[]))`
-        : 'channelId' in filter
-          ? sql`t.channel_id = ${filter.channelId} and t.published_at >= ${filter.from} and t.published_at < ${filter.to}`
-          : sql`t.published_at >= ${filter.from} and t.published_at < ${filter.to}`;
   const { rows } = await sql<{
     target_id: string;
     post_id: string;
@@ -301,44 +354,15 @@ export async function targetFigures(
     published_at: Date;
     status: MetricStatus | null;
     offset_label: OffsetLabel | null;
-    likes: number | null;
-    reposts: number | null;
-    replies: number | null;
-    quotes: number | null;
+    likes: number;
+    reposts: number;
+    replies: number;
+    quotes: number;
     followers: number | null;
     clicks: number;
-  }>`
-    select t.id as target_id, t.post_id, (select p.campaign_id from posts p where p.id = t.post_id) as campaign_id,
-      t.channel_id, c.name as channel_name, c.provider, t.published_at, snap.status, snap.offset_label, snap.likes,
-      snap.reposts, snap.replies, snap.quotes, audience.followers, clicks.clicks
-    from post_targets t
-    join channels c on c.id = t.channel_id
-    left join lateral (
-      -- The latest snapshot's status, and the latest with counts: one read of the target's (at most six).
-      select (array_agg(s.status order by s.taken_at desc, s.id desc))[1] as status,
-        (array_agg(s.offset_label order by s.taken_at desc, s.id desc) filter (where s.status = 'ok'))[1] as offset_label,
-        (array_agg(s.likes order by s.taken_at desc, s.id desc) filter (where s.status = 'ok'))[1] as likes,
-        (array_agg(s.reposts order by s.taken_at desc, s.id desc) filter (where s.status = 'ok'))[1] as reposts,
-        (array_agg(s.replies order by s.taken_at desc, s.id desc) filter (where s.status = 'ok'))[1] as replies,
-        (array_agg(s.quotes order by s.taken_at desc, s.id desc) filter (where s.status = 'ok'))[1] as quotes
-      from metric_snapshots s where s.target_id = t.id
-    ) snap on true
-    left join lateral (
-      -- Two index probes (audience_snapshots_pk), not a sort of the channel's every read per target.
-      select coalesce(
-        (select a.followers from audience_snapshots a where a.channel_id = t.channel_id and a.taken_at <= t.published_at
-          order by a.taken_at desc limit 1),
-        (select a.followers from audience_snapshots a where a.channel_id = t.channel_id and a.taken_at > t.published_at
-          order by a.taken_at limit 1)
-      ) as followers
-    ) audience on true
-    left join lateral (
-      select count(k.id)::int as clicks from short_links l join short_link_clicks k on k.code = l.code
-      where l.post_id = t.post_id and l.channel_id = t.channel_id and k.excluded is null
-    ) clicks on true
-    where c.workspace_id = ${workspaceId} and t.status = 'published' and t.published_at is not null and ${where}
-      and ${page?.after ? sql`(date_trunc('milliseconds', t.published_at), t.id) > (${page.after.publishedAt}, ${page.after.targetId}::uuid)` : sql`true`}
-    order by ${page ? sql`date_trunc('milliseconds', t.published_at)` : sql`t.published_at`}, t.id
+  }>`select * from (${selectedTargets(workspaceId, filter, true)}) f
+    where ${page?.after ? sql`(date_trunc('milliseconds', f.published_at), f.target_id) > (${page.after.publishedAt}, ${page.after.targetId}::uuid)` : sql`true`}
+    order by ${page ? sql`date_trunc('milliseconds', f.published_at), f.target_id` : sql`rn`}
     limit ${page?.limit ?? 20000}`.execute(db);
   return rows.map((r) => ({
     targetId: r.target_id,
@@ -350,13 +374,173 @@ export async function targetFigures(
     publishedAt: r.published_at,
     status: r.status,
     offsetLabel: r.offset_label,
-    likes: r.likes ?? 0,
-    reposts: r.reposts ?? 0,
-    replies: r.replies ?? 0,
-    quotes: r.quotes ?? 0,
+    likes: r.likes,
+    reposts: r.reposts,
+    replies: r.replies,
+    quotes: r.quotes,
     followersAtPublish: r.followers,
     clicks: r.clicks,
   }));
+}
+
+/** Sums over a group of targets (the reports' totals), summed by PostgreSQL. */
+export interface TargetSums {
+  posts: number;
+  targets: number;
+  likes: number;
+  reposts: number;
+  replies: number;
+  quotes: number;
+  engagements: number;
+  clicks: number;
+  /** Over the targets with a followers read above 0. */
+  followersAtPublish: number;
+  /** The engagements of those same targets (the engagement rate's numerator). */
+  engagementsWithFollowers: number;
+}
+
+export type TotalsGroup = 'day' | 'channel' | 'post' | 'campaign';
+
+export interface TotalsRow extends TargetSums {
+  /** The grouping this row sums: every selected target, or one day, channel, post or campaign of them. */
+  group: 'all' | TotalsGroup;
+  /** YYYY-MM-DD of publishing in the time zone asked for (day rows). */
+  day: string | null;
+  channelId: string | null;
+  channelName: string | null;
+  postId: string | null;
+  campaignId: string | null;
+  /** The earliest publishing in the group. */
+  publishedAt: Date;
+}
+
+/**
+ * Totals of the selected targets, over all of them and by each group asked for (one statement,
+ * grouping sets over one read of the targets). Rows of a group come in order of their first
+ * target's publishing, as a report lists them; days by day.
+ */
+export async function targetTotals(
+  db: Db,
+  workspaceId: string,
+  filter: TargetFilter,
+  options: { groups: TotalsGroup[]; timeZone?: string },
+): Promise<TotalsRow[]> {
+  const columns: Record<TotalsGroup, string> = {
+    day: 'day',
+    channel: 'channel_id',
+    post: 'post_id',
+    campaign: 'campaign_id',
+  };
+  const groups = options.groups;
+  const sets = sql.join([sql`()`, ...groups.map((g) => sql`(${sql.ref(columns[g])})`)]);
+  const kind =
+    groups.length === 0
+      ? sql`'all'`
+      : sql`case ${sql.join(
+          groups.map((g) => sql`when grouping(${sql.ref(columns[g])}) = 0 then ${g}`),
+          sql` `,
+        )} else 'all' end`;
+  // A column no grouping set names cannot be selected (nor asked to grouping()): null in its place.
+  const grouped = (g: TotalsGroup, none: RawBuilder<unknown>) => (groups.includes(g) ? sql.ref(columns[g]) : none);
+  const day = sql`to_char((f.published_at at time zone ${options.timeZone ?? 'UTC'})::date, 'YYYY-MM-DD')`;
+  const engagements = sql`(f.likes + f.reposts + f.replies + f.quotes)`;
+  const { rows } = await sql<{
+    grp: TotalsRow['group'];
+    day: string | null;
+    channel_id: string | null;
+    channel_name: string | null;
+    post_id: string | null;
+    campaign_id: string | null;
+    published_at: Date;
+    posts: number;
+    targets: number;
+    likes: number;
+    reposts: number;
+    replies: number;
+    quotes: number;
+    engagements: number;
+    clicks: number;
+    followers: number;
+    engaged: number;
+  }>`
+    select ${kind} as grp, ${grouped('day', sql`null::text`)} as day, ${grouped('channel', sql`null::uuid`)} as channel_id,
+      max(channel_name) as channel_name, ${grouped('post', sql`null::uuid`)} as post_id,
+      ${grouped('campaign', sql`null::uuid`)} as campaign_id,
+      min(published_at) as published_at, count(distinct post_id)::int as posts, count(*)::int as targets,
+      -- Sums are bigint, which pg hands over as text: as float8 they come as numbers, exact below 2^53.
+      coalesce(sum(likes), 0)::float8 as likes, coalesce(sum(reposts), 0)::float8 as reposts,
+      coalesce(sum(replies), 0)::float8 as replies, coalesce(sum(quotes), 0)::float8 as quotes,
+      coalesce(sum(engagements), 0)::float8 as engagements, coalesce(sum(clicks), 0)::float8 as clicks,
+      coalesce(sum(followers) filter (where followers > 0), 0)::float8 as followers,
+      coalesce(sum(engagements) filter (where followers > 0), 0)::float8 as engaged
+    from (
+      select f.*, ${day} as day, ${engagements} as engagements
+      from (${selectedTargets(workspaceId, filter, groups.includes('campaign'))}) f
+    ) f
+    group by grouping sets (${sets})
+    order by 1, 2, min(rn)`.execute(db);
+  return rows.map((r) => ({
+    group: r.grp,
+    day: r.day,
+    channelId: r.channel_id,
+    channelName: r.channel_name,
+    postId: r.post_id,
+    campaignId: r.campaign_id,
+    publishedAt: r.published_at,
+    posts: r.posts,
+    targets: r.targets,
+    likes: r.likes,
+    reposts: r.reposts,
+    replies: r.replies,
+    quotes: r.quotes,
+    engagements: r.engagements,
+    clicks: r.clicks,
+    followersAtPublish: r.followers,
+    engagementsWithFollowers: r.engaged,
+  }));
+}
+
+/**
+ * Best times: the selected targets with counts and a followers read above 0, by weekday (Monday =
+ * 1) and hour of publishing in `timeZone`; each slot's mean engagement rate summed in publishing
+ * order (the same float as summing them one by one). Slots in order of their first post.
+ */
+export async function engagementBySlot(
+  db: Db,
+  workspaceId: string,
+  filter: TargetFilter,
+  timeZone: string,
+): Promise<{ day: number; hour: number; posts: number; engagementRate: number }[]> {
+  const { rows } = await sql<{ day: number; hour: number; posts: number; rate: number }>`
+    select extract(isodow from local)::int as day, extract(hour from local)::int as hour, count(*)::int as posts,
+      sum((likes + reposts + replies + quotes)::float8 / followers order by rn) / count(*) as rate
+    from (
+      select f.*, f.published_at at time zone ${timeZone} as local
+      from (${selectedTargets(workspaceId, filter, false)}) f
+      where f.status is not null and f.followers > 0
+    ) f
+    group by 1, 2
+    order by min(rn)`.execute(db);
+  return rows.map((r) => ({ day: r.day, hour: r.hour, posts: r.posts, engagementRate: r.rate }));
+}
+
+/** Counts at each offset summed over the targets read then (status ok), for a campaign's growth over time. */
+export async function totalsByOffset(db: Db, workspaceId: string, filter: TargetFilter) {
+  const { rows } = await sql<{
+    offset_label: OffsetLabel;
+    targets: number;
+    likes: number;
+    reposts: number;
+    replies: number;
+    quotes: number;
+  }>`
+    select s.offset_label, count(*)::int as targets, sum(s.likes)::float8 as likes, sum(s.reposts)::float8 as reposts,
+      sum(s.replies)::float8 as replies, coalesce(sum(s.quotes), 0)::float8 as quotes
+    from (${selectedTargets(workspaceId, filter, false)}) f
+    join metric_snapshots s on s.target_id = f.target_id
+    where s.status = 'ok'
+    group by s.offset_label`.execute(db);
+  return rows;
 }
 
 /** Every snapshot of these targets, oldest first (a post's growth over time). */

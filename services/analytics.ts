@@ -5,10 +5,15 @@ import type { Db } from '../db/database';
 import {
   audienceByDay,
   audienceNow,
+  engagementBySlot,
   listeningAndInboxFigures,
   snapshotSeries,
   targetFigures,
+  targetTotals,
+  totalsByOffset,
   type TargetFigures,
+  type TargetSums,
+  type TotalsRow,
 } from '../db/metrics';
 import { findPost } from '../db/posts';
 import { NotFound } from '../contracts/errors';
@@ -157,26 +162,45 @@ const engagementsOf = (t: Pick<TargetFigures, 'likes' | 'reposts' | 'replies' | 
 
 const ratio = (a: number, b: number) => (b > 0 ? a / b : null);
 
-export function totalsOf(rows: TargetFigures[]): Totals {
-  const sum = (pick: (t: TargetFigures) => number) => rows.reduce((acc, t) => acc + pick(t), 0);
-  const withFollowers = rows.filter((t) => t.followersAtPublish !== null && t.followersAtPublish > 0);
-  const followersAtPublish = withFollowers.reduce((acc, t) => acc + t.followersAtPublish!, 0);
+/** A report's totals from PostgreSQL's sums (the engagement rate over the targets with a followers read). */
+export function totalsOf(found: TargetSums | undefined): Totals {
+  const sums = found ?? EMPTY_SUMS;
   return {
-    posts: new Set(rows.map((t) => t.postId)).size,
-    targets: rows.length,
-    likes: sum((t) => t.likes),
-    reposts: sum((t) => t.reposts),
-    replies: sum((t) => t.replies),
-    quotes: sum((t) => t.quotes),
-    engagements: sum(engagementsOf),
-    clicks: sum((t) => t.clicks),
-    followersAtPublish,
-    engagementRate: ratio(
-      withFollowers.reduce((acc, t) => acc + engagementsOf(t), 0),
-      followersAtPublish,
-    ),
+    posts: sums.posts,
+    targets: sums.targets,
+    likes: sums.likes,
+    reposts: sums.reposts,
+    replies: sums.replies,
+    quotes: sums.quotes,
+    engagements: sums.engagements,
+    clicks: sums.clicks,
+    followersAtPublish: sums.followersAtPublish,
+    engagementRate: ratio(sums.engagementsWithFollowers, sums.followersAtPublish),
   };
 }
+
+const EMPTY_SUMS: TargetSums = {
+  posts: 0,
+  targets: 0,
+  likes: 0,
+  reposts: 0,
+  replies: 0,
+  quotes: 0,
+  engagements: 0,
+  clicks: 0,
+  followersAtPublish: 0,
+  engagementsWithFollowers: 0,
+};
+
+/** The rows of one grouping, and the totals over every target. */
+function splitTotals(rows: TotalsRow[]) {
+  return {
+    all: totalsOf(rows.find((r) => r.group === 'all')),
+    of: (group: TotalsRow['group']) => rows.filter((r) => r.group === group),
+  };
+}
+
+const byDay = (rows: TotalsRow[]) => rows.map((r) => ({ day: r.day!, ...totalsOf(r) }));
 
 function targetView(t: TargetFigures): TargetView {
   const engagements = engagementsOf(t);
@@ -197,31 +221,6 @@ function groupBy<T, K>(rows: T[], key: (row: T) => K): Map<K, T[]> {
   }
   return groups;
 }
-
-/**
- * One formatter per kind and time zone, made once: making one costs about 20 times formatting a
- * date with it, which a report over thousands of posts paid per post (bench/metrics).
- */
-const formatters = new Map<string, Intl.DateTimeFormat>();
-function formatter(kind: 'day' | 'slot', timeZone: string): Intl.DateTimeFormat {
-  const key = `${kind} ${timeZone}`;
-  let made = formatters.get(key);
-  if (!made) {
-    made =
-      kind === 'day'
-        ? new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' })
-        : new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'short', hour: '2-digit', hourCycle: 'h23' });
-    formatters.set(key, made);
-  }
-  return made;
-}
-
-function dayIn(date: Date, timeZone: string): string {
-  return formatter('day', timeZone).format(date);
-}
-
-const byDay = (rows: TargetFigures[], timeZone: string) =>
-  [...groupBy(rows, (t) => dayIn(t.publishedAt, timeZone))].map(([day, group]) => ({ day, ...totalsOf(group) }));
 
 function audienceDays(rows: { day: string; followers: number }[]) {
   return rows.map((r, i) => ({
@@ -249,7 +248,10 @@ const missing = (field: string, what: string) =>
 export async function postReport(db: Db, workspaceId: string, postId: string): Promise<z.infer<typeof postReportView>> {
   const post = await findPost(db, workspaceId, postId);
   if (!post) throw missing('params.id', 'Post');
-  const rows = await targetFigures(db, workspaceId, { postId });
+  const [rows, sums] = await Promise.all([
+    targetFigures(db, workspaceId, { postId }),
+    targetTotals(db, workspaceId, { postId }, { groups: [] }),
+  ]);
   const series = groupBy(
     await snapshotSeries(
       db,
@@ -261,7 +263,7 @@ export async function postReport(db: Db, workspaceId: string, postId: string): P
   return {
     postId,
     campaignId: post.campaignId ?? null,
-    totals: totalsOf(rows),
+    totals: splitTotals(sums).all,
     targets: rows.map((t) => ({
       ...targetView(t),
       snapshots: (series.get(t.targetId) ?? []).map((s) => ({
@@ -285,8 +287,10 @@ export async function channelReport(
 ): Promise<z.infer<typeof channelReportView>> {
   const channel = await findChannel(db, workspaceId, channelId);
   if (!channel) throw missing('params.id', 'Channel');
-  const [rows, audience] = await Promise.all([
-    targetFigures(db, workspaceId, { channelId, from: range.from, to: range.to }),
+  const filter = { channelId, from: range.from, to: range.to };
+  const [rows, sums, audience] = await Promise.all([
+    targetFigures(db, workspaceId, filter),
+    targetTotals(db, workspaceId, filter, { groups: ['day'], timeZone: range.timeZone }).then(splitTotals),
     audienceByDay(db, { workspaceId, channelIds: [channelId], ...range }),
   ]);
   return {
@@ -295,9 +299,9 @@ export async function channelReport(
     from: range.from.toISOString(),
     to: range.to.toISOString(),
     timeZone: range.timeZone,
-    totals: totalsOf(rows),
+    totals: sums.all,
     targets: rows.map(targetView),
-    byDay: byDay(rows, range.timeZone),
+    byDay: byDay(sums.of('day')),
     audience: audienceDays(audience),
   };
 }
@@ -309,44 +313,32 @@ export async function campaignReport(
 ): Promise<z.infer<typeof campaignReportView>> {
   const campaign = await findCampaign(db, workspaceId, campaignId);
   if (!campaign) throw missing('params.id', 'Campaign');
-  const rows = await targetFigures(db, workspaceId, { campaignIds: [campaignId] });
-  const series = await snapshotSeries(
-    db,
-    workspaceId,
-    rows.map((r) => r.targetId),
-  );
-  const byOffset = OFFSET_LABELS.map((offsetLabel) => {
-    const at = series.filter((s) => s.offset_label === offsetLabel && s.status === 'ok');
-    const sum = (pick: (s: (typeof at)[number]) => number | null) => at.reduce((acc, s) => acc + (pick(s) ?? 0), 0);
-    const likes = sum((s) => s.likes);
-    const reposts = sum((s) => s.reposts);
-    const replies = sum((s) => s.replies);
-    const quotes = sum((s) => s.quotes);
-    return {
-      offsetLabel,
-      targets: at.length,
-      likes,
-      reposts,
-      replies,
-      quotes,
-      engagements: likes + reposts + replies + quotes,
-    };
-  }).filter((o) => o.targets > 0);
+  const filter = { campaignIds: [campaignId] };
+  const [sums, offsets] = await Promise.all([
+    targetTotals(db, workspaceId, filter, { groups: ['channel', 'post', 'day'], timeZone: 'UTC' }).then(splitTotals),
+    totalsByOffset(db, workspaceId, filter),
+  ]);
+  const byOffset = OFFSET_LABELS.flatMap((offsetLabel) => {
+    const at = offsets.find((o) => o.offset_label === offsetLabel);
+    if (!at) return [];
+    const { targets, likes, reposts, replies, quotes } = at;
+    return [{ offsetLabel, targets, likes, reposts, replies, quotes, engagements: likes + reposts + replies + quotes }];
+  });
   return {
     campaignId,
     name: campaign.name,
-    totals: totalsOf(rows),
-    channels: [...groupBy(rows, (t) => t.channelId)].map(([channelId, group]) => ({
-      channelId,
-      channelName: group[0]!.channelName,
-      ...totalsOf(group),
+    totals: sums.all,
+    channels: sums.of('channel').map((r) => ({
+      channelId: r.channelId!,
+      channelName: r.channelName!,
+      ...totalsOf(r),
     })),
-    posts: [...groupBy(rows, (t) => t.postId)].map(([postId, group]) => ({
-      postId,
-      publishedAt: group[0]!.publishedAt.toISOString(),
-      ...totalsOf(group),
+    posts: sums.of('post').map((r) => ({
+      postId: r.postId!,
+      publishedAt: r.publishedAt.toISOString(),
+      ...totalsOf(r),
     })),
-    overTime: { byOffset, byDay: byDay(rows, 'UTC') },
+    overTime: { byOffset, byDay: byDay(sums.of('day')) },
   };
 }
 
@@ -362,10 +354,11 @@ export async function compareCampaigns(
       : [{ field: `querystring.ids.${i}`, rule: 'exists', message: `no campaign ${id} in this workspace` }],
   );
   if (unknown.length > 0) throw new NotFound('Campaign not found in this workspace', unknown);
-  const rows = groupBy(await targetFigures(db, workspaceId, { campaignIds }), (t) => t.campaignId);
+  const sums = splitTotals(await targetTotals(db, workspaceId, { campaignIds }, { groups: ['campaign'] }));
+  const byCampaign = new Map(sums.of('campaign').map((r) => [r.campaignId, r]));
   return {
     campaigns: campaigns.map((campaign) => {
-      const totals = totalsOf(rows.get(campaign!.id) ?? []);
+      const totals = totalsOf(byCampaign.get(campaign!.id));
       return {
         campaignId: campaign!.id,
         name: campaign!.name,
@@ -446,16 +439,6 @@ export const bestTimesView = z.object({
 });
 export type BestTimes = z.infer<typeof bestTimesView>;
 
-const WEEKDAYS: Record<string, number> = { Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6, Sun: 7 };
-
-/** The weekday (Monday = 1) and hour of an instant in a time zone. */
-function localSlot(date: Date, timeZone: string): { day: number; hour: number } {
-  const parts = formatter('slot', timeZone)
-    .formatToParts(date)
-    .reduce<Record<string, string>>((acc, p) => ({ ...acc, [p.type]: p.value }), {});
-  return { day: WEEKDAYS[parts.weekday!]!, hour: Number(parts.hour) };
-}
-
 /**
  * Engagement rate by weekday × hour of publishing, in the channel's time zone, from the
  * workspace's own published posts on it: each post's rate is its engagements over the channel's
@@ -469,29 +452,18 @@ export async function bestTimes(
 ): Promise<BestTimes> {
   const channel = await findChannel(db, workspaceId, channelId);
   if (!channel) throw missing('params.id', 'Channel');
-  const rows = (await targetFigures(db, workspaceId, { channelId, from: range.from, to: range.to })).filter(
-    (t) => t.status !== null && t.followersAtPublish !== null && t.followersAtPublish > 0,
-  );
-  const bySlot = groupBy(rows, (t) => {
-    const { day, hour } = localSlot(t.publishedAt, channel.timezone);
-    return day * 100 + hour;
-  });
-  const slots = [...bySlot]
-    .map(([key, group]) => ({
-      day: Math.floor(key / 100),
-      hour: key % 100,
-      posts: group.length,
-      engagementRate: group.reduce((acc, t) => acc + engagementsOf(t) / t.followersAtPublish!, 0) / group.length,
-    }))
-    .sort((a, b) => b.engagementRate - a.engagementRate || b.posts - a.posts);
+  const slots = (
+    await engagementBySlot(db, workspaceId, { channelId, from: range.from, to: range.to }, channel.timezone)
+  ).sort((a, b) => b.engagementRate - a.engagementRate || b.posts - a.posts);
+  const sample = slots.reduce((acc, s) => acc + s.posts, 0);
   const ranked = slots.filter((s) => s.posts >= MIN_SLOT_SAMPLE);
   const confidence =
-    ranked.length === 0 ? 'none' : rows.length < MIN_TOTAL_SAMPLE || ranked[0]!.posts < 5 ? 'thin' : 'enough';
+    ranked.length === 0 ? 'none' : sample < MIN_TOTAL_SAMPLE || ranked[0]!.posts < 5 ? 'thin' : 'enough';
   const note =
     confidence === 'none'
-      ? `No weekday and hour has ${MIN_SLOT_SAMPLE} posts with counts yet (${rows.length} in all): publish at varied times and look again`
+      ? `No weekday and hour has ${MIN_SLOT_SAMPLE} posts with counts yet (${sample} in all): publish at varied times and look again`
       : confidence === 'thin'
-        ? `Thin data: ${rows.length} posts with counts in all, ${ranked[0]!.posts} in the best slot; take the suggestions as a hint, not a finding`
+        ? `Thin data: ${sample} posts with counts in all, ${ranked[0]!.posts} in the best slot; take the suggestions as a hint, not a finding`
         : null;
   return {
     channelId,
@@ -499,7 +471,7 @@ export async function bestTimes(
     timeZone: channel.timezone,
     from: range.from.toISOString(),
     to: range.to.toISOString(),
-    sample: rows.length,
+    sample,
     confidence,
     note,
     slots,
@@ -538,8 +510,8 @@ export const overviewView = z.object({
 
 /** Publishing, audience, listening and inbox figures of a range, for one dashboard. */
 export async function overview(db: Db, workspaceId: string, range: ReportRange): Promise<z.infer<typeof overviewView>> {
-  const [rows, audience, other] = await Promise.all([
-    targetFigures(db, workspaceId, { from: range.from, to: range.to }),
+  const [sums, audience, other] = await Promise.all([
+    targetTotals(db, workspaceId, { from: range.from, to: range.to }, { groups: [] }).then(splitTotals),
     audienceNow(db, { workspaceId, ...range }),
     listeningAndInboxFigures(db, { workspaceId, ...range }),
   ]);
@@ -547,7 +519,7 @@ export async function overview(db: Db, workspaceId: string, range: ReportRange):
   return {
     from: range.from.toISOString(),
     to: range.to.toISOString(),
-    publishing: totalsOf(rows),
+    publishing: sums.all,
     audience: {
       channels: audience.length,
       followers: audience.reduce((acc, a) => acc + (a.latest ?? 0), 0),

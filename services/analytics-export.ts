@@ -5,7 +5,7 @@ import { targetFigures } from '../db/metrics';
 import { METRIC_STATUSES, OFFSET_LABELS } from '../contracts/analytics';
 import type { ExportDataset } from '../contracts/analytics-reports';
 import { CAMPAIGN_STATUSES, PROVIDERS } from '../contracts/domain';
-import { totalsOf, totalsView } from './analytics';
+import { sumsOf, totalsOf, totalsView } from './analytics';
 
 // ---- The rows of each dataset (flat, so that CSV, NDJSON and JSON carry the same columns) ----
 
@@ -220,7 +220,7 @@ export async function exportPage(
           startsAt: c.starts_at.toISOString(),
           endsAt: c.ends_at.toISOString(),
           tags: c.tags.join(','),
-          ...totalsOf(figures.filter((t) => t.campaignId === c.id)),
+          ...totalsOf(sumsOf(figures.filter((t) => t.campaignId === c.id))),
         }),
       );
     }

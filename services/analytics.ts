@@ -179,6 +179,24 @@ export function totalsOf(found: TargetSums | undefined): Totals {
   };
 }
 
+/** The same sums over targets already read (a handful: a week's top posts, one export page's campaigns). */
+export function sumsOf(rows: TargetFigures[]): TargetSums {
+  const sum = (pick: (t: TargetFigures) => number) => rows.reduce((acc, t) => acc + pick(t), 0);
+  const withFollowers = rows.filter((t) => t.followersAtPublish !== null && t.followersAtPublish > 0);
+  return {
+    posts: new Set(rows.map((t) => t.postId)).size,
+    targets: rows.length,
+    likes: sum((t) => t.likes),
+    reposts: sum((t) => t.reposts),
+    replies: sum((t) => t.replies),
+    quotes: sum((t) => t.quotes),
+    engagements: sum(engagementsOf),
+    clicks: sum((t) => t.clicks),
+    followersAtPublish: withFollowers.reduce((acc, t) => acc + t.followersAtPublish!, 0),
+    engagementsWithFollowers: withFollowers.reduce((acc, t) => acc + engagementsOf(t), 0),
+  };
+}
+
 const EMPTY_SUMS: TargetSums = {
   posts: 0,
   targets: 0,

@@ -4,7 +4,7 @@ import type { Db } from '../db/database';
 import { targetFigures } from '../db/metrics';
 import { findWorkspaceName, postTexts, type WeeklyReportSettings } from '../db/analytics-events';
 import type { WeeklyReportDue } from '../contracts/analytics-reports';
-import { audienceReport, overview, overviewView, totalsOf } from './analytics';
+import { audienceReport, overview, overviewView, sumsOf, totalsOf } from './analytics';
 
 const WEEK_MS = 7 * 86_400_000;
 
@@ -129,7 +129,7 @@ export async function buildWeeklyReport(
   const byPost = new Map<string, typeof targets>();
   for (const t of targets) byPost.set(t.postId, [...(byPost.get(t.postId) ?? []), t]);
   const ranked = [...byPost]
-    .map(([postId, rows]) => ({ postId, rows, totals: totalsOf(rows) }))
+    .map(([postId, rows]) => ({ postId, rows, totals: totalsOf(sumsOf(rows)) }))
     .sort((a, b) => b.totals.engagements - a.totals.engagements || b.totals.clicks - a.totals.clicks)
     .slice(0, TOP_POSTS);
   const texts = await postTexts(

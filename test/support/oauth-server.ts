@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
  * listing (`GET /me`) and a resource server of one endpoint (`POST /posts`, idempotent by its
  * `Idempotency-Key` header) that accepts only live access tokens.
  *
- * (oidc-provider was meant to play this part; it is not installed in this checkout.)
+ * Our own rather than oidc-provider: the tests switch its grace period and reuse detection per case.
  */
 export interface OAuthServerOptions {
   /** Access tokens' lifetime (seconds). */

@@ -11,7 +11,13 @@ import type {
 } from './adapter';
 import { ChannelError } from './errors';
 import { FacebookOAuthProvider, pageToken, type MetaOptions } from './facebook';
-import { CLOCK_SKEW_MS, GraphClient, publishThroughContainer, sameText, type ContainerStatus } from './meta-graph';
+import {
+  findRecentByText,
+  GraphClient,
+  permalinkOf,
+  publishThroughContainer,
+  type ContainerStatus,
+} from './meta-graph';
 import type { OAuthClientConfig } from './oauth';
 
 /** Instagram's content publishing rules (https://developers.facebook.com/docs/instagram-platform/content-publishing). */
@@ -31,13 +37,6 @@ export const INSTAGRAM_SCOPES = [
   'instagram_content_publish',
   'instagram_manage_insights',
 ] as const;
-
-interface IgMedia {
-  id: string;
-  caption?: string;
-  timestamp: string;
-  permalink?: string;
-}
 
 /**
  * Instagram business accounts over the Graph API with Facebook Login: the two-step flow
@@ -143,27 +142,15 @@ export class InstagramAdapter implements ChannelAdapter<OAuthCredentials> {
               params: { creation_id: id },
             })
           ).id,
-        findPublished: async () => {
-          const latest = await this.graph.call<{ data: IgMedia[] }>({
-            method: 'GET',
+        findPublished: () =>
+          findRecentByText(this.graph, {
             path: `/${user}/media`,
             token,
-            params: { fields: 'id,caption,timestamp,permalink', limit: '25' },
-          });
-          const notBefore = Date.parse(request.publishAt) - CLOCK_SKEW_MS;
-          return latest.data.find((m) => Date.parse(m.timestamp) >= notBefore && sameText(m.caption, request.text))?.id;
-        },
-        permalink: async (id) =>
-          (
-            await this.graph
-              .call<{ permalink?: string }>({
-                method: 'GET',
-                path: `/${encodeURIComponent(id)}`,
-                token,
-                params: { fields: 'permalink' },
-              })
-              .catch(() => ({ permalink: undefined }))
-          ).permalink ?? null,
+            textField: 'caption',
+            text: request.text,
+            publishAt: request.publishAt,
+          }),
+        permalink: (id) => permalinkOf(this.graph, id, token),
       },
       request.networkState,
     );

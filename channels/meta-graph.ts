@@ -247,6 +247,38 @@ export function sameText(a: string | undefined, b: string): boolean {
   return norm(a ?? '') === norm(b);
 }
 
+/**
+ * Our post among the account's latest (`path`, e.g. `/<ig-user>/media`), by its text (`textField`)
+ * and a time no earlier than it was due: what a retry looks for before creating anything again.
+ */
+export async function findRecentByText(
+  client: GraphClient,
+  request: { path: string; token: string; textField: 'caption' | 'text'; text: string; publishAt: string },
+): Promise<string | undefined> {
+  const latest = await client.call<{ data: Array<{ id: string; timestamp: string } & Record<string, string>> }>({
+    method: 'GET',
+    path: request.path,
+    token: request.token,
+    params: { fields: `id,${request.textField},timestamp`, limit: '25' },
+  });
+  const notBefore = Date.parse(request.publishAt) - CLOCK_SKEW_MS;
+  return latest.data.find((m) => Date.parse(m.timestamp) >= notBefore && sameText(m[request.textField], request.text))
+    ?.id;
+}
+
+/** A published item's permalink; null when the network shows none (or will not say). */
+export async function permalinkOf(client: GraphClient, id: string, token: string): Promise<string | null> {
+  const found = await client
+    .call<{ permalink?: string }>({
+      method: 'GET',
+      path: `/${encodeURIComponent(id)}`,
+      token,
+      params: { fields: 'permalink' },
+    })
+    .catch(() => ({ permalink: undefined }));
+  return found.permalink ?? null;
+}
+
 /** Meta's production endpoints (config/index.ts FACEBOOK_GRAPH_URL and THREADS_API_URL default to the same). */
 export const META_DEFAULTS = {
   graphUrl: 'https://graph.facebook.com/v26.0',

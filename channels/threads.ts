@@ -11,7 +11,13 @@ import type {
 } from './adapter';
 import { ChannelError } from './errors';
 import { metaTokens } from './facebook';
-import { CLOCK_SKEW_MS, GraphClient, publishThroughContainer, sameText, type ContainerStatus } from './meta-graph';
+import {
+  findRecentByText,
+  GraphClient,
+  permalinkOf,
+  publishThroughContainer,
+  type ContainerStatus,
+} from './meta-graph';
 import type { OAuthClientConfig, OAuthProvider } from './oauth';
 
 /** Threads' media rules (https://developers.facebook.com/docs/threads/overview#media-specifications). */
@@ -26,13 +32,6 @@ export interface ThreadsOptions {
   threadsUrl: string;
   /** The authorization page; default https://threads.net/oauth/authorize. */
   authorizeUrl?: string;
-}
-
-interface ThreadsPost {
-  id: string;
-  text?: string;
-  timestamp: string;
-  permalink?: string;
 }
 
 /**
@@ -125,27 +124,15 @@ export class ThreadsAdapter implements ChannelAdapter<OAuthCredentials> {
               params: { creation_id: id },
             })
           ).id,
-        findPublished: async () => {
-          const latest = await this.api.call<{ data: ThreadsPost[] }>({
-            method: 'GET',
+        findPublished: () =>
+          findRecentByText(this.api, {
             path: `/${user}/threads`,
             token,
-            params: { fields: 'id,text,timestamp,permalink', limit: '25' },
-          });
-          const notBefore = Date.parse(request.publishAt) - CLOCK_SKEW_MS;
-          return latest.data.find((p) => Date.parse(p.timestamp) >= notBefore && sameText(p.text, request.text))?.id;
-        },
-        permalink: async (id) =>
-          (
-            await this.api
-              .call<{ permalink?: string }>({
-                method: 'GET',
-                path: `/${encodeURIComponent(id)}`,
-                token,
-                params: { fields: 'permalink' },
-              })
-              .catch(() => ({ permalink: undefined }))
-          ).permalink ?? null,
+            textField: 'text',
+            text: request.text,
+            publishAt: request.publishAt,
+          }),
+        permalink: (id) => permalinkOf(this.api, id, token),
       },
       request.networkState,
     );

@@ -1,14 +1,6 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import type { BlueskyAdapter, BlueskyCredentials } from '../channels/bluesky';
-import {
-  blueskyLike,
-  blueskyReply,
-  inboxRecordKey,
-  mastodonFavourite,
-  mastodonReply,
-  type InboxReplyRequest,
-} from '../channels/inbox-replies';
-import type { MastodonAdapter, MastodonCredentials } from '../channels/mastodon';
+import { inboxRecordKey, type InboxReplyRequest } from '../channels/inbox-replies';
+import type { InboxConnectors } from '../channels/inbox-connectors';
 import { recordChannelFailure } from '../db/channels';
 import { assignByRules } from '../db/inbox-assignment';
 import { recordConversationNotification } from '../db/inbox-notifications';
@@ -30,7 +22,7 @@ import {
 import { deliverNotification, type NotificationDeps } from '../notifications/deliver';
 import type { ChainDecision, DueNotification } from '../contracts/approval';
 import { recordDecisionInAudit } from '../db/approvals';
-import type { ReplyStatus } from '../contracts/inbox';
+import { readsInbox, type ReplyStatus } from '../contracts/inbox';
 import { FailureType } from '../contracts/shared';
 import { toApplicationFailure } from './publishing';
 
@@ -48,8 +40,8 @@ const NOTIFY_ATTEMPTS = 5;
 export type ReplyApprovalNotification = DueNotification & { conversationId: string; replyId: string };
 
 /** The I/O of a conversation's workflow: loading it, assignment, SLA notifications, replies and likes. Safe to run twice. */
-export function createConversationActivities(deps: NotificationDeps) {
-  const { db, adapters, sealer } = deps;
+export function createConversationActivities(deps: NotificationDeps & { inboxConnectors: InboxConnectors }) {
+  const { db, adapters, sealer, inboxConnectors } = deps;
 
   async function deliver(notificationId: string): Promise<void> {
     try {
@@ -162,6 +154,8 @@ export function createConversationActivities(deps: NotificationDeps) {
         );
       if (reply.parent_deleted)
         throw notFound('The message replied to was deleted on the network; the reply was not sent');
+      const network = readsInbox(reply.provider) ? inboxConnectors[reply.provider] : undefined;
+      if (!network) throw notFound(`Channel "${reply.channel_name}" (${reply.provider}) cannot reply to messages`);
       const problems = adapters[reply.provider].validate(reply.text);
       if (problems.length > 0) throw ApplicationFailure.nonRetryable(problems.join('; '), FailureType.InvalidContent);
 
@@ -173,27 +167,13 @@ export function createConversationActivities(deps: NotificationDeps) {
           rootExternalId: reply.root_external_id,
           rootCid: reply.root_cid,
         },
-        idempotencyKey:
-          reply.provider === 'bluesky' ? inboxRecordKey(reply.id, reply.created_at) : `chorus-reply-${reply.id}`,
+        idempotencyKey: network.replyKey?.(reply.id, reply.created_at) ?? `chorus-reply-${reply.id}`,
         isRetry: Context.current().info.attempt > 1,
         direct: reply.kind === 'direct',
       };
       let sent;
       try {
-        const credentials = sealer.open(reply.credentials_sealed);
-        if (reply.provider === 'bluesky')
-          sent = await blueskyReply(
-            adapters.bluesky as unknown as BlueskyAdapter,
-            credentials as BlueskyCredentials,
-            request,
-          );
-        else if (reply.provider === 'mastodon')
-          sent = await mastodonReply(
-            adapters.mastodon as unknown as MastodonAdapter,
-            credentials as MastodonCredentials,
-            request,
-          );
-        else throw notFound(`Channel "${reply.channel_name}" (${reply.provider}) cannot reply to messages`);
+        sent = await network.reply(sealer.open(reply.credentials_sealed), request);
       } catch (err) {
         if (err instanceof ApplicationFailure) throw err;
         const failure = toApplicationFailure(err, reply.channel_name!);
@@ -216,23 +196,16 @@ export function createConversationActivities(deps: NotificationDeps) {
       if (message.direction !== 'in') throw notFound('Only a message from someone else can be liked');
       if (!message.provider || !message.credentials_sealed || message.channel_deleted_at)
         throw notFound('This message did not come through a connected channel; it cannot be liked');
+      const network = readsInbox(message.provider) ? inboxConnectors[message.provider] : undefined;
+      if (!network) throw notFound(`Channel "${message.channel_name}" (${message.provider}) cannot like messages`);
       try {
-        const credentials = sealer.open(message.credentials_sealed);
         const subject = { externalId: message.external_id, cid: message.external_cid };
-        if (message.provider === 'bluesky')
-          return await blueskyLike(
-            adapters.bluesky as unknown as BlueskyAdapter,
-            credentials as BlueskyCredentials,
-            subject,
-            inboxRecordKey(message.id, message.received_at),
-          );
-        if (message.provider === 'mastodon')
-          return await mastodonFavourite(
-            adapters.mastodon as unknown as MastodonAdapter,
-            credentials as MastodonCredentials,
-            subject,
-          );
-        throw notFound(`Channel "${message.channel_name}" (${message.provider}) cannot like messages`);
+        // The like's own key (Bluesky's record key); networks that make a second like a no-op ignore it.
+        return await network.like(
+          sealer.open(message.credentials_sealed),
+          subject,
+          inboxRecordKey(message.id, message.received_at),
+        );
       } catch (err) {
         if (err instanceof ApplicationFailure) throw err;
         throw toApplicationFailure(err, message.channel_name!);

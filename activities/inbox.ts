@@ -1,11 +1,9 @@
 import { Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
-import type { BlueskyCredentials } from '../channels/bluesky';
-import { ChannelError } from '../channels/errors';
-import { BlueskyInboxReader, type InboundPage } from '../channels/inbox-bluesky';
-import { MastodonInboxReader, MastodonReadPaused } from '../channels/inbox-mastodon';
-import type { MastodonCredentials } from '../channels/mastodon';
-import type { InboundCounts } from '../contracts/inbox-inbound';
+import { ChannelError, InboxReadPaused } from '../channels/errors';
+import type { InboxConnector, InboxConnectors } from '../channels/inbox-connectors';
+import { readsInbox } from '../contracts/inbox';
+import type { InboundCounts, InboundPage } from '../contracts/inbox-inbound';
 import { findChannel, recordChannelFailure } from '../db/channels';
 import type { Db } from '../db/database';
 import { loadInboxCursors } from '../db/inbox-ingest';
@@ -28,6 +26,8 @@ export interface InboxDeps {
   temporal: Client;
   taskQueue: string;
   inbox?: InboxReadOptions;
+  /** The networks a channel's inbox can be read from (channels/inbox-connectors.ts). */
+  inboxConnectors: InboxConnectors;
 }
 
 /** One read of a channel: what it stored, and when to read again. */
@@ -41,8 +41,6 @@ export interface InboxRead extends InboundCounts {
 /** The I/O of the inbox's inbound read: one read of a channel's streams, storing page by page. */
 export function createInboxActivities(deps: InboxDeps) {
   const pollMs = deps.inbox?.pollMs ?? DEFAULT_INBOX_POLL_MS;
-  const bluesky = new BlueskyInboxReader({ appviewDid: deps.inbox?.blueskyAppviewDid });
-  const mastodon = new MastodonInboxReader();
 
   return {
     /**
@@ -54,8 +52,10 @@ export function createInboxActivities(deps: InboxDeps) {
     async readInbox({ channelId, workspaceId }: { channelId: string; workspaceId: string }): Promise<InboxRead> {
       const read: InboxRead = { stored: 0, skipped: 0, filtered: 0, gone: false, lastError: null, pollAfterMs: pollMs };
       const channel = await findChannel(deps.db, workspaceId, channelId);
-      if (!channel || (channel.provider !== 'bluesky' && channel.provider !== 'mastodon'))
-        return { ...read, gone: true };
+      if (!channel || !readsInbox(channel.provider)) return { ...read, gone: true };
+      const found = deps.inboxConnectors[channel.provider];
+      if (!found) return { ...read, gone: true };
+      const connector: InboxConnector = found;
       let cursors = await loadInboxCursors(deps.db, channelId);
       const source = { workspaceId, channelId, network: channel.provider };
       const credentials = channel.credentials_sealed;
@@ -92,11 +92,9 @@ export function createInboxActivities(deps: InboxDeps) {
 
       async function readStreams(onPage: (page: InboundPage) => Promise<void>): Promise<InboxRead> {
         try {
-          if (source.network === 'bluesky')
-            await bluesky.read(deps.sealer.open<BlueskyCredentials>(credentials), cursors, onPage);
-          else await mastodon.read(deps.sealer.open<MastodonCredentials>(credentials), cursors, onPage);
+          await connector.read(deps.sealer.open(credentials), cursors, onPage);
         } catch (err) {
-          if (err instanceof MastodonReadPaused) return { ...read, pollAfterMs: Math.max(pollMs, err.resumeAfterMs) };
+          if (err instanceof InboxReadPaused) return { ...read, pollAfterMs: Math.max(pollMs, err.resumeAfterMs) };
           if (!(err instanceof ChannelError)) throw err;
           if (err.kind === 'auth_failed')
             await recordChannelFailure(deps.db, channelId, { error: err.message, authFailed: true });

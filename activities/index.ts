@@ -5,6 +5,7 @@ import { createChannelTokenActivities, type ChannelTokenDeps } from './channel-t
 import { createCampaignActivities } from './campaign';
 import { createConversationActivities } from './conversation';
 import { failBadDataForGood } from './failures';
+import { createInboxConnectors } from '../channels/inbox-connectors';
 import type { NotificationDeps } from '../notifications/deliver';
 import { createImportActivities, type ImportDeps } from './import';
 import { createInboxActivities, type InboxReadOptions } from './inbox';
@@ -26,6 +27,8 @@ export type ActivityDeps = PublishingDeps &
 export function createActivities(deps: ActivityDeps) {
   // Each publish tells its workspace's analytics collector (started by the first one).
   const metrics = new MetricsNotifier(deps);
+  // The inbox's networks share the adapters' sessions and token handling.
+  const inboxConnectors = createInboxConnectors(deps.adapters, { blueskyAppviewDid: deps.inbox?.blueskyAppviewDid });
   return failBadDataForGood({
     ...createPublishingActivities({ ...deps, onPublished: deps.onPublished ?? metrics.published }),
     ...createApprovalActivities(deps),
@@ -37,8 +40,8 @@ export function createActivities(deps: ActivityDeps) {
     ...createAlertActivities(deps),
     ...createMetricsActivities(deps),
     ...createWeeklyReportActivities(deps),
-    ...createInboxActivities(deps),
-    ...createConversationActivities(deps),
+    ...createInboxActivities({ ...deps, inboxConnectors }),
+    ...createConversationActivities({ ...deps, inboxConnectors }),
     ...createChannelTokenActivities(deps),
   });
 }

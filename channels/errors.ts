@@ -23,6 +23,21 @@ export class ChannelError extends Error {
   }
 }
 
+/**
+ * A read of a network's inbox stopped early because its rate-limit window is nearly spent: what it
+ * stored so far stays, and the next read waits `resumeAfterMs` (before the network has to refuse).
+ */
+export class InboxReadPaused extends Error {
+  override name = 'InboxReadPaused';
+
+  constructor(
+    network: string,
+    readonly resumeAfterMs: number,
+  ) {
+    super(`${network}'s rate limit is nearly spent; reading again in ${Math.ceil(resumeAfterMs / 1000)} s`);
+  }
+}
+
 /** Reads Retry-After (seconds or an HTTP date) or RateLimit-Reset (epoch seconds) into a delay in ms. */
 export function retryDelayFromHeaders(
   headers: Record<string, string | undefined>,

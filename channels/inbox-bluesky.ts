@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { AtpAgent, type AppBskyNotificationListNotifications } from '@atproto/api';
-import type { InboundCursor, InboundItem, InboundRef } from '../contracts/inbox-inbound';
+import type { InboundItem, InboundPage, InboundRef } from '../contracts/inbox-inbound';
 import type { BlueskyCredentials } from './bluesky';
 import { toChannelError } from './bluesky';
 
@@ -18,11 +18,6 @@ const PROFILES_PER_CALL = 25;
 export const NOTIFICATIONS_STREAM = 'notifications';
 /** How far before the saved position each read looks again. */
 const LOOK_BACK_MS = 10 * 60_000;
-
-export interface InboundPage {
-  items: InboundItem[];
-  cursor: InboundCursor;
-}
 
 interface PostRecord {
   text?: string;

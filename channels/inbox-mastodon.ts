@@ -1,7 +1,6 @@
 import { htmlToText } from '../content/html-text';
-import type { InboundItem } from '../contracts/inbox-inbound';
-import { ChannelError, retryDelayFromHeaders } from './errors';
-import type { InboundPage } from './inbox-bluesky';
+import type { InboundItem, InboundPage } from '../contracts/inbox-inbound';
+import { ChannelError, InboxReadPaused, retryDelayFromHeaders } from './errors';
 import type { MastodonCredentials } from './mastodon';
 
 export const MENTIONS_STREAM = 'mentions';
@@ -52,12 +51,6 @@ interface Conversation {
 const newer = (a: string, b: string) => BigInt(a) > BigInt(b);
 
 /** Mastodon stopped the read for now: come back after this long (its rate-limit window resets). */
-export class MastodonReadPaused extends Error {
-  constructor(readonly resumeAfterMs: number) {
-    super(`Mastodon's rate limit is nearly spent; reading again in ${Math.ceil(resumeAfterMs / 1000)} s`);
-  }
-}
-
 /**
  * Reads what people wrote to a Mastodon account, per its documented API: mentions
  * (`GET /api/v1/notifications?types[]=mention`, paged forwards with `min_id`: each page the one
@@ -66,7 +59,7 @@ export class MastodonReadPaused extends Error {
  * thread is its root status (`/api/v1/statuses/:id/context`); a direct message's is its
  * conversation. Each page is handed over with its position, so a read cut short resumes there.
  * 429 is a rate-limited ChannelError with the instance's reset time; a window nearly spent stops
- * the read (MastodonReadPaused) before the instance has to refuse it.
+ * the read (InboxReadPaused) before the instance has to refuse it.
  */
 export class MastodonInboxReader {
   /** The account's own id per token: its own statuses in a conversation are not inbound. */
@@ -240,7 +233,7 @@ export class MastodonInboxReader {
       throw new ChannelError('rejected', `Mastodon refused the request (${response.status}${reason})`);
     const remaining = Number(headers['x-ratelimit-remaining']);
     if (Number.isFinite(remaining) && remaining < KEEP_IN_RESERVE)
-      throw new MastodonReadPaused(retryDelayFromHeaders(headers) ?? 60_000);
+      throw new InboxReadPaused('Mastodon', retryDelayFromHeaders(headers) ?? 60_000);
     return { body, links: parseLinks(headers.link) };
   }
 }

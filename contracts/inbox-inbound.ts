@@ -50,3 +50,9 @@ export interface InboundCursor {
   stream: string;
   cursor: string;
 }
+
+/** A page of one stream: its items oldest first, and the position it reaches (stored together). */
+export interface InboundPage {
+  items: InboundItem[];
+  cursor: InboundCursor;
+}

@@ -7,7 +7,13 @@ import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { ApprovalChainStatus, ApprovalStep, DecisionRequest } from './approval';
 import type { Role } from './domain';
 
-export const INBOX_NETWORKS = ['bluesky', 'mastodon', 'push'] as const;
+/** The channels' networks whose inbox Chorus reads (each has its hooks in channels/inbox-connectors.ts). */
+export const INBOX_CHANNEL_PROVIDERS = ['bluesky', 'mastodon'] as const;
+export type InboxChannelProvider = (typeof INBOX_CHANNEL_PROVIDERS)[number];
+export const readsInbox = (provider: string): provider is InboxChannelProvider =>
+  (INBOX_CHANNEL_PROVIDERS as readonly string[]).includes(provider);
+/** Where a conversation can come from: those networks, or another system pushing it. */
+export const INBOX_NETWORKS = [...INBOX_CHANNEL_PROVIDERS, 'push'] as const;
 export type InboxNetwork = (typeof INBOX_NETWORKS)[number];
 
 /** A thread on a network (replies, mentions, quotes) or a direct conversation. */

@@ -1,5 +1,5 @@
 import { sql, type Transaction } from 'kysely';
-import type { InboxNetwork } from '../contracts/inbox';
+import { INBOX_CHANNEL_PROVIDERS, type InboxNetwork } from '../contracts/inbox';
 import type { InboundCounts, InboundCursor, InboundItem } from '../contracts/inbox-inbound';
 import { safeInboundField, safeInboundText } from '../content/inbound-text';
 import type { Database, Db } from './database';
@@ -349,12 +349,12 @@ function validDate(value: string): Date {
   return Number.isNaN(date.getTime()) || date.getTime() > now + 5 * 60_000 ? new Date(now) : date;
 }
 
-/** Every live channel whose inbox is read (Bluesky, Mastodon), across workspaces: their reads are started at boot. */
+/** Every live channel whose inbox is read (INBOX_CHANNEL_PROVIDERS), across workspaces: their reads are started at boot. */
 export function listInboxChannels(db: Db) {
   return db
     .selectFrom('channels')
     .select(['id', 'workspace_id as workspaceId', 'provider', 'credentials_sealed as credentialsSealed'])
     .where('deleted_at', 'is', null)
-    .where('provider', 'in', ['bluesky', 'mastodon'])
+    .where('provider', 'in', [...INBOX_CHANNEL_PROVIDERS])
     .execute();
 }

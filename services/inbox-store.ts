@@ -4,6 +4,7 @@ import {
   conversationChangedSignal,
   conversationWorkflowId,
   inboxWorkflowId,
+  readsInbox,
   stopInboxSignal,
 } from '../contracts/inbox';
 import type { InboundCursor, InboundItem } from '../contracts/inbox-inbound';
@@ -149,15 +150,13 @@ export async function signalConversations(
   );
 }
 
-/** The networks the inbox reads (a webhook channel only publishes). */
-export const READS_INBOX = new Set(['bluesky', 'mastodon']);
-
 /** Starts a channel's inbound read if it is not running already (connecting twice, a restart: one read). */
 export async function startInboxReader(
   { temporal, taskQueue }: Pick<InboxStoreDeps, 'temporal' | 'taskQueue'>,
   channel: { id: string; workspaceId: string; provider: string },
 ): Promise<void> {
-  if (!READS_INBOX.has(channel.provider)) return;
+  // The networks the inbox reads (a webhook channel only publishes).
+  if (!readsInbox(channel.provider)) return;
   await temporal.workflow
     .start<typeof inboxChannelWorkflow>('inboxChannelWorkflow', {
       workflowId: inboxWorkflowId(channel.id),

@@ -2,6 +2,7 @@ import { AtpAgent } from '@atproto/api';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { createConversationActivities } from '../activities/conversation';
+import { createInboxConnectors } from '../channels/inbox-connectors';
 import {
   conversationChangedSignal,
   conversationStateQuery,
@@ -57,7 +58,13 @@ const notificationsOf = (conversationId: string) =>
     .where('subject_id', '=', conversationId)
     .orderBy('id')
     .execute();
-const activities = () => createConversationActivities({ db: h().db, adapters: h().adapters, sealer: h().sealer });
+const activities = () =>
+  createConversationActivities({
+    db: h().db,
+    adapters: h().adapters,
+    sealer: h().sealer,
+    inboxConnectors: createInboxConnectors(h().adapters),
+  });
 
 /**
  * Waits until the workflow has reloaded after the latest signal and gone back to sleep: after the

@@ -19,6 +19,7 @@ import { deliverNotification, type NotificationDeps } from '../notifications/del
 import type { WeeklyReportDue } from '../contracts/analytics-reports';
 import { campaignReport } from '../services/analytics';
 import { buildWeeklyReport, nextWeeklyReport } from '../services/weekly-report';
+import { DEFAULT_APP_URL } from '../contracts/shared';
 
 export interface AnalyticsReportDeps extends NotificationDeps {
   /** WEEKLY_REPORT_TIME_SCALE (else METRICS_TIME_SCALE): a test's week is 7 days ÷ this. */
@@ -26,8 +27,6 @@ export interface AnalyticsReportDeps extends NotificationDeps {
   /** Where the web app is (CHORUS_APP_URL): the report links to its dashboard. */
   appUrl?: string;
 }
-
-const DEFAULT_APP_URL = 'http://127.0.0.1:3000';
 
 export const weeklyReportKey = (workspaceId: string, periodKey: string) =>
   `analytics.weekly_report:${workspaceId}:${periodKey}`;

@@ -29,10 +29,10 @@ import {
 } from '../db/post-claims';
 import type { Sealer } from '../db/sealing';
 import { shortLinkCampaignOf, targetShortLinks } from '../db/short-links';
-import { DEFAULT_SHORT_LINK_BASE, linksIn, newShortLinkCode, shortUrl, withShortLinks } from '../content/short-links';
+import { linksIn, newShortLinkCode, shortUrl, withShortLinks } from '../content/short-links';
 import type { MediaStorage } from '../content/media';
 import { Unavailable } from '../contracts/errors';
-import { FailureType } from '../contracts/shared';
+import { DEFAULT_APP_URL, FailureType } from '../contracts/shared';
 import type { DecisionKind } from '../contracts/approval';
 
 export interface PublishingDeps {
@@ -43,8 +43,8 @@ export interface PublishingDeps {
   media: MediaStorage;
   /** Told of each target once its delivery is recorded (the analytics collector); must not throw or block. */
   onPublished?: (published: { workspaceId: string; targetId: string }) => void;
-  /** Where Chorus's short links (`/l/<code>`) are served: CHORUS_APP_URL; default http://127.0.0.1:3000. */
-  shortLinkBase?: string;
+  /** Where Chorus's short links (`/l/<code>`) are served: CHORUS_APP_URL; default DEFAULT_APP_URL. */
+  appUrl?: string;
 }
 
 /**
@@ -93,7 +93,7 @@ export function createPublishingActivities({
   sealer,
   media,
   onPublished,
-  shortLinkBase = DEFAULT_SHORT_LINK_BASE,
+  appUrl = DEFAULT_APP_URL,
 }: PublishingDeps) {
   const claims = new ClaimBatcher(db);
   const deliveries = new DeliveryRecorder(db);
@@ -164,7 +164,7 @@ export function createPublishingActivities({
       target.text,
       (url) => {
         const code = codes.get(url);
-        return code === undefined ? undefined : shortUrl(shortLinkBase, code);
+        return code === undefined ? undefined : shortUrl(appUrl, code);
       },
       (text) => target.adapter.validate(text),
     );

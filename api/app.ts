@@ -60,15 +60,14 @@ export interface AppDeps {
   sessionPolicy?: SessionPolicy;
   /** The Temporal UI the web app links to (TEMPORAL_UI_URL, or the dev server's under `npm start`). */
   temporalUiUrl?: string | null;
-  /** Where Chorus's short links (`/l/<code>`) are served (CHORUS_APP_URL); previews show campaign links on it. */
-  shortLinkBase?: string;
   /** WEEKLY_REPORT_TIME_SCALE: the weekly report's "next" is told at the worker's scale. */
   weeklyReportTimeScale?: number;
   /** The OAuth networks' providers and configured clients; unset: none configured. */
   oauth?: OAuthSetup;
   /**
    * Where people open the web app (CHORUS_APP_URL): the OAuth callback sends the browser back there,
-   * and the weekly report's dashboard link points there.
+   * the weekly report's dashboard link points there, and short links (`/l/<code>`) are served there
+   * (previews show a campaign's links on it).
    */
   appUrl?: string;
 }

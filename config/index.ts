@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { OAUTH_PROVIDERS, type OAuthProviderName } from '../contracts/domain';
+import { DEFAULT_APP_URL } from '../contracts/shared';
 
 const optionalString = z
   .string()
@@ -151,7 +152,7 @@ export type Config = z.infer<typeof configSchema>;
 
 /** Where people open the web app and networks fetch media (CHORUS_APP_URL), without a trailing slash. */
 export function appUrl(config: Pick<Config, 'CHORUS_APP_URL'>): string {
-  return (config.CHORUS_APP_URL ?? 'http://127.0.0.1:3000').replace(/\/+$/, '');
+  return (config.CHORUS_APP_URL ?? DEFAULT_APP_URL).replace(/\/+$/, '');
 }
 
 /** One network's OAuth client (channels/oauth.ts OAuthClientConfig). */

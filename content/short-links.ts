@@ -5,9 +5,6 @@ import { graphemeLength, utf8Length } from '../contracts/text-rules';
 const LINK = /\bhttps?:\/\/[^\s<>"]+/gi;
 const TRAILING_PUNCTUATION = /[.,;:!?'")\]}]+$/;
 
-/** Where short links are served when CHORUS_APP_URL is not set (where the API listens by default). */
-export const DEFAULT_SHORT_LINK_BASE = 'http://127.0.0.1:3000';
-
 /** Length of a short link's code (6 random bytes, base64url). */
 export const SHORT_LINK_CODE_LENGTH = 8;
 /** A new short link's code: 48 random bits. */

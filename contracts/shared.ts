@@ -6,6 +6,9 @@ import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/commo
 
 export const DEFAULT_TASK_QUEUE = 'chorus-publishing';
 
+/** Where the web app, its short links and its media are served when CHORUS_APP_URL is not set. */
+export const DEFAULT_APP_URL = 'http://127.0.0.1:3000';
+
 export const SearchAttributes = {
   workspace: defineSearchAttributeKey('ChorusWorkspace', SearchAttributeType.KEYWORD),
   post: defineSearchAttributeKey('ChorusPost', SearchAttributeType.KEYWORD),

@@ -102,7 +102,7 @@ export interface ChorusDeps {
     /** METRICS_TIME_SCALE, WEEKLY_REPORT_TIME_SCALE and CHORUS_APP_URL, for the analytics collector and the weekly report. */
     metricsTimeScale: number;
     weeklyReportTimeScale: number;
-    appUrl: string | undefined;
+    appUrl: string;
     /** How the inbox's inbound read runs. */
     inbox: ReturnType<typeof inboxReadOptions>;
     oauth: OAuthSetup;
@@ -199,7 +199,6 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
         ...withMailer,
         sessionPolicy: sessionPolicy(config),
         temporalUiUrl: config.TEMPORAL_UI_URL ?? null,
-        shortLinkBase: config.CHORUS_APP_URL,
         metricsTimeScale: config.METRICS_TIME_SCALE,
         weeklyReportTimeScale: config.WEEKLY_REPORT_TIME_SCALE ?? config.METRICS_TIME_SCALE,
         oauth,
@@ -214,9 +213,8 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
         sealer,
         media,
         metricsTimeScale: config.METRICS_TIME_SCALE,
-        shortLinkBase: config.CHORUS_APP_URL,
         weeklyReportTimeScale: config.WEEKLY_REPORT_TIME_SCALE ?? config.METRICS_TIME_SCALE,
-        appUrl: config.CHORUS_APP_URL,
+        appUrl: appUrl(config),
         ...withMailer,
         inbox: inboxReadOptions(config),
         oauth,

@@ -3,7 +3,7 @@ import type { Client } from '@temporalio/client';
 import type { MediaFacts } from '../channels/adapter';
 import type { ChannelAdapters } from '../channels/registry';
 import { addUtm } from '../content/utm';
-import { DEFAULT_SHORT_LINK_BASE, SHORT_LINK_CODE_PLACEHOLDER, shortUrl, withShortLinks } from '../content/short-links';
+import { SHORT_LINK_CODE_PLACEHOLDER, shortUrl, withShortLinks } from '../content/short-links';
 import { nextFreeSlot } from '../content/queue-slots';
 import { chainFor, resolveSteps, unsatisfiableSteps, type PolicyChain } from '../db/approvals';
 import { appendAudit } from '../db/audit';
@@ -24,7 +24,7 @@ import { checkDailyPublishingLimits } from './publishing-limits';
 import { storeAndStart } from './store-and-start';
 import { excerptOf, postWorkflowId, type PostWorkflowInput } from '../contracts/post';
 import type { publishPost } from '../workflows/post-publishing';
-import { SearchAttributes } from '../contracts/shared';
+import { DEFAULT_APP_URL, SearchAttributes } from '../contracts/shared';
 
 /** What creating a post needs: the API has all of it, and so does the import activity. */
 export interface PostCreationContext {
@@ -32,8 +32,8 @@ export interface PostCreationContext {
   temporal: Client;
   adapters: ChannelAdapters;
   taskQueue: string;
-  /** Where short links are served (CHORUS_APP_URL): previews show a campaign's links on it. */
-  shortLinkBase?: string;
+  /** Where the web app and its short links are served (CHORUS_APP_URL): previews show a campaign's links on it. */
+  appUrl?: string;
 }
 
 export interface NewPostRequest {
@@ -384,13 +384,13 @@ async function approvalChain(
  * networks' counts on it are exact. Links a short link would push over the limit stay as written.
  */
 function previewShortLinks(
-  ctx: Pick<PostCreationContext, 'adapters' | 'shortLinkBase'>,
+  ctx: Pick<PostCreationContext, 'adapters' | 'appUrl'>,
   channels: Channel[],
   review: ChannelReview,
 ) {
   const channel = channels.find((c) => c.id === review.channelId);
   if (!channel) return null;
-  const base = ctx.shortLinkBase ?? DEFAULT_SHORT_LINK_BASE;
+  const base = ctx.appUrl ?? DEFAULT_APP_URL;
   return withShortLinks(
     review.text,
     () => shortUrl(base, SHORT_LINK_CODE_PLACEHOLDER),

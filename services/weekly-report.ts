@@ -209,7 +209,7 @@ export function weeklySummary(r: Omit<WeeklyReport, 'summary'>): string {
     '',
     'Audience',
     ...(r.audience.length === 0
-      ? ['  No Bluesky or Mastodon channel.']
+      ? ['  No channel whose network reports followers.']
       : r.audience.map(
           (c) =>
             `  ${c.channelName}: ${c.followers ?? 'n/a'} followers${c.growth === null ? '' : ` (${signed(c.growth)} this week)`}`,

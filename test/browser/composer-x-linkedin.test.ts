@@ -2,7 +2,7 @@ import { TEXT_RULES } from '../../contracts/text-rules';
 import { connectOAuthChannel, oauthCredentials } from '../support/channels';
 import { startLinkedInFake, type LinkedInFake } from '../support/linkedin-fake';
 import { startXFake, type XFake } from '../support/x-fake';
-import { useApp } from '../support/browser';
+import { screenshot, useApp } from '../support/browser';
 
 let x: XFake;
 let linkedin: LinkedInFake;
@@ -71,5 +71,6 @@ test("the composer counts X's way (twitter-text, in the browser) and LinkedIn's,
   await preview.getByLabel('Post 1 of 2').getByText('First post').waitFor();
   await preview.getByLabel('Post 2 of 2').waitFor();
   await p.getByRole('article', { name: 'Preview on Brand on LinkedIn (linkedin)' }).getByText('Company page').waitFor();
+  await screenshot(p, 'composer-x-linkedin');
   await p.close();
 });

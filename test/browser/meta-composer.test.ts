@@ -3,7 +3,7 @@ import { TEXT_RULES } from '../../contracts/text-rules';
 import type { Provider } from '../../contracts/domain';
 import type { OAuthCredentials } from '../../contracts/oauth';
 import { insertChannel } from '../../db/channels';
-import { seriousViolations, useApp } from '../support/browser';
+import { screenshot, seriousViolations, useApp } from '../support/browser';
 
 const { chorus, signedIn } = useApp({ workspace: 'Meta composer', members: ['editor'] });
 
@@ -67,6 +67,7 @@ test("the composer counts each Meta network its own way (Threads' emoji bytes, I
     .waitFor();
   expect(await p.getByRole('button', { name: 'Publish' }).isDisabled()).toBe(true);
   expect(await seriousViolations(p)).toEqual([]);
+  await screenshot(p, 'composer-meta');
 
   // A Threads post scheduled tomorrow shows on the calendar with that day's count against 250.
   const publishAt = new Date(Date.now() + 86_400_000);
@@ -79,5 +80,9 @@ test("the composer counts each Meta network its own way (Threads' emoji bytes, I
   await p.goto('/calendar');
   if (publishAt.getMonth() !== new Date().getMonth()) await p.getByRole('button', { name: /next/i }).first().click();
   await p.getByText(`${names.threads}: 1 / 250 posts (daily limit)`).first().waitFor();
+  await screenshot(p, 'calendar-daily-limit');
+  await p.setViewportSize({ width: 390, height: 844 });
+  await p.getByText(`${names.threads}: 1 / 250 posts (daily limit)`).first().waitFor();
+  await screenshot(p, 'calendar-daily-limit-phone');
   await chorus.call(chorus.workspace().token, 'POST', `/v1/posts/${created.json().id}/cancel`);
 });

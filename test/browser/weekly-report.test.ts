@@ -1,5 +1,5 @@
 import { weeklyReportWorkflowId } from '../../contracts/analytics-reports';
-import { useApp } from '../support/browser';
+import { screenshot, useApp } from '../support/browser';
 
 const { chorus, signedIn } = useApp({
   workspace: 'Weekly report screen',
@@ -39,6 +39,7 @@ test('an admin turns the weekly report on for Friday 17:00 in Berlin and preview
     .getByLabel('Report preview')
     .getByText(/Weekly report screen: your week on Chorus/)
     .waitFor();
+  await screenshot(p, 'weekly-report');
   await p.context().close();
 
   const analyst = await signedIn(chorus.member('analyst'));

@@ -212,6 +212,8 @@ export default function Calendar() {
           initialView={window.innerWidth < NARROW_PX ? 'listWeek' : 'dayGridMonth'}
           headerToolbar={{ start: 'prev,next today', center: 'title', end: 'dayGridMonth,timeGridWeek,listWeek' }}
           height="auto"
+          // The view's type as a class, so the month grid can be styled apart on phones (calendar.css).
+          viewClass={(info) => `calendar-view-${info.view.type}`}
           editable={mayMove}
           eventDurationEditable={false}
           events={events}

@@ -80,7 +80,7 @@ function ReportForm({
   };
   return (
     <form className="card" onSubmit={submit} aria-label="Weekly report settings">
-      <label className="checkbox">
+      <label className="check">
         <input
           type="checkbox"
           checked={form.enabled}

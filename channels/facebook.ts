@@ -47,7 +47,8 @@ export class FacebookAdapter implements ChannelAdapter<OAuthCredentials> {
   readonly provider = 'facebook' as const;
   readonly credentialsSchema = oauthCredentialsSchema;
   readonly limits = TEXT_RULES.facebook.limits;
-  private readonly graph: GraphClient;
+  /** Its Graph client (the inbox connector, channels/inbox-meta.ts, calls through it too). */
+  readonly graph: GraphClient;
 
   constructor(options: MetaOptions) {
     this.graph = new GraphClient(options.graphUrl, 'Facebook');

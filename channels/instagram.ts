@@ -51,7 +51,8 @@ export class InstagramAdapter implements ChannelAdapter<OAuthCredentials> {
   readonly provider = 'instagram' as const;
   readonly credentialsSchema = oauthCredentialsSchema;
   readonly limits = TEXT_RULES.instagram.limits;
-  private readonly graph: GraphClient;
+  /** Its Graph client (the inbox connector, channels/inbox-meta.ts, calls through it too). */
+  readonly graph: GraphClient;
 
   constructor(
     options: MetaOptions,

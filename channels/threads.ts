@@ -46,7 +46,8 @@ export class ThreadsAdapter implements ChannelAdapter<OAuthCredentials> {
   readonly provider = 'threads' as const;
   readonly credentialsSchema = oauthCredentialsSchema;
   readonly limits = TEXT_RULES.threads.limits;
-  private readonly api: GraphClient;
+  /** Its Threads API client (the inbox connector, channels/inbox-meta.ts, calls through it too). */
+  readonly api: GraphClient;
 
   constructor(
     options: ThreadsOptions,

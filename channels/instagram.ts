@@ -36,6 +36,8 @@ export const INSTAGRAM_SCOPES = [
   'instagram_basic',
   'instagram_content_publish',
   'instagram_manage_insights',
+  // The inbox: reading and replying to comments.
+  'instagram_manage_comments',
 ] as const;
 
 /**

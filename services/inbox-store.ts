@@ -184,7 +184,7 @@ export async function stopInboxReader(
 }
 
 /**
- * Starts the inbound read of every live Bluesky and Mastodon channel that has none running (a
+ * Starts the inbound read of every live channel of a network the inbox reads (INBOX_CHANNEL_PROVIDERS) that has none running (a
  * channel connected before the inbox existed, or a read that ended): at a worker's start, idempotent.
  */
 export async function ensureInboxReaders(

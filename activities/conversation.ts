@@ -9,6 +9,7 @@ import {
   findReplyState,
   findReplyToSend,
   recordReplySent,
+  saveReplyNetworkState,
   setReplyStatus,
   type ReplyState,
 } from '../db/inbox-replies';
@@ -170,6 +171,10 @@ export function createConversationActivities(deps: NotificationDeps & { inboxCon
         idempotencyKey: network.replyKey?.(reply.id, reply.created_at) ?? `chorus-reply-${reply.id}`,
         isRetry: Context.current().info.attempt > 1,
         direct: reply.kind === 'direct',
+        networkState: {
+          saved: reply.network_state,
+          save: (state) => saveReplyNetworkState(db, reply.id, state),
+        },
       };
       let sent;
       try {

@@ -12,7 +12,14 @@ const MAX_PHOTO_BYTES = 4 * 1024 * 1024;
 const MAX_PHOTOS = 10;
 const URL_IN_TEXT = /\bhttps?:\/\/[^\s<>"]+/i;
 
-export const FACEBOOK_SCOPES = ['pages_show_list', 'pages_read_engagement', 'pages_manage_posts'] as const;
+/** Publishing, and the inbox: reading comments with their authors, replying and liking as the Page. */
+export const FACEBOOK_SCOPES = [
+  'pages_show_list',
+  'pages_read_engagement',
+  'pages_manage_posts',
+  'pages_read_user_content',
+  'pages_manage_engagement',
+] as const;
 
 export interface MetaOptions {
   /** Graph API base URL, versioned (FACEBOOK_GRAPH_URL). */
@@ -47,7 +54,8 @@ export class FacebookAdapter implements ChannelAdapter<OAuthCredentials> {
   readonly provider = 'facebook' as const;
   readonly credentialsSchema = oauthCredentialsSchema;
   readonly limits = TEXT_RULES.facebook.limits;
-  private readonly graph: GraphClient;
+  /** Its Graph client (the inbox connector, channels/inbox-meta.ts, calls through it too). */
+  readonly graph: GraphClient;
 
   constructor(options: MetaOptions) {
     this.graph = new GraphClient(options.graphUrl, 'Facebook');

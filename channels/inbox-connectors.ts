@@ -3,6 +3,11 @@ import { blueskyLike, blueskyReply, inboxRecordKey, mastodonFavourite, mastodonR
 import { BlueskyInboxReader } from './inbox-bluesky';
 import type { InboundPage } from '../contracts/inbox-inbound';
 import { MastodonInboxReader } from './inbox-mastodon';
+import { FacebookInbox, InstagramInbox, ThreadsInbox } from './inbox-meta';
+import type { FacebookAdapter } from './facebook';
+import type { InstagramAdapter } from './instagram';
+import type { ThreadsAdapter } from './threads';
+import type { OAuthCredentials } from '../contracts/oauth';
 import type { BlueskyAdapter, BlueskyCredentials } from './bluesky';
 import type { MastodonAdapter, MastodonCredentials } from './mastodon';
 import type { ChannelAdapters } from './registry';
@@ -41,7 +46,13 @@ export function createInboxConnectors(
   const mastodon = adapters.mastodon as unknown as MastodonAdapter;
   const blueskyReader = new BlueskyInboxReader({ appviewDid: options.blueskyAppviewDid });
   const mastodonReader = new MastodonInboxReader();
-  const connectors: { bluesky: InboxConnector<BlueskyCredentials>; mastodon: InboxConnector<MastodonCredentials> } = {
+  const connectors: {
+    bluesky: InboxConnector<BlueskyCredentials>;
+    mastodon: InboxConnector<MastodonCredentials>;
+    facebook: InboxConnector<OAuthCredentials>;
+    instagram: InboxConnector<OAuthCredentials>;
+    threads: InboxConnector<OAuthCredentials>;
+  } = {
     bluesky: {
       read: (credentials, cursors, onPage) => blueskyReader.read(credentials, cursors, onPage),
       reply: (credentials, request) => blueskyReply(bluesky, credentials, request),
@@ -53,6 +64,9 @@ export function createInboxConnectors(
       reply: (credentials, request) => mastodonReply(mastodon, credentials, request),
       like: (credentials, subject) => mastodonFavourite(mastodon, credentials, subject),
     },
+    facebook: new FacebookInbox(adapters.facebook as unknown as FacebookAdapter),
+    instagram: new InstagramInbox(adapters.instagram as unknown as InstagramAdapter),
+    threads: new ThreadsInbox(adapters.threads as unknown as ThreadsAdapter),
   };
   return connectors;
 }

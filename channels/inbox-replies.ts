@@ -4,6 +4,7 @@ import { XRPCError } from '@atproto/xrpc';
 import { htmlToText } from '../content/html-text';
 import { REMOTE_MENTION } from '../contracts/text-rules';
 import { toChannelError, type BlueskyAdapter, type BlueskyCredentials } from './bluesky';
+import type { NetworkState } from './adapter';
 import { ChannelError } from './errors';
 import type { MastodonAdapter, MastodonCredentials } from './mastodon';
 
@@ -31,6 +32,8 @@ export interface InboxReplyRequest {
   isRetry: boolean;
   /** Mastodon: a reply in a direct conversation stays direct. */
   direct?: boolean;
+  /** What an earlier attempt left on the network (Threads: the reply's media container), kept by the reply. */
+  networkState?: NetworkState;
 }
 
 export interface InboxReplyResult {

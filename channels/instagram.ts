@@ -36,6 +36,8 @@ export const INSTAGRAM_SCOPES = [
   'instagram_basic',
   'instagram_content_publish',
   'instagram_manage_insights',
+  // The inbox: reading and replying to comments.
+  'instagram_manage_comments',
 ] as const;
 
 /**
@@ -51,7 +53,8 @@ export class InstagramAdapter implements ChannelAdapter<OAuthCredentials> {
   readonly provider = 'instagram' as const;
   readonly credentialsSchema = oauthCredentialsSchema;
   readonly limits = TEXT_RULES.instagram.limits;
-  private readonly graph: GraphClient;
+  /** Its Graph client (the inbox connector, channels/inbox-meta.ts, calls through it too). */
+  readonly graph: GraphClient;
 
   constructor(
     options: MetaOptions,

@@ -56,7 +56,18 @@ export class GraphClient {
     return new URL(`${this.baseUrl.replace(/\/+$/, '')}${path}`);
   }
 
-  async call<T>({ method, path, token, params = {}, form }: GraphCall): Promise<T> {
+  async call<T>(call: GraphCall): Promise<T> {
+    return (await this.callWithHeaders<T>(call)).body;
+  }
+
+  /** The answer with its headers (the inbox reads X-App-Usage and X-Business-Use-Case-Usage from them). */
+  async callWithHeaders<T>({
+    method,
+    path,
+    token,
+    params = {},
+    form,
+  }: GraphCall): Promise<{ body: T; headers: Headers }> {
     const url = this.url(path);
     const defined = Object.entries(params).filter((e): e is [string, string] => e[1] !== undefined);
     let body: URLSearchParams | FormData | undefined = form;
@@ -85,7 +96,7 @@ export class GraphClient {
     if (response.ok && !json?.error) {
       if (json === undefined)
         throw new ChannelError('transient', `${this.network} answered ${response.status} without JSON`);
-      return json;
+      return { body: json, headers: response.headers };
     }
     throw graphError(this.network, response.status, json?.error, response.headers);
   }
@@ -146,6 +157,35 @@ export function throttleDelay(headers: Headers, now = Date.now()): number {
     if (!Number.isNaN(at)) return Math.max(0, at - now);
   }
   return DEFAULT_THROTTLE_MS;
+}
+
+/**
+ * How much of the rate-limit budget is spent, in percent (the highest of X-App-Usage's and
+ * X-Business-Use-Case-Usage's `call_count`, `total_cputime` and `total_time`), and how long until
+ * access is back if the network says (`estimated_time_to_regain_access`, minutes, as ms).
+ * Meta throttles at 100 (https://developers.facebook.com/docs/graph-api/overview/rate-limiting).
+ */
+export function usageOf(headers: Headers): { percent: number; regainMs: number | undefined } {
+  let percent = 0;
+  let minutes: number | undefined;
+  for (const name of ['x-app-usage', 'x-business-use-case-usage', 'x-page-usage']) {
+    const raw = headers.get(name);
+    if (!raw) continue;
+    try {
+      for (const entry of usageEntries(JSON.parse(raw) as unknown)) {
+        for (const key of ['call_count', 'total_cputime', 'total_time']) {
+          const value = Number(entry[key]);
+          if (Number.isFinite(value)) percent = Math.max(percent, value);
+        }
+        const estimate = Number(entry.estimated_time_to_regain_access);
+        if (entry.estimated_time_to_regain_access !== undefined && Number.isFinite(estimate) && estimate > 0)
+          minutes = Math.max(minutes ?? 0, estimate);
+      }
+    } catch {
+      // An unreadable header says nothing about the budget.
+    }
+  }
+  return { percent, regainMs: minutes === undefined ? undefined : minutes * 60_000 };
 }
 
 /** X-Business-Use-Case-Usage is `{ "<business id>": [ {type, call_count, …, estimated_time_to_regain_access} ] }`; X-App-Usage a flat object. */

@@ -25,7 +25,15 @@ const IMAGE_TYPES = new Set(['image/jpeg', 'image/png']);
 const MAX_IMAGE_BYTES = 8 * 1024 * 1024;
 const MAX_CAROUSEL = 20;
 
-export const THREADS_SCOPES = ['threads_basic', 'threads_content_publish', 'threads_manage_insights'] as const;
+/** Publishing and metrics, and the inbox: reading replies and mentions, replying. */
+export const THREADS_SCOPES = [
+  'threads_basic',
+  'threads_content_publish',
+  'threads_manage_insights',
+  'threads_read_replies',
+  'threads_manage_replies',
+  'threads_manage_mentions',
+] as const;
 
 export interface ThreadsOptions {
   /** The Threads API, versioned (THREADS_API_URL); its OAuth endpoints are at the host's root. */
@@ -46,7 +54,8 @@ export class ThreadsAdapter implements ChannelAdapter<OAuthCredentials> {
   readonly provider = 'threads' as const;
   readonly credentialsSchema = oauthCredentialsSchema;
   readonly limits = TEXT_RULES.threads.limits;
-  private readonly api: GraphClient;
+  /** Its Threads API client (the inbox connector, channels/inbox-meta.ts, calls through it too). */
+  readonly api: GraphClient;
 
   constructor(
     options: ThreadsOptions,

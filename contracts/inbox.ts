@@ -8,10 +8,13 @@ import type { ApprovalChainStatus, ApprovalStep, DecisionRequest } from './appro
 import type { Role } from './domain';
 
 /** The channels' networks whose inbox Chorus reads (each has its hooks in channels/inbox-connectors.ts). */
-export const INBOX_CHANNEL_PROVIDERS = ['bluesky', 'mastodon'] as const;
+export const INBOX_CHANNEL_PROVIDERS = ['bluesky', 'mastodon', 'facebook', 'instagram', 'threads'] as const;
 export type InboxChannelProvider = (typeof INBOX_CHANNEL_PROVIDERS)[number];
 export const readsInbox = (provider: string): provider is InboxChannelProvider =>
   (INBOX_CHANNEL_PROVIDERS as readonly string[]).includes(provider);
+/** Networks whose API lets an app read and reply but not like (the web app offers no Like there). */
+export const INBOX_WITHOUT_LIKES: readonly InboxChannelProvider[] = ['instagram', 'threads'];
+export const likesInbox = (network: string): boolean => readsInbox(network) && !INBOX_WITHOUT_LIKES.includes(network);
 /** Where a conversation can come from: those networks, or another system pushing it. */
 export const INBOX_NETWORKS = [...INBOX_CHANNEL_PROVIDERS, 'push'] as const;
 export type InboxNetwork = (typeof INBOX_NETWORKS)[number];

@@ -297,6 +297,7 @@ export async function findReplyToSend(db: Db, replyId: string) {
       'r.external_id',
       'r.url',
       'r.created_at',
+      'r.network_state',
       'm.id as parent_message_id',
       'm.external_id as parent_external_id',
       'm.external_cid as parent_cid',
@@ -315,6 +316,15 @@ export async function findReplyToSend(db: Db, replyId: string) {
     .executeTakeFirst();
 }
 export type ReplyToSend = NonNullable<Awaited<ReturnType<typeof findReplyToSend>>>;
+
+/** Saves what a send leaves on the network between attempts (before the network is asked to act on it). */
+export async function saveReplyNetworkState(db: Db, replyId: string, state: Record<string, unknown>): Promise<void> {
+  await db
+    .updateTable('inbox_replies')
+    .set({ network_state: JSON.stringify(state) })
+    .where('id', '=', replyId)
+    .execute();
+}
 
 /** What the network gave back for a sent reply. */
 export interface SentReply {

@@ -125,6 +125,8 @@ export interface InboxRepliesTable {
   url: string | null;
   error: string | null;
   conversation_version: number;
+  /** What the send left on the network between attempts (a Threads reply's container id; JSON). */
+  network_state: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
   created_at: CreatedAt;
   sent_at: Timestamp | null;
 }

@@ -184,8 +184,9 @@ export async function stopInboxReader(
 }
 
 /**
- * Starts the inbound read of every live Bluesky and Mastodon channel that has none running (a
- * channel connected before the inbox existed, or a read that ended): at a worker's start, idempotent.
+ * Starts the inbound read of every live channel on a network the inbox reads (INBOX_CHANNEL_PROVIDERS)
+ * that has none running (a channel connected before its network's inbox existed, or a read that
+ * ended): at a worker's start, idempotent.
  */
 export async function ensureInboxReaders(
   deps: Pick<InboxStoreDeps, 'db' | 'temporal' | 'taskQueue'> & { sealer: Sealer },

@@ -16,10 +16,56 @@ import type { AddressInfo } from 'node:net';
  *   `processingPolls` status reads then FINISHED (or ERROR when asked), `media_publish`
  *   (`threads_publish`) of a FINISHED container only, PUBLISHED after; the account's latest media;
  *   `content_publishing_limit` / `threads_publishing_limit`;
+ * - the inbox: a Page post's comments and replies to comments (`GET /{post}/comments` with
+ *   `filter=stream|toplevel`, `order=chronological|reverse_chronological`, `since`, cursor paging
+ *   with `paging.next`; a post's `updated_time` moves with its comments), `POST /{comment}/comments`
+ *   and `/{comment}/likes` as the Page; Instagram comments with their `replies`, `parent_id`,
+ *   `POST /{ig-comment}/replies` (a reply to a reply goes to its top-level comment); Threads
+ *   replies (`/{post}/replies`, `/{post}/conversation` with `reverse`, `/{user}/replies`,
+ *   `/{user}/mentions?since=`) and reply containers (`reply_to_id`); a deleted object answers 400
+ *   code 100 / subcode 33;
  * - errors `{error: {message, type, code, error_subcode, fbtrace_id}}`; throttling as code 4/17/32/613
  *   with `X-Business-Use-Case-Usage` (`estimated_time_to_regain_access`, minutes) and `X-App-Usage`,
- *   which every answer carries.
+ *   which every answer carries (`usage` sets the share of the budget they report spent).
  */
+/** A Facebook comment (or a reply to one) on a Page post. */
+export interface FakeFacebookComment {
+  id: string;
+  postId: string;
+  /** The comment it replies to; null for a comment on the post. */
+  parentId: string | null;
+  message: string;
+  from: { id: string; name: string };
+  created_time: string;
+  permalink_url: string;
+  /** Who liked it (the Page's id when the Page did). */
+  likedBy: Set<string>;
+  deleted: boolean;
+}
+
+/** An Instagram comment (or a reply to one) on a medium. */
+export interface FakeInstagramComment {
+  id: string;
+  mediaId: string;
+  parentId: string | null;
+  text: string;
+  from: { id: string; username: string };
+  timestamp: string;
+  deleted: boolean;
+}
+
+/** A Threads post by someone (a reply in a thread, or a post mentioning the account), or the account's own reply. */
+export interface FakeThreadsPost {
+  id: string;
+  username: string;
+  text: string;
+  timestamp: string;
+  permalink: string;
+  /** What it replies to, and the thread's root post; null for a top-level post. */
+  repliedTo: string | null;
+  rootPost: string | null;
+  containerId: string | null;
+}
 export interface FakeContainer {
   id: string;
   network: 'instagram' | 'threads';
@@ -30,6 +76,8 @@ export interface FakeContainer {
   fetched: string | null;
   children: string[];
   isCarouselItem: boolean;
+  /** Threads: the post a reply container answers. */
+  replyTo: string | null;
   polls: number;
   status: 'IN_PROGRESS' | 'FINISHED' | 'PUBLISHED' | 'ERROR' | 'EXPIRED';
   error?: string;
@@ -83,16 +131,45 @@ export interface MetaFake {
   unpublishedPhotos: Map<string, { sha256: string; alt: string | null }>;
   containers: Map<string, FakeContainer>;
   media: FakeMedia[];
-  /** Every request: method, host (graph or threads) and path. */
-  requests: { method: string; host: 'graph' | 'threads'; path: string }[];
+  comments: FakeFacebookComment[];
+  igComments: FakeInstagramComment[];
+  threadsPosts: FakeThreadsPost[];
+  /** The share of the hourly budget every answer's X-App-Usage and X-Business-Use-Case-Usage report spent (percent), and the minutes they say access takes to come back. */
+  usage: { percent: number; regainMinutes: number };
+  /** Every request: method, host (graph or threads), path and query. */
+  requests: { method: string; host: 'graph' | 'threads'; path: string; query: URLSearchParams }[];
+  /** A Page post, as if published a while ago (`ageMs`). */
+  addFeedPost(message: string, ageMs?: number): FakeFeedPost;
+  /** Someone's comment on a Page post, or reply to a comment (`parentId`), `ageMs` ago. */
+  comment(
+    postId: string,
+    input: { message: string; from?: { id: string; name: string }; parentId?: string; ageMs?: number },
+  ): FakeFacebookComment;
+  /** An Instagram medium of the account, as if published `ageMs` ago. */
+  addInstagramMedia(caption: string, ageMs?: number): FakeMedia;
+  /** Someone's comment on a medium, or reply to a comment. */
+  igComment(
+    mediaId: string,
+    input: { text: string; username: string; parentId?: string; ageMs?: number },
+  ): FakeInstagramComment;
+  /** A Threads post of the account, as if published `ageMs` ago. */
+  addThreadsPost(text: string, ageMs?: number): FakeMedia;
+  /** Someone's Threads post: a reply (`repliedTo`, in the thread of `rootPost`), or a top-level post. */
+  threadsPost(input: {
+    text: string;
+    username: string;
+    repliedTo?: string;
+    rootPost?: string;
+    ageMs?: number;
+  }): FakeThreadsPost;
   /** An authorization code the login dialog would hand back (`network`: which app). */
   issueCode(network: 'facebook' | 'threads'): string;
   /** Token for a Threads user aged by `ageMs` (refresh needs a day), expiring `expiresInMs` from now. */
   issueThreadsToken(options: { ageMs: number; expiresInMs: number }): string;
   /** The next request whose path matches answers with a throttling error (code, minutes to wait). */
   throttleNext(match: RegExp, code: 4 | 17 | 32 | 613, minutes: number): void;
-  /** The next request whose path matches is carried out, but its connection dropped before the answer. */
-  loseNextAnswer(match: RegExp): void;
+  /** The next request whose path matches (and method, when given) is carried out, but its connection dropped before the answer. */
+  loseNextAnswer(match: RegExp, method?: string): void;
   close(): Promise<void>;
 }
 
@@ -110,7 +187,7 @@ export async function startMetaFake(): Promise<MetaFake> {
   let ids = 17_900_000_000_000_000n;
   const nextId = () => String(++ids);
   const throttles: { match: RegExp; code: number; minutes: number }[] = [];
-  const losses: RegExp[] = [];
+  const losses: { match: RegExp; method?: string }[] = [];
   const userId = '10150000000000001';
   const pageId = '1040000000000001';
   const pageToken = newToken('EAAPage', { kind: 'page', userId, pageId, issuedAt: Date.now(), expiresAt: null });
@@ -121,6 +198,28 @@ export async function startMetaFake(): Promise<MetaFake> {
     issuedAt: Date.now(),
     expiresAt: Date.now() + LONG_LIVED_MS,
   });
+
+  /** Graph's time format: `2026-11-27T03:00:00+0000`. */
+  const graphTime = (ms: number) => new Date(ms).toISOString().replace(/\.\d+Z$/, '+0000');
+  const ownMedia = (network: 'instagram' | 'threads', owner: string, caption: string, ageMs: number): FakeMedia => {
+    const id = nextId();
+    return {
+      id,
+      network,
+      userId: owner,
+      containerId: '',
+      caption,
+      children: [],
+      fetched: null,
+      timestamp: graphTime(Date.now() - ageMs),
+      permalink:
+        network === 'instagram'
+          ? `https://www.instagram.com/p/${id}/`
+          : `https://www.threads.net/@chorus.threads/post/${id}`,
+      likeCount: 0,
+      commentsCount: 0,
+    };
+  };
 
   const fake: Omit<MetaFake, 'graphUrl' | 'threadsUrl' | 'close'> = {
     app: { clientId: '1234567890', clientSecret: 'app-secret', redirectUri: 'http://127.0.0.1/v1/channels/callback/x' },
@@ -133,6 +232,10 @@ export async function startMetaFake(): Promise<MetaFake> {
     unpublishedPhotos: new Map(),
     containers: new Map(),
     media: [],
+    comments: [],
+    igComments: [],
+    threadsPosts: [],
+    usage: { percent: 1, regainMinutes: 0 },
     requests: [],
     issueCode(network) {
       const code = `code-${randomBytes(8).toString('hex')}`;
@@ -150,8 +253,77 @@ export async function startMetaFake(): Promise<MetaFake> {
     throttleNext(match, code, minutes) {
       throttles.push({ match, code, minutes });
     },
-    loseNextAnswer(match) {
-      losses.push(match);
+    loseNextAnswer(match, method) {
+      losses.push({ match, method });
+    },
+    addFeedPost(message, ageMs = 0) {
+      const id = `${pageId}_${nextId()}`;
+      const post: FakeFeedPost = {
+        id,
+        pageId,
+        message,
+        link: null,
+        photos: [],
+        created_time: graphTime(Date.now() - ageMs),
+        permalink_url: `https://www.facebook.com/${pageId}/posts/${id.split('_')[1]}`,
+        reactions: 0,
+      };
+      fake.feed.push(post);
+      return post;
+    },
+    comment(postId, input) {
+      const id = `${postId.split('_')[1]}_${nextId()}`;
+      const comment: FakeFacebookComment = {
+        id,
+        postId,
+        parentId: input.parentId ?? null,
+        message: input.message,
+        from: input.from ?? { id: '6100000000000042', name: 'Casey Customer' },
+        created_time: graphTime(Date.now() - (input.ageMs ?? 0)),
+        permalink_url: `https://www.facebook.com/${postId.split('_')[1]}?comment_id=${id.split('_')[1]}`,
+        likedBy: new Set(),
+        deleted: false,
+      };
+      fake.comments.push(comment);
+      return comment;
+    },
+    addInstagramMedia(caption, ageMs = 0) {
+      const media = ownMedia('instagram', fake.instagram.id, caption, ageMs);
+      fake.media.push(media);
+      return media;
+    },
+    igComment(mediaId, input) {
+      const comment: FakeInstagramComment = {
+        id: nextId(),
+        mediaId,
+        parentId: input.parentId ?? null,
+        text: input.text,
+        from: { id: `1784${nextId().slice(-10)}`, username: input.username },
+        timestamp: graphTime(Date.now() - (input.ageMs ?? 0)),
+        deleted: false,
+      };
+      fake.igComments.push(comment);
+      return comment;
+    },
+    addThreadsPost(text, ageMs = 0) {
+      const media = ownMedia('threads', threadsUserId, text, ageMs);
+      fake.media.push(media);
+      return media;
+    },
+    threadsPost(input) {
+      const id = nextId();
+      const post: FakeThreadsPost = {
+        id,
+        username: input.username,
+        text: input.text,
+        timestamp: graphTime(Date.now() - (input.ageMs ?? 0)),
+        permalink: `https://www.threads.net/@${input.username}/post/${id}`,
+        repliedTo: input.repliedTo ?? null,
+        rootPost: input.rootPost ?? input.repliedTo ?? null,
+        containerId: null,
+      };
+      fake.threadsPosts.push(post);
+      return post;
     },
   };
 
@@ -167,6 +339,100 @@ export async function startMetaFake(): Promise<MetaFake> {
   const fail = (status: number, code: number, message: string, subcode?: number, type = 'OAuthException') =>
     new GraphFailure(status, { message, type, code, ...(subcode ? { error_subcode: subcode } : {}) });
   const param = (code: string) => fail(400, 100, `(#100) ${code}`, undefined, 'GraphMethodException');
+  const gone = (id: string) =>
+    fail(
+      400,
+      100,
+      `Unsupported get request. Object with ID '${id}' does not exist, cannot be loaded due to missing permissions, or does not support this operation`,
+      33,
+      'GraphMethodException',
+    );
+
+  /**
+   * One page of a list, Graph's way: `limit` items after the `after` cursor (an opaque offset
+   * here), with `paging.cursors` and, when more remain, `paging.next` (the same query, the next cursor).
+   */
+  const paged = <T>(items: T[], p: URLSearchParams, self: string) => {
+    const limit = Math.min(Number(p.get('limit') ?? 25) || 25, 100);
+    const start = p.get('after') ? Number(Buffer.from(p.get('after')!, 'base64url').toString()) : 0;
+    const data = items.slice(start, start + limit);
+    const cursor = (n: number) => Buffer.from(String(n)).toString('base64url');
+    const paging: { cursors: { before: string; after: string }; next?: string } = {
+      cursors: { before: cursor(start), after: cursor(start + data.length) },
+    };
+    if (start + data.length < items.length) {
+      const next = new URL(self);
+      for (const [k, v] of p) if (k !== 'access_token') next.searchParams.set(k, v);
+      next.searchParams.set('after', cursor(start + data.length));
+      paging.next = next.toString();
+    }
+    return { data, paging };
+  };
+  /** `since`: a Unix time or a strtotime-like date. */
+  const sinceOf = (p: URLSearchParams) => {
+    const raw = p.get('since');
+    if (!raw) return -Infinity;
+    return /^\d+$/.test(raw) ? Number(raw) * 1000 : Date.parse(raw);
+  };
+  const timeOf = (value: string) => Date.parse(value.replace(/\+0000$/, 'Z'));
+
+  const fbComment = (c: FakeFacebookComment) => ({
+    id: c.id,
+    message: c.message,
+    created_time: c.created_time,
+    from: c.from,
+    ...(c.parentId ? { parent: { id: c.parentId } } : {}),
+    permalink_url: c.permalink_url,
+  });
+  /** `GET /{object}/comments`: the comments on a post or the replies to a comment; `stream` at every depth. */
+  const commentsOn = (objectId: string, p: URLSearchParams, self: string) => {
+    const stream = p.get('filter') === 'stream';
+    const under = (c: FakeFacebookComment): boolean => {
+      if (c.parentId === objectId) return true;
+      if (c.parentId === null) return c.postId === objectId;
+      if (!stream) return false;
+      const parent = fake.comments.find((x) => x.id === c.parentId);
+      return parent ? under(parent) : false;
+    };
+    const since = sinceOf(p);
+    const found = fake.comments.filter((c) => !c.deleted && under(c) && timeOf(c.created_time) >= since);
+    found.sort((a, b) => timeOf(a.created_time) - timeOf(b.created_time));
+    if (p.get('order') === 'reverse_chronological') found.reverse();
+    return paged(found.map(fbComment), p, self);
+  };
+
+  const igComment = (c: FakeInstagramComment, withReplies: boolean): Record<string, unknown> => ({
+    id: c.id,
+    text: c.text,
+    username: c.from.username,
+    timestamp: c.timestamp,
+    from: c.from,
+    ...(c.parentId ? { parent_id: c.parentId } : {}),
+    ...(withReplies
+      ? {
+          replies: {
+            data: fake.igComments.filter((r) => r.parentId === c.id && !r.deleted).map((r) => igComment(r, false)),
+          },
+        }
+      : {}),
+  });
+
+  const threadsView = (t: FakeThreadsPost) => ({
+    id: t.id,
+    text: t.text,
+    username: t.username,
+    timestamp: t.timestamp,
+    permalink: t.permalink,
+    media_type: 'TEXT_POST',
+    is_reply: t.repliedTo !== null,
+    ...(t.repliedTo ? { replied_to: { id: t.repliedTo } } : {}),
+    ...(t.rootPost ? { root_post: { id: t.rootPost } } : {}),
+  });
+  const chronological = (list: FakeThreadsPost[], p: URLSearchParams) => {
+    const sorted = [...list].sort((a, b) => timeOf(a.timestamp) - timeOf(b.timestamp));
+    // `reverse` defaults to true: newest first.
+    return p.get('reverse') === 'false' ? sorted : sorted.reverse();
+  };
 
   const authenticate = (token: string | undefined, kinds: Token['kind'][]): Token => {
     const found = token ? tokens.get(token) : undefined;
@@ -203,6 +469,9 @@ export async function startMetaFake(): Promise<MetaFake> {
     else if (mediaType === 'REELS' || mediaType === 'VIDEO')
       fetched = await fetchMedia(p.get('video_url') ?? undefined, 'video');
     else throw param(`media_type ${mediaType} is not supported`);
+    const replyTo = network === 'threads' ? p.get('reply_to_id') : null;
+    if (replyTo && !fake.threadsPosts.some((t) => t.id === replyTo) && !fake.media.some((m) => m.id === replyTo))
+      throw gone(replyTo);
     const caption = p.get(network === 'threads' ? 'text' : 'caption') ?? '';
     if (network === 'instagram' && [...caption].length > 2200) throw param('The caption is too long');
     const container: FakeContainer = {
@@ -214,9 +483,11 @@ export async function startMetaFake(): Promise<MetaFake> {
       fetched,
       children,
       isCarouselItem: p.get('is_carousel_item') === 'true',
+      replyTo: null,
       polls: 0,
       status: 'IN_PROGRESS',
     };
+    container.replyTo = replyTo;
     if (fake.failNextContainer !== null && !container.isCarouselItem) {
       container.error = fake.failNextContainer;
       fake.failNextContainer = null;
@@ -239,6 +510,20 @@ export async function startMetaFake(): Promise<MetaFake> {
       throw fail(400, 9007, 'The media is not ready for publishing, please wait for a moment', 2207027);
     container.status = 'PUBLISHED';
     const id = nextId();
+    if (container.replyTo) {
+      const parent = fake.threadsPosts.find((t) => t.id === container.replyTo);
+      fake.threadsPosts.push({
+        id,
+        username: fake.threadsUser.username,
+        text: container.caption,
+        timestamp: graphTime(Date.now()),
+        permalink: `https://www.threads.net/@${fake.threadsUser.username}/post/${id}`,
+        repliedTo: container.replyTo,
+        rootPost: parent?.rootPost ?? container.replyTo,
+        containerId: container.id,
+      });
+      return { id };
+    }
     fake.media.push({
       id,
       network,
@@ -282,6 +567,7 @@ export async function startMetaFake(): Promise<MetaFake> {
     p: URLSearchParams,
     form: FormData | null,
     token: string | undefined,
+    self: string,
   ): Promise<unknown> {
     const parts = path.split('/').filter(Boolean);
     if (parts[0] === 'oauth' && parts[1] === 'access_token' && method === 'GET') {
@@ -370,6 +656,19 @@ export async function startMetaFake(): Promise<MetaFake> {
         });
         return { id };
       }
+      if (edge === 'feed' && method === 'GET') {
+        // Newest first; a post's updated_time is its latest comment's time when it has comments.
+        const posts = fake.feed
+          .slice()
+          .reverse()
+          .map((f) => {
+            const latest = fake.comments
+              .filter((c) => c.postId === f.id && !c.deleted)
+              .reduce((t, c) => Math.max(t, timeOf(c.created_time)), timeOf(f.created_time));
+            return { id: f.id, message: f.message, created_time: f.created_time, updated_time: graphTime(latest) };
+          });
+        return paged(posts, p, self);
+      }
       if (edge === 'published_posts' && method === 'GET')
         return {
           data: fake.feed
@@ -379,6 +678,36 @@ export async function startMetaFake(): Promise<MetaFake> {
         };
     }
     const post = fake.feed.find((f) => f.id === node);
+    if (post && edge === 'comments' && method === 'GET') {
+      authenticate(token, ['page']);
+      return commentsOn(post.id, p, self);
+    }
+    const comment = fake.comments.find((c) => c.id === node);
+    if (comment) {
+      authenticate(token, ['page']);
+      if (comment.deleted) throw gone(comment.id);
+      if (!edge && method === 'GET') return fbComment(comment);
+      if (!edge && method === 'DELETE') {
+        comment.deleted = true;
+        return { success: true };
+      }
+      if (edge === 'comments' && method === 'GET') return commentsOn(comment.id, p, self);
+      if (edge === 'comments' && method === 'POST') {
+        const message = p.get('message') ?? '';
+        if (!message) throw param('The parameter message is required');
+        return {
+          id: fake.comment(comment.postId, {
+            message,
+            from: { id: pageId, name: fake.page.name },
+            parentId: comment.id,
+          }).id,
+        };
+      }
+      if (edge === 'likes' && method === 'POST') {
+        comment.likedBy.add(pageId);
+        return { success: true };
+      }
+    }
     if (post && !edge) {
       authenticate(token, ['page']);
       if (method === 'DELETE') {
@@ -389,7 +718,10 @@ export async function startMetaFake(): Promise<MetaFake> {
         id: post.id,
         permalink_url: post.permalink_url,
         reactions: { data: [], summary: { total_count: post.reactions } },
-        comments: { data: [], summary: { total_count: 0 } },
+        comments: {
+          data: [],
+          summary: { total_count: fake.comments.filter((c) => c.postId === post.id && !c.deleted).length },
+        },
       };
     }
     // Instagram
@@ -404,6 +736,7 @@ export async function startMetaFake(): Promise<MetaFake> {
             caption: m.caption,
             timestamp: m.timestamp,
             permalink: m.permalink,
+            comments_count: fake.igComments.filter((c) => c.mediaId === m.id && !c.deleted).length,
           })),
         };
       }
@@ -425,6 +758,40 @@ export async function startMetaFake(): Promise<MetaFake> {
       };
     }
     const igMedia = fake.media.find((m) => m.id === node && m.network === 'instagram');
+    if (igMedia && edge === 'comments' && method === 'GET') {
+      authenticate(token, ['page', 'long']);
+      const withReplies = /\breplies\b/.test(p.get('fields') ?? '');
+      // Newest first, top-level comments only (their replies under `replies`).
+      const top = fake.igComments
+        .filter((c) => c.mediaId === igMedia.id && c.parentId === null && !c.deleted)
+        .reverse()
+        .map((c) => igComment(c, withReplies));
+      return paged(top, p, self);
+    }
+    const igC = fake.igComments.find((c) => c.id === node);
+    if (igC) {
+      authenticate(token, ['page', 'long']);
+      if (igC.deleted) throw gone(igC.id);
+      if (!edge && method === 'GET') return igComment(igC, false);
+      if (edge === 'replies' && method === 'GET')
+        return paged(
+          fake.igComments.filter((r) => r.parentId === igC.id && !r.deleted).map((r) => igComment(r, false)),
+          p,
+          self,
+        );
+      if (edge === 'replies' && method === 'POST') {
+        const message = p.get('message') ?? '';
+        if (!message) throw param('The parameter message is required');
+        // Only top-level comments take replies: a reply to a reply goes to its top-level comment.
+        const reply = fake.igComment(igC.mediaId, {
+          text: message,
+          username: fake.instagram.username,
+          parentId: igC.parentId ?? igC.id,
+        });
+        reply.from = { id: fake.instagram.id, username: fake.instagram.username };
+        return { id: reply.id };
+      }
+    }
     if (igMedia && !edge) {
       authenticate(token, ['page', 'long']);
       return {
@@ -448,6 +815,7 @@ export async function startMetaFake(): Promise<MetaFake> {
     path: string,
     p: URLSearchParams,
     token: string | undefined,
+    self: string,
   ): Promise<unknown> {
     if (path === '/oauth/access_token' && method === 'POST') {
       const code = p.get('code') ?? '';
@@ -516,8 +884,32 @@ export async function startMetaFake(): Promise<MetaFake> {
             text: m.caption,
             timestamp: m.timestamp,
             permalink: m.permalink,
+            has_replies: fake.threadsPosts.some((t) => t.repliedTo === m.id),
           })),
         };
+      if (edge === 'replies' && method === 'GET')
+        return paged(
+          chronological(
+            fake.threadsPosts.filter((t) => t.username === fake.threadsUser.username && t.repliedTo),
+            new URLSearchParams(),
+          ).map(threadsView),
+          p,
+          self,
+        );
+      if (edge === 'mentions' && method === 'GET') {
+        const since = sinceOf(p);
+        const mention = new RegExp(`(^|\\W)@${fake.threadsUser.username.replace('.', '\\.')}\\b`);
+        return paged(
+          chronological(
+            fake.threadsPosts.filter(
+              (t) => t.username !== fake.threadsUser.username && mention.test(t.text) && timeOf(t.timestamp) >= since,
+            ),
+            new URLSearchParams(),
+          ).map(threadsView),
+          p,
+          self,
+        );
+      }
       if (edge === 'threads_publish' && method === 'POST')
         return publishContainer('threads', node, p.get('creation_id'));
       if (edge === 'threads_publishing_limit') return quota('threads', node);
@@ -529,6 +921,15 @@ export async function startMetaFake(): Promise<MetaFake> {
       return { id: c.id, status: c.status, ...(c.status === 'ERROR' ? { error_message: c.error } : {}) };
     }
     const media = fake.media.find((m) => m.id === node && m.network === 'threads');
+    const threadsPost = fake.threadsPosts.find((t) => t.id === node);
+    if ((media || threadsPost) && (edge === 'replies' || edge === 'conversation') && method === 'GET') {
+      const id = (media ?? threadsPost)!.id;
+      const found = fake.threadsPosts.filter((t) =>
+        edge === 'replies' ? t.repliedTo === id : t.rootPost === id || t.repliedTo === id,
+      );
+      return paged(chronological(found, p).map(threadsView), p, self);
+    }
+    if (threadsPost && !edge) return threadsView(threadsPost);
     if (media && !edge) return { id: media.id, permalink: media.permalink };
     if (media && edge === 'insights')
       return {
@@ -542,7 +943,6 @@ export async function startMetaFake(): Promise<MetaFake> {
     throw fail(400, 100, `Object with ID '${node}' does not exist`, 33, 'THApiException');
   }
 
-  const usage = JSON.stringify({ call_count: 1, total_cputime: 1, total_time: 1 });
   const handler =
     (host: 'graph' | 'threads', prefix: string) => async (req: http.IncomingMessage, res: http.ServerResponse) => {
       const chunks: Buffer[] = [];
@@ -563,9 +963,30 @@ export async function startMetaFake(): Promise<MetaFake> {
       const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
       const token = bearer ?? params.get('access_token') ?? undefined;
       const path = url.pathname.startsWith(prefix) ? url.pathname.slice(prefix.length) || '/' : url.pathname;
-      fake.requests.push({ method, host, path });
+      fake.requests.push({ method, host, path, query: params });
+      const self = `http://${req.headers.host}${url.pathname}`;
       const answer = (status: number, json: unknown, headers: Record<string, string> = {}) => {
-        res.writeHead(status, { 'content-type': 'application/json', 'x-app-usage': usage, ...headers });
+        const spent = fake.usage.percent;
+        res.writeHead(status, {
+          'content-type': 'application/json',
+          'x-app-usage': JSON.stringify({ call_count: spent, total_cputime: 1, total_time: 1 }),
+          ...(host === 'graph'
+            ? {
+                'x-business-use-case-usage': JSON.stringify({
+                  [pageId]: [
+                    {
+                      type: 'pages',
+                      call_count: spent,
+                      total_cputime: 1,
+                      total_time: 1,
+                      estimated_time_to_regain_access: fake.usage.regainMinutes,
+                    },
+                  ],
+                }),
+              }
+            : {}),
+          ...headers,
+        });
         res.end(JSON.stringify(json));
       };
       const throttle = throttles.findIndex((t) => t.match.test(path));
@@ -603,9 +1024,9 @@ export async function startMetaFake(): Promise<MetaFake> {
       try {
         const result =
           host === 'graph'
-            ? await graph(method, path, params, form, token)
-            : await threads(method, url.pathname, params, token);
-        const lose = losses.findIndex((l) => l.test(path));
+            ? await graph(method, path, params, form, token, self)
+            : await threads(method, url.pathname, params, token, self);
+        const lose = losses.findIndex((l) => l.match.test(path) && (!l.method || l.method === method));
         if (lose >= 0) {
           losses.splice(lose, 1);
           res.socket?.destroy();

@@ -1,7 +1,12 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { renderSavedReply } from '../../../content/saved-replies';
-import { conversationStateQuery, decideReplyUpdate, likeMessageUpdate } from '../../../contracts/inbox';
+import {
+  conversationStateQuery,
+  decideReplyUpdate,
+  INBOX_WITHOUT_LIKES,
+  likeMessageUpdate,
+} from '../../../contracts/inbox';
 import { TEXT_RULES } from '../../../contracts/text-rules';
 import { messageView, replyView } from '../../../db/inbox';
 import {
@@ -306,6 +311,8 @@ export const replyRoutes: FastifyPluginAsyncZod = async (app) => {
       if (message.direction !== 'in')
         throw invalidField('id', 'inbound', 'only a message from someone else can be liked');
       if (message.deleted) throw invalidField('id', 'not_deleted', 'the message was deleted on the network');
+      if (INBOX_WITHOUT_LIKES.some((n) => n === message.network))
+        throw invalidField('id', 'likeable', `${message.network} does not let an app like a message; reply instead`);
       await runWorkflowUpdate(
         () =>
           updateConversationWithStart(

@@ -1,6 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
+import { likesInbox } from '../../../contracts/inbox';
 import { api, ApiProblem, data } from '../api/client';
 import { formatDateTime } from '../app/format';
 import { LIVE_REFETCH_MS } from '../app/live';
@@ -173,7 +174,8 @@ function MessageItem({
             Open on {network}
           </a>
         )}
-        {m.direction === 'in' && !m.deleted && network !== 'push' && can('engage') && (
+        {/* Instagram's and Threads' APIs let no app like anything, and a pushed item has no network: no Like there. */}
+        {m.direction === 'in' && !m.deleted && likesInbox(network) && can('engage') && (
           <button type="button" onClick={() => like.mutate()} disabled={like.isPending || liked}>
             {liked ? 'Liked' : 'Like'}
             <span className="visually-hidden"> the message by {author}</span>

@@ -1,0 +1,426 @@
+import { MockActivityEnvironment } from '@temporalio/testing';
+import type { WorkflowHandle } from '@temporalio/client';
+import { createConversationActivities } from '../activities/conversation';
+import { createInboxConnectors } from '../channels/inbox-connectors';
+import { inboxCountersQuery, inboxWorkflowId, likeMessageUpdate } from '../contracts/inbox';
+import type { OAuthCredentials } from '../contracts/oauth';
+import type { Provider } from '../contracts/domain';
+import { insertChannel } from '../db/channels';
+import { startInboxReader } from '../services/inbox-store';
+import type { conversationWorkflow } from '../workflows/conversation';
+import { useChorus } from './support/chorus';
+import { seedReply, signalConversation } from './support/conversations';
+import { waitFor } from './support/harness';
+import { startMetaFake, type MetaFake } from './support/meta-fake';
+
+/**
+ * The engagement inbox on Facebook Pages, Instagram and Threads, against the Meta fake
+ * (test/support/meta-fake.ts), with Temporal, PostgreSQL and Chorus's worker for real: comments
+ * and replies on the accounts' posts become conversations once each, however often they are read;
+ * a reply goes out once, in the right thread, even when its send runs twice; Facebook likes,
+ * Instagram and Threads refuse to; Meta's throttling pauses the read.
+ */
+let fake: MetaFake;
+beforeAll(async () => {
+  fake = await startMetaFake();
+});
+afterAll(async () => {
+  await fake?.close();
+});
+
+const started: WorkflowHandle[] = [];
+const {
+  harness: h,
+  workspace: ws,
+  call,
+} = useChorus({
+  workspace: 'Meta inbox',
+  // The inbox reads every half second, so items show in seconds.
+  harness: () => ({ meta: { graphUrl: fake.graphUrl, threadsUrl: fake.threadsUrl }, inboxPollSeconds: 0.5 }),
+  beforeClose: async () => {
+    await Promise.all(started.map((w) => w.terminate('test over').catch(() => undefined)));
+  },
+});
+
+const channels: Record<'facebook' | 'instagram' | 'threads', string> = { facebook: '', instagram: '', threads: '' };
+
+beforeAll(async () => {
+  const tokens = {
+    accessToken: 'EAALong-user-token-not-used-by-the-inbox',
+    accessTokenExpiresAt: new Date(Date.now() + 60 * 86_400_000).toISOString(),
+    refreshToken: null,
+    refreshTokenExpiresAt: null,
+    scopes: [],
+  };
+  const connect = async (provider: Provider, credentials: OAuthCredentials) => {
+    const channel = await insertChannel(h().db, {
+      workspaceId: ws().workspaceId,
+      actorId: ws().userId,
+      provider,
+      name: `Chorus on ${provider}`,
+      accountRef: credentials.account.name,
+      credentialsSealed: h().sealer.seal(credentials),
+    });
+    await startInboxReader(
+      { temporal: h().client, taskQueue: h().taskQueue },
+      { ...channel, workspaceId: ws().workspaceId },
+    );
+    started.push(h().client.workflow.getHandle(inboxWorkflowId(channel.id)));
+    return channel.id;
+  };
+  channels.facebook = await connect('facebook', {
+    tokens,
+    account: { id: fake.page.id, name: fake.page.name, kind: 'page', accountToken: fake.page.token },
+  });
+  channels.instagram = await connect('instagram', {
+    tokens,
+    account: {
+      id: fake.instagram.id,
+      name: fake.instagram.username,
+      kind: 'instagram_business',
+      accountToken: fake.page.token,
+    },
+  });
+  channels.threads = await connect('threads', {
+    tokens: { ...tokens, accessToken: fake.threadsUser.token },
+    account: { id: fake.threadsUser.id, name: fake.threadsUser.username, kind: 'user', accountToken: null },
+  });
+});
+
+const conversationsOf = (channelId: string) =>
+  h()
+    .db.selectFrom('inbox_conversations')
+    .selectAll()
+    .where('workspace_id', '=', ws().workspaceId)
+    .where('channel_id', '=', channelId)
+    .orderBy('id')
+    .execute();
+const messagesOf = (channelId: string) =>
+  h()
+    .db.selectFrom('inbox_messages')
+    .selectAll()
+    .where('workspace_id', '=', ws().workspaceId)
+    .where('channel_id', '=', channelId)
+    .orderBy('id')
+    .execute();
+const messageOf = async (channelId: string, externalId: string) =>
+  (await messagesOf(channelId)).find((m) => m.external_id === externalId)!;
+const reply = (replyId: string) =>
+  h().db.selectFrom('inbox_replies').selectAll().where('id', '=', replyId).executeTakeFirstOrThrow();
+const settled = (replyId: string) =>
+  waitFor(`reply ${replyId} settled`, async () => {
+    const r = await reply(replyId);
+    return ['sent', 'failed', 'rejected'].includes(r.status) && r;
+  });
+const counters = (channelId: string) =>
+  h().client.workflow.getHandle(inboxWorkflowId(channelId)).query(inboxCountersQuery);
+/** Waits for `n` more complete reads of the channel (a read that stored nothing new among them). */
+async function readsMore(channelId: string, n: number) {
+  const before = (await counters(channelId)).reads;
+  await waitFor(`${n} more reads of ${channelId}`, async () => (await counters(channelId)).reads >= before + n);
+}
+const activities = () =>
+  createConversationActivities({
+    db: h().db,
+    adapters: h().adapters,
+    sealer: h().sealer,
+    inboxConnectors: createInboxConnectors(h().adapters),
+  });
+const startConversation = async (conversationId: string, replyId: string) => {
+  const handle = await signalConversation(
+    h().client,
+    h().taskQueue,
+    { conversationId, workspaceId: ws().workspaceId },
+    { replyId },
+  );
+  started.push(handle);
+  return handle as WorkflowHandle<typeof conversationWorkflow>;
+};
+/** The timers a workflow started, in seconds. */
+async function timersOf(workflowId: string): Promise<number[]> {
+  const events = (await h().client.workflow.getHandle(workflowId).fetchHistory()).events ?? [];
+  return events
+    .map((e) => e.timerStartedEventAttributes?.startToFireTimeout?.seconds)
+    .filter((s) => s !== undefined && s !== null)
+    .map(Number);
+}
+
+describe('Facebook Pages', () => {
+  let post: ReturnType<MetaFake['addFeedPost']>;
+  let question: ReturnType<MetaFake['comment']>;
+  let conversationId: string;
+
+  test("comments and replies on the Page's posts become one conversation per post, each once, also when read again", async () => {
+    post = fake.addFeedPost('Our winter blend is back', 3_600_000);
+    const quiet = fake.addFeedPost('A post nobody answered lately', 2 * 86_400_000);
+    question = fake.comment(post.id, { message: 'Is it decaf?' });
+    const other = fake.comment(post.id, {
+      message: 'Do you ship to Canada?',
+      from: { id: '6100000000000077', name: 'Robin Reader' },
+    });
+    const followUp = fake.comment(post.id, { message: 'And what does it cost?', parentId: question.id });
+
+    const [conversation] = await waitFor('the post as a conversation with three comments', async () => {
+      const found = await conversationsOf(channels.facebook);
+      return found.length === 1 && found[0]!.message_count === 3 && found;
+    });
+    conversationId = conversation!.id;
+    expect(conversation).toMatchObject({ network: 'facebook', kind: 'thread', thread_key: post.id, status: 'open' });
+    const messages = await messagesOf(channels.facebook);
+    // Written in the same second: their order among themselves is storage's.
+    expect(
+      messages.map((m) => [m.external_id, m.kind, m.direction, m.parent_external_id, m.root_external_id]).sort(),
+    ).toEqual(
+      [
+        [question.id, 'reply', 'in', post.id, post.id],
+        [other.id, 'reply', 'in', post.id, post.id],
+        [followUp.id, 'reply', 'in', question.id, post.id],
+      ].sort(),
+    );
+    expect(messages.find((m) => m.external_id === question.id)).toMatchObject({
+      text: 'Is it decaf?',
+      url: question.permalink_url,
+    });
+    const contact = await h()
+      .db.selectFrom('inbox_contacts')
+      .selectAll()
+      .where('id', '=', messages.find((m) => m.external_id === other.id)!.contact_id!)
+      .executeTakeFirstOrThrow();
+    expect(contact).toMatchObject({ network: 'facebook', external_id: '6100000000000077', handle: 'Robin Reader' });
+
+    // Read again and again: nothing stored twice (the last minutes are read again on purpose);
+    // a post untouched since before the read's window (its updated_time) is not even asked for its comments.
+    await readsMore(channels.facebook, 3);
+    expect(await messagesOf(channels.facebook)).toHaveLength(3);
+    expect((await counters(channels.facebook)).skipped).toBeGreaterThan(0);
+    expect(fake.requests.some((r) => r.path === `/${quiet.id}/comments`)).toBe(false);
+    const reads = fake.requests.filter((r) => r.path === `/${post.id}/comments`);
+    expect(reads.at(-1)!.query.get('filter')).toBe('stream');
+    expect(reads.at(-1)!.query.get('order')).toBe('chronological');
+    expect(Number(reads.at(-1)!.query.get('since'))).toBeGreaterThan(0);
+
+    // A later comment joins the same conversation.
+    fake.comment(post.id, { message: 'Found it in the shop, thanks', parentId: other.id });
+    await waitFor('the fourth comment', async () => (await conversationsOf(channels.facebook))[0]!.message_count === 4);
+    expect(await conversationsOf(channels.facebook)).toHaveLength(1);
+  });
+
+  test('a reply goes out once under the comment, as the Page, even when its send runs twice; a like likes it', async () => {
+    const message = await messageOf(channels.facebook, question.id);
+    const replyId = await seedReply(h().db, {
+      workspaceId: ws().workspaceId,
+      conversationId,
+      messageId: message.id,
+      authorId: ws().userId,
+      text: 'Not decaf, but we have a decaf blend too!',
+    });
+    // The first attempt's comment is made, its answer lost: the retry finds it instead of commenting again.
+    fake.loseNextAnswer(new RegExp(`^/${question.id}/comments$`), 'POST');
+    const handle = await startConversation(conversationId, replyId);
+    const sent = await settled(replyId);
+    expect(sent.status).toBe('sent');
+    const byPage = () => fake.comments.filter((c) => c.parentId === question.id && c.from.id === fake.page.id);
+    expect(byPage()).toHaveLength(1);
+    expect(sent.external_id).toBe(byPage()[0]!.id);
+    expect(fake.requests.filter((r) => r.method === 'POST' && r.path === `/${question.id}/comments`)).toHaveLength(1);
+    // The second attempt looked among the comment's replies (newest first) instead of commenting again.
+    expect(
+      fake.requests.some(
+        (r) => r.path === `/${question.id}/comments` && r.query.get('order') === 'reverse_chronological',
+      ),
+    ).toBe(true);
+
+    // Run again after its record was lost: found, not sent again.
+    await h().db.updateTable('inbox_replies').set({ status: 'sending' }).where('id', '=', replyId).execute();
+    const again = (await new MockActivityEnvironment({ attempt: 2 }).run(activities().sendReply, { replyId })) as {
+      externalId: string;
+    };
+    expect(again.externalId).toBe(sent.external_id);
+    expect(byPage()).toHaveLength(1);
+
+    // The Page's own reply is not read back as a customer's message.
+    await readsMore(channels.facebook, 2);
+    const messages = await messagesOf(channels.facebook);
+    expect(messages.filter((m) => m.direction === 'in')).toHaveLength(4);
+    expect(messages.filter((m) => m.direction === 'out').map((m) => m.external_id)).toEqual([sent.external_id]);
+
+    // Liked twice: liked once, by the Page.
+    for (let i = 0; i < 2; i++)
+      await handle.executeUpdate(likeMessageUpdate, { args: [{ messageId: message.id, actorId: ws().userId }] });
+    expect([...question.likedBy]).toEqual([fake.page.id]);
+  });
+
+  test('a reply to a deleted comment fails, saying so, and sends nothing', async () => {
+    const doomed = fake.comment(post.id, { message: 'Hmm' });
+    const message = await waitFor('the comment stored', async () => messageOf(channels.facebook, doomed.id));
+    doomed.deleted = true;
+    const replyId = await seedReply(h().db, {
+      workspaceId: ws().workspaceId,
+      conversationId,
+      messageId: message.id,
+      authorId: ws().userId,
+      text: 'Into the void',
+    });
+    await startConversation(conversationId, replyId);
+    expect(await settled(replyId)).toMatchObject({
+      status: 'failed',
+      error: expect.stringMatching(/deleted on Facebook/),
+    });
+    expect(fake.comments.filter((c) => c.parentId === doomed.id)).toHaveLength(0);
+  });
+});
+
+describe('Instagram', () => {
+  test("comments and their replies on the account's media become a conversation; a reply goes out once; liking is refused", async () => {
+    const media = fake.addInstagramMedia('New mugs in the shop', 7_200_000);
+    const first = fake.igComment(media.id, { text: 'Love the blue one', username: 'mia.makes' });
+    const second = fake.igComment(media.id, { text: 'Dishwasher safe?', username: 'leo.cooks', parentId: first.id });
+    const [conversation] = await waitFor('the medium as a conversation with two comments', async () => {
+      const found = await conversationsOf(channels.instagram);
+      return found.length === 1 && found[0]!.message_count === 2 && found;
+    });
+    expect(conversation).toMatchObject({ network: 'instagram', thread_key: media.id });
+    const messages = await messagesOf(channels.instagram);
+    expect(messages.map((m) => [m.external_id, m.parent_external_id, m.url]).sort()).toEqual(
+      [
+        [first.id, media.id, media.permalink],
+        [second.id, first.id, media.permalink],
+      ].sort(),
+    );
+    await readsMore(channels.instagram, 3);
+    expect(await messagesOf(channels.instagram)).toHaveLength(2);
+
+    // Answering the reply: Instagram puts it under the top-level comment. Its first answer lost, the send runs twice.
+    const replyId = await seedReply(h().db, {
+      workspaceId: ws().workspaceId,
+      conversationId: conversation!.id,
+      messageId: (await messageOf(channels.instagram, second.id)).id,
+      authorId: ws().userId,
+      text: '@leo.cooks Yes, top rack!',
+    });
+    fake.loseNextAnswer(new RegExp(`^/${second.id}/replies$`), 'POST');
+    await startConversation(conversation!.id, replyId);
+    const sent = await settled(replyId);
+    expect(sent.status).toBe('sent');
+    const ours = fake.igComments.filter((c) => c.from.id === fake.instagram.id);
+    expect(ours.map((c) => [c.id, c.parentId, c.text])).toEqual([
+      [sent.external_id, first.id, '@leo.cooks Yes, top rack!'],
+    ]);
+    // …and the read does not take it for a customer's.
+    await readsMore(channels.instagram, 2);
+    expect((await messagesOf(channels.instagram)).filter((m) => m.direction === 'in')).toHaveLength(2);
+
+    // Instagram's API cannot like a comment: the API says so at once, the activity refuses for good.
+    const liked = await messageOf(channels.instagram, first.id);
+    const refused = await call(ws().token, 'POST', `/v1/inbox/messages/${liked.id}/like`);
+    expect(refused.statusCode).toBe(422);
+    expect(refused.json()).toMatchObject({ errors: [expect.objectContaining({ field: 'id', rule: 'likeable' })] });
+    await expect(
+      new MockActivityEnvironment().run(activities().likeMessage, {
+        conversationId: conversation!.id,
+        messageId: liked.id,
+      }),
+    ).rejects.toMatchObject({ nonRetryable: true, message: expect.stringMatching(/does not let an app like/) });
+  });
+});
+
+describe('Threads', () => {
+  test('replies at every depth and mentions become conversations; a reply is published once from its kept container; liking is refused', async () => {
+    const post = fake.addThreadsPost('Hello from Chorus', 3_600_000);
+    const first = fake.threadsPost({ text: 'Welcome!', username: 'ana.writes', repliedTo: post.id });
+    const nested = fake.threadsPost({
+      text: 'What is Chorus?',
+      username: 'ben.asks',
+      repliedTo: first.id,
+      rootPost: post.id,
+    });
+    const mention = fake.threadsPost({ text: 'Big fan of @chorus.threads lately', username: 'cleo.posts' });
+    const conversations = await waitFor('the thread and the mention as conversations', async () => {
+      const found = await conversationsOf(channels.threads);
+      const thread = found.find((c) => c.thread_key === post.id);
+      return found.length === 2 && thread?.message_count === 2 && found;
+    });
+    const thread = conversations.find((c) => c.thread_key === post.id)!;
+    expect(conversations.find((c) => c.thread_key === mention.id)).toMatchObject({
+      network: 'threads',
+      message_count: 1,
+    });
+    const messages = await messagesOf(channels.threads);
+    expect(messages.map((m) => [m.external_id, m.kind, m.parent_external_id, m.root_external_id]).sort()).toEqual(
+      [
+        [first.id, 'reply', post.id, post.id],
+        [nested.id, 'reply', first.id, post.id],
+        [mention.id, 'mention', null, mention.id],
+      ].sort(),
+    );
+    await readsMore(channels.threads, 3);
+    expect(await messagesOf(channels.threads)).toHaveLength(3);
+    const conversationReads = fake.requests.filter((r) => r.path === `/v1.0/${post.id}/conversation`);
+    expect(conversationReads.at(-1)!.query.get('reverse')).toBe('false');
+
+    // Published, its answer lost: the retry finds the container it kept PUBLISHED and the reply it became.
+    const replyId = await seedReply(h().db, {
+      workspaceId: ws().workspaceId,
+      conversationId: thread.id,
+      messageId: (await messageOf(channels.threads, nested.id)).id,
+      authorId: ws().userId,
+      text: 'A social media inbox that answers here, once.',
+    });
+    fake.loseNextAnswer(/threads_publish$/, 'POST');
+    await startConversation(thread.id, replyId);
+    const sent = await settled(replyId);
+    expect(sent.status).toBe('sent');
+    const ours = fake.threadsPosts.filter((t) => t.username === fake.threadsUser.username);
+    expect(ours.map((t) => [t.id, t.repliedTo, t.rootPost])).toEqual([[sent.external_id, nested.id, post.id]]);
+    expect(sent.network_state).toEqual({ containerId: ours[0]!.containerId });
+    expect(fake.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/threads_publish'))).toHaveLength(1);
+    // The second attempt asked the kept container's status, and found the reply among the account's.
+    expect(fake.requests.some((r) => r.path === `/v1.0/${ours[0]!.containerId}`)).toBe(true);
+    expect(fake.requests.some((r) => r.path === `/v1.0/${fake.threadsUser.id}/replies`)).toBe(true);
+    expect([...fake.containers.values()].filter((c) => c.replyTo === nested.id)).toHaveLength(1);
+
+    // The send run again after its record was lost: the same reply.
+    await h().db.updateTable('inbox_replies').set({ status: 'sending' }).where('id', '=', replyId).execute();
+    const again = (await new MockActivityEnvironment({ attempt: 2 }).run(activities().sendReply, { replyId })) as {
+      externalId: string;
+    };
+    expect(again.externalId).toBe(sent.external_id);
+    expect(fake.threadsPosts.filter((t) => t.username === fake.threadsUser.username)).toHaveLength(1);
+    await readsMore(channels.threads, 2);
+    expect((await messagesOf(channels.threads)).filter((m) => m.direction === 'in')).toHaveLength(3);
+
+    await expect(
+      new MockActivityEnvironment().run(activities().likeMessage, {
+        conversationId: thread.id,
+        messageId: messages[0]!.id,
+      }),
+    ).rejects.toMatchObject({ nonRetryable: true, message: expect.stringMatching(/Threads API has no way/) });
+  });
+});
+
+describe("Meta's rate limits", () => {
+  test('a throttled read waits the time Meta names; a budget nearly spent pauses the read before Meta refuses', async () => {
+    // Code 32 (Page request limit) with X-Business-Use-Case-Usage saying 2 minutes.
+    fake.throttleNext(/\/feed$/, 32, 2);
+    await waitFor('the read throttled', async () =>
+      /throttling/.test((await counters(channels.facebook)).lastError ?? ''),
+    );
+    await waitFor('a two-minute wait', async () =>
+      (await timersOf(inboxWorkflowId(channels.facebook))).some((s) => s >= 120),
+    );
+
+    // 95 % of the hour's budget spent, access back in 3 minutes: the next read stops, no error.
+    fake.usage = { percent: 95, regainMinutes: 3 };
+    const comment = fake.igComment(fake.addInstagramMedia('Paused', 0).id, { text: 'Still there?', username: 'zoe' });
+    try {
+      await waitFor('a three-minute pause', async () =>
+        (await timersOf(inboxWorkflowId(channels.instagram))).some((s) => s >= 180),
+      );
+      const paused = await counters(channels.instagram);
+      expect(paused.lastError).toBeNull();
+      expect((await messagesOf(channels.instagram)).some((m) => m.external_id === comment.id)).toBe(false);
+    } finally {
+      fake.usage = { percent: 1, regainMinutes: 0 };
+    }
+  });
+});

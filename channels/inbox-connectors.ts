@@ -6,6 +6,11 @@ import { MastodonInboxReader } from './inbox-mastodon';
 import type { BlueskyAdapter, BlueskyCredentials } from './bluesky';
 import type { MastodonAdapter, MastodonCredentials } from './mastodon';
 import type { ChannelAdapters } from './registry';
+import { linkedinLike, linkedinReply, LinkedInInboxReader } from './inbox-linkedin';
+import { XInboxReader, xLike, xReply } from './inbox-x';
+import type { LinkedInAdapter } from './linkedin';
+import type { XAdapter } from './x';
+import type { OAuthCredentials } from '../contracts/oauth';
 import type { InboxChannelProvider } from '../contracts/inbox';
 
 /**
@@ -41,7 +46,16 @@ export function createInboxConnectors(
   const mastodon = adapters.mastodon as unknown as MastodonAdapter;
   const blueskyReader = new BlueskyInboxReader({ appviewDid: options.blueskyAppviewDid });
   const mastodonReader = new MastodonInboxReader();
-  const connectors: { bluesky: InboxConnector<BlueskyCredentials>; mastodon: InboxConnector<MastodonCredentials> } = {
+  const x = adapters.x as unknown as XAdapter;
+  const xReader = new XInboxReader(x);
+  const linkedin = adapters.linkedin as unknown as LinkedInAdapter;
+  const linkedinReader = new LinkedInInboxReader(linkedin);
+  const connectors: {
+    bluesky: InboxConnector<BlueskyCredentials>;
+    mastodon: InboxConnector<MastodonCredentials>;
+    x: InboxConnector<OAuthCredentials>;
+    linkedin: InboxConnector<OAuthCredentials>;
+  } = {
     bluesky: {
       read: (credentials, cursors, onPage) => blueskyReader.read(credentials, cursors, onPage),
       reply: (credentials, request) => blueskyReply(bluesky, credentials, request),
@@ -52,6 +66,16 @@ export function createInboxConnectors(
       read: (credentials, cursors, onPage) => mastodonReader.read(credentials, cursors, onPage),
       reply: (credentials, request) => mastodonReply(mastodon, credentials, request),
       like: (credentials, subject) => mastodonFavourite(mastodon, credentials, subject),
+    },
+    x: {
+      read: (credentials, cursors, onPage) => xReader.read(credentials, cursors, onPage),
+      reply: (credentials, request) => xReply(x, credentials, request),
+      like: (credentials, subject) => xLike(x, credentials, subject),
+    },
+    linkedin: {
+      read: (credentials, cursors, onPage) => linkedinReader.read(credentials, cursors, onPage),
+      reply: (credentials, request) => linkedinReply(linkedin, credentials, request),
+      like: (credentials, subject) => linkedinLike(linkedin, credentials, subject),
     },
   };
   return connectors;

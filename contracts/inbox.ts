@@ -8,7 +8,7 @@ import type { ApprovalChainStatus, ApprovalStep, DecisionRequest } from './appro
 import type { Role } from './domain';
 
 /** The channels' networks whose inbox Chorus reads (each has its hooks in channels/inbox-connectors.ts). */
-export const INBOX_CHANNEL_PROVIDERS = ['bluesky', 'mastodon'] as const;
+export const INBOX_CHANNEL_PROVIDERS = ['bluesky', 'mastodon', 'x', 'linkedin'] as const;
 export type InboxChannelProvider = (typeof INBOX_CHANNEL_PROVIDERS)[number];
 export const readsInbox = (provider: string): provider is InboxChannelProvider =>
   (INBOX_CHANNEL_PROVIDERS as readonly string[]).includes(provider);

@@ -22,6 +22,7 @@ import {
 import { hashToken } from '../../db/tokens';
 import { findSession } from '../../db/sessions';
 import { startChannelTokens } from '../../services/channel-tokens';
+import { startInboxReader } from '../../services/inbox-store';
 import { callerOf, requireRole, Roles } from '../plugins/auth';
 import { conflict, invalidField, notFound } from '../problems';
 import { policyOf, SESSION_COOKIE } from '../sessions';
@@ -358,6 +359,10 @@ export const channelConnectRoutes: FastifyPluginAsyncZod = async (app) => {
     // The channel is connected either way: a token workflow that did not start now starts at the next worker start.
     await startChannelTokens(app, { id: channel.id, workspaceId: actor.workspaceId, provider }).catch((err: unknown) =>
       app.log.warn({ err, channelId: channel.id }, 'the token workflow of the channel did not start'),
+    );
+    // Its inbox (the networks whose inbox Chorus reads); one that did not start starts at the next worker start.
+    await startInboxReader(app, { id: channel.id, workspaceId: actor.workspaceId, provider }).catch((err: unknown) =>
+      app.log.warn({ err, channelId: channel.id }, 'the inbox read of the channel did not start'),
     );
     return { channel, created };
   }

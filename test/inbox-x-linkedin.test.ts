@@ -1,4 +1,6 @@
 import type { OAuthCredentials } from '../contracts/oauth';
+import { ChannelError } from '../channels/errors';
+import { createInboxConnectors } from '../channels/inbox-connectors';
 import { metricsWorkflowId, stopMetricsSignal } from '../contracts/analytics';
 import {
   inboxCountersQuery,
@@ -392,5 +394,18 @@ describe('LinkedIn', () => {
     });
     expect(metrics.get('urn:li:share:1')).toEqual({ status: 'deleted' });
     expect(calls).toBe(2);
+  });
+
+  test('a member channel without r_member_social: the read says so and waits hours, nothing is stored', async () => {
+    const pages: unknown[] = [];
+    const read = createInboxConnectors(h().adapters).linkedin!.read(memberCredentials, {}, async (page) => {
+      pages.push(page);
+    });
+    await expect(read).rejects.toThrow(ChannelError);
+    const err = (await read.catch((e: unknown) => e)) as ChannelError;
+    // Not refused credentials: the channel still publishes, and is not marked for reconnecting.
+    expect(err).toMatchObject({ kind: 'rejected', retryAfterMs: 6 * 3600_000 });
+    expect(err.message).toContain('r_member_social');
+    expect(pages).toEqual([]);
   });
 });

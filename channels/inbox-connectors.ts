@@ -11,6 +11,10 @@ import type { OAuthCredentials } from '../contracts/oauth';
 import type { BlueskyAdapter, BlueskyCredentials } from './bluesky';
 import type { MastodonAdapter, MastodonCredentials } from './mastodon';
 import type { ChannelAdapters } from './registry';
+import { linkedinLike, linkedinReply, LinkedInInboxReader } from './inbox-linkedin';
+import { XInboxReader, xLike, xReply } from './inbox-x';
+import { LinkedInAdapter } from './linkedin';
+import { XAdapter } from './x';
 import type { InboxChannelProvider } from '../contracts/inbox';
 
 /**
@@ -52,6 +56,8 @@ export function createInboxConnectors(
     facebook: InboxConnector<OAuthCredentials>;
     instagram: InboxConnector<OAuthCredentials>;
     threads: InboxConnector<OAuthCredentials>;
+    x?: InboxConnector<OAuthCredentials>;
+    linkedin?: InboxConnector<OAuthCredentials>;
   } = {
     bluesky: {
       read: (credentials, cursors, onPage) => blueskyReader.read(credentials, cursors, onPage),
@@ -68,5 +74,24 @@ export function createInboxConnectors(
     instagram: new InstagramInbox(adapters.instagram as unknown as InstagramAdapter),
     threads: new ThreadsInbox(adapters.threads as unknown as ThreadsAdapter),
   };
+  // X and LinkedIn through their adapters' calls (token handling); a stand-in adapter (a test's) has no inbox.
+  const x = adapters.x;
+  if (x instanceof XAdapter) {
+    const reader = new XInboxReader(x);
+    connectors.x = {
+      read: (credentials, cursors, onPage) => reader.read(credentials, cursors, onPage),
+      reply: (credentials, request) => xReply(x, credentials, request),
+      like: (credentials, subject) => xLike(x, credentials, subject),
+    };
+  }
+  const linkedin = adapters.linkedin;
+  if (linkedin instanceof LinkedInAdapter) {
+    const reader = new LinkedInInboxReader(linkedin);
+    connectors.linkedin = {
+      read: (credentials, cursors, onPage) => reader.read(credentials, cursors, onPage),
+      reply: (credentials, request) => linkedinReply(linkedin, credentials, request),
+      like: (credentials, subject) => linkedinLike(linkedin, credentials, subject),
+    };
+  }
   return connectors;
 }

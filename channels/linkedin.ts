@@ -1,6 +1,6 @@
 import { oauthCredentialsSchema, type OAuthAccount, type OAuthCredentials, type OAuthTokens } from '../contracts/oauth';
 import { TEXT_RULES } from '../contracts/text-rules';
-import { graphemeLength, type ChannelAdapter, type MediaFacts, type PublishMedia } from './adapter';
+import { graphemeLength, type ChannelAdapter, type MediaFacts, type PostMetrics, type PublishMedia } from './adapter';
 import type { PublishRequest, PublishResult } from './adapter';
 import { ChannelError, retryDelayFromHeaders } from './errors';
 import type { OAuthClientConfig, OAuthProvider } from './oauth';
@@ -29,6 +29,8 @@ const MAX_ALT_CHARACTERS = 4086;
 const TIMEOUT_MS = 30_000;
 const CLOCK_SKEW_MS = 60_000;
 const LOOKUP_POSTS = 20;
+/** Posts per share-statistics call (their URNs go in the query string). */
+const SHARE_STATISTICS_BATCH = 20;
 
 /**
  * Member posting, organization posting (Community Management API), the member's id and name, and
@@ -84,7 +86,7 @@ interface LinkedInProblem {
   error_description?: string;
 }
 
-const postUrl = (urn: string) => `https://www.linkedin.com/feed/update/${urn}/`;
+export const postUrl = (urn: string) => `https://www.linkedin.com/feed/update/${urn}/`;
 
 /**
  * LinkedIn's Posts API (https://learn.microsoft.com/linkedin/marketing/community-management/shares/posts-api)
@@ -174,6 +176,71 @@ export class LinkedInAdapter implements ChannelAdapter<OAuthCredentials> {
   }
 
   /**
+   * Counts of the posts by their URNs: likes and comments from their social actions
+   * (`GET /rest/socialActions/{urn}`: `likesSummary.totalLikes`, `commentsSummary.aggregatedTotalComments`),
+   * one call each; reposts of an organization's posts from its share statistics
+   * (`GET /rest/organizationalEntityShareStatistics?q=organizationalEntity&shares=List(…)&ugcPosts=List(…)`,
+   * `shareCount`), one call per 20 posts; a member's posts have no such statistics (reposts 0). A
+   * post LinkedIn no longer finds (404) is deleted.
+   */
+  async readMetrics(
+    credentials: OAuthCredentials,
+    ids: string[],
+  ): Promise<{ metrics: Map<string, PostMetrics>; calls: number }> {
+    const metrics = new Map<string, PostMetrics>();
+    let calls = 0;
+    for (const id of ids) {
+      calls++;
+      try {
+        const actions = await this.call<{
+          likesSummary?: { totalLikes?: number; aggregatedTotalLikes?: number };
+          commentsSummary?: { totalFirstLevelComments?: number; aggregatedTotalComments?: number };
+        }>(credentials, 'GET', `/rest/socialActions/${encodeURIComponent(id)}`);
+        metrics.set(id, {
+          status: 'ok',
+          counts: {
+            likes: actions.likesSummary?.totalLikes ?? actions.likesSummary?.aggregatedTotalLikes ?? 0,
+            replies:
+              actions.commentsSummary?.aggregatedTotalComments ?? actions.commentsSummary?.totalFirstLevelComments ?? 0,
+            reposts: 0,
+            quotes: null,
+          },
+        });
+      } catch (err) {
+        if (!(err instanceof ChannelError) || err.kind !== 'rejected' || !/\(404\b/.test(err.message)) throw err;
+        metrics.set(id, { status: 'deleted' });
+      }
+    }
+    const organization = credentials.account.kind === 'organization' ? credentials.account.id : undefined;
+    const found = ids.filter((id) => metrics.get(id)?.status === 'ok');
+    for (let i = 0; organization && i < found.length; i += SHARE_STATISTICS_BATCH) {
+      const batch = found.slice(i, i + SHARE_STATISTICS_BATCH);
+      const list = (kind: string) =>
+        batch
+          .filter((id) => id.startsWith(`urn:li:${kind}:`))
+          .map(encodeURIComponent)
+          .join(',');
+      const shares = list('share');
+      const ugcPosts = list('ugcPost');
+      calls++;
+      const statistics = await this.call<{
+        elements: { share?: string; ugcPost?: string; totalShareStatistics: { shareCount?: number } }[];
+      }>(
+        credentials,
+        'GET',
+        `/rest/organizationalEntityShareStatistics?q=organizationalEntity&organizationalEntity=${encodeURIComponent(organization)}` +
+          (shares ? `&shares=List(${shares})` : '') +
+          (ugcPosts ? `&ugcPosts=List(${ugcPosts})` : ''),
+      );
+      for (const element of statistics.elements) {
+        const read = metrics.get(element.share ?? element.ugcPost ?? '');
+        if (read?.status === 'ok') read.counts.reposts = element.totalShareStatistics.shareCount ?? 0;
+      }
+    }
+    return { metrics, calls };
+  }
+
+  /**
    * The author's post an earlier attempt made: among its latest, one created no earlier than a
    * minute before the post was due, with our commentary. Reading a member's posts needs
    * r_member_social, which LinkedIn grants few apps: refused (403), the retry posts and relies on
@@ -217,7 +284,7 @@ export class LinkedInAdapter implements ChannelAdapter<OAuthCredentials> {
     return init.value.image;
   }
 
-  private async call<T>(
+  async call<T>(
     credentials: OAuthCredentials,
     method: string,
     path: string,
@@ -228,7 +295,7 @@ export class LinkedInAdapter implements ChannelAdapter<OAuthCredentials> {
   }
 
   /** One call with the channel's token and the versioned headers, its refusals mapped to ChannelError. */
-  private async request(
+  async request(
     credentials: OAuthCredentials,
     method: string,
     pathOrUrl: string,

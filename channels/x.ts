@@ -32,8 +32,11 @@ const CLOCK_SKEW_MS = 60_000;
 /** How many of the account's latest posts a retry looks through (X returns 5 to 100). */
 const LOOKUP_POSTS = 50;
 
-/** The scopes Chorus asks X for: post and read posts, read the account, upload media, and a refresh token. */
-const SCOPES = ['tweet.read', 'tweet.write', 'users.read', 'media.write', 'offline.access'] as const;
+/**
+ * The scopes Chorus asks X for: post and read posts (mentions too), read the account, upload media,
+ * like (the inbox), and a refresh token.
+ */
+const SCOPES = ['tweet.read', 'tweet.write', 'users.read', 'media.write', 'like.write', 'offline.access'] as const;
 
 interface XTweet {
   id: string;
@@ -52,7 +55,7 @@ interface XProblem {
   error_description?: string;
 }
 
-const tweetUrl = (id: string) => `https://x.com/i/web/status/${id}`;
+export const tweetUrl = (id: string) => `https://x.com/i/web/status/${id}`;
 
 /**
  * X over its API v2 (https://docs.x.com/x-api/posts/creation-of-a-post). X has no idempotency key,
@@ -260,12 +263,22 @@ export class XAdapter implements ChannelAdapter<OAuthCredentials> {
   }
 
   /** One call to X's API with the channel's access token, its refusals mapped to ChannelError. */
-  private async call<T>(
+  async call<T>(
     credentials: OAuthCredentials,
     method: string,
     path: string,
     options: { json?: unknown; form?: FormData } = {},
   ): Promise<T> {
+    return (await this.request<T>(credentials, method, path, options)).body;
+  }
+
+  /** As `call`, with the answer's headers (its `x-rate-limit-*`). */
+  async request<T>(
+    credentials: OAuthCredentials,
+    method: string,
+    path: string,
+    options: { json?: unknown; form?: FormData } = {},
+  ): Promise<{ body: T; headers: Headers }> {
     const response = await send(`${this.options.apiUrl}${path}`, {
       method,
       headers: {
@@ -274,12 +287,12 @@ export class XAdapter implements ChannelAdapter<OAuthCredentials> {
       },
       body: options.json !== undefined ? JSON.stringify(options.json) : options.form,
     });
-    return readAnswer<T>(response);
+    return { body: await readAnswer<T>(response), headers: response.headers };
   }
 }
 
 /** Tweet text as X returns it, compared with ours: entities decoded, links (t.co-shortened) set aside, spaces as laid out. */
-function sameText(returned: string, sent: string): boolean {
+export function sameText(returned: string, sent: string): boolean {
   const norm = (value: string) =>
     value
       .replace(/&lt;/g, '<')

@@ -8,7 +8,15 @@ import type { ApprovalChainStatus, ApprovalStep, DecisionRequest } from './appro
 import type { Role } from './domain';
 
 /** The channels' networks whose inbox Chorus reads (each has its hooks in channels/inbox-connectors.ts). */
-export const INBOX_CHANNEL_PROVIDERS = ['bluesky', 'mastodon', 'facebook', 'instagram', 'threads'] as const;
+export const INBOX_CHANNEL_PROVIDERS = [
+  'bluesky',
+  'mastodon',
+  'x',
+  'linkedin',
+  'facebook',
+  'instagram',
+  'threads',
+] as const;
 export type InboxChannelProvider = (typeof INBOX_CHANNEL_PROVIDERS)[number];
 export const readsInbox = (provider: string): provider is InboxChannelProvider =>
   (INBOX_CHANNEL_PROVIDERS as readonly string[]).includes(provider);

@@ -51,7 +51,27 @@ export interface ScaledOffset {
 }
 
 /** Networks Chorus reads counts from (a webhook has none). */
-export const MEASURED_PROVIDERS = ['bluesky', 'mastodon'] as const satisfies readonly Provider[];
+export const MEASURED_PROVIDERS = [
+  'bluesky',
+  'mastodon',
+  'x',
+  'linkedin',
+  'facebook',
+  'instagram',
+  'threads',
+] as const satisfies readonly Provider[];
+/**
+ * Networks Chorus reads followers from: those whose adapter has `readFollowers` (a channel listed
+ * here is due for a read until it has one: one without would be due again at once, round after round).
+ */
+export const AUDIENCE_PROVIDERS = [
+  'bluesky',
+  'mastodon',
+  'x',
+  'facebook',
+  'instagram',
+  'threads',
+] as const satisfies readonly Provider[];
 
 /** A published target with the offsets whose snapshot is due and not yet taken. */
 export interface DueTarget {
@@ -202,7 +222,7 @@ export async function audienceDue(db: Db, input: { workspaceId: string; now: Dat
     .select(['c.id as channelId', 'c.provider', 'c.credentials_sealed as credentialsSealed'])
     .where('c.workspace_id', '=', input.workspaceId)
     .where('c.deleted_at', 'is', null)
-    .where('c.provider', 'in', MEASURED_PROVIDERS)
+    .where('c.provider', 'in', AUDIENCE_PROVIDERS)
     .where(({ not, exists, selectFrom }) =>
       not(
         exists(
@@ -227,7 +247,7 @@ export async function nextAudienceDue(
     .leftJoin('audience_snapshots as a', 'a.channel_id', 'c.id')
     .where('c.workspace_id', '=', input.workspaceId)
     .where('c.deleted_at', 'is', null)
-    .where('c.provider', 'in', MEASURED_PROVIDERS)
+    .where('c.provider', 'in', AUDIENCE_PROVIDERS)
     .groupBy('c.id')
     .select(sql<Date | null>`max(a.taken_at)`.as('last'));
   if (input.skip.length > 0) query = query.where('c.id', 'not in', input.skip);
@@ -629,6 +649,6 @@ export async function audienceNow(db: Db, input: { workspaceId: string; from: Da
         and a.taken_at < ${input.to} order by a.taken_at limit 1) as first
     from channels c
     where c.workspace_id = ${input.workspaceId} and c.deleted_at is null
-      and c.provider = any(${sql.val([...MEASURED_PROVIDERS])}::text[])`.execute(db);
+      and c.provider = any(${sql.val([...AUDIENCE_PROVIDERS])}::text[])`.execute(db);
   return rows;
 }

@@ -360,7 +360,7 @@ export const channelConnectRoutes: FastifyPluginAsyncZod = async (app) => {
     await startChannelTokens(app, { id: channel.id, workspaceId: actor.workspaceId, provider }).catch((err: unknown) =>
       app.log.warn({ err, channelId: channel.id }, 'the token workflow of the channel did not start'),
     );
-    // Its inbox, on the networks Chorus reads (a read that did not start now starts at the next worker start).
+    // Its inbox (the networks whose inbox Chorus reads); one that did not start starts at the next worker start.
     await startInboxReader(app, { id: channel.id, workspaceId: actor.workspaceId, provider }).catch((err: unknown) =>
       app.log.warn({ err, channelId: channel.id }, 'the inbox read of the channel did not start'),
     );

@@ -13,6 +13,16 @@ import type { AddressInfo } from 'node:net';
  *   `DELETE /rest/posts/:urn`: 204), needing `LinkedIn-Version` and `X-Restli-Protocol-Version: 2.0.0`;
  *   commentary over 3,000 characters refused (422), a duplicate of a recent post refused (422 naming it);
  * - the Images API (`POST /rest/images?action=initializeUpload`, then a PUT of the bytes to its uploadUrl);
+ * - the Comments API (https://learn.microsoft.com/linkedin/marketing/community-management/shares/comments-api):
+ *   `GET /rest/socialActions/{postUrn|commentUrn}/comments` (`start`, `count`, `paging.total`),
+ *   `GET /rest/socialActions/{target}/comments/{id}`, `POST /rest/socialActions/{target}/comments`
+ *   (201, the comment in the body and its id in `x-restli-id`; `parentComment` nests one level);
+ *   comment URNs `urn:li:comment:(<post URN>,<id>)`;
+ * - the Reactions API (`POST /rest/reactions?actor=` with `root` and `reactionType`: 201;
+ *   `GET /rest/reactions/(actor:…,entity:…)`: 404 when there is none);
+ * - social metadata (`GET /rest/socialActions/{postUrn}`: `likesSummary`, `commentsSummary`) and
+ *   `GET /rest/organizationalEntityShareStatistics?q=organizationalEntity&shares=List(…)&ugcPosts=List(…)`
+ *   (`totalShareStatistics` per post of the organization);
  * - Rest.li error bodies (`status`, `serviceErrorCode`, `code`, `message`) and 429 when throttled.
  */
 export interface FakeLinkedInPost {
@@ -21,6 +31,18 @@ export interface FakeLinkedInPost {
   commentary: string;
   createdAt: number;
   content?: { media?: { id: string; altText?: string }; multiImage?: { images: { id: string; altText?: string }[] } };
+}
+
+export interface FakeLinkedInComment {
+  id: string;
+  urn: string;
+  /** The post it is on. */
+  post: string;
+  actor: string;
+  text: string;
+  createdAt: number;
+  /** The top-level comment it is under (LinkedIn nests one level), or null. */
+  parentComment: string | null;
 }
 
 export interface LinkedInFake {
@@ -37,10 +59,23 @@ export interface LinkedInFake {
   /** Whether the app has r_member_social (few do): without it reading a member's posts is 403. */
   memberPostsReadable: boolean;
   posts: FakeLinkedInPost[];
+  comments: FakeLinkedInComment[];
+  /** Someone comments on a post, or (`parent`) under a comment. */
+  comment(input: { post: string; actor: string; text: string; parent?: FakeLinkedInComment }): FakeLinkedInComment;
+  /** Reactions by `<actor> <entity>`: their type. */
+  reactions: Map<string, string>;
+  /** Impressions, clicks and reposts of organization posts, as its share statistics report them. */
+  shareStatistics: Map<string, { impressionCount: number; clickCount: number; shareCount: number }>;
+  /** Answer the next reads (GET) whose path starts with `path` with these instead. */
+  failNextRead(
+    path: string,
+    ...responses: { status: number; headers?: Record<string, string>; body?: unknown }[]
+  ): void;
   /** Uploaded images by URN: their bytes' hash once PUT. */
   images: Map<string, { owner: string; sha256: string | null }>;
   requests: { method: string; path: string; at: number; headers: http.IncomingHttpHeaders }[];
   failNext(...responses: { status: number; headers?: Record<string, string>; body?: unknown }[]): void;
+  /** Create the next post or comment, then drop the connection without answering. */
   loseNextAnswer: boolean;
   close(): Promise<void>;
 }
@@ -59,6 +94,7 @@ export async function startLinkedInFake(): Promise<LinkedInFake> {
   const refreshTokens = new Map<string, number>(); // token → expiry (ms)
   const codes = new Map<string, { redirectUri: string; scopes: string[] }>();
   const failures: { status: number; headers?: Record<string, string>; body?: unknown }[] = [];
+  const readFailures: { path: string; status: number; headers?: Record<string, string>; body?: unknown }[] = [];
   const issueAccess = () => {
     const token = `li-at-${randomBytes(12).toString('hex')}`;
     accessTokens.set(token, Date.now() + 5_184_000_000);
@@ -79,6 +115,24 @@ export async function startLinkedInFake(): Promise<LinkedInFake> {
     },
     memberPostsReadable: false,
     posts: [],
+    comments: [],
+    comment({ post, actor, text, parent }) {
+      const id = newId();
+      const comment: FakeLinkedInComment = {
+        id,
+        urn: `urn:li:comment:(${post},${id})`,
+        post,
+        actor,
+        text,
+        createdAt: Date.now(),
+        parentComment: parent ? (parent.parentComment ?? parent.urn) : null,
+      };
+      fake.comments.push(comment);
+      return comment;
+    },
+    reactions: new Map(),
+    shareStatistics: new Map(),
+    failNextRead: (path, ...responses) => void readFailures.push(...responses.map((r) => ({ ...r, path }))),
     images: new Map(),
     requests: [],
     failNext: (...responses) => void failures.push(...responses),
@@ -111,6 +165,11 @@ export async function startLinkedInFake(): Promise<LinkedInFake> {
         .end(body === undefined ? undefined : JSON.stringify(body));
 
     if (route === 'POST /oauth/v2/accessToken') return token(req, json);
+    const readFailure = req.method === 'GET' ? readFailures.findIndex((f) => url.pathname.startsWith(f.path)) : -1;
+    if (readFailure >= 0) {
+      const [f] = readFailures.splice(readFailure, 1);
+      return json(f!.status, f!.body ?? restliError(f!.status, 'Error'), f!.headers);
+    }
     const failure = req.method === 'GET' ? undefined : failures.shift();
     if (failure) return json(failure.status, failure.body ?? restliError(failure.status, 'Error'), failure.headers);
 
@@ -234,6 +293,156 @@ export async function startLinkedInFake(): Promise<LinkedInFake> {
         .slice(0, count)
         .map((p) => ({ ...p, lifecycleState: 'PUBLISHED', visibility: 'PUBLIC', lastModifiedAt: p.createdAt }));
       return json(200, { elements, paging: { count, start: 0, links: [] } });
+    }
+    const socialActions = /^\/rest\/socialActions\/([^/]+)(\/comments(?:\/(\d+))?)?$/.exec(url.pathname);
+    if (socialActions) {
+      const target = decodeURIComponent(socialActions[1]!);
+      const post = fake.posts.find((p) => p.id === target);
+      const onComment = fake.comments.find((c) => c.urn === target);
+      if (!post && !onComment) return json(404, restliError(404, `${target} does not exist`, 'NOT_FOUND'));
+      const under = (c: FakeLinkedInComment) =>
+        onComment ? c.parentComment === onComment.urn : c.post === target && c.parentComment === null;
+      const commentView = (c: FakeLinkedInComment) => {
+        const nested = fake.comments.filter((n) => n.parentComment === c.urn).length;
+        return {
+          id: c.id,
+          commentUrn: c.urn,
+          $URN: c.urn,
+          actor: c.actor,
+          object: c.post,
+          ...(c.parentComment ? { parentComment: c.parentComment } : {}),
+          created: { actor: c.actor, time: c.createdAt },
+          lastModified: { actor: c.actor, time: c.createdAt },
+          message: { text: c.text, attributes: [] },
+          likesSummary: {
+            totalLikes: [...fake.reactions.keys()].filter((k) => k.endsWith(` ${c.urn}`)).length,
+            likedByCurrentUser: false,
+          },
+          commentsSummary: { totalFirstLevelComments: nested, aggregatedTotalComments: nested },
+        };
+      };
+      if (req.method === 'GET' && !socialActions[2]) {
+        const comments = fake.comments.filter((c) => c.post === target);
+        return json(200, {
+          target,
+          likesSummary: {
+            totalLikes: [...fake.reactions.keys()].filter((k) => k.endsWith(` ${target}`)).length,
+            likedByCurrentUser: false,
+            selectedLikes: [],
+          },
+          commentsSummary: {
+            totalFirstLevelComments: comments.filter((c) => c.parentComment === null).length,
+            aggregatedTotalComments: comments.length,
+            selectedComments: [],
+          },
+        });
+      }
+      if (req.method === 'GET' && socialActions[3]) {
+        const found = fake.comments.find(
+          (c) => c.id === socialActions[3] && (c.post === target || c.parentComment === target),
+        );
+        return found ? json(200, commentView(found)) : json(404, restliError(404, 'Comment not found', 'NOT_FOUND'));
+      }
+      if (req.method === 'GET') {
+        const start = Number(url.searchParams.get('start') ?? 0);
+        const count = Math.min(Number(url.searchParams.get('count') ?? 10), 100);
+        const all = fake.comments.filter(under).sort((a, b) => b.createdAt - a.createdAt);
+        return json(200, {
+          elements: all.slice(start, start + count).map(commentView),
+          paging: { start, count, total: all.length, links: [] },
+        });
+      }
+      if (req.method === 'POST' && !socialActions[3]) {
+        const body = JSON.parse((await readBody(req)).toString('utf8')) as {
+          actor?: string;
+          object?: string;
+          message?: { text?: string };
+          parentComment?: string;
+        };
+        if (body.actor !== memberUrn() && !fake.organizations.some((o) => body.actor === `urn:li:organization:${o.id}`))
+          return json(
+            403,
+            restliError(403, `Not enough permissions to comment as ${body.actor}`, 'ACCESS_DENIED', 100),
+          );
+        if (!body.message?.text) return json(422, restliError(422, '/message/text is required', 'FIELD_REQUIRED'));
+        const parent = body.parentComment ? fake.comments.find((c) => c.urn === body.parentComment) : undefined;
+        if (body.parentComment && !parent)
+          return json(404, restliError(404, `${body.parentComment} does not exist`, 'NOT_FOUND'));
+        if (parent?.parentComment)
+          return json(422, restliError(422, 'Comments nest one level: parentComment must be a top-level comment'));
+        if (parent && onComment?.urn !== parent.urn)
+          return json(422, restliError(422, 'parentComment must be the comment the request is made on'));
+        const created = fake.comment({
+          post: post?.id ?? onComment!.post,
+          actor: body.actor!,
+          text: body.message.text,
+          ...(parent ? { parent } : {}),
+        });
+        if (fake.loseNextAnswer) {
+          fake.loseNextAnswer = false;
+          res.socket?.destroy();
+          return;
+        }
+        return json(201, commentView(created), { 'x-restli-id': created.id });
+      }
+    }
+    if (route === 'POST /rest/reactions') {
+      const actor = url.searchParams.get('actor') ?? '';
+      const body = JSON.parse((await readBody(req)).toString('utf8')) as { root?: string; reactionType?: string };
+      if (actor !== memberUrn() && !fake.organizations.some((o) => actor === `urn:li:organization:${o.id}`))
+        return json(403, restliError(403, `Not enough permissions to react as ${actor}`, 'ACCESS_DENIED', 100));
+      if (!['LIKE', 'PRAISE', 'EMPATHY', 'INTEREST', 'APPRECIATION', 'ENTERTAINMENT'].includes(body.reactionType ?? ''))
+        return json(422, restliError(422, 'reactionType is invalid', 'INVALID_VALUE'));
+      const root = body.root ?? '';
+      if (!fake.posts.some((p) => p.id === root) && !fake.comments.some((c) => c.urn === root))
+        return json(404, restliError(404, `${root} does not exist`, 'NOT_FOUND'));
+      fake.reactions.set(`${actor} ${root}`, body.reactionType!);
+      return res.writeHead(201, { 'x-restli-id': `urn:li:reaction:(${actor},${root})` }).end();
+    }
+    const reaction = /^GET \/rest\/reactions\/\(actor:(.+),entity:(.+)\)$/.exec(route);
+    if (reaction) {
+      const key = `${decodeURIComponent(reaction[1]!)} ${decodeURIComponent(reaction[2]!)}`;
+      const type = fake.reactions.get(key);
+      return type
+        ? json(200, { reactionType: type, root: decodeURIComponent(reaction[2]!), created: { time: Date.now() } })
+        : json(404, restliError(404, 'Reaction not found', 'NOT_FOUND'));
+    }
+    if (route === 'GET /rest/organizationalEntityShareStatistics') {
+      if (url.searchParams.get('q') !== 'organizationalEntity')
+        return json(400, restliError(400, 'q must be organizationalEntity'));
+      const org = url.searchParams.get('organizationalEntity') ?? '';
+      if (!fake.organizations.some((o) => org === `urn:li:organization:${o.id}`))
+        return json(403, restliError(403, `Not enough permissions to access ${org}`, 'ACCESS_DENIED', 100));
+      const list = (name: string) =>
+        (/^List\((.*)\)$/.exec(url.searchParams.get(name) ?? '')?.[1] ?? '')
+          .split(',')
+          .filter(Boolean)
+          .map(decodeURIComponent);
+      const elements = [
+        ...list('shares').map((id): { share?: string; ugcPost?: string } => ({ share: id })),
+        ...list('ugcPosts').map((id): { share?: string; ugcPost?: string } => ({ ugcPost: id })),
+      ]
+        .filter((e) => fake.posts.some((p) => p.id === (e.share ?? e.ugcPost) && p.author === org))
+        .map((e) => {
+          const id = e.share ?? e.ugcPost!;
+          const stats = fake.shareStatistics.get(id) ?? { impressionCount: 0, clickCount: 0, shareCount: 0 };
+          const comments = fake.comments.filter((c) => c.post === id).length;
+          const likes = [...fake.reactions.keys()].filter((k) => k.endsWith(` ${id}`)).length;
+          return {
+            ...e,
+            organizationalEntity: org,
+            totalShareStatistics: {
+              ...stats,
+              uniqueImpressionsCount: stats.impressionCount,
+              likeCount: likes,
+              commentCount: comments,
+              engagement: stats.impressionCount
+                ? (stats.clickCount + likes + comments + stats.shareCount) / stats.impressionCount
+                : 0,
+            },
+          };
+        });
+      return json(200, { elements, paging: { count: elements.length, start: 0, links: [] } });
     }
     const remove = /^DELETE \/rest\/posts\/(.+)$/.exec(route);
     if (remove) {

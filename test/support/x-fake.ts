@@ -16,6 +16,13 @@ import twitterText from 'twitter-text';
  * - `GET /2/users/me`, `GET /2/users/:id/tweets` (newest first, max_results 5 to 100, text with
  *   links as t.co and `&<>` as entities), `GET /2/tweets?ids=` (public_metrics, "Not Found Error"
  *   per missing id), `DELETE /2/tweets/:id`;
+ * - the inbox (https://docs.x.com/x-api/posts/user-mention-timeline-by-user-id,
+ *   /x-api/users/like-post): `GET /2/users/:id/mentions` (newest first, the 800 most recent,
+ *   `since_id`, `pagination_token`, max_results 5 to 100, `expansions=author_id,referenced_tweets.id`
+ *   with `includes.users` and `includes.tweets`, `conversation_id`, `referenced_tweets`,
+ *   `in_reply_to_user_id`, `meta.newest_id`/`oldest_id`/`next_token`), its own rate-limit window
+ *   (180 requests per 15 minutes per user; 429 "Too Many Requests" once spent), and
+ *   `POST /2/users/:id/likes` (`{tweet_id}`, the `like.write` scope; a second like answers as the first);
  * - problem documents (`title`, `detail`, `type`, `status`) and `x-rate-limit-limit`, `-remaining`
  *   and `-reset` (epoch seconds) on every answer.
  */
@@ -25,13 +32,35 @@ export interface FakeTweet {
   author_id: string;
   created_at: string;
   in_reply_to: string | null;
+  /** The post that began the thread (its own id for a post that is no reply). */
+  conversation_id: string;
+  quoted: string | null;
   media: { id: string; alt: string | null; sha256: string; type: string }[];
   public_metrics: { like_count: number; retweet_count: number; reply_count: number; quote_count: number };
+}
+
+export interface XUserAccount {
+  id: string;
+  username: string;
+  name: string;
 }
 
 export interface XFake {
   url: string;
   user: { id: string; username: string; name: string; followers: number };
+  /** Other accounts (authors of posts written with `post`), by id. */
+  users: Map<string, XUserAccount>;
+  /** Another account writes a post: a reply (`inReplyTo`), a quote (`quote`), or a post mentioning whomever its text names. */
+  post(input: { text: string; author: XUserAccount; inReplyTo?: FakeTweet; quote?: FakeTweet }): FakeTweet;
+  /** Posts each account liked, by account id. */
+  likes: Map<string, Set<string>>;
+  /** The mention timeline's rate-limit window: requests left, and when it resets (epoch seconds). */
+  mentionsWindow: { limit: number; remaining: number; reset: number };
+  /** Answer the next reads (GET, but the token endpoint) whose path starts with `path` with these instead. */
+  failNextRead(
+    path: string,
+    ...responses: { status: number; headers?: Record<string, string>; body?: unknown }[]
+  ): void;
   clientId: string;
   clientSecret: string;
   /** A valid access token for the user (as a connected channel holds it). */
@@ -73,6 +102,7 @@ export async function startXFake(): Promise<XFake> {
     { type: string; total: number; chunks: Buffer[]; finalized: boolean; ready: boolean; alt: string | null }
   >();
   const failures: { status: number; headers?: Record<string, string>; body?: unknown }[] = [];
+  const readFailures: { path: string; status: number; headers?: Record<string, string>; body?: unknown }[] = [];
   let losing: string | null = null;
   const issueAccess = (scopes: string[]) => {
     const token = `x-at-${randomBytes(12).toString('hex')}`;
@@ -85,6 +115,29 @@ export async function startXFake(): Promise<XFake> {
     clientId: 'x-client-id',
     clientSecret: 'x-client-secret',
     accessToken: '',
+    users: new Map(),
+    post({ text, author, inReplyTo, quote }) {
+      fake.users.set(author.id, author);
+      const tweet: FakeTweet = {
+        id: newId(),
+        text,
+        author_id: author.id,
+        created_at: new Date().toISOString(),
+        in_reply_to: inReplyTo?.id ?? null,
+        conversation_id: '',
+        quoted: quote?.id ?? null,
+        media: [],
+        public_metrics: { like_count: 0, retweet_count: 0, reply_count: 0, quote_count: 0 },
+      };
+      tweet.conversation_id = inReplyTo?.conversation_id ?? tweet.id;
+      if (inReplyTo) inReplyTo.public_metrics.reply_count++;
+      if (quote) quote.public_metrics.quote_count++;
+      fake.tweets.push(tweet);
+      return tweet;
+    },
+    likes: new Map(),
+    mentionsWindow: { limit: 180, remaining: 180, reset: Math.ceil(Date.now() / 1000) + 900 },
+    failNextRead: (path, ...responses) => void readFailures.push(...responses.map((r) => ({ ...r, path }))),
     authorize({ codeChallenge, redirectUri, scopes = ['tweet.read', 'tweet.write', 'users.read', 'offline.access'] }) {
       const code = `x-code-${randomBytes(8).toString('hex')}`;
       codes.set(code, { challenge: codeChallenge, redirectUri, scopes });
@@ -100,7 +153,14 @@ export async function startXFake(): Promise<XFake> {
     processAsync: false,
     close: async () => undefined,
   };
-  fake.accessToken = issueAccess(['tweet.read', 'tweet.write', 'users.read', 'media.write', 'offline.access']);
+  fake.accessToken = issueAccess([
+    'tweet.read',
+    'tweet.write',
+    'users.read',
+    'media.write',
+    'like.write',
+    'offline.access',
+  ]);
 
   const readBody = (req: http.IncomingMessage) =>
     new Promise<Buffer>((resolve) => {
@@ -122,10 +182,39 @@ export async function startXFake(): Promise<XFake> {
     ...(fields.includes('created_at') ? { created_at: t.created_at } : {}),
     ...(fields.includes('author_id') ? { author_id: t.author_id } : {}),
     ...(fields.includes('public_metrics') ? { public_metrics: { ...t.public_metrics, impression_count: 0 } } : {}),
-    ...(fields.includes('referenced_tweets') && t.in_reply_to
-      ? { referenced_tweets: [{ type: 'replied_to', id: t.in_reply_to }] }
+    ...(fields.includes('conversation_id') ? { conversation_id: t.conversation_id } : {}),
+    ...(fields.includes('in_reply_to_user_id') && t.in_reply_to
+      ? { in_reply_to_user_id: fake.tweets.find((p) => p.id === t.in_reply_to)?.author_id }
+      : {}),
+    ...(fields.includes('referenced_tweets') && (t.in_reply_to || t.quoted)
+      ? {
+          referenced_tweets: [
+            ...(t.in_reply_to ? [{ type: 'replied_to', id: t.in_reply_to }] : []),
+            ...(t.quoted ? [{ type: 'quoted', id: t.quoted }] : []),
+          ],
+        }
       : {}),
   });
+  const userView = (id: string, fields: string[]) => {
+    const u = id === fake.user.id ? fake.user : fake.users.get(id);
+    return {
+      id,
+      username: u?.username ?? `user${id}`,
+      name: u?.name ?? `User ${id}`,
+      ...(fields.includes('profile_image_url')
+        ? { profile_image_url: `https://pbs.twimg.com/profile_images/${id}/normal.jpg` }
+        : {}),
+    };
+  };
+  /** Whom a post mentions: the accounts its text names, and (X puts them in front) the author of the post it replies to. */
+  const mentions = (t: FakeTweet, userId: string) => {
+    const username = (userId === fake.user.id ? fake.user : fake.users.get(userId))?.username;
+    const replyTo = t.in_reply_to ? fake.tweets.find((p) => p.id === t.in_reply_to)?.author_id : undefined;
+    return (
+      t.author_id !== userId &&
+      (replyTo === userId || (username !== undefined && new RegExp(`(^|[^\\w])@${username}\\b`, 'i').test(t.text)))
+    );
+  };
 
   const server = http.createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', fake.url);
@@ -144,6 +233,11 @@ export async function startXFake(): Promise<XFake> {
         .end(body === undefined ? undefined : JSON.stringify(body));
 
     if (route === 'POST /2/oauth2/token') return token(req, json);
+    const readFailure = req.method === 'GET' ? readFailures.findIndex((f) => url.pathname.startsWith(f.path)) : -1;
+    if (readFailure >= 0) {
+      const [f] = readFailures.splice(readFailure, 1);
+      return json(f!.status, f!.body ?? problem(f!.status, 'Error', 'Error'), f!.headers);
+    }
     const failure = req.method === 'GET' ? undefined : failures.shift();
     if (failure)
       return json(failure.status, failure.body ?? problem(failure.status, 'Error', 'Error'), failure.headers);
@@ -164,6 +258,105 @@ export async function startXFake(): Promise<XFake> {
             : {}),
         },
       });
+    const mentionTimeline = /^GET \/2\/users\/(\d+)\/mentions$/.exec(route);
+    if (mentionTimeline) {
+      const window = fake.mentionsWindow;
+      if (window.reset * 1000 <= Date.now())
+        Object.assign(window, { remaining: window.limit, reset: Math.ceil(Date.now() / 1000) + 900 });
+      const limitHeaders = () => ({
+        'x-rate-limit-limit': String(window.limit),
+        'x-rate-limit-remaining': String(window.remaining),
+        'x-rate-limit-reset': String(window.reset),
+      });
+      if (window.remaining <= 0)
+        return json(429, problem(429, 'Too Many Requests', 'Too Many Requests'), limitHeaders());
+      window.remaining--;
+      const max = Number(url.searchParams.get('max_results') ?? 10);
+      if (!Number.isInteger(max) || max < 5 || max > 100)
+        return json(
+          400,
+          {
+            errors: [
+              {
+                parameters: { max_results: [String(max)] },
+                message: 'The `max_results` query parameter value is not between 5 and 100',
+              },
+            ],
+            title: 'Invalid Request',
+            detail: 'One or more parameters to your request was invalid.',
+            type: 'https://api.twitter.com/2/problems/invalid-request',
+          },
+          limitHeaders(),
+        );
+      const since = url.searchParams.get('since_id');
+      const all = fake.tweets
+        .filter((t) => mentions(t, mentionTimeline[1]!) && (!since || BigInt(t.id) > BigInt(since)))
+        .reverse()
+        .slice(0, 800);
+      const offset = Number(
+        Buffer.from(url.searchParams.get('pagination_token') ?? 'MA', 'base64url').toString('utf8') || 0,
+      );
+      const page = all.slice(offset, offset + max);
+      const expansions = (url.searchParams.get('expansions') ?? '').split(',');
+      const userFields = (url.searchParams.get('user.fields') ?? '').split(',');
+      const referenced = page
+        .flatMap((t) => [t.in_reply_to, t.quoted])
+        .map((id) => fake.tweets.find((p) => p.id === id))
+        .filter((t): t is FakeTweet => t !== undefined);
+      const authors = [...new Set([...page, ...referenced].map((t) => t.author_id))];
+      const next = offset + max < all.length ? Buffer.from(String(offset + max)).toString('base64url') : undefined;
+      if (page.length === 0) return json(200, { meta: { result_count: 0 } }, limitHeaders());
+      return json(
+        200,
+        {
+          data: page.map((t) => view(t, fields)),
+          includes: {
+            ...(expansions.includes('author_id') ? { users: authors.map((id) => userView(id, userFields)) } : {}),
+            ...(expansions.includes('referenced_tweets.id') && referenced.length
+              ? { tweets: referenced.map((t) => view(t, fields)) }
+              : {}),
+          },
+          meta: {
+            result_count: page.length,
+            newest_id: page[0]!.id,
+            oldest_id: page[page.length - 1]!.id,
+            ...(next ? { next_token: next } : {}),
+          },
+        },
+        limitHeaders(),
+      );
+    }
+    const like = /^POST \/2\/users\/(\d+)\/likes$/.exec(route);
+    if (like) {
+      if (!grant.scopes.includes('like.write'))
+        return json(
+          403,
+          problem(403, 'Forbidden', 'Missing scope like.write', 'https://api.twitter.com/2/problems/client-forbidden'),
+        );
+      if (like[1] !== fake.user.id)
+        return json(403, problem(403, 'Forbidden', 'You are not permitted to perform this action.'));
+      const body = JSON.parse((await readBody(req)).toString('utf8')) as { tweet_id?: string };
+      const liked = fake.tweets.find((t) => t.id === body.tweet_id);
+      if (!liked)
+        return json(400, {
+          errors: [
+            {
+              parameters: { tweet_id: [body.tweet_id ?? ''] },
+              message: 'The `tweet_id` query parameter value is invalid',
+            },
+          ],
+          title: 'Invalid Request',
+          detail: 'One or more parameters to your request was invalid.',
+          type: 'https://api.twitter.com/2/problems/invalid-request',
+        });
+      const mine = fake.likes.get(like[1]) ?? new Set<string>();
+      fake.likes.set(like[1], mine);
+      if (!mine.has(liked.id)) {
+        mine.add(liked.id);
+        liked.public_metrics.like_count++;
+      }
+      return json(200, { data: { liked: true } });
+    }
     const timeline = /^GET \/2\/users\/(\d+)\/tweets$/.exec(route);
     if (timeline) {
       const max = Number(url.searchParams.get('max_results') ?? 10);
@@ -250,6 +443,8 @@ export async function startXFake(): Promise<XFake> {
         author_id: fake.user.id,
         created_at: new Date().toISOString(),
         in_reply_to: parent ?? null,
+        conversation_id: fake.tweets.find((t) => t.id === parent)?.conversation_id ?? '',
+        quoted: null,
         media: mediaIds.map((id) => {
           const m = media.get(id)!;
           return {
@@ -261,6 +456,7 @@ export async function startXFake(): Promise<XFake> {
         }),
         public_metrics: { like_count: 0, retweet_count: 0, reply_count: 0, quote_count: 0 },
       };
+      tweet.conversation_id ||= tweet.id;
       fake.tweets.push(tweet);
       if (losing !== null && text.includes(losing)) {
         losing = null;

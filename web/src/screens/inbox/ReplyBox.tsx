@@ -15,7 +15,9 @@ const LEASE_RENEW_MS = 10_000;
  * mentions (`in_reply_to_id` alone threads it but tells no one), so a reply to a customer starts
  * with `@acct ` of the author of the message answered — the conversation's contact, whose handle
  * is their acct (`user@instance`, or `user` on the channel's own instance). Bluesky notifies the
- * parent's author of any reply: nothing to add there.
+ * parent's author of any reply, X puts the parent's author in front of a reply itself, and a
+ * LinkedIn reply under a comment notifies its author: nothing to add there. The count below is
+ * each network's own (`replyRules`: X's weighted characters, 280; Bluesky's graphemes, …).
  */
 export function mentionOf(detail: ConversationDetail): string {
   if (detail.conversation.network !== 'mastodon') return '';

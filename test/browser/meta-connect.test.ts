@@ -64,7 +64,13 @@ test('on a phone: connect Facebook through the Login dialog and pick one of the 
   await picker.getByLabel('Chorus Tea').waitFor();
   expect(new URL(p.url()).pathname).toBe('/settings/channels');
   expect(await seriousViolations(p)).toEqual([]);
-  expect(await smallTouchTargets(p, 'main form[aria-label="Pick the account to connect"] button')).toEqual([]);
+  // Finger-sized: each Page's radio (through its label) and the buttons.
+  expect(await smallTouchTargets(p, 'form[aria-label="Pick the account to connect"] :is(input, button)')).toEqual([]);
+  const [first, second] = await Promise.all(
+    [meta.page.name, 'Chorus Tea'].map((name) => picker.getByLabel(name).boundingBox()),
+  );
+  expect(first!.height).toBeLessThan(30); // the radio beside its name, not stretched across the card
+  expect(second!.y - first!.y).toBeLessThan(70); // one line per Page
   await screenshot(p, 'settings-channels-facebook-picker-phone');
   await picker.getByLabel(meta.page.name).check();
   await picker.getByRole('button', { name: 'Connect this account' }).click();

@@ -2,6 +2,7 @@ import type { OAuthClientConfig } from '../../channels/oauth';
 import { channelTokensWorkflowId } from '../../contracts/channel-tokens';
 import type { OAuthCredentials } from '../../contracts/oauth';
 import { PHONE, screenshot, seriousViolations, smallTouchTargets, useApp } from '../support/browser';
+import { waitFor } from '../support/harness';
 import { startMetaFake, type MetaFake } from '../support/meta-fake';
 
 // Connecting Facebook Pages in Chromium at phone size: Facebook Login's dialog (the Meta fake's,
@@ -48,7 +49,7 @@ beforeAll(() => {
   facebook.redirectUri = `${base()}/v1/channels/callback/facebook`;
 });
 
-test('on a phone: connect Facebook through the Login dialog and pick one of the Pages it grants', async () => {
+test('on a phone: connect Facebook through the Login dialog, pick one of the Pages it grants; a post held for its reconnect is cancelled from its screen', async () => {
   const p = await signedIn(chorus.workspace(), PHONE);
   await p.goto('/settings/channels');
   await p.getByRole('heading', { name: 'Channels' }).waitFor();
@@ -92,5 +93,46 @@ test('on a phone: connect Facebook through the Login dialog and pick one of the 
   const credentials = chorus.harness().sealer.open<OAuthCredentials>(row.credentials_sealed);
   expect(row.account_ref).toBe(meta.page.id);
   expect(credentials.account).toMatchObject({ id: meta.page.id, kind: 'page', accountToken: meta.page.token });
+
+  // Facebook stops taking the token just before a post's time: the post is held, not failed, and
+  // its screen offers to cancel it.
+  const created = await chorus.call(chorus.workspace().token, 'POST', '/v1/posts', {
+    text: 'Held for the reconnect',
+    channelIds: [row.id],
+    publishAt: new Date(Date.now() + 4000).toISOString(),
+  });
+  expect(created.statusCode).toBe(201);
+  await chorus
+    .harness()
+    .db.updateTable('channels')
+    .set({ status: 'needs_reconnect', healthy: false, last_error: "Facebook refused to renew Chorus's access." })
+    .where('id', '=', row.id)
+    .execute();
+  const postId = created.json().id as string;
+  await waitFor(
+    'the post to be held',
+    async () => {
+      const post = (await chorus.call(chorus.workspace().token, 'GET', `/v1/posts/${postId}`)).json();
+      return post.status === 'publishing' && /needs reconnecting/.test(post.targets[0].lastError ?? '');
+    },
+    30_000,
+  );
+  await p.goto(`/posts/${postId}`);
+  await p.getByText(/waits: to be retried, or for its channel to be reconnected/).waitFor();
+  const lastError = p.getByText(/Last error: .*the channel needs reconnecting/);
+  await lastError.waitFor();
+  // Under the status, as wide as the value column (not squeezed under the "Status" label).
+  const [errorBox, badgeBox] = await Promise.all([
+    lastError.boundingBox(),
+    p.getByRole('cell').filter({ has: lastError }).getByText('publishing').boundingBox(),
+  ]);
+  expect(errorBox!.x).toBeGreaterThanOrEqual(badgeBox!.x - 1);
+  await screenshot(p, 'post-held-for-reconnect-phone');
+  await p.getByRole('button', { name: 'Cancel post' }).click();
+  await p.getByRole('status').getByText('Cancelled: the post is cancelled.').waitFor();
+  const after = (await chorus.call(chorus.workspace().token, 'GET', `/v1/posts/${postId}`)).json();
+  expect(after.status).toBe('cancelled');
+  expect(after.targets[0].status).toBe('cancelled');
+  expect(meta.feed.filter((f) => f.message === 'Held for the reconnect')).toEqual([]);
   await p.context().close();
 });

@@ -15,6 +15,7 @@ import {
   findChannelTokens,
   markChannelNeedsReconnect,
   markTokenRefreshStarted,
+  recordHeldPostNotice,
   saveRefreshedTokens,
 } from '../db/oauth';
 import type { Sealer } from '../db/sealing';
@@ -29,7 +30,12 @@ export interface ChannelTokenDeps {
   mailer?: Mailer;
   /** The OAuth networks' providers and clients; unset: none (every OAuth channel's refresh then fails as unconfigured). */
   oauth?: OAuthSetup;
+  /** How often owners and admins are reminded of posts held for a channel's reconnect; default HELD_REMINDER_MS. */
+  heldReminderMs?: number;
 }
+
+/** A post held for its channel's reconnect is reminded of to owners and admins this often (one notice per channel and day). */
+export const HELD_REMINDER_MS = 24 * 60 * 60_000;
 
 /** How long before an access token expires it is refreshed: this, or half its remaining life if shorter. */
 export const REFRESH_MARGIN_MS = 10 * 60_000;
@@ -173,6 +179,22 @@ export function createChannelTokenActivities(deps: ChannelTokenDeps) {
           context.heartbeat();
         }
       }
+    },
+
+    /**
+     * A post's target waits for its channel to be reconnected: tells the workspace's owners and
+     * admins (`channel.posts_held`, see recordHeldPostNotice: at the start of the wait unless the
+     * channel's refusal was told already, then once a day), and says when to remind again.
+     */
+    async remindHeldPost(input: {
+      postId: string;
+      targetId: string;
+      channelId: string;
+      reminder: number;
+    }): Promise<{ remindAgainInMs: number }> {
+      const notificationId = await recordHeldPostNotice(db, input);
+      if (notificationId) await deliverNotification(deps, notificationId);
+      return { remindAgainInMs: deps.heldReminderMs ?? HELD_REMINDER_MS };
     },
 
     /** Delivers the "reconnect this channel" notification by every route that has not had it. */

@@ -20,18 +20,18 @@ export type OAuthProviders = Partial<Record<Provider, OAuthProvider>>;
 export interface OAuthProvidersOptions {
   x?: XOptions;
   linkedin?: LinkedInOptions;
-  meta?: { graphUrl: string; threadsUrl: string };
+  meta?: { graphUrl: string; threadsUrl: string; dialogUrl?: string; threadsAuthorizeUrl?: string };
 }
 
 /** One OAuthProvider per network that connects through an authorization page, beside its adapter. */
 export function createOAuthProviders(options: OAuthProvidersOptions = {}): OAuthProviders {
-  const meta = options.meta ?? META_DEFAULTS;
+  const meta: NonNullable<OAuthProvidersOptions['meta']> = options.meta ?? META_DEFAULTS;
   return {
     x: new XOAuthProvider(options.x ?? X_DEFAULTS),
     linkedin: new LinkedInOAuthProvider(options.linkedin ?? LINKEDIN_DEFAULTS),
-    facebook: new FacebookOAuthProvider({ graphUrl: meta.graphUrl }),
-    instagram: new InstagramOAuthProvider({ graphUrl: meta.graphUrl }),
-    threads: new ThreadsOAuthProvider({ threadsUrl: meta.threadsUrl }),
+    facebook: new FacebookOAuthProvider({ graphUrl: meta.graphUrl, dialogUrl: meta.dialogUrl }),
+    instagram: new InstagramOAuthProvider({ graphUrl: meta.graphUrl, dialogUrl: meta.dialogUrl }),
+    threads: new ThreadsOAuthProvider({ threadsUrl: meta.threadsUrl, authorizeUrl: meta.threadsAuthorizeUrl }),
   };
 }
 

@@ -86,8 +86,12 @@ export const configSchema = z.object({
     .default('202510'),
   /** Facebook's Graph API, versioned (Facebook Pages and Instagram channels; tests point it at a fake). */
   FACEBOOK_GRAPH_URL: z.url({ protocol: /^https?$/ }).default('https://graph.facebook.com/v26.0'),
+  /** Facebook Login's dialog, where a user grants Chorus access to Pages (and their Instagram accounts); unset: www.facebook.com with FACEBOOK_GRAPH_URL's version. */
+  FACEBOOK_DIALOG_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
   /** The Threads API, versioned. */
   THREADS_API_URL: z.url({ protocol: /^https?$/ }).default('https://graph.threads.net/v1.0'),
+  /** Threads' authorization window. */
+  THREADS_AUTHORIZE_URL: z.url({ protocol: /^https?$/ }).default('https://threads.net/oauth/authorize'),
   /** How long a signed media URL handed to Instagram or Threads stays valid (seconds). */
   MEDIA_URL_TTL_SECONDS: z.coerce
     .number()
@@ -238,7 +242,12 @@ export function networkEndpoints(config: Config) {
       oauthUrl: config.LINKEDIN_OAUTH_URL,
       version: config.LINKEDIN_VERSION,
     },
-    meta: { graphUrl: config.FACEBOOK_GRAPH_URL, threadsUrl: config.THREADS_API_URL },
+    meta: {
+      graphUrl: config.FACEBOOK_GRAPH_URL,
+      threadsUrl: config.THREADS_API_URL,
+      ...(config.FACEBOOK_DIALOG_URL ? { dialogUrl: config.FACEBOOK_DIALOG_URL } : {}),
+      threadsAuthorizeUrl: config.THREADS_AUTHORIZE_URL,
+    },
   };
 }
 

@@ -1,9 +1,9 @@
-import { sql, type Generated } from 'kysely';
+import { sql, type Generated, type Transaction } from 'kysely';
 import type { CreatedAt, Timestamp } from './columns';
-import type { Db } from './database';
+import type { Database, Db } from './database';
 import { appendAudit } from './audit';
 import { heldPostWorkflows, toChannelView, type ChannelView } from './channels';
-import type { OAuthProviderName } from '../contracts/domain';
+import { isOAuthProvider, type OAuthProviderName } from '../contracts/domain';
 
 export interface OAuthStatesTable {
   id: Generated<string>;
@@ -261,20 +261,7 @@ export async function markChannelNeedsReconnect(
       subjectId: row.id,
       after: { reason: input.reason, lostAnswer: input.lostAnswer },
     });
-    const managers = await trx
-      .selectFrom('memberships')
-      .select('user_id')
-      .where('workspace_id', '=', row.workspace_id)
-      .where('role', 'in', ['owner', 'admin'])
-      .execute();
-    const waiting = await trx
-      .selectFrom('post_targets as t')
-      .innerJoin('posts as p', 'p.id', 't.post_id')
-      .select((eb) => eb.fn.countAll<string>().as('count'))
-      .where('t.channel_id', '=', row.id)
-      .where('t.status', 'in', ['pending', 'publishing'])
-      .where('p.status', 'in', ['scheduled', 'awaiting_approval', 'changes_requested', 'held', 'publishing'])
-      .executeTakeFirstOrThrow();
+    const { managers, waiting } = await whoToTell(trx, row.workspace_id, row.id);
     const payload = {
       type: 'channel.needs_reconnect',
       timestamp: new Date().toISOString(),
@@ -283,7 +270,7 @@ export async function markChannelNeedsReconnect(
         channelName: row.name,
         provider: row.provider,
         reason: input.reason,
-        postsWaiting: Number(waiting.count),
+        postsWaiting: waiting,
         reconnect: `POST /v1/channels/connect/${row.provider}`,
       },
     };
@@ -297,7 +284,7 @@ export async function markChannelNeedsReconnect(
         kind: 'channel.needs_reconnect',
         subject_type: 'channel',
         subject_id: row.id,
-        recipient_ids: managers.map((m) => m.user_id),
+        recipient_ids: managers,
         payload: JSON.stringify(payload),
       })
       .onConflict((oc) => oc.column('key').doNothing())
@@ -308,5 +295,106 @@ export async function markChannelNeedsReconnect(
       .where('key', '=', key)
       .executeTakeFirstOrThrow();
     return { notificationId: notification.id, channel };
+  });
+}
+
+/** A channel's workspace owners and admins, and how many of its posts wait to go out on it. */
+async function whoToTell(
+  trx: Transaction<Database>,
+  workspaceId: string,
+  channelId: string,
+): Promise<{ managers: string[]; waiting: number }> {
+  const managers = await trx
+    .selectFrom('memberships')
+    .select('user_id')
+    .where('workspace_id', '=', workspaceId)
+    .where('role', 'in', ['owner', 'admin'])
+    .execute();
+  const waiting = await trx
+    .selectFrom('post_targets as t')
+    .innerJoin('posts as p', 'p.id', 't.post_id')
+    .select((eb) => eb.fn.countAll<string>().as('count'))
+    .where('t.channel_id', '=', channelId)
+    .where('t.status', 'in', ['pending', 'publishing'])
+    .where('p.status', 'in', ['scheduled', 'awaiting_approval', 'changes_requested', 'held', 'publishing'])
+    .executeTakeFirstOrThrow();
+  return { managers: managers.map((m) => m.user_id), waiting: Number(waiting.count) };
+}
+
+/**
+ * Records the notice that a post is held for its channel's reconnect (`channel.posts_held`, to the
+ * workspace's owners and admins); undefined when there is nothing to tell: the target no longer
+ * waits (published, cancelled, its channel removed), or, for the notice at the start of the wait,
+ * the channel's `channel.needs_reconnect` notification said it already. One notice per channel and
+ * refusal at the start, then one per channel and UTC day, however many of its posts wait.
+ */
+export async function recordHeldPostNotice(
+  db: Db,
+  input: { postId: string; targetId: string; channelId: string; reminder: number; now?: Date },
+): Promise<string | undefined> {
+  return db.transaction().execute(async (trx) => {
+    const held = await trx
+      .selectFrom('post_targets as t')
+      .innerJoin('posts as p', 'p.id', 't.post_id')
+      .innerJoin('channels as c', 'c.id', 't.channel_id')
+      .select([
+        'c.id',
+        'c.workspace_id',
+        'c.name',
+        'c.provider',
+        'c.status',
+        'c.last_error',
+        'c.failing_since',
+        'c.deleted_at',
+      ])
+      .where('t.id', '=', input.targetId)
+      .where('t.post_id', '=', input.postId)
+      .where('t.channel_id', '=', input.channelId)
+      .where('t.status', '=', 'publishing')
+      .where('p.status', '=', 'publishing')
+      .executeTakeFirst();
+    if (!held || held.deleted_at) return undefined;
+    if (input.reminder === 0 && held.status === 'needs_reconnect') return undefined;
+    const now = input.now ?? new Date();
+    const key =
+      input.reminder === 0
+        ? `channel:${held.id}:posts_held:${held.failing_since?.toISOString() ?? now.toISOString()}`
+        : `channel:${held.id}:posts_held:day:${now.toISOString().slice(0, 10)}`;
+    const { managers, waiting } = await whoToTell(trx, held.workspace_id, held.id);
+    const payload = {
+      type: 'channel.posts_held',
+      timestamp: now.toISOString(),
+      data: {
+        channelId: held.id,
+        channelName: held.name,
+        provider: held.provider,
+        reason: held.last_error ?? 'its network refused the credentials',
+        heldSince: held.failing_since?.toISOString() ?? null,
+        postsWaiting: waiting,
+        reminder: input.reminder > 0,
+        reconnect: isOAuthProvider(held.provider)
+          ? `POST /v1/channels/connect/${held.provider}`
+          : `PUT /v1/channels/${held.id}/credentials`,
+      },
+    };
+    await trx
+      .insertInto('notifications')
+      .values({
+        workspace_id: held.workspace_id,
+        key,
+        kind: 'channel.posts_held',
+        subject_type: 'channel',
+        subject_id: held.id,
+        recipient_ids: managers,
+        payload: JSON.stringify(payload),
+      })
+      .onConflict((oc) => oc.column('key').doNothing())
+      .execute();
+    const notification = await trx
+      .selectFrom('notifications')
+      .select('id')
+      .where('key', '=', key)
+      .executeTakeFirstOrThrow();
+    return notification.id;
   });
 }

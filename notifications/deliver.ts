@@ -74,7 +74,12 @@ export function emailFor(payload: Payload): { subject: string; text: string } {
     case 'channel.needs_reconnect':
       return {
         subject: `Reconnect "${String(d.channelName)}": ${String(d.provider)} stopped accepting Chorus's access`,
-        text: `${String(d.reason)}\n\nIts posts wait until it is reconnected (${String(d.postsWaiting)} now): open Settings → Channels and press Reconnect, then grant access as the same account. Posts held for more than 24 hours fail with this reason.`,
+        text: `${String(d.reason)}\n\nIts posts wait until it is reconnected (${String(d.postsWaiting)} now): open Settings → Channels and press Reconnect, then grant access as the same account. Held posts wait however long it takes (you are reminded daily) and publish at once when it is reconnected, even if their time has passed; cancel a post to stop it instead.`,
+      };
+    case 'channel.posts_held':
+      return {
+        subject: `${d.reminder ? 'Reminder: ' : ''}${String(d.postsWaiting)} post(s) wait for "${String(d.channelName)}" to be reconnected`,
+        text: `${String(d.reason)}\n\nThe posts to "${String(d.channelName)}" (${String(d.provider)}) are held, not failed${d.heldSince ? ` (since ${String(d.heldSince)})` : ''}: they publish as soon as the channel is reconnected (${String(d.reconnect)}; Settings → Channels), even if their time has passed. To stop one instead, cancel it (POST /v1/posts/<id>/cancel); removing the channel fails them.`,
       };
     default:
       return { subject: `Chorus: ${payload.type}`, text: JSON.stringify(d, null, 2) };

@@ -75,6 +75,9 @@ type CallbackError =
 
 const b64url = (bytes: Buffer) => bytes.toString('base64url');
 
+/** A user who declined on the network's page: RFC 6749's `access_denied`, or LinkedIn's own cancel codes. */
+const DECLINED = new Set(['access_denied', 'user_cancelled_authorize', 'user_cancelled_login']);
+
 /**
  * Connecting a channel through its network's authorization page (OAuth 2.0 authorization code,
  * with PKCE where the network takes it): the connect call returns the page's URL with a one-use
@@ -199,7 +202,7 @@ export const channelConnectRoutes: FastifyPluginAsyncZod = async (app) => {
           `Finish connecting ${networkName} in the browser and session you started from; start again`,
         );
       if (error !== undefined) {
-        if (error === 'access_denied')
+        if (DECLINED.has(error))
           return fail('access_denied', `You declined Chorus's access on ${networkName}; nothing was connected`);
         return fail(
           'provider_error',

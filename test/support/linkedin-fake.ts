@@ -1,11 +1,16 @@
 import { createHash, randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { ConsentPages, refusePage } from './consent-page';
 
 /**
  * A local stand-in for LinkedIn, following its documents where Chorus uses it:
  * - 3-legged OAuth (https://learn.microsoft.com/linkedin/shared/authentication/authorization-code-flow,
- *   /programmatic-refresh-tokens): `POST /oauth/v2/accessToken` (form, client_id and client_secret),
+ *   /programmatic-refresh-tokens): the authorization page `GET /oauth/v2/authorization`
+ *   (`response_type=code`, `client_id`, `redirect_uri`, `state`, `scope` space-delimited; an unknown
+ *   client or redirect URI: an error page), Allow sends the browser back with `code` and `state`,
+ *   Cancel with `error=user_cancelled_authorize`, `error_description` and `state`;
+ *   `POST /oauth/v2/accessToken` (form, client_id and client_secret),
  *   single-use codes, access tokens of 60 days, and a refresh token of a year whose refresh returns
  *   a new access token and the same refresh token with what is left of its year;
  * - `GET /v2/userinfo` (OpenID), `GET /rest/organizationAcls?q=roleAssignee`, `GET /rest/organizations/:id`;
@@ -53,6 +58,8 @@ export interface LinkedInFake {
   organizations: { id: string; name: string }[];
   clientId: string;
   clientSecret: string;
+  /** Lifetime of the access tokens issued from now on (LinkedIn: 60 days). */
+  accessTokenTtlSeconds: number;
   accessToken: string;
   /** A code for a consent to these scopes, as LinkedIn sends it back to redirectUri. */
   authorize(request: { redirectUri: string; scopes?: string[] }): string;
@@ -94,12 +101,14 @@ export async function startLinkedInFake(): Promise<LinkedInFake> {
   const refreshTokens = new Map<string, number>(); // token → expiry (ms)
   const codes = new Map<string, { redirectUri: string; scopes: string[] }>();
   const failures: { status: number; headers?: Record<string, string>; body?: unknown }[] = [];
+  const ttl = { seconds: 5_184_000 };
   const readFailures: { path: string; status: number; headers?: Record<string, string>; body?: unknown }[] = [];
   const issueAccess = () => {
     const token = `li-at-${randomBytes(12).toString('hex')}`;
-    accessTokens.set(token, Date.now() + 5_184_000_000);
+    accessTokens.set(token, Date.now() + ttl.seconds * 1000);
     return token;
   };
+  const consentPages = new ConsentPages('LinkedIn', '/oauth/v2/authorization/decision');
   const fake: LinkedInFake = {
     url: '',
     oauthUrl: '',
@@ -107,6 +116,12 @@ export async function startLinkedInFake(): Promise<LinkedInFake> {
     organizations: [{ id: '5515715', name: 'Chorus Inc.' }],
     clientId: 'li-client-id',
     clientSecret: 'li-client-secret',
+    get accessTokenTtlSeconds() {
+      return ttl.seconds;
+    },
+    set accessTokenTtlSeconds(seconds) {
+      ttl.seconds = seconds;
+    },
     accessToken: issueAccess(),
     authorize({ redirectUri, scopes = ['openid', 'profile', 'w_member_social', 'w_organization_social'] }) {
       const code = `li-code-${randomBytes(8).toString('hex')}`;
@@ -165,6 +180,22 @@ export async function startLinkedInFake(): Promise<LinkedInFake> {
         .end(body === undefined ? undefined : JSON.stringify(body));
 
     if (route === 'POST /oauth/v2/accessToken') return token(req, json);
+    if (route === 'GET /oauth/v2/authorization') {
+      const q = url.searchParams;
+      const redirectUri = q.get('redirect_uri') ?? '';
+      if (q.get('client_id') !== fake.clientId || !/^https?:\/\//.test(redirectUri))
+        return refusePage(res, 'The redirect_uri does not match the registered value');
+      const scopes = (q.get('scope') ?? '').split(' ').filter(Boolean);
+      return consentPages.show(res, {
+        redirectUri,
+        state: q.get('state'),
+        asks: `Chorus would like to: ${scopes.join(', ')} (as ${fake.member.name})`,
+        allow: () => ({ code: fake.authorize({ redirectUri, scopes }) }),
+        denied: { error: 'user_cancelled_authorize', error_description: 'The user cancelled the authorization' },
+      });
+    }
+    if (route === 'POST /oauth/v2/authorization/decision')
+      return consentPages.decide(new URLSearchParams((await readBody(req)).toString('utf8')), res);
     const readFailure = req.method === 'GET' ? readFailures.findIndex((f) => url.pathname.startsWith(f.path)) : -1;
     if (readFailure >= 0) {
       const [f] = readFailures.splice(readFailure, 1);
@@ -478,7 +509,7 @@ export async function startLinkedInFake(): Promise<LinkedInFake> {
     } else return json(400, { error: 'unsupported_grant_type', error_description: 'grant_type is invalid' });
     return json(200, {
       access_token: issueAccess(),
-      expires_in: 5_184_000,
+      expires_in: fake.accessTokenTtlSeconds,
       refresh_token: refresh,
       refresh_token_expires_in: Math.floor((refreshTokens.get(refresh)! - Date.now()) / 1000),
       scope: scopes,

@@ -1,10 +1,17 @@
 import { createHash, randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { ConsentPages, refusePage } from './consent-page';
 
 /**
  * A local stand-in for Meta's Graph API (Facebook Pages, Instagram business accounts) and the
  * Threads API, on two ports, following the published documents where Chorus uses them:
+ * - the authorization step: Facebook Login's dialog `GET /{version}/dialog/oauth` (client_id,
+ *   redirect_uri, state, response_type=code, scope comma-separated; on www.facebook.com, here on the
+ *   Graph port: `dialogUrl`) and Threads' `GET /oauth/authorize` (on threads.net, here on the Threads
+ *   port: `threadsAuthorizeUrl`); an unknown app or redirect URI: an error page; Allow sends the
+ *   browser back with `code` and `state`, Cancel with `error=access_denied`,
+ *   `error_reason=user_denied`, `error_description` and `state`; each code is bound to its redirect URI;
  * - tokens (Bearer or `access_token`): code → short-lived user token (1 h) → long-lived (60 days,
  *   `fb_exchange_token` / `th_exchange_token`); Page tokens from `/me/accounts` never expire; Threads'
  *   `th_refresh_token` renews a long-lived token at least a day old and unexpired; an expired or
@@ -162,8 +169,15 @@ export interface MetaFake {
     rootPost?: string;
     ageMs?: number;
   }): FakeThreadsPost;
+  /** More Pages the user manages, listed after `page` by `/me/accounts` (each with a Page token and, maybe, an Instagram account). */
+  morePages: { id: string; name: string; instagram: { id: string; username: string } | null }[];
+  /** Long-lived Threads tokens issued from now on: their lifetime, and how long ago they count as issued (refresh needs a day). */
+  threadsLongLived: { lifetimeMs: number; issuedAgoMs: number };
+  /** Facebook Login's dialog and Threads' authorization window, as served here. */
+  dialogUrl: string;
+  threadsAuthorizeUrl: string;
   /** An authorization code the login dialog would hand back (`network`: which app). */
-  issueCode(network: 'facebook' | 'threads'): string;
+  issueCode(network: 'facebook' | 'threads', redirectUri?: string): string;
   /** Token for a Threads user aged by `ageMs` (refresh needs a day), expiring `expiresInMs` from now. */
   issueThreadsToken(options: { ageMs: number; expiresInMs: number }): string;
   /** The next request whose path matches answers with a throttling error (code, minutes to wait). */
@@ -183,7 +197,12 @@ export async function startMetaFake(): Promise<MetaFake> {
     tokens.set(value, token);
     return value;
   };
-  const codes = new Map<string, 'facebook' | 'threads'>();
+  const codes = new Map<string, { network: 'facebook' | 'threads'; redirectUri: string }>();
+  const consentPages = {
+    graph: new ConsentPages('Facebook', '/v26.0/dialog/oauth/decision'),
+    threads: new ConsentPages('Threads', '/oauth/authorize/decision'),
+  };
+  const pageTokens = new Map<string, string>();
   let ids = 17_900_000_000_000_000n;
   const nextId = () => String(++ids);
   const throttles: { match: RegExp; code: number; minutes: number }[] = [];
@@ -221,12 +240,14 @@ export async function startMetaFake(): Promise<MetaFake> {
     };
   };
 
-  const fake: Omit<MetaFake, 'graphUrl' | 'threadsUrl' | 'close'> = {
+  const fake: Omit<MetaFake, 'graphUrl' | 'threadsUrl' | 'dialogUrl' | 'threadsAuthorizeUrl' | 'close'> = {
     app: { clientId: '1234567890', clientSecret: 'app-secret', redirectUri: 'http://127.0.0.1/v1/channels/callback/x' },
     page: { id: pageId, name: 'Chorus Coffee', token: pageToken },
     instagram: { id: '17841400000000001', username: 'chorus.coffee' },
     threadsUser: { id: threadsUserId, username: 'chorus.threads', token: threadsToken },
     processingPolls: 0,
+    morePages: [],
+    threadsLongLived: { lifetimeMs: LONG_LIVED_MS, issuedAgoMs: 0 },
     failNextContainer: null,
     feed: [],
     unpublishedPhotos: new Map(),
@@ -237,9 +258,9 @@ export async function startMetaFake(): Promise<MetaFake> {
     threadsPosts: [],
     usage: { percent: 1, regainMinutes: 0 },
     requests: [],
-    issueCode(network) {
+    issueCode(network, redirectUri = fake.app.redirectUri) {
       const code = `code-${randomBytes(8).toString('hex')}`;
-      codes.set(code, network);
+      codes.set(code, { network, redirectUri });
       return code;
     },
     issueThreadsToken({ ageMs, expiresInMs }) {
@@ -561,6 +582,54 @@ export async function startMetaFake(): Promise<MetaFake> {
       .reverse()
       .slice(0, 25);
 
+  /** A managed Page's own token (never expires), the same at every listing. */
+  const pageTokenOf = (id: string) => {
+    let token = pageTokens.get(id);
+    if (!token) {
+      token = newToken('EAAPage', { kind: 'page', userId, pageId: id, issuedAt: Date.now(), expiresAt: null });
+      pageTokens.set(id, token);
+    }
+    return token;
+  };
+
+  /**
+   * The authorization pages (Facebook Login's dialog, Threads' window) and their consent forms; false
+   * for any other request.
+   */
+  function authorization(
+    host: 'graph' | 'threads',
+    method: string,
+    path: string,
+    p: URLSearchParams,
+    res: http.ServerResponse,
+  ) {
+    const pages = consentPages[host];
+    const page = host === 'graph' ? '/dialog/oauth' : '/oauth/authorize';
+    if (method === 'POST' && path === `${page}/decision`) {
+      void pages.decide(p, res);
+      return true;
+    }
+    if (method !== 'GET' || path !== page) return false;
+    const redirectUri = p.get('redirect_uri') ?? '';
+    if (p.get('client_id') !== fake.app.clientId || !/^https?:\/\//.test(redirectUri)) {
+      refusePage(res, "Invalid App ID: the provided app ID or redirect URI does not look like a valid app's.");
+      return true;
+    }
+    const network = host === 'graph' ? 'facebook' : 'threads';
+    const scopes = (p.get('scope') ?? '').split(',').filter(Boolean);
+    pages.show(res, {
+      redirectUri,
+      state: p.get('state'),
+      asks:
+        network === 'facebook'
+          ? `Chorus is requesting access to: ${scopes.join(', ')} for the Pages ${[fake.page.name, ...fake.morePages.map((m) => m.name)].join(', ')}`
+          : `Chorus would like to access @${fake.threadsUser.username}: ${scopes.join(', ')}`,
+      allow: () => ({ code: fake.issueCode(network, redirectUri) }),
+      denied: { error: 'access_denied', error_reason: 'user_denied', error_description: 'Permissions error.' },
+    });
+    return true;
+  }
+
   async function graph(
     method: string,
     path: string,
@@ -587,7 +656,8 @@ export async function startMetaFake(): Promise<MetaFake> {
         };
       }
       const code = p.get('code') ?? '';
-      if (codes.get(code) !== 'facebook' || p.get('redirect_uri') !== fake.app.redirectUri)
+      const issued = codes.get(code);
+      if (issued?.network !== 'facebook' || p.get('redirect_uri') !== issued.redirectUri)
         throw fail(400, 100, 'Invalid verification code format.', 36007);
       codes.delete(code); // single use
       return {
@@ -613,6 +683,14 @@ export async function startMetaFake(): Promise<MetaFake> {
             tasks: ['CREATE_CONTENT', 'MANAGE', 'MODERATE'],
             instagram_business_account: { id: fake.instagram.id, username: fake.instagram.username },
           },
+          ...fake.morePages.map((more) => ({
+            id: more.id,
+            name: more.name,
+            access_token: pageTokenOf(more.id),
+            category: 'Brand',
+            tasks: ['CREATE_CONTENT', 'MANAGE'],
+            ...(more.instagram ? { instagram_business_account: more.instagram } : {}),
+          })),
         ],
         paging: { cursors: { before: 'QVFI', after: 'QVFI' } },
       };
@@ -821,9 +899,10 @@ export async function startMetaFake(): Promise<MetaFake> {
       const code = p.get('code') ?? '';
       if (p.get('client_id') !== fake.app.clientId || p.get('client_secret') !== fake.app.clientSecret)
         throw fail(400, 101, 'Error validating application. Invalid application ID.');
+      const issued = codes.get(code);
       if (
-        codes.get(code) !== 'threads' ||
-        p.get('redirect_uri') !== fake.app.redirectUri ||
+        issued?.network !== 'threads' ||
+        p.get('redirect_uri') !== issued.redirectUri ||
         p.get('grant_type') !== 'authorization_code'
       )
         throw fail(400, 100, 'Invalid verification code', 36007);
@@ -846,11 +925,11 @@ export async function startMetaFake(): Promise<MetaFake> {
         access_token: newToken('THQ', {
           kind: 'threads-long',
           userId: threadsUserId,
-          issuedAt: Date.now(),
-          expiresAt: Date.now() + LONG_LIVED_MS,
+          issuedAt: Date.now() - fake.threadsLongLived.issuedAgoMs,
+          expiresAt: Date.now() + fake.threadsLongLived.lifetimeMs,
         }),
         token_type: 'bearer',
-        expires_in: LONG_LIVED_MS / 1000,
+        expires_in: Math.floor(fake.threadsLongLived.lifetimeMs / 1000),
       };
     }
     if (path === '/refresh_access_token' && method === 'GET') {
@@ -862,11 +941,11 @@ export async function startMetaFake(): Promise<MetaFake> {
         access_token: newToken('THQ', {
           kind: 'threads-long',
           userId: threadsUserId,
-          issuedAt: Date.now(),
-          expiresAt: Date.now() + LONG_LIVED_MS,
+          issuedAt: Date.now() - fake.threadsLongLived.issuedAgoMs,
+          expiresAt: Date.now() + fake.threadsLongLived.lifetimeMs,
         }),
         token_type: 'bearer',
-        expires_in: LONG_LIVED_MS / 1000,
+        expires_in: Math.floor(fake.threadsLongLived.lifetimeMs / 1000),
       };
     }
     const parts = path.split('/').filter(Boolean);
@@ -964,6 +1043,7 @@ export async function startMetaFake(): Promise<MetaFake> {
       const token = bearer ?? params.get('access_token') ?? undefined;
       const path = url.pathname.startsWith(prefix) ? url.pathname.slice(prefix.length) || '/' : url.pathname;
       fake.requests.push({ method, host, path, query: params });
+      if (authorization(host, method, path, params, res)) return;
       const self = `http://${req.headers.host}${url.pathname}`;
       const answer = (status: number, json: unknown, headers: Record<string, string> = {}) => {
         const spent = fake.usage.percent;
@@ -1052,6 +1132,8 @@ export async function startMetaFake(): Promise<MetaFake> {
   return Object.assign(fake, {
     graphUrl: `http://127.0.0.1:${portOf(graphServer)}/v26.0`,
     threadsUrl: `http://127.0.0.1:${portOf(threadsServer)}/v1.0`,
+    dialogUrl: `http://127.0.0.1:${portOf(graphServer)}/v26.0/dialog/oauth`,
+    threadsAuthorizeUrl: `http://127.0.0.1:${portOf(threadsServer)}/oauth/authorize`,
     async close() {
       for (const s of [graphServer, threadsServer]) {
         s.closeAllConnections();

@@ -2,10 +2,16 @@ import { createHash, randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import twitterText from 'twitter-text';
+import { ConsentPages, refusePage } from './consent-page';
 
 /**
  * A local stand-in for X's API v2, following its documents where Chorus uses it:
  * - OAuth 2.0 with PKCE (https://docs.x.com/resources/fundamentals/authentication/oauth-2-0/authorization-code):
+ *   the authorization page `GET /i/oauth2/authorize` (X serves it on x.com: `authorizeUrl`) with
+ *   `response_type=code`, `client_id`, `redirect_uri`, `scope` (space-separated), `state` and an
+ *   S256 `code_challenge` (an unknown client or a non-http(s) redirect URI: an error page, no
+ *   redirect; no S256 challenge: back with `error=invalid_request`); Allow sends the browser back with
+ *   `code` and `state`, Deny with `error=access_denied` and `state`;
  *   `POST /2/oauth2/token` (form; Basic auth for a confidential client, `client_id` for a public
  *   one), codes single use and checked against their S256 challenge and redirect URI, access
  *   tokens of 7200 s, and refresh tokens that rotate: each is good for one refresh;
@@ -63,6 +69,10 @@ export interface XFake {
   ): void;
   clientId: string;
   clientSecret: string;
+  /** The authorization page (X_AUTHORIZE_URL): `<url>/i/oauth2/authorize`. */
+  authorizeUrl: string;
+  /** Lifetime of the access tokens the token endpoint issues from now on (X: 7200 s). */
+  accessTokenTtlSeconds: number;
   /** A valid access token for the user (as a connected channel holds it). */
   accessToken: string;
   /** A code for this authorization request, as the consent screen would send back to redirectUri. */
@@ -106,14 +116,17 @@ export async function startXFake(): Promise<XFake> {
   let losing: string | null = null;
   const issueAccess = (scopes: string[]) => {
     const token = `x-at-${randomBytes(12).toString('hex')}`;
-    accessTokens.set(token, { expiresAt: Date.now() + 7200_000, scopes });
+    accessTokens.set(token, { expiresAt: Date.now() + fake.accessTokenTtlSeconds * 1000, scopes });
     return token;
   };
+  const consentPages = new ConsentPages('X', '/i/oauth2/authorize/decision');
   const fake: XFake = {
     url: '',
     user: { id: '1500000000000000001', username: 'chorus_app', name: 'Chorus', followers: 0 },
     clientId: 'x-client-id',
     clientSecret: 'x-client-secret',
+    authorizeUrl: '',
+    accessTokenTtlSeconds: 7200,
     accessToken: '',
     users: new Map(),
     post({ text, author, inReplyTo, quote }) {
@@ -233,6 +246,9 @@ export async function startXFake(): Promise<XFake> {
         .end(body === undefined ? undefined : JSON.stringify(body));
 
     if (route === 'POST /2/oauth2/token') return token(req, json);
+    if (route === 'GET /i/oauth2/authorize') return authorizePage(url.searchParams, res);
+    if (route === 'POST /i/oauth2/authorize/decision')
+      return consentPages.decide(new URLSearchParams((await readBody(req)).toString('utf8')), res);
     const readFailure = req.method === 'GET' ? readFailures.findIndex((f) => url.pathname.startsWith(f.path)) : -1;
     if (readFailure >= 0) {
       const [f] = readFailures.splice(readFailure, 1);
@@ -540,6 +556,32 @@ export async function startXFake(): Promise<XFake> {
     return json(404, problem(404, 'Not Found', `No route ${route}`));
   });
 
+  /** The authorization page: the request checked as X checks it, then the consent form. */
+  function authorizePage(q: URLSearchParams, res: http.ServerResponse) {
+    const redirectUri = q.get('redirect_uri') ?? '';
+    if (q.get('client_id') !== fake.clientId || !/^https?:\/\//.test(redirectUri))
+      return refusePage(res, 'Something went wrong: you weren’t able to give access to the App.');
+    const state = q.get('state');
+    const back = (params: Record<string, string>) => {
+      const to = new URL(redirectUri);
+      for (const [k, v] of Object.entries({ ...params, ...(state !== null ? { state } : {}) }))
+        to.searchParams.set(k, v);
+      res.writeHead(302, { location: to.toString() }).end();
+    };
+    if (q.get('response_type') !== 'code') return back({ error: 'unsupported_response_type' });
+    const challenge = q.get('code_challenge');
+    if (!challenge || q.get('code_challenge_method') !== 'S256')
+      return back({ error: 'invalid_request', error_description: 'code_challenge with S256 is required' });
+    const scopes = (q.get('scope') ?? '').split(' ').filter(Boolean);
+    consentPages.show(res, {
+      redirectUri,
+      state,
+      asks: `Chorus wants to use your account @${fake.user.username}: ${scopes.join(', ')}`,
+      allow: () => ({ code: fake.authorize({ codeChallenge: challenge, redirectUri, scopes }) }),
+      denied: { error: 'access_denied' },
+    });
+  }
+
   /** The token endpoint: codes (PKCE S256, the same redirect URI, single use) and rotating refresh tokens. */
   async function token(req: http.IncomingMessage, json: (status: number, body: unknown) => void) {
     const form = new URLSearchParams((await readBody(req)).toString('utf8'));
@@ -570,7 +612,7 @@ export async function startXFake(): Promise<XFake> {
     if (refresh) fake.refreshTokens.set(refresh, true);
     return json(200, {
       token_type: 'bearer',
-      expires_in: 7200,
+      expires_in: fake.accessTokenTtlSeconds,
       access_token: issueAccess(scopes),
       scope: scopes.join(' '),
       ...(refresh ? { refresh_token: refresh } : {}),
@@ -579,6 +621,7 @@ export async function startXFake(): Promise<XFake> {
 
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   fake.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  fake.authorizeUrl = `${fake.url}/i/oauth2/authorize`;
   fake.close = () => new Promise((resolve) => server.close(() => resolve()));
   return fake;
 }

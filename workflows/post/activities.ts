@@ -1,6 +1,7 @@
 import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { PublishingActivities } from '../../activities/publishing';
 import type { ApprovalActivities } from '../../activities/approval';
+import type { ChannelTokenActivities } from '../../activities/channel-tokens';
 import { NON_RETRYABLE_PUBLISH_FAILURES } from '../../contracts/post';
 
 // The API stores the post in the same transaction that starts this workflow; if that transaction
@@ -20,6 +21,13 @@ export const { cancelRetries, markPostStatus, recordApprovalDecision, recordTarg
 export const { currentEscalationTargets, notifyApprovers, savePostContent } = proxyActivities<ApprovalActivities>({
   startToCloseTimeout: '30s',
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' },
+});
+
+// The reminder of a post held for its channel's reconnect: a few attempts, then the wait goes on
+// (the notice stays recorded, GET /v1/notifications; a route that failed is tried at the next one).
+export const { remindHeldPost } = proxyActivities<ChannelTokenActivities>({
+  startToCloseTimeout: '30s',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 5 },
 });
 
 // Network calls: exponential backoff for outages, the network's Retry-After for rate limits

@@ -27,8 +27,8 @@ export async function publishWhenDue(post: PostState): Promise<boolean> {
         const own = new CancellationScope();
         post.targetScopes.set(target.targetId, own);
         return own.run(() =>
-          publishOneWhenDue(post.postId, target, stagedAt, stage, post.reconnects, (channelId, seen) =>
-            post.reconnected(channelId, seen),
+          publishOneWhenDue(post.postId, target, stagedAt, stage, post.reconnects, (channelId, seen, ms) =>
+            post.reconnected(channelId, seen, ms),
           ),
         );
       }),

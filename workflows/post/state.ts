@@ -31,7 +31,10 @@ const CANCEL_RETRIES = 'cancel-during-retries';
 /** Workflows started before this change could not fail an edit (its save was retried forever). */
 const UNSAVED_EDITS_UNDONE = 'unsaved-edits-undone';
 
-/** How long a target refused for its channel's credentials waits for the channel to be reconnected: the retry budget of an outage. */
+/**
+ * How long a target refused for its channel's credentials waited for the channel to be reconnected
+ * in workflows started before held posts waited without end (targets.ts HELD_UNTIL_RECONNECT).
+ */
 const RECONNECT_WAIT_MS = 24 * 60 * 60_000;
 
 /**
@@ -220,9 +223,9 @@ export class PostState {
     this.describe();
   }
 
-  /** A target refused for its channel's credentials waits for a reconnect newer than `seen`; false after RECONNECT_WAIT_MS. */
-  reconnected(channelId: string, seen: number): Promise<boolean> {
-    return condition(() => (this.reconnects[channelId] ?? 0) > seen, RECONNECT_WAIT_MS);
+  /** A target refused for its channel's credentials waits for a reconnect newer than `seen`; false after `ms` (default RECONNECT_WAIT_MS). */
+  reconnected(channelId: string, seen: number, ms: number = RECONNECT_WAIT_MS): Promise<boolean> {
+    return condition(() => (this.reconnects[channelId] ?? 0) > seen, ms);
   }
 
   // --- messages ---

@@ -8,10 +8,13 @@ import {
 } from '@temporalio/workflow';
 import { type PostWorkflowTargetStatus } from '../../contracts/post';
 import { FailureType } from '../../contracts/shared';
-import { publishTarget, publishTargetWhenDue, recordTargetFailure } from './activities';
+import { publishTarget, publishTargetWhenDue, recordTargetFailure, remindHeldPost } from './activities';
 
 /** Workflows started before this change failed a target at once when its channel's credentials were refused. */
 const WAIT_FOR_RECONNECT = 'auth-failures-wait-for-reconnect';
+
+/** Workflows started before this change failed a target held for its channel after 24 hours; newer ones hold it until a reconnect. */
+const HELD_UNTIL_RECONNECT = 'held-until-reconnect';
 
 /** Publishes one target now (workflows started before staged publishing). */
 export async function publishOne(postId: string, target: PostWorkflowTargetStatus): Promise<void> {
@@ -31,7 +34,10 @@ export async function publishOne(postId: string, target: PostWorkflowTargetStatu
 /**
  * Publishes one target at its time through a staged activity; 'withdrawn' when it did not claim the
  * post. (Its failures come after the claim: before it, the activity only waits and retries.) Refused
- * credentials hold the target until its channel is reconnected (`reconnected`), then it tries again.
+ * credentials hold the target until its channel is reconnected (`reconnected`), however long that
+ * takes, reminding owners and admins meanwhile; then it tries again (at once, if its time has
+ * passed). A cancel ends the wait (the target's scope is cancelled); removing the channel tells the
+ * post as a reconnect does, and the next try fails the target as `ChannelRemoved`.
  */
 export async function publishOneWhenDue(
   postId: string,
@@ -39,7 +45,7 @@ export async function publishOneWhenDue(
   publishAt: string,
   stage: number,
   reconnects: Record<string, number>,
-  reconnected: (channelId: string, seen: number) => Promise<boolean>,
+  reconnected: (channelId: string, seen: number, ms?: number) => Promise<boolean>,
 ): Promise<'claimed' | 'withdrawn'> {
   for (;;) {
     const seen = reconnects[target.channelId] ?? 0;
@@ -56,6 +62,10 @@ export async function publishOneWhenDue(
       if (isAuthFailure(err) && patched(WAIT_FOR_RECONNECT)) {
         target.status = 'publishing';
         try {
+          if (patched(HELD_UNTIL_RECONNECT)) {
+            await heldUntilReconnect(postId, target, seen, reconnected);
+            continue;
+          }
           if (await reconnected(target.channelId, seen)) continue;
         } catch (waitErr) {
           if (isCancellation(waitErr)) return 'withdrawn';
@@ -70,6 +80,32 @@ export async function publishOneWhenDue(
     return 'claimed';
   }
 }
+
+/**
+ * Waits for the target's channel to be reconnected (a reconnect newer than `seen`), with no end:
+ * owners and admins are told at the start (unless the channel's refusal told them) and reminded
+ * each `remindAgainInMs` (a day) while it waits. A reminder that cannot be sent does not end the wait.
+ */
+async function heldUntilReconnect(
+  postId: string,
+  target: PostWorkflowTargetStatus,
+  seen: number,
+  reconnected: (channelId: string, seen: number, ms?: number) => Promise<boolean>,
+): Promise<void> {
+  const { channelId, targetId } = target;
+  for (let reminder = 0; ; reminder++) {
+    let remindAgainInMs: number | undefined;
+    try {
+      ({ remindAgainInMs } = await remindHeldPost({ postId, targetId, channelId, reminder }));
+    } catch (err) {
+      if (isCancellation(err)) throw err;
+    }
+    if (await reconnected(channelId, seen, remindAgainInMs ?? HELD_REMINDER_FALLBACK_MS)) return;
+  }
+}
+
+/** When a reminder could not be sent, the next one is tried after this. */
+const HELD_REMINDER_FALLBACK_MS = 24 * 60 * 60_000;
 
 function isAuthFailure(err: unknown): boolean {
   return (

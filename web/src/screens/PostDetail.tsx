@@ -231,6 +231,10 @@ function PostActions({ post }: { post: PostView }) {
   };
   const busy = reschedule.isPending || cancel.isPending;
   const movable = MOVABLE.has(post.status);
+  // Claimed, with a send that failed and waits (a retry, or a held post waiting for its channel's
+  // reconnect): the server still cancels it (409 if the sends are on the network right now).
+  const waiting =
+    post.status === 'publishing' && post.targets.some((t) => t.status === 'publishing' && Boolean(t.lastError));
   return (
     <section aria-labelledby="post-actions" className="post-actions">
       <h2 id="post-actions">Actions</h2>
@@ -255,6 +259,18 @@ function PostActions({ post }: { post: PostView }) {
                 cancel.mutate();
               }}
             >
+              Cancel post
+            </button>
+          </div>
+        </>
+      ) : waiting ? (
+        <>
+          <p>
+            A send failed and waits: to be retried, or for its channel to be reconnected. It goes out then (at once if
+            its time has passed); cancel it to stop it instead.
+          </p>
+          <div>
+            <button type="button" className="danger" disabled={busy} onClick={() => cancel.mutate()}>
               Cancel post
             </button>
           </div>

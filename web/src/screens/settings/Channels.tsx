@@ -244,7 +244,7 @@ function AccountPicker({
       <fieldset>
         <legend className="visually-hidden">Accounts</legend>
         {pending.data.accounts.map((a) => (
-          <label key={a.id}>
+          <label key={a.id} className="check picker-choice">
             <input
               type="radio"
               name="account"

@@ -50,6 +50,11 @@ beforeAll(async () => {
     startMastodonFake(),
   ]);
   workers.push(worker, replacement);
+  // SLA targets: each conversation's workflow has deadlines to keep, so it is started (without, none is).
+  const targets = await call(ws().token, 'PUT', '/v1/inbox/sla-targets', {
+    targets: [{ priority: 'normal', firstResponseMinutes: 600, resolutionMinutes: 6000 }],
+  });
+  expect(targets.statusCode).toBe(200);
   brand = await pds().createAccount('brand');
   const fanAccount = await pds().createAccount('fan');
   fan = new AtpAgent({ service: pds().pdsUrl });
@@ -164,11 +169,15 @@ test('a reply, a mention and a quote of a published post appear as conversations
     .executeTakeFirstOrThrow();
   expect(contact).toMatchObject({ network: 'bluesky', external_id: fan.session!.did, handle: 'fan.test' });
 
-  // Each conversation's workflow was started and told.
-  for (const c of conversations) {
-    const described = await h().client.workflow.getHandle(conversationWorkflowId(c.id)).describe();
-    expect(described.status.name).toBe('RUNNING');
-  }
+  // Each conversation's workflow was started and told (by the relay of the signals the read queued).
+  for (const c of conversations)
+    await waitFor(`conversation ${c.id}'s workflow running`, async () => {
+      const described = await h()
+        .client.workflow.getHandle(conversationWorkflowId(c.id))
+        .describe()
+        .catch(() => undefined);
+      return described?.status.name === 'RUNNING';
+    });
   const counters = await h().client.workflow.getHandle(inboxWorkflowId(bluesky.id)).query(inboxCountersQuery);
   expect(counters.stored).toBe(3);
 

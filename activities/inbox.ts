@@ -1,4 +1,4 @@
-import { Context } from '@temporalio/activity';
+import { CancelledFailure, Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import { ChannelError, InboxReadPaused } from '../channels/errors';
 import type { InboxConnectors } from '../channels/inbox-connectors';
@@ -46,34 +46,41 @@ export function createInboxActivities(deps: InboxDeps) {
     /**
      * Reads the channel's streams from their saved positions; each page is stored with its
      * position, and the signals of the conversations it changed queued, in one transaction (the
-     * relay sends them: the read never waits on Temporal). A network that refuses or fails ends
-     * the read with `lastError` (the next read tries again; refused credentials also mark the
-     * channel unhealthy); a rate limit, after the network's delay.
+     * relay sends them: the read never waits on Temporal). It reads again every poll interval for
+     * `READ_FOR_POLLS` intervals or a minute, whichever is longer (heartbeating while it waits), so that the channel's cadence
+     * does not hang on Temporal dispatching a timer and an activity per poll, which a busy server
+     * (thousands of conversation workflows starting) delays by seconds. A network that refuses or
+     * fails ends the read with `lastError` (the next read tries again; refused credentials also
+     * mark the channel unhealthy); a rate limit, after the network's delay. Cancelled (the worker
+     * shutting down) while it waits: it returns what it stored.
      */
     async readInbox({ channelId, workspaceId }: { channelId: string; workspaceId: string }): Promise<InboxRead> {
       const read: InboxRead = { stored: 0, skipped: 0, filtered: 0, gone: false, lastError: null, pollAfterMs: pollMs };
-      const channel = await findChannel(deps.db, workspaceId, channelId);
-      if (!channel || !readsInbox(channel.provider)) return { ...read, gone: true };
-      const connector = deps.inboxConnectors[channel.provider];
-      if (!connector) return { ...read, gone: true };
-      const cursors = await loadInboxCursors(deps.db, channelId);
-      const source = { workspaceId, channelId, network: channel.provider };
-      try {
-        await connector.read(deps.sealer.open(channel.credentials_sealed), cursors, async (page: InboundPage) => {
-          const stored = await storeInbound(deps, source, page.items, page.cursor);
-          read.stored += stored.stored;
-          read.skipped += stored.skipped;
-          read.filtered += stored.filtered;
-          heartbeat();
-        });
-      } catch (err) {
-        if (err instanceof InboxReadPaused) return { ...read, pollAfterMs: Math.max(pollMs, err.resumeAfterMs) };
-        if (!(err instanceof ChannelError)) throw err;
-        if (err.kind === 'auth_failed')
-          await recordChannelFailure(deps.db, channelId, { error: err.message, authFailed: true });
-        return { ...read, lastError: err.message, pollAfterMs: Math.max(pollMs, err.retryAfterMs ?? 0) };
+      const until = Date.now() + Math.max(READ_FOR_POLLS * pollMs, READ_FOR_MIN_MS);
+      for (;;) {
+        const channel = await findChannel(deps.db, workspaceId, channelId);
+        if (!channel || !readsInbox(channel.provider)) return { ...read, gone: true };
+        const connector = deps.inboxConnectors[channel.provider];
+        if (!connector) return { ...read, gone: true };
+        const cursors = await loadInboxCursors(deps.db, channelId);
+        const source = { workspaceId, channelId, network: channel.provider };
+        try {
+          await connector.read(deps.sealer.open(channel.credentials_sealed), cursors, async (page: InboundPage) => {
+            const stored = await storeInbound(deps, source, page.items, page.cursor);
+            read.stored += stored.stored;
+            read.skipped += stored.skipped;
+            read.filtered += stored.filtered;
+            heartbeat();
+          });
+        } catch (err) {
+          if (err instanceof InboxReadPaused) return { ...read, pollAfterMs: Math.max(pollMs, err.resumeAfterMs) };
+          if (!(err instanceof ChannelError)) throw err;
+          if (err.kind === 'auth_failed')
+            await recordChannelFailure(deps.db, channelId, { error: err.message, authFailed: true });
+          return { ...read, lastError: err.message, pollAfterMs: Math.max(pollMs, err.retryAfterMs ?? 0) };
+        }
+        if (Date.now() + pollMs >= until || !(await pause(pollMs))) return read;
       }
-      return read;
     },
 
     /**
@@ -103,6 +110,34 @@ const RELAY_CONCURRENCY = 16;
 /** How often an idle relay looks for new signals, and how long one relay activity runs. */
 const RELAY_IDLE_MS = 250;
 const RELAY_RUN_MS = 60_000;
+
+/**
+ * A read goes on reading, every poll interval, for this many intervals (at least a minute) before
+ * it returns to its workflow, whose durable wait comes between two such reads.
+ */
+const READ_FOR_POLLS = 4;
+const READ_FOR_MIN_MS = 60_000;
+
+/** Waits `ms` in an activity, heartbeating; false when cancelled (or not in an activity). */
+async function pause(ms: number): Promise<boolean> {
+  let context: Context;
+  try {
+    context = Context.current();
+  } catch {
+    return false;
+  }
+  const until = Date.now() + ms;
+  try {
+    while (Date.now() < until) {
+      context.heartbeat();
+      await context.sleep(Math.min(until - Date.now(), 4_000));
+    }
+  } catch (err) {
+    if (err instanceof CancelledFailure) return false;
+    throw err;
+  }
+  return true;
+}
 
 function heartbeat() {
   try {

@@ -254,8 +254,10 @@ async function main() {
         `p50 ${figures.latencyP50Ms} ms, p99 ${figures.latencyP99Ms} ms (target ≤ ${TARGET_P99_MS} ms), max ${figures.latencyMaxMs} ms`,
     );
     console.log(
-      `Waiting for the next read of the channel p50 ${breakdown.waitForReadP50Ms} ms, p99 ${breakdown.waitForReadP99Ms} ms; ` +
-        `from the read's start to shown p50 ${breakdown.readToShownP50Ms} ms, p99 ${breakdown.readToShownP99Ms} ms. ` +
+      (breakdown.waitForReadP50Ms === undefined
+        ? ''
+        : `Waiting for the next read of the channel p50 ${breakdown.waitForReadP50Ms} ms, p99 ${breakdown.waitForReadP99Ms} ms; ` +
+          `from the read's start to shown p50 ${breakdown.readToShownP50Ms} ms, p99 ${breakdown.readToShownP99Ms} ms. `) +
         `Reads: ${breakdown.reads}, lasting p50 ${breakdown.readP50Ms} ms, p99 ${breakdown.readP99Ms} ms; ` +
         `schedule-to-start p99 ${breakdown.scheduleToStartP99Ms} ms; from one read's end to the next's start ` +
         `p50 ${breakdown.gapP50Ms} ms, p99 ${breakdown.gapP99Ms} ms (poll ${opts.pollSeconds * 1000} ms). ` +
@@ -314,7 +316,8 @@ async function whereTheTimeGoes(
   for (const [key, at] of written) {
     const shown = seen.get(key);
     if (shown === undefined) continue;
-    // A read that started at most 50 ms before the item existed may have missed it; the next it did not.
+    // The first read (activity) of the channel that started after the item existed; none when the item
+    // arrived during a read that goes on reading (it is read by that one's next pass).
     const start = (starts.get(key.split('/')[0]!) ?? []).find((s) => s >= at);
     if (start === undefined || start > shown) continue;
     waits.push(start - at);

@@ -178,7 +178,16 @@ test('a reply, a mention and a quote of a published post appear as conversations
         .catch(() => undefined);
       return described?.status.name === 'RUNNING';
     });
-  const counters = await h().client.workflow.getHandle(inboxWorkflowId(bluesky.id)).query(inboxCountersQuery);
+  // The workflow's counters move when a read activity returns (it reads every poll for a minute).
+  const counters = await waitFor(
+    'the read counted',
+    async () => {
+      const c = await h().client.workflow.getHandle(inboxWorkflowId(bluesky.id)).query(inboxCountersQuery);
+      return c.stored > 0 && c;
+    },
+    90_000,
+    250,
+  );
   expect(counters.stored).toBe(3);
 
   // Read again and again: nothing new, nothing stored twice; another reply joins the thread.

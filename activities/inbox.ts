@@ -1,14 +1,14 @@
-import { Context } from '@temporalio/activity';
+import { CancelledFailure, Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import { ChannelError, InboxReadPaused } from '../channels/errors';
-import type { InboxConnector, InboxConnectors } from '../channels/inbox-connectors';
+import type { InboxConnectors } from '../channels/inbox-connectors';
 import { readsInbox } from '../contracts/inbox';
 import type { InboundCounts, InboundPage } from '../contracts/inbox-inbound';
 import { findChannel, recordChannelFailure } from '../db/channels';
 import type { Db } from '../db/database';
 import { loadInboxCursors } from '../db/inbox-ingest';
 import type { Sealer } from '../db/sealing';
-import { ConversationSignals, storeInbound } from '../services/inbox-store';
+import { relayQueuedSignals, storeInbound } from '../services/inbox-store';
 
 /** How the inbound read runs (config: CHORUS_INBOX_POLL_SECONDS, BLUESKY_APPVIEW_DID). */
 export interface InboxReadOptions {
@@ -45,54 +45,33 @@ export function createInboxActivities(deps: InboxDeps) {
   return {
     /**
      * Reads the channel's streams from their saved positions; each page is stored with its
-     * position in one transaction, and the conversations it changed are told. A network that
-     * refuses or fails ends the read with `lastError` (the next read tries again; refused
-     * credentials also mark the channel unhealthy); a rate limit, after the network's delay.
+     * position, and the signals of the conversations it changed queued, in one transaction (the
+     * relay sends them: the read never waits on Temporal). It reads again every poll interval for
+     * `READ_FOR_POLLS` intervals or a minute, whichever is longer (heartbeating while it waits), so that the channel's cadence
+     * does not hang on Temporal dispatching a timer and an activity per poll, which a busy server
+     * (thousands of conversation workflows starting) delays by seconds. A network that refuses or
+     * fails ends the read with `lastError` (the next read tries again; refused credentials also
+     * mark the channel unhealthy); a rate limit, after the network's delay. Cancelled (the worker
+     * shutting down) while it waits: it returns what it stored.
      */
     async readInbox({ channelId, workspaceId }: { channelId: string; workspaceId: string }): Promise<InboxRead> {
       const read: InboxRead = { stored: 0, skipped: 0, filtered: 0, gone: false, lastError: null, pollAfterMs: pollMs };
-      const channel = await findChannel(deps.db, workspaceId, channelId);
-      if (!channel || !readsInbox(channel.provider)) return { ...read, gone: true };
-      const found = deps.inboxConnectors[channel.provider];
-      if (!found) return { ...read, gone: true };
-      const connector: InboxConnector = found;
-      let cursors = await loadInboxCursors(deps.db, channelId);
-      const source = { workspaceId, channelId, network: channel.provider };
-      const credentials = channel.credentials_sealed;
-      // The conversations each page changed are signalled beside the read (bounded), and awaited
-      // before the read returns: see ConversationSignals for what a crash in between loses.
-      const signals = new ConversationSignals(deps, SIGNAL_CONCURRENCY, heartbeat);
-      const onPage = async (page: InboundPage) => {
-        const stored = await storeInbound(deps, source, page.items, page.cursor, signals);
-        read.stored += stored.stored;
-        read.skipped += stored.skipped;
-        read.filtered += stored.filtered;
-        heartbeat();
-      };
-      let outcome: InboxRead;
-      try {
-        outcome = await readStreams(onPage);
-        // While signals are still going out (the Temporal server starts workflows slower than a read
-        // stores), the read goes on storing what arrives instead of waiting idle for them, within a
-        // budget well under the activity's timeout; it stops on an error or a network's pause.
-        const until = Date.now() + READ_ON_WHILE_SIGNALLING_MS;
-        while (signals.pending && outcome.lastError === null && outcome.pollAfterMs === pollMs && Date.now() < until) {
-          await signals.idleWithin(pollMs);
-          if (!signals.pending) break;
-          cursors = await loadInboxCursors(deps.db, channelId);
-          outcome = await readStreams(onPage);
-        }
-      } catch (err) {
-        // What was stored before the failure is still signalled; the read's own error is the one reported.
-        await signals.drain().catch(() => undefined);
-        throw err;
-      }
-      await signals.drain();
-      return outcome;
-
-      async function readStreams(onPage: (page: InboundPage) => Promise<void>): Promise<InboxRead> {
+      const until = Date.now() + Math.max(READ_FOR_POLLS * pollMs, READ_FOR_MIN_MS);
+      for (;;) {
+        const channel = await findChannel(deps.db, workspaceId, channelId);
+        if (!channel || !readsInbox(channel.provider)) return { ...read, gone: true };
+        const connector = deps.inboxConnectors[channel.provider];
+        if (!connector) return { ...read, gone: true };
+        const cursors = await loadInboxCursors(deps.db, channelId);
+        const source = { workspaceId, channelId, network: channel.provider };
         try {
-          await connector.read(deps.sealer.open(credentials), cursors, onPage);
+          await connector.read(deps.sealer.open(channel.credentials_sealed), cursors, async (page: InboundPage) => {
+            const stored = await storeInbound(deps, source, page.items, page.cursor);
+            read.stored += stored.stored;
+            read.skipped += stored.skipped;
+            read.filtered += stored.filtered;
+            heartbeat();
+          });
         } catch (err) {
           if (err instanceof InboxReadPaused) return { ...read, pollAfterMs: Math.max(pollMs, err.resumeAfterMs) };
           if (!(err instanceof ChannelError)) throw err;
@@ -100,16 +79,65 @@ export function createInboxActivities(deps: InboxDeps) {
             await recordChannelFailure(deps.db, channelId, { error: err.message, authFailed: true });
           return { ...read, lastError: err.message, pollAfterMs: Math.max(pollMs, err.retryAfterMs ?? 0) };
         }
-        return read;
+        if (Date.now() + pollMs >= until || !(await pause(pollMs))) return read;
+      }
+    },
+
+    /**
+     * Sends the conversation signals this deployment's stores queued (db/inbox-signals.ts), as they
+     * come, for about a minute (then the relay's workflow runs it again); heartbeats as it goes,
+     * and stops early when cancelled (the worker shutting down).
+     */
+    async relayConversationSignals(_: Record<string, never>): Promise<{ sent: number }> {
+      const context = Context.current();
+      const until = Date.now() + RELAY_RUN_MS;
+      let sent = 0;
+      for (;;) {
+        const relayed = await relayQueuedSignals(deps, { limit: RELAY_BATCH, concurrency: RELAY_CONCURRENCY });
+        sent += relayed;
+        context.heartbeat({ sent });
+        if (relayed > 0) continue;
+        if (Date.now() >= until) return { sent };
+        await context.sleep(RELAY_IDLE_MS);
       }
     },
   };
 }
 
-/** Conversation workflows signalled at once by one read (the Temporal server is the bottleneck). */
-const SIGNAL_CONCURRENCY = 8;
-/** How long a read goes on reading while its signals drain (the activity's start-to-close is 10 min). */
-const READ_ON_WHILE_SIGNALLING_MS = 4 * 60_000;
+/** Signals read from the queue at once, and sent at once (the Temporal server starts workflows at its own pace). */
+const RELAY_BATCH = 200;
+const RELAY_CONCURRENCY = 16;
+/** How often an idle relay looks for new signals, and how long one relay activity runs. */
+const RELAY_IDLE_MS = 250;
+const RELAY_RUN_MS = 60_000;
+
+/**
+ * A read goes on reading, every poll interval, for this many intervals (at least a minute) before
+ * it returns to its workflow, whose durable wait comes between two such reads.
+ */
+const READ_FOR_POLLS = 4;
+const READ_FOR_MIN_MS = 60_000;
+
+/** Waits `ms` in an activity, heartbeating; false when cancelled (or not in an activity). */
+async function pause(ms: number): Promise<boolean> {
+  let context: Context;
+  try {
+    context = Context.current();
+  } catch {
+    return false;
+  }
+  const until = Date.now() + ms;
+  try {
+    while (Date.now() < until) {
+      context.heartbeat();
+      await context.sleep(Math.min(until - Date.now(), 4_000));
+    }
+  } catch (err) {
+    if (err instanceof CancelledFailure) return false;
+    throw err;
+  }
+  return true;
+}
 
 function heartbeat() {
   try {

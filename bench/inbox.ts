@@ -1,10 +1,13 @@
 import { randomUUID } from 'node:crypto';
+import type { Client } from '@temporalio/client';
+import { temporal as proto } from '@temporalio/proto';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config';
 import { insertChannel } from '../db/channels';
 import { generateKey } from '../db/sealing';
 import { createWorkspaceWithOwner } from '../db/workspaces';
 import { createDeps } from '../deps/create-deps';
+import { inboxWorkflowId } from '../contracts/inbox';
 import { startInboxReader } from '../services/inbox-store';
 import { ensureSearchAttributes } from '../temporal/connection';
 import { startMastodonFake, type FakeStatus, type MastodonFake } from '../test/support/mastodon-fake';
@@ -34,6 +37,14 @@ import {
  * holding it where the inbox API reads it (a probe of the database every 100 ms; counted when
  * first seen), p50 and p99. Target: p99 ≤ 5 s. Exits 0 only when every item is stored once and
  * the target is met. The last line of output is a JSON summary.
+ *
+ * `--sla on` (the default) gives the workspace SLA targets, so every conversation's workflow has
+ * work and is started (through the relay of queued signals, beside the reads); `--sla off` leaves
+ * none, and no conversation needs its workflow. Where the time goes is printed too, from the
+ * reads' workflow histories: each item's wait for the next read of its channel to start, and the
+ * time from that start to the item shown; reads' durations, their activities' schedule-to-start,
+ * and the gap from one read's end to the next's start (the poll interval and Temporal's latency);
+ * and when the relay had sent every queued signal.
  */
 const TARGET_P99_MS = 5_000;
 
@@ -45,8 +56,10 @@ function options() {
       rate: { type: 'string', default: '500' },
       poll: { type: 'string', default: '1' },
       timeout: { type: 'string', default: '300' },
+      sla: { type: 'string', default: 'on' },
     },
   });
+  if (values.sla !== 'on' && values.sla !== 'off') throw new Error('--sla must be on or off');
   const n = (name: keyof typeof values) => {
     const value = Number(values[name]);
     if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} must be a positive number`);
@@ -58,6 +71,7 @@ function options() {
     rate: n('rate'),
     pollSeconds: n('poll'),
     timeoutS: n('timeout'),
+    slaTargets: values.sla === 'on',
   };
 }
 
@@ -87,6 +101,19 @@ async function main() {
 
     // --- One workspace, one Mastodon channel per fake instance, each read by its workflow.
     const owner = await createWorkspaceWithOwner(deps.db, { name: 'Inbox load', ownerEmail: 'bench@chorus.example' });
+    if (opts.slaTargets)
+      await deps.db
+        .insertInto('inbox_sla_targets')
+        .values(
+          (['low', 'normal', 'high', 'urgent'] as const).map((priority) => ({
+            workspace_id: owner.workspaceId,
+            priority,
+            first_response_minutes: 60,
+            resolution_minutes: 24 * 60,
+            remind_before_minutes: 10,
+          })),
+        )
+        .execute();
     const fakes: MastodonFake[] = [];
     const channelIds: string[] = [];
     for (let i = 0; i < opts.channels; i++) {
@@ -179,10 +206,24 @@ async function main() {
     }
     probing = false;
     await probe;
+    const lastStoredAt = Math.max(...seen.values());
+
+    // --- The relay: when every queued conversation signal had been sent (null: not within the timeout).
+    let signalsLeft = 0;
+    for (;;) {
+      const left = await deps.db
+        .selectFrom('inbox_conversation_signals')
+        .select((eb) => eb.fn.countAll<string>().as('n'))
+        .executeTakeFirstOrThrow();
+      signalsLeft = Number(left.n);
+      if (signalsLeft === 0 || Date.now() >= deadline) break;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    const signalsSentAt = signalsLeft === 0 ? Date.now() : null;
+    const breakdown = await whereTheTimeGoes(deps.temporal, channelIds, written, seen);
 
     const latencies = [...written].filter(([k]) => seen.has(k)).map(([k, at]) => seen.get(k)! - at);
     latencies.sort((a, b) => a - b);
-    const lastSeen = Math.max(...seen.values());
     const counts = await deps.db
       .selectFrom('inbox_messages')
       .select((eb) => [
@@ -201,15 +242,31 @@ async function main() {
       stored: Number(counts.messages),
       conversations: Number(counts.conversations),
       missing: opts.items - latencies.length,
-      storedPerSecond: Math.round((latencies.length / ((lastSeen - startedAt) / 1000)) * 10) / 10,
+      storedPerSecond: Math.round((latencies.length / ((lastStoredAt - startedAt) / 1000)) * 10) / 10,
       latencyP50Ms: percentile(latencies, 50),
       latencyP99Ms: percentile(latencies, 99),
       latencyMaxMs: latencies[latencies.length - 1],
+      slaTargets: opts.slaTargets,
+      signalsSentMsAfterLastStored: signalsSentAt === null ? null : signalsSentAt - lastStoredAt,
+      signalsLeftAtTimeout: signalsLeft,
+      ...breakdown,
     };
     console.log(
       `${figures.stored} of ${opts.items} items stored (${figures.conversations} conversations) over ${opts.channels} channels: ` +
         `${figures.storedPerSecond} stored/s; from existing on the network to its conversation holding it ` +
         `p50 ${figures.latencyP50Ms} ms, p99 ${figures.latencyP99Ms} ms (target ≤ ${TARGET_P99_MS} ms), max ${figures.latencyMaxMs} ms`,
+    );
+    console.log(
+      (breakdown.waitForReadP50Ms === undefined
+        ? ''
+        : `Waiting for the next read of the channel p50 ${breakdown.waitForReadP50Ms} ms, p99 ${breakdown.waitForReadP99Ms} ms; ` +
+          `from the read's start to shown p50 ${breakdown.readToShownP50Ms} ms, p99 ${breakdown.readToShownP99Ms} ms. `) +
+        `Reads: ${breakdown.reads}, lasting p50 ${breakdown.readP50Ms} ms, p99 ${breakdown.readP99Ms} ms; ` +
+        `schedule-to-start p99 ${breakdown.scheduleToStartP99Ms} ms; from one read's end to the next's start ` +
+        `p50 ${breakdown.gapP50Ms} ms, p99 ${breakdown.gapP99Ms} ms (poll ${opts.pollSeconds * 1000} ms). ` +
+        (figures.signalsSentMsAfterLastStored === null
+          ? `${signalsLeft} conversation signals still queued at the timeout.`
+          : `Every conversation signal sent ${figures.signalsSentMsAfterLastStored} ms after the last item was stored.`),
     );
     console.log(JSON.stringify(figures));
     process.exitCode =
@@ -219,6 +276,86 @@ async function main() {
   } finally {
     await runCleanups(cleanups);
   }
+}
+
+/**
+ * Where an item's time went, from the reads' workflow histories (every run of each channel's
+ * `inbox/<channelId>`): waiting for the next read of its channel to start, then that read until
+ * the item showed; and the reads themselves.
+ */
+async function whereTheTimeGoes(
+  temporal: Client,
+  channelIds: string[],
+  written: Map<string, number>,
+  seen: Map<string, number>,
+) {
+  const T = proto.api.enums.v1.EventType;
+  const ms = (t: { seconds?: unknown; nanos?: number | null } | null | undefined) =>
+    Number(t?.seconds ?? 0) * 1000 + Math.round((t?.nanos ?? 0) / 1e6);
+  const reads: { channelId: string; scheduled: number; started: number; ended?: number }[] = [];
+  for (const channelId of channelIds) {
+    for await (const run of temporal.workflow.list({ query: `WorkflowId = '${inboxWorkflowId(channelId)}'` })) {
+      const history = await temporal.workflow.getHandle(run.workflowId, run.runId).fetchHistory();
+      const byId = new Map<string, (typeof reads)[number]>();
+      for (const event of history.events ?? []) {
+        const at = ms(event.eventTime);
+        if (event.eventType === T.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED)
+          byId.set(String(event.eventId), { channelId, scheduled: at, started: NaN });
+        else if (event.eventType === T.EVENT_TYPE_ACTIVITY_TASK_STARTED) {
+          const read = byId.get(String(event.activityTaskStartedEventAttributes?.scheduledEventId));
+          if (read) read.started = at;
+        } else if (event.eventType === T.EVENT_TYPE_ACTIVITY_TASK_COMPLETED) {
+          const read = byId.get(String(event.activityTaskCompletedEventAttributes?.scheduledEventId));
+          if (read) read.ended = at;
+        }
+      }
+      reads.push(...byId.values());
+    }
+  }
+  const starts = new Map<string, number[]>();
+  for (const r of reads)
+    if (!Number.isNaN(r.started)) starts.set(r.channelId, [...(starts.get(r.channelId) ?? []), r.started]);
+  for (const list of starts.values()) list.sort((a, b) => a - b);
+  const waits: number[] = [];
+  const inRead: number[] = [];
+  for (const [key, at] of written) {
+    const shown = seen.get(key);
+    if (shown === undefined) continue;
+    // The first read (activity) of the channel that started after the item existed; none when the item
+    // arrived during a read that goes on reading (it is read by that one's next pass).
+    const start = (starts.get(key.split('/')[0]!) ?? []).find((s) => s >= at);
+    if (start === undefined || start > shown) continue;
+    waits.push(start - at);
+    inRead.push(shown - start);
+  }
+  const ended = reads.filter((r) => r.ended !== undefined);
+  const gaps: number[] = [];
+  for (const channelId of channelIds) {
+    const mine = reads.filter((r) => r.channelId === channelId).sort((a, b) => a.scheduled - b.scheduled);
+    for (let i = 1; i < mine.length; i++)
+      if (mine[i - 1]!.ended !== undefined && !Number.isNaN(mine[i]!.started))
+        gaps.push(mine[i]!.started - mine[i - 1]!.ended!);
+  }
+  const sorted = (a: number[]) => a.sort((x, y) => x - y);
+  const durations = sorted(ended.map((r) => r.ended! - r.started));
+  const toStart = sorted(reads.filter((r) => !Number.isNaN(r.started)).map((r) => r.started - r.scheduled));
+  sorted(waits);
+  sorted(inRead);
+  sorted(gaps);
+  return {
+    reads: ended.length,
+    readP50Ms: percentile(durations, 50),
+    readP99Ms: percentile(durations, 99),
+    readMaxMs: durations.at(-1),
+    scheduleToStartP99Ms: percentile(toStart, 99),
+    gapP50Ms: percentile(gaps, 50),
+    gapP99Ms: percentile(gaps, 99),
+    gapMaxMs: gaps.at(-1),
+    waitForReadP50Ms: percentile(waits, 50),
+    waitForReadP99Ms: percentile(waits, 99),
+    readToShownP50Ms: percentile(inRead, 50),
+    readToShownP99Ms: percentile(inRead, 99),
+  };
 }
 
 main().catch((err) => {

@@ -91,6 +91,19 @@ export interface InboxCounters {
 export const stopInboxSignal = defineSignal('stop');
 export const inboxCountersQuery = defineQuery<InboxCounters>('counters');
 
+// ---- inbox-signals/<taskQueue>: the relay of the conversations' queued signals ----
+
+/**
+ * One per deployment (task queue): it sends the signals that storing inbound items queued in the
+ * database (db/inbox-signals.ts), so that a read never waits on Temporal and a crash loses none.
+ */
+export const inboxSignalRelayWorkflowId = (taskQueue: string): string => `inbox-signals/${taskQueue}`;
+
+export interface InboxSignalRelayInput {
+  /** Carried over continue-as-new: signals sent so far. */
+  carried?: { sent: number };
+}
+
 // ---- conversation/<id>: one conversation's SLA, assignment and replies ----
 
 export const conversationWorkflowId = (conversationId: string): string => `conversation/${conversationId}`;

@@ -17,6 +17,7 @@ import type {
   InboxAssignmentRulesTable,
   InboxContactsTable,
   InboxConversationsTable,
+  InboxConversationSignalsTable,
   InboxCursorsTable,
   InboxMessagesTable,
   InboxNotesTable,
@@ -89,6 +90,7 @@ export interface Database {
   inbox_conversations: InboxConversationsTable;
   inbox_messages: InboxMessagesTable;
   inbox_cursors: InboxCursorsTable;
+  inbox_conversation_signals: InboxConversationSignalsTable;
   inbox_notes: InboxNotesTable;
   inbox_replies: InboxRepliesTable;
   inbox_reply_leases: InboxReplyLeasesTable;

@@ -3,6 +3,7 @@ import { INBOX_CHANNEL_PROVIDERS, type InboxNetwork } from '../contracts/inbox';
 import type { InboundCounts, InboundCursor, InboundItem } from '../contracts/inbox-inbound';
 import { safeInboundField, safeInboundText } from '../content/inbound-text';
 import type { Database, Db } from './database';
+import { queueConversationSignals } from './inbox-signals';
 
 /** An inbound item with what Chorus makes of it (services/inbox-store.ts): its sentiment and whether it is a lead. */
 export interface ScoredInboundItem extends InboundItem {
@@ -18,8 +19,10 @@ export interface InboundSource {
 }
 
 export interface StoredInbound extends InboundCounts {
-  /** Conversations that got a new message (their workflows are told). */
+  /** Conversations that got a new message. */
   changedConversationIds: string[];
+  /** How many of them were queued for their workflow's signal (db/inbox-signals.ts). */
+  signalsQueued: number;
 }
 
 /** The saved positions of a channel's streams. */
@@ -42,6 +45,9 @@ export async function loadInboxCursors(db: Db, channelId: string): Promise<Recor
  * - the message is inserted once: a repeat (the unique item key) is `skipped`;
  * - the conversation's version, counts and times move on, its sentiment and lead flag follow the
  *   message, and a closed conversation reopens.
+ * - the changed conversations whose workflows have work to do are queued for their signal (the
+ *   outbox: `queueConversationSignals`), sent by the relay of `taskQueue`'s deployment after the
+ *   commit; nothing waits for Temporal here, and a crash loses none.
  * A page takes a fixed handful of statements whatever its size (one per step above, each over all
  * the page's rows): per-item round trips held the read to about 100 items/s (docs/benchmarks.md).
  */
@@ -49,13 +55,18 @@ export async function storeInboundItems(
   db: Db | Transaction<Database>,
   source: InboundSource,
   items: ScoredInboundItem[],
-  cursor?: InboundCursor,
+  { cursor, taskQueue }: { cursor?: InboundCursor; taskQueue: string },
 ): Promise<StoredInbound> {
   // Inside a caller's transaction (a push delivery stored once) or a transaction of its own.
   const inTransaction = <T>(work: (trx: Transaction<Database>) => Promise<T>) =>
     db.isTransaction ? work(db as Transaction<Database>) : db.transaction().execute(work);
   return inTransaction(async (trx) => {
     const result = await storePage(trx, source, items);
+    result.signalsQueued = await queueConversationSignals(trx, {
+      workspaceId: source.workspaceId,
+      taskQueue,
+      conversationIds: result.changedConversationIds,
+    });
     if (cursor && source.channelId) await saveCursor(trx, source.channelId, cursor);
     return result;
   });
@@ -88,7 +99,7 @@ async function storePage(
   source: InboundSource,
   items: ScoredInboundItem[],
 ): Promise<StoredInbound> {
-  const result: StoredInbound = { stored: 0, skipped: 0, filtered: 0, changedConversationIds: [] };
+  const result: StoredInbound = { stored: 0, skipped: 0, filtered: 0, changedConversationIds: [], signalsQueued: 0 };
   // Items in their authors' order, as contacts are locked below; within the page, a later item
   // wins where they disagree (the profile as last seen, the conversation's sentiment).
   const page: PageItem[] = [...items].sort(byKey((i) => i.author.externalId)).map((item) => {

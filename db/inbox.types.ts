@@ -100,6 +100,15 @@ export interface InboxCursorsTable {
   updated_at: Generated<Timestamp>;
 }
 
+/** A changed conversation whose workflow is still to be signalled (migration 0042; db/inbox-signals.ts). */
+export interface InboxConversationSignalsTable {
+  conversation_id: string;
+  workspace_id: string;
+  task_queue: string;
+  seq: Generated<string>;
+  queued_at: Generated<Timestamp>;
+}
+
 export interface InboxNotesTable {
   id: Bigserial;
   workspace_id: string;

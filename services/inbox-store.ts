@@ -3,6 +3,7 @@ import { SearchAttributes } from '../contracts/shared';
 import {
   conversationChangedSignal,
   conversationWorkflowId,
+  inboxSignalRelayWorkflowId,
   inboxWorkflowId,
   readsInbox,
   stopInboxSignal,
@@ -10,6 +11,11 @@ import {
 import type { InboundCursor, InboundItem } from '../contracts/inbox-inbound';
 import type { Db } from '../db/database';
 import type { Sealer } from '../db/sealing';
+import {
+  clearConversationSignals,
+  pendingConversationSignals,
+  type QueuedConversationSignal,
+} from '../db/inbox-signals';
 import {
   listInboxChannels,
   storeInboundItems,
@@ -21,6 +27,7 @@ import { analyzeSentiment } from '../listening/sentiment';
 import { isSalesLead } from '../listening/noise';
 import type { conversationWorkflow } from '../workflows/conversation';
 import type { inboxChannelWorkflow } from '../workflows/inbox-channel';
+import type { inboxSignalRelay } from '../workflows/inbox-signals';
 
 export interface InboxStoreDeps {
   db: Db;
@@ -30,98 +37,68 @@ export interface InboxStoreDeps {
 
 /**
  * Stores inbound items (with their sentiment and lead flag, and the stream's position, in one
- * transaction), then tells each conversation that got a new message: its workflow is started if it
- * is not running (signal-with-start), and reloads the conversation. With `signals`, the telling is
- * queued there and this returns once the page is stored (the caller awaits `signals.drain()`);
- * without, it is done before this returns.
+ * transaction); the conversations that got a new message and whose workflows have work to do are
+ * queued for their signal in the same transaction (db/inbox-signals.ts), and this deployment's
+ * relay (`relayConversationSignals`) sends them: the read never waits on Temporal.
  */
 export async function storeInbound(
-  deps: InboxStoreDeps,
+  deps: Pick<InboxStoreDeps, 'db' | 'taskQueue'>,
   source: InboundSource,
   items: InboundItem[],
   cursor?: InboundCursor,
-  signals?: ConversationSignals,
 ): Promise<StoredInbound> {
-  const stored = await storeInboundItems(deps.db, source, scoreInbound(items), cursor);
-  if (signals) signals.add(source.workspaceId, stored.changedConversationIds);
-  else await signalConversations(deps, source.workspaceId, stored.changedConversationIds);
-  return stored;
+  return storeInboundItems(deps.db, source, scoreInbound(items), {
+    taskQueue: deps.taskQueue,
+    ...(cursor ? { cursor } : {}),
+  });
 }
 
 /**
- * Signals changed conversations' workflows beside a read that goes on storing, a few at a time:
- * the Temporal server starts workflows far slower than a read stores items (about 50/s on the dev
- * server), so signalling each page before reading the next held the read to that pace. A
- * conversation already waiting for its signal is not queued twice (the signal only says "reload").
- *
- * As before, the signals follow the commit: a crash (or a failed signal) after a page is committed
- * and before its conversations are signalled loses only those reloads; the retried read finds the
- * items stored and does not signal them again, and the conversation's workflow is started by the
- * next message or the API. Queuing does not widen that: the activity awaits `drain()` before it
- * returns, so a read that returns has signalled everything it stored.
+ * Sends the signals queued by this deployment (oldest first, `concurrency` at a time): each
+ * conversation's workflow is started if it is not running (signal-with-start) and reloads the
+ * conversation. A signal's row is cleared once it is sent (unless it was queued again meanwhile),
+ * so a relay that stops anywhere leaves the rest for the next, and at worst sends one twice (a
+ * reload: harmless). Returns how many were sent; rejects with the first failure after clearing
+ * those sent before it.
  */
-export class ConversationSignals {
-  private readonly queue: { workspaceId: string; conversationId: string }[] = [];
-  private readonly queued = new Set<string>();
-  private running = 0;
-  private error: unknown;
-  private idle: (() => void)[] = [];
-
-  constructor(
-    private readonly deps: InboxStoreDeps,
-    private readonly concurrency = 8,
-    /** Called as each signal completes (an activity's heartbeat while it drains). */
-    private readonly onProgress: () => void = () => undefined,
-  ) {}
-
-  add(workspaceId: string, conversationIds: string[]): void {
-    for (const conversationId of conversationIds) {
-      if (this.queued.has(conversationId)) continue;
-      this.queued.add(conversationId);
-      this.queue.push({ workspaceId, conversationId });
+export async function relayQueuedSignals(
+  deps: InboxStoreDeps,
+  { limit, concurrency }: { limit: number; concurrency: number },
+): Promise<number> {
+  const queued = await pendingConversationSignals(deps.db, deps.taskQueue, limit);
+  const sent: QueuedConversationSignal[] = [];
+  let failure: unknown;
+  let next = 0;
+  const lane = async () => {
+    while (failure === undefined && next < queued.length) {
+      const signal = queued[next++]!;
+      try {
+        await signalConversations(deps, signal.workspaceId, [signal.conversationId]);
+        sent.push(signal);
+      } catch (err) {
+        failure ??= err;
+      }
     }
-    this.pump();
-  }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, queued.length) }, lane));
+  await clearConversationSignals(deps.db, sent);
+  if (failure !== undefined) throw failure;
+  return sent.length;
+}
 
-  /** Signals queued or under way. */
-  get pending(): boolean {
-    return this.running > 0 || this.queue.length > 0;
-  }
-
-  /** Resolves when every queued signal is sent, or after `ms`, whichever comes first. */
-  async idleWithin(ms: number): Promise<void> {
-    if (!this.pending) return;
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([
-      new Promise<void>((resolve) => this.idle.push(resolve)),
-      new Promise<void>((resolve) => (timer = setTimeout(resolve, ms))),
-    ]);
-    clearTimeout(timer);
-  }
-
-  /** Resolves when every queued signal is sent; rejects with the first that failed. */
-  async drain(): Promise<void> {
-    if (this.running > 0 || this.queue.length > 0) await new Promise<void>((resolve) => this.idle.push(resolve));
-    if (this.error !== undefined) throw this.error;
-  }
-
-  private pump(): void {
-    while (this.running < this.concurrency && this.queue.length > 0) {
-      const { workspaceId, conversationId } = this.queue.shift()!;
-      this.queued.delete(conversationId);
-      this.running++;
-      signalConversations(this.deps, workspaceId, [conversationId])
-        .catch((err: unknown) => {
-          this.error ??= err;
-        })
-        .finally(() => {
-          this.running--;
-          this.onProgress();
-          this.pump();
-          if (this.running === 0 && this.queue.length === 0) for (const resolve of this.idle.splice(0)) resolve();
-        });
-    }
-  }
+/** The relay of this deployment's queued signals: started once per task queue, runs for good. */
+export async function startSignalRelay({ temporal, taskQueue }: Pick<InboxStoreDeps, 'temporal' | 'taskQueue'>) {
+  await temporal.workflow
+    .start<typeof inboxSignalRelay>('inboxSignalRelay', {
+      workflowId: inboxSignalRelayWorkflowId(taskQueue),
+      taskQueue,
+      args: [{}],
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      staticSummary: `Inbox signals of ${taskQueue}`,
+    })
+    .catch((err: unknown) => {
+      if ((err as Error).name !== 'WorkflowExecutionAlreadyStartedError') throw err;
+    });
 }
 
 /** Each item's sentiment (the listening analyzer) and whether it reads as a sales lead. */
@@ -157,6 +134,8 @@ export async function startInboxReader(
 ): Promise<void> {
   // The networks the inbox reads (a webhook channel only publishes).
   if (!readsInbox(channel.provider)) return;
+  // What the read stores is signalled by the relay.
+  await startSignalRelay({ temporal, taskQueue });
   await temporal.workflow
     .start<typeof inboxChannelWorkflow>('inboxChannelWorkflow', {
       workflowId: inboxWorkflowId(channel.id),
@@ -194,6 +173,8 @@ export async function ensureInboxReaders(
   // Only the channels whose credentials this deployment's key opens: one sealed with another key
   // belongs to another deployment on the same database, whose own workers read it.
   const channels = (await listInboxChannels(deps.db)).filter((c) => deps.sealer.opens(c.credentialsSealed));
+  // Also without channels: items pushed by other systems are signalled by it too.
+  await startSignalRelay(deps);
   for (const channel of channels) await startInboxReader(deps, channel);
   return channels.length;
 }

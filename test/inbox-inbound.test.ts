@@ -50,6 +50,11 @@ beforeAll(async () => {
     startMastodonFake(),
   ]);
   workers.push(worker, replacement);
+  // SLA targets: each conversation's workflow has deadlines to keep, so it is started (without, none is).
+  const targets = await call(ws().token, 'PUT', '/v1/inbox/sla-targets', {
+    targets: [{ priority: 'normal', firstResponseMinutes: 600, resolutionMinutes: 6000 }],
+  });
+  expect(targets.statusCode).toBe(200);
   brand = await pds().createAccount('brand');
   const fanAccount = await pds().createAccount('fan');
   fan = new AtpAgent({ service: pds().pdsUrl });
@@ -164,12 +169,25 @@ test('a reply, a mention and a quote of a published post appear as conversations
     .executeTakeFirstOrThrow();
   expect(contact).toMatchObject({ network: 'bluesky', external_id: fan.session!.did, handle: 'fan.test' });
 
-  // Each conversation's workflow was started and told.
-  for (const c of conversations) {
-    const described = await h().client.workflow.getHandle(conversationWorkflowId(c.id)).describe();
-    expect(described.status.name).toBe('RUNNING');
-  }
-  const counters = await h().client.workflow.getHandle(inboxWorkflowId(bluesky.id)).query(inboxCountersQuery);
+  // Each conversation's workflow was started and told (by the relay of the signals the read queued).
+  for (const c of conversations)
+    await waitFor(`conversation ${c.id}'s workflow running`, async () => {
+      const described = await h()
+        .client.workflow.getHandle(conversationWorkflowId(c.id))
+        .describe()
+        .catch(() => undefined);
+      return described?.status.name === 'RUNNING';
+    });
+  // The workflow's counters move when a read activity returns (it reads every poll for a minute).
+  const counters = await waitFor(
+    'the read counted',
+    async () => {
+      const c = await h().client.workflow.getHandle(inboxWorkflowId(bluesky.id)).query(inboxCountersQuery);
+      return c.stored > 0 && c;
+    },
+    90_000,
+    250,
+  );
   expect(counters.stored).toBe(3);
 
   // Read again and again: nothing new, nothing stored twice; another reply joins the thread.

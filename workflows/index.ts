@@ -9,3 +9,4 @@ export { collectMetrics } from './metrics';
 export { inboxChannelWorkflow } from './inbox-channel';
 export { weeklyReport } from './weekly-report';
 export { channelTokensWorkflow } from './channel-tokens';
+export { inboxSignalRelay } from './inbox-signals';

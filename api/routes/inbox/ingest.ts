@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { InboundItem } from '../../../contracts/inbox-inbound';
 import { deliverOnce } from '../../../db/ingest';
 import { storeInboundItems } from '../../../db/inbox-ingest';
-import { scoreInbound, signalConversations } from '../../../services/inbox-store';
+import { scoreInbound, startSignalRelay } from '../../../services/inbox-store';
 import { isoInstant } from '../../schemas';
 import { INGEST_BODY_LIMIT, keepRawJson, signedIngestHooks } from '../listening/ingest';
 
@@ -90,8 +90,10 @@ export const inboxIngestRoutes: FastifyPluginAsyncZod = async (app) => {
           sentAt: item.postedAt ?? now.toISOString(),
         }));
         const source = { workspaceId: key.workspaceId, channelId: null, network: 'push' as const };
+        let signalsQueued = 0;
         const result = await deliverOnce(app.db, key.id, deliveryId, now, async (trx) => {
-          const stored = await storeInboundItems(trx, source, scoreInbound(items));
+          const stored = await storeInboundItems(trx, source, scoreInbound(items), { taskQueue: app.taskQueue });
+          signalsQueued = stored.signalsQueued;
           return {
             deliveryId,
             received: items.length,
@@ -101,7 +103,12 @@ export const inboxIngestRoutes: FastifyPluginAsyncZod = async (app) => {
             conversationIds: stored.changedConversationIds,
           };
         });
-        if (!result.repeatedDelivery) await signalConversations(app, key.workspaceId, result.conversationIds);
+        // The conversations' signals were queued with the items; the relay (started by every worker
+        // at boot, or here) sends them. One that cannot be started now leaves them queued, not lost.
+        if (signalsQueued > 0)
+          await startSignalRelay(app).catch((err: unknown) =>
+            request.log.warn({ err }, 'could not start the relay of the inbox signals; they stay queued'),
+          );
         return result;
       },
     );

@@ -4323,7 +4323,7 @@ export interface paths {
                             handle: string;
                             id: string;
                             /** @enum {string} */
-                            network: "bluesky" | "mastodon" | "x" | "linkedin" | "push";
+                            network: "bluesky" | "mastodon" | "x" | "linkedin" | "facebook" | "instagram" | "threads" | "push";
                             profileUrl: string | null;
                             /** @description Closed as spam: their later items are dropped as noise */
                             spam: boolean;
@@ -4363,7 +4363,7 @@ export interface paths {
                     /** @description Conversations with (or without) buying intent */
                     lead?: "true" | "false";
                     limit?: number;
-                    network?: "bluesky" | "mastodon" | "x" | "linkedin" | "push";
+                    network?: "bluesky" | "mastodon" | "x" | "linkedin" | "facebook" | "instagram" | "threads" | "push";
                     priority?: "low" | "normal" | "high" | "urgent";
                     /** @description Text in a message or note, or the author's handle or name (case-insensitive) */
                     q?: string;
@@ -4402,7 +4402,7 @@ export interface paths {
                                     handle: string;
                                     id: string;
                                     /** @enum {string} */
-                                    network: "bluesky" | "mastodon" | "x" | "linkedin" | "push";
+                                    network: "bluesky" | "mastodon" | "x" | "linkedin" | "facebook" | "instagram" | "threads" | "push";
                                     profileUrl: string | null;
                                     /** @description Closed as spam: their later items are dropped as noise */
                                     spam: boolean;
@@ -4417,7 +4417,7 @@ export interface paths {
                                 lead: boolean;
                                 messageCount: number;
                                 /** @enum {string} */
-                                network: "bluesky" | "mastodon" | "x" | "linkedin" | "push";
+                                network: "bluesky" | "mastodon" | "x" | "linkedin" | "facebook" | "instagram" | "threads" | "push";
                                 /**
                                  * Format: uuid
                                  * @description The Chorus post it answers
@@ -4523,7 +4523,7 @@ export interface paths {
                                 handle: string;
                                 id: string;
                                 /** @enum {string} */
-                                network: "bluesky" | "mastodon" | "x" | "linkedin" | "push";
+                                network: "bluesky" | "mastodon" | "x" | "linkedin" | "facebook" | "instagram" | "threads" | "push";
                                 profileUrl: string | null;
                                 /** @description Closed as spam: their later items are dropped as noise */
                                 spam: boolean;
@@ -4546,7 +4546,7 @@ export interface paths {
                                     handle: string;
                                     id: string;
                                     /** @enum {string} */
-                                    network: "bluesky" | "mastodon" | "x" | "linkedin" | "push";
+                                    network: "bluesky" | "mastodon" | "x" | "linkedin" | "facebook" | "instagram" | "threads" | "push";
                                     profileUrl: string | null;
                                     /** @description Closed as spam: their later items are dropped as noise */
                                     spam: boolean;
@@ -4561,7 +4561,7 @@ export interface paths {
                                 lead: boolean;
                                 messageCount: number;
                                 /** @enum {string} */
-                                network: "bluesky" | "mastodon" | "x" | "linkedin" | "push";
+                                network: "bluesky" | "mastodon" | "x" | "linkedin" | "facebook" | "instagram" | "threads" | "push";
                                 /**
                                  * Format: uuid
                                  * @description The Chorus post it answers
@@ -4723,7 +4723,7 @@ export interface paths {
                                 handle: string;
                                 id: string;
                                 /** @enum {string} */
-                                network: "bluesky" | "mastodon" | "x" | "linkedin" | "push";
+                                network: "bluesky" | "mastodon" | "x" | "linkedin" | "facebook" | "instagram" | "threads" | "push";
                                 profileUrl: string | null;
                                 /** @description Closed as spam: their later items are dropped as noise */
                                 spam: boolean;
@@ -4738,7 +4738,7 @@ export interface paths {
                             lead: boolean;
                             messageCount: number;
                             /** @enum {string} */
-                            network: "bluesky" | "mastodon" | "x" | "linkedin" | "push";
+                            network: "bluesky" | "mastodon" | "x" | "linkedin" | "facebook" | "instagram" | "threads" | "push";
                             /**
                              * Format: uuid
                              * @description The Chorus post it answers
@@ -5064,7 +5064,7 @@ export interface paths {
                                 handle: string;
                                 id: string;
                                 /** @enum {string} */
-                                network: "bluesky" | "mastodon" | "x" | "linkedin" | "push";
+                                network: "bluesky" | "mastodon" | "x" | "linkedin" | "facebook" | "instagram" | "threads" | "push";
                                 profileUrl: string | null;
                                 /** @description Closed as spam: their later items are dropped as noise */
                                 spam: boolean;
@@ -5079,7 +5079,7 @@ export interface paths {
                             lead: boolean;
                             messageCount: number;
                             /** @enum {string} */
-                            network: "bluesky" | "mastodon" | "x" | "linkedin" | "push";
+                            network: "bluesky" | "mastodon" | "x" | "linkedin" | "facebook" | "instagram" | "threads" | "push";
                             /**
                              * Format: uuid
                              * @description The Chorus post it answers

@@ -1,0 +1,375 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { parseArgs } from 'node:util';
+import { AuditKey, withAuditKey } from '../db/audit';
+import { createDb } from '../db/database';
+import { generateKey } from '../db/sealing';
+import { createWorkspaceWithOwner } from '../db/workspaces';
+import { loadConfig } from '../config';
+import {
+  createBenchDatabase,
+  machineDescription,
+  percentile,
+  runCleanups,
+  startChorusProcess,
+  startTemporal,
+  type ChorusProcess,
+  type Cleanup,
+} from './support';
+
+/**
+ * Publish minute: N posts (10,000) due within one minute, on ONE worker process, to webhook channels
+ * whose URL is a local receiver that records when each delivery arrives.
+ *
+ *   npm run bench:publish-minute -- --mode spread   # due times spread evenly over the minute
+ *   npm run bench:publish-minute -- --mode second   # all due in the same second
+ *
+ * The API and the worker run as separate processes (`api/main.ts`, `workers/main.ts`), as in
+ * production, on the Temporal dev server (in memory; TEMPORAL_ADDRESS to use another) and real
+ * PostgreSQL (a throwaway database on the server the tests use; DATABASE_URL to use another). The
+ * posts are created through the API ahead of the minute (each starts its post workflow, which stages
+ * its publish a minute before its time, as every post does); the minute is set from the creation
+ * rate of a warm-up, so that creating them ends `--lead` seconds before the first is due.
+ *
+ * Prints published / duplicates (a webhook-id received again after a 2xx, or a post received under
+ * two webhook-ids) / lateness p50, p99, max (first receipt minus due time) / the worker's peak RSS
+ * (VmHWM) / Chorus's own post statuses. Exits 0 only when the target is met: all published, no
+ * duplicate, p99 lateness ≤ 2 s, worker peak RSS ≤ 500 MB.
+ */
+
+const TARGET_P99_MS = 2_000;
+const TARGET_RSS_MB = 500;
+const MODES = ['spread', 'second'] as const;
+type Mode = (typeof MODES)[number];
+
+interface Options {
+  mode: Mode;
+  posts: number;
+  channels: number;
+  concurrency: number;
+  leadSeconds: number;
+  warmup: number;
+  timeoutSeconds: number;
+}
+
+function parseOptions(): Options {
+  const { values } = parseArgs({
+    options: {
+      mode: { type: 'string', default: 'spread' },
+      posts: { type: 'string', default: '10000' },
+      channels: { type: 'string', default: '10' },
+      concurrency: { type: 'string', default: '16' },
+      lead: { type: 'string', default: '20' },
+      warmup: { type: 'string', default: '200' },
+      timeout: { type: 'string', default: '180' },
+    },
+  });
+  if (!(MODES as readonly string[]).includes(values.mode))
+    throw new Error(`--mode must be one of ${MODES.join(', ')} (got "${values.mode}")`);
+  const int = (flag: string, raw: string, min: number) => {
+    const v = Number(raw);
+    if (!Number.isInteger(v) || v < min) throw new Error(`--${flag} must be an integer ≥ ${min} (got "${raw}")`);
+    return v;
+  };
+  return {
+    mode: values.mode as Mode,
+    posts: int('posts', values.posts, 1),
+    channels: int('channels', values.channels, 1),
+    concurrency: int('concurrency', values.concurrency, 1),
+    leadSeconds: int('lead', values.lead, 5),
+    warmup: int('warmup', values.warmup, 1),
+    timeoutSeconds: int('timeout', values.timeout, 10),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The receiver: records the first time each webhook-id arrives, and every repeat.
+
+interface Receipt {
+  webhookId: string;
+  index: number;
+  receivedAt: number;
+}
+
+interface Receiver {
+  url: string;
+  receipts: Receipt[];
+  close(): Promise<void>;
+}
+
+const postText = (marker: string, index: number) => `Chorus minute ${marker} post ${index}`;
+const TEXT_PATTERN = /^Chorus minute (\S+) post (\d+)$/;
+
+async function startReceiver(marker: string): Promise<Receiver> {
+  const receiver: Receiver = { url: '', receipts: [], close: async () => undefined };
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const receivedAt = Date.now();
+      res.writeHead(204).end();
+      let body: { type?: string; data?: { text?: string } } = {};
+      try {
+        body = JSON.parse(Buffer.concat(chunks).toString()) as typeof body;
+      } catch {
+        return;
+      }
+      const match = body.type === 'post.published' ? TEXT_PATTERN.exec(body.data?.text ?? '') : null;
+      if (!match || match[1] !== marker) return; // pings when channels are connected
+      receiver.receipts.push({
+        webhookId: String(req.headers['webhook-id'] ?? ''),
+        index: Number(match[2]),
+        receivedAt,
+      });
+    });
+  });
+  // A burst of 10,000 connections at once: a deep accept queue (the kernel caps it at somaxconn).
+  await new Promise<void>((resolve) => server.listen({ port: 0, host: '127.0.0.1', backlog: 65_535 }, resolve));
+  receiver.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+  receiver.close = () =>
+    new Promise((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    });
+  return receiver;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The worker's memory, from /proc: VmHWM is the process's peak resident set.
+
+function memoryOf(pid: number): { rssMb: number; peakMb: number } | undefined {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0);
+    return { rssMb: kb('VmRSS') / 1024, peakMb: kb('VmHWM') / 1024 };
+  } catch {
+    return undefined;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function main() {
+  const options = parseOptions();
+  const machine = machineDescription();
+  const config = loadConfig();
+  const load = () =>
+    os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ');
+  console.log(
+    `Machine: ${machine.cpus} × ${machine.cpuModel}, ${machine.totalMemoryGiB} GiB, Node ${machine.node}; load average ${load()}`,
+  );
+  console.log(
+    `${options.posts} posts due ${options.mode === 'spread' ? 'spread over one minute' : 'in the same second'}, ${options.channels} webhook channels, one worker process`,
+  );
+  const runDir = mkdtempSync(path.join(os.tmpdir(), 'chorus-minute-'));
+  console.log(`Logs: ${path.join(runDir, 'logs')}`);
+  const cleanups: Cleanup[] = [];
+  const marker = randomBytes(4).toString('hex');
+  let ok = false;
+  try {
+    const [temporal, databaseUrl, receiver] = await Promise.all([
+      startTemporal(config, cleanups),
+      createBenchDatabase(config, cleanups),
+      startReceiver(marker),
+    ]);
+    cleanups.push({ what: 'receiver', run: () => receiver.close() });
+    const encryptionKey = generateKey();
+    const env: Record<string, string> = {
+      DATABASE_URL: databaseUrl,
+      TEMPORAL_ADDRESS: temporal.address,
+      TEMPORAL_NAMESPACE: temporal.namespace,
+      TEMPORAL_API_KEY: '',
+      TEMPORAL_TLS: '',
+      CHORUS_TASK_QUEUE: `minute-${randomUUID()}`,
+      CHORUS_ENCRYPTION_KEY: encryptionKey,
+      WEBHOOKS_ALLOW_PRIVATE: 'true',
+      CHORUS_DATA_DIR: path.join(runDir, 'data'),
+      LOG_LEVEL: 'warn',
+    };
+    const logDir = path.join(runDir, 'logs');
+    const procs: ChorusProcess[] = [];
+    cleanups.push({ what: 'Chorus processes', run: () => Promise.all(procs.map((p) => p.stop())) });
+    // The API migrates the fresh database first; then the worker.
+    procs.push(await startChorusProcess({ kind: 'api', label: 'api', env, logDir }));
+    const worker = await startChorusProcess({ kind: 'worker', label: 'worker', env, logDir });
+    procs.push(worker);
+    const api = procs[0]!.url!;
+    let rssMaxMb = 0;
+    const sampler = setInterval(() => {
+      const m = memoryOf(worker.pid);
+      if (m) rssMaxMb = Math.max(rssMaxMb, m.rssMb);
+    }, 500);
+    cleanups.push({ what: 'RSS sampler', run: async () => clearInterval(sampler) });
+
+    const setupDb = withAuditKey(createDb(databaseUrl, 1), AuditKey.derive(encryptionKey));
+    const owner = await createWorkspaceWithOwner(setupDb, {
+      name: 'Publish minute',
+      ownerEmail: `minute-${marker}@chorus.example`,
+    }).finally(() => setupDb.destroy());
+    const headers = { authorization: `Bearer ${owner.token}`, 'content-type': 'application/json' };
+    const channelIds: string[] = [];
+    for (let c = 0; c < options.channels; c++) {
+      const channel = await post<{ id: string }>(api, '/v1/channels', headers, {
+        provider: 'webhook',
+        name: `Receiver ${c + 1}`,
+        credentials: { url: receiver.url, secret: `whsec_${randomBytes(32).toString('base64')}` },
+      });
+      channelIds.push(channel.id);
+    }
+
+    // --- Warm-up: posts due in a day (they only sleep), to learn the creation rate.
+    const create = async (
+      count: number,
+      body: (i: number) => unknown,
+    ): Promise<{ ids: string[]; failed: string[] }> => {
+      const ids: string[] = new Array<string>(count);
+      const failed: string[] = [];
+      let next = 0;
+      await Promise.all(
+        Array.from({ length: options.concurrency }, async () => {
+          for (let i = next++; i < count; i = next++) {
+            try {
+              ids[i] = (await post<{ id: string }>(api, '/v1/posts', headers, body(i))).id;
+            } catch (err) {
+              failed.push(String(err));
+            }
+          }
+        }),
+      );
+      return { ids, failed };
+    };
+    const tomorrow = new Date(Date.now() + 86_400_000).toISOString();
+    const warmStart = Date.now();
+    await create(options.warmup, (i) => ({
+      text: `warm-up ${i}`,
+      channelIds: [channelIds[i % channelIds.length]!],
+      publishAt: tomorrow,
+    }));
+    const msPerPost = (Date.now() - warmStart) / options.warmup;
+    // Creation must end --lead seconds before the first post is due (with a third of headroom).
+    const t0 = Math.ceil((Date.now() + msPerPost * options.posts * 1.35 + options.leadSeconds * 1000) / 1000) * 1000;
+    const dueOf = (i: number) => (options.mode === 'spread' ? t0 + Math.floor((i * 60_000) / options.posts) : t0);
+    console.log(
+      `Warm-up: ${(1000 / msPerPost).toFixed(1)} posts/s with ${options.concurrency} in flight; first due at ${new Date(t0).toISOString()}`,
+    );
+
+    const createStart = Date.now();
+    const { ids, failed } = await create(options.posts, (i) => ({
+      text: postText(marker, i),
+      channelIds: [channelIds[i % channelIds.length]!],
+      publishAt: new Date(dueOf(i)).toISOString(),
+    }));
+    const createdAt = Date.now();
+    console.log(
+      `Created ${options.posts - failed.length} posts in ${((createdAt - createStart) / 1000).toFixed(1)} s ` +
+        `(${((options.posts - failed.length) / ((createdAt - createStart) / 1000)).toFixed(1)} posts/s); ` +
+        `${((t0 - createdAt) / 1000).toFixed(1)} s before the first is due` +
+        (failed.length ? `; ${failed.length} refused (first: ${failed[0]})` : ''),
+    );
+    if (createdAt > t0 - 60_000)
+      console.log('NOTE: some posts were created less than a minute before their time (staged as they were created)');
+    if (createdAt > t0) console.log('WARNING: creation ran into the minute (raise --lead or lower --concurrency)');
+    const loadBefore = load();
+
+    // --- The minute, and until every post has arrived (or the timeout).
+    const lastDue = dueOf(options.posts - 1);
+    const deadline = lastDue + options.timeoutSeconds * 1000;
+    const statusDb = createDb(databaseUrl, 1);
+    cleanups.push({ what: 'status pool', run: () => statusDb.destroy() });
+    const expected = options.posts - failed.length;
+    let statuses: Record<string, number> = {};
+    for (;;) {
+      await sleep(2000);
+      if (worker.hasExited()) throw new Error(`The worker exited; see ${worker.logFile}`);
+      const arrived = new Set(receiver.receipts.map((r) => r.index)).size;
+      if (Date.now() < lastDue) continue;
+      statuses = await postStatuses(statusDb, ids.filter(Boolean));
+      if ((arrived >= expected && (statuses.published ?? 0) >= expected) || Date.now() > deadline) break;
+    }
+    const memory = memoryOf(worker.pid);
+    const loadAfter = load();
+
+    // --- Figures.
+    const first = new Map<number, Receipt>();
+    const okIds = new Set<string>();
+    let duplicates = 0;
+    const idsPerPost = new Map<number, Set<string>>();
+    for (const r of receiver.receipts) {
+      if (okIds.has(r.webhookId)) duplicates++;
+      okIds.add(r.webhookId);
+      const set = idsPerPost.get(r.index) ?? new Set<string>();
+      set.add(r.webhookId);
+      idsPerPost.set(r.index, set);
+      if (!first.has(r.index)) first.set(r.index, r);
+    }
+    for (const set of idsPerPost.values()) duplicates += set.size - 1;
+    const lateness = [...first.values()].map((r) => r.receivedAt - dueOf(r.index)).sort((a, b) => a - b);
+    const p = (q: number) => percentile(lateness, q) ?? null;
+    const peakMb = Math.max(memory?.peakMb ?? 0, rssMaxMb);
+    const result = {
+      mode: options.mode,
+      posts: options.posts,
+      created: expected,
+      published: first.size,
+      duplicates,
+      latenessMs: { p50: p(50), p95: p(95), p99: p(99), max: p(100) },
+      workerPeakRssMb: Math.round(peakMb),
+      chorusStatuses: statuses,
+      loadBefore,
+      loadAfter,
+    };
+    console.log(
+      `\npublished ${result.published}/${expected}  duplicates ${duplicates}  lateness p50 ${s(result.latenessMs.p50)} ` +
+        `p95 ${s(result.latenessMs.p95)} p99 ${s(result.latenessMs.p99)} max ${s(result.latenessMs.max)}  ` +
+        `worker peak RSS ${result.workerPeakRssMb} MB`,
+    );
+    console.log(
+      `Chorus's post statuses: ${JSON.stringify(statuses)}; load average before ${loadBefore}, after ${loadAfter}`,
+    );
+    ok =
+      result.published === options.posts &&
+      duplicates === 0 &&
+      (result.latenessMs.p99 ?? Infinity) <= TARGET_P99_MS &&
+      peakMb <= TARGET_RSS_MB;
+    console.log(ok ? 'Target met.' : 'Target missed.');
+    console.log(JSON.stringify({ machine, date: new Date().toISOString(), options, result }));
+  } finally {
+    await runCleanups(cleanups);
+    rmSync(path.join(runDir, 'data'), { recursive: true, force: true });
+  }
+  process.exitCode = ok ? 0 : 1;
+}
+
+async function postStatuses(db: ReturnType<typeof createDb>, ids: string[]): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  for (let i = 0; i < ids.length; i += 5000) {
+    const rows = await db
+      .selectFrom('posts')
+      .select(['status'])
+      .where('id', 'in', ids.slice(i, i + 5000))
+      .execute();
+    for (const r of rows) counts[r.status] = (counts[r.status] ?? 0) + 1;
+  }
+  return counts;
+}
+
+const s = (ms: number | null) => (ms === null ? '—' : `${(ms / 1000).toFixed(2)} s`);
+
+async function post<T>(base: string, route: string, headers: Record<string, string>, body: unknown): Promise<T> {
+  const res = await fetch(`${base}${route}`, { method: 'POST', headers, body: JSON.stringify(body) });
+  if (!res.ok) throw new Error(`POST ${route} answered ${res.status}: ${await res.text()}`);
+  return (await res.json()) as T;
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

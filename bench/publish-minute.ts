@@ -51,6 +51,7 @@ interface Options {
   mode: Mode;
   posts: number;
   channels: number;
+  workspaces: number;
   concurrency: number;
   leadSeconds: number;
   warmup: number;
@@ -63,6 +64,7 @@ function parseOptions(): Options {
       mode: { type: 'string', default: 'spread' },
       posts: { type: 'string', default: '10000' },
       channels: { type: 'string', default: '10' },
+      workspaces: { type: 'string', default: '10' },
       concurrency: { type: 'string', default: '16' },
       lead: { type: 'string', default: '20' },
       warmup: { type: 'string', default: '200' },
@@ -80,6 +82,7 @@ function parseOptions(): Options {
     mode: values.mode as Mode,
     posts: int('posts', values.posts, 1),
     channels: int('channels', values.channels, 1),
+    workspaces: int('workspaces', values.workspaces, 1),
     concurrency: int('concurrency', values.concurrency, 1),
     leadSeconds: int('lead', values.lead, 5),
     warmup: int('warmup', values.warmup, 1),
@@ -167,13 +170,19 @@ async function main() {
     `Machine: ${machine.cpus} × ${machine.cpuModel}, ${machine.totalMemoryGiB} GiB, Node ${machine.node}; load average ${load()}`,
   );
   console.log(
-    `${options.posts} posts due ${options.mode === 'spread' ? 'spread over one minute' : 'in the same second'}, ${options.channels} webhook channels, one worker process`,
+    `${options.posts} posts due ${options.mode === 'spread' ? 'spread over one minute' : 'in the same second'}, ${options.channels} webhook channels in ${options.workspaces} workspaces, one worker process`,
   );
   const runDir = mkdtempSync(path.join(os.tmpdir(), 'chorus-minute-'));
   console.log(`Logs: ${path.join(runDir, 'logs')}`);
   const cleanups: Cleanup[] = [];
   const marker = randomBytes(4).toString('hex');
   let ok = false;
+  // Interrupted: everything started is still stopped (and the database dropped).
+  for (const signal of ['SIGINT', 'SIGTERM'] as const)
+    process.once(signal, () => {
+      console.error(`${signal}: stopping`);
+      void runCleanups(cleanups).finally(() => process.exit(130));
+    });
   try {
     const [temporal, databaseUrl, receiver] = await Promise.all([
       startTemporal(config, cleanups),
@@ -209,21 +218,35 @@ async function main() {
     }, 500);
     cleanups.push({ what: 'RSS sampler', run: async () => clearInterval(sampler) });
 
+    // Several workspaces: one workspace's creates queue on its audit chain (README, Known limits).
     const setupDb = withAuditKey(createDb(databaseUrl, 1), AuditKey.derive(encryptionKey));
-    const owner = await createWorkspaceWithOwner(setupDb, {
-      name: 'Publish minute',
-      ownerEmail: `minute-${marker}@chorus.example`,
-    }).finally(() => setupDb.destroy());
-    const headers = { authorization: `Bearer ${owner.token}`, 'content-type': 'application/json' };
+    const owners: { token: string }[] = [];
+    try {
+      for (let w = 0; w < options.workspaces; w++)
+        owners.push(
+          await createWorkspaceWithOwner(setupDb, {
+            name: `Publish minute ${w + 1}`,
+            ownerEmail: `minute-${marker}-${w}@chorus.example`,
+          }),
+        );
+    } finally {
+      await setupDb.destroy();
+    }
+    const headersOf = (w: number) => ({
+      authorization: `Bearer ${owners[w]!.token}`,
+      'content-type': 'application/json',
+    });
+    // Channel c is in workspace c mod --workspaces; post i goes to channel i mod --channels.
     const channelIds: string[] = [];
-    for (let c = 0; c < options.channels; c++) {
-      const channel = await post<{ id: string }>(api, '/v1/channels', headers, {
+    for (let c = 0; c < Math.max(options.channels, options.workspaces); c++) {
+      const channel = await post<{ id: string }>(api, '/v1/channels', headersOf(c % options.workspaces), {
         provider: 'webhook',
         name: `Receiver ${c + 1}`,
         credentials: { url: receiver.url, secret: `whsec_${randomBytes(32).toString('base64')}` },
       });
       channelIds.push(channel.id);
     }
+    const headers = (i: number) => headersOf((i % channelIds.length) % options.workspaces);
 
     // --- Warm-up: posts due in a day (they only sleep), to learn the creation rate.
     const create = async (
@@ -237,7 +260,7 @@ async function main() {
         Array.from({ length: options.concurrency }, async () => {
           for (let i = next++; i < count; i = next++) {
             try {
-              ids[i] = (await post<{ id: string }>(api, '/v1/posts', headers, body(i))).id;
+              ids[i] = (await post<{ id: string }>(api, '/v1/posts', headers(i), body(i))).id;
             } catch (err) {
               failed.push(String(err));
             }

@@ -47,7 +47,7 @@ export function createInboxActivities(deps: InboxDeps) {
      * Reads the channel's streams from their saved positions; each page is stored with its
      * position, and the signals of the conversations it changed queued, in one transaction (the
      * relay sends them: the read never waits on Temporal). It reads again every poll interval for
-     * `READ_FOR_POLLS` intervals or a minute, whichever is longer (heartbeating while it waits), so that the channel's cadence
+     * `READ_FOR_POLLS` intervals (heartbeating while it waits), so that the channel's cadence
      * does not hang on Temporal dispatching a timer and an activity per poll, which a busy server
      * (thousands of conversation workflows starting) delays by seconds. A network that refuses or
      * fails ends the read with `lastError` (the next read tries again; refused credentials also
@@ -56,7 +56,7 @@ export function createInboxActivities(deps: InboxDeps) {
      */
     async readInbox({ channelId, workspaceId }: { channelId: string; workspaceId: string }): Promise<InboxRead> {
       const read: InboxRead = { stored: 0, skipped: 0, filtered: 0, gone: false, lastError: null, pollAfterMs: pollMs };
-      const until = Date.now() + Math.max(READ_FOR_POLLS * pollMs, READ_FOR_MIN_MS);
+      const until = Date.now() + READ_FOR_POLLS * pollMs;
       for (;;) {
         const channel = await findChannel(deps.db, workspaceId, channelId);
         if (!channel || !readsInbox(channel.provider)) return { ...read, gone: true };
@@ -112,11 +112,10 @@ const RELAY_IDLE_MS = 250;
 const RELAY_RUN_MS = 60_000;
 
 /**
- * A read goes on reading, every poll interval, for this many intervals (at least a minute) before
- * it returns to its workflow, whose durable wait comes between two such reads.
+ * A read goes on reading, every poll interval, for this many intervals before it returns to its
+ * workflow, whose durable wait comes between two such reads (two minutes at the default 30 s).
  */
 const READ_FOR_POLLS = 4;
-const READ_FOR_MIN_MS = 60_000;
 
 /** Waits `ms` in an activity, heartbeating; false when cancelled (or not in an activity). */
 async function pause(ms: number): Promise<boolean> {

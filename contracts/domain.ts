@@ -15,6 +15,8 @@ export const OAUTH_PROVIDERS = ['x', 'linkedin', 'facebook', 'instagram', 'threa
 export type OAuthProviderName = (typeof OAUTH_PROVIDERS)[number];
 
 export const PROVIDERS = ['bluesky', 'webhook', 'mastodon', ...OAUTH_PROVIDERS] as const;
+/** The social networks among them (a webhook channel is none): each has an inbox and counts. */
+export const SOCIAL_NETWORKS = ['bluesky', 'mastodon', ...OAUTH_PROVIDERS] as const;
 export type Provider = (typeof PROVIDERS)[number];
 
 /** The OAuth networks as people name them. */

@@ -5,18 +5,10 @@
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { ApprovalChainStatus, ApprovalStep, DecisionRequest } from './approval';
-import type { Role } from './domain';
+import { SOCIAL_NETWORKS, type Role } from './domain';
 
 /** The channels' networks whose inbox Chorus reads (each has its hooks in channels/inbox-connectors.ts). */
-export const INBOX_CHANNEL_PROVIDERS = [
-  'bluesky',
-  'mastodon',
-  'x',
-  'linkedin',
-  'facebook',
-  'instagram',
-  'threads',
-] as const;
+export const INBOX_CHANNEL_PROVIDERS = SOCIAL_NETWORKS;
 export type InboxChannelProvider = (typeof INBOX_CHANNEL_PROVIDERS)[number];
 export const readsInbox = (provider: string): provider is InboxChannelProvider =>
   (INBOX_CHANNEL_PROVIDERS as readonly string[]).includes(provider);

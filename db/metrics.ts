@@ -1,7 +1,7 @@
 import { sql, type Generated, type RawBuilder } from 'kysely';
 import type { Timestamp } from './columns';
 import type { Db } from './database';
-import type { Provider } from '../contracts/domain';
+import { SOCIAL_NETWORKS, type Provider } from '../contracts/domain';
 import type { MetricStatus, OffsetLabel } from '../contracts/analytics';
 
 export interface MetricSnapshotsTable {
@@ -51,15 +51,7 @@ export interface ScaledOffset {
 }
 
 /** Networks Chorus reads counts from (a webhook has none). */
-export const MEASURED_PROVIDERS = [
-  'bluesky',
-  'mastodon',
-  'x',
-  'linkedin',
-  'facebook',
-  'instagram',
-  'threads',
-] as const satisfies readonly Provider[];
+export const MEASURED_PROVIDERS = SOCIAL_NETWORKS;
 /**
  * Networks Chorus reads followers from: those whose adapter has `readFollowers` (a channel listed
  * here is due for a read until it has one: one without would be due again at once, round after round).

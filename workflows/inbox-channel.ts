@@ -15,7 +15,7 @@ const READS_PER_RUN = 200;
 
 /**
  * Heartbeats after each page it stores and while it waits between its polls (a read activity reads
- * every poll interval for about a minute): a lost worker's read moves to another within 10 s (a
+ * every poll interval, four times): a lost worker's read moves to another within 10 s (a
  * page, its thread look-ups and its transaction take well under that).
  */
 const { readInbox } = proxyActivities<InboxActivities>({
@@ -26,8 +26,8 @@ const { readInbox } = proxyActivities<InboxActivities>({
 
 /**
  * The inbound read of one connected channel (`inbox/<channelId>`): read (replies, mentions,
- * quotes, direct messages, from the saved positions; the activity reads again every poll interval
- * for about a minute), wait the poll interval (a durable timer; the read says how long, longer after
+ * quotes, direct messages, from the saved positions; the activity reads again every poll interval,
+ * four times), wait the poll interval (a durable timer; the read says how long, longer after
  * a rate limit), again. Each page is stored with its position in
  * one transaction by the read, so a restart anywhere neither skips nor repeats; the workflow keeps
  * only counters. Ends on the stop signal (the channel removed) or when the channel is gone.

@@ -488,7 +488,7 @@ test('a filter narrows the list and "More conversations" pages on past the first
   const p = await signedIn(chorus.member('editor'), PHONE);
   await p.goto('/inbox');
   await p.getByText('Filters', { exact: true }).click();
-  await p.getByLabel('Tag').fill('bulk');
+  await p.getByLabel('Tag', { exact: true }).fill('bulk');
   await p.getByText('Filters (1 on)').waitFor();
   const items = p.getByTestId('conversation');
   await countIs(items, 30);

@@ -3,12 +3,34 @@ import { AuditKey, withAuditKey } from './audit';
 import { createDb, type Db } from './database';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded';
 import { migrateToLatest } from './migrate';
+import { Unavailable } from '../contracts/errors';
 
 export interface OpenDatabase {
   db: Db;
   url: string;
   embedded: boolean;
   close(): Promise<void>;
+}
+
+/** How long a starting process waits for an unreachable (starting, or busy) PostgreSQL. */
+const STARTUP_WAIT_MS = 30_000;
+
+/**
+ * Migrates once the server answers: a process started beside a PostgreSQL that is still starting,
+ * or too busy to open a connection within the pool's connect timeout, waits for it (up to
+ * STARTUP_WAIT_MS) instead of dying; any other failure is thrown at once.
+ */
+async function migrateWhenReachable(db: Db): Promise<void> {
+  const deadline = Date.now() + STARTUP_WAIT_MS;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await migrateToLatest(db);
+      return;
+    } catch (err) {
+      if (!(err instanceof Unavailable) || Date.now() >= deadline) throw err;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(250 * attempt, 2000)));
+    }
+  }
 }
 
 /**
@@ -25,7 +47,7 @@ export async function openDatabase(config: Config, auditKey: AuditKey): Promise<
   }
   const db = createDb(url, config.DATABASE_POOL_SIZE);
   try {
-    await migrateToLatest(db);
+    await migrateWhenReachable(db);
   } catch (err) {
     await db.destroy();
     await embedded?.close();

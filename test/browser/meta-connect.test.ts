@@ -1,7 +1,7 @@
 import type { OAuthClientConfig } from '../../channels/oauth';
 import { channelTokensWorkflowId } from '../../contracts/channel-tokens';
 import type { OAuthCredentials } from '../../contracts/oauth';
-import { PHONE, screenshot, seriousViolations, smallTouchTargets, useApp } from '../support/browser';
+import { DESKTOP, PHONE, screenshot, seriousViolations, smallTouchTargets, useApp } from '../support/browser';
 import { waitFor } from '../support/harness';
 import { startMetaFake, type MetaFake } from '../support/meta-fake';
 
@@ -73,6 +73,9 @@ test('on a phone: connect Facebook through the Login dialog, pick one of the Pag
   expect(first!.height).toBeLessThan(30); // the radio beside its name, not stretched across the card
   expect(second!.y - first!.y).toBeLessThan(70); // one line per Page
   await screenshot(p, 'settings-channels-facebook-picker-phone');
+  await p.setViewportSize(DESKTOP);
+  await screenshot(p, 'settings-channels-facebook-picker-desktop');
+  await p.setViewportSize(PHONE);
   await picker.getByLabel(meta.page.name).check();
   await picker.getByRole('button', { name: 'Connect this account' }).click();
   await p.getByRole('status').getByText(`Connected ${meta.page.name} on Facebook.`).waitFor();
@@ -128,6 +131,9 @@ test('on a phone: connect Facebook through the Login dialog, pick one of the Pag
   ]);
   expect(errorBox!.x).toBeGreaterThanOrEqual(badgeBox!.x - 1);
   await screenshot(p, 'post-held-for-reconnect-phone');
+  await p.setViewportSize(DESKTOP);
+  await screenshot(p, 'post-held-for-reconnect-desktop');
+  await p.setViewportSize(PHONE);
   await p.getByRole('button', { name: 'Cancel post' }).click();
   await p.getByRole('status').getByText('Cancelled: the post is cancelled.').waitFor();
   const after = (await chorus.call(chorus.workspace().token, 'GET', `/v1/posts/${postId}`)).json();

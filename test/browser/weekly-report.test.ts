@@ -1,5 +1,5 @@
 import { weeklyReportWorkflowId } from '../../contracts/analytics-reports';
-import { screenshot, useApp } from '../support/browser';
+import { PHONE, screenshot, useApp } from '../support/browser';
 
 const { chorus, signedIn } = useApp({
   workspace: 'Weekly report screen',
@@ -40,6 +40,9 @@ test('an admin turns the weekly report on for Friday 17:00 in Berlin and preview
     .getByText(/Weekly report screen: your week on Chorus/)
     .waitFor();
   await screenshot(p, 'weekly-report');
+  await p.setViewportSize(PHONE);
+  await p.getByLabel('Report preview').waitFor();
+  await screenshot(p, 'weekly-report-phone');
   await p.context().close();
 
   const analyst = await signedIn(chorus.member('analyst'));

@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import type { InboxNetwork, Priority, ConversationStatus, MessageKind } from '../../contracts/inbox';
+import type {
+  InboxChannelProvider,
+  InboxNetwork,
+  Priority,
+  ConversationStatus,
+  MessageKind,
+} from '../../contracts/inbox';
 import type { Harness } from './harness';
 
 /**
@@ -8,7 +14,7 @@ import type { Harness } from './harness';
  */
 export async function seedChannel(
   h: Harness,
-  input: { workspaceId: string; createdBy: string; provider: 'bluesky' | 'mastodon'; name?: string; healthy?: boolean },
+  input: { workspaceId: string; createdBy: string; provider: InboxChannelProvider; name?: string; healthy?: boolean },
 ): Promise<string> {
   const row = await h.db
     .insertInto('channels')
@@ -17,7 +23,11 @@ export async function seedChannel(
       provider: input.provider,
       name: input.name ?? `${input.provider} ${randomUUID().slice(0, 8)}`,
       account_ref:
-        input.provider === 'bluesky' ? `did:plc:${randomUUID().slice(0, 12)}` : `https://social.example.test`,
+        input.provider === 'bluesky'
+          ? `did:plc:${randomUUID().slice(0, 12)}`
+          : input.provider === 'mastodon'
+            ? `https://social.example.test`
+            : `${input.provider}-${randomUUID().slice(0, 8)}`,
       credentials_sealed: h.sealer.seal({ seeded: true }),
       created_by: input.createdBy,
       healthy: input.healthy ?? true,

@@ -75,6 +75,28 @@ export interface PostCounts {
 /** What the network says of a published post: its counts, or that it is gone, or not shown. */
 export type PostMetrics = { status: 'ok'; counts: PostCounts } | { status: 'missing' } | { status: 'deleted' };
 
+/**
+ * `readMetrics` for a network that reads one post a call: `read` answers a post's counts; an error
+ * `gone` names ('deleted', 'missing') is that post's status, any other is thrown (the round retries).
+ */
+export async function readMetricsOneByOne(
+  ids: string[],
+  read: (id: string) => Promise<PostCounts>,
+  gone: (err: unknown) => 'deleted' | 'missing' | undefined,
+): Promise<{ metrics: Map<string, PostMetrics>; calls: number }> {
+  const metrics = new Map<string, PostMetrics>();
+  for (const id of ids) {
+    try {
+      metrics.set(id, { status: 'ok', counts: await read(id) });
+    } catch (err) {
+      const status = gone(err);
+      if (!status) throw err;
+      metrics.set(id, { status });
+    }
+  }
+  return { metrics, calls: ids.length };
+}
+
 export interface ChannelAdapter<Credentials = unknown> {
   readonly provider: Provider;
   readonly credentialsSchema: z.ZodType<Credentials>;

@@ -1,8 +1,15 @@
 import { graphemeLength, TEXT_RULES } from '../contracts/text-rules';
 import { oauthCredentialsSchema, type OAuthAccount, type OAuthCredentials, type OAuthTokens } from '../contracts/oauth';
-import type { ChannelAdapter, MediaFacts, PostMetrics, PublishRequest, PublishResult } from './adapter';
+import {
+  readMetricsOneByOne,
+  type ChannelAdapter,
+  type MediaFacts,
+  type PostMetrics,
+  type PublishRequest,
+  type PublishResult,
+} from './adapter';
 import { ChannelError } from './errors';
-import { CLOCK_SKEW_MS, GraphClient, sameText } from './meta-graph';
+import { CLOCK_SKEW_MS, GraphClient, graphPostGone, sameText } from './meta-graph';
 import type { OAuthClientConfig, OAuthProvider } from './oauth';
 
 /** Photos Facebook takes on a Page post (https://www.facebook.com/help/266520536764594): JPEG, PNG, GIF, BMP, TIFF up to 4 MB is the safe set. */
@@ -151,11 +158,9 @@ export class FacebookAdapter implements ChannelAdapter<OAuthCredentials> {
     credentials: OAuthCredentials,
     ids: string[],
   ): Promise<{ metrics: Map<string, PostMetrics>; calls: number }> {
-    const metrics = new Map<string, PostMetrics>();
-    let calls = 0;
-    for (const id of ids) {
-      calls++;
-      try {
+    return readMetricsOneByOne(
+      ids,
+      async (id) => {
         const post = await this.graph.call<{
           reactions?: { summary?: { total_count?: number } };
           comments?: { summary?: { total_count?: number } };
@@ -166,21 +171,15 @@ export class FacebookAdapter implements ChannelAdapter<OAuthCredentials> {
           token: pageToken(credentials, 'Facebook'),
           params: { fields: 'reactions.summary(total_count).limit(0),comments.summary(total_count).limit(0),shares' },
         });
-        metrics.set(id, {
-          status: 'ok',
-          counts: {
-            likes: post.reactions?.summary?.total_count ?? 0,
-            replies: post.comments?.summary?.total_count ?? 0,
-            reposts: post.shares?.count ?? 0,
-            quotes: null,
-          },
-        });
-      } catch (err) {
-        if (!(err instanceof ChannelError) || err.kind !== 'rejected') throw err;
-        metrics.set(id, { status: /code 100/.test(err.message) ? 'deleted' : 'missing' });
-      }
-    }
-    return { metrics, calls };
+        return {
+          likes: post.reactions?.summary?.total_count ?? 0,
+          replies: post.comments?.summary?.total_count ?? 0,
+          reposts: post.shares?.count ?? 0,
+          quotes: null,
+        };
+      },
+      graphPostGone,
+    );
   }
 
   /** The Page's followers_count. */

@@ -1,19 +1,21 @@
 import { graphemeLength, TEXT_RULES } from '../contracts/text-rules';
 import { oauthCredentialsSchema, type OAuthAccount, type OAuthCredentials, type OAuthTokens } from '../contracts/oauth';
-import type {
-  ChannelAdapter,
-  MediaFacts,
-  MediaUrls,
-  PostMetrics,
-  PublishMedia,
-  PublishRequest,
-  PublishResult,
+import {
+  readMetricsOneByOne,
+  type ChannelAdapter,
+  type MediaFacts,
+  type MediaUrls,
+  type PostMetrics,
+  type PublishMedia,
+  type PublishRequest,
+  type PublishResult,
 } from './adapter';
 import { ChannelError } from './errors';
 import { FacebookOAuthProvider, pageToken, type MetaOptions } from './facebook';
 import {
   findRecentByText,
   GraphClient,
+  graphPostGone,
   permalinkOf,
   publishThroughContainer,
   type ContainerStatus,
@@ -182,27 +184,19 @@ export class InstagramAdapter implements ChannelAdapter<OAuthCredentials> {
     credentials: OAuthCredentials,
     ids: string[],
   ): Promise<{ metrics: Map<string, PostMetrics>; calls: number }> {
-    const metrics = new Map<string, PostMetrics>();
-    let calls = 0;
-    for (const id of ids) {
-      calls++;
-      try {
+    return readMetricsOneByOne(
+      ids,
+      async (id) => {
         const m = await this.graph.call<{ like_count?: number; comments_count?: number }>({
           method: 'GET',
           path: `/${encodeURIComponent(id)}`,
           token: pageToken(credentials, 'Instagram'),
           params: { fields: 'like_count,comments_count' },
         });
-        metrics.set(id, {
-          status: 'ok',
-          counts: { likes: m.like_count ?? 0, replies: m.comments_count ?? 0, reposts: 0, quotes: null },
-        });
-      } catch (err) {
-        if (!(err instanceof ChannelError) || err.kind !== 'rejected') throw err;
-        metrics.set(id, { status: /code 100/.test(err.message) ? 'deleted' : 'missing' });
-      }
-    }
-    return { metrics, calls };
+        return { likes: m.like_count ?? 0, replies: m.comments_count ?? 0, reposts: 0, quotes: null };
+      },
+      graphPostGone,
+    );
   }
 
   async readFollowers(credentials: OAuthCredentials): Promise<number> {

@@ -1,6 +1,13 @@
 import { oauthCredentialsSchema, type OAuthAccount, type OAuthCredentials, type OAuthTokens } from '../contracts/oauth';
 import { TEXT_RULES } from '../contracts/text-rules';
-import { graphemeLength, type ChannelAdapter, type MediaFacts, type PostMetrics, type PublishMedia } from './adapter';
+import {
+  graphemeLength,
+  readMetricsOneByOne,
+  type ChannelAdapter,
+  type MediaFacts,
+  type PostMetrics,
+  type PublishMedia,
+} from './adapter';
 import type { PublishRequest, PublishResult } from './adapter';
 import { ChannelError, retryDelayFromHeaders } from './errors';
 import type { OAuthClientConfig, OAuthProvider } from './oauth';
@@ -187,30 +194,25 @@ export class LinkedInAdapter implements ChannelAdapter<OAuthCredentials> {
     credentials: OAuthCredentials,
     ids: string[],
   ): Promise<{ metrics: Map<string, PostMetrics>; calls: number }> {
-    const metrics = new Map<string, PostMetrics>();
-    let calls = 0;
-    for (const id of ids) {
-      calls++;
-      try {
+    const { metrics, calls: read } = await readMetricsOneByOne(
+      ids,
+      async (id) => {
         const actions = await this.call<{
           likesSummary?: { totalLikes?: number; aggregatedTotalLikes?: number };
           commentsSummary?: { totalFirstLevelComments?: number; aggregatedTotalComments?: number };
         }>(credentials, 'GET', `/rest/socialActions/${encodeURIComponent(id)}`);
-        metrics.set(id, {
-          status: 'ok',
-          counts: {
-            likes: actions.likesSummary?.totalLikes ?? actions.likesSummary?.aggregatedTotalLikes ?? 0,
-            replies:
-              actions.commentsSummary?.aggregatedTotalComments ?? actions.commentsSummary?.totalFirstLevelComments ?? 0,
-            reposts: 0,
-            quotes: null,
-          },
-        });
-      } catch (err) {
-        if (!(err instanceof ChannelError) || err.kind !== 'rejected' || !/\(404\b/.test(err.message)) throw err;
-        metrics.set(id, { status: 'deleted' });
-      }
-    }
+        return {
+          likes: actions.likesSummary?.totalLikes ?? actions.likesSummary?.aggregatedTotalLikes ?? 0,
+          replies:
+            actions.commentsSummary?.aggregatedTotalComments ?? actions.commentsSummary?.totalFirstLevelComments ?? 0,
+          reposts: 0,
+          quotes: null,
+        };
+      },
+      (err) =>
+        err instanceof ChannelError && err.kind === 'rejected' && /\(404\b/.test(err.message) ? 'deleted' : undefined,
+    );
+    let calls = read;
     const organization = credentials.account.kind === 'organization' ? credentials.account.id : undefined;
     const found = ids.filter((id) => metrics.get(id)?.status === 'ok');
     for (let i = 0; organization && i < found.length; i += SHARE_STATISTICS_BATCH) {

@@ -131,6 +131,12 @@ export function graphError(
  * How long to wait once throttled: the longest `estimated_time_to_regain_access` (minutes) of
  * X-Business-Use-Case-Usage (or the Instagram/Page variants), else Retry-After, else a minute.
  */
+/** A post Graph refuses to read: gone (code 100, "does not exist") or otherwise not readable; other errors are not a post's. */
+export function graphPostGone(err: unknown): 'deleted' | 'missing' | undefined {
+  if (!(err instanceof ChannelError) || err.kind !== 'rejected') return undefined;
+  return /code 100/.test(err.message) ? 'deleted' : 'missing';
+}
+
 export function throttleDelay(headers: Headers, now = Date.now()): number {
   let minutes: number | undefined;
   for (const name of ['x-business-use-case-usage', 'x-ad-account-usage', 'x-page-usage', 'x-app-usage']) {

@@ -1,19 +1,21 @@
 import { graphemeLength, TEXT_RULES } from '../contracts/text-rules';
 import { oauthCredentialsSchema, type OAuthAccount, type OAuthCredentials, type OAuthTokens } from '../contracts/oauth';
-import type {
-  ChannelAdapter,
-  MediaFacts,
-  MediaUrls,
-  PostMetrics,
-  PublishMedia,
-  PublishRequest,
-  PublishResult,
+import {
+  readMetricsOneByOne,
+  type ChannelAdapter,
+  type MediaFacts,
+  type MediaUrls,
+  type PostMetrics,
+  type PublishMedia,
+  type PublishRequest,
+  type PublishResult,
 } from './adapter';
 import { ChannelError } from './errors';
 import { metaTokens } from './facebook';
 import {
   findRecentByText,
   GraphClient,
+  graphPostGone,
   permalinkOf,
   publishThroughContainer,
   type ContainerStatus,
@@ -170,11 +172,9 @@ export class ThreadsAdapter implements ChannelAdapter<OAuthCredentials> {
     credentials: OAuthCredentials,
     ids: string[],
   ): Promise<{ metrics: Map<string, PostMetrics>; calls: number }> {
-    const metrics = new Map<string, PostMetrics>();
-    let calls = 0;
-    for (const id of ids) {
-      calls++;
-      try {
+    return readMetricsOneByOne(
+      ids,
+      async (id) => {
         const answer = await this.api.call<{
           data: { name: string; values?: { value: number }[]; total_value?: { value: number } }[];
         }>({
@@ -187,21 +187,10 @@ export class ThreadsAdapter implements ChannelAdapter<OAuthCredentials> {
           const entry = answer.data.find((d) => d.name === name);
           return entry?.total_value?.value ?? entry?.values?.[0]?.value ?? 0;
         };
-        metrics.set(id, {
-          status: 'ok',
-          counts: {
-            likes: value('likes'),
-            replies: value('replies'),
-            reposts: value('reposts'),
-            quotes: value('quotes'),
-          },
-        });
-      } catch (err) {
-        if (!(err instanceof ChannelError) || err.kind !== 'rejected') throw err;
-        metrics.set(id, { status: /code 100/.test(err.message) ? 'deleted' : 'missing' });
-      }
-    }
-    return { metrics, calls };
+        return { likes: value('likes'), replies: value('replies'), reposts: value('reposts'), quotes: value('quotes') };
+      },
+      graphPostGone,
+    );
   }
 
   /** `GET /{user}/threads_insights?metric=followers_count`. */

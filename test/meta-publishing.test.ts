@@ -42,6 +42,7 @@ const {
 });
 
 const channels: Record<'facebook' | 'instagram' | 'threads', string> = { facebook: '', instagram: '', threads: '' };
+const credentialsOf: Partial<Record<Provider, OAuthCredentials>> = {};
 
 beforeAll(async () => {
   await h().app.listen({ port: appPort, host: '127.0.0.1' });
@@ -52,8 +53,9 @@ beforeAll(async () => {
     refreshTokenExpiresAt: null,
     scopes: [],
   };
-  const connect = async (provider: Provider, credentials: OAuthCredentials, accountRef: string) =>
-    (
+  const connect = async (provider: Provider, credentials: OAuthCredentials, accountRef: string) => {
+    credentialsOf[provider] = credentials;
+    return (
       await insertChannel(h().db, {
         workspaceId: ws().workspaceId,
         actorId: ws().userId,
@@ -63,6 +65,7 @@ beforeAll(async () => {
         credentialsSealed: h().sealer.seal(credentials),
       })
     ).id;
+  };
   channels.facebook = await connect(
     'facebook',
     { tokens, account: { id: fake.page.id, name: fake.page.name, kind: 'page', accountToken: fake.page.token } },
@@ -434,6 +437,33 @@ describe('Threads', () => {
     );
     expect(await postCount()).toBe(before);
   });
+});
+
+test("each network's counts are read one post a call (what the analytics collector stores); a post the network no longer has is deleted", async () => {
+  const post = fake.addFeedPost('Counted on Facebook');
+  post.reactions = 7;
+  fake.comment(post.id, { message: 'Nice' });
+  const photo = fake.addInstagramMedia('Counted on Instagram');
+  photo.likeCount = 4;
+  photo.commentsCount = 2;
+  const thread = fake.addThreadsPost('Counted on Threads');
+  thread.likeCount = 3;
+  const read = (provider: 'facebook' | 'instagram' | 'threads', id: string) =>
+    h().adapters[provider].readMetrics!(credentialsOf[provider]!, [id, '17999999999999999']);
+  const counts = (likes: number, replies: number, quotes: number | null) => ({
+    status: 'ok',
+    counts: { likes, replies, reposts: 0, quotes },
+  });
+  for (const [provider, id, expected] of [
+    ['facebook', post.id, counts(7, 1, null)],
+    ['instagram', photo.id, counts(4, 2, null)],
+    ['threads', thread.id, counts(3, 0, 0)],
+  ] as const) {
+    const { metrics, calls } = await read(provider, id);
+    expect(calls).toBe(2);
+    expect(metrics.get(id)).toEqual(expected);
+    expect(metrics.get('17999999999999999')).toEqual({ status: 'deleted' });
+  }
 });
 
 test('the signed media URL serves the file only with its signature, until it expires', async () => {

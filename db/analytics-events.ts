@@ -1,6 +1,7 @@
 import { sql, type ColumnType, type Generated } from 'kysely';
 import type { CreatedAt, Timestamp } from './columns';
 import type { Db } from './database';
+import { recordNotificationOnce } from './notifications';
 import type { MetricStatus, OffsetLabel } from '../contracts/analytics';
 import type { AnalyticsEventType } from '../contracts/analytics-reports';
 import type { Provider } from '../contracts/domain';
@@ -107,21 +108,11 @@ export async function recordWeeklyReportNotification(
   db: Db,
   input: { workspaceId: string; key: string; recipientIds: string[]; payload: unknown },
 ): Promise<string> {
-  await db
-    .insertInto('notifications')
-    .values({
-      workspace_id: input.workspaceId,
-      key: input.key,
-      kind: 'analytics.weekly_report',
-      subject_type: 'workspace',
-      subject_id: input.workspaceId,
-      recipient_ids: input.recipientIds,
-      payload: JSON.stringify(input.payload),
-    })
-    .onConflict((oc) => oc.column('key').doNothing())
-    .execute();
-  const row = await db.selectFrom('notifications').select('id').where('key', '=', input.key).executeTakeFirstOrThrow();
-  return row.id;
+  return recordNotificationOnce(db, {
+    ...input,
+    kind: 'analytics.weekly_report',
+    subject: { type: 'workspace', id: input.workspaceId },
+  });
 }
 
 /** The texts of these posts (the weekly report quotes its top posts). */

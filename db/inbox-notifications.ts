@@ -1,5 +1,6 @@
 import type { Transaction } from 'kysely';
 import type { Database, Db } from './database';
+import { recordNotificationOnce } from './notifications';
 
 /** A notification about a conversation (assignment, SLA reminder or breach, reply approval), as the inbox records it. */
 export interface ConversationNotification {
@@ -21,21 +22,8 @@ export async function recordConversationNotification(
   db: Db | Transaction<Database>,
   n: ConversationNotification,
 ): Promise<string> {
-  await db
-    .insertInto('notifications')
-    .values({
-      workspace_id: n.workspaceId,
-      key: n.key,
-      kind: n.kind,
-      subject_type: 'conversation',
-      subject_id: n.conversationId,
-      recipient_ids: n.recipientIds,
-      payload: JSON.stringify(n.payload),
-    })
-    .onConflict((oc) => oc.column('key').doNothing())
-    .execute();
-  const row = await db.selectFrom('notifications').select('id').where('key', '=', n.key).executeTakeFirstOrThrow();
-  return row.id;
+  const { conversationId, ...rest } = n;
+  return recordNotificationOnce(db, { ...rest, subject: { type: 'conversation', id: conversationId } });
 }
 
 /** The workspace's owners and admins: who an SLA breach escalates to, and who is reminded of an unassigned conversation. */

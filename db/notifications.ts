@@ -1,5 +1,5 @@
-import { sql, type ColumnType, type Generated } from 'kysely';
-import type { Db } from './database';
+import { sql, type ColumnType, type Generated, type Transaction } from 'kysely';
+import type { Database, Db } from './database';
 import type { CreatedAt, Timestamp } from './columns';
 import type { NotificationSubjectType } from '../contracts/domain';
 // The enum lives in contracts/domain.ts (workflows and clients need it without the database).
@@ -32,6 +32,39 @@ export interface NotificationView {
   payload: unknown;
   deliveredAt: string | null;
   createdAt: string;
+}
+
+/** A notification to record: `key` is its idempotency key (the same key is recorded once, whatever the retries and replays). */
+export interface NewNotification {
+  workspaceId: string;
+  key: string;
+  kind: string;
+  subject: { type: NotificationSubjectType; id: string };
+  recipientIds: string[];
+  payload: unknown;
+}
+
+/**
+ * Records a notification once (its key is unique) and returns its id, for notifications/deliver.ts
+ * to send. Inside the caller's transaction when it must commit with a change (an assignment, a
+ * breach, a channel marked for reconnecting), so that neither is recorded without the other.
+ */
+export async function recordNotificationOnce(db: Db | Transaction<Database>, n: NewNotification): Promise<string> {
+  await db
+    .insertInto('notifications')
+    .values({
+      workspace_id: n.workspaceId,
+      key: n.key,
+      kind: n.kind,
+      subject_type: n.subject.type,
+      subject_id: n.subject.id,
+      recipient_ids: n.recipientIds,
+      payload: JSON.stringify(n.payload),
+    })
+    .onConflict((oc) => oc.column('key').doNothing())
+    .execute();
+  const row = await db.selectFrom('notifications').select('id').where('key', '=', n.key).executeTakeFirstOrThrow();
+  return row.id;
 }
 
 /** A workspace's latest notifications, newest first; with `recipientId`, only those addressed to that user. */
@@ -129,20 +162,15 @@ export async function recordApprovalNotification(
     awaitingUserIds?: string[];
   },
 ): Promise<string> {
-  const notification = await db.transaction().execute(async (trx) => {
-    await trx
-      .insertInto('notifications')
-      .values({
-        workspace_id: workspaceId,
-        key,
-        kind,
-        subject_type: 'post',
-        subject_id: postId,
-        recipient_ids: recipientIds,
-        payload: JSON.stringify(payload),
-      })
-      .onConflict((oc) => oc.column('key').doNothing())
-      .execute();
+  return db.transaction().execute(async (trx) => {
+    const id = await recordNotificationOnce(trx, {
+      workspaceId,
+      key,
+      kind,
+      subject: { type: 'post', id: postId },
+      recipientIds,
+      payload,
+    });
     if (awaitingUserIds) {
       await trx
         .updateTable('posts')
@@ -151,7 +179,6 @@ export async function recordApprovalNotification(
         .where('status', '=', 'awaiting_approval')
         .execute();
     }
-    return trx.selectFrom('notifications').select('id').where('key', '=', key).executeTakeFirstOrThrow();
+    return id;
   });
-  return notification.id;
 }

@@ -3,6 +3,7 @@ import type { CreatedAt, Timestamp } from './columns';
 import type { Database, Db } from './database';
 import { appendAudit } from './audit';
 import { heldPostWorkflows, toChannelView, type ChannelView } from './channels';
+import { recordNotificationOnce } from './notifications';
 import { isOAuthProvider, type OAuthProviderName } from '../contracts/domain';
 
 export interface OAuthStatesTable {
@@ -276,25 +277,15 @@ export async function markChannelNeedsReconnect(
     };
     // One per refused grant: the key names the channel and when it was refused.
     const key = `channel:${row.id}:needs_reconnect:${row.failing_since?.toISOString() ?? ''}`;
-    await trx
-      .insertInto('notifications')
-      .values({
-        workspace_id: row.workspace_id,
-        key,
-        kind: 'channel.needs_reconnect',
-        subject_type: 'channel',
-        subject_id: row.id,
-        recipient_ids: managers,
-        payload: JSON.stringify(payload),
-      })
-      .onConflict((oc) => oc.column('key').doNothing())
-      .execute();
-    const notification = await trx
-      .selectFrom('notifications')
-      .select('id')
-      .where('key', '=', key)
-      .executeTakeFirstOrThrow();
-    return { notificationId: notification.id, channel };
+    const notificationId = await recordNotificationOnce(trx, {
+      workspaceId: row.workspace_id,
+      key,
+      kind: 'channel.needs_reconnect',
+      subject: { type: 'channel', id: row.id },
+      recipientIds: managers,
+      payload,
+    });
+    return { notificationId, channel };
   });
 }
 
@@ -377,24 +368,13 @@ export async function recordHeldPostNotice(
           : `PUT /v1/channels/${held.id}/credentials`,
       },
     };
-    await trx
-      .insertInto('notifications')
-      .values({
-        workspace_id: held.workspace_id,
-        key,
-        kind: 'channel.posts_held',
-        subject_type: 'channel',
-        subject_id: held.id,
-        recipient_ids: managers,
-        payload: JSON.stringify(payload),
-      })
-      .onConflict((oc) => oc.column('key').doNothing())
-      .execute();
-    const notification = await trx
-      .selectFrom('notifications')
-      .select('id')
-      .where('key', '=', key)
-      .executeTakeFirstOrThrow();
-    return notification.id;
+    return recordNotificationOnce(trx, {
+      workspaceId: held.workspace_id,
+      key,
+      kind: 'channel.posts_held',
+      subject: { type: 'channel', id: held.id },
+      recipientIds: managers,
+      payload,
+    });
   });
 }

@@ -1,6 +1,7 @@
 import type { LightMyRequestResponse } from 'fastify';
 import { channelTokensWorkflowId } from '../contracts/channel-tokens';
 import type { OAuthCredentials } from '../contracts/oauth';
+import { recordHeldPostNotice } from '../db/oauth';
 import { hashPassword } from '../db/passwords';
 import { setPassword } from '../db/users';
 import { useChorus } from './support/chorus';
@@ -380,6 +381,29 @@ describe('keeping tokens valid', () => {
     );
     expect(server.posts.filter((p) => p.text === 'Held, then out once')).toHaveLength(0);
     expect((await h().client.workflow.getHandle(channelTokensWorkflowId(id)).describe()).status.name).toBe('COMPLETED');
+
+    // The held post's notices (the workflow's remindHeldPost): none at the start (needs_reconnect told
+    // it), then one a channel and day however often asked, to owners and admins.
+    const target = { postId: post.id, targetId: held.targets[0].id, channelId: id };
+    expect(await recordHeldPostNotice(h().db, { ...target, reminder: 0 })).toBeUndefined();
+    const today = new Date();
+    const first = await recordHeldPostNotice(h().db, { ...target, reminder: 1, now: today });
+    expect(await recordHeldPostNotice(h().db, { ...target, reminder: 2, now: today })).toBe(first);
+    const tomorrow = await recordHeldPostNotice(h().db, {
+      ...target,
+      reminder: 2,
+      now: new Date(today.getTime() + 86_400_000),
+    });
+    expect(tomorrow).not.toBe(first);
+    const reminders = await h()
+      .db.selectFrom('notifications')
+      .selectAll()
+      .where('subject_id', '=', id)
+      .where('kind', '=', 'channel.posts_held')
+      .execute();
+    expect(reminders.map((r) => r.id).sort()).toEqual([first, tomorrow].sort());
+    expect(new Set(reminders[0]!.recipient_ids)).toEqual(new Set([ws().userId, member('admin').userId]));
+    expect(reminders[0]!.payload).toMatchObject({ data: { channelId: id, postsWaiting: 1, reminder: true } });
     await recordHistory(h().client, channelTokensWorkflowId(id), 'channel-tokens-refused');
 
     // Reconnected through the flow as the same account: same channel, connected, the post goes out once.

@@ -52,16 +52,27 @@ const {
   },
 });
 
-const worker = async () => {
+const worker = async (standby = false) => {
   const w = await startWorkerProcess(h(), {
+    standby,
     env: { CHORUS_TEST_OAUTH_X: JSON.stringify({ url: server.url, ...client() }) },
   });
   workers.push(w);
   return w;
 };
 
+// Two worker processes load (each bundles the workflows): the replacement loads while the first
+// works, and is started only once the first is dead.
 test('killed between the rotation and the save: detected by the next worker, needs_reconnect and notified, never a silent loss', async () => {
-  const first = await worker();
+  const [first, next] = await Promise.all([worker(), worker(true)]);
+  // Held from the first refresh on, which may come as soon as the channel exists (its token lives 4 s).
+  let rotated!: () => void;
+  const reached = new Promise<void>((resolve) => (rotated = resolve));
+  let answer!: () => void;
+  server.beforeRefreshAnswer = () => {
+    rotated();
+    return new Promise<void>((resolve) => (answer = resolve));
+  };
   server.setAccessTokenTtl(4);
   const start = await call(ws().token, 'POST', '/v1/channels/connect/x');
   const back = await server.consent(start.json().authorizationUrl, 'allow');
@@ -77,13 +88,6 @@ test('killed between the rotation and the save: detected by the next worker, nee
   );
 
   // The network rotates the refresh token; before its answer is written, the worker dies.
-  let rotated!: () => void;
-  const reached = new Promise<void>((resolve) => (rotated = resolve));
-  let answer!: () => void;
-  server.beforeRefreshAnswer = () => {
-    rotated();
-    return new Promise<void>((resolve) => (answer = resolve));
-  };
   await reached;
   expect(server.liveRefreshTokens()).not.toContain(before.tokens.refreshToken);
   const marked = await h().db.selectFrom('channels').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
@@ -91,7 +95,7 @@ test('killed between the rotation and the save: detected by the next worker, nee
   await first.kill();
   answer(); // written to a closed connection: nobody has it
 
-  await worker();
+  await next.start();
   const row = await waitFor(
     'needs_reconnect',
     async () => {
@@ -109,4 +113,4 @@ test('killed between the rotation and the save: detected by the next worker, nee
     .where('subject_id', '=', id)
     .executeTakeFirstOrThrow();
   expect(notification).toEqual({ kind: 'channel.needs_reconnect', recipient_ids: [ws().userId] });
-});
+}, 240_000);

@@ -86,8 +86,21 @@ export async function relayQueuedSignals(
   return sent.length;
 }
 
+/**
+ * The relay runs for good once started (it continues as new), so a process makes sure of it at most
+ * once a minute per Temporal client and task queue: a worker starting many channels' reads, or the
+ * API taking many pushes, does not pay a start call each; a relay an operator ended is started again
+ * by the next call after that.
+ */
+const RELAY_RECHECK_MS = 60_000;
+const relayStartedAt = new WeakMap<Client, Map<string, number>>();
+
 /** The relay of this deployment's queued signals: started once per task queue, runs for good. */
 export async function startSignalRelay({ temporal, taskQueue }: Pick<InboxStoreDeps, 'temporal' | 'taskQueue'>) {
+  const started = relayStartedAt.get(temporal) ?? new Map<string, number>();
+  relayStartedAt.set(temporal, started);
+  const at = started.get(taskQueue);
+  if (at !== undefined && Date.now() - at < RELAY_RECHECK_MS) return;
   await temporal.workflow
     .start<typeof inboxSignalRelay>('inboxSignalRelay', {
       workflowId: inboxSignalRelayWorkflowId(taskQueue),
@@ -99,6 +112,7 @@ export async function startSignalRelay({ temporal, taskQueue }: Pick<InboxStoreD
     .catch((err: unknown) => {
       if ((err as Error).name !== 'WorkflowExecutionAlreadyStartedError') throw err;
     });
+  started.set(taskQueue, Date.now());
 }
 
 /** Each item's sentiment (the listening analyzer) and whether it reads as a sales lead. */
@@ -173,7 +187,8 @@ export async function ensureInboxReaders(
   // Only the channels whose credentials this deployment's key opens: one sealed with another key
   // belongs to another deployment on the same database, whose own workers read it.
   const channels = (await listInboxChannels(deps.db)).filter((c) => deps.sealer.opens(c.credentialsSealed));
-  // Also without channels: items pushed by other systems are signalled by it too.
+  // Also without channels: items pushed by other systems are signalled by it too (each channel's
+  // start below finds it started).
   await startSignalRelay(deps);
   for (const channel of channels) await startInboxReader(deps, channel);
   return channels.length;

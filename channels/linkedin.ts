@@ -243,6 +243,24 @@ export class LinkedInAdapter implements ChannelAdapter<OAuthCredentials> {
   }
 
   /**
+   * An organization's followers, from its network size
+   * (`GET /rest/networkSizes/{orgUrn}?edgeType=COMPANY_FOLLOWED_BY_MEMBER`: `firstDegreeSize`). A
+   * member's follower count LinkedIn gives only through its member follower statistics, a
+   * permission Chorus's app does not ask for: the collector does not ask for a member's
+   * (db/metrics.ts `measuresAudience`), and this refuses it.
+   */
+  async readFollowers(credentials: OAuthCredentials): Promise<number> {
+    if (credentials.account.kind !== 'organization')
+      throw new ChannelError('rejected', "LinkedIn does not give Chorus a member's follower count");
+    const size = await this.call<{ firstDegreeSize?: number }>(
+      credentials,
+      'GET',
+      `/rest/networkSizes/${encodeURIComponent(credentials.account.id)}?edgeType=COMPANY_FOLLOWED_BY_MEMBER`,
+    );
+    return size.firstDegreeSize ?? 0;
+  }
+
+  /**
    * The author's post an earlier attempt made: among its latest, one created no earlier than a
    * minute before the post was due, with our commentary. Reading a member's posts needs
    * r_member_social, which LinkedIn grants few apps: refused (403), the retry posts and relies on

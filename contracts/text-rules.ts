@@ -58,13 +58,24 @@ export function utf8Length(text: string): number {
   return encoder.encode(text).length;
 }
 
-/** Checks the limits every network shares: not blank, not over its length in graphemes and bytes. */
-export function validateAgainstLimits(text: string, limits: ChannelLimits, networkName: string): string[] {
+/**
+ * Checks the limits every network shares: not blank, not over its length in graphemes and bytes.
+ * `what` names the kind of text where the network's comments have limits of their own.
+ */
+export function validateAgainstLimits(
+  text: string,
+  limits: ChannelLimits,
+  networkName: string,
+  what: 'post' | 'comment' = 'post',
+): string[] {
   const problems: string[] = [];
-  if (text.trim() === '') problems.push(`${networkName} posts need text`);
+  if (text.trim() === '') problems.push(`${networkName} ${what}s need text`);
   const graphemes = graphemeLength(text);
   if (graphemes > limits.maxGraphemes) {
-    problems.push(`${networkName} allows at most ${limits.maxGraphemes} characters; this text has ${graphemes}`);
+    const where = what === 'comment' ? ' in a comment' : '';
+    problems.push(
+      `${networkName} allows at most ${limits.maxGraphemes} characters${where}; this text has ${graphemes}`,
+    );
   }
   const bytes = utf8Length(text);
   if (limits.maxBytes !== undefined && bytes > limits.maxBytes) {
@@ -246,4 +257,51 @@ export const TEXT_RULES: Record<Provider, TextRules> = {
     length: graphemeLength,
     validate: (text) => validateAgainstLimits(text, WEBHOOK_LIMITS, 'Webhook'),
   },
+};
+
+/** A Page's comment (a Facebook reply under a post or comment): 8,000 characters. */
+export const FACEBOOK_COMMENT_LIMITS: ChannelLimits = { maxGraphemes: 8000 };
+/** A LinkedIn comment (`socialActions/{urn}/comments`): 1,250 characters. */
+export const LINKEDIN_COMMENT_LIMITS: ChannelLimits = { maxGraphemes: 1250 };
+/**
+ * A comment made through the Instagram Graph API (IG Media comments and IG Comment replies,
+ * "Creating"): at most 300 characters, 4 hashtags and 1 URL, and not all capital letters.
+ */
+export const INSTAGRAM_COMMENT_LIMITS: ChannelLimits = { maxGraphemes: 300 };
+export const INSTAGRAM_COMMENT_MAX_HASHTAGS = 4;
+export const INSTAGRAM_COMMENT_MAX_URLS = 1;
+
+export function validateInstagramComment(text: string): string[] {
+  const problems = validateAgainstLimits(text, INSTAGRAM_COMMENT_LIMITS, 'Instagram', 'comment');
+  const hashtags = hashtagCount(text);
+  if (hashtags > INSTAGRAM_COMMENT_MAX_HASHTAGS)
+    problems.push(
+      `Instagram allows at most ${INSTAGRAM_COMMENT_MAX_HASHTAGS} hashtags in a comment; this text has ${hashtags}`,
+    );
+  const urls = (text.match(URL_PATTERN) ?? []).length;
+  if (urls > INSTAGRAM_COMMENT_MAX_URLS)
+    problems.push(`Instagram allows at most ${INSTAGRAM_COMMENT_MAX_URLS} link in a comment; this text has ${urls}`);
+  if (/\p{Lu}/u.test(text) && !/\p{Ll}/u.test(text))
+    problems.push('Instagram refuses a comment written in capital letters only');
+  return problems;
+}
+
+/**
+ * The rules a reply from the inbox is checked by: where a network's reply is a comment with rules of
+ * its own (Facebook, LinkedIn, Instagram), those; elsewhere a reply is a post (X, Threads, Bluesky,
+ * Mastodon) and the post's rules apply.
+ */
+export const REPLY_RULES: Record<Provider, TextRules> = {
+  ...TEXT_RULES,
+  facebook: {
+    limits: FACEBOOK_COMMENT_LIMITS,
+    length: graphemeLength,
+    validate: (text) => validateAgainstLimits(text, FACEBOOK_COMMENT_LIMITS, 'Facebook', 'comment'),
+  },
+  linkedin: {
+    limits: LINKEDIN_COMMENT_LIMITS,
+    length: graphemeLength,
+    validate: (text) => validateAgainstLimits(text, LINKEDIN_COMMENT_LIMITS, 'LinkedIn', 'comment'),
+  },
+  instagram: { limits: INSTAGRAM_COMMENT_LIMITS, length: graphemeLength, validate: validateInstagramComment },
 };

@@ -60,10 +60,19 @@ export const AUDIENCE_PROVIDERS = [
   'bluesky',
   'mastodon',
   'x',
+  'linkedin',
   'facebook',
   'instagram',
   'threads',
 ] as const satisfies readonly Provider[];
+
+/**
+ * The channels (`c`) whose followers Chorus reads: those of AUDIENCE_PROVIDERS, but not a LinkedIn
+ * member (`urn:li:person:…`), whose count LinkedIn gives only with a permission Chorus does not ask
+ * for (an organization's it gives through its network size).
+ */
+const measuresAudience = sql<boolean>`(c.provider = any(${sql.val([...AUDIENCE_PROVIDERS])}::text[])
+  and not (c.provider = 'linkedin' and c.account_ref like 'urn:li:person:%'))`;
 
 /** A published target with the offsets whose snapshot is due and not yet taken. */
 export interface DueTarget {
@@ -214,7 +223,7 @@ export async function audienceDue(db: Db, input: { workspaceId: string; now: Dat
     .select(['c.id as channelId', 'c.provider', 'c.credentials_sealed as credentialsSealed'])
     .where('c.workspace_id', '=', input.workspaceId)
     .where('c.deleted_at', 'is', null)
-    .where('c.provider', 'in', AUDIENCE_PROVIDERS)
+    .where(measuresAudience)
     .where(({ not, exists, selectFrom }) =>
       not(
         exists(
@@ -239,7 +248,7 @@ export async function nextAudienceDue(
     .leftJoin('audience_snapshots as a', 'a.channel_id', 'c.id')
     .where('c.workspace_id', '=', input.workspaceId)
     .where('c.deleted_at', 'is', null)
-    .where('c.provider', 'in', AUDIENCE_PROVIDERS)
+    .where(measuresAudience)
     .groupBy('c.id')
     .select(sql<Date | null>`max(a.taken_at)`.as('last'));
   if (input.skip.length > 0) query = query.where('c.id', 'not in', input.skip);
@@ -640,7 +649,6 @@ export async function audienceNow(db: Db, input: { workspaceId: string; from: Da
       (select a.followers from audience_snapshots a where a.channel_id = c.id and a.taken_at >= ${input.from}
         and a.taken_at < ${input.to} order by a.taken_at limit 1) as first
     from channels c
-    where c.workspace_id = ${input.workspaceId} and c.deleted_at is null
-      and c.provider = any(${sql.val([...AUDIENCE_PROVIDERS])}::text[])`.execute(db);
+    where c.workspace_id = ${input.workspaceId} and c.deleted_at is null and ${measuresAudience}`.execute(db);
   return rows;
 }

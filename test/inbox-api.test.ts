@@ -395,6 +395,38 @@ describe('replies', () => {
     expect(tooLong.statusCode).toBe(422);
     expect(tooLong.json().errors[0]).toMatchObject({ field: 'text' });
 
+    // A reply on Facebook, LinkedIn or Instagram is a comment, with the comment's limits (not the post's).
+    const comments = [
+      ['facebook', 'f'.repeat(8001), 'Facebook allows at most 8000 characters in a comment'],
+      ['linkedin', 'l'.repeat(1251), 'LinkedIn allows at most 1250 characters in a comment'],
+      ['instagram', 'i'.repeat(301), 'Instagram allows at most 300 characters in a comment'],
+      ['instagram', 'See https://a.example and https://b.example', 'at most 1 link in a comment'],
+      ['instagram', '#a #b #c #d #e', 'at most 4 hashtags in a comment'],
+      ['instagram', 'THANK YOU!', 'capital letters only'],
+    ] as const;
+    for (const [network, text, message] of comments) {
+      const channelId = await seedChannel(h(), {
+        workspaceId: ws().workspaceId,
+        createdBy: ws().userId,
+        provider: network,
+      });
+      const on = await seedConversation(h(), { workspaceId: ws().workspaceId, channelId, network });
+      const answer = await call(ws().token, 'POST', `/v1/inbox/conversations/${on.id}/replies`, {
+        text,
+        version: on.version,
+      });
+      expect(answer.statusCode).toBe(422);
+      expect(answer.json().errors).toEqual([
+        expect.objectContaining({ field: 'text', rule: 'limit', message: expect.stringContaining(message) }),
+      ]);
+      // Within the comment's limits, the same conversation takes the reply.
+      const fine = await call(ws().token, 'POST', `/v1/inbox/conversations/${on.id}/replies`, {
+        text: network === 'facebook' ? 'f'.repeat(8000) : 'Thank you!',
+        version: on.version,
+      });
+      expect(fine.statusCode).toBe(201);
+    }
+
     // A channel whose credentials were refused, and one removed since.
     const failing = await seedChannel(h(), {
       workspaceId: ws().workspaceId,

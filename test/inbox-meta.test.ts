@@ -2,7 +2,7 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import type { WorkflowHandle } from '@temporalio/client';
 import { createConversationActivities } from '../activities/conversation';
 import { createInboxConnectors } from '../channels/inbox-connectors';
-import { inboxCountersQuery, inboxWorkflowId, likeMessageUpdate } from '../contracts/inbox';
+import { inboxWorkflowId, likeMessageUpdate } from '../contracts/inbox';
 import type { OAuthCredentials } from '../contracts/oauth';
 import type { Provider } from '../contracts/domain';
 import { insertChannel } from '../db/channels';
@@ -12,6 +12,7 @@ import { useChorus } from './support/chorus';
 import { seedReply, signalConversation } from './support/conversations';
 import { waitFor } from './support/harness';
 import { startMetaFake, type MetaFake } from './support/meta-fake';
+import { channelConversations, channelMessages, inboxCounters, moreReads } from './support/inbox';
 
 /**
  * The engagement inbox on Facebook Pages, Instagram and Threads, against the Meta fake
@@ -87,22 +88,8 @@ beforeAll(async () => {
   });
 });
 
-const conversationsOf = (channelId: string) =>
-  h()
-    .db.selectFrom('inbox_conversations')
-    .selectAll()
-    .where('workspace_id', '=', ws().workspaceId)
-    .where('channel_id', '=', channelId)
-    .orderBy('id')
-    .execute();
-const messagesOf = (channelId: string) =>
-  h()
-    .db.selectFrom('inbox_messages')
-    .selectAll()
-    .where('workspace_id', '=', ws().workspaceId)
-    .where('channel_id', '=', channelId)
-    .orderBy('id')
-    .execute();
+const conversationsOf = (channelId: string) => channelConversations(h(), ws().workspaceId, channelId);
+const messagesOf = (channelId: string) => channelMessages(h(), ws().workspaceId, channelId);
 const messageOf = async (channelId: string, externalId: string) =>
   (await messagesOf(channelId)).find((m) => m.external_id === externalId)!;
 const reply = (replyId: string) =>
@@ -112,13 +99,9 @@ const settled = (replyId: string) =>
     const r = await reply(replyId);
     return ['sent', 'failed', 'rejected'].includes(r.status) && r;
   });
-const counters = (channelId: string) =>
-  h().client.workflow.getHandle(inboxWorkflowId(channelId)).query(inboxCountersQuery);
+const counters = (channelId: string) => inboxCounters(h(), channelId);
 /** Waits for `n` more complete reads of the channel (a read that stored nothing new among them). */
-async function readsMore(channelId: string, n: number) {
-  const before = (await counters(channelId)).reads;
-  await waitFor(`${n} more reads of ${channelId}`, async () => (await counters(channelId)).reads >= before + n);
-}
+const readsMore = (channelId: string, n: number) => moreReads(h(), channelId, n);
 const activities = () =>
   createConversationActivities({
     db: h().db,

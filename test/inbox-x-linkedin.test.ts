@@ -1,21 +1,22 @@
 import type { OAuthCredentials } from '../contracts/oauth';
 import { ChannelError } from '../channels/errors';
 import { createInboxConnectors } from '../channels/inbox-connectors';
+import { audienceDue } from '../db/metrics';
 import { metricsWorkflowId, stopMetricsSignal } from '../contracts/analytics';
-import {
-  inboxCountersQuery,
-  inboxWorkflowId,
-  likeMessageUpdate,
-  stopInboxSignal,
-  conversationWorkflowId,
-} from '../contracts/inbox';
+import { inboxWorkflowId, likeMessageUpdate, stopInboxSignal, conversationWorkflowId } from '../contracts/inbox';
 import { startInboxReader } from '../services/inbox-store';
 import type { conversationWorkflow } from '../workflows/conversation';
 import { connectOAuthChannel, oauthCredentials } from './support/channels';
 import { useChorus } from './support/chorus';
 import { seedReply, signalConversation } from './support/conversations';
 import { waitFor } from './support/harness';
-import { terminateConversations } from './support/inbox';
+import {
+  channelConversations,
+  channelMessages,
+  inboxCounters,
+  moreReads,
+  terminateConversations,
+} from './support/inbox';
 import { startLinkedInFake, type LinkedInFake } from './support/linkedin-fake';
 import { createdPost } from './support/posts';
 import { startXFake, type FakeTweet, type XFake } from './support/x-fake';
@@ -101,29 +102,10 @@ beforeAll(async () => {
   }
 });
 
-const conversationsOf = (channelId: string) =>
-  h()
-    .db.selectFrom('inbox_conversations')
-    .selectAll()
-    .where('workspace_id', '=', ws().workspaceId)
-    .where('channel_id', '=', channelId)
-    .orderBy('id')
-    .execute();
-const messagesOf = (channelId: string) =>
-  h()
-    .db.selectFrom('inbox_messages')
-    .selectAll()
-    .where('workspace_id', '=', ws().workspaceId)
-    .where('channel_id', '=', channelId)
-    .orderBy('id')
-    .execute();
-const readsOf = async (channelId: string) =>
-  (await h().client.workflow.getHandle(inboxWorkflowId(channelId)).query(inboxCountersQuery)).reads;
+const conversationsOf = (channelId: string) => channelConversations(h(), ws().workspaceId, channelId);
+const messagesOf = (channelId: string) => channelMessages(h(), ws().workspaceId, channelId);
 /** Two more reads of the channel from now: what is stored then was seen again at least once. */
-const twoMoreReads = async (channelId: string) => {
-  const before = await readsOf(channelId);
-  await waitFor('two more reads', async () => (await readsOf(channelId)) >= before + 2);
-};
+const twoMoreReads = (channelId: string) => moreReads(h(), channelId, 2);
 const publishedOn = async (channelId: string, text: string) => {
   const created = await createdPost(call, ws().token, { text, channelIds: [channelId] });
   const externalId = await waitFor(
@@ -259,11 +241,7 @@ describe('X', () => {
     });
     const refusedAt = await waitFor('the refused read', async () => {
       const at = lastRead();
-      return (
-        (await h().client.workflow.getHandle(inboxWorkflowId(xChannel)).query(inboxCountersQuery)).lastError?.includes(
-          'rate limit',
-        ) && at
-      );
+      return (await inboxCounters(h(), xChannel)).lastError?.includes('rate limit') && at;
     });
     const [next] = await waitFor(
       'the next read',
@@ -411,6 +389,38 @@ describe('LinkedIn', () => {
       ),
     );
     expect(x.requests.some((r) => r.path.startsWith('/2/tweets?ids='))).toBe(true);
+  });
+
+  test("the collector reads a LinkedIn organization's followers (its network size), never a member's", async () => {
+    const member = (await connectOAuthChannel(h(), ws(), 'linkedin', 'Ann on LinkedIn', memberCredentials)).id;
+    linkedin.organizationFollowers.set(ORG, 1234);
+    const followersOf = (channelId: string) =>
+      h()
+        .db.selectFrom('audience_snapshots')
+        .select('followers')
+        .where('channel_id', '=', channelId)
+        .orderBy('taken_at')
+        .execute();
+    // Read again (every 6 s at this time scale) until the new figure is stored, and once more.
+    await waitFor(
+      "the organization's followers",
+      async () => (await followersOf(linkedinChannel)).at(-1)?.followers === 1234,
+    );
+    const reads = (await followersOf(linkedinChannel)).length;
+    await waitFor('another read', async () => (await followersOf(linkedinChannel)).length > reads, 30_000);
+    expect(linkedin.requests.filter((r) => r.path.startsWith('/rest/networkSizes/')).map((r) => r.path)).toEqual(
+      expect.arrayContaining([`/rest/networkSizes/${encodeURIComponent(ORG)}?edgeType=COMPANY_FOLLOWED_BY_MEMBER`]),
+    );
+    // The member's channel: never asked (LinkedIn gives a member's count only with a permission Chorus does not ask for).
+    expect(await followersOf(member)).toEqual([]);
+    expect(linkedin.requests.some((r) => r.path.startsWith('/rest/networkSizes/urn%3Ali%3Aperson'))).toBe(false);
+    await expect(h().adapters.linkedin.readFollowers!(memberCredentials)).rejects.toThrow(/member's follower count/);
+    // Never due, so never a failed read each round: with every channel's read due now, the member's is not.
+    const due = (await audienceDue(h().db, { workspaceId: ws().workspaceId, now: new Date(), everyMs: 0 })).map(
+      (c) => c.channelId,
+    );
+    expect(due).toEqual(expect.arrayContaining([linkedinChannel, xChannel]));
+    expect(due).not.toContain(member);
   });
 
   test('a member channel without r_member_social: the read says so and waits hours, nothing is stored', async () => {

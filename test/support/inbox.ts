@@ -6,7 +6,8 @@ import type {
   ConversationStatus,
   MessageKind,
 } from '../../contracts/inbox';
-import type { Harness } from './harness';
+import { inboxCountersQuery, inboxWorkflowId } from '../../contracts/inbox';
+import { waitFor, type Harness } from './harness';
 
 /**
  * A channel row as a connected Bluesky or Mastodon account would leave it, without the network: the
@@ -226,4 +227,37 @@ export async function terminateConversations(h: Harness): Promise<void> {
         .catch(() => undefined),
     );
   await Promise.all(ends);
+}
+
+/** A channel's conversations in the workspace, as the inbound read stored them, oldest first. */
+export function channelConversations(h: Pick<Harness, 'db'>, workspaceId: string, channelId: string) {
+  return h.db
+    .selectFrom('inbox_conversations')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .where('channel_id', '=', channelId)
+    .orderBy('id')
+    .execute();
+}
+
+/** A channel's messages in the workspace (in and out), oldest first. */
+export function channelMessages(h: Pick<Harness, 'db'>, workspaceId: string, channelId: string) {
+  return h.db
+    .selectFrom('inbox_messages')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .where('channel_id', '=', channelId)
+    .orderBy('id')
+    .execute();
+}
+
+/** The counters of a channel's inbound read (`inbox/<channelId>`). */
+export function inboxCounters(h: Pick<Harness, 'client'>, channelId: string) {
+  return h.client.workflow.getHandle(inboxWorkflowId(channelId)).query(inboxCountersQuery);
+}
+
+/** Waits for `n` more complete reads of the channel from now: what is stored then was seen again. */
+export async function moreReads(h: Pick<Harness, 'client'>, channelId: string, n: number): Promise<void> {
+  const before = (await inboxCounters(h, channelId)).reads;
+  await waitFor(`${n} more reads of ${channelId}`, async () => (await inboxCounters(h, channelId)).reads >= before + n);
 }

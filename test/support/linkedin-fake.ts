@@ -28,6 +28,8 @@ import { ConsentPages, refusePage } from './consent-page';
  * - social metadata (`GET /rest/socialActions/{postUrn}`: `likesSummary`, `commentsSummary`) and
  *   `GET /rest/organizationalEntityShareStatistics?q=organizationalEntity&shares=List(…)&ugcPosts=List(…)`
  *   (`totalShareStatistics` per post of the organization);
+ * - an organization's followers (`GET /rest/networkSizes/{orgUrn}?edgeType=COMPANY_FOLLOWED_BY_MEMBER`:
+ *   `firstDegreeSize`; 403 for an organization the member does not administer);
  * - Rest.li error bodies (`status`, `serviceErrorCode`, `code`, `message`) and 429 when throttled.
  */
 export interface FakeLinkedInPost {
@@ -71,6 +73,8 @@ export interface LinkedInFake {
   comment(input: { post: string; actor: string; text: string; parent?: FakeLinkedInComment }): FakeLinkedInComment;
   /** Reactions by `<actor> <entity>`: their type. */
   reactions: Map<string, string>;
+  /** Followers of each organization (by its URN), as its network size reports them. */
+  organizationFollowers: Map<string, number>;
   /** Impressions, clicks and reposts of organization posts, as its share statistics report them. */
   shareStatistics: Map<string, { impressionCount: number; clickCount: number; shareCount: number }>;
   /** Answer the next reads (GET) whose path starts with `path` with these instead. */
@@ -146,6 +150,7 @@ export async function startLinkedInFake(): Promise<LinkedInFake> {
       return comment;
     },
     reactions: new Map(),
+    organizationFollowers: new Map(),
     shareStatistics: new Map(),
     failNextRead: (path, ...responses) => void readFailures.push(...responses.map((r) => ({ ...r, path }))),
     images: new Map(),
@@ -437,6 +442,15 @@ export async function startLinkedInFake(): Promise<LinkedInFake> {
       return type
         ? json(200, { reactionType: type, root: decodeURIComponent(reaction[2]!), created: { time: Date.now() } })
         : json(404, restliError(404, 'Reaction not found', 'NOT_FOUND'));
+    }
+    const networkSize = /^GET \/rest\/networkSizes\/([^/]+)$/.exec(route);
+    if (networkSize) {
+      const org = decodeURIComponent(networkSize[1]!);
+      if (url.searchParams.get('edgeType') !== 'COMPANY_FOLLOWED_BY_MEMBER')
+        return json(400, restliError(400, 'edgeType must be COMPANY_FOLLOWED_BY_MEMBER for an organization'));
+      if (!fake.organizations.some((o) => org === `urn:li:organization:${o.id}`))
+        return json(403, restliError(403, `Not enough permissions to access ${org}`, 'ACCESS_DENIED', 100));
+      return json(200, { firstDegreeSize: fake.organizationFollowers.get(org) ?? 0 });
     }
     if (route === 'GET /rest/organizationalEntityShareStatistics') {
       if (url.searchParams.get('q') !== 'organizationalEntity')

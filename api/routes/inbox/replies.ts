@@ -7,7 +7,7 @@ import {
   INBOX_WITHOUT_LIKES,
   likeMessageUpdate,
 } from '../../../contracts/inbox';
-import { TEXT_RULES } from '../../../contracts/text-rules';
+import { REPLY_RULES } from '../../../contracts/text-rules';
 import { messageView, replyView } from '../../../db/inbox';
 import {
   findConversationMessage,
@@ -126,7 +126,7 @@ export const replyRoutes: FastifyPluginAsyncZod = async (app) => {
           message: `the channel "${target.channel_name}" is failing (${target.last_error ?? 'credentials refused'}); reconnect it to reply`,
         });
       if (target.provider && target.provider !== 'webhook')
-        for (const message of TEXT_RULES[target.provider].validate(body.text))
+        for (const message of REPLY_RULES[target.provider].validate(body.text))
           problems.push({ field: 'text', rule: 'limit', message });
 
       const parent = body.inReplyToMessageId

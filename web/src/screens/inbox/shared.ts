@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { TEXT_RULES, type TextRules } from '../../../../contracts/text-rules';
+import { REPLY_RULES, TEXT_RULES, type TextRules } from '../../../../contracts/text-rules';
 import type { InboxNetwork } from '../../../../contracts/inbox';
 import { api, data, type Ok } from '../../api/client';
 
@@ -32,9 +32,9 @@ export function contactName(contact: { displayName: string | null; handle: strin
   return contact.displayName ? contact.displayName : `@${contact.handle}`;
 }
 
-/** The text rules a reply on this network is counted by (pushed items: the webhook's, which are generous). */
+/** The text rules a reply on this network is counted by (a comment's where the network's differ; pushed items: the webhook's, which are generous). */
 export function replyRules(network: InboxNetwork): TextRules {
-  return network === 'push' ? TEXT_RULES.webhook : TEXT_RULES[network];
+  return network === 'push' ? TEXT_RULES.webhook : REPLY_RULES[network];
 }
 
 /** "in 25 min", "3 h ago": a deadline relative to now, short enough for a phone's list. */

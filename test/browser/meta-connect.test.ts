@@ -122,6 +122,10 @@ test('on a phone: connect Facebook through the Login dialog, pick one of the Pag
   );
   await p.goto(`/posts/${postId}`);
   await p.getByText(/waits: to be retried, or for its channel to be reconnected/).waitFor();
+  // The summary says why it does not go out, and where to fix it.
+  const held = p.locator('.held-note');
+  await held.getByText(`Held until ${row.name} is reconnected`).waitFor();
+  expect(await held.getByRole('link', { name: 'Settings → Channels' }).getAttribute('href')).toBe('/settings/channels');
   const lastError = p.getByText(/Last error: .*the channel needs reconnecting/);
   await lastError.waitFor();
   // Under the status, as wide as the value column (not squeezed under the "Status" label).

@@ -56,6 +56,13 @@ export default function PostDetail() {
       </Screen>
     );
   const p = post.data;
+  // Its sends that wait for a channel to be reconnected (the post stays `publishing` or `scheduled`
+  // meanwhile: the status alone would not say why nothing goes out).
+  const waitingOn = (channels.data ?? []).filter(
+    (c) =>
+      c.status === 'needs_reconnect' &&
+      p.targets.some((t) => t.channelId === c.id && (t.status === 'pending' || t.status === 'publishing')),
+  );
   return (
     <Screen title={`Post: ${excerpt(p.text, 40)}`}>
       <div className="post-detail">
@@ -65,6 +72,12 @@ export default function PostDetail() {
             <dt>Status</dt>
             <dd>
               <StatusBadge status={p.status} />
+              {waitingOn.length > 0 && (
+                <p className="held-note">
+                  Held until {waitingOn.map((c) => c.name).join(', ')} {waitingOn.length > 1 ? 'are' : 'is'} reconnected
+                  (<Link to="/settings/channels">Settings → Channels</Link>); it goes out then.
+                </p>
+              )}
             </dd>
             <dt>Publishes</dt>
             <dd>

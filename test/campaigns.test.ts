@@ -260,6 +260,9 @@ test('queue: true takes the next free slot; the calendar shows free slots and wa
   });
   expect(pending.statusCode).toBe(201);
 
+  // A channel that needs reconnecting: its post is held, and the planner says so.
+  await h().db.updateTable('channels').set({ status: 'needs_reconnect' }).where('id', '=', s.channels[1]!).execute();
+
   const from = new Date().toISOString();
   const to = new Date(Date.now() + 3 * 24 * 3600_000).toISOString();
   const calendar = (await call(s.owner.token, 'GET', `/v1/calendar?from=${from}&to=${to}`)).json();
@@ -272,6 +275,8 @@ test('queue: true takes the next free slot; the calendar shows free slots and wa
   expect(kinds).toContain(`min_gap:${[first.id, near.id].sort().join(',')}`);
   expect(kinds).toContain(`duplicate_text:${[first.id, near.id].sort().join(',')}`);
   expect(kinds).toContain(`approval_near:${pending.json().id}`);
+  expect(kinds).toContain(`needs_reconnect:${pending.json().id}`);
+  expect(kinds.filter((k: string) => k.startsWith('needs_reconnect:'))).toHaveLength(1);
   const free = calendar.freeSlots
     .filter((f: { channelId: string }) => f.channelId === channel)
     .map((f: { at: string }) => f.at);

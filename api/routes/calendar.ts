@@ -16,7 +16,7 @@ const DUPLICATE_WINDOW_MS = 7 * 24 * 3600_000;
 const APPROVAL_NEAR_MS = 2 * 3600_000;
 
 const calendarWarning = z.object({
-  kind: z.enum(['min_gap', 'duplicate_text', 'outside_campaign', 'approval_near']),
+  kind: z.enum(['min_gap', 'duplicate_text', 'outside_campaign', 'approval_near', 'needs_reconnect']),
   channelId: z.uuid().optional(),
   postIds: z.array(z.uuid()),
   message: z.string(),
@@ -134,6 +134,17 @@ export const calendarRoutes: FastifyPluginAsyncZod = async (app) => {
             message: `Publishes at ${post.publishAt}, outside campaign "${campaign.name}" (${campaign.startsAt} to ${campaign.endsAt})`,
           });
         }
+        const held = channels.filter(
+          (c) =>
+            c.status === 'needs_reconnect' &&
+            post.targets.some((t) => t.channelId === c.id && (t.status === 'pending' || t.status === 'publishing')),
+        );
+        if (held.length > 0)
+          warnings.push({
+            kind: 'needs_reconnect',
+            postIds: [post.id],
+            message: `Held until ${held.map((c) => `"${c.name}"`).join(', ')} ${held.length > 1 ? 'are' : 'is'} reconnected: nothing goes out there until then`,
+          });
         const until = Date.parse(post.publishAt) - Date.now();
         if ((post.status === 'awaiting_approval' || post.status === 'changes_requested') && until < APPROVAL_NEAR_MS) {
           warnings.push({

@@ -2124,7 +2124,7 @@ export interface paths {
                                 /** Format: uuid */
                                 channelId?: string;
                                 /** @enum {string} */
-                                kind: "min_gap" | "duplicate_text" | "outside_campaign" | "approval_near";
+                                kind: "min_gap" | "duplicate_text" | "outside_campaign" | "approval_near" | "needs_reconnect";
                                 message: string;
                                 postIds: string[];
                             }[];

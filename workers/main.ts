@@ -1,4 +1,5 @@
 import { loadConfig } from '../config';
+import { inboxReadsTaskQueue } from '../contracts/inbox';
 import { createDeps } from '../deps/create-deps';
 import { startAuditCheckpoints } from '../notifications/audit-checkpoints';
 import { ensureSearchAttributes } from '../temporal/connection';
@@ -26,7 +27,9 @@ async function main() {
     await ensureInboxReaders(deps);
     // OAuth channels' tokens are kept fresh by a workflow each (idempotent: running ones go on).
     await ensureChannelTokenWorkflows(deps);
-    console.log(`Chorus worker polling ${deps.taskQueue} on ${deps.target.address}`);
+    console.log(
+      `Chorus worker polling ${deps.taskQueue} and ${inboxReadsTaskQueue(deps.taskQueue)} on ${deps.target.address}`,
+    );
     // Audit checkpoints are signed and sent from the worker process (not the API's).
     const checkpoints = startAuditCheckpoints(deps.workerDeps(), {
       intervalMs: config.CHORUS_AUDIT_CHECKPOINT_SECONDS * 1000,

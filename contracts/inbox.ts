@@ -69,6 +69,7 @@ export const inboxWorkflowId = (channelId: string): string => `inbox/${channelId
  * workflows and activities a burst of inbound items starts there cannot hold a read up.
  */
 export const inboxReadsTaskQueue = (taskQueue: string): string => `inbox-reads/${taskQueue}`;
+export const isInboxReadsTaskQueue = (name: string): boolean => name.startsWith('inbox-reads/');
 
 export interface InboxWorkflowInput {
   channelId: string;

@@ -4,11 +4,13 @@ import {
   Runtime,
   Worker,
   type ActivityInterceptorsFactory,
+  type LogMetadata,
+  type Logger,
   type State,
   type WorkerOptions,
 } from '@temporalio/worker';
 import { createActivities, createInboxReadActivities, type ActivityDeps } from '../activities';
-import { inboxReadsTaskQueue } from '../contracts/inbox';
+import { inboxReadsTaskQueue, isInboxReadsTaskQueue } from '../contracts/inbox';
 import type { Db } from '../db/database';
 
 export interface ChorusWorkerOptions {
@@ -112,6 +114,27 @@ function bothWorkers(main: Worker, reads: Worker): ChorusWorker {
       if (states.includes('FAILED')) return 'FAILED';
       return states.every((state) => state === 'RUNNING') ? 'RUNNING' : states[0]!;
     },
+  };
+}
+
+/** What the SDK logs for a worker with no workflows: the inbox reads' worker has none, by design. */
+const NO_WORKFLOWS_WARNING = 'No workflows registered, not polling for workflow tasks';
+
+/**
+ * The Temporal runtime's logger for a process that runs a ChorusWorker (`Runtime.install`):
+ * `logger`, without the SDK's warning that the inbox reads' worker polls no workflow tasks, which
+ * every start would print otherwise.
+ */
+export function chorusRuntimeLogger(logger: Logger): Logger {
+  const expected = (message: string, meta?: LogMetadata) =>
+    message === NO_WORKFLOWS_WARNING && typeof meta?.taskQueue === 'string' && isInboxReadsTaskQueue(meta.taskQueue);
+  return {
+    log: (level, message, meta) => void (expected(message, meta) || logger.log(level, message, meta)),
+    trace: (message, meta) => logger.trace(message, meta),
+    debug: (message, meta) => logger.debug(message, meta),
+    info: (message, meta) => logger.info(message, meta),
+    warn: (message, meta) => void (expected(message, meta) || logger.warn(message, meta)),
+    error: (message, meta) => logger.error(message, meta),
   };
 }
 

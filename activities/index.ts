@@ -45,3 +45,14 @@ export function createActivities(deps: ActivityDeps) {
     ...createChannelTokenActivities(deps),
   });
 }
+
+/**
+ * The activities of the inbox reads' worker (workers/worker.ts): the channels' reads alone, on
+ * their own task queue; `deps.db` is the reads' own pool. (The Chorus worker registers `readInbox`
+ * too, for reads scheduled on the deployment's queue before the reads had one.)
+ */
+export function createInboxReadActivities(deps: ActivityDeps) {
+  const inboxConnectors = createInboxConnectors(deps.adapters, { blueskyAppviewDid: deps.inbox?.blueskyAppviewDid });
+  const { readInbox } = createInboxActivities({ ...deps, inboxConnectors });
+  return failBadDataForGood({ readInbox });
+}

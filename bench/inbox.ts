@@ -7,7 +7,7 @@ import { insertChannel } from '../db/channels';
 import { generateKey } from '../db/sealing';
 import { createWorkspaceWithOwner } from '../db/workspaces';
 import { createDeps } from '../deps/create-deps';
-import { inboxWorkflowId } from '../contracts/inbox';
+import { conversationWorkflowId, inboxWorkflowId } from '../contracts/inbox';
 import { startInboxReader } from '../services/inbox-store';
 import { ensureSearchAttributes } from '../temporal/connection';
 import { startMastodonFake, type FakeStatus, type MastodonFake } from '../test/support/mastodon-fake';
@@ -44,7 +44,9 @@ import {
  * reads' workflow histories: each item's wait for the next read of its channel to start, and the
  * time from that start to the item shown; reads' durations, their activities' schedule-to-start,
  * and the gap from one read's end to the next's start (the poll interval and Temporal's latency);
- * and when the relay had sent every queued signal.
+ * when the relay had sent every queued signal; and, for comparison, the schedule-to-start of the
+ * conversation workflows' activities (a sample), which share the deployment's task queue while
+ * the reads have theirs (`inbox-reads/<taskQueue>`).
  */
 const TARGET_P99_MS = 5_000;
 
@@ -221,6 +223,15 @@ async function main() {
     }
     const signalsSentAt = signalsLeft === 0 ? Date.now() : null;
     const breakdown = await whereTheTimeGoes(deps.temporal, channelIds, written, seen);
+    const conversationIds = (
+      await deps.db
+        .selectFrom('inbox_conversations')
+        .select('id')
+        .where('workspace_id', '=', owner.workspaceId)
+        .orderBy('id')
+        .execute()
+    ).map((c) => c.id);
+    const conversationQueue = await conversationActivitiesToStart(deps.temporal, conversationIds);
 
     const latencies = [...written].filter(([k]) => seen.has(k)).map(([k, at]) => seen.get(k)! - at);
     latencies.sort((a, b) => a - b);
@@ -250,6 +261,7 @@ async function main() {
       signalsSentMsAfterLastStored: signalsSentAt === null ? null : signalsSentAt - lastStoredAt,
       signalsLeftAtTimeout: signalsLeft,
       ...breakdown,
+      ...conversationQueue,
     };
     console.log(
       `${figures.stored} of ${opts.items} items stored (${figures.conversations} conversations) over ${opts.channels} channels: ` +
@@ -264,6 +276,11 @@ async function main() {
         `Reads: ${breakdown.reads}, lasting p50 ${breakdown.readP50Ms} ms, p99 ${breakdown.readP99Ms} ms; ` +
         `schedule-to-start p99 ${breakdown.scheduleToStartP99Ms} ms; from one read's end to the next's start ` +
         `p50 ${breakdown.gapP50Ms} ms, p99 ${breakdown.gapP99Ms} ms (poll ${opts.pollSeconds * 1000} ms). ` +
+        (conversationQueue.conversationActivities === 0
+          ? ''
+          : `Meanwhile on the deployment's task queue, conversation workflows' activities (${conversationQueue.conversationActivities} ` +
+            `in ${conversationQueue.conversationsSampled} sampled workflows): schedule-to-start p50 ` +
+            `${conversationQueue.conversationScheduleToStartP50Ms} ms, p99 ${conversationQueue.conversationScheduleToStartP99Ms} ms. `) +
         (figures.signalsSentMsAfterLastStored === null
           ? `${signalsLeft} conversation signals still queued at the timeout.`
           : `Every conversation signal sent ${figures.signalsSentMsAfterLastStored} ms after the last item was stored.`),
@@ -355,6 +372,46 @@ async function whereTheTimeGoes(
     waitForReadP99Ms: percentile(waits, 99),
     readToShownP50Ms: percentile(inRead, 50),
     readToShownP99Ms: percentile(inRead, 99),
+  };
+}
+
+/**
+ * The schedule-to-start of the conversation workflows' activities (`loadConversation`,
+ * `assignConversation`, ...), which run on the deployment's task queue while the reads run on
+ * theirs: from the histories of up to `SAMPLE` conversation workflows spread over the run (those
+ * never started have none).
+ */
+async function conversationActivitiesToStart(temporal: Client, conversationIds: string[]) {
+  const SAMPLE = 100;
+  const T = proto.api.enums.v1.EventType;
+  const ms = (t: { seconds?: unknown; nanos?: number | null } | null | undefined) =>
+    Number(t?.seconds ?? 0) * 1000 + Math.round((t?.nanos ?? 0) / 1e6);
+  const step = Math.max(1, Math.floor(conversationIds.length / SAMPLE));
+  const toStart: number[] = [];
+  let sampled = 0;
+  for (let i = 0; i < conversationIds.length && sampled < SAMPLE; i += step) {
+    const history = await temporal.workflow
+      .getHandle(conversationWorkflowId(conversationIds[i]!))
+      .fetchHistory()
+      .catch(() => undefined);
+    if (!history) continue;
+    sampled++;
+    const scheduled = new Map<string, number>();
+    for (const event of history.events ?? []) {
+      if (event.eventType === T.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED)
+        scheduled.set(String(event.eventId), ms(event.eventTime));
+      else if (event.eventType === T.EVENT_TYPE_ACTIVITY_TASK_STARTED) {
+        const at = scheduled.get(String(event.activityTaskStartedEventAttributes?.scheduledEventId));
+        if (at !== undefined) toStart.push(ms(event.eventTime) - at);
+      }
+    }
+  }
+  toStart.sort((a, b) => a - b);
+  return {
+    conversationsSampled: sampled,
+    conversationActivities: toStart.length,
+    conversationScheduleToStartP50Ms: percentile(toStart, 50),
+    conversationScheduleToStartP99Ms: percentile(toStart, 99),
   };
 }
 

@@ -14,7 +14,6 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import pg from 'pg';
-import type { Worker } from '@temporalio/worker';
 import type { Config } from '../config';
 import type { ChorusDeps } from '../deps/create-deps';
 import type { TemporalTarget } from '../temporal/connection';
@@ -87,7 +86,7 @@ export async function startWorker(
   deps: ChorusDeps,
 ): Promise<{ stop: Cleanup; assertRunning(): void }> {
   // Workflows are bundled at start, as `npm start` does.
-  const worker: Worker = await createChorusWorker({
+  const worker = await createChorusWorker({
     connection: await deps.workerConnection(),
     namespace: target.namespace,
     taskQueue,

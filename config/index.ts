@@ -27,6 +27,8 @@ export const configSchema = z.object({
 
   DATABASE_URL: optionalString.pipe(z.url({ protocol: /^postgres(ql)?$/ }).optional()),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  /** The worker's inbox reads' own connections (beside DATABASE_POOL_SIZE): conversation activities cannot take them. */
+  INBOX_READS_DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(5),
   PGLITE_PORT: port(54329),
 
   TEMPORAL_ADDRESS: optionalString,

@@ -63,6 +63,14 @@ export type ReplyApprovalPolicy =
 
 export const inboxWorkflowId = (channelId: string): string => `inbox/${channelId}`;
 
+/**
+ * The task queue the channels' read activities run on (a worker of their own in every worker
+ * process, workers/worker.ts), beside the deployment's `taskQueue`: the thousands of conversation
+ * workflows and activities a burst of inbound items starts there cannot hold a read up.
+ */
+export const inboxReadsTaskQueue = (taskQueue: string): string => `inbox-reads/${taskQueue}`;
+export const isInboxReadsTaskQueue = (name: string): boolean => name.startsWith('inbox-reads/');
+
 export interface InboxWorkflowInput {
   channelId: string;
   workspaceId: string;

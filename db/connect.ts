@@ -7,6 +7,11 @@ import { Unavailable } from '../contracts/errors';
 
 export interface OpenDatabase {
   db: Db;
+  /**
+   * The same database through a pool of its own (INBOX_READS_DATABASE_POOL_SIZE), for the worker's
+   * inbox reads; connections are opened on first use, so a process that never reads opens none.
+   */
+  inboxReadsDb: Db;
   url: string;
   embedded: boolean;
   close(): Promise<void>;
@@ -53,11 +58,14 @@ export async function openDatabase(config: Config, auditKey: AuditKey): Promise<
     await embedded?.close();
     throw err;
   }
+  const inboxReadsDb = createDb(url, config.INBOX_READS_DATABASE_POOL_SIZE);
   return {
     db: withAuditKey(db, auditKey),
+    inboxReadsDb: withAuditKey(inboxReadsDb, auditKey),
     url,
     embedded: embedded !== undefined,
     async close() {
+      await inboxReadsDb.destroy();
       await db.destroy();
       await embedded?.close();
     },

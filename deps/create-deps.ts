@@ -105,6 +105,8 @@ export interface ChorusDeps {
     appUrl: string;
     /** How the inbox's inbound read runs. */
     inbox: ReturnType<typeof inboxReadOptions>;
+    /** The inbox reads' own database pool (INBOX_READS_DATABASE_POOL_SIZE): the reads' worker stores with it. */
+    inboxReadsDb: Db;
     oauth: OAuthSetup;
   };
   /** Closes the Temporal connections and the database, in that order; stop the worker and the API first. */
@@ -217,6 +219,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
         appUrl: appUrl(config),
         ...withMailer,
         inbox: inboxReadOptions(config),
+        inboxReadsDb: database.inboxReadsDb,
         oauth,
       };
     },

@@ -12,7 +12,7 @@ import { startDevServer, type DevServer } from '../temporal/dev-server';
 import { configuredTemporal } from '../temporal/target';
 import { ensureInboxReaders } from '../services/inbox-store';
 import { ensureChannelTokenWorkflows } from '../services/channel-tokens';
-import { createChorusWorker } from '../workers/worker';
+import { chorusRuntimeLogger, createChorusWorker } from '../workers/worker';
 
 /**
  * Everything in one process: the Temporal dev server (unless TEMPORAL_ADDRESS is set), the
@@ -23,7 +23,9 @@ async function main() {
   const { values: flags } = parseArgs({ options: { sandbox: { type: 'boolean', default: false } } });
   const config = loadConfig();
   Runtime.install({
-    logger: new DefaultLogger(config.LOG_LEVEL === 'debug' || config.LOG_LEVEL === 'trace' ? 'DEBUG' : 'WARN'),
+    logger: chorusRuntimeLogger(
+      new DefaultLogger(config.LOG_LEVEL === 'debug' || config.LOG_LEVEL === 'trace' ? 'DEBUG' : 'WARN'),
+    ),
   });
   // Undone in reverse order: the API and the worker (which drains its tasks) stop first, then what
   // they use: the Temporal connection, the sandbox's PDS, the database and the Temporal dev server

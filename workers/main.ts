@@ -1,14 +1,18 @@
+import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { loadConfig } from '../config';
+import { inboxReadsTaskQueue } from '../contracts/inbox';
 import { createDeps } from '../deps/create-deps';
 import { startAuditCheckpoints } from '../notifications/audit-checkpoints';
 import { ensureSearchAttributes } from '../temporal/connection';
 import { ensureInboxReaders } from '../services/inbox-store';
 import { ensureChannelTokenWorkflows } from '../services/channel-tokens';
-import { createChorusWorker } from './worker';
+import { chorusRuntimeLogger, createChorusWorker } from './worker';
 
 /** Production worker process: needs DATABASE_URL and TEMPORAL_ADDRESS (npm start runs everything in one process instead). */
 async function main() {
   const config = loadConfig();
+  // The SDK's default logger (INFO), without its warning about the inbox reads' worker.
+  Runtime.install({ logger: chorusRuntimeLogger(new DefaultLogger('INFO')) });
   if (!config.DATABASE_URL || !config.TEMPORAL_ADDRESS)
     throw new Error(
       'The standalone worker needs DATABASE_URL and TEMPORAL_ADDRESS; use `npm start` for the embedded setup',
@@ -26,7 +30,9 @@ async function main() {
     await ensureInboxReaders(deps);
     // OAuth channels' tokens are kept fresh by a workflow each (idempotent: running ones go on).
     await ensureChannelTokenWorkflows(deps);
-    console.log(`Chorus worker polling ${deps.taskQueue} on ${deps.target.address}`);
+    console.log(
+      `Chorus worker polling ${deps.taskQueue} and ${inboxReadsTaskQueue(deps.taskQueue)} on ${deps.target.address}`,
+    );
     // Audit checkpoints are signed and sent from the worker process (not the API's).
     const checkpoints = startAuditCheckpoints(deps.workerDeps(), {
       intervalMs: config.CHORUS_AUDIT_CHECKPOINT_SECONDS * 1000,

@@ -4,30 +4,62 @@ import {
   Runtime,
   Worker,
   type ActivityInterceptorsFactory,
+  type LogMetadata,
+  type Logger,
+  type State,
   type WorkerOptions,
 } from '@temporalio/worker';
-import { createActivities, type ActivityDeps } from '../activities';
+import { createActivities, createInboxReadActivities, type ActivityDeps } from '../activities';
+import { inboxReadsTaskQueue, isInboxReadsTaskQueue } from '../contracts/inbox';
+import type { Db } from '../db/database';
 
 export interface ChorusWorkerOptions {
   connection: NativeConnection;
   namespace: string;
   taskQueue: string;
-  /** What activities need; the task queue is added here (imports start post workflows on it). */
-  deps: Omit<ActivityDeps, 'taskQueue'>;
+  /**
+   * What activities need; the task queue is added here (imports start post workflows on it).
+   * `inboxReadsDb`: the database pool the inbox reads' worker stores with.
+   */
+  deps: Omit<ActivityDeps, 'taskQueue'> & { inboxReadsDb: Db };
   /** A prebuilt workflow bundle (tests build one once); otherwise workflows are bundled at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
 }
 
-/** The worker that runs every Chorus workflow and activity on one task queue. */
-export function createChorusWorker(options: ChorusWorkerOptions): Promise<Worker> {
-  return Worker.create({
+/**
+ * The Temporal workers of one Chorus worker process, run and stopped together: the Chorus worker
+ * (every workflow and activity, on the deployment's task queue) and the inbox reads' worker.
+ */
+export interface ChorusWorker {
+  /** Runs both until shutdown; when one fails, the other is shut down and the failure thrown. */
+  run(): Promise<void>;
+  /** Shuts down those still running (the Temporal runtime also does on SIGINT/SIGTERM). */
+  shutdown(): void;
+  /** FAILED when either failed; RUNNING when both run; otherwise the Chorus worker's state. */
+  getState(): State;
+}
+
+/**
+ * The channels' reads may each hold a slot for a minute (a read reads every poll interval for a
+ * while, activities/inbox.ts): a slot per connected channel, with room to spare.
+ */
+const INBOX_READ_SLOTS = 1000;
+
+/**
+ * Both workers of a Chorus worker process (see ChorusWorker), built together so that no process
+ * runs one without the other: a process without the reads' worker would leave every channel's
+ * read unstarted, silently.
+ */
+export async function createChorusWorker(options: ChorusWorkerOptions): Promise<ChorusWorker> {
+  const { inboxReadsDb, ...deps } = options.deps;
+  const main = await Worker.create({
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     ...(options.workflowBundle
       ? { workflowBundle: options.workflowBundle }
       : { workflowsPath: require.resolve('../workflows') }),
-    activities: createActivities({ ...options.deps, taskQueue: options.taskQueue }),
+    activities: createActivities({ ...deps, taskQueue: options.taskQueue }),
     // Publishing waits on the network, not the CPU: many in flight per worker. Staged publishes
     // wait here for up to a minute before their time, so a burst of posts due at once needs a slot
     // each (beyond this many, the rest start as slots free up, and publish late).
@@ -42,6 +74,68 @@ export function createChorusWorker(options: ChorusWorkerOptions): Promise<Worker
     stickyQueueScheduleToStartTimeout: '3s',
     interceptors: { activity: [logExpectedFailures] },
   });
+  // The channels' reads (workflows/inbox-channel.ts schedules them there): slots and database
+  // connections of their own, which the conversation workflows' activities cannot take. The task
+  // queue in their deps stays the deployment's (the relay and the conversations run there).
+  const reads = await Worker.create({
+    connection: options.connection,
+    namespace: options.namespace,
+    taskQueue: inboxReadsTaskQueue(options.taskQueue),
+    activities: createInboxReadActivities({ ...deps, db: inboxReadsDb, taskQueue: options.taskQueue }),
+    maxConcurrentActivityTaskExecutions: INBOX_READ_SLOTS,
+    // Reads heartbeat with a 10 s timeout: sent every 2 s at most, as above.
+    maxHeartbeatThrottleInterval: '2s',
+    interceptors: { activity: [logExpectedFailures] },
+  });
+  return bothWorkers(main, reads);
+}
+
+function bothWorkers(main: Worker, reads: Worker): ChorusWorker {
+  const workers = [main, reads];
+  const shutdown = () => {
+    for (const worker of workers) if (worker.getState() === 'RUNNING') worker.shutdown();
+  };
+  return {
+    async run() {
+      const outcomes = await Promise.allSettled(
+        workers.map((worker) =>
+          worker.run().catch((err: unknown) => {
+            shutdown();
+            throw err;
+          }),
+        ),
+      );
+      const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+      if (failed) throw failed.reason;
+    },
+    shutdown,
+    getState() {
+      const states = workers.map((worker) => worker.getState());
+      if (states.includes('FAILED')) return 'FAILED';
+      return states.every((state) => state === 'RUNNING') ? 'RUNNING' : states[0]!;
+    },
+  };
+}
+
+/** What the SDK logs for a worker with no workflows: the inbox reads' worker has none, by design. */
+const NO_WORKFLOWS_WARNING = 'No workflows registered, not polling for workflow tasks';
+
+/**
+ * The Temporal runtime's logger for a process that runs a ChorusWorker (`Runtime.install`):
+ * `logger`, without the SDK's warning that the inbox reads' worker polls no workflow tasks, which
+ * every start would print otherwise.
+ */
+export function chorusRuntimeLogger(logger: Logger): Logger {
+  const expected = (message: string, meta?: LogMetadata) =>
+    message === NO_WORKFLOWS_WARNING && typeof meta?.taskQueue === 'string' && isInboxReadsTaskQueue(meta.taskQueue);
+  return {
+    log: (level, message, meta) => void (expected(message, meta) || logger.log(level, message, meta)),
+    trace: (message, meta) => logger.trace(message, meta),
+    debug: (message, meta) => logger.debug(message, meta),
+    info: (message, meta) => logger.info(message, meta),
+    warn: (message, meta) => void (expected(message, meta) || logger.warn(message, meta)),
+    error: (message, meta) => logger.error(message, meta),
+  };
 }
 
 /**

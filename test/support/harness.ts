@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Client } from '@temporalio/client';
-import { DefaultLogger, Runtime, type Logger, type Worker } from '@temporalio/worker';
+import { DefaultLogger, Runtime, type Logger } from '@temporalio/worker';
 import { defaultWebRoot } from '../../api/web';
 import { buildApp, type ChorusApp } from '../../api/app';
 import type { ChannelAdapters } from '../../channels/registry';
@@ -18,15 +18,18 @@ import { startAuditCheckpoints } from '../../notifications/audit-checkpoints';
 import { hashToken } from '../../db/tokens';
 import { createWorkspaceWithOwner } from '../../db/workspaces';
 import { apiClient } from '../../temporal/connection';
-import { createChorusWorker } from '../../workers/worker';
+import { createChorusWorker, type ChorusWorker } from '../../workers/worker';
 import { testEnv } from '../setup/test-env';
 
 export interface Harness {
   app: ChorusApp;
   db: Db;
   client: Client;
-  /** The in-process worker (none with `worker: false`: the test runs worker processes, test/support/worker-process.ts). */
-  worker: Worker;
+  /**
+   * The in-process workers, the Chorus worker and the inbox reads' (none with `worker: false`: the
+   * test runs worker processes, test/support/worker-process.ts).
+   */
+  worker: ChorusWorker;
   taskQueue: string;
   /** What a worker process of this harness is configured with (its task queue, database, media folder). */
   config: Config;

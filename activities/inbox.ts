@@ -35,6 +35,7 @@ export interface InboxRead extends InboundCounts {
   /** The channel was removed (or never was in that workspace): the read ends for good. */
   gone: boolean;
   lastError: string | null;
+  /** How long the workflow waits before the next read; 0: the next read is due now. */
   pollAfterMs: number;
 }
 
@@ -47,9 +48,10 @@ export function createInboxActivities(deps: InboxDeps) {
      * Reads the channel's streams from their saved positions; each page is stored with its
      * position, and the signals of the conversations it changed queued, in one transaction (the
      * relay sends them: the read never waits on Temporal). It reads again every poll interval for
-     * `READ_FOR_POLLS` intervals (heartbeating while it waits), so that the channel's cadence
-     * does not hang on Temporal dispatching a timer and an activity per poll, which a busy server
-     * (thousands of conversation workflows starting) delays by seconds. A network that refuses or
+     * `READ_FOR_POLLS` intervals (heartbeating while it waits) and returns when the next read is
+     * due (`pollAfterMs` 0), so that the channel's cadence does not hang on Temporal dispatching a
+     * timer and an activity per poll, which a busy server (thousands of conversation workflows
+     * starting) delays by seconds. A network that refuses or
      * fails ends the read with `lastError` (the next read tries again; refused credentials also
      * mark the channel unhealthy); a rate limit, after the network's delay. Cancelled (the worker
      * shutting down) while it waits: it returns what it stored.
@@ -79,7 +81,10 @@ export function createInboxActivities(deps: InboxDeps) {
             await recordChannelFailure(deps.db, channelId, { error: err.message, authFailed: true });
           return { ...read, lastError: err.message, pollAfterMs: Math.max(pollMs, err.retryAfterMs ?? 0) };
         }
-        if (Date.now() + pollMs >= until || !(await pause(pollMs))) return read;
+        if (!(await pause(pollMs))) return read;
+        // The next read is due now: its workflow starts it at once, without a timer of its own (a
+        // timer costs a busy Temporal server two more workflow tasks before the read, seconds).
+        if (Date.now() >= until) return { ...read, pollAfterMs: 0 };
       }
     },
 

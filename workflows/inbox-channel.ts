@@ -77,7 +77,9 @@ export async function inboxChannelWorkflow(input: InboxWorkflowInput): Promise<I
     counters.lastError = read.lastError;
     describe();
     if (read.gone) break;
-    await condition(() => stopped, read.pollAfterMs);
+    // A read that waited out its last interval itself is followed at once (no timer: replaying a
+    // history recorded before, whose reads all asked for a wait, still makes the same timers).
+    if (read.pollAfterMs > 0) await condition(() => stopped, read.pollAfterMs);
   }
   stopped = true;
   describe();

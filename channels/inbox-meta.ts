@@ -1,7 +1,8 @@
 /**
  * The engagement inbox on Meta's networks: comments on a Facebook Page's posts, comments on an
- * Instagram business account's media, and replies to (and mentions of) a Threads account, read
- * and answered through the adapters' own Graph clients (channels/meta-graph.ts).
+ * Instagram business account's media (and the media it is tagged in), and replies to (and mentions
+ * of) a Threads account, read and answered through the adapters' own Graph clients
+ * (channels/meta-graph.ts).
  *
  * None of these APIs hands out a stream position that covers every post at once, so each stream's
  * position is a time (ms since the epoch, the network's clock): a read takes what was written at or
@@ -21,6 +22,7 @@
  * a retry publishes that container or finds what it became. Instagram and Threads do not let an
  * app like anything: a like there is refused as such.
  */
+import { replyRefusal } from '../contracts/inbox';
 import type { OAuthCredentials } from '../contracts/oauth';
 import type { InboundItem, InboundPage } from '../contracts/inbox-inbound';
 import { ChannelError, InboxReadPaused } from './errors';
@@ -42,6 +44,8 @@ import type { ThreadsAdapter } from './threads';
 /** The stream of comments (Facebook, Instagram) or replies (Threads) on the account's posts, and Threads mentions. */
 export const COMMENTS_STREAM = 'comments';
 export const MENTIONS_STREAM = 'mentions';
+/** The Instagram media the account is tagged in. */
+export const TAGS_STREAM = 'tags';
 /** The account's latest posts whose comments are read (comments on older posts are not). */
 const RECENT_POSTS = 25;
 /** Pages of one post's comments per read (100 each); the rest wait for the next read. */
@@ -118,11 +122,16 @@ async function read<T>(client: GraphClient, call: Omit<GraphCall, 'method'>): Pr
   return body;
 }
 
-/** Every page of a Graph list from `first`, following `paging.next`, at most MAX_PAGES; `cut` when more remained. */
+/**
+ * Every page of a Graph list from `first`, following `paging.next`, at most MAX_PAGES; `cut` when
+ * more remained. `more` (when given) says whether the pages after one are wanted: a list newest
+ * first stops at the page that reaches past the read's position.
+ */
 async function readPages<T>(
   client: GraphClient,
   first: Omit<GraphCall, 'method'>,
   onPage: (data: T[]) => Promise<void> | void,
+  more: (data: T[]) => boolean = () => true,
 ): Promise<{ cut: boolean }> {
   let call: Omit<GraphCall, 'method'> | undefined = first;
   for (let page = 0; call; page++) {
@@ -130,7 +139,10 @@ async function readPages<T>(
     const answer: Paged<T> = await read<Paged<T>>(client, call);
     await onPage(answer.data);
     // `next` carries the query (and the token, which the Bearer header repeats).
-    call = answer.paging?.next && answer.data.length > 0 ? { path: answer.paging.next, token: first.token } : undefined;
+    call =
+      answer.paging?.next && answer.data.length > 0 && more(answer.data)
+        ? { path: answer.paging.next, token: first.token }
+        : undefined;
   }
   return { cut: false };
 }
@@ -340,6 +352,18 @@ interface InstagramComment {
 
 const IG_COMMENT_FIELDS = 'id,text,username,timestamp,from,parent_id';
 
+/** A medium someone else posted with the account tagged in it (`GET /{ig-user}/tags`). */
+interface InstagramTaggedMedia {
+  id: string;
+  caption?: string;
+  media_type?: string;
+  permalink?: string;
+  timestamp: string;
+  username?: string;
+}
+
+const IG_TAGGED_FIELDS = 'id,caption,media_type,permalink,timestamp,username';
+
 /**
  * Instagram business accounts (https://developers.facebook.com/docs/instagram-platform/comment-moderation,
  * .../reference/ig-media/comments, .../reference/ig-comment/replies): the account's latest media
@@ -348,6 +372,12 @@ const IG_COMMENT_FIELDS = 'id,text,username,timestamp,from,parent_id';
  * keeps those written at or after the position. A medium is a conversation. A reply is
  * `POST /{comment}/replies?message=` (a reply to a reply goes to the comment it answers, as
  * Instagram does). Instagram's API has no way for an app to like a comment: `like` refuses.
+ *
+ * Mentions: the media other accounts tagged the account in (.../reference/ig-user/tags,
+ * `GET /{ig-user}/tags`, newest first, its own stream and position by the media's time), each a
+ * 'mention' in a conversation of its own (the medium; its caption the text, no parent). Instagram
+ * does not let an app comment on those: a reply to one is refused before anything is sent
+ * (`replyRefusal`, which the API applies up front too).
  */
 export class InstagramInbox implements InboxConnector<OAuthCredentials> {
   constructor(private readonly adapter: InstagramAdapter) {}
@@ -391,9 +421,37 @@ export class InstagramInbox implements InboxConnector<OAuthCredentials> {
       if (cut) window.cutAt(oldest);
     }
     await window.done();
+
+    const tags = new TimeWindow(TAGS_STREAM, cursors[TAGS_STREAM], onPage);
+    let oldestTag = Infinity;
+    const { cut } = await readPages<InstagramTaggedMedia>(
+      this.graph,
+      {
+        path: `${node(credentials.account.id)}/tags`,
+        token,
+        params: { fields: IG_TAGGED_FIELDS, limit: PAGE_SIZE },
+      },
+      (found) => {
+        for (const m of found) oldestTag = Math.min(oldestTag, timeOf(m.timestamp));
+        return tags.hand(
+          found.filter((m) => m.username !== credentials.account.name && tags.includes(m.timestamp)).map(taggedItem),
+        );
+      },
+      // Newest first and no `since`: the pages past the position are not needed.
+      (found) => found.every((m) => tags.includes(m.timestamp)),
+    );
+    // What was not read is older than the oldest read.
+    if (cut) tags.cutAt(oldestTag);
+    await tags.done();
   }
 
   async reply(credentials: OAuthCredentials, request: InboxReplyRequest): Promise<InboxReplyResult> {
+    const refusal = replyRefusal({
+      network: 'instagram',
+      kind: request.parent.kind ?? 'reply',
+      parentExternalId: request.parent.parentExternalId ?? null,
+    });
+    if (refusal) throw new ChannelError('rejected', refusal);
     const token = pageToken(credentials, 'Instagram');
     const target = request.parent.externalId;
     const root = request.parent.rootExternalId ?? undefined;
@@ -478,6 +536,35 @@ function instagramItem(c: InstagramComment, media: InstagramMedia): InboundItem 
     },
     text: c.text ?? '',
     sentAt: iso(c.timestamp),
+  };
+}
+
+/** A medium the account was tagged in: a mention in a conversation of its own, by the medium's owner. */
+function taggedItem(m: InstagramTaggedMedia): InboundItem {
+  const username = m.username ?? 'instagram user';
+  return {
+    network: 'instagram',
+    kind: 'mention',
+    conversationKind: 'thread',
+    threadKey: m.id,
+    // Someone else's medium: never a Chorus post.
+    answers: [],
+    externalId: m.id,
+    externalCid: null,
+    url: m.permalink ?? null,
+    // No parent: what marks a tag (replyRefusal), where a caption or comment @mention has its medium.
+    parent: null,
+    root: { id: m.id, cid: null },
+    author: {
+      // /tags shows the owner's username, not their id: the username is the account's key.
+      externalId: username,
+      handle: username,
+      displayName: null,
+      avatarUrl: null,
+      profileUrl: m.username ? `https://www.instagram.com/${encodeURIComponent(m.username)}/` : null,
+    },
+    text: m.caption ?? '',
+    sentAt: iso(m.timestamp),
   };
 }
 

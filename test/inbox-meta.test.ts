@@ -324,6 +324,107 @@ describe('Instagram', () => {
   });
 });
 
+describe('Instagram mentions', () => {
+  test('media the account is tagged in become mentions, once each, also across a reader restart; a reply to one is refused up front, saying why', async () => {
+    const earlier = fake.igTag({ caption: 'Morning cup with @chorus.coffee', username: 'mia.makes', ageMs: 60_000 });
+    const later = fake.igTag({ caption: 'Best flat white in town', username: 'leo.cooks' });
+    // Posted before the channel's first read reached back: never read.
+    const ancient = fake.igTag({ caption: 'Throwback', username: 'old.friend', ageMs: 3 * 86_400_000 });
+    const tagConversations = async () =>
+      (await conversationsOf(channels.instagram)).filter((c) => fake.igTagged.some((t) => t.id === c.thread_key));
+    const mentions = async () => (await messagesOf(channels.instagram)).filter((m) => m.kind === 'mention');
+    await waitFor('both tagged media as conversations', async () => (await tagConversations()).length === 2);
+    expect((await tagConversations()).map((c) => [c.thread_key, c.kind, c.message_count]).sort()).toEqual(
+      [
+        [earlier.id, 'thread', 1],
+        [later.id, 'thread', 1],
+      ].sort(),
+    );
+    expect(
+      (await mentions()).map((m) => [m.external_id, m.direction, m.text, m.url, m.parent_external_id]).sort(),
+    ).toEqual(
+      [
+        [earlier.id, 'in', 'Morning cup with @chorus.coffee', earlier.permalink, null],
+        [later.id, 'in', 'Best flat white in town', later.permalink, null],
+      ].sort(),
+    );
+    const contact = await h()
+      .db.selectFrom('inbox_contacts')
+      .selectAll()
+      .where('id', '=', (await messageOf(channels.instagram, earlier.id)).contact_id!)
+      .executeTakeFirstOrThrow();
+    expect(contact).toMatchObject({
+      network: 'instagram',
+      handle: 'mia.makes',
+      profile_url: 'https://www.instagram.com/mia.makes/',
+    });
+    const tagReads = fake.requests.filter((r) => r.path === `/${fake.instagram.id}/tags`);
+    expect(tagReads.at(-1)!.query.get('fields')).toBe('id,caption,media_type,permalink,timestamp,username');
+
+    // Read again and again: each stored once; the stream's position is saved with what it covers.
+    await readsMore(channels.instagram, 3);
+    expect(await mentions()).toHaveLength(2);
+    const position = await h()
+      .db.selectFrom('inbox_cursors')
+      .select('cursor')
+      .where('channel_id', '=', channels.instagram)
+      .where('stream', '=', 'tags')
+      .executeTakeFirstOrThrow();
+    expect(Number(position.cursor)).toBeGreaterThan(Date.now() - 3600_000);
+
+    // The reader stopped, a tag made meanwhile, the reader started again from the saved positions:
+    // the new tag is read, the others not stored again, the ancient one still not read.
+    const reader = h().client.workflow.getHandle(inboxWorkflowId(channels.instagram));
+    await reader.terminate('reader restart');
+    const meanwhile = fake.igTag({ caption: 'Tagged while you were away', username: 'ana.writes' });
+    await startInboxReader(
+      { temporal: h().client, taskQueue: h().taskQueue },
+      { id: channels.instagram, workspaceId: ws().workspaceId, provider: 'instagram' },
+    );
+    await waitFor('the tag made while the reader was stopped', async () =>
+      (await mentions()).some((m) => m.external_id === meanwhile.id),
+    );
+    await readsMore(channels.instagram, 2);
+    expect((await mentions()).map((m) => m.external_id).sort()).toEqual([earlier.id, later.id, meanwhile.id].sort());
+    expect((await messagesOf(channels.instagram)).some((m) => m.external_id === ancient.id)).toBe(false);
+    expect((await counters(channels.instagram)).skipped).toBeGreaterThan(0);
+
+    // Instagram does not let an app comment on a post the account is tagged in: the API refuses the reply at once.
+    const conversation = (await tagConversations()).find((c) => c.thread_key === later.id)!;
+    const refused = await call(ws().token, 'POST', `/v1/inbox/conversations/${conversation.id}/replies`, {
+      text: 'Thanks for the tag!',
+      version: conversation.version,
+    });
+    expect(refused.statusCode).toBe(422);
+    expect(refused.json()).toMatchObject({
+      errors: [
+        expect.objectContaining({
+          field: 'inReplyToMessageId',
+          rule: 'replyable',
+          message: expect.stringMatching(/does not let an app comment on a post the account was tagged in/),
+        }),
+      ],
+    });
+    expect(
+      await h().db.selectFrom('inbox_replies').selectAll().where('conversation_id', '=', conversation.id).execute(),
+    ).toEqual([]);
+    // A reply stored all the same (written before the rule) is refused by the send for good, nothing sent.
+    const replyId = await seedReply(h().db, {
+      workspaceId: ws().workspaceId,
+      conversationId: conversation.id,
+      messageId: (await messageOf(channels.instagram, later.id)).id,
+      authorId: ws().userId,
+      text: 'Thanks for the tag!',
+    });
+    const requestsBefore = fake.requests.length;
+    await expect(new MockActivityEnvironment().run(activities().sendReply, { replyId })).rejects.toMatchObject({
+      nonRetryable: true,
+      message: expect.stringMatching(/tagged in/),
+    });
+    expect(fake.requests.slice(requestsBefore).filter((r) => r.method === 'POST')).toEqual([]);
+  });
+});
+
 describe('Threads', () => {
   test('replies at every depth and mentions become conversations; a reply is published once from its kept container; liking is refused', async () => {
     const post = fake.addThreadsPost('Hello from Chorus', 3_600_000);

@@ -27,7 +27,9 @@ import { ConsentPages, refusePage } from './consent-page';
  *   `filter=stream|toplevel`, `order=chronological|reverse_chronological`, `since`, cursor paging
  *   with `paging.next`; a post's `updated_time` moves with its comments), `POST /{comment}/comments`
  *   and `/{comment}/likes` as the Page; Instagram comments with their `replies`, `parent_id`,
- *   `POST /{ig-comment}/replies` (a reply to a reply goes to its top-level comment); Threads
+ *   `POST /{ig-comment}/replies` (a reply to a reply goes to its top-level comment), the media the
+ *   account is tagged in (`GET /{ig-user}/tags`, newest first, cursor paging; no way to comment on
+ *   them); Threads
  *   replies (`/{post}/replies`, `/{post}/conversation` with `reverse`, `/{user}/replies`,
  *   `/{user}/mentions?since=`) and reply containers (`reply_to_id`); a deleted object answers 400
  *   code 100 / subcode 33;
@@ -59,6 +61,16 @@ export interface FakeInstagramComment {
   from: { id: string; username: string };
   timestamp: string;
   deleted: boolean;
+}
+
+/** Someone else's Instagram medium with the account tagged in it. */
+export interface FakeTaggedMedia {
+  id: string;
+  username: string;
+  caption: string;
+  media_type: 'IMAGE' | 'VIDEO' | 'CAROUSEL_ALBUM';
+  permalink: string;
+  timestamp: string;
 }
 
 /** A Threads post by someone (a reply in a thread, or a post mentioning the account), or the account's own reply. */
@@ -140,6 +152,8 @@ export interface MetaFake {
   media: FakeMedia[];
   comments: FakeFacebookComment[];
   igComments: FakeInstagramComment[];
+  /** The media the Instagram account is tagged in, oldest first. */
+  igTagged: FakeTaggedMedia[];
   threadsPosts: FakeThreadsPost[];
   /** The share of the hourly budget every answer's X-App-Usage and X-Business-Use-Case-Usage report spent (percent), and the minutes they say access takes to come back. */
   usage: { percent: number; regainMinutes: number };
@@ -159,6 +173,8 @@ export interface MetaFake {
     mediaId: string,
     input: { text: string; username: string; parentId?: string; ageMs?: number },
   ): FakeInstagramComment;
+  /** Someone's medium tagging the Instagram account, posted `ageMs` ago. */
+  igTag(input: { caption: string; username: string; ageMs?: number }): FakeTaggedMedia;
   /** A Threads post of the account, as if published `ageMs` ago. */
   addThreadsPost(text: string, ageMs?: number): FakeMedia;
   /** Someone's Threads post: a reply (`repliedTo`, in the thread of `rootPost`), or a top-level post. */
@@ -255,6 +271,7 @@ export async function startMetaFake(): Promise<MetaFake> {
     media: [],
     comments: [],
     igComments: [],
+    igTagged: [],
     threadsPosts: [],
     usage: { percent: 1, regainMinutes: 0 },
     requests: [],
@@ -325,6 +342,19 @@ export async function startMetaFake(): Promise<MetaFake> {
       };
       fake.igComments.push(comment);
       return comment;
+    },
+    igTag(input) {
+      const id = nextId();
+      const tagged: FakeTaggedMedia = {
+        id,
+        username: input.username,
+        caption: input.caption,
+        media_type: 'IMAGE',
+        permalink: `https://www.instagram.com/p/${id}/`,
+        timestamp: graphTime(Date.now() - (input.ageMs ?? 0)),
+      };
+      fake.igTagged.push(tagged);
+      return tagged;
     },
     addThreadsPost(text, ageMs = 0) {
       const media = ownMedia('threads', threadsUserId, text, ageMs);
@@ -817,6 +847,14 @@ export async function startMetaFake(): Promise<MetaFake> {
             comments_count: fake.igComments.filter((c) => c.mediaId === m.id && !c.deleted).length,
           })),
         };
+      }
+      if (edge === 'tags' && method === 'GET') {
+        // Newest first; only the fields asked for (id always), as Graph answers.
+        const fields = new Set(['id', ...(p.get('fields') ?? '').split(',').filter(Boolean)]);
+        const tagged = [...fake.igTagged]
+          .sort((a, b) => timeOf(b.timestamp) - timeOf(a.timestamp))
+          .map((m) => Object.fromEntries(Object.entries(m).filter(([k]) => fields.has(k))));
+        return paged(tagged, p, self);
       }
       if (edge === 'media_publish' && method === 'POST')
         return publishContainer('instagram', node, p.get('creation_id'));

@@ -165,6 +165,8 @@ export function createConversationActivities(deps: NotificationDeps & { inboxCon
         parent: {
           externalId: reply.parent_external_id,
           cid: reply.parent_cid,
+          kind: reply.parent_kind,
+          parentExternalId: reply.parent_parent_external_id,
           rootExternalId: reply.root_external_id,
           rootCid: reply.root_cid,
         },

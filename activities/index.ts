@@ -28,7 +28,10 @@ export function createActivities(deps: ActivityDeps) {
   // Each publish tells its workspace's analytics collector (started by the first one).
   const metrics = new MetricsNotifier(deps);
   // The inbox's networks share the adapters' sessions and token handling.
-  const inboxConnectors = createInboxConnectors(deps.adapters, { blueskyAppviewDid: deps.inbox?.blueskyAppviewDid });
+  const inboxConnectors = createInboxConnectors(deps.adapters, {
+    blueskyAppviewDid: deps.inbox?.blueskyAppviewDid,
+    db: deps.db,
+  });
   return failBadDataForGood({
     ...createPublishingActivities({ ...deps, onPublished: deps.onPublished ?? metrics.published }),
     ...createApprovalActivities(deps),

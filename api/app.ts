@@ -35,6 +35,7 @@ import { importRoutes } from './routes/imports';
 import { inboxRoutes } from './routes/inbox';
 import { libraryRoutes } from './routes/library';
 import { inboxIngestRoutes } from './routes/inbox/ingest';
+import { instagramWebhookRoutes } from './routes/inbox/instagram-webhook';
 import { listeningRoutes } from './routes/listening';
 import { postRoutes } from './routes/posts';
 import { recurrenceRoutes } from './routes/recurrences';
@@ -64,6 +65,8 @@ export interface AppDeps {
   weeklyReportTimeScale?: number;
   /** The OAuth networks' providers and configured clients; unset: none configured. */
   oauth?: OAuthSetup;
+  /** INSTAGRAM_WEBHOOK_VERIFY_TOKEN: the Verify Token of Meta's Instagram webhook; unset: its subscription is refused. */
+  instagramWebhookVerifyToken?: string;
   /**
    * Where people open the web app (CHORUS_APP_URL): the OAuth callback sends the browser back there,
    * the weekly report's dashboard link points there, and short links (`/l/<code>`) are served there
@@ -166,6 +169,7 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = {}
   await app.register(analyticsReportRoutes, { prefix: '/v1' });
   await app.register(shortLinkRedirect);
   await app.register(inboxIngestRoutes, { prefix: '/v1' });
+  await app.register(instagramWebhookRoutes, { prefix: '/v1' });
   return app;
 }
 

@@ -16,6 +16,8 @@ import { XInboxReader, xLike, xReply } from './inbox-x';
 import { LinkedInAdapter } from './linkedin';
 import { XAdapter } from './x';
 import type { InboxChannelProvider } from '../contracts/inbox';
+import type { Db } from '../db/database';
+import { listInstagramMentions } from '../db/instagram-mentions';
 
 /**
  * What the engagement inbox needs of a network, beside its publishing adapter: reading what people
@@ -44,7 +46,8 @@ export type InboxConnectors = Partial<Record<InboxChannelProvider, InboxConnecto
 /** The inbox's networks, over the process's adapters (their sessions and token handling are shared). */
 export function createInboxConnectors(
   adapters: ChannelAdapters,
-  options: { blueskyAppviewDid?: string } = {},
+  /** `db`: where Meta's Instagram webhook recorded mentions (without it, they are not read). */
+  options: { blueskyAppviewDid?: string; db?: Db } = {},
 ): InboxConnectors {
   const bluesky = adapters.bluesky as unknown as BlueskyAdapter;
   const mastodon = adapters.mastodon as unknown as MastodonAdapter;
@@ -71,7 +74,12 @@ export function createInboxConnectors(
       like: (credentials, subject) => mastodonFavourite(mastodon, credentials, subject),
     },
     facebook: new FacebookInbox(adapters.facebook as unknown as FacebookAdapter),
-    instagram: new InstagramInbox(adapters.instagram as unknown as InstagramAdapter),
+    instagram: new InstagramInbox(
+      adapters.instagram as unknown as InstagramAdapter,
+      options.db
+        ? (igUserId, afterId, limit) => listInstagramMentions(options.db!, igUserId, afterId, limit)
+        : undefined,
+    ),
     threads: new ThreadsInbox(adapters.threads as unknown as ThreadsAdapter),
   };
   // X and LinkedIn through their adapters' calls (token handling); a stand-in adapter (a test's) has no inbox.

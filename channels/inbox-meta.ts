@@ -1,7 +1,8 @@
 /**
  * The engagement inbox on Meta's networks: comments on a Facebook Page's posts, comments on an
- * Instagram business account's media, and replies to (and mentions of) a Threads account, read
- * and answered through the adapters' own Graph clients (channels/meta-graph.ts).
+ * Instagram business account's media (and the media it is tagged in), and replies to (and mentions
+ * of) a Threads account, read and answered through the adapters' own Graph clients
+ * (channels/meta-graph.ts).
  *
  * None of these APIs hands out a stream position that covers every post at once, so each stream's
  * position is a time (ms since the epoch, the network's clock): a read takes what was written at or
@@ -21,6 +22,7 @@
  * a retry publishes that container or finds what it became. Instagram and Threads do not let an
  * app like anything: a like there is refused as such.
  */
+import { replyRefusal } from '../contracts/inbox';
 import type { OAuthCredentials } from '../contracts/oauth';
 import type { InboundItem, InboundPage } from '../contracts/inbox-inbound';
 import { ChannelError, InboxReadPaused } from './errors';
@@ -42,6 +44,12 @@ import type { ThreadsAdapter } from './threads';
 /** The stream of comments (Facebook, Instagram) or replies (Threads) on the account's posts, and Threads mentions. */
 export const COMMENTS_STREAM = 'comments';
 export const MENTIONS_STREAM = 'mentions';
+/** The Instagram media the account is tagged in. */
+export const TAGS_STREAM = 'tags';
+/** The Instagram caption and comment @mentions Meta's webhook announced (its position: the last event read). */
+export const WEBHOOK_MENTIONS_STREAM = 'webhook_mentions';
+/** Announced mentions fetched per read; the rest wait for the next. */
+const MENTIONS_PER_READ = 100;
 /** The account's latest posts whose comments are read (comments on older posts are not). */
 const RECENT_POSTS = 25;
 /** Pages of one post's comments per read (100 each); the rest wait for the next read. */
@@ -118,11 +126,16 @@ async function read<T>(client: GraphClient, call: Omit<GraphCall, 'method'>): Pr
   return body;
 }
 
-/** Every page of a Graph list from `first`, following `paging.next`, at most MAX_PAGES; `cut` when more remained. */
+/**
+ * Every page of a Graph list from `first`, following `paging.next`, at most MAX_PAGES; `cut` when
+ * more remained. `more` (when given) says whether the pages after one are wanted: a list newest
+ * first stops at the page that reaches past the read's position.
+ */
 async function readPages<T>(
   client: GraphClient,
   first: Omit<GraphCall, 'method'>,
   onPage: (data: T[]) => Promise<void> | void,
+  more: (data: T[]) => boolean = () => true,
 ): Promise<{ cut: boolean }> {
   let call: Omit<GraphCall, 'method'> | undefined = first;
   for (let page = 0; call; page++) {
@@ -130,7 +143,10 @@ async function readPages<T>(
     const answer: Paged<T> = await read<Paged<T>>(client, call);
     await onPage(answer.data);
     // `next` carries the query (and the token, which the Bearer header repeats).
-    call = answer.paging?.next && answer.data.length > 0 ? { path: answer.paging.next, token: first.token } : undefined;
+    call =
+      answer.paging?.next && answer.data.length > 0 && more(answer.data)
+        ? { path: answer.paging.next, token: first.token }
+        : undefined;
   }
   return { cut: false };
 }
@@ -340,6 +356,38 @@ interface InstagramComment {
 
 const IG_COMMENT_FIELDS = 'id,text,username,timestamp,from,parent_id';
 
+/** A medium someone else posted with the account tagged in it (`GET /{ig-user}/tags`). */
+interface InstagramTaggedMedia {
+  id: string;
+  caption?: string;
+  media_type?: string;
+  permalink?: string;
+  timestamp: string;
+  username?: string;
+}
+
+const IG_TAGGED_FIELDS = 'id,caption,media_type,permalink,timestamp,username';
+
+/** A comment @mentioning the account (`mentioned_comment`), on someone's medium. */
+interface InstagramMentionedComment {
+  id: string;
+  text?: string;
+  timestamp: string;
+  username?: string;
+  media?: { id: string };
+}
+/** A medium @mentioning the account in its caption (`mentioned_media`), with its comments when asked. */
+interface InstagramMentionedMedia extends InstagramTaggedMedia {
+  comments?: { data: (InstagramComment & { replies?: { data: InstagramComment[] } })[] };
+}
+
+/** The mentions Meta's webhook announced for an Instagram account after a position (db/instagram-mentions.ts). */
+export type AnnouncedMentions = (
+  igUserId: string,
+  afterId: string,
+  limit: number,
+) => Promise<{ id: string; mediaId: string; commentId: string | null }[]>;
+
 /**
  * Instagram business accounts (https://developers.facebook.com/docs/instagram-platform/comment-moderation,
  * .../reference/ig-media/comments, .../reference/ig-comment/replies): the account's latest media
@@ -348,9 +396,27 @@ const IG_COMMENT_FIELDS = 'id,text,username,timestamp,from,parent_id';
  * keeps those written at or after the position. A medium is a conversation. A reply is
  * `POST /{comment}/replies?message=` (a reply to a reply goes to the comment it answers, as
  * Instagram does). Instagram's API has no way for an app to like a comment: `like` refuses.
+ *
+ * Mentions: the media other accounts tagged the account in (.../reference/ig-user/tags,
+ * `GET /{ig-user}/tags`, newest first, its own stream and position by the media's time), each a
+ * 'mention' in a conversation of its own (the medium; its caption the text, no parent). Instagram
+ * does not let an app comment on those: a reply to one is refused before anything is sent
+ * (`replyRefusal`, which the API applies up front too).
+ *
+ * Caption and comment @mentions Instagram announces only through its webhook (the `mentions`
+ * field), which the API records (api/routes/inbox/instagram-webhook.ts); the read then fetches each
+ * (`GET /{ig-user}?fields=mentioned_media.media_id(…){…}` or `mentioned_comment.comment_id(…){…}`)
+ * in the order they arrived, its position the last one read. Each is a 'mention' in the
+ * conversation of its medium, its parent the medium. A reply is `POST /{ig-user}/mentions` with
+ * `media_id` (and `comment_id`) and `message`; a retry first looks among the medium's comments (and
+ * the comment's replies) for one by the account with the same text.
  */
 export class InstagramInbox implements InboxConnector<OAuthCredentials> {
-  constructor(private readonly adapter: InstagramAdapter) {}
+  constructor(
+    private readonly adapter: InstagramAdapter,
+    /** Unset (a process without the database): webhook mentions are not read. */
+    private readonly announced?: AnnouncedMentions,
+  ) {}
 
   private get graph() {
     return this.adapter.graph;
@@ -391,10 +457,80 @@ export class InstagramInbox implements InboxConnector<OAuthCredentials> {
       if (cut) window.cutAt(oldest);
     }
     await window.done();
+
+    const tags = new TimeWindow(TAGS_STREAM, cursors[TAGS_STREAM], onPage);
+    let oldestTag = Infinity;
+    const { cut } = await readPages<InstagramTaggedMedia>(
+      this.graph,
+      {
+        path: `${node(credentials.account.id)}/tags`,
+        token,
+        params: { fields: IG_TAGGED_FIELDS, limit: PAGE_SIZE },
+      },
+      (found) => {
+        for (const m of found) oldestTag = Math.min(oldestTag, timeOf(m.timestamp));
+        return tags.hand(
+          found.filter((m) => m.username !== credentials.account.name && tags.includes(m.timestamp)).map(taggedItem),
+        );
+      },
+      // Newest first and no `since`: the pages past the position are not needed.
+      (found) => found.every((m) => tags.includes(m.timestamp)),
+    );
+    // What was not read is older than the oldest read.
+    if (cut) tags.cutAt(oldestTag);
+    await tags.done();
+
+    if (this.announced) await this.readAnnounced(credentials, token, cursors[WEBHOOK_MENTIONS_STREAM], onPage);
+  }
+
+  /** The webhook's mentions after the position, each fetched and stored with the position it reaches. */
+  private async readAnnounced(
+    credentials: OAuthCredentials,
+    token: string,
+    saved: string | undefined,
+    onPage: (page: InboundPage) => Promise<void>,
+  ): Promise<void> {
+    const user = credentials.account.id;
+    const events = await this.announced!(user, saved && /^\d+$/.test(saved) ? saved : '0', MENTIONS_PER_READ);
+    for (const event of events) {
+      let item: InboundItem | undefined;
+      try {
+        if (event.commentId) {
+          const found = await read<{ mentioned_comment?: InstagramMentionedComment }>(this.graph, {
+            path: node(user),
+            token,
+            params: {
+              fields: `mentioned_comment.comment_id(${event.commentId}){id,text,timestamp,username,media{id}}`,
+            },
+          });
+          if (found.mentioned_comment) item = mentionedCommentItem(found.mentioned_comment, event.mediaId);
+        } else {
+          const found = await read<{ mentioned_media?: InstagramMentionedMedia }>(this.graph, {
+            path: node(user),
+            token,
+            params: { fields: `mentioned_media.media_id(${event.mediaId}){${IG_TAGGED_FIELDS}}` },
+          });
+          if (found.mentioned_media) item = mentionedMediaItem(found.mentioned_media);
+        }
+      } catch (err) {
+        // Deleted since it was announced: nothing to store; the position moves past it.
+        if (!isGone(err)) throw err;
+      }
+      if (item && item.author.handle === credentials.account.name) item = undefined;
+      await onPage({ items: item ? [item] : [], cursor: { stream: WEBHOOK_MENTIONS_STREAM, cursor: event.id } });
+    }
   }
 
   async reply(credentials: OAuthCredentials, request: InboxReplyRequest): Promise<InboxReplyResult> {
+    const refusal = replyRefusal({
+      network: 'instagram',
+      kind: request.parent.kind ?? 'reply',
+      parentExternalId: request.parent.parentExternalId ?? null,
+    });
+    if (refusal) throw new ChannelError('rejected', refusal);
     const token = pageToken(credentials, 'Instagram');
+    if (request.parent.kind === 'mention' && request.parent.parentExternalId)
+      return this.replyToMention(credentials, token, request, request.parent.parentExternalId);
     const target = request.parent.externalId;
     const root = request.parent.rootExternalId ?? undefined;
     if (request.isRetry) {
@@ -445,6 +581,51 @@ export class InstagramInbox implements InboxConnector<OAuthCredentials> {
     }
   }
 
+  /**
+   * A reply to a caption @mention (a comment on the medium) or a comment @mention (a reply to the
+   * comment): `POST /{ig-user}/mentions`, once — a retry first looks for what an earlier attempt made.
+   */
+  private async replyToMention(
+    credentials: OAuthCredentials,
+    token: string,
+    request: InboxReplyRequest,
+    mediaId: string,
+  ): Promise<InboxReplyResult> {
+    const user = node(credentials.account.id);
+    const commentId = request.parent.externalId !== mediaId ? request.parent.externalId : undefined;
+    const root = request.parent.rootExternalId ?? undefined;
+    try {
+      if (request.isRetry) {
+        const found = await this.graph.call<{ mentioned_media?: InstagramMentionedMedia }>({
+          method: 'GET',
+          path: user,
+          token,
+          params: {
+            fields: `mentioned_media.media_id(${mediaId}){id,comments{${IG_COMMENT_FIELDS},replies{${IG_COMMENT_FIELDS}}}}`,
+          },
+        });
+        const comments = found.mentioned_media?.comments?.data ?? [];
+        const candidates = commentId ? (comments.find((c) => c.id === commentId)?.replies?.data ?? []) : comments;
+        const earlier = candidates.find(
+          (c) =>
+            (c.from?.id === credentials.account.id || c.username === credentials.account.name) &&
+            sameText(c.text, request.text),
+        );
+        if (earlier) return { externalId: earlier.id, url: null, rootExternalId: root };
+      }
+      const created = await this.graph.call<{ id: string }>({
+        method: 'POST',
+        path: `${user}/mentions`,
+        token,
+        params: { media_id: mediaId, ...(commentId ? { comment_id: commentId } : {}), message: request.text },
+      });
+      return { externalId: created.id, url: null, rootExternalId: root };
+    } catch (err) {
+      if (isGone(err)) throw new ParentDeleted('Instagram');
+      throw err;
+    }
+  }
+
   like(): Promise<{ externalId: string }> {
     return Promise.reject(
       new ChannelError(
@@ -475,6 +656,67 @@ function instagramItem(c: InstagramComment, media: InstagramMedia): InboundItem 
       displayName: null,
       avatarUrl: null,
       profileUrl: c.username || c.from?.username ? `https://www.instagram.com/${encodeURIComponent(username)}/` : null,
+    },
+    text: c.text ?? '',
+    sentAt: iso(c.timestamp),
+  };
+}
+
+/** A medium the account was tagged in: a mention in a conversation of its own, by the medium's owner. */
+function taggedItem(m: InstagramTaggedMedia): InboundItem {
+  const username = m.username ?? 'instagram user';
+  return {
+    network: 'instagram',
+    kind: 'mention',
+    conversationKind: 'thread',
+    threadKey: m.id,
+    // Someone else's medium: never a Chorus post.
+    answers: [],
+    externalId: m.id,
+    externalCid: null,
+    url: m.permalink ?? null,
+    // No parent: what marks a tag (replyRefusal), where a caption or comment @mention has its medium.
+    parent: null,
+    root: { id: m.id, cid: null },
+    author: {
+      // /tags shows the owner's username, not their id: the username is the account's key.
+      externalId: username,
+      handle: username,
+      displayName: null,
+      avatarUrl: null,
+      profileUrl: m.username ? `https://www.instagram.com/${encodeURIComponent(m.username)}/` : null,
+    },
+    text: m.caption ?? '',
+    sentAt: iso(m.timestamp),
+  };
+}
+
+/** A caption @mention: the medium, in its own conversation, its parent itself (a reply comments on it). */
+function mentionedMediaItem(m: InstagramMentionedMedia): InboundItem {
+  return { ...taggedItem(m), parent: { id: m.id, cid: null } };
+}
+
+/** A comment @mention, in the conversation of its medium, its parent the medium. */
+function mentionedCommentItem(c: InstagramMentionedComment, announcedMediaId: string): InboundItem {
+  const mediaId = c.media?.id ?? announcedMediaId;
+  const username = c.username ?? 'instagram user';
+  return {
+    network: 'instagram',
+    kind: 'mention',
+    conversationKind: 'thread',
+    threadKey: mediaId,
+    answers: [mediaId],
+    externalId: c.id,
+    externalCid: null,
+    url: null,
+    parent: { id: mediaId, cid: null },
+    root: { id: mediaId, cid: null },
+    author: {
+      externalId: username,
+      handle: username,
+      displayName: null,
+      avatarUrl: null,
+      profileUrl: c.username ? `https://www.instagram.com/${encodeURIComponent(c.username)}/` : null,
     },
     text: c.text ?? '',
     sentAt: iso(c.timestamp),

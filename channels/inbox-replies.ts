@@ -2,6 +2,7 @@ import { RichText, type AtpAgent } from '@atproto/api';
 import { TID } from '@atproto/common-web';
 import { XRPCError } from '@atproto/xrpc';
 import { htmlToText } from '../content/html-text';
+import type { MessageKind } from '../contracts/inbox';
 import { REMOTE_MENTION } from '../contracts/text-rules';
 import { toChannelError, type BlueskyAdapter, type BlueskyCredentials } from './bluesky';
 import type { NetworkState } from './adapter';
@@ -19,6 +20,9 @@ import type { MastodonAdapter, MastodonCredentials } from './mastodon';
 export interface InboxItemRef {
   externalId: string;
   cid?: string | null;
+  /** What it is on the network (a comment, a mention) and what it answers: Instagram replies to a mention differently. */
+  kind?: MessageKind;
+  parentExternalId?: string | null;
   rootExternalId?: string | null;
   rootCid?: string | null;
 }

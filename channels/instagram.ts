@@ -38,7 +38,7 @@ export const INSTAGRAM_SCOPES = [
   'instagram_basic',
   'instagram_content_publish',
   'instagram_manage_insights',
-  // The inbox: reading and replying to comments.
+  // The inbox: reading and replying to comments, reading the media the account is tagged in.
   'instagram_manage_comments',
 ] as const;
 

@@ -143,6 +143,11 @@ export const configSchema = z.object({
   THREADS_CLIENT_ID: optionalString,
   THREADS_CLIENT_SECRET: optionalString,
   /**
+   * The Verify Token entered for Meta's Instagram webhook (`/v1/inbox/webhooks/instagram`): its
+   * subscription check is answered only with it. Deliveries verify with the Instagram app's secret.
+   */
+  INSTAGRAM_WEBHOOK_VERIFY_TOKEN: optionalString,
+  /**
    * 32 random bytes, base64. Without it the embedded setup keeps a generated key in CHORUS_DATA_DIR.
    * Seals channel credentials and (through a key derived from it) the audit chain.
    */

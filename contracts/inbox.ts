@@ -15,6 +15,21 @@ export const readsInbox = (provider: string): provider is InboxChannelProvider =
 /** Networks whose API lets an app read and reply but not like (the web app offers no Like there). */
 export const INBOX_WITHOUT_LIKES: readonly InboxChannelProvider[] = ['instagram', 'threads'];
 export const likesInbox = (network: string): boolean => readsInbox(network) && !INBOX_WITHOUT_LIKES.includes(network);
+/**
+ * Why the network takes no reply to an inbound message, or null when it does (the API refuses such a
+ * reply, the web app offers no reply box). Instagram: a medium the account was tagged in — a mention
+ * with no parent, where a caption or comment @mention has its medium as parent — cannot be
+ * commented on through the API ("commenting on photos in which they were tagged is not supported").
+ */
+export function replyRefusal(message: {
+  network: string;
+  kind: string;
+  parentExternalId: string | null;
+}): string | null {
+  if (message.network === 'instagram' && message.kind === 'mention' && message.parentExternalId === null)
+    return "Instagram's API does not let an app comment on a post the account was tagged in; answer in the Instagram app";
+  return null;
+}
 /** Where a conversation can come from: those networks, or another system pushing it. */
 export const INBOX_NETWORKS = [...INBOX_CHANNEL_PROVIDERS, 'push'] as const;
 export type InboxNetwork = (typeof INBOX_NETWORKS)[number];

@@ -27,6 +27,7 @@ import type {
   InboxSlaTargetsTable,
 } from './inbox.types';
 import type { ImportJobRowsTable, ImportJobsTable } from './imports';
+import type { InstagramMentionEventsTable } from './instagram-mentions';
 import type { InvitationsTable } from './invitations';
 import type { LibraryItemsTable } from './library';
 import type {
@@ -97,6 +98,7 @@ export interface Database {
   inbox_sla_targets: InboxSlaTargetsTable;
   inbox_assignment_rules: InboxAssignmentRulesTable;
   inbox_settings: InboxSettingsTable;
+  instagram_mention_events: InstagramMentionEventsTable;
   metric_snapshots: MetricSnapshotsTable;
   target_metrics: TargetMetricsTable;
   audience_snapshots: AudienceSnapshotsTable;

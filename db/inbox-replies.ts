@@ -301,6 +301,8 @@ export async function findReplyToSend(db: Db, replyId: string) {
       'm.id as parent_message_id',
       'm.external_id as parent_external_id',
       'm.external_cid as parent_cid',
+      'm.kind as parent_kind',
+      'm.parent_external_id as parent_parent_external_id',
       'm.root_external_id',
       'm.root_cid',
       'm.deleted as parent_deleted',

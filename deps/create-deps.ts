@@ -90,6 +90,7 @@ export interface ChorusDeps {
     weeklyReportTimeScale: number;
     oauth: OAuthSetup;
     appUrl: string;
+    instagramWebhookVerifyToken?: string;
   };
   /** What `createChorusWorker` takes as `deps`. */
   workerDeps(): {
@@ -205,6 +206,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
         weeklyReportTimeScale: config.WEEKLY_REPORT_TIME_SCALE ?? config.METRICS_TIME_SCALE,
         oauth,
         appUrl: appUrl(config),
+        instagramWebhookVerifyToken: config.INSTAGRAM_WEBHOOK_VERIFY_TOKEN,
       };
     },
     workerDeps() {

@@ -22,6 +22,7 @@ import { channelConversations, channelMessages, inboxCounters, moreReads } from 
  * Instagram and Threads refuse to; Meta's throttling pauses the read.
  */
 let fake: MetaFake;
+const VERIFY_TOKEN = 'chorus-instagram-webhook-verify-token';
 beforeAll(async () => {
   fake = await startMetaFake();
 });
@@ -37,7 +38,16 @@ const {
 } = useChorus({
   workspace: 'Meta inbox',
   // The inbox reads every half second, so items show in seconds.
-  harness: () => ({ meta: { graphUrl: fake.graphUrl, threadsUrl: fake.threadsUrl }, inboxPollSeconds: 0.5 }),
+  harness: () => ({
+    meta: { graphUrl: fake.graphUrl, threadsUrl: fake.threadsUrl },
+    inboxPollSeconds: 0.5,
+    // Meta's app (its secret signs the Instagram webhook) and the webhook's Verify Token.
+    env: {
+      FACEBOOK_CLIENT_ID: fake.app.clientId,
+      FACEBOOK_CLIENT_SECRET: fake.app.clientSecret,
+      INSTAGRAM_WEBHOOK_VERIFY_TOKEN: VERIFY_TOKEN,
+    },
+  }),
   beforeClose: async () => {
     await Promise.all(started.map((w) => w.terminate('test over').catch(() => undefined)));
   },
@@ -304,6 +314,257 @@ describe('Instagram', () => {
         messageId: liked.id,
       }),
     ).rejects.toMatchObject({ nonRetryable: true, message: expect.stringMatching(/does not let an app like/) });
+  });
+});
+
+describe('Instagram mentions', () => {
+  test('media the account is tagged in become mentions, once each, also across a reader restart; a reply to one is refused up front, saying why', async () => {
+    const earlier = fake.igTag({ caption: 'Morning cup with @chorus.coffee', username: 'mia.makes', ageMs: 60_000 });
+    const later = fake.igTag({ caption: 'Best flat white in town', username: 'leo.cooks' });
+    // Posted before the channel's first read reached back: never read.
+    const ancient = fake.igTag({ caption: 'Throwback', username: 'old.friend', ageMs: 3 * 86_400_000 });
+    const tagConversations = async () =>
+      (await conversationsOf(channels.instagram)).filter((c) => fake.igTagged.some((t) => t.id === c.thread_key));
+    const mentions = async () => (await messagesOf(channels.instagram)).filter((m) => m.kind === 'mention');
+    await waitFor('both tagged media as conversations', async () => (await tagConversations()).length === 2);
+    expect((await tagConversations()).map((c) => [c.thread_key, c.kind, c.message_count]).sort()).toEqual(
+      [
+        [earlier.id, 'thread', 1],
+        [later.id, 'thread', 1],
+      ].sort(),
+    );
+    expect(
+      (await mentions()).map((m) => [m.external_id, m.direction, m.text, m.url, m.parent_external_id]).sort(),
+    ).toEqual(
+      [
+        [earlier.id, 'in', 'Morning cup with @chorus.coffee', earlier.permalink, null],
+        [later.id, 'in', 'Best flat white in town', later.permalink, null],
+      ].sort(),
+    );
+    const contact = await h()
+      .db.selectFrom('inbox_contacts')
+      .selectAll()
+      .where('id', '=', (await messageOf(channels.instagram, earlier.id)).contact_id!)
+      .executeTakeFirstOrThrow();
+    expect(contact).toMatchObject({
+      network: 'instagram',
+      handle: 'mia.makes',
+      profile_url: 'https://www.instagram.com/mia.makes/',
+    });
+    const tagReads = fake.requests.filter((r) => r.path === `/${fake.instagram.id}/tags`);
+    expect(tagReads.at(-1)!.query.get('fields')).toBe('id,caption,media_type,permalink,timestamp,username');
+
+    // Read again and again: each stored once; the stream's position is saved with what it covers.
+    await readsMore(channels.instagram, 3);
+    expect(await mentions()).toHaveLength(2);
+    const position = await h()
+      .db.selectFrom('inbox_cursors')
+      .select('cursor')
+      .where('channel_id', '=', channels.instagram)
+      .where('stream', '=', 'tags')
+      .executeTakeFirstOrThrow();
+    expect(Number(position.cursor)).toBeGreaterThan(Date.now() - 3600_000);
+
+    // The reader stopped, a tag made meanwhile, the reader started again from the saved positions:
+    // the new tag is read, the others not stored again, the ancient one still not read.
+    const reader = h().client.workflow.getHandle(inboxWorkflowId(channels.instagram));
+    await reader.terminate('reader restart');
+    const meanwhile = fake.igTag({ caption: 'Tagged while you were away', username: 'ana.writes' });
+    // Posted two hours ago (behind the saved position, inside a first read's day): a reader that
+    // started over from nothing would read it; one that resumed at its position does not.
+    const behind = fake.igTag({ caption: 'An older post, tagged late', username: 'late.tagger', ageMs: 2 * 3600_000 });
+    await startInboxReader(
+      { temporal: h().client, taskQueue: h().taskQueue },
+      { id: channels.instagram, workspaceId: ws().workspaceId, provider: 'instagram' },
+    );
+    await waitFor('the tag made while the reader was stopped', async () =>
+      (await mentions()).some((m) => m.external_id === meanwhile.id),
+    );
+    await readsMore(channels.instagram, 2);
+    expect((await mentions()).map((m) => m.external_id).sort()).toEqual([earlier.id, later.id, meanwhile.id].sort());
+    expect((await messagesOf(channels.instagram)).some((m) => [ancient.id, behind.id].includes(m.external_id))).toBe(
+      false,
+    );
+    expect((await counters(channels.instagram)).skipped).toBeGreaterThan(0);
+
+    // Instagram does not let an app comment on a post the account is tagged in: the API refuses the reply at once.
+    const conversation = (await tagConversations()).find((c) => c.thread_key === later.id)!;
+    const refused = await call(ws().token, 'POST', `/v1/inbox/conversations/${conversation.id}/replies`, {
+      text: 'Thanks for the tag!',
+      version: conversation.version,
+    });
+    expect(refused.statusCode).toBe(422);
+    expect(refused.json()).toMatchObject({
+      errors: [
+        expect.objectContaining({
+          field: 'inReplyToMessageId',
+          rule: 'replyable',
+          message: expect.stringMatching(/does not let an app comment on a post the account was tagged in/),
+        }),
+      ],
+    });
+    expect(
+      await h().db.selectFrom('inbox_replies').selectAll().where('conversation_id', '=', conversation.id).execute(),
+    ).toEqual([]);
+    // A reply stored all the same (written before the rule) is refused by the send for good, nothing sent.
+    const replyId = await seedReply(h().db, {
+      workspaceId: ws().workspaceId,
+      conversationId: conversation.id,
+      messageId: (await messageOf(channels.instagram, later.id)).id,
+      authorId: ws().userId,
+      text: 'Thanks for the tag!',
+    });
+    const requestsBefore = fake.requests.length;
+    await expect(new MockActivityEnvironment().run(activities().sendReply, { replyId })).rejects.toMatchObject({
+      nonRetryable: true,
+      message: expect.stringMatching(/tagged in/),
+    });
+    expect(fake.requests.slice(requestsBefore).filter((r) => r.method === 'POST')).toEqual([]);
+  });
+});
+
+describe("Instagram @mentions through Meta's webhook", () => {
+  const webhook = '/v1/inbox/webhooks/instagram';
+  const deliver = (delivery: { body: string; signature?: string }) =>
+    h().app.inject({
+      method: 'POST',
+      url: webhook,
+      headers: {
+        'content-type': 'application/json',
+        ...(delivery.signature ? { 'x-hub-signature-256': delivery.signature } : {}),
+      },
+      payload: delivery.body,
+    });
+  const events = (mediaId: string) =>
+    h()
+      .db.selectFrom('instagram_mention_events')
+      .selectAll()
+      .where('ig_user_id', '=', fake.instagram.id)
+      .where('media_id', '=', mediaId)
+      .execute();
+  let captioned: ReturnType<MetaFake['igMentionIn']>;
+  let commented: ReturnType<MetaFake['igMentionIn']>;
+  let mentioning: ReturnType<MetaFake['igComment']>;
+
+  test("the subscription check is answered with Meta's challenge only for the configured Verify Token", async () => {
+    const check = (query: string) => h().app.inject({ method: 'GET', url: `${webhook}?${query}` });
+    const ok = await check(`hub.mode=subscribe&hub.verify_token=${VERIFY_TOKEN}&hub.challenge=1158201444`);
+    expect(ok.statusCode).toBe(200);
+    expect(ok.headers['content-type']).toMatch(/^text\/plain/);
+    expect(ok.body).toBe('1158201444');
+    for (const query of [
+      'hub.mode=subscribe&hub.verify_token=not-the-token&hub.challenge=1158201444',
+      `hub.mode=unsubscribe&hub.verify_token=${VERIFY_TOKEN}&hub.challenge=1158201444`,
+      'hub.challenge=1158201444',
+    ]) {
+      const refused = await check(query);
+      expect(refused.statusCode).toBe(403);
+      expect(refused.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(refused.json()).toMatchObject({ status: 403, detail: expect.stringMatching(/hub\.verify_token/) });
+    }
+  });
+
+  test('a signed delivery is recorded once however often Meta sends it, a forged one not at all; the channel stores each caption and comment mention once', async () => {
+    captioned = fake.igMentionIn({ caption: 'Coffee time with @chorus.coffee', username: 'cleo.posts' });
+    commented = fake.igMentionIn({ caption: 'A latte on the terrace', username: 'dan.drinks' });
+    mentioning = fake.igComment(commented.id, { text: '@chorus.coffee do you deliver?', username: 'eve.asks' });
+    const forged = fake.igMentionIn({ caption: 'Not from Meta @chorus.coffee', username: 'mallory' });
+
+    // Signed with another secret, or not signed: refused, nothing recorded.
+    for (const delivery of [
+      fake.mentionWebhook({ media_id: forged.id }, 'not-the-app-secret'),
+      { body: fake.mentionWebhook({ media_id: forged.id }).body },
+      { ...fake.mentionWebhook({ media_id: forged.id }), body: fake.mentionWebhook({ media_id: captioned.id }).body },
+    ]) {
+      const refused = await deliver(delivery);
+      expect([refused.statusCode, refused.body]).toEqual([401, expect.stringMatching(/x-hub-signature-256/)]);
+      expect(refused.headers['content-type']).toMatch(/^application\/problem\+json/);
+    }
+    expect(await events(forged.id)).toEqual([]);
+    expect(await events(captioned.id)).toEqual([]);
+
+    // Delivered twice (Meta retries what it thinks failed): recorded once.
+    const caption = fake.mentionWebhook({ media_id: captioned.id });
+    expect((await deliver(caption)).json()).toEqual({ received: 1, recorded: 1 });
+    expect((await deliver(caption)).json()).toEqual({ received: 1, recorded: 0 });
+    const comment = fake.mentionWebhook({ media_id: commented.id, comment_id: mentioning.id });
+    expect((await deliver(comment)).json()).toEqual({ received: 1, recorded: 1 });
+    expect((await deliver(comment)).json()).toEqual({ received: 1, recorded: 0 });
+    expect(await events(captioned.id)).toHaveLength(1);
+    expect(await events(commented.id)).toHaveLength(1);
+
+    await waitFor('both mentions stored', async () => {
+      const ids = (await messagesOf(channels.instagram)).map((m) => m.external_id);
+      return ids.includes(captioned.id) && ids.includes(mentioning.id);
+    });
+    await readsMore(channels.instagram, 3);
+    const stored = (await messagesOf(channels.instagram)).filter((m) =>
+      [captioned.id, mentioning.id, forged.id].includes(m.external_id),
+    );
+    expect(stored.map((m) => [m.external_id, m.kind, m.parent_external_id, m.root_external_id, m.text]).sort()).toEqual(
+      [
+        [captioned.id, 'mention', captioned.id, captioned.id, 'Coffee time with @chorus.coffee'],
+        [mentioning.id, 'mention', commented.id, commented.id, '@chorus.coffee do you deliver?'],
+      ].sort(),
+    );
+    const conversations = await conversationsOf(channels.instagram);
+    expect(conversations.filter((c) => c.thread_key === captioned.id)).toHaveLength(1);
+    expect(conversations.filter((c) => c.thread_key === commented.id)).toHaveLength(1);
+    // Each fetched as Instagram documents it, once: the webhook's ids in the field expansion.
+    const fetches = fake.requests.filter((r) => r.path === `/${fake.instagram.id}` && r.method === 'GET');
+    expect(
+      fetches.filter((r) => r.query.get('fields')?.startsWith(`mentioned_media.media_id(${captioned.id}){`)),
+    ).toHaveLength(1);
+    expect(
+      fetches.filter((r) => r.query.get('fields')?.startsWith(`mentioned_comment.comment_id(${mentioning.id}){`)),
+    ).toHaveLength(1);
+  });
+
+  test('a reply to a comment mention goes out once through /mentions, even when its send runs twice; a reply to a caption mention comments on the medium', async () => {
+    const [conversation] = (await conversationsOf(channels.instagram)).filter((c) => c.thread_key === commented.id);
+    const replyId = await seedReply(h().db, {
+      workspaceId: ws().workspaceId,
+      conversationId: conversation!.id,
+      messageId: (await messageOf(channels.instagram, mentioning.id)).id,
+      authorId: ws().userId,
+      text: '@eve.asks We do, within 5 km!',
+    });
+    const mentionsPath = new RegExp(`^/${fake.instagram.id}/mentions$`);
+    fake.loseNextAnswer(mentionsPath, 'POST');
+    await startConversation(conversation!.id, replyId);
+    const sent = await settled(replyId);
+    expect(sent.status).toBe('sent');
+    const ours = () => fake.igComments.filter((c) => c.from.id === fake.instagram.id && c.mediaId === commented.id);
+    expect(ours().map((c) => [c.id, c.parentId, c.text])).toEqual([
+      [sent.external_id, mentioning.id, '@eve.asks We do, within 5 km!'],
+    ]);
+    const posts = fake.requests.filter((r) => r.method === 'POST' && mentionsPath.test(r.path));
+    expect(posts).toHaveLength(1);
+    expect([posts[0]!.query.get('media_id'), posts[0]!.query.get('comment_id')]).toEqual([commented.id, mentioning.id]);
+    // Run again after its record was lost: found among the medium's comments, not sent again.
+    await h().db.updateTable('inbox_replies').set({ status: 'sending' }).where('id', '=', replyId).execute();
+    const again = (await new MockActivityEnvironment({ attempt: 2 }).run(activities().sendReply, { replyId })) as {
+      externalId: string;
+    };
+    expect(again.externalId).toBe(sent.external_id);
+    expect(ours()).toHaveLength(1);
+
+    // A caption mention takes a reply through the API (it is no tag): a comment on the medium.
+    const [captionConversation] = (await conversationsOf(channels.instagram)).filter(
+      (c) => c.thread_key === captioned.id,
+    );
+    const written = await call(ws().token, 'POST', `/v1/inbox/conversations/${captionConversation!.id}/replies`, {
+      text: 'Thanks @cleo.posts!',
+      version: captionConversation!.version,
+    });
+    expect(written.statusCode).toBe(201);
+    const captionReply = await settled((written.json() as { reply: { id: string } }).reply.id);
+    expect(captionReply.status).toBe('sent');
+    expect(
+      fake.igComments
+        .filter((c) => c.from.id === fake.instagram.id && c.mediaId === captioned.id)
+        .map((c) => [c.id, c.parentId, c.text]),
+    ).toEqual([[captionReply.external_id, null, 'Thanks @cleo.posts!']]);
   });
 });
 

@@ -680,10 +680,13 @@ test('the route table knows every route the API serves, each with the access its
   );
   const open = routes.filter((r) => !r.access).map((r) => `${r.method} ${r.path}`);
   // The routes that take no member: signing in and out, invitation codes, signed pushes, health, and
-  // the OAuth callback (the browser comes from the network; its one-use state stands for the member).
+  // the OAuth callback (the browser comes from the network; its one-use state stands for the member),
+  // and Meta's Instagram webhook (its Verify Token and signature stand for Meta).
   expect(open.sort()).toEqual(
     [
       'GET /readyz',
+      'GET /v1/inbox/webhooks/instagram',
+      'POST /v1/inbox/webhooks/instagram',
       'GET /v1/channels/callback/{provider}',
       'DELETE /v1/session',
       'GET /v1/session',

@@ -1,4 +1,4 @@
-import { likesInbox } from '../../contracts/inbox';
+import { likesInbox, replyRefusal } from '../../contracts/inbox';
 import { REPLY_RULES } from '../../contracts/text-rules';
 import { DESKTOP, PHONE, screenshot, seriousViolations, useApp } from '../support/browser';
 import { seedChannel, seedConversation } from '../support/inbox';
@@ -13,6 +13,8 @@ const NETWORKS = ['x', 'linkedin', 'facebook', 'instagram', 'threads'] as const;
 /** A reply's limit per network: a comment's where the network's comments have their own (not the post's). */
 const REPLY_LIMITS = { x: 280, linkedin: 1250, facebook: 8000, instagram: 300, threads: 500 };
 const conversations = new Map<(typeof NETWORKS)[number], string>();
+/** An Instagram post by a fan that tags the account: Instagram's API takes no comment there. */
+let tagged = '';
 
 beforeAll(async () => {
   const h = chorus.harness();
@@ -33,7 +35,32 @@ beforeAll(async () => {
       messages: [{ text: `Where do I find the spring menu? (${network})` }],
     });
     conversations.set(network, seeded.id);
+    if (network === 'instagram')
+      tagged = (
+        await seedConversation(h, {
+          workspaceId: owner.workspaceId,
+          channelId,
+          network,
+          handle: 'tagging-fan',
+          displayName: 'Tagging fan',
+          messages: [{ text: 'Best flat white in town', kind: 'mention' }],
+        })
+      ).id;
   }
+});
+
+test('an Instagram post the account was tagged in shows why there is no reply box instead of one', async () => {
+  const p = await signedIn(chorus.member('editor'), DESKTOP);
+  await p.goto(`/inbox/${tagged}`);
+  await p.getByText('Best flat white in town').waitFor();
+  const why = replyRefusal({ network: 'instagram', kind: 'mention', parentExternalId: null })!;
+  await p.getByRole('note').getByText(why).waitFor();
+  expect(await p.getByPlaceholder('Write a reply…').count()).toBe(0);
+  expect(await seriousViolations(p)).toEqual([]);
+  // The same member on a comment of the same channel gets the reply box.
+  await p.goto(`/inbox/${conversations.get('instagram')}`);
+  await p.getByPlaceholder('Write a reply…').waitFor();
+  await p.context().close();
 });
 
 test.each([

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ConsentPages, refusePage } from './consent-page';
@@ -27,7 +27,12 @@ import { ConsentPages, refusePage } from './consent-page';
  *   `filter=stream|toplevel`, `order=chronological|reverse_chronological`, `since`, cursor paging
  *   with `paging.next`; a post's `updated_time` moves with its comments), `POST /{comment}/comments`
  *   and `/{comment}/likes` as the Page; Instagram comments with their `replies`, `parent_id`,
- *   `POST /{ig-comment}/replies` (a reply to a reply goes to its top-level comment); Threads
+ *   `POST /{ig-comment}/replies` (a reply to a reply goes to its top-level comment), the media the
+ *   account is tagged in (`GET /{ig-user}/tags`, newest first, cursor paging; no way to comment on
+ *   them), caption and comment @mentions (`GET /{ig-user}?fields=mentioned_media.media_id(…){…}` or
+ *   `mentioned_comment.comment_id(…){…}`, `POST /{ig-user}/mentions` with `media_id`, `comment_id`,
+ *   `message`) and their webhook deliveries (`mentions` field, `X-Hub-Signature-256` with the app
+ *   secret); Threads
  *   replies (`/{post}/replies`, `/{post}/conversation` with `reverse`, `/{user}/replies`,
  *   `/{user}/mentions?since=`) and reply containers (`reply_to_id`); a deleted object answers 400
  *   code 100 / subcode 33;
@@ -59,6 +64,16 @@ export interface FakeInstagramComment {
   from: { id: string; username: string };
   timestamp: string;
   deleted: boolean;
+}
+
+/** Someone else's Instagram medium with the account tagged in it. */
+export interface FakeTaggedMedia {
+  id: string;
+  username: string;
+  caption: string;
+  media_type: 'IMAGE' | 'VIDEO' | 'CAROUSEL_ALBUM';
+  permalink: string;
+  timestamp: string;
 }
 
 /** A Threads post by someone (a reply in a thread, or a post mentioning the account), or the account's own reply. */
@@ -140,6 +155,10 @@ export interface MetaFake {
   media: FakeMedia[];
   comments: FakeFacebookComment[];
   igComments: FakeInstagramComment[];
+  /** The media the Instagram account is tagged in, oldest first. */
+  igTagged: FakeTaggedMedia[];
+  /** Others' media whose caption, or one of whose comments (in `igComments`), @mentions the Instagram account. */
+  igMentionedMedia: FakeTaggedMedia[];
   threadsPosts: FakeThreadsPost[];
   /** The share of the hourly budget every answer's X-App-Usage and X-Business-Use-Case-Usage report spent (percent), and the minutes they say access takes to come back. */
   usage: { percent: number; regainMinutes: number };
@@ -159,6 +178,15 @@ export interface MetaFake {
     mediaId: string,
     input: { text: string; username: string; parentId?: string; ageMs?: number },
   ): FakeInstagramComment;
+  /** Someone's medium tagging the Instagram account, posted `ageMs` ago. */
+  igTag(input: { caption: string; username: string; ageMs?: number }): FakeTaggedMedia;
+  /** Someone's medium where the Instagram account can be @mentioned (in the caption, or in comments on it). */
+  igMentionIn(input: { caption: string; username: string; ageMs?: number }): FakeTaggedMedia;
+  /** Meta's webhook delivery of one `mentions` change for the Instagram account, and its X-Hub-Signature-256 (with `secret`, default the app's). */
+  mentionWebhook(
+    value: { media_id: string; comment_id?: string },
+    secret?: string,
+  ): { body: string; signature: string };
   /** A Threads post of the account, as if published `ageMs` ago. */
   addThreadsPost(text: string, ageMs?: number): FakeMedia;
   /** Someone's Threads post: a reply (`repliedTo`, in the thread of `rootPost`), or a top-level post. */
@@ -255,6 +283,8 @@ export async function startMetaFake(): Promise<MetaFake> {
     media: [],
     comments: [],
     igComments: [],
+    igTagged: [],
+    igMentionedMedia: [],
     threadsPosts: [],
     usage: { percent: 1, regainMinutes: 0 },
     requests: [],
@@ -325,6 +355,41 @@ export async function startMetaFake(): Promise<MetaFake> {
       };
       fake.igComments.push(comment);
       return comment;
+    },
+    igTag(input) {
+      const id = nextId();
+      const tagged: FakeTaggedMedia = {
+        id,
+        username: input.username,
+        caption: input.caption,
+        media_type: 'IMAGE',
+        permalink: `https://www.instagram.com/p/${id}/`,
+        timestamp: graphTime(Date.now() - (input.ageMs ?? 0)),
+      };
+      fake.igTagged.push(tagged);
+      return tagged;
+    },
+    igMentionIn(input) {
+      const id = nextId();
+      const media: FakeTaggedMedia = {
+        id,
+        username: input.username,
+        caption: input.caption,
+        media_type: 'IMAGE',
+        permalink: `https://www.instagram.com/p/${id}/`,
+        timestamp: graphTime(Date.now() - (input.ageMs ?? 0)),
+      };
+      fake.igMentionedMedia.push(media);
+      return media;
+    },
+    mentionWebhook(value, secret = fake.app.clientSecret) {
+      const body = JSON.stringify({
+        object: 'instagram',
+        entry: [
+          { id: fake.instagram.id, time: Math.floor(Date.now() / 1000), changes: [{ field: 'mentions', value }] },
+        ],
+      });
+      return { body, signature: `sha256=${createHmac('sha256', secret).update(body).digest('hex')}` };
     },
     addThreadsPost(text, ageMs = 0) {
       const media = ownMedia('threads', threadsUserId, text, ageMs);
@@ -437,6 +502,85 @@ export async function startMetaFake(): Promise<MetaFake> {
         }
       : {}),
   });
+
+  /** Graph's field list (`a,b{c,d{e}}`): each name with its own nested list, or null. */
+  const fieldList = (list: string): Map<string, string | null> => {
+    const fields = new Map<string, string | null>();
+    let depth = 0;
+    let start = 0;
+    const take = (part: string) => {
+      const brace = part.indexOf('{');
+      if (part) fields.set(brace < 0 ? part : part.slice(0, brace), brace < 0 ? null : part.slice(brace + 1, -1));
+    };
+    for (let i = 0; i < list.length; i++) {
+      if (list[i] === '{') depth++;
+      else if (list[i] === '}') depth--;
+      else if (list[i] === ',' && depth === 0) {
+        take(list.slice(start, i));
+        start = i + 1;
+      }
+    }
+    take(list.slice(start));
+    return fields;
+  };
+  const mentionsAccount = (text: string) => text.includes(`@${fake.instagram.username}`);
+  /** `mentioned_media.media_id(X){…}` / `mentioned_comment.comment_id(Y){…}` on the account. */
+  const mentioned = (expression: string) => {
+    const match = /^mentioned_(media|comment)\.(media_id|comment_id)\(([^)]*)\)(?:\{(.*)\})?$/.exec(expression);
+    if (!match || (match[1] === 'media') !== (match[2] === 'media_id'))
+      throw param(`Syntax error in the fields: ${expression}`);
+    const [, what, , id, sub = 'id'] = match;
+    const fields = fieldList(sub);
+    const pick = (view: Record<string, unknown>) =>
+      Object.fromEntries(Object.entries(view).filter(([k]) => k === 'id' || fields.has(k)));
+    if (what === 'media') {
+      const media = fake.igMentionedMedia.find((m) => m.id === id);
+      const comments = fake.igComments.filter((c) => c.mediaId === id && !c.deleted);
+      if (!media || !(mentionsAccount(media.caption) || comments.some((c) => mentionsAccount(c.text)))) throw gone(id!);
+      const withReplies = fieldList(fields.get('comments') ?? '').has('replies');
+      return {
+        id: fake.instagram.id,
+        mentioned_media: pick({
+          ...media,
+          comments: {
+            data: comments.filter((c) => c.parentId === null).map((c) => igComment(c, withReplies)),
+          },
+        }),
+      };
+    }
+    const comment = fake.igComments.find((c) => c.id === id && !c.deleted);
+    if (!comment || !mentionsAccount(comment.text)) throw gone(id!);
+    return {
+      id: fake.instagram.id,
+      mentioned_comment: pick({
+        id: comment.id,
+        text: comment.text,
+        timestamp: comment.timestamp,
+        username: comment.from.username,
+        media: { id: comment.mediaId },
+      }),
+    };
+  };
+  /** `POST /{ig-user}/mentions`: a comment on the medium whose caption mentions the account, or a reply to the comment that does. */
+  const replyToMention = (p: URLSearchParams) => {
+    const mediaId = p.get('media_id');
+    const message = p.get('message') ?? '';
+    if (!mediaId) throw param('The parameter media_id is required');
+    if (!message) throw param('The parameter message is required');
+    const media = fake.igMentionedMedia.find((m) => m.id === mediaId);
+    if (!media) throw gone(mediaId);
+    const commentId = p.get('comment_id');
+    let parentId: string | undefined;
+    if (commentId) {
+      const comment = fake.igComments.find((c) => c.id === commentId && c.mediaId === mediaId && !c.deleted);
+      if (!comment || !mentionsAccount(comment.text)) throw gone(commentId);
+      parentId = comment.parentId ?? comment.id;
+    } else if (!mentionsAccount(media.caption))
+      throw param('The account is not mentioned in the caption of this media');
+    const reply = fake.igComment(mediaId, { text: message, username: fake.instagram.username, parentId });
+    reply.from = { id: fake.instagram.id, username: fake.instagram.username };
+    return { id: reply.id };
+  };
 
   const threadsView = (t: FakeThreadsPost) => ({
     id: t.id,
@@ -805,6 +949,9 @@ export async function startMetaFake(): Promise<MetaFake> {
     // Instagram
     if (node === fake.instagram.id) {
       authenticate(token, ['page', 'long']);
+      if (!edge && method === 'GET' && /^mentioned_(media|comment)\./.test(p.get('fields') ?? ''))
+        return mentioned(p.get('fields')!);
+      if (edge === 'mentions' && method === 'POST') return replyToMention(p);
       if (!edge && method === 'GET') return { id: node, username: fake.instagram.username, followers_count: 321 };
       if (edge === 'media' && method === 'POST') return makeContainer('instagram', node, p);
       if (edge === 'media' && method === 'GET') {
@@ -817,6 +964,14 @@ export async function startMetaFake(): Promise<MetaFake> {
             comments_count: fake.igComments.filter((c) => c.mediaId === m.id && !c.deleted).length,
           })),
         };
+      }
+      if (edge === 'tags' && method === 'GET') {
+        // Newest first; only the fields asked for (id always), as Graph answers.
+        const fields = new Set(['id', ...(p.get('fields') ?? '').split(',').filter(Boolean)]);
+        const tagged = [...fake.igTagged]
+          .sort((a, b) => timeOf(b.timestamp) - timeOf(a.timestamp))
+          .map((m) => Object.fromEntries(Object.entries(m).filter(([k]) => fields.has(k))));
+        return paged(tagged, p, self);
       }
       if (edge === 'media_publish' && method === 'POST')
         return publishContainer('instagram', node, p.get('creation_id'));

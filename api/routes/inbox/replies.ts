@@ -6,6 +6,7 @@ import {
   decideReplyUpdate,
   INBOX_WITHOUT_LIKES,
   likeMessageUpdate,
+  replyRefusal,
 } from '../../../contracts/inbox';
 import { REPLY_RULES } from '../../../contracts/text-rules';
 import { messageView, replyView } from '../../../db/inbox';
@@ -148,6 +149,14 @@ export const replyRoutes: FastifyPluginAsyncZod = async (app) => {
           rule: 'not_deleted',
           message: `message ${parent.id} was deleted on the network; there is nothing to reply to`,
         });
+      else {
+        const refusal = replyRefusal({
+          network: target.network,
+          kind: parent.kind,
+          parentExternalId: parent.parent_external_id,
+        });
+        if (refusal) problems.push({ field: 'inReplyToMessageId', rule: 'replyable', message: refusal });
+      }
 
       if (body.savedReplyId) {
         const saved = await findUsableSavedReply(app.db, caller.workspaceId, body.savedReplyId);

@@ -1,7 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
-import { likesInbox } from '../../../contracts/inbox';
+import { likesInbox, replyRefusal } from '../../../contracts/inbox';
 import { api, ApiProblem, data } from '../api/client';
 import { formatDateTime } from '../app/format';
 import { LIVE_REFETCH_MS } from '../app/live';
@@ -56,6 +56,11 @@ function ConversationScreen({ conversationId }: { conversationId: string }) {
   const d = detail.data;
   const c = d.conversation;
   const sla = slaState(c, now);
+  // What the reply box would answer (its latest inbound message): some the network takes no reply to.
+  const answering = d.messages.filter((m) => m.direction === 'in' && !m.deleted).at(-1);
+  const refusal = answering
+    ? replyRefusal({ network: c.network, kind: answering.kind, parentExternalId: answering.parentExternalId })
+    : null;
   return (
     <Screen title={contactName(c.contact)}>
       <div className="conversation-bar">
@@ -79,9 +84,15 @@ function ConversationScreen({ conversationId }: { conversationId: string }) {
       <div className="conversation-layout">
         <div className="conversation-main">
           <Thread detail={d} members={members.data ?? []} seen={seen} />
-          {can('engage') && !c.spam && (
-            <ReplyBox key={c.id} detail={d} onSeen={(ids) => setSeen(ids && new Set(ids))} />
-          )}
+          {can('engage') &&
+            !c.spam &&
+            (refusal ? (
+              <p className="reply-refused card muted" role="note">
+                {refusal}
+              </p>
+            ) : (
+              <ReplyBox key={c.id} detail={d} onSeen={(ids) => setSeen(ids && new Set(ids))} />
+            ))}
         </div>
         <aside className="conversation-side" aria-label="About this conversation">
           <ConversationControls detail={d} members={members.data ?? []} />

@@ -167,7 +167,7 @@ export class ThreadsAdapter implements ChannelAdapter<OAuthCredentials> {
     });
   }
 
-  /** Likes, replies, reposts and quotes of each post (`GET /{media}/insights`). */
+  /** Likes, replies, reposts, quotes and views (its impressions) of each post (`GET /{media}/insights`). */
   async readMetrics(
     credentials: OAuthCredentials,
     ids: string[],
@@ -181,13 +181,19 @@ export class ThreadsAdapter implements ChannelAdapter<OAuthCredentials> {
           method: 'GET',
           path: `/${encodeURIComponent(id)}/insights`,
           token: credentials.tokens.accessToken,
-          params: { metric: 'likes,replies,reposts,quotes' },
+          params: { metric: 'likes,replies,reposts,quotes,views' },
         });
         const value = (name: string) => {
           const entry = answer.data.find((d) => d.name === name);
-          return entry?.total_value?.value ?? entry?.values?.[0]?.value ?? 0;
+          return entry?.total_value?.value ?? entry?.values?.[0]?.value;
         };
-        return { likes: value('likes'), replies: value('replies'), reposts: value('reposts'), quotes: value('quotes') };
+        return {
+          likes: value('likes') ?? 0,
+          replies: value('replies') ?? 0,
+          reposts: value('reposts') ?? 0,
+          quotes: value('quotes') ?? 0,
+          impressions: value('views') ?? null,
+        };
       },
       graphPostGone,
     );

@@ -15,6 +15,8 @@ export interface MetricSnapshotsTable {
   reposts: number | null;
   replies: number | null;
   quotes: number | null;
+  /** How many times the network showed the post (migration 0046); null where it does not say. */
+  impressions: number | null;
 }
 
 /**
@@ -32,6 +34,8 @@ export interface TargetMetricsTable {
   reposts: number | null;
   replies: number | null;
   quotes: number | null;
+  /** The latest snapshot with counts' impressions (migration 0046); null where the network does not say. */
+  impressions: number | null;
   /** Null while the channel had no followers read (reports then look again). */
   followers_at_publish: number | null;
   snapshot_taken_at: Timestamp;
@@ -179,7 +183,7 @@ export interface NewSnapshot {
   targetId: string;
   label: OffsetLabel;
   status: MetricStatus;
-  counts: { likes: number; reposts: number; replies: number; quotes: number | null } | null;
+  counts: { likes: number; reposts: number; replies: number; quotes: number | null; impressions: number | null } | null;
 }
 
 /**
@@ -207,6 +211,7 @@ export async function insertSnapshots(
         reposts: s.counts?.reposts ?? null,
         replies: s.counts?.replies ?? null,
         quotes: s.counts?.quotes ?? null,
+        impressions: s.counts?.impressions ?? null,
       })),
     )
     .onConflict((oc) => oc.columns(['target_id', 'offset_label']).doNothing())

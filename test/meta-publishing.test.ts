@@ -475,10 +475,12 @@ test("each network's counts are read one post a call, impressions with them or b
   expect(insightsAsked(thread.id)).toEqual(['likes,replies,reposts,quotes,views']);
 
   // Insights refused for a post (too few viewers, a permission missing): its counts stay, impressions null.
-  fake.refuseInsights.add(post.id).add(photo.id);
+  // Threads' views come with its counts: refused, they are asked again without views.
+  fake.refuseInsights.add(post.id).add(photo.id).add(thread.id);
   for (const [provider, id, expected] of [
     ['facebook', post.id, counts(7, 1, null, null)],
     ['instagram', photo.id, counts(4, 2, null, null)],
+    ['threads', thread.id, counts(3, 0, 0, null)],
   ] as const) {
     const { metrics, calls } = await read(provider, id);
     expect(calls).toBe(3);

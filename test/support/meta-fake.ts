@@ -37,7 +37,8 @@ import { ConsentPages, refusePage } from './consent-page';
  *   `GET /{threads-media}/insights?metric=likes,replies,reposts,quotes,views`, each
  *   `{data: [{name, period: 'lifetime', values: [{value}], title, description, id}]}` (values from
  *   `insights`, else 0); a metric the object does not have: 400 code 100; a refused object
- *   (`refuseInsights`): 400 code 10, as for a medium with too few viewers or a missing permission;
+ *   (`refuseInsights`): 400 code 10, as for a medium with too few viewers or a missing permission
+ *   (Threads: when `views` is asked for);
  * - errors `{error: {message, type, code, error_subcode, fbtrace_id}}`; throttling as code 4/17/32/613
  *   with `X-Business-Use-Case-Usage` (`estimated_time_to_regain_access`, minutes) and `X-App-Usage`,
  *   which every answer carries (`usage` sets the share of the budget they report spent).
@@ -374,9 +375,10 @@ export async function startMetaFake(): Promise<MetaFake> {
     new GraphFailure(status, { message, type, code, ...(subcode ? { error_subcode: subcode } : {}) });
   const param = (code: string) => fail(400, 100, `(#100) ${code}`, undefined, 'GraphMethodException');
   // The lifetime insights of a post or medium, as `GET /{id}/insights?metric=…` answers them.
-  const insightsOf = (id: string, metrics: readonly string[], p: URLSearchParams) => {
-    if (fake.refuseInsights.has(id)) throw fail(400, 10, '(#10) Not enough viewers for the media to show insights');
+  const insightsOf = (id: string, metrics: readonly string[], p: URLSearchParams, refused = (_: string[]) => true) => {
     const asked = (p.get('metric') ?? '').split(',').filter(Boolean);
+    if (fake.refuseInsights.has(id) && refused(asked))
+      throw fail(400, 10, '(#10) Not enough viewers for the media to show insights');
     const unknown = asked.find((m) => !metrics.includes(m));
     if (asked.length === 0 || unknown !== undefined)
       throw param(`metric[${asked.indexOf(unknown ?? '')}] must be one of the following values: ${metrics.join(', ')}`);
@@ -1054,7 +1056,9 @@ export async function startMetaFake(): Promise<MetaFake> {
     if (threadsPost && !edge) return threadsView(threadsPost);
     if (media && !edge) return { id: media.id, permalink: media.permalink };
     if (media && edge === 'insights') {
-      const answer = insightsOf(media.id, ['views', 'likes', 'replies', 'reposts', 'quotes', 'shares'], p);
+      const answer = insightsOf(media.id, ['views', 'likes', 'replies', 'reposts', 'quotes', 'shares'], p, (asked) =>
+        asked.includes('views'),
+      );
       for (const d of answer.data) if (d.name === 'likes') d.values = [{ value: media.likeCount }];
       return answer;
     }

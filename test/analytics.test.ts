@@ -73,7 +73,7 @@ test('Mastodon: favourites, boosts and replies read per snapshot; a deleted stat
   const sixHours = await waitFor('the +6h snapshot', async () =>
     (await snapshots(target.id)).find((s) => s.offset_label === '+6h'),
   );
-  expect(sixHours).toMatchObject({ status: 'ok', likes: 7, reposts: 3, replies: 2, quotes: null });
+  expect(sixHours).toMatchObject({ status: 'ok', likes: 7, reposts: 3, replies: 2, quotes: null, impressions: null });
   const audience = await h()
     .db.selectFrom('audience_snapshots')
     .selectAll()
@@ -131,7 +131,7 @@ test('Bluesky: likes and reposts by two other accounts appear after the next sna
   const counted = await waitFor('a snapshot with the likes and reposts', async () =>
     (await snapshots(target.id)).find((s) => s.taken_at > engagedAt),
   );
-  expect(counted).toMatchObject({ status: 'ok', likes: 2, reposts: 2, replies: 0, quotes: 0 });
+  expect(counted).toMatchObject({ status: 'ok', likes: 2, reposts: 2, replies: 0, quotes: 0, impressions: null });
   const report = (await call(ws().token, 'GET', `/v1/analytics/posts/${post.id}`)).json();
   expect(report.targets[0]).toMatchObject({ likes: 2, reposts: 2, engagements: 4, followersAtPublish: 1 });
   expect(report.targets[0].engagementRate).toBe(4);

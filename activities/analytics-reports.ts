@@ -91,12 +91,20 @@ export type WeeklyReportActivities = ReturnType<typeof createWeeklyReportActivit
 
 // ---- Outbound analytics events (called by the metrics collector's round) ----
 
-const counts = (s: { likes: number; reposts: number; replies: number; quotes: number | null }) => ({
+const counts = (s: {
+  likes: number;
+  reposts: number;
+  replies: number;
+  quotes: number | null;
+  impressions: number | null;
+}) => ({
   likes: s.likes,
   reposts: s.reposts,
   replies: s.replies,
   quotes: s.quotes,
   engagements: s.likes + s.reposts + s.replies + (s.quotes ?? 0),
+  // Null where the network does not give them (Bluesky, Mastodon, a LinkedIn member's posts).
+  impressions: s.impressions,
 });
 
 /** The post.metrics event of a snapshot: the target's counts, and how they moved since its previous reading. */
@@ -133,6 +141,8 @@ export function postMetricsEvent(workspaceId: string, s: SnapshotForEvent): NewA
                 replies: now.replies - before.replies,
                 quotes: now.quotes === null || before.quotes === null ? null : now.quotes - before.quotes,
                 engagements: now.engagements - before.engagements,
+                impressions:
+                  now.impressions === null || before.impressions === null ? null : now.impressions - before.impressions,
               }
             : null,
       },

@@ -64,37 +64,48 @@ export interface PublishResult {
   url: string | null;
 }
 
-/** A post's counts as the network shows them; quotes where the network has them (Bluesky). */
+/** A post's counts as the network shows them; quotes where the network has them (Bluesky, X, Threads). */
 export interface PostCounts {
   likes: number;
   reposts: number;
   replies: number;
   quotes: number | null;
+  /**
+   * How many times the network showed the post, where it says (X, a LinkedIn organization's posts,
+   * Facebook, Instagram's and Threads' views); null where it does not (Bluesky, Mastodon, a LinkedIn
+   * member's posts) or refused to for this post.
+   */
+  impressions: number | null;
 }
 
 /** What the network says of a published post: its counts, or that it is gone, or not shown. */
 export type PostMetrics = { status: 'ok'; counts: PostCounts } | { status: 'missing' } | { status: 'deleted' };
 
 /**
- * `readMetrics` for a network that reads one post a call: `read` answers a post's counts; an error
- * `gone` names ('deleted', 'missing') is that post's status, any other is thrown (the round retries).
+ * `readMetrics` for a network that reads one post a call: `read` answers a post's counts (calling
+ * `called()` for each further call it makes, such as an insights call); an error `gone` names
+ * ('deleted', 'missing') is that post's status, any other is thrown (the round retries).
  */
 export async function readMetricsOneByOne(
   ids: string[],
-  read: (id: string) => Promise<PostCounts>,
+  read: (id: string, called: () => void) => Promise<PostCounts>,
   gone: (err: unknown) => 'deleted' | 'missing' | undefined,
 ): Promise<{ metrics: Map<string, PostMetrics>; calls: number }> {
   const metrics = new Map<string, PostMetrics>();
+  let calls = ids.length;
+  const called = () => {
+    calls++;
+  };
   for (const id of ids) {
     try {
-      metrics.set(id, { status: 'ok', counts: await read(id) });
+      metrics.set(id, { status: 'ok', counts: await read(id, called) });
     } catch (err) {
       const status = gone(err);
       if (!status) throw err;
       metrics.set(id, { status });
     }
   }
-  return { metrics, calls: ids.length };
+  return { metrics, calls };
 }
 
 export interface ChannelAdapter<Credentials = unknown> {

@@ -208,6 +208,8 @@ export class BlueskyAdapter implements ChannelAdapter<BlueskyCredentials> {
               reposts: post.repostCount ?? 0,
               replies: post.replyCount ?? 0,
               quotes: post.quoteCount ?? 0,
+              // Bluesky's AppView counts no views.
+              impressions: null,
             },
           });
         }

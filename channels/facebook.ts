@@ -9,7 +9,7 @@ import {
   type PublishResult,
 } from './adapter';
 import { ChannelError } from './errors';
-import { CLOCK_SKEW_MS, GraphClient, graphPostGone, sameText } from './meta-graph';
+import { CLOCK_SKEW_MS, GraphClient, graphPostGone, readInsight, sameText } from './meta-graph';
 import type { OAuthClientConfig, OAuthProvider } from './oauth';
 
 /** Photos Facebook takes on a Page post (https://www.facebook.com/help/266520536764594): JPEG, PNG, GIF, BMP, TIFF up to 4 MB is the safe set. */
@@ -153,6 +153,7 @@ export class FacebookAdapter implements ChannelAdapter<OAuthCredentials> {
   /**
    * Reactions, comments and shares of each post (`fields=reactions.summary(total_count).limit(0),
    * comments.summary(total_count).limit(0),shares`); a post Graph no longer finds (code 100) is deleted.
+   * Impressions from a second call, `GET /{post}/insights?metric=post_impressions` (null when refused).
    */
   async readMetrics(
     credentials: OAuthCredentials,
@@ -160,7 +161,7 @@ export class FacebookAdapter implements ChannelAdapter<OAuthCredentials> {
   ): Promise<{ metrics: Map<string, PostMetrics>; calls: number }> {
     return readMetricsOneByOne(
       ids,
-      async (id) => {
+      async (id, called) => {
         const post = await this.graph.call<{
           reactions?: { summary?: { total_count?: number } };
           comments?: { summary?: { total_count?: number } };
@@ -176,6 +177,13 @@ export class FacebookAdapter implements ChannelAdapter<OAuthCredentials> {
           replies: post.comments?.summary?.total_count ?? 0,
           reposts: post.shares?.count ?? 0,
           quotes: null,
+          impressions: await readInsight(
+            this.graph,
+            pageToken(credentials, 'Facebook'),
+            id,
+            'post_impressions',
+            called,
+          ),
         };
       },
       graphPostGone,

@@ -18,6 +18,7 @@ import {
   graphPostGone,
   permalinkOf,
   publishThroughContainer,
+  readInsight,
   type ContainerStatus,
 } from './meta-graph';
 import type { OAuthClientConfig } from './oauth';
@@ -179,21 +180,31 @@ export class InstagramAdapter implements ChannelAdapter<OAuthCredentials> {
     );
   }
 
-  /** like_count and comments_count of each media (https://developers.facebook.com/docs/instagram-platform/reference/instagram-media). */
+  /**
+   * like_count and comments_count of each media (https://developers.facebook.com/docs/instagram-platform/reference/instagram-media),
+   * and its views as impressions from a second call, `GET /{media}/insights?metric=views` (Meta's
+   * replacement for `impressions` since 2025; null when refused).
+   */
   async readMetrics(
     credentials: OAuthCredentials,
     ids: string[],
   ): Promise<{ metrics: Map<string, PostMetrics>; calls: number }> {
     return readMetricsOneByOne(
       ids,
-      async (id) => {
+      async (id, called) => {
         const m = await this.graph.call<{ like_count?: number; comments_count?: number }>({
           method: 'GET',
           path: `/${encodeURIComponent(id)}`,
           token: pageToken(credentials, 'Instagram'),
           params: { fields: 'like_count,comments_count' },
         });
-        return { likes: m.like_count ?? 0, replies: m.comments_count ?? 0, reposts: 0, quotes: null };
+        return {
+          likes: m.like_count ?? 0,
+          replies: m.comments_count ?? 0,
+          reposts: 0,
+          quotes: null,
+          impressions: await readInsight(this.graph, pageToken(credentials, 'Instagram'), id, 'views', called),
+        };
       },
       graphPostGone,
     );

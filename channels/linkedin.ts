@@ -187,7 +187,8 @@ export class LinkedInAdapter implements ChannelAdapter<OAuthCredentials> {
    * (`GET /rest/socialActions/{urn}`: `likesSummary.totalLikes`, `commentsSummary.aggregatedTotalComments`),
    * one call each; reposts of an organization's posts from its share statistics
    * (`GET /rest/organizationalEntityShareStatistics?q=organizationalEntity&shares=List(…)&ugcPosts=List(…)`,
-   * `shareCount`), one call per 20 posts; a member's posts have no such statistics (reposts 0). A
+   * `shareCount`, and impressions: `impressionCount`), one call per 20 posts; a member's posts have
+   * no such statistics (reposts 0, impressions null). A
    * post LinkedIn no longer finds (404) is deleted.
    */
   async readMetrics(
@@ -207,6 +208,7 @@ export class LinkedInAdapter implements ChannelAdapter<OAuthCredentials> {
             actions.commentsSummary?.aggregatedTotalComments ?? actions.commentsSummary?.totalFirstLevelComments ?? 0,
           reposts: 0,
           quotes: null,
+          impressions: null,
         };
       },
       (err) =>
@@ -226,7 +228,11 @@ export class LinkedInAdapter implements ChannelAdapter<OAuthCredentials> {
       const ugcPosts = list('ugcPost');
       calls++;
       const statistics = await this.call<{
-        elements: { share?: string; ugcPost?: string; totalShareStatistics: { shareCount?: number } }[];
+        elements: {
+          share?: string;
+          ugcPost?: string;
+          totalShareStatistics: { shareCount?: number; impressionCount?: number };
+        }[];
       }>(
         credentials,
         'GET',
@@ -236,7 +242,9 @@ export class LinkedInAdapter implements ChannelAdapter<OAuthCredentials> {
       );
       for (const element of statistics.elements) {
         const read = metrics.get(element.share ?? element.ugcPost ?? '');
-        if (read?.status === 'ok') read.counts.reposts = element.totalShareStatistics.shareCount ?? 0;
+        if (read?.status !== 'ok') continue;
+        read.counts.reposts = element.totalShareStatistics.shareCount ?? 0;
+        read.counts.impressions = element.totalShareStatistics.impressionCount ?? null;
       }
     }
     return { metrics, calls };

@@ -285,5 +285,7 @@ const countsOf = (status: CountedStatus): PostMetrics => ({
     reposts: status.reblogs_count,
     replies: status.replies_count,
     quotes: null,
+    // Mastodon counts no views.
+    impressions: null,
   },
 });

@@ -131,6 +131,34 @@ export function graphError(
  * How long to wait once throttled: the longest `estimated_time_to_regain_access` (minutes) of
  * X-Business-Use-Case-Usage (or the Instagram/Page variants), else Retry-After, else a minute.
  */
+/**
+ * One lifetime insight of a post or medium (`GET /{id}/insights?metric=…`: `data[0].values[0].value`).
+ * Graph refuses insights for some posts while it shows their counts (too new, too few viewers,
+ * published before the account became a business one, a permission such as read_insights not
+ * granted): null then, so the counts read already are kept. Throttling and outages are thrown (the
+ * round retries the channel).
+ */
+export async function readInsight(
+  graph: GraphClient,
+  token: string,
+  id: string,
+  metric: string,
+  called: () => void,
+): Promise<number | null> {
+  called();
+  try {
+    const answer = await graph.call<{
+      data?: { name: string; values?: { value?: number }[]; total_value?: { value?: number } }[];
+    }>({ method: 'GET', path: `/${encodeURIComponent(id)}/insights`, token, params: { metric } });
+    const entry = answer.data?.find((d) => d.name === metric);
+    const value = entry?.total_value?.value ?? entry?.values?.[0]?.value;
+    return typeof value === 'number' ? value : null;
+  } catch (err) {
+    if (err instanceof ChannelError && (err.kind === 'rejected' || err.kind === 'auth_failed')) return null;
+    throw err;
+  }
+}
+
 /** A post Graph refuses to read: gone (code 100, "does not exist") or otherwise not readable; other errors are not a post's. */
 export function graphPostGone(err: unknown): 'deleted' | 'missing' | undefined {
   if (!(err instanceof ChannelError) || err.kind !== 'rejected') return undefined;

@@ -167,27 +167,45 @@ export class ThreadsAdapter implements ChannelAdapter<OAuthCredentials> {
     });
   }
 
-  /** Likes, replies, reposts and quotes of each post (`GET /{media}/insights`). */
+  /**
+   * Likes, replies, reposts, quotes and views (its impressions) of each post (`GET /{media}/insights`).
+   * A post whose views Threads refuses is asked again without them (a call more): its counts are
+   * kept, its impressions null.
+   */
   async readMetrics(
     credentials: OAuthCredentials,
     ids: string[],
   ): Promise<{ metrics: Map<string, PostMetrics>; calls: number }> {
     return readMetricsOneByOne(
       ids,
-      async (id) => {
-        const answer = await this.api.call<{
-          data: { name: string; values?: { value: number }[]; total_value?: { value: number } }[];
-        }>({
-          method: 'GET',
-          path: `/${encodeURIComponent(id)}/insights`,
-          token: credentials.tokens.accessToken,
-          params: { metric: 'likes,replies,reposts,quotes' },
+      async (id, called) => {
+        const insights = (metric: string) =>
+          this.api.call<{
+            data: { name: string; values?: { value: number }[]; total_value?: { value: number } }[];
+          }>({
+            method: 'GET',
+            path: `/${encodeURIComponent(id)}/insights`,
+            token: credentials.tokens.accessToken,
+            params: { metric },
+          });
+        const answer = await insights('likes,replies,reposts,quotes,views').catch((err: unknown) => {
+          const refused = err instanceof ChannelError && (err.kind === 'rejected' || err.kind === 'auth_failed');
+          if (!refused || graphPostGone(err) === 'deleted') throw err;
+          called();
+          // Without views; a refusal of this one says what the first would have (gone, or not shown).
+          return insights('likes,replies,reposts,quotes').catch(() => Promise.reject(err));
         });
         const value = (name: string) => {
           const entry = answer.data.find((d) => d.name === name);
-          return entry?.total_value?.value ?? entry?.values?.[0]?.value ?? 0;
+          return entry?.total_value?.value ?? entry?.values?.[0]?.value;
         };
-        return { likes: value('likes'), replies: value('replies'), reposts: value('reposts'), quotes: value('quotes') };
+        return {
+          likes: value('likes') ?? 0,
+          replies: value('replies') ?? 0,
+          reposts: value('reposts') ?? 0,
+          quotes: value('quotes') ?? 0,
+          impressions: value('views') ?? null,
+        };
       },
       graphPostGone,
     );

@@ -145,7 +145,7 @@ export class XAdapter implements ChannelAdapter<OAuthCredentials> {
 
   /**
    * Counts by `GET /2/tweets?ids=` (up to 100 a call) with `public_metrics`: likes, reposts,
-   * replies, quotes. An id X answers with a "Not Found" error is deleted; any other error on it
+   * replies, quotes, impressions (`impression_count`). An id X answers with a "Not Found" error is deleted; any other error on it
    * (a protected or suspended account) leaves it not shown.
    */
   async readMetrics(
@@ -160,7 +160,13 @@ export class XAdapter implements ChannelAdapter<OAuthCredentials> {
       const answer = await this.call<{
         data?: {
           id: string;
-          public_metrics: { like_count: number; retweet_count: number; reply_count: number; quote_count: number };
+          public_metrics: {
+            like_count: number;
+            retweet_count: number;
+            reply_count: number;
+            quote_count: number;
+            impression_count?: number;
+          };
         }[];
         errors?: { resource_id?: string; value?: string; title?: string }[];
       }>(credentials, 'GET', `/2/tweets?ids=${batch.map(encodeURIComponent).join(',')}&tweet.fields=public_metrics`);
@@ -172,6 +178,7 @@ export class XAdapter implements ChannelAdapter<OAuthCredentials> {
             reposts: t.public_metrics.retweet_count,
             replies: t.public_metrics.reply_count,
             quotes: t.public_metrics.quote_count,
+            impressions: t.public_metrics.impression_count ?? null,
           },
         });
       for (const e of answer.errors ?? []) {

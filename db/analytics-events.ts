@@ -154,6 +154,7 @@ export interface SnapshotForEvent {
   reposts: number | null;
   replies: number | null;
   quotes: number | null;
+  impressions: number | null;
   previous: {
     offsetLabel: OffsetLabel;
     takenAt: Date;
@@ -161,6 +162,7 @@ export interface SnapshotForEvent {
     reposts: number;
     replies: number;
     quotes: number | null;
+    impressions: number | null;
   } | null;
 }
 
@@ -188,17 +190,20 @@ export async function snapshotsForEvents(
     reposts: number | null;
     replies: number | null;
     quotes: number | null;
+    impressions: number | null;
     prev_offset_label: OffsetLabel | null;
     prev_taken_at: Date | null;
     prev_likes: number | null;
     prev_reposts: number | null;
     prev_replies: number | null;
     prev_quotes: number | null;
+    prev_impressions: number | null;
   }>`
     select s.target_id, t.post_id, p.campaign_id, t.channel_id, c.provider, t.external_id, t.published_at,
-      s.offset_label, s.taken_at, s.status, s.likes, s.reposts, s.replies, s.quotes,
+      s.offset_label, s.taken_at, s.status, s.likes, s.reposts, s.replies, s.quotes, s.impressions,
       prev.offset_label as prev_offset_label, prev.taken_at as prev_taken_at, prev.likes as prev_likes,
-      prev.reposts as prev_reposts, prev.replies as prev_replies, prev.quotes as prev_quotes
+      prev.reposts as prev_reposts, prev.replies as prev_replies, prev.quotes as prev_quotes,
+      prev.impressions as prev_impressions
     from (
       select distinct on (target_id) * from metric_snapshots
       where workspace_id = ${input.workspaceId} and taken_at = ${input.takenAt}
@@ -209,7 +214,7 @@ export async function snapshotsForEvents(
     join posts p on p.id = t.post_id
     join channels c on c.id = t.channel_id
     left join lateral (
-      select q.offset_label, q.taken_at, q.likes, q.reposts, q.replies, q.quotes from metric_snapshots q
+      select q.offset_label, q.taken_at, q.likes, q.reposts, q.replies, q.quotes, q.impressions from metric_snapshots q
       where q.target_id = s.target_id and q.status = 'ok' and q.taken_at < s.taken_at
       order by q.taken_at desc, q.id desc limit 1
     ) prev on true
@@ -229,6 +234,7 @@ export async function snapshotsForEvents(
     reposts: r.reposts,
     replies: r.replies,
     quotes: r.quotes,
+    impressions: r.impressions,
     previous:
       r.prev_taken_at === null
         ? null
@@ -239,6 +245,7 @@ export async function snapshotsForEvents(
             reposts: r.prev_reposts!,
             replies: r.prev_replies!,
             quotes: r.prev_quotes,
+            impressions: r.prev_impressions,
           },
   }));
 }

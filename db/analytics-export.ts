@@ -27,6 +27,7 @@ export async function exportSnapshots(db: Db, input: ExportRange & { afterId?: s
       's.reposts',
       's.replies',
       's.quotes',
+      's.impressions',
       's.target_id',
       't.post_id',
       't.channel_id',

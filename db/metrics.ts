@@ -15,6 +15,8 @@ export interface MetricSnapshotsTable {
   reposts: number | null;
   replies: number | null;
   quotes: number | null;
+  /** How many times the network showed the post (migration 0046); null where it does not say. */
+  impressions: number | null;
 }
 
 /**
@@ -32,6 +34,8 @@ export interface TargetMetricsTable {
   reposts: number | null;
   replies: number | null;
   quotes: number | null;
+  /** The latest snapshot with counts' impressions (migration 0046); null where the network does not say. */
+  impressions: number | null;
   /** Null while the channel had no followers read (reports then look again). */
   followers_at_publish: number | null;
   snapshot_taken_at: Timestamp;
@@ -179,7 +183,7 @@ export interface NewSnapshot {
   targetId: string;
   label: OffsetLabel;
   status: MetricStatus;
-  counts: { likes: number; reposts: number; replies: number; quotes: number | null } | null;
+  counts: { likes: number; reposts: number; replies: number; quotes: number | null; impressions: number | null } | null;
 }
 
 /**
@@ -207,6 +211,7 @@ export async function insertSnapshots(
         reposts: s.counts?.reposts ?? null,
         replies: s.counts?.replies ?? null,
         quotes: s.counts?.quotes ?? null,
+        impressions: s.counts?.impressions ?? null,
       })),
     )
     .onConflict((oc) => oc.columns(['target_id', 'offset_label']).doNothing())
@@ -303,6 +308,8 @@ export interface TargetFigures {
   reposts: number;
   replies: number;
   quotes: number;
+  /** Times the network showed it, from the same snapshot; null where the network does not say (migration 0046). */
+  impressions: number | null;
   /** The channel's followers read last at or before publishing (else the first read after); null: never read. */
   followersAtPublish: number | null;
   clicks: number;
@@ -336,7 +343,7 @@ function selectedTargets(workspaceId: string, filter: TargetFilter, withCampaign
   return sql`
     select t.id as target_id, t.post_id, ${campaign} as campaign_id, t.channel_id, c.name as channel_name, c.provider,
       t.published_at, m.status, m.offset_label, coalesce(m.likes, 0) as likes, coalesce(m.reposts, 0) as reposts,
-      coalesce(m.replies, 0) as replies, coalesce(m.quotes, 0) as quotes,
+      coalesce(m.replies, 0) as replies, coalesce(m.quotes, 0) as quotes, m.impressions,
       -- Settled on the row once the channel has a read; looked for here only while it had none
       -- (coalesce runs the probes only then).
       coalesce(m.followers_at_publish,
@@ -379,6 +386,7 @@ export async function targetFigures(
     reposts: number;
     replies: number;
     quotes: number;
+    impressions: number | null;
     followers: number | null;
     clicks: number;
   }>`select * from (${selectedTargets(workspaceId, filter, true)}) f
@@ -399,6 +407,7 @@ export async function targetFigures(
     reposts: r.reposts,
     replies: r.replies,
     quotes: r.quotes,
+    impressions: r.impressions,
     followersAtPublish: r.followers,
     clicks: r.clicks,
   }));
@@ -413,6 +422,10 @@ export interface TargetSums {
   replies: number;
   quotes: number;
   engagements: number;
+  /** Over the targets whose impressions are known (0 when none is). */
+  impressions: number;
+  /** How many targets have impressions. */
+  targetsWithImpressions: number;
   clicks: number;
   /** Over the targets with a followers read above 0. */
   followersAtPublish: number;
@@ -480,6 +493,8 @@ export async function targetTotals(
     replies: number;
     quotes: number;
     engagements: number;
+    impressions: number;
+    impressions_targets: number;
     clicks: number;
     followers: number;
     engaged: number;
@@ -492,6 +507,8 @@ export async function targetTotals(
       coalesce(sum(likes), 0)::float8 as likes, coalesce(sum(reposts), 0)::float8 as reposts,
       coalesce(sum(replies), 0)::float8 as replies, coalesce(sum(quotes), 0)::float8 as quotes,
       coalesce(sum(engagements), 0)::float8 as engagements, coalesce(sum(clicks), 0)::float8 as clicks,
+      -- Only the targets whose network says (a null is unknown, not 0).
+      coalesce(sum(impressions), 0)::float8 as impressions, count(impressions)::int as impressions_targets,
       coalesce(sum(followers) filter (where followers > 0), 0)::float8 as followers,
       coalesce(sum(engagements) filter (where followers > 0), 0)::float8 as engaged
     from (
@@ -515,6 +532,8 @@ export async function targetTotals(
     replies: r.replies,
     quotes: r.quotes,
     engagements: r.engagements,
+    impressions: r.impressions,
+    targetsWithImpressions: r.impressions_targets,
     clicks: r.clicks,
     followersAtPublish: r.followers,
     engagementsWithFollowers: r.engaged,
@@ -554,9 +573,11 @@ export async function totalsByOffset(db: Db, workspaceId: string, filter: Target
     reposts: number;
     replies: number;
     quotes: number;
+    impressions: number | null;
   }>`
     select s.offset_label, count(*)::int as targets, sum(s.likes)::float8 as likes, sum(s.reposts)::float8 as reposts,
-      sum(s.replies)::float8 as replies, coalesce(sum(s.quotes), 0)::float8 as quotes
+      sum(s.replies)::float8 as replies, coalesce(sum(s.quotes), 0)::float8 as quotes,
+      sum(s.impressions)::float8 as impressions
     from (${selectedTargets(workspaceId, filter, false)}) f
     join metric_snapshots s on s.target_id = f.target_id
     where s.status = 'ok'
@@ -569,7 +590,7 @@ export async function snapshotSeries(db: Db, workspaceId: string, targetIds: str
   if (targetIds.length === 0) return [];
   return db
     .selectFrom('metric_snapshots')
-    .select(['target_id', 'offset_label', 'taken_at', 'status', 'likes', 'reposts', 'replies', 'quotes'])
+    .select(['target_id', 'offset_label', 'taken_at', 'status', 'likes', 'reposts', 'replies', 'quotes', 'impressions'])
     .where('workspace_id', '=', workspaceId)
     .where('target_id', 'in', targetIds)
     .orderBy('taken_at')

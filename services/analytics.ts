@@ -31,11 +31,23 @@ const counts = {
   clicks: z.number().int().describe('Short-link clicks, bots and repeats excluded'),
 };
 
+/** Which networks give impressions, for the descriptions. */
+const IMPRESSIONS_SOURCES =
+  "X's impression_count, a LinkedIn organization's share statistics, Facebook's post_impressions, Instagram's and Threads' views";
+
 export const totalsView = z
   .object({
     posts: z.number().int().describe('Published posts'),
     targets: z.number().int().describe('Published posts × channels'),
     ...counts,
+    impressions: z
+      .number()
+      .int()
+      .nullable()
+      .describe(
+        `Sum of the impressions of the targets whose network gives them (${IMPRESSIONS_SOURCES}); targets without impressions (Bluesky, Mastodon, a LinkedIn member's posts, a post whose insights the network refused) are not counted; null when none has them`,
+      ),
+    targetsWithImpressions: z.number().int().describe('How many targets the impressions sum is over'),
     followersAtPublish: z
       .number()
       .int()
@@ -62,6 +74,13 @@ export const targetFiguresView = z.object({
     .describe('The latest snapshot: ok, missing (the network does not show it), deleted; null before the first'),
   offsetLabel: z.enum(OFFSET_LABELS).nullable().describe('The offset of the snapshot the counts come from'),
   ...counts,
+  impressions: z
+    .number()
+    .int()
+    .nullable()
+    .describe(
+      `Times the network showed it (${IMPRESSIONS_SOURCES}); null where the network does not say (Bluesky, Mastodon, a LinkedIn member's posts) or refused to for this post`,
+    ),
   followersAtPublish: z.number().int().nullable(),
   engagementRate: z.number().nullable().describe('engagements / followersAtPublish'),
 });
@@ -75,6 +94,7 @@ const snapshotView = z.object({
   reposts: z.number().int().nullable(),
   replies: z.number().int().nullable(),
   quotes: z.number().int().nullable(),
+  impressions: z.number().int().nullable().describe('Null where the network does not say'),
 });
 
 export const postReportView = z.object({
@@ -111,6 +131,11 @@ const offsetTotalsView = z.object({
   replies: z.number().int(),
   quotes: z.number().int(),
   engagements: z.number().int(),
+  impressions: z
+    .number()
+    .int()
+    .nullable()
+    .describe('Over the targets read then whose network gives impressions (the others not counted); null when none'),
 });
 
 export const campaignReportView = z.object({
@@ -173,6 +198,8 @@ export function totalsOf(found: TargetSums | undefined): Totals {
     replies: sums.replies,
     quotes: sums.quotes,
     engagements: sums.engagements,
+    impressions: sums.targetsWithImpressions > 0 ? sums.impressions : null,
+    targetsWithImpressions: sums.targetsWithImpressions,
     clicks: sums.clicks,
     followersAtPublish: sums.followersAtPublish,
     engagementRate: ratio(sums.engagementsWithFollowers, sums.followersAtPublish),
@@ -183,6 +210,7 @@ export function totalsOf(found: TargetSums | undefined): Totals {
 export function sumsOf(rows: TargetFigures[]): TargetSums {
   const sum = (pick: (t: TargetFigures) => number) => rows.reduce((acc, t) => acc + pick(t), 0);
   const withFollowers = rows.filter((t) => t.followersAtPublish !== null && t.followersAtPublish > 0);
+  const withImpressions = rows.filter((t) => t.impressions !== null);
   return {
     posts: new Set(rows.map((t) => t.postId)).size,
     targets: rows.length,
@@ -191,6 +219,8 @@ export function sumsOf(rows: TargetFigures[]): TargetSums {
     replies: sum((t) => t.replies),
     quotes: sum((t) => t.quotes),
     engagements: sum(engagementsOf),
+    impressions: withImpressions.reduce((acc, t) => acc + t.impressions!, 0),
+    targetsWithImpressions: withImpressions.length,
     clicks: sum((t) => t.clicks),
     followersAtPublish: withFollowers.reduce((acc, t) => acc + t.followersAtPublish!, 0),
     engagementsWithFollowers: withFollowers.reduce((acc, t) => acc + engagementsOf(t), 0),
@@ -205,6 +235,8 @@ const EMPTY_SUMS: TargetSums = {
   replies: 0,
   quotes: 0,
   engagements: 0,
+  impressions: 0,
+  targetsWithImpressions: 0,
   clicks: 0,
   followersAtPublish: 0,
   engagementsWithFollowers: 0,
@@ -292,6 +324,7 @@ export async function postReport(db: Db, workspaceId: string, postId: string): P
         reposts: s.reposts,
         replies: s.replies,
         quotes: s.quotes,
+        impressions: s.impressions,
       })),
     })),
   };
@@ -339,8 +372,9 @@ export async function campaignReport(
   const byOffset = OFFSET_LABELS.flatMap((offsetLabel) => {
     const at = offsets.find((o) => o.offset_label === offsetLabel);
     if (!at) return [];
-    const { targets, likes, reposts, replies, quotes } = at;
-    return [{ offsetLabel, targets, likes, reposts, replies, quotes, engagements: likes + reposts + replies + quotes }];
+    const { targets, likes, reposts, replies, quotes, impressions } = at;
+    const engagements = likes + reposts + replies + quotes;
+    return [{ offsetLabel, targets, likes, reposts, replies, quotes, engagements, impressions }];
   });
   return {
     campaignId,

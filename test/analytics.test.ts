@@ -73,7 +73,7 @@ test('Mastodon: favourites, boosts and replies read per snapshot; a deleted stat
   const sixHours = await waitFor('the +6h snapshot', async () =>
     (await snapshots(target.id)).find((s) => s.offset_label === '+6h'),
   );
-  expect(sixHours).toMatchObject({ status: 'ok', likes: 7, reposts: 3, replies: 2, quotes: null });
+  expect(sixHours).toMatchObject({ status: 'ok', likes: 7, reposts: 3, replies: 2, quotes: null, impressions: null });
   const audience = await h()
     .db.selectFrom('audience_snapshots')
     .selectAll()
@@ -131,7 +131,7 @@ test('Bluesky: likes and reposts by two other accounts appear after the next sna
   const counted = await waitFor('a snapshot with the likes and reposts', async () =>
     (await snapshots(target.id)).find((s) => s.taken_at > engagedAt),
   );
-  expect(counted).toMatchObject({ status: 'ok', likes: 2, reposts: 2, replies: 0, quotes: 0 });
+  expect(counted).toMatchObject({ status: 'ok', likes: 2, reposts: 2, replies: 0, quotes: 0, impressions: null });
   const report = (await call(ws().token, 'GET', `/v1/analytics/posts/${post.id}`)).json();
   expect(report.targets[0]).toMatchObject({ likes: 2, reposts: 2, engagements: 4, followersAtPublish: 1 });
   expect(report.targets[0].engagementRate).toBe(4);
@@ -581,6 +581,130 @@ describe('best time to post', () => {
     const none = await call(ws().token, 'POST', `/v1/analytics/channels/${fresh.id}/best-times/accept`, {});
     expect(none.statusCode).toBe(409);
     expect(none.json().errors).toEqual([expect.objectContaining({ field: 'params.id', rule: 'suggestions' })]);
+  });
+});
+
+describe('impressions', () => {
+  const DAY = '2026-11-02';
+  const range = `from=${DAY}T00:00:00Z&to=2026-11-03T00:00:00Z`;
+  let channelId: string;
+  let seeded = 0;
+  /** A post published on the channel on DAY, with snapshots at +1h and +6h (impressions as given; null: the network says none). */
+  const seed = async (text: string, impressions: [number | null, number | null]) => {
+    const publishedAt = new Date(`${DAY}T${String(10 + seeded++).padStart(2, '0')}:00:00Z`);
+    const post = await h()
+      .db.insertInto('posts')
+      .values({
+        workspace_id: ws().workspaceId,
+        author_id: ws().userId,
+        text,
+        publish_at: publishedAt,
+        status: 'published',
+        workflow_id: `seeded-impressions-${text}`,
+        campaign_id: null,
+        updated_at: publishedAt,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const target = await h()
+      .db.insertInto('post_targets')
+      .values({
+        post_id: post.id,
+        channel_id: channelId,
+        text,
+        status: 'published',
+        last_error: null,
+        idempotency_key: `seeded-${post.id}`,
+        external_id: `seeded-${post.id}`,
+        external_url: null,
+        published_at: publishedAt,
+        updated_at: publishedAt,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    for (const [i, label] of (['+1h', '+6h'] as const).entries())
+      await h()
+        .db.insertInto('metric_snapshots')
+        .values({
+          workspace_id: ws().workspaceId,
+          target_id: target.id,
+          offset_label: label,
+          taken_at: new Date(publishedAt.getTime() + (i + 1) * 3600_000),
+          status: 'ok',
+          likes: 1,
+          reposts: 0,
+          replies: 0,
+          quotes: null,
+          impressions: impressions[i],
+        })
+        .execute();
+    return { postId: post.id, targetId: target.id };
+  };
+
+  test('stored per snapshot, the latest kept per target; the reports and their CSV sum the known ones, unknown ones left out', async () => {
+    channelId = (
+      await connectChannel(h(), ws().token, {
+        provider: 'mastodon',
+        name: 'Impressions',
+        credentials: { instance: fake.url, accessToken: fake.token },
+      })
+    ).id;
+    const shown = await seed('Shown a lot', [100, 300]);
+    const shownLess = await seed('Shown less', [20, 50]);
+    const unknown = await seed('Not said', [null, null]);
+
+    // The trigger keeps the latest counted snapshot's impressions on the target's row.
+    const latest = await h()
+      .db.selectFrom('target_metrics')
+      .select(['target_id', 'impressions'])
+      .where('target_id', 'in', [shown.targetId, shownLess.targetId, unknown.targetId])
+      .execute();
+    expect(new Map(latest.map((r) => [r.target_id, r.impressions]))).toEqual(
+      new Map([
+        [shown.targetId, 300],
+        [shownLess.targetId, 50],
+        [unknown.targetId, null],
+      ]),
+    );
+
+    const report = (await call(ws().token, 'GET', `/v1/analytics/channels/${channelId}?${range}`)).json();
+    expect(report.totals).toMatchObject({ targets: 3, impressions: 350, targetsWithImpressions: 2 });
+    expect(
+      Object.fromEntries(
+        report.targets.map((t: { postId: string; impressions: number | null }) => [t.postId, t.impressions]),
+      ),
+    ).toEqual({ [shown.postId]: 300, [shownLess.postId]: 50, [unknown.postId]: null });
+    expect(report.byDay).toEqual([expect.objectContaining({ day: DAY, impressions: 350, targetsWithImpressions: 2 })]);
+
+    const csv = (await call(ws().token, 'GET', `/v1/analytics/channels/${channelId}?${range}&format=csv`)).body;
+    const [header, ...lines] = csv.trim().split('\r\n');
+    const column = header!.split(',').indexOf('impressions');
+    expect(column).toBeGreaterThan(-1);
+    expect(lines.map((l) => l.split(',')[column]).sort()).toEqual(['', '300', '50']);
+
+    const post = (await call(ws().token, 'GET', `/v1/analytics/posts/${shown.postId}`)).json();
+    expect(post.totals).toMatchObject({ impressions: 300, targetsWithImpressions: 1 });
+    expect(post.targets[0].snapshots.map((s: { impressions: number | null }) => s.impressions)).toEqual([100, 300]);
+    const unknownPost = (await call(ws().token, 'GET', `/v1/analytics/posts/${unknown.postId}`)).json();
+    expect(unknownPost.totals).toMatchObject({ impressions: null, targetsWithImpressions: 0 });
+
+    // The BI export: each post's latest, each snapshot's.
+    const exported = (
+      await call(ws().token, 'GET', `/v1/analytics/export/posts?from=${DAY}T00:00:00Z&to=2026-11-03T00:00:00Z`)
+    ).json();
+    expect(
+      exported.data
+        .filter((r: { channelId: string }) => r.channelId === channelId)
+        .map((r: { impressions: number | null }) => r.impressions),
+    ).toEqual(expect.arrayContaining([300, 50, null]));
+    const exportCsv = (
+      await call(
+        ws().token,
+        'GET',
+        `/v1/analytics/export/snapshots?format=csv&from=${DAY}T00:00:00Z&to=2026-11-03T00:00:00Z`,
+      )
+    ).body;
+    expect(exportCsv.split('\r\n')[0]!.split(',')).toContain('impressions');
   });
 });
 

@@ -336,7 +336,7 @@ describe('LinkedIn', () => {
     ]);
   });
 
-  test("the analytics collector stores a LinkedIn post's likes, comments and reposts", async () => {
+  test("the analytics collector stores a LinkedIn post's likes, comments, reposts and impressions", async () => {
     const counted = await publishedOn(linkedinChannel, 'Chorus Inc. quarterly update');
     linkedin.shareStatistics.set(counted.externalId, { impressionCount: 900, clickCount: 40, shareCount: 3 });
     linkedin.reactions.set(`${ann} ${counted.externalId}`, 'LIKE');
@@ -353,9 +353,18 @@ describe('LinkedIn', () => {
       ),
     );
     expect(snapshot.quotes).toBeNull();
+    expect(snapshot.impressions).toBe(900);
+    // The target's latest figures (migration 0046's trigger) keep them too.
+    expect(
+      await h()
+        .db.selectFrom('target_metrics')
+        .select('impressions')
+        .where('target_id', '=', target.id)
+        .executeTakeFirst(),
+    ).toEqual({ impressions: 900 });
     expect(linkedin.requests.some((r) => r.path.startsWith('/rest/organizationalEntityShareStatistics?'))).toBe(true);
 
-    // A member's post has no share statistics (reposts 0); a post LinkedIn no longer finds is deleted.
+    // A member's post has no share statistics (reposts 0, impressions unknown); a post LinkedIn no longer finds is deleted.
     linkedin.posts.push({
       id: 'urn:li:share:7300000000000009999',
       author: memberCredentials.account.id,
@@ -368,16 +377,22 @@ describe('LinkedIn', () => {
     ]);
     expect(metrics.get('urn:li:share:7300000000000009999')).toEqual({
       status: 'ok',
-      counts: { likes: 0, replies: 0, reposts: 0, quotes: null },
+      counts: { likes: 0, replies: 0, reposts: 0, quotes: null, impressions: null },
     });
     expect(metrics.get('urn:li:share:1')).toEqual({ status: 'deleted' });
     expect(calls).toBe(2);
   });
 
-  test("the analytics collector stores an X post's likes, replies, reposts and quotes (GET /2/tweets?ids=)", async () => {
+  test("the analytics collector stores an X post's likes, replies, reposts, quotes and impressions (GET /2/tweets?ids=)", async () => {
     const counted = await publishedOn(xChannel, 'Chorus on X: counted');
     const tweet = x.tweets.find((t) => t.id === counted.externalId)!;
-    Object.assign(tweet.public_metrics, { like_count: 5, reply_count: 2, retweet_count: 3, quote_count: 1 });
+    Object.assign(tweet.public_metrics, {
+      like_count: 5,
+      reply_count: 2,
+      retweet_count: 3,
+      quote_count: 1,
+      impression_count: 480,
+    });
     const target = await h()
       .db.selectFrom('post_targets')
       .select('id')
@@ -385,7 +400,13 @@ describe('LinkedIn', () => {
       .executeTakeFirstOrThrow();
     await waitFor('a snapshot with the counts', async () =>
       (await h().db.selectFrom('metric_snapshots').selectAll().where('target_id', '=', target.id).execute()).find(
-        (s) => s.status === 'ok' && s.likes === 5 && s.replies === 2 && s.reposts === 3 && s.quotes === 1,
+        (s) =>
+          s.status === 'ok' &&
+          s.likes === 5 &&
+          s.replies === 2 &&
+          s.reposts === 3 &&
+          s.quotes === 1 &&
+          s.impressions === 480,
       ),
     );
     expect(x.requests.some((r) => r.path.startsWith('/2/tweets?ids='))).toBe(true);

@@ -35,7 +35,10 @@ test('45 statuses in 3 calls of GET /api/v1/statuses?id[]=, plus one for the del
     '/api/v1/statuses',
     `/api/v1/statuses/${deleted}`,
   ]);
-  expect(metrics.get(ids[7]!)).toEqual({ status: 'ok', counts: { likes: 7, reposts: 1, replies: 2, quotes: null } });
+  expect(metrics.get(ids[7]!)).toEqual({
+    status: 'ok',
+    counts: { likes: 7, reposts: 1, replies: 2, quotes: null, impressions: null },
+  });
   expect(metrics.get(deleted)).toEqual({ status: 'deleted' });
   expect(metrics.size).toBe(45);
 

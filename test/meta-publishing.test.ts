@@ -439,31 +439,57 @@ describe('Threads', () => {
   });
 });
 
-test("each network's counts are read one post a call (what the analytics collector stores); a post the network no longer has is deleted", async () => {
+test("each network's counts are read one post a call, impressions with them or by an insights call each (what the analytics collector stores); a post the network no longer has is deleted", async () => {
   const post = fake.addFeedPost('Counted on Facebook');
   post.reactions = 7;
   fake.comment(post.id, { message: 'Nice' });
+  fake.insights.set(post.id, { post_impressions: 250 });
   const photo = fake.addInstagramMedia('Counted on Instagram');
   photo.likeCount = 4;
   photo.commentsCount = 2;
+  fake.insights.set(photo.id, { views: 90 });
   const thread = fake.addThreadsPost('Counted on Threads');
   thread.likeCount = 3;
+  fake.insights.set(thread.id, { views: 40 });
   const read = (provider: 'facebook' | 'instagram' | 'threads', id: string) =>
     h().adapters[provider].readMetrics!(credentialsOf[provider]!, [id, '17999999999999999']);
-  const counts = (likes: number, replies: number, quotes: number | null) => ({
+  const counts = (likes: number, replies: number, quotes: number | null, impressions: number | null) => ({
     status: 'ok',
-    counts: { likes, replies, reposts: 0, quotes },
+    counts: { likes, replies, reposts: 0, quotes, impressions },
   });
-  for (const [provider, id, expected] of [
-    ['facebook', post.id, counts(7, 1, null)],
-    ['instagram', photo.id, counts(4, 2, null)],
-    ['threads', thread.id, counts(3, 0, 0)],
+  // Facebook and Instagram: the counts, then the insights call (counted); the deleted post, one call.
+  for (const [provider, id, expected, expectedCalls] of [
+    ['facebook', post.id, counts(7, 1, null, 250), 3],
+    ['instagram', photo.id, counts(4, 2, null, 90), 3],
+    ['threads', thread.id, counts(3, 0, 0, 40), 2],
   ] as const) {
     const { metrics, calls } = await read(provider, id);
-    expect(calls).toBe(2);
+    expect(calls).toBe(expectedCalls);
     expect(metrics.get(id)).toEqual(expected);
     expect(metrics.get('17999999999999999')).toEqual({ status: 'deleted' });
   }
+  const insightsAsked = (id: string) =>
+    fake.requests.filter((r) => r.path.endsWith(`/${id}/insights`)).map((r) => r.query.get('metric'));
+  expect(insightsAsked(post.id)).toEqual(['post_impressions']);
+  expect(insightsAsked(photo.id)).toEqual(['views']);
+  expect(insightsAsked(thread.id)).toEqual(['likes,replies,reposts,quotes,views']);
+
+  // Insights refused for a post (too few viewers, a permission missing): its counts stay, impressions null.
+  // Threads' views come with its counts: refused, they are asked again without views.
+  fake.refuseInsights.add(post.id).add(photo.id).add(thread.id);
+  for (const [provider, id, expected] of [
+    ['facebook', post.id, counts(7, 1, null, null)],
+    ['instagram', photo.id, counts(4, 2, null, null)],
+    ['threads', thread.id, counts(3, 0, 0, null)],
+  ] as const) {
+    const { metrics, calls } = await read(provider, id);
+    expect(calls).toBe(3);
+    expect(metrics.get(id)).toEqual(expected);
+  }
+  // Throttling is no refusal: the channel's read fails, to be retried.
+  fake.refuseInsights.clear();
+  fake.throttleNext(new RegExp(`/${photo.id}/insights`), 4, 1);
+  await expect(read('instagram', photo.id)).rejects.toMatchObject({ kind: 'rate_limited' });
 });
 
 test('the signed media URL serves the file only with its signature, until it expires', async () => {

@@ -219,13 +219,16 @@ describe("X's rules are checked when the post is created, counted X's way", () =
   });
 });
 
-test('metrics of posts by GET /2/tweets?ids= (a deleted one says so), followers from /2/users/me', async () => {
+test('metrics of posts by GET /2/tweets?ids= with their impressions (a deleted one says so), followers from /2/users/me', async () => {
   const [tweet] = tweetsWith('Hello X from Chorus');
-  tweet!.public_metrics = { like_count: 5, retweet_count: 2, reply_count: 1, quote_count: 3 };
+  tweet!.public_metrics = { like_count: 5, retweet_count: 2, reply_count: 1, quote_count: 3, impression_count: 1234 };
   fake.user.followers = 42;
   const { metrics, calls } = await h().adapters.x.readMetrics!(credentials, [tweet!.id, '1']);
   expect(calls).toBe(1);
-  expect(metrics.get(tweet!.id)).toEqual({ status: 'ok', counts: { likes: 5, reposts: 2, replies: 1, quotes: 3 } });
+  expect(metrics.get(tweet!.id)).toEqual({
+    status: 'ok',
+    counts: { likes: 5, reposts: 2, replies: 1, quotes: 3, impressions: 1234 },
+  });
   expect(metrics.get('1')).toEqual({ status: 'deleted' });
   expect(await h().adapters.x.readFollowers!(credentials)).toBe(42);
 });

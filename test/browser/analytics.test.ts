@@ -17,7 +17,7 @@ let autumn: string;
 /** A published post on the channel with one snapshot of its counts (the collector's work, done here directly). */
 async function seedPublished(
   publishedAt: Date,
-  counts: { likes: number; reposts: number; replies: number },
+  counts: { likes: number; reposts: number; replies: number; impressions?: number },
   campaignId: string | null,
   text: string,
 ) {
@@ -107,7 +107,13 @@ beforeAll(async () => {
   };
   spring = await campaign('Spring sale');
   autumn = await campaign('Autumn launch');
-  await seedPublished(new Date(now - 4 * DAY), { likes: 6, reposts: 2, replies: 1 }, spring, 'Spring is here');
+  // Impressions on one post only (as when one network gives them and another does not).
+  await seedPublished(
+    new Date(now - 4 * DAY),
+    { likes: 6, reposts: 2, replies: 1, impressions: 4321 },
+    spring,
+    'Spring is here',
+  );
   await seedPublished(new Date(now - 3 * DAY), { likes: 3, reposts: 0, replies: 0 }, spring, 'Last days of the sale');
   await seedPublished(new Date(now - 2 * DAY), { likes: 2, reposts: 0, replies: 0 }, autumn, 'Autumn is coming');
 
@@ -148,6 +154,9 @@ test('the overview, audience growth and best times show the seeded figures; CSV 
       .locator('dl[aria-label="Publishing"] .figure:has(dt:text-is("Engagement rate")) .figure-value')
       .textContent(),
   ).toBe('4.24%');
+  const impressions = page.locator('dl[aria-label="Publishing"] .figure:has(dt:text-is("Impressions"))');
+  expect(await impressions.locator('.figure-value').textContent()).toBe('4,321');
+  expect(await impressions.locator('.figure-hint').textContent()).toBe('over 1 of 3 sends');
   expect(
     await page.locator('dl[aria-label="Audience"] .figure:has(dt:text-is("Followers")) .figure-value').textContent(),
   ).toBe('120');
@@ -201,7 +210,10 @@ test("a campaign's results on its screen, and two campaigns compared per post an
   expect(await results.locator('.figure:has(dt:text-is("Engagements")) .figure-value').textContent()).toBe('12');
   expect(await results.locator('.figure:has(dt:text-is("Posts published")) .figure-value').textContent()).toBe('2');
   const perPost = results.getByRole('table', { name: 'Per post' });
-  await perPost.getByRole('row', { name: /Spring is here.* 6 2 1 0 9 / }).waitFor();
+  await perPost.getByRole('row', { name: /Spring is here.* 6 2 1 0 9 4,321 / }).waitFor();
+  // A post whose network gave no impressions shows a dash, not 0.
+  await perPost.getByRole('row', { name: /Last days of the sale.* 3 0 0 0 3 — / }).waitFor();
+  expect(await results.locator('.figure:has(dt:text-is("Impressions")) .figure-value').textContent()).toBe('4,321');
   await results
     .getByRole('table', { name: 'Per channel' })
     .getByRole('row', { name: /Brand Mastodon 9 2 1 0 12/ })
@@ -242,5 +254,12 @@ test("a campaign's results on its screen, and two campaigns compared per post an
   await phone.goto(`/campaigns/${spring}`);
   await phone.getByRole('table', { name: 'Per post' }).waitFor();
   expect(await seriousViolations(phone)).toEqual([]);
+  // At 390 px the table stacks: each cell named by its label, impressions included, nothing wider than the screen.
+  const impressionCells = phone.getByRole('table', { name: 'Per post' }).locator('td[data-label="Impressions"]');
+  expect((await impressionCells.allTextContents()).sort()).toEqual(['4,321', '—']);
+  const width = await phone
+    .locator('html')
+    .evaluate((html) => (html as unknown as { scrollWidth: number }).scrollWidth);
+  expect(width).toBeLessThanOrEqual(PHONE.width);
   await screenshot(phone, 'campaign-results-phone');
 });

@@ -36,6 +36,14 @@ import { ConsentPages, refusePage } from './consent-page';
  *   replies (`/{post}/replies`, `/{post}/conversation` with `reverse`, `/{user}/replies`,
  *   `/{user}/mentions?since=`) and reply containers (`reply_to_id`); a deleted object answers 400
  *   code 100 / subcode 33;
+ * - insights (https://developers.facebook.com/docs/graph-api/reference/insights,
+ *   /docs/instagram-platform/reference/instagram-media/insights, Threads' media insights):
+ *   `GET /{post}/insights?metric=post_impressions`, `GET /{ig-media}/insights?metric=views`,
+ *   `GET /{threads-media}/insights?metric=likes,replies,reposts,quotes,views`, each
+ *   `{data: [{name, period: 'lifetime', values: [{value}], title, description, id}]}` (values from
+ *   `insights`, else 0); a metric the object does not have: 400 code 100; a refused object
+ *   (`refuseInsights`): 400 code 10, as for a medium with too few viewers or a missing permission
+ *   (Threads: when `views` is asked for);
  * - errors `{error: {message, type, code, error_subcode, fbtrace_id}}`; throttling as code 4/17/32/613
  *   with `X-Business-Use-Case-Usage` (`estimated_time_to_regain_access`, minutes) and `X-App-Usage`,
  *   which every answer carries (`usage` sets the share of the budget they report spent).
@@ -162,6 +170,10 @@ export interface MetaFake {
   threadsPosts: FakeThreadsPost[];
   /** The share of the hourly budget every answer's X-App-Usage and X-Business-Use-Case-Usage report spent (percent), and the minutes they say access takes to come back. */
   usage: { percent: number; regainMinutes: number };
+  /** Insight values by post or media id and metric name (`post_impressions`, `views`); absent: 0. */
+  insights: Map<string, Record<string, number>>;
+  /** Post or media ids whose insights Graph refuses (400 code 10), while it still shows their counts. */
+  refuseInsights: Set<string>;
   /** Every request: method, host (graph or threads), path and query. */
   requests: { method: string; host: 'graph' | 'threads'; path: string; query: URLSearchParams }[];
   /** A Page post, as if published a while ago (`ageMs`). */
@@ -287,6 +299,8 @@ export async function startMetaFake(): Promise<MetaFake> {
     igMentionedMedia: [],
     threadsPosts: [],
     usage: { percent: 1, regainMinutes: 0 },
+    insights: new Map(),
+    refuseInsights: new Set(),
     requests: [],
     issueCode(network, redirectUri = fake.app.redirectUri) {
       const code = `code-${randomBytes(8).toString('hex')}`;
@@ -425,6 +439,25 @@ export async function startMetaFake(): Promise<MetaFake> {
   const fail = (status: number, code: number, message: string, subcode?: number, type = 'OAuthException') =>
     new GraphFailure(status, { message, type, code, ...(subcode ? { error_subcode: subcode } : {}) });
   const param = (code: string) => fail(400, 100, `(#100) ${code}`, undefined, 'GraphMethodException');
+  // The lifetime insights of a post or medium, as `GET /{id}/insights?metric=…` answers them.
+  const insightsOf = (id: string, metrics: readonly string[], p: URLSearchParams, refused = (_: string[]) => true) => {
+    const asked = (p.get('metric') ?? '').split(',').filter(Boolean);
+    if (fake.refuseInsights.has(id) && refused(asked))
+      throw fail(400, 10, '(#10) Not enough viewers for the media to show insights');
+    const unknown = asked.find((m) => !metrics.includes(m));
+    if (asked.length === 0 || unknown !== undefined)
+      throw param(`metric[${asked.indexOf(unknown ?? '')}] must be one of the following values: ${metrics.join(', ')}`);
+    return {
+      data: asked.map((name) => ({
+        name,
+        period: 'lifetime',
+        values: [{ value: fake.insights.get(id)?.[name] ?? 0 }],
+        title: name,
+        description: `Lifetime ${name}`,
+        id: `${id}/insights/${name}/lifetime`,
+      })),
+    };
+  };
   const gone = (id: string) =>
     fail(
       400,
@@ -1025,6 +1058,18 @@ export async function startMetaFake(): Promise<MetaFake> {
         return { id: reply.id };
       }
     }
+    if (post && edge === 'insights' && method === 'GET') {
+      authenticate(token, ['page']);
+      return insightsOf(post.id, ['post_impressions', 'post_impressions_unique', 'post_clicks'], p);
+    }
+    if (igMedia && edge === 'insights' && method === 'GET') {
+      authenticate(token, ['page', 'long']);
+      return insightsOf(
+        igMedia.id,
+        ['views', 'reach', 'likes', 'comments', 'shares', 'saved', 'total_interactions'],
+        p,
+      );
+    }
     if (igMedia && !edge) {
       authenticate(token, ['page', 'long']);
       return {
@@ -1165,15 +1210,13 @@ export async function startMetaFake(): Promise<MetaFake> {
     }
     if (threadsPost && !edge) return threadsView(threadsPost);
     if (media && !edge) return { id: media.id, permalink: media.permalink };
-    if (media && edge === 'insights')
-      return {
-        data: ['likes', 'replies', 'reposts', 'quotes'].map((name) => ({
-          name,
-          period: 'lifetime',
-          values: [{ value: name === 'likes' ? media.likeCount : 0 }],
-          id: `${media.id}/insights/${name}/lifetime`,
-        })),
-      };
+    if (media && edge === 'insights') {
+      const answer = insightsOf(media.id, ['views', 'likes', 'replies', 'reposts', 'quotes', 'shares'], p, (asked) =>
+        asked.includes('views'),
+      );
+      for (const d of answer.data) if (d.name === 'likes') d.values = [{ value: media.likeCount }];
+      return answer;
+    }
     throw fail(400, 100, `Object with ID '${node}' does not exist`, 33, 'THApiException');
   }
 

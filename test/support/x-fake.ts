@@ -42,7 +42,14 @@ export interface FakeTweet {
   conversation_id: string;
   quoted: string | null;
   media: { id: string; alt: string | null; sha256: string; type: string }[];
-  public_metrics: { like_count: number; retweet_count: number; reply_count: number; quote_count: number };
+  /** As `GET /2/tweets` gives them with `tweet.fields=public_metrics` (impression_count: times X showed it). */
+  public_metrics: {
+    like_count: number;
+    retweet_count: number;
+    reply_count: number;
+    quote_count: number;
+    impression_count: number;
+  };
 }
 
 export interface XUserAccount {
@@ -140,7 +147,7 @@ export async function startXFake(): Promise<XFake> {
         conversation_id: '',
         quoted: quote?.id ?? null,
         media: [],
-        public_metrics: { like_count: 0, retweet_count: 0, reply_count: 0, quote_count: 0 },
+        public_metrics: { like_count: 0, retweet_count: 0, reply_count: 0, quote_count: 0, impression_count: 0 },
       };
       tweet.conversation_id = inReplyTo?.conversation_id ?? tweet.id;
       if (inReplyTo) inReplyTo.public_metrics.reply_count++;
@@ -194,7 +201,7 @@ export async function startXFake(): Promise<XFake> {
     edit_history_tweet_ids: [t.id],
     ...(fields.includes('created_at') ? { created_at: t.created_at } : {}),
     ...(fields.includes('author_id') ? { author_id: t.author_id } : {}),
-    ...(fields.includes('public_metrics') ? { public_metrics: { ...t.public_metrics, impression_count: 0 } } : {}),
+    ...(fields.includes('public_metrics') ? { public_metrics: { ...t.public_metrics } } : {}),
     ...(fields.includes('conversation_id') ? { conversation_id: t.conversation_id } : {}),
     ...(fields.includes('in_reply_to_user_id') && t.in_reply_to
       ? { in_reply_to_user_id: fake.tweets.find((p) => p.id === t.in_reply_to)?.author_id }
@@ -470,7 +477,7 @@ export async function startXFake(): Promise<XFake> {
             sha256: createHash('sha256').update(Buffer.concat(m.chunks)).digest('hex'),
           };
         }),
-        public_metrics: { like_count: 0, retweet_count: 0, reply_count: 0, quote_count: 0 },
+        public_metrics: { like_count: 0, retweet_count: 0, reply_count: 0, quote_count: 0, impression_count: 0 },
       };
       tweet.conversation_id ||= tweet.id;
       fake.tweets.push(tweet);

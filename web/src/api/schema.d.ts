@@ -256,6 +256,8 @@ export interface paths {
                                 engagements: number;
                                 /** @description Sum over targets of the channel's followers when each was published (targets with a read) */
                                 followersAtPublish: number;
+                                /** @description Sum of the impressions of the targets whose network gives them (X's impression_count, a LinkedIn organization's share statistics, Facebook's post_impressions, Instagram's and Threads' views); targets without impressions (Bluesky, Mastodon, a LinkedIn member's posts, a post whose insights the network refused) are not counted; null when none has them */
+                                impressions: number | null;
                                 likes: number;
                                 /** @description Published posts */
                                 posts: number;
@@ -265,6 +267,8 @@ export interface paths {
                                 reposts: number;
                                 /** @description Published posts × channels */
                                 targets: number;
+                                /** @description How many targets the impressions sum is over */
+                                targetsWithImpressions: number;
                             }[];
                             name: string;
                             overTime: {
@@ -280,6 +284,8 @@ export interface paths {
                                     engagements: number;
                                     /** @description Sum over targets of the channel's followers when each was published (targets with a read) */
                                     followersAtPublish: number;
+                                    /** @description Sum of the impressions of the targets whose network gives them (X's impression_count, a LinkedIn organization's share statistics, Facebook's post_impressions, Instagram's and Threads' views); targets without impressions (Bluesky, Mastodon, a LinkedIn member's posts, a post whose insights the network refused) are not counted; null when none has them */
+                                    impressions: number | null;
                                     likes: number;
                                     /** @description Published posts */
                                     posts: number;
@@ -289,10 +295,14 @@ export interface paths {
                                     reposts: number;
                                     /** @description Published posts × channels */
                                     targets: number;
+                                    /** @description How many targets the impressions sum is over */
+                                    targetsWithImpressions: number;
                                 }[];
                                 /** @description Counts at +1h, +6h, ... summed over the targets read then */
                                 byOffset: {
                                     engagements: number;
+                                    /** @description Over the targets read then whose network gives impressions (the others not counted); null when none */
+                                    impressions: number | null;
                                     likes: number;
                                     /** @enum {string} */
                                     offsetLabel: "+1h" | "+6h" | "+24h" | "+3d" | "+7d" | "+30d";
@@ -312,6 +322,8 @@ export interface paths {
                                 engagements: number;
                                 /** @description Sum over targets of the channel's followers when each was published (targets with a read) */
                                 followersAtPublish: number;
+                                /** @description Sum of the impressions of the targets whose network gives them (X's impression_count, a LinkedIn organization's share statistics, Facebook's post_impressions, Instagram's and Threads' views); targets without impressions (Bluesky, Mastodon, a LinkedIn member's posts, a post whose insights the network refused) are not counted; null when none has them */
+                                impressions: number | null;
                                 likes: number;
                                 /** Format: uuid */
                                 postId: string;
@@ -324,6 +336,8 @@ export interface paths {
                                 reposts: number;
                                 /** @description Published posts × channels */
                                 targets: number;
+                                /** @description How many targets the impressions sum is over */
+                                targetsWithImpressions: number;
                             }[];
                             /** @description Sums over published targets, from the latest snapshot with counts of each */
                             totals: {
@@ -335,6 +349,8 @@ export interface paths {
                                 engagements: number;
                                 /** @description Sum over targets of the channel's followers when each was published (targets with a read) */
                                 followersAtPublish: number;
+                                /** @description Sum of the impressions of the targets whose network gives them (X's impression_count, a LinkedIn organization's share statistics, Facebook's post_impressions, Instagram's and Threads' views); targets without impressions (Bluesky, Mastodon, a LinkedIn member's posts, a post whose insights the network refused) are not counted; null when none has them */
+                                impressions: number | null;
                                 likes: number;
                                 /** @description Published posts */
                                 posts: number;
@@ -344,6 +360,8 @@ export interface paths {
                                 reposts: number;
                                 /** @description Published posts × channels */
                                 targets: number;
+                                /** @description How many targets the impressions sum is over */
+                                targetsWithImpressions: number;
                             };
                         };
                     };
@@ -405,6 +423,8 @@ export interface paths {
                                 engagementsPerPost: number | null;
                                 /** @description Sum over targets of the channel's followers when each was published (targets with a read) */
                                 followersAtPublish: number;
+                                /** @description Sum of the impressions of the targets whose network gives them (X's impression_count, a LinkedIn organization's share statistics, Facebook's post_impressions, Instagram's and Threads' views); targets without impressions (Bluesky, Mastodon, a LinkedIn member's posts, a post whose insights the network refused) are not counted; null when none has them */
+                                impressions: number | null;
                                 likes: number;
                                 name: string;
                                 /** @description Published posts */
@@ -415,6 +435,8 @@ export interface paths {
                                 reposts: number;
                                 /** @description Published posts × channels */
                                 targets: number;
+                                /** @description How many targets the impressions sum is over */
+                                targetsWithImpressions: number;
                             }[];
                         };
                     };
@@ -485,6 +507,8 @@ export interface paths {
                                 engagements: number;
                                 /** @description Sum over targets of the channel's followers when each was published (targets with a read) */
                                 followersAtPublish: number;
+                                /** @description Sum of the impressions of the targets whose network gives them (X's impression_count, a LinkedIn organization's share statistics, Facebook's post_impressions, Instagram's and Threads' views); targets without impressions (Bluesky, Mastodon, a LinkedIn member's posts, a post whose insights the network refused) are not counted; null when none has them */
+                                impressions: number | null;
                                 likes: number;
                                 /** @description Published posts */
                                 posts: number;
@@ -494,6 +518,8 @@ export interface paths {
                                 reposts: number;
                                 /** @description Published posts × channels */
                                 targets: number;
+                                /** @description How many targets the impressions sum is over */
+                                targetsWithImpressions: number;
                             }[];
                             /** Format: uuid */
                             channelId: string;
@@ -512,6 +538,8 @@ export interface paths {
                                 /** @description likes + reposts + replies + quotes */
                                 engagements: number;
                                 followersAtPublish: number | null;
+                                /** @description Times the network showed it (X's impression_count, a LinkedIn organization's share statistics, Facebook's post_impressions, Instagram's and Threads' views); null where the network does not say (Bluesky, Mastodon, a LinkedIn member's posts) or refused to for this post */
+                                impressions: number | null;
                                 likes: number;
                                 /**
                                  * @description The offset of the snapshot the counts come from
@@ -547,6 +575,8 @@ export interface paths {
                                 engagements: number;
                                 /** @description Sum over targets of the channel's followers when each was published (targets with a read) */
                                 followersAtPublish: number;
+                                /** @description Sum of the impressions of the targets whose network gives them (X's impression_count, a LinkedIn organization's share statistics, Facebook's post_impressions, Instagram's and Threads' views); targets without impressions (Bluesky, Mastodon, a LinkedIn member's posts, a post whose insights the network refused) are not counted; null when none has them */
+                                impressions: number | null;
                                 likes: number;
                                 /** @description Published posts */
                                 posts: number;
@@ -556,6 +586,8 @@ export interface paths {
                                 reposts: number;
                                 /** @description Published posts × channels */
                                 targets: number;
+                                /** @description How many targets the impressions sum is over */
+                                targetsWithImpressions: number;
                             };
                         };
                     };
@@ -779,6 +811,8 @@ export interface paths {
                                 campaignId: string | null;
                                 /** Format: uuid */
                                 channelId: string;
+                                /** @description Null where the network does not say */
+                                impressions: number | null;
                                 likes: number | null;
                                 /** @enum {string} */
                                 offsetLabel: "+1h" | "+6h" | "+24h" | "+3d" | "+7d" | "+30d";
@@ -803,6 +837,8 @@ export interface paths {
                                 engagementRate: number | null;
                                 engagements: number;
                                 followersAtPublish: number | null;
+                                /** @description Null where the network does not say */
+                                impressions: number | null;
                                 likes: number;
                                 /** @enum {string|null} */
                                 offsetLabel: "+1h" | "+6h" | "+24h" | "+3d" | "+7d" | "+30d" | null;
@@ -830,6 +866,8 @@ export interface paths {
                                 engagements: number;
                                 /** @description Sum over targets of the channel's followers when each was published (targets with a read) */
                                 followersAtPublish: number;
+                                /** @description Sum of the impressions of the targets whose network gives them (X's impression_count, a LinkedIn organization's share statistics, Facebook's post_impressions, Instagram's and Threads' views); targets without impressions (Bluesky, Mastodon, a LinkedIn member's posts, a post whose insights the network refused) are not counted; null when none has them */
+                                impressions: number | null;
                                 likes: number;
                                 name: string;
                                 /** @description Published posts */
@@ -845,6 +883,8 @@ export interface paths {
                                 tags: string;
                                 /** @description Published posts × channels */
                                 targets: number;
+                                /** @description How many targets the impressions sum is over */
+                                targetsWithImpressions: number;
                             } | {
                                 /** Format: uuid */
                                 channelId: string;
@@ -965,6 +1005,8 @@ export interface paths {
                                 engagements: number;
                                 /** @description Sum over targets of the channel's followers when each was published (targets with a read) */
                                 followersAtPublish: number;
+                                /** @description Sum of the impressions of the targets whose network gives them (X's impression_count, a LinkedIn organization's share statistics, Facebook's post_impressions, Instagram's and Threads' views); targets without impressions (Bluesky, Mastodon, a LinkedIn member's posts, a post whose insights the network refused) are not counted; null when none has them */
+                                impressions: number | null;
                                 likes: number;
                                 /** @description Published posts */
                                 posts: number;
@@ -974,6 +1016,8 @@ export interface paths {
                                 reposts: number;
                                 /** @description Published posts × channels */
                                 targets: number;
+                                /** @description How many targets the impressions sum is over */
+                                targetsWithImpressions: number;
                             };
                             to: string;
                         };
@@ -1038,6 +1082,8 @@ export interface paths {
                                 /** @description likes + reposts + replies + quotes */
                                 engagements: number;
                                 followersAtPublish: number | null;
+                                /** @description Times the network showed it (X's impression_count, a LinkedIn organization's share statistics, Facebook's post_impressions, Instagram's and Threads' views); null where the network does not say (Bluesky, Mastodon, a LinkedIn member's posts) or refused to for this post */
+                                impressions: number | null;
                                 likes: number;
                                 /**
                                  * @description The offset of the snapshot the counts come from
@@ -1055,6 +1101,8 @@ export interface paths {
                                 reposts: number;
                                 /** @description Growth over time */
                                 snapshots: {
+                                    /** @description Null where the network does not say */
+                                    impressions: number | null;
                                     likes: number | null;
                                     /** @enum {string} */
                                     offsetLabel: "+1h" | "+6h" | "+24h" | "+3d" | "+7d" | "+30d";
@@ -1083,6 +1131,8 @@ export interface paths {
                                 engagements: number;
                                 /** @description Sum over targets of the channel's followers when each was published (targets with a read) */
                                 followersAtPublish: number;
+                                /** @description Sum of the impressions of the targets whose network gives them (X's impression_count, a LinkedIn organization's share statistics, Facebook's post_impressions, Instagram's and Threads' views); targets without impressions (Bluesky, Mastodon, a LinkedIn member's posts, a post whose insights the network refused) are not counted; null when none has them */
+                                impressions: number | null;
                                 likes: number;
                                 /** @description Published posts */
                                 posts: number;
@@ -1092,6 +1142,8 @@ export interface paths {
                                 reposts: number;
                                 /** @description Published posts × channels */
                                 targets: number;
+                                /** @description How many targets the impressions sum is over */
+                                targetsWithImpressions: number;
                             };
                         };
                     };
@@ -1445,6 +1497,8 @@ export interface paths {
                                     engagements: number;
                                     /** @description Sum over targets of the channel's followers when each was published (targets with a read) */
                                     followersAtPublish: number;
+                                    /** @description Sum of the impressions of the targets whose network gives them (X's impression_count, a LinkedIn organization's share statistics, Facebook's post_impressions, Instagram's and Threads' views); targets without impressions (Bluesky, Mastodon, a LinkedIn member's posts, a post whose insights the network refused) are not counted; null when none has them */
+                                    impressions: number | null;
                                     likes: number;
                                     /** @description Published posts */
                                     posts: number;
@@ -1454,6 +1508,8 @@ export interface paths {
                                     reposts: number;
                                     /** @description Published posts × channels */
                                     targets: number;
+                                    /** @description How many targets the impressions sum is over */
+                                    targetsWithImpressions: number;
                                 };
                                 to: string;
                             };
@@ -1507,6 +1563,8 @@ export interface paths {
                                     engagements: number;
                                     /** @description Sum over targets of the channel's followers when each was published (targets with a read) */
                                     followersAtPublish: number;
+                                    /** @description Sum of the impressions of the targets whose network gives them (X's impression_count, a LinkedIn organization's share statistics, Facebook's post_impressions, Instagram's and Threads' views); targets without impressions (Bluesky, Mastodon, a LinkedIn member's posts, a post whose insights the network refused) are not counted; null when none has them */
+                                    impressions: number | null;
                                     likes: number;
                                     /** @description Published posts */
                                     posts: number;
@@ -1516,6 +1574,8 @@ export interface paths {
                                     reposts: number;
                                     /** @description Published posts × channels */
                                     targets: number;
+                                    /** @description How many targets the impressions sum is over */
+                                    targetsWithImpressions: number;
                                 };
                                 to: string;
                             };

@@ -7,7 +7,17 @@ import { api, data } from '../api/client';
 import { useSession } from '../app/session';
 import { ProblemMessage } from '../components/ProblemMessage';
 import { Screen } from '../components/Screen';
-import { CsvLink, csvUrl, Figure, number, percent, RANGES, rangeOf, type RangeDays } from './analytics/shared';
+import {
+  CsvLink,
+  csvUrl,
+  Figure,
+  ImpressionsFigure,
+  number,
+  percent,
+  RANGES,
+  rangeOf,
+  type RangeDays,
+} from './analytics/shared';
 import './analytics.css';
 
 // Only the pieces the audience chart uses.
@@ -88,6 +98,7 @@ function Overview({ range }: { range: ReturnType<typeof rangeOf> }) {
               value={percent(o.publishing.engagementRate)}
               hint="per follower at publishing"
             />
+            <ImpressionsFigure totals={o.publishing} />
             <Figure label="Link clicks" value={number(o.publishing.clicks)} hint="bots and repeats left out" />
           </dl>
           <h3>Audience</h3>

@@ -26,6 +26,7 @@ export default function AnalyticsCompare() {
     { label: 'Engagements', value: (c) => number(c.engagements) },
     { label: 'Engagements per post', value: (c) => number(c.engagementsPerPost, 1) },
     { label: 'Engagements per follower', value: (c) => percent(c.engagementsPerFollower) },
+    { label: 'Impressions', value: (c) => number(c.impressions) },
     { label: 'Clicks', value: (c) => number(c.clicks) },
     { label: 'Clicks per post', value: (c) => number(c.clicksPerPost, 1) },
     { label: 'Likes', value: (c) => number(c.likes) },

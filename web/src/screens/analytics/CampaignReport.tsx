@@ -3,7 +3,7 @@ import { Link } from 'react-router';
 import { api, data } from '../../api/client';
 import { formatDateTime } from '../../app/format';
 import { ProblemMessage } from '../../components/ProblemMessage';
-import { CsvLink, csvUrl, Figure, number, percent, type Counts } from './shared';
+import { CsvLink, csvUrl, Figure, ImpressionsFigure, number, percent, type Counts } from './shared';
 import '../analytics.css';
 
 /** The campaign's figures on its detail screen: totals, per channel and per post. */
@@ -44,6 +44,7 @@ export function CampaignReport({ campaignId, postText }: { campaignId: string; p
               value={percent(r.totals.engagementRate)}
               hint="per follower at publishing"
             />
+            <ImpressionsFigure totals={r.totals} />
             <Figure label="Link clicks" value={number(r.totals.clicks)} />
           </dl>
           <CountsTable
@@ -88,6 +89,7 @@ function CountsTable({
           <th scope="col">Replies</th>
           <th scope="col">Quotes</th>
           <th scope="col">Engagements</th>
+          <th scope="col">Impressions</th>
           <th scope="col">Rate</th>
           <th scope="col">Clicks</th>
         </tr>
@@ -101,6 +103,7 @@ function CountsTable({
             <td data-label="Replies">{number(c.replies)}</td>
             <td data-label="Quotes">{number(c.quotes)}</td>
             <td data-label="Engagements">{number(c.engagements)}</td>
+            <td data-label="Impressions">{number(c.impressions)}</td>
             <td data-label="Rate">{percent(c.engagementRate)}</td>
             <td data-label="Clicks">{number(c.clicks)}</td>
           </tr>

@@ -65,5 +65,27 @@ export interface Counts {
   quotes: number;
   engagements: number;
   engagementRate: number | null;
+  /** Summed over the sends whose network gives impressions; null when none does. */
+  impressions: number | null;
+  targetsWithImpressions: number;
   clicks: number;
+}
+
+/** Impressions as a tile: "—" when no send's network gives them, and over how many sends the sum is. */
+export function ImpressionsFigure({
+  totals,
+}: {
+  totals: Pick<Counts, 'impressions' | 'targetsWithImpressions' | 'targets'>;
+}) {
+  return (
+    <Figure
+      label="Impressions"
+      value={number(totals.impressions)}
+      hint={
+        totals.impressions === null
+          ? 'not given by these networks'
+          : `over ${totals.targetsWithImpressions} of ${totals.targets} sends`
+      }
+    />
+  );
 }

@@ -27,11 +27,7 @@ export type ActivityDeps = PublishingDeps &
 export function createActivities(deps: ActivityDeps) {
   // Each publish tells its workspace's analytics collector (started by the first one).
   const metrics = new MetricsNotifier(deps);
-  // The inbox's networks share the adapters' sessions and token handling.
-  const inboxConnectors = createInboxConnectors(deps.adapters, {
-    blueskyAppviewDid: deps.inbox?.blueskyAppviewDid,
-    db: deps.db,
-  });
+  const inboxConnectors = inboxConnectorsOf(deps);
   return failBadDataForGood({
     ...createPublishingActivities({ ...deps, onPublished: deps.onPublished ?? metrics.published }),
     ...createApprovalActivities(deps),
@@ -55,7 +51,14 @@ export function createActivities(deps: ActivityDeps) {
  * too, for reads scheduled on the deployment's queue before the reads had one.)
  */
 export function createInboxReadActivities(deps: ActivityDeps) {
-  const inboxConnectors = createInboxConnectors(deps.adapters, { blueskyAppviewDid: deps.inbox?.blueskyAppviewDid });
-  const { readInbox } = createInboxActivities({ ...deps, inboxConnectors });
+  const { readInbox } = createInboxActivities({ ...deps, inboxConnectors: inboxConnectorsOf(deps) });
   return failBadDataForGood({ readInbox });
+}
+
+/**
+ * The inbox's networks, sharing the adapters' sessions and token handling, and reading what Meta's
+ * Instagram webhook recorded (its @mentions) from `deps.db`.
+ */
+function inboxConnectorsOf(deps: ActivityDeps) {
+  return createInboxConnectors(deps.adapters, { blueskyAppviewDid: deps.inbox?.blueskyAppviewDid, db: deps.db });
 }

@@ -46,8 +46,8 @@ export type InboxConnectors = Partial<Record<InboxChannelProvider, InboxConnecto
 /** The inbox's networks, over the process's adapters (their sessions and token handling are shared). */
 export function createInboxConnectors(
   adapters: ChannelAdapters,
-  /** `db`: where Meta's Instagram webhook recorded mentions (without it, they are not read). */
-  options: { blueskyAppviewDid?: string; db?: Db } = {},
+  /** `db`: where Meta's Instagram webhook recorded mentions (the Instagram read fetches them). */
+  options: { blueskyAppviewDid?: string; db: Db },
 ): InboxConnectors {
   const bluesky = adapters.bluesky as unknown as BlueskyAdapter;
   const mastodon = adapters.mastodon as unknown as MastodonAdapter;

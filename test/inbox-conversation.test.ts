@@ -63,7 +63,7 @@ const activities = () =>
     db: h().db,
     adapters: h().adapters,
     sealer: h().sealer,
-    inboxConnectors: createInboxConnectors(h().adapters),
+    inboxConnectors: createInboxConnectors(h().adapters, { db: h().db }),
   });
 
 /**

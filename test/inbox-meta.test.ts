@@ -117,7 +117,7 @@ const activities = () =>
     db: h().db,
     adapters: h().adapters,
     sealer: h().sealer,
-    inboxConnectors: createInboxConnectors(h().adapters),
+    inboxConnectors: createInboxConnectors(h().adapters, { db: h().db }),
   });
 const startConversation = async (conversationId: string, replyId: string) => {
   const handle = await signalConversation(

@@ -446,9 +446,13 @@ describe('LinkedIn', () => {
 
   test('a member channel without r_member_social: the read says so and waits hours, nothing is stored', async () => {
     const pages: unknown[] = [];
-    const read = createInboxConnectors(h().adapters).linkedin!.read(memberCredentials, {}, async (page) => {
-      pages.push(page);
-    });
+    const read = createInboxConnectors(h().adapters, { db: h().db }).linkedin!.read(
+      memberCredentials,
+      {},
+      async (page) => {
+        pages.push(page);
+      },
+    );
     await expect(read).rejects.toThrow(ChannelError);
     const err = (await read.catch((e: unknown) => e)) as ChannelError;
     // Not refused credentials: the channel still publishes, and is not marked for reconnecting.

@@ -13,6 +13,8 @@ const MAX_PAGES = 20;
 /** Below this many requests left in the rate-limit window, the read stops until the window resets. */
 const KEEP_IN_RESERVE = 5;
 const TIMEOUT_MS = 30_000;
+/** Thread roots remembered per process (statuses): most replies answer a status of a thread already seen. */
+const ROOTS_REMEMBERED = 50_000;
 
 interface Account {
   id: string;
@@ -56,7 +58,8 @@ const newer = (a: string, b: string) => BigInt(a) > BigInt(b);
  * (`GET /api/v1/notifications?types[]=mention`, paged forwards with `min_id`: each page the one
  * right after the saved position, following the `Link` header's `prev`) and direct conversations
  * (`GET /api/v1/conversations`, newest first; read back to the newest status stored). A mention's
- * thread is its root status (`/api/v1/statuses/:id/context`); a direct message's is its
+ * thread is its root status (`/api/v1/statuses/:id/context`, asked only when the status it
+ * answers is not of a thread already placed); a direct message's is its
  * conversation. Each page is handed over with its position, so a read cut short resumes there.
  * 429 is a rate-limited ChannelError with the instance's reset time; a window nearly spent stops
  * the read (InboxReadPaused) before the instance has to refuse it.
@@ -64,6 +67,12 @@ const newer = (a: string, b: string) => BigInt(a) > BigInt(b);
 export class MastodonInboxReader {
   /** The account's own id per token: its own statuses in a conversation are not inbound. */
   private readonly own = new Map<string, Promise<string>>();
+  /**
+   * The thread root of statuses already placed, by instance and status id: a reply to one of them
+   * takes its root from here instead of a context call (a status's ancestors do not change), which
+   * spares the instance's rate limit (300 calls in 5 minutes) and the read's time. Oldest forgotten first.
+   */
+  private readonly roots = new Map<string, string>();
 
   async read(
     credentials: MastodonCredentials,
@@ -112,12 +121,18 @@ export class MastodonInboxReader {
   private async mentionItem(credentials: MastodonCredentials, status: Status): Promise<InboundItem> {
     let root = status.id;
     if (status.in_reply_to_id) {
-      const context = await this.call<{ ancestors: Status[] }>(
-        credentials,
-        `/api/v1/statuses/${encodeURIComponent(status.id)}/context`,
-      );
-      root = context.body.ancestors[0]?.id ?? status.in_reply_to_id;
+      const known = this.roots.get(`${credentials.instance} ${status.in_reply_to_id}`);
+      if (known) root = known;
+      else {
+        const context = await this.call<{ ancestors: Status[] }>(
+          credentials,
+          `/api/v1/statuses/${encodeURIComponent(status.id)}/context`,
+        );
+        root = context.body.ancestors[0]?.id ?? status.in_reply_to_id;
+        for (const ancestor of context.body.ancestors) this.rememberRoot(credentials, ancestor.id, root);
+      }
     }
+    this.rememberRoot(credentials, status.id, root);
     const quoted = status.quote?.quoted_status?.id;
     return {
       ...statusItem(status, credentials.instance),
@@ -183,6 +198,13 @@ export class MastodonInboxReader {
     if (newest && newest !== saved) await onPage({ items, cursor: { stream: CONVERSATIONS_STREAM, cursor: newest } });
     // No conversation yet on a first read: every one from now on is new.
     else if (!newest) await onPage({ items: [], cursor: { stream: CONVERSATIONS_STREAM, cursor: '0' } });
+  }
+
+  private rememberRoot(credentials: MastodonCredentials, statusId: string, root: string): void {
+    const key = `${credentials.instance} ${statusId}`;
+    this.roots.delete(key);
+    this.roots.set(key, root);
+    if (this.roots.size > ROOTS_REMEMBERED) this.roots.delete(this.roots.keys().next().value!);
   }
 
   private ownId(credentials: MastodonCredentials): Promise<string> {

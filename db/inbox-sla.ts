@@ -15,6 +15,11 @@ export interface ConversationSnapshot {
   resolutionDueAt: string | null;
   /** How long before each deadline the assignee is reminded (ms); null: no reminder. */
   remindBeforeMs: number | null;
+  /**
+   * Whether the workspace has an enabled assignment rule (false: none would assign it, so its
+   * workflow does not ask). Absent from snapshots loaded before it existed.
+   */
+  assignmentRules?: boolean;
 }
 
 export type SlaClock = 'first_response' | 'resolution';
@@ -49,6 +54,13 @@ export async function armConversationSla(
       .where('workspace_id', '=', row.workspace_id)
       .where('priority', '=', row.priority)
       .executeTakeFirst();
+    const rule = await trx
+      .selectFrom('inbox_assignment_rules')
+      .select('id')
+      .where('workspace_id', '=', row.workspace_id)
+      .where('enabled', '=', true)
+      .limit(1)
+      .executeTakeFirst();
     const snapshot = (r: typeof row): ConversationSnapshot => ({
       conversationId: r.id,
       workspaceId: r.workspace_id,
@@ -59,6 +71,7 @@ export async function armConversationSla(
       firstResponseDueAt: iso(r.first_response_due_at),
       resolutionDueAt: iso(r.resolution_due_at),
       remindBeforeMs: target && target.remind_before_minutes > 0 ? target.remind_before_minutes * minuteMs : null,
+      assignmentRules: rule !== undefined,
     });
     if (row.status === 'closed') return snapshot(row);
 

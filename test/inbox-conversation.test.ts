@@ -510,6 +510,22 @@ describe('SLA', () => {
 });
 
 describe('assignment', () => {
+  test('without an enabled assignment rule its workflow does not ask to assign it (no activity, no row locked)', async () => {
+    const seeded = await seedConversation(h().db, { workspaceId: ws().workspaceId, message: { text: 'Hello?' } });
+    const handle = await start(seeded.conversationId);
+    const events = async () => (await handle.fetchHistory()).events ?? [];
+    // Past the point where it would assign: the patch that skips it is recorded (the only one on this path).
+    await waitFor('the skip recorded', async () =>
+      (await events()).some((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch'),
+    );
+    const activities = (await events()).flatMap(
+      (e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? [],
+    );
+    expect(activities).toContain('loadConversation');
+    expect(activities).not.toContain('assignConversation');
+    expect((await conversation(seeded.conversationId)).assignee_id).toBeNull();
+  });
+
   test('the first matching rule assigns in turn, skipping members who are away, never the same turn twice', async () => {
     const [a, b, c] = await Promise.all([1, 2, 3].map(() => addMember(h(), ws().workspaceId, 'editor')));
     const away = b as TestWorkspace;

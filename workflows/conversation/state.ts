@@ -49,6 +49,8 @@ interface PendingReply {
 }
 
 const MINUTE_MS = 60_000;
+/** The assignment activity only where the workspace has an enabled rule (histories before ask always). */
+const ASSIGN_ONLY_WITH_RULES = 'inbox-assign-only-with-rules';
 
 /**
  * The state of one conversation's workflow and its transitions: the conversation as last loaded,
@@ -154,6 +156,9 @@ export class ConversationFlow {
   async assignIfNeeded(): Promise<void> {
     const conversation = this.conversation;
     if (this.assignmentTried || !conversation || conversation.assigneeId || conversation.status === 'closed') return;
+    // A workspace without an enabled rule assigns nothing: no activity (and no locked row) for it.
+    // Only where the snapshot says so (one loaded before it did, `undefined`, still asks).
+    if (conversation.assignmentRules === false && patched(ASSIGN_ONLY_WITH_RULES)) return;
     this.assignmentTried = true;
     const { assigneeId } = await assignConversation({ conversationId: this.conversationId });
     conversation.assigneeId = assigneeId;

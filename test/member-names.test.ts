@@ -1,15 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { promises as fs } from 'node:fs';
-import path from 'node:path';
-import { FileMigrationProvider, Migrator, sql } from 'kysely';
+import { sql } from 'kysely';
 import type { LightMyRequestResponse } from 'fastify';
-import pg from 'pg';
-import { createDb, type Db } from '../db/database';
+import type { Db } from '../db/database';
 import { listMembers } from '../db/members';
 import { createWorkspaceWithOwner } from '../db/workspaces';
 import { useChorus } from './support/chorus';
 import { createWorkspace, type TestWorkspace } from './support/harness';
-import { adminDatabaseUrl } from './setup/test-env';
+import { useScratchDatabase } from './support/migrations';
 
 /**
  * Issue 13, defect 6: a person's name is per workspace. Each workspace sees the name it gave them
@@ -129,31 +126,11 @@ test('a service account and a workspace owner are named in their membership', as
 });
 
 describe('migration 0025_membership_names', () => {
-  let name: string;
+  const scratch = useScratchDatabase('chorus_names');
+  const migrator = scratch.migrator;
   let db: Db;
-  const migrator = () =>
-    new Migrator({
-      db,
-      provider: new FileMigrationProvider({ fs, path, migrationFolder: path.join(__dirname, '../db/migrations') }),
-    });
-
-  beforeAll(async () => {
-    name = `chorus_names_${Date.now()}_${process.pid}`;
-    const admin = new pg.Client({ connectionString: adminDatabaseUrl() });
-    await admin.connect();
-    await admin.query(`create database ${name}`);
-    await admin.end();
-    const url = new URL(adminDatabaseUrl());
-    url.pathname = `/${name}`;
-    db = createDb(url.toString(), 1);
-  });
-
-  afterAll(async () => {
-    await db?.destroy();
-    const admin = new pg.Client({ connectionString: adminDatabaseUrl() });
-    await admin.connect();
-    await admin.query(`drop database if exists ${name} with (force)`);
-    await admin.end();
+  beforeAll(() => {
+    db = scratch.db();
   });
 
   test("gives each membership the user's global name, then drops it; down puts one back", async () => {

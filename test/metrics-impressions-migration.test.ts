@@ -1,42 +1,23 @@
 import { promises as fs } from 'node:fs';
-import path from 'node:path';
-import { FileMigrationProvider, Migrator, sql } from 'kysely';
-import pg from 'pg';
-import { createDb, type Db } from '../db/database';
-import { adminDatabaseUrl } from './setup/test-env';
+import { sql } from 'kysely';
+import type { Db } from '../db/database';
+import { MIGRATIONS_FOLDER, useScratchDatabase } from './support/migrations';
 
 /**
  * Migration 0046 (issue 16): impressions on metric_snapshots and target_metrics, kept by migration
  * 0037's trigger; its down puts 0037's function back, so snapshots are still written after it.
  */
 const MIGRATION = '0046_post_impressions';
-const folder = path.join(__dirname, '../db/migrations');
-let name: string;
+const scratch = useScratchDatabase('chorus_impressions');
+const migrator = scratch.migrator;
 let db: Db;
-const migrator = () => new Migrator({ db, provider: new FileMigrationProvider({ fs, path, migrationFolder: folder }) });
-
-beforeAll(async () => {
-  name = `chorus_impressions_${Date.now()}_${process.pid}`;
-  const admin = new pg.Client({ connectionString: adminDatabaseUrl() });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(adminDatabaseUrl());
-  url.pathname = `/${name}`;
-  db = createDb(url.toString(), 1);
-});
-
-afterAll(async () => {
-  await db?.destroy();
-  const admin = new pg.Client({ connectionString: adminDatabaseUrl() });
-  await admin.connect();
-  await admin.query(`drop database if exists ${name} with (force)`);
-  await admin.end();
+beforeAll(() => {
+  db = scratch.db();
 });
 
 test('up: the latest counted snapshot’s impressions are kept per target; down: the trigger still writes the counts; up again', async () => {
   expect((await migrator().migrateToLatest()).error).toBeUndefined();
-  const before = (await fs.readdir(folder))
+  const before = (await fs.readdir(MIGRATIONS_FOLDER))
     .map((f) => f.replace(/\.ts$/, ''))
     .filter((f) => f < MIGRATION)
     .sort()

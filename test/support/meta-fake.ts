@@ -260,6 +260,18 @@ export async function startMetaFake(): Promise<MetaFake> {
 
   /** Graph's time format: `2026-11-27T03:00:00+0000`. */
   const graphTime = (ms: number) => new Date(ms).toISOString().replace(/\.\d+Z$/, '+0000');
+  /** Someone else's image post (one that tags or @mentions the account), `ageMs` old. */
+  const othersMedia = (input: { caption: string; username: string; ageMs?: number }): FakeTaggedMedia => {
+    const id = nextId();
+    return {
+      id,
+      username: input.username,
+      caption: input.caption,
+      media_type: 'IMAGE',
+      permalink: `https://www.instagram.com/p/${id}/`,
+      timestamp: graphTime(Date.now() - (input.ageMs ?? 0)),
+    };
+  };
   const ownMedia = (network: 'instagram' | 'threads', owner: string, caption: string, ageMs: number): FakeMedia => {
     const id = nextId();
     return {
@@ -371,28 +383,12 @@ export async function startMetaFake(): Promise<MetaFake> {
       return comment;
     },
     igTag(input) {
-      const id = nextId();
-      const tagged: FakeTaggedMedia = {
-        id,
-        username: input.username,
-        caption: input.caption,
-        media_type: 'IMAGE',
-        permalink: `https://www.instagram.com/p/${id}/`,
-        timestamp: graphTime(Date.now() - (input.ageMs ?? 0)),
-      };
+      const tagged = othersMedia(input);
       fake.igTagged.push(tagged);
       return tagged;
     },
     igMentionIn(input) {
-      const id = nextId();
-      const media: FakeTaggedMedia = {
-        id,
-        username: input.username,
-        caption: input.caption,
-        media_type: 'IMAGE',
-        permalink: `https://www.instagram.com/p/${id}/`,
-        timestamp: graphTime(Date.now() - (input.ageMs ?? 0)),
-      };
+      const media = othersMedia(input);
       fake.igMentionedMedia.push(media);
       return media;
     },

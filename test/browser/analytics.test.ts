@@ -107,15 +107,21 @@ beforeAll(async () => {
   };
   spring = await campaign('Spring sale');
   autumn = await campaign('Autumn launch');
+  // The campaigns' posts go out at 15:00 UTC: never in the Tuesday 09:00 slot the history below
+  // fills (at 09:xx UTC on a Thursday, Friday or Saturday, `now` minus 2, 3 or 4 days is in it).
+  const daysAgoAt15 = (days: number) => {
+    const day = new Date(now - days * DAY);
+    return new Date(Date.UTC(day.getUTCFullYear(), day.getUTCMonth(), day.getUTCDate(), 15));
+  };
   // Impressions on one post only (as when one network gives them and another does not).
   await seedPublished(
-    new Date(now - 4 * DAY),
+    daysAgoAt15(4),
     { likes: 6, reposts: 2, replies: 1, impressions: 4321 },
     spring,
     'Spring is here',
   );
-  await seedPublished(new Date(now - 3 * DAY), { likes: 3, reposts: 0, replies: 0 }, spring, 'Last days of the sale');
-  await seedPublished(new Date(now - 2 * DAY), { likes: 2, reposts: 0, replies: 0 }, autumn, 'Autumn is coming');
+  await seedPublished(daysAgoAt15(3), { likes: 3, reposts: 0, replies: 0 }, spring, 'Last days of the sale');
+  await seedPublished(daysAgoAt15(2), { likes: 2, reposts: 0, replies: 0 }, autumn, 'Autumn is coming');
 
   // History for the best time: four Tuesdays 09:00 (UTC, the channel's zone), five to eight weeks back,
   // outside the overview's 30 days: too few posts in all, so the advice is flagged as thin.

@@ -57,6 +57,9 @@ function AwayCard({ members }: { members: Member[] }) {
       return queryClient.invalidateQueries({ queryKey: ['inbox', 'away'] });
     },
   });
+  // My answer while it is on its way: the box shows it at once (a checkbox that lags reads as broken). Local
+  // state, set in the click's own event, so the box never renders the old value in between.
+  const [sending, setSending] = useState<boolean | null>(null);
   const awayIds = new Set(away.data?.awayUserIds ?? []);
   const me = session.user.id;
   const others = members.filter((m) => m.userId !== me && awayIds.has(m.userId));
@@ -70,10 +73,12 @@ function AwayCard({ members }: { members: Member[] }) {
       <label className="check">
         <input
           type="checkbox"
-          // While the change is on its way the box shows it already (a checkbox that lags reads as broken).
-          checked={set.isPending && set.variables.userId === me ? set.variables.away : awayIds.has(me)}
+          checked={sending ?? awayIds.has(me)}
           disabled={!away.data || set.isPending}
-          onChange={(e) => set.mutate({ userId: me, away: e.target.checked })}
+          onChange={(e) => {
+            setSending(e.target.checked);
+            set.mutate({ userId: me, away: e.target.checked }, { onSettled: () => setSending(null) });
+          }}
         />
         I’m away
       </label>

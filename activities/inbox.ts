@@ -47,19 +47,21 @@ export function createInboxActivities(deps: InboxDeps) {
     /**
      * Reads the channel's streams from their saved positions; each page is stored with its
      * position, and the signals of the conversations it changed queued, in one transaction (the
-     * relay sends them: the read never waits on Temporal). It reads again every poll interval for
-     * `READ_FOR_POLLS` intervals (heartbeating while it waits) and returns when the next read is
-     * due (`pollAfterMs` 0), so that the channel's cadence does not hang on Temporal dispatching a
-     * timer and an activity per poll, which a busy server (thousands of conversation workflows
-     * starting) delays by seconds. A network that refuses or
-     * fails ends the read with `lastError` (the next read tries again; refused credentials also
-     * mark the channel unhealthy); a rate limit, after the network's delay. Cancelled (the worker
-     * shutting down) while it waits: it returns what it stored.
+     * relay sends them: the read never waits on Temporal). It reads again every poll interval
+     * (from one pass's start to the next's: a pass that took the whole interval is followed at
+     * once) for `READ_FOR_POLLS` intervals, heartbeating while it waits, and returns when the next
+     * read is due (`pollAfterMs` 0), so that the channel's cadence does not hang on Temporal
+     * dispatching a timer and an activity per poll, which a busy server (thousands of conversation
+     * workflows starting) delays by seconds. A network that refuses or fails ends the read with
+     * `lastError` (the next read tries again; refused credentials also mark the channel unhealthy);
+     * a rate limit, after the network's delay. Cancelled (the worker shutting down) while it
+     * waits: it returns what it stored.
      */
     async readInbox({ channelId, workspaceId }: { channelId: string; workspaceId: string }): Promise<InboxRead> {
       const read: InboxRead = { stored: 0, skipped: 0, filtered: 0, gone: false, lastError: null, pollAfterMs: pollMs };
       const until = Date.now() + READ_FOR_POLLS * pollMs;
       for (;;) {
+        const passStartedAt = Date.now();
         const channel = await findChannel(deps.db, workspaceId, channelId);
         if (!channel || !readsInbox(channel.provider)) return { ...read, gone: true };
         const connector = deps.inboxConnectors[channel.provider];
@@ -81,7 +83,7 @@ export function createInboxActivities(deps: InboxDeps) {
             await recordChannelFailure(deps.db, channelId, { error: err.message, authFailed: true });
           return { ...read, lastError: err.message, pollAfterMs: Math.max(pollMs, err.retryAfterMs ?? 0) };
         }
-        if (!(await pause(pollMs))) return read;
+        if (!(await pause(passStartedAt + pollMs - Date.now()))) return read;
         // The next read is due now: its workflow starts it at once, without a timer of its own (a
         // timer costs a busy Temporal server two more workflow tasks before the read, seconds).
         if (Date.now() >= until) return { ...read, pollAfterMs: 0 };

@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import { temporal as proto } from '@temporalio/proto';
 import { parseArgs } from 'node:util';
@@ -14,10 +17,11 @@ import { startMastodonFake, type FakeStatus, type MastodonFake } from '../test/s
 import {
   createBenchDatabase,
   machineDescription,
+  memoryOf,
   percentile,
   runCleanups,
+  startChorusProcess,
   startTemporal,
-  startWorker,
   type Cleanup,
 } from './support';
 
@@ -32,7 +36,8 @@ import {
  * `inbox/<channelId>` workflows in this process's worker, polling every CHORUS_INBOX_POLL_SECONDS
  * (default here 1 s). Items are written on the fakes at `--rate` per second, spread over the
  * channels: mentions that start a thread, replies in an earlier thread (the read fetches each
- * one's context), direct messages. Figures: items stored per second (from the first item written
+ * one's context), direct messages. The worker runs in a process of its own, as in production
+ * (`workers/main.ts`); this process is the networks (the fakes) and the observer. Figures: items stored per second (from the first item written
  * to the last stored), and the time from an item existing on its network to its conversation
  * holding it where the inbox API reads it (a probe of the database every 100 ms; counted when
  * first seen), p50 and p99. Target: p99 ≤ 5 s. Exits 0 only when every item is stored once and
@@ -92,14 +97,41 @@ async function main() {
       createBenchDatabase(config, cleanups),
     ]);
     const taskQueue = `bench-${randomUUID()}`;
+    const encryptionKey = generateKey();
+    // Migrates the fresh database before the worker starts.
     const deps = await createDeps(
       { ...config, DATABASE_URL: databaseUrl, CHORUS_TASK_QUEUE: taskQueue },
-      { temporalAddress: target.address, sealerKey: generateKey() },
+      { temporalAddress: target.address, sealerKey: encryptionKey },
     );
     cleanups.push({ what: 'database pool and Temporal connections', run: () => deps.close() });
     await ensureSearchAttributes(deps.temporal, target.namespace);
-    const worker = await startWorker(target, taskQueue, deps);
-    cleanups.push(worker.stop);
+    const runDir = mkdtempSync(path.join(os.tmpdir(), 'chorus-inbox-'));
+    // The worker's log is kept when the bench fails.
+    cleanups.push({
+      what: 'run folder',
+      run: async () => {
+        if (process.exitCode === 0) rmSync(runDir, { recursive: true, force: true });
+        else console.log(`The worker's log: ${path.join(runDir, 'worker.log')}`);
+      },
+    });
+    const worker = await startChorusProcess({
+      kind: 'worker',
+      label: 'worker',
+      logDir: runDir,
+      env: {
+        DATABASE_URL: databaseUrl,
+        TEMPORAL_ADDRESS: target.address,
+        TEMPORAL_NAMESPACE: target.namespace,
+        TEMPORAL_API_KEY: '',
+        TEMPORAL_TLS: '',
+        CHORUS_TASK_QUEUE: taskQueue,
+        CHORUS_ENCRYPTION_KEY: encryptionKey,
+        CHORUS_INBOX_POLL_SECONDS: String(opts.pollSeconds),
+        CHORUS_DATA_DIR: path.join(runDir, 'data'),
+        LOG_LEVEL: 'warn',
+      },
+    });
+    cleanups.push({ what: 'worker', run: () => worker.stop() });
 
     // --- One workspace, one Mastodon channel per fake instance, each read by its workflow.
     const owner = await createWorkspaceWithOwner(deps.db, { name: 'Inbox load', ownerEmail: 'bench@chorus.example' });
@@ -203,11 +235,12 @@ async function main() {
 
     const deadline = Date.now() + opts.timeoutS * 1000;
     while ([...written.keys()].some((k) => !seen.has(k)) && Date.now() < deadline) {
-      worker.assertRunning();
+      if (worker.hasExited()) throw new Error(`The worker exited; see ${worker.logFile}`);
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
     probing = false;
     await probe;
+    const workerPeakMb = memoryOf(worker.pid)?.peakMb;
     const lastStoredAt = Math.max(...seen.values());
 
     // --- The relay: when every queued conversation signal had been sent (null: not within the timeout).
@@ -260,6 +293,7 @@ async function main() {
       slaTargets: opts.slaTargets,
       signalsSentMsAfterLastStored: signalsSentAt === null ? null : signalsSentAt - lastStoredAt,
       signalsLeftAtTimeout: signalsLeft,
+      workerPeakRssMb: workerPeakMb === undefined ? undefined : Math.round(workerPeakMb),
       ...breakdown,
       ...conversationQueue,
     };

@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
@@ -14,6 +14,7 @@ import { loadConfig } from '../config';
 import {
   createBenchDatabase,
   machineDescription,
+  memoryOf,
   percentile,
   runCleanups,
   startChorusProcess,
@@ -140,19 +141,6 @@ async function startReceiver(marker: string): Promise<Receiver> {
       server.close(() => resolve());
     });
   return receiver;
-}
-
-// ---------------------------------------------------------------------------------------------
-// The worker's memory, from /proc: VmHWM is the process's peak resident set.
-
-function memoryOf(pid: number): { rssMb: number; peakMb: number } | undefined {
-  try {
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0);
-    return { rssMb: kb('VmRSS') / 1024, peakMb: kb('VmHWM') / 1024 };
-  } catch {
-    return undefined;
-  }
 }
 
 // ---------------------------------------------------------------------------------------------

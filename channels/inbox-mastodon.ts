@@ -56,7 +56,8 @@ const newer = (a: string, b: string) => BigInt(a) > BigInt(b);
 /**
  * Reads what people wrote to a Mastodon account, per its documented API: mentions
  * (`GET /api/v1/notifications?types[]=mention`, paged forwards with `min_id`: each page the one
- * right after the saved position, following the `Link` header's `prev`) and direct conversations
+ * right after the saved position, following the `Link` header's `prev`, up to a page short of the
+ * limit) and direct conversations
  * (`GET /api/v1/conversations`, newest first; read back to the newest status stored). A mention's
  * thread is its root status (`/api/v1/statuses/:id/context`, asked only when the status it
  * answers is not of a thread already placed); a direct message's is its
@@ -113,7 +114,10 @@ export class MastodonInboxReader {
       const reached: string = oldestFirst[oldestFirst.length - 1]!.id;
       position = reached;
       await onPage({ items, cursor: { stream: MENTIONS_STREAM, cursor: reached } });
-      if (!saved) break;
+      // A page short of the limit is the newest there was when asked: the read has caught up. What
+      // arrived since waits for the next read rather than this one chasing it page by page, which
+      // under a steady stream would keep the direct conversations (read after) waiting.
+      if (!saved || body.length < NOTIFICATIONS_LIMIT) break;
       next = links.prev ?? `/api/v1/notifications?types[]=mention&limit=${NOTIFICATIONS_LIMIT}&min_id=${position}`;
     }
   }

@@ -33,15 +33,16 @@ import {
  *
  * 20 Mastodon channels, each on a Mastodon fake of its own (test/support/mastodon-fake.ts, the
  * documented notifications and conversations API; its rate limit lifted), read by Chorus's
- * `inbox/<channelId>` workflows in this process's worker, polling every CHORUS_INBOX_POLL_SECONDS
- * (default here 1 s). Items are written on the fakes at `--rate` per second, spread over the
- * channels: mentions that start a thread, replies in an earlier thread (the read fetches each
- * one's context), direct messages. The worker runs in a process of its own, as in production
- * (`workers/main.ts`); this process is the networks (the fakes) and the observer. Figures: items stored per second (from the first item written
- * to the last stored), and the time from an item existing on its network to its conversation
- * holding it where the inbox API reads it (a probe of the database every 100 ms; counted when
- * first seen), p50 and p99. Target: p99 ≤ 5 s. Exits 0 only when every item is stored once and
- * the target is met. The last line of output is a JSON summary.
+ * `inbox/<channelId>` workflows in a worker process of its own (`workers/main.ts`, as in
+ * production; this process is the networks and the observer), polling every
+ * CHORUS_INBOX_POLL_SECONDS (default here 1 s). Items are written on the fakes at `--rate` per
+ * second, spread over the channels: mentions that start a thread, replies in an earlier thread
+ * (the read fetches each one's context), direct messages. Figures: items stored per second (from
+ * the first item written to the last stored), and the time from an item existing on its network to
+ * its conversation holding it where the inbox API reads it (a probe of the database every 100 ms;
+ * counted when first seen), p50 and p99; the worker's peak RSS. Target: p99 ≤ 5 s. Exits 0 only
+ * when every item is stored once and the target is met (the worker's log is kept otherwise). The
+ * last line of output is a JSON summary.
  *
  * `--sla on` (the default) gives the workspace SLA targets, so every conversation's workflow has
  * work and is started (through the relay of queued signals, beside the reads); `--sla off` leaves

@@ -105,12 +105,16 @@ export function guardedRequest(url: URL, options: GuardedRequestOptions): Promis
       },
       resolve,
     );
-    // Belt and braces: the address actually connected to must be public too.
+    // Belt and braces: the address actually connected to must be public too. A kept-alive socket
+    // that is reused is connected already and never emits 'connect' again: checked at once (a
+    // listener added to it per request would pile up, holding each request, until it closed).
     request.on('socket', (socket) => {
-      socket.once('connect', () => {
+      const check = () => {
         if (!allowPrivate && socket.remoteAddress && isPrivateAddress(socket.remoteAddress))
           request.destroy(new RefusedAddressError(`${socket.remoteAddress} is a private address`));
-      });
+      };
+      if (socket.connecting) socket.once('connect', check);
+      else check();
     });
     request.on('error', reject);
     request.end(options.body);

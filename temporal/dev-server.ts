@@ -47,8 +47,10 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     const port = options.port ?? (await freePort());
     const child = spawn(cli, devServerArgs({ ...options, port, namespace }), {
       detached: true,
-      stdio: ['ignore', 'inherit', 'inherit'],
+      stdio: ['ignore', 'inherit', 'pipe'],
     });
+    let stopping = false;
+    forwardErrors(child, () => stopping);
     if (pidFile && child.pid) writeFileSync(pidFile, String(child.pid));
     const address = `127.0.0.1:${port}`;
     // Chorus ending without stop() (an uncaught error, process.exit) must not leave the server behind.
@@ -66,6 +68,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
       namespace,
       stop: async () => {
         process.removeListener('exit', killOnExit);
+        stopping = true;
         await stopChild(child);
         if (pidFile) rmSync(pidFile, { force: true });
       },
@@ -115,6 +118,31 @@ function devServerArgs(options: DevServerOptions & { port: number; namespace: st
       `${a.name}=${TypedSearchAttributes.toMetadataType(a.type)}`,
     ]),
   ];
+}
+
+/**
+ * What a server stopping says of the work it drops ("task queue closed", "context canceled"): logged
+ * at ERROR by its matching engine and persistence whenever a dispatch or write is in flight at the
+ * SIGTERM, and nothing anyone can act on. Chorus stops the server last, after its worker.
+ */
+const SHUTDOWN_NOISE = /error="(task queue closed|context canceled)"/;
+
+/**
+ * The server's stderr (its ERROR lines) passed on to Chorus's, line by line; once Chorus is
+ * stopping it, without the noise of the work it drops, so that Ctrl+C on `npm start` ends quietly.
+ */
+function forwardErrors(child: ChildProcess, stopping: () => boolean): void {
+  const pass = (line: string, end: string) => {
+    if (!(stopping() && SHUTDOWN_NOISE.test(line))) process.stderr.write(line + end);
+  };
+  let partial = '';
+  child.stderr!.setEncoding('utf8');
+  child.stderr!.on('data', (chunk: string) => {
+    const lines = (partial + chunk).split('\n');
+    partial = lines.pop()!;
+    for (const line of lines) pass(line, '\n');
+  });
+  child.stderr!.on('end', () => partial && pass(partial, ''));
 }
 
 /** A loopback port free right now: bound once by the OS, then released. */

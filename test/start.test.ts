@@ -77,6 +77,8 @@ test('npm start serves the web app; Ctrl+C on npm start: the Temporal dev server
     expect(html).toContain('<div id="root"></div>');
     // Its script goes out compressed, and cached for good (its name changes with its content).
     const script = await fetch(`http://127.0.0.1:${apiPort}${/src="(\/assets\/[^"]+\.js)"/.exec(html)![1]}`);
+    // Read to the end: an answer left unread holds its connection open, and the server's close with it.
+    await script.arrayBuffer();
     expect([script.status, script.headers.get('content-encoding'), script.headers.get('cache-control')]).toEqual([
       200,
       expect.stringMatching(/^(br|gzip)$/),

@@ -332,6 +332,9 @@ test('an owner sets the inbox up from a phone (away, SLA targets, an assignment 
   expect(await smallTouchTargets(p)).toEqual([]);
   expect(await seriousViolations(p)).toEqual([]);
   await screenshot(p, 'inbox-settings-phone');
+  await p.setViewportSize(DESKTOP);
+  await screenshot(p, 'inbox-settings-desktop');
+  await p.setViewportSize(PHONE);
 
   await p.goto('/inbox/report');
   await p.getByRole('heading', { name: 'SLA report' }).waitFor();

@@ -132,6 +132,8 @@ async function pause(ms: number): Promise<boolean> {
   } catch {
     return false;
   }
+  // A cancel is seen even with no wait left (a pass that took its whole interval).
+  if (context.cancellationSignal.aborted) return false;
   const until = Date.now() + ms;
   try {
     while (Date.now() < until) {

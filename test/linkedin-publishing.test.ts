@@ -93,8 +93,9 @@ test('a text post as the organization and as the member, once each with the vers
   expect(write.headers['x-restli-protocol-version']).toBe('2.0.0');
 });
 
-test('images go up through the Images API and are attached with their alt text', async () => {
+test('images go up through the Images API and are attached with their alt text, in one post though its answer is lost', async () => {
   const [a, b] = [png(32, 16), png(16, 32)];
+  fake.loseNextAnswer = true;
   const created = await createPost({
     text: 'Two pictures for LinkedIn',
     channelIds: [orgChannel],
@@ -105,6 +106,7 @@ test('images go up through the Images API and are attached with their alt text',
   });
   const post = await published(created.json().id);
   expect(post.status).toBe('published');
+  expect(post.targets[0].attempts).toBe(2);
   const [made, ...more] = postsWith('Two pictures for LinkedIn');
   expect(more).toHaveLength(0);
   const images = made!.content!.multiImage!.images;

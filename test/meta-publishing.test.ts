@@ -264,6 +264,21 @@ describe('Instagram', () => {
     expect(made[0]!.children.map((c) => c.fetched)).toEqual(images.map(sha256));
   });
 
+  test('throttling (code 4) at media_publish: retried, and still one container and one media', async () => {
+    fake.throttleNext(/\/media_publish$/, 4, 0);
+    const mediaId = await upload(jpeg(1080, 1080, 9), 'image/jpeg');
+    const created = await createPost({
+      text: 'After the app limit',
+      channelIds: [channels.instagram],
+      media: [{ mediaId }],
+    });
+    const post = await settled(created.json().id);
+    expect(post.status).toBe('published');
+    expect(post.targets[0].attempts).toBe(2);
+    expect([...fake.containers.values()].filter((c) => c.caption === 'After the app limit')).toHaveLength(1);
+    expect(fake.media.filter((m) => m.caption === 'After the app limit')).toHaveLength(1);
+  });
+
   test('a container still processing after the attempt has waited: the activity retries later and publishes the same container', async () => {
     fake.processingPolls = 8; // past one attempt's few seconds of polling
     const mediaId = await upload(jpeg(1080, 1080, 4), 'image/jpeg');
@@ -387,7 +402,7 @@ describe('Instagram', () => {
 });
 
 describe('Threads', () => {
-  test('text, an image and a carousel each publish once (a lost threads_publish answer included)', async () => {
+  test('text, an image and a carousel each publish once (a lost threads_publish answer for the text and the carousel)', async () => {
     fake.loseNextAnswer(/\/threads_publish$/);
     const text = await settled(
       (await createPost({ text: 'Hello Threads 👋', channelIds: [channels.threads] })).json().id,
@@ -409,6 +424,7 @@ describe('Threads', () => {
     expect(one.status).toBe('published');
     expect(fake.media.filter((m) => m.caption === 'One image').map((m) => m.fetched)).toEqual([sha256(images[0]!)]);
 
+    fake.loseNextAnswer(/\/threads_publish$/);
     const carousel = await settled(
       (
         await createPost({
@@ -425,6 +441,17 @@ describe('Threads', () => {
     expect(carousel.targets[0].url).toBe(made[0]!.permalink);
   });
 
+  test('throttling (code 613) at threads_publish: retried, and the thread made once', async () => {
+    fake.throttleNext(/\/threads_publish$/, 613, 0);
+    const created = await createPost({ text: 'After the Threads limit', channelIds: [channels.threads] });
+    const post = await settled(created.json().id);
+    expect(post.status).toBe('published');
+    expect(post.targets[0].attempts).toBe(2);
+    expect(fake.media.filter((m) => m.network === 'threads' && m.caption === 'After the Threads limit')).toHaveLength(
+      1,
+    );
+  });
+
   test('500 characters counted as Threads counts them (an emoji as its UTF-8 bytes), refused with nothing saved', async () => {
     const before = await postCount();
     const fits = 'a'.repeat(496) + '👋'; // 496 + 4 bytes = 500
@@ -438,6 +465,40 @@ describe('Threads', () => {
     expect(await postCount()).toBe(before);
   });
 });
+
+test.each([
+  ['instagram', /\/media$/],
+  ['threads', /\/threads$/],
+] as const)(
+  '%s: throttled, the publish waits the estimated_time_to_regain_access the usage header gives (as Facebook does)',
+  async (provider, at) => {
+    fake.throttleNext(at, 4, 3);
+    const image = jpeg(640, 640, 10);
+    const medium = {
+      mediaId: await upload(image, 'image/jpeg'),
+      sha256: sha256(image),
+      contentType: 'image/jpeg',
+      bytes: image.length,
+      width: 640,
+      height: 640,
+      alt: '',
+      read: async () => image,
+    };
+    const err = await h()
+      .adapters[provider].publish(credentialsOf[provider]!, {
+        postId: 'p',
+        targetId: `throttled-${provider}`,
+        text: 'Throttled',
+        publishAt: new Date().toISOString(),
+        idempotencyKey: `k-${provider}`,
+        isRetry: false,
+        media: [medium],
+      })
+      .catch((e: unknown) => e);
+    expect(err).toMatchObject({ kind: 'rate_limited', retryAfterMs: 180_000 });
+    expect(toApplicationFailure(err, provider).nextRetryDelay).toBe(180_000);
+  },
+);
 
 test("each network's counts are read one post a call, impressions with them or by an insights call each (what the analytics collector stores); a post the network no longer has is deleted", async () => {
   const post = fake.addFeedPost('Counted on Facebook');

@@ -13,6 +13,7 @@ import { createWorkspaceWithOwner } from '../db/workspaces';
 import { createDeps } from '../deps/create-deps';
 import { ensureSearchAttributes } from '../temporal/connection';
 import {
+  chorusProcessEnv,
   createBenchDatabase,
   machineDescription,
   percentile,
@@ -98,14 +99,7 @@ async function main() {
 
     const profileDir = path.join(os.tmpdir(), `chorus-api-profile-${Date.now()}`);
     const api = await startApi({
-      env: {
-        DATABASE_URL: databaseUrl,
-        TEMPORAL_ADDRESS: target.address,
-        TEMPORAL_NAMESPACE: target.namespace,
-        CHORUS_TASK_QUEUE: taskQueue,
-        CHORUS_ENCRYPTION_KEY: sealerKey,
-        WEBHOOKS_ALLOW_PRIVATE: 'true',
-      },
+      env: chorusProcessEnv({ databaseUrl, temporal: target, taskQueue, encryptionKey: sealerKey }),
       profileDir: opts.profile ? profileDir : undefined,
     });
     cleanups.push({ what: 'API process', run: () => api.stop() });

@@ -14,6 +14,7 @@ import { createDb } from '../db/database';
 import { generateKey } from '../db/sealing';
 import { createWorkspaceWithOwner } from '../db/workspaces';
 import {
+  chorusProcessEnv,
   machineDescription,
   percentile,
   runCleanups,
@@ -299,18 +300,13 @@ async function runDrill(name: DrillName, shared: Shared): Promise<DrillResult> {
   console.log(`\n== ${name}: ${options.posts} posts, ${layout.apis} API, ${layout.workers} worker process(es)`);
 
   const databaseUrl = await shared.pg.createDatabase(`drill_${name.replace(/-/g, '_')}_${Date.now()}`);
-  const env: Record<string, string> = {
-    DATABASE_URL: databaseUrl,
-    TEMPORAL_ADDRESS: shared.temporal.address,
-    TEMPORAL_NAMESPACE: shared.temporal.namespace,
-    TEMPORAL_API_KEY: '',
-    TEMPORAL_TLS: '',
-    CHORUS_TASK_QUEUE: `drill-${name}-${randomUUID()}`,
-    CHORUS_ENCRYPTION_KEY: shared.encryptionKey,
-    WEBHOOKS_ALLOW_PRIVATE: 'true',
-    CHORUS_DATA_DIR: path.join(shared.runDir, 'data'),
-    LOG_LEVEL: 'info',
-  };
+  const env = chorusProcessEnv({
+    databaseUrl,
+    temporal: shared.temporal,
+    taskQueue: `drill-${name}-${randomUUID()}`,
+    encryptionKey: shared.encryptionKey,
+    more: { CHORUS_DATA_DIR: path.join(shared.runDir, 'data'), LOG_LEVEL: 'info' },
+  });
   const fleet = new Fleet(env, path.join(shared.runDir, 'logs', name), event);
   try {
     const startedAt = Date.now();

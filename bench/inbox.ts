@@ -15,6 +15,7 @@ import { startInboxReader } from '../services/inbox-store';
 import { ensureSearchAttributes } from '../temporal/connection';
 import { startMastodonFake, type FakeStatus, type MastodonFake } from '../test/support/mastodon-fake';
 import {
+  chorusProcessEnv,
   createBenchDatabase,
   machineDescription,
   memoryOf,
@@ -119,18 +120,17 @@ async function main() {
       kind: 'worker',
       label: 'worker',
       logDir: runDir,
-      env: {
-        DATABASE_URL: databaseUrl,
-        TEMPORAL_ADDRESS: target.address,
-        TEMPORAL_NAMESPACE: target.namespace,
-        TEMPORAL_API_KEY: '',
-        TEMPORAL_TLS: '',
-        CHORUS_TASK_QUEUE: taskQueue,
-        CHORUS_ENCRYPTION_KEY: encryptionKey,
-        CHORUS_INBOX_POLL_SECONDS: String(opts.pollSeconds),
-        CHORUS_DATA_DIR: path.join(runDir, 'data'),
-        LOG_LEVEL: 'warn',
-      },
+      env: chorusProcessEnv({
+        databaseUrl,
+        temporal: target,
+        taskQueue,
+        encryptionKey,
+        more: {
+          CHORUS_INBOX_POLL_SECONDS: String(opts.pollSeconds),
+          CHORUS_DATA_DIR: path.join(runDir, 'data'),
+          LOG_LEVEL: 'warn',
+        },
+      }),
     });
     cleanups.push({ what: 'worker', run: () => worker.stop() });
 

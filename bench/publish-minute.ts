@@ -12,6 +12,7 @@ import { generateKey } from '../db/sealing';
 import { createWorkspaceWithOwner } from '../db/workspaces';
 import { loadConfig } from '../config';
 import {
+  chorusProcessEnv,
   createBenchDatabase,
   machineDescription,
   memoryOf,
@@ -179,18 +180,13 @@ async function main() {
     ]);
     cleanups.push({ what: 'receiver', run: () => receiver.close() });
     const encryptionKey = generateKey();
-    const env: Record<string, string> = {
-      DATABASE_URL: databaseUrl,
-      TEMPORAL_ADDRESS: temporal.address,
-      TEMPORAL_NAMESPACE: temporal.namespace,
-      TEMPORAL_API_KEY: '',
-      TEMPORAL_TLS: '',
-      CHORUS_TASK_QUEUE: `minute-${randomUUID()}`,
-      CHORUS_ENCRYPTION_KEY: encryptionKey,
-      WEBHOOKS_ALLOW_PRIVATE: 'true',
-      CHORUS_DATA_DIR: path.join(runDir, 'data'),
-      LOG_LEVEL: 'warn',
-    };
+    const env = chorusProcessEnv({
+      databaseUrl,
+      temporal,
+      taskQueue: `minute-${randomUUID()}`,
+      encryptionKey,
+      more: { CHORUS_DATA_DIR: path.join(runDir, 'data'), LOG_LEVEL: 'warn' },
+    });
     const logDir = path.join(runDir, 'logs');
     const procs: ChorusProcess[] = [];
     cleanups.push({ what: 'Chorus processes', run: () => Promise.all(procs.map((p) => p.stop())) });

@@ -154,6 +154,32 @@ export interface ChorusProcess {
 }
 
 /**
+ * The environment of a bench's Chorus process (API or worker): its database, Temporal and task
+ * queue, the shared encryption key, and deliveries to the bench's local receivers allowed. The
+ * Temporal key and TLS are blanked so that the shell's settings for another cluster do not leak in;
+ * `more` adds or overrides settings (a data folder, a log level, the inbox's poll interval).
+ */
+export function chorusProcessEnv(opts: {
+  databaseUrl: string;
+  temporal: { address: string; namespace: string };
+  taskQueue: string;
+  encryptionKey: string;
+  more?: Record<string, string>;
+}): Record<string, string> {
+  return {
+    DATABASE_URL: opts.databaseUrl,
+    TEMPORAL_ADDRESS: opts.temporal.address,
+    TEMPORAL_NAMESPACE: opts.temporal.namespace,
+    TEMPORAL_API_KEY: '',
+    TEMPORAL_TLS: '',
+    CHORUS_TASK_QUEUE: opts.taskQueue,
+    CHORUS_ENCRYPTION_KEY: opts.encryptionKey,
+    WEBHOOKS_ALLOW_PRIVATE: 'true',
+    ...opts.more,
+  };
+}
+
+/**
  * `node --import tsx api/main.ts` or `workers/main.ts` in a process of its own, as production runs
  * them (both need DATABASE_URL and TEMPORAL_ADDRESS in `env`). Ready when the API answers /healthz
  * or the worker prints that it polls.

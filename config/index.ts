@@ -42,6 +42,14 @@ export const configSchema = z.object({
   TEMPORAL_UI_PORT: port(8233),
   TEMPORAL_CLI_PATH: optionalString,
   CHORUS_TASK_QUEUE: z.string().min(1).default('chorus-publishing'),
+  /**
+   * How many workflows a worker keeps in memory between their tasks (Temporal's sticky cache, about
+   * half a megabyte each); one evicted is replayed from its history at its next task. Unset: the
+   * SDK's default from the heap size (about 2,300 on a 4 GB heap).
+   */
+  CHORUS_WORKER_CACHED_WORKFLOWS: optionalString.pipe(
+    z.coerce.number<string | undefined>().int().min(2).max(100_000).optional(),
+  ),
 
   /** SMTP server for email notifications (smtp:// or smtps://, credentials in the URL); unset: webhook only. */
   SMTP_URL: optionalString.pipe(z.url({ protocol: /^smtps?$/ }).optional()),

@@ -141,6 +141,14 @@ describe('configuration', () => {
       PGLITE_PORT: 54329,
     });
   });
+  test("the worker's workflow cache: the SDK's size unless set, and at least 2", () => {
+    expect(loadConfig({}).CHORUS_WORKER_CACHED_WORKFLOWS).toBeUndefined();
+    expect(loadConfig({ CHORUS_WORKER_CACHED_WORKFLOWS: '' }).CHORUS_WORKER_CACHED_WORKFLOWS).toBeUndefined();
+    expect(loadConfig({ CHORUS_WORKER_CACHED_WORKFLOWS: '500' }).CHORUS_WORKER_CACHED_WORKFLOWS).toBe(500);
+    expect(() => loadConfig({ CHORUS_WORKER_CACHED_WORKFLOWS: '1' })).toThrow(
+      /CHORUS_WORKER_CACHED_WORKFLOWS: Too small: expected number to be >=2/,
+    );
+  });
   test('names every bad variable', () => {
     expect(() =>
       loadConfig({ DATABASE_URL: 'mysql://x', API_PORT: '99999', CHORUS_ENCRYPTION_KEY: 'c2hvcnQ=' }),

@@ -25,6 +25,7 @@ async function main() {
       namespace: deps.target.namespace,
       taskQueue: deps.taskQueue,
       deps: deps.workerDeps(),
+      maxCachedWorkflows: config.CHORUS_WORKER_CACHED_WORKFLOWS,
     });
     // Channels connected before the inbox existed, or whose read ended: read from now on (idempotent).
     await ensureInboxReaders(deps);

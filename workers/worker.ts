@@ -24,6 +24,8 @@ export interface ChorusWorkerOptions {
   deps: Omit<ActivityDeps, 'taskQueue'> & { inboxReadsDb: Db };
   /** A prebuilt workflow bundle (tests build one once); otherwise workflows are bundled at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
+  /** Workflows kept in memory between tasks (CHORUS_WORKER_CACHED_WORKFLOWS); unset: the SDK's default. */
+  maxCachedWorkflows?: number;
 }
 
 /**
@@ -60,6 +62,7 @@ export async function createChorusWorker(options: ChorusWorkerOptions): Promise<
       ? { workflowBundle: options.workflowBundle }
       : { workflowsPath: require.resolve('../workflows') }),
     activities: createActivities({ ...deps, taskQueue: options.taskQueue }),
+    ...(options.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: options.maxCachedWorkflows } : {}),
     // Publishing waits on the network, not the CPU: many in flight per worker. Staged publishes
     // wait here for up to a minute before their time, so a burst of posts due at once needs a slot
     // each (beyond this many, the rest start as slots free up, and publish late).

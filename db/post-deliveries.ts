@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { appendAuditEntries } from './audit';
 import type { Db } from './database';
 
 /** One target's send that got through: what the network answered, to be recorded before anything else. */
@@ -11,19 +12,55 @@ export interface Delivery {
 
 /**
  * Records deliveries, many in one transaction: each target published with the network's answer
- * (keyed by the target: recording one twice changes nothing), and each channel that delivered
- * healthy again. A retry of the target's publish finds it published and sends nothing; only a
- * delivery not recorded yet (its worker lost between the answer and this) goes out again.
+ * (keyed by the target: recording one twice changes nothing), each post whose last target this was
+ * `published` with its audit entry, and each channel that delivered healthy again. A retry of the
+ * target's publish finds it published and sends nothing; only a delivery not recorded yet (its
+ * worker lost between the answer and this) goes out again.
+ *
+ * The post is marked here rather than by its workflow once the publish activity has reported back
+ * (two Temporal round trips later, seconds in a burst, while the API and the calendar said
+ * `publishing`); the workflow's own mark then finds it done (`savePostStatus`). Only the all-published
+ * case: a partly published or failed post is settled by its workflow, which knows no send is left.
  */
 export async function recordDeliveries(db: Db, deliveries: Delivery[]): Promise<void> {
   if (deliveries.length === 0) return;
   await db.transaction().execute(async (trx) => {
+    const targetIds = deliveries.map((d) => d.targetId);
+    // The posts first, in id order, as the claims lock them (db/post-claims.ts): then the targets.
+    // Taken in the other order, a delivery recorded while a retry on another worker claims the same
+    // post could deadlock with it.
+    const postIds = (
+      await trx
+        .selectFrom('posts')
+        .select('id')
+        .where('id', 'in', (eb) => eb.selectFrom('post_targets').select('post_id').where('id', 'in', targetIds))
+        .orderBy('id')
+        .forUpdate()
+        .execute()
+    ).map((p) => p.id);
     await sql`
       update post_targets t set status = 'published', sending = false, external_id = d.external_id,
         external_url = d.url, last_error = null, published_at = coalesce(t.published_at, now()), updated_at = now()
-      from unnest(${deliveries.map((d) => d.targetId)}::uuid[], ${deliveries.map((d) => d.externalId)}::text[],
+      from unnest(${targetIds}::uuid[], ${deliveries.map((d) => d.externalId)}::text[],
         ${deliveries.map((d) => d.url)}::text[]) as d(id, external_id, url)
       where t.id = d.id`.execute(trx);
+    const done = await sql<{ id: string; workspace_id: string }>`
+      update posts p set status = 'published', awaiting_user_ids = '{}', updated_at = now()
+      where p.id = any(${postIds}::uuid[]) and p.status = 'publishing'
+        and not exists (select 1 from post_targets o where o.post_id = p.id and o.status <> 'published')
+      returning p.id, p.workspace_id`.execute(trx);
+    await appendAuditEntries(
+      trx,
+      done.rows.map((post) => ({
+        workspaceId: post.workspace_id,
+        actorId: null,
+        action: 'post.status_changed' as const,
+        subjectType: 'post',
+        subjectId: post.id,
+        before: { status: 'publishing' },
+        after: { status: 'published' },
+      })),
+    );
     const channelIds = [...new Set(deliveries.map((d) => d.channelId))];
     await trx
       .updateTable('channels')

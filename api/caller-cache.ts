@@ -335,7 +335,7 @@ export class CallerCache {
       this.settleFences(batch, ok);
       if (this.fenceWaiters.length) this.sendFence();
     };
-    const timer = setTimeout(() => settle(false), this.options.fenceTimeoutMs ?? 2000);
+    const timer = setTimeout(() => settle(false), this.options.fenceTimeoutMs ?? 5000);
     listener.fence().then(
       () => settle(true),
       () => settle(false),

@@ -15,6 +15,7 @@ import type { Sealer } from '../db/sealing';
 import type { SessionPolicy } from '../db/sessions';
 import type { Mailer } from '../notifications/mailer';
 import type { Access } from '../contracts/access';
+import { CallerCache } from './caller-cache';
 import { accessOf } from './plugins/auth';
 import { answerClientError, answerFrameworkError, errorsPlugin } from './plugins/errors';
 import { Problem, titleFor } from './problems';
@@ -73,6 +74,12 @@ export interface AppDeps {
    * (previews show a campaign's links on it).
    */
   appUrl?: string;
+  /**
+   * The database the caller cache LISTENs on for revoked tokens, removed members and ended
+   * sessions (api/caller-cache.ts); unset: no cache, every request looks its caller up (the
+   * embedded PGlite, whose socket server does not deliver notifications across connections).
+   */
+  callerCacheDatabaseUrl?: string;
 }
 
 /** A route as registered: its method, URL and the access it declares (none: it takes no member). */
@@ -87,6 +94,8 @@ declare module 'fastify' {
   interface FastifyInstance extends AppDeps {
     /** Every route registered, with the roles and scope its requireRole declares (tests read it). */
     routeAccess: RouteAccess[];
+    /** Resolves bearer tokens and session cookies to callers, kept in memory while nothing changed them. */
+    callers: CallerCache;
   }
 }
 
@@ -102,6 +111,10 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = {}
   }).withTypeProvider<ZodTypeProvider>();
   app.setSerializerCompiler(serializerCompiler);
   for (const [key, value] of Object.entries(deps)) app.decorate(key, value);
+  const callers = new CallerCache({ db: deps.db, url: deps.callerCacheDatabaseUrl, log: app.log });
+  app.decorate('callers', callers);
+  // Before the pool closes (the entry points close the app first): the listener's connection goes too.
+  app.addHook('onClose', () => callers.close());
   const routeAccess: RouteAccess[] = [];
   app.decorate('routeAccess', routeAccess);
   app.addHook('onRoute', (route) => {

@@ -3,14 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { ROLES } from '../contracts/domain';
 import type { Role } from '../db/members';
-import {
-  DEFAULT_SESSION_POLICY,
-  findSession,
-  sessionUser,
-  workspacesOf,
-  type Session,
-  type SessionPolicy,
-} from '../db/sessions';
+import { DEFAULT_SESSION_POLICY, sessionUser, workspacesOf, type Session, type SessionPolicy } from '../db/sessions';
 import { forbidden, sessionExpired, unauthorized } from './problems';
 
 /** The cookie a signed-in browser carries: the session's secret (only its hash is stored). */
@@ -85,7 +78,7 @@ export async function sessionOf(request: FastifyRequest): Promise<{ session: Ses
   const token = request.cookies[SESSION_COOKIE];
   if (!token)
     throw unauthorized('Sign in first (POST /v1/session), or send an API token as "Authorization: Bearer <token>"');
-  const found = await findSession(request.server.db, token, policyOf(request.server));
+  const found = await request.server.callers.session(token, policyOf(request.server));
   if (found.state === 'none') throw unauthorized('Your session is unknown or signed out; sign in again');
   if (found.state === 'expired')
     throw sessionExpired(

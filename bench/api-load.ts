@@ -1,4 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -73,6 +74,11 @@ interface Figures {
   p50Ms: number;
   p99Ms: number;
   failures: number;
+  /**
+   * CPU time of the API process per request in the phase (Linux; absent elsewhere): on a shared
+   * machine the rate follows what the other processes leave the API, this much less.
+   */
+  apiCpuMsPerRequest?: number;
 }
 
 async function main() {
@@ -128,7 +134,7 @@ async function main() {
       const baseline = await bareStarts(deps.temporal, opts.seconds, 10);
       report('Temporal dev server, bare starts (10 in flight)', baseline);
       let created = 0;
-      const creates = await load(api.url, opts.seconds, 10, {
+      const creates = await load(api.url, opts.seconds, 10, api.pid, {
         method: 'POST',
         path: '/v1/posts',
         headers,
@@ -147,14 +153,18 @@ async function main() {
     }
     if (opts.phases.includes('reads')) {
       let next = 0;
-      const byId = await load(api.url, opts.seconds, 100, {
+      const byId = await load(api.url, opts.seconds, 100, api.pid, {
         method: 'GET',
         path: `/v1/posts/${ids[0]}`,
         headers,
         setupRequest: (request) => ({ ...request, path: `/v1/posts/${ids[next++ % ids.length]}` }),
       });
       report('GET /v1/posts/:id (100 connections)', byId);
-      const list = await load(api.url, opts.seconds, 100, { method: 'GET', path: '/v1/posts?limit=50', headers });
+      const list = await load(api.url, opts.seconds, 100, api.pid, {
+        method: 'GET',
+        path: '/v1/posts?limit=50',
+        headers,
+      });
       report('GET /v1/posts?limit=50 (100 connections)', list);
       checks.push(
         [`by id ≥ ${TARGETS.byIdPerSecond}/s`, byId.perSecond >= TARGETS.byIdPerSecond],
@@ -207,20 +217,42 @@ async function load(
   url: string,
   seconds: number,
   connections: number,
+  apiPid: number | undefined,
   request: autocannon.Request & { path: string },
 ): Promise<Figures> {
+  const cpuBefore = cpuMsOf(apiPid);
   const result = await autocannon({ url, connections, duration: seconds, requests: [request] });
+  const cpuAfter = cpuMsOf(apiPid);
+  const cpu =
+    cpuBefore === undefined || cpuAfter === undefined || result.requests.total === 0
+      ? {}
+      : { apiCpuMsPerRequest: Math.round(((cpuAfter - cpuBefore) / result.requests.total) * 1000) / 1000 };
   return {
     perSecond: Math.round(result.requests.average),
     p50Ms: result.latency.p50,
     p99Ms: result.latency.p99,
     failures: result.non2xx + result.errors + result.timeouts,
+    ...cpu,
   };
+}
+
+let clockTicks: number | undefined;
+/** The user + system CPU time a process has used (ms), from /proc (Linux); undefined elsewhere. */
+function cpuMsOf(pid: number | undefined): number | undefined {
+  if (pid === undefined || process.platform !== 'linux') return undefined;
+  try {
+    clockTicks ??= Number(execFileSync('getconf', ['CLK_TCK']).toString().trim());
+    // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) / clockTicks) * 1000;
+  } catch {
+    return undefined;
+  }
 }
 
 function report(what: string, f: Figures) {
   console.log(
-    `${what.padEnd(50)} ${String(f.perSecond).padStart(6)}/s  p50 ${f.p50Ms} ms  p99 ${f.p99Ms} ms${f.failures ? `  ${f.failures} FAILED` : ''}`,
+    `${what.padEnd(50)} ${String(f.perSecond).padStart(6)}/s  p50 ${f.p50Ms} ms  p99 ${f.p99Ms} ms${f.apiCpuMsPerRequest === undefined ? '' : `  API CPU ${f.apiCpuMsPerRequest} ms/request`}${f.failures ? `  ${f.failures} FAILED` : ''}`,
   );
 }
 
@@ -246,7 +278,7 @@ async function startSink(): Promise<Server & { url: string }> {
 async function startApi(opts: {
   env: Record<string, string>;
   profileDir?: string;
-}): Promise<{ url: string; stop(): Promise<void> }> {
+}): Promise<{ url: string; pid: number | undefined; stop(): Promise<void> }> {
   const port = await freePort();
   const child: ChildProcess = spawn(
     process.execPath,
@@ -278,6 +310,7 @@ async function startApi(opts: {
   }
   return {
     url,
+    pid: child.pid,
     async stop() {
       child.kill('SIGTERM');
       await exited;

@@ -32,9 +32,9 @@ export interface SessionPolicy {
 export const DEFAULT_SESSION_POLICY: SessionPolicy = { idleMs: 12 * 3600_000, maxMs: 7 * 24 * 3600_000 };
 
 /** last_seen_at is written at most this often (a request within it does not write). */
-const TOUCH_EVERY_MS = 60_000;
+export const TOUCH_EVERY_MS = 60_000;
 
-const hashSessionToken = (token: string) => createHash('sha256').update(token).digest('hex');
+export const hashSessionToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
 export interface Session {
   id: string;
@@ -54,7 +54,19 @@ export interface WorkspaceRole {
 export type SessionLookup =
   | { state: 'none' }
   | { state: 'expired'; reason: 'idle' | 'max' }
-  | { state: 'active'; session: Session; role: Role | null };
+  | { state: 'active'; session: Session; role: Role | null; lastSeenAt: Date };
+
+/** Why a session with this end and last request is over at `now`; undefined while it lasts. */
+export function sessionEnded(
+  expiresAt: Date,
+  lastSeenAt: Date,
+  policy: SessionPolicy,
+  now: number,
+): 'idle' | 'max' | undefined {
+  if (expiresAt.getTime() <= now) return 'max';
+  if (lastSeenAt.getTime() + policy.idleMs <= now) return 'idle';
+  return undefined;
+}
 
 /**
  * Starts a session for a user in a workspace (the caller has checked the membership), audited as
@@ -109,6 +121,11 @@ export async function signIn(
  * active session's last_seen_at moves to now (at most once a minute).
  */
 export async function findSession(db: Db, token: string, policy: SessionPolicy): Promise<SessionLookup> {
+  return findSessionByHash(db, hashSessionToken(token), policy);
+}
+
+/** findSession by the cookie's hash (the caller cache keys on it: the triggers of migration 0047 name it). */
+export async function findSessionByHash(db: Db, tokenHash: string, policy: SessionPolicy): Promise<SessionLookup> {
   const row = await db
     .selectFrom('sessions as s')
     .leftJoin('memberships as m', (j) =>
@@ -124,19 +141,22 @@ export async function findSession(db: Db, token: string, policy: SessionPolicy):
       's.revoked_at',
       'm.role',
     ])
-    .where('s.token_hash', '=', hashSessionToken(token))
+    .where('s.token_hash', '=', tokenHash)
     .executeTakeFirst();
   if (!row || row.revoked_at) return { state: 'none' };
   const now = Date.now();
-  if (row.expires_at.getTime() <= now) return { state: 'expired', reason: 'max' };
-  if (row.last_seen_at.getTime() + policy.idleMs <= now) return { state: 'expired', reason: 'idle' };
+  const ended = sessionEnded(row.expires_at, row.last_seen_at, policy, now);
+  if (ended) return { state: 'expired', reason: ended };
+  let lastSeenAt = row.last_seen_at;
   if (now - row.last_seen_at.getTime() >= TOUCH_EVERY_MS) {
-    await db
+    const touched = await db
       .updateTable('sessions')
       .set({ last_seen_at: sql`now()` })
       .where('id', '=', row.id)
       .where('last_seen_at', '<', sql<Date>`now() - interval '1 minute'`)
-      .execute();
+      .returning('last_seen_at')
+      .executeTakeFirst();
+    lastSeenAt = touched?.last_seen_at ?? lastSeenAt;
   }
   return {
     state: 'active',
@@ -148,6 +168,7 @@ export async function findSession(db: Db, token: string, policy: SessionPolicy):
       expiresAt: row.expires_at,
     },
     role: row.role,
+    lastSeenAt,
   };
 }
 

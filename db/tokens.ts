@@ -180,9 +180,17 @@ export async function revokeToken(
   });
 }
 
+/** Whether `token` looks like one of ours (anything else is refused without a query). */
+export const isTokenShaped = (token: string): boolean => token.startsWith(TOKEN_PREFIX);
+
 /** Resolves a bearer token to its user, workspace and current role; undefined when unknown, revoked or expired. */
 export async function findCallerByToken(db: Db, token: string): Promise<TokenCaller | undefined> {
-  if (!token.startsWith(TOKEN_PREFIX)) return undefined;
+  if (!isTokenShaped(token)) return undefined;
+  return findCallerByTokenHash(db, hashToken(token));
+}
+
+/** findCallerByToken by the token's hash (the caller cache keys on it: the triggers of migration 0047 name it). */
+export async function findCallerByTokenHash(db: Db, tokenHash: string): Promise<TokenCaller | undefined> {
   const row = await db
     .selectFrom('api_tokens as t')
     .innerJoin('memberships as m', (j) =>
@@ -197,7 +205,7 @@ export async function findCallerByToken(db: Db, token: string): Promise<TokenCal
       't.revoked_at',
       't.scopes',
     ])
-    .where('t.token_hash', '=', hashToken(token))
+    .where('t.token_hash', '=', tokenHash)
     .executeTakeFirst();
   if (!row || row.revoked_at || (row.expires_at && row.expires_at.getTime() <= Date.now())) return undefined;
   return {

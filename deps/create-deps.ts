@@ -91,6 +91,7 @@ export interface ChorusDeps {
     oauth: OAuthSetup;
     appUrl: string;
     instagramWebhookVerifyToken?: string;
+    callerCacheDatabaseUrl?: string;
   };
   /** What `createChorusWorker` takes as `deps`. */
   workerDeps(): {
@@ -207,6 +208,9 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
         oauth,
         appUrl: appUrl(config),
         instagramWebhookVerifyToken: config.INSTAGRAM_WEBHOOK_VERIFY_TOKEN,
+        // PGlite's socket server hands a notification to the connection that sent it, not to the
+        // listeners: no caller cache there (it would only fail its probe).
+        callerCacheDatabaseUrl: database.embedded ? undefined : database.url,
       };
     },
     workerDeps() {

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest, onRequestHookHandler, RouteOptions } from 'fastify';
 import { Roles, type Access } from '../../contracts/access';
-import { findCallerByToken, scopesAllow, type TokenCaller } from '../../db/tokens';
+import { scopesAllow, type TokenCaller } from '../../db/tokens';
 import { forbidden, unauthorized } from '../problems';
 import { notMemberAnyMore, SESSION_COOKIE, sessionOf } from '../sessions';
 
@@ -45,7 +45,7 @@ export function requireRole(access: Access): onRequestHookHandler {
       const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
       if (!match)
         throw unauthorized('Send an API token as "Authorization: Bearer <token>", or sign in (POST /v1/session)');
-      caller = await findCallerByToken(this.db, match[1]!);
+      caller = await this.callers.token(match[1]!);
       if (!caller) throw unauthorized('The API token is unknown, revoked or expired');
     }
     if (!access.roles.includes(caller.role)) {

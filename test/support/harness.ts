@@ -40,6 +40,11 @@ export interface Harness {
   media: MediaStorage;
   /** Stops the worker (as a deploy or crash would) and starts a fresh one on the same task queue. */
   restartWorker(): Promise<void>;
+  /**
+   * Another API on the same database and Temporal, as a second API process would be (its own
+   * caller cache and listener); closed with the harness.
+   */
+  anotherApi(): Promise<ChorusApp>;
   close(): Promise<void>;
 }
 
@@ -143,16 +148,19 @@ export async function startHarness(
   const apiTemporal = options.apiTemporalAddress
     ? apiClient({ ...deps.target, address: options.apiTemporalAddress })
     : undefined;
-  const app = await buildApp(
-    {
-      ...deps.appDeps(),
-      ...(apiTemporal ? { temporal: apiTemporal } : {}),
-      listeningRunMs: 3000,
-      ...(options.web ? { webRoot: defaultWebRoot() } : {}),
-      ...(options.temporalUiUrl ? { temporalUiUrl: options.temporalUiUrl } : {}),
-    },
-    { logger: false },
-  );
+  const buildApi = () =>
+    buildApp(
+      {
+        ...deps.appDeps(),
+        ...(apiTemporal ? { temporal: apiTemporal } : {}),
+        listeningRunMs: 3000,
+        ...(options.web ? { webRoot: defaultWebRoot() } : {}),
+        ...(options.temporalUiUrl ? { temporalUiUrl: options.temporalUiUrl } : {}),
+      },
+      { logger: false },
+    );
+  const app = await buildApi();
+  const others: ChorusApp[] = [];
   return {
     app,
     db,
@@ -174,8 +182,14 @@ export async function startHarness(
       worker = await startWorker();
       running = worker.run();
     },
+    async anotherApi() {
+      const other = await buildApi();
+      others.push(other);
+      return other;
+    },
     async close() {
       await checkpoints?.stop();
+      await Promise.all(others.map((other) => other.close()));
       await app.close();
       worker?.shutdown();
       await running;

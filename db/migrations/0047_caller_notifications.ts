@@ -14,12 +14,13 @@ import { sql, type Kysely } from 'kysely';
 // Writes that do not change a caller (a session's last_seen_at moving forward, a member's name or
 // away flag) say nothing either, so the once-a-minute touches of active sessions empty no cache.
 export async function up(db: Kysely<any>): Promise<void> {
+  // A token's or a session's row: its hash, prefixed by the trigger's argument ('t' or 's').
   await sql`
-    create function chorus_callers_token_changed() returns trigger language plpgsql as $$
+    create function chorus_callers_hash_changed() returns trigger language plpgsql as $$
     begin
-      perform pg_notify('chorus_callers', 't:' || old.token_hash);
+      perform pg_notify('chorus_callers', tg_argv[0] || ':' || old.token_hash);
       if tg_op = 'UPDATE' and new.token_hash <> old.token_hash then
-        perform pg_notify('chorus_callers', 't:' || new.token_hash);
+        perform pg_notify('chorus_callers', tg_argv[0] || ':' || new.token_hash);
       end if;
       return null;
     end $$`.execute(db);
@@ -27,30 +28,21 @@ export async function up(db: Kysely<any>): Promise<void> {
     create trigger api_tokens_callers_updated after update on api_tokens for each row
     when ((old.token_hash, old.user_id, old.workspace_id, old.expires_at, old.revoked_at, old.scopes)
       is distinct from (new.token_hash, new.user_id, new.workspace_id, new.expires_at, new.revoked_at, new.scopes))
-    execute function chorus_callers_token_changed()`.execute(db);
+    execute function chorus_callers_hash_changed('t')`.execute(db);
   await sql`
     create trigger api_tokens_callers_deleted after delete on api_tokens for each row
-    execute function chorus_callers_token_changed()`.execute(db);
+    execute function chorus_callers_hash_changed('t')`.execute(db);
 
-  await sql`
-    create function chorus_callers_session_changed() returns trigger language plpgsql as $$
-    begin
-      perform pg_notify('chorus_callers', 's:' || old.token_hash);
-      if tg_op = 'UPDATE' and new.token_hash <> old.token_hash then
-        perform pg_notify('chorus_callers', 's:' || new.token_hash);
-      end if;
-      return null;
-    end $$`.execute(db);
   // last_seen_at moving back (a test, an operator) shortens the idle timeout: that is a change too.
   await sql`
     create trigger sessions_callers_updated after update on sessions for each row
     when ((old.token_hash, old.user_id, old.workspace_id, old.csrf_token, old.expires_at, old.revoked_at)
       is distinct from (new.token_hash, new.user_id, new.workspace_id, new.csrf_token, new.expires_at, new.revoked_at)
       or new.last_seen_at < old.last_seen_at)
-    execute function chorus_callers_session_changed()`.execute(db);
+    execute function chorus_callers_hash_changed('s')`.execute(db);
   await sql`
     create trigger sessions_callers_deleted after delete on sessions for each row
-    execute function chorus_callers_session_changed()`.execute(db);
+    execute function chorus_callers_hash_changed('s')`.execute(db);
 
   await sql`
     create function chorus_callers_member_changed() returns trigger language plpgsql as $$
@@ -86,6 +78,6 @@ export async function down(db: Kysely<any>): Promise<void> {
     for (const event of ['updated', 'deleted', 'truncated'])
       await sql`drop trigger ${sql.raw(`${table}_callers_${event}`)} on ${sql.table(table)}`.execute(db);
   }
-  for (const fn of ['token_changed', 'session_changed', 'member_changed', 'truncated'])
+  for (const fn of ['hash_changed', 'member_changed', 'truncated'])
     await sql`drop function ${sql.raw(`chorus_callers_${fn}`)}()`.execute(db);
 }

@@ -344,6 +344,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** The parts of an answer that change when a record is changed, moved or removed (not its timestamps or counters). */
 /** An ISO 8601 time, also percent-encoded in a link. */
 const TIMESTAMP = /\d{4}-\d{2}-\d{2}T\d{2}(?::|%3A)\d{2}(?::|%3A)\d{2}(?:\.\d+)?Z/g;
+/** A time as a report's text writes it (the weekly report's period, "Fri 20 Nov 2026, 14:30"). */
+const WRITTEN_TIME = /\b[A-Z][a-z]{2} \d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2}\b/g;
 
 function fingerprint(body: string): string {
   const found: string[] = [];
@@ -351,7 +353,7 @@ function fingerprint(body: string): string {
     if (typeof value === 'string') {
       // Times are the clock's, not a record's (a report's range ends now): left out.
       if (UUID.test(value) || value.toLowerCase().includes(MARK) || /^(status|state|role|decision|kind)$/.test(key))
-        found.push(`${key}=${value.replace(TIMESTAMP, '<time>')}`);
+        found.push(`${key}=${value.replace(TIMESTAMP, '<time>').replace(WRITTEN_TIME, '<time>')}`);
     } else if (Array.isArray(value)) value.forEach((item) => walk(item, key));
     else if (value !== null && typeof value === 'object') for (const [k, item] of Object.entries(value)) walk(item, k);
   };

@@ -228,6 +228,17 @@ describe('Facebook Pages', () => {
 });
 
 describe('Instagram', () => {
+  /** One JPEG (`seed` makes it its own) posted to the Instagram channel; the post once settled. */
+  const imagePost = async (text: string, seed: number) => {
+    const mediaId = await upload(jpeg(1080, 1080, seed), 'image/jpeg');
+    return settled((await createPost({ text, channelIds: [channels.instagram], media: [{ mediaId }] })).json().id);
+  };
+  /** Whatever the attempts: one container with this caption, and one medium published from it. */
+  const expectOneContainerAndMedium = (caption: string) => {
+    expect([...fake.containers.values()].filter((c) => c.caption === caption)).toHaveLength(1);
+    expect(fake.media.filter((m) => m.caption === caption)).toHaveLength(1);
+  };
+
   test('an image: Instagram fetches it from the signed media URL, the container is polled while IN_PROGRESS, then published once (a lost media_publish answer finds the media)', async () => {
     fake.processingPolls = 2;
     fake.loseNextAnswer(/\/media_publish$/);
@@ -266,32 +277,18 @@ describe('Instagram', () => {
 
   test('throttling (code 4) at media_publish: retried, and still one container and one media', async () => {
     fake.throttleNext(/\/media_publish$/, 4, 0);
-    const mediaId = await upload(jpeg(1080, 1080, 9), 'image/jpeg');
-    const created = await createPost({
-      text: 'After the app limit',
-      channelIds: [channels.instagram],
-      media: [{ mediaId }],
-    });
-    const post = await settled(created.json().id);
+    const post = await imagePost('After the app limit', 9);
     expect(post.status).toBe('published');
     expect(post.targets[0].attempts).toBe(2);
-    expect([...fake.containers.values()].filter((c) => c.caption === 'After the app limit')).toHaveLength(1);
-    expect(fake.media.filter((m) => m.caption === 'After the app limit')).toHaveLength(1);
+    expectOneContainerAndMedium('After the app limit');
   });
 
   test('a container still processing after the attempt has waited: the activity retries later and publishes the same container', async () => {
     fake.processingPolls = 8; // past one attempt's few seconds of polling
-    const mediaId = await upload(jpeg(1080, 1080, 4), 'image/jpeg');
-    const created = await createPost({
-      text: 'Slow to process',
-      channelIds: [channels.instagram],
-      media: [{ mediaId }],
-    });
-    const post = await settled(created.json().id);
+    const post = await imagePost('Slow to process', 4);
     expect(post.status).toBe('published');
     expect(post.targets[0].attempts).toBeGreaterThanOrEqual(2);
-    expect([...fake.containers.values()].filter((c) => c.caption === 'Slow to process')).toHaveLength(1);
-    expect(fake.media.filter((m) => m.caption === 'Slow to process')).toHaveLength(1);
+    expectOneContainerAndMedium('Slow to process');
   });
 
   test('a container that ends in ERROR fails the post, saying why, without retrying', async () => {

@@ -3,7 +3,7 @@ import type { Role } from '../../db/members';
 import { startLocalBluesky, type LocalBluesky } from '../../sandbox/local-bluesky';
 import { addMember, bearer, createWorkspace, startHarness, type Harness, type TestWorkspace } from './harness';
 import { startWebhookReceiver, type WebhookReceiver } from './webhook-receiver';
-import { testEnv } from '../setup/test-env';
+import { createScratchDatabase } from './migrations';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -47,6 +47,7 @@ export function useChorus(options: ChorusOptions = {}): Chorus {
   let h: Harness | undefined;
   let pds: LocalBluesky | undefined;
   let hook: WebhookReceiver | undefined;
+  let appviewDatabase: Awaited<ReturnType<typeof createScratchDatabase>> | undefined;
   let ws: TestWorkspace | undefined;
   const members = new Map<Role, TestWorkspace>();
 
@@ -54,8 +55,11 @@ export function useChorus(options: ChorusOptions = {}): Chorus {
     const harnessOptions = typeof options.harness === 'function' ? options.harness() : options.harness;
     const appview = typeof options.pds === 'object' && options.pds.appview;
     if (appview) {
+      // In a database of its own: its schemas, made and dropped per test file, are never in the
+      // one the harnesses migrate (Kysely's introspection there failed on a schema being dropped).
+      appviewDatabase = await createScratchDatabase('appview');
       // First: the harness's worker is told the appview's DID.
-      pds = await startLocalBluesky({ appview: { postgresUrl: testEnv('databaseUrl') } });
+      pds = await startLocalBluesky({ appview: { postgresUrl: appviewDatabase.url } });
       [h, hook] = await Promise.all([
         startHarness({ ...harnessOptions, blueskyAppviewDid: pds.appview!.did }),
         options.hook ? startWebhookReceiver() : undefined,
@@ -76,6 +80,7 @@ export function useChorus(options: ChorusOptions = {}): Chorus {
     if (h && options.beforeClose) await options.beforeClose(chorus);
     await h?.close();
     await pds?.stop();
+    await appviewDatabase?.drop();
     await hook?.close();
   });
 

@@ -1,4 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
+import { useEffect, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { api, data } from '../api/client';
 import { ProblemMessage } from '../components/ProblemMessage';
@@ -9,17 +10,21 @@ import './analytics.css';
 /** Campaigns side by side, per post and per follower; the picked ones live in the address, so it can be shared. */
 export default function AnalyticsCompare() {
   const [search, setSearch] = useSearchParams();
-  const ids = search.getAll('ids');
+  // The picks live in this state, written to the address after: the address changes a tick after a
+  // click, so boxes drawn from it flickered back, and a second quick click built on the stale list
+  // and dropped the first.
+  const [ids, setIds] = useState(() => search.getAll('ids'));
+  useEffect(() => {
+    setSearch(new URLSearchParams(ids.map((i) => ['ids', i])), { replace: true });
+  }, [ids, setSearch]);
   const campaigns = useQuery({ queryKey: ['campaigns'], queryFn: () => data(api.GET('/v1/campaigns')) });
   const compare = useQuery({
     queryKey: ['analytics-compare', ids],
     enabled: ids.length >= 2,
     queryFn: () => data(api.GET('/v1/analytics/campaigns/compare', { params: { query: { ids } } })),
   });
-  const toggle = (id: string, on: boolean) => {
-    const next = on ? [...ids, id] : ids.filter((i) => i !== id);
-    setSearch(new URLSearchParams(next.map((i) => ['ids', i])), { replace: true });
-  };
+  const toggle = (id: string, on: boolean) =>
+    setIds((picked) => (on ? [...picked.filter((i) => i !== id), id] : picked.filter((i) => i !== id)));
   const rows = compare.data?.campaigns ?? [];
   const metrics: { label: string; value: (c: (typeof rows)[number]) => string }[] = [
     { label: 'Posts published', value: (c) => number(c.posts) },

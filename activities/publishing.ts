@@ -34,6 +34,7 @@ import type { MediaStorage } from '../content/media';
 import { Unavailable } from '../contracts/errors';
 import { DEFAULT_APP_URL, FailureType } from '../contracts/shared';
 import type { DecisionKind } from '../contracts/approval';
+import type { PublishHold, PublishLease } from '../services/publish-leases';
 
 export interface PublishingDeps {
   db: Db;
@@ -45,6 +46,12 @@ export interface PublishingDeps {
   onPublished?: (published: { workspaceId: string; targetId: string }) => void;
   /** Where Chorus's short links (`/l/<code>`) are served: CHORUS_APP_URL; default DEFAULT_APP_URL. */
   appUrl?: string;
+  /**
+   * The worker process's lease, under which staged publishes note themselves (workers/worker.ts
+   * always gives one); unset (tests calling activities directly): a lost worker's staged publishes
+   * are retried only after their start-to-close timeout.
+   */
+  publishLease?: PublishLease;
 }
 
 /**
@@ -57,8 +64,9 @@ const RECORD_RETRY_FIRST_MS = 250;
 const RECORD_RETRY_MAX_MS = 5_000;
 
 /**
- * A publish heartbeats this often while it waits and sends, well inside its heartbeat timeout
+ * A publish heartbeats this often while it sends, well inside its heartbeat timeout
  * (workflows/post/activities.ts), so that a lost worker's publishes move to another within seconds.
+ * (Staged publishes scheduled before publish leases heartbeat while they wait too.)
  */
 const HEARTBEAT_EVERY_MS = 1_000;
 
@@ -94,6 +102,7 @@ export function createPublishingActivities({
   media,
   onPublished,
   appUrl = DEFAULT_APP_URL,
+  publishLease,
 }: PublishingDeps) {
   const claims = new ClaimBatcher(db);
   const deliveries = new DeliveryRecorder(db);
@@ -237,6 +246,48 @@ export function createPublishingActivities({
     }
   }
 
+  /**
+   * Publishes one target of a staged post at its time, from a worker that has held it since
+   * shortly before: loads and checks it, waits, claims the post (unless a cancel, reschedule, edit
+   * or hold changed it first: then it is `withdrawn` and publishes nothing) and sends it at
+   * `publishAt`, so a burst of posts due at once reaches the networks on time instead of queueing
+   * behind the workflow tasks that would otherwise start each publish. With `hold`, it does not
+   * claim once its worker's lease was lost (the publish was handed to another worker).
+   */
+  async function publishWhenDue(
+    { postId, targetId, publishAt, stage }: { postId: string; targetId: string; publishAt: string; stage: number },
+    hold?: PublishHold,
+  ): Promise<StagedPublishResult> {
+    const context = Context.current();
+    const target = await loadTarget(postId, targetId, { channelCheckedLater: true });
+    if ('published' in target) return { withdrawn: false, ...target.published };
+    const due = Date.parse(publishAt);
+    // Until the claim, the workflow may cancel this wait (it then changed the post itself).
+    const untilClaim = due - CLAIM_AHEAD_MS - Date.now();
+    if (untilClaim > 0) await context.sleep(untilClaim);
+    if (hold?.lost())
+      throw ApplicationFailure.retryable(
+        `This worker's lease lapsed while the publish of target ${targetId} waited: another worker has it`,
+        FailureType.WorkerLost,
+      );
+    const claim = await claims.claim({ postId, publishAt, stage, targetId, attempt: context.info.attempt });
+    if (!claim.claimed) return { withdrawn: true };
+    // Claimed: this post goes out now, whatever is asked of it from here on.
+    if (claim.channelRemoved) throw channelRemoved(target.channelName);
+    target.text = claim.text; // as edited up to the claim
+    checkContent(target);
+    await shortenLinks(target);
+    const untilDue = due - Date.now();
+    if (untilDue > 0) await new Promise((resolve) => setTimeout(resolve, untilDue));
+    try {
+      return { withdrawn: false, ...(await sendTarget(target, context.info.attempt)) };
+    } catch (err) {
+      // Cancelled while this send was on the network: it failed, so the target ends cancelled.
+      if (await endFailedSend(db, { postId, targetId, stage })) return { withdrawn: true };
+      throw err;
+    }
+  }
+
   return {
     async confirmPostStored({ postId }: { postId: string }): Promise<void> {
       if (!(await postExists(db, postId)))
@@ -320,48 +371,27 @@ export function createPublishingActivities({
     },
 
     /**
-     * Publishes one target of a staged post at its time, from a worker that has held it since
-     * shortly before: loads and checks it, waits, claims the post (unless a cancel, reschedule,
-     * edit or hold changed it first: then it returns `withdrawn` and publishes nothing) and sends
-     * it at `publishAt`, so a burst of posts due at once reaches the networks on time instead of
-     * queueing behind the workflow tasks that would otherwise start each publish.
+     * Publishes one target of a staged post at its time (see `publishWhenDue`), noted under the
+     * worker's publish lease while it waits and sends instead of heartbeating: the wait costs the
+     * Temporal server nothing, and a lost worker's publishes are still handed on within seconds.
      */
-    async publishTargetWhenDue({
-      postId,
-      targetId,
-      publishAt,
-      stage,
-    }: {
+    async publishTargetWhenDue(input: {
       postId: string;
       targetId: string;
       publishAt: string;
       stage: number;
     }): Promise<StagedPublishResult> {
-      const context = Context.current();
-      return heartbeating(async () => {
-        const target = await loadTarget(postId, targetId, { channelCheckedLater: true });
-        if ('published' in target) return { withdrawn: false, ...target.published };
-        const due = Date.parse(publishAt);
-        // Until the claim, the workflow may cancel this wait (it then changed the post itself).
-        const untilClaim = due - CLAIM_AHEAD_MS - Date.now();
-        if (untilClaim > 0) await context.sleep(untilClaim);
-        const claim = await claims.claim({ postId, publishAt, stage, targetId, attempt: context.info.attempt });
-        if (!claim.claimed) return { withdrawn: true };
-        // Claimed: this post goes out now, whatever is asked of it from here on.
-        if (claim.channelRemoved) throw channelRemoved(target.channelName);
-        target.text = claim.text; // as edited up to the claim
-        checkContent(target);
-        await shortenLinks(target);
-        const untilDue = due - Date.now();
-        if (untilDue > 0) await new Promise((resolve) => setTimeout(resolve, untilDue));
-        try {
-          return { withdrawn: false, ...(await sendTarget(target, context.info.attempt)) };
-        } catch (err) {
-          // Cancelled while this send was on the network: it failed, so the target ends cancelled.
-          if (await endFailedSend(db, { postId, targetId, stage })) return { withdrawn: true };
-          throw err;
-        }
-      });
+      const { info } = Context.current();
+      // Scheduled with a heartbeat timeout (by a workflow before publish leases): heartbeats, as then.
+      if (info.heartbeatTimeoutMs) return heartbeating(() => publishWhenDue(input));
+      if (!publishLease) return publishWhenDue(input);
+      // Noted under this worker's lease instead: if the worker is lost, another hands it on.
+      const hold = await publishLease.hold(info.taskToken, input.targetId);
+      try {
+        return await publishWhenDue(input, hold);
+      } finally {
+        await hold.release();
+      }
     },
   };
 }

@@ -43,5 +43,7 @@ export const FailureType = {
   BadData: 'BadData',
   /** The change breaks an integrity rule (PostgreSQL class 23) that retrying will not mend: never retried. */
   IntegrityViolation: 'IntegrityViolation',
+  /** The worker running the activity stopped renewing its lease (services/publish-leases.ts): retried elsewhere. */
+  WorkerLost: 'WorkerLost',
 } as const;
 export type FailureType = (typeof FailureType)[keyof typeof FailureType];

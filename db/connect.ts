@@ -12,6 +12,11 @@ export interface OpenDatabase {
    * inbox reads; connections are opened on first use, so a process that never reads opens none.
    */
   inboxReadsDb: Db;
+  /**
+   * One connection of its own for a worker's lease (services/publish-leases.ts): its renewals and
+   * watches must not queue behind a burst's publishes for a pooled connection. Opened on first use.
+   */
+  leasesDb: Db;
   url: string;
   embedded: boolean;
   close(): Promise<void>;
@@ -59,12 +64,15 @@ export async function openDatabase(config: Config, auditKey: AuditKey): Promise<
     throw err;
   }
   const inboxReadsDb = createDb(url, config.INBOX_READS_DATABASE_POOL_SIZE);
+  const leasesDb = createDb(url, 1);
   return {
     db: withAuditKey(db, auditKey),
     inboxReadsDb: withAuditKey(inboxReadsDb, auditKey),
+    leasesDb,
     url,
     embedded: embedded !== undefined,
     async close() {
+      await leasesDb.destroy();
       await inboxReadsDb.destroy();
       await db.destroy();
       await embedded?.close();

@@ -49,6 +49,7 @@ import type { RecurrencesTable } from './recurrences';
 import type { SessionsTable } from './sessions';
 import type { ShortLinkClicksTable, ShortLinksTable } from './short-links';
 import type { ApiTokensTable } from './tokens';
+import type { PublishHoldsTable, WorkerLeasesTable } from './publish-leases';
 import type { UsersTable } from './users';
 import type { WorkspacesTable } from './workspaces';
 
@@ -106,6 +107,8 @@ export interface Database {
   short_link_clicks: ShortLinkClicksTable;
   weekly_report_settings: WeeklyReportSettingsTable;
   analytics_events: AnalyticsEventsTable;
+  worker_leases: WorkerLeasesTable;
+  publish_holds: PublishHoldsTable;
 }
 
 export type Db = Kysely<Database>;

@@ -109,6 +109,8 @@ export interface ChorusDeps {
     inbox: ReturnType<typeof inboxReadOptions>;
     /** The inbox reads' own database pool (INBOX_READS_DATABASE_POOL_SIZE): the reads' worker stores with it. */
     inboxReadsDb: Db;
+    /** One connection for the worker's lease (services/publish-leases.ts). */
+    leasesDb: Db;
     oauth: OAuthSetup;
   };
   /** Closes the Temporal connections and the database, in that order; stop the worker and the API first. */
@@ -226,6 +228,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
         ...withMailer,
         inbox: inboxReadOptions(config),
         inboxReadsDb: database.inboxReadsDb,
+        leasesDb: database.leasesDb,
         oauth,
       };
     },

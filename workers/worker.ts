@@ -12,6 +12,7 @@ import {
 import { createActivities, createInboxReadActivities, type ActivityDeps } from '../activities';
 import { inboxReadsTaskQueue, isInboxReadsTaskQueue } from '../contracts/inbox';
 import type { Db } from '../db/database';
+import { PublishLease } from '../services/publish-leases';
 
 export interface ChorusWorkerOptions {
   connection: NativeConnection;
@@ -19,9 +20,10 @@ export interface ChorusWorkerOptions {
   taskQueue: string;
   /**
    * What activities need; the task queue is added here (imports start post workflows on it).
-   * `inboxReadsDb`: the database pool the inbox reads' worker stores with.
+   * `inboxReadsDb`: the database pool the inbox reads' worker stores with; `leasesDb`: the
+   * connection the process's publish lease is renewed and watched on.
    */
-  deps: Omit<ActivityDeps, 'taskQueue'> & { inboxReadsDb: Db };
+  deps: Omit<ActivityDeps, 'taskQueue' | 'publishLease'> & { inboxReadsDb: Db; leasesDb: Db };
   /** A prebuilt workflow bundle (tests build one once); otherwise workflows are bundled at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
   /** Workflows kept in memory between tasks (CHORUS_WORKER_CACHED_WORKFLOWS); unset: the SDK's default. */
@@ -53,7 +55,13 @@ const INBOX_READ_SLOTS = 1000;
  * read unstarted, silently.
  */
 export async function createChorusWorker(options: ChorusWorkerOptions): Promise<ChorusWorker> {
-  const { inboxReadsDb, ...deps } = options.deps;
+  const { inboxReadsDb, leasesDb, ...deps } = options.deps;
+  const lease = new PublishLease({
+    db: deps.db,
+    leasesDb,
+    temporal: deps.temporal,
+    scope: { namespace: options.namespace, taskQueue: options.taskQueue },
+  });
   const main = await Worker.create({
     connection: options.connection,
     namespace: options.namespace,
@@ -61,14 +69,16 @@ export async function createChorusWorker(options: ChorusWorkerOptions): Promise<
     ...(options.workflowBundle
       ? { workflowBundle: options.workflowBundle }
       : { workflowsPath: require.resolve('../workflows') }),
-    activities: createActivities({ ...deps, taskQueue: options.taskQueue }),
+    activities: createActivities({ ...deps, taskQueue: options.taskQueue, publishLease: lease }),
     ...(options.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: options.maxCachedWorkflows } : {}),
     // Publishing waits on the network, not the CPU: many in flight per worker. Staged publishes
     // wait here for up to a minute before their time, so a burst of posts due at once needs a slot
-    // each (beyond this many, the rest start as slots free up, and publish late).
-    maxConcurrentActivityTaskExecutions: 1000,
-    // Publishes heartbeat every second with a 5 s timeout (workflows/post/activities.ts): sent every
-    // 2 s at most (the SDK's 0.8 of the timeout would leave a busy event loop 1 s of slack, this 3 s).
+    // each (beyond this many, the rest start as slots free up, and publish late). A waiting one
+    // costs a timer and a few kilobytes, and no heartbeat (services/publish-leases.ts).
+    maxConcurrentActivityTaskExecutions: ACTIVITY_SLOTS,
+    // Immediate publishes heartbeat every second with a 5 s timeout (workflows/post/activities.ts):
+    // sent every 2 s at most (the SDK's 0.8 of the timeout would leave a busy event loop 1 s of
+    // slack, this 3 s).
     maxHeartbeatThrottleInterval: '2s',
     // A workflow task for a lost worker's workflows waits this long on its (dead) sticky queue
     // before any worker may take it: 3 s instead of the SDK's 10 s keeps recovering from a lost
@@ -90,16 +100,21 @@ export async function createChorusWorker(options: ChorusWorkerOptions): Promise<
     maxHeartbeatThrottleInterval: '2s',
     interceptors: { activity: [logExpectedFailures] },
   });
-  return bothWorkers(main, reads);
+  return bothWorkers(main, reads, lease);
 }
 
-function bothWorkers(main: Worker, reads: Worker): ChorusWorker {
+/** Activities in flight on one Chorus worker: 10,000 posts due in one minute, staged, and room to spare. */
+const ACTIVITY_SLOTS = 12_000;
+
+function bothWorkers(main: Worker, reads: Worker, lease: PublishLease): ChorusWorker {
   const workers = [main, reads];
   const shutdown = () => {
     for (const worker of workers) if (worker.getState() === 'RUNNING') worker.shutdown();
   };
   return {
     async run() {
+      // The lease is held while the workers run (its staged publishes are noted under it).
+      await lease.start();
       const outcomes = await Promise.allSettled(
         workers.map((worker) =>
           worker.run().catch((err: unknown) => {
@@ -108,6 +123,7 @@ function bothWorkers(main: Worker, reads: Worker): ChorusWorker {
           }),
         ),
       );
+      await lease.stop();
       const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
       if (failed) throw failed.reason;
     },

@@ -1,0 +1,119 @@
+import { sql, type ColumnType } from 'kysely';
+import type { Db } from './database';
+import type { CreatedAt } from './columns';
+
+// The workers' leases and the staged publishes waiting under them (migration 0048; the process
+// that keeps and watches them is services/publish-leases.ts).
+
+export interface WorkerLeasesTable {
+  id: string;
+  namespace: string;
+  task_queue: string;
+  /** bigint, as text: moved on at every renewal. */
+  beat: ColumnType<string, never, never>;
+  renewed_at: ColumnType<Date, never, never>;
+}
+
+export interface PublishHoldsTable {
+  task_token: Buffer;
+  lease_id: string;
+  target_id: string;
+  held_at: CreatedAt;
+}
+
+/** Which deployment's workers a lease belongs to: its Temporal namespace and task queue. */
+export interface LeaseScope {
+  namespace: string;
+  taskQueue: string;
+}
+
+/** A new lease for a worker process. */
+export async function takeWorkerLease(db: Db, id: string, scope: LeaseScope): Promise<void> {
+  await db
+    .insertInto('worker_leases')
+    .values({ id, namespace: scope.namespace, task_queue: scope.taskQueue })
+    .execute();
+}
+
+/** Moves the lease on; false when it is gone (another worker found it still and took its holds). */
+export async function renewWorkerLease(db: Db, id: string): Promise<boolean> {
+  const renewed = await db
+    .updateTable('worker_leases')
+    .set({ beat: sql`beat + 1`, renewed_at: sql`now()` } as never)
+    .where('id', '=', id)
+    .returning('id')
+    .executeTakeFirst();
+  return renewed !== undefined;
+}
+
+/** A worker stopping: its lease and whatever it still notes as held go (it holds nothing by then). */
+export async function endWorkerLease(db: Db, id: string): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await trx.deleteFrom('publish_holds').where('lease_id', '=', id).execute();
+    await trx.deleteFrom('worker_leases').where('id', '=', id).execute();
+  });
+}
+
+/** Every lease of the deployment, with its beat. */
+export async function findWorkerLeases(db: Db, scope: LeaseScope): Promise<{ id: string; beat: string }[]> {
+  return db
+    .selectFrom('worker_leases')
+    .select(['id', 'beat'])
+    .where('namespace', '=', scope.namespace)
+    .where('task_queue', '=', scope.taskQueue)
+    .execute();
+}
+
+/**
+ * Ends a lease found still at `beat` and hands on the task tokens held under it (`handOn`, inside
+ * the transaction: if it throws, the lease stays for the next watcher). Returns how many it held;
+ * 0, handing on nothing, when the lease has moved since (its worker renewed it after all) or
+ * another watcher ended it first. The lease's row stays locked meanwhile, so a late renewal waits
+ * and then finds it gone.
+ */
+export async function endLostWorkerLease(
+  db: Db,
+  id: string,
+  beat: string,
+  handOn: (taskTokens: Buffer[]) => Promise<void>,
+): Promise<number> {
+  return db.transaction().execute(async (trx) => {
+    const lost = await trx
+      .deleteFrom('worker_leases')
+      .where('id', '=', id)
+      .where('beat', '=', beat as never)
+      .returning('id')
+      .executeTakeFirst();
+    if (!lost) return 0;
+    const holds = await trx.deleteFrom('publish_holds').where('lease_id', '=', id).returning('task_token').execute();
+    await handOn(holds.map((h) => h.task_token));
+    return holds.length;
+  });
+}
+
+/** A staged publish notes its activity's task token under its worker's lease while it waits and sends. */
+export async function holdPublish(
+  db: Db,
+  hold: { taskToken: Uint8Array; leaseId: string; targetId: string },
+): Promise<void> {
+  await db
+    .insertInto('publish_holds')
+    .values({ task_token: Buffer.from(hold.taskToken), lease_id: hold.leaseId, target_id: hold.targetId })
+    .onConflict((c) => c.column('task_token').doNothing())
+    .execute();
+}
+
+/** The publish is over (whatever came of it): nothing to hand on if its worker is lost now. */
+export async function releasePublish(db: Db, taskToken: Uint8Array): Promise<void> {
+  await db.deleteFrom('publish_holds').where('task_token', '=', Buffer.from(taskToken)).execute();
+}
+
+/** How many publishes a lease holds now (tests and the drills look). */
+export async function countPublishHolds(db: Db, leaseId: string): Promise<number> {
+  const row = await db
+    .selectFrom('publish_holds')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('lease_id', '=', leaseId)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}

@@ -1,0 +1,198 @@
+import { randomUUID } from 'node:crypto';
+import { ActivityNotFoundError, type Client } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import type { Db } from '../db/database';
+import {
+  endLostWorkerLease,
+  endWorkerLease,
+  findWorkerLeases,
+  holdPublish,
+  releasePublish,
+  renewWorkerLease,
+  takeWorkerLease,
+  type LeaseScope,
+} from '../db/publish-leases';
+import { FailureType } from '../contracts/shared';
+
+/**
+ * How a lost worker's staged publishes move on, without a heartbeat each (migration 0048).
+ *
+ * A staged publish waits on its worker for up to a minute before its post's time. Heartbeating to
+ * Temporal all that while made 10,000 posts due in one minute cost the server thousands of
+ * heartbeats a second. Instead each worker process holds a lease in PostgreSQL, renewed every
+ * `renewEveryMs` by one statement on a connection of its own, and each staged publish notes its
+ * activity's task token under it while it waits and sends. Every worker also watches the leases of
+ * its deployment (namespace and task queue): one that has not moved for `lostAfterMs` of the
+ * watcher's own, unbroken observation is ended, and the tokens it held are failed through Temporal,
+ * which retries those publishes on a worker that is there (the claim and the recorded deliveries
+ * keep a retry from sending twice, as after a heartbeat timeout).
+ *
+ * Watchers compare a lease's beat between their own reads, never clocks: after a database outage
+ * (or any gap in a watcher's reads longer than `MAX_GAP_FACTOR` renewals) they start observing
+ * afresh, so leases that could not be renewed meanwhile are not taken for lost.
+ */
+export interface PublishLeaseOptions {
+  /** Holds are noted through the worker's pool, with the publish's other statements. */
+  db: Db;
+  /** Renewals and watches: one connection of their own, so a burst's queries never delay them. */
+  leasesDb: Db;
+  /** Fails a lost worker's held publishes. */
+  temporal: Client;
+  scope: LeaseScope;
+  renewEveryMs?: number;
+  lostAfterMs?: number;
+  log?: (message: string, err?: unknown) => void;
+}
+
+const DEFAULT_RENEW_EVERY_MS = 1_000;
+/** With the retry's first interval (1 s) and a watch's period, a lost worker's publishes move within about 7 s. */
+const DEFAULT_LOST_AFTER_MS = 5_000;
+/** A watcher whose own reads are further apart than this many renewals starts observing afresh. */
+const MAX_GAP_FACTOR = 3;
+/** Tokens failed at once when a lease is lost (thousands may wait on one worker). */
+const FAIL_CONCURRENCY = 32;
+
+/** A staged publish's note under its worker's lease. */
+export interface PublishHold {
+  /** True once the lease it was taken under was lost: another worker may be publishing this now. */
+  lost(): boolean;
+  /** The publish is over; never throws (a note left behind is ended with its lease). */
+  release(): Promise<void>;
+}
+
+export class PublishLease {
+  private readonly renewEveryMs: number;
+  private readonly lostAfterMs: number;
+  private readonly log: (message: string, err?: unknown) => void;
+  private readonly watch: LeaseWatch;
+  private id: string | undefined;
+  /** Leases of this process found taken by a watcher (it renewed too late). */
+  private readonly lostIds = new Set<string>();
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> = Promise.resolve();
+  private stopped = false;
+
+  constructor(private readonly options: PublishLeaseOptions) {
+    this.renewEveryMs = options.renewEveryMs ?? DEFAULT_RENEW_EVERY_MS;
+    this.lostAfterMs = options.lostAfterMs ?? DEFAULT_LOST_AFTER_MS;
+    this.log = options.log ?? ((message, err) => console.warn(message, err ?? ''));
+    this.watch = new LeaseWatch(this.lostAfterMs, this.renewEveryMs * MAX_GAP_FACTOR);
+  }
+
+  /** Takes the lease and starts renewing it and watching the others'. */
+  async start(): Promise<void> {
+    this.id = randomUUID();
+    await takeWorkerLease(this.options.leasesDb, this.id, this.options.scope);
+    this.schedule();
+  }
+
+  /** Stops renewing and watching, and ends the lease (the worker holds no publish by now). */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running;
+    if (this.id) await endWorkerLease(this.options.leasesDb, this.id).catch((err) => this.log('Ending the lease', err));
+  }
+
+  /** Notes a staged publish (its activity's task token) under the lease, until `release`. */
+  async hold(taskToken: Uint8Array, targetId: string): Promise<PublishHold> {
+    const leaseId = this.id;
+    if (!leaseId) throw new Error('The publish lease is not started');
+    await holdPublish(this.options.db, { taskToken, leaseId, targetId });
+    return {
+      lost: () => this.lostIds.has(leaseId),
+      release: () => releasePublish(this.options.db, taskToken).catch(() => undefined),
+    };
+  }
+
+  private schedule() {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.running = this.tick().finally(() => this.schedule());
+    }, this.renewEveryMs);
+  }
+
+  private async tick(): Promise<void> {
+    const { leasesDb, scope } = this.options;
+    try {
+      if (!(await renewWorkerLease(leasesDb, this.id!))) {
+        // Not renewed in time (a stall, an outage of this process's own): a watcher ended it and
+        // handed its publishes on. Those still running here must not claim; new ones hold anew.
+        this.lostIds.add(this.id!);
+        this.log(`This worker's publish lease ${this.id} was taken as lost; taking a new one`);
+        this.id = randomUUID();
+        await takeWorkerLease(leasesDb, this.id, scope);
+      }
+      const leases = await findWorkerLeases(leasesDb, scope);
+      const lost = this.watch.observe(
+        leases.filter((l) => l.id !== this.id),
+        performance.now(),
+      );
+      for (const lease of lost) await this.handOn(lease);
+    } catch (err) {
+      this.watch.reset(); // what it saw before the failure says nothing about what comes after
+      this.log('Renewing or watching the publish leases failed; trying again', err);
+    }
+  }
+
+  /** Ends a lost worker's lease and fails the publishes it held, so Temporal retries them here or elsewhere. */
+  private async handOn(lease: { id: string; beat: string }): Promise<void> {
+    const failure = ApplicationFailure.retryable(
+      `Its worker was lost (lease ${lease.id} still for ${this.lostAfterMs} ms)`,
+      FailureType.WorkerLost,
+    );
+    const tokens = await endLostWorkerLease(this.options.leasesDb, lease.id, lease.beat, async (held) => {
+      for (let i = 0; i < held.length; i += FAIL_CONCURRENCY)
+        await Promise.all(
+          held.slice(i, i + FAIL_CONCURRENCY).map((token) =>
+            this.options.temporal.activity.fail(token, failure).catch((err: unknown) => {
+              // Over already (it finished, or another watcher failed it first): nothing to hand on.
+              if (!(err instanceof ActivityNotFoundError)) throw err;
+            }),
+          ),
+        );
+    });
+    this.watch.forget(lease.id);
+    if (tokens > 0) this.log(`A worker was lost: ${tokens} staged publishes it held handed on (lease ${lease.id})`);
+  }
+}
+
+/**
+ * Which leases stood still: a lease is lost when its beat was the same in every read of the last
+ * `lostAfterMs`, with no two reads further apart than `maxGapMs` (else observation starts again).
+ */
+export class LeaseWatch {
+  private readonly seen = new Map<string, { beat: string; since: number }>();
+  private lastRead: number | undefined;
+
+  constructor(
+    private readonly lostAfterMs: number,
+    private readonly maxGapMs: number,
+  ) {}
+
+  /** One read of the leases at `now` (ms, monotonic): those found lost. */
+  observe(leases: { id: string; beat: string }[], now: number): { id: string; beat: string }[] {
+    if (this.lastRead !== undefined && now - this.lastRead > this.maxGapMs) this.seen.clear();
+    this.lastRead = now;
+    const lost: { id: string; beat: string }[] = [];
+    const present = new Set<string>();
+    for (const lease of leases) {
+      present.add(lease.id);
+      const before = this.seen.get(lease.id);
+      if (!before || before.beat !== lease.beat) this.seen.set(lease.id, { beat: lease.beat, since: now });
+      else if (now - before.since >= this.lostAfterMs) lost.push(lease);
+    }
+    for (const id of this.seen.keys()) if (!present.has(id)) this.seen.delete(id);
+    return lost;
+  }
+
+  /** A read failed: start observing afresh. */
+  reset(): void {
+    this.seen.clear();
+    this.lastRead = undefined;
+  }
+
+  forget(id: string): void {
+    this.seen.delete(id);
+  }
+}

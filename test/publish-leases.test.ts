@@ -1,0 +1,145 @@
+import { LeaseWatch } from '../services/publish-leases';
+import { connectWebhook } from './support/channels';
+import { useChorus } from './support/chorus';
+import { waitFor } from './support/harness';
+import { createdPost } from './support/posts';
+import { startWorkerProcess, type WorkerProcess } from './support/worker-process';
+
+/**
+ * Staged publishes wait without heartbeats, noted under their worker's lease
+ * (services/publish-leases.ts). A worker lost while they wait is noticed by the others through its
+ * lease standing still, and its publishes are handed on in time to go out on time.
+ */
+const workers: WorkerProcess[] = [];
+const {
+  harness: h,
+  hook,
+  workspace: ws,
+  call,
+} = useChorus({
+  harness: { worker: false },
+  hook: true,
+  workspace: 'Lease drill',
+  beforeClose: async () => {
+    for (const w of workers) await w.stop();
+  },
+});
+
+const POSTS = 20;
+/** From the kill: the lease found still (5 s), the next watch, the retry's first interval, with room for a loaded machine. */
+const DUE_AFTER_KILL_MS = 15_000;
+/** Each post delivered this soon after its time: on time, not after a 4-minute start-to-close. */
+const ON_TIME_MS = 2_000;
+
+const leasesOf = () =>
+  h().db.selectFrom('worker_leases').select(['id', 'beat']).where('task_queue', '=', h().taskQueue).execute();
+const holdsUnder = async (leaseIds: string[]) =>
+  leaseIds.length === 0
+    ? 0
+    : Number(
+        (
+          await h()
+            .db.selectFrom('publish_holds')
+            .select((eb) => eb.fn.countAll<string>().as('n'))
+            .where('lease_id', 'in', leaseIds)
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+
+test('a worker killed while its staged publishes wait: another worker takes them over from its still lease, and they go out on time, once', async () => {
+  const channel = await connectWebhook(h(), ws().token, hook(), 'Lease drill hook');
+  const published = () => hook().deliveries.filter((d) => d.payload.type === 'post.published');
+  const lost = await startWorkerProcess(h());
+  workers.push(lost);
+  const lostLease = await waitFor('the worker took its lease', async () => {
+    const leases = await leasesOf();
+    return leases.length === 1 && leases[0];
+  });
+
+  const publishAt = new Date(Date.now() + 8_000 + DUE_AFTER_KILL_MS).toISOString();
+  const posts = await Promise.all(
+    Array.from({ length: POSTS }, (_, i) =>
+      createdPost(call, ws().token, { text: `Lease drill ${i}`, channelIds: [channel.id], publishAt }),
+    ),
+  );
+  // Every publish staged on the worker to be lost, and noted under its lease (not heartbeating).
+  await waitFor('every publish held under the lease', async () => (await holdsUnder([lostLease.id])) === POSTS, 20_000);
+  const replacement = await startWorkerProcess(h());
+  workers.push(replacement);
+  await lost.kill();
+  const killedAt = Date.now();
+  expect(Date.parse(publishAt) - killedAt).toBeGreaterThan(DUE_AFTER_KILL_MS - 2_000);
+
+  await waitFor('the lost lease ended', async () => !(await leasesOf()).some((l) => l.id === lostLease.id), 15_000);
+  const handedOnAt = Date.now();
+  await waitFor(
+    'every post delivered',
+    async () => published().length >= POSTS,
+    Date.parse(publishAt) - Date.now() + 10_000,
+  );
+  await waitFor(
+    'no publish held any more',
+    async () => (await holdsUnder((await leasesOf()).map((l) => l.id))) === 0,
+    10_000,
+  );
+  const targetIds = posts.map((p) => p.targets[0]!.id).sort();
+  const delivered = published().map((d) => String(d.payload.data.targetId));
+  const lateness = published().map((d) => d.receivedAt - Date.parse(publishAt));
+  console.log(
+    `Lease drill: ${POSTS} staged publishes on the lost worker; its lease ended ${handedOnAt - killedAt} ms after the kill; ` +
+      `delivered ${Math.min(...lateness)}–${Math.max(...lateness)} ms after their time`,
+  );
+  expect(delivered.sort()).toEqual(targetIds); // each once
+  for (const late of lateness) {
+    expect(late).toBeGreaterThanOrEqual(-50);
+    expect(late).toBeLessThan(ON_TIME_MS);
+  }
+});
+
+describe('LeaseWatch', () => {
+  const watch = () => new LeaseWatch(5_000, 3_000);
+
+  test('a lease is lost once its beat stood still through 5 s of unbroken reads; a moving one never is', () => {
+    const w = watch();
+    for (let t = 0; t < 5_000; t += 1_000)
+      expect(
+        w.observe(
+          [
+            { id: 'still', beat: '7' },
+            { id: 'moving', beat: String(t) },
+          ],
+          t,
+        ),
+      ).toEqual([]);
+    expect(
+      w.observe(
+        [
+          { id: 'still', beat: '7' },
+          { id: 'moving', beat: '5000' },
+        ],
+        5_000,
+      ),
+    ).toEqual([{ id: 'still', beat: '7' }]);
+  });
+
+  test('a gap in its own reads (an outage) starts observation afresh: no lease is lost for a pause it could not see', () => {
+    const w = watch();
+    w.observe([{ id: 'a', beat: '1' }], 0);
+    w.observe([{ id: 'a', beat: '1' }], 1_000);
+    // 20 s without a read (the database was down), then the same beat: its worker may not have reconnected yet.
+    for (let t = 21_000; t < 26_000; t += 1_000) expect(w.observe([{ id: 'a', beat: '1' }], t)).toEqual([]);
+    expect(w.observe([{ id: 'a', beat: '1' }], 26_000)).toEqual([{ id: 'a', beat: '1' }]);
+  });
+
+  test('a failed read (reset) starts observation afresh too; a lease renewed once starts its count again', () => {
+    const w = watch();
+    w.observe([{ id: 'a', beat: '1' }], 0);
+    w.observe([{ id: 'a', beat: '1' }], 2_000);
+    w.reset();
+    expect(w.observe([{ id: 'a', beat: '1' }], 4_000)).toEqual([]);
+    expect(w.observe([{ id: 'a', beat: '1' }], 6_000)).toEqual([]);
+    expect(w.observe([{ id: 'a', beat: '2' }], 8_000)).toEqual([]);
+    expect(w.observe([{ id: 'a', beat: '2' }], 10_000)).toEqual([]);
+    expect(w.observe([{ id: 'a', beat: '2' }], 13_000)).toEqual([{ id: 'a', beat: '2' }]);
+  });
+});

@@ -9,6 +9,7 @@ import { createdPost } from './support/posts';
 import { recordHistory } from './support/histories';
 import { addMember, createWorkspace, waitFor } from './support/harness';
 import { startTcpProxy } from './support/tcp-proxy';
+import { stagingLead } from '../workflows/post/state';
 
 /**
  * A post's publishes are staged: handed to a worker a minute before the post's time, claimed two
@@ -139,6 +140,34 @@ test('moved away and back to the same time, a staged post goes out once: the pub
   await waitFor('the post to publish', async () => (await getPost(post.id)).status === 'published');
   await waitFor('a moment after its time', async () => Date.now() > Date.parse(publishAt) + 2_000);
   expect(hook().deliveries.filter((d) => String(d.payload.data.text).includes(marker))).toHaveLength(1);
+});
+
+test('posts due at the same moment are staged over two minutes, each one to three minutes ahead by its id', async () => {
+  const dueIn = 130;
+  const publishAt = inSeconds(dueIn);
+  const posts = await Promise.all(
+    Array.from({ length: 20 }, (_, i) =>
+      schedule({ text: `Spread ${i} ${Date.now()}`, channelIds: [hookChannelId], publishAt }),
+    ),
+  );
+  const leads = posts.map((p) => stagingLead(p.id));
+  for (const lead of leads) {
+    expect(lead).toBeGreaterThanOrEqual(60_000);
+    expect(lead).toBeLessThan(180_000);
+  }
+  // Those whose lead is longer than the wait are staged at once; those due to stage well after
+  // the next few seconds are not yet.
+  const early = posts.filter((_, i) => leads[i]! > (dueIn + 5) * 1000);
+  const late = posts.filter((_, i) => leads[i]! < (dueIn - 20) * 1000);
+  expect(early.length).toBeGreaterThan(0);
+  expect(late.length).toBeGreaterThan(0);
+  for (const post of early) await waitUntilStaged(post.workflowId);
+  for (const post of late) {
+    const { raw } = await h().client.workflow.getHandle(post.workflowId).describe();
+    expect((raw.pendingActivities ?? []).map((a) => a.activityType?.name)).not.toContain('publishTargetWhenDue');
+  }
+  for (const post of posts)
+    expect((await call(ws().token, 'POST', `/v1/posts/${post.id}/cancel`)).statusCode).toBe(200);
 });
 
 test('a staged post cancelled before its claim never goes out', async () => {

@@ -51,16 +51,16 @@ export const { publishTarget } = proxyActivities<PublishingActivities>({
   startToCloseTimeout: '2m',
   heartbeatTimeout: HEARTBEAT_TIMEOUT,
 });
-// A staged publish: held by a worker from STAGE_LEAD_MS before the post's time until it has gone
-// out. It does not heartbeat: thousands wait at once before a busy minute, and their heartbeats
-// were most of the Temporal server's work. It is noted under its worker's publish lease instead,
-// and a worker whose lease stands still is handed on by the others within seconds
-// (services/publish-leases.ts). Calling it off before its claim is not heard by it until then, and
-// need not be: calling it off moved the post's publish stage on, so it cannot claim the post.
-// startToClose: the minute's wait, then the send (what a lost worker costs if no lease noticed).
+// A staged publish: held by a worker from one to three minutes before the post's time (state.ts,
+// untilStaging) until it has gone out. It does not heartbeat: thousands wait at once before a busy
+// minute, and their heartbeats were most of the Temporal server's work. It is noted under its
+// worker's publish lease instead, and a worker whose lease stands still is handed on by the others
+// within seconds (services/publish-leases.ts). Calling it off before its claim is not heard by it
+// until then, and need not be: calling it off moved the post's publish stage on, so it cannot claim
+// the post. startToClose: the wait, then the send (what a lost worker costs if no lease noticed).
 export const { publishTargetWhenDue } = proxyActivities<PublishingActivities>({
   ...publishing,
-  startToCloseTimeout: '4m',
+  startToCloseTimeout: '6m',
 });
 
 // Same bookkeeping as a local activity: runs inside the workflow task, no round trip to the server.

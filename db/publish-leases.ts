@@ -54,14 +54,18 @@ export async function endWorkerLease(db: Db, id: string): Promise<void> {
   });
 }
 
-/** Every lease of the deployment, with its beat. */
-export async function findWorkerLeases(db: Db, scope: LeaseScope): Promise<{ id: string; beat: string }[]> {
-  return db
+/** Every lease of the deployment: its beat, and how long ago it was renewed (the database's clock). */
+export async function findWorkerLeases(
+  db: Db,
+  scope: LeaseScope,
+): Promise<{ id: string; beat: string; ageMs: number }[]> {
+  const rows = await db
     .selectFrom('worker_leases')
-    .select(['id', 'beat'])
+    .select(['id', 'beat', sql<string>`extract(epoch from clock_timestamp() - renewed_at) * 1000`.as('age_ms')])
     .where('namespace', '=', scope.namespace)
     .where('task_queue', '=', scope.taskQueue)
     .execute();
+  return rows.map((r) => ({ id: r.id, beat: r.beat, ageMs: Number(r.age_ms) }));
 }
 
 /**

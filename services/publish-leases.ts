@@ -47,6 +47,8 @@ export interface PublishLeaseOptions {
 const DEFAULT_RENEW_EVERY_MS = 1_000;
 /** With the retry's first interval (1 s) and a watch's period, a lost worker's publishes move within about 7 s. */
 const DEFAULT_LOST_AFTER_MS = 5_000;
+/** However old a lease is found by a new watcher's first read, the watcher sees it stand still this long itself. */
+const MIN_OBSERVE_MS = 2_000;
 /** A watcher whose own reads are further apart than this many renewals starts observing afresh. */
 const MAX_GAP_FACTOR = 3;
 /** Tokens failed at once when a lease is lost (thousands may wait on one worker). */
@@ -136,7 +138,7 @@ export class PublishLease {
   }
 
   /** Ends a lost worker's lease and fails the publishes it held, so Temporal retries them here or elsewhere. */
-  private async handOn(lease: { id: string; beat: string }): Promise<void> {
+  private async handOn(lease: LeaseReading): Promise<void> {
     const failure = ApplicationFailure.retryable(
       `Its worker was lost (lease ${lease.id} still for ${this.lostAfterMs} ms)`,
       FailureType.WorkerLost,
@@ -157,32 +159,49 @@ export class PublishLease {
   }
 }
 
+/** A lease as a watcher reads it: its beat, and how long ago it was renewed by the database's clock. */
+export interface LeaseReading {
+  id: string;
+  beat: string;
+  ageMs: number;
+}
+
 /**
  * Which leases stood still: a lease is lost when its beat was the same in every read of the last
  * `lostAfterMs`, with no two reads further apart than `maxGapMs` (else observation starts again).
+ * A watcher's very first read (a worker just started, perhaps to replace a lost one) also credits
+ * a lease's age by the database's clock, up to all but `minObserveMs`: it still sees the lease
+ * stand still itself for that long. Never after a failed read or a gap, when ages may only say the
+ * database was unreachable.
  */
 export class LeaseWatch {
   private readonly seen = new Map<string, { beat: string; since: number }>();
   private lastRead: number | undefined;
+  private firstRead = true;
 
   constructor(
     private readonly lostAfterMs: number,
     private readonly maxGapMs: number,
+    private readonly minObserveMs = MIN_OBSERVE_MS,
   ) {}
 
   /** One read of the leases at `now` (ms, monotonic): those found lost. */
-  observe(leases: { id: string; beat: string }[], now: number): { id: string; beat: string }[] {
+  observe(leases: LeaseReading[], now: number): LeaseReading[] {
     if (this.lastRead !== undefined && now - this.lastRead > this.maxGapMs) this.seen.clear();
     this.lastRead = now;
-    const lost: { id: string; beat: string }[] = [];
+    const creditMs = (lease: LeaseReading) =>
+      this.firstRead ? Math.max(0, Math.min(lease.ageMs, this.lostAfterMs - this.minObserveMs)) : 0;
+    const lost: LeaseReading[] = [];
     const present = new Set<string>();
     for (const lease of leases) {
       present.add(lease.id);
       const before = this.seen.get(lease.id);
-      if (!before || before.beat !== lease.beat) this.seen.set(lease.id, { beat: lease.beat, since: now });
+      if (!before || before.beat !== lease.beat)
+        this.seen.set(lease.id, { beat: lease.beat, since: now - (before ? 0 : creditMs(lease)) });
       else if (now - before.since >= this.lostAfterMs) lost.push(lease);
     }
     for (const id of this.seen.keys()) if (!present.has(id)) this.seen.delete(id);
+    this.firstRead = false;
     return lost;
   }
 
@@ -190,6 +209,7 @@ export class LeaseWatch {
   reset(): void {
     this.seen.clear();
     this.lastRead = undefined;
+    this.firstRead = false;
   }
 
   forget(id: string): void {

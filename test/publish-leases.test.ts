@@ -97,49 +97,46 @@ test('a worker killed while its staged publishes wait: another worker takes them
 });
 
 describe('LeaseWatch', () => {
-  const watch = () => new LeaseWatch(5_000, 3_000);
+  const watch = () => new LeaseWatch(5_000, 3_000, 2_000);
+  const lease = (id: string, beat: string | number, ageMs = 0) => ({ id, beat: String(beat), ageMs });
 
   test('a lease is lost once its beat stood still through 5 s of unbroken reads; a moving one never is', () => {
     const w = watch();
-    for (let t = 0; t < 5_000; t += 1_000)
-      expect(
-        w.observe(
-          [
-            { id: 'still', beat: '7' },
-            { id: 'moving', beat: String(t) },
-          ],
-          t,
-        ),
-      ).toEqual([]);
-    expect(
-      w.observe(
-        [
-          { id: 'still', beat: '7' },
-          { id: 'moving', beat: '5000' },
-        ],
-        5_000,
-      ),
-    ).toEqual([{ id: 'still', beat: '7' }]);
+    for (let t = 0; t < 5_000; t += 1_000) expect(w.observe([lease('still', 7), lease('moving', t)], t)).toEqual([]);
+    expect(w.observe([lease('still', 7), lease('moving', 5_000)], 5_000)).toEqual([lease('still', 7)]);
   });
 
   test('a gap in its own reads (an outage) starts observation afresh: no lease is lost for a pause it could not see', () => {
     const w = watch();
-    w.observe([{ id: 'a', beat: '1' }], 0);
-    w.observe([{ id: 'a', beat: '1' }], 1_000);
-    // 20 s without a read (the database was down), then the same beat: its worker may not have reconnected yet.
-    for (let t = 21_000; t < 26_000; t += 1_000) expect(w.observe([{ id: 'a', beat: '1' }], t)).toEqual([]);
-    expect(w.observe([{ id: 'a', beat: '1' }], 26_000)).toEqual([{ id: 'a', beat: '1' }]);
+    w.observe([lease('a', 1)], 0);
+    w.observe([lease('a', 1)], 1_000);
+    // 20 s without a read (the database was down), then the same beat, 20 s old: its worker may not have reconnected yet.
+    for (let t = 21_000; t < 26_000; t += 1_000) expect(w.observe([lease('a', 1, 20_000)], t)).toEqual([]);
+    expect(w.observe([lease('a', 1, 25_000)], 26_000)).toEqual([lease('a', 1, 25_000)]);
   });
 
-  test('a failed read (reset) starts observation afresh too; a lease renewed once starts its count again', () => {
+  test('a failed read (reset) starts observation afresh too, ages not credited; a lease renewed once starts its count again', () => {
     const w = watch();
-    w.observe([{ id: 'a', beat: '1' }], 0);
-    w.observe([{ id: 'a', beat: '1' }], 2_000);
+    w.observe([lease('a', 1)], 0);
+    w.observe([lease('a', 1)], 2_000);
     w.reset();
-    expect(w.observe([{ id: 'a', beat: '1' }], 4_000)).toEqual([]);
-    expect(w.observe([{ id: 'a', beat: '1' }], 6_000)).toEqual([]);
-    expect(w.observe([{ id: 'a', beat: '2' }], 8_000)).toEqual([]);
-    expect(w.observe([{ id: 'a', beat: '2' }], 10_000)).toEqual([]);
-    expect(w.observe([{ id: 'a', beat: '2' }], 13_000)).toEqual([{ id: 'a', beat: '2' }]);
+    expect(w.observe([lease('a', 1, 30_000)], 4_000)).toEqual([]);
+    expect(w.observe([lease('a', 1, 32_000)], 6_000)).toEqual([]);
+    expect(w.observe([lease('a', 2)], 8_000)).toEqual([]);
+    expect(w.observe([lease('a', 2)], 10_000)).toEqual([]);
+    expect(w.observe([lease('a', 2)], 13_000)).toEqual([lease('a', 2)]);
+  });
+
+  test("a new watcher's first read credits an old lease's age, but still sees it stand still for 2 s itself", () => {
+    const w = watch();
+    // A replacement worker starting 4 s after the lost one's last renewal, beside a live one renewed just now.
+    expect(w.observe([lease('lost', 9, 4_000), lease('live', 3, 200)], 0)).toEqual([]);
+    expect(w.observe([lease('lost', 9, 5_000), lease('live', 4, 100)], 1_000)).toEqual([]);
+    expect(w.observe([lease('lost', 9, 6_000), lease('live', 5, 100)], 2_000)).toEqual([lease('lost', 9, 6_000)]);
+    // Only the first read credits ages: a lease first seen later is watched its full 5 s.
+    const later = watch();
+    later.observe([], 0);
+    for (let t = 1_000; t < 6_000; t += 1_000) expect(later.observe([lease('old', 1, 60_000)], t)).toEqual([]);
+    expect(later.observe([lease('old', 1, 65_000)], 6_000)).toEqual([lease('old', 1, 65_000)]);
   });
 });

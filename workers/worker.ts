@@ -62,6 +62,24 @@ export async function createChorusWorker(options: ChorusWorkerOptions): Promise<
     temporal: deps.temporal,
     scope: { namespace: options.namespace, taskQueue: options.taskQueue },
   });
+  // Taken (and the others' leases watched) before the workers are built: a replacement for a lost
+  // worker starts watching while its workflow code loads, so the lost one's publishes move sooner.
+  await lease.start();
+  try {
+    return bothWorkers(await createWorkers(options, deps, inboxReadsDb, lease), lease);
+  } catch (err) {
+    await lease.stop();
+    throw err;
+  }
+}
+
+/** The Chorus worker and the inbox reads' worker (see createChorusWorker). */
+async function createWorkers(
+  options: ChorusWorkerOptions,
+  deps: Omit<ChorusWorkerOptions['deps'], 'inboxReadsDb' | 'leasesDb'>,
+  inboxReadsDb: Db,
+  lease: PublishLease,
+): Promise<[Worker, Worker]> {
   const main = await Worker.create({
     connection: options.connection,
     namespace: options.namespace,
@@ -100,21 +118,18 @@ export async function createChorusWorker(options: ChorusWorkerOptions): Promise<
     maxHeartbeatThrottleInterval: '2s',
     interceptors: { activity: [logExpectedFailures] },
   });
-  return bothWorkers(main, reads, lease);
+  return [main, reads];
 }
 
 /** Activities in flight on one Chorus worker: 10,000 posts due in one minute, staged, and room to spare. */
 const ACTIVITY_SLOTS = 12_000;
 
-function bothWorkers(main: Worker, reads: Worker, lease: PublishLease): ChorusWorker {
-  const workers = [main, reads];
+function bothWorkers(workers: [Worker, Worker], lease: PublishLease): ChorusWorker {
   const shutdown = () => {
     for (const worker of workers) if (worker.getState() === 'RUNNING') worker.shutdown();
   };
   return {
     async run() {
-      // The lease is held while the workers run (its staged publishes are noted under it).
-      await lease.start();
       const outcomes = await Promise.allSettled(
         workers.map((worker) =>
           worker.run().catch((err: unknown) => {
@@ -123,7 +138,7 @@ function bothWorkers(main: Worker, reads: Worker, lease: PublishLease): ChorusWo
           }),
         ),
       );
-      await lease.stop();
+      await lease.stop(); // held from createChorusWorker until the workers stop
       const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
       if (failed) throw failed.reason;
     },

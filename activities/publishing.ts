@@ -390,7 +390,7 @@ export function createPublishingActivities({
       try {
         return await publishWhenDue(input, hold);
       } finally {
-        await hold.release();
+        hold.release();
       }
     },
   };

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { appendAudit, appendAuditEntries } from './audit';
+import { Batches } from './batches';
 import type { Db } from './database';
 import type { PostStatus } from './posts.types';
 
@@ -213,42 +214,16 @@ const MAX_CLAIMS_PER_BATCH = 500;
  * wait on each other's row locks.
  */
 export class ClaimBatcher {
-  private waiting: {
-    request: ClaimRequest;
-    resolve: (outcome: ClaimOutcome) => void;
-    reject: (err: unknown) => void;
-  }[] = [];
-  private timer: NodeJS.Timeout | undefined;
-  private claiming = false;
+  private readonly batches: Batches<ClaimRequest, ClaimOutcome>;
 
-  constructor(private readonly db: Db) {}
-
-  claim(request: ClaimRequest): Promise<ClaimOutcome> {
-    return new Promise((resolve, reject) => {
-      this.waiting.push({ request, resolve, reject });
-      if (this.claiming) return;
-      if (this.waiting.length >= MAX_CLAIMS_PER_BATCH) this.flush();
-      else this.timer ??= setTimeout(() => this.flush(), CLAIM_GATHER_MS);
+  constructor(db: Db) {
+    this.batches = new Batches((requests) => claimPosts(db, requests), {
+      max: MAX_CLAIMS_PER_BATCH,
+      gatherMs: CLAIM_GATHER_MS,
     });
   }
 
-  private flush(): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    const batch = this.waiting.splice(0, MAX_CLAIMS_PER_BATCH);
-    if (batch.length === 0) return;
-    this.claiming = true;
-    claimPosts(
-      this.db,
-      batch.map((w) => w.request),
-    )
-      .then(
-        (outcomes) => batch.forEach((w, i) => w.resolve(outcomes[i]!)),
-        (err: unknown) => batch.forEach((w) => w.reject(err)),
-      )
-      .finally(() => {
-        this.claiming = false;
-        this.flush();
-      });
+  claim(request: ClaimRequest): Promise<ClaimOutcome> {
+    return this.batches.add(request);
   }
 }

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { appendAuditEntries } from './audit';
+import { Batches } from './batches';
 import type { Db } from './database';
 
 /** One target's send that got through: what the network answered, to be recorded before anything else. */
@@ -78,39 +79,20 @@ export async function recordDeliveries(db: Db, deliveries: Delivery[]): Promise<
  * arrive meanwhile go in the next.
  */
 export class DeliveryRecorder {
-  private waiting: { delivery: Delivery; resolve: () => void; reject: (err: unknown) => void }[] = [];
-  private recording = false;
-  private scheduled = false;
+  private readonly batches: Batches<Delivery, undefined>;
 
-  constructor(private readonly db: Db) {}
-
-  record(delivery: Delivery): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.waiting.push({ delivery, resolve, reject });
-      if (this.recording || this.scheduled) return;
-      // The other answers already read from the network join this batch.
-      this.scheduled = true;
-      setImmediate(() => this.flush());
-    });
+  constructor(db: Db) {
+    this.batches = new Batches(
+      async (deliveries) => {
+        await recordDeliveries(db, deliveries);
+        return deliveries.map(() => undefined);
+      },
+      { max: MAX_DELIVERIES_PER_BATCH },
+    );
   }
 
-  private flush(): void {
-    this.scheduled = false;
-    const batch = this.waiting.splice(0, MAX_DELIVERIES_PER_BATCH);
-    if (batch.length === 0) return;
-    this.recording = true;
-    recordDeliveries(
-      this.db,
-      batch.map((w) => w.delivery),
-    )
-      .then(
-        () => batch.forEach((w) => w.resolve()),
-        (err: unknown) => batch.forEach((w) => w.reject(err)),
-      )
-      .finally(() => {
-        this.recording = false;
-        this.flush();
-      });
+  async record(delivery: Delivery): Promise<void> {
+    await this.batches.add(delivery);
   }
 }
 

@@ -95,29 +95,26 @@ export async function endLostWorkerLease(
   });
 }
 
-/** A staged publish notes its activity's task token under its worker's lease while it waits and sends. */
-export async function holdPublish(
+/** Staged publishes note their activities' task tokens under their worker's lease while they wait and send. */
+export async function holdPublishes(
   db: Db,
-  hold: { taskToken: Uint8Array; leaseId: string; targetId: string },
+  holds: { taskToken: Uint8Array; leaseId: string; targetId: string }[],
 ): Promise<void> {
   await db
     .insertInto('publish_holds')
-    .values({ task_token: Buffer.from(hold.taskToken), lease_id: hold.leaseId, target_id: hold.targetId })
+    .values(holds.map((h) => ({ task_token: Buffer.from(h.taskToken), lease_id: h.leaseId, target_id: h.targetId })))
     .onConflict((c) => c.column('task_token').doNothing())
     .execute();
 }
 
-/** The publish is over (whatever came of it): nothing to hand on if its worker is lost now. */
-export async function releasePublish(db: Db, taskToken: Uint8Array): Promise<void> {
-  await db.deleteFrom('publish_holds').where('task_token', '=', Buffer.from(taskToken)).execute();
-}
-
-/** How many publishes a lease holds now (tests and the drills look). */
-export async function countPublishHolds(db: Db, leaseId: string): Promise<number> {
-  const row = await db
-    .selectFrom('publish_holds')
-    .select((eb) => eb.fn.countAll<string>().as('n'))
-    .where('lease_id', '=', leaseId)
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
+/** Those publishes are over (whatever came of them): nothing to hand on if their worker is lost now. */
+export async function releasePublishes(db: Db, taskTokens: Uint8Array[]): Promise<void> {
+  await db
+    .deleteFrom('publish_holds')
+    .where(
+      'task_token',
+      'in',
+      taskTokens.map((t) => Buffer.from(t)),
+    )
+    .execute();
 }

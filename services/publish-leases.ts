@@ -6,13 +6,14 @@ import {
   endLostWorkerLease,
   endWorkerLease,
   findWorkerLeases,
-  holdPublish,
-  releasePublish,
+  holdPublishes,
+  releasePublishes,
   renewWorkerLease,
   takeWorkerLease,
   type LeaseScope,
 } from '../db/publish-leases';
 import { FailureType } from '../contracts/shared';
+import { Batches } from '../db/batches';
 
 /**
  * How a lost worker's staged publishes move on, without a heartbeat each (migration 0048).
@@ -51,6 +52,8 @@ const DEFAULT_LOST_AFTER_MS = 5_000;
 const MIN_OBSERVE_MS = 2_000;
 /** A watcher whose own reads are further apart than this many renewals starts observing afresh. */
 const MAX_GAP_FACTOR = 3;
+const MAX_HOLDS_PER_BATCH = 1_000;
+const MAX_RELEASES_PER_TICK = 5_000;
 /** Tokens failed at once when a lease is lost (thousands may wait on one worker). */
 const FAIL_CONCURRENCY = 32;
 
@@ -58,8 +61,8 @@ const FAIL_CONCURRENCY = 32;
 export interface PublishHold {
   /** True once the lease it was taken under was lost: another worker may be publishing this now. */
   lost(): boolean;
-  /** The publish is over; never throws (a note left behind is ended with its lease). */
-  release(): Promise<void>;
+  /** The publish is over: its note goes with the lease's next renewal (or with the lease). */
+  release(): void;
 }
 
 export class PublishLease {
@@ -73,8 +76,19 @@ export class PublishLease {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> = Promise.resolve();
   private stopped = false;
+  /** Holds noted together: a burst of staged publishes costs a statement per batch, not one each. */
+  private readonly holds: Batches<{ taskToken: Uint8Array; leaseId: string; targetId: string }, undefined>;
+  /** Publishes over, whose notes go at the next renewal (a note left a moment longer hands on nothing: its activity is done). */
+  private released: Uint8Array[] = [];
 
   constructor(private readonly options: PublishLeaseOptions) {
+    this.holds = new Batches(
+      async (holds) => {
+        await holdPublishes(options.db, holds);
+        return holds.map(() => undefined);
+      },
+      { max: MAX_HOLDS_PER_BATCH },
+    );
     this.renewEveryMs = options.renewEveryMs ?? DEFAULT_RENEW_EVERY_MS;
     this.lostAfterMs = options.lostAfterMs ?? DEFAULT_LOST_AFTER_MS;
     this.log = options.log ?? ((message, err) => console.warn(message, err ?? ''));
@@ -100,10 +114,12 @@ export class PublishLease {
   async hold(taskToken: Uint8Array, targetId: string): Promise<PublishHold> {
     const leaseId = this.id;
     if (!leaseId) throw new Error('The publish lease is not started');
-    await holdPublish(this.options.db, { taskToken, leaseId, targetId });
+    await this.holds.add({ taskToken, leaseId, targetId });
     return {
       lost: () => this.lostIds.has(leaseId),
-      release: () => releasePublish(this.options.db, taskToken).catch(() => undefined),
+      release: () => {
+        this.released.push(taskToken);
+      },
     };
   }
 
@@ -117,6 +133,12 @@ export class PublishLease {
   private async tick(): Promise<void> {
     const { leasesDb, scope } = this.options;
     try {
+      const released = this.released.splice(0, MAX_RELEASES_PER_TICK);
+      if (released.length > 0)
+        await releasePublishes(leasesDb, released).catch((err: unknown) => {
+          this.released.push(...released); // the next renewal tries again
+          throw err;
+        });
       if (!(await renewWorkerLease(leasesDb, this.id!))) {
         // Not renewed in time (a stall, an outage of this process's own): a watcher ended it and
         // handed its publishes on. Those still running here must not claim; new ones hold anew.

@@ -5,6 +5,7 @@ import { MastodonAdapter } from '../channels/mastodon';
 import { WebhookAdapter } from '../channels/webhook';
 import { mastodonLength, TEXT_RULES, utf8Length } from '../contracts/text-rules';
 import { auditRowHash, canonicalJson } from '../db/audit';
+import { Batches } from '../db/batches';
 import { generateKey, Sealer } from '../db/sealing';
 import { loadConfig } from '../config';
 
@@ -153,5 +154,43 @@ describe('configuration', () => {
     expect(() =>
       loadConfig({ DATABASE_URL: 'mysql://x', API_PORT: '99999', CHORUS_ENCRYPTION_KEY: 'c2hvcnQ=' }),
     ).toThrow(/DATABASE_URL[\s\S]*API_PORT[\s\S]*CHORUS_ENCRYPTION_KEY: must be 32 bytes/);
+  });
+});
+
+describe('Batches', () => {
+  test('what arrives in one turn is written together; what arrives while a batch is written goes in the next, one batch at a time', async () => {
+    const written: number[][] = [];
+    let inFlight = 0;
+    let release!: () => void;
+    const batches = new Batches<number, string>(
+      async (items) => {
+        expect(++inFlight).toBe(1);
+        written.push(items);
+        if (written.length === 1) await new Promise<void>((resolve) => (release = resolve));
+        inFlight--;
+        return items.map((i) => `#${i}`);
+      },
+      { max: 3 },
+    );
+    const first = [1, 2].map((i) => batches.add(i));
+    await new Promise((resolve) => setImmediate(resolve));
+    const later = [3, 4, 5, 6].map((i) => batches.add(i)); // while the first batch is out
+    release();
+    expect(await Promise.all([...first, ...later])).toEqual(['#1', '#2', '#3', '#4', '#5', '#6']);
+    expect(written).toEqual([[1, 2], [3, 4, 5], [6]]);
+  });
+
+  test("a failed write fails its batch's items only", async () => {
+    const batches = new Batches<number, number>(
+      async (items) => {
+        if (items.includes(1)) throw new Error('refused');
+        return items;
+      },
+      { max: 10, gatherMs: 5 },
+    );
+    const failed = [batches.add(1), batches.add(2)];
+    await expect(Promise.all(failed)).rejects.toThrow('refused');
+    await expect(failed[1]).rejects.toThrow('refused');
+    expect(await batches.add(3)).toBe(3);
   });
 });

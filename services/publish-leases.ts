@@ -33,7 +33,7 @@ import { Batches } from '../db/batches';
  * afresh, so leases that could not be renewed meanwhile are not taken for lost.
  */
 export interface PublishLeaseOptions {
-  /** Holds are noted through the worker's pool, with the publish's other statements. */
+  /** Holds are noted, and lost leases handed on, through the worker's pool. */
   db: Db;
   /** Renewals and watches: one connection of their own, so a burst's queries never delay them. */
   leasesDb: Db;
@@ -73,6 +73,8 @@ export class PublishLease {
   private id: string | undefined;
   /** Leases of this process found taken by a watcher (it renewed too late). */
   private readonly lostIds = new Set<string>();
+  /** Other workers' lost leases being handed on now. */
+  private readonly handingOn = new Map<string, Promise<void>>();
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> = Promise.resolve();
   private stopped = false;
@@ -107,6 +109,7 @@ export class PublishLease {
     this.stopped = true;
     clearTimeout(this.timer);
     await this.running;
+    await Promise.all(this.handingOn.values());
     if (this.id) await endWorkerLease(this.options.leasesDb, this.id).catch((err) => this.log('Ending the lease', err));
   }
 
@@ -152,20 +155,38 @@ export class PublishLease {
         leases.filter((l) => l.id !== this.id),
         performance.now(),
       );
-      for (const lease of lost) await this.handOn(lease);
+      // Not awaited: a lease with thousands of publishes takes a while to hand on, and this
+      // worker's own renewals must go on meanwhile (on their own connection).
+      for (const lease of lost) if (!this.handingOn.has(lease.id)) this.handingOn.set(lease.id, this.handOn(lease));
     } catch (err) {
       this.watch.reset(); // what it saw before the failure says nothing about what comes after
       this.log('Renewing or watching the publish leases failed; trying again', err);
     }
   }
 
-  /** Ends a lost worker's lease and fails the publishes it held, so Temporal retries them here or elsewhere. */
+  /**
+   * Ends a lost worker's lease and fails the publishes it held, so Temporal retries them here or
+   * elsewhere; through the worker's pool, in a transaction that keeps the lease until all are
+   * failed (if Temporal is unreachable, the next watch tries again).
+   */
   private async handOn(lease: LeaseReading): Promise<void> {
     const failure = ApplicationFailure.retryable(
       `Its worker was lost (lease ${lease.id} still for ${this.lostAfterMs} ms)`,
       FailureType.WorkerLost,
     );
-    const tokens = await endLostWorkerLease(this.options.leasesDb, lease.id, lease.beat, async (held) => {
+    try {
+      const tokens = await this.failHeld(lease, failure);
+      this.watch.forget(lease.id);
+      if (tokens > 0) this.log(`A worker was lost: ${tokens} staged publishes it held handed on (lease ${lease.id})`);
+    } catch (err) {
+      this.log(`Handing on the publishes of lost lease ${lease.id} failed; trying again`, err);
+    } finally {
+      this.handingOn.delete(lease.id);
+    }
+  }
+
+  private failHeld(lease: LeaseReading, failure: ApplicationFailure): Promise<number> {
+    return endLostWorkerLease(this.options.db, lease.id, lease.beat, async (held) => {
       for (let i = 0; i < held.length; i += FAIL_CONCURRENCY)
         await Promise.all(
           held.slice(i, i + FAIL_CONCURRENCY).map((token) =>
@@ -176,8 +197,6 @@ export class PublishLease {
           ),
         );
     });
-    this.watch.forget(lease.id);
-    if (tokens > 0) this.log(`A worker was lost: ${tokens} staged publishes it held handed on (lease ${lease.id})`);
   }
 }
 

@@ -1,4 +1,6 @@
-import { LeaseWatch } from '../services/publish-leases';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { endLostWorkerLease } from '../db/publish-leases';
+import { LeaseWatch, PublishLease } from '../services/publish-leases';
 import { connectWebhook } from './support/channels';
 import { useChorus } from './support/chorus';
 import { waitFor } from './support/harness';
@@ -93,6 +95,46 @@ test('a worker killed while its staged publishes wait: another worker takes them
   for (const late of lateness) {
     expect(late).toBeGreaterThanOrEqual(-50);
     expect(late).toBeLessThan(ON_TIME_MS);
+  }
+});
+
+test('a worker whose lease was taken while it still ran (a stall) knows: its held publishes must not claim, new ones hold under a new lease', async () => {
+  const taskQueue = `stalled-${randomUUID()}`;
+  const lease = new PublishLease({
+    db: h().db,
+    leasesDb: h().db,
+    temporal: h().client,
+    scope: { namespace: h().client.options.namespace, taskQueue },
+    renewEveryMs: 200,
+    log: () => undefined,
+  });
+  await lease.start();
+  try {
+    const held = await lease.hold(randomBytes(32), randomUUID());
+    const leases = () =>
+      h().db.selectFrom('worker_leases').select(['id', 'beat']).where('task_queue', '=', taskQueue).execute();
+    const [taken] = await leases();
+    // As another worker's watch would, had this one stood still for 5 s.
+    await waitFor('the lease taken with its hold', async () => {
+      const [now] = await leases();
+      return now?.id === taken!.id && (await endLostWorkerLease(h().db, now.id, now.beat, async () => undefined)) === 1;
+    });
+    await waitFor('the worker to find its lease gone', async () => held.lost());
+    const [renewed] = await waitFor('a new lease', async () => {
+      const now = await leases();
+      return now.length === 1 && now[0]!.id !== taken!.id && now;
+    });
+    const heldAfter = await lease.hold(randomBytes(32), randomUUID());
+    expect(heldAfter.lost()).toBe(false);
+    expect(held.lost()).toBe(true);
+    const notes = await h()
+      .db.selectFrom('publish_holds')
+      .select('lease_id')
+      .where('lease_id', '=', renewed!.id)
+      .execute();
+    expect(notes).toHaveLength(1);
+  } finally {
+    await lease.stop();
   }
 });
 

@@ -247,8 +247,8 @@ export function createPublishingActivities({
   }
 
   /**
-   * Publishes one target of a staged post at its time, from a worker that has held it since
-   * shortly before: loads and checks it, waits, claims the post (unless a cancel, reschedule, edit
+   * Publishes one target of a staged post at its time, from a worker that has held it since one
+   * to three minutes before: loads and checks it, waits, claims the post (unless a cancel, reschedule, edit
    * or hold changed it first: then it is `withdrawn` and publishes nothing) and sends it at
    * `publishAt`, so a burst of posts due at once reaches the networks on time instead of queueing
    * behind the workflow tasks that would otherwise start each publish. With `hold`, it does not
@@ -262,7 +262,9 @@ export function createPublishingActivities({
     const target = await loadTarget(postId, targetId, { channelCheckedLater: true });
     if ('published' in target) return { withdrawn: false, ...target.published };
     const due = Date.parse(publishAt);
-    // Until the claim, the workflow may cancel this wait (it then changed the post itself).
+    // Until the claim, a change to the post calls this publish off: the workflow cancels it (heard
+    // here only by a publish that heartbeats) and the change moved the publish stage on, so the
+    // claim below is refused.
     const untilClaim = due - CLAIM_AHEAD_MS - Date.now();
     if (untilClaim > 0) await context.sleep(untilClaim);
     if (hold?.lost())

@@ -10,8 +10,8 @@ export interface WorkerLeasesTable {
   namespace: string;
   task_queue: string;
   /** bigint, as text: moved on at every renewal. */
-  beat: ColumnType<string, never, never>;
-  renewed_at: ColumnType<Date, never, never>;
+  beat: ColumnType<string, never, string>;
+  renewed_at: ColumnType<Date, never, Date>;
 }
 
 export interface PublishHoldsTable {
@@ -39,7 +39,7 @@ export async function takeWorkerLease(db: Db, id: string, scope: LeaseScope): Pr
 export async function renewWorkerLease(db: Db, id: string): Promise<boolean> {
   const renewed = await db
     .updateTable('worker_leases')
-    .set({ beat: sql`beat + 1`, renewed_at: sql`now()` } as never)
+    .set({ beat: sql`beat + 1`, renewed_at: sql`now()` })
     .where('id', '=', id)
     .returning('id')
     .executeTakeFirst();
@@ -85,7 +85,7 @@ export async function endLostWorkerLease(
     const lost = await trx
       .deleteFrom('worker_leases')
       .where('id', '=', id)
-      .where('beat', '=', beat as never)
+      .where('beat', '=', beat)
       .returning('id')
       .executeTakeFirst();
     if (!lost) return 0;

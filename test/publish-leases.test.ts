@@ -2,35 +2,21 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { endLostWorkerLease } from '../db/publish-leases';
 import { LeaseWatch, PublishLease } from '../services/publish-leases';
 import { connectWebhook } from './support/channels';
-import { useChorus } from './support/chorus';
 import { waitFor } from './support/harness';
 import { createdPost } from './support/posts';
-import { startWorkerProcess, type WorkerProcess } from './support/worker-process';
+import { startWorkerProcess, useChorusWithWorkerProcesses } from './support/worker-process';
 
 /**
  * Staged publishes wait without heartbeats, noted under their worker's lease
  * (services/publish-leases.ts). A worker lost while they wait is noticed by the others through its
  * lease standing still, and its publishes are handed on in time to go out on time.
  */
-const workers: WorkerProcess[] = [];
-const {
-  harness: h,
-  hook,
-  workspace: ws,
-  call,
-} = useChorus({
-  harness: { worker: false },
-  hook: true,
-  workspace: 'Lease drill',
-  beforeClose: async () => {
-    for (const w of workers) await w.stop();
-  },
-});
+const { harness: h, hook, workspace: ws, call, workers } = useChorusWithWorkerProcesses('Lease drill');
 
 const POSTS = 20;
 /** From the kill: the lease found still (5 s), the next watch, the retry's first interval, with room for a loaded machine. */
 const DUE_AFTER_KILL_MS = 15_000;
-/** Each post delivered this soon after its time: on time, not after a 4-minute start-to-close. */
+/** Each post delivered this soon after its time: on time, not after a 6-minute start-to-close. */
 const ON_TIME_MS = 2_000;
 
 const leasesOf = () =>

@@ -1,9 +1,8 @@
 import { connectWebhook } from './support/channels';
-import { useChorus } from './support/chorus';
 import { waitFor } from './support/harness';
 import { createdPost } from './support/posts';
 import type { Delivery } from './support/webhook-receiver';
-import { startWorkerProcess, type WorkerProcess } from './support/worker-process';
+import { startWorkerProcess, useChorusWithWorkerProcesses } from './support/worker-process';
 
 /**
  * A worker lost mid-burst (kill -9, as a crashed host): its publishes are taken over by a new worker
@@ -11,20 +10,7 @@ import { startWorkerProcess, type WorkerProcess } from './support/worker-process
  * again; none is lost; the rest go out within 10 s of the new worker starting (and every post is
  * marked published within 15 s), not after a long heartbeat timeout.
  */
-const workers: WorkerProcess[] = [];
-const {
-  harness: h,
-  hook,
-  workspace: ws,
-  call,
-} = useChorus({
-  harness: { worker: false },
-  hook: true,
-  workspace: 'Crash drill',
-  beforeClose: async () => {
-    for (const w of workers) await w.stop();
-  },
-});
+const { harness: h, hook, workspace: ws, call, workers } = useChorusWithWorkerProcesses('Crash drill');
 
 const POSTS = 40;
 /** The receiver answers the nth delivery of the burst this much later than the one before: a burst spread over a second. */

@@ -90,9 +90,9 @@ async function createWorkers(
     activities: createActivities({ ...deps, taskQueue: options.taskQueue, publishLease: lease }),
     ...(options.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: options.maxCachedWorkflows } : {}),
     // Publishing waits on the network, not the CPU: many in flight per worker. Staged publishes
-    // wait here for up to a minute before their time, so a burst of posts due at once needs a slot
-    // each (beyond this many, the rest start as slots free up, and publish late). A waiting one
-    // costs a timer and a few kilobytes, and no heartbeat (services/publish-leases.ts).
+    // wait here for up to three minutes before their time, so a burst of posts due at once needs
+    // a slot each (beyond this many, the rest start as slots free up, and publish late). A waiting
+    // one costs a timer and a few kilobytes, and no heartbeat (services/publish-leases.ts).
     maxConcurrentActivityTaskExecutions: ACTIVITY_SLOTS,
     // Immediate publishes heartbeat every second with a 5 s timeout (workflows/post/activities.ts):
     // sent every 2 s at most (the SDK's 0.8 of the timeout would leave a busy event loop 1 s of

@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
-// Issue 13: a staged publish waits up to a minute on its worker before its post's time. It used to
+// Issue 13: a staged publish waits a minute or more on its worker before its post's time. It used to
 // heartbeat to Temporal all that while (a worker lost was noticed by its heartbeat timeout), which
 // at 10,000 posts due in one minute is thousands of heartbeats a second. Instead each worker
 // process holds a lease here, renewed once a second by one statement, and each waiting publish
@@ -16,7 +16,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     // The leases of one deployment: its Temporal namespace and task queue.
     .addColumn('namespace', 'text', (c) => c.notNull())
     .addColumn('task_queue', 'text', (c) => c.notNull())
-    // Moved on at every renewal: watchers compare it between their own reads, not clocks.
+    // Moved on at every renewal: watchers compare it between their own reads (and a new watcher
+    // also renewed_at, by the database's clock).
     .addColumn('beat', 'bigint', (c) => c.notNull().defaultTo(0))
     .addColumn('renewed_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .execute();

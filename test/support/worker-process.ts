@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
+import { useChorus } from './chorus';
 import type { Harness } from './harness';
 
 export interface WorkerProcess {
@@ -76,4 +77,22 @@ export async function startWorkerProcess(
 
 function definedOnly(env: Record<string, string | undefined>): Record<string, string> {
   return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined));
+}
+
+/**
+ * `useChorus` for a test file whose workers are processes of its own (`startWorkerProcess`, pushed
+ * on `workers`), with a webhook receiver and a workspace: no in-process worker, and every worker
+ * process stopped when the file ends.
+ */
+export function useChorusWithWorkerProcesses(workspace: string) {
+  const workers: WorkerProcess[] = [];
+  const chorus = useChorus({
+    harness: { worker: false },
+    hook: true,
+    workspace,
+    beforeClose: async () => {
+      for (const w of workers) await w.stop();
+    },
+  });
+  return { ...chorus, workers };
 }

@@ -23,7 +23,7 @@ import { Batches } from '../db/batches';
  * heartbeats a second. Instead each worker process holds a lease in PostgreSQL, renewed every
  * `renewEveryMs` by one statement on a connection of its own, and each staged publish notes its
  * activity's task token under it while it waits and sends. Every worker also watches the leases of
- * its deployment (namespace and task queue): one that has not moved for `lostAfterMs` of the
+ * its deployment (namespace and task queue): one that has not moved for `LOST_AFTER_MS` of the
  * watcher's own, unbroken observation is ended, and the tokens it held are failed through Temporal,
  * which retries those publishes on a worker that is there (the claim and the recorded deliveries
  * keep a retry from sending twice, as after a heartbeat timeout).
@@ -41,13 +41,12 @@ export interface PublishLeaseOptions {
   temporal: Client;
   scope: LeaseScope;
   renewEveryMs?: number;
-  lostAfterMs?: number;
   log?: (message: string, err?: unknown) => void;
 }
 
 const DEFAULT_RENEW_EVERY_MS = 1_000;
 /** With the retry's first interval (1 s) and a watch's period, a lost worker's publishes move within about 7 s. */
-const DEFAULT_LOST_AFTER_MS = 5_000;
+const LOST_AFTER_MS = 5_000;
 /** However old a lease is found by a new watcher's first read, the watcher sees it stand still this long itself. */
 const MIN_OBSERVE_MS = 2_000;
 /** A watcher whose own reads are further apart than this many renewals starts observing afresh. */
@@ -67,7 +66,6 @@ export interface PublishHold {
 
 export class PublishLease {
   private readonly renewEveryMs: number;
-  private readonly lostAfterMs: number;
   private readonly log: (message: string, err?: unknown) => void;
   private readonly watch: LeaseWatch;
   private id: string | undefined;
@@ -92,9 +90,8 @@ export class PublishLease {
       { max: MAX_HOLDS_PER_BATCH },
     );
     this.renewEveryMs = options.renewEveryMs ?? DEFAULT_RENEW_EVERY_MS;
-    this.lostAfterMs = options.lostAfterMs ?? DEFAULT_LOST_AFTER_MS;
     this.log = options.log ?? ((message, err) => console.warn(message, err ?? ''));
-    this.watch = new LeaseWatch(this.lostAfterMs, this.renewEveryMs * MAX_GAP_FACTOR);
+    this.watch = new LeaseWatch(LOST_AFTER_MS, this.renewEveryMs * MAX_GAP_FACTOR);
   }
 
   /** Takes the lease and starts renewing it and watching the others'. */
@@ -171,7 +168,7 @@ export class PublishLease {
    */
   private async handOn(lease: LeaseReading): Promise<void> {
     const failure = ApplicationFailure.retryable(
-      `Its worker was lost (lease ${lease.id} still for ${this.lostAfterMs} ms)`,
+      `Its worker was lost (lease ${lease.id} still for ${LOST_AFTER_MS} ms)`,
       FailureType.WorkerLost,
     );
     try {

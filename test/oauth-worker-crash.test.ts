@@ -1,5 +1,5 @@
-import { channelTokensWorkflowId } from '../contracts/channel-tokens';
 import type { OAuthCredentials } from '../contracts/oauth';
+import { endTokenWorkflows } from './support/channels';
 import { useChorus } from './support/chorus';
 import { waitFor } from './support/harness';
 import { TestOAuthProvider, testOAuthAdapter } from './support/oauth-network';
@@ -33,23 +33,7 @@ const {
     adapters: { x: testOAuthAdapter('x', server) },
     oauth: { providers: { x: new TestOAuthProvider('x', server) }, clients: { x: client() } },
   }),
-  beforeClose: async (chorus) => {
-    const channels = await chorus
-      .harness()
-      .db.selectFrom('channels')
-      .select('id')
-      .where('provider', '=', 'x')
-      .execute();
-    await Promise.all(
-      channels.map((c) =>
-        chorus
-          .harness()
-          .client.workflow.getHandle(channelTokensWorkflowId(c.id))
-          .terminate('test over')
-          .catch(() => undefined),
-      ),
-    );
-  },
+  beforeClose: (chorus) => endTokenWorkflows(chorus.harness(), chorus.workspace().workspaceId),
 });
 
 const worker = async (standby = false) => {

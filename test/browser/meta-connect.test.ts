@@ -1,7 +1,7 @@
 import type { OAuthClientConfig } from '../../channels/oauth';
-import { channelTokensWorkflowId } from '../../contracts/channel-tokens';
 import type { OAuthCredentials } from '../../contracts/oauth';
 import { DESKTOP, PHONE, screenshot, seriousViolations, smallTouchTargets, useApp } from '../support/browser';
+import { endTokenWorkflows } from '../support/channels';
 import { waitFor } from '../support/harness';
 import { startMetaFake, type MetaFake } from '../support/meta-fake';
 
@@ -25,23 +25,7 @@ const { chorus, base, signedIn } = useApp({
     meta: { graphUrl: meta.graphUrl, threadsUrl: meta.threadsUrl },
     oauth: { clients: { facebook } },
   }),
-  beforeClose: async (c) => {
-    const channels = await c
-      .harness()
-      .db.selectFrom('channels')
-      .select('id')
-      .where('provider', '=', 'facebook')
-      .execute();
-    await Promise.all(
-      channels.map((ch) =>
-        c
-          .harness()
-          .client.workflow.getHandle(channelTokensWorkflowId(ch.id))
-          .terminate('test over')
-          .catch(() => undefined),
-      ),
-    );
-  },
+  beforeClose: (c) => endTokenWorkflows(c.harness(), c.workspace().workspaceId),
 });
 
 // Facebook sends the browser back to the app's own address (known once it listens).

@@ -1,6 +1,6 @@
 import type { OAuthClientConfig } from '../../channels/oauth';
-import { channelTokensWorkflowId } from '../../contracts/channel-tokens';
 import { screenshot, seriousViolations, useApp } from '../support/browser';
+import { endTokenWorkflows } from '../support/channels';
 import { TestOAuthProvider, testOAuthAdapter } from '../support/oauth-network';
 import { startOAuthServer, type OAuthServer } from '../support/oauth-server';
 
@@ -21,18 +21,7 @@ const { chorus, base, signedIn } = useApp({
     adapters: { x: testOAuthAdapter('x', server) },
     oauth: { providers: { x: new TestOAuthProvider('x', server) }, clients: { x: client } },
   }),
-  beforeClose: async (c) => {
-    const channels = await c.harness().db.selectFrom('channels').select('id').where('provider', '=', 'x').execute();
-    await Promise.all(
-      channels.map((ch) =>
-        c
-          .harness()
-          .client.workflow.getHandle(channelTokensWorkflowId(ch.id))
-          .terminate('test over')
-          .catch(() => undefined),
-      ),
-    );
-  },
+  beforeClose: (c) => endTokenWorkflows(c.harness(), c.workspace().workspaceId),
 });
 
 // The network sends the browser back to the app's own address (known once it listens).
@@ -84,6 +73,7 @@ test('connect X through its authorization page; a denial says so; several accoun
     .db.updateTable('channels')
     .set({ status: 'needs_reconnect', healthy: false, last_error: "x refused to renew Chorus's access." })
     .where('account_ref', '=', 'acct-1')
+    .where('workspace_id', '=', chorus.workspace().workspaceId)
     .execute();
   await p.reload();
   await row.getByText('needs reconnecting').waitFor();

@@ -1,6 +1,7 @@
 import type { SandboxAccount, LocalBluesky } from '../../sandbox/local-bluesky';
 import type { Provider } from '../../contracts/domain';
 import type { OAuthCredentials } from '../../contracts/oauth';
+import { channelTokensWorkflowId } from '../../contracts/channel-tokens';
 import { insertChannel } from '../../db/channels';
 import { bearer, type Harness, type TestWorkspace } from './harness';
 import type { MastodonFake } from './mastodon-fake';
@@ -82,4 +83,21 @@ export function oauthCredentials(accessToken: string, account: OAuthCredentials[
     },
     account,
   };
+}
+
+/**
+ * Ends the token workflows of one workspace's channels (a test's `beforeClose`). Only that
+ * workspace's: test files share the database and the Temporal namespace, and ending another file's
+ * token workflows (or rewriting its channels) would break that file's test.
+ */
+export async function endTokenWorkflows(h: Harness, workspaceId: string): Promise<void> {
+  const channels = await h.db.selectFrom('channels').select('id').where('workspace_id', '=', workspaceId).execute();
+  await Promise.all(
+    channels.map((c) =>
+      h.client.workflow
+        .getHandle(channelTokensWorkflowId(c.id))
+        .terminate('test over')
+        .catch(() => undefined),
+    ),
+  );
 }

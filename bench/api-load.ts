@@ -36,7 +36,9 @@ import {
  *   1. the Temporal dev server's own start rate from a bare client (10 in flight): the baseline;
  *   2. `POST /v1/posts` at 10 connections (each a scheduled post: a row, its audit entry and its
  *      workflow start);
- *   3. `GET /v1/posts/:id` and `GET /v1/posts?limit=50` at 100 connections.
+ *   3. `GET /v1/posts/:id` and `GET /v1/posts?limit=50` at 100 connections, first against the
+ *      floor (`bench/read-floor.ts`: Fastify and one pg query a request, nothing of Chorus), then
+ *      against the API; the API's rates are printed as a share of the floor's.
  * `--profile` writes a CPU profile of the API process (`--cpu-prof`) to the printed folder.
  * Exits 0 only when every target below is met.
  */
@@ -104,7 +106,7 @@ async function main() {
     cleanups.push({ what: 'webhook sink', run: () => new Promise((resolve) => sink.close(resolve)) });
 
     const profileDir = path.join(os.tmpdir(), `chorus-api-profile-${Date.now()}`);
-    const api = await startApi({
+    const api = await startServer(path.join(__dirname, '..', 'api', 'main.ts'), {
       env: chorusProcessEnv({ databaseUrl, temporal: target, taskQueue, encryptionKey: sealerKey }),
       profileDir: opts.profile ? profileDir : undefined,
     });
@@ -152,27 +154,27 @@ async function main() {
       Object.assign(figures, { baseline, creates });
     }
     if (opts.phases.includes('reads')) {
-      let next = 0;
-      const byId = await load(api.url, opts.seconds, 100, api.pid, {
-        method: 'GET',
-        path: `/v1/posts/${ids[0]}`,
-        headers,
-        setupRequest: (request) => ({ ...request, path: `/v1/posts/${ids[next++ % ids.length]}` }),
+      // The floor first, in its own process against the same rows: the machine's own limit.
+      const floorServer = await startServer(path.join(__dirname, 'read-floor.ts'), {
+        env: { DATABASE_URL: databaseUrl },
       });
+      const floor = await reads(floorServer, opts.seconds, ids, {});
+      await floorServer.stop();
+      report('Floor: Fastify + one pg query, GET by id', floor.byId);
+      report('Floor: Fastify + one pg query, list of 50', floor.list);
+      const { byId, list } = await reads(api, opts.seconds, ids, headers);
       report('GET /v1/posts/:id (100 connections)', byId);
-      const list = await load(api.url, opts.seconds, 100, api.pid, {
-        method: 'GET',
-        path: '/v1/posts?limit=50',
-        headers,
-      });
       report('GET /v1/posts?limit=50 (100 connections)', list);
+      console.log(
+        `The API at ${ratio(byId.perSecond, floor.byId.perSecond)} of the floor by id, ${ratio(list.perSecond, floor.list.perSecond)} per list page.`,
+      );
       checks.push(
         [`by id ≥ ${TARGETS.byIdPerSecond}/s`, byId.perSecond >= TARGETS.byIdPerSecond],
         [`by id p99 ≤ ${TARGETS.byIdP99Ms} ms`, byId.p99Ms <= TARGETS.byIdP99Ms],
         [`list ≥ ${TARGETS.listPerSecond}/s`, list.perSecond >= TARGETS.listPerSecond],
         [`list p99 ≤ ${TARGETS.listP99Ms} ms`, list.p99Ms <= TARGETS.listP99Ms],
       );
-      Object.assign(figures, { byId, list });
+      Object.assign(figures, { floorById: floor.byId, floorList: floor.list, byId, list });
     }
     checks.push(['no failed request', Object.values(figures).every((f) => f.failures === 0)]);
     console.log();
@@ -274,20 +276,39 @@ async function startSink(): Promise<Server & { url: string }> {
   return Object.assign(server, { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook` });
 }
 
-/** `api/main.ts` in its own process on a free port, ready when /healthz answers. */
-async function startApi(opts: {
-  env: Record<string, string>;
-  profileDir?: string;
-}): Promise<{ url: string; pid: number | undefined; stop(): Promise<void> }> {
+/**
+ * Reads by id (round the seeded posts) and list pages of 50, each at 100 connections, against the
+ * API or the floor.
+ */
+async function reads(
+  server: { url: string; pid: number | undefined },
+  seconds: number,
+  ids: string[],
+  headers: Record<string, string>,
+): Promise<{ byId: Figures; list: Figures }> {
+  let next = 0;
+  const byId = await load(server.url, seconds, 100, server.pid, {
+    method: 'GET',
+    path: `/v1/posts/${ids[0]}`,
+    headers,
+    setupRequest: (request) => ({ ...request, path: `/v1/posts/${ids[next++ % ids.length]}` }),
+  });
+  const list = await load(server.url, seconds, 100, server.pid, { method: 'GET', path: '/v1/posts?limit=50', headers });
+  return { byId, list };
+}
+
+/** A server script (`api/main.ts`, the read floor) in its own process on a free port, ready when /healthz answers. */
+async function startServer(
+  script: string,
+  opts: {
+    env: Record<string, string>;
+    profileDir?: string;
+  },
+): Promise<{ url: string; pid: number | undefined; stop(): Promise<void> }> {
   const port = await freePort();
   const child: ChildProcess = spawn(
     process.execPath,
-    [
-      '--import',
-      'tsx',
-      ...(opts.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${opts.profileDir}`] : []),
-      path.join(__dirname, '..', 'api', 'main.ts'),
-    ],
+    ['--import', 'tsx', ...(opts.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${opts.profileDir}`] : []), script],
     {
       env: { ...process.env, ...opts.env, API_HOST: '127.0.0.1', API_PORT: String(port) },
       stdio: ['ignore', 'ignore', 'inherit'],

@@ -2,6 +2,7 @@ import { sql, type Insertable } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import { z } from 'zod';
 import type { Db } from './database';
+import { prepare } from './prepared';
 import type { ApprovalDecisionsTable } from './approvals';
 import type { Provider } from './channels';
 import {
@@ -100,43 +101,40 @@ export interface NewPost {
   targets: { id: string; channelId: string; provider: Provider; text: string; idempotencyKey: string }[];
 }
 
-/** Posts with their targets, in the caller's workspace only. */
-export async function findPosts(
-  db: Db,
-  workspaceId: string,
-  filter: {
-    ids?: string[];
-    from?: Date;
-    to?: Date;
-    status?: PostStatus;
-    channelId?: string;
-    campaignId?: string;
-    awaitingUserId?: string;
-    limit?: number;
-  } = {},
-): Promise<PostView[]> {
-  if (filter.ids?.length === 0) return [];
-  let query = db.selectFrom('posts').selectAll().where('workspace_id', '=', workspaceId);
-  if (filter.ids) query = query.where('id', 'in', filter.ids);
-  if (filter.from) query = query.where('publish_at', '>=', filter.from);
-  if (filter.to) query = query.where('publish_at', '<', filter.to);
-  if (filter.status) query = query.where('status', '=', filter.status);
-  if (filter.campaignId) query = query.where('campaign_id', '=', filter.campaignId);
-  if (filter.awaitingUserId) query = query.where(sql<boolean>`${filter.awaitingUserId}::uuid = any(awaiting_user_ids)`);
-  if (filter.channelId) {
-    const channelId = filter.channelId;
+export interface PostFilter {
+  ids?: string[];
+  from?: Date;
+  to?: Date;
+  status?: PostStatus;
+  channelId?: string;
+  campaignId?: string;
+  awaitingUserId?: string;
+  limit?: number;
+}
+
+// One round trip: each post with its targets and media as JSON arrays (a list page was three),
+// compiled once for each set of filters that apply.
+const postsQuery = prepare<PostFilter & { workspaceId: string }>()((db, p, shape) => {
+  const applies = new Set(shape.split(','));
+  let query = db.selectFrom('posts').selectAll().where('workspace_id', '=', p.workspaceId);
+  if (applies.has('ids')) query = query.where('id', '=', sql<string>`any(${p.ids}::uuid[])`);
+  if (applies.has('from')) query = query.where('publish_at', '>=', p.from);
+  if (applies.has('to')) query = query.where('publish_at', '<', p.to);
+  if (applies.has('status')) query = query.where('status', '=', p.status);
+  if (applies.has('campaignId')) query = query.where('campaign_id', '=', p.campaignId);
+  if (applies.has('awaitingUserId'))
+    query = query.where(sql<boolean>`${p.awaitingUserId}::uuid = any(awaiting_user_ids)`);
+  if (applies.has('channelId'))
     query = query.where((eb) =>
       eb.exists(
         eb
           .selectFrom('post_targets')
           .select('id')
           .whereRef('post_targets.post_id', '=', 'posts.id')
-          .where('channel_id', '=', channelId),
+          .where('channel_id', '=', p.channelId),
       ),
     );
-  }
-  // One round trip: each post with its targets and media as JSON arrays (a list page was three).
-  const rows = await query
+  return query
     .select((eb) => [
       jsonArrayFrom(
         eb.selectFrom('post_targets as t').selectAll('t').whereRef('t.post_id', '=', 'posts.id').orderBy('t.id'),
@@ -160,8 +158,18 @@ export async function findPosts(
     ])
     .orderBy('publish_at')
     .orderBy('id')
-    .limit(filter.limit ?? 500)
-    .execute();
+    .limit(p.limit);
+});
+
+/** Posts with their targets, in the caller's workspace only. */
+export async function findPosts(db: Db, workspaceId: string, filter: PostFilter = {}): Promise<PostView[]> {
+  if (filter.ids?.length === 0) return [];
+  const args = { ...filter, limit: filter.limit ?? 500 };
+  const shape = Object.keys(args)
+    .filter((key) => args[key as keyof typeof args] !== undefined)
+    .sort()
+    .join(',');
+  const rows = await postsQuery.execute(db, shape, { ...args, workspaceId });
   // JSON carries timestamps as text: back to Dates, as the row mapping expects.
   return rows.map(({ targetRows, media, ...post }) =>
     toPostView(

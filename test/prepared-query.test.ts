@@ -1,0 +1,28 @@
+import { sql } from 'kysely';
+import { prepare } from '../db/prepared';
+import { useScratchDatabase } from './support/migrations';
+
+// A query compiled once per shape and run with new values (db/prepared.ts), on real PostgreSQL.
+const scratch = useScratchDatabase('prepared_query');
+
+test('each shape is built once; every run binds its own values; a value the shape needs must be given', async () => {
+  const built: string[] = [];
+  const echo = prepare<{ word: string; n?: number }>()((db, p, shape) => {
+    built.push(shape);
+    return db.selectNoFrom([
+      sql<string>`${p.word}::text`.as('word'),
+      (shape === 'n,word' ? sql<number>`${p.n}::int * 2` : sql<number>`0`).as('twice'),
+    ]);
+  });
+  const db = scratch.db();
+  expect(await echo.execute(db, 'word', { word: 'one' })).toEqual([{ word: 'one', twice: 0 }]);
+  expect(await echo.execute(db, 'word', { word: "two'; drop table x; --" })).toEqual([
+    { word: "two'; drop table x; --", twice: 0 },
+  ]);
+  expect(await echo.execute(db, 'n,word', { word: 'three', n: 21 })).toEqual([{ word: 'three', twice: 42 }]);
+  expect(await echo.execute(db, 'n,word', { word: 'four', n: 5 })).toEqual([{ word: 'four', twice: 10 }]);
+  expect(built).toEqual(['word', 'n,word']);
+  await expect(echo.execute(db, 'n,word', { word: 'five' })).rejects.toThrow(
+    'PreparedQuery: no value for n in shape "n,word"',
+  );
+});

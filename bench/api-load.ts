@@ -81,6 +81,12 @@ interface Figures {
    * machine the rate follows what the other processes leave the API, this much less.
    */
   apiCpuMsPerRequest?: number;
+  /**
+   * The whole machine during the phase (Linux): CPU time of all processes per request (or start),
+   * and the share of CPU time left idle. Where the machine has no idle time left, a request's rate
+   * is set by what it costs the machine, not by how long it waits.
+   */
+  machine?: { cpuMsPerRequest: number; idle: number };
 }
 
 async function main() {
@@ -193,6 +199,7 @@ async function bareStarts(client: Client, seconds: number, inFlight: number): Pr
   let failures = 0;
   const end = Date.now() + seconds * 1000;
   const startedAt = Date.now();
+  const machineBefore = machineCpu();
   await Promise.all(
     Array.from({ length: inFlight }, async () => {
       while (Date.now() < end) {
@@ -206,12 +213,14 @@ async function bareStarts(client: Client, seconds: number, inFlight: number): Pr
       }
     }),
   );
+  const machine = machineShare(machineBefore, machineCpu(), latencies.length);
   latencies.sort((a, b) => a - b);
   return {
     perSecond: Math.round(latencies.length / ((Date.now() - startedAt) / 1000)),
     p50Ms: Math.round(percentile(latencies, 50) ?? 0),
     p99Ms: Math.round(percentile(latencies, 99) ?? 0),
     failures,
+    ...(machine ? { machine } : {}),
   };
 }
 
@@ -223,8 +232,10 @@ async function load(
   request: autocannon.Request & { path: string },
 ): Promise<Figures> {
   const cpuBefore = cpuMsOf(apiPid);
+  const machineBefore = machineCpu();
   const result = await autocannon({ url, connections, duration: seconds, requests: [request] });
   const cpuAfter = cpuMsOf(apiPid);
+  const machine = machineShare(machineBefore, machineCpu(), result.requests.total);
   const cpu =
     cpuBefore === undefined || cpuAfter === undefined || result.requests.total === 0
       ? {}
@@ -235,6 +246,7 @@ async function load(
     p99Ms: result.latency.p99,
     failures: result.non2xx + result.errors + result.timeouts,
     ...cpu,
+    ...(machine ? { machine } : {}),
   };
 }
 
@@ -252,9 +264,42 @@ function cpuMsOf(pid: number | undefined): number | undefined {
   }
 }
 
+/** The machine's busy and idle CPU time so far (ms, all cores), from /proc/stat (Linux); undefined elsewhere. */
+function machineCpu(): { busyMs: number; idleMs: number } | undefined {
+  if (process.platform !== 'linux') return undefined;
+  try {
+    clockTicks ??= Number(execFileSync('getconf', ['CLK_TCK']).toString().trim());
+    // cpu  user nice system idle iowait irq softirq steal …
+    const [user, nice, system, idle, iowait, irq, softirq, steal] = readFileSync('/proc/stat', 'utf8')
+      .split('\n')[0]!
+      .trim()
+      .split(/\s+/)
+      .slice(1, 9)
+      .map(Number) as [number, number, number, number, number, number, number, number];
+    const ms = (ticks: number) => (ticks / clockTicks!) * 1000;
+    return { busyMs: ms(user + nice + system + irq + softirq + steal), idleMs: ms(idle + iowait) };
+  } catch {
+    return undefined;
+  }
+}
+
+function machineShare(
+  before: ReturnType<typeof machineCpu>,
+  after: ReturnType<typeof machineCpu>,
+  requests: number,
+): Figures['machine'] {
+  if (!before || !after || requests === 0) return undefined;
+  const busy = after.busyMs - before.busyMs;
+  const idle = after.idleMs - before.idleMs;
+  return {
+    cpuMsPerRequest: Math.round((busy / requests) * 1000) / 1000,
+    idle: Math.round((idle / (busy + idle)) * 100) / 100,
+  };
+}
+
 function report(what: string, f: Figures) {
   console.log(
-    `${what.padEnd(50)} ${String(f.perSecond).padStart(6)}/s  p50 ${f.p50Ms} ms  p99 ${f.p99Ms} ms${f.apiCpuMsPerRequest === undefined ? '' : `  API CPU ${f.apiCpuMsPerRequest} ms/request`}${f.failures ? `  ${f.failures} FAILED` : ''}`,
+    `${what.padEnd(50)} ${String(f.perSecond).padStart(6)}/s  p50 ${f.p50Ms} ms  p99 ${f.p99Ms} ms${f.apiCpuMsPerRequest === undefined ? '' : `  API CPU ${f.apiCpuMsPerRequest} ms/request`}${f.machine === undefined ? '' : `  machine ${f.machine.cpuMsPerRequest} ms/request, ${Math.round(f.machine.idle * 100)} % idle`}${f.failures ? `  ${f.failures} FAILED` : ''}`,
   );
 }
 

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { Unavailable } from '../contracts/errors';
@@ -200,11 +201,31 @@ const INT8_AS_TEXT: pg.CustomTypesConfig = {
       : pg.types.getTypeParser(oid, format)) as pg.CustomTypesConfig['getTypeParser'],
 };
 
+/** Statements run by name (see nameStatement): their SQL → their name. */
+const statementNames = new Map<string, string>();
+
+/**
+ * Has every connection run this SQL as a named prepared statement: PostgreSQL then parses and plans
+ * it once per connection, not at every run (pg sends the text only the first time a connection
+ * runs the name). For the hot reads whose text never changes (db/prepared.ts): parsing and
+ * planning a post read with its targets and media cost PostgreSQL more than running it (issue 13,
+ * docs/benchmarks.md "api-load"). A pooler between Chorus and PostgreSQL must keep prepared
+ * statements per client (PgBouncer in transaction mode: 1.21 or later, `max_prepared_statements`).
+ */
+export function nameStatement(text: string): void {
+  if (!statementNames.has(text))
+    statementNames.set(text, `chorus_${createHash('sha256').update(text).digest('hex').slice(0, 24)}`);
+}
+
 function guardClient(client: pg.PoolClient, onError: (err: Error) => void) {
   client.on('error', onError);
   const query = client.query.bind(client) as Query;
+  const named = client.query.bind(client) as (config: pg.QueryConfig) => Promise<unknown>;
   (client as unknown as { query: Query }).query = (...args) => {
-    const result = query(...args);
+    const name = typeof args[0] === 'string' ? statementNames.get(args[0]) : undefined;
+    const result = name
+      ? named({ name, text: args[0] as string, values: args[1] as unknown[] | undefined })
+      : query(...args);
     return result instanceof Promise ? result.catch((err: unknown) => Promise.reject(asOutage(err))) : result;
   };
 }

@@ -1,5 +1,5 @@
 import { CompiledQuery, sql, type Compilable, type RawBuilder } from 'kysely';
-import type { Db } from './database';
+import { nameStatement, type Db } from './database';
 
 /** Marks a parameter as a placeholder; no text PostgreSQL stores can hold a NUL, so no real value starts so. */
 const MARK = '\u0000chorus-param:';
@@ -12,9 +12,11 @@ const placeholders = new Proxy({} as Record<string, RawBuilder<unknown>>, {
 });
 
 /**
- * A query whose SQL is built and compiled once for each of its shapes, then run with new values.
- * Kysely builds and compiles a query on every execution: for a read of a post by id that was a
- * fifth of the API's CPU (issue 13, docs/benchmarks.md "api-load"). `build` receives placeholders
+ * A query whose SQL is built and compiled once for each of its shapes, then run with new values,
+ * as a named prepared statement (nameStatement: PostgreSQL parses and plans it once a connection).
+ * Kysely builds and compiles a query on every execution, and PostgreSQL parses and plans an
+ * unnamed one on every run: for a read of a post by id the two were more than half of what the read
+ * cost the machine (issue 13, docs/benchmarks.md "api-load"). `build` receives placeholders
  * for the arguments instead of their values, and the SQL it builds must depend only on `shape`
  * (which filters apply, say), never on a value; a placeholder's value is bound when it runs.
  */
@@ -27,6 +29,7 @@ export class PreparedQuery<A extends object, R> {
     let compiled = this.shapes.get(shape);
     if (!compiled) {
       compiled = this.build(db, placeholders as Placeholders<A>, shape).compile();
+      nameStatement(compiled.sql);
       this.shapes.set(shape, compiled);
     }
     const parameters = compiled.parameters.map((value) => {

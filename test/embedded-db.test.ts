@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -5,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { AuditKey, withAuditKey } from '../db/audit';
 import { createDb, type Db } from '../db/database';
+import { findPosts } from '../db/posts';
 import { generateKey } from '../db/sealing';
 import { migrateToLatest } from '../db/migrate';
 import { createWorkspaceWithOwner } from '../db/workspaces';
@@ -104,3 +106,25 @@ test('every migration runs on the embedded database, and mentions are stored onc
     { source_id: '3', text: 'I love chorus', sentiment_label: 'positive' },
   ]);
 }, 60_000);
+
+test('reads run as named prepared statements on the embedded database too: each shape prepared once, then reused', async () => {
+  const owner = await createWorkspaceWithOwner(db, { name: 'Embedded reads', ownerEmail: 'reads@chorus.example' });
+  const id = randomUUID();
+  await db
+    .insertInto('posts')
+    .values({
+      id,
+      workspace_id: owner.workspaceId,
+      author_id: owner.userId,
+      text: 'Read twice',
+      publish_at: new Date('2026-12-01T10:00:00Z'),
+      status: 'scheduled',
+      workflow_id: `post-${id}`,
+      updated_at: new Date(),
+    })
+    .execute();
+  for (let run = 0; run < 3; run++) {
+    expect((await findPosts(db, owner.workspaceId, { ids: [id] })).map((p) => p.text)).toEqual(['Read twice']);
+    expect((await findPosts(db, owner.workspaceId, { limit: 10 })).map((p) => p.id)).toEqual([id]);
+  }
+});

@@ -22,6 +22,18 @@ test('each shape is built once; every run binds its own values; a value the shap
   expect(await echo.execute(db, 'n,word', { word: 'three', n: 21 })).toEqual([{ word: 'three', twice: 42 }]);
   expect(await echo.execute(db, 'n,word', { word: 'four', n: 5 })).toEqual([{ word: 'four', twice: 10 }]);
   expect(built).toEqual(['word', 'n,word']);
+  // Each shape is a statement prepared by name on the connection (the pool has one), once.
+  const prepared = await sql<{
+    name: string;
+    statement: string;
+  }>`select name, statement from pg_prepared_statements order by prepare_time`.execute(db);
+  expect(prepared.rows).toEqual([
+    {
+      name: expect.stringMatching(/^chorus_[0-9a-f]{24}$/),
+      statement: expect.stringMatching(/^select \$1::text as "word", 0 as "twice"$/),
+    },
+    { name: expect.stringMatching(/^chorus_[0-9a-f]{24}$/), statement: expect.stringMatching(/\$2::int \* 2/) },
+  ]);
   await expect(echo.execute(db, 'n,word', { word: 'five' })).rejects.toThrow(
     'PreparedQuery: no value for n in shape "n,word"',
   );

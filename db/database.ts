@@ -220,12 +220,9 @@ export function nameStatement(text: string): void {
 function guardClient(client: pg.PoolClient, onError: (err: Error) => void) {
   client.on('error', onError);
   const query = client.query.bind(client) as Query;
-  const named = client.query.bind(client) as (config: pg.QueryConfig) => Promise<unknown>;
   (client as unknown as { query: Query }).query = (...args) => {
     const name = typeof args[0] === 'string' ? statementNames.get(args[0]) : undefined;
-    const result = name
-      ? named({ name, text: args[0] as string, values: args[1] as unknown[] | undefined })
-      : query(...args);
+    const result = name ? query({ name, text: args[0], values: args[1] }) : query(...args);
     return result instanceof Promise ? result.catch((err: unknown) => Promise.reject(asOutage(err))) : result;
   };
 }

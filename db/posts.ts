@@ -62,7 +62,32 @@ export const postView = z.object({
 });
 export type PostView = z.infer<typeof postView>;
 
-export function toPostView(post: Post, targets: PostTarget[], media: PostMediaView[] = []): PostView {
+/**
+ * The post columns its view shows. Named, not `select *`: a read runs as a prepared statement
+ * (db/prepared.ts), and PostgreSQL refuses to run one whose result columns a migration changed
+ * ("cached plan must not change result type"), so an API process still running while a newer one
+ * adds a column to posts would fail every read by id until it restarted.
+ */
+const POST_VIEW_COLUMNS = [
+  'id',
+  'workspace_id',
+  'author_id',
+  'text',
+  'publish_at',
+  'status',
+  'workflow_id',
+  'campaign_id',
+  'library_item_id',
+  'pre_approved',
+  'created_at',
+  'updated_at',
+] as const;
+
+export function toPostView(
+  post: Pick<Post, (typeof POST_VIEW_COLUMNS)[number]>,
+  targets: PostTarget[],
+  media: PostMediaView[] = [],
+): PostView {
   return {
     id: post.id,
     workspaceId: post.workspace_id,
@@ -116,7 +141,7 @@ export interface PostFilter {
 // compiled once for each set of filters that apply.
 const postsQuery = prepare<PostFilter & { workspaceId: string }>()((db, p, shape) => {
   const applies = new Set(shape.split(','));
-  let query = db.selectFrom('posts').selectAll().where('workspace_id', '=', p.workspaceId);
+  let query = db.selectFrom('posts').select(POST_VIEW_COLUMNS).where('workspace_id', '=', p.workspaceId);
   if (applies.has('ids')) query = query.where('id', '=', sql<string>`any(${p.ids}::uuid[])`);
   if (applies.has('from')) query = query.where('publish_at', '>=', p.from);
   if (applies.has('to')) query = query.where('publish_at', '<', p.to);

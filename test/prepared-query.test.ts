@@ -1,5 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
+import { AuditKey, withAuditKey } from '../db/audit';
+import { findPosts } from '../db/posts';
 import { prepare } from '../db/prepared';
+import { generateKey } from '../db/sealing';
+import { createWorkspaceWithOwner } from '../db/workspaces';
 import { useScratchDatabase } from './support/migrations';
 
 // A query compiled once per shape and run with new values (db/prepared.ts), on real PostgreSQL.
@@ -37,4 +42,34 @@ test('each shape is built once; every run binds its own values; a value the shap
   await expect(echo.execute(db, 'n,word', { word: 'five' })).rejects.toThrow(
     'PreparedQuery: no value for n in shape "n,word"',
   );
+});
+
+test('a post read prepared on a connection keeps working after a migration adds a column to posts', async () => {
+  // An API process still running while a newer one migrates: its connections hold the prepared read.
+  const db = scratch.db();
+  const { error } = await scratch.migrator().migrateToLatest();
+  expect(error).toBeUndefined();
+  const owner = await createWorkspaceWithOwner(withAuditKey(db, AuditKey.derive(generateKey())), {
+    name: 'Prepared reads',
+    ownerEmail: 'prepared@chorus.example',
+  });
+  const id = randomUUID();
+  await db
+    .insertInto('posts')
+    .values({
+      id,
+      workspace_id: owner.workspaceId,
+      author_id: owner.userId,
+      text: 'Read before and after',
+      publish_at: new Date('2026-12-01T10:00:00Z'),
+      status: 'scheduled',
+      workflow_id: `post-${id}`,
+      updated_at: new Date(),
+    })
+    .execute();
+  const read = async () => (await findPosts(db, owner.workspaceId, { ids: [id] })).map((p) => p.text);
+  expect(await read()).toEqual(['Read before and after']);
+  await sql`alter table posts add column added_later text`.execute(db);
+  await sql`alter table post_targets add column added_later text`.execute(db);
+  expect(await read()).toEqual(['Read before and after']);
 });

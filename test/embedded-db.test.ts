@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -12,6 +11,7 @@ import { migrateToLatest } from '../db/migrate';
 import { createWorkspaceWithOwner } from '../db/workspaces';
 import { compileQuery } from '../listening/query';
 import { storeMentions } from '../services/mention-store';
+import { insertPostRow } from './support/posts';
 
 /** npm start's zero-config database: PGlite behind the wire protocol, reached with the same pg code as PostgreSQL. */
 let child: ChildProcess;
@@ -109,20 +109,7 @@ test('every migration runs on the embedded database, and mentions are stored onc
 
 test('reads run as named prepared statements on the embedded database too: each shape prepared once, then reused', async () => {
   const owner = await createWorkspaceWithOwner(db, { name: 'Embedded reads', ownerEmail: 'reads@chorus.example' });
-  const id = randomUUID();
-  await db
-    .insertInto('posts')
-    .values({
-      id,
-      workspace_id: owner.workspaceId,
-      author_id: owner.userId,
-      text: 'Read twice',
-      publish_at: new Date('2026-12-01T10:00:00Z'),
-      status: 'scheduled',
-      workflow_id: `post-${id}`,
-      updated_at: new Date(),
-    })
-    .execute();
+  const id = await insertPostRow(db, owner, 'Read twice');
   for (let run = 0; run < 3; run++) {
     expect((await findPosts(db, owner.workspaceId, { ids: [id] })).map((p) => p.text)).toEqual(['Read twice']);
     expect((await findPosts(db, owner.workspaceId, { limit: 10 })).map((p) => p.id)).toEqual([id]);

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { AuditKey, withAuditKey } from '../db/audit';
 import { findPosts } from '../db/posts';
@@ -6,6 +5,7 @@ import { prepare } from '../db/prepared';
 import { generateKey } from '../db/sealing';
 import { createWorkspaceWithOwner } from '../db/workspaces';
 import { useScratchDatabase } from './support/migrations';
+import { insertPostRow } from './support/posts';
 
 // A query compiled once per shape and run with new values (db/prepared.ts), on real PostgreSQL.
 const scratch = useScratchDatabase('prepared_query');
@@ -53,20 +53,7 @@ test('a post read prepared on a connection keeps working after a migration adds 
     name: 'Prepared reads',
     ownerEmail: 'prepared@chorus.example',
   });
-  const id = randomUUID();
-  await db
-    .insertInto('posts')
-    .values({
-      id,
-      workspace_id: owner.workspaceId,
-      author_id: owner.userId,
-      text: 'Read before and after',
-      publish_at: new Date('2026-12-01T10:00:00Z'),
-      status: 'scheduled',
-      workflow_id: `post-${id}`,
-      updated_at: new Date(),
-    })
-    .execute();
+  const id = await insertPostRow(db, owner, 'Read before and after');
   const read = async () => (await findPosts(db, owner.workspaceId, { ids: [id] })).map((p) => p.text);
   expect(await read()).toEqual(['Read before and after']);
   await sql`alter table posts add column added_later text`.execute(db);

@@ -17,6 +17,14 @@ export class Batches<I, O> {
     private readonly options: { max: number; gatherMs?: number },
   ) {}
 
+  /** Batches of writes that answer nothing but that they are done. */
+  static ofWrites<I>(write: (items: I[]) => Promise<unknown>, options: { max: number; gatherMs?: number }) {
+    return new Batches<I, undefined>(async (items) => {
+      await write(items);
+      return items.map(() => undefined);
+    }, options);
+  }
+
   add(item: I): Promise<O> {
     return new Promise((resolve, reject) => {
       this.waiting.push({ item, resolve, reject });

@@ -82,13 +82,9 @@ export class DeliveryRecorder {
   private readonly batches: Batches<Delivery, undefined>;
 
   constructor(db: Db) {
-    this.batches = new Batches(
-      async (deliveries) => {
-        await recordDeliveries(db, deliveries);
-        return deliveries.map(() => undefined);
-      },
-      { max: MAX_DELIVERIES_PER_BATCH },
-    );
+    this.batches = Batches.ofWrites((deliveries: Delivery[]) => recordDeliveries(db, deliveries), {
+      max: MAX_DELIVERIES_PER_BATCH,
+    });
   }
 
   async record(delivery: Delivery): Promise<void> {

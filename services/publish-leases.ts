@@ -64,6 +64,8 @@ export interface PublishHold {
   release(): void;
 }
 
+type PublishNote = Parameters<typeof holdPublishes>[1][number];
+
 export class PublishLease {
   private readonly renewEveryMs: number;
   private readonly log: (message: string, err?: unknown) => void;
@@ -77,18 +79,14 @@ export class PublishLease {
   private running: Promise<void> = Promise.resolve();
   private stopped = false;
   /** Holds noted together: a burst of staged publishes costs a statement per batch, not one each. */
-  private readonly holds: Batches<{ taskToken: Uint8Array; leaseId: string; targetId: string }, undefined>;
+  private readonly holds: Batches<PublishNote, undefined>;
   /** Publishes over, whose notes go at the next renewal (a note left a moment longer hands on nothing: its activity is done). */
   private released: Uint8Array[] = [];
 
   constructor(private readonly options: PublishLeaseOptions) {
-    this.holds = new Batches(
-      async (holds) => {
-        await holdPublishes(options.db, holds);
-        return holds.map(() => undefined);
-      },
-      { max: MAX_HOLDS_PER_BATCH },
-    );
+    this.holds = Batches.ofWrites((holds: PublishNote[]) => holdPublishes(options.db, holds), {
+      max: MAX_HOLDS_PER_BATCH,
+    });
     this.renewEveryMs = options.renewEveryMs ?? DEFAULT_RENEW_EVERY_MS;
     this.log = options.log ?? ((message, err) => console.warn(message, err ?? ''));
     this.watch = new LeaseWatch(LOST_AFTER_MS, this.renewEveryMs * MAX_GAP_FACTOR);

@@ -142,6 +142,28 @@ test('moved away and back to the same time, a staged post goes out once: the pub
   expect(hook().deliveries.filter((d) => String(d.payload.data.text).includes(marker))).toHaveLength(1);
 });
 
+test('a new post costs one workflow task: the check that it was stored runs inside it, as a local activity', async () => {
+  const post = await schedule({
+    text: `Tomorrow ${Date.now()}`,
+    channelIds: [hookChannelId],
+    publishAt: inSeconds(86_400),
+  });
+  const handle = h().client.workflow.getHandle(post.workflowId);
+  const untilTimer = async () => {
+    const events = (await handle.fetchHistory()).events ?? [];
+    const timer = events.findIndex((e) => e.timerStartedEventAttributes);
+    return timer < 0 ? undefined : events.slice(0, timer);
+  };
+  await waitFor('the post to sleep until its staging', async () => (await untilTimer()) !== undefined);
+  const before = (await untilTimer())!;
+  expect(before.filter((e) => e.workflowTaskCompletedEventAttributes)).toHaveLength(1);
+  expect(before.filter((e) => e.activityTaskScheduledEventAttributes)).toHaveLength(0);
+  expect(before.some((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity')).toBe(true);
+  expect((await call(ws().token, 'POST', `/v1/posts/${post.id}/cancel`)).statusCode).toBe(200);
+  await handle.result();
+  await recordHistory(h().client, post.workflowId, 'post-confirmed-locally-cancelled');
+});
+
 test('posts due at the same moment are staged over two minutes, each one to three minutes ahead by its id', async () => {
   const dueIn = 130;
   const publishAt = inSeconds(dueIn);

@@ -17,6 +17,7 @@ import {
 import { FailureType } from '../contracts/shared';
 import {
   confirmPostStored,
+  confirmPostStoredLocally,
   currentEscalationTargets,
   markPostStatus,
   markPostStatusLocally,
@@ -37,6 +38,9 @@ const STAGED_PUBLISHING = 'staged-publishing';
 
 /** Workflows started before this change escalated to the step's targets even after they left the workspace. */
 const ESCALATION_FALLS_BACK_TO_OWNERS = 'escalation-falls-back-to-owners';
+
+/** Workflows started before this change checked the post was stored with an activity of its own (a workflow task more). */
+const CONFIRM_LOCALLY = 'confirm-post-stored-locally';
 
 /** Workflows started before this change waited for their handlers without end, even one retrying forever. */
 const HANDLERS_BOUNDED = 'post-outlives-no-handler';
@@ -81,7 +85,7 @@ export async function publishPost(input: PostWorkflowInput): Promise<PostWorkflo
 
   post.describe();
   try {
-    await confirmPostStored({ postId: input.postId });
+    await (patched(CONFIRM_LOCALLY) ? confirmPostStoredLocally : confirmPostStored)({ postId: input.postId });
   } catch (err) {
     throw ApplicationFailure.create({
       type: FailureType.PostNotFound,

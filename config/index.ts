@@ -50,6 +50,14 @@ export const configSchema = z.object({
   CHORUS_WORKER_CACHED_WORKFLOWS: optionalString.pipe(
     z.coerce.number<string | undefined>().int().min(2).max(100_000).optional(),
   ),
+  /**
+   * How many threads a worker runs its workflows' code on (each with its own copy of the workflow
+   * code, about 100 MB). Unset: the SDK's default, one: a burst of workflow tasks then waits on a
+   * single core however many the machine has.
+   */
+  CHORUS_WORKER_WORKFLOW_THREADS: optionalString.pipe(
+    z.coerce.number<string | undefined>().int().min(1).max(64).optional(),
+  ),
 
   /** SMTP server for email notifications (smtp:// or smtps://, credentials in the URL); unset: webhook only. */
   SMTP_URL: optionalString.pipe(z.url({ protocol: /^smtps?$/ }).optional()),

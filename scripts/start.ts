@@ -80,6 +80,8 @@ async function main() {
       namespace: target.namespace,
       taskQueue: deps.taskQueue,
       deps: deps.workerDeps(),
+      maxCachedWorkflows: config.CHORUS_WORKER_CACHED_WORKFLOWS,
+      workflowThreads: config.CHORUS_WORKER_WORKFLOW_THREADS,
     });
     const running = worker.run();
     // Channels connected before the inbox existed, or whose read ended: read from now on (idempotent).

@@ -150,6 +150,14 @@ describe('configuration', () => {
       /CHORUS_WORKER_CACHED_WORKFLOWS: Too small: expected number to be >=2/,
     );
   });
+  test("the worker's workflow threads: the SDK's one unless set, at least 1", () => {
+    expect(loadConfig({}).CHORUS_WORKER_WORKFLOW_THREADS).toBeUndefined();
+    expect(loadConfig({ CHORUS_WORKER_WORKFLOW_THREADS: '2' }).CHORUS_WORKER_WORKFLOW_THREADS).toBe(2);
+    expect(() => loadConfig({ CHORUS_WORKER_WORKFLOW_THREADS: '0' })).toThrow(
+      /CHORUS_WORKER_WORKFLOW_THREADS: Too small: expected number to be >=1/,
+    );
+    expect(() => loadConfig({ CHORUS_WORKER_WORKFLOW_THREADS: 'two' })).toThrow(/CHORUS_WORKER_WORKFLOW_THREADS/);
+  });
   test('names every bad variable', () => {
     expect(() =>
       loadConfig({ DATABASE_URL: 'mysql://x', API_PORT: '99999', CHORUS_ENCRYPTION_KEY: 'c2hvcnQ=' }),

@@ -26,6 +26,7 @@ async function main() {
       taskQueue: deps.taskQueue,
       deps: deps.workerDeps(),
       maxCachedWorkflows: config.CHORUS_WORKER_CACHED_WORKFLOWS,
+      workflowThreads: config.CHORUS_WORKER_WORKFLOW_THREADS,
     });
     // Channels connected before the inbox existed, or whose read ended: read from now on (idempotent).
     await ensureInboxReaders(deps);

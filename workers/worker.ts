@@ -28,6 +28,8 @@ export interface ChorusWorkerOptions {
   workflowBundle?: WorkerOptions['workflowBundle'];
   /** Workflows kept in memory between tasks (CHORUS_WORKER_CACHED_WORKFLOWS); unset: the SDK's default. */
   maxCachedWorkflows?: number;
+  /** Threads the workflows' code runs on (CHORUS_WORKER_WORKFLOW_THREADS); unset: the SDK's default (one). */
+  workflowThreads?: number;
 }
 
 /**
@@ -89,6 +91,7 @@ async function createWorkers(
       : { workflowsPath: require.resolve('../workflows') }),
     activities: createActivities({ ...deps, taskQueue: options.taskQueue, publishLease: lease }),
     ...(options.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: options.maxCachedWorkflows } : {}),
+    ...(options.workflowThreads !== undefined ? { workflowThreadPoolSize: options.workflowThreads } : {}),
     // Publishing waits on the network, not the CPU: many in flight per worker. Staged publishes
     // wait here for up to three minutes before their time, so a burst of posts due at once needs
     // a slot each (beyond this many, the rest start as slots free up, and publish late). A waiting

@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
+import { sql } from 'kysely';
 import { AuditKey, withAuditKey } from '../db/audit';
 import { createDb } from '../db/database';
 import { generateKey } from '../db/sealing';
@@ -46,6 +47,8 @@ import {
 
 const TARGET_P99_MS = 2_000;
 const TARGET_RSS_MB = 500;
+/** A staged post is claimed this long before its time (activities/publishing.ts). */
+const CLAIM_AHEAD_MS = 2_000;
 const MODES = ['spread', 'second'] as const;
 type Mode = (typeof MODES)[number];
 
@@ -58,6 +61,7 @@ interface Options {
   leadSeconds: number;
   warmup: number;
   timeoutSeconds: number;
+  profile: boolean;
 }
 
 function parseOptions(): Options {
@@ -71,6 +75,7 @@ function parseOptions(): Options {
       lead: { type: 'string', default: '20' },
       warmup: { type: 'string', default: '200' },
       timeout: { type: 'string', default: '180' },
+      profile: { type: 'boolean', default: false },
     },
   });
   if (!(MODES as readonly string[]).includes(values.mode))
@@ -89,6 +94,7 @@ function parseOptions(): Options {
     leadSeconds: int('lead', values.lead, 5),
     warmup: int('warmup', values.warmup, 1),
     timeoutSeconds: int('timeout', values.timeout, 10),
+    profile: values.profile,
   };
 }
 
@@ -192,7 +198,9 @@ async function main() {
     cleanups.push({ what: 'Chorus processes', run: () => Promise.all(procs.map((p) => p.stop())) });
     // The API migrates the fresh database first; then the worker.
     procs.push(await startChorusProcess({ kind: 'api', label: 'api', env, logDir }));
-    const worker = await startChorusProcess({ kind: 'worker', label: 'worker', env, logDir });
+    const profileDir = options.profile ? path.join(runDir, 'profile') : undefined;
+    const worker = await startChorusProcess({ kind: 'worker', label: 'worker', env, logDir, profileDir });
+    if (profileDir) console.log(`CPU profiles of the worker's threads (written when it stops): ${profileDir}`);
     procs.push(worker);
     const api = procs[0]!.url!;
     let rssMaxMb = 0;
@@ -303,6 +311,7 @@ async function main() {
     }
     const memory = memoryOf(worker.pid);
     const loadAfter = load();
+    const claimTimes = await claimedAt(statusDb, ids.filter(Boolean));
 
     // --- Figures.
     const first = new Map<number, Receipt>();
@@ -320,6 +329,14 @@ async function main() {
     for (const set of idsPerPost.values()) duplicates += set.size - 1;
     const lateness = [...first.values()].map((r) => r.receivedAt - dueOf(r.index)).sort((a, b) => a - b);
     const p = (q: number) => percentile(lateness, q) ?? null;
+    // When each post was claimed against when it should have been (CLAIM_AHEAD_MS before its time):
+    // a late claim is a publish staged late (Temporal's side); a late receipt after an on-time claim
+    // is the send itself (the worker's side).
+    const claimLateness = ids
+      .map((id, i) => (claimTimes.has(id) ? claimTimes.get(id)! - (dueOf(i) - CLAIM_AHEAD_MS) : undefined))
+      .filter((ms): ms is number => ms !== undefined)
+      .sort((a, b) => a - b);
+    const claimedAfterDue = claimLateness.filter((ms) => ms > CLAIM_AHEAD_MS).length;
     const peakMb = Math.max(memory?.peakMb ?? 0, rssMaxMb);
     const result = {
       mode: options.mode,
@@ -328,6 +345,11 @@ async function main() {
       published: first.size,
       duplicates,
       latenessMs: { p50: p(50), p95: p(95), p99: p(99), max: p(100) },
+      claimLatenessMs: {
+        p50: percentile(claimLateness, 50) ?? null,
+        p99: percentile(claimLateness, 99) ?? null,
+        afterDue: claimedAfterDue,
+      },
       workerPeakRssMb: Math.round(peakMb),
       chorusStatuses: statuses,
       loadBefore,
@@ -337,6 +359,10 @@ async function main() {
       `\npublished ${result.published}/${expected}  duplicates ${duplicates}  lateness p50 ${s(result.latenessMs.p50)} ` +
         `p95 ${s(result.latenessMs.p95)} p99 ${s(result.latenessMs.p99)} max ${s(result.latenessMs.max)}  ` +
         `worker peak RSS ${result.workerPeakRssMb} MB`,
+    );
+    console.log(
+      `claimed (due − ${CLAIM_AHEAD_MS / 1000} s is on time): p50 ${s(result.claimLatenessMs.p50)} p99 ${s(result.claimLatenessMs.p99)} late; ` +
+        `${claimedAfterDue} claimed after their due time (staged late), the rest late in sending`,
     );
     console.log(
       `Chorus's post statuses: ${JSON.stringify(statuses)}; load average before ${loadBefore}, after ${loadAfter}`,
@@ -366,6 +392,23 @@ async function postStatuses(db: ReturnType<typeof createDb>, ids: string[]): Pro
     for (const r of rows) counts[r.status] = (counts[r.status] ?? 0) + 1;
   }
   return counts;
+}
+
+/** When each post was claimed for publishing (its audit entry scheduled → publishing), by post id. */
+async function claimedAt(db: ReturnType<typeof createDb>, ids: string[]): Promise<Map<string, number>> {
+  const at = new Map<string, number>();
+  for (let i = 0; i < ids.length; i += 5000) {
+    const rows = await db
+      .selectFrom('audit_log')
+      .select(['subject_id', 'at'])
+      .where('subject_type', '=', 'post')
+      .where('action', '=', 'post.status_changed')
+      .where(sql`after->>'status'`, '=', 'publishing')
+      .where('subject_id', 'in', ids.slice(i, i + 5000))
+      .execute();
+    for (const r of rows) at.set(r.subject_id, new Date(r.at).getTime());
+  }
+  return at;
 }
 
 const s = (ms: number | null) => (ms === null ? '—' : `${(ms / 1000).toFixed(2)} s`);

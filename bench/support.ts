@@ -192,13 +192,16 @@ export async function startChorusProcess(opts: {
   readyTimeoutMs?: number;
   /** The API's port (a restart keeps its predecessor's); a free one otherwise. */
   port?: number;
+  /** Writes CPU profiles of the process (each of its threads) here (`--cpu-prof`). */
+  profileDir?: string;
 }): Promise<ChorusProcess> {
   const port = opts.kind === 'api' ? (opts.port ?? (await freePort())) : undefined;
   const entry = path.join(__dirname, '..', opts.kind === 'api' ? 'api/main.ts' : 'workers/main.ts');
   mkdirSync(opts.logDir, { recursive: true });
   const logFile = path.join(opts.logDir, `${opts.label}.log`);
   const log = createWriteStream(logFile, { flags: 'a' });
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+  const profile = opts.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${opts.profileDir}`] : [];
+  const child = spawn(process.execPath, ['--import', 'tsx', ...profile, entry], {
     env: {
       ...process.env,
       ...opts.env,

@@ -18,7 +18,7 @@ import { Batches } from '../db/batches';
 /**
  * How a lost worker's staged publishes move on, without a heartbeat each (migration 0048).
  *
- * A staged publish waits on its worker for up to a minute before its post's time. Heartbeating to
+ * A staged publish waits on its worker for two to six minutes before its post's time. Heartbeating to
  * Temporal all that while made 10,000 posts due in one minute cost the server thousands of
  * heartbeats a second. Instead each worker process holds a lease in PostgreSQL, renewed every
  * `renewEveryMs` by one statement on a connection of its own, and each staged publish notes its

@@ -93,7 +93,7 @@ async function createWorkers(
     ...(options.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: options.maxCachedWorkflows } : {}),
     ...(options.workflowThreads !== undefined ? { workflowThreadPoolSize: options.workflowThreads } : {}),
     // Publishing waits on the network, not the CPU: many in flight per worker. Staged publishes
-    // wait here for up to three minutes before their time, so a burst of posts due at once needs
+    // wait here for up to six minutes before their time, so a burst of posts due at once needs
     // a slot each (beyond this many, the rest start as slots free up, and publish late). A waiting
     // one costs a timer and a few kilobytes, and no heartbeat (services/publish-leases.ts).
     maxConcurrentActivityTaskExecutions: ACTIVITY_SLOTS,

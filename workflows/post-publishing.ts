@@ -50,10 +50,10 @@ const HANDLERS_GRACE_MS = 60_000;
 
 /**
  * One post, start to finish. With an approval chain, it waits in the chain first: the publish
- * timer cannot start until every step has approved. Then it waits durably until a minute before its
- * publish time (which `reschedule` can move and `cancel` can stop), stages every target's publish
- * on a worker, which claims the post two seconds ahead and publishes at the time itself, and
- * records the outcome.
+ * timer cannot start until every step has approved. Then it waits durably until two to six
+ * minutes before its publish time (which `reschedule` can move and `cancel` can stop), stages every
+ * target's publish on a worker, which claims the post two seconds ahead and publishes at the time
+ * itself, and records the outcome.
  *
  * States: awaiting_approval → (changes_requested → awaiting_approval)* → scheduled → publishing →
  * published | partially_published | failed; or rejected, expired (reschedulable), cancelled.

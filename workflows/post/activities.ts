@@ -55,7 +55,7 @@ export const { publishTarget } = proxyActivities<PublishingActivities>({
   startToCloseTimeout: '2m',
   heartbeatTimeout: HEARTBEAT_TIMEOUT,
 });
-// A staged publish: held by a worker from one to three minutes before the post's time (state.ts,
+// A staged publish: held by a worker from two to six minutes before the post's time (state.ts,
 // untilStaging) until it has gone out. It does not heartbeat: thousands wait at once before a busy
 // minute, and their heartbeats were most of the Temporal server's work. It is noted under its
 // worker's publish lease instead, and a worker whose lease stands still is handed on by the others
@@ -64,7 +64,7 @@ export const { publishTarget } = proxyActivities<PublishingActivities>({
 // the post. startToClose: the wait, then the send (what a lost worker costs if no lease noticed).
 export const { publishTargetWhenDue } = proxyActivities<PublishingActivities>({
   ...publishing,
-  startToCloseTimeout: '6m',
+  startToCloseTimeout: '9m',
 });
 
 // Same bookkeeping as a local activity: runs inside the workflow task, no round trip to the server.

@@ -52,7 +52,7 @@ export const configSchema = z.object({
   ),
   /**
    * How many threads a worker runs its workflows' code on (each with its own copy of the workflow
-   * code, about 100 MB). Unset: the SDK's default, one: a burst of workflow tasks then waits on a
+   * code, so more memory). Unset: the SDK's default, one: a burst of workflow tasks then waits on a
    * single core however many the machine has.
    */
   CHORUS_WORKER_WORKFLOW_THREADS: optionalString.pipe(

@@ -58,7 +58,7 @@ export interface PublishingDeps {
  * A staged post is claimed this long before its time: from the claim on it can no longer be
  * cancelled, moved or edited, and its publishes go out at the time itself.
  */
-const CLAIM_AHEAD_MS = 2_000;
+export const CLAIM_AHEAD_MS = 2_000;
 /** Pauses between attempts to record a delivery while the database is unreachable (the activity's own timeout bounds them). */
 const RECORD_RETRY_FIRST_MS = 250;
 const RECORD_RETRY_MAX_MS = 5_000;

@@ -7,11 +7,13 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
+import { CLAIM_AHEAD_MS } from '../activities/publishing';
 import { AuditKey, withAuditKey } from '../db/audit';
 import { createDb } from '../db/database';
 import { generateKey } from '../db/sealing';
 import { createWorkspaceWithOwner } from '../db/workspaces';
 import { loadConfig } from '../config';
+import { LONGEST_STAGING_LEAD_MS } from '../workflows/post/state';
 import {
   chorusProcessEnv,
   createBenchDatabase,
@@ -49,10 +51,6 @@ import {
 
 const TARGET_P99_MS = 2_000;
 const TARGET_RSS_MB = 500;
-/** The longest a post is staged ahead of its time (workflows/post/state.ts stagingLead). */
-const STAGED_FROM_MS = 360_000;
-/** A staged post is claimed this long before its time (activities/publishing.ts). */
-const CLAIM_AHEAD_MS = 2_000;
 const MODES = ['spread', 'second'] as const;
 type Mode = (typeof MODES)[number];
 
@@ -293,7 +291,7 @@ async function main() {
         `${((t0 - createdAt) / 1000).toFixed(1)} s before the first is due` +
         (failed.length ? `; ${failed.length} refused (first: ${failed[0]})` : ''),
     );
-    if (createdAt > t0 - STAGED_FROM_MS)
+    if (createdAt > t0 - LONGEST_STAGING_LEAD_MS)
       console.log(
         'NOTE: some posts were staged while others were still being created (raise --lead to keep the two apart)',
       );

@@ -61,6 +61,8 @@ const STAGE_SPREAD_MS = 120_000;
 const STAGING_TWO_TO_SIX = 'staging-two-to-six-minutes';
 const STAGE_LEAD_LATER_MS = 120_000;
 const STAGE_SPREAD_LATER_MS = 240_000;
+/** The longest a post is staged ahead of its time (stagingLead's largest answer). */
+export const LONGEST_STAGING_LEAD_MS = STAGE_LEAD_LATER_MS + STAGE_SPREAD_LATER_MS;
 
 /**
  * The state of one post's workflow and its transitions: what each message does to it, and what

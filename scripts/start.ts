@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import type { AddressInfo } from 'node:net';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { buildApp } from '../api/app';
 import { ensureWebBuilt } from './web-build';
@@ -49,7 +50,8 @@ async function main() {
       console.log('Starting the Temporal dev server…');
       devServer = await startDevServer({
         dbFile: dataPath(config, 'temporal.sqlite'),
-        port: config.TEMPORAL_PORT,
+        // 0: a port free when the server starts.
+        port: config.TEMPORAL_PORT || undefined,
         uiPort: config.TEMPORAL_UI_PORT,
         namespace: config.TEMPORAL_NAMESPACE,
       });
@@ -110,7 +112,8 @@ async function main() {
     );
     cleanups.push(() => app.close());
     await app.listen({ host: config.API_HOST, port: config.API_PORT });
-    const api = `http://${config.API_HOST}:${config.API_PORT}`;
+    // The port bound (API_PORT=0: one the system chose).
+    const api = `http://${config.API_HOST}:${(app.server.address() as AddressInfo).port}`;
 
     console.log(`
 Chorus is running.

@@ -9,8 +9,8 @@ import { waitFor } from './support/harness';
 
 const ROOT = path.join(__dirname, '..');
 
-/** The pid of the `temporal server start-dev` serving `port`, read from /proc. */
-function devServerPid(port: number): number | undefined {
+/** The pid of the `temporal server start-dev` keeping its database in `dataDir`, read from /proc. */
+function devServerPid(dataDir: string): number | undefined {
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     let args: string[];
@@ -19,8 +19,8 @@ function devServerPid(port: number): number | undefined {
     } catch {
       continue; // it ended meanwhile
     }
-    const at = args.indexOf('--port');
-    if (args.includes('start-dev') && at >= 0 && args[at + 1] === String(port)) return Number(entry);
+    const at = args.indexOf('--db-filename');
+    if (args.includes('start-dev') && at >= 0 && args[at + 1]?.startsWith(dataDir + path.sep)) return Number(entry);
   }
   return undefined;
 }
@@ -39,7 +39,9 @@ function processGroup(pid: number): number | undefined {
 }
 
 test('npm start serves the web app; Ctrl+C on npm start: the Temporal dev server is not in the signalled group, is stopped by Chorus after its worker, and nothing is printed on stderr', async () => {
-  const [apiPort, temporalPort, uiPort] = [await freePort(), await freePort(), await freePort()];
+  // The API and Temporal on ports free when they bind (0), read from what npm start prints: a port
+  // picked here and released could be taken meanwhile by one of the dev server's own (EADDRINUSE).
+  const uiPort = await freePort();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'chorus-start-'));
   // `npm start` as a user runs it; detached: its own process group, as a terminal's foreground job,
   // so that SIGINT to the group is a Ctrl+C (npm, and Chorus under it, each receive it).
@@ -51,8 +53,8 @@ test('npm start serves the web app; Ctrl+C on npm start: the Temporal dev server
       CHORUS_DATA_DIR: dataDir,
       DATABASE_URL: testEnv('databaseUrl'),
       TEMPORAL_ADDRESS: '',
-      API_PORT: String(apiPort),
-      TEMPORAL_PORT: String(temporalPort),
+      API_PORT: '0',
+      TEMPORAL_PORT: '0',
       TEMPORAL_UI_PORT: String(uiPort),
     },
   });
@@ -70,6 +72,9 @@ test('npm start serves the web app; Ctrl+C on npm start: the Temporal dev server
     // Whatever stopped it is on stderr: show both when it did not start.
     if (!stdout.includes('Press Ctrl+C to stop.'))
       throw new Error(`npm start did not start.\nstdout:\n${stdout}\nstderr:\n${stderr}`);
+    const apiPort = Number(/App {2,}http:\/\/127\.0\.0\.1:(\d+)\//.exec(stdout)?.[1]);
+    expect(apiPort).toBeGreaterThan(0);
+    expect(stdout).toContain(`Temporal UI  http://127.0.0.1:${uiPort}`);
     // The web app at `/` and on its own paths; the API's unknown paths stay problem+json.
     const page = await fetch(`http://127.0.0.1:${apiPort}/calendar`, { headers: { accept: 'text/html' } });
     expect(page.status).toBe(200);
@@ -89,7 +94,7 @@ test('npm start serves the web app; Ctrl+C on npm start: the Temporal dev server
       404,
       'application/problem+json; charset=utf-8',
     ]);
-    const temporal = devServerPid(temporalPort);
+    const temporal = devServerPid(dataDir);
     expect(temporal).toBeDefined();
     expect(processGroup(temporal!)).not.toBe(chorus.pid); // Ctrl+C does not reach it directly
 
@@ -103,7 +108,7 @@ test('npm start serves the web app; Ctrl+C on npm start: the Temporal dev server
     await waitFor('the Temporal dev server to have ended', async () => processGroup(temporal!) === undefined, 10_000);
   } finally {
     if (chorus.exitCode === null && chorus.signalCode === null) process.kill(-chorus.pid!, 'SIGKILL');
-    const temporal = devServerPid(temporalPort);
+    const temporal = devServerPid(dataDir);
     if (temporal) process.kill(temporal, 'SIGKILL');
     if (existsSync(dataDir)) rmSync(dataDir, { recursive: true, force: true });
   }

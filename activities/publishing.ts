@@ -1,4 +1,4 @@
-import { ApplicationFailure, Context } from '@temporalio/activity';
+import { ApplicationFailure, CompleteAsyncError, Context } from '@temporalio/activity';
 import { ApplicationFailureCategory } from '@temporalio/common';
 import type { PublishMedia, PublishResult } from '../channels/adapter';
 import type { ChannelAdapters } from '../channels/registry';
@@ -34,7 +34,8 @@ import type { MediaStorage } from '../content/media';
 import { Unavailable } from '../contracts/errors';
 import { DEFAULT_APP_URL, FailureType } from '../contracts/shared';
 import type { DecisionKind } from '../contracts/approval';
-import type { PublishHold, PublishLease } from '../services/publish-leases';
+import type { PublishHold } from '../services/publish-leases';
+import type { PublishWaits } from '../services/publish-waits';
 
 export interface PublishingDeps {
   db: Db;
@@ -47,11 +48,11 @@ export interface PublishingDeps {
   /** Where Chorus's short links (`/l/<code>`) are served: CHORUS_APP_URL; default DEFAULT_APP_URL. */
   appUrl?: string;
   /**
-   * The worker process's lease, under which staged publishes note themselves (workers/worker.ts
-   * always gives one); unset (tests calling activities directly): a lost worker's staged publishes
-   * are retried only after their start-to-close timeout.
+   * Where staged publishes wait, noted under the worker process's lease, without an activity in
+   * flight (workers/worker.ts always gives one); unset (tests calling activities directly): they
+   * wait in their activity, and a lost worker's are retried only after their start-to-close timeout.
    */
-  publishLease?: PublishLease;
+  publishWaits?: PublishWaits;
 }
 
 /**
@@ -102,7 +103,7 @@ export function createPublishingActivities({
   media,
   onPublished,
   appUrl = DEFAULT_APP_URL,
-  publishLease,
+  publishWaits,
 }: PublishingDeps) {
   const claims = new ClaimBatcher(db);
   const deliveries = new DeliveryRecorder(db);
@@ -182,7 +183,7 @@ export function createPublishingActivities({
   }
 
   /** The network call, and its outcome recorded on the target and on its channel's health. */
-  async function sendTarget(target: LoadedTarget, attempt: number): Promise<PublishResult> {
+  async function sendTarget(target: LoadedTarget, attempt: number, pause: Pause): Promise<PublishResult> {
     if (target.oauth) {
       // A staged send was loaded up to a minute ago: the token workflow may have renewed the tokens
       // (some networks end the old access token then) or found the grant refused since.
@@ -241,7 +242,7 @@ export function createPublishingActivities({
         return result;
       } catch (err) {
         if (!(err instanceof Unavailable)) throw err;
-        await Context.current().sleep(pauseMs); // heartbeats go on; a cancel ends the wait
+        await pause(pauseMs);
       }
     }
   }
@@ -256,9 +257,8 @@ export function createPublishingActivities({
    */
   async function publishWhenDue(
     { postId, targetId, publishAt, stage }: { postId: string; targetId: string; publishAt: string; stage: number },
-    hold?: PublishHold,
+    { attempt, pause, hold }: { attempt: number; pause: Pause; hold?: PublishHold },
   ): Promise<StagedPublishResult> {
-    const context = Context.current();
     const target = await loadTarget(postId, targetId, { channelCheckedLater: true });
     if ('published' in target) return { withdrawn: false, ...target.published };
     const due = Date.parse(publishAt);
@@ -266,13 +266,13 @@ export function createPublishingActivities({
     // here only by a publish that heartbeats) and the change moved the publish stage on, so the
     // claim below is refused.
     const untilClaim = due - CLAIM_AHEAD_MS - Date.now();
-    if (untilClaim > 0) await context.sleep(untilClaim);
+    if (untilClaim > 0) await pause(untilClaim);
     if (hold?.lost())
       throw ApplicationFailure.retryable(
         `This worker's lease lapsed while the publish of target ${targetId} waited: another worker has it`,
         FailureType.WorkerLost,
       );
-    const claim = await claims.claim({ postId, publishAt, stage, targetId, attempt: context.info.attempt });
+    const claim = await claims.claim({ postId, publishAt, stage, targetId, attempt });
     if (!claim.claimed) return { withdrawn: true };
     // Claimed: this post goes out now, whatever is asked of it from here on.
     if (claim.channelRemoved) throw channelRemoved(target.channelName);
@@ -282,7 +282,7 @@ export function createPublishingActivities({
     const untilDue = due - Date.now();
     if (untilDue > 0) await new Promise((resolve) => setTimeout(resolve, untilDue));
     try {
-      return { withdrawn: false, ...(await sendTarget(target, context.info.attempt)) };
+      return { withdrawn: false, ...(await sendTarget(target, attempt, pause)) };
     } catch (err) {
       // Cancelled while this send was on the network: it failed, so the target ends cancelled.
       if (await endFailedSend(db, { postId, targetId, stage })) return { withdrawn: true };
@@ -368,14 +368,15 @@ export function createPublishingActivities({
         await markTargetPublishing(db, targetId, attempt);
         checkContent(target);
         await shortenLinks(target);
-        return sendTarget(target, attempt);
+        return sendTarget(target, attempt, activityPause);
       });
     },
 
     /**
-     * Publishes one target of a staged post at its time (see `publishWhenDue`), noted under the
-     * worker's publish lease while it waits and sends instead of heartbeating: the wait costs the
-     * Temporal server nothing, and a lost worker's publishes are still handed on within seconds.
+     * Publishes one target of a staged post at its time (see `publishWhenDue`). It waits in the
+     * worker's publish waits, noted under its publish lease instead of heartbeating, and completes
+     * asynchronously at its claim: the wait costs the Temporal server nothing and the worker a timer
+     * (no activity in flight), and a lost worker's publishes are still handed on within seconds.
      */
     async publishTargetWhenDue(input: {
       postId: string;
@@ -384,21 +385,24 @@ export function createPublishingActivities({
       stage: number;
     }): Promise<StagedPublishResult> {
       const { info } = Context.current();
+      const { attempt } = info;
       // Scheduled with a heartbeat timeout (by a workflow before publish leases): heartbeats, as then.
-      if (info.heartbeatTimeoutMs) return heartbeating(() => publishWhenDue(input));
-      if (!publishLease) return publishWhenDue(input);
-      // Noted under this worker's lease instead: if the worker is lost, another hands it on.
-      const hold = await publishLease.hold(info.taskToken, input.targetId);
-      try {
-        return await publishWhenDue(input, hold);
-      } finally {
-        hold.release();
-      }
+      if (info.heartbeatTimeoutMs) return heartbeating(() => publishWhenDue(input, { attempt, pause: activityPause }));
+      if (!publishWaits) return publishWhenDue(input, { attempt, pause: activityPause });
+      const claimAt = Date.parse(input.publishAt) - CLAIM_AHEAD_MS;
+      await publishWaits.stage(info.taskToken, input.targetId, claimAt, (hold, pause) =>
+        publishWhenDue(input, { attempt, pause, hold }),
+      );
+      throw new CompleteAsyncError();
     },
   };
 }
 
 export type PublishingActivities = ReturnType<typeof createPublishingActivities>;
+
+/** Waits within an activity: heartbeats go on, and a cancel ends the wait. */
+type Pause = (ms: number) => Promise<void>;
+const activityPause: Pause = (ms) => Context.current().sleep(ms);
 
 /** Runs `work` heartbeating every HEARTBEAT_EVERY_MS: the server learns within seconds when its worker is lost. */
 async function heartbeating<T>(work: () => Promise<T>): Promise<T> {

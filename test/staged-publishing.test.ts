@@ -192,6 +192,40 @@ test('posts due at the same moment are staged over four minutes, each two to six
     expect((await call(ws().token, 'POST', `/v1/posts/${post.id}/cancel`)).statusCode).toBe(200);
 });
 
+test('staged publishes wait without an activity in flight; a worker stopped meanwhile hands them on at once, and they go out on time, once', async () => {
+  const POSTS = 10;
+  const marker = `waiting-${Date.now()}`;
+  const publishAt = inSeconds(14);
+  const posts = await Promise.all(
+    Array.from({ length: POSTS }, (_, i) =>
+      schedule({ text: `Waiting ${i} ${marker}`, channelIds: [hookChannelId], publishAt }),
+    ),
+  );
+  for (const post of posts) await waitUntilStaged(post.workflowId);
+  // Each one's activity runs for Temporal, but waits in the worker's publish waits, not a slot.
+  const load = h().worker.load();
+  expect(load.publishesWaiting).toBeGreaterThanOrEqual(POSTS);
+  expect(load.activitiesInFlight).toBeLessThan(POSTS);
+
+  // Stopped gracefully: the waiting publishes are failed as retryable at once (not left to the
+  // lease watch), and staged again on the worker that replaces it, well before their time.
+  const stoppedAt = Date.now();
+  await h().restartWorker();
+  await waitFor('the publishes staged on the new worker', async () => h().worker.load().publishesWaiting >= POSTS);
+  expect(Date.now() - stoppedAt).toBeLessThan(8_000);
+
+  const ours = () => hook().deliveries.filter((d) => String(d.payload.data.text).includes(marker));
+  await waitFor('every post delivered', async () => ours().length >= POSTS, 30_000);
+  const targetIds = posts.map((p) => p.targets[0]!.id).sort();
+  expect(
+    ours()
+      .map((d) => String(d.payload.data.targetId))
+      .sort(),
+  ).toEqual(targetIds); // each once
+  for (const d of ours()) expect(d.receivedAt - Date.parse(publishAt)).toBeLessThan(2_000);
+  for (const post of posts) expect((await getPost(post.id)).status).toBe('published');
+});
+
 test('a staged post cancelled before its claim never goes out', async () => {
   const marker = `called-off-${Date.now()}`;
   const publishAt = inSeconds(6);

@@ -13,6 +13,7 @@ import { createActivities, createInboxReadActivities, type ActivityDeps } from '
 import { inboxReadsTaskQueue, isInboxReadsTaskQueue } from '../contracts/inbox';
 import type { Db } from '../db/database';
 import { PublishLease } from '../services/publish-leases';
+import { PublishWaits } from '../services/publish-waits';
 
 export interface ChorusWorkerOptions {
   connection: NativeConnection;
@@ -23,7 +24,7 @@ export interface ChorusWorkerOptions {
    * `inboxReadsDb`: the database pool the inbox reads' worker stores with; `leasesDb`: the
    * connection the process's publish lease is renewed and watched on.
    */
-  deps: Omit<ActivityDeps, 'taskQueue' | 'publishLease'> & { inboxReadsDb: Db; leasesDb: Db };
+  deps: Omit<ActivityDeps, 'taskQueue' | 'publishWaits'> & { inboxReadsDb: Db; leasesDb: Db };
   /** A prebuilt workflow bundle (tests build one once); otherwise workflows are bundled at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
   /** Workflows kept in memory between tasks (CHORUS_WORKER_CACHED_WORKFLOWS); unset: the SDK's default. */
@@ -43,6 +44,8 @@ export interface ChorusWorker {
   shutdown(): void;
   /** FAILED when either failed; RUNNING when both run; otherwise the Chorus worker's state. */
   getState(): State;
+  /** Activities in flight on the Chorus worker, and staged publishes waiting without one. */
+  load(): { activitiesInFlight: number; publishesWaiting: number };
 }
 
 /**
@@ -67,8 +70,13 @@ export async function createChorusWorker(options: ChorusWorkerOptions): Promise<
   // Taken (and the others' leases watched) before the workers are built: a replacement for a lost
   // worker starts watching while its workflow code loads, so the lost one's publishes move sooner.
   await lease.start();
+  const waits = new PublishWaits({
+    lease,
+    temporal: deps.temporal,
+    log: (message, err) => Runtime.instance().logger.warn(message, err === undefined ? undefined : { error: err }),
+  });
   try {
-    return bothWorkers(await createWorkers(options, deps, inboxReadsDb, lease), lease);
+    return bothWorkers(await createWorkers(options, deps, inboxReadsDb, waits), lease, waits);
   } catch (err) {
     await lease.stop();
     throw err;
@@ -80,7 +88,7 @@ async function createWorkers(
   options: ChorusWorkerOptions,
   deps: Omit<ChorusWorkerOptions['deps'], 'inboxReadsDb' | 'leasesDb'>,
   inboxReadsDb: Db,
-  lease: PublishLease,
+  waits: PublishWaits,
 ): Promise<[Worker, Worker]> {
   const main = await Worker.create({
     connection: options.connection,
@@ -89,13 +97,12 @@ async function createWorkers(
     ...(options.workflowBundle
       ? { workflowBundle: options.workflowBundle }
       : { workflowsPath: require.resolve('../workflows') }),
-    activities: createActivities({ ...deps, taskQueue: options.taskQueue, publishLease: lease }),
+    activities: createActivities({ ...deps, taskQueue: options.taskQueue, publishWaits: waits }),
     ...(options.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: options.maxCachedWorkflows } : {}),
     ...(options.workflowThreads !== undefined ? { workflowThreadPoolSize: options.workflowThreads } : {}),
-    // Publishing waits on the network, not the CPU: many in flight per worker. Staged publishes
-    // wait here for up to six minutes before their time, so a burst of posts due at once needs
-    // a slot each (beyond this many, the rest start as slots free up, and publish late). A waiting
-    // one costs a timer and a few kilobytes, and no heartbeat (services/publish-leases.ts).
+    // Publishing waits on the network, not the CPU: many in flight per worker. A staged publish
+    // holds a slot only while it notes itself under the lease; it then waits for its time, and
+    // sends, outside the SDK (services/publish-waits.ts): a timer and a kilobyte or two each.
     maxConcurrentActivityTaskExecutions: ACTIVITY_SLOTS,
     // Immediate publishes heartbeat every second with a 5 s timeout (workflows/post/activities.ts):
     // sent every 2 s at most (the SDK's 0.8 of the timeout would leave a busy event loop 1 s of
@@ -124,10 +131,10 @@ async function createWorkers(
   return [main, reads];
 }
 
-/** Activities in flight on one Chorus worker: 10,000 posts due in one minute, staged, and room to spare. */
+/** Activities in flight on one Chorus worker: a burst of staged publishes noting themselves at once, and immediate sends. */
 const ACTIVITY_SLOTS = 12_000;
 
-function bothWorkers(workers: [Worker, Worker], lease: PublishLease): ChorusWorker {
+function bothWorkers(workers: [Worker, Worker], lease: PublishLease, waits: PublishWaits): ChorusWorker {
   const shutdown = () => {
     for (const worker of workers) if (worker.getState() === 'RUNNING') worker.shutdown();
   };
@@ -141,7 +148,10 @@ function bothWorkers(workers: [Worker, Worker], lease: PublishLease): ChorusWork
           }),
         ),
       );
-      await lease.stop(); // held from createChorusWorker until the workers stop
+      // Staged publishes still waiting are handed on, those sending end; then the lease (held from
+      // createChorusWorker until the workers stop) with them.
+      await waits.stop();
+      await lease.stop();
       const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
       if (failed) throw failed.reason;
     },
@@ -150,6 +160,9 @@ function bothWorkers(workers: [Worker, Worker], lease: PublishLease): ChorusWork
       const states = workers.map((worker) => worker.getState());
       if (states.includes('FAILED')) return 'FAILED';
       return states.every((state) => state === 'RUNNING') ? 'RUNNING' : states[0]!;
+    },
+    load() {
+      return { activitiesInFlight: workers[0].getStatus().numInFlightActivities, publishesWaiting: waits.size };
     },
   };
 }

@@ -6,15 +6,18 @@ import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
+import type { Client } from '@temporalio/client';
 import { sql } from 'kysely';
 import { CLAIM_AHEAD_MS } from '../activities/publishing';
 import { AuditKey, withAuditKey } from '../db/audit';
 import { createDb } from '../db/database';
 import { generateKey } from '../db/sealing';
 import { createWorkspaceWithOwner } from '../db/workspaces';
+import { connectClient } from '../temporal/connection';
 import { loadConfig } from '../config';
 import { LONGEST_STAGING_LEAD_MS } from '../workflows/post/state';
 import {
+  buildServer,
   chorusProcessEnv,
   createBenchDatabase,
   machineDescription,
@@ -34,8 +37,10 @@ import {
  *   npm run bench:publish-minute -- --mode spread   # due times spread evenly over the minute
  *   npm run bench:publish-minute -- --mode second   # all due in the same second
  *
- * The API and the worker run as separate processes (`api/main.ts`, `workers/main.ts`), as in
- * production, on the Temporal dev server (in memory; TEMPORAL_ADDRESS to use another) and real
+ * The API and the worker run as separate processes, as in production: the compiled code
+ * (`node dist/api/main.js`, `dist/workers/main.js` with its prebuilt workflow bundle), built first
+ * (`--from-source`: `api/main.ts` and `workers/main.ts` through tsx, the worker bundling its
+ * workflows at start as `npm run worker` does), on the Temporal dev server (in memory; TEMPORAL_ADDRESS to use another) and real
  * PostgreSQL (a throwaway database on the server the tests use; DATABASE_URL to use another). The
  * posts are created through the API ahead of the minute (each starts its post workflow, which
  * stages its publish two to six minutes before its time, as every post does); the minute is set
@@ -64,6 +69,7 @@ interface Options {
   warmup: number;
   timeoutSeconds: number;
   profile: boolean;
+  fromSource: boolean;
 }
 
 function parseOptions(): Options {
@@ -78,6 +84,7 @@ function parseOptions(): Options {
       warmup: { type: 'string', default: '200' },
       timeout: { type: 'string', default: '180' },
       profile: { type: 'boolean', default: false },
+      'from-source': { type: 'boolean', default: false },
     },
   });
   if (!(MODES as readonly string[]).includes(values.mode))
@@ -97,7 +104,14 @@ function parseOptions(): Options {
     warmup: int('warmup', values.warmup, 1),
     timeoutSeconds: int('timeout', values.timeout, 10),
     profile: values.profile,
+    fromSource: values['from-source'],
   };
+}
+
+/** Waits until no post workflow runs on `taskQueue` (or `deadline`). */
+async function untilPostWorkflowsEnded(client: Client, taskQueue: string, deadline: number): Promise<void> {
+  const query = `TaskQueue = "${taskQueue}" AND WorkflowType = "publishPost" AND ExecutionStatus = "Running"`;
+  while ((await client.workflow.count(query)).count > 0 && Date.now() < deadline) await sleep(1000);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -167,7 +181,7 @@ async function main() {
     `Machine: ${machine.cpus} × ${machine.cpuModel}, ${machine.totalMemoryGiB} GiB, Node ${machine.node}; load average ${load()}`,
   );
   console.log(
-    `${options.posts} posts due ${options.mode === 'spread' ? 'spread over one minute' : 'in the same second'}, ${options.channels} webhook channels in ${options.workspaces} workspaces, one worker process`,
+    `${options.posts} posts due ${options.mode === 'spread' ? 'spread over one minute' : 'in the same second'}, ${options.channels} webhook channels in ${options.workspaces} workspaces, one worker process (${options.fromSource ? 'from source, through tsx' : 'compiled, from dist/'})`,
   );
   const runDir = mkdtempSync(path.join(os.tmpdir(), 'chorus-minute-'));
   console.log(`Logs: ${path.join(runDir, 'logs')}`);
@@ -181,6 +195,8 @@ async function main() {
       void runCleanups(cleanups).finally(() => process.exit(130));
     });
   try {
+    const built = !options.fromSource;
+    if (built) buildServer();
     const [temporal, databaseUrl, receiver] = await Promise.all([
       startTemporal(config, cleanups),
       createBenchDatabase(config, cleanups),
@@ -188,10 +204,11 @@ async function main() {
     ]);
     cleanups.push({ what: 'receiver', run: () => receiver.close() });
     const encryptionKey = generateKey();
+    const taskQueue = `minute-${randomUUID()}`;
     const env = chorusProcessEnv({
       databaseUrl,
       temporal,
-      taskQueue: `minute-${randomUUID()}`,
+      taskQueue,
       encryptionKey,
       more: { CHORUS_DATA_DIR: path.join(runDir, 'data'), LOG_LEVEL: 'warn' },
     });
@@ -199,9 +216,9 @@ async function main() {
     const procs: ChorusProcess[] = [];
     cleanups.push({ what: 'Chorus processes', run: () => Promise.all(procs.map((p) => p.stop())) });
     // The API migrates the fresh database first; then the worker.
-    procs.push(await startChorusProcess({ kind: 'api', label: 'api', env, logDir }));
+    procs.push(await startChorusProcess({ kind: 'api', label: 'api', env, logDir, built }));
     const profileDir = options.profile ? path.join(runDir, 'profile') : undefined;
-    const worker = await startChorusProcess({ kind: 'worker', label: 'worker', env, logDir, profileDir });
+    const worker = await startChorusProcess({ kind: 'worker', label: 'worker', env, logDir, profileDir, built });
     if (profileDir) console.log(`CPU profiles of the worker's threads (written when it stops): ${profileDir}`);
     procs.push(worker);
     const api = procs[0]!.url!;
@@ -313,6 +330,11 @@ async function main() {
       statuses = await postStatuses(statusDb, ids.filter(Boolean));
       if ((arrived >= expected && (statuses.published ?? 0) >= expected) || Date.now() > deadline) break;
     }
+    // The posts' workflows end just after their deliveries are recorded: the worker's peak counts
+    // their last tasks too.
+    const client = await connectClient(temporal);
+    cleanups.push({ what: 'Temporal client', run: () => client.connection.close() });
+    await untilPostWorkflowsEnded(client, taskQueue, Date.now() + 60_000);
     const memory = memoryOf(worker.pid);
     const loadAfter = load();
     const claimTimes = await claimedAt(statusDb, ids.filter(Boolean));

@@ -179,10 +179,20 @@ export function chorusProcessEnv(opts: {
   };
 }
 
+/** `npm run build:server`: the compiled code in dist/ and its workflow bundle, for `startChorusProcess({ built: true })`. */
+export function buildServer(): void {
+  console.log('Building the server code (npm run build:server)…');
+  // Not under the NODE_OPTIONS the bench's processes are measured with (a heap limit, a profiler).
+  const env = { ...process.env, NODE_OPTIONS: '' };
+  execFileSync('npm', ['run', '--silent', 'build:server'], { cwd: path.join(__dirname, '..'), stdio: 'inherit', env });
+}
+
 /**
- * `node --import tsx api/main.ts` or `workers/main.ts` in a process of its own, as production runs
- * them (both need DATABASE_URL and TEMPORAL_ADDRESS in `env`). Ready when the API answers /healthz
- * or the worker prints that it polls.
+ * `node --import tsx api/main.ts` or `workers/main.ts` in a process of its own (both need
+ * DATABASE_URL and TEMPORAL_ADDRESS in `env`); `built`: `node dist/api/main.js` or
+ * `dist/workers/main.js`, as production runs them (the worker with the workflow bundle built
+ * beside it; `buildServer()` first). Ready when the API answers /healthz or the worker prints that
+ * it polls.
  */
 export async function startChorusProcess(opts: {
   kind: 'api' | 'worker';
@@ -194,14 +204,18 @@ export async function startChorusProcess(opts: {
   port?: number;
   /** Writes CPU profiles of the process (each of its threads) here (`--cpu-prof`). */
   profileDir?: string;
+  built?: boolean;
 }): Promise<ChorusProcess> {
   const port = opts.kind === 'api' ? (opts.port ?? (await freePort())) : undefined;
-  const entry = path.join(__dirname, '..', opts.kind === 'api' ? 'api/main.ts' : 'workers/main.ts');
+  const main = opts.kind === 'api' ? 'api/main' : 'workers/main';
+  const entry = opts.built
+    ? path.join(__dirname, '..', 'dist', `${main}.js`)
+    : path.join(__dirname, '..', `${main}.ts`);
   mkdirSync(opts.logDir, { recursive: true });
   const logFile = path.join(opts.logDir, `${opts.label}.log`);
   const log = createWriteStream(logFile, { flags: 'a' });
   const profile = opts.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${opts.profileDir}`] : [];
-  const child = spawn(process.execPath, ['--import', 'tsx', ...profile, entry], {
+  const child = spawn(process.execPath, [...(opts.built ? [] : ['--import', 'tsx']), ...profile, entry], {
     env: {
       ...process.env,
       ...opts.env,

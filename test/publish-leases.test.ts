@@ -84,6 +84,26 @@ test('a worker killed while its staged publishes wait: another worker takes them
   }
 });
 
+test('the compiled worker (`node dist/workers/main.js`) runs from the workflow bundle built beside it: it does not bundle at start, and publishes', async () => {
+  for (const w of workers.splice(0)) await w.stop(); // the only worker on the task queue
+  const compiled = await startWorkerProcess(h(), { compiled: true });
+  workers.push(compiled);
+  const channel = await connectWebhook(h(), ws().token, hook(), 'Compiled worker hook');
+  const marker = `compiled-${Date.now()}`;
+  const publishAt = new Date(Date.now() + 6_000).toISOString();
+  const post = await createdPost(call, ws().token, {
+    text: `From dist ${marker}`,
+    channelIds: [channel.id],
+    publishAt,
+  });
+  const ours = () => hook().deliveries.filter((d) => String(d.payload.data.text).includes(marker));
+  await waitFor('the post delivered', async () => ours().length > 0, 30_000);
+  expect(ours().map((d) => d.payload.data.targetId)).toEqual([post.targets[0]!.id]);
+  // The SDK logs this (INFO, as workers/main.ts logs) whenever a worker bundles its workflows itself.
+  expect(compiled.output()).toContain('Chorus worker polling');
+  expect(compiled.output()).not.toContain('Workflow bundle created');
+});
+
 test('a worker whose lease was taken while it still ran (a stall) knows: its held publishes must not claim, new ones hold under a new lease', async () => {
   const taskQueue = `stalled-${randomUUID()}`;
   const lease = new PublishLease({

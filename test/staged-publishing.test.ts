@@ -223,7 +223,10 @@ test('staged publishes wait without an activity in flight; a worker stopped mean
       .sort(),
   ).toEqual(targetIds); // each once
   for (const d of ours()) expect(d.receivedAt - Date.parse(publishAt)).toBeLessThan(2_000);
-  for (const post of posts) expect((await getPost(post.id)).status).toBe('published');
+  // The post's status follows the activity's completion, reported with its token.
+  await waitFor('every post marked published', async () =>
+    (await Promise.all(posts.map((p) => getPost(p.id)))).every((p) => p.status === 'published'),
+  );
 });
 
 test('a staged post cancelled before its claim never goes out', async () => {

@@ -14,6 +14,7 @@ import { inboxReadsTaskQueue, isInboxReadsTaskQueue } from '../contracts/inbox';
 import type { Db } from '../db/database';
 import { PublishLease } from '../services/publish-leases';
 import { PublishWaits } from '../services/publish-waits';
+import { builtWorkflowBundle } from './workflow-bundle';
 
 export interface ChorusWorkerOptions {
   connection: NativeConnection;
@@ -25,7 +26,7 @@ export interface ChorusWorkerOptions {
    * connection the process's publish lease is renewed and watched on.
    */
   deps: Omit<ActivityDeps, 'taskQueue' | 'publishWaits'> & { inboxReadsDb: Db; leasesDb: Db };
-  /** A prebuilt workflow bundle (tests build one once); otherwise workflows are bundled at start. */
+  /** A prebuilt workflow bundle (tests build one once); otherwise `npm run build`'s, when running from `dist/`; else workflows are bundled at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
   /** Workflows kept in memory between tasks (CHORUS_WORKER_CACHED_WORKFLOWS); unset: the SDK's default. */
   maxCachedWorkflows?: number;
@@ -90,13 +91,12 @@ async function createWorkers(
   inboxReadsDb: Db,
   waits: PublishWaits,
 ): Promise<[Worker, Worker]> {
+  const workflowBundle = options.workflowBundle ?? builtWorkflowBundle();
   const main = await Worker.create({
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
-    ...(options.workflowBundle
-      ? { workflowBundle: options.workflowBundle }
-      : { workflowsPath: require.resolve('../workflows') }),
+    ...(workflowBundle ? { workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
     activities: createActivities({ ...deps, taskQueue: options.taskQueue, publishWaits: waits }),
     ...(options.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: options.maxCachedWorkflows } : {}),
     ...(options.workflowThreads !== undefined ? { workflowThreadPoolSize: options.workflowThreads } : {}),

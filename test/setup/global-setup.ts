@@ -1,12 +1,12 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { bundleWorkflowCode } from '@temporalio/worker';
 import pg from 'pg';
 import { createDb } from '../../db/database';
 import { migrateToLatest } from '../../db/migrate';
 import { ensureWebBuilt } from '../../scripts/web-build';
 import { startDevServer } from '../../temporal/dev-server';
+import { bundleWorkflows } from '../../workers/workflow-bundle';
 import { adminDatabaseUrl, TestEnv } from './test-env';
 
 /**
@@ -18,7 +18,7 @@ export default async function globalSetup(): Promise<void> {
   const [temporal, databaseUrl, bundlePath] = await Promise.all([
     startDevServer(),
     createTestDatabase(),
-    bundleWorkflows(),
+    writeWorkflowBundle(),
     // The browser tests load the built app; a fresh clone has none yet.
     ensureWebBuilt(),
   ]);
@@ -61,12 +61,9 @@ async function dropTestDatabase(url: string): Promise<void> {
   }
 }
 
-async function bundleWorkflows(): Promise<string> {
-  const bundle = await bundleWorkflowCode({
-    workflowsPath: require.resolve('../../workflows'),
-    logger: { info() {}, warn() {}, error: console.error, debug() {}, trace() {}, log() {} },
-  });
+async function writeWorkflowBundle(): Promise<string> {
+  const code = await bundleWorkflows({ info() {}, warn() {}, error: console.error, debug() {}, trace() {}, log() {} });
   const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'chorus-bundle-')), 'workflows.js');
-  writeFileSync(file, bundle.code);
+  writeFileSync(file, code);
   return file;
 }

@@ -11,19 +11,30 @@ export interface WorkerProcess {
   kill(): Promise<void>;
   /** Shuts it down gracefully (SIGTERM) and waits for it to exit. */
   stop(): Promise<void>;
+  /** What it printed so far, stdout and stderr. */
+  output(): string;
 }
 
 /**
  * Starts a Chorus worker process on the harness's task queue, database and sealing key (start the
  * harness with `worker: false` so that it is the only worker); resolves once it polls, or, with
  * `standby`, once it is loaded and waits for `start()` (a replacement ready to take over at once).
+ * `compiled`: production's own `node dist/workers/main.js` (built by `npm ci`), with the workflow
+ * bundle built beside it, instead of the test run's.
  */
 export async function startWorkerProcess(
   h: Harness,
-  { standby = false, env = {} }: { standby?: boolean; env?: Record<string, string> } = {},
+  {
+    standby = false,
+    compiled = false,
+    env = {},
+  }: { standby?: boolean; compiled?: boolean; env?: Record<string, string> } = {},
 ): Promise<WorkerProcess> {
   const { config } = h;
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'worker-process-main.ts')], {
+  const main = compiled
+    ? [path.join(__dirname, '..', '..', 'dist', 'workers', 'main.js')]
+    : ['--import', 'tsx', path.join(__dirname, 'worker-process-main.ts')];
+  const child = spawn(process.execPath, main, {
     env: definedOnly({
       ...process.env,
       DATABASE_URL: config.DATABASE_URL,
@@ -72,6 +83,7 @@ export async function startWorkerProcess(
     },
     kill: () => signal('SIGKILL'),
     stop: () => signal('SIGTERM'),
+    output: () => output,
   };
 }
 

@@ -249,7 +249,8 @@ export function createPublishingActivities({
 
   /**
    * Publishes one target of a staged post at its time, from a worker that has held it since two
-   * to six minutes before: loads and checks it, waits, claims the post (unless a cancel, reschedule, edit
+   * to six minutes before: loads and checks it, waits (none left when it waited in the worker's
+   * publish waits, which run it at its claim), claims the post (unless a cancel, reschedule, edit
    * or hold changed it first: then it is `withdrawn` and publishes nothing) and sends it at
    * `publishAt`, so a burst of posts due at once reaches the networks on time instead of queueing
    * behind the workflow tasks that would otherwise start each publish. With `hold`, it does not

@@ -99,13 +99,18 @@ export class PublishLease {
     this.schedule();
   }
 
-  /** Stops renewing and watching, and ends the lease (the worker holds no publish by now). */
-  async stop(): Promise<void> {
+  /**
+   * Stops renewing and watching, and ends the lease (the worker holds no publish by now). With
+   * `leaveHeld`, the lease is left to lapse instead: publishes still noted under it (their hand-on
+   * failed) are handed on by the others' watch, as a lost worker's are.
+   */
+  async stop({ leaveHeld = false }: { leaveHeld?: boolean } = {}): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
     await this.running;
     await Promise.all(this.handingOn.values());
-    if (this.id) await endWorkerLease(this.options.leasesDb, this.id).catch((err) => this.log('Ending the lease', err));
+    if (this.id && !leaveHeld)
+      await endWorkerLease(this.options.leasesDb, this.id).catch((err) => this.log('Ending the lease', err));
   }
 
   /** Notes a staged publish (its activity's task token) under the lease, until `release`. */

@@ -21,7 +21,8 @@ import type { PublishHold, PublishLease } from './publish-leases';
  *
  * Stopping (the worker shutting down) fails the publishes still waiting as retryable
  * (`WorkerLost`), so Temporal hands them at once to a worker that is there, and lets those already
- * claimed finish their sends.
+ * claimed finish their sends. Those it could not fail (Temporal unreachable) stay noted under the
+ * lease, which the worker then leaves to lapse: the others' watch hands them on.
  */
 export interface PublishWaitsOptions {
   lease: PublishLease;
@@ -42,6 +43,8 @@ interface Waiting {
 
 /** Attempts to report an outcome while Temporal is unreachable; past them, the start-to-close timeout retries the publish. */
 const REPORT_ATTEMPTS = 8;
+/** Attempts to hand a waiting publish on when stopping (a shutdown is not held up for long). */
+const HAND_ON_ATTEMPTS = 3;
 const REPORT_RETRY_FIRST_MS = 250;
 const REPORT_RETRY_MAX_MS = 10_000;
 /** Publishes handed on at once when the worker stops (thousands may wait). */
@@ -50,8 +53,9 @@ const HAND_ON_CONCURRENCY = 32;
 export class PublishWaits {
   private readonly log: (message: string, err?: unknown) => void;
   private readonly waiting = new Set<Waiting>();
-  private readonly running = new Set<Promise<void>>();
+  private readonly running = new Set<Promise<unknown>>();
   private readonly stopping = new AbortController();
+  private stopped = false;
   /**
    * Timers are set in this object's async context, not the activity's: a timer set inside the
    * activity would keep its whole context (the SDK's Context and Activity) alive until it fires.
@@ -72,7 +76,7 @@ export class PublishWaits {
    * reporting its outcome with the token. The activity then completes asynchronously.
    */
   async stage(taskToken: Uint8Array, targetId: string, claimAt: number, publish: StagedPublish): Promise<void> {
-    if (this.stopping.signal.aborted)
+    if (this.stopped)
       throw ApplicationFailure.retryable('This worker is stopping: another takes the publish', FailureType.WorkerLost);
     const hold = await this.options.lease.hold(taskToken, targetId);
     this.scope.runInAsyncScope(() => {
@@ -94,9 +98,11 @@ export class PublishWaits {
 
   /**
    * Hands the waiting publishes on (failed as retryable, so that Temporal retries them on another
-   * worker at once) and waits for the claimed ones to end.
+   * worker at once) and waits for the claimed ones to end. Returns how many could not be handed on
+   * (still noted under the lease).
    */
-  async stop(): Promise<void> {
+  async stop(): Promise<number> {
+    this.stopped = true;
     const failure = ApplicationFailure.retryable(
       'Its worker stopped before its time: handed on to another',
       FailureType.WorkerLost,
@@ -104,16 +110,22 @@ export class PublishWaits {
     const waiting = [...this.waiting];
     this.waiting.clear();
     for (const w of waiting) clearTimeout(w.timer);
+    let left = 0;
     for (let i = 0; i < waiting.length; i += HAND_ON_CONCURRENCY)
       await Promise.all(
         waiting.slice(i, i + HAND_ON_CONCURRENCY).map(async (w) => {
-          await this.report(w.taskToken, { failure });
-          w.hold.release();
+          if (await this.report(w.taskToken, { failure }, HAND_ON_ATTEMPTS)) w.hold.release();
+          else left++;
         }),
       );
     this.stopping.abort();
     await Promise.all(this.running);
-    if (waiting.length > 0) this.log(`Worker stopping: ${waiting.length} staged publishes handed on`);
+    if (waiting.length > 0)
+      this.log(
+        `Worker stopping: ${waiting.length - left} staged publishes handed on` +
+          (left ? `; ${left} left under its lease, for the other workers to hand on once it lapses` : ''),
+      );
+    return left;
   }
 
   private run(waiting: Waiting, publish: StagedPublish): void {
@@ -133,8 +145,15 @@ export class PublishWaits {
     this.running.add(done);
   }
 
-  /** Completes or fails the activity; over already (handed on, timed out): its retry finds what this one recorded. */
-  private async report(taskToken: Uint8Array, outcome: { result: unknown } | { failure: unknown }): Promise<void> {
+  /**
+   * Completes or fails the activity; over already (handed on, timed out): its retry finds what this
+   * one recorded. False when Temporal could not be told.
+   */
+  private async report(
+    taskToken: Uint8Array,
+    outcome: { result: unknown } | { failure: unknown },
+    attempts = REPORT_ATTEMPTS,
+  ): Promise<boolean> {
     for (
       let attempt = 1, pauseMs = REPORT_RETRY_FIRST_MS;
       ;
@@ -143,12 +162,12 @@ export class PublishWaits {
       try {
         if ('failure' in outcome) await this.options.temporal.activity.fail(taskToken, outcome.failure);
         else await this.options.temporal.activity.complete(taskToken, outcome.result);
-        return;
+        return true;
       } catch (err) {
-        if (err instanceof ActivityNotFoundError) return;
-        if (attempt >= REPORT_ATTEMPTS) {
+        if (err instanceof ActivityNotFoundError) return true;
+        if (attempt >= attempts) {
           this.log(`Reporting a staged publish's outcome failed ${attempt} times; its timeout retries it`, err);
-          return;
+          return false;
         }
         await sleep(pauseMs);
       }

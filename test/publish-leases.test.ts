@@ -1,6 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { endLostWorkerLease } from '../db/publish-leases';
+import type { Client } from '@temporalio/client';
 import { LeaseWatch, PublishLease } from '../services/publish-leases';
+import { PublishWaits } from '../services/publish-waits';
 import { connectWebhook } from './support/channels';
 import { waitFor } from './support/harness';
 import { createdPost } from './support/posts';
@@ -142,6 +144,40 @@ test('a worker whose lease was taken while it still ran (a stall) knows: its hel
   } finally {
     await lease.stop();
   }
+});
+
+test('a worker stopping while Temporal is unreachable leaves its waiting publishes noted under its lease, and the lease to lapse, for the others to hand on', async () => {
+  const taskQueue = `stopping-${randomUUID()}`;
+  const scope = { namespace: h().client.options.namespace, taskQueue };
+  const lease = new PublishLease({ db: h().db, leasesDb: h().db, temporal: h().client, scope, log: () => undefined });
+  await lease.start();
+  // Temporal refusing every report, as when it cannot be reached.
+  const unreachable = {
+    activity: {
+      fail: async () => Promise.reject(new Error('14 UNAVAILABLE: connection refused')),
+      complete: async () => Promise.reject(new Error('14 UNAVAILABLE: connection refused')),
+    },
+  } as unknown as Client;
+  const waits = new PublishWaits({ lease, temporal: unreachable, log: () => undefined });
+  let ran = false;
+  await waits.stage(randomBytes(32), randomUUID(), Date.now() + 60_000, async () => (ran = true));
+  expect(waits.size).toBe(1);
+
+  expect(await waits.stop()).toBe(1); // not handed on
+  await lease.stop({ leaveHeld: true });
+  expect(ran).toBe(false);
+  const [left] = await h()
+    .db.selectFrom('worker_leases')
+    .select(['id', 'beat'])
+    .where('task_queue', '=', taskQueue)
+    .execute();
+  expect(left).toBeDefined();
+  expect(await holdsUnder([left!.id])).toBe(1);
+  // A stopped worker takes no new publish.
+  await expect(waits.stage(randomBytes(32), randomUUID(), Date.now(), async () => undefined)).rejects.toMatchObject({
+    type: 'WorkerLost',
+  });
+  await endLostWorkerLease(h().db, left!.id, left!.beat, async () => undefined);
 });
 
 describe('LeaseWatch', () => {

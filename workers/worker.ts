@@ -150,8 +150,8 @@ function bothWorkers(workers: [Worker, Worker], lease: PublishLease, waits: Publ
       );
       // Staged publishes still waiting are handed on, those sending end; then the lease (held from
       // createChorusWorker until the workers stop) with them.
-      await waits.stop();
-      await lease.stop();
+      const left = await waits.stop();
+      await lease.stop({ leaveHeld: left > 0 });
       const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
       if (failed) throw failed.reason;
     },

@@ -390,10 +390,13 @@ export function createPublishingActivities({
       // Scheduled with a heartbeat timeout (by a workflow before publish leases): heartbeats, as then.
       if (info.heartbeatTimeoutMs) return heartbeating(() => publishWhenDue(input, { attempt, pause: activityPause }));
       if (!publishWaits) return publishWhenDue(input, { attempt, pause: activityPause });
-      const claimAt = Date.parse(input.publishAt) - CLAIM_AHEAD_MS;
-      await publishWaits.stage(info.taskToken, input.targetId, claimAt, (hold, pause) =>
-        publishWhenDue(input, { attempt, pause, hold }),
-      );
+      const staged = {
+        taskToken: info.taskToken,
+        targetId: input.targetId,
+        claimAt: Date.parse(input.publishAt) - CLAIM_AHEAD_MS,
+        what: `${info.activityType} attempt ${attempt}${info.workflowExecution ? ` (workflow ${info.workflowExecution.workflowId})` : ''}`,
+      };
+      await publishWaits.stage(staged, (hold, pause) => publishWhenDue(input, { attempt, pause, hold }));
       throw new CompleteAsyncError();
     },
   };

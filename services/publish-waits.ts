@@ -34,9 +34,19 @@ export interface PublishWaitsOptions {
 /** A staged publish run at its claim: `pause` waits (a stop ends it early, failing the publish). */
 export type StagedPublish = (hold: PublishHold, pause: (ms: number) => Promise<void>) => Promise<unknown>;
 
-interface Waiting {
+/** A staged publish's activity, as `stage` takes it. */
+export interface StagedActivity {
   taskToken: Uint8Array;
   targetId: string;
+  /** When it claims its post (ms since the epoch). */
+  claimAt: number;
+  /** How its failures are logged: `publishTargetWhenDue attempt 2 (workflow post/…)`, as the worker logs any activity's. */
+  what: string;
+}
+
+interface Waiting {
+  taskToken: Uint8Array;
+  what: string;
   hold: PublishHold;
   timer: NodeJS.Timeout;
 }
@@ -72,17 +82,17 @@ export class PublishWaits {
   }
 
   /**
-   * Notes the publish of `taskToken` under the lease and runs it at `claimAt` (ms since the epoch),
+   * Notes the publish of the activity's task token under the lease and runs it at its claim,
    * reporting its outcome with the token. The activity then completes asynchronously.
    */
-  async stage(taskToken: Uint8Array, targetId: string, claimAt: number, publish: StagedPublish): Promise<void> {
+  async stage({ taskToken, targetId, claimAt, what }: StagedActivity, publish: StagedPublish): Promise<void> {
     if (this.stopped)
       throw ApplicationFailure.retryable('This worker is stopping: another takes the publish', FailureType.WorkerLost);
     const hold = await this.options.lease.hold(taskToken, targetId);
     this.scope.runInAsyncScope(() => {
       const waiting: Waiting = {
         taskToken,
-        targetId,
+        what,
         hold,
         timer: setTimeout(
           () => {
@@ -134,7 +144,7 @@ export class PublishWaits {
       .then(
         (result) => this.report(waiting.taskToken, { result }),
         (failure: unknown) => {
-          this.logFailure(waiting.targetId, failure);
+          this.logFailure(waiting.what, failure);
           return this.report(waiting.taskToken, { failure });
         },
       )
@@ -175,10 +185,9 @@ export class PublishWaits {
   }
 
   /** As the worker's activity interceptor logs (workers/worker.ts): an expected failure in a line, any other with its stack. */
-  private logFailure(targetId: string, failure: unknown): void {
-    const what = `The staged publish of target ${targetId} failed`;
+  private logFailure(what: string, failure: unknown): void {
     if (failure instanceof ApplicationFailure && failure.category === ApplicationFailureCategory.BENIGN)
-      this.log(`${what}: ${failure.type}: ${failure.message}${failure.nonRetryable ? '' : '; will retry'}`);
-    else this.log(what, failure);
+      this.log(`${what} failed: ${failure.type}: ${failure.message}${failure.nonRetryable ? '' : '; will retry'}`);
+    else this.log(`${what} failed`, failure);
   }
 }

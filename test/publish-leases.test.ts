@@ -160,7 +160,13 @@ test('a worker stopping while Temporal is unreachable leaves its waiting publish
   } as unknown as Client;
   const waits = new PublishWaits({ lease, temporal: unreachable, log: () => undefined });
   let ran = false;
-  await waits.stage(randomBytes(32), randomUUID(), Date.now() + 60_000, async () => (ran = true));
+  const staged = (claimAt: number) => ({
+    taskToken: randomBytes(32),
+    targetId: randomUUID(),
+    claimAt,
+    what: 'a publish',
+  });
+  await waits.stage(staged(Date.now() + 60_000), async () => (ran = true));
   expect(waits.size).toBe(1);
 
   expect(await waits.stop()).toBe(1); // not handed on
@@ -174,7 +180,7 @@ test('a worker stopping while Temporal is unreachable leaves its waiting publish
   expect(left).toBeDefined();
   expect(await holdsUnder([left!.id])).toBe(1);
   // A stopped worker takes no new publish.
-  await expect(waits.stage(randomBytes(32), randomUUID(), Date.now(), async () => undefined)).rejects.toMatchObject({
+  await expect(waits.stage(staged(Date.now()), async () => undefined)).rejects.toMatchObject({
     type: 'WorkerLost',
   });
   await endLostWorkerLease(h().db, left!.id, left!.beat, async () => undefined);

@@ -135,8 +135,20 @@ test('at phone size, an editor finds the customer in the inbox, reads the thread
     'the saved reply in the box',
     async () => (await box.inputValue()) === 'Hi Rosa Díaz, sorry for the trouble! ',
   );
+  // The caret is left after what went in (a frame later), so typing carries on from there.
+  await waitFor('the caret after the saved reply', () =>
+    box.evaluate((el) => {
+      const area = el as unknown as {
+        value: string;
+        selectionStart: number;
+        ownerDocument: { activeElement: unknown };
+      };
+      return area.ownerDocument.activeElement === area && area.selectionStart === area.value.length;
+    }),
+  );
+  await box.pressSequentially('We are sending a new one today.');
   const draft = 'Hi Rosa Díaz, sorry for the trouble! We are sending a new one today.';
-  await box.fill(draft);
+  expect(await box.inputValue()).toBe(draft);
   await p.getByText(`${draft.length} / 300`).waitFor();
 
   // The customer writes again before the reply goes: refused, the draft kept, the new message marked.
@@ -239,6 +251,37 @@ test('at phone size, an editor finds the customer in the inbox, reads the thread
   await d.getByRole('heading', { name: 'Rosa Díaz' }).waitFor();
   await screenshot(d, 'inbox-conversation-desktop');
   await d.context().close();
+});
+
+test('on a phone that loses the connection, the conversation and the draft stay on screen, marked not up to date, until it is back', async () => {
+  const owner = chorus.workspace();
+  const conversation = await seedConversation(chorus.harness(), {
+    workspaceId: owner.workspaceId,
+    handle: 'tunnel.bsky.test',
+    displayName: 'Lee in a Tunnel',
+    messages: [{ text: 'Where is my parcel?' }],
+  });
+  const p = await signedIn(chorus.member('editor'), PHONE);
+  await p.goto(`/inbox/${conversation.id}`);
+  await p.getByRole('heading', { name: 'Lee in a Tunnel' }).waitFor();
+  const box = p.getByRole('textbox', { name: /^Reply to/ });
+  await box.fill('It left our warehouse on');
+
+  // The screen's polls of the conversation fail as a lost connection does (retried, then given up).
+  const thread = (url: URL) => url.pathname === `/v1/inbox/conversations/${conversation.id}`;
+  await p.route(thread, (route) => (route.request().method() === 'GET' ? route.abort() : route.continue()));
+  const notice = p.getByRole('status').filter({ hasText: 'Not up to date: Chorus cannot be reached.' });
+  await notice.waitFor();
+  await p.getByText('Where is my parcel?').waitFor();
+  expect(await box.inputValue()).toBe('It left our warehouse on');
+  expect(await seriousViolations(p)).toEqual([]);
+  await screenshot(p, 'inbox-conversation-offline-phone');
+
+  // Back online: the next poll clears the notice; the draft was never touched.
+  await p.unroute(thread);
+  await notice.waitFor({ state: 'detached' });
+  expect(await box.inputValue()).toBe('It left our warehouse on');
+  await p.context().close();
 });
 
 test('an analyst reads the inbox and a conversation without the controls only the team that engages has', async () => {

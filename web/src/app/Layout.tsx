@@ -25,7 +25,8 @@ export function SignedIn() {
   const query = useSessionQuery();
   const location = useLocation();
   if (query.isPending) return <p className="loading">Loading…</p>;
-  if (query.error) {
+  // Its first load failed. A refresh that fails keeps the app on screen (a 401 on any call signs the browser out: session.tsx).
+  if (!query.data) {
     if (query.error instanceof ApiProblem && query.error.status === 401)
       return (
         <Navigate

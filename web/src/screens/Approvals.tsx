@@ -8,6 +8,7 @@ import { formatDateTime } from '../app/format';
 import { useSession } from '../app/session';
 import { ApprovalChainPanel, mayDecide, type ApprovalChain } from '../components/ApprovalChainPanel';
 import { ProblemMessage } from '../components/ProblemMessage';
+import { RefreshProblem, refreshError } from '../components/RefreshProblem';
 import { Screen } from '../components/Screen';
 import { StatusBadge } from '../components/StatusBadge';
 import { TextDiff } from '../components/TextDiff';
@@ -75,9 +76,10 @@ function useOtherReviews() {
       queryFn: () => data(api.GET('/v1/library/{id}/approval', { params: { path: { id: i.id } } })),
     })),
   });
-  const error = campaigns.error ?? library.error;
   return {
-    error,
+    // A first load that failed; a refresh that fails keeps what is listed (and a decision being written).
+    error: (campaigns.data === undefined && campaigns.error) || (library.data === undefined && library.error),
+    refreshError: refreshError(campaigns) ?? refreshError(library),
     retry: () => void Promise.all([campaigns.refetch(), library.refetch()]),
     campaigns: (campaigns.data?.campaigns ?? []).map((c, i) => ({ campaign: c, chain: campaignChains[i]?.data })),
     items: waitingItems.map((item, i) => ({ item, chain: itemChains[i]?.data })),
@@ -179,12 +181,20 @@ function Inbox({
   channelName: (id: string) => string;
   empty: string;
 }) {
-  if (posts.error) return <ProblemMessage error={posts.error} onRetry={() => void posts.refetch()} />;
-  if (others.error) return <ProblemMessage error={others.error} onRetry={others.retry} />;
   if (posts.isPending) return <p className="loading">Loading…</p>;
+  if (posts.data === undefined) return <ProblemMessage error={posts.error} onRetry={() => void posts.refetch()} />;
+  if (others.error) return <ProblemMessage error={others.error} onRetry={others.retry} />;
   const nothing = posts.data.pending.length === 0 && campaigns.length === 0 && items.length === 0;
+  const stale = refreshError(posts) ?? others.refreshError;
   return (
     <div className="inbox">
+      <RefreshProblem
+        error={stale}
+        onRetry={() => {
+          void posts.refetch();
+          others.retry();
+        }}
+      />
       {nothing && <p>{empty}</p>}
       {posts.data.pending.length > 0 && (
         <section aria-label="Posts">

@@ -7,6 +7,7 @@ import { formatDateTime } from '../app/format';
 import { useSession } from '../app/session';
 import { ApprovalChainPanel } from '../components/ApprovalChainPanel';
 import { ProblemMessage } from '../components/ProblemMessage';
+import { RefreshProblem, refreshError } from '../components/RefreshProblem';
 import { Screen } from '../components/Screen';
 import { StatusBadge } from '../components/StatusBadge';
 import { CampaignReport } from './analytics/CampaignReport';
@@ -50,22 +51,24 @@ export default function CampaignDetail() {
     return text.length > 60 ? `${text.slice(0, 57)}…` : text;
   };
 
-  if (campaign.error)
-    return (
-      <Screen title="Campaign">
-        <ProblemMessage error={campaign.error} onRetry={() => void campaign.refetch()} />
-        <Link to="/campaigns">All campaigns</Link>
-      </Screen>
-    );
   if (campaign.isPending)
     return (
       <Screen title="Campaign">
         <p className="loading">Loading…</p>
       </Screen>
     );
+  // Its first load failed (a refresh that fails keeps the campaign on screen, and says so).
+  if (campaign.data === undefined)
+    return (
+      <Screen title="Campaign">
+        <ProblemMessage error={campaign.error} onRetry={() => void campaign.refetch()} />
+        <Link to="/campaigns">All campaigns</Link>
+      </Screen>
+    );
   const c = campaign.data;
   return (
     <Screen title={c.name} actions={<CampaignActions campaign={c} />}>
+      <RefreshProblem error={refreshError(campaign)} onRetry={() => void campaign.refetch()} />
       <p>
         <Link to="/campaigns">All campaigns</Link>
       </p>

@@ -80,13 +80,13 @@ function ComposerForm() {
     enabled: postId !== null,
   });
   const channels = useQuery({ queryKey: ['channels'], queryFn: () => data(api.GET('/v1/channels')) });
-  if (channels.error || editing.error)
+  // A first load that failed; a refresh that fails (the window regaining focus) keeps the editor and its draft.
+  const channelsFailed = channels.data === undefined && channels.error;
+  const failed = channelsFailed || (editing.data === undefined && editing.error);
+  if (failed)
     return (
       <Screen title={postId ? 'Edit post' : 'Compose'}>
-        <ProblemMessage
-          error={channels.error ?? editing.error}
-          onRetry={() => void (channels.error ? channels.refetch() : editing.refetch())}
-        />
+        <ProblemMessage error={failed} onRetry={() => void (channelsFailed ? channels.refetch() : editing.refetch())} />
       </Screen>
     );
   if (!channels.data || (postId && !editing.data)) return <p className="loading">Loading…</p>;

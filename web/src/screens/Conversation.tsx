@@ -8,6 +8,7 @@ import { LIVE_REFETCH_MS } from '../app/live';
 import { useSession } from '../app/session';
 import { ApprovalChainPanel } from '../components/ApprovalChainPanel';
 import { ProblemMessage } from '../components/ProblemMessage';
+import { RefreshProblem, refreshError } from '../components/RefreshProblem';
 import { Screen } from '../components/Screen';
 import { StatusBadge } from '../components/StatusBadge';
 import { useNow } from '../components/useNow';
@@ -43,7 +44,8 @@ function ConversationScreen({ conversationId }: { conversationId: string }) {
     queryFn: () => data(api.GET('/v1/inbox/conversations/{id}', { params: { path: { id: conversationId } } })),
     refetchInterval: LIVE_REFETCH_MS,
   });
-  if (detail.error)
+  // Its first load failed. A refresh that fails keeps the conversation, and the draft in the reply box, on screen.
+  if (detail.data === undefined && detail.error)
     return (
       <Screen title="Conversation">
         <Link to="/inbox" className="back-link">
@@ -80,6 +82,7 @@ function ConversationScreen({ conversationId }: { conversationId: string }) {
           </span>
         </span>
       </div>
+      <RefreshProblem error={refreshError(detail)} onRetry={() => void detail.refetch()} />
       <Answers detail={d} />
       <div className="conversation-layout">
         <div className="conversation-main">

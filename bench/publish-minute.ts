@@ -6,15 +6,20 @@ import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
+import { AtpAgent } from '@atproto/api';
+import { TID } from '@atproto/common-web';
 import type { Client } from '@temporalio/client';
 import { sql } from 'kysely';
 import { CLAIM_AHEAD_MS } from '../activities/publishing';
+import { RepoWriteBatcher } from '../channels/bluesky-write-batch';
 import { AuditKey, withAuditKey } from '../db/audit';
 import { createDb } from '../db/database';
 import { generateKey } from '../db/sealing';
 import { createWorkspaceWithOwner } from '../db/workspaces';
 import { connectClient } from '../temporal/connection';
 import { loadConfig } from '../config';
+import type { SandboxAccount } from '../sandbox/local-bluesky';
+import { startLocalBlueskyProcess, type LocalBlueskyProcess } from '../sandbox/local-bluesky-process';
 import { LONGEST_STAGING_LEAD_MS } from '../workflows/post/state';
 import {
   buildServer,
@@ -52,15 +57,30 @@ import {
  * two webhook-ids) / lateness p50, p99, max (first receipt minus due time) / the worker's peak RSS
  * (VmHWM) / Chorus's own post statuses. Exits 0 only when the target is met: all published, no
  * duplicate, p99 lateness ≤ 2 s, worker peak RSS ≤ 500 MB.
+ *
+ *   npm run bench:publish-minute -- --network bluesky   # to accounts on the reference PDS instead
+ *
+ * `--network bluesky`: the channels are accounts on a local reference PDS in a process of its own
+ * (one per channel). A post's lateness is when Chorus recorded the PDS's answer (its target's
+ * `published_at`) minus its due time; published and duplicates are counted in the accounts'
+ * repositories. After Chorus's minute, the same run measures the PDS's own floor: a client in the
+ * bench process sends the same number of records to the same accounts on the same schedule,
+ * through the same commit batching (`RepoWriteBatcher`) and nothing else of Chorus; its lateness
+ * is the PDS's answer minus the due time. The target's 2 s then reads beside that floor: exit 0
+ * when all are published once, the worker within 500 MB, and p99 ≤ 2 s or ≤ the floor's p99.
  */
 
 const TARGET_P99_MS = 2_000;
 const TARGET_RSS_MB = 500;
 const MODES = ['spread', 'second'] as const;
 type Mode = (typeof MODES)[number];
+const NETWORKS = ['webhook', 'bluesky'] as const;
+type Network = (typeof NETWORKS)[number];
+const POST_COLLECTION = 'app.bsky.feed.post';
 
 interface Options {
   mode: Mode;
+  network: Network;
   posts: number;
   channels: number;
   workspaces: number;
@@ -76,6 +96,7 @@ function parseOptions(): Options {
   const { values } = parseArgs({
     options: {
       mode: { type: 'string', default: 'spread' },
+      network: { type: 'string', default: 'webhook' },
       posts: { type: 'string', default: '10000' },
       channels: { type: 'string', default: '10' },
       workspaces: { type: 'string', default: '10' },
@@ -89,6 +110,8 @@ function parseOptions(): Options {
   });
   if (!(MODES as readonly string[]).includes(values.mode))
     throw new Error(`--mode must be one of ${MODES.join(', ')} (got "${values.mode}")`);
+  if (!(NETWORKS as readonly string[]).includes(values.network))
+    throw new Error(`--network must be one of ${NETWORKS.join(', ')} (got "${values.network}")`);
   const int = (flag: string, raw: string, min: number) => {
     const v = Number(raw);
     if (!Number.isInteger(v) || v < min) throw new Error(`--${flag} must be an integer ≥ ${min} (got "${raw}")`);
@@ -96,6 +119,7 @@ function parseOptions(): Options {
   };
   return {
     mode: values.mode as Mode,
+    network: values.network as Network,
     posts: int('posts', values.posts, 1),
     channels: int('channels', values.channels, 1),
     workspaces: int('workspaces', values.workspaces, 1),
@@ -181,7 +205,7 @@ async function main() {
     `Machine: ${machine.cpus} × ${machine.cpuModel}, ${machine.totalMemoryGiB} GiB, Node ${machine.node}; load average ${load()}`,
   );
   console.log(
-    `${options.posts} posts due ${options.mode === 'spread' ? 'spread over one minute' : 'in the same second'}, ${options.channels} webhook channels in ${options.workspaces} workspaces, one worker process (${options.fromSource ? 'from source, through tsx' : 'compiled, from dist/'})`,
+    `${options.posts} posts due ${options.mode === 'spread' ? 'spread over one minute' : 'in the same second'}, ${options.channels} ${options.network === 'bluesky' ? 'Bluesky accounts on a local PDS' : 'webhook channels'} in ${options.workspaces} workspaces, one worker process (${options.fromSource ? 'from source, through tsx' : 'compiled, from dist/'})`,
   );
   const runDir = mkdtempSync(path.join(os.tmpdir(), 'chorus-minute-'));
   console.log(`Logs: ${path.join(runDir, 'logs')}`);
@@ -197,12 +221,16 @@ async function main() {
   try {
     const built = !options.fromSource;
     if (built) buildServer();
-    const [temporal, databaseUrl, receiver] = await Promise.all([
+    const bluesky = options.network === 'bluesky';
+    const [temporal, databaseUrl, receiver, pds] = await Promise.all([
       startTemporal(config, cleanups),
       createBenchDatabase(config, cleanups),
       startReceiver(marker),
+      bluesky ? startLocalBlueskyProcess() : undefined,
     ]);
     cleanups.push({ what: 'receiver', run: () => receiver.close() });
+    // Before the Chorus processes: they stop first (cleanups run last to first).
+    if (pds) cleanups.push({ what: 'local Bluesky', run: () => pds.stop() });
     const encryptionKey = generateKey();
     const taskQueue = `minute-${randomUUID()}`;
     const env = chorusProcessEnv({
@@ -247,14 +275,29 @@ async function main() {
       authorization: `Bearer ${owners[w]!.token}`,
       'content-type': 'application/json',
     });
-    // Channel c is in workspace c mod --workspaces; post i goes to channel i mod --channels.
+    // Channel c is in workspace c mod --workspaces; post i goes to channel i mod --channels (on
+    // Bluesky, channel c is account c).
     const channelIds: string[] = [];
+    const accounts: SandboxAccount[] = [];
     for (let c = 0; c < Math.max(options.channels, options.workspaces); c++) {
-      const channel = await post<{ id: string }>(api, '/v1/channels', headersOf(c % options.workspaces), {
-        provider: 'webhook',
-        name: `Receiver ${c + 1}`,
-        credentials: { url: receiver.url, secret: `whsec_${randomBytes(32).toString('base64')}` },
-      });
+      const account = pds ? await pds.createAccount(`minute${c}`) : undefined;
+      if (account) accounts.push(account);
+      const channel = await post<{ id: string }>(
+        api,
+        '/v1/channels',
+        headersOf(c % options.workspaces),
+        pds && account
+          ? {
+              provider: 'bluesky',
+              name: account.handle,
+              credentials: { service: pds.pdsUrl, identifier: account.handle, password: account.appPassword },
+            }
+          : {
+              provider: 'webhook',
+              name: `Receiver ${c + 1}`,
+              credentials: { url: receiver.url, secret: `whsec_${randomBytes(32).toString('base64')}` },
+            },
+      );
       channelIds.push(channel.id);
     }
     const headers = (i: number) => headersOf((i % channelIds.length) % options.workspaces);
@@ -325,7 +368,7 @@ async function main() {
     for (;;) {
       await sleep(2000);
       if (worker.hasExited()) throw new Error(`The worker exited; see ${worker.logFile}`);
-      const arrived = new Set(receiver.receipts.map((r) => r.index)).size;
+      const arrived = bluesky ? expected : new Set(receiver.receipts.map((r) => r.index)).size;
       if (Date.now() < lastDue) continue;
       statuses = await postStatuses(statusDb, ids.filter(Boolean));
       if ((arrived >= expected && (statuses.published ?? 0) >= expected) || Date.now() > deadline) break;
@@ -340,20 +383,9 @@ async function main() {
     const claimTimes = await claimedAt(statusDb, ids.filter(Boolean));
 
     // --- Figures.
-    const first = new Map<number, Receipt>();
-    const okIds = new Set<string>();
-    let duplicates = 0;
-    const idsPerPost = new Map<number, Set<string>>();
-    for (const r of receiver.receipts) {
-      if (okIds.has(r.webhookId)) duplicates++;
-      okIds.add(r.webhookId);
-      const set = idsPerPost.get(r.index) ?? new Set<string>();
-      set.add(r.webhookId);
-      idsPerPost.set(r.index, set);
-      if (!first.has(r.index)) first.set(r.index, r);
-    }
-    for (const set of idsPerPost.values()) duplicates += set.size - 1;
-    const lateness = [...first.values()].map((r) => r.receivedAt - dueOf(r.index)).sort((a, b) => a - b);
+    const { published, duplicates, lateness } = pds
+      ? await blueskyFigures(statusDb, pds, accounts, marker, ids, dueOf)
+      : webhookFigures(receiver.receipts, dueOf);
     const p = (q: number) => percentile(lateness, q) ?? null;
     // When each post was claimed against when it should have been (CLAIM_AHEAD_MS before its time):
     // a late claim is a publish staged late (Temporal's side); a late receipt after an on-time claim
@@ -368,7 +400,7 @@ async function main() {
       mode: options.mode,
       posts: options.posts,
       created: expected,
-      published: first.size,
+      published,
       duplicates,
       latenessMs: { p50: p(50), p95: p(95), p99: p(99), max: p(100) },
       claimLatenessMs: {
@@ -393,18 +425,142 @@ async function main() {
     console.log(
       `Chorus's post statuses: ${JSON.stringify(statuses)}; load average before ${loadBefore}, after ${loadAfter}`,
     );
+    // The PDS's own floor, once Chorus is done: the same records, accounts and schedule without Chorus.
+    const floor = pds ? await pdsFloor(pds.pdsUrl, accounts, options.posts, (i) => dueOf(i) - t0, marker) : undefined;
+    const floorP99 = floor ? (percentile(floor.lateness, 99) ?? null) : null;
+    if (floor) {
+      const f = (q: number) => s(percentile(floor.lateness, q) ?? null);
+      console.log(
+        `PDS floor (a client alone, ${floor.lateness.length}/${options.posts} records, the same schedule and commit batching): ` +
+          `p50 ${f(50)} p95 ${f(95)} p99 ${f(99)} max ${f(100)}` +
+          (floor.failures.length ? `; ${floor.failures.length} refused (first: ${floor.failures[0]})` : ''),
+      );
+    }
+    const p99Target = Math.max(TARGET_P99_MS, floorP99 ?? 0);
     ok =
       result.published === options.posts &&
       duplicates === 0 &&
-      (result.latenessMs.p99 ?? Infinity) <= TARGET_P99_MS &&
+      (result.latenessMs.p99 ?? Infinity) <= p99Target &&
       peakMb <= TARGET_RSS_MB;
     console.log(ok ? 'Target met.' : 'Target missed.');
-    console.log(JSON.stringify({ machine, date: new Date().toISOString(), options, result }));
+    console.log(
+      JSON.stringify({
+        machine,
+        date: new Date().toISOString(),
+        options,
+        result: {
+          ...result,
+          ...(floor ? { floorLatenessMs: { p50: percentile(floor.lateness, 50), p99: floorP99 } } : {}),
+        },
+      }),
+    );
   } finally {
     await runCleanups(cleanups);
     rmSync(path.join(runDir, 'data'), { recursive: true, force: true });
   }
   process.exitCode = ok ? 0 : 1;
+}
+
+/** Webhooks: each post's first receipt, and any delivery received twice or under a second webhook-id. */
+function webhookFigures(
+  receipts: Receipt[],
+  dueOf: (i: number) => number,
+): { published: number; duplicates: number; lateness: number[] } {
+  const first = new Map<number, Receipt>();
+  const okIds = new Set<string>();
+  let duplicates = 0;
+  const idsPerPost = new Map<number, Set<string>>();
+  for (const r of receipts) {
+    if (okIds.has(r.webhookId)) duplicates++;
+    okIds.add(r.webhookId);
+    const set = idsPerPost.get(r.index) ?? new Set<string>();
+    set.add(r.webhookId);
+    idsPerPost.set(r.index, set);
+    if (!first.has(r.index)) first.set(r.index, r);
+  }
+  for (const set of idsPerPost.values()) duplicates += set.size - 1;
+  const lateness = [...first.values()].map((r) => r.receivedAt - dueOf(r.index)).sort((a, b) => a - b);
+  return { published: first.size, duplicates, lateness };
+}
+
+/**
+ * Bluesky: the posts in the accounts' repositories (a post there twice is a duplicate), and each
+ * post's lateness as Chorus recorded the PDS's answer (its target's `published_at`).
+ */
+async function blueskyFigures(
+  db: ReturnType<typeof createDb>,
+  pds: LocalBlueskyProcess,
+  accounts: SandboxAccount[],
+  marker: string,
+  ids: string[],
+  dueOf: (i: number) => number,
+): Promise<{ published: number; duplicates: number; lateness: number[] }> {
+  const lists = await Promise.all(accounts.map((a) => pds.listPosts(a.did)));
+  const indices = lists.flat().flatMap((record) => {
+    const match = TEXT_PATTERN.exec(record.text);
+    return match && match[1] === marker ? [Number(match[2])] : [];
+  });
+  const distinct = new Set(indices);
+  const publishedAt = new Map<string, number>();
+  const created = ids.filter(Boolean);
+  for (let i = 0; i < created.length; i += 5000) {
+    const rows = await db
+      .selectFrom('post_targets')
+      .select(['post_id', 'published_at'])
+      .where('post_id', 'in', created.slice(i, i + 5000))
+      .where('published_at', 'is not', null)
+      .execute();
+    for (const r of rows) publishedAt.set(r.post_id, new Date(r.published_at!).getTime());
+  }
+  const lateness = ids
+    .flatMap((id, i) => (id && publishedAt.has(id) ? [publishedAt.get(id)! - dueOf(i)] : []))
+    .sort((a, b) => a - b);
+  return { published: distinct.size, duplicates: indices.length - distinct.size, lateness };
+}
+
+/**
+ * The PDS's own floor for the minute: `count` records to the same accounts (record i to account
+ * i mod accounts, as post i went), each sent at its offset from a start a few seconds ahead through
+ * the same commit batching Chorus's adapter uses (`RepoWriteBatcher`: one commit in flight per
+ * account, up to 200 records in it), and nothing else. Lateness: the PDS's answer minus the due time.
+ */
+async function pdsFloor(
+  pdsUrl: string,
+  accounts: SandboxAccount[],
+  count: number,
+  offsetOf: (i: number) => number,
+  marker: string,
+): Promise<{ lateness: number[]; failures: string[] }> {
+  const agents = await Promise.all(
+    accounts.map(async (account) => {
+      const agent = new AtpAgent({ service: pdsUrl });
+      await agent.login({ identifier: account.handle, password: account.appPassword });
+      return agent;
+    }),
+  );
+  const batcher = new RepoWriteBatcher();
+  const start = Math.ceil((Date.now() + 5_000) / 1000) * 1000;
+  const lateness: number[] = [];
+  const failures: string[] = [];
+  await Promise.all(
+    Array.from({ length: count }, async (_, i) => {
+      const due = start + offsetOf(i);
+      await sleep(Math.max(0, due - Date.now()));
+      const agent = agents[i % agents.length]!;
+      const did = agent.session!.did;
+      try {
+        await batcher.create(agent, did, did, POST_COLLECTION, TID.nextStr(), {
+          $type: POST_COLLECTION,
+          text: `Floor ${marker} record ${i}`,
+          createdAt: new Date().toISOString(),
+        });
+        lateness.push(Date.now() - due);
+      } catch (err) {
+        failures.push(String(err));
+      }
+    }),
+  );
+  return { lateness: lateness.sort((a, b) => a - b), failures };
 }
 
 async function postStatuses(db: ReturnType<typeof createDb>, ids: string[]): Promise<Record<string, number>> {

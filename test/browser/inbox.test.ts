@@ -1,6 +1,15 @@
 import type { Locator } from 'playwright-core';
 import { waitFor } from '../support/harness';
-import { DESKTOP, PHONE, screenshot, seriousViolations, smallTouchTargets, useApp } from '../support/browser';
+import {
+  DESKTOP,
+  loseConnectionTo,
+  notUpToDate,
+  PHONE,
+  screenshot,
+  seriousViolations,
+  smallTouchTargets,
+  useApp,
+} from '../support/browser';
 import { signalConversation } from '../support/conversations';
 import { seedChannel, seedConversation, seedInboundMessage } from '../support/inbox';
 
@@ -253,7 +262,7 @@ test('at phone size, an editor finds the customer in the inbox, reads the thread
   await d.context().close();
 });
 
-test('on a phone that loses the connection, the conversation and the draft stay on screen, marked not up to date, until it is back', async () => {
+test('on a phone (and at a desk) that loses the connection, the conversation and the draft stay on screen, marked not up to date, until it is back', async () => {
   const owner = chorus.workspace();
   const conversation = await seedConversation(chorus.harness(), {
     workspaceId: owner.workspaceId,
@@ -261,27 +270,30 @@ test('on a phone that loses the connection, the conversation and the draft stay 
     displayName: 'Lee in a Tunnel',
     messages: [{ text: 'Where is my parcel?' }],
   });
-  const p = await signedIn(chorus.member('editor'), PHONE);
-  await p.goto(`/inbox/${conversation.id}`);
-  await p.getByRole('heading', { name: 'Lee in a Tunnel' }).waitFor();
-  const box = p.getByRole('textbox', { name: /^Reply to/ });
-  await box.fill('It left our warehouse on');
+  for (const [viewport, size] of [
+    [PHONE, 'phone'],
+    [DESKTOP, 'desktop'],
+  ] as const) {
+    const p = await signedIn(chorus.member('editor'), viewport);
+    await p.goto(`/inbox/${conversation.id}`);
+    await p.getByRole('heading', { name: 'Lee in a Tunnel' }).waitFor();
+    const box = p.getByRole('textbox', { name: /^Reply to/ });
+    await box.fill('It left our warehouse on');
 
-  // The screen's polls of the conversation fail as a lost connection does (retried, then given up).
-  const thread = (url: URL) => url.pathname === `/v1/inbox/conversations/${conversation.id}`;
-  await p.route(thread, (route) => (route.request().method() === 'GET' ? route.abort() : route.continue()));
-  const notice = p.getByRole('status').filter({ hasText: 'Not up to date: Chorus cannot be reached.' });
-  await notice.waitFor();
-  await p.getByText('Where is my parcel?').waitFor();
-  expect(await box.inputValue()).toBe('It left our warehouse on');
-  expect(await seriousViolations(p)).toEqual([]);
-  await screenshot(p, 'inbox-conversation-offline-phone');
+    // The screen's polls of the conversation fail (retried, then given up).
+    const reconnect = await loseConnectionTo(p, `/v1/inbox/conversations/${conversation.id}`);
+    await notUpToDate(p).waitFor();
+    await p.getByText('Where is my parcel?').waitFor();
+    expect(await box.inputValue()).toBe('It left our warehouse on');
+    expect(await seriousViolations(p)).toEqual([]);
+    await screenshot(p, `inbox-conversation-offline-${size}`);
 
-  // Back online: the next poll clears the notice; the draft was never touched.
-  await p.unroute(thread);
-  await notice.waitFor({ state: 'detached' });
-  expect(await box.inputValue()).toBe('It left our warehouse on');
-  await p.context().close();
+    // Back online: the next poll clears the notice; the draft was never touched.
+    await reconnect();
+    await notUpToDate(p).waitFor({ state: 'detached' });
+    expect(await box.inputValue()).toBe('It left our warehouse on');
+    await p.context().close();
+  }
 });
 
 test('an analyst reads the inbox and a conversation without the controls only the team that engages has', async () => {

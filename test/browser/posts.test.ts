@@ -1,7 +1,17 @@
 import type { Page } from 'playwright-core';
 import type { SandboxAccount } from '../../sandbox/local-bluesky';
 import { connectBluesky } from '../support/channels';
-import { PHONE, screenshot, seriousViolations, signIn, useApp, withPassword } from '../support/browser';
+import {
+  DESKTOP,
+  loseConnectionTo,
+  notUpToDate,
+  PHONE,
+  screenshot,
+  seriousViolations,
+  signIn,
+  useApp,
+  withPassword,
+} from '../support/browser';
 
 /**
  * The posts list and a post's page against the real API and a local Bluesky network: a post turns
@@ -148,4 +158,28 @@ test('an editor reschedules and cancels on the post page, each with the serverâ€
   expect(await a.getByRole('button', { name: 'Cancel post' }).count()).toBe(0);
   expect(await a.getByRole('button', { name: 'Reschedule' }).count()).toBe(0);
   await a.context().close();
+});
+
+test('a post page whose refresh fails keeps the post on screen, marked not up to date, until the connection is back', async () => {
+  const post = await schedule(`Out of reach ${Date.now()}`, inSeconds(3600));
+  const editor = await withPassword(chorus.harness(), chorus.member('editor'));
+  for (const [viewport, size] of [
+    [PHONE, 'phone'],
+    [DESKTOP, 'desktop'],
+  ] as const) {
+    const p = await page(viewport);
+    await signIn(p, editor);
+    await p.goto(`/posts/${post.id}`);
+    const heading = p.getByRole('heading', { name: /Out of reach/ });
+    await heading.waitFor();
+    const reconnect = await loseConnectionTo(p, `/v1/posts/${post.id}`);
+    await notUpToDate(p).waitFor();
+    await heading.waitFor();
+    await p.getByRole('button', { name: 'Reschedule' }).waitFor();
+    expect(await seriousViolations(p)).toEqual([]);
+    await screenshot(p, `post-detail-offline-${size}`);
+    await reconnect();
+    await notUpToDate(p).waitFor({ state: 'detached' });
+    await p.context().close();
+  }
 });

@@ -89,6 +89,20 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   }
 }
 
+/**
+ * Makes the page's GETs of `pathname` fail as a lost connection does (the API's other calls go
+ * through) until the returned function restores them.
+ */
+export async function loseConnectionTo(page: Page, pathname: string): Promise<() => Promise<void>> {
+  const matches = (url: URL) => url.pathname === pathname;
+  await page.route(matches, (route) => (route.request().method() === 'GET' ? route.abort() : route.continue()));
+  return () => page.unroute(matches);
+}
+
+/** What a screen shows above what it loaded when refreshing that failed on a lost connection. */
+export const notUpToDate = (page: Page) =>
+  page.getByRole('status').filter({ hasText: 'Not up to date: Chorus cannot be reached.' });
+
 /** What a finger taps on the screens: buttons, fields, disclosure summaries. */
 export const TAPPABLE = 'main button, main select, main input, main textarea, main summary';
 

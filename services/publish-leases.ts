@@ -109,8 +109,18 @@ export class PublishLease {
     clearTimeout(this.timer);
     await this.running;
     await Promise.all(this.handingOn.values());
-    if (this.id && !leaveHeld)
+    if (!this.id) return;
+    if (!leaveHeld) {
       await endWorkerLease(this.options.leasesDb, this.id).catch((err) => this.log('Ending the lease', err));
+      return;
+    }
+    // Those over by now (sent, or handed on) leave the lease first: the others' watch hands on only
+    // what is still held, instead of failing thousands of finished activities again.
+    const released = this.released.splice(0);
+    for (let i = 0; i < released.length; i += MAX_RELEASES_PER_TICK)
+      await releasePublishes(this.options.leasesDb, released.slice(i, i + MAX_RELEASES_PER_TICK)).catch((err) =>
+        this.log('Releasing the finished publishes', err),
+      );
   }
 
   /** Notes a staged publish (its activity's task token) under the lease, until `release`. */

@@ -8,7 +8,7 @@ import { formatDateTime } from '../app/format';
 import { useSession } from '../app/session';
 import { ApprovalChainPanel, mayDecide, type ApprovalChain } from '../components/ApprovalChainPanel';
 import { ProblemMessage } from '../components/ProblemMessage';
-import { RefreshProblem, refreshError } from '../components/RefreshProblem';
+import { RefreshProblem } from '../components/RefreshProblem';
 import { Screen } from '../components/Screen';
 import { StatusBadge } from '../components/StatusBadge';
 import { TextDiff } from '../components/TextDiff';
@@ -78,8 +78,8 @@ function useOtherReviews() {
   });
   return {
     // A first load that failed; a refresh that fails keeps what is listed (and a decision being written).
-    error: (campaigns.data === undefined && campaigns.error) || (library.data === undefined && library.error),
-    refreshError: refreshError(campaigns) ?? refreshError(library),
+    error: campaigns.isLoadingError ? campaigns.error : library.isLoadingError ? library.error : null,
+    queries: [campaigns, library],
     retry: () => void Promise.all([campaigns.refetch(), library.refetch()]),
     campaigns: (campaigns.data?.campaigns ?? []).map((c, i) => ({ campaign: c, chain: campaignChains[i]?.data })),
     items: waitingItems.map((item, i) => ({ item, chain: itemChains[i]?.data })),
@@ -182,19 +182,12 @@ function Inbox({
   empty: string;
 }) {
   if (posts.isPending) return <p className="loading">Loading…</p>;
-  if (posts.data === undefined) return <ProblemMessage error={posts.error} onRetry={() => void posts.refetch()} />;
+  if (posts.isLoadingError) return <ProblemMessage error={posts.error} onRetry={() => void posts.refetch()} />;
   if (others.error) return <ProblemMessage error={others.error} onRetry={others.retry} />;
   const nothing = posts.data.pending.length === 0 && campaigns.length === 0 && items.length === 0;
-  const stale = refreshError(posts) ?? others.refreshError;
   return (
     <div className="inbox">
-      <RefreshProblem
-        error={stale}
-        onRetry={() => {
-          void posts.refetch();
-          others.retry();
-        }}
-      />
+      <RefreshProblem queries={[posts, ...others.queries]} />
       {nothing && <p>{empty}</p>}
       {posts.data.pending.length > 0 && (
         <section aria-label="Posts">

@@ -7,7 +7,7 @@ import { formatDateTime } from '../app/format';
 import { useSession } from '../app/session';
 import { ApprovalChainPanel } from '../components/ApprovalChainPanel';
 import { ProblemMessage } from '../components/ProblemMessage';
-import { RefreshProblem, refreshError } from '../components/RefreshProblem';
+import { RefreshProblem } from '../components/RefreshProblem';
 import { Screen } from '../components/Screen';
 import { StatusBadge } from '../components/StatusBadge';
 import { CampaignReport } from './analytics/CampaignReport';
@@ -58,7 +58,7 @@ export default function CampaignDetail() {
       </Screen>
     );
   // Its first load failed (a refresh that fails keeps the campaign on screen, and says so).
-  if (campaign.data === undefined)
+  if (campaign.isLoadingError)
     return (
       <Screen title="Campaign">
         <ProblemMessage error={campaign.error} onRetry={() => void campaign.refetch()} />
@@ -68,7 +68,7 @@ export default function CampaignDetail() {
   const c = campaign.data;
   return (
     <Screen title={c.name} actions={<CampaignActions campaign={c} />}>
-      <RefreshProblem error={refreshError(campaign)} onRetry={() => void campaign.refetch()} />
+      <RefreshProblem queries={[campaign]} />
       <p>
         <Link to="/campaigns">All campaigns</Link>
       </p>

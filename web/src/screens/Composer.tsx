@@ -81,12 +81,13 @@ function ComposerForm() {
   });
   const channels = useQuery({ queryKey: ['channels'], queryFn: () => data(api.GET('/v1/channels')) });
   // A first load that failed; a refresh that fails (the window regaining focus) keeps the editor and its draft.
-  const channelsFailed = channels.data === undefined && channels.error;
-  const failed = channelsFailed || (editing.data === undefined && editing.error);
-  if (failed)
+  if (channels.isLoadingError || editing.isLoadingError)
     return (
       <Screen title={postId ? 'Edit post' : 'Compose'}>
-        <ProblemMessage error={failed} onRetry={() => void (channelsFailed ? channels.refetch() : editing.refetch())} />
+        <ProblemMessage
+          error={channels.isLoadingError ? channels.error : editing.error}
+          onRetry={() => void (channels.isLoadingError ? channels.refetch() : editing.refetch())}
+        />
       </Screen>
     );
   if (!channels.data || (postId && !editing.data)) return <p className="loading">Loading…</p>;

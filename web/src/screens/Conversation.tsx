@@ -8,7 +8,7 @@ import { LIVE_REFETCH_MS } from '../app/live';
 import { useSession } from '../app/session';
 import { ApprovalChainPanel } from '../components/ApprovalChainPanel';
 import { ProblemMessage } from '../components/ProblemMessage';
-import { RefreshProblem, refreshError } from '../components/RefreshProblem';
+import { RefreshProblem } from '../components/RefreshProblem';
 import { Screen } from '../components/Screen';
 import { StatusBadge } from '../components/StatusBadge';
 import { useNow } from '../components/useNow';
@@ -45,7 +45,7 @@ function ConversationScreen({ conversationId }: { conversationId: string }) {
     refetchInterval: LIVE_REFETCH_MS,
   });
   // Its first load failed. A refresh that fails keeps the conversation, and the draft in the reply box, on screen.
-  if (detail.data === undefined && detail.error)
+  if (detail.isLoadingError)
     return (
       <Screen title="Conversation">
         <Link to="/inbox" className="back-link">
@@ -82,7 +82,7 @@ function ConversationScreen({ conversationId }: { conversationId: string }) {
           </span>
         </span>
       </div>
-      <RefreshProblem error={refreshError(detail)} onRetry={() => void detail.refetch()} />
+      <RefreshProblem queries={[detail]} />
       <Answers detail={d} />
       <div className="conversation-layout">
         <div className="conversation-main">

@@ -9,7 +9,7 @@ import { useSession } from '../app/session';
 import { ApprovalChainPanel } from '../components/ApprovalChainPanel';
 import { FormDialog } from '../components/FormDialog';
 import { ProblemMessage } from '../components/ProblemMessage';
-import { RefreshProblem, refreshError } from '../components/RefreshProblem';
+import { RefreshProblem } from '../components/RefreshProblem';
 import { Screen } from '../components/Screen';
 import { StatusBadge } from '../components/StatusBadge';
 import { useNow } from '../components/useNow';
@@ -143,10 +143,10 @@ function ItemApproval({ item }: { item: Item }) {
     queryFn: () => data(api.GET('/v1/library/{id}/approval', { params: { path: { id: item.id } } })),
   });
   if (chain.isPending) return <p className="loading">Loading the approval chain…</p>;
-  if (chain.data === undefined) return <ProblemMessage error={chain.error} onRetry={() => void chain.refetch()} />;
+  if (chain.isLoadingError) return <ProblemMessage error={chain.error} onRetry={() => void chain.refetch()} />;
   return (
     <>
-      <RefreshProblem error={refreshError(chain)} onRetry={() => void chain.refetch()} />
+      <RefreshProblem queries={[chain]} />
       <ApprovalChainPanel chain={chain.data} subject={{ kind: 'library', id: item.id, ownerId: item.ownerId }} />
     </>
   );

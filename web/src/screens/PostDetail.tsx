@@ -6,7 +6,7 @@ import { formatDateTime } from '../app/format';
 import { LIVE_REFETCH_MS } from '../app/live';
 import { useSession } from '../app/session';
 import { ProblemMessage } from '../components/ProblemMessage';
-import { RefreshProblem, refreshError } from '../components/RefreshProblem';
+import { RefreshProblem } from '../components/RefreshProblem';
 import { Screen } from '../components/Screen';
 import { StatusBadge } from '../components/StatusBadge';
 import { channelName, excerpt, MOVABLE, statusText, useChannels, type PostView } from './post-shared';
@@ -48,7 +48,7 @@ export default function PostDetail() {
 
   if (post.isPending) return <p className="loading">Loading…</p>;
   // Its first load failed (a refresh that fails keeps the post on screen, and says so).
-  if (post.data === undefined)
+  if (post.isLoadingError)
     return (
       <Screen title="Post">
         <ProblemMessage error={post.error} onRetry={() => void post.refetch()} />
@@ -67,7 +67,7 @@ export default function PostDetail() {
   );
   return (
     <Screen title={`Post: ${excerpt(p.text, 40)}`}>
-      <RefreshProblem error={refreshError(post)} onRetry={() => void post.refetch()} />
+      <RefreshProblem queries={[post]} />
       <div className="post-detail">
         <section aria-labelledby="post-summary">
           <h2 id="post-summary">Summary</h2>

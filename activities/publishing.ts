@@ -394,7 +394,8 @@ export function createPublishingActivities({
         taskToken: info.taskToken,
         targetId: input.targetId,
         claimAt: Date.parse(input.publishAt) - CLAIM_AHEAD_MS,
-        what: `${info.activityType} attempt ${attempt}${info.workflowExecution ? ` (workflow ${info.workflowExecution.workflowId})` : ''}`,
+        // Its names only: the activity's info itself is not kept for the wait.
+        activity: { activityType: info.activityType, attempt, workflowExecution: info.workflowExecution },
       };
       await publishWaits.stage(staged, (hold, pause) => publishWhenDue(input, { attempt, pause, hold }));
       throw new CompleteAsyncError();

@@ -1,8 +1,9 @@
 import { AsyncResource } from 'node:async_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ActivityNotFoundError, type Client } from '@temporalio/client';
-import { ApplicationFailure, ApplicationFailureCategory } from '@temporalio/common';
+import { ApplicationFailure } from '@temporalio/common';
 import { FailureType } from '../contracts/shared';
+import { activityLabel, expectedFailureLine, type ActivityNamed } from './activity-log';
 import type { PublishHold, PublishLease } from './publish-leases';
 
 /**
@@ -40,13 +41,13 @@ export interface StagedActivity {
   targetId: string;
   /** When it claims its post (ms since the epoch). */
   claimAt: number;
-  /** How its failures are logged: `publishTargetWhenDue attempt 2 (workflow post/…)`, as the worker logs any activity's. */
-  what: string;
+  /** Named in its failures' log lines as the worker names any activity's. */
+  activity: ActivityNamed;
 }
 
 interface Waiting {
   taskToken: Uint8Array;
-  what: string;
+  activity: ActivityNamed;
   hold: PublishHold;
   timer: NodeJS.Timeout;
 }
@@ -85,14 +86,14 @@ export class PublishWaits {
    * Notes the publish of the activity's task token under the lease and runs it at its claim,
    * reporting its outcome with the token. The activity then completes asynchronously.
    */
-  async stage({ taskToken, targetId, claimAt, what }: StagedActivity, publish: StagedPublish): Promise<void> {
+  async stage({ taskToken, targetId, claimAt, activity }: StagedActivity, publish: StagedPublish): Promise<void> {
     if (this.stopped)
       throw ApplicationFailure.retryable('This worker is stopping: another takes the publish', FailureType.WorkerLost);
     const hold = await this.options.lease.hold(taskToken, targetId);
     this.scope.runInAsyncScope(() => {
       const waiting: Waiting = {
         taskToken,
-        what,
+        activity,
         hold,
         timer: setTimeout(
           () => {
@@ -144,7 +145,7 @@ export class PublishWaits {
       .then(
         (result) => this.report(waiting.taskToken, { result }),
         (failure: unknown) => {
-          this.logFailure(waiting.what, failure);
+          this.logFailure(waiting.activity, failure);
           return this.report(waiting.taskToken, { failure });
         },
       )
@@ -185,9 +186,9 @@ export class PublishWaits {
   }
 
   /** As the worker's activity interceptor logs (workers/worker.ts): an expected failure in a line, any other with its stack. */
-  private logFailure(what: string, failure: unknown): void {
-    if (failure instanceof ApplicationFailure && failure.category === ApplicationFailureCategory.BENIGN)
-      this.log(`${what} failed: ${failure.type}: ${failure.message}${failure.nonRetryable ? '' : '; will retry'}`);
-    else this.log(`${what} failed`, failure);
+  private logFailure(activity: ActivityNamed, failure: unknown): void {
+    const line = expectedFailureLine(activity, failure);
+    if (line) this.log(line);
+    else this.log(`${activityLabel(activity)} failed`, failure);
   }
 }

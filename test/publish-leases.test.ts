@@ -164,7 +164,7 @@ test('a worker stopping while Temporal is unreachable leaves its waiting publish
     taskToken: randomBytes(32),
     targetId: randomUUID(),
     claimAt,
-    what: 'a publish',
+    activity: { activityType: 'publishTargetWhenDue', attempt: 1 },
   });
   await waits.stage(staged(Date.now() + 60_000), async () => (ran = true));
   expect(waits.size).toBe(1);

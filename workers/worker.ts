@@ -1,4 +1,3 @@
-import { ApplicationFailure, ApplicationFailureCategory } from '@temporalio/common';
 import {
   NativeConnection,
   Runtime,
@@ -13,6 +12,7 @@ import { createActivities, createInboxReadActivities, type ActivityDeps } from '
 import { inboxReadsTaskQueue, isInboxReadsTaskQueue } from '../contracts/inbox';
 import type { Db } from '../db/database';
 import { PublishLease } from '../services/publish-leases';
+import { expectedFailureLine } from '../services/activity-log';
 import { PublishWaits } from '../services/publish-waits';
 import { builtWorkflowBundle } from './workflow-bundle';
 
@@ -200,13 +200,8 @@ export const logExpectedFailures: ActivityInterceptorsFactory = (ctx) => ({
       try {
         return await next(input);
       } catch (err) {
-        if (err instanceof ApplicationFailure && err.category === ApplicationFailureCategory.BENIGN) {
-          const { activityType, attempt, workflowExecution } = ctx.info;
-          const workflow = workflowExecution ? ` (workflow ${workflowExecution.workflowId})` : '';
-          Runtime.instance().logger.warn(
-            `${activityType} attempt ${attempt}${workflow} failed: ${err.type}: ${err.message}${err.nonRetryable ? '' : '; will retry'}`,
-          );
-        }
+        const line = expectedFailureLine(ctx.info, err);
+        if (line) Runtime.instance().logger.warn(line);
         throw err;
       }
     },

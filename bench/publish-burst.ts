@@ -22,6 +22,8 @@ import {
   runCleanups,
   startTemporal,
   startWorker,
+  untilWorkflowsEnded,
+  postIndicesOnPds,
   type Cleanup,
 } from './support';
 
@@ -331,16 +333,8 @@ const signedSeconds = (ms: number) => `${ms >= 0 ? '+' : '−'}${(Math.abs(ms) /
  */
 async function drainWorkflows(system: System, graceMs = 30_000): Promise<void> {
   const query = `TaskQueue = '${system.taskQueue}' AND ExecutionStatus = 'Running'`;
-  const deadline = Date.now() + graceMs;
-  for (;;) {
-    const { count } = await system.temporal.workflow.count(query);
-    if (count === 0) return;
-    if (Date.now() > deadline) {
-      console.warn(`  ${count} workflow(s) still running ${graceMs / 1000} s after their posts were final`);
-      return;
-    }
-    await sleepMs(200);
-  }
+  const count = await untilWorkflowsEnded(system.temporal, query, graceMs);
+  if (count > 0) console.warn(`  ${count} workflow(s) still running ${graceMs / 1000} s after their posts were final`);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -443,11 +437,14 @@ async function pdsFigures(
   expected: number,
 ): Promise<PdsFigures> {
   const pattern = markerPattern(marker);
-  const lists = await Promise.all(accounts.map((a) => pds.listPosts(a.did)));
-  const indices = lists.flat().flatMap((record) => {
-    const match = pattern.exec(record.text);
-    return match ? [Number(match[1])] : [];
-  });
+  const indices = await postIndicesOnPds(
+    pds,
+    accounts.map((a) => a.did),
+    (text) => {
+      const match = pattern.exec(text);
+      return match ? Number(match[1]) : undefined;
+    },
+  );
   const distinct = new Set(indices);
   const found = [...distinct].filter((i) => i >= 0 && i < expected).length;
   return { records: indices.length, duplicates: indices.length - distinct.size, missing: expected - found };

@@ -8,7 +8,6 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { AtpAgent } from '@atproto/api';
 import { TID } from '@atproto/common-web';
-import type { Client } from '@temporalio/client';
 import { sql } from 'kysely';
 import { CLAIM_AHEAD_MS } from '../activities/publishing';
 import { RepoWriteBatcher } from '../channels/bluesky-write-batch';
@@ -31,6 +30,8 @@ import {
   runCleanups,
   startChorusProcess,
   startTemporal,
+  untilWorkflowsEnded,
+  postIndicesOnPds,
   type ChorusProcess,
   type Cleanup,
 } from './support';
@@ -130,12 +131,6 @@ function parseOptions(): Options {
     profile: values.profile,
     fromSource: values['from-source'],
   };
-}
-
-/** Waits until no post workflow runs on `taskQueue` (or `deadline`). */
-async function untilPostWorkflowsEnded(client: Client, taskQueue: string, deadline: number): Promise<void> {
-  const query = `TaskQueue = "${taskQueue}" AND WorkflowType = "publishPost" AND ExecutionStatus = "Running"`;
-  while ((await client.workflow.count(query)).count > 0 && Date.now() < deadline) await sleep(1000);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -377,7 +372,11 @@ async function main() {
     // their last tasks too.
     const client = await connectClient(temporal);
     cleanups.push({ what: 'Temporal client', run: () => client.connection.close() });
-    await untilPostWorkflowsEnded(client, taskQueue, Date.now() + 60_000);
+    await untilWorkflowsEnded(
+      client,
+      `TaskQueue = "${taskQueue}" AND WorkflowType = "publishPost" AND ExecutionStatus = "Running"`,
+      60_000,
+    );
     const memory = memoryOf(worker.pid);
     const loadAfter = load();
     const claimTimes = await claimedAt(statusDb, ids.filter(Boolean));
@@ -495,11 +494,14 @@ async function blueskyFigures(
   ids: string[],
   dueOf: (i: number) => number,
 ): Promise<{ published: number; duplicates: number; lateness: number[] }> {
-  const lists = await Promise.all(accounts.map((a) => pds.listPosts(a.did)));
-  const indices = lists.flat().flatMap((record) => {
-    const match = TEXT_PATTERN.exec(record.text);
-    return match && match[1] === marker ? [Number(match[2])] : [];
-  });
+  const indices = await postIndicesOnPds(
+    pds,
+    accounts.map((a) => a.did),
+    (text) => {
+      const match = TEXT_PATTERN.exec(text);
+      return match && match[1] === marker ? Number(match[2]) : undefined;
+    },
+  );
   const distinct = new Set(indices);
   const publishedAt = new Map<string, number>();
   const created = ids.filter(Boolean);

@@ -14,8 +14,10 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import pg from 'pg';
+import type { Client } from '@temporalio/client';
 import type { Config } from '../config';
 import type { ChorusDeps } from '../deps/create-deps';
+import type { LocalBlueskyProcess } from '../sandbox/local-bluesky-process';
 import type { TemporalTarget } from '../temporal/connection';
 import { freePort, startDevServer } from '../temporal/dev-server';
 import { configuredTemporal } from '../temporal/target';
@@ -407,4 +409,30 @@ function postgresBinDir(): string {
     : [];
   if (versions[0]) return path.join(debian, versions[0], 'bin');
   throw new Error('No initdb/pg_ctl found (PATH, pg_config --bindir, /usr/lib/postgresql/N/bin): install PostgreSQL');
+}
+
+/**
+ * Waits until no workflow matching `query` (a visibility query) runs, or `graceMs` has passed;
+ * returns how many still run (a bench reads its figures after its workflows' last tasks).
+ */
+export async function untilWorkflowsEnded(client: Client, query: string, graceMs: number): Promise<number> {
+  const deadline = Date.now() + graceMs;
+  for (;;) {
+    const { count } = await client.workflow.count(query);
+    if (count === 0 || Date.now() > deadline) return count;
+    await sleep(200);
+  }
+}
+
+/** The post index of every post record in the accounts' repositories whose text `indexOf` recognises (a repeat is a duplicate). */
+export async function postIndicesOnPds(
+  pds: LocalBlueskyProcess,
+  dids: string[],
+  indexOf: (text: string) => number | undefined,
+): Promise<number[]> {
+  const lists = await Promise.all(dids.map((did) => pds.listPosts(did)));
+  return lists.flat().flatMap((record) => {
+    const index = indexOf(record.text);
+    return index === undefined ? [] : [index];
+  });
 }

@@ -96,11 +96,13 @@ test('approval reminders and escalations are emailed to their recipients, once e
   expect(subjectOf(escalation)).toContain('"Legal"');
   // Each once, with a Message-ID stable per notification.
   expect(mails.filter((m) => /^(Reminder|Escalated)/.test(subjectOf(m)))).toHaveLength(2);
-  const recorded = await h()
-    .db.selectFrom('notifications')
-    .select(['id', 'emailed_at'])
-    .where('subject_id', '=', post.id)
-    .execute();
+  // Recorded as emailed once the mail server has accepted it: a moment after the mail arrives.
+  const emailed = () =>
+    h().db.selectFrom('notifications').select(['id', 'emailed_at']).where('subject_id', '=', post.id).execute();
+  const recorded = await waitFor('the notifications recorded as emailed', async () => {
+    const rows = await emailed();
+    return rows.every((n) => n.emailed_at !== null) && rows;
+  });
   expect(recorded.every((n) => n.emailed_at !== null)).toBe(true);
   expect(recorded.map((n) => `<ntf-${n.id}@chorus>`).sort()).toEqual(
     [messageIdOf(reminder), messageIdOf(escalation)].sort(),

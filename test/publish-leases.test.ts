@@ -46,7 +46,8 @@ test('a worker killed while its staged publishes wait: another worker takes them
     return leases.length === 1 && leases[0];
   });
 
-  const publishAt = new Date(Date.now() + 8_000 + DUE_AFTER_KILL_MS).toISOString();
+  // Room for the set-up below (creating, holding, a second worker process) on a loaded machine.
+  const publishAt = new Date(Date.now() + 16_000 + DUE_AFTER_KILL_MS).toISOString();
   const posts = await Promise.all(
     Array.from({ length: POSTS }, (_, i) =>
       createdPost(call, ws().token, { text: `Lease drill ${i}`, channelIds: [channel.id], publishAt }),

@@ -32,5 +32,5 @@ RUN mkdir -p /app/.chorus /var/lib/chorus/media && chown node:node /app/.chorus 
 USER node
 EXPOSE 3000
 
-# API by default; the worker image runs `node dist/workers/main.js` (set by docker-compose.yml).
+# API by default; the worker runs `node --max-old-space-size=256 dist/workers/main.js` (set by docker-compose.yml).
 CMD ["node", "dist/api/main.js"]

@@ -19,7 +19,8 @@ interface Service {
   volumes?: string[];
 }
 
-const compose = parse(readFileSync(path.join(root, 'docker-compose.yml'), 'utf8')) as {
+// Compose merges `<<:` keys (YAML 1.1); the worker's environment is the shared one plus its own.
+const compose = parse(readFileSync(path.join(root, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
   services: Record<string, Service>;
 };
 const services = compose.services;
@@ -113,8 +114,12 @@ describe('docker-compose.yml', () => {
     });
   });
 
-  it('gives the API and the worker the same environment', () => {
-    expect(env(service('chorus-worker'))).toEqual(env(service('chorus-api')));
+  it("gives the worker the API's environment and bounds its memory (heap limit, cached workflows)", () => {
+    const worker = env(service('chorus-worker'));
+    expect(worker).toMatchObject(env(service('chorus-api')));
+    expect(worker.CHORUS_WORKER_CACHED_WORKFLOWS).toBe('300');
+    // The flag goes before the script, where node reads its own options (after it, the script gets it).
+    expect(service('chorus-worker').command).toEqual(['node', '--max-old-space-size=256', 'dist/workers/main.js']);
   });
 
   it('runs the API and the worker entry points', () => {

@@ -87,9 +87,12 @@ test('a worker killed while its staged publishes wait: another worker takes them
   }
 });
 
-test('the compiled worker (`node dist/workers/main.js`) runs from the workflow bundle built beside it: it does not bundle at start, and publishes', async () => {
+test('the compiled worker (`node dist/workers/main.js`) runs from the workflow bundle built beside it: it does not bundle at start, and publishes, with the memory settings docker-compose.yml gives it', async () => {
   for (const w of workers.splice(0)) await w.stop(); // the only worker on the task queue
-  const compiled = await startWorkerProcess(h(), { compiled: true });
+  const compiled = await startWorkerProcess(h(), {
+    compiled: true,
+    env: { NODE_OPTIONS: '--max-old-space-size=256', CHORUS_WORKER_CACHED_WORKFLOWS: '300' },
+  });
   workers.push(compiled);
   const channel = await connectWebhook(h(), ws().token, hook(), 'Compiled worker hook');
   const marker = `compiled-${Date.now()}`;
@@ -105,6 +108,9 @@ test('the compiled worker (`node dist/workers/main.js`) runs from the workflow b
   // The SDK logs this (INFO, as workers/main.ts logs) whenever a worker bundles its workflows itself.
   expect(compiled.output()).toContain('Chorus worker polling');
   expect(compiled.output()).not.toContain('Workflow bundle created');
+  // Its start line says what bounds its memory: the heap limit (the old space asked for, plus V8's young space).
+  const [, heapMb, cached] = /heap limit (\d+) MB per isolate, (\d+) cached workflows/.exec(compiled.output()) ?? [];
+  expect({ heapMb: Number(heapMb) >= 256 && Number(heapMb) < 400, cached }).toEqual({ heapMb: true, cached: '300' });
 });
 
 test('a worker whose lease was taken while it still ran (a stall) knows: its held publishes must not claim, new ones hold under a new lease', async () => {

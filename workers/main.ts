@@ -1,3 +1,4 @@
+import { getHeapStatistics } from 'node:v8';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { loadConfig } from '../config';
 import { inboxReadsTaskQueue } from '../contracts/inbox';
@@ -33,7 +34,8 @@ async function main() {
     // OAuth channels' tokens are kept fresh by a workflow each (idempotent: running ones go on).
     await ensureChannelTokenWorkflows(deps);
     console.log(
-      `Chorus worker polling ${deps.taskQueue} and ${inboxReadsTaskQueue(deps.taskQueue)} on ${deps.target.address}`,
+      `Chorus worker polling ${deps.taskQueue} and ${inboxReadsTaskQueue(deps.taskQueue)} on ${deps.target.address}` +
+        ` (${memorySettings(config.CHORUS_WORKER_CACHED_WORKFLOWS)})`,
     );
     // Audit checkpoints are signed and sent from the worker process (not the API's).
     const checkpoints = startAuditCheckpoints(deps.workerDeps(), {
@@ -48,6 +50,14 @@ async function main() {
   } finally {
     await deps.close();
   }
+}
+
+/** What bounds the worker's memory, for its start line (README, "Production"). */
+function memorySettings(cachedWorkflows: number | undefined): string {
+  const heapMb = Math.round(getHeapStatistics().heap_size_limit / 2 ** 20);
+  const cache =
+    cachedWorkflows === undefined ? "the SDK's number of cached workflows" : `${cachedWorkflows} cached workflows`;
+  return `heap limit ${heapMb} MB per isolate, ${cache}`;
 }
 
 main().catch((err) => {

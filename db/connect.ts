@@ -1,6 +1,6 @@
 import { dataPath, type Config } from '../config';
 import { AuditKey, withAuditKey } from './audit';
-import { createDb, type Db } from './database';
+import { createDb, EMBEDDED_DB_OPTIONS, type Db } from './database';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded';
 import { migrateToLatest } from './migrate';
 import { Unavailable } from '../contracts/errors';
@@ -55,7 +55,8 @@ export async function openDatabase(config: Config, auditKey: AuditKey): Promise<
     embedded = await startEmbeddedPostgres(dataPath(config, 'pglite'), config.PGLITE_PORT);
     url = embedded.url;
   }
-  const db = createDb(url, config.DATABASE_POOL_SIZE);
+  const options = embedded ? EMBEDDED_DB_OPTIONS : {};
+  const db = createDb(url, config.DATABASE_POOL_SIZE, options);
   try {
     await migrateWhenReachable(db);
   } catch (err) {
@@ -63,8 +64,8 @@ export async function openDatabase(config: Config, auditKey: AuditKey): Promise<
     await embedded?.close();
     throw err;
   }
-  const inboxReadsDb = createDb(url, config.INBOX_READS_DATABASE_POOL_SIZE);
-  const leasesDb = createDb(url, 1);
+  const inboxReadsDb = createDb(url, config.INBOX_READS_DATABASE_POOL_SIZE, options);
+  const leasesDb = createDb(url, 1, options);
   return {
     db: withAuditKey(db, auditKey),
     inboxReadsDb: withAuditKey(inboxReadsDb, auditKey),

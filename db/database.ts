@@ -127,7 +127,20 @@ export interface DbOptions {
   acquireTimeoutMs?: number;
   /** Where a connection lost outside any query is reported (it is dropped, and the next query connects anew). */
   onConnectionError?: (err: Error) => void;
+  /**
+   * Whether the reads marked by nameStatement run as named prepared statements (default true).
+   * Off where connections share one server session, as on the embedded PGlite (db/embedded.ts):
+   * there a name prepared by one connection exists for all, and a second one preparing it fails.
+   */
+  namedStatements?: boolean;
 }
+
+/**
+ * How Chorus's pools must use the embedded database (db/embedded.ts): PGlite is one PostgreSQL session, which its
+ * socket server shares between all connections (each transaction kept to its own connection), so
+ * session state such as a named prepared statement is every connection's.
+ */
+export const EMBEDDED_DB_OPTIONS: DbOptions = { namedStatements: false };
 
 export const DEFAULT_CONNECT_TIMEOUT_MS = 2000;
 export const DEFAULT_ACQUIRE_TIMEOUT_MS = 10_000;
@@ -217,11 +230,11 @@ export function nameStatement(text: string): void {
     statementNames.set(text, `chorus_${createHash('sha256').update(text).digest('hex').slice(0, 24)}`);
 }
 
-function guardClient(client: pg.PoolClient, onError: (err: Error) => void) {
+function guardClient(client: pg.PoolClient, onError: (err: Error) => void, namedStatements: boolean) {
   client.on('error', onError);
   const query = client.query.bind(client) as Query;
   (client as unknown as { query: Query }).query = (...args) => {
-    const name = typeof args[0] === 'string' ? statementNames.get(args[0]) : undefined;
+    const name = namedStatements && typeof args[0] === 'string' ? statementNames.get(args[0]) : undefined;
     const result = name ? query({ name, text: args[0], values: args[1] }) : query(...args);
     return result instanceof Promise ? result.catch((err: unknown) => Promise.reject(asOutage(err))) : result;
   };
@@ -269,7 +282,7 @@ export function createDb(connectionString: string, poolSize = 10, options: DbOpt
   });
   // An idle connection the server drops: pg-pool discards it and emits 'error' here.
   pool.on('error', onError);
-  pool.on('connect', (client) => guardClient(client, onError));
+  pool.on('connect', (client) => guardClient(client, onError, options.namedStatements ?? true));
   return new Kysely<Database>({
     dialect: new PostgresDialect({
       pool: {

@@ -132,7 +132,7 @@ async function withDb(work: (db: Db) => Promise<number>): Promise<number> {
   const config = loadConfig();
   const url = config.DATABASE_URL ?? `postgres://postgres@127.0.0.1:${config.PGLITE_PORT}/postgres?sslmode=disable`;
   await checkReachable(url, config.DATABASE_URL === undefined ? { pgLitePort: config.PGLITE_PORT } : undefined);
-  const { createDb } = require('../db/database') as typeof import('../db/database');
+  const { createDb, EMBEDDED_DB_OPTIONS } = require('../db/database') as typeof import('../db/database');
   const { migrateToLatest } = require('../db/migrate') as typeof import('../db/migrate');
   const { AuditKey, withAuditKey } = require('../db/audit') as typeof import('../db/audit');
   // The servers' audit key (from CHORUS_ENCRYPTION_KEY, or the key file `npm start` keeps in
@@ -146,7 +146,8 @@ async function withDb(work: (db: Db) => Promise<number>): Promise<number> {
       2,
     );
   const auditKey = AuditKey.derive(keyMaterial);
-  const db = withAuditKey(createDb(url, 2), auditKey);
+  // The embedded database's session is shared with the running servers' connections.
+  const db = withAuditKey(createDb(url, 2, config.DATABASE_URL === undefined ? EMBEDDED_DB_OPTIONS : {}), auditKey);
   try {
     await migrateToLatest(db);
     return await work(db);

@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { AuditKey, withAuditKey } from '../db/audit';
-import { createDb, type Db } from '../db/database';
+import { createDb, EMBEDDED_DB_OPTIONS, type Db } from '../db/database';
 import { findPosts } from '../db/posts';
 import { generateKey } from '../db/sealing';
 import { migrateToLatest } from '../db/migrate';
@@ -41,8 +41,8 @@ beforeAll(async () => {
     });
     child.once('exit', (code) => reject(new Error(`the embedded database exited with ${code}`)));
   });
-  // Audit rows are sealed with a key, as Chorus's own handle (openDatabase) does.
-  db = withAuditKey(createDb(url, 2), AuditKey.derive(generateKey()));
+  // Audit rows are sealed with a key, and the pool set for PGlite, as Chorus's own handle (openDatabase) does.
+  db = withAuditKey(createDb(url, 4, EMBEDDED_DB_OPTIONS), AuditKey.derive(generateKey()));
 }, 60_000);
 afterAll(async () => {
   await db?.destroy();
@@ -107,11 +107,15 @@ test('every migration runs on the embedded database, and mentions are stored onc
   ]);
 }, 60_000);
 
-test('reads run as named prepared statements on the embedded database too: each shape prepared once, then reused', async () => {
+test('the prepared reads run from several connections at once, again and again: PGlite is one session for them all, so none runs by a name another prepared', async () => {
   const owner = await createWorkspaceWithOwner(db, { name: 'Embedded reads', ownerEmail: 'reads@chorus.example' });
   const id = await insertPostRow(db, owner, 'Read twice');
   for (let run = 0; run < 3; run++) {
-    expect((await findPosts(db, owner.workspaceId, { ids: [id] })).map((p) => p.text)).toEqual(['Read twice']);
-    expect((await findPosts(db, owner.workspaceId, { limit: 10 })).map((p) => p.id)).toEqual([id]);
+    const reads = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        i % 2 ? findPosts(db, owner.workspaceId, { ids: [id] }) : findPosts(db, owner.workspaceId, { limit: 10 }),
+      ),
+    );
+    expect(reads.map((posts) => posts.map((p) => p.text))).toEqual(Array(8).fill(['Read twice']));
   }
 });

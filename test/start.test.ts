@@ -113,3 +113,73 @@ test('npm start serves the web app; Ctrl+C on npm start: the Temporal dev server
     if (existsSync(dataDir)) rmSync(dataDir, { recursive: true, force: true });
   }
 });
+
+test('npm start on its embedded database (no DATABASE_URL): a workspace made with the CLI beside it, and its reads answered from several connections at once', async () => {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'chorus-start-embedded-'));
+  const env = {
+    ...process.env,
+    CHORUS_DATA_DIR: dataDir,
+    DATABASE_URL: '',
+    PGLITE_PORT: String(await freePort()),
+    TEMPORAL_ADDRESS: '',
+    API_PORT: '0',
+    TEMPORAL_PORT: '0',
+    TEMPORAL_UI_PORT: String(await freePort()),
+  };
+  const chorus = spawn('npm', ['start', '--silent'], { cwd: ROOT, detached: true, env });
+  let stdout = '';
+  let stderr = '';
+  chorus.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  chorus.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  try {
+    await waitFor(
+      'Chorus to be running',
+      async () => stdout.includes('Press Ctrl+C to stop.') || chorus.exitCode !== null,
+      90_000,
+    );
+    if (!stdout.includes('Press Ctrl+C to stop.'))
+      throw new Error(`npm start did not start.\nstdout:\n${stdout}\nstderr:\n${stderr}`);
+    expect(stdout).toContain('embedded PGlite');
+    const api = `http://127.0.0.1:${/App {2,}http:\/\/127\.0\.0\.1:(\d+)\//.exec(stdout)?.[1]}`;
+    const cli = spawn(
+      process.execPath,
+      [
+        path.join(ROOT, 'bin', 'chorus.js'),
+        'workspace',
+        'create',
+        '--name',
+        'Embedded',
+        '--owner',
+        'owner@embedded.example',
+      ],
+      { env },
+    );
+    let created = '';
+    cli.stdout.on('data', (chunk: Buffer) => (created += chunk.toString()));
+    const [code] = (await once(cli, 'exit')) as [number | null];
+    expect(code).toBe(0);
+    const { token } = JSON.parse(created) as { token: string };
+    const headers = { authorization: `Bearer ${token}` };
+    // PGlite is one session for all of Chorus's connections: reads that run as named prepared
+    // statements on PostgreSQL must not here (a second connection preparing a name fails).
+    for (let round = 0; round < 3; round++) {
+      const answers = await Promise.all(
+        Array.from({ length: 8 }, (_, i) =>
+          fetch(`${api}${i % 2 ? '/v1/posts?limit=10' : '/v1/approvals?state=pending'}`, { headers }).then(
+            async (res) => `${res.status} ${res.status === 200 ? '' : await res.text()}`,
+          ),
+        ),
+      );
+      expect(answers).toEqual(Array(8).fill('200 '));
+    }
+  } finally {
+    if (chorus.exitCode === null && chorus.signalCode === null) {
+      const exited = once(chorus, 'exit');
+      process.kill(-chorus.pid!, 'SIGINT');
+      await exited;
+    }
+    const temporal = devServerPid(dataDir);
+    if (temporal) process.kill(temporal, 'SIGKILL');
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});

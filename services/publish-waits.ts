@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ActivityNotFoundError, type Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { FailureType } from '../contracts/shared';
+import { WORKER_CALL_MS, withinMs } from '../temporal/connection';
 import { activityLabel, expectedFailureLine, type ActivityNamed } from './activity-log';
 import type { PublishHold, PublishLease } from './publish-leases';
 
@@ -56,6 +57,8 @@ interface Waiting {
 const REPORT_ATTEMPTS = 8;
 /** Attempts to hand a waiting publish on when stopping (a shutdown is not held up for long). */
 const HAND_ON_ATTEMPTS = 3;
+/** How long a stop hands waiting publishes on; those left then stay under the lease, which lapses. */
+const HAND_ON_MS = 15_000;
 const REPORT_RETRY_FIRST_MS = 250;
 const REPORT_RETRY_MAX_MS = 10_000;
 /** Publishes handed on at once when the worker stops (thousands may wait). */
@@ -122,13 +125,20 @@ export class PublishWaits {
     this.waiting.clear();
     for (const w of waiting) clearTimeout(w.timer);
     let left = 0;
-    for (let i = 0; i < waiting.length; i += HAND_ON_CONCURRENCY)
+    const handOnUntil = Date.now() + HAND_ON_MS;
+    for (let i = 0; i < waiting.length; i += HAND_ON_CONCURRENCY) {
+      const batch = waiting.slice(i, i + HAND_ON_CONCURRENCY);
+      if (Date.now() >= handOnUntil) {
+        left += batch.length; // Temporal slow or unreachable: the lease lapsing hands these on
+        continue;
+      }
       await Promise.all(
-        waiting.slice(i, i + HAND_ON_CONCURRENCY).map(async (w) => {
+        batch.map(async (w) => {
           if (await this.report(w.taskToken, { failure }, HAND_ON_ATTEMPTS)) w.hold.release();
           else left++;
         }),
       );
+    }
     this.stopping.abort();
     await Promise.all(this.running);
     if (waiting.length > 0)
@@ -171,8 +181,12 @@ export class PublishWaits {
       attempt++, pauseMs = Math.min(pauseMs * 2, REPORT_RETRY_MAX_MS)
     ) {
       try {
-        if ('failure' in outcome) await this.options.temporal.activity.fail(taskToken, outcome.failure);
-        else await this.options.temporal.activity.complete(taskToken, outcome.result);
+        const { activity } = this.options.temporal;
+        await withinMs(this.options.temporal, WORKER_CALL_MS, () =>
+          'failure' in outcome
+            ? activity.fail(taskToken, outcome.failure)
+            : activity.complete(taskToken, outcome.result),
+        );
         return true;
       } catch (err) {
         if (err instanceof ActivityNotFoundError) return true;

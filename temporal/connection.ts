@@ -148,6 +148,18 @@ export function temporalOutage(err: unknown): Unavailable | undefined {
   return undefined;
 }
 
+/**
+ * How long a worker's own calls to Temporal may take, outside the SDK's task loop (an asynchronous
+ * activity's outcome, a lost worker's publishes failed), ms: the client's default retries keep a
+ * call to an unreachable Temporal going for about 20 s.
+ */
+export const WORKER_CALL_MS = 3_000;
+
+/** `call` (a call through `client`) with a deadline `ms` from now, retries included. */
+export function withinMs<R>(client: Client, ms: number, call: () => Promise<R>): Promise<R> {
+  return client.connection.withDeadline(Date.now() + ms, call);
+}
+
 /** The worker's native connection to the same target. */
 export function connectWorker(target: TemporalTarget): Promise<NativeConnection> {
   return NativeConnection.connect({ address: target.address, tls: tlsOptions(target), apiKey: target.apiKey });

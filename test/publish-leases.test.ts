@@ -1,6 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { endLostWorkerLease } from '../db/publish-leases';
-import type { Client } from '@temporalio/client';
+import { Client, Connection } from '@temporalio/client';
+import { createServer } from 'node:net';
+import { createDb } from '../db/database';
 import { LeaseWatch, PublishLease } from '../services/publish-leases';
 import { PublishWaits } from '../services/publish-waits';
 import { connectWebhook } from './support/channels';
@@ -158,13 +160,11 @@ test('a worker stopping while Temporal is unreachable leaves its waiting publish
   const scope = { namespace: h().client.options.namespace, taskQueue };
   const lease = new PublishLease({ db: h().db, leasesDb: h().db, temporal: h().client, scope, log: () => undefined });
   await lease.start();
-  // Temporal refusing every report, as when it cannot be reached.
-  const unreachable = {
-    activity: {
-      fail: async () => Promise.reject(new Error('14 UNAVAILABLE: connection refused')),
-      complete: async () => Promise.reject(new Error('14 UNAVAILABLE: connection refused')),
-    },
-  } as unknown as Client;
+  // A Temporal that cannot be reached: nothing listens on the port.
+  const unreachable = new Client({
+    connection: Connection.lazy({ address: `127.0.0.1:${await closedPort()}` }),
+    namespace: scope.namespace,
+  });
   const waits = new PublishWaits({ lease, temporal: unreachable, log: () => undefined });
   let ran = false;
   const staged = (claimAt: number) => ({
@@ -178,7 +178,10 @@ test('a worker stopping while Temporal is unreachable leaves its waiting publish
   // One already over (sent): it leaves the lease with the stop, so the others' watch skips it.
   (await lease.hold(randomBytes(32), randomUUID())).release();
 
+  const stopping = performance.now();
   expect(await waits.stop()).toBe(1); // not handed on
+  // Each report is bounded (the client's own retries would keep each going for about 20 s).
+  expect(performance.now() - stopping).toBeLessThan(20_000);
   await lease.stop({ leaveHeld: true });
   expect(ran).toBe(false);
   const [left] = await h()
@@ -193,7 +196,79 @@ test('a worker stopping while Temporal is unreachable leaves its waiting publish
     type: 'WorkerLost',
   });
   await endLostWorkerLease(h().db, left!.id, left!.beat, async () => undefined);
+  await unreachable.connection.close();
 });
+
+test('a worker whose lease renewals stop going through does not claim or send, though it was not told its lease was lost: no other worker can be sending it yet only within 3 s of a renewal', async () => {
+  const taskQueue = `fenced-${randomUUID()}`;
+  const leasesDb = createDb(h().config.DATABASE_URL!, 1);
+  const lease = new PublishLease({
+    db: h().db,
+    leasesDb,
+    temporal: h().client,
+    scope: { namespace: h().client.options.namespace, taskQueue },
+    renewEveryMs: 200,
+    log: () => undefined,
+  });
+  await lease.start();
+  try {
+    const held = await lease.hold(randomBytes(32), randomUUID());
+    expect(await held.mayAct()).toBe(true);
+    await leasesDb.destroy(); // every renewal fails from now on, as on a lost connection
+    const refusedAt = await waitFor(
+      'the publish refused to act',
+      async () => !(await held.mayAct()) && performance.now(),
+    );
+    expect(held.lost()).toBe(false); // not known to be lost: fenced by time alone
+    expect(await held.mayAct()).toBe(false);
+    expect(performance.now() - refusedAt).toBeLessThan(6_000); // the wait for a renewal is bounded
+  } finally {
+    await lease.stop();
+    const [left] = await h()
+      .db.selectFrom('worker_leases')
+      .select(['id', 'beat'])
+      .where('task_queue', '=', taskQueue)
+      .execute();
+    if (left) await endLostWorkerLease(h().db, left.id, left.beat, async () => undefined);
+  }
+});
+
+test('after a stall longer than the fence, a publish waits for the next renewal before it acts', async () => {
+  const taskQueue = `stall-${randomUUID()}`;
+  const lease = new PublishLease({
+    db: h().db,
+    leasesDb: h().db,
+    temporal: h().client,
+    scope: { namespace: h().client.options.namespace, taskQueue },
+    renewEveryMs: 200,
+    log: () => undefined,
+  });
+  await lease.start();
+  try {
+    const held = await lease.hold(randomBytes(32), randomUUID());
+    expect(await held.mayAct()).toBe(true);
+    // The event loop blocked for longer than the fence (3 s): no renewal can have been sent meanwhile.
+    const blockedUntil = Date.now() + 3_600;
+    while (Date.now() < blockedUntil);
+    let settled = false;
+    const acting = held.mayAct().then((may) => ((settled = true), may));
+    // The overdue renewal has only been sent by now (timers run before this); it has not come back.
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(settled).toBe(false);
+    expect(await acting).toBe(true); // the renewal went through: the lease is still this worker's
+  } finally {
+    await lease.stop();
+  }
+});
+
+/** A port nothing listens on (taken, then freed). */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
 
 describe('LeaseWatch', () => {
   const watch = () => new LeaseWatch(5_000, 3_000, 2_000);

@@ -5,13 +5,15 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import type { Client } from '@temporalio/client';
+import { Worker } from '@temporalio/worker';
 import { loadConfig } from '../config';
 import { generateKey } from '../db/sealing';
 import { createWorkspaceWithOwner } from '../db/workspaces';
-import { createDeps } from '../deps/create-deps';
+import { createDeps, type ChorusDeps } from '../deps/create-deps';
 import { ensureSearchAttributes } from '../temporal/connection';
 import {
   chorusProcessEnv,
@@ -23,6 +25,7 @@ import {
   startWorker,
   type Cleanup,
 } from './support';
+import type { benchFirstTask } from './first-task-workflow';
 
 /**
  * The API under load, over HTTP, as users call it:
@@ -34,6 +37,9 @@ import {
  * The API runs in a process of its own (`api/main.ts`, default logging), as in production; the
  * worker, the load generator (autocannon) and a webhook sink run in this one. Phases:
  *   1. the Temporal dev server's own start rate from a bare client (10 in flight): the baseline;
+ *      and, beside it, starts whose first task a worker in this process runs (a local activity
+ *      and a timer, what a post's workflow does at its start; bench/first-task-workflow.ts),
+ *      counted once that task has run: the least any workflow per post costs the machine;
  *   2. `POST /v1/posts` at 10 connections (each a scheduled post: a row, its audit entry and its
  *      workflow start);
  *   3. `GET /v1/posts/:id` and `GET /v1/posts?limit=50` at 100 connections, first against the
@@ -141,6 +147,8 @@ async function main() {
     if (opts.phases.includes('creates')) {
       const baseline = await bareStarts(deps.temporal, opts.seconds, 10);
       report('Temporal dev server, bare starts (10 in flight)', baseline);
+      const firstTasks = await startsWithFirstTask(deps, target.namespace, opts.seconds, 10);
+      report('  the same, each with its first task run', firstTasks);
       let created = 0;
       const creates = await load(api.url, opts.seconds, 10, api.pid, {
         method: 'POST',
@@ -149,7 +157,11 @@ async function main() {
         setupRequest: (request) => ({ ...request, body: postBody(`Load ${created++} ${randomUUID()}`) }),
       });
       report('POST /v1/posts (10 connections)', creates);
-      console.log(`Creates at ${ratio(creates.perSecond, baseline.perSecond)} of the bare start rate.`);
+      console.log(
+        `Creates at ${ratio(creates.perSecond, baseline.perSecond)} of the bare start rate, ` +
+          `${ratio(creates.perSecond, firstTasks.perSecond)} of starts with their first task run ` +
+          `(which themselves run at ${ratio(firstTasks.perSecond, baseline.perSecond)} of bare starts).`,
+      );
       checks.push(
         [
           `creates ≥ ${TARGETS.createShareOfBaseline * 100} % of bare starts`,
@@ -157,7 +169,7 @@ async function main() {
         ],
         [`create p99 ≤ ${TARGETS.createP99Ms} ms`, creates.p99Ms <= TARGETS.createP99Ms],
       );
-      Object.assign(figures, { baseline, creates });
+      Object.assign(figures, { baseline, firstTasks, creates });
     }
     if (opts.phases.includes('reads')) {
       // The floor first, in its own process against the same rows: the machine's own limit.
@@ -195,17 +207,80 @@ async function main() {
 
 /** The dev server's own rate: workflow starts from one client, `inFlight` at a time, no worker. */
 async function bareStarts(client: Client, seconds: number, inFlight: number): Promise<Figures> {
+  const startedAt = Date.now();
+  const machineBefore = machineCpu();
+  const { latencies, failures } = await startFor(seconds, inFlight, () =>
+    client.workflow.start('benchBaseline', { taskQueue: 'bench-baseline', workflowId: randomUUID() }),
+  );
+  return startFigures(
+    latencies,
+    failures,
+    startedAt,
+    Date.now(),
+    machineShare(machineBefore, machineCpu(), latencies.length),
+  );
+}
+
+/**
+ * Starts as in bareStarts, of bench/first-task-workflow.ts, with a worker in this process running
+ * their first tasks: the rate counts the time until the last started workflow's first task ran,
+ * so a worker that falls behind the starts is not hidden.
+ */
+async function startsWithFirstTask(
+  deps: ChorusDeps,
+  namespace: string,
+  seconds: number,
+  inFlight: number,
+): Promise<Figures> {
+  const taskQueue = `bench-first-task-${randomUUID()}`;
+  let firstTasksRun = 0;
+  const worker = await Worker.create({
+    connection: await deps.workerConnection(),
+    namespace,
+    taskQueue,
+    workflowsPath: require.resolve('./first-task-workflow'),
+    activities: { noteFirstTask: async () => void firstTasksRun++ },
+  });
+  const running = worker.run();
+  try {
+    const startedAt = Date.now();
+    const machineBefore = machineCpu();
+    const { latencies, failures } = await startFor(seconds, inFlight, () =>
+      deps.temporal.workflow.start<typeof benchFirstTask>('benchFirstTask', { taskQueue, workflowId: randomUUID() }),
+    );
+    const caughtUp = Date.now() + 60_000;
+    while (firstTasksRun < latencies.length && Date.now() < caughtUp) await delay(20);
+    if (firstTasksRun < latencies.length)
+      throw new Error(`The worker ran ${firstTasksRun} of ${latencies.length} first tasks within a minute`);
+    const endedAt = Date.now();
+    return startFigures(
+      latencies,
+      failures,
+      startedAt,
+      endedAt,
+      machineShare(machineBefore, machineCpu(), latencies.length),
+    );
+  } finally {
+    worker.shutdown();
+    await running;
+  }
+}
+
+/** `inFlight` loops calling `start` for `seconds`: each start's latency, and how many failed. */
+async function startFor(
+  seconds: number,
+  inFlight: number,
+  start: () => Promise<unknown>,
+): Promise<{ latencies: number[]; failures: number }> {
   const latencies: number[] = [];
   let failures = 0;
   const end = Date.now() + seconds * 1000;
-  const startedAt = Date.now();
-  const machineBefore = machineCpu();
   await Promise.all(
     Array.from({ length: inFlight }, async () => {
       while (Date.now() < end) {
         const t0 = performance.now();
         try {
-          await client.workflow.start('benchBaseline', { taskQueue: 'bench-baseline', workflowId: randomUUID() });
+          await start();
           latencies.push(performance.now() - t0);
         } catch {
           failures++;
@@ -213,10 +288,19 @@ async function bareStarts(client: Client, seconds: number, inFlight: number): Pr
       }
     }),
   );
-  const machine = machineShare(machineBefore, machineCpu(), latencies.length);
+  return { latencies, failures };
+}
+
+function startFigures(
+  latencies: number[],
+  failures: number,
+  startedAt: number,
+  endedAt: number,
+  machine: Figures['machine'],
+): Figures {
   latencies.sort((a, b) => a - b);
   return {
-    perSecond: Math.round(latencies.length / ((Date.now() - startedAt) / 1000)),
+    perSecond: Math.round(latencies.length / ((endedAt - startedAt) / 1000)),
     p50Ms: Math.round(percentile(latencies, 50) ?? 0),
     p99Ms: Math.round(percentile(latencies, 99) ?? 0),
     failures,

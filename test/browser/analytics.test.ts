@@ -1,5 +1,14 @@
 import type { BrowserContext, Page } from 'playwright-core';
-import { DESKTOP, PHONE, TAPPABLE, screenshot, seriousViolations, smallTouchTargets, useApp } from '../support/browser';
+import {
+  DESKTOP,
+  PHONE,
+  TAPPABLE,
+  screenshot,
+  seriousViolations,
+  sidewaysOverflow,
+  smallTouchTargets,
+  useApp,
+} from '../support/browser';
 import { seedChannel } from '../support/inbox';
 
 const { chorus, signedIn } = useApp({ workspace: 'Analytics screens' });
@@ -75,7 +84,8 @@ beforeAll(async () => {
     workspaceId: ws.workspaceId,
     createdBy: ws.userId,
     provider: 'mastodon',
-    name: 'Brand Mastodon',
+    // Long, as channel names get: the phone's channel picker must still fit the screen.
+    name: 'Brand Mastodon, the community team (mastodon.example)',
   });
   const now = Date.now();
   // Followers: 100 long ago (the history's posts), 110 before the campaigns' posts, 120 yesterday.
@@ -205,6 +215,7 @@ test('the overview, audience growth and best times show the seeded figures; CSV 
   await phone.getByText(/Thin data:/).waitFor();
   expect(await seriousViolations(phone)).toEqual([]);
   expect(await smallTouchTargets(phone, WITH_CSV_LINKS)).toEqual([]);
+  expect(await sidewaysOverflow(phone)).toEqual([]);
   await screenshot(phone, 'analytics-phone');
 });
 
@@ -222,7 +233,7 @@ test("a campaign's results on its screen, and two campaigns compared per post an
   expect(await results.locator('.figure:has(dt:text-is("Impressions")) .figure-value').textContent()).toBe('4,321');
   await results
     .getByRole('table', { name: 'Per channel' })
-    .getByRole('row', { name: /Brand Mastodon 9 2 1 0 12/ })
+    .getByRole('row', { name: /Brand Mastodon, the community team \(mastodon\.example\) 9 2 1 0 12/ })
     .waitFor();
   expect(await seriousViolations(page)).toEqual([]);
   await screenshot(page, 'campaign-results-desktop');

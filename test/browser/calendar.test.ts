@@ -1,7 +1,16 @@
 import type { Page } from 'playwright-core';
 import { connectChannel } from '../support/channels';
 import { waitFor } from '../support/harness';
-import { PHONE, screenshot, seriousViolations, signIn, useApp, withPassword } from '../support/browser';
+import {
+  loseConnectionTo,
+  PHONE,
+  screenshot,
+  seriousViolations,
+  sidewaysOverflow,
+  signIn,
+  useApp,
+  withPassword,
+} from '../support/browser';
 
 /**
  * The calendar screen against the real API: posts drawn by channel and status, dragged to another
@@ -149,4 +158,27 @@ test('an analyst sees the calendar but cannot drag; on a phone it opens as a lis
   await link.click();
   await phone.waitForURL(`**/posts/${post.id}`);
   await phone.context().close();
+});
+
+test('on a phone, a calendar that cannot load says so, with Retry, instead of showing nothing scheduled; Retry loads it once Chorus answers', async () => {
+  const marker = `offline-${Date.now()}`;
+  // Later today: in this week's list, the phone's first view.
+  await schedule(`Still planned ${marker}`, new Date(Date.now() + 10 * 60_000));
+  const email = await withPassword(chorus.harness(), chorus.member('editor'));
+  const p = await page(PHONE);
+  await signIn(p, email);
+  const reconnect = await loseConnectionTo(p, '/v1/calendar');
+  await p.goto('/calendar');
+  const problem = p.getByRole('alert').filter({ hasText: 'Chorus cannot be reached' });
+  await problem.waitFor();
+  expect(await p.getByText(/Nothing scheduled|No events|None in this view/).count()).toBe(0);
+  await p.getByText('Not known: the calendar did not load.').waitFor();
+  expect(await sidewaysOverflow(p)).toEqual([]);
+  await screenshot(p, 'calendar-offline-phone');
+  await reconnect();
+  await problem.getByRole('button', { name: 'Retry' }).click();
+  await problem.waitFor({ state: 'detached' });
+  await p.getByText('Not known: the calendar did not load.').waitFor({ state: 'detached' });
+  await p.getByRole('link', { name: new RegExp(marker) }).waitFor();
+  await p.context().close();
 });

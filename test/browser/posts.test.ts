@@ -119,6 +119,16 @@ test('an editor reschedules and cancels on the post page, each with the serverâ€
   expect(await seriousViolations(p)).toEqual([]);
   await screenshot(p, 'post-detail-phone');
 
+  // Its text is edited from its page: the composer opens on it, and saving comes back here.
+  await p.getByRole('link', { name: 'Edit text' }).click();
+  await p.getByRole('heading', { name: 'Edit post' }).waitFor();
+  await p.getByLabel('Text', { exact: true }).fill(`Act on me, edited ${marker}`);
+  await p.getByRole('button', { name: 'Save changes' }).click();
+  await p.getByRole('heading', { name: /Act on me, edited/ }).waitFor();
+  expect((await chorus.call(chorus.workspace().token, 'GET', `/v1/posts/${post.id}`)).json().text).toBe(
+    `Act on me, edited ${marker}`,
+  );
+
   // The past is refused by the server, in its words.
   await p.getByLabel('New publish time').fill('2020-01-01T10:00');
   await p.getByRole('button', { name: 'Reschedule' }).click();
@@ -157,6 +167,7 @@ test('an editor reschedules and cancels on the post page, each with the serverâ€
   await a.getByRole('region', { name: 'Audit trail' }).getByText('post.created').waitFor();
   expect(await a.getByRole('button', { name: 'Cancel post' }).count()).toBe(0);
   expect(await a.getByRole('button', { name: 'Reschedule' }).count()).toBe(0);
+  expect(await a.getByRole('link', { name: 'Edit text' }).count()).toBe(0);
   await a.context().close();
 });
 

@@ -103,6 +103,23 @@ export async function loseConnectionTo(page: Page, pathname: string): Promise<()
 export const notUpToDate = (page: Page) =>
   page.getByRole('status').filter({ hasText: 'Not up to date: Chorus cannot be reached.' });
 
+/**
+ * What makes the page wider than the screen, so that it scrolls sideways (a phone's wobble): the
+ * elements whose right edge is past the viewport, outside the tables that scroll on their own.
+ */
+export async function sidewaysOverflow(page: Page): Promise<string[]> {
+  // A string, evaluated in the page: this file is compiled without the DOM's types.
+  return page.evaluate<string[]>(`
+    document.documentElement.scrollWidth <= window.innerWidth ? [] :
+    [...document.querySelectorAll('body *')]
+      .filter((el) => el.getBoundingClientRect().right > window.innerWidth + 0.5 && !el.closest('.table-scroll'))
+      // The innermost: what is too wide, not every box around it.
+      .filter((el, _, wide) => !wide.some((other) => other !== el && el.contains(other)))
+      .slice(0, 8)
+      .map((el) => el.tagName.toLowerCase() + (typeof el.className === 'string' && el.className ? '.' + el.className.trim().replace(/ +/g, '.') : '') + ' ends at ' + Math.round(el.getBoundingClientRect().right) + ' px')
+  `);
+}
+
 /** What a finger taps on the screens: buttons, fields, disclosure summaries. */
 export const TAPPABLE = 'main button, main select, main input, main textarea, main summary';
 

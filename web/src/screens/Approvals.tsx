@@ -80,6 +80,8 @@ function useOtherReviews() {
     // A first load that failed; a refresh that fails keeps what is listed (and a decision being written).
     error: campaigns.isLoadingError ? campaigns.error : library.isLoadingError ? library.error : null,
     queries: [campaigns, library],
+    /** Both lists loaded (their chains may still be on their way). */
+    loaded: campaigns.data !== undefined && library.data !== undefined,
     retry: () => void Promise.all([campaigns.refetch(), library.refetch()]),
     campaigns: (campaigns.data?.campaigns ?? []).map((c, i) => ({ campaign: c, chain: campaignChains[i]?.data })),
     items: waitingItems.map((item, i) => ({ item, chain: itemChains[i]?.data })),
@@ -106,8 +108,10 @@ export default function Approvals() {
   const myItems = others.items.filter(
     (i) => i.chain && mayDecide(i.chain, { kind: 'library', id: i.item.id, ownerId: i.item.ownerId }, me),
   );
-  const mineCount = (mine.data?.pending.length ?? 0) + myCampaigns.length + myItems.length;
-  const allCount = (all.data?.pending.length ?? 0) + others.campaigns.length + others.items.length;
+  // Counted once loaded: a count of 0 while loading (or after a failed load) reads as "nothing waits".
+  const loaded = others.loaded;
+  const mineCount = mine.data && loaded ? mine.data.pending.length + myCampaigns.length + myItems.length : '…';
+  const allCount = all.data && loaded ? all.data.pending.length + others.campaigns.length + others.items.length : '…';
 
   return (
     <Screen title="Approvals">
@@ -115,7 +119,7 @@ export default function Approvals() {
         <TabList className="tab-list" aria-label="Which approvals">
           <Tab className="tab">Waiting for me ({mineCount})</Tab>
           <Tab className="tab">All pending ({allCount})</Tab>
-          <Tab className="tab">Expired ({expired.data?.posts.length ?? 0})</Tab>
+          <Tab className="tab">Expired ({expired.data?.posts.length ?? '…'})</Tab>
         </TabList>
         <TabPanels>
           <TabPanel className="tab-panel">

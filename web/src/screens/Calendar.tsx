@@ -225,11 +225,15 @@ export default function Calendar() {
           eventDidMount={(info) => info.el.setAttribute('draggable', 'false')}
           dayMaxEvents={4}
           nowIndicator
+          // Nothing loaded yet (or the load failed, said above): not "no events", which reads as nothing scheduled.
+          noEventsContent={calendar.data ? 'Nothing scheduled in this view.' : calendar.isError ? '—' : 'Loading…'}
         />
       </div>
       <section aria-labelledby="warnings-heading" className="calendar-warnings">
         <h2 id="warnings-heading">Planner warnings</h2>
-        {warnings.length === 0 ? (
+        {!calendar.data ? (
+          <p className="muted">{calendar.isError ? 'Not known: the calendar did not load.' : 'Loading…'}</p>
+        ) : warnings.length === 0 ? (
           <p>None in this view.</p>
         ) : (
           <ul>

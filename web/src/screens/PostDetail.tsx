@@ -215,7 +215,7 @@ export default function PostDetail() {
   );
 }
 
-/** Cancel and reschedule, for roles that may write content; each shows the server's answer. */
+/** Edit, reschedule and cancel, for roles that may write content; each shows the server's answer. */
 function PostActions({ post }: { post: PostView }) {
   const queryClient = useQueryClient();
   const [publishAt, setPublishAt] = useState(() => localInputValue(post.publishAt));
@@ -256,6 +256,14 @@ function PostActions({ post }: { post: PostView }) {
       <h2 id="post-actions">Actions</h2>
       {movable ? (
         <>
+          {post.status === 'changes_requested' && (
+            <p>
+              A reviewer asked for changes (see Approval below): revise the text, and saving sends it back for approval.
+            </p>
+          )}
+          <Link to={`/compose?postId=${encodeURIComponent(post.id)}`} className="action-link primary">
+            {post.status === 'changes_requested' ? 'Revise and resubmit' : 'Edit text'}
+          </Link>
           <form className="reschedule-form" onSubmit={submit}>
             <label>
               New publish time

@@ -150,3 +150,29 @@ test('a role that cannot write posts is told so when opening the composer', asyn
   expect(await p.getByRole('textbox', { name: 'Text' }).count()).toBe(0);
   await p.context().close();
 });
+
+test('on a phone, leaving the composer with an unsaved post asks first: staying keeps the draft, leaving goes', async () => {
+  const p = await composer('editor', PHONE);
+  const text = p.getByLabel('Text', { exact: true });
+  await text.fill('A draft worth keeping');
+  const asked: string[] = [];
+  const toCalendar = async () => {
+    const nav = p.getByRole('navigation', { name: 'Sections' });
+    if (!(await nav.isVisible())) await p.getByRole('button', { name: 'Menu' }).click();
+    await nav.getByRole('link', { name: 'Calendar' }).click();
+  };
+  p.once('dialog', (dialog) => {
+    asked.push(dialog.message());
+    void dialog.dismiss(); // Stay
+  });
+  await toCalendar();
+  await waitFor('the question', async () => asked.length === 1);
+  expect(asked).toEqual(['Leave the composer? This post is not saved yet.']);
+  expect(new URL(p.url()).pathname).toBe('/compose');
+  expect(await text.inputValue()).toBe('A draft worth keeping');
+
+  p.once('dialog', (dialog) => void dialog.accept()); // Leave
+  await toCalendar();
+  await p.waitForURL('**/calendar');
+  await p.context().close();
+});

@@ -18,6 +18,7 @@ import { useSession } from '../app/session';
 import { ProblemMessage } from '../components/ProblemMessage';
 import { Screen } from '../components/Screen';
 import { StatusBadge } from '../components/StatusBadge';
+import { useLeaveGuard } from '../components/useLeaveGuard';
 import './composer.css';
 
 type Channel = Ok<'/v1/channels', 'get'>['channels'][number];
@@ -135,6 +136,9 @@ function Editor({ channels, post }: { channels: Channel[]; post?: Ok<'/v1/posts/
     return b;
   }, [channelIds, text, template, libraryItemId, variables, variants, when, at, campaignId, media, post]);
   const bodyKey = JSON.stringify(body);
+  // What was on screen when it opened: anything else is a draft that leaving would lose.
+  const [openedWith] = useState(bodyKey);
+  const saved = useRef(false);
   const asked = useDebounced(bodyKey, PREVIEW_DELAY_MS);
   const askedBody = useMemo(() => JSON.parse(asked) as CreateBody, [asked]);
   const preview = useQuery({
@@ -171,12 +175,19 @@ function Editor({ channels, post }: { channels: Channel[]; post?: Ok<'/v1/posts/
             }),
           )
         : data(api.POST('/v1/posts', { body })),
-    onSuccess: (saved) => void navigate(`/posts/${saved.id}`),
+    onSuccess: (answer) => {
+      saved.current = true; // nothing left to lose: on to the post
+      void navigate(`/posts/${answer.id}`);
+    },
   });
   const submit = (event: FormEvent) => {
     event.preventDefault();
     if (!blocked) save.mutate();
   };
+  useLeaveGuard(
+    () => bodyKey !== openedWith && !saved.current,
+    post ? 'Leave without saving your changes to this post?' : 'Leave the composer? This post is not saved yet.',
+  );
 
   const insertAtCursor = (snippet: string) => {
     const area = textArea.current;

@@ -34,7 +34,9 @@ export interface DevServer {
  * then this server, with SIGTERM so it shuts down cleanly. Without one, the SDK downloads the CLI
  * and runs it in Chorus's group (and kills it on stop).
  */
-export async function startDevServer(options: DevServerOptions = {}): Promise<DevServer> {
+export async function startDevServer(given: DevServerOptions = {}): Promise<DevServer> {
+  // UI port 0: one free now, so that the address printed and linked to is the real one.
+  const options = given.uiPort === 0 ? { ...given, uiPort: await freePort() } : given;
   const cli = await findOrBuildTemporalCli();
   if (options.dbFile) mkdirSync(path.dirname(options.dbFile), { recursive: true });
   const namespace = options.namespace ?? 'default';

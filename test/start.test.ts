@@ -124,7 +124,7 @@ test('npm start on its embedded database (no DATABASE_URL): a workspace made wit
     TEMPORAL_ADDRESS: '',
     API_PORT: '0',
     TEMPORAL_PORT: '0',
-    TEMPORAL_UI_PORT: String(await freePort()),
+    TEMPORAL_UI_PORT: '0',
   };
   const chorus = spawn('npm', ['start', '--silent'], { cwd: ROOT, detached: true, env });
   let stdout = '';
@@ -140,6 +140,10 @@ test('npm start on its embedded database (no DATABASE_URL): a workspace made wit
     if (!stdout.includes('Press Ctrl+C to stop.'))
       throw new Error(`npm start did not start.\nstdout:\n${stdout}\nstderr:\n${stderr}`);
     expect(stdout).toContain('embedded PGlite');
+    // TEMPORAL_UI_PORT=0: the UI's real address is printed (and linked to), not port 0.
+    const uiPort = Number(/Temporal UI {2}http:\/\/127\.0\.0\.1:(\d+)/.exec(stdout)?.[1]);
+    expect(uiPort).toBeGreaterThan(0);
+    expect((await fetch(`http://127.0.0.1:${uiPort}/`)).status).toBe(200);
     const api = `http://127.0.0.1:${/App {2,}http:\/\/127\.0\.0\.1:(\d+)\//.exec(stdout)?.[1]}`;
     const cli = spawn(
       process.execPath,

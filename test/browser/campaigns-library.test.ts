@@ -25,7 +25,16 @@ test('a campaign created on screen with UTM settings, submitted, paused and resu
   await page.getByRole('button', { name: 'New campaign' }).click();
   const dialog = page.getByRole('dialog', { name: 'New campaign' });
   await dialog.getByLabel('Name', { exact: true }).fill('Spring sale');
-  await dialog.getByRole('checkbox', { name: /Brand Bluesky/ }).check();
+  // No channel yet: the form asks for one itself, nothing is sent.
+  const channelBox = dialog.getByRole('checkbox', { name: /Brand Bluesky/ });
+  await dialog.getByRole('button', { name: 'Create campaign' }).click();
+  expect(
+    await channelBox.evaluate(
+      (box) => (box as unknown as { validity: { valueMissing: boolean } }).validity.valueMissing,
+    ),
+  ).toBe(true);
+  expect(await dialog.getByRole('alert').count()).toBe(0);
+  await channelBox.check();
   await dialog.getByLabel('utm_campaign', { exact: true }).fill('spring-2026');
   await dialog.getByLabel('utm_source for Brand Bluesky').fill('bsky');
   await dialog.getByLabel('Tags (comma-separated)').fill('sale, spring');

@@ -165,7 +165,7 @@ function CreateCampaign({ open, onClose }: { open: boolean; onClose: () => void 
         </label>
       </div>
       <fieldset>
-        <legend>Channels</legend>
+        <legend>Channels (at least one)</legend>
         {channels.error && <ProblemMessage error={channels.error} />}
         {channels.data?.channels.length === 0 && <p>Connect a channel in Settings first.</p>}
         {channels.data?.channels.map((c) => (
@@ -173,6 +173,8 @@ function CreateCampaign({ open, onClose }: { open: boolean; onClose: () => void 
             <input
               type="checkbox"
               checked={channelIds.includes(c.id)}
+              // None ticked: the browser asks for one before sending (the API would refuse the campaign).
+              required={channelIds.length === 0}
               onChange={(e) => toggle(c.id, e.target.checked)}
             />
             {c.name} <span className="muted">({c.provider})</span>

@@ -173,7 +173,7 @@ export default function PostDetail() {
             ) : (
               <>
                 <p>
-                  <StatusBadge status={approval.data.state} /> round {approval.data.round}
+                  <StatusBadge status={approval.data.state} /> round {approval.data.round + 1}
                   {approval.data.currentStep !== null &&
                     `, step ${approval.data.currentStep} of ${approval.data.steps.length}`}
                   {approval.data.awaiting.length > 0 &&

@@ -137,6 +137,13 @@ test('an editor reschedules and cancels on the post page, each with the serverâ€
     .getByText(/must be in the future/)
     .first()
     .waitFor();
+  // Said once: by the field's line, not again by a summary that joins the same lines.
+  expect(
+    await p
+      .getByRole('alert')
+      .getByText(/must be in the future/)
+      .count(),
+  ).toBe(1);
 
   const next = new Date(Date.now() + 2 * 24 * 3600_000);
   next.setSeconds(0, 0);

@@ -6,10 +6,13 @@ export function ProblemMessage({ error, onRetry }: { error: unknown; onRetry?: (
     error instanceof ApiProblem
       ? error.problem
       : { title: 'Something went wrong', status: 0, detail: error instanceof Error ? error.message : undefined };
+  // A detail that only joins the field list below (as the API words a validation answer) is said once, by the list.
+  const repeated =
+    problem.errors?.length && problem.detail === problem.errors.map((e) => `${e.field}: ${e.message}`).join('; ');
   return (
     <div role="alert" className="problem">
       <strong>{problem.title}</strong>
-      {problem.detail && <p>{problem.detail}</p>}
+      {problem.detail && !repeated && <p>{problem.detail}</p>}
       {problem.errors && problem.errors.length > 0 && (
         <ul>
           {problem.errors.map((e) => (

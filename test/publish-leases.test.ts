@@ -117,15 +117,7 @@ test('the compiled worker (`node dist/workers/main.js`) runs from the workflow b
 
 test('a worker whose lease was taken while it still ran (a stall) knows: its held publishes must not claim, new ones hold under a new lease', async () => {
   const taskQueue = `stalled-${randomUUID()}`;
-  const lease = new PublishLease({
-    db: h().db,
-    leasesDb: h().db,
-    temporal: h().client,
-    scope: { namespace: h().client.options.namespace, taskQueue },
-    renewEveryMs: 200,
-    log: () => undefined,
-  });
-  await lease.start();
+  const lease = await startedLease(taskQueue);
   try {
     const held = await lease.hold(randomBytes(32), randomUUID());
     const leases = () =>
@@ -202,15 +194,7 @@ test('a worker stopping while Temporal is unreachable leaves its waiting publish
 test('a worker whose lease renewals stop going through does not claim or send, though it was not told its lease was lost: no other worker can be sending it yet only within 3 s of a renewal', async () => {
   const taskQueue = `fenced-${randomUUID()}`;
   const leasesDb = createDb(h().config.DATABASE_URL!, 1);
-  const lease = new PublishLease({
-    db: h().db,
-    leasesDb,
-    temporal: h().client,
-    scope: { namespace: h().client.options.namespace, taskQueue },
-    renewEveryMs: 200,
-    log: () => undefined,
-  });
-  await lease.start();
+  const lease = await startedLease(taskQueue, leasesDb);
   try {
     const held = await lease.hold(randomBytes(32), randomUUID());
     expect(await held.mayAct()).toBe(true);
@@ -235,15 +219,7 @@ test('a worker whose lease renewals stop going through does not claim or send, t
 
 test('after a stall longer than the fence, a publish waits for the next renewal before it acts', async () => {
   const taskQueue = `stall-${randomUUID()}`;
-  const lease = new PublishLease({
-    db: h().db,
-    leasesDb: h().db,
-    temporal: h().client,
-    scope: { namespace: h().client.options.namespace, taskQueue },
-    renewEveryMs: 200,
-    log: () => undefined,
-  });
-  await lease.start();
+  const lease = await startedLease(taskQueue);
   try {
     const held = await lease.hold(randomBytes(32), randomUUID());
     expect(await held.mayAct()).toBe(true);
@@ -260,6 +236,20 @@ test('after a stall longer than the fence, a publish waits for the next renewal 
     await lease.stop();
   }
 });
+
+/** A lease of this process on its own task queue, renewed every 200 ms (through `leasesDb`), started. */
+async function startedLease(taskQueue: string, leasesDb = h().db): Promise<PublishLease> {
+  const lease = new PublishLease({
+    db: h().db,
+    leasesDb,
+    temporal: h().client,
+    scope: { namespace: h().client.options.namespace, taskQueue },
+    renewEveryMs: 200,
+    log: () => undefined,
+  });
+  await lease.start();
+  return lease;
+}
 
 /** A port nothing listens on (taken, then freed). */
 async function closedPort(): Promise<number> {

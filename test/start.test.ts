@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -38,40 +38,47 @@ function processGroup(pid: number): number | undefined {
   }
 }
 
+/**
+ * `npm start` as a user runs it, with `env` over this process's environment; detached: its own
+ * process group, as a terminal's foreground job, so that SIGINT to the group is a Ctrl+C (npm, and
+ * Chorus under it, each receive it).
+ */
+function npmStart(env: NodeJS.ProcessEnv) {
+  const chorus = spawn('npm', ['start', '--silent'], { cwd: ROOT, detached: true, env: { ...process.env, ...env } });
+  const output = { stdout: '', stderr: '' };
+  chorus.stdout.on('data', (chunk: Buffer) => (output.stdout += chunk.toString()));
+  chorus.stderr.on('data', (chunk: Buffer) => (output.stderr += chunk.toString()));
+  const exited = once(chorus, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+  return { chorus, output, exited };
+}
+
+/** Until npm start says Chorus runs; when it stopped instead, what it printed (the cause is on stderr). */
+async function running(chorus: ChildProcess, output: { stdout: string; stderr: string }): Promise<void> {
+  await waitFor(
+    'Chorus to be running',
+    async () => output.stdout.includes('Press Ctrl+C to stop.') || chorus.exitCode !== null,
+    90_000,
+  );
+  if (!output.stdout.includes('Press Ctrl+C to stop.'))
+    throw new Error(`npm start did not start.\nstdout:\n${output.stdout}\nstderr:\n${output.stderr}`);
+}
+
 test('npm start serves the web app; Ctrl+C on npm start: the Temporal dev server is not in the signalled group, is stopped by Chorus after its worker, and nothing is printed on stderr', async () => {
   // The API and Temporal on ports free when they bind (0), read from what npm start prints: a port
   // picked here and released could be taken meanwhile by one of the dev server's own (EADDRINUSE).
   const uiPort = await freePort();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'chorus-start-'));
-  // `npm start` as a user runs it; detached: its own process group, as a terminal's foreground job,
-  // so that SIGINT to the group is a Ctrl+C (npm, and Chorus under it, each receive it).
-  const chorus = spawn('npm', ['start', '--silent'], {
-    cwd: ROOT,
-    detached: true,
-    env: {
-      ...process.env,
-      CHORUS_DATA_DIR: dataDir,
-      DATABASE_URL: testEnv('databaseUrl'),
-      TEMPORAL_ADDRESS: '',
-      API_PORT: '0',
-      TEMPORAL_PORT: '0',
-      TEMPORAL_UI_PORT: String(uiPort),
-    },
+  const { chorus, output, exited } = npmStart({
+    CHORUS_DATA_DIR: dataDir,
+    DATABASE_URL: testEnv('databaseUrl'),
+    TEMPORAL_ADDRESS: '',
+    API_PORT: '0',
+    TEMPORAL_PORT: '0',
+    TEMPORAL_UI_PORT: String(uiPort),
   });
-  let stdout = '';
-  let stderr = '';
-  chorus.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  chorus.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = once(chorus, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
   try {
-    await waitFor(
-      'Chorus to be running',
-      async () => stdout.includes('Press Ctrl+C to stop.') || chorus.exitCode !== null,
-      90_000,
-    );
-    // Whatever stopped it is on stderr: show both when it did not start.
-    if (!stdout.includes('Press Ctrl+C to stop.'))
-      throw new Error(`npm start did not start.\nstdout:\n${stdout}\nstderr:\n${stderr}`);
+    await running(chorus, output);
+    const { stdout } = output;
     const apiPort = Number(/App {2,}http:\/\/127\.0\.0\.1:(\d+)\//.exec(stdout)?.[1]);
     expect(apiPort).toBeGreaterThan(0);
     expect(stdout).toContain(`Temporal UI  http://127.0.0.1:${uiPort}`);
@@ -102,9 +109,9 @@ test('npm start serves the web app; Ctrl+C on npm start: the Temporal dev server
     const [code, signal] = await exited;
     // npm re-raises the signal once its script has ended; Chorus under it exits 0.
     expect(code === 0 || signal === 'SIGINT').toBe(true);
-    expect(stderr).toBe('');
+    expect(output.stderr).toBe('');
     // The dev server's own message on the SIGTERM that Chorus sends it last, and waits for.
-    expect(stdout.slice(stdout.indexOf('Press Ctrl+C to stop.'))).toContain('Stopping server...');
+    expect(output.stdout.slice(output.stdout.indexOf('Press Ctrl+C to stop.'))).toContain('Stopping server...');
     await waitFor('the Temporal dev server to have ended', async () => processGroup(temporal!) === undefined, 10_000);
   } finally {
     if (chorus.exitCode === null && chorus.signalCode === null) process.kill(-chorus.pid!, 'SIGKILL');
@@ -117,7 +124,6 @@ test('npm start serves the web app; Ctrl+C on npm start: the Temporal dev server
 test('npm start on its embedded database (no DATABASE_URL): a workspace made with the CLI beside it, and its reads answered from several connections at once', async () => {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'chorus-start-embedded-'));
   const env = {
-    ...process.env,
     CHORUS_DATA_DIR: dataDir,
     DATABASE_URL: '',
     PGLITE_PORT: String(await freePort()),
@@ -126,19 +132,10 @@ test('npm start on its embedded database (no DATABASE_URL): a workspace made wit
     TEMPORAL_PORT: '0',
     TEMPORAL_UI_PORT: '0',
   };
-  const chorus = spawn('npm', ['start', '--silent'], { cwd: ROOT, detached: true, env });
-  let stdout = '';
-  let stderr = '';
-  chorus.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  chorus.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const { chorus, output, exited } = npmStart(env);
   try {
-    await waitFor(
-      'Chorus to be running',
-      async () => stdout.includes('Press Ctrl+C to stop.') || chorus.exitCode !== null,
-      90_000,
-    );
-    if (!stdout.includes('Press Ctrl+C to stop.'))
-      throw new Error(`npm start did not start.\nstdout:\n${stdout}\nstderr:\n${stderr}`);
+    await running(chorus, output);
+    const { stdout } = output;
     expect(stdout).toContain('embedded PGlite');
     // TEMPORAL_UI_PORT=0: the UI's real address is printed (and linked to), not port 0.
     const uiPort = Number(/Temporal UI {2}http:\/\/127\.0\.0\.1:(\d+)/.exec(stdout)?.[1]);
@@ -156,7 +153,7 @@ test('npm start on its embedded database (no DATABASE_URL): a workspace made wit
         '--owner',
         'owner@embedded.example',
       ],
-      { env },
+      { env: { ...process.env, ...env } },
     );
     let created = '';
     cli.stdout.on('data', (chunk: Buffer) => (created += chunk.toString()));
@@ -178,7 +175,6 @@ test('npm start on its embedded database (no DATABASE_URL): a workspace made wit
     }
   } finally {
     if (chorus.exitCode === null && chorus.signalCode === null) {
-      const exited = once(chorus, 'exit');
       process.kill(-chorus.pid!, 'SIGINT');
       await exited;
     }

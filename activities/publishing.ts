@@ -248,26 +248,13 @@ export function createPublishingActivities({
   }
 
   /**
-   * A staged publish claims and sends only while its worker's lease is certainly its own
-   * (services/publish-leases.ts `mayAct`); otherwise it fails as retryable: its retry, on a worker
-   * that is there, finds any claim made and sends once.
-   */
-  async function actingUnderLease(hold: PublishHold | undefined, targetId: string, act: 'claim' | 'send') {
-    if (hold && !(await hold.mayAct()))
-      throw ApplicationFailure.retryable(
-        `This worker's publish lease was lost, or not renewed in time, before the ${act} of target ${targetId}: another worker has it`,
-        FailureType.WorkerLost,
-      );
-  }
-
-  /**
    * Publishes one target of a staged post at its time, from a worker that has held it since two
    * to six minutes before: loads and checks it, waits (none left when it waited in the worker's
    * publish waits, which run it at its claim), claims the post (unless a cancel, reschedule, edit
    * or hold changed it first: then it is `withdrawn` and publishes nothing) and sends it at
    * `publishAt`, so a burst of posts due at once reaches the networks on time instead of queueing
-   * behind the workflow tasks that would otherwise start each publish. With `hold`, it claims and
-   * sends only while its worker's lease is its own (see actingUnderLease).
+   * behind the workflow tasks that would otherwise start each publish. With `hold`, it does not
+   * claim once its worker's lease was lost (the publish was handed to another worker).
    */
   async function publishWhenDue(
     { postId, targetId, publishAt, stage }: { postId: string; targetId: string; publishAt: string; stage: number },
@@ -281,7 +268,11 @@ export function createPublishingActivities({
     // claim below is refused.
     const untilClaim = due - CLAIM_AHEAD_MS - Date.now();
     if (untilClaim > 0) await pause(untilClaim);
-    await actingUnderLease(hold, targetId, 'claim');
+    if (hold?.lost())
+      throw ApplicationFailure.retryable(
+        `This worker's lease lapsed while the publish of target ${targetId} waited: another worker has it`,
+        FailureType.WorkerLost,
+      );
     const claim = await claims.claim({ postId, publishAt, stage, targetId, attempt });
     if (!claim.claimed) return { withdrawn: true };
     // Claimed: this post goes out now, whatever is asked of it from here on.
@@ -291,8 +282,6 @@ export function createPublishingActivities({
     await shortenLinks(target);
     const untilDue = due - Date.now();
     if (untilDue > 0) await new Promise((resolve) => setTimeout(resolve, untilDue));
-    // Again after the wait: a claim made under the lease does not keep another worker from sending.
-    await actingUnderLease(hold, targetId, 'send');
     try {
       return { withdrawn: false, ...(await sendTarget(target, attempt, pause)) };
     } catch (err) {

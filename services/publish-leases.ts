@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { ActivityNotFoundError, type Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Db } from '../db/database';
@@ -33,13 +32,6 @@ import { Batches } from '../db/batches';
  * Watchers compare a lease's beat between their own reads, never clocks: after a database outage
  * (or any gap in a watcher's reads longer than `MAX_GAP_FACTOR` renewals) they start observing
  * afresh, so leases that could not be renewed meanwhile are not taken for lost.
- *
- * The holder fences itself by the same rule: no watcher can find a lease lost sooner than
- * `LOST_AFTER_MS` after a renewal of it was sent (the watcher sees the new beat no earlier, and
- * then waits that long), so a publish claims and sends only while the worker's last renewal that
- * went through was sent less than `ACT_WITHIN_MS` ago (`PublishHold.mayAct`). A worker whose
- * renewals fail or stall, and which does not know yet whether it was taken for lost, waits instead
- * of sending what another worker may be sending.
  */
 export interface PublishLeaseOptions {
   /** Holds are noted, and lost leases handed on, through the worker's pool. */
@@ -56,11 +48,6 @@ export interface PublishLeaseOptions {
 const DEFAULT_RENEW_EVERY_MS = 1_000;
 /** With the retry's first interval (1 s) and a watch's period, a lost worker's publishes move within about 7 s. */
 const LOST_AFTER_MS = 5_000;
-/**
- * A publish acts (claims, sends) only this soon after the sending of a renewal that went through:
- * 2 s before any watcher could hand it on, and 3 s before the publish's retry elsewhere could send.
- */
-const ACT_WITHIN_MS = LOST_AFTER_MS - 2_000;
 /** However old a lease is found by a new watcher's first read, the watcher sees it stand still this long itself. */
 const MIN_OBSERVE_MS = 2_000;
 /** A watcher whose own reads are further apart than this many renewals starts observing afresh. */
@@ -72,15 +59,8 @@ const FAIL_CONCURRENCY = 32;
 
 /** A staged publish's note under its worker's lease. */
 export interface PublishHold {
-  /** True once the lease it was taken under was found lost: another worker may be publishing this now. */
+  /** True once the lease it was taken under was lost: another worker may be publishing this now. */
   lost(): boolean;
-  /**
-   * Whether the publish may act now (claim its post, send it): true at once while its lease is the
-   * worker's and was renewed within `ACT_WITHIN_MS`. Otherwise (renewals failing or late) waits for
-   * the next renewals, up to `LOST_AFTER_MS`: false if the lease turns out lost, if none goes
-   * through by then, or if the worker stopped renewing.
-   */
-  mayAct(): Promise<boolean>;
   /** The publish is over: its note goes with the lease's next renewal (or with the lease). */
   release(): void;
 }
@@ -99,10 +79,6 @@ export class PublishLease {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> = Promise.resolve();
   private stopped = false;
-  /** `performance.now()` when the latest renewal (or the take) of the current lease that went through was sent. */
-  private renewalSentAt = -Infinity;
-  /** Settled after each renewal, for publishes waiting in `mayAct`. */
-  private renewed = deferred();
   /** Holds noted together: a burst of staged publishes costs a statement per batch, not one each. */
   private readonly holds: Batches<PublishNote, undefined>;
   /** Publishes over, whose notes go at the next renewal (a note left a moment longer hands on nothing: its activity is done). */
@@ -120,9 +96,7 @@ export class PublishLease {
   /** Takes the lease and starts renewing it and watching the others'. */
   async start(): Promise<void> {
     this.id = randomUUID();
-    const sentAt = performance.now();
     await takeWorkerLease(this.options.leasesDb, this.id, this.options.scope);
-    this.renewalSentAt = sentAt;
     this.schedule();
   }
 
@@ -135,7 +109,6 @@ export class PublishLease {
     this.stopped = true;
     clearTimeout(this.timer);
     await this.running;
-    this.renewed.resolve(); // publishes waiting for a renewal: none comes
     await Promise.all(this.handingOn.values());
     if (!this.id) return;
     if (!leaveHeld) {
@@ -158,27 +131,10 @@ export class PublishLease {
     await this.holds.add({ taskToken, leaseId, targetId });
     return {
       lost: () => this.lostIds.has(leaseId),
-      mayAct: () => this.mayAct(leaseId),
       release: () => {
         this.released.push(taskToken);
       },
     };
-  }
-
-  private async mayAct(leaseId: string): Promise<boolean> {
-    const until = performance.now() + LOST_AFTER_MS;
-    for (;;) {
-      if (this.lostIds.has(leaseId) || leaseId !== this.id) return false;
-      const now = performance.now();
-      if (now - this.renewalSentAt < ACT_WITHIN_MS) return true;
-      if (this.stopped || now >= until) return false;
-      const wait = new AbortController();
-      await Promise.race([
-        this.renewed.promise,
-        sleep(until - now, undefined, { signal: wait.signal }).catch(() => {}),
-      ]);
-      wait.abort();
-    }
   }
 
   private schedule() {
@@ -197,17 +153,13 @@ export class PublishLease {
           this.released.push(...released); // the next renewal tries again
           throw err;
         });
-      const sentAt = performance.now();
-      if (await renewWorkerLease(leasesDb, this.id!)) this.renewalSentAt = sentAt;
-      else {
+      if (!(await renewWorkerLease(leasesDb, this.id!))) {
         // Not renewed in time (a stall, an outage of this process's own): a watcher ended it and
         // handed its publishes on. Those still running here must not claim; new ones hold anew.
         this.lostIds.add(this.id!);
         this.log(`This worker's publish lease ${this.id} was taken as lost; taking a new one`);
         this.id = randomUUID();
-        const takenAt = performance.now();
         await takeWorkerLease(leasesDb, this.id, scope);
-        this.renewalSentAt = takenAt;
       }
       const leases = await findWorkerLeases(leasesDb, scope);
       const lost = this.watch.observe(
@@ -220,10 +172,6 @@ export class PublishLease {
     } catch (err) {
       this.watch.reset(); // what it saw before the failure says nothing about what comes after
       this.log('Renewing or watching the publish leases failed; trying again', err);
-    } finally {
-      const renewed = this.renewed;
-      this.renewed = deferred();
-      renewed.resolve();
     }
   }
 
@@ -263,12 +211,6 @@ export class PublishLease {
         );
     });
   }
-}
-
-function deferred(): { promise: Promise<void>; resolve: () => void } {
-  let resolve!: () => void;
-  const promise = new Promise<void>((r) => (resolve = r));
-  return { promise, resolve };
 }
 
 /** A lease as a watcher reads it: its beat, and how long ago it was renewed by the database's clock. */

@@ -1,6 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import {
   Conflict,
+  fieldErrorsLine,
   Forbidden,
   Invalid,
   NotFound,
@@ -51,7 +52,7 @@ export const invalidField = (field: string, rule: string, message: string, statu
   new Problem(status, titleFor(status), `${field}: ${message}`, [{ field, rule, message }]);
 
 export const invalidFields = (errors: FieldProblem[], status = 422) =>
-  new Problem(status, titleFor(status), errors.map((e) => `${e.field}: ${e.message}`).join('; '), errors);
+  new Problem(status, titleFor(status), fieldErrorsLine(errors), errors);
 
 export const notFound = (what: string) => new Problem(404, 'Not Found', `${what} not found`);
 

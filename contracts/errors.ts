@@ -55,6 +55,9 @@ export class Unavailable extends DomainError {
 export const invalidField = (field: string, rule: string, message: string) =>
   new Invalid(`${field}: ${message}`, [{ field, rule, message }]);
 
+/** Broken rules in one line ("field: message; …"): the message of `invalidFields` and the detail of a 400/422. */
+export const fieldErrorsLine = (errors: readonly Omit<FieldError, 'rule'>[]) =>
+  errors.map((e) => `${e.field}: ${e.message}`).join('; ');
+
 /** Several fields break rules; the message joins them. */
-export const invalidFields = (errors: FieldError[]) =>
-  new Invalid(errors.map((e) => `${e.field}: ${e.message}`).join('; '), errors);
+export const invalidFields = (errors: FieldError[]) => new Invalid(fieldErrorsLine(errors), errors);

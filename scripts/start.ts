@@ -50,8 +50,7 @@ async function main() {
       console.log('Starting the Temporal dev server…');
       devServer = await startDevServer({
         dbFile: dataPath(config, 'temporal.sqlite'),
-        // 0: a port free when the server starts.
-        port: config.TEMPORAL_PORT || undefined,
+        port: config.TEMPORAL_PORT,
         uiPort: config.TEMPORAL_UI_PORT,
         namespace: config.TEMPORAL_NAMESPACE,
       });

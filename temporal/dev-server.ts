@@ -13,7 +13,9 @@ import { findOrBuildTemporalCli } from './cli';
 export interface DevServerOptions {
   /** SQLite file the server keeps its state in; omit for in-memory (tests). */
   dbFile?: string;
+  /** The server's port; 0 or none: one free when it starts. */
   port?: number;
+  /** The Web UI's port (none: no UI); 0: one free when it starts. */
   uiPort?: number;
   namespace?: string;
 }
@@ -35,7 +37,8 @@ export interface DevServer {
  * and runs it in Chorus's group (and kills it on stop).
  */
 export async function startDevServer(given: DevServerOptions = {}): Promise<DevServer> {
-  // UI port 0: one free now, so that the address printed and linked to is the real one.
+  // Port 0 (or none) for the server, 0 for the UI: one free now, so that the addresses printed and
+  // linked to are the real ones.
   const options = given.uiPort === 0 ? { ...given, uiPort: await freePort() } : given;
   const cli = await findOrBuildTemporalCli();
   if (options.dbFile) mkdirSync(path.dirname(options.dbFile), { recursive: true });
@@ -46,7 +49,7 @@ export async function startDevServer(given: DevServerOptions = {}): Promise<DevS
     // a persistent one records its pid, and the next start stops it before reusing its port and files.
     const pidFile = options.dbFile ? `${options.dbFile}.pid` : undefined;
     if (pidFile) await stopLeftover(pidFile);
-    const port = options.port ?? (await freePort());
+    const port = options.port || (await freePort());
     const child = spawn(cli, devServerArgs({ ...options, port, namespace }), {
       detached: true,
       stdio: ['ignore', 'inherit', 'pipe'],

@@ -17,6 +17,7 @@ interface Service {
   depends_on?: string[] | Record<string, { condition?: string }>;
   ports?: (string | number | { target?: number; published?: number | string })[];
   volumes?: string[];
+  stop_grace_period?: string;
 }
 
 // Compose merges `<<:` keys (YAML 1.1); the worker's environment is the shared one plus its own.
@@ -120,6 +121,8 @@ describe('docker-compose.yml', () => {
     expect(worker.CHORUS_WORKER_CACHED_WORKFLOWS).toBe('300');
     // The flag goes before the script, where node reads its own options (after it, the script gets it).
     expect(service('chorus-worker').command).toEqual(['node', '--max-old-space-size=256', 'dist/workers/main.js']);
+    // Stopping, it hands its waiting publishes on first: more than compose's default 10 s before a SIGKILL.
+    expect(service('chorus-worker').stop_grace_period).toBe('30s');
   });
 
   it('runs the API and the worker entry points', () => {

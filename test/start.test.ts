@@ -140,7 +140,8 @@ test('npm start on its embedded database (no DATABASE_URL): a workspace made wit
     // TEMPORAL_UI_PORT=0: the UI's real address is printed (and linked to), not port 0.
     const uiPort = Number(/Temporal UI {2}http:\/\/127\.0\.0\.1:(\d+)/.exec(stdout)?.[1]);
     expect(uiPort).toBeGreaterThan(0);
-    expect((await fetch(`http://127.0.0.1:${uiPort}/`)).status).toBe(200);
+    // Serving once it can: the server answers gRPC before its UI does.
+    await waitFor('the Temporal UI', async () => (await fetch(`http://127.0.0.1:${uiPort}/`).catch(() => null))?.ok);
     const api = `http://127.0.0.1:${/App {2,}http:\/\/127\.0\.0\.1:(\d+)\//.exec(stdout)?.[1]}`;
     const cli = spawn(
       process.execPath,

@@ -2,7 +2,7 @@ import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { DomainError, Unavailable } from '../../contracts/errors';
+import { DomainError, fieldErrorsLine, Unavailable } from '../../contracts/errors';
 import { isConnectionError } from '../../db/database';
 import { temporalOutage } from '../../temporal/connection';
 import { Problem, problemFrom, titleFor, type FieldProblem } from '../problems';
@@ -111,7 +111,7 @@ export const errorsPlugin = fp(async (app: FastifyInstance) => {
           return [{ field, rule: 'required', message: 'is required' }];
         return [{ field, rule: ruleOf(v), message: v.message ?? 'is invalid' }];
       });
-      problem = new Problem(400, 'Bad Request', errors.map((e) => `${e.field}: ${e.message}`).join('; '), errors);
+      problem = new Problem(400, 'Bad Request', fieldErrorsLine(errors), errors);
     } else if (
       error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' ||
       error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' ||

@@ -116,7 +116,8 @@ export async function sidewaysOverflow(page: Page): Promise<string[]> {
       // The innermost: what is too wide, not every box around it.
       .filter((el, _, wide) => !wide.some((other) => other !== el && el.contains(other)))
       .slice(0, 8)
-      .map((el) => el.tagName.toLowerCase() + (typeof el.className === 'string' && el.className ? '.' + el.className.trim().replace(/ +/g, '.') : '') + ' ends at ' + Math.round(el.getBoundingClientRect().right) + ' px')
+      .concat([null]).filter((el, i, all) => el !== null || all.length === 1)
+      .map((el) => el === null ? 'the page, ' + (document.documentElement.scrollWidth - window.innerWidth) + ' px wider than the screen (no element found past its edge)' : el.tagName.toLowerCase() + (typeof el.className === 'string' && el.className ? '.' + el.className.trim().replace(/ +/g, '.') : '') + ' ends at ' + Math.round(el.getBoundingClientRect().right) + ' px')
   `);
 }
 

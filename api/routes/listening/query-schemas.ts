@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { fieldErrorsLine } from '../../../contracts/errors';
 import type { ListeningSources } from '../../../db/listening';
 import { fetchFeed, NotAFeedError } from '../../../listening/feeds';
 import {
@@ -101,8 +102,7 @@ async function checkMastodon(timelines: NonNullable<SourcesInput['mastodon']>): 
       }
     }),
   );
-  if (found.length > 0)
-    throw new Problem(422, 'Unprocessable Content', found.map((p) => `${p.field}: ${p.message}`).join('; '), found);
+  if (found.length > 0) throw new Problem(422, 'Unprocessable Content', fieldErrorsLine(found), found);
 }
 
 /** Each feed must answer with RSS or Atom now; later failures are reported as the source's health. */
@@ -122,8 +122,7 @@ async function checkFeeds(urls: string[]): Promise<void> {
     }),
   );
   const found = problems.filter((p): p is NonNullable<typeof p> => p !== undefined);
-  if (found.length > 0)
-    throw new Problem(422, 'Unprocessable Content', found.map((p) => `${p.field}: ${p.message}`).join('; '), found);
+  if (found.length > 0) throw new Problem(422, 'Unprocessable Content', fieldErrorsLine(found), found);
 }
 export const filters = z.strictObject({
   minLength: z.number().int().min(0).max(1000).optional(),

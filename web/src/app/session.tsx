@@ -3,6 +3,7 @@ import { createContext, useContext, useEffect, type ReactNode } from 'react';
 import { useNavigate } from 'react-router';
 import { Roles, roleMay, type AccessName } from '../../../contracts/access';
 import { api, data, onUnauthorized, setCsrfToken } from '../api/client';
+import { ASKED, mayLeaveUnsaved } from '../components/useLeaveGuard';
 import type { Ok } from '../api/client';
 
 export type SessionView = Ok<'/v1/session', 'get'>;
@@ -39,7 +40,8 @@ export function SessionProvider({ session, children }: { session: SessionView; c
       onUnauthorized((problem) => {
         queryClient.clear();
         setCsrfToken(undefined);
-        void navigate('/sign-in', { state: { reason: problem.problem.detail ?? problem.problem.title } });
+        // Ended: nothing on screen can be saved any more.
+        void navigate('/sign-in', { state: { reason: problem.problem.detail ?? problem.problem.title, ...ASKED } });
       }),
     [navigate, queryClient],
   );
@@ -47,18 +49,20 @@ export function SessionProvider({ session, children }: { session: SessionView; c
     session,
     can: (access) => roleMay(session.workspace.role, Roles[access]),
     async signOut() {
+      if (!mayLeaveUnsaved('Sign out? What you have not saved here is lost.')) return;
       await data(api.DELETE('/v1/session'));
       setCsrfToken(undefined);
       queryClient.clear();
-      await navigate('/sign-in');
+      await navigate('/sign-in', { state: ASKED });
     },
     async switchWorkspace(workspaceId) {
+      if (!mayLeaveUnsaved('Switch workspace? What you have not saved here is lost.')) return;
       const next = await data(api.PUT('/v1/session/workspace', { body: { workspaceId } }));
       setCsrfToken(next.csrfToken);
       // Every screen shows only the current workspace's data: drop what was loaded for the other.
       queryClient.clear();
       queryClient.setQueryData(SESSION_KEY, next);
-      await navigate('/');
+      await navigate('/', { state: ASKED });
     },
   };
   return <Context.Provider value={value}>{children}</Context.Provider>;

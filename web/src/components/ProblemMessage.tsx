@@ -1,3 +1,4 @@
+import { fieldErrorsLine } from '../../../contracts/errors';
 import { ApiProblem } from '../api/client';
 
 /** What went wrong, in the server's words: title, detail and each field's rule. Never a stack trace. */
@@ -7,8 +8,7 @@ export function ProblemMessage({ error, onRetry }: { error: unknown; onRetry?: (
       ? error.problem
       : { title: 'Something went wrong', status: 0, detail: error instanceof Error ? error.message : undefined };
   // A detail that only joins the field list below (as the API words a validation answer) is said once, by the list.
-  const repeated =
-    problem.errors?.length && problem.detail === problem.errors.map((e) => `${e.field}: ${e.message}`).join('; ');
+  const repeated = problem.errors?.length && problem.detail === fieldErrorsLine(problem.errors);
   return (
     <div role="alert" className="problem">
       <strong>{problem.title}</strong>

@@ -80,8 +80,11 @@ function useOtherReviews() {
     // A first load that failed; a refresh that fails keeps what is listed (and a decision being written).
     error: campaigns.isLoadingError ? campaigns.error : library.isLoadingError ? library.error : null,
     queries: [campaigns, library],
-    /** Both lists loaded (their chains may still be on their way). */
-    loaded: campaigns.data !== undefined && library.data !== undefined,
+    /** Both lists loaded, and the chains of what they list (whose turn it is decides the counts). */
+    loaded:
+      campaigns.data !== undefined &&
+      library.data !== undefined &&
+      [...campaignChains, ...itemChains].every((chain) => chain.data !== undefined),
     retry: () => void Promise.all([campaigns.refetch(), library.refetch()]),
     campaigns: (campaigns.data?.campaigns ?? []).map((c, i) => ({ campaign: c, chain: campaignChains[i]?.data })),
     items: waitingItems.map((item, i) => ({ item, chain: itemChains[i]?.data })),
